@@ -1,0 +1,3 @@
+"""ETL for international-programs facts: sources → extract → resolve → load."""
+
+__version__ = "0.1.0"

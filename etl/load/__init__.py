@@ -1,0 +1,1 @@
+"""Loading: the schema, migrations, idempotent upserts and curation."""

@@ -1,0 +1,62 @@
+"""A run lock that holds on SQLite and PostgreSQL: one row in ``locks``.
+
+The primary key makes the insert atomic on both databases. A lock whose holder
+stopped sending heartbeats (killed with SIGKILL, machine lost) is stale after
+``stale_after`` seconds and may be taken over.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import time
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from etl.errors import LockedError
+from etl.load.models import Lock, _now
+
+
+class RunLock:
+    def __init__(self, sessions: sessionmaker[Session], name: str = "etl", *, wait: float = 0,
+                 stale_after: float = 120):
+        self.sessions, self.name, self.wait, self.stale_after = sessions, name, wait, stale_after
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{time.time():.0f}"
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.wait
+        while True:
+            with self.sessions() as s:
+                stale = _now() - dt.timedelta(seconds=self.stale_after)
+                s.execute(delete(Lock).where(Lock.name == self.name, Lock.heartbeat_at < stale))
+                s.add(Lock(name=self.name, holder=self.holder))
+                try:
+                    s.commit()
+                    return
+                except IntegrityError:
+                    s.rollback()
+                    current = s.scalar(select(Lock).where(Lock.name == self.name))
+            if time.monotonic() >= deadline:
+                who = f" by {current.holder} since {current.acquired_at:%Y-%m-%d %H:%M:%S} UTC" if current else ""
+                raise LockedError(f"another ETL run is in progress{who}; try again later or use --wait")
+            time.sleep(0.5)
+
+    def heartbeat(self) -> None:
+        with self.sessions() as s:
+            s.execute(update(Lock).where(Lock.name == self.name, Lock.holder == self.holder)
+                      .values(heartbeat_at=_now()))
+            s.commit()
+
+    def release(self) -> None:
+        with self.sessions() as s:
+            s.execute(delete(Lock).where(Lock.name == self.name, Lock.holder == self.holder))
+            s.commit()
+
+    def __enter__(self):
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self.release()

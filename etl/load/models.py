@@ -1,0 +1,297 @@
+"""The database schema (SQLAlchemy 2 typed ORM).
+
+Every table the ETL writes and the dashboard reads is declared here; Alembic
+migrations in ``migrations/versions`` create and upgrade it. Natural keys carry
+unique constraints so that loads are idempotent upserts, and the columns the
+dashboard filters on (year, school, partner, country, kind) are indexed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class HomeInstitution(Base):
+    """The university whose international work is tracked (BISTU for our first user)."""
+
+    __tablename__ = "home_institutions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    zh: Mapped[str | None] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+
+
+class Unit(Base):
+    """A school (teaching unit) or office (administrative unit) of the home institution."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int | None] = mapped_column(ForeignKey("home_institutions.id"))
+    type: Mapped[str] = mapped_column(String(10), index=True)  # school | office
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    zh: Mapped[str | None] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(12), default="known")  # known | new
+
+
+class Partner(Base):
+    """An external organisation the home institution works with."""
+
+    __tablename__ = "partners"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    zh: Mapped[str | None] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    # known: from the reference registry or accepted by a curator;
+    # new: first seen by the extractor, waiting in the review queue.
+    status: Mapped[str] = mapped_column(String(12), default="known", index=True)
+
+
+class Run(Base):
+    """One ETL run and its report (counts per stage, failures in ``run_errors``)."""
+
+    __tablename__ = "etl_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(12), default="running")  # running|ok|partial|failed
+    trigger: Mapped[str] = mapped_column(String(40), default="cli")
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    errors: Mapped[list[RunError]] = relationship(back_populates="run", cascade="all, delete-orphan")
+
+
+class RunError(Base):
+    __tablename__ = "run_errors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("etl_runs.id", ondelete="CASCADE"), index=True)
+    file: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    run: Mapped[Run] = relationship(back_populates="errors")
+
+
+class Document(Base):
+    """A news article (or other text) with its extracted dates."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), default="folder")
+    uri: Mapped[str] = mapped_column(String(1000), unique=True)  # URL or absolute path
+    title: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(5), index=True)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    event_date: Mapped[str | None] = mapped_column(String(10))  # YYYY, YYYY-MM or YYYY-MM-DD
+    year: Mapped[int | None] = mapped_column(Integer, index=True)  # event year, else published year
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="active", index=True)  # active | gone
+    error: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    facts: Mapped[list[Fact]] = relationship(back_populates="document", cascade="all, delete-orphan")
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+
+
+class Activity(Base):
+    """A kind of international activity a document reports (several per document)."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        UniqueConstraint("document_id", "kind"),
+        Index("ix_activities_kind_year", "kind", "year"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    year: Mapped[int | None] = mapped_column(Integer, index=True)  # copy of documents.year
+    sentence: Mapped[str | None] = mapped_column(Text)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    method: Mapped[str | None] = mapped_column(String(80))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
+    document: Mapped[Document] = relationship(back_populates="activities")
+
+
+class Fact(Base):
+    """One extracted fact with its evidence.
+
+    ``type`` is school | office | partner | person | count. A fact links the
+    document to a unit, a partner, a person (name, role, org) or a count (value,
+    what). ``key`` is the fact's natural key inside its document, so that a
+    curator's decision about it ("reject this fact") survives re-extraction.
+    """
+
+    __tablename__ = "facts"
+    __table_args__ = (
+        UniqueConstraint("document_id", "key"),
+        Index("ix_facts_type_unit", "type", "unit_id"),
+        Index("ix_facts_type_partner", "type", "partner_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(400))
+    year: Mapped[int | None] = mapped_column(Integer, index=True)  # copy of documents.year
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    name: Mapped[str | None] = mapped_column(String(300))  # person name / surface form
+    role: Mapped[str | None] = mapped_column(String(300))
+    org: Mapped[str | None] = mapped_column(String(300))
+    value: Mapped[int | None] = mapped_column(Integer)
+    what: Mapped[str | None] = mapped_column(String(30))
+    text: Mapped[str | None] = mapped_column(Text)  # the mention as written
+    sentence: Mapped[str | None] = mapped_column(Text)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    method: Mapped[str | None] = mapped_column(String(80))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), default="ok")  # ok | rejected (by curation)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
+    document: Mapped[Document] = relationship(back_populates="facts")
+    unit: Mapped[Unit | None] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+
+
+class Curation(Base):
+    """A curator's correction; every run re-applies the active ones, none overwrites them.
+
+    action: merge_partner (name → into), rename_partner (name → to), set_country,
+    set_kind, reject_fact (document uri + fact key), alias_school (alias → unit),
+    accept_partner, reject_partner.
+    """
+
+    __tablename__ = "curations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(30), index=True)
+    target: Mapped[str] = mapped_column(String(1000))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ReviewItem(Base):
+    """Something the extractor or a report loader was unsure of, waiting for a curator."""
+
+    __tablename__ = "review_items"
+    __table_args__ = (UniqueConstraint("kind", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # partner | school | fact
+    name: Mapped[str] = mapped_column(String(400))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # evidence, document, source file
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ReportFile(Base):
+    """An office report (CSV/XLSX) loaded into programs, agreements or mobility."""
+
+    __tablename__ = "report_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uri: Mapped[str] = mapped_column(String(1000), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # programs | agreements | mobility
+    content_hash: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Program(Base):
+    """A joint programme from the office's joint-programs report."""
+
+    __tablename__ = "programs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report_files.id", ondelete="CASCADE"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    level: Mapped[str | None] = mapped_column(String(30))
+    mode: Mapped[str | None] = mapped_column(String(30))
+    start_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    status: Mapped[str | None] = mapped_column(String(30), index=True)
+    enrolment: Mapped[int | None] = mapped_column(Integer)  # None = unknown, never 0
+
+
+class Agreement(Base):
+    """A partner agreement (MoU, exchange, joint programme …) with its validity."""
+
+    __tablename__ = "agreements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report_files.id", ondelete="CASCADE"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    type: Mapped[str] = mapped_column(String(80))
+    signed_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    expiry_date: Mapped[dt.date | None] = mapped_column(Date, index=True)  # None = open-ended
+    unit_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # empty = university-wide
+
+
+class Mobility(Base):
+    """Outbound students per year, school, partner and programme type."""
+
+    __tablename__ = "mobility"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report_files.id", ondelete="CASCADE"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    program_type: Mapped[str | None] = mapped_column(String(80))
+    students: Mapped[int] = mapped_column(Integer)
+
+
+class Lock(Base):
+    """A named lock row; the ETL holds ``etl`` for the length of a run (works on SQLite and PostgreSQL)."""
+
+    __tablename__ = "locks"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+ACTIVITY_KINDS = (
+    "joint_program",
+    "study_abroad",
+    "summer_school",
+    "international_students",
+    "faculty_exchange",
+    "research_collaboration",
+    "agreement",
+    "delegation_visit",
+    "conference",
+)

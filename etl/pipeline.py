@@ -1,0 +1,249 @@
+"""One ETL run: read every document and report, extract, resolve, load, log.
+
+Each document (and each report) is loaded in its own transaction, so a crash or a
+bad file costs that file only: the database stays as it was before it. The run
+object returned (and printed by ``intl etl run --json``) is::
+
+    {"run_id", "status", "documents": {"seen", "new", "changed", "unchanged",
+     "duplicate", "failed", "gone"}, "facts": {"added", "removed"},
+     "reports": {"seen", "loaded", "unchanged", "failed"},
+     "errors": [{"file", "reason"}], "notices": [{"file", "notice"}]}
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from etl.config import Settings
+from etl.db import session_factory, upgrade
+from etl.errors import InputError
+from etl.extract import extract
+from etl.load.documents import store_document
+from etl.load.lock import RunLock
+from etl.load.models import Document, Run, RunError, _now
+from etl.resolve.entities import Resolver, sync_reference
+from etl.resolve.reference import load_reference
+from etl.sources.base import SourceDocument
+from etl.sources.files import DOCUMENT_SUFFIXES, read_path
+
+log = logging.getLogger("etl")
+REPORT_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+
+
+@dataclass
+class RunInfo:
+    run_id: int | None = None
+    status: str = "running"
+    documents: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("seen", "new", "changed", "unchanged", "duplicate", "failed", "gone"), 0))
+    facts: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0})
+    reports: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("seen", "loaded", "unchanged", "failed"), 0))
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "status": self.status, "documents": self.documents,
+                "facts": self.facts, "reports": self.reports, "errors": self.errors,
+                "notices": self.notices, "seconds": round(self.seconds, 3)}
+
+    def fail(self, file: str, reason: str, **where) -> None:
+        self.errors.append({"file": file, "reason": reason, **{k: v for k, v in where.items() if v is not None}})
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files under the given paths (folders recursively, hidden files skipped), sorted."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                    yield f.resolve()
+        else:
+            yield p.resolve()
+
+
+def is_report(path: Path) -> bool:
+    return path.suffix.lower() in REPORT_SUFFIXES
+
+
+ItemSource = Callable[[], Iterator[SourceDocument | InputError]]
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, *, trigger: str = "cli", wait: float = 0,
+                 progress: Callable[[int, int, str], None] | None = None):
+        self.settings = settings
+        self.trigger = trigger
+        self.wait = wait
+        self.progress = progress
+        self.sessions: sessionmaker[Session] = session_factory(settings.database_url)
+        self.ref = load_reference(settings.reference_dir)
+
+    # -- the run ----------------------------------------------------------
+    def run(self, paths: Iterable[str | Path] = (), *, documents: Iterable[SourceDocument | InputError] = (),
+            mark_gone: bool = True) -> RunInfo:
+        upgrade(self.settings.database_url)
+        info = RunInfo()
+        started = time.perf_counter()
+        lock = RunLock(self.sessions, wait=self.wait)
+        lock.acquire()
+        try:
+            with self.sessions.begin() as s:
+                run = Run(trigger=self.trigger)
+                s.add(run)
+                s.flush()
+                info.run_id = run.id
+                sync_reference(s, self.ref)
+            files = list(expand_paths(paths))
+            docs = [f for f in files if not is_report(f)]
+            reports = [f for f in files if is_report(f)]
+            total = len(docs) + len(reports)
+            done = 0
+            last_beat = time.monotonic()
+            for item in self._documents(docs, documents):
+                self._one_document(item, info)
+                done += 1
+                if self.progress:
+                    self.progress(done, total, getattr(item, "uri", None) or getattr(item, "file", ""))
+                if time.monotonic() - last_beat > 10:
+                    lock.heartbeat()
+                    last_beat = time.monotonic()
+            for f in reports:
+                self._one_report(f, info)
+                done += 1
+                if self.progress:
+                    self.progress(done, total, str(f))
+            if mark_gone:
+                self._mark_gone(paths, info)
+            info.status = "ok" if not info.errors else "partial"
+        except BaseException as exc:
+            info.status = "failed"
+            info.fail("(run)", f"{exc.__class__.__name__}: {exc}")
+            raise
+        finally:
+            info.seconds = time.perf_counter() - started
+            self._finish(info)
+            lock.release()
+        return info
+
+    def _documents(self, files: list[Path], extra: Iterable[SourceDocument | InputError]):
+        for f in files:
+            if f.suffix.lower() not in DOCUMENT_SUFFIXES:
+                yield InputError(str(f), f"unsupported file type {f.suffix!r}")
+                continue
+            try:
+                yield read_path(f)
+            except InputError as exc:
+                yield exc
+        yield from extra
+
+    def _one_document(self, item: SourceDocument | InputError, info: RunInfo) -> None:
+        info.documents["seen"] += 1
+        if isinstance(item, InputError):
+            info.documents["failed"] += 1
+            info.fail(item.file, item.reason, row=item.row, column=item.column)
+            log.warning("failed: %s", item)
+            return
+        src = item
+        h = src.content_hash
+        try:
+            with self.sessions.begin() as s:
+                row = s.scalar(select(Document).where(Document.uri == src.uri))
+                if row is not None and row.content_hash == h:
+                    if row.status != "active":
+                        row.status = "active"
+                    info.documents["unchanged"] += 1
+                    return
+                twin = s.scalar(select(Document).where(Document.content_hash == h))
+                if twin is not None and twin.uri != src.uri:
+                    info.documents["duplicate"] += 1
+                    info.notices.append({"file": src.uri, "notice": f"duplicate of {twin.uri.rsplit('/', 1)[-1]}"})
+                    log.info("skipped %s: duplicate of %s", src.uri, twin.uri)
+                    return
+                ex = extract(src, self.ref)
+                resolver = self._resolver(s)
+                _, added, removed = store_document(s, row, src, ex, resolver, info.run_id)
+                info.documents["changed" if row is not None else "new"] += 1
+                info.facts["added"] += added
+                info.facts["removed"] += removed
+        except InputError as exc:
+            info.documents["failed"] += 1
+            info.fail(exc.file, exc.reason, row=exc.row, column=exc.column)
+            self._resolver_cache = None
+        except Exception as exc:  # one document must not stop the batch
+            log.exception("failed: %s", src.uri)
+            info.documents["failed"] += 1
+            info.fail(src.uri, f"{exc.__class__.__name__}: {exc}")
+            self._resolver_cache = None
+
+    _resolver_cache: Resolver | None = None
+
+    def _resolver(self, s: Session) -> Resolver:
+        # The resolver caches names → ids for the run; it is rebuilt after a rollback
+        # because rows it created then no longer exist.
+        r = self._resolver_cache
+        if r is None:
+            r = self._resolver_cache = Resolver(s)
+        r.session = s
+        return r
+
+    def _one_report(self, path: Path, info: RunInfo) -> None:
+        from etl.reports import load_report
+
+        info.reports["seen"] += 1
+        try:
+            with self.sessions.begin() as s:
+                outcome = load_report(s, path, self._resolver(s), info.run_id)
+            info.reports["loaded" if outcome != "unchanged" else "unchanged"] += 1
+        except InputError as exc:
+            info.reports["failed"] += 1
+            info.fail(exc.file, exc.reason, row=exc.row, column=exc.column)
+            self._resolver_cache = None
+        except Exception as exc:
+            log.exception("failed: %s", path)
+            info.reports["failed"] += 1
+            info.fail(str(path), f"{exc.__class__.__name__}: {exc}")
+            self._resolver_cache = None
+
+    def _mark_gone(self, paths: Iterable[str | Path], info: RunInfo) -> None:
+        """Documents under a scanned folder whose file no longer exists are marked gone."""
+        dirs = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+        if not dirs:
+            return
+        with self.sessions.begin() as s:
+            for d in dirs:
+                prefix = str(d).rstrip("/") + "/"
+                for row in s.scalars(select(Document).where(Document.uri.startswith(prefix),
+                                                            Document.status == "active")):
+                    if not Path(row.uri).exists():
+                        row.status = "gone"
+                        info.documents["gone"] += 1
+
+    def _finish(self, info: RunInfo) -> None:
+        try:
+            with self.sessions.begin() as s:
+                s.execute(update(Run).where(Run.id == info.run_id).values(
+                    finished_at=_now(), status=info.status,
+                    stats={k: v for k, v in info.to_dict().items() if k not in ("errors", "run_id")}))
+                for e in info.errors:
+                    where = "".join(f", {k} {e[k]}" for k in ("row", "column") if k in e)
+                    s.add(RunError(run_id=info.run_id, file=e["file"], reason=e["reason"] + where))
+        except Exception:  # the run log must never hide the run's own error
+            log.exception("could not store the run log")
+
+
+def run_paths(settings: Settings, paths: Iterable[str | Path], **kw) -> RunInfo:
+    return Pipeline(settings, **kw).run(paths)
+
+
+def stderr_progress(done: int, total: int, name: str) -> None:
+    print(f"[{done}/{total}] {name}", file=sys.stderr)

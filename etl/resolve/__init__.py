@@ -1,0 +1,1 @@
+"""Canonical ids for schools, offices and partners; countries; reference data."""

@@ -1,0 +1,41 @@
+"""The document every source yields and the extractor reads."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def normalise_text(text: str) -> str:
+    """Text in the form that is hashed: NFC, LF line ends, inner runs of blanks collapsed,
+    blank lines dropped, so the same article with other whitespace hashes the same."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", ln).strip() for ln in text.split("\n"))
+    return "\n".join(ln for ln in lines if ln)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SourceDocument:
+    """A readable article: where it came from, its text and what the page said of it."""
+
+    uri: str  # URL, or absolute path for files
+    text: str
+    source: str = "folder"
+    title: str | None = None
+    lang: str | None = None  # en | zh
+    published: dt.date | None = None  # from page metadata, when the source knows it
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+    @property
+    def name(self) -> str:
+        return self.uri.rstrip("/").rsplit("/", 1)[-1]

@@ -1,0 +1,89 @@
+"""Shared fixtures: a fresh database on SQLite and on PostgreSQL for every test that asks.
+
+PostgreSQL comes from TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test);
+each test gets a database of its own, created and dropped here. Under CI=true a missing
+server is an error, never a skip.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "corpus"
+SAMPLE = ROOT / "data" / "sample"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _pg_admin():
+    from etl.config import normalise_url
+
+    url = make_url(normalise_url(PG_URL))
+    return url, create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+
+
+def _pg_available() -> str | None:
+    try:
+        _, eng = _pg_admin()
+        with eng.connect() as c:
+            c.execute(text("select 1"))
+        eng.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server"
+        return f"PostgreSQL not reachable at {PG_URL}: {exc.__class__.__name__}"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    why = _pg_available()
+    if why:
+        if IN_CI:
+            pytest.fail(why + " (CI=true: database tests must run)")
+        pytest.skip(why)
+    return PG_URL
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A new, empty PostgreSQL database for one test."""
+    url, eng = _pg_admin()
+    name = f"intl_test_{uuid.uuid4().hex[:10]}"
+    with eng.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    from etl.db import get_engine
+
+    for e in list(getattr(get_engine, "cache_info", lambda: None) and []):
+        e.dispose()
+    get_engine.cache_clear()
+    with eng.connect() as c:
+        c.execute(text(f"""SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                           WHERE datname = '{name}' AND pid <> pg_backend_pid()"""))
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'intl.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """The same test on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'intl.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def settings(db_url):
+    from etl.config import load_settings
+
+    return load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=db_url)
