@@ -1,7 +1,6 @@
 """Engines and sessions; schema creation and upgrade through Alembic."""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -21,9 +20,24 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.close()
 
 
-@lru_cache(maxsize=16)
+_ENGINES: dict[str, Engine] = {}
+
+
 def get_engine(url: str) -> Engine:
+    """One engine (and pool) per URL per process."""
     url = normalise_url(url)
+    if url not in _ENGINES:
+        _ENGINES[url] = _make_engine(url)
+    return _ENGINES[url]
+
+
+def dispose_engines() -> None:
+    for e in _ENGINES.values():
+        e.dispose()
+    _ENGINES.clear()
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

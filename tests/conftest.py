@@ -57,11 +57,9 @@ def pg_url(pg_server):
     with eng.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
     yield url.set(database=name).render_as_string(hide_password=False)
-    from etl.db import get_engine
+    from etl.db import dispose_engines
 
-    for e in list(getattr(get_engine, "cache_info", lambda: None) and []):
-        e.dispose()
-    get_engine.cache_clear()
+    dispose_engines()
     with eng.connect() as c:
         c.execute(text(f"""SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                            WHERE datname = '{name}' AND pid <> pg_backend_pid()"""))
