@@ -295,3 +295,15 @@ ACTIVITY_KINDS = (
     "delegation_visit",
     "conference",
 )
+
+
+class SourceState(Base):
+    """What a web source last saw of a URL: validators for conditional GET, and when."""
+
+    __tablename__ = "source_state"
+    url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    source: Mapped[str] = mapped_column(String(80), index=True)
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
