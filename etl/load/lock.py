@@ -19,6 +19,21 @@ from etl.errors import LockedError
 from etl.load.models import Lock, _now
 
 
+def _dead_local_holder(holder: str) -> bool:
+    """True when the holder ran on this host and its process no longer exists."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 class RunLock:
     def __init__(self, sessions: sessionmaker[Session], name: str = "etl", *, wait: float = 0,
                  stale_after: float = 120):
@@ -31,6 +46,10 @@ class RunLock:
             with self.sessions() as s:
                 stale = _now() - dt.timedelta(seconds=self.stale_after)
                 s.execute(delete(Lock).where(Lock.name == self.name, Lock.heartbeat_at < stale))
+                current = s.scalar(select(Lock).where(Lock.name == self.name))
+                if current is not None and _dead_local_holder(current.holder):
+                    s.delete(current)  # its process died (SIGKILL, OOM): no need to wait
+                s.flush()
                 s.add(Lock(name=self.name, holder=self.holder))
                 try:
                     s.commit()

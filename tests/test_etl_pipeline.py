@@ -1,0 +1,172 @@
+"""The ETL pipeline end to end, on SQLite and PostgreSQL: idempotent loads, changed and
+vanished documents, bad input in a batch, the run log and the run lock."""
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from etl.db import current_revision, get_engine, session_factory, upgrade
+from etl.errors import LockedError
+from etl.load.lock import RunLock
+from etl.load.models import Activity, Base, Document, Fact, Partner, Run, RunError
+from etl.pipeline import Pipeline
+
+from .conftest import CORPUS, SAMPLE
+
+TABLES = sorted(Base.metadata.tables)
+
+
+def counts(url: str) -> dict[str, int]:
+    eng = get_engine(url)
+    with eng.connect() as c:
+        return {t: c.execute(select(func.count()).select_from(Base.metadata.tables[t])).scalar_one()
+                for t in TABLES if t not in ("etl_runs", "run_errors", "locks")}
+
+
+def test_schema_creates_every_table_and_index(db_url):
+    upgrade(db_url)
+    assert current_revision(db_url) is not None
+    insp = inspect(get_engine(db_url))
+    assert set(TABLES) <= set(insp.get_table_names())
+    indexed = {tuple(ix["column_names"]) for ix in insp.get_indexes("activities")}
+    assert ("kind", "year") in indexed and ("year",) in indexed
+    assert {("type", "partner_id"), ("type", "unit_id"), ("year",)} <= {
+        tuple(ix["column_names"]) for ix in insp.get_indexes("facts")}
+    assert ("country",) in {tuple(ix["column_names"]) for ix in insp.get_indexes("partners")}
+    upgrade(db_url)  # a second upgrade is a no-op
+
+
+def test_loading_the_sample_twice_changes_nothing(settings):
+    first = Pipeline(settings).run([SAMPLE / "docs"])
+    n_docs = len(list((SAMPLE / "docs").iterdir()))
+    assert first.documents["new"] == n_docs and first.documents["failed"] == 0
+    assert first.facts["added"] > 5 * n_docs
+    before = counts(settings.database_url)
+    assert before["documents"] == n_docs and before["facts"] > 0 and before["activities"] > 0
+    second = Pipeline(settings).run([SAMPLE / "docs"])
+    assert second.documents == {**second.documents, "new": 0, "changed": 0, "unchanged": n_docs}
+    assert second.facts == {"added": 0, "removed": 0}
+    assert counts(settings.database_url) == before
+    with session_factory(settings.database_url)() as s:
+        runs = s.scalars(select(Run).order_by(Run.id)).all()
+        assert [r.status for r in runs] == ["ok", "ok"]
+        assert runs[1].stats["documents"]["unchanged"] == n_docs
+
+
+def test_changed_document_replaces_its_facts_and_vanished_one_is_marked(settings, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name in ("en-0001.txt", "en-0005.txt", "en-0019.txt"):
+        shutil.copy(SAMPLE / "docs" / name, folder / name)
+    Pipeline(settings).run([folder])
+    target = folder / "en-0001.txt"
+    text = target.read_text(encoding="utf-8")
+    assert "KTH" in text
+    target.write_text(text.replace("KTH Royal Institute of Technology", "Aalto University")
+                      .replace("KTH", "Aalto"), encoding="utf-8")
+    (folder / "en-0005.txt").unlink()
+    info = Pipeline(settings).run([folder])
+    assert info.documents["changed"] == 1 and info.documents["unchanged"] == 1
+    assert info.documents["gone"] == 1 and info.facts["removed"] > 0
+    with session_factory(settings.database_url)() as s:
+        doc = s.scalar(select(Document).where(Document.uri == str(target.resolve())))
+        partners = {f.partner.name for f in doc.facts if f.type == "partner"}
+        assert "Aalto University" in partners and "KTH Royal Institute of Technology" not in partners
+        gone = s.scalar(select(Document).where(Document.uri.endswith("en-0005.txt")))
+        assert gone.status == "gone" and gone.facts  # marked, not deleted
+
+
+def test_bad_documents_fail_alone_and_duplicates_are_skipped(settings, tmp_path):
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    for name in ("empty.txt", "binary.txt", "zh-0004-gbk.txt", "en-0019-copy.txt", "article.html"):
+        shutil.copy(CORPUS / "bad" / name, bad / name)
+    for name in ("en-0019.txt", "zh-0004.txt", "en-0003.txt"):
+        shutil.copy(SAMPLE / "docs" / name, good / name)
+    # one batch; paths are taken in the order given, so the originals come first
+    info = Pipeline(settings).run([good, bad])
+    errors = {e["file"].rsplit("/", 1)[-1]: e["reason"] for e in info.errors}
+    assert errors == {"empty.txt": "empty document", "binary.txt": "not a text document (binary content)"}
+    notices = {n["file"].rsplit("/", 1)[-1]: n["notice"] for n in info.notices}
+    assert notices["en-0019-copy.txt"] == "duplicate of en-0019.txt"
+    assert notices["zh-0004-gbk.txt"] in ("duplicate of zh-0004.txt",)
+    assert info.documents["new"] == 4 and info.documents["duplicate"] == 2 and info.documents["failed"] == 2
+    assert info.status == "partial"
+    with session_factory(settings.database_url)() as s:
+        uris = {u.rsplit("/", 1)[-1] for u in s.scalars(select(Document.uri))}
+        assert uris == {"en-0019.txt", "zh-0004.txt", "en-0003.txt", "article.html"}
+        zh = s.scalar(select(Document).where(Document.uri.endswith("zh-0004.txt")))
+        assert "\ufffd" not in zh.text and "国际教育学院" in zh.text
+        html = s.scalar(select(Document).where(Document.uri.endswith("article.html")))
+        assert "Views" not in html.text and "<" not in html.text
+        stored = {(e.file.rsplit("/", 1)[-1], e.reason) for e in s.scalars(select(RunError))}
+        assert ("empty.txt", "empty document") in stored
+
+
+def test_run_json_is_the_documented_object(settings, tmp_path):
+    from typer.testing import CliRunner
+
+    from etl.cli import app
+
+    folder = tmp_path / "few"
+    folder.mkdir()
+    for name in ("en-0002.txt", "zh-0003.txt"):
+        shutil.copy(SAMPLE / "docs" / name, folder / name)
+    runner = CliRunner()
+    args = ["etl", "run", str(folder), "--db", settings.database_url, "--json"]
+    out1 = json.loads(runner.invoke(app, args).stdout.strip().splitlines()[-1])
+    out2 = json.loads(runner.invoke(app, args).stdout.strip().splitlines()[-1])
+    assert set(out1) >= {"run_id", "status", "documents", "facts", "errors"}
+    assert set(out1["documents"]) >= {"seen", "new", "changed", "unchanged", "duplicate", "failed"}
+    assert set(out1["facts"]) == {"added", "removed"}
+    assert out1["documents"]["new"] == 2
+    assert out2["documents"]["new"] == 0 and out2["documents"]["changed"] == 0
+    assert out2["run_id"] == out1["run_id"] + 1
+    status = runner.invoke(app, ["etl", "status", "--db", settings.database_url, "--json"])
+    rows = json.loads(status.stdout)
+    assert [r["run_id"] for r in rows] == [out2["run_id"], out1["run_id"]]
+
+
+def test_a_second_run_waits_or_exits_while_one_holds_the_lock(settings, tmp_path):
+    upgrade(settings.database_url)
+    sessions = session_factory(settings.database_url)
+    held = RunLock(sessions)
+    held.acquire()
+    try:
+        with pytest.raises(LockedError, match="another ETL run is in progress"):
+            Pipeline(settings).run([SAMPLE / "docs" / "en-0001.txt"])
+        # with --wait the second run proceeds once the first releases the lock
+        timer = threading.Timer(1.0, held.release)
+        timer.start()
+        info = Pipeline(settings, wait=30).run([SAMPLE / "docs" / "en-0001.txt"])
+        timer.join()
+        assert info.status == "ok" and info.documents["new"] == 1
+    finally:
+        held.release()
+
+
+def test_readers_see_committed_documents_during_a_run(settings):
+    """Each document commits on its own, so the dashboard can read while a run goes on."""
+    seen: list[int] = []
+
+    def progress(done, total, name):
+        if done == 3:
+            with get_engine(settings.database_url).connect() as c:
+                seen.append(c.execute(select(func.count()).select_from(Document)).scalar_one())
+
+    Pipeline(settings, progress=progress).run([SAMPLE / "docs"])
+    assert seen == [3]
+
+
+def test_partner_facts_point_to_registry_rows(settings):
+    Pipeline(settings).run([SAMPLE / "docs" / "en-0001.txt"])
+    with session_factory(settings.database_url)() as s:
+        fact = s.scalar(select(Fact).where(Fact.type == "partner"))
+        assert fact.partner.country == "SE" and fact.sentence and fact.start is not None
+        assert s.scalar(select(func.count()).select_from(Activity)) >= 1
+        assert s.scalar(select(Partner).where(Partner.name == "KTH Royal Institute of Technology")).status == "known"
