@@ -224,6 +224,9 @@ class ReportFile(Base):
     rows: Mapped[int] = mapped_column(Integer, default=0)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    sheet: Mapped[str | None] = mapped_column(String(200))  # XLSX sheet the table was read from
+    header_row: Mapped[int | None] = mapped_column(Integer)  # 1-based row of the header in the file
+    declared_total: Mapped[int | None] = mapped_column(Integer)  # the report's own "Total" row, if any
 
 
 class Program(Base):
@@ -236,6 +239,8 @@ class Program(Base):
     name: Mapped[str] = mapped_column(String(300))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    school_name: Mapped[str | None] = mapped_column(String(300))  # as written in the report
+    partner_name: Mapped[str | None] = mapped_column(String(300))  # as written in the report
     country: Mapped[str | None] = mapped_column(String(2))
     level: Mapped[str | None] = mapped_column(String(30))
     mode: Mapped[str | None] = mapped_column(String(30))
@@ -256,7 +261,10 @@ class Agreement(Base):
     type: Mapped[str] = mapped_column(String(80))
     signed_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     expiry_date: Mapped[dt.date | None] = mapped_column(Date, index=True)  # None = open-ended
-    unit_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # empty = university-wide
+    unit_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # resolved schools
+    partner_name: Mapped[str | None] = mapped_column(String(300))  # as written in the report
+    # the schools as written; empty = university-wide (unit_ids may lack a name still in review)
+    school_names: Mapped[list[str] | None] = mapped_column(JSON, default=list)
 
 
 class Mobility(Base):
@@ -271,7 +279,9 @@ class Mobility(Base):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     program_type: Mapped[str | None] = mapped_column(String(80))
-    students: Mapped[int] = mapped_column(Integer)
+    students: Mapped[int | None] = mapped_column(Integer)  # None = unknown, never 0
+    school_name: Mapped[str | None] = mapped_column(String(300))  # as written in the report
+    partner_name: Mapped[str | None] = mapped_column(String(300))  # as written in the report
 
 
 class Lock(Base):
