@@ -98,6 +98,8 @@ class Pipeline:
         lock.acquire()
         try:
             with self.sessions.begin() as s:
+                # we hold the lock, so a run still marked running was killed mid-way
+                s.execute(update(Run).where(Run.status == "running").values(status="aborted"))
                 run = Run(trigger=self.trigger)
                 s.add(run)
                 s.flush()
