@@ -105,6 +105,7 @@ class Pipeline:
                 s.flush()
                 info.run_id = run.id
                 sync_reference(s, self.ref)
+            self._load_index()
             files = list(expand_paths(paths))
             docs = [f for f in files if not is_report(f)]
             reports = [f for f in files if is_report(f)]
@@ -157,26 +158,33 @@ class Pipeline:
             return
         src = item
         h = src.content_hash
+        known = self._by_uri.get(src.uri)
+        if known is not None and known[0] == h:  # unchanged: decided in memory, no query, no write
+            if known[1] != "active":
+                with self.sessions.begin() as s:
+                    s.execute(update(Document).where(Document.uri == src.uri).values(status="active"))
+                self._by_uri[src.uri] = (h, "active")
+            info.documents["unchanged"] += 1
+            return
+        twin = self._by_hash.get(h)
+        if twin is not None and twin != src.uri:
+            info.documents["duplicate"] += 1
+            info.notices.append({"file": src.uri, "notice": f"duplicate of {twin.rsplit('/', 1)[-1]}"})
+            log.info("skipped %s: duplicate of %s", src.uri, twin)
+            return
         try:
             with self.sessions.begin() as s:
-                row = s.scalar(select(Document).where(Document.uri == src.uri))
-                if row is not None and row.content_hash == h:
-                    if row.status != "active":
-                        row.status = "active"
-                    info.documents["unchanged"] += 1
-                    return
-                twin = s.scalar(select(Document).where(Document.content_hash == h))
-                if twin is not None and twin.uri != src.uri:
-                    info.documents["duplicate"] += 1
-                    info.notices.append({"file": src.uri, "notice": f"duplicate of {twin.uri.rsplit('/', 1)[-1]}"})
-                    log.info("skipped %s: duplicate of %s", src.uri, twin.uri)
-                    return
+                row = s.scalar(select(Document).where(Document.uri == src.uri)) if known else None
                 ex = extract(src, self.ref)
                 resolver = self._resolver(s)
                 _, added, removed = store_document(s, row, src, ex, resolver, info.run_id)
                 info.documents["changed" if row is not None else "new"] += 1
                 info.facts["added"] += added
                 info.facts["removed"] += removed
+            if known is not None:
+                self._by_hash.pop(known[0], None)
+            self._by_uri[src.uri] = (h, "active")
+            self._by_hash[h] = src.uri
         except InputError as exc:
             info.documents["failed"] += 1
             info.fail(exc.file, exc.reason, row=exc.row, column=exc.column)
@@ -188,6 +196,16 @@ class Pipeline:
             self._resolver_cache = None
 
     _resolver_cache: Resolver | None = None
+    _by_uri: dict[str, tuple[str, str]] = {}
+    _by_hash: dict[str, str] = {}
+
+    def _load_index(self) -> None:
+        """uri → (hash, status) and hash → uri of every stored document, read once per run.
+        Only one run writes at a time (the lock), so the index stays true during the run."""
+        with self.sessions() as s:
+            rows = s.execute(select(Document.uri, Document.content_hash, Document.status)).all()
+        self._by_uri = {u: (h, st) for u, h, st in rows}
+        self._by_hash = {h: u for u, h, _ in rows}
 
     def _resolver(self, s: Session) -> Resolver:
         # The resolver caches names → ids for the run; it is rebuilt after a rollback
