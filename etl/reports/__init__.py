@@ -1,10 +1,12 @@
-"""Office reports (CSV/XLSX): joint programs, partner agreements, outbound students."""
+"""Office reports (CSV/XLSX): joint programs, partner agreements, outbound students.
+
+``parse_report`` reads and checks a file without a database (shapes.py);
+``load_report`` stores it in programs / agreements / mobility (load.py), which the
+pipeline calls inside one transaction per file.
+"""
 from __future__ import annotations
 
-from pathlib import Path
+from etl.reports.load import load_report
+from etl.reports.shapes import SHAPES, ParsedReport, parse_report
 
-from etl.errors import ReportError
-
-
-def load_report(session, path: Path, resolver, run_id: int) -> str:
-    raise ReportError(str(path), "report loaders are not installed yet")
+__all__ = ["SHAPES", "ParsedReport", "load_report", "parse_report"]
