@@ -53,10 +53,12 @@ def etl_run(
     db: DbOpt = None, config: ConfigOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the run object as JSON")] = False,
     wait: Annotated[float, typer.Option(help="seconds to wait for another run to finish")] = 0,
+    source: Annotated[Optional[list[str]], typer.Option("--source", help="only this configured source (repeatable)")] = None,
 ) -> None:
     """One ETL run over the paths given (or the configured sources)."""
     from etl.errors import LockedError
     from etl.pipeline import Pipeline
+    from etl.sources.registry import SourceConfigError
 
     _logging()
     s = _settings(db, config)
@@ -65,7 +67,11 @@ def etl_run(
         raise typer.Exit(2)
     with _progress() as progress:
         try:
-            info = Pipeline(s, wait=wait, progress=progress).run(paths or [])
+            pipeline = Pipeline(s, wait=wait, progress=progress)
+            info = pipeline.run(paths) if paths else pipeline.run_sources(source)
+        except SourceConfigError as exc:
+            typer.echo(f"error in {s.config_path or 'settings'}: {exc}", err=True)
+            raise typer.Exit(2)
         except LockedError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(3)

@@ -1,0 +1,149 @@
+"""The ``feed`` source: an RSS or Atom feed (feedparser); new entries only.
+
+Each entry not stored yet becomes a document. When the entry carries the article's full text
+(``content:encoded``, Atom ``<content>``, or a long ``<description>``) that text is used and
+nothing else is fetched; otherwise its link is fetched and read like a ``site`` article
+(robots.txt, rate limit, retries). The entry's published (or updated) date is kept as the
+document's date: a feed's dates are structured data, more reliable than a page's metadata.
+
+Options: ``url``; ``content`` = ``"auto"`` (entry text when it has at least ``min_chars``
+characters, else the link), ``"entry"`` (always the entry text) or ``"link"`` (always fetch);
+``max_entries`` (0 = all); and the politeness options of every web source.
+The feed itself is read with a conditional GET; its validators are stored only when every
+entry was handled without a transient failure.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from etl.errors import InputError
+from etl.sources.base import SourceDocument, normalise_text
+from etl.sources.files import detect_lang
+from etl.sources.http import FetchError, HttpOptions, canonical_url
+from etl.sources.registry import SourceContext, SourceItem, register
+from etl.sources.site import WebSource
+
+log = logging.getLogger("etl.sources.feed")
+
+_BLOCK_END = re.compile(r"(?i)<(?:br\s*/?|/p|/div|/li|/h[1-6]|/tr|/blockquote|/section|/article)\b[^>]*>")
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, one line per block (paragraph, list item, heading …)."""
+    import lxml.html
+
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment:
+        return normalise_text(fragment)
+    try:
+        root = lxml.html.fragment_fromstring(_BLOCK_END.sub("\n", fragment), create_parent="div")
+    except Exception:  # lxml refuses some broken fragments; their text is still wanted
+        return normalise_text(re.sub(r"<[^>]+>", " ", fragment))
+    return normalise_text(root.text_content())
+
+
+def entry_date(entry) -> dt.date | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        t = entry.get(key)
+        if t:
+            try:
+                return dt.date(t.tm_year, t.tm_mon, t.tm_mday)
+            except ValueError:
+                continue
+    return None
+
+
+@register("feed")
+class FeedSource(WebSource):
+    """An RSS/Atom feed of news."""
+
+    @dataclass(kw_only=True)
+    class Options(HttpOptions):
+        url: str
+        content: str = "auto"  # auto | entry | link
+        min_chars: int = 400
+        max_entries: int = 0
+
+        def check(self) -> None:
+            if urlsplit(self.url).scheme not in ("http", "https"):
+                raise ValueError(f"url must be http(s), got {self.url!r}")
+            if self.content not in ("auto", "entry", "link"):
+                raise ValueError(f"content must be auto, entry or link, got {self.content!r}")
+
+    def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
+        import feedparser
+
+        o = self.options
+        url = canonical_url(o.url)
+        fetcher = self.fetcher()
+        if refusal := fetcher.refusal(url):
+            self.count("disallowed")
+            yield InputError(url, f"source {self.name!r}: feed not read: {refusal}")
+            return
+        old = ctx.state.get(url)
+        try:
+            resp = fetcher.get(url, old)
+        except FetchError as exc:
+            self.count("failed")
+            yield exc
+            return
+        if resp.not_modified:
+            self.count("not_modified")
+            log.info("%s: feed not modified", self.name)
+            ctx.state.put(url, self.name, old, 304)
+            return
+        parsed = feedparser.parse(resp.body, response_headers={"content-location": url,
+                                                               "content-type": resp.content_type})
+        if parsed.bozo and not parsed.entries:
+            yield InputError(url, f"not a readable RSS/Atom feed ({parsed.get('bozo_exception')})")
+            return
+        entries = parsed.entries[: o.max_entries] if o.max_entries else parsed.entries
+        self.count("entries", len(entries))
+        clean = True
+        for entry in entries:
+            item = self._entry(entry, url, fetcher, ctx)
+            if item is None:
+                continue
+            if isinstance(item, FetchError) and item.transient:
+                clean = False
+            yield item
+        self.count("requests", fetcher.requests)
+        if clean:
+            ctx.state.put(url, self.name, resp.validators, resp.status)
+        log.info("%s: %s", self.name, ", ".join(f"{k} {v}" for k, v in sorted(self.stats.items())))
+
+    def _entry(self, entry, feed_url: str, fetcher, ctx: SourceContext) -> SourceItem | None:
+        o = self.options
+        title = normalise_text(entry.get("title", "")) or None
+        raw_link = entry.get("link") or entry.get("id")
+        if not raw_link:
+            return InputError(feed_url, f"feed entry {title!r} has no link")
+        link = canonical_url(urljoin(feed_url, raw_link))
+        if ctx.known(link):
+            self.count("known")
+            return None
+        published = entry_date(entry)
+        texts = [html_to_text(c.get("value", "")) for c in entry.get("content", [])]
+        texts.append(html_to_text(entry.get("summary", "")))
+        text = max(texts, key=len)
+        fetchable = urlsplit(link).scheme in ("http", "https")
+        use_entry = o.content == "entry" or not fetchable or (o.content == "auto" and len(text) >= o.min_chars)
+        if use_entry:
+            if not text:
+                return InputError(link, "feed entry without text")
+            body = f"{title}\n\n{text}" if title and not text.startswith(title) else text
+            self.count("from_entry")
+            return SourceDocument(uri=link, text=body, source=self.name, title=title, lang=detect_lang(body),
+                                  published=published, meta={"format": "feed", "feed": feed_url})
+        item = self.fetch_article(fetcher, link)
+        if isinstance(item, SourceDocument):
+            item.published = published or item.published
+            item.title = item.title or title
+            item.meta["feed"] = feed_url
+        return item

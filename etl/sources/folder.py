@@ -1,0 +1,100 @@
+"""Sources on disk: ``folder`` (documents and reports) and ``report`` (office reports only).
+
+Both read a file or a folder (recursively, hidden files skipped) given by ``path``, relative
+to the TOML file, optionally narrowed by a ``glob`` pattern. A folder scanned in full is a
+"root": documents stored from it whose file has vanished are marked gone after the run.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.errors import InputError
+from etl.pipeline import expand_paths, is_report
+from etl.sources.files import DOCUMENT_SUFFIXES, read_path
+from etl.sources.registry import Source, SourceContext, SourceItem, base_dir, register
+
+log = logging.getLogger("etl.sources.folder")
+
+
+def _files(root: Path, glob: str) -> Iterator[Path]:
+    if root.is_file() or glob in ("", "**/*", "**"):
+        yield from expand_paths([root])
+        return
+    for f in sorted(root.glob(glob)):
+        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(root).parts):
+            yield f.resolve()
+
+
+class _DiskSource(Source):
+    @property
+    def path(self) -> Path:
+        return (base_dir(self.settings) / self.options.path).resolve()
+
+    @property
+    def roots(self) -> list[Path]:
+        return [self.path] if self.path.is_dir() else []
+
+    def _walk(self) -> Iterator[Path] | InputError:
+        if not self.path.exists():
+            return InputError(str(self.path), f"source {self.name!r}: no such file or folder")
+        return _files(self.path, self.options.glob)
+
+
+@register("folder")
+class FolderSource(_DiskSource):
+    """Text, HTML and PDF documents under ``path``; office reports found there go to the report loader."""
+
+    @dataclass
+    class Options:
+        path: str
+        glob: str = "**/*"
+        reports: bool = True  # also load the csv/xlsx reports found in the folder
+
+    def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
+        files = self._walk()
+        if isinstance(files, InputError):
+            yield files
+            return
+        for f in files:
+            if is_report(f):
+                if self.options.reports:
+                    self.count("reports")
+                    yield f
+                continue
+            if f.suffix.lower() not in DOCUMENT_SUFFIXES:
+                self.count("failed")
+                yield InputError(str(f), f"unsupported file type {f.suffix!r}")
+                continue
+            self.count("documents")
+            try:
+                yield read_path(f, source=self.name)
+            except InputError as exc:
+                self.count("failed")
+                yield exc
+
+
+@register("report")
+class ReportSource(_DiskSource):
+    """Office reports (csv, xlsx) in a folder or one file; other files are left alone."""
+
+    @dataclass
+    class Options:
+        path: str
+        glob: str = "**/*"
+
+    def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
+        files = self._walk()
+        if isinstance(files, InputError):
+            yield files
+            return
+        for f in files:
+            if is_report(f):
+                self.count("reports")
+                yield f
+            elif self.path.is_file():
+                yield InputError(str(f), f"not an office report ({f.suffix or 'no suffix'}; expected .csv or .xlsx)")
+            else:
+                log.debug("%s: skipped %s (not a report)", self.name, f)
