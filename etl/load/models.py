@@ -317,3 +317,35 @@ class SourceState(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[int | None] = mapped_column(Integer)
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class User(Base):
+    """A person who may sign in to the dashboard: ``admin`` (upload, run, review, manage) or ``viewer``.
+
+    ``password_hash`` is an Argon2id hash (dashboard/auth.py); there is no default user and
+    no default password. ``session_epoch`` is part of every session cookie, so raising it
+    (new password, new role, removal) ends the user's open sessions at their next request.
+    """
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(10), default="viewer")  # admin | viewer
+    active: Mapped[bool] = mapped_column(default=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """Who changed what, when: sign-ins, user changes, uploads, ETL runs, review decisions."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    user: Mapped[str | None] = mapped_column(String(120), index=True)  # None: the system or an anonymous client
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str | None] = mapped_column(String(1000))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ip: Mapped[str | None] = mapped_column(String(64))
