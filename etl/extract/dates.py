@@ -1,0 +1,300 @@
+"""Dates in news text: the publication date and the date of the reported event.
+
+``find_dates`` finds every date expression (English and Chinese) with its span and
+precision: a day ("7th March 2024", "March 7, 2024", "2024-03-07", "3月27日"), a range
+("from 10th to 16th October 2016", "1月15日至2月2日"; its first day is what counts), a
+month ("June 2020", "2023年2月") or a year.
+
+``published_date`` reads header lines (``By Thu, 07 Mar 2024 GMT``, ``发布时间：2019-03-29``,
+``Published: …``, ``Date: …``) and falls back to the page metadata.
+
+``event_date`` reasons over the header, the dateline and the body:
+1. a date without a year takes the year that puts it nearest before publication;
+2. a date whose year puts it far from publication while the same day in the
+   publication's year fits, and whose year the rest of the text does not support,
+   is a typo'd year and is outvoted (the seed article's dateline says 2023 for a 2024
+   event);
+3. the event is the earliest plausible day (a range counts by its first day) in the
+   first body paragraph that names one, else in the body, else the dateline's day;
+4. a piece with no day but a year under review ("The year 2024 saw…") gets that year;
+   one with only a month gets ``YYYY-MM``; else the publication date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MON = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+        r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19[5-9]\d|20\d\d)"
+_WD = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+_TO = r"\s*(?:to|until|till|through|and|-|–|—|~)\s*"
+
+# English: "7th March 2024", "7 March", "10th to 16th October 2016", "12th July to 6th August 2021"
+_EN_DMY = re.compile(
+    rf"(?<![\w+]){_WD}(?P<d0>{_DAY})(?:\s+(?:of\s+)?(?P<m0>{_MON}))?(?:,?\s+(?P<y0>{_YEAR}))?"
+    rf"(?:{_TO}(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MON}))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
+# "March 7, 2024", "March 7-9, 2024", "March 7 to April 2, 2024"
+_EN_MDY = re.compile(
+    rf"(?<![\w+]){_WD}(?P<m0>{_MON})\s+(?P<d0>{_DAY})(?!\d)(?:,?\s+(?P<y0>{_YEAR}))?"
+    rf"(?:{_TO}(?:(?P<m1>{_MON})\s+)?(?P<d1>{_DAY})(?!\d))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
+_ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>1[0-2]|0?[1-9])\s*[-/.月]\s*"
+                  r"(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])\s*日?")
+_MONTH_YEAR = re.compile(rf"(?<![\w+])(?P<m>{_MON})(?:\s+of)?,?\s+(?P<y>{_YEAR})(?!\d)")
+_ZH_DAY = re.compile(
+    r"(?:(?P<y0>(?:19|20)\d\d)年)?(?P<m0>1[0-2]|0?[1-9])月(?P<d0>[12]\d|3[01]|0?[1-9])[日号]"
+    r"(?:\s*(?:至|到|—|－|-|~|～)\s*(?:(?P<y1>(?:19|20)\d\d)年)?(?:(?P<m1>1[0-2]|0?[1-9])月)?"
+    r"(?P<d1>[12]\d|3[01]|0?[1-9])[日号])?")
+_ZH_MONTH = re.compile(r"(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?![\d日号])")
+_YEAR_RE = re.compile(r"(?<![\w+\-/.])(?P<y>(?:19[5-9]|20\d)\d)(?:年)?(?![\w+\-/])")
+_WORDS_D = re.compile(r"(\d+)")
+
+PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
+PLAUSIBLE_AFTER = 3  # days: a piece may be dated the day before the event it announces
+
+
+@dataclass
+class DateMention:
+    """A date in the text. ``y`` may be None (no year written); ``precision`` is day|month|year."""
+
+    start: int
+    end: int
+    y: int | None
+    m: int | None = None
+    d: int | None = None
+    precision: str = "day"
+    text: str = ""
+    is_range: bool = False
+    year_written: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def date(self) -> dt.date | None:
+        if self.y and self.m and self.d:
+            try:
+                return dt.date(self.y, self.m, self.d)
+            except ValueError:
+                return None
+        return None
+
+    def iso(self) -> str | None:
+        if self.precision == "day" and self.date():
+            return self.date().isoformat()
+        if self.precision == "month" and self.y and self.m:
+            return f"{self.y:04d}-{self.m:02d}"
+        if self.y:
+            return f"{self.y:04d}"
+        return None
+
+
+def _month(s: str | None) -> int | None:
+    if not s:
+        return None
+    return MONTHS.get(s.rstrip(".").lower()) or MONTHS.get(s.rstrip(".").lower()[:3])
+
+
+def _day(s: str | None) -> int | None:
+    if not s:
+        return None
+    m = _WORDS_D.match(s)
+    return int(m.group(1)) if m else None
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
+    """Every date expression in ``text[start:end]``, in text order, without overlaps."""
+    end = len(text) if end is None else end
+    seg = text[start:end]
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match, dm: DateMention) -> None:
+        s, e = m.start() + start, m.end() + start
+        if any(s < te and ts < e for ts, te in taken):
+            return
+        dm.start, dm.end, dm.text = s, e, text[s:e]
+        taken.append((s, e))
+        out.append(dm)
+
+    for m in _ISO.finditer(seg):
+        add(m, DateMention(0, 0, int(m["y"]), int(m["m"]), int(m["d"])))
+    for m in _ZH_DAY.finditer(seg):
+        y = m["y0"] or m["y1"]
+        add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
+                           is_range=bool(m["d1"]), year_written=bool(y)))
+    for rx in (_EN_DMY, _EN_MDY):
+        for m in rx.finditer(seg):
+            mon = _month(m["m0"]) or _month(m["m1"])
+            if not mon:
+                continue
+            if rx is _EN_DMY and not m["m0"] and not m["d1"]:
+                continue  # a bare number
+            y = m["y0"] or m["y1"]
+            add(m, DateMention(0, 0, int(y) if y else None, mon, _day(m["d0"]),
+                               is_range=bool(m["d1"]), year_written=bool(y)))
+    for m in _ZH_MONTH.finditer(seg):
+        add(m, DateMention(0, 0, int(m["y"]), int(m["m"]), None, "month"))
+    for m in _MONTH_YEAR.finditer(seg):
+        add(m, DateMention(0, 0, int(m["y"]), _month(m["m"]), None, "month"))
+    for m in _YEAR_RE.finditer(seg):
+        after = seg[m.end():m.end() + 12]
+        # "2+2", "ICIIP 2022" are fine as years; "2024 students" is a count, not a year
+        if re.match(r"\s*(?:students|participants|people|members|scholars)\b", after):
+            continue
+        add(m, DateMention(0, 0, int(m["y"]), None, None, "year"))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+_PUB_LABEL = re.compile(
+    r"^\s*(?:By\b|Posted\b|Published\b|Release[d]?\b|Date\b|Time\b|Updated\b|发布时间|发布日期|发表时间|"
+    r"时间|日期|发稿时间|更新时间)", re.I)
+
+
+def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | None, text: str) -> str | None:
+    """The publication date: a labelled header line, else page metadata, else the first
+    full date in the header lines."""
+    for off, line in header_lines:
+        if _PUB_LABEL.match(line):
+            for dm in find_dates(text, off, off + len(line)):
+                if dm.precision == "day" and dm.y and dm.date():
+                    return dm.date().isoformat()
+    if meta_date:
+        return meta_date.isoformat()
+    for off, line in header_lines:
+        for dm in find_dates(text, off, off + len(line)):
+            if dm.precision == "day" and dm.y and dm.date():
+                return dm.date().isoformat()
+    return None
+
+
+def _fill_year(dm: DateMention, ref: dt.date) -> None:
+    """Give a year-less day the year that puts it nearest on or before ``ref`` (+3 days)."""
+    best = None
+    for y in (ref.year, ref.year - 1, ref.year + 1):
+        try:
+            d = dt.date(y, dm.m, dm.d)
+        except ValueError:
+            continue
+        delta = (ref - d).days
+        score = delta if delta >= -PLAUSIBLE_AFTER else 10_000 - delta
+        if best is None or score < best[0]:
+            best = (score, y)
+    if best:
+        dm.y = best[1]
+        dm.notes.append(f"year {best[1]} inferred from reference date {ref.isoformat()}")
+
+
+def _plausible(d: dt.date, ref: dt.date) -> bool:
+    return -PLAUSIBLE_AFTER <= (ref - d).days <= PLAUSIBLE_BEFORE
+
+
+def _year_votes(mentions: list[DateMention], header_year: int | None) -> dict[int, int]:
+    votes: dict[int, int] = {}
+    for dm in mentions:
+        if dm.y and dm.year_written:
+            votes[dm.y] = votes.get(dm.y, 0) + 1
+    if header_year:
+        votes[header_year] = votes.get(header_year, 0) + 2
+    return votes
+
+
+def _correct_year(dm: DateMention, ref: dt.date, votes: dict[int, int]) -> None:
+    """A written year that puts the day far from publication, where the publication's year
+    (or the one before) fits and the text supports that year more: the year is a typo."""
+    d = dm.date()
+    if d is None or _plausible(d, ref):
+        return
+    for y in (ref.year, ref.year - 1):
+        try:
+            alt = dt.date(y, dm.m, dm.d)
+        except ValueError:
+            continue
+        if _plausible(alt, ref) and votes.get(y, 0) > votes.get(dm.y, 0):
+            dm.notes.append(f"written year {dm.y} outvoted by {y} (header and body)")
+            dm.y = y
+            return
+
+
+_REVIEW = re.compile(
+    r"(?:\bthe\s+year\s+(?P<y1>(?:19|20)\d\d)\s+(?:saw|witnessed|was)|\b(?:in|during|throughout)\s+"
+    r"(?P<y2>(?:19|20)\d\d),?\s+the\s+(?:university|school|college)|\b(?P<y3>(?:19|20)\d\d)\s+(?:in\s+review|"
+    r"annual\s+report)|(?P<y4>(?:19|20)\d\d)年(?:度|全年|工作总结|.{0,6}回顾))", re.I)
+
+
+@dataclass
+class EventDate:
+    value: str | None
+    start: int | None = None
+    end: int | None = None
+    text: str = ""
+    method: str = ""
+    confidence: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def event_date(text: str, *, published: str | None, header_lines: list[tuple[int, str]],
+               dateline: tuple[int, int] | None, paragraphs: list[tuple[int, int]]) -> EventDate:
+    """The date the reported event began (see the module docstring)."""
+    pub = dt.date.fromisoformat(published) if published and len(published) == 10 else None
+    body_mentions: list[tuple[int, DateMention]] = []
+    for i, (ps, pe) in enumerate(paragraphs):
+        for dm in find_dates(text, ps, pe):
+            body_mentions.append((i, dm))
+    dl = None
+    if dateline:
+        for i, dm in body_mentions:
+            if dateline[0] <= dm.start < dateline[1] and dm.precision == "day":
+                dl = dm
+                break
+    header_year = pub.year if pub else None
+    votes = _year_votes([dm for _, dm in body_mentions if dm is not dl], header_year)
+    ref = pub
+    if ref is None and dl is not None and dl.y and dl.date():
+        ref = dl.date()
+    if ref is None:
+        for _, dm in body_mentions:
+            if dm.precision == "day" and dm.y and dm.date():
+                ref = dm.date()
+                break
+    if ref is None:
+        return EventDate(published, method="no dates in the text", confidence=0.2)
+    days: list[tuple[int, DateMention]] = []
+    for i, dm in body_mentions:
+        if dm.precision != "day":
+            continue
+        if dm.y is None:
+            _fill_year(dm, ref)
+        else:
+            _correct_year(dm, ref, votes)
+        d = dm.date()
+        if d and _plausible(d, ref):
+            days.append((i, dm))
+    body_days = [(i, dm) for i, dm in days if dm is not dl]
+    if body_days:
+        first_par = min(i for i, _ in body_days)
+        lead = [dm for i, dm in body_days if i == first_par]
+        best = min(lead, key=lambda x: (x.date(), x.start))
+        return EventDate(best.date().isoformat(), best.start, best.end, best.text,
+                         "earliest day in the first dated paragraph" + (" (range start)" if best.is_range else ""),
+                         0.9, best.notes)
+    # no day in the body: a year under review, the dateline, a month
+    review = _REVIEW.search(text, paragraphs[0][0] if paragraphs else 0)
+    if review:
+        y = next(g for g in review.groups() if g)
+        return EventDate(y, review.start(), review.end(), review.group(0), "year under review", 0.7)
+    if dl is not None and dl.date() and _plausible(dl.date(), ref):
+        return EventDate(dl.date().isoformat(), dl.start, dl.end, dl.text, "dateline", 0.75, dl.notes)
+    months = [dm for _, dm in body_mentions if dm.precision == "month" and dm.y]
+    for dm in months:
+        first = dt.date(dm.y, dm.m, 1)
+        if -31 <= (ref - first).days <= PLAUSIBLE_BEFORE:
+            return EventDate(dm.iso(), dm.start, dm.end, dm.text, "month in the body", 0.5)
+    return EventDate(published, method="publication date (no event date in the text)", confidence=0.3)

