@@ -1,0 +1,1 @@
+"""The Dash dashboard: ``create_app`` in :mod:`dashboard.app`; ``gunicorn dashboard.app:server``."""

@@ -1,0 +1,121 @@
+"""The Dash app: ``create_app(database_url=None)``; ``server`` for ``gunicorn dashboard.app:server``.
+
+A Dash *pages* app whose pages are registered here explicitly (``pages_folder=""``) and
+whose callbacks are attached with ``app.callback`` by each page's ``register_callbacks``:
+global ``dash.callback`` registrations are consumed by the first app created in a
+process, which would leave every later app (tests create several) without callbacks.
+
+Every asset is served by the app itself: Bootstrap CSS from ``assets/``, Dash's and
+plotly's JavaScript from the installed packages (``serve_locally``), map outlines from
+``assets/topojson``; no web font, no CDN. A page makes no request to another host.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import ids
+from dashboard import queries as q
+from dashboard.cache import init_cache
+from dashboard.components import filters as filter_bar_mod
+from dashboard.components import navbar as navbar_mod
+from dashboard.context import DATABASE_URL_KEY, database_url
+from dashboard.pages import overview
+from etl.config import load_settings
+
+log = logging.getLogger("dashboard")
+ASSETS = Path(__file__).resolve().parent / "assets"
+DEFAULT_TITLE = "International Cooperation Dashboard"
+
+# (module, page module object) in menu order; each has PATH, NAME, TITLE, layout, register_callbacks.
+PAGES = [overview]
+
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+  <head>
+    {%metas%}
+    <title>{%title%}</title>
+    {%favicon%}
+    {%css%}
+  </head>
+  <body>
+    {%app_entry%}
+    <footer>{%config%}{%scripts%}{%renderer%}</footer>
+  </body>
+</html>"""
+
+
+def _shell(title: str):
+    """The layout around every page: URL, filter store, header, filter bar, page, footer.
+
+    A function, so the school list and the year bounds are read afresh on each page load.
+    """
+
+    def layout() -> html.Div:
+        url = database_url()
+        try:
+            schools = q.schools(url)
+            bounds = q.year_bounds(url)
+            home_name, home_zh = q.home_institution(url)
+        except SQLAlchemyError as exc:  # no schema yet: the page explains, charts show how to load
+            log.warning("database not ready: %s", exc.__class__.__name__)
+            import pandas as pd
+
+            schools, bounds, home_name, home_zh = pd.DataFrame(columns=["id", "name", "zh"]), None, None, None
+        pages = [(p.NAME, p.PATH) for p in PAGES]
+        return html.Div([
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.FILTERS),
+            navbar_mod.navbar(title, home_name, home_zh, pages),
+            html.Main(
+                dbc.Container([filter_bar_mod.filter_bar(schools, bounds), dash.page_container],
+                              fluid=True, className="app-main"),
+            ),
+            html.Footer(
+                dbc.Container([
+                    html.Span("Figures come from the university's news and the international office's reports, "
+                              "read automatically; every number links back to its documents."),
+                ], fluid=True),
+                className="app-footer",
+            ),
+        ], className="app-shell")
+
+    return layout
+
+
+def create_app(database_url: str | None = None) -> Dash:
+    """A new app reading ``database_url`` (default: settings — ``DATABASE_URL`` or data/intl.db)."""
+    settings = load_settings(database_url=database_url)
+    title = settings.branding.get("title") or DEFAULT_TITLE
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        title=title,
+        update_title=None,
+        suppress_callback_exceptions=True,  # page components come and go with navigation
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX
+    app.server.config[DATABASE_URL_KEY] = settings.database_url
+    init_cache(app.server, settings.redis_url)
+    for order, page in enumerate(PAGES):
+        dash.register_page(page.__name__, path=page.PATH, name=page.NAME, title=page.TITLE,
+                           layout=page.layout, order=order)
+    app.layout = _shell(title)
+    filter_bar_mod.register_callbacks(app)
+    navbar_mod.register_callbacks(app)
+    for page in PAGES:
+        page.register_callbacks(app)
+    return app
+
+
+app = create_app()
+server = app.server

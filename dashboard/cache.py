@@ -1,0 +1,76 @@
+"""Query results cached per filter set (flask-caching).
+
+In-process ``SimpleCache`` by default; Redis when ``REDIS_URL`` (or ``[cache] redis_url``)
+is set, so that several gunicorn workers share one cache. A key is the query function,
+the database URL, the database's *data version* (latest ETL run and its state) and the
+arguments: a finished ETL run therefore invalidates every cached result at once, without
+anyone having to clear the cache. A cache that fails (Redis down) is bypassed, never fatal.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import Flask, current_app, has_app_context
+from flask_caching import Cache
+
+log = logging.getLogger("dashboard.cache")
+cache = Cache()
+T = TypeVar("T")
+TIMEOUT = 600  # seconds; the data version already invalidates on every run
+_warned: set[str] = set()
+
+
+def _redis_url_with_timeouts(url: str) -> str:
+    """A page must not hang on an unreachable Redis: short socket timeouts unless given."""
+    parts = urlsplit(url)
+    q = dict(parse_qsl(parts.query))
+    q.setdefault("socket_timeout", "1")
+    q.setdefault("socket_connect_timeout", "1")
+    return urlunsplit(parts._replace(query=urlencode(q)))
+
+
+def init_cache(server: Flask, redis_url: str | None = None, timeout: int = TIMEOUT) -> None:
+    if redis_url:
+        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": _redis_url_with_timeouts(redis_url),
+                  "CACHE_KEY_PREFIX": "intl-dash:", "CACHE_DEFAULT_TIMEOUT": timeout}
+    else:
+        config = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000, "CACHE_DEFAULT_TIMEOUT": timeout}
+    cache.init_app(server, config=config)
+    server.config["INTL_CACHE_TYPE"] = config["CACHE_TYPE"]
+
+
+def _warn_once(what: str, exc: Exception) -> None:
+    if what not in _warned:
+        _warned.add(what)
+        log.warning("cache %s failed, bypassing it: %s", what, exc)
+
+
+def cache_key(fn: Callable, url: str, version: tuple, args: tuple, kwargs: dict) -> str:
+    raw = repr((fn.__module__, fn.__qualname__, url, version, args, sorted(kwargs.items())))
+    return "q:" + hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+def cached(fn: Callable[..., T], url: str, *args: Any, **kwargs: Any) -> T:
+    """``fn(url, *args, **kwargs)`` through the app's cache (a plain call outside an app)."""
+    if not has_app_context() or cache not in current_app.extensions.get("cache", {}):
+        return fn(url, *args, **kwargs)
+    from dashboard.queries import data_version
+
+    key = cache_key(fn, url, data_version(url), args, kwargs)
+    try:
+        hit = cache.get(key)
+    except Exception as exc:  # noqa: BLE001 - any backend failure means "no cache"
+        _warn_once("get", exc)
+        hit = None
+    if hit is not None:
+        return hit
+    value = fn(url, *args, **kwargs)
+    try:
+        cache.set(key, value)
+    except Exception as exc:  # noqa: BLE001
+        _warn_once("set", exc)
+    return value

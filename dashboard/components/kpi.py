@@ -1,0 +1,40 @@
+"""KPI cards: one number for the selected range, and its latest year against the year before."""
+from __future__ import annotations
+
+from dash import html
+
+
+def delta_text(current: int | None, previous: int | None) -> tuple[str, str]:
+    """``("▲ 3", "up")``, ``("▼ 2", "down")``, ``("= 0", "flat")`` or ``("", "none")``.
+
+    The arrow carries the direction, so the colour is never the only cue.
+    """
+    if current is None or previous is None:
+        return "", "none"
+    d = current - previous
+    if d > 0:
+        return f"▲ {d}", "up"
+    if d < 0:
+        return f"▼ {-d}", "down"
+    return "= 0", "flat"
+
+
+def kpi_card(card_id: str, label: str, value: int | None, *, year: int | None = None,
+             current: int | None = None, previous: int | None = None, hint: str = "") -> html.Div:
+    """A card with a label, a big number and a line "2025: 14 ▲ 3 vs 2024"."""
+    text, direction = delta_text(current, previous)
+    if year is not None and current is not None:
+        trend = [html.Span(f"{year}: {current:,}", className="kpi-year")]
+        if text:
+            trend += [" ", html.Span(text, className=f"kpi-delta kpi-{direction}"),
+                      html.Span(f" vs {year - 1}", className="kpi-vs")]
+    else:
+        trend = [html.Span("no dated documents", className="kpi-vs")]
+    return html.Div(
+        [
+            html.Div(label, className="kpi-label"),
+            html.Div(f"{value:,}" if value is not None else "–", className="kpi-value"),
+            html.Div(trend, className="kpi-trend"),
+        ],
+        id=card_id, className="kpi-card", title=hint,
+    )

@@ -1,0 +1,214 @@
+"""DataFrames → Plotly figures (no database access).
+
+Every figure has a title, uses the colour-blind-safe palette below (Paul Tol's "muted"
+scheme, one fixed colour per activity kind so a kind looks the same on every chart),
+and, when its frame is empty, shows a message that says what to do instead of an empty
+pair of axes.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard.labels import alpha3, country_name, kind_label, partner_kind_label, short_school
+from etl.load.models import ACTIVITY_KINDS
+
+# Paul Tol, "muted" qualitative scheme: distinguishable under the common colour-vision
+# deficiencies and in greyscale print. https://personal.sron.nl/~pault/
+PALETTE = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+           "#DDCC77", "#CC6677", "#882255", "#AA4499"]
+NEUTRAL = "#DDDDDD"
+ACCENT = "#1F4E8C"          # single-series bars: the header's blue
+KIND_COLORS = dict(zip(ACTIVITY_KINDS, PALETTE))
+# Sequential scale for the map: light to dark blue, monotone in lightness (readable by all).
+SEQUENTIAL = ["#EAF2FA", "#BCD5EC", "#86B4DB", "#4F8EC4", "#2A66A6", "#163F73"]
+
+FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+              '"Noto Sans", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", '
+              '"Microsoft YaHei", sans-serif')
+
+LOAD_HINT = ("No data loaded yet.<br>Load the sample with <b>intl demo</b>, "
+             "or your own files with <b>intl etl run PATH</b>.")
+FILTER_HINT = "Nothing matches these filters.<br>Widen the year range or clear a filter."
+
+PER_YEAR_TITLE = "Activities per year, by kind"
+BY_SCHOOL_TITLE = "Activities by school"
+PARTNERS_TITLE = "Top partners"
+MAP_TITLE = "Where our partners are"
+COUNTRIES_TITLE = "Top partner countries"
+
+TEMPLATE = "intl"
+pio.templates[TEMPLATE] = go.layout.Template(layout=go.Layout(
+    font=dict(family=FONT_STACK, size=13, color="#243044"),
+    title=dict(x=0.0, xanchor="left", xref="container", pad=dict(l=6),
+               font=dict(size=15, color="#15213a")),
+    paper_bgcolor="rgba(0,0,0,0)",
+    plot_bgcolor="rgba(0,0,0,0)",
+    colorway=PALETTE,
+    margin=dict(l=8, r=8, t=48, b=8),
+    xaxis=dict(showgrid=False, zeroline=False, linecolor="#C9D1DC", ticks="", automargin=True),
+    yaxis=dict(gridcolor="#ECEFF4", zeroline=False, linecolor="#C9D1DC", automargin=True),
+    legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, xanchor="left",
+                font=dict(size=12), title=dict(text="")),
+    hoverlabel=dict(bgcolor="white", bordercolor="#C9D1DC", font=dict(family=FONT_STACK, size=12)),
+    bargap=0.25,
+))
+
+
+def _base(title: str, height: int | None = None) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, title=dict(text=title))
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def empty(title: str, message: str = LOAD_HINT, height: int | None = None) -> go.Figure:
+    """A titled figure with no axes and a centred message (never a blank chart)."""
+    fig = _base(title, height)
+    fig.update_layout(
+        xaxis=dict(visible=False), yaxis=dict(visible=False),
+        annotations=[dict(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                          align="center", font=dict(size=14, color="#5B6B82"))],
+    )
+    fig.layout.meta = {"empty": True}
+    return fig
+
+
+def is_empty(fig: go.Figure) -> bool:
+    """Whether ``fig`` is an empty-state figure (for tests and callers)."""
+    meta = fig.layout.meta
+    return isinstance(meta, dict) and bool(meta.get("empty"))
+
+
+def _kind_order(df: pd.DataFrame, value: str) -> list[str]:
+    """Kinds in the palette's order, present ones only (stable legend and colours)."""
+    present = set(df["kind"])
+    known = [k for k in ACTIVITY_KINDS if k in present]
+    return known + sorted(present - set(known))
+
+
+# ---------------------------------------------------------------------------
+def activities_per_year(df: pd.DataFrame, years: tuple[int, int] | None = None,
+                        empty_message: str = LOAD_HINT) -> go.Figure:
+    """Stacked bars: activities per year, one colour per kind.
+
+    ``df`` has columns ``year, kind, activities``; ``years`` widens the axis to the
+    whole selected range, so a quiet year shows as a gap instead of disappearing.
+    """
+    title = PER_YEAR_TITLE
+    if df.empty:
+        return empty(title, empty_message)
+    fig = _base(title, height=480)
+    lo, hi = int(df["year"].min()), int(df["year"].max())
+    if years:
+        lo, hi = min(lo, years[0]), max(hi, years[1])
+    all_years = list(range(lo, hi + 1))
+    for kind in _kind_order(df, "activities"):
+        part = df[df["kind"] == kind].set_index("year")["activities"].reindex(all_years, fill_value=0)
+        fig.add_bar(x=all_years, y=part.values, name=kind_label(kind), marker_color=KIND_COLORS.get(kind, NEUTRAL),
+                    hovertemplate="%{x}: %{y} " + kind_label(kind).lower() + "<extra></extra>")
+    fig.update_layout(barmode="stack", xaxis=dict(tickmode="linear", dtick=1 if len(all_years) <= 16 else 2),
+                      yaxis=dict(title=dict(text="activities"), rangemode="tozero"),
+                      legend=dict(y=-0.14), margin=dict(b=8))
+    return fig
+
+
+def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
+    """Horizontal stacked bars: activities per school and kind, largest school on top.
+
+    ``df`` has columns ``unit_id, school, zh, kind, activities``.
+    """
+    title = BY_SCHOOL_TITLE
+    if df.empty:
+        return empty(title, empty_message)
+    totals = df.groupby("school")["activities"].sum().sort_values(ascending=True)
+    order = list(totals.index)
+    zh = df.drop_duplicates("school").set_index("school")["zh"].to_dict()
+    labels = {s: short_school(s) for s in order}
+    # Bars keep one thickness whatever the number of schools: height grows with the rows.
+    fig = _base(title, height=120 + 30 * max(len(order), 4))
+    for kind in _kind_order(df, "activities"):
+        part = df[df["kind"] == kind].set_index("school")["activities"].reindex(order, fill_value=0)
+        fig.add_bar(
+            y=[labels[s] for s in order], x=part.values, orientation="h", name=kind_label(kind),
+            marker_color=KIND_COLORS.get(kind, NEUTRAL),
+            customdata=[[s, zh.get(s) or ""] for s in order],
+            hovertemplate="%{customdata[0]} %{customdata[1]}<br>" + kind_label(kind) + ": %{x}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", xaxis=dict(title=dict(text="activities"), gridcolor="#ECEFF4", showgrid=True),
+                      yaxis=dict(showgrid=False, categoryorder="array", categoryarray=[labels[s] for s in order]),
+                      showlegend=False)
+    return fig
+
+
+def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
+    """Horizontal bars: the partners mentioned by the most documents.
+
+    ``df`` has columns ``partner_id, partner, zh, country, kind, documents``.
+    """
+    title = PARTNERS_TITLE
+    if df.empty:
+        return empty(title, empty_message)
+    d = df.iloc[::-1]
+    labels = [f"{p} ({c})" if c else p for p, c in zip(d["partner"], d["country"])]
+    fig = _base(title, height=120 + 30 * max(len(d), 4))
+    fig.add_bar(
+        y=labels, x=d["documents"], orientation="h", marker_color=ACCENT,
+        customdata=[[p, z or "", country_name(c), partner_kind_label(k)]
+                    for p, z, c, k in zip(d["partner"], d["zh"], d["country"], d["kind"])],
+        hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
+                      "<br>%{x} documents<extra></extra>",
+        text=d["documents"], textposition="outside", cliponaxis=False,
+    )
+    fig.update_layout(xaxis=dict(title=dict(text="documents"), showgrid=True,
+                                 gridcolor="#ECEFF4", rangemode="tozero"),
+                      yaxis=dict(showgrid=False, categoryorder="array", categoryarray=labels),
+                      showlegend=False)
+    return fig
+
+
+def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
+    """World choropleth of partner countries, shaded by documents.
+
+    ``df`` has columns ``country, partners, documents``. The topojson is served by the app
+    (see ``dashboard.app.GRAPH_CONFIG_GEO``), so the map works offline.
+    """
+    title = MAP_TITLE
+    if df.empty:
+        return empty(title, empty_message, height=420)
+    d = df.assign(iso3=[alpha3(c) for c in df["country"]]).dropna(subset=["iso3"])
+    fig = _base(title, height=420)
+    fig.add_choropleth(
+        locations=d["iso3"], locationmode="ISO-3", z=d["documents"],
+        colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+        zmin=0, marker_line_color="white", marker_line_width=0.5,
+        colorbar=dict(title=dict(text="documents", side="top"), thickness=10, len=0.6, outlinewidth=0,
+                      orientation="h", x=0.5, xanchor="center", y=-0.02, yanchor="top"),
+        customdata=[[country_name(c), p] for c, p in zip(d["country"], d["partners"])],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} partners · %{z} documents<extra></extra>",
+    )
+    fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False,
+                    showland=True, landcolor="#F1F3F6", showcountries=True, countrycolor="#FFFFFF",
+                    showocean=False, lataxis_range=[-58, 85], bgcolor="rgba(0,0,0,0)")
+    fig.update_layout(margin=dict(l=0, r=0, t=48, b=8))
+    return fig
+
+
+def top_countries(df: pd.DataFrame, limit: int = 10, empty_message: str = LOAD_HINT) -> go.Figure:
+    """Horizontal bars: the partner countries with the most documents."""
+    title = COUNTRIES_TITLE
+    if df.empty:
+        return empty(title, empty_message, height=420)
+    d = df.head(limit).iloc[::-1]
+    names = [country_name(c) for c in d["country"]]
+    fig = _base(title, height=420)
+    fig.add_bar(y=names, x=d["documents"], orientation="h", marker_color=ACCENT,
+                customdata=d[["partners"]].values,
+                hovertemplate="<b>%{y}</b><br>%{x} documents · %{customdata[0]} partners<extra></extra>",
+                text=d["documents"], textposition="outside", cliponaxis=False)
+    fig.update_layout(xaxis=dict(title=dict(text="documents"), showgrid=True, gridcolor="#ECEFF4",
+                                 rangemode="tozero"),
+                      yaxis=dict(showgrid=False, categoryorder="array", categoryarray=names), showlegend=False)
+    return fig

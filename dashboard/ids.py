@@ -1,0 +1,36 @@
+"""Every component id of the dashboard, in one place.
+
+Callbacks, layouts and browser tests refer to components through these names only,
+so renaming an id is a one-line change and a typo is an AttributeError, not a silent
+callback that never fires.
+"""
+
+# -- the shell (shared by every page) ---------------------------------------
+URL = "url"                      # dcc.Location that mirrors the filters in the query string
+FILTERS = "filters-store"        # dcc.Store: the parsed filter state every page listens to
+NAVBAR = "navbar"
+NAV_LINKS = "nav-links"
+
+# -- filter bar --------------------------------------------------------------
+FILTER_BAR = "filter-bar"
+FILTER_YEARS = "filter-years"
+FILTER_SCHOOLS = "filter-schools"
+FILTER_KINDS = "filter-kinds"
+FILTER_COUNTRIES = "filter-countries"
+FILTER_PARTNER_KINDS = "filter-partner-kinds"
+FILTER_LANGUAGE = "filter-language"
+FILTER_RESET = "filter-reset"
+FILTER_SUMMARY = "filter-summary"
+
+# -- overview page -----------------------------------------------------------
+OV_KPIS = "ov-kpis"
+OV_KPI_DOCUMENTS = "ov-kpi-documents"
+OV_KPI_PARTNERS = "ov-kpi-partners"
+OV_KPI_COUNTRIES = "ov-kpi-countries"
+OV_KPI_SCHOOLS = "ov-kpi-schools"
+OV_PER_YEAR = "ov-activities-per-year"
+OV_BY_SCHOOL = "ov-activities-by-school"
+OV_PARTNERS = "ov-top-partners"
+OV_COUNTRY_MAP = "ov-country-map"
+OV_COUNTRIES = "ov-top-countries"
+OV_CHANGES = "ov-changes"
