@@ -16,6 +16,8 @@ app = typer.Typer(help="International-programs analytics: ETL and dashboard.", n
                   pretty_exceptions_enable=False)
 etl_app = typer.Typer(help="Load documents and reports into the database.", no_args_is_help=True)
 app.add_typer(etl_app, name="etl")
+from etl.users_cli import app as users_app  # noqa: E402
+app.add_typer(users_app, name="users")
 
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL (default: DATABASE_URL or data/intl.db)")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file (default: intl.toml)")]

@@ -1,0 +1,314 @@
+"""Dashboard users and the audit log: the store (used by ``dashboard/auth.py``) and ``intl users``.
+
+There is no default user and no default password. The first administrator comes from
+``intl users add NAME --role admin`` (password prompted, or read from standard input with
+``--password-stdin``) or from ``INTL_ADMIN_USER`` / ``INTL_ADMIN_PASSWORD`` when the
+dashboard starts (:func:`ensure_env_admin`).
+
+Passwords are hashed with Argon2id (argon2-cffi, its default cost). A user's
+``session_epoch`` goes into every session cookie; it is raised when the password or the
+role changes, or the user is disabled, so the user's open sessions end at their next
+request. Every change is written to the audit log with who made it.
+
+This module lives in ``etl`` (not ``dashboard``) because the CLI needs it and ``etl``
+never imports ``dashboard``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from etl.config import load_settings
+from etl.db import session_factory, upgrade
+from etl.load.models import AuditEntry, User, _now
+
+ROLES = ("admin", "viewer")
+MIN_PASSWORD = 10
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,119}$")
+_hasher = PasswordHasher()
+_dummy: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so a wrong name costs as long as a wrong password."""
+    if not _dummy:
+        _dummy.append(_hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[0]
+
+
+class UserError(ValueError):
+    """A request the store refuses (bad name, short password, unknown user, last admin …)."""
+
+
+# -- the store -----------------------------------------------------------------
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"password too short: at least {MIN_PASSWORD} characters")
+    if len(password) > 1024:
+        raise UserError("password too long: at most 1024 characters")
+
+
+def check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not NAME_RE.match(name):
+        raise UserError("user name: 1-120 letters, digits, '.', '_', '@' or '-', starting with a letter or digit")
+    return name
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    return role
+
+
+def audit(url: str, user: str | None, action: str, target: str | None = None,
+          detail: dict[str, Any] | None = None, ip: str | None = None) -> None:
+    """Append one line to the audit log (its own transaction)."""
+    with session_factory(url).begin() as s:
+        s.add(AuditEntry(user=user, action=action, target=(target or "")[:1000] or None,
+                         detail=detail or {}, ip=ip))
+
+
+def get_user(url: str, name: str) -> User | None:
+    with session_factory(url)() as s:
+        return s.scalar(select(User).where(User.name == name))
+
+
+def get_user_by_id(url: str, user_id: int) -> User | None:
+    with session_factory(url)() as s:
+        return s.get(User, user_id)
+
+
+def list_users(url: str) -> list[User]:
+    with session_factory(url)() as s:
+        return list(s.scalars(select(User).order_by(User.name)))
+
+
+def count_admins(s, exclude: int | None = None) -> int:
+    q = select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))
+    if exclude is not None:
+        q = q.where(User.id != exclude)
+    return s.scalar(q) or 0
+
+
+def add_user(url: str, name: str, password: str, role: str = "viewer", *, by: str | None = None,
+             ip: str | None = None) -> User:
+    name, role = check_name(name), check_role(role)
+    check_password_rules(password)
+    try:
+        with session_factory(url).begin() as s:
+            if s.scalar(select(User).where(User.name == name)):
+                raise UserError(f"user {name!r} exists already")
+            user = User(name=name, password_hash=hash_password(password), role=role)
+            s.add(user)
+            s.add(AuditEntry(user=by, action="user.add", target=name, detail={"role": role}, ip=ip))
+    except IntegrityError as exc:  # a concurrent add of the same name
+        raise UserError(f"user {name!r} exists already") from exc
+    return user
+
+
+def set_role(url: str, name: str, role: str, *, by: str | None = None, ip: str | None = None) -> User:
+    role = check_role(role)
+    with session_factory(url).begin() as s:
+        user = _get(s, name)
+        if user.role == "admin" and role != "admin" and count_admins(s, exclude=user.id) == 0:
+            raise UserError("refused: that would leave no administrator")
+        if user.role != role:
+            old, user.role = user.role, role
+            user.session_epoch += 1
+            s.add(AuditEntry(user=by, action="user.set_role", target=name, detail={"from": old, "to": role}, ip=ip))
+    return user
+
+
+def set_password(url: str, name: str, password: str, *, by: str | None = None, ip: str | None = None) -> User:
+    check_password_rules(password)
+    with session_factory(url).begin() as s:
+        user = _get(s, name)
+        user.password_hash = hash_password(password)
+        user.session_epoch += 1
+        s.add(AuditEntry(user=by, action="user.set_password", target=name, ip=ip))
+    return user
+
+
+def remove_user(url: str, name: str, *, by: str | None = None, ip: str | None = None) -> None:
+    with session_factory(url).begin() as s:
+        user = _get(s, name)
+        if user.role == "admin" and count_admins(s, exclude=user.id) == 0:
+            raise UserError("refused: that would leave no administrator")
+        s.delete(user)
+        s.add(AuditEntry(user=by, action="user.remove", target=name, detail={"role": user.role}, ip=ip))
+
+
+def _get(s, name: str) -> User:
+    user = s.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise UserError(f"no user {name!r}")
+    return user
+
+
+def authenticate(url: str, name: str, password: str, ip: str | None = None) -> User | None:
+    """The user when name and password match an active user, else None; both outcomes audited."""
+    name = (name or "").strip()[:120]
+    with session_factory(url).begin() as s:
+        user = s.scalar(select(User).where(User.name == name)) if name else None
+        ok = False
+        try:
+            ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password or "")
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+        ok = ok and user is not None and user.active
+        if ok:
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = hash_password(password)
+            user.last_login_at = _now()
+        s.add(AuditEntry(user=name or None, action="login" if ok else "login.failed", ip=ip))
+        return user if ok else None
+
+
+def ensure_env_admin(url: str, env: dict[str, str] | None = None) -> str | None:
+    """Create the administrator named by ``INTL_ADMIN_USER`` / ``INTL_ADMIN_PASSWORD`` if missing.
+
+    Never changes an existing user (so a stale variable cannot reset a password). Returns
+    the name created, else None.
+    """
+    env = os.environ if env is None else env
+    name, password = env.get("INTL_ADMIN_USER"), env.get("INTL_ADMIN_PASSWORD")
+    if not name or not password:
+        return None
+    if get_user(url, name.strip()):
+        return None
+    try:
+        add_user(url, name, password, "admin", by="env:INTL_ADMIN_USER")
+    except UserError as exc:
+        if "exists already" in str(exc):  # another worker created it a moment ago
+            return None
+        raise
+    return name.strip()
+
+
+def ensure_demo_admin(url: str) -> tuple[str, str] | None:
+    """For ``intl demo`` on a fresh machine: when the database has no user at all, create the
+    administrator ``admin`` with a random password and return (name, password) to print.
+
+    Sign-in stays on in the demo: the password exists only on the terminal that started it.
+    """
+    with session_factory(url)() as s:
+        if s.scalar(select(func.count()).select_from(User)):
+            return None
+    password = secrets.token_urlsafe(12)
+    try:
+        add_user(url, "admin", password, "admin", by="intl demo")
+    except UserError:
+        return None
+    return "admin", password
+
+
+def recent_audit(url: str, limit: int = 200, user: str | None = None, action: str | None = None
+                 ) -> list[AuditEntry]:
+    with session_factory(url)() as s:
+        q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if user:
+            q = q.where(AuditEntry.user == user)
+        if action:
+            q = q.where(AuditEntry.action.startswith(action))
+        return list(s.scalars(q))
+
+
+# -- the `intl users` commands -------------------------------------------------
+app = typer.Typer(help="Dashboard users: add, list, set-role, set-password, remove.", no_args_is_help=True)
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL (default: DATABASE_URL or data/intl.db)")]
+
+
+def _url(db: str | None) -> str:
+    url = load_settings(None, db).database_url
+    upgrade(url)
+    return url
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{os.getlogin()}"
+    except OSError:
+        return "cli"
+
+
+def _read_password(stdin: bool) -> str:
+    if stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command("add")
+def cli_add(name: str, role: Annotated[str, typer.Option(help="admin or viewer")] = "viewer",
+            password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
+            db: DbOpt = None) -> None:
+    """Add a user (the password is prompted, or read from stdin)."""
+    url = _url(db)
+    try:
+        check_name(name)
+        check_role(role)
+        add_user(url, name, _read_password(password_stdin), role, by=_actor())
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"user {name} added ({role})")
+
+
+@app.command("list")
+def cli_list(db: DbOpt = None) -> None:
+    """Users, their role and last sign-in."""
+    users = list_users(_url(db))
+    if not users:
+        typer.echo("no users yet: intl users add NAME --role admin")
+    for u in users:
+        last = u.last_login_at.isoformat(timespec="seconds") if u.last_login_at else "never"
+        typer.echo(f"{u.name:30s} {u.role:7s} {'active' if u.active else 'disabled':8s} last sign-in {last}")
+
+
+@app.command("set-role")
+def cli_set_role(name: str, role: str, db: DbOpt = None) -> None:
+    """Change a user's role (ends their open sessions)."""
+    try:
+        set_role(_url(db), name, role, by=_actor())
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"user {name} is now {role}")
+
+
+@app.command("set-password")
+def cli_set_password(name: str, password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
+                     db: DbOpt = None) -> None:
+    """Set a new password (ends the user's open sessions)."""
+    try:
+        set_password(_url(db), name, _read_password(password_stdin), by=_actor())
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"password of {name} changed")
+
+
+@app.command("remove")
+def cli_remove(name: str, db: DbOpt = None) -> None:
+    """Remove a user (the last administrator cannot be removed)."""
+    try:
+        remove_user(_url(db), name, by=_actor())
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"user {name} removed")
+
