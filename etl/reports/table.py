@@ -49,13 +49,29 @@ def _decode(path: Path, data: bytes) -> str:
         raise ReportError(str(path), "CSV text is neither UTF-8 nor GB18030") from None
 
 
+def _delimiter(text: str) -> str:
+    """',', ';' or tab: the one that splits most of the first lines into the same number of fields.
+
+    (csv.Sniffer is misled by a title line above the header, which office exports often have.)
+    """
+    from collections import Counter
+
+    head = "\n".join(text.splitlines()[:50])
+    best, best_score = ",", 0
+    for d in (",", ";", "\t"):
+        try:
+            widths = Counter(len(r) for r in csv.reader(io.StringIO(head), delimiter=d) if len(r) > 1)
+        except csv.Error:
+            continue
+        score = max(widths.values(), default=0)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
 def _csv_grid(path: Path, data: bytes) -> Grid:
     text = _decode(path, data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows: list[tuple[int, list[Any]]] = []
     line = 0
     try:
