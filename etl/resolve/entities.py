@@ -248,10 +248,12 @@ def apply_entity_curations(session: Session, base: dict[int, dict[str, Any]] | N
         repoint_partner(session, src, dst)
     for pid in rejected:
         for model in REPORT_TABLES:
-            session.execute(update(model).where(model.partner_id == pid).values(partner_id=None)
-                            .execution_options(synchronize_session=False))
-        session.execute(update(Fact).where(Fact.partner_id == pid, Fact.status != "rejected")
-                        .values(status="rejected").execution_options(synchronize_session=False))
+            if _exists(session, model.partner_id == pid):
+                session.execute(update(model).where(model.partner_id == pid).values(partner_id=None)
+                                .execution_options(synchronize_session=False))
+        if _exists(session, Fact.partner_id == pid, Fact.status != "rejected"):
+            session.execute(update(Fact).where(Fact.partner_id == pid, Fact.status != "rejected")
+                            .values(status="rejected").execution_options(synchronize_session=False))
     # curated school aliases are part of the unit's names
     units = {u.id: u for u in session.scalars(select(Unit))}
     unit_by_form = {norm(f): u for u in units.values() for f in unit_forms(u)}
@@ -282,10 +284,17 @@ def repoint_partner(session: Session, src: int, dst: int) -> int:
         moved += 1
     session.flush()
     for model in REPORT_TABLES:
-        res = session.execute(update(model).where(model.partner_id == src).values(partner_id=dst)
-                              .execution_options(synchronize_session=False))
-        moved += res.rowcount or 0
+        if _exists(session, model.partner_id == src):
+            res = session.execute(update(model).where(model.partner_id == src).values(partner_id=dst)
+                                  .execution_options(synchronize_session=False))
+            moved += res.rowcount or 0
     return moved
+
+
+def _exists(session: Session, *where: Any) -> bool:
+    """Is there a row to change? (asked first, so that a run with nothing to change writes nothing)"""
+    table = where[0].left.table
+    return session.scalar(select(table.c.id).where(*where).limit(1)) is not None
 
 
 class Resolver:
