@@ -16,6 +16,7 @@ app = typer.Typer(help="International-programs analytics: ETL and dashboard.", n
                   pretty_exceptions_enable=False)
 etl_app = typer.Typer(help="Load documents and reports into the database.", no_args_is_help=True)
 app.add_typer(etl_app, name="etl")
+from etl.review_cli import review_app; app.add_typer(review_app, name="review")  # noqa: E402, E702
 from etl.users_cli import app as users_app  # noqa: E402
 app.add_typer(users_app, name="users")
 
