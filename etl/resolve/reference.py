@@ -4,7 +4,13 @@ offices, the partner registry, and names that are never partners.
 Files (in ``data/reference`` unless configured otherwise):
 - ``home_units.json``: {"home": {...}, "schools": [...], "offices": [...]}, each
   entry with name, aliases and zh;
-- ``partners.csv``: name,country,kind,zh,aliases (aliases separated by "|").
+- ``partners.csv``: name,country,kind,zh,aliases (aliases separated by "|");
+- ``non_partners.csv``: name,category,aliases,pattern: organisations that are never
+  partners (ministries and commissions acting as supervisors, funders, publishers),
+  by name and alias, or by a regular expression over the name (``pattern``).
+
+Everything works without these files: the extractor then recognises the home
+institution, its units and partners by pattern only.
 """
 from __future__ import annotations
 
@@ -44,12 +50,58 @@ class PartnerRef:
 
 
 @dataclass
+class NonPartnerRef:
+    name: str
+    category: str  # ministry | funder | publisher | other
+    aliases: list[str] = field(default_factory=list)
+    pattern: re.Pattern | None = None
+
+
+@dataclass
 class Reference:
     home_name: str | None = None
     home_zh: str | None = None
     home_aliases: list[str] = field(default_factory=list)
     units: list[UnitRef] = field(default_factory=list)
     partners: list[PartnerRef] = field(default_factory=list)
+    non_partners: list[NonPartnerRef] = field(default_factory=list)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def home_forms(self) -> list[str]:
+        """Every name of the home institution (name, aliases, zh)."""
+        return [x for x in [self.home_name, *self.home_aliases, self.home_zh] if x]
+
+    def partner_index(self) -> dict[str, PartnerRef]:
+        """norm(form) → partner, for every name, alias and zh name (first entry wins)."""
+        if "pidx" not in self._cache:
+            idx: dict[str, PartnerRef] = {}
+            for p in self.partners:
+                for form in [p.name, *p.aliases, *([p.zh] if p.zh else [])]:
+                    idx.setdefault(norm(form), p)
+            self._cache["pidx"] = idx
+        return self._cache["pidx"]
+
+    def unit_index(self) -> dict[str, UnitRef]:
+        """norm(form) → unit, for every name, alias and zh name."""
+        if "uidx" not in self._cache:
+            idx: dict[str, UnitRef] = {}
+            for u in self.units:
+                for form in [u.name, *u.aliases, *([u.zh] if u.zh else [])]:
+                    idx.setdefault(norm(form), u)
+            self._cache["uidx"] = idx
+        return self._cache["uidx"]
+
+    def non_partner(self, name: str) -> NonPartnerRef | None:
+        """The non-partner entry a name matches, by name/alias or by pattern."""
+        if "npidx" not in self._cache:
+            self._cache["npidx"] = {norm(f): n for n in self.non_partners for f in [n.name, *n.aliases]}
+        hit = self._cache["npidx"].get(norm(name))
+        if hit:
+            return hit
+        for n in self.non_partners:
+            if n.pattern is not None and n.pattern.search(name):
+                return n
+        return None
 
     def unit_names(self) -> dict[str, UnitRef]:
         """Every surface form (name, aliases, zh) → unit."""
@@ -67,11 +119,10 @@ class Reference:
         return out
 
     def partner(self, name: str) -> PartnerRef | None:
-        key = norm(name)
-        for form, p in self.partner_names().items():
-            if norm(form) == key:
-                return p
-        return None
+        return self.partner_index().get(norm(name))
+
+    def unit(self, name: str) -> UnitRef | None:
+        return self.unit_index().get(norm(name))
 
 
 def load_reference(directory: str | Path | None = None) -> Reference:
@@ -102,4 +153,21 @@ def _load(directory: str) -> Reference:
                     zh=(row.get("zh") or "").strip() or None,
                     aliases=[a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()],
                 ))
+    npc = d / "non_partners.csv"
+    if npc.exists():
+        with npc.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                pat = (row.get("pattern") or "").strip()
+                ref.non_partners.append(NonPartnerRef(
+                    name=row["name"].strip(),
+                    category=(row.get("category") or "other").strip(),
+                    aliases=[a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()],
+                    pattern=re.compile(pat) if pat else None,
+                ))
     return ref
+
+
+def empty_reference() -> Reference:
+    """No lists at all: the extractor works by pattern only (how it meets another
+    university's news without configuration)."""
+    return Reference()

@@ -1,0 +1,737 @@
+"""Organisations named in a news text, and which of them are partners.
+
+Finding names (every mention keeps its span):
+- the partner registry, the home institution's names and the non-partner list, matched
+  as written (fast substring search, word boundaries checked);
+- English names by pattern: runs of capitalised words around a head word ("X University",
+  "University of X", "X Institute of Technology", "Embassy of X in Y", "X Group",
+  "X Co., Ltd.", "X Society"), with sub-units split off ("Faculty of Mechanical
+  Engineering of <org>" → <org>), events named after an organisation dropped
+  ("… University Forum"), and an appositive company ("Siemens, the German technology
+  company");
+- Chinese names by pattern: a name ending in 大学 / 研究院 / 研究所 / 公司 / 集团 / 大使馆 / 协会 …,
+  its left edge found at punctuation and function words, a leading country name
+  split off (英国考文垂大学 → GB, 考文垂大学);
+- acronyms and other names given in brackets after a name ("University of Technology
+  Sydney (UTS)", "(Hochschule Darmstadt, h_da)"), then every later use of them.
+
+Deciding who is a partner (the reason is kept on the organisation):
+- the home institution is not a partner;
+- the non-partner list (ministries, commissions, funders, publishers) by name or pattern,
+  and Chinese government bodies by shape;
+- context: "funded / sponsored / administered by X" (funders), "received his degree from X",
+  "graduated from X", "毕业于X" (alma maters), "worked … at X" in a sentence about the past
+  ("before joining", "previously", "曾在X任教") (former employers), "established by merging
+  X and Y" (merged predecessors resolve to the new organisation);
+- an organisation all of whose mentions are excluded is not a partner.
+
+Country: the registry; else the text right after a mention ("X of Germany", "X in
+Australia", "X (Korea)", "X in Kitakyushu, Japan", "英国X"); else a country, adjective
+or place inside the name ("University of Wollongong" → AU, "Kazakh National
+University" → KZ); else a place named in the same sentence or paragraph ("In Sydney, …").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl.extract.text import Layout
+from etl.resolve.geo import Gazetteer
+from etl.resolve.reference import PartnerRef, Reference, norm
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# head word → kind
+HEADS = {
+    "university": "university", "universität": "university", "universitat": "university",
+    "universiti": "university", "università": "university", "universita": "university",
+    "universidad": "university", "universidade": "university", "université": "university",
+    "universite": "university", "universiteit": "university", "uniwersytet": "university",
+    "politecnico": "university", "politechnika": "university", "polytechnic": "university",
+    "polytechnique": "university", "hochschule": "university", "college": "university",
+    "institute": "institute", "institut": "institute", "instituto": "institute", "istituto": "institute",
+    "institution": "ngo", "academy": "institute", "laboratory": "institute", "laboratories": "institute",
+    "embassy": "government", "consulate": "government", "consulate-general": "government",
+    "ministry": "government", "commission": "government", "bureau": "government",
+    "government": "government", "council": "ngo", "society": "ngo", "association": "ngo",
+    "federation": "ngo", "foundation": "ngo", "organization": "ngo", "organisation": "ngo",
+    "service": "ngo", "agency": "government", "group": "company", "corporation": "company",
+    "company": "company", "co.": "company", "co": "company", "corp.": "company", "inc.": "company",
+    "inc": "company", "ltd.": "company", "ltd": "company", "limited": "company", "gmbh": "company",
+    "ag": "company", "plc": "company", "llc": "company", "holdings": "company",
+}
+# heads that name a university even though the word says institute
+_UNIVERSITY_INSTITUTES = re.compile(
+    r"\b(?:Institute\s+of\s+Technology|Polytechnic\s+Institute|Institute\s+of\s+Science\s+and\s+Technology|"
+    r"Technological\s+Institute)\b", re.I)
+# a capitalised word after a head that turns the name into an event or a thing
+_EVENT_AFTER = {
+    "forum", "conference", "workshop", "summit", "symposium", "program", "programme", "scholarship",
+    "award", "awards", "campus", "library", "press", "alliance", "day", "week", "cup", "challenge",
+    "league", "games", "lecture", "lectures", "fair", "exhibition", "ranking", "rankings", "hospital",
+    "museum", "stadium", "journal", "transactions", "model", "consortium", "network", "union", "news",
+}
+# heads whose modifiers follow them ("Universiti Teknologi Malaysia", "Politecnico di Milano")
+_POSTMODIFIED = {"universiti", "università", "universita", "universidad", "universidade", "université",
+                 "universite", "politecnico", "politechnika", "uniwersytet", "instituto", "istituto", "institut",
+                 "polytechnique", "hochschule"}
+# words that cannot start an organisation name (titles, sentence openers)
+_NOT_MODIFIER = {
+    "prof", "prof.", "professor", "dr", "dr.", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "vice", "president",
+    "dean", "director", "chancellor", "vice-chancellor", "pro-vice-chancellor", "rector", "vice-rector",
+    "head", "secretary", "counsellor", "counselor", "chairman", "chair", "provost", "principal",
+    "vice-principal", "associate", "deputy", "executive", "coordinator", "manager", "minister",
+    "ambassador", "consul", "lecturer", "student", "students", "delegation", "a", "an", "in", "on", "at",
+    "from", "by", "with", "for", "to", "during", "after", "before", "since", "under", "this", "that",
+    "these", "those", "both", "each", "later", "among", "according", "representatives", "participants",
+    "and", "or", "but", "as", "if", "when", "while", "then", "there", "here", "its", "his", "her",
+    "their", "our", "we", "it", "he", "she", "they", "all", "many", "most", "some", "every", "new",
+    "leaders", "scholars", "guests", "members", "visits", "visit", "visited", "meets", "met", "signs",
+    "signed", "holds", "held", "attends", "attend", "gives", "sign", "hosts", "hosted", "welcomes",
+    "says", "said", "also", "keynote", "speeches", "speech", "researchers", "partner", "partners",
+}
+_GENERIC_MODIFIER = {
+    "international", "national", "graduate", "continuing", "the", "partner", "foreign", "overseas",
+    "chinese", "domestic", "joint", "local", "first", "second", "new", "other", "our", "applied",
+    "technical", "open", "state", "public", "private", "sino-foreign", "engineering", "medical",
+}
+_SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Division|Graduate\s+School|Institute\s+for|"
+                      r"Laborator(?:y|ies)|Lab|Cent(?:er|re)|Unit|Office|Chair|Group|College\s+of|Academy\s+of)\b")
+_CONN = r"(?:of|and|for|the|de|di|del|della|degli|delle|dei|der|des|du|zu|für|fur|la|le|y|et|&)"
+_WORD = (r"(?:(?:Co|Ltd|Inc|Corp|St|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
+         r"[A-Z\u00C0-\u00DE\u0100-\u017F][\w\u00C0-\u024F'’\-]*|h_da)")
+_SEQ = re.compile(rf"{_WORD}(?:(?:\s+|,\s*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))(?:{_CONN}\s+)*{_WORD})*")
+_TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
+_APPOSITIVE_COMPANY = re.compile(
+    r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"
+    r"(?:company|corporation|firm|enterprise|group|manufacturer|multinational|conglomerate|carmaker|automaker)\b")
+_PAREN = re.compile(r"\s*[(（]\s*(?P<inner>[^()（）\n]{1,80}?)\s*[)）]")
+_US_STATE_SYSTEM = re.compile(
+    r"^University\s+of\s+(?:California|Texas|Massachusetts|Wisconsin|Illinois|Michigan|Colorado|Missouri|"
+    r"Maryland|North\s+Carolina|Hawaii|Nebraska|Alabama|Arkansas|Tennessee|Minnesota|Washington)$")
+
+# Chinese
+_ZH_HEADS = ("大学", "研究院", "研究所", "科学院", "工程院", "理工学院", "公司", "集团", "大使馆", "总领事馆",
+             "领事馆", "协会", "学会", "基金会", "联合会", "国际组织")
+_ZH_HEAD_KIND = {"大学": "university", "理工学院": "university", "学院": "university", "研究院": "institute",
+                 "研究所": "institute", "科学院": "institute", "工程院": "institute", "实验室": "institute",
+                 "公司": "company", "集团": "company", "大使馆": "government", "总领事馆": "government",
+                 "领事馆": "government", "协会": "ngo", "学会": "ngo", "基金会": "ngo", "联合会": "ngo",
+                 "组织": "ngo"}
+_ZH_STOP = set("，。、；：？！“”‘’《》（）()【】「」 　\n\t,.;:与和同及在赴到从向对给为是被把将由于了的之以其该这那各等率至即并或而就也都又均已曾将要")
+_ZH_LEAD_WORDS = ("访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "合作", "联合", "共同",
+                  "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
+                  "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立")
+_ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
+                       r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|能源|"
+                       r"材料|化工|计算机|自动化|机械|电气|人文|社会|教育|体育|音乐|旅游|海洋|环境|资源|生物|化学|物理|"
+                       r"数学|地质|矿业|石油|林业|水利|电力|邮电|纺织|食品|药科|中医药|国立|州立|联邦|综合性|研究型|"
+                       r"应用型|公立|私立|皇家|中央|国家|国际)+$")
+# after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
+_ZH_KEEP_PREFIX = re.compile(r"^(?:国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
+                             r"教育|都会|公开|树仁|恒生|岭南)")
+_ZH_GENERIC = re.compile(r"^(?:国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
+                         r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院)"
+                         r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
+                         r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
+# the text before a mention that makes it a funder / alma mater / former employer
+_FUNDER_BEFORE = re.compile(
+    r"(?<!co-)\b(?:funded|sponsored|financed|supported|granted|administered|subsidi[sz]ed|paid)\s+by\s+"
+    r"(?:the\s+)?(?:[^.;:]{0,120}?\s(?:and|or)\s+(?:the\s+)?|[^.;:]{0,120}?,\s*(?:the\s+)?)?$", re.I)
+_FUNDER_BEFORE_ZH = re.compile(r"(?:得到|获得|受到?)(?:了)?[^，。]{0,10}$|资助单位[:：]?$")
+_FUNDER_AFTER_ZH = re.compile(r"^[^，。]{0,20}(?:资助|经费支持|基金支持)")
+_ALMA_BEFORE = re.compile(
+    r"\b(?:(?:received|obtained|earned|got|completed|holds|took)\s+(?:his|her|their|a|an|the)\s+[^.;]{0,40}?"
+    r"(?:degree|Ph\.?\s?D\.?|doctorate|master'?s?|bachelor'?s?|MBA)\s+(?:degree\s+)?(?:from|at)|"
+    r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at)\s+(?:the\s+)?$", re.I)
+_FORMER_BEFORE = re.compile(
+    r"\b(?:worked|taught|served|was\s+employed|was\s+a\s+\w+|was\s+an\s+\w+)\b[^.;]{0,60}?\b(?:at|for|with|in|by)\s+"
+    r"(?:the\s+)?$", re.I)
+_PAST_CUE = re.compile(r"\b(?:before\s+joining|previously|formerly|former|prior\s+to|used\s+to|had\s+worked|"
+                       r"for\s+\w+\s+years)\b", re.I)
+_ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
+_MERGE = re.compile(r"\b(?:merg(?:ing|er\s+of|ed)|amalgamation\s+of|combination\s+of)\b", re.I)
+_FORMER_NAME = re.compile(r"\b(?:known\s+as|formerly|renamed\s+from|former\s+name)\b", re.I)
+
+
+@dataclass
+class Mention_:
+    start: int
+    end: int
+    text: str
+    method: str
+
+
+@dataclass
+class Org:
+    """One organisation of the document (all its mentions merged)."""
+
+    name: str
+    kind: str | None = None
+    country: str | None = None
+    country_method: str = ""
+    registry: PartnerRef | None = None
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[Mention_] = field(default_factory=list)
+    status: str = "partner"  # partner | home | non_partner | subunit
+    reason: str = ""
+    confidence: float = 0.8
+
+    @property
+    def key(self) -> str:
+        return norm(self.name)
+
+    @property
+    def first(self) -> Mention_:
+        return min(self.mentions, key=lambda m: m.start)
+
+
+def _boundary_ok(text: str, s: int, e: int, form: str) -> bool:
+    if CJK.search(form):
+        return True
+    before = text[s - 1] if s > 0 else " "
+    after = text[e] if e < len(text) else " "
+    return not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_")
+
+
+def _find_forms(text: str, forms: dict[str, object]) -> list[tuple[int, int, str, object]]:
+    """Occurrences of the given surface forms (case-sensitive; longest first, no overlaps)."""
+    hits = []
+    for form, target in forms.items():
+        if not form or len(form) < 2:
+            continue
+        i = text.find(form)
+        while i != -1:
+            e = i + len(form)
+            if _boundary_ok(text, i, e, form):
+                hits.append((i, e, form, target))
+            i = text.find(form, i + 1)
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    out, taken = [], []
+    for h in hits:
+        if any(h[0] < te and ts < h[1] for ts, te in taken):
+            continue
+        taken.append((h[0], h[1]))
+        out.append(h)
+    return sorted(out)
+
+
+def _registry_forms(ref: Reference) -> dict[str, object]:
+    if "orgforms" not in ref._cache:
+        forms: dict[str, object] = {}
+        for n in ref.non_partners:
+            for f in [n.name, *n.aliases]:
+                forms[f] = ("non", n)
+        for p in ref.partners:
+            for f in [p.name, *p.aliases, *([p.zh] if p.zh else [])]:
+                forms[f] = ("partner", p)
+                if f.startswith("The "):
+                    forms[f[4:]] = ("partner", p)
+                    forms["the " + f[4:]] = ("partner", p)
+        for f in ref.home_forms():
+            forms[f] = ("home", None)
+        ref._cache["orgforms"] = forms
+    return ref._cache["orgforms"]
+
+
+# -- English pattern names ------------------------------------------------------------------
+def _head_kind(tok: str) -> str | None:
+    return HEADS.get(tok.lower().rstrip(","))
+
+
+def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of organisation names found by head words in text[start:end]."""
+    out = []
+    for sm in _SEQ.finditer(text, start, end):
+        toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text, sm.start(), sm.end())]
+        if not toks:
+            continue
+        heads = [i for i, t in enumerate(toks) if _head_kind(t[2]) and t[2][0].isupper()]
+        if not heads:
+            continue
+        # contiguous heads ("Polytechnic University", "Co., Ltd.") count as one: keep the last of a run
+        runs: list[tuple[int, int]] = []
+        for h in heads:
+            if runs and h == runs[-1][1] + 1:
+                runs[-1] = (runs[-1][0], h)
+            else:
+                runs.append((h, h))
+        used_until = -1
+        for rs, h in runs:
+            # left edge: capitalised modifiers, not titles, not connectors
+            left = rs
+            while left - 1 > used_until and toks[left - 1][2][0].isupper() and \
+                    toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and \
+                    toks[left - 1][2].lower() not in _NOT_MODIFIER:
+                left -= 1
+            if left - 1 > used_until and toks[left - 1][2] in ("The", "the") and left < rs + 1:
+                left -= 1
+            # right edge: "of X (and Y)", a place written after the head
+            right = h
+            j = h + 1
+            while j < len(toks):
+                t = toks[j][2]
+                if t.lower() in ("of", "for", "de", "di", "del", "della", "degli", "delle", "dei", "der",
+                                 "des", "du", "zu", "für", "fur", "la", "le", "y", "et", "the", "and", "&"):
+                    # look at what the connector leads to
+                    k = j
+                    while k < len(toks) and toks[k][2].lower() in ("of", "for", "de", "di", "del", "della",
+                                                                   "degli", "delle", "dei", "der", "des", "du",
+                                                                   "zu", "für", "fur", "la", "le", "y", "et",
+                                                                   "the", "and", "&"):
+                        k += 1
+                    if k >= len(toks):
+                        break
+                    conn = toks[j][2].lower()
+                    if conn in ("and", "&"):
+                        nxt_tok = toks[k][2]
+                        if nxt_tok.lower().rstrip(".") in _NOT_MODIFIER or toks[k - 1][2].lower() == "the":
+                            break  # "… and Dr. X", "… and the School of …"
+                        upto_of = []
+                        for x in toks[k:k + 6]:
+                            if x[2].lower() in ("of", "for"):
+                                break
+                            upto_of.append(x)
+                        if any(_head_kind(x[2]) for x in upto_of):
+                            break  # "X University and Y University": a second name
+                    has_proper = any(x[2][0].isupper() and not _head_kind(x[2]) and
+                                     x[2].lower() not in _GENERIC_MODIFIER for x in toks[left:right + 1])
+                    if conn == "of" and gaz.country_name(toks[k][2]) and _head_kind(toks[h][2]) != "government" \
+                            and has_proper:
+                        break  # "of Germany": a country after the name (but "National University of Singapore")
+                    if conn == "of" and any(_head_kind(x[2]) for x in toks[k:]):
+                        # "Faculty … of <org>": what follows is another organisation
+                        if _head_kind(toks[h][2]) in ("university",) and toks[h][2].lower() in ("university",) \
+                                and not _head_kind(toks[k][2]):
+                            pass
+                        else:
+                            break
+                    right = k
+                    j = k + 1
+                    # keep consuming capitalised words of this "of" phrase
+                    while j < len(toks) and toks[j][2][0].isupper() and not _head_kind(toks[j][2]):
+                        right = j
+                        j += 1
+                    continue
+                if t[0].isupper() and not _head_kind(t) and j == right + 1 and (
+                        gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
+                    right = j  # "Technische Universität Berlin", "Institute of Science Tokyo"
+                    j += 1
+                    continue
+                break
+            nxt = toks[right + 1][2].lower() if right + 1 < len(toks) else ""
+            after_txt = text[toks[right][1]:toks[right][1] + 20]
+            if nxt in _EVENT_AFTER or re.match(r"\s+(?:" + "|".join(_EVENT_AFTER) + r")\b", after_txt, re.I):
+                used_until = right
+                continue
+            s, e = toks[left][0], toks[right][1]
+            name = text[s:e]
+            words = [x[2] for x in toks[left:right + 1]]
+            kind = _head_kind(toks[h][2])
+            proper = [w for w in words if w[0].isupper() and not _head_kind(w) and w.lower() not in _GENERIC_MODIFIER]
+            if not proper:
+                used_until = right
+                continue  # "the Embassy", "the Institute": a reference back, not a name
+            left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
+            if toks[h][2].lower() == "college" and not left_proper:
+                used_until = right
+                continue  # "(International) College of X": a unit, not an organisation
+            if _UNIVERSITY_INSTITUTES.search(name):
+                kind = "university"
+            # US state systems: "University of California, Irvine"
+            if _US_STATE_SYSTEM.match(name):
+                m2 = re.match(r",\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b", text[e:e + 30])
+                if m2 and not _head_kind(m2.group(1).split()[0]):
+                    e += m2.end()
+            # embassies: "Embassy of X in Beijing"
+            if kind == "government" and re.match(r"(?:Embassy|Consulate)", toks[h][2]):
+                m2 = re.match(r"\s+in\s+(?:the\s+)?([A-Z][\w'’]+(?:\s+[A-Z][\w'’]+)?)", text[e:e + 40])
+                if m2:
+                    e += m2.end()
+            out.append((s, e, kind))
+            used_until = right
+    return out
+
+
+def _zh_candidates(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Chinese organisation names: a head word and its name to the left."""
+    out = []
+    seg = text[start:end]
+    for head in _ZH_HEADS:
+        i = seg.find(head)
+        while i != -1:
+            e = i + len(head)
+            j = i
+            while j > 0 and seg[j - 1] not in _ZH_STOP and CJK.match(seg[j - 1]) and i - j < 24:
+                j -= 1
+            # "技术与经济大学": a generic stem after 与/和 joins the name on its left
+            if j > 1 and seg[j - 1] in "与和" and _ZH_FIELD.search(seg[j:i] or "x"):
+                k = j - 1
+                while k > 0 and seg[k - 1] not in _ZH_STOP and CJK.match(seg[k - 1]) and i - k < 24:
+                    k -= 1
+                left_part = seg[k:j - 1]
+                if len(left_part) >= 2 and not re.search(r"(?:大学|学院|公司|集团|研究院|研究所|中心|处|部|校|方|国|局|会)$",
+                                                         left_part) and not _ZH_GENERIC.search(left_part):
+                    j = k  # "布达佩斯技术与经济大学": 与 inside the name
+            name = seg[j:e]
+            for w in _ZH_LEAD_WORDS:
+                p = name.find(w)
+                if 0 <= p < len(name) - len(head) - 1:
+                    name = name[p + len(w):]
+                    j = e - len(name)
+            stem = name[: -len(head)]
+            if len(stem) >= 2 and not _ZH_GENERIC.search(stem):
+                out.append((start + j, start + e, _ZH_HEAD_KIND.get(head, "other")))
+            i = seg.find(head, i + 1)
+    # longest first, no overlaps
+    out.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+    keep, taken = [], []
+    for c in out:
+        if any(c[0] < te and ts < c[1] for ts, te in taken):
+            continue
+        taken.append((c[0], c[1]))
+        keep.append(c)
+    return sorted(keep)
+
+
+# -- the document's organisations ----------------------------------------------------------------
+class OrgFinder:
+    def __init__(self, text: str, lay: Layout, ref: Reference, gaz: Gazetteer, lang: str):
+        self.text, self.lay, self.ref, self.gaz, self.lang = text, lay, ref, gaz, lang
+        self.orgs: dict[str, Org] = {}
+        self.by_form: dict[str, Org] = {}  # surface form → org
+        self.home_spans: list[tuple[int, int]] = []
+        self.non_partner_spans: list[tuple[int, int, str]] = []
+
+    # -- building -------------------------------------------------------------------------------
+    def _org_for(self, name: str, kind: str | None, registry: PartnerRef | None) -> Org:
+        if registry is not None:
+            key = "reg:" + norm(registry.name)
+            if key not in self.orgs:
+                self.orgs[key] = Org(registry.name, registry.kind or kind, registry.country,
+                                     "partner registry" if registry.country else "", registry)
+            return self.orgs[key]
+        if norm(name) in self.by_form_norm():
+            return self.by_form_norm()[norm(name)]
+        key = "pat:" + norm(name)
+        if key not in self.orgs:
+            self.orgs[key] = Org(name, kind)
+        return self.orgs[key]
+
+    def by_form_norm(self) -> dict[str, Org]:
+        return {norm(f): o for f, o in self.by_form.items()}
+
+    def _add(self, org: Org, s: int, e: int, method: str) -> None:
+        form = self.text[s:e]
+        if any(m.start == s and m.end == e for m in org.mentions):
+            return
+        org.mentions.append(Mention_(s, e, form, method))
+        org.aliases.add(form)
+        self.by_form.setdefault(form, org)
+
+    def _taken(self, s: int, e: int) -> bool:
+        for o in self.orgs.values():
+            for m in o.mentions:
+                if s < m.end and m.start < e:
+                    return True
+        return any(s < he and hs < e for hs, he in self.home_spans) or \
+            any(s < ne and ns < e for ns, ne, _ in self.non_partner_spans)
+
+    def run(self) -> list[Org]:
+        text, ref = self.text, self.ref
+        body_start = self.lay.body_start()
+        # 1. registry, home and non-partner names as written
+        for s, e, form, (what, target) in _find_forms(text, _registry_forms(ref)):
+            if what == "home":
+                self.home_spans.append((s, e))
+            elif what == "non":
+                self.non_partner_spans.append((s, e, target.category))
+            else:
+                self._add(self._org_for(target.name, target.kind, target), s, e, "partner registry")
+        # 2. names by pattern
+        cands = _zh_candidates(text, 0, len(text)) if self.lang == "zh" else []
+        cands += _english_candidates(text, 0, len(text), self.gaz)
+        for m in _APPOSITIVE_COMPANY.finditer(text):
+            cands.append((m.start("name"), m.end("name"), "company"))
+        for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
+            if self._taken(s, e):
+                continue
+            name = text[s:e]
+            if s < body_start and name not in text[body_start:]:
+                continue  # a title-only pattern name (title case misleads the pattern)
+            np = ref.non_partner(name)
+            if np is not None:
+                self.non_partner_spans.append((s, e, np.category))
+                continue
+            if any(norm(name) == norm(f) for f in ref.home_forms()):
+                self.home_spans.append((s, e))
+                continue
+            reg = ref.partner(name)
+            zh_code = None
+            if CJK.search(name):
+                zh_code, rest = self.gaz.zh_prefix(name)
+                if zh_code and not _ZH_KEEP_PREFIX.search(rest):
+                    reg = reg or ref.partner(rest)
+                    name = rest
+            org = self._org_for(name, kind, reg)
+            if zh_code and not org.country:
+                org.country, org.country_method = zh_code, "country written before the name"
+            if org.kind is None:
+                org.kind = kind
+            self._add(org, s, e, "pattern" if reg is None else "partner registry")
+        # 3. bracketed aliases after a name: "(UTS)", "(Hochschule Darmstadt, h_da)"
+        for org in list(self.orgs.values()):
+            for m in list(org.mentions):
+                pm = _PAREN.match(text, m.end)
+                if not pm:
+                    continue
+                for part in re.split(r"[,;，；]|\bor\b", pm["inner"]):
+                    part = part.strip()
+                    if not part or self.gaz.country(part) or re.fullmatch(r"\d{4}|[\d\s.-]+", part):
+                        continue
+                    if len(part) > 60 or (not re.search(r"[A-Z]", part) and not CJK.search(part) and
+                                          not re.fullmatch(r"[a-z]\w*_\w+", part)):
+                        continue
+                    ps = pm.start("inner") + pm["inner"].find(part)
+                    # a pattern org found inside the brackets is this one
+                    for other in list(self.orgs.values()):
+                        if other is not org and all(ps <= x.start and x.end <= ps + len(part) + 1
+                                                    for x in other.mentions if pm.start() <= x.start < pm.end()) \
+                                and any(pm.start() <= x.start < pm.end() for x in other.mentions) \
+                                and other.registry is None:
+                            self._merge(other, org)
+                    org.aliases.add(part)
+                    self.by_form.setdefault(part, org)
+        # 4. every use of every known form
+        forms = {f: o for f, o in self.by_form.items() if len(f) >= 2}
+        for s, e, form, org in _find_forms(text, forms):
+            if self._taken(s, e):
+                continue
+            self._add(org, s, e, "alias in document")
+        self._link_acronyms()
+        self._merges_and_renames()
+        self._decide()
+        return [o for o in self.orgs.values() if o.mentions]
+
+    def _merge(self, src: Org, dst: Org) -> None:
+        if src is dst:
+            return
+        for m in src.mentions:
+            if not any(x.start == m.start for x in dst.mentions):
+                dst.mentions.append(m)
+        dst.aliases |= src.aliases
+        if dst.country is None and src.country:
+            dst.country, dst.country_method = src.country, src.country_method
+        for f, o in list(self.by_form.items()):
+            if o is src:
+                self.by_form[f] = dst
+        src.mentions = []
+
+    def _link_acronyms(self) -> None:
+        """'BAIC Group' and 'Beijing Automotive Industry Holding Co., Ltd.' are one company
+        when the short name's acronym is the long name's initials."""
+        orgs = [o for o in self.orgs.values() if o.mentions]
+        for a in orgs:
+            acr = re.match(r"^([A-Z]{2,6})\b", a.name)
+            if not acr or a.registry is not None and a.kind != "company":
+                continue
+            for b in orgs:
+                if b is a or not b.mentions:
+                    continue
+                words = [w for w in re.findall(r"[A-Z][\w'’-]*", b.name)
+                         if w.lower() not in ("holding", "holdings", "group", "ltd", "limited", "inc", "the")]
+                initials = "".join(w[0] for w in words)
+                if initials and initials.startswith(acr.group(1)) and len(acr.group(1)) >= 3 and b.registry is None:
+                    self._merge(b, a)
+
+    def _merges_and_renames(self) -> None:
+        """'X was established by merging A and B': A and B resolve to X.
+        'X, known as A before 2023': A is X's former name."""
+        for (ss, se) in self.lay.sentences:
+            sent = self.text[ss:se]
+            mm = _MERGE.search(sent)
+            fm = _FORMER_NAME.search(sent)
+            if not mm and not fm:
+                continue
+            cue = mm or fm
+            in_sent = sorted(((m.start, o) for o in self.orgs.values() if o.mentions for m in o.mentions
+                              if ss <= m.start < se), key=lambda x: x[0])
+            before = [o for p, o in in_sent if p < ss + cue.start()]
+            after = [o for p, o in in_sent if p >= ss + cue.start()]
+            if not before:
+                continue
+            new = before[0]
+            for o in after:
+                if o is not new:
+                    o.reason = f"merged into or renamed {new.name}"
+                    self._merge(o, new)
+
+    # -- deciding -------------------------------------------------------------------------------
+    def _excluded_context(self, m: Mention_) -> str | None:
+        text = self.text
+        si = self.lay.sentence_index(m.start)
+        ss = self.lay.sentences[si][0] if self.lay.sentences else 0
+        before = text[max(ss, m.start - 200):m.start]
+        after = text[m.end:m.end + 40]
+        sent = text[ss:self.lay.sentences[si][1]] if self.lay.sentences else ""
+        if _FUNDER_BEFORE.search(before) or _FUNDER_BEFORE_ZH.search(before) and _FUNDER_AFTER_ZH.search(after):
+            return "funder (funded/sponsored/administered by)"
+        if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
+            return "alma mater"
+        if _FORMER_BEFORE.search(before) and _PAST_CUE.search(sent):
+            return "former employer"
+        if re.search(r"(?:之前|以前|此前)", after[:12]) and re.search(r"加入", before[-6:]):
+            return None  # 加入X之前: X is the current employer
+        return None
+
+    def _decide(self) -> None:
+        text = self.text
+        for org in self.orgs.values():
+            if not org.mentions:
+                continue
+            name = org.name
+            np = self.ref.non_partner(name)
+            if np is not None:
+                org.status, org.reason = "non_partner", f"non-partner list: {np.category}"
+                continue
+            # Chinese government bodies, ministries of China
+            if org.kind == "government" and not re.search(r"Embassy|Consulate|大使馆|领事馆", name):
+                c = self._country(org) or ""
+                if c in ("CN", "") or re.search(r"Beijing|China|Chinese|Municipal|Provincial", name):
+                    org.status, org.reason = "non_partner", "Chinese government body"
+                    continue
+            # a partner's sub-unit: "Institute for X of <org>"
+            first = org.first
+            if org.registry is None and _SUBUNIT.match(name) and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[first.end:first.end + 8]):
+                org.status, org.reason = "subunit", "a unit of another organisation"
+                continue
+            reasons = [self._excluded_context(m) for m in org.mentions]
+            if all(reasons):
+                org.status, org.reason = "non_partner", reasons[0]
+                continue
+            if org.registry is not None and norm(org.registry.name) in {norm(f) for f in self.ref.home_forms()}:
+                org.status, org.reason = "home", "home institution"
+                continue
+            self._country(org)
+            if org.kind is None:
+                org.kind = "other"
+
+    def _country(self, org: Org) -> str | None:
+        if org.country:
+            return org.country
+        text, gaz = self.text, self.gaz
+        # 1. right after a mention
+        for m in sorted(org.mentions, key=lambda x: x.start):
+            after = text[m.end:m.end + 80]
+            after = _PAREN.sub("", after, count=1) if _PAREN.match(after) else after
+            cm = re.match(r"^\s*(?:,\s*|\s+(?:of|in|from|at)\s+)(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})",
+                          after)
+            if cm and self._in_org(m.end + cm.start(1) + (len(text[m.end:m.end + 80]) - len(after))):
+                cm = None  # ", Lodz University of Technology": the next name in a list
+            if cm:
+                words = cm.group(1).split()
+                for n in range(len(words), 0, -1):
+                    cand = " ".join(words[:n])
+                    code = gaz.country_name(cand) or gaz.place(cand)
+                    if code:
+                        if not gaz.country_name(cand):
+                            tail = after[cm.start(1) + len(cand):]
+                            m2 = re.match(r"^,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})", tail)
+                            if m2 and gaz.country_name(m2.group(1)):
+                                code = gaz.country_name(m2.group(1))
+                        org.country, org.country_method = code, f"text after the name: {cand!r}"
+                        return code
+            pm = re.match(r"^\s*[(（]\s*([^()（）]{2,30})\s*[)）]", text[m.end:m.end + 40])
+            if pm and gaz.country_name(pm.group(1)):
+                org.country, org.country_method = gaz.country_name(pm.group(1)), "bracket after the name"
+                return org.country
+            if CJK.search(m.text):
+                code, _ = gaz.zh_prefix(m.text)
+                if code is None:
+                    before = text[max(0, m.start - 6):m.start]
+                    hits = gaz.find_zh_countries(before)
+                    if hits and hits[-1][1] == len(before):
+                        code = hits[-1][2]
+                if code:
+                    org.country, org.country_method = code, "country written before the name"
+                    return code
+        # 2. a place inside the name (longest first: "British Columbia" before "British")
+        for form in sorted(org.aliases, key=len, reverse=True):
+            if CJK.search(form):
+                code, _ = gaz.zh_prefix(form)
+                if code:
+                    org.country, org.country_method = code, "country in the name"
+                    return code
+                for n in range(min(6, len(form) - 2), 1, -1):
+                    code = gaz.zh_place(form[:n])
+                    if code:
+                        org.country, org.country_method = code, f"place in the name: {form[:n]!r}"
+                        return code
+                continue
+            words = re.findall(r"[A-Z\u00C0-\u017F][\w\u00C0-\u024F'’-]*", form)
+            best = None
+            for n in (3, 2, 1):
+                for i in range(len(words) - n + 1):
+                    cand = " ".join(words[i:i + n])
+                    if _head_kind(words[i]) or _head_kind(words[i + n - 1]):
+                        continue
+                    code = gaz.country_name(cand) or gaz.place(cand)
+                    kind = "place"
+                    if not code and n == 1:
+                        code, kind = gaz.adjective(cand), "adjective"
+                    if code:
+                        best = (code, cand)
+                        break
+                if best:
+                    break
+            if best:
+                org.country, org.country_method = best[0], f"place in the name: {best[1]!r}"
+                return best[0]
+        # 3. an appositive adjective ("Siemens, the German technology company")
+        for m in org.mentions:
+            am = re.match(r",\s+(?:a|an|the)\s+((?:[\w-]+\s+){0,3}?)(?:company|corporation|firm|enterprise|group)",
+                          text[m.end:m.end + 80])
+            if am:
+                for w in am.group(1).split():
+                    code = gaz.adjective(w) or gaz.country_name(w)
+                    if code:
+                        org.country, org.country_method = code, f"appositive: {w!r}"
+                        return code
+        # 4. a place named in the sentence, then in the paragraph ("In Sydney, the delegation …")
+        for m in sorted(org.mentions, key=lambda x: x.start):
+            si = self.lay.sentence_index(m.start)
+            ss, se = self.lay.sentences[si]
+            code = self._place_in(ss, se, exclude=org)
+            if code:
+                org.country, org.country_method = code, "place in the sentence"
+                return code
+        for m in sorted(org.mentions, key=lambda x: x.start):
+            pi = self.lay.sentence_par[self.lay.sentence_index(m.start)]
+            if pi < 0:
+                continue
+            ps, pe = self.lay.paragraphs[pi]
+            pm = re.match(r"\s*(?:In\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?),|在([\u4e00-\u9fff]{2,6})[，,])",
+                          self.text[ps:pe])
+            if pm:
+                pl = pm.group(1) or pm.group(2)
+                code = self.gaz.place(pl) or self.gaz.country_name(pl) or self.gaz.zh_place(pl)
+                if code and code != "CN":
+                    org.country, org.country_method = code, f"paragraph set in {pl!r}"
+                    return code
+        return None
+
+    def _in_org(self, pos: int) -> bool:
+        return any(m.start <= pos < m.end for o in self.orgs.values() for m in o.mentions)
+
+    def _place_in(self, s: int, e: int, exclude: Org) -> str | None:
+        text = self.text
+        spans = [(m.start, m.end) for o in self.orgs.values() for m in o.mentions]
+        for pm in re.finditer(r"\b(?:in|to|at)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[s:e]):
+            ps = s + pm.start(1)
+            if any(a <= ps < b for a, b in spans):
+                continue
+            name = pm.group(1)
+            code = self.gaz.country_name(name) or self.gaz.place(name) or self.gaz.place(name.split()[0])
+            if code and code != "CN":
+                return code
+        return None
