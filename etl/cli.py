@@ -120,6 +120,30 @@ class _progress:
             self.bar.stop()
 
 
+@etl_app.command("schedule")
+def etl_schedule(
+    db: DbOpt = None, config: ConfigOpt = None,
+    once: Annotated[bool, typer.Option("--once", help="run every scheduled job (or --job) once now, then exit")] = False,
+    list_jobs: Annotated[bool, typer.Option("--list", help="register the jobs, print them with their next run, exit")] = False,
+    job: Annotated[Optional[list[str]], typer.Option("--job", help="with --once: only this job (repeatable)")] = None,
+) -> None:
+    """Long-running scheduler for the configured refreshes (the Procfile clock); logs on stdout."""
+    from etl import schedule
+    from etl.sources.registry import SourceConfigError
+
+    schedule.log_to_stdout()
+    s = _settings(db, config)
+    try:
+        if list_jobs:
+            typer.echo(json.dumps(schedule.registered(s), ensure_ascii=False, indent=1))
+            return
+        code = schedule.run_once(s, job) if once else schedule.serve(s)
+    except SourceConfigError as exc:
+        typer.echo(f"error in {s.config_path or 'settings'}: {exc}", err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(code)
+
+
 @etl_app.command("status")
 def etl_status(db: DbOpt = None, config: ConfigOpt = None, limit: int = 10,
                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
