@@ -82,6 +82,13 @@ def is_empty(fig: go.Figure) -> bool:
     return isinstance(meta, dict) and bool(meta.get("empty"))
 
 
+def _row_height(n: int) -> tuple[int, float]:
+    """Figure height and bar gap for ``n`` horizontal bars: bars keep one thickness (~20 px)."""
+    rows = max(n, 4)
+    band = 30 * rows / max(n, 1)
+    return 120 + 30 * rows, max(0.25, 1 - 20 / band)
+
+
 def _kind_order(df: pd.DataFrame, value: str) -> list[str]:
     """Kinds in the palette's order, present ones only (stable legend and colours)."""
     present = set(df["kind"])
@@ -127,8 +134,9 @@ def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go
     order = list(totals.index)
     zh = df.drop_duplicates("school").set_index("school")["zh"].to_dict()
     labels = {s: short_school(s) for s in order}
-    # Bars keep one thickness whatever the number of schools: height grows with the rows.
-    fig = _base(title, height=120 + 30 * max(len(order), 4))
+    height, gap = _row_height(len(order))
+    fig = _base(title, height=height)
+    fig.update_layout(bargap=gap)
     for kind in _kind_order(df, "activities"):
         part = df[df["kind"] == kind].set_index("school")["activities"].reindex(order, fill_value=0)
         fig.add_bar(
@@ -153,7 +161,9 @@ def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
         return empty(title, empty_message)
     d = df.iloc[::-1]
     labels = [f"{p} ({c})" if c else p for p, c in zip(d["partner"], d["country"])]
-    fig = _base(title, height=120 + 30 * max(len(d), 4))
+    height, gap = _row_height(len(d))
+    fig = _base(title, height=height)
+    fig.update_layout(bargap=gap)
     fig.add_bar(
         y=labels, x=d["documents"], orientation="h", marker_color=ACCENT,
         customdata=[[p, z or "", country_name(c), partner_kind_label(k)]

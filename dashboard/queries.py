@@ -211,7 +211,7 @@ def document_conditions(f: Filters) -> list:
     if f.countries or f.partner_kinds:
         fp, pp = F.alias("fp"), P.alias("pp")
         pcond = [fp.c.document_id == D.c.id, fp.c.type == "partner", fp.c.status != "rejected",
-                 pp.c.id == fp.c.partner_id]
+                 pp.c.status != "rejected"]
         if f.countries:
             pcond.append(pp.c.country.in_(f.countries))
         if f.partner_kinds:
@@ -262,7 +262,7 @@ def year_bounds(url: str) -> tuple[int, int] | None:
 
 def partner_countries(url: str) -> list[str]:
     """Countries (alpha-2) of the partners on record, for the country filter."""
-    stmt = (select(distinct(P.c.country)).where(P.c.country.is_not(None), P.c.status != "rejected")
+    stmt = (select(P.c.country).distinct().where(P.c.country.is_not(None), P.c.status != "rejected")
             .order_by(P.c.country))
     with get_engine(url).connect() as conn:
         return [r[0] for r in conn.execute(stmt)]

@@ -1,0 +1,164 @@
+"""ETL jobs started from the browser, run in the background with live progress.
+
+One machine: Dash background callbacks on a :class:`dash.DiskcacheManager` (a job is a
+process forked from the web worker; the cache lives in ``data/cache/jobs``). Several
+machines, or a web tier that must stay responsive: when ``REDIS_URL`` is set, a
+:class:`dash.CeleryManager` on Redis, and jobs run in the Celery worker of the
+Procfile (``worker: celery -A dashboard.admin.worker:celery_app worker``).
+
+A job is asked for in two steps, so that nobody can start one by posting a value of
+their own making: an ordinary (request-time) callback checks the administrator, writes
+the job's *spec* (what to load, who asked, which database) to the job store under a
+random id, audits the request, and puts only the id in the page; the background
+callback then *takes* the spec by that id (once). An id that was never issued, or was
+already used, starts nothing. The database URL therefore never travels to the browser.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from etl.config import ROOT, load_settings
+
+log = logging.getLogger("dashboard.jobs")
+JOB_CACHE_DIR = ROOT / "data" / "cache" / "jobs"
+SPEC_TTL = 3600  # seconds a requested job may wait for its background callback
+_managers: dict[str, Any] = {}
+_celery: dict[str, Any] = {}
+_stores: dict[str, Any] = {}
+
+
+# -- managers ------------------------------------------------------------------------
+def celery_app(redis_url: str):
+    """The Celery app of the job queue on ``redis_url`` (one per URL per process)."""
+    if redis_url not in _celery:
+        from celery import Celery
+
+        app = Celery("intl_jobs", broker=redis_url, backend=redis_url)
+        app.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"],
+                        worker_hijack_root_logger=False, broker_connection_retry_on_startup=True,
+                        result_expires=24 * 3600, worker_prefetch_multiplier=1, task_acks_late=False)
+        _celery[redis_url] = app
+    return _celery[redis_url]
+
+
+def manager(redis_url: str | None = None):
+    """The background-callback manager: Celery on Redis when ``redis_url``, else diskcache."""
+    key = redis_url or "diskcache"
+    if key not in _managers:
+        if redis_url:
+            from dash import CeleryManager
+
+            _managers[key] = CeleryManager(celery_app(redis_url), expire=24 * 3600)
+        else:
+            import diskcache
+            from dash import DiskcacheManager
+
+            JOB_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+            _managers[key] = DiskcacheManager(diskcache.Cache(str(JOB_CACHE_DIR)), expire=24 * 3600)
+    return _managers[key]
+
+
+# -- the job store: spec by one-time id ------------------------------------------------------
+class _DiskStore:
+    def __init__(self):
+        import diskcache
+
+        JOB_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        self.cache = diskcache.Cache(str(JOB_CACHE_DIR / "specs"))
+
+    def put(self, key: str, value: str) -> None:
+        self.cache.set(key, value, expire=SPEC_TTL)
+
+    def take(self, key: str) -> str | None:
+        return self.cache.pop(key, default=None)
+
+
+class _RedisStore:
+    def __init__(self, url: str):
+        import redis
+
+        self.r = redis.Redis.from_url(url)
+
+    def put(self, key: str, value: str) -> None:
+        self.r.set("intl-job-spec:" + key, value, ex=SPEC_TTL)
+
+    def take(self, key: str) -> str | None:
+        v = self.r.getdel("intl-job-spec:" + key)
+        return v.decode() if v is not None else None
+
+
+def store(redis_url: str | None = None):
+    key = redis_url or "diskcache"
+    if key not in _stores:
+        _stores[key] = _RedisStore(redis_url) if redis_url else _DiskStore()
+    return _stores[key]
+
+
+def request_job(redis_url: str | None, *, kind: str, user: str, database_url: str,
+                paths: list[str] | None = None, sources: list[str] | None = None) -> str:
+    """Record what to run; returns the one-time id the page hands to the background callback."""
+    if kind not in ("paths", "sources"):
+        raise ValueError(f"unknown job kind {kind!r}")
+    job_id = secrets.token_urlsafe(24)
+    spec = {"kind": kind, "user": user, "url": database_url, "paths": [str(p) for p in paths or []],
+            "sources": list(sources or []), "requested": time.time()}
+    store(redis_url).put(job_id, json.dumps(spec))
+    return job_id
+
+
+def take_job(redis_url: str | None, job_id: Any) -> dict[str, Any] | None:
+    if not isinstance(job_id, str) or not 20 <= len(job_id) <= 64:
+        return None
+    raw = store(redis_url).take(job_id)
+    return json.loads(raw) if raw else None
+
+
+# -- running a job ------------------------------------------------------------------------
+def run_job(spec: dict[str, Any], set_progress: Callable[[tuple], None] | None = None) -> dict[str, Any]:
+    """Run one ETL job described by ``spec``; returns the run object (``RunInfo.to_dict``)
+    or ``{"status": "failed", "error": …}`` when the run could not start."""
+    from etl.errors import LockedError
+    from etl.pipeline import Pipeline
+    from etl.users_cli import audit
+
+    settings = load_settings(database_url=spec["url"])
+    user = spec.get("user") or "?"
+    last = [0.0]
+
+    def progress(done: int, total: int, name: str) -> None:
+        now = time.monotonic()
+        if set_progress and (done == total or now - last[0] > 0.25):
+            last[0] = now
+            pct = 100 * done / total if total else 100
+            set_progress((round(pct, 1), f"{done} / {total} · {Path(str(name)).name[:60]}"))
+
+    if set_progress:
+        set_progress((0, "starting …"))
+    try:
+        pipeline = Pipeline(settings, trigger=f"web:{user}"[:40], progress=progress)
+        if spec["kind"] == "paths":
+            info = pipeline.run([Path(p) for p in spec["paths"]])
+        else:
+            info = pipeline.run_sources(spec.get("sources") or None)
+    except LockedError as exc:
+        result = {"status": "failed", "error": f"another ETL run is in progress ({exc})"}
+        audit(settings.database_url, user, "etl.refused", detail=result)
+        return result
+    except Exception as exc:  # noqa: BLE001 - the page shows why; the log has the traceback
+        log.exception("ETL job failed")
+        result = {"status": "failed", "error": f"{exc.__class__.__name__}: {exc}"}
+        audit(settings.database_url, user, "etl.failed", detail=result)
+        return result
+    result = info.to_dict()
+    audit(settings.database_url, user, "etl.finished", target=f"run {info.run_id}",
+          detail={"status": info.status, "documents": info.documents, "reports": info.reports,
+                  "errors": len(info.errors)})
+    if set_progress:
+        set_progress((100, "done"))
+    return result

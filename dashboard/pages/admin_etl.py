@@ -1,0 +1,71 @@
+"""Admin · Run the ETL (``/admin/etl``): refresh the configured sources or re-load the
+uploaded files, as a background job with live progress; the result lists each failed
+file with its reason (the same run object as ``intl etl run --json``)."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, ctx, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.admin import ids, jobs, ui
+from dashboard.admin import uploads as up
+from dashboard.auth import client_ip, is_admin, require_admin
+from dashboard.context import database_url
+
+PATH = "/admin/etl"
+NAME = "Run the ETL"
+TITLE = "Run the ETL · Administration"
+
+
+def layout(**_query: Any) -> html.Div:
+    if not is_admin():
+        return ui.forbidden()
+    from flask import current_app
+
+    n_sources = len(current_app.config.get("INTL_ADMIN_SOURCES") or [])
+    return ui.frame(
+        PATH, "Run the ETL",
+        "A run reads every document and report, extracts, resolves and loads them; unchanged "
+        "files cost nothing. It runs in the background: you may leave this page.",
+        html.Div([
+            dbc.Button(f"Refresh the configured sources ({n_sources})", id=ids.ETL_SOURCES, color="primary",
+                       className="me-2", disabled=n_sources == 0),
+            dbc.Button("Re-load the uploaded files", id=ids.ETL_UPLOADS, color="secondary"),
+        ], className="mb-3"),
+        html.Div(id=ids.ETL_MESSAGE),
+        ui.job_panel(ids.ETL_JOB),
+    )
+
+
+def register_callbacks(app, settings) -> None:
+    redis_url = getattr(settings, "redis_url", None)
+    app.server.config["INTL_ADMIN_SOURCES"] = [s.get("name") for s in getattr(settings, "sources", [])]
+
+    @app.callback(
+        Output(ids.ETL_MESSAGE, "children"),
+        Output(f"{ids.ETL_JOB}-job", "data"),
+        Input(ids.ETL_SOURCES, "n_clicks"),
+        Input(ids.ETL_UPLOADS, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _start(_n_sources, _n_uploads):
+        from etl.users_cli import audit
+
+        user = require_admin()
+        url = database_url()
+        if ctx.triggered_id == ids.ETL_SOURCES:
+            job = jobs.request_job(redis_url, kind="sources", user=user, database_url=url)
+            what = "the configured sources"
+        elif ctx.triggered_id == ids.ETL_UPLOADS:
+            folder = up.upload_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            job = jobs.request_job(redis_url, kind="paths", user=user, database_url=url, paths=[str(folder)])
+            what = "the uploaded files"
+        else:
+            raise PreventUpdate
+        audit(url, user, "etl.start", target=what, ip=client_ip())
+        return dbc.Alert(f"Run of {what} requested …", color="info"), job
+
+    ui.register_job_runner(app, ids.ETL_JOB, redis_url)

@@ -1,0 +1,208 @@
+"""Admin · Review queue (``/admin/review``): the names and facts the ETL was unsure of.
+
+Each open item shows its evidence (the sentence and the document, or the report row);
+an administrator accepts or rejects it, merges a partner into a known one (or maps a
+school name to a known school), or sets a partner's country or kind. Every decision is
+recorded by ``etl/load/curation.py`` as a curation (who, when), which every later ETL
+run re-applies, and is written to the audit log.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.admin import ids, ui
+from dashboard.auth import client_ip, is_admin, require_admin
+from dashboard.context import database_url
+from etl.db import session_factory
+from etl.load.models import Partner, ReviewItem, Unit
+
+PATH = "/admin/review"
+NAME = "Review queue"
+TITLE = "Review queue · Administration"
+KIND_OPTIONS = [{"label": "all", "value": "all"}, {"label": "partners", "value": "partner"},
+                {"label": "schools", "value": "school"}, {"label": "facts", "value": "fact"}]
+
+
+def open_items(url: str, kind: str | None = None) -> list[ReviewItem]:
+    from etl.load.curation import list_review
+
+    with session_factory(url)() as s:
+        return list_review(s, None if kind in (None, "", "all") else kind, "open")
+
+
+def item_options(url: str, kind: str | None = None) -> list[dict[str, Any]]:
+    return [{"label": f"{i.kind} · {i.name}", "value": i.id} for i in open_items(url, kind)]
+
+
+def target_options(url: str, item_id: int | None) -> list[dict[str, Any]]:
+    """What an item may be merged into: known partners for a partner, schools for a school."""
+    with session_factory(url)() as s:
+        item = s.get(ReviewItem, item_id) if item_id else None
+        if item is None or item.kind not in ("partner", "school"):
+            return []
+        if item.kind == "partner":
+            rows = s.scalars(select(Partner).where(Partner.status == "known", Partner.name != item.name)
+                             .order_by(Partner.name))
+            return [{"label": f"{p.name} ({p.country or '?'})", "value": p.name} for p in rows]
+        rows = s.scalars(select(Unit).where(Unit.name != item.name).order_by(Unit.name))
+        return [{"label": u.name, "value": u.name} for u in rows]
+
+
+def detail_view(url: str, item_id: int | None) -> Any:
+    if not item_id:
+        return html.P("Choose an item of the queue.", className="text-muted")
+    with session_factory(url)() as s:
+        item = s.get(ReviewItem, item_id)
+        if item is None:
+            return html.P("This item no longer exists.", className="text-muted")
+        d = item.detail or {}
+        rows = [["Kind", item.kind], ["Name as written", item.name], ["Status", item.status]]
+        for key, label in (("sentence", "Evidence"), ("document", "Document"), ("file", "Report file"),
+                           ("row", "Report row"), ("country", "Country (as extracted)"),
+                           ("kind", "Partner kind (as extracted)"), ("key", "Fact")):
+            if d.get(key) not in (None, ""):
+                rows.append([label, str(d[key])])
+        return dbc.Table(html.Tbody([html.Tr([html.Th(k, style={"width": "14rem"}), html.Td(v)]) for k, v in rows]),
+                         size="sm", className="admin-review-detail")
+
+
+def decide(url: str, by: str, item_id: int, action: str, value: str | None = None,
+           ip: str | None = None) -> tuple[bool, str]:
+    """Apply one decision about review item ``item_id`` through etl/load/curation.py; (ok, message)."""
+    from etl.load import curation as cur
+    from etl.users_cli import audit
+
+    try:
+        with session_factory(url).begin() as s:
+            item = s.get(ReviewItem, int(item_id))
+            if item is None:
+                raise cur.CurationError(f"no review item #{item_id}")
+            if item.status != "open":
+                raise cur.CurationError(f"item #{item_id} is already {item.status} (by {item.decided_by})")
+            name, kind = item.name, item.kind
+            if action in ("accept", "reject"):
+                cur.decide(s, item.id, action == "accept", by=by)
+            elif action == "merge":
+                if not value:
+                    raise cur.CurationError("choose what to merge it into")
+                if kind == "partner":
+                    cur.merge_partner(s, name, value, by=by)
+                elif kind == "school":
+                    cur.alias_school(s, name, value, by=by)
+                else:
+                    raise cur.CurationError("only partners and schools can be merged")
+            elif action in ("set_country", "set_kind"):
+                if kind != "partner":
+                    raise cur.CurationError("country and kind are set on partners")
+                if not value:
+                    raise cur.CurationError("choose a value")
+                (cur.set_country if action == "set_country" else cur.set_kind)(s, name, value, by=by)
+            else:
+                raise cur.CurationError(f"unknown action {action!r}")
+    except (cur.CurationError, ValueError, LookupError) as exc:
+        return False, str(exc)
+    except SQLAlchemyError as exc:
+        return False, f"database error: {exc.__class__.__name__}"
+    audit(url, by, f"review.{action}", target=f"{kind}: {name}"[:1000], detail={"item": item_id, "value": value},
+          ip=ip)
+    return True, f"{kind} “{name}”: {action.replace('_', ' ')}{' → ' + value if value else ''} recorded."
+
+
+def layout(**_query: Any) -> html.Div:
+    if not is_admin():
+        return ui.forbidden()
+    from etl.load.curation import PARTNER_KINDS
+
+    url = database_url()
+    try:
+        options = item_options(url)
+    except SQLAlchemyError:
+        options = []
+    return ui.frame(
+        PATH, "Review queue",
+        "Names and facts the ETL was not sure of. Decisions are kept as curations and re-applied by every run.",
+        dcc.Store(id=ids.REVIEW_VERSION, data=0),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id=ids.REVIEW_KIND, options=KIND_OPTIONS, value="all", clearable=False), md=2),
+            dbc.Col(dcc.Dropdown(id=ids.REVIEW_ITEM, options=options, placeholder=f"{len(options)} open item(s)"),
+                    md=10),
+        ], className="g-2 mb-3"),
+        html.Div(detail_view(url, None), id=ids.REVIEW_DETAIL),
+        html.Div([
+            dbc.Button("Accept", id=ids.REVIEW_ACCEPT, color="success", className="me-2"),
+            dbc.Button("Reject", id=ids.REVIEW_REJECT, color="danger", outline=True, className="me-2"),
+        ], className="mb-3"),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id=ids.REVIEW_MERGE_INTO, placeholder="merge into / same as …"), md=6),
+            dbc.Col(dbc.Button("Merge", id=ids.REVIEW_MERGE, color="secondary"), md=2),
+        ], className="g-2 mb-2"),
+        dbc.Row([
+            dbc.Col(dcc.Input(id=ids.REVIEW_COUNTRY, placeholder="country (ISO code or name)", className="form-control"),
+                    md=3),
+            dbc.Col(dbc.Button("Set country", id=ids.REVIEW_SET_COUNTRY, color="secondary"), md=2),
+            dbc.Col(dcc.Dropdown(id=ids.REVIEW_PKIND, options=[{"label": k, "value": k} for k in PARTNER_KINDS],
+                                 placeholder="partner kind"), md=3),
+            dbc.Col(dbc.Button("Set kind", id=ids.REVIEW_SET_KIND, color="secondary"), md=2),
+        ], className="g-2 mb-3"),
+        html.Div(id=ids.REVIEW_MESSAGE, **{"aria-live": "polite"}),
+    )
+
+
+def register_callbacks(app, settings) -> None:
+    @app.callback(
+        Output(ids.REVIEW_DETAIL, "children"),
+        Output(ids.REVIEW_MERGE_INTO, "options"),
+        Input(ids.REVIEW_ITEM, "value"),
+        prevent_initial_call=True,
+    )
+    def _show(item_id):
+        require_admin()
+        url = database_url()
+        return detail_view(url, item_id), target_options(url, item_id)
+
+    @app.callback(
+        Output(ids.REVIEW_ITEM, "options"),
+        Output(ids.REVIEW_ITEM, "value"),
+        Output(ids.REVIEW_ITEM, "placeholder"),
+        Input(ids.REVIEW_KIND, "value"),
+        Input(ids.REVIEW_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def _list(kind, _version):
+        require_admin()
+        opts = item_options(database_url(), kind)
+        return opts, None, f"{len(opts)} open item(s)"
+
+    @app.callback(
+        Output(ids.REVIEW_MESSAGE, "children"),
+        Output(ids.REVIEW_VERSION, "data"),
+        Input(ids.REVIEW_ACCEPT, "n_clicks"),
+        Input(ids.REVIEW_REJECT, "n_clicks"),
+        Input(ids.REVIEW_MERGE, "n_clicks"),
+        Input(ids.REVIEW_SET_COUNTRY, "n_clicks"),
+        Input(ids.REVIEW_SET_KIND, "n_clicks"),
+        State(ids.REVIEW_ITEM, "value"),
+        State(ids.REVIEW_MERGE_INTO, "value"),
+        State(ids.REVIEW_COUNTRY, "value"),
+        State(ids.REVIEW_PKIND, "value"),
+        State(ids.REVIEW_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def _decide(_a, _r, _m, _c, _k, item_id, into, country, pkind, version):
+        by = require_admin()
+        actions = {ids.REVIEW_ACCEPT: ("accept", None), ids.REVIEW_REJECT: ("reject", None),
+                   ids.REVIEW_MERGE: ("merge", into), ids.REVIEW_SET_COUNTRY: ("set_country", country),
+                   ids.REVIEW_SET_KIND: ("set_kind", pkind)}
+        if ctx.triggered_id not in actions:
+            raise PreventUpdate
+        if not item_id:
+            return dbc.Alert("Choose an item of the queue first.", color="warning"), version
+        action, value = actions[ctx.triggered_id]
+        ok, msg = decide(database_url(), by, item_id, action, (value or "").strip() or None, client_ip())
+        return dbc.Alert(msg, color="success" if ok else "danger"), (version or 0) + (1 if ok else 0)

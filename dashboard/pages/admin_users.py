@@ -1,0 +1,136 @@
+"""Admin · Users (``/admin/users``): add a user, change a role or a password, remove a user.
+
+The store (etl/users_cli.py) refuses to leave no administrator; a new role or password
+ends the user's open sessions; every change is audited with the administrator's name.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.admin import ids, ui
+from dashboard.auth import client_ip, is_admin, require_admin
+from dashboard.context import database_url
+
+PATH = "/admin/users"
+NAME = "Users"
+TITLE = "Users · Administration"
+ROLE_OPTIONS = [{"label": "viewer — view and export", "value": "viewer"},
+                {"label": "admin — upload, run, review, manage users", "value": "admin"}]
+
+
+def users_view(url: str) -> Any:
+    from etl.users_cli import list_users
+
+    rows = [[u.name, u.role, "active" if u.active else "disabled",
+             u.last_login_at.isoformat(sep=" ", timespec="minutes") if u.last_login_at else "never",
+             u.created_at.isoformat(sep=" ", timespec="minutes")] for u in list_users(url)]
+    return ui.table(["User", "Role", "State", "Last sign-in (UTC)", "Created (UTC)"], rows)
+
+
+def user_options(url: str) -> list[dict[str, str]]:
+    from etl.users_cli import list_users
+
+    return [{"label": f"{u.name} ({u.role})", "value": u.name} for u in list_users(url)]
+
+
+def apply(url: str, by: str, action: str, *, name: str | None = None, role: str | None = None,
+          password: str | None = None, ip: str | None = None) -> tuple[bool, str]:
+    """One user-management action; (ok, message). The store checks and audits."""
+    from etl.users_cli import UserError, add_user, remove_user, set_password, set_role
+
+    try:
+        if not name:
+            raise UserError("choose a user")
+        if action == "add":
+            add_user(url, name, password or "", role or "viewer", by=by, ip=ip)
+            return True, f"User {name} added as {role or 'viewer'}."
+        if action == "set_role":
+            set_role(url, name, role or "", by=by, ip=ip)
+            return True, f"{name} is now {role}."
+        if action == "set_password":
+            set_password(url, name, password or "", by=by, ip=ip)
+            return True, f"Password of {name} changed; their open sessions are closed."
+        if action == "remove":
+            if name == by:
+                raise UserError("you cannot remove yourself")
+            remove_user(url, name, by=by, ip=ip)
+            return True, f"User {name} removed."
+    except UserError as exc:
+        return False, str(exc)
+    return False, "unknown action"
+
+
+def layout(**_query: Any) -> html.Div:
+    if not is_admin():
+        return ui.forbidden()
+    url = database_url()
+    pw = {"type": "password", "autoComplete": "new-password", "className": "form-control"}
+    return ui.frame(
+        PATH, "Users", "Viewers see and export the dashboard; administrators also upload, run the ETL, "
+        "review and manage users. Passwords: at least 10 characters.",
+        html.Div(users_view(url), id=ids.USERS_TABLE),
+        html.Div(id=ids.USERS_MESSAGE, **{"aria-live": "polite"}),
+        dbc.Card(dbc.CardBody([
+            html.H3("Add a user", className="h6"),
+            dbc.Row([
+                dbc.Col(dcc.Input(id=ids.USERS_NAME, placeholder="user name", className="form-control",
+                                  autoComplete="off"), md=3),
+                dbc.Col(dcc.Dropdown(id=ids.USERS_ROLE, options=ROLE_OPTIONS, value="viewer", clearable=False), md=4),
+                dbc.Col(dcc.Input(id=ids.USERS_PASSWORD, placeholder="password", **pw), md=3),
+                dbc.Col(dbc.Button("Add", id=ids.USERS_ADD, color="primary"), md=2),
+            ], className="g-2"),
+        ]), className="mb-3"),
+        dbc.Card(dbc.CardBody([
+            html.H3("Change a user", className="h6"),
+            dbc.Row([
+                dbc.Col(dcc.Dropdown(id=ids.USERS_SELECT, options=user_options(url), placeholder="user"), md=3),
+                dbc.Col(dcc.Dropdown(id=ids.USERS_NEW_ROLE, options=ROLE_OPTIONS, placeholder="new role"), md=3),
+                dbc.Col(dbc.Button("Set role", id=ids.USERS_SET_ROLE, color="secondary"), md=2),
+            ], className="g-2 mb-2"),
+            dbc.Row([
+                dbc.Col(dcc.Input(id=ids.USERS_NEW_PASSWORD, placeholder="new password", **pw), md={"size": 3, "offset": 3}),
+                dbc.Col(dbc.Button("Set password", id=ids.USERS_SET_PASSWORD, color="secondary"), md=2),
+                dbc.Col(dbc.Button("Remove user", id=ids.USERS_REMOVE, color="danger", outline=True), md=2),
+            ], className="g-2"),
+        ])),
+    )
+
+
+def register_callbacks(app, settings) -> None:
+    @app.callback(
+        Output(ids.USERS_MESSAGE, "children"),
+        Output(ids.USERS_TABLE, "children"),
+        Output(ids.USERS_SELECT, "options"),
+        Output(ids.USERS_PASSWORD, "value"),
+        Output(ids.USERS_NEW_PASSWORD, "value"),
+        Input(ids.USERS_ADD, "n_clicks"),
+        Input(ids.USERS_SET_ROLE, "n_clicks"),
+        Input(ids.USERS_SET_PASSWORD, "n_clicks"),
+        Input(ids.USERS_REMOVE, "n_clicks"),
+        State(ids.USERS_NAME, "value"),
+        State(ids.USERS_ROLE, "value"),
+        State(ids.USERS_PASSWORD, "value"),
+        State(ids.USERS_SELECT, "value"),
+        State(ids.USERS_NEW_ROLE, "value"),
+        State(ids.USERS_NEW_PASSWORD, "value"),
+        prevent_initial_call=True,
+    )
+    def _act(_a, _r, _p, _x, name, role, password, selected, new_role, new_password):
+        by = require_admin()
+        url = database_url()
+        t = ctx.triggered_id
+        if t == ids.USERS_ADD:
+            ok, msg = apply(url, by, "add", name=(name or "").strip(), role=role, password=password, ip=client_ip())
+        elif t == ids.USERS_SET_ROLE:
+            ok, msg = apply(url, by, "set_role", name=selected, role=new_role, ip=client_ip())
+        elif t == ids.USERS_SET_PASSWORD:
+            ok, msg = apply(url, by, "set_password", name=selected, password=new_password, ip=client_ip())
+        elif t == ids.USERS_REMOVE:
+            ok, msg = apply(url, by, "remove", name=selected, ip=client_ip())
+        else:
+            raise PreventUpdate
+        return (dbc.Alert(msg, color="success" if ok else "danger"), users_view(url), user_options(url), "", "")

@@ -1,0 +1,126 @@
+"""Browser fixtures: the app on a free localhost port, and headless Chromium through Playwright.
+
+The browser is the system's ``/usr/bin/chromium`` (never a downloaded build). Where it or
+Playwright is missing, the tests skip with the reason; under ``CI=true`` they fail instead.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-default-apps", "--disable-sync",
+                 "--metrics-recording-only", "--no-default-browser-check"]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _unavailable(why: str):
+    if IN_CI:
+        pytest.fail(why + " (CI=true: browser tests must run)")
+    pytest.skip(why)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_sample(url: str) -> None:
+    """The bundled sample, loaded through the real ETL pipeline."""
+    from etl.config import SAMPLE_DIR, load_settings
+    from etl.pipeline import Pipeline
+
+    settings = load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=url)
+    Pipeline(settings, trigger="test").run([SAMPLE_DIR / "docs", SAMPLE_DIR / "reports"])
+
+
+class LiveServer:
+    """``create_app(url)`` served by werkzeug in a daemon thread."""
+
+    def __init__(self, database_url: str):
+        from werkzeug.serving import make_server
+
+        from dashboard.app import create_app
+
+        self.database_url = database_url
+        self.app = create_app(database_url)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._srv = make_server("127.0.0.1", self.port, self.app.server, threaded=True)
+        self._thread = threading.Thread(target=self._srv.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._srv.shutdown()
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'intl.db'}"
+    load_sample(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def live_server(sample_db) -> Iterator[LiveServer]:
+    with LiveServer(sample_db) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _unavailable(f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install playwright; never `playwright install`)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class RecordingPage:
+    """A page that records every URL it requests."""
+
+    def __init__(self, page):
+        self.page = page
+        self.requests: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def external_requests(self) -> list[str]:
+        """Requested URLs whose host is not this machine (data: and blob: URLs are local)."""
+        out = []
+        for u in self.requests:
+            parts = urlsplit(u)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if parts.hostname not in LOCAL_HOSTS:
+                out.append(u)
+        return out
+
+
+@pytest.fixture
+def page(chromium) -> Iterator[RecordingPage]:
+    context = chromium.new_context(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
+    p = context.new_page()
+    p.set_default_timeout(20_000)
+    yield RecordingPage(p)
+    context.close()

@@ -1,0 +1,74 @@
+"""The Overview in a real browser: it renders from the sample data, reacts to the school
+filter, keeps the view in the URL (reload, back), and requests nothing from another host."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard import ids
+from dashboard import queries as q
+from dashboard.queries import Filters
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+# Sum of every bar of a graph, read from plotly's own (decoded) data on the page.
+CHART_TOTAL = """(id) => {
+  const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+  if (!gd || !gd._fullData) return null;
+  return gd._fullData.reduce((s, t) => s + Array.from(t.y || []).reduce((a, b) => a + b, 0), 0);
+}"""
+
+
+def chart_total(page, graph_id: str, expected: float | None = None) -> float:
+    """The chart's total once drawn (and, when ``expected`` is given, once it shows that total)."""
+    if expected is None:
+        page.wait_for_function(f"() => ({CHART_TOTAL})('{graph_id}') > 0")
+    else:
+        page.wait_for_function(f"() => ({CHART_TOTAL})('{graph_id}') === {expected}")
+    return page.evaluate(CHART_TOTAL, graph_id)
+
+
+def test_overview_filters_by_school_and_stays_on_this_machine(live_server, page):
+    url = live_server.database_url
+    schools = q.schools(url)
+    school = schools[schools["name"] == "School of Computer Science"].iloc[0]
+    all_total = int(q.activities_per_year(url, Filters())["activities"].sum())
+    school_total = int(q.activities_per_year(url, Filters.make(schools=[int(school.id)]))["activities"].sum())
+    assert 0 < school_total < all_total, "the sample should give the school a part of the activities"
+
+    p = page.page
+    p.goto(live_server.base + "/")
+    assert chart_total(p, ids.OV_PER_YEAR) == all_total
+    p.wait_for_selector(f"#{ids.OV_COUNTRY_MAP} .choroplethlocation")   # the map drew its countries
+    docs_before = p.inner_text(f"#{ids.OV_KPI_DOCUMENTS} .kpi-value")
+
+    # Pick the school in the dropdown, as a user would: open, type, choose.
+    p.click(f"#{ids.FILTER_SCHOOLS}")
+    p.keyboard.type("Computer Science")
+    p.get_by_role("option", name=re.compile("School of Computer Science")).click()
+    p.keyboard.press("Escape")
+    p.wait_for_url(re.compile(rf"[?&]school={int(school.id)}\b"))
+    assert chart_total(p, ids.OV_PER_YEAR, school_total) == school_total
+    p.wait_for_function(
+        f"(before) => document.querySelector('#{ids.OV_KPI_DOCUMENTS} .kpi-value').innerText !== before",
+        arg=docs_before)
+    by_school = p.evaluate(f"() => document.querySelector('#{ids.OV_BY_SCHOOL} .js-plotly-plot')"
+                           ".layout.yaxis.categoryarray")
+    assert by_school == ["Computer Science"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SCREENSHOTS / "overview-school.png"), full_page=True)
+
+    # The link reproduces the view.
+    p.reload()
+    assert chart_total(p, ids.OV_PER_YEAR, school_total) == school_total
+    assert "School of Computer Science" in p.inner_text(f"#{ids.FILTER_SCHOOLS}")
+
+    # Back returns to the unfiltered view.
+    p.go_back()
+    assert chart_total(p, ids.OV_PER_YEAR, all_total) == all_total
+    p.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
+
+    assert page.requests, "the page's requests were recorded"
+    assert page.external_requests() == [], "the page requested another host"

@@ -1,0 +1,106 @@
+"""Query functions against a deterministic database, on SQLite and PostgreSQL.
+
+Every aggregate is compared with the same number computed naively in Python from the
+rows the fixture wrote (``fixture_db.expected``), for several filter sets.
+"""
+from __future__ import annotations
+
+import pytest
+
+from dashboard import queries as q
+from dashboard.queries import Filters
+from tests.dashboard import fixture_db
+
+
+@pytest.fixture
+def world(db_url):
+    return fixture_db.build(db_url)
+
+
+def test_aggregates_match_python_for_every_filter_set(world):
+    url = world.url
+    some_empty = some_full = False
+    for f in fixture_db.filter_sets(world):
+        exp = fixture_db.expected(world, f)
+        assert q.kpis(url, f) == exp["kpis"], f
+
+        per_year = q.activities_per_year(url, f)
+        assert {(int(r.year), r.kind): int(r.activities) for r in per_year.itertuples()} == exp["per_year"], f
+        assert list(per_year.columns) == ["year", "kind", "activities"]
+
+        by_school = q.activities_by_school(url, f)
+        assert {(int(r.unit_id), r.kind): int(r.activities) for r in by_school.itertuples()} == exp["by_school"], f
+
+        top = q.top_partners(url, f, limit=50)
+        assert {int(r.partner_id): int(r.documents) for r in top.itertuples()} == exp["partner_docs"], f
+        counts = list(top["documents"])
+        assert counts == sorted(counts, reverse=True), "top partners are ordered by documents"
+
+        c = q.countries(url, f)
+        assert {r.country: (int(r.partners), int(r.documents)) for r in c.itertuples()} == exp["countries"], f
+
+        some_empty |= exp["kpis"]["documents"] == 0
+        some_full |= exp["kpis"]["documents"] > 20
+    assert some_empty and some_full, "the filter sets should cover both an empty and a large selection"
+
+
+def test_gone_documents_rejected_facts_and_partners_are_not_counted(world):
+    url = world.url
+    k = q.kpis(url, Filters())
+    assert k["documents"] == sum(1 for d in world.docs if d.status != "gone")
+    assert k["documents"] < len(world.docs), "the fixture has gone documents"
+    rejected = {pid for pid, (_n, _c, _k, st) in world.partners.items() if st == "rejected"}
+    names = set(q.top_partners(url, Filters(), limit=100)["partner"])
+    assert not names & {world.partners[p][0] for p in rejected}
+    # A school mentioned only by rejected facts of a document does not pull that document in.
+    sid = world.school_ids["School of Automation"]
+    only_rejected = [d for d in world.docs if d.status != "gone" and (sid, "rejected") in d.schools
+                     and (sid, "ok") not in d.schools]
+    in_scope = {d.id for d in world.docs if fixture_db.in_scope(world, d, Filters.make(schools=[sid]))}
+    assert only_rejected and not {d.id for d in only_rejected} & in_scope
+    assert q.kpis(url, Filters.make(schools=[sid]))["documents"] == len(in_scope)
+
+
+def test_top_partners_limit_and_kpi_trend(world):
+    url = world.url
+    assert len(q.top_partners(url, Filters(), limit=3)) == 3
+    trend = q.kpi_trend(url, Filters())
+    assert trend["year"] == 2024
+    assert trend["current"] == fixture_db.expected(world, Filters.make(year_from=2024, year_to=2024))["kpis"]
+    assert trend["previous"] == fixture_db.expected(world, Filters.make(year_from=2023, year_to=2023))["kpis"]
+    # The range's upper bound decides the latest year; no previous year inside a one-year range.
+    one = q.kpi_trend(url, Filters.make(year_from=2020, year_to=2020))
+    assert one["year"] == 2020 and one["previous"] is None
+
+
+def test_reference_lists_and_latest_run(world):
+    url = world.url
+    schools = q.schools(url)
+    assert list(schools["name"]) == sorted(n for n, _ in fixture_db.SCHOOLS)
+    years = [d.year for d in world.docs if d.status != "gone" and d.year is not None]
+    assert q.year_bounds(url) == (min(years), max(years))
+    assert q.home_institution(url) == ("Test University of Technology", "测试科技大学")
+    assert q.has_documents(url) and q.schema_ready(url)
+    assert "FR" not in q.partner_countries(url), "FR's only partner was rejected"
+    assert {"DE", "GB", "JP", "US", "PL"} <= set(q.partner_countries(url))
+
+    run = q.latest_run(url, limit=100)
+    assert run.run_id == world.runs[-1] and run.status == "partial" and run.errors == 1
+    new_docs = {d.id for d in world.docs if d.run_id == world.runs[-1] and d.status != "gone"}
+    assert set(run.new_documents["id"]) == new_docs
+    assert list(run.new_partners["name"]) == ["Zeta College"]
+    assert run.new_programs.empty
+
+
+def test_empty_database(db_url):
+    from etl.db import upgrade
+
+    upgrade(db_url)
+    f = Filters()
+    assert q.kpis(db_url, f) == {"documents": 0, "partners": 0, "countries": 0, "schools": 0}
+    assert q.activities_per_year(db_url, f).empty
+    assert q.activities_by_school(db_url, f).empty
+    assert q.top_partners(db_url, f).empty and q.countries(db_url, f).empty
+    assert q.latest_run(db_url) is None and q.year_bounds(db_url) is None
+    assert q.kpi_trend(db_url, f)["year"] is None
+    assert not q.has_documents(db_url)
