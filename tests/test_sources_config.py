@@ -208,3 +208,34 @@ def test_cli_etl_run_without_paths_uses_the_configured_sources(tmp_path, db_url)
     assert bad.exit_code == 2 and "unknown kind 'folderz'" in bad.output
     nothing = CliRunner().invoke(app, ["etl", "run", "--config", str(cfg), "--source", "inbox", "--db", db_url])
     assert nothing.exit_code == 2
+
+
+def test_option_types_are_checked(tmp_path):
+    s = settings_from(tmp_path, '[[sources]]\nname = "x"\nkind = "site"\nurl = "http://h/"\n'
+                                'article_pattern = "a"\ndelay = "2"\n')
+    with pytest.raises(SourceConfigError, match="option delay must be float, got '2'"):
+        build_sources(s)
+    s = settings_from(tmp_path, '[[sources]]\nname = "x"\nkind = "site"\nurl = "http://h/"\n'
+                                'article_pattern = "a"\ndelay = 2\nmax_pages = true\n')
+    with pytest.raises(SourceConfigError, match="option max_pages must be int"):
+        build_sources(s)
+
+
+def test_the_example_toml_loads_and_documents_every_option():
+    import dataclasses
+    import re
+
+    from etl import schedule
+    from etl.config import ROOT
+
+    example = ROOT / "intl.example.toml"
+    settings = load_settings(example)
+    sources = build_sources(settings)
+    assert {s.kind for s in sources} == {"folder", "report", "site", "feed"}
+    assert [j.name for j in schedule.job_specs(settings)] == ["news", "office"]
+    mentioned = set(re.findall(r"^\s*#?\s*([a-z_]+)\s*=", example.read_text(encoding="utf-8"), re.M))
+    for kind, cls in kinds().items():
+        if cls.__module__.startswith("etl.sources."):
+            missing = {f.name for f in dataclasses.fields(cls.Options)} - mentioned
+            assert not missing, f"{kind}: {missing} not in intl.example.toml"
+    assert set(schedule.DEFAULTS) | {"jobstore"} | schedule.SPEC_KEYS <= mentioned

@@ -147,6 +147,8 @@ def parse_options(cls: type[Source], table: dict[str, Any], where: str) -> Any:
                and f.default_factory is dataclasses.MISSING]
     if missing:
         raise SourceConfigError(f"{where}: missing option(s) {', '.join(missing)} for kind {cls.kind!r}")
+    for key, value in table.items():
+        table[key] = _typed(fields[key], value, where)
     try:
         opts = cls.Options(**table)
     except (TypeError, ValueError) as exc:
@@ -158,6 +160,20 @@ def parse_options(cls: type[Source], table: dict[str, Any], where: str) -> Any:
         except (TypeError, ValueError) as exc:
             raise SourceConfigError(f"{where}: {exc}") from None
     return opts
+
+
+def _typed(f: dataclasses.Field, value: Any, where: str) -> Any:
+    """Check a value against the type of the option's default (bool, int, float, str)."""
+    default = f.default
+    if default is dataclasses.MISSING or default is None:
+        return value
+    want = type(default)
+    ok = isinstance(value, want) and not (want is int and isinstance(value, bool))
+    if want is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not ok:
+        raise SourceConfigError(f"{where}: option {f.name} must be {want.__name__}, got {value!r}")
+    return value
 
 
 def build_sources(settings: Settings, names: Iterable[str] | None = None) -> list[Source]:
