@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard import queries as q
+from dashboard.auth import init_auth
 from dashboard.cache import init_cache
 from dashboard.components import filters as filter_bar_mod
 from dashboard.components import navbar as navbar_mod
@@ -114,6 +115,7 @@ def create_app(database_url: str | None = None) -> Dash:
     navbar_mod.register_callbacks(app)
     for page in PAGES:
         page.register_callbacks(app)
+    init_auth(app, settings)  # sign-in, roles, CSRF, the admin pages (dashboard/auth.py)
     return app
 
 

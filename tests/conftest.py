@@ -85,3 +85,18 @@ def settings(db_url):
     from etl.config import load_settings
 
     return load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=db_url)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _dashboard_auth_setting(request):
+    """Sign-in (dashboard/auth.py) is on by default. Test modules about pages, queries and
+    exports run with its explicit development switch ``INTL_AUTH=off``; modules marked
+    ``pytest.mark.auth`` (the security tests) keep it on. Module-scoped so that it is set
+    before module-scoped app and live-server fixtures are built."""
+    old = os.environ.get("INTL_AUTH")
+    os.environ["INTL_AUTH"] = "on" if request.node.get_closest_marker("auth") else "off"
+    yield
+    if old is None:
+        os.environ.pop("INTL_AUTH", None)
+    else:
+        os.environ["INTL_AUTH"] = old
