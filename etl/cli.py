@@ -234,6 +234,7 @@ def demo(db: DbOpt = None, host: str = "127.0.0.1", port: int = 8050,
          no_serve: Annotated[bool, typer.Option("--no-serve", help="load only")] = False) -> None:
     """Load the bundled sample data into the default SQLite and serve the dashboard."""
     from etl.pipeline import Pipeline
+    from etl.users_cli import demo_sign_in_note
 
     _logging()
     s = _settings(db)
@@ -241,6 +242,7 @@ def demo(db: DbOpt = None, host: str = "127.0.0.1", port: int = 8050,
     d = info.documents
     typer.echo(f"sample loaded: {d['new']} new, {d['changed']} changed, {d['unchanged']} unchanged documents; "
                f"{info.reports['loaded']} reports ({_safe_url(s.database_url)})")
+    typer.echo(demo_sign_in_note(s.database_url))
     if not no_serve:
         typer.echo(f"dashboard on http://{host}:{port}")
         serve(db=s.database_url, host=host, port=port)

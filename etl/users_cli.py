@@ -312,3 +312,20 @@ def cli_remove(name: str, db: DbOpt = None) -> None:
         _fail(exc)
     typer.echo(f"user {name} removed")
 
+
+
+def demo_sign_in_note(url: str) -> str:
+    """What ``intl demo`` prints about signing in; creates the demo administrator when there is no user.
+
+    Sign-in stays on in the demo (the safer choice: the sample may be replaced by real data
+    later, and ``intl demo --host 0.0.0.0`` would otherwise open it to the network). The
+    random password is printed once, on the terminal that started the demo.
+    """
+    if os.environ.get("INTL_AUTH", "").strip().lower() in ("off", "0", "false", "no"):
+        return "sign-in is OFF (INTL_AUTH=off, development only)"
+    upgrade(url)
+    made = ensure_demo_admin(url)
+    if made:
+        return (f"sign in as {made[0]} with password {made[1]}  (a new administrator; change it with "
+                f"`intl users set-password {made[0]}`, add people with `intl users add NAME`)")
+    return "sign in with an existing user (`intl users list`; `intl users add NAME --role admin` adds one)"
