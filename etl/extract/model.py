@@ -37,6 +37,10 @@ class Extraction:
     home: str | None = None
     title: str | None = None
     mentions: list[Mention] = field(default_factory=list)
+    # how the dates were found (text, span, method) and organisations that were named but are
+    # not partners, with the reason (home, funder, ministry, alma mater …): for review screens
+    evidence: dict[str, Any] = field(default_factory=dict)
+    excluded: list[dict[str, Any]] = field(default_factory=list)
 
     def of(self, type_: str) -> list[Mention]:
         return [m for m in self.mentions if m.type == type_]

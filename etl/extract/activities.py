@@ -1,0 +1,228 @@
+"""Which of the nine kinds of international activity a piece reports.
+
+Each kind has cue patterns (English and Chinese) with a weight; a kind is reported when
+the weights of its cues in the piece add up to 1. Sentence context changes a cue's weight:
+
+- a cue in a generic list of cooperation areas of an MoU ("the MoU covers student exchange,
+  faculty visits and joint research"; 就学生交流和合作研究进行了交流) does not count;
+- a cue in a background or wished-for clause ("started with summer programs in 2015",
+  "hopes to send students to the summer school next year", "have also come") counts half;
+- study abroad: not where students come in ("12 students come from UTM under the student
+  exchange agreement"), not inside a joint programme ("the first cohort goes to Sydney"
+  of a 2+2), not staff going abroad, not "study abroad" said of a summer or winter programme;
+- international students: not a partner's own ("programs of KTH open to international
+  students");
+- conference: a conference, forum, symposium, workshop or work meeting held (or named in
+  the title), not one planned, invited to or held by video instead of a meeting;
+- delegation visit: a delegation, a visit to the home institution, a university leader
+  meeting guests, leaders or "the two sides" signing (not a dean meeting a lecturer);
+- an inbound summer school (students from partner universities) is also
+  international students.
+
+The evidence of a kind is its strongest cue: sentence, span and the rule's name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("joint_program", "study_abroad", "summer_school", "international_students", "faculty_exchange",
+         "research_collaboration", "agreement", "delegation_visit", "conference")
+
+I = re.I
+# (kind, rule name, pattern, weight)
+RULES: list[tuple[str, str, re.Pattern, float]] = [
+    # joint programmes
+    ("joint_program", "joint programme", re.compile(
+        r"\bjoint(?:ly)?[- ](?:run(?:ning)?|degree|programs?|programmes?|master'?s?|doctoral|undergraduate|bachelor'?s?|"
+        r"postgraduate|training\s+programs?|educational\s+programs?|education\s+programs?|institute)\b", I), 1.0),
+    ("joint_program", "2+2 / 3+1 / 4+0", re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])"), 1.0),
+    ("joint_program", "dual / double degree", re.compile(
+        r"\b(?:dual|double|joint)\s+(?:master'?s?\s+|bachelor'?s?\s+|doctoral\s+)?degrees?\b|"
+        r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides)|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
+    ("joint_program", "Sino-foreign cooperative education", re.compile(
+        r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
+        r"\barticulation\s+programs?", I), 1.0),
+    ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养项目|双学位|联合学位|两校(?:学士|硕士|博士)学位"), 1.0),
+    ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
+    # study abroad
+    ("study_abroad", "exchange study", re.compile(
+        r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|programs?|programmes?)\b|\bstudent\s+exchange\b|"
+        r"\bexchange\s+\d+\s+(?:\w+\s+)?students|\babroad\s+for\s+(?:exchange|study)", I), 1.0),
+    ("study_abroad", "study abroad", re.compile(
+        r"\bstud(?:y|ying|ied)\s+abroad\b|\bgoing\s+abroad\b|\bgo\s+abroad\b|\boverseas\s+study\b|"
+        r"\binternships?\s+abroad\b", I), 1.0),
+    ("study_abroad", "students sent abroad", re.compile(
+        r"\bsen[dt]s?\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}students\s+(?:abroad|to\s+[A-Z])", I), 1.0),
+    ("study_abroad", "a semester at a partner", re.compile(
+        r"\bstudy\s+(?:one|a|two)\s+(?:semester|year)\b|\bfor\s+one\s+semester\b|\bone-semester\b", I), 1.0),
+    ("study_abroad", "students who studied there", re.compile(
+        r"\bstudents\s+(?:who\s+)?(?:studied|are\s+studying|have\s+studied)\s+in\s+[A-Z]", I), 0.5),
+    ("study_abroad", "出国学习 / 交换", re.compile(
+        r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。]{0,10}(?:学生|本科生|研究生)|"
+        r"赴[^，。]{2,12}(?:交流学习|留学)"), 1.0),
+    # short programmes
+    ("summer_school", "summer / winter programme", re.compile(
+        r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
+        r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
+        r"programmes?|exchange|study|visits?)\b|\bstudy\s+tours?\b", I), 1.0),
+    ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
+        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学"), 1.0),
+    # incoming international students
+    ("international_students", "international students", re.compile(
+        r"\binternational\s+(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
+        r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
+    ("international_students", "留学生", re.compile(r"留学生|来华留学|国际学生"), 1.0),
+    # faculty
+    ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
+        r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|\bforeign\s+experts?\b", I), 1.0),
+    ("faculty_exchange", "lectures by a guest", re.compile(
+        r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?lectures?\b|"
+        r"\bshort\s+course\b|\bteach(?:es)?\s+a\b", I), 0.5),
+    ("faculty_exchange", "staff training", re.compile(
+        r"\b(?:faculty|teachers|staff)\b[^.]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
+        r"\bteaching\s+training\b", I), 1.0),
+    ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座"), 1.0),
+    # research
+    ("research_collaboration", "joint research", re.compile(
+        r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
+        r"proposal)s?)?|innovation\s+cent(?:er|re)|application)\b|\bco-author(?:ed|s)?\b|"
+        r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b",
+        I), 1.0),
+    ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperation|collaboration)\b", I),
+     0.5),
+    ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室"), 1.0),
+    # agreements
+    ("agreement", "signed or renewed agreement", re.compile(
+        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.]{0,80}?\b(?:MoU|Memorandum|"
+        r"agreements?|contracts?|letter\s+of\s+intent|accord)\b|\b(?:MoU|Memorandum|agreements?)\b[^.]{0,30}\b(?:was|were|is|are)\s+"
+        r"(?:signed|renewed)\b|\bsigning\s+ceremony\b", I), 1.0),
+    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订)[^，。]{0,24}(?:协议|备忘录|合同)|签约仪式|签字仪式"), 1.0),
+    # delegations
+    ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
+    ("delegation_visit", "visit to the home institution", re.compile(
+        r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问", I), 1.0),
+    ("delegation_visit", "a university leader meets guests", re.compile(
+        r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.]{0,60}\b(?:meets?|met|receives?|received|"
+        r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
+        r"welcomes?\s+the\s+(?:guests?|delegation))\b|(?:校长|书记)[^，。]{0,12}会见"), 1.0),
+    ("delegation_visit", "leaders sign or unveil", re.compile(
+        r"\b(?:President|Chancellor|Rector|Secretary)\b[^.]{0,160}\b(?:sign|signs|signed|unveil|unveils)\b|"
+        r"\bon\s+behalf\s+of\s+the\s+two\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
+        r"(?:双方|两校)(?:共同)?签署|代表学校签字"), 1.0),
+    # conferences
+    ("conference", "conference held", re.compile(
+        r"\b(?:conferences?|forums?|symposi(?:um|a)|summits?|workshops?|work(?:ing)?\s+meetings?|annual\s+meeting)\b"
+        r"[^.]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|convened|convenes|opens)\b[^.]{0,60}"
+        r"\b(?:conference|forum|symposium|summit|workshop|work(?:ing)?\s+meeting)\b|"
+        r"\b(?:conference|forum|symposium)\b[^.]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b", I), 1.0),
+    ("conference", "会议召开", re.compile(
+        r"(?:召开|举办|举行|主持)[^。]{0,40}(?:会议|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
+        r"(?:研讨会|论坛|会议|总结会|年会)[^。]{0,10}(?:召开|举行|举办)"), 1.0),
+]
+_TITLE_ONLY = [
+    ("conference", "conference in the title", re.compile(
+        r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议|总结会|工作会", I), 1.0),
+]
+
+_GENERIC_ITEMS = re.compile(
+    r"student\s+exchange|faculty\s+(?:visits|exchange)|staff\s+exchange|joint\s+supervision|joint\s+research|"
+    r"academic\s+exchange|co-supervis\w+|research\s+cooperation|学生交流|教师访学|联合培养|合作研究|学术交流|教师互访", I)
+_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|就[^。]{0,40}(?:交流|交换了意见|进行了)", I)
+_BACKGROUND = re.compile(
+    r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
+    r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year)\b|希望|曾经|以来", I)
+_FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit\w+|"
+                     r"explore)\b|邀请|将于|拟|计划|将在", I)
+_INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
+                      r"\binternational\s+students\b|来华|来校|来我校", I)
+_SHORT = re.compile(r"\b(?:summer|winter|short-term|camp)\b|暑期|寒假|短期", I)
+_STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", I)
+_JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
+                    r"\bdouble\s+(?:master|degree)|\bdual\s+degree|合作办学|联合培养", I)
+_HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|我校|学校|北京信息科技大学", I)
+_NOT_CONFERENCE = re.compile(r"\bvideo\s+conference|\bpress\s+conference|\bonline\s+meeting\b", I)
+
+
+@dataclass
+class ActivityHit:
+    kind: str
+    score: float
+    start: int
+    end: int
+    text: str
+    rule: str
+    confidence: float
+
+
+def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[int, int] | None,
+                    partner_spans: list[tuple[int, int]], home_forms: list[str] | None = None) -> list[ActivityHit]:
+    """Activity kinds reported in ``text`` (see the module docstring)."""
+    home_re = _HOME_REF
+    if home_forms:
+        alt = "|".join(re.escape(f) for f in home_forms if f)
+        home_re = re.compile(rf"{_HOME_REF.pattern}|{alt}", I)
+    scores: dict[str, float] = {}
+    best: dict[str, tuple[float, int, int, str]] = {}
+    inbound_short = None
+
+    def add(kind: str, w: float, s: int, e: int, rule: str) -> None:
+        scores[kind] = scores.get(kind, 0.0) + w
+        if kind not in best or w > best[kind][0]:
+            best[kind] = (w, s, e, rule)
+
+    for ss, se in sentences:
+        sent = text[ss:se]
+        is_title = title is not None and ss == title[0]
+        generic = _GENERIC_FRAME.search(sent) and len(_GENERIC_ITEMS.findall(sent)) >= 2
+        background = bool(_BACKGROUND.search(sent))
+        has_partner = any(ss <= ps < se for ps, _ in partner_spans)
+        for kind, rule, rx, w in RULES + (_TITLE_ONLY if is_title else []):
+            for m in rx.finditer(sent):
+                weight = w
+                if is_title and weight < 1:
+                    weight *= 2
+                if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange"):
+                    continue
+                if kind == "study_abroad":
+                    if _INBOUND.search(sent) or _JOINT.search(sent):
+                        continue
+                    if rule == "study abroad" and (_SHORT.search(sent) or _STAFF.search(sent)):
+                        continue
+                    if rule == "a semester at a partner" and not re.search(r"\d", sent):
+                        continue
+                if kind == "international_students":
+                    if has_partner and not home_re.search(sent) and not is_title:
+                        continue
+                    if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
+                        continue
+                if kind == "conference":
+                    if _NOT_CONFERENCE.search(sent) and not is_title:
+                        continue
+                    if _FUTURE.search(sent) and not is_title:
+                        continue
+                if kind == "agreement" and rule == "signed or renewed agreement":
+                    if re.search(r"\blearning\s+agreement", sent, I):
+                        continue
+                    if not (has_partner or re.search(r"\b(?:two|both)\s+(?:sides|universities|institutions)\b|"
+                                                     r"\bon\s+behalf\b|\bBISTU\s+and\b|\band\s+BISTU\b", sent, I)
+                            or is_title):
+                        continue
+                if kind == "summer_school" and re.search(r"\b(?:from|come\s+from)\s+\d+\s+(?:partner\s+)?"
+                                                         r"universities|participants\s+come\s+from", sent, I):
+                    inbound_short = (ss + m.start(), ss + m.end())
+                if background and not is_title:
+                    weight *= 0.5
+                add(kind, weight, ss + m.start(), ss + m.end(), rule)
+        # an inbound summer school: "38 students from 5 partner universities … take part"
+        if re.search(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?universities|\bparticipants\s+come\s+from\b", sent, I) \
+                and _SHORT.search(text):
+            add("international_students", 1.0, ss, se, "inbound short programme")
+    del inbound_short
+    out = []
+    for kind in KINDS:
+        sc = scores.get(kind, 0.0)
+        if sc >= 1.0 - 1e-9:
+            w, s, e, rule = best[kind]
+            out.append(ActivityHit(kind, sc, s, e, text[s:e], rule, min(0.95, 0.5 + 0.2 * sc)))
+    return out

@@ -1,0 +1,336 @@
+"""Named people with their role and organisation.
+
+English: a title before a name ("Vice President Sun Lihua", "Prof. Anders Lindqvist",
+"Director Qu Li of International Cooperation Department"), a role in apposition
+("Wei Dongmei, public relations manager of BAIC", "Aibek Nurlanov, a new student from
+Kazakhstan"), and names that follow the Chinese surname + given name shape. A surname
+alone ("Prof. Macleod") refers back to a full name found elsewhere.
+
+Chinese: a role word right before a name (副校长孙丽华, 机电工程学院院长何文博), foreign
+names in their Latin form given in brackets (理查德·道斯（Richard Dawes）), the role
+keeping its unit but not the partner's name (英国考文垂大学副校长 → 副校长, org Coventry).
+
+Organisation: "of/at/from <org>" after the name or inside the role, "a delegation from
+<org>, headed by …", else home for Chinese names and students, else the partner named
+nearest before in the sentence or paragraph.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.extract.text import Layout
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SURNAMES_PINYIN = set("""
+Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng Liang Xie Song Tang
+Han Feng Deng Cao Peng Zeng Xiao Tian Dong Yuan Pan Cai Jiang Yu Du Ye Cheng Wei Su Lu Ding Ren Shen Yao Jin
+Fu Zhong Lu Dai Cui Tan Liao Fan Wan Qiu Xia Qin Shi Hou Bai Meng Long Yan Qiao Qu Fang Gu Kong Mao Hao Shao
+Qian Hong Duan Lei Tao Jia Wen Yin Niu Guan Mo Chang Lai Yi Ning Shang Zou Xiong Qi Ge Xing Fei Wu Ou Bao
+Zhan Rao Kang Yue Zhai Ji Hua Bi Ling Xiang Chai Ni Chu Lan Miao Ouyang Sima Shangguan Zhuge Dongfang
+""".split())
+SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韩冯邓曹彭曾肖萧田董袁潘蔡蒋余于杜叶程魏苏吕丁任沈姚金付傅"
+                  "钟卢戴崔谭廖范万邱夏秦石侯白孟龙严阎颜乔瞿方顾孔毛郝邵钱洪段雷陶贾温尹牛关莫常赖易宁尚邹熊齐葛邢费武欧鲍"
+                  "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷")
+SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
+_TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
+           r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
+           r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
+           r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|Madam|Student|Chairman|Program\s+Coordinator|"
+           r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
+_NAME = r"(?:[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?|O'[A-Z][a-z]+|Mc[A-Z][a-z]+)"
+_TITLED = re.compile(rf"\b(?P<title>{_TITLES})\s+(?P<name>{_NAME}(?:\s+{_NAME}){{0,2}})\b")
+_APPOS = re.compile(
+    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=representative,\s))"
+    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends)\b)")
+_ROLE_NOUN = re.compile(
+    r"\b(?:president|rector|chancellor|provost|dean|director|head|secretary|manager|counsell?or|officer|coordinator|"
+    r"professor|lecturer|teacher|instructor|researcher|scholar|student|students|representative|leader|"
+    r"ambassador|consul|engineer|chair|chairman|principal|minister|member|expert|graduate|candidate|fellow)\b", re.I)
+_CN_NAME = re.compile(rf"\b(?P<sur>{'|'.join(sorted(SURNAMES_PINYIN, key=len, reverse=True))})\s+"
+                      rf"(?P<given>[A-Z][a-z]{{1,10}}(?:-[a-z]{{1,6}})?)\b(?!\s+(?:[A-Z][a-z]+\s+)?(?:University|"
+                      rf"Campus|Institute|College|School|Road|District|Street|Park|Group|Province|City)\b)")
+_NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "Before", "With", "Under", "According",
+                   "This", "That", "Both", "Each", "Later", "Among", "Since", "When", "While", "Campus", "University",
+                   "School", "College", "Office", "Department", "Institute", "Beijing", "China", "Chinese",
+                   "International", "Cooperation", "Vice", "President", "Dean", "Director", "Prof", "Professor",
+                   "Student", "Students", "Belt", "Road", "Sino", "Hong", "Kong", "Great", "Wall", "Summer", "Winter",
+                   "Palace", "Temple", "Heaven", "Forbidden", "City", "Science", "Park", "Program", "Programme",
+                   "Conference", "Forum", "Workshop", "Joint", "Laboratory", "Center", "Centre", "Government",
+                   "Scholarship", "Council", "Ministry", "Commission", "Embassy", "Society", "Group", "Committee",
+                   "Academic", "Affairs", "Human", "Resources", "Graduate", "Economics", "Management", "Business",
+                   "Engineering", "Technology", "National", "State", "New", "South", "North", "East", "West",
+                   "Smart", "Nation", "Culture", "Week", "Day", "Award", "Machine", "Learning", "Artificial",
+                   "Intelligence", "Deputy", "Associate", "Executive", "Counsellor", "Secretary", "Head", "Mr", "Dr"}
+_ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
+             "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
+             "留学生", "学生", "博士生", "研究生", "博士", "研究员", "总经理", "经理", "部长", "大使", "参赞", "主席",
+             "总监", "秘书长", "会长", "总裁", "董事长", "教务长", "协调员")
+_ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
+_ZH_FOREIGN = re.compile(r"(?P<zh>[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})*)[（(](?P<latin>[A-Z][A-Za-z.'’\- ]{1,40})[）)]")
+_ZH_STOP_AFTER = set("在出会表介主对致率与和、，。参通作为说指带等一代向陪讲进也均同及将是的了从到赴对于就并")
+
+
+@dataclass
+class PersonHit:
+    name: str
+    role: str
+    org: str  # "home" or the partner's name
+    start: int
+    end: int
+    method: str
+    confidence: float
+
+
+class PeopleFinder:
+    """``orgs``: (start, end, name, status) of organisation mentions; ``unit_name(phrase)`` maps a
+    home unit phrase to its canonical name (or None)."""
+
+    def __init__(self, text: str, lay: Layout, orgs: list[tuple[int, int, str, str]], unit_name, lang: str):
+        self.text, self.lay, self.orgs, self.unit_name, self.lang = text, lay, orgs, unit_name, lang
+        self.people: dict[str, PersonHit] = {}
+
+    # -- organisations around a position -------------------------------------------------
+    def _org_at(self, pos: int) -> tuple[str, str] | None:
+        for s, e, name, status in self.orgs:
+            if s <= pos < e or pos == s:
+                return name, status
+        return None
+
+    def _org_after(self, end: int, window: int = 6) -> tuple[str, str] | None:
+        m = re.match(r"\s*(?:,\s*)?(?:of|at|from)\s+(?:the\s+)?", self.text[end:end + 14])
+        if m:
+            return self._org_at(end + m.end())
+        return None
+
+    def _partner_before(self, pos: int, scope: tuple[int, int]) -> str | None:
+        best = None
+        for s, e, name, status in self.orgs:
+            if status == "partner" and scope[0] <= s < pos:
+                if best is None or s > best[0]:
+                    best = (s, name)
+        return best[1] if best else None
+
+    def _default_org(self, name: str, pos: int, role: str) -> str:
+        first = name.split()[0] if name.split() else ""
+        if CJK.search(name) or first in SURNAMES_PINYIN or re.search(r"\bstudent|学生|留学生", role, re.I):
+            return "home"
+        si = self.lay.sentence_index(pos)
+        ss, se = self.lay.sentences[si]
+        org = self._partner_before(pos, (ss, se))
+        if org is None:
+            # a delegation / guests named earlier in the paragraph
+            pi = self.lay.sentence_par[si]
+            if pi >= 0:
+                org = self._partner_before(pos, self.lay.paragraphs[pi])
+        if org is None:
+            partners = sorted((s, n) for s, e, n, st in self.orgs if st == "partner")
+            org = partners[0][1] if partners else None
+        return org or "home"
+
+    def _add(self, name: str, role: str, org: str | None, s: int, e: int, method: str, conf: float) -> None:
+        name = name.strip()
+        if not name or name in self.people:
+            p = self.people.get(name)
+            if p and (not p.role and role):
+                p.role = role
+            if p and org and p.org == "home" and org != "home" and p.method.startswith("surname"):
+                p.org = org
+            return
+        org = org or self._default_org(name, s, role)
+        self.people[name] = PersonHit(name, role, org, s, e, method, conf)
+
+    # -- English ---------------------------------------------------------------------------
+    def _clean_role(self, role: str, s: int) -> tuple[str, str | None]:
+        """Strip 'of <org>' from a role; canonicalise a home unit in it."""
+        org = None
+        role = role.strip().strip(",")
+        role = re.sub(r"^(?:a|an|the|one\s+of\s+the)\s+", "", role, flags=re.I)
+        m = re.search(r"\s+(?:of|at|from)\s+(?:the\s+)?(.+)$", role)
+        if m:
+            tail = m.group(1)
+            pos = s + role.find(m.group(0)) + len(m.group(0)) - len(tail)
+            hit = self._org_at(self.text.find(tail, max(0, pos - 5)))
+            unit = self.unit_name(tail)
+            if hit and hit[1] != "home":
+                org = hit[0]
+                role = role[:m.start()]
+            elif unit:
+                role = role[:m.start()] + m.group(0)[:m.group(0).find(tail)].replace(" the ", " ") + unit
+                org = "home"
+        return role.strip(), org
+
+    def _english(self) -> None:
+        text = self.text
+        body = self.lay.body_start()
+        for m in _TITLED.finditer(text, body):
+            name = self._trim_name(m.group("name"))
+            if not name:
+                continue
+            title = re.sub(r"\s+", " ", m.group("title"))
+            ns = m.start("name")
+            ne = ns + len(name)
+            role = "" if title in ("Mr.", "Ms.", "Mrs.", "Madam", "Dr.") else title
+            if title == "Prof.":
+                role = "Professor"
+            org = None
+            rest = text[ne:ne + 160]
+            # "Director Qu Li of International Cooperation Department"
+            um = re.match(r"\s+of\s+(?:the\s+)?([A-Z][^,.;]*?)(?=\s+(?:attend|attends|visit|visits|meet|meets|and|"
+                          r"introduce|introduces|host|hosts|say|says|give|gives|lead|leads|on|in|at|is|was|who|"
+                          r"co-chair)\b|[,.;]|$)", rest)
+            if um:
+                hit = self._org_at(ne + um.start(1))
+                unit = self.unit_name(um.group(1))
+                if hit and hit[1] != "home":
+                    org = hit[0]
+                elif unit and role:
+                    role, org = f"{role} of {unit}", "home"
+                elif hit and hit[1] == "home":
+                    org = "home"
+            else:
+                oa = self._org_after(ne)
+                if oa:
+                    org = oa[0] if oa[1] != "home" else "home"
+            am = re.match(r",\s+(?P<r>[^,.;]{2,90}?)(?=,|\.|;|\s+(?:says|said|who|is|was|visits|meets|and\s+[A-Z]))",
+                          rest)
+            if am and _ROLE_NOUN.search(am.group("r")) and not re.match(r"\s*(?:and|but|which|where)\b", am.group("r")):
+                r2, o2 = self._clean_role(am.group("r"), ne + am.start("r"))
+                if r2 and (not role or role in ("Professor", "Dr.")) or title in ("Prof.", "Professor", "Dr."):
+                    role = r2 if r2 else role
+                org = org or o2
+            # "a delegation from X, headed by Prof. Y"
+            if org is None:
+                si = self.lay.sentence_index(m.start())
+                ss = self.lay.sentences[si][0]
+                dm = re.search(r"delegation\s+(?:from|of)\s+(?:the\s+)?", text[ss:m.start()])
+                if dm:
+                    hit = self._org_at(ss + dm.end())
+                    if hit and hit[1] != "home":
+                        org = hit[0]
+            self._add(name, role, org, ns, ne, "title before the name", 0.9)
+        for m in _APPOS.finditer(text, body):
+            name = self._trim_name(m.group("name"))
+            if not name or name != m.group("name"):
+                continue
+            role_txt = m.group("role")
+            if not _ROLE_NOUN.search(role_txt) and not role_txt.startswith("who"):
+                continue
+            if any(w in _NOT_NAME_WORDS for w in name.split()):
+                continue
+            if self._org_at(m.start("name")):
+                continue
+            role, org = self._clean_role(role_txt, m.start("role"))
+            self._add(name, role, org, m.start("name"), m.end("name"), "role in apposition", 0.8)
+        # "A student representative, Zhang Haoran, says"
+        for m in re.finditer(rf"\b(?P<role>(?:student|international\s+student)\s+representative),\s+(?P<name>{_NAME}"
+                             rf"(?:\s+{_NAME}){{1,2}}),", text[body:]):
+            self._add(m.group("name"), m.group("role"), "home", body + m.start("name"), body + m.end("name"),
+                      "role in apposition", 0.8)
+        # Chinese names without a title ("Liu Yang, teacher of …" is caught above; "Hou Jing from the School")
+        for m in _CN_NAME.finditer(text, body):
+            name = f"{m.group('sur')} {m.group('given')}"
+            if name in self.people or self._org_at(m.start()):
+                continue
+            if m.group("given") in _NOT_NAME_WORDS:
+                continue
+            after = text[m.end():m.end() + 60]
+            role = ""
+            fm = re.match(r"\s+(?:from|of)\s+(?:the\s+)?([A-Z][^,.;]*?)(?=[,.;]|\s+(?:says|said|who|is|was)\b)", after)
+            if fm and self.unit_name(fm.group(1)):
+                role = f"member of {self.unit_name(fm.group(1))}"
+            self._add(name, role, None, m.start(), m.end(), "surname + given name", 0.6)
+        # surname-only references ("Prof. Macleod") to known names
+        for m in re.finditer(r"\b(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.)\s+([A-Z][a-z'’\-]+)\b(?!\s+[A-Z])", text):
+            sur = m.group(1)
+            if not any(p.split()[-1] == sur for p in self.people):
+                pass
+
+    def _trim_name(self, name: str) -> str:
+        words = name.split()
+        out = []
+        for w in words:
+            if w in _NOT_NAME_WORDS or w.lower() in ("of", "and"):
+                break
+            out.append(w)
+        if len(out) < 2:
+            return ""
+        return " ".join(out)
+
+    # -- Chinese ------------------------------------------------------------------------------
+    def _zh_name_at(self, pos: int) -> tuple[str, int] | None:
+        t = self.text
+        fm = _ZH_FOREIGN.match(t, pos)
+        if fm:
+            return fm.group("latin").strip(), fm.end()
+        two = t[pos:pos + 2]
+        if two in SURNAMES_ZH2:
+            sur_len = 2
+        elif t[pos:pos + 1] in SURNAMES_ZH:
+            sur_len = 1
+        else:
+            return None
+        given = t[pos + sur_len:pos + sur_len + 2]
+        if not given or not CJK.match(given[0]):
+            return None
+        n = 2 if len(given) == 2 and CJK.match(given[1]) and given[1] not in _ZH_STOP_AFTER else 1
+        if n == 2 and len(t) > pos + sur_len + 2 and CJK.match(t[pos + sur_len + 2]) and \
+                t[pos + sur_len + 2] not in _ZH_STOP_AFTER and t[pos + sur_len + 1] in "教":
+            n = 1
+        name = t[pos:pos + sur_len + n]
+        # a 2-character name read as 3: the shorter form recurs with different next characters
+        if n == 2:
+            short = name[:-1]
+            nexts = {t[i + len(short)] for i in [mm.start() for mm in re.finditer(re.escape(short), t)]
+                     if i + len(short) < len(t)}
+            if len(nexts) >= 3 and t.count(name) == 1:
+                name = short
+        return name, pos + len(name)
+
+    def _chinese(self) -> None:
+        text = self.text
+        body = self.lay.body_start()
+        for m in _ZH_ROLE_RE.finditer(text, body):
+            got = self._zh_name_at(m.end())
+            if not got:
+                continue
+            name, ne = got
+            # the role: from the last boundary before the role word
+            s = m.start()
+            j = s
+            while j > body and text[j - 1] not in "，。、；：“”（）() 　\n" and s - j < 30:
+                j -= 1
+            prefix = text[j:s]
+            org = None
+            # a partner's name at the front of the role is the organisation, not the role
+            for os_, oe, oname, status in self.orgs:
+                if j <= os_ < m.start() and oe <= m.start():
+                    if status == "partner":
+                        org = oname
+                    prefix = text[oe:s] if status != "home" or True else prefix
+            prefix = re.sub(r"^(?:我校|学校|本校)", "", prefix)
+            role = prefix + m.group(0)
+            # "马克·詹金斯（Mark Jenkins）教授": the role after the name
+            self._add(name, role, org, m.end(), ne, "role before the name (zh)", 0.85)
+        for m in _ZH_FOREIGN.finditer(text, body):
+            name = m.group("latin").strip()
+            if name in self.people:
+                continue
+            after = _ZH_ROLE_RE.match(text, m.end())
+            before = text[max(body, m.start() - 12):m.start()]
+            role = after.group(0) if after else ""
+            rb = [x for x in _ZH_ROLE_RE.finditer(before)]
+            if not role and rb and rb[-1].end() == len(before):
+                role = rb[-1].group(0)
+            org = None
+            for os_, oe, oname, status in self.orgs:
+                if m.start() - 30 <= os_ < m.start() and status == "partner":
+                    org = oname
+            self._add(name, role, org, m.start("latin"), m.end("latin"), "Latin name in brackets (zh)", 0.8)
+
+    def run(self) -> list[PersonHit]:
+        if self.lang == "zh":
+            self._chinese()
+        else:
+            self._english()
+        return list(self.people.values())

@@ -1,0 +1,217 @@
+"""The home institution's schools and offices named in a text.
+
+Two sources, combined:
+- the reference list (names, aliases such as "SEM" or "the Computer School", Chinese names
+  such as 计算机学院), matched as written;
+- unit phrases by pattern: "School of X", "College of X", "Faculty of X", "X School",
+  "Office of X", "X Office", "X Department", "Graduate School"; Chinese "X学院", "X处",
+  "研究生院". A phrase resolves to the reference list by name, alias or a close spelling;
+  without a list (or in another university's news) it is kept under the text's own name.
+
+Never a home unit:
+- a partner's unit: a phrase followed by "of/at <organisation>" ("School of Computing of
+  DCU", "the Faculty of Computing and the Faculty of Electrical Engineering of UTM"),
+  preceded by a partner's name ("UTS Business School", 汉阳大学工学院);
+- a shorter name inside a longer one (理学院 inside 经济管理学院, "Graduate School" inside
+  "Graduate School of Engineering").
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from etl.extract.text import Layout
+from etl.resolve.reference import Reference, UnitRef, norm
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+_CAP = r"[A-Z][\w'’\-]*"
+_CONN = r"(?:of|and|for|the|&|in)"
+_UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
+_NAMEWORDS = rf"{_CAP}(?:\s+(?:{_CONN}\s+)*(?!{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
+_UNIT_EN = re.compile(
+    rf"(?:(?P<pre>(?:{_CAP}\s+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
+    rf"Centre|Center)\s+(?:of|for)\s+(?P<of>{_NAMEWORDS}))"
+    rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?\s+){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center)\b)")
+_TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the", "a", "an", "of", "and", "at", "in",
+                "from", "by", "with", "to", "for", "on", "prof", "professor", "dr", "mr", "ms", "secretary",
+                "representatives", "representative", "staff", "teachers", "students", "student", "this", "that",
+                "both", "each", "all", "its", "his", "her", "their", "our", "under", "after", "before", "invited",
+                "during", "since", "when", "relevant", "responsible"}
+# Chinese units: a boundary before the name (punctuation, 我校, a function word)
+_ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请受将等并或从给让把被于即以该本各有两，。、；：“”‘’《》（）() 　\n\t")
+_ZH_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{2,12}?(?:学院|学部|研究生院)|[\u4e00-\u9fff]{2,10}?(?:处|办公室|办))(?![\u4e00-\u9fff]{0,1}(?:院|系))")
+_ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
+                              r"组织|发展规划|港澳台)")
+
+
+@dataclass
+class UnitHit:
+    type: str  # school | office
+    name: str
+    start: int
+    end: int
+    text: str
+    method: str
+    confidence: float
+
+
+class UnitFinder:
+    def __init__(self, text: str, lay: Layout, ref: Reference, *, use_list: bool, org_spans: list[tuple[int, int, str]],
+                 home_spans: list[tuple[int, int]], lang: str):
+        self.text, self.lay, self.ref, self.use_list, self.lang = text, lay, ref, use_list, lang
+        self.org_spans = org_spans  # (start, end, status) of organisations found
+        self.home_spans = home_spans
+
+    def resolve(self, phrase: str) -> UnitRef | None:
+        """The reference unit a phrase names: exact, alias, then a close spelling."""
+        if not self.use_list or not self.ref.units:
+            return None
+        p = re.sub(r"^(?:the|our|its)\s+", "", phrase.strip(), flags=re.I)
+        u = self.ref.unit(p)
+        if u:
+            return u
+        idx = self.ref.unit_index()
+        best = difflib.get_close_matches(norm(p), list(idx), n=1, cutoff=0.9)
+        return idx[best[0]] if best else None
+
+    def _org_after(self, end: int) -> tuple[int, int, str] | None:
+        """An organisation right after 'of/at' (skipping coordinated units)."""
+        text = self.text
+        pos = end
+        for _ in range(4):
+            m = re.match(rf"(?:,?\s+and|,)\s+(?:the\s+)?(?:{_CAP}\s+){{0,4}}?(?:School|College|Faculty|Department|"
+                         rf"Institute|Division)\s+(?:of|for)\s+{_NAMEWORDS}", text[pos:pos + 160])
+            if m and not re.match(r"\s*(?:of|at)\s", text[pos:pos + 5]):
+                pos += m.end()
+                continue
+            break
+        m = re.match(r"\s*(?:,\s*)?(?:of|at)\s+(?:the\s+)?", text[pos:pos + 12])
+        if not m:
+            return None
+        at = pos + m.end()
+        for s, e, status in self.org_spans:
+            if s <= at < e or at == s:
+                return (s, e, status)
+        if any(s <= at < e for s, e in self.home_spans):
+            return (at, at, "home")
+        return None
+
+    def _org_before(self, start: int) -> tuple[int, int, str] | None:
+        before = self.text[max(0, start - 3):start]
+        for s, e, status in self.org_spans:
+            if e <= start and (start - e <= 1 or (start - e <= 3 and re.fullmatch(r"[’']s\s|\s", self.text[e:start]))):
+                return (s, e, status)
+        for s, e in self.home_spans:
+            if e <= start and start - e <= 3:
+                return (s, e, "home")
+        del before
+        return None
+
+    def run(self) -> list[UnitHit]:
+        hits: list[UnitHit] = []
+        text = self.text
+        phrases: list[tuple[int, int]] = []  # partners' units
+        body = self.lay.body_start()
+        # 1. English unit phrases by pattern
+        if self.lang != "zh":
+            for m in _UNIT_EN.finditer(text):
+                s, e = m.start(), m.end()
+                pre = m.group("pre") if m.group("head") else m.group("pre2")
+                # drop title words at the front ("Dean", "the")
+                words = text[s:e].split()
+                while words and words[0].lower().strip("’'s") in _TITLE_WORDS:
+                    s = text.index(words[0], s) + len(words[0])
+                    s += len(text[s:]) - len(text[s:].lstrip())
+                    words = words[1:]
+                if not words:
+                    continue
+                head = m.group("head") or m.group("head2")
+                phrase = text[s:e]
+                if not m.group("head") and len(words) < 2:
+                    continue
+                del pre
+                owner = self._org_after(e) if m.group("head") else None
+                if owner and owner[2] != "home":
+                    phrases.append((s, e))
+                    continue  # a partner's unit
+                ob = self._org_before(s)
+                if ob and ob[2] != "home":
+                    phrases.append((s, e))
+                    continue
+                if any(s < oe and os_ < e and st != "home" for os_, oe, st in self.org_spans):
+                    phrases.append((s, e))
+                    continue
+                u = self.resolve(phrase)
+                if u is None and head.lower() in ("school", "college") and m.group("head2"):
+                    u = self.resolve(phrase)
+                if u is not None:
+                    hits.append(UnitHit(u.type, u.name, s, e, phrase, "unit phrase → reference list", 0.9))
+                elif (not self.use_list or not self.ref.units or (owner and owner[2] == "home") or
+                      (ob and ob[2] == "home")) and s >= body:
+                    typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
+                    if head.lower() in ("institute", "academy", "centre", "center") and not owner:
+                        continue  # too often an outside body without a list to say otherwise
+                    name = re.sub(r"^(?:the|The)\s+", "", phrase)
+                    hits.append(UnitHit(typ, name, s, e, phrase, "unit phrase (text's own name)", 0.6))
+        # 2. reference forms as written (aliases such as "SEM", 计算机学院)
+        if self.use_list and self.ref.units:
+            forms = {}
+            for u in self.ref.units:
+                for f in [u.name, *u.aliases, *([u.zh] if u.zh else [])]:
+                    forms[f] = u
+            found = []
+            for form, u in forms.items():
+                i = text.find(form)
+                while i != -1:
+                    e = i + len(form)
+                    if self._form_ok(i, e, form):
+                        found.append((i, e, form, u))
+                    i = text.find(form, i + 1)
+            found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+            taken: list[tuple[int, int]] = [(h.start, h.end) for h in hits]
+            for s, e, form, u in found:
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                # inside a longer unit phrase that named something else (a partner's unit)
+                if any(ps <= s and e <= pe and (pe - ps) > (e - s) for ps, pe in phrases):
+                    continue
+                if not CJK.search(form):
+                    if self._org_after(e) and self._org_after(e)[2] != "home":
+                        continue
+                    ob = self._org_before(s)
+                    if ob and ob[2] != "home":
+                        continue
+                taken.append((s, e))
+                hits.append(UnitHit(u.type, u.name, s, e, form, "reference list", 0.95))
+        # 3. Chinese unit names by pattern (without a list)
+        if self.lang == "zh" and not (self.use_list and self.ref.units):
+            for m in _ZH_UNIT.finditer(text):
+                s, e = m.start(), m.end()
+                if s > 0 and text[s - 1] not in _ZH_OK_BEFORE and CJK.match(text[s - 1]):
+                    continue
+                name = m.group(0)
+                name = re.sub(r"^(?:我校|学校|本校)", "", name)
+                if any(a <= s < b for a, b, _ in self.org_spans):
+                    continue
+                typ = "school" if name.endswith(("学院", "学部")) else "office"
+                if typ == "office" and not _ZH_OFFICE_WORDS.search(name):
+                    continue
+                if name.endswith("研究生院"):
+                    typ = "office"
+                hits.append(UnitHit(typ, name, s, e, m.group(0), "unit name pattern (zh)", 0.6))
+        return hits
+
+    def _form_ok(self, s: int, e: int, form: str) -> bool:
+        text = self.text
+        if CJK.search(form):
+            if s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in _ZH_OK_BEFORE:
+                return False  # 理学院 inside 经济管理学院, 工学院 inside 汉阳大学工学院
+            return True
+        before = text[s - 1] if s > 0 else " "
+        after = text[e] if e < len(text) else " "
+        if before.isalnum() or after.isalnum() or before in "-_" or after in "-_":
+            return False
+        if form.isupper() and len(form) <= 4:
+            return True
+        return True
