@@ -53,7 +53,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstud(?:y|ying|ied)\s+abroad\b|\bgoing\s+abroad\b|\bgo\s+abroad\b|\boverseas\s+study\b|"
         r"\binternships?\s+abroad\b", I), 1.0),
     ("study_abroad", "students sent abroad", re.compile(
-        r"\bsen[dt]s?\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}students\s+(?:abroad|to\s+[A-Z])", I), 1.0),
+        r"\bsen[dt]s?\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}students\s+(?:abroad|to\s+(?-i:[A-Z]))", I), 1.0),
     ("study_abroad", "a semester at a partner", re.compile(
         r"\bstudy\s+(?:one|a|two)\s+(?:semester|year)\b|\bfor\s+one\s+semester\b|\bone-semester\b", I), 1.0),
     ("study_abroad", "students who studied there", re.compile(
@@ -140,8 +140,18 @@ _SHORT = re.compile(r"\b(?:summer|winter|short-term|camp)\b|暑期|寒假|短期
 _STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", I)
 _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
                     r"\bdouble\s+(?:master|degree)|\bdual\s+degree|合作办学|联合培养", I)
+_RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
 _HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|我校|学校|北京信息科技大学", I)
 _NOT_CONFERENCE = re.compile(r"\bvideo\s+conference|\bpress\s+conference|\bonline\s+meeting\b", I)
+
+
+def _clause(sent: str, s: int, e: int) -> str:
+    """The clause of a sentence around a span (split at ', and', ';', ', while', 'Among them,')."""
+    cuts = [0] + [m.end() for m in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s*|^(?:Among\s+them|Of\s+them),\s*|"
+                                                r"，(?:并|而|同时)|；", sent)] + [len(sent)]
+    left = max(c for c in cuts if c <= s)
+    right = min([c for c in cuts if c >= e] or [len(sent)])
+    return sent[left:right]
 
 
 @dataclass
@@ -185,9 +195,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange"):
                     continue
                 if kind == "study_abroad":
-                    if _INBOUND.search(sent) or _JOINT.search(sent):
-                        continue
-                    if rule == "study abroad" and (_SHORT.search(sent) or _STAFF.search(sent)):
+                    clause = _clause(sent, m.start(), m.end())
+                    if _INBOUND.search(clause) or _RESEARCH.search(sent):
+                        continue  # students coming in; a research stay inside a research cooperation
+                    if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
+                                                                             _STAFF.search(clause)):
                         continue
                     if rule == "a semester at a partner" and not re.search(r"\d", sent):
                         continue
@@ -215,7 +227,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     weight *= 0.5
                 add(kind, weight, ss + m.start(), ss + m.end(), rule)
         # an inbound summer school: "38 students from 5 partner universities … take part"
-        if re.search(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?universities|\bparticipants\s+come\s+from\b", sent, I) \
+        if re.search(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?universities|\bparticipants\s+come\s+from\s+"
+                     r"(?:[A-Z]|\d+\s+(?:countries|universities))", sent) \
                 and _SHORT.search(text):
             add("international_students", 1.0, ss, se, "inbound short programme")
     del inbound_short

@@ -38,8 +38,8 @@ _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\
            r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
            r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|Madam|Student|Chairman|Program\s+Coordinator|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
-_NAME = r"(?:[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?|O'[A-Z][a-z]+|Mc[A-Z][a-z]+)"
-_TITLED = re.compile(rf"\b(?P<title>{_TITLES})\s+(?P<name>{_NAME}(?:\s+{_NAME}){{0,2}})\b")
+_NAME = r"(?:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?)"
+_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>{_NAME}(?:\s+{_NAME}){{0,2}})(?![\w'’])")
 _APPOS = re.compile(
     rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=representative,\s))"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends)\b)")
@@ -55,7 +55,7 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "School", "College", "Office", "Department", "Institute", "Beijing", "China", "Chinese",
                    "International", "Cooperation", "Vice", "President", "Dean", "Director", "Prof", "Professor",
                    "Student", "Students", "Belt", "Road", "Sino", "Hong", "Kong", "Great", "Wall", "Summer", "Winter",
-                   "Palace", "Temple", "Heaven", "Forbidden", "City", "Science", "Park", "Program", "Programme",
+                   "Palace", "Temple", "Heaven", "Forbidden", "City", "Science", "Program", "Programme",
                    "Conference", "Forum", "Workshop", "Joint", "Laboratory", "Center", "Centre", "Government",
                    "Scholarship", "Council", "Ministry", "Commission", "Embassy", "Society", "Group", "Committee",
                    "Academic", "Affairs", "Human", "Resources", "Graduate", "Economics", "Management", "Business",
@@ -68,7 +68,9 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              "总监", "秘书长", "会长", "总裁", "董事长", "教务长", "协调员")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_FOREIGN = re.compile(r"(?P<zh>[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})*)[（(](?P<latin>[A-Z][A-Za-z.'’\- ]{1,40})[）)]")
-_ZH_STOP_AFTER = set("在出会表介主对致率与和、，。参通作为说指带等一代向陪讲进也均同及将是的了从到赴对于就并")
+_ZH_STOP_AFTER = set("在出会表介主对致率与和、，。参通作为说指带等一代向陪讲进也均同及将是的了从到赴对于就并随已还被把进行开展")
+# characters that end a word with the "name" before them (学生, 毕业): not a name
+_ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]")
 
 
 @dataclass
@@ -168,6 +170,9 @@ class PeopleFinder:
             if not name:
                 continue
             title = re.sub(r"\s+", " ", m.group("title"))
+            if len(title.split()) > 1 and re.search(r"(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", title) and \
+                    not re.match(r"(?:Associate|Assistant)\s+Professor$", title):
+                title = re.sub(r"\s+(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", "", title)
             ns = m.start("name")
             ne = ns + len(name)
             role = "" if title in ("Mr.", "Ms.", "Mrs.", "Madam", "Dr.") else title
@@ -278,6 +283,8 @@ class PeopleFinder:
                 t[pos + sur_len + 2] not in _ZH_STOP_AFTER and t[pos + sur_len + 1] in "教":
             n = 1
         name = t[pos:pos + sur_len + n]
+        if _ZH_NOT_NAME.search(name) or t[pos + len(name):pos + len(name) + 1] in ("生", "业"):
+            return None
         # a 2-character name read as 3: the shorter form recurs with different next characters
         if n == 2:
             short = name[:-1]

@@ -28,7 +28,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAP = r"[A-Z][\w'’\-]*"
 _CONN = r"(?:of|and|for|the|&|in)"
 _UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
-_NAMEWORDS = rf"{_CAP}(?:\s+(?:{_CONN}\s+)*(?!{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
+_NAMEWORDS = rf"{_CAP}(?:\s+(?!and\s+the\b)(?:{_CONN}\s+)*(?!(?:{_CAP}\s+)?{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
 _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}\s+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
     rf"Centre|Center)\s+(?:of|for)\s+(?P<of>{_NAMEWORDS}))"
