@@ -28,7 +28,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAP = r"[A-Z][\w'’\-]*"
 _CONN = r"(?:of|and|for|the|&|in)"
 _UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
-_NAMEWORDS = rf"{_CAP}(?:\s+(?!and\s+the\b)(?:{_CONN}\s+)*(?!(?:{_CAP}\s+)?{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
+_NAMEWORDS = rf"{_CAP}(?:\s+(?!and\s+the\b)(?:{_CONN}\s+)*(?!(?:{_CAP}\s+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
+_PROGRAMME_UNITS = re.compile(r"\b(?:Summer|Winter|Spring|Autumn|Business|Sunday|High|Middle|Primary)\s+School\b")
 _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}\s+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
     rf"Centre|Center)\s+(?:of|for)\s+(?P<of>{_NAMEWORDS}))"
@@ -43,6 +44,36 @@ _ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经�
 _ZH_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{2,12}?(?:学院|学部|研究生院)|[\u4e00-\u9fff]{2,10}?(?:处|办公室|办))(?![\u4e00-\u9fff]{0,1}(?:院|系))")
 _ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
                               r"组织|发展规划|港澳台)")
+
+
+def _zh_unit_spans(text: str, start: int) -> list[tuple[int, int]]:
+    """Chinese unit names: a 学院 / 学部 / 研究生院 / X处 ending, its left edge at punctuation or a
+    function word, leading verbs dropped (参观了机电工程学院 → 机电工程学院)."""
+    from etl.extract.orgs import _ZH_FIELD, _ZH_LEAD_WORDS, _ZH_STOP
+
+    lead = _ZH_LEAD_WORDS + ("参观了", "参观", "依托", "这是", "组织", "负责人", "邀请", "应")
+    out = []
+    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?![\u4e00-\u9fff]{0,1}长)|办公室", text[start:]):
+        e = start + m.end()
+        j = start + m.start()
+        while j > start and text[j - 1] not in _ZH_STOP and CJK.match(text[j - 1]) and (start + m.start()) - j < 12:
+            j -= 1
+        if j - 1 > start and text[j - 1] in "与和" and _ZH_FIELD.search(text[j:start + m.start()] or "x"):
+            k = j - 1
+            while k > start and text[k - 1] not in _ZH_STOP and CJK.match(text[k - 1]) and j - k < 8:
+                k -= 1
+            if j - 1 - k >= 2:
+                j = k  # 信息与通信工程学院
+        name = text[j:e]
+        for w in lead:
+            p = name.find(w)
+            if 0 <= p < len(name) - 3:
+                name = name[p + len(w):]
+                j = e - len(name)
+        if any(a <= j < b for a, b in out):
+            continue
+        out.append((j, e))
+    return out
 
 
 @dataclass
@@ -152,7 +183,18 @@ class UnitFinder:
                     typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner:
                         continue  # too often an outside body without a list to say otherwise
+                    if _PROGRAMME_UNITS.search(phrase):
+                        continue  # "International Summer School": a programme, not a unit
                     name = re.sub(r"^(?:the|The)\s+", "", phrase)
+                    # "… of BISTU", "… and Strathclyde": the owner or a partner is not part of the name
+                    for os_, oe, st in self.org_spans + [(a, b, "home") for a, b in self.home_spans]:
+                        if s < os_ < e:
+                            name = re.sub(r"\s+(?:of|and|at)\s+(?:the\s+)?$", "", text[s:os_]).strip()
+                            name = re.sub(r"^(?:the|The)\s+", "", name)
+                            break
+                    name = re.sub(r"\s+of\s+(?:the\s+)?[A-Z]{2,8}$", "", name)
+                    if name == "Graduate School":
+                        typ = "office"
                     hits.append(UnitHit(typ, name, s, e, phrase, "unit phrase (text's own name)", 0.6))
         # 2. reference forms as written (aliases such as "SEM", 计算机学院)
         if self.use_list and self.ref.units:
@@ -186,12 +228,11 @@ class UnitFinder:
                 hits.append(UnitHit(u.type, u.name, s, e, form, "reference list", 0.95))
         # 3. Chinese unit names by pattern (without a list)
         if self.lang == "zh" and not (self.use_list and self.ref.units):
-            for m in _ZH_UNIT.finditer(text):
-                s, e = m.start(), m.end()
-                if s > 0 and text[s - 1] not in _ZH_OK_BEFORE and CJK.match(text[s - 1]):
-                    continue
-                name = m.group(0)
+            for s, e in _zh_unit_spans(text, self.lay.body_start()):
+                name = text[s:e]
                 name = re.sub(r"^(?:我校|学校|本校)", "", name)
+                if len(name) < 4 or re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在)", name):
+                    continue
                 if any(a <= s < b for a, b, _ in self.org_spans):
                     continue
                 typ = "school" if name.endswith(("学院", "学部")) else "office"
@@ -199,7 +240,7 @@ class UnitFinder:
                     continue
                 if name.endswith("研究生院"):
                     typ = "office"
-                hits.append(UnitHit(typ, name, s, e, m.group(0), "unit name pattern (zh)", 0.6))
+                hits.append(UnitHit(typ, name, s, e, text[s:e], "unit name pattern (zh)", 0.6))
         return hits
 
     def _form_ok(self, s: int, e: int, form: str) -> bool:
