@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import json
 import logging
 import os
 import secrets
@@ -65,6 +64,7 @@ from flask import (
     current_app,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template_string,
     request,
@@ -440,12 +440,10 @@ def _login_view():
         return render_template_string(LOGIN_PAGE, title=_title(), message="Wrong user name or password.",
                                       form=True, csrf=csrf_token(), next=nxt, username=name[:120],
                                       action=url_for("auth.login")), 401
-    cfg: AuthConfig = current_app.extensions[AUTH_EXT_KEY]["config"]
     session.clear()  # a new session (and CSRF token) at sign-in: no session fixation
     session.permanent = True
     login_user(SessionUser(user.id, user.name, user.role, user.session_epoch))
     csrf_token()
-    current_app.permanent_session_lifetime = dt.timedelta(hours=cfg.session_hours)
     return redirect(nxt)
 
 
@@ -474,8 +472,9 @@ def _me_view():
 
 
 def _too_many(_limit) -> Any:
-    return render_template_string(LOGIN_PAGE, title=_title(), form=False, csrf="", next="/", username="",
-                                  message="Too many sign-in attempts. Wait a minute and try again."), 429
+    return make_response(render_template_string(
+        LOGIN_PAGE, title=_title(), form=False, csrf="", next="/", username="",
+        message="Too many sign-in attempts. Wait a minute and try again."), 429)
 
 
 def _blueprint(limiter: Limiter, cfg: AuthConfig) -> Blueprint:
@@ -555,6 +554,3 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
     admin.register(app, settings)
     return cfg
 
-
-def dumps_for_log(body: Any) -> str:  # pragma: no cover - debugging aid
-    return json.dumps(body)[:500]
