@@ -12,6 +12,7 @@ plotly's JavaScript from the installed packages (``serve_locally``), map outline
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import dash
@@ -93,6 +94,9 @@ def create_app(database_url: str | None = None) -> Dash:
     """A new app reading ``database_url`` (default: settings — ``DATABASE_URL`` or data/intl.db)."""
     settings = load_settings(database_url=database_url)
     title = settings.branding.get("title") or DEFAULT_TITLE
+    # In debug mode Dash's dev tools ask a plotly server for the latest version: a request to
+    # another host, which an intranet cannot answer. Off unless DASH_DISABLE_VERSION_CHECK says otherwise.
+    os.environ.setdefault("DASH_DISABLE_VERSION_CHECK", "true")
     app = Dash(
         __name__,
         use_pages=True,
