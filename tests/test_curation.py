@@ -243,3 +243,24 @@ def test_merge_chains_and_later_mentions(world):
         assert {f.partner_id for f in doc_facts(s, "/d3.txt") if f.type == "partner"} == {uts}
         assert {p.status for p in s.scalars(select(Partner).where(Partner.name.in_(
             ["Unseen University", "UTS Insearch"])))} == {"merged"}
+
+
+def test_rejecting_a_registry_partner_rejects_all_its_names(world):
+    """A reference partner rejected by one of its names is never linked by any of them again."""
+    settings, docs, reports = world
+    run(settings, docs, reports)
+    S = session_factory(settings.database_url)
+    with S.begin() as s:
+        dcu = partner(s, "Dublin City University").id
+        assert any(f.partner_id == dcu for f in doc_facts(s, "/d2.txt"))
+        cur.reject_partner(s, "DCU", by="a")
+        assert all(f.status == "rejected" for f in doc_facts(s, "/d2.txt") if f.partner_id == dcu)
+        assert program(s, "Computing 3+1").partner_id is None
+    (docs / "d2.txt").write_text(D2 + "\nDCU will host the next meeting.\n", encoding="utf-8")
+    (reports / "programs.csv").write_text(PROGRAMS.format(n=3), encoding="utf-8")
+    run(settings, docs, reports)
+    with S() as s:
+        assert partner(s, "Dublin City University").status == "rejected"
+        assert not any(f.partner_id == dcu for f in doc_facts(s, "/d2.txt"))
+        assert program(s, "Computing 3+1").partner_id is None
+        assert program(s, "Computing 3+1").partner_name == "DCU"

@@ -342,8 +342,8 @@ class Resolver:
             elif c.action == "reject_partner":
                 self.rejected_partners.add(norm(c.target))
                 row = curated_partner(c, rows, by_form)
-                if row is not None:
-                    self.rejected_partners.add(norm(row.name))
+                if row is not None:  # every name of the rejected organisation, not only the one seen
+                    self.rejected_partners.update(norm(f) for f in partner_forms(row))
             elif c.action == "reject_fact":
                 key = c.payload["key"]
                 if key.startswith("partner:") and key[8:].isdigit():  # follow the partner through merges
