@@ -36,7 +36,8 @@ def load_report(session: Session, path: Path, resolver, run_id: int | None) -> s
     existing = session.scalar(select(ReportFile).where(ReportFile.uri == uri))
     if existing is not None and existing.content_hash == digest:
         return "unchanged"
-    twin = session.scalar(select(ReportFile).where(ReportFile.content_hash == digest, ReportFile.uri != uri))
+    twin = None if existing is not None else session.scalar(
+        select(ReportFile).where(ReportFile.content_hash == digest, ReportFile.uri != uri))
     if twin is not None:
         if Path(twin.uri).exists():
             log.warning("skipped %s: same content as the report already loaded from %s", uri, twin.uri)
