@@ -24,9 +24,10 @@ KIND_COLORS = dict(zip(ACTIVITY_KINDS, PALETTE))
 # Sequential scale for the map: light to dark blue, monotone in lightness (readable by all).
 SEQUENTIAL = ["#EAF2FA", "#BCD5EC", "#86B4DB", "#4F8EC4", "#2A66A6", "#163F73"]
 
-FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
-              '"Noto Sans", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", '
-              '"Microsoft YaHei", sans-serif')
+# Same stack as app.css: "Intl CJK" is the CJK web font the app serves (assets/fonts).
+FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", '
+              '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Intl CJK", '
+              'sans-serif')
 
 LOAD_HINT = ("No data loaded yet.<br>Load the sample with <b>intl demo</b>, "
              "or your own files with <b>intl etl run PATH</b>.")

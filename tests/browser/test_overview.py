@@ -70,5 +70,11 @@ def test_overview_filters_by_school_and_stays_on_this_machine(live_server, page)
     assert chart_total(p, ids.OV_PER_YEAR, all_total) == all_total
     p.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
 
+    # The CJK web font the app ships loads (from this app) and covers the university's name.
+    faces = p.evaluate("""async () => (await document.fonts.load('16px "Intl CJK"', '北京信息科技大学'))
+                                      .map(f => f.status)""")
+    assert faces == ["loaded"]
+    assert any(u.endswith(".woff2") for u in page.requests)
+
     assert page.requests, "the page's requests were recorded"
     assert page.external_requests() == [], "the page requested another host"

@@ -133,7 +133,8 @@ def test_app_serves_layout_assets_and_callbacks_locally(client, world):
     external = [u for u in re.findall(r'(?:src|href)="([^"]+)"', html) if re.match(r"(https?:)?//", u)]
     assert external == [], "the page references no other host"
     assert "00-bootstrap.min.css" in html and "app.css" in html
-    for path in ("/assets/00-bootstrap.min.css", "/assets/topojson/world_110m.json"):
+    for path in ("/assets/00-bootstrap.min.css", "/assets/topojson/world_110m.json",
+                 "/assets/fonts/wqy-microhei-gb2312.woff2"):
         r = client.get(path)
         assert r.status_code == 200 and len(r.data) > 10_000, path
     layout = client.get("/_dash-layout").get_data(as_text=True)
@@ -196,3 +197,45 @@ def test_query_results_are_cached_until_the_next_run(world):
         cached(counting, world.url, Filters())
         assert len(calls) == 3, "a new run invalidates the cache"
     assert cached(counting, world.url, Filters()) == a and len(calls) == 4, "no app: a plain call"
+
+
+def test_redis_cache_when_redis_url_is_set(world):
+    """With REDIS_URL the cache is Redis (shared by gunicorn workers); without it, in-process."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from flask import Flask
+
+    from dashboard import queries as q
+    from dashboard.cache import cache, cached, init_cache
+
+    server = Flask("redis-test")
+    server.config["INTL_DATABASE_URL"] = world.url
+    init_cache(server, "redis://127.0.0.1:6379/15")
+    assert server.config["INTL_CACHE_TYPE"] == "RedisCache"
+    calls = []
+
+    def counting(url, f):
+        calls.append(f)
+        return q.kpis(url, f)
+
+    with server.app_context():
+        cache.clear()
+        first = cached(counting, world.url, Filters.make(year_from=2019))
+        assert cached(counting, world.url, Filters.make(year_from=2019)) == first and len(calls) == 1
+        cache.clear()
+
+
+def test_unreachable_redis_is_bypassed(world):
+    from flask import Flask
+
+    from dashboard import queries as q
+    from dashboard.cache import cached, init_cache
+
+    server = Flask("redis-down")
+    init_cache(server, "redis://127.0.0.1:1/0")   # nothing listens on port 1
+    with server.app_context():
+        assert cached(q.kpis, world.url, Filters()) == fixture_db.expected(world, Filters())["kpis"]
