@@ -46,7 +46,7 @@ class RunInfo:
         ("seen", "new", "changed", "unchanged", "duplicate", "failed", "gone"), 0))
     facts: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0})
     reports: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("seen", "loaded", "unchanged", "failed"), 0))
+        ("seen", "loaded", "unchanged", "duplicate", "failed"), 0))
     errors: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, str]] = field(default_factory=list)
     sources: dict[str, dict[str, int]] = field(default_factory=dict)  # configured source → its counts
@@ -227,7 +227,11 @@ class Pipeline:
         try:
             with self.sessions.begin() as s:
                 outcome = load_report(s, path, self._resolver(s), info.run_id)
-            info.reports["loaded" if outcome != "unchanged" else "unchanged"] += 1
+            if outcome.startswith("duplicate"):
+                info.reports["duplicate"] += 1
+                info.notices.append({"file": str(path), "notice": outcome})
+            else:
+                info.reports["loaded" if outcome != "unchanged" else "unchanged"] += 1
         except InputError as exc:
             info.reports["failed"] += 1
             info.fail(exc.file, exc.reason, row=exc.row, column=exc.column)

@@ -155,7 +155,7 @@ def test_report_reproduces_expected_figures(settings, report, exp_name, kind):
     exp = expected(exp_name)
     assert exp["file"] == report
     info = Pipeline(settings).run([REPORTS / report])
-    assert info.reports == {"seen": 1, "loaded": 1, "unchanged": 0, "failed": 0}, info.errors
+    assert info.reports == {"seen": 1, "loaded": 1, "unchanged": 0, "duplicate": 0, "failed": 0}, info.errors
     with session_factory(settings.database_url)() as s:
         rf = s.scalar(select(ReportFile))
         assert rf.kind == kind and rf.run_id == info.run_id
@@ -197,7 +197,7 @@ def test_same_file_again_is_unchanged_and_writes_nothing(settings):
                   for m in (Program, Agreement, Mobility)}
         loaded_at = s.scalars(select(ReportFile.loaded_at).order_by(ReportFile.id)).all()
     again = Pipeline(settings).run([REPORTS / r for r, _, _ in CASES])
-    assert again.reports == {"seen": 3, "loaded": 0, "unchanged": 3, "failed": 0}
+    assert again.reports == {"seen": 3, "loaded": 0, "unchanged": 3, "duplicate": 0, "failed": 0}
     # and directly: loading an unchanged report issues no INSERT, UPDATE or DELETE
     engine = get_engine(url)
     seen, hook = _statements(url)
@@ -239,7 +239,7 @@ def test_changed_file_replaces_its_rows(settings, tmp_path):
         return [r for r in rows if not r[i_name].startswith("Robotics")]
     _rewrite_csv(f, change)
     second = Pipeline(settings).run([f])
-    assert second.reports == {"seen": 1, "loaded": 1, "unchanged": 0, "failed": 0}
+    assert second.reports == {"seen": 1, "loaded": 1, "unchanged": 0, "duplicate": 0, "failed": 0}
     with session_factory(settings.database_url)() as s:
         assert s.scalar(select(func.count()).select_from(ReportFile)) == 1
         rf = s.scalar(select(ReportFile))
@@ -266,7 +266,7 @@ def test_bad_reports_rejected_whole_in_a_batch_with_good_ones(settings):
     bad = [BAD / "joint_programs_missing_partner.csv", BAD / "outbound_students_text_value.xlsx"]
     info = Pipeline(settings).run([*bad, *(REPORTS / r for r, _, _ in CASES)])
     assert info.status == "partial"
-    assert info.reports == {"seen": 5, "loaded": 3, "unchanged": 0, "failed": 2}
+    assert info.reports == {"seen": 5, "loaded": 3, "unchanged": 0, "duplicate": 0, "failed": 2}
     errs = {e["file"].rsplit("/", 1)[-1]: e for e in info.errors}
     missing = errs["joint_programs_missing_partner.csv"]
     assert missing["column"] == "partner" and "partner" in missing["reason"] and "missing" in missing["reason"]
@@ -324,7 +324,8 @@ def test_copy_of_a_loaded_report_is_not_counted_twice_and_a_move_is_followed(set
     copy.parent.mkdir()
     shutil.copy(a, copy)
     info = Pipeline(settings).run([copy])
-    assert info.reports["unchanged"] == 1
+    assert info.reports["duplicate"] == 1 and info.reports["loaded"] == 0
+    assert info.notices == [{"file": str(copy.resolve()), "notice": "duplicate of agreements.csv"}]
     with session_factory(settings.database_url)() as s:
         assert s.scalar(select(func.count()).select_from(Agreement)) == 29
     a.unlink()

@@ -27,7 +27,8 @@ TABLES = {"programs": Program, "agreements": Agreement, "mobility": Mobility}
 
 
 def load_report(session: Session, path: Path, resolver, run_id: int | None) -> str:
-    """Load one report file; returns "loaded" or "unchanged". Raises ReportError on bad input
+    """Load one report file; returns "loaded", "unchanged" or "duplicate of NAME" (same bytes as a
+    report already loaded from another path). Raises ReportError on bad input
     (before anything is written, so the caller's rollback leaves no trace)."""
     path = Path(path)
     uri = str(path.resolve())
@@ -41,6 +42,7 @@ def load_report(session: Session, path: Path, resolver, run_id: int | None) -> s
     if twin is not None:
         if Path(twin.uri).exists():
             log.warning("skipped %s: same content as the report already loaded from %s", uri, twin.uri)
+            return f"duplicate of {Path(twin.uri).name}"
         else:  # the file was moved or renamed: its rows now belong to the new path
             log.info("report moved: %s → %s", twin.uri, uri)
             twin.uri = uri
