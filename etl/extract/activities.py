@@ -166,8 +166,11 @@ class ActivityHit:
 
 
 def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[int, int] | None,
-                    partner_spans: list[tuple[int, int]], home_forms: list[str] | None = None) -> list[ActivityHit]:
-    """Activity kinds reported in ``text`` (see the module docstring)."""
+                    partner_spans: list[tuple[int, int]], home_forms: list[str] | None = None,
+                    lead: tuple[int, int] | None = None) -> list[ActivityHit]:
+    """Activity kinds reported in ``text`` (see the module docstring). A weak cue (weight
+    below 1) counts double in the title and in the lead paragraph, where the piece says
+    what it is about."""
     home_re = _HOME_REF
     if home_forms:
         alt = "|".join(re.escape(f) for f in home_forms if f)
@@ -190,7 +193,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         for kind, rule, rx, w in RULES + (_TITLE_ONLY if is_title else []):
             for m in rx.finditer(sent):
                 weight = w
-                if is_title and weight < 1:
+                if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                     weight *= 2
                 if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange"):
                     continue

@@ -44,6 +44,16 @@ def _detect_home(text: str, lay, ref: Reference, orgs: list[Org], finder: OrgFin
             if src in o.aliases or norm(src) == norm(o.name):
                 cand = o
                 break
+    if cand is None and ref.home_name:
+        # with a configured home, another university is home only when the title starts with its name
+        title = lay.title_text()
+        for o in orgs:
+            if o.kind == "university" and o.registry is None and o.country in (None, "CN") and title and \
+                    any(title.startswith(a) for a in o.aliases):
+                cand = o
+                break
+        if cand is None:
+            return ref.home_name, None, True
     if cand is None:
         # a university of this country (or of none known) named in the title or the lead as the subject
         lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
@@ -151,7 +161,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     # activities
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
     for a in find_activities(text, lay.sentences, lay.title, partner_spans, ref.home_forms() if use_list else
-                             ([home] if home else [])):
+                             ([home] if home else []), lead=lay.paragraphs[0] if lay.paragraphs else None):
         out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),
                                     a.start, a.end, f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
     return out

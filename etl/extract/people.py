@@ -181,9 +181,8 @@ class PeopleFinder:
             org = None
             rest = text[ne:ne + 160]
             # "Director Qu Li of International Cooperation Department"
-            um = re.match(r"\s+of\s+(?:the\s+)?([A-Z][^,.;]*?)(?=\s+(?:attend|attends|visit|visits|meet|meets|and|"
-                          r"introduce|introduces|host|hosts|say|says|give|gives|lead|leads|on|in|at|is|was|who|"
-                          r"co-chair)\b|[,.;]|$)", rest)
+            um = re.match(r"\s+of\s+(?:the\s+)?([A-Z][\w'’&-]*(?:\s+(?:(?:of|and|for|the|&)\s+)*[A-Z][\w'’&-]*)*)",
+                          rest)
             if um:
                 hit = self._org_at(ne + um.start(1))
                 unit = self.unit_name(um.group(1))

@@ -31,9 +31,9 @@ _UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|A
 _NAMEWORDS = rf"{_CAP}(?:\s+(?!and\s+the\b)(?:{_CONN}\s+)*(?!(?:{_CAP}\s+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
 _PROGRAMME_UNITS = re.compile(r"\b(?:Summer|Winter|Spring|Autumn|Business|Sunday|High|Middle|Primary)\s+School\b")
 _UNIT_EN = re.compile(
-    rf"(?:(?P<pre>(?:{_CAP}\s+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
+    rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
     rf"Centre|Center)\s+(?:of|for)\s+(?P<of>{_NAMEWORDS}))"
-    rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?\s+){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center)\b)")
+    rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center)\b)")
 _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the", "a", "an", "of", "and", "at", "in",
                 "from", "by", "with", "to", "for", "on", "prof", "professor", "dr", "mr", "ms", "secretary",
                 "representatives", "representative", "staff", "teachers", "students", "student", "this", "that",

@@ -1,0 +1,78 @@
+"""The table of snippets in tests/cases/extract_cases.json: one per general rule of the
+extractor, with the facts a reader would record. Known misses are marked "xfail" in the
+table and run as xfail(strict=True), so a fix shows up as a failure to update the table.
+
+``ref`` selects the reference data: "default" (data/reference), "no_registry" (home and
+units but no partner registry: names by pattern) or "none" (nothing configured).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from etl.extract import extract
+from etl.resolve.reference import Reference, empty_reference, load_reference, norm
+from etl.sources.base import SourceDocument
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = json.loads((ROOT / "tests" / "cases" / "extract_cases.json").read_text(encoding="utf-8"))
+
+
+def _ref(kind: str) -> Reference:
+    full = load_reference(ROOT / "data" / "reference")
+    if kind == "none":
+        return empty_reference()
+    if kind == "no_registry":
+        return Reference(full.home_name, full.home_zh, full.home_aliases, full.units, [], full.non_partners)
+    return full
+
+
+def _params():
+    for c in CASES:
+        marks = [pytest.mark.xfail(reason=c["xfail"], strict=True)] if c.get("xfail") else []
+        yield pytest.param(c, id=c["id"], marks=marks)
+
+
+@pytest.mark.parametrize("case", list(_params()))
+def test_case(case):
+    text = case["text"]
+    lang = case.get("lang", "en")
+    doc = SourceDocument(uri=f"case:{case['id']}", text=text, lang=lang, title=text.splitlines()[0])
+    ex = extract(doc, _ref(case.get("ref", "default")))
+    rec = ex.record()
+    exp = case["expect"]
+    partners = {norm(p["name"]): p for p in rec["partners"]}
+    for key in ("published", "event_date", "home"):
+        if key in exp:
+            assert rec[key] == exp[key], (key, rec[key])
+    for name in exp.get("partners", []):
+        assert norm(name) in partners, (name, list(partners))
+    for name in exp.get("partners_absent", []):
+        assert norm(name) not in partners, name
+    for name, code in exp.get("countries", {}).items():
+        assert norm(name) in partners and partners[norm(name)]["country"] == code, (name, partners.get(norm(name)))
+    for field in ("schools", "offices", "activities"):
+        got = {norm(x) for x in rec[field]}
+        for x in exp.get(field, []):
+            assert norm(x) in got, (field, x, got)
+        for x in exp.get(field + "_absent", []):
+            assert norm(x) not in got, (field, x)
+    people = {p["name"]: p for p in rec["people"]}
+    for p in exp.get("people", []):
+        assert p["name"] in people, (p["name"], list(people))
+        got = people[p["name"]]
+        if "org" in p:
+            assert norm(got["org"]) == norm(p["org"]), got
+        if "role" in p:
+            assert got["role"] == p["role"], got
+    counts = [(c["what"], c["value"]) for c in rec["counts"]]
+    for what, value in exp.get("counts", []):
+        assert (what, value) in counts, (what, value, counts)
+    for value in exp.get("counts_absent", []):
+        assert all(v != value for _, v in counts), (value, counts)
+    # every fact keeps its evidence
+    for m in ex.mentions:
+        assert m.method and m.start is not None and m.end is not None and 0 < m.confidence <= 1
+        assert text[m.start:m.end], m
