@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -42,7 +43,8 @@ def celery_app(redis_url: str):
         app = Celery("intl_jobs", broker=redis_url, backend=redis_url)
         app.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"],
                         worker_hijack_root_logger=False, broker_connection_retry_on_startup=True,
-                        result_expires=24 * 3600, worker_prefetch_multiplier=1, task_acks_late=False)
+                        result_expires=24 * 3600, worker_prefetch_multiplier=1, task_acks_late=False,
+                        task_default_queue=os.environ.get("INTL_JOB_QUEUE", "intl-jobs"))
         _celery[redis_url] = app
     return _celery[redis_url]
 
