@@ -90,6 +90,13 @@ def _row_height(n: int) -> tuple[int, float]:
     return 120 + 30 * rows, max(0.25, 1 - 20 / band)
 
 
+def _label(name: str, country: str | None, width: int = 40) -> str:
+    """``"Name (CC)"``, the name shortened with an ellipsis so long names do not squeeze the bars."""
+    if len(name) > width:
+        name = name[: width - 1].rstrip() + "…"
+    return f"{name} ({country})" if country else name
+
+
 def _kind_order(df: pd.DataFrame, value: str) -> list[str]:
     """Kinds in the palette's order, present ones only (stable legend and colours)."""
     present = set(df["kind"])
@@ -161,7 +168,7 @@ def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
     if df.empty:
         return empty(title, empty_message)
     d = df.iloc[::-1]
-    labels = [f"{p} ({c})" if c else p for p, c in zip(d["partner"], d["country"])]
+    labels = [_label(p, c) for p, c in zip(d["partner"], d["country"])]
     height, gap = _row_height(len(d))
     fig = _base(title, height=height)
     fig.update_layout(bargap=gap)
@@ -176,7 +183,7 @@ def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
     fig.update_layout(xaxis=dict(title=dict(text="documents"), showgrid=True,
                                  gridcolor="#ECEFF4", rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=labels),
-                      showlegend=False)
+                      showlegend=False, margin=dict(r=28))
     return fig
 
 
@@ -221,5 +228,6 @@ def top_countries(df: pd.DataFrame, limit: int = 10, empty_message: str = LOAD_H
                 text=d["documents"], textposition="outside", cliponaxis=False)
     fig.update_layout(xaxis=dict(title=dict(text="documents"), showgrid=True, gridcolor="#ECEFF4",
                                  rangemode="tozero"),
-                      yaxis=dict(showgrid=False, categoryorder="array", categoryarray=names), showlegend=False)
+                      yaxis=dict(showgrid=False, categoryorder="array", categoryarray=names), showlegend=False,
+                      margin=dict(r=28))
     return fig

@@ -36,10 +36,11 @@ def kind_options() -> list[dict[str, Any]]:
 
 
 def year_marks(lo: int, hi: int) -> dict[int, str]:
-    step = 1 if hi - lo <= 10 else 2 if hi - lo <= 20 else 5
-    marks = {y: str(y) for y in range(lo, hi + 1, step)}
-    marks[hi] = str(hi)
-    return marks
+    """Year labels under the slider: every year when few, else every 2nd or 5th counted back
+    from the latest year (the one people look for), so labels never run into each other."""
+    span = hi - lo
+    step = 1 if span <= 7 else 2 if span <= 16 else 5
+    return {y: str(y) for y in range(hi, lo - 1, -step)}
 
 
 def filter_bar(schools: pd.DataFrame, bounds: tuple[int, int] | None) -> html.Section:

@@ -1,13 +1,15 @@
 """Screenshots of the real pages for the README: ``python -m tests.browser.take_screenshots``.
 
 Loads the bundled sample into a temporary SQLite database through the ETL pipeline,
-serves the app on a free localhost port and saves ``docs/screenshot-<page>.png`` with the
-system Chromium (sign-in switched off for this throw-away local server).
+serves the app on a free localhost port, signs in as a viewer created for the occasion
+(as the leadership would see the page) and saves ``docs/screenshot-<page>.png`` with the
+system Chromium.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -21,16 +23,24 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "docs")
     ap.add_argument("--width", type=int, default=1440)
     args = ap.parse_args()
-    # The screenshots show the pages, not the sign-in form: a throw-away local server.
-    os.environ.setdefault("INTL_AUTH", "off")
     from playwright.sync_api import sync_playwright
 
+    from etl.users_cli import add_user
+
+    os.environ["INTL_AUTH"] = "on"
+    os.environ.setdefault("INTL_SECRET_KEY", secrets.token_hex(32))  # a throw-away session key
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'intl.db'}"
         load_sample(url)
+        password = secrets.token_urlsafe(18)
+        add_user(url, "leadership", password, role="viewer")
         with LiveServer(url) as srv, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": args.width, "height": 900})
+            page.goto(srv.base + "/auth/login")
+            page.fill("#username", "leadership")
+            page.fill("#password", password)
+            page.click("#login-submit")
             for name, path in PAGES.items():
                 page.goto(srv.base + path)
                 page.wait_for_selector(".js-plotly-plot .main-svg", state="attached")
