@@ -1,0 +1,105 @@
+"""Hostile input in a real browser: an article whose title, body and partner name carry script
+payloads is shown as text on every page (public and admin), and no payload ever runs.
+
+The payloads set ``window.__xss`` or open a dialog if they execute; the test signs in as an
+administrator (who sees every page), walks every page of ``dash.page_registry``, and
+checks both that nothing ran and that the payload is visible as literal text.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import LiveServer, load_sample
+
+pytestmark = [pytest.mark.browser, pytest.mark.auth]
+
+TITLE = '<script>window.__xss = "title"</script>Hostile <img src=x onerror="window.__xss=\'img\'"> visit'
+PARTNER = '<img src=x onerror="window.__xss=\'partner\'">Zanzibar <b>Institute</b> of Marine Robotics'
+BODY = (TITLE + "\n\nOn March 3, 2024, Beijing Information Science and Technology University signed a memorandum "
+        "of understanding with the Zanzibar Institute of Marine Robotics of Tanzania. "
+        '<script>alert("body")</script> The School of Automation will host 12 exchange students.\n')
+ADMIN = ("root", "root-password-123")
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    from sqlalchemy import update
+
+    from etl.config import load_settings
+    from etl.db import session_factory
+    from etl.load.models import Partner, ReviewItem
+    from etl.pipeline import Pipeline
+    from etl.users_cli import add_user
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    url = f"sqlite:///{tmp / 'intl.db'}"
+    load_sample(url)
+    docs = tmp / "docs"
+    docs.mkdir()
+    (docs / "hostile.txt").write_text(BODY, encoding="utf-8")
+    Pipeline(load_settings(database_url=url), trigger="test").run([docs])
+    with session_factory(url).begin() as s:  # the extracted partner gets the hostile name everywhere
+        s.execute(update(Partner).where(Partner.name == "Zanzibar Institute of Marine Robotics").values(name=PARTNER))
+        s.execute(update(ReviewItem).where(ReviewItem.name == "Zanzibar Institute of Marine Robotics")
+                  .values(name=PARTNER))
+    add_user(url, ADMIN[0], ADMIN[1], "admin")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("INTL_AUTH", "on")
+        mp.setenv("INTL_SECRET_KEY", "browser-test-" + "s" * 40)
+        mp.setenv("INTL_UPLOAD_DIR", str(tmp / "uploads"))
+        with LiveServer(url) as srv:
+            yield srv
+
+
+def sign_in(page, base: str, name: str, password: str) -> None:
+    page.goto(base + "/")
+    page.wait_for_url("**/auth/login**")
+    page.fill("#username", name)
+    page.fill("#password", password)
+    page.click("#login-submit")
+    page.wait_for_url(base + "/")
+
+
+def settle(page) -> None:
+    page.wait_for_selector("#_pages_content > *", state="attached")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+
+
+def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
+    import dash
+
+    p = page.page
+    dialogs: list[str] = []
+    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    base = hostile_server.base
+    sign_in(p, base, *ADMIN)
+    paths = sorted({v["path"] for v in dash.page_registry.values()})
+    assert "/" in paths and "/admin/review" in paths
+    for path in paths:
+        p.goto(base + path)
+        settle(p)
+        assert p.evaluate("window.__xss") is None, path
+        assert p.locator("#_pages_content script").count() == 0, path
+    assert dialogs == []
+
+    # the Overview lists the latest run's new document and partner: as written, as text
+    p.goto(base + "/")
+    settle(p)
+    p.wait_for_selector(".changes-title")
+    text = p.inner_text("body")
+    assert '<script>window.__xss = "title"</script>Hostile' in text
+    assert "<img src=x onerror=" in text and "<b>Institute</b>" in text
+    assert p.evaluate("window.__xss") is None
+
+    # the review queue: the hostile partner and its evidence, as text
+    p.goto(base + "/admin/review")
+    settle(p)
+    p.click("#admin-review-item")
+    p.keyboard.type("Zanzibar")
+    p.keyboard.press("Enter")
+    p.wait_for_selector(".admin-review-detail")
+    detail = p.inner_text(".admin-review-detail")
+    assert PARTNER in detail
+    assert p.locator(".admin-review-detail img").count() == 0
+    assert p.evaluate("window.__xss") is None and dialogs == []
