@@ -11,7 +11,7 @@ import os
 import socket
 import time
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,8 +50,11 @@ class RunLock:
                 if current is not None and _dead_local_holder(current.holder):
                     s.delete(current)  # its process died (SIGKILL, OOM): no need to wait
                 s.flush()
-                s.add(Lock(name=self.name, holder=self.holder))
+                s.expunge_all()
+                now = _now()
                 try:
+                    s.execute(insert(Lock).values(name=self.name, holder=self.holder,
+                                                  acquired_at=now, heartbeat_at=now))
                     s.commit()
                     return
                 except IntegrityError:
