@@ -125,6 +125,28 @@ _TITLE_ONLY = [
         r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议|总结会|工作会", I), 1.0),
 ]
 
+# words one of which a rule's matches must contain: the rule is skipped when none is in the text
+# (cheap substring tests before the case-insensitive patterns)
+NEEDS = {
+    "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree",),
+    "Sino-foreign cooperative education": ("sino-foreign", "cooperative", "articulation"),
+    "exchange study": ("exchange", "abroad"), "study abroad": ("abroad", "overseas"),
+    "students sent abroad": ("sent", "send"), "a semester at a partner": ("semester",),
+    "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
+    "international students": ("international", "foreign", "scholarship", "china"),
+    "visiting scholars, foreign experts": ("visiting", "expert"),
+    "lectures by a guest": ("lecture", "course", "teach"), "staff training": ("training",),
+    "joint research": ("joint", "co-author", "collaborative", "researchers"),
+    "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "memorand", "contract",
+                                                                           "signing", "accord", "letter"),
+    "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
+    "visit to the home institution": ("visit", "访"),
+    "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
+    "leaders sign or unveil": ("sign", "unveil", "behalf", "签"),
+    "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting"),
+    "conference in the title": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "研讨会", "论坛",
+                                "会议", "总结会", "工作会"),
+}
 _GENERIC_ITEMS = re.compile(
     r"student\s+exchange|faculty\s+(?:visits|exchange)|staff\s+exchange|joint\s+supervision|joint\s+research|"
     r"academic\s+exchange|co-supervis\w+|research\s+cooperation|学生交流|教师访学|联合培养|合作研究|学术交流|教师互访", I)
@@ -141,6 +163,8 @@ _STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", 
 _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
                     r"\bdouble\s+(?:master|degree)|\bdual\s+degree|合作办学|联合培养", I)
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
+_INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?universities|\bparticipants\s+come\s+from\s+"
+                            r"(?:[A-Z]|\d+\s+(?:countries|universities))")
 _HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|我校|学校|北京信息科技大学", I)
 _NOT_CONFERENCE = re.compile(r"\bvideo\s+conference|\bpress\s+conference|\bonline\s+meeting\b", I)
 
@@ -177,64 +201,83 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         home_re = re.compile(rf"{_HOME_REF.pattern}|{alt}", I)
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
-    inbound_short = None
 
     def add(kind: str, w: float, s: int, e: int, rule: str) -> None:
         scores[kind] = scores.get(kind, 0.0) + w
         if kind not in best or w > best[kind][0]:
             best[kind] = (w, s, e, rule)
 
-    for ss, se in sentences:
-        sent = text[ss:se]
-        is_title = title is not None and ss == title[0]
-        generic = _GENERIC_FRAME.search(sent) and len(_GENERIC_ITEMS.findall(sent)) >= 2
-        background = bool(_BACKGROUND.search(sent))
-        has_partner = any(ss <= ps < se for ps, _ in partner_spans)
-        for kind, rule, rx, w in RULES + (_TITLE_ONLY if is_title else []):
-            for m in rx.finditer(sent):
-                weight = w
-                if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
-                    weight *= 2
-                if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange"):
+    # each rule runs once over the whole text; its matches are then judged in their sentence
+    starts = [ss for ss, _ in sentences]
+    ctx: dict[int, tuple] = {}
+
+    def sentence_ctx(i: int) -> tuple:
+        if i not in ctx:
+            ss, se = sentences[i]
+            sent = text[ss:se]
+            is_title = title is not None and ss == title[0]
+            generic = bool(_GENERIC_FRAME.search(sent)) and len(_GENERIC_ITEMS.findall(sent)) >= 2
+            ctx[i] = (ss, se, sent, is_title, generic, bool(_BACKGROUND.search(sent)),
+                      any(ss <= ps < se for ps, _ in partner_spans))
+        return ctx[i]
+
+    import bisect
+
+    title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
+    low = text.lower()
+    for kind, rule, rx, w, title_only in [(k, r, rx, w, False) for k, r, rx, w in RULES] + title_rules:
+        needs = NEEDS.get(rule)
+        if needs and not any(n in low for n in needs):
+            continue
+        for m in rx.finditer(text):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i < 0:
+                continue
+            ss, se, sent, is_title, generic, background, has_partner = sentence_ctx(i)
+            if m.end() > se or (title_only and not is_title):
+                continue
+            ms, me = m.start() - ss, m.end() - ss
+            weight = w
+            if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
+                weight *= 2
+            if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange"):
+                continue
+            if kind == "study_abroad":
+                clause = _clause(sent, ms, me)
+                if _INBOUND.search(clause) or _RESEARCH.search(sent):
+                    continue  # students coming in; a research stay inside a research cooperation
+                if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
+                                                                         _STAFF.search(clause)):
                     continue
-                if kind == "study_abroad":
-                    clause = _clause(sent, m.start(), m.end())
-                    if _INBOUND.search(clause) or _RESEARCH.search(sent):
-                        continue  # students coming in; a research stay inside a research cooperation
-                    if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
-                                                                             _STAFF.search(clause)):
-                        continue
-                    if rule == "a semester at a partner" and not re.search(r"\d", sent):
-                        continue
-                if kind == "international_students":
-                    if has_partner and not home_re.search(sent) and not is_title:
-                        continue
-                    if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
-                        continue
-                if kind == "conference":
-                    if _NOT_CONFERENCE.search(sent) and not is_title:
-                        continue
-                    if _FUTURE.search(sent) and not is_title:
-                        continue
-                if kind == "agreement" and rule == "signed or renewed agreement":
-                    if re.search(r"\blearning\s+agreement", sent, I):
-                        continue
-                    if not (has_partner or re.search(r"\b(?:two|both)\s+(?:sides|universities|institutions)\b|"
-                                                     r"\bon\s+behalf\b|\bBISTU\s+and\b|\band\s+BISTU\b", sent, I)
-                            or is_title):
-                        continue
-                if kind == "summer_school" and re.search(r"\b(?:from|come\s+from)\s+\d+\s+(?:partner\s+)?"
-                                                         r"universities|participants\s+come\s+from", sent, I):
-                    inbound_short = (ss + m.start(), ss + m.end())
-                if background and not is_title:
-                    weight *= 0.5
-                add(kind, weight, ss + m.start(), ss + m.end(), rule)
-        # an inbound summer school: "38 students from 5 partner universities … take part"
-        if re.search(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?universities|\bparticipants\s+come\s+from\s+"
-                     r"(?:[A-Z]|\d+\s+(?:countries|universities))", sent) \
-                and _SHORT.search(text):
-            add("international_students", 1.0, ss, se, "inbound short programme")
-    del inbound_short
+                if rule == "a semester at a partner" and not re.search(r"\d", sent):
+                    continue
+            if kind == "international_students":
+                if has_partner and not home_re.search(sent) and not is_title:
+                    continue
+                if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
+                    continue
+            if kind == "conference":
+                if _NOT_CONFERENCE.search(sent) and not is_title:
+                    continue
+                if _FUTURE.search(sent) and not is_title:
+                    continue
+            if kind == "agreement" and rule == "signed or renewed agreement":
+                if re.search(r"\blearning\s+agreement", sent, I):
+                    continue
+                if not (has_partner or re.search(r"\b(?:two|both)\s+(?:sides|universities|institutions)\b|"
+                                                 r"\bon\s+behalf\b|\bBISTU\s+and\b|\band\s+BISTU\b", sent, I)
+                        or is_title):
+                    continue
+            if background and not is_title:
+                weight *= 0.5
+            add(kind, weight, m.start(), m.end(), rule)
+    # an inbound summer school: "38 students from 5 partner universities … take part"
+    if _SHORT.search(text):
+        for m in _INBOUND_SHORT.finditer(text):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i >= 0:
+                ss, se = sentences[i]
+                add("international_students", 1.0, ss, se, "inbound short programme")
     out = []
     for kind in KINDS:
         sc = scores.get(kind, 0.0)

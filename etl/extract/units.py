@@ -102,9 +102,15 @@ class UnitFinder:
         u = self.ref.unit(p)
         if u:
             return u
-        idx = self.ref.unit_index()
-        best = difflib.get_close_matches(norm(p), list(idx), n=1, cutoff=0.9)
-        return idx[best[0]] if best else None
+        cache = self.ref._cache.setdefault("unit_fuzzy", {})
+        key = norm(p)
+        if key not in cache:
+            idx = self.ref.unit_index()
+            best = difflib.get_close_matches(key, list(idx), n=1, cutoff=0.9)
+            if len(cache) > 20000:
+                cache.clear()
+            cache[key] = idx[best[0]] if best else None
+        return cache[key]
 
     def _org_after(self, end: int) -> tuple[int, int, str] | None:
         """An organisation right after 'of/at' (skipping coordinated units)."""

@@ -47,6 +47,7 @@ def strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def _key(s: str) -> str:
     return re.sub(r"\s+", " ", strip_accents(s).casefold().replace("’", "'")).strip(" .")
 
