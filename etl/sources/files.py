@@ -69,8 +69,13 @@ def read_html(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
         except ValueError:
             published = None
     body = f"{title}\n\n{text}" if title and not text.startswith(title) else text
+    page = {"format": "html"}
+    for key in ("sitename", "hostname", "url", "author"):
+        val = getattr(meta, key, None) if meta else None
+        if val:
+            page[key] = val  # the site's name helps to tell whose news it is (the home institution)
     return SourceDocument(uri=uri, text=body, source=source, title=title, lang=detect_lang(body),
-                          published=published, meta={"format": "html"})
+                          published=published, meta=page)
 
 
 def read_pdf(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
