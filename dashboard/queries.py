@@ -422,10 +422,12 @@ class RunSummary:
     new_documents: pd.DataFrame = field(default_factory=pd.DataFrame)   # id, title, year, lang
     new_partners: pd.DataFrame = field(default_factory=pd.DataFrame)    # id, name, country
     new_programs: pd.DataFrame = field(default_factory=pd.DataFrame)    # id, name, level
+    counts: dict[str, int] = field(default_factory=dict)                 # all new ones, not just the first few
 
 
 def latest_run(url: str, limit: int = 5) -> RunSummary | None:
-    """The latest finished run (else the latest run) with its new documents, partners and programs.
+    """The latest finished run (else the latest run) with its new documents, partners and programs
+    (the first ``limit`` of each, and how many there are in all).
 
     New documents are those the run created (``documents.run_id`` is the run and the row
     was created after it started); new partners are those whose first surviving mention
@@ -439,25 +441,29 @@ def latest_run(url: str, limit: int = 5) -> RunSummary | None:
             return None
         rid = row.id
         nerr = conn.execute(select(func.count()).select_from(RE).where(RE.c.run_id == rid)).scalar_one()
-        new_docs = conn.execute(
-            select(D.c.id, D.c.title, D.c.year, D.c.lang)
-            .where(D.c.run_id == rid, D.c.status != "gone", D.c.created_at >= row.started_at)
-            .order_by(D.c.year.desc(), D.c.id.desc()).limit(limit)).all()
+        doc_cond = [D.c.run_id == rid, D.c.status != "gone", D.c.created_at >= row.started_at]
+        new_docs = conn.execute(select(D.c.id, D.c.title, D.c.year, D.c.lang).where(*doc_cond)
+                                .order_by(D.c.year.desc(), D.c.id.desc()).limit(limit)).all()
+        n_docs = conn.execute(select(func.count()).select_from(D).where(*doc_cond)).scalar_one()
         first_run = (select(F.c.partner_id, func.min(F.c.run_id).label("first"))
                      .where(F.c.type == "partner", _fact_ok(), F.c.partner_id.is_not(None))
                      .group_by(F.c.partner_id).subquery())
-        new_partners = conn.execute(
-            select(P.c.id, P.c.name, P.c.country).join(first_run, first_run.c.partner_id == P.c.id)
-            .where(first_run.c.first == rid, P.c.status != "rejected").order_by(P.c.name).limit(limit)).all()
-        new_programs = conn.execute(
-            select(PG.c.id, PG.c.name, PG.c.level).join(RF, RF.c.id == PG.c.report_id)
-            .where(RF.c.run_id == rid).order_by(PG.c.name).limit(limit)).all()
+        p_from = P.join(first_run, first_run.c.partner_id == P.c.id)
+        p_cond = [first_run.c.first == rid, P.c.status != "rejected"]
+        new_partners = conn.execute(select(P.c.id, P.c.name, P.c.country).select_from(p_from).where(*p_cond)
+                                    .order_by(P.c.name).limit(limit)).all()
+        n_partners = conn.execute(select(func.count()).select_from(p_from).where(*p_cond)).scalar_one()
+        g_from = PG.join(RF, RF.c.id == PG.c.report_id)
+        new_programs = conn.execute(select(PG.c.id, PG.c.name, PG.c.level).select_from(g_from)
+                                    .where(RF.c.run_id == rid).order_by(PG.c.name).limit(limit)).all()
+        n_programs = conn.execute(select(func.count()).select_from(g_from).where(RF.c.run_id == rid)).scalar_one()
     return RunSummary(
         run_id=rid, status=row.status, trigger=row.trigger, started_at=row.started_at,
         finished_at=row.finished_at, stats=dict(row.stats or {}), errors=int(nerr),
         new_documents=pd.DataFrame([tuple(r) for r in new_docs], columns=["id", "title", "year", "lang"]),
         new_partners=pd.DataFrame([tuple(r) for r in new_partners], columns=["id", "name", "country"]),
         new_programs=pd.DataFrame([tuple(r) for r in new_programs], columns=["id", "name", "level"]),
+        counts={"documents": int(n_docs), "partners": int(n_partners), "programs": int(n_programs)},
     )
 
 

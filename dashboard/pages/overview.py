@@ -152,7 +152,8 @@ def changes_panel(url: str) -> html.Div:
     sections = []
     if not run.new_documents.empty:
         sections.append(html.Div([
-            html.Div("New documents", className="changes-h"),
+            html.Div(f"New documents · {run.counts.get('documents', len(run.new_documents))}",
+                     className="changes-h"),
             html.Ul([html.Li([html.Span(r.title or "(untitled)", className="changes-title"),
                               html.Span(f"{r.year or ''} · {LANGUAGE_LABELS.get(r.lang or '', r.lang or '')}",
                                         className="changes-meta")])
@@ -160,14 +161,15 @@ def changes_panel(url: str) -> html.Div:
         ]))
     if not run.new_partners.empty:
         sections.append(html.Div([
-            html.Div("New partners", className="changes-h"),
+            html.Div(f"New partners · {run.counts.get('partners', len(run.new_partners))}", className="changes-h"),
             html.Div([html.Span([p.name, html.Small(f" {country_name(p.country)}" if p.country else "")],
                                 className="chip") for p in run.new_partners.itertuples(index=False)],
                      className="chips"),
         ]))
     if not run.new_programs.empty:
         sections.append(html.Div([
-            html.Div("New programmes", className="changes-h"),
+            html.Div(f"New programmes · {run.counts.get('programs', len(run.new_programs))}",
+                     className="changes-h"),
             html.Ul([html.Li(p.name) for p in run.new_programs.itertuples(index=False)], className="changes-list"),
         ]))
     if not sections:

@@ -89,6 +89,8 @@ def test_reference_lists_and_latest_run(world):
     new_docs = {d.id for d in world.docs if d.run_id == world.runs[-1] and d.status != "gone"}
     assert set(run.new_documents["id"]) == new_docs
     assert list(run.new_partners["name"]) == ["Zeta College"]
+    assert run.counts == {"documents": len(new_docs), "partners": 1, "programs": 0}
+    assert len(q.latest_run(url, limit=2).new_documents) == 2 and q.latest_run(url, limit=2).counts == run.counts
     assert run.new_programs.empty
 
 
