@@ -5,6 +5,8 @@ rows the fixture wrote (``fixture_db.expected``), for several filter sets.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dashboard import queries as q
@@ -38,6 +40,14 @@ def test_aggregates_match_python_for_every_filter_set(world):
 
         c = q.countries(url, f)
         assert {r.country: (int(r.partners), int(r.documents)) for r in c.itertuples()} == exp["countries"], f
+
+        per_year_kpis = q.kpis_by_year(url, f)
+        for year in (2018, 2021, 2024):
+            if (f.year_from or year) <= year <= (f.year_to or year):
+                want = fixture_db.expected(world, replace(f, year_from=year, year_to=year))["kpis"]
+                assert per_year_kpis.get(year, dict.fromkeys(want, 0)) == want, (f, year)
+            else:
+                assert year not in per_year_kpis, "a year outside the range is not counted"
 
         some_empty |= exp["kpis"]["documents"] == 0
         some_full |= exp["kpis"]["documents"] > 20
