@@ -75,3 +75,27 @@ def short_school(name: str, width: int = 34) -> str:
             name = name[len(prefix):]
             break
     return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
+# -- interface language (English / 中文) ----------------------------------------------
+# The interface language travels in the URL query string as ``ui=zh`` (default English), so
+# a link reproduces the language as well as the view. Every user-visible string goes through
+# ``t(text, lang)``; each module registers the Chinese of its own strings with
+# ``add_translations({...})`` at import, so pages never edit one shared dictionary.
+UI_LANGS = ("en", "zh")
+_ZH: dict[str, str] = {}
+
+
+def add_translations(zh: dict[str, str]) -> None:
+    """Register Chinese translations, keyed by the English text."""
+    _ZH.update(zh)
+
+
+def ui_lang(value: object) -> str:
+    """The interface language from a URL parameter or store value; English unless 'zh'."""
+    return "zh" if str(value or "").lower().startswith("zh") else "en"
+
+
+def t(text: str, lang: str | None = "en") -> str:
+    """``text`` in the interface language (English text is the key; unknown text stays English)."""
+    return _ZH.get(text, text) if lang == "zh" else text
