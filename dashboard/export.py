@@ -1,0 +1,520 @@
+"""Exports: every chart as PNG / SVG / PDF and its data as CSV / XLSX, from one registry.
+
+An export is a name bound to a query function (filters → DataFrame), a figure function
+(DataFrame → go.Figure) and a title (:class:`Export`). The figure file, the data file
+and the leadership report (``dashboard/report``) all call the same query, so their
+numbers agree by construction. The page engineer adds a chart to every output at once
+with :func:`register`.
+
+- **Figures** look like the screen (same figure functions, same template) plus what a
+  picture lifted into a slide needs: the filters as a subtitle and a source note with the
+  time of the data, on a white background, with a font stack that has Chinese
+  (WenQuanYi Micro Hei on the server). PNG at 2× by default. Rendered by the process's
+  one headless Chromium (:mod:`dashboard.report.render`).
+- **Data** as CSV (UTF-8 with BOM, so Excel reads Chinese right) and XLSX: a first sheet
+  stating the title, the filters, the time of the data (the latest finished ETL run) and
+  the number of source documents; a data sheet with readable column names, codes turned
+  into words, thousands separators, dates as dates.
+
+No Dash imports: the CLI, the scheduler and Flask routes use this module alike.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard import figures, report_figures as rf, report_queries as rq
+from dashboard import queries as q
+from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, country_name, kind_label, partner_kind_label
+from dashboard.queries import Filters
+from dashboard.report import labels as L
+from dashboard.report import render
+from dashboard.report.render import BrowserNotFound, ExportError
+
+FIGURE_FORMATS = render.FORMATS
+DATA_FORMATS = ("csv", "xlsx")
+REPORT_FORMATS = ("pptx", "pdf")
+MIME = {
+    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+DEFAULT_WIDTH = 1000
+DEFAULT_SCALE = {"png": 2, "svg": 1, "pdf": 1}
+HEADER = 104           # px above the plot for title, filters and source note
+ACCENT = figures.ACCENT
+
+# Fonts the server's Chromium has (Liberation Sans, WenQuanYi Micro Hei from Debian packages)
+# first, then what a desktop opening an SVG has; every CJK character finds a face.
+EXPORT_FONT = ('"Liberation Sans", Arial, "Helvetica Neue", "WenQuanYi Micro Hei", "Noto Sans CJK SC", '
+               '"Microsoft YaHei", "PingFang SC", sans-serif')
+EXPORT_TEMPLATE = "intl_export"
+pio.templates[EXPORT_TEMPLATE] = go.layout.Template(layout=go.Layout(
+    font=dict(family=EXPORT_FONT),
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    hoverlabel=dict(font=dict(family=EXPORT_FONT)),
+))
+
+EMPTY_ZH = {
+    figures.LOAD_HINT: "尚未载入数据。<br>运行 <b>intl demo</b> 载入示例数据，或运行 <b>intl etl run PATH</b> 载入文件。",
+    figures.FILTER_HINT: "没有符合筛选条件的数据。<br>请放宽年份范围或清除筛选条件。",
+    "No agreement expires in the next 12 months.": "未来12个月内没有到期的合作协议。",
+}
+
+
+# ---------------------------------------------------------------------------
+# The registry
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    """A data column as people read it: ``kind`` says how to turn its codes into words and
+    how to format it (text, int, year, date, kind, country, partner_kind, label, lang)."""
+
+    key: str
+    en: str
+    zh: str
+    kind: str = "text"
+
+    def header(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a figure function may need besides its frame."""
+
+    url: str
+    filters: Filters
+    lang: str = "en"
+
+    @property
+    def empty_message(self) -> str:
+        return figures.LOAD_HINT if self.filters.is_empty else figures.FILTER_HINT
+
+    def years(self) -> tuple[int, int] | None:
+        """The selected year range, open ends closed by the data's first and last year."""
+        b = q.year_bounds(self.url)
+        if b is None:
+            return None
+        return (self.filters.year_from or b[0], self.filters.year_to or b[1])
+
+
+@dataclass(frozen=True)
+class Export:
+    """One chart or table: its query, its figure, its title and its readable columns.
+
+    ``names_zh`` pairs a name column with its Chinese twin (``("school", "zh")``): a
+    Chinese export shows the Chinese name where there is one. ``source`` is "news" (the
+    extracted documents) or "reports" (the office's tables): it picks the source note.
+    """
+
+    name: str
+    title: str
+    title_zh: str
+    query: Callable[[str, Filters], pd.DataFrame]
+    figure: Callable[[pd.DataFrame, Context], go.Figure]
+    columns: tuple[Column, ...]
+    source: str = "news"
+    geo: bool = False
+    names_zh: tuple[tuple[str, str], ...] = ()
+    width: int = DEFAULT_WIDTH
+
+    def title_in(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title
+
+
+REGISTRY: dict[str, Export] = {}
+
+
+def register(export: Export) -> Export:
+    """Add (or replace) an export; the name is what URLs and the CLI use."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,60}", export.name):
+        raise ValueError(f"export name {export.name!r}: lowercase letters, digits and _")
+    REGISTRY[export.name] = export
+    return export
+
+
+class UnknownExport(ExportError):
+    pass
+
+
+def get(name: str) -> Export:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise UnknownExport(f"no export named {name!r}; known: {', '.join(names())}") from None
+
+
+def names() -> list[str]:
+    return list(REGISTRY)
+
+
+_KIND = Column("kind", "Activity kind", "活动类型", "kind")
+_COUNTRY = Column("country", "Country", "国家/地区", "country")
+register(Export(
+    "activities_by_year", figures.PER_YEAR_TITLE, "各年度国际交流活动（按类型）", q.activities_per_year,
+    lambda df, ctx: figures.activities_per_year(df, years=ctx.years(), empty_message=ctx.empty_message),
+    (Column("year", "Year", "年份", "year"), _KIND, Column("activities", "Activities", "活动数", "int"))))
+register(Export(
+    "activities_by_school", figures.BY_SCHOOL_TITLE, "各学院国际交流活动", q.activities_by_school,
+    lambda df, ctx: figures.activities_by_school(df, empty_message=ctx.empty_message),
+    (Column("school", "School", "学院（英文）"), Column("zh", "School (Chinese)", "学院"), _KIND,
+     Column("activities", "Activities", "活动数", "int")), names_zh=(("school", "zh"),)))
+register(Export(
+    "top_partners", figures.PARTNERS_TITLE, "主要合作伙伴", q.top_partners,
+    lambda df, ctx: figures.top_partners(df, empty_message=ctx.empty_message),
+    (Column("partner", "Partner", "合作方（英文）"), Column("zh", "Partner (Chinese)", "合作方"), _COUNTRY,
+     Column("kind", "Partner kind", "合作方类型", "partner_kind"),
+     Column("documents", "Documents", "文档数", "int")), names_zh=(("partner", "zh"),)))
+register(Export(
+    "partner_countries", figures.MAP_TITLE, "合作伙伴分布", q.countries,
+    lambda df, ctx: figures.countries_map(df, empty_message=ctx.empty_message),
+    (_COUNTRY, Column("country", "ISO code", "代码"), Column("partners", "Partners", "合作伙伴数", "int"),
+     Column("documents", "Documents", "文档数", "int")), geo=True))
+register(Export(
+    "top_countries", figures.COUNTRIES_TITLE, "主要合作国家和地区", q.countries,
+    lambda df, ctx: figures.top_countries(df, empty_message=ctx.empty_message),
+    (_COUNTRY, Column("country", "ISO code", "代码"), Column("partners", "Partners", "合作伙伴数", "int"),
+     Column("documents", "Documents", "文档数", "int"))))
+register(Export(
+    "joint_programs", rf.PROGRAMS_TITLE, "合作办学项目在读学生", rq.joint_programs,
+    lambda df, ctx: rf.joint_programs(df, empty_message=ctx.empty_message),
+    (Column("program", "Programme", "项目名称"), Column("school", "School", "学院（英文）"),
+     Column("school_zh", "School (Chinese)", "学院"), Column("partner", "Partner", "合作方（英文）"),
+     Column("partner_zh", "Partner (Chinese)", "合作方"), _COUNTRY, Column("level", "Level", "层次", "label"),
+     Column("mode", "Mode", "模式"), Column("start_year", "Start year", "开始年份", "year"),
+     Column("status", "Status", "状态", "label"), Column("enrolment", "Students enrolled", "在读学生数", "int")),
+    source="reports", names_zh=(("school", "school_zh"), ("partner", "partner_zh"))))
+register(Export(
+    "students_abroad", rf.STUDENTS_TITLE, "各年度出国（境）学生（按项目类型）", rq.students_abroad,
+    lambda df, ctx: rf.students_abroad(df, empty_message=ctx.empty_message),
+    (Column("year", "Year", "年份", "year"), Column("program_type", "Programme type", "项目类型", "label"),
+     Column("students", "Students", "学生数", "int"), Column("records", "Report rows", "报表行数", "int")),
+    source="reports"))
+register(Export(
+    "agreements_expiring", rf.EXPIRING_TITLE, "未来12个月内到期的合作协议", rq.agreements_expiring,
+    lambda df, ctx: rf.agreements_expiring(df),
+    (Column("partner", "Partner", "合作方（英文）"), Column("partner_zh", "Partner (Chinese)", "合作方"), _COUNTRY,
+     Column("type", "Agreement", "协议类型"), Column("signed", "Signed", "签署日期", "date"),
+     Column("expiry", "Expires", "到期日期", "date"), Column("days_left", "Days left", "剩余天数", "int"),
+     Column("schools", "Schools", "学院（英文）", "schools"), Column("schools_zh", "Schools (Chinese)", "学院", "schools")),
+    source="reports", names_zh=(("partner", "partner_zh"), ("schools", "schools_zh")), width=1200))
+
+
+# ---------------------------------------------------------------------------
+# Words: filters, source note, dates
+# ---------------------------------------------------------------------------
+def when(t: dt.datetime | None) -> str:
+    return t.strftime("%Y-%m-%d %H:%M") if t else ""
+
+
+def _names(values: list[str], lang: str, limit: int = 3) -> str:
+    sep = "、" if lang == "zh" else ", "
+    shown = sep.join(values[:limit])
+    return shown + (" " + L.text("more", lang, n=len(values) - limit) if len(values) > limit else "")
+
+
+def describe_filters(url: str, f: Filters, lang: str = "en") -> list[tuple[str, str]]:
+    """The filters in words, one ``(label, value)`` per filter set (empty when none is)."""
+    out: list[tuple[str, str]] = []
+    if f.year_from is not None or f.year_to is not None:
+        if f.year_from is not None and f.year_to is not None:
+            years = f"{f.year_from}–{f.year_to}" if f.year_from != f.year_to else str(f.year_from)
+        elif f.year_from is not None:
+            years = L.text("from_year", lang, y=f.year_from)
+        else:
+            years = L.text("until_year", lang, y=f.year_to)
+        out.append((L.text("f_years", lang), years))
+    if f.schools:
+        try:
+            table = q.schools(url)
+            by_id = {int(r.id): ((r.zh or r.name) if lang == "zh" else r.name) for r in table.itertuples()}
+        except Exception:  # noqa: BLE001 - words for a subtitle must not fail an export
+            by_id = {}
+        out.append((L.text("f_schools", lang), _names([by_id.get(s, f"#{s}") for s in f.schools], lang)))
+    if f.activity_kinds:
+        out.append((L.text("f_kinds", lang), _names([KIND_LABELS.get(k, (k, k))[1 if lang == "zh" else 0]
+                                                     for k in f.activity_kinds], lang)))
+    if f.countries:
+        out.append((L.text("f_countries", lang), _names([country_name(c) for c in f.countries], lang)))
+    if f.partner_kinds:
+        out.append((L.text("f_partner_kinds", lang), _names([partner_kind_label(k) for k in f.partner_kinds], lang)))
+    if f.language:
+        out.append((L.text("f_language", lang), LANGUAGE_LABELS.get(f.language, f.language)))
+    return out
+
+
+def filters_text(url: str, f: Filters, lang: str = "en") -> str:
+    """``"Years: 2019–2024 · Schools: Automation"``, or the words for "no filter"."""
+    parts = describe_filters(url, f, lang)
+    colon = "：" if lang == "zh" else ": "
+    if not parts:
+        return L.text("filters", lang) + colon + L.text("no_filter", lang)
+    return " · ".join(f"{k}{colon}{v}" for k, v in parts)
+
+
+def source_note(export: Export | None, info: rq.DataInfo, lang: str = "en") -> str:
+    """One line: where the numbers come from, how many sources, and the time of the data."""
+    if export is not None and export.source == "reports":
+        parts = [L.text("src_reports", lang), L.text("src_files", lang, n=info.reports)]
+    else:
+        parts = [L.text("src_news", lang), L.text("src_docs", lang, n=info.documents, t=info.documents_total)]
+    parts.append(L.text("src_asof", lang, d=when(info.finished_at)) if info.finished_at else L.text("not_run", lang))
+    return " · ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+def localize_frame(export: Export, df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """In Chinese, name columns take their Chinese twin where there is one."""
+    if lang != "zh" or df.empty or not export.names_zh:
+        return df
+    df = df.copy()
+    for col, zh_col in export.names_zh:
+        if col in df and zh_col in df:
+            df[col] = [z if isinstance(z, str) and z.strip() else v for v, z in zip(df[col], df[zh_col])]
+    return df
+
+
+def localize_figure(fig: go.Figure, lang: str) -> go.Figure:
+    """In Chinese, the words a figure carries (legend, axis and colour-bar titles, table
+    headers, empty-state message) in Chinese; numbers and names are left alone."""
+    if lang != "zh":
+        return fig
+
+    def tr(s):
+        return L.term(s, "zh") if isinstance(s, str) else s
+
+    for t in fig.data:
+        if getattr(t, "name", None):
+            t.name = tr(t.name)
+        if t.type == "choropleth" and t.colorbar and t.colorbar.title and t.colorbar.title.text:
+            t.colorbar.title.text = tr(t.colorbar.title.text)
+        if t.type == "table":
+            t.header.values = [tr(v) for v in t.header.values]
+            t.cells.values = [[tr(v) for v in col] for col in t.cells.values]
+    fig.for_each_xaxis(lambda a: a.update(title_text=tr(a.title.text)) if a.title and a.title.text else None)
+    fig.for_each_yaxis(lambda a: a.update(title_text=tr(a.title.text)) if a.title and a.title.text else None)
+    for a in fig.layout.annotations or ():
+        if a.text in EMPTY_ZH:
+            a.text = EMPTY_ZH[a.text]
+    return fig
+
+
+def chart(name: str, url: str, f: Filters, lang: str = "en", df: pd.DataFrame | None = None) -> go.Figure:
+    """The figure as the screen shows it (in ``lang``), from the export's query (or ``df``)."""
+    export = get(name)
+    df = export.query(url, f) if df is None else df
+    fig = export.figure(localize_frame(export, df, lang), Context(url, f, lang))
+    fig = localize_figure(fig, lang)
+    if lang == "zh":
+        fig.update_layout(title_text=export.title_zh)
+    return fig
+
+
+def decorate(fig: go.Figure, *, title: str | None, subtitle: str = "", note: str = "",
+             width: int = DEFAULT_WIDTH, height: int | None = None) -> go.Figure:
+    """A copy of ``fig`` ready for a file: export template (white, CJK fonts), fixed size,
+    and — when ``title`` is given — title, filters subtitle and source note above the plot."""
+    fig = go.Figure(fig)
+    base_h = fig.layout.height or 500
+    top = (fig.layout.margin.t if fig.layout.margin and fig.layout.margin.t is not None else 48)
+    fig.update_layout(template=f"{figures.TEMPLATE}+{EXPORT_TEMPLATE}", paper_bgcolor="white",
+                      plot_bgcolor="white", width=width)
+    if not fig.layout.geo:  # room for the y-axis title, which the screen's card pads
+        fig.update_layout(margin=dict(l=max(16, fig.layout.margin.l or 0), r=max(16, fig.layout.margin.r or 0)))
+    geo_bg = "white" if fig.layout.geo else None
+    if geo_bg:
+        fig.update_geos(bgcolor="white")
+    if title is None:
+        fig.update_layout(title_text="", margin=dict(t=16), height=height or max(200, base_h - top + 16))
+        return fig
+    lines = [x for x in (subtitle, f'<span style="font-size:11px;color:#6B778A">{note}</span>' if note else "") if x]
+    fig.update_layout(
+        title=dict(text=title, x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
+                   pad=dict(t=14, l=12), font=dict(size=17, color="#15213a"),
+                   subtitle=dict(text="<br>".join(lines), font=dict(size=12, color="#4A5568"))),
+        margin=dict(t=HEADER),
+        height=height or base_h - top + HEADER,
+    )
+    return fig
+
+
+def export_figure(name: str, url: str, f: Filters, *, lang: str = "en", width: int | None = None,
+                  height: int | None = None, header: bool = True,
+                  info: rq.DataInfo | None = None, df: pd.DataFrame | None = None) -> go.Figure:
+    """The chart of ``name`` as a file shows it: the screen's figure, decorated."""
+    export = get(name)
+    fig = chart(name, url, f, lang, df=df)
+    if not header:
+        return decorate(fig, title=None, width=width or export.width, height=height)
+    info = info or rq.data_info(url, f)
+    return decorate(fig, title=export.title_in(lang), subtitle=filters_text(url, f, lang),
+                    note=source_note(export, info, lang), width=width or export.width, height=height)
+
+
+def figure_bytes(name: str, url: str, f: Filters, fmt: str, *, lang: str = "en", scale: float | None = None,
+                 width: int | None = None, height: int | None = None, browser_path: str | None = None) -> bytes:
+    """``name`` as PNG (2× unless ``scale`` says otherwise), SVG or PDF."""
+    fmt = fmt.lower()
+    if fmt not in FIGURE_FORMATS:
+        raise ExportError(f"figure format {fmt!r} is not one of {', '.join(FIGURE_FORMATS)}")
+    export = get(name)
+    fig = export_figure(name, url, f, lang=lang, width=width, height=height)
+    scale = scale if scale is not None else DEFAULT_SCALE[fmt]
+    return render.render(fig, fmt, width=fig.layout.width, height=fig.layout.height, scale=scale,
+                         geo=export.geo, browser_path=browser_path)
+
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+def readable(name: str, df: pd.DataFrame, lang: str = "en") -> tuple[pd.DataFrame, list[Column]]:
+    """The frame as people read it: the export's columns in order, codes as words, headers in ``lang``."""
+    export = get(name)
+    cols = [c for c in export.columns if c.key in df.columns]
+    out = {}
+    for c in cols:
+        s = df[c.key]
+        if c.kind == "kind":
+            s = s.map(lambda k: KIND_LABELS.get(k, (kind_label(k), kind_label(k)))[1 if lang == "zh" else 0])
+        elif c.kind == "country":
+            s = s.map(lambda v: country_name(v) if isinstance(v, str) and v else "")
+        elif c.kind == "partner_kind":
+            s = s.map(lambda v: partner_kind_label(v) if v else "")
+        elif c.kind == "label":
+            s = s.map(lambda v: L.term(str(v).capitalize(), lang) if isinstance(v, str) and v else v)
+        elif c.kind == "lang":
+            s = s.map(lambda v: LANGUAGE_LABELS.get(v, v))
+        elif c.kind == "schools":
+            s = s.map(lambda v: v if v else L.text("university_wide", lang))
+        elif c.kind in ("int", "year"):
+            s = pd.to_numeric(s, errors="coerce").astype("Int64")
+        header = c.header(lang)
+        while header in out:  # two columns with one header (a code and its name)
+            header += " "
+        out[header] = s.reset_index(drop=True)
+    return pd.DataFrame(out), cols
+
+
+def filename(name: str, f: Filters, fmt: str) -> str:
+    """``top_partners_2019-2024.png``: the name, the years when set, the format."""
+    years = ""
+    if f.year_from is not None or f.year_to is not None:
+        years = f"_{f.year_from or ''}-{f.year_to or ''}"
+    return f"{name}{years}.{fmt}"
+
+
+def data_bytes(name: str, url: str, f: Filters, fmt: str, *, lang: str = "en",
+               now: dt.datetime | None = None) -> bytes:
+    """The data of ``name`` with the filters applied, as CSV or XLSX."""
+    fmt = fmt.lower()
+    if fmt not in DATA_FORMATS:
+        raise ExportError(f"data format {fmt!r} is not one of {', '.join(DATA_FORMATS)}")
+    export = get(name)
+    df = export.query(url, f)
+    table, cols = readable(name, df, lang)
+    if fmt == "csv":
+        return table.to_csv(index=False).encode("utf-8-sig")
+    info = rq.data_info(url, f)
+    return xlsx_bytes(export, table, cols, about=about_rows(export, url, f, info, lang, now), lang=lang)
+
+
+def about_rows(export: Export | None, url: str, f: Filters, info: rq.DataInfo, lang: str,
+               now: dt.datetime | None = None) -> list[tuple[str, Any]]:
+    """The first sheet of a workbook: what, which filters, data of when, how many sources."""
+    t = L.text
+    rows: list[tuple[str, Any]] = []
+    if export is not None:
+        rows.append((t("title", lang), export.title_in(lang)))
+    filters = describe_filters(url, f, lang) or [(t("filters", lang), t("no_filter", lang))]
+    for i, (k, v) in enumerate(filters):
+        rows.append((t("filters", lang) if i == 0 else "", f"{k}{L.colon(lang)}{v}" if k != t("filters", lang) else v))
+    rows += [
+        (t("data_as_of", lang), info.finished_at.replace(microsecond=0) if info.finished_at else t("not_run", lang)),
+        (t("etl_run", lang), info.run_id if info.run_id is not None else "–"),
+        (t("docs_in_scope", lang), info.documents),
+        (t("docs_total", lang), info.documents_total),
+        (t("reports", lang), info.reports),
+        (t("exported", lang), (now or dt.datetime.now()).replace(microsecond=0)),
+        (t("source", lang), source_note(export, info, lang)),
+    ]
+    return rows
+
+
+def _width(value: Any) -> int:
+    s = str(value) if value is not None else ""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)  # CJK characters are twice as wide
+
+
+def _cell(v: Any) -> Any:
+    """A frame value as openpyxl takes it: missing → empty cell, numpy scalars → Python numbers."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return v.item() if hasattr(v, "item") and not isinstance(v, (str, bytes)) else v
+
+
+def xlsx_bytes(export: Export, table: pd.DataFrame, cols: list[Column], *, about: list[tuple[str, Any]],
+               lang: str = "en") -> bytes:
+    """A workbook: the *About* sheet first, then the data with formats, filter and frozen header."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L.text("about", lang)
+    ws.append([export.title_in(lang)])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    for k, v in about:
+        ws.append([k, v])
+        cell = ws.cell(row=ws.max_row, column=2)
+        if isinstance(v, dt.datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(v, int):
+            cell.number_format = "#,##0"
+        cell.alignment = Alignment(horizontal="left", wrap_text=True)
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 90
+
+    ds = wb.create_sheet(L.text("data", lang))
+    ds.append(list(table.columns))
+    head_fill = PatternFill("solid", fgColor=ACCENT.lstrip("#"))
+    for cell in ds[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = head_fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row in table.itertuples(index=False):
+        ds.append([_cell(v) for v in row])
+    for j, (col, spec) in enumerate(zip(table.columns, cols), start=1):
+        letter = ds.cell(row=1, column=j).column_letter
+        fmt = {"int": "#,##0", "year": "0", "date": "yyyy-mm-dd"}.get(spec.kind)
+        if fmt:
+            for (cell,) in ds.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = fmt
+        longest = max([_width(col)] + [_width(v) for v in table[col].head(500)])
+        ds.column_dimensions[letter].width = min(60, max(8, longest + 2))
+    ds.freeze_panes = "A2"
+    if len(table):
+        ds.auto_filter.ref = ds.dimensions
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+__all__ = [
+    "Export", "Column", "Context", "REGISTRY", "register", "get", "names", "chart", "export_figure", "decorate",
+    "figure_bytes", "data_bytes", "readable", "describe_filters", "filters_text", "source_note", "filename",
+    "ExportError", "BrowserNotFound", "UnknownExport", "FIGURE_FORMATS", "DATA_FORMATS", "REPORT_FORMATS", "MIME",
+]

@@ -1,0 +1,217 @@
+"""What the leadership report says, independent of its file format.
+
+:func:`report_content` runs the queries once and returns a :class:`ReportContent`: the
+key figures (each with its year and the year before), the charts as PNG bytes (rendered
+together by the process's Chromium), the agreements expiring within a year, the method
+note and the branding. The PPTX and PDF writers only lay it out, so both formats say the
+same thing and a test can compare either with the queries.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dashboard import export as E
+from dashboard import queries as q
+from dashboard import report_queries as rq
+from dashboard.labels import country_name
+from dashboard.queries import Filters
+from dashboard.report import labels as L
+from dashboard.report import render
+
+# The charts of the report, in order (export names).
+REPORT_CHARTS = ("activities_by_year", "activities_by_school", "partner_countries", "top_partners",
+                 "top_countries", "joint_programs", "students_abroad")
+CHART_SIZE = (1200, 600)   # CSS pixels; rendered at 2× for sharp slides and print
+CHART_SCALE = 2
+DEFAULT_COLORS = {"primary": "#1F4E8C", "accent": "#C8102E", "text": "#243044", "muted": "#6B778A",
+                  "light": "#EEF3F9"}
+
+
+@dataclass
+class Branding:
+    """Name, logo and colours of the report, from the ``[branding]`` table of the settings::
+
+        [branding]
+        title = "BISTU International Programs"   # the dashboard's title
+        name = "Beijing Information Science and Technology University"
+        name_zh = "北京信息科技大学"
+        logo = "branding/logo.png"                # PNG or JPEG, relative to the TOML file
+        colors = { primary = "#1F4E8C", accent = "#C8102E" }
+    """
+
+    name: str = ""
+    name_zh: str = ""
+    title: str = ""
+    logo: Path | None = None
+    colors: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLORS))
+
+    @classmethod
+    def from_settings(cls, settings: Any = None, url: str | None = None) -> Branding:
+        raw = dict(getattr(settings, "branding", None) or {})
+        name, name_zh = raw.get("name") or "", raw.get("name_zh") or ""
+        if url and not (name and name_zh):
+            try:
+                home, home_zh = q.home_institution(url)
+            except Exception:  # noqa: BLE001 - no reference data: the configured title stands in
+                home, home_zh = None, None
+            name, name_zh = name or home or "", name_zh or home_zh or ""
+        title = raw.get("title") or ""
+        logo = raw.get("logo")
+        logo_path = None
+        if logo:
+            base = settings.config_path.parent if getattr(settings, "config_path", None) else Path.cwd()
+            logo_path = (base / logo).resolve()
+            if not logo_path.is_file():
+                raise E.ExportError(f"[branding] logo {logo!r} not found (looked at {logo_path})")
+        colors = dict(DEFAULT_COLORS)
+        colors.update({k: str(v) for k, v in (raw.get("colors") or {}).items() if k in DEFAULT_COLORS})
+        for k in ("primary", "accent"):
+            if raw.get(f"{k}_color"):
+                colors[k] = str(raw[f"{k}_color"])
+        for k, v in colors.items():
+            if not (isinstance(v, str) and len(v) == 7 and v.startswith("#")):
+                raise E.ExportError(f"[branding] colour {k} = {v!r}: write it as #RRGGBB")
+        return cls(name=name or title, name_zh=name_zh, title=title, logo=logo_path, colors=colors)
+
+    def display_name(self, lang: str) -> str:
+        return (self.name_zh or self.name) if lang == "zh" else (self.name or self.name_zh)
+
+
+@dataclass
+class KeyFigure:
+    """A number for a year, the same number for the year before, and a line of context."""
+
+    key: str
+    label: str
+    value: int | None
+    year: int | None
+    previous: int | None
+    context: str = ""
+
+    @property
+    def change(self) -> int | None:
+        return None if self.value is None or self.previous is None else self.value - self.previous
+
+    def change_text(self, lang: str) -> str:
+        """``"▲ 3 (+25%) vs 2024"``; the arrow carries the direction, so colour is never the only cue."""
+        if self.year is None or self.value is None:
+            return L.text("no_data", lang)
+        if self.previous is None:
+            return f"{self.year} · {L.text('no_previous', lang)}"
+        d = self.change
+        arrow = "▲" if d > 0 else "▼" if d < 0 else "="
+        pct = f" ({d / self.previous:+.0%})" if self.previous and d else ""
+        return f"{arrow} {abs(d):,}{pct} {L.text('vs', lang)} {self.year - 1}"
+
+
+@dataclass
+class ChartImage:
+    name: str
+    title: str
+    png: bytes
+    width: int
+    height: int
+    note: str
+
+
+@dataclass
+class ReportContent:
+    lang: str
+    title: str
+    branding: Branding
+    period: str
+    filters: list[tuple[str, str]]
+    filters_text: str
+    info: rq.DataInfo
+    generated: dt.datetime
+    key_figures: list[KeyFigure]
+    charts: list[ChartImage]
+    expiring: pd.DataFrame          # readable columns, in the report's language
+    method: str
+
+    def as_of(self) -> str:
+        return E.when(self.info.finished_at) if self.info.finished_at else L.text("not_run", self.lang)
+
+
+def key_figures(url: str, f: Filters, lang: str = "en") -> list[KeyFigure]:
+    """Six numbers, each for its latest year against the year before, straight from the queries."""
+    t = L.text
+    out: list[KeyFigure] = []
+    trend = q.kpi_trend(url, f)
+    year, cur, prev, total = trend["year"], trend["current"], trend["previous"], trend["total"]
+    for key, label in (("documents", "kf_documents"), ("partners", "kf_partners"), ("countries", "kf_countries"),
+                       ("schools", "kf_schools")):
+        out.append(KeyFigure(key, t(label, lang), cur[key] if cur else None, year, prev[key] if prev else None,
+                             t("kf_range", lang, n=total[key])))
+    spy = rq.students_per_year(url, f)
+    y = rq.latest_year(spy, f.year_to)
+    out.append(KeyFigure("students", t("kf_students", lang), spy.get(y) if y else None, y,
+                         spy.get(y - 1) if y else None,
+                         t("kf_range", lang, n=sum(v for k, v in spy.items() if y is None or k <= y))))
+    started = rq.programs_started(url, f)
+    py = year if year is not None else rq.latest_year(started, f.year_to)
+    active = rq.program_counts(url, f).get("active", 0)
+    out.append(KeyFigure("programs", t("kf_programs", lang), started.get(py, 0) if py else None, py,
+                         started.get(py - 1, 0) if py else None, t("kf_active_programs", lang, n=active)))
+    return out
+
+
+def expiring_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The agreements table of the report: partner (Chinese name in a Chinese report when
+    known), country, agreement, expiry date, days left, schools."""
+    t = L.text
+    zh = lang == "zh"
+    cols = {"partner": ("Partner", "合作方"), "country": ("Country", "国家/地区"), "type": ("Agreement", "协议类型"),
+            "expiry": ("Expires", "到期日期"), "days_left": ("Days left", "剩余天数"), "schools": ("Schools", "学院")}
+    rows = []
+    for r in df.itertuples(index=False):
+        rows.append([(r.partner_zh or r.partner) if zh else r.partner, country_name(r.country) if r.country else "",
+                     r.type, r.expiry.isoformat() if r.expiry else "", f"{int(r.days_left):,}",
+                     (r.schools_zh if zh else r.schools) or t("university_wide", lang)])
+    return pd.DataFrame(rows, columns=[v[1] if zh else v[0] for v in cols.values()])
+
+
+def period_text(url: str, f: Filters, lang: str) -> str:
+    lo, hi = f.year_from, f.year_to
+    if lo is None or hi is None:
+        b = q.year_bounds(url)
+        if b is None:
+            return L.text("all_years", lang)
+        lo, hi = lo or b[0], hi or b[1]
+    return f"{lo}–{hi}" if lo != hi else str(lo)
+
+
+def report_content(url: str, f: Filters, *, lang: str = "en", settings: Any = None,
+                   branding: Branding | None = None, today: dt.date | None = None,
+                   browser_path: str | None = None, charts: tuple[str, ...] = REPORT_CHARTS) -> ReportContent:
+    """Everything the report shows, computed once."""
+    lang = L.lang_of(lang)
+    branding = branding or Branding.from_settings(settings, url)
+    info = rq.data_info(url, f)
+    w, h = CHART_SIZE
+    figs, items = [], []
+    for name in charts:
+        exp = E.get(name)
+        figs.append((E.export_figure(name, url, f, lang=lang, width=w, height=h, header=False), "png", w, h,
+                     CHART_SCALE, exp.geo))
+        items.append(exp)
+    pngs = render.render_many(figs, browser_path=browser_path) if figs else []
+    images = [ChartImage(exp.name, exp.title_in(lang), png, w * CHART_SCALE, h * CHART_SCALE,
+                         E.source_note(exp, info, lang)) for exp, png in zip(items, pngs)]
+    expiring = expiring_table(rq.agreements_expiring(url, f, today=today), lang)
+    filters = E.describe_filters(url, f, lang)
+    colon = "：" if lang == "zh" else ": "
+    in_words = "; ".join(f"{k}{colon}{v}" for k, v in filters) or L.text("no_filter", lang)
+    method = L.METHOD[lang].format(docs=info.documents, total=info.documents_total, reports=info.reports,
+                                   rows=info.report_rows, asof=E.when(info.finished_at) or L.text("not_run", lang),
+                                   filters=in_words)
+    return ReportContent(
+        lang=lang, title=L.text("report_title", lang), branding=branding, period=period_text(url, f, lang),
+        filters=filters, filters_text=E.filters_text(url, f, lang), info=info, generated=dt.datetime.now().replace(microsecond=0),
+        key_figures=key_figures(url, f, lang), charts=images, expiring=expiring, method=method,
+    )

@@ -1,0 +1,226 @@
+"""Plotly figures → PNG / SVG / PDF bytes with kaleido v1 and the system Chromium.
+
+One headless Chromium per process, started at the first export and kept: starting it
+costs seconds, an export on a warm browser a fraction of one. It runs in a private
+asyncio loop on a daemon thread; callers (CLI, Flask request threads, the scheduler)
+hand it coroutines with ``run_coroutine_threadsafe`` and wait with a timeout. We do not
+use ``kaleido.start_sync_server``: its single pair of queues mixes up answers when two
+threads export at once (a web server does), and when Chromium fails to start the error
+dies with its thread while the caller waits for ever.
+
+The browser is found in this order: ``INTL_BROWSER_PATH``/``BROWSER_PATH`` (kaleido's
+own variable), the ``[export] browser_path`` setting, then ``chromium``, ``chromium-browser``,
+``google-chrome`` … on ``PATH``, then a browser fetched by ``kaleido_get_chrome``. When
+none is found, :class:`BrowserNotFound` says what to install; nothing else reaches a user
+as a traceback: every failure is an :class:`ExportError` with a sentence to show.
+
+Offline by construction: plotly.js comes from the installed plotly package, MathJax is
+off (its default is a CDN), and maps read their outlines from the app's own
+``assets/topojson`` through a ``file://`` URL.
+"""
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import os
+import shutil
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("dashboard.export")
+
+TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "assets" / "topojson"
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
+                 "microsoft-edge")
+INSTALL_HINT = ("Install Chromium (Debian/Ubuntu: `apt-get install chromium`; other systems: "
+                "`kaleido_get_chrome`, or any Chrome), or point BROWSER_PATH at its executable.")
+FORMATS = ("png", "svg", "pdf")
+START_TIMEOUT = 60.0
+RENDER_TIMEOUT = 60.0
+
+
+class ExportError(RuntimeError):
+    """An export that cannot be made; ``str(exc)`` is a sentence for the user."""
+
+
+class BrowserNotFound(ExportError):
+    """No Chromium/Chrome to render figures with."""
+
+
+def topojson_url() -> str:
+    """``file://…/assets/topojson/``: where plotly.js in the headless browser finds world outlines."""
+    return TOPOJSON_DIR.as_uri() + "/"
+
+
+def find_browser(configured: str | os.PathLike | None = None) -> str:
+    """The Chromium executable to use; :class:`BrowserNotFound` with what to install when none is."""
+    for var in ("INTL_BROWSER_PATH", "BROWSER_PATH"):
+        value = os.environ.get(var)
+        if value:
+            if _executable(value):
+                return value
+            raise BrowserNotFound(f"No browser at {var}={value!r}: figures and reports need Chromium. {INSTALL_HINT}")
+    if configured:
+        if _executable(configured):
+            return str(configured)
+        raise BrowserNotFound(f"No browser at [export] browser_path = {str(configured)!r}: figures and reports "
+                              f"need Chromium. {INSTALL_HINT}")
+    for name in BROWSER_NAMES:
+        path = shutil.which(name)
+        if path and _executable(path):
+            return path
+    try:  # a browser downloaded by `kaleido_get_chrome` (choreographer's own folder)
+        from choreographer.browsers.chromium import Chromium
+
+        path = Chromium.find_browser(skip_local=False, skip_typical=False)
+        if path and _executable(path):
+            return str(path)
+    except Exception:  # noqa: BLE001 - a best-effort search; "not found" is the answer
+        pass
+    raise BrowserNotFound(f"No Chromium or Chrome found: figures and reports need one. {INSTALL_HINT}")
+
+
+def _executable(path: str | os.PathLike) -> bool:
+    p = Path(path)
+    return p.is_file() and os.access(p, os.X_OK)
+
+
+class Renderer:
+    """A started Kaleido (headless Chromium with ``tabs`` tabs) on its own event-loop thread."""
+
+    def __init__(self, browser_path: str, tabs: int = 2, timeout: float = RENDER_TIMEOUT):
+        self.browser_path = browser_path
+        self.tabs = tabs
+        self.timeout = timeout
+        self.pid = os.getpid()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
+        self._kaleido: Any = None
+
+    def start(self) -> Renderer:
+        import kaleido
+
+        self._thread.start()
+
+        async def open_() -> Any:
+            k = kaleido.Kaleido(n=self.tabs, mathjax=False, path=self.browser_path, timeout=self.timeout)
+            await k.open()
+            return k
+
+        try:
+            self._kaleido = self._wait(open_(), START_TIMEOUT, "starting Chromium")
+        except ExportError:
+            self._stop_loop()
+            raise
+        log.info("kaleido started: %s, %d tab(s)", self.browser_path, self.tabs)
+        return self
+
+    def _wait(self, coro, timeout: float, what: str):
+        fut = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        try:
+            return fut.result(timeout)
+        except FutureTimeout:
+            fut.cancel()
+            raise ExportError(f"{what} took longer than {timeout:.0f} s; try again, or check that "
+                              f"{self.browser_path} starts (`{self.browser_path} --headless --version`).") from None
+        except ExportError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - Chromium and plotly.js errors come in many types
+            name = exc.__class__.__name__
+            if name == "ChromeNotFoundError":
+                raise BrowserNotFound(f"Chromium at {self.browser_path} could not be used. {INSTALL_HINT}") from None
+            raise ExportError(f"{what} failed ({name}: {str(exc)[:300]})") from exc
+
+    def render(self, fig: Any, fmt: str, *, width: int, height: int, scale: float = 1, geo: bool = False) -> bytes:
+        """One figure as ``fmt`` bytes at ``width`` × ``height`` CSS pixels times ``scale``."""
+        return self.render_many([(fig, fmt, width, height, scale, geo)])[0]
+
+    def render_many(self, jobs: list[tuple[Any, str, int, int, float, bool]]) -> list[bytes]:
+        """Several figures at once (the tabs work in parallel); results in the order given."""
+        if fmt_bad := [j[1] for j in jobs if j[1] not in FORMATS]:
+            raise ExportError(f"unknown figure format {fmt_bad[0]!r} (use {', '.join(FORMATS)})")
+        k = self._kaleido
+        topo = topojson_url()
+
+        async def all_() -> list[bytes]:
+            return list(await asyncio.gather(*(
+                k.calc_fig(fig, opts={"format": fmt, "width": int(w), "height": int(h), "scale": scale},
+                           topojson=topo if geo else None)
+                for fig, fmt, w, h, scale, geo in jobs)))
+
+        return self._wait(all_(), self.timeout * max(1, len(jobs) / self.tabs), "rendering the figure")
+
+    def close(self) -> None:
+        if self._kaleido is not None and self._loop.is_running():
+            try:
+                asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(10)
+            except Exception:  # noqa: BLE001 - at exit, a browser that will not close is killed with us
+                log.debug("kaleido close failed", exc_info=True)
+        self._kaleido = None
+        self._stop_loop()
+
+    def _stop_loop(self) -> None:
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+
+
+_RENDERER: Renderer | None = None
+_LOCK = threading.Lock()
+
+
+def renderer(browser_path: str | None = None, tabs: int = 2) -> Renderer:
+    """The process's renderer, started on first use (again after a fork: a child needs its own browser)."""
+    global _RENDERER
+    with _LOCK:
+        if _RENDERER is not None and _RENDERER.pid == os.getpid():
+            return _RENDERER
+        _RENDERER = Renderer(find_browser(browser_path), tabs=tabs).start()
+        return _RENDERER
+
+
+def is_running() -> bool:
+    return _RENDERER is not None and _RENDERER.pid == os.getpid()
+
+
+def shutdown() -> None:
+    """Close the process's browser (at exit; tests use it to start afresh)."""
+    global _RENDERER
+    with _LOCK:
+        if _RENDERER is not None and _RENDERER.pid == os.getpid():
+            _RENDERER.close()
+        _RENDERER = None
+
+
+def render(fig: Any, fmt: str, *, width: int, height: int, scale: float = 1, geo: bool = False,
+           browser_path: str | None = None) -> bytes:
+    """Render with the process's renderer; a renderer that broke (browser crashed) is replaced once."""
+    r = renderer(browser_path)
+    try:
+        return r.render(fig, fmt, width=width, height=height, scale=scale, geo=geo)
+    except BrowserNotFound:
+        raise
+    except ExportError:
+        if _alive(r):
+            raise
+        log.warning("Chromium stopped; starting a new one")
+        shutdown()
+        return renderer(browser_path).render(fig, fmt, width=width, height=height, scale=scale, geo=geo)
+
+
+def render_many(jobs, browser_path: str | None = None) -> list[bytes]:
+    return renderer(browser_path).render_many(jobs)
+
+
+def _alive(r: Renderer) -> bool:
+    """Whether the renderer's Chromium process still runs (choreographer keeps its ``Popen``)."""
+    proc = getattr(r._kaleido, "subprocess", None)  # noqa: SLF001
+    if proc is None:
+        return r._kaleido is not None  # noqa: SLF001 - cannot tell: assume so
+    return proc.poll() is None
+
+
+atexit.register(shutdown)

@@ -1,0 +1,112 @@
+"""DataFrames of :mod:`dashboard.report_queries` → Plotly figures (no database access).
+
+The same look as :mod:`dashboard.figures`: its template, palette, empty state and bar
+sizing, so a chart of the reports sits next to a chart of the news without a seam.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures import ACCENT, LOAD_HINT, NEUTRAL, PALETTE, _base, _label, _row_height, empty
+from dashboard.labels import country_name
+from dashboard.report_queries import STATUS_ORDER
+
+PROGRAMS_TITLE = "Joint programmes: students enrolled"
+STUDENTS_TITLE = "Students abroad per year, by programme type"
+EXPIRING_TITLE = "Agreements expiring in the next 12 months"
+
+# One colour per programme status; "active" is the header's blue, ended ones are greys.
+STATUS_COLORS = {"active": ACCENT, "pending approval": "#88CCEE", "pending": "#88CCEE",
+                 "suspended": "#CC6677", "closed": "#AAAAAA", "unknown": NEUTRAL}
+
+
+def _status_order(values) -> list[str]:
+    present = [v for v in dict.fromkeys(values)]
+    known = [s for s in STATUS_ORDER if s in present]
+    return known + sorted(set(present) - set(known))
+
+
+def joint_programs(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
+    """Horizontal bars: students enrolled per joint programme, one colour per status.
+
+    ``df`` is :func:`dashboard.report_queries.joint_programs`. A programme whose enrolment
+    the report left blank gets no bar and the word "unknown", never a 0.
+    """
+    title = PROGRAMS_TITLE
+    if df.empty:
+        return empty(title, empty_message)
+    d = df.assign(status=df["status"].fillna("unknown"),
+                  n=pd.to_numeric(df["enrolment"], errors="coerce"))
+    d = d.sort_values(["n", "program"], ascending=[True, False], na_position="first")
+    labels = [_label(f"{p} · {q}" if q else p, c, width=52)
+              for p, q, c in zip(d["program"], d["partner"].fillna(""), d["country"])]
+    height, gap = _row_height(len(d))
+    fig = _base(title, height=height)
+    fig.update_layout(bargap=gap)
+    for status in _status_order(d["status"]):
+        part = d[d["status"] == status]
+        lab = [label for label, s in zip(labels, d["status"]) if s == status]
+        fig.add_bar(
+            y=lab, x=part["n"].fillna(0), orientation="h", name=status.capitalize(),
+            marker_color=STATUS_COLORS.get(status, PALETTE[len(fig.data) % len(PALETTE)]),
+            text=[f"{int(v):,}" if pd.notna(v) else "unknown" for v in part["n"]],
+            textposition="outside", cliponaxis=False,
+            customdata=[[p, s or "", st] for p, s, st in zip(part["program"], part["school"], part["status"])],
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · "
+                          "%{text} students<extra></extra>",
+        )
+    fig.update_layout(barmode="overlay",
+                      xaxis=dict(title=dict(text="students enrolled"), showgrid=True, gridcolor="#ECEFF4",
+                                 rangemode="tozero"),
+                      yaxis=dict(showgrid=False, categoryorder="array", categoryarray=labels),
+                      legend=dict(orientation="h", y=-0.08), margin=dict(r=48))
+    return fig
+
+
+def students_abroad(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
+    """Stacked bars: outbound students per year, one colour per programme type
+    (the types with most students first, so the big ones sit at the bottom), the year's
+    total above each bar. The axis spans the years the reports cover only: a year
+    without a report is unknown, not a year without students."""
+    title = STUDENTS_TITLE
+    if df.empty:
+        return empty(title, empty_message)
+    lo, hi = int(df["year"].min()), int(df["year"].max())
+    all_years = list(range(lo, hi + 1))
+    order = list(df.groupby("program_type")["students"].sum().sort_values(ascending=False).index)
+    fig = _base(title, height=480)
+    for i, ptype in enumerate(order):
+        part = df[df["program_type"] == ptype].set_index("year")["students"].reindex(all_years, fill_value=0)
+        fig.add_bar(x=all_years, y=part.values, name=str(ptype).capitalize(),
+                    marker_color=PALETTE[i % len(PALETTE)],
+                    hovertemplate="%{x}: %{y} students · " + str(ptype) + "<extra></extra>")
+    totals = df.groupby("year")["students"].sum().reindex(all_years, fill_value=0)
+    fig.add_scatter(x=all_years, y=totals.values, mode="text", text=[f"{v:,}" for v in totals.values],
+                    textposition="top center", showlegend=False, hoverinfo="skip", cliponaxis=False)
+    fig.update_layout(barmode="stack", xaxis=dict(tickmode="linear", dtick=1),
+                      yaxis=dict(title=dict(text="students"), rangemode="tozero"), legend=dict(y=-0.14))
+    return fig
+
+
+def agreements_expiring(df: pd.DataFrame, empty_message: str = "No agreement expires in the next 12 months.") -> go.Figure:
+    """A table: partner, country, type, expiry date, days left, schools (soonest first)."""
+    title = EXPIRING_TITLE
+    if df.empty:
+        return empty(title, empty_message)
+    fig = _base(title, height=140 + 34 * min(len(df), 20))
+    cols = [("Partner", [_label(p, None, 48) for p in df["partner"]]),
+            ("Country", [country_name(c) if c else "" for c in df["country"]]),
+            ("Agreement", list(df["type"])),
+            ("Expires", [d.isoformat() if d is not None else "" for d in df["expiry"]]),
+            ("Days left", [f"{int(n):,}" for n in df["days_left"]]),
+            ("Schools", [s or "University-wide" for s in df["schools"]])]
+    fig.add_table(
+        columnwidth=[3.2, 1.2, 2.4, 1.2, 0.9, 3.4],
+        header=dict(values=[f"<b>{h}</b>" for h, _ in cols], fill_color=ACCENT, font=dict(color="white"),
+                    align="left", height=30),
+        cells=dict(values=[v for _, v in cols], align="left", height=28,
+                   fill_color=[["#FFFFFF", "#F4F6FA"] * (len(df) // 2 + 1)]),
+    )
+    fig.update_layout(margin=dict(l=8, r=8, t=56, b=8))
+    return fig
