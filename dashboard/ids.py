@@ -34,3 +34,31 @@ OV_PARTNERS = "ov-top-partners"
 OV_COUNTRY_MAP = "ov-country-map"
 OV_COUNTRIES = "ov-top-countries"
 OV_CHANGES = "ov-changes"
+
+# -- drill-down panel (every page with charts; dashboard/components/drilldown.py) --
+DRILL_PANEL = "drill-panel"          # dbc.Offcanvas: the documents behind a clicked element
+DRILL_SPEC = "drill-spec"            # dcc.Store: the clicked element (queries_drill.DrillSpec.to_dict())
+DRILL_HEAD = "drill-head"
+DRILL_BODY = "drill-body"
+DRILL_FILTER = "drill-filter"        # button: filter the page to the element (cross-filter)
+DRILL_LINKS = "drill-links"
+
+# -- schools page and school detail page ------------------------------------------
+SC_HEAT = "sc-school-year-heat"
+SC_TABLE = "sc-schools-table"
+SC_METRIC = "sc-heat-metric"
+SCD_HEAD = "scd-head"
+SCD_TREND = "scd-trend"
+SCD_KINDS = "scd-kinds"
+SCD_PARTNERS = "scd-partners"
+SCD_REPORTS = "scd-reports"
+
+# -- partners page and partner detail page ----------------------------------------
+PA_MAP = "pa-partner-map"
+PA_GRID = "pa-partners-grid"
+PA_SEARCH = "pa-search"
+PA_COUNT = "pa-count"
+PAD_HEAD = "pad-head"
+PAD_TIMELINE = "pad-timeline"
+PAD_SCHOOLS = "pad-schools"
+PAD_REPORTS = "pad-reports"
