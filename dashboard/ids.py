@@ -62,3 +62,39 @@ PAD_HEAD = "pad-head"
 PAD_TIMELINE = "pad-timeline"
 PAD_SCHOOLS = "pad-schools"
 PAD_REPORTS = "pad-reports"
+
+# -- programs & mobility page (office reports) --------------------------------------
+PR_KPIS = "pr-kpis"
+PR_BY_LEVEL = "pr-programs-by-level"
+PR_BY_MODE = "pr-programs-by-mode"
+PR_TABLE = "pr-programs-table"
+PR_TABLE_PICK = "pr-programs-pick"          # dcc.Store: a level/mode clicked on the charts narrows the table
+PR_TABLE_CLEAR = "pr-programs-pick-clear"
+PR_STUDENTS_YEAR = "pr-students-per-year"
+PR_STUDENTS_SCHOOL = "pr-students-by-school"
+PR_STUDENTS_COUNTRY = "pr-students-by-country"
+PR_MOBILITY_ROWS = "pr-mobility-rows"
+PR_TIMELINE = "pr-agreements-timeline"
+PR_EXPIRING = "pr-agreements-expiring"
+PR_SOURCES = "pr-report-files"
+
+# -- network page ----------------------------------------------------------------------
+NW_GRAPH = "nw-graph"                       # dash-cytoscape
+NW_TOP = "nw-top-partners"                  # how many partners the graph shows
+NW_MIN = "nw-min-shared"                    # fewest shared documents an edge needs
+NW_LAYOUT = "nw-layout"
+NW_FOCUS = "nw-focus"                       # dcc.Store: the partner in focus (also in the URL hash)
+NW_FOCUS_CLEAR = "nw-focus-clear"
+NW_SUMMARY = "nw-summary"
+NW_LEGEND = "nw-legend"
+NW_DETAIL = "nw-detail"                     # side panel: the clicked node or edge and its documents
+
+# -- sources page and article view -------------------------------------------------------
+SR_SEARCH = "sr-search"
+SR_RESULTS = "sr-results"
+SR_COUNT = "sr-count"
+SR_PAGER = "sr-pager"
+DOC_HEAD = "doc-head"
+DOC_TEXT = "doc-text"
+DOC_FACTS = "doc-facts"
+DOC_LEGEND = "doc-legend"
