@@ -119,6 +119,7 @@ def create_app(database_url: str | None = None) -> Dash:
     navbar_mod.register_callbacks(app)
     for page in PAGES:
         page.register_callbacks(app)
+    from dashboard.export_routes import init_exports; init_exports(app, settings)  # downloads: /export/… (issue 6)  # noqa: E702
     init_auth(app, settings)  # sign-in, roles, CSRF, the admin pages (dashboard/auth.py)
     return app
 

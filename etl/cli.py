@@ -19,6 +19,7 @@ app.add_typer(etl_app, name="etl")
 from etl.review_cli import review_app; app.add_typer(review_app, name="review")  # noqa: E402, E702
 from etl.users_cli import app as users_app  # noqa: E402
 app.add_typer(users_app, name="users")
+from etl.export_cli import export_app; app.add_typer(export_app, name="export")  # noqa: E402, E702
 
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL (default: DATABASE_URL or data/intl.db)")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file (default: intl.toml)")]

@@ -1,0 +1,276 @@
+"""``intl export …``: figures, data and the leadership report as files; and the scheduler's
+``report`` hook, which writes the report after each scheduled refresh.
+
+::
+
+    intl export list
+    intl export figure NAME --format png|svg|pdf -o FILE [filters] [--lang en|zh] [--scale 2]
+    intl export data NAME --format csv|xlsx -o FILE [filters] [--lang en|zh]
+    intl export report --format pptx|pdf -o FILE [--from YEAR] [--to YEAR] [--school …] [--lang en|zh]
+
+Filters: ``--from/--to YEAR``, ``--school`` (id, English or Chinese name; repeatable),
+``--kind`` (activity kind), ``--country`` (ISO code), ``--partner-kind``, ``--doc-lang``
+(language of the documents). ``--format`` defaults to the output file's suffix.
+
+In a ``[[schedule]]`` table (intl.example.toml)::
+
+    report = { format = ["pdf", "pptx"], lang = "zh", dir = "data/reports", from = 2019 }
+
+writes ``report-<date>-run<id>.<format>`` and ``report-latest.<format>`` into ``dir``
+(relative to the TOML file) after every run that did not fail.
+
+The dashboard is imported inside the commands only: ``etl`` does not depend on it.
+Every failure a user can cause or meet (no Chromium, unknown name, no schema) ends with
+one line on stderr and a non-zero exit code, never a traceback.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from etl.config import load_settings
+from etl.schedule import after_run
+
+log = logging.getLogger("etl.export")
+
+export_app = typer.Typer(help="Figures, data and the leadership report as files.", no_args_is_help=True)
+
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL (default: DATABASE_URL or data/intl.db)")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file (default: intl.toml)")]
+OutOpt = Annotated[Path, typer.Option("--output", "-o", help="file to write")]
+FromOpt = Annotated[Optional[int], typer.Option("--from", help="first year")]
+ToOpt = Annotated[Optional[int], typer.Option("--to", help="last year")]
+SchoolOpt = Annotated[Optional[list[str]], typer.Option("--school", help="school id or name (repeatable)")]
+KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", help="activity kind (repeatable)")]
+CountryOpt = Annotated[Optional[list[str]], typer.Option("--country", help="partner country, ISO code (repeatable)")]
+PKindOpt = Annotated[Optional[list[str]], typer.Option("--partner-kind", help="partner kind (repeatable)")]
+DocLangOpt = Annotated[Optional[str], typer.Option("--doc-lang", help="only documents in this language (en, zh)")]
+LangOpt = Annotated[str, typer.Option("--lang", help="language of titles and labels: en or zh")]
+
+HOOK_OPTIONS = {"format", "lang", "dir", "from", "to", "school"}
+
+
+class CliError(Exception):
+    """A one-line error for the user."""
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def resolve_schools(url: str, values: list[str] | None) -> list[int]:
+    """School ids from ids or names (English, Chinese, or the name without "School of"),
+    exact first, else a unique case-insensitive part of a name."""
+    if not values:
+        return []
+    from dashboard import queries as q
+
+    table = q.schools(url)
+    rows = [(int(r.id), r.name or "", r.zh or "") for r in table.itertuples()]
+    out = []
+    for raw in values:
+        v = raw.strip()
+        if v.isdigit() and any(i == int(v) for i, _, _ in rows):
+            out.append(int(v))
+            continue
+        low = v.lower()
+        exact = [i for i, n, z in rows if low in (n.lower(), z.lower(), n.lower().removeprefix("school of ").strip())]
+        part = exact or [i for i, n, z in rows if low in n.lower() or (z and v in z)]
+        if len(part) == 1:
+            out.append(part[0])
+        elif not part:
+            raise CliError(f"no school matches {raw!r} (see the filter bar, or give an id)")
+        else:
+            names = ", ".join(n for i, n, _ in rows if i in part)
+            raise CliError(f"{raw!r} matches several schools: {names}")
+    return out
+
+
+def _filters(url: str, year_from, year_to, school, kind=None, country=None, partner_kind=None, doc_lang=None):
+    from dashboard.queries import Filters
+
+    return Filters.make(year_from=year_from, year_to=year_to, schools=resolve_schools(url, school),
+                        activity_kinds=kind or (), countries=country or (), partner_kinds=partner_kind or (),
+                        language=doc_lang)
+
+
+def _format(fmt: str | None, output: Path, allowed: tuple[str, ...]) -> str:
+    fmt = (fmt or output.suffix.lstrip(".")).lower()
+    if fmt not in allowed:
+        raise CliError(f"format {fmt or '(none)'!r}: use --format {'|'.join(allowed)} (or an output file ending so)")
+    return fmt
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _run(action) -> None:
+    """Run ``action()``; turn the failures a user meets into one line and an exit code."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dashboard.report.render import BrowserNotFound, ExportError
+
+    try:
+        action()
+    except BrowserNotFound as exc:
+        raise _fail(str(exc), 3) from None
+    except (ExportError, CliError) as exc:
+        raise _fail(str(exc)) from None
+    except SQLAlchemyError as exc:
+        raise _fail(f"the database cannot answer ({exc.__class__.__name__}): create it with `intl init`, "
+                    "or load the sample with `intl demo --no-serve`", 4) from None
+
+
+def _done(output: Path, data: bytes) -> None:
+    write_atomic(output, data)
+    typer.echo(f"wrote {output} ({len(data) / 1024:,.0f} KB)")
+
+
+@export_app.command("list")
+def list_exports() -> None:
+    """The names `figure` and `data` accept."""
+    from dashboard import export as E
+
+    for name in E.names():
+        typer.echo(f"{name:22s} {E.get(name).title}")
+
+
+@export_app.command("figure")
+def figure(
+    name: Annotated[str, typer.Argument(help="an export name (intl export list)")],
+    output: OutOpt,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="png, svg or pdf")] = None,
+    year_from: FromOpt = None, year_to: ToOpt = None, school: SchoolOpt = None, kind: KindOpt = None,
+    country: CountryOpt = None, partner_kind: PKindOpt = None, doc_lang: DocLangOpt = None,
+    lang: LangOpt = "en",
+    scale: Annotated[Optional[float], typer.Option(help="pixel ratio of a PNG (default 2)")] = None,
+    width: Annotated[Optional[int], typer.Option(help="width in CSS pixels")] = None,
+    db: DbOpt = None, config: ConfigOpt = None,
+) -> None:
+    """One chart as PNG (2×), SVG or PDF, titled, with the filters and a source note."""
+    def action():
+        from dashboard import export as E
+        from dashboard.report import export_options
+
+        s = load_settings(config, db)
+        f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
+        data = E.figure_bytes(name, s.database_url, f, _format(fmt, output, E.FIGURE_FORMATS), lang=_lang(lang),
+                              scale=scale, width=width, browser_path=export_options(s).get("browser_path"))
+        _done(output, data)
+
+    _run(action)
+
+
+@export_app.command("data")
+def data(
+    name: Annotated[str, typer.Argument(help="an export name (intl export list)")],
+    output: OutOpt,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="csv or xlsx")] = None,
+    year_from: FromOpt = None, year_to: ToOpt = None, school: SchoolOpt = None, kind: KindOpt = None,
+    country: CountryOpt = None, partner_kind: PKindOpt = None, doc_lang: DocLangOpt = None,
+    lang: LangOpt = "en", db: DbOpt = None, config: ConfigOpt = None,
+) -> None:
+    """The data of one chart or table as CSV or XLSX, with the filters applied."""
+    def action():
+        from dashboard import export as E
+
+        s = load_settings(config, db)
+        f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
+        _done(output, E.data_bytes(name, s.database_url, f, _format(fmt, output, E.DATA_FORMATS), lang=_lang(lang)))
+
+    _run(action)
+
+
+@export_app.command("report")
+def report(
+    output: OutOpt,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="pptx or pdf")] = None,
+    year_from: FromOpt = None, year_to: ToOpt = None, school: SchoolOpt = None, kind: KindOpt = None,
+    country: CountryOpt = None, partner_kind: PKindOpt = None, doc_lang: DocLangOpt = None,
+    lang: LangOpt = "en", db: DbOpt = None, config: ConfigOpt = None,
+) -> None:
+    """The leadership report: key figures, charts, expiring agreements, method and sources."""
+    def action():
+        from dashboard.report import REPORT_FORMATS, build_report
+
+        s = load_settings(config, db)
+        f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
+        _done(output, build_report(s.database_url, f, _format(fmt, output, REPORT_FORMATS), lang=_lang(lang),
+                                   settings=s))
+
+    _run(action)
+
+
+def _lang(value: str) -> str:
+    v = (value or "en").strip().lower()
+    if v not in ("en", "zh"):
+        raise CliError(f"--lang {value!r}: use en or zh")
+    return v
+
+
+# -- the scheduler hook ---------------------------------------------------------------------
+def hook_plan(settings: Any, options: dict, now: dt.datetime | None = None, run_id: int | None = None):
+    """What the ``report`` hook will write: ``(filters, lang, [(format, path, latest_path)…])``.
+    Unknown options and bad values raise ValueError (the run logs it as the hook's failure)."""
+    from dashboard.queries import Filters
+
+    unknown = set(options) - HOOK_OPTIONS
+    if unknown:
+        raise ValueError(f"report hook: unknown option(s) {', '.join(sorted(unknown))} "
+                         f"(accepted: {', '.join(sorted(HOOK_OPTIONS))})")
+    formats = options.get("format", "pdf")
+    formats = [formats] if isinstance(formats, str) else list(formats)
+    bad = [x for x in formats if x not in ("pptx", "pdf")]
+    if bad or not formats:
+        raise ValueError(f"report hook: format {bad or formats!r}: use pdf, pptx or both")
+    lang = str(options.get("lang", "en"))
+    if lang not in ("en", "zh"):
+        raise ValueError(f"report hook: lang {lang!r}: use en or zh")
+    base = settings.config_path.parent if getattr(settings, "config_path", None) else Path.cwd()
+    folder = (base / str(options.get("dir", "data/reports"))).resolve()
+    schools = options.get("school") or []
+    schools = [schools] if isinstance(schools, (str, int)) else list(schools)
+    f = Filters.make(year_from=options.get("from"), year_to=options.get("to"),
+                     schools=resolve_schools(settings.database_url, [str(x) for x in schools]))
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M")
+    run = f"-run{run_id}" if run_id is not None else ""
+    files = [(fmt, folder / f"report-{stamp}{run}.{fmt}", folder / f"report-latest.{fmt}") for fmt in formats]
+    return f, lang, files
+
+
+@after_run("report")
+def report_after_run(settings: Any, info: Any, options: dict) -> list[Path]:
+    """After a scheduled run: the leadership report into ``dir``, dated and as ``report-latest``.
+    A failed run writes nothing (the last good report stays the latest)."""
+    if getattr(info, "status", None) == "failed":
+        log.warning("report hook: run %s failed; no report written", getattr(info, "run_id", "?"))
+        return []
+    from dashboard.report import build_report
+
+    f, lang, files = hook_plan(settings, options, run_id=getattr(info, "run_id", None))
+    written = []
+    for fmt, path, latest in files:
+        data = build_report(settings.database_url, f, fmt, lang=lang, settings=settings)
+        write_atomic(path, data)
+        write_atomic(latest, data)
+        log.info("report hook: wrote %s (%d KB)", path, len(data) // 1024)
+        written.append(path)
+    return written
