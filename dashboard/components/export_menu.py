@@ -8,8 +8,8 @@ Usage on a page::
     export_menu(["activities_by_year", "top_partners"], menu_id="ov")   # several, one menu
     export_menu(None)                                # the report only
 
-Each item is a plain link to a route of :mod:`dashboard.export_routes` (a download, so
-``external_link``: the browser fetches it, Dash's router does not). The links follow the
+Each format is a plain ``<a download>`` to a route of :mod:`dashboard.export_routes`: the
+browser fetches the file, Dash's router is not involved. The links follow the
 URL's query string through one pattern-matching callback (:func:`register_callbacks`,
 called by ``init_exports``), so an export always has the filters the charts have.
 """
@@ -20,16 +20,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output
+from dash import ALL, Input, Output, html
 
 from dashboard import ids
 from dashboard.queries import Filters
 
 EXPORT_LINK = "export-link"  # pattern-matching id: {"type", "menu", "path", "labels"}
-FIGURE_ITEMS = (("png", "Image (PNG)"), ("svg", "Vector (SVG)"), ("pdf", "PDF"))
-DATA_ITEMS = (("csv", "Data (CSV)"), ("xlsx", "Data (Excel)"))
-REPORT_ITEMS = (("pptx", "en", "Report (PowerPoint)"), ("pdf", "en", "Report (PDF)"),
-                ("pptx", "zh", "报告（PowerPoint，中文）"), ("pdf", "zh", "报告（PDF，中文）"))
+FIGURE_ITEMS = (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF"))
+DATA_ITEMS = (("csv", "CSV"), ("xlsx", "Excel"))
+REPORT_ITEMS = (("pptx", "en", "PowerPoint"), ("pdf", "en", "PDF"), ("pptx", "zh", "中文 PowerPoint"),
+                ("pdf", "zh", "中文 PDF"))
+TITLES = {"png": "Image, 2× resolution", "svg": "Vector image", "pdf": "PDF figure", "csv": "Data as CSV",
+          "xlsx": "Data as an Excel workbook", "pptx": "Leadership report as a PowerPoint deck"}
 
 
 def figure_path(name: str, fmt: str) -> str:
@@ -44,42 +46,50 @@ def report_path(fmt: str) -> str:
     return f"/export/report.{fmt}"
 
 
-def _link(label: str, menu: str, path: str, labels: str = "en") -> dbc.DropdownMenuItem:
-    return dbc.DropdownMenuItem(label, href=path + ("?labels=zh" if labels == "zh" else ""), external_link=True,
-                                id={"type": EXPORT_LINK, "menu": menu, "path": path, "labels": labels},
-                                className="export-item")
+def _link(label: str, menu: str, path: str, fmt: str, labels: str = "en") -> html.A:
+    return html.A(label, href=path + ("?labels=zh" if labels == "zh" else ""), download="",
+                  title=TITLES.get(fmt, ""), className="export-link link-primary text-decoration-none",
+                  id={"type": EXPORT_LINK, "menu": menu, "path": path, "labels": labels})
+
+
+def _row(title: str, links: list) -> html.Div:
+    """A heading and one line of format links (a menu of 5 formats × 5 charts stays short)."""
+    line: list[Any] = []
+    for i, link in enumerate(links):
+        line += ([html.Span(" · ", className="text-muted")] if i else []) + [link]
+    return html.Div([html.Div(title, className="small text-muted"), html.Div(line, className="text-nowrap")],
+                    className="export-row px-3 py-1")
 
 
 def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None = None, figure: bool = True,
                 data: bool = True, report: bool = True, label: str = "Export", size: str = "sm",
-                titles: dict[str, str] | None = None) -> dbc.DropdownMenu:
+                titles: dict[str, str] | None = None, class_name: str = "") -> dbc.DropdownMenu:
     """A dropdown of downloads for the charts ``names`` (export names) and the report.
 
-    ``menu_id`` keeps item ids unique when a page has several menus (default: the names).
-    ``titles`` overrides the section headings (default: each export's title).
+    ``menu_id`` keeps link ids unique when a page has several menus (default: the names).
+    ``titles`` overrides the row headings (default: each export's title);
+    ``class_name`` is added to the menu's classes (e.g. ``"float-end"`` in a page head).
     """
     from dashboard import export as E
 
     chart_names = [names] if isinstance(names, str) else list(names or [])
     menu = menu_id or ("-".join(chart_names) or "report")
-    items: list[Any] = []
+    rows: list[Any] = []
     for name in chart_names:
         exp = E.get(name)
-        if items:
-            items.append(dbc.DropdownMenuItem(divider=True))
-        if len(chart_names) > 1:
-            items.append(dbc.DropdownMenuItem((titles or {}).get(name, exp.title), header=True))
+        links = []
         if figure:
-            items += [_link(text, menu, figure_path(name, fmt)) for fmt, text in FIGURE_ITEMS]
+            links += [_link(text, menu, figure_path(name, fmt), fmt) for fmt, text in FIGURE_ITEMS]
         if data:
-            items += [_link(text, menu, data_path(name, fmt)) for fmt, text in DATA_ITEMS]
+            links += [_link(text, menu, data_path(name, fmt), fmt) for fmt, text in DATA_ITEMS]
+        rows.append(_row((titles or {}).get(name, exp.title), links))
     if report:
-        if items:
-            items.append(dbc.DropdownMenuItem(divider=True))
-        items.append(dbc.DropdownMenuItem("Leadership report", header=True))
-        items += [_link(text, menu, report_path(fmt), lang) for fmt, lang, text in REPORT_ITEMS]
-    return dbc.DropdownMenu(items, label=label, size=size, color="light", align_end=True,
-                            id=f"export-menu-{menu}", className="export-menu",
+        if rows:
+            rows.append(dbc.DropdownMenuItem(divider=True))
+        rows.append(_row("Leadership report, these filters",
+                         [_link(text, menu, report_path(fmt), fmt, lang) for fmt, lang, text in REPORT_ITEMS]))
+    return dbc.DropdownMenu(rows, label=label, size=size, color="light", align_end=True,
+                            id=f"export-menu-{menu}", className=f"export-menu {class_name}".strip(),
                             toggle_class_name="export-toggle", direction="down")
 
 

@@ -21,6 +21,7 @@ from dashboard import figures, ids
 from dashboard import queries as q
 from dashboard.cache import cached
 from dashboard.components.cards import chart_card, geo_config
+from dashboard.components.export_menu import export_menu
 from dashboard.components.kpi import kpi_card
 from dashboard.context import database_url
 from dashboard.labels import LANGUAGE_LABELS, country_name
@@ -32,6 +33,7 @@ TITLE = "Overview · International Cooperation"
 NO_SCHEMA_HINT = ("The database has no tables yet.<br>Create them with <b>intl init</b>, "
                   "or load the sample with <b>intl demo</b>.")
 T = TypeVar("T")
+OVERVIEW_EXPORTS = ["activities_by_year", "activities_by_school", "top_partners", "partner_countries", "top_countries"]
 
 
 def _filters(value: Filters | dict | None) -> Filters:
@@ -203,6 +205,7 @@ def layout(**_query: Any) -> html.Div:
     geo = geo_config(get_asset_url("topojson/"))
     return html.Div([
         html.Div([
+            export_menu(OVERVIEW_EXPORTS, menu_id="overview", class_name="float-end"),
             html.H1("Overview", className="page-title"),
             html.P("International cooperation at a glance: how much, with whom, where, and what is new.",
                    className="page-lede"),
