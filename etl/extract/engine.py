@@ -29,51 +29,100 @@ from etl.sources.base import SourceDocument
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_UNIVERSITY_NAME = re.compile(r"universit|college|institute\s+of\s+technology|polytechnic|大学|学院", re.I)
+# a title whose subject visits: "KTH Delegation Visits BISTU", "X President Visits Y", "英国X大学副校长一行访问我校"
+_TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation|President|Rector|Vice-Chancellor|Chancellor|"
+                            r"Provost|Leaders?|Team|Ambassador|Minister)s?\s+(?:Visits?|Pays?|Arrives?|Comes?|Calls?)\b|"
+                            r"^[\u4e00-\u9fff·（）()A-Za-z\s]{0,20}?(?:代表团|一行|访问团)?(?:访问|来访|到访|来校|访)(?:我校|本校)?",
+                            re.I)
+_OUR = re.compile(r"我校|本校|\bour\s+university\b", re.I)
+# the text's own voice: a unit or office right after the name (X大学外国语学院, "X's School of", "X University
+# International Office") belongs to the university whose news it is
+_OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|College|Faculty|Office|Department)\b|"
+                        r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
+
+
+def _site_text(meta: dict) -> str:
+    return " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
+
+
+def _home_score(o: Org, text: str, lay, site: str, lead_end: int) -> tuple[float, str]:
+    """How strongly the text speaks for university ``o`` (the home institution of the news), and
+    the strong signal that says so, if any: "site" (the page's site name), "dateline" (its source), "title"
+    (the title's subject, unless it is a visitor: "X Delegation Visits Y")."""
+    forms = [a for a in o.aliases | {o.name} if len(a) >= 2]
+    score, strong = 0.0, ""
+    site_n = norm(site)
+    if site_n and any(len(norm(f)) >= 3 and re.search(rf"(?<!\w){re.escape(norm(f))}(?!\w)", site_n) for f in forms):
+        score, strong = score + 6, "site"  # the page's site name
+    if lay.dateline_source and (lay.dateline_source in o.aliases or norm(lay.dateline_source) == norm(o.name)):
+        score, strong = score + 6, "dateline"  # "Beijing, 7 March 2024 (BISTU)---"
+    title = lay.title_text()
+    if title:
+        # the title's subject: the name, or its distinctive word ("Purdue, IIT Madras sign …", "Leeds and …")
+        short = re.sub(r"^(?:the\s+)?(?:university\s+of\s+)?|\s+university$", "", o.name, flags=re.I)
+        lead = next((f for f in sorted(forms, key=len, reverse=True) if title.startswith(f)), None)
+        if lead is None and len(short) >= 4 and " " not in short and re.match(rf"{re.escape(short)}\b", title):
+            lead = short
+        if lead is not None:
+            if not _TITLE_VISITOR.match(title[len(lead):]):  # not the visitor ("X Delegation Visits Y")
+                score, strong = score + 3, strong or "title"
+        elif any(f in title for f in forms):
+            score += 1.5
+    n = len(o.mentions)
+    score += 0.5 * min(n, 6)
+    if any(m.start < lead_end for m in o.mentions):
+        score += 1
+    owns = sum(1 for m in o.mentions if _OWNS_UNIT.match(text[m.end:m.end + 40]))
+    score += 2 * min(owns, 2)
+    if o.country == "CN":
+        score += 1.5 + (1 if _OUR.search(text) else 0)
+    elif o.country is None:
+        score += 0.5
+    if o.registry is not None:
+        score -= 4  # a known partner of the configured home
+    return score, strong
+
+
 def _detect_home(text: str, lay, ref: Reference, orgs: list[Org], finder: OrgFinder, meta: dict) -> tuple[str | None, Org | None, bool]:
     """(home name, the Org that is home if found among the organisations, whether the reference
-    list's units apply)."""
+    list's units apply).
+
+    The configured home is the home when the text or the page's site names it. Otherwise the news
+    is another university's (or the configured home's, naming no one): the university the text speaks
+    for is chosen by its signals (site name, dateline source, title, mentions, units named right after it,
+    a Chinese university in Chinese or Chinese-English news); a visiting delegation's university counts
+    against. A university of another country is home only with a strong signal (site, dateline, title).
+    """
     names_ref = bool(finder.home_spans)
-    site = " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
-    if ref.home_name and (names_ref or any(norm(f) in norm(site) for f in ref.home_forms() if f)):
+    site = _site_text(meta)
+    if ref.home_name and (names_ref or any(len(norm(f)) >= 3 and norm(f) in norm(site) for f in ref.home_forms() if f)):
         return ref.home_name, None, True
-    # the source in the dateline: "Beijing, 7 March 2024 (XJTU)---"
+    lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
+    scored, foreign = [], []
+    for o in orgs:
+        if o.status != "partner" or not o.mentions:
+            continue
+        if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in o.aliases | {o.name}):
+            continue
+        sc, strong = _home_score(o, text, lay, site, lead_end)
+        if o.country == "CN":
+            scored.append((sc, -o.first.start, o))
+        elif strong:
+            foreign.append((sc, -o.first.start, o, strong))
+    # a university of another country: by the page's site or dateline, or by the title when no Chinese
+    # university of the text could be home
+    cn_best = max((x[0] for x in scored), default=0)
+    scored += [x[:3] for x in foreign if x[3] in ("site", "dateline") or cn_best < 2.5]
     cand = None
-    if lay.dateline_source:
-        src = lay.dateline_source
-        for o in orgs:
-            if src in o.aliases or norm(src) == norm(o.name):
-                cand = o
-                break
-    if cand is None and ref.home_name:
-        # with a configured home, another university is home only when the title starts with its name
-        title = lay.title_text()
-        for o in orgs:
-            if o.kind == "university" and o.registry is None and o.country in (None, "CN") and title and \
-                    any(title.startswith(a) for a in o.aliases):
-                cand = o
-                break
-        if cand is None:
-            return ref.home_name, None, True
-    if cand is None:
-        # a university of this country (or of none known) named in the title or the lead as the subject
-        lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
-        scored = []
-        for o in orgs:
-            if o.kind != "university" or o.status != "partner" or o.registry is not None:
-                continue
-            if o.country not in (None, "CN"):
-                continue
-            early = min(m.start for m in o.mentions)
-            if early > lead_end:
-                continue
-            scored.append((-len(o.mentions), early, o))
-        if scored and (not ref.home_name or re.search(r"我校|\bour\s+university\b", text, re.I) is None):
-            scored.sort(key=lambda x: (x[0], x[1]))
-            cand = scored[0][2]
-    if cand is not None and not (ref.home_name and re.search(r"我校|本校", text) and not cand.mentions):
-        if ref.home_name is None or cand.country in (None, "CN"):
-            cand.status, cand.reason = "home", "home institution (recognised from the text)"
-            return cand.name, cand, False
+    if scored:
+        scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+        best = scored[0]
+        if best[0] >= 2.5 and (len(scored) == 1 or best[0] > scored[1][0]):
+            cand = best[2]
+    if cand is not None:
+        cand.status, cand.reason = "home", "home institution (recognised from the text)"
+        return cand.name, cand, False
     return ref.home_name, None, bool(ref.home_name)
 
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from etl.extract.text import Layout
 from etl.resolve.geo import Gazetteer
-from etl.resolve.reference import PartnerRef, Reference, norm
+from etl.resolve.reference import KnownInstitution, PartnerRef, Reference, load_known_institutions, norm
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -171,6 +171,7 @@ class Org:
     country: str | None = None
     country_method: str = ""
     registry: PartnerRef | None = None
+    known: KnownInstitution | None = None  # a Chinese university known by name (universities_cn.csv)
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention_] = field(default_factory=list)
     status: str = "partner"  # partner | home | non_partner | subunit
@@ -353,8 +354,12 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
     return out
 
 
-def _zh_candidates(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Chinese organisation names: a head word and its name to the left."""
+def _zh_candidates(text: str, start: int, end: int,
+                   protect: dict[str, tuple[str, ...]] | None = None) -> list[tuple[int, int, str]]:
+    """Chinese organisation names: a head word and its name to the left.
+
+    ``protect``: names that begin with a function word (同济大学, 都柏林, 以色列, 和歌山), by first
+    character; the left edge does not stop at such a character when one of them starts there."""
     out = []
     seg = text[start:end]
     for head in _ZH_HEADS:
@@ -362,7 +367,12 @@ def _zh_candidates(text: str, start: int, end: int) -> list[tuple[int, int, str]
         while i != -1:
             e = i + len(head)
             j = i
-            while j > 0 and seg[j - 1] not in _ZH_STOP and CJK.match(seg[j - 1]) and i - j < 24:
+            while j > 0 and CJK.match(seg[j - 1]) and i - j < 24:
+                if seg[j - 1] in _ZH_STOP:
+                    words = protect.get(seg[j - 1]) if protect else None
+                    if not words or not any(seg.startswith(w, j - 1) and j - 1 + len(w) <= i + len(head)
+                                            for w in words):
+                        break
                 j -= 1
             # "技术与经济大学": a generic stem after 与/和 joins the name on its left
             if j > 1 and seg[j - 1] in "与和" and _ZH_FIELD.search(seg[j:i] or "x"):
@@ -394,6 +404,21 @@ def _zh_candidates(text: str, start: int, end: int) -> list[tuple[int, int, str]
     return sorted(keep)
 
 
+_PROTECT_CACHE: dict[int, dict[str, tuple[str, ...]]] = {}
+
+
+def _protected(gaz: Gazetteer, known) -> dict[str, tuple[str, ...]]:
+    """Country, place and university names in Chinese that begin with a function word, by first character."""
+    key = id(gaz) ^ id(known)
+    if key not in _PROTECT_CACHE:
+        words: dict[str, set[str]] = {}
+        for w in [*gaz.zh, *gaz.zh_places, *(e.zh for e in known.entries if e.zh), *known.short_zh]:
+            if w and w[0] in _ZH_STOP and len(w) >= 2:
+                words.setdefault(w[0], set()).add(w)
+        _PROTECT_CACHE[key] = {c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in words.items()}
+    return _PROTECT_CACHE[key]
+
+
 # -- the document's organisations ----------------------------------------------------------------
 class OrgFinder:
     def __init__(self, text: str, lay: Layout, ref: Reference, gaz: Gazetteer, lang: str):
@@ -402,9 +427,16 @@ class OrgFinder:
         self.by_form: dict[str, Org] = {}  # surface form → org
         self.home_spans: list[tuple[int, int]] = []
         self.non_partner_spans: list[tuple[int, int, str]] = []
+        self.known = load_known_institutions()
 
     # -- building -------------------------------------------------------------------------------
-    def _org_for(self, name: str, kind: str | None, registry: PartnerRef | None) -> Org:
+    def _org_for(self, name: str, kind: str | None, registry: PartnerRef | None,
+                 known: KnownInstitution | None = None) -> Org:
+        if registry is None and known is not None:
+            key = "cn:" + norm(known.name)
+            if key not in self.orgs:
+                self.orgs[key] = Org(known.name, known.kind, known.country, "known Chinese university", known=known)
+            return self.orgs[key]
         if registry is not None:
             key = "reg:" + norm(registry.name)
             if key not in self.orgs:
@@ -448,8 +480,13 @@ class OrgFinder:
                 self.non_partner_spans.append((s, e, target.category))
             else:
                 self._add(self._org_for(target.name, target.kind, target), s, e, "partner registry")
+        # 1b. Chinese names of known universities, as written (中国海洋大学, 同济大学)
+        if self.lang == "zh" or CJK.search(text[:2000]):
+            for s, e, form, entry in _find_forms(text, self.known.full_zh):
+                if not self._taken(s, e):
+                    self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known Chinese university")
         # 2. names by pattern
-        cands = _zh_candidates(text, 0, len(text)) if self.lang == "zh" else []
+        cands = _zh_candidates(text, 0, len(text), _protected(self.gaz, self.known)) if self.lang == "zh" else []
         cands += _english_candidates(text, 0, len(text), self.gaz)
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
@@ -473,12 +510,30 @@ class OrgFinder:
                 if zh_code and not _ZH_KEEP_PREFIX.search(rest):
                     reg = reg or ref.partner(rest)
                     name = rest
-            org = self._org_for(name, kind, reg)
+            known = self.known.get(name) if reg is None else None
+            org = self._org_for(name, kind, reg, known)
             if zh_code and not org.country:
                 org.country, org.country_method = zh_code, "country written before the name"
             if org.kind is None:
                 org.kind = kind
-            self._add(org, s, e, "pattern" if reg is None else "partner registry")
+            self._add(org, s, e, "pattern" if reg is None and known is None else
+                      "partner registry" if reg is not None else "known Chinese university")
+        # 2b. short Chinese names of known universities (哈工大, 北邮), and the known names of
+        # those found (acronyms such as HIT count once the full name is in the text)
+        if self.lang == "zh" or CJK.search(text):
+            for s, e, form, entry in _find_forms(text, self.known.short_zh):
+                if self._taken(s, e) or (s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in _ZH_STOP and
+                                         text[s - 1] not in "我校与和同"):
+                    continue
+                self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known short name")
+        # distinctive acronyms (four letters or more: BUPT, NJUPT, XJTU) name their university alone
+        for s, e, form, entry in _find_forms(text, self.known.long_acronyms):
+            if not self._taken(s, e):
+                self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known acronym")
+        for org in list(self.orgs.values()):
+            if org.known is not None and org.mentions:
+                for form in [org.known.name, *([org.known.zh] if org.known.zh else []), *org.known.aliases]:
+                    self.by_form.setdefault(form, org)
         # 3. bracketed aliases after a name: "(UTS)", "(Hochschule Darmstadt, h_da)"
         for org in list(self.orgs.values()):
             for m in list(org.mentions):

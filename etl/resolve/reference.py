@@ -171,3 +171,72 @@ def empty_reference() -> Reference:
     """No lists at all: the extractor works by pattern only (how it meets another
     university's news without configuration)."""
     return Reference()
+
+
+@dataclass
+class KnownInstitution:
+    """A university whose names are general knowledge (not the office's partner registry):
+    Chinese universities with their official English name, Chinese name, acronyms and short
+    Chinese names (哈工大, 北邮). The extractor uses them to name a Chinese university in English
+    and to recognise the home institution of another university's news."""
+
+    name: str
+    zh: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    country: str = "CN"
+    kind: str = "university"
+
+
+@dataclass
+class KnownInstitutions:
+    entries: list[KnownInstitution] = field(default_factory=list)
+    index: dict[str, KnownInstitution] = field(default_factory=dict)  # norm(full name or zh) → entry
+    short_zh: dict[str, KnownInstitution] = field(default_factory=dict)  # 哈工大 → entry (searched as written)
+    acronyms: dict[str, KnownInstitution] = field(default_factory=dict)  # HIT → entry (used once the full name is in the text)
+    long_acronyms: dict[str, KnownInstitution] = field(default_factory=dict)  # BUPT, NJUPT: distinctive on their own
+    full_zh: dict[str, KnownInstitution] = field(default_factory=dict)  # 哈尔滨工业大学 → entry
+
+    def get(self, name: str) -> KnownInstitution | None:
+        return self.index.get(norm(name))
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def load_known_institutions(directory: str | Path | None = None) -> KnownInstitutions:
+    """``universities_cn.csv`` (name,zh,aliases) of the reference folder, else of data/reference."""
+    d = Path(directory or DEFAULT_DIR).resolve()
+    if not (d / "universities_cn.csv").exists():
+        d = DEFAULT_DIR.resolve()
+    return _load_known(str(d))
+
+
+@lru_cache(maxsize=4)
+def _load_known(directory: str) -> KnownInstitutions:
+    out = KnownInstitutions()
+    path = Path(directory) / "universities_cn.csv"
+    if not path.exists():
+        return out
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            name = (row.get("name") or "").strip()
+            if not name:
+                continue
+            aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+            e = KnownInstitution(name, (row.get("zh") or "").strip() or None, aliases,
+                                 (row.get("country") or "CN").strip().upper() or "CN")
+            out.entries.append(e)
+            for form in [name, *([e.zh] if e.zh else [])]:
+                out.index.setdefault(norm(form), e)
+            if e.zh:
+                out.full_zh.setdefault(e.zh, e)
+            for a in aliases:
+                if _CJK.search(a):
+                    out.short_zh.setdefault(a, e)
+                elif re.fullmatch(r"[A-Z][A-Za-z&]{1,7}", a):
+                    out.acronyms.setdefault(a, e)
+                    if len(a) >= 4 and a.isupper():
+                        out.long_acronyms.setdefault(a, e)
+                else:
+                    out.index.setdefault(norm(a), e)
+    return out
