@@ -44,6 +44,9 @@ Settings (environment, else the ``[auth]`` table of intl.toml):
   ``INTL_LOGIN_USER_RATE`` (default ``5 per minute`` per user name): failed sign-ins.
 - ``INTL_SESSION_HOURS`` (default 12): how long a session lasts.
 - ``INTL_ADMIN_USER`` / ``INTL_ADMIN_PASSWORD``: create this administrator at start if missing.
+- ``INTL_PROXY_HOPS=1``: behind that many reverse proxies, trust their ``X-Forwarded-For``,
+  ``-Proto`` and ``-Host`` (werkzeug ProxyFix), so that the rate limit sees the client's
+  address and the origin check the public host. Leave it unset when clients connect directly.
 """
 from __future__ import annotations
 
@@ -110,6 +113,7 @@ class AuthConfig:
     secret_file: Path = DEFAULT_SECRET_FILE
     admin_user: str | None = None
     admin_password: str | None = None
+    proxy_hops: int = 0
 
     @classmethod
     def from_settings(cls, settings: Any = None, env: dict[str, str] | None = None) -> AuthConfig:
@@ -128,6 +132,7 @@ class AuthConfig:
         if env.get("INTL_SECRET_KEY_FILE"):
             c.secret_file = Path(env["INTL_SECRET_KEY_FILE"])
         c.admin_user, c.admin_password = env.get("INTL_ADMIN_USER"), env.get("INTL_ADMIN_PASSWORD")
+        c.proxy_hops = int(env.get("INTL_PROXY_HOPS") or raw.get("proxy_hops") or 0)
         return c
 
 
@@ -504,6 +509,11 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
     server: Flask = app.server
     cfg = AuthConfig.from_settings(settings)
     server.extensions[AUTH_EXT_KEY] = {"config": cfg}
+    if cfg.proxy_hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        h = cfg.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=h, x_proto=h, x_host=h)
     server.secret_key = cfg.secret_key or load_or_create_secret(cfg.secret_file)
     server.config.update(
         SESSION_COOKIE_NAME=SESSION_COOKIE,

@@ -224,13 +224,12 @@ def test_a_new_role_a_new_password_or_removal_ends_open_sessions(app, sqlite_url
     from etl.users_cli import add_user, remove_user, set_password, set_role
 
     add_user(sqlite_url, "carol", "carol-password-1", "viewer")
-    for change in (lambda: set_role(sqlite_url, "carol", "admin"),
-                   lambda: set_password(sqlite_url, "carol", "carol-password-2"),
-                   lambda: remove_user(sqlite_url, "carol")):
+    steps = [("carol-password-1", lambda: set_role(sqlite_url, "carol", "admin")),
+             ("carol-password-1", lambda: set_password(sqlite_url, "carol", "carol-password-2")),
+             ("carol-password-2", lambda: remove_user(sqlite_url, "carol"))]
+    for password, change in steps:
         s = Session(app)
-        pw = "carol-password-2" if s.login("carol", "carol-password-1").status_code != 302 else "carol-password-1"
-        if pw == "carol-password-2":
-            assert s.login("carol", pw).status_code == 302
+        assert s.login("carol", password).status_code == 302
         assert s.c.get("/auth/me").status_code == 200
         change()
         assert s.c.get("/auth/me").status_code == 401
@@ -414,3 +413,20 @@ def test_intl_users_commands(sqlite_url):
     assert run(cli, ["users", "set-role", "v1", "admin", "--db", sqlite_url]).exit_code == 0
     assert run(cli, ["users", "remove", "root1", "--db", sqlite_url]).exit_code == 0
     assert get_user(sqlite_url, "root1") is None and get_user(sqlite_url, "v1").role == "admin"
+
+
+def test_behind_a_proxy_the_client_address_and_public_host_are_used(sqlite_url, monkeypatch, tmp_path):
+    make_users(sqlite_url)
+    app = make_app(sqlite_url, monkeypatch, tmp_path, INTL_PROXY_HOPS="1", INTL_LOGIN_RATE="2 per minute",
+                   INTL_LOGIN_USER_RATE="100 per minute")
+    fwd = {"X-Forwarded-Host": "intl.example.edu", "X-Forwarded-Proto": "https"}
+
+    def attempt(client_ip: str) -> int:
+        c = app.server.test_client()
+        h = {**fwd, "X-Forwarded-For": client_ip}
+        tok = form_token(c.get(LOGIN, headers=h).text)
+        return c.post(LOGIN, data={"username": "x", "password": "wrong-password", "csrf_token": tok},
+                      headers={**h, "Origin": "https://intl.example.edu"}).status_code
+
+    assert [attempt("10.0.0.1") for _ in range(3)] == [401, 401, 429]
+    assert attempt("10.0.0.2") == 401  # another client behind the same proxy is not blocked
