@@ -128,12 +128,17 @@ _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|�
                        r"数学|地质|矿业|石油|林业|水利|电力|邮电|纺织|食品|药科|中医药|国立|州立|联邦|综合性|研究型|"
                        r"应用型|公立|私立|皇家|中央|国家|国际)+$")
 # after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
-_ZH_KEEP_PREFIX = re.compile(r"^(?:国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
+_ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
                              r"教育|都会|公开|树仁|恒生|岭南)")
 _ZH_GENERIC = re.compile(r"^(?:国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院)"
                          r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
                          r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
+# after a head word, words that make the name an alliance, event or programme, or a generic plural
+_ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行)")
+# stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
+_ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等)$|^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
+                             r"^(?:中[俄德英法美日韩意澳加新]|中外|中欧|中非|中阿|中国-|中[俄德英法美日韩意澳加新]合作)")
 # the text before a mention that makes it a funder / alma mater / former employer
 _FUNDER_BEFORE = re.compile(
     r"(?<!co-)\b(?:funded|sponsored|financed|supported|granted|administered|subsidi[sz]ed|paid)\s+by\s+"
@@ -171,7 +176,7 @@ class Org:
     country: str | None = None
     country_method: str = ""
     registry: PartnerRef | None = None
-    known: KnownInstitution | None = None  # a Chinese university known by name (universities_cn.csv)
+    known: KnownInstitution | None = None  # an organisation known by name (known_orgs.csv)
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention_] = field(default_factory=list)
     status: str = "partner"  # partner | home | non_partner | subunit
@@ -367,9 +372,16 @@ def _zh_candidates(text: str, start: int, end: int,
         while i != -1:
             e = i + len(head)
             j = i
-            while j > 0 and CJK.match(seg[j - 1]) and i - j < 24:
-                if seg[j - 1] in _ZH_STOP:
-                    words = protect.get(seg[j - 1]) if protect else None
+            while j > 0 and i - j < 24:
+                c = seg[j - 1]
+                if not CJK.match(c):
+                    # a hyphen or a middle dot between Chinese words is inside the name (哈萨克斯坦-英国技术大学)
+                    if c in "-－–·" and j > 1 and CJK.match(seg[j - 2]):
+                        j -= 1
+                        continue
+                    break
+                if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国"):
+                    words = protect.get(c) if protect else None
                     if not words or not any(seg.startswith(w, j - 1) and j - 1 + len(w) <= i + len(head)
                                             for w in words):
                         break
@@ -389,8 +401,18 @@ def _zh_candidates(text: str, start: int, end: int,
                 if 0 <= p < len(name) - len(head) - 1:
                     name = name[p + len(w):]
                     j = e - len(name)
+            # a count before the name: "150余位大学校长", "30多所大学"
+            mq = re.match(r"^(?:余|多|几)?(?:位|名|所|家|个|人|项|批)+", name)
+            if mq and j > 0 and (seg[j - 1].isdigit() or mq.group(0)[0] in "余多几"):
+                name = name[mq.end():]
+                j = e - len(name)
             stem = name[: -len(head)]
-            if len(stem) >= 2 and not _ZH_GENERIC.search(stem):
+            after = seg[e:e + 3]
+            if _ZH_EVENT_AFTER.match(after):
+                pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
+            elif head in ("研究院", "研究所") and _ZH_FIELD.search(stem or "x"):
+                pass  # "科学技术研究院": the university's own institute or office, named by its field alone
+            elif len(stem) >= 2 and not _ZH_GENERIC.search(stem) and not _ZH_GENERIC_END.search(stem):
                 out.append((start + j, start + e, _ZH_HEAD_KIND.get(head, "other")))
             i = seg.find(head, i + 1)
     # longest first, no overlaps
@@ -435,7 +457,7 @@ class OrgFinder:
         if registry is None and known is not None:
             key = "cn:" + norm(known.name)
             if key not in self.orgs:
-                self.orgs[key] = Org(known.name, known.kind, known.country, "known Chinese university", known=known)
+                self.orgs[key] = Org(known.name, known.kind, known.country, "known organisation", known=known)
             return self.orgs[key]
         if registry is not None:
             key = "reg:" + norm(registry.name)
@@ -480,11 +502,15 @@ class OrgFinder:
                 self.non_partner_spans.append((s, e, target.category))
             else:
                 self._add(self._org_for(target.name, target.kind, target), s, e, "partner registry")
-        # 1b. Chinese names of known universities, as written (中国海洋大学, 同济大学)
+        # 1b. known organisations as written: Chinese names of universities (中国海洋大学, 同济大学),
+        # names of companies and international bodies (Ericsson, UNESCO)
         if self.lang == "zh" or CJK.search(text[:2000]):
             for s, e, form, entry in _find_forms(text, self.known.full_zh):
                 if not self._taken(s, e):
-                    self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known Chinese university")
+                    self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known organisation")
+        for s, e, form, entry in _find_forms(text, self.known.english):
+            if not self._taken(s, e):
+                self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known organisation")
         # 2. names by pattern
         cands = _zh_candidates(text, 0, len(text), _protected(self.gaz, self.known)) if self.lang == "zh" else []
         cands += _english_candidates(text, 0, len(text), self.gaz)

@@ -175,10 +175,13 @@ def empty_reference() -> Reference:
 
 @dataclass
 class KnownInstitution:
-    """A university whose names are general knowledge (not the office's partner registry):
-    Chinese universities with their official English name, Chinese name, acronyms and short
-    Chinese names (哈工大, 北邮). The extractor uses them to name a Chinese university in English
-    and to recognise the home institution of another university's news."""
+    """An organisation whose names are general knowledge, not the office's partner registry
+    (``known_orgs.csv``): Chinese universities with their official English name, Chinese name,
+    acronyms and short Chinese names (哈工大, 北邮); international organisations (UNESCO) and large
+    companies (Huawei, Ericsson) whose one-word names no pattern finds. The extractor uses them to
+    name an organisation in English, give its country and kind, and recognise the home institution
+    of another university's news. Being known does not make an organisation a partner: the text
+    decides that."""
 
     name: str
     zh: str | None = None
@@ -190,23 +193,25 @@ class KnownInstitution:
 @dataclass
 class KnownInstitutions:
     entries: list[KnownInstitution] = field(default_factory=list)
-    index: dict[str, KnownInstitution] = field(default_factory=dict)  # norm(full name or zh) → entry
-    short_zh: dict[str, KnownInstitution] = field(default_factory=dict)  # 哈工大 → entry (searched as written)
+    index: dict[str, KnownInstitution] = field(default_factory=dict)  # norm(any name) → entry
+    short_zh: dict[str, KnownInstitution] = field(default_factory=dict)  # 哈工大, 华为 → entry (searched as written)
+    full_zh: dict[str, KnownInstitution] = field(default_factory=dict)  # 哈尔滨工业大学 → entry (searched as written)
     acronyms: dict[str, KnownInstitution] = field(default_factory=dict)  # HIT → entry (used once the full name is in the text)
     long_acronyms: dict[str, KnownInstitution] = field(default_factory=dict)  # BUPT, NJUPT: distinctive on their own
-    full_zh: dict[str, KnownInstitution] = field(default_factory=dict)  # 哈尔滨工业大学 → entry
+    english: dict[str, KnownInstitution] = field(default_factory=dict)  # names of companies and bodies (searched as written)
 
     def get(self, name: str) -> KnownInstitution | None:
         return self.index.get(norm(name))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+KNOWN_FILE = "known_orgs.csv"
 
 
 def load_known_institutions(directory: str | Path | None = None) -> KnownInstitutions:
-    """``universities_cn.csv`` (name,zh,aliases) of the reference folder, else of data/reference."""
+    """``known_orgs.csv`` (name,zh,aliases,country,kind) of the reference folder, else of data/reference."""
     d = Path(directory or DEFAULT_DIR).resolve()
-    if not (d / "universities_cn.csv").exists():
+    if not (d / KNOWN_FILE).exists():
         d = DEFAULT_DIR.resolve()
     return _load_known(str(d))
 
@@ -214,7 +219,7 @@ def load_known_institutions(directory: str | Path | None = None) -> KnownInstitu
 @lru_cache(maxsize=4)
 def _load_known(directory: str) -> KnownInstitutions:
     out = KnownInstitutions()
-    path = Path(directory) / "universities_cn.csv"
+    path = Path(directory) / KNOWN_FILE
     if not path.exists():
         return out
     with path.open(encoding="utf-8", newline="") as f:
@@ -224,19 +229,24 @@ def _load_known(directory: str) -> KnownInstitutions:
                 continue
             aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
             e = KnownInstitution(name, (row.get("zh") or "").strip() or None, aliases,
-                                 (row.get("country") or "CN").strip().upper() or "CN")
+                                 (row.get("country") or "CN").strip().upper() or "CN",
+                                 (row.get("kind") or "university").strip() or "university")
             out.entries.append(e)
+            university = e.kind == "university"
             for form in [name, *([e.zh] if e.zh else [])]:
                 out.index.setdefault(norm(form), e)
             if e.zh:
-                out.full_zh.setdefault(e.zh, e)
+                (out.full_zh if university else out.short_zh).setdefault(e.zh, e)
+            if not university:
+                out.english.setdefault(name, e)
             for a in aliases:
+                out.index.setdefault(norm(a), e)
                 if _CJK.search(a):
-                    out.short_zh.setdefault(a, e)
+                    (out.short_zh if not university or len(a) < 4 else out.full_zh).setdefault(a, e)
+                elif not university:
+                    out.english.setdefault(a, e)
                 elif re.fullmatch(r"[A-Z][A-Za-z&]{1,7}", a):
                     out.acronyms.setdefault(a, e)
                     if len(a) >= 4 and a.isupper():
                         out.long_acronyms.setdefault(a, e)
-                else:
-                    out.index.setdefault(norm(a), e)
     return out
