@@ -89,11 +89,15 @@ def joint_programs(url: str, f: Filters) -> pd.DataFrame:
 
 def program_counts(url: str, f: Filters) -> dict[str, int]:
     """Programmes in scope per status (``{"active": 9, "closed": 2, …}``)."""
-    stmt = (select(func.coalesce(PG.c.status, "unknown"), func.count())
-            .select_from(_program_from()).where(*_program_cond(f))
-            .group_by(func.coalesce(PG.c.status, "unknown")))
+    # Grouped on the bare column (PostgreSQL will not match two bound "unknown" parameters
+    # of SELECT and GROUP BY); a blank status is named in Python.
+    stmt = (select(PG.c.status, func.count()).select_from(_program_from()).where(*_program_cond(f))
+            .group_by(PG.c.status))
+    out: dict[str, int] = {}
     with get_engine(url).connect() as conn:
-        return {k: int(n) for k, n in conn.execute(stmt)}
+        for k, n in conn.execute(stmt):
+            out[k or "unknown"] = out.get(k or "unknown", 0) + int(n)
+    return out
 
 
 def programs_started(url: str, f: Filters) -> dict[int, int]:
@@ -125,13 +129,17 @@ def students_abroad(url: str, f: Filters) -> pd.DataFrame:
     ``students`` sums the rows whose count is known (a blank count is unknown, not 0);
     ``records`` is the number of report rows, so a reader can see how much is unknown.
     """
-    ptype = func.coalesce(MB.c.program_type, "other")
-    stmt = (select(MB.c.year, ptype, func.coalesce(func.sum(MB.c.students), 0), func.count())
+    stmt = (select(MB.c.year, MB.c.program_type, func.coalesce(func.sum(MB.c.students), 0), func.count())
             .select_from(MB.outerjoin(P, P.c.id == MB.c.partner_id))
             .where(*_mobility_cond(f))
-            .group_by(MB.c.year, ptype).order_by(MB.c.year, ptype))
+            .group_by(MB.c.year, MB.c.program_type))
     df = _frame(url, stmt, ["year", "program_type", "students", "records"])
-    return df.astype({"year": "int64", "students": "int64", "records": "int64"}) if not df.empty else df
+    if df.empty:
+        return df
+    df["program_type"] = df["program_type"].fillna("other")  # a blank type (after GROUP BY: see program_counts)
+    df = df.groupby(["year", "program_type"], as_index=False)[["students", "records"]].sum()
+    return df.astype({"year": "int64", "students": "int64", "records": "int64"}).sort_values(
+        ["year", "program_type"], ignore_index=True)
 
 
 def students_per_year(url: str, f: Filters) -> dict[int, int]:

@@ -1,0 +1,147 @@
+"""Figures as files through the system Chromium (kaleido v1), on the sample (SQLite).
+
+Every output is read back: PNG size at 2× and ink on it, SVG as XML with its title,
+filters and Chinese, PDF text with pypdf, the map drawn from the local topojson. A missing
+Chromium gives a sentence saying what to install, never a traceback.
+"""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from dashboard import export as E
+from dashboard import queries as q
+from dashboard.queries import Filters
+from dashboard.report import render
+
+from .conftest import ROOT
+from .test_export_sample import load_sample, need_browser, png_stats
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    need_browser()
+    u = f"sqlite:///{tmp_path_factory.mktemp('export-fig') / 'intl.db'}"
+    load_sample(u)
+    return u
+
+
+def _school(url: str, name: str) -> int:
+    s = q.schools(url)
+    return int(s.loc[s["name"] == name, "id"].iloc[0])
+
+
+def test_png_is_twice_the_css_size_and_not_blank(url):
+    f = Filters.make(year_from=2019)
+    fig = E.export_figure("activities_by_year", url, f, width=800)
+    data = E.figure_bytes("activities_by_year", url, f, "png", width=800)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    size, var, inked = png_stats(data)
+    assert size == (1600, 2 * fig.layout.height)
+    assert var > 500 and inked > 0.05, "bars, axes and text are drawn"
+    size1, *_ = png_stats(E.figure_bytes("activities_by_year", url, f, "png", width=800, scale=1))
+    assert size1 == (800, fig.layout.height)
+
+
+def test_svg_carries_title_filters_source_and_a_cjk_font(url):
+    auto = _school(url, "School of Automation")
+    f = Filters.make(year_from=2020, year_to=2024, schools=[auto])
+    root = ET.fromstring(E.figure_bytes("top_partners", url, f, "svg"))
+    texts = " ".join(t for el in root.iter() for t in [el.text] if t)
+    assert "Top partners" in texts
+    assert "2020–2024" in texts and "School of Automation" in texts, "filters in the subtitle"
+    info_docs = E.rq.data_info(url, f).documents
+    assert f"{info_docs:,} of" in texts and "data as of" in texts, "source note with the number of documents"
+    top = q.top_partners(url, f)
+    assert str(int(top["documents"].max())) in texts, "the query's numbers are on the bars"
+    zh = ET.fromstring(E.figure_bytes("top_partners", url, f, "svg", lang="zh"))
+    zh_texts = " ".join(el.text or "" for el in zh.iter())
+    assert "主要合作伙伴" in zh_texts and "自动化学院" in zh_texts
+    assert any(isinstance(z, str) and z in zh_texts for z in top["zh"]), "Chinese partner names"
+    styles = " ".join(el.get("style", "") for el in zh.iter())
+    assert "WenQuanYi Micro Hei" in styles
+
+
+def test_pdf_figure_has_its_text(url):
+    from pypdf import PdfReader
+
+    f = Filters.make(year_to=2024)
+    reader = PdfReader(io.BytesIO(E.figure_bytes("students_abroad", url, f, "pdf", lang="zh")))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "出国" in text and "2024" in text
+    per_year = E.rq.students_per_year(url, f)
+    assert f"{per_year[max(per_year)]:,}" in text, "the year's total from the query"
+
+
+def test_map_draws_countries_from_the_local_topojson(url):
+    data = E.figure_bytes("partner_countries", url, Filters(), "png", scale=1)
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(data)).convert("RGB")
+    # countries with partners are filled with the blues of figures.SEQUENTIAL; count dark ones
+    dark_blue = sum(1 for r, g, b in im.getdata() if b > 90 and r < 90 and b - r > 50)
+    assert dark_blue > 300, "partner countries are shaded: the outlines were loaded"
+    assert render.topojson_url().startswith("file://") and (ROOT / "dashboard/assets/topojson/world_110m.json").is_file()
+
+
+def test_every_export_renders_in_every_format(url):
+    f = Filters.make(year_from=2021)
+    for name in E.names():
+        for fmt in E.FIGURE_FORMATS:
+            data = E.figure_bytes(name, url, f, fmt, scale=1)
+            assert data[:4] in (b"\x89PNG", b"%PDF", b"<svg"), (name, fmt, data[:20])
+
+
+def test_the_browser_is_started_once_per_process(url):
+    E.figure_bytes("top_countries", url, Filters(), "svg")
+    first = render.renderer()
+    E.figure_bytes("top_countries", url, Filters(), "png")
+    assert render.renderer() is first and render.is_running()
+    proc = first._kaleido.subprocess  # noqa: SLF001
+    assert proc.poll() is None, "the same Chromium serves every export"
+
+
+def test_no_chromium_is_a_sentence_saying_what_to_install(url, monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
+    with pytest.raises(E.BrowserNotFound, match="Install Chromium"):
+        render.find_browser()
+    monkeypatch.delenv("BROWSER_PATH")
+    monkeypatch.delenv("INTL_BROWSER_PATH", raising=False)
+    with pytest.raises(E.BrowserNotFound, match=r"\[export\] browser_path"):
+        render.find_browser(tmp_path / "missing")
+    path = os.environ.get("PATH", "")
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing on PATH; the kaleido download may still exist
+    try:
+        found = render.find_browser()
+        assert os.access(found, os.X_OK)
+    except E.BrowserNotFound as exc:
+        assert "apt-get install chromium" in str(exc)
+    monkeypatch.setenv("PATH", path)
+    # the command line in a fresh process: exit code 3, one line, no traceback
+    out = tmp_path / "fig.png"
+    env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-such-chromium")}
+    r = subprocess.run([sys.executable, "-m", "etl.cli", "export", "figure", "top_partners", "-o", str(out),
+                        "--db", url], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert r.returncode == 3, r.stderr
+    assert "Install Chromium" in r.stderr and "Traceback" not in r.stderr + r.stdout
+    assert not out.exists()
+
+
+def test_bad_formats_and_names_are_refused(url):
+    with pytest.raises(E.ExportError, match="figure format"):
+        E.figure_bytes("top_partners", url, Filters(), "gif")
+    with pytest.raises(E.UnknownExport):
+        E.figure_bytes("no_such_chart", url, Filters(), "png")
+
+
+def test_an_empty_selection_exports_the_empty_state_not_a_blank(url):
+    f = Filters.make(countries=["ZZ"])
+    root = ET.fromstring(E.figure_bytes("top_partners", url, f, "svg"))
+    texts = " ".join(el.text or "" for el in root.iter())
+    assert "Nothing matches these filters" in texts

@@ -1,0 +1,225 @@
+"""The leadership report, read back: python-pptx for the deck, pypdf and pdftoppm for the PDF.
+
+Built once per format on the sample (SQLite) with branding from a TOML file (name, Chinese
+name, logo, colours). The key figures on the slides and pages must be the numbers the
+query functions return; the charts must be pictures; the expiring agreements must be the
+query's rows; Chinese must be text in the PDF (an embedded CJK font), not boxes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import pytest
+
+from dashboard import export as E
+from dashboard import queries as q
+from dashboard import report_queries as rq
+from dashboard.queries import Filters
+from dashboard.report import build_report
+from dashboard.report import labels as L
+from dashboard.report.content import REPORT_CHARTS, report_content
+
+from .test_export_sample import load_sample, need_browser, png_stats
+
+F = Filters.make(year_from=2019)
+PRIMARY = "#0B5A3C"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    need_browser()
+    from PIL import Image
+
+    from etl.config import load_settings
+
+    d = tmp_path_factory.mktemp("export-report")
+    url = f"sqlite:///{d / 'intl.db'}"
+    load_sample(url)
+    (d / "brand").mkdir()
+    Image.new("RGB", (240, 120), (200, 30, 40)).save(d / "brand" / "logo.png")
+    (d / "intl.toml").write_text(
+        '[branding]\ntitle = "Test Dashboard"\nname = "Test University of Technology"\nname_zh = "测试科技大学"\n'
+        f'logo = "brand/logo.png"\ncolors = {{ primary = "{PRIMARY}", accent = "#E69F00" }}\n', encoding="utf-8")
+    settings = load_settings(config=d / "intl.toml", database_url=url)
+    return url, settings
+
+
+@pytest.fixture(scope="module")
+def pptx_zh(env):
+    url, settings = env
+    return build_report(url, F, "pptx", lang="zh", settings=settings)
+
+
+@pytest.fixture(scope="module")
+def pdf_en(env):
+    url, settings = env
+    return build_report(url, F, "pdf", lang="en", settings=settings)
+
+
+@pytest.fixture(scope="module")
+def pdf_zh(env):
+    url, settings = env
+    return build_report(url, F, "pdf", lang="zh", settings=settings)
+
+
+def expected_key_figures(url: str, f: Filters) -> dict[str, tuple[int, int, int | None]]:
+    """key → (year, value, previous) straight from the query functions."""
+    trend = q.kpi_trend(url, f)
+    y = trend["year"]
+    out = {k: (y, trend["current"][k], trend["previous"][k] if trend["previous"] else None)
+           for k in ("documents", "partners", "countries", "schools")}
+    spy = rq.students_per_year(url, f)
+    sy = max(k for k in spy if f.year_to is None or k <= f.year_to)
+    out["students"] = (sy, spy[sy], spy.get(sy - 1))
+    started = rq.programs_started(url, f)
+    out["programs"] = (y, started.get(y, 0), started.get(y - 1, 0))
+    return out
+
+
+def _slide_texts(slide) -> str:
+    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def test_deck_has_title_key_figures_charts_agreements_and_method(env, pptx_zh):
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    url, _ = env
+    prs = Presentation(io.BytesIO(pptx_zh))
+    slides = list(prs.slides)
+    expiring = rq.agreements_expiring(url, F)
+    n_table_slides = max(1, -(-len(expiring) // 11))
+    assert len(slides) == 2 + len(REPORT_CHARTS) + n_table_slides + 1
+
+    title = _slide_texts(slides[0])
+    assert "国际合作工作报告" in title and "测试科技大学" in title and "2019–2025" in title
+    logo = [s for s in slides[0].shapes if s.name == "logo"]
+    assert logo and logo[0].shape_type == MSO_SHAPE_TYPE.PICTURE
+    band = [s for s in slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE][0]
+    assert str(band.fill.fore_color.rgb) == PRIMARY.lstrip("#"), "brand colour from the settings"
+
+    # key figures: the numbers the queries return
+    exp = expected_key_figures(url, F)
+    shapes = {s.name: s for s in slides[1].shapes}
+    for key, (year, value, previous) in exp.items():
+        assert shapes[f"kf-value:{key}"].text_frame.text == f"{value:,}", key
+        change = shapes[f"kf-change:{key}"].text_frame.text
+        assert change.startswith(f"{year}: ")
+        if previous is not None and value != previous:
+            assert f"{abs(value - previous):,}" in change and str(year - 1) in change, (key, change)
+
+    # one picture per chart, at 2× of 1200 × 600
+    pictures = {s.name: s for sl in slides for s in sl.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE
+                and s.name.startswith("chart:")}
+    assert sorted(pictures) == sorted(f"chart:{n}" for n in REPORT_CHARTS)
+    for pic in pictures.values():
+        assert pic.image.size == (2400, 1200)
+        size, var, inked = png_stats(pic.image.blob)
+        assert var > 200 and inked > 0.02, pic.name
+    chart_titles = [_slide_texts(sl).split("\n")[0] for sl in slides[2:2 + len(REPORT_CHARTS)]]
+    assert chart_titles == [E.get(n).title_zh for n in REPORT_CHARTS]
+
+    # agreements expiring: the query's rows, Chinese partner names where known
+    tables = [s.table for sl in slides for s in sl.shapes if s.has_table]
+    rows = [[c.text for c in r.cells] for t in tables for r in list(t.rows)[1:]]
+    assert len(rows) == len(expiring) > 0
+    for row, a in zip(rows, expiring.itertuples()):
+        assert row[0] == (a.partner_zh or a.partner) and row[3] == a.expiry.isoformat()
+        assert row[4] == f"{a.days_left:,}"
+
+    method = _slide_texts(slides[-1])
+    info = rq.data_info(url, F)
+    assert f"{info.documents:,}" in method and f"{info.documents_total:,}" in method and "数据截至" in method
+    # every run names an East-Asian typeface, so PowerPoint shows Chinese with a CJK font
+    rpr = shapes["kf-value:documents"].text_frame.paragraphs[0].runs[0]._r.rPr  # noqa: SLF001
+    assert rpr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}ea") is not None
+
+
+def test_pdf_in_english_reads_back_with_the_query_numbers_and_renders(env, pdf_en, tmp_path):
+    from pypdf import PdfReader
+
+    url, _ = env
+    reader = PdfReader(io.BytesIO(pdf_en))
+    expiring = rq.agreements_expiring(url, F)
+    assert len(reader.pages) == 2 + len(REPORT_CHARTS) + 1 + 1
+    first = reader.pages[0].extract_text()
+    assert "International cooperation report" in first and "Test University of Technology" in first
+    assert "Period: 2019–2025" in first and "Years: from 2019" in first
+    kf = reader.pages[1].extract_text()
+    for key, (year, value, previous) in expected_key_figures(url, F).items():
+        label = L.text(f"kf_{key}", "en")
+        assert f"{label}\n{value:,}\n{year}: " in kf, (key, kf)   # label, number, its year, in this order
+        if previous is not None and value != previous:
+            assert f"{year}: {'▲' if value > previous else '▼'} {abs(value - previous):,}" in kf, key
+    for i, name in enumerate(REPORT_CHARTS, start=2):
+        page = reader.pages[i]
+        assert E.get(name).title in page.extract_text()
+        assert len(page.images) == 1
+    table = reader.pages[2 + len(REPORT_CHARTS)].extract_text()
+    for a in expiring.itertuples():
+        assert a.expiry.isoformat() in table
+    assert "Method and sources" in reader.pages[-1].extract_text()
+    assert reader.metadata.title.startswith("International cooperation report")
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+    out = tmp_path / "page"
+    src = tmp_path / "report.pdf"
+    src.write_bytes(pdf_en)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "3", "-l", "3", str(src), str(out)], check=True,
+                   timeout=60)
+    png = next(tmp_path.glob("page*.png")).read_bytes()
+    size, var, inked = png_stats(png)
+    assert size[0] > size[1], "landscape"
+    assert var > 300 and inked > 0.05, "the chart page is not blank"
+
+
+def test_pdf_in_chinese_embeds_a_cjk_font_and_extracts_chinese(env, pdf_zh):
+    from pypdf import PdfReader
+
+    url, _ = env
+    reader = PdfReader(io.BytesIO(pdf_zh))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    for words in ("国际合作工作报告", "测试科技大学", "主要指标", "出国（境）学生", "未来12个月内到期的合作协议",
+                  "方法与数据来源"):
+        assert words in text, words
+    zh_partner = next(a.partner_zh for a in rq.agreements_expiring(url, F).itertuples() if a.partner_zh)
+    assert zh_partner in text
+    fonts = reader.pages[1]["/Resources"]["/Font"]
+    descriptors = [f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                   for f in fonts.values()]
+    assert any("/FontFile2" in d for d in descriptors), "the CJK font is embedded (subset)"
+    assert "\ufffd" not in text and "□" not in text
+
+
+def test_report_content_equals_the_queries(env):
+    url, settings = env
+    f = Filters.make(year_from=2020, year_to=2024, countries=["DE", "GB", "AU", "KR"])
+    c = report_content(url, f, lang="en", settings=settings, charts=(), today=dt.date(2026, 1, 15))
+    exp = expected_key_figures(url, f)
+    got = {k.key: (k.year, k.value, k.previous) for k in c.key_figures}
+    assert got == exp
+    assert c.period == "2020–2024"
+    assert len(c.expiring) == len(rq.agreements_expiring(url, f, today=dt.date(2026, 1, 15)))
+    assert c.info == rq.data_info(url, f)
+    assert "Germany" in c.filters_text
+
+
+def test_bad_settings_and_formats_are_sentences(env, tmp_path):
+    from etl.config import load_settings
+
+    url, _ = env
+    with pytest.raises(E.ExportError, match="report format"):
+        build_report(url, F, "docx")
+    (tmp_path / "a.toml").write_text('[branding]\nlogo = "nope.png"\n', encoding="utf-8")
+    with pytest.raises(E.ExportError, match="logo"):
+        build_report(url, F, "pptx", settings=load_settings(config=tmp_path / "a.toml", database_url=url))
+    (tmp_path / "b.toml").write_text('[export]\nbrowser = "/usr/bin/x"\n', encoding="utf-8")
+    with pytest.raises(E.ExportError, match="unknown option"):
+        build_report(url, F, "pdf", settings=load_settings(config=tmp_path / "b.toml", database_url=url))
+    (tmp_path / "c.toml").write_text('[branding]\ncolors = { primary = "blue" }\n', encoding="utf-8")
+    with pytest.raises(E.ExportError, match="#RRGGBB"):
+        build_report(url, F, "pdf", settings=load_settings(config=tmp_path / "c.toml", database_url=url))
