@@ -14,11 +14,12 @@ import plotly.graph_objects as go
 
 from dashboard.figures import ACCENT, LOAD_HINT, NEUTRAL, PALETTE, _base, _label, _row_height, empty
 from dashboard.labels import add_translations, country_name, short_school, t
+from dashboard.regions import country_label
 from dashboard.queries_programs import AGREEMENT_STATES, STATUS_ORDER, add_months
 from dashboard.report_figures import STATUS_COLORS
 
 LEVEL_TITLE = "Joint programmes by level"
-MODE_TITLE = "Joint programmes by mode"
+MODE_TITLE = "Joint programmes by mode (years at home + years abroad)"
 BY_SCHOOL_TITLE = "Students abroad by school"
 BY_COUNTRY_TITLE = "Students abroad by destination"
 TIMELINE_TITLE = "Agreements: signed → expiry"
@@ -35,7 +36,7 @@ STATE_COLORS = {"expiring_6": "#CC6677", "expiring_12": "#DDCC77", "in_force": "
                 "open_ended": "#44AA99", "not_started": "#88CCEE", "expired": "#BBBBBB"}
 
 add_translations({
-    LEVEL_TITLE: "合作办学项目（按层次）", MODE_TITLE: "合作办学项目（按培养模式）",
+    LEVEL_TITLE: "合作办学项目（按层次）", MODE_TITLE: "合作办学项目（按培养模式：国内年数 + 国外年数）",
     BY_SCHOOL_TITLE: "出国（境）学生（按学院）", BY_COUNTRY_TITLE: "出国（境）学生（按目的地）",
     TIMELINE_TITLE: "合作协议：签署 → 到期",
     "Undergraduate": "本科", "Master's": "硕士", "PhD": "博士", "Unknown": "未知",
@@ -101,34 +102,33 @@ def programs_by(df: pd.DataFrame, dim: str, lang: str = "en", empty_message: str
                           + "<br>%{customdata[1]} " + t("students enrolled", lang)
                           + " (%{customdata[2]} " + t("enrolment unknown", lang) + ")<extra></extra>",
         )
-    xtitle = t("programmes", lang)
-    if dim == "mode":
-        xtitle += " · " + t("years at home + years abroad", lang)
     fig.update_layout(barmode="stack",
-                      xaxis=dict(title=dict(text=xtitle), showgrid=True, gridcolor="#ECEFF4", rangemode="tozero",
+                      xaxis=dict(showgrid=True, gridcolor="#ECEFF4", rangemode="tozero",
                                  dtick=1 if df.groupby(dim)["programs"].sum().max() <= 10 else None),
                       yaxis=dict(showgrid=False, categoryorder="array",
                                  categoryarray=[names[v] for v in reversed(order)]),
-                      legend=dict(y=-0.2))
+                      legend=dict(y=-0.1), margin=dict(b=8))
     return fig
 
 
 def _hbars(df: pd.DataFrame, title: str, labels: list[str], keys: list, hover_names: list[str],
-           lang: str) -> go.Figure:
+           lang: str, dim: str) -> go.Figure:
     """Horizontal bars of ``students`` (largest on top) with the unknown rows in the hover.
 
-    ``keys`` travel as each bar's first ``customdata`` item, so a click can filter by it.
+    Each bar's ``customdata`` starts with its key and ends with a drill spec (``{dim: key}``,
+    :class:`dashboard.queries_drill.DrillSpec`), so a click names the bar.
     """
     d = df.iloc[::-1]
     labels, keys, hover_names = labels[::-1], keys[::-1], hover_names[::-1]
+    specs = [{dim: k} if k not in (None, "") else {} for k in keys]
     height, gap = _row_height(len(d))
     fig = _base(title, height=height)
     fig.update_layout(bargap=gap)
     fig.add_bar(
         y=labels, x=d["students"], orientation="h", marker_color=ACCENT,
         text=[f"{v:,}" for v in d["students"]], textposition="outside", cliponaxis=False,
-        customdata=[[k if k is not None else "", n, r, u]
-                    for k, n, r, u in zip(keys, hover_names, d["records"], d["unknown"])],
+        customdata=[[k if k is not None else "", n, r, u, spec]
+                    for k, n, r, u, spec in zip(keys, hover_names, d["records"], d["unknown"], specs)],
         hovertemplate="<b>%{customdata[1]}</b><br>%{x} " + t("students", lang) + " · %{customdata[2]} "
                       + t("report rows", lang) + " (%{customdata[3]} " + t("of them unknown", lang)
                       + ")<extra></extra>",
@@ -149,7 +149,7 @@ def students_by_school(df: pd.DataFrame, lang: str = "en", empty_message: str = 
     shown = [(z or s) if lang == "zh" else s for s, z in zip(names, df["zh"])]
     labels = [short_school(s) if lang != "zh" else s for s in shown]
     keys = [int(u) if pd.notna(u) else None for u in df["unit_id"]]
-    return _hbars(df, title, labels, keys, shown, lang)
+    return _hbars(df, title, labels, keys, shown, lang, "school")
 
 
 def students_by_country(df: pd.DataFrame, lang: str = "en", limit: int = 15,
@@ -159,8 +159,8 @@ def students_by_country(df: pd.DataFrame, lang: str = "en", limit: int = 15,
     if df.empty:
         return empty(title, empty_message)
     d = df.head(limit)
-    names = [country_name(c) if c else t("Unknown", lang) for c in d["country"]]
-    return _hbars(d, title, names, [c for c in d["country"]], names, lang)
+    names = [country_label(c, lang) if c else t("Unknown", lang) for c in d["country"]]
+    return _hbars(d, title, names, [c for c in d["country"]], names, lang, "country")
 
 
 # ---------------------------------------------------------------------------
@@ -182,14 +182,15 @@ def agreements_timeline(df: pd.DataFrame, today: dt.date, lang: str = "en",
     title = t(TIMELINE_TITLE, lang)
     if df.empty:
         return empty(title, empty_message)
+    df = timeline_order(df)
     horizon = add_months(today, 12)
     expiries = [e for e in df["expiry"] if e is not None]
     signed = [s for s in df["signed"] if s is not None]
-    right = max([add_months(horizon, 6), *[e for e in expiries]])
+    right = max([add_months(horizon, 6), *expiries])
     left = min(signed) if signed else add_months(today, -60)
     rows = [str(i) for i in df["agreement_id"]]
     ticks = [_label(p or "—", c, width=38) for p, c in zip(df["partner"], df["country"])]
-    height = 150 + 26 * max(len(df), 4)
+    height = 170 + 24 * max(len(df), 4)
     fig = _base(title, height=height)
     for state in AGREEMENT_STATES:
         part = df[df["state"] == state]
@@ -217,26 +218,42 @@ def agreements_timeline(df: pd.DataFrame, today: dt.date, lang: str = "en",
                           + ": %{customdata[4]}<br>%{customdata[5]}<extra></extra>",
         )
     six = add_months(today, 6)
-    for x0, x1, opacity in ((today, six, 0.16), (six, horizon, 0.08)):
+    # The next 6 months shaded darker than the 6 after them: what expires there is flagged.
+    for x0, x1, opacity in ((today, six, 0.20), (six, horizon, 0.09)):
         fig.add_shape(type="rect", xref="x", yref="paper", x0=x0.isoformat(), x1=x1.isoformat(), y0=0, y1=1,
                       fillcolor="#CC6677", opacity=opacity, line_width=0, layer="below")
     fig.add_shape(type="line", xref="x", yref="paper", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1,
                   line=dict(color="#15213a", width=1.5, dash="dot"))
-    for x, text in ((today, t("today", lang)), (six, t("6 months", lang)), (horizon, t("12 months", lang))):
-        fig.add_annotation(x=x.isoformat(), y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                           text=text, font=dict(size=11, color="#5B6B82"))
+    fig.add_annotation(x=today.isoformat(), y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                       text=t("today", lang) + " " + today.isoformat(), font=dict(size=11, color="#15213a"))
     fig.update_layout(
-        barmode="overlay", bargap=0.35,
+        barmode="overlay", bargap=0.3,
         xaxis=dict(type="date", range=[add_months(left, -3).isoformat(), right.isoformat()], showgrid=True,
-                   gridcolor="#ECEFF4", side="top", tickformat="%Y"),
-        yaxis=dict(showgrid=False, categoryorder="array", categoryarray=rows[::-1], tickmode="array",
-                   tickvals=rows, ticktext=ticks, automargin=True),
-        legend=dict(orientation="h", y=-0.02, yanchor="top", traceorder="normal"),
-        margin=dict(t=84, b=8),
+                   gridcolor="#ECEFF4", dtick="M12" if (right - left).days < 8 * 366 else "M24",
+                   tickformat="%Y"),
+        yaxis=dict(type="category", showgrid=False, categoryorder="array", categoryarray=rows[::-1],
+                   tickmode="array", tickvals=rows, ticktext=ticks, automargin=True),
+        legend=dict(orientation="h", y=-0.03, yanchor="top", traceorder="normal"),
+        margin=dict(t=64, b=8),
     )
     return fig
 
 
-__all__ = ["programs_by", "students_by_school", "students_by_country", "agreements_timeline", "level_label",
+def timeline_order(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows top to bottom: what expires soonest first (so the flagged ones lead), then those in
+    force by expiry, the open-ended, those not yet in force, and the expired, latest first."""
+    rank = {s: i for i, s in enumerate(AGREEMENT_STATES)}
+    far = dt.date.max
+
+    def key(r):
+        if r.state == "expired":
+            return (rank[r.state], -(r.expiry.toordinal() if r.expiry else 0), r.agreement_id)
+        return (rank[r.state], (r.expiry or far).toordinal(), r.agreement_id)
+
+    order = sorted(range(len(df)), key=lambda i: key(df.iloc[i]))
+    return df.iloc[order].reset_index(drop=True)
+
+
+__all__ = ["timeline_order", "programs_by", "students_by_school", "students_by_country", "agreements_timeline", "level_label",
            "status_label", "STATE_LABELS", "STATE_COLORS", "LEVEL_TITLE", "MODE_TITLE", "BY_SCHOOL_TITLE",
            "BY_COUNTRY_TITLE", "TIMELINE_TITLE", "PALETTE"]

@@ -1,0 +1,187 @@
+"""The school–partner network (:class:`dashboard.queries_network.Network`) → dash-cytoscape
+elements and stylesheet (no database access).
+
+Schools are rounded squares in indigo; partners are circles coloured by kind (Paul Tol's
+muted scheme, as the charts) — the shape tells schools from partners, so colour is never
+the only cue. A node's size grows with the documents that name it, an edge's width with
+the documents shared by its school and partner.
+
+Focus (a clicked node or edge) is drawn by the *stylesheet*, not by new elements, so
+clicking never re-runs the layout: everything else fades, the focus and its neighbours
+stay.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from dashboard.figures import FONT_STACK
+from dashboard.labels import add_translations, partner_kind_label, short_school, t
+from dashboard.queries_network import Network
+
+SCHOOL_COLOR = "#332288"
+PARTNER_KIND_COLORS = {"university": "#88CCEE", "institute": "#44AA99", "company": "#DDCC77",
+                       "government": "#CC6677", "ngo": "#AA4499"}
+UNKNOWN_KIND_COLOR = "#BBBBBB"
+EDGE_COLOR = "#8C9BB0"
+FOCUS_COLOR = "#1F4E8C"
+MIN_NODE, MAX_NODE = 16, 64
+MIN_EDGE, MAX_EDGE = 1.0, 9.0
+
+add_translations({"School": "学院", "Unknown kind": "类型未知", "University": "大学", "Research institute": "研究机构",
+                  "Company": "企业", "Government body": "政府机构", "Association / NGO": "协会 / 非政府组织"})
+
+
+def node_id(kind: str, key: int) -> str:
+    """``s3`` for school 3, ``p12`` for partner 12 (ids are also stylesheet selectors)."""
+    return f"{'s' if kind == 'school' else 'p'}{int(key)}"
+
+
+def edge_id(unit_id: int, partner_id: int) -> str:
+    return f"e{int(unit_id)}-{int(partner_id)}"
+
+
+def parse_node_id(value: Any) -> tuple[str, int] | None:
+    """``("school", 3)`` from ``"s3"``; None for anything else (ids come back from the browser)."""
+    s = str(value or "")
+    if len(s) < 2 or s[0] not in "sp" or not s[1:].isdigit() or len(s) > 12:
+        return None
+    return ("school" if s[0] == "s" else "partner", int(s[1:]))
+
+
+def parse_edge_id(value: Any) -> tuple[int, int] | None:
+    s = str(value or "")
+    if not s.startswith("e") or "-" not in s or len(s) > 24:
+        return None
+    a, _, b = s[1:].partition("-")
+    return (int(a), int(b)) if a.isdigit() and b.isdigit() else None
+
+
+def _size(n: int, most: int, lo: float = MIN_NODE, hi: float = MAX_NODE) -> float:
+    """Area grows with ``n``: the radius with its square root."""
+    return round(lo + (hi - lo) * math.sqrt(max(n, 0) / max(most, 1)), 1)
+
+
+def _short(name: str, width: int = 30) -> str:
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
+def kind_color(kind: str | None) -> str:
+    return PARTNER_KIND_COLORS.get(kind or "", UNKNOWN_KIND_COLOR)
+
+
+def elements(net: Network, lang: str = "en") -> list[dict[str, Any]]:
+    """Cytoscape elements: one node per school and partner, one edge per shared pair."""
+    if net.empty:
+        return []
+    most = max([int(net.schools["documents"].max() or 1), int(net.partners["documents"].max() or 1)])
+    heaviest = int(net.edges["documents"].max() or 1)
+    out: list[dict[str, Any]] = []
+    for r in net.schools.itertuples(index=False):
+        name = (r.zh or r.name) if lang == "zh" else r.name
+        out.append({"data": {"id": node_id("school", r.unit_id), "label": short_school(name, 26) if lang != "zh"
+                             else name, "name": r.name, "zh": r.zh or "", "type": "school",
+                             "documents": int(r.documents), "degree": int(r.degree),
+                             "size": _size(int(r.documents), most), "color": SCHOOL_COLOR},
+                    "classes": "school"})
+    for r in net.partners.itertuples(index=False):
+        name = (r.zh or r.name) if lang == "zh" else r.name
+        out.append({"data": {"id": node_id("partner", r.partner_id), "label": _short(name), "name": r.name,
+                             "zh": r.zh or "", "type": "partner", "kind": r.kind or "", "country": r.country or "",
+                             "documents": int(r.documents), "degree": int(r.degree),
+                             "size": _size(int(r.documents), most), "color": kind_color(r.kind)},
+                    "classes": f"partner pk-{r.kind or 'unknown'}"})
+    for r in net.edges.itertuples(index=False):
+        w = int(r.documents)
+        out.append({"data": {"id": edge_id(r.unit_id, r.partner_id), "source": node_id("school", r.unit_id),
+                             "target": node_id("partner", r.partner_id), "weight": w,
+                             "width": round(MIN_EDGE + (MAX_EDGE - MIN_EDGE) * (w - 1) / max(heaviest - 1, 1), 2)}})
+    return out
+
+
+def stylesheet(net: Network | None = None, focus: str | None = None) -> list[dict[str, Any]]:
+    """The base style, plus the focus: ``"s3"`` / ``"p12"`` (a node and its neighbours) or
+    ``"e3-12"`` (an edge and its two ends) stay opaque, the rest fades."""
+    base = [
+        {"selector": "node", "style": {
+            "label": "data(label)", "width": "data(size)", "height": "data(size)",
+            "background-color": "data(color)", "border-width": 1.5, "border-color": "#ffffff",
+            "font-family": FONT_STACK, "font-size": 10, "color": "#243044", "text-valign": "bottom",
+            "text-halign": "center", "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 130,
+            "text-background-color": "#fbfcfe", "text-background-opacity": 0.75, "text-background-padding": 1,
+            "min-zoomed-font-size": 7}},
+        {"selector": ".school", "style": {"shape": "round-rectangle", "font-size": 12, "font-weight": 650,
+                                          "color": "#15213a", "z-index": 10}},
+        {"selector": "edge", "style": {"width": "data(width)", "line-color": EDGE_COLOR, "opacity": 0.45,
+                                       "curve-style": "bezier"}},
+        {"selector": "node:selected", "style": {"border-width": 3, "border-color": "#15213a"}},
+    ]
+    if not focus or net is None or net.empty:
+        return base
+    keep_nodes: set[str] = set()
+    keep_edges: set[str] = set()
+    node = parse_node_id(focus)
+    pair = parse_edge_id(focus)
+    e = net.edges
+    if node:
+        kind, key = node
+        col = "unit_id" if kind == "school" else "partner_id"
+        part = e[e[col] == key]
+        if part.empty:
+            return base
+        keep_nodes.add(node_id(kind, key))
+        for r in part.itertuples(index=False):
+            keep_nodes.add(node_id("partner" if kind == "school" else "school",
+                                   r.partner_id if kind == "school" else r.unit_id))
+            keep_edges.add(edge_id(r.unit_id, r.partner_id))
+        highlight = [node_id(kind, key)]
+    elif pair:
+        if e[(e["unit_id"] == pair[0]) & (e["partner_id"] == pair[1])].empty:
+            return base
+        keep_nodes |= {node_id("school", pair[0]), node_id("partner", pair[1])}
+        keep_edges.add(edge_id(*pair))
+        highlight = []
+    else:
+        return base
+    keep = ", ".join(f"#{i}" for i in sorted(keep_nodes | keep_edges))
+    out = base + [
+        {"selector": "node", "style": {"opacity": 0.18}},
+        {"selector": "edge", "style": {"opacity": 0.06}},
+        {"selector": keep, "style": {"opacity": 1}},
+        {"selector": ", ".join(f"#{i}" for i in sorted(keep_edges)),
+         "style": {"line-color": FOCUS_COLOR, "opacity": 0.85, "z-index": 5}},
+    ]
+    if highlight:
+        out.append({"selector": ", ".join(f"#{i}" for i in highlight),
+                    "style": {"border-width": 4, "border-color": "#15213a", "font-weight": 700, "z-index": 20}})
+    return out
+
+
+def legend_items(net: Network, lang: str = "en") -> list[tuple[str, str, str]]:
+    """``(label, colour, shape)`` for the legend: schools, then the partner kinds drawn."""
+    items = [(t("School", lang), SCHOOL_COLOR, "square")]
+    kinds = list(dict.fromkeys(net.partners["kind"])) if not net.partners.empty else []
+    for k in [*PARTNER_KIND_COLORS, None]:
+        if k in kinds or (k is None and any(not v for v in kinds)):
+            label = t(partner_kind_label(k), lang) if k else t("Unknown kind", lang)
+            items.append((label, kind_color(k), "circle"))
+    return items
+
+
+LAYOUTS = {
+    "cose": {"name": "cose", "animate": False, "randomize": False, "nodeRepulsion": 9000, "idealEdgeLength": 70,
+             "edgeElasticity": 120, "gravity": 0.6, "numIter": 1500, "nodeDimensionsIncludeLabels": True,
+             "padding": 24, "componentSpacing": 60},
+    "concentric": {"name": "concentric", "animate": False, "minNodeSpacing": 18, "padding": 24,
+                   "nodeDimensionsIncludeLabels": False},
+    "circle": {"name": "circle", "animate": False, "padding": 24},
+}
+
+
+def layout(name: str | None) -> dict[str, Any]:
+    """A cytoscape layout by name (force-directed by default)."""
+    return dict(LAYOUTS.get(name or "cose", LAYOUTS["cose"]))
+
+
+__all__ = ["elements", "stylesheet", "legend_items", "layout", "LAYOUTS", "node_id", "edge_id", "parse_node_id",
+           "parse_edge_id", "kind_color", "SCHOOL_COLOR", "PARTNER_KIND_COLORS"]

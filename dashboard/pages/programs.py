@@ -1,0 +1,563 @@
+"""Programs & mobility (path ``/programs``): the international office's reports.
+
+Joint programmes by level, mode and status (a blank enrolment is *unknown*, shown as such,
+never summed as 0); students abroad by year, school and destination with the report rows
+behind them; agreements on a timeline (signed → expiry, open-ended hatched) with those
+expiring in the next 6 and 12 months flagged, counted from today.
+
+Cross-filtering: a click on a school's or a country's bar sets that filter for the whole
+dashboard, a click on a year sets the year range to it (the URL changes, so back undoes
+it); a click on a level or a mode narrows the programme table below (page-local).
+
+The callback bodies are the plain functions below; they take a database URL, the filter
+store's value, the interface language and, where dates matter, ``today`` (``None`` =
+``dt.date.today()``), so tests call them directly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import figures, ids
+from dashboard import figures_programs as fp
+from dashboard import queries as q
+from dashboard import queries_programs as qp
+from dashboard import report_figures as rfig
+from dashboard.cache import cached
+from dashboard.components.cards import chart_card
+from dashboard.components.drilldown import apply_cross_filter, ui_from_search
+from dashboard.context import database_url
+from dashboard.labels import add_translations, country_name, short_school, t, ui_lang
+from dashboard.queries import Filters
+from dashboard.queries_drill import DrillSpec
+from dashboard.regions import country_label
+
+PATH = "/programs"
+NAME = "Programs & mobility"
+TITLE = "Programs & mobility · International Cooperation"
+T = TypeVar("T")
+
+REPORT_HINT = ("No office report of this kind loaded yet.<br>Put the office's reports in a folder and run "
+               "<b>intl etl run PATH</b>, or load the sample with <b>intl demo</b>.")
+NO_SCHEMA_HINT = ("The database has no tables yet.<br>Create them with <b>intl init</b>, "
+                  "or load the sample with <b>intl demo</b>.")
+
+add_translations({
+    NAME: "项目与交流",
+    "Joint programmes, students abroad and partner agreements, from the international office's reports.":
+        "来自国际交流合作处报表的合作办学项目、出国（境）学生与合作协议。",
+    "Joint programmes": "合作办学项目", "Students abroad": "出国（境）学生", "Agreements": "合作协议",
+    "Active programmes": "运行中的项目", "Students enrolled": "在读学生", "Agreements in force": "有效协议",
+    "Expiring within 6 months": "6个月内到期", "Expiring within 12 months": "12个月内到期",
+    "of {n} programmes": "共 {n} 个项目", "in active programmes": "运行中项目",
+    "{n} without a stated enrolment": "{n} 个项目未填人数", "all stated": "均已填写",
+    "open-ended: {n}": "长期有效：{n}", "from today, {d}": "自今天（{d}）起",
+    "in {y}": "{y}年", "vs {y}": "较{y}年",
+    "Programme": "项目", "School": "学院", "Partner": "合作方", "Country": "国家", "Level": "层次",
+    "Mode": "模式", "Start": "起始年", "Status": "状态", "Enrolment": "人数", "unknown": "未知",
+    "Showing {what} only": "仅显示：{what}", "Show all": "显示全部",
+    "No joint programme in this selection.": "当前筛选下没有合作办学项目。",
+    "Report rows behind these figures": "数据来源（报表行）", "Report": "报表", "Row": "行",
+    "Year": "年份", "Type": "类型", "Source": "来源", "first {n} of {total} rows": "前 {n} 行，共 {total} 行",
+    "{total} rows": "{total} 行", "No report row in this selection.": "当前筛选下没有报表记录。",
+    "Expiring soon": "即将到期", "days left": "天后到期", "Nothing expires in the next 12 months.":
+        "未来12个月内没有到期的协议。", "University-wide": "全校",
+    "Click a school, a country or a year to see the report rows behind it.":
+        "点击学院、国家或年份，查看其背后的报表记录。",
+    "Report rows behind": "报表记录：", "Filter the dashboard to this": "将仪表板筛选到此项",
+    "Show all rows": "显示全部记录",
+    "Click a level or a mode to narrow the table.": "点击层次或模式可筛选下表。",
+    "Loaded reports": "已载入的报表", "rows": "行", "loaded": "载入于",
+    "Agreements are counted from today; the year range keeps those valid at some time in it.":
+        "协议到期按今天计算；年份范围保留在该期间内有效的协议。",
+})
+
+
+# ---------------------------------------------------------------------------
+# Helpers shared with the Network and Sources pages
+# ---------------------------------------------------------------------------
+def page_lang(search: str | None) -> str:
+    """The interface language from the URL's query string (``ui=zh``; English otherwise)."""
+    return ui_from_search(search)
+
+
+def as_filters(value: Filters | Mapping | None) -> Filters:
+    return value if isinstance(value, Filters) else Filters.from_dict(value)
+
+
+def run_query(fn: Callable[..., T], url: str, *args: Any) -> T | None:
+    """A cached query, or None when the database cannot answer (missing schema, server down)."""
+    try:
+        return cached(fn, url, *args)
+    except SQLAlchemyError:
+        return None
+
+
+def _kinds_loaded(url: str) -> set[str] | None:
+    df = run_query(qp.report_files, url)
+    return None if df is None else set(df["kind"])
+
+
+def empty_message(url: str, f: Filters, kind: str, lang: str = "en") -> str:
+    """Why a report chart is empty: no schema, no report of that kind, or filters matching nothing."""
+    if not q.schema_ready(url):
+        return t(NO_SCHEMA_HINT, lang)
+    loaded = _kinds_loaded(url)
+    if loaded is None:
+        return t(NO_SCHEMA_HINT, lang)
+    if kind not in loaded:
+        return t(REPORT_HINT, lang)
+    return t(figures.FILTER_HINT, lang) if not f.is_empty else t(figures.LOAD_HINT, lang)
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+# ---------------------------------------------------------------------------
+# Callback bodies (plain functions)
+# ---------------------------------------------------------------------------
+def _stat(card_id: str, label: str, value: str, sub, tone: str = "") -> dbc.Col:
+    return dbc.Col(html.Div([
+        html.Div(label, className="kpi-label"),
+        html.Div(value, className="kpi-value"),
+        html.Div(sub, className="kpi-trend"),
+    ], id=card_id, className=f"kpi-card {tone}".strip()), xs=6, lg=True)
+
+
+def kpi_row(url: str, filters, lang: str = "en", today: dt.date | None = None) -> list:
+    """Five headline numbers: active programmes, their students, students abroad (latest year
+    against the one before), agreements in force today, and those expiring within 6 / 12 months."""
+    f = as_filters(filters)
+    today = _today(today)
+    grouped = run_query(qp.programs_grouped, url, f)
+    per_year = run_query(qp.students_by, url, f, "year")
+    agr = run_query(qp.agreements, url, f, today)
+    dash_ = "–"
+    tot = qp.program_totals(grouped) if grouped is not None else None
+    cards = []
+    if tot is None:
+        cards.append(_stat("pr-kpi-programs", t("Active programmes", lang), dash_, ""))
+        cards.append(_stat("pr-kpi-enrolment", t("Students enrolled", lang), dash_, ""))
+    else:
+        cards.append(_stat("pr-kpi-programs", t("Active programmes", lang), f"{tot['active']:,}",
+                           t("of {n} programmes", lang).format(n=tot["programs"])))
+        unknown = tot["active_enrolment_unknown"]
+        cards.append(_stat("pr-kpi-enrolment", t("Students enrolled", lang), f"{tot['active_enrolment']:,}",
+                           [t("in active programmes", lang), " · ",
+                            t("{n} without a stated enrolment", lang).format(n=unknown) if unknown
+                            else t("all stated", lang)]))
+    if per_year is None or per_year.empty:
+        cards.append(_stat("pr-kpi-abroad", t("Students abroad", lang), dash_, ""))
+    else:
+        years = dict(zip(per_year["year"], per_year["students"]))
+        last = max(years)
+        sub: list = [html.Span(t("in {y}", lang).format(y=last) + f": {years[last]:,}", className="kpi-year")]
+        if last - 1 in years:
+            from dashboard.components.kpi import delta_text
+
+            text, direction = delta_text(int(years[last]), int(years[last - 1]))
+            sub += [" ", html.Span(text, className=f"kpi-delta kpi-{direction}"), " ",
+                    html.Span(t("vs {y}", lang).format(y=last - 1), className="kpi-vs")]
+        cards.append(_stat("pr-kpi-abroad", t("Students abroad", lang), f"{int(per_year['students'].sum()):,}", sub))
+    if agr is None:
+        cards.append(_stat("pr-kpi-agreements", t("Agreements in force", lang), dash_, ""))
+        cards.append(_stat("pr-kpi-expiring", t("Expiring within 12 months", lang), dash_, ""))
+    else:
+        c = qp.agreement_counts(agr)
+        valid = c["in_force"] + c["expiring_6"] + c["expiring_12"] + c["open_ended"]
+        cards.append(_stat("pr-kpi-agreements", t("Agreements in force", lang), f"{valid:,}",
+                           t("open-ended: {n}", lang).format(n=c["open_ended"])))
+        soon = c["expiring_6"] + c["expiring_12"]
+        cards.append(_stat("pr-kpi-expiring", t("Expiring within 12 months", lang), f"{soon:,}",
+                           [html.Span(f"≤ 6: {c['expiring_6']}", className="kpi-delta kpi-warn6"), " ",
+                            html.Span(f"≤ 12: {c['expiring_12']}", className="kpi-delta kpi-warn12"), " · ",
+                            t("from today, {d}", lang).format(d=today.isoformat())],
+                           tone="kpi-alert" if soon else ""))
+    return cards
+
+
+def programs_figure(url: str, filters, dim: str, lang: str = "en") -> go.Figure:
+    f = as_filters(filters)
+    grouped = run_query(qp.programs_grouped, url, f)
+    if grouped is None or grouped.empty:
+        title = fp.LEVEL_TITLE if dim == "level" else fp.MODE_TITLE
+        return figures.empty(t(title, lang), empty_message(url, f, "programs", lang))
+    return fp.programs_by(qp.programs_by(grouped, dim), dim, lang)
+
+
+def pick_from_click(dim: str, click: Mapping | None) -> dict | None:
+    """``{"level": "master"}`` from a click on the level chart (its bar's customdata ends with the value)."""
+    try:
+        point = (click or {})["points"][0]
+        value = point["customdata"][-1]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return {dim: str(value)} if value not in (None, "") else None
+
+
+def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "en") -> html.Div:
+    """Every joint programme in scope (most students first); enrolment blank → "unknown".
+
+    ``pick`` (``{"level": "master"}`` or ``{"mode": "2+2"}``) narrows the table to the level
+    or mode clicked on the charts.
+    """
+    f = as_filters(filters)
+    df = run_query(qp.joint_programs, url, f)
+    if df is None or df.empty:
+        return html.Div(html.P(t("No joint programme in this selection.", lang), className="text-muted small mb-0"),
+                        className="empty-note")
+    pick = {k: v for k, v in (pick or {}).items() if k in ("level", "mode") and v}
+    if pick:
+        (dim, value), = list(pick.items())[:1]
+        df = df[df[dim].fillna("unknown").astype(str) == value]
+    cols = ["Programme", "School", "Partner", "Country", "Level", "Mode", "Start", "Status", "Enrolment"]
+    rows = []
+    for r in df.itertuples(index=False):
+        school = (r.school_zh or r.school) if lang == "zh" else r.school
+        partner = (r.partner_zh or r.partner) if lang == "zh" else r.partner
+        enrol = (html.Span(t("unknown", lang), className="unknown") if pd.isna(r.enrolment)
+                 else f"{int(r.enrolment):,}")
+        status = r.status or "unknown"
+        rows.append(html.Tr([
+            html.Td(r.program, className="cell-strong"), html.Td(school or "—"), html.Td(partner or "—"),
+            html.Td(country_name(r.country) if r.country else "—"),
+            html.Td(fp.level_label(r.level or "unknown", lang)), html.Td(r.mode or "—"),
+            html.Td("" if pd.isna(r.start_year) else str(int(r.start_year))),
+            html.Td(html.Span(fp.status_label(status, lang), className=f"status status-{status.replace(' ', '-')}")),
+            html.Td(enrol, className="num"),
+        ]))
+    table = dbc.Table([html.Thead(html.Tr([html.Th(t(c, lang), className="num" if c == "Enrolment" else None)
+                                           for c in cols])),
+                       html.Tbody(rows)], hover=True, size="sm", className="data-table mb-0", responsive=True)
+    return table
+
+
+def table_head(pick: Mapping | None, lang: str = "en") -> tuple[Any, dict]:
+    """The chip naming the level or mode the table is narrowed to, and the style of "Show all"."""
+    pick = {k: v for k, v in (pick or {}).items() if k in ("level", "mode") and v}
+    if not pick:
+        return None, {"display": "none"}
+    (dim, value), = list(pick.items())[:1]
+    shown = fp.level_label(value, lang) if dim == "level" else value
+    return html.Span(t("Showing {what} only", lang).format(what=shown), className="chip"), {}
+
+
+def students_year_figure(url: str, filters, lang: str = "en") -> go.Figure:
+    f = as_filters(filters)
+    df = run_query(qp.students_abroad, url, f)
+    if df is None or df.empty:
+        return figures.empty(t(rfig.STUDENTS_TITLE, lang), empty_message(url, f, "mobility", lang))
+    fig = rfig.students_abroad(df)
+    fig.update_layout(title=dict(text=t(rfig.STUDENTS_TITLE, lang)))
+    # The year travels with each bar as a drill spec, so a click can narrow the rows to it.
+    for trace in fig.data:
+        if trace.type == "bar":
+            trace.customdata = [[{"year": int(x)}] for x in trace.x]
+    return fig
+
+
+def students_school_figure(url: str, filters, lang: str = "en") -> go.Figure:
+    f = as_filters(filters)
+    df = run_query(qp.students_by, url, f, "school")
+    if df is None or df.empty:
+        return figures.empty(t(fp.BY_SCHOOL_TITLE, lang), empty_message(url, f, "mobility", lang))
+    return fp.students_by_school(df, lang)
+
+
+def students_country_figure(url: str, filters, lang: str = "en") -> go.Figure:
+    f = as_filters(filters)
+    df = run_query(qp.students_by, url, f, "country")
+    if df is None or df.empty:
+        return figures.empty(t(fp.BY_COUNTRY_TITLE, lang), empty_message(url, f, "mobility", lang))
+    return fp.students_by_country(df, lang)
+
+
+def rows_pick(click: Mapping | None) -> dict | None:
+    """The element a click on a students chart names (``{"school": 3}``, ``{"country": "AU"}``,
+    ``{"year": 2024}``), parsed by the drill-down's :class:`DrillSpec` (untrusted input)."""
+    spec = DrillSpec.from_click(click)
+    return spec.to_dict() if spec else None
+
+
+def pick_words(pick: Mapping | None, url: str, lang: str = "en") -> str:
+    """The clicked element in words ("Computer Science · 2024")."""
+    spec = DrillSpec.make(pick)
+    parts = []
+    if spec.school is not None:
+        df = run_query(q.schools, url)
+        row = df[df["id"] == spec.school] if df is not None else None
+        if row is not None and not row.empty:
+            parts.append((row.iloc[0]["zh"] or row.iloc[0]["name"]) if lang == "zh" else row.iloc[0]["name"])
+        else:
+            parts.append(f"#{spec.school}")
+    if spec.country:
+        parts.append(country_label(spec.country, lang))
+    if spec.year is not None:
+        parts.append(str(spec.year))
+    return " · ".join(parts)
+
+
+def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: Mapping | None = None) -> html.Div:
+    """The report rows behind the student figures (file and row number), so every number has a source;
+    narrowed to the clicked bar when ``pick`` names one (the page's filters still apply)."""
+    f = as_filters(filters)
+    if pick:
+        f = DrillSpec.make(pick).filters_for(f)
+    res = run_query(qp.mobility_rows, url, f, limit)
+    if res is None or res[1].empty:
+        return html.P(t("No report row in this selection.", lang), className="text-muted small mb-0")
+    total, df = res
+    cols = ["Year", "School", "Partner", "Country", "Type", "Students abroad", "Source"]
+    body = []
+    for r in df.itertuples(index=False):
+        students = (html.Span(t("unknown", lang), className="unknown") if pd.isna(r.students)
+                    else f"{int(r.students):,}")
+        body.append(html.Tr([
+            html.Td(str(r.year)), html.Td(short_school(r.school) if r.school else "—", title=r.school or ""),
+            html.Td(r.partner or "—"), html.Td(country_name(r.country) if r.country else "—"),
+            html.Td(r.program_type or "—"), html.Td(students, className="num"),
+            html.Td(f"{t('Row', lang).lower()} {r.row}", className="cell-file",
+                    title=t("Report", lang) + f" {r.report}, " + t("Row", lang) + f" {r.row}"),
+        ]))
+    note = (t("first {n} of {total} rows", lang).format(n=len(df), total=total) if total > len(df)
+            else t("{total} rows", lang).format(total=total))
+    note += " · " + t("Report", lang) + ": " + ", ".join(dict.fromkeys(df["report"]))
+    return html.Div([
+        dbc.Table([html.Thead(html.Tr([html.Th(t(c, lang), className="num" if c == "Students abroad" else None)
+                                       for c in cols])), html.Tbody(body)],
+                  size="sm", hover=True, className="data-table mb-1", responsive=True),
+        html.Div(note, className="table-note"),
+    ])
+
+
+def rows_head(url: str, filters, pick: Mapping | None, lang: str = "en") -> tuple[Any, dict, dict]:
+    """The rows panel's heading and the styles of its two buttons (shown only for a clicked bar;
+    "filter" only when it would change the filters)."""
+    hidden = {"display": "none"}
+    if not pick:
+        return t("Report rows behind these figures", lang), hidden, hidden
+    f = as_filters(filters)
+    spec = DrillSpec.make(pick)
+    g = spec.cross_filter(f)
+    head = [t("Report rows behind", lang) + " ", html.Span(pick_words(pick, url, lang), className="chip")]
+    return head, ({} if g is not None and g != f else hidden), {}
+
+
+def timeline_figure(url: str, filters, lang: str = "en", today: dt.date | None = None) -> go.Figure:
+    f = as_filters(filters)
+    today = _today(today)
+    df = run_query(qp.agreements, url, f, today)
+    if df is None or df.empty:
+        return figures.empty(t(fp.TIMELINE_TITLE, lang), empty_message(url, f, "agreements", lang))
+    return fp.agreements_timeline(df, today, lang)
+
+
+def expiring_panel(url: str, filters, lang: str = "en", today: dt.date | None = None) -> html.Div:
+    """The agreements expiring within 6 and within 12 months, soonest first, flagged."""
+    f = as_filters(filters)
+    today = _today(today)
+    df = run_query(qp.expiring, url, f, today)
+    if df is None:
+        return html.P(t(NO_SCHEMA_HINT, lang).replace("<br>", " ").replace("<b>", "").replace("</b>", ""),
+                      className="text-muted small")
+    if df.empty:
+        return html.P(t("Nothing expires in the next 12 months.", lang), className="text-muted small mb-0")
+    items = []
+    for r in df.itertuples(index=False):
+        within = int(r.within)
+        flag = fp.STATE_LABELS["expiring_6" if within == 6 else "expiring_12"]
+        partner = (r.partner_zh or r.partner) if lang == "zh" else r.partner
+        items.append(html.Li([
+            html.Div([
+                html.Span(f"≤ {within}", className=f"flag flag-{within}", title=t(flag, lang)),
+                html.Span(partner or "—", className="exp-partner"),
+            ], className="exp-top"),
+            html.Div([r.type, " · ", country_name(r.country) if r.country else "", " · ",
+                      r.schools or t("University-wide", lang)], className="exp-meta"),
+            html.Div([html.Span(r.expiry.isoformat(), className="exp-date"), " · ",
+                      f"{int(r.days_left):,} ", t("days left", lang)], className="exp-meta"),
+        ], className=f"exp-item exp-{within}"))
+    return html.Ul(items, className="exp-list")
+
+
+def sources_note(url: str, lang: str = "en") -> html.Div:
+    """Which report files the page reads, with their rows and load time."""
+    df = run_query(qp.report_files, url)
+    if df is None or df.empty:
+        return html.Div()
+    parts = [html.Span(t("Loaded reports", lang) + ":", className="me-2")]
+    for r in df.itertuples(index=False):
+        when = r.loaded_at.strftime("%Y-%m-%d") if hasattr(r.loaded_at, "strftime") else str(r.loaded_at)[:10]
+        parts.append(html.Span([html.Code(r.file), f" · {int(r.rows):,} {t('rows', lang)} · {t('loaded', lang)} {when}"],
+                               className="report-file"))
+    return html.Div(parts, className="report-files")
+
+
+# ---------------------------------------------------------------------------
+# Layout and wiring
+# ---------------------------------------------------------------------------
+def _section(title: str, hint: str | None = None) -> html.Div:
+    return html.Div([html.H2(title, className="section-title"),
+                     html.P(hint, className="section-hint") if hint else None], className="section-head")
+
+
+def _panel(title: str, body, class_name: str = "", body_id: str | None = None) -> html.Div:
+    inner = html.Div(body, id=body_id) if body_id else body
+    return html.Div([html.H3(title, className="card-heading"), inner], className=f"panel {class_name}".strip())
+
+
+def layout(ui: str | None = None, **_query: Any) -> html.Div:
+    """The page; the filters come from the shell's store, the language from ``?ui=``."""
+    lang = ui_lang(ui)
+    url = database_url()
+    return html.Div([
+        html.Div([
+            html.H1(t(NAME, lang), className="page-title"),
+            html.P(t("Joint programmes, students abroad and partner agreements, from the international "
+                     "office's reports.", lang), className="page-lede"),
+        ], className="page-head"),
+        dbc.Row([], id=ids.PR_KPIS, className="g-3 mb-4 kpi-row"),
+        _section(t("Joint programmes", lang), t("Click a level or a mode to narrow the table.", lang)),
+        dcc.Store(id=ids.PR_TABLE_PICK, data=None),
+        dbc.Row([
+            dbc.Col(chart_card(ids.PR_BY_LEVEL, min_height=260), lg=6),
+            dbc.Col(chart_card(ids.PR_BY_MODE, min_height=260), lg=6),
+        ], className="g-3 mb-3"),
+        dbc.Row(dbc.Col(html.Div([
+            html.Div([html.Span(id=ids.PR_TABLE_HEAD),
+                      dbc.Button(t("Show all", lang), id=ids.PR_TABLE_CLEAR, color="link", size="sm",
+                                 className="ms-2 p-0", style={"display": "none"})], className="table-pick"),
+            dcc.Loading(html.Div(id=ids.PR_TABLE), type="dot", color="#1F4E8C", delay_show=250),
+        ], className="panel table-panel")), className="g-3 mb-4"),
+        _section(t("Students abroad", lang), t("Click a school, a country or a year to see the report rows behind it.",
+                                               lang)),
+        dbc.Row([
+            dbc.Col(chart_card(ids.PR_STUDENTS_YEAR, min_height=480), lg=6),
+            dbc.Col(chart_card(ids.PR_STUDENTS_SCHOOL, min_height=480), lg=6),
+        ], className="g-3 mb-3"),
+        dbc.Row([
+            dbc.Col(chart_card(ids.PR_STUDENTS_COUNTRY, min_height=420), lg=5),
+            dbc.Col(html.Div([
+                dcc.Store(id=ids.PR_ROWS_PICK, data=None),
+                html.Div([
+                    html.H3(t("Report rows behind these figures", lang), id=ids.PR_ROWS_HEAD,
+                            className="card-heading mb-0"),
+                    html.Div([
+                        dbc.Button(t("Filter the dashboard to this", lang), id=ids.PR_ROWS_FILTER, color="primary",
+                                   size="sm", style={"display": "none"}),
+                        dbc.Button(t("Show all rows", lang), id=ids.PR_ROWS_CLEAR, color="link", size="sm",
+                                   style={"display": "none"}),
+                    ], className="rows-actions"),
+                ], className="rows-head"),
+                dcc.Loading(html.Div(id=ids.PR_MOBILITY_ROWS), type="dot", color="#1F4E8C", delay_show=250),
+            ], className="panel rows-panel"), lg=7),
+        ], className="g-3 mb-4"),
+        _section(t("Agreements", lang),
+                 t("Agreements are counted from today; the year range keeps those valid at some time in it.", lang)),
+        dbc.Row([
+            dbc.Col(chart_card(ids.PR_TIMELINE, min_height=520), lg=8),
+            dbc.Col(_panel(t("Expiring soon", lang), dcc.Loading(html.Div(id=ids.PR_EXPIRING), type="dot",
+                                                                 color="#1F4E8C", delay_show=250),
+                           "expiring-panel"), lg=4),
+        ], className="g-3 mb-3"),
+        html.Div(sources_note(url, lang), id=ids.PR_SOURCES, className="mb-2"),
+    ], className="page page-programs")
+
+
+def register_callbacks(app) -> None:
+    def _need(data):
+        if data is None:  # the shell has not read the URL yet; it will call again
+            raise PreventUpdate
+        return data
+
+    @app.callback(Output(ids.PR_KPIS, "children"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _kpis(data, search):
+        return kpi_row(database_url(), _need(data), page_lang(search))
+
+    @app.callback(Output(ids.PR_BY_LEVEL, "figure"), Output(ids.PR_BY_MODE, "figure"),
+                  Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _programs(data, search):
+        lang = page_lang(search)
+        url = database_url()
+        return programs_figure(url, _need(data), "level", lang), programs_figure(url, data, "mode", lang)
+
+    @app.callback(Output(ids.PR_TABLE_PICK, "data"),
+                  Output(ids.PR_BY_LEVEL, "clickData"), Output(ids.PR_BY_MODE, "clickData"),
+                  Input(ids.PR_BY_LEVEL, "clickData"), Input(ids.PR_BY_MODE, "clickData"),
+                  Input(ids.PR_TABLE_CLEAR, "n_clicks"), prevent_initial_call=True)
+    def _pick(level_click, mode_click, _clear):
+        trig = ctx.triggered_id
+        if trig == ids.PR_BY_LEVEL:
+            pick = pick_from_click("level", level_click)
+        elif trig == ids.PR_BY_MODE:
+            pick = pick_from_click("mode", mode_click)
+        else:
+            pick = None
+        return pick, None, None   # clickData reset: the same bar can be clicked again
+
+    @app.callback(Output(ids.PR_TABLE, "children"), Output(ids.PR_TABLE_HEAD, "children"),
+                  Output(ids.PR_TABLE_CLEAR, "style"),
+                  Input(ids.FILTERS, "data"), Input(ids.PR_TABLE_PICK, "data"), State(ids.URL, "search"))
+    def _table(data, pick, search):
+        lang = page_lang(search)
+        return (programs_table(database_url(), _need(data), pick, lang), *table_head(pick, lang))
+
+    @app.callback(Output(ids.PR_STUDENTS_YEAR, "figure"), Output(ids.PR_STUDENTS_SCHOOL, "figure"),
+                  Output(ids.PR_STUDENTS_COUNTRY, "figure"),
+                  Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _students(data, search):
+        lang = page_lang(search)
+        url = database_url()
+        _need(data)
+        return (students_year_figure(url, data, lang), students_school_figure(url, data, lang),
+                students_country_figure(url, data, lang))
+
+    graphs = [ids.PR_STUDENTS_SCHOOL, ids.PR_STUDENTS_COUNTRY, ids.PR_STUDENTS_YEAR]
+
+    @app.callback(Output(ids.PR_ROWS_PICK, "data"), *[Output(g, "clickData") for g in graphs],
+                  *[Input(g, "clickData") for g in graphs], Input(ids.PR_ROWS_CLEAR, "n_clicks"),
+                  Input(ids.FILTERS, "data"), prevent_initial_call=True)
+    def _rows_pick(*args):
+        clicks = dict(zip(graphs, args))
+        trig = ctx.triggered_id
+        if trig in clicks:
+            pick = rows_pick(clicks[trig])
+            if pick is None:
+                raise PreventUpdate
+            return (pick, *([None] * len(graphs)))
+        # "Show all rows", or the filters changed (the pick may now be one): back to all rows.
+        return (None, *([no_update] * len(graphs)))
+
+    @app.callback(Output(ids.PR_MOBILITY_ROWS, "children"), Output(ids.PR_ROWS_HEAD, "children"),
+                  Output(ids.PR_ROWS_FILTER, "style"), Output(ids.PR_ROWS_CLEAR, "style"),
+                  Input(ids.FILTERS, "data"), Input(ids.PR_ROWS_PICK, "data"), State(ids.URL, "search"))
+    def _rows(data, pick, search):
+        lang = page_lang(search)
+        url = database_url()
+        _need(data)
+        return (mobility_table(url, data, lang, pick=pick), *rows_head(url, data, pick, lang))
+
+    @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.PR_ROWS_FILTER, "n_clicks"),
+                  State(ids.PR_ROWS_PICK, "data"), State(ids.URL, "search"), prevent_initial_call=True)
+    def _filter_to_pick(n, pick, search):
+        if not n or not pick:
+            raise PreventUpdate
+        new = apply_cross_filter(search, pick)
+        return new if new is not None else no_update
+
+    @app.callback(Output(ids.PR_TIMELINE, "figure"), Output(ids.PR_EXPIRING, "children"),
+                  Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _agreements(data, search):
+        lang = page_lang(search)
+        url = database_url()
+        _need(data)
+        return timeline_figure(url, data, lang), expiring_panel(url, data, lang)
