@@ -126,6 +126,26 @@ def _detect_home(text: str, lay, ref: Reference, orgs: list[Org], finder: OrgFin
     return ref.home_name, None, bool(ref.home_name)
 
 
+_UNIT_ORG = re.compile(r"\b(?:College|School|Institute|Academy|Faculty)\b(?!.*\bUniversity\b)")
+_OF_OWNER = re.compile(r"\s*(?:[(（][^()（）]{1,20}[)）]\s*)?,?\s*(?:of|at)\s+(?:the\s+)?")
+
+
+def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
+    """A college or institute named by pattern as an organisation that the text places under the home
+    institution ("the Beijing-Dublin International College (BDIC) of Beijing University of Technology")
+    is one of the home institution's units, not a partner."""
+    if not home_spans:
+        return
+    for o in orgs:
+        if o.status != "partner" or o.registry is not None or o.known is not None or not _UNIT_ORG.search(o.name):
+            continue
+        for m in o.mentions:
+            om = _OF_OWNER.match(text, m.end)
+            if om and any(hs <= om.end() < he for hs, he in home_spans):
+                o.status, o.reason = "home", "a unit of the home institution"
+                break
+
+
 def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
@@ -151,6 +171,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     home, home_org, use_list = _detect_home(text, lay, ref, orgs, finder, doc.meta or {})
     out.home = home
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
+    _home_units_among_orgs(text, orgs, home_spans)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]
 

@@ -155,6 +155,8 @@ _FORMER_BEFORE = re.compile(
 _PAST_CUE = re.compile(r"\b(?:before\s+joining|previously|formerly|former|prior\s+to|used\s+to|had\s+worked|"
                        r"for\s+\w+\s+years)\b", re.I)
 _ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
+_MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:universities\s+|institutions\s+)?of\s+(?:the\s+)?$",
+                        re.I)
 _MERGE = re.compile(r"\b(?:merg(?:ing|er\s+of|ed)|amalgamation\s+of|combination\s+of)\b", re.I)
 _FORMER_NAME = re.compile(r"\b(?:known\s+as|formerly|renamed\s+from|former\s+name)\b", re.I)
 
@@ -339,9 +341,15 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
-            if toks[h][2].lower() == "college" and not left_proper:
+            if toks[h][2].lower() == "college" and not left_proper and \
+                    not any(_head_kind(x[2]) == "university" and x[2].lower() != "college" for x in toks[rs:h]):
                 used_until = right
-                continue  # "(International) College of X": a unit, not an organisation
+                continue  # "(International) College of X": a unit, not an organisation ("University College Dublin" is one)
+            if re.match(r"(?:the\s+)?Sino-", name, re.I) or re.search(r"\bJoint\b", name) or \
+                    re.fullmatch(r"(?:the\s+)?Confucius\s+(?:Institute|Classroom)", name, re.I):
+                used_until = right
+                continue  # a joint institute, lab or centre ("Sino-Russian Institute of …", "X–Y Joint Laboratory"),
+                # or "the Confucius Institute (at X)": the partner is named inside or after it
             if _UNIVERSITY_INSTITUTES.search(name):
                 kind = "university"
             # US state systems: "University of California, Irvine"
@@ -657,6 +665,8 @@ class OrgFinder:
         sent = text[ss:self.lay.sentences[si][1]] if self.lay.sentences else ""
         if _FUNDER_BEFORE.search(before) or _FUNDER_BEFORE_ZH.search(before) and _FUNDER_AFTER_ZH.search(after):
             return "funder (funded/sponsored/administered by)"
+        if _MEMBER_OF.search(before):
+            return "a network the institutions belong to (members of)"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
         if _FORMER_BEFORE.search(before) and _PAST_CUE.search(sent):

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from etl.extract.text import Layout
+from etl.extract.zh_units import UnitTerms, load_unit_terms
 from etl.resolve.reference import Reference, UnitRef, norm
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -46,7 +47,7 @@ _ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科
                               r"组织|发展规划|港澳台)")
 
 
-def _zh_unit_spans(text: str, start: int) -> list[tuple[int, int]]:
+def _zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None) -> list[tuple[int, int]]:
     """Chinese unit names: a 学院 / 学部 / 研究生院 / X处 ending, its left edge at punctuation or a
     function word, leading verbs dropped (参观了机电工程学院 → 机电工程学院)."""
     from etl.extract.orgs import _ZH_FIELD, _ZH_LEAD_WORDS, _ZH_STOP
@@ -58,12 +59,13 @@ def _zh_unit_spans(text: str, start: int) -> list[tuple[int, int]]:
         j = start + m.start()
         while j > start and text[j - 1] not in _ZH_STOP and CJK.match(text[j - 1]) and (start + m.start()) - j < 12:
             j -= 1
-        if j - 1 > start and text[j - 1] in "与和" and _ZH_FIELD.search(text[j:start + m.start()] or "x"):
+        if j - 1 > start and text[j - 1] in "与和" and (_ZH_FIELD.search(text[j:start + m.start()] or "x") or
+                                                       (terms is not None and terms.knows(text[j:start + m.start()]))):
             k = j - 1
             while k > start and text[k - 1] not in _ZH_STOP and CJK.match(text[k - 1]) and j - k < 8:
                 k -= 1
-            if j - 1 - k >= 2:
-                j = k  # 信息与通信工程学院
+            if j - 1 - k >= 2 or (terms is not None and terms.knows(text[k:j - 1])):
+                j = k  # 信息与通信工程学院, 海洋与大气学院
         name = text[j:e]
         for w in lead:
             p = name.find(w)
@@ -74,6 +76,22 @@ def _zh_unit_spans(text: str, start: int) -> list[tuple[int, int]]:
             continue
         out.append((j, e))
     return out
+
+
+def _find_whole(text: str, forms: dict[str, tuple[str, str]], start: int) -> list[tuple[int, int, str, tuple[str, str]]]:
+    """Occurrences of whole unit names after ``start`` (longest first, no overlaps)."""
+    hits = []
+    for form, target in forms.items():
+        i = text.find(form, start)
+        while i != -1:
+            hits.append((i, i + len(form), form, target))
+            i = text.find(form, i + 1)
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    out: list = []
+    for h in hits:
+        if not any(h[0] < b and a < h[1] for a, b, _, _ in out):
+            out.append(h)
+    return sorted(out)
 
 
 @dataclass
@@ -232,9 +250,22 @@ class UnitFinder:
                         continue
                 taken.append((s, e))
                 hits.append(UnitHit(u.type, u.name, s, e, form, "reference list", 0.95))
-        # 3. Chinese unit names by pattern (without a list)
+        # 3. Chinese unit names (without a list): whole names the table knows (国际合作与交流处), then
+        # names by pattern, in English where the table can name every part (机械工程学院 → School of
+        # Mechanical Engineering), else as written
         if self.lang == "zh" and not (self.use_list and self.ref.units):
-            for s, e in _zh_unit_spans(text, self.lay.body_start()):
+            terms = load_unit_terms()
+            body = self.lay.body_start()
+            zh_taken: list[tuple[int, int]] = []
+            for s, e, form, (en, typ) in _find_whole(text, terms.whole, body):
+                if not self._form_ok(s, e, form) or any(a <= s < b for a, b, _ in self.org_spans):
+                    continue
+                zh_taken.append((s, e))
+                if typ in ("office", "school") and en:
+                    hits.append(UnitHit(typ, en, s, e, form, "unit name (zh) → English (unit_terms_zh.csv)", 0.7))
+            for s, e in _zh_unit_spans(text, body, terms):
+                if any(s < te and ts < e for ts, te in zh_taken):
+                    continue
                 name = text[s:e]
                 name = re.sub(r"^(?:我校|学校|本校)", "", name)
                 if len(name) < 4 or re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在)", name):
@@ -246,7 +277,11 @@ class UnitFinder:
                     continue
                 if name.endswith("研究生院"):
                     typ = "office"
-                hits.append(UnitHit(typ, name, s, e, text[s:e], "unit name pattern (zh)", 0.6))
+                en = terms.english(name)
+                if en:
+                    hits.append(UnitHit(typ, en, s, e, text[s:e], "unit name pattern (zh) → English", 0.6))
+                else:
+                    hits.append(UnitHit(typ, name, s, e, text[s:e], "unit name pattern (zh)", 0.6))
         return hits
 
     def _form_ok(self, s: int, e: int, form: str) -> bool:
