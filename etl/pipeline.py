@@ -12,6 +12,7 @@ object returned (and printed by ``intl etl run --json``) is::
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -65,9 +66,12 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files under the given paths (folders recursively, hidden files skipped), sorted."""
     for p in map(Path, paths):
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
-                    yield f.resolve()
+            root = p.resolve()  # resolved once; the files below it are then absolute already
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if not name.startswith("."):
+                        yield Path(dirpath, name)
         else:
             yield p.resolve()
 
@@ -250,11 +254,12 @@ class Pipeline:
         with self.sessions.begin() as s:
             for d in dirs:
                 prefix = str(d).rstrip("/") + "/"
-                for row in s.scalars(select(Document).where(Document.uri.startswith(prefix),
-                                                            Document.status == "active")):
-                    if not Path(row.uri).exists():
-                        row.status = "gone"
-                        info.documents["gone"] += 1
+                uris = s.scalars(select(Document.uri).where(Document.uri.startswith(prefix),
+                                                            Document.status == "active")).all()
+                gone = [u for u in uris if not os.path.exists(u)]
+                for i in range(0, len(gone), 500):
+                    s.execute(update(Document).where(Document.uri.in_(gone[i:i + 500])).values(status="gone"))
+                info.documents["gone"] += len(gone)
 
     # -- configured sources (etl/sources/registry.py) ------------------------
     def run_sources(self, names: Iterable[str] | None = None, **kw) -> RunInfo:

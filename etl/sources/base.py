@@ -8,12 +8,15 @@ import unicodedata
 from dataclasses import dataclass, field
 
 
+_BLANKS = re.compile(r"[ \t\u00a0\u3000\f\v]+")
+
+
 def normalise_text(text: str) -> str:
     """Text in the form that is hashed: NFC, LF line ends, inner runs of blanks collapsed,
     blank lines dropped, so the same article with other whitespace hashes the same."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", ln).strip() for ln in text.split("\n"))
-    return "\n".join(ln for ln in lines if ln)
+    text = _BLANKS.sub(" ", text)  # one pass over the whole text, not one per line
+    return "\n".join(ln for ln in (raw.strip() for raw in text.split("\n")) if ln)
 
 
 def content_hash(text: str) -> str:

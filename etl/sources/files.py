@@ -109,7 +109,9 @@ def read_bytes(data: bytes, uri: str, *, source: str = "folder", content_type: s
 
 
 def read_path(path: str | Path, source: str = "folder") -> SourceDocument:
-    p = Path(path).resolve()
+    p = Path(path)
+    if not p.is_absolute():
+        p = p.resolve()
     try:
         data = p.read_bytes()
     except OSError as exc:
