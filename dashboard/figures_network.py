@@ -108,9 +108,8 @@ def stylesheet(net: Network | None = None, focus: str | None = None) -> list[dic
             "background-color": "data(color)", "border-width": 1.5, "border-color": "#ffffff",
             "font-family": FONT_STACK, "font-size": 10, "color": "#243044", "text-valign": "bottom",
             "text-halign": "center", "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 130,
-            "text-background-color": "#fbfcfe", "text-background-opacity": 0.75, "text-background-padding": 1,
-            "min-zoomed-font-size": 7}},
-        {"selector": ".school", "style": {"shape": "round-rectangle", "font-size": 12, "font-weight": 650,
+            "text-background-color": "#fbfcfe", "text-background-opacity": 0.75, "text-background-padding": 1}},
+        {"selector": ".school", "style": {"shape": "round-rectangle", "font-size": 12, "font-weight": "bold",
                                           "color": "#15213a", "z-index": 10}},
         {"selector": "edge", "style": {"width": "data(width)", "line-color": EDGE_COLOR, "opacity": 0.45,
                                        "curve-style": "bezier"}},
@@ -153,7 +152,7 @@ def stylesheet(net: Network | None = None, focus: str | None = None) -> list[dic
     ]
     if highlight:
         out.append({"selector": ", ".join(f"#{i}" for i in highlight),
-                    "style": {"border-width": 4, "border-color": "#15213a", "font-weight": 700, "z-index": 20}})
+                    "style": {"border-width": 4, "border-color": "#15213a", "font-weight": "bold", "z-index": 20}})
     return out
 
 

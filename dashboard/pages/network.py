@@ -297,8 +297,8 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
     ], className="network-controls")
     graph = cyto.Cytoscape(
         id=ids.NW_GRAPH, elements=[], layout=fn.layout(s["layout"]), stylesheet=fn.stylesheet(),
-        className="network-graph", minZoom=0.25, maxZoom=3, boxSelectionEnabled=False,
-        responsive=True, userZoomingEnabled=True, wheelSensitivity=0.2,
+        className="network-graph", style={"width": "100%", "height": "660px"}, minZoom=0.25, maxZoom=3,
+        boxSelectionEnabled=False, responsive=True, userZoomingEnabled=True,
     )
     return html.Div([
         dcc.Store(id=ids.NW_FOCUS, data=None),

@@ -1,0 +1,161 @@
+"""Filters and a search text → the documents (Sources page), and one document with its
+extracted facts (article view). SQLAlchemy Core, no Dash imports.
+
+Search is a case-insensitive substring match on the title and the text (``ILIKE`` on
+PostgreSQL, ``lower(…) LIKE lower(…)`` on SQLite), with ``%`` and ``_`` in the user's text
+escaped, so they match themselves. The shared filters apply as everywhere
+(:func:`dashboard.queries.document_conditions`). Only one page of results is read, and
+of each result only a window of its text around the first match (cut in SQL), never the
+whole article.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import case, func, or_, select
+
+from dashboard.queries import A, D, F, P, U, Filters, _frame, document_conditions
+from etl.db import get_engine
+
+PER_PAGE = 20
+SNIPPET = 240          # characters of text shown per result
+LEAD = 80              # … of them before the match
+MAX_QUERY = 200        # longer search texts are cut
+
+
+def clean_query(text: Any) -> str:
+    """The search text as used: stripped, inner whitespace collapsed, at most ``MAX_QUERY`` characters."""
+    return " ".join(str(text or "").split())[:MAX_QUERY]
+
+
+def _match(q: str):
+    pattern = f"%{q}%"
+    return or_(D.c.title.ilike(pattern, escape="\\"), D.c.text.ilike(pattern, escape="\\"))
+
+
+def _escape(q: str) -> str:
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_conditions(f: Filters, query: str = "") -> list:
+    """WHERE conditions on ``documents``: the filters, and the search text when given."""
+    cond = document_conditions(f)
+    q = clean_query(query)
+    if q:
+        cond.append(_match(_escape(q)))
+    return cond
+
+
+def _position(url: str, q: str):
+    """1-based position of ``q`` in the lower-cased text, 0 when absent (dialect's own function)."""
+    dialect = get_engine(url).dialect.name
+    low_text, low_q = func.lower(D.c.text), func.lower(q)
+    return func.strpos(low_text, low_q) if dialect == "postgresql" else func.instr(low_text, low_q)
+
+
+@dataclass
+class SearchPage:
+    total: int
+    page: int              # 1-based, clamped to the pages there are
+    pages: int
+    rows: pd.DataFrame     # id, title, published, year, lang, source, uri, snippet, snippet_start, facts, kinds, partners
+
+
+def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
+    """One page of the documents in scope matching ``query`` (all of them when it is empty), newest first.
+
+    ``snippet`` is a window of the text around the first match in the text (its beginning
+    when the match is in the title only, or without a query); ``snippet_start`` tells where
+    it starts, so the page can say "…" when it does not. ``kinds`` and ``partners`` list
+    each result's activity kinds and partners named (curator-rejected ones left out).
+    """
+    q = clean_query(query)
+    per_page = max(1, min(int(per_page), 100))
+    cond = search_conditions(f, q)
+    with get_engine(url).connect() as conn:
+        total = int(conn.execute(select(func.count()).select_from(D).where(*cond)).scalar_one())
+    pages = max(1, -(-total // per_page))
+    try:
+        page = max(1, min(int(page), pages))
+    except (TypeError, ValueError):
+        page = 1
+    if q:
+        pos = _position(url, q)
+        start = case((pos > LEAD, pos - LEAD), else_=1)
+    else:
+        start = 1
+    order = [D.c.year.desc().nulls_last(), D.c.published.desc().nulls_last(), D.c.id.desc()]
+    stmt = (select(D.c.id, D.c.title, D.c.published, D.c.year, D.c.lang, D.c.source, D.c.uri,
+                   func.substr(D.c.text, start, SNIPPET), start)
+            .where(*cond).order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    rows = _frame(url, stmt, ["id", "title", "published", "year", "lang", "source", "uri", "snippet",
+                              "snippet_start"])
+    ids = [int(i) for i in rows["id"]]
+    facts: dict[int, int] = {}
+    kinds: dict[int, list[str]] = {i: [] for i in ids}
+    partners: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        with get_engine(url).connect() as conn:
+            for doc, n in conn.execute(select(F.c.document_id, func.count()).where(
+                    F.c.document_id.in_(ids), F.c.status != "rejected").group_by(F.c.document_id)):
+                facts[int(doc)] = int(n)
+            for doc, kind in conn.execute(select(A.c.document_id, A.c.kind).where(A.c.document_id.in_(ids))
+                                          .order_by(A.c.document_id, A.c.kind)):
+                kinds[int(doc)].append(kind)
+            for doc, name in conn.execute(
+                    select(F.c.document_id, P.c.name).distinct().select_from(F.join(P, P.c.id == F.c.partner_id))
+                    .where(F.c.document_id.in_(ids), F.c.type == "partner", F.c.status != "rejected",
+                           P.c.status != "rejected").order_by(F.c.document_id, P.c.name)):
+                partners[int(doc)].append(name)
+    rows["facts"] = [facts.get(i, 0) for i in ids]
+    rows["kinds"] = [kinds[i] for i in ids]
+    rows["partners"] = [partners[i] for i in ids]
+    return SearchPage(total=total, page=page, pages=pages, rows=rows)
+
+
+# ---------------------------------------------------------------------------
+# One document
+# ---------------------------------------------------------------------------
+def document(url: str, doc_id: int) -> dict[str, Any] | None:
+    """The document's fields (text included), or None when there is no such document."""
+    try:
+        doc_id = int(doc_id)
+    except (TypeError, ValueError):
+        return None
+    cols = [D.c.id, D.c.title, D.c.text, D.c.published, D.c.event_date, D.c.year, D.c.lang, D.c.source,
+            D.c.uri, D.c.status, D.c.run_id, D.c.created_at, D.c.updated_at]
+    with get_engine(url).connect() as conn:
+        row = conn.execute(select(*cols).where(D.c.id == doc_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def document_facts(url: str, doc_id: int) -> pd.DataFrame:
+    """Every fact of the document in text order, with what it resolved to.
+
+    ``id, type, text, start, end, method, confidence, status, sentence, unit, unit_zh,
+    partner_id, partner, partner_zh, country, name, role, org, value, what`` (rejected facts
+    included: the article view shows them struck through, so a curator's decision is visible).
+    """
+    stmt = (select(F.c.id, F.c.type, F.c.text, F.c.start, F.c.end, F.c.method, F.c.confidence, F.c.status,
+                   F.c.sentence, U.c.name, U.c.zh, F.c.partner_id, P.c.name, P.c.zh, P.c.country, F.c.name, F.c.role,
+                   F.c.org, F.c.value, F.c.what)
+            .select_from(F.outerjoin(U, U.c.id == F.c.unit_id).outerjoin(P, P.c.id == F.c.partner_id))
+            .where(F.c.document_id == int(doc_id))
+            .order_by(F.c.start.is_(None), F.c.start, F.c.id))
+    return _frame(url, stmt, ["id", "type", "text", "start", "end", "method", "confidence", "status", "sentence",
+                              "unit", "unit_zh", "partner_id", "partner", "partner_zh", "country", "name", "role",
+                              "org", "value", "what"])
+
+
+def document_activities(url: str, doc_id: int) -> pd.DataFrame:
+    """The document's activities (one per kind) with their evidence span: ``id, kind, start, end,
+    sentence, method, confidence``."""
+    stmt = (select(A.c.id, A.c.kind, A.c.start, A.c.end, A.c.sentence, A.c.method, A.c.confidence)
+            .where(A.c.document_id == int(doc_id)).order_by(A.c.start.is_(None), A.c.start, A.c.id))
+    return _frame(url, stmt, ["id", "kind", "start", "end", "sentence", "method", "confidence"])
+
+
+__all__ = ["search", "SearchPage", "search_conditions", "clean_query", "document", "document_facts",
+           "document_activities", "PER_PAGE", "SNIPPET"]
