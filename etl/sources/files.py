@@ -52,8 +52,59 @@ def _first_line(text: str) -> str | None:
     return None
 
 
+# lines of a news page that are not the article: links to the neighbouring pieces, sharing and printing
+_PAGE_FURNITURE = re.compile(
+    r"^\s*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|相关新闻|相关阅读|相关链接|推荐阅读|热点新闻|分享到|【?打印|【?关闭|"
+    r"Previous(?:\s+(?:article|post|news))?\s*[:：]|Next(?:\s+(?:article|post|news))?\s*[:：]|Related\s+(?:news|articles|stories)\b|"
+    r"Share\s+(?:this|on)\b)", re.I)
+# the line of a news page that gives its date ("发布时间：2023-05-22 来源：…", "Date: 2023-10-18 | Source: …")
+_DATE_LINE = re.compile(
+    r"^\s*(?:[\[【(（]?\s*)?(?:发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|Posted(?:\s+on)?|Published(?:\s+on)?|"
+    r"Release\s+(?:Time|Date)|Date|Time|Updated)\s*[:：]?\s*(?:\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}|"
+    r"[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})", re.I)
+_TITLE_SEPARATORS = re.compile(r"\s*(?:\s[-|–—_]\s|[|｜_–—]|-(?=[^-]{0,80}(?:大学|学院|网|University|College|Institute|"
+                               r"Technology|Polytechnic)[^-]{0,20}$))\s*")
+
+
+def _page_parts(html: str, title: str | None) -> tuple[str | None, str | None]:
+    """(site name, the page's date line) from the raw page: og:site_name or the part of the <title>
+    that is not the article's title ("… - Harbin Institute of Technology", "…-西安交通大学新闻网"), and
+    the first short line that starts with a date label."""
+    try:
+        import lxml.html
+
+        tree = lxml.html.fromstring(html)
+    except Exception:  # noqa: BLE001 - a page lxml cannot parse still has trafilatura's text
+        return None, None
+    site = None
+    og = tree.xpath('//meta[@property="og:site_name"]/@content | //meta[@name="application-name"]/@content')
+    if og and og[0].strip():
+        site = og[0].strip()
+    raw_title = (tree.findtext(".//title") or "").strip()
+    if not site and raw_title:
+        parts = [x.strip() for x in _TITLE_SEPARATORS.split(raw_title) if x and x.strip()]
+        if len(parts) > 1:
+            t = (title or "").strip()
+            rest = [x for x in parts if x != t and x not in t]
+            if rest:
+                site = rest[-1]
+    for bad in tree.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    date_line = None
+    for el in tree.iter("p", "div", "span", "li", "td", "h2", "h3", "h4", "h5", "h6", "time", "em", "small"):
+        txt = re.sub(r"[ \t\u3000\xa0]+", " ", el.text_content() or "").strip()
+        if 6 <= len(txt) <= 160 and "\n" not in txt and _DATE_LINE.match(txt):
+            date_line = txt
+            break
+    return site, date_line
+
+
 def read_html(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
-    """Main text of a news page (navigation, related links and footers dropped) and its metadata."""
+    """Main text of a news page (navigation, related links and footers dropped) and its metadata.
+
+    The page's date line ("发布时间：…", "Date: …"), which trafilatura often leaves out with the page
+    furniture, is kept as a header line under the title, and the page's site name goes into
+    ``meta["site"]``: both tell the extractor when the piece was published and whose news it is."""
     import trafilatura
 
     html = decode_text(data, uri)
@@ -68,12 +119,21 @@ def read_html(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
             published = dt.date.fromisoformat(meta.date[:10])
         except ValueError:
             published = None
-    body = f"{title}\n\n{text}" if title and not text.startswith(title) else text
+    site, date_line = _page_parts(html, title)
+    lines = [ln for ln in text.splitlines() if not _PAGE_FURNITURE.match(ln)]
+    text = "\n".join(lines)
+    if date_line and date_line not in text:
+        body = f"{title}\n\n{date_line}\n\n{text}" if title and not text.startswith(title) else \
+            (text.replace(title, f"{title}\n\n{date_line}\n", 1) if title else f"{date_line}\n\n{text}")
+    else:
+        body = f"{title}\n\n{text}" if title and not text.startswith(title) else text
     page = {"format": "html"}
     for key in ("sitename", "hostname", "url", "author"):
         val = getattr(meta, key, None) if meta else None
         if val:
             page[key] = val  # the site's name helps to tell whose news it is (the home institution)
+    if site:
+        page["site"] = site
     return SourceDocument(uri=uri, text=body, source=source, title=title, lang=detect_lang(body),
                           published=published, meta=page)
 
