@@ -90,12 +90,13 @@ def test_map_draws_countries_from_the_local_topojson(url):
     assert render.topojson_url().startswith("file://") and (ROOT / "dashboard/assets/topojson/world_110m.json").is_file()
 
 
-def test_every_export_renders_in_every_format(url):
+def test_every_export_renders(url):
+    """Every registered chart renders (SVG, the cheapest); the formats are read back above."""
     f = Filters.make(year_from=2021)
     for name in E.names():
-        for fmt in E.FIGURE_FORMATS:
-            data = E.figure_bytes(name, url, f, fmt, scale=1)
-            assert data[:4] in (b"\x89PNG", b"%PDF", b"<svg"), (name, fmt, data[:20])
+        root = ET.fromstring(E.figure_bytes(name, url, f, "svg"))
+        texts = " ".join(el.text or "" for el in root.iter())
+        assert E.get(name).title in texts, name
 
 
 def test_the_browser_is_started_once_per_process(url):
