@@ -30,11 +30,17 @@ _CAP = r"[A-Z][\w'’\-]*"
 _CONN = r"(?:of|and|for|the|&|in)"
 _UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
 _NAMEWORDS = rf"{_CAP}(?:\s+(?!and\s+the\b)(?:{_CONN}\s+)*(?!(?:{_CAP}\s+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
-_PROGRAMME_UNITS = re.compile(r"\b(?:Summer|Winter|Spring|Autumn|Business|Sunday|High|Middle|Primary)\s+School\b")
+_PROGRAMME_UNITS = re.compile(r"\b(?:Summer|Winter|Spring|Autumn|Sunday|High|Middle|Primary)\s+School\b|"
+                              r"^(?:a|an|the)?\s*Business\s+School$", re.I)
+# a government body, not a university's unit: "Shaanxi Provincial Department of Education", "U.S. Department of State"
+_GOVERNMENT_BEFORE = re.compile(r"(?:\b(?:Provincial|Municipal|Ministry|Government|Federal|National|State|County|City)|"
+                                r"\bU\.\s?S\.|\bUS|\bUK|\bEU)\s*$")
+_YOUTH_LEAGUE = re.compile(r"\b(?:(?:Communist\s+)?Youth\s+League\s+Committee|University\s+Youth\s+League)\b")
 _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
     rf"Centre|Center)\s+(?:of|for)\s+(?P<of>{_NAMEWORDS}))"
-    rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center)\b)")
+    rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
+    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center)\b)")
 _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the", "a", "an", "of", "and", "at", "in",
                 "from", "by", "with", "to", "for", "on", "prof", "professor", "dr", "mr", "ms", "secretary",
                 "representatives", "representative", "staff", "teachers", "students", "student", "this", "that",
@@ -205,6 +211,16 @@ class UnitFinder:
                     words = words[1:]
                 if not words:
                     continue
+                # "Purdue's Office of …", "the University's International Office": the owner is not in the name
+                pm = re.match(r"[A-Z][\w-]*['’]s\s+", text[s:e])
+                if pm:
+                    s += pm.end()
+                    words = text[s:e].split()
+                    if not words:
+                        continue
+                if _GOVERNMENT_BEFORE.search(text[max(0, s - 20):s]) or \
+                        re.search(r"\b(?:Provincial|Municipal|Ministry)\b", text[s:e]):
+                    continue
                 head = m.group("head") or m.group("head2")
                 phrase = text[s:e]
                 if not m.group("head") and len(words) < 2:
@@ -244,6 +260,11 @@ class UnitFinder:
                     if name == "Graduate School":
                         typ = "office"
                     hits.append(UnitHit(typ, name, s, e, phrase, "unit phrase (text's own name)", 0.6))
+            # "the Youth League Committee" (校团委): an office with no Office/Department head word
+            if not (self.use_list and self.ref.units):
+                for m in _YOUTH_LEAGUE.finditer(text, body):
+                    hits.append(UnitHit("office", "Youth League Committee", m.start(), m.end(), m.group(0),
+                                        "unit phrase (Youth League Committee)", 0.6))
         # 2. reference forms as written (aliases such as "SEM", 计算机学院)
         if self.use_list and self.ref.units:
             forms = {}
