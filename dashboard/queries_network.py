@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import distinct, func, select
 
 from dashboard.queries import F, P, U, Filters, _partner_ok, scope
+from dashboard.queries_programs import nones
 from etl.db import get_engine
 
 DEFAULT_TOP = 40
@@ -71,7 +72,7 @@ def _school_nodes(url: str, f: Filters, unit_ids: list[int]) -> pd.DataFrame:
             .group_by(U.c.id, U.c.name, U.c.zh))
     with get_engine(url).connect() as conn:
         rows = conn.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["unit_id", "name", "zh", "documents"])
+    return nones(pd.DataFrame([tuple(r) for r in rows], columns=["unit_id", "name", "zh", "documents"]))
 
 
 def _partner_nodes(url: str, f: Filters, partner_ids: list[int]) -> pd.DataFrame:
@@ -83,7 +84,8 @@ def _partner_nodes(url: str, f: Filters, partner_ids: list[int]) -> pd.DataFrame
             .group_by(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind))
     with get_engine(url).connect() as conn:
         rows = conn.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["partner_id", "name", "zh", "country", "kind", "documents"])
+    return nones(pd.DataFrame([tuple(r) for r in rows],
+                              columns=["partner_id", "name", "zh", "country", "kind", "documents"]))
 
 
 def partner_only_documents(url: str, f: Filters) -> int:

@@ -46,9 +46,23 @@ PROGRAM_DIMENSIONS = ("level", "mode", "status")
 STUDENT_DIMENSIONS = ("year", "school", "country", "program_type")
 
 
+def nones(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing values of text columns as ``None`` (pandas makes them NaN, which is truthy), so
+    ``row.zh or row.name`` and ``if row.status`` mean what they say."""
+    for c in df.columns:
+        if pd.api.types.is_string_dtype(df[c].dtype) or df[c].dtype == object:
+            df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return df
+
+
 # ---------------------------------------------------------------------------
 # Joint programmes
 # ---------------------------------------------------------------------------
+def programs_list(url: str, f: Filters) -> pd.DataFrame:
+    """:func:`report_queries.joint_programs` (the export's list) with missing texts as None."""
+    return nones(joint_programs(url, f))
+
+
 def programs_grouped(url: str, f: Filters) -> pd.DataFrame:
     """Joint programmes in scope per level, mode and status.
 
@@ -121,7 +135,7 @@ def students_by(url: str, f: Filters, by: str) -> pd.DataFrame:
     order = [MB.c.year] if by == "year" else [students.desc(), *keys]
     stmt = (select(*keys, students, func.count(), unknown).select_from(source)
             .where(*_mobility_cond(f)).group_by(*keys).order_by(*order))
-    df = _frame(url, stmt, [*names, "students", "records", "unknown"])
+    df = nones(_frame(url, stmt, [*names, "students", "records", "unknown"]))
     if df.empty:
         return df
     df = df.astype({"students": "int64", "records": "int64", "unknown": "int64"})
@@ -151,7 +165,8 @@ def mobility_rows(url: str, f: Filters, limit: int = 50) -> tuple[int, pd.DataFr
     count = select(func.count()).select_from(MB.outerjoin(P, P.c.id == MB.c.partner_id)).where(*cond)
     with get_engine(url).connect() as conn:
         total = int(conn.execute(count).scalar_one())
-    df = _frame(url, stmt, ["report", "row", "year", "school", "partner", "country", "program_type", "students"])
+    df = nones(_frame(url, stmt, ["report", "row", "year", "school", "partner", "country", "program_type",
+                                  "students"]))
     if not df.empty:
         df["report"] = [_base_name(u) for u in df["report"]]
         df["students"] = df["students"].astype("Int64")
@@ -225,8 +240,8 @@ def agreements(url: str, f: Filters, today: dt.date | None = None) -> pd.DataFra
                    AG.c.unit_ids, AG.c.school_names)
             .select_from(AG.outerjoin(P, P.c.id == AG.c.partner_id)).where(*cond)
             .order_by(case((AG.c.expiry_date.is_(None), 1), else_=0), AG.c.expiry_date, AG.c.id))
-    raw = _frame(url, stmt, ["agreement_id", "partner_id", "partner", "partner_zh", "country", "type", "signed",
-                             "expiry", "unit_ids", "school_names"])
+    raw = nones(_frame(url, stmt, ["agreement_id", "partner_id", "partner", "partner_zh", "country", "type", "signed",
+                             "expiry", "unit_ids", "school_names"]))
     chosen = set(f.schools)
     rows = []
     for r in raw.itertuples(index=False):
@@ -240,6 +255,7 @@ def agreements(url: str, f: Filters, today: dt.date | None = None) -> pd.DataFra
                      "; ".join(names), not names and not list(r.unit_ids or [])))
     df = pd.DataFrame(rows, columns=["agreement_id", "partner_id", "partner", "partner_zh", "country", "type",
                                      "signed", "expiry", "state", "days_left", "schools", "university_wide"])
+    df = nones(df)
     df["days_left"] = df["days_left"].astype("Int64")
     df["partner_id"] = df["partner_id"].astype("Int64")
     return df
@@ -277,13 +293,13 @@ def expiring(url: str, f: Filters, today: dt.date | None = None) -> pd.DataFrame
     export flag the same agreements; expiring ignores the year range: it is counted from today.
     """
     today = today or dt.date.today()
-    df = agreements_expiring(url, f, today=today, months=12)
+    df = nones(agreements_expiring(url, f, today=today, months=12))
     if df.empty:
         return df.assign(within=pd.Series(dtype="int64"))
     six = add_months(today, 6)
     return df.assign(within=[6 if _date(e) <= six else 12 for e in df["expiry"]])
 
 
-__all__ = ["mobility_rows", "report_files", "programs_grouped", "programs_by", "program_totals", "students_by", "agreements", "agreement_state",
+__all__ = ["nones", "programs_list", "mobility_rows", "report_files", "programs_grouped", "programs_by", "program_totals", "students_by", "agreements", "agreement_state",
            "agreement_counts", "agreements_valid", "expiring", "joint_programs", "students_abroad",
            "AGREEMENT_STATES", "PROGRAM_DIMENSIONS", "STUDENT_DIMENSIONS", "STATUS_ORDER"]

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import case, func, or_, select
 
 from dashboard.queries import A, D, F, P, U, Filters, _frame, document_conditions
+from dashboard.queries_programs import nones
 from etl.db import get_engine
 
 PER_PAGE = 20
@@ -90,8 +91,8 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     stmt = (select(D.c.id, D.c.title, D.c.published, D.c.year, D.c.lang, D.c.source, D.c.uri,
                    func.substr(D.c.text, start, SNIPPET), start)
             .where(*cond).order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    rows = _frame(url, stmt, ["id", "title", "published", "year", "lang", "source", "uri", "snippet",
-                              "snippet_start"])
+    rows = nones(_frame(url, stmt, ["id", "title", "published", "year", "lang", "source", "uri", "snippet",
+                                    "snippet_start"]))
     ids = [int(i) for i in rows["id"]]
     facts: dict[int, int] = {}
     kinds: dict[int, list[str]] = {i: [] for i in ids}
@@ -144,9 +145,9 @@ def document_facts(url: str, doc_id: int) -> pd.DataFrame:
             .select_from(F.outerjoin(U, U.c.id == F.c.unit_id).outerjoin(P, P.c.id == F.c.partner_id))
             .where(F.c.document_id == int(doc_id))
             .order_by(F.c.start.is_(None), F.c.start, F.c.id))
-    return _frame(url, stmt, ["id", "type", "text", "start", "end", "method", "confidence", "status", "sentence",
-                              "unit", "unit_zh", "partner_id", "partner", "partner_zh", "country", "name", "role",
-                              "org", "value", "what"])
+    return nones(_frame(url, stmt, ["id", "type", "text", "start", "end", "method", "confidence", "status",
+                                    "sentence", "unit", "unit_zh", "partner_id", "partner", "partner_zh", "country",
+                                    "name", "role", "org", "value", "what"]))
 
 
 def document_activities(url: str, doc_id: int) -> pd.DataFrame:
@@ -154,7 +155,7 @@ def document_activities(url: str, doc_id: int) -> pd.DataFrame:
     sentence, method, confidence``."""
     stmt = (select(A.c.id, A.c.kind, A.c.start, A.c.end, A.c.sentence, A.c.method, A.c.confidence)
             .where(A.c.document_id == int(doc_id)).order_by(A.c.start.is_(None), A.c.start, A.c.id))
-    return _frame(url, stmt, ["id", "kind", "start", "end", "sentence", "method", "confidence"])
+    return nones(_frame(url, stmt, ["id", "kind", "start", "end", "sentence", "method", "confidence"]))
 
 
 __all__ = ["search", "SearchPage", "search_conditions", "clean_query", "document", "document_facts",

@@ -211,7 +211,7 @@ def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "
     or mode clicked on the charts.
     """
     f = as_filters(filters)
-    df = run_query(qp.joint_programs, url, f)
+    df = run_query(qp.programs_list, url, f)
     if df is None or df.empty:
         return html.Div(html.P(t("No joint programme in this selection.", lang), className="text-muted small mb-0"),
                         className="empty-note")
