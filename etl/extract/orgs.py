@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.extract.text import Layout
-from etl.resolve.geo import Gazetteer
+from etl.resolve.geo import Gazetteer, load_world_universities
 from etl.resolve.reference import KnownInstitution, PartnerRef, Reference, load_known_institutions, norm
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -711,6 +711,13 @@ class OrgFinder:
         if org.country:
             return org.country
         text, gaz = self.text, self.gaz
+        # 0. a university the world list knows by this exact name ("World Maritime University" → SE)
+        world = load_world_universities()
+        for form in sorted(org.aliases | {org.name}, key=len, reverse=True):
+            code = world.get(norm(form)) if not CJK.search(form) else None
+            if code:
+                org.country, org.country_method = code, "world universities list"
+                return code
         # 1. right after a mention
         for m in sorted(org.mentions, key=lambda x: x.start):
             after = text[m.end:m.end + 80]

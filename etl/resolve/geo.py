@@ -207,3 +207,59 @@ def load_gazetteer(directory: str | Path | None = None) -> Gazetteer:
     from etl.resolve.reference import DEFAULT_DIR
 
     return Gazetteer(Path(directory or DEFAULT_DIR).resolve())
+
+
+# -- world universities -------------------------------------------------------------------------
+WORLD_UNIVERSITIES = "world_universities.csv"
+_GENERIC_TLDS = {"com", "org", "net", "gov", "int", "info", "eu", "io", "asia", "coop", "museum", "ac"}
+
+
+@lru_cache(maxsize=4)
+def load_world_universities(directory: str | Path | None = None) -> dict[str, str]:
+    """norm(name) → ISO country of about 7,000 universities worldwide (``world_universities.csv``,
+    built from the swot package's domain list: a university's country is its domain's country,
+    .edu is the United States). Used for a partner's country when the text does not give it."""
+    from etl.resolve.reference import DEFAULT_DIR, norm
+
+    path = Path(directory or DEFAULT_DIR) / WORLD_UNIVERSITIES
+    out: dict[str, str] = {}
+    for row in _rows(path):
+        name, code = (row.get("name") or "").strip(), (row.get("country") or "").strip().upper()
+        if name and code:
+            out.setdefault(norm(name), code)
+    return out
+
+
+def build_world_universities(swot_domains: str | Path, out_csv: str | Path) -> int:
+    """Write ``world_universities.csv`` (name,country) from swot's ``lib/domains`` folder (MIT licence):
+    domains/<tld>/…/<name>.txt holds the institution's name; the country-code top-level domain gives
+    its country (uk → GB, edu → US; com, org … give none)."""
+    root = Path(swot_domains)
+    rows: dict[str, str] = {}
+    for f in sorted(root.rglob("*.txt")):
+        tld = f.relative_to(root).parts[0].lower()
+        if tld in _GENERIC_TLDS:
+            continue
+        code = {"uk": "GB", "edu": "US"}.get(tld, tld.upper())
+        if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+            continue
+        try:
+            name = f.read_text(encoding="utf-8").strip().splitlines()[0].strip()
+        except (UnicodeDecodeError, IndexError):
+            continue
+        if name and name not in rows:
+            rows[name] = code
+    with Path(out_csv).open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "country"])
+        for name, code in sorted(rows.items()):
+            w.writerow([name, code])
+    return len(rows)
+
+
+if __name__ == "__main__":  # python -m etl.resolve.geo <swot lib/domains folder> [out.csv]
+    import sys
+
+    n = build_world_universities(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else
+                                 Path(__file__).resolve().parents[2] / "data" / "reference" / WORLD_UNIVERSITIES)
+    print(f"{n} universities")
