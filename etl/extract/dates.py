@@ -48,6 +48,9 @@ _EN_MDY = re.compile(
     rf"(?:{_TO}(?:(?P<m1>{_MON})\s+)?(?P<d1>{_DAY})(?!\d))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
 _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>1[0-2]|0?[1-9])\s*[-/.月]\s*"
                   r"(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])\s*日?")
+# "25/10/2023", "12.05.2023": day first (as news sites outside the United States write it) unless the
+# first number cannot be a month's day order ("10/25/2023" → 25 October)
+_NUM_DMY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.])")
 _MONTH_YEAR = re.compile(rf"(?<![\w+])(?P<m>{_MON})(?:\s+of)?,?\s+(?P<y>{_YEAR})(?!\d)")
 _ZH_DAY = re.compile(
     r"(?:(?P<y0>(?:19|20)\d\d)年)?(?P<m0>1[0-2]|0?[1-9])月(?P<d0>[12]\d|3[01]|0?[1-9])[日号]"
@@ -124,6 +127,11 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
 
     for m in _ISO.finditer(seg):
         add(m, DateMention(0, 0, int(m["y"]), int(m["m"]), int(m["d"])))
+    for m in _NUM_DMY.finditer(seg):
+        a, b = int(m["a"]), int(m["b"])
+        d, mo = (b, a) if b > 12 >= a else (a, b)
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            add(m, DateMention(0, 0, int(m["y"]), mo, d))
     for m in _ZH_DAY.finditer(seg):
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
@@ -240,6 +248,32 @@ class EventDate:
     notes: list[str] = field(default_factory=list)
 
 
+def _range_end(text: str, dm: DateMention) -> dt.date | None:
+    """The last day of a range mention ("July 10 to July 27", "10th to 30th July 2016", "1月15日至2月2日")."""
+    for rx in (_EN_MDY, _EN_DMY, _ZH_DAY):
+        m = rx.match(text, dm.start)
+        if m and m.end() == dm.end and m.groupdict().get("d1"):
+            mon = m.groupdict().get("m1")
+            month = (int(mon) if mon and mon.isdigit() else _month(mon)) if mon else dm.m
+            try:
+                end = dt.date(dm.y, month, _day(m["d1"]))
+            except (TypeError, ValueError):
+                return None
+            return end if end >= dm.date() else None
+    return None
+
+
+def _range_holding(text: str, day: DateMention, ranges: list[DateMention]) -> DateMention | None:
+    """A range that starts before ``day`` and runs through it."""
+    d = day.date()
+    for r in ranges:
+        start = r.date()
+        end = _range_end(text, r)
+        if start and end and start < d <= end:
+            return r
+    return None
+
+
 def event_date(text: str, *, published: str | None, header_lines: list[tuple[int, str]],
                dateline: tuple[int, int] | None, paragraphs: list[tuple[int, int]]) -> EventDate:
     """The date the reported event began (see the module docstring)."""
@@ -282,6 +316,12 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         first_par = min(i for i, _ in body_days)
         lead = [dm for i, dm in body_days if i == first_par]
         best = min(lead, key=lambda x: (x.date(), x.start))
+        # a day inside a range the body gives ("the closing ceremony on July 27" of a programme "running from
+        # July 10 to July 27"): the event began on the range's first day
+        span = _range_holding(text, best, [dm for _, dm in days if dm.is_range and dm is not best])
+        if span is not None:
+            return EventDate(span.date().isoformat(), span.start, span.end, span.text,
+                             "first day of the range that holds the lead's day", 0.8, span.notes)
         return EventDate(best.date().isoformat(), best.start, best.end, best.text,
                          "earliest day in the first dated paragraph" + (" (range start)" if best.is_range else ""),
                          0.9, best.notes)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 _HEADER = re.compile(
     r"^\s*(?:By\b|Posted\b|Published\b|Released?\b|Date\b|Time\b|Updated\b|Source\b|Author\b|Editor\b|"
     r"Writer\b|Reporter\b|Photo\b|Views?\b|Clicks?\b|发布时间|发布日期|发表时间|时间[:：]|日期[:：]|来源|作者|"
-    r"编辑|责任编辑|审核|供稿|摄影|点击|浏览)", re.I)
+    r"编辑|责任编辑|审核|供稿|摄影|点击|浏览|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:日|\s|$))", re.I)
 _DATELINE_EN = re.compile(
     r"^\s*(?P<place>[A-Z][A-Za-z .'’-]{1,40}?),\s*(?P<date>[^()\n]{4,40}?)\s*(?:\((?P<src>[^)\n]{1,40})\))?\s*"
     r"(?:-{2,}|—+|–+|:|\s-\s)\s*")
