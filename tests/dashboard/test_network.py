@@ -1,0 +1,188 @@
+"""Network: the school–partner pair counts against a naive count of the deterministic world
+(``tests/dashboard/fixture_db.py``) on SQLite and PostgreSQL, the trimming, the cytoscape
+elements and focus stylesheet, the URL-fragment state, and the side panel as plain functions."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import pytest
+
+from dashboard import figures_network as fn
+from dashboard import queries_network as qn
+from dashboard.pages import network as page
+from dashboard.queries import Filters
+from tests.dashboard import fixture_db
+
+
+def _text(component) -> str:
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(_text(c) for c in component)
+    return _text(getattr(component, "children", None))
+
+
+def naive_pairs(w: fixture_db.World, f: Filters) -> Counter:
+    """Documents in scope per (school, partner): both named by facts that were not rejected."""
+    out: Counter = Counter()
+    for d in w.docs:
+        if not fixture_db.in_scope(w, d, f):
+            continue
+        schools = {u for u, st in d.schools if st == "ok" and (not f.schools or u in f.schools)}
+        partners = {p for p, st in d.partners if st == "ok" and fixture_db._partner_passes(w, p, f)}
+        for u in schools:
+            for p in partners:
+                out[(u, p)] += 1
+    return out
+
+
+@pytest.fixture
+def world(db_url):
+    return fixture_db.build(db_url)
+
+
+def test_pair_counts_match_a_naive_count(world):
+    for f in fixture_db.filter_sets(world):
+        got = qn.pair_counts(world.url, f)
+        have = {(int(u), int(p)): int(n) for u, p, n in got.itertuples(index=False)}
+        assert have == dict(naive_pairs(world, f)), f
+
+
+def test_network_keeps_the_top_partners_and_the_schools_they_reach(world):
+    f = Filters()
+    pairs = naive_pairs(world, f)
+    shared: Counter = Counter()
+    for (_u, p), n in pairs.items():
+        shared[p] += n
+    net = qn.network(world.url, f, top=3)
+    assert len(net.partners) == 3
+    assert net.partners_total == len(shared) and net.edges_total == len(pairs)
+    assert list(net.partners["shared"]) == sorted(shared.values(), reverse=True)[:3]
+    kept = set(net.partners["partner_id"])
+    assert set(map(tuple, net.edges[["unit_id", "partner_id"]].values.tolist())) == {
+        k for k in pairs if k[1] in kept}
+    assert set(net.schools["unit_id"]) == {u for u, p in pairs if p in kept}
+    degree = Counter(u for u, p in pairs if p in kept)
+    assert dict(zip(net.schools["unit_id"], net.schools["degree"])) == dict(degree)
+    # documents: every document in scope naming the node, with or without the other side.
+    docs = defaultdict(set)
+    for d in world.docs:
+        if fixture_db.in_scope(world, d, f):
+            for u, st in d.schools:
+                if st == "ok":
+                    docs[u].add(d.id)
+    assert dict(zip(net.schools["unit_id"], net.schools["documents"])) == {u: len(docs[u]) for u in degree}
+    # The fewest shared documents an edge needs.
+    strong = qn.network(world.url, f, top=100, min_shared=3)
+    assert len(strong.edges) == sum(1 for n in pairs.values() if n >= 3)
+    assert (strong.edges["documents"] >= 3).all()
+
+
+def test_filters_apply_and_a_selection_of_nothing_is_empty(world):
+    sid = world.school_ids["School of Automation"]
+    net = qn.network(world.url, Filters.make(schools=[sid]))
+    assert set(net.schools["unit_id"]) == {sid}
+    assert qn.network(world.url, Filters.make(countries=["FR"])).empty   # only a rejected partner there
+    # Zeta College is named once, by a document that may name no school: never invented as an edge.
+    assert all(world.partners[int(p)][3] != "rejected" for p in qn.network(world.url, Filters(), 100).partners[
+        "partner_id"])
+    lonely = sum(1 for d in world.docs if fixture_db.in_scope(world, d, Filters())
+                 and any(st == "ok" and fixture_db._partner_passes(world, p, Filters()) for p, st in d.partners)
+                 and not any(st == "ok" for _u, st in d.schools))
+    assert qn.partner_only_documents(world.url, Filters()) == lonely
+
+
+def test_elements_and_focus_stylesheet(world):
+    net = qn.network(world.url, Filters(), top=5)
+    els = fn.elements(net)
+    nodes = [e for e in els if "source" not in e["data"]]
+    edges = [e for e in els if "source" in e["data"]]
+    assert len(nodes) == len(net.schools) + len(net.partners) and len(edges) == len(net.edges)
+    ids = {e["data"]["id"] for e in nodes}
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)
+    # Bigger nodes for more documents; thicker edges for more shared documents.
+    by_docs = sorted(nodes, key=lambda e: e["data"]["documents"])
+    assert by_docs[0]["data"]["size"] <= by_docs[-1]["data"]["size"]
+    assert min(e["data"]["width"] for e in edges) >= fn.MIN_EDGE and max(e["data"]["width"] for e in edges) \
+        <= fn.MAX_EDGE
+    assert {e["classes"].split()[0] for e in nodes} == {"school", "partner"}
+    # Focus on a school: it and its partners stay, the rest fades; no new elements.
+    u = int(net.edges["unit_id"].iloc[0])
+    style = fn.stylesheet(net, fn.node_id("school", u))
+    keep = next(s["selector"] for s in style if s["style"].get("opacity") == 1)
+    partners = set(net.edges[net.edges["unit_id"] == u]["partner_id"])
+    assert set(keep.split(", ")) >= {f"#s{u}", *{f"#p{p}" for p in partners}}
+    assert not any(f"#p{p}" in keep.split(", ") for p in set(net.partners["partner_id"]) - partners)
+    edge = fn.edge_id(u, int(net.edges["partner_id"].iloc[0]))
+    assert f"#{edge}" in fn.stylesheet(net, edge)[-1]["selector"]
+    base = fn.stylesheet(net)
+    for bad in ("s999999", "x1", "#s1, node", "e1-", "<script>", None):
+        assert fn.stylesheet(net, bad) == base
+    legend = fn.legend_items(net)
+    assert legend[0][0] == "School" and len({c for _l, c, _s in legend}) == len(legend)
+
+
+def test_fragment_state_round_trip_and_hostile_values():
+    assert page.parse_hash("") == page.DEFAULT_STATE
+    state = page.parse_hash("#focus=p12&top=80&min=2&layout=circle")
+    assert state == {"focus": "p12", "top": 80, "min": 2, "layout": "circle"}
+    assert page.parse_hash(page.to_hash(state)) == state
+    assert page.to_hash(page.DEFAULT_STATE) == ""
+    odd = page.parse_hash("#focus=<script>&top=abc&min=-5&layout=javascript:alert(1)")
+    assert odd == {**page.DEFAULT_STATE, "min": 1}
+    assert page.parse_hash("#top=55")["top"] == 40   # the nearest offered choice
+    # A tap focuses, a second tap on the same node releases, clear releases.
+    h = page.next_state("", "node", tap_node={"data": {"id": "s3"}})
+    assert h == "#focus=s3"
+    assert page.next_state(h, "node", tap_node={"data": {"id": "s3"}}) == ""
+    assert page.next_state(h, "edge", tap_edge={"data": {"id": "e3-7"}}) == "#focus=e3-7"
+    assert page.next_state(h, "top", top=80) == "#focus=s3&top=80"
+    assert page.next_state(h, "clear") == ""
+    assert page.next_state(h, "top", top=40) is None          # nothing changes
+    assert page.next_state(h, "node", tap_node={"data": {"id": "1; drop"}}) == ""
+
+
+def test_side_panel_lists_the_documents_behind_a_node_and_offers_the_filter(world):
+    f = Filters()
+    net = qn.network(world.url, f, top=40)
+    u = int(net.schools["unit_id"].iloc[0])
+    body, filter_style, clear_style, link = page.detail_panel(world.url, {}, fn.node_id("school", u), 40, 1,
+                                                              search="?ui=zh")
+    text = _text(body)
+    n_docs = sum(1 for d in world.docs if fixture_db.in_scope(world, d, f)
+                 and any(x == u and st == "ok" for x, st in d.schools))
+    assert f"Documents behind · {n_docs}" in text
+    assert filter_style == {} and clear_style == {} and f"/schools/{u}" in link.href
+    new = page.filter_to_focus("?ui=zh&from=2019", fn.node_id("school", u))
+    assert Filters.from_search(new) == Filters.make(year_from=2019, schools=[u]) and "ui=zh" in new
+    # A partner: no filter (no partner filter exists), a link to its page instead.
+    p = int(net.partners["partner_id"].iloc[0])
+    _b, filter_style, _c, link = page.detail_panel(world.url, {}, fn.node_id("partner", p), 40, 1)
+    assert filter_style == {"display": "none"} and f"/partners/{p}" in link.href
+    assert page.filter_to_focus("", fn.node_id("partner", p)) is None
+    # An edge: both names and its shared documents.
+    row = net.edges.iloc[0]
+    body, *_ = page.detail_panel(world.url, {}, fn.edge_id(int(row.unit_id), int(row.partner_id)), 40, 1)
+    assert f"{int(row.documents)} shared documents" in _text(body)
+    # No focus: the strongest links.
+    body, filter_style, clear_style, link = page.detail_panel(world.url, {}, None, 40, 1)
+    assert "Strongest links" in _text(body) and clear_style == {"display": "none"} and link is None
+
+
+def test_graph_parts_and_empty_states(world, tmp_path):
+    els, summary, legend = page.graph_parts(world.url, {}, 10, 1)
+    net = qn.network(world.url, Filters(), 10)
+    assert len(els) == len(net.schools) + len(net.partners) + len(net.edges)
+    assert f"of {net.partners_total} partners" in _text(summary) and "School" in _text(legend)
+    els, summary, _ = page.graph_parts(world.url, {"countries": ["FR"]}, 10, 1)
+    assert els == [] and "filter" in _text(summary).lower()
+    from etl.db import upgrade
+
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade(empty)
+    els, summary, _ = page.graph_parts(empty, {}, 10, 1)
+    assert els == [] and "intl demo" in _text(summary)
+    els, summary, _ = page.graph_parts(f"sqlite:///{tmp_path / 'bare.db'}", {}, 10, 1)
+    assert els == [] and "intl init" in _text(summary)
