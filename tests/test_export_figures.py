@@ -146,3 +146,28 @@ def test_an_empty_selection_exports_the_empty_state_not_a_blank(url):
     root = ET.fromstring(E.figure_bytes("top_partners", url, f, "svg"))
     texts = " ".join(el.text or "" for el in root.iter())
     assert "Nothing matches these filters" in texts
+
+
+def test_concurrent_exports_each_get_their_own_figure(url):
+    """Web requests export at the same time: each answer must be the chart it asked for."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["activities_by_year", "top_partners", "top_countries", "students_abroad", "joint_programs",
+             "activities_by_school"]
+    with ThreadPoolExecutor(len(names)) as pool:
+        svgs = list(pool.map(lambda n: E.figure_bytes(n, url, Filters(), "svg"), names))
+    for name, svg in zip(names, svgs):
+        texts = " ".join(el.text or "" for el in ET.fromstring(svg).iter())
+        assert E.get(name).title in texts, name
+        assert not any(E.get(other).title in texts for other in names if other != name), name
+
+
+def test_a_crashed_browser_is_replaced(url):
+    import signal
+
+    E.figure_bytes("top_countries", url, Filters(), "svg")
+    first = render.renderer()
+    os.kill(first._kaleido.subprocess.pid, signal.SIGKILL)  # noqa: SLF001 - the Chromium this process started
+    svg = E.figure_bytes("top_countries", url, Filters(), "svg")
+    assert b"Top partner countries" in svg
+    assert render.renderer() is not first and render.is_running()

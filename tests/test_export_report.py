@@ -223,3 +223,20 @@ def test_bad_settings_and_formats_are_sentences(env, tmp_path):
     (tmp_path / "c.toml").write_text('[branding]\ncolors = { primary = "blue" }\n', encoding="utf-8")
     with pytest.raises(E.ExportError, match="#RRGGBB"):
         build_report(url, F, "pdf", settings=load_settings(config=tmp_path / "c.toml", database_url=url))
+
+
+def test_pdf_falls_back_to_the_bundled_cjk_font(env, monkeypatch):
+    """On a host without a system CJK font, the web font the dashboard ships is used."""
+    from pypdf import PdfReader
+
+    from dashboard.report import pdf_writer
+
+    url, settings = env
+    monkeypatch.setattr(pdf_writer, "FONT_CANDIDATES", ())
+    font = pdf_writer.cjk_font()
+    assert font.suffix == ".ttf" and font.is_file()
+    content = report_content(url, F, lang="zh", settings=settings, charts=())
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_writer.write_pdf(content))).pages)
+    assert "国际合作工作报告" in text and "主要指标" in text
+    with pytest.raises(E.ExportError, match="cjk_font"):
+        pdf_writer.cjk_font("/nonexistent/font.ttc")
