@@ -598,6 +598,7 @@ class OrgFinder:
                 continue
             self._add(org, s, e, "alias in document")
         self._link_acronyms()
+        self._merge_zh_tails()
         self._merges_and_renames()
         self._decide()
         return [o for o in self.orgs.values() if o.mentions]
@@ -615,6 +616,18 @@ class OrgFinder:
             if o is src:
                 self.by_form[f] = dst
         src.mentions = []
+
+    def _merge_zh_tails(self) -> None:
+        """'伦敦玛丽女王大学' and '玛丽女王大学' are one university when the longer name is the shorter one
+        with a place or country written before it."""
+        orgs = [o for o in self.orgs.values() if o.mentions and CJK.search(o.name)]
+        for a in orgs:
+            for b in orgs:
+                if a is b or not a.mentions or not b.mentions or len(b.name) < 4 or not a.name.endswith(b.name):
+                    continue
+                head = a.name[: -len(b.name)]
+                if head and (self.gaz.zh_place(head) or self.gaz.country(head)) and b.registry is None:
+                    self._merge(b, a)
 
     def _link_acronyms(self) -> None:
         """'BAIC Group' and 'Beijing Automotive Industry Holding Co., Ltd.' are one company
@@ -711,13 +724,6 @@ class OrgFinder:
         if org.country:
             return org.country
         text, gaz = self.text, self.gaz
-        # 0. a university the world list knows by this exact name ("World Maritime University" → SE)
-        world = load_world_universities()
-        for form in sorted(org.aliases | {org.name}, key=len, reverse=True):
-            code = world.get(norm(form)) if not CJK.search(form) else None
-            if code:
-                org.country, org.country_method = code, "world universities list"
-                return code
         # 1. right after a mention
         for m in sorted(org.mentions, key=lambda x: x.start):
             after = text[m.end:m.end + 80]
@@ -753,6 +759,13 @@ class OrgFinder:
                 if code:
                     org.country, org.country_method = code, "country written before the name"
                     return code
+        # 1b. a university the world list knows by this exact name ("World Maritime University" → SE)
+        world = load_world_universities()
+        for form in sorted(org.aliases | {org.name}, key=len, reverse=True):
+            code = world.get(norm(form)) if not CJK.search(form) else None
+            if code:
+                org.country, org.country_method = code, "world universities list"
+                return code
         # 2. a place inside the name (longest first: "British Columbia" before "British")
         for form in sorted(org.aliases, key=len, reverse=True):
             if CJK.search(form):

@@ -233,9 +233,10 @@ def load_world_universities(directory: str | Path | None = None) -> dict[str, st
 def build_world_universities(swot_domains: str | Path, out_csv: str | Path) -> int:
     """Write ``world_universities.csv`` (name,country) from swot's ``lib/domains`` folder (MIT licence):
     domains/<tld>/…/<name>.txt holds the institution's name; the country-code top-level domain gives
-    its country (uk → GB, edu → US; com, org … give none)."""
+    its country (uk → GB, edu → US; com, org … give none). A name found under two countries is left out."""
     root = Path(swot_domains)
     rows: dict[str, str] = {}
+    ambiguous: set[str] = set()
     for f in sorted(root.rglob("*.txt")):
         tld = f.relative_to(root).parts[0].lower()
         if tld in _GENERIC_TLDS:
@@ -247,8 +248,12 @@ def build_world_universities(swot_domains: str | Path, out_csv: str | Path) -> i
             name = f.read_text(encoding="utf-8").strip().splitlines()[0].strip()
         except (UnicodeDecodeError, IndexError):
             continue
-        if name and name not in rows:
+        if name and rows.get(name, code) != code:
+            ambiguous.add(name)  # "Korea University" is in Seoul and in Tokyo: the list cannot say which
+        elif name:
             rows[name] = code
+    for name in ambiguous:
+        rows.pop(name, None)
     with Path(out_csv).open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["name", "country"])
