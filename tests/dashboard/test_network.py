@@ -43,6 +43,12 @@ def world(db_url):
     return fixture_db.build(db_url)
 
 
+@pytest.fixture
+def sqlite_world(sqlite_url):
+    """For what only renders query results (elements, panels): SQLite is enough."""
+    return fixture_db.build(sqlite_url)
+
+
 def test_pair_counts_match_a_naive_count(world):
     for f in fixture_db.filter_sets(world):
         got = qn.pair_counts(world.url, f)
@@ -94,7 +100,8 @@ def test_filters_apply_and_a_selection_of_nothing_is_empty(world):
     assert qn.partner_only_documents(world.url, Filters()) == lonely
 
 
-def test_elements_and_focus_stylesheet(world):
+def test_elements_and_focus_stylesheet(sqlite_world):
+    world = sqlite_world
     net = qn.network(world.url, Filters(), top=5)
     els = fn.elements(net)
     nodes = [e for e in els if "source" not in e["data"]]
@@ -144,7 +151,8 @@ def test_fragment_state_round_trip_and_hostile_values():
     assert page.next_state(h, "node", tap_node={"data": {"id": "1; drop"}}) == ""
 
 
-def test_side_panel_lists_the_documents_behind_a_node_and_offers_the_filter(world):
+def test_side_panel_lists_the_documents_behind_a_node_and_offers_the_filter(sqlite_world):
+    world = sqlite_world
     f = Filters()
     net = qn.network(world.url, f, top=40)
     u = int(net.schools["unit_id"].iloc[0])
@@ -171,7 +179,8 @@ def test_side_panel_lists_the_documents_behind_a_node_and_offers_the_filter(worl
     assert "Strongest links" in _text(body) and clear_style == {"display": "none"} and link is None
 
 
-def test_graph_parts_and_empty_states(world, tmp_path):
+def test_graph_parts_and_empty_states(sqlite_world, tmp_path):
+    world = sqlite_world
     els, summary, legend = page.graph_parts(world.url, {}, 10, 1)
     net = qn.network(world.url, Filters(), 10)
     assert len(els) == len(net.schools) + len(net.partners) + len(net.edges)

@@ -186,6 +186,12 @@ def small(db_url):
     return db_url, build_small(db_url)
 
 
+@pytest.fixture
+def small_sqlite(sqlite_url):
+    """For what only renders query results (figures, callbacks): SQLite is enough."""
+    return sqlite_url, build_small(sqlite_url)
+
+
 def test_agreement_states_flags_and_school_rule(small):
     url, k = small
     df = qp.agreements(url, Filters(), TODAY)
@@ -262,8 +268,8 @@ def test_blank_enrolment_and_blank_counts_are_unknown(small):
     assert set(qp.joint_programs(url, Filters.make(year_to=2023))["program"]) == {"Alpha 2+2"}
 
 
-def test_figures_have_titles_and_carry_the_clicked_element(small):
-    url, k = small
+def test_figures_have_titles_and_carry_the_clicked_element(small_sqlite):
+    url, k = small_sqlite
     g = qp.programs_grouped(url, Filters())
     fig = fp.programs_by(qp.programs_by(g, "level"), "level")
     assert fig.layout.title.text == fp.LEVEL_TITLE
@@ -288,8 +294,8 @@ def test_figures_have_titles_and_carry_the_clicked_element(small):
     assert figures.is_empty(empty)
 
 
-def test_callbacks_narrow_rows_then_filter(small):
-    url, k = small
+def test_callbacks_narrow_rows_then_filter(small_sqlite):
+    url, k = small_sqlite
     click = {"points": [{"customdata": [k["a"], "School of Alpha", 2, 1, {"school": k["a"]}]}]}
     pick = page.rows_pick(click)
     assert pick == {"school": k["a"]}
@@ -332,8 +338,8 @@ def test_empty_states_say_how_to_load(sqlite_url, tmp_path):
     assert figures.is_empty(fig) and "filter" in fig.layout.annotations[0].text.lower()
 
 
-def test_page_layout_and_ids(small):
-    url, _ = small
+def test_page_layout_and_ids(small_sqlite):
+    url, _ = small_sqlite
     from dashboard.app import create_app
 
     app = create_app(url)
