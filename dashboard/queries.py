@@ -28,7 +28,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from etl.db import get_engine
 from etl.load.models import (
@@ -195,6 +197,69 @@ def _fact_ok():
     return F.c.status != "rejected"
 
 
+class _Probe(ColumnElement):
+    """A column the database should test row by row, not drive the query from: ``+col`` on SQLite.
+
+    SQLite's unary ``+`` keeps a term off the indexes. Without it, given ``document_id
+    IN (SELECT …)`` SQLite sometimes walks the subquery's list and looks each id up
+    (a table row per id), which took 2 s where scanning a covering index and probing
+    the list takes 10 ms. Other databases get the plain column.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("element", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, element):
+        self.element = element
+        self.type = element.type
+
+
+@compiles(_Probe)
+def _probe_default(element, compiler, **kw):
+    return compiler.process(element.element, **kw)
+
+
+@compiles(_Probe, "sqlite")
+def _probe_sqlite(element, compiler, **kw):
+    return "+" + compiler.process(element.element, **kw)
+
+
+def _membership_conditions(document_id, f: Filters, implied: frozenset[str] = frozenset()) -> list:
+    """The school / partner / activity-kind restrictions on a document id column.
+
+    Each is an uncorrelated ``document_id IN (SELECT document_id …)``: the database
+    evaluates it once from the covering (type, unit_id …) / (type, partner_id …) /
+    (kind, year, document_id) indexes. A correlated EXISTS made SQLite walk every school
+    fact once per document (seconds per query at 20,000 documents). ``implied`` names the
+    restrictions the caller's own row already satisfies ("schools", "partners", "kinds"),
+    which are then left out. The subqueries also carry the year range (a fact's or an
+    activity's ``year`` is its document's), so a narrow range gives short lists.
+    """
+    def years(col) -> list:
+        return [c for c in (col >= f.year_from if f.year_from is not None else None,
+                            col <= f.year_to if f.year_to is not None else None) if c is not None]
+
+    cond = []
+    if f.schools and "schools" not in implied:
+        fs = F.alias("fs")
+        cond.append(_Probe(document_id).in_(select(fs.c.document_id).where(
+            fs.c.type == "school", fs.c.unit_id.in_(f.schools), fs.c.status != "rejected", *years(fs.c.year))))
+    if (f.countries or f.partner_kinds) and "partners" not in implied:
+        fp, pp = F.alias("fp"), P.alias("pp")
+        pcond = [fp.c.type == "partner", fp.c.status != "rejected", pp.c.status != "rejected", *years(fp.c.year)]
+        if f.countries:
+            pcond.append(pp.c.country.in_(f.countries))
+        if f.partner_kinds:
+            pcond.append(pp.c.kind.in_(f.partner_kinds))
+        cond.append(_Probe(document_id).in_(select(fp.c.document_id).select_from(
+            fp.join(pp, pp.c.id == fp.c.partner_id)).where(*pcond)))
+    if f.activity_kinds and "kinds" not in implied:
+        aa = A.alias("aa")
+        cond.append(_Probe(document_id).in_(select(aa.c.document_id).where(aa.c.kind.in_(f.activity_kinds),
+                                                                           *years(aa.c.year))))
+    return cond
+
+
 def document_conditions(f: Filters) -> list:
     """WHERE conditions on ``documents`` (as ``D``) for a filter set."""
     cond = [D.c.status != "gone"]
@@ -204,27 +269,29 @@ def document_conditions(f: Filters) -> list:
         cond.append(D.c.year <= f.year_to)
     if f.language:
         cond.append(D.c.lang == f.language)
-    # Each restriction is an uncorrelated "id IN (SELECT document_id …)": the database
-    # evaluates it once from the (type, unit_id) / (type, partner_id) / (kind, year) indexes.
-    # A correlated EXISTS made SQLite walk every school fact once per document (seconds
-    # per query at 20,000 documents).
-    if f.schools:
-        fs = F.alias("fs")
-        cond.append(D.c.id.in_(select(fs.c.document_id).where(
-            fs.c.type == "school", fs.c.unit_id.in_(f.schools), fs.c.status != "rejected")))
-    if f.countries or f.partner_kinds:
-        fp, pp = F.alias("fp"), P.alias("pp")
-        pcond = [fp.c.type == "partner", fp.c.status != "rejected", pp.c.status != "rejected"]
-        if f.countries:
-            pcond.append(pp.c.country.in_(f.countries))
-        if f.partner_kinds:
-            pcond.append(pp.c.kind.in_(f.partner_kinds))
-        cond.append(D.c.id.in_(select(fp.c.document_id).select_from(
-            fp.join(pp, pp.c.id == fp.c.partner_id)).where(*pcond)))
-    if f.activity_kinds:
-        aa = A.alias("aa")
-        cond.append(D.c.id.in_(select(aa.c.document_id).where(aa.c.kind.in_(f.activity_kinds))))
-    return cond
+    return cond + _membership_conditions(D.c.id, f)
+
+
+def evidence_conditions(document_id, year, f: Filters, implied: frozenset[str] = frozenset()) -> list:
+    """WHERE conditions putting an evidence row (a fact or an activity) in scope, on its own columns.
+
+    Same scope as :func:`document_conditions`, without joining ``documents`` row by row:
+    the year test uses the row's ``year`` (the ETL writes ``documents.year`` into every
+    fact and activity of the document, in the same transaction), documents gone at the
+    source are excluded with ``NOT IN`` their (short) list, and the language is an ``IN``
+    subquery. At 100,000 documents this keeps an aggregate on a covering index of the
+    evidence table: a join to ``documents`` per row cost SQLite seconds.
+    """
+    cond = [document_id.not_in(select(D.c.id).where(D.c.status == "gone"))]
+    if f.year_from is not None:
+        cond.append(year >= f.year_from)
+    if f.year_to is not None:
+        cond.append(year <= f.year_to)
+    if f.language:
+        dy = [c for c in (D.c.year >= f.year_from if f.year_from is not None else None,
+                          D.c.year <= f.year_to if f.year_to is not None else None) if c is not None]
+        cond.append(_Probe(document_id).in_(select(D.c.id).where(D.c.lang == f.language, *dy)))
+    return cond + _membership_conditions(document_id, f, implied)
 
 
 def scope(f: Filters) -> Select:
@@ -313,50 +380,47 @@ def data_version(url: str) -> tuple:
 KPI_NAMES = ("documents", "partners", "countries", "schools")
 
 
-def _kpi_selects(f: Filters, by_year: bool) -> list:
-    """One SELECT per KPI, over the documents in scope, optionally grouped by document year.
+def _kpi_selects(f: Filters) -> list:
+    """One SELECT per KPI over the documents in scope.
 
-    Facts are joined to their document (rather than tested with ``IN (scope)``) so that
-    the grouping by year and the document conditions use the same row.
+    Partners, countries and schools are counted from their own (small) tables, each with
+    an ``EXISTS`` probe into the covering (type, partner_id | unit_id, year, document_id,
+    status) index of ``facts`` that stops at the first fact in scope: a few thousand index
+    seeks instead of a DISTINCT over every partner or school mention.
     """
-    dcond = document_conditions(f)
-    key = [D.c.year] if by_year else []
+    def mentioned(type_: str, column: str, outer, *extra):
+        fk = F.alias("fk")
+        return (select(fk.c.id).where(fk.c.type == type_, fk.c[column] == outer, fk.c.status != "rejected",
+                                      *extra, *evidence_conditions(fk.c.document_id, fk.c.year, f))
+                .exists())
 
-    def sel(measure, from_, *where):
-        stmt = select(*key, measure).select_from(from_).where(*dcond, *where)
-        return stmt.group_by(*key) if by_year else stmt
-
-    partner_from = F.join(D, D.c.id == F.c.document_id).join(P, P.c.id == F.c.partner_id)
-    partner_where = (F.c.type == "partner", _fact_ok(), *_partner_ok(f))
-    school_where = [F.c.type == "school", _fact_ok()]
-    if f.schools:
-        school_where.append(F.c.unit_id.in_(f.schools))
+    school_extra = [U.c.id.in_(f.schools)] if f.schools else []
     return [
-        sel(func.count(), D),
-        sel(func.count(distinct(F.c.partner_id)), partner_from, *partner_where),
-        sel(func.count(distinct(P.c.country)), partner_from, *partner_where, P.c.country.is_not(None)),
-        sel(func.count(distinct(F.c.unit_id)), F.join(D, D.c.id == F.c.document_id), *school_where),
+        select(func.count()).select_from(D).where(*document_conditions(f)),
+        # partners and their countries in one pass (each IN list is built once per statement)
+        select(func.count(), func.count(distinct(P.c.country))).select_from(P)
+        .where(*_partner_ok(f), mentioned("partner", "partner_id", P.c.id)),
+        select(func.count()).select_from(U).where(*school_extra, mentioned("school", "unit_id", U.c.id)),
     ]
 
 
 def kpis(url: str, f: Filters) -> dict[str, int]:
     """Distinct documents, partners, partner countries and schools involved in scope."""
-    out = {}
+    docs, partners, schools_ = _kpi_selects(f)
     with get_engine(url).connect() as conn:
-        for name, stmt in zip(KPI_NAMES, _kpi_selects(f, by_year=False)):
-            out[name] = int(conn.execute(stmt).scalar() or 0)
-    return out
+        n_docs = conn.execute(docs).scalar()
+        n_partners, n_countries = conn.execute(partners).one()
+        n_schools = conn.execute(schools_).scalar()
+    return {"documents": int(n_docs or 0), "partners": int(n_partners or 0), "countries": int(n_countries or 0),
+            "schools": int(n_schools or 0)}
 
 
 def kpis_by_year(url: str, f: Filters) -> dict[int, dict[str, int]]:
     """The KPIs per document year in scope: ``{year: {"documents": …, …}}`` (undated left out)."""
-    out: dict[int, dict[str, int]] = {}
+    stmt = select(D.c.year).distinct().where(*document_conditions(f), D.c.year.is_not(None)).order_by(D.c.year)
     with get_engine(url).connect() as conn:
-        for name, stmt in zip(KPI_NAMES, _kpi_selects(f, by_year=True)):
-            for year, n in conn.execute(stmt):
-                if year is not None:
-                    out.setdefault(int(year), dict.fromkeys(KPI_NAMES, 0))[name] = int(n)
-    return out
+        years = [int(y) for y in conn.execute(stmt).scalars()]
+    return {y: kpis(url, f.for_year(y)) for y in years}
 
 
 def kpi_trend(url: str, f: Filters) -> dict[str, Any]:
@@ -375,17 +439,16 @@ def kpi_trend(url: str, f: Filters) -> dict[str, Any]:
     if year is None:
         return {"total": total, "year": None, "current": None, "previous": None}
     has_previous = f.year_from is None or year - 1 >= f.year_from
-    per_year = kpis_by_year(url, replace(f, year_from=year - 1 if has_previous else year, year_to=year))
-    zero = dict.fromkeys(KPI_NAMES, 0)
-    return {"total": total, "year": year, "current": per_year.get(year, zero),
-            "previous": per_year.get(year - 1, zero) if has_previous else None}
+    return {"total": total, "year": year, "current": kpis(url, f.for_year(year)),
+            "previous": kpis(url, f.for_year(year - 1)) if has_previous else None}
 
 
 # ---------------------------------------------------------------------------
 # Charts
 # ---------------------------------------------------------------------------
 def _activity_cond(f: Filters) -> list:
-    cond = [A.c.document_id.in_(scope(f))]
+    """Activities in scope, of the chosen kinds (their own kind makes the kind filter hold)."""
+    cond = evidence_conditions(A.c.document_id, A.c.year, f, implied=frozenset({"kinds"}))
     if f.activity_kinds:
         cond.append(A.c.kind.in_(f.activity_kinds))
     return cond
@@ -393,10 +456,9 @@ def _activity_cond(f: Filters) -> list:
 
 def activities_per_year(url: str, f: Filters) -> pd.DataFrame:
     """Activities per year and kind: ``year, kind, activities`` (undated ones left out)."""
-    stmt = (select(D.c.year, A.c.kind, func.count().label("n"))
-            .select_from(A.join(D, D.c.id == A.c.document_id))
-            .where(*_activity_cond(f), D.c.year.is_not(None))
-            .group_by(D.c.year, A.c.kind).order_by(D.c.year, A.c.kind))
+    stmt = (select(A.c.year, A.c.kind, func.count().label("n"))
+            .where(*_activity_cond(f), A.c.year.is_not(None))
+            .group_by(A.c.kind, A.c.year).order_by(A.c.year, A.c.kind))
     return _frame(url, stmt, ["year", "kind", "activities"])
 
 
@@ -406,25 +468,36 @@ def activities_by_school(url: str, f: Filters) -> pd.DataFrame:
     ``unit_id, school, zh, kind, activities``: an article about two schools counts for
     both, so the bars show involvement, not a partition of the total.
     """
-    cond = [F.c.type == "school", _fact_ok(), *_activity_cond(f)]
+    cond = [F.c.type == "school", _fact_ok(),
+            *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools", "kinds"}))]
     if f.schools:
         cond.append(F.c.unit_id.in_(f.schools))
-    stmt = (select(U.c.id, U.c.name, U.c.zh, A.c.kind, func.count(distinct(A.c.id)))
-            .select_from(F.join(A, A.c.document_id == F.c.document_id).join(U, U.c.id == F.c.unit_id))
-            .where(*cond)
-            .group_by(U.c.id, U.c.name, U.c.zh, A.c.kind)
-            .order_by(U.c.name, A.c.kind))
+    if f.activity_kinds:
+        cond.append(A.c.kind.in_(f.activity_kinds))
+    # Grouped on ids first, names joined to the small result (names in the sort keys cost SQLite).
+    counts = (select(F.c.unit_id, A.c.kind, func.count(distinct(A.c.id)).label("n"))
+              .select_from(F.join(A, A.c.document_id == F.c.document_id))
+              .where(*cond).group_by(F.c.unit_id, A.c.kind).subquery("c"))
+    stmt = (select(U.c.id, U.c.name, U.c.zh, counts.c.kind, counts.c.n)
+            .join_from(counts, U, U.c.id == counts.c.unit_id)
+            .order_by(U.c.name, counts.c.kind))
     return _frame(url, stmt, ["unit_id", "school", "zh", "kind", "activities"])
+
+
+def _partner_facts(f: Filters) -> list:
+    """Partner facts in scope naming a partner that passes the partner filters."""
+    return [F.c.type == "partner", _fact_ok(), *_partner_ok(f),
+            *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"partners"}))]
 
 
 def top_partners(url: str, f: Filters, limit: int = 10) -> pd.DataFrame:
     """Partners mentioned by the most documents: ``partner_id, partner, zh, country, kind, documents``."""
-    n = func.count(distinct(F.c.document_id))
-    stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, n)
-            .select_from(F.join(P, P.c.id == F.c.partner_id))
-            .where(F.c.type == "partner", _fact_ok(), F.c.document_id.in_(scope(f)), *_partner_ok(f))
-            .group_by(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind)
-            .order_by(n.desc(), P.c.name).limit(limit))
+    counts = (select(F.c.partner_id, func.count(distinct(F.c.document_id)).label("n"))
+              .select_from(F.join(P, P.c.id == F.c.partner_id))
+              .where(*_partner_facts(f)).group_by(F.c.partner_id).subquery("c"))
+    stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, counts.c.n)
+            .join_from(counts, P, P.c.id == counts.c.partner_id)
+            .order_by(counts.c.n.desc(), P.c.name).limit(limit))
     return _frame(url, stmt, ["partner_id", "partner", "zh", "country", "kind", "documents"])
 
 
@@ -433,8 +506,7 @@ def countries(url: str, f: Filters) -> pd.DataFrame:
     docs = func.count(distinct(F.c.document_id))
     stmt = (select(P.c.country, func.count(distinct(P.c.id)), docs)
             .select_from(F.join(P, P.c.id == F.c.partner_id))
-            .where(F.c.type == "partner", _fact_ok(), F.c.document_id.in_(scope(f)),
-                   P.c.country.is_not(None), *_partner_ok(f))
+            .where(*_partner_facts(f), P.c.country.is_not(None))
             .group_by(P.c.country).order_by(docs.desc(), P.c.country))
     return _frame(url, stmt, ["country", "partners", "documents"])
 
@@ -476,8 +548,10 @@ def latest_run(url: str, limit: int = 5) -> RunSummary | None:
         rid = row.id
         nerr = conn.execute(select(func.count()).select_from(RE).where(RE.c.run_id == rid)).scalar_one()
         doc_cond = [D.c.run_id == rid, D.c.status != "gone", D.c.created_at >= row.started_at]
-        new_docs = conn.execute(select(D.c.id, D.c.title, D.c.year, D.c.lang).where(*doc_cond)
-                                .order_by(D.c.year.desc(), D.c.id.desc()).limit(limit)).all()
+        # ids first (from the run_id index), titles for those few only
+        first_ids = select(D.c.id).where(*doc_cond).order_by(D.c.year.desc(), D.c.id.desc()).limit(limit)
+        new_docs = conn.execute(select(D.c.id, D.c.title, D.c.year, D.c.lang).where(D.c.id.in_(first_ids))
+                                .order_by(D.c.year.desc(), D.c.id.desc())).all()
         n_docs = conn.execute(select(func.count()).select_from(D).where(*doc_cond)).scalar_one()
         first_run = (select(F.c.partner_id, func.min(F.c.run_id).label("first"))
                      .where(F.c.type == "partner", _fact_ok(), F.c.partner_id.is_not(None))
@@ -502,7 +576,7 @@ def latest_run(url: str, limit: int = 5) -> RunSummary | None:
 
 
 __all__ = [
-    "Filters", "RunSummary", "scope", "document_conditions", "schools", "year_bounds", "partner_countries",
+    "Filters", "RunSummary", "scope", "document_conditions", "evidence_conditions", "schools", "year_bounds", "partner_countries",
     "has_documents", "schema_ready", "home_institution", "data_version", "kpis", "kpis_by_year", "kpi_trend",
     "activities_per_year", "activities_by_school", "top_partners", "countries", "latest_run",
     "ACTIVITY_KINDS", "PARTNER_KINDS", "LANGUAGES",

@@ -98,6 +98,9 @@ class Document(Base):
     """A news article (or other text) with its extracted dates."""
 
     __tablename__ = "documents"
+    # Covering index of the dashboard's document counts (year range, status, language).
+    __table_args__ = (Index("ix_documents_year_status_lang", "year", "status", "lang"),
+                      Index("ix_documents_run", "run_id", "status", "created_at", "year"))
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40), default="folder")
     uri: Mapped[str] = mapped_column(String(1000), unique=True)  # URL or absolute path
@@ -105,7 +108,7 @@ class Document(Base):
     lang: Mapped[str | None] = mapped_column(String(5), index=True)
     published: Mapped[dt.date | None] = mapped_column(Date)
     event_date: Mapped[str | None] = mapped_column(String(10))  # YYYY, YYYY-MM or YYYY-MM-DD
-    year: Mapped[int | None] = mapped_column(Integer, index=True)  # event year, else published year
+    year: Mapped[int | None] = mapped_column(Integer)  # event year, else published year
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="active", index=True)  # active | gone
@@ -125,7 +128,7 @@ class Activity(Base):
     __tablename__ = "activities"
     __table_args__ = (
         UniqueConstraint("document_id", "kind"),
-        Index("ix_activities_kind_year", "kind", "year"),
+        Index("ix_activities_kind_year_doc", "kind", "year", "document_id"),  # covering for per-year counts
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -152,8 +155,9 @@ class Fact(Base):
     __tablename__ = "facts"
     __table_args__ = (
         UniqueConstraint("document_id", "key"),
-        Index("ix_facts_type_unit", "type", "unit_id"),
-        Index("ix_facts_type_partner", "type", "partner_id"),
+        # Covering indexes of the dashboard's counts per school / partner (migration 0005).
+        Index("ix_facts_type_unit_cover", "type", "unit_id", "year", "document_id", "status"),
+        Index("ix_facts_type_partner_cover", "type", "partner_id", "year", "document_id", "status", "run_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
