@@ -202,10 +202,29 @@ def _boundary_ok(text: str, s: int, e: int, form: str) -> bool:
     return not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_")
 
 
-def _find_forms(text: str, forms: dict[str, object]) -> list[tuple[int, int, str, object]]:
-    """Occurrences of the given surface forms (case-sensitive; longest first, no overlaps)."""
+_FIRST_WORD = re.compile(r"[^\W_]+")
+_PREPARED: dict[int, tuple[dict, int, list]] = {}  # id(forms) → (forms, size, [(form, target, first word)])
+
+
+def _find_forms(text: str, forms: dict[str, object], words: set[str] | None = None) -> list[tuple[int, int, str, object]]:
+    """Occurrences of the given surface forms (case-sensitive; longest first, no overlaps).
+
+    ``words``: the text's words; a Latin form whose first word is not among them is not searched
+    (most forms of a long list are absent, and a set lookup is cheaper than a scan of the text)."""
     hits = []
-    for form, target in forms.items():
+    if words is not None:
+        key = id(forms)
+        prepared = _PREPARED.get(key)
+        if prepared is None or prepared[0] is not forms or prepared[1] != len(forms):
+            items = []
+            for form, target in forms.items():
+                fw = None if CJK.match(form) else _FIRST_WORD.match(form)
+                items.append((form, target, fw.group(0) if fw else None))
+            prepared = _PREPARED[key] = (forms, len(forms), items)
+        todo = [(f, t) for f, t, fw in prepared[2] if fw is None or fw in words]
+    else:
+        todo = list(forms.items())
+    for form, target in todo:
         if not form or len(form) < 2:
             continue
         i = text.find(form)
@@ -503,7 +522,8 @@ class OrgFinder:
         text, ref = self.text, self.ref
         body_start = self.lay.body_start()
         # 1. registry, home and non-partner names as written
-        for s, e, form, (what, target) in _find_forms(text, _registry_forms(ref)):
+        words = set(_FIRST_WORD.findall(text))
+        for s, e, form, (what, target) in _find_forms(text, _registry_forms(ref), words):
             if what == "home":
                 self.home_spans.append((s, e))
             elif what == "non":
@@ -516,7 +536,7 @@ class OrgFinder:
             for s, e, form, entry in _find_forms(text, self.known.full_zh):
                 if not self._taken(s, e):
                     self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known organisation")
-        for s, e, form, entry in _find_forms(text, self.known.english):
+        for s, e, form, entry in _find_forms(text, self.known.english, words):
             if not self._taken(s, e):
                 self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known organisation")
         # 2. names by pattern
@@ -561,7 +581,7 @@ class OrgFinder:
                     continue
                 self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known short name")
         # distinctive acronyms (four letters or more: BUPT, NJUPT, XJTU) name their university alone
-        for s, e, form, entry in _find_forms(text, self.known.long_acronyms):
+        for s, e, form, entry in _find_forms(text, self.known.long_acronyms, words):
             if not self._taken(s, e):
                 self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known acronym")
         for org in list(self.orgs.values()):

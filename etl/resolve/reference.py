@@ -24,8 +24,10 @@ from pathlib import Path
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 
 
+@lru_cache(maxsize=65536)
 def norm(name: str) -> str:
-    """Comparison form of a name: casefolded, '&' as 'and', punctuation and a leading 'the' dropped."""
+    """Comparison form of a name: casefolded, '&' as 'and', punctuation and a leading 'the' dropped
+    (cached: the extractor compares the same few hundred names in every document)."""
     s = str(name).casefold().replace("&", " and ")
     s = re.sub(r"[^\w\s]", " ", s)
     s = re.sub(r"^\s*the\s+", "", s)
@@ -208,6 +210,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 KNOWN_FILE = "known_orgs.csv"
 
 
+@lru_cache(maxsize=8)
 def load_known_institutions(directory: str | Path | None = None) -> KnownInstitutions:
     """``known_orgs.csv`` (name,zh,aliases,country,kind) of the reference folder, else of data/reference."""
     d = Path(directory or DEFAULT_DIR).resolve()
