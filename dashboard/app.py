@@ -28,6 +28,7 @@ from dashboard.components import filters as filter_bar_mod
 from dashboard.components import navbar as navbar_mod
 from dashboard.context import DATABASE_URL_KEY, database_url
 from dashboard.pages import overview
+from dashboard.pages import partner, partners, school, schools
 from etl.config import load_settings
 
 log = logging.getLogger("dashboard")
@@ -35,7 +36,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 DEFAULT_TITLE = "International Cooperation Dashboard"
 
 # (module, page module object) in menu order; each has PATH, NAME, TITLE, layout, register_callbacks.
-PAGES = [overview]
+PAGES = [overview, schools, partners, school, partner]
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -64,18 +65,20 @@ def _shell(title: str):
             schools = q.schools(url)
             bounds = q.year_bounds(url)
             home_name, home_zh = q.home_institution(url)
+            countries = q.partner_countries(url)
         except SQLAlchemyError as exc:  # no schema yet: the page explains, charts show how to load
             log.warning("database not ready: %s", exc.__class__.__name__)
             import pandas as pd
 
             schools, bounds, home_name, home_zh = pd.DataFrame(columns=["id", "name", "zh"]), None, None, None
-        pages = [(p.NAME, p.PATH) for p in PAGES]
+            countries = []
+        pages = [(p.NAME, p.PATH) for p in PAGES if getattr(p, "IN_NAV", True)]
         return html.Div([
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.FILTERS),
             navbar_mod.navbar(title, home_name, home_zh, pages),
             html.Main(
-                dbc.Container([filter_bar_mod.filter_bar(schools, bounds), dash.page_container],
+                dbc.Container([filter_bar_mod.filter_bar(schools, bounds, countries), dash.page_container],
                               fluid=True, className="app-main"),
             ),
             html.Footer(
@@ -113,6 +116,7 @@ def create_app(database_url: str | None = None) -> Dash:
     init_cache(app.server, settings.redis_url)
     for order, page in enumerate(PAGES):
         dash.register_page(page.__name__, path=page.PATH, name=page.NAME, title=page.TITLE,
+                           path_template=getattr(page, "PATH_TEMPLATE", None),
                            layout=page.layout, order=order)
     app.layout = _shell(title)
     filter_bar_mod.register_callbacks(app)

@@ -123,6 +123,7 @@ def activities_per_year(df: pd.DataFrame, years: tuple[int, int] | None = None,
     for kind in _kind_order(df, "activities"):
         part = df[df["kind"] == kind].set_index("year")["activities"].reindex(all_years, fill_value=0)
         fig.add_bar(x=all_years, y=part.values, name=kind_label(kind), marker_color=KIND_COLORS.get(kind, NEUTRAL),
+                    customdata=[[{"year": int(y), "kind": kind, "what": "activities"}] for y in all_years],  # drill-down
                     hovertemplate="%{x}: %{y} " + kind_label(kind).lower() + "<extra></extra>")
     fig.update_layout(barmode="stack", xaxis=dict(tickmode="linear", dtick=1 if len(all_years) <= 16 else 2),
                       yaxis=dict(title=dict(text="activities"), rangemode="tozero"),
@@ -141,6 +142,7 @@ def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go
     totals = df.groupby("school")["activities"].sum().sort_values(ascending=True)
     order = list(totals.index)
     zh = df.drop_duplicates("school").set_index("school")["zh"].to_dict()
+    uid = df.drop_duplicates("school").set_index("school")["unit_id"].to_dict()
     labels = {s: short_school(s) for s in order}
     height, gap = _row_height(len(order))
     fig = _base(title, height=height)
@@ -150,7 +152,8 @@ def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go
         fig.add_bar(
             y=[labels[s] for s in order], x=part.values, orientation="h", name=kind_label(kind),
             marker_color=KIND_COLORS.get(kind, NEUTRAL),
-            customdata=[[s, zh.get(s) or ""] for s in order],
+            customdata=[[s, zh.get(s) or "", {"school": int(uid[s]), "kind": kind, "what": "activities"}]
+                        for s in order],  # the last item: what a click drills down to
             hovertemplate="%{customdata[0]} %{customdata[1]}<br>" + kind_label(kind) + ": %{x}<extra></extra>",
         )
     fig.update_layout(barmode="stack", xaxis=dict(title=dict(text="activities"), gridcolor="#ECEFF4", showgrid=True),
@@ -174,8 +177,8 @@ def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
     fig.update_layout(bargap=gap)
     fig.add_bar(
         y=labels, x=d["documents"], orientation="h", marker_color=ACCENT,
-        customdata=[[p, z or "", country_name(c), partner_kind_label(k)]
-                    for p, z, c, k in zip(d["partner"], d["zh"], d["country"], d["kind"])],
+        customdata=[[p, z or "", country_name(c), partner_kind_label(k), {"partner": int(i)}]
+                    for i, p, z, c, k in zip(d["partner_id"], d["partner"], d["zh"], d["country"], d["kind"])],
         hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
                       "<br>%{x} documents<extra></extra>",
         text=d["documents"], textposition="outside", cliponaxis=False,
@@ -204,7 +207,7 @@ def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure
         zmin=0, marker_line_color="white", marker_line_width=0.5,
         colorbar=dict(title=dict(text="documents", side="top"), thickness=10, len=0.6, outlinewidth=0,
                       orientation="h", x=0.5, xanchor="center", y=-0.02, yanchor="top"),
-        customdata=[[country_name(c), p] for c, p in zip(d["country"], d["partners"])],
+        customdata=[[country_name(c), p, {"country": c}] for c, p in zip(d["country"], d["partners"])],
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} partners · %{z} documents<extra></extra>",
     )
     fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False,
@@ -223,7 +226,7 @@ def top_countries(df: pd.DataFrame, limit: int = 10, empty_message: str = LOAD_H
     names = [country_name(c) for c in d["country"]]
     fig = _base(title, height=420)
     fig.add_bar(y=names, x=d["documents"], orientation="h", marker_color=ACCENT,
-                customdata=d[["partners"]].values,
+                customdata=[[int(p), {"country": c}] for p, c in zip(d["partners"], d["country"])],
                 hovertemplate="<b>%{y}</b><br>%{x} documents · %{customdata[0]} partners<extra></extra>",
                 text=d["documents"], textposition="outside", cliponaxis=False)
     fig.update_layout(xaxis=dict(title=dict(text="documents"), showgrid=True, gridcolor="#ECEFF4",

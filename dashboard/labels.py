@@ -41,7 +41,7 @@ def partner_kind_label(kind: str | None) -> str:
 @lru_cache(maxsize=512)
 def country_name(alpha2: str | None) -> str:
     """Short English name of an ISO 3166 alpha-2 code ("KR" → "South Korea")."""
-    if not alpha2:
+    if not isinstance(alpha2, str) or not alpha2:  # None, or NaN from a pandas string column
         return "Unknown"
     try:
         import pycountry
@@ -57,7 +57,7 @@ def country_name(alpha2: str | None) -> str:
 @lru_cache(maxsize=512)
 def alpha3(alpha2: str | None) -> str | None:
     """ISO alpha-3 for an alpha-2 code: the map's topojson keys countries by alpha-3."""
-    if not alpha2:
+    if not isinstance(alpha2, str) or not alpha2:
         return None
     try:
         import pycountry

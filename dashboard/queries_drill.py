@@ -46,9 +46,9 @@ def _int(v: Any) -> int | None:
 def _code(v: Any, allowed: Iterable[str] | None = None, upper: bool = False, maxlen: int = 40) -> str | None:
     if v is None:
         return None
-    s = str(v).strip()[:maxlen]
+    s = str(v).strip()
     s = s.upper() if upper else s
-    if not s or (allowed is not None and s not in allowed):
+    if not s or len(s) > maxlen or (allowed is not None and s not in allowed):
         return None
     return s
 

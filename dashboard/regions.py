@@ -45,7 +45,7 @@ def _continents() -> dict[str, str]:
 
 def region_of(alpha2: str | None) -> str | None:
     """The continent code of a country ("DE" → "EU"), or None when unknown."""
-    return _continents().get((alpha2 or "").upper()) if alpha2 else None
+    return _continents().get(alpha2.upper()) if isinstance(alpha2, str) and alpha2 else None
 
 
 def region_label(code: str, lang: str | None = "en") -> str:
@@ -66,6 +66,8 @@ def _zh_translation():
 @lru_cache(maxsize=1024)
 def country_label(alpha2: str | None, lang: str | None = "en") -> str:
     """The country's short name in the interface language ("DE" → "Germany" / "德国")."""
+    if not isinstance(alpha2, str):  # None, or NaN from a pandas string column
+        alpha2 = None
     if lang != "zh" or not alpha2:
         return country_name(alpha2) if alpha2 else t("Unknown", lang)
     code = alpha2.upper()
@@ -126,4 +128,4 @@ def _capitals() -> dict[str, tuple[float, float]]:
 
 def country_point(alpha2: str | None) -> tuple[float, float] | None:
     """Where a country's bubble goes on the map: ``(lat, lon)`` of its capital, or None."""
-    return _capitals().get((alpha2 or "").upper()) if alpha2 else None
+    return _capitals().get(alpha2.upper()) if isinstance(alpha2, str) and alpha2 else None

@@ -30,6 +30,37 @@ def school_options(schools: pd.DataFrame) -> list[dict[str, Any]]:
             for r in schools.itertuples(index=False)]
 
 
+def country_options(countries: list[str] | tuple[str, ...] | None) -> list[dict[str, Any]]:
+    """Regions first (``"@EU"`` = every European country present), then the countries by name;
+    English, Chinese and the ISO code are searchable."""
+    from dashboard.regions import REGION_PREFIX, REGIONS, country_label, region_of
+
+    present = sorted(set(countries or ()))
+    counts: dict[str, int] = {}
+    for c in present:
+        r = region_of(c)
+        if r:
+            counts[r] = counts.get(r, 0) + 1
+    opts = [{"label": f"{REGIONS[r][0]} · {counts[r]} {'country' if counts[r] == 1 else 'countries'}",
+             "value": REGION_PREFIX + r, "search": f"{REGIONS[r][0]} {REGIONS[r][1]} region"}
+            for r in REGIONS if counts.get(r)]
+    named = sorted(((country_label(c), c) for c in present), key=lambda x: x[0])
+    opts += [{"label": name, "value": c, "search": f"{name} {country_label(c, 'zh')} {c}"} for name, c in named]
+    return opts
+
+
+def partner_kind_options() -> list[dict[str, Any]]:
+    from dashboard.labels import PARTNER_KIND_LABELS
+
+    return [{"label": label, "value": k} for k, label in PARTNER_KIND_LABELS.items()]
+
+
+def language_options() -> list[dict[str, Any]]:
+    from dashboard.labels import LANGUAGE_LABELS
+
+    return [{"label": label, "value": k} for k, label in LANGUAGE_LABELS.items()]
+
+
 def kind_options() -> list[dict[str, Any]]:
     return [{"label": kind_label(k), "value": k, "search": f"{kind_label(k)} {KIND_LABELS.get(k, ('', ''))[1]}"}
             for k in ACTIVITY_KINDS]
@@ -43,36 +74,47 @@ def year_marks(lo: int, hi: int) -> dict[int, str]:
     return {y: str(y) for y in range(hi, lo - 1, -step)}
 
 
-def filter_bar(schools: pd.DataFrame, bounds: tuple[int, int] | None) -> html.Section:
-    """The bar of filters: year range, schools, activity kinds, reset."""
+def filter_bar(schools: pd.DataFrame, bounds: tuple[int, int] | None,
+               countries: list[str] | None = None) -> html.Section:
+    """The bar of filters: year range, schools, activity kinds, partner countries/regions,
+    partner kinds, document language, reset. ``countries`` are the partner countries on record."""
     lo, hi = bounds or (2015, 2025)
+
+    def col(label: str, widget_id: str, widget, extra: str = "") -> html.Div:
+        return html.Div([html.Label(label, htmlFor=widget_id, className="filter-label"), widget],
+                        className=f"filter-col {extra}".strip())
+
     return html.Section(
-        dbc.Row(
+        html.Div(
             [
-                dbc.Col([
-                    html.Label("Years", htmlFor=ids.FILTER_YEARS, className="filter-label"),
+                col("Years", ids.FILTER_YEARS,
                     dcc.RangeSlider(id=ids.FILTER_YEARS, min=lo, max=hi, step=1, value=[lo, hi],
                                     marks=year_marks(lo, hi), allowCross=False, allow_direct_input=False,
                                     tooltip={"placement": "bottom", "always_visible": False},
-                                    disabled=bounds is None, className="filter-years"),
-                ], lg=4, md=12, className="filter-col"),
-                dbc.Col([
-                    html.Label("Schools", htmlFor=ids.FILTER_SCHOOLS, className="filter-label"),
+                                    disabled=bounds is None, className="filter-years"), "filter-col-years"),
+                col("Schools", ids.FILTER_SCHOOLS,
                     dcc.Dropdown(id=ids.FILTER_SCHOOLS, options=school_options(schools), value=[], multi=True,
-                                 placeholder="All schools", className="filter-dropdown"),
-                ], lg=3, md=6, className="filter-col"),
-                dbc.Col([
-                    html.Label("Activity kinds", htmlFor=ids.FILTER_KINDS, className="filter-label"),
+                                 placeholder="All schools", className="filter-dropdown")),
+                col("Activity kinds", ids.FILTER_KINDS,
                     dcc.Dropdown(id=ids.FILTER_KINDS, options=kind_options(), value=[], multi=True,
-                                 placeholder="All kinds of activity", className="filter-dropdown"),
-                ], lg=3, md=6, className="filter-col"),
-                dbc.Col([
+                                 placeholder="All kinds of activity", className="filter-dropdown")),
+                col("Countries / regions", ids.FILTER_COUNTRIES,
+                    dcc.Dropdown(id=ids.FILTER_COUNTRIES, options=country_options(countries), value=[], multi=True,
+                                 placeholder="All countries", className="filter-dropdown")),
+                col("Partner kinds", ids.FILTER_PARTNER_KINDS,
+                    dcc.Dropdown(id=ids.FILTER_PARTNER_KINDS, options=partner_kind_options(), value=[], multi=True,
+                                 placeholder="All partners", className="filter-dropdown")),
+                col("Language", ids.FILTER_LANGUAGE,
+                    dcc.Dropdown(id=ids.FILTER_LANGUAGE, options=language_options(), value=None, multi=False,
+                                 clearable=True, searchable=False, placeholder="All",
+                                 className="filter-dropdown"), "filter-col-lang"),
+                html.Div([
                     html.Div(id=ids.FILTER_SUMMARY, className="filter-summary", **{"aria-live": "polite"}),
                     dbc.Button("Reset filters", id=ids.FILTER_RESET, color="link", size="sm",
                                className="filter-reset"),
-                ], lg=2, md=12, className="filter-col filter-actions"),
+                ], className="filter-col filter-actions"),
             ],
-            className="g-3 align-items-end",
+            className="filter-grid",
         ),
         className="filter-bar", id=ids.FILTER_BAR, **{"aria-label": "Filters"},
     )
@@ -86,16 +128,30 @@ def _years_value(f: Filters, lo: int | None, hi: int | None) -> list[int] | Any:
     return [y0, y1]
 
 
+_KEEP: Any = object()   # "this widget is not on the bar": the value stays as the URL says
+
+
 def filters_from_widgets(years: list[int] | None, schools: list | None, kinds: list | None,
-                         lo: int | None, hi: int | None, base: Filters | None = None) -> Filters:
-    """The filter set the widgets show; a slider end at its bound means "no limit"."""
+                         lo: int | None, hi: int | None, base: Filters | None = None, *,
+                         countries: Any = _KEEP, partner_kinds: Any = _KEEP, language: Any = _KEEP,
+                         present_countries: list[str] | None = None) -> Filters:
+    """The filter set the widgets show; a slider end at its bound means "no limit".
+
+    Region tokens among ``countries`` (``"@EU"``) stand for the ``present_countries`` of
+    that region. A widget passed as ``_KEEP`` (the default) keeps ``base``'s value.
+    """
+    from dashboard.regions import expand_regions
+
     y0 = y1 = None
     if years and len(years) == 2 and lo is not None and hi is not None:
         y0 = years[0] if years[0] > lo else None
         y1 = years[1] if years[1] < hi else None
     base = base or Filters()
-    return Filters.make(year_from=y0, year_to=y1, schools=schools or (), activity_kinds=kinds or (),
-                        countries=base.countries, partner_kinds=base.partner_kinds, language=base.language)
+    return Filters.make(
+        year_from=y0, year_to=y1, schools=schools or (), activity_kinds=kinds or (),
+        countries=base.countries if countries is _KEEP else expand_regions(countries or [], present_countries or []),
+        partner_kinds=base.partner_kinds if partner_kinds is _KEEP else (partner_kinds or ()),
+        language=base.language if language is _KEEP else language)
 
 
 def filter_summary(f: Filters) -> str:
@@ -104,29 +160,56 @@ def filter_summary(f: Filters) -> str:
     return "No filter" if n == 0 else f"{n} filter{'s' if n > 1 else ''} on"
 
 
-def sync_filters(trigger: str | None, search: str | None, years: list[int] | None, schools: list | None,
-                 kinds: list | None, lo: int | None, hi: int | None) -> tuple:
-    """Keep URL, widgets and store in step.
+def sync_all(trigger: str | None, search: str | None, years: list[int] | None, schools: list | None,
+             kinds: list | None, countries: list | None, partner_kinds: list | None, language: str | None,
+             lo: int | None, hi: int | None, country_values: list[str] | None = None) -> tuple:
+    """Keep URL, every widget and the store in step.
 
     ``trigger`` is the id of what changed: ``ids.URL`` (page load, back/forward) or None
     (first call) → widgets follow the URL; a widget → the URL follows the widgets;
-    ``ids.FILTER_RESET`` → everything cleared. Returns ``(search, years, schools,
-    kinds, store, summary)``; ``no_update`` where nothing changes.
+    ``ids.FILTER_RESET`` → everything cleared. ``country_values`` are the values the
+    country dropdown offers (regions are expanded to those). Returns ``(search, years,
+    schools, kinds, countries, partner_kinds, language, store, summary)``; ``no_update``
+    where nothing changes.
     """
+    present = [v for v in (country_values or []) if not str(v).startswith("@")]
     url_filters = Filters.from_search(search)
     if trigger in (None, ids.URL):
         f = url_filters
-        return (no_update, _years_value(f, lo, hi), list(f.schools), list(f.activity_kinds),
-                f.to_dict(), filter_summary(f))
+        return (no_update, _years_value(f, lo, hi), list(f.schools), list(f.activity_kinds), list(f.countries),
+                list(f.partner_kinds), f.language, f.to_dict(), filter_summary(f))
     if trigger == ids.FILTER_RESET:
         f = Filters()
-        return (f.to_search() if (search or "") != f.to_search() else no_update,
-                [lo, hi] if lo is not None else no_update, [], [], f.to_dict(), filter_summary(f))
-    # Filters the bar has no widget for yet (country, partner kind, language) stay as the URL says.
-    f = filters_from_widgets(years, schools, kinds, lo, hi, base=url_filters)
-    new_search = f.to_search()
-    return (new_search if new_search != (search or "") else no_update, no_update, no_update, no_update,
-            f.to_dict(), filter_summary(f))
+        cleared = _keep_other_params(search, f)
+        return (cleared if (search or "") != cleared else no_update,
+                [lo, hi] if lo is not None else no_update, [], [], [], [], None, f.to_dict(), filter_summary(f))
+    f = filters_from_widgets(years, schools, kinds, lo, hi, base=url_filters, countries=countries,
+                             partner_kinds=partner_kinds, language=language, present_countries=present)
+    new_search = _keep_other_params(search, f)
+    # A region picked in the country dropdown is shown as its countries.
+    picked = [] if countries is _KEEP else (countries or [])
+    shown = list(f.countries) if any(str(c).startswith("@") for c in picked) else no_update
+    return (new_search if new_search != (search or "") else no_update, no_update, no_update, no_update, shown,
+            no_update, no_update, f.to_dict(), filter_summary(f))
+
+
+def _keep_other_params(search: str | None, f: Filters) -> str:
+    """The query string for ``f``, keeping parameters that are not filters (``ui=zh``) after them."""
+    from urllib.parse import parse_qsl, urlencode
+
+    keys = set(Filters.KEYS.values())
+    rest = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k not in keys]
+    q = list(f.to_query().items()) + rest
+    return "?" + urlencode(q, safe=",") if q else ""
+
+
+def sync_filters(trigger: str | None, search: str | None, years: list[int] | None, schools: list | None,
+                 kinds: list | None, lo: int | None, hi: int | None) -> tuple:
+    """:func:`sync_all` for a bar of years, schools and kinds only (the other filters stay as
+    the URL says). Returns ``(search, years, schools, kinds, store, summary)``.
+    """
+    out = sync_all(trigger, search, years, schools, kinds, _KEEP, _KEEP, _KEEP, lo, hi)
+    return out[0], out[1], out[2], out[3], out[7], out[8]
 
 
 def register_callbacks(app) -> None:
@@ -135,15 +218,24 @@ def register_callbacks(app) -> None:
         Output(ids.FILTER_YEARS, "value"),
         Output(ids.FILTER_SCHOOLS, "value"),
         Output(ids.FILTER_KINDS, "value"),
+        Output(ids.FILTER_COUNTRIES, "value"),
+        Output(ids.FILTER_PARTNER_KINDS, "value"),
+        Output(ids.FILTER_LANGUAGE, "value"),
         Output(ids.FILTERS, "data"),
         Output(ids.FILTER_SUMMARY, "children"),
         Input(ids.URL, "search"),
         Input(ids.FILTER_YEARS, "value"),
         Input(ids.FILTER_SCHOOLS, "value"),
         Input(ids.FILTER_KINDS, "value"),
+        Input(ids.FILTER_COUNTRIES, "value"),
+        Input(ids.FILTER_PARTNER_KINDS, "value"),
+        Input(ids.FILTER_LANGUAGE, "value"),
         Input(ids.FILTER_RESET, "n_clicks"),
         State(ids.FILTER_YEARS, "min"),
         State(ids.FILTER_YEARS, "max"),
+        State(ids.FILTER_COUNTRIES, "options"),
     )
-    def _sync(search, years, schools, kinds, _reset, lo, hi):
-        return sync_filters(ctx.triggered_id, search, years, schools, kinds, lo, hi)
+    def _sync(search, years, schools, kinds, countries, pkinds, language, _reset, lo, hi, country_opts):
+        values = [o.get("value") for o in country_opts or [] if isinstance(o, dict)]
+        return sync_all(ctx.triggered_id, search, years, schools, kinds, countries, pkinds, language, lo, hi,
+                        values)

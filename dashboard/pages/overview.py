@@ -21,6 +21,7 @@ from dashboard import figures, ids
 from dashboard import queries as q
 from dashboard.cache import cached
 from dashboard.components.cards import chart_card, geo_config
+from dashboard.components import drilldown
 from dashboard.components.export_menu import export_menu
 from dashboard.components.kpi import kpi_card
 from dashboard.context import database_url
@@ -209,6 +210,7 @@ def layout(**_query: Any) -> html.Div:
             html.H1("Overview", className="page-title"),
             html.P("International cooperation at a glance: how much, with whom, where, and what is new.",
                    className="page-lede"),
+            drilldown.hint(),
         ], className="page-head"),
         dbc.Row(kpi_placeholder(), id=ids.OV_KPIS, className="g-3 mb-3"),
         dbc.Row([
@@ -224,6 +226,7 @@ def layout(**_query: Any) -> html.Div:
             dbc.Col(chart_card(ids.OV_COUNTRY_MAP, config=geo, min_height=420), lg=8),
             dbc.Col(chart_card(ids.OV_COUNTRIES, min_height=420), lg=4),
         ], className="g-3 mb-3"),
+        drilldown.panel(),
     ], className="page page-overview")
 
 
@@ -233,6 +236,10 @@ def kpi_placeholder() -> list:
 
 
 def register_callbacks(app) -> None:
+    # A click on any chart element opens the documents behind it (components/drilldown.py).
+    drilldown.register_callbacks(app)
+    drilldown.connect(app, [ids.OV_PER_YEAR, ids.OV_BY_SCHOOL, ids.OV_PARTNERS, ids.OV_COUNTRY_MAP, ids.OV_COUNTRIES])
+
     def _need(data):
         if data is None:  # the shell has not read the URL yet; it will call again
             raise PreventUpdate

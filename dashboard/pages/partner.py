@@ -1,0 +1,237 @@
+"""One partner (path ``/partners/<partner_id>``): the timeline of its interactions with the
+university (documents by date, with their kinds of activity), the schools involved, and its
+programmes, agreements and students received from the office's reports.
+
+The page is the shared filters narrowed to the partner (with its own country and kind, so a
+country filter never hides the partner whose page it is); a marker of the timeline opens
+that document's evidence in the drill-down panel, a school's bar the documents naming both.
+Not in the menu: reached from the Partners table, the drill-down panel or a link.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard import figures, ids
+from dashboard import queries_partners as qp
+from dashboard.components import drilldown
+from dashboard.components.cards import chart_card
+from dashboard.context import database_url
+from dashboard.figures_partners import SCHOOLS_TITLE, TIMELINE_TITLE, mobility_bars, pkind_name, schools_bars, timeline
+from dashboard.figures_schools import clean_text, kind_name
+from dashboard.labels import LANGUAGE_LABELS, add_translations, t, ui_lang
+from dashboard.pages.school import aliases_line, simple_table, stat, state_badge
+from dashboard.pages.schools import filters_of, run, why_empty
+from dashboard.queries import Filters
+from dashboard.regions import country_label
+
+PATH_TEMPLATE = "/partners/<partner_id>"
+PATH = "/partners/none"
+NAME = "Partner"
+TITLE = "Partner · International Cooperation"
+IN_NAV = False
+LIST_LIMIT = 60
+
+add_translations({
+    "Partner": "合作伙伴",
+    "← All partners": "← 全部合作伙伴",
+    "No such partner.": "没有这个合作伙伴。",
+    "awaiting review": "待审核",
+    "Documents": "文档",
+    "Activities": "活动",
+    "Schools": "学院",
+    "First year": "起始年份",
+    "Latest year": "最近年份",
+    "Programmes": "合作项目",
+    "Agreements": "协议",
+    "Interactions": "交往记录",
+    "Newest first; each title opens the article.": "最新的在前；点击标题打开文章。",
+    "… and {n} earlier.": "……以及更早的 {n} 篇。",
+    "No document names this partner within the filters.": "在当前筛选条件下，没有文档提到该合作伙伴。",
+    "From the office's reports": "来自国际处报表",
+    "Joint programmes": "中外合作项目",
+    "Students abroad": "出国（境）学生",
+    "Programme": "项目",
+    "School": "学院",
+    "Level": "层次",
+    "Mode": "模式",
+    "Started": "开始年份",
+    "Status": "状态",
+    "Enrolment": "在读人数",
+    "Type": "类型",
+    "Signed": "签署日期",
+    "Expires": "到期日期",
+    "State": "状态",
+    "Schools named": "涉及学院",
+    "university-wide": "全校",
+    "open-ended": "长期有效",
+    "Untitled": "无标题",
+})
+
+
+# ---------------------------------------------------------------------------
+# Callback bodies (plain functions)
+# ---------------------------------------------------------------------------
+def interactions_list(df: pd.DataFrame | None, lang: str, search: str = "") -> Any:
+    """The partner's documents, newest first: date, title (link to the article view), kinds."""
+    if df is None or df.empty:
+        return html.P(t("No document names this partner within the filters.", lang), className="text-muted small")
+    d = df.iloc[::-1]
+    items = []
+    for r in d.head(LIST_LIMIT).itertuples(index=False):
+        chips = [html.Span(kind_name(k, lang), className=f"kind-chip kind-{k}") for k in r.kinds]
+        items.append(html.Li([
+            html.Span(r.date.isoformat() if r.date else "", className="tl-date"),
+            html.Div([
+                html.A(r.title or t("Untitled", lang), href=f"/sources/doc/{int(r.document_id)}{search}",
+                       className="tl-title"),
+                html.Div(chips + ([html.Span(LANGUAGE_LABELS.get(r.lang, r.lang), className="drill-lang")]
+                                  if clean_text(r.lang) else []), className="tl-meta"),
+            ], className="tl-body"),
+        ], className="tl-item"))
+    more = None
+    if len(d) > LIST_LIMIT:
+        more = html.P(t("… and {n} earlier.", lang).format(n=len(d) - LIST_LIMIT), className="text-muted small")
+    return html.Div([html.Ol(items, className="tl-list"), more])
+
+
+def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "") -> list:
+    progs = run(qp.partner_programs, url, f, info)
+    agrs = run(qp.partner_agreements, url, f, info)
+    if progs is not None and not progs.empty:
+        progs = progs.assign(
+            school=[html.A(clean_text(z) if lang == "zh" and clean_text(z) else s, href=f"/schools/{int(u)}{search}")
+                    if pd.notna(u) else (clean_text(s) or "–")
+                    for u, s, z in zip(progs["unit_id"], progs["school"], progs["school_zh"])],
+            status=[t(s, lang) if s else "–" for s in progs["status"]])
+    if agrs is not None and not agrs.empty:
+        agrs = agrs.assign(
+            expiry=[e.isoformat() if e else t("open-ended", lang) for e in agrs["expiry"]],
+            signed=[s.isoformat() if s else "–" for s in agrs["signed"]],
+            schools=[s or t("university-wide", lang) for s in agrs["schools"]],
+            state=[state_badge(s, lang) for s in agrs["state"]])
+    return [
+        dbc.Col(html.Div([
+            html.H2(t("Joint programmes", lang), className="card-heading"),
+            simple_table(progs, [("program", "Programme"), ("school", "School"), ("level", "Level"),
+                                 ("mode", "Mode"), ("start_year", "Started"), ("status", "Status"),
+                                 ("enrolment", "Enrolment")], lang),
+        ], className="panel"), lg=6),
+        dbc.Col(html.Div([
+            html.H2(t("Agreements", lang), className="card-heading"),
+            simple_table(agrs, [("type", "Type"), ("schools", "Schools named"), ("signed", "Signed"),
+                                ("expiry", "Expires"), ("state", "State")], lang),
+        ], className="panel"), lg=6),
+    ]
+
+
+def partner_view(url: str, filters: Filters | dict | None, info: dict, lang: str = "en",
+                 search: str = "") -> dict[str, Any]:
+    """Everything that depends on the filters: KPI tiles, timeline, schools, list, reports."""
+    f = filters_of(filters)
+    spec = qp.partner_spec(info)
+    msg = why_empty(url, f, lang)
+    k = run(qp.partner_kpis, url, f, info) or {}
+    progs = run(qp.partner_programs, url, f, info)
+    agrs = run(qp.partner_agreements, url, f, info)
+    tl = run(qp.partner_timeline, url, f, info)
+    schools = run(qp.partner_schools, url, f, info)
+    mob = run(qp.partner_mobility, url, f, info)
+    kpis = [
+        stat("Documents", k.get("documents"), lang),
+        stat("Activities", k.get("activities"), lang),
+        stat("Schools", k.get("schools"), lang),
+        stat("First year", k.get("first_year") and str(k["first_year"]), lang),
+        stat("Latest year", k.get("last_year") and str(k["last_year"]), lang),
+        stat("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
+        stat("Agreements", None if agrs is None else len(agrs), lang, "From the office's reports"),
+    ]
+    return {
+        "kpis": kpis,
+        "timeline": timeline(tl, spec, lang, msg) if tl is not None else figures.empty(t(TIMELINE_TITLE, lang), msg),
+        "schools": schools_bars(schools, spec, lang, msg) if schools is not None
+        else figures.empty(t(SCHOOLS_TITLE, lang), msg),
+        "list": interactions_list(tl, lang, search),
+        "mobility": mobility_bars(mob if mob is not None else pd.DataFrame(
+            columns=["year", "program_type", "students", "records"]), lang),
+        "reports": reports_section(url, f, info, lang, search),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Layout and wiring
+# ---------------------------------------------------------------------------
+def _id(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def head(info: dict, lang: str) -> list:
+    title = info["zh"] if lang == "zh" and info["zh"] else info["name"]
+    second = info["name"] if lang == "zh" and info["zh"] else info["zh"]
+    badges = [html.Span(country_label(info["country"], lang), className="badge-soft"),
+              html.Span(pkind_name(info["kind"], lang), className="badge-soft")]
+    if info["status"] == "new":
+        badges.append(html.Span(t("awaiting review", lang), className="badge-soft badge-warn"))
+    out = [html.H1(title, className="page-title")]
+    if second:
+        out.append(html.Div(second, className="page-title-zh"))
+    out.append(html.Div(badges, className="badges"))
+    out.append(aliases_line(info["aliases"], lang))
+    return out
+
+
+def layout(partner_id: Any = None, **query: Any) -> html.Div:
+    lang = ui_lang(query.get("ui"))
+    pid = _id(partner_id)
+    info = run(qp.partner_info, database_url(), pid) if pid is not None else None
+    back = dcc.Link(t("← All partners", lang), href="/partners", className="back-link")
+    if info is None:
+        return html.Div([back, html.H1(t("No such partner.", lang), className="page-title")],
+                        className="page page-partner")
+    return html.Div([
+        dcc.Store(id=ids.PAD_ID, data=pid),
+        html.Div([back, *head(info, lang), drilldown.hint(lang)], className="page-head", id=ids.PAD_HEAD),
+        html.Div(id=ids.PAD_KPIS, className="stat-row mb-3"),
+        dbc.Row(dbc.Col(chart_card(ids.PAD_TIMELINE, min_height=320), lg=12), className="g-3 mb-3"),
+        dbc.Row([
+            dbc.Col(html.Div([
+                html.H2(t("Interactions", lang), className="card-heading"),
+                html.P(t("Newest first; each title opens the article.", lang), className="card-sub"),
+                html.Div(id=ids.PAD_LIST, className="tl-scroll"),
+            ], className="panel"), lg=7),
+            dbc.Col([chart_card(ids.PAD_SCHOOLS, min_height=320, class_name="mb-3"),
+                     chart_card(ids.PAD_MOBILITY, min_height=320, class_name="auto-height")], lg=5,
+                    className="stack-col"),
+        ], className="g-3 mb-3"),
+        html.H2(t("From the office's reports", lang), className="section-heading"),
+        dbc.Row(id=ids.PAD_REPORTS, className="g-3 mb-3"),
+        drilldown.panel(lang),
+    ], className="page page-partner")
+
+
+def register_callbacks(app) -> None:
+    drilldown.register_callbacks(app)
+    drilldown.connect(app, [ids.PAD_TIMELINE, ids.PAD_SCHOOLS])
+
+    @app.callback(
+        Output(ids.PAD_KPIS, "children"), Output(ids.PAD_TIMELINE, "figure"), Output(ids.PAD_SCHOOLS, "figure"),
+        Output(ids.PAD_LIST, "children"), Output(ids.PAD_MOBILITY, "figure"), Output(ids.PAD_REPORTS, "children"),
+        Input(ids.FILTERS, "data"), State(ids.PAD_ID, "data"), State(ids.URL, "search"),
+    )
+    def _view(data, partner_id, search):
+        if data is None or partner_id is None:
+            raise PreventUpdate
+        url = database_url()
+        info = run(qp.partner_info, url, int(partner_id))
+        if info is None:
+            raise PreventUpdate
+        v = partner_view(url, data, info, drilldown.ui_from_search(search),
+                         drilldown.search_with(search, filters_of(data)))
+        return v["kpis"], v["timeline"], v["schools"], v["list"], v["mobility"], v["reports"]

@@ -1,0 +1,189 @@
+"""Partners (path ``/partners``): a world map of partner countries, partners by kind, and a
+searchable, sortable table of every partner (dash-ag-grid).
+
+A click on a country (its shade or its bubble) or on a kind opens the drill-down panel,
+which offers to filter the page to it: the table and the charts then show that country
+or kind only. Each partner's name opens its own page (``/partners/<id>``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, dcc, get_asset_url, html
+from dash.exceptions import PreventUpdate
+
+from dashboard import figures, ids
+from dashboard import queries as q
+from dashboard import queries_partners as qp
+from dashboard.components import drilldown
+from dashboard.components.cards import chart_card, geo_config
+from dashboard.context import database_url
+from dashboard.figures_schools import clean_text
+from dashboard.figures_partners import KINDS_TITLE, MAP_TITLE, kinds_bars, partner_map, pkind_name
+from dashboard.labels import add_translations, t, ui_lang
+from dashboard.pages.schools import filters_of, grid, md_link, page_head, run, why_empty
+from dashboard.queries import Filters
+from dashboard.regions import country_label, region_label, region_of
+
+PATH = "/partners"
+NAME = "Partners"
+TITLE = "Partners · International Cooperation"
+GRID_OPTIONS = {"includeHiddenColumnsInQuickFilter": True, "cacheQuickFilter": True, "pagination": True,
+                "paginationPageSize": 25, "paginationPageSizeSelector": [25, 50, 100]}
+
+add_translations({
+    "Partners": "合作伙伴",
+    "Who we work with and where: every partner organisation named in the news or the office's reports.":
+        "我们与谁合作、在哪里合作：新闻或国际处报表中提到的每一个合作机构。",
+    "All partners": "全部合作伙伴",
+    "Search name, 中文, alias, country…": "搜索合作伙伴（名称、中文、别名、国家）…",
+    "Partner": "合作伙伴",
+    "Country": "国家",
+    "Region": "地区",
+    "Kind": "类型",
+    "Documents": "文档",
+    "First year": "起始年份",
+    "Latest year": "最近年份",
+    "Programmes": "合作项目",
+    "Agreements": "协议",
+    "Status": "状态",
+    "awaiting review": "待审核",
+    "{n} partners": "{n} 个合作伙伴",
+    "1 partner": "1 个合作伙伴",
+    "Sort by any column; open a partner's page from its name. Programmes and agreements come from the "
+    "office's reports.": "可按任一列排序；点击名称打开合作伙伴页面。合作项目与协议来自国际处报表。",
+})
+
+
+# ---------------------------------------------------------------------------
+# Callback bodies (plain functions)
+# ---------------------------------------------------------------------------
+def map_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
+    f = filters_of(filters)
+    df = run(q.countries, url, f)
+    if df is None or df.empty:
+        return figures.empty(t(MAP_TITLE, lang), why_empty(url, f, lang), height=480)
+    return partner_map(df, lang)
+
+
+def kinds_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
+    f = filters_of(filters)
+    df = run(qp.partner_kinds, url, f)
+    if df is None or df.empty:
+        return figures.empty(t(KINDS_TITLE, lang), why_empty(url, f, lang), height=480)
+    return kinds_bars(df, lang)
+
+
+def grid_columns(lang: str = "en") -> list[dict]:
+    num = {"type": "rightAligned", "flex": 1, "minWidth": 92}
+    return [
+        {"field": "link", "headerName": t("Partner", lang), "cellRenderer": "markdown", "minWidth": 300, "flex": 4,
+         "getQuickFilterText": {"function": "params.data.partner"}},
+        {"field": "zh", "headerName": "中文", "minWidth": 150, "flex": 2,
+         "tooltipField": "zh"},
+        {"field": "country_name", "headerName": t("Country", lang), "minWidth": 130, "flex": 1},
+        {"field": "region", "headerName": t("Region", lang), "minWidth": 110, "flex": 1},
+        {"field": "kind_name", "headerName": t("Kind", lang), "minWidth": 120, "flex": 1},
+        {"field": "documents", "headerName": t("Documents", lang), **num, "sort": "desc"},
+        {"field": "first_year", "headerName": t("First year", lang), **num},
+        {"field": "last_year", "headerName": t("Latest year", lang), **num},
+        {"field": "programs", "headerName": t("Programmes", lang), **num},
+        {"field": "agreements", "headerName": t("Agreements", lang), **num},
+        {"field": "status_name", "headerName": t("Status", lang), "minWidth": 110, "maxWidth": 150},
+        {"field": "aliases", "hide": True},
+        {"field": "country", "hide": True},
+    ]
+
+
+def grid_rows(url: str, filters: Filters | dict | None, lang: str = "en", search: str = "") -> list[dict]:
+    """One grid row per partner; the name links to its page (keeping the query string)."""
+    f = filters_of(filters)
+    df = run(qp.partners_table, url, f)
+    if df is None:
+        return []
+    rows = []
+    for r in df.itertuples(index=False):
+        region = region_of(r.country)
+        rows.append({
+            "partner_id": int(r.partner_id), "partner": r.partner,
+            "link": md_link(r.partner, f"/partners/{int(r.partner_id)}{search}"),
+            "zh": clean_text(r.zh) or "", "country": clean_text(r.country) or "",
+            "country_name": country_label(clean_text(r.country), lang),
+            "region": region_label(region, lang) if region else "",
+            "kind_name": pkind_name(clean_text(r.kind), lang), "documents": int(r.documents),
+            "first_year": None if pd.isna(r.first_year) else int(r.first_year),
+            "last_year": None if pd.isna(r.last_year) else int(r.last_year),
+            "programs": int(r.programs), "agreements": int(r.agreements),
+            "status_name": t("awaiting review", lang) if r.status == "new" else "",
+            "aliases": " ".join(r.aliases or []),
+        })
+    return rows
+
+
+def count_text(n: int, lang: str = "en") -> str:
+    return t("1 partner", lang) if n == 1 else t("{n} partners", lang).format(n=f"{n:,}")
+
+
+# ---------------------------------------------------------------------------
+# Layout and wiring
+# ---------------------------------------------------------------------------
+def layout(**query: Any) -> html.Div:
+    lang = ui_lang(query.get("ui"))
+    geo = geo_config(get_asset_url("topojson/"))
+    return html.Div([
+        page_head("Partners", "Who we work with and where: every partner organisation named in the news or the "
+                  "office's reports.", lang),
+        dbc.Row([
+            dbc.Col(chart_card(ids.PA_MAP, config=geo, min_height=480), lg=8),
+            dbc.Col(chart_card(ids.PA_KINDS, min_height=480), lg=4),
+        ], className="g-3 mb-3"),
+        dbc.Row(dbc.Col(html.Div([
+            html.Div([
+                html.H2(t("All partners", lang), className="card-heading mb-0"),
+                html.Span(id=ids.PA_COUNT, className="grid-count", **{"aria-live": "polite"}),
+                html.Label(t("Search name, 中文, alias, country…", lang), htmlFor=ids.PA_SEARCH,
+                           className="visually-hidden"),
+                dcc.Input(id=ids.PA_SEARCH, type="search", debounce=False, className="form-control grid-search",
+                          placeholder=t("Search name, 中文, alias, country…", lang)),
+            ], className="grid-tools"),
+            html.P(t("Sort by any column; open a partner's page from its name. Programmes and agreements come "
+                     "from the office's reports.", lang), className="card-sub"),
+            grid(ids.PA_GRID, grid_columns(lang), [], options=GRID_OPTIONS),
+        ], className="panel"), lg=12), className="g-3 mb-3"),
+        drilldown.panel(lang),
+    ], className="page page-partners")
+
+
+def register_callbacks(app) -> None:
+    drilldown.register_callbacks(app)
+    drilldown.connect(app, [ids.PA_MAP, ids.PA_KINDS])
+
+    @app.callback(Output(ids.PA_MAP, "figure"), Output(ids.PA_KINDS, "figure"),
+                  Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _charts(data, search):
+        if data is None:
+            raise PreventUpdate
+        lang = drilldown.ui_from_search(search)
+        url = database_url()
+        return map_figure(url, data, lang), kinds_figure(url, data, lang)
+
+    @app.callback(Output(ids.PA_GRID, "rowData"), Output(ids.PA_COUNT, "children"),
+                  Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _grid(data, search):
+        if data is None:
+            raise PreventUpdate
+        lang = drilldown.ui_from_search(search)
+        rows = grid_rows(database_url(), data, lang, drilldown.search_with(search, filters_of(data)))
+        return rows, count_text(len(rows), lang)
+
+    # The search box filters the grid in the browser (AG Grid's quick filter): no round trip per key.
+    app.clientside_callback(
+        """function (text, opts) {
+            return Object.assign({}, opts || {}, {quickFilterText: text || ""});
+        }""",
+        Output(ids.PA_GRID, "dashGridOptions"), Input(ids.PA_SEARCH, "value"), State(ids.PA_GRID, "dashGridOptions"),
+        prevent_initial_call=True,
+    )

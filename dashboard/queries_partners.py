@@ -1,0 +1,226 @@
+"""Filters → DataFrames for the Partners page and the page of each partner (no Dash imports).
+
+Counting rules are the Overview's (:mod:`dashboard.queries`): a partner's documents are the
+documents in scope with a surviving fact naming it; rejected partners never appear. A
+partner's own page is the page's filters narrowed to that partner
+(:meth:`DrillSpec.filters_for` with the partner, its country and its kind), so its
+timeline lists exactly what its drill-down lists. Programmes, agreements and students
+abroad come from the office reports, read with :mod:`dashboard.report_queries`'s rules.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import distinct, func, or_, select
+
+from dashboard.queries import A, D, F, P, U, Filters, _fact_ok, _frame, _partner_ok, scope
+from dashboard.queries_drill import DrillSpec, drill_conditions
+from dashboard.queries_schools import agreement_state, units_in_json
+from dashboard.report_queries import AG, MB, PG, _mobility_cond, _program_cond, _program_from
+from etl.db import get_engine
+from etl.load.models import ACTIVITY_KINDS
+
+
+def restricts_documents(f: Filters) -> bool:
+    """Whether ``f`` narrows the documents beyond the partners' own country and kind."""
+    return any(v not in (None, ()) for v in (f.year_from, f.year_to, f.schools, f.activity_kinds, f.language))
+
+
+# ---------------------------------------------------------------------------
+# The Partners page
+# ---------------------------------------------------------------------------
+def partners_table(url: str, f: Filters) -> pd.DataFrame:
+    """One row per partner: ``partner_id, partner, zh, country, kind, status, aliases, documents,
+    first_year, last_year, programs, agreements`` (``aliases`` a list, for the table's search).
+
+    ``documents`` and the years count the documents in scope. When the filters narrow the
+    documents (years, schools, kinds, language) only partners with a document in scope are
+    listed; otherwise every partner of the chosen countries and kinds is, including those
+    known only from the office reports (0 documents), so the list is the full register.
+    """
+    n = func.count(distinct(F.c.document_id))
+    news = (select(F.c.partner_id, n, func.min(D.c.year), func.max(D.c.year))
+            .select_from(F.join(D, D.c.id == F.c.document_id))
+            .where(F.c.type == "partner", _fact_ok(), F.c.document_id.in_(scope(f)))
+            .group_by(F.c.partner_id))
+    progs = (select(PG.c.partner_id, func.count()).where(PG.c.partner_id.is_not(None))
+             .group_by(PG.c.partner_id))
+    agrs = (select(AG.c.partner_id, func.count()).where(AG.c.partner_id.is_not(None))
+            .group_by(AG.c.partner_id))
+    with get_engine(url).connect() as conn:
+        partners = conn.execute(select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, P.c.status, P.c.aliases)
+                                .where(*_partner_ok(f)).order_by(P.c.name)).all()
+        d = {int(p): (int(c), lo, hi) for p, c, lo, hi in conn.execute(news)}
+        g = {int(p): int(c) for p, c in conn.execute(progs)}
+        a = {int(p): int(c) for p, c in conn.execute(agrs)}
+    only_news = restricts_documents(f)
+    rows = []
+    for pid, name, zh, country, kind, status, aliases in partners:
+        pid = int(pid)
+        docs, lo, hi = d.get(pid, (0, None, None))
+        if only_news and not docs:
+            continue
+        if not docs and not g.get(pid) and not a.get(pid):
+            continue   # named nowhere in scope: an unused reference entry
+        rows.append((pid, name, zh, country, kind, status, list(aliases or []), docs, lo, hi, g.get(pid, 0),
+                     a.get(pid, 0)))
+    df = pd.DataFrame(rows, columns=["partner_id", "partner", "zh", "country", "kind", "status", "aliases", "documents",
+                                     "first_year", "last_year", "programs", "agreements"])
+    for col in ("first_year", "last_year"):
+        df[col] = df[col].astype("Int64")
+    return df.sort_values(["documents", "partner"], ascending=[False, True], ignore_index=True)
+
+
+def partner_kinds(url: str, f: Filters) -> pd.DataFrame:
+    """Per partner kind: ``kind, partners, documents`` over the documents in scope."""
+    kind = func.coalesce(P.c.kind, "unknown")
+    docs = func.count(distinct(F.c.document_id))
+    stmt = (select(kind, func.count(distinct(P.c.id)), docs)
+            .select_from(F.join(P, P.c.id == F.c.partner_id))
+            .where(F.c.type == "partner", _fact_ok(), F.c.document_id.in_(scope(f)), *_partner_ok(f))
+            .group_by(kind).order_by(docs.desc(), kind))
+    return _frame(url, stmt, ["kind", "partners", "documents"])
+
+
+# ---------------------------------------------------------------------------
+# A partner's page
+# ---------------------------------------------------------------------------
+def partner_info(url: str, partner_id: int) -> dict | None:
+    """``{"id", "name", "zh", "country", "kind", "status", "aliases"}``; None when there is no
+    such partner or a curator rejected it."""
+    with get_engine(url).connect() as conn:
+        row = conn.execute(select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, P.c.status, P.c.aliases)
+                           .where(P.c.id == partner_id, P.c.status != "rejected")).first()
+    if row is None:
+        return None
+    return {"id": int(row[0]), "name": row[1], "zh": row[2], "country": row[3], "kind": row[4],
+            "status": row[5], "aliases": list(row[6] or [])}
+
+
+def partner_spec(info: dict) -> DrillSpec:
+    """The drill spec of a partner: itself, with its own country and kind (so the page's
+    country and partner-kind filters never hide the partner whose page it is)."""
+    return DrillSpec(partner=info["id"], country=info.get("country"), pkind=info.get("kind")
+                     if info.get("kind") in ("university", "institute", "company", "government", "ngo") else None)
+
+
+def partner_filters(f: Filters, info: dict) -> Filters:
+    return partner_spec(info).filters_for(f)
+
+
+def partner_timeline(url: str, f: Filters, info: dict) -> pd.DataFrame:
+    """The partner's documents in scope, oldest first: ``document_id, title, date, year, lang,
+    kinds`` (``date`` is the publication date, else the event date, else 1 July of the year;
+    ``kinds`` the activity kinds the document reports, in the palette's order)."""
+    cond = drill_conditions(f, partner_spec(info))
+    with get_engine(url).connect() as conn:
+        docs = conn.execute(select(D.c.id, D.c.title, D.c.published, D.c.event_date, D.c.year, D.c.lang)
+                            .where(*cond).order_by(D.c.year.nulls_last(), D.c.published, D.c.id)).all()
+        kinds: dict[int, list[str]] = {}
+        for doc_id, kind in conn.execute(select(A.c.document_id, A.c.kind)
+                                         .where(A.c.document_id.in_(select(D.c.id).where(*cond)))):
+            kinds.setdefault(int(doc_id), []).append(kind)
+    order = {k: i for i, k in enumerate(ACTIVITY_KINDS)}
+    rows = []
+    for doc_id, title, published, event_date, year, lang in docs:
+        rows.append((int(doc_id), title or "", _day(published, event_date, year), year, lang,
+                     sorted(kinds.get(int(doc_id), []), key=lambda k: order.get(k, 99))))
+    return pd.DataFrame(rows, columns=["document_id", "title", "date", "year", "lang", "kinds"])
+
+
+def _day(published, event_date: str | None, year: int | None) -> dt.date | None:
+    if published:
+        return published if isinstance(published, dt.date) else dt.date.fromisoformat(str(published)[:10])
+    if event_date:
+        parts = [int(p) for p in str(event_date).split("-") if p.isdigit()]
+        if parts:
+            y, m, d = (parts + [7, 1])[:3] if len(parts) == 1 else (parts + [15])[:3]
+            try:
+                return dt.date(y, m, d)
+            except ValueError:
+                pass
+    return dt.date(int(year), 7, 1) if year else None
+
+
+def partner_kpis(url: str, f: Filters, info: dict) -> dict[str, int | None]:
+    """Documents, activities and schools of the partner in scope, and its first and last year."""
+    cond = drill_conditions(f, partner_spec(info))
+    g = partner_filters(f, info)
+    in_scope = select(D.c.id).where(*cond)
+    acond = [A.c.document_id.in_(in_scope)]
+    if g.activity_kinds:
+        acond.append(A.c.kind.in_(g.activity_kinds))
+    scond = [F.c.type == "school", _fact_ok(), F.c.document_id.in_(in_scope)]
+    if g.schools:
+        scond.append(F.c.unit_id.in_(g.schools))
+    with get_engine(url).connect() as conn:
+        docs, lo, hi = conn.execute(select(func.count(), func.min(D.c.year), func.max(D.c.year)).where(*cond)).one()
+        acts = conn.execute(select(func.count()).select_from(A).where(*acond)).scalar_one()
+        schools = conn.execute(select(func.count(distinct(F.c.unit_id))).where(*scond)).scalar_one()
+    return {"documents": int(docs), "activities": int(acts), "schools": int(schools or 0),
+            "first_year": int(lo) if lo is not None else None, "last_year": int(hi) if hi is not None else None}
+
+
+def partner_schools(url: str, f: Filters, info: dict) -> pd.DataFrame:
+    """Schools named with the partner in its documents in scope: ``unit_id, school, zh, documents``."""
+    cond = drill_conditions(f, partner_spec(info))
+    g = partner_filters(f, info)
+    scond = [F.c.type == "school", _fact_ok(), F.c.document_id.in_(select(D.c.id).where(*cond))]
+    if g.schools:
+        scond.append(F.c.unit_id.in_(g.schools))
+    n = func.count(distinct(F.c.document_id))
+    stmt = (select(U.c.id, U.c.name, U.c.zh, n).select_from(F.join(U, U.c.id == F.c.unit_id))
+            .where(*scond).group_by(U.c.id, U.c.name, U.c.zh).order_by(n.desc(), U.c.name))
+    return _frame(url, stmt, ["unit_id", "school", "zh", "documents"])
+
+
+def partner_programs(url: str, f: Filters, info: dict) -> pd.DataFrame:
+    """The partner's joint programmes: ``program_id, program, unit_id, school, school_zh, level,
+    mode, start_year, status, enrolment`` (enrolment None when the report left it blank)."""
+    g = partner_filters(f, info)
+    stmt = (select(PG.c.id, PG.c.name, PG.c.unit_id, func.coalesce(U.c.name, PG.c.school_name), U.c.zh,
+                   PG.c.level, PG.c.mode, PG.c.start_year, PG.c.status, PG.c.enrolment)
+            .select_from(_program_from()).where(PG.c.partner_id == info["id"], *_program_cond(g))
+            .order_by(PG.c.start_year.nulls_last(), PG.c.name))
+    df = _frame(url, stmt, ["program_id", "program", "unit_id", "school", "school_zh", "level", "mode",
+                            "start_year", "status", "enrolment"])
+    for col in ("start_year", "enrolment", "unit_id"):
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+def partner_agreements(url: str, f: Filters, info: dict, today: dt.date | None = None) -> pd.DataFrame:
+    """The partner's agreements: ``agreement_id, type, signed, expiry, state, schools``
+    (``schools`` as the report names them; empty = university-wide), latest signed first.
+    With a school filter, agreements of those schools and university-wide ones are kept."""
+    today = today or dt.date.today()
+    g = partner_filters(f, info)
+    cond = [AG.c.partner_id == info["id"]]
+    if g.schools:  # those schools' agreements, and the university-wide ones (no school named)
+        cond.append(or_(units_in_json(url, AG.c.unit_ids, g.schools),
+                        func.coalesce(func.json_array_length(AG.c.unit_ids), 0) == 0))
+    stmt = (select(AG.c.id, AG.c.type, AG.c.signed_date, AG.c.expiry_date, AG.c.school_names)
+            .where(*cond).order_by(AG.c.signed_date.desc().nulls_last(), AG.c.id))
+    with get_engine(url).connect() as conn:
+        rows = conn.execute(stmt).all()
+    out = [(int(r[0]), r[1], r[2], r[3], agreement_state(r[2], r[3], today), "; ".join(r[4] or []))
+           for r in rows]
+    return pd.DataFrame(out, columns=["agreement_id", "type", "signed", "expiry", "state", "schools"])
+
+
+def partner_mobility(url: str, f: Filters, info: dict) -> pd.DataFrame:
+    """Students sent to the partner per year and programme type: ``year, program_type, students, records``."""
+    g = partner_filters(f, info)
+    ptype = func.coalesce(MB.c.program_type, "other")
+    stmt = (select(MB.c.year, ptype, func.coalesce(func.sum(MB.c.students), 0), func.count())
+            .select_from(MB.outerjoin(P, P.c.id == MB.c.partner_id))
+            .where(MB.c.partner_id == info["id"], *_mobility_cond(g))
+            .group_by(MB.c.year, ptype).order_by(MB.c.year, ptype))
+    df = _frame(url, stmt, ["year", "program_type", "students", "records"])
+    return df.astype({"year": "int64", "students": "int64", "records": "int64"}) if not df.empty else df
+
+
+__all__ = ["partners_table", "partner_kinds", "partner_info", "partner_spec", "partner_filters",
+           "partner_timeline", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
+           "partner_mobility", "restricts_documents"]
