@@ -27,7 +27,7 @@ from dashboard.cache import init_cache
 from dashboard.components import filters as filter_bar_mod
 from dashboard.components import navbar as navbar_mod
 from dashboard.context import DATABASE_URL_KEY, database_url
-from dashboard.pages import overview
+from dashboard.pages import network, overview, programs, source_doc, sources
 from dashboard.pages import partner, partners, school, schools
 from etl.config import load_settings
 
@@ -36,7 +36,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 DEFAULT_TITLE = "International Cooperation Dashboard"
 
 # (module, page module object) in menu order; each has PATH, NAME, TITLE, layout, register_callbacks.
-PAGES = [overview, schools, partners, school, partner]
+PAGES = [overview, schools, partners, programs, network, sources, school, partner, source_doc]
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
