@@ -425,7 +425,7 @@ def data_bytes(name: str, url: str, f: Filters, fmt: str, *, lang: str = "en",
     df = export.query(url, f)
     table, cols = readable(name, df, lang)
     if fmt == "csv":
-        return table.to_csv(index=False).encode("utf-8-sig")
+        return defuse(table).to_csv(index=False).encode("utf-8-sig")
     info = rq.data_info(url, f)
     return xlsx_bytes(export, table, cols, about=about_rows(export, url, f, info, lang, now), lang=lang)
 
@@ -455,6 +455,19 @@ def about_rows(export: Export | None, url: str, f: Filters, info: rq.DataInfo, l
 def _width(value: Any) -> int:
     s = str(value) if value is not None else ""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)  # CJK characters are twice as wide
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(table: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would run as a formula (``=HYPERLINK(…)`` in a crawled title
+    or partner name) gets a leading apostrophe, as OWASP advises for CSV; numbers are untouched."""
+    out = table.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
 
 
 def _cell(v: Any) -> Any:
@@ -497,6 +510,9 @@ def xlsx_bytes(export: Export, table: pd.DataFrame, cols: list[Column], *, about
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in table.itertuples(index=False):
         ds.append([_cell(v) for v in row])
+        for cell in ds[ds.max_row]:
+            if cell.data_type == "f":  # openpyxl reads "=…" as a formula: data is text, always
+                cell.data_type = "s"
     for j, (col, spec) in enumerate(zip(table.columns, cols), start=1):
         letter = ds.cell(row=1, column=j).column_letter
         fmt = {"int": "#,##0", "year": "0", "date": "yyyy-mm-dd"}.get(spec.kind)

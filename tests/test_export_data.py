@@ -184,3 +184,23 @@ def test_every_export_gives_csv_and_xlsx_without_a_browser(sqlite_url):
         E.data_bytes("top_partners", sqlite_url, f, "json")
     with pytest.raises(E.UnknownExport, match="no export named"):
         E.data_bytes("nope", sqlite_url, f, "csv")
+
+
+def test_text_that_looks_like_a_formula_stays_text(sqlite_url):
+    """A crawled name such as ``=HYPERLINK(…)`` must not become a live formula in Excel."""
+    from openpyxl import load_workbook
+    from sqlalchemy import text as sql
+
+    from etl.db import get_engine
+
+    load_sample(sqlite_url)
+    top = q.top_partners(sqlite_url, Filters())
+    evil = '=HYPERLINK("http://evil.example/","click")'
+    with get_engine(sqlite_url).begin() as conn:
+        conn.execute(sql("UPDATE partners SET name = :n, zh = :z WHERE id = :i"),
+                     {"n": evil, "z": "+cmd|' /C calc'!A0", "i": int(top["partner_id"].iloc[0])})
+    csv = pd.read_csv(io.BytesIO(E.data_bytes("top_partners", sqlite_url, Filters(), "csv")), encoding="utf-8-sig")
+    assert csv["Partner"].iloc[0] == "'" + evil and csv["Partner (Chinese)"].iloc[0].startswith("'+")
+    ws = load_workbook(io.BytesIO(E.data_bytes("top_partners", sqlite_url, Filters(), "xlsx")))["Data"]
+    assert ws["A2"].value == evil and ws["A2"].data_type == "s"
+    assert ws["E2"].data_type == "n", "numbers stay numbers"
