@@ -24,7 +24,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -127,9 +127,14 @@ class Export:
     geo: bool = False
     names_zh: tuple[tuple[str, str], ...] = ()
     width: int = DEFAULT_WIDTH
+    ignores: tuple[str, ...] = ()    # Filters fields the query does not use (not named in the subtitle)
 
     def title_in(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title
+
+    def applied(self, f: Filters) -> Filters:
+        """``f`` without the filters this export's query does not use, for stating them."""
+        return replace(f, **{k: (None if k in ("year_from", "year_to", "language") else ()) for k in self.ignores})
 
 
 REGISTRY: dict[str, Export] = {}
@@ -159,6 +164,9 @@ def names() -> list[str]:
 
 
 _KIND = Column("kind", "Activity kind", "活动类型", "kind")
+# The office's reports are tables, not news: activity kind and document language do not apply
+# (dashboard/report_queries.py); agreements expiring soon are counted from today, whatever the years.
+NOT_FOR_REPORTS = ("activity_kinds", "language")
 _COUNTRY = Column("country", "Country", "国家/地区", "country")
 register(Export(
     "activities_by_year", figures.PER_YEAR_TITLE, "各年度国际交流活动（按类型）", q.activities_per_year,
@@ -193,13 +201,13 @@ register(Export(
      Column("partner_zh", "Partner (Chinese)", "合作方"), _COUNTRY, Column("level", "Level", "层次", "label"),
      Column("mode", "Mode", "模式"), Column("start_year", "Start year", "开始年份", "year"),
      Column("status", "Status", "状态", "label"), Column("enrolment", "Students enrolled", "在读学生数", "int")),
-    source="reports", names_zh=(("school", "school_zh"), ("partner", "partner_zh"))))
+    source="reports", names_zh=(("school", "school_zh"), ("partner", "partner_zh")), ignores=NOT_FOR_REPORTS))
 register(Export(
     "students_abroad", rf.STUDENTS_TITLE, "各年度出国（境）学生（按项目类型）", rq.students_abroad,
     lambda df, ctx: rf.students_abroad(df, empty_message=ctx.empty_message),
     (Column("year", "Year", "年份", "year"), Column("program_type", "Programme type", "项目类型", "label"),
      Column("students", "Students", "学生数", "int"), Column("records", "Report rows", "报表行数", "int")),
-    source="reports"))
+    source="reports", ignores=NOT_FOR_REPORTS))
 register(Export(
     "agreements_expiring", rf.EXPIRING_TITLE, "未来12个月内到期的合作协议", rq.agreements_expiring,
     lambda df, ctx: rf.agreements_expiring(df),
@@ -207,7 +215,8 @@ register(Export(
      Column("type", "Agreement", "协议类型"), Column("signed", "Signed", "签署日期", "date"),
      Column("expiry", "Expires", "到期日期", "date"), Column("days_left", "Days left", "剩余天数", "int"),
      Column("schools", "Schools", "学院（英文）", "schools"), Column("schools_zh", "Schools (Chinese)", "学院", "schools")),
-    source="reports", names_zh=(("partner", "partner_zh"), ("schools", "schools_zh")), width=1200))
+    source="reports", names_zh=(("partner", "partner_zh"), ("schools", "schools_zh")), width=1200,
+    ignores=NOT_FOR_REPORTS + ("year_from", "year_to")))
 
 
 # ---------------------------------------------------------------------------
@@ -359,7 +368,7 @@ def export_figure(name: str, url: str, f: Filters, *, lang: str = "en", width: i
     if not header:
         return decorate(fig, title=None, width=width or export.width, height=height)
     info = info or rq.data_info(url, f)
-    return decorate(fig, title=export.title_in(lang), subtitle=filters_text(url, f, lang),
+    return decorate(fig, title=export.title_in(lang), subtitle=filters_text(url, export.applied(f), lang),
                     note=source_note(export, info, lang), width=width or export.width, height=height)
 
 
@@ -437,7 +446,8 @@ def about_rows(export: Export | None, url: str, f: Filters, info: rq.DataInfo, l
     rows: list[tuple[str, Any]] = []
     if export is not None:
         rows.append((t("title", lang), export.title_in(lang)))
-    filters = describe_filters(url, f, lang) or [(t("filters", lang), t("no_filter", lang))]
+    applied = export.applied(f) if export is not None else f
+    filters = describe_filters(url, applied, lang) or [(t("filters", lang), t("no_filter", lang))]
     for i, (k, v) in enumerate(filters):
         rows.append((t("filters", lang) if i == 0 else "", f"{k}{L.colon(lang)}{v}" if k != t("filters", lang) else v))
     rows += [

@@ -204,3 +204,21 @@ def test_text_that_looks_like_a_formula_stays_text(sqlite_url):
     ws = load_workbook(io.BytesIO(E.data_bytes("top_partners", sqlite_url, Filters(), "xlsx")))["Data"]
     assert ws["A2"].value == evil and ws["A2"].data_type == "s"
     assert ws["E2"].data_type == "n", "numbers stay numbers"
+
+
+def test_report_exports_state_only_the_filters_they_apply(sqlite_url):
+    from openpyxl import load_workbook
+
+    load_sample(sqlite_url)
+    f = Filters.make(year_from=2020, activity_kinds=["conference"], language="zh", countries=["DE"])
+    def filters_cells(name):
+        ws = load_workbook(io.BytesIO(E.data_bytes(name, sqlite_url, f, "xlsx")))["About"]
+        return " ".join(str(r[1].value) for r in ws.iter_rows(min_row=3) if r[1].value is not None
+                        and (r[0].value in ("Filters", None)))
+    news = filters_cells("top_partners")
+    assert "Conference" in news and "中文" in news and "Germany" in news and "2020" in news
+    students = filters_cells("students_abroad")
+    assert "Germany" in students and "2020" in students
+    assert "Conference" not in students and "中文" not in students, "activity kind and language do not apply"
+    expiring = filters_cells("agreements_expiring")
+    assert "Germany" in expiring and "2020" not in expiring, "expiring agreements are counted from today"

@@ -116,7 +116,8 @@ class ChartImage:
     png: bytes
     width: int
     height: int
-    note: str
+    note: str          # the source note
+    filters: str       # the filters that apply to this chart, in words
 
 
 @dataclass
@@ -202,7 +203,8 @@ def report_content(url: str, f: Filters, *, lang: str = "en", settings: Any = No
         items.append(exp)
     pngs = render.render_many(figs, browser_path=browser_path) if figs else []
     images = [ChartImage(exp.name, exp.title_in(lang), png, w * CHART_SCALE, h * CHART_SCALE,
-                         E.source_note(exp, info, lang)) for exp, png in zip(items, pngs)]
+                         E.source_note(exp, info, lang), E.filters_text(url, exp.applied(f), lang))
+              for exp, png in zip(items, pngs)]
     expiring = expiring_table(rq.agreements_expiring(url, f, today=today), lang)
     filters = E.describe_filters(url, f, lang)
     colon = "：" if lang == "zh" else ": "

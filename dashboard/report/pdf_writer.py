@@ -173,7 +173,7 @@ class ReportPDF(FPDF):
         w = min(box_w, box_h * ratio)
         h = w / ratio
         self.image(io.BytesIO(chart.png), x=MARGIN + (box_w - w) / 2, y=top, w=w, h=h, alt_text=chart.title)
-        self.para(MARGIN, bottom + 2, PAGE_W - 2 * MARGIN, f"{self.c.filters_text}\n{chart.note}", size=8,
+        self.para(MARGIN, bottom + 2, PAGE_W - 2 * MARGIN, f"{chart.filters}\n{chart.note}", size=8,
                   color="muted", line=4)
 
     def expiring_pages(self) -> None:

@@ -150,7 +150,7 @@ class Deck:
         pic = s.shapes.add_picture(io.BytesIO(chart.png), M + (box_w - w) // 2, top, width=Emu(w), height=Emu(h))
         pic.name = f"chart:{chart.name}"
         self.text(s, M, bottom + Inches(0.05), W - 2 * M, Inches(0.5),
-                  f"{self.c.filters_text}\n{chart.note}", size=10, color=self.colors["muted"], name="note")
+                  f"{chart.filters}\n{chart.note}", size=10, color=self.colors["muted"], name="note")
 
     def expiring_slides(self) -> None:
         c = self.c
