@@ -25,7 +25,7 @@ PARTNER_KIND_COLORS = {"university": "#88CCEE", "institute": "#44AA99", "company
 UNKNOWN_KIND_COLOR = "#BBBBBB"
 EDGE_COLOR = "#8C9BB0"
 FOCUS_COLOR = "#1F4E8C"
-MIN_NODE, MAX_NODE = 16, 64
+MIN_NODE, MAX_NODE = 18, 70
 MIN_EDGE, MAX_EDGE = 1.0, 9.0
 
 add_translations({"School": "学院", "Unknown kind": "类型未知", "University": "大学", "Research institute": "研究机构",
@@ -106,10 +106,10 @@ def stylesheet(net: Network | None = None, focus: str | None = None) -> list[dic
         {"selector": "node", "style": {
             "label": "data(label)", "width": "data(size)", "height": "data(size)",
             "background-color": "data(color)", "border-width": 1.5, "border-color": "#ffffff",
-            "font-family": FONT_STACK, "font-size": 10, "color": "#243044", "text-valign": "bottom",
-            "text-halign": "center", "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 130,
+            "font-family": FONT_STACK, "font-size": 12, "color": "#243044", "text-valign": "bottom",
+            "text-halign": "center", "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 150,
             "text-background-color": "#fbfcfe", "text-background-opacity": 0.75, "text-background-padding": 1}},
-        {"selector": ".school", "style": {"shape": "round-rectangle", "font-size": 12, "font-weight": "bold",
+        {"selector": ".school", "style": {"shape": "round-rectangle", "font-size": 15, "font-weight": "bold",
                                           "color": "#15213a", "z-index": 10}},
         {"selector": "edge", "style": {"width": "data(width)", "line-color": EDGE_COLOR, "opacity": 0.45,
                                        "curve-style": "bezier"}},
@@ -168,9 +168,11 @@ def legend_items(net: Network, lang: str = "en") -> list[tuple[str, str, str]]:
 
 
 LAYOUTS = {
-    "cose": {"name": "cose", "animate": False, "randomize": False, "nodeRepulsion": 9000, "idealEdgeLength": 70,
-             "edgeElasticity": 120, "gravity": 0.6, "numIter": 1500, "nodeDimensionsIncludeLabels": True,
-             "padding": 24, "componentSpacing": 60},
+    "cose": {"name": "cose", "animate": False, "randomize": False, "nodeRepulsion": 60000, "idealEdgeLength": 110,
+             "edgeElasticity": 100, "gravity": 0.25, "numIter": 1500, "nodeDimensionsIncludeLabels": True,
+             "padding": 24, "componentSpacing": 60, "fit": True,
+             # A landscape box: the canvas is wider than tall, so the graph fills it and labels stay legible.
+             "boundingBox": {"x1": 0, "y1": 0, "w": 1300, "h": 950}},
     "concentric": {"name": "concentric", "animate": False, "minNodeSpacing": 18, "padding": 24,
                    "nodeDimensionsIncludeLabels": False},
     "circle": {"name": "circle", "animate": False, "padding": 24},

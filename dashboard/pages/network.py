@@ -41,6 +41,7 @@ NAME = "Network"
 TITLE = "Network · International Cooperation"
 TOP_CHOICES = (10, 20, 40, 80, 150)
 DOC_LIMIT = 15
+CHIPS = 12            # connections listed by name in the side panel (the strongest first)
 
 add_translations({
     NAME: "合作网络",
@@ -216,10 +217,12 @@ def detail_panel(url: str, filters, focus: str | None, top: int, min_shared: int
         title, sub = _names(net, kind, key, lang)
         other = "partner" if kind == "school" else "school"
         chips = []
-        for r in part.itertuples(index=False):
+        for r in part.head(CHIPS).itertuples(index=False):
             okey = r.partner_id if kind == "school" else r.unit_id
             name, _ = _names(net, other, int(okey), lang)
             chips.append(html.Span([name, html.Small(f" · {int(r.documents)}")], className="chip"))
+        if len(part) > CHIPS:
+            chips.append(html.Span(f"+{len(part) - CHIPS}", className="chip"))
         body += [html.H3(title, className="detail-title"), html.Div(sub, className="detail-sub"),
                  html.Div(t("Connections", lang) + f" · {len(part)}", className="changes-h"),
                  html.Div(chips, className="neighbours")]

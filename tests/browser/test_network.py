@@ -1,0 +1,103 @@
+"""Network in a real browser, on the bundled sample: the graph draws the schools and partners
+the query gives, a click on a school's node focuses it (URL fragment, side panel with the
+documents behind it) and offers to filter the dashboard to it; the view survives a reload,
+back undoes the filter, the filter bar narrows the graph; nothing is requested from another host."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard import ids
+from dashboard import queries_network as qn
+from dashboard.queries import Filters
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+CY = f"""() => {{
+  const root = document.getElementById('{ids.NW_GRAPH}');
+  if (!root) return null;
+  const reg = root._cyreg || Array.from(root.querySelectorAll('div')).map(d => d._cyreg).find(Boolean);
+  return reg ? reg.cy : null;
+}}"""
+NODE_IDS = f"() => {{ const cy = ({CY})(); return cy ? cy.nodes().map(n => n.id()).sort() : null; }}"
+
+
+def node_ids(page) -> list[str]:
+    return page.evaluate(NODE_IDS) or []
+
+
+def wait_nodes(page, expected: list[str]) -> None:
+    page.wait_for_function(f"(want) => JSON.stringify(({NODE_IDS})()) === JSON.stringify(want)",
+                           arg=sorted(expected))
+
+
+def tap_node(page, node: str) -> None:
+    """Click a node where it is drawn (a real mouse click on the canvas)."""
+    page.wait_for_function(f"() => {{ const cy = ({CY})(); return cy && cy.$id('{node}').length === 1; }}")
+    page.wait_for_timeout(300)   # the layout has placed the nodes
+    pos = page.evaluate(f"""() => {{
+      const cy = ({CY})(); const n = cy.$id('{node}'); const p = n.renderedPosition();
+      const r = cy.container().getBoundingClientRect();
+      return {{x: r.left + p.x, y: r.top + p.y}};
+    }}""")
+    page.mouse.click(pos["x"], pos["y"])
+
+
+def expected_nodes(url: str, f: Filters) -> list[str]:
+    net = qn.network(url, f)
+    return sorted([f"s{int(u)}" for u in net.schools["unit_id"]] + [f"p{int(p)}" for p in net.partners["partner_id"]])
+
+
+def test_network_focus_filter_reload_and_back(live_server, page):
+    url = live_server.database_url
+    everything = expected_nodes(url, Filters())
+    net = qn.network(url, Filters())
+    school = int(net.schools["unit_id"].iloc[0])          # the school named by the most documents
+    name = net.schools["name"].iloc[0]
+    one = expected_nodes(url, Filters.make(schools=[school]))
+    assert 1 < len(one) < len(everything)
+
+    p = page.page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.goto(live_server.base + "/network")
+    wait_nodes(p, everything)
+    p.wait_for_selector(f"#{ids.NW_DETAIL} .card-heading")           # the strongest links
+    p.screenshot(path=str(SCREENSHOTS / "network.png"), full_page=True)
+
+    # Click the school: focus in the URL fragment, the side panel names it and its documents.
+    tap_node(p, f"s{school}")
+    p.wait_for_url(re.compile(rf"#focus=s{school}$"))
+    p.wait_for_selector(f"#{ids.NW_DETAIL} .detail-title")
+    assert p.inner_text(f"#{ids.NW_DETAIL} .detail-title") == name
+    docs = int(net.schools["documents"].iloc[0])
+    assert f"Documents behind · {docs}" in p.text_content(f"#{ids.NW_DETAIL}")
+    assert node_ids(p) == everything                                 # focus fades, it does not filter
+    p.screenshot(path=str(SCREENSHOTS / "network-focus.png"), full_page=True)
+
+    # One more click filters the dashboard to the school.
+    p.click(f"#{ids.NW_FILTER}")
+    p.wait_for_url(re.compile(rf"[?&]school={school}\b"))
+    wait_nodes(p, one)
+    assert name in p.inner_text(f"#{ids.FILTER_SCHOOLS}")
+
+    # Reload: the filter and the focus come back from the URL.
+    p.reload()
+    wait_nodes(p, one)
+    p.wait_for_selector(f"#{ids.NW_DETAIL} .detail-title")
+    assert p.inner_text(f"#{ids.NW_DETAIL} .detail-title") == name
+
+    # Back returns to the whole network.
+    p.go_back()
+    wait_nodes(p, everything)
+    assert "school=" not in p.url
+
+    # The filter bar narrows the graph too (a partner kind).
+    p.click(f"#{ids.FILTER_PARTNER_KINDS}")
+    p.get_by_role("option", name=re.compile("^Company")).click()
+    p.keyboard.press("Escape")
+    p.wait_for_url(re.compile(r"[?&]pkind=company\b"))
+    wait_nodes(p, expected_nodes(url, Filters.make(partner_kinds=["company"])))
+
+    assert page.requests and page.external_requests() == [], "the page requested another host"
