@@ -355,9 +355,25 @@ def sqlite_database(n_docs: int, n_evidence: int, rebuild: bool = False) -> tupl
         con.execute("ANALYZE")
         con.close()
         log(f"  upgraded {before} → {after} and analysed in {time.perf_counter() - t:.1f} s")
+    _rollups(url)
     meta["revision"] = after
     meta["file_mb"] = round(path.stat().st_size / 1e6, 1)
     return path, meta
+
+
+def _rollups(url: str) -> None:
+    """What the ETL does at the end of a run: rebuild the dashboard's rollups (if stale)."""
+    from etl.db import dispose_engines, get_engine
+    from etl.load import rollups
+
+    t = time.perf_counter()
+    with get_engine(url).begin() as conn:
+        if rollups.is_fresh(conn):
+            return
+        rollups.update_statistics(conn)
+        n = rollups.refresh(conn)
+    dispose_engines()
+    log(f"  rollups rebuilt ({n:,} rows) in {time.perf_counter() - t:.1f} s")
 
 
 def pg_database(pg_base: str, sqlite_path: Path, key: str) -> str:
@@ -377,6 +393,7 @@ def pg_database(pg_base: str, sqlite_path: Path, key: str) -> str:
         if row is not None and row[0] == key:
             url = base.set(database=dbname).render_as_string(hide_password=False)
             upgrade(url)
+            _rollups(url)
             with psycopg.connect(base.set(drivername="postgresql", database=dbname)
                                  .render_as_string(hide_password=False), autocommit=True) as c2:
                 c2.execute("ANALYZE")
@@ -407,6 +424,7 @@ def pg_database(pg_base: str, sqlite_path: Path, key: str) -> str:
         c.execute("VACUUM ANALYZE")
         c.execute(f"COMMENT ON DATABASE \"{dbname}\" IS '{key}'")
     src.close()
+    _rollups(url)
     log(f"  copied in {time.perf_counter() - t:.1f} s")
     return url
 

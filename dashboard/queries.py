@@ -33,6 +33,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from etl.db import get_engine
+from etl.load import rollups
 from etl.load.models import (
     ACTIVITY_KINDS,
     Activity,
@@ -41,6 +42,7 @@ from etl.load.models import (
     Partner,
     Program,
     ReportFile,
+    RollupSchoolKind,
     Run,
     RunError,
     Unit,
@@ -55,6 +57,7 @@ R = Run.__table__
 RE = RunError.__table__
 PG = Program.__table__
 RF = ReportFile.__table__
+RSK = RollupSchoolKind.__table__
 
 PARTNER_KINDS = ("university", "institute", "company", "government", "ngo")
 LANGUAGES = ("en", "zh")
@@ -468,16 +471,36 @@ def activities_by_school(url: str, f: Filters) -> pd.DataFrame:
     ``unit_id, school, zh, kind, activities``: an article about two schools counts for
     both, so the bars show involvement, not a partition of the total.
     """
-    cond = [F.c.type == "school", _fact_ok(),
-            *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools", "kinds"}))]
-    if f.schools:
-        cond.append(F.c.unit_id.in_(f.schools))
-    if f.activity_kinds:
-        cond.append(A.c.kind.in_(f.activity_kinds))
-    # Grouped on ids first, names joined to the small result (names in the sort keys cost SQLite).
-    counts = (select(F.c.unit_id, A.c.kind, func.count(distinct(A.c.id)).label("n"))
-              .select_from(F.join(A, A.c.document_id == F.c.document_id))
-              .where(*cond).group_by(F.c.unit_id, A.c.kind).subquery("c"))
+    counts = None
+    if not (f.countries or f.partner_kinds):
+        # Years, language, schools and kinds are dimensions of the ETL's rollup: sum it while
+        # it matches the data (etl/load/rollups.py), else count live below.
+        with get_engine(url).connect() as conn:
+            if rollups.is_fresh(conn):
+                rcond = []
+                if f.year_from is not None:
+                    rcond.append(RSK.c.year >= f.year_from)
+                if f.year_to is not None:
+                    rcond.append(RSK.c.year <= f.year_to)
+                if f.language:
+                    rcond.append(RSK.c.lang == f.language)
+                if f.schools:
+                    rcond.append(RSK.c.unit_id.in_(f.schools))
+                if f.activity_kinds:
+                    rcond.append(RSK.c.kind.in_(f.activity_kinds))
+                counts = (select(RSK.c.unit_id, RSK.c.kind, func.sum(RSK.c.documents).label("n"))
+                          .where(*rcond).group_by(RSK.c.unit_id, RSK.c.kind).subquery("c"))
+    if counts is None:
+        cond = [F.c.type == "school", _fact_ok(),
+                *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools", "kinds"}))]
+        if f.schools:
+            cond.append(F.c.unit_id.in_(f.schools))
+        if f.activity_kinds:
+            cond.append(A.c.kind.in_(f.activity_kinds))
+        # Grouped on ids first, names joined to the small result (names in the sort keys cost SQLite).
+        counts = (select(F.c.unit_id, A.c.kind, func.count(distinct(A.c.id)).label("n"))
+                  .select_from(F.join(A, A.c.document_id == F.c.document_id))
+                  .where(*cond).group_by(F.c.unit_id, A.c.kind).subquery("c"))
     stmt = (select(U.c.id, U.c.name, U.c.zh, counts.c.kind, counts.c.n)
             .join_from(counts, U, U.c.id == counts.c.unit_id)
             .order_by(U.c.name, counts.c.kind))

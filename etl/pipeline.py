@@ -143,6 +143,7 @@ class Pipeline:
         finally:
             info.seconds = time.perf_counter() - started
             self._finish(info)
+            self._after_load()
             lock.release()
         return info
 
@@ -308,6 +309,17 @@ class Pipeline:
             info.fail(f"source {source.name}", f"{exc.__class__.__name__}: {exc}")
         info.sources[source.name] = dict(source.stats)
         return done
+
+    def _after_load(self) -> None:
+        """Planner statistics and the dashboard's rollups, from the data the run left."""
+        from etl.load import rollups
+
+        try:
+            with self.sessions.begin() as s:
+                rollups.update_statistics(s.connection())
+                rollups.refresh(s.connection())
+        except Exception:  # the dashboard counts live until the next run rebuilds them
+            log.exception("could not rebuild the rollups")
 
     def _finish(self, info: RunInfo) -> None:
         try:

@@ -32,10 +32,11 @@ def test_schema_creates_every_table_and_index(db_url):
     assert current_revision(db_url) is not None
     insp = inspect(get_engine(db_url))
     assert set(TABLES) <= set(insp.get_table_names())
-    indexed = {tuple(ix["column_names"]) for ix in insp.get_indexes("activities")}
-    assert ("kind", "year") in indexed and ("year",) in indexed
-    assert {("type", "partner_id"), ("type", "unit_id"), ("year",)} <= {
-        tuple(ix["column_names"]) for ix in insp.get_indexes("facts")}
+    def leads(table: str, cols: tuple) -> bool:  # an index starts with these columns (covering ones go on)
+        return any(tuple(ix["column_names"][:len(cols)]) == cols for ix in insp.get_indexes(table))
+
+    assert leads("activities", ("kind", "year")) and leads("activities", ("year",))
+    assert all(leads("facts", c) for c in (("type", "partner_id"), ("type", "unit_id"), ("year",)))
     assert ("country",) in {tuple(ix["column_names"]) for ix in insp.get_indexes("partners")}
     upgrade(db_url)  # a second upgrade is a no-op
 

@@ -311,6 +311,32 @@ ACTIVITY_KINDS = (
 )
 
 
+class RollupSchoolKind(Base):
+    """Documents per (school, activity kind, year, language), pre-counted for the dashboard.
+
+    Rebuilt from documents, facts and activities by ``etl.load.rollups.refresh`` at the end
+    of every ETL run and read only while its stamp in ``rollups`` matches the data.
+    """
+
+    __tablename__ = "rollup_school_kinds"
+    __table_args__ = (Index("ix_rollup_school_kinds_year", "year", "lang", "unit_id", "kind", "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    documents: Mapped[int] = mapped_column(Integer)
+
+
+class Rollup(Base):
+    """When each rollup was rebuilt, stamped with the fingerprint of the data it counts."""
+
+    __tablename__ = "rollups"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(400))
+    built_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
 class SourceState(Base):
     """What a web source last saw of a URL: validators for conditional GET, and when."""
 

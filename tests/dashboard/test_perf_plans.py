@@ -1,0 +1,184 @@
+"""How the dashboard's counts are answered at scale: indexes, IN lists, the ETL's rollup.
+
+Behaviour, not timing (bench/dashboard.py measures the time): the Overview's counts must
+read the covering indexes of migration 0005 (SQLite's ``EXPLAIN QUERY PLAN`` names them),
+never walk the fact or activity tables; the rollup of activities by school must give the
+live query's answer for every filter set, be used only while it matches the data, and be
+rebuilt by every ETL run; the year copied into facts and activities must equal the
+document's, since the counts filter years on the copy.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, event, func, insert, select
+
+from dashboard import queries as q
+from dashboard.queries import Filters
+from etl.db import get_engine
+from etl.load import rollups
+from etl.load.models import Activity, Document, Fact, Rollup, Run
+from tests.dashboard import fixture_db
+
+SAMPLE_DOCS = Path(__file__).resolve().parents[2] / "data" / "sample" / "docs"
+
+
+class Statements:
+    """The SQL (and parameters) an engine runs inside a ``with`` block."""
+
+    def __init__(self, url: str):
+        self.engine = get_engine(url)
+        self.seen: list[tuple[str, object]] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):  # noqa: ARG002
+        self.seen.append((statement, parameters))
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def plans(self) -> list[str]:
+        """SQLite's query plan of every SELECT seen, one line per statement."""
+        out = []
+        with self.engine.connect() as conn:
+            for sql, params in self.seen:
+                if sql.lstrip().upper().startswith("SELECT"):
+                    rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+                    out.append(" | ".join(r[3] for r in rows))
+        return out
+
+    def sql(self) -> str:
+        return "\n".join(s for s, _ in self.seen)
+
+
+def plans_of(url: str, fn, *args) -> list[str]:
+    with Statements(url) as st:
+        fn(url, *args)
+    return st.plans()
+
+
+FULL_SCAN = re.compile(r"\bSCAN (facts|activities|documents)\b(?! USING)")
+
+
+@pytest.fixture
+def world(sqlite_url):
+    return fixture_db.build(sqlite_url)
+
+
+def test_overview_counts_read_covering_indexes(world):
+    url = world.url
+    for f in (Filters(), Filters.make(year_from=2020, year_to=2022)):
+        kpi = " ".join(plans_of(url, q.kpis, f))
+        assert "COVERING INDEX ix_facts_type_partner_cover" in kpi
+        assert "COVERING INDEX ix_facts_type_unit_cover" in kpi
+        for fn in (q.top_partners, q.countries):
+            assert "COVERING INDEX ix_facts_type_partner_cover" in " ".join(plans_of(url, fn, f)), fn.__name__
+        every = [p for fn in (q.kpis, q.top_partners, q.countries, q.activities_per_year, q.activities_by_school)
+                 for p in plans_of(url, fn, f)]
+        assert not [p for p in every if FULL_SCAN.search(p)], "no count walks a whole evidence table"
+    assert "COVERING INDEX ix_documents_year_status_lang" in " ".join(
+        plans_of(url, q.kpis, Filters.make(year_from=2020, year_to=2022)))
+    assert "COVERING INDEX ix_activities_kind_year_doc" in " ".join(plans_of(url, q.activities_per_year, Filters()))
+    live = " ".join(plans_of(url, q.activities_by_school, Filters()))  # no rollup built yet: counted live
+    assert "COVERING INDEX ix_facts_type_unit_cover" in live and "sqlite_autoindex_activities_1" in live
+    assert "ix_documents_run" in " ".join(plans_of(url, q.latest_run))
+
+
+def test_in_lists_are_probed_not_walked(world):
+    """A school or kind filter is a list each counted row is tested against (``+document_id IN``);
+    SQLite must not walk the list and look every id up in the facts table."""
+    url = world.url
+    f = Filters.make(schools=[world.school_ids["School of Automation"]], activity_kinds=["conference", "agreement"])
+    with Statements(url) as st:
+        q.kpis(url, f)
+        q.top_partners(url, f)
+    assert "+facts.document_id IN" in st.sql() or "+fk.document_id IN" in st.sql()
+    plans = " ".join(st.plans())
+    assert "ix_facts_document_id" not in plans and "ix_facts_type_partner_cover" in plans
+
+
+def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
+    w = fixture_db.build(db_url)
+    url = w.url
+    engine = get_engine(url)
+    with engine.connect() as conn:
+        assert not rollups.is_fresh(conn), "never built"
+    assert rollups.refresh_url(url) > 0
+    with engine.connect() as conn:
+        assert rollups.is_fresh(conn)
+    for f in fixture_db.filter_sets(w):
+        with Statements(url) as st:
+            df = q.activities_by_school(url, f)
+        uses_rollup = "rollup_school_kinds" in st.sql()
+        assert uses_rollup == (not (f.countries or f.partner_kinds)), f
+        got = {(int(r.unit_id), r.kind): int(r.activities) for r in df.itertuples()}
+        assert got == fixture_db.expected(w, f)["by_school"], f
+    # A new run (or a curator's decision) moves the fingerprint: the rollup is not used
+    # until rebuilt, and the live count still answers.
+    with engine.begin() as conn:
+        conn.execute(insert(Run.__table__).values(status="running", trigger="test", stats={}))
+    with engine.connect() as conn:
+        assert not rollups.is_fresh(conn)
+    with Statements(url) as st:
+        df = q.activities_by_school(url, Filters())
+    assert "rollup_school_kinds" not in st.sql()
+    assert {(int(r.unit_id), r.kind): int(r.activities) for r in df.itertuples()} == \
+        fixture_db.expected(w, Filters())["by_school"]
+
+
+def test_rollup_follows_a_rejected_fact(db_url):
+    """Rejecting a school fact changes the count: stale at once, right again after a rebuild."""
+    from sqlalchemy.orm import Session
+
+    from etl.load.curation import reject_fact
+
+    w = fixture_db.build(db_url)
+    url, engine = w.url, get_engine(db_url)
+    rollups.refresh_url(url)
+    before = q.activities_by_school(url, Filters())
+    doc = next(d for d in w.docs if d.status != "gone" and d.kinds and [u for u, st in d.schools if st == "ok"])
+    unit = next(u for u, st in doc.schools if st == "ok")
+    others = [u2 for u2, st in doc.schools if st == "ok" and u2 == unit]
+    assert len(others) == 1
+    with Session(engine) as s, s.begin():
+        uri = s.execute(select(Document.uri).where(Document.id == doc.id)).scalar_one()
+        reject_fact(s, uri, f"school:{unit}", by="test")
+    with engine.connect() as conn:
+        assert not rollups.is_fresh(conn), "a curation moves the fingerprint"
+    live = q.activities_by_school(url, Filters())
+    rollups.refresh_url(url)
+    rebuilt = q.activities_by_school(url, Filters())
+    assert live.equals(rebuilt)
+    n = lambda df, k: int(df[(df.unit_id == unit) & (df.kind == k)]["activities"].sum())  # noqa: E731
+    assert all(n(rebuilt, k) == n(before, k) - 1 for k in doc.kinds)
+
+
+def test_an_etl_run_leaves_fresh_rollups_and_exact_year_copies(settings):
+    from etl.pipeline import Pipeline
+
+    url = settings.database_url
+    paths = sorted(SAMPLE_DOCS.glob("*.txt"))[:12]
+    Pipeline(settings).run(paths)
+    engine = get_engine(url)
+    with engine.connect() as conn:
+        assert rollups.is_fresh(conn), "the run rebuilt the rollup after its own row was final"
+        D, F, A = Document.__table__, Fact.__table__, Activity.__table__
+        for T in (F, A):
+            differ = conn.execute(select(func.count()).select_from(T.join(D, D.c.id == T.c.document_id))
+                                  .where(T.c.year.is_distinct_from(D.c.year))).scalar()
+            assert differ == 0, f"{T.name}.year is its document's year"
+        years = [y for y in conn.execute(select(D.c.year).distinct()).scalars() if y is not None]
+    assert years
+    sets = [Filters(), Filters.make(year_from=min(years), year_to=max(years)), Filters.make(language="en"),
+            Filters.make(activity_kinds=["agreement", "delegation_visit"])]
+    from_rollup = [q.activities_by_school(url, f) for f in sets]
+    assert not from_rollup[0].empty
+    with engine.begin() as conn:
+        conn.execute(delete(Rollup.__table__))
+    for f, df in zip(sets, from_rollup):
+        assert df.equals(q.activities_by_school(url, f)), f
