@@ -56,9 +56,9 @@ def joint_programs(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figur
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]} · "
                           "%{text} students<extra></extra>",
         )
+    # No x-axis title: the chart's title names the unit, and the bottom is the legend's.
     fig.update_layout(barmode="overlay",
-                      xaxis=dict(title=dict(text="students enrolled"), showgrid=True, gridcolor="#ECEFF4",
-                                 rangemode="tozero"),
+                      xaxis=dict(showgrid=True, gridcolor="#ECEFF4", rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=labels),
                       legend=dict(orientation="h", y=-0.08), margin=dict(r=48))
     return fig
