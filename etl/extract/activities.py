@@ -35,7 +35,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # joint programmes
     ("joint_program", "joint programme", re.compile(
         r"\bjoint(?:ly)?[- ](?:run(?:ning)?|degree|programs?|programmes?|master'?s?|doctoral|undergraduate|bachelor'?s?|"
-        r"postgraduate|training\s+programs?|educational\s+programs?|education\s+programs?|institute)\b", I), 1.0),
+        r"postgraduate|training\s+programs?|educational\s+programs?|education\s+programs?|institute|institution|college|"
+        r"school|graduate\s+school)\b", I), 1.0),
     ("joint_program", "2+2 / 3+1 / 4+0", re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])"), 1.0),
     ("joint_program", "dual / double degree", re.compile(
         r"\b(?:dual|double|joint)\s+(?:master'?s?\s+|bachelor'?s?\s+|doctoral\s+)?degrees?\b|"
@@ -43,11 +44,12 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "Sino-foreign cooperative education", re.compile(
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?", I), 1.0),
-    ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养项目|双学位|联合学位|两校(?:学士|硕士|博士)学位"), 1.0),
+    ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|联合学位|两校(?:学士|硕士|博士)?学位|"
+                                                 r"共建[^，。]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
-        r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|programs?|programmes?)\b|\bstudent\s+exchange\b|"
+        r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|programs?|programmes?|semesters?|year)\b|\bstudent\s+exchange\b|"
         r"\bexchange\s+\d+\s+(?:\w+\s+)?students|\babroad\s+for\s+(?:exchange|study)", I), 1.0),
     ("study_abroad", "study abroad", re.compile(
         r"\bstud(?:y|ying|ied)\s+abroad\b|\bgoing\s+abroad\b|\bgo\s+abroad\b|\boverseas\s+study\b|"
@@ -72,13 +74,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
-    ("international_students", "留学生", re.compile(r"留学生|来华留学|国际学生"), 1.0),
+    ("international_students", "留学生", re.compile(r"留学生|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
         r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|\bforeign\s+experts?\b", I), 1.0),
     ("faculty_exchange", "lectures by a guest", re.compile(
         r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?lectures?\b|"
-        r"\bshort\s+course\b|\bteach(?:es)?\s+a\b", I), 0.5),
+        r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
+        r"(?:\w+\s+){0,2}lectures?\b", I), 0.5),
+    ("faculty_exchange", "teachers sent to teach abroad", re.compile(
+        r"\b(?:teachers?|volunteers?|lecturers?)\b[^.]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.]{0,40}\bConfucius\b|"
+        r"赴[^，。]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
+    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座"), 0.5),
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
@@ -91,7 +98,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         I), 1.0),
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperation|collaboration)\b", I),
      0.5),
-    ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室"), 1.0),
+    ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室|"
+                                                                r"(?:联合|共同|合作)开展[^，。]{0,20}研究"), 1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.]{0,80}?\b(?:MoU|Memorandum|"
@@ -107,7 +115,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
         r"welcomes?\s+the\s+(?:guests?|delegation))\b|(?:校长|书记)[^，。]{0,12}会见"), 1.0),
     ("delegation_visit", "leaders sign or unveil", re.compile(
-        r"\b(?:President|Chancellor|Rector|Secretary)\b[^.]{0,160}\b(?:sign|signs|signed|unveil|unveils)\b|"
+        r"\b(?:President|Chancellor|Rector|Secretary)\b(?:[^.]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.|(?<=Mrs)\.){0,160}"
+        r"\b(?:sign|signs|signed|signing\s+ceremony|unveil|unveils|"
+        r"unveiled)\b|(?:校长|书记)[^。]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。]{0,12})?揭牌|"
         r"\bon\s+behalf\s+of\s+the\s+two\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
         r"(?:双方|两校)(?:共同)?签署|代表学校签字"), 1.0),
     # conferences
@@ -115,7 +125,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:conferences?|forums?|symposi(?:um|a)|summits?|workshops?|work(?:ing)?\s+meetings?|annual\s+meeting)\b"
         r"[^.]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|convened|convenes|opens)\b[^.]{0,60}"
         r"\b(?:conference|forum|symposium|summit|workshop|work(?:ing)?\s+meeting)\b|"
-        r"\b(?:conference|forum|symposium)\b[^.]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b", I), 1.0),
+        r"\b(?:conference|forum|symposium)\b[^.]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b|"
+        r"\b(?:conference|forum|symposium|summit|workshop)\b[^.]{0,60}\bheld\s+(?:at|in|on)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
         r"(?:召开|举办|举行|主持)[^。]{0,40}(?:会议|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
         r"(?:研讨会|论坛|会议|总结会|年会)[^。]{0,10}(?:召开|举行|举办)"), 1.0),
@@ -136,28 +147,33 @@ NEEDS = {
     "international students": ("international", "foreign", "scholarship", "china"),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "lectures by a guest": ("lecture", "course", "teach"), "staff training": ("training",),
+    "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
+    "学术报告 by a guest": ("报告", "讲座"),
     "joint research": ("joint", "co-author", "collaborative", "researchers"),
     "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "memorand", "contract",
                                                                            "signing", "accord", "letter"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
     "visit to the home institution": ("visit", "访"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
-    "leaders sign or unveil": ("sign", "unveil", "behalf", "签"),
+    "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
     "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting"),
     "conference in the title": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "研讨会", "论坛",
                                 "会议", "总结会", "工作会"),
 }
 _GENERIC_ITEMS = re.compile(
     r"student\s+exchange|faculty\s+(?:visits|exchange)|staff\s+exchange|joint\s+supervision|joint\s+research|"
-    r"academic\s+exchange|co-supervis\w+|research\s+cooperation|学生交流|教师访学|联合培养|合作研究|学术交流|教师互访", I)
+    r"academic\s+exchange|co-supervis\w+|research\s+cooperation|学生交流|教师访学|联合培养|合作研究|科研合作|人才培养|学术交流|"
+    r"教师互访", I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|就[^。]{0,40}(?:交流|交换了意见|进行了)", I)
 _BACKGROUND = re.compile(
     r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
-    r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year)\b|希望|曾经|以来", I)
+    r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year|shared\s+(?:their|its|his|her)\s+experiences?|"
+    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验", I)
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit\w+|"
                      r"explore)\b|邀请|将于|拟|计划|将在", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
-                      r"\binternational\s+students\b|来华|来校|来我校", I)
+                      r"\binternational\s+students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
+                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
 _SHORT = re.compile(r"\b(?:summer|winter|short-term|camp)\b|暑期|寒假|短期", I)
 _STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", I)
 _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
@@ -165,6 +181,9 @@ _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
 _INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?universities|\bparticipants\s+come\s+from\s+"
                             r"(?:[A-Z]|\d+\s+(?:countries|universities))")
+_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,")
+# numbers of students or places that make a list of cooperation areas a specific programme
+_SPECIFIC = re.compile(r"\b\d+\s+(?:\w+\s+)?(?:students|places|undergraduates|postgraduates)\b|\d+\s*名", I)
 _HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|我校|学校|北京信息科技大学", I)
 _NOT_CONFERENCE = re.compile(r"\bvideo\s+conference|\bpress\s+conference|\bonline\s+meeting\b", I)
 
@@ -216,8 +235,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             ss, se = sentences[i]
             sent = text[ss:se]
             is_title = title is not None and ss == title[0]
-            generic = bool(_GENERIC_FRAME.search(sent)) and len(_GENERIC_ITEMS.findall(sent)) >= 2
-            ctx[i] = (ss, se, sent, is_title, generic, bool(_BACKGROUND.search(sent)),
+            generic = bool(_GENERIC_FRAME.search(sent)) and len(_GENERIC_ITEMS.findall(sent)) >= 2 and \
+                not _SPECIFIC.search(sent)
+            # a non-restrictive clause about a person or a thing (", who previously worked at …,", ", which builds on
+            # an agreement since 2016,") does not make the sentence background
+            bg = bool(_BACKGROUND.search(_ASIDE.sub(" ", sent)))
+            generic = generic or (bg and len(_GENERIC_ITEMS.findall(sent)) >= 2)
+            ctx[i] = (ss, se, sent, is_title, generic, bg,
                       any(ss <= ps < se for ps, _ in partner_spans))
         return ctx[i]
 
@@ -244,8 +268,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
-                if _INBOUND.search(clause) or _RESEARCH.search(sent):
-                    continue  # students coming in; a research stay inside a research cooperation
+                if _INBOUND.search(clause) or _RESEARCH.search(sent) or (_JOINT.search(sent) and rule != "study abroad"):
+                    continue  # students coming in; a research stay inside a research cooperation; a stay abroad
+                    # inside a joint programme
                 if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
                                                                          _STAFF.search(clause)):
                     continue
@@ -265,9 +290,12 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if re.search(r"\blearning\s+agreement", sent, I):
                     continue
                 if not (has_partner or re.search(r"\b(?:two|both)\s+(?:sides|universities|institutions)\b|"
-                                                 r"\bon\s+behalf\b|\bBISTU\s+and\b|\band\s+BISTU\b", sent, I)
+                                                 r"\bon\s+behalf\b|\bBISTU\s+and\b|\band\s+BISTU\b|\bsigned\s+by\b", sent, I)
                         or is_title):
                     continue
+            if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
+                    and not _FUTURE.search(sent):
+                weight = max(weight, 1.0)  # a lecture by a partner's professor
             if background and not is_title:
                 weight *= 0.5
             add(kind, weight, m.start(), m.end(), rule)

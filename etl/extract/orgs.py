@@ -311,6 +311,8 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                         break
                     conn = toks[j][2].lower()
                     if conn in ("and", "&"):
+                        if right == h:
+                            break  # "Xidian University and Ericsson": "and" right after the head joins two names
                         nxt_tok = toks[k][2]
                         if nxt_tok.lower().rstrip(".") in _NOT_MODIFIER or toks[k - 1][2].lower() == "the":
                             break  # "… and Dr. X", "… and the School of …"
@@ -536,6 +538,8 @@ class OrgFinder:
             for s, e, form, entry in _find_forms(text, self.known.full_zh):
                 if not self._taken(s, e):
                     self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known organisation")
+        # 1c. names of known companies and international bodies as written (Ericsson, UNESCO); a longer name
+        # found by pattern around one of them is another organisation ("IEEE Photonics Society")
         for s, e, form, entry in _find_forms(text, self.known.english, words):
             if not self._taken(s, e):
                 self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known organisation")
@@ -545,7 +549,7 @@ class OrgFinder:
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
-            if self._taken(s, e):
+            if self._taken(s, e) and not self._release_known(s, e):
                 continue
             name = text[s:e]
             if s < body_start and name not in text[body_start:]:
@@ -565,6 +569,12 @@ class OrgFinder:
                     reg = reg or ref.partner(rest)
                     name = rest
             known = self.known.get(name) if reg is None else None
+            if reg is None and known is None and not CJK.search(name):
+                # "Huawei ICT Academy", "Siemens Digital Industries": a known company's programme or division
+                first = name.split()[0]
+                k2 = self.known.get(first)
+                if k2 is not None and k2.kind == "company" and first in self.known.english:
+                    known, e = k2, s + len(first)
             org = self._org_for(name, kind, reg, known)
             if zh_code and not org.country:
                 org.country, org.country_method = zh_code, "country written before the name"
@@ -622,6 +632,20 @@ class OrgFinder:
         self._merges_and_renames()
         self._decide()
         return [o for o in self.orgs.values() if o.mentions]
+
+    def _release_known(self, s: int, e: int) -> bool:
+        """A pattern name [s, e) that strictly contains mentions of known companies or bodies (and overlaps
+        nothing else) takes their place: 'IEEE Photonics Society' around 'IEEE'."""
+        inner = [(o, m) for o in self.orgs.values() for m in o.mentions if m.start < e and s < m.end]
+        if not inner or any(m.method != "known organisation" or CJK.search(m.text) or not (s <= m.start and m.end <= e) or
+                            (m.start == s and m.end == e) for _, m in inner):
+            return False
+        if any(s < he and hs < e for hs, he in self.home_spans) or any(s < ne and ns < e for ns, ne, _ in
+                                                                         self.non_partner_spans):
+            return False
+        for o, m in inner:
+            o.mentions.remove(m)
+        return True
 
     def _merge(self, src: Org, dst: Org) -> None:
         if src is dst:
