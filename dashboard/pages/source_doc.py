@@ -207,7 +207,7 @@ def fact_list(text: str, facts: pd.DataFrame, activities: pd.DataFrame, lang: st
                               className="fact-meta")]
             items.append(html.A(body, href=f"#act-{int(r.id)}", className="fact-item") if placed
                          else html.Div(body, className="fact-item"))
-        groups.append(html.Div([html.H4([html.Span("\u00a0\u00a0", className="fx-activity me-2"),
+        groups.append(html.Div([html.H4([html.Mark("\u00a0", className="fx-activity me-2"),
                                          t("Activity", lang), f" · {len(activities)}"]), *items],
                                className="fact-group"))
     if not groups:
