@@ -13,7 +13,8 @@ from dataclasses import dataclass
 WHAT_EN = [
     # (pattern over the noun phrase after the number, what)
     (r"(?:undergraduate\s+and\s+postgraduate\s+)?students?\s+and\s+(?:young\s+)?(?:teachers|faculty|staff)|"
-     r"(?:teachers|faculty)\s+and\s+students|participants|attendees|scholars|delegates|guests|people|representatives",
+     r"(?:teachers|faculty)\s+and\s+students|participants|attendees|scholars|delegates|guests|people|representatives|"
+     r"presidents|leaders|officials|heads|deans|rectors",
      "participants"),
     (r"(?:partner\s+)?(?:universities|institutions|partners|universities\s+and\s+institutions|institutes|colleges|"
      r"higher\s+education\s+institutions|partner\s+schools)", "partners"),
@@ -21,11 +22,12 @@ WHAT_EN = [
     (r"(?:faculty(?:\s+members)?|teachers|professors|lecturers|staff(?:\s+members)?|researchers|experts|"
      r"visiting\s+scholars|trainees)", "faculty"),
     (r"students?|undergraduates|postgraduates|graduates|doctoral\s+candidates|candidates|pupils|places|"
-     r"learners|alumni|interns", "students"),
+     r"learners|alumni|interns|studentships", "students"),
     (r"(?:programs?|programmes?|courses|projects?)", "programs"),
     (r"(?:agreements?|MoUs?|memorand(?:a|ums?)(?:\s+of\s+understanding)?|contracts)", "agreements"),
 ]
-_ADJ = (r"(?:(?:new|more|young|international|foreign|overseas|outbound|inbound|exchange|undergraduate|postgraduate|"
+_ADJ = (r"(?:(?:(?:undergraduate|graduate|postgraduate|master's|doctoral|bachelor's?)\s+and|PhD|Ph\.D\.|MSc|MBA|strategic|"
+        r"registered|enrolled|current|university|college|new|more|young|international|foreign|overseas|outbound|inbound|exchange|undergraduate|postgraduate|"
         r"graduate|doctoral|master|master's|bachelor|degree|full-time|short-term|long-term|online|joint|partner|"
         r"cooperation|cooperative|research|academic|visiting|senior|junior|first-year|chinese|korean|local|"
         r"[A-Z]{2,6}|BISTU|other|additional|top|high-level|key|major|excellent|outstanding|selected|first|"
@@ -40,11 +42,13 @@ _NEVER_AFTER = re.compile(
     r"members?\s+delegation|-member|person\s+delegation)", re.I)
 
 WHAT_ZH = [
-    (r"师生|人次|嘉宾|代表|专家学者|学者", "participants"),
+    (r"师生|人次|嘉宾|代表|专家学者|学者|(?:大学|高校)?(?:校长|书记|领导)|[\u4e00-\u9fff]{0,4}?(?:学生|研究生|本科生)(?:和|及|与)"
+     r"(?:青年)?(?:教师|老师)|教师(?:和|及|与)学生", "participants"),
     (r"(?:所)?(?:高校|大学|院校|合作院校|合作伙伴|合作高校|海外高校|机构)", "partners"),
     (r"个?国家(?:和地区)?", "countries"),
-    (r"(?:名)?(?:教师|教职工|青年教师|老师|外籍教师|专家|访问学者)", "faculty"),
-    (r"(?:名|位)?(?:[\u4e00-\u9fff]{0,4}?)(?:学生|本科生|研究生|留学生|博士生|硕士生|毕业生|交换生|同学)|人", "students"),
+    (r"(?:名)?(?:[\u4e00-\u9fff]{0,4}?教师|教职工|老师|专家|访问学者)", "faculty"),
+    (r"(?:名|位)?(?:[\u4e00-\u9fff]{0,4}?)(?:学生|本科生|研究生|留学生|博士生|硕士生|毕业生|交换生|同学|新生|学历生|学员)|人",
+     "students"),
     (r"(?:个|项)?(?:[\u4e00-\u9fff]{0,6}?)(?:研究项目|科研项目|合作项目)", "projects"),
     (r"(?:个|项)?(?:[\u4e00-\u9fff]{0,6}?)(?:项目|专业)", "programs"),
     (r"(?:份|项|个)?(?:[\u4e00-\u9fff]{0,6}?)(?:协议|备忘录)", "agreements"),
@@ -104,7 +108,7 @@ def find_counts_en(text: str, start: int, sentences: list[tuple[int, int]]) -> l
             nb = re.search(r"(\w+)\s+(?:numbered|totalled|totaled|reached|was|were)\s+$", before)
             what, method = None, ""
             am = re.match(rf"\s+{_ADJ}(?P<noun>[A-Za-z][\w\-]*(?:\s+(?:members|and\s+regions|and\s+(?:young\s+)?"
-                          rf"(?:teachers|faculty|staff)|scholars|candidates))?)", after)
+                          rf"(?:teachers|faculty|staff)|and\s+students|scholars|candidates))?)", after)
             if am:
                 what = _what_en(am.group("noun"), after[:am.end() + 40])
                 method = "number before a counted noun"
@@ -126,7 +130,7 @@ def find_counts_en(text: str, start: int, sentences: list[tuple[int, int]]) -> l
 def _what_en(noun: str, context: str = "") -> str | None:
     noun = noun.strip()
     for pat, what in WHAT_EN:
-        if re.fullmatch(pat, noun, re.I) or re.match(pat + r"\b", noun, re.I):
+        if re.fullmatch(pat, noun, re.I) or re.match(rf"(?:{pat})\b", noun, re.I):
             if what == "students" and re.match(r"\s*\S+\s+(?:and|&)\s+(?:young\s+)?(?:teachers|faculty|staff)",
                                                context[len(noun):] if False else context, re.I):
                 return "participants"
@@ -144,7 +148,7 @@ def find_counts_zh(text: str, start: int, sentences: list[tuple[int, int]]) -> l
             num = m.group("num")
             after = sent[m.end():m.end() + 14]
             before = sent[max(0, m.start() - 14):m.start()]
-            if re.match(r"\s*(?:年|月|日|号|时|点|周|天|小时|分钟|学分|篇|场|次|%|\+|元|万|亿|届|期|岁|层|米|公里|号)", after):
+            if re.match(r"\s*(?:年|月|日|号|时|点|周|天|小时|分钟|学分|篇|场|次|%|\+|元|万|亿|届|期|岁|层|米|公里|号|级)", after):
                 continue
             if re.search(r"[+\-－—~～至到]$", before) and re.match(r"[^\d]", before[-1:] or "x") and \
                     re.search(r"\d[+\-]$", before):

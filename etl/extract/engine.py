@@ -218,6 +218,11 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     body = lay.body_start()
     sents = [s for s in lay.sentences if s[0] >= body]
     counts = find_counts_zh(text, body, sents) if lang == "zh" else find_counts_en(text, body, sents)
+    if lay.title:
+        # a number the title states that the body writes in words ("45 Students Start …" / "Forty-five students")
+        finder_ = find_counts_zh if lang == "zh" else find_counts_en
+        have = {(c.what, c.value) for c in counts}
+        counts += [c for c in finder_(text, lay.title[0], [lay.title]) if (c.what, c.value) not in have]
     seen_counts: set[tuple] = set()
     for c in counts:
         key = (c.what, c.value, c.start)
