@@ -109,7 +109,7 @@ def stylesheet(net: Network | None = None, focus: str | None = None) -> list[dic
             "font-family": FONT_STACK, "font-size": 12, "color": "#243044", "text-valign": "bottom",
             "text-halign": "center", "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 150,
             "text-background-color": "#fbfcfe", "text-background-opacity": 0.75, "text-background-padding": 1}},
-        {"selector": ".school", "style": {"shape": "round-rectangle", "font-size": 15, "font-weight": "bold",
+        {"selector": ".school", "style": {"shape": "round-rectangle", "font-size": 15, "text-max-width": 240, "font-weight": "bold",
                                           "color": "#15213a", "z-index": 10}},
         {"selector": "edge", "style": {"width": "data(width)", "line-color": EDGE_COLOR, "opacity": 0.45,
                                        "curve-style": "bezier"}},

@@ -15,14 +15,19 @@ from pathlib import Path
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, LiveServer, load_sample
 
-PAGES = {"overview": "/"}
+PAGES = {"overview": "/", "programs": "/programs", "network": "/network", "sources": "/sources?q=summer%20school"}
+# What shows that a page is drawn (default: a plotly chart).
+READY = {"network": "#nw-graph canvas", "sources": ".result"}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=ROOT / "docs")
     ap.add_argument("--width", type=int, default=1440)
+    ap.add_argument("pages", nargs="*", help=f"only these pages, of {', '.join(PAGES)} (default: all)")
     args = ap.parse_args()
+    if set(args.pages) - set(PAGES):
+        ap.error(f"unknown page(s): {', '.join(sorted(set(args.pages) - set(PAGES)))}")
     from playwright.sync_api import sync_playwright
 
     from etl.users_cli import add_user
@@ -42,8 +47,10 @@ def main() -> None:
             page.fill("#password", password)
             page.click("#login-submit")
             for name, path in PAGES.items():
+                if args.pages and name not in args.pages:
+                    continue
                 page.goto(srv.base + path)
-                page.wait_for_selector(".js-plotly-plot .main-svg", state="attached")
+                page.wait_for_selector(READY.get(name, ".js-plotly-plot .main-svg"), state="attached")
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(800)  # let plotly finish its transitions
                 out = args.out / f"screenshot-{name}.png"
