@@ -36,12 +36,14 @@ SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
            r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
-           r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|Madam|Student|Chairman|Program\s+Coordinator|"
+           r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs)(?=\s+[A-Z])|Madam|Student|Chairman|"
+           r"Program\s+Coordinator|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
 _NAME = r"(?:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?)"
-_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>{_NAME}(?:\s+{_NAME}){{0,2}})(?![\w'’])")
+_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+{_NAME}){{0,2}})"
+                     rf"(?![\w'’])")
 _APPOS = re.compile(
-    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=representative,\s))"
+    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends)\b)")
 _ROLE_NOUN = re.compile(
     r"\b(?:president|rector|chancellor|provost|dean|director|head|secretary|manager|counsell?or|officer|coordinator|"
@@ -54,7 +56,7 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "This", "That", "Both", "Each", "Later", "Among", "Since", "When", "While", "Campus", "University",
                    "School", "College", "Office", "Department", "Institute", "Beijing", "China", "Chinese",
                    "International", "Cooperation", "Vice", "President", "Dean", "Director", "Prof", "Professor",
-                   "Student", "Students", "Belt", "Road", "Sino", "Hong", "Kong", "Great", "Wall", "Summer", "Winter",
+                   "Student", "Students", "Belt", "Road", "Sino", "Kong", "Great", "Wall", "Summer", "Winter",
                    "Palace", "Temple", "Heaven", "Forbidden", "City", "Science", "Program", "Programme",
                    "Conference", "Forum", "Workshop", "Joint", "Laboratory", "Center", "Centre", "Government",
                    "Scholarship", "Council", "Ministry", "Commission", "Embassy", "Society", "Group", "Committee",
@@ -64,11 +66,13 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "Intelligence", "Deputy", "Associate", "Executive", "Counsellor", "Secretary", "Head", "Mr", "Dr"}
 _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
              "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
+             "毕业生代表", "新生代表", "教师代表", "校友代表", "通讯员",
              "留学生", "学生", "博士生", "研究生", "博士", "研究员", "总经理", "经理", "部长", "大使", "参赞", "主席",
              "总监", "秘书长", "会长", "总裁", "董事长", "教务长", "协调员")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_FOREIGN = re.compile(r"(?P<zh>[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})*)[（(](?P<latin>[A-Z][A-Za-z.'’\- ]{1,40})[）)]")
 _ZH_STOP_AFTER = set("在出会表介主对致率与和、，。参通作为说指带等一代向陪讲进也均同及将是的了从到赴对于就并随已还被把进行开展")
+_ZH_ORG_END = re.compile(r"(?:大学|学院|中心|公司|集团|研究院|研究所|大使馆|领事馆|协会|学会|组织|基金会|实验室|联盟)$")
 # characters that end a word with the "name" before them (学生, 毕业): not a name
 _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]")
 
@@ -320,8 +324,9 @@ class PeopleFinder:
             self._add(name, role, org, m.end(), ne, "role before the name (zh)", 0.85)
         for m in _ZH_FOREIGN.finditer(text, body):
             name = m.group("latin").strip()
-            if name in self.people:
-                continue
+            if name in self.people or _ZH_ORG_END.search(m.group("zh")) or re.fullmatch(r"[A-Z][A-Za-z]{0,1}[A-Z]+", name) \
+                    or any(os_ <= m.end("zh") - 1 < oe for os_, oe, _, _ in self.orgs):
+                continue  # an organisation's name or acronym in brackets: 世界海事大学（WMU）
             after = _ZH_ROLE_RE.match(text, m.end())
             before = text[max(body, m.start() - 12):m.start()]
             role = after.group(0) if after else ""
