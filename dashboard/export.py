@@ -174,7 +174,9 @@ register(Export(
     (Column("year", "Year", "年份", "year"), _KIND, Column("activities", "Activities", "活动数", "int"))))
 register(Export(
     "activities_by_school", figures.BY_SCHOOL_TITLE, "各学院国际交流活动", q.activities_by_school,
-    lambda df, ctx: figures.activities_by_school(df, empty_message=ctx.empty_message),
+    # The page explains the colours with the per-year chart beside it; a file stands alone: legend on.
+    lambda df, ctx: figures.activities_by_school(df, empty_message=ctx.empty_message).update_layout(
+        showlegend=not df.empty, legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top")),
     (Column("school", "School", "学院（英文）"), Column("zh", "School (Chinese)", "学院"), _KIND,
      Column("activities", "Activities", "活动数", "int")), names_zh=(("school", "zh"),)))
 register(Export(
