@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import ACCENT, LOAD_HINT, NEUTRAL, PALETTE, _base, _label, _row_height, empty
-from dashboard.labels import add_translations, country_name, short_school, t
+from dashboard.labels import add_translations, short_school, t
 from dashboard.regions import country_label
 from dashboard.queries_programs import AGREEMENT_STATES, STATUS_ORDER, add_months
 from dashboard.report_figures import STATUS_COLORS
@@ -189,7 +189,8 @@ def agreements_timeline(df: pd.DataFrame, today: dt.date, lang: str = "en",
     right = max([add_months(horizon, 6), *expiries])
     left = min(signed) if signed else add_months(today, -60)
     rows = [str(i) for i in df["agreement_id"]]
-    ticks = [_label(p or "—", c, width=38) for p, c in zip(df["partner"], df["country"])]
+    names = [((z or p) if lang == "zh" else p) or "—" for p, z in zip(df["partner"], df["partner_zh"])]
+    ticks = [_label(n, c, width=38) for n, c in zip(names, df["country"])]
     height = 170 + 24 * max(len(df), 4)
     fig = _base(title, height=height)
     for state in AGREEMENT_STATES:
@@ -206,7 +207,7 @@ def agreements_timeline(df: pd.DataFrame, today: dt.date, lang: str = "en",
                            r.signed.isoformat() if r.signed else t("signing date unknown", lang),
                            r.expiry.isoformat() if r.expiry else t("no expiry date", lang),
                            r.schools or t("University-wide", lang),
-                           country_name(r.country) if r.country else ""])
+                           country_label(r.country, lang) if r.country else ""])
         open_ended = state == "open_ended"
         fig.add_bar(
             y=[str(i) for i in part["agreement_id"]], x=length, base=base, orientation="h",
@@ -254,6 +255,7 @@ def timeline_order(df: pd.DataFrame) -> pd.DataFrame:
     return df.iloc[order].reset_index(drop=True)
 
 
-__all__ = ["timeline_order", "programs_by", "students_by_school", "students_by_country", "agreements_timeline", "level_label",
+__all__ = ["timeline_order", "programs_by", "students_by_school", "students_by_country", "agreements_timeline",
+           "level_label",
            "status_label", "STATE_LABELS", "STATE_COLORS", "LEVEL_TITLE", "MODE_TITLE", "BY_SCHOOL_TITLE",
            "BY_COUNTRY_TITLE", "TIMELINE_TITLE", "PALETTE"]

@@ -149,14 +149,14 @@ def students_by(url: str, f: Filters, by: str) -> pd.DataFrame:
 def mobility_rows(url: str, f: Filters, limit: int = 50) -> tuple[int, pd.DataFrame]:
     """The report rows behind the student figures in scope: ``(total, first rows)``.
 
-    ``report, row, year, school, partner, country, program_type, students`` — the file and
+    ``report, row, year, school, school_zh, partner, country, program_type, students`` — the file and
     its row number, so a reader can find the line in the office's spreadsheet. Latest year
     first, then most students; ``students`` is None where the report left it blank.
     """
     source = (MB.outerjoin(P, P.c.id == MB.c.partner_id).outerjoin(U, U.c.id == MB.c.unit_id)
               .join(RF, RF.c.id == MB.c.report_id))
     cond = _mobility_cond(f)
-    stmt = (select(RF.c.uri, MB.c.row, MB.c.year, func.coalesce(U.c.name, MB.c.school_name),
+    stmt = (select(RF.c.uri, MB.c.row, MB.c.year, func.coalesce(U.c.name, MB.c.school_name), U.c.zh,
                    func.coalesce(P.c.name, MB.c.partner_name), func.coalesce(MB.c.country, P.c.country),
                    MB.c.program_type, MB.c.students)
             .select_from(source).where(*cond)
@@ -165,8 +165,8 @@ def mobility_rows(url: str, f: Filters, limit: int = 50) -> tuple[int, pd.DataFr
     count = select(func.count()).select_from(MB.outerjoin(P, P.c.id == MB.c.partner_id)).where(*cond)
     with get_engine(url).connect() as conn:
         total = int(conn.execute(count).scalar_one())
-    df = nones(_frame(url, stmt, ["report", "row", "year", "school", "partner", "country", "program_type",
-                                  "students"]))
+    df = nones(_frame(url, stmt, ["report", "row", "year", "school", "school_zh", "partner", "country",
+                                  "program_type", "students"]))
     if not df.empty:
         df["report"] = [_base_name(u) for u in df["report"]]
         df["students"] = df["students"].astype("Int64")
@@ -300,6 +300,7 @@ def expiring(url: str, f: Filters, today: dt.date | None = None) -> pd.DataFrame
     return df.assign(within=[6 if _date(e) <= six else 12 for e in df["expiry"]])
 
 
-__all__ = ["nones", "programs_list", "mobility_rows", "report_files", "programs_grouped", "programs_by", "program_totals", "students_by", "agreements", "agreement_state",
+__all__ = ["nones", "programs_list", "mobility_rows", "report_files", "programs_grouped", "programs_by",
+           "program_totals", "students_by", "agreements", "agreement_state",
            "agreement_counts", "agreements_valid", "expiring", "joint_programs", "students_abroad",
            "AGREEMENT_STATES", "PROGRAM_DIMENSIONS", "STUDENT_DIMENSIONS", "STATUS_ORDER"]

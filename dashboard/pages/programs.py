@@ -35,7 +35,7 @@ from dashboard.cache import cached
 from dashboard.components.cards import chart_card
 from dashboard.components.drilldown import apply_cross_filter, ui_from_search
 from dashboard.context import database_url
-from dashboard.labels import add_translations, country_name, short_school, t, ui_lang
+from dashboard.labels import add_translations, short_school, t, ui_lang
 from dashboard.queries import Filters
 from dashboard.queries_drill import DrillSpec
 from dashboard.regions import country_label
@@ -51,6 +51,7 @@ NO_SCHEMA_HINT = ("The database has no tables yet.<br>Create them with <b>intl i
                   "or load the sample with <b>intl demo</b>.")
 
 add_translations({
+    rfig.STUDENTS_TITLE: "出国（境）学生（按年份与项目类型）", "students": "学生人数",
     NAME: "项目与交流",
     "Joint programmes, students abroad and partner agreements, from the international office's reports.":
         "来自国际交流合作处报表的合作办学项目、出国（境）学生与合作协议。",
@@ -229,7 +230,7 @@ def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "
         status = r.status or "unknown"
         rows.append(html.Tr([
             html.Td(r.program, className="cell-strong"), html.Td(school or "—"), html.Td(partner or "—"),
-            html.Td(country_name(r.country) if r.country else "—"),
+            html.Td(country_label(r.country, lang) if r.country else "—"),
             html.Td(fp.level_label(r.level or "unknown", lang)), html.Td(r.mode or "—"),
             html.Td("" if pd.isna(r.start_year) else str(int(r.start_year))),
             html.Td(html.Span(fp.status_label(status, lang), className=f"status status-{status.replace(' ', '-')}")),
@@ -257,7 +258,7 @@ def students_year_figure(url: str, filters, lang: str = "en") -> go.Figure:
     if df is None or df.empty:
         return figures.empty(t(rfig.STUDENTS_TITLE, lang), empty_message(url, f, "mobility", lang))
     fig = rfig.students_abroad(df)
-    fig.update_layout(title=dict(text=t(rfig.STUDENTS_TITLE, lang)))
+    fig.update_layout(title=dict(text=t(rfig.STUDENTS_TITLE, lang)), yaxis_title_text=t("students", lang))
     # The year travels with each bar as a drill spec, so a click can narrow the rows to it.
     for trace in fig.data:
         if trace.type == "bar":
@@ -322,8 +323,10 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
         students = (html.Span(t("unknown", lang), className="unknown") if pd.isna(r.students)
                     else f"{int(r.students):,}")
         body.append(html.Tr([
-            html.Td(str(r.year)), html.Td(short_school(r.school) if r.school else "—", title=r.school or ""),
-            html.Td(r.partner or "—"), html.Td(country_name(r.country) if r.country else "—"),
+            html.Td(str(r.year)),
+            html.Td((r.school_zh or r.school or "—") if lang == "zh" else (short_school(r.school) if r.school else "—"),
+                    title=r.school or ""),
+            html.Td(r.partner or "—"), html.Td(country_label(r.country, lang) if r.country else "—"),
             html.Td(r.program_type or "—"), html.Td(students, className="num"),
             html.Td(f"{t('Row', lang).lower()} {r.row}", className="cell-file",
                     title=t("Report", lang) + f" {r.report}, " + t("Row", lang) + f" {r.row}"),
@@ -381,7 +384,7 @@ def expiring_panel(url: str, filters, lang: str = "en", today: dt.date | None = 
                 html.Span(f"≤ {within}", className=f"flag flag-{within}", title=t(flag, lang)),
                 html.Span(partner or "—", className="exp-partner"),
             ], className="exp-top"),
-            html.Div([r.type, " · ", country_name(r.country) if r.country else "", " · ",
+            html.Div([r.type, " · ", country_label(r.country, lang) if r.country else "", " · ",
                       r.schools or t("University-wide", lang)], className="exp-meta"),
             html.Div([html.Span(r.expiry.isoformat(), className="exp-date"), " · ",
                       f"{int(r.days_left):,} ", t("days left", lang)], className="exp-meta"),
@@ -397,7 +400,8 @@ def sources_note(url: str, lang: str = "en") -> html.Div:
     parts = [html.Span(t("Loaded reports", lang) + ":", className="me-2")]
     for r in df.itertuples(index=False):
         when = r.loaded_at.strftime("%Y-%m-%d") if hasattr(r.loaded_at, "strftime") else str(r.loaded_at)[:10]
-        parts.append(html.Span([html.Code(r.file), f" · {int(r.rows):,} {t('rows', lang)} · {t('loaded', lang)} {when}"],
+        parts.append(html.Span([html.Code(r.file),
+                                f" · {int(r.rows):,} {t('rows', lang)} · {t('loaded', lang)} {when}"],
                                className="report-file"))
     return html.Div(parts, className="report-files")
 
