@@ -42,6 +42,8 @@ from etl.load.models import (
     Partner,
     Program,
     ReportFile,
+    RollupCountryDocs,
+    RollupPartnerDocs,
     RollupSchoolKind,
     Run,
     RunError,
@@ -58,6 +60,8 @@ RE = RunError.__table__
 PG = Program.__table__
 RF = ReportFile.__table__
 RSK = RollupSchoolKind.__table__
+RPD = RollupPartnerDocs.__table__
+RCD = RollupCountryDocs.__table__
 
 PARTNER_KINDS = ("university", "institute", "company", "government", "ngo")
 LANGUAGES = ("en", "zh")
@@ -472,24 +476,16 @@ def activities_by_school(url: str, f: Filters) -> pd.DataFrame:
     both, so the bars show involvement, not a partition of the total.
     """
     counts = None
-    if not (f.countries or f.partner_kinds):
-        # Years, language, schools and kinds are dimensions of the ETL's rollup: sum it while
-        # it matches the data (etl/load/rollups.py), else count live below.
-        with get_engine(url).connect() as conn:
-            if rollups.is_fresh(conn):
-                rcond = []
-                if f.year_from is not None:
-                    rcond.append(RSK.c.year >= f.year_from)
-                if f.year_to is not None:
-                    rcond.append(RSK.c.year <= f.year_to)
-                if f.language:
-                    rcond.append(RSK.c.lang == f.language)
-                if f.schools:
-                    rcond.append(RSK.c.unit_id.in_(f.schools))
-                if f.activity_kinds:
-                    rcond.append(RSK.c.kind.in_(f.activity_kinds))
-                counts = (select(RSK.c.unit_id, RSK.c.kind, func.sum(RSK.c.documents).label("n"))
-                          .where(*rcond).group_by(RSK.c.unit_id, RSK.c.kind).subquery("c"))
+    # Years, language, schools and kinds are dimensions of the ETL's rollup: sum it while
+    # it matches the data (etl/load/rollups.py), else count live below.
+    if not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS):
+        rcond = _rollup_cond(RSK, f)
+        if f.schools:
+            rcond.append(RSK.c.unit_id.in_(f.schools))
+        if f.activity_kinds:
+            rcond.append(RSK.c.kind.in_(f.activity_kinds))
+        counts = (select(RSK.c.unit_id, RSK.c.kind, func.sum(RSK.c.documents).label("n"))
+                  .where(*rcond).group_by(RSK.c.unit_id, RSK.c.kind).subquery("c"))
     if counts is None:
         cond = [F.c.type == "school", _fact_ok(),
                 *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools", "kinds"}))]
@@ -513,19 +509,62 @@ def _partner_facts(f: Filters) -> list:
             *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"partners"}))]
 
 
+def _fresh(url: str, name: str) -> bool:
+    """Whether the ETL's rollup ``name`` matches the data now in the database."""
+    with get_engine(url).connect() as conn:
+        return rollups.is_fresh(conn, name)
+
+
+def _rollup_cond(table, f: Filters) -> list:
+    """A rollup's year range and language (its rows are per year and language)."""
+    cond = []
+    if f.year_from is not None:
+        cond.append(table.c.year >= f.year_from)
+    if f.year_to is not None:
+        cond.append(table.c.year <= f.year_to)
+    if f.language:
+        cond.append(table.c.lang == f.language)
+    return cond
+
+
+def _partner_docs(url: str, f: Filters):
+    """``partner_id, n`` (documents in scope per partner) as a subquery: from the rollup when
+    the filters are its dimensions or partner attributes, else counted live."""
+    if not (f.schools or f.activity_kinds) and _fresh(url, rollups.PARTNER_DOCS):
+        return (select(RPD.c.partner_id, func.sum(RPD.c.documents).label("n")).where(*_rollup_cond(RPD, f))
+                .group_by(RPD.c.partner_id).subquery("c"))
+    return (select(F.c.partner_id, func.count(distinct(F.c.document_id)).label("n"))
+            .select_from(F.join(P, P.c.id == F.c.partner_id))
+            .where(*_partner_facts(f)).group_by(F.c.partner_id).subquery("c"))
+
+
 def top_partners(url: str, f: Filters, limit: int = 10) -> pd.DataFrame:
     """Partners mentioned by the most documents: ``partner_id, partner, zh, country, kind, documents``."""
-    counts = (select(F.c.partner_id, func.count(distinct(F.c.document_id)).label("n"))
-              .select_from(F.join(P, P.c.id == F.c.partner_id))
-              .where(*_partner_facts(f)).group_by(F.c.partner_id).subquery("c"))
+    counts = _partner_docs(url, f)
     stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, counts.c.n)
-            .join_from(counts, P, P.c.id == counts.c.partner_id)
+            .join_from(counts, P, P.c.id == counts.c.partner_id).where(*_partner_ok(f))
             .order_by(counts.c.n.desc(), P.c.name).limit(limit))
     return _frame(url, stmt, ["partner_id", "partner", "zh", "country", "kind", "documents"])
 
 
 def countries(url: str, f: Filters) -> pd.DataFrame:
     """Per partner country: ``country, partners, documents`` (most documents first)."""
+    if not (f.schools or f.activity_kinds or f.partner_kinds) and _fresh(url, rollups.COUNTRY_DOCS):
+        # documents per country from its rollup, partners per country from the partners' one
+        cond = _rollup_cond(RCD, f)
+        if f.countries:
+            cond.append(RCD.c.country.in_(f.countries))
+        docs = (select(RCD.c.country, func.sum(RCD.c.documents).label("documents")).where(*cond)
+                .group_by(RCD.c.country).subquery("d"))
+        per_partner = _partner_docs(url, f)
+        partners = (select(P.c.country, func.count().label("partners"))
+                    .join_from(per_partner, P, P.c.id == per_partner.c.partner_id)
+                    .where(*_partner_ok(f), P.c.country.is_not(None), per_partner.c.n > 0)
+                    .group_by(P.c.country).subquery("p"))
+        stmt = (select(docs.c.country, partners.c.partners, docs.c.documents)
+                .join_from(docs, partners, partners.c.country == docs.c.country)
+                .order_by(docs.c.documents.desc(), docs.c.country))
+        return _frame(url, stmt, ["country", "partners", "documents"])
     docs = func.count(distinct(F.c.document_id))
     stmt = (select(P.c.country, func.count(distinct(P.c.id)), docs)
             .select_from(F.join(P, P.c.id == F.c.partner_id))

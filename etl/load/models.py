@@ -328,6 +328,31 @@ class RollupSchoolKind(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
 
+class RollupPartnerDocs(Base):
+    """Documents per (partner, year, language): not gone, with a surviving fact naming the partner."""
+
+    __tablename__ = "rollup_partner_docs"
+    __table_args__ = (Index("ix_rollup_partner_docs_year", "year", "lang", "partner_id", "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    documents: Mapped[int] = mapped_column(Integer)
+
+
+class RollupCountryDocs(Base):
+    """Documents per (partner country, year, language): not gone, naming a partner of that
+    country (not rejected) in a surviving fact."""
+
+    __tablename__ = "rollup_country_docs"
+    __table_args__ = (Index("ix_rollup_country_docs_year", "year", "lang", "country", "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str] = mapped_column(String(2))
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class Rollup(Base):
     """When each rollup was rebuilt, stamped with the fingerprint of the data it counts."""
 

@@ -1,16 +1,28 @@
 """Pre-aggregated counts for the dashboard: rebuilt by the ETL, used only while exact.
 
-One count is too slow to take live at 100,000 documents on SQLite (bench/dashboard.py):
-the Overview's *activities by school* joins every surviving school mention to every
-activity of its document (~270,000 pairs) and sorts them by school and kind, 250–450 ms
-of CPU. ``rollup_school_kinds`` holds the answer per (school, kind, year, language): the
-number of documents, not gone at the source, that report an activity of that kind and
-have a surviving (not rejected) fact naming that school. The chart then sums a few
-thousand rows for any year range, language, schools and kinds.
+Some Overview counts are too slow to take live at 100,000 documents on SQLite
+(bench/dashboard.py), however they are indexed: *activities by school* joins every
+surviving school mention to every activity of its document (~270,000 pairs, 250–450 ms of
+CPU); *top partners* and *partner countries* count distinct documents over every partner
+mention (~155,000, 100–180 ms). Three rollups hold those counts per year and language:
+
+- ``rollup_school_kinds`` (school, activity kind, year, language): documents, not gone
+  at the source, that report an activity of that kind and have a surviving (not
+  rejected) fact naming that school;
+- ``rollup_partner_docs`` (partner, year, language): documents, not gone, with a
+  surviving fact naming the partner (whatever the partner's status: the dashboard
+  leaves rejected partners out when it reads);
+- ``rollup_country_docs`` (country, year, language): documents, not gone, naming a
+  partner of that country that is not rejected, in a surviving fact.
+
+A document has one year and one language, so summing rows over a year range and a
+language gives exact distinct-document counts; the dashboard uses a rollup only for the
+filters that are its dimensions (or attributes of them, like a partner's country) and
+counts live otherwise.
 
 How it stays exact:
 
-- it is a pure function of ``documents``, ``facts`` and ``activities``, rebuilt from
+- each is a pure function of ``documents``, ``facts``, ``activities`` and ``partners``, rebuilt from
   scratch (DELETE + INSERT … SELECT, one transaction) by :func:`refresh`, which the ETL
   calls at the end of every run, after the run's own row is final;
 - the rebuild is stamped with :func:`fingerprint` of the data it was computed from: the
@@ -29,11 +41,24 @@ import logging
 
 from sqlalchemy import Connection, delete, distinct, func, insert, select
 
-from etl.load.models import Activity, Curation, Document, Fact, Rollup, RollupSchoolKind, Run
+from etl.load.models import (
+    Activity,
+    Curation,
+    Document,
+    Fact,
+    Partner,
+    Rollup,
+    RollupCountryDocs,
+    RollupPartnerDocs,
+    RollupSchoolKind,
+    Run,
+)
 
 log = logging.getLogger("etl.rollups")
 
 SCHOOL_KINDS = "school_kinds"
+PARTNER_DOCS = "partner_docs"
+COUNTRY_DOCS = "country_docs"
 
 
 def fingerprint(conn: Connection) -> str:
@@ -48,28 +73,61 @@ def fingerprint(conn: Connection) -> str:
     return "|".join("-" if p is None else str(p) for p in parts)
 
 
-def refresh(conn: Connection) -> int:
-    """Rebuild every rollup from the current rows and stamp it; returns the rows written.
-
-    Runs inside the caller's transaction (``engine.begin()``), so readers see the old
-    rollup or the new one, never a half-built one.
-    """
+def _school_kinds():
     D, F, A = Document.__table__, Fact.__table__, Activity.__table__
-    RS, ST = RollupSchoolKind.__table__, Rollup.__table__
-    stamp = fingerprint(conn)
-    conn.execute(delete(RS))
     # (document, school) pairs first: two mentions of one school in a document count once.
     pairs = (select(F.c.document_id, F.c.unit_id).distinct()
              .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
-    rows = (select(pairs.c.unit_id, A.c.kind, D.c.year, D.c.lang, func.count(distinct(D.c.id)))
+    return (select(pairs.c.unit_id, A.c.kind, D.c.year, D.c.lang, func.count(distinct(D.c.id)))
             .select_from(pairs.join(A, A.c.document_id == pairs.c.document_id)
                          .join(D, D.c.id == pairs.c.document_id))
             .where(D.c.status != "gone")
             .group_by(pairs.c.unit_id, A.c.kind, D.c.year, D.c.lang))
-    conn.execute(insert(RS).from_select(["unit_id", "kind", "year", "lang", "documents"], rows))
-    conn.execute(delete(ST).where(ST.c.name == SCHOOL_KINDS))
-    conn.execute(insert(ST).values(name=SCHOOL_KINDS, fingerprint=stamp))
-    return int(conn.execute(select(func.count()).select_from(RS)).scalar() or 0)
+
+
+def _partner_docs():
+    D, F = Document.__table__, Fact.__table__
+    return (select(F.c.partner_id, D.c.year, D.c.lang, func.count(distinct(D.c.id)))
+            .select_from(F.join(D, D.c.id == F.c.document_id))
+            .where(F.c.type == "partner", F.c.status != "rejected", F.c.partner_id.is_not(None),
+                   D.c.status != "gone")
+            .group_by(F.c.partner_id, D.c.year, D.c.lang))
+
+
+def _country_docs():
+    D, F, P = Document.__table__, Fact.__table__, Partner.__table__
+    return (select(P.c.country, D.c.year, D.c.lang, func.count(distinct(D.c.id)))
+            .select_from(F.join(D, D.c.id == F.c.document_id).join(P, P.c.id == F.c.partner_id))
+            .where(F.c.type == "partner", F.c.status != "rejected", P.c.status != "rejected",
+                   P.c.country.is_not(None), D.c.status != "gone")
+            .group_by(P.c.country, D.c.year, D.c.lang))
+
+
+# name -> (table, its columns in the order the SELECT gives them, the SELECT)
+ROLLUPS = {
+    SCHOOL_KINDS: (RollupSchoolKind, ["unit_id", "kind", "year", "lang", "documents"], _school_kinds),
+    PARTNER_DOCS: (RollupPartnerDocs, ["partner_id", "year", "lang", "documents"], _partner_docs),
+    COUNTRY_DOCS: (RollupCountryDocs, ["country", "year", "lang", "documents"], _country_docs),
+}
+
+
+def refresh(conn: Connection) -> int:
+    """Rebuild every rollup from the current rows and stamp it; returns the rows written.
+
+    Runs inside the caller's transaction (``engine.begin()``), so readers see the old
+    rollups or the new ones, never half-built ones.
+    """
+    ST = Rollup.__table__
+    stamp = fingerprint(conn)
+    total = 0
+    for name, (model, columns, rows) in ROLLUPS.items():
+        table = model.__table__
+        conn.execute(delete(table))
+        conn.execute(insert(table).from_select(columns, rows()))
+        conn.execute(delete(ST).where(ST.c.name == name))
+        conn.execute(insert(ST).values(name=name, fingerprint=stamp))
+        total += int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+    return total
 
 
 def refresh_url(url: str) -> int:
@@ -91,11 +149,16 @@ def update_statistics(conn: Connection) -> None:
     """Refresh the query planner's statistics of the tables the dashboard counts.
 
     Without them SQLite may drive a count from the wrong index (seconds instead of
-    milliseconds at 100,000 documents). On SQLite ``analysis_limit`` samples each index
-    (milliseconds, not a full pass); PostgreSQL samples by itself.
+    milliseconds at 100,000 documents). SQLite reads every index (a few seconds at
+    1,000,000 facts and activities: its sampled ``analysis_limit`` mode misjudged the
+    covering indexes and chose worse plans); PostgreSQL samples by itself.
     """
-    tables = ("documents", "facts", "activities", "partners", "units", "rollup_school_kinds")
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA analysis_limit=2000")
+    tables = ("documents", "facts", "activities", "partners", "units", *(m.__tablename__ for m, _c, _r in
+                                                                       ROLLUPS.values()))
     for t in tables:
         conn.exec_driver_sql(f"ANALYZE {t}")
+
+
+def all_fresh(conn: Connection) -> bool:
+    """Whether every rollup matches the data (else :func:`refresh` is due)."""
+    return all(is_fresh(conn, name) for name in ROLLUPS)

@@ -1,10 +1,10 @@
-"""How the dashboard's counts are answered at scale: indexes, IN lists, the ETL's rollup.
+"""How the dashboard's counts are answered at scale: indexes, IN lists, the ETL's rollups.
 
 Behaviour, not timing (bench/dashboard.py measures the time): the Overview's counts must
 read the covering indexes of migration 0005 (SQLite's ``EXPLAIN QUERY PLAN`` names them),
-never walk the fact or activity tables; the rollup of activities by school must give the
-live query's answer for every filter set, be used only while it matches the data, and be
-rebuilt by every ETL run; the year copied into facts and activities must equal the
+never walk the fact or activity tables; the rollups (activities by school, documents per
+partner and per country) must give the live query's answer for every filter set, be used
+only while they match the data, and be rebuilt by every ETL run; the year copied into facts and activities must equal the
 document's, since the counts filter years on the copy.
 """
 from __future__ import annotations
@@ -111,13 +111,24 @@ def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
     assert rollups.refresh_url(url) > 0
     with engine.connect() as conn:
         assert rollups.is_fresh(conn)
-    for f in fixture_db.filter_sets(w):
+    sets = fixture_db.filter_sets(w) + [Filters.make(language="en", year_from=2019),
+                                        Filters.make(countries=["DE"], year_to=2022)]
+    for f in sets:
+        exp = fixture_db.expected(w, f)
         with Statements(url) as st:
             df = q.activities_by_school(url, f)
-        uses_rollup = "rollup_school_kinds" in st.sql()
-        assert uses_rollup == (not (f.countries or f.partner_kinds)), f
+        assert ("rollup_school_kinds" in st.sql()) == (not (f.countries or f.partner_kinds)), f
         got = {(int(r.unit_id), r.kind): int(r.activities) for r in df.itertuples()}
-        assert got == fixture_db.expected(w, f)["by_school"], f
+        assert got == exp["by_school"], f
+        with Statements(url) as st:
+            top = q.top_partners(url, f, limit=50)
+        assert ("rollup_partner_docs" in st.sql()) == (not (f.schools or f.activity_kinds)), f
+        assert {int(r.partner_id): int(r.documents) for r in top.itertuples()} == exp["partner_docs"], f
+        assert list(top["documents"]) == sorted(top["documents"], reverse=True)
+        with Statements(url) as st:
+            c = q.countries(url, f)
+        assert ("rollup_country_docs" in st.sql()) == (not (f.schools or f.activity_kinds or f.partner_kinds)), f
+        assert {r.country: (int(r.partners), int(r.documents)) for r in c.itertuples()} == exp["countries"], f
     # A new run (or a curator's decision) moves the fingerprint: the rollup is not used
     # until rebuilt, and the live count still answers.
     with engine.begin() as conn:
@@ -126,7 +137,9 @@ def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
         assert not rollups.is_fresh(conn)
     with Statements(url) as st:
         df = q.activities_by_school(url, Filters())
-    assert "rollup_school_kinds" not in st.sql()
+        q.top_partners(url, Filters())
+        q.countries(url, Filters())
+    assert "rollup_" not in st.sql()
     assert {(int(r.unit_id), r.kind): int(r.activities) for r in df.itertuples()} == \
         fixture_db.expected(w, Filters())["by_school"]
 
@@ -176,9 +189,11 @@ def test_an_etl_run_leaves_fresh_rollups_and_exact_year_copies(settings):
     assert years
     sets = [Filters(), Filters.make(year_from=min(years), year_to=max(years)), Filters.make(language="en"),
             Filters.make(activity_kinds=["agreement", "delegation_visit"])]
-    from_rollup = [q.activities_by_school(url, f) for f in sets]
-    assert not from_rollup[0].empty
+    fns = (q.activities_by_school, q.top_partners, q.countries)
+    from_rollup = [[fn(url, f) for fn in fns] for f in sets]
+    assert all(not df.empty for df in from_rollup[0])
     with engine.begin() as conn:
         conn.execute(delete(Rollup.__table__))
-    for f, df in zip(sets, from_rollup):
-        assert df.equals(q.activities_by_school(url, f)), f
+    for f, frames in zip(sets, from_rollup):
+        for fn, df in zip(fns, frames):
+            assert df.equals(fn(url, f)), (fn.__name__, f)
