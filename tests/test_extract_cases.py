@@ -60,6 +60,8 @@ def test_case(case):
         for x in exp.get(field + "_absent", []):
             assert norm(x) not in got, (field, x)
     people = {p["name"]: p for p in rec["people"]}
+    for name in exp.get("people_absent", []):
+        assert name not in people, (name, list(people))
     for p in exp.get("people", []):
         assert p["name"] in people, (p["name"], list(people))
         got = people[p["name"]]

@@ -179,7 +179,7 @@ _STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", 
 _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
                     r"\bdouble\s+(?:master|degree)|\bdual\s+degree|合作办学|联合培养", I)
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
-_INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?universities|\bparticipants\s+come\s+from\s+"
+_INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:universities|countries)|\bparticipants\s+come\s+from\s+"
                             r"(?:[A-Z]|\d+\s+(?:countries|universities))")
 _ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,")
 # numbers of students or places that make a list of cooperation areas a specific programme

@@ -105,7 +105,8 @@ def layout(text: str, title: str | None = None) -> Layout:
             i = 1
     while i < len(lines) and (_HEADER.match(lines[i][1]) or (len(lines[i][1]) < 60 and i < 4 and
                                                               re.search(r"\d{4}", lines[i][1]) and
-                                                              not _DATELINE_EN.match(lines[i][1]))):
+                                                              not _DATELINE_EN.match(lines[i][1]) and
+                                                              not re.search(r"[。！？]\s*$|[.!?]\s*$", lines[i][1]))):
         lay.header.append(lines[i])
         i += 1
     for o, ln in lines[i:]:
