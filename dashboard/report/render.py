@@ -88,6 +88,34 @@ def _executable(path: str | os.PathLike) -> bool:
     return p.is_file() and os.access(p, os.X_OK)
 
 
+def _kaleido_class():
+    """Kaleido, returning a used tab to the pool *after* the caller has its image.
+
+    Kaleido reloads a tab's page (plotly.js and all) after every figure, to start the next
+    one clean, and the caller waits for that reload. Here the reload runs in the background
+    and the tab rejoins the pool when it is done: the next export takes the other tab, so a
+    warm export no longer pays for a page load. Should a later kaleido stop calling
+    ``_return_kaleido_tab``, this override is simply never used.
+    """
+    import kaleido
+
+    class BackgroundReloadKaleido(kaleido.Kaleido):
+        _pending: set
+
+        async def _return_kaleido_tab(self, tab) -> None:
+            pending = self.__dict__.setdefault("_pending", set())
+            task = asyncio.get_running_loop().create_task(super()._return_kaleido_tab(tab))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+        async def close(self) -> None:
+            for task in list(self.__dict__.get("_pending", ())):
+                task.cancel()
+            await super().close()
+
+    return BackgroundReloadKaleido
+
+
 class Renderer:
     """A started Kaleido (headless Chromium with ``tabs`` tabs) on its own event-loop thread."""
 
@@ -101,12 +129,11 @@ class Renderer:
         self._kaleido: Any = None
 
     def start(self) -> Renderer:
-        import kaleido
-
         self._thread.start()
+        cls = _kaleido_class()
 
         async def open_() -> Any:
-            k = kaleido.Kaleido(n=self.tabs, mathjax=False, path=self.browser_path, timeout=self.timeout)
+            k = cls(n=self.tabs, mathjax=False, path=self.browser_path, timeout=self.timeout)
             await k.open()
             return k
 
