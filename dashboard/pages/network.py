@@ -47,19 +47,18 @@ add_translations({
     NAME: "合作网络",
     "Which schools work with which partners: a line joins a school and a partner named in the same "
     "documents, thicker the more documents they share.":
-        "哪些学院与哪些合作方合作：同一文档中出现的学院与合作方之间连线，共同出现的文档越多，线越粗。",
-    "Partners shown": "显示的合作方", "Fewest shared documents": "最少共同文档", "Layout": "布局",
+        "哪些学院与哪些合作伙伴合作：同一文档中出现的学院与合作伙伴之间连线，共同出现的文档越多，线越粗。",
+    "Partners shown": "显示的合作伙伴", "Fewest shared documents": "最少共同文档", "Layout": "布局",
     "Force-directed": "力导向", "Concentric": "同心圆", "Circle": "环形",
-    "{s} schools · {p} of {pt} partners · {e} of {et} links": "{s} 个学院 · {p}/{pt} 个合作方 · {e}/{et} 条连线",
-    "{n} documents name a partner but no school (no line to draw).": "{n} 篇文档提到合作方但未提到学院（无连线）。",
-    "Click a school, a partner or a line to see what is behind it.": "点击学院、合作方或连线，查看其背后的内容。",
-    "Strongest links": "最强的联系", "shared documents": "篇共同文档", "documents": "篇文档",
-    "connections": "个联系", "Connections": "联系", "Documents behind": "背后的文档",
+    "{s} schools · {p} of {pt} partners · {e} of {et} links": "{s} 个学院 · {p}/{pt} 个合作伙伴 · {e}/{et} 条连线",
+    "{n} documents name a partner but no school (no line to draw).": "{n} 篇文档提到合作伙伴但未提到学院（无连线）。",
+    "Click a school, a partner or a line to see what is behind it.": "点击学院、合作伙伴或连线，查看其背后的内容。",
+    "Strongest links": "最强的联系", "shared documents": "篇共同文档", "Connections": "联系", "Documents behind": "背后的文档",
     "Clear focus": "取消聚焦", "Filter the dashboard to this school": "将仪表板筛选到该学院",
-    "Open the partner's page": "打开合作方页面", "Open the school's page": "打开学院页面",
+    "Open the partner's page": "打开合作伙伴页面", "Open the school's page": "打开学院页面",
     "Showing the {n} most recent of {total}.": "显示 {total} 篇中最近的 {n} 篇。",
     "Not in the graph with these settings.": "在当前设置下不在图中。",
-    "School": "学院", "Partner": "合作方",
+    "School": "学院", "Partner": "合作伙伴",
 })
 
 

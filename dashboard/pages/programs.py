@@ -51,19 +51,19 @@ NO_SCHEMA_HINT = ("The database has no tables yet.<br>Create them with <b>intl i
                   "or load the sample with <b>intl demo</b>.")
 
 add_translations({
-    rfig.STUDENTS_TITLE: "出国（境）学生（按年份与项目类型）", "students": "学生人数",
+    rfig.STUDENTS_TITLE: "出国（境）学生（按年份与项目类型）", "students": "学生数",
     NAME: "项目与交流",
     "Joint programmes, students abroad and partner agreements, from the international office's reports.":
         "来自国际交流合作处报表的合作办学项目、出国（境）学生与合作协议。",
-    "Joint programmes": "合作办学项目", "Students abroad": "出国（境）学生", "Agreements": "合作协议",
+    "Joint programmes": "中外合作项目", "Students abroad": "出国（境）学生", "Agreements": "合作协议",
     "Active programmes": "运行中的项目", "Students enrolled": "在读学生", "Agreements in force": "有效协议",
     "Expiring within 6 months": "6个月内到期", "Expiring within 12 months": "12个月内到期",
     "of {n} programmes": "共 {n} 个项目", "in active programmes": "运行中项目",
     "{n} without a stated enrolment": "{n} 个项目未填人数", "all stated": "均已填写",
     "open-ended: {n}": "长期有效：{n}", "from today, {d}": "自今天（{d}）起",
     "in {y}": "{y}年", "vs {y}": "较{y}年",
-    "Programme": "项目", "School": "学院", "Partner": "合作方", "Country": "国家", "Level": "层次",
-    "Mode": "模式", "Start": "起始年", "Status": "状态", "Enrolment": "人数", "unknown": "未知",
+    "Programme": "项目", "School": "学院", "Partner": "合作伙伴", "Country": "国家", "Level": "层次",
+    "Mode": "模式", "Start": "起始年", "Status": "状态", "Enrolment": "在读人数", "unknown": "未知",
     "Showing {what} only": "仅显示：{what}", "Show all": "显示全部",
     "No joint programme in this selection.": "当前筛选下没有合作办学项目。",
     "Report rows behind these figures": "数据来源（报表行）", "Report": "报表", "Row": "行",

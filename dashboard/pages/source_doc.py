@@ -39,7 +39,7 @@ TYPE_LABELS = {"school": "School", "office": "Office", "partner": "Partner", "pe
                "count": "Number", "activity": "Activity"}
 
 add_translations({
-    "School": "学院", "Office": "职能部门", "Partner": "合作方", "Person": "人物", "Number": "数字",
+    "School": "学院", "Office": "职能部门", "Partner": "合作伙伴", "Person": "人物", "Number": "数字",
     "Activity": "活动", "← Back to sources": "← 返回文档列表", "No such document.": "没有这篇文档。",
     "It may have been removed, or the link is incomplete.": "它可能已被删除，或链接不完整。",
     "Extracted facts": "抽取的事实", "What the text says": "原文中的标注",

@@ -44,7 +44,6 @@ add_translations({
     "No document matches. Try fewer words or clear a filter.": "没有匹配的文档。请减少关键词或清除筛选条件。",
     "No document loaded yet. Load the sample with intl demo, or your own files with intl etl run PATH.":
         "尚未载入文档。可用 intl demo 载入示例，或用 intl etl run PATH 载入自己的文件。",
-    "Partners": "合作方",
 })
 
 
