@@ -240,3 +240,19 @@ def test_pdf_falls_back_to_the_bundled_cjk_font(env, monkeypatch):
     assert "国际合作工作报告" in text and "主要指标" in text
     with pytest.raises(E.ExportError, match="cjk_font"):
         pdf_writer.cjk_font("/nonexistent/font.ttc")
+
+
+def test_a_report_on_an_empty_database_says_so(tmp_path):
+    """Before the first run: every page is there, numbers are dashes, the charts say how to load."""
+    need_browser()
+    from pypdf import PdfReader
+
+    from etl.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade(url)
+    reader = PdfReader(io.BytesIO(build_report(url, Filters(), "pdf", lang="zh")))
+    assert len(reader.pages) == 2 + len(REPORT_CHARTS) + 1 + 1
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "无数据" in text and "尚无完成的数据更新" in text and "未来12个月内没有到期的合作协议" in text
+    assert "全部年份" in reader.pages[0].extract_text()

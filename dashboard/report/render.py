@@ -224,10 +224,16 @@ def shutdown() -> None:
 
 def render(fig: Any, fmt: str, *, width: int, height: int, scale: float = 1, geo: bool = False,
            browser_path: str | None = None) -> bytes:
-    """Render with the process's renderer; a renderer that broke (browser crashed) is replaced once."""
+    """One figure with the process's renderer (see :func:`render_many`)."""
+    return render_many([(fig, fmt, width, height, scale, geo)], browser_path=browser_path)[0]
+
+
+def render_many(jobs: list[tuple[Any, str, int, int, float, bool]], browser_path: str | None = None) -> list[bytes]:
+    """Figures ``(fig, format, width, height, scale, geo)`` with the process's renderer; a
+    renderer whose Chromium died (crash, OOM killer) is replaced once and the figures retried."""
     r = renderer(browser_path)
     try:
-        return r.render(fig, fmt, width=width, height=height, scale=scale, geo=geo)
+        return r.render_many(jobs)
     except BrowserNotFound:
         raise
     except ExportError:
@@ -235,11 +241,7 @@ def render(fig: Any, fmt: str, *, width: int, height: int, scale: float = 1, geo
             raise
         log.warning("Chromium stopped; starting a new one")
         shutdown()
-        return renderer(browser_path).render(fig, fmt, width=width, height=height, scale=scale, geo=geo)
-
-
-def render_many(jobs, browser_path: str | None = None) -> list[bytes]:
-    return renderer(browser_path).render_many(jobs)
+        return renderer(browser_path).render_many(jobs)
 
 
 def _alive(r: Renderer) -> bool:
