@@ -871,8 +871,7 @@ def run_backend(url: str, fsets: dict[str, Any], reps: int, capture_sql: bool,
                 ms_list, sql_ms, cpu_list = [], [], []
                 for r in range(reps):
                     clear_cache(app)
-                    if capture_sql:
-                        cap.start()
+                    cap.start()
                     c0 = time.process_time()
                     t = time.perf_counter()
                     try:
@@ -885,7 +884,7 @@ def run_backend(url: str, fsets: dict[str, Any], reps: int, capture_sql: bool,
                         call_http(client, warm, deps, key, f)
                     ms = (time.perf_counter() - t) * 1000
                     cpu_list.append((time.process_time() - c0) * 1000)
-                    stmts = cap.stop() if capture_sql else []
+                    stmts = cap.stop()
                     ms_list.append(ms)
                     sql_ms.append(sum(x[2] for x in stmts))
                     if capture_sql and r == 0:
