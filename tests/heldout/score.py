@@ -43,15 +43,15 @@ def scorer():
 SC = scorer()
 
 
-def gold() -> dict[str, dict]:
-    return SC.load(str(HELD / "gold.jsonl"))
+def gold(base: Path = HELD) -> dict[str, dict]:
+    return SC.load(str(base / "gold.jsonl"))
 
 
-def canon() -> dict[str, str]:
-    return SC.alias_map(str(HELD / "aliases.json"))
+def canon(base: Path = HELD) -> dict[str, str]:
+    return SC.alias_map(str(base / "aliases.json"))
 
 
-def reference(mode: str, home_key: str | None = None) -> Reference:
+def reference(mode: str, home_key: str | None = None, base: Path = HELD) -> Reference:
     full = load_reference(ROOT / "data" / "reference")
     if mode == "default":
         return full
@@ -59,15 +59,15 @@ def reference(mode: str, home_key: str | None = None) -> Reference:
         return Reference()
     if mode == "nohome":
         return Reference(None, None, [], [], full.partners, full.non_partners)
-    own = _load(str((HELD / "reference" / home_key).resolve()))
+    own = _load(str((base / "reference" / home_key).resolve()))
     return Reference(own.home_name, own.home_zh, own.home_aliases, own.units, full.partners, full.non_partners)
 
 
-def predict(mode: str, golds: dict[str, dict] | None = None) -> dict[str, dict]:
-    golds = golds or gold()
+def predict(mode: str, golds: dict[str, dict] | None = None, base: Path = HELD) -> dict[str, dict]:
+    golds = golds or gold(base)
     out = {}
     for name, g in sorted(golds.items()):
-        rec = extract(read_path(HELD / "docs" / name), reference(mode, g.get("home_key"))).record()
+        rec = extract(read_path(base / "docs" / name), reference(mode, g.get("home_key"), base)).record()
         rec["doc"] = name
         out[name] = rec
     return out
@@ -90,10 +90,10 @@ def home_accuracy(golds, preds) -> float:
     return ok / len(golds) if golds else 1.0
 
 
-def score(mode: str, preds: dict[str, dict] | None = None) -> dict:
+def score(mode: str, preds: dict[str, dict] | None = None, base: Path = HELD) -> dict:
     """{lang: scorer result + counts + home accuracy} for lang in en, zh, all."""
-    golds, cm = gold(), canon()
-    preds = preds or predict(mode, golds)
+    golds, cm = gold(base), canon(base)
+    preds = preds or predict(mode, golds, base)
     out = {}
     for lang in ("en", "zh", "all"):
         g = {k: v for k, v in golds.items() if lang == "all" or v["lang"] == lang}
@@ -125,15 +125,18 @@ def main() -> None:
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--lang", default=None)
     ap.add_argument("--json", help="write the results (without misses) to this file")
+    ap.add_argument("--set", default="main", choices=("main", "fresh"),
+                    help="main: the 33 articles the rules were fixed against; fresh: 12 articles written after")
     a = ap.parse_args()
+    base = HELD if a.set == "main" else HELD / "fresh"
     modes = MODES if a.mode == "all" else (a.mode,)
-    results = {m: score(m) for m in modes}
+    results = {m: score(m, base=base) for m in modes}
     print(table(results))
     if a.misses:
         for m, by_lang in results.items():
             for field, rows in by_lang["all"]["misses"].items():
                 for r in rows:
-                    if a.lang is None or f"{a.lang}-h" in r:
+                    if a.lang is None or f"{a.lang}-" in r:
                         print(f"[{m}] [{field}] {r}")
     if a.json:
         slim = {m: {lang: {k: v for k, v in r.items() if k != "misses"} for lang, r in bl.items()} for m, bl in results.items()}
