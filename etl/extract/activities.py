@@ -119,7 +119,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:sign|signs|signed|signing\s+ceremony|unveil|unveils|"
         r"unveiled)\b|(?:校长|书记)[^。]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。]{0,12})?揭牌|"
         r"\bon\s+behalf\s+of\s+the\s+two\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
-        r"(?:双方|两校)(?:共同)?签署|代表学校签字"), 1.0),
+        r"(?:双方|两校)(?:共同)?签署|代表学校签字|代表(?:两校|双方|学校)[^，。]{0,12}签(?:字|署|约)"), 1.0),
     # conferences
     ("conference", "conference held", re.compile(
         r"\b(?:conferences?|forums?|symposi(?:um|a)|summits?|workshops?|work(?:ing)?\s+meetings?|annual\s+meeting)\b"
@@ -178,6 +178,9 @@ _SHORT = re.compile(r"\b(?:summer|winter|short-term|camp)\b|暑期|寒假|短期
 _STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", I)
 _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
                     r"\bdouble\s+(?:master|degree)|\bdual\s+degree|合作办学|联合培养", I)
+# a named joint programme (not 联合培养 in a list of areas): a study period abroad inside it is the programme's
+_JOINT_SPECIFIC = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
+                             r"\bdouble\s+(?:master|degree)|\bdual\s+degree|合作办学|联合培养(?:协议|项目|计划)", I)
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
 _INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:universities|countries)|\bparticipants\s+come\s+from\s+"
                             r"(?:[A-Z]|\d+\s+(?:countries|universities))")
@@ -268,7 +271,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
-                if _INBOUND.search(clause) or _RESEARCH.search(sent) or (_JOINT.search(sent) and rule != "study abroad"):
+                if _INBOUND.search(clause) or _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and
+                                                                        rule != "study abroad"):
                     continue  # students coming in; a research stay inside a research cooperation; a stay abroad
                     # inside a joint programme
                 if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or

@@ -42,6 +42,17 @@ _OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|
                         r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
 
 
+_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$", re.I)
+_VISITOR_AFTER = re.compile(r"^\s+(?:delegation|guests|visitors)\b", re.I)
+
+
+def _visitor(o: Org, text: str) -> bool:
+    """The text names ``o`` as the visiting side ("a delegation from X", "X delegation") and never as the title's
+    subject: in another country's university news a Chinese partner's delegation is the guest."""
+    return any(_VISITOR_BEFORE.search(text[max(0, m.start - 60):m.start]) or _VISITOR_AFTER.match(text[m.end:m.end + 20])
+               for m in o.mentions)
+
+
 def _site_text(meta: dict) -> str:
     return " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
 
@@ -111,9 +122,14 @@ def _detect_home(text: str, lay, ref: Reference, orgs: list[Org], finder: OrgFin
         elif strong:
             foreign.append((sc, -o.first.start, o, strong))
     # a university of another country: by the page's site or dateline, or by the title when no Chinese
-    # university of the text could be home
+    # university of the text could be home or those that could are visitors ("a delegation from X visited Y")
     cn_best = max((x[0] for x in scored), default=0)
-    scored += [x[:3] for x in foreign if x[3] in ("site", "dateline") or cn_best < 2.5]
+    cn_hosts = [x for x in scored if x[0] >= 2.5 and not _visitor(x[2], text)]
+    by_title = [x[:3] for x in foreign if x[3] == "title"]
+    if cn_best >= 2.5 and not cn_hosts and by_title:
+        scored = [x for x in scored if not _visitor(x[2], text)]  # the Chinese visitors are not home
+    scored += [x[:3] for x in foreign if x[3] in ("site", "dateline") or cn_best < 2.5 or
+               (x[3] == "title" and not cn_hosts)]
     cand = None
     if scored:
         scored.sort(key=lambda x: (x[0], x[1]), reverse=True)

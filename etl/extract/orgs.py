@@ -47,6 +47,8 @@ HEADS = {
     "universiti": "university", "università": "university", "universita": "university",
     "universidad": "university", "universidade": "university", "université": "university",
     "universite": "university", "universiteit": "university", "uniwersytet": "university",
+    "universitet": "university", "universitetet": "university", "institutet": "institute", "instituttet": "institute",
+    "högskola": "university", "högskolan": "university", "hogeschool": "university",
     "politecnico": "university", "politechnika": "university", "polytechnic": "university",
     "polytechnique": "university", "hochschule": "university", "college": "university",
     "institute": "institute", "institut": "institute", "instituto": "institute", "istituto": "institute",
@@ -137,7 +139,8 @@ _ZH_GENERIC = re.compile(r"^(?:国外|海外|境外|国内|外方|中方|合作|
 # after a head word, words that make the name an alliance, event or programme, or a generic plural
 _ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行)")
 # stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
-_ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等)$|^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
+_ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等)$|下属|所属|旗下|附属|"
+                             r"^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
                              r"^(?:中[俄德英法美日韩意澳加新]|中外|中欧|中非|中阿|中国-|中[俄德英法美日韩意澳加新]合作)")
 # the text before a mention that makes it a funder / alma mater / former employer
 _FUNDER_BEFORE = re.compile(
@@ -455,6 +458,17 @@ def _zh_candidates(text: str, start: int, end: int,
     return sorted(keep)
 
 
+_FOREIGN_COLLEGE: dict[int, re.Pattern] = {}
+
+
+def _foreign_college_re(gaz: Gazetteer) -> re.Pattern:
+    if id(gaz) not in _FOREIGN_COLLEGE:
+        names = sorted((w for w, c in gaz.zh.items() if c not in ("CN", "HK", "MO", "TW") and len(w) >= 2), key=len,
+                       reverse=True)
+        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff·]{{2,12}}?学院")
+    return _FOREIGN_COLLEGE[id(gaz)]
+
+
 _PROTECT_CACHE: dict[int, dict[str, tuple[str, ...]]] = {}
 
 
@@ -468,6 +482,19 @@ def _protected(gaz: Gazetteer, known) -> dict[str, tuple[str, ...]]:
                 words.setdefault(w[0], set()).add(w)
         _PROTECT_CACHE[key] = {c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in words.items()}
     return _PROTECT_CACHE[key]
+
+
+def _zh_abbreviation(short: str, long: str) -> bool:
+    """'马普学会' abbreviates '马克斯·普朗克学会': the same head word, the short stem's characters in order in
+    the long stem, the same first character, and not a mere prefix ('北京大学' does not abbreviate '北京理工大学')."""
+    for head in _ZH_HEADS:
+        if short.endswith(head) and long.endswith(head):
+            a, b = short[: -len(head)], long[: -len(head)]
+            if len(a) < 2 or len(a) >= len(b) or a[0] != b[0] or b.startswith(a):
+                return False
+            it = iter(b)
+            return all(ch in it for ch in a)
+    return False
 
 
 # -- the document's organisations ----------------------------------------------------------------
@@ -545,6 +572,11 @@ class OrgFinder:
                 self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known organisation")
         # 2. names by pattern
         cands = _zh_candidates(text, 0, len(text), _protected(self.gaz, self.known)) if self.lang == "zh" else []
+        if self.lang == "zh":
+            # "法国里昂高等师范学院", "英国帝国理工学院": a 学院 named after a foreign country is an organisation abroad
+            for m in _foreign_college_re(self.gaz).finditer(text):
+                if "大学" not in m.group(0):
+                    cands.append((m.start(), m.end(), "university"))
         cands += _english_candidates(text, 0, len(text), self.gaz)
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
@@ -667,11 +699,15 @@ class OrgFinder:
         orgs = [o for o in self.orgs.values() if o.mentions and CJK.search(o.name)]
         for a in orgs:
             for b in orgs:
-                if a is b or not a.mentions or not b.mentions or len(b.name) < 4 or not a.name.endswith(b.name):
+                if a is b or not a.mentions or not b.mentions or b.registry is not None or b.known is not None:
                     continue
-                head = a.name[: -len(b.name)]
-                if head and (self.gaz.zh_place(head) or self.gaz.country(head)) and b.registry is None:
-                    self._merge(b, a)
+                if len(b.name) >= 4 and a.name.endswith(b.name):
+                    head = a.name[: -len(b.name)]
+                    if head and (self.gaz.zh_place(head) or self.gaz.country(head)):
+                        self._merge(b, a)
+                        continue
+                if _zh_abbreviation(b.name, a.name):
+                    self._merge(b, a)  # 马普学会 for 马克斯·普朗克学会
 
     def _link_acronyms(self) -> None:
         """'BAIC Group' and 'Beijing Automotive Industry Holding Co., Ltd.' are one company
@@ -809,6 +845,8 @@ class OrgFinder:
             code = world.get(norm(form)) if not CJK.search(form) else None
             if code:
                 org.country, org.country_method = code, "world universities list"
+                if org.kind in (None, "institute", "other"):
+                    org.kind = "university"  # "Karolinska Institutet" is a university
                 return code
         # 2. a place inside the name (longest first: "British Columbia" before "British")
         for form in sorted(org.aliases, key=len, reverse=True):

@@ -63,7 +63,9 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "Academic", "Affairs", "Human", "Resources", "Graduate", "Economics", "Management", "Business",
                    "Engineering", "Technology", "National", "State", "New", "South", "North", "East", "West",
                    "Smart", "Nation", "Culture", "Week", "Day", "Award", "Machine", "Learning", "Artificial",
-                   "Intelligence", "Deputy", "Associate", "Executive", "Counsellor", "Secretary", "Head", "Mr", "Dr"}
+                   "Intelligence", "Deputy", "Associate", "Executive", "Counsellor", "Secretary", "Head", "Mr", "Dr",
+                   "Lecturer", "Instructor", "Coordinator", "Chairman", "Principal", "Provost", "Rector", "Chancellor",
+                   "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam"}
 _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
              "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
              "毕业生代表", "新生代表", "教师代表", "校友代表", "通讯员",

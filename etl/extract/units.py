@@ -257,6 +257,13 @@ class UnitFinder:
                             name = re.sub(r"^(?:the|The)\s+", "", name)
                             break
                     name = re.sub(r"\s+of\s+(?:the\s+)?[A-Z]{2,8}$", "", name)
+                    pm2 = re.search(r"\s+in\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)$", name)
+                    if pm2:
+                        from etl.resolve.geo import load_gazetteer
+
+                        gz = load_gazetteer()
+                        if gz.place(pm2.group(1)) or gz.country_name(pm2.group(1)):
+                            name = name[:pm2.start()]  # "the Faculty of Engineering in Nottingham"
                     if name == "Graduate School":
                         typ = "office"
                     hits.append(UnitHit(typ, name, s, e, phrase, "unit phrase (text's own name)", 0.6))
