@@ -67,6 +67,7 @@ def partner_map(df: pd.DataFrame, lang: str | None = "en", empty_message: str = 
     shaded = d.dropna(subset=["iso3"])
     fig.add_choropleth(
         locations=shaded["iso3"], locationmode="ISO-3", z=shaded["documents"], colorscale=_sequential(), zmin=0,
+        zmax=max(1, int(shaded["documents"].max())) if not shaded.empty else 1,
         marker_line_color="white", marker_line_width=0.5, name=unit_docs,
         colorbar=dict(title=dict(text=unit_docs, side="top"), thickness=10, len=0.45, outlinewidth=0,
                       orientation="h", x=0.02, xanchor="left", y=0.02, yanchor="bottom"),
@@ -91,9 +92,11 @@ def partner_map(df: pd.DataFrame, lang: str | None = "en", empty_message: str = 
                           + unit_docs + "<extra></extra>",
             showlegend=False,
         )
+    # A country or two (a filter): zoom to them rather than show an empty world.
+    frame = dict(fitbounds="locations") if len(d) <= 3 else dict(lataxis_range=[-58, 85])
     fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False, showland=True,
                     landcolor="#F1F3F6", showcountries=True, countrycolor="#FFFFFF", showocean=False,
-                    lataxis_range=[-58, 85], bgcolor="rgba(0,0,0,0)")
+                    bgcolor="rgba(0,0,0,0)", **frame)
     fig.update_layout(margin=dict(l=0, r=0, t=48, b=0), showlegend=False)
     return fig
 

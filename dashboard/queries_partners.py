@@ -126,6 +126,7 @@ def partner_timeline(url: str, f: Filters, info: dict) -> pd.DataFrame:
     for doc_id, title, published, event_date, year, lang in docs:
         rows.append((int(doc_id), title or "", _day(published, event_date, year), year, lang,
                      sorted(kinds.get(int(doc_id), []), key=lambda k: order.get(k, 99))))
+    rows.sort(key=lambda r: (r[2] is None, r[2] or dt.date.min, r[0]))   # by the day shown; undated last
     return pd.DataFrame(rows, columns=["document_id", "title", "date", "year", "lang", "kinds"])
 
 

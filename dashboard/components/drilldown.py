@@ -47,10 +47,6 @@ add_translations({
     "Open the school's page": "打开学院页面",
     "Open the partner's page": "打开合作伙伴页面",
     "Open the article": "打开文章",
-    "documents": "篇文档",
-    "document": "篇文档",
-    "activities": "项活动",
-    "activity": "项活动",
     "Nothing behind this element within the current filters.": "在当前筛选条件下，此项没有对应的文档。",
     "Showing the {n} most recent.": "仅显示最近的 {n} 篇。",
     "Within the page's filters.": "在本页筛选条件之内。",
@@ -139,9 +135,12 @@ def spec_parts(spec: DrillSpec, labels: dict[str, str], lang: str = "en") -> lis
     return parts or [t("All documents", lang)]
 
 
+ZH_UNITS = {"documents": "篇文档", "activities": "项活动"}   # measure words, not the words' general sense
+
+
 def _count(n: int, one: str, many: str, lang: str) -> str:
     if lang == "zh":
-        return f"{n:,} {t(many, lang)}"
+        return f"{n:,} {ZH_UNITS.get(many, many)}"
     return f"{n:,} {one if n == 1 else many}"
 
 

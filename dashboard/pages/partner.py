@@ -47,7 +47,7 @@ add_translations({
     "First year": "起始年份",
     "Latest year": "最近年份",
     "Programmes": "合作项目",
-    "Agreements": "协议",
+    "Agreements": "合作协议",
     "Interactions": "交往记录",
     "Newest first; each title opens the article.": "最新的在前；点击标题打开文章。",
     "… and {n} earlier.": "……以及更早的 {n} 篇。",

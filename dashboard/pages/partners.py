@@ -48,7 +48,7 @@ add_translations({
     "First year": "起始年份",
     "Latest year": "最近年份",
     "Programmes": "合作项目",
-    "Agreements": "协议",
+    "Agreements": "合作协议",
     "Status": "状态",
     "awaiting review": "待审核",
     "{n} partners": "{n} 个合作伙伴",
@@ -78,21 +78,21 @@ def kinds_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> 
 
 
 def grid_columns(lang: str = "en") -> list[dict]:
-    num = {"type": "rightAligned", "flex": 1, "minWidth": 92}
+    num = {"type": "rightAligned", "flex": 1, "minWidth": 128}
+    year = {"type": "rightAligned", "flex": 1, "minWidth": 96}
     return [
-        {"field": "link", "headerName": t("Partner", lang), "cellRenderer": "markdown", "minWidth": 300, "flex": 4,
+        {"field": "link", "headerName": t("Partner", lang), "cellRenderer": "markdown", "minWidth": 270, "flex": 4,
          "getQuickFilterText": {"function": "params.data.partner"}},
-        {"field": "zh", "headerName": "中文", "minWidth": 150, "flex": 2,
-         "tooltipField": "zh"},
+        {"field": "zh", "headerName": "中文", "minWidth": 130, "flex": 2, "tooltipField": "zh"},
         {"field": "country_name", "headerName": t("Country", lang), "minWidth": 130, "flex": 1},
-        {"field": "region", "headerName": t("Region", lang), "minWidth": 110, "flex": 1},
         {"field": "kind_name", "headerName": t("Kind", lang), "minWidth": 120, "flex": 1},
         {"field": "documents", "headerName": t("Documents", lang), **num, "sort": "desc"},
-        {"field": "first_year", "headerName": t("First year", lang), **num},
-        {"field": "last_year", "headerName": t("Latest year", lang), **num},
+        {"field": "first_year", "headerName": t("First year", lang), **year},
+        {"field": "last_year", "headerName": t("Latest year", lang), **year},
         {"field": "programs", "headerName": t("Programmes", lang), **num},
         {"field": "agreements", "headerName": t("Agreements", lang), **num},
-        {"field": "status_name", "headerName": t("Status", lang), "minWidth": 110, "maxWidth": 150},
+        {"field": "status_name", "headerName": t("Status", lang), "minWidth": 100, "maxWidth": 150},
+        {"field": "region", "hide": True},      # searchable ("Europe", "亚洲"), not shown
         {"field": "aliases", "hide": True},
         {"field": "country", "hide": True},
     ]
@@ -146,8 +146,8 @@ def layout(**query: Any) -> html.Div:
                 html.Span(id=ids.PA_COUNT, className="grid-count", **{"aria-live": "polite"}),
                 html.Label(t("Search name, 中文, alias, country…", lang), htmlFor=ids.PA_SEARCH,
                            className="visually-hidden"),
-                dcc.Input(id=ids.PA_SEARCH, type="search", debounce=False, className="form-control grid-search",
-                          placeholder=t("Search name, 中文, alias, country…", lang)),
+                dbc.Input(id=ids.PA_SEARCH, type="search", debounce=False, className="grid-search",
+                          placeholder=t("Search name, 中文, alias, country…", lang), autocomplete="off"),
             ], className="grid-tools"),
             html.P(t("Sort by any column; open a partner's page from its name. Programmes and agreements come "
                      "from the office's reports.", lang), className="card-sub"),

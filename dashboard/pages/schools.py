@@ -130,11 +130,11 @@ def heat_figure(url: str, filters: Filters | dict | None, metric: str = "activit
 
 
 def table_columns(lang: str = "en") -> list[dict]:
-    num = {"type": "rightAligned", "flex": 1, "minWidth": 100}
+    num = {"type": "rightAligned", "flex": 1, "minWidth": 128}
     return [
-        {"field": "link", "headerName": t("School", lang), "cellRenderer": "markdown", "minWidth": 340, "flex": 4,
+        {"field": "link", "headerName": t("School", lang), "cellRenderer": "markdown", "minWidth": 290, "flex": 4,
          "comparator": {"function": "(a, b) => a.localeCompare(b)"}},
-        {"field": "zh", "headerName": "中文", "minWidth": 170, "flex": 2},
+        {"field": "zh", "headerName": "中文", "minWidth": 130, "flex": 2},
         {"field": "documents", "headerName": t("Documents", lang), **num, "sort": "desc"},
         {"field": "activities", "headerName": t("Activities", lang), **num},
         {"field": "partners", "headerName": t("Partners", lang), **num},
