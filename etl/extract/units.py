@@ -343,8 +343,9 @@ class UnitFinder:
     def _form_ok(self, s: int, e: int, form: str) -> bool:
         text = self.text
         if CJK.search(form):
-            if s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in _ZH_OK_BEFORE:
-                return False  # 理学院 inside 经济管理学院, 工学院 inside 汉阳大学工学院
+            if s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in _ZH_OK_BEFORE and \
+                    not any(he == s for _, he in self.home_spans):
+                return False  # 理学院 inside 经济管理学院, 工学院 inside 汉阳大学工学院 (but 吉林大学外国语学院 is home's)
             return True
         before = text[s - 1] if s > 0 else " "
         after = text[e] if e < len(text) else " "
