@@ -3,8 +3,8 @@ elements and stylesheet (no database access).
 
 Schools are rounded squares in indigo; partners are circles coloured by kind (Paul Tol's
 muted scheme, as the charts) — the shape tells schools from partners, so colour is never
-the only cue. A node's size grows with the documents that name it, an edge's width with
-the documents shared by its school and partner.
+the only cue. A node's size grows with its shared documents (the sum of its edges), an
+edge's width with the documents shared by its school and partner.
 
 Focus (a clicked node or edge) is drawn by the *stylesheet*, not by new elements, so
 clicking never re-runs the layout: everything else fades, the focus and its neighbours
@@ -74,22 +74,22 @@ def elements(net: Network, lang: str = "en") -> list[dict[str, Any]]:
     """Cytoscape elements: one node per school and partner, one edge per shared pair."""
     if net.empty:
         return []
-    most = max([int(net.schools["documents"].max() or 1), int(net.partners["documents"].max() or 1)])
+    most = max([int(net.schools["shared"].max() or 1), int(net.partners["shared"].max() or 1)])
     heaviest = int(net.edges["documents"].max() or 1)
     out: list[dict[str, Any]] = []
     for r in net.schools.itertuples(index=False):
         name = (r.zh or r.name) if lang == "zh" else r.name
         out.append({"data": {"id": node_id("school", r.unit_id), "label": short_school(name, 26) if lang != "zh"
                              else name, "name": r.name, "zh": r.zh or "", "type": "school",
-                             "documents": int(r.documents), "degree": int(r.degree),
-                             "size": _size(int(r.documents), most), "color": SCHOOL_COLOR},
+                             "shared": int(r.shared), "degree": int(r.degree),
+                             "size": _size(int(r.shared), most), "color": SCHOOL_COLOR},
                     "classes": "school"})
     for r in net.partners.itertuples(index=False):
         name = (r.zh or r.name) if lang == "zh" else r.name
         out.append({"data": {"id": node_id("partner", r.partner_id), "label": _short(name), "name": r.name,
                              "zh": r.zh or "", "type": "partner", "kind": r.kind or "", "country": r.country or "",
-                             "documents": int(r.documents), "degree": int(r.degree),
-                             "size": _size(int(r.documents), most), "color": kind_color(r.kind)},
+                             "shared": int(r.shared), "degree": int(r.degree),
+                             "size": _size(int(r.shared), most), "color": kind_color(r.kind)},
                     "classes": f"partner pk-{r.kind or 'unknown'}"})
     for r in net.edges.itertuples(index=False):
         w = int(r.documents)

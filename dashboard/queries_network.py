@@ -5,21 +5,37 @@ partner that appear in the same documents, weighted by how many documents (in sc
 the filters) name both — "shared activities". Rejected facts and rejected partners never
 count, like everywhere else (:mod:`dashboard.queries`).
 
-The pair counts come from one grouped self-join of ``facts`` on ``document_id`` (school
-facts × partner facts of the same document) restricted to the documents in scope; the
-result has at most schools × partners rows, so the ranking and trimming to the
-``top`` partners happen in pandas on that small frame.
+The pair counts come from the ETL's rollup ``rollup_school_partner_docs`` (documents per
+school, partner, year and language; :mod:`etl.load.rollups`) while it matches the data and
+no activity kind is chosen, else from a join of the (document, school) and (document,
+partner) pairs of the documents in scope, read from the covering indexes. Either way the
+result has at most schools × partners rows, so the ranking and trimming to the ``top``
+partners happen in pandas on that small frame.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
-from dashboard.queries import F, P, U, Filters, _partner_ok, scope
+from dashboard.queries import (
+    F,
+    P,
+    U,
+    Filters,
+    _fresh,
+    _partner_ok,
+    _Probe,
+    _rollup_cond,
+    evidence_conditions,
+)
 from dashboard.queries_programs import nones
 from etl.db import get_engine
+from etl.load import rollups
+from etl.load.models import RollupSchoolPartnerDocs
+
+RSP = RollupSchoolPartnerDocs.__table__
 
 DEFAULT_TOP = 40
 
@@ -28,12 +44,11 @@ DEFAULT_TOP = 40
 class Network:
     """The graph to draw: schools, partners, the edges between them, and what was left out."""
 
-    schools: pd.DataFrame      # unit_id, name, zh, documents, degree
-    partners: pd.DataFrame     # partner_id, name, zh, country, kind, documents, degree, shared
+    schools: pd.DataFrame      # unit_id, name, zh, shared, degree
+    partners: pd.DataFrame     # partner_id, name, zh, country, kind, shared, degree
     edges: pd.DataFrame        # unit_id, partner_id, documents
     partners_total: int = 0    # partners linked to some school before trimming to the top ones
     edges_total: int = 0       # edges before trimming
-    partner_only_documents: int = 0   # documents in scope naming a partner but no school
     stats: dict = field(default_factory=dict)
 
     @property
@@ -48,89 +63,100 @@ def _school_cond(f: Filters, fs) -> list:
     return cond
 
 
-def pair_counts(url: str, f: Filters) -> pd.DataFrame:
-    """Documents in scope per (school, partner) pair: ``unit_id, partner_id, documents``."""
+def _implied(f: Filters, *extra: str) -> frozenset[str]:
+    return frozenset({"schools"} if f.schools else set()) | frozenset(extra)
+
+
+def _pairs_live(f: Filters):
+    """(school, partner, documents) counted from the facts: the documents in scope, each
+    (document, school) and (document, partner) pair once, joined on the document. Both sides
+    read the covering (type, unit_id | partner_id, year, document_id, status) indexes."""
     fs, fp = F.alias("fs"), F.alias("fp")
-    n = func.count(distinct(fs.c.document_id))
-    stmt = (select(fs.c.unit_id, fp.c.partner_id, n)
-            .select_from(fs.join(fp, fp.c.document_id == fs.c.document_id).join(P, P.c.id == fp.c.partner_id))
-            .where(*_school_cond(f, fs), fp.c.type == "partner", fp.c.status != "rejected",
-                   fs.c.document_id.in_(scope(f)), *_partner_ok(f))
-            .group_by(fs.c.unit_id, fp.c.partner_id))
+    schools = (select(fs.c.document_id.label("doc"), fs.c.unit_id.label("unit")).distinct()
+               .where(*_school_cond(f, fs), *evidence_conditions(fs.c.document_id, fs.c.year, f, _implied(f)))
+               .cte("net_s"))
+    ok = select(P.c.id).where(*_partner_ok(f))
+    partners = (select(fp.c.document_id.label("doc"), fp.c.partner_id.label("partner")).distinct()
+                .where(fp.c.type == "partner", fp.c.status != "rejected", _Probe(fp.c.partner_id).in_(ok),
+                       *evidence_conditions(fp.c.document_id, fp.c.year, f, _implied(f, "partners")))
+                .cte("net_p"))
+    return (select(schools.c.unit, partners.c.partner, func.count())
+            .select_from(schools.join(partners, partners.c.doc == schools.c.doc))
+            .group_by(schools.c.unit, partners.c.partner))
+
+
+def _pairs_rollup(f: Filters):
+    """The same counts summed from the ETL's rollup (documents per school, partner, year and
+    language): exact for every filter but activity kinds, which it does not record."""
+    cond = _rollup_cond(RSP, f)
+    if f.schools:
+        cond.append(RSP.c.unit_id.in_(f.schools))
+    ok = select(P.c.id).where(*_partner_ok(f))
+    return (select(RSP.c.unit_id, RSP.c.partner_id, func.sum(RSP.c.documents))
+            .where(*cond, RSP.c.partner_id.in_(ok))
+            .group_by(RSP.c.unit_id, RSP.c.partner_id))
+
+
+def pair_counts(url: str, f: Filters) -> pd.DataFrame:
+    """Documents in scope per (school, partner) pair: ``unit_id, partner_id, documents``.
+
+    From the rollup while it matches the data and no activity kind is chosen, else live.
+    """
+    stmt = _pairs_rollup(f) if not f.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS) \
+        else _pairs_live(f)
     with get_engine(url).connect() as conn:
         rows = conn.execute(stmt).all()
     df = pd.DataFrame([tuple(r) for r in rows], columns=["unit_id", "partner_id", "documents"])
     return df.astype("int64") if not df.empty else df
 
 
-def _school_nodes(url: str, f: Filters, unit_ids: list[int]) -> pd.DataFrame:
-    fs = F.alias("fs")
-    n = func.count(distinct(fs.c.document_id))
-    stmt = (select(U.c.id, U.c.name, U.c.zh, n)
-            .select_from(fs.join(U, U.c.id == fs.c.unit_id))
-            .where(*_school_cond(f, fs), fs.c.unit_id.in_(unit_ids), fs.c.document_id.in_(scope(f)))
-            .group_by(U.c.id, U.c.name, U.c.zh))
+def _names(url: str, table, ids: list[int], columns: list) -> list[tuple]:
     with get_engine(url).connect() as conn:
-        rows = conn.execute(stmt).all()
-    return nones(pd.DataFrame([tuple(r) for r in rows], columns=["unit_id", "name", "zh", "documents"]))
-
-
-def _partner_nodes(url: str, f: Filters, partner_ids: list[int]) -> pd.DataFrame:
-    n = func.count(distinct(F.c.document_id))
-    stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, n)
-            .select_from(F.join(P, P.c.id == F.c.partner_id))
-            .where(F.c.type == "partner", F.c.status != "rejected", F.c.partner_id.in_(partner_ids),
-                   F.c.document_id.in_(scope(f)), *_partner_ok(f))
-            .group_by(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind))
-    with get_engine(url).connect() as conn:
-        rows = conn.execute(stmt).all()
-    return nones(pd.DataFrame([tuple(r) for r in rows],
-                              columns=["partner_id", "name", "zh", "country", "kind", "documents"]))
-
-
-def partner_only_documents(url: str, f: Filters) -> int:
-    """Documents in scope that name a (counted) partner but no school: they have no edge to draw."""
-    fs = F.alias("fs")
-    with_school = select(fs.c.document_id).where(fs.c.type == "school", fs.c.status != "rejected")
-    stmt = (select(func.count(distinct(F.c.document_id))).select_from(F.join(P, P.c.id == F.c.partner_id))
-            .where(F.c.type == "partner", F.c.status != "rejected", F.c.document_id.in_(scope(f)),
-                   F.c.document_id.not_in(with_school), *_partner_ok(f)))
-    with get_engine(url).connect() as conn:
-        return int(conn.execute(stmt).scalar() or 0)
+        return [tuple(r) for r in conn.execute(select(table.c.id, *columns).where(table.c.id.in_(ids)))]
 
 
 def network(url: str, f: Filters, top: int = DEFAULT_TOP, min_shared: int = 1) -> Network:
     """The graph in scope of ``f``: edges with at least ``min_shared`` shared documents, trimmed to
-    the ``top`` partners with the most shared documents (ties by name), and every school those
-    edges reach. ``degree`` counts a node's edges in the drawn graph; ``documents`` counts the
-    documents in scope that name the node at all (its size on the graph).
+    the ``top`` partners with the most shared documents (ties by id), and every school those
+    edges reach.
+
+    Per node: ``shared`` sums the documents of its drawn edges (its size on the graph: how
+    much it works with the other side; a partner's counts all its edges, drawn or not, since
+    it is what ranks it), ``degree`` counts its drawn edges. The documents behind a node are
+    counted by the drill-down when it is clicked.
     """
     top = max(1, int(top))
     min_shared = max(1, int(min_shared))
     pairs = pair_counts(url, f)
-    empty_s = pd.DataFrame(columns=["unit_id", "name", "zh", "documents", "degree"])
-    empty_p = pd.DataFrame(columns=["partner_id", "name", "zh", "country", "kind", "documents", "degree", "shared"])
-    lonely = partner_only_documents(url, f)
+    empty_s = pd.DataFrame(columns=["unit_id", "name", "zh", "shared", "degree"])
+    empty_p = pd.DataFrame(columns=["partner_id", "name", "zh", "country", "kind", "shared", "degree"])
     if pairs.empty:
-        return Network(empty_s, empty_p, pairs, partner_only_documents=lonely)
+        return Network(empty_s, empty_p, pairs)
     edges_total = len(pairs)
     partners_total = pairs["partner_id"].nunique()
     pairs = pairs[pairs["documents"] >= min_shared]
     if pairs.empty:
-        return Network(empty_s, empty_p, pairs, partners_total=partners_total, edges_total=edges_total,
-                       partner_only_documents=lonely)
-    shared = pairs.groupby("partner_id")["documents"].sum()
-    pnodes = _partner_nodes(url, f, [int(p) for p in shared.index])
-    pnodes["shared"] = pnodes["partner_id"].map(shared).astype("int64")
-    pnodes = pnodes.sort_values(["shared", "documents", "name"], ascending=[False, False, True]).head(top)
-    edges = pairs[pairs["partner_id"].isin(pnodes["partner_id"])].reset_index(drop=True)
-    snodes = _school_nodes(url, f, sorted(int(u) for u in edges["unit_id"].unique()))
-    snodes["degree"] = snodes["unit_id"].map(edges.groupby("unit_id").size()).fillna(0).astype("int64")
-    pnodes["degree"] = pnodes["partner_id"].map(edges.groupby("partner_id").size()).fillna(0).astype("int64")
-    snodes = snodes.sort_values(["documents", "name"], ascending=[False, True]).reset_index(drop=True)
-    return Network(snodes, pnodes.reset_index(drop=True), edges.sort_values(
-        ["documents", "unit_id", "partner_id"], ascending=[False, True, True]).reset_index(drop=True),
-        partners_total=int(partners_total), edges_total=int(edges_total), partner_only_documents=lonely)
+        return Network(empty_s, empty_p, pairs, partners_total=partners_total, edges_total=edges_total)
+    shared = pairs.groupby("partner_id")["documents"].sum().reset_index(name="shared")
+    shared = shared.sort_values(["shared", "partner_id"], ascending=[False, True]).head(top)
+    edges = pairs[pairs["partner_id"].isin(shared["partner_id"])]
+    edges = edges.sort_values(["documents", "unit_id", "partner_id"], ascending=[False, True, True]) \
+        .reset_index(drop=True)
+    degree_p = edges.groupby("partner_id").size()
+    pnames = pd.DataFrame(_names(url, P, [int(i) for i in shared["partner_id"]],
+                                 [P.c.name, P.c.zh, P.c.country, P.c.kind]),
+                          columns=["partner_id", "name", "zh", "country", "kind"])
+    pnodes = nones(shared.merge(pnames, on="partner_id"))
+    pnodes["degree"] = pnodes["partner_id"].map(degree_p).astype("int64")
+    pnodes = pnodes[["partner_id", "name", "zh", "country", "kind", "shared", "degree"]]
+    by_school = edges.groupby("unit_id")["documents"].agg(["sum", "size"])
+    snames = pd.DataFrame(_names(url, U, [int(i) for i in by_school.index], [U.c.name, U.c.zh]),
+                          columns=["unit_id", "name", "zh"])
+    snodes = nones(snames.assign(shared=snames["unit_id"].map(by_school["sum"]).astype("int64"),
+                                 degree=snames["unit_id"].map(by_school["size"]).astype("int64")))
+    snodes = snodes.sort_values(["shared", "name"], ascending=[False, True]).reset_index(drop=True)
+    return Network(snodes, pnodes.reset_index(drop=True), edges,
+                   partners_total=int(partners_total), edges_total=int(edges_total))
 
 
-__all__ = ["Network", "network", "pair_counts", "partner_only_documents", "DEFAULT_TOP"]
+__all__ = ["Network", "network", "pair_counts", "DEFAULT_TOP"]

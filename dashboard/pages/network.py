@@ -51,7 +51,6 @@ add_translations({
     "Partners shown": "显示的合作伙伴", "Fewest shared documents": "最少共同文档", "Layout": "布局",
     "Force-directed": "力导向", "Concentric": "同心圆", "Circle": "环形",
     "{s} schools · {p} of {pt} partners · {e} of {et} links": "{s} 个学院 · {p}/{pt} 个合作伙伴 · {e}/{et} 条连线",
-    "{n} documents name a partner but no school (no line to draw).": "{n} 篇文档提到合作伙伴但未提到学院（无连线）。",
     "Click a school, a partner or a line to see what is behind it.": "点击学院、合作伙伴或连线，查看其背后的内容。",
     "Strongest links": "最强的联系", "shared documents": "篇共同文档", "Connections": "联系", "Documents behind": "背后的文档",
     "Clear focus": "取消聚焦", "Filter the dashboard to this school": "将仪表板筛选到该学院",
@@ -137,9 +136,6 @@ def graph_parts(url: str, filters, top: int, min_shared: int, lang: str = "en") 
         return [], _empty_note(t(msg, lang)), None
     summary = [html.Span(t("{s} schools · {p} of {pt} partners · {e} of {et} links", lang).format(
         s=len(net.schools), p=len(net.partners), pt=net.partners_total, e=len(net.edges), et=net.edges_total))]
-    if net.partner_only_documents:
-        summary += [html.Br(), html.Span(t("{n} documents name a partner but no school (no line to draw).", lang)
-                                         .format(n=net.partner_only_documents), className="text-muted")]
     legend = [html.Span([html.Span(className="legend-square" if shape == "square" else "legend-dot",
                                    style={"background": colour}), label], className="legend-item")
               for label, colour, shape in fn.legend_items(net, lang)]

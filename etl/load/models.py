@@ -353,6 +353,20 @@ class RollupCountryDocs(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
 
+class RollupSchoolPartnerDocs(Base):
+    """Documents per (school, partner, year, language): not gone, with surviving facts naming both
+    (the Network page's edges)."""
+
+    __tablename__ = "rollup_school_partner_docs"
+    __table_args__ = (Index("ix_rollup_school_partner_docs", "unit_id", "partner_id", "year", "lang", "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    partner_id: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class Rollup(Base):
     """When each rollup was rebuilt, stamped with the fingerprint of the data it counts."""
 

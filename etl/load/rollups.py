@@ -14,6 +14,9 @@ mention (~155,000, 100–180 ms). Three rollups hold those counts per year and l
   leaves rejected partners out when it reads);
 - ``rollup_country_docs`` (country, year, language): documents, not gone, naming a
   partner of that country that is not rejected, in a surviving fact.
+- ``rollup_school_partner_docs`` (school, partner, year, language): documents, not gone,
+  with surviving facts naming both (the Network page's edges; whatever the partner's
+  status, as for ``rollup_partner_docs``).
 
 A document has one year and one language, so summing rows over a year range and a
 language gives exact distinct-document counts; the dashboard uses a rollup only for the
@@ -51,6 +54,7 @@ from etl.load.models import (
     RollupCountryDocs,
     RollupPartnerDocs,
     RollupSchoolKind,
+    RollupSchoolPartnerDocs,
     Run,
 )
 
@@ -59,6 +63,7 @@ log = logging.getLogger("etl.rollups")
 SCHOOL_KINDS = "school_kinds"
 PARTNER_DOCS = "partner_docs"
 COUNTRY_DOCS = "country_docs"
+SCHOOL_PARTNER_DOCS = "school_partner_docs"
 
 
 def fingerprint(conn: Connection) -> str:
@@ -103,11 +108,27 @@ def _country_docs():
             .group_by(P.c.country, D.c.year, D.c.lang))
 
 
+def _school_partner_docs():
+    D, F = Document.__table__, Fact.__table__
+    # (document, school) and (document, partner) pairs first: two mentions count once.
+    schools = (select(F.c.document_id, F.c.unit_id).distinct()
+               .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
+    partners = (select(F.c.document_id, F.c.partner_id).distinct()
+                .where(F.c.type == "partner", F.c.status != "rejected", F.c.partner_id.is_not(None)).subquery("p"))
+    return (select(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, func.count())
+            .select_from(schools.join(partners, partners.c.document_id == schools.c.document_id)
+                         .join(D, D.c.id == schools.c.document_id))
+            .where(D.c.status != "gone")
+            .group_by(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang))
+
+
 # name -> (table, its columns in the order the SELECT gives them, the SELECT)
 ROLLUPS = {
     SCHOOL_KINDS: (RollupSchoolKind, ["unit_id", "kind", "year", "lang", "documents"], _school_kinds),
     PARTNER_DOCS: (RollupPartnerDocs, ["partner_id", "year", "lang", "documents"], _partner_docs),
     COUNTRY_DOCS: (RollupCountryDocs, ["country", "year", "lang", "documents"], _country_docs),
+    SCHOOL_PARTNER_DOCS: (RollupSchoolPartnerDocs, ["unit_id", "partner_id", "year", "lang", "documents"],
+                          _school_partner_docs),
 }
 
 

@@ -3,7 +3,7 @@
 elements and focus stylesheet, the URL-fragment state, and the side panel as plain functions."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import pytest
 
@@ -49,11 +49,25 @@ def sqlite_world(sqlite_url):
     return fixture_db.build(sqlite_url)
 
 
-def test_pair_counts_match_a_naive_count(world):
-    for f in fixture_db.filter_sets(world):
+def test_pair_counts_match_a_naive_count_live_and_from_the_rollup(world):
+    from dashboard.queries import _fresh
+    from etl.load import rollups
+
+    sets = fixture_db.filter_sets(world)
+    assert not _fresh(world.url, rollups.SCHOOL_PARTNER_DOCS)       # built in code: no rollup yet
+    live = {}
+    for f in sets:
         got = qn.pair_counts(world.url, f)
-        have = {(int(u), int(p)): int(n) for u, p, n in got.itertuples(index=False)}
-        assert have == dict(naive_pairs(world, f)), f
+        live[f] = {(int(u), int(p)): int(n) for u, p, n in got.itertuples(index=False)}
+        assert live[f] == dict(naive_pairs(world, f)), f
+    rollups.refresh_url(world.url)
+    assert _fresh(world.url, rollups.SCHOOL_PARTNER_DOCS)
+    for f in sets:
+        got = qn.pair_counts(world.url, f)
+        assert {(int(u), int(p)): int(n) for u, p, n in got.itertuples(index=False)} == live[f], f
+    # The network drawn from the rollup has every partner the live count linked to a school.
+    before = qn.network(world.url, Filters(), top=100)
+    assert set(before.partners["partner_id"]) == {p for _u, p in live[Filters()]}
 
 
 def test_network_keeps_the_top_partners_and_the_schools_they_reach(world):
@@ -72,14 +86,14 @@ def test_network_keeps_the_top_partners_and_the_schools_they_reach(world):
     assert set(net.schools["unit_id"]) == {u for u, p in pairs if p in kept}
     degree = Counter(u for u, p in pairs if p in kept)
     assert dict(zip(net.schools["unit_id"], net.schools["degree"])) == dict(degree)
-    # documents: every document in scope naming the node, with or without the other side.
-    docs = defaultdict(set)
-    for d in world.docs:
-        if fixture_db.in_scope(world, d, f):
-            for u, st in d.schools:
-                if st == "ok":
-                    docs[u].add(d.id)
-    assert dict(zip(net.schools["unit_id"], net.schools["documents"])) == {u: len(docs[u]) for u in degree}
+    # shared: the documents of a node's edges (a school's drawn ones, a partner's all).
+    school_shared = Counter()
+    for (u, p), n in pairs.items():
+        if p in kept:
+            school_shared[u] += n
+    assert dict(zip(net.schools["unit_id"], net.schools["shared"])) == dict(school_shared)
+    assert dict(zip(net.partners["partner_id"], net.partners["shared"])) == {p: shared[p] for p in kept}
+    assert list(net.schools["shared"]) == sorted(net.schools["shared"], reverse=True)
     # The fewest shared documents an edge needs.
     strong = qn.network(world.url, f, top=100, min_shared=3)
     assert len(strong.edges) == sum(1 for n in pairs.values() if n >= 3)
@@ -94,10 +108,6 @@ def test_filters_apply_and_a_selection_of_nothing_is_empty(world):
     # Zeta College is named once, by a document that may name no school: never invented as an edge.
     assert all(world.partners[int(p)][3] != "rejected" for p in qn.network(world.url, Filters(), 100).partners[
         "partner_id"])
-    lonely = sum(1 for d in world.docs if fixture_db.in_scope(world, d, Filters())
-                 and any(st == "ok" and fixture_db._partner_passes(world, p, Filters()) for p, st in d.partners)
-                 and not any(st == "ok" for _u, st in d.schools))
-    assert qn.partner_only_documents(world.url, Filters()) == lonely
 
 
 def test_elements_and_focus_stylesheet(sqlite_world):
@@ -110,7 +120,7 @@ def test_elements_and_focus_stylesheet(sqlite_world):
     ids = {e["data"]["id"] for e in nodes}
     assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)
     # Bigger nodes for more documents; thicker edges for more shared documents.
-    by_docs = sorted(nodes, key=lambda e: e["data"]["documents"])
+    by_docs = sorted(nodes, key=lambda e: e["data"]["shared"])
     assert by_docs[0]["data"]["size"] <= by_docs[-1]["data"]["size"]
     assert min(e["data"]["width"] for e in edges) >= fn.MIN_EDGE and max(e["data"]["width"] for e in edges) \
         <= fn.MAX_EDGE
