@@ -11,6 +11,8 @@ import pytest
 from dashboard import ids
 from dashboard import queries_network as qn
 from dashboard.queries import Filters
+from dashboard.queries_drill import DrillSpec
+from dashboard.queries_drill import count as drill_count
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
@@ -54,7 +56,7 @@ def test_network_focus_filter_reload_and_back(live_server, page):
     url = live_server.database_url
     everything = expected_nodes(url, Filters())
     net = qn.network(url, Filters())
-    school = int(net.schools["unit_id"].iloc[0])          # the school named by the most documents
+    school = int(net.schools["unit_id"].iloc[0])          # the school with the most shared documents
     name = net.schools["name"].iloc[0]
     one = expected_nodes(url, Filters.make(schools=[school]))
     assert 1 < len(one) < len(everything)
@@ -71,7 +73,7 @@ def test_network_focus_filter_reload_and_back(live_server, page):
     p.wait_for_url(re.compile(rf"#focus=s{school}$"))
     p.wait_for_selector(f"#{ids.NW_DETAIL} .detail-title")
     assert p.inner_text(f"#{ids.NW_DETAIL} .detail-title") == name
-    docs = int(net.schools["documents"].iloc[0])
+    docs, _ = drill_count(url, Filters(), DrillSpec(school=school))
     assert f"Documents behind · {docs}" in p.text_content(f"#{ids.NW_DETAIL}")
     assert node_ids(p) == everything                                 # focus fades, it does not filter
     p.screenshot(path=str(SCREENSHOTS / "network-focus.png"), full_page=True)
