@@ -372,7 +372,7 @@ def main() -> None:
     ms = lambda x: round(1000 * x, 1)  # noqa: E731
     result = {
         "users": users, "seconds": round(elapsed, 1), "think_s": list(think),
-        "ramp_s": a.ramp, "client_processes": a.procs, "load_average_before": load_before, "load_average_after": list(os.getloadavg()),
+        "ramp_s": a.ramp, "client_processes": a.procs, "nice": os.getpriority(os.PRIO_PROCESS, 0), "load_average_before": load_before, "load_average_after": list(os.getloadavg()),
         "server": " ".join(["gunicorn", *cmd[1:]]), "database": "sqlite (sample)" if not a.db else "given",
         "requests": len(all_times), "errors": sum(stats.errors.values()),
         "p50_ms": ms(pct(all_times, 50)), "p95_ms": ms(pct(all_times, 95)), "p99_ms": ms(pct(all_times, 99)),
