@@ -104,13 +104,26 @@ def _kaleido_class():
 
         async def _return_kaleido_tab(self, tab) -> None:
             pending = self.__dict__.setdefault("_pending", set())
-            task = asyncio.get_running_loop().create_task(super()._return_kaleido_tab(tab))
+            task = asyncio.get_running_loop().create_task(self._reload_and_return(tab))
             pending.add(task)
             task.add_done_callback(pending.discard)
 
+        async def _reload_and_return(self, tab) -> None:
+            try:
+                await super()._return_kaleido_tab(tab)
+            except asyncio.CancelledError:  # closing: nothing to return the tab to
+                raise
+            except Exception:  # noqa: BLE001 - a failed reload must not shrink the pool for good
+                log.debug("tab reload failed; the tab goes back as it is", exc_info=True)
+                if not self.__dict__.get("_closing"):
+                    await self.tabs_ready.put(tab)
+
         async def close(self) -> None:
-            for task in list(self.__dict__.get("_pending", ())):
+            self._closing = True
+            tasks = list(self.__dict__.get("_pending", ()))
+            for task in tasks:
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)  # retrieved: no "never retrieved" noise
             await super().close()
 
     return BackgroundReloadKaleido
