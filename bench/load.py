@@ -12,13 +12,16 @@ What it does, all on 127.0.0.1 and bounded in users, time and requests:
    login form (CSRF token included), then, until the time is up, repeats with a think
    time of ``--think`` seconds (uniform, default 5-15 s: someone reading the charts
    between clicks; ``--think 2,8`` is the harsher stress variant) one of:
-   - *page load* (40 %): the page, ``/_dash-layout``, ``/_dash-dependencies`` and the
-     page's initial callbacks, as the browser does;
-   - *filter change* (45 %): the filter-sync callback with a random query string, then
-     every callback listening to the filter store, with the store value it answered;
-   - *export* (15 %): every GET route whose path holds ``export`` or ``download`` (none
-     is skipped silently: the JSON lists which were used; when the app has none, the
-     step falls back to a filter change and says so);
+   - *page load* (40 %) of a random public page (Overview, Schools, Partners …), as the
+     browser does it: the page, ``/_dash-layout``, ``/_dash-dependencies``, the page
+     router's callback (the page's content), the filter sync, and every callback listening
+     to the filter store whose outputs are on that page;
+   - *filter change* (45 %) on the current page: the filter-sync callback with a random
+     query string, then that page's listeners with the store value it answered;
+   - *export* (15 %): a data download (CSV or XLSX of a registered export, with random
+     filters; the JSON lists the URLs used). Figure images and the PPTX/PDF report render
+     through a headless browser and are not part of this mix: they are measured by
+     bench/export.py. With no export registered, the step is a filter change, and says so;
 4. writes ``bench/results/load.json``: requests, errors (any status other than
    200/204 — 302 for the sign-in POST —, any exception), p50/p95/p99/max latency in ms, requests per second, and the
    same per kind of request.
@@ -129,6 +132,9 @@ class User(threading.Thread):
         self.rng = random.Random(seed)
         self.http = requests.Session()
         self.deps: list[dict] = []
+        self.on_page: set[str] = set()
+        self.props: dict[str, dict] = {}
+        self.path, self.search = "/", ""
 
     # -- one request, measured ---------------------------------------------------
     def req(self, kind: str, method: str, path: str, ok_codes: tuple[int, ...] = (200, 204), **kw):
@@ -159,21 +165,33 @@ class User(threading.Thread):
         return r is not None and r.status_code == 302
 
     # -- callbacks from /_dash-dependencies ------------------------------------------------
-    @staticmethod
-    def body(dep: dict, values: dict[tuple[str, str], object]) -> dict:
+    def body(self, dep: dict, values: dict[tuple[str, str], object]) -> dict:
         out = dep["output"]
         outs = [o.rsplit(".", 1) for o in out.strip(".").split("...")] if out.startswith("..") else [out.rsplit(".", 1)]
         outputs = [{"id": i, "property": p} for i, p in outs]
-        ins = [{"id": i["id"], "property": i["property"], "value": values.get((i["id"], i["property"]))}
-               for i in dep["inputs"]]
-        st = [{"id": s["id"], "property": s["property"], "value": values.get((s["id"], s["property"]))}
-              for s in dep.get("state", [])]
+        def value(i: dict):
+            key = (i["id"], i["property"])
+            if key in values:
+                return values[key]
+            return self.props.get(i["id"], {}).get(i["property"]) if isinstance(i["id"], str) else None
+
+        ins = [{"id": i["id"], "property": i["property"], "value": value(i)} for i in dep["inputs"]]
+        st = [{"id": s["id"], "property": s["property"], "value": value(s)} for s in dep.get("state", [])]
         return {"output": out, "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": ins, "state": st,
                 "changedPropIds": [f"{i['id']}.{i['property']}" for i in ins if (i["id"], i["property"]) in values]}
 
-    def store_listeners(self) -> list[dict]:
-        return [d for d in self.deps if any(i["id"] == "filters-store" and i["property"] == "data"
-                                            for i in d["inputs"]) and "filters-store.data" not in d["output"]]
+    def listeners(self) -> list[dict]:
+        """The callbacks a browser fires on this page when the filter store changes: those
+        listening to the store whose every output is a component of the current page."""
+        out = []
+        for d in self.deps:
+            if "filters-store.data" in d["output"] or not any(
+                    i["id"] == "filters-store" and i["property"] == "data" for i in d["inputs"]):
+                continue
+            outs = d["output"].strip(".").split("...") if d["output"].startswith("..") else [d["output"]]
+            if all(o.rsplit(".", 1)[0] in self.on_page for o in outs):
+                out.append(d)
+        return out
 
     def callback(self, kind: str, dep: dict, values: dict) -> dict | None:
         r = self.req(kind, "POST", "/_dash-update-component", json=self.body(dep, values), headers=self.csrf())
@@ -181,16 +199,39 @@ class User(threading.Thread):
             return r.json().get("response")
         return None
 
+    def dep(self, output_part: str) -> dict | None:
+        return next((d for d in self.deps if output_part in d["output"]), None)
+
     # -- the three kinds of action --------------------------------------------------------
-    def page_load(self) -> None:
-        self.req("page", "GET", "/", headers={"Accept": "text/html"})
-        self.req("page", "GET", "/_dash-layout")
-        r = self.req("page", "GET", "/_dash-dependencies")
+    def page_load(self, kind: str = "page") -> None:
+        """What a browser does to open a page: the HTML, layout, dependencies, the page router's
+        callback (the page's content), then the filter sync and every chart of that page."""
+        self.path = self.rng.choice(self.world["pages"])
+        self.search = self.random_search() if self.rng.random() < 0.5 else ""
+        self.req(kind, "GET", self.path + self.search, headers={"Accept": "text/html"})
+        self.req(kind, "GET", "/_dash-layout")
+        r = self.req(kind, "GET", "/_dash-dependencies")
         if r is not None and r.status_code == 200:
-            self.deps = [d for d in r.json() if not str(d.get("output", "")).startswith("admin-")
-                         and "admin-" not in d.get("output", "")]
-        for dep in self.store_listeners():
-            self.callback("page", dep, {("filters-store", "data"): {}})
+            self.deps = [d for d in r.json() if "admin-" not in d.get("output", "")]
+        router = self.dep("_pages_content.children")
+        self.on_page = set()
+        if router:
+            resp = self.callback(kind, router, {("_pages_location", "pathname"): self.path,
+                                                ("_pages_location", "search"): self.search}) or {}
+            self.props = _props(resp.get("_pages_content", {}).get("children"))
+            self.on_page = set(self.props)
+        self.sync(kind)
+
+    def sync(self, kind: str) -> None:
+        sync = self.dep("filters-store.data")
+        store: dict = {}
+        if sync:
+            lo, hi = self.world["years"]
+            resp = self.callback(kind, sync, {("url", "search"): self.search, ("filter-years", "min"): lo,
+                                              ("filter-years", "max"): hi}) or {}
+            store = resp.get("filters-store", {}).get("data") or {}
+        for dep in self.listeners():
+            self.callback(kind, dep, {("filters-store", "data"): store})
 
     def random_search(self) -> str:
         w, rng = self.world, self.rng
@@ -205,14 +246,8 @@ class User(threading.Thread):
         return "?" + urlencode(q, safe=",") if q else ""
 
     def filter_change(self) -> None:
-        sync = next((d for d in self.deps if "filters-store.data" in d["output"]), None)
-        if sync is None:
-            return self.page_load()
-        search = self.random_search()
-        resp = self.callback("filter", sync, {("url", "search"): search})
-        store = (resp or {}).get("filters-store", {}).get("data", {})
-        for dep in self.store_listeners():
-            self.callback("filter", dep, {("filters-store", "data"): store})
+        self.search = self.random_search()
+        self.sync("filter")
 
     def export(self) -> None:
         paths = self.world["exports"]
@@ -234,6 +269,24 @@ class User(threading.Thread):
                 (self.page_load if x < 0.40 else self.filter_change if x < 0.85 else self.export)()
         except SystemExit:
             return
+
+
+def _props(tree) -> dict[str, dict]:
+    """id → props of every component (with a string id) in a layout as Dash serialises it:
+    the values a browser sends for the inputs and states it did not change."""
+    out: dict[str, dict] = {}
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, list):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            props = x.get("props")
+            if isinstance(props, dict):
+                if isinstance(props.get("id"), str):
+                    out[props["id"]] = props
+                stack.extend(v for v in props.values() if isinstance(v, (list, dict)))
+    return out
 
 
 def _crowd_part(ids: list[int], n_users: int, base: str, stop_at_wall: float, think: tuple[float, float],
@@ -281,9 +334,18 @@ def world_of(url: str) -> dict:
     from dashboard.app import create_app
 
     app = create_app(url)
-    exports = sorted({r.rule for r in app.server.url_map.iter_rules()
-                      if ("export" in r.rule or "download" in r.rule) and not r.arguments and "GET" in r.methods})
-    return {"schools": schools, "years": list(years), "kinds": list(ACTIVITY_KINDS), "exports": exports}
+    rules = {r.rule for r in app.server.url_map.iter_rules()}
+    exports = sorted(r for r in rules if ("export" in r or "download" in r) and "<" not in r)
+    if "/export/data/<name>.<fmt>" in rules:  # the data downloads (CSV, XLSX) of every registered export
+        from dashboard import export as E
+
+        exports += [f"/export/data/{n}.{fmt}" for n in E.names() for fmt in E.DATA_FORMATS]
+    import dash
+
+    pages = sorted(v["path"] for v in dash.page_registry.values()
+                   if not v["path"].startswith("/admin") and not v.get("path_template"))
+    return {"schools": schools, "years": list(years), "kinds": list(ACTIVITY_KINDS), "exports": exports,
+            "pages": pages or ["/"]}
 
 
 def server_cpu(pid: int) -> float:
@@ -342,7 +404,7 @@ def main() -> None:
         url = prepare(a.db, users, tmp)
         world = world_of(url)
         print(f"prepared in {time.perf_counter() - t0:.1f}s: {users} users, {len(world['schools'])} schools, "
-              f"exports: {world['exports'] or 'none registered'}", flush=True)
+              f"pages {world['pages']}, {len(world['exports'])} export URLs", flush=True)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "DATABASE_URL": url, "INTL_AUTH": "on", "INTL_SECRET_KEY": os.urandom(24).hex(),
@@ -382,7 +444,7 @@ def main() -> None:
         "by_kind": {k: {"requests": len(v), "errors": stats.errors.get(k, 0), "p50_ms": ms(pct(v, 50)),
                         "p95_ms": ms(pct(v, 95)), "mean_ms": ms(statistics.fmean(v) if v else 0)}
                     for k, v in sorted(stats.times.items())},
-        "exports": world["exports"] or "none registered by the app yet: export actions ran filter changes",
+        "pages": world["pages"], "exports": world["exports"] or "none registered by the app yet: export actions ran filter changes",
         "error_samples": stats.samples,
         "goal": {"errors": 0, "p95_ms": 500},
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
