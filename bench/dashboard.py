@@ -699,9 +699,8 @@ def page_paths(url: str) -> list[tuple[str, str, Any]]:
         }
     out = []
     for page in app_mod.PAGES:
-        for path in [page.PATH] + [getattr(page, "PATH_TEMPLATE", None) or ""]:
-            if not path:
-                continue
+        template = getattr(page, "PATH_TEMPLATE", None)
+        for path in [template] if template else [page.PATH]:  # a template's PATH is its placeholder
             if "<" in path:
                 def sub(m):
                     name = m.group(1).lower()
@@ -712,7 +711,7 @@ def page_paths(url: str) -> list[tuple[str, str, Any]]:
                 path = re.sub(r"<([^>]+)>", sub, path)
                 if "<" in path:
                     continue
-            out.append((page.NAME if path == page.PATH else f"{page.NAME} (one)", path, page))
+            out.append((page.NAME, path, page))
     return out
 
 

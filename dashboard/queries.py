@@ -626,11 +626,17 @@ def latest_run(url: str, limit: int = 5) -> RunSummary | None:
         new_docs = conn.execute(select(D.c.id, D.c.title, D.c.year, D.c.lang).where(D.c.id.in_(first_ids))
                                 .order_by(D.c.year.desc(), D.c.id.desc())).all()
         n_docs = conn.execute(select(func.count()).select_from(D).where(*doc_cond)).scalar_one()
-        first_run = (select(F.c.partner_id, func.min(F.c.run_id).label("first"))
-                     .where(F.c.type == "partner", _fact_ok(), F.c.partner_id.is_not(None))
-                     .group_by(F.c.partner_id).subquery())
-        p_from = P.join(first_run, first_run.c.partner_id == P.c.id)
-        p_cond = [first_run.c.first == rid, P.c.status != "rejected"]
+        # A partner's first run is this one: a surviving fact of this run names it, none of an
+        # earlier run does. This run's facts are those of the documents it stored (it writes a
+        # document's run_id and its facts' together), found from the run_id index.
+        fr, fe = F.alias("fr"), F.alias("fe")
+        this_run = (select(fr.c.partner_id).where(
+            fr.c.document_id.in_(select(D.c.id).where(D.c.run_id == rid)), fr.c.run_id == rid,
+            fr.c.type == "partner", fr.c.status != "rejected", fr.c.partner_id.is_not(None)))
+        earlier = select(fe.c.id).where(fe.c.type == "partner", fe.c.partner_id == P.c.id,
+                                        fe.c.status != "rejected", fe.c.run_id < rid).exists()
+        p_from = P
+        p_cond = [P.c.id.in_(this_run), ~earlier, P.c.status != "rejected"]
         new_partners = conn.execute(select(P.c.id, P.c.name, P.c.country).select_from(p_from).where(*p_cond)
                                     .order_by(P.c.name).limit(limit)).all()
         n_partners = conn.execute(select(func.count()).select_from(p_from).where(*p_cond)).scalar_one()
