@@ -184,8 +184,14 @@ def _names(net, kind: str, key: int, lang: str) -> tuple[str, str]:
     return ((r["zh"] or r["name"]) if lang == "zh" else r["name"]), sub
 
 
+def focus_href(hash_: str | None, focus: str) -> str:
+    """A link that puts ``focus`` in the URL fragment, keeping the graph's other settings:
+    the keyboard's way to what a click on the canvas does."""
+    return to_hash({**parse_hash(hash_), "focus": focus}) or "#"
+
+
 def detail_panel(url: str, filters, focus: str | None, top: int, min_shared: int, lang: str = "en",
-                 search: str = "") -> tuple[list, dict, dict, Any]:
+                 search: str = "", hash_: str | None = None) -> tuple[list, dict, dict, Any]:
     """The side panel: ``(children, filter button style, clear button style, partner link)``.
 
     Without a focus: the strongest links. With one: the node or edge, its connections, and the
@@ -198,7 +204,7 @@ def detail_panel(url: str, filters, focus: str | None, top: int, min_shared: int
         return [], hidden, hidden, None
     spec = _spec(focus)
     if spec is None:
-        return _strongest(net, lang), hidden, hidden, None
+        return _strongest(net, lang, hash_), hidden, hidden, None
     node, pair = fn.parse_node_id(focus), fn.parse_edge_id(focus)
     e = net.edges
     body: list = []
@@ -215,7 +221,9 @@ def detail_panel(url: str, filters, focus: str | None, top: int, min_shared: int
         for r in part.head(CHIPS).itertuples(index=False):
             okey = r.partner_id if kind == "school" else r.unit_id
             name, _ = _names(net, other, int(okey), lang)
-            chips.append(html.Span([name, html.Small(f" · {int(r.documents)}")], className="chip"))
+            target = fn.edge_id(r.unit_id, r.partner_id)
+            chips.append(html.A([name, html.Small(f" · {int(r.documents)}")], href=focus_href(hash_, target),
+                                className="chip chip-link"))
         if len(part) > CHIPS:
             chips.append(html.Span(f"+{len(part) - CHIPS}", className="chip"))
         body += [html.H3(title, className="detail-title"), html.Div(sub, className="detail-sub"),
@@ -228,7 +236,9 @@ def detail_panel(url: str, filters, focus: str | None, top: int, min_shared: int
         if row.empty:
             return ([html.P(t("Not in the graph with these settings.", lang), className="text-muted small")],
                     hidden, {}, None)
-        body += [html.H3([school, " × ", partner], className="detail-title"),
+        body += [html.H3([html.A(school, href=focus_href(hash_, fn.node_id("school", pair[0]))), " × ",
+                          html.A(partner, href=focus_href(hash_, fn.node_id("partner", pair[1])))],
+                         className="detail-title"),
                  html.Div(f"{int(row.iloc[0]['documents'])} " + t("shared documents", lang), className="detail-sub")]
     result = run_query(drill, url, f, spec, DOC_LIMIT)
     if result is not None:
@@ -249,13 +259,15 @@ def detail_panel(url: str, filters, focus: str | None, top: int, min_shared: int
     return body, ({} if can_filter else hidden), {}, link
 
 
-def _strongest(net, lang: str, n: int = 10) -> list:
+def _strongest(net, lang: str, hash_: str | None = None, n: int = 10) -> list:
     items = []
     for r in net.edges.head(n).itertuples(index=False):
         school, _ = _names(net, "school", int(r.unit_id), lang)
         partner, _ = _names(net, "partner", int(r.partner_id), lang)
-        items.append(html.Li([html.Span(f"{int(r.documents)}", className="flag flag-12 me-2"),
-                              html.Span(school, className="cell-strong"), " — ", partner]))
+        items.append(html.Li(html.A([html.Span(f"{int(r.documents)}", className="flag flag-12 me-2"),
+                                     html.Span(school, className="cell-strong"), " — ", partner],
+                                    href=focus_href(hash_, fn.edge_id(r.unit_id, r.partner_id)),
+                                    className="link-row")))
     return [html.H3(t("Strongest links", lang), className="card-heading"),
             html.P(t("Click a school, a partner or a line to see what is behind it.", lang),
                    className="text-muted small"),
@@ -367,13 +379,13 @@ def register_callbacks(app) -> None:
     @app.callback(Output(ids.NW_GRAPH, "stylesheet"), Output(ids.NW_DETAIL, "children"),
                   Output(ids.NW_FILTER, "style"), Output(ids.NW_FOCUS_CLEAR, "style"), Output(ids.NW_LINK, "children"),
                   Input(ids.NW_FOCUS, "data"), Input(ids.FILTERS, "data"), Input(ids.NW_TOP, "value"),
-                  Input(ids.NW_MIN, "value"), State(ids.URL, "search"))
-    def _focus(focus, data, top, min_shared, search):
+                  Input(ids.NW_MIN, "value"), State(ids.URL, "search"), State(ids.URL, "hash"))
+    def _focus(focus, data, top, min_shared, search, hash_):
         url = database_url()
         _need(data)
         top, min_shared = top or qn.DEFAULT_TOP, min_shared or 1
         body, filter_style, clear_style, link = detail_panel(url, data, focus, top, min_shared,
-                                                             page_lang(search), search or "")
+                                                             page_lang(search), search or "", hash_)
         return focus_style(url, data, focus, top, min_shared), body, filter_style, clear_style, link
 
     @app.callback(Output(ids.URL, "search", allow_duplicate=True), Input(ids.NW_FILTER, "n_clicks"),

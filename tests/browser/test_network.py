@@ -68,11 +68,19 @@ def test_network_focus_filter_reload_and_back(live_server, page):
     p.wait_for_selector(f"#{ids.NW_DETAIL} .card-heading")           # the strongest links
     p.screenshot(path=str(SCREENSHOTS / "network.png"), full_page=True)
 
+    # Keyboard: the strongest links are links; Enter on one focuses that edge.
+    first = net.edges.iloc[0]
+    p.focus(".link-row >> nth=0")
+    p.keyboard.press("Enter")
+    p.wait_for_url(re.compile(rf"#focus=e{int(first.unit_id)}-{int(first.partner_id)}$"))
+    p.wait_for_function(f"() => (document.querySelector('#{ids.NW_DETAIL} .detail-title') || {{}}).innerText"
+                        f"?.includes('×')")
+
     # Click the school: focus in the URL fragment, the side panel names it and its documents.
     tap_node(p, f"s{school}")
     p.wait_for_url(re.compile(rf"#focus=s{school}$"))
-    p.wait_for_selector(f"#{ids.NW_DETAIL} .detail-title")
-    assert p.inner_text(f"#{ids.NW_DETAIL} .detail-title") == name
+    p.wait_for_function(f"(n) => (document.querySelector('#{ids.NW_DETAIL} .detail-title') || {{}}).innerText === n",
+                        arg=name)
     docs, _ = drill_count(url, Filters(), DrillSpec(school=school))
     assert f"Documents behind · {docs}" in p.text_content(f"#{ids.NW_DETAIL}")
     assert node_ids(p) == everything                                 # focus fades, it does not filter

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from dash import html
 
 from dashboard import figures_network as fn
 from dashboard import queries_network as qn
@@ -22,6 +23,16 @@ def _text(component) -> str:
     if isinstance(component, (list, tuple)):
         return " ".join(_text(c) for c in component)
     return _text(getattr(component, "children", None))
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for c in children:
+            yield from _walk(c)
+    elif children is not None and not isinstance(children, (str, int, float)):
+        yield from _walk(children)
 
 
 def naive_pairs(w: fixture_db.World, f: Filters) -> Counter:
@@ -184,9 +195,13 @@ def test_side_panel_lists_the_documents_behind_a_node_and_offers_the_filter(sqli
     row = net.edges.iloc[0]
     body, *_ = page.detail_panel(world.url, {}, fn.edge_id(int(row.unit_id), int(row.partner_id)), 40, 1)
     assert f"{int(row.documents)} shared documents" in _text(body)
-    # No focus: the strongest links.
-    body, filter_style, clear_style, link = page.detail_panel(world.url, {}, None, 40, 1)
+    # No focus: the strongest links, each a link that focuses its edge (keeping the settings).
+    body, filter_style, clear_style, link = page.detail_panel(world.url, {}, None, 40, 1, hash_="#top=80")
     assert "Strongest links" in _text(body) and clear_style == {"display": "none"} and link is None
+    hrefs = [a.href for part in body for a in _walk(part) if isinstance(a, html.A)]
+    first = net.edges.iloc[0]
+    assert hrefs[0] == f"#focus=e{int(first.unit_id)}-{int(first.partner_id)}&top=80"
+    assert page.focus_href("#focus=s1&min=2", "p7") == "#focus=p7&min=2"
 
 
 def test_graph_parts_and_empty_states(sqlite_world, tmp_path):
