@@ -163,6 +163,28 @@ def timeline(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
     return fig
 
 
+def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
+                   empty_message: str = LOAD_HINT) -> go.Figure:
+    """Stacked bars: a busy partner's activities per year and kind (``year, kind, activities``);
+    each bar segment drills to the partner's documents of that year and kind."""
+    title = t(TIMELINE_TITLE, lang)
+    if df.empty:
+        return empty(title, empty_message, height=320)
+    years = list(range(int(df["year"].min()), int(df["year"].max()) + 1))
+    fig = _base(title, height=340)
+    present = set(df["kind"])
+    for kind in [k for k in ACTIVITY_KINDS if k in present] + sorted(present - set(ACTIVITY_KINDS)):
+        part = df[df["kind"] == kind].set_index("year")["activities"].reindex(years, fill_value=0)
+        name = kind_name(kind, lang)
+        fig.add_bar(x=years, y=part.values, name=name, marker_color=KIND_COLORS.get(kind, NEUTRAL),
+                    customdata=[[DrillSpec(partner=spec.partner, country=spec.country, pkind=spec.pkind, year=y,
+                                           kind=kind, what="activities").to_dict()] for y in years],
+                    hovertemplate="%{x}: %{y} · " + name + "<extra></extra>")
+    fig.update_layout(barmode="stack", xaxis=dict(tickmode="linear", dtick=1 if len(years) <= 16 else 2),
+                      yaxis=dict(title=dict(text=t("activities", lang)), rangemode="tozero"), legend=dict(y=-0.18))
+    return fig
+
+
 def schools_bars(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
                  empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars: schools named with the partner (``unit_id, school, zh, documents``)."""
@@ -211,5 +233,5 @@ def mobility_bars(df: pd.DataFrame, lang: str | None = "en") -> go.Figure:
     return fig
 
 
-__all__ = ["partner_map", "kinds_bars", "timeline", "schools_bars", "mobility_bars", "pkind_name",
+__all__ = ["partner_map", "kinds_bars", "timeline", "timeline_years", "schools_bars", "mobility_bars", "pkind_name",
            "MAP_TITLE", "KINDS_TITLE", "TIMELINE_TITLE", "SCHOOLS_TITLE", "MOBILITY_TITLE"]

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import case, distinct, func, literal, select, union_all
 
-from dashboard.queries import A, D, F, P, U, Filters, document_conditions
+from dashboard.queries import A, D, F, P, U, Filters, _Probe, document_conditions, evidence_conditions
 from etl.db import get_engine
 from etl.load.models import ACTIVITY_KINDS
 
@@ -161,20 +161,61 @@ class DrillResult:
 
 
 # ---------------------------------------------------------------------------
+def documents_behind(f: Filters, spec: DrillSpec):
+    """``SELECT document_id`` of the documents behind ``spec`` within ``f`` (may repeat an id).
+
+    Driven by the narrowest evidence the element names — the partner's or the school's
+    facts, the activities of the kind, the facts of the country's partners — through the
+    covering (type, unit_id | partner_id, year, document_id, status) and (kind, year,
+    document_id) indexes, with the rest of the scope tested on the evidence row
+    (:func:`dashboard.queries.evidence_conditions`): the same documents as
+    ``document_conditions`` of the narrowed filters, without visiting every document
+    (which cost SQLite 0.1–0.9 s at 100,000 documents).
+    """
+    g = spec.filters_for(f)
+    extra_doc: list = []
+    if spec.partner is not None:
+        x = F.alias("dv")
+        src, col = x, x.c.document_id
+        cond = [x.c.type == "partner", x.c.partner_id == spec.partner, x.c.status != "rejected",
+                *evidence_conditions(x.c.document_id, x.c.year, g)]
+    elif spec.school is not None:
+        x = F.alias("dv")
+        src, col = x, x.c.document_id
+        cond = [x.c.type == "school", x.c.unit_id == spec.school, x.c.status != "rejected",
+                *evidence_conditions(x.c.document_id, x.c.year, g, implied=frozenset({"schools"}))]
+    elif spec.kind:
+        x = A.alias("dv")
+        src, col = x, x.c.document_id
+        cond = [x.c.kind == spec.kind,
+                *evidence_conditions(x.c.document_id, x.c.year, g, implied=frozenset({"kinds"}))]
+    elif spec.country or spec.pkind:
+        x, pp = F.alias("dv"), P.alias("dvp")
+        src, col = x.join(pp, pp.c.id == x.c.partner_id), x.c.document_id
+        cond = [x.c.type == "partner", x.c.status != "rejected", pp.c.status != "rejected",
+                *evidence_conditions(x.c.document_id, x.c.year, g, implied=frozenset({"partners"}))]
+        if g.countries:
+            cond.append(pp.c.country.in_(g.countries))
+        if g.partner_kinds:
+            cond.append(pp.c.kind.in_(g.partner_kinds))
+    else:
+        src, col, cond = D, D.c.id, document_conditions(g)
+        x = D
+    if spec.document is not None:
+        extra_doc.append(col == spec.document)
+    if spec.what == "activities" and not g.activity_kinds and not spec.kind:
+        # only documents that report an activity; probed row by row (_Probe), not driven from the list
+        aa = A.alias("da")
+        years = [c for c in (aa.c.year >= g.year_from if g.year_from is not None else None,
+                             aa.c.year <= g.year_to if g.year_to is not None else None) if c is not None]
+        extra_doc.append(_Probe(col).in_(select(aa.c.document_id).where(*years)))
+    return select(col.label("document_id"), x.c.year.label("year")).select_from(src).where(*cond, *extra_doc)
+
+
 def drill_conditions(f: Filters, spec: DrillSpec) -> list:
     """WHERE conditions on ``documents`` for the element ``spec`` within filters ``f``."""
-    g = spec.filters_for(f)
-    cond = document_conditions(g)
-    if spec.partner is not None:
-        fp = F.alias("dp")
-        cond.append(D.c.id.in_(select(fp.c.document_id).where(
-            fp.c.type == "partner", fp.c.partner_id == spec.partner, fp.c.status != "rejected")))
-    if spec.document is not None:
-        cond.append(D.c.id == spec.document)
-    if spec.what == "activities" and not g.activity_kinds:
-        aa = A.alias("da")
-        cond.append(D.c.id.in_(select(aa.c.document_id)))
-    return cond
+    b = documents_behind(f, spec).subquery("b")
+    return [D.c.id.in_(select(b.c.document_id))]
 
 
 def _kinds(f: Filters, spec: DrillSpec) -> tuple[str, ...]:
@@ -183,15 +224,19 @@ def _kinds(f: Filters, spec: DrillSpec) -> tuple[str, ...]:
 
 def count(url: str, f: Filters, spec: DrillSpec) -> tuple[int, int | None]:
     """``(documents, activities)`` behind the element (activities only for activity charts)."""
-    cond = drill_conditions(f, spec)
+    behind = documents_behind(f, spec).subquery("b")
     with get_engine(url).connect() as conn:
-        n_docs = int(conn.execute(select(func.count()).select_from(D).where(*cond)).scalar_one())
+        n_docs = int(conn.execute(select(func.count(distinct(behind.c.document_id)))).scalar_one())
         n_act = None
         if spec.what == "activities":
-            acond = [A.c.document_id.in_(select(D.c.id).where(*cond))]
-            kinds = _kinds(f, spec)
-            if kinds:
-                acond.append(A.c.kind.in_(kinds))
+            g = spec.filters_for(f)
+            acond = [A.c.document_id.in_(select(behind.c.document_id))]
+            if g.activity_kinds:
+                acond.append(A.c.kind.in_(g.activity_kinds))
+            if g.year_from is not None:
+                acond.append(A.c.year >= g.year_from)
+            if g.year_to is not None:
+                acond.append(A.c.year <= g.year_to)
             n_act = int(conn.execute(select(func.count()).select_from(A).where(*acond)).scalar_one())
     return n_docs, n_act
 
@@ -323,13 +368,18 @@ def drill(url: str, f: Filters, spec: DrillSpec, limit: int = DEFAULT_LIMIT) -> 
     """The documents behind ``spec`` within ``f`` (newest first, at most ``limit``), their
     activity kinds, and the evidence sentences that tie each one to the element."""
     limit = max(1, min(int(limit), 500))
-    cond = drill_conditions(f, spec)
     n_docs, n_act = count(url, f, spec)
-    order = [D.c.year.desc().nulls_last(), D.c.published.desc().nulls_last(), D.c.id.desc()]
+    behind = documents_behind(f, spec).subquery("b")
+    # The newest documents by year (then by id, the order they were loaded in), picked from the
+    # evidence rows themselves; only those few document rows are read, then sorted by date.
+    page = (select(behind.c.document_id, behind.c.year).distinct()   # one year per document
+            .order_by(behind.c.year.desc().nulls_last(), behind.c.document_id.desc()).limit(limit))
     with get_engine(url).connect() as conn:
+        ids = [int(i) for i, _year in conn.execute(page)]
         rows = conn.execute(select(D.c.id, D.c.title, D.c.published, D.c.event_date, D.c.year, D.c.lang)
-                            .where(*cond).order_by(*order).limit(limit)).all()
-        ids = [int(r[0]) for r in rows]
+                            .where(D.c.id.in_(ids))).all() if ids else []
+        rows = sorted(rows, key=lambda r: (r[4] if r[4] is not None else -1, _date(r[2], r[3], r[4]), r[0]),
+                      reverse=True)
         kinds: dict[int, list[str]] = {i: [] for i in ids}
         ev_rows: list = []
         if ids:
@@ -351,4 +401,4 @@ def drill(url: str, f: Filters, spec: DrillSpec, limit: int = DEFAULT_LIMIT) -> 
                        evidence=_evidence_frame(ev_rows), limit=limit, labels=labels)
 
 
-__all__ = ["DrillSpec", "DrillResult", "drill", "count", "drill_conditions", "DEFAULT_LIMIT"]
+__all__ = ["DrillSpec", "DrillResult", "drill", "count", "drill_conditions", "documents_behind", "DEFAULT_LIMIT"]

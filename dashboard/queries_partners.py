@@ -14,11 +14,27 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import distinct, func, or_, select
 
-from dashboard.queries import A, D, F, P, U, Filters, _fact_ok, _frame, _partner_ok, scope
-from dashboard.queries_drill import DrillSpec, drill_conditions
+from dashboard.queries import (
+    RPD,
+    A,
+    D,
+    F,
+    P,
+    U,
+    Filters,
+    _fact_ok,
+    _frame,
+    _fresh,
+    _partner_ok,
+    _Probe,
+    _rollup_cond,
+    evidence_conditions,
+)
+from dashboard.queries_drill import DrillSpec, documents_behind
 from dashboard.queries_schools import agreement_state, units_in_json
 from dashboard.report_queries import AG, MB, PG, _mobility_cond, _program_cond, _program_from
 from etl.db import get_engine
+from etl.load import rollups
 from etl.load.models import ACTIVITY_KINDS
 
 
@@ -39,11 +55,16 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
     listed; otherwise every partner of the chosen countries and kinds is, including those
     known only from the office reports (0 documents), so the list is the full register.
     """
-    n = func.count(distinct(F.c.document_id))
-    news = (select(F.c.partner_id, n, func.min(D.c.year), func.max(D.c.year))
-            .select_from(F.join(D, D.c.id == F.c.document_id))
-            .where(F.c.type == "partner", _fact_ok(), F.c.document_id.in_(scope(f)))
-            .group_by(F.c.partner_id))
+    if not (f.schools or f.activity_kinds) and _fresh(url, rollups.PARTNER_DOCS):
+        # the ETL's (partner, year, language) rollup: documents per partner, and the years with any
+        news = (select(RPD.c.partner_id, func.sum(RPD.c.documents), func.min(RPD.c.year), func.max(RPD.c.year))
+                .where(*_rollup_cond(RPD, f), RPD.c.documents > 0).group_by(RPD.c.partner_id))
+    else:
+        news = (select(F.c.partner_id, func.count(distinct(F.c.document_id)), func.min(F.c.year),
+                       func.max(F.c.year))
+                .where(F.c.type == "partner", _fact_ok(),
+                       *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"partners"})))
+                .group_by(F.c.partner_id))
     progs = (select(PG.c.partner_id, func.count()).where(PG.c.partner_id.is_not(None))
              .group_by(PG.c.partner_id))
     agrs = (select(AG.c.partner_id, func.count()).where(AG.c.partner_id.is_not(None))
@@ -73,12 +94,16 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
 
 
 def partner_kinds(url: str, f: Filters) -> pd.DataFrame:
-    """Per partner kind: ``kind, partners, documents`` over the documents in scope."""
+    """Per partner kind: ``kind, partners, documents`` over the documents in scope (a document
+    naming two universities counts once for universities)."""
     kind = func.coalesce(P.c.kind, "unknown")
-    docs = func.count(distinct(F.c.document_id))
+    per_doc = (select(F.c.partner_id, F.c.document_id)
+               .where(F.c.type == "partner", _fact_ok(),
+                      *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"partners"})))
+               .subquery("pd"))
+    docs = func.count(distinct(per_doc.c.document_id))
     stmt = (select(kind, func.count(distinct(P.c.id)), docs)
-            .select_from(F.join(P, P.c.id == F.c.partner_id))
-            .where(F.c.type == "partner", _fact_ok(), F.c.document_id.in_(scope(f)), *_partner_ok(f))
+            .join_from(per_doc, P, P.c.id == per_doc.c.partner_id).where(*_partner_ok(f))
             .group_by(kind).order_by(docs.desc(), kind))
     return _frame(url, stmt, ["kind", "partners", "documents"])
 
@@ -109,18 +134,28 @@ def partner_filters(f: Filters, info: dict) -> Filters:
     return partner_spec(info).filters_for(f)
 
 
-def partner_timeline(url: str, f: Filters, info: dict) -> pd.DataFrame:
-    """The partner's documents in scope, oldest first: ``document_id, title, date, year, lang,
-    kinds`` (``date`` is the publication date, else the event date, else 1 July of the year;
-    ``kinds`` the activity kinds the document reports, in the palette's order)."""
-    cond = drill_conditions(f, partner_spec(info))
+TIMELINE_MAX = 300   # documents drawn one by one; a busier partner's timeline is drawn per year
+
+
+def partner_timeline(url: str, f: Filters, info: dict, limit: int = TIMELINE_MAX) -> pd.DataFrame:
+    """The partner's newest ``limit`` documents in scope, oldest first: ``document_id, title, date,
+    year, lang, kinds`` (``date`` is the publication date, else the event date, else 1 July of
+    the year; ``kinds`` the activity kinds the document reports, in the palette's order).
+
+    Picked from the partner's own facts (newest year, then latest loaded), so only those
+    document rows are read whatever the partner's size.
+    """
+    behind = documents_behind(f, partner_spec(info)).subquery("b")
+    page = (select(behind.c.document_id, behind.c.year).distinct()   # one year per document
+            .order_by(behind.c.year.desc().nulls_last(), behind.c.document_id.desc()).limit(limit))
     with get_engine(url).connect() as conn:
+        ids = [int(i) for i, _year in conn.execute(page)]
         docs = conn.execute(select(D.c.id, D.c.title, D.c.published, D.c.event_date, D.c.year, D.c.lang)
-                            .where(*cond).order_by(D.c.year.nulls_last(), D.c.published, D.c.id)).all()
+                            .where(D.c.id.in_(ids))).all() if ids else []
         kinds: dict[int, list[str]] = {}
-        for doc_id, kind in conn.execute(select(A.c.document_id, A.c.kind)
-                                         .where(A.c.document_id.in_(select(D.c.id).where(*cond)))):
-            kinds.setdefault(int(doc_id), []).append(kind)
+        if ids:
+            for doc_id, kind in conn.execute(select(A.c.document_id, A.c.kind).where(A.c.document_id.in_(ids))):
+                kinds.setdefault(int(doc_id), []).append(kind)
     order = {k: i for i, k in enumerate(ACTIVITY_KINDS)}
     rows = []
     for doc_id, title, published, event_date, year, lang in docs:
@@ -128,6 +163,19 @@ def partner_timeline(url: str, f: Filters, info: dict) -> pd.DataFrame:
                      sorted(kinds.get(int(doc_id), []), key=lambda k: order.get(k, 99))))
     rows.sort(key=lambda r: (r[2] is None, r[2] or dt.date.min, r[0]))   # by the day shown; undated last
     return pd.DataFrame(rows, columns=["document_id", "title", "date", "year", "lang", "kinds"])
+
+
+def partner_years(url: str, f: Filters, info: dict) -> pd.DataFrame:
+    """The partner's activities per year and kind in scope: ``year, kind, activities`` (the
+    timeline of a partner with more documents than the timeline draws one by one)."""
+    g = partner_filters(f, info)
+    behind = documents_behind(f, partner_spec(info)).subquery("b")
+    cond = [A.c.document_id.in_(select(behind.c.document_id)), A.c.year.is_not(None)]
+    if g.activity_kinds:
+        cond.append(A.c.kind.in_(g.activity_kinds))
+    stmt = (select(A.c.year, A.c.kind, func.count()).where(*cond)
+            .group_by(A.c.year, A.c.kind).order_by(A.c.year, A.c.kind))
+    return _frame(url, stmt, ["year", "kind", "activities"])
 
 
 def _day(published, event_date: str | None, year: int | None) -> dt.date | None:
@@ -145,34 +193,35 @@ def _day(published, event_date: str | None, year: int | None) -> dt.date | None:
 
 
 def partner_kpis(url: str, f: Filters, info: dict) -> dict[str, int | None]:
-    """Documents, activities and schools of the partner in scope, and its first and last year."""
-    cond = drill_conditions(f, partner_spec(info))
+    """Documents and activities of the partner in scope, and its first and last year."""
     g = partner_filters(f, info)
-    in_scope = select(D.c.id).where(*cond)
-    acond = [A.c.document_id.in_(in_scope)]
+    behind = documents_behind(f, partner_spec(info)).subquery("b")
+    acond = [A.c.document_id.in_(select(behind.c.document_id))]
     if g.activity_kinds:
         acond.append(A.c.kind.in_(g.activity_kinds))
-    scond = [F.c.type == "school", _fact_ok(), F.c.document_id.in_(in_scope)]
-    if g.schools:
-        scond.append(F.c.unit_id.in_(g.schools))
     with get_engine(url).connect() as conn:
-        docs, lo, hi = conn.execute(select(func.count(), func.min(D.c.year), func.max(D.c.year)).where(*cond)).one()
+        docs, lo, hi = conn.execute(select(func.count(distinct(behind.c.document_id)), func.min(behind.c.year),
+                                           func.max(behind.c.year))).one()
         acts = conn.execute(select(func.count()).select_from(A).where(*acond)).scalar_one()
-        schools = conn.execute(select(func.count(distinct(F.c.unit_id))).where(*scond)).scalar_one()
-    return {"documents": int(docs), "activities": int(acts), "schools": int(schools or 0),
+    return {"documents": int(docs), "activities": int(acts),
             "first_year": int(lo) if lo is not None else None, "last_year": int(hi) if hi is not None else None}
 
 
 def partner_schools(url: str, f: Filters, info: dict) -> pd.DataFrame:
     """Schools named with the partner in its documents in scope: ``unit_id, school, zh, documents``."""
-    cond = drill_conditions(f, partner_spec(info))
     g = partner_filters(f, info)
-    scond = [F.c.type == "school", _fact_ok(), F.c.document_id.in_(select(D.c.id).where(*cond))]
+    behind = documents_behind(f, partner_spec(info)).subquery("b")
+    scond = [F.c.type == "school", _fact_ok(), _Probe(F.c.document_id).in_(select(behind.c.document_id))]
     if g.schools:
         scond.append(F.c.unit_id.in_(g.schools))
+    if g.year_from is not None:
+        scond.append(_Probe(F.c.year) >= g.year_from)
+    if g.year_to is not None:
+        scond.append(_Probe(F.c.year) <= g.year_to)
     n = func.count(distinct(F.c.document_id))
-    stmt = (select(U.c.id, U.c.name, U.c.zh, n).select_from(F.join(U, U.c.id == F.c.unit_id))
-            .where(*scond).group_by(U.c.id, U.c.name, U.c.zh).order_by(n.desc(), U.c.name))
+    counts = select(F.c.unit_id, n.label("n")).where(*scond).group_by(F.c.unit_id).subquery("c")
+    stmt = (select(U.c.id, U.c.name, U.c.zh, counts.c.n).join_from(counts, U, U.c.id == counts.c.unit_id)
+            .order_by(counts.c.n.desc(), U.c.name))
     return _frame(url, stmt, ["unit_id", "school", "zh", "documents"])
 
 
@@ -223,5 +272,5 @@ def partner_mobility(url: str, f: Filters, info: dict) -> pd.DataFrame:
 
 
 __all__ = ["partners_table", "partner_kinds", "partner_info", "partner_spec", "partner_filters",
-           "partner_timeline", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
+           "partner_timeline", "partner_years", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
            "partner_mobility", "restricts_documents"]

@@ -16,8 +16,24 @@ import pandas as pd
 from sqlalchemy import cast, distinct, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
-from dashboard.queries import A, D, F, P, U, Filters, _activity_cond, _fact_ok, _frame, _partner_ok, scope
-from dashboard.queries_drill import DrillSpec, drill_conditions
+from dashboard.queries import (
+    RSK,
+    A,
+    F,
+    P,
+    U,
+    Filters,
+    _fact_ok,
+    _frame,
+    _Probe,
+    _fresh,
+    _partner_facts,
+    _partner_ok,
+    _rollup_cond,
+    evidence_conditions,
+)
+from dashboard.queries_drill import DrillSpec
+from etl.load import rollups
 from dashboard.report_queries import AG, MB, PG, _mobility_cond, _partner_cond, joint_programs
 from etl.db import get_engine
 
@@ -27,42 +43,91 @@ def school_filters(f: Filters, school_id: int) -> Filters:
     return DrillSpec(school=school_id).filters_for(f)
 
 
+def _school_facts(f: Filters) -> list:
+    """Surviving school facts in scope, of the chosen schools (their own school satisfies the
+    school filter; the rest of the scope is tested on the fact row, see ``evidence_conditions``).
+
+    The year is tested row by row (``_Probe``): with a year range and no school, SQLite
+    otherwise walks ``ix_facts_year`` (every kind of fact, a table row each: ~1 s at
+    100,000 documents) instead of the covering (type, unit_id, year, document_id, status) index.
+    """
+    cond = [F.c.type == "school", _fact_ok(),
+            *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"schools"}))]
+    if f.schools:
+        cond.append(F.c.unit_id.in_(f.schools))
+    return cond
+
+
+def _activities_by(url: str, f: Filters, keys: tuple[str, ...]):
+    """Activities of the documents naming each school, grouped by ``keys`` (among ``unit_id``,
+    ``year``, ``kind``): ``SELECT *keys, n``.
+
+    From the ETL's (school, kind, year, language) rollup while it matches the data and the
+    filters are its dimensions (an activity of a kind in a document is one document of
+    that kind), else counted live over school facts joined to their documents' activities.
+    """
+    if not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS):
+        cond = _rollup_cond(RSK, f)
+        if f.schools:
+            cond.append(RSK.c.unit_id.in_(f.schools))
+        if f.activity_kinds:
+            cond.append(RSK.c.kind.in_(f.activity_kinds))
+        cols = [RSK.c[k] for k in keys]
+        return select(*cols, func.sum(RSK.c.documents).label("n")).where(*cond).group_by(*cols)
+    live = {"unit_id": F.c.unit_id, "year": F.c.year, "kind": A.c.kind}
+    cond = [F.c.type == "school", _fact_ok(),
+            *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"schools", "kinds"}))]
+    if f.schools:
+        cond.append(F.c.unit_id.in_(f.schools))
+    if f.activity_kinds:
+        cond.append(A.c.kind.in_(f.activity_kinds))
+    cols = [live[k].label(k) for k in keys]
+    return (select(*cols, func.count(distinct(A.c.id)).label("n"))
+            .select_from(F.join(A, A.c.document_id == F.c.document_id)).where(*cond).group_by(*cols))
+
+
+def _school_names(conn) -> dict[int, tuple[str, str | None]]:
+    return {int(i): (n, z) for i, n, z in conn.execute(select(U.c.id, U.c.name, U.c.zh).where(U.c.type == "school"))}
+
+
 # ---------------------------------------------------------------------------
 # The Schools page
 # ---------------------------------------------------------------------------
-def school_year(url: str, f: Filters) -> pd.DataFrame:
+MEASURES = ("activities", "documents")
+
+
+def school_year(url: str, f: Filters, measures: tuple[str, ...] = MEASURES) -> pd.DataFrame:
     """Per school and document year: ``unit_id, school, zh, year, activities, documents``.
 
     ``activities`` counts the activities (of the chosen kinds) of the documents in scope
     that name the school, as the Overview's "activities by school" does; ``documents`` the
-    documents in scope that name it. Undated documents are left out; only schools with at
-    least one document appear, only the chosen ones when some are chosen.
+    documents in scope that name it. Undated documents are left out; only schools with a
+    count appear, only the chosen ones when some are chosen. ``measures`` says which to
+    compute (the heat map shows one; the other column is then 0).
     """
-    school_cond = [F.c.type == "school", _fact_ok()]
-    if f.schools:
-        school_cond.append(F.c.unit_id.in_(f.schools))
-    acts = (select(F.c.unit_id, D.c.year, func.count(distinct(A.c.id)).label("n"))
-            .select_from(F.join(A, A.c.document_id == F.c.document_id).join(D, D.c.id == F.c.document_id))
-            .where(*school_cond, *_activity_cond(f), D.c.year.is_not(None))
-            .group_by(F.c.unit_id, D.c.year))
-    docs = (select(F.c.unit_id, D.c.year, func.count(distinct(D.c.id)).label("n"))
-            .select_from(F.join(D, D.c.id == F.c.document_id))
-            .where(*school_cond, F.c.document_id.in_(scope(f)), D.c.year.is_not(None))
-            .group_by(F.c.unit_id, D.c.year))
+    a: dict[tuple[int, int], int] = {}
+    d: dict[tuple[int, int], int] = {}
     with get_engine(url).connect() as conn:
-        a = {(int(u), int(y)): int(n) for u, y, n in conn.execute(acts)}
-        d = {(int(u), int(y)): int(n) for u, y, n in conn.execute(docs)}
-        names = {int(i): (n, z) for i, n, z in conn.execute(
-            select(U.c.id, U.c.name, U.c.zh).where(U.c.type == "school"))}
-    rows = [(u, names[u][0], names[u][1], y, a.get((u, y), 0), n)
-            for (u, y), n in d.items() if u in names]
+        if "activities" in measures:
+            for u, y, n in conn.execute(_activities_by(url, f, ("unit_id", "year"))):
+                if y is not None and n:
+                    a[(int(u), int(y))] = int(n)
+        if "documents" in measures:
+            stmt = (select(F.c.unit_id, F.c.year, func.count(distinct(F.c.document_id)))
+                    .where(*_school_facts(f), F.c.year.is_not(None)).group_by(F.c.unit_id, F.c.year))
+            d = {(int(u), int(y)): int(n) for u, y, n in conn.execute(stmt)}
+        names = _school_names(conn)
+    keys = sorted(set(a) | set(d))
+    rows = [(u, names[u][0], names[u][1], y, a.get((u, y), 0), d.get((u, y), 0)) for u, y in keys if u in names]
     df = pd.DataFrame(rows, columns=["unit_id", "school", "zh", "year", "activities", "documents"])
     return df.sort_values(["school", "year"], ignore_index=True)
 
 
 def school_summary(url: str, f: Filters) -> pd.DataFrame:
-    """One row per school: ``unit_id, school, zh, documents, activities, partners, first_year,
-    last_year, programs, students`` (news in scope; programmes and students from the reports).
+    """One row per school: ``unit_id, school, zh, documents, activities, first_year, last_year,
+    programs, students`` (news in scope; programmes and students from the reports). Partners per
+    school are on each school's page: counting them for every school at once pairs every
+    school fact with every partner fact (seconds at 100,000 documents).
 
     Every school is listed (a school with no document in scope shows zeros), the chosen
     ones only when some are chosen.
@@ -70,19 +135,8 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
     ucond = [U.c.type == "school"]
     if f.schools:
         ucond.append(U.c.id.in_(f.schools))
-    school_fact = [F.c.type == "school", _fact_ok()]
-    docs = (select(F.c.unit_id, func.count(distinct(D.c.id)), func.min(D.c.year), func.max(D.c.year))
-            .select_from(F.join(D, D.c.id == F.c.document_id))
-            .where(*school_fact, F.c.document_id.in_(scope(f))).group_by(F.c.unit_id))
-    acts = (select(F.c.unit_id, func.count(distinct(A.c.id)))
-            .select_from(F.join(A, A.c.document_id == F.c.document_id))
-            .where(*school_fact, *_activity_cond(f)).group_by(F.c.unit_id))
-    fp = F.alias("fp")
-    partners = (select(F.c.unit_id, func.count(distinct(fp.c.partner_id)))
-                .select_from(F.join(fp, fp.c.document_id == F.c.document_id).join(P, P.c.id == fp.c.partner_id))
-                .where(*school_fact, F.c.document_id.in_(scope(f)), fp.c.type == "partner",
-                       fp.c.status != "rejected", *_partner_ok(f))
-                .group_by(F.c.unit_id))
+    docs = (select(F.c.unit_id, func.count(distinct(F.c.document_id)), func.min(F.c.year), func.max(F.c.year))
+            .where(*_school_facts(f)).group_by(F.c.unit_id))
     from dashboard.report_queries import _program_cond, _program_from
 
     progs = (select(PG.c.unit_id, func.count()).select_from(_program_from())
@@ -93,16 +147,15 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
     with get_engine(url).connect() as conn:
         units = conn.execute(select(U.c.id, U.c.name, U.c.zh).where(*ucond).order_by(U.c.name)).all()
         d = {int(u): (int(n), lo, hi) for u, n, lo, hi in conn.execute(docs)}
-        a = {int(u): int(n) for u, n in conn.execute(acts)}
-        p = {int(u): int(n) for u, n in conn.execute(partners)}
+        a = {int(u): int(n or 0) for u, n in conn.execute(_activities_by(url, f, ("unit_id",)))}
         g = {int(u): int(n) for u, n in conn.execute(progs)}
         s = {int(u): int(n) for u, n in conn.execute(studs)}
     rows = []
     for uid, name, zh in units:
         uid = int(uid)
         n, lo, hi = d.get(uid, (0, None, None))
-        rows.append((uid, name, zh, n, a.get(uid, 0), p.get(uid, 0), lo, hi, g.get(uid, 0), s.get(uid, 0)))
-    df = pd.DataFrame(rows, columns=["unit_id", "school", "zh", "documents", "activities", "partners",
+        rows.append((uid, name, zh, n, a.get(uid, 0), lo, hi, g.get(uid, 0), s.get(uid, 0)))
+    df = pd.DataFrame(rows, columns=["unit_id", "school", "zh", "documents", "activities",
                                      "first_year", "last_year", "programs", "students"])
     for col in ("first_year", "last_year"):
         df[col] = df[col].astype("Int64")
@@ -123,50 +176,61 @@ def school_info(url: str, school_id: int) -> dict | None:
 
 
 def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
-    """Documents, activities, partners and partner countries of the school in scope."""
+    """Documents, activities, partners and partner countries of the school in scope (the
+    Overview's KPIs for the filters narrowed to the school, and its activities)."""
+    from dashboard.queries import kpis
+
     g = school_filters(f, school_id)
-    dcond = drill_conditions(f, DrillSpec(school=school_id))
-    in_scope = select(D.c.id).where(*dcond)
-    pfrom = F.join(P, P.c.id == F.c.partner_id)
-    pwhere = [F.c.type == "partner", _fact_ok(), F.c.document_id.in_(in_scope), *_partner_ok(g)]
+    k = kpis(url, g)
+    acts = select(func.sum(_activities_by(url, g, ("unit_id",)).subquery("a").c.n))
     with get_engine(url).connect() as conn:
-        docs = conn.execute(select(func.count()).select_from(D).where(*dcond)).scalar_one()
-        acts = conn.execute(select(func.count()).select_from(A).where(*_activity_cond(g))).scalar_one()
-        partners, countries = conn.execute(
-            select(func.count(distinct(F.c.partner_id)), func.count(distinct(P.c.country)))
-            .select_from(pfrom).where(*pwhere)).one()
-    return {"documents": int(docs), "activities": int(acts), "partners": int(partners or 0),
-            "countries": int(countries or 0)}
+        n_acts = conn.execute(acts).scalar()
+    return {"documents": k["documents"], "activities": int(n_acts or 0), "partners": k["partners"],
+            "countries": k["countries"]}
 
 
 def school_trend(url: str, f: Filters, school_id: int) -> pd.DataFrame:
     """Activities per year and kind of the documents naming the school: ``year, kind, activities``."""
     g = school_filters(f, school_id)
-    stmt = (select(D.c.year, A.c.kind, func.count().label("n"))
-            .select_from(A.join(D, D.c.id == A.c.document_id))
-            .where(*_activity_cond(g), D.c.year.is_not(None))
-            .group_by(D.c.year, A.c.kind).order_by(D.c.year, A.c.kind))
-    return _frame(url, stmt, ["year", "kind", "activities"])
+    sub = _activities_by(url, g, ("year", "kind")).subquery("t")
+    stmt = (select(sub.c.year, sub.c.kind, sub.c.n).where(sub.c.year.is_not(None), sub.c.n > 0)
+            .order_by(sub.c.year, sub.c.kind))
+    df = _frame(url, stmt, ["year", "kind", "activities"])
+    return df.astype({"year": "int64", "activities": "int64"}) if not df.empty else df
 
 
 def school_kinds(url: str, f: Filters, school_id: int) -> pd.DataFrame:
-    """Activities per kind of the documents naming the school: ``kind, activities, documents``."""
+    """Activities per kind of the documents naming the school: ``kind, activities``, most first."""
     g = school_filters(f, school_id)
-    stmt = (select(A.c.kind, func.count(), func.count(distinct(A.c.document_id)))
-            .where(*_activity_cond(g)).group_by(A.c.kind).order_by(func.count().desc(), A.c.kind))
-    return _frame(url, stmt, ["kind", "activities", "documents"])
+    sub = _activities_by(url, g, ("kind",)).subquery("k")
+    stmt = select(sub.c.kind, sub.c.n).where(sub.c.n > 0).order_by(sub.c.n.desc(), sub.c.kind)
+    df = _frame(url, stmt, ["kind", "activities"])
+    return df.astype({"activities": "int64"}) if not df.empty else df
+
+
+def school_partners_select(g: Filters, school_id: int):
+    """``partner_id, n``: documents in scope naming both the school and each partner (``g`` is
+    already narrowed to the school, so the scope's school condition — a probe into the
+    school's document list — pairs them; no join of facts to facts)."""
+    del school_id  # carried by g.schools
+    # Grouped on the facts' covering index first; the partners' own conditions (not rejected,
+    # country, kind) then apply to the grouped partners, not to every fact.
+    counts = (select(F.c.partner_id, func.count(distinct(F.c.document_id)).label("n"))
+              .where(F.c.type == "partner", _fact_ok(),
+                     *evidence_conditions(F.c.document_id, _Probe(F.c.year), g, implied=frozenset({"partners"})))
+              .group_by(F.c.partner_id).subquery("sp"))
+    return (select(counts.c.partner_id, counts.c.n).join_from(counts, P, P.c.id == counts.c.partner_id)
+            .where(*_partner_ok(g)))
 
 
 def school_partners(url: str, f: Filters, school_id: int, limit: int = 15) -> pd.DataFrame:
     """Partners named in the school's documents in scope, most documents first:
     ``partner_id, partner, zh, country, kind, documents``."""
     g = school_filters(f, school_id)
-    n = func.count(distinct(F.c.document_id))
-    stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, n)
-            .select_from(F.join(P, P.c.id == F.c.partner_id))
-            .where(F.c.type == "partner", _fact_ok(), F.c.document_id.in_(scope(g)), *_partner_ok(g))
-            .group_by(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind)
-            .order_by(n.desc(), P.c.name).limit(limit))
+    counts = school_partners_select(g, school_id).subquery("c")
+    stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, counts.c.n)
+            .join_from(counts, P, P.c.id == counts.c.partner_id)
+            .order_by(counts.c.n.desc(), P.c.name).limit(limit))
     return _frame(url, stmt, ["partner_id", "partner", "zh", "country", "kind", "documents"])
 
 
@@ -229,5 +293,5 @@ def school_mobility(url: str, f: Filters, school_id: int) -> pd.DataFrame:
 
 
 __all__ = ["school_year", "school_summary", "school_info", "school_kpis", "school_trend", "school_kinds",
-           "school_partners", "school_programs", "school_agreements", "school_mobility", "school_filters",
+           "school_partners", "school_partners_select", "MEASURES", "school_programs", "school_agreements", "school_mobility", "school_filters",
            "units_in_json", "agreement_state"]

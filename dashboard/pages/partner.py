@@ -21,7 +21,15 @@ from dashboard import queries_partners as qp
 from dashboard.components import drilldown
 from dashboard.components.cards import chart_card
 from dashboard.context import database_url
-from dashboard.figures_partners import SCHOOLS_TITLE, TIMELINE_TITLE, mobility_bars, pkind_name, schools_bars, timeline
+from dashboard.figures_partners import (
+    SCHOOLS_TITLE,
+    TIMELINE_TITLE,
+    mobility_bars,
+    pkind_name,
+    schools_bars,
+    timeline,
+    timeline_years,
+)
 from dashboard.figures_schools import clean_text, kind_name
 from dashboard.labels import LANGUAGE_LABELS, add_translations, t, ui_lang
 from dashboard.pages.school import aliases_line, simple_table, stat, state_badge
@@ -76,8 +84,9 @@ add_translations({
 # ---------------------------------------------------------------------------
 # Callback bodies (plain functions)
 # ---------------------------------------------------------------------------
-def interactions_list(df: pd.DataFrame | None, lang: str, search: str = "") -> Any:
-    """The partner's documents, newest first: date, title (link to the article view), kinds."""
+def interactions_list(df: pd.DataFrame | None, lang: str, search: str = "", total: int | None = None) -> Any:
+    """The partner's documents, newest first: date, title (link to the article view), kinds.
+    ``total`` is how many there are in all (``df`` may hold only the newest)."""
     if df is None or df.empty:
         return html.P(t("No document names this partner within the filters.", lang), className="text-muted small")
     d = df.iloc[::-1]
@@ -94,8 +103,9 @@ def interactions_list(df: pd.DataFrame | None, lang: str, search: str = "") -> A
             ], className="tl-body"),
         ], className="tl-item"))
     more = None
-    if len(d) > LIST_LIMIT:
-        more = html.P(t("… and {n} earlier.", lang).format(n=len(d) - LIST_LIMIT), className="text-muted small")
+    total = max(total or 0, len(d))
+    if total > LIST_LIMIT:
+        more = html.P(t("… and {n} earlier.", lang).format(n=f"{total - LIST_LIMIT:,}"), className="text-muted small")
     return html.Div([html.Ol(items, className="tl-list"), more])
 
 
@@ -129,37 +139,62 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
     ]
 
 
-def partner_view(url: str, filters: Filters | dict | None, info: dict, lang: str = "en",
-                 search: str = "") -> dict[str, Any]:
-    """Everything that depends on the filters: KPI tiles, timeline, schools, list, reports."""
-    f = filters_of(filters)
+def timeline_figure(url: str, f: Filters, info: dict, tl: pd.DataFrame | None, n_docs: int, lang: str,
+                    msg: str):
+    """One marker per document while they are few; per year and kind for a busy partner."""
     spec = qp.partner_spec(info)
+    if tl is None:
+        return figures.empty(t(TIMELINE_TITLE, lang), msg)
+    if n_docs <= qp.TIMELINE_MAX:
+        return timeline(tl, spec, lang, msg)
+    years = run(qp.partner_years, url, f, info)
+    return timeline_years(years, spec, lang, msg) if years is not None else figures.empty(t(TIMELINE_TITLE, lang), msg)
+
+
+def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search: str = "") -> tuple:
+    """KPI tiles, the timeline figure and the list of interactions (one pass over the partner's facts)."""
     msg = why_empty(url, f, lang)
     k = run(qp.partner_kpis, url, f, info) or {}
     progs = run(qp.partner_programs, url, f, info)
     agrs = run(qp.partner_agreements, url, f, info)
     tl = run(qp.partner_timeline, url, f, info)
-    schools = run(qp.partner_schools, url, f, info)
-    mob = run(qp.partner_mobility, url, f, info)
     kpis = [
         stat("Documents", k.get("documents"), lang),
         stat("Activities", k.get("activities"), lang),
-        stat("Schools", k.get("schools"), lang),
         stat("First year", k.get("first_year") and str(k["first_year"]), lang),
         stat("Latest year", k.get("last_year") and str(k["last_year"]), lang),
         stat("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
         stat("Agreements", None if agrs is None else len(agrs), lang, "From the office's reports"),
     ]
-    return {
-        "kpis": kpis,
-        "timeline": timeline(tl, spec, lang, msg) if tl is not None else figures.empty(t(TIMELINE_TITLE, lang), msg),
-        "schools": schools_bars(schools, spec, lang, msg) if schools is not None
-        else figures.empty(t(SCHOOLS_TITLE, lang), msg),
-        "list": interactions_list(tl, lang, search),
-        "mobility": mobility_bars(mob if mob is not None else pd.DataFrame(
-            columns=["year", "program_type", "students", "records"]), lang),
-        "reports": reports_section(url, f, info, lang, search),
-    }
+    return (kpis, timeline_figure(url, f, info, tl, k.get("documents") or 0, lang, msg),
+            interactions_list(tl, lang, search, k.get("documents")))
+
+
+def schools_figure(url: str, f: Filters, info: dict, lang: str = "en"):
+    msg = why_empty(url, f, lang)
+    schools = run(qp.partner_schools, url, f, info)
+    if schools is None:
+        return figures.empty(t(SCHOOLS_TITLE, lang), msg)
+    return schools_bars(schools, qp.partner_spec(info), lang, msg)
+
+
+def mobility_figure(url: str, f: Filters, info: dict, lang: str = "en"):
+    mob = run(qp.partner_mobility, url, f, info)
+    return mobility_bars(mob if mob is not None else pd.DataFrame(
+        columns=["year", "program_type", "students", "records"]), lang)
+
+
+def partner_view(url: str, filters: Filters | dict | None, info: dict, lang: str = "en",
+                 search: str = "") -> dict[str, Any]:
+    """Everything that depends on the filters: KPI tiles, timeline, schools, list, reports.
+
+    The page's callbacks compute these pieces separately (fetched in parallel, each quick);
+    this assembles them for tests and exports.
+    """
+    f = filters_of(filters)
+    kpis, tl_fig, lst = kpis_and_timeline(url, f, info, lang, search)
+    return {"kpis": kpis, "timeline": tl_fig, "list": lst, "schools": schools_figure(url, f, info, lang),
+            "mobility": mobility_figure(url, f, info, lang), "reports": reports_section(url, f, info, lang, search)}
 
 
 # ---------------------------------------------------------------------------
@@ -220,18 +255,28 @@ def register_callbacks(app) -> None:
     drilldown.register_callbacks(app)
     drilldown.connect(app, [ids.PAD_TIMELINE, ids.PAD_SCHOOLS])
 
-    @app.callback(
-        Output(ids.PAD_KPIS, "children"), Output(ids.PAD_TIMELINE, "figure"), Output(ids.PAD_SCHOOLS, "figure"),
-        Output(ids.PAD_LIST, "children"), Output(ids.PAD_MOBILITY, "figure"), Output(ids.PAD_REPORTS, "children"),
-        Input(ids.FILTERS, "data"), State(ids.PAD_ID, "data"), State(ids.URL, "search"),
-    )
-    def _view(data, partner_id, search):
+    def _args(data, partner_id, search):
         if data is None or partner_id is None:
             raise PreventUpdate
         url = database_url()
         info = run(qp.partner_info, url, int(partner_id))
         if info is None:
             raise PreventUpdate
-        v = partner_view(url, data, info, drilldown.ui_from_search(search),
-                         drilldown.search_with(search, filters_of(data)))
-        return v["kpis"], v["timeline"], v["schools"], v["list"], v["mobility"], v["reports"]
+        return url, filters_of(data), info, drilldown.ui_from_search(search)
+
+    inputs = (Input(ids.FILTERS, "data"), State(ids.PAD_ID, "data"), State(ids.URL, "search"))
+
+    @app.callback(Output(ids.PAD_KPIS, "children"), Output(ids.PAD_TIMELINE, "figure"),
+                  Output(ids.PAD_LIST, "children"), *inputs)
+    def _timeline(data, partner_id, search):
+        url, f, info, lang = _args(data, partner_id, search)
+        return kpis_and_timeline(url, f, info, lang, drilldown.search_with(search, f))
+
+    @app.callback(Output(ids.PAD_SCHOOLS, "figure"), *inputs)
+    def _schools(data, partner_id, search):
+        return schools_figure(*_args(data, partner_id, search))
+
+    @app.callback(Output(ids.PAD_MOBILITY, "figure"), Output(ids.PAD_REPORTS, "children"), *inputs)
+    def _reports(data, partner_id, search):
+        url, f, info, lang = _args(data, partner_id, search)
+        return mobility_figure(url, f, info, lang), reports_section(url, f, info, lang, drilldown.search_with(search, f))

@@ -161,14 +161,17 @@ def register_callbacks(app) -> None:
     drilldown.register_callbacks(app)
     drilldown.connect(app, [ids.PA_MAP, ids.PA_KINDS])
 
-    @app.callback(Output(ids.PA_MAP, "figure"), Output(ids.PA_KINDS, "figure"),
-                  Input(ids.FILTERS, "data"), State(ids.URL, "search"))
-    def _charts(data, search):
+    @app.callback(Output(ids.PA_MAP, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _map(data, search):
         if data is None:
             raise PreventUpdate
-        lang = drilldown.ui_from_search(search)
-        url = database_url()
-        return map_figure(url, data, lang), kinds_figure(url, data, lang)
+        return map_figure(database_url(), data, drilldown.ui_from_search(search))
+
+    @app.callback(Output(ids.PA_KINDS, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _kinds(data, search):
+        if data is None:
+            raise PreventUpdate
+        return kinds_figure(database_url(), data, drilldown.ui_from_search(search))
 
     @app.callback(Output(ids.PA_GRID, "rowData"), Output(ids.PA_COUNT, "children"),
                   Input(ids.FILTERS, "data"), State(ids.URL, "search"))

@@ -172,27 +172,47 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
     ]
 
 
-def school_view(url: str, filters: Filters | dict | None, school_id: int, lang: str = "en",
-                search: str = "") -> dict[str, Any]:
-    """Everything that depends on the filters: KPI tiles, four figures, the report tables."""
-    f = filters_of(filters)
+def activity_figures(url: str, f: Filters, school_id: int, lang: str = "en") -> tuple:
+    """The trend (activities per year and kind) and the kinds of activity of the school."""
     msg = why_empty(url, f, lang)
     bounds = run(q.year_bounds, url)
     years = (f.year_from or bounds[0], f.year_to or bounds[1]) if bounds else None
     df_trend = run(qs.school_trend, url, f, school_id)
     df_kinds = run(qs.school_kinds, url, f, school_id)
-    df_partners = run(qs.school_partners, url, f, school_id)
-    df_mob = run(qs.school_mobility, url, f, school_id)
+    return (trend(df_trend, school_id, years, lang, msg) if df_trend is not None
+            else figures.empty(t(TREND_TITLE, lang), msg),
+            kinds_bars(df_kinds, school_id, lang, msg) if df_kinds is not None
+            else figures.empty(t(KINDS_TITLE, lang), msg))
+
+
+def partners_figure(url: str, f: Filters, school_id: int, lang: str = "en"):
+    df = run(qs.school_partners, url, f, school_id)
+    if df is None:
+        return figures.empty(t(PARTNERS_TITLE, lang), why_empty(url, f, lang))
+    return partners_bars(df, school_id, lang, why_empty(url, f, lang))
+
+
+def mobility_figure(url: str, f: Filters, school_id: int, lang: str = "en"):
+    df = run(qs.school_mobility, url, f, school_id)
+    return mobility_bars(df if df is not None else pd.DataFrame(columns=["year", "country", "students", "records"]),
+                         lang)
+
+
+def school_view(url: str, filters: Filters | dict | None, school_id: int, lang: str = "en",
+                search: str = "") -> dict[str, Any]:
+    """Everything that depends on the filters: KPI tiles, four figures, the report tables.
+
+    The page's callbacks compute the same pieces separately (so the browser fetches them in
+    parallel and each stays quick); this assembles them for tests and exports.
+    """
+    f = filters_of(filters)
+    trend_fig, kinds_fig = activity_figures(url, f, school_id, lang)
     return {
         "kpis": kpi_tiles(url, f, school_id, lang),
-        "trend": trend(df_trend, school_id, years, lang, msg) if df_trend is not None
-        else figures.empty(t(TREND_TITLE, lang), msg),
-        "kinds": kinds_bars(df_kinds, school_id, lang, msg) if df_kinds is not None
-        else figures.empty(t(KINDS_TITLE, lang), msg),
-        "partners": partners_bars(df_partners, school_id, lang, msg) if df_partners is not None
-        else figures.empty(t(PARTNERS_TITLE, lang), msg),
-        "mobility": mobility_bars(df_mob if df_mob is not None else pd.DataFrame(
-            columns=["year", "country", "students", "records"]), lang),
+        "trend": trend_fig,
+        "kinds": kinds_fig,
+        "partners": partners_figure(url, f, school_id, lang),
+        "mobility": mobility_figure(url, f, school_id, lang),
         "reports": reports_section(url, f, school_id, lang, search),
     }
 
@@ -242,17 +262,30 @@ def register_callbacks(app) -> None:
     drilldown.register_callbacks(app)
     drilldown.connect(app, [ids.SCD_TREND, ids.SCD_KINDS, ids.SCD_PARTNERS])
 
-    @app.callback(
-        Output(ids.SCD_KPIS, "children"), Output(ids.SCD_TREND, "figure"), Output(ids.SCD_KINDS, "figure"),
-        Output(ids.SCD_PARTNERS, "figure"), Output(ids.SCD_MOBILITY, "figure"), Output(ids.SCD_REPORTS, "children"),
-        Input(ids.FILTERS, "data"), State(ids.SCD_ID, "data"), State(ids.URL, "search"),
-    )
-    def _view(data, school_id, search):
+    def _args(data, school_id, search):
         if data is None or school_id is None:
             raise PreventUpdate
-        v = school_view(database_url(), data, int(school_id), drilldown.ui_from_search(search),
-                        drilldown.search_with(search, filters_of(data)))
-        return v["kpis"], v["trend"], v["kinds"], v["partners"], v["mobility"], v["reports"]
+        return database_url(), filters_of(data), int(school_id), drilldown.ui_from_search(search)
+
+    inputs = (Input(ids.FILTERS, "data"), State(ids.SCD_ID, "data"), State(ids.URL, "search"))
+
+    @app.callback(Output(ids.SCD_KPIS, "children"), *inputs)
+    def _kpis(data, school_id, search):
+        return kpi_tiles(*_args(data, school_id, search))
+
+    @app.callback(Output(ids.SCD_TREND, "figure"), Output(ids.SCD_KINDS, "figure"), *inputs)
+    def _activities(data, school_id, search):
+        return activity_figures(*_args(data, school_id, search))
+
+    @app.callback(Output(ids.SCD_PARTNERS, "figure"), *inputs)
+    def _partners(data, school_id, search):
+        return partners_figure(*_args(data, school_id, search))
+
+    @app.callback(Output(ids.SCD_MOBILITY, "figure"), Output(ids.SCD_REPORTS, "children"), *inputs)
+    def _reports(data, school_id, search):
+        url, f, sid, lang = _args(data, school_id, search)
+        return (mobility_figure(url, f, sid, lang),
+                reports_section(url, f, sid, lang, drilldown.search_with(search, f)))
 
 
 __all__ = ["layout", "register_callbacks", "school_view", "kpi_tiles", "reports_section"]

@@ -119,7 +119,8 @@ def grid(grid_id: str, columns: list[dict], rows: list[dict], *, height: int | N
 def heat_figure(url: str, filters: Filters | dict | None, metric: str = "activities",
                 lang: str = "en") -> go.Figure:
     f = filters_of(filters)
-    df = run(qs.school_year, url, f)
+    metric = metric if metric in qs.MEASURES else "activities"
+    df = run(qs.school_year, url, f, (metric,))
     title = HEAT_TITLE if metric != "documents" else HEAT_DOCS_TITLE
     if df is None or df.empty:
         return figures.empty(t(title, lang), why_empty(url, f, lang), height=420)
@@ -137,7 +138,6 @@ def table_columns(lang: str = "en") -> list[dict]:
         {"field": "zh", "headerName": "中文", "minWidth": 130, "flex": 2},
         {"field": "documents", "headerName": t("Documents", lang), **num, "sort": "desc"},
         {"field": "activities", "headerName": t("Activities", lang), **num},
-        {"field": "partners", "headerName": t("Partners", lang), **num},
         {"field": "first_year", "headerName": t("First year", lang), **num},
         {"field": "last_year", "headerName": t("Latest year", lang), **num},
         {"field": "programs", "headerName": t("Programmes", lang), **num},
@@ -158,7 +158,7 @@ def table_rows(url: str, filters: Filters | dict | None, lang: str = "en", searc
         rows.append({
             "unit_id": int(r.unit_id), "school": r.school, "link": md_link(name, f"/schools/{int(r.unit_id)}{search}"),
             "zh": zh or "", "documents": int(r.documents), "activities": int(r.activities),
-            "partners": int(r.partners), "programs": int(r.programs), "students": int(r.students),
+            "programs": int(r.programs), "students": int(r.students),
             "first_year": None if pd.isna(r.first_year) else int(r.first_year),
             "last_year": None if pd.isna(r.last_year) else int(r.last_year),
         })

@@ -100,7 +100,20 @@ def test_a_partners_page_counts(ex, f):
     for r in schools.itertuples(index=False):
         assert count(ex.url, f, DrillSpec(partner=alpha, country="DE", pkind="university", school=r.unit_id))[0] \
             == r.documents
-    assert k["schools"] == len(schools)
+    # Schools: the fixture's own count, documents in scope naming the partner and the school.
+    h = Filters.make(**{**f.to_dict(), "countries": ["DE"], "partner_kinds": ["university"]})
+    naive: dict[int, int] = {}
+    for d in ex.world.docs:
+        if fixture_db.in_scope(ex.world, d, h) and (alpha, "ok") in d.partners:
+            for u in {u for u, st in d.schools if st == "ok" and (not h.schools or u in h.schools)}:
+                naive[u] = naive.get(u, 0) + 1
+    assert dict(zip(schools["unit_id"], schools["documents"])) == naive
+    # Per year and kind (the timeline of a busy partner): every dated activity of its documents.
+    years = qp.partner_years(ex.url, f, info)
+    dated = sum(len([k for k in d.kinds if not h.activity_kinds or k in h.activity_kinds])
+                for d in ex.world.docs if fixture_db.in_scope(ex.world, d, h) and (alpha, "ok") in d.partners
+                and d.year is not None)
+    assert int(years["activities"].sum()) == dated
 
 
 def test_a_partners_reports(ex):
