@@ -78,26 +78,28 @@ PR_BY_MODE = "pr-programs-by-mode"
 PR_TABLE = "pr-programs-table"
 PR_TABLE_PICK = "pr-programs-pick"          # dcc.Store: a level/mode clicked on the charts narrows the table
 PR_TABLE_CLEAR = "pr-programs-pick-clear"
+PR_TABLE_HEAD = "pr-programs-pick-head"
 PR_STUDENTS_YEAR = "pr-students-per-year"
 PR_STUDENTS_SCHOOL = "pr-students-by-school"
 PR_STUDENTS_COUNTRY = "pr-students-by-country"
 PR_MOBILITY_ROWS = "pr-mobility-rows"
-PR_TIMELINE = "pr-agreements-timeline"
-PR_EXPIRING = "pr-agreements-expiring"
-PR_SOURCES = "pr-report-files"
-
-PR_TABLE_HEAD = "pr-programs-pick-head"
-# -- network page ----------------------------------------------------------------------
-NW_GRAPH = "nw-graph"                       # dash-cytoscape
-NW_TOP = "nw-top-partners"                  # how many partners the graph shows
-NW_MIN = "nw-min-shared"                    # fewest shared documents an edge needs
 PR_ROWS_PICK = "pr-rows-pick"               # dcc.Store: the clicked bar (a DrillSpec dict) the rows are narrowed to
 PR_ROWS_HEAD = "pr-rows-head"
 PR_ROWS_FILTER = "pr-rows-filter"           # button: filter the dashboard to the clicked bar
 PR_ROWS_CLEAR = "pr-rows-clear"
+PR_TIMELINE = "pr-agreements-timeline"
+PR_EXPIRING = "pr-agreements-expiring"
+PR_SOURCES = "pr-report-files"
+
+# -- network page ----------------------------------------------------------------------
+NW_GRAPH = "nw-graph"                       # dash-cytoscape
+NW_TOP = "nw-top-partners"                  # how many partners the graph shows
+NW_MIN = "nw-min-shared"                    # fewest shared documents an edge needs
 NW_LAYOUT = "nw-layout"
 NW_FOCUS = "nw-focus"                       # dcc.Store: the partner in focus (also in the URL hash)
 NW_FOCUS_CLEAR = "nw-focus-clear"
+NW_FILTER = "nw-filter"                     # button: filter the dashboard to the school in focus
+NW_LINK = "nw-link"                         # link to the focused school's or partner's own page
 NW_SUMMARY = "nw-summary"
 NW_LEGEND = "nw-legend"
 NW_DETAIL = "nw-detail"                     # side panel: the clicked node or edge and its documents
@@ -106,8 +108,6 @@ NW_DETAIL = "nw-detail"                     # side panel: the clicked node or ed
 SR_SEARCH = "sr-search"
 SR_RESULTS = "sr-results"
 SR_COUNT = "sr-count"
-NW_FILTER = "nw-filter"                     # button: filter the dashboard to the school in focus
-NW_LINK = "nw-link"                         # link to the focused school's or partner's own page
 SR_PAGER = "sr-pager"
 DOC_HEAD = "doc-head"
 DOC_TEXT = "doc-text"

@@ -65,7 +65,8 @@ def test_search_pages_filters_reload_article_and_back(server, page):
     p.locator(f"#{ids.SR_PAGER}").get_by_text("2", exact=True).click()
     p.wait_for_url(re.compile(r"[?&]p=2\b"))
     second = qs.search(url, Filters(), "", 2)
-    p.wait_for_function("(t) => { const e = document.querySelector('.result-title'); return !!e && e.innerText === t; }",
+    p.wait_for_function("(t) => { const e = document.querySelector('.result-title');"
+                        " return !!e && e.innerText === t; }",
                         arg=second.rows["title"].iloc[0])
 
     # A search: back to page 1, the count and the marks follow.

@@ -167,7 +167,8 @@ def build_small(url: str) -> dict:
             Agreement(row=7, partner_id=p3.id, country="US", signed_date=d(2023, 3, 3), expiry_date=None,
                       unit_ids=[a.id, b.id], school_names=["School of Alpha", "School of Beta"], **ag),  # open-ended
             Agreement(row=8, partner_id=None, partner_name="Future Academy", country="FR",
-                      signed_date=d(2025, 9, 1), expiry_date=d(2030, 9, 1), unit_ids=[], school_names=["School of Gamma"],
+                      signed_date=d(2025, 9, 1), expiry_date=d(2030, 9, 1), unit_ids=[],
+                      school_names=["School of Gamma"],
                       **ag),                                                                      # not started
         ])
         s.add_all([
