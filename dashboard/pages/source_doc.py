@@ -22,6 +22,7 @@ import pandas as pd
 from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard import ids
 from dashboard import queries_sources as qs
 from dashboard.context import database_url
 from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, add_translations, kind_label, t, ui_lang
@@ -155,7 +156,7 @@ def highlighted_text(text: str, items: list[Span]) -> list:
 def legend(lang: str = "en") -> html.Div:
     items = [html.Mark(t(TYPE_LABELS[k], lang), className=f"fx-{k}") for k in FACT_TYPES]
     items.append(html.Mark(t("Activity", lang), className="fx-activity"))
-    return html.Div(items, className="fact-legend", **{"aria-label": "Legend"})
+    return html.Div(items, className="fact-legend", id=ids.DOC_LEGEND, **{"aria-label": "Legend"})
 
 
 def _confidence(value) -> Any:
@@ -256,13 +257,15 @@ def article(url: str, doc_id: Any, lang: str = "en", search: str = "") -> html.D
                                   className="text-muted small")], className="mb-2"),
         Row([
             Col(html.Article([
-                html.H1(doc["title"] or "—", className="article-title"),
+                html.H1(doc["title"] or "—", className="article-title", id=ids.DOC_HEAD),
                 html.Div(meta, className="article-meta"),
                 legend(lang),
-                html.Div(highlighted_text(text, items), className="article-text", lang=doc["lang"] or None),
+                html.Div(highlighted_text(text, items), className="article-text", lang=doc["lang"] or None,
+                         id=ids.DOC_TEXT),
             ], className="article"), lg=8),
             Col(html.Aside([html.H2(t("Extracted facts", lang), className="card-heading"),
-                            *fact_list(text, facts, acts, lang)], className="panel fact-side"), lg=4),
+                            *fact_list(text, facts, acts, lang)], className="panel fact-side", id=ids.DOC_FACTS),
+                lg=4),
         ], className="g-3"),
     ], className="page page-article")
 
