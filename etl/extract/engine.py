@@ -5,10 +5,16 @@ sentences) → dates → organisations (partners and their countries) → the ho
 institution → schools and offices → people → counts → activity kinds. Every fact is a
 :class:`Mention` with its sentence, character span, method and confidence.
 
-The home institution is the reference list's when the text names it (or names no other
-university as its own); otherwise the university the text speaks for (the source in the
-dateline, "(XJTU)", or the Chinese university named in the title and lead), whose units
-are then recognised by pattern under their own names.
+The home institution is the reference list's when the text or the page's site names it;
+otherwise the university the text speaks for, so that another university's news is read as
+its own even with BISTU configured: scored on the page's site name, the dateline's source
+("(XJTU)"), the title's subject, mentions, units written right after it (X大学外国语学院) and a
+Chinese university's prior in this domain; a university of another country needs the site,
+the dateline or the title (and then wins over a Chinese university that is only the visiting
+delegation). Its units are then recognised by pattern under their own names (Chinese ones in
+English through data/reference/unit_terms_zh.csv). Known organisations (known_orgs.csv: Chinese
+universities, international bodies, companies) and a world universities list
+(world_universities.csv) name organisations and give their country and kind.
 """
 from __future__ import annotations
 
