@@ -31,7 +31,7 @@ from dashboard.queries import (
     evidence_conditions,
 )
 from dashboard.queries_drill import DrillSpec, documents_behind
-from dashboard.queries_schools import agreement_state, units_in_json
+from dashboard.queries_schools import RSP, agreement_state, units_in_json
 from dashboard.report_queries import AG, MB, PG, _mobility_cond, _program_cond, _program_from
 from etl.db import get_engine
 from etl.load import rollups
@@ -59,6 +59,11 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
         # the ETL's (partner, year, language) rollup: documents per partner, and the years with any
         news = (select(RPD.c.partner_id, func.sum(RPD.c.documents), func.min(RPD.c.year), func.max(RPD.c.year))
                 .where(*_rollup_cond(RPD, f), RPD.c.documents > 0).group_by(RPD.c.partner_id))
+    elif len(f.schools) == 1 and not f.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+        # one school: the (school, partner, year, language) rollup counts each document once
+        news = (select(RSP.c.partner_id, func.sum(RSP.c.documents), func.min(RSP.c.year), func.max(RSP.c.year))
+                .where(RSP.c.unit_id == f.schools[0], *_rollup_cond(RSP, f), RSP.c.documents > 0)
+                .group_by(RSP.c.partner_id))
     else:
         news = (select(F.c.partner_id, func.count(distinct(F.c.document_id)), func.min(F.c.year),
                        func.max(F.c.year))
@@ -210,6 +215,18 @@ def partner_kpis(url: str, f: Filters, info: dict) -> dict[str, int | None]:
 def partner_schools(url: str, f: Filters, info: dict) -> pd.DataFrame:
     """Schools named with the partner in its documents in scope: ``unit_id, school, zh, documents``."""
     g = partner_filters(f, info)
+    itself_passes = (not g.countries or info.get("country") in g.countries) and \
+        (not g.partner_kinds or info.get("kind") in g.partner_kinds)
+    if itself_passes and not g.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+        # the ETL's (school, partner, year, language) rollup (the partner meets the partner filters itself)
+        cond = [RSP.c.partner_id == info["id"], *_rollup_cond(RSP, g)]
+        if g.schools:
+            cond.append(RSP.c.unit_id.in_(g.schools))
+        counts = (select(RSP.c.unit_id, func.sum(RSP.c.documents).label("n")).where(*cond)
+                  .group_by(RSP.c.unit_id).subquery("c"))
+        stmt = (select(U.c.id, U.c.name, U.c.zh, counts.c.n).join_from(counts, U, U.c.id == counts.c.unit_id)
+                .where(counts.c.n > 0).order_by(counts.c.n.desc(), U.c.name))
+        return _frame(url, stmt, ["unit_id", "school", "zh", "documents"])
     behind = documents_behind(f, partner_spec(info)).subquery("b")
     scond = [F.c.type == "school", _fact_ok(), _Probe(F.c.document_id).in_(select(behind.c.document_id))]
     if g.schools:

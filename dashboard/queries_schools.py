@@ -34,6 +34,9 @@ from dashboard.queries import (
 )
 from dashboard.queries_drill import DrillSpec
 from etl.load import rollups
+from etl.load.models import RollupSchoolPartnerDocs
+
+RSP = RollupSchoolPartnerDocs.__table__
 from dashboard.report_queries import AG, MB, PG, _mobility_cond, _partner_cond, joint_programs
 from etl.db import get_engine
 
@@ -227,9 +230,15 @@ def school_partners(url: str, f: Filters, school_id: int, limit: int = 15) -> pd
     """Partners named in the school's documents in scope, most documents first:
     ``partner_id, partner, zh, country, kind, documents``."""
     g = school_filters(f, school_id)
-    counts = school_partners_select(g, school_id).subquery("c")
+    if not g.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+        # the ETL's (school, partner, year, language) rollup; partner filters apply to the partner
+        counts = (select(RSP.c.partner_id, func.sum(RSP.c.documents).label("n"))
+                  .where(RSP.c.unit_id == school_id, *_rollup_cond(RSP, g)).group_by(RSP.c.partner_id)
+                  .subquery("c"))
+    else:
+        counts = school_partners_select(g, school_id).subquery("c")
     stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, counts.c.n)
-            .join_from(counts, P, P.c.id == counts.c.partner_id)
+            .join_from(counts, P, P.c.id == counts.c.partner_id).where(*_partner_ok(g), counts.c.n > 0)
             .order_by(counts.c.n.desc(), P.c.name).limit(limit))
     return _frame(url, stmt, ["partner_id", "partner", "zh", "country", "kind", "documents"])
 

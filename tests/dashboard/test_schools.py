@@ -218,19 +218,26 @@ def test_rollup_and_live_counts_agree(backend, tmp_path):
         ex = fixture_explore.build(url)
         auto = ex.school("School of Automation")
 
+        cs = ex.school("School of Computer Science")
+        sets = FILTER_SETS + [Filters.make(schools=[auto], year_from=2019), Filters.make(schools=[auto, cs])]
+
         def snapshot():
             out = []
-            for f in FILTER_SETS:
+            for f in sets:
                 out.append(qs.school_year(url, f).to_dict("records"))
                 out.append(qs.school_summary(url, f).astype(object).to_dict("records"))
                 out.append(qs.school_kpis(url, f, auto))
                 out.append(qs.school_trend(url, f, auto).to_dict("records"))
                 out.append(qs.school_kinds(url, f, auto).to_dict("records"))
+                out.append(qs.school_partners(url, f, auto, limit=50).to_dict("records"))
                 out.append(qp.partners_table(url, f).astype(object).to_dict("records"))
+                for pid in (ex.partner("Alpha University"), ex.partner("Gamma University")):
+                    out.append(qp.partner_schools(url, f, qp.partner_info(url, pid)).to_dict("records"))
             return out
 
         assert not _fresh(url, rollups.SCHOOL_KINDS)
         live = snapshot()
         rollups.refresh_url(url)
         assert _fresh(url, rollups.SCHOOL_KINDS) and _fresh(url, rollups.PARTNER_DOCS)
+        assert _fresh(url, rollups.SCHOOL_PARTNER_DOCS)
         assert snapshot() == live
