@@ -27,7 +27,6 @@ from dashboard.queries import (
     _frame,
     _Probe,
     _fresh,
-    _partner_facts,
     _partner_ok,
     _rollup_cond,
     evidence_conditions,

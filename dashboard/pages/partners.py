@@ -81,17 +81,18 @@ def grid_columns(lang: str = "en") -> list[dict]:
     num = {"type": "rightAligned", "flex": 1, "minWidth": 128}
     year = {"type": "rightAligned", "flex": 1, "minWidth": 96}
     return [
-        {"field": "link", "headerName": t("Partner", lang), "cellRenderer": "markdown", "minWidth": 270, "flex": 4,
+        {"field": "link", "headerName": t("Partner", lang), "cellRenderer": "markdown", "minWidth": 300, "flex": 5,
          "getQuickFilterText": {"function": "params.data.partner"}},
-        {"field": "zh", "headerName": "中文", "minWidth": 130, "flex": 2, "tooltipField": "zh"},
-        {"field": "country_name", "headerName": t("Country", lang), "minWidth": 130, "flex": 1},
-        {"field": "kind_name", "headerName": t("Kind", lang), "minWidth": 120, "flex": 1},
+        {"field": "zh", "headerName": "中文", "minWidth": 120, "flex": 2, "tooltipField": "zh"},
+        {"field": "country_name", "headerName": t("Country", lang), "minWidth": 120, "flex": 1,
+         "tooltipField": "country_name"},
+        {"field": "kind_name", "headerName": t("Kind", lang), "minWidth": 110, "flex": 1},
         {"field": "documents", "headerName": t("Documents", lang), **num, "sort": "desc"},
         {"field": "first_year", "headerName": t("First year", lang), **year},
         {"field": "last_year", "headerName": t("Latest year", lang), **year},
         {"field": "programs", "headerName": t("Programmes", lang), **num},
         {"field": "agreements", "headerName": t("Agreements", lang), **num},
-        {"field": "status_name", "headerName": t("Status", lang), "minWidth": 100, "maxWidth": 150},
+        {"field": "status_name", "headerName": t("Status", lang), "minWidth": 96, "maxWidth": 150},
         {"field": "region", "hide": True},      # searchable ("Europe", "亚洲"), not shown
         {"field": "aliases", "hide": True},
         {"field": "country", "hide": True},

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, LiveServer, load_sample
 
-PAGES = {"overview": "/", "programs": "/programs", "network": "/network", "sources": "/sources?q=summer%20school"}
+PAGES = {"overview": "/", "schools": "/schools", "partners": "/partners", "programs": "/programs",
+         "network": "/network", "sources": "/sources?q=summer%20school"}
 # What shows that a page is drawn (default: a plotly chart).
 READY = {"network": "#nw-graph canvas", "sources": ".result"}
 
