@@ -388,13 +388,19 @@ KPI_NAMES = ("documents", "partners", "countries", "schools")
 
 
 def _documents_count(f: Filters):
-    """``count(documents in scope)``; with a school filter read from the chosen schools' facts
-    (a covering-index range) rather than every document tested against their list."""
+    """``count(documents in scope)``; with a school or partner filter read from the chosen
+    schools' or partners' facts (covering-index ranges) rather than every document tested
+    against their list."""
     if f.schools:
         fs = F.alias("fd")
         return (select(func.count(distinct(fs.c.document_id)))
                 .where(fs.c.type == "school", fs.c.unit_id.in_(f.schools), fs.c.status != "rejected",
                        *evidence_conditions(fs.c.document_id, fs.c.year, f, implied=frozenset({"schools"}))))
+    if f.countries or f.partner_kinds:
+        fp = F.alias("fd")
+        return (select(func.count(distinct(fp.c.document_id))).select_from(fp.join(P, P.c.id == fp.c.partner_id))
+                .where(fp.c.type == "partner", fp.c.status != "rejected", *_partner_ok(f),
+                       *evidence_conditions(fp.c.document_id, fp.c.year, f, implied=frozenset({"partners"}))))
     return select(func.count()).select_from(D).where(*document_conditions(f))
 
 
@@ -406,19 +412,22 @@ def _kpi_selects(f: Filters) -> list:
     status) index of ``facts`` that stops at the first fact in scope: a few thousand index
     seeks instead of a DISTINCT over every partner or school mention.
     """
-    def mentioned(type_: str, column: str, outer, *extra):
+    def mentioned(type_: str, column: str, outer, implied: frozenset[str]):
         fk = F.alias("fk")
         return (select(fk.c.id).where(fk.c.type == type_, fk.c[column] == outer, fk.c.status != "rejected",
-                                      *extra, *evidence_conditions(fk.c.document_id, fk.c.year, f))
+                                      *evidence_conditions(fk.c.document_id, fk.c.year, f, implied))
                 .exists())
 
     school_extra = [U.c.id.in_(f.schools)] if f.schools else []
     return [
         _documents_count(f),
-        # partners and their countries in one pass (each IN list is built once per statement)
+        # partners and their countries in one pass (each IN list is built once per statement);
+        # a surviving fact naming a partner that passes the partner filters puts its document
+        # in the partner scope, as one naming a chosen school does in the school scope
         select(func.count(), func.count(distinct(P.c.country))).select_from(P)
-        .where(*_partner_ok(f), mentioned("partner", "partner_id", P.c.id)),
-        select(func.count()).select_from(U).where(*school_extra, mentioned("school", "unit_id", U.c.id)),
+        .where(*_partner_ok(f), mentioned("partner", "partner_id", P.c.id, frozenset({"partners"}))),
+        select(func.count()).select_from(U).where(
+            *school_extra, mentioned("school", "unit_id", U.c.id, frozenset({"schools"} if f.schools else ()))),
     ]
 
 
