@@ -83,8 +83,7 @@ def _shell(title: str):
             ),
             html.Footer(
                 dbc.Container([
-                    html.Span("Figures come from the university's news and the international office's reports, "
-                              "read automatically; every number links back to its documents."),
+                    html.Span(navbar_mod.FOOTER_TEXT, id=ids.FOOTER_TEXT),  # translated by navbar's callbacks
                 ], fluid=True),
                 className="app-footer",
             ),

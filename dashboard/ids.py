@@ -10,6 +10,15 @@ URL = "url"                      # dcc.Location that mirrors the filters in the 
 FILTERS = "filters-store"        # dcc.Store: the parsed filter state every page listens to
 NAVBAR = "navbar"
 NAV_LINKS = "nav-links"
+# interface language (dashboard/components/navbar.py): the EN | 中文 switch, and the shell's
+# texts that follow it (the page's own texts come from its layout, re-rendered on a switch)
+UI_LANG_SWITCH = "ui-lang-switch"
+UI_LANG_EN = "ui-lang-en"
+UI_LANG_ZH = "ui-lang-zh"
+UI_STATE = "ui-state"            # dcc.Store: {"lang", "title"} for the <html lang> and the tab title
+UI_DUMMY = "ui-dummy"            # a hidden target for the clientside callback that sets them
+BRAND_TITLE = "brand-title"
+FOOTER_TEXT = "footer-text"
 
 # -- filter bar --------------------------------------------------------------
 FILTER_BAR = "filter-bar"

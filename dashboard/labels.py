@@ -5,7 +5,12 @@ thing the same way, and so that the English/中文 switch has one place to look.
 """
 from __future__ import annotations
 
+import logging
+import sys
+from dataclasses import dataclass
 from functools import lru_cache
+
+log = logging.getLogger(__name__)
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "joint_program": ("Joint programme", "合作办学"),
@@ -82,13 +87,73 @@ def short_school(name: str, width: int = 34) -> str:
 # a link reproduces the language as well as the view. Every user-visible string goes through
 # ``t(text, lang)``; each module registers the Chinese of its own strings with
 # ``add_translations({...})`` at import, so pages never edit one shared dictionary.
+#
+# The table is keyed by the English text and shared by every module, so two modules that
+# register *different* Chinese for the same English would make the result depend on import
+# order. ``add_translations`` therefore keeps the first translation, records the clash in
+# ``translation_conflicts()`` and logs it; the test suite imports every module and fails on
+# any clash. When one English word really needs two translations (a chart axis "documents" =
+# 文档数, a count "12 documents" = 12 篇文档), register the second under a *context*
+# (``add_translations({...}, context="unit")``, read with ``t(text, lang, context="unit")``),
+# as gettext's pgettext does.
 UI_LANGS = ("en", "zh")
 _ZH: dict[str, str] = {}
+_ORIGIN: dict[str, str] = {}          # key → the module that registered it first
+_CONFLICTS: list[TranslationConflict] = []
+_CTX_SEP = "\x04"                     # gettext's separator between a context and the text
 
 
-def add_translations(zh: dict[str, str]) -> None:
-    """Register Chinese translations, keyed by the English text."""
-    _ZH.update(zh)
+@dataclass(frozen=True)
+class TranslationConflict:
+    """Two modules registered different Chinese for the same English key."""
+
+    key: str
+    first: str
+    first_module: str
+    second: str
+    second_module: str
+
+    def __str__(self) -> str:
+        key = self.key.replace(_CTX_SEP, " | ")
+        return (f"{key!r}: {self.first_module} says {self.first!r}, "
+                f"{self.second_module} says {self.second!r}")
+
+
+def _key(text: str, context: str | None) -> str:
+    return f"{context}{_CTX_SEP}{text}" if context else text
+
+
+def add_translations(zh: dict[str, str], *, context: str | None = None, module: str | None = None) -> None:
+    """Register Chinese translations, keyed by the English text (within ``context`` if given).
+
+    Registering the same pair again is harmless (pages share many words); a *different*
+    Chinese for a key already known is a conflict: the first translation is kept and the
+    clash recorded (see :func:`translation_conflicts`). ``module`` names the registrant in
+    that record (default: the calling module).
+    """
+    if module is None:
+        module = sys._getframe(1).f_globals.get("__name__", "?")
+    for en, cn in zh.items():
+        key = _key(en, context)
+        old = _ZH.get(key)
+        if old is None:
+            _ZH[key] = cn
+            _ORIGIN[key] = module
+        elif old != cn:
+            clash = TranslationConflict(key, old, _ORIGIN.get(key, "?"), cn, module)
+            if clash not in _CONFLICTS:
+                _CONFLICTS.append(clash)
+                log.warning("translation conflict: %s", clash)
+
+
+def translation_conflicts() -> list[TranslationConflict]:
+    """Every clash recorded so far (English keys given two different Chinese translations)."""
+    return list(_CONFLICTS)
+
+
+def translations() -> dict[str, str]:
+    """A copy of the table (context-qualified keys contain ``"\\x04"``)."""
+    return dict(_ZH)
 
 
 def ui_lang(value: object) -> str:
@@ -96,6 +161,76 @@ def ui_lang(value: object) -> str:
     return "zh" if str(value or "").lower().startswith("zh") else "en"
 
 
-def t(text: str, lang: str | None = "en") -> str:
-    """``text`` in the interface language (English text is the key; unknown text stays English)."""
-    return _ZH.get(text, text) if lang == "zh" else text
+def ui_from_search(search: str | None) -> str:
+    """The interface language of a URL query string (``"?year_from=2020&ui=zh"`` → ``"zh"``)."""
+    from urllib.parse import parse_qs
+
+    values = parse_qs((search or "").lstrip("?")).get("ui") or [None]
+    return ui_lang(values[-1])
+
+
+def with_ui(search: str | None, lang: str) -> str:
+    """``search`` with the interface language set to ``lang``: ``ui=zh`` added or replaced,
+    or removed for English (the default), every other parameter kept in its order."""
+    from urllib.parse import parse_qsl, urlencode
+
+    params = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=True) if k != "ui"]
+    if ui_lang(lang) == "zh":
+        params.append(("ui", "zh"))
+    return "?" + urlencode(params, safe=",") if params else ""
+
+
+def t(text: str, lang: str | None = "en", context: str | None = None) -> str:
+    """``text`` in the interface language (English text is the key; unknown text stays English).
+
+    With a ``context``, the context-qualified translation is preferred, then the plain one.
+    """
+    if lang != "zh":
+        return text
+    if context:
+        hit = _ZH.get(_key(text, context))
+        if hit is not None:
+            return hit
+    return _ZH.get(text, text)
+
+
+# -- names of things in the interface language ----------------------------------------
+def kind_name(kind: str, lang: str | None = "en") -> str:
+    """An activity kind in the interface language ("delegation_visit" → "Delegation visit" / "代表团访问")."""
+    if lang == "zh" and kind in KIND_LABELS:
+        return KIND_LABELS[kind][1]
+    return kind_label(kind)
+
+
+def partner_kind_name(kind: str | None, lang: str | None = "en") -> str:
+    """A partner kind in the interface language ("institute" → "Research institute" / "研究机构")."""
+    if not kind or kind == "unknown":
+        return t("Unknown kind", lang)
+    return t(partner_kind_label(kind), lang)
+
+
+def language_name(code: str | None, lang: str | None = "en") -> str:
+    """A document language in the interface language ("en" → "English" / "英文")."""
+    return t(LANGUAGE_LABELS.get(code or "", code or ""), lang, context="language")
+
+
+def local_name(name: str | None, zh: object = None, lang: str | None = "en") -> str:
+    """A school's or partner's name in the interface language: its Chinese name under 中文
+    when the database knows one, else the (English or original) name."""
+    if lang == "zh" and isinstance(zh, str) and zh.strip():
+        return zh.strip()
+    return name or ""
+
+
+add_translations({
+    # the things the database stores codes for
+    **{en: zh for en, zh in KIND_LABELS.values()},
+    "University": "大学",
+    "Research institute": "研究机构",
+    "Company": "企业",
+    "Government body": "政府机构",
+    "Association / NGO": "协会 / 非政府组织",
+    "Unknown kind": "类型未知",
+    "Unknown": "未知",
+})
+add_translations({"English": "英文", "中文": "中文"}, context="language")

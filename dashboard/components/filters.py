@@ -19,21 +19,71 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import ids
-from dashboard.labels import KIND_LABELS, kind_label
+from dashboard.labels import (
+    KIND_LABELS,
+    add_translations,
+    kind_label,
+    kind_name,
+    language_name,
+    local_name,
+    partner_kind_name,
+    t,
+    ui_from_search,
+)
 from dashboard.queries import Filters
 from etl.load.models import ACTIVITY_KINDS
 
+# (widget id, label, placeholder) of each filter, in the bar's order: the layout and the
+# language switch (:func:`bar_texts`) read the same table.
+FILTER_TEXTS = (
+    (ids.FILTER_YEARS, "Years", None),
+    (ids.FILTER_SCHOOLS, "Schools", "All schools"),
+    (ids.FILTER_KINDS, "Activity kinds", "All kinds of activity"),
+    (ids.FILTER_COUNTRIES, "Countries / regions", "All countries"),
+    (ids.FILTER_PARTNER_KINDS, "Partner kinds", "All partners"),
+    (ids.FILTER_LANGUAGE, "Language", "All"),
+)
+RESET_TEXT = "Reset filters"
 
-def school_options(schools: pd.DataFrame) -> list[dict[str, Any]]:
-    """Dropdown options: the English name shown, English and Chinese names searchable."""
-    return [{"label": r.name, "value": int(r.id), "search": f"{r.name} {r.zh or ''}"}
+add_translations({
+    "Years": "年份",
+    "Schools": "学院",
+    "All schools": "全部学院",
+    "Activity kinds": "活动类型",
+    "All kinds of activity": "全部活动类型",
+    "Countries / regions": "国家 / 地区",
+    "All countries": "全部国家",
+    "Partner kinds": "合作伙伴类型",
+    "All partners": "全部合作伙伴",
+    "Language": "语言",
+    "All": "全部",
+    RESET_TEXT: "清除筛选",
+    "No filter": "未筛选",
+    "{n} filter on": "{n} 项筛选",
+    "{n} filters on": "{n} 项筛选",
+    "{n} country": "{n} 个国家",
+    "{n} countries": "{n} 个国家",
+    "Filters": "筛选",
+})
+
+
+def label_id(widget_id: str) -> str:
+    """The id of a filter's ``<label>`` (its text follows the interface language)."""
+    return f"{widget_id}-label"
+
+
+def school_options(schools: pd.DataFrame, lang: str = "en") -> list[dict[str, Any]]:
+    """Dropdown options: the name in the interface language shown (Chinese where known),
+    English and Chinese names searchable."""
+    return [{"label": local_name(r.name, r.zh, lang), "value": int(r.id),
+             "search": f"{r.name} {r.zh if isinstance(r.zh, str) else ''}"}
             for r in schools.itertuples(index=False)]
 
 
-def country_options(countries: list[str] | tuple[str, ...] | None) -> list[dict[str, Any]]:
+def country_options(countries: list[str] | tuple[str, ...] | None, lang: str = "en") -> list[dict[str, Any]]:
     """Regions first (``"@EU"`` = every European country present), then the countries by name;
     English, Chinese and the ISO code are searchable."""
-    from dashboard.regions import REGION_PREFIX, REGIONS, country_label, region_of
+    from dashboard.regions import REGION_PREFIX, REGIONS, country_label, region_label, region_of
 
     present = sorted(set(countries or ()))
     counts: dict[str, int] = {}
@@ -41,28 +91,32 @@ def country_options(countries: list[str] | tuple[str, ...] | None) -> list[dict[
         r = region_of(c)
         if r:
             counts[r] = counts.get(r, 0) + 1
-    opts = [{"label": f"{REGIONS[r][0]} · {counts[r]} {'country' if counts[r] == 1 else 'countries'}",
+    opts = [{"label": f"{region_label(r, lang)} · "
+                      + t("{n} country" if counts[r] == 1 else "{n} countries", lang).format(n=counts[r]),
              "value": REGION_PREFIX + r, "search": f"{REGIONS[r][0]} {REGIONS[r][1]} region"}
             for r in REGIONS if counts.get(r)]
+    # Sorted by English name in both languages: the order people know from the English list.
     named = sorted(((country_label(c), c) for c in present), key=lambda x: x[0])
-    opts += [{"label": name, "value": c, "search": f"{name} {country_label(c, 'zh')} {c}"} for name, c in named]
+    opts += [{"label": country_label(c, lang), "value": c, "search": f"{name} {country_label(c, 'zh')} {c}"}
+             for name, c in named]
     return opts
 
 
-def partner_kind_options() -> list[dict[str, Any]]:
+def partner_kind_options(lang: str = "en") -> list[dict[str, Any]]:
     from dashboard.labels import PARTNER_KIND_LABELS
 
-    return [{"label": label, "value": k} for k, label in PARTNER_KIND_LABELS.items()]
+    return [{"label": partner_kind_name(k, lang), "value": k, "search": f"{label} {t(label, 'zh')}"}
+            for k, label in PARTNER_KIND_LABELS.items()]
 
 
-def language_options() -> list[dict[str, Any]]:
+def language_options(lang: str = "en") -> list[dict[str, Any]]:
     from dashboard.labels import LANGUAGE_LABELS
 
-    return [{"label": label, "value": k} for k, label in LANGUAGE_LABELS.items()]
+    return [{"label": language_name(k, lang), "value": k} for k in LANGUAGE_LABELS]
 
 
-def kind_options() -> list[dict[str, Any]]:
-    return [{"label": kind_label(k), "value": k, "search": f"{kind_label(k)} {KIND_LABELS.get(k, ('', ''))[1]}"}
+def kind_options(lang: str = "en") -> list[dict[str, Any]]:
+    return [{"label": kind_name(k, lang), "value": k, "search": f"{kind_label(k)} {KIND_LABELS.get(k, ('', ''))[1]}"}
             for k in ACTIVITY_KINDS]
 
 
@@ -75,42 +129,46 @@ def year_marks(lo: int, hi: int) -> dict[int, str]:
 
 
 def filter_bar(schools: pd.DataFrame, bounds: tuple[int, int] | None,
-               countries: list[str] | None = None) -> html.Section:
+               countries: list[str] | None = None, lang: str = "en") -> html.Section:
     """The bar of filters: year range, schools, activity kinds, partner countries/regions,
-    partner kinds, document language, reset. ``countries`` are the partner countries on record."""
+    partner kinds, document language, reset. ``countries`` are the partner countries on record.
+    Texts in ``lang``; the language switch relabels the bar in place (:func:`bar_texts`)."""
     lo, hi = bounds or (2015, 2025)
+    label = {w: t(text, lang) for w, text, _ in FILTER_TEXTS}
+    hint = {w: t(text, lang) for w, _, text in FILTER_TEXTS if text}
 
-    def col(label: str, widget_id: str, widget, extra: str = "") -> html.Div:
-        return html.Div([html.Label(label, htmlFor=widget_id, className="filter-label"), widget],
+    def col(widget_id: str, widget, extra: str = "") -> html.Div:
+        return html.Div([html.Label(label[widget_id], htmlFor=widget_id, id=label_id(widget_id),
+                                    className="filter-label"), widget],
                         className=f"filter-col {extra}".strip())
 
     return html.Section(
         html.Div(
             [
-                col("Years", ids.FILTER_YEARS,
+                col(ids.FILTER_YEARS,
                     dcc.RangeSlider(id=ids.FILTER_YEARS, min=lo, max=hi, step=1, value=[lo, hi],
                                     marks=year_marks(lo, hi), allowCross=False, allow_direct_input=False,
                                     tooltip={"placement": "bottom", "always_visible": False},
                                     disabled=bounds is None, className="filter-years"), "filter-col-years"),
-                col("Schools", ids.FILTER_SCHOOLS,
-                    dcc.Dropdown(id=ids.FILTER_SCHOOLS, options=school_options(schools), value=[], multi=True,
-                                 placeholder="All schools", className="filter-dropdown")),
-                col("Activity kinds", ids.FILTER_KINDS,
-                    dcc.Dropdown(id=ids.FILTER_KINDS, options=kind_options(), value=[], multi=True,
-                                 placeholder="All kinds of activity", className="filter-dropdown")),
-                col("Countries / regions", ids.FILTER_COUNTRIES,
-                    dcc.Dropdown(id=ids.FILTER_COUNTRIES, options=country_options(countries), value=[], multi=True,
-                                 placeholder="All countries", className="filter-dropdown")),
-                col("Partner kinds", ids.FILTER_PARTNER_KINDS,
-                    dcc.Dropdown(id=ids.FILTER_PARTNER_KINDS, options=partner_kind_options(), value=[], multi=True,
-                                 placeholder="All partners", className="filter-dropdown")),
-                col("Language", ids.FILTER_LANGUAGE,
-                    dcc.Dropdown(id=ids.FILTER_LANGUAGE, options=language_options(), value=None, multi=False,
-                                 clearable=True, searchable=False, placeholder="All",
+                col(ids.FILTER_SCHOOLS,
+                    dcc.Dropdown(id=ids.FILTER_SCHOOLS, options=school_options(schools, lang), value=[], multi=True,
+                                 placeholder=hint[ids.FILTER_SCHOOLS], className="filter-dropdown")),
+                col(ids.FILTER_KINDS,
+                    dcc.Dropdown(id=ids.FILTER_KINDS, options=kind_options(lang), value=[], multi=True,
+                                 placeholder=hint[ids.FILTER_KINDS], className="filter-dropdown")),
+                col(ids.FILTER_COUNTRIES,
+                    dcc.Dropdown(id=ids.FILTER_COUNTRIES, options=country_options(countries, lang), value=[],
+                                 multi=True, placeholder=hint[ids.FILTER_COUNTRIES], className="filter-dropdown")),
+                col(ids.FILTER_PARTNER_KINDS,
+                    dcc.Dropdown(id=ids.FILTER_PARTNER_KINDS, options=partner_kind_options(lang), value=[],
+                                 multi=True, placeholder=hint[ids.FILTER_PARTNER_KINDS], className="filter-dropdown")),
+                col(ids.FILTER_LANGUAGE,
+                    dcc.Dropdown(id=ids.FILTER_LANGUAGE, options=language_options(lang), value=None, multi=False,
+                                 clearable=True, searchable=False, placeholder=hint[ids.FILTER_LANGUAGE],
                                  className="filter-dropdown"), "filter-col-lang"),
                 html.Div([
                     html.Div(id=ids.FILTER_SUMMARY, className="filter-summary", **{"aria-live": "polite"}),
-                    dbc.Button("Reset filters", id=ids.FILTER_RESET, color="link", size="sm",
+                    dbc.Button(t(RESET_TEXT, lang), id=ids.FILTER_RESET, color="link", size="sm",
                                className="filter-reset"),
                 ], className="filter-col filter-actions"),
             ],
@@ -154,10 +212,10 @@ def filters_from_widgets(years: list[int] | None, schools: list | None, kinds: l
         language=base.language if language is _KEEP else language)
 
 
-def filter_summary(f: Filters) -> str:
+def filter_summary(f: Filters, lang: str = "en") -> str:
     n = sum(1 for v in (f.year_from, f.year_to, f.schools, f.activity_kinds, f.countries,
                         f.partner_kinds, f.language) if v not in (None, ()))
-    return "No filter" if n == 0 else f"{n} filter{'s' if n > 1 else ''} on"
+    return t("No filter", lang) if n == 0 else t("{n} filters on" if n > 1 else "{n} filter on", lang).format(n=n)
 
 
 def sync_all(trigger: str | None, search: str | None, years: list[int] | None, schools: list | None,
@@ -174,15 +232,16 @@ def sync_all(trigger: str | None, search: str | None, years: list[int] | None, s
     """
     present = [v for v in (country_values or []) if not str(v).startswith("@")]
     url_filters = Filters.from_search(search)
+    lang = ui_from_search(search)
     if trigger in (None, ids.URL):
         f = url_filters
         return (no_update, _years_value(f, lo, hi), list(f.schools), list(f.activity_kinds), list(f.countries),
-                list(f.partner_kinds), f.language, f.to_dict(), filter_summary(f))
+                list(f.partner_kinds), f.language, f.to_dict(), filter_summary(f, lang))
     if trigger == ids.FILTER_RESET:
         f = Filters()
         cleared = _keep_other_params(search, f)
         return (cleared if (search or "") != cleared else no_update,
-                [lo, hi] if lo is not None else no_update, [], [], [], [], None, f.to_dict(), filter_summary(f))
+                [lo, hi] if lo is not None else no_update, [], [], [], [], None, f.to_dict(), filter_summary(f, lang))
     f = filters_from_widgets(years, schools, kinds, lo, hi, base=url_filters, countries=countries,
                              partner_kinds=partner_kinds, language=language, present_countries=present)
     new_search = _keep_other_params(search, f)
@@ -190,7 +249,7 @@ def sync_all(trigger: str | None, search: str | None, years: list[int] | None, s
     picked = [] if countries is _KEEP else (countries or [])
     shown = list(f.countries) if any(str(c).startswith("@") for c in picked) else no_update
     return (new_search if new_search != (search or "") else no_update, no_update, no_update, no_update, shown,
-            no_update, no_update, f.to_dict(), filter_summary(f))
+            no_update, no_update, f.to_dict(), filter_summary(f, lang))
 
 
 def _keep_other_params(search: str | None, f: Filters) -> str:
@@ -212,7 +271,56 @@ def sync_filters(trigger: str | None, search: str | None, years: list[int] | Non
     return out[0], out[1], out[2], out[3], out[7], out[8]
 
 
+def bar_texts(search: str | None, schools: pd.DataFrame | None, country_values: list | None,
+              current_label: str | None = None) -> tuple:
+    """The bar's texts in the URL's interface language, for the language switch: ``(labels…,
+    placeholders…, school options, kind options, country options, partner-kind options,
+    language options, reset text, bar's aria-label)``; labels and placeholders in
+    :data:`FILTER_TEXTS` order (placeholders of the dropdowns only). The option values stay
+    the same, so the chosen filters are kept. ``no_update`` everywhere when the bar already
+    speaks that language (``current_label`` is the years label shown now)."""
+    lang = ui_from_search(search)
+    labels = [t(text, lang) for _, text, _ in FILTER_TEXTS]
+    if current_label is not None and current_label == labels[0]:
+        return (no_update,) * (len(FILTER_TEXTS) * 2 - 1 + 5 + 2)
+    hints = [t(text, lang) for _, _, text in FILTER_TEXTS if text]
+    present = [v for v in (country_values or []) if not str(v).startswith("@")]
+    school_opts = school_options(schools, lang) if schools is not None else no_update
+    return (*labels, *hints, school_opts, kind_options(lang), country_options(present, lang),
+            partner_kind_options(lang), language_options(lang), t(RESET_TEXT, lang), t("Filters", lang))
+
+
 def register_callbacks(app) -> None:
+    @app.callback(
+        *[Output(label_id(w), "children") for w, _, _ in FILTER_TEXTS],
+        *[Output(w, "placeholder") for w, _, hint in FILTER_TEXTS if hint],
+        Output(ids.FILTER_SCHOOLS, "options"),
+        Output(ids.FILTER_KINDS, "options"),
+        Output(ids.FILTER_COUNTRIES, "options"),
+        Output(ids.FILTER_PARTNER_KINDS, "options"),
+        Output(ids.FILTER_LANGUAGE, "options"),
+        Output(ids.FILTER_RESET, "children"),
+        Output(ids.FILTER_BAR, "aria-label"),
+        Input(ids.URL, "search"),
+        State(label_id(ids.FILTER_YEARS), "children"),
+        State(ids.FILTER_COUNTRIES, "options"),
+    )
+    def _language(search, current_label, country_opts):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from dashboard import queries as q
+        from dashboard.cache import cached
+        from dashboard.context import database_url
+
+        if current_label == t(FILTER_TEXTS[0][1], ui_from_search(search)):
+            return bar_texts(search, None, None, current_label)
+        try:
+            schools = cached(q.schools, database_url())
+        except SQLAlchemyError:
+            schools = None
+        values = [o.get("value") for o in country_opts or [] if isinstance(o, dict)]
+        return bar_texts(search, schools, values)
+
     @app.callback(
         Output(ids.URL, "search"),
         Output(ids.FILTER_YEARS, "value"),

@@ -39,7 +39,7 @@ def test_url_drives_every_widget_and_widgets_drive_the_url():
     assert (years, countries, pkinds, lang) == ([2019, 2025], ["DE", "JP"], ["university"], "zh")
     assert Filters.from_dict(store) == Filters.make(year_from=2019, countries=["DE", "JP"],
                                                     partner_kinds=["university"], language="zh")
-    assert summary == "4 filters on"
+    assert summary == "4 项筛选", "the summary speaks the URL's interface language (ui=zh)"
     # Picking a region in the dropdown: the URL lists its countries, the dropdown shows them.
     out = sync_all(ids.FILTER_COUNTRIES, "?ui=zh", [2016, 2025], [], [], ["@EU"], [], None, 2016, 2025,
                    ["@EU", "@AS", *PRESENT])
