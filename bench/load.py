@@ -393,6 +393,8 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="database URL (default: a fresh SQLite with the sample)")
     ap.add_argument("--out", default=str(RESULTS))
     a = ap.parse_args()
+    # a SIGTERM (timeout, Ctrl-C in a wrapper) must still stop the server started below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     users = max(1, min(a.users, 200))
     seconds = max(5.0, min(a.seconds, 600.0))
     think = tuple(float(x) for x in a.think.split(","))
