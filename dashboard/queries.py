@@ -2,10 +2,12 @@
 
 Every chart, its data download and its test call the same function here, so they agree
 by construction. Each function takes a database URL (engines are pooled per URL by
-``etl.db.get_engine``) and a :class:`Filters`, groups and counts in the database on the
-indexed columns (``documents.year``, ``facts (type, unit_id)``, ``facts (type,
-partner_id)``, ``activities (kind, year)``, ``partners.country``), and returns a small
-frame: no function loads a whole table into pandas.
+``etl.db.get_engine``) and a :class:`Filters`, groups and counts in the database on
+covering indexes (``facts (type, unit_id | partner_id, year, document_id, status)``,
+``activities (kind, year, document_id)``, ``documents (year, status, lang, id)``,
+migrations 0005 and 0009) or, for the heaviest counts, on the ETL's rollups while they
+match the data (:mod:`etl.load.rollups`), and returns a small frame: no function loads a
+whole table into pandas. bench/dashboard.py times them at 100,000 documents.
 
 What counts: documents whose status is ``gone`` (removed at the source) and facts a
 curator rejected (status ``rejected``) are never counted; partners a curator rejected
