@@ -11,7 +11,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.labels import alpha3, country_name, kind_label, partner_kind_label, short_school
+from dashboard.labels import (
+    add_translations,
+    alpha3,
+    kind_label,
+    kind_name,
+    local_name,
+    partner_kind_name,
+    short_school,
+    t,
+)
+from dashboard.regions import country_label
 from etl.load.models import ACTIVITY_KINDS
 
 # Paul Tol, "muted" qualitative scheme: distinguishable under the common colour-vision
@@ -38,6 +48,18 @@ BY_SCHOOL_TITLE = "Activities by school"
 PARTNERS_TITLE = "Top partners"
 MAP_TITLE = "Where our partners are"
 COUNTRIES_TITLE = "Top partner countries"
+
+add_translations({
+    LOAD_HINT: "尚未载入数据。<br>运行 <b>intl demo</b> 载入示例数据，或运行 <b>intl etl run PATH</b> 载入文件。",
+    FILTER_HINT: "没有符合筛选条件的数据。<br>请放宽年份范围或清除筛选条件。",
+    PER_YEAR_TITLE: "逐年活动（按类型）",
+    BY_SCHOOL_TITLE: "各学院活动",
+    PARTNERS_TITLE: "主要合作伙伴",
+    MAP_TITLE: "合作伙伴分布",
+    COUNTRIES_TITLE: "主要合作国家",
+    "activities": "活动数",
+    "documents": "文档数",
+})
 
 TEMPLATE = "intl"
 pio.templates[TEMPLATE] = go.layout.Template(layout=go.Layout(
@@ -106,15 +128,16 @@ def _kind_order(df: pd.DataFrame, value: str) -> list[str]:
 
 # ---------------------------------------------------------------------------
 def activities_per_year(df: pd.DataFrame, years: tuple[int, int] | None = None,
-                        empty_message: str = LOAD_HINT) -> go.Figure:
+                        empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """Stacked bars: activities per year, one colour per kind.
 
     ``df`` has columns ``year, kind, activities``; ``years`` widens the axis to the
     whole selected range, so a quiet year shows as a gap instead of disappearing.
+    Words in ``lang`` (the interface language).
     """
-    title = PER_YEAR_TITLE
+    title = t(PER_YEAR_TITLE, lang)
     if df.empty:
-        return empty(title, empty_message)
+        return empty(title, t(empty_message, lang))
     fig = _base(title, height=480)
     lo, hi = int(df["year"].min()), int(df["year"].max())
     if years:
@@ -122,93 +145,103 @@ def activities_per_year(df: pd.DataFrame, years: tuple[int, int] | None = None,
     all_years = list(range(lo, hi + 1))
     for kind in _kind_order(df, "activities"):
         part = df[df["kind"] == kind].set_index("year")["activities"].reindex(all_years, fill_value=0)
-        fig.add_bar(x=all_years, y=part.values, name=kind_label(kind), marker_color=KIND_COLORS.get(kind, NEUTRAL),
+        hover = (f"%{{x}}年 · {kind_name(kind, lang)}：%{{y}}" if lang == "zh"
+                 else "%{x}: %{y} " + kind_label(kind).lower())
+        fig.add_bar(x=all_years, y=part.values, name=kind_name(kind, lang), marker_color=KIND_COLORS.get(kind, NEUTRAL),
                     customdata=[[{"year": int(y), "kind": kind, "what": "activities"}] for y in all_years],  # drill-down
-                    hovertemplate="%{x}: %{y} " + kind_label(kind).lower() + "<extra></extra>")
+                    hovertemplate=hover + "<extra></extra>")
     fig.update_layout(barmode="stack", xaxis=dict(tickmode="linear", dtick=1 if len(all_years) <= 16 else 2),
-                      yaxis=dict(title=dict(text="activities"), rangemode="tozero"),
+                      yaxis=dict(title=dict(text=t("activities", lang)), rangemode="tozero"),
                       legend=dict(y=-0.14), margin=dict(b=8))
     return fig
 
 
-def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
+def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """Horizontal stacked bars: activities per school and kind, largest school on top.
 
-    ``df`` has columns ``unit_id, school, zh, kind, activities``.
+    ``df`` has columns ``unit_id, school, zh, kind, activities``; under 中文 a school is
+    named by its Chinese name where the database knows it.
     """
-    title = BY_SCHOOL_TITLE
+    title = t(BY_SCHOOL_TITLE, lang)
     if df.empty:
-        return empty(title, empty_message)
+        return empty(title, t(empty_message, lang))
     totals = df.groupby("school")["activities"].sum().sort_values(ascending=True)
     order = list(totals.index)
     zh = df.drop_duplicates("school").set_index("school")["zh"].to_dict()
     uid = df.drop_duplicates("school").set_index("school")["unit_id"].to_dict()
-    labels = {s: short_school(s) for s in order}
+    labels = {s: local_name(short_school(s), zh.get(s), lang) for s in order}
     height, gap = _row_height(len(order))
     fig = _base(title, height=height)
     fig.update_layout(bargap=gap)
     for kind in _kind_order(df, "activities"):
         part = df[df["kind"] == kind].set_index("school")["activities"].reindex(order, fill_value=0)
         fig.add_bar(
-            y=[labels[s] for s in order], x=part.values, orientation="h", name=kind_label(kind),
+            y=[labels[s] for s in order], x=part.values, orientation="h", name=kind_name(kind, lang),
             marker_color=KIND_COLORS.get(kind, NEUTRAL),
-            customdata=[[s, zh.get(s) or "", {"school": int(uid[s]), "kind": kind, "what": "activities"}]
+            customdata=[[s, zh.get(s) if isinstance(zh.get(s), str) else "",
+                         {"school": int(uid[s]), "kind": kind, "what": "activities"}]
                         for s in order],  # the last item: what a click drills down to
-            hovertemplate="%{customdata[0]} %{customdata[1]}<br>" + kind_label(kind) + ": %{x}<extra></extra>",
+            hovertemplate="%{customdata[0]} %{customdata[1]}<br>" + kind_name(kind, lang)
+                          + ("：" if lang == "zh" else ": ") + "%{x}<extra></extra>",
         )
-    fig.update_layout(barmode="stack", xaxis=dict(title=dict(text="activities"), gridcolor="#ECEFF4", showgrid=True),
+    fig.update_layout(barmode="stack", xaxis=dict(title=dict(text=t("activities", lang)), gridcolor="#ECEFF4",
+                                                  showgrid=True),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=[labels[s] for s in order]),
                       showlegend=False)
     return fig
 
 
-def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
+def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """Horizontal bars: the partners mentioned by the most documents.
 
-    ``df`` has columns ``partner_id, partner, zh, country, kind, documents``.
+    ``df`` has columns ``partner_id, partner, zh, country, kind, documents``; under 中文 a
+    partner is named by its Chinese name where the database knows it.
     """
-    title = PARTNERS_TITLE
+    title = t(PARTNERS_TITLE, lang)
     if df.empty:
-        return empty(title, empty_message)
+        return empty(title, t(empty_message, lang))
     d = df.iloc[::-1]
-    labels = [_label(p, c) for p, c in zip(d["partner"], d["country"])]
+    labels = [_label(local_name(p, z, lang), c) for p, z, c in zip(d["partner"], d["zh"], d["country"])]
     height, gap = _row_height(len(d))
     fig = _base(title, height=height)
     fig.update_layout(bargap=gap)
     fig.add_bar(
         y=labels, x=d["documents"], orientation="h", marker_color=ACCENT,
-        customdata=[[p, z or "", country_name(c), partner_kind_label(k), {"partner": int(i)}]
+        customdata=[[p, z if isinstance(z, str) else "", country_label(c, lang) if isinstance(c, str) and c
+                     else t("Unknown", lang), partner_kind_name(k, lang), {"partner": int(i)}]
                     for i, p, z, c, k in zip(d["partner_id"], d["partner"], d["zh"], d["country"], d["kind"])],
         hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}"
-                      "<br>%{x} documents<extra></extra>",
+                      + ("<br>%{x} 篇文档" if lang == "zh" else "<br>%{x} documents") + "<extra></extra>",
         text=d["documents"], textposition="outside", cliponaxis=False,
     )
-    fig.update_layout(xaxis=dict(title=dict(text="documents"), showgrid=True,
+    fig.update_layout(xaxis=dict(title=dict(text=t("documents", lang)), showgrid=True,
                                  gridcolor="#ECEFF4", rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=labels),
                       showlegend=False, margin=dict(r=28))
     return fig
 
 
-def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
+def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """World choropleth of partner countries, shaded by documents.
 
     ``df`` has columns ``country, partners, documents``. The topojson is served by the app
     (see ``dashboard.app.GRAPH_CONFIG_GEO``), so the map works offline.
     """
-    title = MAP_TITLE
+    title = t(MAP_TITLE, lang)
     if df.empty:
-        return empty(title, empty_message, height=420)
+        return empty(title, t(empty_message, lang), height=420)
     d = df.assign(iso3=[alpha3(c) for c in df["country"]]).dropna(subset=["iso3"])
     fig = _base(title, height=420)
     fig.add_choropleth(
         locations=d["iso3"], locationmode="ISO-3", z=d["documents"],
         colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
         zmin=0, marker_line_color="white", marker_line_width=0.5,
-        colorbar=dict(title=dict(text="documents", side="top"), thickness=10, len=0.6, outlinewidth=0,
+        colorbar=dict(title=dict(text=t("documents", lang), side="top"), thickness=10, len=0.6, outlinewidth=0,
                       orientation="h", x=0.5, xanchor="center", y=-0.02, yanchor="top"),
-        customdata=[[country_name(c), p, {"country": c}] for c, p in zip(d["country"], d["partners"])],
-        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} partners · %{z} documents<extra></extra>",
+        customdata=[[country_label(c, lang), p, {"country": c}] for c, p in zip(d["country"], d["partners"])],
+        hovertemplate="<b>%{customdata[0]}</b><br>"
+                      + ("%{customdata[1]} 个合作伙伴 · %{z} 篇文档" if lang == "zh"
+                         else "%{customdata[1]} partners · %{z} documents") + "<extra></extra>",
     )
     fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False,
                     showland=True, landcolor="#F1F3F6", showcountries=True, countrycolor="#FFFFFF",
@@ -217,19 +250,22 @@ def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure
     return fig
 
 
-def top_countries(df: pd.DataFrame, limit: int = 10, empty_message: str = LOAD_HINT) -> go.Figure:
-    """Horizontal bars: the partner countries with the most documents."""
-    title = COUNTRIES_TITLE
+def top_countries(df: pd.DataFrame, limit: int = 10, empty_message: str = LOAD_HINT,
+                  lang: str = "en") -> go.Figure:
+    """Horizontal bars: the partner countries with the most documents (names in ``lang``)."""
+    title = t(COUNTRIES_TITLE, lang)
     if df.empty:
-        return empty(title, empty_message, height=420)
+        return empty(title, t(empty_message, lang), height=420)
     d = df.head(limit).iloc[::-1]
-    names = [country_name(c) for c in d["country"]]
+    names = [country_label(c, lang) if isinstance(c, str) and c else t("Unknown", lang) for c in d["country"]]
     fig = _base(title, height=420)
     fig.add_bar(y=names, x=d["documents"], orientation="h", marker_color=ACCENT,
                 customdata=[[int(p), {"country": c}] for p, c in zip(d["partners"], d["country"])],
-                hovertemplate="<b>%{y}</b><br>%{x} documents · %{customdata[0]} partners<extra></extra>",
+                hovertemplate="<b>%{y}</b><br>" + ("%{x} 篇文档 · %{customdata[0]} 个合作伙伴" if lang == "zh"
+                                                   else "%{x} documents · %{customdata[0]} partners")
+                              + "<extra></extra>",
                 text=d["documents"], textposition="outside", cliponaxis=False)
-    fig.update_layout(xaxis=dict(title=dict(text="documents"), showgrid=True, gridcolor="#ECEFF4",
+    fig.update_layout(xaxis=dict(title=dict(text=t("documents", lang)), showgrid=True, gridcolor="#ECEFF4",
                                  rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=names), showlegend=False,
                       margin=dict(r=28))

@@ -15,22 +15,35 @@
     if (text) { e.textContent = text; }  // textContent: a name is never parsed as HTML
     return e;
   }
+  // The bar's words in the interface language: <html lang> (set by the navbar's language
+  // switch), else the URL's ui=zh. The bar is rebuilt when the switch changes <html lang>.
+  var ZH = {"Account": "账户", "Signed in as ": "已登录：", "Administration": "系统管理", "Sign out": "退出登录",
+            "sign-in is OFF (development only)": "未启用登录（仅限开发）",
+            "admin": "管理员", "editor": "编辑", "viewer": "查看者"};
+  function zh() {
+    var l = document.documentElement.getAttribute("lang") || "";
+    return l.indexOf("zh") === 0 || /[?&]ui=zh/.test(location.search);
+  }
+  function tr(s) { return zh() && ZH[s] ? ZH[s] : s; }
+  var current = null;
   function bar(me) {
-    if (document.getElementById("auth-bar")) { return; }
-    var b = el("div", {id: "auth-bar", "class": "auth-bar", role: "navigation", "aria-label": "Account"});
-    b.appendChild(el("span", {"class": "auth-user"}, "Signed in as " + me.name + " (" + me.role + ")"));
+    current = me;
+    var old = document.getElementById("auth-bar");
+    if (old) { old.parentNode.removeChild(old); }
+    var b = el("div", {id: "auth-bar", "class": "auth-bar", role: "navigation", "aria-label": tr("Account")});
+    b.appendChild(el("span", {"class": "auth-user"}, tr("Signed in as ") + me.name + " (" + tr(me.role) + ")"));
     if (me.role === "admin") {
-      b.appendChild(el("a", {href: "/admin/etl", "class": "auth-link", id: "auth-admin-link"}, "Administration"));
+      b.appendChild(el("a", {href: "/admin/etl", "class": "auth-link", id: "auth-admin-link"}, tr("Administration")));
     }
     if (me.auth) {
       var f = el("form", {method: "post", action: "/auth/logout", "class": "auth-logout"});
       var t = el("input", {type: "hidden", name: "csrf_token"});
       t.value = cookie("_csrf_token");
       f.appendChild(t);
-      f.appendChild(el("button", {type: "submit", id: "auth-logout"}, "Sign out"));
+      f.appendChild(el("button", {type: "submit", id: "auth-logout"}, tr("Sign out")));
       b.appendChild(f);
     } else {
-      b.appendChild(el("span", {"class": "auth-warning"}, "sign-in is OFF (development only)"));
+      b.appendChild(el("span", {"class": "auth-warning"}, tr("sign-in is OFF (development only)")));
     }
     document.body.insertBefore(b, document.body.firstChild);
   }
@@ -50,6 +63,10 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (me) { if (me) { bar(me); } })
       .catch(function () {});
+  }
+  if (window.MutationObserver) {
+    new MutationObserver(function () { if (current) { bar(current); } })
+      .observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

@@ -23,6 +23,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, html
 
 from dashboard import ids
+from dashboard.labels import add_translations, t
 from dashboard.queries import Filters
 
 EXPORT_LINK = "export-link"  # pattern-matching id: {"type", "menu", "path", "labels"}
@@ -32,6 +33,14 @@ REPORT_ITEMS = (("pptx", "en", "PowerPoint"), ("pdf", "en", "PDF"), ("pptx", "zh
                 ("pdf", "zh", "中文 PDF"))
 TITLES = {"png": "Image, 2× resolution", "svg": "Vector image", "pdf": "PDF figure", "csv": "Data as CSV",
           "xlsx": "Data as an Excel workbook", "pptx": "Leadership report as a PowerPoint deck"}
+REPORT_ROW = "Leadership report, these filters"
+
+add_translations({
+    "Export": "导出", "Excel": "Excel", REPORT_ROW: "领导汇报材料（当前筛选）",
+    "Image, 2× resolution": "图片（2 倍分辨率）", "Vector image": "矢量图", "PDF figure": "PDF 图表",
+    "Data as CSV": "数据（CSV）", "Data as an Excel workbook": "数据（Excel 工作簿）",
+    "Leadership report as a PowerPoint deck": "领导汇报材料（PowerPoint 演示文稿）",
+})
 
 
 def figure_path(name: str, fmt: str) -> str:
@@ -46,9 +55,9 @@ def report_path(fmt: str) -> str:
     return f"/export/report.{fmt}"
 
 
-def _link(label: str, menu: str, path: str, fmt: str, labels: str = "en") -> html.A:
+def _link(label: str, menu: str, path: str, fmt: str, labels: str = "en", lang: str = "en") -> html.A:
     return html.A(label, href=path + ("?labels=zh" if labels == "zh" else ""), download="",
-                  title=TITLES.get(fmt, ""), className="export-link link-primary text-decoration-none",
+                  title=t(TITLES.get(fmt, ""), lang), className="export-link link-primary text-decoration-none",
                   id={"type": EXPORT_LINK, "menu": menu, "path": path, "labels": labels})
 
 
@@ -63,8 +72,11 @@ def _row(title: str, links: list) -> html.Div:
 
 def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None = None, figure: bool = True,
                 data: bool = True, report: bool = True, label: str = "Export", size: str = "sm",
-                titles: dict[str, str] | None = None, class_name: str = "") -> dbc.DropdownMenu:
+                titles: dict[str, str] | None = None, class_name: str = "", lang: str = "en") -> dbc.DropdownMenu:
     """A dropdown of downloads for the charts ``names`` (export names) and the report.
+
+    ``lang`` is the interface language of the menu's words (row headings: each export's own
+    Chinese title); the files keep their own ``labels`` choice.
 
     ``menu_id`` keeps link ids unique when a page has several menus (default: the names).
     ``titles`` overrides the row headings (default: each export's title);
@@ -79,16 +91,16 @@ def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None
         exp = E.get(name)
         links = []
         if figure:
-            links += [_link(text, menu, figure_path(name, fmt), fmt) for fmt, text in FIGURE_ITEMS]
+            links += [_link(text, menu, figure_path(name, fmt), fmt, lang=lang) for fmt, text in FIGURE_ITEMS]
         if data:
-            links += [_link(text, menu, data_path(name, fmt), fmt) for fmt, text in DATA_ITEMS]
-        rows.append(_row((titles or {}).get(name, exp.title), links))
+            links += [_link(text, menu, data_path(name, fmt), fmt, lang=lang) for fmt, text in DATA_ITEMS]
+        rows.append(_row((titles or {}).get(name, exp.title_in(lang)), links))
     if report:
         if rows:
             rows.append(dbc.DropdownMenuItem(divider=True))
-        rows.append(_row("Leadership report, these filters",
-                         [_link(text, menu, report_path(fmt), fmt, lang) for fmt, lang, text in REPORT_ITEMS]))
-    return dbc.DropdownMenu(rows, label=label, size=size, color="light", align_end=True,
+        rows.append(_row(t(REPORT_ROW, lang),
+                         [_link(text, menu, report_path(fmt), fmt, labels, lang) for fmt, labels, text in REPORT_ITEMS]))
+    return dbc.DropdownMenu(rows, label=t(label, lang), size=size, color="light", align_end=True,
                             id=f"export-menu-{menu}", className=f"export-menu {class_name}".strip(),
                             toggle_class_name="export-toggle", direction="down")
 

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dash import html
 
+from dashboard.labels import add_translations, t
+
+add_translations({"vs {y}": "较 {y} 年", "no dated documents": "没有注明日期的文档"})
+
 
 def delta_text(current: int | None, previous: int | None) -> tuple[str, str]:
     """``("▲ 3", "up")``, ``("▼ 2", "down")``, ``("= 0", "flat")`` or ``("", "none")``.
@@ -20,16 +24,18 @@ def delta_text(current: int | None, previous: int | None) -> tuple[str, str]:
 
 
 def kpi_card(card_id: str, label: str, value: int | None, *, year: int | None = None,
-             current: int | None = None, previous: int | None = None, hint: str = "") -> html.Div:
-    """A card with a label, a big number and a line "2025: 14 ▲ 3 vs 2024"."""
+             current: int | None = None, previous: int | None = None, hint: str = "",
+             lang: str = "en") -> html.Div:
+    """A card with a label, a big number and a line "2025: 14 ▲ 3 vs 2024" (label and hint
+    already in the interface language ``lang``; the card's own words are translated here)."""
     text, direction = delta_text(current, previous)
     if year is not None and current is not None:
         trend = [html.Span(f"{year}: {current:,}", className="kpi-year")]
         if text:
             trend += [" ", html.Span(text, className=f"kpi-delta kpi-{direction}"),
-                      html.Span(f" vs {year - 1}", className="kpi-vs")]
+                      html.Span(" " + t("vs {y}", lang).format(y=year - 1), className="kpi-vs")]
     else:
-        trend = [html.Span("no dated documents", className="kpi-vs")]
+        trend = [html.Span(t("no dated documents", lang), className="kpi-vs")]
     return html.Div(
         [
             html.Div(label, className="kpi-label"),

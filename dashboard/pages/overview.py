@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, get_asset_url, html
+from dash import Input, Output, State, get_asset_url, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,14 +25,17 @@ from dashboard.components import drilldown
 from dashboard.components.export_menu import export_menu
 from dashboard.components.kpi import kpi_card
 from dashboard.context import database_url
-from dashboard.labels import LANGUAGE_LABELS, country_name
+from dashboard.labels import add_translations, language_name, t, ui_from_search, ui_lang
 from dashboard.queries import Filters
+from dashboard.regions import country_label
 
 PATH = "/"
 NAME = "Overview"
 TITLE = "Overview · International Cooperation"
 NO_SCHEMA_HINT = ("The database has no tables yet.<br>Create them with <b>intl init</b>, "
                   "or load the sample with <b>intl demo</b>.")
+LEDE = "International cooperation at a glance: how much, with whom, where, and what is new."
+CHANGES_TITLE = "Since the last refresh"
 T = TypeVar("T")
 OVERVIEW_EXPORTS = ["activities_by_year", "activities_by_school", "top_partners", "partner_countries", "top_countries"]
 
@@ -41,15 +44,15 @@ def _filters(value: Filters | dict | None) -> Filters:
     return value if isinstance(value, Filters) else Filters.from_dict(value)
 
 
-def empty_message(url: str, f: Filters) -> str:
-    """Why a chart is empty: no schema, nothing loaded, or filters that match nothing."""
+def empty_message(url: str, f: Filters, lang: str = "en") -> str:
+    """Why a chart is empty: no schema, nothing loaded, or filters that match nothing (in ``lang``)."""
     if not q.schema_ready(url):
-        return NO_SCHEMA_HINT
+        return t(NO_SCHEMA_HINT, lang)
     try:
         loaded = cached(q.has_documents, url)
     except SQLAlchemyError:
-        return NO_SCHEMA_HINT
-    return figures.FILTER_HINT if loaded and not f.is_empty else figures.LOAD_HINT
+        return t(NO_SCHEMA_HINT, lang)
+    return t(figures.FILTER_HINT if loaded and not f.is_empty else figures.LOAD_HINT, lang)
 
 
 def _run(fn: Callable[..., T], url: str, *args: Any) -> T | None:
@@ -69,25 +72,62 @@ KPI_SPECS = (
     (ids.OV_KPI_COUNTRIES, "countries", "Countries", "Countries of those partners"),
     (ids.OV_KPI_SCHOOLS, "schools", "Schools involved", "Schools named in the selected documents"),
 )
+add_translations({
+    "Overview": "总览",
+    LEDE: "国际合作一览：规模多大、与谁合作、分布在哪里、有哪些新变化。",
+    NO_SCHEMA_HINT: "数据库中还没有数据表。<br>运行 <b>intl init</b> 创建，或运行 <b>intl demo</b> 载入示例数据。",
+    "Documents": "文档",
+    "Partners": "合作伙伴",
+    "Countries": "国家",
+    "Schools involved": "涉及学院",
+    "News articles and reports in the selection": "所选范围内的新闻和报表",
+    "Distinct partner organisations mentioned": "提及的不同合作机构",
+    "Countries of those partners": "这些合作伙伴所在的国家",
+    "Schools named in the selected documents": "所选文档中提及的学院",
+    CHANGES_TITLE: "自上次更新以来",
+    "No ETL run yet.": "尚未运行数据处理。",
+    "Load the sample with {demo} or your files with {etl}.": "运行 {demo} 载入示例数据，或运行 {etl} 载入您的文件。",
+    "new documents": "新文档",
+    "changed documents": "有变化的文档",
+    "removed at source": "来源已删除",
+    "facts added": "新增事实",
+    "reports loaded": "载入的报表",
+    "reports unchanged": "未变化的报表",
+    "New documents · {n}": "新文档 · {n}",
+    "New partners · {n}": "新合作伙伴 · {n}",
+    "New programmes · {n}": "新项目 · {n}",
+    "(untitled)": "（无标题）",
+    "Nothing new: every document was already up to date.": "没有新内容：所有文档均已是最新。",
+    "{n} file could not be read (see intl etl status).": "{n} 个文件无法读取（见 intl etl status）。",
+    "{n} files could not be read (see intl etl status).": "{n} 个文件无法读取（见 intl etl status）。",
+    "Run #{n}": "第 {n} 次运行",
+    "not finished": "未完成",
+})
+# A run's status and trigger are codes; their words are context-qualified (plain "ok" or "test"
+# may mean something else elsewhere).
+add_translations({"ok": "成功", "partial": "部分成功", "failed": "失败", "running": "运行中", "aborted": "已中止"},
+                 context="run status")
+add_translations({"demo": "示例数据", "cli": "命令行", "test": "测试"}, context="run trigger")
 
 
-def kpi_cards(url: str, filters: Filters | dict | None) -> list:
+def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> list:
     """Four KPI cards: the range's totals and the latest year against the year before."""
     f = _filters(filters)
     trend = _run(q.kpi_trend, url, f)
     cards = []
     for card_id, key, label, hint in KPI_SPECS:
+        label, hint = t(label, lang), t(hint, lang)
         if trend is None:
-            cards.append(kpi_card(card_id, label, None, hint=hint))
+            cards.append(kpi_card(card_id, label, None, hint=hint, lang=lang))
             continue
         cur, prev = trend["current"], trend["previous"]
         cards.append(kpi_card(card_id, label, trend["total"][key], year=trend["year"],
                               current=cur[key] if cur else None, previous=prev[key] if prev else None,
-                              hint=hint))
+                              hint=hint, lang=lang))
     return [dbc.Col(c, xs=6, lg=3) for c in cards]
 
 
-def per_year_figure(url: str, filters: Filters | dict | None) -> go.Figure:
+def per_year_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
     f = _filters(filters)
     df = _run(q.activities_per_year, url, f)
     bounds = _run(q.year_bounds, url)
@@ -95,47 +135,50 @@ def per_year_figure(url: str, filters: Filters | dict | None) -> go.Figure:
     if bounds:
         years = (f.year_from or bounds[0], f.year_to or bounds[1])
     if df is None or df.empty:
-        return figures.empty(figures.PER_YEAR_TITLE, empty_message(url, f))
-    return figures.activities_per_year(df, years=years)
+        return figures.empty(t(figures.PER_YEAR_TITLE, lang), empty_message(url, f, lang))
+    return figures.activities_per_year(df, years=years, lang=lang)
 
 
-def by_school_figure(url: str, filters: Filters | dict | None) -> go.Figure:
+def by_school_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
     f = _filters(filters)
     df = _run(q.activities_by_school, url, f)
     if df is None or df.empty:
-        return figures.empty(figures.BY_SCHOOL_TITLE, empty_message(url, f))
-    return figures.activities_by_school(df)
+        return figures.empty(t(figures.BY_SCHOOL_TITLE, lang), empty_message(url, f, lang))
+    return figures.activities_by_school(df, lang=lang)
 
 
-def partners_figure(url: str, filters: Filters | dict | None) -> go.Figure:
+def partners_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
     f = _filters(filters)
     df = _run(q.top_partners, url, f)
     if df is None or df.empty:
-        return figures.empty(figures.PARTNERS_TITLE, empty_message(url, f))
-    return figures.top_partners(df)
+        return figures.empty(t(figures.PARTNERS_TITLE, lang), empty_message(url, f, lang))
+    return figures.top_partners(df, lang=lang)
 
 
-def countries_figures(url: str, filters: Filters | dict | None) -> tuple[go.Figure, go.Figure]:
+def countries_figures(url: str, filters: Filters | dict | None, lang: str = "en") -> tuple[go.Figure, go.Figure]:
     f = _filters(filters)
     df = _run(q.countries, url, f)
     if df is None or df.empty:
-        msg = empty_message(url, f)
-        return (figures.empty(figures.MAP_TITLE, msg, height=420),
-                figures.empty(figures.COUNTRIES_TITLE, msg, height=420))
-    return figures.countries_map(df), figures.top_countries(df)
+        msg = empty_message(url, f, lang)
+        return (figures.empty(t(figures.MAP_TITLE, lang), msg, height=420),
+                figures.empty(t(figures.COUNTRIES_TITLE, lang), msg, height=420))
+    return figures.countries_map(df, lang=lang), figures.top_countries(df, lang=lang)
 
 
-def _when(t: dt.datetime | None) -> str:
-    return t.strftime("%d %b %Y, %H:%M") if t else "not finished"
+def _when(when: dt.datetime | None, lang: str = "en") -> str:
+    if not when:
+        return t("not finished", lang)
+    return when.strftime("%Y年%m月%d日 %H:%M" if lang == "zh" else "%d %b %Y, %H:%M")
 
 
-def changes_panel(url: str) -> html.Div:
+def changes_panel(url: str, lang: str = "en") -> html.Div:
     """What the latest ETL run changed: counts, and the first new documents, partners, programs."""
     run = _run(q.latest_run, url)
     if run is None:
-        body = [html.P("No ETL run yet.", className="mb-1"),
-                html.P(["Load the sample with ", html.Code("intl demo"), " or your files with ",
-                        html.Code("intl etl run PATH"), "."], className="text-muted small")]
+        body = [html.P(t("No ETL run yet.", lang), className="mb-1"),
+                html.P(fill(t("Load the sample with {demo} or your files with {etl}.", lang),
+                            demo=html.Code("intl demo"), etl=html.Code("intl etl run PATH")),
+                       className="text-muted small")]
         return html.Div(body, className="changes")
     docs = run.stats.get("documents", {}) or {}
     facts = run.stats.get("facts", {}) or {}
@@ -150,42 +193,49 @@ def changes_panel(url: str) -> html.Div:
     if reports.get("seen"):
         counts.append(("reports loaded", reports.get("loaded", 0)))
         counts.append(("reports unchanged", reports.get("unchanged", 0)))
-    stat_items = [html.Div([html.Span(f"{n:,}", className="stat-n"), html.Span(label, className="stat-l")],
+    stat_items = [html.Div([html.Span(f"{n:,}", className="stat-n"), html.Span(t(label, lang), className="stat-l")],
                            className="stat") for label, n in counts]
     sections = []
     if not run.new_documents.empty:
         sections.append(html.Div([
-            html.Div(f"New documents · {run.counts.get('documents', len(run.new_documents))}",
+            html.Div(t("New documents · {n}", lang).format(n=run.counts.get('documents', len(run.new_documents))),
                      className="changes-h"),
-            html.Ul([html.Li([html.Span(r.title or "(untitled)", className="changes-title"),
-                              html.Span(f"{r.year or ''} · {LANGUAGE_LABELS.get(r.lang or '', r.lang or '')}",
-                                        className="changes-meta")])
+            html.Ul([html.Li([html.Span(r.title or t("(untitled)", lang), className="changes-title"),
+                              html.Span(f"{r.year or ''} · {language_name(r.lang, lang)}", className="changes-meta")])
                      for r in run.new_documents.itertuples(index=False)], className="changes-list"),
         ]))
     if not run.new_partners.empty:
+        zh_names = run.new_partners["zh"] if "zh" in run.new_partners else [None] * len(run.new_partners)
         sections.append(html.Div([
-            html.Div(f"New partners · {run.counts.get('partners', len(run.new_partners))}", className="changes-h"),
-            html.Div([html.Span([p.name, html.Small(f" {country_name(p.country)}" if p.country else "")],
-                                className="chip") for p in run.new_partners.itertuples(index=False)],
+            html.Div(t("New partners · {n}", lang).format(n=run.counts.get('partners', len(run.new_partners))),
+                     className="changes-h"),
+            html.Div([html.Span([_local(p.name, z, lang),
+                                 html.Small(f" {country_label(p.country, lang)}" if p.country else "")],
+                                className="chip")
+                      for p, z in zip(run.new_partners.itertuples(index=False), zh_names)],
                      className="chips"),
         ]))
     if not run.new_programs.empty:
         sections.append(html.Div([
-            html.Div(f"New programmes · {run.counts.get('programs', len(run.new_programs))}",
+            html.Div(t("New programmes · {n}", lang).format(n=run.counts.get('programs', len(run.new_programs))),
                      className="changes-h"),
             html.Ul([html.Li(p.name) for p in run.new_programs.itertuples(index=False)], className="changes-list"),
         ]))
     if not sections:
-        sections.append(html.P("Nothing new: every document was already up to date.", className="text-muted small"))
+        sections.append(html.P(t("Nothing new: every document was already up to date.", lang),
+                               className="text-muted small"))
     problems = []
     if run.errors:
-        problems.append(html.P(f"{run.errors} file{'s' if run.errors != 1 else ''} could not be read "
-                               f"(see intl etl status).", className="changes-warn"))
+        problems.append(html.P(t("{n} files could not be read (see intl etl status)." if run.errors != 1
+                                 else "{n} file could not be read (see intl etl status).", lang).format(n=run.errors),
+                               className="changes-warn"))
+    trigger = t(run.trigger, lang, context="run trigger") if run.trigger else ""
     return html.Div([
         html.Div([
-            html.Span(f"Run #{run.run_id}", className="changes-run"),
-            dbc.Badge(run.status, color=status_color, className="ms-2 text-uppercase"),
-            html.Div(f"{_when(run.finished_at or run.started_at)} · {run.trigger}", className="changes-when"),
+            html.Span(t("Run #{n}", lang).format(n=run.run_id), className="changes-run"),
+            dbc.Badge(t(run.status, lang, context="run status"), color=status_color,
+                      className="ms-2 text-uppercase"),
+            html.Div(f"{_when(run.finished_at or run.started_at, lang)} · {trigger}", className="changes-when"),
         ], className="changes-head"),
         html.Div(stat_items, className="stats"),
         *problems,
@@ -196,26 +246,46 @@ def changes_panel(url: str) -> html.Div:
 # ---------------------------------------------------------------------------
 # Layout and wiring
 # ---------------------------------------------------------------------------
+def fill(template: str, **parts: Any) -> list:
+    """A translated sentence with components in it: ``fill("Run {cmd} now", cmd=html.Code("x"))``
+    → ``["Run ", Code("x"), " now"]`` (each language puts the parts where its grammar wants)."""
+    import re
+
+    out: list = []
+    for i, piece in enumerate(re.split(r"\{(\w+)\}", template)):
+        if i % 2:
+            out.append(parts.get(piece, "{" + piece + "}"))
+        elif piece:
+            out.append(piece)
+    return out
+
+
+def _local(name: str, zh: object, lang: str) -> str:
+    from dashboard.labels import local_name
+
+    return local_name(name, zh, lang)
+
+
 def _card(title: str, body, class_name: str = "") -> html.Div:
     return html.Div([html.H2(title, className="card-heading"), body], className=f"panel {class_name}".strip())
 
 
-def layout(**_query: Any) -> html.Div:
-    """The page; filters come from the shell's store, so the query string is not read here."""
+def layout(**query: Any) -> html.Div:
+    """The page; filters come from the shell's store, the interface language from ``ui``."""
     url = database_url()
+    lang = ui_lang(query.get("ui"))
     geo = geo_config(get_asset_url("topojson/"))
     return html.Div([
         html.Div([
-            export_menu(OVERVIEW_EXPORTS, menu_id="overview", class_name="float-end"),
-            html.H1("Overview", className="page-title"),
-            html.P("International cooperation at a glance: how much, with whom, where, and what is new.",
-                   className="page-lede"),
-            drilldown.hint(),
+            export_menu(OVERVIEW_EXPORTS, menu_id="overview", class_name="float-end", lang=lang),
+            html.H1(t("Overview", lang), className="page-title"),
+            html.P(t(LEDE, lang), className="page-lede"),
+            drilldown.hint(lang),
         ], className="page-head"),
-        dbc.Row(kpi_placeholder(), id=ids.OV_KPIS, className="g-3 mb-3"),
+        dbc.Row(kpi_placeholder(lang), id=ids.OV_KPIS, className="g-3 mb-3"),
         dbc.Row([
             dbc.Col(chart_card(ids.OV_PER_YEAR, min_height=480), lg=8),
-            dbc.Col(_card("Since the last refresh", html.Div(changes_panel(url), id=ids.OV_CHANGES),
+            dbc.Col(_card(t(CHANGES_TITLE, lang), html.Div(changes_panel(url, lang), id=ids.OV_CHANGES),
                           "changes-card"), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row([
@@ -230,8 +300,8 @@ def layout(**_query: Any) -> html.Div:
     ], className="page page-overview")
 
 
-def kpi_placeholder() -> list:
-    return [dbc.Col(kpi_card(card_id, label, None, hint=hint), xs=6, lg=3)
+def kpi_placeholder(lang: str = "en") -> list:
+    return [dbc.Col(kpi_card(card_id, t(label, lang), None, hint=t(hint, lang), lang=lang), xs=6, lg=3)
             for card_id, _key, label, hint in KPI_SPECS]
 
 
@@ -245,24 +315,26 @@ def register_callbacks(app) -> None:
             raise PreventUpdate
         return data
 
-    @app.callback(Output(ids.OV_KPIS, "children"), Input(ids.FILTERS, "data"))
-    def _kpis(data):
-        return kpi_cards(database_url(), _need(data))
+    # The interface language is read from the URL (State): a switch re-renders the page, whose
+    # new graphs call these again.
+    @app.callback(Output(ids.OV_KPIS, "children"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _kpis(data, search):
+        return kpi_cards(database_url(), _need(data), ui_from_search(search))
 
-    @app.callback(Output(ids.OV_PER_YEAR, "figure"), Input(ids.FILTERS, "data"))
-    def _per_year(data):
-        return per_year_figure(database_url(), _need(data))
+    @app.callback(Output(ids.OV_PER_YEAR, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _per_year(data, search):
+        return per_year_figure(database_url(), _need(data), ui_from_search(search))
 
-    @app.callback(Output(ids.OV_BY_SCHOOL, "figure"), Input(ids.FILTERS, "data"))
-    def _by_school(data):
-        return by_school_figure(database_url(), _need(data))
+    @app.callback(Output(ids.OV_BY_SCHOOL, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _by_school(data, search):
+        return by_school_figure(database_url(), _need(data), ui_from_search(search))
 
-    @app.callback(Output(ids.OV_PARTNERS, "figure"), Input(ids.FILTERS, "data"))
-    def _partners(data):
-        return partners_figure(database_url(), _need(data))
+    @app.callback(Output(ids.OV_PARTNERS, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _partners(data, search):
+        return partners_figure(database_url(), _need(data), ui_from_search(search))
 
     @app.callback(Output(ids.OV_COUNTRY_MAP, "figure"), Output(ids.OV_COUNTRIES, "figure"),
-                  Input(ids.FILTERS, "data"))
-    def _countries(data):
-        return countries_figures(database_url(), _need(data))
+                  Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _countries(data, search):
+        return countries_figures(database_url(), _need(data), ui_from_search(search))
 

@@ -162,7 +162,8 @@ def test_a_callback_through_the_dash_endpoint(client, world):
     sid = world.school_ids["School of Automation"]
     body = {"output": f"{ids.OV_PER_YEAR}.figure", "outputs": {"id": ids.OV_PER_YEAR, "property": "figure"},
             "inputs": [{"id": ids.FILTERS, "property": "data", "value": Filters.make(schools=[sid]).to_dict()}],
-            "changedPropIds": [f"{ids.FILTERS}.data"], "state": []}
+            "changedPropIds": [f"{ids.FILTERS}.data"],
+            "state": [{"id": ids.URL, "property": "search", "value": ""}]}   # the interface language
     r = client.post("/_dash-update-component", json=body)
     assert r.status_code == 200
     fig = r.get_json()["response"][ids.OV_PER_YEAR]["figure"]
