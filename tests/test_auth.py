@@ -430,3 +430,23 @@ def test_behind_a_proxy_the_client_address_and_public_host_are_used(sqlite_url, 
 
     assert [attempt("10.0.0.1") for _ in range(3)] == [401, 401, 429]
     assert attempt("10.0.0.2") == 401  # another client behind the same proxy is not blocked
+
+
+def test_every_callback_of_the_admin_pages_is_recognised_by_the_guard():
+    """The guard knows admin callbacks by their ``admin-`` ids: every callback the admin pages
+    register must name one in its output, or a viewer could reach it."""
+    import dash
+
+    from dashboard import admin
+    from dashboard.auth import callback_needs_admin
+
+    app = dash.Dash(__name__, use_pages=True, pages_folder="")
+    before = set(app.callback_map)
+    admin.register(app, None)
+    added = set(app.callback_map) - before
+    assert len(added) >= 10
+    for key in added:
+        assert "admin-" in key and callback_needs_admin({"output": key}), key
+    assert not callback_needs_admin({"output": "ov-kpis.children", "inputs": [{"id": "filters-store"}]})
+    assert callback_needs_admin({"output": "x.children", "inputs": [{"id": {"type": "admin-row", "i": 1}}]})
+    assert callback_needs_admin("not a dict") and callback_needs_admin({"output": None})
