@@ -212,7 +212,7 @@ def test_a_job_skips_when_another_run_holds_the_lock(tmp_path, db_url):
     ('[[schedule]]\nname = "x"\ncron = "61 * * * *"\n', "", "bad cron expression"),
     ('[[schedule]]\nname = "x"\n', "", "no cron expression"),
     ('[[schedule]]\nname = "x"\ncron = "0 * * * *"\nsources = ["web"]\n', "", "no configured source named 'web'"),
-    ('[[schedule]]\nname = "x"\ncron = "0 * * * *"\nreport = {to = "a"}\n', "", "unknown key(s) report"),
+    ('[[schedule]]\nname = "x"\ncron = "0 * * * *"\nmail = {to = "a"}\n', "", "unknown key(s) mail"),
     ('[[schedule]]\nname = "x"\ncron = "0 * * * *"\n[[schedule]]\nname = "x"\ncron = "1 * * * *"\n', "",
      "two schedules are named 'x'"),
     ("", "timezone_ = 'UTC'", "unknown option(s) timezone_"),
