@@ -50,8 +50,8 @@ MAP_TITLE = "Where our partners are"
 COUNTRIES_TITLE = "Top partner countries"
 
 add_translations({
-    LOAD_HINT: "尚未载入数据。<br>运行 <b>intl demo</b> 载入示例数据，或运行 <b>intl etl run PATH</b> 载入文件。",
-    FILTER_HINT: "没有符合筛选条件的数据。<br>请放宽年份范围或清除筛选条件。",
+    LOAD_HINT: "尚未加载数据。<br>使用 <b>intl demo</b> 加载示例数据，或使用 <b>intl etl run PATH</b> 加载您的文件。",
+    FILTER_HINT: "没有符合这些筛选条件的数据。<br>请扩大年份范围或清除某个筛选条件。",
     PER_YEAR_TITLE: "逐年活动（按类型）",
     BY_SCHOOL_TITLE: "各学院活动",
     PARTNERS_TITLE: "主要合作伙伴",

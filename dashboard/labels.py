@@ -234,3 +234,12 @@ add_translations({
     "Unknown": "未知",
 })
 add_translations({"English": "英文", "中文": "中文"}, context="language")
+
+# AG Grid's own words (pagination, loading, no rows) for the 中文 interface: the grids'
+# ``dashGridOptions={"localeText": AG_GRID_ZH}``.
+AG_GRID_ZH: dict[str, str] = {
+    "page": "第", "to": "至", "of": "/", "more": "更多", "first": "首页", "previous": "上一页", "next": "下一页",
+    "last": "末页", "loadingOoo": "加载中…", "noRowsToShow": "没有数据", "pageSizeSelectorLabel": "每页行数：",
+    "ariaPageSizeSelectorLabel": "每页行数", "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页",
+    "lastPage": "末页", "pageLastRowUnknown": "?", "filterOoo": "筛选…", "searchOoo": "搜索…",
+}

@@ -5,7 +5,7 @@ from dash import html
 
 from dashboard.labels import add_translations, t
 
-add_translations({"vs {y}": "较 {y} 年", "no dated documents": "没有注明日期的文档"})
+add_translations({"vs {y}": "较{y}年", "no dated documents": "没有注明日期的文档"})
 
 
 def delta_text(current: int | None, previous: int | None) -> tuple[str, str]:

@@ -36,7 +36,7 @@ add_translations({
     "Partner": "合作伙伴",
     "Programs & mobility": "项目与交流",
     "Network": "合作网络",
-    "Sources": "数据来源",
+    "Sources": "文档来源",
     "Article": "文章",
     "Audit log": "审计日志",
     "Run the ETL": "运行数据处理",

@@ -75,7 +75,7 @@ KPI_SPECS = (
 add_translations({
     "Overview": "总览",
     LEDE: "国际合作一览：规模多大、与谁合作、分布在哪里、有哪些新变化。",
-    NO_SCHEMA_HINT: "数据库中还没有数据表。<br>运行 <b>intl init</b> 创建，或运行 <b>intl demo</b> 载入示例数据。",
+    NO_SCHEMA_HINT: "数据库还没有表。<br>使用 <b>intl init</b> 创建，或使用 <b>intl demo</b> 加载示例数据。",
     "Documents": "文档",
     "Partners": "合作伙伴",
     "Countries": "国家",
@@ -86,7 +86,7 @@ add_translations({
     "Schools named in the selected documents": "所选文档中提及的学院",
     CHANGES_TITLE: "自上次更新以来",
     "No ETL run yet.": "尚未运行数据处理。",
-    "Load the sample with {demo} or your files with {etl}.": "运行 {demo} 载入示例数据，或运行 {etl} 载入您的文件。",
+    "Load the sample with {demo} or your files with {etl}.": "使用 {demo} 加载示例数据，或使用 {etl} 加载您的文件。",
     "new documents": "新文档",
     "changed documents": "有变化的文档",
     "removed at source": "来源已删除",
@@ -274,7 +274,7 @@ def layout(**query: Any) -> html.Div:
     """The page; filters come from the shell's store, the interface language from ``ui``."""
     url = database_url()
     lang = ui_lang(query.get("ui"))
-    geo = geo_config(get_asset_url("topojson/"))
+    geo = geo_config(get_asset_url("topojson/"), lang)
     return html.Div([
         html.Div([
             export_menu(OVERVIEW_EXPORTS, menu_id="overview", class_name="float-end", lang=lang),
@@ -284,19 +284,19 @@ def layout(**query: Any) -> html.Div:
         ], className="page-head"),
         dbc.Row(kpi_placeholder(lang), id=ids.OV_KPIS, className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_PER_YEAR, min_height=480), lg=8),
+            dbc.Col(chart_card(ids.OV_PER_YEAR, min_height=480, lang=lang), lg=8),
             dbc.Col(_card(t(CHANGES_TITLE, lang), html.Div(changes_panel(url, lang), id=ids.OV_CHANGES),
                           "changes-card"), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_BY_SCHOOL, min_height=400), lg=6),
-            dbc.Col(chart_card(ids.OV_PARTNERS, min_height=400), lg=6),
+            dbc.Col(chart_card(ids.OV_BY_SCHOOL, min_height=400, lang=lang), lg=6),
+            dbc.Col(chart_card(ids.OV_PARTNERS, min_height=400, lang=lang), lg=6),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_COUNTRY_MAP, config=geo, min_height=420), lg=8),
-            dbc.Col(chart_card(ids.OV_COUNTRIES, min_height=420), lg=4),
+            dbc.Col(chart_card(ids.OV_COUNTRY_MAP, config=geo, min_height=420, lang=lang), lg=8),
+            dbc.Col(chart_card(ids.OV_COUNTRIES, min_height=420, lang=lang), lg=4),
         ], className="g-3 mb-3"),
-        drilldown.panel(),
+        drilldown.panel(lang),
     ], className="page page-overview")
 
 

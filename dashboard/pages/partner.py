@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import figures, ids
 from dashboard import queries_partners as qp
@@ -140,21 +141,27 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
 
 
 def timeline_figure(url: str, f: Filters, info: dict, tl: pd.DataFrame | None, n_docs: int, lang: str,
-                    msg: str):
-    """One marker per document while they are few; per year and kind for a busy partner."""
+                    msg: str, grid: pd.DataFrame | None = None):
+    """One marker per document while they are few; per year and kind for a busy partner
+    (``grid``: the partner's activities per year and kind, when already counted)."""
     spec = qp.partner_spec(info)
     if tl is None:
         return figures.empty(t(TIMELINE_TITLE, lang), msg)
     if n_docs <= qp.TIMELINE_MAX:
         return timeline(tl, spec, lang, msg)
-    years = run(qp.partner_years, url, f, info)
+    years = run(qp.partner_years, url, f, info) if grid is None else \
+        grid.dropna(subset=["year"]).astype({"year": "int64"})
     return timeline_years(years, spec, lang, msg) if years is not None else figures.empty(t(TIMELINE_TITLE, lang), msg)
 
 
 def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search: str = "") -> tuple:
     """KPI tiles, the timeline figure and the list of interactions (one pass over the partner's facts)."""
     msg = why_empty(url, f, lang)
-    k = run(qp.partner_kpis, url, f, info) or {}
+    grid = run(qp.partner_activity_grid, url, f, info)
+    try:  # not through the cache: its key would carry the grid (cheap once the grid is counted)
+        k = qp.partner_kpis(url, f, info, grid) if grid is not None else {}
+    except SQLAlchemyError:
+        k = {}
     progs = run(qp.partner_programs, url, f, info)
     agrs = run(qp.partner_agreements, url, f, info)
     tl = run(qp.partner_timeline, url, f, info)
@@ -166,7 +173,7 @@ def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search
         stat("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
         stat("Agreements", None if agrs is None else len(agrs), lang, "From the office's reports"),
     ]
-    return (kpis, timeline_figure(url, f, info, tl, k.get("documents") or 0, lang, msg),
+    return (kpis, timeline_figure(url, f, info, tl, k.get("documents") or 0, lang, msg, grid),
             interactions_list(tl, lang, search, k.get("documents")))
 
 
@@ -234,15 +241,15 @@ def layout(partner_id: Any = None, **query: Any) -> html.Div:
         dcc.Store(id=ids.PAD_ID, data=pid),
         html.Div([back, *head(info, lang), drilldown.hint(lang)], className="page-head", id=ids.PAD_HEAD),
         html.Div(id=ids.PAD_KPIS, className="stat-row mb-3"),
-        dbc.Row(dbc.Col(chart_card(ids.PAD_TIMELINE, min_height=320), lg=12), className="g-3 mb-3"),
+        dbc.Row(dbc.Col(chart_card(ids.PAD_TIMELINE, min_height=320, lang=lang), lg=12), className="g-3 mb-3"),
         dbc.Row([
             dbc.Col(html.Div([
                 html.H2(t("Interactions", lang), className="card-heading"),
                 html.P(t("Newest first; each title opens the article.", lang), className="card-sub"),
                 html.Div(id=ids.PAD_LIST, className="tl-scroll"),
             ], className="panel"), lg=7),
-            dbc.Col([chart_card(ids.PAD_SCHOOLS, min_height=320, class_name="mb-3"),
-                     chart_card(ids.PAD_MOBILITY, min_height=320, class_name="auto-height")], lg=5,
+            dbc.Col([chart_card(ids.PAD_SCHOOLS, min_height=320, class_name="mb-3", lang=lang),
+                     chart_card(ids.PAD_MOBILITY, min_height=320, class_name="auto-height", lang=lang)], lg=5,
                     className="stack-col"),
         ], className="g-3 mb-3"),
         html.H2(t("From the office's reports", lang), className="section-heading"),

@@ -133,13 +133,13 @@ def count_text(n: int, lang: str = "en") -> str:
 # ---------------------------------------------------------------------------
 def layout(**query: Any) -> html.Div:
     lang = ui_lang(query.get("ui"))
-    geo = geo_config(get_asset_url("topojson/"))
+    geo = geo_config(get_asset_url("topojson/"), lang)
     return html.Div([
         page_head("Partners", "Who we work with and where: every partner organisation named in the news or the "
                   "office's reports.", lang),
         dbc.Row([
-            dbc.Col(chart_card(ids.PA_MAP, config=geo, min_height=480), lg=8),
-            dbc.Col(chart_card(ids.PA_KINDS, min_height=480), lg=4),
+            dbc.Col(chart_card(ids.PA_MAP, config=geo, min_height=480, lang=lang), lg=8),
+            dbc.Col(chart_card(ids.PA_KINDS, min_height=480, lang=lang), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row(dbc.Col(html.Div([
             html.Div([
@@ -152,7 +152,7 @@ def layout(**query: Any) -> html.Div:
             ], className="grid-tools"),
             html.P(t("Sort by any column; open a partner's page from its name. Programmes and agreements come "
                      "from the office's reports.", lang), className="card-sub"),
-            grid(ids.PA_GRID, grid_columns(lang), [], options=GRID_OPTIONS),
+            grid(ids.PA_GRID, grid_columns(lang), [], options=GRID_OPTIONS, lang=lang),
         ], className="panel"), lg=12), className="g-3 mb-3"),
         drilldown.panel(lang),
     ], className="page page-partners")

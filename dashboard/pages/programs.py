@@ -433,8 +433,8 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
         _section(t("Joint programmes", lang), t("Click a level or a mode to narrow the table.", lang)),
         dcc.Store(id=ids.PR_TABLE_PICK, data=None),
         dbc.Row([
-            dbc.Col(chart_card(ids.PR_BY_LEVEL, min_height=260), lg=6),
-            dbc.Col(chart_card(ids.PR_BY_MODE, min_height=260), lg=6),
+            dbc.Col(chart_card(ids.PR_BY_LEVEL, min_height=260, lang=lang), lg=6),
+            dbc.Col(chart_card(ids.PR_BY_MODE, min_height=260, lang=lang), lg=6),
         ], className="g-3 mb-3"),
         dbc.Row(dbc.Col(html.Div([
             html.Div([html.Span(id=ids.PR_TABLE_HEAD),
@@ -445,11 +445,11 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
         _section(t("Students abroad", lang), t("Click a school, a country or a year to see the report rows behind it.",
                                                lang)),
         dbc.Row([
-            dbc.Col(chart_card(ids.PR_STUDENTS_YEAR, min_height=480), lg=6),
-            dbc.Col(chart_card(ids.PR_STUDENTS_SCHOOL, min_height=480), lg=6),
+            dbc.Col(chart_card(ids.PR_STUDENTS_YEAR, min_height=480, lang=lang), lg=6),
+            dbc.Col(chart_card(ids.PR_STUDENTS_SCHOOL, min_height=480, lang=lang), lg=6),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.PR_STUDENTS_COUNTRY, min_height=420), lg=5),
+            dbc.Col(chart_card(ids.PR_STUDENTS_COUNTRY, min_height=420, lang=lang), lg=5),
             dbc.Col(html.Div([
                 dcc.Store(id=ids.PR_ROWS_PICK, data=None),
                 html.Div([
@@ -468,7 +468,7 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
         _section(t("Agreements", lang),
                  t("Agreements are counted from today; the year range keeps those valid at some time in it.", lang)),
         dbc.Row([
-            dbc.Col(chart_card(ids.PR_TIMELINE, min_height=520), lg=8),
+            dbc.Col(chart_card(ids.PR_TIMELINE, min_height=520, lang=lang), lg=8),
             dbc.Col(_panel(t("Expiring soon", lang), dcc.Loading(html.Div(id=ids.PR_EXPIRING), type="dot",
                                                                  color="#1F4E8C", delay_show=250),
                            "expiring-panel"), lg=4),

@@ -177,8 +177,9 @@ def activity_figures(url: str, f: Filters, school_id: int, lang: str = "en") -> 
     msg = why_empty(url, f, lang)
     bounds = run(q.year_bounds, url)
     years = (f.year_from or bounds[0], f.year_to or bounds[1]) if bounds else None
-    df_trend = run(qs.school_trend, url, f, school_id)
-    df_kinds = run(qs.school_kinds, url, f, school_id)
+    grid = run(qs.school_activity_grid, url, f, school_id)
+    df_trend = qs.trend_of(grid) if grid is not None else None
+    df_kinds = qs.kinds_of(grid) if grid is not None else None
     return (trend(df_trend, school_id, years, lang, msg) if df_trend is not None
             else figures.empty(t(TREND_TITLE, lang), msg),
             kinds_bars(df_kinds, school_id, lang, msg) if df_kinds is not None
@@ -245,12 +246,12 @@ def layout(school_id: Any = None, **query: Any) -> html.Div:
                  className="page-head", id=ids.SCD_HEAD),
         html.Div(id=ids.SCD_KPIS, className="stat-row mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.SCD_TREND, min_height=400), lg=8),
-            dbc.Col(chart_card(ids.SCD_KINDS, min_height=400), lg=4),
+            dbc.Col(chart_card(ids.SCD_TREND, min_height=400, lang=lang), lg=8),
+            dbc.Col(chart_card(ids.SCD_KINDS, min_height=400, lang=lang), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.SCD_PARTNERS, min_height=400), lg=6),
-            dbc.Col(chart_card(ids.SCD_MOBILITY, min_height=400), lg=6),
+            dbc.Col(chart_card(ids.SCD_PARTNERS, min_height=400, lang=lang), lg=6),
+            dbc.Col(chart_card(ids.SCD_MOBILITY, min_height=400, lang=lang), lg=6),
         ], className="g-3 mb-3"),
         html.H2(t("From the office's reports", lang), className="section-heading"),
         dbc.Row(id=ids.SCD_REPORTS, className="g-3 mb-3"),

@@ -97,10 +97,15 @@ def md_link(text: str, href: str) -> str:
 
 
 def grid(grid_id: str, columns: list[dict], rows: list[dict], *, height: int | None = None,
-         options: dict | None = None) -> dag.AgGrid:
-    """A dash-ag-grid table in the dashboard's look: sortable, resizable, keyboard-navigable."""
+         options: dict | None = None, lang: str = "en") -> dag.AgGrid:
+    """A dash-ag-grid table in the dashboard's look: sortable, resizable, keyboard-navigable;
+    the grid's own words (pagination) in the interface language ``lang``."""
+    from dashboard.labels import AG_GRID_ZH
+
     opts = {"animateRows": False, "suppressCellFocus": False, "enableCellTextSelection": True,
             "ensureDomOrder": True, "rowHeight": 38, "headerHeight": 40, **(options or {})}
+    if lang == "zh":
+        opts["localeText"] = AG_GRID_ZH
     if height is None:
         opts["domLayout"] = "autoHeight"
     return dag.AgGrid(
@@ -182,13 +187,13 @@ def layout(**query: Any) -> html.Div:
                   "year from the news, programmes and students abroad from the office's reports.", lang),
         dbc.Row(dbc.Col(html.Div([
             html.Div([html.Span(t("Count", lang), className="metric-label"), metric], className="card-tools"),
-            chart_card(ids.SC_HEAT, min_height=420, class_name="chart-card-flat"),
+            chart_card(ids.SC_HEAT, min_height=420, class_name="chart-card-flat", lang=lang),
         ], className="chart-card tools-card"), lg=12), className="g-3 mb-3"),
         dbc.Row(dbc.Col(html.Div([
             html.H2(t("All schools", lang), className="card-heading"),
             html.P(t("Open a school's page from its name. Programmes and students abroad come from the "
                      "office's reports.", lang), className="card-sub"),
-            grid(ids.SC_TABLE, table_columns(lang), []),
+            grid(ids.SC_TABLE, table_columns(lang), [], lang=lang),
         ], className="panel"), lg=12), className="g-3 mb-3"),
         drilldown.panel(lang),
     ], className="page page-schools")
