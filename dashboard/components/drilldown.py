@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard.cache import cached
 from dashboard.context import database_url
-from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, add_translations, kind_label, partner_kind_label, t
+from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, partner_kind_label, t
 from dashboard.queries import Filters
 from dashboard.queries_drill import DrillResult, DrillSpec, drill
 from dashboard.regions import country_label
@@ -131,7 +131,7 @@ def spec_parts(spec: DrillSpec, labels: dict[str, str], lang: str = "en") -> lis
     if spec.year is not None:
         parts.append(str(spec.year))
     if spec.lang:
-        parts.append(LANGUAGE_LABELS.get(spec.lang, spec.lang))
+        parts.append(language_name(spec.lang, lang))
     return parts or [t("All documents", lang)]
 
 
@@ -179,7 +179,7 @@ def document_items(result: DrillResult, lang: str = "en", search: str = "") -> l
             quotes = [html.P(t("No sentence was kept for this document.", lang), className="drill-none")]
         meta = [html.Span(d.date or "", className="drill-date")]
         if isinstance(d.lang, str) and d.lang:
-            meta.append(html.Span(LANGUAGE_LABELS.get(d.lang, d.lang), className="drill-lang"))
+            meta.append(html.Span(language_name(d.lang, lang), className="drill-lang"))
         items.append(html.Li([
             html.A(d.title or t("Untitled", lang), href=f"/sources/doc/{int(d.id)}{search}",
                    className="drill-title", title=t("Open the article", lang)),

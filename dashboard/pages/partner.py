@@ -32,7 +32,8 @@ from dashboard.figures_partners import (
     timeline_years,
 )
 from dashboard.figures_schools import clean_text, kind_name
-from dashboard.labels import LANGUAGE_LABELS, add_translations, t, ui_lang
+from dashboard.figures_programs import level_label, status_label
+from dashboard.labels import add_translations, language_name, t, ui_lang
 from dashboard.pages.school import aliases_line, simple_table, stat, state_badge
 from dashboard.pages.schools import filters_of, run, why_empty
 from dashboard.queries import Filters
@@ -99,7 +100,7 @@ def interactions_list(df: pd.DataFrame | None, lang: str, search: str = "", tota
             html.Div([
                 html.A(r.title or t("Untitled", lang), href=f"/sources/doc/{int(r.document_id)}{search}",
                        className="tl-title"),
-                html.Div(chips + ([html.Span(LANGUAGE_LABELS.get(r.lang, r.lang), className="drill-lang")]
+                html.Div(chips + ([html.Span(language_name(r.lang, lang), className="drill-lang")]
                                   if clean_text(r.lang) else []), className="tl-meta"),
             ], className="tl-body"),
         ], className="tl-item"))
@@ -118,7 +119,8 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
             school=[html.A(clean_text(z) if lang == "zh" and clean_text(z) else s, href=f"/schools/{int(u)}{search}")
                     if pd.notna(u) else (clean_text(s) or "–")
                     for u, s, z in zip(progs["unit_id"], progs["school"], progs["school_zh"])],
-            status=[t(s, lang) if s else "–" for s in progs["status"]])
+            level=[level_label(v, lang) if clean_text(v) else "–" for v in progs["level"]],
+            status=[status_label(s, lang) if s else "–" for s in progs["status"]])
     if agrs is not None and not agrs.empty:
         agrs = agrs.assign(
             expiry=[e.isoformat() if e else t("open-ended", lang) for e in agrs["expiry"]],

@@ -30,6 +30,7 @@ from dashboard.figures_schools import (
     partners_bars,
     trend,
 )
+from dashboard.figures_programs import level_label, status_label
 from dashboard.labels import add_translations, t, ui_lang
 from dashboard.pages.schools import filters_of, run, why_empty
 from dashboard.queries import Filters
@@ -146,7 +147,8 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
         progs = progs.assign(
             partner=[clean_text(z) if lang == "zh" and clean_text(z) else (clean_text(p) or "–")
                      for p, z in zip(progs["partner"], progs["partner_zh"])],
-            status=[t(s, lang) if s else "–" for s in progs["status"]])
+            level=[level_label(v, lang) if clean_text(v) else "–" for v in progs["level"]],
+            status=[status_label(s, lang) if s else "–" for s in progs["status"]])
     if agrs is not None and not agrs.empty:
         agrs = agrs.assign(
             partner=[html.A(clean_text(z) if lang == "zh" and clean_text(z) else p, href=f"/partners/{int(i)}{search}")

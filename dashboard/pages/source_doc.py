@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard import queries_sources as qs
 from dashboard.context import database_url
-from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, add_translations, kind_label, t, ui_lang
+from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, t, ui_lang
 from dashboard.pages.sources import source_label
 from dashboard.regions import country_label
 
@@ -245,7 +245,7 @@ def article(url: str, doc_id: Any, lang: str = "en", search: str = "") -> html.D
     if doc["event_date"] and str(doc["event_date"]) != str(doc["published"] or ""):
         meta.append(html.Span([t("event", lang), " ", str(doc["event_date"])]))
     if doc["lang"]:
-        meta.append(html.Span(LANGUAGE_LABELS.get(doc["lang"], doc["lang"])))
+        meta.append(html.Span(language_name(doc["lang"], lang)))
     meta.append(html.Span([t("Source", lang), ": ", _uri_part(doc["uri"], doc["source"])]))
     if doc["status"] == "gone":
         meta.append(html.Span(t("Removed at its source", lang), className="status status-suspended"))

@@ -25,7 +25,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids
 from dashboard import queries_sources as qs
 from dashboard.context import database_url
-from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, add_translations, kind_label, t, ui_lang
+from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, t, ui_lang
 from dashboard.pages.programs import NO_SCHEMA_HINT, as_filters, page_lang, run_query
 
 PATH = "/sources"
@@ -141,7 +141,7 @@ def result_item(row, query: str, lang: str = "en", search: str = "") -> html.Li:
         str(int(row.year)) if row.year == row.year and row.year is not None else "")
     meta = [html.Span(date)] if date else []
     if row.lang:
-        meta.append(html.Span(LANGUAGE_LABELS.get(row.lang, row.lang)))
+        meta.append(html.Span(language_name(row.lang, lang)))
     meta.append(html.Span(source_label(row.source, row.uri), className="cell-file"))
     meta.append(html.Span(f"{int(row.facts)} " + t("facts", lang)))
     chips = [html.Span(KIND_LABELS[k][1] if lang == "zh" and k in KIND_LABELS else kind_label(k),
