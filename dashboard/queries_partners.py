@@ -170,17 +170,24 @@ def partner_timeline(url: str, f: Filters, info: dict, limit: int = TIMELINE_MAX
     return pd.DataFrame(rows, columns=["document_id", "title", "date", "year", "lang", "kinds"])
 
 
-def partner_years(url: str, f: Filters, info: dict) -> pd.DataFrame:
-    """The partner's activities per year and kind in scope: ``year, kind, activities`` (the
-    timeline of a partner with more documents than the timeline draws one by one)."""
+def partner_activity_grid(url: str, f: Filters, info: dict) -> pd.DataFrame:
+    """The partner's activities in scope per year and kind: ``year, kind, activities`` (``year``
+    None for undated documents). One pass serves the activities KPI and the per-year timeline."""
     g = partner_filters(f, info)
     behind = documents_behind(f, partner_spec(info)).subquery("b")
-    cond = [A.c.document_id.in_(select(behind.c.document_id)), A.c.year.is_not(None)]
+    cond = [A.c.document_id.in_(select(behind.c.document_id))]
     if g.activity_kinds:
         cond.append(A.c.kind.in_(g.activity_kinds))
     stmt = (select(A.c.year, A.c.kind, func.count()).where(*cond)
             .group_by(A.c.year, A.c.kind).order_by(A.c.year, A.c.kind))
     return _frame(url, stmt, ["year", "kind", "activities"])
+
+
+def partner_years(url: str, f: Filters, info: dict) -> pd.DataFrame:
+    """The partner's activities per year and kind in scope: ``year, kind, activities`` (the
+    timeline of a partner with more documents than the timeline draws one by one)."""
+    grid = partner_activity_grid(url, f, info)
+    return grid.dropna(subset=["year"]).astype({"year": "int64"}).reset_index(drop=True)
 
 
 def _day(published, event_date: str | None, year: int | None) -> dt.date | None:
@@ -197,27 +204,36 @@ def _day(published, event_date: str | None, year: int | None) -> dt.date | None:
     return dt.date(int(year), 7, 1) if year else None
 
 
-def partner_kpis(url: str, f: Filters, info: dict) -> dict[str, int | None]:
-    """Documents and activities of the partner in scope, and its first and last year."""
+def _passes_itself(g: Filters, info: dict) -> bool:
+    """Whether the partner meets the partner filters itself (then its documents need no other partner)."""
+    return (not g.countries or info.get("country") in g.countries) and \
+        (not g.partner_kinds or info.get("kind") in g.partner_kinds)
+
+
+def partner_kpis(url: str, f: Filters, info: dict, grid: pd.DataFrame | None = None) -> dict[str, int | None]:
+    """Documents and activities of the partner in scope, and its first and last year.
+
+    ``grid`` is :func:`partner_activity_grid`'s answer when the caller has it already.
+    """
     g = partner_filters(f, info)
-    behind = documents_behind(f, partner_spec(info)).subquery("b")
-    acond = [A.c.document_id.in_(select(behind.c.document_id))]
-    if g.activity_kinds:
-        acond.append(A.c.kind.in_(g.activity_kinds))
+    if not (g.schools or g.activity_kinds) and _passes_itself(g, info) and _fresh(url, rollups.PARTNER_DOCS):
+        stmt = (select(func.sum(RPD.c.documents), func.min(RPD.c.year), func.max(RPD.c.year))
+                .where(RPD.c.partner_id == info["id"], RPD.c.documents > 0, *_rollup_cond(RPD, g)))
+    else:
+        behind = documents_behind(f, partner_spec(info)).subquery("b")
+        stmt = select(func.count(distinct(behind.c.document_id)), func.min(behind.c.year), func.max(behind.c.year))
     with get_engine(url).connect() as conn:
-        docs, lo, hi = conn.execute(select(func.count(distinct(behind.c.document_id)), func.min(behind.c.year),
-                                           func.max(behind.c.year))).one()
-        acts = conn.execute(select(func.count()).select_from(A).where(*acond)).scalar_one()
-    return {"documents": int(docs), "activities": int(acts),
+        docs, lo, hi = conn.execute(stmt).one()
+    if grid is None:
+        grid = partner_activity_grid(url, f, info)
+    return {"documents": int(docs or 0), "activities": int(grid["activities"].sum()) if not grid.empty else 0,
             "first_year": int(lo) if lo is not None else None, "last_year": int(hi) if hi is not None else None}
 
 
 def partner_schools(url: str, f: Filters, info: dict) -> pd.DataFrame:
     """Schools named with the partner in its documents in scope: ``unit_id, school, zh, documents``."""
     g = partner_filters(f, info)
-    itself_passes = (not g.countries or info.get("country") in g.countries) and \
-        (not g.partner_kinds or info.get("kind") in g.partner_kinds)
-    if itself_passes and not g.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+    if _passes_itself(g, info) and not g.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
         # the ETL's (school, partner, year, language) rollup (the partner meets the partner filters itself)
         cond = [RSP.c.partner_id == info["id"], *_rollup_cond(RSP, g)]
         if g.schools:
@@ -289,5 +305,5 @@ def partner_mobility(url: str, f: Filters, info: dict) -> pd.DataFrame:
 
 
 __all__ = ["partners_table", "partner_kinds", "partner_info", "partner_spec", "partner_filters",
-           "partner_timeline", "partner_years", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
+           "partner_timeline", "partner_years", "partner_activity_grid", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
            "partner_mobility", "restricts_documents"]

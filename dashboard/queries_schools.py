@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import cast, distinct, exists, func, literal, or_, select
+from sqlalchemy import and_, cast, distinct, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from dashboard.queries import (
@@ -137,8 +137,17 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
     ucond = [U.c.type == "school"]
     if f.schools:
         ucond.append(U.c.id.in_(f.schools))
-    docs = (select(F.c.unit_id, func.count(distinct(F.c.document_id)), func.min(F.c.year), func.max(F.c.year))
-            .where(*_school_facts(f)).group_by(F.c.unit_id))
+    rollup = not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS)
+    if rollup:   # documents live, activities from the rollup (below)
+        docs = (select(F.c.unit_id, func.count(distinct(F.c.document_id)), func.min(F.c.year), func.max(F.c.year),
+                       literal(None)).where(*_school_facts(f)).group_by(F.c.unit_id))
+    else:        # both in one pass over the school facts (their activities joined, of the chosen kinds)
+        on = [A.c.document_id == F.c.document_id]
+        if f.activity_kinds:
+            on.append(A.c.kind.in_(f.activity_kinds))
+        docs = (select(F.c.unit_id, func.count(distinct(F.c.document_id)), func.min(F.c.year), func.max(F.c.year),
+                       func.count(distinct(A.c.id)))
+                .select_from(F.outerjoin(A, and_(*on))).where(*_school_facts(f)).group_by(F.c.unit_id))
     from dashboard.report_queries import _program_cond, _program_from
 
     progs = (select(PG.c.unit_id, func.count()).select_from(_program_from())
@@ -148,8 +157,12 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
              .where(*_mobility_cond(f), MB.c.unit_id.is_not(None)).group_by(MB.c.unit_id))
     with get_engine(url).connect() as conn:
         units = conn.execute(select(U.c.id, U.c.name, U.c.zh).where(*ucond).order_by(U.c.name)).all()
-        d = {int(u): (int(n), lo, hi) for u, n, lo, hi in conn.execute(docs)}
-        a = {int(u): int(n or 0) for u, n in conn.execute(_activities_by(url, f, ("unit_id",)))}
+        d, a = {}, {}
+        for u, n, lo, hi, acts in conn.execute(docs):
+            d[int(u)] = (int(n), lo, hi)
+            a[int(u)] = int(acts or 0)
+        if rollup:
+            a = {int(u): int(n or 0) for u, n in conn.execute(_activities_by(url, f, ("unit_id",)))}
         g = {int(u): int(n) for u, n in conn.execute(progs)}
         s = {int(u): int(n) for u, n in conn.execute(studs)}
     rows = []
@@ -191,23 +204,39 @@ def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
             "countries": k["countries"]}
 
 
-def school_trend(url: str, f: Filters, school_id: int) -> pd.DataFrame:
-    """Activities per year and kind of the documents naming the school: ``year, kind, activities``."""
+def school_activity_grid(url: str, f: Filters, school_id: int) -> pd.DataFrame:
+    """Activities per year and kind of the documents naming the school: ``year, kind, activities``
+    (``year`` None for undated documents). One pass serves the trend and the kinds."""
     g = school_filters(f, school_id)
     sub = _activities_by(url, g, ("year", "kind")).subquery("t")
-    stmt = (select(sub.c.year, sub.c.kind, sub.c.n).where(sub.c.year.is_not(None), sub.c.n > 0)
-            .order_by(sub.c.year, sub.c.kind))
+    stmt = select(sub.c.year, sub.c.kind, sub.c.n).where(sub.c.n > 0).order_by(sub.c.year, sub.c.kind)
     df = _frame(url, stmt, ["year", "kind", "activities"])
-    return df.astype({"year": "int64", "activities": "int64"}) if not df.empty else df
+    return df.astype({"activities": "int64"}) if not df.empty else df
+
+
+def trend_of(grid: pd.DataFrame) -> pd.DataFrame:
+    """``year, kind, activities`` of the dated rows of an activity grid."""
+    d = grid.dropna(subset=["year"])
+    return d.astype({"year": "int64"}).reset_index(drop=True) if not d.empty else \
+        pd.DataFrame(columns=["year", "kind", "activities"])
+
+
+def kinds_of(grid: pd.DataFrame) -> pd.DataFrame:
+    """``kind, activities`` of an activity grid, most first."""
+    if grid.empty:
+        return pd.DataFrame(columns=["kind", "activities"])
+    k = grid.groupby("kind", as_index=False)["activities"].sum()
+    return k.sort_values(["activities", "kind"], ascending=[False, True], ignore_index=True)
+
+
+def school_trend(url: str, f: Filters, school_id: int) -> pd.DataFrame:
+    """Activities per year and kind of the documents naming the school: ``year, kind, activities``."""
+    return trend_of(school_activity_grid(url, f, school_id))
 
 
 def school_kinds(url: str, f: Filters, school_id: int) -> pd.DataFrame:
     """Activities per kind of the documents naming the school: ``kind, activities``, most first."""
-    g = school_filters(f, school_id)
-    sub = _activities_by(url, g, ("kind",)).subquery("k")
-    stmt = select(sub.c.kind, sub.c.n).where(sub.c.n > 0).order_by(sub.c.n.desc(), sub.c.kind)
-    df = _frame(url, stmt, ["kind", "activities"])
-    return df.astype({"activities": "int64"}) if not df.empty else df
+    return kinds_of(school_activity_grid(url, f, school_id))
 
 
 def school_partners_select(g: Filters, school_id: int):
@@ -301,5 +330,6 @@ def school_mobility(url: str, f: Filters, school_id: int) -> pd.DataFrame:
 
 
 __all__ = ["school_year", "school_summary", "school_info", "school_kpis", "school_trend", "school_kinds",
+           "school_activity_grid", "trend_of", "kinds_of",
            "school_partners", "school_partners_select", "MEASURES", "school_programs", "school_agreements", "school_mobility", "school_filters",
            "units_in_json", "agreement_state"]
