@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures import ACCENT, KIND_COLORS, LOAD_HINT, NEUTRAL, SEQUENTIAL, _base, _row_height, empty
 from dashboard.figures_schools import clean_text, kind_name, school_label, whole_ticks
-from dashboard.labels import add_translations, alpha3, partner_kind_label, t
+from dashboard.labels import add_translations, alpha3, partner_kind_label, program_type_name, t
 from dashboard.queries_drill import DrillSpec
 from dashboard.regions import country_label, country_point
 from etl.load.models import ACTIVITY_KINDS
@@ -221,8 +221,8 @@ def mobility_bars(df: pd.DataFrame, lang: str | None = "en") -> go.Figure:
     palette = ["#332288", "#44AA99", "#DDCC77", "#CC6677", "#88CCEE", "#117733"]
     for i, (ptype, part) in enumerate(df.groupby("program_type", sort=True)):
         s = part.groupby("year")["students"].sum().reindex(years, fill_value=0)
-        fig.add_bar(x=years, y=s.values, name=str(ptype), marker_color=palette[i % len(palette)],
-                    hovertemplate="%{x}: %{y} · " + str(ptype) + "<extra></extra>")
+        fig.add_bar(x=years, y=s.values, name=program_type_name(ptype, lang), marker_color=palette[i % len(palette)],
+                    hovertemplate="%{x}: %{y} · " + program_type_name(ptype, lang) + "<extra></extra>")
     # A year or two of data: keep bars slim by showing at least five years of axis.
     span = max(0, 5 - len(years))
     fig.update_layout(barmode="stack", bargap=0.35,

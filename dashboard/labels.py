@@ -243,3 +243,22 @@ AG_GRID_ZH: dict[str, str] = {
     "ariaPageSizeSelectorLabel": "每页行数", "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页",
     "lastPage": "末页", "pageLastRowUnknown": "?", "filterOoo": "筛选…", "searchOoo": "搜索…",
 }
+
+
+# Programme types of the office's mobility reports ("summer school", "semester exchange"…):
+# free text in the reports, so looked up case-blind; unknown types are shown as written.
+PROGRAM_TYPES_ZH: dict[str, str] = {
+    "summer school": "暑期学校", "winter school": "冬季学校", "semester exchange": "学期交换",
+    "exchange": "交换学习", "student exchange": "学生交换", "research internship": "科研实习",
+    "internship": "实习", "online summer program": "线上暑期项目", "online program": "线上项目",
+    "study tour": "研学访问", "joint program": "联合培养", "joint programme": "联合培养",
+    "dual degree": "双学位", "double degree": "双学位", "visiting student": "访问学生",
+}
+
+
+def program_type_name(value: object, lang: str | None = "en") -> str:
+    """A mobility programme type in the interface language ("winter school" → "Winter school" / "冬季学校")."""
+    text = str(value or "").strip()
+    if lang == "zh":
+        return PROGRAM_TYPES_ZH.get(" ".join(text.lower().split()), text)
+    return text[:1].upper() + text[1:]

@@ -127,6 +127,7 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     facts: dict[int, int] = {}
     kinds: dict[int, list[str]] = {i: [] for i in ids}
     partners: dict[int, list[str]] = {i: [] for i in ids}
+    partners_zh: dict[int, list[str | None]] = {i: [] for i in ids}   # their Chinese names, where known
     if ids:
         with get_engine(url).connect() as conn:
             for doc, n in conn.execute(select(F.c.document_id, func.count()).where(
@@ -135,14 +136,17 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
             for doc, kind in conn.execute(select(A.c.document_id, A.c.kind).where(A.c.document_id.in_(ids))
                                           .order_by(A.c.document_id, A.c.kind)):
                 kinds[int(doc)].append(kind)
-            for doc, name in conn.execute(
-                    select(F.c.document_id, P.c.name).distinct().select_from(F.join(P, P.c.id == F.c.partner_id))
+            for doc, name, zh in conn.execute(
+                    select(F.c.document_id, P.c.name, P.c.zh).distinct()
+                    .select_from(F.join(P, P.c.id == F.c.partner_id))
                     .where(F.c.document_id.in_(ids), F.c.type == "partner", F.c.status != "rejected",
                            P.c.status != "rejected").order_by(F.c.document_id, P.c.name)):
                 partners[int(doc)].append(name)
+                partners_zh[int(doc)].append(zh)
     rows["facts"] = [facts.get(i, 0) for i in ids]
     rows["kinds"] = [kinds[i] for i in ids]
     rows["partners"] = [partners[i] for i in ids]
+    rows["partners_zh"] = [partners_zh[i] for i in ids]
     return SearchPage(total=total, page=page, pages=pages, rows=rows)
 
 

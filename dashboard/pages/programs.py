@@ -35,7 +35,7 @@ from dashboard.cache import cached
 from dashboard.components.cards import chart_card
 from dashboard.components.drilldown import apply_cross_filter, ui_from_search
 from dashboard.context import database_url
-from dashboard.labels import add_translations, short_school, t, ui_lang
+from dashboard.labels import add_translations, program_type_name, short_school, t, ui_lang
 from dashboard.queries import Filters
 from dashboard.queries_drill import DrillSpec
 from dashboard.regions import country_label
@@ -263,6 +263,10 @@ def students_year_figure(url: str, filters, lang: str = "en") -> go.Figure:
     for trace in fig.data:
         if trace.type == "bar":
             trace.customdata = [[{"year": int(x)}] for x in trace.x]
+            if trace.name:
+                trace.name = program_type_name(trace.name, lang)
+                if lang == "zh":
+                    trace.hovertemplate = "%{x}年：%{y} 名学生 · " + trace.name + "<extra></extra>"
     return fig
 
 
@@ -327,7 +331,7 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
             html.Td((r.school_zh or r.school or "—") if lang == "zh" else (short_school(r.school) if r.school else "—"),
                     title=r.school or ""),
             html.Td(r.partner or "—"), html.Td(country_label(r.country, lang) if r.country else "—"),
-            html.Td(r.program_type or "—"), html.Td(students, className="num"),
+            html.Td(program_type_name(r.program_type, lang) if r.program_type else "—"), html.Td(students, className="num"),
             html.Td(f"{t('Row', lang).lower()} {r.row}", className="cell-file",
                     title=t("Report", lang) + f" {r.report}, " + t("Row", lang) + f" {r.row}"),
         ]))

@@ -25,7 +25,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids
 from dashboard import queries_sources as qs
 from dashboard.context import database_url
-from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, t, ui_lang
+from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, local_name, t, ui_lang
 from dashboard.pages.programs import NO_SCHEMA_HINT, as_filters, page_lang, run_query
 
 PATH = "/sources"
@@ -146,7 +146,8 @@ def result_item(row, query: str, lang: str = "en", search: str = "") -> html.Li:
     meta.append(html.Span(f"{int(row.facts)} " + t("facts", lang)))
     chips = [html.Span(KIND_LABELS[k][1] if lang == "zh" and k in KIND_LABELS else kind_label(k),
                        className=f"kind-chip kind-{k}") for k in row.kinds]
-    chips += [html.Span(p, className="chip") for p in list(row.partners)[:4]]
+    names_zh = list(getattr(row, "partners_zh", None) or [None] * len(row.partners))
+    chips += [html.Span(local_name(p, z, lang), className="chip") for p, z in list(zip(row.partners, names_zh))[:4]]
     if len(row.partners) > 4:
         chips.append(html.Span(f"+{len(row.partners) - 4}", className="chip"))
     return html.Li([
