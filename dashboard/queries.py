@@ -45,6 +45,7 @@ from etl.load.models import (
     Program,
     ReportFile,
     RollupCountryDocs,
+    RollupKindDocs,
     RollupPartnerDocs,
     RollupSchoolKind,
     Run,
@@ -63,6 +64,7 @@ PG = Program.__table__
 RF = ReportFile.__table__
 RSK = RollupSchoolKind.__table__
 RPD = RollupPartnerDocs.__table__
+RKD = RollupKindDocs.__table__
 RCD = RollupCountryDocs.__table__
 
 PARTNER_KINDS = ("university", "institute", "company", "government", "ngo")
@@ -485,6 +487,13 @@ def _activity_cond(f: Filters) -> list:
 
 def activities_per_year(url: str, f: Filters) -> pd.DataFrame:
     """Activities per year and kind: ``year, kind, activities`` (undated ones left out)."""
+    if not (f.schools or f.countries or f.partner_kinds) and _fresh(url, rollups.KIND_DOCS):
+        cond = [*_rollup_cond(RKD, f), RKD.c.year.is_not(None)]
+        if f.activity_kinds:
+            cond.append(RKD.c.kind.in_(f.activity_kinds))
+        stmt = (select(RKD.c.year, RKD.c.kind, func.sum(RKD.c.documents)).where(*cond)
+                .group_by(RKD.c.year, RKD.c.kind).order_by(RKD.c.year, RKD.c.kind))
+        return _frame(url, stmt, ["year", "kind", "activities"])
     stmt = (select(A.c.year, A.c.kind, func.count().label("n"))
             .where(*_activity_cond(f), A.c.year.is_not(None))
             .group_by(A.c.kind, A.c.year).order_by(A.c.year, A.c.kind))

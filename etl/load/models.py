@@ -329,6 +329,19 @@ class RollupSchoolKind(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
 
+class RollupKindDocs(Base):
+    """Documents (= activities, one per kind and document) per (activity kind, year, language),
+    not gone at the source."""
+
+    __tablename__ = "rollup_kind_docs"
+    __table_args__ = (Index("ix_rollup_kind_docs_year", "year", "lang", "kind", "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class RollupPartnerDocs(Base):
     """Documents per (partner, year, language): not gone, with a surviving fact naming the partner."""
 

@@ -9,6 +9,8 @@ mention (~155,000, 100–180 ms). Three rollups hold those counts per year and l
 - ``rollup_school_kinds`` (school, activity kind, year, language): documents, not gone
   at the source, that report an activity of that kind and have a surviving (not
   rejected) fact naming that school;
+- ``rollup_kind_docs`` (activity kind, year, language): documents, not gone, reporting
+  an activity of that kind (the activities per year and kind: one per kind and document);
 - ``rollup_partner_docs`` (partner, year, language): documents, not gone, with a
   surviving fact naming the partner (whatever the partner's status: the dashboard
   leaves rejected partners out when it reads);
@@ -52,6 +54,7 @@ from etl.load.models import (
     Partner,
     Rollup,
     RollupCountryDocs,
+    RollupKindDocs,
     RollupPartnerDocs,
     RollupSchoolKind,
     RollupSchoolPartnerDocs,
@@ -62,6 +65,7 @@ log = logging.getLogger("etl.rollups")
 
 SCHOOL_KINDS = "school_kinds"
 PARTNER_DOCS = "partner_docs"
+KIND_DOCS = "kind_docs"
 COUNTRY_DOCS = "country_docs"
 SCHOOL_PARTNER_DOCS = "school_partner_docs"
 
@@ -88,6 +92,14 @@ def _school_kinds():
                          .join(D, D.c.id == pairs.c.document_id))
             .where(D.c.status != "gone")
             .group_by(pairs.c.unit_id, A.c.kind, D.c.year, D.c.lang))
+
+
+def _kind_docs():
+    D, A = Document.__table__, Activity.__table__
+    return (select(A.c.kind, D.c.year, D.c.lang, func.count(distinct(D.c.id)))
+            .select_from(A.join(D, D.c.id == A.c.document_id))
+            .where(D.c.status != "gone")
+            .group_by(A.c.kind, D.c.year, D.c.lang))
 
 
 def _partner_docs():
@@ -125,6 +137,7 @@ def _school_partner_docs():
 # name -> (table, its columns in the order the SELECT gives them, the SELECT)
 ROLLUPS = {
     SCHOOL_KINDS: (RollupSchoolKind, ["unit_id", "kind", "year", "lang", "documents"], _school_kinds),
+    KIND_DOCS: (RollupKindDocs, ["kind", "year", "lang", "documents"], _kind_docs),
     PARTNER_DOCS: (RollupPartnerDocs, ["partner_id", "year", "lang", "documents"], _partner_docs),
     COUNTRY_DOCS: (RollupCountryDocs, ["country", "year", "lang", "documents"], _country_docs),
     SCHOOL_PARTNER_DOCS: (RollupSchoolPartnerDocs, ["unit_id", "partner_id", "year", "lang", "documents"],

@@ -83,7 +83,7 @@ def test_overview_counts_read_covering_indexes(world):
         assert not [p for p in every if FULL_SCAN.search(p)], "no count walks a whole evidence table"
     assert "COVERING INDEX ix_documents_year_status_lang_id" in " ".join(
         plans_of(url, q.kpis, Filters.make(year_from=2020, year_to=2022)))
-    assert "COVERING INDEX ix_activities_kind_year_doc" in " ".join(plans_of(url, q.activities_per_year, Filters()))
+    assert "COVERING INDEX ix_activities_kind_year_doc" in " ".join(plans_of(url, q.activities_per_year, Filters()))  # live: no rollup yet
     live = " ".join(plans_of(url, q.activities_by_school, Filters()))  # no rollup built yet: counted live
     assert "COVERING INDEX ix_facts_type_unit_cover" in live and "sqlite_autoindex_activities_1" in live
     assert "ix_documents_run" in " ".join(plans_of(url, q.latest_run))
@@ -121,6 +121,10 @@ def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
         got = {(int(r.unit_id), r.kind): int(r.activities) for r in df.itertuples()}
         assert got == exp["by_school"], f
         with Statements(url) as st:
+            per_year = q.activities_per_year(url, f)
+        assert ("rollup_kind_docs" in st.sql()) == (not (f.schools or f.countries or f.partner_kinds)), f
+        assert {(int(r.year), r.kind): int(r.activities) for r in per_year.itertuples()} == exp["per_year"], f
+        with Statements(url) as st:
             top = q.top_partners(url, f, limit=50)
         assert ("rollup_partner_docs" in st.sql()) == (not (f.schools or f.activity_kinds)), f
         assert {int(r.partner_id): int(r.documents) for r in top.itertuples()} == exp["partner_docs"], f
@@ -139,6 +143,7 @@ def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
         df = q.activities_by_school(url, Filters())
         q.top_partners(url, Filters())
         q.countries(url, Filters())
+        q.activities_per_year(url, Filters())
     assert "rollup_" not in st.sql()
     assert {(int(r.unit_id), r.kind): int(r.activities) for r in df.itertuples()} == \
         fixture_db.expected(w, Filters())["by_school"]
@@ -189,7 +194,7 @@ def test_an_etl_run_leaves_fresh_rollups_and_exact_year_copies(settings):
     assert years
     sets = [Filters(), Filters.make(year_from=min(years), year_to=max(years)), Filters.make(language="en"),
             Filters.make(activity_kinds=["agreement", "delegation_visit"])]
-    fns = (q.activities_by_school, q.top_partners, q.countries)
+    fns = (q.activities_by_school, q.top_partners, q.countries, q.activities_per_year)
     from_rollup = [[fn(url, f) for fn in fns] for f in sets]
     assert all(not df.empty for df in from_rollup[0])
     with engine.begin() as conn:
