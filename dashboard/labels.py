@@ -6,6 +6,7 @@ thing the same way, and so that the English/中文 switch has one place to look.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -262,3 +263,43 @@ def program_type_name(value: object, lang: str | None = "en") -> str:
     if lang == "zh":
         return PROGRAM_TYPES_ZH.get(" ".join(text.lower().split()), text)
     return text[:1].upper() + text[1:]
+
+
+# How a fact was found (``facts.method`` / ``activities.method``, written by the extractor):
+# the article view shows it next to each fact. Rules are "rule: NAME (score N)"; other
+# methods are short phrases, some joined with "; " and prefixed "country: ".
+METHODS_ZH: dict[str, str] = {
+    "unit phrase → reference list": "单位短语 → 参考名录",
+    "reference list": "参考名录",
+    "partner registry": "合作伙伴名录",
+    "title before the name": "姓名前的职务",
+    "role before the name (zh)": "姓名前的职务（中文）",
+    "role in apposition": "同位语中的职务",
+    "surname + given name": "姓 + 名",
+    "number before a counted noun": "计数名词前的数字",
+    "number with a measure word (zh)": "带量词的数字（中文）",
+    "N of them (what the previous number counted)": "其中 N 个（前一数字所计之物）",
+    "number of X from N to M": "X 的数量从 N 增至 M",
+    "noun numbered N": "编号为 N 的名词",
+    "Latin name in brackets (zh)": "括号中的拉丁名称（中文）",
+    "no dates in the text": "正文中没有日期",
+}
+_RULE = re.compile(r"^rule: (.+) \(score ([\d.]+)\)$")
+
+
+def method_text(method: object, lang: str | None = "en") -> str:
+    """How a fact was found, in the interface language (unknown phrases stay as written)."""
+    text = str(method or "").strip()
+    if lang != "zh" or not text:
+        return text
+    m = _RULE.match(text)
+    if m:
+        return f"规则：{m.group(1)}（得分 {m.group(2)}）"
+    parts = []
+    for part in text.split("; "):
+        label, sep, rest = part.partition(": ")
+        if sep and label == "country":
+            parts.append("国家：" + METHODS_ZH.get(rest, rest))
+        else:
+            parts.append(METHODS_ZH.get(part, part))
+    return "；".join(parts)

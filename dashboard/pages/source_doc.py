@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard import queries_sources as qs
 from dashboard.context import database_url
-from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, t, ui_lang
+from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, method_text, t, ui_lang
 from dashboard.pages.sources import source_label
 from dashboard.regions import country_label
 
@@ -45,7 +45,7 @@ add_translations({
     "It may have been removed, or the link is incomplete.": "它可能已被删除，或链接不完整。",
     "Extracted facts": "抽取的事实", "What the text says": "原文中的标注",
     "No fact was extracted from this document.": "未从此文档中抽取到事实。",
-    "confidence": "置信度", "rejected by a curator": "已被审核人员驳回",
+    "confidence": "置信度", "Legend": "图例", "rejected by a curator": "已被审核人员驳回",
     "Removed at its source": "已从来源删除", "published": "发布", "event": "事件日期",
     "Source": "来源", "Filters do not apply to a single document.": "筛选条件不适用于单篇文档。",
     "no position in the text": "无原文位置",
@@ -156,15 +156,15 @@ def highlighted_text(text: str, items: list[Span]) -> list:
 def legend(lang: str = "en") -> html.Div:
     items = [html.Mark(t(TYPE_LABELS[k], lang), className=f"fx-{k}") for k in FACT_TYPES]
     items.append(html.Mark(t("Activity", lang), className="fx-activity"))
-    return html.Div(items, className="fact-legend", id=ids.DOC_LEGEND, **{"aria-label": "Legend"})
+    return html.Div(items, className="fact-legend", id=ids.DOC_LEGEND, **{"aria-label": t("Legend", lang)})
 
 
-def _confidence(value) -> Any:
+def _confidence(value, lang: str = "en") -> Any:
     if value is None or pd.isna(value):
         return None
     v = max(0.0, min(1.0, float(value)))
     return html.Span([f"{v:.2f}", html.Span(html.Span(style={"width": f"{v * 100:.0f}%"}), className="conf")],
-                     title=t("confidence", "en"))
+                     title=t("confidence", lang))
 
 
 def fact_list(text: str, facts: pd.DataFrame, activities: pd.DataFrame, lang: str = "en") -> list:
@@ -178,7 +178,7 @@ def fact_list(text: str, facts: pd.DataFrame, activities: pd.DataFrame, lang: st
         items = []
         for r in part.itertuples(index=False):
             placed = _valid(r.start, r.end, n)
-            meta = [r.method or "", " · " if r.method else "", _confidence(r.confidence)]
+            meta = [method_text(r.method, lang), " · " if r.method else "", _confidence(r.confidence, lang)]
             if r.status == "rejected":
                 meta += [" · ", t("rejected by a curator", lang)]
             if not placed:
@@ -204,7 +204,7 @@ def fact_list(text: str, facts: pd.DataFrame, activities: pd.DataFrame, lang: st
             placed = _valid(r.start, r.end, n)
             evidence = text[int(r.start):int(r.end)] if placed else (r.sentence or "")
             body = [html.Span(name, className="fact-text"), " ← ", f"“{evidence}”" if evidence else "",
-                    html.Span([r.method or "", " · " if r.method else "", _confidence(r.confidence)],
+                    html.Span([method_text(r.method, lang), " · " if r.method else "", _confidence(r.confidence, lang)],
                               className="fact-meta")]
             items.append(html.A(body, href=f"#act-{int(r.id)}", className="fact-item") if placed
                          else html.Div(body, className="fact-item"))
