@@ -99,14 +99,17 @@ class Stats:
     def __init__(self):
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = defaultdict(list)
+        self.by_label: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.samples: list[str] = []
         self.count = 0
 
-    def add(self, kind: str, seconds: float, ok: bool, why: str = "") -> None:
+    def add(self, kind: str, seconds: float, ok: bool, why: str = "", label: str = "") -> None:
         with self.lock:
             self.count += 1
             self.times[kind].append(seconds)
+            if label:
+                self.by_label[label].append(seconds)
             if not ok:
                 self.errors[kind] += 1
                 if len(self.samples) < 20:
@@ -137,7 +140,8 @@ class User(threading.Thread):
         self.path, self.search = "/", ""
 
     # -- one request, measured ---------------------------------------------------
-    def req(self, kind: str, method: str, path: str, ok_codes: tuple[int, ...] = (200, 204), **kw):
+    def req(self, kind: str, method: str, path: str, ok_codes: tuple[int, ...] = (200, 204), label: str = "",
+            **kw):
         if self.stats.count >= HARD_REQUEST_CAP:
             raise SystemExit
         assert path.startswith("/")  # localhost only: every URL is the server's own
@@ -145,7 +149,8 @@ class User(threading.Thread):
         try:
             r = self.http.request(method, self.base + path, timeout=30, allow_redirects=False, **kw)
             ok = r.status_code in ok_codes
-            self.stats.add(kind, time.perf_counter() - t, ok, f"{method} {path} -> {r.status_code}")
+            self.stats.add(kind, time.perf_counter() - t, ok, f"{method} {path} -> {r.status_code}",
+                           label or f"{method} {path.split('?')[0]}")
             return r
         except Exception as exc:  # noqa: BLE001 - an exception is an error of the run
             self.stats.add(kind, time.perf_counter() - t, False, f"{method} {path}: {exc.__class__.__name__}")
@@ -194,7 +199,8 @@ class User(threading.Thread):
         return out
 
     def callback(self, kind: str, dep: dict, values: dict) -> dict | None:
-        r = self.req(kind, "POST", "/_dash-update-component", json=self.body(dep, values), headers=self.csrf())
+        r = self.req(kind, "POST", "/_dash-update-component", json=self.body(dep, values), headers=self.csrf(),
+                     label="callback " + dep["output"].strip(".")[:60])
         if r is not None and r.status_code == 200:
             return r.json().get("response")
         return None
@@ -208,7 +214,7 @@ class User(threading.Thread):
         callback (the page's content), then the filter sync and every chart of that page."""
         self.path = self.rng.choice(self.world["pages"])
         self.search = self.random_search() if self.rng.random() < 0.5 else ""
-        self.req(kind, "GET", self.path + self.search, headers={"Accept": "text/html"})
+        self.req(kind, "GET", self.path + self.search, headers={"Accept": "text/html"}, label="GET (a page)")
         self.req(kind, "GET", "/_dash-layout")
         r = self.req(kind, "GET", "/_dash-dependencies")
         if r is not None and r.status_code == 200:
@@ -299,7 +305,8 @@ def _crowd_part(ids: list[int], n_users: int, base: str, stop_at_wall: float, th
         u.start()
     for u in crowd:
         u.join(timeout=max(1.0, stop_at - time.monotonic()) + 60)
-    return {"times": dict(stats.times), "errors": dict(stats.errors), "samples": stats.samples}
+    return {"times": dict(stats.times), "errors": dict(stats.errors), "samples": stats.samples,
+            "by_label": dict(stats.by_label)}
 
 
 def run_crowd(users: int, base: str, seconds: float, think: tuple[float, float], world: dict, ramp: float,
@@ -317,6 +324,8 @@ def run_crowd(users: int, base: str, seconds: float, think: tuple[float, float],
             part = f.result()
             for k, v in part["times"].items():
                 stats.times[k].extend(v)
+            for k, v in part["by_label"].items():
+                stats.by_label[k].extend(v)
             for k, v in part["errors"].items():
                 stats.errors[k] += v
             stats.samples.extend(part["samples"][: max(0, 20 - len(stats.samples))])
@@ -390,6 +399,7 @@ def main() -> None:
     ap.add_argument("--think", default="5,15", help="think time between actions, min,max seconds")
     ap.add_argument("--ramp", type=float, default=20, help="seconds over which the users arrive")
     ap.add_argument("--procs", type=int, default=5, help="client processes the users are spread over")
+    ap.add_argument("--gunicorn-args", default="", help="extra gunicorn arguments (experiments: '--threads 4')")
     ap.add_argument("--db", default=None, help="database URL (default: a fresh SQLite with the sample)")
     ap.add_argument("--out", default=str(RESULTS))
     a = ap.parse_args()
@@ -413,7 +423,7 @@ def main() -> None:
                "INTL_UPLOAD_DIR": str(tmp / "uploads")}
         env.pop("INTL_ADMIN_USER", None)
         env.pop("INTL_ADMIN_PASSWORD", None)
-        cmd = web_command(port)
+        cmd = web_command(port) + shlex.split(a.gunicorn_args)
         log = (tmp / "gunicorn.log").open("w")
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
@@ -446,6 +456,8 @@ def main() -> None:
         "by_kind": {k: {"requests": len(v), "errors": stats.errors.get(k, 0), "p50_ms": ms(pct(v, 50)),
                         "p95_ms": ms(pct(v, 95)), "mean_ms": ms(statistics.fmean(v) if v else 0)}
                     for k, v in sorted(stats.times.items())},
+        "slowest": [{"request": k, "count": len(v), "p50_ms": ms(pct(v, 50)), "p95_ms": ms(pct(v, 95))}
+                    for k, v in sorted(stats.by_label.items(), key=lambda kv: -pct(kv[1], 95))[:10]],
         "pages": world["pages"], "exports": world["exports"] or "none registered by the app yet: export actions ran filter changes",
         "error_samples": stats.samples,
         "goal": {"errors": 0, "p95_ms": 500},
@@ -458,6 +470,8 @@ def main() -> None:
                                              "p99_ms", "rps", "server_cpu_ms_per_request", "goal_met")}))
     for k, v in result["by_kind"].items():
         print(f"  {k:7s} {v['requests']:6d} requests, {v['errors']} errors, p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms")
+    print("slowest requests (p95):", *(f"{x['p95_ms']:8.1f} ms  {x['request']}" for x in result["slowest"]),
+          sep="\n  ")
     if stats.samples:
         print("errors, first ones:", *stats.samples, sep="\n  ")
         print("server log tail:\n" + server_log[-1500:])
