@@ -40,10 +40,11 @@ from dashboard.report import render
 from dashboard.report.render import BrowserNotFound, ExportError
 
 FIGURE_FORMATS = render.FORMATS
-DATA_FORMATS = ("csv", "xlsx")
+DATA_FORMATS = ("csv", "xlsx", "json")
 REPORT_FORMATS = ("pptx", "pdf")
 MIME = {
     "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
@@ -434,11 +435,32 @@ def data_bytes(name: str, url: str, f: Filters, fmt: str, *, lang: str = "en",
         raise ExportError(f"data format {fmt!r} is not one of {', '.join(DATA_FORMATS)}")
     export = get(name)
     df = export.query(url, f)
+    if fmt == "json":
+        return json_bytes(export, df, url, f)
     table, cols = readable(name, df, lang)
     if fmt == "csv":
         return defuse(table).to_csv(index=False).encode("utf-8-sig")
     info = rq.data_info(url, f)
     return xlsx_bytes(export, table, cols, about=about_rows(export, url, f, info, lang, now), lang=lang)
+
+
+def json_bytes(export: Export, df: pd.DataFrame, url: str, f: Filters) -> bytes:
+    """The chart's data for programs: the query's own columns and codes (ISO countries, kind
+    codes, ids), with the filters applied, the time of the data and the number of sources."""
+    import json
+
+    info = rq.data_info(url, f)
+    payload = {
+        "name": export.name,
+        "title": export.title_in("en"),
+        "filters": export.applied(f).to_query(),
+        "data_as_of": info.finished_at.isoformat(timespec="seconds") if info.finished_at else None,
+        "etl_run": info.run_id,
+        "source_documents": info.documents,
+        "columns": [str(c) for c in df.columns],
+        "rows": json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False)),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def about_rows(export: Export | None, url: str, f: Filters, info: rq.DataInfo, lang: str,

@@ -181,7 +181,7 @@ def test_every_export_gives_csv_and_xlsx_without_a_browser(sqlite_url):
         wb = load_workbook(io.BytesIO(E.data_bytes(name, sqlite_url, f, "xlsx")))
         assert wb.sheetnames == ["About", "Data"] and wb["Data"].max_row == len(df) + 1, name
     with pytest.raises(E.ExportError, match="data format"):
-        E.data_bytes("top_partners", sqlite_url, f, "json")
+        E.data_bytes("top_partners", sqlite_url, f, "parquet")
     with pytest.raises(E.UnknownExport, match="no export named"):
         E.data_bytes("nope", sqlite_url, f, "csv")
 
@@ -222,3 +222,22 @@ def test_report_exports_state_only_the_filters_they_apply(sqlite_url):
     assert "Conference" not in students and "中文" not in students, "activity kind and language do not apply"
     expiring = filters_cells("agreements_expiring")
     assert "Germany" in expiring and "2020" not in expiring, "expiring agreements are counted from today"
+
+
+def test_json_twin_of_every_chart_is_its_query(db_url):
+    """Every chart's JSON twin carries the query's own rows, the filters and the sources."""
+    load_sample(db_url)
+    em = _school_id(db_url, "School of Economics and Management")
+    f = Filters.make(year_from=2019, year_to=2024, schools=[em])
+    info = rq.data_info(db_url, f)
+    for name in E.names():
+        df = E.get(name).query(db_url, f)
+        doc = json.loads(E.data_bytes(name, db_url, f, "json"))
+        assert doc["name"] == name and doc["columns"] == [str(c) for c in df.columns], name
+        assert len(doc["rows"]) == len(df), name
+        assert doc["source_documents"] == info.documents
+        assert doc["filters"] == E.get(name).applied(f).to_query()
+    top = q.top_partners(db_url, f)
+    rows = json.loads(E.data_bytes("top_partners", db_url, f, "json"))["rows"]
+    assert [r["partner"] for r in rows] == list(top["partner"])
+    assert [r["documents"] for r in rows] == [int(v) for v in top["documents"]]

@@ -57,6 +57,9 @@ def test_data_routes_send_the_filtered_data_as_attachments(url, client):
     wb = load_workbook(io.BytesIO(r.data))
     assert wb.sheetnames == ["说明", "数据"]
     assert wb["数据"].max_row == 1 + len(E.rq.joint_programs(url, Filters.make(countries=["AU"])))
+    r = client.get(f"/export/data/top_partners.json?from=2020&school={sid}")  # the chart's JSON twin
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    assert [row["documents"] for row in r.get_json()["rows"]] == list(q.top_partners(url, f)["documents"])
 
 
 def test_figure_and_report_routes(url, client):

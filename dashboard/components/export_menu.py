@@ -28,17 +28,17 @@ from dashboard.queries import Filters
 
 EXPORT_LINK = "export-link"  # pattern-matching id: {"type", "menu", "path", "labels"}
 FIGURE_ITEMS = (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF"))
-DATA_ITEMS = (("csv", "CSV"), ("xlsx", "Excel"))
+DATA_ITEMS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
 REPORT_ITEMS = (("pptx", "en", "PowerPoint"), ("pdf", "en", "PDF"), ("pptx", "zh", "中文 PowerPoint"),
                 ("pdf", "zh", "中文 PDF"))
 TITLES = {"png": "Image, 2× resolution", "svg": "Vector image", "pdf": "PDF figure", "csv": "Data as CSV",
-          "xlsx": "Data as an Excel workbook", "pptx": "Leadership report as a PowerPoint deck"}
+          "xlsx": "Data as an Excel workbook", "json": "Data as JSON", "pptx": "Leadership report as a PowerPoint deck"}
 REPORT_ROW = "Leadership report, these filters"
 
 add_translations({
     "Export": "导出", "Excel": "Excel", REPORT_ROW: "领导汇报材料（当前筛选）",
     "Image, 2× resolution": "图片（2 倍分辨率）", "Vector image": "矢量图", "PDF figure": "PDF 图表",
-    "Data as CSV": "数据（CSV）", "Data as an Excel workbook": "数据（Excel 工作簿）",
+    "Data as CSV": "数据（CSV）", "Data as JSON": "数据（JSON）", "Data as an Excel workbook": "数据（Excel 工作簿）",
     "Leadership report as a PowerPoint deck": "领导汇报材料（PowerPoint 演示文稿）",
 })
 
