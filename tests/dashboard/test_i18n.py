@@ -1,0 +1,398 @@
+"""The English / 中文 interface: one translation per English key across every module, the
+URL's ``ui`` parameter and the navbar's switch, the shell's texts, every page's layout and
+the Overview's callbacks rendered in Chinese, and a CJK font that can draw all of it."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import dashboard
+from dashboard import ids
+from dashboard import labels as L
+
+ROOT = Path(__file__).resolve().parents[2]
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+WORD = re.compile(r"[A-Za-z]{3,}")
+# Words that are the same in both interfaces: file formats, product names, the switch itself.
+SAME_IN_BOTH = {"PNG", "SVG", "PDF", "CSV", "Excel", "PowerPoint", "EN", "BISTU", "INTL"}
+# Entry points that are not part of the web app (a worker that exits without REDIS_URL).
+NOT_IMPORTED = {"dashboard.admin.worker"}
+
+
+def import_every_module() -> list[str]:
+    names = []
+    for m in pkgutil.walk_packages(dashboard.__path__, "dashboard."):
+        if m.name in NOT_IMPORTED:
+            continue
+        importlib.import_module(m.name)
+        names.append(m.name)
+    return names
+
+
+# ---------------------------------------------------------------------------
+# The translation table
+# ---------------------------------------------------------------------------
+def test_no_two_modules_register_different_chinese_for_the_same_english():
+    modules = import_every_module()
+    assert "dashboard.pages.overview" in modules and "dashboard.components.navbar" in modules
+    clashes = L.translation_conflicts()
+    assert clashes == [], "one English key, two translations:\n" + "\n".join(map(str, clashes))
+    assert len(L.translations()) > 200, "every page registered its strings"
+
+
+@pytest.fixture
+def scratch_table(monkeypatch):
+    """The table as it is, restored after the test (registrations here must not leak)."""
+    monkeypatch.setattr(L, "_ZH", dict(L._ZH))
+    monkeypatch.setattr(L, "_ORIGIN", dict(L._ORIGIN))
+    monkeypatch.setattr(L, "_CONFLICTS", list(L._CONFLICTS))
+
+
+def test_a_different_second_translation_is_recorded_and_the_first_kept(scratch_table):
+    before = len(L.translation_conflicts())
+    L.add_translations({"Quarterly digest": "季度摘要"}, module="tests.first")
+    L.add_translations({"Quarterly digest": "季度摘要"}, module="tests.again")   # same pair: fine
+    assert len(L.translation_conflicts()) == before
+    L.add_translations({"Quarterly digest": "季报"}, module="tests.second")
+    clash = L.translation_conflicts()[-1]
+    assert (clash.key, clash.first, clash.first_module, clash.second, clash.second_module) == (
+        "Quarterly digest", "季度摘要", "tests.first", "季报", "tests.second")
+    assert "tests.first" in str(clash) and "tests.second" in str(clash)
+    assert L.t("Quarterly digest", "zh") == "季度摘要", "the import order does not decide"
+    assert L.t("Quarterly digest", "en") == "Quarterly digest"
+
+
+def test_a_context_gives_one_english_word_a_second_translation(scratch_table):
+    before = len(L.translation_conflicts())
+    L.add_translations({"sessions": "场次"}, module="tests.a")
+    L.add_translations({"sessions": "个会话"}, context="unit", module="tests.b")
+    assert len(L.translation_conflicts()) == before, "a context-qualified key is another key"
+    assert L.t("sessions", "zh") == "场次"
+    assert L.t("sessions", "zh", context="unit") == "个会话"
+    assert L.t("sessions", "zh", context="no such context") == "场次", "falls back to the plain key"
+    assert L.t("sessions", "en", context="unit") == "sessions"
+
+
+def test_names_of_codes_in_both_languages():
+    assert L.kind_name("delegation_visit", "zh") == L.KIND_LABELS["delegation_visit"][1]
+    assert L.kind_name("delegation_visit") == "Delegation visit"
+    assert L.partner_kind_name("institute", "zh") == "研究机构" and L.partner_kind_name(None, "zh") == "类型未知"
+    assert L.language_name("en", "zh") == "英文" and L.language_name("en") == "English"
+    assert L.language_name("zh", "zh") == "中文" and L.language_name("fr", "zh") == "fr"
+    assert L.local_name("Alpha University", "阿尔法大学", "zh") == "阿尔法大学"
+    assert L.local_name("Alpha University", "阿尔法大学", "en") == "Alpha University"
+    assert L.local_name("Alpha University", float("nan"), "zh") == "Alpha University", "NULL from pandas"
+    assert L.program_type_name("Winter  School", "zh") == "冬季学校"
+    assert L.program_type_name("winter school") == "Winter school"
+    assert L.program_type_name("field trip", "zh") == "field trip", "unknown types stay as written"
+    assert L.method_text("rule: delegation (score 8.0)", "zh") == "规则：delegation（得分 8.0）"
+    assert L.method_text("partner registry; country: partner registry", "zh") == "合作伙伴名录；国家：合作伙伴名录"
+
+
+# ---------------------------------------------------------------------------
+# The URL parameter and the switch
+# ---------------------------------------------------------------------------
+def test_ui_parameter_read_and_written_keeping_the_filters():
+    assert L.ui_from_search("?from=2019&ui=zh") == "zh"
+    assert L.ui_from_search("?ui=en") == L.ui_from_search("") == L.ui_from_search(None) == "en"
+    assert L.with_ui("?from=2019&school=3,1", "zh") == "?from=2019&school=3,1&ui=zh"
+    assert L.with_ui("?from=2019&ui=zh&kind=agreement", "en") == "?from=2019&kind=agreement"
+    assert L.with_ui("?ui=zh", "en") == "" and L.with_ui("", "zh") == "?ui=zh"
+    assert L.with_ui("?ui=zh&ui=zh", "zh") == "?ui=zh", "never two ui parameters"
+
+
+def test_switch_links_keep_path_and_filters_and_mark_the_language():
+    from dashboard.components.navbar import lang_hrefs, lang_switch
+
+    en, zh, en_cls, zh_cls = lang_hrefs("/schools", "?from=2019&country=DE,JP")
+    assert (en, zh) == ("/schools?from=2019&country=DE,JP", "/schools?from=2019&country=DE,JP&ui=zh")
+    assert "active" in en_cls.split() and "active" not in zh_cls.split()
+    en, zh, en_cls, zh_cls = lang_hrefs("/partners/7", "?ui=zh&lang=en")
+    assert (en, zh) == ("/partners/7?lang=en", "/partners/7?lang=en&ui=zh"), \
+        "the document-language filter (lang=) is not the interface language (ui=)"
+    assert "active" in zh_cls.split() and "active" not in en_cls.split()
+    switch = lang_switch()
+    links = {c.id: c for c in switch.children if getattr(c, "id", None)}
+    assert set(links) == {ids.UI_LANG_EN, ids.UI_LANG_ZH}
+    assert type(links[ids.UI_LANG_ZH]).__name__ == "Link", "a link: Tab reaches it, Enter follows it"
+    assert switch.role == "group" and "界面语言" in getattr(switch, "aria-label")
+
+
+def test_shell_texts_follow_the_url():
+    from dashboard.components import navbar as N
+
+    N.navbar("International Cooperation Dashboard", "Beijing Information Science and Technology University",
+             "北京信息科技大学", [("Overview", "/"), ("Schools", "/schools"), ("Programs & mobility", "/programs")])
+    assert N.nav_labels("?ui=zh", ["/", "/schools", "/programs"]) == ["总览", "学院", "项目与交流"]
+    assert N.nav_labels("?from=2019", ["/", "/schools"]) == ["Overview", "Schools"]
+    assert N.nav_hrefs("?ui=zh", ["/schools"]) == ["/schools?ui=zh"], "menu links keep the language"
+    brand, _tip, footer = N.shell_texts("?ui=zh", "International Cooperation Dashboard")
+    assert brand == "国际合作数据看板" and CJK.search(footer)
+    assert N.shell_texts("", "International Cooperation Dashboard")[2] == N.FOOTER_TEXT
+    custom = N.shell_texts("?ui=zh", "Our Own Title")
+    assert custom[0] == "Our Own Title", "a configured title without a translation is kept"
+    state = N.ui_state("?ui=zh", {"title": "Schools · International Cooperation"}, "x")
+    assert state == {"lang": "zh-CN", "title": "学院 · 国际合作"}
+    assert N.ui_state("", {"title": "Schools · International Cooperation"}, "x") == {
+        "lang": "en", "title": "Schools · International Cooperation"}
+
+
+def test_filter_bar_relabels_in_place_and_keeps_values():
+    from dashboard.components.filters import FILTER_TEXTS, bar_texts, filter_bar, filter_summary, label_id
+    from dashboard.queries import Filters
+
+    schools = pd.DataFrame([{"id": 1, "name": "School of Automation", "zh": "自动化学院"},
+                            {"id": 2, "name": "School of Sciences", "zh": None}])
+    present = ["@EU", "DE", "GB", "JP"]
+    zh = bar_texts("?ui=zh", schools, present)
+    en = bar_texts("", schools, present)
+    n = len(FILTER_TEXTS)
+    assert zh[:n] == tuple(L.t(text, "zh") for _, text, _ in FILTER_TEXTS) and all(CJK.search(x) for x in zh[:n])
+    assert en[:n] == tuple(text for _, text, _ in FILTER_TEXTS)
+    school_opts, kind_opts, country_opts, pkind_opts, lang_opts = zh[2 * n - 1: 2 * n + 4]
+    assert [o["label"] for o in school_opts] == ["自动化学院", "School of Sciences"]
+    assert [o["value"] for o in school_opts] == [o["value"] for o in en[2 * n - 1]], "values unchanged"
+    assert all(CJK.search(o["label"]) for o in kind_opts + pkind_opts + lang_opts)
+    assert [o["label"] for o in country_opts] == ["欧洲 · 2 个国家", "亚洲 · 1 个国家", "德国", "日本", "英国"]
+    assert [o["value"] for o in country_opts] == [o["value"] for o in en[2 * n + 1]]
+    assert zh[-2:] == ("清除筛选", "筛选")
+    from dash import no_update
+
+    assert all(x is no_update for x in bar_texts("?ui=zh", None, None, current_label=zh[0])), \
+        "the bar already speaks Chinese: nothing is sent"
+    assert filter_summary(Filters.make(year_from=2019, countries=["DE"]), "zh") == "2 项筛选"
+    bar = filter_bar(schools, (2016, 2025), ["DE"], lang="zh")
+    found = _collect(bar)
+    assert ("Label", "年份") in found and ("Label", "学院") in found
+    assert label_id(ids.FILTER_YEARS) in _ids(bar)
+
+
+# ---------------------------------------------------------------------------
+# The font
+# ---------------------------------------------------------------------------
+def test_the_served_cjk_font_draws_every_chinese_character_of_the_interface():
+    """The app ships a GB 2312 cut of WenQuanYi for machines without a CJK font: a word of
+    the interface outside it would show as tofu boxes there."""
+    from fontTools.ttLib import TTFont
+
+    from dashboard.plotly_zh import ZH_CN
+    from dashboard.regions import REGIONS, country_label
+
+    import_every_module()
+    cmap = TTFont(ROOT / "dashboard" / "assets" / "fonts" / "wqy-microhei-gb2312.woff2").getBestCmap()
+    texts = list(L.translations().values()) + [zh for _, zh in L.KIND_LABELS.values()]
+    texts += [zh for _, zh in REGIONS.values()] + list(L.AG_GRID_ZH.values()) + list(L.PROGRAM_TYPES_ZH.values())
+    texts += list(L.METHODS_ZH.values()) + list(ZH_CN["dictionary"].values())
+    texts += [v for k, v in ZH_CN["format"].items() if isinstance(v, str)] + sum(
+        (v for v in ZH_CN["format"].values() if isinstance(v, list)), [])
+    import pycountry
+
+    texts += [country_label(c.alpha_2, "zh") for c in pycountry.countries]
+    missing = {ch: s for s in texts for ch in s if CJK.match(ch) and ord(ch) not in cmap}
+    assert missing == {}, f"characters the served font cannot draw: {missing}"
+
+
+# ---------------------------------------------------------------------------
+# Every page rendered in Chinese (layouts), and the Overview's callbacks
+# ---------------------------------------------------------------------------
+HEADINGS = {"H1", "H2", "H3", "H4", "H5", "H6", "Label", "Th", "Button", "Legend", "Caption", "Summary", "NavLink"}
+
+
+def _text(c) -> str:
+    if c is None:
+        return ""
+    if isinstance(c, (str, int, float)):
+        return str(c)
+    if isinstance(c, (list, tuple)):
+        return " ".join(_text(x) for x in c)
+    return _text(getattr(c, "children", None))
+
+
+def _collect(c, out: list | None = None) -> list[tuple[str, str]]:
+    """Every heading-like text of a component tree: headings, labels, table and grid headers,
+    buttons, placeholders, titles, aria-labels, option labels."""
+    out = [] if out is None else out
+    if isinstance(c, (list, tuple)):
+        for x in c:
+            _collect(x, out)
+        return out
+    if c is None or isinstance(c, (str, int, float)):
+        return out
+    kind = type(c).__name__
+    text = " ".join(_text(getattr(c, "children", None)).split())
+    if kind in HEADINGS and text:
+        out.append((kind, text))
+    for attr in ("placeholder", "title", "label", "aria-label"):
+        value = getattr(c, attr, None)
+        if isinstance(value, str) and value.strip():
+            out.append((f"{kind}@{attr}", value))
+    for col in getattr(c, "columnDefs", None) or []:
+        if col.get("headerName"):
+            out.append(("grid", col["headerName"]))
+    options = getattr(c, "options", None)
+    if isinstance(options, list):
+        out += [(f"{kind}@option", o["label"]) for o in options if isinstance(o, dict) and isinstance(o.get("label"), str)]
+    _collect(getattr(c, "children", None), out)
+    return out
+
+
+def _ids(c, out: set | None = None) -> set:
+    out = set() if out is None else out
+    if isinstance(c, (list, tuple)):
+        for x in c:
+            _ids(x, out)
+    elif c is not None and not isinstance(c, (str, int, float)):
+        if isinstance(getattr(c, "id", None), str):
+            out.add(c.id)
+        _ids(getattr(c, "children", None), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def explore(tmp_path_factory):
+    """The explore fixture's database (schools with Chinese names), one partner given a Chinese name."""
+    from sqlalchemy import update
+
+    from etl.db import get_engine
+    from etl.load.models import Partner
+    from tests.dashboard import fixture_explore
+
+    with fixture_explore.database("sqlite", tmp_path_factory.mktemp("i18n")) as url:
+        ex = fixture_explore.build(url)
+        with get_engine(url).begin() as c:
+            c.execute(update(Partner).where(Partner.name == "Alpha University").values(zh="阿尔法大学"))
+        yield ex
+
+
+@pytest.fixture(scope="module")
+def server(explore):
+    from dashboard.app import create_app
+
+    return create_app(explore.url).server
+
+
+def _data_names(url: str) -> set[str]:
+    """Names and titles the database holds: shown as written when no Chinese is known."""
+    from sqlalchemy import text
+
+    from etl.db import get_engine
+
+    out: set[str] = set()
+    with get_engine(url).connect() as c:
+        for sql in ("select name from partners", "select name from units", "select title from documents",
+                    "select uri from documents"):
+            out.update(str(r[0]) for r in c.execute(text(sql)) if r[0])
+    return out
+
+
+def _page_args(explore) -> dict[str, dict]:
+    return {"school": {"school_id": str(explore.school("School of Automation"))},
+            "partner": {"partner_id": str(explore.partner("Alpha University"))},
+            "source_doc": {"doc_id": str(next(iter(explore.story_docs.values())))}}
+
+
+def _public_pages():
+    from dashboard.app import PAGES
+
+    return PAGES
+
+
+@pytest.mark.parametrize("page", _public_pages(), ids=lambda p: p.__name__.rsplit(".", 1)[-1])
+def test_every_page_layout_speaks_chinese_under_ui_zh(page, explore, server):
+    """The layout rendered with ``ui=zh``: its main heading and every heading-like text in
+    Chinese; none of the English headings the same page shows in English is left (names
+    from the database without a Chinese name, and format names, excepted)."""
+    args = _page_args(explore).get(page.__name__.rsplit(".", 1)[-1], {})
+    names = _data_names(explore.url)
+    with server.app_context():
+        en = _collect(page.layout(**args))
+        zh = _collect(page.layout(ui="zh", **args))
+
+    def words(text: str) -> bool:
+        return bool(WORD.search(text)) and not CJK.search(text) and text not in names and text not in SAME_IN_BOTH
+
+    english_headings = {text for _, text in en if words(text)}
+    assert english_headings, "the English page has headings to compare with"
+    left = [(kind, text) for kind, text in zh if words(text)]
+    assert left == [], f"untranslated under ui=zh: {left}"
+    assert not english_headings & {text for _, text in zh}
+    heads = [text for kind, text in zh if kind in ("H1", "H2")]
+    assert heads and all(CJK.search(h) or h in names for h in heads), heads
+    assert any(CJK.search(h) for h in heads), "at least one Chinese heading"
+
+
+def test_overview_callbacks_in_chinese(explore):
+    from dashboard import figures
+    from dashboard.pages import overview
+
+    url = explore.url
+    cards = overview.kpi_cards(url, {}, "zh")
+    texts = [_text(c) for c in cards]
+    assert "文档" in texts[0] and "涉及学院" in texts[3]
+    assert any(re.search(r"较\d{4}年", x) for x in texts) and not any("vs" in x for x in texts)
+
+    per_year = overview.per_year_figure(url, {}, "zh")
+    assert per_year.layout.title.text == L.t(figures.PER_YEAR_TITLE, "zh") != figures.PER_YEAR_TITLE
+    assert per_year.layout.yaxis.title.text == "活动数"
+    kinds_zh = {zh for _, zh in L.KIND_LABELS.values()}
+    assert per_year.data and {tr.name for tr in per_year.data} <= kinds_zh
+    assert all(CJK.search(tr.hovertemplate) for tr in per_year.data)
+    english = overview.per_year_figure(url, {}, "en")
+    assert sum(sum(tr.y) for tr in per_year.data) == sum(sum(tr.y) for tr in english.data), "same numbers"
+
+    by_school = overview.by_school_figure(url, {}, "zh")
+    assert "自动化学院" in list(by_school.layout.yaxis.categoryarray), "schools by their Chinese names"
+    assert by_school.layout.xaxis.title.text == "活动数"
+
+    partners = overview.partners_figure(url, {}, "zh")
+    labels = list(partners.layout.yaxis.categoryarray)
+    assert any(lab.startswith("阿尔法大学") for lab in labels), labels
+    assert any(lab.startswith("Beta Institute") for lab in labels), "no Chinese name known: as written"
+    assert "篇文档" in partners.data[0].hovertemplate
+
+    world_map, countries = overview.countries_figures(url, {}, "zh")
+    assert world_map.layout.title.text == L.t(figures.MAP_TITLE, "zh")
+    assert "德国" in list(countries.layout.yaxis.categoryarray)
+    assert world_map.data[0].colorbar.title.text == "文档数"
+
+    changes = _text(overview.changes_panel(url, "zh"))
+    assert re.search(r"第 \d+ 次运行", changes) and "Run #" not in changes
+    assert "新文档" in changes
+
+
+def test_overview_empty_states_in_chinese(sqlite_url, tmp_path):
+    from etl.db import upgrade
+
+    from dashboard import figures
+    from dashboard.pages import overview
+
+    upgrade(sqlite_url)
+    fig = overview.per_year_figure(sqlite_url, {}, "zh")
+    assert figures.is_empty(fig) and "intl demo" in fig.layout.annotations[0].text
+    assert CJK.search(fig.layout.annotations[0].text) and CJK.search(fig.layout.title.text)
+    assert "尚未运行数据处理" in _text(overview.changes_panel(sqlite_url, "zh"))
+    bare = f"sqlite:///{tmp_path / 'bare.db'}"
+    fig = overview.by_school_figure(bare, {}, "zh")
+    assert "intl init" in fig.layout.annotations[0].text and CJK.search(fig.layout.annotations[0].text)
+
+
+def test_graphs_and_grids_get_their_own_words_in_chinese():
+    from dashboard.components.cards import chart_card, geo_config, graph_config
+    from dashboard.pages.schools import grid
+
+    assert "locale" not in graph_config("en")
+    zh = graph_config("zh")
+    assert zh["locale"] == "zh-CN" and zh["locales"]["zh-CN"]["dictionary"]["Reset axes"] == "重置轴"
+    assert zh["locales"]["zh-CN"]["format"]["shortMonths"][11] == "12月"
+    geo = geo_config("/assets/topojson/", "zh")
+    assert geo["topojsonURL"] == "/assets/topojson/" and geo["locale"] == "zh-CN"
+    card = chart_card("g", config=geo_config("/assets/topojson/"), lang="zh")
+    graph = card.children.children
+    assert graph.config["locale"] == "zh-CN" and graph.config["topojsonURL"] == "/assets/topojson/"
+    assert grid("t", [], [], lang="zh").dashGridOptions["localeText"]["next"] == "下一页"
+    assert "localeText" not in grid("t", [], []).dashGridOptions
