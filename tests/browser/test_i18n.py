@@ -1,0 +1,173 @@
+"""The English / 中文 switch in a real browser: on the Overview, Tab reaches the switch and
+Enter turns the interface Chinese (headings, chart titles, legends, the menu, the filter
+bar, ``<html lang>``, the tab title) while the filters stay in the URL; reload keeps 中文,
+EN switches back, back/forward move between the languages, and nothing is requested from
+another host. Then every public page, opened with ``?ui=zh``, shows its headings in Chinese.
+Saves ``docs/screenshot-overview-zh.png``."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard import figures, ids
+from dashboard.components.filters import label_id
+from dashboard.labels import KIND_LABELS, t
+from tests.browser.conftest import ROOT, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+WORD = re.compile(r"[A-Za-z]{3,}")
+SAME_IN_BOTH = {"PNG", "SVG", "PDF", "CSV", "Excel", "PowerPoint", "EN", "BISTU", "INTL"}
+GRAPH_TITLE = """(id) => {
+  const el = document.querySelector('#' + id + ' .gtitle');
+  return el ? el.textContent : null;
+}"""
+LEGEND = """(id) => Array.from(document.querySelectorAll('#' + id + ' .legendtext')).map(e => e.textContent)"""
+# Heading-like texts of a page (tick labels, chips and table cells are data, not interface).
+HEADINGS = """() => Array.from(document.querySelectorAll(
+    'h1, h2, h3, h4, .page-lede, .card-heading, .card-sub, .section-heading, .gtitle, .g-xtitle, .g-ytitle,'
+  + ' .legendtext, .cbtitle, label, th, .ag-header-cell-text, .kpi-label, .stat-l, .filter-label, .nav-link,'
+  + ' button, .kind-chip, .drill-lang, .drill-hint'))
+  .filter(e => e.getClientRects().length && !e.closest('#auth-bar'))
+  .map(e => [e.tagName.toLowerCase() + '.' + ((e.getAttribute('class') || '').split(' ')[0]),
+             (e.textContent || '').replace(/\\s+/g, ' ').trim()])
+  .filter(x => x[1])"""
+
+
+def graph_title(p, graph_id: str, text: str) -> str:
+    p.wait_for_function(f"() => ({GRAPH_TITLE})('{graph_id}') === {text!r}")
+    return p.evaluate(GRAPH_TITLE, graph_id)
+
+
+def label_is(p, widget_id: str, text: str) -> None:
+    """Wait until a filter's label reads ``text`` (its own callback follows the URL)."""
+    p.wait_for_function(f"() => document.getElementById({label_id(widget_id)!r})?.textContent === {text!r}")
+
+
+def heading(p, text: str) -> None:
+    p.wait_for_function(f"() => document.querySelector('h1.page-title')?.textContent === {text!r}")
+
+
+def test_switch_turns_the_overview_chinese_and_back(live_server, page):
+    p = page.page
+    p.goto(live_server.base + "/?from=2018")
+    heading(p, "Overview")
+    graph_title(p, ids.OV_PER_YEAR, figures.PER_YEAR_TITLE)
+    assert p.evaluate("document.documentElement.lang") == "en"
+
+    # The switch is in the tab order: Tab until it has the focus, then Enter.
+    for _ in range(60):
+        p.keyboard.press("Tab")
+        if p.evaluate("document.activeElement && document.activeElement.id") == ids.UI_LANG_ZH:
+            break
+    else:
+        pytest.fail("Tab never reached the 中文 switch")
+    p.keyboard.press("Enter")
+    p.wait_for_url(re.compile(r"[?&]ui=zh\b"))
+    assert "from=2018" in p.url, "the filters stay in the URL"
+    heading(p, "总览")
+    assert graph_title(p, ids.OV_PER_YEAR, t(figures.PER_YEAR_TITLE, "zh")) != figures.PER_YEAR_TITLE
+    graph_title(p, ids.OV_BY_SCHOOL, t(figures.BY_SCHOOL_TITLE, "zh"))
+    graph_title(p, ids.OV_COUNTRY_MAP, t(figures.MAP_TITLE, "zh"))
+    legend = p.evaluate(LEGEND, ids.OV_PER_YEAR)
+    assert legend and set(legend) <= {zh for _, zh in KIND_LABELS.values()}, legend
+    p.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
+    p.wait_for_function("() => document.title.startsWith('总览')")
+    label_is(p, ids.FILTER_YEARS, "年份")
+    assert p.text_content(f"#{ids.OV_KPI_DOCUMENTS} .kpi-label") == "文档"
+    nav = p.locator(".app-nav .nav-link").all_inner_texts()
+    assert nav[:2] == ["总览", "学院"], nav
+    assert "active" in (p.get_attribute(f"#{ids.UI_LANG_ZH}", "class") or "").split()
+    assert p.evaluate("document.querySelector('#auth-bar') === null || "
+                      "!/Signed in/.test(document.querySelector('#auth-bar').innerText)")
+    # The served CJK font covers the page's Chinese (on a computer without one, it is what draws it).
+    faces = p.evaluate("""async () => (await document.fonts.load('16px "Intl CJK"', '总览合作伙伴'))
+                                      .map(f => f.status)""")
+    assert faces == ["loaded"]
+    p.wait_for_load_state("networkidle")
+    p.wait_for_timeout(600)   # plotly's transitions
+    # The README shows the page as people see it: without the test server's "sign-in is off"
+    # bar (tests run with INTL_AUTH=off), and without the keyboard focus ring on the switch.
+    p.evaluate("document.getElementById('auth-bar')?.remove(); document.activeElement?.blur()")
+    p.screenshot(path=str(ROOT / "docs" / "screenshot-overview-zh.png"), full_page=True)
+
+    # The link reproduces language and view.
+    p.reload()
+    heading(p, "总览")
+    graph_title(p, ids.OV_PER_YEAR, t(figures.PER_YEAR_TITLE, "zh"))
+    assert "ui=zh" in p.url and "from=2018" in p.url
+    assert p.evaluate("document.documentElement.lang") == "zh-CN"
+
+    # Back to English with the mouse.
+    p.click(f"#{ids.UI_LANG_EN}")
+    p.wait_for_url(lambda u: "ui=zh" not in u)
+    assert "from=2018" in p.url
+    heading(p, "Overview")
+    graph_title(p, ids.OV_PER_YEAR, figures.PER_YEAR_TITLE)
+    p.wait_for_function("() => document.documentElement.lang === 'en'")
+    label_is(p, ids.FILTER_YEARS, "Years")
+
+    # Back and forward move between the languages.
+    p.go_back()
+    heading(p, "总览")
+    graph_title(p, ids.OV_PER_YEAR, t(figures.PER_YEAR_TITLE, "zh"))
+    label_is(p, ids.FILTER_YEARS, "年份")
+    p.wait_for_function("() => document.documentElement.lang === 'zh-CN' && document.title.startsWith('总览')")
+    p.go_forward()
+    heading(p, "Overview")
+    label_is(p, ids.FILTER_YEARS, "Years")
+
+    assert page.requests and page.external_requests() == [], "the page requested another host"
+
+
+def _names(url: str) -> set[str]:
+    """Names, aliases and titles the database holds: shown as written where no Chinese is known."""
+    import json
+
+    from sqlalchemy import text
+
+    from etl.db import get_engine
+
+    out: set[str] = set()
+    with get_engine(url).connect() as c:
+        for sql in ("select name from partners", "select name from units", "select title from documents"):
+            out.update(str(r[0]) for r in c.execute(text(sql)) if r[0])
+        for sql in ("select aliases from partners", "select aliases from units"):
+            for (raw,) in c.execute(text(sql)):
+                values = json.loads(raw) if isinstance(raw, str) else (raw or [])
+                out.update(str(v) for v in values)
+    return out
+
+
+def test_every_public_page_in_chinese(live_server, page):
+    from sqlalchemy import text
+
+    from etl.db import get_engine
+
+    with get_engine(live_server.database_url).connect() as c:
+        school = c.execute(text("select id from units where zh is not null order by id limit 1")).scalar_one()
+        partner = c.execute(text("select p.id from partners p join facts f on f.partner_id = p.id "
+                                 "group by p.id order by count(*) desc limit 1")).scalar_one()
+        doc = c.execute(text("select document_id from facts group by document_id order by count(*) desc limit 1")
+                        ).scalar_one()
+    names = _names(live_server.database_url)
+    p = page.page
+    problems = {}
+    for path in ("/", "/schools", f"/schools/{school}", "/partners", f"/partners/{partner}", "/programs",
+                 "/network", "/sources", f"/sources/doc/{doc}"):
+        p.goto(live_server.base + path + "?ui=zh")
+        p.wait_for_selector("h1")
+        p.wait_for_load_state("networkidle")
+        texts = p.evaluate(HEADINGS)
+        assert any(CJK.search(x) for _, x in texts), path
+        left = sorted({(k, x) for k, x in texts if WORD.search(x) and not CJK.search(x)
+                       and x not in names and x not in SAME_IN_BOTH})
+        if left:
+            problems[path] = left
+        assert p.evaluate("document.documentElement.lang") == "zh-CN", path
+    assert problems == {}, f"English left under ui=zh: {problems}"
+    assert page.external_requests() == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SCREENSHOTS / "source-doc-zh.png"), full_page=True)
