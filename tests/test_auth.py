@@ -88,6 +88,18 @@ def callback_body(outputs: list[tuple[str, str]], inputs: list[tuple[str, str, o
             "changedPropIds": changed if changed is not None else [f"{inputs[0][0]}.{inputs[0][1]}"]}
 
 
+def body_for(app, output_part: str, values: dict[tuple[str, str], object]) -> dict:
+    """A request for the registered callback whose output names ``output_part``, every input and
+    state filled from ``values`` (None elsewhere): it keeps up with the callbacks' signatures."""
+    key = next(k for k in app.callback_map if output_part in k)
+    cb = app.callback_map[key]
+    outs = [tuple(o.rsplit(".", 1)) for o in key.strip(".").split("...")]
+    ins = [(i["id"], i["property"], values.get((i["id"], i["property"]))) for i in cb["inputs"]]
+    st = [(x["id"], x["property"], values.get((x["id"], x["property"]))) for x in cb["state"]]
+    changed = [f"{i}.{p}" for i, p, v in ins if (i, p) in values] or [f"{ins[0][0]}.{ins[0][1]}"]
+    return callback_body(outs, ins, st, changed=changed)
+
+
 @pytest.fixture
 def app(sqlite_url, monkeypatch, tmp_path):
     make_users(sqlite_url)
@@ -248,20 +260,20 @@ def test_sign_in_form_needs_its_csrf_token(app):
     assert c.get("/auth/me").status_code == 401
 
 
-def _kpi_body():
-    return callback_body([("ov-kpis", "children")], [("filters-store", "data", {})])
+def _kpi_body(app):
+    return body_for(app, "ov-kpis.children", {("filters-store", "data"): {}})
 
 
 def test_callbacks_need_the_csrf_header_and_a_same_origin(app):
     s = Session(app)
     s.login("vic")
-    assert s.callback(_kpi_body(), csrf=False).status_code == 403
-    assert s.c.post("/_dash-update-component", json=_kpi_body(), headers={"X-CSRFToken": "forged"}).status_code == 403
-    assert s.callback(_kpi_body(), Origin="http://evil.example").status_code == 403
-    assert s.callback(_kpi_body(), Referer="http://evil.example/page").status_code == 403
-    r = s.callback(_kpi_body(), Origin="http://localhost")
+    assert s.callback(_kpi_body(app), csrf=False).status_code == 403
+    assert s.c.post("/_dash-update-component", json=_kpi_body(app), headers={"X-CSRFToken": "forged"}).status_code == 403
+    assert s.callback(_kpi_body(app), Origin="http://evil.example").status_code == 403
+    assert s.callback(_kpi_body(app), Referer="http://evil.example/page").status_code == 403
+    r = s.callback(_kpi_body(app), Origin="http://localhost")
     assert r.status_code in (200, 204), r.text
-    r = s.callback(_kpi_body())
+    r = s.callback(_kpi_body(app))
     assert r.status_code in (200, 204), r.text
 
 
@@ -353,7 +365,7 @@ def test_viewers_keep_viewing_and_exporting(app):
     s = Session(app)
     s.login("vic")
     assert s.page("/").status_code == 200
-    r = s.callback(_kpi_body())
+    r = s.callback(_kpi_body(app))
     assert r.status_code in (200, 204)
 
 
@@ -450,3 +462,20 @@ def test_every_callback_of_the_admin_pages_is_recognised_by_the_guard():
     assert not callback_needs_admin({"output": "ov-kpis.children", "inputs": [{"id": "filters-store"}]})
     assert callback_needs_admin({"output": "x.children", "inputs": [{"id": {"type": "admin-row", "i": 1}}]})
     assert callback_needs_admin("not a dict") and callback_needs_admin({"output": None})
+
+
+def test_old_hashes_are_upgraded_at_the_next_sign_in(sqlite_url):
+    from argon2 import PasswordHasher
+
+    from etl.db import session_factory, upgrade
+    from etl.load.models import User
+    from etl.users_cli import authenticate, get_user
+
+    upgrade(sqlite_url)
+    old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("legacy-password-1")
+    with session_factory(sqlite_url).begin() as s:
+        s.add(User(name="old", password_hash=old, role="viewer"))
+    assert authenticate(sqlite_url, "old", "legacy-password-1") is not None
+    new = get_user(sqlite_url, "old").password_hash
+    assert new != old and "m=19456,t=2,p=1" in new
+    assert authenticate(sqlite_url, "old", "legacy-password-1") is not None

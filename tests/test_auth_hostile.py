@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from tests.test_auth import Session, callback_body, make_app, make_users
+from tests.test_auth import Session, body_for, make_app, make_users
 
 pytestmark = pytest.mark.auth
 
@@ -46,18 +46,6 @@ def world(db_url, monkeypatch, tmp_path):
     s = Session(app)
     assert s.login("vic").status_code == 302
     return app, s, db_url
-
-
-def body_for(app, output_part: str, values: dict[tuple[str, str], object]) -> dict:
-    """A request for the registered callback whose output names ``output_part``, every input and
-    state filled from ``values`` (None elsewhere)."""
-    key = next(k for k in app.callback_map if output_part in k)
-    cb = app.callback_map[key]
-    outs = [tuple(o.rsplit(".", 1)) for o in key.strip(".").split("...")]
-    ins = [(i["id"], i["property"], values.get((i["id"], i["property"]))) for i in cb["inputs"]]
-    st = [(x["id"], x["property"], values.get((x["id"], x["property"]))) for x in cb["state"]]
-    changed = [f"{i}.{p}" for i, p, v in ins if (i, p) in values] or [f"{ins[0][0]}.{ins[0][1]}"]
-    return callback_body(outs, ins, st, changed=changed)
 
 
 def kpis(s: Session, app, filters: dict) -> dict:
