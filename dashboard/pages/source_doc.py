@@ -50,6 +50,7 @@ add_translations({
     "Source": "来源", "Filters do not apply to a single document.": "筛选条件不适用于单篇文档。",
     "no position in the text": "无原文位置",
 })
+add_translations({"home": "本校"}, context="person org")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def _describe_fact(r, lang: str = "en") -> str:
         where = country_label(r.country, lang) if r.country else ""
         return " · ".join(x for x in (name or r.text or "", where) if x)
     if r.type == "person":
-        return ", ".join(x for x in (r.name or r.text or "", r.role or "", r.org or "") if x)
+        org = t(r.org, lang, context="person org") if r.org == "home" else r.org   # "home": this university
+        return ("，" if lang == "zh" else ", ").join(x for x in (r.name or r.text or "", r.role or "", org or "") if x)
     if r.type == "count":
         value = "" if r.value is None or pd.isna(r.value) else f"{int(r.value):,}"
         return " ".join(x for x in (value, r.what or "") if x) or (r.text or "")
