@@ -48,6 +48,7 @@ from etl.load.models import (
     RollupKindDocs,
     RollupPartnerDocs,
     RollupSchoolKind,
+    RollupSchoolPartnerDocs,
     Run,
     RunError,
     Unit,
@@ -65,6 +66,7 @@ RF = ReportFile.__table__
 RSK = RollupSchoolKind.__table__
 RPD = RollupPartnerDocs.__table__
 RKD = RollupKindDocs.__table__
+RSP = RollupSchoolPartnerDocs.__table__
 RCD = RollupCountryDocs.__table__
 
 PARTNER_KINDS = ("university", "institute", "company", "government", "ngo")
@@ -494,6 +496,15 @@ def activities_per_year(url: str, f: Filters) -> pd.DataFrame:
         stmt = (select(RKD.c.year, RKD.c.kind, func.sum(RKD.c.documents)).where(*cond)
                 .group_by(RKD.c.year, RKD.c.kind).order_by(RKD.c.year, RKD.c.kind))
         return _frame(url, stmt, ["year", "kind", "activities"])
+    if len(f.schools) == 1 and not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS):
+        # One school: its documents with each kind are exactly the school rollup's rows (with two
+        # or more schools a document naming both would count twice, so those count live).
+        cond = [*_rollup_cond(RSK, f), RSK.c.year.is_not(None), RSK.c.unit_id == f.schools[0]]
+        if f.activity_kinds:
+            cond.append(RSK.c.kind.in_(f.activity_kinds))
+        stmt = (select(RSK.c.year, RSK.c.kind, func.sum(RSK.c.documents)).where(*cond)
+                .group_by(RSK.c.year, RSK.c.kind).order_by(RSK.c.year, RSK.c.kind))
+        return _frame(url, stmt, ["year", "kind", "activities"])
     stmt = (select(A.c.year, A.c.kind, func.count().label("n"))
             .where(*_activity_cond(f), A.c.year.is_not(None))
             .group_by(A.c.kind, A.c.year).order_by(A.c.year, A.c.kind))
@@ -564,6 +575,11 @@ def _partner_docs(url: str, f: Filters):
     if not (f.schools or f.activity_kinds) and _fresh(url, rollups.PARTNER_DOCS):
         return (select(RPD.c.partner_id, func.sum(RPD.c.documents).label("n")).where(*_rollup_cond(RPD, f))
                 .group_by(RPD.c.partner_id).subquery("c"))
+    if len(f.schools) == 1 and not f.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+        # One school: a partner's documents in scope are the (school, partner) rollup's rows.
+        return (select(RSP.c.partner_id, func.sum(RSP.c.documents).label("n"))
+                .where(*_rollup_cond(RSP, f), RSP.c.unit_id == f.schools[0])
+                .group_by(RSP.c.partner_id).subquery("c"))
     return (select(F.c.partner_id, func.count(distinct(F.c.document_id)).label("n"))
             .select_from(F.join(P, P.c.id == F.c.partner_id))
             .where(*_partner_facts(f)).group_by(F.c.partner_id).subquery("c"))
