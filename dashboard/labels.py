@@ -233,6 +233,7 @@ add_translations({
     "Association / NGO": "协会 / 非政府组织",
     "Unknown kind": "类型未知",
     "Unknown": "未知",
+    "Other": "其他",
 })
 add_translations({"English": "英文", "中文": "中文"}, context="language")
 

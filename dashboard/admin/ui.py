@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html, no_update
 
 from dashboard.admin import jobs
+from dashboard.labels import add_translations, t
 
 SECTIONS = [
     ("Uploads", "/admin/uploads"),
@@ -18,26 +19,37 @@ SECTIONS = [
     ("Audit log", "/admin/audit"),
 ]
 
+add_translations({
+    "Administrators only": "仅限管理员",
+    "Your account may view and export the dashboard, not change it.": "您的账户可以查看和导出看板，但不能修改。",
+    "Nothing yet.": "暂无内容。",
+})
 
-def frame(path: str, title: str, intro: str, *children: Any) -> html.Div:
-    """An admin page: its title, the admin section links, then the page's content."""
-    links = [dbc.NavItem(dbc.NavLink(label, href=p, active=p == path)) for label, p in SECTIONS]
+
+def frame(path: str, title: str, intro: str, *children: Any, lang: str = "en") -> html.Div:
+    """An admin page: its title, the admin section links, then the page's content (texts in
+    the interface language ``lang``; the section links keep it)."""
+    keep = "?ui=zh" if lang == "zh" else ""
+    links = [dbc.NavItem(dbc.NavLink(t(label, lang), href=p + keep, active=p == path)) for label, p in SECTIONS]
     return html.Div([
         dbc.Nav(links, pills=True, className="admin-nav mb-3", id="admin-nav-" + path.rsplit("/", 1)[-1]),
-        html.H2(title, className="h4"),
-        html.P(intro, className="text-muted"),
+        html.H2(t(title, lang), className="h4"),
+        html.P(t(intro, lang), className="text-muted"),
         *children,
     ], className="admin-page")
 
 
-def forbidden() -> html.Div:
-    return html.Div([html.H2("Administrators only", className="h4"),
-                     html.P("Your account may view and export the dashboard, not change it.")],
+def forbidden(lang: str = "en") -> html.Div:
+    return html.Div([html.H2(t("Administrators only", lang), className="h4"),
+                     html.P(t("Your account may view and export the dashboard, not change it.", lang))],
                     className="admin-forbidden", role="alert")
 
 
-def table(header: list[str], rows: list[list[Any]], id: str | None = None, empty: str = "Nothing yet.") -> Any:
-    """A plain table; every cell is rendered as text (Dash escapes strings)."""
+def table(header: list[str], rows: list[list[Any]], id: str | None = None, empty: str = "Nothing yet.",
+          lang: str = "en") -> Any:
+    """A plain table; every cell is rendered as text (Dash escapes strings); header and empty
+    message in the interface language ``lang``."""
+    header, empty = [t(h, lang) for h in header], t(empty, lang)
     if not rows:
         return html.P(empty, className="text-muted", id=id) if id else html.P(empty, className="text-muted")
     kw = {"id": id} if id else {}

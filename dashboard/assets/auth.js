@@ -33,7 +33,8 @@
     var b = el("div", {id: "auth-bar", "class": "auth-bar", role: "navigation", "aria-label": tr("Account")});
     b.appendChild(el("span", {"class": "auth-user"}, tr("Signed in as ") + me.name + " (" + tr(me.role) + ")"));
     if (me.role === "admin") {
-      b.appendChild(el("a", {href: "/admin/etl", "class": "auth-link", id: "auth-admin-link"}, tr("Administration")));
+      b.appendChild(el("a", {href: "/admin/etl" + (zh() ? "?ui=zh" : ""), "class": "auth-link", id: "auth-admin-link"},
+                       tr("Administration")));
     }
     if (me.auth) {
       var f = el("form", {method: "post", action: "/auth/logout", "class": "auth-logout"});

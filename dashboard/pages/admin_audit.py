@@ -10,10 +10,18 @@ from dash import Input, Output, dcc, html
 from dashboard.admin import ids, ui
 from dashboard.auth import is_admin, require_admin
 from dashboard.context import database_url
+from dashboard.labels import add_translations, t, ui_lang
 
 PATH = "/admin/audit"
 NAME = "Audit log"
 TITLE = "Audit log · Administration"
+INTRO = "Every sign-in, user change, upload, ETL run and review decision."
+
+add_translations({
+    INTRO: "每一次登录、用户变更、上传、数据处理运行和审核决定。",
+    "When (UTC)": "时间（UTC）", "User": "用户", "Action": "操作", "Target": "对象", "Detail": "详情", "Address": "地址",
+    "No entry matches.": "没有匹配的记录。", "user": "用户", "action (e.g. login, user., upload)": "操作（如 login、user.、upload）",
+})
 
 
 def audit_rows(url: str, user: str | None = None, action: str | None = None, limit: int = 300) -> list[list[str]]:
@@ -29,22 +37,25 @@ def audit_rows(url: str, user: str | None = None, action: str | None = None, lim
     return rows
 
 
-def audit_view(url: str, user: str | None = None, action: str | None = None) -> Any:
+def audit_view(url: str, user: str | None = None, action: str | None = None, lang: str = "en") -> Any:
     return ui.table(["When (UTC)", "User", "Action", "Target", "Detail", "Address"], audit_rows(url, user, action),
-                    empty="No entry matches.")
+                    empty="No entry matches.", lang=lang)
 
 
-def layout(**_query: Any) -> html.Div:
+def layout(**query: Any) -> html.Div:
+    lang = ui_lang(query.get("ui"))
     if not is_admin():
-        return ui.forbidden()
+        return ui.forbidden(lang)
     return ui.frame(
-        PATH, "Audit log", "Every sign-in, user change, upload, ETL run and review decision.",
+        PATH, "Audit log", INTRO,
         dbc.Row([
-            dbc.Col(dcc.Input(id=ids.AUDIT_USER, placeholder="user", debounce=True, className="form-control"), md=3),
-            dbc.Col(dcc.Input(id=ids.AUDIT_ACTION, placeholder="action (e.g. login, user., upload)", debounce=True,
-                              className="form-control"), md=4),
+            dbc.Col(dcc.Input(id=ids.AUDIT_USER, placeholder=t("user", lang), debounce=True, className="form-control"),
+                    md=3),
+            dbc.Col(dcc.Input(id=ids.AUDIT_ACTION, placeholder=t("action (e.g. login, user., upload)", lang),
+                              debounce=True, className="form-control"), md=4),
         ], className="mb-3 g-2"),
-        html.Div(audit_view(database_url()), id=ids.AUDIT_TABLE),
+        html.Div(audit_view(database_url(), lang=lang), id=ids.AUDIT_TABLE),
+        lang=lang,
     )
 
 

@@ -13,29 +13,38 @@ from dashboard.admin import ids, jobs, ui
 from dashboard.admin import uploads as up
 from dashboard.auth import client_ip, is_admin, require_admin
 from dashboard.context import database_url
+from dashboard.labels import add_translations, t, ui_lang
 
 PATH = "/admin/etl"
 NAME = "Run the ETL"
 TITLE = "Run the ETL · Administration"
+INTRO = ("A run reads every document and report, extracts, resolves and loads them; unchanged "
+         "files cost nothing. It runs in the background: you may leave this page.")
+
+add_translations({
+    INTRO: "一次运行读取所有文档和报表，进行抽取、解析并载入；未变化的文件不再处理。运行在后台进行：您可以离开此页面。",
+    "Refresh the configured sources ({n})": "刷新已配置的数据源（{n} 个）",
+    "Re-load the uploaded files": "重新载入已上传的文件",
+})
 
 
-def layout(**_query: Any) -> html.Div:
+def layout(**query: Any) -> html.Div:
+    lang = ui_lang(query.get("ui"))
     if not is_admin():
-        return ui.forbidden()
+        return ui.forbidden(lang)
     from flask import current_app
 
     n_sources = len(current_app.config.get("INTL_ADMIN_SOURCES") or [])
     return ui.frame(
-        PATH, "Run the ETL",
-        "A run reads every document and report, extracts, resolves and loads them; unchanged "
-        "files cost nothing. It runs in the background: you may leave this page.",
+        PATH, "Run the ETL", INTRO,
         html.Div([
-            dbc.Button(f"Refresh the configured sources ({n_sources})", id=ids.ETL_SOURCES, color="primary",
-                       className="me-2", disabled=n_sources == 0),
-            dbc.Button("Re-load the uploaded files", id=ids.ETL_UPLOADS, color="secondary"),
+            dbc.Button(t("Refresh the configured sources ({n})", lang).format(n=n_sources), id=ids.ETL_SOURCES,
+                       color="primary", className="me-2", disabled=n_sources == 0),
+            dbc.Button(t("Re-load the uploaded files", lang), id=ids.ETL_UPLOADS, color="secondary"),
         ], className="mb-3"),
         html.Div(id=ids.ETL_MESSAGE),
         ui.job_panel(ids.ETL_JOB),
+        lang=lang,
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.admin import ids, ui
 from dashboard.auth import client_ip, is_admin, require_admin
 from dashboard.context import database_url
+from dashboard.labels import add_translations, partner_kind_name, t, ui_lang
 from etl.db import session_factory
 from etl.load.models import Partner, ReviewItem, Unit
 
@@ -27,6 +28,17 @@ NAME = "Review queue"
 TITLE = "Review queue · Administration"
 KIND_OPTIONS = [{"label": "all", "value": "all"}, {"label": "partners", "value": "partner"},
                 {"label": "schools", "value": "school"}, {"label": "facts", "value": "fact"}]
+INTRO = "Names and facts the ETL was not sure of. Decisions are kept as curations and re-applied by every run."
+
+add_translations({
+    INTRO: "数据处理不能确定的名称和事实。审核决定保存为人工校订，每次运行都会重新应用。",
+    "{n} open item(s)": "{n} 个待审核项", "Choose an item of the queue.": "请从队列中选择一项。",
+    "Accept": "接受", "Reject": "驳回", "merge into / same as …": "合并到 / 等同于 …", "Merge": "合并",
+    "country (ISO code or name)": "国家（ISO 代码或名称）", "Set country": "设置国家", "partner kind": "合作伙伴类型",
+    "Set kind": "设置类型",
+})
+# The queue's item kinds ("partners" is also a chart's unit elsewhere: a context of their own).
+add_translations({"all": "全部", "partners": "合作伙伴", "schools": "学院", "facts": "事实"}, context="review kind")
 
 
 def open_items(url: str, kind: str | None = None) -> list[ReviewItem]:
@@ -114,9 +126,10 @@ def decide(url: str, by: str, item_id: int, action: str, value: str | None = Non
     return True, f"{kind} “{name}”: {action.replace('_', ' ')}{' → ' + value if value else ''} recorded."
 
 
-def layout(**_query: Any) -> html.Div:
+def layout(**query: Any) -> html.Div:
+    lang = ui_lang(query.get("ui"))
     if not is_admin():
-        return ui.forbidden()
+        return ui.forbidden(lang)
     from etl.load.curation import PARTNER_KINDS
 
     url = database_url()
@@ -125,32 +138,35 @@ def layout(**_query: Any) -> html.Div:
     except SQLAlchemyError:
         options = []
     return ui.frame(
-        PATH, "Review queue",
-        "Names and facts the ETL was not sure of. Decisions are kept as curations and re-applied by every run.",
+        PATH, "Review queue", INTRO,
         dcc.Store(id=ids.REVIEW_VERSION, data=0),
         dbc.Row([
-            dbc.Col(dcc.Dropdown(id=ids.REVIEW_KIND, options=KIND_OPTIONS, value="all", clearable=False), md=2),
-            dbc.Col(dcc.Dropdown(id=ids.REVIEW_ITEM, options=options, placeholder=f"{len(options)} open item(s)"),
-                    md=10),
+            dbc.Col(dcc.Dropdown(id=ids.REVIEW_KIND, options=[{**o, "label": t(o["label"], lang, context="review kind")}
+                                                             for o in KIND_OPTIONS],
+                                 value="all", clearable=False), md=2),
+            dbc.Col(dcc.Dropdown(id=ids.REVIEW_ITEM, options=options,
+                                 placeholder=t("{n} open item(s)", lang).format(n=len(options))), md=10),
         ], className="g-2 mb-3"),
-        html.Div(detail_view(url, None), id=ids.REVIEW_DETAIL),
+        html.Div(html.P(t("Choose an item of the queue.", lang), className="text-muted"), id=ids.REVIEW_DETAIL),
         html.Div([
-            dbc.Button("Accept", id=ids.REVIEW_ACCEPT, color="success", className="me-2"),
-            dbc.Button("Reject", id=ids.REVIEW_REJECT, color="danger", outline=True, className="me-2"),
+            dbc.Button(t("Accept", lang), id=ids.REVIEW_ACCEPT, color="success", className="me-2"),
+            dbc.Button(t("Reject", lang), id=ids.REVIEW_REJECT, color="danger", outline=True, className="me-2"),
         ], className="mb-3"),
         dbc.Row([
-            dbc.Col(dcc.Dropdown(id=ids.REVIEW_MERGE_INTO, placeholder="merge into / same as …"), md=6),
-            dbc.Col(dbc.Button("Merge", id=ids.REVIEW_MERGE, color="secondary"), md=2),
+            dbc.Col(dcc.Dropdown(id=ids.REVIEW_MERGE_INTO, placeholder=t("merge into / same as …", lang)), md=6),
+            dbc.Col(dbc.Button(t("Merge", lang), id=ids.REVIEW_MERGE, color="secondary"), md=2),
         ], className="g-2 mb-2"),
         dbc.Row([
-            dbc.Col(dcc.Input(id=ids.REVIEW_COUNTRY, placeholder="country (ISO code or name)", className="form-control"),
-                    md=3),
-            dbc.Col(dbc.Button("Set country", id=ids.REVIEW_SET_COUNTRY, color="secondary"), md=2),
-            dbc.Col(dcc.Dropdown(id=ids.REVIEW_PKIND, options=[{"label": k, "value": k} for k in PARTNER_KINDS],
-                                 placeholder="partner kind"), md=3),
-            dbc.Col(dbc.Button("Set kind", id=ids.REVIEW_SET_KIND, color="secondary"), md=2),
+            dbc.Col(dcc.Input(id=ids.REVIEW_COUNTRY, placeholder=t("country (ISO code or name)", lang),
+                              className="form-control"), md=3),
+            dbc.Col(dbc.Button(t("Set country", lang), id=ids.REVIEW_SET_COUNTRY, color="secondary"), md=2),
+            dbc.Col(dcc.Dropdown(id=ids.REVIEW_PKIND,
+                                 options=[{"label": partner_kind_name(k, lang), "value": k} for k in PARTNER_KINDS],
+                                 placeholder=t("partner kind", lang)), md=3),
+            dbc.Col(dbc.Button(t("Set kind", lang), id=ids.REVIEW_SET_KIND, color="secondary"), md=2),
         ], className="g-2 mb-3"),
         html.Div(id=ids.REVIEW_MESSAGE, **{"aria-live": "polite"}),
+        lang=lang,
     )
 
 

@@ -13,12 +13,25 @@ from sqlalchemy.orm import selectinload
 from dashboard.admin import ids, ui
 from dashboard.auth import is_admin, require_admin
 from dashboard.context import database_url
+from dashboard.labels import add_translations, t, ui_lang
 from etl.db import session_factory
 from etl.load.models import Run
 
 PATH = "/admin/runs"
 NAME = "Run history"
 TITLE = "Run history · Administration"
+INTRO = "The latest runs first; open a run to see each file that failed and why."
+
+add_translations({
+    INTRO: "最新的运行在前；展开一次运行可查看每个失败的文件及原因。",
+    "Refresh": "刷新",
+    "The database has no tables yet: run `intl init`.": "数据库还没有表：请运行 `intl init`。",
+    "No run yet.": "尚无运行记录。",
+    "File": "文件", "Why it failed": "失败原因", "No file failed.": "没有失败的文件。",
+    "Run {id}": "第 {id} 次运行",
+    "documents new {new}, changed {changed}, unchanged {unchanged}, failed {failed}; reports loaded {loaded}, "
+    "failed {rfailed}": "文档：新增 {new}，变化 {changed}，未变 {unchanged}，失败 {failed}；报表：载入 {loaded}，失败 {rfailed}",
+})
 
 
 def recent_runs(url: str, limit: int = 30) -> list[dict[str, Any]]:
@@ -29,36 +42,40 @@ def recent_runs(url: str, limit: int = 30) -> list[dict[str, Any]]:
                  "errors": [(e.file, e.reason) for e in r.errors]} for r in runs]
 
 
-def runs_view(url: str) -> Any:
+def runs_view(url: str, lang: str = "en") -> Any:
     try:
         runs = recent_runs(url)
     except SQLAlchemyError:
-        return dbc.Alert("The database has no tables yet: run `intl init`.", color="warning")
+        return dbc.Alert(t("The database has no tables yet: run `intl init`.", lang), color="warning")
     if not runs:
-        return html.P("No run yet.", className="text-muted")
+        return html.P(t("No run yet.", lang), className="text-muted")
     out = []
     for r in runs:
         d, rep = r["stats"].get("documents") or {}, r["stats"].get("reports") or {}
         when = r["started"].isoformat(sep=" ", timespec="seconds") if r["started"] else ""
         color = {"ok": "success", "partial": "warning", "running": "info"}.get(r["status"], "danger")
+        counts = t("documents new {new}, changed {changed}, unchanged {unchanged}, failed {failed}; reports loaded "
+                   "{loaded}, failed {rfailed}", lang).format(
+            new=d.get('new', 0), changed=d.get('changed', 0), unchanged=d.get('unchanged', 0),
+            failed=d.get('failed', 0), loaded=rep.get('loaded', 0), rfailed=rep.get('failed', 0))
         head = html.Div([
-            dbc.Badge(r["status"], color=color, className="me-2"),
-            html.B(f"Run {r['id']}"), f" · {when} · {r['trigger']} · documents new {d.get('new', 0)}, "
-            f"changed {d.get('changed', 0)}, unchanged {d.get('unchanged', 0)}, failed {d.get('failed', 0)}; "
-            f"reports loaded {rep.get('loaded', 0)}, failed {rep.get('failed', 0)}",
+            dbc.Badge(t(r["status"], lang, context="run status"), color=color, className="me-2"),
+            html.B(t("Run {id}", lang).format(id=r['id'])),
+            f" · {when} · {t(r['trigger'], lang, context='run trigger')} · {counts}",
         ])
-        body = ui.table(["File", "Why it failed"], [list(e) for e in r["errors"]], empty="No file failed.")
+        body = ui.table(["File", "Why it failed"], [list(e) for e in r["errors"]], empty="No file failed.", lang=lang)
         out.append(html.Details([html.Summary(head), body], className="admin-run mb-2",
                                 open=bool(r["errors"]) and r is runs[0]))
     return html.Div(out)
 
 
-def layout(**_query: Any) -> html.Div:
+def layout(**query: Any) -> html.Div:
+    lang = ui_lang(query.get("ui"))
     if not is_admin():
-        return ui.forbidden()
-    return ui.frame(PATH, "Run history", "The latest runs first; open a run to see each file that failed and why.",
-                    dbc.Button("Refresh", id=ids.RUNS_REFRESH, color="link", size="sm"),
-                    html.Div(runs_view(database_url()), id=ids.RUNS_TABLE))
+        return ui.forbidden(lang)
+    return ui.frame(PATH, "Run history", INTRO,
+                    dbc.Button(t("Refresh", lang), id=ids.RUNS_REFRESH, color="link", size="sm"),
+                    html.Div(runs_view(database_url(), lang), id=ids.RUNS_TABLE), lang=lang)
 
 
 def register_callbacks(app, settings) -> None:

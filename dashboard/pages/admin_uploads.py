@@ -19,30 +19,41 @@ from dashboard.admin import ids, jobs, ui
 from dashboard.admin import uploads as up
 from dashboard.auth import client_ip, is_admin, require_admin
 from dashboard.context import database_url
+from dashboard.labels import add_translations, t, ui_lang
 
 PATH = "/admin/uploads"
 NAME = "Uploads"
 TITLE = "Uploads · Administration"
+INTRO = ("News articles (text, HTML, PDF) or the office's reports (CSV, XLSX), up to {mb} MB each. "
+         "Accepted types: {types}. Each file is checked, stored and loaded by the same ETL as every other source.")
+
+add_translations({
+    "Upload documents and office reports": "上传文档和国际处报表",
+    INTRO: "新闻稿（文本、HTML、PDF）或国际处报表（CSV、XLSX），每个文件不超过 {mb} MB。接受的类型：{types}。"
+           "每个文件都会经过检查、保存，并由与其他数据源相同的数据处理流程载入。",
+    "Drag files here, or ": "将文件拖到此处，或",
+    "choose files": "选择文件",
+})
 
 
-def layout(**_query: Any) -> html.Div:
+def layout(**query: Any) -> html.Div:
+    lang = ui_lang(query.get("ui"))
     if not is_admin():
-        return ui.forbidden()
+        return ui.forbidden(lang)
     accepted = ", ".join(sorted(up.ALLOWED_SUFFIXES))
     return ui.frame(
         PATH, "Upload documents and office reports",
-        f"News articles (text, HTML, PDF) or the office's reports (CSV, XLSX), up to "
-        f"{up.max_upload_bytes() // (1024 * 1024)} MB each. Accepted types: {accepted}. "
-        "Each file is checked, stored and loaded by the same ETL as every other source.",
+        t(INTRO, lang).format(mb=up.max_upload_bytes() // (1024 * 1024), types=accepted),
         dcc.Upload(
             id=ids.UPLOAD, multiple=True, max_size=up.max_upload_bytes(),
-            children=html.Div(["Drag files here, or ", html.A("choose files", href="#")]),
+            children=html.Div([t("Drag files here, or ", lang), html.A(t("choose files", lang), href="#")]),
             className="admin-upload-zone",
             style={"border": "2px dashed #9aa8bb", "borderRadius": "8px", "padding": "2rem",
                    "textAlign": "center", "background": "#f8fafc", "cursor": "pointer"},
         ),
         html.Div(id=ids.UPLOAD_LIST, className="mt-3"),
         ui.job_panel(ids.UPLOAD_JOB),
+        lang=lang,
     )
 
 

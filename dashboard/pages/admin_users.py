@@ -14,21 +14,37 @@ from dash.exceptions import PreventUpdate
 from dashboard.admin import ids, ui
 from dashboard.auth import client_ip, is_admin, require_admin
 from dashboard.context import database_url
+from dashboard.labels import add_translations, t, ui_lang
 
 PATH = "/admin/users"
 NAME = "Users"
 TITLE = "Users · Administration"
 ROLE_OPTIONS = [{"label": "viewer — view and export", "value": "viewer"},
                 {"label": "admin — upload, run, review, manage users", "value": "admin"}]
+INTRO = ("Viewers see and export the dashboard; administrators also upload, run the ETL, "
+         "review and manage users. Passwords: at least 10 characters.")
+
+add_translations({
+    INTRO: "查看者可以查看和导出看板；管理员还可以上传文件、运行数据处理、审核和管理用户。密码至少 10 个字符。",
+    "viewer — view and export": "查看者 — 查看和导出", "admin — upload, run, review, manage users": "管理员 — 上传、运行、审核、管理用户",
+    "User": "用户", "Role": "角色", "State": "状态", "Last sign-in (UTC)": "最近登录（UTC）", "Created (UTC)": "创建时间（UTC）",
+    "Add a user": "添加用户", "user name": "用户名", "password": "密码", "Add": "添加", "Change a user": "修改用户",
+    "user": "用户", "new role": "新角色", "Set role": "设置角色", "new password": "新密码", "Set password": "设置密码",
+    "Remove user": "删除用户",
+})
 
 
-def users_view(url: str) -> Any:
+def role_options(lang: str = "en") -> list[dict[str, str]]:
+    return [{**o, "label": t(o["label"], lang)} for o in ROLE_OPTIONS]
+
+
+def users_view(url: str, lang: str = "en") -> Any:
     from etl.users_cli import list_users
 
     rows = [[u.name, u.role, "active" if u.active else "disabled",
              u.last_login_at.isoformat(sep=" ", timespec="minutes") if u.last_login_at else "never",
              u.created_at.isoformat(sep=" ", timespec="minutes")] for u in list_users(url)]
-    return ui.table(["User", "Role", "State", "Last sign-in (UTC)", "Created (UTC)"], rows)
+    return ui.table(["User", "Role", "State", "Last sign-in (UTC)", "Created (UTC)"], rows, lang=lang)
 
 
 def user_options(url: str) -> list[dict[str, str]]:
@@ -64,39 +80,44 @@ def apply(url: str, by: str, action: str, *, name: str | None = None, role: str 
     return False, "unknown action"
 
 
-def layout(**_query: Any) -> html.Div:
+def layout(**query: Any) -> html.Div:
+    lang = ui_lang(query.get("ui"))
     if not is_admin():
-        return ui.forbidden()
+        return ui.forbidden(lang)
     url = database_url()
     pw = {"type": "password", "autoComplete": "new-password", "className": "form-control"}
     return ui.frame(
-        PATH, "Users", "Viewers see and export the dashboard; administrators also upload, run the ETL, "
-        "review and manage users. Passwords: at least 10 characters.",
-        html.Div(users_view(url), id=ids.USERS_TABLE),
+        PATH, "Users", INTRO,
+        html.Div(users_view(url, lang), id=ids.USERS_TABLE),
         html.Div(id=ids.USERS_MESSAGE, **{"aria-live": "polite"}),
         dbc.Card(dbc.CardBody([
-            html.H3("Add a user", className="h6"),
+            html.H3(t("Add a user", lang), className="h6"),
             dbc.Row([
-                dbc.Col(dcc.Input(id=ids.USERS_NAME, placeholder="user name", className="form-control",
+                dbc.Col(dcc.Input(id=ids.USERS_NAME, placeholder=t("user name", lang), className="form-control",
                                   autoComplete="off"), md=3),
-                dbc.Col(dcc.Dropdown(id=ids.USERS_ROLE, options=ROLE_OPTIONS, value="viewer", clearable=False), md=4),
-                dbc.Col(dcc.Input(id=ids.USERS_PASSWORD, placeholder="password", **pw), md=3),
-                dbc.Col(dbc.Button("Add", id=ids.USERS_ADD, color="primary"), md=2),
+                dbc.Col(dcc.Dropdown(id=ids.USERS_ROLE, options=role_options(lang), value="viewer", clearable=False),
+                        md=4),
+                dbc.Col(dcc.Input(id=ids.USERS_PASSWORD, placeholder=t("password", lang), **pw), md=3),
+                dbc.Col(dbc.Button(t("Add", lang), id=ids.USERS_ADD, color="primary"), md=2),
             ], className="g-2"),
         ]), className="mb-3"),
         dbc.Card(dbc.CardBody([
-            html.H3("Change a user", className="h6"),
+            html.H3(t("Change a user", lang), className="h6"),
             dbc.Row([
-                dbc.Col(dcc.Dropdown(id=ids.USERS_SELECT, options=user_options(url), placeholder="user"), md=3),
-                dbc.Col(dcc.Dropdown(id=ids.USERS_NEW_ROLE, options=ROLE_OPTIONS, placeholder="new role"), md=3),
-                dbc.Col(dbc.Button("Set role", id=ids.USERS_SET_ROLE, color="secondary"), md=2),
+                dbc.Col(dcc.Dropdown(id=ids.USERS_SELECT, options=user_options(url), placeholder=t("user", lang)),
+                        md=3),
+                dbc.Col(dcc.Dropdown(id=ids.USERS_NEW_ROLE, options=role_options(lang),
+                                     placeholder=t("new role", lang)), md=3),
+                dbc.Col(dbc.Button(t("Set role", lang), id=ids.USERS_SET_ROLE, color="secondary"), md=2),
             ], className="g-2 mb-2"),
             dbc.Row([
-                dbc.Col(dcc.Input(id=ids.USERS_NEW_PASSWORD, placeholder="new password", **pw), md={"size": 3, "offset": 3}),
-                dbc.Col(dbc.Button("Set password", id=ids.USERS_SET_PASSWORD, color="secondary"), md=2),
-                dbc.Col(dbc.Button("Remove user", id=ids.USERS_REMOVE, color="danger", outline=True), md=2),
+                dbc.Col(dcc.Input(id=ids.USERS_NEW_PASSWORD, placeholder=t("new password", lang), **pw),
+                        md={"size": 3, "offset": 3}),
+                dbc.Col(dbc.Button(t("Set password", lang), id=ids.USERS_SET_PASSWORD, color="secondary"), md=2),
+                dbc.Col(dbc.Button(t("Remove user", lang), id=ids.USERS_REMOVE, color="danger", outline=True), md=2),
             ], className="g-2"),
         ])),
+        lang=lang,
     )
 
 

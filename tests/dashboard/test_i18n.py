@@ -296,26 +296,28 @@ def _page_args(explore) -> dict[str, dict]:
             "source_doc": {"doc_id": str(next(iter(explore.story_docs.values())))}}
 
 
-def _public_pages():
+def _every_page():
     from dashboard.app import PAGES
+    from dashboard.pages import admin_audit, admin_etl, admin_review, admin_runs, admin_uploads, admin_users
 
-    return PAGES
+    return [*PAGES, admin_uploads, admin_etl, admin_runs, admin_review, admin_users, admin_audit]
 
 
-@pytest.mark.parametrize("page", _public_pages(), ids=lambda p: p.__name__.rsplit(".", 1)[-1])
+@pytest.mark.parametrize("page", _every_page(), ids=lambda p: p.__name__.rsplit(".", 1)[-1])
 def test_every_page_layout_speaks_chinese_under_ui_zh(page, explore, server):
     """The layout rendered with ``ui=zh``: its main heading and every heading-like text in
     Chinese; none of the English headings the same page shows in English is left (names
     from the database without a Chinese name, and format names, excepted)."""
     args = _page_args(explore).get(page.__name__.rsplit(".", 1)[-1], {})
     names = _data_names(explore.url)
-    with server.app_context():
+    with server.test_request_context("/"):   # a request: the admin pages ask who is signed in (auth is off)
         en = _collect(page.layout(**args))
         zh = _collect(page.layout(ui="zh", **args))
 
     def words(text: str) -> bool:
         return bool(WORD.search(text)) and not CJK.search(text) and text not in names and text not in SAME_IN_BOTH
 
+    assert ("H2", "Administrators only") not in en, "rendered as an administrator sees it"
     english_headings = {text for _, text in en if words(text)}
     assert english_headings, "the English page has headings to compare with"
     left = [(kind, text) for kind, text in zh if words(text)]
