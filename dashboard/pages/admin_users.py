@@ -30,8 +30,10 @@ add_translations({
     "User": "用户", "Role": "角色", "State": "状态", "Last sign-in (UTC)": "最近登录（UTC）", "Created (UTC)": "创建时间（UTC）",
     "Add a user": "添加用户", "user name": "用户名", "password": "密码", "Add": "添加", "Change a user": "修改用户",
     "user": "用户", "new role": "新角色", "Set role": "设置角色", "new password": "新密码", "Set password": "设置密码",
-    "Remove user": "删除用户",
+    "Remove user": "删除用户", "never": "从未",
 })
+add_translations({"viewer": "查看者", "admin": "管理员"}, context="role")
+add_translations({"active": "正常", "disabled": "已停用"}, context="user state")
 
 
 def role_options(lang: str = "en") -> list[dict[str, str]]:
@@ -41,8 +43,9 @@ def role_options(lang: str = "en") -> list[dict[str, str]]:
 def users_view(url: str, lang: str = "en") -> Any:
     from etl.users_cli import list_users
 
-    rows = [[u.name, u.role, "active" if u.active else "disabled",
-             u.last_login_at.isoformat(sep=" ", timespec="minutes") if u.last_login_at else "never",
+    rows = [[u.name, t(u.role, lang, context="role"),
+             t("active" if u.active else "disabled", lang, context="user state"),
+             u.last_login_at.isoformat(sep=" ", timespec="minutes") if u.last_login_at else t("never", lang),
              u.created_at.isoformat(sep=" ", timespec="minutes")] for u in list_users(url)]
     return ui.table(["User", "Role", "State", "Last sign-in (UTC)", "Created (UTC)"], rows, lang=lang)
 
