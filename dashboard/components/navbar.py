@@ -133,8 +133,28 @@ def shell_texts(search: str | None, title: str) -> tuple[str, str, str]:
     return t(title, lang), t(title, lang), t(FOOTER_TEXT, lang)
 
 
+def localize_index(html_text: str, search_lang: str, title: str) -> str:
+    """The app's HTML page for a ``ui=zh`` URL: ``<html lang="zh-CN">`` and the Chinese tab
+    title from the first paint (the callbacks keep both in step afterwards)."""
+    if search_lang != "zh" or 'id="react-entry-point"' not in html_text:
+        return html_text
+    out = html_text.replace('<html lang="en">', '<html lang="zh-CN">', 1)
+    if title:
+        out = out.replace(f"<title>{title}</title>", f"<title>{t(title, 'zh')}</title>", 1)
+    return out
+
+
 def register_callbacks(app) -> None:
     title = app.title if isinstance(app.title, str) else ""
+
+    @app.server.after_request
+    def _first_paint_language(response):
+        from flask import request
+
+        if (response.mimetype == "text/html" and not response.direct_passthrough and response.status_code == 200
+                and ui_from_search(request.query_string.decode("latin-1")) == "zh"):
+            response.set_data(localize_index(response.get_data(as_text=True), "zh", title))
+        return response
 
     @app.callback(
         Output({"type": NAV_LINK, "path": ALL}, "href"),

@@ -398,3 +398,15 @@ def test_graphs_and_grids_get_their_own_words_in_chinese():
     assert graph.config["locale"] == "zh-CN" and graph.config["topojsonURL"] == "/assets/topojson/"
     assert grid("t", [], [], lang="zh").dashGridOptions["localeText"]["next"] == "下一页"
     assert "localeText" not in grid("t", [], []).dashGridOptions
+
+
+def test_the_page_itself_is_chinese_from_the_first_paint(server):
+    """``<html lang>`` and the tab title of a ``ui=zh`` URL are Chinese in the HTML the server
+    sends (fonts and screen readers know the language before any callback ran)."""
+    client = server.test_client()
+    zh = client.get("/schools?from=2019&ui=zh", headers={"Accept": "text/html"})
+    assert zh.status_code == 200 and '<html lang="zh-CN">' in zh.text
+    assert "<title>国际合作数据看板</title>" in zh.text
+    en = client.get("/schools?from=2019", headers={"Accept": "text/html"})
+    assert '<html lang="en">' in en.text and "<title>International Cooperation Dashboard</title>" in en.text
+    assert en.text.count("react-entry-point") == zh.text.count("react-entry-point") == 1
