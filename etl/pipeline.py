@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from etl.config import Settings
@@ -103,6 +103,8 @@ class Pipeline:
         lock = RunLock(self.sessions, wait=self.wait)
         lock.acquire()
         try:
+            self._fresh_at_start = self._fresh_rollups()
+            self._reactivated = 0
             with self.sessions.begin() as s:
                 # we hold the lock, so a run still marked running was killed mid-way
                 s.execute(update(Run).where(Run.status == "running").values(status="aborted"))
@@ -110,7 +112,17 @@ class Pipeline:
                 s.add(run)
                 s.flush()
                 info.run_id = run.id
+                writes: list[bool] = []
+
+                def note_writes(session, _ctx, _instances):
+                    writes.append(bool(session.new or session.deleted
+                                       or any(session.is_modified(o) for o in session.dirty)))
+
+                event.listen(s, "before_flush", note_writes)
                 sync_reference(s, self.ref)
+                s.flush()
+                event.remove(s, "before_flush", note_writes)
+                self._reference_changed = any(writes)
             self._load_index()
             files = list(expand_paths(paths))
             docs = [f for f in files if not is_report(f)]
@@ -143,7 +155,7 @@ class Pipeline:
         finally:
             info.seconds = time.perf_counter() - started
             self._finish(info)
-            self._after_load()
+            self._after_load(info)
             lock.release()
         return info
 
@@ -170,6 +182,7 @@ class Pipeline:
         known = self._by_uri.get(src.uri)
         if known is not None and known[0] == h:  # unchanged: decided in memory, no query, no write
             if known[1] != "active":
+                self._reactivated += 1
                 with self.sessions.begin() as s:
                     s.execute(update(Document).where(Document.uri == src.uri).values(status="active"))
                 self._by_uri[src.uri] = (h, "active")
@@ -310,14 +323,42 @@ class Pipeline:
         info.sources[source.name] = dict(source.stats)
         return done
 
-    def _after_load(self) -> None:
-        """Planner statistics and the dashboard's rollups, from the data the run left."""
+    _fresh_at_start: str | None = None
+    _reference_changed = True
+    _reactivated = 0
+
+    def _fresh_rollups(self) -> str | None:
+        from etl.load import rollups
+
+        try:
+            with self.sessions() as s:
+                return rollups.fresh_data_part(s.connection())
+        except Exception:  # no schema yet, or no rollup tables: nothing to keep
+            return None
+
+    def _changed_data(self, info: RunInfo) -> bool:
+        """Did this run change anything the rollups count (documents, facts, partners, units)?"""
+        d = info.documents
+        return bool(self._reference_changed or self._reactivated or d["new"] or d["changed"] or d["gone"]
+                    or info.facts["added"] or info.facts["removed"] or info.status == "failed")
+
+    def _after_load(self, info: RunInfo) -> None:
+        """Planner statistics and the dashboard's rollups, from the data the run left.
+
+        A run that changed nothing keeps the rollups it found fresh (a re-stamp, no rebuild),
+        provided no curator's decision arrived meanwhile: that keeps a no-op refresh cheap.
+        """
         from etl.load import rollups
 
         try:
             with self.sessions.begin() as s:
-                rollups.update_statistics(s.connection())
-                rollups.refresh(s.connection())
+                conn = s.connection()
+                if (not self._changed_data(info) and self._fresh_at_start is not None
+                        and rollups.data_part(rollups.fingerprint(conn)) == self._fresh_at_start):
+                    rollups.restamp(conn)
+                    return
+                rollups.update_statistics(conn)
+                rollups.refresh(conn)
         except Exception:  # the dashboard counts live until the next run rebuilds them
             log.exception("could not rebuild the rollups")
 

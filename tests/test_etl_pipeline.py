@@ -171,3 +171,41 @@ def test_partner_facts_point_to_registry_rows(settings):
         assert fact.partner.country == "SE" and fact.sentence and fact.start is not None
         assert s.scalar(select(func.count()).select_from(Activity)) >= 1
         assert s.scalar(select(Partner).where(Partner.name == "KTH Royal Institute of Technology")).status == "known"
+
+
+def test_a_no_op_run_keeps_the_rollups_fresh_without_rebuilding_them(settings, tmp_path, monkeypatch):
+    """Unchanged input: the rollups are re-stamped, not rebuilt, and stay exact; a curator's
+    decision or a change of the reference data between runs makes the next run rebuild them."""
+    from etl.load import rollups
+    from etl.load.curation import set_country
+    from etl.load.models import RollupCountryDocs
+
+    Pipeline(settings).run([SAMPLE / "docs"])
+    eng = get_engine(settings.database_url)
+    with eng.connect() as c:
+        assert rollups.all_fresh(c)
+    rebuilds: list[int] = []
+    real_refresh = rollups.refresh
+    monkeypatch.setattr(rollups, "refresh", lambda conn: rebuilds.append(1) or real_refresh(conn))
+    Pipeline(settings).run([SAMPLE / "docs"])
+    assert rebuilds == []
+    with eng.connect() as c:
+        assert rollups.all_fresh(c)
+
+    with session_factory(settings.database_url).begin() as s:
+        set_country(s, "Coventry University", "IE", by="curator")
+    with eng.connect() as c:
+        assert not rollups.all_fresh(c)  # the dashboard counts live until the next run
+    Pipeline(settings).run([SAMPLE / "docs"])
+    assert rebuilds == [1]
+    with eng.connect() as c:
+        assert rollups.all_fresh(c)
+        countries = dict(c.execute(select(RollupCountryDocs.country, func.sum(RollupCountryDocs.documents))
+                                   .group_by(RollupCountryDocs.country)).all())
+        live = dict(c.execute(
+            select(Partner.country, func.count(func.distinct(Fact.document_id)))
+            .join(Fact, Fact.partner_id == Partner.id).join(Document, Document.id == Fact.document_id)
+            .where(Fact.type == "partner", Fact.status == "ok", Document.status == "active",
+                   Partner.status != "rejected", Partner.country.is_not(None))
+            .group_by(Partner.country)).all())
+    assert countries == live and countries["IE"] > 0

@@ -145,6 +145,33 @@ ROLLUPS = {
 }
 
 
+RUN_PARTS = 3  # the fingerprint's first parts name the latest run; the rest describe the data
+
+
+def data_part(stamp: str | None) -> str | None:
+    """The fingerprint without its latest-run parts: what the rollups were computed from."""
+    return None if stamp is None else stamp.split("|", RUN_PARTS)[-1]
+
+
+def fresh_data_part(conn: Connection) -> str | None:
+    """The data part of the fingerprint when every rollup is fresh now, else None."""
+    return data_part(fingerprint(conn)) if all_fresh(conn) else None
+
+
+def restamp(conn: Connection) -> None:
+    """Mark every rollup fresh for the current fingerprint without rebuilding it.
+
+    Only for a run that changed nothing the rollups count, started with every rollup fresh
+    and ended with the same data part (see the ETL's ``Pipeline._after_load``): the rows are
+    then still exact, and a no-op refresh costs a few lookups instead of a rebuild.
+    """
+    ST = Rollup.__table__
+    stamp = fingerprint(conn)
+    for name in ROLLUPS:
+        conn.execute(delete(ST).where(ST.c.name == name))
+        conn.execute(insert(ST).values(name=name, fingerprint=stamp))
+
+
 def refresh(conn: Connection) -> int:
     """Rebuild every rollup from the current rows and stamp it; returns the rows written.
 
