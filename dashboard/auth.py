@@ -431,6 +431,8 @@ def _login_view():
         if current_user.is_authenticated:
             return redirect(nxt)
         msg = "You have been signed out." if request.args.get("bye") else None
+        if msg is None and _no_user_yet():
+            msg = "No user exists yet: create the first administrator with `intl users add NAME --role admin`."
         return render_template_string(LOGIN_PAGE, title=_title(), message=msg, note=True, form=True,
                                       csrf=csrf_token(), next=nxt, username="", action=url_for("auth.login"))
     name = request.form.get("username", "")
@@ -450,6 +452,20 @@ def _login_view():
     login_user(SessionUser(user.id, user.name, user.role, user.session_epoch))
     csrf_token()
     return redirect(nxt)
+
+
+def _no_user_yet() -> bool:
+    """A fresh installation: say how to create the first administrator (there is no default one)."""
+    from sqlalchemy import func, select
+
+    from etl.db import session_factory
+    from etl.load.models import User
+
+    try:
+        with session_factory(_db_url())() as s:
+            return not s.scalar(select(func.count()).select_from(User))
+    except SQLAlchemyError:
+        return True
 
 
 def _logout_view():

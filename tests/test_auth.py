@@ -196,6 +196,7 @@ def test_there_is_no_default_user(sqlite_url, monkeypatch, tmp_path):
     upgrade(sqlite_url)
     app = make_app(sqlite_url, monkeypatch, tmp_path)
     s = Session(app)
+    assert "intl users add NAME --role admin" in s.c.get(LOGIN).text  # how to make the first one
     for name, pw in (("admin", "admin"), ("admin", "password"), ("root", "root"), ("admin", "")):
         assert s.login(name, pw).status_code == 401
     assert list_users(sqlite_url) == []
