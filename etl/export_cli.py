@@ -5,7 +5,7 @@
 
     intl export list
     intl export figure NAME --format png|svg|pdf -o FILE [filters] [--lang en|zh] [--scale 2]
-    intl export data NAME --format csv|xlsx -o FILE [filters] [--lang en|zh]
+    intl export data NAME --format csv|xlsx|json -o FILE [filters] [--lang en|zh]
     intl export report --format pptx|pdf -o FILE [--from YEAR] [--to YEAR] [--school …] [--lang en|zh]
 
 Filters: ``--from/--to YEAR``, ``--school`` (id, English or Chinese name; repeatable),
@@ -183,7 +183,7 @@ def figure(
 def data(
     name: Annotated[str, typer.Argument(help="an export name (intl export list)")],
     output: OutOpt,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="csv or xlsx")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="csv, xlsx or json")] = None,
     year_from: FromOpt = None, year_to: ToOpt = None, school: SchoolOpt = None, kind: KindOpt = None,
     country: CountryOpt = None, partner_kind: PKindOpt = None, doc_lang: DocLangOpt = None,
     lang: LangOpt = "en", db: DbOpt = None, config: ConfigOpt = None,

@@ -69,7 +69,7 @@ def test_list_and_data_commands(url, tmp_path):
 
 def test_user_errors_are_one_line_and_an_exit_code(url, tmp_path):
     cases = [
-        (["export", "data", "top_partners", "-o", str(tmp_path / "x.json"), "--db", url], 2, "format"),
+        (["export", "data", "top_partners", "-o", str(tmp_path / "x.parquet"), "--db", url], 2, "format"),
         (["export", "data", "nope", "-o", str(tmp_path / "x.csv"), "--db", url], 2, "no export named"),
         (["export", "data", "top_partners", "-o", str(tmp_path / "x.csv"), "--db", url, "--school", "Astrology"],
          2, "no school matches"),

@@ -83,7 +83,7 @@ def test_failures_are_statuses_with_a_sentence(url, client, app, monkeypatch, tm
     cases = [("/export/figure/nope.png", 404, "no export named"),
              ("/export/data/nope.csv", 404, "no export named"),
              ("/export/figure/top_partners.gif", 400, "figure format"),
-             ("/export/data/top_partners.json", 400, "data format"),
+             ("/export/data/top_partners.parquet", 400, "data format"),
              ("/export/report.docx", 400, "report format"),
              ("/export/figure/top_partners.png?scale=40", 400, "scale must lie"),
              ("/export/figure/top_partners.png?width=wide", 400, "not a number")]
