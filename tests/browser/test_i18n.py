@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 WORD = re.compile(r"[A-Za-z]{3,}")
-SAME_IN_BOTH = {"PNG", "SVG", "PDF", "CSV", "Excel", "PowerPoint", "EN", "BISTU", "INTL"}
+SAME_IN_BOTH = {"PNG", "SVG", "PDF", "CSV", "JSON", "Excel", "PowerPoint", "EN", "BISTU", "INTL"}
 GRAPH_TITLE = """(id) => {
   const el = document.querySelector('#' + id + ' .gtitle');
   return el ? el.textContent : null;

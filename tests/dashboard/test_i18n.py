@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 WORD = re.compile(r"[A-Za-z]{3,}")
 # Words that are the same in both interfaces: file formats, product names, the switch itself.
-SAME_IN_BOTH = {"PNG", "SVG", "PDF", "CSV", "Excel", "PowerPoint", "EN", "BISTU", "INTL"}
+SAME_IN_BOTH = {"PNG", "SVG", "PDF", "CSV", "JSON", "Excel", "PowerPoint", "EN", "BISTU", "INTL"}
 # Entry points that are not part of the web app (a worker that exits without REDIS_URL).
 NOT_IMPORTED = {"dashboard.admin.worker"}
 
