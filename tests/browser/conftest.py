@@ -6,6 +6,7 @@ Playwright is missing, the tests skip with the reason; under ``CI=true`` they fa
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -124,3 +125,30 @@ def page(chromium) -> Iterator[RecordingPage]:
     p.set_default_timeout(20_000)
     yield RecordingPage(p)
     context.close()
+
+
+def pick_option(p, dropdown: str, typed: str, option: str | re.Pattern, attempts: int = 3) -> None:
+    """Choose an option of a dcc.Dropdown as a user would: open it, type, click the option.
+
+    On a busy machine the first click can land before the dropdown is ready; then the menu
+    never opens and the option never shows. Each attempt clears what was typed and tries
+    again, so a slow start costs time, not a failure.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    pattern = option if isinstance(option, re.Pattern) else re.compile(re.escape(option))
+    for attempt in range(attempts):
+        p.click(f"#{dropdown}")
+        p.keyboard.press("Control+A")
+        p.keyboard.press("Backspace")
+        p.keyboard.type(typed)
+        target = p.get_by_role("option", name=pattern).first
+        try:
+            target.wait_for(state="visible", timeout=15_000)
+        except PlaywrightTimeout:
+            p.keyboard.press("Escape")
+            if attempt == attempts - 1:
+                raise
+            continue
+        target.click()
+        return

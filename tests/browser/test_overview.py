@@ -9,7 +9,7 @@ import pytest
 from dashboard import ids
 from dashboard import queries as q
 from dashboard.queries import Filters
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, pick_option
 
 pytestmark = pytest.mark.browser
 
@@ -45,9 +45,7 @@ def test_overview_filters_by_school_and_stays_on_this_machine(live_server, page)
     docs_before = p.inner_text(f"#{ids.OV_KPI_DOCUMENTS} .kpi-value")
 
     # Pick the school in the dropdown, as a user would: open, type, choose.
-    p.click(f"#{ids.FILTER_SCHOOLS}")
-    p.keyboard.type("Computer Science")
-    p.get_by_role("option", name=re.compile("School of Computer Science")).click()
+    pick_option(p, ids.FILTER_SCHOOLS, "Computer Science", re.compile("School of Computer Science"))
     p.keyboard.press("Escape")
     p.wait_for_url(re.compile(rf"[?&]school={int(school.id)}\b"))
     assert chart_total(p, ids.OV_PER_YEAR, school_total) == school_total

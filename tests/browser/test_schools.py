@@ -14,7 +14,7 @@ from dashboard import queries as q
 from dashboard import queries_schools as qs
 from dashboard.queries import Filters
 from dashboard.queries_drill import DrillSpec, count
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, pick_option
 
 pytestmark = pytest.mark.browser
 
@@ -86,9 +86,7 @@ def test_schools_heat_map_filter_drill_cross_filter_reload_and_school_page(live_
 
     # Filter: two activity kinds, picked in the dropdown as a user would.
     for name in ("Conference", "Delegation visit"):
-        p.click(f"#{ids.FILTER_KINDS}")
-        p.keyboard.type(name)
-        p.get_by_role("option", name=re.compile(name)).first.click()
+        pick_option(p, ids.FILTER_KINDS, name, re.compile(name))
         p.keyboard.press("Escape")
     p.wait_for_url(re.compile(r"[?&]kind=conference,delegation_visit\b"))
     assert heat_total(p, conf_total) == conf_total
