@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -78,9 +77,6 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def is_report(path: Path) -> bool:
     return path.suffix.lower() in REPORT_SUFFIXES
-
-
-ItemSource = Callable[[], Iterator[SourceDocument | InputError]]
 
 
 class Pipeline:
@@ -374,10 +370,3 @@ class Pipeline:
         except Exception:  # the run log must never hide the run's own error
             log.exception("could not store the run log")
 
-
-def run_paths(settings: Settings, paths: Iterable[str | Path], **kw) -> RunInfo:
-    return Pipeline(settings, **kw).run(paths)
-
-
-def stderr_progress(done: int, total: int, name: str) -> None:
-    print(f"[{done}/{total}] {name}", file=sys.stderr)

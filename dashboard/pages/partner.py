@@ -21,7 +21,7 @@ from dashboard import figures, ids
 from dashboard import queries_partners as qp
 from dashboard.components import drilldown
 from dashboard.components.cards import chart_card
-from dashboard.context import database_url
+from dashboard.context import database_url, path_id
 from dashboard.figures_partners import (
     SCHOOLS_TITLE,
     TIMELINE_TITLE,
@@ -209,13 +209,6 @@ def partner_view(url: str, filters: Filters | dict | None, info: dict, lang: str
 # ---------------------------------------------------------------------------
 # Layout and wiring
 # ---------------------------------------------------------------------------
-def _id(value: Any) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def head(info: dict, lang: str) -> list:
     title = info["zh"] if lang == "zh" and info["zh"] else info["name"]
     second = info["name"] if lang == "zh" and info["zh"] else info["zh"]
@@ -233,7 +226,7 @@ def head(info: dict, lang: str) -> list:
 
 def layout(partner_id: Any = None, **query: Any) -> html.Div:
     lang = ui_lang(query.get("ui"))
-    pid = _id(partner_id)
+    pid = path_id(partner_id)
     info = run(qp.partner_info, database_url(), pid) if pid is not None else None
     back = dcc.Link(t("← All partners", lang), href="/partners", className="back-link")
     if info is None:

@@ -19,7 +19,7 @@ from dashboard import queries as q
 from dashboard import queries_schools as qs
 from dashboard.components import drilldown
 from dashboard.components.cards import chart_card
-from dashboard.context import database_url
+from dashboard.context import database_url, path_id
 from dashboard.figures_schools import (
     KINDS_TITLE,
     PARTNERS_TITLE,
@@ -223,16 +223,9 @@ def school_view(url: str, filters: Filters | dict | None, school_id: int, lang: 
 # ---------------------------------------------------------------------------
 # Layout and wiring
 # ---------------------------------------------------------------------------
-def _id(value: Any) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def layout(school_id: Any = None, **query: Any) -> html.Div:
     lang = ui_lang(query.get("ui"))
-    sid = _id(school_id)
+    sid = path_id(school_id)
     info = run(qs.school_info, database_url(), sid) if sid is not None else None
     back = dcc.Link(t("← All schools", lang), href="/schools", className="back-link")
     if info is None:
