@@ -31,8 +31,8 @@ from etl.load.lock import RunLock
 from etl.load.models import Document, Run, RunError, _now
 from etl.resolve.entities import Resolver, sync_reference
 from etl.resolve.reference import load_reference
-from etl.sources.base import SourceDocument
-from etl.sources.files import DOCUMENT_SUFFIXES, read_path
+from etl.sources.base import SourceDocument, Unchanged
+from etl.sources.files import DOCUMENT_SUFFIXES, read_if_changed
 
 log = logging.getLogger("etl")
 REPORT_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
@@ -156,15 +156,31 @@ class Pipeline:
         return info
 
     def _documents(self, files: list[Path], extra: Iterable[SourceDocument | InputError]):
+        """Files → documents to load, errors, or :class:`Unchanged` when their raw bytes hash
+        as stored (SHA-256 at C speed: a no-op refresh neither decodes nor normalises text)."""
         for f in files:
             if f.suffix.lower() not in DOCUMENT_SUFFIXES:
                 yield InputError(str(f), f"unsupported file type {f.suffix!r}")
                 continue
             try:
-                yield read_path(f)
+                yield read_if_changed(f, self._source_hash)
             except InputError as exc:
                 yield exc
         yield from extra
+
+    def _source_hash(self, uri: str) -> str | None:
+        known = self._by_uri.get(uri)
+        return known[2] if known is not None else None
+
+    def _unchanged(self, uri: str, info: RunInfo) -> None:
+        """A stored document seen again as it was: no query, no write (unless it was gone)."""
+        known = self._by_uri[uri]
+        if known[1] != "active":
+            self._reactivated += 1
+            with self.sessions.begin() as s:
+                s.execute(update(Document).where(Document.uri == uri).values(status="active"))
+            self._by_uri[uri] = (known[0], "active", known[2])
+        info.documents["unchanged"] += 1
 
     def _one_document(self, item: SourceDocument | InputError, info: RunInfo) -> None:
         info.documents["seen"] += 1
@@ -173,16 +189,14 @@ class Pipeline:
             info.fail(item.file, item.reason, row=item.row, column=item.column)
             log.warning("failed: %s", item)
             return
+        if isinstance(item, Unchanged):
+            self._unchanged(item.uri, info)
+            return
         src = item
         h = src.content_hash
         known = self._by_uri.get(src.uri)
         if known is not None and known[0] == h:  # unchanged: decided in memory, no query, no write
-            if known[1] != "active":
-                self._reactivated += 1
-                with self.sessions.begin() as s:
-                    s.execute(update(Document).where(Document.uri == src.uri).values(status="active"))
-                self._by_uri[src.uri] = (h, "active")
-            info.documents["unchanged"] += 1
+            self._unchanged(src.uri, info)
             return
         twin = self._by_hash.get(h)
         if twin is not None and twin != src.uri:
@@ -202,7 +216,7 @@ class Pipeline:
                 info.facts["removed"] += removed
             if known is not None:
                 self._by_hash.pop(known[0], None)
-            self._by_uri[src.uri] = (h, "active")
+            self._by_uri[src.uri] = (h, "active", src.source_hash)
             self._by_hash[h] = src.uri
         except InputError as exc:
             info.documents["failed"] += 1
@@ -215,7 +229,7 @@ class Pipeline:
             self._resolver_cache = None
 
     _resolver_cache: Resolver | None = None
-    _by_uri: dict[str, tuple[str, str]] = {}
+    _by_uri: dict[str, tuple[str, str, str | None]] = {}  # uri -> (content hash, status, source hash)
     _by_hash: dict[str, str] = {}
 
     def _fast_commit(self, s: Session) -> None:
@@ -229,12 +243,13 @@ class Pipeline:
             s.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
     def _load_index(self) -> None:
-        """uri → (hash, status) and hash → uri of every stored document, read once per run.
-        Only one run writes at a time (the lock), so the index stays true during the run."""
+        """uri → (hash, status, source hash) and hash → uri of every stored document, read once
+        per run. Only one run writes at a time (the lock), so the index stays true during the run."""
         with self.sessions() as s:
-            rows = s.execute(select(Document.uri, Document.content_hash, Document.status)).all()
-        self._by_uri = {u: (h, st) for u, h, st in rows}
-        self._by_hash = {h: u for u, h, _ in rows}
+            rows = s.execute(select(Document.uri, Document.content_hash, Document.status,
+                                    Document.source_hash)).all()
+        self._by_uri = {u: (h, st, raw) for u, h, st, raw in rows}
+        self._by_hash = {h: u for u, h, _st, _raw in rows}
 
     def _resolver(self, s: Session) -> Resolver:
         # The resolver caches names → ids for the run; it is rebuilt after a rollback
@@ -299,7 +314,7 @@ class Pipeline:
         from etl.sources.http import DbStateStore
         from etl.sources.registry import SourceContext
 
-        ctx = SourceContext(known=self._known, state=DbStateStore(self.sessions))
+        ctx = SourceContext(known=self._known, state=DbStateStore(self.sessions), source_hash=self._source_hash)
         last_beat = time.monotonic()
         try:
             for item in source.items(ctx):

@@ -209,3 +209,56 @@ def test_a_no_op_run_keeps_the_rollups_fresh_without_rebuilding_them(settings, t
                    Partner.status != "rejected", Partner.country.is_not(None))
             .group_by(Partner.country)).all())
     assert countries == live and countries["IE"] > 0
+
+
+def test_unchanged_files_are_recognised_by_their_bytes_without_decoding(settings, tmp_path, monkeypatch):
+    """A no-op refresh hashes each file's bytes and compares them with the stored source hash:
+    nothing is decoded; a file with other bytes but the same text stays unchanged; an edited
+    one is re-read and replaced; a document stored before the column existed (NULL) still
+    counts as unchanged by its text hash."""
+    import etl.sources.files as files
+
+    folder = tmp_path / "news"
+    shutil.copytree(SAMPLE / "docs", folder)
+    first = Pipeline(settings).run([folder])
+    n = first.documents["new"]
+    with get_engine(settings.database_url).connect() as c:
+        stored = c.execute(select(func.count()).select_from(Document).where(Document.source_hash.is_not(None))).scalar()
+    assert stored == n
+    decoded: list[str] = []
+    real = files.read_bytes
+    monkeypatch.setattr(files, "read_bytes", lambda data, uri, **kw: decoded.append(uri) or real(data, uri, **kw))
+    second = Pipeline(settings).run([folder])
+    assert second.documents["unchanged"] == n and decoded == []
+    names = sorted(p for p in folder.iterdir() if p.suffix == ".txt")
+    spaced, edited = names[0], names[1]
+    spaced.write_text(spaced.read_text(encoding="utf-8").replace("\n", "\r\n") + "\n\n", encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8")
+    with get_engine(settings.database_url).begin() as c:  # as if loaded before migration 0011
+        c.execute(Document.__table__.update().where(Document.uri == str(names[2].resolve())).values(source_hash=None))
+    before = counts(settings.database_url)
+    third = Pipeline(settings).run([folder])
+    assert third.documents == {**third.documents, "unchanged": n - 1, "changed": 1, "new": 0}
+    assert sorted(decoded) == sorted(str(p.resolve()) for p in names[:3])
+    assert counts(settings.database_url)["documents"] == before["documents"]
+
+
+def test_a_configured_folder_source_skips_unchanged_files_by_their_bytes(settings, tmp_path, monkeypatch):
+    import etl.sources.files as files
+    from etl.sources.folder import FolderSource
+    from etl.sources.registry import SourceContext
+
+    folder = tmp_path / "news"
+    shutil.copytree(SAMPLE / "docs", folder)
+    src = FolderSource("news", FolderSource.Options(path=str(folder)), settings)
+    first = Pipeline(settings).run(sources=[src])
+    n = first.documents["new"]
+    assert n > 0
+    decoded: list[str] = []
+    real = files.read_bytes
+    monkeypatch.setattr(files, "read_bytes", lambda data, uri, **kw: decoded.append(uri) or real(data, uri, **kw))
+    again = Pipeline(settings).run(sources=[FolderSource("news", FolderSource.Options(path=str(folder)), settings)])
+    assert again.documents["unchanged"] == n and again.documents["new"] == 0 and decoded == []
+    # without the pipeline's index (a bare context) every file is read as before
+    items = list(FolderSource("news", FolderSource.Options(path=str(folder)), settings).items(SourceContext()))
+    assert len(decoded) == n and all(getattr(i, "text", "") for i in items if not isinstance(i, type(folder)))

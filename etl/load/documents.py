@@ -36,8 +36,8 @@ def store_document(session: Session, row: Document | None, src: SourceDocument, 
     row.source, row.title, row.lang = src.source, ex.title or src.title, ex.lang or src.lang
     row.published = _date(ex.published) or src.published
     row.event_date, row.year = ex.event_date, ex.year
-    row.content_hash, row.text, row.status, row.error, row.run_id = (
-        src.content_hash, src.text, "active", None, run_id)
+    row.content_hash, row.source_hash, row.text, row.status, row.error, row.run_id = (
+        src.content_hash, src.source_hash, src.text, "active", None, run_id)
     session.flush()
     added = 0
     seen_keys: set[str] = set()

@@ -111,6 +111,8 @@ class Document(Base):
     event_date: Mapped[str | None] = mapped_column(String(10))  # YYYY, YYYY-MM or YYYY-MM-DD
     year: Mapped[int | None] = mapped_column(Integer)  # event year, else published year
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # SHA-256 of the bytes a file was read from: equal on the next run means unchanged, without decoding
+    source_hash: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="active")  # active | gone
     error: Mapped[str | None] = mapped_column(Text)

@@ -23,6 +23,13 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """A file whose bytes hash as when its document was stored: nothing to decode or load."""
+
+    uri: str
+
+
 @dataclass
 class SourceDocument:
     """A readable article: where it came from, its text and what the page said of it."""
@@ -34,6 +41,7 @@ class SourceDocument:
     lang: str | None = None  # en | zh
     published: dt.date | None = None  # from page metadata, when the source knows it
     meta: dict = field(default_factory=dict)
+    source_hash: str | None = None  # SHA-256 of the raw bytes, when read from a file
 
     @property
     def content_hash(self) -> str:

@@ -7,11 +7,13 @@ are refused with a DocumentError that names the file.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from etl.errors import DocumentError
-from etl.sources.base import SourceDocument
+from etl.sources.base import SourceDocument, Unchanged
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -177,3 +179,22 @@ def read_path(path: str | Path, source: str = "folder") -> SourceDocument:
     except OSError as exc:
         raise DocumentError(str(p), f"cannot read file ({exc.strerror})") from None
     return read_bytes(data, str(p), source=source)
+
+
+def read_if_changed(path: Path, stored_hash: Callable[[str], str | None],
+                    source: str = "folder") -> SourceDocument | Unchanged:
+    """:func:`read_path`, unless the file's bytes hash (SHA-256, at C speed) as those its
+    stored document was read from (``stored_hash(uri)``): then :class:`Unchanged`, and the
+    text is neither decoded nor normalised. A no-op refresh of many files costs their reads."""
+    p = path if path.is_absolute() else path.resolve()
+    uri = str(p)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise DocumentError(uri, f"cannot read file ({exc.strerror})") from None
+    raw = hashlib.sha256(data).hexdigest()
+    if stored_hash(uri) == raw:
+        return Unchanged(uri)
+    doc = read_bytes(data, uri, source=source)
+    doc.source_hash = raw
+    return doc

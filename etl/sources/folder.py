@@ -13,7 +13,7 @@ from pathlib import Path
 
 from etl.errors import InputError
 from etl.pipeline import expand_paths, is_report
-from etl.sources.files import DOCUMENT_SUFFIXES, read_path
+from etl.sources.files import DOCUMENT_SUFFIXES, read_if_changed
 from etl.sources.registry import Source, SourceContext, SourceItem, base_dir, register
 
 log = logging.getLogger("etl.sources.folder")
@@ -70,7 +70,7 @@ class FolderSource(_DiskSource):
                 continue
             self.count("documents")
             try:
-                yield read_path(f, source=self.name)
+                yield read_if_changed(f, ctx.source_hash, source=self.name)
             except InputError as exc:
                 self.count("failed")
                 yield exc

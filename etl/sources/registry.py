@@ -33,11 +33,11 @@ from typing import Any, ClassVar, Union
 
 from etl.config import Settings
 from etl.errors import InputError
-from etl.sources.base import SourceDocument
+from etl.sources.base import SourceDocument, Unchanged
 
 log = logging.getLogger("etl.sources")
 
-SourceItem = Union[SourceDocument, InputError, Path]
+SourceItem = Union[SourceDocument, Unchanged, InputError, Path]
 BUILTIN_MODULES = ("etl.sources.folder", "etl.sources.site", "etl.sources.feed")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -52,11 +52,13 @@ class SourceContext:
 
     ``known(uri)``: True when a document with that URI is already stored (a web source
     fetches only the others). ``state``: where validators for conditional GET are kept
-    (:class:`~etl.sources.http.StateStore`).
+    (:class:`~etl.sources.http.StateStore`). ``source_hash(uri)``: the SHA-256 of the bytes a
+    stored file was read from, so that a disk source skips unchanged files without decoding.
     """
 
     known: Callable[[str], bool] = lambda uri: False
     state: Any = None
+    source_hash: Callable[[str], str | None] = lambda uri: None  # raw-bytes hash of a stored file
 
     def __post_init__(self):
         if self.state is None:
