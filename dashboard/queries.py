@@ -45,8 +45,10 @@ from etl.load.models import (
     Program,
     ReportFile,
     RollupCountryDocs,
+    RollupDocs,
     RollupKindDocs,
     RollupPartnerDocs,
+    RollupSchoolDocs,
     RollupSchoolKind,
     RollupSchoolPartnerDocs,
     Run,
@@ -68,6 +70,8 @@ RPD = RollupPartnerDocs.__table__
 RKD = RollupKindDocs.__table__
 RSP = RollupSchoolPartnerDocs.__table__
 RCD = RollupCountryDocs.__table__
+RD = RollupDocs.__table__
+RSD = RollupSchoolDocs.__table__
 
 PARTNER_KINDS = ("university", "institute", "company", "government", "ngo")
 LANGUAGES = ("en", "zh")
@@ -437,10 +441,58 @@ def _kpi_selects(f: Filters) -> list:
     ]
 
 
+def _kpi_rollup_selects(f: Filters, fresh: set[str]) -> list:
+    """:func:`_kpi_selects`, each KPI read from the ETL's rollups where they answer it exactly
+    (and are fresh), else counted live.
+
+    - documents: ``rollup_docs`` without school or partner filters; ``rollup_school_docs``
+      for one school, ``rollup_country_docs`` for one country (summing over several would
+      count a document naming two of them twice), else live;
+    - partners and countries: distinct partners of the partner rollup (of the
+      school–partner one for the chosen schools) that pass the partner filters: exact for
+      every filter, since a partner's row puts its document in the partner scope;
+    - schools: distinct schools of ``rollup_school_docs``, or of the school–partner rollup
+      when partners are filtered by country or kind.
+    """
+    live = _kpi_selects(f)
+    partner_filtered = bool(f.countries or f.partner_kinds)
+    docs = live[0]
+    if not (f.schools or partner_filtered) and rollups.DOCS in fresh:
+        docs = select(func.coalesce(func.sum(RD.c.documents), 0)).where(*_rollup_cond(RD, f))
+    elif len(f.schools) == 1 and not partner_filtered and rollups.SCHOOL_DOCS in fresh:
+        docs = select(func.coalesce(func.sum(RSD.c.documents), 0)).where(RSD.c.unit_id == f.schools[0],
+                                                                           *_rollup_cond(RSD, f))
+    elif len(f.countries) == 1 and not (f.schools or f.partner_kinds) and rollups.COUNTRY_DOCS in fresh:
+        docs = select(func.coalesce(func.sum(RCD.c.documents), 0)).where(RCD.c.country == f.countries[0],
+                                                                           *_rollup_cond(RCD, f))
+    partners = live[1]
+    src = None
+    if not f.schools and rollups.PARTNER_DOCS in fresh:
+        src, cond = RPD, _rollup_cond(RPD, f)
+    elif f.schools and rollups.SCHOOL_PARTNER_DOCS in fresh:
+        src, cond = RSP, [RSP.c.unit_id.in_(f.schools), *_rollup_cond(RSP, f)]
+    if src is not None:
+        ids = select(src.c.partner_id).distinct().where(*cond, src.c.documents > 0).subquery("rp")
+        partners = (select(func.count(), func.count(distinct(P.c.country)))
+                    .select_from(ids.join(P, P.c.id == ids.c.partner_id)).where(*_partner_ok(f)))
+    schools_ = live[2]
+    if not partner_filtered and rollups.SCHOOL_DOCS in fresh:
+        cond = [*_rollup_cond(RSD, f), RSD.c.documents > 0]
+        if f.schools:
+            cond.append(RSD.c.unit_id.in_(f.schools))
+        schools_ = select(func.count(distinct(RSD.c.unit_id))).where(*cond)
+    elif partner_filtered and rollups.SCHOOL_PARTNER_DOCS in fresh:
+        cond = [*_rollup_cond(RSP, f), RSP.c.documents > 0, RSP.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f)))]
+        if f.schools:
+            cond.append(RSP.c.unit_id.in_(f.schools))
+        schools_ = select(func.count(distinct(RSP.c.unit_id))).where(*cond)
+    return [docs, partners, schools_]
+
+
 def kpis(url: str, f: Filters) -> dict[str, int]:
     """Distinct documents, partners, partner countries and schools involved in scope."""
-    docs, partners, schools_ = _kpi_selects(f)
     with get_engine(url).connect() as conn:
+        docs, partners, schools_ = _kpi_rollup_selects(f, rollups.fresh_names(conn))
         n_docs = conn.execute(docs).scalar()
         n_partners, n_countries = conn.execute(partners).one()
         n_schools = conn.execute(schools_).scalar()
@@ -558,8 +610,11 @@ def _fresh(url: str, name: str) -> bool:
 
 
 def _rollup_cond(table, f: Filters) -> list:
-    """A rollup's year range and language (its rows are per year and language)."""
+    """A rollup's year range and language (its rows are per year and language) and, for the
+    rollups with a ``kinds`` bit set, the activity kinds (its documents report one of them)."""
     cond = []
+    if f.activity_kinds and "kinds" in table.c:
+        cond.append(table.c.kinds.bitwise_and(rollups.kinds_mask(f.activity_kinds)) != 0)
     if f.year_from is not None:
         cond.append(table.c.year >= f.year_from)
     if f.year_to is not None:
@@ -572,10 +627,10 @@ def _rollup_cond(table, f: Filters) -> list:
 def _partner_docs(url: str, f: Filters):
     """``partner_id, n`` (documents in scope per partner) as a subquery: from the rollup when
     the filters are its dimensions or partner attributes, else counted live."""
-    if not (f.schools or f.activity_kinds) and _fresh(url, rollups.PARTNER_DOCS):
+    if not f.schools and _fresh(url, rollups.PARTNER_DOCS):
         return (select(RPD.c.partner_id, func.sum(RPD.c.documents).label("n")).where(*_rollup_cond(RPD, f))
                 .group_by(RPD.c.partner_id).subquery("c"))
-    if len(f.schools) == 1 and not f.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+    if len(f.schools) == 1 and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
         # One school: a partner's documents in scope are the (school, partner) rollup's rows.
         return (select(RSP.c.partner_id, func.sum(RSP.c.documents).label("n"))
                 .where(*_rollup_cond(RSP, f), RSP.c.unit_id == f.schools[0])
@@ -596,7 +651,7 @@ def top_partners(url: str, f: Filters, limit: int = 10) -> pd.DataFrame:
 
 def countries(url: str, f: Filters) -> pd.DataFrame:
     """Per partner country: ``country, partners, documents`` (most documents first)."""
-    if not (f.schools or f.activity_kinds or f.partner_kinds) and _fresh(url, rollups.COUNTRY_DOCS):
+    if not (f.schools or f.partner_kinds) and _fresh(url, rollups.COUNTRY_DOCS):
         # documents per country from its rollup, partners per country from the partners' one
         cond = _rollup_cond(RCD, f)
         if f.countries:

@@ -6,8 +6,8 @@ the filters) name both — "shared activities". Rejected facts and rejected part
 count, like everywhere else (:mod:`dashboard.queries`).
 
 The pair counts come from the ETL's rollup ``rollup_school_partner_docs`` (documents per
-school, partner, year and language; :mod:`etl.load.rollups`) while it matches the data and
-no activity kind is chosen, else from a join of the (document, school) and (document,
+school, partner, year, language and activity kinds; :mod:`etl.load.rollups`) while it
+matches the data, else from a join of the (document, school) and (document,
 partner) pairs of the documents in scope, read from the covering indexes. Either way the
 result has at most schools × partners rows, so the ranking and trimming to the ``top``
 partners happen in pandas on that small frame.
@@ -86,8 +86,8 @@ def _pairs_live(f: Filters):
 
 
 def _pairs_rollup(f: Filters):
-    """The same counts summed from the ETL's rollup (documents per school, partner, year and
-    language): exact for every filter but activity kinds, which it does not record."""
+    """The same counts summed from the ETL's rollup (documents per school, partner, year,
+    language and set of activity kinds): exact for every filter."""
     cond = _rollup_cond(RSP, f)
     if f.schools:
         cond.append(RSP.c.unit_id.in_(f.schools))
@@ -100,10 +100,9 @@ def _pairs_rollup(f: Filters):
 def pair_counts(url: str, f: Filters) -> pd.DataFrame:
     """Documents in scope per (school, partner) pair: ``unit_id, partner_id, documents``.
 
-    From the rollup while it matches the data and no activity kind is chosen, else live.
+    From the rollup while it matches the data, else live.
     """
-    stmt = _pairs_rollup(f) if not f.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS) \
-        else _pairs_live(f)
+    stmt = _pairs_rollup(f) if _fresh(url, rollups.SCHOOL_PARTNER_DOCS) else _pairs_live(f)
     with get_engine(url).connect() as conn:
         rows = conn.execute(stmt).all()
     df = pd.DataFrame([tuple(r) for r in rows], columns=["unit_id", "partner_id", "documents"])

@@ -55,11 +55,11 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
     listed; otherwise every partner of the chosen countries and kinds is, including those
     known only from the office reports (0 documents), so the list is the full register.
     """
-    if not (f.schools or f.activity_kinds) and _fresh(url, rollups.PARTNER_DOCS):
+    if not f.schools and _fresh(url, rollups.PARTNER_DOCS):
         # the ETL's (partner, year, language) rollup: documents per partner, and the years with any
         news = (select(RPD.c.partner_id, func.sum(RPD.c.documents), func.min(RPD.c.year), func.max(RPD.c.year))
                 .where(*_rollup_cond(RPD, f), RPD.c.documents > 0).group_by(RPD.c.partner_id))
-    elif len(f.schools) == 1 and not f.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+    elif len(f.schools) == 1 and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
         # one school: the (school, partner, year, language) rollup counts each document once
         news = (select(RSP.c.partner_id, func.sum(RSP.c.documents), func.min(RSP.c.year), func.max(RSP.c.year))
                 .where(RSP.c.unit_id == f.schools[0], *_rollup_cond(RSP, f), RSP.c.documents > 0)
@@ -216,7 +216,7 @@ def partner_kpis(url: str, f: Filters, info: dict, grid: pd.DataFrame | None = N
     ``grid`` is :func:`partner_activity_grid`'s answer when the caller has it already.
     """
     g = partner_filters(f, info)
-    if not (g.schools or g.activity_kinds) and _passes_itself(g, info) and _fresh(url, rollups.PARTNER_DOCS):
+    if not g.schools and _passes_itself(g, info) and _fresh(url, rollups.PARTNER_DOCS):
         stmt = (select(func.sum(RPD.c.documents), func.min(RPD.c.year), func.max(RPD.c.year))
                 .where(RPD.c.partner_id == info["id"], RPD.c.documents > 0, *_rollup_cond(RPD, g)))
     else:
@@ -233,7 +233,7 @@ def partner_kpis(url: str, f: Filters, info: dict, grid: pd.DataFrame | None = N
 def partner_schools(url: str, f: Filters, info: dict) -> pd.DataFrame:
     """Schools named with the partner in its documents in scope: ``unit_id, school, zh, documents``."""
     g = partner_filters(f, info)
-    if _passes_itself(g, info) and not g.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+    if _passes_itself(g, info) and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
         # the ETL's (school, partner, year, language) rollup (the partner meets the partner filters itself)
         cond = [RSP.c.partner_id == info["id"], *_rollup_cond(RSP, g)]
         if g.schools:

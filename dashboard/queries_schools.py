@@ -258,7 +258,7 @@ def school_partners(url: str, f: Filters, school_id: int, limit: int = 15) -> pd
     """Partners named in the school's documents in scope, most documents first:
     ``partner_id, partner, zh, country, kind, documents``."""
     g = school_filters(f, school_id)
-    if not g.activity_kinds and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+    if _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
         # the ETL's (school, partner, year, language) rollup; partner filters apply to the partner
         counts = (select(RSP.c.partner_id, func.sum(RSP.c.documents).label("n"))
                   .where(RSP.c.unit_id == school_id, *_rollup_cond(RSP, g)).group_by(RSP.c.partner_id)

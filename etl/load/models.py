@@ -348,11 +348,12 @@ class RollupPartnerDocs(Base):
     """Documents per (partner, year, language): not gone, with a surviving fact naming the partner."""
 
     __tablename__ = "rollup_partner_docs"
-    __table_args__ = (Index("ix_rollup_partner_docs_year", "year", "lang", "partner_id", "documents"),)
+    __table_args__ = (Index("ix_rollup_partner_docs_year", "year", "lang", "partner_id", "kinds", "documents"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(Integer)
     year: Mapped[int | None] = mapped_column(Integer)
     lang: Mapped[str | None] = mapped_column(String(5))
+    kinds: Mapped[int] = mapped_column(Integer, default=0)  # the documents' activity kinds (bit set)
     documents: Mapped[int] = mapped_column(Integer)
 
 
@@ -361,11 +362,12 @@ class RollupCountryDocs(Base):
     country (not rejected) in a surviving fact."""
 
     __tablename__ = "rollup_country_docs"
-    __table_args__ = (Index("ix_rollup_country_docs_year", "year", "lang", "country", "documents"),)
+    __table_args__ = (Index("ix_rollup_country_docs_year", "year", "lang", "country", "kinds", "documents"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     country: Mapped[str] = mapped_column(String(2))
     year: Mapped[int | None] = mapped_column(Integer)
     lang: Mapped[str | None] = mapped_column(String(5))
+    kinds: Mapped[int] = mapped_column(Integer, default=0)
     documents: Mapped[int] = mapped_column(Integer)
 
 
@@ -374,12 +376,40 @@ class RollupSchoolPartnerDocs(Base):
     (the Network page's edges)."""
 
     __tablename__ = "rollup_school_partner_docs"
-    __table_args__ = (Index("ix_rollup_school_partner_docs", "unit_id", "partner_id", "year", "lang", "documents"),)
+    __table_args__ = (Index("ix_rollup_school_partner_docs", "unit_id", "partner_id", "year", "lang", "kinds",
+                            "documents"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer)
     partner_id: Mapped[int] = mapped_column(Integer)
     year: Mapped[int | None] = mapped_column(Integer)
     lang: Mapped[str | None] = mapped_column(String(5))
+    kinds: Mapped[int] = mapped_column(Integer, default=0)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
+class RollupDocs(Base):
+    """Documents per (year, language, activity kinds): not gone at the source."""
+
+    __tablename__ = "rollup_docs"
+    __table_args__ = (Index("ix_rollup_docs_year", "year", "lang", "kinds", "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    kinds: Mapped[int] = mapped_column(Integer, default=0)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
+class RollupSchoolDocs(Base):
+    """Documents per (school, year, language, activity kinds): not gone, with a surviving fact
+    naming the school."""
+
+    __tablename__ = "rollup_school_docs"
+    __table_args__ = (Index("ix_rollup_school_docs_year", "year", "lang", "unit_id", "kinds", "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    kinds: Mapped[int] = mapped_column(Integer, default=0)
     documents: Mapped[int] = mapped_column(Integer)
 
 

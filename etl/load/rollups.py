@@ -19,11 +19,18 @@ mention (~155,000, 100–180 ms). Three rollups hold those counts per year and l
 - ``rollup_school_partner_docs`` (school, partner, year, language): documents, not gone,
   with surviving facts naming both (the Network page's edges; whatever the partner's
   status, as for ``rollup_partner_docs``).
+- ``rollup_docs`` (year, language): documents, not gone;
+- ``rollup_school_docs`` (school, year, language): documents, not gone, with a surviving
+  fact naming the school.
 
-A document has one year and one language, so summing rows over a year range and a
-language gives exact distinct-document counts; the dashboard uses a rollup only for the
-filters that are its dimensions (or attributes of them, like a partner's country) and
-counts live otherwise.
+Every rollup but the two per activity kind also has the dimension ``kinds``: the set of
+activity kinds its documents report, as bits (bit *i* for ``ACTIVITY_KINDS[i]``,
+:func:`kinds_mask`), so that a kind filter is ``kinds & mask <> 0``.
+
+A document has one year, one language and one set of kinds, so summing rows over a year
+range, a language and the kind sets that meet a filter gives exact distinct-document
+counts; the dashboard uses a rollup only for the filters that are its dimensions (or
+attributes of them, like a partner's country) and counts live otherwise.
 
 How it stays exact:
 
@@ -44,9 +51,12 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Connection, delete, distinct, func, insert, select
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, case, delete, distinct, func, insert, select
 
 from etl.load.models import (
+    ACTIVITY_KINDS,
     Activity,
     Curation,
     Document,
@@ -54,8 +64,10 @@ from etl.load.models import (
     Partner,
     Rollup,
     RollupCountryDocs,
+    RollupDocs,
     RollupKindDocs,
     RollupPartnerDocs,
+    RollupSchoolDocs,
     RollupSchoolKind,
     RollupSchoolPartnerDocs,
     Run,
@@ -68,6 +80,32 @@ PARTNER_DOCS = "partner_docs"
 KIND_DOCS = "kind_docs"
 COUNTRY_DOCS = "country_docs"
 SCHOOL_PARTNER_DOCS = "school_partner_docs"
+DOCS = "docs"
+SCHOOL_DOCS = "school_docs"
+# Part of every stamp: a new layout or kind list (a new release) makes the rollups stale,
+# so the next run rebuilds them.
+LAYOUT = "2:" + ",".join(ACTIVITY_KINDS)
+_BITS = {kind: 1 << i for i, kind in enumerate(ACTIVITY_KINDS)}
+
+
+def kinds_mask(kinds: Iterable[str]) -> int:
+    """The bit set of activity kinds (unknown kinds have no bit)."""
+    mask = 0
+    for k in kinds:
+        mask |= _BITS.get(k, 0)
+    return mask
+
+
+def _doc_kinds():
+    """``document_id, kinds``: the bit set of each document's activity kinds (one activity per
+    kind and document, so the sum is the set); documents without activities have no row."""
+    A = Activity.__table__
+    bits = case(_BITS, value=A.c.kind, else_=0)
+    return select(A.c.document_id, func.sum(bits).label("kinds")).group_by(A.c.document_id).subquery("dk")
+
+
+def _kinds_of(dk):
+    return func.coalesce(dk.c.kinds, 0)
 
 
 def fingerprint(conn: Connection) -> str:
@@ -78,7 +116,7 @@ def fingerprint(conn: Connection) -> str:
     active = conn.execute(select(func.count()).select_from(C).where(C.c.active.is_(True))).scalar()
     ids = [conn.execute(select(func.max(t.c.id))).scalar()
            for t in (Document.__table__, Fact.__table__, Activity.__table__)]
-    parts = [*(run or ("-", "-", "-")), last_curation, active, *ids]
+    parts = [*(run or ("-", "-", "-")), last_curation, active, *ids, LAYOUT]
     return "|".join("-" if p is None else str(p) for p in parts)
 
 
@@ -104,20 +142,25 @@ def _kind_docs():
 
 def _partner_docs():
     D, F = Document.__table__, Fact.__table__
-    return (select(F.c.partner_id, D.c.year, D.c.lang, func.count(distinct(D.c.id)))
-            .select_from(F.join(D, D.c.id == F.c.document_id))
+    dk = _doc_kinds()
+    kinds = _kinds_of(dk)
+    return (select(F.c.partner_id, D.c.year, D.c.lang, kinds, func.count(distinct(D.c.id)))
+            .select_from(F.join(D, D.c.id == F.c.document_id).outerjoin(dk, dk.c.document_id == D.c.id))
             .where(F.c.type == "partner", F.c.status != "rejected", F.c.partner_id.is_not(None),
                    D.c.status != "gone")
-            .group_by(F.c.partner_id, D.c.year, D.c.lang))
+            .group_by(F.c.partner_id, D.c.year, D.c.lang, kinds))
 
 
 def _country_docs():
     D, F, P = Document.__table__, Fact.__table__, Partner.__table__
-    return (select(P.c.country, D.c.year, D.c.lang, func.count(distinct(D.c.id)))
-            .select_from(F.join(D, D.c.id == F.c.document_id).join(P, P.c.id == F.c.partner_id))
+    dk = _doc_kinds()
+    kinds = _kinds_of(dk)
+    return (select(P.c.country, D.c.year, D.c.lang, kinds, func.count(distinct(D.c.id)))
+            .select_from(F.join(D, D.c.id == F.c.document_id).join(P, P.c.id == F.c.partner_id)
+                         .outerjoin(dk, dk.c.document_id == D.c.id))
             .where(F.c.type == "partner", F.c.status != "rejected", P.c.status != "rejected",
                    P.c.country.is_not(None), D.c.status != "gone")
-            .group_by(P.c.country, D.c.year, D.c.lang))
+            .group_by(P.c.country, D.c.year, D.c.lang, kinds))
 
 
 def _school_partner_docs():
@@ -127,21 +170,48 @@ def _school_partner_docs():
                .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
     partners = (select(F.c.document_id, F.c.partner_id).distinct()
                 .where(F.c.type == "partner", F.c.status != "rejected", F.c.partner_id.is_not(None)).subquery("p"))
-    return (select(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, func.count())
+    dk = _doc_kinds()
+    kinds = _kinds_of(dk)
+    return (select(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, kinds, func.count())
             .select_from(schools.join(partners, partners.c.document_id == schools.c.document_id)
-                         .join(D, D.c.id == schools.c.document_id))
+                         .join(D, D.c.id == schools.c.document_id)
+                         .outerjoin(dk, dk.c.document_id == D.c.id))
             .where(D.c.status != "gone")
-            .group_by(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang))
+            .group_by(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, kinds))
+
+
+def _docs():
+    D = Document.__table__
+    dk = _doc_kinds()
+    kinds = _kinds_of(dk)
+    return (select(D.c.year, D.c.lang, kinds, func.count())
+            .select_from(D.outerjoin(dk, dk.c.document_id == D.c.id))
+            .where(D.c.status != "gone")
+            .group_by(D.c.year, D.c.lang, kinds))
+
+
+def _school_docs():
+    D, F = Document.__table__, Fact.__table__
+    pairs = (select(F.c.document_id, F.c.unit_id).distinct()
+             .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
+    dk = _doc_kinds()
+    kinds = _kinds_of(dk)
+    return (select(pairs.c.unit_id, D.c.year, D.c.lang, kinds, func.count())
+            .select_from(pairs.join(D, D.c.id == pairs.c.document_id).outerjoin(dk, dk.c.document_id == D.c.id))
+            .where(D.c.status != "gone")
+            .group_by(pairs.c.unit_id, D.c.year, D.c.lang, kinds))
 
 
 # name -> (table, its columns in the order the SELECT gives them, the SELECT)
 ROLLUPS = {
     SCHOOL_KINDS: (RollupSchoolKind, ["unit_id", "kind", "year", "lang", "documents"], _school_kinds),
     KIND_DOCS: (RollupKindDocs, ["kind", "year", "lang", "documents"], _kind_docs),
-    PARTNER_DOCS: (RollupPartnerDocs, ["partner_id", "year", "lang", "documents"], _partner_docs),
-    COUNTRY_DOCS: (RollupCountryDocs, ["country", "year", "lang", "documents"], _country_docs),
-    SCHOOL_PARTNER_DOCS: (RollupSchoolPartnerDocs, ["unit_id", "partner_id", "year", "lang", "documents"],
+    PARTNER_DOCS: (RollupPartnerDocs, ["partner_id", "year", "lang", "kinds", "documents"], _partner_docs),
+    COUNTRY_DOCS: (RollupCountryDocs, ["country", "year", "lang", "kinds", "documents"], _country_docs),
+    SCHOOL_PARTNER_DOCS: (RollupSchoolPartnerDocs, ["unit_id", "partner_id", "year", "lang", "kinds", "documents"],
                           _school_partner_docs),
+    DOCS: (RollupDocs, ["year", "lang", "kinds", "documents"], _docs),
+    SCHOOL_DOCS: (RollupSchoolDocs, ["unit_id", "year", "lang", "kinds", "documents"], _school_docs),
 }
 
 
@@ -218,6 +288,13 @@ def update_statistics(conn: Connection) -> None:
                                                                        ROLLUPS.values()))
     for t in tables:
         conn.exec_driver_sql(f"ANALYZE {t}")
+
+
+def fresh_names(conn: Connection) -> set[str]:
+    """The rollups built from exactly the data now in the database (one fingerprint, one read)."""
+    ST = Rollup.__table__
+    stamp = fingerprint(conn)
+    return {name for name, fp in conn.execute(select(ST.c.name, ST.c.fingerprint)) if fp == stamp and name in ROLLUPS}
 
 
 def all_fresh(conn: Connection) -> bool:
