@@ -17,6 +17,7 @@ from sqlalchemy import and_, cast, distinct, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from dashboard.queries import (
+    RSD,
     RSK,
     A,
     F,
@@ -88,6 +89,17 @@ def _activities_by(url: str, f: Filters, keys: tuple[str, ...]):
             .select_from(F.join(A, A.c.document_id == F.c.document_id)).where(*cond).group_by(*cols))
 
 
+def _school_docs_rollup(url: str, f: Filters) -> list | None:
+    """Conditions on ``rollup_school_docs`` (documents per school, year, language and kinds)
+    when it answers the documents per school exactly (no partner filter) and is fresh."""
+    if f.countries or f.partner_kinds or not _fresh(url, rollups.SCHOOL_DOCS):
+        return None
+    cond = [*_rollup_cond(RSD, f), RSD.c.documents > 0]
+    if f.schools:
+        cond.append(RSD.c.unit_id.in_(f.schools))
+    return cond
+
+
 def _school_names(conn) -> dict[int, tuple[str, str | None]]:
     return {int(i): (n, z) for i, n, z in conn.execute(select(U.c.id, U.c.name, U.c.zh).where(U.c.type == "school"))}
 
@@ -115,8 +127,13 @@ def school_year(url: str, f: Filters, measures: tuple[str, ...] = MEASURES) -> p
                 if y is not None and n:
                     a[(int(u), int(y))] = int(n)
         if "documents" in measures:
-            stmt = (select(F.c.unit_id, F.c.year, func.count(distinct(F.c.document_id)))
-                    .where(*_school_facts(f), F.c.year.is_not(None)).group_by(F.c.unit_id, F.c.year))
+            rcond = _school_docs_rollup(url, f)
+            if rcond is not None:
+                stmt = (select(RSD.c.unit_id, RSD.c.year, func.sum(RSD.c.documents))
+                        .where(*rcond, RSD.c.year.is_not(None)).group_by(RSD.c.unit_id, RSD.c.year))
+            else:
+                stmt = (select(F.c.unit_id, F.c.year, func.count(distinct(F.c.document_id)))
+                        .where(*_school_facts(f), F.c.year.is_not(None)).group_by(F.c.unit_id, F.c.year))
             d = {(int(u), int(y)): int(n) for u, y, n in conn.execute(stmt)}
         names = _school_names(conn)
     keys = sorted(set(a) | set(d))
@@ -138,7 +155,11 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
     if f.schools:
         ucond.append(U.c.id.in_(f.schools))
     rollup = not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS)
-    if rollup:   # documents live, activities from the rollup (below)
+    rcond = _school_docs_rollup(url, f) if rollup else None
+    if rcond is not None:  # documents and activities from the rollups
+        docs = (select(RSD.c.unit_id, func.sum(RSD.c.documents), func.min(RSD.c.year), func.max(RSD.c.year),
+                       literal(None)).where(*rcond).group_by(RSD.c.unit_id))
+    elif rollup:   # documents live, activities from the rollup (below)
         docs = (select(F.c.unit_id, func.count(distinct(F.c.document_id)), func.min(F.c.year), func.max(F.c.year),
                        literal(None)).where(*_school_facts(f)).group_by(F.c.unit_id))
     else:        # both in one pass over the school facts (their activities joined, of the chosen kinds)
