@@ -611,10 +611,14 @@ def _fresh(url: str, name: str) -> bool:
 
 def _rollup_cond(table, f: Filters) -> list:
     """A rollup's year range and language (its rows are per year and language) and, for the
-    rollups with a ``kinds`` bit set, the activity kinds (its documents report one of them)."""
+    rollups with a ``kinds`` bit set, the activity kinds (its documents report one of them),
+    or its rows over all kinds (``kinds = -1``) when no kind is chosen."""
     cond = []
-    if f.activity_kinds and "kinds" in table.c:
-        cond.append(table.c.kinds.bitwise_and(rollups.kinds_mask(f.activity_kinds)) != 0)
+    if "kinds" in table.c:  # the rows per set of kinds that meet the filter, else those over all sets
+        if f.activity_kinds:
+            cond += [table.c.kinds >= 0, table.c.kinds.bitwise_and(rollups.kinds_mask(f.activity_kinds)) != 0]
+        else:
+            cond.append(table.c.kinds == rollups.ALL_KINDS)
     if f.year_from is not None:
         cond.append(table.c.year >= f.year_from)
     if f.year_to is not None:

@@ -348,12 +348,12 @@ class RollupPartnerDocs(Base):
     """Documents per (partner, year, language): not gone, with a surviving fact naming the partner."""
 
     __tablename__ = "rollup_partner_docs"
-    __table_args__ = (Index("ix_rollup_partner_docs_year", "year", "lang", "partner_id", "kinds", "documents"),)
+    __table_args__ = (Index("ix_rollup_partner_docs_year", "kinds", "year", "lang", "partner_id", "documents"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(Integer)
     year: Mapped[int | None] = mapped_column(Integer)
     lang: Mapped[str | None] = mapped_column(String(5))
-    kinds: Mapped[int] = mapped_column(Integer, default=0)  # the documents' activity kinds (bit set)
+    kinds: Mapped[int] = mapped_column(Integer, default=-1)  # the documents' activity kinds (bit set; -1: all)
     documents: Mapped[int] = mapped_column(Integer)
 
 
@@ -362,7 +362,7 @@ class RollupCountryDocs(Base):
     country (not rejected) in a surviving fact."""
 
     __tablename__ = "rollup_country_docs"
-    __table_args__ = (Index("ix_rollup_country_docs_year", "year", "lang", "country", "kinds", "documents"),)
+    __table_args__ = (Index("ix_rollup_country_docs_year", "kinds", "year", "lang", "country", "documents"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     country: Mapped[str] = mapped_column(String(2))
     year: Mapped[int | None] = mapped_column(Integer)
@@ -377,7 +377,9 @@ class RollupSchoolPartnerDocs(Base):
 
     __tablename__ = "rollup_school_partner_docs"
     __table_args__ = (Index("ix_rollup_school_partner_docs", "unit_id", "partner_id", "year", "lang", "kinds",
-                            "documents"),)
+                            "documents"),
+                      Index("ix_rollup_school_partner_docs_kinds", "kinds", "unit_id", "partner_id", "year", "lang",
+                            "documents"))
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer)
     partner_id: Mapped[int] = mapped_column(Integer)
@@ -391,7 +393,7 @@ class RollupDocs(Base):
     """Documents per (year, language, activity kinds): not gone at the source."""
 
     __tablename__ = "rollup_docs"
-    __table_args__ = (Index("ix_rollup_docs_year", "year", "lang", "kinds", "documents"),)
+    __table_args__ = (Index("ix_rollup_docs_year", "kinds", "year", "lang", "documents"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int | None] = mapped_column(Integer)
     lang: Mapped[str | None] = mapped_column(String(5))
@@ -404,7 +406,7 @@ class RollupSchoolDocs(Base):
     naming the school."""
 
     __tablename__ = "rollup_school_docs"
-    __table_args__ = (Index("ix_rollup_school_docs_year", "year", "lang", "unit_id", "kinds", "documents"),)
+    __table_args__ = (Index("ix_rollup_school_docs_year", "kinds", "year", "lang", "unit_id", "documents"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer)
     year: Mapped[int | None] = mapped_column(Integer)

@@ -25,7 +25,10 @@ mention (~155,000, 100–180 ms). Three rollups hold those counts per year and l
 
 Every rollup but the two per activity kind also has the dimension ``kinds``: the set of
 activity kinds its documents report, as bits (bit *i* for ``ACTIVITY_KINDS[i]``,
-:func:`kinds_mask`), so that a kind filter is ``kinds & mask <> 0``.
+:func:`kinds_mask`), so that a kind filter is ``kinds >= 0 AND kinds & mask <> 0``. The
+same table also holds the rows summed over every set, with ``kinds = -1``
+(:data:`ALL_KINDS`): without a kind filter a reader takes those (``kinds = -1``, the
+index's first column), as many rows as before the kinds were added, not one per set.
 
 A document has one year, one language and one set of kinds, so summing rows over a year
 range, a language and the kind sets that meet a filter gives exact distinct-document
@@ -53,7 +56,7 @@ import logging
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, case, delete, distinct, func, insert, select
+from sqlalchemy import Connection, case, delete, distinct, func, insert, literal, select
 
 from etl.load.models import (
     ACTIVITY_KINDS,
@@ -84,7 +87,8 @@ DOCS = "docs"
 SCHOOL_DOCS = "school_docs"
 # Part of every stamp: a new layout or kind list (a new release) makes the rollups stale,
 # so the next run rebuilds them.
-LAYOUT = "2:" + ",".join(ACTIVITY_KINDS)
+LAYOUT = "3:" + ",".join(ACTIVITY_KINDS)
+ALL_KINDS = -1  # the rows of a kinds rollup that count documents whatever their kinds
 _BITS = {kind: 1 << i for i, kind in enumerate(ACTIVITY_KINDS)}
 
 
@@ -106,6 +110,18 @@ def _doc_kinds():
 
 def _kinds_of(dk):
     return func.coalesce(dk.c.kinds, 0)
+
+
+def _grain(by_kinds: bool):
+    """(the subquery of document kinds, or None; the ``kinds`` column of the rows)."""
+    if by_kinds:
+        dk = _doc_kinds()
+        return dk, _kinds_of(dk)
+    return None, literal(ALL_KINDS)
+
+
+def _with_kinds(joined, dk, D):
+    return joined.outerjoin(dk, dk.c.document_id == D.c.id) if dk is not None else joined
 
 
 def fingerprint(conn: Connection) -> str:
@@ -140,66 +156,59 @@ def _kind_docs():
             .group_by(A.c.kind, D.c.year, D.c.lang))
 
 
-def _partner_docs():
+def _partner_docs(by_kinds: bool = True):
     D, F = Document.__table__, Fact.__table__
-    dk = _doc_kinds()
-    kinds = _kinds_of(dk)
+    dk, kinds = _grain(by_kinds)
     return (select(F.c.partner_id, D.c.year, D.c.lang, kinds, func.count(distinct(D.c.id)))
-            .select_from(F.join(D, D.c.id == F.c.document_id).outerjoin(dk, dk.c.document_id == D.c.id))
+            .select_from(_with_kinds(F.join(D, D.c.id == F.c.document_id), dk, D))
             .where(F.c.type == "partner", F.c.status != "rejected", F.c.partner_id.is_not(None),
                    D.c.status != "gone")
-            .group_by(F.c.partner_id, D.c.year, D.c.lang, kinds))
+            .group_by(F.c.partner_id, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
 
 
-def _country_docs():
+def _country_docs(by_kinds: bool = True):
     D, F, P = Document.__table__, Fact.__table__, Partner.__table__
-    dk = _doc_kinds()
-    kinds = _kinds_of(dk)
+    dk, kinds = _grain(by_kinds)
     return (select(P.c.country, D.c.year, D.c.lang, kinds, func.count(distinct(D.c.id)))
-            .select_from(F.join(D, D.c.id == F.c.document_id).join(P, P.c.id == F.c.partner_id)
-                         .outerjoin(dk, dk.c.document_id == D.c.id))
+            .select_from(_with_kinds(F.join(D, D.c.id == F.c.document_id).join(P, P.c.id == F.c.partner_id), dk, D))
             .where(F.c.type == "partner", F.c.status != "rejected", P.c.status != "rejected",
                    P.c.country.is_not(None), D.c.status != "gone")
-            .group_by(P.c.country, D.c.year, D.c.lang, kinds))
+            .group_by(P.c.country, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
 
 
-def _school_partner_docs():
+def _school_partner_docs(by_kinds: bool = True):
     D, F = Document.__table__, Fact.__table__
     # (document, school) and (document, partner) pairs first: two mentions count once.
     schools = (select(F.c.document_id, F.c.unit_id).distinct()
                .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
     partners = (select(F.c.document_id, F.c.partner_id).distinct()
                 .where(F.c.type == "partner", F.c.status != "rejected", F.c.partner_id.is_not(None)).subquery("p"))
-    dk = _doc_kinds()
-    kinds = _kinds_of(dk)
+    dk, kinds = _grain(by_kinds)
     return (select(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, kinds, func.count())
-            .select_from(schools.join(partners, partners.c.document_id == schools.c.document_id)
-                         .join(D, D.c.id == schools.c.document_id)
-                         .outerjoin(dk, dk.c.document_id == D.c.id))
+            .select_from(_with_kinds(schools.join(partners, partners.c.document_id == schools.c.document_id)
+                                     .join(D, D.c.id == schools.c.document_id), dk, D))
             .where(D.c.status != "gone")
-            .group_by(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, kinds))
+            .group_by(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
 
 
-def _docs():
+def _docs(by_kinds: bool = True):
     D = Document.__table__
-    dk = _doc_kinds()
-    kinds = _kinds_of(dk)
+    dk, kinds = _grain(by_kinds)
     return (select(D.c.year, D.c.lang, kinds, func.count())
-            .select_from(D.outerjoin(dk, dk.c.document_id == D.c.id))
+            .select_from(_with_kinds(D, dk, D))
             .where(D.c.status != "gone")
-            .group_by(D.c.year, D.c.lang, kinds))
+            .group_by(D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
 
 
-def _school_docs():
+def _school_docs(by_kinds: bool = True):
     D, F = Document.__table__, Fact.__table__
     pairs = (select(F.c.document_id, F.c.unit_id).distinct()
              .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
-    dk = _doc_kinds()
-    kinds = _kinds_of(dk)
+    dk, kinds = _grain(by_kinds)
     return (select(pairs.c.unit_id, D.c.year, D.c.lang, kinds, func.count())
-            .select_from(pairs.join(D, D.c.id == pairs.c.document_id).outerjoin(dk, dk.c.document_id == D.c.id))
+            .select_from(_with_kinds(pairs.join(D, D.c.id == pairs.c.document_id), dk, D))
             .where(D.c.status != "gone")
-            .group_by(pairs.c.unit_id, D.c.year, D.c.lang, kinds))
+            .group_by(pairs.c.unit_id, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
 
 
 # name -> (table, its columns in the order the SELECT gives them, the SELECT)
@@ -255,6 +264,8 @@ def refresh(conn: Connection) -> int:
         table = model.__table__
         conn.execute(delete(table))
         conn.execute(insert(table).from_select(columns, rows()))
+        if "kinds" in columns:  # the rows over every set of kinds (kinds = ALL_KINDS)
+            conn.execute(insert(table).from_select(columns, rows(by_kinds=False)))
         conn.execute(delete(ST).where(ST.c.name == name))
         conn.execute(insert(ST).values(name=name, fingerprint=stamp))
         total += int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)

@@ -4,7 +4,9 @@ Why: with an activity-kind filter every partner, country and network count and e
 was counted live (bench/dashboard.py: 300–750 ms on SQLite at 100,000 documents), because
 the rollups had no kind dimension. A document's activity kinds are few, so the rollups
 now keep them as a bit set (``kinds``, bit i for ``ACTIVITY_KINDS[i]``): a kind filter is
-``kinds & mask <> 0`` on the rollup rows, still exact since each document has one set.
+``kinds >= 0 AND kinds & mask <> 0`` on the rollup rows, still exact since each document
+has one set; the rows over all sets (``kinds = -1``) serve the views without a kind filter,
+and ``kinds`` leads the indexes so that each reader seeks to its own rows.
 ``rollup_docs`` (year, language, kinds) and ``rollup_school_docs`` (school, year, language,
 kinds) let the KPIs be read from rollups too.
 
@@ -23,20 +25,26 @@ down_revision = '0011'
 branch_labels = None
 depends_on = None
 
+# table: (index, its columns before, its columns after)
 INDEXES = {
-    "rollup_partner_docs": ("ix_rollup_partner_docs_year", ["year", "lang", "partner_id"]),
-    "rollup_country_docs": ("ix_rollup_country_docs_year", ["year", "lang", "country"]),
-    "rollup_school_partner_docs": ("ix_rollup_school_partner_docs", ["unit_id", "partner_id", "year", "lang"]),
+    "rollup_partner_docs": ("ix_rollup_partner_docs_year", ["year", "lang", "partner_id", "documents"],
+                            ["kinds", "year", "lang", "partner_id", "documents"]),
+    "rollup_country_docs": ("ix_rollup_country_docs_year", ["year", "lang", "country", "documents"],
+                            ["kinds", "year", "lang", "country", "documents"]),
+    "rollup_school_partner_docs": ("ix_rollup_school_partner_docs", ["unit_id", "partner_id", "year", "lang", "documents"],
+                                   ["unit_id", "partner_id", "year", "lang", "kinds", "documents"]),
 }
 
 
 def upgrade() -> None:
-    for table, (index, cols) in INDEXES.items():
+    for table, (index, _before, after) in INDEXES.items():
         op.execute(f"DELETE FROM {table}")  # rebuilt by the next run, with the kinds
         op.drop_index(index, table_name=table)
         with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("kinds", sa.Integer(), nullable=False, server_default="0"))
-        op.create_index(index, table, [*cols, "kinds", "documents"], unique=False)
+            batch.add_column(sa.Column("kinds", sa.Integer(), nullable=False, server_default="-1"))
+        op.create_index(index, table, after, unique=False)
+    op.create_index("ix_rollup_school_partner_docs_kinds", "rollup_school_partner_docs",
+                    ["kinds", "unit_id", "partner_id", "year", "lang", "documents"], unique=False)
     op.execute("DELETE FROM rollups")
     op.create_table(
         "rollup_docs",
@@ -47,7 +55,7 @@ def upgrade() -> None:
         sa.Column("documents", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_rollup_docs_year", "rollup_docs", ["year", "lang", "kinds", "documents"], unique=False)
+    op.create_index("ix_rollup_docs_year", "rollup_docs", ["kinds", "year", "lang", "documents"], unique=False)
     op.create_table(
         "rollup_school_docs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -59,7 +67,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_rollup_school_docs_year", "rollup_school_docs",
-                    ["year", "lang", "unit_id", "kinds", "documents"], unique=False)
+                    ["kinds", "year", "lang", "unit_id", "documents"], unique=False)
 
 
 def downgrade() -> None:
@@ -68,9 +76,10 @@ def downgrade() -> None:
     op.drop_index("ix_rollup_docs_year", table_name="rollup_docs")
     op.drop_table("rollup_docs")
     op.execute("DELETE FROM rollups")
-    for table, (index, cols) in INDEXES.items():
+    op.drop_index("ix_rollup_school_partner_docs_kinds", table_name="rollup_school_partner_docs")
+    for table, (index, before, _after) in INDEXES.items():
         op.execute(f"DELETE FROM {table}")
         op.drop_index(index, table_name=table)
         with op.batch_alter_table(table) as batch:
             batch.drop_column("kinds")
-        op.create_index(index, table, [*cols, "documents"], unique=False)
+        op.create_index(index, table, before, unique=False)
