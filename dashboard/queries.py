@@ -48,6 +48,7 @@ from etl.load.models import (
     RollupDocs,
     RollupKindDocs,
     RollupPartnerDocs,
+    RollupPartnerKindDocs,
     RollupSchoolDocs,
     RollupSchoolKind,
     RollupSchoolPartnerDocs,
@@ -72,6 +73,7 @@ RSP = RollupSchoolPartnerDocs.__table__
 RCD = RollupCountryDocs.__table__
 RD = RollupDocs.__table__
 RSD = RollupSchoolDocs.__table__
+RPK = RollupPartnerKindDocs.__table__
 
 PARTNER_KINDS = ("university", "institute", "company", "government", "ngo")
 LANGUAGES = ("en", "zh")

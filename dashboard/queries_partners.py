@@ -16,6 +16,7 @@ from sqlalchemy import distinct, func, or_, select
 
 from dashboard.queries import (
     RPD,
+    RPK,
     A,
     D,
     F,
@@ -100,8 +101,23 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
 
 def partner_kinds(url: str, f: Filters) -> pd.DataFrame:
     """Per partner kind: ``kind, partners, documents`` over the documents in scope (a document
-    naming two universities counts once for universities)."""
+    naming two universities counts once for universities). From the ETL's rollups when no
+    school or country is chosen (and they are fresh), else counted live."""
     kind = func.coalesce(P.c.kind, "unknown")
+    if not (f.schools or f.countries) and _fresh(url, rollups.PARTNER_KIND_DOCS) and _fresh(url, rollups.PARTNER_DOCS):
+        # documents per kind from its rollup; partners per kind: those of the partner rollup in scope
+        cond = _rollup_cond(RPK, f)
+        if f.partner_kinds:
+            cond.append(RPK.c.pkind.in_([k for k in f.partner_kinds if k != "unknown"]))
+        docs_ = (select(RPK.c.pkind.label("kind"), func.sum(RPK.c.documents).label("documents")).where(*cond)
+                 .group_by(RPK.c.pkind).subquery("d"))
+        ids = select(RPD.c.partner_id).distinct().where(*_rollup_cond(RPD, f), RPD.c.documents > 0).subquery("i")
+        partners = (select(kind.label("kind"), func.count().label("partners"))
+                    .join_from(ids, P, P.c.id == ids.c.partner_id).where(*_partner_ok(f)).group_by(kind).subquery("p"))
+        stmt = (select(docs_.c.kind, partners.c.partners, docs_.c.documents)
+                .join_from(docs_, partners, partners.c.kind == docs_.c.kind)
+                .where(docs_.c.documents > 0).order_by(docs_.c.documents.desc(), docs_.c.kind))
+        return _frame(url, stmt, ["kind", "partners", "documents"])
     per_doc = (select(F.c.partner_id, F.c.document_id)
                .where(F.c.type == "partner", _fact_ok(),
                       *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"partners"})))

@@ -389,6 +389,20 @@ class RollupSchoolPartnerDocs(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
 
+class RollupPartnerKindDocs(Base):
+    """Documents per (partner kind, year, language, activity kinds): not gone, naming a partner
+    of that kind ('unknown' when not known) that is not rejected, in a surviving fact."""
+
+    __tablename__ = "rollup_partner_kind_docs"
+    __table_args__ = (Index("ix_rollup_partner_kind_docs", "kinds", "year", "lang", "pkind", "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pkind: Mapped[str] = mapped_column(String(30))
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    kinds: Mapped[int] = mapped_column(Integer, default=-1)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class RollupDocs(Base):
     """Documents per (year, language, activity kinds): not gone at the source."""
 

@@ -19,6 +19,9 @@ mention (~155,000, 100–180 ms). Three rollups hold those counts per year and l
 - ``rollup_school_partner_docs`` (school, partner, year, language): documents, not gone,
   with surviving facts naming both (the Network page's edges; whatever the partner's
   status, as for ``rollup_partner_docs``).
+- ``rollup_partner_kind_docs`` (partner kind, year, language): documents, not gone,
+  naming a partner of that kind (``unknown`` when not known), not rejected, in a
+  surviving fact;
 - ``rollup_docs`` (year, language): documents, not gone;
 - ``rollup_school_docs`` (school, year, language): documents, not gone, with a surviving
   fact naming the school.
@@ -70,6 +73,7 @@ from etl.load.models import (
     RollupDocs,
     RollupKindDocs,
     RollupPartnerDocs,
+    RollupPartnerKindDocs,
     RollupSchoolDocs,
     RollupSchoolKind,
     RollupSchoolPartnerDocs,
@@ -85,6 +89,7 @@ COUNTRY_DOCS = "country_docs"
 SCHOOL_PARTNER_DOCS = "school_partner_docs"
 DOCS = "docs"
 SCHOOL_DOCS = "school_docs"
+PARTNER_KIND_DOCS = "partner_kind_docs"
 # Part of every stamp: a new layout or kind list (a new release) makes the rollups stale,
 # so the next run rebuilds them.
 LAYOUT = "3:" + ",".join(ACTIVITY_KINDS)
@@ -176,6 +181,16 @@ def _country_docs(by_kinds: bool = True):
             .group_by(P.c.country, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
 
 
+def _partner_kind_docs(by_kinds: bool = True):
+    D, F, P = Document.__table__, Fact.__table__, Partner.__table__
+    dk, kinds = _grain(by_kinds)
+    pkind = func.coalesce(P.c.kind, "unknown")
+    return (select(pkind, D.c.year, D.c.lang, kinds, func.count(distinct(D.c.id)))
+            .select_from(_with_kinds(F.join(D, D.c.id == F.c.document_id).join(P, P.c.id == F.c.partner_id), dk, D))
+            .where(F.c.type == "partner", F.c.status != "rejected", P.c.status != "rejected", D.c.status != "gone")
+            .group_by(pkind, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
+
+
 def _school_partner_docs(by_kinds: bool = True):
     D, F = Document.__table__, Fact.__table__
     # (document, school) and (document, partner) pairs first: two mentions count once.
@@ -219,6 +234,7 @@ ROLLUPS = {
     COUNTRY_DOCS: (RollupCountryDocs, ["country", "year", "lang", "kinds", "documents"], _country_docs),
     SCHOOL_PARTNER_DOCS: (RollupSchoolPartnerDocs, ["unit_id", "partner_id", "year", "lang", "kinds", "documents"],
                           _school_partner_docs),
+    PARTNER_KIND_DOCS: (RollupPartnerKindDocs, ["pkind", "year", "lang", "kinds", "documents"], _partner_kind_docs),
     DOCS: (RollupDocs, ["year", "lang", "kinds", "documents"], _docs),
     SCHOOL_DOCS: (RollupSchoolDocs, ["unit_id", "year", "lang", "kinds", "documents"], _school_docs),
 }

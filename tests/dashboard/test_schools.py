@@ -219,7 +219,9 @@ def test_rollup_and_live_counts_agree(backend, tmp_path):
         auto = ex.school("School of Automation")
 
         cs = ex.school("School of Computer Science")
-        sets = FILTER_SETS + [Filters.make(schools=[auto], year_from=2019), Filters.make(schools=[auto, cs])]
+        sets = FILTER_SETS + [Filters.make(schools=[auto], year_from=2019), Filters.make(schools=[auto, cs]),
+                              Filters.make(activity_kinds=["agreement", "conference"], year_from=2019),
+                              Filters.make(schools=[auto], activity_kinds=["summer_school"], language="en")]
 
         def snapshot():
             out = []
@@ -231,6 +233,10 @@ def test_rollup_and_live_counts_agree(backend, tmp_path):
                 out.append(qs.school_kinds(url, f, auto).to_dict("records"))
                 out.append(qs.school_partners(url, f, auto, limit=50).to_dict("records"))
                 out.append(qp.partners_table(url, f).astype(object).to_dict("records"))
+                out.append(qp.partner_kinds(url, f).to_dict("records"))
+                out.append(qp.partner_kinds(url, Filters.make(**{**f.to_dict(), "partner_kinds": ["university"]}))
+                           .to_dict("records"))
+                out.append(q.kpis(url, f))
                 for pid in (ex.partner("Alpha University"), ex.partner("Gamma University")):
                     out.append(qp.partner_schools(url, f, qp.partner_info(url, pid)).to_dict("records"))
             return out
