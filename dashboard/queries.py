@@ -49,6 +49,7 @@ from etl.load.models import (
     RollupKindDocs,
     RollupPartnerDocs,
     RollupPartnerKindDocs,
+    RollupSchoolCountryDocs,
     RollupSchoolDocs,
     RollupSchoolKind,
     RollupSchoolPartnerDocs,
@@ -74,6 +75,7 @@ RCD = RollupCountryDocs.__table__
 RD = RollupDocs.__table__
 RSD = RollupSchoolDocs.__table__
 RPK = RollupPartnerKindDocs.__table__
+RSC = RollupSchoolCountryDocs.__table__
 
 PARTNER_KINDS = ("university", "institute", "company", "government", "ngo")
 LANGUAGES = ("en", "zh")
@@ -656,14 +658,21 @@ def top_partners(url: str, f: Filters, limit: int = 10) -> pd.DataFrame:
 
 
 def countries(url: str, f: Filters) -> pd.DataFrame:
-    """Per partner country: ``country, partners, documents`` (most documents first)."""
+    """Per partner country: ``country, partners, documents`` (most documents first).
+
+    Documents per country from the ETL's country rollup (of the school–country one for one
+    school), partners per country from the partner rollups, when no partner kind is chosen
+    and they are fresh; else counted live."""
+    table = None
     if not (f.schools or f.partner_kinds) and _fresh(url, rollups.COUNTRY_DOCS):
-        # documents per country from its rollup, partners per country from the partners' one
-        cond = _rollup_cond(RCD, f)
+        table, cond = RCD, _rollup_cond(RCD, f)
+    elif len(f.schools) == 1 and not f.partner_kinds and _fresh(url, rollups.SCHOOL_COUNTRY_DOCS):
+        table, cond = RSC, [RSC.c.unit_id == f.schools[0], *_rollup_cond(RSC, f)]
+    if table is not None:
         if f.countries:
-            cond.append(RCD.c.country.in_(f.countries))
-        docs = (select(RCD.c.country, func.sum(RCD.c.documents).label("documents")).where(*cond)
-                .group_by(RCD.c.country).subquery("d"))
+            cond.append(table.c.country.in_(f.countries))
+        docs = (select(table.c.country, func.sum(table.c.documents).label("documents")).where(*cond)
+                .group_by(table.c.country).subquery("d"))
         per_partner = _partner_docs(url, f)
         partners = (select(P.c.country, func.count().label("partners"))
                     .join_from(per_partner, P, P.c.id == per_partner.c.partner_id)

@@ -403,6 +403,22 @@ class RollupPartnerKindDocs(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
 
+class RollupSchoolCountryDocs(Base):
+    """Documents per (school, partner country, year, language, activity kinds): not gone, with
+    surviving facts naming the school and a partner of that country (not rejected)."""
+
+    __tablename__ = "rollup_school_country_docs"
+    __table_args__ = (Index("ix_rollup_school_country_docs", "kinds", "unit_id", "year", "lang", "country",
+                            "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    country: Mapped[str] = mapped_column(String(2))
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    kinds: Mapped[int] = mapped_column(Integer, default=-1)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class RollupDocs(Base):
     """Documents per (year, language, activity kinds): not gone at the source."""
 

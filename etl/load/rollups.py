@@ -22,6 +22,8 @@ mention (~155,000, 100–180 ms). Three rollups hold those counts per year and l
 - ``rollup_partner_kind_docs`` (partner kind, year, language): documents, not gone,
   naming a partner of that kind (``unknown`` when not known), not rejected, in a
   surviving fact;
+- ``rollup_school_country_docs`` (school, partner country, year, language): documents, not
+  gone, with surviving facts naming the school and a partner of that country, not rejected;
 - ``rollup_docs`` (year, language): documents, not gone;
 - ``rollup_school_docs`` (school, year, language): documents, not gone, with a surviving
   fact naming the school.
@@ -74,6 +76,7 @@ from etl.load.models import (
     RollupKindDocs,
     RollupPartnerDocs,
     RollupPartnerKindDocs,
+    RollupSchoolCountryDocs,
     RollupSchoolDocs,
     RollupSchoolKind,
     RollupSchoolPartnerDocs,
@@ -90,6 +93,7 @@ SCHOOL_PARTNER_DOCS = "school_partner_docs"
 DOCS = "docs"
 SCHOOL_DOCS = "school_docs"
 PARTNER_KIND_DOCS = "partner_kind_docs"
+SCHOOL_COUNTRY_DOCS = "school_country_docs"
 # Part of every stamp: a new layout or kind list (a new release) makes the rollups stale,
 # so the next run rebuilds them.
 LAYOUT = "3:" + ",".join(ACTIVITY_KINDS)
@@ -191,6 +195,22 @@ def _partner_kind_docs(by_kinds: bool = True):
             .group_by(pkind, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
 
 
+def _school_country_docs(by_kinds: bool = True):
+    D, F, P = Document.__table__, Fact.__table__, Partner.__table__
+    schools = (select(F.c.document_id, F.c.unit_id).distinct()
+               .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
+    fp = F.alias("fp")
+    countries = (select(fp.c.document_id, P.c.country).distinct().select_from(fp.join(P, P.c.id == fp.c.partner_id))
+                 .where(fp.c.type == "partner", fp.c.status != "rejected", P.c.status != "rejected",
+                        P.c.country.is_not(None)).subquery("c"))
+    dk, kinds = _grain(by_kinds)
+    return (select(schools.c.unit_id, countries.c.country, D.c.year, D.c.lang, kinds, func.count())
+            .select_from(_with_kinds(schools.join(countries, countries.c.document_id == schools.c.document_id)
+                                     .join(D, D.c.id == schools.c.document_id), dk, D))
+            .where(D.c.status != "gone")
+            .group_by(schools.c.unit_id, countries.c.country, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
+
+
 def _school_partner_docs(by_kinds: bool = True):
     D, F = Document.__table__, Fact.__table__
     # (document, school) and (document, partner) pairs first: two mentions count once.
@@ -235,6 +255,8 @@ ROLLUPS = {
     SCHOOL_PARTNER_DOCS: (RollupSchoolPartnerDocs, ["unit_id", "partner_id", "year", "lang", "kinds", "documents"],
                           _school_partner_docs),
     PARTNER_KIND_DOCS: (RollupPartnerKindDocs, ["pkind", "year", "lang", "kinds", "documents"], _partner_kind_docs),
+    SCHOOL_COUNTRY_DOCS: (RollupSchoolCountryDocs, ["unit_id", "country", "year", "lang", "kinds", "documents"],
+                          _school_country_docs),
     DOCS: (RollupDocs, ["year", "lang", "kinds", "documents"], _docs),
     SCHOOL_DOCS: (RollupSchoolDocs, ["unit_id", "year", "lang", "kinds", "documents"], _school_docs),
 }

@@ -237,6 +237,7 @@ def test_rollup_and_live_counts_agree(backend, tmp_path):
                 out.append(qp.partner_kinds(url, Filters.make(**{**f.to_dict(), "partner_kinds": ["university"]}))
                            .to_dict("records"))
                 out.append(q.kpis(url, f))
+                out.append(q.countries(url, f).to_dict("records"))
                 for pid in (ex.partner("Alpha University"), ex.partner("Gamma University")):
                     out.append(qp.partner_schools(url, f, qp.partner_info(url, pid)).to_dict("records"))
             return out
