@@ -561,6 +561,12 @@ def activities_per_year(url: str, f: Filters) -> pd.DataFrame:
         stmt = (select(RSK.c.year, RSK.c.kind, func.sum(RSK.c.documents)).where(*cond)
                 .group_by(RSK.c.year, RSK.c.kind).order_by(RSK.c.year, RSK.c.kind))
         return _frame(url, stmt, ["year", "kind", "activities"])
+    one = _one_country_rollup(url, f, by_school=False)
+    if one is not None:
+        table, cond = one
+        sub = _per_kind(table, f, [table.c.year], [*cond, table.c.year.is_not(None)]).subquery("k")
+        stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
+        return _frame(url, stmt, ["year", "kind", "activities"])
     stmt = (select(A.c.year, A.c.kind, func.count().label("n"))
             .where(*_activity_cond(f), A.c.year.is_not(None))
             .group_by(A.c.kind, A.c.year).order_by(A.c.year, A.c.kind))
@@ -584,6 +590,10 @@ def activities_by_school(url: str, f: Filters) -> pd.DataFrame:
             rcond.append(RSK.c.kind.in_(f.activity_kinds))
         counts = (select(RSK.c.unit_id, RSK.c.kind, func.sum(RSK.c.documents).label("n"))
                   .where(*rcond).group_by(RSK.c.unit_id, RSK.c.kind).subquery("c"))
+    one = _one_country_rollup(url, f, by_school=True) if counts is None else None
+    if one is not None:
+        table, cond = one
+        counts = _per_kind(table, f, [table.c.unit_id], cond).subquery("c")
     if counts is None:
         cond = [F.c.type == "school", _fact_ok(),
                 *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools", "kinds"}))]
@@ -601,6 +611,44 @@ def activities_by_school(url: str, f: Filters) -> pd.DataFrame:
     return _frame(url, stmt, ["unit_id", "school", "zh", "kind", "activities"])
 
 
+def _per_kind(table, f: Filters, keys: list, cond: list) -> Select:
+    """``SELECT *keys, kind, n`` from a rollup with a ``kinds`` bit set: the documents of each
+    activity kind (of the chosen ones) summed over the rows whose set has that kind's bit.
+
+    An activity of a kind in a document is one document of that kind, so these are the
+    activity counts of the rollup's rows: with one country chosen, the country rollups give
+    the activities per year and kind or per school and kind exactly (one scan of the
+    country's rows, joined to the short list of kinds).
+    """
+    from sqlalchemy import literal, union_all
+
+    # the kinds and their bits as a small derived table (a SELECT of literals per kind: SQLite
+    # does not name the columns of a VALUES list)
+    kv = union_all(*[select(literal(k).label("kind"), literal(rollups.kinds_mask([k])).label("bit"))
+                     for k in (f.activity_kinds or ACTIVITY_KINDS)]).subquery("kv")
+    return (select(*keys, kv.c.kind, func.sum(table.c.documents).label("n"))
+            .select_from(table.join(kv, table.c.kinds.bitwise_and(kv.c.bit) != 0))
+            .where(*_rollup_cond(table, f, per_kinds=True), *cond)
+            .group_by(*keys, kv.c.kind))
+
+
+def _one_country_rollup(url: str, f: Filters, by_school: bool):
+    """(table, conditions) of the country rollup answering one chosen country exactly — per
+    school (``by_school``, or with one school chosen) from the school–country one — or None."""
+    if len(f.countries) != 1 or f.partner_kinds:
+        return None
+    if by_school or f.schools:
+        if (by_school or len(f.schools) == 1) and _fresh(url, rollups.SCHOOL_COUNTRY_DOCS):
+            cond = [RSC.c.country == f.countries[0]]
+            if f.schools:
+                cond.append(RSC.c.unit_id.in_(f.schools))
+            return RSC, cond
+        return None
+    if _fresh(url, rollups.COUNTRY_DOCS):
+        return RCD, [RCD.c.country == f.countries[0]]
+    return None
+
+
 def _partner_facts(f: Filters) -> list:
     """Partner facts in scope naming a partner that passes the partner filters."""
     return [F.c.type == "partner", _fact_ok(), *_partner_ok(f),
@@ -613,13 +661,16 @@ def _fresh(url: str, name: str) -> bool:
         return rollups.is_fresh(conn, name)
 
 
-def _rollup_cond(table, f: Filters) -> list:
+def _rollup_cond(table, f: Filters, per_kinds: bool = False) -> list:
     """A rollup's year range and language (its rows are per year and language) and, for the
     rollups with a ``kinds`` bit set, the activity kinds (its documents report one of them),
-    or its rows over all kinds (``kinds = -1``) when no kind is chosen."""
+    or its rows over all kinds (``kinds = -1``) when no kind is chosen; ``per_kinds`` takes the
+    rows per set of kinds even then."""
     cond = []
     if "kinds" in table.c:  # the rows per set of kinds that meet the filter, else those over all sets
-        if f.activity_kinds:
+        if per_kinds and not f.activity_kinds:
+            cond.append(table.c.kinds >= 0)
+        elif f.activity_kinds:
             cond += [table.c.kinds >= 0, table.c.kinds.bitwise_and(rollups.kinds_mask(f.activity_kinds)) != 0]
         else:
             cond.append(table.c.kinds == rollups.ALL_KINDS)

@@ -28,7 +28,9 @@ from dashboard.queries import (
     _frame,
     _Probe,
     _fresh,
+    _one_country_rollup,
     _partner_ok,
+    _per_kind,
     _rollup_cond,
     evidence_conditions,
 )
@@ -77,6 +79,12 @@ def _activities_by(url: str, f: Filters, keys: tuple[str, ...]):
             cond.append(RSK.c.kind.in_(f.activity_kinds))
         cols = [RSK.c[k] for k in keys]
         return select(*cols, func.sum(RSK.c.documents).label("n")).where(*cond).group_by(*cols)
+    one = _one_country_rollup(url, f, by_school=True)
+    if one is not None:  # one country: the school–country rollup's rows per set of kinds
+        table, cond = one
+        sub = _per_kind(table, f, [table.c[k] for k in keys if k != "kind"], cond).subquery("k")
+        cols = [sub.c[k] for k in keys]
+        return select(*cols, func.sum(sub.c.n).label("n")).group_by(*cols)
     live = {"unit_id": F.c.unit_id, "year": F.c.year, "kind": A.c.kind}
     cond = [F.c.type == "school", _fact_ok(),
             *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"schools", "kinds"}))]

@@ -362,7 +362,8 @@ class RollupCountryDocs(Base):
     country (not rejected) in a surviving fact."""
 
     __tablename__ = "rollup_country_docs"
-    __table_args__ = (Index("ix_rollup_country_docs_year", "kinds", "year", "lang", "country", "documents"),)
+    __table_args__ = (Index("ix_rollup_country_docs_year", "kinds", "year", "lang", "country", "documents"),
+                      Index("ix_rollup_country_docs_country", "country", "kinds", "year", "lang", "documents"))
     id: Mapped[int] = mapped_column(primary_key=True)
     country: Mapped[str] = mapped_column(String(2))
     year: Mapped[int | None] = mapped_column(Integer)
@@ -409,7 +410,9 @@ class RollupSchoolCountryDocs(Base):
 
     __tablename__ = "rollup_school_country_docs"
     __table_args__ = (Index("ix_rollup_school_country_docs", "kinds", "unit_id", "year", "lang", "country",
-                            "documents"),)
+                            "documents"),
+                      Index("ix_rollup_school_country_docs_country", "country", "kinds", "unit_id", "year", "lang",
+                            "documents"))
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer)
     country: Mapped[str] = mapped_column(String(2))

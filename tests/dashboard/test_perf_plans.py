@@ -128,6 +128,8 @@ def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
         rolled = "rollup_kind_docs" in st.sql() or "rollup_school_kinds" in st.sql()
         assert rolled == (len(f.schools) <= 1 and not (f.countries or f.partner_kinds)), f
         assert {(int(r.year), r.kind): int(r.activities) for r in per_year.itertuples()} == exp["per_year"], f
+        one_country = len(f.countries) == 1 and not f.partner_kinds and len(f.schools) <= 1
+        assert one_country == ("rollup_country_docs" in st.sql() or "rollup_school_country_docs" in st.sql()), f
         with Statements(url) as st:
             top = q.top_partners(url, f, limit=50)
         rolled = "rollup_partner_docs" in st.sql() or "rollup_school_partner_docs" in st.sql()

@@ -221,7 +221,9 @@ def test_rollup_and_live_counts_agree(backend, tmp_path):
         cs = ex.school("School of Computer Science")
         sets = FILTER_SETS + [Filters.make(schools=[auto], year_from=2019), Filters.make(schools=[auto, cs]),
                               Filters.make(activity_kinds=["agreement", "conference"], year_from=2019),
-                              Filters.make(schools=[auto], activity_kinds=["summer_school"], language="en")]
+                              Filters.make(schools=[auto], activity_kinds=["summer_school"], language="en"),
+                              Filters.make(countries=["DE"]), Filters.make(countries=["GB"], schools=[auto, cs]),
+                              Filters.make(countries=["DE"], activity_kinds=["conference"], year_from=2019)]
 
         def snapshot():
             out = []

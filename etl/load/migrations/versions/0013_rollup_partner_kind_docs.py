@@ -46,10 +46,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_rollup_school_country_docs", "rollup_school_country_docs",
                     ["kinds", "unit_id", "year", "lang", "country", "documents"], unique=False)
+    op.create_index("ix_rollup_school_country_docs_country", "rollup_school_country_docs",
+                    ["country", "kinds", "unit_id", "year", "lang", "documents"], unique=False)
+    # one country's rows per set of kinds: its activities per kind (dashboard.queries._per_kind)
+    op.create_index("ix_rollup_country_docs_country", "rollup_country_docs",
+                    ["country", "kinds", "year", "lang", "documents"], unique=False)
     op.execute("DELETE FROM rollups")  # the next run builds every rollup, these included
 
 
 def downgrade() -> None:
+    op.drop_index("ix_rollup_country_docs_country", table_name="rollup_country_docs")
+    op.drop_index("ix_rollup_school_country_docs_country", table_name="rollup_school_country_docs")
     op.drop_index("ix_rollup_school_country_docs", table_name="rollup_school_country_docs")
     op.drop_table("rollup_school_country_docs")
     op.drop_index("ix_rollup_partner_kind_docs", table_name="rollup_partner_kind_docs")
