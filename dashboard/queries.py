@@ -626,10 +626,14 @@ def _per_kind(table, f: Filters, keys: list, cond: list) -> Select:
     # does not name the columns of a VALUES list)
     kv = union_all(*[select(literal(k).label("kind"), literal(rollups.kinds_mask([k])).label("bit"))
                      for k in (f.activity_kinds or ACTIVITY_KINDS)]).subquery("kv")
-    return (select(*keys, kv.c.kind, func.sum(table.c.documents).label("n"))
-            .select_from(table.join(kv, table.c.kinds.bitwise_and(kv.c.bit) != 0))
+    # summed per set of kinds first (one pass over the rows), then spread over the kinds
+    sets = (select(*[k.label(k.name) for k in keys], table.c.kinds, func.sum(table.c.documents).label("n"))
             .where(*_rollup_cond(table, f, per_kinds=True), *cond)
-            .group_by(*keys, kv.c.kind))
+            .group_by(*keys, table.c.kinds).subquery("ks"))
+    skeys = [sets.c[k.name] for k in keys]
+    return (select(*skeys, kv.c.kind, func.sum(sets.c.n).label("n"))
+            .select_from(sets.join(kv, sets.c.kinds.bitwise_and(kv.c.bit) != 0))
+            .group_by(*skeys, kv.c.kind))
 
 
 def _one_country_rollup(url: str, f: Filters, by_school: bool):

@@ -17,6 +17,7 @@ from sqlalchemy import and_, cast, distinct, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from dashboard.queries import (
+    RSC,
     RSD,
     RSK,
     A,
@@ -97,15 +98,20 @@ def _activities_by(url: str, f: Filters, keys: tuple[str, ...]):
             .select_from(F.join(A, A.c.document_id == F.c.document_id)).where(*cond).group_by(*cols))
 
 
-def _school_docs_rollup(url: str, f: Filters) -> list | None:
-    """Conditions on ``rollup_school_docs`` (documents per school, year, language and kinds)
-    when it answers the documents per school exactly (no partner filter) and is fresh."""
-    if f.countries or f.partner_kinds or not _fresh(url, rollups.SCHOOL_DOCS):
+def _school_docs_rollup(url: str, f: Filters):
+    """(table, conditions) of the rollup answering the documents per school exactly, when
+    fresh: ``rollup_school_docs`` without a partner filter, ``rollup_school_country_docs``
+    for one country; else None."""
+    if not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_DOCS):
+        table, cond = RSD, []
+    elif len(f.countries) == 1 and not f.partner_kinds and _fresh(url, rollups.SCHOOL_COUNTRY_DOCS):
+        table, cond = RSC, [RSC.c.country == f.countries[0]]
+    else:
         return None
-    cond = [*_rollup_cond(RSD, f), RSD.c.documents > 0]
+    cond += [*_rollup_cond(table, f), table.c.documents > 0]
     if f.schools:
-        cond.append(RSD.c.unit_id.in_(f.schools))
-    return cond
+        cond.append(table.c.unit_id.in_(f.schools))
+    return table, cond
 
 
 def _school_names(conn) -> dict[int, tuple[str, str | None]]:
@@ -135,10 +141,11 @@ def school_year(url: str, f: Filters, measures: tuple[str, ...] = MEASURES) -> p
                 if y is not None and n:
                     a[(int(u), int(y))] = int(n)
         if "documents" in measures:
-            rcond = _school_docs_rollup(url, f)
-            if rcond is not None:
-                stmt = (select(RSD.c.unit_id, RSD.c.year, func.sum(RSD.c.documents))
-                        .where(*rcond, RSD.c.year.is_not(None)).group_by(RSD.c.unit_id, RSD.c.year))
+            roll = _school_docs_rollup(url, f)
+            if roll is not None:
+                t, rcond = roll
+                stmt = (select(t.c.unit_id, t.c.year, func.sum(t.c.documents))
+                        .where(*rcond, t.c.year.is_not(None)).group_by(t.c.unit_id, t.c.year))
             else:
                 stmt = (select(F.c.unit_id, F.c.year, func.count(distinct(F.c.document_id)))
                         .where(*_school_facts(f), F.c.year.is_not(None)).group_by(F.c.unit_id, F.c.year))
@@ -162,11 +169,13 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
     ucond = [U.c.type == "school"]
     if f.schools:
         ucond.append(U.c.id.in_(f.schools))
-    rollup = not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS)
-    rcond = _school_docs_rollup(url, f) if rollup else None
-    if rcond is not None:  # documents and activities from the rollups
-        docs = (select(RSD.c.unit_id, func.sum(RSD.c.documents), func.min(RSD.c.year), func.max(RSD.c.year),
-                       literal(None)).where(*rcond).group_by(RSD.c.unit_id))
+    rollup = (not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS)) or \
+        _one_country_rollup(url, f, by_school=True) is not None
+    roll = _school_docs_rollup(url, f) if rollup else None
+    if roll is not None:  # documents and activities from the rollups
+        t, rcond = roll
+        docs = (select(t.c.unit_id, func.sum(t.c.documents), func.min(t.c.year), func.max(t.c.year),
+                       literal(None)).where(*rcond).group_by(t.c.unit_id))
     elif rollup:   # documents live, activities from the rollup (below)
         docs = (select(F.c.unit_id, func.count(distinct(F.c.document_id)), func.min(F.c.year), func.max(F.c.year),
                        literal(None)).where(*_school_facts(f)).group_by(F.c.unit_id))
