@@ -33,7 +33,7 @@ from dashboard.queries import (
 )
 from dashboard.queries_drill import DrillSpec, documents_behind
 from dashboard.queries_schools import RSP, agreement_state, units_in_json
-from dashboard.report_queries import AG, MB, PG, _mobility_cond, _program_cond, _program_from
+from dashboard.report_queries import AG, MB, PG, _mobility_cond, _program_cond, _program_from, live_report
 from etl.db import get_engine
 from etl.load import rollups
 from etl.load.models import ACTIVITY_KINDS
@@ -71,9 +71,9 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
                 .where(F.c.type == "partner", _fact_ok(),
                        *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"partners"})))
                 .group_by(F.c.partner_id))
-    progs = (select(PG.c.partner_id, func.count()).where(PG.c.partner_id.is_not(None))
+    progs = (select(PG.c.partner_id, func.count()).where(PG.c.partner_id.is_not(None), live_report(PG))
              .group_by(PG.c.partner_id))
-    agrs = (select(AG.c.partner_id, func.count()).where(AG.c.partner_id.is_not(None))
+    agrs = (select(AG.c.partner_id, func.count()).where(AG.c.partner_id.is_not(None), live_report(AG))
             .group_by(AG.c.partner_id))
     with get_engine(url).connect() as conn:
         partners = conn.execute(select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, P.c.status, P.c.aliases)
@@ -295,7 +295,7 @@ def partner_agreements(url: str, f: Filters, info: dict, today: dt.date | None =
     With a school filter, agreements of those schools and university-wide ones are kept."""
     today = today or dt.date.today()
     g = partner_filters(f, info)
-    cond = [AG.c.partner_id == info["id"]]
+    cond = [AG.c.partner_id == info["id"], live_report(AG)]
     if g.schools:  # those schools' agreements, and the university-wide ones (no school named)
         cond.append(or_(units_in_json(url, AG.c.unit_ids, g.schools),
                         func.coalesce(func.json_array_length(AG.c.unit_ids), 0) == 0))

@@ -179,8 +179,10 @@ def _base_name(uri: str) -> str:
 
 
 def report_files(url: str) -> pd.DataFrame:
-    """The office reports loaded, newest first: ``kind, file, rows, loaded_at`` (file = base name)."""
-    stmt = select(RF.c.kind, RF.c.uri, RF.c.rows, RF.c.loaded_at).order_by(RF.c.loaded_at.desc(), RF.c.id.desc())
+    """The office reports loaded (not gone from their folder), newest first: ``kind, file, rows,
+    loaded_at`` (file = base name)."""
+    stmt = (select(RF.c.kind, RF.c.uri, RF.c.rows, RF.c.loaded_at).where(RF.c.status != "gone")
+            .order_by(RF.c.loaded_at.desc(), RF.c.id.desc()))
     df = _frame(url, stmt, ["kind", "file", "rows", "loaded_at"])
     if not df.empty:
         df["file"] = [_base_name(u) for u in df["file"]]

@@ -40,9 +40,16 @@ R = Run.__table__
 STATUS_ORDER = ("active", "pending approval", "pending", "suspended", "closed")
 
 
+def live_report(table):
+    """A report table's rows whose report is still present (not gone from its folder)."""
+    return table.c.report_id.not_in(select(RF.c.id).where(RF.c.status == "gone"))
+
+
 def _partner_cond(table, f: Filters) -> list:
-    """Country and partner-kind conditions on a report table outer-joined to ``partners``."""
-    cond = []
+    """Country and partner-kind conditions on a report table outer-joined to ``partners``, and
+    its rows' report still present (every reading of the report tables goes through here:
+    the rows of a report whose file vanished from its folder no longer count)."""
+    cond = [live_report(table)]
     if f.countries:
         cond.append(func.coalesce(table.c.country, P.c.country).in_(f.countries))
     if f.partner_kinds:
@@ -222,7 +229,7 @@ def data_info(url: str, f: Filters) -> DataInfo:
     """The latest finished run, and how many documents (in scope, in all) and reports there are."""
     in_scope = select(func.count()).select_from(D).where(*document_conditions(f)).scalar_subquery()
     total = select(func.count()).select_from(D).where(D.c.status != "gone").scalar_subquery()
-    reports = select(func.count(), func.coalesce(func.sum(RF.c.rows), 0)).select_from(RF)
+    reports = select(func.count(), func.coalesce(func.sum(RF.c.rows), 0)).select_from(RF).where(RF.c.status != "gone")
     last = (select(R.c.id, R.c.finished_at).where(R.c.finished_at.is_not(None))
             .order_by(R.c.finished_at.desc(), R.c.id.desc()).limit(1))
     with get_engine(url).connect() as conn:

@@ -6,7 +6,7 @@ object returned (and printed by ``intl etl run --json``) is::
 
     {"run_id", "status", "documents": {"seen", "new", "changed", "unchanged",
      "duplicate", "failed", "gone"}, "facts": {"added", "removed"},
-     "reports": {"seen", "loaded", "unchanged", "failed"},
+     "reports": {"seen", "loaded", "unchanged", "duplicate", "failed", "gone"},
      "errors": [{"file", "reason"}], "notices": [{"file", "notice"}]}
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from etl.errors import InputError
 from etl.extract import extract
 from etl.load.documents import store_document
 from etl.load.lock import RunLock
-from etl.load.models import Document, Run, RunError, _now
+from etl.load.models import Document, ReportFile, Run, RunError, _now
 from etl.resolve.entities import Resolver, sync_reference
 from etl.resolve.reference import load_reference
 from etl.sources.base import SourceDocument, Unchanged
@@ -46,7 +46,7 @@ class RunInfo:
         ("seen", "new", "changed", "unchanged", "duplicate", "failed", "gone"), 0))
     facts: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0})
     reports: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("seen", "loaded", "unchanged", "duplicate", "failed"), 0))
+        ("seen", "loaded", "unchanged", "duplicate", "failed", "gone"), 0))
     errors: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, str]] = field(default_factory=list)
     sources: dict[str, dict[str, int]] = field(default_factory=dict)  # configured source → its counts
@@ -283,7 +283,8 @@ class Pipeline:
             self._resolver_cache = None
 
     def _mark_gone(self, paths: Iterable[str | Path], info: RunInfo) -> None:
-        """Documents under a scanned folder whose file no longer exists are marked gone."""
+        """Documents and office reports under a scanned folder whose file no longer exists are
+        marked gone (kept, not deleted; the dashboard leaves them out)."""
         dirs = [Path(p).resolve() for p in paths if Path(p).is_dir()]
         if not dirs:
             return
@@ -296,6 +297,13 @@ class Pipeline:
                 for i in range(0, len(gone), 500):
                     s.execute(update(Document).where(Document.uri.in_(gone[i:i + 500])).values(status="gone"))
                 info.documents["gone"] += len(gone)
+                reports = s.scalars(select(ReportFile.uri).where(ReportFile.uri.startswith(prefix),
+                                                                 ReportFile.status == "active")).all()
+                vanished = [u for u in reports if not os.path.exists(u)]
+                if vanished:
+                    s.execute(update(ReportFile).where(ReportFile.uri.in_(vanished)).values(status="gone"))
+                    log.info("reports gone: %s", ", ".join(vanished))
+                info.reports["gone"] += len(vanished)
 
     # -- configured sources (etl/sources/registry.py) ------------------------
     def run_sources(self, names: Iterable[str] | None = None, **kw) -> RunInfo:

@@ -155,7 +155,7 @@ def test_report_reproduces_expected_figures(settings, report, exp_name, kind):
     exp = expected(exp_name)
     assert exp["file"] == report
     info = Pipeline(settings).run([REPORTS / report])
-    assert info.reports == {"seen": 1, "loaded": 1, "unchanged": 0, "duplicate": 0, "failed": 0}, info.errors
+    assert info.reports == {"seen": 1, "loaded": 1, "unchanged": 0, "duplicate": 0, "failed": 0, "gone": 0}, info.errors
     with session_factory(settings.database_url)() as s:
         rf = s.scalar(select(ReportFile))
         assert rf.kind == kind and rf.run_id == info.run_id
@@ -197,7 +197,7 @@ def test_same_file_again_is_unchanged_and_writes_nothing(settings):
                   for m in (Program, Agreement, Mobility)}
         loaded_at = s.scalars(select(ReportFile.loaded_at).order_by(ReportFile.id)).all()
     again = Pipeline(settings).run([REPORTS / r for r, _, _ in CASES])
-    assert again.reports == {"seen": 3, "loaded": 0, "unchanged": 3, "duplicate": 0, "failed": 0}
+    assert again.reports == {"seen": 3, "loaded": 0, "unchanged": 3, "duplicate": 0, "failed": 0, "gone": 0}
     # and directly: loading an unchanged report issues no INSERT, UPDATE or DELETE
     engine = get_engine(url)
     seen, hook = _statements(url)
@@ -239,7 +239,7 @@ def test_changed_file_replaces_its_rows(settings, tmp_path):
         return [r for r in rows if not r[i_name].startswith("Robotics")]
     _rewrite_csv(f, change)
     second = Pipeline(settings).run([f])
-    assert second.reports == {"seen": 1, "loaded": 1, "unchanged": 0, "duplicate": 0, "failed": 0}
+    assert second.reports == {"seen": 1, "loaded": 1, "unchanged": 0, "duplicate": 0, "failed": 0, "gone": 0}
     with session_factory(settings.database_url)() as s:
         assert s.scalar(select(func.count()).select_from(ReportFile)) == 1
         rf = s.scalar(select(ReportFile))
@@ -266,7 +266,7 @@ def test_bad_reports_rejected_whole_in_a_batch_with_good_ones(settings):
     bad = [BAD / "joint_programs_missing_partner.csv", BAD / "outbound_students_text_value.xlsx"]
     info = Pipeline(settings).run([*bad, *(REPORTS / r for r, _, _ in CASES)])
     assert info.status == "partial"
-    assert info.reports == {"seen": 5, "loaded": 3, "unchanged": 0, "duplicate": 0, "failed": 2}
+    assert info.reports == {"seen": 5, "loaded": 3, "unchanged": 0, "duplicate": 0, "failed": 2, "gone": 0}
     errs = {e["file"].rsplit("/", 1)[-1]: e for e in info.errors}
     missing = errs["joint_programs_missing_partner.csv"]
     assert missing["column"] == "partner" and "partner" in missing["reason"] and "missing" in missing["reason"]
@@ -335,3 +335,45 @@ def test_copy_of_a_loaded_report_is_not_counted_twice_and_a_move_is_followed(set
     with session_factory(settings.database_url)() as s:
         assert s.scalars(select(ReportFile.uri)).all() == [str(moved.resolve())]
         assert s.scalar(select(func.count()).select_from(Agreement)) == 29
+
+
+def test_a_report_gone_from_its_folder_is_marked_and_left_out_until_it_comes_back(settings, tmp_path):
+    """Deleting a report from a scanned folder marks it gone (its rows kept, not deleted): the
+    dashboard's programme, agreement and student counts leave it out; when the file comes
+    back it counts again, without being loaded twice."""
+    from dashboard import queries_partners as qp
+    from dashboard import report_queries as rq
+    from dashboard.queries import Filters
+    from dashboard.queries_programs import report_files
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in ("joint_programs.csv", "partner_agreements.csv", "outbound_students_2019_2024.xlsx"):
+        shutil.copy(REPORTS / name, folder / name)
+    url = settings.database_url
+    Pipeline(settings).run([folder])
+    before = (rq.program_counts(url, Filters()), len(report_files(url)),
+              int(qp.partners_table(url, Filters())["agreements"].sum()),
+              int(rq.students_abroad(url, Filters())["records"].sum()))
+    assert sum(before[0].values()) > 0 and before[1] == 3 and before[2] > 0 and before[3] > 0
+    kept = tmp_path / "kept.csv"
+    shutil.move(str(folder / "partner_agreements.csv"), kept)
+    (folder / "joint_programs.csv").unlink()
+    info = Pipeline(settings).run([folder])
+    assert info.reports["gone"] == 2 and info.reports["unchanged"] == 1
+    with session_factory(url)() as s:
+        status = dict(s.execute(select(ReportFile.uri, ReportFile.status)).all())
+        assert sorted(status.values()) == ["active", "gone", "gone"]
+        assert s.scalar(select(func.count()).select_from(Agreement)) == 29  # marked, not deleted
+    assert rq.program_counts(url, Filters()) == {}
+    assert len(report_files(url)) == 1 and rq.data_info(url, Filters()).reports == 1
+    assert int(qp.partners_table(url, Filters())["agreements"].sum()) == 0
+    assert int(rq.students_abroad(url, Filters())["records"].sum()) == before[3]
+    shutil.move(str(kept), folder / "partner_agreements.csv")
+    shutil.copy(REPORTS / "joint_programs.csv", folder / "joint_programs.csv")
+    again = Pipeline(settings).run([folder])
+    assert again.reports["gone"] == 0 and again.reports["loaded"] == 0 and again.reports["unchanged"] == 3
+    after = (rq.program_counts(url, Filters()), len(report_files(url)),
+             int(qp.partners_table(url, Filters())["agreements"].sum()),
+             int(rq.students_abroad(url, Filters())["records"].sum()))
+    assert after == before

@@ -234,6 +234,7 @@ class ReportFile(Base):
     sheet: Mapped[str | None] = mapped_column(String(200))  # XLSX sheet the table was read from
     header_row: Mapped[int | None] = mapped_column(Integer)  # 1-based row of the header in the file
     declared_total: Mapped[int | None] = mapped_column(Integer)  # the report's own "Total" row, if any
+    status: Mapped[str] = mapped_column(String(12), default="active")  # active | gone (file vanished)
 
 
 class Program(Base):

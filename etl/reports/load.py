@@ -36,6 +36,9 @@ def load_report(session: Session, path: Path, resolver, run_id: int | None) -> s
     digest = hashlib.sha256(data).hexdigest()
     existing = session.scalar(select(ReportFile).where(ReportFile.uri == uri))
     if existing is not None and existing.content_hash == digest:
+        if existing.status != "active":  # the file is back: its rows count again
+            existing.status = "active"
+            log.info("report back: %s", uri)
         return "unchanged"
     twin = None if existing is not None else session.scalar(
         select(ReportFile).where(ReportFile.content_hash == digest, ReportFile.uri != uri))
@@ -45,7 +48,7 @@ def load_report(session: Session, path: Path, resolver, run_id: int | None) -> s
             return f"duplicate of {Path(twin.uri).name}"
         else:  # the file was moved or renamed: its rows now belong to the new path
             log.info("report moved: %s → %s", twin.uri, uri)
-            twin.uri = uri
+            twin.uri, twin.status = uri, "active"
         return "unchanged"
     rep = parse_report(path, data, _countries(resolver))
     rows = _rows(rep, uri, resolver)
@@ -56,6 +59,7 @@ def load_report(session: Session, path: Path, resolver, run_id: int | None) -> s
         for model in TABLES.values():
             session.execute(delete(model).where(model.report_id == existing.id))
     existing.kind, existing.content_hash, existing.rows = rep.shape.kind, digest, len(rows)
+    existing.status = "active"
     existing.run_id, existing.loaded_at = run_id, _now()
     existing.sheet, existing.header_row, existing.declared_total = rep.sheet, rep.header_row, rep.declared_total
     session.flush()
