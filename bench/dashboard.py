@@ -56,7 +56,7 @@ REFERENCE = ROOT / "data" / "reference"
 PG_DEFAULT = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 # Bump whenever the generated rows change: the cached file's name carries it.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 GOAL_MS = 150.0
 
 KINDS = (  # etl.load.models.ACTIVITY_KINDS with how common each is in the news
@@ -152,6 +152,7 @@ def build_sqlite(path: Path, n_docs: int, n_evidence: int, seed: int = 20251) ->
     the migrations made it). Returns counts and the build time.
     """
     from etl.db import dispose_engines, upgrade
+    from etl.load.rollups import kinds_mask
 
     t0 = time.perf_counter()
     tmp = path.with_suffix(".building")
@@ -233,6 +234,7 @@ def build_sqlite(path: Path, n_docs: int, n_evidence: int, seed: int = 20251) ->
     n_act = n_sch = n_off = n_par = 0
     doc_rows, act_rows, fact_rows = [], [], []
     plan_people = []  # (document_id, year, run_id) per document, to spread person/count facts later
+    doc_dims: dict[int, tuple[str, int]] = {}  # document -> (lang, kinds bit set), copied into its facts
     first_new = n_docs - 300  # the latest run brings the last 300 documents
     fact_id = act_id = 0
     for d in range(1, n_docs + 1):
@@ -248,7 +250,9 @@ def build_sqlite(path: Path, n_docs: int, n_evidence: int, seed: int = 20251) ->
                          published, published if year else None, year, f"{d:064x}", text, status, run_id,
                          created, created))
         n_kinds = rng.choices((0, 1, 2, 3, 4), (10, 30, 35, 20, 5))[0]
-        for kind in _pick_distinct(rng, kind_names, kind_weights, n_kinds):
+        picked = _pick_distinct(rng, kind_names, kind_weights, n_kinds)
+        doc_dims[d] = (lang, kinds_mask(picked))
+        for kind in picked:
             act_id += 1
             s = rng.choice(sentences)
             act_rows.append((act_id, d, kind, year, s, 10, 30, "rule: bench", 0.9, run_id))
@@ -292,8 +296,9 @@ def build_sqlite(path: Path, n_docs: int, n_evidence: int, seed: int = 20251) ->
                                   rng.randint(2, 300), "students", "students", rng.choice(sentences), 0, 12,
                                   "count pattern", 0.8, "ok", run_id))
                 n_count += 1
-    # Facts in document order, as the ETL writes them.
+    # Facts in document order, as the ETL writes them, with their document's language and kinds.
     fact_rows.sort(key=lambda r: (r[1], r[0]))
+    fact_rows = [(*r, *doc_dims[r[1]]) for r in fact_rows]
     con.executemany(
         "INSERT INTO documents (id, source, uri, title, lang, published, event_date, year, content_hash, text, "
         "status, run_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
@@ -302,8 +307,8 @@ def build_sqlite(path: Path, n_docs: int, n_evidence: int, seed: int = 20251) ->
         "VALUES (?,?,?,?,?,?,?,?,?,?)", act_rows)
     con.executemany(
         'INSERT INTO facts (id, document_id, type, key, year, unit_id, partner_id, name, role, org, value, what, '
-        'text, sentence, start, "end", method, confidence, status, run_id) '
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", fact_rows)
+        'text, sentence, start, "end", method, confidence, status, run_id, lang, kinds) '
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", fact_rows)
     con.execute("COMMIT")
     for _name, sql in indexes:
         con.execute(sql)

@@ -264,10 +264,12 @@ def _membership_conditions(document_id, f: Filters, implied: frozenset[str] = fr
     if f.schools and "schools" not in implied:
         fs = F.alias("fs")
         cond.append(_Probe(document_id).in_(select(fs.c.document_id).where(
-            fs.c.type == "school", fs.c.unit_id.in_(f.schools), fs.c.status != "rejected", *years(fs.c.year))))
+            fs.c.type == "school", fs.c.unit_id.in_(f.schools), fs.c.status != "rejected", *years(fs.c.year),
+            *_fact_dims(fs, f))))
     if (f.countries or f.partner_kinds) and "partners" not in implied:
         fp, pp = F.alias("fp"), P.alias("pp")
-        pcond = [fp.c.type == "partner", fp.c.status != "rejected", pp.c.status != "rejected", *years(fp.c.year)]
+        pcond = [fp.c.type == "partner", fp.c.status != "rejected", pp.c.status != "rejected", *years(fp.c.year),
+                 *_fact_dims(fp, f)]
         if f.countries:
             pcond.append(pp.c.country.in_(f.countries))
         if f.partner_kinds:
@@ -278,6 +280,17 @@ def _membership_conditions(document_id, f: Filters, implied: frozenset[str] = fr
         aa = A.alias("aa")
         cond.append(_Probe(document_id).in_(select(aa.c.document_id).where(aa.c.kind.in_(f.activity_kinds),
                                                                            *years(aa.c.year))))
+    return cond
+
+
+def _fact_dims(row, f: Filters) -> list:
+    """The language and activity-kind filters on a fact row's own copies of its document's
+    language and kinds (written with the facts, migration 0015): no list of documents to build."""
+    cond = []
+    if f.language:
+        cond.append(row.c.lang == f.language)
+    if f.activity_kinds:
+        cond.append(row.c.kinds.bitwise_and(rollups.kinds_mask(f.activity_kinds)) != 0)
     return cond
 
 
@@ -299,8 +312,9 @@ def evidence_conditions(document_id, year, f: Filters, implied: frozenset[str] =
     Same scope as :func:`document_conditions`, without joining ``documents`` row by row:
     the year test uses the row's ``year`` (the ETL writes ``documents.year`` into every
     fact and activity of the document, in the same transaction), documents gone at the
-    source are excluded with ``NOT IN`` their (short) list, and the language is an ``IN``
-    subquery. At 100,000 documents this keeps an aggregate on a covering index of the
+    source are excluded with ``NOT IN`` their (short) list; a fact also carries its
+    document's language and activity kinds (:func:`_fact_dims`, migration 0015), for an
+    activity the language is an ``IN`` subquery. At 100,000 documents this keeps an aggregate on a covering index of the
     evidence table: a join to ``documents`` per row cost SQLite seconds.
     """
     cond = [document_id.not_in(select(D.c.id).where(D.c.status == "gone"))]
@@ -308,6 +322,10 @@ def evidence_conditions(document_id, year, f: Filters, implied: frozenset[str] =
         cond.append(year >= f.year_from)
     if f.year_to is not None:
         cond.append(year <= f.year_to)
+    row = document_id.table
+    if "kinds" in row.c and "lang" in row.c:  # a fact: its own copies of the language and kinds
+        own = _fact_dims(row, replace(f, activity_kinds=()) if "kinds" in implied else f)
+        return cond + own + _membership_conditions(document_id, f, implied | {"kinds"})
     if f.language:
         dy = [c for c in (D.c.year >= f.year_from if f.year_from is not None else None,
                           D.c.year <= f.year_to if f.year_to is not None else None) if c is not None]

@@ -7,7 +7,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from etl.extract import Extraction
-from etl.load.models import Activity, Document, Fact
+from etl.load.models import ACTIVITY_KINDS, Activity, Document, Fact
+from etl.load.rollups import kinds_mask
 from etl.resolve.entities import Resolver
 from etl.sources.base import SourceDocument
 
@@ -41,6 +42,8 @@ def store_document(session: Session, row: Document | None, src: SourceDocument, 
     session.flush()
     added = 0
     seen_keys: set[str] = set()
+    # the document's language and activity kinds, copied into each of its facts (see denormalise)
+    kinds = kinds_mask(m.data["kind"] for m in ex.mentions if m.type == "activity")
     for m in ex.mentions:
         evidence = {"document": src.uri, "sentence": m.sentence, "start": m.start, "end": m.end}
         if m.type == "activity":
@@ -52,7 +55,8 @@ def store_document(session: Session, row: Document | None, src: SourceDocument, 
                                  confidence=m.confidence, run_id=run_id))
             added += 1
             continue
-        fact = Fact(document_id=row.id, type=m.type, year=row.year, text=m.text, sentence=m.sentence,
+        fact = Fact(document_id=row.id, type=m.type, year=row.year, lang=row.lang, kinds=kinds,
+                    text=m.text, sentence=m.sentence,
                     start=m.start, end=m.end, method=m.method, confidence=m.confidence, run_id=run_id)
         d = m.data
         if m.type in ("school", "office"):
@@ -78,3 +82,23 @@ def store_document(session: Session, row: Document | None, src: SourceDocument, 
         added += 1
     session.flush()
     return row, added, removed
+
+
+def denormalise(conn, document_ids: list[int] | None = None) -> None:
+    """Copy each document's ``year``, ``lang`` and activity kinds (bit set) into its facts.
+
+    :func:`store_document` writes them with the facts; this rewrites them from the tables,
+    for a migration and for data written by other means (test fixtures, the benchmark's bulk
+    build). ``document_ids`` limits it to those documents.
+    """
+    from sqlalchemy import case, func, select, update
+
+    D, F, A = Document.__table__, Fact.__table__, Activity.__table__
+    bits = case({k: kinds_mask([k]) for k in ACTIVITY_KINDS}, value=A.c.kind, else_=0)
+    stmt = update(F).values(
+        year=select(D.c.year).where(D.c.id == F.c.document_id).scalar_subquery(),
+        lang=select(D.c.lang).where(D.c.id == F.c.document_id).scalar_subquery(),
+        kinds=select(func.coalesce(func.sum(bits), 0)).where(A.c.document_id == F.c.document_id).scalar_subquery())
+    if document_ids is not None:
+        stmt = stmt.where(F.c.document_id.in_(document_ids))
+    conn.execute(stmt)

@@ -158,15 +158,20 @@ class Fact(Base):
     __tablename__ = "facts"
     __table_args__ = (
         UniqueConstraint("document_id", "key"),
-        # Covering indexes of the dashboard's counts per school / partner (migration 0005).
-        Index("ix_facts_type_unit_cover", "type", "unit_id", "year", "document_id", "status"),
-        Index("ix_facts_type_partner_cover", "type", "partner_id", "year", "document_id", "status", "run_id"),
+        # Covering indexes of the dashboard's counts per school / partner (migrations 0005, 0015).
+        Index("ix_facts_type_unit_cover", "type", "unit_id", "year", "lang", "kinds", "document_id", "status"),
+        Index("ix_facts_type_partner_cover", "type", "partner_id", "year", "lang", "kinds", "document_id", "status",
+              "run_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     type: Mapped[str] = mapped_column(String(10))
     key: Mapped[str] = mapped_column(String(400))
     year: Mapped[int | None] = mapped_column(Integer, index=True)  # copy of documents.year
+    # copies of the document's language and of its activity kinds (bit set, etl.load.rollups.kinds_mask),
+    # written with the facts in one transaction, so that a count filters them on the fact's own row
+    lang: Mapped[str | None] = mapped_column(String(5))
+    kinds: Mapped[int] = mapped_column(Integer, default=0)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     name: Mapped[str | None] = mapped_column(String(300))  # person name / surface form

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.queries import Filters
 from etl.db import get_engine, upgrade
+from etl.load.documents import denormalise
 from etl.load.models import (
     ACTIVITY_KINDS,
     Activity,
@@ -121,6 +122,8 @@ def build(url: str, seed: int = 20240611, n_docs: int = 90) -> World:
                            text=p.name, status=st, run_id=run.id))
                 doc.partners.append((p.id, st))
             docs.append(doc)
+        s.flush()
+        denormalise(s.connection())  # the document's language and kinds into its facts, as the ETL writes them
         school_ids = {u.name: u.id for u in units}
         pmap = {p.id: (p.name, p.country, p.kind, p.status) for p in partners}
         runs = [run1.id, run2.id]

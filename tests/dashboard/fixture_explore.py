@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from etl.db import get_engine
+from etl.load.documents import denormalise
 from etl.load.models import Activity, Agreement, Document, Fact, Mobility, Program, ReportFile
 from tests.dashboard import fixture_db
 from tests.dashboard.fixture_db import Doc, World
@@ -118,6 +119,7 @@ def build(url: str) -> Explore:
               for k in ("programs", "agreements", "mobility")}
         s.add_all(rf.values())
         s.flush()
+        denormalise(s.connection())  # the document's language and kinds into its facts, as the ETL writes them
         programs = [
             dict(name="Automation 3+1", unit_id=auto, partner_id=alpha, country="DE", level="undergraduate",
                  mode="3+1", start_year=2019, status="active", enrolment=40),

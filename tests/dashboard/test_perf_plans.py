@@ -208,6 +208,17 @@ def test_an_etl_run_leaves_fresh_rollups_and_exact_year_copies(settings):
             differ = conn.execute(select(func.count()).select_from(T.join(D, D.c.id == T.c.document_id))
                                   .where(T.c.year.is_distinct_from(D.c.year))).scalar()
             assert differ == 0, f"{T.name}.year is its document's year"
+        # a fact's language and kinds are its document's, as stored by the ETL (and as denormalise rewrites them)
+        stored = conn.execute(select(F.c.id, F.c.lang, F.c.kinds).order_by(F.c.id)).all()
+        assert conn.execute(select(func.count()).select_from(F.join(D, D.c.id == F.c.document_id))
+                            .where(F.c.lang.is_distinct_from(D.c.lang))).scalar() == 0
+        assert {k for _i, _l, k in stored} - {0}, "some documents report activities"
+    with engine.begin() as conn:
+        from etl.load.documents import denormalise
+
+        denormalise(conn)
+        assert conn.execute(select(F.c.id, F.c.lang, F.c.kinds).order_by(F.c.id)).all() == stored
+    with engine.connect() as conn:
         years = [y for y in conn.execute(select(D.c.year).distinct()).scalars() if y is not None]
     assert years
     sets = [Filters(), Filters.make(year_from=min(years), year_to=max(years)), Filters.make(language="en"),
