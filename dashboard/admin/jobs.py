@@ -12,18 +12,24 @@ the job's *spec* (what to load, who asked, which database) to the job store unde
 random id, audits the request, and puts only the id in the page; the background
 callback then *takes* the spec by that id (once). An id that was never issued, or was
 already used, starts nothing. The database URL therefore never travels to the browser.
+
+The page holds a *job reference*: the id, followed by ``:zh`` when the job was asked for from
+the 中文 interface (:func:`job_ref`), so that the background callback — which sees nothing of
+the page but that value — reports progress and result in the language of the page.
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dashboard.labels import add_translations, t
 from etl.config import ROOT, load_settings
 
 log = logging.getLogger("dashboard.jobs")
@@ -32,6 +38,8 @@ SPEC_TTL = 3600  # seconds a requested job may wait for its background callback
 _managers: dict[str, Any] = {}
 _celery: dict[str, Any] = {}
 _stores: dict[str, Any] = {}
+
+add_translations({"starting …": "正在启动 …", "done": "完成"}, context="job progress")
 
 
 # -- managers ------------------------------------------------------------------------
@@ -114,7 +122,20 @@ def request_job(redis_url: str | None, *, kind: str, user: str, database_url: st
     return job_id
 
 
+def job_ref(job_id: str, lang: str | None = "en") -> str:
+    """What the page holds for a requested job: its id, plus the interface language unless English."""
+    return f"{job_id}:zh" if lang == "zh" else job_id
+
+
+def parse_job_ref(ref: Any) -> tuple[Any, str]:
+    """(job id, interface language) of a job reference (a bare id: English)."""
+    if isinstance(ref, str) and ref.endswith(":zh"):
+        return ref[:-3], "zh"
+    return ref, "en"
+
+
 def take_job(redis_url: str | None, job_id: Any) -> dict[str, Any] | None:
+    job_id = parse_job_ref(job_id)[0]
     if not isinstance(job_id, str) or not 20 <= len(job_id) <= 64:
         return None
     raw = store(redis_url).take(job_id)
@@ -122,9 +143,14 @@ def take_job(redis_url: str | None, job_id: Any) -> dict[str, Any] | None:
 
 
 # -- running a job ------------------------------------------------------------------------
-def run_job(spec: dict[str, Any], set_progress: Callable[[tuple], None] | None = None) -> dict[str, Any]:
+_LOCK_HOLDER = re.compile(r" by (?P<holder>.+?) since (?P<since>.+? UTC)")
+
+def run_job(spec: dict[str, Any], set_progress: Callable[[tuple], None] | None = None,
+            lang: str | None = "en") -> dict[str, Any]:
     """Run one ETL job described by ``spec``; returns the run object (``RunInfo.to_dict``)
-    or ``{"status": "failed", "error": …}`` when the run could not start."""
+    or ``{"status": "failed", "error": …, "why": "locked" | "crashed"}`` when the run could not
+    start (``error`` in English, as audited; ``dashboard.admin.ui.run_summary`` words it for the
+    page). The progress texts are in the interface language ``lang``."""
     from etl.errors import LockedError
     from etl.pipeline import Pipeline
     from etl.users_cli import audit
@@ -141,7 +167,7 @@ def run_job(spec: dict[str, Any], set_progress: Callable[[tuple], None] | None =
             set_progress((round(pct, 1), f"{done} / {total} · {Path(str(name)).name[:60]}"))
 
     if set_progress:
-        set_progress((0, "starting …"))
+        set_progress((0, t("starting …", lang, context="job progress")))
     try:
         pipeline = Pipeline(settings, trigger=f"web:{user}"[:40], progress=progress)
         if spec["kind"] == "paths":
@@ -149,12 +175,15 @@ def run_job(spec: dict[str, Any], set_progress: Callable[[tuple], None] | None =
         else:
             info = pipeline.run_sources(spec.get("sources") or None)
     except LockedError as exc:
-        result = {"status": "failed", "error": f"another ETL run is in progress ({exc})"}
+        result = {"status": "failed", "error": f"another ETL run is in progress ({exc})", "why": "locked"}
+        held = _LOCK_HOLDER.search(str(exc))
+        if held:
+            result.update(holder=held.group("holder"), since=held.group("since"))
         audit(settings.database_url, user, "etl.refused", detail=result)
         return result
     except Exception as exc:  # noqa: BLE001 - the page shows why; the log has the traceback
         log.exception("ETL job failed")
-        result = {"status": "failed", "error": f"{exc.__class__.__name__}: {exc}"}
+        result = {"status": "failed", "error": f"{exc.__class__.__name__}: {exc}", "why": "crashed"}
         audit(settings.database_url, user, "etl.failed", detail=result)
         return result
     result = info.to_dict()
@@ -162,5 +191,5 @@ def run_job(spec: dict[str, Any], set_progress: Callable[[tuple], None] | None =
           detail={"status": info.status, "documents": info.documents, "reports": info.reports,
                   "errors": len(info.errors)})
     if set_progress:
-        set_progress((100, "done"))
+        set_progress((100, t("done", lang, context="job progress")))
     return result

@@ -1,14 +1,17 @@
 """Shared pieces of the admin pages: the frame with its section links, the refusal shown to
-non-administrators, small tables, and the background-job panel (progress bar, status, result)."""
+non-administrators, small tables, the background-job panel (progress bar, status, result), and
+the interface language of an admin callback (:func:`callback_lang`)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html, no_update
 
 from dashboard.admin import jobs
-from dashboard.labels import add_translations, t
+from dashboard.admin.messages import file_reason, say
+from dashboard.labels import add_translations, t, ui_from_search
 
 SECTIONS = [
     ("Uploads", "/admin/uploads"),
@@ -23,7 +26,33 @@ add_translations({
     "Administrators only": "仅限管理员",
     "Your account may view and export the dashboard, not change it.": "您的账户可以查看和导出看板，但不能修改。",
     "Nothing yet.": "暂无内容。",
+    "This job was already run, or never requested.": "此任务已经运行过，或从未被请求。",
+    "The run did not start: {error}": "运行未能开始：{error}",
+    "The run did not start: another ETL run is in progress (by {holder} since {since}); try again later.":
+        "运行未能开始：另一次数据处理正在运行（由 {holder} 自 {since} 起运行）；请稍后再试。",
+    "The run did not start: another ETL run is in progress; try again later.":
+        "运行未能开始：另一次数据处理正在运行；请稍后再试。",
+    "Run {id}: {status}. ": "第 {id} 次运行：{status}。",
+    "Documents: {new} new, {changed} changed, {unchanged} unchanged, {duplicate} duplicate, {failed} failed. "
+    "Reports: {loaded} loaded, {r_unchanged} unchanged, {r_failed} failed.":
+        "文档：新增 {new}，变化 {changed}，未变 {unchanged}，重复 {duplicate}，失败 {failed}。"
+        "报表：载入 {loaded}，未变 {r_unchanged}，失败 {r_failed}。",
 })
+
+
+def callback_lang() -> str:
+    """The interface language of the page whose admin callback is being answered.
+
+    The admin callbacks take only their own inputs (scripts and the tests post exactly those), so
+    the language is read from the page's address: the browser sends it as the ``Referer`` of
+    every callback request (dashboard/auth.py sets ``Referrer-Policy: same-origin``, which keeps
+    the query string, ``?ui=zh``, for the app's own requests). English without one.
+    """
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return "en"
+    return ui_from_search(urlsplit(request.referrer or "").query)
 
 
 def frame(path: str, title: str, intro: str, *children: Any, lang: str = "en") -> html.Div:
@@ -69,24 +98,51 @@ def job_panel(prefix: str) -> html.Div:
     ], className="admin-job")
 
 
-def run_summary(result: dict[str, Any] | None) -> Any:
-    """A finished job's run object as a short report with each failed file and its reason."""
+def run_error(result: dict[str, Any], lang: str = "en") -> str:
+    """Why a job's run did not start (or broke off), in the interface language."""
+    if result.get("why") == "locked":
+        if result.get("holder") and result.get("since"):
+            return say("The run did not start: another ETL run is in progress (by {holder} since {since}); "
+                       "try again later.", lang, holder=result["holder"], since=result["since"])
+        return t("The run did not start: another ETL run is in progress; try again later.", lang)
+    return say("The run did not start: {error}", lang, error=result["error"])
+
+
+def run_summary(result: dict[str, Any] | None, lang: str = "en") -> Any:
+    """A finished job's run object as a short report with each failed file and its reason
+    (in the interface language ``lang``; file names as they are)."""
     if not result:
         return ""
     if result.get("error"):
-        return dbc.Alert(f"The run did not start: {result['error']}", color="danger")
+        return dbc.Alert(run_error(result, lang), color="danger")
     d, r = result.get("documents", {}), result.get("reports", {})
-    color = {"ok": "success", "partial": "warning"}.get(result.get("status"), "danger")
+    status = result.get("status")
+    color = {"ok": "success", "partial": "warning"}.get(status, "danger")
     parts = [dbc.Alert([
-        html.B(f"Run {result.get('run_id')}: {result.get('status')}. "),
-        f"Documents: {d.get('new', 0)} new, {d.get('changed', 0)} changed, {d.get('unchanged', 0)} unchanged, "
-        f"{d.get('duplicate', 0)} duplicate, {d.get('failed', 0)} failed. "
-        f"Reports: {r.get('loaded', 0)} loaded, {r.get('unchanged', 0)} unchanged, {r.get('failed', 0)} failed.",
+        html.B(say("Run {id}: {status}. ", lang, id=result.get("run_id"),
+                   status=t(status, lang, context="run status") if status else "")),
+        say("Documents: {new} new, {changed} changed, {unchanged} unchanged, {duplicate} duplicate, {failed} failed. "
+            "Reports: {loaded} loaded, {r_unchanged} unchanged, {r_failed} failed.", lang,
+            new=d.get("new", 0), changed=d.get("changed", 0), unchanged=d.get("unchanged", 0),
+            duplicate=d.get("duplicate", 0), failed=d.get("failed", 0), loaded=r.get("loaded", 0),
+            r_unchanged=r.get("unchanged", 0), r_failed=r.get("failed", 0)),
     ], color=color)]
     errs = result.get("errors") or []
     if errs:
-        parts.append(table(["File", "Why it failed"], [[e.get("file", ""), e.get("reason", "")] for e in errs]))
+        parts.append(table(["File", "Why it failed"],
+                           [[e.get("file", ""), file_reason(e.get("reason", ""), lang, e.get("row"), e.get("column"))]
+                            for e in errs], lang=lang))
     return html.Div(parts)
+
+
+def job_result(redis_url: str | None, ref: Any, set_progress=None) -> Any:
+    """What the background callback of a job panel shows: takes the job spec by the page's job
+    reference (once), runs it and summarises the run, in the language the job was asked in."""
+    lang = jobs.parse_job_ref(ref)[1]
+    spec = jobs.take_job(redis_url, ref)
+    if spec is None:
+        return dbc.Alert(t("This job was already run, or never requested.", lang), color="warning")
+    return run_summary(jobs.run_job(spec, set_progress, lang), lang)
 
 
 def register_job_runner(app, prefix: str, redis_url: str | None) -> None:
@@ -101,10 +157,7 @@ def register_job_runner(app, prefix: str, redis_url: str | None) -> None:
         running=[(Output(f"{prefix}-progress", "animated"), True, False)],
         prevent_initial_call=True,
     )
-    def _run(set_progress, job_id):
-        if not job_id:
+    def _run(set_progress, job_ref):
+        if not job_ref:
             return no_update
-        spec = jobs.take_job(redis_url, job_id)
-        if spec is None:
-            return dbc.Alert("This job was already run, or never requested.", color="warning")
-        return run_summary(jobs.run_job(spec, set_progress))
+        return job_result(redis_url, job_ref, set_progress)

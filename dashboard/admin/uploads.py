@@ -21,6 +21,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.admin.messages import Refusal
+from dashboard.labels import add_translations
 from etl.config import ROOT
 from etl.pipeline import REPORT_SUFFIXES
 from etl.sources.files import DOCUMENT_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES
@@ -31,8 +33,31 @@ ALLOWED_SUFFIXES = (DOCUMENT_SUFFIXES | REPORT_SUFFIXES) - {""}
 _SAFE_CHARS = re.compile(r"[^\w.\-]+", re.UNICODE)
 
 
-class UploadError(ValueError):
-    """An upload refused, with the reason shown to the administrator."""
+class UploadError(Refusal):
+    """An upload refused, with the reason shown to the administrator: ``str(exc)`` in English (the
+    audit log), ``exc.text(lang)`` in the interface language."""
+
+
+add_translations({
+    "upload folder {folder} is inside a served folder": "上传文件夹 {folder} 位于网站对外提供的文件夹之内",
+    "no file name": "没有文件名",
+    "file name too long": "文件名太长",
+    "file name holds control characters": "文件名含有控制字符",
+    "file name must not be a path": "文件名不能是路径",
+    "file name must not hold '..'": "文件名不能包含“..”",
+    "type {suffix} not accepted: {types}": "不接受 {suffix} 类型的文件；可接受的类型：{types}",
+    "type (none) not accepted: {types}": "不接受没有类型后缀的文件；可接受的类型：{types}",
+    "empty file": "空文件",
+    "file too large: {size:.1f} MB, limit {limit:.0f} MB": "文件太大：{size:.1f} MB，上限为 {limit:.0f} MB",
+    "not a PDF (content does not start with %PDF-)": "不是 PDF 文件（内容不以 %PDF- 开头）",
+    "not an Excel workbook (not a zip archive)": "不是 Excel 工作簿（不是 zip 压缩包）",
+    "workbook expands too much (zip bomb?)": "工作簿解压后过大（可能是 zip 炸弹）",
+    "not an Excel workbook (damaged zip)": "不是 Excel 工作簿（zip 压缩包已损坏）",
+    "not an Excel workbook (zip without xl/ parts)": "不是 Excel 工作簿（zip 压缩包中没有 xl/ 部分）",
+    "binary content in a {suffix} file": "{suffix} 文件中含有二进制内容",
+    "not a text file (binary or unknown encoding)": "不是文本文件（二进制内容或未知编码）",
+    "not an HTML document": "不是 HTML 文档",
+})
 
 
 @dataclass
@@ -57,7 +82,7 @@ def upload_dir() -> Path:
     d = Path(os.environ.get("INTL_UPLOAD_DIR") or DEFAULT_UPLOAD_DIR).resolve()
     for served in SERVED_DIRS:
         if d == served.resolve() or served.resolve() in d.parents:
-            raise UploadError(f"upload folder {d} is inside a served folder")
+            raise UploadError("upload folder {folder} is inside a served folder", folder=str(d))
     return d
 
 
@@ -76,8 +101,10 @@ def clean_name(name: str) -> str:
     stem, suffix = os.path.splitext(unicodedata.normalize("NFC", name.strip()))
     suffix = suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise UploadError(f"type {suffix or '(none)'} not accepted: "
-                          f"{', '.join(sorted(ALLOWED_SUFFIXES))}")
+        types = ", ".join(sorted(ALLOWED_SUFFIXES))
+        if not suffix:
+            raise UploadError("type (none) not accepted: {types}", types=types)
+        raise UploadError("type {suffix} not accepted: {types}", suffix=suffix, types=types)
     stem = _SAFE_CHARS.sub("_", stem).strip("._") or "upload"
     return stem[:120] + suffix
 
@@ -101,7 +128,8 @@ def check_content(name: str, data: bytes) -> str:
     if not data:
         raise UploadError("empty file")
     if len(data) > max_upload_bytes():
-        raise UploadError(f"file too large: {len(data) / 1e6:.1f} MB, limit {max_upload_bytes() / 1e6:.0f} MB")
+        raise UploadError("file too large: {size:.1f} MB, limit {limit:.0f} MB", size=len(data) / 1e6,
+                          limit=max_upload_bytes() / 1e6)
     if suffix in PDF_SUFFIXES:
         if not data.startswith(b"%PDF-"):
             raise UploadError("not a PDF (content does not start with %PDF-)")
@@ -120,7 +148,7 @@ def check_content(name: str, data: bytes) -> str:
             raise UploadError("not an Excel workbook (zip without xl/ parts)")
         return "report"
     if data.startswith((b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\x7fELF", b"MZ", b"\xd0\xcf\x11\xe0")):
-        raise UploadError(f"binary content in a {suffix} file")
+        raise UploadError("binary content in a {suffix} file", suffix=suffix)
     if not _text_ok(data):
         raise UploadError("not a text file (binary or unknown encoding)")
     if suffix in HTML_SUFFIXES and b"<" not in data[:4096]:

@@ -64,4 +64,4 @@ def register_callbacks(app, settings) -> None:
                   Input(ids.AUDIT_ACTION, "value"), prevent_initial_call=True)
     def _filter(user, action):
         require_admin()
-        return audit_view(database_url(), user, action)
+        return audit_view(database_url(), user, action, ui.callback_lang())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, ctx, html
+from dash import Input, Output, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.admin import ids, jobs, ui
@@ -25,7 +25,12 @@ add_translations({
     INTRO: "一次运行读取所有文档和报表，进行抽取、解析并载入；未变化的文件不再处理。运行在后台进行：您可以离开此页面。",
     "Refresh the configured sources ({n})": "刷新已配置的数据源（{n} 个）",
     "Re-load the uploaded files": "重新载入已上传的文件",
+    "Run of the configured sources requested …": "已请求运行：刷新已配置的数据源 …",
+    "Run of the uploaded files requested …": "已请求运行：重新载入已上传的文件 …",
 })
+# What is run, as the audit log records it (English, like every audit entry) → the page's message.
+STARTED = {"sources": ("the configured sources", "Run of the configured sources requested …"),
+           "uploads": ("the uploaded files", "Run of the uploaded files requested …")}
 
 
 def layout(**query: Any) -> html.Div:
@@ -48,6 +53,26 @@ def layout(**query: Any) -> html.Div:
     )
 
 
+def start(redis_url: str | None, url: str, user: str, what: str, ip: str | None = None, lang: str = "en"
+          ) -> tuple[Any, Any]:
+    """Ask for a run of the configured sources (``what="sources"``) or of the uploaded files
+    (``"uploads"``): the message for the page (in ``lang``) and the job reference for its panel."""
+    from etl.users_cli import audit
+
+    if what == "sources":
+        job = jobs.request_job(redis_url, kind="sources", user=user, database_url=url)
+    else:
+        try:
+            folder = up.upload_dir()
+        except up.UploadError as exc:
+            return dbc.Alert(exc.text(lang), color="danger"), no_update
+        folder.mkdir(parents=True, exist_ok=True)
+        job = jobs.request_job(redis_url, kind="paths", user=user, database_url=url, paths=[str(folder)])
+    target, message = STARTED[what]
+    audit(url, user, "etl.start", target=target, ip=ip)
+    return dbc.Alert(t(message, lang), color="info"), jobs.job_ref(job, lang)
+
+
 def register_callbacks(app, settings) -> None:
     redis_url = getattr(settings, "redis_url", None)
     app.server.config["INTL_ADMIN_SOURCES"] = [s.get("name") for s in getattr(settings, "sources", [])]
@@ -60,21 +85,10 @@ def register_callbacks(app, settings) -> None:
         prevent_initial_call=True,
     )
     def _start(_n_sources, _n_uploads):
-        from etl.users_cli import audit
-
         user = require_admin()
-        url = database_url()
-        if ctx.triggered_id == ids.ETL_SOURCES:
-            job = jobs.request_job(redis_url, kind="sources", user=user, database_url=url)
-            what = "the configured sources"
-        elif ctx.triggered_id == ids.ETL_UPLOADS:
-            folder = up.upload_dir()
-            folder.mkdir(parents=True, exist_ok=True)
-            job = jobs.request_job(redis_url, kind="paths", user=user, database_url=url, paths=[str(folder)])
-            what = "the uploaded files"
-        else:
+        what = {ids.ETL_SOURCES: "sources", ids.ETL_UPLOADS: "uploads"}.get(ctx.triggered_id)
+        if what is None:
             raise PreventUpdate
-        audit(url, user, "etl.start", target=what, ip=client_ip())
-        return dbc.Alert(f"Run of {what} requested …", color="info"), job
+        return start(redis_url, database_url(), user, what, client_ip(), ui.callback_lang())
 
     ui.register_job_runner(app, ids.ETL_JOB, redis_url)

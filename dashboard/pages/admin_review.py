@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.admin import ids, ui
+from dashboard.admin.messages import Refusal, item_kind, reason, review_status, say
 from dashboard.auth import client_ip, is_admin, require_admin
 from dashboard.context import database_url
 from dashboard.labels import add_translations, partner_kind_name, t, ui_lang
@@ -39,6 +40,37 @@ add_translations({
 })
 # The queue's item kinds ("partners" is also a chart's unit elsewhere: a context of their own).
 add_translations({"all": "全部", "partners": "合作伙伴", "schools": "学院", "facts": "事实"}, context="review kind")
+# An item's evidence, and what the page says after a decision (the curation layer's own refusals:
+# dashboard/admin/messages.py).
+add_translations({
+    "This item no longer exists.": "此项已不存在。", "Choose an item of the queue first.": "请先从队列中选择一项。",
+    "no review item #{id}": "没有审核项 #{id}",
+    "item #{id} is already {status} (by {by})": "审核项 #{id} 已由 {by} 处理：{status}",
+    "choose what to merge it into": "请选择要合并到的对象",
+    "only partners and schools can be merged": "只有合作伙伴和学院可以合并",
+    "country and kind are set on partners": "国家和类型只能为合作伙伴设置",
+    "choose a value": "请选择一个值",
+    "unknown action '{action}'": "未知操作：“{action}”",
+    "database error: {error}": "数据库错误：{error}",
+    "{kind} “{name}”: accept recorded.": "已记录：接受{kind}“{name}”。",
+    "{kind} “{name}”: reject recorded.": "已记录：驳回{kind}“{name}”。",
+    "{kind} “{name}”: merge → {value} recorded.": "已记录：将{kind}“{name}”合并到“{value}”。",
+    "{kind} “{name}”: set country → {value} recorded.": "已记录：将{kind}“{name}”的国家设为“{value}”。",
+    "{kind} “{name}”: set kind → {value} recorded.": "已记录：将{kind}“{name}”的类型设为“{value}”。",
+})
+add_translations({"Kind": "类型", "Name as written": "原文中的名称", "Status": "状态", "Evidence": "证据", "Document": "文档",
+                  "Report file": "报表文件", "Report row": "报表行", "Country (as extracted)": "国家（抽取结果）",
+                  "Partner kind (as extracted)": "合作伙伴类型（抽取结果）", "Fact": "事实"}, context="review detail")
+DONE = {"accept": "{kind} “{name}”: accept recorded.", "reject": "{kind} “{name}”: reject recorded.",
+        "merge": "{kind} “{name}”: merge → {value} recorded.",
+        "set_country": "{kind} “{name}”: set country → {value} recorded.",
+        "set_kind": "{kind} “{name}”: set kind → {value} recorded."}
+
+
+class ReviewRefusal(Refusal):
+    """A decision the page refuses before asking the curation layer."""
+
+    codes = {"status": review_status}
 
 
 def open_items(url: str, kind: str | None = None) -> list[ReviewItem]:
@@ -48,8 +80,14 @@ def open_items(url: str, kind: str | None = None) -> list[ReviewItem]:
         return list_review(s, None if kind in (None, "", "all") else kind, "open")
 
 
-def item_options(url: str, kind: str | None = None) -> list[dict[str, Any]]:
-    return [{"label": f"{i.kind} · {i.name}", "value": i.id} for i in open_items(url, kind)]
+def item_options(url: str, kind: str | None = None, lang: str = "en") -> list[dict[str, Any]]:
+    return [{"label": say("{kind} · {name}", lang, kind=item_kind(i.kind, lang), name=i.name), "value": i.id}
+            for i in open_items(url, kind)]
+
+
+def open_count(n: int, lang: str = "en") -> str:
+    """The item list's placeholder ("3 open item(s)")."""
+    return say("{n} open item(s)", lang, n=n)
 
 
 def target_options(url: str, item_id: int | None) -> list[dict[str, Any]]:
@@ -66,27 +104,34 @@ def target_options(url: str, item_id: int | None) -> list[dict[str, Any]]:
         return [{"label": u.name, "value": u.name} for u in rows]
 
 
-def detail_view(url: str, item_id: int | None) -> Any:
+def detail_view(url: str, item_id: int | None, lang: str = "en") -> Any:
+    """An item's evidence: labels and codes (kind, status) in ``lang``, the evidence as extracted."""
     if not item_id:
-        return html.P("Choose an item of the queue.", className="text-muted")
+        return html.P(t("Choose an item of the queue.", lang), className="text-muted")
     with session_factory(url)() as s:
         item = s.get(ReviewItem, item_id)
         if item is None:
-            return html.P("This item no longer exists.", className="text-muted")
+            return html.P(t("This item no longer exists.", lang), className="text-muted")
         d = item.detail or {}
-        rows = [["Kind", item.kind], ["Name as written", item.name], ["Status", item.status]]
-        for key, label in (("sentence", "Evidence"), ("document", "Document"), ("file", "Report file"),
-                           ("row", "Report row"), ("country", "Country (as extracted)"),
-                           ("kind", "Partner kind (as extracted)"), ("key", "Fact")):
+
+        def label(text: str) -> str:
+            return t(text, lang, context="review detail")
+
+        rows = [[label("Kind"), item_kind(item.kind, lang)], [label("Name as written"), item.name],
+                [label("Status"), review_status(item.status, lang)]]
+        for key, text in (("sentence", "Evidence"), ("document", "Document"), ("file", "Report file"),
+                          ("row", "Report row"), ("country", "Country (as extracted)"),
+                          ("kind", "Partner kind (as extracted)"), ("key", "Fact")):
             if d.get(key) not in (None, ""):
-                rows.append([label, str(d[key])])
+                rows.append([label(text), str(d[key])])
         return dbc.Table(html.Tbody([html.Tr([html.Th(k, style={"width": "14rem"}), html.Td(v)]) for k, v in rows]),
                          size="sm", className="admin-review-detail")
 
 
 def decide(url: str, by: str, item_id: int, action: str, value: str | None = None,
-           ip: str | None = None) -> tuple[bool, str]:
-    """Apply one decision about review item ``item_id`` through etl/load/curation.py; (ok, message)."""
+           ip: str | None = None, lang: str = "en") -> tuple[bool, str]:
+    """Apply one decision about review item ``item_id`` through etl/load/curation.py; (ok, message
+    in the interface language ``lang``; names and the value as given)."""
     from etl.load import curation as cur
     from etl.users_cli import audit
 
@@ -94,36 +139,46 @@ def decide(url: str, by: str, item_id: int, action: str, value: str | None = Non
         with session_factory(url).begin() as s:
             item = s.get(ReviewItem, int(item_id))
             if item is None:
-                raise cur.CurationError(f"no review item #{item_id}")
+                raise ReviewRefusal("no review item #{id}", id=item_id)
             if item.status != "open":
-                raise cur.CurationError(f"item #{item_id} is already {item.status} (by {item.decided_by})")
+                raise ReviewRefusal("item #{id} is already {status} (by {by})", id=item_id, status=item.status,
+                                    by=item.decided_by)
             name, kind = item.name, item.kind
             if action in ("accept", "reject"):
                 cur.decide(s, item.id, action == "accept", by=by)
             elif action == "merge":
                 if not value:
-                    raise cur.CurationError("choose what to merge it into")
+                    raise ReviewRefusal("choose what to merge it into")
                 if kind == "partner":
                     cur.merge_partner(s, name, value, by=by)
                 elif kind == "school":
                     cur.alias_school(s, name, value, by=by)
                 else:
-                    raise cur.CurationError("only partners and schools can be merged")
+                    raise ReviewRefusal("only partners and schools can be merged")
             elif action in ("set_country", "set_kind"):
                 if kind != "partner":
-                    raise cur.CurationError("country and kind are set on partners")
+                    raise ReviewRefusal("country and kind are set on partners")
                 if not value:
-                    raise cur.CurationError("choose a value")
+                    raise ReviewRefusal("choose a value")
                 (cur.set_country if action == "set_country" else cur.set_kind)(s, name, value, by=by)
             else:
-                raise cur.CurationError(f"unknown action {action!r}")
+                raise ReviewRefusal("unknown action '{action}'", action=action)
+    except ReviewRefusal as exc:
+        return False, exc.text(lang)
     except (cur.CurationError, ValueError, LookupError) as exc:
-        return False, str(exc)
+        return False, reason(exc, lang)
     except SQLAlchemyError as exc:
-        return False, f"database error: {exc.__class__.__name__}"
+        return False, say("database error: {error}", lang, error=exc.__class__.__name__)
     audit(url, by, f"review.{action}", target=f"{kind}: {name}"[:1000], detail={"item": item_id, "value": value},
           ip=ip)
-    return True, f"{kind} “{name}”: {action.replace('_', ' ')}{' → ' + value if value else ''} recorded."
+    return True, decided(action, kind, name, value, lang)
+
+
+def decided(action: str, kind: str, name: str, value: str | None, lang: str = "en") -> str:
+    """The message of a recorded decision."""
+    if action == "set_kind" and value and lang == "zh":
+        value = partner_kind_name(value, lang)
+    return say(DONE[action], lang, kind=item_kind(kind, lang), name=name, value=value)
 
 
 def layout(**query: Any) -> html.Div:
@@ -134,7 +189,7 @@ def layout(**query: Any) -> html.Div:
 
     url = database_url()
     try:
-        options = item_options(url)
+        options = item_options(url, lang=lang)
     except SQLAlchemyError:
         options = []
     return ui.frame(
@@ -145,7 +200,7 @@ def layout(**query: Any) -> html.Div:
                                                              for o in KIND_OPTIONS],
                                  value="all", clearable=False), md=2),
             dbc.Col(dcc.Dropdown(id=ids.REVIEW_ITEM, options=options,
-                                 placeholder=t("{n} open item(s)", lang).format(n=len(options))), md=10),
+                                 placeholder=open_count(len(options), lang)), md=10),
         ], className="g-2 mb-3"),
         html.Div(html.P(t("Choose an item of the queue.", lang), className="text-muted"), id=ids.REVIEW_DETAIL),
         html.Div([
@@ -180,7 +235,7 @@ def register_callbacks(app, settings) -> None:
     def _show(item_id):
         require_admin()
         url = database_url()
-        return detail_view(url, item_id), target_options(url, item_id)
+        return detail_view(url, item_id, ui.callback_lang()), target_options(url, item_id)
 
     @app.callback(
         Output(ids.REVIEW_ITEM, "options"),
@@ -192,8 +247,9 @@ def register_callbacks(app, settings) -> None:
     )
     def _list(kind, _version):
         require_admin()
-        opts = item_options(database_url(), kind)
-        return opts, None, f"{len(opts)} open item(s)"
+        lang = ui.callback_lang()
+        opts = item_options(database_url(), kind, lang)
+        return opts, None, open_count(len(opts), lang)
 
     @app.callback(
         Output(ids.REVIEW_MESSAGE, "children"),
@@ -217,8 +273,9 @@ def register_callbacks(app, settings) -> None:
                    ids.REVIEW_SET_KIND: ("set_kind", pkind)}
         if ctx.triggered_id not in actions:
             raise PreventUpdate
+        lang = ui.callback_lang()
         if not item_id:
-            return dbc.Alert("Choose an item of the queue first.", color="warning"), version
+            return dbc.Alert(t("Choose an item of the queue first.", lang), color="warning"), version
         action, value = actions[ctx.triggered_id]
-        ok, msg = decide(database_url(), by, item_id, action, (value or "").strip() or None, client_ip())
+        ok, msg = decide(database_url(), by, item_id, action, (value or "").strip() or None, client_ip(), lang)
         return dbc.Alert(msg, color="success" if ok else "danger"), (version or 0) + (1 if ok else 0)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from dashboard.admin import ids, ui
+from dashboard.admin.messages import file_reason, say
 from dashboard.auth import is_admin, require_admin
 from dashboard.context import database_url
 from dashboard.labels import add_translations, t, ui_lang
@@ -31,7 +32,21 @@ add_translations({
     "Run {id}": "第 {id} 次运行",
     "documents new {new}, changed {changed}, unchanged {unchanged}, failed {failed}; reports loaded {loaded}, "
     "failed {rfailed}": "文档：新增 {new}，变化 {changed}，未变 {unchanged}，失败 {failed}；报表：载入 {loaded}，失败 {rfailed}",
+    # who started a run: from the admin pages (web:USER) or by a scheduled job (schedule:NAME)
+    "web: {user}": "网页：{user}",
+    "schedule: {name}": "定时任务：{name}",
 })
+
+
+def trigger_text(trigger: str | None, lang: str = "en") -> str:
+    """Who or what started a run, in the interface language (user and job names as they are)."""
+    trigger = trigger or ""
+    kind, sep, who = trigger.partition(":")
+    if sep and kind == "web":
+        return say("web: {user}", lang, user=who) if lang == "zh" else trigger
+    if sep and kind == "schedule":
+        return say("schedule: {name}", lang, name=who) if lang == "zh" else trigger
+    return t(trigger, lang, context="run trigger")
 
 
 def recent_runs(url: str, limit: int = 30) -> list[dict[str, Any]]:
@@ -61,9 +76,10 @@ def runs_view(url: str, lang: str = "en") -> Any:
         head = html.Div([
             dbc.Badge(t(r["status"], lang, context="run status"), color=color, className="me-2"),
             html.B(t("Run {id}", lang).format(id=r['id'])),
-            f" · {when} · {t(r['trigger'], lang, context='run trigger')} · {counts}",
+            f" · {when} · {trigger_text(r['trigger'], lang)} · {counts}",
         ])
-        body = ui.table(["File", "Why it failed"], [list(e) for e in r["errors"]], empty="No file failed.", lang=lang)
+        body = ui.table(["File", "Why it failed"], [[f, file_reason(why, lang)] for f, why in r["errors"]],
+                        empty="No file failed.", lang=lang)
         out.append(html.Details([html.Summary(head), body], className="admin-run mb-2",
                                 open=bool(r["errors"]) and r is runs[0]))
     return html.Div(out)
@@ -83,4 +99,4 @@ def register_callbacks(app, settings) -> None:
                   prevent_initial_call=True)
     def _refresh(_n):
         require_admin()
-        return runs_view(database_url())
+        return runs_view(database_url(), ui.callback_lang())

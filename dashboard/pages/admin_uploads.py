@@ -17,6 +17,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.admin import ids, jobs, ui
 from dashboard.admin import uploads as up
+from dashboard.admin.messages import say
 from dashboard.auth import client_ip, is_admin, require_admin
 from dashboard.context import database_url
 from dashboard.labels import add_translations, t, ui_lang
@@ -33,7 +34,16 @@ add_translations({
            "每个文件都会经过检查、保存，并由与其他数据源相同的数据处理流程载入。",
     "Drag files here, or ": "将文件拖到此处，或",
     "choose files": "选择文件",
+    # after an upload
+    "unreadable upload": "无法读取上传的内容",
+    "unreadable upload (bad base64)": "无法读取上传的内容（base64 编码有误）",
+    "{stored} file(s) stored, {refused} refused.": "已保存 {stored} 个文件，拒绝 {refused} 个。",
+    "{stored} file(s) stored, {refused} refused. Loading them now …": "已保存 {stored} 个文件，拒绝 {refused} 个。正在载入 …",
+    "Outcome": "结果",
+    "{kind}, {size} bytes": "{kind}，{size} 字节",
 })
+add_translations({"stored": "已保存", "refused": "已拒绝"}, context="upload outcome")
+add_translations({"document": "文档", "report": "报表"}, context="upload kind")
 
 
 def layout(**query: Any) -> html.Div:
@@ -67,9 +77,10 @@ def decode(contents: str) -> bytes:
         raise up.UploadError("unreadable upload (bad base64)") from None
 
 
-def store_uploads(url: str, user: str, names: list[str], contents: list[str], ip: str | None = None
-                  ) -> tuple[list[up.StoredUpload], list[tuple[str, str]]]:
-    """Check and store each file; returns (stored, [(name, why refused)]). Every outcome is audited."""
+def store_uploads(url: str, user: str, names: list[str], contents: list[str], ip: str | None = None,
+                  lang: str = "en") -> tuple[list[up.StoredUpload], list[tuple[str, str]]]:
+    """Check and store each file; returns (stored, [(name, why refused, in ``lang``)]). Every
+    outcome is audited (in English, like every audit entry)."""
     from etl.users_cli import audit
 
     stored, refused = [], []
@@ -77,13 +88,36 @@ def store_uploads(url: str, user: str, names: list[str], contents: list[str], ip
         try:
             s = up.store(name, decode(content))
         except up.UploadError as exc:
-            refused.append((str(name), str(exc)))
+            refused.append((str(name), exc.text(lang)))
             audit(url, user, "upload.refused", target=str(name)[:300], detail={"reason": str(exc)}, ip=ip)
             continue
         stored.append(s)
         audit(url, user, "upload", target=s.path.name,
               detail={"original": s.original, "kind": s.kind, "bytes": s.size, "sha256": s.sha256}, ip=ip)
     return stored, refused
+
+
+def upload_outcome(redis_url: str | None, url: str, user: str, filenames: Any, contents: Any,
+                   ip: str | None = None, lang: str = "en") -> tuple[Any, Any]:
+    """Store the files of one ``dcc.Upload`` and ask for their load: what the page shows (the
+    count, then each file with its outcome, in ``lang``; file names as given) and the job
+    reference for its panel (``no_update`` when nothing was stored)."""
+    contents = contents if isinstance(contents, list) else [contents]
+    filenames = filenames if isinstance(filenames, list) else [filenames]
+    stored, refused = store_uploads(url, user, filenames, contents, ip, lang)
+    rows = [[s.original, t("stored", lang, context="upload outcome"),
+             say("{kind}, {size} bytes", lang, kind=t(s.kind, lang, context="upload kind"), size=f"{s.size:,}")]
+            for s in stored]
+    rows += [[n, t("refused", lang, context="upload outcome"), why] for n, why in refused]
+    job = no_update
+    if stored:
+        job = jobs.job_ref(jobs.request_job(redis_url, kind="paths", user=user, database_url=url,
+                                            paths=[str(s.path) for s in stored]), lang)
+    template = ("{stored} file(s) stored, {refused} refused. Loading them now …" if stored
+                else "{stored} file(s) stored, {refused} refused.")
+    msg = dbc.Alert(say(template, lang, stored=len(stored), refused=len(refused)),
+                    color="info" if stored else "warning")
+    return html.Div([msg, ui.table(["File", "Outcome", "Detail"], rows, lang=lang)]), job
 
 
 def register_callbacks(app, settings) -> None:
@@ -100,19 +134,6 @@ def register_callbacks(app, settings) -> None:
         user = require_admin()
         if not contents:
             raise PreventUpdate
-        contents = contents if isinstance(contents, list) else [contents]
-        filenames = filenames if isinstance(filenames, list) else [filenames]
-        url = database_url()
-        stored, refused = store_uploads(url, user, filenames, contents, client_ip())
-        rows = [[s.original, "stored", f"{s.kind}, {s.size:,} bytes"] for s in stored]
-        rows += [[n, "refused", why] for n, why in refused]
-        job = no_update
-        if stored:
-            job = jobs.request_job(redis_url, kind="paths", user=user, database_url=url,
-                                   paths=[str(s.path) for s in stored])
-        msg = dbc.Alert(f"{len(stored)} file(s) stored, {len(refused)} refused."
-                        + (" Loading them now …" if stored else ""),
-                        color="info" if stored else "warning")
-        return html.Div([msg, ui.table(["File", "Outcome", "Detail"], rows)]), job
+        return upload_outcome(redis_url, database_url(), user, filenames, contents, client_ip(), ui.callback_lang())
 
     ui.register_job_runner(app, ids.UPLOAD_JOB, redis_url)

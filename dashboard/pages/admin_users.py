@@ -12,6 +12,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.admin import ids, ui
+from dashboard.admin.messages import reason, role_name, say
 from dashboard.auth import client_ip, is_admin, require_admin
 from dashboard.context import database_url
 from dashboard.labels import add_translations, t, ui_lang
@@ -32,7 +33,17 @@ add_translations({
     "user": "用户", "new role": "新角色", "Set role": "设置角色", "new password": "新密码", "Set password": "设置密码",
     "Remove user": "删除用户", "never": "从未",
 })
-add_translations({"viewer": "查看者", "admin": "管理员"}, context="role")
+# What the page says after an action (the store's own refusals: dashboard/admin/messages.py).
+add_translations({
+    "choose a user": "请选择用户",
+    "you cannot remove yourself": "不能删除您自己",
+    "unknown action": "未知操作",
+    "User {name} added as {role}.": "已添加用户 {name}，角色为{role}。",
+    "{name} is now {role}.": "{name} 的角色已改为{role}。",
+    "Password of {name} changed; their open sessions are closed.": "已修改 {name} 的密码；其已打开的会话均已关闭。",
+    "User {name} removed.": "已删除用户 {name}。",
+    "{name} ({role})": "{name}（{role}）",
+})
 add_translations({"active": "正常", "disabled": "已停用"}, context="user state")
 
 
@@ -50,37 +61,58 @@ def users_view(url: str, lang: str = "en") -> Any:
     return ui.table(["User", "Role", "State", "Last sign-in (UTC)", "Created (UTC)"], rows, lang=lang)
 
 
-def user_options(url: str) -> list[dict[str, str]]:
+def user_options(url: str, lang: str = "en") -> list[dict[str, str]]:
     from etl.users_cli import list_users
 
-    return [{"label": f"{u.name} ({u.role})", "value": u.name} for u in list_users(url)]
+    return [{"label": say("{name} ({role})", lang, name=u.name, role=role_name(u.role, lang)), "value": u.name}
+            for u in list_users(url)]
 
 
 def apply(url: str, by: str, action: str, *, name: str | None = None, role: str | None = None,
-          password: str | None = None, ip: str | None = None) -> tuple[bool, str]:
-    """One user-management action; (ok, message). The store checks and audits."""
+          password: str | None = None, ip: str | None = None, lang: str = "en") -> tuple[bool, str]:
+    """One user-management action; (ok, message in the interface language ``lang``). The store
+    checks and audits."""
     from etl.users_cli import UserError, add_user, remove_user, set_password, set_role
 
+    if not name:
+        return False, t("choose a user", lang)
     try:
-        if not name:
-            raise UserError("choose a user")
         if action == "add":
             add_user(url, name, password or "", role or "viewer", by=by, ip=ip)
-            return True, f"User {name} added as {role or 'viewer'}."
+            return True, say("User {name} added as {role}.", lang, name=name, role=role_name(role or "viewer", lang))
         if action == "set_role":
             set_role(url, name, role or "", by=by, ip=ip)
-            return True, f"{name} is now {role}."
+            return True, say("{name} is now {role}.", lang, name=name, role=role_name(role, lang))
         if action == "set_password":
             set_password(url, name, password or "", by=by, ip=ip)
-            return True, f"Password of {name} changed; their open sessions are closed."
+            return True, say("Password of {name} changed; their open sessions are closed.", lang, name=name)
         if action == "remove":
             if name == by:
-                raise UserError("you cannot remove yourself")
+                return False, t("you cannot remove yourself", lang)
             remove_user(url, name, by=by, ip=ip)
-            return True, f"User {name} removed."
+            return True, say("User {name} removed.", lang, name=name)
     except UserError as exc:
-        return False, str(exc)
-    return False, "unknown action"
+        return False, reason(exc, lang)
+    return False, t("unknown action", lang)
+
+
+def act(url: str, by: str, trigger: str | None, *, name: str | None = None, role: str | None = None,
+        password: str | None = None, selected: str | None = None, new_role: str | None = None,
+        new_password: str | None = None, ip: str | None = None, lang: str = "en") -> tuple:
+    """What the page shows after one of its buttons (``trigger``, a button id): the message, the
+    refreshed users table and user list, and the two password fields emptied."""
+    if trigger == ids.USERS_ADD:
+        ok, msg = apply(url, by, "add", name=(name or "").strip(), role=role, password=password, ip=ip, lang=lang)
+    elif trigger == ids.USERS_SET_ROLE:
+        ok, msg = apply(url, by, "set_role", name=selected, role=new_role, ip=ip, lang=lang)
+    elif trigger == ids.USERS_SET_PASSWORD:
+        ok, msg = apply(url, by, "set_password", name=selected, password=new_password, ip=ip, lang=lang)
+    elif trigger == ids.USERS_REMOVE:
+        ok, msg = apply(url, by, "remove", name=selected, ip=ip, lang=lang)
+    else:
+        raise PreventUpdate
+    return (dbc.Alert(msg, color="success" if ok else "danger"), users_view(url, lang), user_options(url, lang),
+            "", "")
 
 
 def layout(**query: Any) -> html.Div:
@@ -107,7 +139,7 @@ def layout(**query: Any) -> html.Div:
         dbc.Card(dbc.CardBody([
             html.H3(t("Change a user", lang), className="h6"),
             dbc.Row([
-                dbc.Col(dcc.Dropdown(id=ids.USERS_SELECT, options=user_options(url), placeholder=t("user", lang)),
+                dbc.Col(dcc.Dropdown(id=ids.USERS_SELECT, options=user_options(url, lang), placeholder=t("user", lang)),
                         md=3),
                 dbc.Col(dcc.Dropdown(id=ids.USERS_NEW_ROLE, options=role_options(lang),
                                      placeholder=t("new role", lang)), md=3),
@@ -145,16 +177,5 @@ def register_callbacks(app, settings) -> None:
     )
     def _act(_a, _r, _p, _x, name, role, password, selected, new_role, new_password):
         by = require_admin()
-        url = database_url()
-        t = ctx.triggered_id
-        if t == ids.USERS_ADD:
-            ok, msg = apply(url, by, "add", name=(name or "").strip(), role=role, password=password, ip=client_ip())
-        elif t == ids.USERS_SET_ROLE:
-            ok, msg = apply(url, by, "set_role", name=selected, role=new_role, ip=client_ip())
-        elif t == ids.USERS_SET_PASSWORD:
-            ok, msg = apply(url, by, "set_password", name=selected, password=new_password, ip=client_ip())
-        elif t == ids.USERS_REMOVE:
-            ok, msg = apply(url, by, "remove", name=selected, ip=client_ip())
-        else:
-            raise PreventUpdate
-        return (dbc.Alert(msg, color="success" if ok else "danger"), users_view(url), user_options(url), "", "")
+        return act(database_url(), by, ctx.triggered_id, name=name, role=role, password=password, selected=selected,
+                   new_role=new_role, new_password=new_password, ip=client_ip(), lang=ui.callback_lang())
