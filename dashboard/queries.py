@@ -324,7 +324,8 @@ def evidence_conditions(document_id, year, f: Filters, implied: frozenset[str] =
         cond.append(year <= f.year_to)
     row = document_id.table
     if "kinds" in row.c and "lang" in row.c:  # a fact: its own copies of the language and kinds
-        own = _fact_dims(row, replace(f, activity_kinds=()) if "kinds" in implied else f)
+        # the kinds too when implied by the caller's own join: always true then, and selective
+        own = _fact_dims(row, f)
         return cond + own + _membership_conditions(document_id, f, implied | {"kinds"})
     if f.language:
         dy = [c for c in (D.c.year >= f.year_from if f.year_from is not None else None,
@@ -614,15 +615,11 @@ def activities_by_school(url: str, f: Filters) -> pd.DataFrame:
         counts = _per_kind(table, f, [table.c.unit_id], cond).subquery("c")
     if counts is None:
         cond = [F.c.type == "school", _fact_ok(),
-                *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools", "kinds"}))]
+                *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"schools"}))]
         if f.schools:
             cond.append(F.c.unit_id.in_(f.schools))
-        if f.activity_kinds:
-            cond.append(A.c.kind.in_(f.activity_kinds))
         # Grouped on ids first, names joined to the small result (names in the sort keys cost SQLite).
-        counts = (select(F.c.unit_id, A.c.kind, func.count(distinct(A.c.id)).label("n"))
-                  .select_from(F.join(A, A.c.document_id == F.c.document_id))
-                  .where(*cond).group_by(F.c.unit_id, A.c.kind).subquery("c"))
+        counts = per_kind_facts(f, [F.c.unit_id], cond).subquery("c")
     stmt = (select(U.c.id, U.c.name, U.c.zh, counts.c.kind, counts.c.n)
             .join_from(counts, U, U.c.id == counts.c.unit_id)
             .order_by(U.c.name, counts.c.kind))
@@ -638,18 +635,37 @@ def _per_kind(table, f: Filters, keys: list, cond: list) -> Select:
     the activities per year and kind or per school and kind exactly (one scan of the
     country's rows, joined to the short list of kinds).
     """
+    # summed per set of kinds first (one pass over the rows), then spread over the kinds
+    sets = (select(*[k.label(k.name) for k in keys], table.c.kinds, func.sum(table.c.documents).label("n"))
+            .where(*_rollup_cond(table, f, per_kinds=True), *cond)
+            .group_by(*keys, table.c.kinds).subquery("ks"))
+    return _spread_kinds(sets, [k.name for k in keys], f)
+
+
+def per_kind_facts(f: Filters, keys: list, cond: list) -> Select:
+    """``SELECT *keys, kind, n``: the documents of each activity kind among the facts meeting
+    ``cond``, counted on the facts' own copy of their document's kinds (migration 0015) —
+    distinct documents per set of kinds in one pass over a covering index, then spread over
+    the kinds — instead of joining every fact to its document's activities."""
+    sets = (select(*[k.label(k.name) for k in keys], F.c.kinds, func.count(distinct(F.c.document_id)).label("n"))
+            .where(*cond).group_by(*keys, F.c.kinds).subquery("ks"))
+    return _spread_kinds(sets, [k.name for k in keys], f)
+
+
+def _spread_kinds(sets, keys: list[str], f: Filters) -> Select:
+    """``sets`` (``*keys, kinds, n``: documents per set of kinds) → ``*keys, kind, n`` for each
+    activity kind (the chosen ones, else all) whose bit the set has."""
     from sqlalchemy import literal, union_all
 
     # the kinds and their bits as a small derived table (a SELECT of literals per kind: SQLite
     # does not name the columns of a VALUES list)
     kv = union_all(*[select(literal(k).label("kind"), literal(rollups.kinds_mask([k])).label("bit"))
                      for k in (f.activity_kinds or ACTIVITY_KINDS)]).subquery("kv")
-    # summed per set of kinds first (one pass over the rows), then spread over the kinds
-    sets = (select(*[k.label(k.name) for k in keys], table.c.kinds, func.sum(table.c.documents).label("n"))
-            .where(*_rollup_cond(table, f, per_kinds=True), *cond)
-            .group_by(*keys, table.c.kinds).subquery("ks"))
-    skeys = [sets.c[k.name] for k in keys]
-    return (select(*skeys, kv.c.kind, func.sum(sets.c.n).label("n"))
+    skeys = [sets.c[k] for k in keys]
+    from sqlalchemy import Integer, cast
+
+    # an integer on every database (PostgreSQL sums a count as numeric)
+    return (select(*skeys, kv.c.kind, cast(func.sum(sets.c.n), Integer).label("n"))
             .select_from(sets.join(kv, sets.c.kinds.bitwise_and(kv.c.bit) != 0))
             .group_by(*skeys, kv.c.kind))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, cast, distinct, exists, func, literal, or_, select
+from sqlalchemy import Integer, and_, cast, distinct, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from dashboard.queries import (
@@ -32,6 +32,7 @@ from dashboard.queries import (
     _one_country_rollup,
     _partner_ok,
     _per_kind,
+    per_kind_facts,
     _rollup_cond,
     evidence_conditions,
 )
@@ -85,17 +86,15 @@ def _activities_by(url: str, f: Filters, keys: tuple[str, ...]):
         table, cond = one
         sub = _per_kind(table, f, [table.c[k] for k in keys if k != "kind"], cond).subquery("k")
         cols = [sub.c[k] for k in keys]
-        return select(*cols, func.sum(sub.c.n).label("n")).group_by(*cols)
-    live = {"unit_id": F.c.unit_id, "year": F.c.year, "kind": A.c.kind}
+        return select(*cols, cast(func.sum(sub.c.n), Integer).label("n")).group_by(*cols)
     cond = [F.c.type == "school", _fact_ok(),
-            *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"schools", "kinds"}))]
+            *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"schools"}))]
     if f.schools:
         cond.append(F.c.unit_id.in_(f.schools))
-    if f.activity_kinds:
-        cond.append(A.c.kind.in_(f.activity_kinds))
-    cols = [live[k].label(k) for k in keys]
-    return (select(*cols, func.count(distinct(A.c.id)).label("n"))
-            .select_from(F.join(A, A.c.document_id == F.c.document_id)).where(*cond).group_by(*cols))
+    # counted on the facts' copy of their document's kinds (no join to the activities)
+    sub = per_kind_facts(f, [F.c[k] for k in keys if k != "kind"], cond).subquery("k")
+    cols = [sub.c[k] for k in keys]
+    return select(*cols, cast(func.sum(sub.c.n), Integer).label("n")).group_by(*cols)
 
 
 def _school_docs_rollup(url: str, f: Filters):
