@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Integer, and_, cast, distinct, exists, func, literal, or_, select
+from sqlalchemy import Integer, cast, distinct, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from dashboard.queries import (
     RSC,
     RSD,
     RSK,
-    A,
     F,
     P,
     U,
@@ -113,6 +112,27 @@ def _school_docs_rollup(url: str, f: Filters):
     return table, cond
 
 
+def _activities_rolled(url: str, f: Filters) -> bool:
+    """Whether :func:`_activities_by` reads a rollup for ``f`` (else it counts live)."""
+    return (not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS)) or \
+        _one_country_rollup(url, f, by_school=True) is not None
+
+
+def _school_sets(conn, f: Filters) -> list[tuple[int, int | None, int, int]]:
+    """``(unit_id, year, kinds, documents)``: documents in scope per school, year and set of
+    activity kinds, in one pass over the school facts' covering index (their copy of the
+    document's kinds). Documents and activities per school and year both follow from it:
+    a document has one set, and it reports one activity of each kind in its set."""
+    stmt = (select(F.c.unit_id, F.c.year, F.c.kinds, func.count(distinct(F.c.document_id)))
+            .where(*_school_facts(f)).group_by(F.c.unit_id, F.c.year, F.c.kinds))
+    return [(int(u), None if y is None else int(y), int(k or 0), int(n)) for u, y, k, n in conn.execute(stmt)]
+
+
+def _activities_in(kinds: int, f: Filters) -> int:
+    """Activities of the chosen kinds (else of any kind) in a document whose set is ``kinds``."""
+    return bin(kinds & (rollups.kinds_mask(f.activity_kinds) if f.activity_kinds else -1)).count("1")
+
+
 def _school_names(conn) -> dict[int, tuple[str, str | None]]:
     return {int(i): (n, z) for i, n, z in conn.execute(select(U.c.id, U.c.name, U.c.zh).where(U.c.type == "school"))}
 
@@ -134,12 +154,25 @@ def school_year(url: str, f: Filters, measures: tuple[str, ...] = MEASURES) -> p
     """
     a: dict[tuple[int, int], int] = {}
     d: dict[tuple[int, int], int] = {}
+    live = _school_docs_rollup(url, f) is None and not _activities_rolled(url, f)
     with get_engine(url).connect() as conn:
-        if "activities" in measures:
+        if live:  # no rollup answers: both measures from one pass over the school facts
+            for u, y, k, n in _school_sets(conn, f):
+                if y is None:
+                    continue
+                d[(u, y)] = d.get((u, y), 0) + n
+                acts = n * _activities_in(k, f)
+                if acts:
+                    a[(u, y)] = a.get((u, y), 0) + acts
+            if "activities" not in measures:
+                a = {}
+            if "documents" not in measures:
+                d = {}
+        elif "activities" in measures:
             for u, y, n in conn.execute(_activities_by(url, f, ("unit_id", "year"))):
                 if y is not None and n:
                     a[(int(u), int(y))] = int(n)
-        if "documents" in measures:
+        if "documents" in measures and not live:
             roll = _school_docs_rollup(url, f)
             if roll is not None:
                 t, rcond = roll
@@ -168,8 +201,7 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
     ucond = [U.c.type == "school"]
     if f.schools:
         ucond.append(U.c.id.in_(f.schools))
-    rollup = (not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS)) or \
-        _one_country_rollup(url, f, by_school=True) is not None
+    rollup = _activities_rolled(url, f)
     roll = _school_docs_rollup(url, f) if rollup else None
     if roll is not None:  # documents and activities from the rollups
         t, rcond = roll
@@ -178,13 +210,8 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
     elif rollup:   # documents live, activities from the rollup (below)
         docs = (select(F.c.unit_id, func.count(distinct(F.c.document_id)), func.min(F.c.year), func.max(F.c.year),
                        literal(None)).where(*_school_facts(f)).group_by(F.c.unit_id))
-    else:        # both in one pass over the school facts (their activities joined, of the chosen kinds)
-        on = [A.c.document_id == F.c.document_id]
-        if f.activity_kinds:
-            on.append(A.c.kind.in_(f.activity_kinds))
-        docs = (select(F.c.unit_id, func.count(distinct(F.c.document_id)), func.min(F.c.year), func.max(F.c.year),
-                       func.count(distinct(A.c.id)))
-                .select_from(F.outerjoin(A, and_(*on))).where(*_school_facts(f)).group_by(F.c.unit_id))
+    else:        # both from one pass over the school facts (per school, year and set of kinds)
+        docs = None
     from dashboard.report_queries import _program_cond, _program_from
 
     progs = (select(PG.c.unit_id, func.count()).select_from(_program_from())
@@ -195,9 +222,17 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
     with get_engine(url).connect() as conn:
         units = conn.execute(select(U.c.id, U.c.name, U.c.zh).where(*ucond).order_by(U.c.name)).all()
         d, a = {}, {}
-        for u, n, lo, hi, acts in conn.execute(docs):
-            d[int(u)] = (int(n), lo, hi)
-            a[int(u)] = int(acts or 0)
+        if docs is None:
+            for u, y, k, n in _school_sets(conn, f):
+                docs_, lo, hi = d.get(u, (0, None, None))
+                if y is not None:
+                    lo, hi = (y if lo is None else min(lo, y)), (y if hi is None else max(hi, y))
+                d[u] = (docs_ + n, lo, hi)
+                a[u] = a.get(u, 0) + n * _activities_in(k, f)
+        else:
+            for u, n, lo, hi, acts in conn.execute(docs):
+                d[int(u)] = (int(n), lo, hi)
+                a[int(u)] = int(acts or 0)
         if rollup:
             a = {int(u): int(n or 0) for u, n in conn.execute(_activities_by(url, f, ("unit_id",)))}
         g = {int(u): int(n) for u, n in conn.execute(progs)}
