@@ -33,9 +33,10 @@ from dashboard.queries import (
 from dashboard.queries_programs import nones
 from etl.db import get_engine
 from etl.load import rollups
-from etl.load.models import RollupSchoolPartnerDocs
+from etl.load.models import RollupSchoolPartnerDocs, RollupSchoolPartnerTotals
 
 RSP = RollupSchoolPartnerDocs.__table__
+RST = RollupSchoolPartnerTotals.__table__
 
 DEFAULT_TOP = 40
 
@@ -85,24 +86,32 @@ def _pairs_live(f: Filters):
             .group_by(schools.c.unit, partners.c.partner))
 
 
-def _pairs_rollup(f: Filters):
+def _pairs_rollup(f: Filters, table=RSP):
     """The same counts summed from the ETL's rollup (documents per school, partner, year,
-    language and set of activity kinds): exact for every filter."""
-    cond = _rollup_cond(RSP, f)
+    language and set of activity kinds): exact for every filter. ``table`` may be the
+    totals over all years and languages (``rollup_school_partner_totals``) when no year
+    range or language is chosen: one row per edge then."""
+    cond = _rollup_cond(table, f)
     if f.schools:
-        cond.append(RSP.c.unit_id.in_(f.schools))
+        cond.append(table.c.unit_id.in_(f.schools))
     ok = select(P.c.id).where(*_partner_ok(f))
-    return (select(RSP.c.unit_id, RSP.c.partner_id, func.sum(RSP.c.documents))
-            .where(*cond, RSP.c.partner_id.in_(ok))
-            .group_by(RSP.c.unit_id, RSP.c.partner_id))
+    return (select(table.c.unit_id, table.c.partner_id, func.sum(table.c.documents))
+            .where(*cond, table.c.partner_id.in_(ok))
+            .group_by(table.c.unit_id, table.c.partner_id))
 
 
 def pair_counts(url: str, f: Filters) -> pd.DataFrame:
     """Documents in scope per (school, partner) pair: ``unit_id, partner_id, documents``.
 
-    From the rollup while it matches the data, else live.
+    From the rollups while they match the data (the totals when no year range or language
+    is chosen), else live.
     """
-    stmt = _pairs_rollup(f) if _fresh(url, rollups.SCHOOL_PARTNER_DOCS) else _pairs_live(f)
+    if f.year_from is None and f.year_to is None and not f.language and _fresh(url, rollups.SCHOOL_PARTNER_TOTALS):
+        stmt = _pairs_rollup(f, RST)
+    elif _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+        stmt = _pairs_rollup(f)
+    else:
+        stmt = _pairs_live(f)
     with get_engine(url).connect() as conn:
         rows = conn.execute(stmt).all()
     df = pd.DataFrame([tuple(r) for r in rows], columns=["unit_id", "partner_id", "documents"])

@@ -428,6 +428,19 @@ class RollupSchoolCountryDocs(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
 
+class RollupSchoolPartnerTotals(Base):
+    """Documents per (school, partner, activity kinds) over all years and languages: the
+    Network page's edges when no year range or language is chosen."""
+
+    __tablename__ = "rollup_school_partner_totals"
+    __table_args__ = (Index("ix_rollup_school_partner_totals", "kinds", "unit_id", "partner_id", "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    partner_id: Mapped[int] = mapped_column(Integer)
+    kinds: Mapped[int] = mapped_column(Integer, default=-1)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class RollupDocs(Base):
     """Documents per (year, language, activity kinds): not gone at the source."""
 
