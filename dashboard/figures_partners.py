@@ -171,17 +171,19 @@ def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
     if df.empty:
         return empty(title, empty_message, height=320)
     years = list(range(int(df["year"].min()), int(df["year"].max()) + 1))
-    fig = _base(title, height=340)
+    fig = _base(title, height=340, barmode="stack", xaxis=dict(tickmode="linear", dtick=1 if len(years) <= 16 else 2),
+                yaxis=dict(title=dict(text=t("activities", lang)), rangemode="tozero"), legend=dict(y=-0.18))
     present = set(df["kind"])
+    traces = []
     for kind in [k for k in ACTIVITY_KINDS if k in present] + sorted(present - set(ACTIVITY_KINDS)):
         part = df[df["kind"] == kind].set_index("year")["activities"].reindex(years, fill_value=0)
         name = kind_name(kind, lang)
-        fig.add_bar(x=years, y=part.values, name=name, marker_color=KIND_COLORS.get(kind, NEUTRAL),
-                    customdata=[[DrillSpec(partner=spec.partner, country=spec.country, pkind=spec.pkind, year=y,
-                                           kind=kind, what="activities").to_dict()] for y in years],
-                    hovertemplate="%{x}: %{y} · " + name + "<extra></extra>")
-    fig.update_layout(barmode="stack", xaxis=dict(tickmode="linear", dtick=1 if len(years) <= 16 else 2),
-                      yaxis=dict(title=dict(text=t("activities", lang)), rangemode="tozero"), legend=dict(y=-0.18))
+        traces.append(dict(type="bar", x=years, y=part.tolist(), name=name,
+                           marker=dict(color=KIND_COLORS.get(kind, NEUTRAL)),
+                           customdata=[[DrillSpec(partner=spec.partner, country=spec.country, pkind=spec.pkind,
+                                                  year=y, kind=kind, what="activities").to_dict()] for y in years],
+                           hovertemplate="%{x}: %{y} · " + name + "<extra></extra>"))
+    fig.add_traces(traces)  # one call: each add_bar would copy and re-validate the figure
     return fig
 
 

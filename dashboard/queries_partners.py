@@ -30,6 +30,7 @@ from dashboard.queries import (
     _Probe,
     _rollup_cond,
     evidence_conditions,
+    per_kind_facts,
 )
 from dashboard.queries_drill import DrillSpec, documents_behind
 from dashboard.queries_schools import RSP, agreement_state, units_in_json
@@ -190,12 +191,12 @@ def partner_activity_grid(url: str, f: Filters, info: dict) -> pd.DataFrame:
     """The partner's activities in scope per year and kind: ``year, kind, activities`` (``year``
     None for undated documents). One pass serves the activities KPI and the per-year timeline."""
     g = partner_filters(f, info)
-    behind = documents_behind(f, partner_spec(info)).subquery("b")
-    cond = [A.c.document_id.in_(select(behind.c.document_id))]
-    if g.activity_kinds:
-        cond.append(A.c.kind.in_(g.activity_kinds))
-    stmt = (select(A.c.year, A.c.kind, func.count()).where(*cond)
-            .group_by(A.c.year, A.c.kind).order_by(A.c.year, A.c.kind))
+    # the partner's facts in scope (as documents_behind reads them), counted per year and set of
+    # activity kinds on their copy of the document's kinds: one seek into the partner's facts
+    cond = [F.c.type == "partner", F.c.partner_id == info["id"], F.c.status != "rejected",
+            *evidence_conditions(F.c.document_id, F.c.year, g)]
+    sub = per_kind_facts(g, [F.c.year], cond).subquery("k")
+    stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
     return _frame(url, stmt, ["year", "kind", "activities"])
 
 
