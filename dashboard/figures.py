@@ -175,23 +175,23 @@ def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang:
     uid = df.drop_duplicates("school").set_index("school")["unit_id"].to_dict()
     labels = {s: local_name(short_school(s), zh.get(s), lang) for s in order}
     height, gap = _row_height(len(order))
-    fig = _base(title, height=height)
-    fig.update_layout(bargap=gap)
+    fig = _base(title, height=height, bargap=gap, barmode="stack",
+                xaxis=dict(title=dict(text=t("activities", lang)), gridcolor="#ECEFF4", showgrid=True),
+                yaxis=dict(showgrid=False, categoryorder="array", categoryarray=[labels[s] for s in order]),
+                showlegend=False)
+    traces = []
     for kind in _kind_order(df, "activities"):
         part = df[df["kind"] == kind].set_index("school")["activities"].reindex(order, fill_value=0)
-        fig.add_bar(
-            y=[labels[s] for s in order], x=part.values, orientation="h", name=kind_name(kind, lang),
-            marker_color=KIND_COLORS.get(kind, NEUTRAL),
+        traces.append(dict(
+            type="bar", y=[labels[s] for s in order], x=part.tolist(), orientation="h", name=kind_name(kind, lang),
+            marker=dict(color=KIND_COLORS.get(kind, NEUTRAL)),
             customdata=[[s, zh.get(s) if isinstance(zh.get(s), str) else "",
                          {"school": int(uid[s]), "kind": kind, "what": "activities"}]
                         for s in order],  # the last item: what a click drills down to
             hovertemplate="%{customdata[0]} %{customdata[1]}<br>" + kind_name(kind, lang)
                           + ("：" if lang == "zh" else ": ") + "%{x}<extra></extra>",
-        )
-    fig.update_layout(barmode="stack", xaxis=dict(title=dict(text=t("activities", lang)), gridcolor="#ECEFF4",
-                                                  showgrid=True),
-                      yaxis=dict(showgrid=False, categoryorder="array", categoryarray=[labels[s] for s in order]),
-                      showlegend=False)
+        ))
+    fig.add_traces(traces)  # one call: each add_bar would copy and re-validate the figure
     return fig
 
 

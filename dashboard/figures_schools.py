@@ -133,21 +133,23 @@ def trend(df: pd.DataFrame, school_id: int, years: tuple[int, int] | None = None
     title = t(TREND_TITLE, lang)
     if df.empty:
         return empty(title, empty_message, height=400)
-    fig = _base(title, height=400)
     lo, hi = int(df["year"].min()), int(df["year"].max())
     if years:
         lo, hi = min(lo, years[0]), max(hi, years[1])
     all_years = list(range(lo, hi + 1))
+    fig = _base(title, height=400, barmode="stack",
+                xaxis=dict(tickmode="linear", dtick=1 if len(all_years) <= 16 else 2),
+                yaxis=dict(title=dict(text=t("activities", lang)), rangemode="tozero"), legend=dict(y=-0.16))
+    traces = []
     for kind in _kind_order(df, "activities"):
         part = df[df["kind"] == kind].set_index("year")["activities"].reindex(all_years, fill_value=0)
         name = kind_name(kind, lang)
-        fig.add_bar(x=all_years, y=part.values, name=name, marker_color=KIND_COLORS.get(kind, NEUTRAL),
-                    customdata=[[DrillSpec(school=school_id, year=y, kind=kind, what="activities").to_dict()]
-                                for y in all_years],
-                    hovertemplate="%{x}: %{y} · " + name + "<extra></extra>")
-    fig.update_layout(barmode="stack", xaxis=dict(tickmode="linear", dtick=1 if len(all_years) <= 16 else 2),
-                      yaxis=dict(title=dict(text=t("activities", lang)), rangemode="tozero"),
-                      legend=dict(y=-0.16))
+        traces.append(dict(type="bar", x=all_years, y=part.tolist(), name=name,
+                           marker=dict(color=KIND_COLORS.get(kind, NEUTRAL)),
+                           customdata=[[DrillSpec(school=school_id, year=y, kind=kind, what="activities").to_dict()]
+                                       for y in all_years],
+                           hovertemplate="%{x}: %{y} · " + name + "<extra></extra>"))
+    fig.add_traces(traces)  # one call: each add_bar would copy and re-validate the figure
     return whole_ticks(fig, float(df.groupby("year")["activities"].sum().max()), "y")
 
 
