@@ -53,6 +53,7 @@ from etl.load.models import (
     RollupSchoolDocs,
     RollupSchoolKind,
     RollupSchoolPartnerDocs,
+    RollupSchoolPartnerKindDocs,
     Run,
     RunError,
     Unit,
@@ -76,6 +77,7 @@ RD = RollupDocs.__table__
 RSD = RollupSchoolDocs.__table__
 RPK = RollupPartnerKindDocs.__table__
 RSC = RollupSchoolCountryDocs.__table__
+RSK2 = RollupSchoolPartnerKindDocs.__table__
 
 PARTNER_KINDS = ("university", "institute", "company", "government", "ngo")
 LANGUAGES = ("en", "zh")

@@ -17,6 +17,7 @@ from sqlalchemy import distinct, func, or_, select
 from dashboard.queries import (
     RPD,
     RPK,
+    RSK2,
     A,
     D,
     F,
@@ -103,16 +104,23 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
 def partner_kinds(url: str, f: Filters) -> pd.DataFrame:
     """Per partner kind: ``kind, partners, documents`` over the documents in scope (a document
     naming two universities counts once for universities). From the ETL's rollups when no
-    school or country is chosen (and they are fresh), else counted live."""
+    country and at most one school is chosen (and they are fresh), else counted live."""
     kind = func.coalesce(P.c.kind, "unknown")
-    if not (f.schools or f.countries) and _fresh(url, rollups.PARTNER_KIND_DOCS) and _fresh(url, rollups.PARTNER_DOCS):
-        # documents per kind from its rollup; partners per kind: those of the partner rollup in scope
-        cond = _rollup_cond(RPK, f)
+    one_school = len(f.schools) == 1 and not f.countries and _fresh(url, rollups.SCHOOL_PARTNER_KIND_DOCS) \
+        and _fresh(url, rollups.SCHOOL_PARTNER_DOCS)
+    if one_school or (not (f.schools or f.countries) and _fresh(url, rollups.PARTNER_KIND_DOCS)
+                      and _fresh(url, rollups.PARTNER_DOCS)):
+        # documents per kind from its rollup (the school's for one school); partners per kind: those
+        # of the partner rollups in scope
+        table, cond = (RSK2, [RSK2.c.unit_id == f.schools[0]]) if one_school else (RPK, [])
+        cond += _rollup_cond(table, f)
         if f.partner_kinds:
-            cond.append(RPK.c.pkind.in_([k for k in f.partner_kinds if k != "unknown"]))
-        docs_ = (select(RPK.c.pkind.label("kind"), func.sum(RPK.c.documents).label("documents")).where(*cond)
-                 .group_by(RPK.c.pkind).subquery("d"))
-        ids = select(RPD.c.partner_id).distinct().where(*_rollup_cond(RPD, f), RPD.c.documents > 0).subquery("i")
+            cond.append(table.c.pkind.in_([k for k in f.partner_kinds if k != "unknown"]))
+        docs_ = (select(table.c.pkind.label("kind"), func.sum(table.c.documents).label("documents")).where(*cond)
+                 .group_by(table.c.pkind).subquery("d"))
+        src, pcond = (RSP, [RSP.c.unit_id == f.schools[0]]) if one_school else (RPD, [])
+        ids = (select(src.c.partner_id).distinct().where(*pcond, *_rollup_cond(src, f), src.c.documents > 0)
+               .subquery("i"))
         partners = (select(kind.label("kind"), func.count().label("partners"))
                     .join_from(ids, P, P.c.id == ids.c.partner_id).where(*_partner_ok(f)).group_by(kind).subquery("p"))
         stmt = (select(docs_.c.kind, partners.c.partners, docs_.c.documents)

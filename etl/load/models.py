@@ -428,6 +428,22 @@ class RollupSchoolCountryDocs(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
 
+class RollupSchoolPartnerKindDocs(Base):
+    """Documents per (school, partner kind, year, language, activity kinds): not gone, with
+    surviving facts naming the school and a partner of that kind (not rejected)."""
+
+    __tablename__ = "rollup_school_partner_kind_docs"
+    __table_args__ = (Index("ix_rollup_school_partner_kind_docs", "kinds", "unit_id", "year", "lang", "pkind",
+                            "documents"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    pkind: Mapped[str] = mapped_column(String(30))
+    year: Mapped[int | None] = mapped_column(Integer)
+    lang: Mapped[str | None] = mapped_column(String(5))
+    kinds: Mapped[int] = mapped_column(Integer, default=-1)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class RollupSchoolPartnerTotals(Base):
     """Documents per (school, partner, activity kinds) over all years and languages: the
     Network page's edges when no year range or language is chosen."""

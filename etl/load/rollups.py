@@ -25,6 +25,8 @@ mention (~155,000, 100–180 ms). Three rollups hold those counts per year and l
 - ``rollup_school_country_docs`` (school, partner country, year, language): documents, not
   gone, with surviving facts naming the school and a partner of that country, not rejected;
 - ``rollup_school_partner_totals`` (school, partner): the same over all years and languages;
+- ``rollup_school_partner_kind_docs`` (school, partner kind, year, language): documents, not
+  gone, with surviving facts naming the school and a partner of that kind, not rejected;
 - ``rollup_docs`` (year, language): documents, not gone;
 - ``rollup_school_docs`` (school, year, language): documents, not gone, with a surviving
   fact naming the school.
@@ -81,6 +83,7 @@ from etl.load.models import (
     RollupSchoolDocs,
     RollupSchoolKind,
     RollupSchoolPartnerDocs,
+    RollupSchoolPartnerKindDocs,
     RollupSchoolPartnerTotals,
     Run,
 )
@@ -97,6 +100,7 @@ SCHOOL_DOCS = "school_docs"
 PARTNER_KIND_DOCS = "partner_kind_docs"
 SCHOOL_COUNTRY_DOCS = "school_country_docs"
 SCHOOL_PARTNER_TOTALS = "school_partner_totals"
+SCHOOL_PARTNER_KIND_DOCS = "school_partner_kind_docs"
 # Part of every stamp: a new layout or kind list (a new release) makes the rollups stale,
 # so the next run rebuilds them.
 LAYOUT = "3:" + ",".join(ACTIVITY_KINDS)
@@ -229,6 +233,22 @@ def _school_partner_docs(by_kinds: bool = True):
             .group_by(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
 
 
+def _school_partner_kind_docs(by_kinds: bool = True):
+    D, F, P = Document.__table__, Fact.__table__, Partner.__table__
+    schools = (select(F.c.document_id, F.c.unit_id).distinct()
+               .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
+    fp = F.alias("fp")
+    pkinds = (select(fp.c.document_id, func.coalesce(P.c.kind, "unknown").label("pkind")).distinct()
+              .select_from(fp.join(P, P.c.id == fp.c.partner_id))
+              .where(fp.c.type == "partner", fp.c.status != "rejected", P.c.status != "rejected").subquery("k"))
+    dk, kinds = _grain(by_kinds)
+    return (select(schools.c.unit_id, pkinds.c.pkind, D.c.year, D.c.lang, kinds, func.count())
+            .select_from(_with_kinds(schools.join(pkinds, pkinds.c.document_id == schools.c.document_id)
+                                     .join(D, D.c.id == schools.c.document_id), dk, D))
+            .where(D.c.status != "gone")
+            .group_by(schools.c.unit_id, pkinds.c.pkind, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
+
+
 def _school_partner_totals(by_kinds: bool = True):
     D, F = Document.__table__, Fact.__table__
     schools = (select(F.c.document_id, F.c.unit_id).distinct()
@@ -274,6 +294,8 @@ ROLLUPS = {
     PARTNER_KIND_DOCS: (RollupPartnerKindDocs, ["pkind", "year", "lang", "kinds", "documents"], _partner_kind_docs),
     SCHOOL_COUNTRY_DOCS: (RollupSchoolCountryDocs, ["unit_id", "country", "year", "lang", "kinds", "documents"],
                           _school_country_docs),
+    SCHOOL_PARTNER_KIND_DOCS: (RollupSchoolPartnerKindDocs, ["unit_id", "pkind", "year", "lang", "kinds", "documents"],
+                               _school_partner_kind_docs),
     SCHOOL_PARTNER_TOTALS: (RollupSchoolPartnerTotals, ["unit_id", "partner_id", "kinds", "documents"],
                             _school_partner_totals),
     DOCS: (RollupDocs, ["year", "lang", "kinds", "documents"], _docs),
