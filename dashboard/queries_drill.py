@@ -161,7 +161,7 @@ class DrillResult:
 
 
 # ---------------------------------------------------------------------------
-def documents_behind(f: Filters, spec: DrillSpec):
+def documents_behind(f: Filters, spec: DrillSpec, partner_passes: bool = False):
     """``SELECT document_id`` of the documents behind ``spec`` within ``f`` (may repeat an id).
 
     Driven by the narrowest evidence the element names — the partner's or the school's
@@ -171,6 +171,10 @@ def documents_behind(f: Filters, spec: DrillSpec):
     (:func:`dashboard.queries.evidence_conditions`): the same documents as
     ``document_conditions`` of the narrowed filters, without visiting every document
     (which cost SQLite 0.1–0.9 s at 100,000 documents).
+
+    ``partner_passes``: the caller knows that the spec's partner itself meets the partner
+    filters (its country and kind, read from the database): its own fact then puts each of
+    its documents in the partner scope, and no list of other partners' documents is built.
     """
     g = spec.filters_for(f)
     extra_doc: list = []
@@ -178,7 +182,8 @@ def documents_behind(f: Filters, spec: DrillSpec):
         x = F.alias("dv")
         src, col = x, x.c.document_id
         cond = [x.c.type == "partner", x.c.partner_id == spec.partner, x.c.status != "rejected",
-                *evidence_conditions(x.c.document_id, x.c.year, g)]
+                *evidence_conditions(x.c.document_id, x.c.year, g,
+                                     implied=frozenset({"partners"}) if partner_passes else frozenset())]
     elif spec.school is not None:
         x = F.alias("dv")
         src, col = x, x.c.document_id

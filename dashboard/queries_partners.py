@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import Integer, cast, distinct, func, or_, select
 
 from dashboard.queries import (
     RPD,
@@ -32,6 +32,7 @@ from dashboard.queries import (
     _rollup_cond,
     evidence_conditions,
     per_kind_facts,
+    _per_kind,
 )
 from dashboard.queries_drill import DrillSpec, documents_behind
 from dashboard.queries_schools import RSP, agreement_state, units_in_json
@@ -175,7 +176,7 @@ def partner_timeline(url: str, f: Filters, info: dict, limit: int = TIMELINE_MAX
     Picked from the partner's own facts (newest year, then latest loaded), so only those
     document rows are read whatever the partner's size.
     """
-    behind = documents_behind(f, partner_spec(info)).subquery("b")
+    behind = documents_behind(f, partner_spec(info), _passes(f, info)).subquery("b")
     page = (select(behind.c.document_id, behind.c.year).distinct()   # one year per document
             .order_by(behind.c.year.desc().nulls_last(), behind.c.document_id.desc()).limit(limit))
     with get_engine(url).connect() as conn:
@@ -199,10 +200,17 @@ def partner_activity_grid(url: str, f: Filters, info: dict) -> pd.DataFrame:
     """The partner's activities in scope per year and kind: ``year, kind, activities`` (``year``
     None for undated documents). One pass serves the activities KPI and the per-year timeline."""
     g = partner_filters(f, info)
+    roll = _partner_rollup(url, f, info)
+    if roll is not None:  # the rollup's rows per set of kinds, spread over the kinds
+        table, cond = roll
+        sub = _per_kind(table, g, [table.c.year], cond).subquery("k")
+        stmt = select(sub.c.year, sub.c.kind, cast(sub.c.n, Integer)).order_by(sub.c.year, sub.c.kind)
+        return _frame(url, stmt, ["year", "kind", "activities"])
     # the partner's facts in scope (as documents_behind reads them), counted per year and set of
     # activity kinds on their copy of the document's kinds: one seek into the partner's facts
     cond = [F.c.type == "partner", F.c.partner_id == info["id"], F.c.status != "rejected",
-            *evidence_conditions(F.c.document_id, F.c.year, g)]
+            *evidence_conditions(F.c.document_id, F.c.year, g,
+                                 implied=frozenset({"partners"}) if _passes(f, info) else frozenset())]
     sub = per_kind_facts(g, [F.c.year], cond).subquery("k")
     stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
     return _frame(url, stmt, ["year", "kind", "activities"])
@@ -229,6 +237,25 @@ def _day(published, event_date: str | None, year: int | None) -> dt.date | None:
     return dt.date(int(year), 7, 1) if year else None
 
 
+def _passes(f: Filters, info: dict) -> bool:
+    """:func:`_passes_itself` for the page's filters narrowed to the partner (and not rejected)."""
+    return info.get("status") != "rejected" and _passes_itself(partner_filters(f, info), info)
+
+
+def _partner_rollup(url: str, f: Filters, info: dict):
+    """(table, conditions) of the rollup holding the partner's documents in scope exactly, when
+    the partner meets the partner filters itself: the partner rollup without a school, the
+    school–partner one for one school; else None (counted live)."""
+    if not _passes(f, info):
+        return None
+    g = partner_filters(f, info)
+    if not g.schools and _fresh(url, rollups.PARTNER_DOCS):
+        return RPD, [RPD.c.partner_id == info["id"]]
+    if len(g.schools) == 1 and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+        return RSP, [RSP.c.unit_id == g.schools[0], RSP.c.partner_id == info["id"]]
+    return None
+
+
 def _passes_itself(g: Filters, info: dict) -> bool:
     """Whether the partner meets the partner filters itself (then its documents need no other partner)."""
     return (not g.countries or info.get("country") in g.countries) and \
@@ -241,11 +268,13 @@ def partner_kpis(url: str, f: Filters, info: dict, grid: pd.DataFrame | None = N
     ``grid`` is :func:`partner_activity_grid`'s answer when the caller has it already.
     """
     g = partner_filters(f, info)
-    if not g.schools and _passes_itself(g, info) and _fresh(url, rollups.PARTNER_DOCS):
-        stmt = (select(func.sum(RPD.c.documents), func.min(RPD.c.year), func.max(RPD.c.year))
-                .where(RPD.c.partner_id == info["id"], RPD.c.documents > 0, *_rollup_cond(RPD, g)))
+    roll = _partner_rollup(url, f, info)
+    if roll is not None:
+        table, cond = roll
+        stmt = (select(func.sum(table.c.documents), func.min(table.c.year), func.max(table.c.year))
+                .where(*cond, table.c.documents > 0, *_rollup_cond(table, g)))
     else:
-        behind = documents_behind(f, partner_spec(info)).subquery("b")
+        behind = documents_behind(f, partner_spec(info), _passes(f, info)).subquery("b")
         stmt = select(func.count(distinct(behind.c.document_id)), func.min(behind.c.year), func.max(behind.c.year))
     with get_engine(url).connect() as conn:
         docs, lo, hi = conn.execute(stmt).one()
@@ -268,7 +297,7 @@ def partner_schools(url: str, f: Filters, info: dict) -> pd.DataFrame:
         stmt = (select(U.c.id, U.c.name, U.c.zh, counts.c.n).join_from(counts, U, U.c.id == counts.c.unit_id)
                 .where(counts.c.n > 0).order_by(counts.c.n.desc(), U.c.name))
         return _frame(url, stmt, ["unit_id", "school", "zh", "documents"])
-    behind = documents_behind(f, partner_spec(info)).subquery("b")
+    behind = documents_behind(f, partner_spec(info), _passes(f, info)).subquery("b")
     scond = [F.c.type == "school", _fact_ok(), _Probe(F.c.document_id).in_(select(behind.c.document_id))]
     if g.schools:
         scond.append(F.c.unit_id.in_(g.schools))

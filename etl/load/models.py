@@ -354,7 +354,8 @@ class RollupPartnerDocs(Base):
     """Documents per (partner, year, language): not gone, with a surviving fact naming the partner."""
 
     __tablename__ = "rollup_partner_docs"
-    __table_args__ = (Index("ix_rollup_partner_docs_year", "kinds", "year", "lang", "partner_id", "documents"),)
+    __table_args__ = (Index("ix_rollup_partner_docs_year", "kinds", "year", "lang", "partner_id", "documents"),
+                      Index("ix_rollup_partner_docs_partner", "partner_id", "kinds", "year", "lang", "documents"))
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(Integer)
     year: Mapped[int | None] = mapped_column(Integer)

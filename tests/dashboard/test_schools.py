@@ -242,6 +242,8 @@ def test_rollup_and_live_counts_agree(backend, tmp_path):
                 out.append(q.countries(url, f).to_dict("records"))
                 for pid in (ex.partner("Alpha University"), ex.partner("Gamma University")):
                     out.append(qp.partner_schools(url, f, qp.partner_info(url, pid)).to_dict("records"))
+                    out.append(qp.partner_kpis(url, f, qp.partner_info(url, pid)))
+                    out.append(qp.partner_activity_grid(url, f, qp.partner_info(url, pid)).to_dict("records"))
             return out
 
         assert not _fresh(url, rollups.SCHOOL_KINDS)
