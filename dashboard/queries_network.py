@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 
 from dashboard.queries import (
     F,
@@ -100,18 +100,48 @@ def _pairs_rollup(f: Filters, table=RSP):
             .group_by(table.c.unit_id, table.c.partner_id))
 
 
+def _pairs_stmt(url: str, f: Filters):
+    if f.year_from is None and f.year_to is None and not f.language and _fresh(url, rollups.SCHOOL_PARTNER_TOTALS):
+        return _pairs_rollup(f, RST)
+    if _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+        return _pairs_rollup(f)
+    return _pairs_live(f)
+
+
+def _top_pairs(url: str, f: Filters, top: int, min_shared: int) -> tuple[pd.DataFrame, int, int]:
+    """The edges of the ``top`` partners (``unit_id, partner_id, documents, shared``) among the
+    pairs with at least ``min_shared`` documents, and how many pairs and partners there are in
+    all: ranked and trimmed in the database, so only the drawn edges leave it (tens of
+    thousands of pairs otherwise, most of the Network page's time)."""
+    inner = _pairs_stmt(url, f).subquery("q")
+    u, pa, n = inner.c
+    pairs = select(u.label("unit_id"), pa.label("partner_id"), n.label("documents")).cte("pairs")
+    # every pair has a document: with no threshold the pairs are kept as they are
+    kept = pairs if min_shared <= 1 else select(pairs).where(pairs.c.documents >= min_shared).cte("kept")
+    shared = func.sum(kept.c.documents)
+    tops = (select(kept.c.partner_id, shared.label("shared")).group_by(kept.c.partner_id)
+            .order_by(shared.desc(), kept.c.partner_id).limit(top).subquery("tops"))
+    edges_total = select(func.count()).select_from(pairs).scalar_subquery()
+    partners_total = select(func.count(distinct(pairs.c.partner_id))).scalar_subquery()
+    stmt = (select(kept.c.unit_id, kept.c.partner_id, kept.c.documents, tops.c.shared, edges_total, partners_total)
+            .join_from(kept, tops, tops.c.partner_id == kept.c.partner_id))
+    with get_engine(url).connect() as conn:
+        rows = conn.execute(stmt).all()
+        if rows:
+            n_edges, n_partners = int(rows[0][4]), int(rows[0][5])
+        else:  # nothing kept: the totals on their own
+            n_edges, n_partners = conn.execute(select(edges_total, partners_total)).one()
+    df = pd.DataFrame([tuple(r[:4]) for r in rows], columns=["unit_id", "partner_id", "documents", "shared"])
+    return (df.astype("int64") if not df.empty else df), int(n_edges or 0), int(n_partners or 0)
+
+
 def pair_counts(url: str, f: Filters) -> pd.DataFrame:
     """Documents in scope per (school, partner) pair: ``unit_id, partner_id, documents``.
 
     From the rollups while they match the data (the totals when no year range or language
     is chosen), else live.
     """
-    if f.year_from is None and f.year_to is None and not f.language and _fresh(url, rollups.SCHOOL_PARTNER_TOTALS):
-        stmt = _pairs_rollup(f, RST)
-    elif _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
-        stmt = _pairs_rollup(f)
-    else:
-        stmt = _pairs_live(f)
+    stmt = _pairs_stmt(url, f)
     with get_engine(url).connect() as conn:
         rows = conn.execute(stmt).all()
     df = pd.DataFrame([tuple(r) for r in rows], columns=["unit_id", "partner_id", "documents"])
@@ -135,19 +165,15 @@ def network(url: str, f: Filters, top: int = DEFAULT_TOP, min_shared: int = 1) -
     """
     top = max(1, int(top))
     min_shared = max(1, int(min_shared))
-    pairs = pair_counts(url, f)
+    drawn, edges_total, partners_total = _top_pairs(url, f, top, min_shared)
     empty_s = pd.DataFrame(columns=["unit_id", "name", "zh", "shared", "degree"])
     empty_p = pd.DataFrame(columns=["partner_id", "name", "zh", "country", "kind", "shared", "degree"])
-    if pairs.empty:
-        return Network(empty_s, empty_p, pairs)
-    edges_total = len(pairs)
-    partners_total = pairs["partner_id"].nunique()
-    pairs = pairs[pairs["documents"] >= min_shared]
-    if pairs.empty:
-        return Network(empty_s, empty_p, pairs, partners_total=partners_total, edges_total=edges_total)
-    shared = pairs.groupby("partner_id")["documents"].sum().reset_index(name="shared")
-    shared = shared.sort_values(["shared", "partner_id"], ascending=[False, True]).head(top)
-    edges = pairs[pairs["partner_id"].isin(shared["partner_id"])]
+    if drawn.empty:
+        return Network(empty_s, empty_p, pd.DataFrame(columns=["unit_id", "partner_id", "documents"]),
+                       partners_total=partners_total, edges_total=edges_total)
+    shared = (drawn[["partner_id", "shared"]].drop_duplicates("partner_id")
+              .sort_values(["shared", "partner_id"], ascending=[False, True]).reset_index(drop=True))
+    edges = drawn[["unit_id", "partner_id", "documents"]]
     edges = edges.sort_values(["documents", "unit_id", "partner_id"], ascending=[False, True, True]) \
         .reset_index(drop=True)
     degree_p = edges.groupby("partner_id").size()

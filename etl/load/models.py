@@ -450,7 +450,9 @@ class RollupSchoolPartnerTotals(Base):
     Network page's edges when no year range or language is chosen."""
 
     __tablename__ = "rollup_school_partner_totals"
-    __table_args__ = (Index("ix_rollup_school_partner_totals", "kinds", "unit_id", "partner_id", "documents"),)
+    __table_args__ = (Index("ix_rollup_school_partner_totals", "kinds", "unit_id", "partner_id", "documents"),
+                      # with a kind filter: the pairs in order, each pair's sets of kinds together
+                      Index("ix_rollup_school_partner_totals_pair", "unit_id", "partner_id", "kinds", "documents"))
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer)
     partner_id: Mapped[int] = mapped_column(Integer)

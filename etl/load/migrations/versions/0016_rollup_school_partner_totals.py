@@ -30,9 +30,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_rollup_school_partner_totals", "rollup_school_partner_totals",
                     ["kinds", "unit_id", "partner_id", "documents"], unique=False)
+    op.create_index("ix_rollup_school_partner_totals_pair", "rollup_school_partner_totals",
+                    ["unit_id", "partner_id", "kinds", "documents"], unique=False)
     op.execute("DELETE FROM rollups")  # the next run builds every rollup, this one included
 
 
 def downgrade() -> None:
+    op.drop_index("ix_rollup_school_partner_totals_pair", table_name="rollup_school_partner_totals")
     op.drop_index("ix_rollup_school_partner_totals", table_name="rollup_school_partner_totals")
     op.drop_table("rollup_school_partner_totals")
