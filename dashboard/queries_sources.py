@@ -101,9 +101,13 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     # snippet is cut for the page's rows only (an outer SELECT over the page's ids).
     if q:
         total_col = func.count().over().label("total")
-    else:
+    else:  # the Overview's document count: from the ETL's rollups where they answer it exactly
+        from dashboard.queries import _kpi_rollup_selects
+        from etl.load import rollups
+
         with get_engine(url).connect() as conn:
-            total_col = literal(int(conn.execute(select(func.count()).select_from(D).where(*cond)).scalar_one()))
+            docs = _kpi_rollup_selects(f, rollups.fresh_names(conn))[0]
+            total_col = literal(int(conn.execute(docs).scalar_one() or 0))
         total_col = total_col.label("total")
     inner = (select(D.c.id, total_col).where(*cond).order_by(*order)
              .limit(per_page).offset((page - 1) * per_page).subquery("pg"))
