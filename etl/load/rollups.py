@@ -152,11 +152,29 @@ def fingerprint(conn: Connection) -> str:
     return "|".join("-" if p is None else str(p) for p in parts)
 
 
+def _school_pairs():
+    """(document, school) pairs of the surviving school facts, each once: two mentions of one
+    school in a document count once."""
+    F = Fact.__table__
+    return (select(F.c.document_id, F.c.unit_id).distinct()
+            .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
+
+
+def _partner_pairs(column, name: str, *cond):
+    """(document, ``column``) pairs, each once, of the surviving partner facts (``column`` of
+    ``partners``, when given, read for partners that are not rejected)."""
+    F, P = Fact.__table__, Partner.__table__
+    fp = F.alias("fp")
+    value = fp.c.partner_id if column is None else column
+    src = fp if column is None else fp.join(P, P.c.id == fp.c.partner_id)
+    extra = [fp.c.partner_id.is_not(None)] if column is None else [P.c.status != "rejected"]
+    return (select(fp.c.document_id, value.label(name)).distinct().select_from(src)
+            .where(fp.c.type == "partner", fp.c.status != "rejected", *extra, *cond).subquery(f"by_{name}"))
+
+
 def _school_kinds():
-    D, F, A = Document.__table__, Fact.__table__, Activity.__table__
-    # (document, school) pairs first: two mentions of one school in a document count once.
-    pairs = (select(F.c.document_id, F.c.unit_id).distinct()
-             .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
+    D, A = Document.__table__, Activity.__table__
+    pairs = _school_pairs()
     return (select(pairs.c.unit_id, A.c.kind, D.c.year, D.c.lang, func.count(distinct(D.c.id)))
             .select_from(pairs.join(A, A.c.document_id == pairs.c.document_id)
                          .join(D, D.c.id == pairs.c.document_id))
@@ -202,65 +220,37 @@ def _partner_kind_docs(by_kinds: bool = True):
             .group_by(pkind, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
 
 
-def _school_country_docs(by_kinds: bool = True):
-    D, F, P = Document.__table__, Fact.__table__, Partner.__table__
-    schools = (select(F.c.document_id, F.c.unit_id).distinct()
-               .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
-    fp = F.alias("fp")
-    countries = (select(fp.c.document_id, P.c.country).distinct().select_from(fp.join(P, P.c.id == fp.c.partner_id))
-                 .where(fp.c.type == "partner", fp.c.status != "rejected", P.c.status != "rejected",
-                        P.c.country.is_not(None)).subquery("c"))
+def _school_with(other, by_kinds: bool, per_year: bool = True):
+    """Documents, not gone, per school and value of ``other`` (a subquery of (document, value)
+    pairs, each once), per year and language unless ``per_year`` is false, and per set of kinds."""
+    D = Document.__table__
+    schools = _school_pairs()
+    value = other.c[other.c.keys()[1]]
     dk, kinds = _grain(by_kinds)
-    return (select(schools.c.unit_id, countries.c.country, D.c.year, D.c.lang, kinds, func.count())
-            .select_from(_with_kinds(schools.join(countries, countries.c.document_id == schools.c.document_id)
+    dims = [schools.c.unit_id, value, *([D.c.year, D.c.lang] if per_year else [])]
+    return (select(*dims, kinds, func.count())
+            .select_from(_with_kinds(schools.join(other, other.c.document_id == schools.c.document_id)
                                      .join(D, D.c.id == schools.c.document_id), dk, D))
             .where(D.c.status != "gone")
-            .group_by(schools.c.unit_id, countries.c.country, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
+            .group_by(*dims, *([kinds] if by_kinds else [])))
+
+
+def _school_country_docs(by_kinds: bool = True):
+    P = Partner.__table__
+    return _school_with(_partner_pairs(P.c.country, "country", P.c.country.is_not(None)), by_kinds)
 
 
 def _school_partner_docs(by_kinds: bool = True):
-    D, F = Document.__table__, Fact.__table__
-    # (document, school) and (document, partner) pairs first: two mentions count once.
-    schools = (select(F.c.document_id, F.c.unit_id).distinct()
-               .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
-    partners = (select(F.c.document_id, F.c.partner_id).distinct()
-                .where(F.c.type == "partner", F.c.status != "rejected", F.c.partner_id.is_not(None)).subquery("p"))
-    dk, kinds = _grain(by_kinds)
-    return (select(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, kinds, func.count())
-            .select_from(_with_kinds(schools.join(partners, partners.c.document_id == schools.c.document_id)
-                                     .join(D, D.c.id == schools.c.document_id), dk, D))
-            .where(D.c.status != "gone")
-            .group_by(schools.c.unit_id, partners.c.partner_id, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
+    return _school_with(_partner_pairs(None, "partner_id"), by_kinds)
 
 
 def _school_partner_kind_docs(by_kinds: bool = True):
-    D, F, P = Document.__table__, Fact.__table__, Partner.__table__
-    schools = (select(F.c.document_id, F.c.unit_id).distinct()
-               .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
-    fp = F.alias("fp")
-    pkinds = (select(fp.c.document_id, func.coalesce(P.c.kind, "unknown").label("pkind")).distinct()
-              .select_from(fp.join(P, P.c.id == fp.c.partner_id))
-              .where(fp.c.type == "partner", fp.c.status != "rejected", P.c.status != "rejected").subquery("k"))
-    dk, kinds = _grain(by_kinds)
-    return (select(schools.c.unit_id, pkinds.c.pkind, D.c.year, D.c.lang, kinds, func.count())
-            .select_from(_with_kinds(schools.join(pkinds, pkinds.c.document_id == schools.c.document_id)
-                                     .join(D, D.c.id == schools.c.document_id), dk, D))
-            .where(D.c.status != "gone")
-            .group_by(schools.c.unit_id, pkinds.c.pkind, D.c.year, D.c.lang, *([kinds] if by_kinds else [])))
+    P = Partner.__table__
+    return _school_with(_partner_pairs(func.coalesce(P.c.kind, "unknown"), "pkind"), by_kinds)
 
 
 def _school_partner_totals(by_kinds: bool = True):
-    D, F = Document.__table__, Fact.__table__
-    schools = (select(F.c.document_id, F.c.unit_id).distinct()
-               .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
-    partners = (select(F.c.document_id, F.c.partner_id).distinct()
-                .where(F.c.type == "partner", F.c.status != "rejected", F.c.partner_id.is_not(None)).subquery("p"))
-    dk, kinds = _grain(by_kinds)
-    return (select(schools.c.unit_id, partners.c.partner_id, kinds, func.count())
-            .select_from(_with_kinds(schools.join(partners, partners.c.document_id == schools.c.document_id)
-                                     .join(D, D.c.id == schools.c.document_id), dk, D))
-            .where(D.c.status != "gone")
-            .group_by(schools.c.unit_id, partners.c.partner_id, *([kinds] if by_kinds else [])))
+    return _school_with(_partner_pairs(None, "partner_id"), by_kinds, per_year=False)
 
 
 def _docs(by_kinds: bool = True):
@@ -273,9 +263,8 @@ def _docs(by_kinds: bool = True):
 
 
 def _school_docs(by_kinds: bool = True):
-    D, F = Document.__table__, Fact.__table__
-    pairs = (select(F.c.document_id, F.c.unit_id).distinct()
-             .where(F.c.type == "school", F.c.status != "rejected", F.c.unit_id.is_not(None)).subquery("s"))
+    D = Document.__table__
+    pairs = _school_pairs()
     dk, kinds = _grain(by_kinds)
     return (select(pairs.c.unit_id, D.c.year, D.c.lang, kinds, func.count())
             .select_from(_with_kinds(pairs.join(D, D.c.id == pairs.c.document_id), dk, D))
