@@ -170,15 +170,20 @@ def read_bytes(data: bytes, uri: str, *, source: str = "folder", content_type: s
                           lang=detect_lang(text), meta={"format": "text"})
 
 
-def read_path(path: str | Path, source: str = "folder") -> SourceDocument:
+def _read_file(path: str | Path) -> tuple[str, bytes]:
+    """(the file's absolute path as its URI, its bytes), or a DocumentError naming it."""
     p = Path(path)
     if not p.is_absolute():
         p = p.resolve()
     try:
-        data = p.read_bytes()
+        return str(p), p.read_bytes()
     except OSError as exc:
         raise DocumentError(str(p), f"cannot read file ({exc.strerror})") from None
-    return read_bytes(data, str(p), source=source)
+
+
+def read_path(path: str | Path, source: str = "folder") -> SourceDocument:
+    uri, data = _read_file(path)
+    return read_bytes(data, uri, source=source)
 
 
 def read_if_changed(path: Path, stored_hash: Callable[[str], str | None],
@@ -186,12 +191,7 @@ def read_if_changed(path: Path, stored_hash: Callable[[str], str | None],
     """:func:`read_path`, unless the file's bytes hash (SHA-256, at C speed) as those its
     stored document was read from (``stored_hash(uri)``): then :class:`Unchanged`, and the
     text is neither decoded nor normalised. A no-op refresh of many files costs their reads."""
-    p = path if path.is_absolute() else path.resolve()
-    uri = str(p)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise DocumentError(uri, f"cannot read file ({exc.strerror})") from None
+    uri, data = _read_file(path)
     raw = hashlib.sha256(data).hexdigest()
     if stored_hash(uri) == raw:
         return Unchanged(uri)
