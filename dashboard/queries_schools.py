@@ -32,6 +32,7 @@ from dashboard.queries import (
     _partner_ok,
     _per_kind,
     per_kind_facts,
+    kinds_bit_count,
     _rollup_cond,
     evidence_conditions,
 )
@@ -83,6 +84,11 @@ def _activities_by(url: str, f: Filters, keys: tuple[str, ...]):
     one = _one_country_rollup(url, f, by_school=True)
     if one is not None:  # one country: the school–country rollup's rows per set of kinds
         table, cond = one
+        if "kind" not in keys:  # the activities of each row: its documents times the kinds in its set
+            cols = [table.c[k] for k in keys]
+            n = func.sum(table.c.documents * kinds_bit_count(table.c.kinds, f))
+            return (select(*cols, cast(n, Integer).label("n"))
+                    .where(*_rollup_cond(table, f, per_kinds=True), *cond).group_by(*cols))
         sub = _per_kind(table, f, [table.c[k] for k in keys if k != "kind"], cond).subquery("k")
         cols = [sub.c[k] for k in keys]
         return select(*cols, cast(func.sum(sub.c.n), Integer).label("n")).group_by(*cols)

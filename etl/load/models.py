@@ -162,9 +162,12 @@ class Fact(Base):
         Index("ix_facts_type_unit_cover", "type", "unit_id", "year", "lang", "kinds", "document_id", "status"),
         Index("ix_facts_type_partner_cover", "type", "partner_id", "year", "lang", "kinds", "document_id", "status",
               "run_id"),
+        # a document's facts, with what the counts read (migration 0018)
+        Index("ix_facts_document_cover", "document_id", "type", "status", "unit_id", "partner_id", "year", "lang",
+              "kinds"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(10))
     key: Mapped[str] = mapped_column(String(400))
     year: Mapped[int | None] = mapped_column(Integer, index=True)  # copy of documents.year
