@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy import ColumnElement, Select, case, distinct, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -432,21 +432,31 @@ def data_version(url: str) -> tuple:
 KPI_NAMES = ("documents", "partners", "countries", "schools")
 
 
-def _documents_count(f: Filters):
-    """``count(documents in scope)``; with a school or partner filter read from the chosen
-    schools' or partners' facts (covering-index ranges) rather than every document tested
-    against their list."""
+def _periods(agg: str, value, year, years: tuple[int, ...]) -> list:
+    """The aggregate over the rows, then the same over the rows of each year in ``years``:
+    ``agg`` is ``"sum"`` (of ``value``) or ``"distinct"`` (distinct values counted)."""
+    if agg == "sum":
+        return [func.coalesce(func.sum(value), 0),
+                *[func.coalesce(func.sum(case((year == y, value))), 0) for y in years]]
+    return [func.count(distinct(value)), *[func.count(distinct(case((year == y, value)))) for y in years]]
+
+
+def _documents_count(f: Filters, years: tuple[int, ...] = ()):
+    """``count(documents in scope)`` (and per year of ``years``); with a school or partner filter
+    read from the chosen schools' or partners' facts (covering-index ranges) rather than every
+    document tested against their list."""
     if f.schools:
         fs = F.alias("fd")
-        return (select(func.count(distinct(fs.c.document_id)))
+        return (select(*_periods("distinct", fs.c.document_id, fs.c.year, years))
                 .where(fs.c.type == "school", fs.c.unit_id.in_(f.schools), fs.c.status != "rejected",
                        *evidence_conditions(fs.c.document_id, fs.c.year, f, implied=frozenset({"schools"}))))
     if f.countries or f.partner_kinds:
         fp = F.alias("fd")
-        return (select(func.count(distinct(fp.c.document_id))).select_from(fp.join(P, P.c.id == fp.c.partner_id))
+        return (select(*_periods("distinct", fp.c.document_id, fp.c.year, years))
+                .select_from(fp.join(P, P.c.id == fp.c.partner_id))
                 .where(fp.c.type == "partner", fp.c.status != "rejected", *_partner_ok(f),
                        *evidence_conditions(fp.c.document_id, fp.c.year, f, implied=frozenset({"partners"}))))
-    return select(func.count()).select_from(D).where(*document_conditions(f))
+    return select(*_periods("sum", literal(1), D.c.year, years)).select_from(D).where(*document_conditions(f))
 
 
 def _kpi_selects(f: Filters) -> list:
@@ -476,7 +486,7 @@ def _kpi_selects(f: Filters) -> list:
     ]
 
 
-def _kpi_rollup_selects(f: Filters, fresh: set[str]) -> list:
+def _kpi_rollup_selects(f: Filters, fresh: set[str], years: tuple[int, ...] = ()) -> list | None:
     """:func:`_kpi_selects`, each KPI read from the ETL's rollups where they answer it exactly
     (and are fresh), else counted live.
 
@@ -488,40 +498,66 @@ def _kpi_rollup_selects(f: Filters, fresh: set[str]) -> list:
       every filter, since a partner's row puts its document in the partner scope;
     - schools: distinct schools of ``rollup_school_docs``, or of the school–partner rollup
       when partners are filtered by country or kind.
+
+    With ``years``, each SELECT also gives its KPIs over the rows of each of those years (in
+    the same pass; the years must lie in the filters' range): documents, then partners and
+    countries per year, then schools per year. That needs the partner and school rollups;
+    without them (stale) the answer is None.
     """
-    live = _kpi_selects(f)
     partner_filtered = bool(f.countries or f.partner_kinds)
-    docs = live[0]
-    if not (f.schools or partner_filtered) and rollups.DOCS in fresh:
-        docs = select(func.coalesce(func.sum(RD.c.documents), 0)).where(*_rollup_cond(RD, f))
-    elif len(f.schools) == 1 and not partner_filtered and rollups.SCHOOL_DOCS in fresh:
-        docs = select(func.coalesce(func.sum(RSD.c.documents), 0)).where(RSD.c.unit_id == f.schools[0],
-                                                                           *_rollup_cond(RSD, f))
-    elif len(f.countries) == 1 and not (f.schools or f.partner_kinds) and rollups.COUNTRY_DOCS in fresh:
-        docs = select(func.coalesce(func.sum(RCD.c.documents), 0)).where(RCD.c.country == f.countries[0],
-                                                                           *_rollup_cond(RCD, f))
-    partners = live[1]
+    docs = None
+    for name, table, ok, cond in (
+            (rollups.DOCS, RD, not (f.schools or partner_filtered), []),
+            (rollups.SCHOOL_DOCS, RSD, len(f.schools) == 1 and not partner_filtered,
+             [RSD.c.unit_id == f.schools[0]] if f.schools else []),
+            (rollups.COUNTRY_DOCS, RCD, len(f.countries) == 1 and not (f.schools or f.partner_kinds),
+             [RCD.c.country == f.countries[0]] if f.countries else [])):
+        if ok and name in fresh:
+            docs = select(*_periods("sum", table.c.documents, table.c.year, years)).where(*cond,
+                                                                                        *_rollup_cond(table, f))
+            break
+    if docs is None:
+        docs = _documents_count(f, years)
     src = None
     if not f.schools and rollups.PARTNER_DOCS in fresh:
         src, cond = RPD, _rollup_cond(RPD, f)
     elif f.schools and rollups.SCHOOL_PARTNER_DOCS in fresh:
         src, cond = RSP, [RSP.c.unit_id.in_(f.schools), *_rollup_cond(RSP, f)]
     if src is not None:
-        ids = select(src.c.partner_id).distinct().where(*cond, src.c.documents > 0).subquery("rp")
-        partners = (select(func.count(), func.count(distinct(P.c.country)))
+        # each partner once, with whether it has rows of each year
+        flags = [func.max(case((src.c.year == y, 1), else_=0)).label(f"y{i}") for i, y in enumerate(years)]
+        ids = select(src.c.partner_id, *flags).where(*cond, src.c.documents > 0).group_by(src.c.partner_id) \
+            .subquery("rp")
+        per_year = [c for i in range(len(years)) for c in (func.coalesce(func.sum(ids.c[f"y{i}"]), 0),
+                                                            func.count(distinct(case((ids.c[f"y{i}"] == 1,
+                                                                                      P.c.country)))))]
+        partners = (select(func.count(), func.count(distinct(P.c.country)), *per_year)
                     .select_from(ids.join(P, P.c.id == ids.c.partner_id)).where(*_partner_ok(f)))
-    schools_ = live[2]
+    elif years:
+        return None
+    else:
+        partners = _kpi_selects(f)[1]
+    schools_ = None
     if not partner_filtered and rollups.SCHOOL_DOCS in fresh:
         cond = [*_rollup_cond(RSD, f), RSD.c.documents > 0]
         if f.schools:
             cond.append(RSD.c.unit_id.in_(f.schools))
-        schools_ = select(func.count(distinct(RSD.c.unit_id))).where(*cond)
+        schools_ = select(*_periods("distinct", RSD.c.unit_id, RSD.c.year, years)).where(*cond)
     elif partner_filtered and rollups.SCHOOL_PARTNER_DOCS in fresh:
         cond = [*_rollup_cond(RSP, f), RSP.c.documents > 0, RSP.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f)))]
         if f.schools:
             cond.append(RSP.c.unit_id.in_(f.schools))
-        schools_ = select(func.count(distinct(RSP.c.unit_id))).where(*cond)
+        schools_ = select(*_periods("distinct", RSP.c.unit_id, RSP.c.year, years)).where(*cond)
+    elif years:
+        return None
+    else:
+        schools_ = _kpi_selects(f)[2]
     return [docs, partners, schools_]
+
+
+def _kpi_dict(docs, partners, countries, schools_) -> dict[str, int]:
+    return {"documents": int(docs or 0), "partners": int(partners or 0), "countries": int(countries or 0),
+            "schools": int(schools_ or 0)}
 
 
 def kpis(url: str, f: Filters) -> dict[str, int]:
@@ -531,8 +567,21 @@ def kpis(url: str, f: Filters) -> dict[str, int]:
         n_docs = conn.execute(docs).scalar()
         n_partners, n_countries = conn.execute(partners).one()
         n_schools = conn.execute(schools_).scalar()
-    return {"documents": int(n_docs or 0), "partners": int(n_partners or 0), "countries": int(n_countries or 0),
-            "schools": int(n_schools or 0)}
+    return _kpi_dict(n_docs, n_partners, n_countries, n_schools)
+
+
+def _kpis_with_years(url: str, f: Filters, years: tuple[int, ...]) -> tuple[dict, list[dict]] | None:
+    """:func:`kpis` for ``f`` and for each of ``years`` (inside its range) in one pass per KPI,
+    or None when the rollups that make that possible are stale."""
+    with get_engine(url).connect() as conn:
+        stmts = _kpi_rollup_selects(f, rollups.fresh_names(conn), years)
+        if stmts is None:
+            return None
+        d = conn.execute(stmts[0]).one()
+        p = conn.execute(stmts[1]).one()
+        s = conn.execute(stmts[2]).one()
+    total = _kpi_dict(d[0], p[0], p[1], s[0])
+    return total, [_kpi_dict(d[1 + i], p[2 + 2 * i], p[3 + 2 * i], s[1 + i]) for i in range(len(years))]
 
 
 def kpis_by_year(url: str, f: Filters) -> dict[int, dict[str, int]]:
@@ -551,15 +600,21 @@ def kpi_trend(url: str, f: Filters) -> dict[str, Any]:
     "previous": {...}}`` (``year`` is None when nothing is dated; ``previous`` is None
     when the year before lies outside the range).
     """
-    total = kpis(url, f)
     year = f.year_to
     if year is None:
         b = year_bounds(url)
         year = b[1] if b else None
     if year is None:
-        return {"total": total, "year": None, "current": None, "previous": None}
+        return {"total": kpis(url, f), "year": None, "current": None, "previous": None}
     has_previous = f.year_from is None or year - 1 >= f.year_from
-    return {"total": total, "year": year, "current": kpis(url, f.for_year(year)),
+    years = (year, year - 1) if has_previous else (year,)
+    # the range and its latest years in one pass per KPI (when the latest year lies in the range)
+    both = _kpis_with_years(url, f, years) if f.year_from is None or year >= f.year_from else None
+    if both is not None:
+        total, per_year = both
+        return {"total": total, "year": year, "current": per_year[0],
+                "previous": per_year[1] if has_previous else None}
+    return {"total": kpis(url, f), "year": year, "current": kpis(url, f.for_year(year)),
             "previous": kpis(url, f.for_year(year - 1)) if has_previous else None}
 
 

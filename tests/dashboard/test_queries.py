@@ -116,3 +116,27 @@ def test_empty_database(db_url):
     assert q.latest_run(db_url) is None and q.year_bounds(db_url) is None
     assert q.kpi_trend(db_url, f)["year"] is None
     assert not q.has_documents(db_url)
+
+
+def test_kpi_trend_reads_the_range_and_its_latest_years_in_one_pass(world, monkeypatch):
+    """With the rollups fresh, the range's KPIs and those of its latest year and the year before
+    come from the same statements (per-year columns), and equal the per-year counts."""
+    from etl.load import rollups
+
+    url = world.url
+    rollups.refresh_url(url)
+    sid = [world.school_ids[n] for n, _ in fixture_db.SCHOOLS]
+    sets = fixture_db.filter_sets(world) + [Filters.make(year_from=2019, year_to=2023, countries=["DE", "JP"]),
+                                            Filters.make(schools=sid[:2], year_to=2022, language="en")]
+    separate = q.kpis
+    monkeypatch.setattr(q, "kpis", lambda *a, **k: pytest.fail("kpis called one period at a time"))
+    for f in sets:
+        trend = q.kpi_trend(url, f)
+        y = trend["year"]
+        assert y == (f.year_to or 2024)
+        assert trend["total"] == fixture_db.expected(world, f)["kpis"] == separate(url, f), f
+        assert trend["current"] == fixture_db.expected(world, f.for_year(y))["kpis"], f
+        if f.year_from is not None and y - 1 < f.year_from:
+            assert trend["previous"] is None
+        else:
+            assert trend["previous"] == fixture_db.expected(world, f.for_year(y - 1))["kpis"], f
