@@ -653,6 +653,19 @@ def activities_per_year(url: str, f: Filters) -> pd.DataFrame:
         sub = _per_kind(table, f, [table.c.year], [*cond, table.c.year.is_not(None)]).subquery("k")
         stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
         return _frame(url, stmt, ["year", "kind", "activities"])
+    if f.schools or f.countries or f.partner_kinds:
+        # the chosen schools' (else the chosen partners') facts in scope, counted per year on their
+        # copy of the document's kinds: the other list is walked on the facts' document index,
+        # where testing every activity against both lists cost 110–170 ms at 100,000 documents
+        if f.schools:
+            cond = [F.c.type == "school", F.c.unit_id.in_(f.schools), _fact_ok(),
+                    *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools"}))]
+        else:
+            cond = [F.c.type == "partner", F.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f))), _fact_ok(),
+                    *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"partners"}))]
+        sub = per_kind_facts(f, [F.c.year], [*cond, F.c.year.is_not(None)]).subquery("k")
+        stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
+        return _frame(url, stmt, ["year", "kind", "activities"])
     stmt = (select(A.c.year, A.c.kind, func.count().label("n"))
             .where(*_activity_cond(f), A.c.year.is_not(None))
             .group_by(A.c.kind, A.c.year).order_by(A.c.year, A.c.kind))
