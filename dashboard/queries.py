@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, case, distinct, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, distinct, exists, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -303,8 +303,8 @@ def _fact_dims(row, f: Filters) -> list:
     return cond
 
 
-def document_conditions(f: Filters) -> list:
-    """WHERE conditions on ``documents`` (as ``D``) for a filter set."""
+def _document_own(f: Filters) -> list:
+    """The conditions on a ``documents`` row's own columns: not gone, year range, language."""
     cond = [D.c.status != "gone"]
     if f.year_from is not None:
         cond.append(D.c.year >= f.year_from)
@@ -312,7 +312,36 @@ def document_conditions(f: Filters) -> list:
         cond.append(D.c.year <= f.year_to)
     if f.language:
         cond.append(D.c.lang == f.language)
-    return cond + _membership_conditions(D.c.id, f)
+    return cond
+
+
+def document_conditions(f: Filters) -> list:
+    """WHERE conditions on ``documents`` (as ``D``) for a filter set."""
+    return _document_own(f) + _membership_conditions(D.c.id, f)
+
+
+def document_probes(f: Filters) -> list:
+    """:func:`document_conditions` with the school, partner and kind filters as correlated
+    ``EXISTS`` probes of each document (a seek into the facts' (document_id, type, …) index or
+    the activities' document index) instead of lists built up front.
+
+    For a walk over the documents in some order that stops after a page of them: when the
+    documents in scope are not rare it meets the page after a few hundred documents, where the
+    lists cost a pass over every chosen school's, partner's and kind's rows first.
+    """
+    cond = _document_own(f)
+    if f.schools:
+        fs = F.alias("fs")
+        cond.append(exists().where(fs.c.document_id == D.c.id, fs.c.type == "school", fs.c.unit_id.in_(f.schools),
+                                   fs.c.status != "rejected"))
+    if f.countries or f.partner_kinds:
+        fp = F.alias("fp")
+        cond.append(exists().where(fp.c.document_id == D.c.id, fp.c.type == "partner", fp.c.status != "rejected",
+                                   fp.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f)))))
+    if f.activity_kinds:
+        aa = A.alias("aa")
+        cond.append(exists().where(aa.c.document_id == D.c.id, aa.c.kind.in_(f.activity_kinds)))
+    return cond
 
 
 def evidence_conditions(document_id, year, f: Filters, implied: frozenset[str] = frozenset()) -> list:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import case, func, literal, or_, select
 
-from dashboard.queries import A, D, F, P, U, Filters, _frame, document_conditions
+from dashboard.queries import A, D, F, P, U, Filters, _frame, document_conditions, document_probes
 from dashboard.queries_programs import nones
 from etl.db import get_engine
 
@@ -55,6 +55,31 @@ def search_conditions(f: Filters, query: str = "", dialect: str = "postgresql") 
     if q:
         cond.append(_match(_escape(q), dialect))
     return cond
+
+
+WALK_MAX = 10_000   # documents a page may walk past before lists of the scope are cheaper
+
+
+def _walk(conn, f: Filters, total: int, needed: int, fresh: set[str]) -> bool:
+    """Whether a page (its first ``needed`` documents in scope, newest first) is best found by
+    walking the documents of the year range and language newest first, probing each for the
+    school, partner and kind filters (:func:`document_probes`), rather than by building the
+    lists of the documents of those schools, partners and kinds first.
+
+    The walk meets ``needed`` documents in scope after about ``needed × range / total``
+    documents, ``range`` being the documents of the year range and language (from the ETL's
+    rollup while fresh; otherwise, or with nothing else to probe, no walk).
+    """
+    from dashboard.queries import RD, _rollup_cond
+    from etl.load import rollups
+
+    if not (f.schools or f.countries or f.partner_kinds or f.activity_kinds) or total <= 0 \
+            or rollups.DOCS not in fresh:
+        return False
+    plain = Filters(year_from=f.year_from, year_to=f.year_to, language=f.language)
+    in_range = int(conn.execute(select(func.coalesce(func.sum(RD.c.documents), 0))
+                                .where(*_rollup_cond(RD, plain))).scalar_one() or 0)
+    return needed * in_range <= WALK_MAX * total
 
 
 def _position(url: str, q: str):
@@ -106,9 +131,12 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
         from etl.load import rollups
 
         with get_engine(url).connect() as conn:
-            docs = _kpi_rollup_selects(f, rollups.fresh_names(conn))[0]
-            total_col = literal(int(conn.execute(docs).scalar_one() or 0))
-        total_col = total_col.label("total")
+            fresh = rollups.fresh_names(conn)
+            docs = _kpi_rollup_selects(f, fresh)[0]
+            known = int(conn.execute(docs).scalar_one() or 0)
+            if _walk(conn, f, known, page * per_page, fresh):
+                cond = document_probes(f)
+        total_col = literal(known).label("total")
     inner = (select(D.c.id, total_col).where(*cond).order_by(*order)
              .limit(per_page).offset((page - 1) * per_page).subquery("pg"))
     stmt = (select(D.c.id, D.c.title, D.c.published, D.c.year, D.c.lang, D.c.source, D.c.uri,

@@ -101,7 +101,9 @@ class Document(Base):
     # Covering indexes of the dashboard's document counts (id last: PostgreSQL's index-only scans).
     __table_args__ = (Index("ix_documents_year_status_lang_id", "year", "status", "lang", "id"),
                       Index("ix_documents_status_id", "status", "id"),
-                      Index("ix_documents_run", "run_id", "status", "created_at", "year"))
+                      Index("ix_documents_run", "run_id", "status", "created_at", "year"),
+                      # the Sources list's order, newest first (migration 0019)
+                      Index("ix_documents_newest", "year", "published", "id", "status", "lang"))
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40), default="folder")
     uri: Mapped[str] = mapped_column(String(1000), unique=True)  # URL or absolute path

@@ -118,6 +118,37 @@ def test_search_pages_newest_first_and_clamps_the_page(world):
     assert len(seen) == first.total
 
 
+def test_pages_found_by_walking_equal_the_pages_from_lists(world, monkeypatch):
+    """With the rollups fresh, a filtered page without search text may walk the documents newest
+    first and probe each (``EXISTS``) instead of building the scope's lists: same pages, in
+    the same order, whichever way is taken."""
+    from etl.load import rollups
+
+    rollups.refresh_url(world.url)
+    statements = []
+    from sqlalchemy import event
+
+    engine = get_engine(world.url)
+    record = lambda conn, cur, sql, *a: statements.append(sql)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for f in fixture_db.filter_sets(world):
+            pages = {}
+            for limit in (0, 10**9):   # lists only, then walk whenever anything is filtered
+                monkeypatch.setattr(qs, "WALK_MAX", limit)
+                statements.clear()
+                got = [qs.search(world.url, f, "", page=p, per_page=7) for p in (1, 2, 3)]
+                walked = any("EXISTS" in sql for sql in statements)
+                assert walked == (limit > 0 and bool(f.schools or f.countries or f.partner_kinds
+                                                     or f.activity_kinds) and got[0].total > 0), f
+                pages[limit] = [(g.total, g.page, list(g.rows["id"])) for g in got]
+            assert pages[0] == pages[10**9], f
+            want = [d.id for d in world.docs if fixture_db.in_scope(world, d, f)]
+            assert pages[0][0][0] == len(want) and set(pages[0][0][2]) <= set(want), f
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def test_wildcards_in_the_search_text_match_themselves(db_url):
     info = add_article(db_url)
     assert qs.search(db_url, Filters(), "100%").total == 1
