@@ -329,22 +329,29 @@ def document_probes(f: Filters) -> list:
     documents in scope are not rare it meets the page after a few hundred documents, where the
     lists cost a pass over every chosen school's, partner's and kind's rows first.
     """
-    cond = _document_own(f)
-    if f.schools:
+    return _document_own(f) + _membership_probes(D.c.id, f)
+
+
+def _membership_probes(document_id, f: Filters, implied: frozenset[str] = frozenset()) -> list:
+    """:func:`_membership_conditions` as correlated ``EXISTS`` probes of ``document_id``'s facts
+    and activities (document-led indexes), for rows that are few or read a page at a time."""
+    cond = []
+    if f.schools and "schools" not in implied:
         fs = F.alias("fs")
-        cond.append(exists().where(fs.c.document_id == D.c.id, fs.c.type == "school", fs.c.unit_id.in_(f.schools),
-                                   fs.c.status != "rejected"))
-    if f.countries or f.partner_kinds:
+        cond.append(exists().where(fs.c.document_id == document_id, fs.c.type == "school",
+                                   fs.c.unit_id.in_(f.schools), fs.c.status != "rejected"))
+    if (f.countries or f.partner_kinds) and "partners" not in implied:
         fp = F.alias("fp")
-        cond.append(exists().where(fp.c.document_id == D.c.id, fp.c.type == "partner", fp.c.status != "rejected",
+        cond.append(exists().where(fp.c.document_id == document_id, fp.c.type == "partner", fp.c.status != "rejected",
                                    fp.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f)))))
-    if f.activity_kinds:
+    if f.activity_kinds and "kinds" not in implied:
         aa = A.alias("aa")
-        cond.append(exists().where(aa.c.document_id == D.c.id, aa.c.kind.in_(f.activity_kinds)))
+        cond.append(exists().where(aa.c.document_id == document_id, aa.c.kind.in_(f.activity_kinds)))
     return cond
 
 
-def evidence_conditions(document_id, year, f: Filters, implied: frozenset[str] = frozenset()) -> list:
+def evidence_conditions(document_id, year, f: Filters, implied: frozenset[str] = frozenset(),
+                        narrow: bool = False) -> list:
     """WHERE conditions putting an evidence row (a fact or an activity) in scope, on its own columns.
 
     Same scope as :func:`document_conditions`, without joining ``documents`` row by row:
@@ -354,6 +361,10 @@ def evidence_conditions(document_id, year, f: Filters, implied: frozenset[str] =
     document's language and activity kinds (:func:`_fact_dims`, migration 0015), for an
     activity the language is an ``IN`` subquery. At 100,000 documents this keeps an aggregate on a covering index of the
     evidence table: a join to ``documents`` per row cost SQLite seconds.
+
+    ``narrow``: the caller's rows are few (one partner's facts), so the school and partner
+    filters are tested per row with correlated ``EXISTS`` probes of the row's document
+    (:func:`document_probes`' way) instead of lists of every chosen school's documents.
     """
     cond = [document_id.not_in(select(D.c.id).where(D.c.status == "gone"))]
     if f.year_from is not None:
@@ -364,6 +375,8 @@ def evidence_conditions(document_id, year, f: Filters, implied: frozenset[str] =
     if "kinds" in row.c and "lang" in row.c:  # a fact: its own copies of the language and kinds
         # the kinds too when implied by the caller's own join: always true then, and selective
         own = _fact_dims(row, f)
+        if narrow:
+            return cond + own + _membership_probes(document_id, f, implied | {"kinds"})
         return cond + own + _membership_conditions(document_id, f, implied | {"kinds"}, walk=True)
     if f.language:
         dy = [c for c in (D.c.year >= f.year_from if f.year_from is not None else None,

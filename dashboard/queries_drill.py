@@ -183,7 +183,7 @@ def documents_behind(f: Filters, spec: DrillSpec, partner_passes: bool = False):
         src, col = x, x.c.document_id
         cond = [x.c.type == "partner", x.c.partner_id == spec.partner, x.c.status != "rejected",
                 *evidence_conditions(x.c.document_id, x.c.year, g,
-                                     implied=frozenset({"partners"}) if partner_passes else frozenset())]
+                                     implied=frozenset({"partners"}) if partner_passes else frozenset(), narrow=True)]
     elif spec.school is not None:
         x = F.alias("dv")
         src, col = x, x.c.document_id

@@ -210,7 +210,7 @@ def partner_activity_grid(url: str, f: Filters, info: dict) -> pd.DataFrame:
     # activity kinds on their copy of the document's kinds: one seek into the partner's facts
     cond = [F.c.type == "partner", F.c.partner_id == info["id"], F.c.status != "rejected",
             *evidence_conditions(F.c.document_id, F.c.year, g,
-                                 implied=frozenset({"partners"}) if _passes(f, info) else frozenset())]
+                                 implied=frozenset({"partners"}) if _passes(f, info) else frozenset(), narrow=True)]
     sub = per_kind_facts(g, [F.c.year], cond).subquery("k")
     stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
     return _frame(url, stmt, ["year", "kind", "activities"])
