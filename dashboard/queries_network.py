@@ -26,6 +26,7 @@ from dashboard.queries import (
     Filters,
     _fresh,
     _partner_ok,
+    partner_passes,
     _Probe,
     _rollup_cond,
     evidence_conditions,
@@ -94,9 +95,8 @@ def _pairs_rollup(f: Filters, table=RSP):
     cond = _rollup_cond(table, f)
     if f.schools:
         cond.append(table.c.unit_id.in_(f.schools))
-    ok = select(P.c.id).where(*_partner_ok(f))
     return (select(table.c.unit_id, table.c.partner_id, func.sum(table.c.documents))
-            .where(*cond, table.c.partner_id.in_(ok))
+            .where(*cond, partner_passes(table.c.partner_id, f))
             .group_by(table.c.unit_id, table.c.partner_id))
 
 
