@@ -38,7 +38,7 @@ from dashboard.queries import (
 )
 from dashboard.queries_drill import DrillSpec
 from etl.load import rollups
-from etl.load.models import RollupSchoolPartnerDocs
+from etl.load.models import ACTIVITY_KINDS, RollupSchoolPartnerDocs
 
 RSP = RollupSchoolPartnerDocs.__table__
 from dashboard.report_queries import AG, MB, PG, _mobility_cond, _partner_cond, joint_programs
@@ -273,13 +273,35 @@ def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     Overview's KPIs for the filters narrowed to the school, and its activities)."""
     from dashboard.queries import kpis
 
+    from dashboard.queries import _kpi_rollup_selects
+
     g = school_filters(f, school_id)
-    k = kpis(url, g)
-    acts = select(func.sum(_activities_by(url, g, ("unit_id",)).subquery("a").c.n))
+    if not (g.countries or g.partner_kinds):
+        k = kpis(url, g)
+        acts = select(func.sum(_activities_by(url, g, ("unit_id",)).subquery("a").c.n))
+        with get_engine(url).connect() as conn:
+            n_acts = conn.execute(acts).scalar()
+        return {"documents": k["documents"], "activities": int(n_acts or 0), "partners": k["partners"],
+                "countries": k["countries"]}
+    # Partners filtered: documents and activities together, from one pass over the school–country
+    # rollup's rows per set of kinds (one country), else over the school's facts per year and set
+    # of kinds (a document has one year and one set, and reports one activity of each kind in it).
+    one = _one_country_rollup(url, g, by_school=True)
     with get_engine(url).connect() as conn:
-        n_acts = conn.execute(acts).scalar()
-    return {"documents": k["documents"], "activities": int(n_acts or 0), "partners": k["partners"],
-            "countries": k["countries"]}
+        partners = _kpi_rollup_selects(g, rollups.fresh_names(conn))[1]
+        n_partners, n_countries = conn.execute(partners).one()
+        if one is not None:
+            table, cond = one
+            n_docs, n_acts = conn.execute(
+                select(func.sum(table.c.documents), func.sum(table.c.documents * kinds_bit_count(table.c.kinds, g)))
+                .where(*_rollup_cond(table, g, per_kinds=True), *cond)).one()
+        else:
+            bits = [rollups.kinds_mask([k]) for k in (g.activity_kinds or ACTIVITY_KINDS)]
+            sets = _school_sets(conn, g)
+            n_docs = sum(n for _u, _y, _k, n in sets)
+            n_acts = sum(n * sum(1 for b in bits if kinds & b) for _u, _y, kinds, n in sets)
+    return {"documents": int(n_docs or 0), "activities": int(n_acts or 0), "partners": int(n_partners or 0),
+            "countries": int(n_countries or 0)}
 
 
 def school_activity_grid(url: str, f: Filters, school_id: int) -> pd.DataFrame:
