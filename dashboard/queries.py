@@ -874,13 +874,16 @@ def _rollup_cond(table, f: Filters, per_kinds: bool = False) -> list:
 def _partner_docs(url: str, f: Filters):
     """``partner_id, n`` (documents in scope per partner) as a subquery: from the rollup when
     the filters are its dimensions or partner attributes, else counted live."""
+    # with countries or partner kinds chosen, only their partners' rows (the partner-led index)
     if not f.schools and _fresh(url, rollups.PARTNER_DOCS):
-        return (select(RPD.c.partner_id, func.sum(RPD.c.documents).label("n")).where(*_rollup_cond(RPD, f))
+        only = [partner_passes(RPD.c.partner_id, f)] if f.countries or f.partner_kinds else []
+        return (select(RPD.c.partner_id, func.sum(RPD.c.documents).label("n")).where(*_rollup_cond(RPD, f), *only)
                 .group_by(RPD.c.partner_id).subquery("c"))
     if len(f.schools) == 1 and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
         # One school: a partner's documents in scope are the (school, partner) rollup's rows.
+        only = [partner_passes(RSP.c.partner_id, f)] if f.countries or f.partner_kinds else []
         return (select(RSP.c.partner_id, func.sum(RSP.c.documents).label("n"))
-                .where(*_rollup_cond(RSP, f), RSP.c.unit_id == f.schools[0])
+                .where(*_rollup_cond(RSP, f), RSP.c.unit_id == f.schools[0], *only)
                 .group_by(RSP.c.partner_id).subquery("c"))
     return (select(F.c.partner_id, func.count(distinct(F.c.document_id)).label("n"))
             .select_from(F.join(P, P.c.id == F.c.partner_id))

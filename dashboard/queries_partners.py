@@ -31,6 +31,7 @@ from dashboard.queries import (
     _Probe,
     _rollup_cond,
     evidence_conditions,
+    partner_passes,
     per_kind_facts,
     _per_kind,
 )
@@ -69,9 +70,10 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
                 .where(RSP.c.unit_id == f.schools[0], *_rollup_cond(RSP, f), RSP.c.documents > 0)
                 .group_by(RSP.c.partner_id))
     else:
+        # only the partners listed (those passing the partner filters): a seek per partner
         news = (select(F.c.partner_id, func.count(distinct(F.c.document_id)), func.min(F.c.year),
                        func.max(F.c.year))
-                .where(F.c.type == "partner", _fact_ok(),
+                .where(F.c.type == "partner", _fact_ok(), partner_passes(F.c.partner_id, f),
                        *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"partners"})))
                 .group_by(F.c.partner_id))
     progs = (select(PG.c.partner_id, func.count()).where(PG.c.partner_id.is_not(None), live_report(PG))
