@@ -673,9 +673,11 @@ def make_app(url: str):
     import logging
 
     logging.getLogger("dashboard.auth").setLevel(logging.ERROR)
-    from dashboard.app import create_app
+    from dashboard.app import create_app, settle
 
-    return create_app(url)
+    app = create_app(url)
+    settle()  # as a server process does once its app is built (gunicorn's dashboard.app:server, intl serve)
+    return app
 
 
 def clear_cache(app) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Integer, cast, distinct, func, or_, select
+from sqlalchemy import distinct, func, or_, select
 
 from dashboard.queries import (
     RPD,
@@ -32,8 +32,6 @@ from dashboard.queries import (
     _rollup_cond,
     evidence_conditions,
     partner_passes,
-    per_kind_facts,
-    _per_kind,
 )
 from dashboard.queries_drill import DrillSpec, documents_behind
 from dashboard.queries_schools import RSP, agreement_state, units_in_json
@@ -198,24 +196,52 @@ def partner_timeline(url: str, f: Filters, info: dict, limit: int = TIMELINE_MAX
     return pd.DataFrame(rows, columns=["document_id", "title", "date", "year", "lang", "kinds"])
 
 
-def partner_activity_grid(url: str, f: Filters, info: dict) -> pd.DataFrame:
-    """The partner's activities in scope per year and kind: ``year, kind, activities`` (``year``
-    None for undated documents). One pass serves the activities KPI and the per-year timeline."""
+def partner_sets(url: str, f: Filters, info: dict) -> pd.DataFrame:
+    """The partner's documents in scope per year and set of activity kinds: ``year, kinds,
+    documents`` (``year`` None for undated documents, ``kinds`` the bit set of
+    :func:`etl.load.rollups.kinds_mask`). A document has one year and one set, so these rows
+    give its documents, first and last year and, a kind's bit being one activity, its
+    activities per year and kind: one pass serves the KPIs, the timeline and the grid.
+
+    From the partner rollups when the partner meets the partner filters itself (and they are
+    fresh), else from the partner's own facts (their copies of the document's kinds)."""
     g = partner_filters(f, info)
     roll = _partner_rollup(url, f, info)
-    if roll is not None:  # the rollup's rows per set of kinds, spread over the kinds
+    if roll is not None:
         table, cond = roll
-        sub = _per_kind(table, g, [table.c.year], cond).subquery("k")
-        stmt = select(sub.c.year, sub.c.kind, cast(sub.c.n, Integer)).order_by(sub.c.year, sub.c.kind)
-        return _frame(url, stmt, ["year", "kind", "activities"])
-    # the partner's facts in scope (as documents_behind reads them), counted per year and set of
-    # activity kinds on their copy of the document's kinds: one seek into the partner's facts
-    cond = [F.c.type == "partner", F.c.partner_id == info["id"], F.c.status != "rejected",
-            *evidence_conditions(F.c.document_id, F.c.year, g,
-                                 implied=frozenset({"partners"}) if _passes(f, info) else frozenset(), narrow=True)]
-    sub = per_kind_facts(g, [F.c.year], cond).subquery("k")
-    stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
-    return _frame(url, stmt, ["year", "kind", "activities"])
+        stmt = (select(table.c.year, table.c.kinds, func.sum(table.c.documents))
+                .where(*cond, *_rollup_cond(table, g, per_kinds=True), table.c.documents > 0)
+                .group_by(table.c.year, table.c.kinds))
+    else:
+        stmt = (select(F.c.year, F.c.kinds, func.count(distinct(F.c.document_id)))
+                .where(F.c.type == "partner", F.c.partner_id == info["id"], F.c.status != "rejected",
+                       *evidence_conditions(F.c.document_id, F.c.year, g,
+                                            implied=frozenset({"partners"}) if _passes(f, info) else frozenset(),
+                                            narrow=True))
+                .group_by(F.c.year, F.c.kinds))
+    with get_engine(url).connect() as conn:
+        rows = [(None if y is None else int(y), int(k or 0), int(n)) for y, k, n in conn.execute(stmt)]
+    return pd.DataFrame(rows, columns=["year", "kinds", "documents"])
+
+
+def grid_of(sets: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """:func:`partner_sets` → ``year, kind, activities``: each set's documents counted once for
+    each activity kind (of the chosen ones, else all) in the set, ordered by year and kind."""
+    bits = [(k, rollups.kinds_mask([k])) for k in (f.activity_kinds or ACTIVITY_KINDS)]
+    acc: dict[tuple, int] = {}
+    for year, kinds, n in sets.itertuples(index=False):
+        for kind, bit in bits:
+            if kinds & bit:
+                acc[(year, kind)] = acc.get((year, kind), 0) + int(n)
+    rows = sorted(acc.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1]))
+    return pd.DataFrame([(y, k, n) for (y, k), n in rows], columns=["year", "kind", "activities"])
+
+
+def partner_activity_grid(url: str, f: Filters, info: dict, sets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The partner's activities in scope per year and kind: ``year, kind, activities`` (``year``
+    None for undated documents); ``sets``: :func:`partner_sets`, when the caller has it."""
+    sets = partner_sets(url, f, info) if sets is None else sets
+    return grid_of(sets, partner_filters(f, info))
 
 
 def partner_years(url: str, f: Filters, info: dict) -> pd.DataFrame:
@@ -264,26 +290,18 @@ def _passes_itself(g: Filters, info: dict) -> bool:
         (not g.partner_kinds or info.get("kind") in g.partner_kinds)
 
 
-def partner_kpis(url: str, f: Filters, info: dict, grid: pd.DataFrame | None = None) -> dict[str, int | None]:
+def partner_kpis(url: str, f: Filters, info: dict, sets: pd.DataFrame | None = None) -> dict[str, int | None]:
     """Documents and activities of the partner in scope, and its first and last year.
 
-    ``grid`` is :func:`partner_activity_grid`'s answer when the caller has it already.
+    ``sets`` is :func:`partner_sets`' answer when the caller has it already.
     """
-    g = partner_filters(f, info)
-    roll = _partner_rollup(url, f, info)
-    if roll is not None:
-        table, cond = roll
-        stmt = (select(func.sum(table.c.documents), func.min(table.c.year), func.max(table.c.year))
-                .where(*cond, table.c.documents > 0, *_rollup_cond(table, g)))
-    else:
-        behind = documents_behind(f, partner_spec(info), _passes(f, info)).subquery("b")
-        stmt = select(func.count(distinct(behind.c.document_id)), func.min(behind.c.year), func.max(behind.c.year))
-    with get_engine(url).connect() as conn:
-        docs, lo, hi = conn.execute(stmt).one()
-    if grid is None:
-        grid = partner_activity_grid(url, f, info)
-    return {"documents": int(docs or 0), "activities": int(grid["activities"].sum()) if not grid.empty else 0,
-            "first_year": int(lo) if lo is not None else None, "last_year": int(hi) if hi is not None else None}
+    sets = partner_sets(url, f, info) if sets is None else sets
+    grid = grid_of(sets, partner_filters(f, info))
+    dated = sets.dropna(subset=["year"])
+    return {"documents": int(sets["documents"].sum()) if not sets.empty else 0,
+            "activities": int(grid["activities"].sum()) if not grid.empty else 0,
+            "first_year": int(dated["year"].min()) if not dated.empty else None,
+            "last_year": int(dated["year"].max()) if not dated.empty else None}
 
 
 def partner_schools(url: str, f: Filters, info: dict) -> pd.DataFrame:
@@ -361,5 +379,5 @@ def partner_mobility(url: str, f: Filters, info: dict) -> pd.DataFrame:
 
 
 __all__ = ["partners_table", "partner_kinds", "partner_info", "partner_spec", "partner_filters",
-           "partner_timeline", "partner_years", "partner_activity_grid", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
+           "partner_timeline", "partner_years", "partner_sets", "grid_of", "partner_activity_grid", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
            "partner_mobility", "restricts_documents"]

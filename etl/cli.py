@@ -225,9 +225,11 @@ def serve(db: DbOpt = None, host: str = "127.0.0.1", port: int = 8050, debug: bo
     """The dashboard (development server); production is `gunicorn dashboard.app:server`."""
     if db:
         os.environ["DATABASE_URL"] = db
-    from dashboard.app import create_app
+    from dashboard.app import create_app, settle
 
-    create_app().run(host=host, port=port, debug=debug)
+    dash_app = create_app()
+    settle()
+    dash_app.run(host=host, port=port, debug=debug)
 
 
 @app.command()

@@ -15,7 +15,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import figures, ids
 from dashboard import queries_partners as qp
@@ -159,14 +158,15 @@ def timeline_figure(url: str, f: Filters, info: dict, tl: pd.DataFrame | None, n
 def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search: str = "") -> tuple:
     """KPI tiles, the timeline figure and the list of interactions (one pass over the partner's facts)."""
     msg = why_empty(url, f, lang)
-    grid = run(qp.partner_activity_grid, url, f, info)
-    try:  # not through the cache: its key would carry the grid (cheap once the grid is counted)
-        k = qp.partner_kpis(url, f, info, grid) if grid is not None else {}
-    except SQLAlchemyError:
-        k = {}
+    sets = run(qp.partner_sets, url, f, info)   # one pass: the KPIs, the timeline per year
+    grid = qp.grid_of(sets, qp.partner_filters(f, info)) if sets is not None else None
+    k = qp.partner_kpis(url, f, info, sets) if sets is not None else {}
     progs = run(qp.partner_programs, url, f, info)
     agrs = run(qp.partner_agreements, url, f, info)
-    tl = run(qp.partner_timeline, url, f, info)
+    # a busy partner's timeline is drawn per year (from the grid): its newest documents are read
+    # only for the list of interactions then
+    busy = (k.get("documents") or 0) > qp.TIMELINE_MAX
+    tl = run(qp.partner_timeline, url, f, info, LIST_LIMIT if busy else qp.TIMELINE_MAX)
     kpis = [
         stat("Documents", k.get("documents"), lang),
         stat("Activities", k.get("activities"), lang),
