@@ -614,7 +614,7 @@ def _kpi_dict(docs, partners, countries, schools_) -> dict[str, int]:
 def kpis(url: str, f: Filters) -> dict[str, int]:
     """Distinct documents, partners, partner countries and schools involved in scope."""
     with get_engine(url).connect() as conn:
-        docs, partners, schools_ = _kpi_rollup_selects(f, rollups.fresh_names(conn))
+        docs, partners, schools_ = _kpi_rollup_selects(f, fresh_rollups(url, conn))
         n_docs = conn.execute(docs).scalar()
         n_partners, n_countries = conn.execute(partners).one()
         n_schools = conn.execute(schools_).scalar()
@@ -625,7 +625,7 @@ def _kpis_with_years(url: str, f: Filters, years: tuple[int, ...]) -> tuple[dict
     """:func:`kpis` for ``f`` and for each of ``years`` (inside its range) in one pass per KPI,
     or None when the rollups that make that possible are stale."""
     with get_engine(url).connect() as conn:
-        stmts = _kpi_rollup_selects(f, rollups.fresh_names(conn), years)
+        stmts = _kpi_rollup_selects(f, fresh_rollups(url, conn), years)
         if stmts is None:
             return None
         d = conn.execute(stmts[0]).one()
@@ -845,8 +845,29 @@ def _partner_facts(f: Filters) -> list:
 
 def _fresh(url: str, name: str) -> bool:
     """Whether the ETL's rollup ``name`` matches the data now in the database."""
-    with get_engine(url).connect() as conn:
-        return rollups.is_fresh(conn, name)
+    return name in fresh_rollups(url)
+
+
+def fresh_rollups(url: str, conn=None) -> set[str]:
+    """The ETL's rollups that match the data now in the database (:func:`rollups.fresh_names`).
+
+    Within a web request it is read once per database and kept for the rest of the request
+    (``flask.g``): one callback asks for several rollups, each answer costing the data's
+    fingerprint (six small queries). Outside a request it is read every time.
+    """
+    from flask import g, has_request_context
+
+    memo = g.setdefault("intl_fresh_rollups", {}) if has_request_context() else None
+    if memo is not None and url in memo:
+        return memo[url]
+    if conn is not None:
+        names = rollups.fresh_names(conn)
+    else:
+        with get_engine(url).connect() as c:
+            names = rollups.fresh_names(c)
+    if memo is not None:
+        memo[url] = names
+    return names
 
 
 def _rollup_cond(table, f: Filters, per_kinds: bool = False) -> list:

@@ -273,7 +273,7 @@ def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     Overview's KPIs for the filters narrowed to the school, and its activities)."""
     from dashboard.queries import kpis
 
-    from dashboard.queries import _kpi_rollup_selects
+    from dashboard.queries import _kpi_rollup_selects, fresh_rollups
 
     g = school_filters(f, school_id)
     if not (g.countries or g.partner_kinds):
@@ -288,7 +288,7 @@ def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     # of kinds (a document has one year and one set, and reports one activity of each kind in it).
     one = _one_country_rollup(url, g, by_school=True)
     with get_engine(url).connect() as conn:
-        partners = _kpi_rollup_selects(g, rollups.fresh_names(conn))[1]
+        partners = _kpi_rollup_selects(g, fresh_rollups(url, conn))[1]
         n_partners, n_countries = conn.execute(partners).one()
         if one is not None:
             table, cond = one

@@ -127,11 +127,10 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     if q:
         total_col = func.count().over().label("total")
     else:  # the Overview's document count: from the ETL's rollups where they answer it exactly
-        from dashboard.queries import _kpi_rollup_selects
-        from etl.load import rollups
+        from dashboard.queries import _kpi_rollup_selects, fresh_rollups
 
         with get_engine(url).connect() as conn:
-            fresh = rollups.fresh_names(conn)
+            fresh = fresh_rollups(url, conn)
             docs = _kpi_rollup_selects(f, fresh)[0]
             known = int(conn.execute(docs).scalar_one() or 0)
             if _walk(conn, f, known, page * per_page, fresh):

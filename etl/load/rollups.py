@@ -372,8 +372,11 @@ def update_statistics(conn: Connection) -> None:
 def fresh_names(conn: Connection) -> set[str]:
     """The rollups built from exactly the data now in the database (one fingerprint, one read)."""
     ST = Rollup.__table__
+    stamps = {name: fp for name, fp in conn.execute(select(ST.c.name, ST.c.fingerprint)) if name in ROLLUPS}
+    if not stamps:  # never built (or reset by a migration): no fingerprint to compute
+        return set()
     stamp = fingerprint(conn)
-    return {name for name, fp in conn.execute(select(ST.c.name, ST.c.fingerprint)) if fp == stamp and name in ROLLUPS}
+    return {name for name, fp in stamps.items() if fp == stamp}
 
 
 def all_fresh(conn: Connection) -> bool:

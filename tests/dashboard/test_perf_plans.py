@@ -297,3 +297,26 @@ def _listed(qsrc, url, f):
         return qsrc.search(url, f, page=2)
     finally:
         qsrc.WALK_MAX = saved
+
+
+def test_rollup_freshness_is_read_once_per_request(world):
+    """Inside a web request the rollups' freshness (the data's fingerprint) is read once, however
+    many counts ask for it; outside one it is read each time."""
+    import flask
+
+    url = world.url
+    rollups.refresh_url(url)
+    f = Filters.make(year_from=2020)
+    stamps = re.compile(r"FROM rollups\b")
+    with flask.Flask("t").test_request_context("/"):
+        with Statements(url) as st:
+            q.kpi_trend(url, f)
+            q.top_partners(url, f)
+            q.countries(url, f)
+            q.activities_by_school(url, f)
+        assert sum(bool(stamps.search(s)) for s, _ in st.seen) == 1
+        assert any("rollup_partner_docs" in s for s, _ in st.seen), "the rollups are read"
+    with Statements(url) as st:
+        q.top_partners(url, f)
+        q.countries(url, f)
+    assert sum(bool(stamps.search(s)) for s, _ in st.seen) >= 2
