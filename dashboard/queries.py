@@ -343,7 +343,7 @@ def _membership_probes(document_id, f: Filters, implied: frozenset[str] = frozen
     if (f.countries or f.partner_kinds) and "partners" not in implied:
         fp = F.alias("fp")
         cond.append(exists().where(fp.c.document_id == document_id, fp.c.type == "partner", fp.c.status != "rejected",
-                                   fp.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f)))))
+                                   partner_passes(fp.c.partner_id, f)))
     if f.activity_kinds and "kinds" not in implied:
         aa = A.alias("aa")
         cond.append(exists().where(aa.c.document_id == document_id, aa.c.kind.in_(f.activity_kinds)))
@@ -556,6 +556,7 @@ def _kpi_rollup_selects(f: Filters, fresh: set[str], years: tuple[int, ...] = ()
     without them (stale) the answer is None.
     """
     partner_filtered = bool(f.countries or f.partner_kinds)
+    live = None if years else _kpi_selects(f)  # the fallbacks (per-year columns need the rollups)
     docs = None
     for name, table, ok, cond in (
             (rollups.DOCS, RD, not (f.schools or partner_filtered), []),
@@ -584,10 +585,10 @@ def _kpi_rollup_selects(f: Filters, fresh: set[str], years: tuple[int, ...] = ()
                                                                                       P.c.country)))))]
         partners = (select(func.count(), func.count(distinct(P.c.country)), *per_year)
                     .select_from(ids.join(P, P.c.id == ids.c.partner_id)).where(*_partner_ok(f)))
-    elif years:
+    elif live is None:
         return None
     else:
-        partners = _kpi_selects(f)[1]
+        partners = live[1]
     schools_ = None
     if not partner_filtered and rollups.SCHOOL_DOCS in fresh:
         cond = [*_rollup_cond(RSD, f), RSD.c.documents > 0]
@@ -595,14 +596,14 @@ def _kpi_rollup_selects(f: Filters, fresh: set[str], years: tuple[int, ...] = ()
             cond.append(RSD.c.unit_id.in_(f.schools))
         schools_ = select(*_periods("distinct", RSD.c.unit_id, RSD.c.year, years)).where(*cond)
     elif partner_filtered and rollups.SCHOOL_PARTNER_DOCS in fresh:
-        cond = [*_rollup_cond(RSP, f), RSP.c.documents > 0, RSP.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f)))]
+        cond = [*_rollup_cond(RSP, f), RSP.c.documents > 0, partner_passes(RSP.c.partner_id, f)]
         if f.schools:
             cond.append(RSP.c.unit_id.in_(f.schools))
         schools_ = select(*_periods("distinct", RSP.c.unit_id, RSP.c.year, years)).where(*cond)
-    elif years:
+    elif live is None:
         return None
     else:
-        schools_ = _kpi_selects(f)[2]
+        schools_ = live[2]
     return [docs, partners, schools_]
 
 
@@ -613,17 +614,12 @@ def _kpi_dict(docs, partners, countries, schools_) -> dict[str, int]:
 
 def kpis(url: str, f: Filters) -> dict[str, int]:
     """Distinct documents, partners, partner countries and schools involved in scope."""
-    with get_engine(url).connect() as conn:
-        docs, partners, schools_ = _kpi_rollup_selects(f, fresh_rollups(url, conn))
-        n_docs = conn.execute(docs).scalar()
-        n_partners, n_countries = conn.execute(partners).one()
-        n_schools = conn.execute(schools_).scalar()
-    return _kpi_dict(n_docs, n_partners, n_countries, n_schools)
+    return _kpis_with_years(url, f, ())[0]
 
 
 def _kpis_with_years(url: str, f: Filters, years: tuple[int, ...]) -> tuple[dict, list[dict]] | None:
     """:func:`kpis` for ``f`` and for each of ``years`` (inside its range) in one pass per KPI,
-    or None when the rollups that make that possible are stale."""
+    or None when the rollups that make that possible are stale (never without ``years``)."""
     with get_engine(url).connect() as conn:
         stmts = _kpi_rollup_selects(f, fresh_rollups(url, conn), years)
         if stmts is None:
@@ -781,14 +777,18 @@ def per_kind_facts(f: Filters, keys: list, cond: list) -> Select:
     return _spread_kinds(sets, [k.name for k in keys], f)
 
 
+def kind_bits(f: Filters) -> list[tuple[str, int]]:
+    """``(kind, bit)`` of each chosen activity kind (every kind when none is chosen), in order."""
+    return [(k, rollups.kinds_mask([k])) for k in (f.activity_kinds or ACTIVITY_KINDS)]
+
+
 def kinds_bit_count(kinds, f: Filters):
     """How many of the chosen activity kinds (all when none is chosen) a ``kinds`` bit set has:
     the activities a document with that set reports, as a sum of bit tests (no popcount in SQL)."""
     from sqlalchemy import Integer, case
 
-    bits = [rollups.kinds_mask([k]) for k in (f.activity_kinds or ACTIVITY_KINDS)]
     total = None
-    for b in bits:
+    for _kind, b in kind_bits(f):
         term = case((kinds.bitwise_and(b) != 0, 1), else_=0)
         total = term if total is None else total + term
     return total.cast(Integer)
@@ -805,10 +805,11 @@ def _spread_kinds(sets, keys: list[str], f: Filters) -> Select:
     """
     from sqlalchemy import Integer, case, cast, literal, union_all
 
-    kinds = list(f.activity_kinds or ACTIVITY_KINDS)
+    bits = kind_bits(f)
+    kinds = [k for k, _b in bits]
     skeys = [sets.c[k] for k in keys]
-    wide = (select(*skeys, *[func.sum(case((sets.c.kinds.bitwise_and(rollups.kinds_mask([k])) != 0, sets.c.n)))
-                              .label(f"k{i}") for i, k in enumerate(kinds)])
+    wide = (select(*skeys, *[func.sum(case((sets.c.kinds.bitwise_and(b) != 0, sets.c.n))).label(f"k{i}")
+                              for i, (_k, b) in enumerate(bits)])
             .group_by(*skeys).subquery("kw"))
     # the kinds as a small derived table (a SELECT of literals per kind: SQLite does not name
     # the columns of a VALUES list)

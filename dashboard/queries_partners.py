@@ -31,6 +31,7 @@ from dashboard.queries import (
     _Probe,
     _rollup_cond,
     evidence_conditions,
+    kind_bits,
     partner_passes,
 )
 from dashboard.queries_drill import DrillSpec, documents_behind
@@ -224,10 +225,10 @@ def partner_sets(url: str, f: Filters, info: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "kinds", "documents"])
 
 
-def grid_of(sets: pd.DataFrame, f: Filters) -> pd.DataFrame:
+def _grid_of(sets: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """:func:`partner_sets` → ``year, kind, activities``: each set's documents counted once for
     each activity kind (of the chosen ones, else all) in the set, ordered by year and kind."""
-    bits = [(k, rollups.kinds_mask([k])) for k in (f.activity_kinds or ACTIVITY_KINDS)]
+    bits = kind_bits(f)
     acc: dict[tuple, int] = {}
     for year, kinds, n in sets.itertuples(index=False):
         for kind, bit in bits:
@@ -241,7 +242,7 @@ def partner_activity_grid(url: str, f: Filters, info: dict, sets: pd.DataFrame |
     """The partner's activities in scope per year and kind: ``year, kind, activities`` (``year``
     None for undated documents); ``sets``: :func:`partner_sets`, when the caller has it."""
     sets = partner_sets(url, f, info) if sets is None else sets
-    return grid_of(sets, partner_filters(f, info))
+    return _grid_of(sets, partner_filters(f, info))
 
 
 def partner_years(url: str, f: Filters, info: dict) -> pd.DataFrame:
@@ -290,13 +291,15 @@ def _passes_itself(g: Filters, info: dict) -> bool:
         (not g.partner_kinds or info.get("kind") in g.partner_kinds)
 
 
-def partner_kpis(url: str, f: Filters, info: dict, sets: pd.DataFrame | None = None) -> dict[str, int | None]:
+def partner_kpis(url: str, f: Filters, info: dict, sets: pd.DataFrame | None = None,
+                 grid: pd.DataFrame | None = None) -> dict[str, int | None]:
     """Documents and activities of the partner in scope, and its first and last year.
 
-    ``sets`` is :func:`partner_sets`' answer when the caller has it already.
+    ``sets`` is :func:`partner_sets`' answer, ``grid`` :func:`partner_activity_grid`'s from it,
+    when the caller has them already.
     """
     sets = partner_sets(url, f, info) if sets is None else sets
-    grid = grid_of(sets, partner_filters(f, info))
+    grid = partner_activity_grid(url, f, info, sets) if grid is None else grid
     dated = sets.dropna(subset=["year"])
     return {"documents": int(sets["documents"].sum()) if not sets.empty else 0,
             "activities": int(grid["activities"].sum()) if not grid.empty else 0,
@@ -379,5 +382,5 @@ def partner_mobility(url: str, f: Filters, info: dict) -> pd.DataFrame:
 
 
 __all__ = ["partners_table", "partner_kinds", "partner_info", "partner_spec", "partner_filters",
-           "partner_timeline", "partner_years", "partner_sets", "grid_of", "partner_activity_grid", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
+           "partner_timeline", "partner_years", "partner_sets", "partner_activity_grid", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
            "partner_mobility", "restricts_documents"]

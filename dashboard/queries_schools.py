@@ -38,7 +38,7 @@ from dashboard.queries import (
 )
 from dashboard.queries_drill import DrillSpec
 from etl.load import rollups
-from etl.load.models import ACTIVITY_KINDS, RollupSchoolPartnerDocs
+from etl.load.models import RollupSchoolPartnerDocs
 
 RSP = RollupSchoolPartnerDocs.__table__
 from dashboard.report_queries import AG, MB, PG, _mobility_cond, _partner_cond, joint_programs
@@ -271,9 +271,7 @@ def school_info(url: str, school_id: int) -> dict | None:
 def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     """Documents, activities, partners and partner countries of the school in scope (the
     Overview's KPIs for the filters narrowed to the school, and its activities)."""
-    from dashboard.queries import kpis
-
-    from dashboard.queries import _kpi_rollup_selects, fresh_rollups
+    from dashboard.queries import _kpi_rollup_selects, fresh_rollups, kpis
 
     g = school_filters(f, school_id)
     if not (g.countries or g.partner_kinds):
@@ -296,10 +294,9 @@ def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
                 select(func.sum(table.c.documents), func.sum(table.c.documents * kinds_bit_count(table.c.kinds, g)))
                 .where(*_rollup_cond(table, g, per_kinds=True), *cond)).one()
         else:
-            bits = [rollups.kinds_mask([k]) for k in (g.activity_kinds or ACTIVITY_KINDS)]
             sets = _school_sets(conn, g)
             n_docs = sum(n for _u, _y, _k, n in sets)
-            n_acts = sum(n * sum(1 for b in bits if kinds & b) for _u, _y, kinds, n in sets)
+            n_acts = sum(n * _activities_in(kinds, g) for _u, _y, kinds, n in sets)
     return {"documents": int(n_docs or 0), "activities": int(n_acts or 0), "partners": int(n_partners or 0),
             "countries": int(n_countries or 0)}
 

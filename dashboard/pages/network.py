@@ -173,10 +173,9 @@ def _rows(net) -> dict[tuple[str, int], dict]:
     return out
 
 
-def _names(net, kind: str, key: int, lang: str, rows: dict | None = None) -> tuple[str, str]:
-    """Display name and a subtitle of a node from the drawn network (``rows``: :func:`_rows`
-    of it, when the caller names several nodes)."""
-    r = (rows if rows is not None else _rows(net)).get((kind, int(key)))
+def _names(rows: dict, kind: str, key: int, lang: str) -> tuple[str, str]:
+    """Display name and a subtitle of a node from the drawn network (``rows``: :func:`_rows` of it)."""
+    r = rows.get((kind, int(key)))
     if kind == "school":
         if r is None:
             return f"#{key}", t("School", lang)
@@ -222,12 +221,12 @@ def detail_panel(url: str, filters, focus: str | None, top: int, min_shared: int
         if part.empty:
             return ([html.P(t("Not in the graph with these settings.", lang), className="text-muted small")],
                     hidden, {}, None)
-        title, sub = _names(net, kind, key, lang, rows)
+        title, sub = _names(rows, kind, key, lang)
         other = "partner" if kind == "school" else "school"
         chips = []
         for r in part.head(CHIPS).itertuples(index=False):
             okey = r.partner_id if kind == "school" else r.unit_id
-            name, _ = _names(net, other, int(okey), lang, rows)
+            name, _ = _names(rows, other, int(okey), lang)
             target = fn.edge_id(r.unit_id, r.partner_id)
             chips.append(html.A([name, html.Small(f" · {int(r.documents)}")], href=focus_href(hash_, target),
                                 className="chip chip-link"))
@@ -237,8 +236,8 @@ def detail_panel(url: str, filters, focus: str | None, top: int, min_shared: int
                  html.Div(t("Connections", lang) + f" · {len(part)}", className="changes-h"),
                  html.Div(chips, className="neighbours")]
     else:
-        school, _ = _names(net, "school", pair[0], lang, rows)
-        partner, _ = _names(net, "partner", pair[1], lang, rows)
+        school, _ = _names(rows, "school", pair[0], lang)
+        partner, _ = _names(rows, "partner", pair[1], lang)
         row = e[(e["unit_id"] == pair[0]) & (e["partner_id"] == pair[1])]
         if row.empty:
             return ([html.P(t("Not in the graph with these settings.", lang), className="text-muted small")],
@@ -270,8 +269,8 @@ def _strongest(net, lang: str, hash_: str | None = None, n: int = 10) -> list:
     items = []
     rows = _rows(net)
     for r in net.edges.head(n).itertuples(index=False):
-        school, _ = _names(net, "school", int(r.unit_id), lang, rows)
-        partner, _ = _names(net, "partner", int(r.partner_id), lang, rows)
+        school, _ = _names(rows, "school", int(r.unit_id), lang)
+        partner, _ = _names(rows, "partner", int(r.partner_id), lang)
         items.append(html.Li(html.A([html.Span(f"{int(r.documents)}", className="flag flag-12 me-2"),
                                      html.Span(school, className="cell-strong"), " — ", partner],
                                     href=focus_href(hash_, fn.edge_id(r.unit_id, r.partner_id)),

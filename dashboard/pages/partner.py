@@ -159,8 +159,8 @@ def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search
     """KPI tiles, the timeline figure and the list of interactions (one pass over the partner's facts)."""
     msg = why_empty(url, f, lang)
     sets = run(qp.partner_sets, url, f, info)   # one pass: the KPIs, the timeline per year
-    grid = qp.grid_of(sets, qp.partner_filters(f, info)) if sets is not None else None
-    k = qp.partner_kpis(url, f, info, sets) if sets is not None else {}
+    grid = qp.partner_activity_grid(url, f, info, sets) if sets is not None else None
+    k = qp.partner_kpis(url, f, info, sets, grid) if sets is not None else {}
     progs = run(qp.partner_programs, url, f, info)
     agrs = run(qp.partner_agreements, url, f, info)
     # a busy partner's timeline is drawn per year (from the grid): its newest documents are read
