@@ -73,24 +73,16 @@ def test_pair_counts_match_a_naive_count_live_and_from_the_rollup(world):
         assert live[f] == dict(naive_pairs(world, f)), f
     rollups.refresh_url(world.url)
     assert _fresh(world.url, rollups.SCHOOL_PARTNER_DOCS)
-    from sqlalchemy import event
+    from tests.dashboard.sql_log import Statements
 
-    from etl.db import get_engine
-
-    seen: list[str] = []
-    record = lambda _c, _cur, stmt, *_a: seen.append(stmt)  # noqa: E731
-    event.listen(get_engine(world.url), "before_cursor_execute", record)
-    try:
-        for f in sets:
-            seen.clear()
+    for f in sets:
+        with Statements(world.url) as st:
             got = qn.pair_counts(world.url, f)
-            assert {(int(u), int(p)): int(n) for u, p, n in got.itertuples(index=False)} == live[f], f
-            # the totals over all years and languages when neither is chosen, else the per-year rollup
-            totals = f.year_from is None and f.year_to is None and not f.language
-            assert ("rollup_school_partner_totals" in " ".join(seen)) == totals, f
-            assert ("rollup_school_partner_docs" in " ".join(seen)) != totals, f
-    finally:
-        event.remove(get_engine(world.url), "before_cursor_execute", record)
+        assert {(int(u), int(p)): int(n) for u, p, n in got.itertuples(index=False)} == live[f], f
+        # the totals over all years and languages when neither is chosen, else the per-year rollup
+        totals = f.year_from is None and f.year_to is None and not f.language
+        assert ("rollup_school_partner_totals" in st.sql()) == totals, f
+        assert ("rollup_school_partner_docs" in st.sql()) != totals, f
     # The network drawn from the rollup has every partner the live count linked to a school.
     before = qn.network(world.url, Filters(), top=100)
     assert set(before.partners["partner_id"]) == {p for _u, p in live[Filters()]}

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, event, func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from dashboard import queries as q
 from dashboard.queries import Filters
@@ -21,39 +21,9 @@ from etl.db import get_engine
 from etl.load import rollups
 from etl.load.models import Activity, Document, Fact, Rollup, Run
 from tests.dashboard import fixture_db
+from tests.dashboard.sql_log import Statements
 
 SAMPLE_DOCS = Path(__file__).resolve().parents[2] / "data" / "sample" / "docs"
-
-
-class Statements:
-    """The SQL (and parameters) an engine runs inside a ``with`` block."""
-
-    def __init__(self, url: str):
-        self.engine = get_engine(url)
-        self.seen: list[tuple[str, object]] = []
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany):  # noqa: ARG002
-        self.seen.append((statement, parameters))
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._record)
-
-    def plans(self) -> list[str]:
-        """SQLite's query plan of every SELECT seen, one line per statement."""
-        out = []
-        with self.engine.connect() as conn:
-            for sql, params in self.seen:
-                if sql.lstrip().upper().startswith("SELECT"):
-                    rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
-                    out.append(" | ".join(r[3] for r in rows))
-        return out
-
-    def sql(self) -> str:
-        return "\n".join(s for s, _ in self.seen)
 
 
 def plans_of(url: str, fn, *args) -> list[str]:
@@ -267,7 +237,7 @@ def synthetic(tmp_path_factory):
     return url, bench.filter_sets(url)
 
 
-def test_at_scale_short_lists_are_walked_and_pages_stop_early(synthetic):
+def test_at_scale_short_lists_are_walked_and_pages_stop_early(synthetic, monkeypatch):
     """With realistic statistics the planner walks a short list of documents (two countries'
     documents) on the facts' document-led covering index (migration 0018) and keeps scanning
     the school facts for a long one (one big school); the Sources list walks the documents
@@ -286,17 +256,10 @@ def test_at_scale_short_lists_are_walked_and_pages_stop_early(synthetic):
         with Statements(url) as st:
             walked = qsrc.search(url, sets[name], page=2)
         assert "COVERING INDEX ix_documents_newest" in " ".join(st.plans()) and "EXISTS" in st.sql(), name
-        listed = _listed(qsrc, url, sets[name])
+        with monkeypatch.context() as m:
+            m.setattr(qsrc, "WALK_MAX", 0)  # never walk: the scope's lists, then the order
+            listed = qsrc.search(url, sets[name], page=2)
         assert (walked.total, list(walked.rows["id"])) == (listed.total, list(listed.rows["id"])), name
-
-
-def _listed(qsrc, url, f):
-    saved = qsrc.WALK_MAX
-    qsrc.WALK_MAX = 0  # never walk: the scope's lists, then the order
-    try:
-        return qsrc.search(url, f, page=2)
-    finally:
-        qsrc.WALK_MAX = saved
 
 
 def test_rollup_freshness_is_read_once_per_request(world):

@@ -19,6 +19,7 @@ from dashboard.queries import Filters
 from etl.db import get_engine, upgrade
 from etl.load.models import Activity, Document, Fact, Partner, Unit
 from tests.dashboard import fixture_db
+from tests.dashboard.sql_log import Statements
 
 HOSTILE_TITLE = '<script>alert(1)</script> Visit of the <b>Marine</b> Institute'
 HOSTILE_TEXT = ('On 3 March 2024 the School of Automation signed a memorandum with the Marine Institute. '
@@ -125,28 +126,18 @@ def test_pages_found_by_walking_equal_the_pages_from_lists(world, monkeypatch):
     from etl.load import rollups
 
     rollups.refresh_url(world.url)
-    statements = []
-    from sqlalchemy import event
-
-    engine = get_engine(world.url)
-    record = lambda conn, cur, sql, *a: statements.append(sql)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        for f in fixture_db.filter_sets(world):
-            pages = {}
-            for limit in (0, 10**9):   # lists only, then walk whenever anything is filtered
-                monkeypatch.setattr(qs, "WALK_MAX", limit)
-                statements.clear()
+    for f in fixture_db.filter_sets(world):
+        pages = {}
+        for limit in (0, 10**9):   # lists only, then walk whenever anything is filtered
+            monkeypatch.setattr(qs, "WALK_MAX", limit)
+            with Statements(world.url) as st:
                 got = [qs.search(world.url, f, "", page=p, per_page=7) for p in (1, 2, 3)]
-                walked = any("EXISTS" in sql for sql in statements)
-                assert walked == (limit > 0 and bool(f.schools or f.countries or f.partner_kinds
-                                                     or f.activity_kinds) and got[0].total > 0), f
-                pages[limit] = [(g.total, g.page, list(g.rows["id"])) for g in got]
-            assert pages[0] == pages[10**9], f
-            want = [d.id for d in world.docs if fixture_db.in_scope(world, d, f)]
-            assert pages[0][0][0] == len(want) and set(pages[0][0][2]) <= set(want), f
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+            assert ("EXISTS" in st.sql()) == (limit > 0 and bool(f.schools or f.countries or f.partner_kinds
+                                                                  or f.activity_kinds) and got[0].total > 0), f
+            pages[limit] = [(g.total, g.page, list(g.rows["id"])) for g in got]
+        assert pages[0] == pages[10**9], f
+        want = [d.id for d in world.docs if fixture_db.in_scope(world, d, f)]
+        assert pages[0][0][0] == len(want) and set(pages[0][0][2]) <= set(want), f
 
 
 def test_wildcards_in_the_search_text_match_themselves(db_url):
