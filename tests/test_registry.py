@@ -172,6 +172,12 @@ def test_cache_file_reused_and_no_cache_folder_works(tmp_path, monkeypatch):
     again = Registry(table)
     assert again.cache_path == first.cache_path
     assert [r.id for r in again.by_name("Alpha University")] == ["0x1"]
+    # a cache file cut short (a full disk) is built again, not trusted
+    whole = first.cache_path.read_bytes()
+    first.cache_path.write_bytes(whole[: len(whole) // 2])
+    mended = Registry(table)
+    assert [r.id for r in mended.by_name("Alpha University")] == ["0x1"]
+    assert mended.cache_path.read_bytes() == whole
     (tmp_path / "blocked").write_text("")
     monkeypatch.setenv("INTL_CACHE_DIR", str(tmp_path / "blocked" / "cache"))  # under a file: not writable
     mem = Registry(table)
