@@ -130,6 +130,10 @@ def test_partners_csv_comes_first(tmp_path, reg):
     assert reg.by_zh("哈萨克斯坦国立大学")[0].name == "Al-Farabi Kazakh National University"
 
 
+def reg_has(name: str) -> bool:
+    return bool(load_registry().by_name(name))
+
+
 def test_world_universities_drop_in(tmp_path):
     world = load_world_universities()
     assert world.get(norm("Edge Hill University")) == "GB"
@@ -137,6 +141,9 @@ def test_world_universities_drop_in(tmp_path):
     assert world.get(norm("实践女子大学")) == "JP"
     assert world.get(norm("Nowhere Institute of Imaginary Studies")) is None
     assert norm("Edge Hill University") in world and world[norm("Edge Hill University")] == "GB"
+    # a name of generic words is some organisation's alias in the registry, but no one's name in a text
+    for generic in ("Institute of Education", "University Hospital", "Center for International Studies"):
+        assert reg_has(generic) and world.get(norm(generic)) is None and world.kind(norm(generic)) is None
     # a name only world_universities.csv has still answers from it
     (tmp_path / "world_universities.csv").write_text("name,country\nImaginary Polytechnic of Atlantis,GR\n",
                                                      encoding="utf-8")

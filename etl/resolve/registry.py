@@ -52,6 +52,25 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NORM_PROBES = ("The Université d'Été & Co.", "St. Mary's  University", "AGH-UST (Kraków)", "北京 大学", "ÆØÅ ß İı")
 
 
+# words that name a kind of organisation or a field, not one organisation
+_GENERIC_WORDS = frozenset("""
+of and for the in at on de la le des du di del y et a an
+university universities college colleges institute institutes school schools academy academies center centre centers
+centres hospital hospitals clinic clinics laboratory laboratories lab labs department faculty office library museum
+foundation association society council agency ministry bureau commission service services group company corporation
+inc ltd co research science sciences technology technologies engineering education medicine medical health studies
+national international state public federal central regional general polytechnic technical applied advanced graduate
+""".split())
+
+
+def generic_name(key: str) -> bool:
+    """Whether a normalised name is made only of words that name a kind of organisation or a field
+    ("institute of education", "university hospital", "center for international studies"): the
+    registry has such names as some organisation's alias, but in a text they are no one's name."""
+    words = key.split()
+    return not words or all(w in _GENERIC_WORDS for w in words)
+
+
 class RegistryError(ValueError):
     """The registry table cannot be read (the message names the file and line)."""
 
