@@ -8,6 +8,7 @@ ROR's two schemas (the organisations are made up)."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -262,6 +263,7 @@ def _dump(tmp_path: Path) -> tuple[Path, Path]:
         {"name": "St. Example University", "country_code": "PH", "types": ["Education"]},  # a namesake elsewhere
         {"name": "Saint Example University", "country_code": "CA", "types": ["Education"]},  # has a record
         {"name": "No Country Lab", "country_code": "", "types": ["Facility"]},
+        {"name": "Sample Optics (Japan)", "country_code": "JP", "types": ["Company"]},  # a branch, by its country
     ]), encoding="utf-8")
     return root, names
 
@@ -270,11 +272,13 @@ def test_build_from_a_fixture_dump(tmp_path, monkeypatch):
     root, names = _dump(tmp_path)
     rows, stats = rb.build_rows([root], [names])
     assert stats["chinese_conversion"] is True
-    ph = "ror2021:ph:" + __import__("hashlib").sha1("PH|St. Example University".encode()).hexdigest()[:10]
+    ph = "ror2021:ph:" + hashlib.sha1("PH|St. Example University".encode()).hexdigest()[:10]
+    jp = "ror2021:jp:" + hashlib.sha1("JP|Sample Optics (Japan)".encode()).hexdigest()[:10]
     assert [r.line().split("\t") for r in rows] == [
         ["0hhhhhh08", "Saint Example University", "CA", "university", "", "", "", "", "ror"],
         ["0gggggg07", "Sample Research Trust", "GB", "ngo", "", "", "", "", "ror-2021"],
         ["0ffffff06", "Sample Widgets Ltd", "GB", "company", "", "", "", "", "ror"],
+        [jp, "Sample Optics (Japan)", "JP", "company", "", "", "Sample Optics", "", "ror-2021"],
         ["0cccccc03", "Sample Women's University", "JP", "university", "SWU", "见本女子大学|見本女子大學",
          "見本女子大学|みほんじょしだいがく", "", "ror"],
         ["0aaaaaa01", "Example University of Technology", "NZ", "university", "EUT|OEC", "旧例学院|舊例學院",
@@ -284,13 +288,13 @@ def test_build_from_a_fixture_dump(tmp_path, monkeypatch):
          "ror"],
     ]
     assert stats["records"] == 7 and stats["inactive_mapped"] == 1 and stats["inactive_without_successor"] == 1
-    assert stats["names_list_added"] == 2 and stats["names_list_id_from_relationship"] == 1
+    assert stats["names_list_added"] == 3 and stats["names_list_id_from_relationship"] == 1
     # written, loaded and looked up
     out = tmp_path / REGISTRY_FILE
     assert rb.main([str(root), "--names-list", str(names), "-o", str(out)]) == 0
     monkeypatch.setenv("INTL_CACHE_DIR", str(tmp_path / "cache"))
     reg = Registry(out)
-    assert len(reg) == 7
+    assert len(reg) == 8
     assert [r.id for r in reg.by_name("Old Example College")] == ["0aaaaaa01"]  # former name → current record
     assert [r.id for r in reg.by_acronym("OEC")] == ["0aaaaaa01"]
     assert [r.id for r in reg.by_name("Universite Exemple")] == ["0aaaaaa01"]
@@ -300,7 +304,8 @@ def test_build_from_a_fixture_dump(tmp_path, monkeypatch):
     assert reg.country("Saint Example University") is None
     assert reg.by_name("Withdrawn Duplicate Institute") == []
     assert sorted({f for _, f, _ in reg.iter_names()}) == ["acronyms", "aliases", "former", "name", "zh"]
-    assert sum(1 for _ in reg.iter_names(("name",))) == 7
+    assert sum(1 for _ in reg.iter_names(("name",))) == 8
+    assert [r.country for r in reg.by_name("Sample Optics")] == ["JP"]
 
 
 def test_build_from_a_zip_dump_prefers_schema_v2(tmp_path):
