@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from dashboard import export as E
 from dashboard import queries as q
+from dashboard.cli import app
+from dashboard.export_cli import CliError, hook_plan, report_after_run, resolve_schools
 from dashboard.queries import Filters
 from etl import schedule
-from etl.cli import app
-from etl.export_cli import CliError, hook_plan, report_after_run, resolve_schools
 
 from .conftest import SAMPLE
 from .test_export_sample import load_sample, need_browser
@@ -133,7 +133,7 @@ def test_a_scheduled_refresh_writes_the_report(tmp_path):
     db = f"sqlite:///{tmp_path / 'intl.db'}"
     cfg = tmp_path / "intl.toml"
     cfg.write_text(textwrap.dedent(f"""
-        plugins = ["etl.export_cli"]
+        plugins = ["dashboard.export_cli"]
         [database]
         url = "{db}"
         [[sources]]

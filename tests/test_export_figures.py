@@ -127,7 +127,7 @@ def test_no_chromium_is_a_sentence_saying_what_to_install(url, monkeypatch, tmp_
     # the command line in a fresh process: exit code 3, one line, no traceback
     out = tmp_path / "fig.png"
     env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-such-chromium")}
-    r = subprocess.run([sys.executable, "-m", "etl.cli", "export", "figure", "top_partners", "-o", str(out),
+    r = subprocess.run([sys.executable, "-m", "dashboard.cli", "export", "figure", "top_partners", "-o", str(out),
                         "--db", url], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert r.returncode == 3, r.stderr
     assert "Install Chromium" in r.stderr and "Traceback" not in r.stderr + r.stdout

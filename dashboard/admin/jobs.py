@@ -153,7 +153,7 @@ def run_job(spec: dict[str, Any], set_progress: Callable[[tuple], None] | None =
     page). The progress texts are in the interface language ``lang``."""
     from etl.errors import LockedError
     from etl.pipeline import Pipeline
-    from etl.users_cli import audit
+    from dashboard.users import audit
 
     settings = load_settings(database_url=spec["url"])
     user = spec.get("user") or "?"

@@ -133,7 +133,7 @@ def decide(url: str, by: str, item_id: int, action: str, value: str | None = Non
     """Apply one decision about review item ``item_id`` through etl/load/curation.py; (ok, message
     in the interface language ``lang``; names and the value as given)."""
     from etl.load import curation as cur
-    from etl.users_cli import audit
+    from dashboard.users import audit
 
     try:
         with session_factory(url).begin() as s:

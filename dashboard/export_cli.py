@@ -19,7 +19,8 @@ In a ``[[schedule]]`` table (intl.example.toml)::
 writes ``report-<date>-run<id>.<format>`` and ``report-latest.<format>`` into ``dir``
 (relative to the TOML file) after every run that did not fail.
 
-The dashboard is imported inside the commands only: ``etl`` does not depend on it.
+The dashboard's queries and exports are imported inside the commands only, so the ``intl``
+program (``dashboard/cli.py``) starts without loading them.
 Every failure a user can cause or meet (no Chromium, unknown name, no schema) ends with
 one line on stderr and a non-zero exit code, never a traceback.
 """
