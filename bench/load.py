@@ -83,9 +83,9 @@ def web_command(port: int) -> list[str]:
 
 
 def prepare(db: str | None, users: int, tmp: Path) -> str:
+    from dashboard.users import add_user, get_user
     from etl.config import SAMPLE_DIR, load_settings
     from etl.pipeline import Pipeline
-    from dashboard.users import add_user, get_user
 
     url = db or f"sqlite:///{tmp / 'intl.db'}"
     Pipeline(load_settings(database_url=url), trigger="bench").run([SAMPLE_DIR / "docs", SAMPLE_DIR / "reports"])

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard import queries as q
+from dashboard.admin import registry as admin_registry
 from dashboard.auth import init_auth
 from dashboard.cache import init_cache
 from dashboard.components import filters as filter_bar_mod
@@ -123,7 +124,8 @@ def create_app(database_url: str | None = None) -> Dash:
     for page in PAGES:
         page.register_callbacks(app)
     from dashboard.export_routes import init_exports; init_exports(app, settings)  # downloads: /export/… (issue 6)  # noqa: E702
-    init_auth(app, settings)  # sign-in, roles, CSRF, the admin pages (dashboard/auth.py)
+    init_auth(app, settings)  # sign-in, roles, CSRF (dashboard/auth.py)
+    admin_registry.register(app, settings)  # the admin pages, behind init_auth's guard
     return app
 
 

@@ -518,9 +518,10 @@ def _blueprint(limiter: Limiter, cfg: AuthConfig) -> Blueprint:
 
 # -- wiring ---------------------------------------------------------------------------------------
 def init_auth(app, settings: Any = None) -> AuthConfig:
-    """Protect ``app`` (a Dash app): sign-in, roles, CSRF, rate limit; register the admin pages.
+    """Protect ``app`` (a Dash app): sign-in, roles, CSRF, rate limit.
 
-    Call once per app, after its pages are registered (``create_app``).
+    Call once per app, after its pages are registered (``create_app``, which then registers the
+    admin pages: ``dashboard/admin/registry.py``; they import this module, never the reverse).
     """
     server: Flask = app.server
     cfg = AuthConfig.from_settings(settings)
@@ -542,9 +543,6 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=cfg.session_hours),
         INTL_TITLE=(getattr(settings, "branding", None) or {}).get("title"),
     )
-    from dashboard.admin import uploads as _uploads
-
-    server.config.setdefault("MAX_CONTENT_LENGTH", _uploads.max_request_bytes())
 
     lm = LoginManager()
     lm.init_app(server)
@@ -564,8 +562,8 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
         log.warning("INTL_AUTH=off: sign-in is DISABLED, every visitor acts as an administrator. "
                     "Development only: never expose this server.")
     elif cfg.admin_user and cfg.admin_password:
-        from etl.db import upgrade
         from dashboard.users import ensure_env_admin
+        from etl.db import upgrade
 
         url = server.config["INTL_DATABASE_URL"]
         try:
@@ -575,8 +573,5 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
         except SQLAlchemyError as exc:  # a second worker racing the first on a new database
             log.warning("INTL_ADMIN_USER not applied: %s", exc.__class__.__name__)
 
-    from dashboard import admin
-
-    admin.register(app, settings)
     return cfg
 
