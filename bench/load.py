@@ -350,7 +350,7 @@ def run_crowd(users: int, base: str, seconds: float, think: tuple[float, float],
 
 def world_of(url: str) -> dict:
     """What random filters may choose from, and the export routes the app registers."""
-    from dashboard import queries as q
+    from dashboard.queries import common as q
     from etl.load.models import ACTIVITY_KINDS
 
     os.environ.setdefault("INTL_AUTH", "on")

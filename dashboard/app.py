@@ -21,7 +21,6 @@ from dash import Dash, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard import queries as q
 from dashboard.admin import registry as admin_registry
 from dashboard.auth import init_auth
 from dashboard.cache import init_cache
@@ -30,6 +29,7 @@ from dashboard.components import navbar as navbar_mod
 from dashboard.context import DATABASE_URL_KEY, database_url
 from dashboard.pages import network, overview, programs, source_doc, sources
 from dashboard.pages import partner, partners, school, schools
+from dashboard.queries import common as q
 from etl.config import load_settings
 
 log = logging.getLogger("dashboard")

@@ -31,11 +31,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard import figures, report_figures as rf, report_queries as rq
-from dashboard import queries as q
+from dashboard.figures import common as figures
 from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, country_name, kind_label, partner_kind_label
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
+from dashboard.report import figures as rf
 from dashboard.report import labels as L
+from dashboard.report import queries as rq
 from dashboard.report import render
 from dashboard.report.render import BrowserNotFound, ExportError
 
@@ -166,7 +168,7 @@ def names() -> list[str]:
 
 _KIND = Column("kind", "Activity kind", "活动类型", "kind")
 # The office's reports are tables, not news: activity kind and document language do not apply
-# (dashboard/report_queries.py); agreements expiring soon are counted from today, whatever the years.
+# (dashboard/report/queries.py); agreements expiring soon are counted from today, whatever the years.
 NOT_FOR_REPORTS = ("activity_kinds", "language")
 _COUNTRY = Column("country", "Country", "国家/地区", "country")
 register(Export(

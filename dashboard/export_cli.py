@@ -71,7 +71,7 @@ def resolve_schools(url: str, values: list[str] | None) -> list[int]:
     exact first, else a unique case-insensitive part of a name."""
     if not values:
         return []
-    from dashboard import queries as q
+    from dashboard.queries import common as q
 
     table = q.schools(url)
     rows = [(int(r.id), r.name or "", r.zh or "") for r in table.itertuples()]
@@ -95,7 +95,7 @@ def resolve_schools(url: str, values: list[str] | None) -> list[int]:
 
 
 def _filters(url: str, year_from, year_to, school, kind=None, country=None, partner_kind=None, doc_lang=None):
-    from dashboard.queries import Filters
+    from dashboard.queries.common import Filters
 
     return Filters.make(year_from=year_from, year_to=year_to, schools=resolve_schools(url, school),
                         activity_kinds=kind or (), countries=country or (), partner_kinds=partner_kind or (),
@@ -231,7 +231,7 @@ def _lang(value: str) -> str:
 def hook_plan(settings: Any, options: dict, now: dt.datetime | None = None, run_id: int | None = None):
     """What the ``report`` hook will write: ``(filters, lang, [(format, path, latest_path)…])``.
     Unknown options and bad values raise ValueError (the run logs it as the hook's failure)."""
-    from dashboard.queries import Filters
+    from dashboard.queries.common import Filters
 
     unknown = set(options) - HOOK_OPTIONS
     if unknown:

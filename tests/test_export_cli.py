@@ -15,10 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from dashboard import export as E
-from dashboard import queries as q
 from dashboard.cli import app
 from dashboard.export_cli import CliError, hook_plan, report_after_run, resolve_schools
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
 from etl import schedule
 
 from .conftest import SAMPLE

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from dashboard import export as E
-from dashboard import queries as q
-from dashboard import report_queries as rq
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
+from dashboard.report import queries as rq
 
 from .test_export_sample import load_sample, raw
 

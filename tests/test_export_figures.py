@@ -15,8 +15,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from dashboard import export as E
-from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
 from dashboard.report import render
 
 from .conftest import ROOT

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from dashboard import export as E
-from dashboard import queries as q
 from dashboard.components.export_menu import EXPORT_LINK, export_hrefs, export_menu
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
 from dashboard.report import render
 
 from .test_export_sample import load_sample, need_browser, png_stats

@@ -17,16 +17,17 @@ from dash import Input, Output, State, get_asset_url, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import figures, ids
-from dashboard import queries as q
+from dashboard import ids
 from dashboard.cache import cached
-from dashboard.components.cards import chart_card, geo_config
 from dashboard.components import drilldown
+from dashboard.components.cards import chart_card, geo_config
 from dashboard.components.export_menu import export_menu
 from dashboard.components.kpi import kpi_card
 from dashboard.context import database_url
+from dashboard.figures import common as figures
 from dashboard.labels import add_translations, language_name, t, ui_from_search, ui_lang
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
 from dashboard.regions import country_label
 
 PATH = "/"

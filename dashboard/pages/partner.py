@@ -16,12 +16,13 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import figures, ids
-from dashboard import queries_partners as qp
+from dashboard import ids
 from dashboard.components import drilldown
 from dashboard.components.cards import chart_card
 from dashboard.context import database_url, path_id
-from dashboard.figures_partners import (
+from dashboard.figures import common as figures
+from dashboard.queries import partners as qp
+from dashboard.figures.partners import (
     SCHOOLS_TITLE,
     TIMELINE_TITLE,
     mobility_bars,
@@ -30,12 +31,12 @@ from dashboard.figures_partners import (
     timeline,
     timeline_years,
 )
-from dashboard.figures_schools import clean_text, kind_name
-from dashboard.figures_programs import level_label, status_label
+from dashboard.figures.programs import level_label, status_label
+from dashboard.figures.schools import clean_text, kind_name
 from dashboard.labels import add_translations, language_name, t, ui_lang
 from dashboard.pages.school import aliases_line, simple_table, stat, state_badge
 from dashboard.pages.schools import filters_of, run, why_empty
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 from dashboard.regions import country_label
 
 PATH_TEMPLATE = "/partners/<partner_id>"

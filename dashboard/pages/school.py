@@ -14,13 +14,14 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import figures, ids
-from dashboard import queries as q
-from dashboard import queries_schools as qs
+from dashboard import ids
 from dashboard.components import drilldown
 from dashboard.components.cards import chart_card
 from dashboard.context import database_url, path_id
-from dashboard.figures_schools import (
+from dashboard.figures import common as figures
+from dashboard.queries import common as q
+from dashboard.queries import schools as qs
+from dashboard.figures.schools import (
     KINDS_TITLE,
     PARTNERS_TITLE,
     TREND_TITLE,
@@ -30,10 +31,10 @@ from dashboard.figures_schools import (
     partners_bars,
     trend,
 )
-from dashboard.figures_programs import level_label, status_label
+from dashboard.figures.programs import level_label, status_label
 from dashboard.labels import add_translations, t, ui_lang
 from dashboard.pages.schools import filters_of, run, why_empty
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 
 PATH_TEMPLATE = "/schools/<school_id>"
 PATH = "/schools/none"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 from dashboard.report.render import BrowserNotFound, ExportError
 
 REPORT_FORMATS = ("pptx", "pdf")

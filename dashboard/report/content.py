@@ -16,11 +16,11 @@ from typing import Any
 import pandas as pd
 
 from dashboard import export as E
-from dashboard import queries as q
-from dashboard import report_queries as rq
 from dashboard.labels import country_name
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
 from dashboard.report import labels as L
+from dashboard.report import queries as rq
 from dashboard.report import render
 
 # The charts of the report, in order (export names).

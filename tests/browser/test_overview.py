@@ -7,8 +7,8 @@ import re
 import pytest
 
 from dashboard import ids
-from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
 from tests.browser.conftest import SCREENSHOTS, pick_option
 
 pytestmark = pytest.mark.browser

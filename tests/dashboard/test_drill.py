@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from dash import html
 
-from dashboard import figures
-from dashboard import queries as q
 from dashboard.components import drilldown
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec, count, drill
+from dashboard.figures import common as figures
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec, count, drill
 from tests.dashboard import fixture_db, fixture_explore
 
 

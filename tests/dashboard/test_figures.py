@@ -6,7 +6,7 @@ import random
 import pandas as pd
 import pytest
 
-from dashboard import figures
+from dashboard.figures import common as figures
 from dashboard.labels import alpha3, country_name, kind_label, short_school
 from etl.load.models import ACTIVITY_KINDS
 

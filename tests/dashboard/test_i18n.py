@@ -144,7 +144,7 @@ def test_shell_texts_follow_the_url():
 
 def test_filter_bar_relabels_in_place_and_keeps_values():
     from dashboard.components.filters import FILTER_TEXTS, bar_texts, filter_bar, filter_summary, label_id
-    from dashboard.queries import Filters
+    from dashboard.queries.common import Filters
 
     schools = pd.DataFrame([{"id": 1, "name": "School of Automation", "zh": "自动化学院"},
                             {"id": 2, "name": "School of Sciences", "zh": None}])
@@ -329,7 +329,7 @@ def test_every_page_layout_speaks_chinese_under_ui_zh(page, explore, server):
 
 
 def test_overview_callbacks_in_chinese(explore):
-    from dashboard import figures
+    from dashboard.figures import common as figures
     from dashboard.pages import overview
 
     url = explore.url
@@ -370,7 +370,7 @@ def test_overview_callbacks_in_chinese(explore):
 def test_overview_empty_states_in_chinese(sqlite_url, tmp_path):
     from etl.db import upgrade
 
-    from dashboard import figures
+    from dashboard.figures import common as figures
     from dashboard.pages import overview
 
     upgrade(sqlite_url)

@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 from dash import html
 
-from dashboard import figures_network as fn
-from dashboard import queries_network as qn
+from dashboard.figures import network as fn
 from dashboard.pages import network as page
-from dashboard.queries import Filters
+from dashboard.queries import network as qn
+from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
 
 
@@ -61,7 +61,7 @@ def sqlite_world(sqlite_url):
 
 
 def test_pair_counts_match_a_naive_count_live_and_from_the_rollup(world):
-    from dashboard.queries import _fresh
+    from dashboard.queries.common import _fresh
     from etl.load import rollups
 
     sets = fixture_db.filter_sets(world)

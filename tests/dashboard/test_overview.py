@@ -7,11 +7,12 @@ import re
 import pytest
 from dash import no_update
 
-from dashboard import figures, ids
+from dashboard import ids
 from dashboard.components.filters import filters_from_widgets, sync_filters
 from dashboard.components.kpi import delta_text
+from dashboard.figures import common as figures
 from dashboard.pages import overview
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
 
 
@@ -174,9 +175,9 @@ def test_a_callback_through_the_dash_endpoint(client, world):
 
 
 def test_query_results_are_cached_until_the_next_run(world):
-    from dashboard import queries as q
     from dashboard.app import create_app
     from dashboard.cache import cached
+    from dashboard.queries import common as q
     from etl.db import session_factory
     from etl.load.models import Run
 
@@ -210,8 +211,8 @@ def test_redis_cache_when_redis_url_is_set(world):
         pytest.skip("no Redis on 127.0.0.1:6379")
     from flask import Flask
 
-    from dashboard import queries as q
     from dashboard.cache import cache, cached, init_cache
+    from dashboard.queries import common as q
 
     server = Flask("redis-test")
     server.config["INTL_DATABASE_URL"] = world.url
@@ -233,8 +234,8 @@ def test_redis_cache_when_redis_url_is_set(world):
 def test_unreachable_redis_is_bypassed(world):
     from flask import Flask
 
-    from dashboard import queries as q
     from dashboard.cache import cached, init_cache
+    from dashboard.queries import common as q
 
     server = Flask("redis-down")
     init_cache(server, "redis://127.0.0.1:1/0")   # nothing listens on port 1

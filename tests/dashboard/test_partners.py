@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import figures
-from dashboard import queries as q
-from dashboard import queries_partners as qp
-from dashboard.figures_partners import MAP_TITLE, TIMELINE_TITLE, partner_map, timeline
+from dashboard.figures import common as figures
+from dashboard.figures.partners import MAP_TITLE, TIMELINE_TITLE, partner_map, timeline
 from dashboard.pages import partner as partner_page
 from dashboard.pages import partners as partners_page
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec, count, drill
+from dashboard.queries import common as q
+from dashboard.queries import partners as qp
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec, count, drill
 from tests.dashboard import fixture_db, fixture_explore
 from tests.dashboard.fixture_explore import TODAY
 

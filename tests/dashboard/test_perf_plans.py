@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, insert, select
 
-from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
 from etl.db import get_engine
 from etl.load import rollups
 from etl.load.models import Activity, Document, Fact, Rollup, Run
@@ -243,8 +243,8 @@ def test_at_scale_short_lists_are_walked_and_pages_stop_early(synthetic, monkeyp
     the school facts for a long one (one big school); the Sources list walks the documents
     newest first on ix_documents_newest (migration 0019) with EXISTS probes, and the page equals
     the one built from lists."""
-    from dashboard import queries_schools as qs
-    from dashboard import queries_sources as qsrc
+    from dashboard.queries import schools as qs
+    from dashboard.queries import sources as qsrc
 
     url, sets = synthetic
     for name, walks in (("years+kinds+countries", True), ("everything", True), ("one_school", False)):

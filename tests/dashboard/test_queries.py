@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
 
 

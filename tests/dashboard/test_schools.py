@@ -6,14 +6,14 @@ from collections import Counter
 
 import pytest
 
-from dashboard import figures
-from dashboard import queries as q
-from dashboard import queries_schools as qs
-from dashboard.figures_schools import HEAT_TITLE, school_year_heatmap
+from dashboard.figures import common as figures
+from dashboard.figures.schools import HEAT_TITLE, school_year_heatmap
 from dashboard.pages import school as school_page
 from dashboard.pages import schools as schools_page
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec, count
+from dashboard.queries import common as q
+from dashboard.queries import schools as qs
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec, count
 from tests.dashboard import fixture_db, fixture_explore
 from tests.dashboard.fixture_explore import TODAY
 
@@ -210,8 +210,8 @@ def test_page_layouts(ex_sqlite):
 def test_rollup_and_live_counts_agree(backend, tmp_path):
     """The ETL's rollups (read while they match the data) give the same numbers as the live
     queries, for every filter set the rollup can serve and those it cannot."""
-    from dashboard import queries_partners as qp
-    from dashboard.queries import _fresh
+    from dashboard.queries import partners as qp
+    from dashboard.queries.common import _fresh
     from etl.load import rollups
 
     with fixture_explore.database(backend, tmp_path) as url:

@@ -13,9 +13,9 @@ from dash import dcc, html
 from sqlalchemy.orm import Session
 
 from dashboard import ids
-from dashboard import queries_sources as qs
 from dashboard.pages import source_doc, sources
-from dashboard.queries import Filters
+from dashboard.queries import sources as qs
+from dashboard.queries.common import Filters
 from etl.db import get_engine, upgrade
 from etl.load.models import Activity, Document, Fact, Partner, Unit
 from tests.dashboard import fixture_db
