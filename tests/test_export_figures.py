@@ -16,6 +16,7 @@ import pytest
 
 from dashboard import export as E
 from dashboard.queries import common as q
+from dashboard.queries import overview as qo
 from dashboard.queries.common import Filters
 from dashboard.report import render
 
@@ -57,7 +58,7 @@ def test_svg_carries_title_filters_source_and_a_cjk_font(url):
     assert "2020–2024" in texts and "School of Automation" in texts, "filters in the subtitle"
     info_docs = E.rq.data_info(url, f).documents
     assert f"{info_docs:,} of" in texts and "data as of" in texts, "source note with the number of documents"
-    top = q.top_partners(url, f)
+    top = qo.top_partners(url, f)
     assert str(int(top["documents"].max())) in texts, "the query's numbers are on the bars"
     zh = ET.fromstring(E.figure_bytes("top_partners", url, f, "svg", lang="zh"))
     zh_texts = " ".join(el.text or "" for el in zh.iter())

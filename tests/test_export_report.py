@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 from dashboard import export as E
-from dashboard.queries import common as q
+from dashboard.queries import overview as q
 from dashboard.queries.common import Filters
 from dashboard.report import build_report
 from dashboard.report import labels as L

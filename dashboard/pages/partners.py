@@ -24,7 +24,7 @@ from dashboard.figures.partners import KINDS_TITLE, MAP_TITLE, kinds_bars, partn
 from dashboard.figures.schools import clean_text
 from dashboard.labels import add_translations, t, ui_lang
 from dashboard.pages.schools import filters_of, grid, md_link, page_head, run, why_empty
-from dashboard.queries import common as q
+from dashboard.queries import overview as q
 from dashboard.queries import partners as qp
 from dashboard.queries.common import Filters
 from dashboard.regions import country_label, region_label, region_of

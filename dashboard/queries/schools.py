@@ -271,7 +271,8 @@ def school_info(url: str, school_id: int) -> dict | None:
 def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     """Documents, activities, partners and partner countries of the school in scope (the
     Overview's KPIs for the filters narrowed to the school, and its activities)."""
-    from dashboard.queries.common import _kpi_rollup_selects, fresh_rollups, kpis
+    from dashboard.queries.common import fresh_rollups
+    from dashboard.queries.overview import _kpi_rollup_selects, kpis
 
     g = school_filters(f, school_id)
     if not (g.countries or g.partner_kinds):

@@ -127,7 +127,8 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     if q:
         total_col = func.count().over().label("total")
     else:  # the Overview's document count: from the ETL's rollups where they answer it exactly
-        from dashboard.queries.common import _kpi_rollup_selects, fresh_rollups
+        from dashboard.queries.common import fresh_rollups
+        from dashboard.queries.overview import _kpi_rollup_selects
 
         with get_engine(url).connect() as conn:
             fresh = fresh_rollups(url, conn)

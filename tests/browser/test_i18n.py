@@ -12,7 +12,7 @@ import pytest
 
 from dashboard import ids
 from dashboard.components.filters import label_id
-from dashboard.figures import common as figures
+from dashboard.figures import overview as figures
 from dashboard.labels import KIND_LABELS, t
 from tests.browser.conftest import ROOT, SCREENSHOTS
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from dashboard import ids
-from dashboard.queries import common as q
+from dashboard.queries import overview as q
 from dashboard.queries import partners as qp
 from dashboard.queries.common import Filters
 from dashboard.queries.drill import DrillSpec, count

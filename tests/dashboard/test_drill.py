@@ -10,8 +10,8 @@ import pytest
 from dash import html
 
 from dashboard.components import drilldown
-from dashboard.figures import common as figures
-from dashboard.queries import common as q
+from dashboard.figures import overview as figures
+from dashboard.queries import overview as q
 from dashboard.queries.common import Filters
 from dashboard.queries.drill import DrillSpec, count, drill
 from tests.dashboard import fixture_db, fixture_explore

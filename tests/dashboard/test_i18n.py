@@ -330,6 +330,7 @@ def test_every_page_layout_speaks_chinese_under_ui_zh(page, explore, server):
 
 def test_overview_callbacks_in_chinese(explore):
     from dashboard.figures import common as figures
+    from dashboard.figures import overview as fo
     from dashboard.pages import overview
 
     url = explore.url
@@ -339,7 +340,7 @@ def test_overview_callbacks_in_chinese(explore):
     assert any(re.search(r"较\d{4}年", x) for x in texts) and not any("vs" in x for x in texts)
 
     per_year = overview.per_year_figure(url, {}, "zh")
-    assert per_year.layout.title.text == L.t(figures.PER_YEAR_TITLE, "zh") != figures.PER_YEAR_TITLE
+    assert per_year.layout.title.text == L.t(fo.PER_YEAR_TITLE, "zh") != fo.PER_YEAR_TITLE
     assert per_year.layout.yaxis.title.text == "活动数"
     kinds_zh = {zh for _, zh in L.KIND_LABELS.values()}
     assert per_year.data and {tr.name for tr in per_year.data} <= kinds_zh
@@ -358,7 +359,7 @@ def test_overview_callbacks_in_chinese(explore):
     assert "篇文档" in partners.data[0].hovertemplate
 
     world_map, countries = overview.countries_figures(url, {}, "zh")
-    assert world_map.layout.title.text == L.t(figures.MAP_TITLE, "zh")
+    assert world_map.layout.title.text == L.t(fo.MAP_TITLE, "zh")
     assert "德国" in list(countries.layout.yaxis.categoryarray)
     assert world_map.data[0].colorbar.title.text == "文档数"
 
@@ -371,6 +372,7 @@ def test_overview_empty_states_in_chinese(sqlite_url, tmp_path):
     from etl.db import upgrade
 
     from dashboard.figures import common as figures
+    from dashboard.figures import overview as fo
     from dashboard.pages import overview
 
     upgrade(sqlite_url)

@@ -11,6 +11,7 @@ from dashboard import ids
 from dashboard.components.filters import filters_from_widgets, sync_filters
 from dashboard.components.kpi import delta_text
 from dashboard.figures import common as figures
+from dashboard.figures import overview as fo
 from dashboard.pages import overview
 from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
@@ -56,7 +57,7 @@ def test_school_filter_changes_the_charts(world):
     by_school = overview.by_school_figure(world.url, {"schools": [world.school_ids["School of Automation"]]})
     assert list(by_school.layout.yaxis.categoryarray) == ["Automation"]
     m, bars = overview.countries_figures(world.url, {})
-    assert m.layout.title.text == figures.MAP_TITLE and bars.data
+    assert m.layout.title.text == fo.MAP_TITLE and bars.data
 
 
 def test_filters_matching_nothing_say_so(world):
@@ -177,7 +178,7 @@ def test_a_callback_through_the_dash_endpoint(client, world):
 def test_query_results_are_cached_until_the_next_run(world):
     from dashboard.app import create_app
     from dashboard.cache import cached
-    from dashboard.queries import common as q
+    from dashboard.queries import overview as q
     from etl.db import session_factory
     from etl.load.models import Run
 
@@ -212,7 +213,7 @@ def test_redis_cache_when_redis_url_is_set(world):
     from flask import Flask
 
     from dashboard.cache import cache, cached, init_cache
-    from dashboard.queries import common as q
+    from dashboard.queries import overview as q
 
     server = Flask("redis-test")
     server.config["INTL_DATABASE_URL"] = world.url
@@ -235,7 +236,7 @@ def test_unreachable_redis_is_bypassed(world):
     from flask import Flask
 
     from dashboard.cache import cached, init_cache
-    from dashboard.queries import common as q
+    from dashboard.queries import overview as q
 
     server = Flask("redis-down")
     init_cache(server, "redis://127.0.0.1:1/0")   # nothing listens on port 1

@@ -8,7 +8,7 @@ from dashboard.figures import common as figures
 from dashboard.figures.partners import MAP_TITLE, TIMELINE_TITLE, partner_map, timeline
 from dashboard.pages import partner as partner_page
 from dashboard.pages import partners as partners_page
-from dashboard.queries import common as q
+from dashboard.queries import overview as q
 from dashboard.queries import partners as qp
 from dashboard.queries.common import Filters
 from dashboard.queries.drill import DrillSpec, count, drill

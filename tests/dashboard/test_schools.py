@@ -10,7 +10,7 @@ from dashboard.figures import common as figures
 from dashboard.figures.schools import HEAT_TITLE, school_year_heatmap
 from dashboard.pages import school as school_page
 from dashboard.pages import schools as schools_page
-from dashboard.queries import common as q
+from dashboard.queries import overview as q
 from dashboard.queries import schools as qs
 from dashboard.queries.common import Filters
 from dashboard.queries.drill import DrillSpec, count
