@@ -51,7 +51,8 @@ def main() -> int:
     load_start = os.getloadavg()[0]  # other work on the machine slows a wall-clock benchmark: recorded
     from dashboard import export as E
     from dashboard.queries.common import Filters
-    from dashboard.report import build_report, render
+    from dashboard.report import render
+    from dashboard.report.build import build_report
     from etl.config import SAMPLE_DIR, load_settings
     from etl.pipeline import Pipeline
 

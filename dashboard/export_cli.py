@@ -169,7 +169,7 @@ def figure(
     """One chart as PNG (2×), SVG or PDF, titled, with the filters and a source note."""
     def action():
         from dashboard import export as E
-        from dashboard.report import export_options
+        from dashboard.report.build import export_options
 
         s = load_settings(config, db)
         f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
@@ -210,7 +210,7 @@ def report(
 ) -> None:
     """The leadership report: key figures, charts, expiring agreements, method and sources."""
     def action():
-        from dashboard.report import REPORT_FORMATS, build_report
+        from dashboard.report.build import REPORT_FORMATS, build_report
 
         s = load_settings(config, db)
         f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
@@ -264,7 +264,7 @@ def report_after_run(settings: Any, info: Any, options: dict) -> list[Path]:
     if getattr(info, "status", None) == "failed":
         log.warning("report hook: run %s failed; no report written", getattr(info, "run_id", "?"))
         return []
-    from dashboard.report import build_report
+    from dashboard.report.build import build_report
 
     f, lang, files = hook_plan(settings, options, run_id=getattr(info, "run_id", None))
     written = []
