@@ -254,19 +254,17 @@ def _ids(c, out: set | None = None) -> set:
 
 
 @pytest.fixture(scope="module")
-def explore(tmp_path_factory):
-    """The explore fixture's database (schools with Chinese names), one partner given a Chinese name."""
+def explore(ex_sqlite):
+    """The sample with fixture_explore's additions (schools with Chinese names; this module's own
+    database), one partner given a Chinese name."""
     from sqlalchemy import update
 
     from etl.db import get_engine
     from etl.load.models import Partner
-    from tests.dashboard import fixture_explore
 
-    with fixture_explore.database("sqlite", tmp_path_factory.mktemp("i18n")) as url:
-        ex = fixture_explore.build(url)
-        with get_engine(url).begin() as c:
-            c.execute(update(Partner).where(Partner.name == "Alpha University").values(zh="阿尔法大学"))
-        yield ex
+    with get_engine(ex_sqlite.url).begin() as c:
+        c.execute(update(Partner).where(Partner.name == "Alpha University").values(zh="阿尔法大学"))
+    return ex_sqlite
 
 
 @pytest.fixture(scope="module")

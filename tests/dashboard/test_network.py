@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from dash import html
 
 from dashboard.figures import network as fn
@@ -47,17 +46,6 @@ def naive_pairs(w: fixture_db.World, f: Filters) -> Counter:
             for p in partners:
                 out[(u, p)] += 1
     return out
-
-
-@pytest.fixture
-def world(db_url):
-    return fixture_db.build(db_url)
-
-
-@pytest.fixture
-def sqlite_world(sqlite_url):
-    """For what only renders query results (elements, panels): SQLite is enough."""
-    return fixture_db.build(sqlite_url)
 
 
 def test_pair_counts_match_a_naive_count_live_and_from_the_rollup(world):

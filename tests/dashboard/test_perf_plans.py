@@ -36,13 +36,8 @@ def plans_of(url: str, fn, *args) -> list[str]:
 FULL_SCAN = re.compile(r"\bSCAN (facts|activities|documents)\b(?! USING)")
 
 
-@pytest.fixture
-def world(sqlite_url):
-    return fixture_db.build(sqlite_url)
-
-
-def test_overview_counts_read_covering_indexes(world):
-    url = world.url
+def test_overview_counts_read_covering_indexes(sqlite_world):
+    url = sqlite_world.url
     for f in (Filters(), Filters.make(year_from=2020, year_to=2022)):
         kpi = " ".join(plans_of(url, qo.kpis, f))
         assert "COVERING INDEX ix_facts_type_partner_cover" in kpi
@@ -61,14 +56,14 @@ def test_overview_counts_read_covering_indexes(world):
     assert "ix_documents_run" in " ".join(plans_of(url, qo.latest_run))
 
 
-def test_in_lists_never_look_facts_up_row_by_row(world):
+def test_in_lists_never_look_facts_up_row_by_row(sqlite_world):
     """A school or country filter is a list of documents. A count over facts either tests each
     fact against it or walks it and seeks each document's facts in the covering (document_id,
     type, …) index (migration 0018); it never looks ids up in the facts table itself (a table
     row per id). A count over the documents tests each document against the list
     (``+documents.id IN``)."""
-    url = world.url
-    one = world.school_ids["School of Automation"]
+    url = sqlite_world.url
+    one = sqlite_world.school_ids["School of Automation"]
     sets = [Filters.make(schools=[one], activity_kinds=["conference", "agreement"]),
             Filters.make(schools=[one], countries=["DE", "JP"], year_from=2019),
             Filters.make(countries=["DE", "JP"], activity_kinds=["conference"], language="en")]
@@ -87,8 +82,8 @@ def test_in_lists_never_look_facts_up_row_by_row(world):
     assert "+documents.id IN" in st.sql()
 
 
-def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
-    w = fixture_db.build(db_url)
+def test_rollup_gives_the_live_answer_and_only_while_fresh(world):
+    w = world
     url = w.url
     engine = get_engine(url)
     with engine.connect() as conn:
@@ -152,14 +147,14 @@ def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
         fixture_db.expected(w, Filters())["by_school"]
 
 
-def test_rollup_follows_a_rejected_fact(db_url):
+def test_rollup_follows_a_rejected_fact(world):
     """Rejecting a school fact changes the count: stale at once, right again after a rebuild."""
     from sqlalchemy.orm import Session
 
     from etl.load.curation import reject_fact
 
-    w = fixture_db.build(db_url)
-    url, engine = w.url, get_engine(db_url)
+    w = world
+    url, engine = w.url, get_engine(w.url)
     rollups.refresh_url(url)
     before = qo.activities_by_school(url, Filters())
     doc = next(d for d in w.docs if d.status != "gone" and d.kinds and [u for u, st in d.schools if st == "ok"])
@@ -263,12 +258,12 @@ def test_at_scale_short_lists_are_walked_and_pages_stop_early(synthetic, monkeyp
         assert (walked.total, list(walked.rows["id"])) == (listed.total, list(listed.rows["id"])), name
 
 
-def test_rollup_freshness_is_read_once_per_request(world):
+def test_rollup_freshness_is_read_once_per_request(sqlite_world):
     """Inside a web request the rollups' freshness (the data's fingerprint) is read once, however
     many counts ask for it; outside one it is read each time."""
     import flask
 
-    url = world.url
+    url = sqlite_world.url
     rollups.refresh_url(url)
     f = Filters.make(year_from=2020)
     stamps = re.compile(r"FROM rollups\b")

@@ -15,11 +15,6 @@ from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
 
 
-@pytest.fixture
-def world(db_url):
-    return fixture_db.build(db_url)
-
-
 def test_aggregates_match_python_for_every_filter_set(world):
     url = world.url
     some_empty = some_full = False

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
 from plotly.utils import PlotlyJSONEncoder
 from dash import dcc, html
 from sqlalchemy.orm import Session
@@ -45,11 +44,6 @@ def _walk(component):
             yield from _walk(c)
     elif children is not None and not isinstance(children, (str, int, float)):
         yield from _walk(children)
-
-
-@pytest.fixture
-def world(db_url):
-    return fixture_db.build(db_url)
 
 
 def add_article(url: str) -> dict:
