@@ -441,7 +441,7 @@ def filter_sets(url: str) -> dict[str, Any]:
     """Realistic filter combinations, with the most mentioned school, kinds and countries."""
     from sqlalchemy import text
 
-    from dashboard.queries import Filters
+    from dashboard.queries.common import Filters
     from etl.db import get_engine
 
     with get_engine(url).connect() as c:

@@ -83,9 +83,9 @@ def web_command(port: int) -> list[str]:
 
 
 def prepare(db: str | None, users: int, tmp: Path) -> str:
+    from dashboard.users import add_user, get_user
     from etl.config import SAMPLE_DIR, load_settings
     from etl.pipeline import Pipeline
-    from etl.users_cli import add_user, get_user
 
     url = db or f"sqlite:///{tmp / 'intl.db'}"
     Pipeline(load_settings(database_url=url), trigger="bench").run([SAMPLE_DIR / "docs", SAMPLE_DIR / "reports"])
@@ -350,7 +350,7 @@ def run_crowd(users: int, base: str, seconds: float, think: tuple[float, float],
 
 def world_of(url: str) -> dict:
     """What random filters may choose from, and the export routes the app registers."""
-    from dashboard import queries as q
+    from dashboard.queries import common as q
     from etl.load.models import ACTIVITY_KINDS
 
     os.environ.setdefault("INTL_AUTH", "on")

@@ -21,7 +21,7 @@ from dash import Dash, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard import queries as q
+from dashboard.admin import registry as admin_registry
 from dashboard.auth import init_auth
 from dashboard.cache import init_cache
 from dashboard.components import filters as filter_bar_mod
@@ -29,6 +29,7 @@ from dashboard.components import navbar as navbar_mod
 from dashboard.context import DATABASE_URL_KEY, database_url
 from dashboard.pages import network, overview, programs, source_doc, sources
 from dashboard.pages import partner, partners, school, schools
+from dashboard.queries import common as q
 from etl.config import load_settings
 
 log = logging.getLogger("dashboard")
@@ -123,7 +124,8 @@ def create_app(database_url: str | None = None) -> Dash:
     for page in PAGES:
         page.register_callbacks(app)
     from dashboard.export_routes import init_exports; init_exports(app, settings)  # downloads: /export/… (issue 6)  # noqa: E702
-    init_auth(app, settings)  # sign-in, roles, CSRF, the admin pages (dashboard/auth.py)
+    init_auth(app, settings)  # sign-in, roles, CSRF (dashboard/auth.py)
+    admin_registry.register(app, settings)  # the admin pages, behind init_auth's guard
     return app
 
 

@@ -11,7 +11,7 @@ Sessions. Flask's signed session cookie holds the user id and the user's
 ``session_epoch`` (flask-login); it is HttpOnly, SameSite=Lax, and Secure when
 ``INTL_SECURE_COOKIES=1`` (set it behind HTTPS). Each request re-reads the user row, so a
 removed user, a new password or a new role ends open sessions at once. Passwords are
-Argon2id hashes (``etl/users_cli.py``). There is no default user and no default password.
+Argon2id hashes (``dashboard/users.py``). There is no default user and no default password.
 
 CSRF. Every state-changing request (POST, PUT, PATCH, DELETE) must carry the session's
 CSRF token, either as the ``X-CSRFToken`` header or as the ``csrf_token`` form field, and,
@@ -184,7 +184,7 @@ class DevUser(SessionUser):
 
 
 def _load_user(session_id: str) -> SessionUser | None:
-    from etl.users_cli import get_user_by_id
+    from dashboard.users import get_user_by_id
 
     try:
         uid, epoch = (int(x) for x in session_id.split(":", 1))
@@ -424,7 +424,7 @@ def _title() -> str:
 
 
 def _login_view():
-    from etl.users_cli import authenticate
+    from dashboard.users import authenticate
 
     nxt = _safe_next(request.values.get("next"))
     if request.method == "GET":
@@ -469,7 +469,7 @@ def _no_user_yet() -> bool:
 
 
 def _logout_view():
-    from etl.users_cli import audit
+    from dashboard.users import audit
 
     if request.method == "GET":
         if not current_user.is_authenticated:
@@ -518,9 +518,10 @@ def _blueprint(limiter: Limiter, cfg: AuthConfig) -> Blueprint:
 
 # -- wiring ---------------------------------------------------------------------------------------
 def init_auth(app, settings: Any = None) -> AuthConfig:
-    """Protect ``app`` (a Dash app): sign-in, roles, CSRF, rate limit; register the admin pages.
+    """Protect ``app`` (a Dash app): sign-in, roles, CSRF, rate limit.
 
-    Call once per app, after its pages are registered (``create_app``).
+    Call once per app, after its pages are registered (``create_app``, which then registers the
+    admin pages: ``dashboard/admin/registry.py``; they import this module, never the reverse).
     """
     server: Flask = app.server
     cfg = AuthConfig.from_settings(settings)
@@ -542,9 +543,6 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=cfg.session_hours),
         INTL_TITLE=(getattr(settings, "branding", None) or {}).get("title"),
     )
-    from dashboard.admin import uploads as _uploads
-
-    server.config.setdefault("MAX_CONTENT_LENGTH", _uploads.max_request_bytes())
 
     lm = LoginManager()
     lm.init_app(server)
@@ -564,8 +562,8 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
         log.warning("INTL_AUTH=off: sign-in is DISABLED, every visitor acts as an administrator. "
                     "Development only: never expose this server.")
     elif cfg.admin_user and cfg.admin_password:
+        from dashboard.users import ensure_env_admin
         from etl.db import upgrade
-        from etl.users_cli import ensure_env_admin
 
         url = server.config["INTL_DATABASE_URL"]
         try:
@@ -575,8 +573,5 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
         except SQLAlchemyError as exc:  # a second worker racing the first on a new database
             log.warning("INTL_ADMIN_USER not applied: %s", exc.__class__.__name__)
 
-    from dashboard import admin
-
-    admin.register(app, settings)
     return cfg
 

@@ -58,7 +58,7 @@ def cached(fn: Callable[..., T], url: str, *args: Any, **kwargs: Any) -> T:
     """``fn(url, *args, **kwargs)`` through the app's cache (a plain call outside an app)."""
     if not has_app_context() or cache not in current_app.extensions.get("cache", {}):
         return fn(url, *args, **kwargs)
-    from dashboard.queries import data_version
+    from dashboard.queries.common import data_version
 
     key = cache_key(fn, url, data_version(url), args, kwargs)
     try:

@@ -31,11 +31,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard import figures, report_figures as rf, report_queries as rq
-from dashboard import queries as q
+from dashboard.figures import common as figures
+from dashboard.figures import overview as fo
 from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, country_name, kind_label, partner_kind_label
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
+from dashboard.report import figures as rf
 from dashboard.report import labels as L
+from dashboard.report import queries as rq
 from dashboard.report import render
 from dashboard.report.render import BrowserNotFound, ExportError
 
@@ -166,34 +170,34 @@ def names() -> list[str]:
 
 _KIND = Column("kind", "Activity kind", "活动类型", "kind")
 # The office's reports are tables, not news: activity kind and document language do not apply
-# (dashboard/report_queries.py); agreements expiring soon are counted from today, whatever the years.
+# (dashboard/report/queries.py); agreements expiring soon are counted from today, whatever the years.
 NOT_FOR_REPORTS = ("activity_kinds", "language")
 _COUNTRY = Column("country", "Country", "国家/地区", "country")
 register(Export(
-    "activities_by_year", figures.PER_YEAR_TITLE, "各年度国际交流活动（按类型）", q.activities_per_year,
-    lambda df, ctx: figures.activities_per_year(df, years=ctx.years(), empty_message=ctx.empty_message),
+    "activities_by_year", fo.PER_YEAR_TITLE, "各年度国际交流活动（按类型）", qo.activities_per_year,
+    lambda df, ctx: fo.activities_per_year(df, years=ctx.years(), empty_message=ctx.empty_message),
     (Column("year", "Year", "年份", "year"), _KIND, Column("activities", "Activities", "活动数", "int"))))
 register(Export(
-    "activities_by_school", figures.BY_SCHOOL_TITLE, "各学院国际交流活动", q.activities_by_school,
+    "activities_by_school", fo.BY_SCHOOL_TITLE, "各学院国际交流活动", qo.activities_by_school,
     # The page explains the colours with the per-year chart beside it; a file stands alone: legend on.
-    lambda df, ctx: figures.activities_by_school(df, empty_message=ctx.empty_message).update_layout(
+    lambda df, ctx: fo.activities_by_school(df, empty_message=ctx.empty_message).update_layout(
         showlegend=not df.empty, legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top")),
     (Column("school", "School", "学院（英文）"), Column("zh", "School (Chinese)", "学院"), _KIND,
      Column("activities", "Activities", "活动数", "int")), names_zh=(("school", "zh"),)))
 register(Export(
-    "top_partners", figures.PARTNERS_TITLE, "主要合作伙伴", q.top_partners,
-    lambda df, ctx: figures.top_partners(df, empty_message=ctx.empty_message),
+    "top_partners", fo.PARTNERS_TITLE, "主要合作伙伴", qo.top_partners,
+    lambda df, ctx: fo.top_partners(df, empty_message=ctx.empty_message),
     (Column("partner", "Partner", "合作方（英文）"), Column("zh", "Partner (Chinese)", "合作方"), _COUNTRY,
      Column("kind", "Partner kind", "合作方类型", "partner_kind"),
      Column("documents", "Documents", "文档数", "int")), names_zh=(("partner", "zh"),)))
 register(Export(
-    "partner_countries", figures.MAP_TITLE, "合作伙伴分布", q.countries,
-    lambda df, ctx: figures.countries_map(df, empty_message=ctx.empty_message),
+    "partner_countries", fo.MAP_TITLE, "合作伙伴分布", qo.countries,
+    lambda df, ctx: fo.countries_map(df, empty_message=ctx.empty_message),
     (_COUNTRY, Column("country", "ISO code", "代码"), Column("partners", "Partners", "合作伙伴数", "int"),
      Column("documents", "Documents", "文档数", "int")), geo=True))
 register(Export(
-    "top_countries", figures.COUNTRIES_TITLE, "主要合作国家和地区", q.countries,
-    lambda df, ctx: figures.top_countries(df, empty_message=ctx.empty_message),
+    "top_countries", fo.COUNTRIES_TITLE, "主要合作国家和地区", qo.countries,
+    lambda df, ctx: fo.top_countries(df, empty_message=ctx.empty_message),
     (_COUNTRY, Column("country", "ISO code", "代码"), Column("partners", "Partners", "合作伙伴数", "int"),
      Column("documents", "Documents", "文档数", "int"))))
 register(Export(

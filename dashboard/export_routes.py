@@ -24,8 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import export as E
 from dashboard.context import database_url
-from dashboard.queries import Filters
-from dashboard.report import REPORT_FORMATS, build_report, export_options
+from dashboard.queries.common import Filters
+from dashboard.report.build import REPORT_FORMATS, build_report, export_options
 from dashboard.report.render import BrowserNotFound, ExportError
 
 log = logging.getLogger("dashboard.export")

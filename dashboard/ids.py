@@ -46,7 +46,7 @@ OV_CHANGES = "ov-changes"
 
 # -- drill-down panel (every page with charts; dashboard/components/drilldown.py) --
 DRILL_PANEL = "drill-panel"          # dbc.Offcanvas: the documents behind a clicked element
-DRILL_SPEC = "drill-spec"            # dcc.Store: the clicked element (queries_drill.DrillSpec.to_dict())
+DRILL_SPEC = "drill-spec"            # dcc.Store: the clicked element (queries.drill.DrillSpec.to_dict())
 DRILL_HEAD = "drill-head"
 DRILL_BODY = "drill-body"
 DRILL_FILTER = "drill-filter"        # button: filter the page to the element (cross-filter)

@@ -1,25 +1,26 @@
-"""The ``intl`` command: one CLI for every job (see README)."""
+"""The ETL's commands of ``intl`` (see README): ``init``, ``etl run|schedule|status``, ``extract``, ``review``.
+
+The ``intl`` program itself is ``dashboard/cli.py``: these commands plus the ones that serve,
+export or manage users, which belong to the dashboard (``etl`` never imports ``dashboard``).
+``python -m etl.cli`` runs the ETL's commands alone.
+"""
 from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from etl.config import SAMPLE_DIR, load_settings
+from etl.config import load_settings
 
-app = typer.Typer(help="International-programs analytics: ETL and dashboard.", no_args_is_help=True,
+app = typer.Typer(help="International-programs analytics: the ETL's commands.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 etl_app = typer.Typer(help="Load documents and reports into the database.", no_args_is_help=True)
 app.add_typer(etl_app, name="etl")
 from etl.review_cli import review_app; app.add_typer(review_app, name="review")  # noqa: E402, E702
-from etl.users_cli import app as users_app  # noqa: E402
-app.add_typer(users_app, name="users")
-from etl.export_cli import export_app; app.add_typer(export_app, name="export")  # noqa: E402, E702
 
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL (default: DATABASE_URL or data/intl.db)")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file (default: intl.toml)")]
@@ -218,37 +219,6 @@ def _print_table(ex) -> None:
         value = ", ".join(f"{v}" for v in m.data.values() if v not in (None, ""))
         t.add_row(m.type, value, (m.sentence or "")[:80], m.method, f"{m.confidence:.2f}")
     Console().print(t)
-
-
-@app.command()
-def serve(db: DbOpt = None, host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
-    """The dashboard (development server); production is `gunicorn dashboard.app:server`."""
-    if db:
-        os.environ["DATABASE_URL"] = db
-    from dashboard.app import create_app, settle
-
-    dash_app = create_app()
-    settle()
-    dash_app.run(host=host, port=port, debug=debug)
-
-
-@app.command()
-def demo(db: DbOpt = None, host: str = "127.0.0.1", port: int = 8050,
-         no_serve: Annotated[bool, typer.Option("--no-serve", help="load only")] = False) -> None:
-    """Load the bundled sample data into the default SQLite and serve the dashboard."""
-    from etl.pipeline import Pipeline
-    from etl.users_cli import demo_sign_in_note
-
-    _logging()
-    s = _settings(db)
-    info = Pipeline(s, trigger="demo").run([SAMPLE_DIR / "docs", SAMPLE_DIR / "reports"])
-    d = info.documents
-    typer.echo(f"sample loaded: {d['new']} new, {d['changed']} changed, {d['unchanged']} unchanged documents; "
-               f"{info.reports['loaded']} reports ({_safe_url(s.database_url)})")
-    typer.echo(demo_sign_in_note(s.database_url))
-    if not no_serve:
-        typer.echo(f"dashboard on http://{host}:{port}")
-        serve(db=s.database_url, host=host, port=port)
 
 
 def main() -> None:  # pragma: no cover

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,22 +51,47 @@ def pg_server():
     return PG_URL
 
 
-@pytest.fixture
-def pg_url(pg_server):
-    """A new, empty PostgreSQL database for one test."""
+@contextmanager
+def _pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database (its URL), dropped afterwards."""
     url, eng = _pg_admin()
     name = f"intl_test_{uuid.uuid4().hex[:10]}"
     with eng.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    from etl.db import dispose_engines
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        from etl.db import dispose_engines
 
-    dispose_engines()
-    with eng.connect() as c:
-        c.execute(text(f"""SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                           WHERE datname = '{name}' AND pid <> pg_backend_pid()"""))
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    eng.dispose()
+        dispose_engines()
+        with eng.connect() as c:
+            c.execute(text(f"""SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                               WHERE datname = '{name}' AND pid <> pg_backend_pid()"""))
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        eng.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A new, empty PostgreSQL database for one test."""
+    with _pg_database() as url:
+        yield url
+
+
+@contextmanager
+def new_database(backend: str, tmp_dir: Path) -> Iterator[str]:
+    """A new empty database on ``backend`` ("sqlite" or "postgresql") for a longer-lived fixture
+    (one per test module, say); the PostgreSQL one is created and dropped like ``pg_url``'s."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_dir / 'intl.db'}"
+        return
+    why = _pg_available()
+    if why:
+        if IN_CI:
+            pytest.fail(why + " (CI=true: database tests must run)")
+        pytest.skip(why)
+    with _pg_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -118,8 +118,8 @@ def admin_app(db_url, monkeypatch, tmp_path):
 
 def test_upload_stores_good_files_refuses_bad_ones_and_loads_through_the_etl(admin_app):
     from dashboard.admin import jobs
+    from dashboard.users import recent_audit
     from etl.load.models import AuditEntry, Document, ReviewItem
-    from etl.users_cli import recent_audit
 
     app, s, url, tmp = admin_app
     names = ["../escape.txt", "/tmp/abs.txt", "news.txt", "fake.xlsx"]
@@ -242,9 +242,9 @@ def _item(url: str, name: str):
 
 def test_review_queue_shows_evidence_and_records_decisions_as_curations(queued):
     from dashboard.pages.admin_review import decide, detail_view, item_options
+    from dashboard.users import recent_audit
     from etl.db import session_factory
     from etl.load.models import Curation, Partner
-    from etl.users_cli import recent_audit
 
     app, s, url, folder = queued
     item = _item(url, "Zanzibar Institute of Marine Robotics")
@@ -319,7 +319,7 @@ def test_review_accept_reject_merge_through_the_callback_endpoint(queued):
 def test_user_management_checks_and_audits(admin_app):
     from dashboard.pages.admin_audit import audit_rows
     from dashboard.pages.admin_users import apply
-    from etl.users_cli import authenticate, get_user
+    from dashboard.users import authenticate, get_user
 
     app, s, url, tmp = admin_app
     assert apply(url, "alice", "add", name="dora", role="viewer", password="dora-password-1")[0]
@@ -342,7 +342,7 @@ def test_user_management_checks_and_audits(admin_app):
 
 
 def test_every_admin_page_renders_for_an_admin(admin_app):
-    from dashboard.admin import pages
+    from dashboard.admin.registry import pages
 
     app, s, url, tmp = admin_app
     with app.server.test_request_context("/"):

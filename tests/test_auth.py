@@ -19,8 +19,8 @@ LOGIN = "/auth/login"
 
 # -- helpers ------------------------------------------------------------------
 def make_users(url: str) -> None:
+    from dashboard.users import add_user
     from etl.db import upgrade
-    from etl.users_cli import add_user
 
     upgrade(url)
     add_user(url, "alice", PASSWORDS["alice"], "admin")
@@ -175,7 +175,7 @@ def test_cookies_are_httponly_samesite_and_secure_when_configured(sqlite_url, mo
 
 
 def test_wrong_passwords_and_unknown_users_are_refused_alike_and_audited(app, sqlite_url):
-    from etl.users_cli import recent_audit
+    from dashboard.users import recent_audit
 
     s = Session(app)
     r1 = s.login("vic", "not-the-password")
@@ -190,8 +190,8 @@ def test_wrong_passwords_and_unknown_users_are_refused_alike_and_audited(app, sq
 
 
 def test_there_is_no_default_user(sqlite_url, monkeypatch, tmp_path):
+    from dashboard.users import list_users
     from etl.db import upgrade
-    from etl.users_cli import list_users
 
     upgrade(sqlite_url)
     app = make_app(sqlite_url, monkeypatch, tmp_path)
@@ -203,8 +203,8 @@ def test_there_is_no_default_user(sqlite_url, monkeypatch, tmp_path):
 
 
 def test_first_admin_from_the_environment_is_created_once_and_never_reset(sqlite_url, monkeypatch, tmp_path):
+    from dashboard.users import get_user
     from etl.db import upgrade
-    from etl.users_cli import get_user
 
     upgrade(sqlite_url)
     make_app(sqlite_url, monkeypatch, tmp_path, INTL_ADMIN_USER="boss", INTL_ADMIN_PASSWORD="first-password-1")
@@ -234,7 +234,7 @@ def test_sign_out_needs_the_token_and_ends_the_session(app):
 
 
 def test_a_new_role_a_new_password_or_removal_ends_open_sessions(app, sqlite_url):
-    from etl.users_cli import add_user, remove_user, set_password, set_role
+    from dashboard.users import add_user, remove_user, set_password, set_role
 
     add_user(sqlite_url, "carol", "carol-password-1", "viewer")
     steps = [("carol-password-1", lambda: set_role(sqlite_url, "carol", "admin")),
@@ -307,7 +307,7 @@ def admin_callbacks(app) -> list[str]:
 
 
 def test_every_admin_callback_and_page_is_refused_to_a_viewer(app, sqlite_url):
-    from etl.users_cli import list_users
+    from dashboard.users import list_users
 
     keys = admin_callbacks(app)
     assert len(keys) >= 10
@@ -404,8 +404,8 @@ def test_security_headers(app):
 def test_intl_users_commands(sqlite_url):
     from typer.testing import CliRunner
 
-    from etl.cli import app as cli
-    from etl.users_cli import authenticate, get_user
+    from dashboard.cli import app as cli
+    from dashboard.users import authenticate, get_user
 
     run = CliRunner().invoke
     r = run(cli, ["users", "add", "root1", "--role", "admin", "--password-stdin", "--db", sqlite_url],
@@ -450,12 +450,12 @@ def test_every_callback_of_the_admin_pages_is_recognised_by_the_guard():
     register must name one in its output, or a viewer could reach it."""
     import dash
 
-    from dashboard import admin
+    from dashboard.admin import registry
     from dashboard.auth import callback_needs_admin
 
     app = dash.Dash(__name__, use_pages=True, pages_folder="")
     before = set(app.callback_map)
-    admin.register(app, None)
+    registry.register(app, None)
     added = set(app.callback_map) - before
     assert len(added) >= 10
     for key in added:
@@ -468,9 +468,9 @@ def test_every_callback_of_the_admin_pages_is_recognised_by_the_guard():
 def test_old_hashes_are_upgraded_at_the_next_sign_in(sqlite_url):
     from argon2 import PasswordHasher
 
+    from dashboard.users import authenticate, get_user
     from etl.db import session_factory, upgrade
     from etl.load.models import User
-    from etl.users_cli import authenticate, get_user
 
     upgrade(sqlite_url)
     old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("legacy-password-1")

@@ -55,7 +55,7 @@ def kpis(s: Session, app, filters: dict) -> dict:
 
 
 def test_injection_strings_in_url_parameters_change_nothing(world):
-    from dashboard.queries import Filters
+    from dashboard.queries.common import Filters
 
     app, s, url = world
     before = table_counts(url)

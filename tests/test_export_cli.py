@@ -15,11 +15,12 @@ import pytest
 from typer.testing import CliRunner
 
 from dashboard import export as E
-from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.cli import app
+from dashboard.export_cli import CliError, hook_plan, report_after_run, resolve_schools
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
 from etl import schedule
-from etl.cli import app
-from etl.export_cli import CliError, hook_plan, report_after_run, resolve_schools
 
 from .conftest import SAMPLE
 from .test_export_sample import load_sample, need_browser
@@ -61,7 +62,7 @@ def test_list_and_data_commands(url, tmp_path):
     f = Filters.make(year_from=2020, schools=[_sid(url, "School of Automation")])
     assert out.read_bytes() == E.data_bytes("top_partners", url, f, "csv", lang="zh")
     csv = pd.read_csv(out, encoding="utf-8-sig")
-    assert list(csv["文档数"]) == list(q.top_partners(url, f)["documents"])
+    assert list(csv["文档数"]) == list(qo.top_partners(url, f)["documents"])
     xlsx = tmp_path / "students.xlsx"
     r = runner.invoke(app, ["export", "data", "students_abroad", "-o", str(xlsx), "--db", url, "--to", "2023"])
     assert r.exit_code == 0 and xlsx.stat().st_size > 0
@@ -102,7 +103,7 @@ def test_figure_and_report_commands(url, tmp_path):
     assert "2020–2024" in first and "School of Automation" in first
     f = Filters.make(year_from=2020, year_to=2024, schools=[_sid(url, "School of Automation")])
     value = [s for s in prs.slides[1].shapes if s.name == "kf-value:documents"][0].text_frame.text
-    assert value == f"{q.kpi_trend(url, f)['current']['documents']:,}"
+    assert value == f"{qo.kpi_trend(url, f)['current']['documents']:,}"
 
 
 def test_hook_options_are_checked(url, tmp_path):
@@ -133,7 +134,7 @@ def test_a_scheduled_refresh_writes_the_report(tmp_path):
     db = f"sqlite:///{tmp_path / 'intl.db'}"
     cfg = tmp_path / "intl.toml"
     cfg.write_text(textwrap.dedent(f"""
-        plugins = ["etl.export_cli"]
+        plugins = ["dashboard.export_cli"]
         [database]
         url = "{db}"
         [[sources]]
@@ -162,4 +163,4 @@ def test_a_scheduled_refresh_writes_the_report(tmp_path):
     prs = Presentation(io.BytesIO(dated[0].read_bytes()))
     assert "国际合作工作报告" in "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
     value = [s for s in prs.slides[1].shapes if s.name == "kf-value:documents"][0].text_frame.text
-    assert value == f"{q.kpi_trend(db, Filters())['current']['documents']:,}"
+    assert value == f"{qo.kpi_trend(db, Filters())['current']['documents']:,}"

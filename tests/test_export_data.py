@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from dashboard import export as E
-from dashboard import queries as q
-from dashboard import report_queries as rq
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
+from dashboard.report import queries as rq
 
 from .test_export_sample import load_sample, raw
 
@@ -120,7 +121,7 @@ def test_data_info_states_the_time_of_the_data_and_the_sources(db_url):
     info = rq.data_info(db_url, f)
     assert info.run_id == info_run.run_id
     assert pd.Timestamp(info.finished_at) == pd.Timestamp(runs["finished_at"].max())
-    assert info.documents == q.kpis(db_url, f)["documents"] < info.documents_total
+    assert info.documents == qo.kpis(db_url, f)["documents"] < info.documents_total
     assert info.documents_total == len(raw(db_url, "documents"))
     assert info.reports == 3 and info.report_rows == sum(len(raw(db_url, t)) for t in
                                                          ("programs", "agreements", "mobility"))
@@ -135,7 +136,7 @@ def test_csv_and_xlsx_read_back_equal_the_query(db_url):
     info = rq.data_info(db_url, f)
 
     # CSV: UTF-8 with BOM, readable headers, the query's numbers
-    df = q.top_partners(db_url, f)
+    df = qo.top_partners(db_url, f)
     assert not df.empty
     csv = pd.read_csv(io.BytesIO(E.data_bytes("top_partners", db_url, f, "csv")), encoding="utf-8-sig")
     assert list(csv.columns) == ["Partner", "Partner (Chinese)", "Country", "Partner kind", "Documents"]
@@ -151,7 +152,7 @@ def test_csv_and_xlsx_read_back_equal_the_query(db_url):
     assert "2019–2024" in about["筛选条件"]
     assert isinstance(about["数据截至"], dt.datetime)
     assert about["数据截至"] == info.finished_at.replace(microsecond=0)
-    assert about["来源文档数（筛选后）"] == info.documents == q.kpis(db_url, f)["documents"]
+    assert about["来源文档数（筛选后）"] == info.documents == qo.kpis(db_url, f)["documents"]
     assert about["已载入的国际处报表"] == 3
     filters_rows = [r[1].value for r in wb["说明"].iter_rows(min_row=3) if r[1].value and "学院" in str(r[1].value)]
     assert any("经济管理学院" in v for v in filters_rows), "the school filter is named in Chinese"
@@ -194,7 +195,7 @@ def test_text_that_looks_like_a_formula_stays_text(sqlite_url):
     from etl.db import get_engine
 
     load_sample(sqlite_url)
-    top = q.top_partners(sqlite_url, Filters())
+    top = qo.top_partners(sqlite_url, Filters())
     evil = '=HYPERLINK("http://evil.example/","click")'
     with get_engine(sqlite_url).begin() as conn:
         conn.execute(sql("UPDATE partners SET name = :n, zh = :z WHERE id = :i"),
@@ -237,7 +238,7 @@ def test_json_twin_of_every_chart_is_its_query(db_url):
         assert len(doc["rows"]) == len(df), name
         assert doc["source_documents"] == info.documents
         assert doc["filters"] == E.get(name).applied(f).to_query()
-    top = q.top_partners(db_url, f)
+    top = qo.top_partners(db_url, f)
     rows = json.loads(E.data_bytes("top_partners", db_url, f, "json"))["rows"]
     assert [r["partner"] for r in rows] == list(top["partner"])
     assert [r["documents"] for r in rows] == [int(v) for v in top["documents"]]

@@ -15,8 +15,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from dashboard import export as E
-from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
 from dashboard.report import render
 
 from .conftest import ROOT
@@ -57,7 +58,7 @@ def test_svg_carries_title_filters_source_and_a_cjk_font(url):
     assert "2020–2024" in texts and "School of Automation" in texts, "filters in the subtitle"
     info_docs = E.rq.data_info(url, f).documents
     assert f"{info_docs:,} of" in texts and "data as of" in texts, "source note with the number of documents"
-    top = q.top_partners(url, f)
+    top = qo.top_partners(url, f)
     assert str(int(top["documents"].max())) in texts, "the query's numbers are on the bars"
     zh = ET.fromstring(E.figure_bytes("top_partners", url, f, "svg", lang="zh"))
     zh_texts = " ".join(el.text or "" for el in zh.iter())
@@ -127,7 +128,7 @@ def test_no_chromium_is_a_sentence_saying_what_to_install(url, monkeypatch, tmp_
     # the command line in a fresh process: exit code 3, one line, no traceback
     out = tmp_path / "fig.png"
     env = {**os.environ, "BROWSER_PATH": str(tmp_path / "no-such-chromium")}
-    r = subprocess.run([sys.executable, "-m", "etl.cli", "export", "figure", "top_partners", "-o", str(out),
+    r = subprocess.run([sys.executable, "-m", "dashboard.cli", "export", "figure", "top_partners", "-o", str(out),
                         "--db", url], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert r.returncode == 3, r.stderr
     assert "Install Chromium" in r.stderr and "Traceback" not in r.stderr + r.stdout

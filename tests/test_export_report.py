@@ -15,11 +15,11 @@ import subprocess
 import pytest
 
 from dashboard import export as E
-from dashboard import queries as q
-from dashboard import report_queries as rq
-from dashboard.queries import Filters
-from dashboard.report import build_report
+from dashboard.queries import overview as q
+from dashboard.queries.common import Filters
 from dashboard.report import labels as L
+from dashboard.report import queries as rq
+from dashboard.report.build import build_report
 from dashboard.report.content import REPORT_CHARTS, report_content
 
 from .test_export_sample import load_sample, need_browser, png_stats

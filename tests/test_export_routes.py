@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from dashboard import export as E
-from dashboard import queries as q
 from dashboard.components.export_menu import EXPORT_LINK, export_hrefs, export_menu
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
 from dashboard.report import render
 
 from .test_export_sample import load_sample, need_browser, png_stats
@@ -49,7 +50,7 @@ def test_data_routes_send_the_filtered_data_as_attachments(url, client):
     f = Filters.make(year_from=2020, schools=[sid])
     assert r.data == E.data_bytes("top_partners", url, f, "csv")
     assert list(pd.read_csv(io.BytesIO(r.data), encoding="utf-8-sig")["Documents"]) == \
-        list(q.top_partners(url, f)["documents"])
+        list(qo.top_partners(url, f)["documents"])
     r = client.get("/export/data/joint_programs.xlsx?labels=zh&country=AU")
     assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
     from openpyxl import load_workbook
@@ -59,7 +60,7 @@ def test_data_routes_send_the_filtered_data_as_attachments(url, client):
     assert wb["数据"].max_row == 1 + len(E.rq.joint_programs(url, Filters.make(countries=["AU"])))
     r = client.get(f"/export/data/top_partners.json?from=2020&school={sid}")  # the chart's JSON twin
     assert r.status_code == 200 and r.mimetype == "application/json"
-    assert [row["documents"] for row in r.get_json()["rows"]] == list(q.top_partners(url, f)["documents"])
+    assert [row["documents"] for row in r.get_json()["rows"]] == list(qo.top_partners(url, f)["documents"])
 
 
 def test_figure_and_report_routes(url, client):

@@ -341,10 +341,10 @@ def test_a_report_gone_from_its_folder_is_marked_and_left_out_until_it_comes_bac
     """Deleting a report from a scanned folder marks it gone (its rows kept, not deleted): the
     dashboard's programme, agreement and student counts leave it out; when the file comes
     back it counts again, without being loaded twice."""
-    from dashboard import queries_partners as qp
-    from dashboard import report_queries as rq
-    from dashboard.queries import Filters
-    from dashboard.queries_programs import report_files
+    from dashboard.queries import partners as qp
+    from dashboard.queries.common import Filters
+    from dashboard.queries.programs import report_files
+    from dashboard.report import queries as rq
 
     folder = tmp_path / "reports"
     folder.mkdir()

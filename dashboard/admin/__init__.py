@@ -1,23 +1,12 @@
-"""The administration pages (``/admin/…``): uploads, ETL runs, run history, review queue,
-users and the audit log. :func:`register` adds them to a dashboard app; ``init_auth``
-calls it, so the admin pages exist exactly where sign-in and roles protect them."""
-from __future__ import annotations
+"""The administration (``/admin/…``): uploads, ETL runs, run history, review queue, users and
+the audit log.
 
-from typing import Any
+- :mod:`.registry` — registers the admin pages (``dashboard/pages/admin_*.py``) on an app;
+  ``create_app`` calls it after ``init_auth``, which protects every ``/admin`` path and every
+  ``admin-`` callback;
+- :mod:`.ids`, :mod:`.ui`, :mod:`.messages` — the pages' component ids, shared pieces and texts;
+- :mod:`.jobs`, :mod:`.worker`, :mod:`.uploads` — ETL runs as background jobs, and stored uploads.
 
-ORDER_BASE = 100  # after the public pages in dash.page_registry
-
-
-def pages() -> list[Any]:
-    from dashboard.pages import admin_audit, admin_etl, admin_review, admin_runs, admin_uploads, admin_users
-
-    return [admin_uploads, admin_etl, admin_runs, admin_review, admin_users, admin_audit]
-
-
-def register(app, settings: Any = None) -> None:
-    import dash
-
-    for i, page in enumerate(pages()):
-        dash.register_page(page.__name__, path=page.PATH, name=page.NAME, title=page.TITLE,
-                           layout=page.layout, order=ORDER_BASE + i)
-        page.register_callbacks(app, settings)
+Nothing is imported here: the pages import this package's modules, so this file must not
+import the pages (no import cycle; ``tests/test_layers.py``).
+"""

@@ -151,9 +151,9 @@ def run_job(spec: dict[str, Any], set_progress: Callable[[tuple], None] | None =
     or ``{"status": "failed", "error": …, "why": "locked" | "crashed"}`` when the run could not
     start (``error`` in English, as audited; ``dashboard.admin.ui.run_summary`` words it for the
     page). The progress texts are in the interface language ``lang``."""
+    from dashboard.users import audit
     from etl.errors import LockedError
     from etl.pipeline import Pipeline
-    from etl.users_cli import audit
 
     settings = load_settings(database_url=spec["url"])
     user = spec.get("user") or "?"

@@ -5,7 +5,7 @@ Two kinds of text end up in those messages:
 * the pages' own sentences, written here and in the admin pages as English *templates* with
   named placeholders (``"User {name} added as {role}."``) and translated whole, so that each
   language puts the values (counts, names, file names) where its grammar wants them;
-* the reasons given by code outside the dashboard — the user store (etl/users_cli.py), the
+* the reasons given by the code the pages share with the command line — the user store (dashboard/users.py), the
   curation layer (etl/load/curation.py) and the ETL's per-file errors (etl/sources, etl/reports)
   — which are English sentences shared with the command line and the run log. :func:`reason`
   recognises them by the same templates (each placeholder stands for the value the sentence
@@ -76,7 +76,7 @@ def role_name(role: str | None, lang: str | None = "en") -> str:
 # Chinese. Placeholders in QUOTED stand for a Python repr ('name'): matched as one and shown
 # unquoted; those in NUMBER for digits; every other for any text.
 REASONS_ZH: dict[str, str] = {
-    # etl/users_cli.py
+    # dashboard/users.py
     "password too short: at least {n} characters": "密码太短：至少需要 {n} 个字符",
     "password too long: at most {n} characters": "密码太长：最多 {n} 个字符",
     "user name: 1-120 letters, digits, '.', '_', '@' or '-', starting with a letter or digit":

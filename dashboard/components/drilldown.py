@@ -3,7 +3,7 @@
 How it fits together (one mechanism for every page):
 
 - a figure puts a spec in each element's ``customdata`` (``{"school": 3, "year": 2021}``,
-  see :class:`dashboard.queries_drill.DrillSpec`);
+  see :class:`dashboard.queries.drill.DrillSpec`);
 - a page puts :func:`panel` in its layout and calls :func:`connect` with its graph ids:
   a click on any of them stores the element's spec in ``ids.DRILL_SPEC``;
 - one callback (:func:`register_callbacks`) reads the spec and the page's filters and
@@ -33,8 +33,8 @@ from dashboard import ids
 from dashboard.cache import cached
 from dashboard.context import database_url
 from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, partner_kind_label, t
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillResult, DrillSpec, drill
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillResult, DrillSpec, drill
 from dashboard.regions import country_label
 
 HINT = ("Click a bar, a country or a cell to see the documents behind it; "

@@ -24,7 +24,7 @@ from dash import ALL, Input, Output, html
 
 from dashboard import ids
 from dashboard.labels import add_translations, t
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 
 EXPORT_LINK = "export-link"  # pattern-matching id: {"type", "menu", "path", "labels"}
 FIGURE_ITEMS = (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF"))

@@ -30,7 +30,7 @@ from dashboard.labels import (
     t,
     ui_from_search,
 )
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 from etl.load.models import ACTIVITY_KINDS
 
 # (widget id, label, placeholder) of each filter, in the bar's order: the layout and the
@@ -308,9 +308,9 @@ def register_callbacks(app) -> None:
     def _language(search, current_label, country_opts):
         from sqlalchemy.exc import SQLAlchemyError
 
-        from dashboard import queries as q
         from dashboard.cache import cached
         from dashboard.context import database_url
+        from dashboard.queries import common as q
 
         if current_label == t(FILTER_TEXTS[0][1], ui_from_search(search)):
             return bar_texts(search, None, None, current_label)

@@ -27,7 +27,7 @@ add_translations({
 def audit_rows(url: str, user: str | None = None, action: str | None = None, limit: int = 300) -> list[list[str]]:
     import json
 
-    from etl.users_cli import recent_audit
+    from dashboard.users import recent_audit
 
     rows = []
     for e in recent_audit(url, limit=limit, user=(user or "").strip() or None, action=(action or "").strip() or None):

@@ -57,7 +57,7 @@ def start(redis_url: str | None, url: str, user: str, what: str, ip: str | None 
           ) -> tuple[Any, Any]:
     """Ask for a run of the configured sources (``what="sources"``) or of the uploaded files
     (``"uploads"``): the message for the page (in ``lang``) and the job reference for its panel."""
-    from etl.users_cli import audit
+    from dashboard.users import audit
 
     if what == "sources":
         job = jobs.request_job(redis_url, kind="sources", user=user, database_url=url)

@@ -81,7 +81,7 @@ def store_uploads(url: str, user: str, names: list[str], contents: list[str], ip
                   lang: str = "en") -> tuple[list[up.StoredUpload], list[tuple[str, str]]]:
     """Check and store each file; returns (stored, [(name, why refused, in ``lang``)]). Every
     outcome is audited (in English, like every audit entry)."""
-    from etl.users_cli import audit
+    from dashboard.users import audit
 
     stored, refused = [], []
     for name, content in zip(names, contents):

@@ -1,6 +1,6 @@
 """Admin · Users (``/admin/users``): add a user, change a role or a password, remove a user.
 
-The store (etl/users_cli.py) refuses to leave no administrator; a new role or password
+The store (dashboard/users.py) refuses to leave no administrator; a new role or password
 ends the user's open sessions; every change is audited with the administrator's name.
 """
 from __future__ import annotations
@@ -52,7 +52,7 @@ def role_options(lang: str = "en") -> list[dict[str, str]]:
 
 
 def users_view(url: str, lang: str = "en") -> Any:
-    from etl.users_cli import list_users
+    from dashboard.users import list_users
 
     rows = [[u.name, t(u.role, lang, context="role"),
              t("active" if u.active else "disabled", lang, context="user state"),
@@ -62,7 +62,7 @@ def users_view(url: str, lang: str = "en") -> Any:
 
 
 def user_options(url: str, lang: str = "en") -> list[dict[str, str]]:
-    from etl.users_cli import list_users
+    from dashboard.users import list_users
 
     return [{"label": say("{name} ({role})", lang, name=u.name, role=role_name(u.role, lang)), "value": u.name}
             for u in list_users(url)]
@@ -72,7 +72,7 @@ def apply(url: str, by: str, action: str, *, name: str | None = None, role: str 
           password: str | None = None, ip: str | None = None, lang: str = "en") -> tuple[bool, str]:
     """One user-management action; (ok, message in the interface language ``lang``). The store
     checks and audits."""
-    from etl.users_cli import UserError, add_user, remove_user, set_password, set_role
+    from dashboard.users import UserError, add_user, remove_user, set_password, set_role
 
     if not name:
         return False, t("choose a user", lang)

@@ -4,7 +4,7 @@ documents both appear in.
 The shared filters apply (years, schools, countries, partner kinds, activity kinds,
 language). Clicking a node or an edge puts it *in focus*: the rest of the graph fades,
 the side panel names it, lists its connections and the documents behind it (the
-drill-down's query and rendering, :mod:`dashboard.queries_drill`,
+drill-down's query and rendering, :mod:`dashboard.queries.drill`,
 :mod:`dashboard.components.drilldown`), and, for a school, offers to filter the whole
 dashboard to it. The focus and the graph's own controls (how many partners, the fewest
 shared documents an edge needs, the layout) live in the URL's fragment
@@ -24,16 +24,17 @@ import dash_cytoscape as cyto
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import figures, ids
-from dashboard import figures_network as fn
-from dashboard import queries as q
-from dashboard import queries_network as qn
+from dashboard import ids
 from dashboard.components.drilldown import apply_cross_filter, document_items, search_with
 from dashboard.context import database_url
+from dashboard.figures import common as figures
+from dashboard.figures import network as fn
 from dashboard.labels import add_translations, partner_kind_label, t
 from dashboard.pages.programs import NO_SCHEMA_HINT, as_filters, page_lang, run_query
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec, drill
+from dashboard.queries import common as q
+from dashboard.queries import network as qn
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec, drill
 from dashboard.regions import country_label
 
 PATH = "/network"

@@ -17,16 +17,19 @@ from dash import Input, Output, State, get_asset_url, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import figures, ids
-from dashboard import queries as q
+from dashboard import ids
 from dashboard.cache import cached
-from dashboard.components.cards import chart_card, geo_config
 from dashboard.components import drilldown
+from dashboard.components.cards import chart_card, geo_config
 from dashboard.components.export_menu import export_menu
 from dashboard.components.kpi import kpi_card
 from dashboard.context import database_url
+from dashboard.figures import common as figures
+from dashboard.figures import overview as fo
 from dashboard.labels import add_translations, language_name, t, ui_from_search, ui_lang
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
 from dashboard.regions import country_label
 
 PATH = "/"
@@ -113,7 +116,7 @@ add_translations({"demo": "示例数据", "cli": "命令行", "test": "测试"},
 def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> list:
     """Four KPI cards: the range's totals and the latest year against the year before."""
     f = _filters(filters)
-    trend = _run(q.kpi_trend, url, f)
+    trend = _run(qo.kpi_trend, url, f)
     cards = []
     for card_id, key, label, hint in KPI_SPECS:
         label, hint = t(label, lang), t(hint, lang)
@@ -129,40 +132,40 @@ def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> lis
 
 def per_year_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
     f = _filters(filters)
-    df = _run(q.activities_per_year, url, f)
+    df = _run(qo.activities_per_year, url, f)
     bounds = _run(q.year_bounds, url)
     years = None
     if bounds:
         years = (f.year_from or bounds[0], f.year_to or bounds[1])
     if df is None or df.empty:
-        return figures.empty(t(figures.PER_YEAR_TITLE, lang), empty_message(url, f, lang))
-    return figures.activities_per_year(df, years=years, lang=lang)
+        return figures.empty(t(fo.PER_YEAR_TITLE, lang), empty_message(url, f, lang))
+    return fo.activities_per_year(df, years=years, lang=lang)
 
 
 def by_school_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
     f = _filters(filters)
-    df = _run(q.activities_by_school, url, f)
+    df = _run(qo.activities_by_school, url, f)
     if df is None or df.empty:
-        return figures.empty(t(figures.BY_SCHOOL_TITLE, lang), empty_message(url, f, lang))
-    return figures.activities_by_school(df, lang=lang)
+        return figures.empty(t(fo.BY_SCHOOL_TITLE, lang), empty_message(url, f, lang))
+    return fo.activities_by_school(df, lang=lang)
 
 
 def partners_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
     f = _filters(filters)
-    df = _run(q.top_partners, url, f)
+    df = _run(qo.top_partners, url, f)
     if df is None or df.empty:
-        return figures.empty(t(figures.PARTNERS_TITLE, lang), empty_message(url, f, lang))
-    return figures.top_partners(df, lang=lang)
+        return figures.empty(t(fo.PARTNERS_TITLE, lang), empty_message(url, f, lang))
+    return fo.top_partners(df, lang=lang)
 
 
 def countries_figures(url: str, filters: Filters | dict | None, lang: str = "en") -> tuple[go.Figure, go.Figure]:
     f = _filters(filters)
-    df = _run(q.countries, url, f)
+    df = _run(qo.countries, url, f)
     if df is None or df.empty:
         msg = empty_message(url, f, lang)
-        return (figures.empty(t(figures.MAP_TITLE, lang), msg, height=420),
-                figures.empty(t(figures.COUNTRIES_TITLE, lang), msg, height=420))
-    return figures.countries_map(df, lang=lang), figures.top_countries(df, lang=lang)
+        return (figures.empty(t(fo.MAP_TITLE, lang), msg, height=420),
+                figures.empty(t(fo.COUNTRIES_TITLE, lang), msg, height=420))
+    return fo.countries_map(df, lang=lang), fo.top_countries(df, lang=lang)
 
 
 def _when(when: dt.datetime | None, lang: str = "en") -> str:
@@ -173,7 +176,7 @@ def _when(when: dt.datetime | None, lang: str = "en") -> str:
 
 def changes_panel(url: str, lang: str = "en") -> html.Div:
     """What the latest ETL run changed: counts, and the first new documents, partners, programs."""
-    run = _run(q.latest_run, url)
+    run = _run(qo.latest_run, url)
     if run is None:
         body = [html.P(t("No ETL run yet.", lang), className="mb-1"),
                 html.P(fill(t("Load the sample with {demo} or your files with {etl}.", lang),

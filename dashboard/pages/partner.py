@@ -16,12 +16,14 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import figures, ids
-from dashboard import queries_partners as qp
-from dashboard.components import drilldown
+from dashboard import ids
+from dashboard.components import drilldown, profile
 from dashboard.components.cards import chart_card
+from dashboard.components.profile import simple_table, stat, state_badge
 from dashboard.context import database_url, path_id
-from dashboard.figures_partners import (
+from dashboard.figures import common as figures
+from dashboard.queries import partners as qp
+from dashboard.figures.partners import (
     SCHOOLS_TITLE,
     TIMELINE_TITLE,
     mobility_bars,
@@ -30,12 +32,11 @@ from dashboard.figures_partners import (
     timeline,
     timeline_years,
 )
-from dashboard.figures_schools import clean_text, kind_name
-from dashboard.figures_programs import level_label, status_label
+from dashboard.figures.programs import level_label, status_label
+from dashboard.figures.schools import clean_text, kind_name
 from dashboard.labels import add_translations, language_name, t, ui_lang
-from dashboard.pages.school import aliases_line, simple_table, stat, state_badge
 from dashboard.pages.schools import filters_of, run, why_empty
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 from dashboard.regions import country_label
 
 PATH_TEMPLATE = "/partners/<partner_id>"
@@ -209,18 +210,12 @@ def partner_view(url: str, filters: Filters | dict | None, info: dict, lang: str
 # ---------------------------------------------------------------------------
 # Layout and wiring
 # ---------------------------------------------------------------------------
-def head(info: dict, lang: str) -> list:
-    title = info["zh"] if lang == "zh" and info["zh"] else info["name"]
-    second = info["name"] if lang == "zh" and info["zh"] else info["zh"]
-    badges = [html.Span(country_label(info["country"], lang), className="badge-soft"),
-              html.Span(pkind_name(info["kind"], lang), className="badge-soft")]
+def badges(info: dict, lang: str) -> list:
+    """The partner's country and kind, and whether it awaits review, under its name."""
+    out = [html.Span(country_label(info["country"], lang), className="badge-soft"),
+           html.Span(pkind_name(info["kind"], lang), className="badge-soft")]
     if info["status"] == "new":
-        badges.append(html.Span(t("awaiting review", lang), className="badge-soft badge-warn"))
-    out = [html.H1(title, className="page-title")]
-    if second:
-        out.append(html.Div(second, className="page-title-zh"))
-    out.append(html.Div(badges, className="badges"))
-    out.append(aliases_line(info["aliases"], lang))
+        out.append(html.Span(t("awaiting review", lang), className="badge-soft badge-warn"))
     return out
 
 
@@ -230,11 +225,10 @@ def layout(partner_id: Any = None, **query: Any) -> html.Div:
     info = run(qp.partner_info, database_url(), pid) if pid is not None else None
     back = dcc.Link(t("← All partners", lang), href="/partners", className="back-link")
     if info is None:
-        return html.Div([back, html.H1(t("No such partner.", lang), className="page-title")],
-                        className="page page-partner")
+        return profile.not_found(back, "No such partner.", lang, "page page-partner")
     return html.Div([
         dcc.Store(id=ids.PAD_ID, data=pid),
-        html.Div([back, *head(info, lang), drilldown.hint(lang)], className="page-head", id=ids.PAD_HEAD),
+        profile.header(info, lang, back=back, head_id=ids.PAD_HEAD, badges=badges(info, lang)),
         html.Div(id=ids.PAD_KPIS, className="stat-row mb-3"),
         dbc.Row(dbc.Col(chart_card(ids.PAD_TIMELINE, min_height=320, lang=lang), lg=12), className="g-3 mb-3"),
         dbc.Row([

@@ -15,17 +15,18 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, get_asset_url, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import figures, ids
-from dashboard import queries as q
-from dashboard import queries_partners as qp
+from dashboard import ids
 from dashboard.components import drilldown
 from dashboard.components.cards import chart_card, geo_config
 from dashboard.context import database_url
-from dashboard.figures_schools import clean_text
-from dashboard.figures_partners import KINDS_TITLE, MAP_TITLE, kinds_bars, partner_map, pkind_name
+from dashboard.figures import common as figures
+from dashboard.figures.partners import KINDS_TITLE, MAP_TITLE, kinds_bars, partner_map, pkind_name
+from dashboard.figures.schools import clean_text
 from dashboard.labels import add_translations, t, ui_lang
 from dashboard.pages.schools import filters_of, grid, md_link, page_head, run, why_empty
-from dashboard.queries import Filters
+from dashboard.queries import overview as q
+from dashboard.queries import partners as qp
+from dashboard.queries.common import Filters
 from dashboard.regions import country_label, region_label, region_of
 
 PATH = "/partners"

@@ -26,19 +26,20 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import figures, ids
-from dashboard import figures_programs as fp
-from dashboard import queries as q
-from dashboard import queries_programs as qp
-from dashboard import report_figures as rfig
+from dashboard import ids
 from dashboard.cache import cached
 from dashboard.components.cards import chart_card
 from dashboard.components.drilldown import apply_cross_filter, ui_from_search
 from dashboard.context import database_url
+from dashboard.figures import common as figures
+from dashboard.figures import programs as fp
 from dashboard.labels import add_translations, program_type_name, short_school, t, ui_lang
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec
+from dashboard.queries import common as q
+from dashboard.queries import programs as qp
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec
 from dashboard.regions import country_label
+from dashboard.report import figures as rfig
 
 PATH = "/programs"
 NAME = "Programs & mobility"

@@ -14,13 +14,15 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import figures, ids
-from dashboard import queries as q
-from dashboard import queries_schools as qs
-from dashboard.components import drilldown
+from dashboard import ids
+from dashboard.components import drilldown, profile
 from dashboard.components.cards import chart_card
+from dashboard.components.profile import simple_table, stat, state_badge
 from dashboard.context import database_url, path_id
-from dashboard.figures_schools import (
+from dashboard.figures import common as figures
+from dashboard.queries import common as q
+from dashboard.queries import schools as qs
+from dashboard.figures.schools import (
     KINDS_TITLE,
     PARTNERS_TITLE,
     TREND_TITLE,
@@ -30,10 +32,10 @@ from dashboard.figures_schools import (
     partners_bars,
     trend,
 )
-from dashboard.figures_programs import level_label, status_label
+from dashboard.figures.programs import level_label, status_label
 from dashboard.labels import add_translations, t, ui_lang
 from dashboard.pages.schools import filters_of, run, why_empty
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 
 PATH_TEMPLATE = "/schools/<school_id>"
 PATH = "/schools/none"
@@ -41,14 +43,10 @@ NAME = "School"
 TITLE = "School · International Cooperation"
 IN_NAV = False
 
-NOWRAP = {"signed", "expiry", "start_year", "enrolment", "state", "level", "mode"}
-STATE_LABELS = {"in_force": "In force", "expiring": "Expires within 6 months", "expired": "Expired",
-                "open_ended": "Open-ended", "not_started": "Not yet in force"}
 add_translations({
     "School": "学院",
     "← All schools": "← 全部学院",
     "No such school.": "没有这个学院。",
-    "Also written": "其他写法",
     "Documents": "文档",
     "Activities": "活动",
     "Partners": "合作伙伴",
@@ -69,57 +67,12 @@ add_translations({
     "Signed": "签署日期",
     "Expires": "到期日期",
     "State": "状态",
-    "None in the reports.": "报表中没有记录。",
     "unknown": "未知",
     "open-ended": "长期有效",
-    "In force": "有效",
-    "Expires within 6 months": "6个月内到期",
-    "Expired": "已到期",
-    "Open-ended": "长期有效",
-    "Not yet in force": "尚未生效",
     "News in the selection": "所选范围内的新闻",
     "Agreements that name the school; university-wide agreements are on the Programmes page.":
         "列出写明该学院的协议；全校性协议见“合作项目”页面。",
 })
-
-
-# ---------------------------------------------------------------------------
-# Pieces shared with the partner page
-# ---------------------------------------------------------------------------
-def stat(label: str, value: Any, lang: str, hint: str | None = None) -> html.Div:
-    shown = "–" if value is None else (f"{value:,}" if isinstance(value, int) else str(value))
-    return html.Div([html.Span(shown, className="stat-n"), html.Span(t(label, lang), className="stat-l")],
-                    className="stat-tile", title=t(hint, lang) if hint else None)
-
-
-def simple_table(df: pd.DataFrame, columns: list[tuple[str, str]], lang: str, class_name: str = "") -> Any:
-    """A compact table of ``df``'s ``columns`` (``[(field, header)]``); blank cells show "–"."""
-    if df is None or df.empty:
-        return html.P(t("None in the reports.", lang), className="text-muted small mb-0")
-    head = html.Thead(html.Tr([html.Th(t(h, lang)) for _, h in columns]))
-    body = []
-    for r in df.to_dict("records"):
-        cells = []
-        for field, _ in columns:
-            v = r.get(field)
-            if isinstance(v, float) and pd.isna(v) or v is None or v is pd.NA:
-                v = "–"
-            cells.append(html.Td(v if isinstance(v, (str, list, html.A, html.Span)) else str(v),
-                                 className="nowrap" if field in NOWRAP else None))
-        body.append(html.Tr(cells))
-    return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, responsive=True,
-                     className=f"report-table {class_name}".strip())
-
-
-def state_badge(state: str, lang: str) -> html.Span:
-    return html.Span(t(STATE_LABELS.get(state, state), lang), className=f"state-badge state-{state}")
-
-
-def aliases_line(aliases: list[str], lang: str) -> Any:
-    if not aliases:
-        return None
-    return html.Div([html.Span(t("Also written", lang), className="alias-label")]
-                    + [html.Span(a, className="chip") for a in aliases[:12]], className="aliases")
 
 
 # ---------------------------------------------------------------------------
@@ -229,16 +182,10 @@ def layout(school_id: Any = None, **query: Any) -> html.Div:
     info = run(qs.school_info, database_url(), sid) if sid is not None else None
     back = dcc.Link(t("← All schools", lang), href="/schools", className="back-link")
     if info is None:
-        return html.Div([back, html.H1(t("No such school.", lang), className="page-title")],
-                        className="page page-school")
-    names = [html.H1(info["zh"] if lang == "zh" and info["zh"] else info["name"], className="page-title")]
-    second = info["name"] if lang == "zh" and info["zh"] else info["zh"]
-    if second:
-        names.append(html.Div(second, className="page-title-zh", lang="zh" if second == info["zh"] else "en"))
+        return profile.not_found(back, "No such school.", lang, "page page-school")
     return html.Div([
         dcc.Store(id=ids.SCD_ID, data=sid),
-        html.Div([back, *names, aliases_line(info["aliases"], lang), drilldown.hint(lang)],
-                 className="page-head", id=ids.SCD_HEAD),
+        profile.header(info, lang, back=back, head_id=ids.SCD_HEAD),
         html.Div(id=ids.SCD_KPIS, className="stat-row mb-3"),
         dbc.Row([
             dbc.Col(chart_card(ids.SCD_TREND, min_height=400, lang=lang), lg=8),

@@ -20,17 +20,18 @@ from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import figures, ids
-from dashboard import queries as q
-from dashboard import queries_schools as qs
+from dashboard import ids
 from dashboard.cache import cached
 from dashboard.components import drilldown
 from dashboard.components.cards import chart_card
 from dashboard.context import database_url
-from dashboard.figures_schools import HEAT_DOCS_TITLE, HEAT_TITLE, clean_text, school_year_heatmap
+from dashboard.figures import common as figures
+from dashboard.figures.schools import HEAT_DOCS_TITLE, HEAT_TITLE, clean_text, school_year_heatmap
 from dashboard.labels import add_translations, t, ui_lang
 from dashboard.pages.overview import NO_SCHEMA_HINT, empty_message
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import schools as qs
+from dashboard.queries.common import Filters
 
 PATH = "/schools"
 NAME = "Schools"

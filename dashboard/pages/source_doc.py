@@ -23,10 +23,10 @@ from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard import queries_sources as qs
 from dashboard.context import database_url
 from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, method_text, t, ui_lang
 from dashboard.pages.sources import source_label
+from dashboard.queries import sources as qs
 from dashboard.regions import country_label
 
 PATH_TEMPLATE = "/sources/doc/<doc_id>"

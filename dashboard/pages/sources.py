@@ -1,6 +1,6 @@
 """Sources (path ``/sources``): the documents behind every number, searchable.
 
-A search box matches titles and texts (case-insensitive substring, :mod:`dashboard.queries_sources`);
+A search box matches titles and texts (case-insensitive substring, :mod:`dashboard.queries.sources`);
 the shared filters apply; results come newest first, twenty a page, each with its date,
 language, source, activity kinds, partners and a snippet around the match (highlighted).
 A title opens the article view (``/sources/doc/<id>``, :mod:`dashboard.pages.source_doc`).
@@ -23,10 +23,10 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
-from dashboard import queries_sources as qs
 from dashboard.context import database_url
 from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, local_name, t, ui_lang
 from dashboard.pages.programs import NO_SCHEMA_HINT, as_filters, page_lang, run_query
+from dashboard.queries import sources as qs
 
 PATH = "/sources"
 NAME = "Sources"
@@ -168,7 +168,7 @@ def results(url: str, filters, search: str | None, lang: str = "en") -> tuple[An
         text = t(NO_SCHEMA_HINT, lang).replace("<br>", " ").replace("<b>", "").replace("</b>", "")
         return html.P(text, className="network-empty"), "", 1, 1
     if res.total == 0:
-        from dashboard import queries as q
+        from dashboard.queries import common as q
 
         loaded = run_query(q.has_documents, url)
         msg = ("No document matches. Try fewer words or clear a filter." if loaded else

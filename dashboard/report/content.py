@@ -16,11 +16,12 @@ from typing import Any
 import pandas as pd
 
 from dashboard import export as E
-from dashboard import queries as q
-from dashboard import report_queries as rq
 from dashboard.labels import country_name
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
 from dashboard.report import labels as L
+from dashboard.report import queries as rq
 from dashboard.report import render
 
 # The charts of the report, in order (export names).
@@ -144,7 +145,7 @@ def key_figures(url: str, f: Filters, lang: str = "en") -> list[KeyFigure]:
     """Six numbers, each for its latest year against the year before, straight from the queries."""
     t = L.text
     out: list[KeyFigure] = []
-    trend = q.kpi_trend(url, f)
+    trend = qo.kpi_trend(url, f)
     year, cur, prev, total = trend["year"], trend["current"], trend["previous"], trend["total"]
     for key, label in (("documents", "kf_documents"), ("partners", "kf_partners"), ("countries", "kf_countries"),
                        ("schools", "kf_schools")):

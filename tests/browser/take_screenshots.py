@@ -31,7 +31,7 @@ def main() -> None:
         ap.error(f"unknown page(s): {', '.join(sorted(set(args.pages) - set(PAGES)))}")
     from playwright.sync_api import sync_playwright
 
-    from etl.users_cli import add_user
+    from dashboard.users import add_user
 
     os.environ["INTL_AUTH"] = "on"
     os.environ.setdefault("INTL_SECRET_KEY", secrets.token_hex(32))  # a throw-away session key

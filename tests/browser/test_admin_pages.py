@@ -18,7 +18,7 @@ NEWS = ("BISTU signs cooperation agreement with Zanzibar Institute of Marine Rob
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from etl.users_cli import add_user
+    from dashboard.users import add_user
 
     tmp = tmp_path_factory.mktemp("admin")
     url = f"sqlite:///{tmp / 'intl.db'}"

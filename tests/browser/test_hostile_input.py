@@ -25,11 +25,11 @@ ADMIN = ("root", "root-password-123")
 def hostile_server(tmp_path_factory):
     from sqlalchemy import update
 
+    from dashboard.users import add_user
     from etl.config import load_settings
     from etl.db import session_factory
     from etl.load.models import Partner, ReviewItem
     from etl.pipeline import Pipeline
-    from etl.users_cli import add_user
 
     tmp = tmp_path_factory.mktemp("hostile")
     url = f"sqlite:///{tmp / 'intl.db'}"

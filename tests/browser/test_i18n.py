@@ -10,8 +10,9 @@ import re
 
 import pytest
 
-from dashboard import figures, ids
+from dashboard import ids
 from dashboard.components.filters import label_id
+from dashboard.figures import overview as figures
 from dashboard.labels import KIND_LABELS, t
 from tests.browser.conftest import ROOT, SCREENSHOTS
 

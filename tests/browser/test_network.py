@@ -9,10 +9,10 @@ import re
 import pytest
 
 from dashboard import ids
-from dashboard import queries_network as qn
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec
-from dashboard.queries_drill import count as drill_count
+from dashboard.queries import network as qn
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import count as drill_count
+from dashboard.queries.drill import DrillSpec
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser

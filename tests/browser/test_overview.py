@@ -7,8 +7,9 @@ import re
 import pytest
 
 from dashboard import ids
-from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
 from tests.browser.conftest import SCREENSHOTS, pick_option
 
 pytestmark = pytest.mark.browser
@@ -34,8 +35,8 @@ def test_overview_filters_by_school_and_stays_on_this_machine(live_server, page)
     url = live_server.database_url
     schools = q.schools(url)
     school = schools[schools["name"] == "School of Computer Science"].iloc[0]
-    all_total = int(q.activities_per_year(url, Filters())["activities"].sum())
-    school_total = int(q.activities_per_year(url, Filters.make(schools=[int(school.id)]))["activities"].sum())
+    all_total = int(qo.activities_per_year(url, Filters())["activities"].sum())
+    school_total = int(qo.activities_per_year(url, Filters.make(schools=[int(school.id)]))["activities"].sum())
     assert 0 < school_total < all_total, "the sample should give the school a part of the activities"
 
     p = page.page

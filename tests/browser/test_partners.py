@@ -10,10 +10,10 @@ import re
 import pytest
 
 from dashboard import ids
-from dashboard import queries as q
-from dashboard import queries_partners as qp
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec, count
+from dashboard.queries import overview as q
+from dashboard.queries import partners as qp
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec, count
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_schools import close_panel, open_panel, settle
 

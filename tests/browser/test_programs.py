@@ -9,8 +9,8 @@ import re
 import pytest
 
 from dashboard import ids
-from dashboard import queries_programs as qp
-from dashboard.queries import Filters
+from dashboard.queries import programs as qp
+from dashboard.queries.common import Filters
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser

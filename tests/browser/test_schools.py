@@ -10,10 +10,11 @@ import re
 import pytest
 
 from dashboard import ids
-from dashboard import queries as q
-from dashboard import queries_schools as qs
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec, count
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries import schools as qs
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec, count
 from tests.browser.conftest import SCREENSHOTS, pick_option
 
 pytestmark = pytest.mark.browser
@@ -150,7 +151,7 @@ def test_schools_heat_map_filter_drill_cross_filter_reload_and_school_page(live_
 
 def test_overview_bars_open_the_same_panel(live_server, page):
     url = live_server.database_url
-    df = q.activities_by_school(url, Filters())
+    df = qo.activities_by_school(url, Filters())
     top = df.groupby("unit_id")["activities"].sum().idxmax()
     p = page.page
     p.goto(live_server.base + "/")

@@ -10,9 +10,9 @@ from urllib.parse import quote
 import pytest
 
 from dashboard import ids
-from dashboard import queries_sources as qs
 from dashboard.pages import source_doc
-from dashboard.queries import Filters
+from dashboard.queries import sources as qs
+from dashboard.queries.common import Filters
 from tests.browser.conftest import SCREENSHOTS, LiveServer, load_sample
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 from etl.db import get_engine, upgrade
 from etl.load.documents import denormalise
 from etl.load.models import (

@@ -6,14 +6,7 @@ students abroad). Everything is built in code and returned, so tests know each r
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import pytest
-from sqlalchemy import text
 
 from sqlalchemy.orm import Session
 
@@ -153,37 +146,3 @@ def build(url: str) -> Explore:
             s.add(Mobility(report_id=rf["mobility"].id, row=i + 2, **m))
     ex.programs, ex.agreements, ex.mobility = programs, agreements, mobility
     return ex
-
-
-@contextmanager
-def database(backend: str, tmp_dir: Path) -> Iterator[str]:
-    """A new empty database on ``backend`` ("sqlite" or "postgresql") for a whole test module.
-
-    Query tests only read, so one database per module and backend keeps them fast; the
-    PostgreSQL one is created and dropped like the root conftest's ``pg_url``.
-    """
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_dir / 'intl.db'}"
-        return
-    from tests.conftest import IN_CI, _pg_admin, _pg_available
-
-    why = _pg_available()
-    if why:
-        if IN_CI:
-            pytest.fail(why + " (CI=true: database tests must run)")
-        pytest.skip(why)
-    url, eng = _pg_admin()
-    name = f"intl_test_{uuid.uuid4().hex[:10]}"
-    with eng.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        from etl.db import dispose_engines
-
-        dispose_engines()
-        with eng.connect() as c:
-            c.execute(text(f"""SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                               WHERE datname = '{name}' AND pid <> pg_backend_pid()"""))
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        eng.dispose()

@@ -9,25 +9,12 @@ from __future__ import annotations
 import pytest
 from dash import html
 
-from dashboard import figures
-from dashboard import queries as q
 from dashboard.components import drilldown
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec, count, drill
-from tests.dashboard import fixture_db, fixture_explore
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def ex(request, tmp_path_factory):
-    """The fixture database on SQLite and on PostgreSQL, built once per module (tests only read)."""
-    with fixture_explore.database(request.param, tmp_path_factory.mktemp("drill")) as url:
-        yield fixture_explore.build(url)
-
-
-@pytest.fixture(scope="module")
-def ex_sqlite(tmp_path_factory):
-    with fixture_explore.database("sqlite", tmp_path_factory.mktemp("drill-sqlite")) as url:
-        yield fixture_explore.build(url)
+from dashboard.figures import overview as figures
+from dashboard.queries import overview as q
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec, count, drill
+from tests.dashboard import fixture_db
 
 
 def _text(component) -> str:

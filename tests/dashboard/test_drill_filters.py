@@ -6,7 +6,7 @@ from dash import no_update
 
 from dashboard import ids
 from dashboard.components.filters import country_options, filter_bar, filters_from_widgets, sync_all
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 from dashboard.regions import country_label, expand_regions, region_of
 
 PRESENT = ["AU", "DE", "GB", "JP", "PL", "US"]

@@ -6,7 +6,8 @@ import random
 import pandas as pd
 import pytest
 
-from dashboard import figures
+from dashboard.figures import common as figures
+from dashboard.figures import overview as fo
 from dashboard.labels import alpha3, country_name, kind_label, short_school
 from etl.load.models import ACTIVITY_KINDS
 
@@ -19,8 +20,8 @@ def _per_year(seed: int = 3) -> pd.DataFrame:
 
 def test_per_year_stacks_kinds_with_fixed_colours_and_fills_missing_years():
     df = _per_year()
-    fig = figures.activities_per_year(df, years=(2018, 2023))
-    assert fig.layout.title.text == figures.PER_YEAR_TITLE
+    fig = fo.activities_per_year(df, years=(2018, 2023))
+    assert fig.layout.title.text == fo.PER_YEAR_TITLE
     assert fig.layout.barmode == "stack"
     assert {t.name for t in fig.data} == {kind_label(k) for k in set(df["kind"])}
     for t in fig.data:
@@ -45,7 +46,7 @@ def test_by_school_orders_largest_on_top_and_keeps_full_names_in_hover():
         (2, "School of Computer Science", "计算机学院", "conference", 7),
         (3, "School of Instrumentation Science and Opto-electronics Engineering", None, "agreement", 1),
     ], columns=["unit_id", "school", "zh", "kind", "activities"])
-    fig = figures.activities_by_school(df)
+    fig = fo.activities_by_school(df)
     order = list(fig.layout.yaxis.categoryarray)
     assert order[-1] == short_school("School of Computer Science")   # plotly draws the last category on top
     assert all(len(label) <= 34 for label in order)
@@ -58,25 +59,25 @@ def test_partners_and_countries():
     partners = pd.DataFrame([(1, "Alpha University", "阿尔法大学", "DE", "university", 5),
                              (2, "Beta Tech", None, "US", "company", 2)],
                             columns=["partner_id", "partner", "zh", "country", "kind", "documents"])
-    fig = figures.top_partners(partners)
-    assert fig.layout.title.text == figures.PARTNERS_TITLE
+    fig = fo.top_partners(partners)
+    assert fig.layout.title.text == fo.PARTNERS_TITLE
     assert list(fig.data[0].y)[-1] == "Alpha University (DE)"
     countries = pd.DataFrame([("DE", 2, 9), ("KR", 1, 3), ("XX", 1, 1)], columns=["country", "partners", "documents"])
-    m = figures.countries_map(countries)
+    m = fo.countries_map(countries)
     assert m.data[0].locationmode == "ISO-3"
     assert list(m.data[0].locations) == ["DEU", "KOR"], "unknown codes are left off the map"
-    assert m.layout.title.text == figures.MAP_TITLE
-    bars = figures.top_countries(countries)
+    assert m.layout.title.text == fo.MAP_TITLE
+    bars = fo.top_countries(countries)
     assert list(bars.data[0].y)[-1] == "Germany"
     assert country_name("KR") == "South Korea" and alpha3("kr") == "KOR" and alpha3(None) is None
 
 
 @pytest.mark.parametrize("make", [
-    lambda: figures.activities_per_year(pd.DataFrame(columns=["year", "kind", "activities"])),
-    lambda: figures.activities_by_school(pd.DataFrame(columns=["unit_id", "school", "zh", "kind", "activities"])),
-    lambda: figures.top_partners(pd.DataFrame(columns=["partner_id", "partner", "zh", "country", "kind", "documents"])),
-    lambda: figures.countries_map(pd.DataFrame(columns=["country", "partners", "documents"])),
-    lambda: figures.top_countries(pd.DataFrame(columns=["country", "partners", "documents"])),
+    lambda: fo.activities_per_year(pd.DataFrame(columns=["year", "kind", "activities"])),
+    lambda: fo.activities_by_school(pd.DataFrame(columns=["unit_id", "school", "zh", "kind", "activities"])),
+    lambda: fo.top_partners(pd.DataFrame(columns=["partner_id", "partner", "zh", "country", "kind", "documents"])),
+    lambda: fo.countries_map(pd.DataFrame(columns=["country", "partners", "documents"])),
+    lambda: fo.top_countries(pd.DataFrame(columns=["country", "partners", "documents"])),
 ])
 def test_empty_frames_give_a_titled_message_not_a_blank_chart(make):
     fig = make()
@@ -90,5 +91,5 @@ def test_empty_frames_give_a_titled_message_not_a_blank_chart(make):
 def test_empty_with_filter_hint():
     fig = figures.empty("Top partners", figures.FILTER_HINT)
     assert "filter" in fig.layout.annotations[0].text.lower()
-    assert not figures.is_empty(figures.top_partners(pd.DataFrame(
+    assert not figures.is_empty(fo.top_partners(pd.DataFrame(
         [(1, "A", None, None, None, 1)], columns=["partner_id", "partner", "zh", "country", "kind", "documents"])))

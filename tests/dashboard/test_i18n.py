@@ -144,7 +144,7 @@ def test_shell_texts_follow_the_url():
 
 def test_filter_bar_relabels_in_place_and_keeps_values():
     from dashboard.components.filters import FILTER_TEXTS, bar_texts, filter_bar, filter_summary, label_id
-    from dashboard.queries import Filters
+    from dashboard.queries.common import Filters
 
     schools = pd.DataFrame([{"id": 1, "name": "School of Automation", "zh": "自动化学院"},
                             {"id": 2, "name": "School of Sciences", "zh": None}])
@@ -254,19 +254,17 @@ def _ids(c, out: set | None = None) -> set:
 
 
 @pytest.fixture(scope="module")
-def explore(tmp_path_factory):
-    """The explore fixture's database (schools with Chinese names), one partner given a Chinese name."""
+def explore(ex_sqlite):
+    """The sample with fixture_explore's additions (schools with Chinese names; this module's own
+    database), one partner given a Chinese name."""
     from sqlalchemy import update
 
     from etl.db import get_engine
     from etl.load.models import Partner
-    from tests.dashboard import fixture_explore
 
-    with fixture_explore.database("sqlite", tmp_path_factory.mktemp("i18n")) as url:
-        ex = fixture_explore.build(url)
-        with get_engine(url).begin() as c:
-            c.execute(update(Partner).where(Partner.name == "Alpha University").values(zh="阿尔法大学"))
-        yield ex
+    with get_engine(ex_sqlite.url).begin() as c:
+        c.execute(update(Partner).where(Partner.name == "Alpha University").values(zh="阿尔法大学"))
+    return ex_sqlite
 
 
 @pytest.fixture(scope="module")
@@ -329,7 +327,8 @@ def test_every_page_layout_speaks_chinese_under_ui_zh(page, explore, server):
 
 
 def test_overview_callbacks_in_chinese(explore):
-    from dashboard import figures
+    from dashboard.figures import common as figures
+    from dashboard.figures import overview as fo
     from dashboard.pages import overview
 
     url = explore.url
@@ -339,7 +338,7 @@ def test_overview_callbacks_in_chinese(explore):
     assert any(re.search(r"较\d{4}年", x) for x in texts) and not any("vs" in x for x in texts)
 
     per_year = overview.per_year_figure(url, {}, "zh")
-    assert per_year.layout.title.text == L.t(figures.PER_YEAR_TITLE, "zh") != figures.PER_YEAR_TITLE
+    assert per_year.layout.title.text == L.t(fo.PER_YEAR_TITLE, "zh") != fo.PER_YEAR_TITLE
     assert per_year.layout.yaxis.title.text == "活动数"
     kinds_zh = {zh for _, zh in L.KIND_LABELS.values()}
     assert per_year.data and {tr.name for tr in per_year.data} <= kinds_zh
@@ -358,7 +357,7 @@ def test_overview_callbacks_in_chinese(explore):
     assert "篇文档" in partners.data[0].hovertemplate
 
     world_map, countries = overview.countries_figures(url, {}, "zh")
-    assert world_map.layout.title.text == L.t(figures.MAP_TITLE, "zh")
+    assert world_map.layout.title.text == L.t(fo.MAP_TITLE, "zh")
     assert "德国" in list(countries.layout.yaxis.categoryarray)
     assert world_map.data[0].colorbar.title.text == "文档数"
 
@@ -370,7 +369,8 @@ def test_overview_callbacks_in_chinese(explore):
 def test_overview_empty_states_in_chinese(sqlite_url, tmp_path):
     from etl.db import upgrade
 
-    from dashboard import figures
+    from dashboard.figures import common as figures
+    from dashboard.figures import overview as fo
     from dashboard.pages import overview
 
     upgrade(sqlite_url)

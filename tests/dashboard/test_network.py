@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from dash import html
 
-from dashboard import figures_network as fn
-from dashboard import queries_network as qn
+from dashboard.figures import network as fn
 from dashboard.pages import network as page
-from dashboard.queries import Filters
+from dashboard.queries import network as qn
+from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
 
 
@@ -49,19 +48,8 @@ def naive_pairs(w: fixture_db.World, f: Filters) -> Counter:
     return out
 
 
-@pytest.fixture
-def world(db_url):
-    return fixture_db.build(db_url)
-
-
-@pytest.fixture
-def sqlite_world(sqlite_url):
-    """For what only renders query results (elements, panels): SQLite is enough."""
-    return fixture_db.build(sqlite_url)
-
-
 def test_pair_counts_match_a_naive_count_live_and_from_the_rollup(world):
-    from dashboard.queries import _fresh
+    from dashboard.queries.common import _fresh
     from etl.load import rollups
 
     sets = fixture_db.filter_sets(world)

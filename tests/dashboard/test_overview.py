@@ -7,17 +7,14 @@ import re
 import pytest
 from dash import no_update
 
-from dashboard import figures, ids
+from dashboard import ids
 from dashboard.components.filters import filters_from_widgets, sync_filters
 from dashboard.components.kpi import delta_text
+from dashboard.figures import common as figures
+from dashboard.figures import overview as fo
 from dashboard.pages import overview
-from dashboard.queries import Filters
+from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
-
-
-@pytest.fixture
-def world(sqlite_url):
-    return fixture_db.build(sqlite_url)
 
 
 def _text(component) -> str:
@@ -31,35 +28,36 @@ def _text(component) -> str:
     return _text(getattr(component, "children", None))
 
 
-def test_kpi_cards_show_totals_and_change_against_previous_year(world):
-    f = Filters.make(schools=[world.school_ids["School of Computer Science"]])
-    cards = overview.kpi_cards(world.url, f.to_dict())
-    exp = fixture_db.expected(world, f)["kpis"]
+def test_kpi_cards_show_totals_and_change_against_previous_year(sqlite_world):
+    f = Filters.make(schools=[sqlite_world.school_ids["School of Computer Science"]])
+    cards = overview.kpi_cards(sqlite_world.url, f.to_dict())
+    exp = fixture_db.expected(sqlite_world, f)["kpis"]
     texts = [_text(c) for c in cards]
     assert len(cards) == 4
     assert f"{exp['documents']:,}" in texts[0] and "Documents" in texts[0]
     assert f"{exp['partners']:,}" in texts[1]
-    cur = fixture_db.expected(world, Filters.make(schools=f.schools, year_from=2024, year_to=2024))["kpis"]
-    prev = fixture_db.expected(world, Filters.make(schools=f.schools, year_from=2023, year_to=2023))["kpis"]
+    cur = fixture_db.expected(sqlite_world, Filters.make(schools=f.schools, year_from=2024, year_to=2024))["kpis"]
+    prev = fixture_db.expected(sqlite_world, Filters.make(schools=f.schools, year_from=2023, year_to=2023))["kpis"]
     assert f"2024: {cur['documents']}" in texts[0]
     assert delta_text(cur["documents"], prev["documents"])[0] in texts[0]
     assert "vs 2023" in texts[0]
 
 
-def test_school_filter_changes_the_charts(world):
-    everything = overview.per_year_figure(world.url, Filters().to_dict())
-    one = overview.per_year_figure(world.url, {"schools": [world.school_ids["School of Automation"]]})
+def test_school_filter_changes_the_charts(sqlite_world):
+    everything = overview.per_year_figure(sqlite_world.url, Filters().to_dict())
+    one = overview.per_year_figure(sqlite_world.url, {"schools": [sqlite_world.school_ids["School of Automation"]]})
     total = lambda fig: sum(sum(t.y) for t in fig.data)  # noqa: E731
-    assert total(everything) == sum(fixture_db.expected(world, Filters())["per_year"].values())
+    assert total(everything) == sum(fixture_db.expected(sqlite_world, Filters())["per_year"].values())
     assert 0 < total(one) < total(everything)
-    by_school = overview.by_school_figure(world.url, {"schools": [world.school_ids["School of Automation"]]})
+    by_school = overview.by_school_figure(sqlite_world.url,
+                                          {"schools": [sqlite_world.school_ids["School of Automation"]]})
     assert list(by_school.layout.yaxis.categoryarray) == ["Automation"]
-    m, bars = overview.countries_figures(world.url, {})
-    assert m.layout.title.text == figures.MAP_TITLE and bars.data
+    m, bars = overview.countries_figures(sqlite_world.url, {})
+    assert m.layout.title.text == fo.MAP_TITLE and bars.data
 
 
-def test_filters_matching_nothing_say_so(world):
-    fig = overview.partners_figure(world.url, {"countries": ["FR"]})
+def test_filters_matching_nothing_say_so(sqlite_world):
+    fig = overview.partners_figure(sqlite_world.url, {"countries": ["FR"]})
     assert figures.is_empty(fig) and "filter" in fig.layout.annotations[0].text.lower()
 
 
@@ -76,9 +74,9 @@ def test_empty_and_uninitialised_databases_explain_how_to_load(sqlite_url, tmp_p
     assert len(overview.kpi_cards(bare, {})) == 4
 
 
-def test_changes_panel_lists_the_latest_run(world):
-    text = _text(overview.changes_panel(world.url))
-    assert f"Run #{world.runs[-1]}" in text and "partial" in text
+def test_changes_panel_lists_the_latest_run(sqlite_world):
+    text = _text(overview.changes_panel(sqlite_world.url))
+    assert f"Run #{sqlite_world.runs[-1]}" in text and "partial" in text
     assert "Zeta College" in text
     assert "1 file could not be read" in text
 
@@ -119,14 +117,14 @@ def test_filters_parse_sanitise_and_round_trip():
 # The app itself, through Flask's test client
 # ---------------------------------------------------------------------------
 @pytest.fixture
-def client(world):
+def client(sqlite_world):
     from dashboard.app import create_app
 
-    app = create_app(world.url)
+    app = create_app(sqlite_world.url)
     return app.server.test_client()
 
 
-def test_app_serves_layout_assets_and_callbacks_locally(client, world):
+def test_app_serves_layout_assets_and_callbacks_locally(client, sqlite_world):
     page = client.get("/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -158,8 +156,8 @@ def _values(y) -> list:
     return list(y)
 
 
-def test_a_callback_through_the_dash_endpoint(client, world):
-    sid = world.school_ids["School of Automation"]
+def test_a_callback_through_the_dash_endpoint(client, sqlite_world):
+    sid = sqlite_world.school_ids["School of Automation"]
     body = {"output": f"{ids.OV_PER_YEAR}.figure", "outputs": {"id": ids.OV_PER_YEAR, "property": "figure"},
             "inputs": [{"id": ids.FILTERS, "property": "data", "value": Filters.make(schools=[sid]).to_dict()}],
             "changedPropIds": [f"{ids.FILTERS}.data"],
@@ -168,19 +166,19 @@ def test_a_callback_through_the_dash_endpoint(client, world):
     assert r.status_code == 200
     fig = r.get_json()["response"][ids.OV_PER_YEAR]["figure"]
     total = sum(sum(_values(t["y"])) for t in fig["data"])
-    exp = fixture_db.expected(world, Filters.make(schools=[sid]))["per_year"]
+    exp = fixture_db.expected(sqlite_world, Filters.make(schools=[sid]))["per_year"]
     assert sum(exp.values()) > 0
     assert total == sum(exp.values())
 
 
-def test_query_results_are_cached_until_the_next_run(world):
-    from dashboard import queries as q
+def test_query_results_are_cached_until_the_next_run(sqlite_world):
     from dashboard.app import create_app
     from dashboard.cache import cached
+    from dashboard.queries import overview as q
     from etl.db import session_factory
     from etl.load.models import Run
 
-    app = create_app(world.url)
+    app = create_app(sqlite_world.url)
     calls = []
 
     def counting(url, f):
@@ -188,19 +186,19 @@ def test_query_results_are_cached_until_the_next_run(world):
         return q.kpis(url, f)
 
     with app.server.app_context():
-        a = cached(counting, world.url, Filters())
-        b = cached(counting, world.url, Filters())
+        a = cached(counting, sqlite_world.url, Filters())
+        b = cached(counting, sqlite_world.url, Filters())
         assert a == b and len(calls) == 1
-        cached(counting, world.url, Filters.make(year_from=2020))
+        cached(counting, sqlite_world.url, Filters.make(year_from=2020))
         assert len(calls) == 2, "another filter set is another entry"
-        with session_factory(world.url).begin() as s:
+        with session_factory(sqlite_world.url).begin() as s:
             s.add(Run(trigger="test", status="running"))
-        cached(counting, world.url, Filters())
+        cached(counting, sqlite_world.url, Filters())
         assert len(calls) == 3, "a new run invalidates the cache"
-    assert cached(counting, world.url, Filters()) == a and len(calls) == 4, "no app: a plain call"
+    assert cached(counting, sqlite_world.url, Filters()) == a and len(calls) == 4, "no app: a plain call"
 
 
-def test_redis_cache_when_redis_url_is_set(world):
+def test_redis_cache_when_redis_url_is_set(sqlite_world):
     """With REDIS_URL the cache is Redis (shared by gunicorn workers); without it, in-process."""
     import socket
 
@@ -210,11 +208,11 @@ def test_redis_cache_when_redis_url_is_set(world):
         pytest.skip("no Redis on 127.0.0.1:6379")
     from flask import Flask
 
-    from dashboard import queries as q
     from dashboard.cache import cache, cached, init_cache
+    from dashboard.queries import overview as q
 
     server = Flask("redis-test")
-    server.config["INTL_DATABASE_URL"] = world.url
+    server.config["INTL_DATABASE_URL"] = sqlite_world.url
     init_cache(server, "redis://127.0.0.1:6379/15")
     assert server.config["INTL_CACHE_TYPE"] == "RedisCache"
     calls = []
@@ -225,21 +223,21 @@ def test_redis_cache_when_redis_url_is_set(world):
 
     with server.app_context():
         cache.clear()
-        first = cached(counting, world.url, Filters.make(year_from=2019))
-        assert cached(counting, world.url, Filters.make(year_from=2019)) == first and len(calls) == 1
+        first = cached(counting, sqlite_world.url, Filters.make(year_from=2019))
+        assert cached(counting, sqlite_world.url, Filters.make(year_from=2019)) == first and len(calls) == 1
         cache.clear()
 
 
-def test_unreachable_redis_is_bypassed(world):
+def test_unreachable_redis_is_bypassed(sqlite_world):
     from flask import Flask
 
-    from dashboard import queries as q
     from dashboard.cache import cached, init_cache
+    from dashboard.queries import overview as q
 
     server = Flask("redis-down")
     init_cache(server, "redis://127.0.0.1:1/0")   # nothing listens on port 1
     with server.app_context():
-        assert cached(q.kpis, world.url, Filters()) == fixture_db.expected(world, Filters())["kpis"]
+        assert cached(q.kpis, sqlite_world.url, Filters()) == fixture_db.expected(sqlite_world, Filters())["kpis"]
 
 
 def test_the_server_entry_point_moves_its_start_up_objects_out_of_full_collections():

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import figures
-from dashboard import queries as q
-from dashboard import queries_partners as qp
-from dashboard.figures_partners import MAP_TITLE, TIMELINE_TITLE, partner_map, timeline
+from dashboard.figures import common as figures
+from dashboard.figures.partners import MAP_TITLE, TIMELINE_TITLE, partner_map, timeline
 from dashboard.pages import partner as partner_page
 from dashboard.pages import partners as partners_page
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec, count, drill
-from tests.dashboard import fixture_db, fixture_explore
+from dashboard.queries import overview as q
+from dashboard.queries import partners as qp
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec, count, drill
+from tests.dashboard import fixture_db
 from tests.dashboard.fixture_explore import TODAY
 
 FILTER_SETS = [
@@ -22,18 +22,6 @@ FILTER_SETS = [
     Filters.make(schools=[1, 2], partner_kinds=["university"], activity_kinds=["conference", "agreement"]),
 ]
 FILTER_IDS = ["all", "since-2021", "countries", "schools+kinds"]
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def ex(request, tmp_path_factory):
-    with fixture_explore.database(request.param, tmp_path_factory.mktemp("partners")) as url:
-        yield fixture_explore.build(url)
-
-
-@pytest.fixture(scope="module")
-def ex_sqlite(tmp_path_factory):
-    with fixture_explore.database("sqlite", tmp_path_factory.mktemp("partners-sqlite")) as url:
-        yield fixture_explore.build(url)
 
 
 def _text(component) -> str:

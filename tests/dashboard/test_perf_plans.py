@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, insert, select
 
-from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
 from etl.db import get_engine
 from etl.load import rollups
 from etl.load.models import Activity, Document, Fact, Rollup, Run
@@ -35,48 +36,43 @@ def plans_of(url: str, fn, *args) -> list[str]:
 FULL_SCAN = re.compile(r"\bSCAN (facts|activities|documents)\b(?! USING)")
 
 
-@pytest.fixture
-def world(sqlite_url):
-    return fixture_db.build(sqlite_url)
-
-
-def test_overview_counts_read_covering_indexes(world):
-    url = world.url
+def test_overview_counts_read_covering_indexes(sqlite_world):
+    url = sqlite_world.url
     for f in (Filters(), Filters.make(year_from=2020, year_to=2022)):
-        kpi = " ".join(plans_of(url, q.kpis, f))
+        kpi = " ".join(plans_of(url, qo.kpis, f))
         assert "COVERING INDEX ix_facts_type_partner_cover" in kpi
         assert "COVERING INDEX ix_facts_type_unit_cover" in kpi
-        for fn in (q.top_partners, q.countries):
+        for fn in (qo.top_partners, qo.countries):
             assert "COVERING INDEX ix_facts_type_partner_cover" in " ".join(plans_of(url, fn, f)), fn.__name__
-        every = [p for fn in (q.kpis, q.top_partners, q.countries, q.activities_per_year, q.activities_by_school)
+        every = [p for fn in (qo.kpis, qo.top_partners, qo.countries, qo.activities_per_year, qo.activities_by_school)
                  for p in plans_of(url, fn, f)]
         assert not [p for p in every if FULL_SCAN.search(p)], "no count walks a whole evidence table"
     assert re.search(r"COVERING INDEX ix_documents_(year_status_lang_id|newest) \(year>", " ".join(
-        plans_of(url, q.kpis, Filters.make(year_from=2020, year_to=2022))))
-    assert "COVERING INDEX ix_activities_kind_year_doc" in " ".join(plans_of(url, q.activities_per_year, Filters()))  # live: no rollup yet
-    live = " ".join(plans_of(url, q.activities_by_school, Filters()))  # no rollup built yet: counted live
+        plans_of(url, qo.kpis, Filters.make(year_from=2020, year_to=2022))))
+    assert "COVERING INDEX ix_activities_kind_year_doc" in " ".join(plans_of(url, qo.activities_per_year, Filters()))  # live: no rollup yet
+    live = " ".join(plans_of(url, qo.activities_by_school, Filters()))  # no rollup built yet: counted live
     # on the school facts' covering index alone: their copy of the document's kinds, no join to activities
     assert "COVERING INDEX ix_facts_type_unit_cover" in live and "activities" not in live
-    assert "ix_documents_run" in " ".join(plans_of(url, q.latest_run))
+    assert "ix_documents_run" in " ".join(plans_of(url, qo.latest_run))
 
 
-def test_in_lists_never_look_facts_up_row_by_row(world):
+def test_in_lists_never_look_facts_up_row_by_row(sqlite_world):
     """A school or country filter is a list of documents. A count over facts either tests each
     fact against it or walks it and seeks each document's facts in the covering (document_id,
     type, …) index (migration 0018); it never looks ids up in the facts table itself (a table
     row per id). A count over the documents tests each document against the list
     (``+documents.id IN``)."""
-    url = world.url
-    one = world.school_ids["School of Automation"]
+    url = sqlite_world.url
+    one = sqlite_world.school_ids["School of Automation"]
     sets = [Filters.make(schools=[one], activity_kinds=["conference", "agreement"]),
             Filters.make(schools=[one], countries=["DE", "JP"], year_from=2019),
             Filters.make(countries=["DE", "JP"], activity_kinds=["conference"], language="en")]
     for f in sets:
         with Statements(url) as st:
-            q.kpis(url, f)
-            q.top_partners(url, f)
-            q.activities_by_school(url, f)
-            q.countries(url, f)
+            qo.kpis(url, f)
+            qo.top_partners(url, f)
+            qo.activities_by_school(url, f)
+            qo.countries(url, f)
         plans = " ".join(st.plans())
         assert not re.search(r"USING INDEX (ix_facts_|sqlite_autoindex_facts)", plans), (f, plans)
         assert "ix_facts_document_id" not in plans and "COVERING INDEX ix_facts_type_" in plans
@@ -86,8 +82,8 @@ def test_in_lists_never_look_facts_up_row_by_row(world):
     assert "+documents.id IN" in st.sql()
 
 
-def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
-    w = fixture_db.build(db_url)
+def test_rollup_gives_the_live_answer_and_only_while_fresh(world):
+    w = world
     url = w.url
     engine = get_engine(url)
     with engine.connect() as conn:
@@ -103,30 +99,30 @@ def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
     for f in sets:
         exp = fixture_db.expected(w, f)
         with Statements(url) as st:
-            df = q.activities_by_school(url, f)
+            df = qo.activities_by_school(url, f)
         assert ("rollup_school_kinds" in st.sql()) == (not (f.countries or f.partner_kinds)), f
         got = {(int(r.unit_id), r.kind): int(r.activities) for r in df.itertuples()}
         assert got == exp["by_school"], f
         with Statements(url) as st:
-            per_year = q.activities_per_year(url, f)
+            per_year = qo.activities_per_year(url, f)
         rolled = "rollup_kind_docs" in st.sql() or "rollup_school_kinds" in st.sql()
         assert rolled == (len(f.schools) <= 1 and not (f.countries or f.partner_kinds)), f
         assert {(int(r.year), r.kind): int(r.activities) for r in per_year.itertuples()} == exp["per_year"], f
         one_country = len(f.countries) == 1 and not f.partner_kinds and len(f.schools) <= 1
         assert one_country == ("rollup_country_docs" in st.sql() or "rollup_school_country_docs" in st.sql()), f
         with Statements(url) as st:
-            top = q.top_partners(url, f, limit=50)
+            top = qo.top_partners(url, f, limit=50)
         rolled = "rollup_partner_docs" in st.sql() or "rollup_school_partner_docs" in st.sql()
         assert rolled == (len(f.schools) <= 1), f  # kinds are a dimension (a bit set) of both
         assert {int(r.partner_id): int(r.documents) for r in top.itertuples()} == exp["partner_docs"], f
         assert list(top["documents"]) == sorted(top["documents"], reverse=True)
         with Statements(url) as st:
-            c = q.countries(url, f)
+            c = qo.countries(url, f)
         assert ("rollup_country_docs" in st.sql() or "rollup_school_country_docs" in st.sql()) == \
             (len(f.schools) <= 1 and not f.partner_kinds), f
         assert {r.country: (int(r.partners), int(r.documents)) for r in c.itertuples()} == exp["countries"], f
         with Statements(url) as st:
-            k = q.kpis(url, f)
+            k = qo.kpis(url, f)
         assert k == exp["kpis"], f
         # partners, countries and schools always come from rollups; documents when exact
         assert "rollup_school_docs" in st.sql() or "rollup_school_partner_docs" in st.sql(), f
@@ -141,26 +137,26 @@ def test_rollup_gives_the_live_answer_and_only_while_fresh(db_url):
     with engine.connect() as conn:
         assert not rollups.is_fresh(conn)
     with Statements(url) as st:
-        df = q.activities_by_school(url, Filters())
-        q.top_partners(url, Filters())
-        q.countries(url, Filters())
-        q.activities_per_year(url, Filters())
-        assert q.kpis(url, Filters()) == fixture_db.expected(w, Filters())["kpis"]
+        df = qo.activities_by_school(url, Filters())
+        qo.top_partners(url, Filters())
+        qo.countries(url, Filters())
+        qo.activities_per_year(url, Filters())
+        assert qo.kpis(url, Filters()) == fixture_db.expected(w, Filters())["kpis"]
     assert "rollup_" not in st.sql()
     assert {(int(r.unit_id), r.kind): int(r.activities) for r in df.itertuples()} == \
         fixture_db.expected(w, Filters())["by_school"]
 
 
-def test_rollup_follows_a_rejected_fact(db_url):
+def test_rollup_follows_a_rejected_fact(world):
     """Rejecting a school fact changes the count: stale at once, right again after a rebuild."""
     from sqlalchemy.orm import Session
 
     from etl.load.curation import reject_fact
 
-    w = fixture_db.build(db_url)
-    url, engine = w.url, get_engine(db_url)
+    w = world
+    url, engine = w.url, get_engine(w.url)
     rollups.refresh_url(url)
-    before = q.activities_by_school(url, Filters())
+    before = qo.activities_by_school(url, Filters())
     doc = next(d for d in w.docs if d.status != "gone" and d.kinds and [u for u, st in d.schools if st == "ok"])
     unit = next(u for u, st in doc.schools if st == "ok")
     others = [u2 for u2, st in doc.schools if st == "ok" and u2 == unit]
@@ -170,9 +166,9 @@ def test_rollup_follows_a_rejected_fact(db_url):
         reject_fact(s, uri, f"school:{unit}", by="test")
     with engine.connect() as conn:
         assert not rollups.is_fresh(conn), "a curation moves the fingerprint"
-    live = q.activities_by_school(url, Filters())
+    live = qo.activities_by_school(url, Filters())
     rollups.refresh_url(url)
-    rebuilt = q.activities_by_school(url, Filters())
+    rebuilt = qo.activities_by_school(url, Filters())
     assert live.equals(rebuilt)
     n = lambda df, k: int(df[(df.unit_id == unit) & (df.kind == k)]["activities"].sum())  # noqa: E731
     assert all(n(rebuilt, k) == n(before, k) - 1 for k in doc.kinds)
@@ -207,7 +203,7 @@ def test_an_etl_run_leaves_fresh_rollups_and_exact_year_copies(settings):
     assert years
     sets = [Filters(), Filters.make(year_from=min(years), year_to=max(years)), Filters.make(language="en"),
             Filters.make(activity_kinds=["agreement", "delegation_visit"])]
-    fns = (q.activities_by_school, q.top_partners, q.countries, q.activities_per_year)
+    fns = (qo.activities_by_school, qo.top_partners, qo.countries, qo.activities_per_year)
     from_rollup = [[fn(url, f) for fn in fns] for f in sets]
     assert all(not df.empty for df in from_rollup[0])
     with engine.begin() as conn:
@@ -243,8 +239,8 @@ def test_at_scale_short_lists_are_walked_and_pages_stop_early(synthetic, monkeyp
     the school facts for a long one (one big school); the Sources list walks the documents
     newest first on ix_documents_newest (migration 0019) with EXISTS probes, and the page equals
     the one built from lists."""
-    from dashboard import queries_schools as qs
-    from dashboard import queries_sources as qsrc
+    from dashboard.queries import schools as qs
+    from dashboard.queries import sources as qsrc
 
     url, sets = synthetic
     for name, walks in (("years+kinds+countries", True), ("everything", True), ("one_school", False)):
@@ -262,24 +258,24 @@ def test_at_scale_short_lists_are_walked_and_pages_stop_early(synthetic, monkeyp
         assert (walked.total, list(walked.rows["id"])) == (listed.total, list(listed.rows["id"])), name
 
 
-def test_rollup_freshness_is_read_once_per_request(world):
+def test_rollup_freshness_is_read_once_per_request(sqlite_world):
     """Inside a web request the rollups' freshness (the data's fingerprint) is read once, however
     many counts ask for it; outside one it is read each time."""
     import flask
 
-    url = world.url
+    url = sqlite_world.url
     rollups.refresh_url(url)
     f = Filters.make(year_from=2020)
     stamps = re.compile(r"FROM rollups\b")
     with flask.Flask("t").test_request_context("/"):
         with Statements(url) as st:
-            q.kpi_trend(url, f)
-            q.top_partners(url, f)
-            q.countries(url, f)
-            q.activities_by_school(url, f)
+            qo.kpi_trend(url, f)
+            qo.top_partners(url, f)
+            qo.countries(url, f)
+            qo.activities_by_school(url, f)
         assert sum(bool(stamps.search(s)) for s, _ in st.seen) == 1
         assert any("rollup_partner_docs" in s for s, _ in st.seen), "the rollups are read"
     with Statements(url) as st:
-        q.top_partners(url, f)
-        q.countries(url, f)
+        qo.top_partners(url, f)
+        qo.countries(url, f)
     assert sum(bool(stamps.search(s)) for s, _ in st.seen) >= 2

@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 from sqlalchemy.orm import Session
 
-from dashboard import figures, ids
-from dashboard import figures_programs as fp
-from dashboard import queries_programs as qp
+from dashboard import ids
+from dashboard.figures import common as figures
+from dashboard.figures import programs as fp
 from dashboard.pages import programs as page
-from dashboard.queries import Filters
+from dashboard.queries import programs as qp
+from dashboard.queries.common import Filters
 from etl.db import get_engine, upgrade
 from etl.load.models import Agreement, Mobility, Partner, Program, ReportFile, Unit
 

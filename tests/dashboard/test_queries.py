@@ -9,14 +9,10 @@ from dataclasses import replace
 
 import pytest
 
-from dashboard import queries as q
-from dashboard.queries import Filters
+from dashboard.queries import common as q
+from dashboard.queries import overview as qo
+from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
-
-
-@pytest.fixture
-def world(db_url):
-    return fixture_db.build(db_url)
 
 
 def test_aggregates_match_python_for_every_filter_set(world):
@@ -24,24 +20,24 @@ def test_aggregates_match_python_for_every_filter_set(world):
     some_empty = some_full = False
     for f in fixture_db.filter_sets(world):
         exp = fixture_db.expected(world, f)
-        assert q.kpis(url, f) == exp["kpis"], f
+        assert qo.kpis(url, f) == exp["kpis"], f
 
-        per_year = q.activities_per_year(url, f)
+        per_year = qo.activities_per_year(url, f)
         assert {(int(r.year), r.kind): int(r.activities) for r in per_year.itertuples()} == exp["per_year"], f
         assert list(per_year.columns) == ["year", "kind", "activities"]
 
-        by_school = q.activities_by_school(url, f)
+        by_school = qo.activities_by_school(url, f)
         assert {(int(r.unit_id), r.kind): int(r.activities) for r in by_school.itertuples()} == exp["by_school"], f
 
-        top = q.top_partners(url, f, limit=50)
+        top = qo.top_partners(url, f, limit=50)
         assert {int(r.partner_id): int(r.documents) for r in top.itertuples()} == exp["partner_docs"], f
         counts = list(top["documents"])
         assert counts == sorted(counts, reverse=True), "top partners are ordered by documents"
 
-        c = q.countries(url, f)
+        c = qo.countries(url, f)
         assert {r.country: (int(r.partners), int(r.documents)) for r in c.itertuples()} == exp["countries"], f
 
-        per_year_kpis = q.kpis_by_year(url, f)
+        per_year_kpis = qo.kpis_by_year(url, f)
         for year in (2018, 2021, 2024):
             if (f.year_from or year) <= year <= (f.year_to or year):
                 want = fixture_db.expected(world, replace(f, year_from=year, year_to=year))["kpis"]
@@ -56,11 +52,11 @@ def test_aggregates_match_python_for_every_filter_set(world):
 
 def test_gone_documents_rejected_facts_and_partners_are_not_counted(world):
     url = world.url
-    k = q.kpis(url, Filters())
+    k = qo.kpis(url, Filters())
     assert k["documents"] == sum(1 for d in world.docs if d.status != "gone")
     assert k["documents"] < len(world.docs), "the fixture has gone documents"
     rejected = {pid for pid, (_n, _c, _k, st) in world.partners.items() if st == "rejected"}
-    names = set(q.top_partners(url, Filters(), limit=100)["partner"])
+    names = set(qo.top_partners(url, Filters(), limit=100)["partner"])
     assert not names & {world.partners[p][0] for p in rejected}
     # A school mentioned only by rejected facts of a document does not pull that document in.
     sid = world.school_ids["School of Automation"]
@@ -68,18 +64,18 @@ def test_gone_documents_rejected_facts_and_partners_are_not_counted(world):
                      and (sid, "ok") not in d.schools]
     in_scope = {d.id for d in world.docs if fixture_db.in_scope(world, d, Filters.make(schools=[sid]))}
     assert only_rejected and not {d.id for d in only_rejected} & in_scope
-    assert q.kpis(url, Filters.make(schools=[sid]))["documents"] == len(in_scope)
+    assert qo.kpis(url, Filters.make(schools=[sid]))["documents"] == len(in_scope)
 
 
 def test_top_partners_limit_and_kpi_trend(world):
     url = world.url
-    assert len(q.top_partners(url, Filters(), limit=3)) == 3
-    trend = q.kpi_trend(url, Filters())
+    assert len(qo.top_partners(url, Filters(), limit=3)) == 3
+    trend = qo.kpi_trend(url, Filters())
     assert trend["year"] == 2024
     assert trend["current"] == fixture_db.expected(world, Filters.make(year_from=2024, year_to=2024))["kpis"]
     assert trend["previous"] == fixture_db.expected(world, Filters.make(year_from=2023, year_to=2023))["kpis"]
     # The range's upper bound decides the latest year; no previous year inside a one-year range.
-    one = q.kpi_trend(url, Filters.make(year_from=2020, year_to=2020))
+    one = qo.kpi_trend(url, Filters.make(year_from=2020, year_to=2020))
     assert one["year"] == 2020 and one["previous"] is None
 
 
@@ -94,13 +90,13 @@ def test_reference_lists_and_latest_run(world):
     assert "FR" not in q.partner_countries(url), "FR's only partner was rejected"
     assert {"DE", "GB", "JP", "US", "PL"} <= set(q.partner_countries(url))
 
-    run = q.latest_run(url, limit=100)
+    run = qo.latest_run(url, limit=100)
     assert run.run_id == world.runs[-1] and run.status == "partial" and run.errors == 1
     new_docs = {d.id for d in world.docs if d.run_id == world.runs[-1] and d.status != "gone"}
     assert set(run.new_documents["id"]) == new_docs
     assert list(run.new_partners["name"]) == ["Zeta College"]
     assert run.counts == {"documents": len(new_docs), "partners": 1, "programs": 0}
-    assert len(q.latest_run(url, limit=2).new_documents) == 2 and q.latest_run(url, limit=2).counts == run.counts
+    assert len(qo.latest_run(url, limit=2).new_documents) == 2 and qo.latest_run(url, limit=2).counts == run.counts
     assert run.new_programs.empty
 
 
@@ -109,12 +105,12 @@ def test_empty_database(db_url):
 
     upgrade(db_url)
     f = Filters()
-    assert q.kpis(db_url, f) == {"documents": 0, "partners": 0, "countries": 0, "schools": 0}
-    assert q.activities_per_year(db_url, f).empty
-    assert q.activities_by_school(db_url, f).empty
-    assert q.top_partners(db_url, f).empty and q.countries(db_url, f).empty
-    assert q.latest_run(db_url) is None and q.year_bounds(db_url) is None
-    assert q.kpi_trend(db_url, f)["year"] is None
+    assert qo.kpis(db_url, f) == {"documents": 0, "partners": 0, "countries": 0, "schools": 0}
+    assert qo.activities_per_year(db_url, f).empty
+    assert qo.activities_by_school(db_url, f).empty
+    assert qo.top_partners(db_url, f).empty and qo.countries(db_url, f).empty
+    assert qo.latest_run(db_url) is None and q.year_bounds(db_url) is None
+    assert qo.kpi_trend(db_url, f)["year"] is None
     assert not q.has_documents(db_url)
 
 
@@ -128,10 +124,10 @@ def test_kpi_trend_reads_the_range_and_its_latest_years_in_one_pass(world, monke
     sid = [world.school_ids[n] for n, _ in fixture_db.SCHOOLS]
     sets = fixture_db.filter_sets(world) + [Filters.make(year_from=2019, year_to=2023, countries=["DE", "JP"]),
                                             Filters.make(schools=sid[:2], year_to=2022, language="en")]
-    separate = q.kpis
-    monkeypatch.setattr(q, "kpis", lambda *a, **k: pytest.fail("kpis called one period at a time"))
+    separate = qo.kpis
+    monkeypatch.setattr(qo, "kpis", lambda *a, **k: pytest.fail("kpis called one period at a time"))
     for f in sets:
-        trend = q.kpi_trend(url, f)
+        trend = qo.kpi_trend(url, f)
         y = trend["year"]
         assert y == (f.year_to or 2024)
         assert trend["total"] == fixture_db.expected(world, f)["kpis"] == separate(url, f), f

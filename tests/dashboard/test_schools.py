@@ -6,14 +6,14 @@ from collections import Counter
 
 import pytest
 
-from dashboard import figures
-from dashboard import queries as q
-from dashboard import queries_schools as qs
-from dashboard.figures_schools import HEAT_TITLE, school_year_heatmap
+from dashboard.figures import common as figures
+from dashboard.figures.schools import HEAT_TITLE, school_year_heatmap
 from dashboard.pages import school as school_page
 from dashboard.pages import schools as schools_page
-from dashboard.queries import Filters
-from dashboard.queries_drill import DrillSpec, count
+from dashboard.queries import overview as q
+from dashboard.queries import schools as qs
+from dashboard.queries.common import Filters
+from dashboard.queries.drill import DrillSpec, count
 from tests.dashboard import fixture_db, fixture_explore
 from tests.dashboard.fixture_explore import TODAY
 
@@ -24,18 +24,6 @@ FILTER_SETS = [
     Filters.make(language="zh", partner_kinds=["university"]),
 ]
 FILTER_IDS = ["all", "years", "countries+kinds", "zh+universities"]
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def ex(request, tmp_path_factory):
-    with fixture_explore.database(request.param, tmp_path_factory.mktemp("schools")) as url:
-        yield fixture_explore.build(url)
-
-
-@pytest.fixture(scope="module")
-def ex_sqlite(tmp_path_factory):
-    with fixture_explore.database("sqlite", tmp_path_factory.mktemp("schools-sqlite")) as url:
-        yield fixture_explore.build(url)
 
 
 def naive_school_year(w, f: Filters) -> tuple[Counter, Counter]:
@@ -206,49 +194,48 @@ def test_page_layouts(ex_sqlite):
 
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_rollup_and_live_counts_agree(backend, tmp_path):
+def test_rollup_and_live_counts_agree(db_url):
     """The ETL's rollups (read while they match the data) give the same numbers as the live
     queries, for every filter set the rollup can serve and those it cannot."""
-    from dashboard import queries_partners as qp
-    from dashboard.queries import _fresh
+    from dashboard.queries import partners as qp
+    from dashboard.queries.common import _fresh
     from etl.load import rollups
 
-    with fixture_explore.database(backend, tmp_path) as url:
-        ex = fixture_explore.build(url)
-        auto = ex.school("School of Automation")
+    ex = fixture_explore.build(db_url)
+    url = ex.url
+    auto = ex.school("School of Automation")
 
-        cs = ex.school("School of Computer Science")
-        sets = FILTER_SETS + [Filters.make(schools=[auto], year_from=2019), Filters.make(schools=[auto, cs]),
-                              Filters.make(activity_kinds=["agreement", "conference"], year_from=2019),
-                              Filters.make(schools=[auto], activity_kinds=["summer_school"], language="en"),
-                              Filters.make(countries=["DE"]), Filters.make(countries=["GB"], schools=[auto, cs]),
-                              Filters.make(countries=["DE"], activity_kinds=["conference"], year_from=2019)]
+    cs = ex.school("School of Computer Science")
+    sets = FILTER_SETS + [Filters.make(schools=[auto], year_from=2019), Filters.make(schools=[auto, cs]),
+                          Filters.make(activity_kinds=["agreement", "conference"], year_from=2019),
+                          Filters.make(schools=[auto], activity_kinds=["summer_school"], language="en"),
+                          Filters.make(countries=["DE"]), Filters.make(countries=["GB"], schools=[auto, cs]),
+                          Filters.make(countries=["DE"], activity_kinds=["conference"], year_from=2019)]
 
-        def snapshot():
-            out = []
-            for f in sets:
-                out.append(qs.school_year(url, f).to_dict("records"))
-                out.append(qs.school_summary(url, f).astype(object).to_dict("records"))
-                out.append(qs.school_kpis(url, f, auto))
-                out.append(qs.school_trend(url, f, auto).to_dict("records"))
-                out.append(qs.school_kinds(url, f, auto).to_dict("records"))
-                out.append(qs.school_partners(url, f, auto, limit=50).to_dict("records"))
-                out.append(qp.partners_table(url, f).astype(object).to_dict("records"))
-                out.append(qp.partner_kinds(url, f).to_dict("records"))
-                out.append(qp.partner_kinds(url, Filters.make(**{**f.to_dict(), "partner_kinds": ["university"]}))
-                           .to_dict("records"))
-                out.append(q.kpis(url, f))
-                out.append(q.countries(url, f).to_dict("records"))
-                for pid in (ex.partner("Alpha University"), ex.partner("Gamma University")):
-                    out.append(qp.partner_schools(url, f, qp.partner_info(url, pid)).to_dict("records"))
-                    out.append(qp.partner_kpis(url, f, qp.partner_info(url, pid)))
-                    out.append(qp.partner_activity_grid(url, f, qp.partner_info(url, pid)).to_dict("records"))
-            return out
+    def snapshot():
+        out = []
+        for f in sets:
+            out.append(qs.school_year(url, f).to_dict("records"))
+            out.append(qs.school_summary(url, f).astype(object).to_dict("records"))
+            out.append(qs.school_kpis(url, f, auto))
+            out.append(qs.school_trend(url, f, auto).to_dict("records"))
+            out.append(qs.school_kinds(url, f, auto).to_dict("records"))
+            out.append(qs.school_partners(url, f, auto, limit=50).to_dict("records"))
+            out.append(qp.partners_table(url, f).astype(object).to_dict("records"))
+            out.append(qp.partner_kinds(url, f).to_dict("records"))
+            out.append(qp.partner_kinds(url, Filters.make(**{**f.to_dict(), "partner_kinds": ["university"]}))
+                       .to_dict("records"))
+            out.append(q.kpis(url, f))
+            out.append(q.countries(url, f).to_dict("records"))
+            for pid in (ex.partner("Alpha University"), ex.partner("Gamma University")):
+                out.append(qp.partner_schools(url, f, qp.partner_info(url, pid)).to_dict("records"))
+                out.append(qp.partner_kpis(url, f, qp.partner_info(url, pid)))
+                out.append(qp.partner_activity_grid(url, f, qp.partner_info(url, pid)).to_dict("records"))
+        return out
 
-        assert not _fresh(url, rollups.SCHOOL_KINDS)
-        live = snapshot()
-        rollups.refresh_url(url)
-        assert _fresh(url, rollups.SCHOOL_KINDS) and _fresh(url, rollups.PARTNER_DOCS)
-        assert _fresh(url, rollups.SCHOOL_PARTNER_DOCS)
-        assert snapshot() == live
+    assert not _fresh(url, rollups.SCHOOL_KINDS)
+    live = snapshot()
+    rollups.refresh_url(url)
+    assert _fresh(url, rollups.SCHOOL_KINDS) and _fresh(url, rollups.PARTNER_DOCS)
+    assert _fresh(url, rollups.SCHOOL_PARTNER_DOCS)
+    assert snapshot() == live

@@ -7,15 +7,14 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
 from plotly.utils import PlotlyJSONEncoder
 from dash import dcc, html
 from sqlalchemy.orm import Session
 
 from dashboard import ids
-from dashboard import queries_sources as qs
 from dashboard.pages import source_doc, sources
-from dashboard.queries import Filters
+from dashboard.queries import sources as qs
+from dashboard.queries.common import Filters
 from etl.db import get_engine, upgrade
 from etl.load.models import Activity, Document, Fact, Partner, Unit
 from tests.dashboard import fixture_db
@@ -45,11 +44,6 @@ def _walk(component):
             yield from _walk(c)
     elif children is not None and not isinstance(children, (str, int, float)):
         yield from _walk(children)
-
-
-@pytest.fixture
-def world(db_url):
-    return fixture_db.build(db_url)
 
 
 def add_article(url: str) -> dict:

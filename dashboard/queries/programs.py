@@ -1,6 +1,6 @@
 """Filters → DataFrames for the *Programs & mobility* page (office reports, no Dash imports).
 
-Builds on :mod:`dashboard.report_queries` (the exports use it too, so a chart, its CSV and
+Builds on :mod:`dashboard.report.queries` (the exports use it too, so a chart, its CSV and
 the leadership report agree): the same scope rules for schools, countries, partner kinds
 and years, the same joint-programme list, the same "expiring within N months" list. What
 is added here is what only the page shows:
@@ -23,9 +23,9 @@ from pathlib import PurePath
 import pandas as pd
 from sqlalchemy import case, func, or_, select
 
-from dashboard.queries import RF, P, U, Filters, _frame
+from dashboard.queries.common import RF, P, U, Filters, _frame
 from etl.db import get_engine
-from dashboard.report_queries import (
+from dashboard.report.queries import (
     AG,
     MB,
     PG,
@@ -59,7 +59,7 @@ def nones(df: pd.DataFrame) -> pd.DataFrame:
 # Joint programmes
 # ---------------------------------------------------------------------------
 def programs_list(url: str, f: Filters) -> pd.DataFrame:
-    """:func:`report_queries.joint_programs` (the export's list) with missing texts as None."""
+    """:func:`report.queries.joint_programs` (the export's list) with missing texts as None."""
     return nones(joint_programs(url, f))
 
 
@@ -213,7 +213,7 @@ def agreement_state(signed: dt.date | None, expiry: dt.date | None, today: dt.da
 
 def _school_match(chosen: set[int], unit_ids, names) -> bool:
     """An agreement is in a school selection when it names one of the schools, or names none
-    at all (university-wide); the same rule as :func:`report_queries.agreements_expiring`."""
+    at all (university-wide); the same rule as :func:`report.queries.agreements_expiring`."""
     unit_ids, names = list(unit_ids or []), list(names or [])
     if not chosen or (not unit_ids and not names):
         return True
@@ -291,7 +291,7 @@ def agreements_valid(url: str, f: Filters, today: dt.date | None = None) -> pd.D
 def expiring(url: str, f: Filters, today: dt.date | None = None) -> pd.DataFrame:
     """Agreements expiring within 12 months of ``today`` with a ``within`` column (6 or 12 months).
 
-    The list is :func:`report_queries.agreements_expiring` (the export's), so the page and the
+    The list is :func:`report.queries.agreements_expiring` (the export's), so the page and the
     export flag the same agreements; expiring ignores the year range: it is counted from today.
     """
     today = today or dt.date.today()

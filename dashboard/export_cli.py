@@ -19,7 +19,8 @@ In a ``[[schedule]]`` table (intl.example.toml)::
 writes ``report-<date>-run<id>.<format>`` and ``report-latest.<format>`` into ``dir``
 (relative to the TOML file) after every run that did not fail.
 
-The dashboard is imported inside the commands only: ``etl`` does not depend on it.
+The dashboard's queries and exports are imported inside the commands only, so the ``intl``
+program (``dashboard/cli.py``) starts without loading them.
 Every failure a user can cause or meet (no Chromium, unknown name, no schema) ends with
 one line on stderr and a non-zero exit code, never a traceback.
 """
@@ -70,7 +71,7 @@ def resolve_schools(url: str, values: list[str] | None) -> list[int]:
     exact first, else a unique case-insensitive part of a name."""
     if not values:
         return []
-    from dashboard import queries as q
+    from dashboard.queries import common as q
 
     table = q.schools(url)
     rows = [(int(r.id), r.name or "", r.zh or "") for r in table.itertuples()]
@@ -94,7 +95,7 @@ def resolve_schools(url: str, values: list[str] | None) -> list[int]:
 
 
 def _filters(url: str, year_from, year_to, school, kind=None, country=None, partner_kind=None, doc_lang=None):
-    from dashboard.queries import Filters
+    from dashboard.queries.common import Filters
 
     return Filters.make(year_from=year_from, year_to=year_to, schools=resolve_schools(url, school),
                         activity_kinds=kind or (), countries=country or (), partner_kinds=partner_kind or (),
@@ -168,7 +169,7 @@ def figure(
     """One chart as PNG (2×), SVG or PDF, titled, with the filters and a source note."""
     def action():
         from dashboard import export as E
-        from dashboard.report import export_options
+        from dashboard.report.build import export_options
 
         s = load_settings(config, db)
         f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
@@ -209,7 +210,7 @@ def report(
 ) -> None:
     """The leadership report: key figures, charts, expiring agreements, method and sources."""
     def action():
-        from dashboard.report import REPORT_FORMATS, build_report
+        from dashboard.report.build import REPORT_FORMATS, build_report
 
         s = load_settings(config, db)
         f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
@@ -230,7 +231,7 @@ def _lang(value: str) -> str:
 def hook_plan(settings: Any, options: dict, now: dt.datetime | None = None, run_id: int | None = None):
     """What the ``report`` hook will write: ``(filters, lang, [(format, path, latest_path)…])``.
     Unknown options and bad values raise ValueError (the run logs it as the hook's failure)."""
-    from dashboard.queries import Filters
+    from dashboard.queries.common import Filters
 
     unknown = set(options) - HOOK_OPTIONS
     if unknown:
@@ -263,7 +264,7 @@ def report_after_run(settings: Any, info: Any, options: dict) -> list[Path]:
     if getattr(info, "status", None) == "failed":
         log.warning("report hook: run %s failed; no report written", getattr(info, "run_id", "?"))
         return []
-    from dashboard.report import build_report
+    from dashboard.report.build import build_report
 
     f, lang, files = hook_plan(settings, options, run_id=getattr(info, "run_id", None))
     written = []

@@ -1,4 +1,4 @@
-"""The school–partner network (:class:`dashboard.queries_network.Network`) → dash-cytoscape
+"""The school–partner network (:class:`dashboard.queries.network.Network`) → dash-cytoscape
 elements and stylesheet (no database access).
 
 Schools are rounded squares in indigo; partners are circles coloured by kind (Paul Tol's
@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from dashboard.figures import FONT_STACK
+from dashboard.figures.common import FONT_STACK
 from dashboard.labels import add_translations, partner_kind_label, short_school, t
-from dashboard.queries_network import Network
+from dashboard.queries.network import Network
 
 SCHOOL_COLOR = "#332288"
 PARTNER_KIND_COLORS = {"university": "#88CCEE", "institute": "#44AA99", "company": "#DDCC77",

@@ -1,11 +1,11 @@
 """Filters → DataFrames for the Partners page and the page of each partner (no Dash imports).
 
-Counting rules are the Overview's (:mod:`dashboard.queries`): a partner's documents are the
+Counting rules are the Overview's (:mod:`dashboard.queries.common`): a partner's documents are the
 documents in scope with a surviving fact naming it; rejected partners never appear. A
 partner's own page is the page's filters narrowed to that partner
 (:meth:`DrillSpec.filters_for` with the partner, its country and its kind), so its
 timeline lists exactly what its drill-down lists. Programmes, agreements and students
-abroad come from the office reports, read with :mod:`dashboard.report_queries`'s rules.
+abroad come from the office reports, read with :mod:`dashboard.report.queries`'s rules.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import distinct, func, or_, select
 
-from dashboard.queries import (
+from dashboard.queries.common import (
     RPD,
     RPK,
     RSK2,
@@ -34,9 +34,9 @@ from dashboard.queries import (
     kind_bits,
     partner_passes,
 )
-from dashboard.queries_drill import DrillSpec, documents_behind
-from dashboard.queries_schools import RSP, agreement_state, units_in_json
-from dashboard.report_queries import AG, MB, PG, _mobility_cond, _program_cond, _program_from, live_report
+from dashboard.queries.drill import DrillSpec, documents_behind
+from dashboard.queries.schools import RSP, agreement_state, units_in_json
+from dashboard.report.queries import AG, MB, PG, _mobility_cond, _program_cond, _program_from, live_report
 from etl.db import get_engine
 from etl.load import rollups
 from etl.load.models import ACTIVITY_KINDS

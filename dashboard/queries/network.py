@@ -3,7 +3,7 @@
 Nodes are the home institution's schools and its partners; an edge joins a school and a
 partner that appear in the same documents, weighted by how many documents (in scope of
 the filters) name both — "shared activities". Rejected facts and rejected partners never
-count, like everywhere else (:mod:`dashboard.queries`).
+count, like everywhere else (:mod:`dashboard.queries.common`).
 
 The pair counts come from the ETL's rollup ``rollup_school_partner_docs`` (documents per
 school, partner, year, language and activity kinds; :mod:`etl.load.rollups`) while it
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import distinct, func, select
 
-from dashboard.queries import (
+from dashboard.queries.common import (
     F,
     P,
     U,
@@ -31,7 +31,7 @@ from dashboard.queries import (
     _rollup_cond,
     evidence_conditions,
 )
-from dashboard.queries_programs import nones
+from dashboard.queries.programs import nones
 from etl.db import get_engine
 from etl.load import rollups
 from etl.load.models import RollupSchoolPartnerDocs, RollupSchoolPartnerTotals

@@ -1,6 +1,6 @@
-"""DataFrames of :mod:`dashboard.report_queries` → Plotly figures (no database access).
+"""DataFrames of :mod:`dashboard.report.queries` → Plotly figures (no database access).
 
-The same look as :mod:`dashboard.figures`: its template, palette, empty state and bar
+The same look as :mod:`dashboard.figures.common`: its template, palette, empty state and bar
 sizing, so a chart of the reports sits next to a chart of the news without a seam.
 """
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import ACCENT, LOAD_HINT, NEUTRAL, PALETTE, _base, _label, _row_height, empty
+from dashboard.figures.common import ACCENT, LOAD_HINT, NEUTRAL, PALETTE, _base, _label, _row_height, empty
 from dashboard.labels import country_name
-from dashboard.report_queries import STATUS_ORDER
+from dashboard.report.queries import STATUS_ORDER
 
 PROGRAMS_TITLE = "Joint programmes: students enrolled"
 STUDENTS_TITLE = "Students abroad per year, by programme type"
@@ -30,7 +30,7 @@ def _status_order(values) -> list[str]:
 def joint_programs(df: pd.DataFrame, empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars: students enrolled per joint programme, one colour per status.
 
-    ``df`` is :func:`dashboard.report_queries.joint_programs`. A programme whose enrolment
+    ``df`` is :func:`dashboard.report.queries.joint_programs`. A programme whose enrolment
     the report left blank gets no bar and the word "unknown", never a 0.
     """
     title = PROGRAMS_TITLE

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import case, distinct, func, literal, select, union_all
 
-from dashboard.queries import A, D, F, P, U, Filters, _Probe, document_conditions, evidence_conditions
+from dashboard.queries.common import A, D, F, P, U, Filters, _Probe, document_conditions, evidence_conditions
 from etl.db import get_engine
 from etl.load.models import ACTIVITY_KINDS
 

@@ -13,10 +13,10 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import ACCENT, KIND_COLORS, LOAD_HINT, NEUTRAL, SEQUENTIAL, _base, _row_height, empty
-from dashboard.figures_schools import clean_text, kind_name, school_label, whole_ticks
+from dashboard.figures.common import ACCENT, KIND_COLORS, LOAD_HINT, NEUTRAL, SEQUENTIAL, _base, _row_height, empty
+from dashboard.figures.schools import clean_text, kind_name, school_label, whole_ticks
 from dashboard.labels import add_translations, alpha3, partner_kind_label, program_type_name, t
-from dashboard.queries_drill import DrillSpec
+from dashboard.queries.drill import DrillSpec
 from dashboard.regions import country_label, country_point
 from etl.load.models import ACTIVITY_KINDS
 

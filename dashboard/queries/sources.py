@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import case, func, literal, or_, select
 
-from dashboard.queries import A, D, F, P, U, Filters, _frame, document_conditions, document_probes
-from dashboard.queries_programs import nones
+from dashboard.queries.common import A, D, F, P, U, Filters, _frame, document_conditions, document_probes
+from dashboard.queries.programs import nones
 from etl.db import get_engine
 
 PER_PAGE = 20
@@ -70,7 +70,7 @@ def _walk(conn, f: Filters, total: int, needed: int, fresh: set[str]) -> bool:
     documents, ``range`` being the documents of the year range and language (from the ETL's
     rollup while fresh; otherwise, or with nothing else to probe, no walk).
     """
-    from dashboard.queries import RD, _rollup_cond
+    from dashboard.queries.common import RD, _rollup_cond
     from etl.load import rollups
 
     if not (f.schools or f.countries or f.partner_kinds or f.activity_kinds) or total <= 0 \
@@ -127,7 +127,8 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     if q:
         total_col = func.count().over().label("total")
     else:  # the Overview's document count: from the ETL's rollups where they answer it exactly
-        from dashboard.queries import _kpi_rollup_selects, fresh_rollups
+        from dashboard.queries.common import fresh_rollups
+        from dashboard.queries.overview import _kpi_rollup_selects
 
         with get_engine(url).connect() as conn:
             fresh = fresh_rollups(url, conn)

@@ -1,6 +1,6 @@
 """DataFrames → figures for the Schools page and the page of each school (no database access).
 
-Built on :mod:`dashboard.figures` (template, palette, empty states). Each clickable element
+Built on :mod:`dashboard.figures.common` (template, palette, empty states). Each clickable element
 carries its drill-down spec (``DrillSpec.to_dict()``) as the last item of its
 ``customdata``, which :mod:`dashboard.components.drilldown` reads on click.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import (
+from dashboard.figures.common import (
     ACCENT,
     KIND_COLORS,
     LOAD_HINT,
@@ -22,7 +22,7 @@ from dashboard.figures import (
     empty,
 )
 from dashboard.labels import KIND_LABELS, add_translations, kind_label, short_school, t
-from dashboard.queries_drill import DrillSpec
+from dashboard.queries.drill import DrillSpec
 from dashboard.regions import country_label
 
 HEAT_TITLE = "Activities per school and year"

@@ -1,11 +1,11 @@
 """Filters → DataFrames for the Schools page and the page of each school (no Dash imports).
 
-Same contract as :mod:`dashboard.queries`: counted in SQL on the indexed columns, small
+Same contract as :mod:`dashboard.queries.common`: counted in SQL on the indexed columns, small
 frames out. The news side counts exactly what the Overview counts (a document "involves"
 a school when a surviving school fact names it); a school's own page is the page's
 filters narrowed to that school (:meth:`DrillSpec.filters_for`), so every bar there
 equals the number of documents its drill-down lists. The office reports (programmes,
-agreements, students abroad) follow :mod:`dashboard.report_queries`'s reading of the
+agreements, students abroad) follow :mod:`dashboard.report.queries`'s reading of the
 filters, so this page and the Programmes page agree.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Integer, cast, distinct, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
-from dashboard.queries import (
+from dashboard.queries.common import (
     RSC,
     RSD,
     RSK,
@@ -36,12 +36,12 @@ from dashboard.queries import (
     _rollup_cond,
     evidence_conditions,
 )
-from dashboard.queries_drill import DrillSpec
+from dashboard.queries.drill import DrillSpec
 from etl.load import rollups
 from etl.load.models import RollupSchoolPartnerDocs
 
 RSP = RollupSchoolPartnerDocs.__table__
-from dashboard.report_queries import AG, MB, PG, _mobility_cond, _partner_cond, joint_programs
+from dashboard.report.queries import AG, MB, PG, _mobility_cond, _partner_cond, joint_programs
 from etl.db import get_engine
 
 
@@ -218,7 +218,7 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
                        literal(None)).where(*_school_facts(f)).group_by(F.c.unit_id))
     else:        # both from one pass over the school facts (per school, year and set of kinds)
         docs = None
-    from dashboard.report_queries import _program_cond, _program_from
+    from dashboard.report.queries import _program_cond, _program_from
 
     progs = (select(PG.c.unit_id, func.count()).select_from(_program_from())
              .where(*_program_cond(f), PG.c.unit_id.is_not(None)).group_by(PG.c.unit_id))
@@ -271,7 +271,8 @@ def school_info(url: str, school_id: int) -> dict | None:
 def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     """Documents, activities, partners and partner countries of the school in scope (the
     Overview's KPIs for the filters narrowed to the school, and its activities)."""
-    from dashboard.queries import _kpi_rollup_selects, fresh_rollups, kpis
+    from dashboard.queries.common import fresh_rollups
+    from dashboard.queries.overview import _kpi_rollup_selects, kpis
 
     g = school_filters(f, school_id)
     if not (g.countries or g.partner_kinds):
@@ -390,7 +391,7 @@ def agreement_state(signed: dt.date | None, expiry: dt.date | None, today: dt.da
         return "open_ended"
     if expiry < today:
         return "expired"
-    from dashboard.report_queries import add_months
+    from dashboard.report.queries import add_months
 
     return "expiring" if expiry <= add_months(today, 6) else "in_force"
 

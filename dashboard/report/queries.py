@@ -1,7 +1,7 @@
 """Filters → DataFrames for the office reports (joint programmes, outbound students,
 agreements) and the facts every export states (time of the data, number of sources).
 
-Same contract as :mod:`dashboard.queries`: a database URL and a :class:`Filters` in, a
+Same contract as :mod:`dashboard.queries.common`: a database URL and a :class:`Filters` in, a
 small frame out, grouped and counted in SQL; no Dash imports. A chart, its CSV/XLSX and
 the leadership report all call these functions, so their numbers agree by construction.
 
@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import case, func, or_, select
 
-from dashboard.queries import D, P, RF, U, Filters, _frame, document_conditions
+from dashboard.queries.common import D, P, RF, U, Filters, _frame, document_conditions
 from etl.db import get_engine
 from etl.load.models import Agreement, Mobility, Program, Run
 

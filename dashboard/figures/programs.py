@@ -1,7 +1,7 @@
-"""DataFrames of :mod:`dashboard.queries_programs` → Plotly figures (no database access).
+"""DataFrames of :mod:`dashboard.queries.programs` → Plotly figures (no database access).
 
-The look of :mod:`dashboard.figures` (template, palette, empty states, bar sizing) and the
-status colours of :mod:`dashboard.report_figures`, so a programme's status has one colour
+The look of :mod:`dashboard.figures.common` (template, palette, empty states, bar sizing) and the
+status colours of :mod:`dashboard.report.figures`, so a programme's status has one colour
 on the page and in the exports. Every title and label goes through ``labels.t`` so the page
 reads in English or Chinese.
 """
@@ -12,11 +12,11 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import ACCENT, LOAD_HINT, NEUTRAL, PALETTE, _base, _label, _row_height, empty
+from dashboard.figures.common import ACCENT, LOAD_HINT, NEUTRAL, PALETTE, _base, _label, _row_height, empty
 from dashboard.labels import add_translations, short_school, t
+from dashboard.queries.programs import AGREEMENT_STATES, STATUS_ORDER, add_months
 from dashboard.regions import country_label
-from dashboard.queries_programs import AGREEMENT_STATES, STATUS_ORDER, add_months
-from dashboard.report_figures import STATUS_COLORS
+from dashboard.report.figures import STATUS_COLORS
 
 LEVEL_TITLE = "Joint programmes by level"
 MODE_TITLE = "Joint programmes by mode (years at home + years abroad)"
@@ -78,7 +78,7 @@ def _dim_order(df: pd.DataFrame, dim: str) -> list[str]:
 def programs_by(df: pd.DataFrame, dim: str, lang: str = "en", empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars of joint programmes per level (or mode), stacked by status.
 
-    ``df`` is :func:`queries_programs.programs_by`. The hover gives the students enrolled in
+    ``df`` is :func:`queries.programs.programs_by`. The hover gives the students enrolled in
     the bar's programmes whose enrolment is known and how many have none stated.
     """
     title = t(LEVEL_TITLE if dim == "level" else MODE_TITLE, lang)
@@ -116,7 +116,7 @@ def _hbars(df: pd.DataFrame, title: str, labels: list[str], keys: list, hover_na
     """Horizontal bars of ``students`` (largest on top) with the unknown rows in the hover.
 
     Each bar's ``customdata`` starts with its key and ends with a drill spec (``{dim: key}``,
-    :class:`dashboard.queries_drill.DrillSpec`), so a click names the bar.
+    :class:`dashboard.queries.drill.DrillSpec`), so a click names the bar.
     """
     d = df.iloc[::-1]
     labels, keys, hover_names = labels[::-1], keys[::-1], hover_names[::-1]
@@ -141,7 +141,7 @@ def _hbars(df: pd.DataFrame, title: str, labels: list[str], keys: list, hover_na
 
 
 def students_by_school(df: pd.DataFrame, lang: str = "en", empty_message: str = LOAD_HINT) -> go.Figure:
-    """Students abroad per school (``queries_programs.students_by(…, "school")``); click → school filter."""
+    """Students abroad per school (``queries.programs.students_by(…, "school")``); click → school filter."""
     title = t(BY_SCHOOL_TITLE, lang)
     if df.empty:
         return empty(title, empty_message)
@@ -176,7 +176,7 @@ def agreements_timeline(df: pd.DataFrame, today: dt.date, lang: str = "en",
     state on ``today``; open-ended agreements run hatched to the right edge. Today is a line,
     the next 6 and 12 months are shaded, so what expires soon stands out.
 
-    ``df`` is :func:`queries_programs.agreements` (soonest expiry first); rows keep that order
+    ``df`` is :func:`queries.programs.agreements` (soonest expiry first); rows keep that order
     top to bottom. Each bar's ``customdata`` starts with the agreement id (for a click).
     """
     title = t(TIMELINE_TITLE, lang)

@@ -1,0 +1,464 @@
+"""The Overview's queries: the KPIs (with the change against the year before), activities per
+year and by school, top partners, partner countries, and what the last refresh brought.
+
+Counting rules and scope are :mod:`dashboard.queries.common`'s. The school page's KPI cards
+are these KPIs for one school (``dashboard.queries.schools``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import case, distinct, func, literal, select
+
+from dashboard.queries.common import (
+    A,
+    D,
+    F,
+    P,
+    PG,
+    R,
+    RCD,
+    RD,
+    RE,
+    RF,
+    RKD,
+    RPD,
+    RSC,
+    RSD,
+    RSK,
+    RSP,
+    U,
+    Filters,
+    _Probe,
+    document_conditions,
+    evidence_conditions,
+    _fact_ok,
+    _frame,
+    _fresh,
+    fresh_rollups,
+    _one_country_rollup,
+    _partner_facts,
+    _partner_ok,
+    partner_passes,
+    _per_kind,
+    per_kind_facts,
+    _rollup_cond,
+    year_bounds,
+)
+from etl.db import get_engine
+from etl.load import rollups
+
+# ---------------------------------------------------------------------------
+# KPIs
+# ---------------------------------------------------------------------------
+KPI_NAMES = ("documents", "partners", "countries", "schools")
+
+
+def _periods(agg: str, value, year, years: tuple[int, ...]) -> list:
+    """The aggregate over the rows, then the same over the rows of each year in ``years``:
+    ``agg`` is ``"sum"`` (of ``value``) or ``"distinct"`` (distinct values counted)."""
+    if agg == "sum":
+        return [func.coalesce(func.sum(value), 0),
+                *[func.coalesce(func.sum(case((year == y, value))), 0) for y in years]]
+    return [func.count(distinct(value)), *[func.count(distinct(case((year == y, value)))) for y in years]]
+
+
+def _documents_count(f: Filters, years: tuple[int, ...] = ()):
+    """``count(documents in scope)`` (and per year of ``years``); with a school or partner filter
+    read from the chosen schools' or partners' facts (covering-index ranges) rather than every
+    document tested against their list."""
+    if f.schools:
+        fs = F.alias("fd")
+        return (select(*_periods("distinct", fs.c.document_id, fs.c.year, years))
+                .where(fs.c.type == "school", fs.c.unit_id.in_(f.schools), fs.c.status != "rejected",
+                       *evidence_conditions(fs.c.document_id, fs.c.year, f, implied=frozenset({"schools"}))))
+    if f.countries or f.partner_kinds:
+        fp = F.alias("fd")
+        return (select(*_periods("distinct", fp.c.document_id, fp.c.year, years))
+                .select_from(fp.join(P, P.c.id == fp.c.partner_id))
+                .where(fp.c.type == "partner", fp.c.status != "rejected", *_partner_ok(f),
+                       *evidence_conditions(fp.c.document_id, fp.c.year, f, implied=frozenset({"partners"}))))
+    return select(*_periods("sum", literal(1), D.c.year, years)).select_from(D).where(*document_conditions(f))
+
+
+def _kpi_selects(f: Filters) -> list:
+    """One SELECT per KPI over the documents in scope.
+
+    Partners, countries and schools are counted from their own (small) tables, each with
+    an ``EXISTS`` probe into the covering (type, partner_id | unit_id, year, document_id,
+    status) index of ``facts`` that stops at the first fact in scope: a few thousand index
+    seeks instead of a DISTINCT over every partner or school mention.
+    """
+    def mentioned(type_: str, column: str, outer, implied: frozenset[str]):
+        fk = F.alias("fk")
+        return (select(fk.c.id).where(fk.c.type == type_, fk.c[column] == outer, fk.c.status != "rejected",
+                                      *evidence_conditions(fk.c.document_id, fk.c.year, f, implied))
+                .exists())
+
+    school_extra = [U.c.id.in_(f.schools)] if f.schools else []
+    return [
+        _documents_count(f),
+        # partners and their countries in one pass (each IN list is built once per statement);
+        # a surviving fact naming a partner that passes the partner filters puts its document
+        # in the partner scope, as one naming a chosen school does in the school scope
+        select(func.count(), func.count(distinct(P.c.country))).select_from(P)
+        .where(*_partner_ok(f), mentioned("partner", "partner_id", P.c.id, frozenset({"partners"}))),
+        select(func.count()).select_from(U).where(
+            *school_extra, mentioned("school", "unit_id", U.c.id, frozenset({"schools"} if f.schools else ()))),
+    ]
+
+
+def _kpi_rollup_selects(f: Filters, fresh: set[str], years: tuple[int, ...] = ()) -> list | None:
+    """:func:`_kpi_selects`, each KPI read from the ETL's rollups where they answer it exactly
+    (and are fresh), else counted live.
+
+    - documents: ``rollup_docs`` without school or partner filters; ``rollup_school_docs``
+      for one school, ``rollup_country_docs`` for one country (summing over several would
+      count a document naming two of them twice), else live;
+    - partners and countries: distinct partners of the partner rollup (of the
+      school–partner one for the chosen schools) that pass the partner filters: exact for
+      every filter, since a partner's row puts its document in the partner scope;
+    - schools: distinct schools of ``rollup_school_docs``, or of the school–partner rollup
+      when partners are filtered by country or kind.
+
+    With ``years``, each SELECT also gives its KPIs over the rows of each of those years (in
+    the same pass; the years must lie in the filters' range): documents, then partners and
+    countries per year, then schools per year. That needs the partner and school rollups;
+    without them (stale) the answer is None.
+    """
+    partner_filtered = bool(f.countries or f.partner_kinds)
+    live = None if years else _kpi_selects(f)  # the fallbacks (per-year columns need the rollups)
+    docs = None
+    for name, table, ok, cond in (
+            (rollups.DOCS, RD, not (f.schools or partner_filtered), []),
+            (rollups.SCHOOL_DOCS, RSD, len(f.schools) == 1 and not partner_filtered,
+             [RSD.c.unit_id == f.schools[0]] if f.schools else []),
+            (rollups.COUNTRY_DOCS, RCD, len(f.countries) == 1 and not (f.schools or f.partner_kinds),
+             [RCD.c.country == f.countries[0]] if f.countries else [])):
+        if ok and name in fresh:
+            docs = select(*_periods("sum", table.c.documents, table.c.year, years)).where(*cond,
+                                                                                        *_rollup_cond(table, f))
+            break
+    if docs is None:
+        docs = _documents_count(f, years)
+    src = None
+    if not f.schools and rollups.PARTNER_DOCS in fresh:
+        src, cond = RPD, _rollup_cond(RPD, f)
+    elif f.schools and rollups.SCHOOL_PARTNER_DOCS in fresh:
+        src, cond = RSP, [RSP.c.unit_id.in_(f.schools), *_rollup_cond(RSP, f)]
+    if src is not None:
+        # each partner once, with whether it has rows of each year
+        flags = [func.max(case((src.c.year == y, 1), else_=0)).label(f"y{i}") for i, y in enumerate(years)]
+        ids = select(src.c.partner_id, *flags).where(*cond, src.c.documents > 0).group_by(src.c.partner_id) \
+            .subquery("rp")
+        per_year = [c for i in range(len(years)) for c in (func.coalesce(func.sum(ids.c[f"y{i}"]), 0),
+                                                            func.count(distinct(case((ids.c[f"y{i}"] == 1,
+                                                                                      P.c.country)))))]
+        partners = (select(func.count(), func.count(distinct(P.c.country)), *per_year)
+                    .select_from(ids.join(P, P.c.id == ids.c.partner_id)).where(*_partner_ok(f)))
+    elif live is None:
+        return None
+    else:
+        partners = live[1]
+    schools_ = None
+    if not partner_filtered and rollups.SCHOOL_DOCS in fresh:
+        cond = [*_rollup_cond(RSD, f), RSD.c.documents > 0]
+        if f.schools:
+            cond.append(RSD.c.unit_id.in_(f.schools))
+        schools_ = select(*_periods("distinct", RSD.c.unit_id, RSD.c.year, years)).where(*cond)
+    elif partner_filtered and rollups.SCHOOL_PARTNER_DOCS in fresh:
+        cond = [*_rollup_cond(RSP, f), RSP.c.documents > 0, partner_passes(RSP.c.partner_id, f)]
+        if f.schools:
+            cond.append(RSP.c.unit_id.in_(f.schools))
+        schools_ = select(*_periods("distinct", RSP.c.unit_id, RSP.c.year, years)).where(*cond)
+    elif live is None:
+        return None
+    else:
+        schools_ = live[2]
+    return [docs, partners, schools_]
+
+
+def _kpi_dict(docs, partners, countries, schools_) -> dict[str, int]:
+    return {"documents": int(docs or 0), "partners": int(partners or 0), "countries": int(countries or 0),
+            "schools": int(schools_ or 0)}
+
+
+def kpis(url: str, f: Filters) -> dict[str, int]:
+    """Distinct documents, partners, partner countries and schools involved in scope."""
+    return _kpis_with_years(url, f, ())[0]
+
+
+def _kpis_with_years(url: str, f: Filters, years: tuple[int, ...]) -> tuple[dict, list[dict]] | None:
+    """:func:`kpis` for ``f`` and for each of ``years`` (inside its range) in one pass per KPI,
+    or None when the rollups that make that possible are stale (never without ``years``)."""
+    with get_engine(url).connect() as conn:
+        stmts = _kpi_rollup_selects(f, fresh_rollups(url, conn), years)
+        if stmts is None:
+            return None
+        d = conn.execute(stmts[0]).one()
+        p = conn.execute(stmts[1]).one()
+        s = conn.execute(stmts[2]).one()
+    total = _kpi_dict(d[0], p[0], p[1], s[0])
+    return total, [_kpi_dict(d[1 + i], p[2 + 2 * i], p[3 + 2 * i], s[1 + i]) for i in range(len(years))]
+
+
+def kpis_by_year(url: str, f: Filters) -> dict[int, dict[str, int]]:
+    """The KPIs per document year in scope: ``{year: {"documents": …, …}}`` (undated left out)."""
+    stmt = select(D.c.year).distinct().where(*document_conditions(f), D.c.year.is_not(None)).order_by(D.c.year)
+    with get_engine(url).connect() as conn:
+        years = [int(y) for y in conn.execute(stmt).scalars()]
+    return {y: kpis(url, f.for_year(y)) for y in years}
+
+
+def kpi_trend(url: str, f: Filters) -> dict[str, Any]:
+    """The KPIs for the range, for its latest year and for the year before.
+
+    The latest year is the range's upper bound when one is set, else the latest year
+    with documents. Returns ``{"total": {...}, "year": Y, "current": {...},
+    "previous": {...}}`` (``year`` is None when nothing is dated; ``previous`` is None
+    when the year before lies outside the range).
+    """
+    year = f.year_to
+    if year is None:
+        b = year_bounds(url)
+        year = b[1] if b else None
+    if year is None:
+        return {"total": kpis(url, f), "year": None, "current": None, "previous": None}
+    has_previous = f.year_from is None or year - 1 >= f.year_from
+    years = (year, year - 1) if has_previous else (year,)
+    # the range and its latest years in one pass per KPI (when the latest year lies in the range)
+    both = _kpis_with_years(url, f, years) if f.year_from is None or year >= f.year_from else None
+    if both is not None:
+        total, per_year = both
+        return {"total": total, "year": year, "current": per_year[0],
+                "previous": per_year[1] if has_previous else None}
+    return {"total": kpis(url, f), "year": year, "current": kpis(url, f.for_year(year)),
+            "previous": kpis(url, f.for_year(year - 1)) if has_previous else None}
+
+
+# ---------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------
+def _activity_cond(f: Filters) -> list:
+    """Activities in scope, of the chosen kinds (their own kind makes the kind filter hold)."""
+    cond = evidence_conditions(A.c.document_id, A.c.year, f, implied=frozenset({"kinds"}))
+    if f.activity_kinds:
+        cond.append(A.c.kind.in_(f.activity_kinds))
+    return cond
+
+
+def activities_per_year(url: str, f: Filters) -> pd.DataFrame:
+    """Activities per year and kind: ``year, kind, activities`` (undated ones left out)."""
+    if not (f.schools or f.countries or f.partner_kinds) and _fresh(url, rollups.KIND_DOCS):
+        cond = [*_rollup_cond(RKD, f), RKD.c.year.is_not(None)]
+        if f.activity_kinds:
+            cond.append(RKD.c.kind.in_(f.activity_kinds))
+        stmt = (select(RKD.c.year, RKD.c.kind, func.sum(RKD.c.documents)).where(*cond)
+                .group_by(RKD.c.year, RKD.c.kind).order_by(RKD.c.year, RKD.c.kind))
+        return _frame(url, stmt, ["year", "kind", "activities"])
+    if len(f.schools) == 1 and not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS):
+        # One school: its documents with each kind are exactly the school rollup's rows (with two
+        # or more schools a document naming both would count twice, so those count live).
+        cond = [*_rollup_cond(RSK, f), RSK.c.year.is_not(None), RSK.c.unit_id == f.schools[0]]
+        if f.activity_kinds:
+            cond.append(RSK.c.kind.in_(f.activity_kinds))
+        stmt = (select(RSK.c.year, RSK.c.kind, func.sum(RSK.c.documents)).where(*cond)
+                .group_by(RSK.c.year, RSK.c.kind).order_by(RSK.c.year, RSK.c.kind))
+        return _frame(url, stmt, ["year", "kind", "activities"])
+    one = _one_country_rollup(url, f, by_school=False)
+    if one is not None:
+        table, cond = one
+        sub = _per_kind(table, f, [table.c.year], [*cond, table.c.year.is_not(None)]).subquery("k")
+        stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
+        return _frame(url, stmt, ["year", "kind", "activities"])
+    if f.schools or f.countries or f.partner_kinds:
+        # the chosen schools' (else the chosen partners') facts in scope, counted per year on their
+        # copy of the document's kinds: the other list is walked on the facts' document index,
+        # where testing every activity against both lists cost 110–170 ms at 100,000 documents
+        if f.schools:
+            cond = [F.c.type == "school", F.c.unit_id.in_(f.schools), _fact_ok(),
+                    *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools"}))]
+        else:
+            cond = [F.c.type == "partner", F.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f))), _fact_ok(),
+                    *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"partners"}))]
+        sub = per_kind_facts(f, [F.c.year], [*cond, F.c.year.is_not(None)]).subquery("k")
+        stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
+        return _frame(url, stmt, ["year", "kind", "activities"])
+    stmt = (select(A.c.year, A.c.kind, func.count().label("n"))
+            .where(*_activity_cond(f), A.c.year.is_not(None))
+            .group_by(A.c.kind, A.c.year).order_by(A.c.year, A.c.kind))
+    return _frame(url, stmt, ["year", "kind", "activities"])
+
+
+def activities_by_school(url: str, f: Filters) -> pd.DataFrame:
+    """Activities of the documents that mention each school, per kind.
+
+    ``unit_id, school, zh, kind, activities``: an article about two schools counts for
+    both, so the bars show involvement, not a partition of the total.
+    """
+    counts = None
+    # Years, language, schools and kinds are dimensions of the ETL's rollup: sum it while
+    # it matches the data (etl/load/rollups.py), else count live below.
+    if not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS):
+        rcond = _rollup_cond(RSK, f)
+        if f.schools:
+            rcond.append(RSK.c.unit_id.in_(f.schools))
+        if f.activity_kinds:
+            rcond.append(RSK.c.kind.in_(f.activity_kinds))
+        counts = (select(RSK.c.unit_id, RSK.c.kind, func.sum(RSK.c.documents).label("n"))
+                  .where(*rcond).group_by(RSK.c.unit_id, RSK.c.kind).subquery("c"))
+    one = _one_country_rollup(url, f, by_school=True) if counts is None else None
+    if one is not None:
+        table, cond = one
+        counts = _per_kind(table, f, [table.c.unit_id], cond).subquery("c")
+    if counts is None:
+        cond = [F.c.type == "school", _fact_ok(),
+                *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"schools"}))]
+        if f.schools:
+            cond.append(F.c.unit_id.in_(f.schools))
+        # Grouped on ids first, names joined to the small result (names in the sort keys cost SQLite).
+        counts = per_kind_facts(f, [F.c.unit_id], cond).subquery("c")
+    stmt = (select(U.c.id, U.c.name, U.c.zh, counts.c.kind, counts.c.n)
+            .join_from(counts, U, U.c.id == counts.c.unit_id)
+            .order_by(U.c.name, counts.c.kind))
+    return _frame(url, stmt, ["unit_id", "school", "zh", "kind", "activities"])
+
+
+def _partner_docs(url: str, f: Filters):
+    """``partner_id, n`` (documents in scope per partner) as a subquery: from the rollup when
+    the filters are its dimensions or partner attributes, else counted live."""
+    # with countries or partner kinds chosen, only their partners' rows (the partner-led index)
+    if not f.schools and _fresh(url, rollups.PARTNER_DOCS):
+        only = [partner_passes(RPD.c.partner_id, f)] if f.countries or f.partner_kinds else []
+        return (select(RPD.c.partner_id, func.sum(RPD.c.documents).label("n")).where(*_rollup_cond(RPD, f), *only)
+                .group_by(RPD.c.partner_id).subquery("c"))
+    if len(f.schools) == 1 and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+        # One school: a partner's documents in scope are the (school, partner) rollup's rows.
+        only = [partner_passes(RSP.c.partner_id, f)] if f.countries or f.partner_kinds else []
+        return (select(RSP.c.partner_id, func.sum(RSP.c.documents).label("n"))
+                .where(*_rollup_cond(RSP, f), RSP.c.unit_id == f.schools[0], *only)
+                .group_by(RSP.c.partner_id).subquery("c"))
+    return (select(F.c.partner_id, func.count(distinct(F.c.document_id)).label("n"))
+            .select_from(F.join(P, P.c.id == F.c.partner_id))
+            .where(*_partner_facts(f)).group_by(F.c.partner_id).subquery("c"))
+
+
+def top_partners(url: str, f: Filters, limit: int = 10) -> pd.DataFrame:
+    """Partners mentioned by the most documents: ``partner_id, partner, zh, country, kind, documents``."""
+    counts = _partner_docs(url, f)
+    stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, counts.c.n)
+            .join_from(counts, P, P.c.id == counts.c.partner_id).where(*_partner_ok(f))
+            .order_by(counts.c.n.desc(), P.c.name).limit(limit))
+    return _frame(url, stmt, ["partner_id", "partner", "zh", "country", "kind", "documents"])
+
+
+def countries(url: str, f: Filters) -> pd.DataFrame:
+    """Per partner country: ``country, partners, documents`` (most documents first).
+
+    Documents per country from the ETL's country rollup (of the school–country one for one
+    school), partners per country from the partner rollups, when no partner kind is chosen
+    and they are fresh; else counted live."""
+    table = None
+    if not (f.schools or f.partner_kinds) and _fresh(url, rollups.COUNTRY_DOCS):
+        table, cond = RCD, _rollup_cond(RCD, f)
+    elif len(f.schools) == 1 and not f.partner_kinds and _fresh(url, rollups.SCHOOL_COUNTRY_DOCS):
+        table, cond = RSC, [RSC.c.unit_id == f.schools[0], *_rollup_cond(RSC, f)]
+    if table is not None:
+        if f.countries:
+            cond.append(table.c.country.in_(f.countries))
+        docs = (select(table.c.country, func.sum(table.c.documents).label("documents")).where(*cond)
+                .group_by(table.c.country).subquery("d"))
+        per_partner = _partner_docs(url, f)
+        partners = (select(P.c.country, func.count().label("partners"))
+                    .join_from(per_partner, P, P.c.id == per_partner.c.partner_id)
+                    .where(*_partner_ok(f), P.c.country.is_not(None), per_partner.c.n > 0)
+                    .group_by(P.c.country).subquery("p"))
+        stmt = (select(docs.c.country, partners.c.partners, docs.c.documents)
+                .join_from(docs, partners, partners.c.country == docs.c.country)
+                .order_by(docs.c.documents.desc(), docs.c.country))
+        return _frame(url, stmt, ["country", "partners", "documents"])
+    docs = func.count(distinct(F.c.document_id))
+    stmt = (select(P.c.country, func.count(distinct(P.c.id)), docs)
+            .select_from(F.join(P, P.c.id == F.c.partner_id))
+            .where(*_partner_facts(f), P.c.country.is_not(None))
+            .group_by(P.c.country).order_by(docs.desc(), P.c.country))
+    return _frame(url, stmt, ["country", "partners", "documents"])
+
+
+# ---------------------------------------------------------------------------
+# What changed since the last refresh
+# ---------------------------------------------------------------------------
+@dataclass
+class RunSummary:
+    """The latest finished ETL run and what it brought."""
+
+    run_id: int
+    status: str
+    trigger: str
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    stats: dict[str, Any]
+    errors: int
+    new_documents: pd.DataFrame = field(default_factory=pd.DataFrame)   # id, title, year, lang
+    new_partners: pd.DataFrame = field(default_factory=pd.DataFrame)    # id, name, country
+    new_programs: pd.DataFrame = field(default_factory=pd.DataFrame)    # id, name, level
+    counts: dict[str, int] = field(default_factory=dict)                 # all new ones, not just the first few
+
+
+def latest_run(url: str, limit: int = 5) -> RunSummary | None:
+    """The latest finished run (else the latest run) with its new documents, partners and programs
+    (the first ``limit`` of each, and how many there are in all).
+
+    New documents are those the run created (``documents.run_id`` is the run and the row
+    was created after it started); new partners are those whose first surviving mention
+    comes from the run; new programs come from the reports the run loaded.
+    """
+    with get_engine(url).connect() as conn:
+        row = conn.execute(select(R).where(R.c.finished_at.is_not(None)).order_by(R.c.id.desc()).limit(1)).first()
+        if row is None:
+            row = conn.execute(select(R).order_by(R.c.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        rid = row.id
+        nerr = conn.execute(select(func.count()).select_from(RE).where(RE.c.run_id == rid)).scalar_one()
+        doc_cond = [D.c.run_id == rid, D.c.status != "gone", D.c.created_at >= row.started_at]
+        # ids first (from the run_id index), titles for those few only
+        first_ids = select(D.c.id).where(*doc_cond).order_by(D.c.year.desc(), D.c.id.desc()).limit(limit)
+        new_docs = conn.execute(select(D.c.id, D.c.title, D.c.year, D.c.lang).where(D.c.id.in_(first_ids))
+                                .order_by(D.c.year.desc(), D.c.id.desc())).all()
+        n_docs = conn.execute(select(func.count()).select_from(D).where(*doc_cond)).scalar_one()
+        # A partner's first run is this one: a surviving fact of this run names it, none of an
+        # earlier run does. This run's facts are those of the documents it stored (it writes a
+        # document's run_id and its facts' together), found from the run_id index.
+        fr, fe = F.alias("fr"), F.alias("fe")
+        this_run = (select(fr.c.partner_id).where(
+            fr.c.document_id.in_(select(D.c.id).where(D.c.run_id == rid)), fr.c.run_id == rid,
+            fr.c.type == "partner", fr.c.status != "rejected", fr.c.partner_id.is_not(None)))
+        earlier = select(fe.c.id).where(fe.c.type == "partner", fe.c.partner_id == P.c.id,
+                                        fe.c.status != "rejected", fe.c.run_id < rid).exists()
+        p_from = P
+        p_cond = [P.c.id.in_(this_run), ~earlier, P.c.status != "rejected"]
+        new_partners = conn.execute(select(P.c.id, P.c.name, P.c.country).select_from(p_from).where(*p_cond)
+                                    .order_by(P.c.name).limit(limit)).all()
+        n_partners = conn.execute(select(func.count()).select_from(p_from).where(*p_cond)).scalar_one()
+        g_from = PG.join(RF, RF.c.id == PG.c.report_id)
+        new_programs = conn.execute(select(PG.c.id, PG.c.name, PG.c.level).select_from(g_from)
+                                    .where(RF.c.run_id == rid).order_by(PG.c.name).limit(limit)).all()
+        n_programs = conn.execute(select(func.count()).select_from(g_from).where(RF.c.run_id == rid)).scalar_one()
+    return RunSummary(
+        run_id=rid, status=row.status, trigger=row.trigger, started_at=row.started_at,
+        finished_at=row.finished_at, stats=dict(row.stats or {}), errors=int(nerr),
+        new_documents=pd.DataFrame([tuple(r) for r in new_docs], columns=["id", "title", "year", "lang"]),
+        new_partners=pd.DataFrame([tuple(r) for r in new_partners], columns=["id", "name", "country"]),
+        new_programs=pd.DataFrame([tuple(r) for r in new_programs], columns=["id", "name", "level"]),
+        counts={"documents": int(n_docs), "partners": int(n_partners), "programs": int(n_programs)},
+    )
+
+
+__all__ = [
+    "RunSummary", "KPI_NAMES", "kpis", "kpis_by_year", "kpi_trend", "activities_per_year", "activities_by_school",
+    "top_partners", "countries", "latest_run",
+]

@@ -1,0 +1,42 @@
+"""The dashboard tests' sample, defined once: the deterministic database of
+``fixture_db`` (four schools, nine partners, ~90 documents over 2018–2024, two runs), optionally
+with ``fixture_explore``'s additions (articles with evidence spans, office-report rows).
+Both are built in code from a fixed seed, so a test knows every row (``fixture_db.expected``).
+
+- ``world`` (SQLite and PostgreSQL) / ``sqlite_world``: fixture_db's sample, fresh for each test,
+  so a test may build rollups or record a curation;
+- ``ex`` (SQLite and PostgreSQL) / ``ex_sqlite``: the sample with fixture_explore's additions,
+  one database per test module and backend: the tests that use it only read.
+
+Other fixtures build on these (``test_i18n.explore`` gives one partner a Chinese name). Data of
+another shape stays with its module: the Programs tests load the bundled office reports.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import new_database
+from tests.dashboard import fixture_db, fixture_explore
+
+
+@pytest.fixture
+def world(db_url) -> fixture_db.World:
+    return fixture_db.build(db_url)
+
+
+@pytest.fixture
+def sqlite_world(sqlite_url) -> fixture_db.World:
+    """For what only renders query results (figures, panels, callbacks): SQLite is enough."""
+    return fixture_db.build(sqlite_url)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def ex(request, tmp_path_factory) -> fixture_explore.Explore:
+    with new_database(request.param, tmp_path_factory.mktemp("explore")) as url:
+        yield fixture_explore.build(url)
+
+
+@pytest.fixture(scope="module")
+def ex_sqlite(tmp_path_factory) -> fixture_explore.Explore:
+    with new_database("sqlite", tmp_path_factory.mktemp("explore-sqlite")) as url:
+        yield fixture_explore.build(url)
