@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pycountry
 
+from etl.resolve.reference import strip_accents
+
 # Words that are city names somewhere but are ordinary words in organisation names.
 _NOT_PLACES = {
     "university", "college", "institute", "school", "national", "state", "technology", "science",
@@ -35,16 +37,6 @@ _NOT_PLACES = {
     "president", "lincoln", "washington", "columbia", "jackson", "madison", "franklin", "hamilton",
     "salem", "florence", "chester", "marion", "clinton", "aurora", "independence", "liberty",
 }
-
-
-_TRANSLIT = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "Ae", "æ": "ae",
-                           "Đ": "D", "đ": "d", "ı": "i", "Œ": "Oe", "œ": "oe"})
-
-
-def strip_accents(s: str) -> str:
-    """Latin text without diacritics: Łódź → Lodz, Universität → Universitat."""
-    s = s.translate(_TRANSLIT)
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=65536)

@@ -17,9 +17,20 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+_TRANSLIT = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "Ae", "æ": "ae",
+                           "Đ": "D", "đ": "d", "ı": "i", "Œ": "Oe", "œ": "oe"})
+
+
+def strip_accents(s: str) -> str:
+    """Latin text without diacritics: Łódź → Lodz, Universität → Universitat."""
+    s = s.translate(_TRANSLIT)
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 

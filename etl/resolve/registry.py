@@ -40,8 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from etl.resolve.geo import strip_accents
-from etl.resolve.reference import DEFAULT_DIR, norm
+from etl.resolve.reference import DEFAULT_DIR, norm, strip_accents
 
 REGISTRY_FILE = "registry.tsv.gz"
 _FORMAT = 1
