@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import gettext
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
