@@ -35,8 +35,8 @@ log = logging.getLogger("dashboard.export")
 TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "assets" / "topojson"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
                  "microsoft-edge")
-INSTALL_HINT = ("Install Chromium (Debian/Ubuntu: `apt-get install chromium`; other systems: "
-                "`kaleido_get_chrome`, or any Chrome), or point BROWSER_PATH at its executable.")
+INSTALL_HINT = ("Install Chromium and a CJK font (Debian/Ubuntu: `apt-get install chromium fonts-wqy-microhei`; "
+                "other systems: `kaleido_get_chrome`, or any Chrome), or point BROWSER_PATH at its executable.")
 FORMATS = ("png", "svg", "pdf")
 START_TIMEOUT = 60.0
 RENDER_TIMEOUT = 60.0
@@ -129,6 +129,21 @@ def _kaleido_class():
     return BackgroundReloadKaleido
 
 
+def _with_bundled_font(browser: Any) -> None:
+    """Start ``browser`` (a kaleido/choreographer Browser) with the bundled CJK font added to
+    its fontconfig (:func:`dashboard.report.fonts.browser_env`): Chinese draws even on a
+    server without CJK fonts. Choreographer copies ``os.environ`` at launch; its hook is
+    wrapped here, so this process's own environment is never changed."""
+    from dashboard.report import fonts
+
+    impl = getattr(browser, "_browser_impl", None)
+    if impl is None or not hasattr(impl, "get_env"):  # a choreographer without the hook: system fonts only
+        log.warning("exports: cannot add the bundled CJK font to Chromium (choreographer changed)")
+        return
+    original = impl.get_env
+    impl.get_env = lambda: fonts.browser_env(original())
+
+
 class Renderer:
     """A started Kaleido (headless Chromium with ``tabs`` tabs) on its own event-loop thread."""
 
@@ -147,6 +162,7 @@ class Renderer:
 
         async def open_() -> Any:
             k = cls(n=self.tabs, mathjax=False, path=self.browser_path, timeout=self.timeout)
+            _with_bundled_font(k)
             await k.open()
             return k
 
