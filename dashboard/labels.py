@@ -266,6 +266,34 @@ def program_type_name(value: object, lang: str | None = "en") -> str:
     return text[:1].upper() + text[1:]
 
 
+# Agreement types of the office's agreement reports ("MoU", "Student Exchange Agreement"…): free
+# text too, looked up case-blind; "X agreement" with a known programme type X is "X协议";
+# unknown types are shown as written.
+AGREEMENT_TYPES_ZH: dict[str, str] = {
+    "mou": "合作备忘录", "memorandum of understanding": "合作备忘录", "agreement": "协议",
+    "framework agreement": "框架协议", "cooperation agreement": "合作协议", "exchange agreement": "交流协议",
+    "student exchange agreement": "学生交流协议", "academic exchange agreement": "学术交流协议",
+    "staff exchange agreement": "教师交流协议", "faculty exchange agreement": "教师交流协议",
+    "joint program agreement": "合作办学协议", "joint programme agreement": "合作办学协议",
+    "research cooperation agreement": "科研合作协议", "research agreement": "科研合作协议",
+    "summer school agreement": "暑期学校协议", "dual degree agreement": "双学位协议",
+    "double degree agreement": "双学位协议", "letter of intent": "合作意向书",
+}
+
+
+def agreement_type_name(value: object, lang: str | None = "en") -> str:
+    """An agreement type in the interface language ("MoU" → "MoU" / "合作备忘录")."""
+    text = str(value or "").strip()
+    if lang != "zh" or not text:
+        return text
+    key = " ".join(text.lower().split())
+    if key in AGREEMENT_TYPES_ZH:
+        return AGREEMENT_TYPES_ZH[key]
+    if key.endswith(" agreement") and key[: -len(" agreement")] in PROGRAM_TYPES_ZH:
+        return PROGRAM_TYPES_ZH[key[: -len(" agreement")]] + "协议"
+    return text
+
+
 # How a fact was found (``facts.method`` / ``activities.method``, written by the extractor):
 # the article view shows it next to each fact. Rules are "rule: NAME (score N)"; other
 # methods are short phrases, some joined with "; " and prefixed "country: ".

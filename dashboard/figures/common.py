@@ -9,6 +9,11 @@ pair of axes.
 """
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -106,3 +111,117 @@ def _kind_order(df: pd.DataFrame, value: str) -> list[str]:
     present = set(df["kind"])
     known = [k for k in ACTIVITY_KINDS if k in present]
     return known + sorted(present - set(known))
+
+
+# ---------------------------------------------------------------------------
+# Count axes: the one place that decides how a count is ticked
+# ---------------------------------------------------------------------------
+NICE_STEPS = (1, 2, 5)
+MAX_TICKS = 6          # at most this many intervals on a count axis or colour bar
+FEW_YEARS = 3          # a year axis with this many years or fewer is drawn narrow
+YEAR_SPAN = 5          # … as if it had this many (so one year is one bar, not the whole width)
+
+
+def count_step(vmax: float, max_ticks: int = MAX_TICKS) -> int:
+    """The tick step of a count axis from 0 to ``vmax``: a whole 1, 2, 5 × 10ⁿ, at most
+    ``max_ticks`` intervals (``count_step(3)`` = 1, never 0.5; ``count_step(40)`` = 10)."""
+    vmax = max(float(vmax or 0), 1.0)
+    magnitude = 10 ** max(0, int(math.floor(math.log10(vmax / max_ticks))) if vmax > max_ticks else 0)
+    while True:
+        for m in NICE_STEPS:
+            step = m * magnitude
+            if vmax / step <= max_ticks:
+                return int(step)
+        magnitude *= 10
+
+
+def _count_axis(vmax: float) -> dict[str, Any]:
+    return dict(tickmode="linear", tick0=0, dtick=count_step(vmax), tickformat=",d", rangemode="tozero")
+
+
+def _numbers(values: Any) -> list[float]:
+    out = []
+    for v in values if values is not None else ():
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            continue
+        if not math.isnan(f):
+            out.append(f)
+    return out
+
+
+def _axis_key(ref: str | None, letter: str) -> str:
+    """``"x2"`` → ``"xaxis2"``; ``None`` → ``"xaxis"``."""
+    ref = ref or letter
+    return f"{letter}axis{ref[1:]}"
+
+
+def finish(fig: go.Figure) -> go.Figure:
+    """Whole-number ticks on every count axis and colour bar, and a sensible bar for a year or two.
+
+    Every chart of the dashboard, its exports and the report passes here (the :func:`figure`
+    decorator, :func:`dashboard.export.chart`), so no chart shows 0.5 documents: the value
+    axis of bars (not of bars with a ``base``, which are spans of time) and the colour bars of
+    heat maps and maps tick at 1, 2, 5 × 10ⁿ from 0, printed as integers. A vertical bar chart
+    of one to :data:`FEW_YEARS` years is drawn as if it had :data:`YEAR_SPAN`, ticked at its
+    years only, so one year is one bar of the usual width, not a slab across the chart.
+    """
+    stacked = fig.layout.barmode in ("stack", "relative")
+    totals: dict[str, dict[Any, float]] = {}
+    maxima: dict[str, float] = {}
+    years: dict[str, set[int]] = {}
+    for tr in fig.data:
+        if tr.type == "bar" and tr.base is None:
+            horizontal = tr.orientation == "h"
+            axis = _axis_key(tr.xaxis if horizontal else tr.yaxis, "x" if horizontal else "y")
+            values = tr.x if horizontal else tr.y
+            cats = tr.y if horizontal else tr.x
+            nums = _numbers(values)
+            if not nums:
+                continue
+            if stacked and cats is not None and len(cats) == len(values):
+                acc = totals.setdefault(axis, {})
+                for c, v in zip(cats, values):
+                    fv = _numbers([v])
+                    if fv and fv[0] > 0:
+                        acc[c] = acc.get(c, 0.0) + fv[0]
+            maxima[axis] = max(maxima.get(axis, 0.0), max(nums))
+            if not horizontal and cats is not None:
+                xs = _numbers(cats)
+                if xs and len(xs) == len(cats) and all(1900 <= x <= 2200 and x == int(x) for x in xs):
+                    years.setdefault(_axis_key(tr.xaxis, "x"), set()).update(int(x) for x in xs)
+        elif tr.type in ("heatmap", "choropleth") and getattr(tr, "showscale", None) is not False:
+            zs = _numbers([v for row in (tr.z if tr.z is not None else ())
+                           for v in (row if isinstance(row, (list, tuple)) else [row])])
+            zmax = tr.zmax if tr.zmax is not None else (max(zs) if zs else 1)
+            tr.update(colorbar=dict(tickmode="linear", tick0=0, dtick=count_step(zmax), tickformat=",d"))
+        elif tr.type == "scattergeo" and tr.marker is not None and tr.marker.showscale:
+            tr.update(marker_colorbar=dict(tickformat=",d"))
+    layout: dict[str, Any] = {}
+    for axis, vmax in maxima.items():
+        if getattr(fig.layout, axis, None) is not None and fig.layout[axis].type in ("date", "category"):
+            continue
+        top = max(vmax, max(totals.get(axis, {}).values(), default=0.0))
+        layout[axis] = _count_axis(top)
+    for axis, ys in years.items():
+        ax = getattr(fig.layout, axis, None)
+        if ax is not None and ax.type in ("date", "category"):
+            continue
+        lo, hi = min(ys), max(ys)
+        if hi - lo + 1 <= FEW_YEARS:
+            pad = (YEAR_SPAN - (hi - lo + 1)) / 2
+            layout[axis] = dict(range=[lo - 0.5 - pad, hi + 0.5 + pad], tickmode="array",
+                                tickvals=list(range(lo, hi + 1)), ticktext=[str(y) for y in range(lo, hi + 1)])
+    if layout:
+        fig.update_layout(layout)
+    return fig
+
+
+def figure(fn: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """Decorator for a figure function: its figure goes through :func:`finish`."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return finish(fn(*args, **kwargs))
+    wrapper.finished = True  # type: ignore[attr-defined]
+    return wrapper

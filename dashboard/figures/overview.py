@@ -17,6 +17,7 @@ from dashboard.figures.common import (
     _label,
     _row_height,
     empty,
+    figure,
 )
 from dashboard.labels import (
     add_translations,
@@ -46,6 +47,7 @@ add_translations({
 
 
 # ---------------------------------------------------------------------------
+@figure
 def activities_per_year(df: pd.DataFrame, years: tuple[int, int] | None = None,
                         empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """Stacked bars: activities per year, one colour per kind.
@@ -78,6 +80,7 @@ def activities_per_year(df: pd.DataFrame, years: tuple[int, int] | None = None,
     return fig
 
 
+@figure
 def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """Horizontal stacked bars: activities per school and kind, largest school on top.
 
@@ -113,6 +116,7 @@ def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang:
     return fig
 
 
+@figure
 def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """Horizontal bars: the partners mentioned by the most documents.
 
@@ -143,6 +147,7 @@ def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "
     return fig
 
 
+@figure
 def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """World choropleth of partner countries, shaded by documents.
 
@@ -172,6 +177,7 @@ def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = 
     return fig
 
 
+@figure
 def top_countries(df: pd.DataFrame, limit: int = 10, empty_message: str = LOAD_HINT,
                   lang: str = "en") -> go.Figure:
     """Horizontal bars: the partner countries with the most documents (names in ``lang``)."""

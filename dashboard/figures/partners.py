@@ -13,8 +13,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import ACCENT, KIND_COLORS, LOAD_HINT, NEUTRAL, SEQUENTIAL, _base, _row_height, empty
-from dashboard.figures.schools import clean_text, kind_name, school_label, whole_ticks
+from dashboard.figures.common import ACCENT, KIND_COLORS, LOAD_HINT, NEUTRAL, SEQUENTIAL, _base, _row_height, empty, figure
+from dashboard.figures.schools import clean_text, kind_name, school_label
 from dashboard.labels import add_translations, alpha3, partner_kind_label, program_type_name, t
 from dashboard.queries.drill import DrillSpec
 from dashboard.regions import country_label, country_point
@@ -55,6 +55,7 @@ def _sequential() -> list[list]:
 
 
 # ---------------------------------------------------------------------------
+@figure
 def partner_map(df: pd.DataFrame, lang: str | None = "en", empty_message: str = LOAD_HINT) -> go.Figure:
     """Choropleth (documents) plus bubbles (partners) per country; ``df``: ``country, partners, documents``."""
     title = t(MAP_TITLE, lang)
@@ -101,6 +102,7 @@ def partner_map(df: pd.DataFrame, lang: str | None = "en", empty_message: str = 
     return fig
 
 
+@figure
 def kinds_bars(df: pd.DataFrame, lang: str | None = "en", empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars: documents per partner kind (``kind, partners, documents``)."""
     title = t(KINDS_TITLE, lang)
@@ -121,9 +123,10 @@ def kinds_bars(df: pd.DataFrame, lang: str | None = "en", empty_message: str = L
                                  rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=names),
                       showlegend=False, margin=dict(r=28))
-    return whole_ticks(fig, float(d["documents"].max()))
+    return fig
 
 
+@figure
 def timeline(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
              empty_message: str = LOAD_HINT) -> go.Figure:
     """One marker per document and activity kind, by date: the partner's interactions over time.
@@ -163,6 +166,7 @@ def timeline(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
     return fig
 
 
+@figure
 def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
                    empty_message: str = LOAD_HINT) -> go.Figure:
     """Stacked bars: a busy partner's activities per year and kind (``year, kind, activities``);
@@ -187,6 +191,7 @@ def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
     return fig
 
 
+@figure
 def schools_bars(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
                  empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars: schools named with the partner (``unit_id, school, zh, documents``)."""
@@ -209,9 +214,10 @@ def schools_bars(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
                                  rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=labels),
                       showlegend=False, margin=dict(r=28))
-    return whole_ticks(fig, float(d["documents"].max()))
+    return fig
 
 
+@figure
 def mobility_bars(df: pd.DataFrame, lang: str | None = "en") -> go.Figure:
     """Stacked bars: students sent to the partner per year and programme type
     (``year, program_type, students, records``)."""

@@ -22,13 +22,14 @@ from dashboard.cache import cached
 from dashboard.components import drilldown
 from dashboard.components.cards import chart_card, geo_config
 from dashboard.components.export_menu import export_menu
-from dashboard.components.kpi import kpi_card
+from dashboard.components.kpi import kpi_card, period_line
 from dashboard.context import database_url
 from dashboard.figures import common as figures
 from dashboard.figures import overview as fo
 from dashboard.labels import add_translations, language_name, t, ui_from_search, ui_lang
 from dashboard.queries import common as q
 from dashboard.queries import overview as qo
+from dashboard.queries import periods as qp
 from dashboard.queries.common import Filters
 from dashboard.regions import country_label
 
@@ -117,16 +118,21 @@ def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> lis
     """Four KPI cards: the range's totals and the latest year against the year before."""
     f = _filters(filters)
     trend = _run(qo.kpi_trend, url, f)
+    kp = _run(qp.kpi_periods, url, f)
+    ps = kp["periods"] if kp else None
     cards = []
     for card_id, key, label, hint in KPI_SPECS:
         label, hint = t(label, lang), t(hint, lang)
-        if trend is None:
+        if trend is None or kp is None:
             cards.append(kpi_card(card_id, label, None, hint=hint, lang=lang))
             continue
         cur, prev = trend["current"], trend["previous"]
-        cards.append(kpi_card(card_id, label, trend["total"][key], year=trend["year"],
+        period = period_line(kp["total"][key], kp["previous"][key] if kp["previous"] else None,
+                             qp.Periods.text(ps.current) if ps else "", qp.Periods.text(ps.previous) if ps else "",
+                             lang)
+        cards.append(kpi_card(card_id, label, kp["total"][key], year=trend["year"],
                               current=cur[key] if cur else None, previous=prev[key] if prev else None,
-                              hint=hint, lang=lang))
+                              hint=hint, lang=lang, period=period))
     return [dbc.Col(c, xs=6, lg=3) for c in cards]
 
 

@@ -134,20 +134,21 @@ class ReportPDF(FPDF):
         self.page_with_heading(L.text("key_figures", c.lang))
         cols, gap = 3, 7.0
         cw = (PAGE_W - 2 * MARGIN - gap * (cols - 1)) / cols
-        ch = 70.0
+        ch = 64.0
         for i, kf in enumerate(c.key_figures[:6]):
             x = MARGIN + (i % cols) * (cw + gap)
             y = 34 + (i // cols) * (ch + gap)
             self.set_fill_color(*self.color("light"))
             self.rect(x, y, cw, ch, style="F", round_corners=True, corner_radius=3)
-            self.para(x + 6, y + 6, cw - 12, kf.label, size=12, color="muted")
+            self.para(x + 6, y + 6, cw - 12, kf.heading(), size=12, color="muted")
             self.para(x + 6, y + 17, cw - 12, f"{kf.value:,}" if kf.value is not None else "–", size=30,
                       color="primary", bold=True, line=14)
             d = kf.change
             tone = "#117733" if d and d > 0 else "#B2182B" if d and d < 0 else "muted"
-            year = f"{kf.year}: " if kf.year is not None else ""
-            self.para(x + 6, y + 40, cw - 12, year + kf.change_text(c.lang), size=11.5, color=tone, bold=True)
+            self.para(x + 6, y + 40, cw - 12, kf.change_text(c.lang), size=11.5, color=tone, bold=True)
             self.para(x + 6, y + 52, cw - 12, kf.context, size=10, color="muted")
+        if c.key_figures_note:
+            self.para(MARGIN, 34 + 2 * ch + gap + 5, PAGE_W - 2 * MARGIN, c.key_figures_note, size=10, color="muted")
 
     def chart_page(self, chart) -> None:
         self.page_with_heading(chart.title)

@@ -120,25 +120,27 @@ class Deck:
         s = self.slide(L.text("key_figures", c.lang))
         cols, gap = 3, Inches(0.3)
         cw = int((W - 2 * M - gap * (cols - 1)) / cols)
-        ch = Inches(2.55)
+        ch = Inches(2.35)
         for i, kf in enumerate(c.key_figures[:6]):
             x = M + (i % cols) * (cw + gap)
             y = Inches(1.35) + (i // cols) * (ch + gap)
             card = self.rect(s, x, y, cw, ch, self.colors["light"], MSO_SHAPE.ROUNDED_RECTANGLE)
             card.adjustments[0] = 0.06
             pad = Inches(0.25)
-            self.text(s, x + pad, y + Inches(0.15), cw - 2 * pad, Inches(0.45), kf.label, size=15,
+            self.text(s, x + pad, y + Inches(0.15), cw - 2 * pad, Inches(0.45), kf.heading(), size=15,
                       color=self.colors["muted"])
             value = f"{kf.value:,}" if kf.value is not None else "–"
             self.text(s, x + pad, y + Inches(0.6), cw - 2 * pad, Inches(0.9), value, size=40, bold=True,
                       color=self.colors["primary"], name=f"kf-value:{kf.key}")
             d = kf.change
             tone = ("#117733" if d and d > 0 else "#B2182B" if d and d < 0 else self.colors["muted"])
-            year = f"{kf.year}: " if kf.year is not None else ""
-            self.text(s, x + pad, y + Inches(1.5), cw - 2 * pad, Inches(0.4), year + kf.change_text(c.lang),
+            self.text(s, x + pad, y + Inches(1.5), cw - 2 * pad, Inches(0.4), kf.change_text(c.lang),
                       size=14, bold=True, color=tone, name=f"kf-change:{kf.key}")
-            self.text(s, x + pad, y + Inches(1.95), cw - 2 * pad, Inches(0.4), kf.context, size=12,
+            self.text(s, x + pad, y + Inches(1.9), cw - 2 * pad, Inches(0.4), kf.context, size=12,
                       color=self.colors["muted"])
+        if c.key_figures_note:
+            self.text(s, M, Inches(1.35) + 2 * ch + gap + Inches(0.1), W - 2 * M, Inches(0.5), c.key_figures_note,
+                      size=12, color=self.colors["muted"], name="kf-note")
 
     def chart_slide(self, chart) -> None:
         s = self.slide(chart.title)
