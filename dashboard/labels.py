@@ -74,13 +74,30 @@ def alpha3(alpha2: str | None) -> str | None:
     return c.alpha_3 if c else None
 
 
+def ellipsize(name: str, width: int) -> str:
+    """``name`` cut to at most ``width`` characters with "…", at a word boundary: never in the
+    middle of a word ("International Relations and Cooperation Office" → "International
+    Relations and…"). A name without spaces (Chinese) is cut at a character; a first word
+    longer than ``width`` is cut inside, as nothing else fits."""
+    name = " ".join(str(name or "").split())
+    if len(name) <= width:
+        return name
+    head = name[: width - 1]
+    if " " in name and name[width - 1] != " ":
+        cut = head.rfind(" ")
+        if cut >= max(1, width // 3):
+            head = head[:cut]
+    return head.rstrip(" ,;:-–&") + "…"
+
+
 def short_school(name: str, width: int = 34) -> str:
-    """A school name short enough for an axis label ("School of Automation" → "Automation")."""
+    """A school name short enough for an axis label ("School of Automation" → "Automation"),
+    shortened at a word boundary (:func:`ellipsize`)."""
     for prefix in ("School of ", "College of "):
         if name.startswith(prefix):
             name = name[len(prefix):]
             break
-    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+    return ellipsize(name, width)
 
 
 # -- interface language (English / 中文) ----------------------------------------------

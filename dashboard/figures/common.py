@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.labels import add_translations
+from dashboard.labels import add_translations, ellipsize
 from etl.load.models import ACTIVITY_KINDS
 
 # Paul Tol, "muted" qualitative scheme: distinguishable under the common colour-vision
@@ -101,8 +101,7 @@ def _row_height(n: int) -> tuple[int, float]:
 
 def _label(name: str, country: str | None, width: int = 40) -> str:
     """``"Name (CC)"``, the name shortened with an ellipsis so long names do not squeeze the bars."""
-    if len(name) > width:
-        name = name[: width - 1].rstrip() + "…"
+    name = ellipsize(name, width)
     return f"{name} ({country})" if country else name
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import FONT_STACK, LOAD_HINT, _base, empty, figure
-from dashboard.labels import add_translations, local_name, partner_kind_label, partner_kind_name, short_school, t
+from dashboard.labels import add_translations, ellipsize, local_name, partner_kind_label, partner_kind_name, short_school, t
 from dashboard.queries.network import Network
 
 SCHOOL_COLOR = "#332288"
@@ -66,7 +66,7 @@ def _size(n: int, most: int, lo: float = MIN_NODE, hi: float = MAX_NODE) -> floa
 
 
 def _short(name: str, width: int = 30) -> str:
-    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+    return ellipsize(name, width)
 
 
 def kind_color(kind: str | None) -> str:

@@ -293,17 +293,17 @@ def layout(**query: Any) -> html.Div:
         ], className="page-head"),
         dbc.Row(kpi_placeholder(lang), id=ids.OV_KPIS, className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_PER_YEAR, min_height=480, lang=lang), lg=8),
+            dbc.Col(chart_card(ids.OV_PER_YEAR, min_height=480, lang=lang, export="activities_by_year"), lg=8),
             dbc.Col(_card(t(CHANGES_TITLE, lang), html.Div(changes_panel(url, lang), id=ids.OV_CHANGES),
                           "changes-card"), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_BY_SCHOOL, min_height=400, lang=lang), lg=6),
-            dbc.Col(chart_card(ids.OV_PARTNERS, min_height=400, lang=lang), lg=6),
+            dbc.Col(chart_card(ids.OV_BY_SCHOOL, min_height=400, lang=lang, export="activities_by_school"), lg=6),
+            dbc.Col(chart_card(ids.OV_PARTNERS, min_height=400, lang=lang, export="top_partners"), lg=6),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_COUNTRY_MAP, config=geo, min_height=420, lang=lang), lg=8),
-            dbc.Col(chart_card(ids.OV_COUNTRIES, min_height=420, lang=lang), lg=4),
+            dbc.Col(chart_card(ids.OV_COUNTRY_MAP, config=geo, min_height=420, lang=lang, export="partner_countries"), lg=8),
+            dbc.Col(chart_card(ids.OV_COUNTRIES, min_height=420, lang=lang, export="top_countries"), lg=4),
         ], className="g-3 mb-3"),
         drilldown.panel(lang),
     ], className="page page-overview")

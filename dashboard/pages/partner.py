@@ -18,6 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components import drilldown, profile
+from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
 from dashboard.components.profile import simple_table, stat, state_badge
 from dashboard.context import database_url, path_id
@@ -228,6 +229,7 @@ def layout(partner_id: Any = None, **query: Any) -> html.Div:
         return profile.not_found(back, "No such partner.", lang, "page page-partner")
     return html.Div([
         dcc.Store(id=ids.PAD_ID, data=pid),
+        html.Div(export_menu(None, menu_id="partner", lang=lang), className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.PAD_HEAD, badges=badges(info, lang)),
         html.Div(id=ids.PAD_KPIS, className="stat-row mb-3"),
         dbc.Row(dbc.Col(chart_card(ids.PAD_TIMELINE, min_height=320, lang=lang), lg=12), className="g-3 mb-3"),

@@ -82,7 +82,7 @@ def grid_columns(lang: str = "en") -> list[dict]:
     num = {"type": "rightAligned", "flex": 1, "minWidth": 128}
     year = {"type": "rightAligned", "flex": 1, "minWidth": 96}
     return [
-        {"field": "link", "headerName": t("Partner", lang), "cellRenderer": "markdown", "minWidth": 300, "flex": 5,
+        {"field": "link", "headerName": t("Partner", lang), "cellRenderer": "markdown", "minWidth": 300, "flex": 5, "tooltipField": "partner",
          "getQuickFilterText": {"function": "params.data.partner"}},
         {"field": "zh", "headerName": "中文", "minWidth": 120, "flex": 2, "tooltipField": "zh"},
         {"field": "country_name", "headerName": t("Country", lang), "minWidth": 120, "flex": 1,
@@ -137,10 +137,10 @@ def layout(**query: Any) -> html.Div:
     geo = geo_config(get_asset_url("topojson/"), lang)
     return html.Div([
         page_head("Partners", "Who we work with and where: every partner organisation named in the news or the "
-                  "office's reports.", lang),
+                  "office's reports.", lang, exports=["partner_map", "partner_kinds", "top_partners", "top_countries"]),
         dbc.Row([
-            dbc.Col(chart_card(ids.PA_MAP, config=geo, min_height=480, lang=lang), lg=8),
-            dbc.Col(chart_card(ids.PA_KINDS, min_height=480, lang=lang), lg=4),
+            dbc.Col(chart_card(ids.PA_MAP, config=geo, min_height=480, lang=lang, export="partner_map"), lg=8),
+            dbc.Col(chart_card(ids.PA_KINDS, min_height=480, lang=lang, export="partner_kinds"), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row(dbc.Col(html.Div([
             html.Div([

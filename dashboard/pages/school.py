@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components import drilldown, profile
+from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
 from dashboard.components.profile import simple_table, stat, state_badge
 from dashboard.context import database_url, path_id
@@ -185,6 +186,8 @@ def layout(school_id: Any = None, **query: Any) -> html.Div:
         return profile.not_found(back, "No such school.", lang, "page page-school")
     return html.Div([
         dcc.Store(id=ids.SCD_ID, data=sid),
+        html.Div(export_menu(["activities_by_year", "top_partners", "top_countries", "students_by_country"],
+                             menu_id="school", lang=lang, fixed={"school": str(sid)}), className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.SCD_HEAD),
         html.Div(id=ids.SCD_KPIS, className="stat-row mb-3"),
         dbc.Row([
