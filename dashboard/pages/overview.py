@@ -105,6 +105,8 @@ add_translations({
     "{n} file could not be read (see intl etl status).": "{n} 个文件无法读取（见 intl etl status）。",
     "{n} files could not be read (see intl etl status).": "{n} 个文件无法读取（见 intl etl status）。",
     "Run #{n}": "第 {n} 次运行",
+    "Last change": "最近一次有变化的更新", "Latest run": "最近一次运行", "Sources last checked": "最近一次检查来源",
+    "nothing new since": "此后没有新内容",
     "not finished": "未完成",
 })
 # A run's status and trigger are codes; their words are context-qualified (plain "ok" or "test"
@@ -181,8 +183,12 @@ def _when(when: dt.datetime | None, lang: str = "en") -> str:
 
 
 def changes_panel(url: str, lang: str = "en") -> html.Div:
-    """What the latest ETL run changed: counts, and the first new documents, partners, programs."""
-    run = _run(qo.latest_run, url)
+    """What the last ETL run that changed something brought (counts, the first new documents,
+    partners, programmes), and when the sources were last checked: an hourly refresh that
+    finds nothing new does not hide the news of the last real change."""
+    state = _run(qo.refresh_state, url) or {"last_check": None, "last_change": None}
+    change, check = state["last_change"], state["last_check"]
+    run = _run(qo.latest_run, url, 5, change[0]) if change else _run(qo.latest_run, url)
     if run is None:
         body = [html.P(t("No ETL run yet.", lang), className="mb-1"),
                 html.P(fill(t("Load the sample with {demo} or your files with {etl}.", lang),
@@ -239,7 +245,16 @@ def changes_panel(url: str, lang: str = "en") -> html.Div:
                                  else "{n} file could not be read (see intl etl status).", lang).format(n=run.errors),
                                className="changes-warn"))
     trigger = t(run.trigger, lang, context="run trigger") if run.trigger else ""
+    checked = []
+    if check is not None:
+        later = change is not None and check[0] != change[0]
+        checked = [html.Div([
+            html.Span(t("Sources last checked", lang) + ": ", className="changes-check-l"),
+            html.Span(_when(check[1], lang), className="changes-check-t"),
+            html.Span(" · " + t("nothing new since", lang) if later else "", className="changes-check-n"),
+        ], className="changes-check", id="ov-last-check")]
     return html.Div([
+        html.Div(t("Last change" if change is not None else "Latest run", lang), className="changes-kicker"),
         html.Div([
             html.Span(t("Run #{n}", lang).format(n=run.run_id), className="changes-run"),
             dbc.Badge(t(run.status, lang, context="run status"), color=status_color,
@@ -249,6 +264,7 @@ def changes_panel(url: str, lang: str = "en") -> html.Div:
         html.Div(stat_items, className="stats"),
         *problems,
         *sections,
+        *checked,
     ], className="changes")
 
 
