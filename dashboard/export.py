@@ -49,6 +49,7 @@ from dashboard.labels import (
 )
 from dashboard.regions import country_label
 from dashboard.queries import common as q
+from dashboard.queries import domestic as qd
 from dashboard.queries import network as qn
 from dashboard.queries import overview as qo
 from dashboard.queries import partners as qpa
@@ -229,10 +230,10 @@ register(Export(
     (Column("partner", "Partner", "合作方（英文）"), Column("zh", "Partner (Chinese)", "合作方"), _COUNTRY,
      Column("kind", "Partner kind", "合作方类型", "partner_kind"), _DOCS_N), names_zh=(("partner", "zh"),)))
 register(Export(
-    "partner_countries", fo.MAP_TITLE, None, qo.countries, _page(fo.countries_map),
+    "partner_countries", fo.MAP_TITLE, None, qd.countries, _page(fo.countries_map),
     (_COUNTRY, _ISO, _PARTNERS_N, _DOCS_N), geo=True))
 register(Export(
-    "top_countries", fo.COUNTRIES_TITLE, None, qo.countries, _page(fo.top_countries),
+    "top_countries", fo.COUNTRIES_TITLE, None, qd.countries, _page(fo.top_countries),
     (_COUNTRY, _ISO, _PARTNERS_N, _DOCS_N)))
 
 # -- Schools ----------------------------------------------------------------------------
@@ -246,7 +247,7 @@ register(Export(
 
 # -- Partners ---------------------------------------------------------------------------
 register(Export(
-    "partner_map", fpa.MAP_TITLE, None, qo.countries, _page(fpa.partner_map),
+    "partner_map", fpa.MAP_TITLE, None, qd.countries, _page(fpa.partner_map),
     (_COUNTRY, _ISO, _PARTNERS_N, _DOCS_N), geo=True))
 register(Export(
     "partner_kinds", fpa.KINDS_TITLE, None, qpa.partner_kinds, _page(fpa.kinds_bars),

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.labels import add_translations, ellipsize
+from dashboard.labels import add_translations, ellipsize, t
 from etl.load.models import ACTIVITY_KINDS
 
 # Paul Tol, "muted" qualitative scheme: distinguishable under the common colour-vision
@@ -83,6 +83,26 @@ def empty(title: str, message: str = LOAD_HINT, height: int | None = None) -> go
                           align="center", font=dict(size=14, color="#5B6B82"))],
     )
     fig.layout.meta = {"empty": True}
+    return fig
+
+
+DOMESTIC_NOTE = "Domestic partners ({country}): {partners} partners, {documents} documents, not counted here"
+add_translations({DOMESTIC_NOTE: "国内合作伙伴（{country}）：{partners} 个，{documents} 篇文档，不计入此图"})
+
+
+def domestic_note(fig: go.Figure, df: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """A line under the title naming the domestic partners a country chart leaves out
+    (``df.attrs["domestic"]``, set by :func:`dashboard.queries.domestic.split_countries`)."""
+    dom = getattr(df, "attrs", {}).get("domestic")
+    if not dom:
+        return fig
+    from dashboard.regions import country_label
+
+    text = t(DOMESTIC_NOTE, lang).format(country=country_label(dom["country"], lang), partners=dom["partners"],
+                                         documents=dom["documents"])
+    fig.add_annotation(text=text, x=0, y=1, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
+                       showarrow=False, align="left", font=dict(size=11, color="#5B6B82"), yshift=4)
+    fig.layout.meta = {**(fig.layout.meta or {}), "domestic": dom}
     return fig
 
 

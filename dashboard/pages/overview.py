@@ -28,6 +28,7 @@ from dashboard.figures import common as figures
 from dashboard.figures import overview as fo
 from dashboard.labels import add_translations, language_name, t, ui_from_search, ui_lang
 from dashboard.queries import common as q
+from dashboard.queries import domestic as qd
 from dashboard.queries import overview as qo
 from dashboard.queries import periods as qp
 from dashboard.queries.common import Filters
@@ -122,13 +123,18 @@ def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> lis
     trend = _run(qo.kpi_trend, url, f)
     kp = _run(qp.kpi_periods, url, f)
     ps = kp["periods"] if kp else None
+    year_kpis = (None, None)
+    if trend is not None and trend["year"] is not None:  # the year line counts countries as the total does
+        y = trend["year"]
+        year_kpis = (_run(qd.adjust_kpis, url, f.for_year(y), trend["current"]),
+                     _run(qd.adjust_kpis, url, f.for_year(y - 1), trend["previous"]))
     cards = []
     for card_id, key, label, hint in KPI_SPECS:
         label, hint = t(label, lang), t(hint, lang)
         if trend is None or kp is None:
             cards.append(kpi_card(card_id, label, None, hint=hint, lang=lang))
             continue
-        cur, prev = trend["current"], trend["previous"]
+        cur, prev = year_kpis
         period = period_line(kp["total"][key], kp["previous"][key] if kp["previous"] else None,
                              qp.Periods.text(ps.current) if ps else "", qp.Periods.text(ps.previous) if ps else "",
                              lang)
@@ -168,7 +174,7 @@ def partners_figure(url: str, filters: Filters | dict | None, lang: str = "en") 
 
 def countries_figures(url: str, filters: Filters | dict | None, lang: str = "en") -> tuple[go.Figure, go.Figure]:
     f = _filters(filters)
-    df = _run(qo.countries, url, f)
+    df = _run(qd.countries, url, f)
     if df is None or df.empty:
         msg = empty_message(url, f, lang)
         return (figures.empty(t(fo.MAP_TITLE, lang), msg, height=420),

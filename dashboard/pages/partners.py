@@ -24,6 +24,7 @@ from dashboard.figures.partners import KINDS_TITLE, MAP_TITLE, kinds_bars, partn
 from dashboard.figures.schools import clean_text
 from dashboard.labels import add_translations, t, ui_lang
 from dashboard.pages.schools import filters_of, grid, md_link, page_head, run, why_empty
+from dashboard.queries import domestic as qd
 from dashboard.queries import overview as q
 from dashboard.queries import partners as qp
 from dashboard.queries.common import Filters
@@ -64,7 +65,7 @@ add_translations({
 # ---------------------------------------------------------------------------
 def map_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
     f = filters_of(filters)
-    df = run(q.countries, url, f)
+    df = run(qd.countries, url, f)
     if df is None or df.empty:
         return figures.empty(t(MAP_TITLE, lang), why_empty(url, f, lang), height=480)
     return partner_map(df, lang)

@@ -54,11 +54,15 @@ def periods(url: str, f: Filters) -> Periods | None:
 def kpi_periods(url: str, f: Filters) -> dict[str, Any]:
     """``{"periods": Periods | None, "total": {...}, "previous": {...} | None}``: the KPIs
     (documents, partners, countries, schools) of the filters as given, and of the same
-    filters over the previous period."""
+    filters over the previous period; "countries" counts international partners' countries
+    (:mod:`dashboard.queries.domestic`)."""
+    from dashboard.queries.domestic import adjust_kpis
+
     p = periods(url, f)
-    total = kpis(url, f)
+    total = adjust_kpis(url, f, kpis(url, f))
     prev_f = p.filters(f, "previous") if p else None
-    return {"periods": p, "total": total, "previous": kpis(url, prev_f) if prev_f is not None else None}
+    return {"periods": p, "total": total,
+            "previous": adjust_kpis(url, prev_f, kpis(url, prev_f)) if prev_f is not None else None}
 
 
 def sum_years(per_year: dict[int, int], span: tuple[int, int] | None) -> int | None:
