@@ -21,7 +21,7 @@ from dashboard.regions import country_label, country_point
 from etl.load.models import ACTIVITY_KINDS
 
 MAP_TITLE = "Partner countries: documents (shade) and partners (bubbles)"
-KINDS_TITLE = "Partners by kind"
+KINDS_TITLE = "Partners by kind: documents naming them"
 TIMELINE_TITLE = "Interactions over time"
 SCHOOLS_TITLE = "Schools working with this partner"
 MOBILITY_TITLE = "Students sent to this partner"
@@ -30,7 +30,7 @@ MENTION = "mention"     # timeline row of documents that name the partner withou
 
 add_translations({
     MAP_TITLE: "合作伙伴所在国家：文档数（底色）与合作伙伴数（气泡）",
-    KINDS_TITLE: "合作伙伴类型",
+    KINDS_TITLE: "合作伙伴类型：提及它们的文档数",
     TIMELINE_TITLE: "交往时间线",
     SCHOOLS_TITLE: "与该伙伴合作的学院",
     MOBILITY_TITLE: "派往该伙伴的学生",
