@@ -164,3 +164,21 @@ def test_a_scheduled_refresh_writes_the_report(tmp_path):
     assert "国际合作工作报告" in "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
     value = [s for s in prs.slides[1].shapes if s.name == "kf-value:documents"][0].text_frame.text
     assert value == f"{qo.kpi_trend(db, Filters())['current']['documents']:,}"
+
+
+def test_reports_are_written_readable_by_others_as_the_umask_says(tmp_path):
+    import os
+    import stat
+
+    from dashboard.export_cli import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "r" / "report.pdf", b"%PDF-1.4 x")
+        assert stat.S_IMODE((tmp_path / "r" / "report.pdf").stat().st_mode) == 0o644
+        os.umask(0o027)
+        write_atomic(tmp_path / "r" / "report.pdf", b"%PDF-1.4 y")
+        assert stat.S_IMODE((tmp_path / "r" / "report.pdf").stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+    assert not [p for p in (tmp_path / "r").iterdir() if p.name.startswith(".")], "no temporary file left"

@@ -131,7 +131,11 @@ def test_deck_has_title_key_figures_charts_agreements_and_method(env, pptx_zh):
         assert pic.image.size == (2400, 1200)
         size, var, inked = png_stats(pic.image.blob)
         assert var > 200 and inked > 0.02, pic.name
-    chart_titles = [_slide_texts(sl).split("\n")[0] for sl in slides[2:2 + len(REPORT_CHARTS)]]
+    # every slide's heading is its real title placeholder (outline view, screen readers)
+    for sl in slides:
+        assert sl.shapes.title is not None and sl.shapes.title.is_placeholder and sl.shapes.title.text_frame.text.strip()
+    assert slides[0].shapes.title.text_frame.text == "国际合作工作报告"
+    chart_titles = [sl.shapes.title.text_frame.text for sl in slides[2:2 + len(REPORT_CHARTS)]]
     assert chart_titles == [E.get(n).title_in("zh") for n in REPORT_CHARTS]
 
     # agreements expiring: the query's rows, Chinese partner names where known
