@@ -126,7 +126,17 @@ def create_app(database_url: str | None = None) -> Dash:
     from dashboard.export_routes import init_exports; init_exports(app, settings)  # downloads: /export/… (issue 6)  # noqa: E702
     init_auth(app, settings)  # sign-in, roles, CSRF (dashboard/auth.py)
     admin_registry.register(app, settings)  # the admin pages, behind init_auth's guard
+    _log_export_check(settings)
     return app
+
+
+def _log_export_check(settings) -> None:
+    """Say at start-up what exports lack (Chromium, a CJK font), not at the first failed download."""
+    from dashboard.report.render import export_check
+
+    raw = (getattr(settings, "raw", None) or {}).get("export") or {}
+    for level, text in export_check(raw.get("browser_path")):
+        (log.error if level == "error" else log.warning if level == "warning" else log.info)("exports: %s", text)
 
 
 def settle() -> None:

@@ -282,3 +282,31 @@ def _alive(r: Renderer) -> bool:
 
 
 atexit.register(shutdown)
+
+
+def export_check(browser_path: str | None = None) -> list[tuple[str, str]]:
+    """What exports need, checked without starting anything: ``[(level, sentence)]`` with level
+    ``"ok"``, ``"warning"`` (exports work, something is missing) or ``"error"`` (figure and
+    report exports fail). The app logs it at start-up and the administration shows it."""
+    from dashboard.report import fonts
+
+    out: list[tuple[str, str]] = []
+    try:
+        out.append(("ok", f"Chromium for figure and report exports: {find_browser(browser_path)}"))
+    except BrowserNotFound as exc:
+        out.append(("error", str(exc)))
+    try:
+        fonts.bundled_ttf()
+        bundled = True
+    except fonts.FontError as exc:
+        bundled = False
+        out.append(("error", f"Chinese in exports: {exc}"))
+    system = fonts.system_cjk_fonts()
+    if system:
+        out.append(("ok", f"Chinese in exports: system fonts {', '.join(system[:3])}, and the bundled "
+                          f"{fonts.BUNDLED_FAMILY}"))
+    elif bundled:
+        out.append(("warning", f"No system CJK font: exports draw Chinese with the bundled {fonts.BUNDLED_FAMILY} "
+                               f"(the GB 2312 characters); for every character install {fonts.FONT_PACKAGES} "
+                               f"(apt-get install {fonts.FONT_PACKAGES})"))
+    return out
