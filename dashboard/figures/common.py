@@ -86,8 +86,10 @@ def empty(title: str, message: str = LOAD_HINT, height: int | None = None) -> go
     return fig
 
 
-DOMESTIC_NOTE = "Domestic partners ({country}): {partners} partners, {documents} documents, not counted here"
-add_translations({DOMESTIC_NOTE: "国内合作伙伴（{country}）：{partners} 个，{documents} 篇文档，不计入此图"})
+DOMESTIC_NOTE = "Domestic partners ({country}): {partners}, {documents}; not counted here"
+add_translations({DOMESTIC_NOTE: "国内合作伙伴（{country}）：{partners}，{documents}；不计入此图",
+                  "{n} partner": "{n} 个", "{n} partners": "{n} 个", "{n} document": "{n} 篇文档",
+                  "{n} documents": "{n} 篇文档"}, context="count")
 
 
 def domestic_note(fig: go.Figure, df: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -98,8 +100,12 @@ def domestic_note(fig: go.Figure, df: pd.DataFrame, lang: str = "en") -> go.Figu
         return fig
     from dashboard.regions import country_label
 
-    text = t(DOMESTIC_NOTE, lang).format(country=country_label(dom["country"], lang), partners=dom["partners"],
-                                         documents=dom["documents"])
+    def count(n: int, one: str, many: str) -> str:
+        return t(one if n == 1 else many, lang, context="count").format(n=n)
+
+    text = t(DOMESTIC_NOTE, lang).format(country=country_label(dom["country"], lang),
+                                         partners=count(dom["partners"], "{n} partner", "{n} partners"),
+                                         documents=count(dom["documents"], "{n} document", "{n} documents"))
     fig.add_annotation(text=text, x=0, y=1, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
                        showarrow=False, align="left", font=dict(size=11, color="#5B6B82"), yshift=4)
     fig.layout.meta = {**(fig.layout.meta or {}), "domestic": dom}

@@ -339,7 +339,7 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
         students = (html.Span(t("unknown", lang), className="unknown") if pd.isna(r.students)
                     else f"{int(r.students):,}")
         body.append(html.Tr([
-            html.Td(str(r.year)),
+            html.Td(str(r.year), className="cell-year"),
             html.Td((r.school_zh or r.school or "—") if lang == "zh" else (short_school(r.school) if r.school else "—"),
                     title=r.school or ""),
             html.Td(local_name(r.partner, getattr(r, "partner_zh", None), lang) or "—", title=r.partner or "",

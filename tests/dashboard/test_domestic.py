@@ -41,7 +41,7 @@ def test_the_home_country_is_apart_in_kpis_and_maps(world, home):
 
     fig = fo.countries_map(intl, lang="en")
     note = [a.text for a in fig.layout.annotations if "Domestic partners" in a.text]
-    assert note and f"{dom['partners']} partners" in note[0]
+    assert note and f"{dom['partners']} partner" in note[0]
     from dashboard.labels import alpha3
 
     assert alpha3(code) not in set(list(fig.data[0].locations))
