@@ -87,8 +87,8 @@ def empty(title: str, message: str = LOAD_HINT, height: int | None = None) -> go
 
 
 DOMESTIC_NOTE = "Domestic partners ({country}): {partners}, {documents}; not counted here"
-add_translations({DOMESTIC_NOTE: "国内合作伙伴（{country}）：{partners}，{documents}；不计入此图",
-                  "{n} partner": "{n} 个", "{n} partners": "{n} 个", "{n} document": "{n} 篇文档",
+add_translations({DOMESTIC_NOTE: "国内合作伙伴（{country}）：{partners}，{documents}；不计入此图"})
+add_translations({"{n} partner": "{n} 个", "{n} partners": "{n} 个", "{n} document": "{n} 篇文档",
                   "{n} documents": "{n} 篇文档"}, context="count")
 
 
