@@ -45,6 +45,7 @@ add_translations({
     "students": "学生数",
     "year": "年份",
     "Other countries": "其他国家",
+    "No students abroad in the office's reports for this selection.": "国际处报表中没有此范围内的出国（境）学生。",
 })
 
 

@@ -34,7 +34,7 @@ from dashboard.figures.schools import (
     trend,
 )
 from dashboard.figures.programs import level_label, status_label
-from dashboard.labels import add_translations, t, ui_lang
+from dashboard.labels import add_translations, agreement_type_name, t, ui_lang
 from dashboard.pages.schools import filters_of, run, why_empty
 from dashboard.queries.common import Filters
 
@@ -108,6 +108,7 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
             partner=[html.A(clean_text(z) if lang == "zh" and clean_text(z) else p, href=f"/partners/{int(i)}{search}")
                      if pd.notna(i) else (clean_text(p) or "–")
                      for i, p, z in zip(agrs["partner_id"], agrs["partner"], agrs["partner_zh"])],
+            type=[agreement_type_name(v, lang) for v in agrs["type"]],
             expiry=[e.isoformat() if e else t("open-ended", lang) for e in agrs["expiry"]],
             signed=[s.isoformat() if s else "–" for s in agrs["signed"]],
             state=[state_badge(s, lang) for s in agrs["state"]])
