@@ -107,7 +107,12 @@ class FeedSource(WebSource):
         self.count("entries", len(entries))
         clean = True
         for entry in entries:
-            item = self._entry(entry, url, fetcher, ctx)
+            try:
+                item = self._entry(entry, url, fetcher, ctx)
+            except Exception as exc:  # noqa: BLE001 - one entry must never end the source's run
+                log.exception("%s: an entry of %s could not be read", self.name, url)
+                self.count("failed")
+                item = InputError(entry.get("link") or url, f"{exc.__class__.__name__}: {exc}")
             if item is None:
                 continue
             if isinstance(item, FetchError) and item.transient:

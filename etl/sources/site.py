@@ -63,11 +63,20 @@ class WebSource(Source):
             log.warning("%s: %s", self.name, exc)
             return exc
         self.count("fetched")
+        return self.read(resp.body, url, resp.content_type)
+
+    def read(self, body: bytes, url: str, content_type: str = "") -> SourceDocument | InputError:
+        """The page's bytes read into a document; any failure (a bad page, a reader's own bug or a
+        missing library) is that page's error, counted failed, and the walk goes on."""
         try:
-            return read_bytes(resp.body, url, source=self.name, content_type=resp.content_type)
+            return read_bytes(body, url, source=self.name, content_type=content_type)
         except InputError as exc:
             self.count("failed")
             return exc
+        except Exception as exc:  # noqa: BLE001 - one page must never end the source's run
+            log.exception("%s: %s could not be read", self.name, url)
+            self.count("failed")
+            return InputError(url, f"{exc.__class__.__name__}: {exc}")
 
 
 def _regex(pattern: str | None, what: str) -> re.Pattern | None:
