@@ -31,7 +31,7 @@ from etl.load.lock import RunLock
 from etl.load.models import Document, ReportFile, Run, RunError, _now
 from etl.resolve.entities import Resolver, sync_reference
 from etl.resolve.reference import load_reference
-from etl.sources.base import SourceDocument, Unchanged
+from etl.sources.base import Gone, ReportPath, SourceDocument, Unchanged
 from etl.sources.files import DOCUMENT_SUFFIXES, read_if_changed
 
 log = logging.getLogger("etl")
@@ -75,6 +75,21 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p.resolve()
 
 
+def report_columns(settings: Settings, table: Any = None, where: str = "[reports] columns") -> dict[str, str]:
+    """A ``columns`` map (header → report field) checked; the ``[reports]`` table's by default.
+    Raises SourceConfigError naming the setting."""
+    from etl.reports.headers import column_map
+    from etl.reports.shapes import kind_fields
+    from etl.sources.registry import SourceConfigError
+
+    if table is None:
+        table = (settings.raw.get("reports") or {}).get("columns")
+    try:
+        return column_map(table, kind_fields(), where)
+    except ValueError as exc:
+        raise SourceConfigError(str(exc)) from None
+
+
 def is_report(path: Path) -> bool:
     return path.suffix.lower() in REPORT_SUFFIXES
 
@@ -88,6 +103,7 @@ class Pipeline:
         self.progress = progress
         self.sessions: sessionmaker[Session] = session_factory(settings.database_url)
         self.ref = load_reference(settings.reference_dir)
+        self.report_columns = report_columns(settings)  # [reports] columns: for reports given by path
 
     # -- the run ----------------------------------------------------------
     def run(self, paths: Iterable[str | Path] = (), *, documents: Iterable[SourceDocument | InputError] = (),
@@ -260,13 +276,16 @@ class Pipeline:
         r.session = s
         return r
 
-    def _one_report(self, path: Path, info: RunInfo) -> None:
+    def _one_report(self, item: Path | ReportPath, info: RunInfo) -> None:
         from etl.reports import load_report
 
+        path, columns = (item.path, item.columns) if isinstance(item, ReportPath) else (item, self.report_columns)
         info.reports["seen"] += 1
+        notes: list[str] = []
         try:
             with self.sessions.begin() as s:
-                outcome = load_report(s, path, self._resolver(s), info.run_id)
+                outcome = load_report(s, path, self._resolver(s), info.run_id, columns=columns, notices=notes)
+            info.notices += [{"file": str(path), "notice": n} for n in notes]  # sheets and columns not loaded
             if outcome.startswith("duplicate"):
                 info.reports["duplicate"] += 1
                 info.notices.append({"file": str(path), "notice": outcome})
@@ -326,7 +345,7 @@ class Pipeline:
         last_beat = time.monotonic()
         try:
             for item in source.items(ctx):
-                if isinstance(item, Path):
+                if isinstance(item, (Path, ReportPath)):
                     self._one_report(item, info)
                 else:
                     self._one_document(item, info)

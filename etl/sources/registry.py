@@ -18,7 +18,10 @@ A source yields, in order, the items the pipeline loads:
 
 - :class:`~etl.sources.base.SourceDocument`: an article read;
 - :class:`~etl.errors.InputError`: a bad item (file or URL + reason); the run logs it, goes on;
-- :class:`pathlib.Path`: an office report file (csv/xlsx) for the report loader.
+- :class:`pathlib.Path` or :class:`~etl.sources.base.ReportPath` (with the source's column map):
+  an office report file (csv/xlsx) for the report loader;
+- :class:`~etl.sources.base.Unchanged`: a stored document seen again as it was;
+- :class:`~etl.sources.base.Gone`: a stored web page that no longer exists (404/410 on a revisit).
 """
 from __future__ import annotations
 
@@ -33,11 +36,11 @@ from typing import Any, ClassVar, Union
 
 from etl.config import Settings
 from etl.errors import InputError
-from etl.sources.base import SourceDocument, Unchanged
+from etl.sources.base import Gone, ReportPath, SourceDocument, Unchanged
 
 log = logging.getLogger("etl.sources")
 
-SourceItem = Union[SourceDocument, Unchanged, InputError, Path]
+SourceItem = Union[SourceDocument, Unchanged, Gone, InputError, Path, ReportPath]
 BUILTIN_MODULES = ("etl.sources.folder", "etl.sources.site", "etl.sources.feed")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
