@@ -11,6 +11,7 @@ object returned (and printed by ``intl etl run --json``) is::
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
@@ -199,6 +200,9 @@ class Pipeline:
         info.documents["unchanged"] += 1
 
     def _one_document(self, item: SourceDocument | InputError, info: RunInfo) -> None:
+        if isinstance(item, Gone):  # not a document read: a stored one marked
+            self._gone(item, info)
+            return
         info.documents["seen"] += 1
         if isinstance(item, InputError):
             info.documents["failed"] += 1
@@ -325,11 +329,34 @@ class Pipeline:
                 info.reports["gone"] += len(vanished)
 
     # -- configured sources (etl/sources/registry.py) ------------------------
-    def run_sources(self, names: Iterable[str] | None = None, **kw) -> RunInfo:
-        """One run over the configured ``[[sources]]`` (all, or those named)."""
+    def run_sources(self, names: Iterable[str] | None = None, *, revisit: bool = False, **kw) -> RunInfo:
+        """One run over the configured ``[[sources]]`` (all, or those named). ``revisit``: the web
+        sources re-check every article they stored (``intl etl run --revisit``)."""
         from etl.sources.registry import build_sources
 
-        return self.run(sources=build_sources(self.settings, names), **kw)
+        sources = build_sources(self.settings, names)
+        for src in sources:
+            src.revisit_all = revisit
+        return self.run(sources=sources, **kw)
+
+    def _stored_documents(self, source: str, since: dt.datetime | None = None) -> list[str]:
+        """URIs of the documents a source stored (first seen since ``since``), oldest first."""
+        with self.sessions() as s:
+            q = select(Document.uri).where(Document.source == source)
+            if since is not None:
+                q = q.where(Document.created_at >= since)
+            return list(s.scalars(q.order_by(Document.id)))
+
+    def _gone(self, item: Gone, info: RunInfo) -> None:
+        """A stored web page that answered 404/410: marked gone (kept; the dashboard leaves it out)."""
+        known = self._by_uri.get(item.uri)
+        if known is None or known[1] == "gone":
+            return
+        with self.sessions.begin() as s:
+            s.execute(update(Document).where(Document.uri == item.uri).values(status="gone"))
+        self._by_uri[item.uri] = (known[0], "gone", known[2])
+        info.documents["gone"] += 1
+        log.info("gone: %s (%s)", item.uri, item.reason)
 
     def _known(self, uri: str) -> bool:
         """Is a document with this URI stored? (web sources fetch only the others)"""
@@ -341,7 +368,9 @@ class Pipeline:
         from etl.sources.http import DbStateStore
         from etl.sources.registry import SourceContext
 
-        ctx = SourceContext(known=self._known, state=DbStateStore(self.sessions), source_hash=self._source_hash)
+        ctx = SourceContext(known=self._known, state=DbStateStore(self.sessions), source_hash=self._source_hash,
+                            stored=lambda uri: (self._by_uri.get(uri) or (None,))[0],
+                            documents=self._stored_documents)
         last_beat = time.monotonic()
         try:
             for item in source.items(ctx):

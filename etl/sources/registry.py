@@ -57,11 +57,17 @@ class SourceContext:
     fetches only the others). ``state``: where validators for conditional GET are kept
     (:class:`~etl.sources.http.StateStore`). ``source_hash(uri)``: the SHA-256 of the bytes a
     stored file was read from, so that a disk source skips unchanged files without decoding.
+    ``stored(uri)``: the content hash of the document stored under ``uri`` — asked after yielding
+    a document, it tells whether the pipeline stored it (a web source then keeps the page's
+    validators). ``documents(source, since)``: the URIs a source stored, those first seen since a
+    time when given: the articles a revisit re-checks.
     """
 
     known: Callable[[str], bool] = lambda uri: False
     state: Any = None
     source_hash: Callable[[str], str | None] = lambda uri: None  # raw-bytes hash of a stored file
+    stored: Callable[[str], str | None] = lambda uri: None  # content hash of the stored document, after a yield
+    documents: Callable[..., list[str]] = lambda source, since=None: []  # a source's stored URIs (first seen since)
 
     def __post_init__(self):
         if self.state is None:
@@ -82,6 +88,7 @@ class Source:
     def __init__(self, name: str, options: Any, settings: Settings | None = None):
         self.name, self.options, self.settings = name, options, settings
         self.stats: dict[str, int] = {}
+        self.revisit_all = False  # this run re-checks every stored article (intl etl run --revisit)
 
     def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
         raise NotImplementedError
