@@ -158,7 +158,7 @@ def test_a_missing_required_column_names_the_columns_seen_and_needed(tmp_path):
     reason = e.value.reason
     assert "missing required column 'partner'" in reason
     assert "'Programme title', 'College', 'Level', 'Mode of delivery', 'Status', 'Enrolment'" in reason
-    assert "needs name, school, partner" in reason
+    assert "the joint programs report needs name, school, partner" in reason
 
 
 def test_a_table_of_no_known_kind_is_named_not_guessed(tmp_path):
@@ -175,14 +175,14 @@ def test_a_header_that_fits_two_kinds_equally_is_refused(tmp_path, monkeypatch):
     (kinds / "_common.toml").write_text("[headers]\nx = []\n", encoding="utf-8")
     for k in ("alpha", "beta"):
         (kinds / f"{k}.toml").write_text(
-            f'kind = "{k}"\ntitle = "{k} report"\n'
+            f'kind = "{k}"\ntitle = "{k}"\n'
             + "".join(f'[[fields]]\nname = "{k}{i}"\ntype = "text"\nheaders = ["col {i}"]\n' for i in range(3)),
             encoding="utf-8")
     from etl.reports import shapes
 
     monkeypatch.setattr(shapes, "SHAPES", load_kinds(kinds))
     f = write_csv(tmp_path / "t.csv", [["col 0", "col 1", "col 2"], ["a", "b", "c"]])
-    with pytest.raises(ReportError, match="fits both a alpha report and a beta report"):
+    with pytest.raises(ReportError, match="fits both the alpha and the beta report"):
         parse_tables(f)
 
 

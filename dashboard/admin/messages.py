@@ -125,19 +125,19 @@ REASONS_ZH: dict[str, str] = {
     "more than one sheet holds a report table ({sheets}); keep one table per file":
         "不止一个工作表含有报表（{sheets}）；每个文件只能有一张表",
     "missing required column {column} for a {title} report (header row {row}); columns seen: {seen}; "
-    "a {title2} report needs {needed}":
+    "the {title2} report needs {needed}":
         "{title}报表缺少必需的列“{column}”（表头在第 {row} 行）；表中的列：{seen}；{title2}报表需要：{needed}",
     "no header row of a known report ({titles}) in the first {n} rows of any sheet; seen: {seen}":
         "所有工作表的前 {n} 行中都没有已知报表（{titles}）的表头行；所见：{seen}",
-    "the header row {row} fits both a {title} and a {title2} report; name its columns in the source's columns "
-    "setting": "第 {row} 行的表头既像{title}报表，也像{title2}报表；请在数据源的 columns 设置中指明各列",
+    "the header row {row} fits both the {title} and the {title2} report; name its columns in the source's columns "
+    "setting": "第 {row} 行的表头既像{title}报表，也像{title2}报表；请在数据源的列映射设置中指明各列",
     # notices: what a run says of a report it loaded
     "sheet {sheet} holds no report table (its first row: {cells}): not loaded":
         "工作表“{sheet}”中没有报表（第一行：{cells}）：未载入",
     "sheet {sheet} holds no report table (empty): not loaded": "工作表“{sheet}”中没有报表（空表）：未载入",
-    "column {column} (header row {row}) is not a field of a {title} report: not loaded; name its field in the "
+    "column {column} (header row {row}) is not a field of the {title} report: not loaded; name its field in the "
     "source's columns setting, or \"ignore\"":
-        "列“{column}”（表头第 {row} 行）不是{title}报表的字段：未载入；可在数据源的 columns 设置中指明它的字段，或设为 \"ignore\"",
+        "列“{column}”（表头第 {row} 行）不是{title}报表的字段：未载入；可在数据源的列映射设置中指明它的字段，或设为忽略",
     "{field} {n} taken from the sheet's name {sheet} (the table has no {field2} column)":
         "{field} 取自工作表名“{sheet}”：{n}（表中没有 {field2} 列）",
     "{field} {n} taken from the title above the header (the table has no {field2} column)":
@@ -213,6 +213,11 @@ def _zh_value(name: str, value: str) -> str:
         return "（无）"
     if name == "reason":
         return reason(value, "zh")
+    if name in ("needed", "field", "field2"):  # a report kind's fields, by their Chinese names
+        from etl.reports.shapes import field_names_zh
+
+        names = field_names_zh()
+        return "、".join(names.get(x.strip(), x.strip()) for x in value.split(","))
     return value
 
 

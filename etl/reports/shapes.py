@@ -47,6 +47,7 @@ class Field:
     from_context: bool = False  # a missing year column: the sheet's name or title may give it
     about: str = ""
     values: tuple[tuple[str, tuple[str, ...]], ...] = ()  # canonical value → its spellings
+    zh: str = ""  # its name in Chinese (messages)
 
     @cached_property
     def value_index(self) -> dict[str, str]:
@@ -93,7 +94,7 @@ def load_kinds(directory: Path = KINDS_DIR) -> tuple[Shape, ...]:
             values = tuple((canon, tuple(forms)) for canon, forms in fd.get("values", {}).items())
             fields.append(Field(fd["name"], fd["type"], tuple(spellings), fd.get("required", False),
                                 fd.get("non_blank", False), fd.get("ffill", False), fd.get("from_context", False),
-                                fd.get("about", ""), values))
+                                fd.get("about", ""), values, fd.get("zh", "")))
         shape = Shape(d["kind"], d["title"], tuple(fields), d.get("total"), d.get("title_zh", ""),
                       tuple(d.get("any_of", ())), tuple(d.get("before", ())))
         names = {x.name for x in fields}
@@ -106,6 +107,15 @@ def load_kinds(directory: Path = KINDS_DIR) -> tuple[Shape, ...]:
 
 
 SHAPES: tuple[Shape, ...] = load_kinds()
+
+
+def field_names_zh() -> dict[str, str]:
+    """field → its Chinese name (the first kind that names it)."""
+    out: dict[str, str] = {}
+    for s in SHAPES:
+        for f in s.fields:
+            out.setdefault(f.name, f.zh or f.name)
+    return out
 
 
 def kind_fields() -> dict[str, set[str]]:
@@ -181,8 +191,8 @@ def find_header(grid: Grid, cmap: Mapping[str, str] | None = None, file: str = "
                 fits.append(((len(found) / len(shape.fields), len(found)), shape, found))
         fits.sort(key=lambda x: x[0], reverse=True)
         if len(fits) > 1 and fits[0][0] == fits[1][0]:
-            raise ReportError(file, f"{_where(grid.sheet)}the header row {rownum} fits both a {fits[0][1].title} "
-                                    f"and a {fits[1][1].title} report; name its columns in the source's "
+            raise ReportError(file, f"{_where(grid.sheet)}the header row {rownum} fits both the {fits[0][1].title} "
+                                    f"and the {fits[1][1].title} report; name its columns in the source's "
                                     f"columns setting", row=rownum)
         if fits and (best is None or fits[0][0] > best[0]):
             best = (fits[0][0], idx, fits[0][1], fits[0][2])
@@ -421,7 +431,7 @@ def _parse_grid(file: str, grid: Grid, header: tuple[int, Shape, dict[str, int]]
     if missing:
         seen = _listing(header_cells, 40) or "none"
         raise ReportError(file, f"{where}missing required column {missing[0]!r} for a {shape.title} report "
-                                f"(header row {header_rownum}); columns seen: {seen}; a {shape.title} report "
+                                f"(header row {header_rownum}); columns seen: {seen}; the {shape.title} report "
                                 f"needs {', '.join(shape.required)}", column=missing[0])
     seen_at: dict[str, str] = {}
     for i, cell in enumerate(header_cells):
@@ -431,7 +441,7 @@ def _parse_grid(file: str, grid: Grid, header: tuple[int, Shape, dict[str, int]]
         if name is None:
             if not _blank(cell):
                 notices.append(f"{where}column {str(cell).strip()!r} (header row {header_rownum}) is not a field "
-                               f"of a {shape.title} report: not loaded; name its field in the source's columns "
+                               f"of the {shape.title} report: not loaded; name its field in the source's columns "
                                f"setting, or \"ignore\"")
             continue
         if name in seen_at and cols[name] != i:
