@@ -123,7 +123,7 @@ class WebSource(Source):
             return
         self.count("revisited")
         if resp.not_modified or not compare:
-            self.count("not_modified" if resp.not_modified else "still_there")
+            self.count("unchanged" if resp.not_modified else "still_there")
             yield Unchanged(url)
             return
         item = self.read(resp.body, url, resp.content_type)
