@@ -71,6 +71,17 @@ def test_a_sheet_per_year_loads_every_sheet_and_names_the_rest(settings, tmp_pat
         assert s.scalar(select(func.count()).where(Mobility.students.is_(None))) == 1
         countries = sorted(set(s.scalars(select(Mobility.country))))
         assert countries == ["AU", "GB", "IE", "KR"]
+    from dashboard.queries import Filters
+    from dashboard.report_queries import data_info
+
+    di = data_info(settings.database_url, Filters())
+    assert (di.reports, di.report_rows) == (1, 7)  # one file, its three tables' rows
+    from dashboard.queries_programs import mobility_rows, report_files
+
+    assert sorted(report_files(settings.database_url)["file"]) == [
+        "outbound by year.xlsx › 2022", "outbound by year.xlsx › 2023", "outbound by year.xlsx › 2024"]
+    _, rows = mobility_rows(settings.database_url, Filters())
+    assert rows.iloc[0]["report"] == "outbound by year.xlsx › 2024" and "sheet" not in rows.columns
     notices = [n["notice"] for n in info.notices]
     assert sum("sheet 'Read me' holds no report table" in n for n in notices) == 1
     assert any(n.startswith("sheet '2023': column '备注'") and "not loaded" in n for n in notices)
