@@ -5,6 +5,7 @@ source's column map places a header, and the file is replaced or skipped as a wh
 workbook is written here (invented figures)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
@@ -190,3 +191,61 @@ def test_a_bad_column_map_is_an_error_of_the_settings(db_url, tmp_path):
     cfg.write_text(f'[database]\nurl = "{db_url}"\n\n[reports]\ncolumns = {{ "X" = "nope" }}\n', encoding="utf-8")
     with pytest.raises(SourceConfigError, match=r"\[reports\] columns"):
         Pipeline(load_settings(cfg))
+
+
+def test_the_dev_reports_as_one_workbook_with_a_sheet_per_kind_under_other_headers(settings, tmp_path):
+    """The three dev reports put in one workbook, a sheet per kind, their headers in 中文 or in other
+    English words and their levels and statuses in Chinese, still give every expected figure."""
+    import csv
+
+    from .test_reports import (EXPECTED, REPORTS, agreement_figures, expected, figures, mobility_figures,
+                               program_figures)
+
+    zh_programs = {"program_name": "项目名称", "school": "所属学院", "partner": "合作院校", "country": "国家（地区）",
+                   "level": "办学层次", "mode": "培养模式", "start_year": "首次招生年份", "status": "项目状态",
+                   "enrolment": "在校生人数（人）"}
+    levels = {"undergraduate": "本科", "master": "硕士", "phd": "博士"}
+    statuses = {"active": "在办", "closed": "已停办", "suspended": "暂停招生", "pending approval": "待审批"}
+    zh_agreements = {"partner": "外方合作院校", "country": "国别", "agreement_type": "协议类型",
+                     "signed_date": "签订日期", "expiry_date": "有效期至", "schools": "学院/学部"}
+    en_mobility = ["Academic year", "College / Faculty", "Host institution", "Country/Region", "Type of exchange",
+                   "No. of students"]
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    with (REPORTS / "joint_programs.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    ws = wb.create_sheet("合作办学项目")
+    head = rows[0]
+    ws.append([zh_programs[h] for h in head])
+    for r in rows[1:]:
+        r = dict(zip(head, r))
+        r["level"], r["status"] = levels[r["level"]], statuses[r["status"]]
+        r["mode"] = r["mode"].replace("+", "＋")
+        ws.append([r[h] for h in head])
+    with (REPORTS / "partner_agreements.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    ws = wb.create_sheet("合作协议")
+    ws.append([zh_agreements[h] for h in rows[0]])
+    for r in rows[1:]:
+        ws.append([c.replace(";", "、") for c in r])
+    src = openpyxl.load_workbook(REPORTS / "outbound_students_2019_2024.xlsx").worksheets[0]
+    ws = wb.create_sheet(src.title)
+    for i, r in enumerate(src.iter_rows(values_only=True), start=1):
+        ws.append(en_mobility if i == 3 else list(r))
+    f = tmp_path / "office 2025.xlsx"
+    wb.save(f)
+
+    info = Pipeline(settings).run([f])
+    assert info.reports["loaded"] == 1 and not info.errors, info.errors
+    assert info.notices == []  # every column placed, every sheet a table
+    with session_factory(settings.database_url)() as s:
+        rid = dict(s.execute(select(ReportFile.kind, ReportFile.id)).all())
+        assert set(rid) == {"programs", "agreements", "mobility"}
+        got = {"programs": program_figures(s, rid["programs"]),
+               "agreements": agreement_figures(s, rid["agreements"],
+                                               dt.date.fromisoformat(expected("partner_agreements.json")["reference_date"])),
+               "mobility": mobility_figures(s, rid["mobility"])}
+    assert EXPECTED.is_dir()
+    assert got["programs"] == figures(expected("joint_programs.json"))
+    assert got["agreements"] == figures(expected("partner_agreements.json"))
+    assert got["mobility"] == figures(expected("outbound_students_2019_2024.json"))
