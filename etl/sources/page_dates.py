@@ -44,9 +44,10 @@ _COPYRIGHT = re.compile(r"©|&copy;|\(c\)\s*\d{4}|copyright|版权所有|版权|
 # a label of the publication date: at the line's start or after a separator ("News | Posted on …",
 # "来源：国际处  发布时间：…"), never inside a phrase ("Event date:", "活动时间：" are the event's)
 _LABEL = re.compile(
-    r"(?:^|[|｜·•/\]】)）]\s*|\s{2,})\s*(?:By|Posted(?:\s+(?:on|at))?|Published(?:\s+(?:on|at))?|"
+    r"(?:^|[|｜·•/\]】)）]\s*|\s{2,})\s*(?:By|Posted(?:\s+(?:on|at|date|time))?|"
+    r"Publish(?:ed)?(?:\s+(?:on|at|date|time))?|"
     r"Released?(?:\s+(?:on|at))?|Release\s+(?:date|time)|Publication\s+date|Date(?:\s+(?:posted|published))?|"
-    r"Time)\s*[:：]?\s*|(?<![\u4e00-\u9fff])(?:发布时间|发布日期|发表时间|发稿时间|发布于|时间|日期)\s*[:：]?\s*", re.I)
+    r"Time)\s*[:：]?\s*|(?<![\u4e00-\u9fff])(?:发布时间|发布日期|发表时间|发表日期|发稿时间|发文时间|发文日期|刊发时间|发布于|时间|日期)\s*[:：]?\s*", re.I)
 _DATE_ATTR = re.compile(r"date|time|pub|posted|byline|article-?info|meta", re.I)
 _DATELINE_EN = re.compile(r"^\s*[A-Z][A-Za-z .'’-]{1,40},\s*(?P<rest>.{6,40}?)\s*(?:\([^)\n]{1,40}\))?\s*(?:-{2,}|—|–|:|\s-\s)")
 _DATELINE_ZH = re.compile(r"^\s*(?:【[^】]{0,20}】)?\s*(?:本网讯|本报讯|新闻网讯|[\u4e00-\u9fff]{0,8}讯)")
