@@ -76,17 +76,16 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p.resolve()
 
 
-def report_columns(settings: Settings, table: Any = None, where: str = "[reports] columns") -> dict[str, str]:
-    """A ``columns`` map (header → report field) checked; the ``[reports]`` table's by default.
-    Raises SourceConfigError naming the setting."""
+def report_columns(settings: Settings) -> dict[str, str]:
+    """The ``[reports] columns`` map (header → report field) of intl.toml, checked: it applies to the
+    reports given by path (a source's own ``columns`` to those it reads). Raises SourceConfigError."""
     from etl.reports.headers import column_map
     from etl.reports.shapes import kind_fields
     from etl.sources.registry import SourceConfigError
 
-    if table is None:
-        table = (settings.raw.get("reports") or {}).get("columns")
+    table = (settings.raw.get("reports") or {}).get("columns")
     try:
-        return column_map(table, kind_fields(), where)
+        return column_map(table, kind_fields(), "[reports] columns")
     except ValueError as exc:
         raise SourceConfigError(str(exc)) from None
 
