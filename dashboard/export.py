@@ -33,7 +33,7 @@ import plotly.io as pio
 
 from dashboard.figures import common as figures
 from dashboard.figures import overview as fo
-from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, country_name, kind_label, partner_kind_label
+from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, country_name, kind_label, partner_kind_label, t
 from dashboard.queries import common as q
 from dashboard.queries import overview as qo
 from dashboard.queries.common import Filters
@@ -395,6 +395,15 @@ def figure_bytes(name: str, url: str, f: Filters, fmt: str, *, lang: str = "en",
 # ---------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------
+def _label(key: str, value: str, lang: str) -> str:
+    """A label column's value in words, as the dashboard writes it ("phd" → "PhD", never "Phd")."""
+    from dashboard.figures.programs import LEVEL_LABELS, STATUS_LABELS
+
+    table = {"level": LEVEL_LABELS, "status": STATUS_LABELS}.get(key, {})
+    word = table.get(value) or (value if value[:1].isupper() else value.capitalize())
+    return L.term(word, lang) if lang == "zh" and word in L.TERMS_ZH else t(word, lang)
+
+
 def readable(name: str, df: pd.DataFrame, lang: str = "en") -> tuple[pd.DataFrame, list[Column]]:
     """The frame as people read it: the export's columns in order, codes as words, headers in ``lang``."""
     export = get(name)
@@ -409,7 +418,7 @@ def readable(name: str, df: pd.DataFrame, lang: str = "en") -> tuple[pd.DataFram
         elif c.kind == "partner_kind":
             s = s.map(lambda v: partner_kind_label(v) if v else "")
         elif c.kind == "label":
-            s = s.map(lambda v: L.term(str(v).capitalize(), lang) if isinstance(v, str) and v else v)
+            s = s.map(lambda v, key=c.key: _label(key, v, lang) if isinstance(v, str) and v else v)
         elif c.kind == "lang":
             s = s.map(lambda v: LANGUAGE_LABELS.get(v, v))
         elif c.kind == "schools":

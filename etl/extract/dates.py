@@ -166,9 +166,16 @@ _PUB_LABEL = re.compile(
     r"时间|日期|发稿时间|更新时间)", re.I)
 
 
-def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | None, text: str) -> str | None:
-    """The publication date: a labelled header line, else page metadata, else the first
-    full date in the header lines."""
+STRUCTURED = ("meta", "jsonld", "time", "itemprop", "feed")  # how a source read a date it can vouch for
+
+
+def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | None, text: str,
+                   trusted: bool = False) -> str | None:
+    """The publication date: the page's own metadata when ``trusted`` (a meta tag, a <time>, a feed's
+    date), else a labelled header line (the byline), else the source's date, else the first full
+    date in the header lines."""
+    if trusted and meta_date:
+        return meta_date.isoformat()
     for off, line in header_lines:
         if _PUB_LABEL.match(line):
             for dm in find_dates(text, off, off + len(line)):

@@ -22,7 +22,7 @@ import re
 
 from etl.extract.activities import find_activities
 from etl.extract.counts import find_counts_en, find_counts_zh
-from etl.extract.dates import event_date, published_date
+from etl.extract.dates import STRUCTURED, event_date, published_date
 from etl.extract.model import Extraction, Mention
 from etl.extract.orgs import Org, OrgFinder
 from etl.extract.people import PeopleFinder
@@ -178,7 +178,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     out = Extraction(doc=doc.name, lang=lang, title=doc.title or lay.title_text() or None)
 
     # dates
-    out.published = published_date(lay.header, doc.published, text)
+    how = str((doc.meta or {}).get("published_from") or "")
+    out.published = published_date(lay.header, doc.published, text, trusted=how.startswith(STRUCTURED))
     ev = event_date(text, published=out.published, header_lines=lay.header, dateline=lay.dateline,
                     paragraphs=lay.paragraphs)
     if out.published is None and ev.value and len(ev.value) == 10:
