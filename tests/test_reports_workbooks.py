@@ -72,8 +72,8 @@ def test_a_sheet_per_year_loads_every_sheet_and_names_the_rest(settings, tmp_pat
         assert s.scalar(select(func.count()).where(Mobility.students.is_(None))) == 1
         countries = sorted(set(s.scalars(select(Mobility.country))))
         assert countries == ["AU", "GB", "IE", "KR"]
-    from dashboard.queries import Filters
-    from dashboard.report_queries import data_info
+    from dashboard.queries.common import Filters
+    from dashboard.report.queries import data_info
 
     di = data_info(settings.database_url, Filters())
     assert (di.reports, di.report_rows) == (1, 7)  # one file, its three tables' rows
