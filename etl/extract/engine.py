@@ -18,6 +18,7 @@ universities, international bodies, companies) and a world universities list
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from etl.extract.activities import find_activities
@@ -28,6 +29,8 @@ from etl.extract.orgs import Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import layout
 from etl.extract.units import UnitFinder
+from etl.extract.zh_units import units_fit_list
+from etl.extract.zh_text import is_traditional, restore, simplified
 from etl.resolve.geo import load_gazetteer
 from etl.resolve.reference import Reference, load_reference, norm
 from etl.sources.base import SourceDocument
@@ -145,6 +148,9 @@ def _detect_home(text: str, lay, ref: Reference, orgs: list[Org], finder: OrgFin
     if cand is not None:
         cand.status, cand.reason = "home", "home institution (recognised from the text)"
         return cand.name, cand, False
+    if finder.lang == "zh" and ref.home_name and not units_fit_list(
+            text, lay, ref, [(m.start, m.end, o.status) for o in orgs for m in o.mentions], finder.home_spans):
+        return None, None, False  # another university's news that does not write its name (zh_units.py)
     return ref.home_name, None, bool(ref.home_name)
 
 
@@ -174,6 +180,12 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     gaz = load_gazetteer()
     text = doc.text
     lang = doc.lang or ("zh" if len(CJK.findall(text[:2000])) > 20 else "en")
+    if lang == "zh" and is_traditional(text):
+        # traditional characters: read through a simplified view of the same length (zh_text.py)
+        view = simplified(text)
+        ex = extract(dataclasses.replace(doc, text=view, lang=lang, title=simplified(doc.title or "") or None), ref)
+        restore(ex, text, view)
+        return ex
     lay = layout(text, doc.title)
     out = Extraction(doc=doc.name, lang=lang, title=doc.title or lay.title_text() or None)
 
