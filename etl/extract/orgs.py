@@ -102,7 +102,7 @@ _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Divis
 _CONN = r"(?:of|and|for|the|de|di|del|della|degli|delle|dei|der|des|du|zu|für|fur|la|le|y|et|&)"
 _WORD = (r"(?:(?:Co|Ltd|Inc|Corp|St|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
          r"[A-Z\u00C0-\u00DE\u0100-\u017F][\w\u00C0-\u024F'’\-]*|h_da)")
-_SEQ = re.compile(rf"{_WORD}(?:(?:\s+|,\s*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))(?:{_CONN}\s+)*{_WORD})*")
+_SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|,[^\S\n]*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))(?:{_CONN}[^\S\n]+)*{_WORD})*")  # never across a line
 _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
 _APPOSITIVE_COMPANY = re.compile(
     r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 _HEADER = re.compile(
     r"^\s*(?:By\b|Posted\b|Published\b|Released?\b|Date\b|Time\b|Updated\b|Source\b|Author\b|Editor\b|"
-    r"Writer\b|Reporter\b|Photo\b|Views?\b|Clicks?\b|发布时间|发布日期|发表时间|时间[:：]|日期[:：]|来源|作者|"
+    r"Writer\b|Written\s+by\b|Translat(?:or|ed\s+by)\b|Reporter\b|Photo\b|Views?\b|Clicks?\b|Hits\b|发布时间|发布日期|发表时间|时间[:：]|日期[:：]|来源|作者|"
     r"编辑|责任编辑|审核|供稿|摄影|点击|浏览|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:日|\s|$))", re.I)
 _DATELINE_EN = re.compile(
     r"^\s*(?P<place>[A-Z][A-Za-z .'’-]{1,40}?),\s*(?P<date>[^()\n]{4,40}?)\s*(?:\((?P<src>[^)\n]{1,40})\))?\s*"
@@ -21,11 +21,53 @@ _ABBREV = re.compile(r"(?:\b(?:Prof|Dr|Mr|Mrs|Ms|St|No|Co|Ltd|Inc|Jr|Sr|Dept|Uni
                      r"Gen|Gov|Rep|Sen|Corp|Ave|approx|ca|Fig|Vol|pp)\.|\b[A-Z]\.)$")
 
 
+# the page's furniture above the article: a breadcrumb ("Your present position: HOME > News > BIT News",
+# "Home > Events > Content", 当前位置：首页 > 新闻), a menu ("About KUT / Academics / Research"), a greeting
+# ("Welcome to …"), a close-window link. Kept as site lines: they name the site (whose news it is).
+_NAV = re.compile(r"\s[>›»]\s|[>›»]\s*$|^\s*(?:HOME|Home|首页)\s*[>›»]|\b(?:Your\s+(?:present\s+)?position|You\s+are\s+(?:now\s+)?here|"
+                  r"Current\s+(?:location|position)|Main\s+Menu)\b|当前位置|您现在的位置|^\s*Welcome\s+to\b|\[\s*close\s+window\s*\]",
+                  re.I)
+_MENU_SEP = re.compile(r"\s+[/|｜]\s+")
+_SENTENCE_END = re.compile(r"[.。!?！？]['’\"”)]?\s*$")
+_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u4e00-\u9fff\uac00-\ud7af\u3040-\u30ff]")
+
+
+def _is_paragraph(line: str) -> bool:
+    """A line that reads as body text, not as a title: a sentence of twelve words or more, or a very long line."""
+    words = len(line.split())
+    return len(line) > 300 or (words >= 12 and bool(_SENTENCE_END.search(line)))
+
+
+def _title_like(line: str) -> bool:
+    return not _is_paragraph(line) and not _HEADER.match(line) and len(line.strip()) >= 2
+
+
+def _furniture(lines: list[tuple[int, str]], i: int, latin_doc: bool) -> bool:
+    """Whether line ``i`` of the page's top is furniture (see _NAV) rather than the title: a breadcrumb or menu,
+    a line in another script than an English article's (the site's Chinese or Korean name), or a short label
+    ("Media Center", "Events", "Josai University Educational Corporation") right above a title-like line."""
+    ln = lines[i][1].strip()
+    if _NAV.search(ln) or len(_MENU_SEP.split(ln)) >= 3:
+        return True
+    if latin_doc and _CJK.search(ln) and not _LATIN.search(ln):
+        return True
+    nxt = lines[i + 1][1].strip() if i + 1 < len(lines) else ""
+    words = ln.split()
+    label = all(w[0].isupper() or w.lower() in ("of", "and", "&", "the", "for") for w in words)
+    if label and len(words) <= 5 and not re.search(r"\d|[.:;!?。]$", ln) and nxt and (
+            _NAV.search(nxt) or (_title_like(nxt) and len(nxt) > len(ln) and len(nxt.split()) >= 4)):
+        return True
+    return False
+
+
 @dataclass
 class Layout:
     text: str
     title: tuple[int, int] | None = None
     header: list[tuple[int, str]] = field(default_factory=list)
+    # the page's furniture above the title (breadcrumbs, menus, the site's name): whose page it is
+    site_lines: list[tuple[int, str]] = field(default_factory=list)
     dateline: tuple[int, int] | None = None
     dateline_source: str | None = None
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
@@ -96,14 +138,20 @@ def layout(text: str, title: str | None = None) -> Layout:
     lay = Layout(text)
     lines = [(o, ln) for o, ln in _lines(text) if ln.strip()]
     i = 0
-    if lines:
-        o, ln = lines[0]
-        is_title = (title and ln.strip() == title.strip()) or (
-            len(ln) < 200 and not _HEADER.match(ln) and not re.search(r"[.。]\s*$", ln.strip()))
-        if is_title and len(lines) > 1:
+    head = text[:3000]
+    latin_doc = len(_LATIN.findall(head)) > 3 * len(_CJK.findall(head))
+    while i < min(len(lines) - 1, 8) and _furniture(lines, i, latin_doc):
+        lay.site_lines.append(lines[i])
+        i += 1
+    first = i
+    if i < len(lines):
+        o, ln = lines[i]
+        is_title = not _is_paragraph(ln) and ((title and ln.strip() == title.strip()) or (
+            len(ln) < 200 and not _HEADER.match(ln) and not re.search(r"[.。]\s*$", ln.strip())))
+        if is_title and len(lines) > i + 1:
             lay.title = (o + len(ln) - len(ln.lstrip()), o + len(ln.rstrip()))
-            i = 1
-    while i < len(lines) and (_HEADER.match(lines[i][1]) or (len(lines[i][1]) < 60 and i < 4 and
+            i += 1
+    while i < len(lines) and (_HEADER.match(lines[i][1]) or (len(lines[i][1]) < 60 and i - first < 4 and
                                                               re.search(r"\d{4}", lines[i][1]) and
                                                               not _DATELINE_EN.match(lines[i][1]) and
                                                               not re.search(r"[。！？]\s*$|[.!?]\s*$", lines[i][1]))):

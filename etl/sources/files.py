@@ -43,8 +43,12 @@ def decode_text(data: bytes, file: str) -> str:
 
 
 def detect_lang(text: str) -> str:
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", text[:4000]))
-    return "zh" if cjk > 20 else "en"
+    """'zh' when Chinese characters carry the text, else 'en': an English page with a Chinese name or a
+    line of the site's Chinese furniture is English (a Chinese character stands for about three letters)."""
+    head = text[:4000]
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", head))
+    latin = len(re.findall(r"[A-Za-z]", head))
+    return "zh" if cjk > 20 and cjk * 3 > latin else "en"
 
 
 def _first_line(text: str) -> str | None:

@@ -1,0 +1,285 @@
+"""Whose news is it: the home institution of a page, decided from the page itself.
+
+A news page speaks for one university (its site's owner, "our university", 我校); every other
+organisation it names is a partner, a visitor, a funder… The configured home (the reference
+list's, e.g. BISTU) is only one candidate among the universities the page names: a page of
+another university's site is read as that university's news, with its units under their own
+names, and a page naming no university at all falls back to the configured home.
+
+Signals, scored per candidate university (every one read from the text, none from a list of
+pages):
+- the site: the page's furniture above the title (breadcrumb, menu, the site's name), its
+  byline and source lines ("Translator: News Agency of BIT"), the page's metadata; a
+  distinctive acronym there (BIT, LZU) names a known university even when the full name is
+  never written;
+- the dateline's source ("Beijing, 7 March 2024 (BISTU)---");
+- the title's subject ("Exeter and Fudan agree …", "Purdue, IIT Madras sign …"), unless the
+  title says it visits ("X Delegation Visits Y");
+- the text's voice: mentions, a mention in the lead, units written as its own (X's School of …,
+  the Office of … of X, X大学外国语学院);
+- where the page stands: the writer locates the other party, never itself ("Xiamen University,
+  China", "Harbin Institute of Technology in China", "China's Tianjin University", 英国萨里大学),
+  and a page that speaks of China as abroad ("travelled to China", "Chinese partners") is not a
+  Chinese university's; otherwise a Chinese university is the likelier home of this domain;
+- a visit: the host of a visit is likelier home than its visitor (a weak signal: a delegation of
+  the home travels as often as it receives one);
+- a known partner of the configured home (partners.csv) is not its home.
+
+A university of another country than the page's own perspective needs a strong signal (site,
+dateline, title subject) or the page's foreign perspective.
+"""
+from __future__ import annotations
+
+import re
+
+from etl.extract.orgs import Mention_, Org, OrgFinder
+from etl.extract.text import Layout
+from etl.extract.zh_units import units_fit_list
+from etl.resolve.geo import Gazetteer
+from etl.resolve.reference import Reference, norm
+
+_UNIVERSITY_NAME = re.compile(r"universit|college|institute\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院",
+                              re.I)
+# a title whose subject visits: "KTH Delegation Visits BISTU", "X President Visits Y", "英国X大学副校长一行访问我校"
+_TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation|President|Rector|Vice-Chancellor|Chancellor|"
+                            r"Provost|Leaders?|Team|Ambassador|Minister)s?\s+(?:Visits?|Pays?|Arrives?|Comes?|Calls?)\b|"
+                            r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,2}?(?:Professor|Scholar|Expert|Researcher|Lecturer)s?\s+[A-Z]?[a-z]+s?\b|"
+                            r"^[\u4e00-\u9fff·（）()A-Za-z\s]{0,20}?(?:代表团|一行|访问团)?(?:访问|来访|到访|来校|访)(?:我校|本校)?",
+                            re.I)
+_OUR = re.compile(r"我校|本校|\bour\s+(?:university|school|institute|college)\b", re.I)
+# the text's own voice: a unit or office right after the name (X大学外国语学院, "X's School of", "X University
+# International Office") or before it ("the Office of International Cooperation of YSU")
+_OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|College|Faculty|Office|Department)\b|"
+                        r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
+_UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Faculty)\s+(?:of|for)\s+(?:[A-Z][\w&’'-]*\s+|and\s+|&\s+)"
+                          r"{1,6}(?:of|at)\s+(?:the\s+)?$")
+_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$", re.I)
+_VISITOR_AFTER = re.compile(r"^(?:[’']s)?\s+(?:delegation|guests|visitors)\b|^[\u4e00-\u9fff]{0,6}(?:代表团|一行)", re.I)
+_HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
+                          r"(?:访问|来到|到访)$", re.I)
+_HOST_AFTER = re.compile(r"^\s+(?:received|welcomed|hosted)\b", re.I)
+# the page speaks of China as abroad: a foreign university's news about its Chinese partners
+_CHINA_ABROAD = re.compile(
+    r"\b(?:travel(?:l?ed|s|l?ing)?|trip|visit(?:ed|s|ing)?|went|go(?:es|ing)?|mission|missions|delegations?)\s+(?:\w+\s+){0,2}?"
+    r"to\s+China\b|\bChinese\s+(?:partner|partners|universit(?:y|ies)|institution|institutions|counterparts?|host|"
+    r"medical\s+university|delegation)\b|\bpartners?\s+in\s+China\b|\bChina['’]s\s+(?:leading\s+|top\s+|prestigious\s+)?"
+    r"(?:[A-Z][\w-]*\s+)*(?:Universit|universit|institution)|\b(?:in|to|from)\s+China\s+(?:and|to)\s+(?:back|home)\b")
+# a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
+_LOC_AFTER = re.compile(r"^(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
+                        r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
+_LOC_BEFORE = re.compile(r"(?P<c>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)['’]s\s+(?:partner\s+)?$")
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
+
+
+def _forms(o: Org) -> list[str]:
+    forms = {a for a in o.aliases | {o.name} if len(a) >= 2}
+    if o.known is not None:
+        forms |= {a for a in o.known.aliases if len(a) >= 2}
+        if o.known.zh:
+            forms.add(o.known.zh)
+    if o.registry is not None:
+        forms |= {a for a in o.registry.aliases if len(a) >= 2}
+    return sorted(forms, key=len, reverse=True)
+
+
+def _in(form: str, text: str) -> bool:
+    if re.search(r"[\u4e00-\u9fff]", form):
+        return form in text
+    return re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text) is not None
+
+
+class HomeDetector:
+    def __init__(self, text: str, lay: Layout, ref: Reference, gaz: Gazetteer, finder: OrgFinder, meta: dict,
+                 lang: str):
+        self.text, self.lay, self.ref, self.gaz, self.finder, self.lang = text, lay, ref, gaz, finder, lang
+        site = " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
+        self.site_text = " \n ".join([site] + [ln for _, ln in lay.site_lines] + [ln for _, ln in lay.header])
+        self.dateline_source = lay.dateline_source
+        self.title = lay.title_text()
+        self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
+        # how often the page speaks of China as abroad
+        self.abroad = len(_CHINA_ABROAD.findall(text))
+
+    # -- where a mention stands -----------------------------------------------------------------
+    def located(self, o: Org) -> str | None:
+        """A country or place the text writes beside a mention of ``o`` (the writer locating the other party)."""
+        text, gaz = self.text, self.gaz
+        for m in o.mentions:
+            am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
+            if am:
+                if am["b"]:
+                    code = gaz.country_name(am["b"].strip())
+                    if code:
+                        return code
+                cap = am["c"] or am["i"]
+                if cap:
+                    words = cap.split()
+                    for n in range(len(words), 0, -1):
+                        cand = " ".join(words[:n])
+                        code = gaz.country_name(cand) or gaz.place(cand)
+                        if code and (n == len(words) or not words[n][0].isupper() or
+                                     gaz.country_name(" ".join(words[n:]))):
+                            # "in Shanghai" (not "in Shanghai Jiao Tong University"): the place ends the words
+                            rest = text[am.start(am.lastgroup) + len(cand):am.start(am.lastgroup) + len(cand) + 25]
+                            if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", rest):
+                                return code
+            bm = _LOC_BEFORE.search(text, max(0, m.start - 40), m.start)
+            if bm and gaz.country_name(bm["c"]):
+                return gaz.country_name(bm["c"])
+            if re.search(r"[\u4e00-\u9fff]", m.text):
+                before = text[max(0, m.start - 8):m.start]
+                hits = gaz.find_zh_countries(before)
+                if hits and hits[-1][1] == len(before):
+                    return hits[-1][2]
+        if o.country_method and re.match(r"(?:text after the name|bracket after the name|country written before|appositive)",
+                                         o.country_method):
+            return o.country
+        return None
+
+    def visitor(self, o: Org) -> bool:
+        text = self.text
+        return any(_VISITOR_BEFORE.search(text, max(0, m.start - 60), m.start) or
+                   _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24)) for m in o.mentions)
+
+    def host(self, o: Org) -> bool:
+        text = self.text
+        return any(_HOST_BEFORE.search(text, max(0, m.start - 30), m.start) or
+                   _HOST_AFTER.match(text, m.end, min(len(text), m.end + 20)) for m in o.mentions)
+
+    # -- scoring ------------------------------------------------------------------------------------
+    def score(self, o: Org, forms: list[str]) -> tuple[float, str]:
+        """How strongly the page speaks for ``o``, and its strong signal if any (site, dateline, title)."""
+        text = self.text
+        score, strong = 0.0, ""
+        if self.site_text.strip() and any(len(f) >= 2 and _in(f, self.site_text) for f in forms):
+            score, strong = score + 6, "site"
+        ds = self.dateline_source
+        if ds and (ds in forms or norm(ds) in {norm(f) for f in forms}):
+            score, strong = score + 6, "dateline"
+        title = self.title
+        if title:
+            short = re.sub(r"^(?:the\s+)?(?:university\s+of\s+)?|\s+university$", "", o.name, flags=re.I)
+            t = re.sub(r"^(?:The\s+)", "", title)
+            lead = next((f for f in forms if t.startswith(f) or title.startswith(f)), None)
+            if lead is None and len(short) >= 4 and " " not in short and re.match(rf"{re.escape(short)}\b", t):
+                lead = short
+            if lead is not None:
+                rest = t[len(lead):] if t.startswith(lead) else title[len(lead):]
+                if not _TITLE_VISITOR.match(rest):
+                    score, strong = score + 3, strong or "title"
+            elif any(_in(f, title) for f in forms) or (len(short) >= 4 and " " not in short and _in(short, title)):
+                score += 1.5
+                if any(re.search(rf"\b(?:at|[Vv]isits?|[Vv]isited|[Rr]eceives?|[Hh]osts?|[Ww]elcomes?)\s+(?:the\s+)?"
+                                 rf"{re.escape(f)}\s*$", title) for f in forms):
+                    score += 2  # "… Lecture Series at HEU", "… Delegation Visits BISTU": the host
+        score += 0.5 * min(len(o.mentions), 6)
+        if any(m.start < self.lead_end for m in o.mentions):
+            score += 1
+        owns = sum(1 for m in o.mentions if _OWNS_UNIT.match(text[m.end:m.end + 40]) or
+                   _UNIT_BEFORE.search(text, max(0, m.start - 90), m.start))
+        score += 2 * min(owns, 2)
+        if self.host(o):
+            score += 1
+        if self.visitor(o):
+            score -= 1
+        if o.country == "CN":
+            if self.abroad:
+                score -= 2 * min(self.abroad, 2)
+            else:
+                score += 1.5 + (1 if _OUR.search(text) else 0)
+        elif o.country is not None and self.abroad:
+            score += 1.5 * min(self.abroad, 2)
+        elif o.country is None:
+            score += 0.5
+        if o.registry is not None:
+            score -= 4  # a known partner of the configured home
+        return score, strong
+
+    # -- acronyms of the site ---------------------------------------------------------------------
+    def site_acronym_orgs(self, orgs: list[Org]) -> list[Org]:
+        """Universities named only by an acronym in the site lines, byline, dateline or title ("News Agency
+        of BIT", "2013 LZU International Summer Program"), known from known_orgs.csv: every use of the
+        acronym in the text becomes a mention."""
+        known = self.finder.known
+        have = {a for o in orgs for a in o.aliases} | set(self.ref.home_forms())
+        out: list[Org] = []
+        seen: set[str] = set()
+        for place in (self.site_text, self.dateline_source or "", self.title):
+            for m in _ACRONYM.finditer(place):
+                a = m.group(0)
+                if a in have or a in seen:
+                    continue
+                seen.add(a)
+                e = known.acronyms.get(a) or known.long_acronyms.get(a)
+                if e is None or e.kind != "university" or norm(e.name) in {norm(f) for f in self.ref.home_forms()}:
+                    continue
+                org = self.finder._org_for(e.name, e.kind, None, e)
+                for hm in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", self.text):
+                    if not any(x.start == hm.start() for x in org.mentions):
+                        org.mentions.append(Mention_(hm.start(), hm.end(), a, "known acronym (site)"))
+                org.aliases.add(a)
+                if org.mentions and org not in orgs and org not in out:
+                    out.append(org)
+        return out
+
+    # -- deciding -----------------------------------------------------------------------------------
+    def detect(self, orgs: list[Org]) -> tuple[str | None, Org | None, bool]:
+        """(home name, the Org that is home if it is one of the page's organisations, whether the reference
+        list's units apply)."""
+        ref, finder = self.ref, self.finder
+        cands = []
+        for o in orgs:
+            if o.status != "partner" or not o.mentions:
+                continue
+            if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in
+                                                                     o.aliases | {o.name}):
+                continue
+            sc, strong = self.score(o, _forms(o))
+            if self.located(o) is not None:
+                sc -= 6  # the writer locates the other party, never itself
+            # a university of another country than the page's perspective needs a strong signal
+            if o.country not in ("CN", None) and not self.abroad and not strong:
+                continue
+            cands.append((sc, -o.first.start, o))
+        # the configured home, when the page names it, is one candidate (it wins ties: its own news is the
+        # common case)
+        conf = None
+        if ref.home_name and (finder.home_spans or self._names_configured_site()):
+            c = Org(ref.home_name, "university", None)
+            c.mentions = [Mention_(s, e, self.text[s:e], "home list") for s, e in finder.home_spans]
+            c.aliases = set(ref.home_forms())
+            sc, _ = self.score(c, sorted(ref.home_forms(), key=len, reverse=True))
+            sc += 3
+            if c.mentions and self.located(c):
+                sc -= 6
+            conf = sc
+        cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        best = cands[0] if cands else None
+        if conf is not None and (best is None or conf >= best[0]):
+            return ref.home_name, None, True
+        if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0]):
+            # nobody the page clearly speaks for: the configured home, unless the page looks at China from abroad
+            if ref.home_name and (conf is not None or not self.abroad):
+                if conf is None and self.lang == "zh" and not units_fit_list(
+                        self.text, self.lay, ref, [(m.start, m.end, o.status) for o in orgs for m in o.mentions],
+                        finder.home_spans):
+                    return None, None, False  # Chinese news of a university it never names (zh_units.py)
+                return ref.home_name, None, True
+            return None, None, False
+        o = best[2]
+        o.status, o.reason = "home", "home institution (recognised from the page)"
+        return o.name, o, False
+
+    def _names_configured_site(self) -> bool:
+        return any(len(norm(f)) >= 3 and _in(f, self.site_text) for f in self.ref.home_forms() if f)
+
+
+def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: list[Org], finder: OrgFinder,
+                meta: dict, lang: str) -> tuple[str | None, Org | None, bool, list[Org]]:
+    """(home name, home Org or None, whether the reference list's units apply, the page's organisations
+    including any named only by the site's acronym)."""
+    det = HomeDetector(text, lay, ref, gaz, finder, meta, lang)
+    extra = [o for o in det.site_acronym_orgs(orgs) if o not in orgs]
+    all_orgs = orgs + extra
+    home, home_org, use_list = det.detect(all_orgs)
+    return home, home_org, use_list, all_orgs
