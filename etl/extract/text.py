@@ -25,7 +25,7 @@ _ABBREV = re.compile(r"(?:\b(?:Prof|Dr|Mr|Mrs|Ms|St|No|Co|Ltd|Inc|Jr|Sr|Dept|Uni
 # "Home > Events > Content", 当前位置：首页 > 新闻), a menu ("About KUT / Academics / Research"), a greeting
 # ("Welcome to …"), a close-window link. Kept as site lines: they name the site (whose news it is).
 _NAV = re.compile(r"\s[>›»]\s|[>›»]\s*$|^\s*(?:HOME|Home|首页)\s*[>›»]|\b(?:Your\s+(?:present\s+)?position|You\s+are\s+(?:now\s+)?here|"
-                  r"Current\s+(?:location|position)|Main\s+Menu)\b|当前位置|您现在的位置|^\s*Welcome\s+to\b|\[\s*close\s+window\s*\]",
+                  r"Current\s+(?:location|position)|Main\s+Menu|Skip\s+to\s+(?:the\s+)?(?:main\s+)?content)\b|当前位置|您现在的位置|^\s*Welcome\s+to\b|\[\s*close\s+window\s*\]",
                   re.I)
 _MENU_SEP = re.compile(r"\s+[/|｜]\s+")
 _SENTENCE_END = re.compile(r"[.。!?！？]['’\"”)]?\s*$")
@@ -34,9 +34,12 @@ _CJK = re.compile(r"[\u4e00-\u9fff\uac00-\ud7af\u3040-\u30ff]")
 
 
 def _is_paragraph(line: str) -> bool:
-    """A line that reads as body text, not as a title: a sentence of twelve words or more, or a very long line."""
+    """A line that reads as body text, not as a title: a sentence of twelve words or more, or a very long line;
+    in Chinese, thirty characters or more that end a sentence (。！？) or hold one (a title has no 。)."""
     words = len(line.split())
-    return len(line) > 300 or (words >= 12 and bool(_SENTENCE_END.search(line)))
+    if len(line) > 300 or (words >= 12 and bool(_SENTENCE_END.search(line))):
+        return True
+    return len(_CJK.findall(line)) >= 30 and bool(re.search(r"[。！？]", line.strip()))
 
 
 def _title_like(line: str) -> bool:
@@ -151,7 +154,7 @@ def layout(text: str, title: str | None = None) -> Layout:
         if is_title and len(lines) > i + 1:
             lay.title = (o + len(ln) - len(ln.lstrip()), o + len(ln.rstrip()))
             i += 1
-    while i < len(lines) and (_HEADER.match(lines[i][1]) or (len(lines[i][1]) < 60 and i - first < 4 and
+    while i < len(lines) and not _is_paragraph(lines[i][1]) and (_HEADER.match(lines[i][1]) or (len(lines[i][1]) < 60 and i - first < 4 and
                                                               re.search(r"\d{4}", lines[i][1]) and
                                                               not _DATELINE_EN.match(lines[i][1]) and
                                                               not re.search(r"[。！？]\s*$|[.!?]\s*$", lines[i][1]))):

@@ -124,7 +124,7 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
 
     Returns (start, end, owner): owner is the status of the organisation written right before the
     unit ("partner", "home" …) or of the one before "X与" for a joined name, else None."""
-    from etl.extract.orgs import _ZH_FIELD, _ZH_LEAD_WORDS, _ZH_STOP
+    from etl.extract.zh_orgs import _ZH_FIELD, _ZH_LEAD_WORDS, _ZH_STOP
 
     end = len(text) if end is None else end
     ends = {e: st for _, e, st in (org_spans or [])}
