@@ -134,6 +134,7 @@ _PAST_CUE = re.compile(r"\b(?:before\s+joining|previously|formerly|former|prior\
 _ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
 _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:universities\s+|institutions\s+)?of\s+(?:the\s+)?$",
                         re.I)
+_MEMBER_AFTER_ZH = re.compile(r"^(?:的)?(?:创始|核心|正式|首批|理事)?(?:成员|会员|理事)(?:单位|高校|大学|校|之一)?")
 _MERGE = re.compile(r"\b(?:merg(?:ing|er\s+of|ed)|amalgamation\s+of|combination\s+of)\b", re.I)
 _FORMER_NAME = re.compile(r"\b(?:known\s+as|formerly|renamed\s+from|former\s+name)\b", re.I)
 
@@ -641,7 +642,7 @@ class OrgFinder:
         sent = text[ss:self.lay.sentences[si][1]] if self.lay.sentences else ""
         if _FUNDER_BEFORE.search(before) or _FUNDER_BEFORE_ZH.search(before) and _FUNDER_AFTER_ZH.search(after):
             return "funder (funded/sponsored/administered by)"
-        if _MEMBER_OF.search(before):
+        if _MEMBER_OF.search(before) or _MEMBER_AFTER_ZH.match(after):
             return "a network the institutions belong to (members of)"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
