@@ -61,7 +61,8 @@ _HOST_AFTER = re.compile(r"^\s+(?:received|welcomed|hosted)\b", re.I)
 _CHINA_ABROAD = re.compile(
     r"\b(?:travel(?:l?ed|s|l?ing)?|trip|visit(?:ed|s|ing)?|went|go(?:es|ing)?|mission|missions|delegations?)\s+(?:\w+\s+){0,2}?"
     r"to\s+China\b|\bChinese\s+(?:partner|partners|universit(?:y|ies)|institution|institutions|counterparts?|host|"
-    r"medical\s+university|delegation)\b|\bpartners?\s+in\s+China\b|\bChina['’]s\s+(?:leading\s+|top\s+|prestigious\s+)?"
+    r"medical\s+university|delegation)\b|\bpartners?\s+in\s+China\b|"
+    r"\b(?:engagement|partnerships?|links|ties|relations)\s+(?:with|in)\s+China\b|\bChina['’]s\s+(?:leading\s+|top\s+|prestigious\s+)?"
     r"(?:[A-Z][\w-]*\s+)*(?:Universit|universit|institution)|\b(?:in|to|from)\s+China\s+(?:and|to)\s+(?:back|home)\b")
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
 _LOC_AFTER = re.compile(r"^(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
@@ -111,6 +112,13 @@ class HomeDetector:
                     if code:
                         return code
                 cap = am["c"] or am["i"]
+                if am["c"] and not gaz.country_name(am["c"].split(",")[0]) and not re.match(
+                        r"\s*,\s*(?:the\s+)?[A-Z][\w'’-]+", text[am.end():am.end() + 30]):
+                    cap = None  # "The Chinese University of Hong Kong, Shenzhen": a campus, unless a country follows
+                if am["c"] and cap and not gaz.country_name(cap):
+                    nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
+                    if not (nxt and gaz.country_name(nxt.group(1))):
+                        cap = None
                 if cap:
                     words = cap.split()
                     for n in range(len(words), 0, -1):
@@ -180,7 +188,7 @@ class HomeDetector:
         if self.host(o):
             score += 1
         if self.visitor(o):
-            score -= 1
+            score -= 2
         if o.country == "CN":
             if self.abroad:
                 score -= 2 * min(self.abroad, 2)
@@ -203,7 +211,11 @@ class HomeDetector:
         have = {a for o in orgs for a in o.aliases} | set(self.ref.home_forms())
         out: list[Org] = []
         seen: set[str] = set()
-        for place in (self.site_text, self.dateline_source or "", self.title):
+        # the site's acronyms, then an acronym the text uses at least twice
+        body: dict[str, int] = {}
+        for m in _ACRONYM.finditer(self.text):
+            body[m.group(0)] = body.get(m.group(0), 0) + 1
+        for place in (self.site_text, self.dateline_source or "", self.title, " ".join(a for a, n in body.items() if n >= 2)):
             for m in _ACRONYM.finditer(place):
                 a = m.group(0)
                 if a in have or a in seen:

@@ -64,7 +64,7 @@ HEADS = {
 }
 # heads that name a university even though the word says institute
 _UNIVERSITY_INSTITUTES = re.compile(
-    r"\b(?:Institute\s+of\s+Technology|Polytechnic\s+Institute|Institute\s+of\s+Science\s+and\s+Technology|"
+    r"\b(?:Institut(?:e|ion)\s+of\s+Technology|Polytechnic\s+Institute|Institute\s+of\s+Science\s+and\s+Technology|"
     r"Technological\s+Institute)\b", re.I)
 # a capitalised word after a head that turns the name into an event or a thing
 _EVENT_AFTER = {
@@ -151,7 +151,9 @@ _FUNDER_AFTER_ZH = re.compile(r"^[^，。]{0,20}(?:资助|经费支持|基金支
 _ALMA_BEFORE = re.compile(
     r"\b(?:(?:received|obtained|earned|got|completed|holds|took)\s+(?:his|her|their|a|an|the)\s+[^.;]{0,40}?"
     r"(?:degree|Ph\.?\s?D\.?|doctorate|master'?s?|bachelor'?s?|MBA)\s+(?:degree\s+)?(?:from|at)|"
-    r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at)\s+(?:the\s+)?$", re.I)
+    r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at|"
+    r"(?:been\s+|were\s+|was\s+|are\s+|got\s+)?admitted\s+(?:to|by|into)|further\s+stud(?:y|ies)\s+at)\s+(?:the\s+)?"
+    r"(?:[^.;]{0,100}?(?:,|\band\b|\bor\b)\s*(?:the\s+)?)?$", re.I)
 _FORMER_BEFORE = re.compile(
     r"\b(?:worked|taught|served|was\s+employed|was\s+a\s+\w+|was\s+an\s+\w+)\b[^.;]{0,60}?\b(?:at|for|with|in|by)\s+"
     r"(?:the\s+)?$", re.I)
@@ -269,6 +271,18 @@ def _head_kind(tok: str) -> str | None:
     return HEADS.get(tok.lower().rstrip(","))
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
+    """A possessive that owns the name after it rather than being part of it: "China's Tianjin University",
+    "Germany's University of Trier", "UOW's …" (but "King's College", "Saint Mary's University")."""
+    if not _POSSESSIVE.search(tok):
+        return False
+    stem = tok[:-2]
+    return bool(gaz.country_name(stem) or gaz.place(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -292,7 +306,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             left = rs
             while left - 1 > used_until and toks[left - 1][2][0].isupper() and \
                     toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and \
-                    toks[left - 1][2].lower() not in _NOT_MODIFIER:
+                    toks[left - 1][2].lower() not in _NOT_MODIFIER and not _owner_possessive(toks[left - 1][2], gaz):
                 left -= 1
             if left - 1 > used_until and toks[left - 1][2] in ("The", "the") and left < rs + 1:
                 left -= 1
@@ -331,7 +345,12 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     if conn == "of" and gaz.country_name(toks[k][2]) and _head_kind(toks[h][2]) != "government" \
                             and has_proper:
                         break  # "of Germany": a country after the name (but "National University of Singapore")
-                    if conn == "of" and any(_head_kind(x[2]) for x in toks[k:]):
+                    upto_and = []
+                    for x in toks[k:]:
+                        if x[2].lower() in ("and", "&"):
+                            break  # "Changshu Institute of Technology and Birmingham City University": two names
+                        upto_and.append(x)
+                    if conn == "of" and any(_head_kind(x[2]) for x in upto_and):
                         # "Faculty … of <org>": what follows is another organisation
                         if _head_kind(toks[h][2]) in ("university",) and toks[h][2].lower() in ("university",) \
                                 and not _head_kind(toks[k][2]):
@@ -341,9 +360,12 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     right = k
                     j = k + 1
                     # keep consuming capitalised words of this "of" phrase
-                    while j < len(toks) and toks[j][2][0].isupper() and not _head_kind(toks[j][2]):
-                        right = j
+                    while j < len(toks) and toks[j][2][0].isupper() and not _head_kind(toks[j][2]) and \
+                            not _POSSESSIVE.search(toks[right][2]):
+                        right = j  # (but "University of Delaware's Lynn Okagaki" ends at the possessive)
                         j += 1
+                    if _POSSESSIVE.search(toks[right][2]):
+                        break
                     continue
                 if t[0].isupper() and not _head_kind(t) and j == right + 1 and (
                         gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
@@ -357,6 +379,8 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]
+            if _POSSESSIVE.search(text[s:e]):
+                e -= 2  # "the University of Birmingham's": the name without the possessive
             name = text[s:e]
             words = [x[2] for x in toks[left:right + 1]]
             kind = _head_kind(toks[h][2])
@@ -715,8 +739,8 @@ class OrgFinder:
         orgs = [o for o in self.orgs.values() if o.mentions]
         for a in orgs:
             acr = re.match(r"^([A-Z]{2,6})\b", a.name)
-            if not acr or a.registry is not None and a.kind != "company":
-                continue
+            if not acr or a.kind != "company":
+                continue  # companies only: "CUMT Sun Yueqi Honors College" is a unit of CUMT, not CUMT
             for b in orgs:
                 if b is a or not b.mentions:
                     continue
