@@ -37,7 +37,7 @@ from etl.extract.text import Layout
 from etl.resolve.geo import Gazetteer
 from etl.resolve.reference import Reference, norm
 
-_UNIVERSITY_NAME = re.compile(r"universit|college|institute\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院",
+_UNIVERSITY_NAME = re.compile(r"universit|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院",
                               re.I)
 # a title whose subject visits: "KTH Delegation Visits BISTU", "X President Visits Y", "英国X大学副校长一行访问我校"
 _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation|President|Rector|Vice-Chancellor|Chancellor|"
@@ -53,10 +53,11 @@ _OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|
 _UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Faculty)\s+(?:of|for)\s+(?:[A-Z][\w&’'-]*\s+|and\s+|&\s+)"
                           r"{1,6}(?:of|at)\s+(?:the\s+)?$")
 _VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$", re.I)
-_VISITOR_AFTER = re.compile(r"^(?:[’']s)?\s+(?:delegation|guests|visitors)\b|^[\u4e00-\u9fff]{0,6}(?:代表团|一行)", re.I)
+# (used with .match at a position: no "^")
+_VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)", re.I)
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
                           r"(?:访问|来到|到访)$", re.I)
-_HOST_AFTER = re.compile(r"^\s+(?:received|welcomed|hosted)\b", re.I)
+_HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = re.compile(
     r"\b(?:travel(?:l?ed|s|l?ing)?|trip|visit(?:ed|s|ing)?|went|go(?:es|ing)?|mission|missions|delegations?)\s+(?:\w+\s+){0,2}?"
@@ -65,7 +66,7 @@ _CHINA_ABROAD = re.compile(
     r"\b(?:engagement|partnerships?|links|ties|relations)\s+(?:with|in)\s+China\b|\bChina['’]s\s+(?:leading\s+|top\s+|prestigious\s+)?"
     r"(?:[A-Z][\w-]*\s+)*(?:Universit|universit|institution)|\b(?:in|to|from)\s+China\s+(?:and|to)\s+(?:back|home)\b")
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
-_LOC_AFTER = re.compile(r"^(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
+_LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
                         r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
 _LOC_BEFORE = re.compile(r"(?P<c>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)['’]s\s+(?:partner\s+)?$")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
@@ -101,8 +102,9 @@ class HomeDetector:
         self.abroad = len(_CHINA_ABROAD.findall(text))
 
     # -- where a mention stands -----------------------------------------------------------------
-    def located(self, o: Org) -> str | None:
-        """A country or place the text writes beside a mention of ``o`` (the writer locating the other party)."""
+    def located(self, o: Org) -> tuple[str, str] | None:
+        """(country, "country" | "place") the text writes beside a mention of ``o`` (the writer locating the
+        other party): "X, China", "X in China", "X (Korea)", "China's X", "X in Shanghai", 英国X大学."""
         text, gaz = self.text, self.gaz
         for m in o.mentions:
             am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
@@ -110,12 +112,10 @@ class HomeDetector:
                 if am["b"]:
                     code = gaz.country_name(am["b"].strip())
                     if code:
-                        return code
+                        return code, "country"
                 cap = am["c"] or am["i"]
-                if am["c"] and not gaz.country_name(am["c"].split(",")[0]) and not re.match(
-                        r"\s*,\s*(?:the\s+)?[A-Z][\w'’-]+", text[am.end():am.end() + 30]):
-                    cap = None  # "The Chinese University of Hong Kong, Shenzhen": a campus, unless a country follows
-                if am["c"] and cap and not gaz.country_name(cap):
+                if am["c"] and not gaz.country_name(cap):
+                    # ", Henan, China" locates; "The Chinese University of Hong Kong, Shenzhen" is a campus
                     nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
                     if not (nxt and gaz.country_name(nxt.group(1))):
                         cap = None
@@ -123,24 +123,27 @@ class HomeDetector:
                     words = cap.split()
                     for n in range(len(words), 0, -1):
                         cand = " ".join(words[:n])
-                        code = gaz.country_name(cand) or gaz.place(cand)
+                        code = gaz.country_name(cand)
+                        how = "country"
+                        if not code:
+                            code, how = gaz.place(cand), "place"
                         if code and (n == len(words) or not words[n][0].isupper() or
                                      gaz.country_name(" ".join(words[n:]))):
                             # "in Shanghai" (not "in Shanghai Jiao Tong University"): the place ends the words
-                            rest = text[am.start(am.lastgroup) + len(cand):am.start(am.lastgroup) + len(cand) + 25]
-                            if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", rest):
-                                return code
+                            at = am.start("c" if am["c"] else "i") + len(cand)
+                            if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", text[at:at + 40]):
+                                return code, how
             bm = _LOC_BEFORE.search(text, max(0, m.start - 40), m.start)
             if bm and gaz.country_name(bm["c"]):
-                return gaz.country_name(bm["c"])
+                return gaz.country_name(bm["c"]), "country"
             if re.search(r"[\u4e00-\u9fff]", m.text):
                 before = text[max(0, m.start - 8):m.start]
                 hits = gaz.find_zh_countries(before)
                 if hits and hits[-1][1] == len(before):
-                    return hits[-1][2]
-        if o.country_method and re.match(r"(?:text after the name|bracket after the name|country written before|appositive)",
-                                         o.country_method):
-            return o.country
+                    return hits[-1][2], "country"
+        if o.country and o.country_method and re.match(
+                r"(?:text after the name|bracket after the name|country written before|appositive)", o.country_method):
+            return o.country, "place"
         return None
 
     def visitor(self, o: Org) -> bool:
@@ -233,6 +236,27 @@ class HomeDetector:
                     out.append(org)
         return out
 
+    def site_name_orgs(self, orgs: list[Org]) -> list[Org]:
+        """Universities named by pattern only in the page's furniture ("Josai University Educational
+        Corporation"): candidates for home, never partners."""
+        from etl.resolve.geo import load_world_universities
+
+        world = load_world_universities()
+        out: list[Org] = []
+        have = {norm(a) for o in orgs for a in o.aliases | {o.name}}
+        for s, e, kind in self.finder.site_names:
+            name = self.text[s:e]
+            m = re.search(r"^(?:.*?\s)??((?:[A-Z][\w'’-]*\s+)*(?:University|College|Institute\s+of\s+Technology|Polytechnic)"
+                          r"(?:\s+of(?:\s+[A-Z][\w'’-]*)+)?)", name)
+            if not m or norm(m.group(1)) in have:
+                continue
+            s2 = s + m.start(1)
+            o = Org(m.group(1), "university", world.get(norm(m.group(1))))
+            o.mentions = [Mention_(s2, s2 + len(m.group(1)), m.group(1), "site name")]
+            o.aliases = {m.group(1)}
+            out.append(o)
+        return out
+
     # -- deciding -----------------------------------------------------------------------------------
     def detect(self, orgs: list[Org]) -> tuple[str | None, Org | None, bool]:
         """(home name, the Org that is home if it is one of the page's organisations, whether the reference
@@ -246,12 +270,14 @@ class HomeDetector:
                                                                      o.aliases | {o.name}):
                 continue
             sc, strong = self.score(o, _forms(o))
-            if self.located(o) is not None:
-                sc -= 6  # the writer locates the other party, never itself
-            # a university of another country than the page's perspective needs a strong signal
-            if o.country not in ("CN", None) and not self.abroad and not strong:
-                continue
-            cands.append((sc, -o.first.start, o))
+            cands.append([sc, -o.first.start, o, self.located(o), strong])
+        # the writer locates the other party, never itself (unless it locates every party: a formal text)
+        if len(cands) < 2 or not all(c[3] for c in cands):
+            for c in cands:
+                if c[3]:
+                    c[0] -= 6
+        # the page looks at China from abroad: it says so, or it locates a Chinese university in China
+        abroad = bool(self.abroad) or any(c[3] == ("CN", "country") for c in cands)
         # the configured home, when the page names it, is one candidate (it wins ties: its own news is the
         # common case)
         conf = None
@@ -264,13 +290,19 @@ class HomeDetector:
             if c.mentions and self.located(c):
                 sc -= 6
             conf = sc
+        # a university of another country than the page's perspective needs a strong signal (site, dateline,
+        # title), the page's foreign perspective, or to be clearly the page's subject where no Chinese
+        # university could be home
+        viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in ("CN", None))
+        cands = [c for c in cands if c[2].country in ("CN", None) or c[4] or abroad or
+                 (not viable_cn and conf is None and c[0] >= 4)]
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
         best = cands[0] if cands else None
         if conf is not None and (best is None or conf >= best[0]):
             return ref.home_name, None, True
         if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0]):
             # nobody the page clearly speaks for: the configured home, unless the page looks at China from abroad
-            if ref.home_name and (conf is not None or not self.abroad):
+            if ref.home_name and (conf is not None or not abroad):
                 return ref.home_name, None, True
             return None, None, False
         o = best[2]
@@ -287,6 +319,6 @@ def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: li
     including any named only by the site's acronym)."""
     det = HomeDetector(text, lay, ref, gaz, finder, meta, lang)
     extra = [o for o in det.site_acronym_orgs(orgs) if o not in orgs]
-    all_orgs = orgs + extra
-    home, home_org, use_list = det.detect(all_orgs)
-    return home, home_org, use_list, all_orgs
+    site = det.site_name_orgs(orgs + extra)
+    home, home_org, use_list = det.detect(orgs + extra + site)
+    return home, home_org, use_list, orgs + extra + [o for o in site if o is home_org]

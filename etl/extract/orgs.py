@@ -44,7 +44,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # head word → kind
 HEADS = {
     "university": "university", "universität": "university", "universitat": "university",
-    "universiti": "university", "università": "university", "universita": "university",
+    "universiti": "university", "universitas": "university", "università": "university", "universita": "university",
     "universidad": "university", "universidade": "university", "université": "university",
     "universite": "university", "universiteit": "university", "uniwersytet": "university",
     "universitet": "university", "universitetet": "university", "institutet": "institute", "instituttet": "institute",
@@ -74,7 +74,7 @@ _EVENT_AFTER = {
     "museum", "stadium", "journal", "transactions", "model", "consortium", "network", "union", "news",
 }
 # heads whose modifiers follow them ("Universiti Teknologi Malaysia", "Politecnico di Milano")
-_POSTMODIFIED = {"universiti", "università", "universita", "universidad", "universidade", "université",
+_POSTMODIFIED = {"universiti", "universitas", "università", "universita", "universidad", "universidade", "université",
                  "universite", "politecnico", "politechnika", "uniwersytet", "instituto", "istituto", "institut",
                  "polytechnique", "hochschule"}
 # words that cannot start an organisation name (titles, sentence openers)
@@ -528,6 +528,7 @@ class OrgFinder:
         self.orgs: dict[str, Org] = {}
         self.by_form: dict[str, Org] = {}  # surface form → org
         self.home_spans: list[tuple[int, int]] = []
+        self.site_names: list[tuple[int, int, str]] = []  # pattern names in the page's furniture (whose site it is)
         self.non_partner_spans: list[tuple[int, int, str]] = []
         self.known = load_known_institutions()
 
@@ -609,6 +610,8 @@ class OrgFinder:
                 continue
             name = text[s:e]
             if s < body_start and name not in text[body_start:]:
+                if any(o <= s < o + len(ln) for o, ln in self.lay.site_lines):
+                    self.site_names.append((s, e, kind))  # the site's own name, for home detection
                 continue  # a title-only pattern name (title case misleads the pattern)
             np = ref.non_partner(name)
             if np is not None:
