@@ -866,13 +866,13 @@ class OrgFinder:
                 if code:
                     org.country, org.country_method = code, "country written before the name"
                     return code
-        # 1b. a university the world list knows by this exact name ("World Maritime University" → SE)
+        # 1b. an organisation the registry or world list knows by this exact name ("World Maritime University" → SE)
         world = load_world_universities()
         for form in sorted(org.aliases | {org.name}, key=len, reverse=True):
-            code = world.get(norm(form)) if not CJK.search(form) else None
+            code = world.get(norm(form))
             if code:
-                org.country, org.country_method = code, "world universities list"
-                if org.kind in (None, "institute", "other"):
+                org.country, org.country_method = code, "organisation registry"
+                if org.kind in (None, "institute", "other") and world.kind(norm(form)) == "university":
                     org.kind = "university"  # "Karolinska Institutet" is a university
                 return code
         # 2. a place inside the name (longest first: "British Columbia" before "British")
