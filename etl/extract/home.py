@@ -63,12 +63,16 @@ _CHINA_ABROAD = re.compile(
     r"\b(?:travel(?:l?ed|s|l?ing)?|trip|visit(?:ed|s|ing)?|went|go(?:es|ing)?|mission|missions|delegations?)\s+(?:\w+\s+){0,2}?"
     r"to\s+China\b|\bChinese\s+(?:partner|partners|universit(?:y|ies)|institution|institutions|counterparts?|host|"
     r"medical\s+university|delegation)\b|\bpartners?\s+in\s+China\b|"
-    r"\b(?:engagement|partnerships?|links|ties|relations)\s+(?:with|in)\s+China\b|\bChina['’]s\s+(?:leading\s+|top\s+|prestigious\s+)?"
+    r"\b(?:engagement|partnerships?|links|ties|relations)\s+(?:with|in)\s+China\b|\bChina\s+experience|"
+    r"\bexperienc\w*\s+(?:of\s+)?(?:[\w’']+\s+){0,2}(?:and\s+)?China\b|\bChina['’]s\s+(?:leading\s+|top\s+|prestigious\s+)?"
     r"(?:[A-Z][\w-]*\s+)*(?:Universit|universit|institution)|\b(?:in|to|from)\s+China\s+(?:and|to)\s+(?:back|home)\b")
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
 _LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
                         r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
 _LOC_BEFORE = re.compile(r"(?P<c>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)['’]s\s+(?:partner\s+)?$")
+_GENERIC_WORDS = {"university", "universiti", "universitas", "universidad", "college", "institute", "technology", "science",
+                  "sciences", "national", "state", "international", "studies", "applied", "engineering", "medical",
+                  "normal", "federal", "royal", "central", "polytechnic", "academy", "school", "research"}
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
 
 
@@ -87,6 +91,21 @@ def _in(form: str, text: str) -> bool:
     if re.search(r"[\u4e00-\u9fff]", form):
         return form in text
     return re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text) is not None
+
+
+_COUNTRY_WORDS: dict[int, dict[str, tuple[str, ...]]] = {}
+
+
+def _country_words(gaz: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """ISO code → the country's names and adjectives as written (Title Case), for a word search."""
+    if id(gaz) not in _COUNTRY_WORDS:
+        out: dict[str, set[str]] = {}
+        for d in (gaz.countries, gaz.adjectives):
+            for k, code in d.items():
+                if len(k) >= 4 and k.isascii():
+                    out.setdefault(code, set()).add(" ".join(w[:1].upper() + w[1:] for w in k.split()))
+        _COUNTRY_WORDS[id(gaz)] = {c: tuple(sorted(v)) for c, v in out.items()}
+    return _COUNTRY_WORDS[id(gaz)]
 
 
 class HomeDetector:
@@ -132,6 +151,9 @@ class HomeDetector:
                             # "in Shanghai" (not "in Shanghai Jiao Tong University"): the place ends the words
                             at = am.start("c" if am["c"] else "i") + len(cand)
                             if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", text[at:at + 40]):
+                                nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[at:at + 30])
+                                if how == "place" and nxt and gaz.country_name(nxt.group(1)):
+                                    return gaz.country_name(nxt.group(1)), "country"  # ", Henan, China"
                                 return code, how
             bm = _LOC_BEFORE.search(text, max(0, m.start - 40), m.start)
             if bm and gaz.country_name(bm["c"]):
@@ -201,20 +223,56 @@ class HomeDetector:
             score += 1.5 * min(self.abroad, 2)
         elif o.country is None:
             score += 0.5
-        if o.registry is not None:
-            score -= 4  # a known partner of the configured home
+        if o.registry is not None and not self.abroad:
+            score -= 3  # a known partner of the configured home (in a Chinese university's news)
         return score, strong
 
     # -- acronyms of the site ---------------------------------------------------------------------
+    def _acronym_university(self, a: str):
+        """The university an acronym names on this page: known_orgs.csv, else the organisation registry's
+        universities with that acronym, namesakes told apart by a distinctive word of their name that the
+        page writes ("UD" and "Delaware" → University of Delaware), else the Chinese one in a Chinese
+        university's news. None when the page cannot tell."""
+        known = self.finder.known
+        e = known.acronyms.get(a) or known.long_acronyms.get(a)
+        if e is not None:
+            return e if e.kind == "university" else None
+        from etl.resolve.registry import load_registry
+
+        recs = {}
+        for r in load_registry().by_acronym(a):
+            if r.kind == "university":
+                recs.setdefault(norm(r.name), r)
+        # a campus ("Universiti Tunku Abdul Rahman Sungai Long Campus") is its university
+        recs = {k: r for k, r in recs.items() if not any(k != k2 and k.startswith(k2 + " ") for k2 in recs)}
+        # a registry record needs the page's support: a distinctive word of its name ("Delaware") or its
+        # country ("Malaysia") written in the text, or being the Chinese one in a Chinese university's news
+        words = [r for r in recs.values() if any(
+            len(w) >= 4 and w.lower() not in _GENERIC_WORDS and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", self.text)
+            for w in re.findall(r"[A-Z][\w'’-]+", r.name))]
+        if len(words) == 1:
+            return words[0]
+        if words:
+            return None
+        country = [r for r in recs.values() if r.country and self._names_country(r.country)]
+        if len(country) == 1:
+            return country[0]
+        cn = [r for r in recs.values() if r.country == "CN"]
+        return cn[0] if len(cn) == 1 and not self.abroad and not country else None
+
+    def _names_country(self, code: str) -> bool:
+        names = _country_words(self.gaz).get(code, ())
+        return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", self.text) for n in names)
+
     def site_acronym_orgs(self, orgs: list[Org]) -> list[Org]:
         """Universities named only by an acronym in the site lines, byline, dateline or title ("News Agency
-        of BIT", "2013 LZU International Summer Program"), known from known_orgs.csv: every use of the
-        acronym in the text becomes a mention."""
-        known = self.finder.known
+        of BIT", "2013 LZU International Summer Program"), or by one the text uses at least twice ("UTAR
+        President …"): every use of the acronym becomes a mention. Known ones (known_orgs.csv) stay
+        organisations of the page; the registry's only count as candidates for home."""
         have = {a for o in orgs for a in o.aliases} | set(self.ref.home_forms())
+        home_names = {norm(f) for f in self.ref.home_forms()}
         out: list[Org] = []
         seen: set[str] = set()
-        # the site's acronyms, then an acronym the text uses at least twice
         body: dict[str, int] = {}
         for m in _ACRONYM.finditer(self.text):
             body[m.group(0)] = body.get(m.group(0), 0) + 1
@@ -224,13 +282,17 @@ class HomeDetector:
                 if a in have or a in seen:
                     continue
                 seen.add(a)
-                e = known.acronyms.get(a) or known.long_acronyms.get(a)
-                if e is None or e.kind != "university" or norm(e.name) in {norm(f) for f in self.ref.home_forms()}:
+                e = self._acronym_university(a)
+                if e is None or norm(e.name) in home_names:
                     continue
-                org = self.finder._org_for(e.name, e.kind, None, e)
+                if hasattr(e, "row"):  # a registry record: a home candidate only
+                    org = Org(e.name, e.kind, e.country, "organisation registry")
+                    org.reason = "registry acronym"
+                else:
+                    org = self.finder._org_for(e.name, e.kind, None, e)
                 for hm in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", self.text):
                     if not any(x.start == hm.start() for x in org.mentions):
-                        org.mentions.append(Mention_(hm.start(), hm.end(), a, "known acronym (site)"))
+                        org.mentions.append(Mention_(hm.start(), hm.end(), a, "acronym (site or repeated)"))
                 org.aliases.add(a)
                 if org.mentions and org not in orgs and org not in out:
                     out.append(org)
@@ -321,4 +383,6 @@ def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: li
     extra = [o for o in det.site_acronym_orgs(orgs) if o not in orgs]
     site = det.site_name_orgs(orgs + extra)
     home, home_org, use_list = det.detect(orgs + extra + site)
-    return home, home_org, use_list, orgs + extra + [o for o in site if o is home_org]
+    # organisations that were only candidates for home (registry acronyms, the site's name) are no partners
+    keep = [o for o in extra + site if o is home_org or (o.known is not None and o.reason != "registry acronym")]
+    return home, home_org, use_list, orgs + keep

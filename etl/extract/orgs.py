@@ -272,6 +272,13 @@ def _head_kind(tok: str) -> str | None:
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
+
+
+def _registry():
+    from etl.resolve.registry import load_registry
+
+    return load_registry()
 
 
 def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
@@ -608,6 +615,9 @@ class OrgFinder:
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
             if self._taken(s, e) and not self._release_known(s, e):
                 continue
+            cm = _CAMPUS.match(text, e, min(len(text), e + 40))
+            if cm and _registry().has_norm(norm(f"{text[s:e]}, {cm.group(1)}")):
+                e = cm.end()  # "The Chinese University of Hong Kong, Shenzhen": the campus is part of the name
             name = text[s:e]
             if s < body_start and name not in text[body_start:]:
                 if any(o <= s < o + len(ln) for o, ln in self.lay.site_lines):
