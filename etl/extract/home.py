@@ -93,6 +93,21 @@ def _in(form: str, text: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text) is not None
 
 
+_ABBR_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z][a-z]{0,4}){2,8}(?![\w-])")
+_NAME_CONNECTORS = {"of", "the", "and", "&", "for", "in", "at", "di", "de", "del", "della", "des", "du", "der", "für", "la", "le"}
+
+
+def abbreviates(tok: str, name: str) -> bool:
+    """Whether ``tok`` abbreviates ``name`` word by word: each of its capitalised chunks begins the next word of
+    the name, connectors skipped, every word used ("UQ" The University of Queensland, "BISU" Beijing International
+    Studies University, "PoliTo" Politecnico di Torino, "SYSU" Sun Yat-sen University)."""
+    chunks = re.findall(r"[A-Z][a-z]*", tok)
+    words = [w for w in re.split(r"[\s\-–]+", re.sub(r"[,.()'’]", " ", name)) if w and w.lower() not in _NAME_CONNECTORS]
+    if len(chunks) < 2 or len(chunks) != len(words):
+        return False
+    return all(w.lower().startswith(c.lower()) for c, w in zip(chunks, words))
+
+
 _COUNTRY_WORDS: dict[int, dict[str, tuple[str, ...]]] = {}
 
 
@@ -285,7 +300,10 @@ class HomeDetector:
                 e = self._acronym_university(a)
                 if e is None or norm(e.name) in home_names:
                     continue
-                if hasattr(e, "row"):  # a registry record: a home candidate only
+                same = [o for o in orgs if o.mentions and norm(o.name) == norm(e.name)]
+                if same:
+                    org = same[0]  # the page writes the full name too: the acronym is one more of its names
+                elif hasattr(e, "row"):  # a registry record: a home candidate only
                     org = Org(e.name, e.kind, e.country, "organisation registry")
                     org.reason = "registry acronym"
                 else:
@@ -294,7 +312,7 @@ class HomeDetector:
                     if not any(x.start == hm.start() for x in org.mentions):
                         org.mentions.append(Mention_(hm.start(), hm.end(), a, "acronym (site or repeated)"))
                 org.aliases.add(a)
-                if org.mentions and org not in orgs and org not in out:
+                if org.mentions and org not in orgs and org not in out and not same:
                     out.append(org)
         return out
 
@@ -325,12 +343,20 @@ class HomeDetector:
         list's units apply)."""
         ref, finder = self.ref, self.finder
         cands = []
+        taken = {a for o in orgs for a in o.aliases}
+        abbrs = {m.group(0) for m in _ABBR_TOKEN.finditer(self.text)} - taken
         for o in orgs:
             if o.status != "partner" or not o.mentions:
                 continue
             if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in
                                                                      o.aliases | {o.name}):
                 continue
+            # an abbreviation the page uses for it without introducing it ("UQ students", "the PoliTo Alumni …")
+            for a in sorted(x for x in abbrs if abbreviates(x, o.name)):
+                for hm in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", self.text):
+                    if not any(x.start <= hm.start() < x.end for x in o.mentions):
+                        o.mentions.append(Mention_(hm.start(), hm.end(), a, "abbreviation of the name"))
+                o.aliases.add(a)
             sc, strong = self.score(o, _forms(o))
             cands.append([sc, -o.first.start, o, self.located(o), strong])
         # the writer locates the other party, never itself (unless it locates every party: a formal text)
