@@ -123,7 +123,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     # schools and offices
     uf = UnitFinder(text, lay, ref, use_list=use_list, org_spans=org_spans, home_spans=home_spans, lang=lang,
-                    home_forms=home_forms)
+                    home_forms=home_forms, keep_unlisted=use_list and not finder.home_spans)
     seen: set[str] = set()
     for h in uf.run():
         key = f"{h.type}:{norm(h.name)}"

@@ -129,6 +129,7 @@ class HomeDetector:
         self.text, self.lay, self.ref, self.gaz, self.finder, self.lang = text, lay, ref, gaz, finder, lang
         site = " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
         self.site_text = " \n ".join([site] + [ln for _, ln in lay.site_lines] + [ln for _, ln in lay.header])
+        self.site_lower = self.site_text.lower()
         self.dateline_source = lay.dateline_source
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
@@ -193,12 +194,21 @@ class HomeDetector:
         return any(_HOST_BEFORE.search(text, max(0, m.start - 30), m.start) or
                    _HOST_AFTER.match(text, m.end, min(len(text), m.end + 20)) for m in o.mentions)
 
+    @staticmethod
+    def _distinctive(o: Org) -> list[str]:
+        """The distinctive part of a university's name, lower case ("jilin" of Jilin University, "queensland" of
+        The University of Queensland), for the site's own spelling ("JiLin Unlveiversity")."""
+        short = re.sub(r"^(?:the\s+)?(?:university\s+of\s+)?|\s+university$", "", o.name, flags=re.I).lower()
+        return [short] if len(short) >= 4 and not re.search(r"[\u4e00-\u9fff]", short) and \
+            short not in _GENERIC_WORDS else []
+
     # -- scoring ------------------------------------------------------------------------------------
     def score(self, o: Org, forms: list[str]) -> tuple[float, str]:
         """How strongly the page speaks for ``o``, and its strong signal if any (site, dateline, title)."""
         text = self.text
         score, strong = 0.0, ""
-        if self.site_text.strip() and any(len(f) >= 2 and _in(f, self.site_text) for f in forms):
+        if self.site_text.strip() and (any(len(f) >= 2 and _in(f, self.site_text) for f in forms) or
+                                       any(_in(f, self.site_lower) for f in self._distinctive(o))):
             score, strong = score + 6, "site"
         ds = self.dateline_source
         if ds and (ds in forms or norm(ds) in {norm(f) for f in forms}):
@@ -328,8 +338,9 @@ class HomeDetector:
             name = self.text[s:e]
             m = re.search(r"^(?:.*?\s)??((?:[A-Z][\w'’-]*\s+)*(?:University|College|Institute\s+of\s+Technology|Polytechnic)"
                           r"(?:\s+of(?:\s+[A-Z][\w'’-]*)+)?)", name)
-            if not m or norm(m.group(1)) in have:
-                continue
+            if not m or norm(m.group(1)) in have or any(d in m.group(1).lower() for o in orgs if o.mentions
+                                                         for d in self._distinctive(o)):
+                continue  # a university the page names anyway, as the site spells it
             s2 = s + m.start(1)
             o = Org(m.group(1), "university", world.get(norm(m.group(1))))
             o.mentions = [Mention_(s2, s2 + len(m.group(1)), m.group(1), "site name")]

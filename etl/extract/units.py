@@ -146,8 +146,12 @@ class UnitHit:
 
 class UnitFinder:
     def __init__(self, text: str, lay: Layout, ref: Reference, *, use_list: bool, org_spans: list[tuple[int, int, str]],
-                 home_spans: list[tuple[int, int]], lang: str, home_forms: list[str] | None = None):
+                 home_spans: list[tuple[int, int]], lang: str, home_forms: list[str] | None = None,
+                 keep_unlisted: bool = False):
         self.text, self.lay, self.ref, self.use_list, self.lang = text, lay, ref, use_list, lang
+        # the reference list applies but the page never names its university: a unit the list does not know is
+        # kept under the text's own name (the page may be another university's)
+        self.keep_unlisted = keep_unlisted
         self.home_forms = sorted(home_forms or [], key=len, reverse=True)  # names of a home found on the page
         self.org_spans = org_spans  # (start, end, status) of organisations found
         self.home_spans = home_spans
@@ -253,7 +257,7 @@ class UnitFinder:
                     u = self.resolve(phrase)
                 if u is not None:
                     hits.append(UnitHit(u.type, u.name, s, e, phrase, "unit phrase → reference list", 0.9))
-                elif (not self.use_list or not self.ref.units or (owner and owner[2] == "home") or
+                elif (not self.use_list or not self.ref.units or self.keep_unlisted or (owner and owner[2] == "home") or
                       (ob and ob[2] == "home")) and s >= body:
                     typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
                     if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
