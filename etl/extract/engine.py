@@ -123,7 +123,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     # schools and offices
     uf = UnitFinder(text, lay, ref, use_list=use_list, org_spans=org_spans, home_spans=home_spans, lang=lang,
-                    home_forms=home_forms, keep_unlisted=use_list and not finder.home_spans)
+                    home_forms=home_forms, keep_unlisted=use_list and not finder.home_spans,
+                    foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"))
     seen: set[str] = set()
     for h in uf.run():
         key = f"{h.type}:{norm(h.name)}"
