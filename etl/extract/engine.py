@@ -57,6 +57,41 @@ def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[in
                 break
 
 
+def _home_forms(home: str | None, home_org: Org | None, ref: Reference, use_list: bool) -> list[str]:
+    """Every name the page's home goes by: the reference list's, or those of the university found as home
+    (its name, the forms the page writes, its acronyms in known_orgs.csv and the organisation registry)."""
+    if use_list:
+        return [f for f in ref.home_forms() if f]
+    forms = set(home_org.aliases | {home_org.name}) if home_org is not None else ({home} if home else set())
+    if home_org is not None and home_org.known is not None:
+        forms |= set(home_org.known.aliases)
+    if home:
+        from etl.resolve.registry import load_registry
+
+        for r in load_registry().by_name(home)[:3]:
+            forms |= set(r.acronyms)
+    return sorted((f for f in forms if f and len(f) >= 2), key=len, reverse=True)
+
+
+# words that make a name one of an institution's bodies rather than an institution
+_BODY_HEAD = re.compile(r"\b(?:Association|Foundation|Council|Institute|College|School|Faculty|Centre|Center|Office|Union|"
+                        r"Club|Society|Press|Hospital|Library|Museum|Co\.|Company|Board|Committee|Alumni|Department)\b")
+
+
+def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
+    """The home institution's own bodies are not partners: a name that is the home's name or abbreviation
+    followed by a body ("the PoliTo Alumni Association", "UTAR Education Foundation Co.", "Lancaster University
+    Confucius Institute", "the BIT Council")."""
+    for o in orgs:
+        if o.status != "partner" or o.registry is not None:
+            continue
+        for f in forms:
+            m = re.search(rf"(?<![\w-]){re.escape(f)}(?:['’]s?)?(?![\w-])", o.name)
+            if m and norm(o.name) != norm(f) and _BODY_HEAD.search(o.name, m.end()):
+                o.status, o.reason = "home", "a body of the home institution"
+                break
+
+
 def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
@@ -89,11 +124,15 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     out.home = home
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
+    home_forms = _home_forms(home, home_org, ref, use_list)
+    _home_bodies(orgs, home_forms)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]
 
     # schools and offices
-    uf = UnitFinder(text, lay, ref, use_list=use_list, org_spans=org_spans, home_spans=home_spans, lang=lang)
+    uf = UnitFinder(text, lay, ref, use_list=use_list, org_spans=org_spans, home_spans=home_spans, lang=lang,
+                    home_forms=home_forms, keep_unlisted=use_list and not finder.home_spans,
+                    foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"))
     seen: set[str] = set()
     for h in uf.run():
         key = f"{h.type}:{norm(h.name)}"

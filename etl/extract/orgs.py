@@ -48,7 +48,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # head word → kind
 HEADS = {
     "university": "university", "universität": "university", "universitat": "university",
-    "universiti": "university", "università": "university", "universita": "university",
+    "universiti": "university", "universitas": "university", "università": "university", "universita": "university",
     "universidad": "university", "universidade": "university", "université": "university",
     "universite": "university", "universiteit": "university", "uniwersytet": "university",
     "universitet": "university", "universitetet": "university", "institutet": "institute", "instituttet": "institute",
@@ -68,7 +68,7 @@ HEADS = {
 }
 # heads that name a university even though the word says institute
 _UNIVERSITY_INSTITUTES = re.compile(
-    r"\b(?:Institute\s+of\s+Technology|Polytechnic\s+Institute|Institute\s+of\s+Science\s+and\s+Technology|"
+    r"\b(?:Institut(?:e|ion)\s+of\s+Technology|Polytechnic\s+Institute|Institute\s+of\s+Science\s+and\s+Technology|"
     r"Technological\s+Institute)\b", re.I)
 # a capitalised word after a head that turns the name into an event or a thing
 _EVENT_AFTER = {
@@ -78,7 +78,7 @@ _EVENT_AFTER = {
     "museum", "stadium", "journal", "transactions", "model", "consortium", "network", "union", "news",
 }
 # heads whose modifiers follow them ("Universiti Teknologi Malaysia", "Politecnico di Milano")
-_POSTMODIFIED = {"universiti", "università", "universita", "universidad", "universidade", "université",
+_POSTMODIFIED = {"universiti", "universitas", "università", "universita", "universidad", "universidade", "université",
                  "universite", "politecnico", "politechnika", "uniwersytet", "instituto", "istituto", "institut",
                  "polytechnique", "hochschule"}
 # words that cannot start an organisation name (titles, sentence openers)
@@ -125,7 +125,9 @@ _FUNDER_AFTER_ZH = re.compile(r"^[^，。]{0,20}(?:资助|经费支持|基金支
 _ALMA_BEFORE = re.compile(
     r"\b(?:(?:received|obtained|earned|got|completed|holds|took)\s+(?:his|her|their|a|an|the)\s+[^.;]{0,40}?"
     r"(?:degree|Ph\.?\s?D\.?|doctorate|master'?s?|bachelor'?s?|MBA)\s+(?:degree\s+)?(?:from|at)|"
-    r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at)\s+(?:the\s+)?$", re.I)
+    r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at|"
+    r"(?:been\s+|were\s+|was\s+|are\s+|got\s+)?admitted\s+(?:to|by|into)|further\s+stud(?:y|ies)\s+at)\s+(?:the\s+)?"
+    r"(?:[^.;]{0,100}?(?:,|\band\b|\bor\b)\s*(?:the\s+)?)?$", re.I)
 _FORMER_BEFORE = re.compile(
     r"\b(?:worked|taught|served|was\s+employed|was\s+a\s+\w+|was\s+an\s+\w+)\b[^.;]{0,60}?\b(?:at|for|with|in|by)\s+"
     r"(?:the\s+)?$", re.I)
@@ -244,6 +246,25 @@ def _head_kind(tok: str) -> str | None:
     return HEADS.get(tok.lower().rstrip(","))
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+_CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
+
+
+def _registry():
+    from etl.resolve.registry import load_registry
+
+    return load_registry()
+
+
+def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
+    """A possessive that owns the name after it rather than being part of it: "China's Tianjin University",
+    "Germany's University of Trier", "UOW's …" (but "King's College", "Saint Mary's University")."""
+    if not _POSSESSIVE.search(tok):
+        return False
+    stem = tok[:-2]
+    return bool(gaz.country_name(stem) or gaz.place(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -267,7 +288,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             left = rs
             while left - 1 > used_until and toks[left - 1][2][0].isupper() and \
                     toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and \
-                    toks[left - 1][2].lower() not in _NOT_MODIFIER:
+                    toks[left - 1][2].lower() not in _NOT_MODIFIER and not _owner_possessive(toks[left - 1][2], gaz):
                 left -= 1
             if left - 1 > used_until and toks[left - 1][2] in ("The", "the") and left < rs + 1:
                 left -= 1
@@ -306,7 +327,12 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     if conn == "of" and gaz.country_name(toks[k][2]) and _head_kind(toks[h][2]) != "government" \
                             and has_proper:
                         break  # "of Germany": a country after the name (but "National University of Singapore")
-                    if conn == "of" and any(_head_kind(x[2]) for x in toks[k:]):
+                    upto_and = []
+                    for x in toks[k:]:
+                        if x[2].lower() in ("and", "&"):
+                            break  # "Changshu Institute of Technology and Birmingham City University": two names
+                        upto_and.append(x)
+                    if conn == "of" and any(_head_kind(x[2]) for x in upto_and):
                         # "Faculty … of <org>": what follows is another organisation
                         if _head_kind(toks[h][2]) in ("university",) and toks[h][2].lower() in ("university",) \
                                 and not _head_kind(toks[k][2]):
@@ -316,9 +342,12 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     right = k
                     j = k + 1
                     # keep consuming capitalised words of this "of" phrase
-                    while j < len(toks) and toks[j][2][0].isupper() and not _head_kind(toks[j][2]):
-                        right = j
+                    while j < len(toks) and toks[j][2][0].isupper() and not _head_kind(toks[j][2]) and \
+                            not _POSSESSIVE.search(toks[right][2]):
+                        right = j  # (but "University of Delaware's Lynn Okagaki" ends at the possessive)
                         j += 1
+                    if _POSSESSIVE.search(toks[right][2]):
+                        break
                     continue
                 if t[0].isupper() and not _head_kind(t) and j == right + 1 and (
                         gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
@@ -332,6 +361,8 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]
+            if _POSSESSIVE.search(text[s:e]):
+                e -= 2  # "the University of Birmingham's": the name without the possessive
             name = text[s:e]
             words = [x[2] for x in toks[left:right + 1]]
             kind = _head_kind(toks[h][2])
@@ -373,6 +404,7 @@ class OrgFinder:
         self.orgs: dict[str, Org] = {}
         self.by_form: dict[str, Org] = {}  # surface form → org
         self.home_spans: list[tuple[int, int]] = []
+        self.site_names: list[tuple[int, int, str]] = []  # pattern names in the page's furniture (whose site it is)
         self.non_partner_spans: list[tuple[int, int, str]] = []
         self.known = load_known_institutions()
 
@@ -461,8 +493,13 @@ class OrgFinder:
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
             if self._taken(s, e) and not self._release_known(s, e):
                 continue
+            cm = _CAMPUS.match(text, e, min(len(text), e + 40))
+            if cm and _registry().has_norm(norm(f"{text[s:e]}, {cm.group(1)}")):
+                e = cm.end()  # "The Chinese University of Hong Kong, Shenzhen": the campus is part of the name
             name = text[s:e]
             if s < body_start and name not in text[body_start:]:
+                if any(o <= s < o + len(ln) for o, ln in self.lay.site_lines):
+                    self.site_names.append((s, e, kind))  # the site's own name, for home detection
                 continue  # a title-only pattern name (title case misleads the pattern)
             np = ref.non_partner(name)
             if np is not None:
@@ -599,8 +636,8 @@ class OrgFinder:
         orgs = [o for o in self.orgs.values() if o.mentions]
         for a in orgs:
             acr = re.match(r"^([A-Z]{2,6})\b", a.name)
-            if not acr or a.registry is not None and a.kind != "company":
-                continue
+            if not acr or a.kind != "company":
+                continue  # companies only: "CUMT Sun Yueqi Honors College" is a unit of CUMT, not CUMT
             for b in orgs:
                 if b is a or not b.mentions:
                     continue
@@ -723,13 +760,13 @@ class OrgFinder:
                 if code:
                     org.country, org.country_method = code, "country written before the name"
                     return code
-        # 1b. a university the world list knows by this exact name ("World Maritime University" → SE)
+        # 1b. an organisation the registry or world list knows by this exact name ("World Maritime University" → SE)
         world = load_world_universities()
         for form in sorted(org.aliases | {org.name}, key=len, reverse=True):
-            code = world.get(norm(form)) if not CJK.search(form) else None
+            code = world.get(norm(form))
             if code:
-                org.country, org.country_method = code, "world universities list"
-                if org.kind in (None, "institute", "other"):
+                org.country, org.country_method = code, "organisation registry"
+                if org.kind in (None, "institute", "other") and world.kind(norm(form)) == "university":
                     org.kind = "university"  # "Karolinska Institutet" is a university
                 return code
         # 2. a place inside the name (longest first: "British Columbia" before "British")

@@ -27,6 +27,10 @@ _ABBREV = re.compile(r"(?:\b(?:Prof|Dr|Mr|Mrs|Ms|St|No|Co|Ltd|Inc|Jr|Sr|Dept|Uni
 _NAV = re.compile(r"\s[>›»]\s|[>›»]\s*$|^\s*(?:HOME|Home|首页)\s*[>›»]|\b(?:Your\s+(?:present\s+)?position|You\s+are\s+(?:now\s+)?here|"
                   r"Current\s+(?:location|position)|Main\s+Menu|Skip\s+to\s+(?:the\s+)?(?:main\s+)?content)\b|当前位置|您现在的位置|^\s*Welcome\s+to\b|\[\s*close\s+window\s*\]",
                   re.I)
+_EN_FUNCTION = {"the", "of", "and", "in", "to", "for", "with", "a", "an", "on", "at", "is", "as", "by", "from", "its"}
+_FOREIGN_FUNCTION = {"della", "delle", "dello", "di", "del", "al", "il", "nel", "per", "con", "la", "le", "les", "des", "du",
+                     "der", "die", "das", "und", "mit", "für", "el", "los", "las", "de", "y", "em", "da", "do", "och", "och",
+                     "van", "het", "een"}
 _MENU_SEP = re.compile(r"\s+[/|｜]\s+")
 _SENTENCE_END = re.compile(r"[.。!?！？]['’\"”)]?\s*$")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -55,6 +59,9 @@ def _furniture(lines: list[tuple[int, str]], i: int, latin_doc: bool) -> bool:
         return True
     if latin_doc and _CJK.search(ln) and not _LATIN.search(ln):
         return True
+    words_l = [w.lower().strip(",.;:") for w in ln.split()]
+    if latin_doc and len(words_l) >= 3 and not _EN_FUNCTION & set(words_l) and len(_FOREIGN_FUNCTION & set(words_l)) >= 2:
+        return True  # a caption in the site's own language ("Veduta della città di Pechino al crepuscolo")
     nxt = lines[i + 1][1].strip() if i + 1 < len(lines) else ""
     words = ln.split()
     label = all(w[0].isupper() or w.lower() in ("of", "and", "&", "the", "for") for w in words)

@@ -29,7 +29,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAP = r"[A-Z][\w'’\-]*"
 _CONN = r"(?:of|and|for|the|&|in)"
 _UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
-_NAMEWORDS = rf"{_CAP}(?:\s+(?!and\s+the\b)(?:{_CONN}\s+)*(?!(?:{_CAP}\s+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
+_NAMEWORDS = rf"{_CAP}(?:[ \t]+(?!and[ \t]+the\b)(?:{_CONN}[ \t]+)*(?!(?:{_CAP}[ \t]+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
 _PROGRAMME_UNITS = re.compile(r"\b(?:Summer|Winter|Spring|Autumn|Sunday|High|Middle|Primary)\s+School\b|"
                               r"^(?:a|an|the)?\s*Business\s+School$", re.I)
 # a government body, not a university's unit: "Shaanxi Provincial Department of Education", "U.S. Department of State"
@@ -38,9 +38,24 @@ _GOVERNMENT_BEFORE = re.compile(r"(?:\b(?:Provincial|Municipal|Ministry|Governme
 _YOUTH_LEAGUE = re.compile(r"\b(?:(?:Communist\s+)?Youth\s+League\s+Committee|University\s+Youth\s+League)\b")
 _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
-    rf"Centre|Center)\s+(?:of|for)\s+(?P<of>{_NAMEWORDS}))"
+    rf"Centre|Center)[ \t]+(?:of|for)[ \t]+(?P<of>(?!(?:School|College|Faculty|Department|Office)\b){_NAMEWORDS}))"
     rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
     rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center)\b)")
+# a department that teaches (a school) rather than administers (an office)
+_ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Studies|Physics|Chemistry|Mathematics|Biology|History|"
+                       r"Philosophy|Architecture|Design|Engineering|Sciences?|Law|Economics|Arts|Music|Medicine|Nursing|"
+                       r"Computing|Computer|Education|Psychology|Sociology|Geography|Humanities)\b")
+_ADMIN = re.compile(r"\b(?:International|Cooperation|Co-operation|Exchanges?|Affairs|Personnel|Human\s+Resources|Finance|"
+                    r"Financial|Training|Management|Admissions?|Administration|Development|Planning|Relations|Partnerships|"
+                    r"Research\s+Management|Scientific\s+Research|Student|Students)\b")
+_PERSON_ROLE_AFTER = re.compile(r",\s*(?:a\s+|the\s+)?(?:associate\s+|assistant\s+|vice\s+|deputy\s+)?(?:professor|dean|director|"
+                                r"lecturer|head|chair|president|secretary|researcher|teacher)\b", re.I)
+_LIST_IN_NAME = re.compile(r",[ \t]+(?:[A-Z][\w'’-]*[ \t]+){0,3}?[A-Z][\w'’-]*[ \t]+(?:and|&)[ \t]+[A-Z][\w'’-]*"
+                           r"(?:[ \t]+(?:[A-Z][\w'’-]*|and|of))*?(?:[ \t]+(?:Affairs|Studies|Sciences?|Technology|Health|Law|Media))?"
+                           r"(?=[ \t]*[,.;:)]|[ \t]+(?:[a-z]|and[ \t]+the\b)|$)")
+_PLURAL_UNITS = re.compile(r"\b(?P<head>Faculties|Schools|Colleges|Departments)[ \t]+of[ \t]+(?P<list>[A-Z][\w'’-]*"
+                           r"(?:[ \t]+[A-Z][\w'’-]*)*(?:,[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)*,?[ \t]+and[ \t]+"
+                           r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)")
 _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the", "a", "an", "of", "and", "at", "in",
                 "from", "by", "with", "to", "for", "on", "prof", "professor", "dr", "mr", "ms", "secretary",
                 "representatives", "representative", "staff", "teachers", "students", "student", "this", "that",
@@ -59,8 +74,14 @@ class UnitHit:
 
 class UnitFinder:
     def __init__(self, text: str, lay: Layout, ref: Reference, *, use_list: bool, org_spans: list[tuple[int, int, str]],
-                 home_spans: list[tuple[int, int]], lang: str):
+                 home_spans: list[tuple[int, int]], lang: str, home_forms: list[str] | None = None,
+                 keep_unlisted: bool = False, foreign_home: bool = False):
         self.text, self.lay, self.ref, self.use_list, self.lang = text, lay, ref, use_list, lang
+        # the reference list applies but the page never names its university: a unit the list does not know is
+        # kept under the text's own name (the page may be another university's)
+        self.keep_unlisted = keep_unlisted
+        self.foreign_home = foreign_home
+        self.home_forms = sorted(home_forms or [], key=len, reverse=True)  # names of a home found on the page
         self.org_spans = org_spans  # (start, end, status) of organisations found
         self.home_spans = home_spans
 
@@ -93,7 +114,8 @@ class UnitFinder:
                 pos += m.end()
                 continue
             break
-        m = re.match(r"\s*(?:,\s*)?(?:of|at)\s+(?:the\s+)?", text[pos:pos + 12])
+        m = re.match(r"\s*(?:,\s*)?(?:of|at)\s+(?:the\s+)?", text[pos:pos + 12]) or \
+            re.match(r"\s*,\s*(?:the\s+)?(?=[A-Z])", text[pos:pos + 12])  # "Department of Physics, University of Colorado"
         if not m:
             return None
         at = pos + m.end()
@@ -124,6 +146,11 @@ class UnitFinder:
         if self.lang != "zh":
             for m in _UNIT_EN.finditer(text):
                 s, e = m.start(), m.end()
+                if m.group("head"):
+                    # "Faculty of Business, Economics and Law", "Office for Hong Kong, Macao & Taiwan Affairs"
+                    xm = _LIST_IN_NAME.match(text, e)
+                    if xm and not re.search(rf"\b(?:{_UNIT_HEADS[3:-3]}|The|the)\b", xm.group(0)):
+                        e = xm.end()
                 pre = m.group("pre") if m.group("head") else m.group("pre2")
                 # drop title words at the front ("Dean", "the")
                 words = text[s:e].split()
@@ -164,14 +191,25 @@ class UnitFinder:
                     u = self.resolve(phrase)
                 if u is not None:
                     hits.append(UnitHit(u.type, u.name, s, e, phrase, "unit phrase → reference list", 0.9))
-                elif (not self.use_list or not self.ref.units or (owner and owner[2] == "home") or
+                elif (not self.use_list or not self.ref.units or self.keep_unlisted or (owner and owner[2] == "home") or
                       (ob and ob[2] == "home")) and s >= body:
                     typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
+                    if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
+                        typ = "school"  # "German Language Department", "Department of Architecture and Design"
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner:
                         continue  # too often an outside body without a list to say otherwise
                     if _PROGRAMME_UNITS.search(phrase):
                         continue  # "International Summer School": a programme, not a unit
                     name = re.sub(r"^(?:the|The)\s+", "", phrase)
+                    # "CUMT Sun Yueqi Honors College", "Lancaster University's …": the owner is not part of the name
+                    for f in self.home_forms:
+                        if f.isupper() and name.startswith(f) and re.match(r"(?:['’]s)?\s+[A-Z]", name[len(f):]):
+                            name = re.sub(r"^(?:['’]s)?\s+", "", name[len(f):])
+                            break
+                    # "School of Aerospace Engineering and Can Chanbao, professor …": a person after "and"
+                    pa = re.search(r"\s+and\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}$", name)
+                    if pa and _PERSON_ROLE_AFTER.match(text, e):
+                        name = name[:pa.start()]
                     # "… of BISTU", "… and Strathclyde": the owner or a partner is not part of the name
                     for os_, oe, st in self.org_spans + [(a, b, "home") for a, b in self.home_spans]:
                         if s < os_ < e:
@@ -186,9 +224,33 @@ class UnitFinder:
                         gz = load_gazetteer()
                         if gz.place(pm2.group(1)) or gz.country_name(pm2.group(1)):
                             name = name[:pm2.start()]  # "the Faculty of Engineering in Nottingham"
+                    name = re.sub(r"-[A-Z]{2,6}$", "", name)  # "Department of Architecture and Design-DAD"
                     if name == "Graduate School":
                         typ = "office"
                     hits.append(UnitHit(typ, name, s, e, phrase, "unit phrase (text's own name)", 0.6))
+            # "the Faculties of Literature, Linguistics, and Oriental Studies": one unit per item
+            if not self.use_list or not self.ref.units or self.keep_unlisted:
+                for m in _PLURAL_UNITS.finditer(text, body):
+                    if self._org_after(m.end()):
+                        continue
+                    head = {"Faculties": "Faculty", "Schools": "School", "Colleges": "College",
+                            "Departments": "Department"}[m.group("head")]
+                    for it in re.finditer(r"[A-Z][\w'’-]*(?:[ \t]+(?:of|and|&)?[ \t]*[A-Z][\w'’-]*)*?(?=,|[ \t]+and[ \t]+[A-Z]|$)",
+                                          m.group("list")):
+                        item = re.sub(r"^and\s+", "", it.group(0)).strip()
+                        if not item:
+                            continue
+                        name = f"{head} of {item}"
+                        typ = "office" if head == "Department" and (_ADMIN.search(item) or not _ACADEMIC.search(item)) \
+                            else "school"
+                        a = m.start("list") + it.start()
+                        hits.append(UnitHit(typ, name, a, a + len(item), item, "unit list (text's own names)", 0.6))
+            # a Confucius Institute of a university abroad is one of its units ("the Confucius Institute")
+            if self.foreign_home:
+                for m in re.finditer(r"\bConfucius\s+Institute\b(?!\s+(?:at|of|in)\s)", text[body:]):
+                    a = body + m.start()
+                    hits.append(UnitHit("school", "Confucius Institute", a, body + m.end(), m.group(0),
+                                        "a Confucius Institute of the home university", 0.6))
             # "the Youth League Committee" (校团委): an office with no Office/Department head word
             if not (self.use_list and self.ref.units):
                 for m in _YOUTH_LEAGUE.finditer(text, body):

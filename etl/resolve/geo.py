@@ -214,12 +214,56 @@ WORLD_UNIVERSITIES = "world_universities.csv"
 _GENERIC_TLDS = {"com", "org", "net", "gov", "int", "info", "eu", "io", "asia", "coop", "museum", "ac"}
 
 
+class OrgCountries:
+    """norm(name) → ISO country, for a partner's country when the text does not give it.
+
+    In order: the office's ``partners.csv`` (a partner's own country); the organisation registry
+    (``registry.tsv.gz``, ~125,000 organisations from ROR, see ``etl.resolve.registry``) when all its
+    organisations of that name are in one country; then ``world_universities.csv`` (about 7,000
+    universities from the swot domain list). A name the registry knows in several countries
+    ("Saint Mary's University": Canada, Ethiopia, the Philippines) has no country here: the text must
+    say which. ``kind(key)`` is the registry's kind of that name (university for the world list)."""
+
+    def __init__(self, registry, world: dict[str, str]):
+        self.registry, self.world = registry, world
+
+    def _cands(self, key: str) -> list:
+        return self.registry.by_zh(key) if _CJK.search(key) else self.registry.by_norm(key)
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        cands = self._cands(key)
+        if cands:
+            return self.registry._country_of(cands) or default
+        return self.world.get(key, default)
+
+    def kind(self, key: str) -> str | None:
+        cands = self._cands(key)
+        if not cands:
+            return "university" if key in self.world else None
+        if cands[0].source == "partners" and cands[0].kind:
+            return cands[0].kind
+        kinds = {c.kind for c in cands if c.source != "partners"}
+        return kinds.pop() if len(kinds) == 1 else None
+
+    def __getitem__(self, key: str) -> str:
+        code = self.get(key)
+        if code is None:
+            raise KeyError(key)
+        return code
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 @lru_cache(maxsize=4)
-def load_world_universities(directory: str | Path | None = None) -> dict[str, str]:
-    """norm(name) → ISO country of about 7,000 universities worldwide (``world_universities.csv``,
-    built from the swot package's domain list: a university's country is its domain's country,
-    .edu is the United States). Used for a partner's country when the text does not give it."""
+def load_world_universities(directory: str | Path | None = None) -> OrgCountries:
+    """The organisations whose country the reference data knows by name (``OrgCountries``): the
+    reference folder's partners.csv, the organisation registry, ``world_universities.csv``."""
     from etl.resolve.reference import DEFAULT_DIR, norm
+    from etl.resolve.registry import load_registry
 
     path = Path(directory or DEFAULT_DIR) / WORLD_UNIVERSITIES
     out: dict[str, str] = {}
@@ -227,7 +271,7 @@ def load_world_universities(directory: str | Path | None = None) -> dict[str, st
         name, code = (row.get("name") or "").strip(), (row.get("country") or "").strip().upper()
         if name and code:
             out.setdefault(norm(name), code)
-    return out
+    return OrgCountries(load_registry(directory), out)
 
 
 def build_world_universities(swot_domains: str | Path, out_csv: str | Path) -> int:
