@@ -55,10 +55,11 @@ _UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Facul
                           r"{1,6}(?:of|at)\s+(?:the\s+)?$")
 _VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")
-_VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)", re.I)
+_VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)|"
+                            r"[\u4e00-\u9fff]{0,12}协办", re.I)  # 协办: a co-organiser
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
                           r"(?:访问|来到|到访)$", re.I)
-_HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b", re.I)
+_HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = re.compile(
     r"\b(?:travel(?:l?ed|s|l?ing)?|trip|visit(?:ed|s|ing)?|went|go(?:es|ing)?|mission|missions|delegations?)\s+(?:\w+\s+){0,2}?"
@@ -136,6 +137,9 @@ class HomeDetector:
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
         # how often the page speaks of China as abroad
         self.abroad = len(_CHINA_ABROAD.findall(text))
+        # the page's own perspective: in Chinese, a university of Hong Kong, Macao or Taiwan is as local as a
+        # mainland one (澳门大学's news in Chinese)
+        self.local = ("CN", "HK", "MO", "TW") if lang == "zh" else ("CN",)
 
     # -- where a mention stands -----------------------------------------------------------------
     def located(self, o: Org) -> tuple[str, str] | None:
@@ -240,7 +244,7 @@ class HomeDetector:
             score += 1
         if self.visitor(o):
             score -= 2
-        if o.country == "CN":
+        if o.country in self.local:
             if self.abroad:
                 score -= 2 * min(self.abroad, 2)
             else:
@@ -393,8 +397,8 @@ class HomeDetector:
         # a university of another country than the page's perspective needs a strong signal (site, dateline,
         # title), the page's foreign perspective, or to be clearly the page's subject where no Chinese
         # university could be home
-        viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in ("CN", None))
-        cands = [c for c in cands if c[2].country in ("CN", None) or c[4] or abroad or
+        viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
+        cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
                  (not viable_cn and conf is None and c[0] >= 4)]
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
         best = cands[0] if cands else None
