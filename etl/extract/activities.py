@@ -63,6 +63,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("study_abroad", "出国学习 / 交换", re.compile(
         r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。]{0,10}(?:学生|本科生|研究生)|"
         r"赴[^，。]{2,12}(?:交流学习|留学)"), 1.0),
+    ("study_abroad", "实习 / 实践 abroad", re.compile(
+        r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
@@ -90,6 +92,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:faculty|teachers|staff)\b[^.]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
     ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座"), 1.0),
+    ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
+                                                       r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
@@ -99,7 +103,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperation|collaboration)\b", I),
      0.5),
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室|"
-                                                                r"(?:联合|共同|合作)开展[^，。]{0,20}研究"), 1.0),
+                                                                r"(?:联合|共同|合作)(?:开展|进行)[^，。]{0,20}(?:研究|研发)|"
+                                                                r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
+                                                                r"(?:方面|领域)的(?:研究|科研)[，,]?(?:开展|进行|加强)[^。]{0,8}合作"),
+     1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.]{0,80}?\b(?:MoU|Memorandum|"
@@ -128,12 +135,12 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:conference|forum|symposium)\b[^.]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b|"
         r"\b(?:conference|forum|symposium|summit|workshop)\b[^.]{0,60}\bheld\s+(?:at|in|on)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
-        r"(?:召开|举办|举行|主持)[^。]{0,40}(?:会议|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
-        r"(?:研讨会|论坛|会议|总结会|年会)[^。]{0,10}(?:召开|举行|举办)"), 1.0),
+        r"(?:召开|举办|举行|主持)[^。]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
+        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)[^。]{0,10}(?:召开|举行|举办)"), 1.0),
 ]
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
-        r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议|总结会|工作会", I), 1.0),
+        r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议(?!室|厅|中心)|总结会|工作会", I), 1.0),
 ]
 
 # words one of which a rule's matches must contain: the rule is skipped when none is in the text
@@ -163,14 +170,16 @@ NEEDS = {
 _GENERIC_ITEMS = re.compile(
     r"student\s+exchange|faculty\s+(?:visits|exchange)|staff\s+exchange|joint\s+supervision|joint\s+research|"
     r"academic\s+exchange|co-supervis\w+|research\s+cooperation|学生交流|教师访学|联合培养|合作研究|科研合作|人才培养|学术交流|"
-    r"教师互访", I)
-_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|就[^。]{0,40}(?:交流|交换了意见|进行了)", I)
+    r"教师互访|合作办学|学生访学|短期交流|师资进修|师资培训|教师交流|学生交换|联合研究|短期讲学|教师互换", I)
+_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。]{0,60}(?:交流|交换了意见|进行了|议题|"
+                            r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。]{0,40}等(?:方面|领域)[^。]{0,10}(?:开展|进行|加强|深化)", I)
 _BACKGROUND = re.compile(
     r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
     r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year|shared\s+(?:their|its|his|her)\s+experiences?|"
-    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验", I)
+    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验|去年|前年|近年来|多年来|"
+    r"累计|先后与", I)
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit\w+|"
-                     r"explore)\b|邀请|将于|拟|计划|将在", I)
+                     r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\binternational\s+students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
@@ -267,8 +276,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2
-            if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange"):
-                continue
+            if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange",
+                                    "summer_school") and not (rule == "中外合作办学" and "合作办学" in m.group(0)):
+                continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
                 if _INBOUND.search(clause) or _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and
