@@ -17,7 +17,9 @@ from etl.resolve.reference import Reference, empty_reference, load_reference, no
 from etl.sources.base import SourceDocument
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = json.loads((ROOT / "tests" / "cases" / "extract_cases.json").read_text(encoding="utf-8"))
+# extract_cases.json, and one table per language or theme beside it (extract_cases_zh.json)
+CASES = [c for path in sorted((ROOT / "tests" / "cases").glob("extract_cases*.json"))
+         for c in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def _ref(kind: str) -> Reference:

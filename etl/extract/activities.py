@@ -71,7 +71,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b|\bstudy\s+tours?\b", I), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学"), 1.0),
+        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学|研学(?:项目|活动|团)|"
+        r"(?:暑假|寒假)[^，。]{0,20}项目"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
@@ -176,7 +177,7 @@ _GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|
 _BACKGROUND = re.compile(
     r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
     r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year|shared\s+(?:their|its|his|her)\s+experiences?|"
-    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验|去年|前年|近年来|多年来|"
+    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验|去年|前年|"
     r"累计|先后与", I)
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit\w+|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)

@@ -63,6 +63,7 @@ _ZH_MONTH = re.compile(r"(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?![\d�
 # a year; a Chinese character beside it is no word character ("于2024年", "2018年中英…")
 _YEAR_RE = re.compile(r"(?<![A-Za-z0-9_+\-/.])(?P<y>(?:19[5-9]|20\d)\d)(?:年)?(?![A-Za-z0-9_+\-/])")
 _WORDS_D = re.compile(r"(\d+)")
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all\s+rights\s+reserved|版权所有|版权|ICP备", re.I)
 
 PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
 PLAUSIBLE_AFTER = 3  # days: a piece may be dated the day before the event it announces
@@ -156,6 +157,9 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         add(m, DateMention(0, 0, int(m["y"]), _month(m["m"]), None, "month"))
     for m in _YEAR_RE.finditer(seg):
         after = seg[m.end():m.end() + 12]
+        ls, le = seg.rfind("\n", 0, m.start()) + 1, seg.find("\n", m.end())
+        if _COPYRIGHT.search(seg[ls:le if le != -1 else len(seg)]):
+            continue  # a copyright line's year is no date of the news
         # "2+2", "ICIIP 2022" are fine as years; "2024 students" is a count, not a year
         if re.match(r"\s*(?:students|participants|people|members|scholars)\b|\s*[名人位所个余多项篇家次万千百件元米平吨份]",
                     after):

@@ -59,6 +59,7 @@ _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|v
                             r"[\u4e00-\u9fff]{0,12}协办", re.I)  # 协办: a co-organiser
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
                           r"(?:访问|来到|到访)$", re.I)
+_OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = re.compile(
@@ -194,6 +195,17 @@ class HomeDetector:
         return any(_VISITOR_BEFORE.search(text, max(0, m.start - 60), m.start) or
                    _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24)) for m in o.mentions)
 
+    def _our_visit(self, m) -> bool:
+        """In 我校 news, "代表团访问X" with no organisation named before the delegation in its clause: our own
+        delegation visits X (not "Y大学校长一行访问X", another's)."""
+        text = self.text
+        vm = _OUR_VISIT.search(text, max(0, m.start - 20), m.start)
+        if not vm:
+            return False
+        cs = max(text.rfind(ch, 0, vm.start()) for ch in "。，；！？\n") + 1
+        return not any(cs <= x.start < vm.start() for o in self.finder.orgs.values() for x in o.mentions) and \
+            not any(cs <= s < vm.start() for s, _ in self.finder.home_spans) or bool(_OUR.search(text, cs, vm.start()))
+
     def host(self, o: Org) -> bool:
         text = self.text
         return any(_HOST_BEFORE.search(text, max(0, m.start - 30), m.start) or
@@ -240,10 +252,14 @@ class HomeDetector:
         owns = sum(1 for m in o.mentions if _OWNS_UNIT.match(text[m.end:m.end + 40]) or
                    _UNIT_BEFORE.search(text, max(0, m.start - 90), m.start))
         score += 2 * min(owns, 2)
-        if self.host(o):
+        # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
+        ours = self.lang == "zh" and bool(_OUR.search(text)) and any(self._our_visit(m) for m in o.mentions)
+        if self.host(o) and not ours:
             score += 1
         if self.visitor(o):
             score -= 2
+        if ours:
+            score -= 3
         if o.country in self.local:
             if self.abroad:
                 score -= 2 * min(self.abroad, 2)

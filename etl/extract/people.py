@@ -83,7 +83,7 @@ _ZH_ORG_END = re.compile(r"(?:大学|学院|中心|公司|集团|研究院|研�
 _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]|^.[^\u4e00-\u9fff]|"
                           r"[面体外者们邀话互问方全海]$")  # 方面, 全体, 顾问, 江学者 (长江学者): words, not names
 # a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
-_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
                            r"同学|部长|局长|总经理|会长|秘书长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
 # a foreign name transliterated with a middle dot (克里斯托弗·多布森, 尼克拉˙克莱顿)

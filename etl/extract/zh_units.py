@@ -150,7 +150,7 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
 
     lead = _UNIT_LEAD
     out = []
-    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?![\u4e00-\u9fff]{0,1}长)|(?<=[\u4e00-\u9fff])部(?!长|分|门)|"
+    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])部(?!长|分|门)|"
                          r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))", text[start:end]):
         if m.group(0) in ("研究院", "系"):
             j0 = scan(start + m.start(), 8)
