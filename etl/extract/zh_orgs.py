@@ -211,12 +211,12 @@ def zh_short_forms(text: str, orgs) -> dict[str, object]:
         if forms:
             fulls.append((o, forms))
     out: dict[str, object] = {}
-    for tok in set(re.findall(r"[\u4e00-\u9fff]大(?!学)", text)):
+    for tok in set(re.findall(r"[\u4e00-\u9fff]大(?!学|利亚|洋)", text)):  # not 澳大利亚, 大洋
         x = tok[0]
         if x in _NOT_SHORT or x in "东西南北中":
             continue
         fits = [o for o, forms in fulls if any(x in f[:-2] for f in forms)]
-        if len(fits) == 1 and not any(tok in a for a in fits[0].aliases):
+        if len(fits) == 1:
             out[tok] = fits[0]
     return out
 
