@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from etl.extract.text import Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
                                   _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
-                                  _zh_candidates, find_zh_named, find_zh_orgs, zh_affiliation,
+                                  _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation,
                                   zh_short_forms)
 from etl.extract.zh_orgs import lookup as zh_lookup
 from etl.resolve.geo import Gazetteer, load_world_universities
@@ -754,6 +754,11 @@ class OrgFinder:
             first = org.first
             if org.registry is None and _SUBUNIT.match(name) and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[first.end:first.end + 8]):
                 org.status, org.reason = "subunit", "a unit of another organisation"
+                continue
+            if self.lang == "zh" and org.registry is None and org.known is None and all(
+                    possessed_by(text, m.start, [(x.start, x.end, "") for o in self.orgs.values() if o is not org
+                                                 for x in o.mentions]) for m in org.mentions):
+                org.status, org.reason = "subunit", "a unit of another organisation (X的…)"
                 continue
             reasons = [self._excluded_context(m) for m in org.mentions]
             if all(reasons):

@@ -519,3 +519,21 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         code = hits[-1][2] if hits and hits[-1][1] == len(before) else None
         out.append((s, e, name, "company", code))
     return out
+
+
+def possessed_by(text: str, start: int, spans: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+    """The organisation a name belongs to by a possessive earlier in its clause: 中大的文物馆及中医学院, 科大的…实验中心及
+    机器人研究所 (the unit or institute of 中大, of 科大). ``spans``: (start, end, status) of the page's organisations;
+    only nouns joined by 及/和/与/、 stand between the possessive and the name."""
+    cs = max(text.rfind(ch, 0, start) for ch in "。，；！？：\n") + 1
+    seg = text[cs:start]
+    i = seg.rfind("的")
+    if i <= 0:
+        return None
+    if re.search(r"[了在是将为有对把被向从到于参观访问举办开展签署介绍表示]", seg[i + 1:]):
+        return None  # a verb between: not a possession
+    pos = cs + i
+    for s, e, st in spans:
+        if e == pos:
+            return (s, e, st)
+    return None

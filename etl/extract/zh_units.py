@@ -21,6 +21,8 @@ from pathlib import Path
 
 from etl.resolve.reference import DEFAULT_DIR
 
+from etl.extract.zh_orgs import possessed_by
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 _CONNECT = {"与": "and", "和": "and", "及": "and"}
@@ -132,7 +134,7 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
 
     Returns (start, end, owner): owner is the status of the organisation written right before the
     unit ("partner", "home" …) or of the one before "X与" for a joined name, else None."""
-    from etl.extract.zh_orgs import _ZH_FIELD, _ZH_LEAD_WORDS, _ZH_STOP
+    from etl.extract.zh_orgs import _ZH_FIELD, _ZH_STOP
 
     end = len(text) if end is None else end
     ends = {e: st for _, e, st in (org_spans or [])}
@@ -269,6 +271,9 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             continue
         if any(s < te and ts < e for ts, te in skip + taken) or owner not in (None, "home"):
             continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
+        pos = possessed_by(text, s, org_spans)
+        if pos is not None and pos[2] != "home":
+            continue  # 中大的文物馆及中医学院: a partner's unit
         name = text[s:e]
         pm = re.match(r"^(?:我校|学校|本校|全校|校)", name)
         if pm and len(name) - pm.end() >= 3:
