@@ -60,6 +60,7 @@ _ZH_MONTH = re.compile(r"(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?![\d�
 _YEAR_RE = re.compile(r"(?<![\w+\-/.])(?P<y>(?:19[5-9]|20\d)\d)(?:年)?(?![\w+\-/])")
 _WORDS_D = re.compile(r"(\d+)")
 
+_ANY_YEAR = re.compile(r"(?<![\w+/.])((?:19[5-9]|20\d)\d)(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?(?![\w+/])")
 PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
 PLAUSIBLE_AFTER = 3  # days: a piece may be dated the day before the event it announces
 
@@ -166,20 +167,41 @@ _PUB_LABEL = re.compile(
     r"时间|日期|发稿时间|更新时间)", re.I)
 
 
-def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | None, text: str) -> str | None:
+_TITLE_STAMP = re.compile(r"(?P<d>(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+
+
+def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | None, text: str, *,
+                   site_lines: list[tuple[int, str]] | None = None, title: tuple[int, int] | None = None,
+                   dateline: tuple[int, int] | None = None) -> str | None:
     """The publication date: a labelled header line, else page metadata, else the first
-    full date in the header lines."""
-    for off, line in header_lines:
-        if _PUB_LABEL.match(line):
-            for dm in find_dates(text, off, off + len(line)):
-                if dm.precision == "day" and dm.y and dm.date():
-                    return dm.date().isoformat()
-    if meta_date:
-        return meta_date.isoformat()
-    for off, line in header_lines:
-        for dm in find_dates(text, off, off + len(line)):
+    full date in the header lines, in the page's furniture above the title ("2017.10.30About KUT / …"),
+    stamped at the end of the title ("…held2015-11-05 15:14:00"), or a dateline of a date alone. A
+    footer's copyright year is never one (only the page's top is read)."""
+    def first_day(off: int, end: int) -> str | None:
+        for dm in find_dates(text, off, end):
             if dm.precision == "day" and dm.y and dm.date():
                 return dm.date().isoformat()
+        return None
+
+    for off, line in header_lines:
+        if _PUB_LABEL.match(line):
+            d = first_day(off, off + len(line))
+            if d:
+                return d
+    if meta_date:
+        return meta_date.isoformat()
+    for off, line in [*header_lines, *(site_lines or [])]:
+        d = first_day(off, off + len(line))
+        if d:
+            return d
+    if title:
+        m = _TITLE_STAMP.search(text, title[0], title[1])
+        if m:
+            d = first_day(m.start("d"), m.end("d"))
+            if d:
+                return d
+    if dateline and not re.match(r"\s*[A-Z][A-Za-z .'’-]{1,40}?,", text[dateline[0]:dateline[1]]):
+        return first_day(*dateline)
     return None
 
 
@@ -299,7 +321,22 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
                 ref = dm.date()
                 break
     if ref is None:
-        return EventDate(published, method="no dates in the text", confidence=0.2)
+        # no date with a year anywhere: a day without one takes the year the text writes nearest before it
+        # ("2013 LZU International Summer Program was held from July 28 …", "in April and June 2023 … between
+        # April 11th and 22nd"; a range of years "2013-2014" counts by its first); a year written nowhere
+        # stays unknown
+        years = [(m.start(), int(m.group(1))) for m in _ANY_YEAR.finditer(text)]
+        for i, dm in body_mentions:
+            if dm.precision == "day" and dm.y is None:
+                before = [y for p, y in years if p < dm.start]
+                if before:
+                    dm.y = before[-1]
+                    dm.notes.append(f"year {dm.y} from the nearest year written before it")
+                    if dm.date():
+                        ref = dm.date()
+                        break
+        if ref is None:
+            return EventDate(published, method="no dates in the text", confidence=0.2)
     days: list[tuple[int, DateMention]] = []
     for i, dm in body_mentions:
         if dm.precision != "day":

@@ -100,7 +100,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     out = Extraction(doc=doc.name, lang=lang, title=doc.title or lay.title_text() or None)
 
     # dates
-    out.published = published_date(lay.header, doc.published, text)
+    out.published = published_date(lay.header, doc.published, text, site_lines=lay.site_lines, title=lay.title,
+                                   dateline=lay.dateline)
     ev = event_date(text, published=out.published, header_lines=lay.header, dateline=lay.dateline,
                     paragraphs=lay.paragraphs)
     if out.published is None and ev.value and len(ev.value) == 10:
