@@ -321,7 +321,7 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
                 ref = dm.date()
                 break
     if ref is None:
-        # no date with a year anywhere: a day without one takes the year the text writes nearest before it
+        # no date with a year anywhere: a day without one takes the latest year the text writes before it
         # ("2013 LZU International Summer Program was held from July 28 …", "in April and June 2023 … between
         # April 11th and 22nd"; a range of years "2013-2014" counts by its first); a year written nowhere
         # stays unknown
@@ -330,8 +330,8 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
             if dm.precision == "day" and dm.y is None:
                 before = [y for p, y in years if p < dm.start]
                 if before:
-                    dm.y = before[-1]
-                    dm.notes.append(f"year {dm.y} from the nearest year written before it")
+                    dm.y = max(before)  # the latest: background years ("since 2020", "founded in 1952") are older
+                    dm.notes.append(f"year {dm.y}: the latest year written before it")
                     if dm.date():
                         ref = dm.date()
                         break
