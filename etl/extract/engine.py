@@ -184,8 +184,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     # activities
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
-    for a in find_activities(text, lay.sentences, lay.title, partner_spans, ref.home_forms() if use_list else
-                             ([home] if home else []), lead=lay.paragraphs[0] if lay.paragraphs else None):
+    for a in find_activities(text, lay.sentences, lay.title, partner_spans, home_forms,
+                             lead=lay.paragraphs[0] if lay.paragraphs else None):
         out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),
                                     a.start, a.end, f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
     return out
