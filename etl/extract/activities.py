@@ -34,14 +34,16 @@ I = re.I
 RULES: list[tuple[str, str, re.Pattern, float]] = [
     # joint programmes
     ("joint_program", "joint programme", re.compile(
-        r"\bjoint(?:ly)?[- ](?:run(?:ning)?|degree|programs?|programmes?|master'?s?|doctoral|undergraduate|bachelor'?s?|"
+        r"\bjoint(?:ly)?[- ](?:run(?:ning)?|degree|programs?|programmes?|master['’]?s?|doctoral|undergraduate|bachelor['’]?s?|"
         r"postgraduate|training\s+programs?|educational\s+programs?|education\s+programs?|institute|institution|college|"
         r"school|graduate\s+school)\b", I), 1.0),
     ("joint_program", "students jointly trained", re.compile(
         r"\bstudents\s+(?:who\s+(?:were|are)\s+)?jointly\s+(?:trained|cultivated|educated)\b", I), 1.0),
     ("joint_program", "2+2 / 3+1 / 4+0", re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])"), 1.0),
     ("joint_program", "dual / double degree", re.compile(
-        r"\b(?:dual|double|joint)\s+(?:master'?s?\s+|bachelor'?s?\s+|doctoral\s+)?degrees?\b|"
+        r"\b(?:dual|double|joint)\s+(?:master['’]?s?\s+|bachelor['’]?s?\s+|doctoral\s+)?degrees?\b|"
+        r"\b(?:joint|dual|double)(?:/(?:joint|dual|double))?\s+(?:PhD|Ph\.D\.|doctoral|master['’]?s?|bachelor['’]?s?)\s+"
+        r"(?:programs?|programmes?|degrees?)\b|"
         r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides)|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
     ("joint_program", "Sino-foreign cooperative education", re.compile(
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
@@ -112,9 +114,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
                                                                 r"(?:联合|共同|合作)开展[^，。]{0,20}研究"), 1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
-        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.]{0,80}?\b(?:MoU|Memorandum|"
-        r"agreements?|contracts?|letter\s+of\s+intent|accord)\b|\b(?:MoU|Memorandum|agreements?)\b[^.]{0,30}\b(?:was|were|is|are)\s+"
-        r"(?:signed|renewed)\b|\bsigning\s+ceremony\b", I), 1.0),
+        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
+        r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?)\b|"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.]{0,30}\b(?:was|were|is|are)\s+"
+        r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b", I), 1.0),
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订)[^，。]{0,24}(?:协议|备忘录|合同)|签约仪式|签字仪式"), 1.0),
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
@@ -170,7 +173,7 @@ NEEDS = {
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
     "joint research": ("joint", "co-author", "collaborative", "researchers"),
-    "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "memorand", "contract",
+    "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
                                                                            "signing", "accord", "letter"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
     "visit to the home institution": ("visit", "访", "delegation"),
@@ -187,7 +190,7 @@ _GENERIC_ITEMS = re.compile(
 # a sentence that lists areas of cooperation ("in the fields of …, … and …", "such as", "namely", "exchanged views on"):
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = re.compile(
-    r"\b(?:such\s+as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
+    r"\b(?:such\s+(?:\w+\s+)?as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
     r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
     r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|就|围绕|在[^，。]{0,6}(?:领域|方面)", I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|就[^。]{0,40}(?:交流|交换了意见|进行了)", I)
@@ -200,7 +203,7 @@ _BACKGROUND = re.compile(
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|拟|计划|将在", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
-                      r"\binternational\s+students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
+                      r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
@@ -266,7 +269,15 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
 
-    def add(kind: str, w: float, s: int, e: int, rule: str) -> None:
+    per_sentence: dict[tuple[str, int], float] = {}
+
+    def add(kind: str, w: float, s: int, e: int, rule: str, sent_i: int = -1) -> None:
+        # cues of one kind in one sentence count once, at the strongest ("Sino-foreign joint running programs"
+        # is one cue, not two)
+        if sent_i >= 0:
+            prev = per_sentence.get((kind, sent_i), 0.0)
+            per_sentence[(kind, sent_i)] = max(prev, w)
+            w = max(0.0, w - prev)
         scores[kind] = scores.get(kind, 0.0) + w
         if kind not in best or w > best[kind][0]:
             best[kind] = (w, s, e, rule)
@@ -355,7 +366,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
             if background and not is_title:
                 weight *= 0.5
-            add(kind, weight, m.start(), m.end(), rule)
+            add(kind, weight, m.start(), m.end(), rule, i)
     # an inbound summer school: "38 students from 5 partner universities … take part"
     if _SHORT.search(text):
         for m in _INBOUND_SHORT.finditer(text):
