@@ -45,6 +45,9 @@ _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation
                             r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,2}?(?:Professor|Scholar|Expert|Researcher|Lecturer)s?\s+[A-Z]?[a-z]+s?\b|"
                             r"^[\u4e00-\u9fff·（）()A-Za-z\s]{0,20}?(?:代表团|一行|访问团)?(?:访问|来访|到访|来校|访)(?:我校|本校)?",
                             re.I)
+_DEBUG = bool(__import__("os").environ.get("INTL_DEBUG_HOME"))
+_TITLE_ROLE_OF = re.compile(r"(?:(?:Vice[- ]|Deputy\s+|Senior\s+)?(?:President|Rector|Chancellor|Provost|Executives?|Leaders?|"
+                            r"Leadership|Dean|Staff|Faculty|Students?|Researchers?|Scholars?|Team)s?\s+)+(?:of|from)\s+(?:the\s+)?")
 _OUR = re.compile(r"我校|本校|\bour\s+(?:university|school|institute|college)\b", re.I)
 # the text's own voice: a unit or office right after the name (X大学外国语学院, "X's School of", "X University
 # International Office") or before it ("the Office of International Cooperation of YSU")
@@ -93,7 +96,7 @@ def _in(form: str, text: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text) is not None
 
 
-_ABBR_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z][a-z]{0,4}){2,8}(?![\w-])")
+_ABBR_TOKEN = re.compile(r"(?<![\w])(?:[A-Z][a-z]{0,4}){2,8}(?![\w])")  # "UQ", "PoliTo", the parts of "VNU-USSH"
 _NAME_CONNECTORS = {"of", "the", "and", "&", "for", "in", "at", "di", "de", "del", "della", "des", "du", "der", "für", "la", "le"}
 
 
@@ -142,6 +145,8 @@ class HomeDetector:
         other party): "X, China", "X in China", "X (Korea)", "China's X", "X in Shanghai", 英国X大学."""
         text, gaz = self.text, self.gaz
         for m in o.mentions:
+            if m.text.isupper() and len(m.text) > 8:
+                continue  # a name in a document's capitalised title ("… CHIANG MAI UNIVERSITY, THAILAND")
             am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
             if am:
                 if am["b"]:
@@ -179,15 +184,22 @@ class HomeDetector:
                 hits = gaz.find_zh_countries(before)
                 if hits and hits[-1][1] == len(before):
                     return hits[-1][2], "country"
-        if o.country and o.country_method and re.match(
+        if o.country and o.country_method and re.search(r"[\u4e00-\u9fff]", o.name) and re.match(
                 r"(?:text after the name|bracket after the name|country written before|appositive)", o.country_method):
             return o.country, "place"
         return None
 
     def visitor(self, o: Org) -> bool:
+        """The page names ``o`` as the visiting side: "a delegation from X", "X delegation" (but not "the X
+        delegation to Y": a page tells of its own delegation's trips as often as of its guests)."""
         text = self.text
-        return any(_VISITOR_BEFORE.search(text, max(0, m.start - 60), m.start) or
-                   _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24)) for m in o.mentions)
+        for m in o.mentions:
+            if _VISITOR_BEFORE.search(text, max(0, m.start - 60), m.start):
+                return True
+            am = _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24))
+            if am and not re.match(r"\s+(?:to|in)\b", text[am.end():am.end() + 5]):
+                return True
+        return False
 
     def host(self, o: Org) -> bool:
         text = self.text
@@ -218,6 +230,12 @@ class HomeDetector:
             short = re.sub(r"^(?:the\s+)?(?:university\s+of\s+)?|\s+university$", "", o.name, flags=re.I)
             t = re.sub(r"^(?:The\s+)", "", title)
             lead = next((f for f in forms if t.startswith(f) or title.startswith(f)), None)
+            rm = _TITLE_ROLE_OF.match(t)
+            if lead is None and rm:
+                # "Executive of Chiang Mai University together with …": the title's subject is this university's people
+                lead = next((f for f in forms if t[rm.end():].startswith(f)), None)
+                if lead is not None:
+                    t = t[rm.end():]
             if lead is None and len(short) >= 4 and " " not in short and re.match(rf"{re.escape(short)}\b", t):
                 lead = short
             if lead is not None:
@@ -364,7 +382,7 @@ class HomeDetector:
                 continue
             # an abbreviation the page uses for it without introducing it ("UQ students", "the PoliTo Alumni …")
             for a in sorted(x for x in abbrs if abbreviates(x, o.name)):
-                for hm in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", self.text):
+                for hm in re.finditer(rf"(?<!\w){re.escape(a)}(?!\w)", self.text):
                     if not any(x.start <= hm.start() < x.end for x in o.mentions):
                         o.mentions.append(Mention_(hm.start(), hm.end(), a, "abbreviation of the name"))
                 o.aliases.add(a)
@@ -396,6 +414,8 @@ class HomeDetector:
         cands = [c for c in cands if c[2].country in ("CN", None) or c[4] or abroad or
                  (not viable_cn and conf is None and c[0] >= 4)]
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        if _DEBUG:
+            print("home candidates:", [(round(c[0], 1), c[2].name, c[3], c[4]) for c in cands], "configured:", conf)
         best = cands[0] if cands else None
         if conf is not None and (best is None or conf >= best[0]):
             return ref.home_name, None, True
