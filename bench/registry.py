@@ -7,6 +7,8 @@ Each start-up case runs in a fresh Python process (so the figures are not helped
 In the warm process, lookups are timed per 1,000: names drawn from the registry (fixed seed, a different
 name each time so no cache helps), names it does not have, acronyms and Chinese names.
 RSS is the process' resident memory (psutil) just before and after ``load_registry()``, and after the lookups.
+Then the extractor with the registry loaded (CPU time, English documents a second, peak RSS of that process):
+with the shipped partners.csv, and without it, so that the registry gives the partners' countries.
 
     python bench/registry.py        # prints the figures and writes bench/results/registry.json
 """
@@ -73,6 +75,57 @@ print(json.dumps(out))
 """
 
 
+# The extractor with the registry: bench/extract.py's documents (the corpus with numbers varied), English
+# only, once with the reference folder as shipped and once without partners.csv, so that every partner's
+# country not in the text comes from the registry (as for another university's news).
+_EXTRACT = r"""
+import importlib.util, json, re, resource, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from etl.extract import extract
+from etl.resolve.geo import load_world_universities
+from etl.resolve.reference import Reference, load_reference
+from etl.sources.base import SourceDocument
+from etl.sources.files import read_path
+spec = importlib.util.spec_from_file_location("bench_extract", Path({root!r}) / "bench" / "extract.py")
+be = importlib.util.module_from_spec(spec); spec.loader.exec_module(be)
+root = Path({root!r})
+base = [read_path(p) for p in sorted((root / "tests" / "corpus" / "docs").glob("*.txt"))]
+base = [d for d in base if d.lang == "en"]
+docs, i = [], 0
+while len(docs) < {n}:
+    docs += [SourceDocument(uri=f"{{d.uri}}#{{i}}", text=be._vary(d.text, i), lang=d.lang, title=d.title,
+                            published=d.published) for d in base]
+    i += 1
+docs = docs[:{n}]
+full = load_reference(root / "data" / "reference")
+nopart = Reference(full.home_name, full.home_zh, full.home_aliases, full.units, [], full.non_partners)
+load_world_universities()  # the registry, as the first document needing it would load it
+out = {{}}
+for label, ref in (("with_partners_csv", full), ("without_partners_csv", nopart)):
+    extract(docs[0], ref)
+    t = time.process_time()
+    via = partners = 0
+    for d in docs:
+        for m in extract(d, ref).mentions:
+            if m.type == "partner":
+                partners += 1
+                via += "organisation registry" in m.method
+    dt = time.process_time() - t
+    out[label] = {{"english_docs": len(docs), "english_docs_per_s": round(len(docs) / dt, 1),
+                   "partners": partners, "partner_countries_from_registry": via}}
+out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+print(json.dumps(out))
+"""
+
+
+def _extract(cache_dir: str, n: int = 2000) -> dict:
+    env = dict(os.environ, INTL_CACHE_DIR=cache_dir)
+    res = subprocess.run([sys.executable, "-c", _EXTRACT.format(root=str(ROOT), n=n)], env=env,
+                         capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
 def _run(cache_dir: str, lookups: bool) -> dict:
     env = dict(os.environ, INTL_CACHE_DIR=cache_dir)
     code = _CHILD.format(root=str(ROOT), lookups=lookups)
@@ -89,6 +142,7 @@ def main() -> dict:
         cold = _run(cache, lookups=False)
         warm = _run(cache, lookups=True)
         cache_bytes = sum(p.stat().st_size for p in Path(cache).glob("*.bin"))
+        extractor = _extract(cache)
         blocker = Path(tmp) / "not-a-folder"
         blocker.write_text("")  # a cache "folder" that is a file: nothing can be written
         in_memory = _run(str(blocker / "cache"), lookups=False)
@@ -108,10 +162,11 @@ def main() -> dict:
                                                 "peak_rss_mb")},
         "lookups_warm": warm["lookups"],
         "iter_names_seconds": warm["iter_names"]["seconds"],
+        "extractor_with_registry": extractor,
         "python": sys.version.split()[0],
         "note": "each case in a fresh process; wall-clock times on a shared 2-core VM (they vary up to 2x between "
                 "runs); cold = index built from the .tsv.gz and written to the cache folder, warm = cache file "
-                "memory-mapped, in_memory = no writable cache folder",
+                "memory-mapped, in_memory = no writable cache folder; extractor_with_registry: CPU time of one process",
     }
     out = ROOT / "bench" / "results" / "registry.json"
     out.parent.mkdir(parents=True, exist_ok=True)

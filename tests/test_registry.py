@@ -8,6 +8,7 @@ ROR's two schemas (the organisations are made up)."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -130,6 +131,10 @@ def test_partners_csv_comes_first(tmp_path, reg):
     assert reg.by_zh("哈萨克斯坦国立大学")[0].name == "Al-Farabi Kazakh National University"
 
 
+def reg_has(name: str) -> bool:
+    return bool(load_registry().by_name(name))
+
+
 def test_world_universities_drop_in(tmp_path):
     world = load_world_universities()
     assert world.get(norm("Edge Hill University")) == "GB"
@@ -137,6 +142,9 @@ def test_world_universities_drop_in(tmp_path):
     assert world.get(norm("实践女子大学")) == "JP"
     assert world.get(norm("Nowhere Institute of Imaginary Studies")) is None
     assert norm("Edge Hill University") in world and world[norm("Edge Hill University")] == "GB"
+    # a name of generic words is some organisation's alias in the registry, but no one's name in a text
+    for generic in ("Institute of Education", "University Hospital", "Center for International Studies"):
+        assert reg_has(generic) and world.get(norm(generic)) is None and world.kind(norm(generic)) is None
     # a name only world_universities.csv has still answers from it
     (tmp_path / "world_universities.csv").write_text("name,country\nImaginary Polytechnic of Atlantis,GR\n",
                                                      encoding="utf-8")
@@ -172,6 +180,12 @@ def test_cache_file_reused_and_no_cache_folder_works(tmp_path, monkeypatch):
     again = Registry(table)
     assert again.cache_path == first.cache_path
     assert [r.id for r in again.by_name("Alpha University")] == ["0x1"]
+    # a cache file cut short (a full disk) is built again, not trusted
+    whole = first.cache_path.read_bytes()
+    first.cache_path.write_bytes(whole[: len(whole) // 2])
+    mended = Registry(table)
+    assert [r.id for r in mended.by_name("Alpha University")] == ["0x1"]
+    assert mended.cache_path.read_bytes() == whole
     (tmp_path / "blocked").write_text("")
     monkeypatch.setenv("INTL_CACHE_DIR", str(tmp_path / "blocked" / "cache"))  # under a file: not writable
     mem = Registry(table)
@@ -249,6 +263,7 @@ def _dump(tmp_path: Path) -> tuple[Path, Path]:
         {"name": "St. Example University", "country_code": "PH", "types": ["Education"]},  # a namesake elsewhere
         {"name": "Saint Example University", "country_code": "CA", "types": ["Education"]},  # has a record
         {"name": "No Country Lab", "country_code": "", "types": ["Facility"]},
+        {"name": "Sample Optics (Japan)", "country_code": "JP", "types": ["Company"]},  # a branch, by its country
     ]), encoding="utf-8")
     return root, names
 
@@ -257,11 +272,13 @@ def test_build_from_a_fixture_dump(tmp_path, monkeypatch):
     root, names = _dump(tmp_path)
     rows, stats = rb.build_rows([root], [names])
     assert stats["chinese_conversion"] is True
-    ph = "ror2021:ph:" + __import__("hashlib").sha1("PH|St. Example University".encode()).hexdigest()[:10]
+    ph = "ror2021:ph:" + hashlib.sha1("PH|St. Example University".encode()).hexdigest()[:10]
+    jp = "ror2021:jp:" + hashlib.sha1("JP|Sample Optics (Japan)".encode()).hexdigest()[:10]
     assert [r.line().split("\t") for r in rows] == [
         ["0hhhhhh08", "Saint Example University", "CA", "university", "", "", "", "", "ror"],
         ["0gggggg07", "Sample Research Trust", "GB", "ngo", "", "", "", "", "ror-2021"],
         ["0ffffff06", "Sample Widgets Ltd", "GB", "company", "", "", "", "", "ror"],
+        [jp, "Sample Optics (Japan)", "JP", "company", "", "", "Sample Optics", "", "ror-2021"],
         ["0cccccc03", "Sample Women's University", "JP", "university", "SWU", "见本女子大学|見本女子大學",
          "見本女子大学|みほんじょしだいがく", "", "ror"],
         ["0aaaaaa01", "Example University of Technology", "NZ", "university", "EUT|OEC", "旧例学院|舊例學院",
@@ -271,13 +288,13 @@ def test_build_from_a_fixture_dump(tmp_path, monkeypatch):
          "ror"],
     ]
     assert stats["records"] == 7 and stats["inactive_mapped"] == 1 and stats["inactive_without_successor"] == 1
-    assert stats["names_list_added"] == 2 and stats["names_list_id_from_relationship"] == 1
+    assert stats["names_list_added"] == 3 and stats["names_list_id_from_relationship"] == 1
     # written, loaded and looked up
     out = tmp_path / REGISTRY_FILE
     assert rb.main([str(root), "--names-list", str(names), "-o", str(out)]) == 0
     monkeypatch.setenv("INTL_CACHE_DIR", str(tmp_path / "cache"))
     reg = Registry(out)
-    assert len(reg) == 7
+    assert len(reg) == 8
     assert [r.id for r in reg.by_name("Old Example College")] == ["0aaaaaa01"]  # former name → current record
     assert [r.id for r in reg.by_acronym("OEC")] == ["0aaaaaa01"]
     assert [r.id for r in reg.by_name("Universite Exemple")] == ["0aaaaaa01"]
@@ -287,7 +304,8 @@ def test_build_from_a_fixture_dump(tmp_path, monkeypatch):
     assert reg.country("Saint Example University") is None
     assert reg.by_name("Withdrawn Duplicate Institute") == []
     assert sorted({f for _, f, _ in reg.iter_names()}) == ["acronyms", "aliases", "former", "name", "zh"]
-    assert sum(1 for _ in reg.iter_names(("name",))) == 7
+    assert sum(1 for _ in reg.iter_names(("name",))) == 8
+    assert [r.country for r in reg.by_name("Sample Optics")] == ["JP"]
 
 
 def test_build_from_a_zip_dump_prefers_schema_v2(tmp_path):

@@ -16,6 +16,7 @@ universities, international bodies, companies) and a world universities list
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from etl.extract.activities import find_activities
@@ -27,6 +28,7 @@ from etl.extract.orgs import Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import layout
 from etl.extract.units import UnitFinder
+from etl.extract.zh_text import is_traditional, restore, simplified
 from etl.resolve.geo import load_gazetteer
 from etl.resolve.reference import Reference, load_reference, norm
 from etl.sources.base import SourceDocument
@@ -96,6 +98,12 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     gaz = load_gazetteer()
     text = doc.text
     lang = doc.lang or detect_lang(text)
+    if lang == "zh" and is_traditional(text):
+        # traditional characters: read through a simplified view of the same length (zh_text.py)
+        view = simplified(text)
+        ex = extract(dataclasses.replace(doc, text=view, lang=lang, title=simplified(doc.title or "") or None), ref)
+        restore(ex, text, view)
+        return ex
     lay = layout(text, doc.title)
     out = Extraction(doc=doc.name, lang=lang, title=doc.title or lay.title_text() or None)
 

@@ -34,6 +34,7 @@ import re
 
 from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.text import Layout
+from etl.extract.zh_units import units_fit_list
 from etl.resolve.geo import Gazetteer
 from etl.resolve.reference import Reference, norm
 
@@ -422,6 +423,10 @@ class HomeDetector:
         if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0]):
             # nobody the page clearly speaks for: the configured home, unless the page looks at China from abroad
             if ref.home_name and (conf is not None or not abroad):
+                if conf is None and self.lang == "zh" and not units_fit_list(
+                        self.text, self.lay, ref, [(m.start, m.end, o.status) for o in orgs for m in o.mentions],
+                        finder.home_spans):
+                    return None, None, False  # Chinese news of a university it never names (zh_units.py)
                 return ref.home_name, None, True
             return None, None, False
         o = best[2]

@@ -36,6 +36,10 @@ import re
 from dataclasses import dataclass, field
 
 from etl.extract.text import Layout
+from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
+                                  _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
+                                  _zh_candidates, find_zh_orgs)
+from etl.extract.zh_orgs import lookup as zh_lookup
 from etl.resolve.geo import Gazetteer, load_world_universities
 from etl.resolve.reference import KnownInstitution, PartnerRef, Reference, load_known_institutions, norm
 
@@ -112,36 +116,6 @@ _US_STATE_SYSTEM = re.compile(
     r"^University\s+of\s+(?:California|Texas|Massachusetts|Wisconsin|Illinois|Michigan|Colorado|Missouri|"
     r"Maryland|North\s+Carolina|Hawaii|Nebraska|Alabama|Arkansas|Tennessee|Minnesota|Washington)$")
 
-# Chinese
-_ZH_HEADS = ("大学", "研究院", "研究所", "科学院", "工程院", "理工学院", "公司", "集团", "大使馆", "总领事馆",
-             "领事馆", "协会", "学会", "基金会", "联合会", "国际组织")
-_ZH_HEAD_KIND = {"大学": "university", "理工学院": "university", "学院": "university", "研究院": "institute",
-                 "研究所": "institute", "科学院": "institute", "工程院": "institute", "实验室": "institute",
-                 "公司": "company", "集团": "company", "大使馆": "government", "总领事馆": "government",
-                 "领事馆": "government", "协会": "ngo", "学会": "ngo", "基金会": "ngo", "联合会": "ngo",
-                 "组织": "ngo"}
-_ZH_STOP = set("，。、；：？！“”‘’《》（）()【】「」 　\n\t,.;:与和同及在赴到从向对给为是被把将由于了的之以其该这那各等率至即并或而就也都又均已曾将要")
-_ZH_LEAD_WORDS = ("访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "合作", "联合", "共同",
-                  "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
-                  "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立")
-_ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
-                       r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|能源|"
-                       r"材料|化工|计算机|自动化|机械|电气|人文|社会|教育|体育|音乐|旅游|海洋|环境|资源|生物|化学|物理|"
-                       r"数学|地质|矿业|石油|林业|水利|电力|邮电|纺织|食品|药科|中医药|国立|州立|联邦|综合性|研究型|"
-                       r"应用型|公立|私立|皇家|中央|国家|国际)+$")
-# after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
-_ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
-                             r"教育|都会|公开|树仁|恒生|岭南)")
-_ZH_GENERIC = re.compile(r"^(?:国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
-                         r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院)"
-                         r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
-                         r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
-# after a head word, words that make the name an alliance, event or programme, or a generic plural
-_ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行)")
-# stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
-_ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等)$|下属|所属|旗下|附属|"
-                             r"^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
-                             r"^(?:中[俄德英法美日韩意澳加新]|中外|中欧|中非|中阿|中国-|中[俄德英法美日韩意澳加新]合作)")
 # the text before a mention that makes it a funder / alma mater / former employer
 _FUNDER_BEFORE = re.compile(
     r"(?<!co-)\b(?:funded|sponsored|financed|supported|granted|administered|subsidi[sz]ed|paid)\s+by\s+"
@@ -166,6 +140,7 @@ _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|De
 _ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
 _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:universities\s+|institutions\s+)?of\s+(?:the\s+)?$",
                         re.I)
+_MEMBER_AFTER_ZH = re.compile(r"^(?:的)?(?:创始|核心|正式|首批|理事)?(?:成员|会员|理事)(?:单位|高校|大学|校|之一)?")
 _MERGE = re.compile(r"\b(?:merg(?:ing|er\s+of|ed)|amalgamation\s+of|combination\s+of)\b", re.I)
 _FORMER_NAME = re.compile(r"\b(?:known\s+as|formerly|renamed\s+from|former\s+name)\b", re.I)
 
@@ -426,112 +401,6 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
     return out
 
 
-def _zh_candidates(text: str, start: int, end: int,
-                   protect: dict[str, tuple[str, ...]] | None = None) -> list[tuple[int, int, str]]:
-    """Chinese organisation names: a head word and its name to the left.
-
-    ``protect``: names that begin with a function word (同济大学, 都柏林, 以色列, 和歌山), by first
-    character; the left edge does not stop at such a character when one of them starts there."""
-    out = []
-    seg = text[start:end]
-    for head in _ZH_HEADS:
-        i = seg.find(head)
-        while i != -1:
-            e = i + len(head)
-            j = i
-            while j > 0 and i - j < 24:
-                c = seg[j - 1]
-                if not CJK.match(c):
-                    # a hyphen or a middle dot between Chinese words is inside the name (哈萨克斯坦-英国技术大学)
-                    if c in "-－–·" and j > 1 and CJK.match(seg[j - 2]):
-                        j -= 1
-                        continue
-                    break
-                if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国"):
-                    words = protect.get(c) if protect else None
-                    if not words or not any(seg.startswith(w, j - 1) and j - 1 + len(w) <= i + len(head)
-                                            for w in words):
-                        break
-                j -= 1
-            # "技术与经济大学": a generic stem after 与/和 joins the name on its left
-            if j > 1 and seg[j - 1] in "与和" and _ZH_FIELD.search(seg[j:i] or "x"):
-                k = j - 1
-                while k > 0 and seg[k - 1] not in _ZH_STOP and CJK.match(seg[k - 1]) and i - k < 24:
-                    k -= 1
-                left_part = seg[k:j - 1]
-                if len(left_part) >= 2 and not re.search(r"(?:大学|学院|公司|集团|研究院|研究所|中心|处|部|校|方|国|局|会)$",
-                                                         left_part) and not _ZH_GENERIC.search(left_part):
-                    j = k  # "布达佩斯技术与经济大学": 与 inside the name
-            name = seg[j:e]
-            for w in _ZH_LEAD_WORDS:
-                p = name.find(w)
-                if 0 <= p < len(name) - len(head) - 1:
-                    name = name[p + len(w):]
-                    j = e - len(name)
-            # a count before the name: "150余位大学校长", "30多所大学"
-            mq = re.match(r"^(?:余|多|几)?(?:位|名|所|家|个|人|项|批)+", name)
-            if mq and j > 0 and (seg[j - 1].isdigit() or mq.group(0)[0] in "余多几"):
-                name = name[mq.end():]
-                j = e - len(name)
-            stem = name[: -len(head)]
-            after = seg[e:e + 3]
-            if _ZH_EVENT_AFTER.match(after):
-                pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
-            elif head in ("研究院", "研究所") and _ZH_FIELD.search(stem or "x"):
-                pass  # "科学技术研究院": the university's own institute or office, named by its field alone
-            elif len(stem) >= 2 and not _ZH_GENERIC.search(stem) and not _ZH_GENERIC_END.search(stem):
-                out.append((start + j, start + e, _ZH_HEAD_KIND.get(head, "other")))
-            i = seg.find(head, i + 1)
-    # longest first, no overlaps
-    out.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-    keep, taken = [], []
-    for c in out:
-        if any(c[0] < te and ts < c[1] for ts, te in taken):
-            continue
-        taken.append((c[0], c[1]))
-        keep.append(c)
-    return sorted(keep)
-
-
-_FOREIGN_COLLEGE: dict[int, re.Pattern] = {}
-
-
-def _foreign_college_re(gaz: Gazetteer) -> re.Pattern:
-    if id(gaz) not in _FOREIGN_COLLEGE:
-        names = sorted((w for w, c in gaz.zh.items() if c not in ("CN", "HK", "MO", "TW") and len(w) >= 2), key=len,
-                       reverse=True)
-        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff·]{{2,12}}?学院")
-    return _FOREIGN_COLLEGE[id(gaz)]
-
-
-_PROTECT_CACHE: dict[int, dict[str, tuple[str, ...]]] = {}
-
-
-def _protected(gaz: Gazetteer, known) -> dict[str, tuple[str, ...]]:
-    """Country, place and university names in Chinese that begin with a function word, by first character."""
-    key = id(gaz) ^ id(known)
-    if key not in _PROTECT_CACHE:
-        words: dict[str, set[str]] = {}
-        for w in [*gaz.zh, *gaz.zh_places, *(e.zh for e in known.entries if e.zh), *known.short_zh]:
-            if w and w[0] in _ZH_STOP and len(w) >= 2:
-                words.setdefault(w[0], set()).add(w)
-        _PROTECT_CACHE[key] = {c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in words.items()}
-    return _PROTECT_CACHE[key]
-
-
-def _zh_abbreviation(short: str, long: str) -> bool:
-    """'马普学会' abbreviates '马克斯·普朗克学会': the same head word, the short stem's characters in order in
-    the long stem, the same first character, and not a mere prefix ('北京大学' does not abbreviate '北京理工大学')."""
-    for head in _ZH_HEADS:
-        if short.endswith(head) and long.endswith(head):
-            a, b = short[: -len(head)], long[: -len(head)]
-            if len(a) < 2 or len(a) >= len(b) or a[0] != b[0] or b.startswith(a):
-                return False
-            it = iter(b)
-            return all(ch in it for ch in a)
-    return False
-
-
 # -- the document's organisations ----------------------------------------------------------------
 class OrgFinder:
     def __init__(self, text: str, lay: Layout, ref: Reference, gaz: Gazetteer, lang: str):
@@ -598,9 +467,18 @@ class OrgFinder:
         # 1b. known organisations as written: Chinese names of universities (中国海洋大学, 同济大学),
         # names of companies and international bodies (Ericsson, UNESCO)
         if self.lang == "zh" or CJK.search(text[:2000]):
-            for s, e, form, entry in _find_forms(text, self.known.full_zh):
-                if not self._taken(s, e):
-                    self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known organisation")
+            for s, e, form, entry, country in find_zh_orgs(text, self.gaz):
+                if self._taken(s, e):
+                    continue
+                if entry is None:  # a branch campus of a known university (…分校) the tables do not name
+                    org = self._org_for(form, "university", None)
+                    if org.country is None and country:
+                        org.country, org.country_method = country, "the university it is a campus of"
+                    self._add(org, s, e, "pattern (campus of a known university)")
+                    continue
+                reg = ref.partner(entry.name)  # the office's own entry first
+                self._add(self._org_for(entry.name, entry.kind, reg, None if reg else entry), s, e,
+                          "partner registry" if reg else "known organisation (Chinese name)")
         # 1c. names of known companies and international bodies as written (Ericsson, UNESCO); a longer name
         # found by pattern around one of them is another organisation ("IEEE Photonics Society")
         for s, e, form, entry in _find_forms(text, self.known.english, words):
@@ -642,10 +520,16 @@ class OrgFinder:
             zh_code = None
             if CJK.search(name):
                 zh_code, rest = self.gaz.zh_prefix(name)
+                if zh_code and rest in _ZH_HEADS and reg is None and zh_lookup(name) is None:
+                    continue  # 澳洲大学, 英国大学: the country's universities, not a name
                 if zh_code and not _ZH_KEEP_PREFIX.search(rest):
                     reg = reg or ref.partner(rest)
                     name = rest
             known = self.known.get(name) if reg is None else None
+            if reg is None and known is None and CJK.search(name):
+                known = zh_lookup(name, zh_code)  # a Chinese name the tables know (zh_orgs.py)
+                reg = ref.partner(known.name) if known is not None else None
+                known = None if reg is not None else known
             if reg is None and known is None and not CJK.search(name):
                 # "Huawei ICT Academy", "Siemens Digital Industries": a known company's programme or division
                 first = name.split()[0]
@@ -838,8 +722,9 @@ class OrgFinder:
         sent = text[ss:self.lay.sentences[si][1]] if self.lay.sentences else ""
         if _FUNDER_BEFORE.search(before) or _FUNDER_BEFORE_ZH.search(before) and _FUNDER_AFTER_ZH.search(after):
             return "funder (funded/sponsored/administered by)"
-        if _MEMBER_OF.search(before) or (re.search(r"\b(?:a|an)\s+$", before) and
-                                          re.match(r"\s+(?:member\s+)?(?:universit(?:y|ies)|institutions?|members?)\b", after)):
+        if _MEMBER_OF.search(before) or _MEMBER_AFTER_ZH.match(after) or (
+                re.search(r"\b(?:a|an)\s+$", before) and
+                re.match(r"\s+(?:member\s+)?(?:universit(?:y|ies)|institutions?|members?)\b", after)):
             return "a network the institutions belong to (members of; 'a Russell Group university')"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"

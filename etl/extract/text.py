@@ -29,7 +29,7 @@ _ABBREV = re.compile(r"(?:\b(?:Prof|Dr|Mr|Mrs|Ms|St|No|Co|Ltd|Inc|Jr|Sr|Dept|Uni
 # "Home > Events > Content", 当前位置：首页 > 新闻), a menu ("About KUT / Academics / Research"), a greeting
 # ("Welcome to …"), a close-window link. Kept as site lines: they name the site (whose news it is).
 _NAV = re.compile(r"\s[>›»]\s|[>›»]\s*$|^\s*(?:HOME|Home|首页)\s*[>›»]|\b(?:Your\s+(?:present\s+)?position|You\s+are\s+(?:now\s+)?here|"
-                  r"Current\s+(?:location|position)|Main\s+Menu)\b|当前位置|您现在的位置|^\s*Welcome\s+to\b|\[\s*close\s+window\s*\]",
+                  r"Current\s+(?:location|position)|Main\s+Menu|Skip\s+to\s+(?:the\s+)?(?:main\s+)?content)\b|当前位置|您现在的位置|^\s*Welcome\s+to\b|\[\s*close\s+window\s*\]",
                   re.I)
 _EN_FUNCTION = {"the", "of", "and", "in", "to", "for", "with", "a", "an", "on", "at", "is", "as", "by", "from", "its"}
 _FOREIGN_FUNCTION = {"della", "delle", "dello", "di", "del", "al", "il", "nel", "per", "con", "la", "le", "les", "des", "du",
@@ -42,9 +42,12 @@ _CJK = re.compile(r"[\u4e00-\u9fff\uac00-\ud7af\u3040-\u30ff]")
 
 
 def _is_paragraph(line: str) -> bool:
-    """A line that reads as body text, not as a title: a sentence of twelve words or more, or a very long line."""
+    """A line that reads as body text, not as a title: a sentence of twelve words or more, or a very long line;
+    in Chinese, thirty characters or more that end a sentence (。！？) or hold one (a title has no 。)."""
     words = len(line.split())
-    return len(line) > 300 or (words >= 12 and bool(_SENTENCE_END.search(line)))
+    if len(line) > 300 or (words >= 12 and bool(_SENTENCE_END.search(line))):
+        return True
+    return len(_CJK.findall(line)) >= 30 and bool(re.search(r"[。！？]", line.strip()))
 
 
 def _title_like(line: str) -> bool:
@@ -167,9 +170,11 @@ def layout(text: str, title: str | None = None) -> Layout:
     def header_line(k: int) -> bool:
         ln = lines[k][1]
         st = ln.strip()
+        if _is_paragraph(ln):
+            return False  # (a Chinese sentence line, however short its date, is body text)
         if _HEADER.match(ln):
             return True
-        if k - first >= 6 or _is_paragraph(ln):
+        if k - first >= 6:
             return False
         if title_line and st == title_line:
             return True  # the title repeated by the page

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from etl.extract.text import Layout
-from etl.extract.zh_units import UnitTerms, load_unit_terms
+from etl.extract.zh_units import ZH_OK_BEFORE as _ZH_OK_BEFORE, find_zh_units
 from etl.resolve.reference import Reference, UnitRef, norm
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -61,84 +61,6 @@ _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the"
                 "representatives", "representative", "staff", "teachers", "students", "student", "this", "that",
                 "both", "each", "all", "its", "his", "her", "their", "our", "under", "after", "before", "invited",
                 "during", "since", "when", "relevant", "responsible"}
-# Chinese units: a boundary before the name (punctuation, 我校, a function word)
-_ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请受将等并或从给让把被于即以该本各有两，。、；：“”‘’《》（）() 　\n\t")
-_ZH_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{2,12}?(?:学院|学部|研究生院)|[\u4e00-\u9fff]{2,10}?(?:处|办公室|办))(?![\u4e00-\u9fff]{0,1}(?:院|系))")
-_ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
-                              r"组织|发展规划|港澳台)")
-
-
-def _zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
-                   org_spans: list[tuple[int, int, str]] | None = None) -> list[tuple[int, int, str | None]]:
-    """Chinese unit names: a 学院 / 学部 / 研究生院 / X处 ending, its left edge at punctuation, a
-    function word or the end of an organisation's name (汉阳大学工学院 → 工学院, owned by 汉阳大学),
-    leading verbs dropped (参观了机电工程学院 → 机电工程学院). Two fields joined by 与/和 are one name
-    when the left one is a field too (信息与通信工程学院, 海洋与大气学院).
-
-    Returns (start, end, owner): owner is the status of the organisation written right before the
-    unit ("partner", "home" …) or of the one before "X与" for a joined name, else None."""
-    from etl.extract.orgs import _ZH_FIELD, _ZH_LEAD_WORDS, _ZH_STOP
-
-    ends = {e: st for _, e, st in (org_spans or [])}
-    inside = [(a, b) for a, b, _ in (org_spans or [])]
-
-    def in_org(pos: int) -> bool:
-        return any(a <= pos < b for a, b in inside)
-
-    def scan(j: int, limit: int) -> int:
-        stop = j
-        while j > start and text[j - 1] not in _ZH_STOP and CJK.match(text[j - 1]) and stop - j < limit \
-                and not in_org(j - 1):
-            j -= 1
-        return j
-
-    lead = _ZH_LEAD_WORDS + ("参观了", "参观", "依托", "这是", "组织", "负责人", "邀请", "应", "共建", "筹建", "新建")
-    out = []
-    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?![\u4e00-\u9fff]{0,1}长)|办公室", text[start:]):
-        e = start + m.end()
-        if in_org(start + m.start()):
-            continue  # inside an organisation's name (理工学院 of 麻省理工学院)
-        j = scan(start + m.start(), 12)
-        owner = ends.get(j)
-        if j - 1 > start and text[j - 1] in "与和" and (_ZH_FIELD.search(text[j:start + m.start()] or "x") or
-                                                       (terms is not None and terms.knows(text[j:start + m.start()]))):
-            k = scan(j - 1, 8)
-            for w in lead:
-                p = text.find(w, k, j - 1)
-                if p != -1:
-                    k = p + len(w)
-            left = text[k:j - 1]
-            if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left))):
-                j = k  # 信息与通信工程学院, 海洋与大气学院
-                owner = ends.get(k)
-        name = text[j:e]
-        for w in lead:
-            p = name.find(w)
-            if 0 <= p < len(name) - 3:
-                name = name[p + len(w):]
-                j = e - len(name)
-        if any(a <= j < b for a, b, _ in out):
-            continue
-        out.append((j, e, owner))
-    return out
-
-
-def _find_whole(text: str, forms: dict[str, tuple[str, str]], start: int) -> list[tuple[int, int, str, tuple[str, str]]]:
-    """Occurrences of whole unit names after ``start`` (longest first, no overlaps)."""
-    hits = []
-    for form, target in forms.items():
-        i = text.find(form, start)
-        while i != -1:
-            hits.append((i, i + len(form), form, target))
-            i = text.find(form, i + 1)
-    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
-    out: list = []
-    for h in hits:
-        if not any(h[0] < b and a < h[1] for a, b, _, _ in out):
-            out.append(h)
-    return sorted(out)
-
-
 @dataclass
 class UnitHit:
     type: str  # school | office
@@ -364,42 +286,11 @@ class UnitFinder:
                         continue
                 taken.append((s, e))
                 hits.append(UnitHit(u.type, u.name, s, e, form, "reference list", 0.95))
-        # 3. Chinese unit names (without a list): whole names the table knows (国际合作与交流处), then
-        # names by pattern, in English where the table can name every part (机械工程学院 → School of
-        # Mechanical Engineering), else as written
+        # 3. Chinese unit names (without a list, or in another university's news): as the text writes them
+        # (zh_units.py)
         if self.lang == "zh" and not (self.use_list and self.ref.units):
-            terms = load_unit_terms()
-            body = self.lay.body_start()
-            zh_taken: list[tuple[int, int]] = []
-            for s, e, form, (en, typ) in _find_whole(text, terms.whole, body):
-                if typ == "skip":
-                    zh_taken.append((s, e))  # never a unit (孔子学院)
-                    continue
-                if not self._form_ok(s, e, form) or any(a <= s < b for a, b, _ in self.org_spans):
-                    continue
-                zh_taken.append((s, e))
-                if typ in ("office", "school") and en:
-                    hits.append(UnitHit(typ, en, s, e, form, "unit name (zh) → English (unit_terms_zh.csv)", 0.7))
-            spans = self.org_spans + [(a, b, "home") for a, b in self.home_spans]
-            for s, e, owner in _zh_unit_spans(text, body, terms, spans):
-                if any(s < te and ts < e for ts, te in zh_taken) or owner not in (None, "home"):
-                    continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
-                name = text[s:e]
-                name = re.sub(r"^(?:我校|学校|本校)", "", name)
-                if len(name) < 4 or re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在)", name):
-                    continue
-                if any(a <= s < b for a, b, _ in self.org_spans):
-                    continue
-                typ = "school" if name.endswith(("学院", "学部")) else "office"
-                if typ == "office" and not _ZH_OFFICE_WORDS.search(name):
-                    continue
-                if name.endswith("研究生院"):
-                    typ = "office"
-                en = terms.english(name)
-                if en:
-                    hits.append(UnitHit(typ, en, s, e, text[s:e], "unit name pattern (zh) → English", 0.6))
-                else:
-                    hits.append(UnitHit(typ, name, s, e, text[s:e], "unit name pattern (zh)", 0.6))
+            for u in find_zh_units(text, self.lay, self.org_spans, self.home_spans, self._form_ok):
+                hits.append(UnitHit(u.type, u.name, u.start, u.end, text[u.start:u.end], u.method, u.confidence))
         return hits
 
     def _form_ok(self, s: int, e: int, form: str) -> bool:

@@ -222,24 +222,28 @@ class OrgCountries:
     organisations of that name are in one country; then ``world_universities.csv`` (about 7,000
     universities from the swot domain list). A name the registry knows in several countries
     ("Saint Mary's University": Canada, Ethiopia, the Philippines) has no country here: the text must
-    say which. ``kind(key)`` is the registry's kind of that name (university for the world list)."""
+    say which; nor does a name made only of generic words ("Institute of Education", ``registry.generic_name``).
+    ``kind(key)`` is the registry's kind of that name (university for the world list)."""
 
     def __init__(self, registry, world: dict[str, str]):
         self.registry, self.world = registry, world
 
     def _cands(self, key: str) -> list:
-        return self.registry.by_zh(key) if _CJK.search(key) else self.registry.by_norm(key)
+        if _CJK.search(key):
+            return self.registry.by_zh(key)
+        cands = self.registry.by_norm(key)
+        return [c for c in cands if c.source == "partners"] if _generic(key) else cands
 
     def get(self, key: str, default: str | None = None) -> str | None:
         cands = self._cands(key)
         if cands:
             return self.registry._country_of(cands) or default
-        return self.world.get(key, default)
+        return None if _generic(key) else self.world.get(key, default)
 
     def kind(self, key: str) -> str | None:
         cands = self._cands(key)
         if not cands:
-            return "university" if key in self.world else None
+            return "university" if key in self.world and not _generic(key) else None
         if cands[0].source == "partners" and cands[0].kind:
             return cands[0].kind
         kinds = {c.kind for c in cands if c.source != "partners"}
@@ -256,6 +260,12 @@ class OrgCountries:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _generic(key: str) -> bool:
+    from etl.resolve.registry import generic_name
+
+    return not _CJK.search(key) and generic_name(key)
 
 
 @lru_cache(maxsize=4)

@@ -25,9 +25,9 @@ milliseconds, a few MB resident). Where no cache folder is writable they are bui
 from __future__ import annotations
 
 import array
-import bisect
 import gzip
 import hashlib
+import io
 import json
 import mmap
 import os
@@ -50,6 +50,25 @@ _COLUMNS = ["id", "name", "country", "kind", "acronyms", "zh", "aliases", "forme
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # norm's output on these strings is part of the cache key: a change of norm rebuilds the cache
 _NORM_PROBES = ("The Université d'Été & Co.", "St. Mary's  University", "AGH-UST (Kraków)", "北京 大学", "ÆØÅ ß İı")
+
+
+# words that name a kind of organisation or a field, not one organisation
+_GENERIC_WORDS = frozenset("""
+of and for the in at on de la le des du di del y et a an
+university universities college colleges institute institutes school schools academy academies center centre centers
+centres hospital hospitals clinic clinics laboratory laboratories lab labs department faculty office library museum
+foundation association society council agency ministry bureau commission service services group company corporation
+inc ltd co research science sciences technology technologies engineering education medicine medical health studies
+national international state public federal central regional general polytechnic technical applied advanced graduate
+""".split())
+
+
+def generic_name(key: str) -> bool:
+    """Whether a normalised name is made only of words that name a kind of organisation or a field
+    ("institute of education", "university hospital", "center for international studies"): the
+    registry has such names as some organisation's alias, but in a text they are no one's name."""
+    words = key.split()
+    return not words or all(w in _GENERIC_WORDS for w in words)
 
 
 class RegistryError(ValueError):
@@ -108,33 +127,33 @@ def _cache_dir() -> Path:
     return Path(base) / "intl-dashboard"
 
 
-def _read_table(path: Path) -> bytes:
-    """The table's rows (header checked and dropped) as UTF-8 bytes, one per line."""
+def _read_table(path: Path) -> tuple[bytes, int]:
+    """The decompressed table and where its rows start (after the checked header line)."""
     try:
         data = gzip.decompress(path.read_bytes())
     except (OSError, EOFError) as e:
         raise RegistryError(f"{path}: not a gzip file ({e})") from None
-    head, _, body = data.partition(b"\n")
+    nl = data.find(b"\n")
+    head = data[: nl if nl >= 0 else len(data)]
     if head.decode("utf-8", "replace").split("\t") != _COLUMNS:
         raise RegistryError(f"{path} line 1: expected the columns {', '.join(_COLUMNS)}")
-    return body
+    return data, (nl + 1 if nl >= 0 else len(data))
 
 
 _BUCKET_BITS = 18  # 262,144 buckets for ~260,000 keys: a lookup reads one or two entries
 
 
-def _build_cache(body: bytes, path: Path, key: str) -> bytes:
-    """The cache file's bytes: header, row offsets, the rows, the sorted key hashes with their rows,
-    and the first index of each bucket (the top bits of a hash) in the sorted hashes."""
-    lines = body.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
+def _build_cache(data: bytes, start: int, path: Path, key: str) -> list:
+    """The cache file's parts, written one after the other: header, row offsets, the rows, the sorted
+    key hashes, their rows, and the first index of each bucket (a hash's top bits) in the hashes."""
     offsets = array.array("Q", [0])
     packed: list[int] = []  # hash << 32 | row: one int each, sorted once
-    pos = 0
-    for i, ln in enumerate(lines):
+    pos, i, end = start, 0, len(data)
+    while pos < end:
+        nl = data.find(b"\n", pos)
+        nl = end if nl < 0 else nl
         try:
-            f = ln.decode("utf-8").split("\t")
+            f = data[pos:nl].decode("utf-8").split("\t")
         except UnicodeDecodeError:
             raise RegistryError(f"{path} line {i + 2}: not UTF-8") from None
         if len(f) != len(_COLUMNS) or not f[0] or not f[1]:
@@ -146,28 +165,56 @@ def _build_cache(body: bytes, path: Path, key: str) -> bytes:
         keys |= {_h("a", a) for a in _split(f[4])}
         keys |= {_h("z", z) for z in _split(f[5])}
         packed += [k << 32 | i for k in keys]
-        pos += len(ln) + 1
-        offsets.append(pos)
+        pos = nl + 1
+        i += 1
+        offsets.append(pos - start)
+    blob = min(pos, end) - start
     packed.sort()
     hashes = array.array("Q", (p >> 32 for p in packed))
     rows = array.array("I", (p & 0xFFFFFFFF for p in packed))
+    del packed
     if len(rows) % 2:
         rows.append(0)  # keep the next section 8-byte aligned
     buckets = array.array("I", [0]) * ((1 << _BUCKET_BITS) + 1)
-    shift = 64 - _BUCKET_BITS
-    b = 0
-    for i, h in enumerate(hashes):
+    shift, b = 64 - _BUCKET_BITS, 0
+    for j, h in enumerate(hashes):
         top = h >> shift
         while b <= top:
-            buckets[b] = i
+            buckets[b] = j
             b += 1
     for j in range(b, len(buckets)):
         buckets[j] = len(hashes)
-    header = json.dumps({"format": _FORMAT, "key": key, "rows": len(lines), "keys": len(hashes),
-                         "blob": pos, "bucket_bits": _BUCKET_BITS}).encode()
+    header = json.dumps({"format": _FORMAT, "key": key, "rows": i, "keys": len(hashes),
+                         "blob": blob, "bucket_bits": _BUCKET_BITS}).encode()
     header += b" " * (-(len(_MAGIC) + 4 + len(header)) % 8)
-    return b"".join([_MAGIC, struct.pack("<I", len(header)), header, offsets.tobytes(),
-                     body[:pos].ljust(pos + (-pos % 8), b"\n"), hashes.tobytes(), rows.tobytes(), buckets.tobytes()])
+    body = memoryview(data)[start:start + blob]
+    pad = b"\n" * (-blob % 8)
+    return [_MAGIC, struct.pack("<I", len(header)), header, offsets, body, pad, hashes, rows, buckets]
+
+
+def _prune(keep: Path, days: float = 30) -> None:
+    """Cache files of other tables not used for ``days`` are removed (a registry update leaves one behind)."""
+    limit = time.time() - days * 86400
+    for p in keep.parent.glob("registry-*.bin"):
+        try:
+            if p != keep and max(p.stat().st_atime, p.stat().st_mtime) < limit:
+                p.unlink()
+        except OSError:
+            pass
+
+
+def _map(path: Path):
+    """A cache file memory-mapped read-only, or None if it cannot be."""
+    try:
+        with open(path, "rb") as fh:
+            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+
+
+def _write_parts(parts: list, fh) -> None:
+    for part in parts:
+        fh.write(part)
 
 
 class Registry:
@@ -197,47 +244,65 @@ class Registry:
         probe = "\x1f".join(norm(p) for p in _NORM_PROBES)
         key = hashlib.sha1(raw + f"|{_FORMAT}|{probe}".encode()).hexdigest()[:20]
         cache = _cache_dir() / f"registry-{key}.bin"
-        buf = None
-        if cache.exists():
+        if cache.exists() and self._attach(_map(cache), key):
+            self.cache_path = cache
+            return
+        data, start = _read_table(table)
+        parts = _build_cache(data, start, table, key)
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".registry-")
             try:
-                with open(cache, "rb") as fh:
-                    buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-                self.cache_path = cache
-            except (OSError, ValueError):
-                buf = None
-        if buf is None:
-            data = _build_cache(_read_table(table), table, key)
-            try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".registry-")
+                os.fchmod(fd, 0o644)
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
+                    _write_parts(parts, fh)
                 os.replace(tmp, cache)  # atomic: two processes building at once both end with a whole file
-                with open(cache, "rb") as fh:
-                    buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-                self.cache_path = cache
-            except OSError:
-                buf = data  # no writable cache folder: kept in memory
-        mv = memoryview(buf)
-        if bytes(mv[:8]) != _MAGIC:
-            raise RegistryError(f"{self.cache_path}: not a registry cache file")
-        (hlen,) = struct.unpack("<I", mv[8:12])
-        head = json.loads(bytes(mv[12:12 + hlen]))
-        if head.get("key") != key:
-            raise RegistryError(f"{self.cache_path}: built from another table")
-        n, nk, blob = head["rows"], head["keys"], head["blob"]
-        p = 12 + hlen
-        self._offsets = mv[p:p + 8 * (n + 1)].cast("Q")
-        p += 8 * (n + 1)
-        self._blob = mv[p:p + blob]
-        p += blob + (-blob % 8)
-        self._hashes = mv[p:p + 8 * nk].cast("Q")
-        p += 8 * nk
-        self._rows = mv[p:p + 4 * nk].cast("I")
-        p += 4 * (nk + nk % 2)
-        self._shift = 64 - head["bucket_bits"]
-        self._buckets = mv[p:p + 4 * ((1 << head["bucket_bits"]) + 1)].cast("I")
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            mapped = _map(cache)
+        except OSError:
+            mapped = None
+        if mapped is not None and self._attach(mapped, key):
+            self.cache_path = cache
+            _prune(cache)
+            return
+        mem = io.BytesIO()  # no writable cache folder: kept in memory
+        _write_parts(parts, mem)
+        if not self._attach(mem.getbuffer(), key):  # pragma: no cover - the bytes were just built
+            raise RegistryError(f"{table}: the index built from it does not read back")
+
+    def _attach(self, buf, key: str) -> bool:
+        """Use a cache file's bytes if they are whole and built from this table (else False: rebuild)."""
+        if buf is None:
+            return False
+        try:
+            mv = memoryview(buf)
+            if bytes(mv[:8]) != _MAGIC:
+                return False
+            (hlen,) = struct.unpack("<I", mv[8:12])
+            head = json.loads(bytes(mv[12:12 + hlen]))
+            if head.get("key") != key or head.get("format") != _FORMAT:
+                return False
+            n, nk, blob, bits = head["rows"], head["keys"], head["blob"], head["bucket_bits"]
+            p = 12 + hlen
+            sizes = [8 * (n + 1), blob + (-blob % 8), 8 * nk, 4 * (nk + nk % 2), 4 * ((1 << bits) + 1)]
+            if len(mv) != p + sum(sizes):
+                return False  # cut short (a disk that filled up) or something else
+            self._offsets = mv[p:p + 8 * (n + 1)].cast("Q")
+            p += sizes[0]
+            self._blob = mv[p:p + blob]
+            p += sizes[1]
+            self._hashes = mv[p:p + 8 * nk].cast("Q")
+            p += sizes[2]
+            self._rows = mv[p:p + 4 * nk].cast("I")
+            p += sizes[3]
+            self._shift = 64 - bits
+            self._buckets = mv[p:p + 4 * ((1 << bits) + 1)].cast("I")
+        except (ValueError, KeyError, TypeError, struct.error):
+            return False
         self._mm, self._n, self._nkeys = buf, n, nk
+        return True
 
     def _add_partner(self, p) -> None:
         i = len(self._partners)
@@ -287,6 +352,11 @@ class Registry:
         return sorted(self._rows[i] for i in range(self._buckets[b], self._buckets[b + 1]) if hs[i] == h)
 
     # -- lookups ---------------------------------------------------------------------------------
+    def _probe(self, h: int) -> bool:
+        b = h >> self._shift
+        hs = self._hashes
+        return any(hs[i] == h for i in range(self._buckets[b], self._buckets[b + 1]))
+
     def has_norm(self, key: str) -> bool:
         """Whether a normalised name (``norm(name)``) is any row's name, alias or former name
         (no row is decoded: cheap enough to probe every candidate span of a text)."""
@@ -294,27 +364,20 @@ class Registry:
             return True
         if not self._nkeys:
             return False
-        for k in {key, _canon(key)}:
-            h = _h("n", k)
-            b = h >> self._shift
-            hs = self._hashes
-            if any(hs[i] == h for i in range(self._buckets[b], self._buckets[b + 1])):
-                return True
-        return False
+        if self._probe(_h("n", key)):
+            return True
+        c = _canon(key)
+        return c != key and self._probe(_h("n", c))
 
     def by_norm(self, key: str) -> list[RegistryOrg]:
         """Organisations one of whose names, aliases or former names normalises to ``key`` ("St" and
         "Saint" alike); partners.csv entries first, then registry rows (namesakes in several countries
-        all come back, ordered by row)."""
+        all come back, in table order). Keys are 64-bit hashes: a false match would take billions of
+        billions of lookups, so the rows found are not checked again."""
         keys = {key, _canon(key)}
         out = [self._partners[i] for i in sorted({i for k in keys for i in self._p_names.get(k, ())})]
         rows = sorted({r for k in keys for r in self._rows_for(_h("n", k))})
-        for r in rows:
-            rec = self._record(r)
-            # a 64-bit hash collision is all but impossible; checked all the same, as it costs little
-            if any(keys & _name_keys(x) for x in (rec.name, *rec.aliases, *rec.former)):
-                out.append(rec)
-        return out
+        return out + [self._record(r) for r in rows]
 
     def by_name(self, name: str) -> list[RegistryOrg]:
         """``by_norm`` of the name; if nothing, of the name without accents (Universitat → Universität)."""

@@ -263,9 +263,45 @@ class Row:
         return "\t".join(vals)
 
 
+_PAREN = re.compile(r"(?P<base>.+?)\s*\((?P<inner>[^()]+)\)")
+_ACRONYM = re.compile(r"(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9&.\-]{1,11}")
+# country names ROR writes in brackets that pycountry's lookup does not know
+_COUNTRY_WORDS = {"russia": "RU", "turkey": "TR", "kosovo": "XK", "the netherlands": "NL", "palestine": "PS",
+                  "ivory coast": "CI", "brunei": "BN", "cape verde": "CV", "micronesia": "FM",
+                  "democratic republic of the congo": "CD", "north korea": "KP", "south korea": "KR"}
+
+
+def _country_code(word: str) -> str | None:
+    import pycountry
+
+    w = word.strip()
+    try:
+        return pycountry.countries.lookup(w).alpha_2
+    except LookupError:
+        return _COUNTRY_WORDS.get(w.casefold())
+
+
+def _bracket_forms(name: str, country: str | None) -> tuple[list[str], list[str]]:
+    """(other names, acronyms) a display name carries in brackets: "Hitachi (Japan)" is also "Hitachi" (ROR
+    adds the country to tell apart a company's national branches); "Zimbabwe Library Association (ZimLA)" is
+    also "Zimbabwe Library Association", acronym ZimLA."""
+    m = _PAREN.fullmatch(name)
+    if not m:
+        return [], []
+    base, inner = m["base"].strip(" ,-"), m["inner"].strip()
+    if len(base) < 2:
+        return [], []
+    if country and _country_code(inner) == country:
+        return [base], []
+    if _ACRONYM.fullmatch(inner):
+        return [base], [inner]
+    return [], []
+
+
 def _split_names(rec: Record, conv: _Chinese) -> tuple[list[str], list[str], list[str]]:
     """(acronyms, zh, other names) of a record, the display name left out."""
-    acr, zh, other = [], [], []
+    other, acr = _bracket_forms(rec.name, rec.country)
+    zh: list[str] = []
     for v, lang, types in rec.names:
         lang = (lang or "").lower()
         if "acronym" in types:
@@ -357,7 +393,9 @@ def build_rows(dumps: Iterable[str | Path], names_lists: Iterable[str | Path] = 
                         continue
                 else:
                     stats["names_list_id_from_relationship"] += 1
-                rows[rid] = Row(rid, name, cc, kind_of(types), source="ror-2021")
+                others, acrs = _bracket_forms(name, cc)
+                rows[rid] = Row(rid, name, cc, kind_of(types), acrs, aliases=[x for x in others if norm(x) != k],
+                                source="ror-2021")
                 stats["names_list_added"] += 1
     out = sorted(rows.values(), key=lambda r: (r.country, r.name.casefold(), r.id))
     stats["rows"] = len(out)
