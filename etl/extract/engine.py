@@ -26,7 +26,7 @@ from etl.extract.home import detect_home
 from etl.extract.model import Extraction, Mention
 from etl.extract.orgs import Org, OrgFinder
 from etl.extract.people import PeopleFinder
-from etl.extract.text import layout
+from etl.extract.text import layout, mask_noise
 from etl.extract.units import UnitFinder
 from etl.extract.zh_text import is_traditional, restore, simplified
 from etl.resolve.geo import load_gazetteer
@@ -96,7 +96,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
     gaz = load_gazetteer()
-    text = doc.text
+    text = mask_noise(doc.text)
     lang = doc.lang or detect_lang(text)
     if lang == "zh" and is_traditional(text):
         # traditional characters: read through a simplified view of the same length (zh_text.py)

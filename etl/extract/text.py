@@ -75,6 +75,30 @@ def _furniture(lines: list[tuple[int, str]], i: int, latin_doc: bool) -> bool:
     return False
 
 
+# lines that are no part of the article: spam injected into a mirror page (gambling, pills, loans, adult
+# content), and the page's footer (copyright, record numbers). Their words give no facts and their years no dates.
+_SPAM = re.compile(r"\b(?:casinos?|gambling|sportsbook|betting\s+(?:site|odds|tips)|slot\s+machines?|online\s+slots?|poker|"
+                   r"baccarat|roulette|free\s+spins|viagra|cialis|porn\w*|xxx|escort\s+service|payday\s+loans?|replica\s+"
+                   r"(?:watches|handbags)|essay\s+writing\s+service|buy\s+(?:cheap\s+)?(?:followers|likes|diplomas?))\b|"
+                   r"博彩|赌场|赌博|娱乐城|彩票|棋牌|百家乐|老虎机|真人视讯|色情|代孕|办证|代开发票", re.I)
+_FOOTER = re.compile(r"^\s*(?:Copyright\b|©|\(c\)\s*\d{4}|All\s+rights\s+reserved|版权所有|Copyright\s*©|ICP备|京ICP|"
+                     r"[\u4e00-\u9fff]{1,4}ICP备|地址[:：].{0,60}(?:邮编|电话)|Tel[:：]?\s*\+?\d)", re.I)
+
+
+def mask_noise(text: str) -> str:
+    """``text`` with spam lines and footer lines blanked out (same length, so every span stays valid)."""
+    if not _SPAM.search(text) and not _FOOTER.search(text, max(0, len(text) // 2)) and "©" not in text:
+        return text
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if body.strip() and (_SPAM.search(body) or _FOOTER.match(body) or re.search(r"©\s*\d{4}|Copyright\s*©?\s*\d{4}", body)):
+            out.append(" " * len(body) + line[len(body):])
+        else:
+            out.append(line)
+    return "".join(out)
+
+
 @dataclass
 class Layout:
     text: str
