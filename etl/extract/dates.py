@@ -51,6 +51,8 @@ _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>1[0-2]|0?[
 # "25/10/2023", "12.05.2023": day first (as news sites outside the United States write it) unless the
 # first number cannot be a month's day order ("10/25/2023" → 25 October)
 _NUM_DMY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.])")
+# "Posted: 19 03,2023": day and month by a space, the year after a comma
+_NUM_DM_Y = re.compile(r"(?<![\d/.:])(?P<a>[0-3]?\d)[ \t]+(?P<b>[01]?\d)[ \t]*,[ \t]*(?P<y>(?:19|20)\d\d)(?![\d/.])")
 _MONTH_YEAR = re.compile(rf"(?<![\w+])(?P<m>{_MON})(?:\s+of)?,?\s+(?P<y>{_YEAR})(?!\d)")
 _ZH_DAY = re.compile(
     r"(?:(?P<y0>(?:19|20)\d\d)年)?(?P<m0>1[0-2]|0?[1-9])月(?P<d0>[12]\d|3[01]|0?[1-9])[日号]"
@@ -129,6 +131,11 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
     for m in _ISO.finditer(seg):
         add(m, DateMention(0, 0, int(m["y"]), int(m["m"]), int(m["d"])))
     for m in _NUM_DMY.finditer(seg):
+        a, b = int(m["a"]), int(m["b"])
+        d, mo = (b, a) if b > 12 >= a else (a, b)
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            add(m, DateMention(0, 0, int(m["y"]), mo, d))
+    for m in _NUM_DM_Y.finditer(seg):
         a, b = int(m["a"]), int(m["b"])
         d, mo = (b, a) if b > 12 >= a else (a, b)
         if 1 <= mo <= 12 and 1 <= d <= 31:

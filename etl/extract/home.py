@@ -61,6 +61,8 @@ _VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+)
 _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)", re.I)
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
                           r"(?:访问|来到|到访)$", re.I)
+_WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat\w+|collaborat\w+|partnership|agreements?|"
+                          r"MoUs?|memorand\w+|ties|links)\s+with|between\s+[\w\s]{2,40}?\s+and)\s+(?:the\s+)?$", re.I)
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = re.compile(
@@ -242,7 +244,7 @@ class HomeDetector:
             if lead is not None:
                 rest = t[len(lead):] if t.startswith(lead) else title[len(lead):]
                 if not _TITLE_VISITOR.match(rest):
-                    score, strong = score + 3, strong or "title"
+                    score, strong = score + 4, strong or "title"
             elif any(_in(f, title) for f in forms) or (len(short) >= 4 and " " not in short and _in(short, title)):
                 score += 1.5
                 if any(re.search(rf"\b(?:at|[Vv]isits?|[Vv]isited|[Rr]eceives?|[Hh]osts?|[Ww]elcomes?)\s+(?:the\s+)?"
@@ -256,6 +258,8 @@ class HomeDetector:
         score += 2 * min(owns, 2)
         if self.host(o):
             score += 1
+        if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
+            score -= 1  # "signed an agreement with X", "worked with X": the other party
         if self.visitor(o):
             score -= 2
         if o.country == "CN":

@@ -261,12 +261,13 @@ def _registry():
 
 
 def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
-    """A possessive that owns the name after it rather than being part of it: "China's Tianjin University",
-    "Germany's University of Trier", "UOW's …" (but "King's College", "Saint Mary's University")."""
+    """A possessive that owns the name after it rather than being part of it: a country's or an acronym's
+    ("China's Tianjin University", "Germany's University of Trier", "UOW's …"; not "King's College", "St Mary's
+    University")."""
     if not _POSSESSIVE.search(tok):
         return False
     stem = tok[:-2]
-    return bool(gaz.country_name(stem) or gaz.place(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))
+    return bool(gaz.country_name(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))  # (not a place: "St Mary's University")
 
 
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
