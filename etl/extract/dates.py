@@ -51,6 +51,8 @@ _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>1[0-2]|0?[
 # "25/10/2023", "12.05.2023": day first (as news sites outside the United States write it) unless the
 # first number cannot be a month's day order ("10/25/2023" → 25 October)
 _NUM_DMY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.])")
+# "Posted: 19 03,2023": day and month by a space, the year after a comma
+_NUM_DM_Y = re.compile(r"(?<![\d/.:])(?P<a>[0-3]?\d)[ \t]+(?P<b>[01]?\d)[ \t]*,[ \t]*(?P<y>(?:19|20)\d\d)(?![\d/.])")
 _MONTH_YEAR = re.compile(rf"(?<![\w+])(?P<m>{_MON})(?:\s+of)?,?\s+(?P<y>{_YEAR})(?!\d)")
 # "3月27日", "12 月 5 日", ranges "1月15日至2月2日", "5月13-14日", "12 月 5 至 8 日" (the first day's 日 may be left out)
 _ZH_DAY = re.compile(
@@ -65,6 +67,7 @@ _YEAR_RE = re.compile(r"(?<![A-Za-z0-9_+\-/.])(?P<y>(?:19[5-9]|20\d)\d)(?:年)?(
 _WORDS_D = re.compile(r"(\d+)")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all\s+rights\s+reserved|版权所有|版权|ICP备", re.I)
 
+_ANY_YEAR = re.compile(r"(?<![\w+/.])((?:19[5-9]|20\d)\d)(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?(?![\w+/])")
 PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
 PLAUSIBLE_AFTER = 3  # days: a piece may be dated the day before the event it announces
 
@@ -137,6 +140,11 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         d, mo = (b, a) if b > 12 >= a else (a, b)
         if 1 <= mo <= 12 and 1 <= d <= 31:
             add(m, DateMention(0, 0, int(m["y"]), mo, d))
+    for m in _NUM_DM_Y.finditer(seg):
+        a, b = int(m["a"]), int(m["b"])
+        d, mo = (b, a) if b > 12 >= a else (a, b)
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            add(m, DateMention(0, 0, int(m["y"]), mo, d))
     for m in _ZH_DAY.finditer(seg):
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
@@ -175,20 +183,41 @@ _PUB_LABEL = re.compile(
     r"时间|日期|发稿时间|更新时间)", re.I)
 
 
-def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | None, text: str) -> str | None:
+_TITLE_STAMP = re.compile(r"(?P<d>(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+
+
+def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | None, text: str, *,
+                   site_lines: list[tuple[int, str]] | None = None, title: tuple[int, int] | None = None,
+                   dateline: tuple[int, int] | None = None) -> str | None:
     """The publication date: a labelled header line, else page metadata, else the first
-    full date in the header lines."""
-    for off, line in header_lines:
-        if _PUB_LABEL.match(line):
-            for dm in find_dates(text, off, off + len(line)):
-                if dm.precision == "day" and dm.y and dm.date():
-                    return dm.date().isoformat()
-    if meta_date:
-        return meta_date.isoformat()
-    for off, line in header_lines:
-        for dm in find_dates(text, off, off + len(line)):
+    full date in the header lines, in the page's furniture above the title ("2017.10.30About KUT / …"),
+    stamped at the end of the title ("…held2015-11-05 15:14:00"), or a dateline of a date alone. A
+    footer's copyright year is never one (only the page's top is read)."""
+    def first_day(off: int, end: int) -> str | None:
+        for dm in find_dates(text, off, end):
             if dm.precision == "day" and dm.y and dm.date():
                 return dm.date().isoformat()
+        return None
+
+    for off, line in header_lines:
+        if _PUB_LABEL.match(line):
+            d = first_day(off, off + len(line))
+            if d:
+                return d
+    if meta_date:
+        return meta_date.isoformat()
+    for off, line in [*header_lines, *(site_lines or [])]:
+        d = first_day(off, off + len(line))
+        if d:
+            return d
+    if title:
+        m = _TITLE_STAMP.search(text, title[0], title[1])
+        if m:
+            d = first_day(m.start("d"), m.end("d"))
+            if d:
+                return d
+    if dateline and not re.match(r"\s*[A-Z][A-Za-z .'’-]{1,40}?,", text[dateline[0]:dateline[1]]):
+        return first_day(*dateline)
     return None
 
 
@@ -311,8 +340,23 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
                 ref = dm.date()
                 break
     if ref is None:
+        # no date with a year anywhere: a day without one takes the latest year the text writes before it
+        # ("2013 LZU International Summer Program was held from July 28 …", "in April and June 2023 … between
+        # April 11th and 22nd"; a range of years "2013-2014" counts by its first); a year written nowhere
+        # stays unknown
+        years = [(m.start(), int(m.group(1))) for m in _ANY_YEAR.finditer(text)]
+        for i, dm in body_mentions:
+            if dm.precision == "day" and dm.y is None:
+                before = [y for p, y in years if p < dm.start]
+                if before:
+                    dm.y = max(before)  # the latest: background years ("since 2020", "founded in 1952") are older
+                    dm.notes.append(f"year {dm.y}: the latest year written before it")
+                    if dm.date():
+                        ref = dm.date()
+                        break
+    if ref is None:
         # no publication date and no full date: the last day of the latest year the text writes with a month or
-        # a day (a report written that year), else of the year it names most
+        # a day (a report written that year), else the year it names most
         yrs = [dm.y for _, dm in body_mentions if dm.y and dm.year_written and dm.precision in ("day", "month")]
         if yrs:
             ref = dt.date(max(yrs), 12, 31)

@@ -26,7 +26,7 @@ from etl.extract.home import detect_home
 from etl.extract.model import Extraction, Mention
 from etl.extract.orgs import Org, OrgFinder
 from etl.extract.people import PeopleFinder
-from etl.extract.text import layout
+from etl.extract.text import layout, mask_noise
 from etl.extract.units import UnitFinder
 from etl.extract.zh_text import is_traditional, restore, simplified
 from etl.resolve.geo import load_gazetteer
@@ -96,7 +96,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
     gaz = load_gazetteer()
-    text = doc.text
+    text = mask_noise(doc.text)
     lang = doc.lang or detect_lang(text)
     if lang == "zh" and is_traditional(text):
         # traditional characters: read through a simplified view of the same length (zh_text.py)
@@ -108,7 +108,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     out = Extraction(doc=doc.name, lang=lang, title=doc.title or lay.title_text() or None)
 
     # dates
-    out.published = published_date(lay.header, doc.published, text)
+    out.published = published_date(lay.header, doc.published, text, site_lines=lay.site_lines, title=lay.title,
+                                   dateline=lay.dateline)
     ev = event_date(text, published=out.published, header_lines=lay.header, dateline=lay.dateline,
                     paragraphs=lay.paragraphs)
     if out.published is None and ev.value and len(ev.value) == 10:
@@ -191,8 +192,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     # activities
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
-    for a in find_activities(text, lay.sentences, lay.title, partner_spans, ref.home_forms() if use_list else
-                             ([home] if home else []), lead=lay.paragraphs[0] if lay.paragraphs else None):
+    for a in find_activities(text, lay.sentences, lay.title, partner_spans, home_forms,
+                             lead=lay.paragraphs[0] if lay.paragraphs else None):
         out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),
                                     a.start, a.end, f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
     return out

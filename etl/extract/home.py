@@ -46,6 +46,9 @@ _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation
                             r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,2}?(?:Professor|Scholar|Expert|Researcher|Lecturer)s?\s+[A-Z]?[a-z]+s?\b|"
                             r"^[\u4e00-\u9fff·（）()A-Za-z\s]{0,20}?(?:代表团|一行|访问团)?(?:访问|来访|到访|来校|访)(?:我校|本校)?",
                             re.I)
+_DEBUG = bool(__import__("os").environ.get("INTL_DEBUG_HOME"))
+_TITLE_ROLE_OF = re.compile(r"(?:(?:Vice[- ]|Deputy\s+|Senior\s+)?(?:President|Rector|Chancellor|Provost|Executives?|Leaders?|"
+                            r"Leadership|Dean|Staff|Faculty|Students?|Researchers?|Scholars?|Team)s?\s+)+(?:of|from)\s+(?:the\s+)?")
 _OUR = re.compile(r"我校|本校|\bour\s+(?:university|school|institute|college)\b", re.I)
 # the text's own voice: a unit or office right after the name (X大学外国语学院, "X's School of", "X University
 # International Office") or before it ("the Office of International Cooperation of YSU")
@@ -60,6 +63,8 @@ _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|v
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
                           r"(?:访问|来到|到访)$", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
+_WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat\w+|collaborat\w+|partnership|agreements?|"
+                          r"MoUs?|memorand\w+|ties|links)\s+with|between\s+[\w\s]{2,40}?\s+and)\s+(?:the\s+)?$", re.I)
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = re.compile(
@@ -96,7 +101,7 @@ def _in(form: str, text: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text) is not None
 
 
-_ABBR_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z][a-z]{0,4}){2,8}(?![\w-])")
+_ABBR_TOKEN = re.compile(r"(?<![\w])(?:[A-Z][a-z]{0,4}){2,8}(?![\w])")  # "UQ", "PoliTo", the parts of "VNU-USSH"
 _NAME_CONNECTORS = {"of", "the", "and", "&", "for", "in", "at", "di", "de", "del", "della", "des", "du", "der", "für", "la", "le"}
 
 
@@ -148,6 +153,8 @@ class HomeDetector:
         other party): "X, China", "X in China", "X (Korea)", "China's X", "X in Shanghai", 英国X大学."""
         text, gaz = self.text, self.gaz
         for m in o.mentions:
+            if m.text.isupper() and len(m.text) > 8:
+                continue  # a name in a document's capitalised title ("… CHIANG MAI UNIVERSITY, THAILAND")
             am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
             if am:
                 if am["b"]:
@@ -185,15 +192,22 @@ class HomeDetector:
                 hits = gaz.find_zh_countries(before)
                 if hits and hits[-1][1] == len(before):
                     return hits[-1][2], "country"
-        if o.country and o.country_method and re.match(
+        if o.country and o.country_method and re.search(r"[\u4e00-\u9fff]", o.name) and re.match(
                 r"(?:text after the name|bracket after the name|country written before|appositive)", o.country_method):
             return o.country, "place"
         return None
 
     def visitor(self, o: Org) -> bool:
+        """The page names ``o`` as the visiting side: "a delegation from X", "X delegation" (but not "the X
+        delegation to Y": a page tells of its own delegation's trips as often as of its guests)."""
         text = self.text
-        return any(_VISITOR_BEFORE.search(text, max(0, m.start - 60), m.start) or
-                   _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24)) for m in o.mentions)
+        for m in o.mentions:
+            if _VISITOR_BEFORE.search(text, max(0, m.start - 60), m.start):
+                return True
+            am = _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24))
+            if am and not re.match(r"\s+(?:to|in)\b", text[am.end():am.end() + 5]):
+                return True
+        return False
 
     def _our_visit(self, m) -> bool:
         """In 我校 news, "代表团访问X" with no organisation named before the delegation in its clause: our own
@@ -235,12 +249,18 @@ class HomeDetector:
             short = re.sub(r"^(?:the\s+)?(?:university\s+of\s+)?|\s+university$", "", o.name, flags=re.I)
             t = re.sub(r"^(?:The\s+)", "", title)
             lead = next((f for f in forms if t.startswith(f) or title.startswith(f)), None)
+            rm = _TITLE_ROLE_OF.match(t)
+            if lead is None and rm:
+                # "Executive of Chiang Mai University together with …": the title's subject is this university's people
+                lead = next((f for f in forms if t[rm.end():].startswith(f)), None)
+                if lead is not None:
+                    t = t[rm.end():]
             if lead is None and len(short) >= 4 and " " not in short and re.match(rf"{re.escape(short)}\b", t):
                 lead = short
             if lead is not None:
                 rest = t[len(lead):] if t.startswith(lead) else title[len(lead):]
                 if not _TITLE_VISITOR.match(rest):
-                    score, strong = score + 3, strong or "title"
+                    score, strong = score + 4, strong or "title"
             elif any(_in(f, title) for f in forms) or (len(short) >= 4 and " " not in short and _in(short, title)):
                 score += 1.5
                 if any(re.search(rf"\b(?:at|[Vv]isits?|[Vv]isited|[Rr]eceives?|[Hh]osts?|[Ww]elcomes?)\s+(?:the\s+)?"
@@ -256,6 +276,8 @@ class HomeDetector:
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(self._our_visit(m) for m in o.mentions)
         if self.host(o) and not ours:
             score += 1
+        if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
+            score -= 1  # "signed an agreement with X", "worked with X": the other party
         if self.visitor(o):
             score -= 2
         if ours:
@@ -385,7 +407,7 @@ class HomeDetector:
                 continue
             # an abbreviation the page uses for it without introducing it ("UQ students", "the PoliTo Alumni …")
             for a in sorted(x for x in abbrs if abbreviates(x, o.name)):
-                for hm in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", self.text):
+                for hm in re.finditer(rf"(?<!\w){re.escape(a)}(?!\w)", self.text):
                     if not any(x.start <= hm.start() < x.end for x in o.mentions):
                         o.mentions.append(Mention_(hm.start(), hm.end(), a, "abbreviation of the name"))
                 o.aliases.add(a)
@@ -417,6 +439,8 @@ class HomeDetector:
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
                  (not viable_cn and conf is None and c[0] >= 4)]
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        if _DEBUG:
+            print("home candidates:", [(round(c[0], 1), c[2].name, c[3], c[4]) for c in cands], "configured:", conf)
         best = cands[0] if cands else None
         if conf is not None and (best is None or conf >= best[0]):
             return ref.home_name, None, True

@@ -59,7 +59,7 @@ HEADS = {
     "institute": "institute", "institut": "institute", "instituto": "institute", "istituto": "institute",
     "institution": "ngo", "academy": "institute", "laboratory": "institute", "laboratories": "institute",
     "embassy": "government", "consulate": "government", "consulate-general": "government",
-    "ministry": "government", "commission": "government", "bureau": "government",
+    "ministry": "government", "commission": "government", "bureau": "government", "province": "government",
     "government": "government", "council": "ngo", "society": "ngo", "association": "ngo",
     "federation": "ngo", "foundation": "ngo", "organization": "ngo", "organisation": "ngo",
     "service": "ngo", "agency": "government", "group": "company", "corporation": "company",
@@ -134,6 +134,10 @@ _FORMER_BEFORE = re.compile(
     r"(?:the\s+)?$", re.I)
 _PAST_CUE = re.compile(r"\b(?:before\s+joining|previously|formerly|former|prior\s+to|used\s+to|had\s+worked|"
                        r"for\s+\w+\s+years)\b", re.I)
+# "former Scientific Attaché at the Italian Consulate", "as the President of X before"
+_FORMER_POST = re.compile(r"\bformer\s+(?:[\w'’-]+\s+){0,3}?(?:at|of|with|in)\s+(?:the\s+)?$", re.I)
+_AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|Dean|Director|Chancellor|Head)\s+of\s+(?:the\s+)?$",
+                      re.I)
 _ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
 _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:universities\s+|institutions\s+)?of\s+(?:the\s+)?$",
                         re.I)
@@ -258,12 +262,13 @@ def _registry():
 
 
 def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
-    """A possessive that owns the name after it rather than being part of it: "China's Tianjin University",
-    "Germany's University of Trier", "UOW's …" (but "King's College", "Saint Mary's University")."""
+    """A possessive that owns the name after it rather than being part of it: a country's or an acronym's
+    ("China's Tianjin University", "Germany's University of Trier", "UOW's …"; not "King's College", "St Mary's
+    University")."""
     if not _POSSESSIVE.search(tok):
         return False
     stem = tok[:-2]
-    return bool(gaz.country_name(stem) or gaz.place(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))
+    return bool(gaz.country_name(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))  # (not a place: "St Mary's University")
 
 
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
@@ -502,8 +507,12 @@ class OrgFinder:
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
-            if self._taken(s, e) and not self._release_known(s, e):
+            if self._taken(s, e) and not self._release_known(s, e) and not self._release_non_partner(s, e):
                 continue
+            words_ = [w for w in text[s:e].split() if len(w) > 3]
+            if sum(1 for w in words_ if w.isupper()) >= 3:
+                continue  # a document's title written in capitals ("MEMORANDUM OF UNDERSTANDING BETWEEN …")
+            s = self._registry_left(s, e)
             cm = _CAMPUS.match(text, e, min(len(text), e + 40))
             if cm and _registry().has_norm(norm(f"{text[s:e]}, {cm.group(1)}")):
                 e = cm.end()  # "The Chinese University of Hong Kong, Shenzhen": the campus is part of the name
@@ -615,6 +624,41 @@ class OrgFinder:
             o.mentions.remove(m)
         return True
 
+    def _registry_left(self, s: int, e: int) -> int:
+        """The start of a longer name the registry knows that ends with [s, e): "University of" before "Chinese
+        Academy of Sciences", "Illawarra Health and" before "Medical Research Institute"."""
+        before = self.text[max(0, s - 60):s]
+        m = re.search(r"((?:[A-Z][\w'’-]*[^\S\n]+(?:(?:of|and|for|the|&)[^\S\n]+)?){1,5})$", before)
+        if not m:
+            return s
+        words = list(re.finditer(r"[A-Z][\w'’-]*", m.group(1)))
+        reg = _registry()
+        for w in words:  # longest first
+            start = s - len(before) + m.start(1) + w.start()
+            if reg.has_norm(norm(self.text[start:e])):
+                return start
+        return s
+
+    def _release_non_partner(self, s: int, e: int) -> bool:
+        """A pattern name [s, e) of another country's body that strictly contains a non-partner name ("Russian
+        Ministry of Education and Science" around "Ministry of Education", the Chinese ministry of the list)
+        takes its place."""
+        inner = [x for x in self.non_partner_spans if s <= x[0] and x[1] <= e and (x[0], x[1]) != (s, e)]
+        if not inner or any(s < x[1] and x[0] < e and x not in inner for x in self.non_partner_spans):
+            return False
+        name = self.text[s:e]
+        lead = re.match(r"(?:the\s+)?([A-Z][\w'’-]+)", name)
+        code = lead and (self.gaz.adjective(lead.group(1)) or self.gaz.country_name(lead.group(1)))
+        tail = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})$", name)
+        code = code or (tail and self.gaz.country_name(tail.group(1)))
+        if not code or code == "CN" or any(s < he and hs < e for hs, he in self.home_spans):
+            return False
+        if any(s < m.end and m.start < e for o in self.orgs.values() for m in o.mentions):
+            return False
+        for x in inner:
+            self.non_partner_spans.remove(x)
+        return True
+
     def _release_known(self, s: int, e: int) -> bool:
         """A pattern name [s, e) that strictly contains mentions of known companies or bodies (and overlaps
         nothing else) takes their place: 'IEEE Photonics Society' around 'IEEE'."""
@@ -720,11 +764,14 @@ class OrgFinder:
         sent = text[ss:self.lay.sentences[si][1]] if self.lay.sentences else ""
         if _FUNDER_BEFORE.search(before) or _FUNDER_BEFORE_ZH.search(before) and _FUNDER_AFTER_ZH.search(after):
             return "funder (funded/sponsored/administered by)"
-        if _MEMBER_OF.search(before) or _MEMBER_AFTER_ZH.match(after):
-            return "a network the institutions belong to (members of)"
+        if _MEMBER_OF.search(before) or _MEMBER_AFTER_ZH.match(after) or (
+                re.search(r"\b(?:a|an)\s+$", before) and
+                re.match(r"\s+(?:member\s+)?(?:universit(?:y|ies)|institutions?|members?)\b", after)):
+            return "a network the institutions belong to (members of; 'a Russell Group university')"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
-        if _FORMER_BEFORE.search(before) and _PAST_CUE.search(sent):
+        if (_FORMER_BEFORE.search(before) and _PAST_CUE.search(sent)) or _FORMER_POST.search(before) or \
+                (_AS_POST.search(before) and re.match(r"\s*,?\s*before\b", after)):
             return "former employer"
         if self.lang == "zh":
             why = zh_affiliation(text, m.start, m.end)  # 系哈佛大学博士，曾任X教授 … (zh_orgs.py)

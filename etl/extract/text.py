@@ -15,6 +15,10 @@ _HEADER = re.compile(
 _DATELINE_EN = re.compile(
     r"^\s*(?P<place>[A-Z][A-Za-z .'’-]{1,40}?),\s*(?P<date>[^()\n]{4,40}?)\s*(?:\((?P<src>[^)\n]{1,40})\))?\s*"
     r"(?:-{2,}|—+|–+|:|\s-\s)\s*")
+# a dateline of a date alone (and a time): "9:26 a.m., April 26, 2016–", "12 May 2023 —"
+_DATELINE_DATE = re.compile(r"^\s*(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?,?\s*)?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+                            r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d\d|\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+(?:19|20)\d\d)"
+                            r"\s*(?:[–—]+|-{1,2}|\s-\s)\s*")
 _DATELINE_ZH = re.compile(r"^\s*(?:【[^】]{0,20}】)?\s*(?:本网讯|本报讯|新闻网讯|[\u4e00-\u9fff]{0,8}讯)[\s　:：（(]*"
                           r"(?:[^）)]{0,20}[）)])?[\s　]*")
 _ABBREV = re.compile(r"(?:\b(?:Prof|Dr|Mr|Mrs|Ms|St|No|Co|Ltd|Inc|Jr|Sr|Dept|Univ|vs|etc|e\.g|i\.e|Mt|Assoc|"
@@ -69,6 +73,30 @@ def _furniture(lines: list[tuple[int, str]], i: int, latin_doc: bool) -> bool:
             _NAV.search(nxt) or (_title_like(nxt) and len(nxt) > len(ln) and len(nxt.split()) >= 4)):
         return True
     return False
+
+
+# lines that are no part of the article: spam injected into a mirror page (gambling, pills, loans, adult
+# content), and the page's footer (copyright, record numbers). Their words give no facts and their years no dates.
+_SPAM = re.compile(r"\b(?:casinos?|gambling|sportsbook|betting\s+(?:site|odds|tips)|slot\s+machines?|online\s+slots?|poker|"
+                   r"baccarat|roulette|free\s+spins|viagra|cialis|porn\w*|xxx|escort\s+service|payday\s+loans?|replica\s+"
+                   r"(?:watches|handbags)|essay\s+writing\s+service|buy\s+(?:cheap\s+)?(?:followers|likes|diplomas?))\b|"
+                   r"博彩|赌场|赌博|娱乐城|彩票|棋牌|百家乐|老虎机|真人视讯|色情|代孕|办证|代开发票", re.I)
+_FOOTER = re.compile(r"^\s*(?:Copyright\b|©|\(c\)\s*\d{4}|All\s+rights\s+reserved|版权所有|Copyright\s*©|ICP备|京ICP|"
+                     r"[\u4e00-\u9fff]{1,4}ICP备|地址[:：].{0,60}(?:邮编|电话)|Tel[:：]?\s*\+?\d)", re.I)
+
+
+def mask_noise(text: str) -> str:
+    """``text`` with spam lines and footer lines blanked out (same length, so every span stays valid)."""
+    if not _SPAM.search(text) and not _FOOTER.search(text, max(0, len(text) // 2)) and "©" not in text:
+        return text
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if body.strip() and (_SPAM.search(body) or _FOOTER.match(body) or re.search(r"©\s*\d{4}|Copyright\s*©?\s*\d{4}", body)):
+            out.append(" " * len(body) + line[len(body):])
+        else:
+            out.append(line)
+    return "".join(out)
 
 
 @dataclass
@@ -161,10 +189,27 @@ def layout(text: str, title: str | None = None) -> Layout:
         if is_title and len(lines) > i + 1:
             lay.title = (o + len(ln) - len(ln.lstrip()), o + len(ln.rstrip()))
             i += 1
-    while i < len(lines) and not _is_paragraph(lines[i][1]) and (_HEADER.match(lines[i][1]) or (len(lines[i][1]) < 60 and i - first < 4 and
-                                                              re.search(r"\d{4}", lines[i][1]) and
-                                                              not _DATELINE_EN.match(lines[i][1]) and
-                                                              not re.search(r"[。！？]\s*$|[.!?]\s*$", lines[i][1]))):
+    title_line = lay.title_text().strip()
+
+    def header_line(k: int) -> bool:
+        ln = lines[k][1]
+        st = ln.strip()
+        if _is_paragraph(ln):
+            return False  # (a Chinese sentence line, however short its date, is body text)
+        if _HEADER.match(ln):
+            return True
+        if k - first >= 6:
+            return False
+        if title_line and st == title_line:
+            return True  # the title repeated by the page
+        if len(ln) < 60 and k - first < 4 and re.search(r"\d{4}", ln) and not _DATELINE_EN.match(ln) and \
+                not re.search(r"[。！？]\s*$|[.!?]\s*$", ln):
+            return True
+        # a byline or counter in bullets ("• Kim Hye-won", "• 댓글 0"), or in another script than the article's
+        return len(st) < 40 and (st[:1] in "•·▪■" or (latin_doc and _CJK.search(st) is not None and
+                                                       len(_CJK.findall(st)) * 2 > len(st.replace(" ", ""))))
+
+    while i < len(lines) and header_line(i):
         lay.header.append(lines[i])
         i += 1
     for o, ln in lines[i:]:
@@ -174,9 +219,12 @@ def layout(text: str, title: str | None = None) -> Layout:
         ps, pe = lay.paragraphs[0]
         first = text[ps:pe]
         m = _DATELINE_EN.match(first)
+        md = _DATELINE_DATE.match(first)
         if m and re.search(r"\d", m["date"]):
             lay.dateline = (ps, ps + m.end())
             lay.dateline_source = (m["src"] or "").strip() or None
+        elif md:
+            lay.dateline = (ps, ps + md.end())  # "9:26 a.m., April 26, 2016–Xiamen University's campus …"
         else:
             m = _DATELINE_ZH.match(first)
             if m:
