@@ -200,7 +200,8 @@ _GENERIC_ITEMS = re.compile(
 _LIST_FRAME = re.compile(
     r"\b(?:such\s+(?:\w+\s+)?as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
     r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
-    r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|就|围绕|在[^，。]{0,6}(?:领域|方面)", I)
+    r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|"
+    r"(?:就|围绕)(?=[^。]{0,60}?(?:交流|探讨|洽谈|商讨|磋商|议题|交换(?:了)?意见))|在[^，。]{0,6}(?:领域|方面)", I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。]{0,40}等(?:方面|领域)[^。]{0,10}(?:开展|进行|加强|深化)", I)
 _BACKGROUND = re.compile(
@@ -237,7 +238,8 @@ _NOT_CONFERENCE = re.compile(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conferenc
 # kinds that a list of cooperation areas names as topics, and rules specific enough to count even there
 _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "summer_school", "international_students",
                 "joint_program")
-_SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained")
+_SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained",
+                   "中外合作办学")
 
 
 def _clause(sent: str, s: int, e: int) -> str:
