@@ -126,7 +126,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?)\b|"
         r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.]{0,30}\b(?:was|were|is|are)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b", I), 1.0),
-    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订)[^，。]{0,24}(?:协议|备忘录|合同)|签约仪式|签字仪式"), 1.0),
+    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
+                                       r"签约仪式|签字仪式|缔结[^，。]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)"), 1.0),
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(

@@ -61,6 +61,8 @@ _ZH_DAY = re.compile(
     r"(?:[12]\d|3[01]|0?[1-9])\s*[日号]))"
     r"(?:\s*(?:至|到|—|－|-|–|~|～)\s*(?:(?P<y1>(?:19|20)\d\d)\s*年\s*)?(?:(?P<m1>1[0-2]|0?[1-9])\s*月\s*)?"
     r"(?P<d1>[12]\d|3[01]|0?[1-9])\s*[日号])?")
+_ROC_DAY = re.compile(r"(?<![\d/.])(?P<y>1[01]\d)(?:\s*年\s*|(?P<sep>[/.-]))(?P<m>1[0-2]|0?[1-9])(?:\s*月\s*|(?P=sep))"
+                      r"(?P<d>[12]\d|3[01]|0?[1-9])(?(sep)(?![\d/.])|\s*[日号])")
 _ZH_MONTH = re.compile(r"(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?![\d日号])")
 # a year; a Chinese character beside it is no word character ("于2024年", "2018年中英…")
 _YEAR_RE = re.compile(r"(?<![A-Za-z0-9_+\-/.])(?P<y>(?:19[5-9]|20\d)\d)(?:年)?(?![A-Za-z0-9_+\-/])")
@@ -145,6 +147,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         d, mo = (b, a) if b > 12 >= a else (a, b)
         if 1 <= mo <= 12 and 1 <= d <= 31:
             add(m, DateMention(0, 0, int(m["y"]), mo, d))
+    for m in _ROC_DAY.finditer(seg):  # Taiwan's Republic of China years: 112年12月19日, 112/12/19 (= 2023)
+        add(m, DateMention(0, 0, int(m["y"]) + 1911, int(m["m"]), int(m["d"])))
     for m in _ZH_DAY.finditer(seg):
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),

@@ -100,7 +100,7 @@ ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请
 _ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
                               r"组织|发展规划|港澳台|全球|对外)")
 # the news' own source line: "来源：国际合作与交流处", "供稿单位：外国语学院", "新闻来源:全球事务部"
-_SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息)?(?:来源|供稿单位|供稿部门|供稿|稿源|发布单位|发布部门)\s*[:：]\s*"
+_SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息|消息)?(?:来源|供稿单位|供稿部门|供稿|稿源|发布单位|发布部门|发稿单位)\s*[:：]\s*"
                           r"(?P<name>[\u4e00-\u9fff]{2,20})")
 _INTERNATIONAL_OFFICE = re.compile(r"(?:国际|外事|对外|港澳台|全球|海外).{0,6}(?:处|部|办公室|办)$")
 # words that end the text before a unit's name (参观了机电工程学院): verbs, never words inside a name (合作, 国际 …)
