@@ -63,6 +63,7 @@ _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|v
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
                           r"(?:访问|来到|到访)$", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
+_VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
 _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat\w+|collaborat\w+|partnership|agreements?|"
                           r"MoUs?|memorand\w+|ties|links)\s+with|between\s+[\w\s]{2,40}?\s+and)\s+(?:the\s+)?$", re.I)
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
@@ -273,7 +274,9 @@ class HomeDetector:
                    _UNIT_BEFORE.search(text, max(0, m.start - 90), m.start))
         score += 2 * min(owns, 2)
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
-        ours = self.lang == "zh" and bool(_OUR.search(text)) and any(self._our_visit(m) for m in o.mentions)
+        ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
+            self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end))
+            for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
         if self.host(o) and not ours:
             score += 1
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from etl.extract.text import Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
                                   _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
-                                  _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation,
+                                  _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation, zh_venue,
                                   zh_short_forms)
 from etl.extract.zh_orgs import lookup as zh_lookup
 from etl.resolve.geo import Gazetteer, load_world_universities
@@ -777,6 +777,8 @@ class OrgFinder:
             why = zh_affiliation(text, m.start, m.end)  # 系哈佛大学博士，曾任X教授 … (zh_orgs.py)
             if why:
                 return why
+            if zh_venue(text, m.start, m.end, [(x.start, x.end) for o in self.orgs.values() for x in o.mentions]):
+                return "the venue of others' meeting (A与B在X举办)"
         if re.search(r"(?:之前|以前|此前)", after[:12]) and re.search(r"加入", before[-6:]):
             return None  # 加入X之前: X is the current employer
         return None

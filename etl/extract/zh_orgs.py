@@ -537,3 +537,15 @@ def possessed_by(text: str, start: int, spans: list[tuple[int, int, str]]) -> tu
         if e == pos:
             return (s, e, st)
     return None
+
+
+_VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
+
+
+def zh_venue(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """The organisation is only the venue of others' meeting: "A与B在X联合举办…" (another organisation earlier in
+    the clause organises it), not a party to the news."""
+    if text[start - 1:start] != "在" or not _VENUE_AFTER.match(text, end):
+        return False
+    cs = max(text.rfind(ch, 0, start) for ch in "。，；！？\n") + 1
+    return any(cs <= s and e <= start - 1 for s, e in spans)
