@@ -86,6 +86,8 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
         if o.status != "partner" or o.registry is not None:
             continue
         for f in forms:
+            if f not in o.name:
+                continue
             m = re.search(rf"(?<![\w-]){re.escape(f)}(?:['’]s?)?(?![\w-])", o.name)
             if m and norm(o.name) != norm(f) and _BODY_HEAD.search(o.name, m.end()):
                 o.status, o.reason = "home", "a body of the home institution"

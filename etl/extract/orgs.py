@@ -254,6 +254,9 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
 
 
+_NAME_BEFORE = re.compile(r"(?:[^\S\n](?:of|and|for|the|&)|[A-Z][\w'’-]*)[^\S\n]+$")
+
+
 def _registry():
     from etl.resolve.registry import load_registry
 
@@ -598,6 +601,8 @@ class OrgFinder:
     def _registry_left(self, s: int, e: int) -> int:
         """The start of a longer name the registry knows that ends with [s, e): "University of" before "Chinese
         Academy of Sciences", "Illawarra Health and" before "Medical Research Institute"."""
+        if not _NAME_BEFORE.search(self.text, max(0, s - 40), s):
+            return s  # no capitalised word or connector right before: no longer name to look up
         before = self.text[max(0, s - 60):s]
         m = re.search(r"((?:[A-Z][\w'’-]*[^\S\n]+(?:(?:of|and|for|the|&)[^\S\n]+)?){1,5})$", before)
         if not m:
