@@ -129,6 +129,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     _home_units_among_orgs(text, orgs, home_spans)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
+    finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]
 

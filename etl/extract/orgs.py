@@ -796,14 +796,13 @@ class OrgFinder:
             self._country(org)
             if org.kind is None:
                 org.kind = "other"
-        self._list_countries()
 
-    def _list_countries(self) -> None:
+    def list_countries(self, orgs: list[Org]) -> None:
         """Universities listed together in one sentence share a country when every listed one whose country is
         known has the same and at least two do ("… from Hannover University of Applied Sciences, Jade University
         of Applied Sciences and Luebeck University of Applied Sciences"): the others get it."""
         by_sent: dict[int, list[Org]] = {}
-        for o in self.orgs.values():
+        for o in orgs:
             if o.status != "partner" or not o.mentions or o.kind not in ("university", "institute"):
                 continue
             for si in {self.lay.sentence_index(m.start) for m in o.mentions}:
