@@ -147,7 +147,10 @@ def main(argv: list[str] | None = None) -> dict | None:
     else:
         ref = load_reference(Path(a.reference) if a.reference else ROOT / "data" / "reference")
     docs = [(row, read_path(p)) for row, p in files]
-    extract(docs[0][1], ref)  # warm up: reference, gazetteer, compiled patterns
+    for lang in ("en", "zh"):  # warm up: reference, gazetteer, registry, compiled patterns (per language)
+        first = next((d for row, d in docs if row["id"].split("-")[1] == lang), None)
+        if first is not None:
+            extract(first, ref)
     pred: dict[str, dict] = {}
     cpu = {"en": 0.0, "zh": 0.0}
     for row, doc in docs:

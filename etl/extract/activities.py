@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 KINDS = ("joint_program", "study_abroad", "summer_school", "international_students", "faculty_exchange",
          "research_collaboration", "agreement", "delegation_visit", "conference")
@@ -131,7 +132,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
-        r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|"
+        r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问", I), 1.0),
+    ("delegation_visit", "a visit received", re.compile(
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation)\b", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约", I), 1.0),
@@ -185,7 +187,8 @@ NEEDS = {
     "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
                                                                            "signing", "accord", "letter"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
-    "visit to the home institution": ("visit", "访", "delegation"),
+    "visit to the home institution": ("visit", "访"),
+    "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
     "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting"),
@@ -243,6 +246,21 @@ _SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of stude
                    "中外合作办学")
 
 
+@lru_cache(maxsize=256)
+def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    """(a mention of the home, a visit to the home by name) for the home's names (compiled once per home)."""
+    alt = "|".join(re.escape(f) for f in forms)
+    return (re.compile(rf"{_HOME_REF.pattern}|{alt}", I),
+            re.compile(rf"\b(?:visit(?:s|ed|ing)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+"
+                       rf"(?:the\s+)?(?:{alt})\b"))
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# rules whose patterns are Chinese only (skipped on a text without Chinese characters)
+_ZH_ONLY = {r for _, r, rx, _ in RULES + _TITLE_ONLY if _CJK.search(rx.pattern) and not re.search(
+    r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]|\(\?[A-Za-z]*[:=!<]", "", rx.pattern))}
+
+
 def _clause(sent: str, s: int, e: int) -> str:
     """The clause of a sentence around a span (split at ', and', ';', ', while', 'Among them,')."""
     cuts = [0] + [m.end() for m in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s*|^(?:Among\s+them|Of\s+them),\s*|"
@@ -272,12 +290,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     home_re = _HOME_REF
     extra_rules: list[tuple[str, str, re.Pattern, float, bool]] = []
     if home_forms:
-        alt = "|".join(re.escape(f) for f in sorted(home_forms, key=len, reverse=True) if f)
-        home_re = re.compile(rf"{_HOME_REF.pattern}|{alt}", I)
+        home_re, visit_re = _home_patterns(tuple(sorted({f for f in home_forms if f}, key=len, reverse=True)))
         # a visit to the home institution by its name ("visited Beijing International Studies University (BISU)")
-        extra_rules.append(("delegation_visit", "visit to the home institution", re.compile(
-            rf"\b(?:visit(?:s|ed|ing)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?(?:{alt})\b"),
-            1.0, False))
+        extra_rules.append(("delegation_visit", "visit to the home institution", visit_re, 1.0, False))
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
 
@@ -305,40 +320,52 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             is_title = title is not None and ss == title[0]
             generic = bool(_GENERIC_FRAME.search(sent)) and len(_GENERIC_ITEMS.findall(sent)) >= 2 and \
                 not _SPECIFIC.search(sent)
-            lf = _LIST_FRAME.search(sent)
-            # where a list of areas starts: cues after it are topics (unless numbers make them specific)
-            list_from = lf.start() if lf and not _SPECIFIC.search(sent) and \
-                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():])) else None
             # a non-restrictive clause about a person or a thing (", who previously worked at …,", ", which builds on
             # an agreement since 2016,") does not make the sentence background
             bg = bool(_BACKGROUND.search(_ASIDE.sub(" ", sent)))
             generic = generic or (bg and len(_GENERIC_ITEMS.findall(sent)) >= 2)
             ctx[i] = (ss, se, sent, is_title, generic, bg,
-                      any(ss <= ps < se for ps, _ in partner_spans), list_from, bool(_PROFILE.search(sent)))
+                      any(ss <= ps < se for ps, _ in partner_spans))
         return ctx[i]
 
     import bisect
 
+    topics: dict[int, tuple] = {}
+
+    def topic_ctx(i: int, sent: str) -> tuple:
+        """(where a list of areas of cooperation starts in sentence i or None, whether it is a profile)."""
+        if i not in topics:
+            lf = _LIST_FRAME.search(sent)
+            list_from = lf.start() if lf and not _SPECIFIC.search(sent) and \
+                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():])) else None
+            topics[i] = (list_from, bool(_PROFILE.search(sent)))
+        return topics[i]
+
     title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
     low = text.lower()
+    has_cjk = _CJK.search(text) is not None
     for kind, rule, rx, w, title_only in [(k, r, rx, w, False) for k, r, rx, w in RULES] + extra_rules + title_rules:
         needs = NEEDS.get(rule)
         if needs and not any(n in low for n in needs):
+            continue
+        if not has_cjk and rule in _ZH_ONLY:
             continue
         for m in rx.finditer(text):
             i = bisect.bisect_right(starts, m.start()) - 1
             if i < 0:
                 continue
-            ss, se, sent, is_title, generic, background, has_partner, list_from, profile = sentence_ctx(i)
+            ss, se, sent, is_title, generic, background, has_partner = sentence_ctx(i)
             if m.end() > se or (title_only and not is_title):
                 continue
             ms, me = m.start() - ss, m.end() - ss
             if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
-            if list_from is not None and ms > list_from and kind in _TOPIC_KINDS and rule not in _SPECIFIC_RULES:
-                continue  # a topic in a list of areas of cooperation
-            if profile and kind in _TOPIC_KINDS and not is_title:
-                continue  # an institution's profile
+            if kind in _TOPIC_KINDS:
+                list_from, profile = topic_ctx(i, sent)
+                if list_from is not None and ms > list_from and rule not in _SPECIFIC_RULES:
+                    continue  # a topic in a list of areas of cooperation
+                if profile and not is_title:
+                    continue  # an institution's profile
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2

@@ -142,7 +142,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         d, mo = (b, a) if b > 12 >= a else (a, b)
         if 1 <= mo <= 12 and 1 <= d <= 31:
             add(m, DateMention(0, 0, int(m["y"]), mo, d))
-    for m in _NUM_DM_Y.finditer(seg):
+    for m in (_NUM_DM_Y.finditer(seg) if len(seg) <= 160 else ()):  # a header line's format ("Posted: 19 03,2023")
         a, b = int(m["a"]), int(m["b"])
         d, mo = (b, a) if b > 12 >= a else (a, b)
         if 1 <= mo <= 12 and 1 <= d <= 31:

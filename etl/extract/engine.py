@@ -38,6 +38,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 _UNIT_ORG = re.compile(r"\b(?:College|School|Institute|Academy|Faculty)\b(?!.*\bUniversity\b)")
+_HONORS_COLLEGE = re.compile(r"\bHonou?rs?\s+(?:College|School|Academy)$")
 _OF_OWNER = re.compile(r"\s*(?:[(（][^()（）]{1,20}[)）]\s*)?,?\s*(?:of|at)\s+(?:the\s+)?")
 
 
@@ -45,14 +46,16 @@ def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[in
     """A college or institute named by pattern as an organisation that the text places under the home
     institution ("the Beijing-Dublin International College (BDIC) of Beijing University of Technology")
     is one of the home institution's units, not a partner."""
-    if not home_spans:
-        return
     for o in orgs:
+        if o.status in ("partner", "non_partner") and o.registry is None and o.known is None and \
+                _HONORS_COLLEGE.search(o.name) and not _OF_OWNER.match(text, o.first.end):
+            o.status, o.reason = "home", "an honours college is a unit of the home institution"
+            continue
         if o.status != "partner" or o.registry is not None or o.known is not None or not _UNIT_ORG.search(o.name):
             continue
         for m in o.mentions:
             om = _OF_OWNER.match(text, m.end)
-            if om and any(hs <= om.end() < he for hs, he in home_spans):
+            if om and home_spans and any(hs <= om.end() < he for hs, he in home_spans):
                 o.status, o.reason = "home", "a unit of the home institution"
                 break
 
@@ -86,6 +89,8 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
         if o.status != "partner" or o.registry is not None:
             continue
         for f in forms:
+            if f not in o.name:
+                continue
             m = re.search(rf"(?<![\w-]){re.escape(f)}(?:['’]s?)?(?![\w-])", o.name)
             if m and norm(o.name) != norm(f) and _BODY_HEAD.search(o.name, m.end()):
                 o.status, o.reason = "home", "a body of the home institution"
@@ -127,6 +132,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     _home_units_among_orgs(text, orgs, home_spans)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
+    finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]
 

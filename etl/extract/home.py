@@ -31,6 +31,7 @@ dateline, title subject) or the page's foreign perspective.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.text import Layout
@@ -96,20 +97,39 @@ def _forms(o: Org) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
+def find_word(text: str, w: str, hyphen: bool = True):
+    """(start, end) of every occurrence of ``w`` in ``text`` as a whole word (a string search, no pattern to
+    compile: the forms change from page to page). ``hyphen``: a hyphen next to it joins it to a longer word."""
+    edge = "_-" if hyphen else "_"
+    i = text.find(w)
+    while i != -1:
+        e = i + len(w)
+        before = text[i - 1] if i > 0 else " "
+        after = text[e] if e < len(text) else " "
+        if not (before.isalnum() or before in edge) and not (after.isalnum() or after in edge):
+            yield i, e
+        i = text.find(w, i + 1)
+
+
 def _in(form: str, text: str) -> bool:
+    if form not in text:
+        return False
     if re.search(r"[\u4e00-\u9fff]", form):
-        return form in text
-    return re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text) is not None
+        return True
+    return next(find_word(text, form), None) is not None
 
 
 _ABBR_TOKEN = re.compile(r"(?<![\w])(?:[A-Z][a-z]{0,4}){2,8}(?![\w])")  # "UQ", "PoliTo", the parts of "VNU-USSH"
 _NAME_CONNECTORS = {"of", "the", "and", "&", "for", "in", "at", "di", "de", "del", "della", "des", "du", "der", "für", "la", "le"}
 
 
+@lru_cache(maxsize=65536)
 def abbreviates(tok: str, name: str) -> bool:
     """Whether ``tok`` abbreviates ``name`` word by word: each of its capitalised chunks begins the next word of
     the name, connectors skipped, every word used ("UQ" The University of Queensland, "BISU" Beijing International
     Studies University, "PoliTo" Politecnico di Torino, "SYSU" Sun Yat-sen University)."""
+    if tok[0].lower() not in name.lower():
+        return False
     chunks = re.findall(r"[A-Z][a-z]*", tok)
     words = [w for w in re.split(r"[\s\-–]+", re.sub(r"[,.()'’]", " ", name)) if w and w.lower() not in _NAME_CONNECTORS]
     if len(chunks) < 2 or len(chunks) != len(words):
@@ -132,6 +152,19 @@ def _country_words(gaz: Gazetteer) -> dict[str, tuple[str, ...]]:
     return _COUNTRY_WORDS[id(gaz)]
 
 
+@lru_cache(maxsize=4096)
+def _registry_universities(a: str) -> dict:
+    """norm(name) → the registry's universities with the acronym ``a`` (a campus counts as its university)."""
+    from etl.resolve.registry import load_registry
+
+    recs = {}
+    for r in load_registry().by_acronym(a):
+        if r.kind == "university":
+            recs.setdefault(norm(r.name), r)
+    # a campus ("Universiti Tunku Abdul Rahman Sungai Long Campus") is its university
+    return {k: r for k, r in recs.items() if not any(k != k2 and k.startswith(k2 + " ") for k2 in recs)}
+
+
 class HomeDetector:
     def __init__(self, text: str, lay: Layout, ref: Reference, gaz: Gazetteer, finder: OrgFinder, meta: dict,
                  lang: str):
@@ -143,7 +176,7 @@ class HomeDetector:
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
         # how often the page speaks of China as abroad
-        self.abroad = len(_CHINA_ABROAD.findall(text))
+        self.abroad = len(_CHINA_ABROAD.findall(text)) if "China" in text or "Chinese" in text else 0
         # the page's own perspective: in Chinese, a university of Hong Kong, Macao or Taiwan is as local as a
         # mainland one (澳门大学's news in Chinese)
         self.local = ("CN", "HK", "MO", "TW") if lang == "zh" else ("CN",)
@@ -308,18 +341,11 @@ class HomeDetector:
         e = known.acronyms.get(a) or known.long_acronyms.get(a)
         if e is not None:
             return e if e.kind == "university" else None
-        from etl.resolve.registry import load_registry
-
-        recs = {}
-        for r in load_registry().by_acronym(a):
-            if r.kind == "university":
-                recs.setdefault(norm(r.name), r)
-        # a campus ("Universiti Tunku Abdul Rahman Sungai Long Campus") is its university
-        recs = {k: r for k, r in recs.items() if not any(k != k2 and k.startswith(k2 + " ") for k2 in recs)}
+        recs = _registry_universities(a)
         # a registry record needs the page's support: a distinctive word of its name ("Delaware") or its
         # country ("Malaysia") written in the text, or being the Chinese one in a Chinese university's news
         words = [r for r in recs.values() if any(
-            len(w) >= 4 and w.lower() not in _GENERIC_WORDS and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", self.text)
+            len(w) >= 4 and w.lower() not in _GENERIC_WORDS and _in(w, self.text)
             for w in re.findall(r"[A-Z][\w'’-]+", r.name))]
         if len(words) == 1:
             return words[0]
@@ -333,7 +359,7 @@ class HomeDetector:
 
     def _names_country(self, code: str) -> bool:
         names = _country_words(self.gaz).get(code, ())
-        return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", self.text) for n in names)
+        return any(_in(n, self.text) for n in names)
 
     def site_acronym_orgs(self, orgs: list[Org]) -> list[Org]:
         """Universities named only by an acronym in the site lines, byline, dateline or title ("News Agency
@@ -364,9 +390,9 @@ class HomeDetector:
                     org.reason = "registry acronym"
                 else:
                     org = self.finder._org_for(e.name, e.kind, None, e)
-                for hm in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", self.text):
-                    if not any(x.start == hm.start() for x in org.mentions):
-                        org.mentions.append(Mention_(hm.start(), hm.end(), a, "acronym (site or repeated)"))
+                for hs, he in find_word(self.text, a):
+                    if not any(x.start == hs for x in org.mentions):
+                        org.mentions.append(Mention_(hs, he, a, "acronym (site or repeated)"))
                 org.aliases.add(a)
                 if org.mentions and org not in orgs and org not in out and not same:
                     out.append(org)
@@ -410,9 +436,9 @@ class HomeDetector:
                 continue
             # an abbreviation the page uses for it without introducing it ("UQ students", "the PoliTo Alumni …")
             for a in sorted(x for x in abbrs if abbreviates(x, o.name)):
-                for hm in re.finditer(rf"(?<!\w){re.escape(a)}(?!\w)", self.text):
-                    if not any(x.start <= hm.start() < x.end for x in o.mentions):
-                        o.mentions.append(Mention_(hm.start(), hm.end(), a, "abbreviation of the name"))
+                for hs, he in find_word(self.text, a, hyphen=False):
+                    if not any(x.start <= hs < x.end for x in o.mentions):
+                        o.mentions.append(Mention_(hs, he, a, "abbreviation of the name"))
                 o.aliases.add(a)
             sc, strong = self.score(o, _forms(o))
             cands.append([sc, -o.first.start, o, self.located(o), strong])
@@ -469,6 +495,9 @@ def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: li
     """(home name, home Org or None, whether the reference list's units apply, the page's organisations
     including any named only by the site's acronym)."""
     det = HomeDetector(text, lay, ref, gaz, finder, meta, lang)
+    if ref.home_name and lay.dateline_source and finder.home_spans and \
+            norm(lay.dateline_source) in {norm(f) for f in ref.home_forms()}:
+        return ref.home_name, None, True, orgs  # the dateline's source is the configured home: its own news
     extra = [o for o in det.site_acronym_orgs(orgs) if o not in orgs]
     site = det.site_name_orgs(orgs + extra)
     home, home_org, use_list = det.detect(orgs + extra + site)

@@ -255,6 +255,33 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
 
 
+_NAME_BEFORE = re.compile(r"(?:[^\S\n](?:of|and|for|the|&)|[A-Z][\w'’-]*)[^\S\n]+$")
+
+
+_MISSION = re.compile(r"\b(?:Embassy|Consulate(?:[- ]General)?|High\s+Commission|Permanent\s+Mission|Consul(?:ate)?)\b", re.I)
+
+
+def _sending_country(name: str, gaz: Gazetteer) -> str | None:
+    """The country an embassy or consulate represents, from its name: "of (the) X" (before " in Y"), else an
+    adjective or country written before the head ("Royal Thai Embassy", "Russian Embassy in China")."""
+    m = _MISSION.search(name)
+    if not m:
+        return None
+    after = re.match(r"\s+(?:General\s+)?of\s+(?:the\s+)?(.+?)(?:\s+(?:in|to|at)\s+.*)?$", name[m.end():])
+    if after:
+        words = after.group(1).split()
+        for i in range(len(words)):  # "Islamic Republic of Pakistan": the country may end the phrase
+            cand = " ".join(words[i:])
+            code = gaz.country_name(cand) or gaz.country(cand)
+            if code:
+                return code
+    for w in reversed(re.findall(r"[A-Z][\w'’-]+", name[:m.start()])):
+        code = gaz.adjective(w) or gaz.country_name(w)
+        if code:
+            return code
+    return None
+
+
 def _registry():
     from etl.resolve.registry import load_registry
 
@@ -627,6 +654,8 @@ class OrgFinder:
     def _registry_left(self, s: int, e: int) -> int:
         """The start of a longer name the registry knows that ends with [s, e): "University of" before "Chinese
         Academy of Sciences", "Illawarra Health and" before "Medical Research Institute"."""
+        if not _NAME_BEFORE.search(self.text, max(0, s - 40), s):
+            return s  # no capitalised word or connector right before: no longer name to look up
         before = self.text[max(0, s - 60):s]
         m = re.search(r"((?:[A-Z][\w'’-]*[^\S\n]+(?:(?:of|and|for|the|&)[^\S\n]+)?){1,5})$", before)
         if not m:
@@ -820,10 +849,35 @@ class OrgFinder:
             if org.kind is None:
                 org.kind = "other"
 
+    def list_countries(self, orgs: list[Org]) -> None:
+        """Universities listed together in one sentence share a country when every listed one whose country is
+        known has the same and at least two do ("… from Hannover University of Applied Sciences, Jade University
+        of Applied Sciences and Luebeck University of Applied Sciences"): the others get it."""
+        by_sent: dict[int, list[Org]] = {}
+        for o in orgs:
+            if o.status != "partner" or not o.mentions or o.kind not in ("university", "institute"):
+                continue
+            for si in {self.lay.sentence_index(m.start) for m in o.mentions}:
+                by_sent.setdefault(si, []).append(o)
+        for si, orgs in by_sent.items():
+            known = {o.country for o in orgs if o.country}
+            if len(known) != 1 or sum(1 for o in orgs if o.country) < 2:
+                continue
+            code = known.pop()
+            for o in orgs:
+                if o.country is None:
+                    o.country, o.country_method = code, "the country of the names listed with it"
+
     def _country(self, org: Org) -> str | None:
         if org.country:
             return org.country
         text, gaz = self.text, self.gaz
+        # 0. an embassy or consulate belongs to the country that sends it ("Embassy of the Islamic Republic of
+        # Pakistan in China", "Royal Thai Embassy", "Consulate General of Italy in Shanghai"), not where it is
+        code = _sending_country(org.name, gaz)
+        if code:
+            org.country, org.country_method = code, "the country an embassy or consulate represents"
+            return code
         # 1. right after a mention
         for m in sorted(org.mentions, key=lambda x: x.start):
             after = text[m.end:m.end + 80]

@@ -50,9 +50,10 @@ _ADMIN = re.compile(r"\b(?:International|Cooperation|Co-operation|Exchanges?|Aff
                     r"Research\s+Management|Scientific\s+Research|Student|Students)\b")
 _PERSON_ROLE_AFTER = re.compile(r",\s*(?:a\s+|the\s+)?(?:associate\s+|assistant\s+|vice\s+|deputy\s+)?(?:professor|dean|director|"
                                 r"lecturer|head|chair|president|secretary|researcher|teacher)\b", re.I)
-_LIST_IN_NAME = re.compile(r",[ \t]+(?:[A-Z][\w'’-]*[ \t]+){0,3}?[A-Z][\w'’-]*[ \t]+(?:and|&)[ \t]+[A-Z][\w'’-]*"
-                           r"(?:[ \t]+(?:[A-Z][\w'’-]*|and|of))*?(?:[ \t]+(?:Affairs|Studies|Sciences?|Technology|Health|Law|Media))?"
-                           r"(?=[ \t]*[,.;:)]|[ \t]+(?:[a-z]|and[ \t]+the\b)|$)")
+_PERSON_TITLE = r"(?:Professor|Prof|Dr|Mr|Ms|Mrs|Dean|Director|President|Vice|Deputy|Head|Associate|Assistant)\b"
+_LIST_IN_NAME = re.compile(rf",[ \t]+(?:(?!{_PERSON_TITLE})[A-Z][\w'’-]*[ \t]+){{0,3}}?[A-Z][\w'’-]*[ \t]+(?:and|&)[ \t]+"
+                           rf"[A-Z][\w'’-]*(?:[ \t]+(?:(?!{_PERSON_TITLE})[A-Z][\w'’-]*|and|of))*?"
+                           rf"(?=[ \t]*[,.;:)]|[ \t]+(?:[a-z]|and[ \t]+the\b|{_PERSON_TITLE})|$)")
 _PLURAL_UNITS = re.compile(r"\b(?P<head>Faculties|Schools|Colleges|Departments)[ \t]+of[ \t]+(?P<list>[A-Z][\w'’-]*"
                            r"(?:[ \t]+[A-Z][\w'’-]*)*(?:,[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)*,?[ \t]+and[ \t]+"
                            r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)")
