@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 from etl.errors import InputError
 from etl.sources.base import SourceDocument, normalise_text
-from etl.sources.files import detect_lang
+from etl.extract.text import detect_lang
 from etl.sources.http import FetchError, HttpOptions, canonical_url
 from etl.sources.registry import SourceContext, SourceItem, register
 from etl.sources.site import WebSource

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from etl.errors import DocumentError
+from etl.extract.text import detect_lang
 from etl.sources.base import SourceDocument, Unchanged
 from etl.sources.page_dates import PageDate, page_date
 
@@ -40,11 +41,6 @@ def decode_text(data: bytes, file: str) -> str:
     if re.search(r"[\u4e00-\u9fff]", text):
         return text
     raise DocumentError(file, "unknown text encoding (not UTF-8)")
-
-
-def detect_lang(text: str) -> str:
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", text[:4000]))
-    return "zh" if cjk > 20 else "en"
 
 
 def _first_line(text: str) -> str | None:
