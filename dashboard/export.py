@@ -468,6 +468,7 @@ WORDS: dict[str, Callable[[str, str], str]] = {
     "program_type": program_type_name,
     "agreement_type": agreement_type_name,
     "agreement_state": lambda v, lang: t(fp.STATE_LABELS.get(v, v), lang),
+    "label": lambda v, lang: t(v if v[:1].isupper() else v.capitalize(), lang),   # any other code with a word
 }
 
 

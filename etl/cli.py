@@ -59,6 +59,8 @@ def etl_run(
     as_json: Annotated[bool, typer.Option("--json", help="print the run object as JSON")] = False,
     wait: Annotated[float, typer.Option(help="seconds to wait for another run to finish")] = 0,
     source: Annotated[Optional[list[str]], typer.Option("--source", help="only this configured source (repeatable)")] = None,
+    revisit: Annotated[bool, typer.Option("--revisit", help="site and feed sources: re-check every stored article "
+                                          "(conditional GET); store what changed, mark what disappeared")] = False,
 ) -> None:
     """One ETL run over the paths given (or the configured sources)."""
     from etl.errors import LockedError
@@ -70,10 +72,13 @@ def etl_run(
     if not paths and not s.sources:
         typer.echo("nothing to load: give paths or configure [[sources]] in intl.toml", err=True)
         raise typer.Exit(2)
+    if paths and revisit:
+        typer.echo("--revisit re-checks the articles of configured site and feed sources: give no paths", err=True)
+        raise typer.Exit(2)
     with _progress() as progress:
         try:
             pipeline = Pipeline(s, wait=wait, progress=progress)
-            info = pipeline.run(paths) if paths else pipeline.run_sources(source)
+            info = pipeline.run(paths) if paths else pipeline.run_sources(source, revisit=revisit)
         except SourceConfigError as exc:
             typer.echo(f"error in {s.config_path or 'settings'}: {exc}", err=True)
             raise typer.Exit(2)
@@ -87,7 +92,8 @@ def etl_run(
         typer.echo(f"run {info.run_id}: {info.status} — documents seen {d['seen']}, new {d['new']}, "
                    f"changed {d['changed']}, unchanged {d['unchanged']}, duplicate {d['duplicate']}, "
                    f"failed {d['failed']}; facts +{info.facts['added']} -{info.facts['removed']}; "
-                   f"reports loaded {info.reports['loaded']}, failed {info.reports['failed']}")
+                   f"reports loaded {info.reports['loaded']}, unchanged {info.reports['unchanged']}, "
+                   f"failed {info.reports['failed']}")
         for e in info.errors:
             typer.echo(f"  error: {e['file']}: {e['reason']}", err=True)
         for n in info.notices:
@@ -164,6 +170,7 @@ def etl_status(db: DbOpt = None, config: ConfigOpt = None, limit: int = 10,
                  "started_at": r.started_at.isoformat(timespec="seconds"),
                  "finished_at": r.finished_at.isoformat(timespec="seconds") if r.finished_at else None,
                  **{k: r.stats.get(k) for k in ("documents", "facts", "reports")},
+                 "notices": [n for n in r.stats.get("notices") or [] if isinstance(n, dict)],
                  "errors": [{"file": e.file, "reason": e.reason} for e in r.errors]} for r in runs]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -171,11 +178,16 @@ def etl_status(db: DbOpt = None, config: ConfigOpt = None, limit: int = 10,
     if not rows:
         typer.echo("no runs yet: intl etl run PATH…")
     for r in rows:
-        d = r["documents"] or {}
+        d, rep = r["documents"] or {}, r["reports"] or {}
         typer.echo(f"#{r['run_id']} {r['started_at']} {r['status']:8s} docs new {d.get('new', 0)} "
-                   f"changed {d.get('changed', 0)} unchanged {d.get('unchanged', 0)} failed {d.get('failed', 0)}")
+                   f"changed {d.get('changed', 0)} unchanged {d.get('unchanged', 0)} gone {d.get('gone', 0)} "
+                   f"failed {d.get('failed', 0)}; reports loaded {rep.get('loaded', 0)} "
+                   f"unchanged {rep.get('unchanged', 0)} duplicate {rep.get('duplicate', 0)} "
+                   f"gone {rep.get('gone', 0)} failed {rep.get('failed', 0)}")
         for e in r["errors"]:
             typer.echo(f"    {e['file']}: {e['reason']}")
+        for n in r["notices"]:
+            typer.echo(f"    notice: {n.get('file', '')}: {n.get('notice', '')}")
 
 
 @app.command("extract")

@@ -11,6 +11,7 @@ object returned (and printed by ``intl etl run --json``) is::
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
@@ -31,7 +32,7 @@ from etl.load.lock import RunLock
 from etl.load.models import Document, ReportFile, Run, RunError, _now
 from etl.resolve.entities import Resolver, sync_reference
 from etl.resolve.reference import load_reference
-from etl.sources.base import SourceDocument, Unchanged
+from etl.sources.base import Gone, ReportPath, SourceDocument, Unchanged
 from etl.sources.files import DOCUMENT_SUFFIXES, read_if_changed
 
 log = logging.getLogger("etl")
@@ -75,6 +76,20 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p.resolve()
 
 
+def report_columns(settings: Settings) -> dict[str, str]:
+    """The ``[reports] columns`` map (header → report field) of intl.toml, checked: it applies to the
+    reports given by path (a source's own ``columns`` to those it reads). Raises SourceConfigError."""
+    from etl.reports.headers import column_map
+    from etl.reports.shapes import kind_fields
+    from etl.sources.registry import SourceConfigError
+
+    table = (settings.raw.get("reports") or {}).get("columns")
+    try:
+        return column_map(table, kind_fields(), "[reports] columns")
+    except ValueError as exc:
+        raise SourceConfigError(str(exc)) from None
+
+
 def is_report(path: Path) -> bool:
     return path.suffix.lower() in REPORT_SUFFIXES
 
@@ -88,6 +103,7 @@ class Pipeline:
         self.progress = progress
         self.sessions: sessionmaker[Session] = session_factory(settings.database_url)
         self.ref = load_reference(settings.reference_dir)
+        self.report_columns = report_columns(settings)  # [reports] columns: for reports given by path
 
     # -- the run ----------------------------------------------------------
     def run(self, paths: Iterable[str | Path] = (), *, documents: Iterable[SourceDocument | InputError] = (),
@@ -183,6 +199,9 @@ class Pipeline:
         info.documents["unchanged"] += 1
 
     def _one_document(self, item: SourceDocument | InputError, info: RunInfo) -> None:
+        if isinstance(item, Gone):  # not a document read: a stored one marked
+            self._gone(item, info)
+            return
         info.documents["seen"] += 1
         if isinstance(item, InputError):
             info.documents["failed"] += 1
@@ -260,13 +279,16 @@ class Pipeline:
         r.session = s
         return r
 
-    def _one_report(self, path: Path, info: RunInfo) -> None:
+    def _one_report(self, item: Path | ReportPath, info: RunInfo) -> None:
         from etl.reports import load_report
 
+        path, columns = (item.path, item.columns) if isinstance(item, ReportPath) else (item, self.report_columns)
         info.reports["seen"] += 1
+        notes: list[str] = []
         try:
             with self.sessions.begin() as s:
-                outcome = load_report(s, path, self._resolver(s), info.run_id)
+                outcome = load_report(s, path, self._resolver(s), info.run_id, columns=columns, notices=notes)
+            info.notices += [{"file": str(path), "notice": n} for n in notes]  # sheets and columns not loaded
             if outcome.startswith("duplicate"):
                 info.reports["duplicate"] += 1
                 info.notices.append({"file": str(path), "notice": outcome})
@@ -306,11 +328,34 @@ class Pipeline:
                 info.reports["gone"] += len(vanished)
 
     # -- configured sources (etl/sources/registry.py) ------------------------
-    def run_sources(self, names: Iterable[str] | None = None, **kw) -> RunInfo:
-        """One run over the configured ``[[sources]]`` (all, or those named)."""
+    def run_sources(self, names: Iterable[str] | None = None, *, revisit: bool = False, **kw) -> RunInfo:
+        """One run over the configured ``[[sources]]`` (all, or those named). ``revisit``: the web
+        sources re-check every article they stored (``intl etl run --revisit``)."""
         from etl.sources.registry import build_sources
 
-        return self.run(sources=build_sources(self.settings, names), **kw)
+        sources = build_sources(self.settings, names)
+        for src in sources:
+            src.revisit_all = revisit
+        return self.run(sources=sources, **kw)
+
+    def _stored_documents(self, source: str, since: dt.datetime | None = None) -> list[str]:
+        """URIs of the documents a source stored (first seen since ``since``), oldest first."""
+        with self.sessions() as s:
+            q = select(Document.uri).where(Document.source == source)
+            if since is not None:
+                q = q.where(Document.created_at >= since)
+            return list(s.scalars(q.order_by(Document.id)))
+
+    def _gone(self, item: Gone, info: RunInfo) -> None:
+        """A stored web page that answered 404/410: marked gone (kept; the dashboard leaves it out)."""
+        known = self._by_uri.get(item.uri)
+        if known is None or known[1] == "gone":
+            return
+        with self.sessions.begin() as s:
+            s.execute(update(Document).where(Document.uri == item.uri).values(status="gone"))
+        self._by_uri[item.uri] = (known[0], "gone", known[2])
+        info.documents["gone"] += 1
+        log.info("gone: %s (%s)", item.uri, item.reason)
 
     def _known(self, uri: str) -> bool:
         """Is a document with this URI stored? (web sources fetch only the others)"""
@@ -322,11 +367,13 @@ class Pipeline:
         from etl.sources.http import DbStateStore
         from etl.sources.registry import SourceContext
 
-        ctx = SourceContext(known=self._known, state=DbStateStore(self.sessions), source_hash=self._source_hash)
+        ctx = SourceContext(known=self._known, state=DbStateStore(self.sessions), source_hash=self._source_hash,
+                            stored=lambda uri: (self._by_uri.get(uri) or (None,))[0],
+                            documents=self._stored_documents)
         last_beat = time.monotonic()
         try:
             for item in source.items(ctx):
-                if isinstance(item, Path):
+                if isinstance(item, (Path, ReportPath)):
                     self._one_report(item, info)
                 else:
                     self._one_document(item, info)

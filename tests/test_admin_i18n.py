@@ -356,7 +356,10 @@ def test_etl_run_requested_and_its_result_in_chinese(admin):
     text = text_of(result)
     assert "第 1 次运行：部分成功。" in text, text
     assert "不是文本文档（二进制内容）" in text and "空文档" in text
-    assert_zh(text, *(str(f) for f in (tmp / "uploads").iterdir()))
+    header = (CORPUS / "bad" / "joint_programs_missing_partner.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "合作办学项目报表需要：项目名称、学院、合作方" in text
+    assert_zh(text, *(str(f) for f in (tmp / "uploads").iterdir()),
+              *(f"'{h}'" for h in header.split(",")))  # the file's own column names, as written
     assert "Why it failed" not in text and "失败原因" in text
     assert progress[-1] == (100, "完成")
 

@@ -1,4 +1,4 @@
-"""The table of snippets in tests/cases/extract_cases.json: one per general rule of the
+"""The tables of snippets in tests/cases/extract_cases*.json: one per general rule of the
 extractor, with the facts a reader would record. Known misses are marked "xfail" in the
 table and run as xfail(strict=True), so a fix shows up as a failure to update the table.
 
@@ -17,7 +17,9 @@ from etl.resolve.reference import Reference, empty_reference, load_reference, no
 from etl.sources.base import SourceDocument
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = json.loads((ROOT / "tests" / "cases" / "extract_cases.json").read_text(encoding="utf-8"))
+# every table of cases (extract_cases.json, extract_cases_real_en.json …): ids must be unique across them
+CASES = [c for f in sorted((ROOT / "tests" / "cases").glob("extract_cases*.json"))
+         for c in json.loads(f.read_text(encoding="utf-8"))]
 
 
 def _ref(kind: str) -> Reference:
@@ -33,6 +35,11 @@ def _params():
     for c in CASES:
         marks = [pytest.mark.xfail(reason=c["xfail"], strict=True)] if c.get("xfail") else []
         yield pytest.param(c, id=c["id"], marks=marks)
+
+
+def test_case_ids_are_unique():
+    ids = [c["id"] for c in CASES]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
 @pytest.mark.parametrize("case", list(_params()))

@@ -124,8 +124,25 @@ REASONS_ZH: dict[str, str] = {
         "所有工作表的前 {n} 行中都没有已知报表（{titles}）的表头行",
     "more than one sheet holds a report table ({sheets}); keep one table per file":
         "不止一个工作表含有报表（{sheets}）；每个文件只能有一张表",
-    "missing required column {column} for a {title} report (header row {row})":
-        "{title}报表缺少必需的列“{column}”（表头在第 {row} 行）",
+    "missing required column {column} for a {title} report (header row {row}); columns seen: {seen}; "
+    "the {title2} report needs {needed}":
+        "{title}报表缺少必需的列“{column}”（表头在第 {row} 行）；表中的列：{seen}；{title2}报表需要：{needed}",
+    "no header row of a known report ({titles}) in the first {n} rows of any sheet; seen: {seen}":
+        "所有工作表的前 {n} 行中都没有已知报表（{titles}）的表头行；所见：{seen}",
+    "the header row {row} fits both the {title} and the {title2} report; name its columns in the source's columns "
+    "setting": "第 {row} 行的表头既像{title}报表，也像{title2}报表；请在数据源的列映射设置中指明各列",
+    # notices: what a run says of a report it loaded
+    "sheet {sheet} holds no report table (its first row: {cells}): not loaded":
+        "工作表“{sheet}”中没有报表（第一行：{cells}）：未载入",
+    "sheet {sheet} holds no report table (empty): not loaded": "工作表“{sheet}”中没有报表（空表）：未载入",
+    "column {column} (header row {row}) is not a field of the {title} report: not loaded; name its field in the "
+    "source's columns setting, or \"ignore\"":
+        "列“{column}”（表头第 {row} 行）不是{title}报表的字段：未载入；可在数据源的列映射设置中指明它的字段，或设为忽略",
+    "{field} {n} taken from the sheet's name {sheet} (the table has no {field2} column)":
+        "{field} 取自工作表名“{sheet}”：{n}（表中没有 {field2} 列）",
+    "{field} {n} taken from the title above the header (the table has no {field2} column)":
+        "{field} 取自表头上方的标题：{n}（表中没有 {field2} 列）",
+    "duplicate of {name2}": "与 {name2} 重复",
     "two columns hold {column}: {a} and {b}": "两列都是“{column}”：“{a}”和“{b}”",
     "blank {field}": "“{field}”为空",
     "expiry date {expiry} is before the signing date {signed}": "到期日期 {expiry} 早于签署日期 {signed}",
@@ -143,7 +160,7 @@ REASONS_ZH: dict[str, str] = {
 add_translations(REASONS_ZH)
 
 _REPR = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
-QUOTED = {"name", "into", "other", "key", "document", "kind", "country", "suffix", "column", "a", "b"}
+QUOTED = {"name", "into", "other", "key", "document", "kind", "country", "suffix", "column", "a", "b", "sheet"}
 NUMBER = {"n", "m", "id", "row"}
 _FIELD = re.compile(r"\{(\w+)\}")
 
@@ -188,7 +205,7 @@ def _zh_value(name: str, value: str) -> str:
         return item_kind(value, "zh")
     if name == "status":
         return review_status(value, "zh")
-    if name == "title":
+    if name in ("title", "title2"):
         return t(value, "zh", context="report shape")
     if name == "titles":
         return "、".join(t(x.strip(), "zh", context="report shape") for x in value.split(","))
@@ -196,20 +213,39 @@ def _zh_value(name: str, value: str) -> str:
         return "（无）"
     if name == "reason":
         return reason(value, "zh")
+    if name in ("needed", "field", "field2"):  # a report kind's fields, by their Chinese names
+        from etl.reports.shapes import field_names_zh
+
+        names = field_names_zh()
+        return "、".join(names.get(x.strip(), x.strip()) for x in value.split(","))
     return value
+
+
+_SHEET = re.compile(rf"^sheet (?P<sheet>{_REPR}): (?P<rest>.+)$", re.DOTALL)
+add_translations({"sheet {sheet}: {reason}": "工作表“{sheet}”：{reason}"})
 
 
 def reason(text: Any, lang: str | None = "en") -> str:
     """A reason given by the user store, the curation layer or the ETL, in the interface language
-    (English: as written; Chinese: rebuilt from its template, unknown reasons as written)."""
+    (English: as written; Chinese: rebuilt from its template, unknown reasons as written). A
+    report's reason about one sheet ("sheet '2023': …") keeps the sheet's name in front."""
     text = str(text if text is not None else "")
     if lang != "zh" or not text:
         return text
+    m = _SHEET.match(text)
+    if m and not any(_pattern(tp).fullmatch(text) for tp in REASONS_ZH):
+        return say("sheet {sheet}: {reason}", lang, sheet=_unquote(m["sheet"]), reason=reason(m["rest"], lang))
     for template in REASONS_ZH:
         m = _pattern(template).fullmatch(text)
         if m:
             return t(template, "zh").format(**{k: _zh_value(k, v) for k, v in m.groupdict().items()})
     return text
+
+
+def notice_text(text: Any, lang: str | None = "en") -> str:
+    """What a run noted of a file (a duplicate, a sheet without a table, a column not loaded), in the
+    interface language."""
+    return reason(text, lang)
 
 
 WHERE = re.compile(r"^(?P<reason>.*?)(?:, row (?P<row>\d+))?(?:, column (?P<column>.+))?$", re.DOTALL)

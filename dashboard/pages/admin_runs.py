@@ -1,5 +1,7 @@
 """Admin · Run history (``/admin/runs``): the recent ETL runs, their counts per stage and,
-for each run, every file that failed with its reason (``etl_runs`` / ``run_errors``)."""
+for each run, every file that failed with its reason (``etl_runs`` / ``run_errors``) and what
+the run noted without failing: duplicates, report sheets without a table, report columns not
+loaded (``etl_runs.stats["notices"]``)."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from dashboard.admin import ids, ui
-from dashboard.admin.messages import file_reason, say
+from dashboard.admin.messages import file_reason, notice_text, say
 from dashboard.auth import is_admin, require_admin
 from dashboard.context import database_url
 from dashboard.labels import add_translations, t, ui_lang
@@ -21,10 +23,11 @@ from etl.load.models import Run
 PATH = "/admin/runs"
 NAME = "Run history"
 TITLE = "Run history · Administration"
-INTRO = "The latest runs first; open a run to see each file that failed and why."
+INTRO = "The latest runs first; open a run to see each file that failed and why, and what the run noted."
 
 add_translations({
-    INTRO: "最新的运行在前；展开一次运行可查看每个失败的文件及原因。",
+    INTRO: "最新的运行在前；展开一次运行可查看每个失败的文件及原因，以及运行记下的提示。",
+    "Notice": "提示", "Notices": "提示",
     "Refresh": "刷新",
     "The database has no tables yet: run `intl init`.": "数据库还没有表：请运行 `intl init`。",
     "No run yet.": "尚无运行记录。",
@@ -82,10 +85,15 @@ def runs_view(url: str, lang: str = "en") -> Any:
             html.Span(trigger_text(r['trigger'], lang), className="run-trigger"),
             html.Span(counts, className="run-counts"),
         ]
-        body = ui.table(["File", "Why it failed"], [[f, file_reason(why, lang)] for f, why in r["errors"]],
-                        empty="No file failed.", lang=lang)
-        out.append(html.Details([html.Summary(head, className="run-head"), body], className="admin-run mb-2",
-                                open=bool(r["errors"]) and r is runs[0]))
+        body = [ui.table(["File", "Why it failed"], [[f, file_reason(why, lang)] for f, why in r["errors"]],
+                         empty="No file failed.", lang=lang)]
+        notices = [n for n in r["stats"].get("notices") or [] if isinstance(n, dict)]
+        if notices:
+            body += [html.H6(t("Notices", lang), className="mt-2"),
+                     ui.table(["File", "Notice"], [[n.get("file", ""), notice_text(n.get("notice", ""), lang)]
+                                                   for n in notices], lang=lang)]
+        out.append(html.Details([html.Summary(head, className="run-head"), *body], className="admin-run mb-2",
+                                open=bool(r["errors"] or notices) and r is runs[0]))
     return html.Div(out)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import PurePath
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import case, func, or_, select
@@ -158,7 +159,7 @@ def mobility_rows(url: str, f: Filters, limit: int = 50) -> tuple[int, pd.DataFr
     cond = _mobility_cond(f)
     stmt = (select(RF.c.uri, MB.c.row, MB.c.year, func.coalesce(U.c.name, MB.c.school_name), U.c.zh,
                    func.coalesce(P.c.name, MB.c.partner_name), func.coalesce(MB.c.country, P.c.country),
-                   MB.c.program_type, MB.c.students, P.c.zh)
+                   MB.c.program_type, MB.c.students, _sheet_of_many(), P.c.zh)
             .select_from(source).where(*cond)
             .order_by(MB.c.year.desc(), case((MB.c.students.is_(None), 1), else_=0), MB.c.students.desc(),
                       MB.c.row).limit(max(1, int(limit))))
@@ -166,11 +167,11 @@ def mobility_rows(url: str, f: Filters, limit: int = 50) -> tuple[int, pd.DataFr
     with get_engine(url).connect() as conn:
         total = int(conn.execute(count).scalar_one())
     df = nones(_frame(url, stmt, ["report", "row", "year", "school", "school_zh", "partner", "country",
-                                  "program_type", "students", "partner_zh"]))
+                                  "program_type", "students", "sheet", "partner_zh"]))
     if not df.empty:
-        df["report"] = [_base_name(u) for u in df["report"]]
+        df["report"] = [_report_name(u, sh) for u, sh in zip(df["report"], df["sheet"])]
         df["students"] = df["students"].astype("Int64")
-    return total, df
+    return total, df.drop(columns=["sheet"])
 
 
 def _base_name(uri: str) -> str:
@@ -178,15 +179,27 @@ def _base_name(uri: str) -> str:
     return PurePath(str(uri).replace("\\", "/").split("?")[0]).name or str(uri)
 
 
+def _sheet_of_many():
+    """The table's sheet when its file holds more than one table (a workbook with a sheet per year), else NULL."""
+    other = RF.alias("rf_other")
+    many = select(func.count()).select_from(other).where(other.c.uri == RF.c.uri).scalar_subquery()
+    return case((many > 1, RF.c.sheet), else_=None)
+
+
+def _report_name(uri: str, sheet: Any) -> str:
+    name = _base_name(uri)
+    return f"{name} › {sheet}" if isinstance(sheet, str) and sheet else name
+
+
 def report_files(url: str) -> pd.DataFrame:
-    """The office reports loaded (not gone from their folder), newest first: ``kind, file, rows,
-    loaded_at`` (file = base name)."""
-    stmt = (select(RF.c.kind, RF.c.uri, RF.c.rows, RF.c.loaded_at).where(RF.c.status != "gone")
+    """The office report tables loaded (not gone from their folder), newest first: ``kind, file, rows,
+    loaded_at`` (file = base name, and the sheet when the file holds several tables)."""
+    stmt = (select(RF.c.kind, RF.c.uri, RF.c.rows, RF.c.loaded_at, _sheet_of_many()).where(RF.c.status != "gone")
             .order_by(RF.c.loaded_at.desc(), RF.c.id.desc()))
-    df = _frame(url, stmt, ["kind", "file", "rows", "loaded_at"])
+    df = _frame(url, stmt, ["kind", "file", "rows", "loaded_at", "sheet"])
     if not df.empty:
-        df["file"] = [_base_name(u) for u in df["file"]]
-    return df
+        df["file"] = [_report_name(u, sh) for u, sh in zip(df["file"], df["sheet"])]
+    return df.drop(columns=["sheet"])
 
 
 # ---------------------------------------------------------------------------

@@ -229,7 +229,9 @@ def data_info(url: str, f: Filters) -> DataInfo:
     """The latest finished run, and how many documents (in scope, in all) and reports there are."""
     in_scope = select(func.count()).select_from(D).where(*document_conditions(f)).scalar_subquery()
     total = select(func.count()).select_from(D).where(D.c.status != "gone").scalar_subquery()
-    reports = select(func.count(), func.coalesce(func.sum(RF.c.rows), 0)).select_from(RF).where(RF.c.status != "gone")
+    # files, not tables: a workbook with a sheet per year is one report (report_files has a row per table)
+    reports = (select(func.count(RF.c.uri.distinct()), func.coalesce(func.sum(RF.c.rows), 0)).select_from(RF)
+               .where(RF.c.status != "gone"))
     last = (select(R.c.id, R.c.finished_at).where(R.c.finished_at.is_not(None))
             .order_by(R.c.finished_at.desc(), R.c.id.desc()).limit(1))
     with get_engine(url).connect() as conn:

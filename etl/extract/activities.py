@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 KINDS = ("joint_program", "study_abroad", "summer_school", "international_students", "faculty_exchange",
          "research_collaboration", "agreement", "delegation_visit", "conference")
@@ -34,12 +35,16 @@ I = re.I
 RULES: list[tuple[str, str, re.Pattern, float]] = [
     # joint programmes
     ("joint_program", "joint programme", re.compile(
-        r"\bjoint(?:ly)?[- ](?:run(?:ning)?|degree|programs?|programmes?|master'?s?|doctoral|undergraduate|bachelor'?s?|"
+        r"\bjoint(?:ly)?[- ](?:run(?:ning)?|degree|programs?|programmes?|master['’]?s?|doctoral|undergraduate|bachelor['’]?s?|"
         r"postgraduate|training\s+programs?|educational\s+programs?|education\s+programs?|institute|institution|college|"
         r"school|graduate\s+school)\b", I), 1.0),
+    ("joint_program", "students jointly trained", re.compile(
+        r"\bstudents\s+(?:who\s+(?:were|are)\s+)?jointly\s+(?:trained|cultivated|educated)\b", I), 1.0),
     ("joint_program", "2+2 / 3+1 / 4+0", re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])"), 1.0),
     ("joint_program", "dual / double degree", re.compile(
-        r"\b(?:dual|double|joint)\s+(?:master'?s?\s+|bachelor'?s?\s+|doctoral\s+)?degrees?\b|"
+        r"\b(?:dual|double|joint)\s+(?:master['’]?s?\s+|bachelor['’]?s?\s+|doctoral\s+)?degrees?\b|"
+        r"\b(?:joint|dual|double)(?:/(?:joint|dual|double))?\s+(?:PhD|Ph\.D\.|doctoral|master['’]?s?|bachelor['’]?s?)\s+"
+        r"(?:programs?|programmes?|degrees?)\b|"
         r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides)|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
     ("joint_program", "Sino-foreign cooperative education", re.compile(
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
@@ -49,8 +54,16 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
-        r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|programs?|programmes?|semesters?|year)\b|\bstudent\s+exchange\b|"
+        r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year)\b|\bstudent\s+exchange\b|"
         r"\bexchange\s+\d+\s+(?:\w+\s+)?students|\babroad\s+for\s+(?:exchange|study)", I), 1.0),
+    # "exchange programmes" are as often a general intention as students going
+    ("study_abroad", "exchange programme", re.compile(r"\bexchange\s+(?:programs?|programmes?)\b", I), 0.5),
+    ("study_abroad", "study tour or stay abroad", re.compile(
+        r"\bstudy\s+tours?\b|\bstudents\b[^.]{0,60}?\b(?:stayed|studied|spent\s+(?:\w+\s+){1,3}?)\s+(?:at|in)\s+(?-i:[A-Z])",
+        I), 1.0),
+    ("study_abroad", "a number of students sent", re.compile(
+        r"\b(?:send|sends|sent)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty)\s+"
+        r"(?:[\w-]+\s+){0,2}?students\b", I), 1.0),
     ("study_abroad", "study abroad", re.compile(
         r"\bstud(?:y|ying|ied)\s+abroad\b|\bgoing\s+abroad\b|\bgo\s+abroad\b|\boverseas\s+study\b|"
         r"\binternships?\s+abroad\b", I), 1.0),
@@ -63,16 +76,19 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("study_abroad", "出国学习 / 交换", re.compile(
         r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。]{0,10}(?:学生|本科生|研究生)|"
         r"赴[^，。]{2,12}(?:交流学习|留学)"), 1.0),
+    ("study_abroad", "实习 / 实践 abroad", re.compile(
+        r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
-        r"programmes?|exchange|study|visits?)\b|\bstudy\s+tours?\b", I), 1.0),
+        r"programmes?|exchange|study|visits?)\b", I), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学"), 1.0),
+        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学|研学(?:项目|活动|团)|"
+        r"(?:暑假|寒假)[^，。]{0,20}项目"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
-        r"\binternational\s+(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
+        r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
     ("international_students", "留学生", re.compile(r"留学生|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
     # faculty
@@ -89,7 +105,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
-    ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座"), 1.0),
+    ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|"
+                                                r"(?:教师|学者|教授|教职工)[^，。]{0,16}(?:访学|访问研究|进修)"), 1.0),
+    ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
+                                                       r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
@@ -99,17 +118,26 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperation|collaboration)\b", I),
      0.5),
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室|"
-                                                                r"(?:联合|共同|合作)开展[^，。]{0,20}研究"), 1.0),
+                                                                r"(?:联合|共同|合作)(?:开展|进行)[^，。]{0,20}(?:研究|研发)|"
+                                                                r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
+                                                                r"(?:方面|领域)的(?:研究|科研)[，,]?(?:开展|进行|加强)[^。]{0,8}合作"),
+     1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
-        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.]{0,80}?\b(?:MoU|Memorandum|"
-        r"agreements?|contracts?|letter\s+of\s+intent|accord)\b|\b(?:MoU|Memorandum|agreements?)\b[^.]{0,30}\b(?:was|were|is|are)\s+"
-        r"(?:signed|renewed)\b|\bsigning\s+ceremony\b", I), 1.0),
-    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订)[^，。]{0,24}(?:协议|备忘录|合同)|签约仪式|签字仪式"), 1.0),
+        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
+        r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?)\b|"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.]{0,30}\b(?:was|were|is|are)\s+"
+        r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b", I), 1.0),
+    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
+                                       r"签约仪式|签字仪式|缔结[^，。]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)"), 1.0),
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问", I), 1.0),
+    ("delegation_visit", "a visit received", re.compile(
+        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation)\b", I), 1.0),
+    ("delegation_visit", "a meeting by video", re.compile(
+        r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
         r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.]{0,60}\b(?:meets?|met|receives?|received|"
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
@@ -118,7 +146,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:President|Chancellor|Rector|Secretary)\b(?:[^.]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.|(?<=Mrs)\.){0,160}"
         r"\b(?:sign|signs|signed|signing\s+ceremony|unveil|unveils|"
         r"unveiled)\b|(?:校长|书记)[^。]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。]{0,12})?揭牌|"
-        r"\bon\s+behalf\s+of\s+the\s+two\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
+        r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:two|both|parties|sides)\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
         r"(?:双方|两校)(?:共同)?签署|代表学校签字|代表(?:两校|双方|学校)[^，。]{0,12}签(?:字|署|约)"), 1.0),
     # conferences
     ("conference", "conference held", re.compile(
@@ -127,13 +155,16 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:conference|forum|symposium|summit|workshop|work(?:ing)?\s+meeting)\b|"
         r"\b(?:conference|forum|symposium)\b[^.]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b|"
         r"\b(?:conference|forum|symposium|summit|workshop)\b[^.]{0,60}\bheld\s+(?:at|in|on)\b", I), 1.0),
+    ("conference", "taking part in a conference", re.compile(
+        r"\b(?:participat\w*|attend\w*|took\s+part|take\s+part|taking\s+part)\s+(?:in\s+)?(?:a|an|the)\s+"
+        r"(?:[\w'’-]+\s+){0,4}?(?:conference|forum|symposium|summit|congress)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
-        r"(?:召开|举办|举行|主持)[^。]{0,40}(?:会议|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
-        r"(?:研讨会|论坛|会议|总结会|年会)[^。]{0,10}(?:召开|举行|举办)"), 1.0),
+        r"(?:召开|举办|举行|主持)[^。]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
+        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)[^。]{0,10}(?:召开|举行|举办)"), 1.0),
 ]
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
-        r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议|总结会|工作会", I), 1.0),
+        r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议(?!室|厅|中心)|总结会|工作会", I), 1.0),
 ]
 
 # words one of which a rule's matches must contain: the rule is skipped when none is in the text
@@ -142,6 +173,10 @@ NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree",),
     "Sino-foreign cooperative education": ("sino-foreign", "cooperative", "articulation"),
     "exchange study": ("exchange", "abroad"), "study abroad": ("abroad", "overseas"),
+    "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
+    "a number of students sent": ("send", "sent"), "students jointly trained": ("jointly",),
+    "a meeting by video": ("video", "online", "virtual", "视频", "线上", "云签约"),
+    "taking part in a conference": ("conference", "forum", "symposi", "summit", "congress"),
     "students sent abroad": ("sent", "send"), "a semester at a partner": ("semester",),
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
     "international students": ("international", "foreign", "scholarship", "china"),
@@ -150,10 +185,11 @@ NEEDS = {
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
     "joint research": ("joint", "co-author", "collaborative", "researchers"),
-    "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "memorand", "contract",
+    "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
                                                                            "signing", "accord", "letter"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
     "visit to the home institution": ("visit", "访"),
+    "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
     "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting"),
@@ -163,17 +199,32 @@ NEEDS = {
 _GENERIC_ITEMS = re.compile(
     r"student\s+exchange|faculty\s+(?:visits|exchange)|staff\s+exchange|joint\s+supervision|joint\s+research|"
     r"academic\s+exchange|co-supervis\w+|research\s+cooperation|学生交流|教师访学|联合培养|合作研究|科研合作|人才培养|学术交流|"
-    r"教师互访", I)
-_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|就[^。]{0,40}(?:交流|交换了意见|进行了)", I)
+    r"教师互访|合作办学|学生访学|短期交流|师资进修|师资培训|教师交流|学生交换|联合研究|短期讲学|教师互换", I)
+# a sentence that lists areas of cooperation ("in the fields of …, … and …", "such as", "namely", "exchanged views on"):
+# a cue after the frame is a topic, not an activity reported
+_LIST_FRAME = re.compile(
+    r"\b(?:such\s+(?:\w+\s+)?as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
+    r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
+    r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|"
+    r"(?:就|围绕)(?=[^。]{0,60}?(?:交流|探讨|洽谈|商讨|磋商|议题|交换(?:了)?意见))|在[^，。]{0,6}(?:领域|方面)", I)
+_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。]{0,60}(?:交流|交换了意见|进行了|议题|"
+                            r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。]{0,40}等(?:方面|领域)[^。]{0,10}(?:开展|进行|加强|深化)", I)
 _BACKGROUND = re.compile(
     r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
     r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year|shared\s+(?:their|its|his|her)\s+experiences?|"
-    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验", I)
-_FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit\w+|"
-                     r"explore)\b|邀请|将于|拟|计划|将在", I)
+    r"anticipat\w+|pave\s+the\s+way|suggest(?:s|ed)?|propos(?:es|ed)|aim(?:s|ing)?\s+to|in\s+order\s+to|welcomes?\s+more|"
+    r"based\s+on\s+the\s+signed|under\s+the\s+(?:signed|existing)|"
+    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验|去年|前年|累计|先后与", I)
+_FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
+                     r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
-                      r"\binternational\s+students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
+                      r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
+# a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
+# key base for cultivating international students, the university …")
+_PROFILE = re.compile(r"^(?:It|It's|The\s+(?:university|institution|school|college))\s+(?:is|has|offers|supports|boasts|ranks|"
+                      r"comprises|provides)\b|^As\s+(?:a|an|one\s+of)\s+(?:\w+\s+){0,3}?(?:base|university|institution|leader|hub)\b|"
+                      r"\b(?:a\s+number\s+of|various|numerous)\s+(?:international\s+)?(?:exchange|cooperation)\s+programs?", I)
 _SHORT = re.compile(r"\b(?:summer|winter|short-term|camp)\b|暑期|寒假|短期", I)
 _STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", I)
 _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
@@ -188,7 +239,27 @@ _ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,")
 # numbers of students or places that make a list of cooperation areas a specific programme
 _SPECIFIC = re.compile(r"\b\d+\s+(?:\w+\s+)?(?:students|places|undergraduates|postgraduates)\b|\d+\s*名", I)
 _HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|我校|学校|北京信息科技大学", I)
-_NOT_CONFERENCE = re.compile(r"\bvideo\s+conference|\bpress\s+conference|\bonline\s+meeting\b", I)
+_NOT_CONFERENCE = re.compile(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conference|\bpress\s+conference|\bonline\s+meeting\b", I)
+# kinds that a list of cooperation areas names as topics, and rules specific enough to count even there
+_TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "summer_school", "international_students",
+                "joint_program")
+_SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained",
+                   "中外合作办学")
+
+
+@lru_cache(maxsize=256)
+def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    """(a mention of the home, a visit to the home by name) for the home's names (compiled once per home)."""
+    alt = "|".join(re.escape(f) for f in forms)
+    return (re.compile(rf"{_HOME_REF.pattern}|{alt}", I),
+            re.compile(rf"\b(?:visit(?:s|ed|ing)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+"
+                       rf"(?:the\s+)?(?:{alt})\b"))
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# rules whose patterns are Chinese only (skipped on a text without Chinese characters)
+_ZH_ONLY = {r for _, r, rx, _ in RULES + _TITLE_ONLY if _CJK.search(rx.pattern) and not re.search(
+    r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]|\(\?[A-Za-z]*[:=!<]", "", rx.pattern))}
 
 
 def _clause(sent: str, s: int, e: int) -> str:
@@ -218,13 +289,23 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     below 1) counts double in the title and in the lead paragraph, where the piece says
     what it is about."""
     home_re = _HOME_REF
+    extra_rules: list[tuple[str, str, re.Pattern, float, bool]] = []
     if home_forms:
-        alt = "|".join(re.escape(f) for f in home_forms if f)
-        home_re = re.compile(rf"{_HOME_REF.pattern}|{alt}", I)
+        home_re, visit_re = _home_patterns(tuple(sorted({f for f in home_forms if f}, key=len, reverse=True)))
+        # a visit to the home institution by its name ("visited Beijing International Studies University (BISU)")
+        extra_rules.append(("delegation_visit", "visit to the home institution", visit_re, 1.0, False))
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
 
-    def add(kind: str, w: float, s: int, e: int, rule: str) -> None:
+    per_sentence: dict[tuple[str, int], float] = {}
+
+    def add(kind: str, w: float, s: int, e: int, rule: str, sent_i: int = -1) -> None:
+        # cues of one kind in one sentence count once, at the strongest ("Sino-foreign joint running programs"
+        # is one cue, not two)
+        if sent_i >= 0:
+            prev = per_sentence.get((kind, sent_i), 0.0)
+            per_sentence[(kind, sent_i)] = max(prev, w)
+            w = max(0.0, w - prev)
         scores[kind] = scores.get(kind, 0.0) + w
         if kind not in best or w > best[kind][0]:
             best[kind] = (w, s, e, rule)
@@ -250,11 +331,25 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
 
     import bisect
 
+    topics: dict[int, tuple] = {}
+
+    def topic_ctx(i: int, sent: str) -> tuple:
+        """(where a list of areas of cooperation starts in sentence i or None, whether it is a profile)."""
+        if i not in topics:
+            lf = _LIST_FRAME.search(sent)
+            list_from = lf.start() if lf and not _SPECIFIC.search(sent) and \
+                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():])) else None
+            topics[i] = (list_from, bool(_PROFILE.search(sent)))
+        return topics[i]
+
     title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
     low = text.lower()
-    for kind, rule, rx, w, title_only in [(k, r, rx, w, False) for k, r, rx, w in RULES] + title_rules:
+    has_cjk = _CJK.search(text) is not None
+    for kind, rule, rx, w, title_only in [(k, r, rx, w, False) for k, r, rx, w in RULES] + extra_rules + title_rules:
         needs = NEEDS.get(rule)
         if needs and not any(n in low for n in needs):
+            continue
+        if not has_cjk and rule in _ZH_ONLY:
             continue
         for m in rx.finditer(text):
             i = bisect.bisect_right(starts, m.start()) - 1
@@ -264,11 +359,20 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if m.end() > se or (title_only and not is_title):
                 continue
             ms, me = m.start() - ss, m.end() - ss
+            if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
+                continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
+            if kind in _TOPIC_KINDS:
+                list_from, profile = topic_ctx(i, sent)
+                if list_from is not None and ms > list_from and rule not in _SPECIFIC_RULES:
+                    continue  # a topic in a list of areas of cooperation
+                if profile and not is_title:
+                    continue  # an institution's profile
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2
-            if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange"):
-                continue
+            if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange",
+                                    "summer_school") and not (rule == "中外合作办学" and "合作办学" in m.group(0)):
+                continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
                 if _INBOUND.search(clause) or _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and
@@ -278,6 +382,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
                                                                          _STAFF.search(clause)):
                     continue
+                if rule == "实习 / 实践 abroad" and _STAFF.search(clause) and not re.search(r"学生|本科生|研究生|同学", clause):
+                    continue  # teachers visiting abroad (教师赴X访学) are a faculty exchange
                 if rule == "a semester at a partner" and not re.search(r"\d", sent):
                     continue
             if kind == "international_students":
@@ -286,8 +392,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
                     continue
             if kind == "conference":
-                if _NOT_CONFERENCE.search(sent) and not is_title:
-                    continue
+                if _NOT_CONFERENCE.search(sent) and (not is_title or _NOT_CONFERENCE.search(m.group(0)) or
+                                                     re.search(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conference", sent, I)):
+                    continue  # a video conference is a meeting (a delegation visit), not a conference
                 if _FUTURE.search(sent) and not is_title:
                     continue
             if kind == "agreement" and rule == "signed or renewed agreement":
@@ -302,7 +409,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
             if background and not is_title:
                 weight *= 0.5
-            add(kind, weight, m.start(), m.end(), rule)
+            add(kind, weight, m.start(), m.end(), rule, i)
     # an inbound summer school: "38 students from 5 partner universities … take part"
     if _SHORT.search(text):
         for m in _INBOUND_SHORT.finditer(text):

@@ -5,29 +5,32 @@ sentences) → dates → organisations (partners and their countries) → the ho
 institution → schools and offices → people → counts → activity kinds. Every fact is a
 :class:`Mention` with its sentence, character span, method and confidence.
 
-The home institution is the reference list's when the text or the page's site names it;
-otherwise the university the text speaks for, so that another university's news is read as
-its own even with BISTU configured: scored on the page's site name, the dateline's source
-("(XJTU)"), the title's subject, mentions, units written right after it (X大学外国语学院) and a
-Chinese university's prior in this domain; a university of another country needs the site,
-the dateline or the title (and then wins over a Chinese university that is only the visiting
-delegation). Its units are then recognised by pattern under their own names (Chinese ones in
-English through data/reference/unit_terms_zh.csv). Known organisations (known_orgs.csv: Chinese
-universities, international bodies, companies) and a world universities list
+The home institution (etl/extract/home.py) is decided from the page itself: the configured
+university is one candidate among those the page names, scored on the site's name and byline,
+the dateline's source, the title's subject, the text's voice and where the page stands (the
+writer locates the other party, never itself), so that another university's news is read as
+its own even with BISTU configured. Its units are then recognised by pattern under their own
+names (Chinese ones as written: etl/extract/zh_units.py); a Chinese page in traditional
+characters is read through a simplified view of the same length (etl/extract/zh_text.py). Known
+organisations (known_orgs.csv: Chinese universities, international bodies, companies; zh_orgs.csv:
+Chinese names of foreign universities and bodies; the registry) and a world universities list
 (world_universities.csv) name organisations and give their country and kind.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from etl.extract.activities import find_activities
 from etl.extract.counts import find_counts_en, find_counts_zh
-from etl.extract.dates import event_date, published_date
+from etl.extract.dates import STRUCTURED, event_date, published_date
+from etl.extract.home import detect_home
 from etl.extract.model import Extraction, Mention
 from etl.extract.orgs import Org, OrgFinder
 from etl.extract.people import PeopleFinder
-from etl.extract.text import layout
+from etl.extract.text import detect_lang, layout, mask_noise
 from etl.extract.units import UnitFinder
+from etl.extract.zh_text import is_traditional, restore, simplified
 from etl.resolve.geo import load_gazetteer
 from etl.resolve.reference import Reference, load_reference, norm
 from etl.sources.base import SourceDocument
@@ -35,120 +38,8 @@ from etl.sources.base import SourceDocument
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-_UNIVERSITY_NAME = re.compile(r"universit|college|institute\s+of\s+technology|polytechnic|大学|学院", re.I)
-# a title whose subject visits: "KTH Delegation Visits BISTU", "X President Visits Y", "英国X大学副校长一行访问我校"
-_TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation|President|Rector|Vice-Chancellor|Chancellor|"
-                            r"Provost|Leaders?|Team|Ambassador|Minister)s?\s+(?:Visits?|Pays?|Arrives?|Comes?|Calls?)\b|"
-                            r"^[\u4e00-\u9fff·（）()A-Za-z\s]{0,20}?(?:代表团|一行|访问团)?(?:访问|来访|到访|来校|访)(?:我校|本校)?",
-                            re.I)
-_OUR = re.compile(r"我校|本校|\bour\s+university\b", re.I)
-# the text's own voice: a unit or office right after the name (X大学外国语学院, "X's School of", "X University
-# International Office") belongs to the university whose news it is
-_OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|College|Faculty|Office|Department)\b|"
-                        r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
-
-
-_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$", re.I)
-_VISITOR_AFTER = re.compile(r"^\s+(?:delegation|guests|visitors)\b", re.I)
-
-
-def _visitor(o: Org, text: str) -> bool:
-    """The text names ``o`` as the visiting side ("a delegation from X", "X delegation") and never as the title's
-    subject: in another country's university news a Chinese partner's delegation is the guest."""
-    return any(_VISITOR_BEFORE.search(text[max(0, m.start - 60):m.start]) or _VISITOR_AFTER.match(text[m.end:m.end + 20])
-               for m in o.mentions)
-
-
-def _site_text(meta: dict) -> str:
-    return " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
-
-
-def _home_score(o: Org, text: str, lay, site: str, lead_end: int) -> tuple[float, str]:
-    """How strongly the text speaks for university ``o`` (the home institution of the news), and
-    the strong signal that says so, if any: "site" (the page's site name), "dateline" (its source), "title"
-    (the title's subject, unless it is a visitor: "X Delegation Visits Y")."""
-    forms = [a for a in o.aliases | {o.name} if len(a) >= 2]
-    score, strong = 0.0, ""
-    site_n = norm(site)
-    if site_n and any(len(norm(f)) >= 3 and re.search(rf"(?<!\w){re.escape(norm(f))}(?!\w)", site_n) for f in forms):
-        score, strong = score + 6, "site"  # the page's site name
-    if lay.dateline_source and (lay.dateline_source in o.aliases or norm(lay.dateline_source) == norm(o.name)):
-        score, strong = score + 6, "dateline"  # "Beijing, 7 March 2024 (BISTU)---"
-    title = lay.title_text()
-    if title:
-        # the title's subject: the name, or its distinctive word ("Purdue, IIT Madras sign …", "Leeds and …")
-        short = re.sub(r"^(?:the\s+)?(?:university\s+of\s+)?|\s+university$", "", o.name, flags=re.I)
-        lead = next((f for f in sorted(forms, key=len, reverse=True) if title.startswith(f)), None)
-        if lead is None and len(short) >= 4 and " " not in short and re.match(rf"{re.escape(short)}\b", title):
-            lead = short
-        if lead is not None:
-            if not _TITLE_VISITOR.match(title[len(lead):]):  # not the visitor ("X Delegation Visits Y")
-                score, strong = score + 3, strong or "title"
-        elif any(f in title for f in forms):
-            score += 1.5
-    n = len(o.mentions)
-    score += 0.5 * min(n, 6)
-    if any(m.start < lead_end for m in o.mentions):
-        score += 1
-    owns = sum(1 for m in o.mentions if _OWNS_UNIT.match(text[m.end:m.end + 40]))
-    score += 2 * min(owns, 2)
-    if o.country == "CN":
-        score += 1.5 + (1 if _OUR.search(text) else 0)
-    elif o.country is None:
-        score += 0.5
-    if o.registry is not None:
-        score -= 4  # a known partner of the configured home
-    return score, strong
-
-
-def _detect_home(text: str, lay, ref: Reference, orgs: list[Org], finder: OrgFinder, meta: dict) -> tuple[str | None, Org | None, bool]:
-    """(home name, the Org that is home if found among the organisations, whether the reference
-    list's units apply).
-
-    The configured home is the home when the text or the page's site names it. Otherwise the news
-    is another university's (or the configured home's, naming no one): the university the text speaks
-    for is chosen by its signals (site name, dateline source, title, mentions, units named right after it,
-    a Chinese university in Chinese or Chinese-English news); a visiting delegation's university counts
-    against. A university of another country is home only with a strong signal (site, dateline, title).
-    """
-    names_ref = bool(finder.home_spans)
-    site = _site_text(meta)
-    if ref.home_name and (names_ref or any(len(norm(f)) >= 3 and norm(f) in norm(site) for f in ref.home_forms() if f)):
-        return ref.home_name, None, True
-    lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
-    scored, foreign = [], []
-    for o in orgs:
-        if o.status != "partner" or not o.mentions:
-            continue
-        if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in o.aliases | {o.name}):
-            continue
-        sc, strong = _home_score(o, text, lay, site, lead_end)
-        if o.country == "CN":
-            scored.append((sc, -o.first.start, o))
-        elif strong:
-            foreign.append((sc, -o.first.start, o, strong))
-    # a university of another country: by the page's site or dateline, or by the title when no Chinese
-    # university of the text could be home or those that could are visitors ("a delegation from X visited Y")
-    cn_best = max((x[0] for x in scored), default=0)
-    cn_hosts = [x for x in scored if x[0] >= 2.5 and not _visitor(x[2], text)]
-    by_title = [x[:3] for x in foreign if x[3] == "title"]
-    if cn_best >= 2.5 and not cn_hosts and by_title:
-        scored = [x for x in scored if not _visitor(x[2], text)]  # the Chinese visitors are not home
-    scored += [x[:3] for x in foreign if x[3] in ("site", "dateline") or cn_best < 2.5 or
-               (x[3] == "title" and not cn_hosts)]
-    cand = None
-    if scored:
-        scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
-        best = scored[0]
-        if best[0] >= 2.5 and (len(scored) == 1 or best[0] > scored[1][0]):
-            cand = best[2]
-    if cand is not None:
-        cand.status, cand.reason = "home", "home institution (recognised from the text)"
-        return cand.name, cand, False
-    return ref.home_name, None, bool(ref.home_name)
-
-
 _UNIT_ORG = re.compile(r"\b(?:College|School|Institute|Academy|Faculty)\b(?!.*\bUniversity\b)")
+_HONORS_COLLEGE = re.compile(r"\bHonou?rs?\s+(?:College|School|Academy)$")
 _OF_OWNER = re.compile(r"\s*(?:[(（][^()（）]{1,20}[)）]\s*)?,?\s*(?:of|at)\s+(?:the\s+)?")
 
 
@@ -156,15 +47,54 @@ def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[in
     """A college or institute named by pattern as an organisation that the text places under the home
     institution ("the Beijing-Dublin International College (BDIC) of Beijing University of Technology")
     is one of the home institution's units, not a partner."""
-    if not home_spans:
-        return
     for o in orgs:
+        if o.status in ("partner", "non_partner") and o.registry is None and o.known is None and \
+                _HONORS_COLLEGE.search(o.name) and not _OF_OWNER.match(text, o.first.end):
+            o.status, o.reason = "home", "an honours college is a unit of the home institution"
+            continue
         if o.status != "partner" or o.registry is not None or o.known is not None or not _UNIT_ORG.search(o.name):
             continue
         for m in o.mentions:
             om = _OF_OWNER.match(text, m.end)
-            if om and any(hs <= om.end() < he for hs, he in home_spans):
+            if om and home_spans and any(hs <= om.end() < he for hs, he in home_spans):
                 o.status, o.reason = "home", "a unit of the home institution"
+                break
+
+
+def _home_forms(home: str | None, home_org: Org | None, ref: Reference, use_list: bool) -> list[str]:
+    """Every name the page's home goes by: the reference list's, or those of the university found as home
+    (its name, the forms the page writes, its acronyms in known_orgs.csv and the organisation registry)."""
+    if use_list:
+        return [f for f in ref.home_forms() if f]
+    forms = set(home_org.aliases | {home_org.name}) if home_org is not None else ({home} if home else set())
+    if home_org is not None and home_org.known is not None:
+        forms |= set(home_org.known.aliases)
+    if home:
+        from etl.resolve.registry import load_registry
+
+        for r in load_registry().by_name(home)[:3]:
+            forms |= set(r.acronyms)
+    return sorted((f for f in forms if f and len(f) >= 2), key=len, reverse=True)
+
+
+# words that make a name one of an institution's bodies rather than an institution
+_BODY_HEAD = re.compile(r"\b(?:Association|Foundation|Council|Institute|College|School|Faculty|Centre|Center|Office|Union|"
+                        r"Club|Society|Press|Hospital|Library|Museum|Co\.|Company|Board|Committee|Alumni|Department)\b")
+
+
+def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
+    """The home institution's own bodies are not partners: a name that is the home's name or abbreviation
+    followed by a body ("the PoliTo Alumni Association", "UTAR Education Foundation Co.", "Lancaster University
+    Confucius Institute", "the BIT Council")."""
+    for o in orgs:
+        if o.status != "partner" or o.registry is not None:
+            continue
+        for f in forms:
+            if f not in o.name:
+                continue
+            m = re.search(rf"(?<![\w-]){re.escape(f)}(?:['’]s?)?(?![\w-])", o.name)
+            if m and norm(o.name) != norm(f) and _BODY_HEAD.search(o.name, m.end()):
+                o.status, o.reason = "home", "a body of the home institution"
                 break
 
 
@@ -172,13 +102,21 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
     gaz = load_gazetteer()
-    text = doc.text
-    lang = doc.lang or ("zh" if len(CJK.findall(text[:2000])) > 20 else "en")
+    text = mask_noise(doc.text)
+    lang = doc.lang or detect_lang(text)
+    if lang == "zh" and is_traditional(text):
+        # traditional characters: read through a simplified view of the same length (zh_text.py)
+        view = simplified(text)
+        ex = extract(dataclasses.replace(doc, text=view, lang=lang, title=simplified(doc.title or "") or None), ref)
+        restore(ex, text, view)
+        return ex
     lay = layout(text, doc.title)
     out = Extraction(doc=doc.name, lang=lang, title=doc.title or lay.title_text() or None)
 
     # dates
-    out.published = published_date(lay.header, doc.published, text)
+    how = str((doc.meta or {}).get("published_from") or "")
+    out.published = published_date(lay.header, doc.published, text, trusted=how.startswith(STRUCTURED),
+                                   site_lines=lay.site_lines, title=lay.title, dateline=lay.dateline)
     ev = event_date(text, published=out.published, header_lines=lay.header, dateline=lay.dateline,
                     paragraphs=lay.paragraphs)
     if out.published is None and ev.value and len(ev.value) == 10:
@@ -190,15 +128,20 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     # organisations and the home institution
     finder = OrgFinder(text, lay, ref, gaz, lang)
     orgs = finder.run()
-    home, home_org, use_list = _detect_home(text, lay, ref, orgs, finder, doc.meta or {})
+    home, home_org, use_list, orgs = detect_home(text, lay, ref, gaz, orgs, finder, doc.meta or {}, lang)
     out.home = home
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
+    home_forms = _home_forms(home, home_org, ref, use_list)
+    _home_bodies(orgs, home_forms)
+    finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]
 
     # schools and offices
-    uf = UnitFinder(text, lay, ref, use_list=use_list, org_spans=org_spans, home_spans=home_spans, lang=lang)
+    uf = UnitFinder(text, lay, ref, use_list=use_list, org_spans=org_spans, home_spans=home_spans, lang=lang,
+                    home_forms=home_forms, keep_unlisted=use_list and not finder.home_spans,
+                    foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"))
     seen: set[str] = set()
     for h in uf.run():
         key = f"{h.type}:{norm(h.name)}"
@@ -257,8 +200,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     # activities
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
-    for a in find_activities(text, lay.sentences, lay.title, partner_spans, ref.home_forms() if use_list else
-                             ([home] if home else []), lead=lay.paragraphs[0] if lay.paragraphs else None):
+    for a in find_activities(text, lay.sentences, lay.title, partner_spans, home_forms,
+                             lead=lay.paragraphs[0] if lay.paragraphs else None):
         out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),
                                     a.start, a.end, f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
     return out

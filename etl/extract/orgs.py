@@ -36,6 +36,11 @@ import re
 from dataclasses import dataclass, field
 
 from etl.extract.text import Layout
+from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
+                                  _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
+                                  _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation, zh_venue,
+                                  zh_short_forms)
+from etl.extract.zh_orgs import lookup as zh_lookup
 from etl.resolve.geo import Gazetteer, load_world_universities
 from etl.resolve.reference import KnownInstitution, PartnerRef, Reference, load_known_institutions, norm
 
@@ -44,7 +49,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # head word → kind
 HEADS = {
     "university": "university", "universität": "university", "universitat": "university",
-    "universiti": "university", "università": "university", "universita": "university",
+    "universiti": "university", "universitas": "university", "università": "university", "universita": "university",
     "universidad": "university", "universidade": "university", "université": "university",
     "universite": "university", "universiteit": "university", "uniwersytet": "university",
     "universitet": "university", "universitetet": "university", "institutet": "institute", "instituttet": "institute",
@@ -54,7 +59,7 @@ HEADS = {
     "institute": "institute", "institut": "institute", "instituto": "institute", "istituto": "institute",
     "institution": "ngo", "academy": "institute", "laboratory": "institute", "laboratories": "institute",
     "embassy": "government", "consulate": "government", "consulate-general": "government",
-    "ministry": "government", "commission": "government", "bureau": "government",
+    "ministry": "government", "commission": "government", "bureau": "government", "province": "government",
     "government": "government", "council": "ngo", "society": "ngo", "association": "ngo",
     "federation": "ngo", "foundation": "ngo", "organization": "ngo", "organisation": "ngo",
     "service": "ngo", "agency": "government", "group": "company", "corporation": "company",
@@ -64,7 +69,7 @@ HEADS = {
 }
 # heads that name a university even though the word says institute
 _UNIVERSITY_INSTITUTES = re.compile(
-    r"\b(?:Institute\s+of\s+Technology|Polytechnic\s+Institute|Institute\s+of\s+Science\s+and\s+Technology|"
+    r"\b(?:Institut(?:e|ion)\s+of\s+Technology|Polytechnic\s+Institute|Institute\s+of\s+Science\s+and\s+Technology|"
     r"Technological\s+Institute)\b", re.I)
 # a capitalised word after a head that turns the name into an event or a thing
 _EVENT_AFTER = {
@@ -74,7 +79,7 @@ _EVENT_AFTER = {
     "museum", "stadium", "journal", "transactions", "model", "consortium", "network", "union", "news",
 }
 # heads whose modifiers follow them ("Universiti Teknologi Malaysia", "Politecnico di Milano")
-_POSTMODIFIED = {"universiti", "università", "universita", "universidad", "universidade", "université",
+_POSTMODIFIED = {"universiti", "universitas", "università", "universita", "universidad", "universidade", "université",
                  "universite", "politecnico", "politechnika", "uniwersytet", "instituto", "istituto", "institut",
                  "polytechnique", "hochschule"}
 # words that cannot start an organisation name (titles, sentence openers)
@@ -102,7 +107,7 @@ _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Divis
 _CONN = r"(?:of|and|for|the|de|di|del|della|degli|delle|dei|der|des|du|zu|für|fur|la|le|y|et|&)"
 _WORD = (r"(?:(?:Co|Ltd|Inc|Corp|St|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
          r"[A-Z\u00C0-\u00DE\u0100-\u017F][\w\u00C0-\u024F'’\-]*|h_da)")
-_SEQ = re.compile(rf"{_WORD}(?:(?:\s+|,\s*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))(?:{_CONN}\s+)*{_WORD})*")
+_SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|,[^\S\n]*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))(?:{_CONN}[^\S\n]+)*{_WORD})*")  # never across a line
 _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
 _APPOSITIVE_COMPANY = re.compile(
     r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"
@@ -112,36 +117,6 @@ _US_STATE_SYSTEM = re.compile(
     r"^University\s+of\s+(?:California|Texas|Massachusetts|Wisconsin|Illinois|Michigan|Colorado|Missouri|"
     r"Maryland|North\s+Carolina|Hawaii|Nebraska|Alabama|Arkansas|Tennessee|Minnesota|Washington)$")
 
-# Chinese
-_ZH_HEADS = ("大学", "研究院", "研究所", "科学院", "工程院", "理工学院", "公司", "集团", "大使馆", "总领事馆",
-             "领事馆", "协会", "学会", "基金会", "联合会", "国际组织")
-_ZH_HEAD_KIND = {"大学": "university", "理工学院": "university", "学院": "university", "研究院": "institute",
-                 "研究所": "institute", "科学院": "institute", "工程院": "institute", "实验室": "institute",
-                 "公司": "company", "集团": "company", "大使馆": "government", "总领事馆": "government",
-                 "领事馆": "government", "协会": "ngo", "学会": "ngo", "基金会": "ngo", "联合会": "ngo",
-                 "组织": "ngo"}
-_ZH_STOP = set("，。、；：？！“”‘’《》（）()【】「」 　\n\t,.;:与和同及在赴到从向对给为是被把将由于了的之以其该这那各等率至即并或而就也都又均已曾将要")
-_ZH_LEAD_WORDS = ("访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "合作", "联合", "共同",
-                  "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
-                  "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立")
-_ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
-                       r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|能源|"
-                       r"材料|化工|计算机|自动化|机械|电气|人文|社会|教育|体育|音乐|旅游|海洋|环境|资源|生物|化学|物理|"
-                       r"数学|地质|矿业|石油|林业|水利|电力|邮电|纺织|食品|药科|中医药|国立|州立|联邦|综合性|研究型|"
-                       r"应用型|公立|私立|皇家|中央|国家|国际)+$")
-# after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
-_ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
-                             r"教育|都会|公开|树仁|恒生|岭南)")
-_ZH_GENERIC = re.compile(r"^(?:国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
-                         r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院)"
-                         r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
-                         r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
-# after a head word, words that make the name an alliance, event or programme, or a generic plural
-_ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行)")
-# stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
-_ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等)$|下属|所属|旗下|附属|"
-                             r"^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
-                             r"^(?:中[俄德英法美日韩意澳加新]|中外|中欧|中非|中阿|中国-|中[俄德英法美日韩意澳加新]合作)")
 # the text before a mention that makes it a funder / alma mater / former employer
 _FUNDER_BEFORE = re.compile(
     r"(?<!co-)\b(?:funded|sponsored|financed|supported|granted|administered|subsidi[sz]ed|paid)\s+by\s+"
@@ -151,15 +126,22 @@ _FUNDER_AFTER_ZH = re.compile(r"^[^，。]{0,20}(?:资助|经费支持|基金支
 _ALMA_BEFORE = re.compile(
     r"\b(?:(?:received|obtained|earned|got|completed|holds|took)\s+(?:his|her|their|a|an|the)\s+[^.;]{0,40}?"
     r"(?:degree|Ph\.?\s?D\.?|doctorate|master'?s?|bachelor'?s?|MBA)\s+(?:degree\s+)?(?:from|at)|"
-    r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at)\s+(?:the\s+)?$", re.I)
+    r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at|"
+    r"(?:been\s+|were\s+|was\s+|are\s+|got\s+)?admitted\s+(?:to|by|into)|further\s+stud(?:y|ies)\s+at)\s+(?:the\s+)?"
+    r"(?:[^.;]{0,100}?(?:,|\band\b|\bor\b)\s*(?:the\s+)?)?$", re.I)
 _FORMER_BEFORE = re.compile(
     r"\b(?:worked|taught|served|was\s+employed|was\s+a\s+\w+|was\s+an\s+\w+)\b[^.;]{0,60}?\b(?:at|for|with|in|by)\s+"
     r"(?:the\s+)?$", re.I)
 _PAST_CUE = re.compile(r"\b(?:before\s+joining|previously|formerly|former|prior\s+to|used\s+to|had\s+worked|"
                        r"for\s+\w+\s+years)\b", re.I)
+# "former Scientific Attaché at the Italian Consulate", "as the President of X before"
+_FORMER_POST = re.compile(r"\bformer\s+(?:[\w'’-]+\s+){0,3}?(?:at|of|with|in)\s+(?:the\s+)?$", re.I)
+_AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|Dean|Director|Chancellor|Head)\s+of\s+(?:the\s+)?$",
+                      re.I)
 _ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
 _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:universities\s+|institutions\s+)?of\s+(?:the\s+)?$",
                         re.I)
+_MEMBER_AFTER_ZH = re.compile(r"^(?:的)?(?:创始|核心|正式|首批|理事)?(?:成员|会员|理事)(?:单位|高校|大学|校|之一)?")
 _MERGE = re.compile(r"\b(?:merg(?:ing|er\s+of|ed)|amalgamation\s+of|combination\s+of)\b", re.I)
 _FORMER_NAME = re.compile(r"\b(?:known\s+as|formerly|renamed\s+from|former\s+name)\b", re.I)
 
@@ -269,6 +251,53 @@ def _head_kind(tok: str) -> str | None:
     return HEADS.get(tok.lower().rstrip(","))
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+_CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
+
+
+_NAME_BEFORE = re.compile(r"(?:[^\S\n](?:of|and|for|the|&)|[A-Z][\w'’-]*)[^\S\n]+$")
+
+
+_MISSION = re.compile(r"\b(?:Embassy|Consulate(?:[- ]General)?|High\s+Commission|Permanent\s+Mission|Consul(?:ate)?)\b", re.I)
+
+
+def _sending_country(name: str, gaz: Gazetteer) -> str | None:
+    """The country an embassy or consulate represents, from its name: "of (the) X" (before " in Y"), else an
+    adjective or country written before the head ("Royal Thai Embassy", "Russian Embassy in China")."""
+    m = _MISSION.search(name)
+    if not m:
+        return None
+    after = re.match(r"\s+(?:General\s+)?of\s+(?:the\s+)?(.+?)(?:\s+(?:in|to|at)\s+.*)?$", name[m.end():])
+    if after:
+        words = after.group(1).split()
+        for i in range(len(words)):  # "Islamic Republic of Pakistan": the country may end the phrase
+            cand = " ".join(words[i:])
+            code = gaz.country_name(cand) or gaz.country(cand)
+            if code:
+                return code
+    for w in reversed(re.findall(r"[A-Z][\w'’-]+", name[:m.start()])):
+        code = gaz.adjective(w) or gaz.country_name(w)
+        if code:
+            return code
+    return None
+
+
+def _registry():
+    from etl.resolve.registry import load_registry
+
+    return load_registry()
+
+
+def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
+    """A possessive that owns the name after it rather than being part of it: a country's or an acronym's
+    ("China's Tianjin University", "Germany's University of Trier", "UOW's …"; not "King's College", "St Mary's
+    University")."""
+    if not _POSSESSIVE.search(tok):
+        return False
+    stem = tok[:-2]
+    return bool(gaz.country_name(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))  # (not a place: "St Mary's University")
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -292,7 +321,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             left = rs
             while left - 1 > used_until and toks[left - 1][2][0].isupper() and \
                     toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and \
-                    toks[left - 1][2].lower() not in _NOT_MODIFIER:
+                    toks[left - 1][2].lower() not in _NOT_MODIFIER and not _owner_possessive(toks[left - 1][2], gaz):
                 left -= 1
             if left - 1 > used_until and toks[left - 1][2] in ("The", "the") and left < rs + 1:
                 left -= 1
@@ -331,7 +360,12 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     if conn == "of" and gaz.country_name(toks[k][2]) and _head_kind(toks[h][2]) != "government" \
                             and has_proper:
                         break  # "of Germany": a country after the name (but "National University of Singapore")
-                    if conn == "of" and any(_head_kind(x[2]) for x in toks[k:]):
+                    upto_and = []
+                    for x in toks[k:]:
+                        if x[2].lower() in ("and", "&"):
+                            break  # "Changshu Institute of Technology and Birmingham City University": two names
+                        upto_and.append(x)
+                    if conn == "of" and any(_head_kind(x[2]) for x in upto_and):
                         # "Faculty … of <org>": what follows is another organisation
                         if _head_kind(toks[h][2]) in ("university",) and toks[h][2].lower() in ("university",) \
                                 and not _head_kind(toks[k][2]):
@@ -341,9 +375,12 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     right = k
                     j = k + 1
                     # keep consuming capitalised words of this "of" phrase
-                    while j < len(toks) and toks[j][2][0].isupper() and not _head_kind(toks[j][2]):
-                        right = j
+                    while j < len(toks) and toks[j][2][0].isupper() and not _head_kind(toks[j][2]) and \
+                            not _POSSESSIVE.search(toks[right][2]):
+                        right = j  # (but "University of Delaware's Lynn Okagaki" ends at the possessive)
                         j += 1
+                    if _POSSESSIVE.search(toks[right][2]):
+                        break
                     continue
                 if t[0].isupper() and not _head_kind(t) and j == right + 1 and (
                         gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
@@ -357,6 +394,8 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]
+            if _POSSESSIVE.search(text[s:e]):
+                e -= 2  # "the University of Birmingham's": the name without the possessive
             name = text[s:e]
             words = [x[2] for x in toks[left:right + 1]]
             kind = _head_kind(toks[h][2])
@@ -391,112 +430,6 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
     return out
 
 
-def _zh_candidates(text: str, start: int, end: int,
-                   protect: dict[str, tuple[str, ...]] | None = None) -> list[tuple[int, int, str]]:
-    """Chinese organisation names: a head word and its name to the left.
-
-    ``protect``: names that begin with a function word (同济大学, 都柏林, 以色列, 和歌山), by first
-    character; the left edge does not stop at such a character when one of them starts there."""
-    out = []
-    seg = text[start:end]
-    for head in _ZH_HEADS:
-        i = seg.find(head)
-        while i != -1:
-            e = i + len(head)
-            j = i
-            while j > 0 and i - j < 24:
-                c = seg[j - 1]
-                if not CJK.match(c):
-                    # a hyphen or a middle dot between Chinese words is inside the name (哈萨克斯坦-英国技术大学)
-                    if c in "-－–·" and j > 1 and CJK.match(seg[j - 2]):
-                        j -= 1
-                        continue
-                    break
-                if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国"):
-                    words = protect.get(c) if protect else None
-                    if not words or not any(seg.startswith(w, j - 1) and j - 1 + len(w) <= i + len(head)
-                                            for w in words):
-                        break
-                j -= 1
-            # "技术与经济大学": a generic stem after 与/和 joins the name on its left
-            if j > 1 and seg[j - 1] in "与和" and _ZH_FIELD.search(seg[j:i] or "x"):
-                k = j - 1
-                while k > 0 and seg[k - 1] not in _ZH_STOP and CJK.match(seg[k - 1]) and i - k < 24:
-                    k -= 1
-                left_part = seg[k:j - 1]
-                if len(left_part) >= 2 and not re.search(r"(?:大学|学院|公司|集团|研究院|研究所|中心|处|部|校|方|国|局|会)$",
-                                                         left_part) and not _ZH_GENERIC.search(left_part):
-                    j = k  # "布达佩斯技术与经济大学": 与 inside the name
-            name = seg[j:e]
-            for w in _ZH_LEAD_WORDS:
-                p = name.find(w)
-                if 0 <= p < len(name) - len(head) - 1:
-                    name = name[p + len(w):]
-                    j = e - len(name)
-            # a count before the name: "150余位大学校长", "30多所大学"
-            mq = re.match(r"^(?:余|多|几)?(?:位|名|所|家|个|人|项|批)+", name)
-            if mq and j > 0 and (seg[j - 1].isdigit() or mq.group(0)[0] in "余多几"):
-                name = name[mq.end():]
-                j = e - len(name)
-            stem = name[: -len(head)]
-            after = seg[e:e + 3]
-            if _ZH_EVENT_AFTER.match(after):
-                pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
-            elif head in ("研究院", "研究所") and _ZH_FIELD.search(stem or "x"):
-                pass  # "科学技术研究院": the university's own institute or office, named by its field alone
-            elif len(stem) >= 2 and not _ZH_GENERIC.search(stem) and not _ZH_GENERIC_END.search(stem):
-                out.append((start + j, start + e, _ZH_HEAD_KIND.get(head, "other")))
-            i = seg.find(head, i + 1)
-    # longest first, no overlaps
-    out.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-    keep, taken = [], []
-    for c in out:
-        if any(c[0] < te and ts < c[1] for ts, te in taken):
-            continue
-        taken.append((c[0], c[1]))
-        keep.append(c)
-    return sorted(keep)
-
-
-_FOREIGN_COLLEGE: dict[int, re.Pattern] = {}
-
-
-def _foreign_college_re(gaz: Gazetteer) -> re.Pattern:
-    if id(gaz) not in _FOREIGN_COLLEGE:
-        names = sorted((w for w, c in gaz.zh.items() if c not in ("CN", "HK", "MO", "TW") and len(w) >= 2), key=len,
-                       reverse=True)
-        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff·]{{2,12}}?学院")
-    return _FOREIGN_COLLEGE[id(gaz)]
-
-
-_PROTECT_CACHE: dict[int, dict[str, tuple[str, ...]]] = {}
-
-
-def _protected(gaz: Gazetteer, known) -> dict[str, tuple[str, ...]]:
-    """Country, place and university names in Chinese that begin with a function word, by first character."""
-    key = id(gaz) ^ id(known)
-    if key not in _PROTECT_CACHE:
-        words: dict[str, set[str]] = {}
-        for w in [*gaz.zh, *gaz.zh_places, *(e.zh for e in known.entries if e.zh), *known.short_zh]:
-            if w and w[0] in _ZH_STOP and len(w) >= 2:
-                words.setdefault(w[0], set()).add(w)
-        _PROTECT_CACHE[key] = {c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in words.items()}
-    return _PROTECT_CACHE[key]
-
-
-def _zh_abbreviation(short: str, long: str) -> bool:
-    """'马普学会' abbreviates '马克斯·普朗克学会': the same head word, the short stem's characters in order in
-    the long stem, the same first character, and not a mere prefix ('北京大学' does not abbreviate '北京理工大学')."""
-    for head in _ZH_HEADS:
-        if short.endswith(head) and long.endswith(head):
-            a, b = short[: -len(head)], long[: -len(head)]
-            if len(a) < 2 or len(a) >= len(b) or a[0] != b[0] or b.startswith(a):
-                return False
-            it = iter(b)
-            return all(ch in it for ch in a)
-    return False
-
-
 # -- the document's organisations ----------------------------------------------------------------
 class OrgFinder:
     def __init__(self, text: str, lay: Layout, ref: Reference, gaz: Gazetteer, lang: str):
@@ -504,6 +437,7 @@ class OrgFinder:
         self.orgs: dict[str, Org] = {}
         self.by_form: dict[str, Org] = {}  # surface form → org
         self.home_spans: list[tuple[int, int]] = []
+        self.site_names: list[tuple[int, int, str]] = []  # pattern names in the page's furniture (whose site it is)
         self.non_partner_spans: list[tuple[int, int, str]] = []
         self.known = load_known_institutions()
 
@@ -562,9 +496,28 @@ class OrgFinder:
         # 1b. known organisations as written: Chinese names of universities (中国海洋大学, 同济大学),
         # names of companies and international bodies (Ericsson, UNESCO)
         if self.lang == "zh" or CJK.search(text[:2000]):
-            for s, e, form, entry in _find_forms(text, self.known.full_zh):
-                if not self._taken(s, e):
-                    self._add(self._org_for(entry.name, entry.kind, None, entry), s, e, "known organisation")
+            for s, e, form, entry, country in find_zh_orgs(text, self.gaz):
+                if self._taken(s, e) and not self._release_inner_zh(s, e):
+                    continue
+                if entry is None:  # a branch campus of a known university (…分校) the tables do not name
+                    org = self._org_for(form, "university", None)
+                    if org.country is None and country:
+                        org.country, org.country_method = country, "its university's"
+                    self._add(org, s, e, "pattern (a known university's campus)")
+                    continue
+                reg = ref.partner(entry.name)  # the office's own entry first
+                self._add(self._org_for(entry.name, entry.kind, reg, None if reg else entry), s, e,
+                          "partner registry" if reg else "known name (zh)")
+            # embassies and consulates (also through their head's title), foreign governments leading a visit,
+            # companies written in Latin letters beside 公司
+            for s, e, name, kind, country in find_zh_named(text, self.gaz):
+                if self._taken(s, e) and not self._release_inner_zh(s, e):
+                    continue
+                org = self._org_for(name, kind, ref.partner(name))
+                if org.country is None and country:
+                    org.country, org.country_method = country, "country written before the name"
+                org.kind = org.kind or kind
+                self._add(org, s, e, "country and role (zh)")
         # 1c. names of known companies and international bodies as written (Ericsson, UNESCO); a longer name
         # found by pattern around one of them is another organisation ("IEEE Photonics Society")
         for s, e, form, entry in _find_forms(text, self.known.english, words):
@@ -581,10 +534,19 @@ class OrgFinder:
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
-            if self._taken(s, e) and not self._release_known(s, e):
+            if self._taken(s, e) and not self._release_known(s, e) and not self._release_non_partner(s, e):
                 continue
+            words_ = [w for w in text[s:e].split() if len(w) > 3]
+            if sum(1 for w in words_ if w.isupper()) >= 3:
+                continue  # a document's title written in capitals ("MEMORANDUM OF UNDERSTANDING BETWEEN …")
+            s = self._registry_left(s, e)
+            cm = _CAMPUS.match(text, e, min(len(text), e + 40))
+            if cm and _registry().has_norm(norm(f"{text[s:e]}, {cm.group(1)}")):
+                e = cm.end()  # "The Chinese University of Hong Kong, Shenzhen": the campus is part of the name
             name = text[s:e]
             if s < body_start and name not in text[body_start:]:
+                if any(o <= s < o + len(ln) for o, ln in self.lay.site_lines):
+                    self.site_names.append((s, e, kind))  # the site's own name, for home detection
                 continue  # a title-only pattern name (title case misleads the pattern)
             np = ref.non_partner(name)
             if np is not None:
@@ -597,10 +559,16 @@ class OrgFinder:
             zh_code = None
             if CJK.search(name):
                 zh_code, rest = self.gaz.zh_prefix(name)
+                if zh_code and rest in _ZH_HEADS and reg is None and zh_lookup(name) is None:
+                    continue  # 澳洲大学, 英国大学: the country's universities, not a name
                 if zh_code and not _ZH_KEEP_PREFIX.search(rest):
                     reg = reg or ref.partner(rest)
                     name = rest
             known = self.known.get(name) if reg is None else None
+            if reg is None and known is None and CJK.search(name):
+                known = zh_lookup(name, zh_code)  # a Chinese name the tables know (zh_orgs.py)
+                reg = ref.partner(known.name) if known is not None else None
+                known = None if reg is not None else known
             if reg is None and known is None and not CJK.search(name):
                 # "Huawei ICT Academy", "Siemens Digital Industries": a known company's programme or division
                 first = name.split()[0]
@@ -653,7 +621,10 @@ class OrgFinder:
                             self._merge(other, org)
                     org.aliases.add(part)
                     self.by_form.setdefault(part, org)
-        # 4. every use of every known form
+        # 4. every use of every known form (and of short Chinese forms such as 澳大 for 澳门大学: zh_orgs.py)
+        if self.lang == "zh":
+            for form, org in zh_short_forms(text, [o for o in self.orgs.values() if o.mentions]).items():
+                self.by_form.setdefault(form, org)
         forms = {f: o for f, o in self.by_form.items() if len(f) >= 2}
         for s, e, form, org in _find_forms(text, forms):
             if self._taken(s, e):
@@ -661,9 +632,61 @@ class OrgFinder:
             self._add(org, s, e, "alias in document")
         self._link_acronyms()
         self._merge_zh_tails()
+        self._merge_college_parents()
         self._merges_and_renames()
         self._decide()
         return [o for o in self.orgs.values() if o.mentions]
+
+    def _release_inner_zh(self, s: int, e: int) -> bool:
+        """A longer known Chinese name [s, e) takes the place of partner-registry names written inside it
+        (剑桥大学圣约翰学院 around 剑桥大学): the longest name wins."""
+        inner = [(o, m) for o in self.orgs.values() for m in o.mentions if m.start < e and s < m.end]
+        if not inner or any(not (s <= m.start and m.end <= e) or (m.start, m.end) == (s, e) or not CJK.search(m.text)
+                            for _, m in inner):
+            return False
+        if any(s < he and hs < e for hs, he in self.home_spans) or any(s < ne and ns < e for ns, ne, _ in
+                                                                         self.non_partner_spans):
+            return False
+        for o, m in inner:
+            o.mentions.remove(m)
+        return True
+
+    def _registry_left(self, s: int, e: int) -> int:
+        """The start of a longer name the registry knows that ends with [s, e): "University of" before "Chinese
+        Academy of Sciences", "Illawarra Health and" before "Medical Research Institute"."""
+        if not _NAME_BEFORE.search(self.text, max(0, s - 40), s):
+            return s  # no capitalised word or connector right before: no longer name to look up
+        before = self.text[max(0, s - 60):s]
+        m = re.search(r"((?:[A-Z][\w'’-]*[^\S\n]+(?:(?:of|and|for|the|&)[^\S\n]+)?){1,5})$", before)
+        if not m:
+            return s
+        words = list(re.finditer(r"[A-Z][\w'’-]*", m.group(1)))
+        reg = _registry()
+        for w in words:  # longest first
+            start = s - len(before) + m.start(1) + w.start()
+            if reg.has_norm(norm(self.text[start:e])):
+                return start
+        return s
+
+    def _release_non_partner(self, s: int, e: int) -> bool:
+        """A pattern name [s, e) of another country's body that strictly contains a non-partner name ("Russian
+        Ministry of Education and Science" around "Ministry of Education", the Chinese ministry of the list)
+        takes its place."""
+        inner = [x for x in self.non_partner_spans if s <= x[0] and x[1] <= e and (x[0], x[1]) != (s, e)]
+        if not inner or any(s < x[1] and x[0] < e and x not in inner for x in self.non_partner_spans):
+            return False
+        name = self.text[s:e]
+        lead = re.match(r"(?:the\s+)?([A-Z][\w'’-]+)", name)
+        code = lead and (self.gaz.adjective(lead.group(1)) or self.gaz.country_name(lead.group(1)))
+        tail = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})$", name)
+        code = code or (tail and self.gaz.country_name(tail.group(1)))
+        if not code or code == "CN" or any(s < he and hs < e for hs, he in self.home_spans):
+            return False
+        if any(s < m.end and m.start < e for o in self.orgs.values() for m in o.mentions):
+            return False
+        for x in inner:
+            self.non_partner_spans.remove(x)
+        return True
 
     def _release_known(self, s: int, e: int) -> bool:
         """A pattern name [s, e) that strictly contains mentions of known companies or bodies (and overlaps
@@ -709,14 +732,26 @@ class OrgFinder:
                 if _zh_abbreviation(b.name, a.name):
                     self._merge(b, a)  # 马普学会 for 马克斯·普朗克学会
 
+    def _merge_college_parents(self) -> None:
+        """A college of a collegiate university ("St John's College, University of Cambridge") and, in the same
+        text, its university named alone: the university stands for the college (剑桥大学代表 after 剑桥大学圣约翰学院)."""
+        orgs = [o for o in self.orgs.values() if o.mentions]
+        for c in orgs:
+            cm = re.match(r".+?,\s+(?:the\s+)?(University\s+of\s+\w+)$", c.name)
+            if not cm:
+                continue
+            for p in orgs:
+                if p is not c and p.mentions and norm(p.name) == norm(cm.group(1)):
+                    self._merge(p, c)
+
     def _link_acronyms(self) -> None:
         """'BAIC Group' and 'Beijing Automotive Industry Holding Co., Ltd.' are one company
         when the short name's acronym is the long name's initials."""
         orgs = [o for o in self.orgs.values() if o.mentions]
         for a in orgs:
             acr = re.match(r"^([A-Z]{2,6})\b", a.name)
-            if not acr or a.registry is not None and a.kind != "company":
-                continue
+            if not acr or a.kind != "company":
+                continue  # companies only: "CUMT Sun Yueqi Honors College" is a unit of CUMT, not CUMT
             for b in orgs:
                 if b is a or not b.mentions:
                     continue
@@ -758,12 +793,21 @@ class OrgFinder:
         sent = text[ss:self.lay.sentences[si][1]] if self.lay.sentences else ""
         if _FUNDER_BEFORE.search(before) or _FUNDER_BEFORE_ZH.search(before) and _FUNDER_AFTER_ZH.search(after):
             return "funder (funded/sponsored/administered by)"
-        if _MEMBER_OF.search(before):
-            return "a network the institutions belong to (members of)"
+        if _MEMBER_OF.search(before) or _MEMBER_AFTER_ZH.match(after) or (
+                re.search(r"\b(?:a|an)\s+$", before) and
+                re.match(r"\s+(?:member\s+)?(?:universit(?:y|ies)|institutions?|members?)\b", after)):
+            return "a network the institutions belong to (members of; 'a Russell Group university')"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
-        if _FORMER_BEFORE.search(before) and _PAST_CUE.search(sent):
+        if (_FORMER_BEFORE.search(before) and _PAST_CUE.search(sent)) or _FORMER_POST.search(before) or \
+                (_AS_POST.search(before) and re.match(r"\s*,?\s*before\b", after)):
             return "former employer"
+        if self.lang == "zh":
+            why = zh_affiliation(text, m.start, m.end)  # 系哈佛大学博士，曾任X教授 … (zh_orgs.py)
+            if why:
+                return why
+            if zh_venue(text, m.start, m.end, [(x.start, x.end) for o in self.orgs.values() for x in o.mentions]):
+                return "the venue of others' meeting (A与B在X举办)"
         if re.search(r"(?:之前|以前|此前)", after[:12]) and re.search(r"加入", before[-6:]):
             return None  # 加入X之前: X is the current employer
         return None
@@ -789,6 +833,11 @@ class OrgFinder:
             if org.registry is None and _SUBUNIT.match(name) and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[first.end:first.end + 8]):
                 org.status, org.reason = "subunit", "a unit of another organisation"
                 continue
+            if self.lang == "zh" and org.registry is None and org.known is None and all(
+                    possessed_by(text, m.start, [(x.start, x.end, "") for o in self.orgs.values() if o is not org
+                                                 for x in o.mentions]) for m in org.mentions):
+                org.status, org.reason = "subunit", "a unit of another organisation (X的…)"
+                continue
             reasons = [self._excluded_context(m) for m in org.mentions]
             if all(reasons):
                 org.status, org.reason = "non_partner", reasons[0]
@@ -800,10 +849,35 @@ class OrgFinder:
             if org.kind is None:
                 org.kind = "other"
 
+    def list_countries(self, orgs: list[Org]) -> None:
+        """Universities listed together in one sentence share a country when every listed one whose country is
+        known has the same and at least two do ("… from Hannover University of Applied Sciences, Jade University
+        of Applied Sciences and Luebeck University of Applied Sciences"): the others get it."""
+        by_sent: dict[int, list[Org]] = {}
+        for o in orgs:
+            if o.status != "partner" or not o.mentions or o.kind not in ("university", "institute"):
+                continue
+            for si in {self.lay.sentence_index(m.start) for m in o.mentions}:
+                by_sent.setdefault(si, []).append(o)
+        for si, orgs in by_sent.items():
+            known = {o.country for o in orgs if o.country}
+            if len(known) != 1 or sum(1 for o in orgs if o.country) < 2:
+                continue
+            code = known.pop()
+            for o in orgs:
+                if o.country is None:
+                    o.country, o.country_method = code, "the country of the names listed with it"
+
     def _country(self, org: Org) -> str | None:
         if org.country:
             return org.country
         text, gaz = self.text, self.gaz
+        # 0. an embassy or consulate belongs to the country that sends it ("Embassy of the Islamic Republic of
+        # Pakistan in China", "Royal Thai Embassy", "Consulate General of Italy in Shanghai"), not where it is
+        code = _sending_country(org.name, gaz)
+        if code:
+            org.country, org.country_method = code, "the country an embassy or consulate represents"
+            return code
         # 1. right after a mention
         for m in sorted(org.mentions, key=lambda x: x.start):
             after = text[m.end:m.end + 80]

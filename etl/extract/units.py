@@ -22,14 +22,14 @@ import re
 from dataclasses import dataclass
 
 from etl.extract.text import Layout
-from etl.extract.zh_units import UnitTerms, load_unit_terms
+from etl.extract.zh_units import ZH_OK_BEFORE as _ZH_OK_BEFORE, find_zh_units
 from etl.resolve.reference import Reference, UnitRef, norm
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAP = r"[A-Z][\w'’\-]*"
 _CONN = r"(?:of|and|for|the|&|in)"
 _UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
-_NAMEWORDS = rf"{_CAP}(?:\s+(?!and\s+the\b)(?:{_CONN}\s+)*(?!(?:{_CAP}\s+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
+_NAMEWORDS = rf"{_CAP}(?:[ \t]+(?!and[ \t]+the\b)(?:{_CONN}[ \t]+)*(?!(?:{_CAP}[ \t]+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
 _PROGRAMME_UNITS = re.compile(r"\b(?:Summer|Winter|Spring|Autumn|Sunday|High|Middle|Primary)\s+School\b|"
                               r"^(?:a|an|the)?\s*Business\s+School$", re.I)
 # a government body, not a university's unit: "Shaanxi Provincial Department of Education", "U.S. Department of State"
@@ -38,92 +38,30 @@ _GOVERNMENT_BEFORE = re.compile(r"(?:\b(?:Provincial|Municipal|Ministry|Governme
 _YOUTH_LEAGUE = re.compile(r"\b(?:(?:Communist\s+)?Youth\s+League\s+Committee|University\s+Youth\s+League)\b")
 _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
-    rf"Centre|Center)\s+(?:of|for)\s+(?P<of>{_NAMEWORDS}))"
+    rf"Centre|Center)[ \t]+(?:of|for)[ \t]+(?P<of>(?!(?:School|College|Faculty|Department|Office)\b){_NAMEWORDS}))"
     rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
     rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center)\b)")
+# a department that teaches (a school) rather than administers (an office)
+_ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Studies|Physics|Chemistry|Mathematics|Biology|History|"
+                       r"Philosophy|Architecture|Design|Engineering|Sciences?|Law|Economics|Arts|Music|Medicine|Nursing|"
+                       r"Computing|Computer|Education|Psychology|Sociology|Geography|Humanities)\b")
+_ADMIN = re.compile(r"\b(?:International|Cooperation|Co-operation|Exchanges?|Affairs|Personnel|Human\s+Resources|Finance|"
+                    r"Financial|Training|Management|Admissions?|Administration|Development|Planning|Relations|Partnerships|"
+                    r"Research\s+Management|Scientific\s+Research|Student|Students)\b")
+_PERSON_ROLE_AFTER = re.compile(r",\s*(?:a\s+|the\s+)?(?:associate\s+|assistant\s+|vice\s+|deputy\s+)?(?:professor|dean|director|"
+                                r"lecturer|head|chair|president|secretary|researcher|teacher)\b", re.I)
+_PERSON_TITLE = r"(?:Professor|Prof|Dr|Mr|Ms|Mrs|Dean|Director|President|Vice|Deputy|Head|Associate|Assistant)\b"
+_LIST_IN_NAME = re.compile(rf",[ \t]+(?:(?!{_PERSON_TITLE})[A-Z][\w'’-]*[ \t]+){{0,3}}?[A-Z][\w'’-]*[ \t]+(?:and|&)[ \t]+"
+                           rf"[A-Z][\w'’-]*(?:[ \t]+(?:(?!{_PERSON_TITLE})[A-Z][\w'’-]*|and|of))*?"
+                           rf"(?=[ \t]*[,.;:)]|[ \t]+(?:[a-z]|and[ \t]+the\b|{_PERSON_TITLE})|$)")
+_PLURAL_UNITS = re.compile(r"\b(?P<head>Faculties|Schools|Colleges|Departments)[ \t]+of[ \t]+(?P<list>[A-Z][\w'’-]*"
+                           r"(?:[ \t]+[A-Z][\w'’-]*)*(?:,[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)*,?[ \t]+and[ \t]+"
+                           r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)")
 _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the", "a", "an", "of", "and", "at", "in",
                 "from", "by", "with", "to", "for", "on", "prof", "professor", "dr", "mr", "ms", "secretary",
                 "representatives", "representative", "staff", "teachers", "students", "student", "this", "that",
                 "both", "each", "all", "its", "his", "her", "their", "our", "under", "after", "before", "invited",
                 "during", "since", "when", "relevant", "responsible"}
-# Chinese units: a boundary before the name (punctuation, 我校, a function word)
-_ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请受将等并或从给让把被于即以该本各有两，。、；：“”‘’《》（）() 　\n\t")
-_ZH_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{2,12}?(?:学院|学部|研究生院)|[\u4e00-\u9fff]{2,10}?(?:处|办公室|办))(?![\u4e00-\u9fff]{0,1}(?:院|系))")
-_ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
-                              r"组织|发展规划|港澳台)")
-
-
-def _zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
-                   org_spans: list[tuple[int, int, str]] | None = None) -> list[tuple[int, int, str | None]]:
-    """Chinese unit names: a 学院 / 学部 / 研究生院 / X处 ending, its left edge at punctuation, a
-    function word or the end of an organisation's name (汉阳大学工学院 → 工学院, owned by 汉阳大学),
-    leading verbs dropped (参观了机电工程学院 → 机电工程学院). Two fields joined by 与/和 are one name
-    when the left one is a field too (信息与通信工程学院, 海洋与大气学院).
-
-    Returns (start, end, owner): owner is the status of the organisation written right before the
-    unit ("partner", "home" …) or of the one before "X与" for a joined name, else None."""
-    from etl.extract.orgs import _ZH_FIELD, _ZH_LEAD_WORDS, _ZH_STOP
-
-    ends = {e: st for _, e, st in (org_spans or [])}
-    inside = [(a, b) for a, b, _ in (org_spans or [])]
-
-    def in_org(pos: int) -> bool:
-        return any(a <= pos < b for a, b in inside)
-
-    def scan(j: int, limit: int) -> int:
-        stop = j
-        while j > start and text[j - 1] not in _ZH_STOP and CJK.match(text[j - 1]) and stop - j < limit \
-                and not in_org(j - 1):
-            j -= 1
-        return j
-
-    lead = _ZH_LEAD_WORDS + ("参观了", "参观", "依托", "这是", "组织", "负责人", "邀请", "应", "共建", "筹建", "新建")
-    out = []
-    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?![\u4e00-\u9fff]{0,1}长)|办公室", text[start:]):
-        e = start + m.end()
-        if in_org(start + m.start()):
-            continue  # inside an organisation's name (理工学院 of 麻省理工学院)
-        j = scan(start + m.start(), 12)
-        owner = ends.get(j)
-        if j - 1 > start and text[j - 1] in "与和" and (_ZH_FIELD.search(text[j:start + m.start()] or "x") or
-                                                       (terms is not None and terms.knows(text[j:start + m.start()]))):
-            k = scan(j - 1, 8)
-            for w in lead:
-                p = text.find(w, k, j - 1)
-                if p != -1:
-                    k = p + len(w)
-            left = text[k:j - 1]
-            if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left))):
-                j = k  # 信息与通信工程学院, 海洋与大气学院
-                owner = ends.get(k)
-        name = text[j:e]
-        for w in lead:
-            p = name.find(w)
-            if 0 <= p < len(name) - 3:
-                name = name[p + len(w):]
-                j = e - len(name)
-        if any(a <= j < b for a, b, _ in out):
-            continue
-        out.append((j, e, owner))
-    return out
-
-
-def _find_whole(text: str, forms: dict[str, tuple[str, str]], start: int) -> list[tuple[int, int, str, tuple[str, str]]]:
-    """Occurrences of whole unit names after ``start`` (longest first, no overlaps)."""
-    hits = []
-    for form, target in forms.items():
-        i = text.find(form, start)
-        while i != -1:
-            hits.append((i, i + len(form), form, target))
-            i = text.find(form, i + 1)
-    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
-    out: list = []
-    for h in hits:
-        if not any(h[0] < b and a < h[1] for a, b, _, _ in out):
-            out.append(h)
-    return sorted(out)
-
-
 @dataclass
 class UnitHit:
     type: str  # school | office
@@ -137,8 +75,14 @@ class UnitHit:
 
 class UnitFinder:
     def __init__(self, text: str, lay: Layout, ref: Reference, *, use_list: bool, org_spans: list[tuple[int, int, str]],
-                 home_spans: list[tuple[int, int]], lang: str):
+                 home_spans: list[tuple[int, int]], lang: str, home_forms: list[str] | None = None,
+                 keep_unlisted: bool = False, foreign_home: bool = False):
         self.text, self.lay, self.ref, self.use_list, self.lang = text, lay, ref, use_list, lang
+        # the reference list applies but the page never names its university: a unit the list does not know is
+        # kept under the text's own name (the page may be another university's)
+        self.keep_unlisted = keep_unlisted
+        self.foreign_home = foreign_home
+        self.home_forms = sorted(home_forms or [], key=len, reverse=True)  # names of a home found on the page
         self.org_spans = org_spans  # (start, end, status) of organisations found
         self.home_spans = home_spans
 
@@ -171,7 +115,8 @@ class UnitFinder:
                 pos += m.end()
                 continue
             break
-        m = re.match(r"\s*(?:,\s*)?(?:of|at)\s+(?:the\s+)?", text[pos:pos + 12])
+        m = re.match(r"\s*(?:,\s*)?(?:of|at)\s+(?:the\s+)?", text[pos:pos + 12]) or \
+            re.match(r"\s*,\s*(?:the\s+)?(?=[A-Z])", text[pos:pos + 12])  # "Department of Physics, University of Colorado"
         if not m:
             return None
         at = pos + m.end()
@@ -202,6 +147,11 @@ class UnitFinder:
         if self.lang != "zh":
             for m in _UNIT_EN.finditer(text):
                 s, e = m.start(), m.end()
+                if m.group("head"):
+                    # "Faculty of Business, Economics and Law", "Office for Hong Kong, Macao & Taiwan Affairs"
+                    xm = _LIST_IN_NAME.match(text, e)
+                    if xm and not re.search(rf"\b(?:{_UNIT_HEADS[3:-3]}|The|the)\b", xm.group(0)):
+                        e = xm.end()
                 pre = m.group("pre") if m.group("head") else m.group("pre2")
                 # drop title words at the front ("Dean", "the")
                 words = text[s:e].split()
@@ -242,14 +192,25 @@ class UnitFinder:
                     u = self.resolve(phrase)
                 if u is not None:
                     hits.append(UnitHit(u.type, u.name, s, e, phrase, "unit phrase → reference list", 0.9))
-                elif (not self.use_list or not self.ref.units or (owner and owner[2] == "home") or
+                elif (not self.use_list or not self.ref.units or self.keep_unlisted or (owner and owner[2] == "home") or
                       (ob and ob[2] == "home")) and s >= body:
                     typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
+                    if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
+                        typ = "school"  # "German Language Department", "Department of Architecture and Design"
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner:
                         continue  # too often an outside body without a list to say otherwise
                     if _PROGRAMME_UNITS.search(phrase):
                         continue  # "International Summer School": a programme, not a unit
                     name = re.sub(r"^(?:the|The)\s+", "", phrase)
+                    # "CUMT Sun Yueqi Honors College", "Lancaster University's …": the owner is not part of the name
+                    for f in self.home_forms:
+                        if f.isupper() and name.startswith(f) and re.match(r"(?:['’]s)?\s+[A-Z]", name[len(f):]):
+                            name = re.sub(r"^(?:['’]s)?\s+", "", name[len(f):])
+                            break
+                    # "School of Aerospace Engineering and Can Chanbao, professor …": a person after "and"
+                    pa = re.search(r"\s+and\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}$", name)
+                    if pa and _PERSON_ROLE_AFTER.match(text, e):
+                        name = name[:pa.start()]
                     # "… of BISTU", "… and Strathclyde": the owner or a partner is not part of the name
                     for os_, oe, st in self.org_spans + [(a, b, "home") for a, b in self.home_spans]:
                         if s < os_ < e:
@@ -264,9 +225,33 @@ class UnitFinder:
                         gz = load_gazetteer()
                         if gz.place(pm2.group(1)) or gz.country_name(pm2.group(1)):
                             name = name[:pm2.start()]  # "the Faculty of Engineering in Nottingham"
+                    name = re.sub(r"-[A-Z]{2,6}$", "", name)  # "Department of Architecture and Design-DAD"
                     if name == "Graduate School":
                         typ = "office"
                     hits.append(UnitHit(typ, name, s, e, phrase, "unit phrase (text's own name)", 0.6))
+            # "the Faculties of Literature, Linguistics, and Oriental Studies": one unit per item
+            if not self.use_list or not self.ref.units or self.keep_unlisted:
+                for m in _PLURAL_UNITS.finditer(text, body):
+                    if self._org_after(m.end()):
+                        continue
+                    head = {"Faculties": "Faculty", "Schools": "School", "Colleges": "College",
+                            "Departments": "Department"}[m.group("head")]
+                    for it in re.finditer(r"[A-Z][\w'’-]*(?:[ \t]+(?:of|and|&)?[ \t]*[A-Z][\w'’-]*)*?(?=,|[ \t]+and[ \t]+[A-Z]|$)",
+                                          m.group("list")):
+                        item = re.sub(r"^and\s+", "", it.group(0)).strip()
+                        if not item:
+                            continue
+                        name = f"{head} of {item}"
+                        typ = "office" if head == "Department" and (_ADMIN.search(item) or not _ACADEMIC.search(item)) \
+                            else "school"
+                        a = m.start("list") + it.start()
+                        hits.append(UnitHit(typ, name, a, a + len(item), item, "unit list (text's own names)", 0.6))
+            # a Confucius Institute of a university abroad is one of its units ("the Confucius Institute")
+            if self.foreign_home:
+                for m in re.finditer(r"\bConfucius\s+Institute\b(?!\s+(?:at|of|in)\s)", text[body:]):
+                    a = body + m.start()
+                    hits.append(UnitHit("school", "Confucius Institute", a, body + m.end(), m.group(0),
+                                        "a Confucius Institute of the home university", 0.6))
             # "the Youth League Committee" (校团委): an office with no Office/Department head word
             if not (self.use_list and self.ref.units):
                 for m in _YOUTH_LEAGUE.finditer(text, body):
@@ -302,42 +287,11 @@ class UnitFinder:
                         continue
                 taken.append((s, e))
                 hits.append(UnitHit(u.type, u.name, s, e, form, "reference list", 0.95))
-        # 3. Chinese unit names (without a list): whole names the table knows (国际合作与交流处), then
-        # names by pattern, in English where the table can name every part (机械工程学院 → School of
-        # Mechanical Engineering), else as written
+        # 3. Chinese unit names (without a list, or in another university's news): as the text writes them
+        # (zh_units.py)
         if self.lang == "zh" and not (self.use_list and self.ref.units):
-            terms = load_unit_terms()
-            body = self.lay.body_start()
-            zh_taken: list[tuple[int, int]] = []
-            for s, e, form, (en, typ) in _find_whole(text, terms.whole, body):
-                if typ == "skip":
-                    zh_taken.append((s, e))  # never a unit (孔子学院)
-                    continue
-                if not self._form_ok(s, e, form) or any(a <= s < b for a, b, _ in self.org_spans):
-                    continue
-                zh_taken.append((s, e))
-                if typ in ("office", "school") and en:
-                    hits.append(UnitHit(typ, en, s, e, form, "unit name (zh) → English (unit_terms_zh.csv)", 0.7))
-            spans = self.org_spans + [(a, b, "home") for a, b in self.home_spans]
-            for s, e, owner in _zh_unit_spans(text, body, terms, spans):
-                if any(s < te and ts < e for ts, te in zh_taken) or owner not in (None, "home"):
-                    continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
-                name = text[s:e]
-                name = re.sub(r"^(?:我校|学校|本校)", "", name)
-                if len(name) < 4 or re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在)", name):
-                    continue
-                if any(a <= s < b for a, b, _ in self.org_spans):
-                    continue
-                typ = "school" if name.endswith(("学院", "学部")) else "office"
-                if typ == "office" and not _ZH_OFFICE_WORDS.search(name):
-                    continue
-                if name.endswith("研究生院"):
-                    typ = "office"
-                en = terms.english(name)
-                if en:
-                    hits.append(UnitHit(typ, en, s, e, text[s:e], "unit name pattern (zh) → English", 0.6))
-                else:
-                    hits.append(UnitHit(typ, name, s, e, text[s:e], "unit name pattern (zh)", 0.6))
+            for u in find_zh_units(text, self.lay, self.org_spans, self.home_spans, self._form_ok):
+                hits.append(UnitHit(u.type, u.name, u.start, u.end, text[u.start:u.end], u.method, u.confidence))
         return hits
 
     def _form_ok(self, s: int, e: int, form: str) -> bool:

@@ -1,24 +1,35 @@
-"""English names for a Chinese university's units when no reference list names them.
+"""A Chinese university's schools and offices named in a Chinese text, when no reference list names them.
 
-``data/reference/unit_terms_zh.csv`` (zh,en,type,final) holds whole names of offices and a few
-schools (国际合作与交流处 → Office of International Cooperation and Exchanges, 理学院 → School of
-Science), names to skip (孔子学院: a partner's institute, not a unit), and the terms of
-disciplines (机械 → Mechanical, 工程 → Engineering) from which "X学院" is named "School of X".
-A term's ``final`` form is used when it ends the name (机械学院 → School of Mechanical
-Engineering). A name with any part the table does not know keeps its Chinese form: a wrong
-English name would be worse than the text's own.
+Another university's units are reported as the page writes them (国际交流与合作处, 外国语学院; 環球事務處 on a
+traditional page): a translation would be a guess, and the university's own list (``home_units.json`` of a
+deployment configured for it) names them in English. :func:`find_zh_units` finds them: whole names of the term
+table, then names by pattern (a 学院 / 学部 / 研究生院 / 处 / 部 / 办公室 ending; 研究院 and 系 after a field alone:
+冶金工程研究院, 外语系), in the body and in the news' source line (来源：…, 供稿单位：…) wherever it stands; never a
+partner's unit (汉阳大学工学院, 中大的…中医学院), a name inside an organisation's, a joint institute being set up
+(共建中俄工程学院), an institute named after a place abroad (墨尔本研究生院) or a name the table says to skip
+(孔子学院, 文理学院); a short form of a unit named in full (国际处 for 国际合作与交流处) is that unit.
+:func:`units_fit_list` tells whether the units of a 我校 text that names no university are the configured
+home's.
 
-"School of" is the commonest English form of 学院 on Chinese universities' sites; a university
-that says "College of" needs its own reference list (home_units.json) to be named exactly.
+``data/reference/unit_terms_zh.csv`` (zh,en,type,final) holds whole names of offices and a few schools
+(国际合作与交流处 → Office of International Cooperation and Exchanges, 校办, 团委), names to skip, and the
+terms of disciplines (机械 → Mechanical, 工程 → Engineering) from which "X学院" has an English name
+("School of X"; a term's ``final`` form when it ends the name): kept with each unit as its English reading
+(:class:`ZhUnit` ``en``), never in place of the name as written.
 """
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from etl.resolve.reference import DEFAULT_DIR
+
+from etl.extract.zh_orgs import possessed_by
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 _CONNECT = {"与": "and", "和": "and", "及": "and"}
 
@@ -86,3 +97,252 @@ def load_unit_terms(directory: str | Path | None = None) -> UnitTerms:
             else:
                 out.whole[zh] = (en, typ)
     return out
+
+
+# -- Chinese unit names in a text ------------------------------------------------------------------
+# a boundary before a unit name (punctuation, 我校, a function word)
+ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请受将等并或从给让把被于即以该本各有两，。、；：“”‘’《》（）() 　\n\t")
+# an office by pattern needs one of these words (国际交流部, 学生工作处; not 教育部, 出入境管理处)
+_ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
+                              r"组织|发展规划|港澳台|全球|对外)")
+# the news' own source line: "来源：国际合作与交流处", "供稿单位：外国语学院", "新闻来源:全球事务部"
+_SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息|消息)?(?:来源|供稿单位|供稿部门|供稿|稿源|发布单位|发布部门|发稿单位)\s*[:：]\s*"
+                          r"(?P<name>[\u4e00-\u9fff]{2,20})")
+_INTERNATIONAL_OFFICE = re.compile(r"(?:国际|外事|对外|港澳台|全球|海外).{0,6}(?:处|部|办公室|办)$")
+# words that end the text before a unit's name (参观了机电工程学院): verbs, never words inside a name (合作, 国际 …)
+_UNIT_LEAD = ("访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "携手", "依托", "出席", "举办", "承办",
+              "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
+              "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
+              "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进")
+# a stop character that starts a word inside a unit's name (对外交流合作处)
+_UNIT_INNER = {"对外", "和平"}
+_UNIT_END = re.compile(r"(?:学院|学部|研究生院|研究院|处|部|办公室|办|中心|团委)$")
+
+
+@dataclass
+class ZhUnit:
+    type: str  # school | office
+    name: str  # as written
+    start: int
+    end: int
+    en: str | None  # the English name the term table gives, if any
+    method: str
+    confidence: float
+
+
+def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
+                  org_spans: list[tuple[int, int, str]] | None = None, end: int | None = None
+                  ) -> list[tuple[int, int, str | None]]:
+    """Chinese unit names in text[start:end]: a 学院 / 学部 / 研究生院 / X处 / X部 / 办公室 ending, its left edge at
+    punctuation, a function word or the end of an organisation's name (汉阳大学工学院 → 工学院, owned by 汉阳大学),
+    leading verbs dropped (参观了机电工程学院 → 机电工程学院). Two fields joined by 与/和 are one name
+    when the left one is a field too (信息与通信工程学院, 海洋与大气学院).
+
+    Returns (start, end, owner): owner is the status of the organisation written right before the
+    unit ("partner", "home" …) or of the one before "X与" for a joined name, else None."""
+    from etl.extract.zh_orgs import _ZH_FIELD, _ZH_STOP
+
+    end = len(text) if end is None else end
+    ends = {e: st for _, e, st in (org_spans or [])}
+    inside = [(a, b) for a, b, _ in (org_spans or [])]
+
+    def in_org(pos: int) -> bool:
+        return any(a <= pos < b for a, b in inside)
+
+    def scan(j: int, limit: int) -> int:
+        stop = j
+        while j > start and CJK.match(text[j - 1]) and stop - j < limit and not in_org(j - 1) and (
+                text[j - 1] not in _ZH_STOP or text[j - 1:j + 1] in _UNIT_INNER):
+            j -= 1
+        return j
+
+    lead = _UNIT_LEAD
+    out = []
+    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])部(?!长|分|门)|"
+                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))", text[start:end]):
+        if m.group(0) in ("研究院", "系"):
+            j0 = scan(start + m.start(), 8)
+            if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|校)", "", text[j0:start + m.start()]) or "x"):
+                continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士)
+        e = start + m.end()
+        if in_org(start + m.start()):
+            continue  # inside an organisation's name (理工学院 of 麻省理工学院)
+        j = scan(start + m.start(), 12)
+        owner = ends.get(j)
+        if j - 1 > start and text[j - 1] in "与和" and (_ZH_FIELD.search(text[j:start + m.start()] or "x") or
+                                                       (terms is not None and terms.knows(text[j:start + m.start()]))):
+            k = scan(j - 1, 8)
+            for w in lead:
+                p = text.find(w, k, j - 1)
+                if p != -1:
+                    k = p + len(w)
+            pm = re.match(r"(?:我校|学校|本校|校)", text[k:j - 1])
+            k += pm.end() if pm else 0
+            left = text[k:j - 1]
+            if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left))):
+                j = k  # 信息与通信工程学院, 海洋与大气学院
+                owner = ends.get(k)
+        name = text[j:e]
+        for w in lead:
+            p = name.find(w)
+            if 0 <= p < len(name) - 3:
+                name = name[p + len(w):]
+                j = e - len(name)
+        if any(a <= j < b for a, b, _ in out):
+            continue
+        out.append((j, e, owner))
+    return out
+
+
+def _find_whole(text: str, forms: dict[str, tuple[str, str]], start: int, end: int | None = None
+                ) -> list[tuple[int, int, str, tuple[str, str]]]:
+    """Occurrences of whole unit names in text[start:end] (longest first, no overlaps)."""
+    end = len(text) if end is None else end
+    hits = []
+    for form, target in forms.items():
+        i = text.find(form, start, end)
+        while i != -1:
+            hits.append((i, i + len(form), form, target))
+            i = text.find(form, i + 1, end)
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    out: list = []
+    for h in hits:
+        if not any(h[0] < b and a < h[1] for a, b, _, _ in out):
+            out.append(h)
+    return sorted(out)
+
+
+def source_units(text: str, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the unit a source line names ("来源：国际合作与交流处", "供稿单位：外国语学院"): the news'
+    own office or school, wherever the line stands (header or footer)."""
+    out = []
+    for m in _SOURCE_LINE.finditer(text, 0, len(text) if end is None else end):
+        name = m.group("name")
+        um = None
+        for um in re.finditer(r"学院|学部|研究生院|研究院|处|部|办公室|办|中心|团委", name):
+            pass
+        if um is not None and _UNIT_END.search(name[:um.end()]) and um.end() >= 3:
+            out.append((m.start("name"), m.start("name") + um.end()))
+    return out
+
+
+def _type_of(name: str) -> str:
+    if name.endswith("研究生院"):
+        return "office"
+    return "school" if name.endswith(("学院", "学部", "研究院", "系")) else "office"
+
+
+def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_spans: list[tuple[int, int]],
+                  form_ok=None, terms: UnitTerms | None = None) -> list[ZhUnit]:
+    """The home university's schools and offices named in a Chinese text, as written: whole names the term
+    table knows (国际合作与交流处, 团委, 校办), then names by pattern (机械工程学院, 国际交流部); never a
+    partner's unit (赫瑞瓦特大学工程与物理科学学院), a name inside an organisation's, or a name the table
+    says to skip (孔子学院). The body is read, and the news' source line wherever it stands."""
+    terms = terms or load_unit_terms()
+    body = lay.body_start()
+    regions = [(body, len(text))] + [(s, e) for s, e in source_units(text) if s < body]
+    taken: list[tuple[int, int]] = []
+    out: list[ZhUnit] = []
+    spans = org_spans + [(a, b, "home") for a, b in home_spans]
+
+    def add(typ, name, s, e, en, method, conf):
+        if any(s < te and ts < e for ts, te in taken):
+            return
+        taken.append((s, e))
+        out.append(ZhUnit(typ, name, s, e, en, method, conf))
+
+    skip: list[tuple[int, int]] = []
+    for rs, re_ in regions:
+        for s, e, form, (en, typ) in _find_whole(text, terms.whole, rs, re_):
+            if typ == "skip":
+                skip.append((s, e))  # never a unit (孔子学院)
+                continue
+            if (form_ok is not None and not form_ok(s, e, form)) or any(a <= s < b for a, b, _ in org_spans):
+                continue
+            if s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in ZH_OK_BEFORE and \
+                    not any(b == s for _, b in home_spans):
+                continue  # 理学院 inside 经济管理学院, 工学院 of 汉阳大学工学院
+            if _place_before(text, s):
+                skip.append((s, e))  # 墨尔本研究生院: an institute named after a place abroad, not a unit
+                continue
+            if typ in ("office", "school"):
+                add(typ, form, s, e, en or None, "unit name (zh, unit_terms_zh.csv)", 0.7)
+    planned: set[str] = set()  # names of joint institutes being set up (共建中俄工程学院): not (yet) units
+    found = [(s, e, owner) for rs, re_ in regions for s, e, owner in zh_unit_spans(text, rs, terms, spans, re_)]
+    for s, e, owner in found:
+        if re.search(r"(?:共建|筹建|拟建|联合建立|合作建设)$", text[max(0, s - 6):s]):
+            planned.add(text[s:e])
+    for s, e, owner in found:
+        if text[s:e] in planned:
+            continue
+        if any(s < te and ts < e for ts, te in skip + taken) or owner not in (None, "home"):
+            continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
+        pos = possessed_by(text, s, org_spans)
+        if pos is not None and pos[2] != "home":
+            continue  # 中大的文物馆及中医学院: a partner's unit
+        name = text[s:e]
+        pm = re.match(r"^(?:我校|学校|本校|全校|校)", name)
+        if pm and len(name) - pm.end() >= 3:
+            s += pm.end()
+            name = text[s:e]
+        if len(name) < (3 if name.endswith("系") else 4) or \
+                re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在|下设|二级)", name):
+            continue
+        if any(a <= s < b for a, b, _ in org_spans):
+            continue
+        typ = _type_of(name)
+        if typ == "office" and not _ZH_OFFICE_WORDS.search(name):
+            continue
+        add(typ, name, s, e, terms.english(name), "unit name pattern (zh)", 0.6)
+    # a short form of a unit named in full (国际处 for 国际合作与交流处, 国际学院 for 国际教育合作学院) is that unit
+    names = {u.name for u in out}
+    out = [u for u in out if not any(_abbreviates(u.name, n) for n in names)]
+    return sorted(out, key=lambda u: u.start)
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` is a short form of ``long``: the same ending (处, 学院 …), the same first character, its characters
+    in order in ``long``, and shorter."""
+    if len(short) >= len(long) or short[0] != long[0]:
+        return False
+    head = _UNIT_END.search(short)
+    if head is None or not long.endswith(head.group(0)):
+        return False
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _place_before(text: str, s: int) -> bool:
+    """A foreign place or country written right before position ``s`` (墨尔本|研究生院)."""
+    from etl.resolve.geo import load_gazetteer
+
+    gaz = load_gazetteer()
+    before = text[max(0, s - 5):s]
+    for i in range(len(before) - 1):
+        w = before[i:]
+        code = gaz.zh_place(w) or gaz.country(w)
+        if code and code not in ("CN",):
+            return True
+    return False
+
+
+def units_fit_list(text: str, lay, ref, org_spans: list[tuple[int, int, str]], home_spans: list[tuple[int, int]]) -> bool:
+    """Whether the Chinese units a text names (as in :func:`find_zh_units`) are the configured home's: no
+    unit named, or more of them in the home's list (name, alias or Chinese name) than not. A text
+    that speaks as 我校 of 高级翻译学院 and 国际交流与合作处, units the configured home does not have, is
+    another university's news even when it never writes that university's name. Weighed: a name every university
+    has (教务处, 国际处: the term table's whole names) counts half for the home; an international office the home's
+    list does not have counts double against it (a university has one)."""
+    if not ref.units:
+        return True
+    units = {u.name: u for u in find_zh_units(text, lay, org_spans, home_spans)}
+    if not units:
+        return True
+    terms = load_unit_terms()
+    known = unknown = 0.0
+    for name in units:
+        if ref.unit(name) is not None:
+            known += 0.5 if name in terms.whole else 1  # 教务处, 国际处: every university has one
+        else:
+            unknown += 2 if _INTERNATIONAL_OFFICE.search(name) else 1  # a university has one international office
+    return known > unknown

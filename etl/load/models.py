@@ -231,11 +231,13 @@ class ReviewItem(Base):
 
 
 class ReportFile(Base):
-    """An office report (CSV/XLSX) loaded into programs, agreements or mobility."""
+    """A table of an office report (CSV/XLSX) loaded into programs, agreements or mobility."""
 
     __tablename__ = "report_files"
+    # one row per table of a file: a workbook may hold a table per sheet (migration 0025)
+    __table_args__ = (UniqueConstraint("uri", "sheet", name="uq_report_files_uri_sheet"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    uri: Mapped[str] = mapped_column(String(1000), unique=True)
+    uri: Mapped[str] = mapped_column(String(1000), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # programs | agreements | mobility
     content_hash: Mapped[str] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer, default=0)

@@ -16,6 +16,8 @@ the database) and, for people and for old records, by name (``target``).
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -368,6 +370,9 @@ class Resolver:
         pid = self.partners.get(key)
         if pid is not None:
             return pid
+        # "the University of Auckland" as a sentence writes it: the name is "University of Auckland"
+        # (a capital "The" is kept: "The University of Tokyo" is how some name themselves)
+        name = re.sub(r"^\s*the\s+", "", name.strip())
         row = Partner(name=name, country=(country or None), kind=kind, status="new", aliases=[])
         self.session.add(row)
         self.session.flush()

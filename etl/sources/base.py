@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 _BLANKS = re.compile(r"[ \t\u00a0\u3000\f\v]+")
@@ -28,6 +29,22 @@ class Unchanged:
     """A file whose bytes hash as when its document was stored: nothing to decode or load."""
 
     uri: str
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A stored web document whose page answered 404 or 410 when revisited: marked gone, kept."""
+
+    uri: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ReportPath:
+    """An office report file for the report loader, with its source's column map (header → field)."""
+
+    path: Path
+    columns: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass

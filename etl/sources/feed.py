@@ -11,6 +11,11 @@ characters, else the link), ``"entry"`` (always the entry text) or ``"link"`` (a
 ``max_entries`` (0 = all); and the politeness options of every web source.
 The feed itself is read with a conditional GET; its validators are stored only when every
 entry was handled without a transient failure.
+
+Revisits (``--revisit``, or ``revisit_days``): the feed is read in full; a stored entry still
+listed is read again as a new one would be (its entry text, or its page with a conditional GET)
+and stored as ``changed`` when its text differs; a stored article the feed no longer lists is
+re-checked at its link: gone (404/410) is marked, a page read before is compared.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 from etl.errors import InputError
 from etl.sources.base import SourceDocument, normalise_text
-from etl.sources.files import detect_lang
+from etl.extract.text import detect_lang
 from etl.sources.http import FetchError, HttpOptions, canonical_url
 from etl.sources.registry import SourceContext, SourceItem, register
 from etl.sources.site import WebSource
@@ -69,12 +74,15 @@ class FeedSource(WebSource):
         content: str = "auto"  # auto | entry | link
         min_chars: int = 400
         max_entries: int = 0
+        revisit_days: int = 0  # re-check, on every run, the articles first seen in the last N days
 
         def check(self) -> None:
             if urlsplit(self.url).scheme not in ("http", "https"):
                 raise ValueError(f"url must be http(s), got {self.url!r}")
             if self.content not in ("auto", "entry", "link"):
                 raise ValueError(f"content must be auto, entry or link, got {self.content!r}")
+            if self.revisit_days < 0:
+                raise ValueError("revisit_days must be 0 (off) or more")
 
     def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
         import feedparser
@@ -86,17 +94,21 @@ class FeedSource(WebSource):
             self.count("disallowed")
             yield InputError(url, f"source {self.name!r}: feed not read: {refusal}")
             return
-        old = ctx.state.get(url)
+        due = set(self.due_for_revisit(ctx))
+        # a revisit reads the whole feed (no conditional GET): every entry still listed is compared
+        old = None if due else ctx.state.get(url)
         try:
             resp = fetcher.get(url, old)
         except FetchError as exc:
             self.count("failed")
             yield exc
             return
+        handled: set[str] = set()
         if resp.not_modified:
             self.count("not_modified")
             log.info("%s: feed not modified", self.name)
             ctx.state.put(url, self.name, old, 304)
+            yield from self._revisit_rest(fetcher, ctx, due, handled)
             return
         parsed = feedparser.parse(resp.body, response_headers={"content-location": url,
                                                                "content-type": resp.content_type})
@@ -107,27 +119,45 @@ class FeedSource(WebSource):
         self.count("entries", len(entries))
         clean = True
         for entry in entries:
-            item = self._entry(entry, url, fetcher, ctx)
-            if item is None:
-                continue
-            if isinstance(item, FetchError) and item.transient:
-                clean = False
-            yield item
+            try:
+                gen = self._entry(entry, url, fetcher, ctx, due, handled)
+                for item, page in gen:
+                    if isinstance(item, FetchError) and item.transient:
+                        clean = False
+                    yield item
+                    self.keep_validators(ctx, item, page)
+            except Exception as exc:  # noqa: BLE001 - one entry must never end the source's run
+                log.exception("%s: an entry of %s could not be read", self.name, url)
+                self.count("failed")
+                yield InputError(entry.get("link") or url, f"{exc.__class__.__name__}: {exc}")
+        yield from self._revisit_rest(fetcher, ctx, due, handled)
         self.count("requests", fetcher.requests)
         if clean:
             ctx.state.put(url, self.name, resp.validators, resp.status)
         log.info("%s: %s", self.name, ", ".join(f"{k} {v}" for k, v in sorted(self.stats.items())))
 
-    def _entry(self, entry, feed_url: str, fetcher, ctx: SourceContext) -> SourceItem | None:
+    def _revisit_rest(self, fetcher, ctx: SourceContext, due: set[str], handled: set[str]) -> Iterator[SourceItem]:
+        """Articles due for a revisit that the feed no longer lists: their pages are re-checked. One
+        read from its page (validators kept) is compared; one whose text came from its feed entry can
+        only be found gone (404/410) or still there."""
+        for link in sorted(due - handled):
+            yield from self.recheck(fetcher, ctx, link, compare=ctx.state.get(link) is not None)
+
+    def _entry(self, entry, feed_url: str, fetcher, ctx: SourceContext, due: set[str], handled: set[str]):
+        """(item, response of its page or None) for one feed entry: nothing for a stored one, unless it
+        is due for a revisit."""
         o = self.options
         title = normalise_text(entry.get("title", "")) or None
         raw_link = entry.get("link") or entry.get("id")
         if not raw_link:
-            return InputError(feed_url, f"feed entry {title!r} has no link")
+            yield InputError(feed_url, f"feed entry {title!r} has no link"), None
+            return
         link = canonical_url(urljoin(feed_url, raw_link))
-        if ctx.known(link):
+        revisit = link in due
+        if ctx.known(link) and not revisit:
             self.count("known")
-            return None
+            return
+        handled.add(link)
         published = entry_date(entry)
         texts = [html_to_text(c.get("value", "")) for c in entry.get("content", [])]
         texts.append(html_to_text(entry.get("summary", "")))
@@ -136,14 +166,31 @@ class FeedSource(WebSource):
         use_entry = o.content == "entry" or not fetchable or (o.content == "auto" and len(text) >= o.min_chars)
         if use_entry:
             if not text:
-                return InputError(link, "feed entry without text")
+                yield InputError(link, "feed entry without text"), None
+                return
             body = f"{title}\n\n{text}" if title and not text.startswith(title) else text
-            self.count("from_entry")
-            return SourceDocument(uri=link, text=body, source=self.name, title=title, lang=detect_lang(body),
-                                  published=published, meta={"format": "feed", "feed": feed_url})
-        item = self.fetch_article(fetcher, link)
+            self.count("revisited" if revisit else "from_entry")
+            yield SourceDocument(uri=link, text=body, source=self.name, title=title, lang=detect_lang(body),
+                                 published=published, meta={"format": "feed", "feed": feed_url,
+                                                            "published_from": "feed"} if published else
+                                 {"format": "feed", "feed": feed_url}), None
+            return
+        if revisit:
+            for item in self.recheck(fetcher, ctx, link):
+                self._from_feed(item, published, title, feed_url)
+                yield item, None
+            return
+        item, page = self.fetch(fetcher, link)
+        if item is None:
+            return
+        self._from_feed(item, published, title, feed_url)
+        yield item, page
+
+    @staticmethod
+    def _from_feed(item, published, title, feed_url: str) -> None:
         if isinstance(item, SourceDocument):
-            item.published = published or item.published
+            if published:
+                item.published = published
+                item.meta["published_from"] = "feed"
             item.title = item.title or title
             item.meta["feed"] = feed_url
-        return item

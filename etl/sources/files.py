@@ -6,14 +6,15 @@ are refused with a DocumentError that names the file.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from etl.errors import DocumentError
+from etl.extract.text import detect_lang
 from etl.sources.base import SourceDocument, Unchanged
+from etl.sources.page_dates import PageDate, page_date
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -43,11 +44,6 @@ def decode_text(data: bytes, file: str) -> str:
     raise DocumentError(file, "unknown text encoding (not UTF-8)")
 
 
-def detect_lang(text: str) -> str:
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", text[:4000]))
-    return "zh" if cjk > 20 else "en"
-
-
 def _first_line(text: str) -> str | None:
     for line in text.splitlines():
         if line.strip():
@@ -69,16 +65,18 @@ _TITLE_SEPARATORS = re.compile(r"\s*(?:\s[-|–—_]\s|[|｜_–—]|-(?=[^-]{0,
                                r"Technology|Polytechnic)[^-]{0,20}$))\s*")
 
 
-def _page_parts(html: str, title: str | None) -> tuple[str | None, str | None]:
-    """(site name, the page's date line) from the raw page: og:site_name or the part of the <title>
-    that is not the article's title ("… - Harbin Institute of Technology", "…-西安交通大学新闻网"), and
-    the first short line that starts with a date label."""
+def _page_parts(html: str, title: str | None, uri: str = "") -> tuple[str | None, str | None, PageDate | None]:
+    """(site name, the page's date line, its publication date) from the raw page: og:site_name or the
+    part of the <title> that is not the article's title ("… - Harbin Institute of Technology",
+    "…-西安交通大学新闻网"), the first short line that starts with a date label, and the date the page
+    gives itself (etl/sources/page_dates.py: metadata, byline, dateline; never its footer)."""
     try:
         import lxml.html
 
         tree = lxml.html.fromstring(html)
     except Exception:  # noqa: BLE001 - a page lxml cannot parse still has trafilatura's text
-        return None, None
+        return None, None, None
+    published = page_date(tree, uri)
     site = None
     og = tree.xpath('//meta[@property="og:site_name"]/@content | //meta[@name="application-name"]/@content')
     if og and og[0].strip():
@@ -99,7 +97,9 @@ def _page_parts(html: str, title: str | None) -> tuple[str | None, str | None]:
         if 6 <= len(txt) <= 160 and "\n" not in txt and _DATE_LINE.match(txt):
             date_line = txt
             break
-    return site, date_line
+    if published is not None and published.method == "byline" and (date_line is None or published.text != date_line):
+        date_line = published.text  # "By Fri, 08 Mar 2024 GMT": the line the date was read from
+    return site, date_line, published
 
 
 def read_html(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
@@ -116,13 +116,9 @@ def read_html(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
     if not text or not text.strip():
         raise DocumentError(uri, "no article text found in the HTML page")
     title = meta.title if meta and meta.title else None
-    published = None
-    if meta and meta.date:
-        try:
-            published = dt.date.fromisoformat(meta.date[:10])
-        except ValueError:
-            published = None
-    site, date_line = _page_parts(html, title)
+    # not trafilatura's date: its guesses read a footer's "Copyright © 2008-2025" as the article's year
+    site, date_line, dated = _page_parts(html, title, uri)
+    published = dated.date if dated else None
     lines = [ln for ln in text.splitlines() if not _PAGE_FURNITURE.match(ln)]
     text = "\n".join(lines)
     if date_line and date_line not in text:
@@ -137,6 +133,8 @@ def read_html(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
             page[key] = val  # the site's name helps to tell whose news it is (the home institution)
     if site:
         page["site"] = site
+    if published is not None:
+        page["published_from"] = dated.method  # how far to trust it (etl/extract/engine.py)
     return SourceDocument(uri=uri, text=body, source=source, title=title, lang=detect_lang(body),
                           published=published, meta=page)
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.errors import InputError
 from etl.pipeline import expand_paths, is_report
+from etl.sources.base import ReportPath
 from etl.sources.files import DOCUMENT_SUFFIXES, read_if_changed
 from etl.sources.registry import Source, SourceContext, SourceItem, base_dir, register
 
@@ -28,7 +29,20 @@ def _files(root: Path, glob: str) -> Iterator[Path]:
             yield f.resolve()
 
 
+def _column_map(table: dict) -> dict[str, str]:
+    from etl.reports.headers import column_map
+    from etl.reports.shapes import kind_fields
+
+    return column_map(table, kind_fields())
+
+
 class _DiskSource(Source):
+    def report(self, f: Path) -> ReportPath:
+        """A report file with this source's column map (``columns = {"My header" = "mode"}``)."""
+        if not hasattr(self, "_columns"):
+            self._columns = _column_map(self.options.columns)
+        return ReportPath(f, self._columns)
+
     @property
     def path(self) -> Path:
         return (base_dir(self.settings) / self.options.path).resolve()
@@ -52,6 +66,10 @@ class FolderSource(_DiskSource):
         path: str
         glob: str = "**/*"
         reports: bool = True  # also load the csv/xlsx reports found in the folder
+        columns: dict = field(default_factory=dict)  # report header → field, for headers the tables do not know
+
+        def check(self) -> None:
+            _column_map(self.columns)
 
     def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
         files = self._walk()
@@ -62,7 +80,7 @@ class FolderSource(_DiskSource):
             if is_report(f):
                 if self.options.reports:
                     self.count("reports")
-                    yield f
+                    yield self.report(f)
                 continue
             if f.suffix.lower() not in DOCUMENT_SUFFIXES:
                 self.count("failed")
@@ -70,10 +88,15 @@ class FolderSource(_DiskSource):
                 continue
             self.count("documents")
             try:
-                yield read_if_changed(f, ctx.source_hash, source=self.name)
+                item = read_if_changed(f, ctx.source_hash, source=self.name)
             except InputError as exc:
                 self.count("failed")
-                yield exc
+                item = exc
+            except Exception as exc:  # noqa: BLE001 - one file must never end the source's run
+                log.exception("%s: %s could not be read", self.name, f)
+                self.count("failed")
+                item = InputError(str(f), f"{exc.__class__.__name__}: {exc}")
+            yield item
 
 
 @register("report")
@@ -84,6 +107,10 @@ class ReportSource(_DiskSource):
     class Options:
         path: str
         glob: str = "**/*"
+        columns: dict = field(default_factory=dict)  # report header → field, for headers the tables do not know
+
+        def check(self) -> None:
+            _column_map(self.columns)
 
     def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
         files = self._walk()
@@ -93,7 +120,7 @@ class ReportSource(_DiskSource):
         for f in files:
             if is_report(f):
                 self.count("reports")
-                yield f
+                yield self.report(f)
             elif self.path.is_file():
                 yield InputError(str(f), f"not an office report ({f.suffix or 'no suffix'}; expected .csv or .xlsx)")
             else:

@@ -18,7 +18,10 @@ A source yields, in order, the items the pipeline loads:
 
 - :class:`~etl.sources.base.SourceDocument`: an article read;
 - :class:`~etl.errors.InputError`: a bad item (file or URL + reason); the run logs it, goes on;
-- :class:`pathlib.Path`: an office report file (csv/xlsx) for the report loader.
+- :class:`pathlib.Path` or :class:`~etl.sources.base.ReportPath` (with the source's column map):
+  an office report file (csv/xlsx) for the report loader;
+- :class:`~etl.sources.base.Unchanged`: a stored document seen again as it was;
+- :class:`~etl.sources.base.Gone`: a stored web page that no longer exists (404/410 on a revisit).
 """
 from __future__ import annotations
 
@@ -33,11 +36,11 @@ from typing import Any, ClassVar, Union
 
 from etl.config import Settings
 from etl.errors import InputError
-from etl.sources.base import SourceDocument, Unchanged
+from etl.sources.base import Gone, ReportPath, SourceDocument, Unchanged
 
 log = logging.getLogger("etl.sources")
 
-SourceItem = Union[SourceDocument, Unchanged, InputError, Path]
+SourceItem = Union[SourceDocument, Unchanged, Gone, InputError, Path, ReportPath]
 BUILTIN_MODULES = ("etl.sources.folder", "etl.sources.site", "etl.sources.feed")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -54,11 +57,17 @@ class SourceContext:
     fetches only the others). ``state``: where validators for conditional GET are kept
     (:class:`~etl.sources.http.StateStore`). ``source_hash(uri)``: the SHA-256 of the bytes a
     stored file was read from, so that a disk source skips unchanged files without decoding.
+    ``stored(uri)``: the content hash of the document stored under ``uri`` — asked after yielding
+    a document, it tells whether the pipeline stored it (a web source then keeps the page's
+    validators). ``documents(source, since)``: the URIs a source stored, those first seen since a
+    time when given: the articles a revisit re-checks.
     """
 
     known: Callable[[str], bool] = lambda uri: False
     state: Any = None
     source_hash: Callable[[str], str | None] = lambda uri: None  # raw-bytes hash of a stored file
+    stored: Callable[[str], str | None] = lambda uri: None  # content hash of the stored document, after a yield
+    documents: Callable[..., list[str]] = lambda source, since=None: []  # a source's stored URIs (first seen since)
 
     def __post_init__(self):
         if self.state is None:
@@ -79,6 +88,7 @@ class Source:
     def __init__(self, name: str, options: Any, settings: Settings | None = None):
         self.name, self.options, self.settings = name, options, settings
         self.stats: dict[str, int] = {}
+        self.revisit_all = False  # this run re-checks every stored article (intl etl run --revisit)
 
     def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
         raise NotImplementedError

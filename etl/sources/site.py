@@ -23,9 +23,16 @@ How a walk goes, and why:
 4. The listing pages' validators are stored only when the walk ended without a transient
    failure (network error, 5xx, 429). Otherwise the next run reads the listing again in
    full and retries what was missed: a 304 never hides an article that was not read.
+5. Revisits: a stored article is not fetched again by the walk, so a correction or a withdrawal
+   would never be seen. Each article's validators (ETag / Last-Modified) are kept once it is
+   stored; ``intl etl run --revisit`` re-checks every stored article of the source, and
+   ``revisit_days = N`` those first seen in the last N days on every run, with a conditional
+   GET (robots.txt and the per-host delay as for any request): 304 → unchanged, 200 → read
+   again (stored as ``changed`` when its text differs), 404/410 → marked ``gone`` (kept).
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
@@ -33,12 +40,19 @@ from dataclasses import dataclass, fields
 from urllib.parse import urljoin, urlsplit
 
 from etl.errors import InputError
-from etl.sources.base import SourceDocument
+from etl.sources.base import Gone, SourceDocument, Unchanged
 from etl.sources.files import read_bytes
-from etl.sources.http import FetchError, Fetcher, HttpOptions, Validators, canonical_url, host_of
+from etl.sources.http import FetchError, Fetcher, HttpOptions, Response, Validators, canonical_url, host_of
 from etl.sources.registry import Source, SourceContext, SourceItem, register
 
 log = logging.getLogger("etl.sources.site")
+
+def _utcnow() -> dt.datetime:
+    """Now, as the database's timestamps are kept (naive UTC, etl.load.models._now)."""
+    from etl.load.models import _now
+
+    return _now()
+
 
 NEXT_TEXTS = {"next", "next page", "next »", "next ›", "›", "»", ">", ">>", "下一页", "下页", "后一页"}
 
@@ -52,22 +66,87 @@ class WebSource(Source):
 
     def fetch_article(self, fetcher: Fetcher, url: str) -> SourceDocument | InputError | None:
         """The article at ``url`` read into a document, an error, or None when robots.txt says no."""
+        return self.fetch(fetcher, url)[0]
+
+    def fetch(self, fetcher: Fetcher, url: str) -> tuple[SourceDocument | InputError | None, Response | None]:
+        """(:meth:`fetch_article`'s result, the response: its validators are kept once the document is stored)."""
         if refusal := fetcher.refusal(url):
             self.count("disallowed")
             log.info("%s: %s not fetched: %s", self.name, url, refusal)
-            return None
+            return None, None
         try:
             resp = fetcher.get(url)
         except FetchError as exc:
             self.count("failed")
             log.warning("%s: %s", self.name, exc)
-            return exc
+            return exc, None
         self.count("fetched")
+        return self.read(resp.body, url, resp.content_type), resp
+
+    def keep_validators(self, ctx: SourceContext, item: SourceItem, resp: Response | None) -> None:
+        """After the pipeline took ``item``: when it stored that very text, remember the page's
+        validators, so that a revisit asks "changed since?" (a page that failed to load keeps
+        none, and is read in full next time)."""
+        if resp is not None and isinstance(item, SourceDocument) and ctx.stored(item.uri) == item.content_hash:
+            ctx.state.put(item.uri, self.name, resp.validators, resp.status)
+
+    # -- revisits -------------------------------------------------------------------------
+    def due_for_revisit(self, ctx: SourceContext) -> list[str]:
+        """Stored articles to re-check this run: all of them (``--revisit``), else those first seen in
+        the last ``revisit_days`` days."""
+        if self.revisit_all:
+            return ctx.documents(self.name, None)
+        days = getattr(self.options, "revisit_days", 0)
+        if days > 0:
+            return ctx.documents(self.name, _utcnow() - dt.timedelta(days=days))
+        return []
+
+    def recheck(self, fetcher: Fetcher, ctx: SourceContext, url: str, *, compare: bool = True) -> Iterator[SourceItem]:
+        """Re-check a stored article with a conditional GET: 304 → unchanged; 200 → read again, and
+        the pipeline stores it if its text changed; 404 or 410 → gone (marked, kept). A page robots.txt
+        now disallows, or that fails for another reason, is left as stored. ``compare=False``: the
+        stored text did not come from this page (a feed entry's), so a 200 only says it still exists."""
+        if refusal := fetcher.refusal(url):
+            self.count("disallowed")
+            log.info("%s: %s not re-checked: %s", self.name, url, refusal)
+            return
+        old = ctx.state.get(url) if compare else None
         try:
-            return read_bytes(resp.body, url, source=self.name, content_type=resp.content_type)
+            resp = fetcher.get(url, old)
+        except FetchError as exc:
+            if exc.status in (404, 410):
+                self.count("gone")
+                yield Gone(url, f"HTTP {exc.status}")
+                return
+            self.count("failed")
+            yield exc
+            return
+        self.count("revisited")
+        if resp.not_modified or not compare:
+            self.count("unchanged" if resp.not_modified else "still_there")
+            yield Unchanged(url)
+            return
+        item = self.read(resp.body, url, resp.content_type)
+        yield item
+        self.keep_validators(ctx, item, resp)
+
+    def revisit(self, fetcher: Fetcher, ctx: SourceContext, skip: set[str]) -> Iterator[SourceItem]:
+        for url in self.due_for_revisit(ctx):
+            if url not in skip:
+                yield from self.recheck(fetcher, ctx, url)
+
+    def read(self, body: bytes, url: str, content_type: str = "") -> SourceDocument | InputError:
+        """The page's bytes read into a document; any failure (a bad page, a reader's own bug or a
+        missing library) is that page's error, counted failed, and the walk goes on."""
+        try:
+            return read_bytes(body, url, source=self.name, content_type=content_type)
         except InputError as exc:
             self.count("failed")
             return exc
+        except Exception as exc:  # noqa: BLE001 - one page must never end the source's run
+            log.exception("%s: %s could not be read", self.name, url)
+            self.count("failed")
+            return InputError(url, f"{exc.__class__.__name__}: {exc}")
 
 
 def _regex(pattern: str | None, what: str) -> re.Pattern | None:
@@ -104,6 +183,7 @@ class SiteSource(WebSource):
         page_url: str | None = None
         max_pages: int = 5
         same_host: bool = True  # article links on other hosts are ignored
+        revisit_days: int = 0  # re-check, on every run, the articles first seen in the last N days
 
         def check(self) -> None:
             if urlsplit(self.url).scheme not in ("http", "https"):
@@ -118,6 +198,8 @@ class SiteSource(WebSource):
                 raise ValueError("page_url must contain {n}, the page number")
             if self.max_pages < 1:
                 raise ValueError("max_pages must be at least 1")
+            if self.revisit_days < 0:
+                raise ValueError("revisit_days must be 0 (off) or more")
 
     # -- listing pages ----------------------------------------------------------------------
     def parse_listing(self, html: bytes, url: str) -> tuple[list[str], str | None]:
@@ -187,6 +269,7 @@ class SiteSource(WebSource):
         checked: list[tuple[str, Validators, int]] = []  # listing validators, stored after a clean walk
         visited: set[str] = set()
         seen: set[str] = set()
+        fetched: set[str] = set()  # read in this walk: no need to re-check them
         url: str | None = canonical_url(o.url)
         n = 1
         while url and n <= o.max_pages and url not in visited:
@@ -226,18 +309,21 @@ class SiteSource(WebSource):
                 if ctx.known(link):
                     self.count("known")
                     continue
-                item = self.fetch_article(fetcher, link)
+                item, resp = self.fetch(fetcher, link)
                 if item is None:
                     continue
                 if isinstance(item, FetchError) and item.transient:
                     clean = False
                 if isinstance(item, SourceDocument):
                     item.meta.setdefault("listing", url)
+                fetched.add(link)
                 yield item
+                self.keep_validators(ctx, item, resp)
             if not links:
                 break
             n += 1
             url = self.page(n) if o.page_url else next_link
+        yield from self.revisit(fetcher, ctx, fetched)
         self.count("requests", fetcher.requests)
         if clean:
             for u, v, status in checked:

@@ -1,0 +1,506 @@
+"""Whose news is it: the home institution of a page, decided from the page itself.
+
+A news page speaks for one university (its site's owner, "our university", 我校); every other
+organisation it names is a partner, a visitor, a funder… The configured home (the reference
+list's, e.g. BISTU) is only one candidate among the universities the page names: a page of
+another university's site is read as that university's news, with its units under their own
+names, and a page naming no university at all falls back to the configured home.
+
+Signals, scored per candidate university (every one read from the text, none from a list of
+pages):
+- the site: the page's furniture above the title (breadcrumb, menu, the site's name), its
+  byline and source lines ("Translator: News Agency of BIT"), the page's metadata; a
+  distinctive acronym there (BIT, LZU) names a known university even when the full name is
+  never written;
+- the dateline's source ("Beijing, 7 March 2024 (BISTU)---");
+- the title's subject ("Exeter and Fudan agree …", "Purdue, IIT Madras sign …"), unless the
+  title says it visits ("X Delegation Visits Y");
+- the text's voice: mentions, a mention in the lead, units written as its own (X's School of …,
+  the Office of … of X, X大学外国语学院);
+- where the page stands: the writer locates the other party, never itself ("Xiamen University,
+  China", "Harbin Institute of Technology in China", "China's Tianjin University", 英国萨里大学),
+  and a page that speaks of China as abroad ("travelled to China", "Chinese partners") is not a
+  Chinese university's; otherwise a Chinese university is the likelier home of this domain;
+- a visit: the host of a visit is likelier home than its visitor (a weak signal: a delegation of
+  the home travels as often as it receives one);
+- a known partner of the configured home (partners.csv) is not its home.
+
+A university of another country than the page's own perspective needs a strong signal (site,
+dateline, title subject) or the page's foreign perspective.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from etl.extract.orgs import Mention_, Org, OrgFinder
+from etl.extract.text import Layout
+from etl.extract.zh_units import units_fit_list
+from etl.resolve.geo import Gazetteer
+from etl.resolve.reference import Reference, norm
+
+_UNIVERSITY_NAME = re.compile(r"universit|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院",
+                              re.I)
+# a title whose subject visits: "KTH Delegation Visits BISTU", "X President Visits Y", "英国X大学副校长一行访问我校"
+_TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation|President|Rector|Vice-Chancellor|Chancellor|"
+                            r"Provost|Leaders?|Team|Ambassador|Minister)s?\s+(?:Visits?|Pays?|Arrives?|Comes?|Calls?)\b|"
+                            r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,2}?(?:Professor|Scholar|Expert|Researcher|Lecturer)s?\s+[A-Z]?[a-z]+s?\b|"
+                            r"^[\u4e00-\u9fff·（）()A-Za-z\s]{0,20}?(?:代表团|一行|访问团)?(?:访问|来访|到访|来校|访)(?:我校|本校)?",
+                            re.I)
+_DEBUG = bool(__import__("os").environ.get("INTL_DEBUG_HOME"))
+_TITLE_ROLE_OF = re.compile(r"(?:(?:Vice[- ]|Deputy\s+|Senior\s+)?(?:President|Rector|Chancellor|Provost|Executives?|Leaders?|"
+                            r"Leadership|Dean|Staff|Faculty|Students?|Researchers?|Scholars?|Team)s?\s+)+(?:of|from)\s+(?:the\s+)?")
+_OUR = re.compile(r"我校|本校|\bour\s+(?:university|school|institute|college)\b", re.I)
+# the text's own voice: a unit or office right after the name (X大学外国语学院, "X's School of", "X University
+# International Office") or before it ("the Office of International Cooperation of YSU")
+_OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|College|Faculty|Office|Department)\b|"
+                        r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
+_UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Faculty)\s+(?:of|for)\s+(?:[A-Z][\w&’'-]*\s+|and\s+|&\s+)"
+                          r"{1,6}(?:of|at)\s+(?:the\s+)?$")
+_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$", re.I)
+# (used with .match at a position: no "^")
+_VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)|"
+                            r"[\u4e00-\u9fff]{0,12}协办", re.I)  # 协办: a co-organiser
+_HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
+                          r"(?:访问|来到|到访)$", re.I)
+_OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
+_VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
+_WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat\w+|collaborat\w+|partnership|agreements?|"
+                          r"MoUs?|memorand\w+|ties|links)\s+with|between\s+[\w\s]{2,40}?\s+and)\s+(?:the\s+)?$", re.I)
+_HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
+# the page speaks of China as abroad: a foreign university's news about its Chinese partners
+_CHINA_ABROAD = re.compile(
+    r"\b(?:travel(?:l?ed|s|l?ing)?|trip|visit(?:ed|s|ing)?|went|go(?:es|ing)?|mission|missions|delegations?)\s+(?:\w+\s+){0,2}?"
+    r"to\s+China\b|\bChinese\s+(?:partner|partners|universit(?:y|ies)|institution|institutions|counterparts?|host|"
+    r"medical\s+university|delegation)\b|\bpartners?\s+in\s+China\b|"
+    r"\b(?:engagement|partnerships?|links|ties|relations)\s+(?:with|in)\s+China\b|\bChina\s+experience|"
+    r"\bexperienc\w*\s+(?:of\s+)?(?:[\w’']+\s+){0,2}(?:and\s+)?China\b|\bChina['’]s\s+(?:leading\s+|top\s+|prestigious\s+)?"
+    r"(?:[A-Z][\w-]*\s+)*(?:Universit|universit|institution)|\b(?:in|to|from)\s+China\s+(?:and|to)\s+(?:back|home)\b")
+# a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
+_LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
+                        r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
+_LOC_BEFORE = re.compile(r"(?P<c>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)['’]s\s+(?:partner\s+)?$")
+_GENERIC_WORDS = {"university", "universiti", "universitas", "universidad", "college", "institute", "technology", "science",
+                  "sciences", "national", "state", "international", "studies", "applied", "engineering", "medical",
+                  "normal", "federal", "royal", "central", "polytechnic", "academy", "school", "research"}
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
+
+
+def _forms(o: Org) -> list[str]:
+    forms = {a for a in o.aliases | {o.name} if len(a) >= 2}
+    if o.known is not None:
+        forms |= {a for a in o.known.aliases if len(a) >= 2}
+        if o.known.zh:
+            forms.add(o.known.zh)
+    if o.registry is not None:
+        forms |= {a for a in o.registry.aliases if len(a) >= 2}
+    return sorted(forms, key=len, reverse=True)
+
+
+def find_word(text: str, w: str, hyphen: bool = True):
+    """(start, end) of every occurrence of ``w`` in ``text`` as a whole word (a string search, no pattern to
+    compile: the forms change from page to page). ``hyphen``: a hyphen next to it joins it to a longer word."""
+    edge = "_-" if hyphen else "_"
+    i = text.find(w)
+    while i != -1:
+        e = i + len(w)
+        before = text[i - 1] if i > 0 else " "
+        after = text[e] if e < len(text) else " "
+        if not (before.isalnum() or before in edge) and not (after.isalnum() or after in edge):
+            yield i, e
+        i = text.find(w, i + 1)
+
+
+def _in(form: str, text: str) -> bool:
+    if form not in text:
+        return False
+    if re.search(r"[\u4e00-\u9fff]", form):
+        return True
+    return next(find_word(text, form), None) is not None
+
+
+_ABBR_TOKEN = re.compile(r"(?<![\w])(?:[A-Z][a-z]{0,4}){2,8}(?![\w])")  # "UQ", "PoliTo", the parts of "VNU-USSH"
+_NAME_CONNECTORS = {"of", "the", "and", "&", "for", "in", "at", "di", "de", "del", "della", "des", "du", "der", "für", "la", "le"}
+
+
+@lru_cache(maxsize=65536)
+def abbreviates(tok: str, name: str) -> bool:
+    """Whether ``tok`` abbreviates ``name`` word by word: each of its capitalised chunks begins the next word of
+    the name, connectors skipped, every word used ("UQ" The University of Queensland, "BISU" Beijing International
+    Studies University, "PoliTo" Politecnico di Torino, "SYSU" Sun Yat-sen University)."""
+    if tok[0].lower() not in name.lower():
+        return False
+    chunks = re.findall(r"[A-Z][a-z]*", tok)
+    words = [w for w in re.split(r"[\s\-–]+", re.sub(r"[,.()'’]", " ", name)) if w and w.lower() not in _NAME_CONNECTORS]
+    if len(chunks) < 2 or len(chunks) != len(words):
+        return False
+    return all(w.lower().startswith(c.lower()) for c, w in zip(chunks, words))
+
+
+_COUNTRY_WORDS: dict[int, dict[str, tuple[str, ...]]] = {}
+
+
+def _country_words(gaz: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """ISO code → the country's names and adjectives as written (Title Case), for a word search."""
+    if id(gaz) not in _COUNTRY_WORDS:
+        out: dict[str, set[str]] = {}
+        for d in (gaz.countries, gaz.adjectives):
+            for k, code in d.items():
+                if len(k) >= 4 and k.isascii():
+                    out.setdefault(code, set()).add(" ".join(w[:1].upper() + w[1:] for w in k.split()))
+        _COUNTRY_WORDS[id(gaz)] = {c: tuple(sorted(v)) for c, v in out.items()}
+    return _COUNTRY_WORDS[id(gaz)]
+
+
+@lru_cache(maxsize=4096)
+def _registry_universities(a: str) -> dict:
+    """norm(name) → the registry's universities with the acronym ``a`` (a campus counts as its university)."""
+    from etl.resolve.registry import load_registry
+
+    recs = {}
+    for r in load_registry().by_acronym(a):
+        if r.kind == "university":
+            recs.setdefault(norm(r.name), r)
+    # a campus ("Universiti Tunku Abdul Rahman Sungai Long Campus") is its university
+    return {k: r for k, r in recs.items() if not any(k != k2 and k.startswith(k2 + " ") for k2 in recs)}
+
+
+class HomeDetector:
+    def __init__(self, text: str, lay: Layout, ref: Reference, gaz: Gazetteer, finder: OrgFinder, meta: dict,
+                 lang: str):
+        self.text, self.lay, self.ref, self.gaz, self.finder, self.lang = text, lay, ref, gaz, finder, lang
+        site = " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
+        self.site_text = " \n ".join([site] + [ln for _, ln in lay.site_lines] + [ln for _, ln in lay.header])
+        self.site_lower = self.site_text.lower()
+        self.dateline_source = lay.dateline_source
+        self.title = lay.title_text()
+        self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
+        # how often the page speaks of China as abroad
+        self.abroad = len(_CHINA_ABROAD.findall(text)) if "China" in text or "Chinese" in text else 0
+        # the page's own perspective: in Chinese, a university of Hong Kong, Macao or Taiwan is as local as a
+        # mainland one (澳门大学's news in Chinese)
+        self.local = ("CN", "HK", "MO", "TW") if lang == "zh" else ("CN",)
+
+    # -- where a mention stands -----------------------------------------------------------------
+    def located(self, o: Org) -> tuple[str, str] | None:
+        """(country, "country" | "place") the text writes beside a mention of ``o`` (the writer locating the
+        other party): "X, China", "X in China", "X (Korea)", "China's X", "X in Shanghai", 英国X大学."""
+        text, gaz = self.text, self.gaz
+        for m in o.mentions:
+            if m.text.isupper() and len(m.text) > 8:
+                continue  # a name in a document's capitalised title ("… CHIANG MAI UNIVERSITY, THAILAND")
+            am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
+            if am:
+                if am["b"]:
+                    code = gaz.country_name(am["b"].strip())
+                    if code:
+                        return code, "country"
+                cap = am["c"] or am["i"]
+                if am["c"] and not gaz.country_name(cap):
+                    # ", Henan, China" locates; "The Chinese University of Hong Kong, Shenzhen" is a campus
+                    nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
+                    if not (nxt and gaz.country_name(nxt.group(1))):
+                        cap = None
+                if cap:
+                    words = cap.split()
+                    for n in range(len(words), 0, -1):
+                        cand = " ".join(words[:n])
+                        code = gaz.country_name(cand)
+                        how = "country"
+                        if not code:
+                            code, how = gaz.place(cand), "place"
+                        if code and (n == len(words) or not words[n][0].isupper() or
+                                     gaz.country_name(" ".join(words[n:]))):
+                            # "in Shanghai" (not "in Shanghai Jiao Tong University"): the place ends the words
+                            at = am.start("c" if am["c"] else "i") + len(cand)
+                            if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", text[at:at + 40]):
+                                nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[at:at + 30])
+                                if how == "place" and nxt and gaz.country_name(nxt.group(1)):
+                                    return gaz.country_name(nxt.group(1)), "country"  # ", Henan, China"
+                                return code, how
+            bm = _LOC_BEFORE.search(text, max(0, m.start - 40), m.start)
+            if bm and gaz.country_name(bm["c"]):
+                return gaz.country_name(bm["c"]), "country"
+            if re.search(r"[\u4e00-\u9fff]", m.text):
+                before = text[max(0, m.start - 8):m.start]
+                hits = gaz.find_zh_countries(before)
+                if hits and hits[-1][1] == len(before):
+                    return hits[-1][2], "country"
+        if o.country and o.country_method and re.search(r"[\u4e00-\u9fff]", o.name) and re.match(
+                r"(?:text after the name|bracket after the name|country written before|appositive)", o.country_method):
+            return o.country, "place"
+        return None
+
+    def visitor(self, o: Org) -> bool:
+        """The page names ``o`` as the visiting side: "a delegation from X", "X delegation" (but not "the X
+        delegation to Y": a page tells of its own delegation's trips as often as of its guests)."""
+        text = self.text
+        for m in o.mentions:
+            if _VISITOR_BEFORE.search(text, max(0, m.start - 60), m.start):
+                return True
+            am = _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24))
+            if am and not re.match(r"\s+(?:to|in)\b", text[am.end():am.end() + 5]):
+                return True
+        return False
+
+    def _our_visit(self, m) -> bool:
+        """In 我校 news, "代表团访问X" with no organisation named before the delegation in its clause: our own
+        delegation visits X (not "Y大学校长一行访问X", another's)."""
+        text = self.text
+        vm = _OUR_VISIT.search(text, max(0, m.start - 20), m.start)
+        if not vm:
+            return False
+        cs = max(text.rfind(ch, 0, vm.start()) for ch in "。，；！？\n") + 1
+        return not any(cs <= x.start < vm.start() for o in self.finder.orgs.values() for x in o.mentions) and \
+            not any(cs <= s < vm.start() for s, _ in self.finder.home_spans) or bool(_OUR.search(text, cs, vm.start()))
+
+    def host(self, o: Org) -> bool:
+        text = self.text
+        return any(_HOST_BEFORE.search(text, max(0, m.start - 30), m.start) or
+                   _HOST_AFTER.match(text, m.end, min(len(text), m.end + 20)) for m in o.mentions)
+
+    @staticmethod
+    def _distinctive(o: Org) -> list[str]:
+        """The distinctive part of a university's name, lower case ("jilin" of Jilin University, "queensland" of
+        The University of Queensland), for the site's own spelling ("JiLin Unlveiversity")."""
+        short = re.sub(r"^(?:the\s+)?(?:university\s+of\s+)?|\s+university$", "", o.name, flags=re.I).lower()
+        return [short] if len(short) >= 4 and not re.search(r"[\u4e00-\u9fff]", short) and \
+            short not in _GENERIC_WORDS else []
+
+    # -- scoring ------------------------------------------------------------------------------------
+    def score(self, o: Org, forms: list[str]) -> tuple[float, str]:
+        """How strongly the page speaks for ``o``, and its strong signal if any (site, dateline, title)."""
+        text = self.text
+        score, strong = 0.0, ""
+        if self.site_text.strip() and (any(len(f) >= 2 and _in(f, self.site_text) for f in forms) or
+                                       any(_in(f, self.site_lower) for f in self._distinctive(o))):
+            score, strong = score + 6, "site"
+        ds = self.dateline_source
+        if ds and (ds in forms or norm(ds) in {norm(f) for f in forms}):
+            score, strong = score + 6, "dateline"
+        title = self.title
+        if title:
+            short = re.sub(r"^(?:the\s+)?(?:university\s+of\s+)?|\s+university$", "", o.name, flags=re.I)
+            t = re.sub(r"^(?:The\s+)", "", title)
+            lead = next((f for f in forms if t.startswith(f) or title.startswith(f)), None)
+            rm = _TITLE_ROLE_OF.match(t)
+            if lead is None and rm:
+                # "Executive of Chiang Mai University together with …": the title's subject is this university's people
+                lead = next((f for f in forms if t[rm.end():].startswith(f)), None)
+                if lead is not None:
+                    t = t[rm.end():]
+            if lead is None and len(short) >= 4 and " " not in short and re.match(rf"{re.escape(short)}\b", t):
+                lead = short
+            if lead is not None:
+                rest = t[len(lead):] if t.startswith(lead) else title[len(lead):]
+                if not _TITLE_VISITOR.match(rest):
+                    score, strong = score + 4, strong or "title"
+            elif any(_in(f, title) for f in forms) or (len(short) >= 4 and " " not in short and _in(short, title)):
+                score += 1.5
+                if any(re.search(rf"\b(?:at|[Vv]isits?|[Vv]isited|[Rr]eceives?|[Hh]osts?|[Ww]elcomes?)\s+(?:the\s+)?"
+                                 rf"{re.escape(f)}\s*$", title) for f in forms):
+                    score += 2  # "… Lecture Series at HEU", "… Delegation Visits BISTU": the host
+        score += 0.5 * min(len(o.mentions), 6)
+        if any(m.start < self.lead_end for m in o.mentions):
+            score += 1
+        owns = sum(1 for m in o.mentions if _OWNS_UNIT.match(text[m.end:m.end + 40]) or
+                   _UNIT_BEFORE.search(text, max(0, m.start - 90), m.start))
+        score += 2 * min(owns, 2)
+        # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
+        ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
+            self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end))
+            for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
+        if self.host(o) and not ours:
+            score += 1
+        if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
+            score -= 1  # "signed an agreement with X", "worked with X": the other party
+        if self.visitor(o):
+            score -= 2
+        if ours:
+            score -= 3
+        if o.country in self.local:
+            if self.abroad:
+                score -= 2 * min(self.abroad, 2)
+            else:
+                score += 1.5 + (1 if _OUR.search(text) else 0)
+        elif o.country is not None and self.abroad:
+            score += 1.5 * min(self.abroad, 2)
+        elif o.country is None:
+            score += 0.5
+        if o.registry is not None and not self.abroad:
+            score -= 3  # a known partner of the configured home (in a Chinese university's news)
+        return score, strong
+
+    # -- acronyms of the site ---------------------------------------------------------------------
+    def _acronym_university(self, a: str):
+        """The university an acronym names on this page: known_orgs.csv, else the organisation registry's
+        universities with that acronym, namesakes told apart by a distinctive word of their name that the
+        page writes ("UD" and "Delaware" → University of Delaware), else the Chinese one in a Chinese
+        university's news. None when the page cannot tell."""
+        known = self.finder.known
+        e = known.acronyms.get(a) or known.long_acronyms.get(a)
+        if e is not None:
+            return e if e.kind == "university" else None
+        recs = _registry_universities(a)
+        # a registry record needs the page's support: a distinctive word of its name ("Delaware") or its
+        # country ("Malaysia") written in the text, or being the Chinese one in a Chinese university's news
+        words = [r for r in recs.values() if any(
+            len(w) >= 4 and w.lower() not in _GENERIC_WORDS and _in(w, self.text)
+            for w in re.findall(r"[A-Z][\w'’-]+", r.name))]
+        if len(words) == 1:
+            return words[0]
+        if words:
+            return None
+        country = [r for r in recs.values() if r.country and self._names_country(r.country)]
+        if len(country) == 1:
+            return country[0]
+        cn = [r for r in recs.values() if r.country == "CN"]
+        return cn[0] if len(cn) == 1 and not self.abroad and not country else None
+
+    def _names_country(self, code: str) -> bool:
+        names = _country_words(self.gaz).get(code, ())
+        return any(_in(n, self.text) for n in names)
+
+    def site_acronym_orgs(self, orgs: list[Org]) -> list[Org]:
+        """Universities named only by an acronym in the site lines, byline, dateline or title ("News Agency
+        of BIT", "2013 LZU International Summer Program"), or by one the text uses at least twice ("UTAR
+        President …"): every use of the acronym becomes a mention. Known ones (known_orgs.csv) stay
+        organisations of the page; the registry's only count as candidates for home."""
+        have = {a for o in orgs for a in o.aliases} | set(self.ref.home_forms())
+        home_names = {norm(f) for f in self.ref.home_forms()}
+        out: list[Org] = []
+        seen: set[str] = set()
+        body: dict[str, int] = {}
+        for m in _ACRONYM.finditer(self.text):
+            body[m.group(0)] = body.get(m.group(0), 0) + 1
+        for place in (self.site_text, self.dateline_source or "", self.title, " ".join(a for a, n in body.items() if n >= 2)):
+            for m in _ACRONYM.finditer(place):
+                a = m.group(0)
+                if a in have or a in seen:
+                    continue
+                seen.add(a)
+                e = self._acronym_university(a)
+                if e is None or norm(e.name) in home_names:
+                    continue
+                same = [o for o in orgs if o.mentions and norm(o.name) == norm(e.name)]
+                if same:
+                    org = same[0]  # the page writes the full name too: the acronym is one more of its names
+                elif hasattr(e, "row"):  # a registry record: a home candidate only
+                    org = Org(e.name, e.kind, e.country, "organisation registry")
+                    org.reason = "registry acronym"
+                else:
+                    org = self.finder._org_for(e.name, e.kind, None, e)
+                for hs, he in find_word(self.text, a):
+                    if not any(x.start == hs for x in org.mentions):
+                        org.mentions.append(Mention_(hs, he, a, "acronym (site or repeated)"))
+                org.aliases.add(a)
+                if org.mentions and org not in orgs and org not in out and not same:
+                    out.append(org)
+        return out
+
+    def site_name_orgs(self, orgs: list[Org]) -> list[Org]:
+        """Universities named by pattern only in the page's furniture ("Josai University Educational
+        Corporation"): candidates for home, never partners."""
+        from etl.resolve.geo import load_world_universities
+
+        world = load_world_universities()
+        out: list[Org] = []
+        have = {norm(a) for o in orgs for a in o.aliases | {o.name}}
+        for s, e, kind in self.finder.site_names:
+            name = self.text[s:e]
+            m = re.search(r"^(?:.*?\s)??((?:[A-Z][\w'’-]*\s+)*(?:University|College|Institute\s+of\s+Technology|Polytechnic)"
+                          r"(?:\s+of(?:\s+[A-Z][\w'’-]*)+)?)", name)
+            if not m or norm(m.group(1)) in have or any(d in m.group(1).lower() for o in orgs if o.mentions
+                                                         for d in self._distinctive(o)):
+                continue  # a university the page names anyway, as the site spells it
+            s2 = s + m.start(1)
+            o = Org(m.group(1), "university", world.get(norm(m.group(1))))
+            o.mentions = [Mention_(s2, s2 + len(m.group(1)), m.group(1), "site name")]
+            o.aliases = {m.group(1)}
+            out.append(o)
+        return out
+
+    # -- deciding -----------------------------------------------------------------------------------
+    def detect(self, orgs: list[Org]) -> tuple[str | None, Org | None, bool]:
+        """(home name, the Org that is home if it is one of the page's organisations, whether the reference
+        list's units apply)."""
+        ref, finder = self.ref, self.finder
+        cands = []
+        taken = {a for o in orgs for a in o.aliases}
+        abbrs = {m.group(0) for m in _ABBR_TOKEN.finditer(self.text)} - taken
+        for o in orgs:
+            if o.status != "partner" or not o.mentions:
+                continue
+            if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in
+                                                                     o.aliases | {o.name}):
+                continue
+            # an abbreviation the page uses for it without introducing it ("UQ students", "the PoliTo Alumni …")
+            for a in sorted(x for x in abbrs if abbreviates(x, o.name)):
+                for hs, he in find_word(self.text, a, hyphen=False):
+                    if not any(x.start <= hs < x.end for x in o.mentions):
+                        o.mentions.append(Mention_(hs, he, a, "abbreviation of the name"))
+                o.aliases.add(a)
+            sc, strong = self.score(o, _forms(o))
+            cands.append([sc, -o.first.start, o, self.located(o), strong])
+        # the writer locates the other party, never itself (unless it locates every party: a formal text)
+        if len(cands) < 2 or not all(c[3] for c in cands):
+            for c in cands:
+                if c[3]:
+                    c[0] -= 6
+        # the page looks at China from abroad: it says so, or it locates a Chinese university in China
+        abroad = bool(self.abroad) or any(c[3] == ("CN", "country") for c in cands)
+        # the configured home, when the page names it, is one candidate (it wins ties: its own news is the
+        # common case)
+        conf = None
+        if ref.home_name and (finder.home_spans or self._names_configured_site()):
+            c = Org(ref.home_name, "university", None)
+            c.mentions = [Mention_(s, e, self.text[s:e], "home list") for s, e in finder.home_spans]
+            c.aliases = set(ref.home_forms())
+            sc, _ = self.score(c, sorted(ref.home_forms(), key=len, reverse=True))
+            sc += 3
+            if c.mentions and self.located(c):
+                sc -= 6
+            conf = sc
+        # a university of another country than the page's perspective needs a strong signal (site, dateline,
+        # title), the page's foreign perspective, or to be clearly the page's subject where no Chinese
+        # university could be home
+        viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
+        cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
+                 (not viable_cn and conf is None and c[0] >= 4)]
+        cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        if _DEBUG:
+            print("home candidates:", [(round(c[0], 1), c[2].name, c[3], c[4]) for c in cands], "configured:", conf)
+        best = cands[0] if cands else None
+        if conf is not None and (best is None or conf >= best[0]):
+            return ref.home_name, None, True
+        if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0]):
+            # nobody the page clearly speaks for: the configured home, unless the page looks at China from abroad
+            if ref.home_name and (conf is not None or not abroad):
+                if conf is None and self.lang == "zh" and not units_fit_list(
+                        self.text, self.lay, ref, [(m.start, m.end, o.status) for o in orgs for m in o.mentions],
+                        finder.home_spans):
+                    return None, None, False  # Chinese news of a university it never names (zh_units.py)
+                return ref.home_name, None, True
+            return None, None, False
+        o = best[2]
+        o.status, o.reason = "home", "home institution (recognised from the page)"
+        return o.name, o, False
+
+    def _names_configured_site(self) -> bool:
+        return any(len(norm(f)) >= 3 and _in(f, self.site_text) for f in self.ref.home_forms() if f)
+
+
+def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: list[Org], finder: OrgFinder,
+                meta: dict, lang: str) -> tuple[str | None, Org | None, bool, list[Org]]:
+    """(home name, home Org or None, whether the reference list's units apply, the page's organisations
+    including any named only by the site's acronym)."""
+    det = HomeDetector(text, lay, ref, gaz, finder, meta, lang)
+    if ref.home_name and lay.dateline_source and finder.home_spans and \
+            norm(lay.dateline_source) in {norm(f) for f in ref.home_forms()}:
+        return ref.home_name, None, True, orgs  # the dateline's source is the configured home: its own news
+    extra = [o for o in det.site_acronym_orgs(orgs) if o not in orgs]
+    site = det.site_name_orgs(orgs + extra)
+    home, home_org, use_list = det.detect(orgs + extra + site)
+    # organisations that were only candidates for home (registry acronyms, the site's name) are no partners
+    keep = [o for o in extra + site if o is home_org or (o.known is not None and o.reason != "registry acronym")]
+    return home, home_org, use_list, orgs + keep

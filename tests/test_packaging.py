@@ -1,0 +1,127 @@
+"""Packaging: every runtime dependency is declared in pyproject.toml, and the built wheel installs
+into a fresh ``python3 -m venv`` (its stock pip, never upgraded) where every module imports and an
+HTML page, a report and the migrations work.
+
+The fast test reads the imports of etl/ and dashboard/ and maps them to their distributions; the
+slow one is what an office's IT person does on a new machine (pip may use the package registry).
+"""
+from __future__ import annotations
+
+import ast
+import importlib.metadata as md
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+PACKAGES = ("etl", "dashboard")
+
+
+def _canon(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def declared() -> set[str]:
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    return {_canon(re.split(r"[\s\[<>=!~;]", d, maxsplit=1)[0]) for d in deps}
+
+
+def imported_modules() -> dict[str, list[str]]:
+    """Top-level modules imported by the project's code (absolute imports only) → the files importing them."""
+    out: dict[str, list[str]] = {}
+    for pkg in PACKAGES:
+        for f in sorted((ROOT / pkg).rglob("*.py")):
+            tree = ast.parse(f.read_text(encoding="utf-8"), str(f))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for n in names:
+                    out.setdefault(n.split(".")[0], []).append(str(f.relative_to(ROOT)))
+    return out
+
+
+def test_every_imported_distribution_is_declared():
+    dists = md.packages_distributions()
+    deps = declared()
+    missing = {}
+    for mod, files in imported_modules().items():
+        if mod in PACKAGES or mod in sys.stdlib_module_names or mod == "__future__":
+            continue
+        names = dists.get(mod)
+        assert names, f"{mod} (imported by {files[0]}) belongs to no installed distribution"
+        if not {_canon(n) for n in names} & deps:
+            missing[mod] = (names, files[0])
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
+    # jusText (under trafilatura) imports lxml.html.clean, a package of its own since lxml 5.2
+    assert "lxml-html-clean" in deps
+
+
+CHECK = r'''
+import importlib, json, pkgutil, sys, tempfile, pathlib
+import etl, dashboard
+root = pathlib.Path(etl.__file__).resolve().parents[1]
+failed, n = [], 0
+for pkg in (etl, dashboard):
+    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+        if ".migrations." in m.name:
+            continue  # Alembic's env script and revisions, loaded by Alembic itself (the upgrade below)
+        try:
+            importlib.import_module(m.name)
+            n += 1
+        except BaseException as exc:
+            failed.append((m.name, f"{exc.__class__.__name__}: {exc}"))
+from etl.sources.files import read_html
+page = ("<html><head><title>Lab visit</title><meta property='article:published_time' content='2024-03-08'></head>"
+        "<body><article><h1>Lab visit</h1>" + "<p>Engineers from a partner university toured the robotics "
+        "laboratory and discussed a joint summer course for next year.</p>" * 6 + "</article></body></html>")
+doc = read_html(page.encode(), "http://example.org/a.html")
+from etl.reports import parse_report
+csv = pathlib.Path(tempfile.mkdtemp()) / "p.csv"
+csv.write_text("Programme,College,Partner institution(s),Mode of delivery\nX,SEM,UTS,2+2\n", encoding="utf-8")
+rep = parse_report(csv)
+from etl.db import upgrade, current_revision
+db = pathlib.Path(tempfile.mkdtemp()) / "t.db"
+upgrade(f"sqlite:///{db}")
+print(json.dumps({"root": str(root), "modules": n, "failed": failed, "published": str(doc.published),
+                  "kind": rep.shape.kind, "mode": rep.rows[0]["mode"], "revision": current_revision(f"sqlite:///{db}")}))
+'''
+
+
+@pytest.mark.slow
+def test_wheel_installs_into_a_fresh_venv_with_its_stock_pip(tmp_path):
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+                   check=True, cwd=tmp_path)
+    wheel = next(wheels.glob("intl_dashboard-*.whl"))
+    venv = tmp_path / "venv"
+    base = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([base, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    pip_version = subprocess.run([py, "-m", "pip", "--version"], capture_output=True, text=True, check=True).stdout
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    r = subprocess.run([py, "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, env=env,
+                       cwd=tmp_path)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    # the venv's pip is the one venv bundled: nothing upgraded it
+    assert subprocess.run([py, "-m", "pip", "--version"], capture_output=True, text=True).stdout == pip_version
+    env.update(INTL_AUTH="off", REDIS_URL=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    env.pop("DATABASE_URL", None)
+    r = subprocess.run([py, "-c", CHECK], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-4000:]
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["root"].startswith(str(venv)), "imported from the installed wheel, not the work tree"
+    assert out["failed"] == [] and out["modules"] > 90
+    assert out["published"] == "2024-03-08"
+    assert (out["kind"], out["mode"]) == ("programs", "2+2")
+    assert out["revision"]
