@@ -409,8 +409,9 @@ def decorate(fig: go.Figure, *, title: str | None, subtitle: str = "", note: str
     top = (fig.layout.margin.t if fig.layout.margin and fig.layout.margin.t is not None else 48)
     fig.update_layout(template=f"{figures.TEMPLATE}+{EXPORT_TEMPLATE}", paper_bgcolor="white",
                       plot_bgcolor="white", width=width)
-    if not fig.layout.geo:  # room for the y-axis title, which the screen's card pads
-        fig.update_layout(margin=dict(l=max(16, fig.layout.margin.l or 0), r=max(16, fig.layout.margin.r or 0)))
+    if not fig.layout.geo:  # room for the y-axis title, which the screen's card pads, and the x-axis title's descenders
+        fig.update_layout(margin=dict(l=max(16, fig.layout.margin.l or 0), r=max(16, fig.layout.margin.r or 0),
+                                      b=max(32, fig.layout.margin.b or 0)))
     geo_bg = "white" if fig.layout.geo else None
     if geo_bg:
         fig.update_geos(bgcolor="white")

@@ -86,8 +86,9 @@ def empty(title: str, message: str = LOAD_HINT, height: int | None = None) -> go
     return fig
 
 
-DOMESTIC_NOTE = "Domestic partners ({country}): {partners}, {documents}; not counted here"
-add_translations({DOMESTIC_NOTE: "国内合作伙伴（{country}）：{partners}，{documents}；不计入此图"})
+DOMESTIC_NOTE = "Domestic partners ({country}): {partners}, {documents}<br>not counted here"
+DOMESTIC_MARGIN = 76  # top margin of a chart carrying the note (title, then the note's two lines)
+add_translations({DOMESTIC_NOTE: "国内合作伙伴（{country}）：{partners}，{documents}<br>不计入此图"})
 add_translations({"{n} partner": "{n} 个", "{n} partners": "{n} 个", "{n} document": "{n} 篇文档",
                   "{n} documents": "{n} 篇文档"}, context="count")
 
@@ -106,8 +107,8 @@ def domestic_note(fig: go.Figure, df: pd.DataFrame, lang: str = "en") -> go.Figu
     text = t(DOMESTIC_NOTE, lang).format(country=country_label(dom["country"], lang),
                                          partners=count(dom["partners"], "{n} partner", "{n} partners"),
                                          documents=count(dom["documents"], "{n} document", "{n} documents"))
-    fig.add_annotation(text=text, x=0, y=1, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
-                       showarrow=False, align="left", font=dict(size=11, color="#5B6B82"), yshift=4)
+    fig.add_annotation(text=text, x=1, y=1, xref="paper", yref="paper", xanchor="right", yanchor="bottom",
+                       showarrow=False, align="right", font=dict(size=11, color="#5B6B82"), yshift=2)
     fig.layout.meta = {**(fig.layout.meta or {}), "domestic": dom}
     return fig
 

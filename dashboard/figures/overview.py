@@ -16,6 +16,7 @@ from dashboard.figures.common import (
     _kind_order,
     _label,
     _row_height,
+    DOMESTIC_MARGIN,
     domestic_note,
     empty,
     figure,
@@ -174,7 +175,7 @@ def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = 
     fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False,
                     showland=True, landcolor="#F1F3F6", showcountries=True, countrycolor="#FFFFFF",
                     showocean=False, lataxis_range=[-58, 85], bgcolor="rgba(0,0,0,0)")
-    fig.update_layout(margin=dict(l=0, r=0, t=64 if df.attrs.get("domestic") else 48, b=8))
+    fig.update_layout(margin=dict(l=0, r=0, t=DOMESTIC_MARGIN if df.attrs.get("domestic") else 48, b=8))
     return domestic_note(fig, df, lang)
 
 
@@ -197,5 +198,5 @@ def top_countries(df: pd.DataFrame, limit: int = 10, empty_message: str = LOAD_H
     fig.update_layout(xaxis=dict(title=dict(text=t("documents", lang)), showgrid=True, gridcolor="#ECEFF4",
                                  rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=names), showlegend=False,
-                      margin=dict(r=28, t=64 if df.attrs.get("domestic") else 48))
+                      margin=dict(r=28, t=DOMESTIC_MARGIN if df.attrs.get("domestic") else 48))
     return domestic_note(fig, df, lang)

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import ACCENT, KIND_COLORS, LOAD_HINT, NEUTRAL, SEQUENTIAL, _base, _row_height, domestic_note, empty, figure
+from dashboard.figures.common import ACCENT, KIND_COLORS, LOAD_HINT, NEUTRAL, SEQUENTIAL, _base, _row_height, DOMESTIC_MARGIN, domestic_note, empty, figure
 from dashboard.figures.schools import clean_text, kind_name, school_label
 from dashboard.labels import add_translations, alpha3, partner_kind_label, program_type_name, t
 from dashboard.queries.drill import DrillSpec
@@ -98,7 +98,7 @@ def partner_map(df: pd.DataFrame, lang: str | None = "en", empty_message: str = 
     fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False, showland=True,
                     landcolor="#F1F3F6", showcountries=True, countrycolor="#FFFFFF", showocean=False,
                     bgcolor="rgba(0,0,0,0)", **frame)
-    fig.update_layout(margin=dict(l=0, r=0, t=64 if df.attrs.get("domestic") else 48, b=0), showlegend=False)
+    fig.update_layout(margin=dict(l=0, r=0, t=DOMESTIC_MARGIN if df.attrs.get("domestic") else 48, b=0), showlegend=False)
     return domestic_note(fig, df, lang)
 
 
