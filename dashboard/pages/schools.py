@@ -200,8 +200,10 @@ def layout(**query: Any) -> html.Div:
                   "year from the news, programmes and students abroad from the office's reports.", lang,
                   exports=SCHOOLS_EXPORTS),
         dbc.Row(dbc.Col(html.Div([
-            html.Div([html.Span(t("Count", lang), className="metric-label"), metric], className="card-tools"),
-            chart_card(ids.SC_HEAT, min_height=420, class_name="chart-card-flat", lang=lang, export="school_year"),
+            html.Div([html.Span(t("Count", lang), className="metric-label"), metric,
+                      export_menu("school_year", menu_id=f"card-{ids.SC_HEAT}", report=False, lang=lang)],
+                     className="card-tools"),
+            chart_card(ids.SC_HEAT, min_height=420, class_name="chart-card-flat", lang=lang),
         ], className="chart-card tools-card"), lg=12), className="g-3 mb-3"),
         dbc.Row(dbc.Col(html.Div([
             html.H2(t("All schools", lang), className="card-heading"),

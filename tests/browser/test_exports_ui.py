@@ -42,8 +42,11 @@ def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters(live
         _open(p, live_server.base, path + search)
         assert p.locator(".export-menu").count() >= 1, path
         # every chart sits in a card whose corner has the chart's own Export menu
-        graphs = p.evaluate("""() => Array.from(document.querySelectorAll('.dash-graph')).map(
-            g => !!(g.closest('.chart-card') && g.closest('.chart-card').querySelector(':scope > .card-export .export-menu')))""")
+        graphs = p.evaluate("""() => Array.from(document.querySelectorAll('.dash-graph')).map(g => {
+            for (let c = g.closest('.chart-card'); c; c = c.parentElement && c.parentElement.closest('.chart-card')) {
+                if (c.querySelector('.card-export .export-menu, .card-tools .export-menu')) return true;
+            }
+            return false;})""")
         assert all(graphs), (path, graphs)
         p.wait_for_function("() => Array.from(document.querySelectorAll('a.export-link'))"
                             ".every(a => a.getAttribute('href').includes('from=2020'))")
