@@ -103,6 +103,9 @@ def test_the_start_up_check_names_chromium_and_fonts_when_missing(monkeypatch):
     items = render.export_check()
     errors = [text for level, text in items if level == "error"]
     assert errors and "chromium" in errors[0].lower() and "fonts-wqy-microhei" in errors[0]
+    assert "INTL_BROWSER_PATH" in errors[0], "names where it looked"
+    zh = [text for level, text in render.export_check(lang="zh") if level == "error"]
+    assert zh and "没有可用" in zh[0] and "apt-get install chromium fonts-wqy-microhei" in zh[0]
     monkeypatch.setattr("dashboard.report.fonts.system_cjk_fonts", lambda: [])
     warn = [text for level, text in render.export_check() if level == "warning"]
     assert warn and "bundled WenQuanYi Micro Hei" in warn[0] and "apt-get install fonts-wqy-microhei" in warn[0]

@@ -63,7 +63,7 @@ def export_status(lang: str = "en") -> html.Div:
 
     settings = (current_app.extensions.get("intl_exports") or {}).get("settings")
     raw = (getattr(settings, "raw", None) or {}).get("export") or {}
-    items = export_check(raw.get("browser_path"))
+    items = export_check(raw.get("browser_path"), lang)
     worst = "danger" if any(k == "error" for k, _ in items) else "warning" if any(k == "warning" for k, _ in items) \
         else "success"
     icon = {"ok": "✓", "warning": "!", "error": "✗"}

@@ -284,29 +284,56 @@ def _alive(r: Renderer) -> bool:
 atexit.register(shutdown)
 
 
-def export_check(browser_path: str | None = None) -> list[tuple[str, str]]:
+CHECK_TEXTS = {
+    "ok_browser": "Chromium for figure and report exports: {path}",
+    "no_browser": "No Chromium for figure and report exports: install Chromium and a CJK font (Debian/Ubuntu: "
+                  "apt-get install chromium fonts-wqy-microhei), or set BROWSER_PATH. ({reason})",
+    "ok_fonts": "Chinese in exports: system fonts {fonts}, and the bundled {bundled}",
+    "no_system_fonts": "No system CJK font: exports draw Chinese with the bundled {bundled} (the GB 2312 "
+                       "characters); for every character install {package} (apt-get install {package})",
+    "no_font": "Chinese in exports: {reason}",
+}
+
+
+def export_check(browser_path: str | None = None, lang: str = "en") -> list[tuple[str, str]]:
     """What exports need, checked without starting anything: ``[(level, sentence)]`` with level
     ``"ok"``, ``"warning"`` (exports work, something is missing) or ``"error"`` (figure and
-    report exports fail). The app logs it at start-up and the administration shows it."""
+    report exports fail), the sentences in ``lang``. The app logs it at start-up and the
+    administration shows it."""
+    from dashboard.labels import t
     from dashboard.report import fonts
 
-    out: list[tuple[str, str]] = []
+    items: list[tuple[str, str, dict]] = []
     try:
-        out.append(("ok", f"Chromium for figure and report exports: {find_browser(browser_path)}"))
+        items.append(("ok", "ok_browser", {"path": find_browser(browser_path)}))
     except BrowserNotFound as exc:
-        out.append(("error", str(exc)))
+        items.append(("error", "no_browser", {"reason": str(exc).split(":")[0]}))
     try:
         fonts.bundled_ttf()
         bundled = True
     except fonts.FontError as exc:
         bundled = False
-        out.append(("error", f"Chinese in exports: {exc}"))
+        items.append(("error", "no_font", {"reason": str(exc)}))
     system = fonts.system_cjk_fonts()
     if system:
-        out.append(("ok", f"Chinese in exports: system fonts {', '.join(system[:3])}, and the bundled "
-                          f"{fonts.BUNDLED_FAMILY}"))
+        items.append(("ok", "ok_fonts", {"fonts": ", ".join(system[:3]), "bundled": fonts.BUNDLED_FAMILY}))
     elif bundled:
-        out.append(("warning", f"No system CJK font: exports draw Chinese with the bundled {fonts.BUNDLED_FAMILY} "
-                               f"(the GB 2312 characters); for every character install {fonts.FONT_PACKAGES} "
-                               f"(apt-get install {fonts.FONT_PACKAGES})"))
-    return out
+        items.append(("warning", "no_system_fonts", {"bundled": fonts.BUNDLED_FAMILY, "package": fonts.FONT_PACKAGES}))
+    return [(level, t(CHECK_TEXTS[key], lang).format(**params)) for level, key, params in items]
+
+
+def _check_translations() -> None:
+    from dashboard.labels import add_translations
+
+    add_translations({
+        CHECK_TEXTS["ok_browser"]: "图表和报告导出使用的 Chromium：{path}",
+        CHECK_TEXTS["no_browser"]: "没有可用于图表和报告导出的 Chromium：请安装 Chromium 和中文字体（Debian/Ubuntu："
+                                   "apt-get install chromium fonts-wqy-microhei），或设置 BROWSER_PATH。（{reason}）",
+        CHECK_TEXTS["ok_fonts"]: "导出中的中文：系统字体 {fonts}，以及内置的 {bundled}",
+        CHECK_TEXTS["no_system_fonts"]: "系统没有中文字体：导出使用内置的 {bundled}（GB 2312 字符）绘制中文；"
+                                        "如需全部字符，请安装 {package}（apt-get install {package}）",
+        CHECK_TEXTS["no_font"]: "导出中的中文：{reason}",
+    })
+
+
+_check_translations()
