@@ -77,8 +77,17 @@ def expected_key_figures(url: str, f: Filters) -> dict[str, tuple[str, int, str,
     n = hi - lo + 1
     prev = (lo - n, lo - 1)
     text = (lambda a, b: str(a) if a == b else f"{a}–{b}")
-    cur_k = q.kpis(url, f)
-    prev_k = q.kpis(url, replace(f, year_from=prev[0], year_to=prev[1]))
+    from dashboard.queries.domestic import home_country
+
+    def kpis(g):
+        """The KPIs, "countries" without the home country (a domestic partner is not an international one)."""
+        k = dict(q.kpis(url, g))
+        if home_country() in set(q.countries(url, g)["country"]):
+            k["countries"] -= 1
+        return k
+
+    cur_k = kpis(f)
+    prev_k = kpis(replace(f, year_from=prev[0], year_to=prev[1]))
     out = {k: (text(lo, hi), cur_k[k], text(*prev), prev_k[k]) for k in ("documents", "partners", "countries", "schools")}
     every = replace(f, year_from=None, year_to=None)
     spy = rq.students_per_year(url, every)
