@@ -344,8 +344,9 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
                     title=r.school or ""),
             html.Td(local_name(r.partner, getattr(r, "partner_zh", None), lang) or "—", title=r.partner or "",
                     className="cell-name"),
-            html.Td(country_label(r.country, lang) if r.country else "—"),
-            html.Td(program_type_name(r.program_type, lang) if r.program_type else "—"), html.Td(students, className="num"),
+            html.Td(country_label(r.country, lang) if r.country else "—", className="nowrap"),
+            html.Td(program_type_name(r.program_type, lang) if r.program_type else "—", className="nowrap"),
+            html.Td(students, className="num"),
             html.Td(f"{t('Row', lang).lower()} {r.row}", className="cell-file",
                     title=t("Report", lang) + f" {r.report}, " + t("Row", lang) + f" {r.row}"),
         ]))
