@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard import queries as q
 from dashboard.auth import init_auth
+from dashboard.hardening import init_hardening
 from dashboard.cache import init_cache
 from dashboard.components import filters as filter_bar_mod
 from dashboard.components import navbar as navbar_mod
@@ -124,6 +125,7 @@ def create_app(database_url: str | None = None) -> Dash:
         page.register_callbacks(app)
     from dashboard.export_routes import init_exports; init_exports(app, settings)  # downloads: /export/… (issue 6)  # noqa: E702
     init_auth(app, settings)  # sign-in, roles, CSRF, the admin pages (dashboard/auth.py)
+    init_hardening(app)  # body limits, callback request checks, CSP and other headers (dashboard/hardening.py)
     return app
 
 

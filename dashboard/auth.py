@@ -326,8 +326,10 @@ def _wants_html() -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: never another host (no open redirect)."""
-    if not target:
+    """Only local paths: never another host (no open redirect), never a control character (a
+    CR/LF would split the ``Location`` header: werkzeug refuses it, which was a 500)."""
+    if not target or not isinstance(target, str) or len(target) > 2000 or \
+            any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -365,9 +367,6 @@ def _guard():
 
 def _after(response):
     cfg: AuthConfig = current_app.extensions[AUTH_EXT_KEY]["config"]
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     if cfg.enabled and (current_user.is_authenticated or request.endpoint in PUBLIC_ENDPOINTS):
         tok = csrf_token()
         if request.cookies.get(CSRF_COOKIE) != tok:
@@ -542,10 +541,6 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=cfg.session_hours),
         INTL_TITLE=(getattr(settings, "branding", None) or {}).get("title"),
     )
-    from dashboard.admin import uploads as _uploads
-
-    server.config.setdefault("MAX_CONTENT_LENGTH", _uploads.max_request_bytes())
-
     lm = LoginManager()
     lm.init_app(server)
     lm.user_loader(_load_user)

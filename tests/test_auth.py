@@ -50,9 +50,11 @@ def form_token(html: str) -> str:
 class Session:
     """A browser-like client: signs in through the form, sends the CSRF header on POSTs."""
 
-    def __init__(self, app):
+    def __init__(self, app, ip: str | None = None):
         self.app = app
         self.c = app.server.test_client()
+        if ip:  # the client's address (REMOTE_ADDR), as the sign-in limits see it
+            self.c.environ_base["REMOTE_ADDR"] = ip
 
     def login(self, name: str, password: str | None = None, next: str = "/"):
         tok = form_token(self.c.get(LOGIN).text)
