@@ -41,10 +41,12 @@ def web_command(port: int, workers: int | None = None) -> list[str]:
 class Gunicorn:
     """``with Gunicorn(env) as srv: srv.base …`` — started in its own process group, stopped with it."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int | None = None):
+    def __init__(self, env: dict[str, str | None], log: Path, workers: int | None = None):
+        """``env`` is added to this process's environment; a ``None`` value unsets that variable."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+        merged = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+        self.env = {k: v for k, v in merged.items() if v is not None}
         self.log_path, self.workers = log, workers
         self.proc: subprocess.Popen | None = None
 

@@ -62,7 +62,7 @@ def test_a_browser_job_holds_no_socket_of_the_server_and_viewers_never_wait(sqli
     config = tmp_path / "intl.toml"
     config.write_text(f'plugins = ["tests.gate_source"]\n\n[[sources]]\nname = "gate"\nkind = "test-gate"\n'
                       f'started = "{started}"\ngate = "{gate}"\n', encoding="utf-8")
-    env = {"DATABASE_URL": sqlite_url, "INTL_CONFIG": str(config), "INTL_AUTH": "on", "REDIS_URL": "",
+    env = {"DATABASE_URL": sqlite_url, "INTL_CONFIG": str(config), "INTL_AUTH": "on", "REDIS_URL": None,
            "INTL_SECRET_KEY": "job-test-" + "k" * 40, "INTL_UPLOAD_DIR": str(tmp_path / "uploads")}
     with Gunicorn(env, tmp_path / "gunicorn.log", workers=1) as srv:
         base = srv.base

@@ -35,8 +35,8 @@ def live(sqlite_url, tmp_path):
 
     make_users(sqlite_url)
     env = {"DATABASE_URL": sqlite_url, "INTL_AUTH": "on", "INTL_SECRET_KEY": "hardening-test-" + "k" * 40,
-           "INTL_UPLOAD_DIR": str(tmp_path / "uploads"), "INTL_REQUEST_MAX_MB": "", "INTL_UPLOAD_MAX_MB": "",
-           "REDIS_URL": ""}
+           "INTL_UPLOAD_DIR": str(tmp_path / "uploads"), "INTL_REQUEST_MAX_MB": None, "INTL_UPLOAD_MAX_MB": None,
+           "REDIS_URL": None}
     with Gunicorn(env, tmp_path / "gunicorn.log", workers=1) as srv:
         yield srv
 
