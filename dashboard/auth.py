@@ -493,11 +493,13 @@ def _login_view():
                                       csrf=csrf_token(), next=nxt, username="", action=url_for("auth.login"))
     name = request.form.get("username", "")
     ip, limits = client_ip(), current_app.extensions[AUTH_EXT_KEY]["limits"]
+    cfg: AuthConfig = current_app.extensions[AUTH_EXT_KEY]["config"]
     try:
         if limits.blocked(_db_url(), ip, name):  # refused before the password is even checked
             log.warning("sign-in refused: too many failures from %s (user name %r)", ip, name[:120])
             return _too_many()
         user = authenticate(_db_url(), name, request.form.get("password", ""), ip=ip)
+        token = open_session(_db_url(), user.id, cfg.session_hours, ip) if user is not None else None
     except SQLAlchemyError as exc:
         log.error("sign-in impossible, database not ready: %s", exc.__class__.__name__)
         return render_template_string(LOGIN_PAGE, title=_title(), form=False, csrf="", next="/", username="",
@@ -508,8 +510,6 @@ def _login_view():
         return render_template_string(LOGIN_PAGE, title=_title(), message="Wrong user name or password.",
                                       form=True, csrf=csrf_token(), next=nxt, username=name[:120],
                                       action=url_for("auth.login")), 401
-    cfg: AuthConfig = current_app.extensions[AUTH_EXT_KEY]["config"]
-    token = open_session(_db_url(), user.id, cfg.session_hours, client_ip())
     session.clear()  # a new session (and CSRF token) at sign-in: no session fixation
     session.permanent = True
     login_user(SessionUser(user.id, user.name, user.role, user.session_epoch, token))

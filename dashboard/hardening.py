@@ -112,7 +112,7 @@ def _limit_body():
     if n is not None and n > limit:
         log.warning("refused %s %s: body of %d bytes, limit %d", request.method, request.path, n, limit)
         return too_large(limit, upload=big)
-    if n is None and request.environ.get("wsgi.input_terminated"):
+    if n is None and "chunked" in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         return _buffer_unsized_body(limit, big)
     return None
 
