@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.test_admin import data_url, upload_body
+from tests.test_admin import upload_body
 from tests.test_auth import PASSWORDS, Session, body_for, callback_body, form_token, make_app, make_users
 
 pytestmark = pytest.mark.auth
@@ -81,6 +81,7 @@ def _length(data: bytes) -> int:
     return int(m.group(1)) if m else 0
 
 
+@pytest.mark.slow
 def test_a_callback_claiming_200_mb_is_refused_before_a_byte_of_it_is_sent(live):
     cookie, csrf = live_cookies(live.base, "vic")
     sock = raw_post(live.port, cookie, csrf, {"Content-Length": str(200 * MB)})
@@ -101,6 +102,7 @@ def test_a_callback_claiming_200_mb_is_refused_before_a_byte_of_it_is_sent(live)
     assert status == 413 and json.loads(body)["error"] == "upload too large: at most 20 MB at a time"
 
 
+@pytest.mark.slow
 def test_a_chunked_body_is_cut_off_at_the_limit(live):
     """No Content-Length: the server reads until the limit, answers 413 and closes; the client
     cannot push the 200 MB it meant to (it read 200 MB whole before)."""
@@ -287,6 +289,7 @@ def _fill(rule: str, arguments, segment: str) -> str:
     return rule
 
 
+@pytest.mark.slow
 def test_every_route_and_filter_parameter_answers_hostile_values_without_a_5xx(viewer):
     from dashboard.export import REGISTRY
 
@@ -327,7 +330,8 @@ def test_every_route_and_filter_parameter_answers_hostile_values_without_a_5xx(v
     assert failures == []
 
 
-def test_every_callback_answers_hostile_values_without_a_5xx(viewer, monkeypatch):
+@pytest.mark.slow
+def test_every_callback_answers_hostile_values_without_a_5xx(viewer):
     """Each input and state of every server-side callback in turn set to a hostile value (the
     others plausible): a 400, a 204 or an answer, never a 5xx. Background jobs are not started."""
     app, s = viewer
