@@ -126,3 +126,25 @@ def test_a_browser_job_holds_no_socket_of_the_server_and_viewers_never_wait(sqli
         wait_for("the job's result", finished)
         assert "Run 1: ok" in json.dumps(result), result
         wait_for("the job's process to end", lambda: not job.is_running() or job.status() == psutil.STATUS_ZOMBIE)
+
+
+def test_the_spawned_job_reports_in_the_language_of_the_page(sqlite_url, monkeypatch, tmp_path):
+    """The job process starts from nothing: it still words its result in 中文 for a page in 中文."""
+    from dashboard.admin.uploads import store
+    from tests.test_admin import NEWS, _poll_background
+    from tests.test_auth import Session, make_app
+
+    make_users(sqlite_url)
+    app = make_app(sqlite_url, monkeypatch, tmp_path)
+    s = Session(app)
+    assert s.login("alice").status_code == 302
+    store("news.txt", NEWS.encode(), tmp_path / "uploads")
+    start = callback_body([("admin-etl-message", "children"), ("admin-etl-job", "data")],
+                          [("admin-etl-sources", "n_clicks", None), ("admin-etl-uploads", "n_clicks", 1)],
+                          changed=["admin-etl-uploads.n_clicks"])
+    r = s.callback(start, Referer="http://localhost/admin/etl?ui=zh")
+    ref = r.json["response"]["admin-etl-job"]["data"]
+    assert ref.endswith(":zh")
+    done = _poll_background(s, callback_body([("admin-etl-result", "children")], [("admin-etl-job", "data", ref)]))
+    text = json.dumps(done["response"], ensure_ascii=False)
+    assert "第 1 次运行：成功。" in text and "文档：新增 1" in text, text

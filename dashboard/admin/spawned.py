@@ -15,6 +15,18 @@ import logging
 import sys
 
 
+def _interface_words() -> None:
+    """Import every page module: each registers its texts' translations when imported (a run's
+    status words, for one, come with the Overview), which the web worker had and a job
+    reporting in 中文 needs."""
+    import pkgutil
+
+    import dashboard.pages
+
+    for mod in pkgutil.iter_modules(dashboard.pages.__path__):
+        importlib.import_module(f"dashboard.pages.{mod.name}")
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     spec = json.load(sys.stdin)
@@ -23,6 +35,7 @@ def main() -> int:
     # polling expects (the same one Dash's own DiskcacheManager runs in its forked process).
     from dash.background_callback.managers.diskcache_manager import _make_job_fn
 
+    _interface_words()
     module, _, name = spec["fn"].partition(":")
     fn = importlib.import_module(module)
     for part in name.split("."):
