@@ -51,21 +51,28 @@ class Gunicorn:
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
-        import requests
-
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(web_command(self.port, self.workers), cwd=ROOT, env=self.env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait_up()
+        except BaseException:  # never leave a server behind
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_up(self) -> None:
+        import requests
+
         deadline = time.monotonic() + 120  # a bound for a slow start on a busy machine
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.log_path.read_text()[-3000:]
             try:
                 if requests.get(self.base + "/auth/login", timeout=30).status_code == 200:
-                    return self
+                    return
             except requests.RequestException:  # not listening yet, or its worker still importing
                 pass
             time.sleep(0.3)
-        self.__exit__()
         raise AssertionError("gunicorn did not start:\n" + self.log_path.read_text()[-3000:])
 
     def __exit__(self, *exc) -> None:
