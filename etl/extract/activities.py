@@ -50,7 +50,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?", I), 1.0),
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|联合学位|两校(?:学士|硕士|博士)?学位|"
-                                                 r"共建[^，。]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
+                                                 r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
@@ -59,7 +59,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # "exchange programmes" are as often a general intention as students going
     ("study_abroad", "exchange programme", re.compile(r"\bexchange\s+(?:programs?|programmes?)\b", I), 0.5),
     ("study_abroad", "study tour or stay abroad", re.compile(
-        r"\bstudy\s+tours?\b|\bstudents\b[^.]{0,60}?\b(?:stayed|studied|spent\s+(?:\w+\s+){1,3}?)\s+(?:at|in)\s+(?-i:[A-Z])",
+        r"\bstudy\s+tours?\b|\bstudents\b[^.\n]{0,60}?\b(?:stayed|studied|spent\s+(?:\w+\s+){1,3}?)\s+(?:at|in)\s+(?-i:[A-Z])",
         I), 1.0),
     ("study_abroad", "a number of students sent", re.compile(
         r"\b(?:send|sends|sent)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty)\s+"
@@ -74,8 +74,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("study_abroad", "students who studied there", re.compile(
         r"\bstudents\s+(?:who\s+)?(?:studied|are\s+studying|have\s+studied)\s+in\s+[A-Z]", I), 0.5),
     ("study_abroad", "出国学习 / 交换", re.compile(
-        r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。]{0,10}(?:学生|本科生|研究生)|"
-        r"赴[^，。]{2,12}(?:交流学习|留学)"), 1.0),
+        r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。\n]{0,10}(?:学生|本科生|研究生)|"
+        r"赴[^，。\n]{2,12}(?:交流学习|留学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
@@ -96,11 +96,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
         r"(?:\w+\s+){0,2}lectures?\b", I), 0.5),
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
-        r"\b(?:teachers?|volunteers?|lecturers?)\b[^.]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.]{0,40}\bConfucius\b|"
-        r"赴[^，。]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
+        r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
+        r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
     ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座"), 0.5),
     ("faculty_exchange", "staff training", re.compile(
-        r"\b(?:faculty|teachers|staff)\b[^.]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
+        r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
     ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座"), 1.0),
     # research
@@ -112,14 +112,14 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperation|collaboration)\b", I),
      0.5),
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室|"
-                                                                r"(?:联合|共同|合作)开展[^，。]{0,20}研究"), 1.0),
+                                                                r"(?:联合|共同|合作)开展[^，。\n]{0,20}研究"), 1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
-        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
+        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
         r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?)\b|"
-        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.]{0,30}\b(?:was|were|is|are)\s+"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,30}\b(?:was|were|is|are)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b", I), 1.0),
-    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订)[^，。]{0,24}(?:协议|备忘录|合同)|签约仪式|签字仪式"), 1.0),
+    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订)[^，。\n]{0,24}(?:协议|备忘录|合同)|签约仪式|签字仪式"), 1.0),
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
@@ -129,28 +129,28 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
-        r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.]{0,60}\b(?:meets?|met|receives?|received|"
+        r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.\n]{0,60}\b(?:meets?|met|receives?|received|"
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
-        r"welcomes?\s+the\s+(?:guests?|delegation))\b|(?:校长|书记)[^，。]{0,12}会见"), 1.0),
+        r"welcomes?\s+the\s+(?:guests?|delegation))\b|(?:校长|书记)[^，。\n]{0,12}会见"), 1.0),
     ("delegation_visit", "leaders sign or unveil", re.compile(
-        r"\b(?:President|Chancellor|Rector|Secretary)\b(?:[^.]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.|(?<=Mrs)\.){0,160}"
+        r"\b(?:President|Chancellor|Rector|Secretary)\b(?:[^.\n]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.|(?<=Mrs)\.){0,160}"
         r"\b(?:sign|signs|signed|signing\s+ceremony|unveil|unveils|"
-        r"unveiled)\b|(?:校长|书记)[^。]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。]{0,12})?揭牌|"
+        r"unveiled)\b|(?:校长|书记)[^。\n]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。\n]{0,12})?揭牌|"
         r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:two|both|parties|sides)\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
-        r"(?:双方|两校)(?:共同)?签署|代表学校签字|代表(?:两校|双方|学校)[^，。]{0,12}签(?:字|署|约)"), 1.0),
+        r"(?:双方|两校)(?:共同)?签署|代表学校签字|代表(?:两校|双方|学校)[^，。\n]{0,12}签(?:字|署|约)"), 1.0),
     # conferences
     ("conference", "conference held", re.compile(
         r"\b(?:conferences?|forums?|symposi(?:um|a)|summits?|workshops?|work(?:ing)?\s+meetings?|annual\s+meeting)\b"
-        r"[^.]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|convened|convenes|opens)\b[^.]{0,60}"
+        r"[^.\n]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|convened|convenes|opens)\b[^.\n]{0,60}"
         r"\b(?:conference|forum|symposium|summit|workshop|work(?:ing)?\s+meeting)\b|"
-        r"\b(?:conference|forum|symposium)\b[^.]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b|"
-        r"\b(?:conference|forum|symposium|summit|workshop)\b[^.]{0,60}\bheld\s+(?:at|in|on)\b", I), 1.0),
+        r"\b(?:conference|forum|symposium)\b[^.\n]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b|"
+        r"\b(?:conference|forum|symposium|summit|workshop)\b[^.\n]{0,60}\bheld\s+(?:at|in|on)\b", I), 1.0),
     ("conference", "taking part in a conference", re.compile(
         r"\b(?:participat\w*|attend\w*|took\s+part|take\s+part|taking\s+part)\s+(?:in\s+)?(?:a|an|the)\s+"
         r"(?:[\w'’-]+\s+){0,4}?(?:conference|forum|symposium|summit|congress)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
-        r"(?:召开|举办|举行|主持)[^。]{0,40}(?:会议|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
-        r"(?:研讨会|论坛|会议|总结会|年会)[^。]{0,10}(?:召开|举行|举办)"), 1.0),
+        r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
+        r"(?:研讨会|论坛|会议|总结会|年会)[^。\n]{0,10}(?:召开|举行|举办)"), 1.0),
 ]
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
@@ -195,8 +195,8 @@ _GENERIC_ITEMS = re.compile(
 _LIST_FRAME = re.compile(
     r"\b(?:such\s+(?:\w+\s+)?as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
     r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
-    r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|就|围绕|在[^，。]{0,6}(?:领域|方面)", I)
-_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|就[^。]{0,40}(?:交流|交换了意见|进行了)", I)
+    r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|就|围绕|在[^，。\n]{0,6}(?:领域|方面)", I)
+_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|就[^。\n]{0,40}(?:交流|交换了意见|进行了)", I)
 _BACKGROUND = re.compile(
     r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
     r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year|shared\s+(?:their|its|his|her)\s+experiences?|"
@@ -223,7 +223,7 @@ _JOINT_SPECIFIC = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
 _INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:universities|countries)|\bparticipants\s+come\s+from\s+"
                             r"(?:[A-Z]|\d+\s+(?:countries|universities))")
-_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,")
+_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*,")
 # numbers of students or places that make a list of cooperation areas a specific programme
 _SPECIFIC = re.compile(r"\b\d+\s+(?:\w+\s+)?(?:students|places|undergraduates|postgraduates)\b|\d+\s*名", I)
 _HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|我校|学校|北京信息科技大学", I)
