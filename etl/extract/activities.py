@@ -223,7 +223,7 @@ _JOINT_SPECIFIC = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
 _INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:universities|countries)|\bparticipants\s+come\s+from\s+"
                             r"(?:[A-Z]|\d+\s+(?:countries|universities))")
-_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*,")
+_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*,|\([^()\n]{0,80}\)|（[^（）\n]{0,40}）")
 # numbers of students or places that make a list of cooperation areas a specific programme
 _SPECIFIC = re.compile(r"\b\d+\s+(?:\w+\s+)?(?:students|places|undergraduates|postgraduates)\b|\d+\s*名", I)
 _HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|我校|学校|北京信息科技大学", I)

@@ -104,7 +104,7 @@ _GENERIC_MODIFIER = {
 _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Division|Graduate\s+School|Institute\s+for|"
                       r"Laborator(?:y|ies)|Lab|Cent(?:er|re)|Unit|Office|Chair|Group|College\s+of|Academy\s+of)\b")
 _CONN = r"(?:of|and|for|the|de|di|del|della|degli|delle|dei|der|des|du|zu|für|fur|la|le|y|et|&)"
-_WORD = (r"(?:(?:Co|Ltd|Inc|Corp|St|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
+_WORD = (r"(?:(?:Co|Ltd|Inc|Corp|St|Sts|Ss|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
          r"[A-Z\u00C0-\u00DE\u0100-\u017F][\w\u00C0-\u024F'’\-]*|h_da)")
 _SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|,[^\S\n]*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))(?:{_CONN}[^\S\n]+)*{_WORD})*")  # never across a line
 _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
@@ -322,6 +322,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and \
                     toks[left - 1][2].lower() not in _NOT_MODIFIER and not _owner_possessive(toks[left - 1][2], gaz):
                 left -= 1
+            # saints' names joined by "and" belong to the name: "Ss. Cyril and Methodius University"
+            if left - 3 > used_until and toks[left - 1][2] == "and" and toks[left - 2][2][0].isupper() and \
+                    toks[left - 3][2] in ("Ss.", "Sts.", "St.", "Saints", "SS."):
+                left -= 3
             if left - 1 > used_until and toks[left - 1][2] in ("The", "the") and left < rs + 1:
                 left -= 1
             # right edge: "of X (and Y)", a place written after the head
@@ -529,6 +533,15 @@ class OrgFinder:
             if sum(1 for w in words_ if w.isupper()) >= 3:
                 continue  # a document's title written in capitals ("MEMORANDUM OF UNDERSTANDING BETWEEN …")
             s = self._registry_left(s, e)
+            if " and " in text[s:e] and not _registry().has_norm(norm(text[s:e])):
+                # "University of Wisconsin-Madison and Penn State": where the registry knows the part before
+                # an "and", the rest is another name
+                cut = text.find(" and ", s, e)
+                while cut != -1:
+                    if _registry().has_norm(norm(text[s:cut])):
+                        e = cut
+                        break
+                    cut = text.find(" and ", cut + 1, e)
             cm = _CAMPUS.match(text, e, min(len(text), e + 40))
             if cm and _registry().has_norm(norm(f"{text[s:e]}, {cm.group(1)}")):
                 e = cm.end()  # "The Chinese University of Hong Kong, Shenzhen": the campus is part of the name
@@ -733,10 +746,19 @@ class OrgFinder:
             in_sent = sorted(((m.start, o) for o in self.orgs.values() if o.mentions for m in o.mentions
                               if ss <= m.start < se), key=lambda x: x[0])
             before = [o for p, o in in_sent if p < ss + cue.start()]
-            after = [o for p, o in in_sent if p >= ss + cue.start()]
             if not before:
                 continue
-            new = before[0]
+            new = before[-1]  # the organisation the clause is about: the nearest one before the cue
+            # the clause of the cue: a former name is the one name right after it ("X (formerly Y), Z and W"),
+            # merged predecessors run to the end of the clause (a bracket, a semicolon)
+            cs = ss + cue.end()
+            end_m = re.search(r"[);]|,\s+(?:which|who|and\s+the|while)\b", self.text[cs:se])
+            ce = cs + end_m.start() if end_m else se
+            after = [o for p, o in in_sent if cs <= p < ce]
+            if cue is fm and not mm:
+                after = after[:1] if after and not re.search(r"[,;)]", self.text[cs:min(p for p, o in in_sent
+                                                                                      if o is after[0] and p >= cs)])\
+                    else []
             for o in after:
                 if o is not new:
                     o.reason = f"merged into or renamed {new.name}"
