@@ -196,6 +196,8 @@ _LIST_FRAME = re.compile(
     r"\b(?:such\s+(?:\w+\s+)?as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
     r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
     r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|就|围绕|在[^，。\n]{0,6}(?:领域|方面)", I)
+_LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
+                       r"participated|spent|returned)\b")
 _GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|就[^。\n]{0,40}(?:交流|交换了意见|进行了)", I)
 _BACKGROUND = re.compile(
     r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
@@ -326,7 +328,14 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             lf = _LIST_FRAME.search(sent)
             list_from = lf.start() if lf and not _SPECIFIC.search(sent) and \
                 (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():])) else None
-            topics[i] = (list_from, bool(_PROFILE.search(sent)))
+            list_to = len(sent)
+            if list_from is not None:
+                # the list ends where the sentence goes on with a verb ("universities including A, B and C joined
+                # the summer school": the summer school is no topic)
+                vm = _LIST_END.search(sent, lf.end())
+                if vm:
+                    list_to = vm.start()
+            topics[i] = (list_from, list_to, bool(_PROFILE.search(sent)))
         return topics[i]
 
     title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
@@ -349,8 +358,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
             if kind in _TOPIC_KINDS:
-                list_from, profile = topic_ctx(i, sent)
-                if list_from is not None and ms > list_from and rule not in _SPECIFIC_RULES:
+                list_from, list_to, profile = topic_ctx(i, sent)
+                if list_from is not None and list_from < ms < list_to and rule not in _SPECIFIC_RULES:
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile

@@ -33,6 +33,7 @@ University" → KZ); else a place named in the same sentence or paragraph ("In S
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from etl.extract.text import Layout
@@ -278,6 +279,27 @@ def _sending_country(name: str, gaz: Gazetteer) -> str | None:
         code = gaz.adjective(w) or gaz.country_name(w)
         if code:
             return code
+    return None
+
+
+_LIST_ITEM = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:of[ \t]+)?[A-Z][\w'’.-]*){0,3}")
+_SHORT_LIST = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}(?:,[ \t]+[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}){1,12}"
+                         r",?[ \t]+and[ \t]+[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}")
+_UNIVERSITY_CONTEXT = re.compile(r"\b(?:universities|institutions|partner\s+(?:universities|schools|institutions)|colleges)\b"
+                                 r"[^.;\n]{0,40}$", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _short_name_university(item: str) -> tuple[str, str | None] | None:
+    """(official name, country or None) of the one university the registry knows as "University of <item>" or
+    "<item> University" (or by <item> itself); None when it knows none."""
+    reg = _registry()
+    for form in (f"University of {item}", f"{item} University", item):
+        recs = [r for r in reg.by_name(form) if r.kind == "university"]
+        names = {norm(r.name) for r in recs}
+        if recs and len(names) == 1:
+            countries = {r.country for r in recs}
+            return recs[0].name, (countries.pop() if len(countries) == 1 else None)
     return None
 
 
@@ -584,6 +606,10 @@ class OrgFinder:
                 org.kind = kind
             self._add(org, s, e, "pattern" if reg is None and known is None else
                       "partner registry" if reg is not None else "known Chinese university")
+        # 2a. a list of universities by their short names ("universities including Cambridge, Oxford, Warwick,
+        # Tokyo and New South Wales"), each the registry's "University of X" or "X University"
+        if self.lang != "zh":
+            self._short_name_lists()
         # 2b. short Chinese names of known universities (哈工大, 北邮), and the known names of
         # those found (acronyms such as HIT count once the full name is in the text)
         if self.lang == "zh" or CJK.search(text):
@@ -634,6 +660,29 @@ class OrgFinder:
         self._merges_and_renames()
         self._decide()
         return [o for o in self.orgs.values() if o.mentions]
+
+    def _short_name_lists(self) -> None:
+        text = self.text
+        for lm in _SHORT_LIST.finditer(text):
+            ss, se = self.lay.sentences[self.lay.sentence_index(lm.start())] if self.lay.sentences else (0, len(text))
+            if not _UNIVERSITY_CONTEXT.search(text, max(ss, lm.start() - 80), lm.start()):
+                continue  # a list of places or people, not of universities
+            items = [(m.start(), m.end(), m.group(0)) for m in _LIST_ITEM.finditer(text, lm.start(), lm.end())
+                     if m.group(0) not in ("and", "the")]
+            found = []
+            for a, b, item in items:
+                if self._taken(a, b) or self.gaz.country_name(item):
+                    continue
+                rec = _short_name_university(item)
+                if rec is not None:
+                    found.append((a, b, rec))
+            if len(found) < 2:
+                continue  # one name alone is not a list of universities
+            for a, b, rec in found:
+                org = self._org_for(rec[0], "university", None)
+                if org.country is None and rec[1]:
+                    org.country, org.country_method = rec[1], "organisation registry"
+                self._add(org, a, b, "short name in a list of universities (registry)")
 
     def _registry_left(self, s: int, e: int) -> int:
         """The start of a longer name the registry knows that ends with [s, e): "University of" before "Chinese
