@@ -65,6 +65,7 @@ HEADS = {
     "service": "ngo", "agency": "government", "group": "company", "corporation": "company",
     "company": "company", "co.": "company", "co": "company", "corp.": "company", "inc.": "company",
     "inc": "company", "ltd.": "company", "ltd": "company", "limited": "company", "gmbh": "company",
+    "alliance": "other", "consortium": "other",
     "ag": "company", "plc": "company", "llc": "company", "holdings": "company",
 }
 # heads that name a university even though the word says institute
@@ -74,9 +75,9 @@ _UNIVERSITY_INSTITUTES = re.compile(
 # a capitalised word after a head that turns the name into an event or a thing
 _EVENT_AFTER = {
     "forum", "conference", "workshop", "summit", "symposium", "program", "programme", "scholarship",
-    "award", "awards", "campus", "library", "press", "alliance", "day", "week", "cup", "challenge",
+    "award", "awards", "campus", "library", "press", "day", "week", "cup", "challenge",
     "league", "games", "lecture", "lectures", "fair", "exhibition", "ranking", "rankings", "hospital",
-    "museum", "stadium", "journal", "transactions", "model", "consortium", "network", "union", "news",
+    "museum", "stadium", "journal", "transactions", "model", "network", "union", "news",
 }
 # heads whose modifiers follow them ("Universiti Teknologi Malaysia", "Politecnico di Milano")
 _POSTMODIFIED = {"universiti", "universitas", "università", "universita", "universidad", "universidade", "université",
@@ -252,6 +253,7 @@ def _head_kind(tok: str) -> str | None:
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_PLACE_DASH = re.compile(r"(?<![\w-])([A-Z][\w'’]+)[^\S\n]+[-–][^\S\n]+$")
 _CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
 
 
@@ -419,6 +421,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]
+            pm = _PLACE_DASH.search(text, max(0, s - 30), s)
+            if pm and (gaz.place(pm.group(1)) or gaz.country_name(pm.group(1))):
+                s = pm.start(1)  # "Beijing - Hong Kong Universities Alliance": two places joined by a dash
             if _POSSESSIVE.search(text[s:e]):
                 e -= 2  # "the University of Birmingham's": the name without the possessive
             name = text[s:e]
@@ -433,7 +438,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     not any(_head_kind(x[2]) == "university" and x[2].lower() != "college" for x in toks[rs:h]):
                 used_until = right
                 continue  # "(International) College of X": a unit, not an organisation ("University College Dublin" is one)
-            if re.match(r"(?:the\s+)?Sino-", name, re.I) or re.search(r"\bJoint\b", name) or \
+            if (re.match(r"(?:the\s+)?Sino-", name, re.I) and kind != "other") or re.search(r"\bJoint\b", name) or \
                     re.fullmatch(r"(?:the\s+)?Confucius\s+(?:Institute|Classroom)", name, re.I):
                 used_until = right
                 continue  # a joint institute, lab or centre ("Sino-Russian Institute of …", "X–Y Joint Laboratory"),
@@ -897,6 +902,15 @@ class OrgFinder:
         if code:
             org.country, org.country_method = code, "the country an embassy or consulate represents"
             return code
+        if org.kind == "other" and re.search(r"\b(?:Alliance|Consortium)$", org.name):
+            # an alliance or consortium: the first place its name writes ("Sino-" is China), else none
+            for w in re.findall(r"Sino(?=-)|[A-Z][\w'’]+(?:\s+[A-Z][\w'’]+)?", org.name):
+                code = "CN" if w == "Sino" else (gaz.country_name(w) or gaz.place(w) or gaz.adjective(w) or
+                                                  gaz.place(w.split()[0]))
+                if code:
+                    org.country, org.country_method = code, f"first place in the alliance's name: {w!r}"
+                    return code
+            return None
         # 1. right after a mention
         for m in sorted(org.mentions, key=lambda x: x.start):
             after = text[m.end:m.end + 80]
