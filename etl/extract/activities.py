@@ -76,13 +76,16 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("study_abroad", "出国学习 / 交换", re.compile(
         r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。\n]{0,10}(?:学生|本科生|研究生)|"
         r"赴[^，。\n]{2,12}(?:交流学习|留学)"), 1.0),
+    ("study_abroad", "实习 / 实践 abroad", re.compile(
+        r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学"), 1.0),
+        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学|研学(?:项目|活动|团)|"
+        r"(?:暑假|寒假)[^，。\n]{0,20}项目"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
@@ -103,6 +106,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
     ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座"), 1.0),
+    ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
+                                                       r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
@@ -112,14 +117,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperation|collaboration)\b", I),
      0.5),
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室|"
-                                                                r"(?:联合|共同|合作)开展[^，。\n]{0,20}研究"), 1.0),
+                                                                r"(?:联合|共同|合作)(?:开展|进行)[^，。\n]{0,20}(?:研究|研发)|"
+                                                                r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
+                                                                r"(?:方面|领域)的(?:研究|科研)[，,]?(?:开展|进行|加强)[^。\n]{0,8}合作"),
+     1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
         r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?)\b|"
         r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,30}\b(?:was|were|is|are)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b", I), 1.0),
-    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订)[^，。\n]{0,24}(?:协议|备忘录|合同)|签约仪式|签字仪式"), 1.0),
+    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
+                                       r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)"), 1.0),
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
@@ -149,12 +158,12 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:participat\w*|attend\w*|took\s+part|take\s+part|taking\s+part)\s+(?:in\s+)?(?:a|an|the)\s+"
         r"(?:[\w'’-]+\s+){0,4}?(?:conference|forum|symposium|summit|congress)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
-        r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
-        r"(?:研讨会|论坛|会议|总结会|年会)[^。\n]{0,10}(?:召开|举行|举办)"), 1.0),
+        r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
+        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)[^。\n]{0,10}(?:召开|举行|举办)"), 1.0),
 ]
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
-        r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议|总结会|工作会", I), 1.0),
+        r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议(?!室|厅|中心)|总结会|工作会", I), 1.0),
 ]
 
 # words one of which a rule's matches must contain: the rule is skipped when none is in the text
@@ -189,24 +198,26 @@ NEEDS = {
 _GENERIC_ITEMS = re.compile(
     r"student\s+exchange|faculty\s+(?:visits|exchange)|staff\s+exchange|joint\s+supervision|joint\s+research|"
     r"academic\s+exchange|co-supervis\w+|research\s+cooperation|学生交流|教师访学|联合培养|合作研究|科研合作|人才培养|学术交流|"
-    r"教师互访", I)
+    r"教师互访|合作办学|学生访学|短期交流|师资进修|师资培训|教师交流|学生交换|联合研究|短期讲学|教师互换", I)
 # a sentence that lists areas of cooperation ("in the fields of …, … and …", "such as", "namely", "exchanged views on"):
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = re.compile(
     r"\b(?:such\s+(?:\w+\s+)?as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
     r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
-    r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|就|围绕|在[^，。\n]{0,6}(?:领域|方面)", I)
+    r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|"
+    r"(?:就|围绕)(?=[^。\n]{0,60}?(?:交流|探讨|洽谈|商讨|磋商|议题|交换(?:了)?意见))|在[^，。\n]{0,6}(?:领域|方面)", I)
+_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
+                            r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
                        r"participated|spent|returned)\b")
-_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|就[^。\n]{0,40}(?:交流|交换了意见|进行了)", I)
 _BACKGROUND = re.compile(
     r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
     r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year|shared\s+(?:their|its|his|her)\s+experiences?|"
     r"anticipat\w+|pave\s+the\s+way|suggest(?:s|ed)?|propos(?:es|ed)|aim(?:s|ing)?\s+to|in\s+order\s+to|welcomes?\s+more|"
     r"based\s+on\s+the\s+signed|under\s+the\s+(?:signed|existing)|"
-    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验", I)
+    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验|去年|前年|累计|先后与", I)
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
-                     r"explore)\b|邀请|将于|拟|计划|将在", I)
+                     r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
@@ -233,7 +244,8 @@ _NOT_CONFERENCE = re.compile(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conferenc
 # kinds that a list of cooperation areas names as topics, and rules specific enough to count even there
 _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "summer_school", "international_students",
                 "joint_program")
-_SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained")
+_SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained",
+                   "中外合作办学")
 
 
 @lru_cache(maxsize=256)
@@ -366,8 +378,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2
-            if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange"):
-                continue
+            if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange",
+                                    "summer_school") and not (rule == "中外合作办学" and "合作办学" in m.group(0)):
+                continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
                 if _INBOUND.search(clause) or _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and

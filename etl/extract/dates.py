@@ -47,20 +47,27 @@ _EN_MDY = re.compile(
     rf"(?<![\w+]){_WD}(?P<m0>{_MON})\s+(?P<d0>{_DAY})(?!\d)(?:,?\s+(?P<y0>{_YEAR}))?"
     rf"(?:{_TO}(?:(?P<m1>{_MON})\s+)?(?P<d1>{_DAY})(?!\d))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
 _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>1[0-2]|0?[1-9])\s*[-/.月]\s*"
-                  r"(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])\s*日?")
+                  r"(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])(?!\s*(?:至|到|-|–|~|～)\s*\d{1,2}\s*[日号])\s*日?")
 # "25/10/2023", "12.05.2023": day first (as news sites outside the United States write it) unless the
 # first number cannot be a month's day order ("10/25/2023" → 25 October)
 _NUM_DMY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.])")
 # "Posted: 19 03,2023": day and month by a space, the year after a comma
 _NUM_DM_Y = re.compile(r"(?<![\d/.:])(?P<a>[0-3]?\d)[ \t]+(?P<b>[01]?\d)[ \t]*,[ \t]*(?P<y>(?:19|20)\d\d)(?![\d/.])")
 _MONTH_YEAR = re.compile(rf"(?<![\w+])(?P<m>{_MON})(?:\s+of)?,?\s+(?P<y>{_YEAR})(?!\d)")
+# "3月27日", "12 月 5 日", ranges "1月15日至2月2日", "5月13-14日", "12 月 5 至 8 日" (the first day's 日 may be left out)
 _ZH_DAY = re.compile(
-    r"(?:(?P<y0>(?:19|20)\d\d)年)?(?P<m0>1[0-2]|0?[1-9])月(?P<d0>[12]\d|3[01]|0?[1-9])[日号]"
-    r"(?:\s*(?:至|到|—|－|-|~|～)\s*(?:(?P<y1>(?:19|20)\d\d)年)?(?:(?P<m1>1[0-2]|0?[1-9])月)?"
-    r"(?P<d1>[12]\d|3[01]|0?[1-9])[日号])?")
+    r"(?:(?P<y0>(?:19|20)\d\d)\s*年\s*)?(?<!\d)(?P<m0>1[0-2]|0?[1-9])\s*月\s*(?P<d0>[12]\d|3[01]|0?[1-9])"
+    r"(?:\s*[日号]|(?=\s*(?:至|到|—|－|-|–|~|～)\s*(?:(?:19|20)\d\d\s*年\s*)?(?:(?:1[0-2]|0?[1-9])\s*月\s*)?"
+    r"(?:[12]\d|3[01]|0?[1-9])\s*[日号]))"
+    r"(?:\s*(?:至|到|—|－|-|–|~|～)\s*(?:(?P<y1>(?:19|20)\d\d)\s*年\s*)?(?:(?P<m1>1[0-2]|0?[1-9])\s*月\s*)?"
+    r"(?P<d1>[12]\d|3[01]|0?[1-9])\s*[日号])?")
+_ROC_DAY = re.compile(r"(?<![\d/.])(?P<y>1[01]\d)(?:\s*年\s*|(?P<sep>[/.-]))(?P<m>1[0-2]|0?[1-9])(?:\s*月\s*|(?P=sep))"
+                      r"(?P<d>[12]\d|3[01]|0?[1-9])(?(sep)(?![\d/.])|\s*[日号])")
 _ZH_MONTH = re.compile(r"(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?![\d日号])")
-_YEAR_RE = re.compile(r"(?<![\w+\-/.])(?P<y>(?:19[5-9]|20\d)\d)(?:年)?(?![\w+\-/])")
+# a year; a Chinese character beside it is no word character ("于2024年", "2018年中英…")
+_YEAR_RE = re.compile(r"(?<![A-Za-z0-9_+\-/.])(?P<y>(?:19[5-9]|20\d)\d)(?:年)?(?![A-Za-z0-9_+\-/])")
 _WORDS_D = re.compile(r"(\d+)")
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all\s+rights\s+reserved|版权所有|版权|ICP备", re.I)
 
 _ANY_YEAR = re.compile(r"(?<![\w+/.])((?:19[5-9]|20\d)\d)(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?(?![\w+/])")
 PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
@@ -140,6 +147,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         d, mo = (b, a) if b > 12 >= a else (a, b)
         if 1 <= mo <= 12 and 1 <= d <= 31:
             add(m, DateMention(0, 0, int(m["y"]), mo, d))
+    for m in _ROC_DAY.finditer(seg):  # Taiwan's Republic of China years: 112年12月19日, 112/12/19 (= 2023)
+        add(m, DateMention(0, 0, int(m["y"]) + 1911, int(m["m"]), int(m["d"])))
     for m in _ZH_DAY.finditer(seg):
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
@@ -160,9 +169,13 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         add(m, DateMention(0, 0, int(m["y"]), _month(m["m"]), None, "month"))
     for m in _YEAR_RE.finditer(seg):
         after = seg[m.end():m.end() + 12]
+        ls, le = seg.rfind("\n", 0, m.start()) + 1, seg.find("\n", m.end())
+        if _COPYRIGHT.search(seg[ls:le if le != -1 else len(seg)]):
+            continue  # a copyright line's year is no date of the news
         # "2+2", "ICIIP 2022" are fine as years; "2024 students" is a count, not a year
-        if re.match(r"\s*(?:students|participants|people|members|scholars)\b", after):
-            continue
+        if re.match(r"\s*(?:students|participants|people|members|scholars)\b|\s*[名人位所个余多项篇家次万千百件元米平吨份]",
+                    after):
+            continue  # a count ("2024 students", "2000余名")
         add(m, DateMention(0, 0, int(m["y"]), None, None, "year"))
     out.sort(key=lambda x: x.start)
     return out
@@ -266,6 +279,9 @@ _REVIEW = re.compile(
     r"annual\s+report)|(?P<y4>(?:19|20)\d\d)年(?:度|全年|工作总结|.{0,6}回顾))", re.I)
 
 
+_RECENTLY = re.compile(r"近日|日前|近期|不久前")
+
+
 @dataclass
 class EventDate:
     value: str | None
@@ -342,8 +358,17 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
                     if dm.date():
                         ref = dm.date()
                         break
-        if ref is None:
-            return EventDate(published, method="no dates in the text", confidence=0.2)
+    if ref is None:
+        # no publication date and no full date: the last day of the latest year the text writes with a month or
+        # a day (a report written that year), else the year it names most
+        yrs = [dm.y for _, dm in body_mentions if dm.y and dm.year_written and dm.precision in ("day", "month")]
+        if yrs:
+            ref = dt.date(max(yrs), 12, 31)
+    if ref is None and not any(dm.precision == "day" for _, dm in body_mentions) and votes:
+        y = max(votes, key=lambda k: (votes[k], k))
+        return EventDate(str(y), method="the year the text names most (no date in the text)", confidence=0.4)
+    if ref is None:
+        return EventDate(published, method="no dates in the text", confidence=0.2)
     days: list[tuple[int, DateMention]] = []
     for i, dm in body_mentions:
         if dm.precision != "day":
@@ -381,4 +406,10 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         first = dt.date(dm.y, dm.m, 1)
         if -31 <= (ref - first).days <= PLAUSIBLE_BEFORE:
             return EventDate(dm.iso(), dm.start, dm.end, dm.text, "month in the body", 0.5)
+    # "近日" (recently), "日前": the text does not say the day; the year it names in the lead, else the publication's
+    lead = text[paragraphs[0][0]:paragraphs[0][1]] if paragraphs else ""
+    if _RECENTLY.search(lead[:40]):
+        lead_years = [dm.y for dm in find_dates(text, paragraphs[0][0], paragraphs[0][1]) if dm.y and dm.year_written]
+        y = lead_years[0] if lead_years else ref.year
+        return EventDate(str(y), method="a recent event whose day the text does not give", confidence=0.4)
     return EventDate(published, method="publication date (no event date in the text)", confidence=0.3)

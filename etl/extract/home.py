@@ -59,12 +59,15 @@ _UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Facul
                           r"{1,6}(?:of|at)\s+(?:the\s+)?$")
 _VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")
-_VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)", re.I)
+_VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)|"
+                            r"[\u4e00-\u9fff]{0,12}协办", re.I)  # 协办: a co-organiser
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
                           r"(?:访问|来到|到访)$", re.I)
+_OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
+_VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
 _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat\w+|collaborat\w+|partnership|agreements?|"
                           r"MoUs?|memorand\w+|ties|links)\s+with|between\s+[\w\s]{2,40}?\s+and)\s+(?:the\s+)?$", re.I)
-_HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b", re.I)
+_HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = re.compile(
     r"\b(?:travel(?:l?ed|s|l?ing)?|trip|visit(?:ed|s|ing)?|went|go(?:es|ing)?|mission|missions|delegations?)\s+(?:\w+\s+){0,2}?"
@@ -174,6 +177,9 @@ class HomeDetector:
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
         # how often the page speaks of China as abroad
         self.abroad = len(_CHINA_ABROAD.findall(text)) if "China" in text or "Chinese" in text else 0
+        # the page's own perspective: in Chinese, a university of Hong Kong, Macao or Taiwan is as local as a
+        # mainland one (澳门大学's news in Chinese)
+        self.local = ("CN", "HK", "MO", "TW") if lang == "zh" else ("CN",)
 
     # -- where a mention stands -----------------------------------------------------------------
     def located(self, o: Org) -> tuple[str, str] | None:
@@ -237,6 +243,17 @@ class HomeDetector:
                 return True
         return False
 
+    def _our_visit(self, m) -> bool:
+        """In 我校 news, "代表团访问X" with no organisation named before the delegation in its clause: our own
+        delegation visits X (not "Y大学校长一行访问X", another's)."""
+        text = self.text
+        vm = _OUR_VISIT.search(text, max(0, m.start - 20), m.start)
+        if not vm:
+            return False
+        cs = max(text.rfind(ch, 0, vm.start()) for ch in "。，；！？\n") + 1
+        return not any(cs <= x.start < vm.start() for o in self.finder.orgs.values() for x in o.mentions) and \
+            not any(cs <= s < vm.start() for s, _ in self.finder.home_spans) or bool(_OUR.search(text, cs, vm.start()))
+
     def host(self, o: Org) -> bool:
         text = self.text
         return any(_HOST_BEFORE.search(text, max(0, m.start - 30), m.start) or
@@ -289,13 +306,19 @@ class HomeDetector:
         owns = sum(1 for m in o.mentions if _OWNS_UNIT.match(text[m.end:m.end + 40]) or
                    _UNIT_BEFORE.search(text, max(0, m.start - 90), m.start))
         score += 2 * min(owns, 2)
-        if self.host(o):
+        # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
+        ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
+            self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end))
+            for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
+        if self.host(o) and not ours:
             score += 1
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
         if self.visitor(o):
             score -= 2
-        if o.country == "CN":
+        if ours:
+            score -= 3
+        if o.country in self.local:
             if self.abroad:
                 score -= 2 * min(self.abroad, 2)
             else:
@@ -441,8 +464,8 @@ class HomeDetector:
         # a university of another country than the page's perspective needs a strong signal (site, dateline,
         # title), the page's foreign perspective, or to be clearly the page's subject where no Chinese
         # university could be home
-        viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in ("CN", None))
-        cands = [c for c in cands if c[2].country in ("CN", None) or c[4] or abroad or
+        viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
+        cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
                  (not viable_cn and conf is None and c[0] >= 4)]
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
         if _DEBUG:

@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from etl.extract.text import Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
                                   _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
-                                  _zh_candidates, find_zh_orgs)
+                                  _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation, zh_venue,
+                                  zh_short_forms)
 from etl.extract.zh_orgs import lookup as zh_lookup
 from etl.resolve.geo import Gazetteer, load_world_universities
 from etl.resolve.reference import KnownInstitution, PartnerRef, Reference, load_known_institutions, norm
@@ -527,7 +528,7 @@ class OrgFinder:
         # names of companies and international bodies (Ericsson, UNESCO)
         if self.lang == "zh" or CJK.search(text[:2000]):
             for s, e, form, entry, country in find_zh_orgs(text, self.gaz):
-                if self._taken(s, e):
+                if self._taken(s, e) and not self._release_inner_zh(s, e):
                     continue
                 if entry is None:  # a branch campus of a known university (…分校) the tables do not name
                     org = self._org_for(form, "university", None)
@@ -538,6 +539,16 @@ class OrgFinder:
                 reg = ref.partner(entry.name)  # the office's own entry first
                 self._add(self._org_for(entry.name, entry.kind, reg, None if reg else entry), s, e,
                           "partner registry" if reg else "known organisation (Chinese name)")
+            # embassies and consulates (also through their head's title), foreign governments leading a visit,
+            # companies written in Latin letters beside 公司
+            for s, e, name, kind, country in find_zh_named(text, self.gaz):
+                if self._taken(s, e) and not self._release_inner_zh(s, e):
+                    continue
+                org = self._org_for(name, kind, ref.partner(name))
+                if org.country is None and country:
+                    org.country, org.country_method = country, "country written before the name"
+                org.kind = org.kind or kind
+                self._add(org, s, e, "named by its country and role (zh)")
         # 1c. names of known companies and international bodies as written (Ericsson, UNESCO); a longer name
         # found by pattern around one of them is another organisation ("IEEE Photonics Society")
         for s, e, form, entry in _find_forms(text, self.known.english, words):
@@ -654,7 +665,10 @@ class OrgFinder:
                             self._merge(other, org)
                     org.aliases.add(part)
                     self.by_form.setdefault(part, org)
-        # 4. every use of every known form
+        # 4. every use of every known form (and of short Chinese forms such as 澳大 for 澳门大学: zh_orgs.py)
+        if self.lang == "zh":
+            for form, org in zh_short_forms(text, [o for o in self.orgs.values() if o.mentions]).items():
+                self.by_form.setdefault(form, org)
         forms = {f: o for f, o in self.by_form.items() if len(f) >= 2}
         for s, e, form, org in _find_forms(text, forms):
             if self._taken(s, e):
@@ -662,6 +676,7 @@ class OrgFinder:
             self._add(org, s, e, "alias in document")
         self._link_acronyms()
         self._merge_zh_tails()
+        self._merge_college_parents()
         self._merges_and_renames()
         self._decide()
         return [o for o in self.orgs.values() if o.mentions]
@@ -688,6 +703,20 @@ class OrgFinder:
                 if org.country is None and rec[1]:
                     org.country, org.country_method = rec[1], "organisation registry"
                 self._add(org, a, b, "short name in a list of universities (registry)")
+
+    def _release_inner_zh(self, s: int, e: int) -> bool:
+        """A longer known Chinese name [s, e) takes the place of partner-registry names written inside it
+        (剑桥大学圣约翰学院 around 剑桥大学): the longest name wins."""
+        inner = [(o, m) for o in self.orgs.values() for m in o.mentions if m.start < e and s < m.end]
+        if not inner or any(not (s <= m.start and m.end <= e) or (m.start, m.end) == (s, e) or not CJK.search(m.text)
+                            for _, m in inner):
+            return False
+        if any(s < he and hs < e for hs, he in self.home_spans) or any(s < ne and ns < e for ns, ne, _ in
+                                                                         self.non_partner_spans):
+            return False
+        for o, m in inner:
+            o.mentions.remove(m)
+        return True
 
     def _registry_left(self, s: int, e: int) -> int:
         """The start of a longer name the registry knows that ends with [s, e): "University of" before "Chinese
@@ -770,6 +799,18 @@ class OrgFinder:
                 if _zh_abbreviation(b.name, a.name):
                     self._merge(b, a)  # 马普学会 for 马克斯·普朗克学会
 
+    def _merge_college_parents(self) -> None:
+        """A college of a collegiate university ("St John's College, University of Cambridge") and, in the same
+        text, its university named alone: the university stands for the college (剑桥大学代表 after 剑桥大学圣约翰学院)."""
+        orgs = [o for o in self.orgs.values() if o.mentions]
+        for c in orgs:
+            cm = re.match(r".+?,\s+(?:the\s+)?(University\s+of\s+\w+)$", c.name)
+            if not cm:
+                continue
+            for p in orgs:
+                if p is not c and p.mentions and norm(p.name) == norm(cm.group(1)):
+                    self._merge(p, c)
+
     def _link_acronyms(self) -> None:
         """'BAIC Group' and 'Beijing Automotive Industry Holding Co., Ltd.' are one company
         when the short name's acronym is the long name's initials."""
@@ -837,6 +878,12 @@ class OrgFinder:
         if (_FORMER_BEFORE.search(before) and _PAST_CUE.search(sent)) or _FORMER_POST.search(before) or \
                 (_AS_POST.search(before) and re.match(r"\s*,?\s*before\b", after)):
             return "former employer"
+        if self.lang == "zh":
+            why = zh_affiliation(text, m.start, m.end)  # 系哈佛大学博士，曾任X教授 … (zh_orgs.py)
+            if why:
+                return why
+            if zh_venue(text, m.start, m.end, [(x.start, x.end) for o in self.orgs.values() for x in o.mentions]):
+                return "the venue of others' meeting (A与B在X举办)"
         if re.search(r"(?:之前|以前|此前)", after[:12]) and re.search(r"加入", before[-6:]):
             return None  # 加入X之前: X is the current employer
         return None
@@ -861,6 +908,11 @@ class OrgFinder:
             first = org.first
             if org.registry is None and _SUBUNIT.match(name) and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[first.end:first.end + 8]):
                 org.status, org.reason = "subunit", "a unit of another organisation"
+                continue
+            if self.lang == "zh" and org.registry is None and org.known is None and all(
+                    possessed_by(text, m.start, [(x.start, x.end, "") for o in self.orgs.values() if o is not org
+                                                 for x in o.mentions]) for m in org.mentions):
+                org.status, org.reason = "subunit", "a unit of another organisation (X的…)"
                 continue
             reasons = [self._excluded_context(m) for m in org.mentions]
             if all(reasons):

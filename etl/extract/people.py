@@ -31,7 +31,9 @@ Zhan Rao Kang Yue Zhai Ji Hua Bi Ling Xiang Chai Ni Chu Lan Miao Ouyang Sima Sha
 """.split())
 SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韩冯邓曹彭曾肖萧田董袁潘蔡蒋余于杜叶程魏苏吕丁任沈姚金付傅"
                   "钟卢戴崔谭廖范万邱夏秦石侯白孟龙严阎颜乔瞿方顾孔毛郝邵钱洪段雷陶贾温尹牛关莫常赖易宁尚邹熊齐葛邢费武欧鲍"
-                  "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷")
+                  "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷姜邬屈符雍殷宝翁席邝庞沙聂祁施甘单车包卜晏冉盛芦殳彭"
+                  "耿景覃鲁韦辛焦滕项管闫解巩隋米梅季俞涂霍穆栾植练佟荣寇桂麦甄裴阮阳鞠舒丛简缪尤伍郁鄢宗应祝娄"
+                  "司谈商卫仇储逯戚江童晋")
 SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
@@ -74,9 +76,29 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_FOREIGN = re.compile(r"(?P<zh>[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})*)[（(](?P<latin>[A-Z][A-Za-z.'’\- ]{1,40})[）)]")
 _ZH_STOP_AFTER = set("在出会表介主对致率与和、，。参通作为说指带等一代向陪讲进也均同及将是的了从到赴对于就并随已还被把进行开展")
+_ORG_WORDS = re.compile(r"\b(?:University|College|Institute|School|Center|Centre|Group|Company|Association|Society|"
+                        r"Foundation|Academy|Ministry|Embassy|Consulate|Program|Programme|Office|Department)\b")
 _ZH_ORG_END = re.compile(r"(?:大学|学院|中心|公司|集团|研究院|研究所|大使馆|领事馆|协会|学会|组织|基金会|实验室|联盟)$")
 # characters that end a word with the "name" before them (学生, 毕业): not a name
-_ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]")
+_ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]|^.[^\u4e00-\u9fff]|"
+                          r"[面体外者们邀话互问方全海]$")  # 方面, 全体, 顾问, 江学者 (长江学者): words, not names
+# a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
+_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+                           r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
+                           r"同学|部长|局长|总经理|会长|秘书长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+# a foreign name transliterated with a middle dot (克里斯托弗·多布森, 尼克拉˙克莱顿)
+_TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜顿多厄恩法范菲费芬丰佛夫弗福盖甘冈"
+             "戈格根古瓜圭哈海汉豪赫亨胡华霍基吉加贾简杰金卡凯坎康科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎李里丽利莉连林琳留卢鲁路"
+             "伦罗洛玛马迈麦曼梅蒙米密明莫姆穆纳娜奈南内尼宁诺欧帕潘佩彭皮珀普奇乔切琴丘萨塞瑟森莎沙尚舍圣施什史斯松苏索塔"
+             "泰坦汤唐陶特滕提汀通图托瓦万旺威韦维温沃乌伍西希锡夏谢辛休许雅亚扬耶伊因英尤于约詹兹泽扎卓佐茨娅琪薇妮黛洁翠"
+             "丝勃尔罗曦莱蒂妲娃娜琳莲蕊芙苔露")
+_TR = f"[{_TRANSLIT}]"
+# characters a given name does not hold (项目, 应邀来, 谈话): words that begin with a surname's character
+_ZH_NOT_GIVEN = re.compile(r"[邀请来访问赴到在与和的了目务作话项级校际体面外者们部处院系室议届期年号]")
+_ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,5}}(?:[·˙•‧・]{_TR}{{1,6}}){{1,2}})(?!{_TR})")
+# a Latin-lettered name in a Chinese text beside a role or 一行 (Paul Wellings教授, Peter Bai Li来访, 校长Alexandre Leitão)
+_ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
+                            r"[A-Z]{2,}))?)(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,))")
 
 
 @dataclass
@@ -288,7 +310,8 @@ class PeopleFinder:
                 t[pos + sur_len + 2] not in _ZH_STOP_AFTER and t[pos + sur_len + 1] in "教":
             n = 1
         name = t[pos:pos + sur_len + n]
-        if _ZH_NOT_NAME.search(name) or t[pos + len(name):pos + len(name) + 1] in ("生", "业"):
+        if _ZH_NOT_NAME.search(name) or t[pos + len(name):pos + len(name) + 1] in ("生", "业") or \
+                _ZH_NOT_GIVEN.search(name[sur_len:]):
             return None
         # a 2-character name read as 3: the shorter form recurs with different next characters
         if n == 2:
@@ -324,6 +347,35 @@ class PeopleFinder:
             role = prefix + m.group(0)
             # "马克·詹金斯（Mark Jenkins）教授": the role after the name
             self._add(name, role, org, m.end(), ne, "role before the name (zh)", 0.85)
+        # a name right before its role: 张发钧处长, 许晓彦教授
+        for m in _ZH_NAME_ROLE.finditer(text, body):
+            name = m.group("name")
+            if not (name[:1] in SURNAMES_ZH or name[:2] in SURNAMES_ZH2) or _ZH_NOT_NAME.search(name) or \
+                    any(os_ <= m.start() < oe for os_, oe, _, _ in self.orgs) or _ZH_ROLE_RE.search(name) or \
+                    _ZH_NOT_GIVEN.search(name[1:]) or re.search(rf"[·˙•‧・]{re.escape(name)}", text):
+                continue  # 项目主任, 应邀来…; 詹金斯 of 马克·詹金斯 (that person)
+            self._add(name, m.group("role"), None, m.start("name"), m.end("name"), "name before its role (zh)", 0.75)
+        # foreign names: transliterated with a middle dot, or in Latin letters beside a role
+        for m in _ZH_DOTTED.finditer(text, body):
+            name = m.group("name")
+            nxt = text[m.end():m.end() + 1]
+            if any(os_ <= m.start() < oe for os_, oe, _, _ in self.orgs) or _ZH_ORG_END.search(name) or \
+                    re.match(r"\s*[（(][A-Z]", text[m.end():m.end() + 3]) or \
+                    (CJK.match(nxt) and nxt not in _ZH_STOP_AFTER and nxt not in "先女一来" and
+                     not _ZH_ROLE_RE.match(text, m.end())):
+                continue  # an organisation's name (马克斯·普朗克学会); a bracketed Latin form is read below; a name
+                # that runs on in characters the table does not read (埃里克·约翰松)
+            rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
+            role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else ""
+            self._add(name, role, None, m.start(), m.end(), "transliterated foreign name (zh)", 0.7)
+        for m in _ZH_LATIN_NAME.finditer(text, body):
+            name = m.group("name")
+            if not CJK.search(text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3]) or \
+                    any(os_ <= m.start() < oe for os_, oe, _, _ in self.orgs) or _ORG_WORDS.search(name):
+                continue  # Latin names inside an English passage are the English reader's
+            rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
+            role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else (_ZH_ROLE_RE.match(text, m.end()) or [""])[0]
+            self._add(name, role, None, m.start(), m.end(), "Latin-lettered name (zh)", 0.7)
         for m in _ZH_FOREIGN.finditer(text, body):
             name = m.group("latin").strip()
             if name in self.people or _ZH_ORG_END.search(m.group("zh")) or re.fullmatch(r"[A-Z][A-Za-z]{0,1}[A-Z]+", name) \

