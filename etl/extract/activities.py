@@ -214,7 +214,8 @@ _BACKGROUND = re.compile(
     r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
     r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year|shared\s+(?:their|its|his|her)\s+experiences?|"
     r"anticipat\w+|pave\s+the\s+way|suggest(?:s|ed)?|propos(?:es|ed)|aim(?:s|ing)?\s+to|in\s+order\s+to|welcomes?\s+more|"
-    r"based\s+on\s+the\s+signed|under\s+the\s+(?:signed|existing)|"
+    r"based\s+on\s+the\s+signed|under\s+the\s+(?:signed|existing)|mechanism\s+for|"
+    r"ha(?:ve|s)\s+(?:already\s+)?(?:established|achieved|built|carried\s+out)|"
     r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验|去年|前年|累计|先后与", I)
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
@@ -406,9 +407,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind == "agreement" and rule == "signed or renewed agreement":
                 if re.search(r"\blearning\s+agreement", sent, I):
                     continue
-                if not (has_partner or re.search(r"\b(?:two|both)\s+(?:sides|universities|institutions)\b|"
-                                                 r"\bon\s+behalf\b|\bBISTU\s+and\b|\band\s+BISTU\b|\bsigned\s+by\b", sent, I)
-                        or is_title):
+                if not (has_partner or home_re.search(sent) or re.search(
+                        r"\b(?:two|both)\s+(?:sides|universities|institutions|parties)\b|\bon\s+behalf\b|\bsigned\s+by\b|"
+                        r"^\s*(?:They|The\s+two)\b", sent, I) or is_title):
                     continue
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):

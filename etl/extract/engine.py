@@ -85,7 +85,12 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
     """The home institution's own bodies are not partners: a name that is the home's name or abbreviation
     followed by a body ("the PoliTo Alumni Association", "UTAR Education Foundation Co.", "Lancaster University
     Confucius Institute", "the BIT Council")."""
+    fnorm = {norm(f) for f in forms}
     for o in orgs:
+        if o.status == "subunit" and o.owner and (norm(o.owner) in fnorm or norm(re.sub(r"^the\s+", "", o.owner, flags=re.I))
+                                                  in fnorm):
+            o.status, o.reason = "home", f"a unit of the home institution ({o.owner}'s)"
+            continue
         if o.status != "partner" or o.registry is not None:
             continue
         for f in forms:

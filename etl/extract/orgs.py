@@ -169,6 +169,7 @@ class Org:
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention_] = field(default_factory=list)
     status: str = "partner"  # partner | home | non_partner | subunit
+    owner: str = ""  # for a subunit: the name of the organisation written as its owner ("UM" of "UM's X College")
     reason: str = ""
     confidence: float = 0.8
 
@@ -254,6 +255,7 @@ def _head_kind(tok: str) -> str | None:
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_OWNER_BEFORE = re.compile(r"\b((?:[A-Z][\w&'’-]*[^\S\n]+){0,5}?(?:University|College|Institute|Universit\w+)|[A-Z]{2,8})['’]s[^\S\n]+$")
 _PLACE_DASH = re.compile(r"(?<![\w-])([A-Z][\w'’]+)[^\S\n]+[-–][^\S\n]+$")
 _CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
 
@@ -313,6 +315,8 @@ def _registry():
 
 
 def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
+    if _POSSESSIVE.search(tok) and _head_kind(tok[:-2]):
+        return True  # "Tongji University's Guohao College": an organisation owns the name after it
     """A possessive that owns the name after it rather than being part of it: a country's or an acronym's
     ("China's Tianjin University", "Germany's University of Trier", "UOW's …"; not "King's College", "St Mary's
     University")."""
@@ -903,6 +907,14 @@ class OrgFinder:
                 c = self._country(org) or ""
                 if c in ("CN", "") or re.search(r"Beijing|China|Chinese|Municipal|Provincial", name):
                     org.status, org.reason = "non_partner", "Chinese government body"
+                    continue
+            # a unit written with its owner's possessive: "UM's Choi Kai Yau College", "Tongji University's Guohao
+            # College" (the owner decides: the home's unit, or a partner's)
+            if org.registry is None and org.known is None and org.kind in ("university", "institute", "other"):
+                om = next((m2 for m in org.mentions for m2 in [_OWNER_BEFORE.search(text, max(0, m.start - 80), m.start)]
+                           if m2), None)
+                if om:
+                    org.status, org.reason, org.owner = "subunit", f"a unit of {om.group(1)}", om.group(1)
                     continue
             # a partner's sub-unit: "Institute for X of <org>"
             first = org.first

@@ -82,13 +82,15 @@ _SPAM = re.compile(r"\b(?:casinos?|gambling|sportsbook|betting\s+(?:site|odds|ti
                    r"(?:watches|handbags)|essay\s+writing\s+service|buy\s+(?:cheap\s+)?(?:followers|likes|diplomas?))\b|"
                    r"博彩|赌场|赌博|娱乐城|彩票|棋牌|百家乐|老虎机|真人视讯|色情|代孕|办证|代开发票", re.I)
 _FOOTER = re.compile(r"^\s*(?:Copyright\b|©|\(c\)\s*\d{4}|All\s+rights\s+reserved|版权所有|Copyright\s*©|ICP备|京ICP|"
-                     r"[\u4e00-\u9fff]{1,4}ICP备|地址[:：].{0,60}(?:邮编|电话)|Tel[:：]?\s*\+?\d)", re.I)
+                     r"[\u4e00-\u9fff]{1,4}ICP备|地址[:：].{0,60}(?:邮编|电话)|Tel[:：]?\s*\+?\d|Media\s+Contact|Press\s+Contact)|"
+                     r"\b(?:Tel|Fax|E-?mail|Phone)\s*[:：]\s*[+(\d\w]|(?:[^|\n]{0,60}\|){2,}\s*$", re.I)
 
 
 # substrings one of which a noise line holds (a quick test before the patterns)
 _NOISE_TRIGGERS = ("casino", "gambl", "sportsbook", "betting", "slot", "poker", "baccarat", "roulette", "free spin", "viagra",
                    "cialis", "porn", "xxx", "escort", "payday", "replica", "essay writing", "buy cheap", "buy followers",
-                   "buy likes", "buy diploma", "copyright", "©", "(c) ", "all rights reserved", "tel:", "tel：")
+                   "buy likes", "buy diploma", "copyright", "©", "(c) ", "all rights reserved", "tel:", "tel：", "fax:",
+                   "email:", "e-mail:", "phone:", "contact", "| |")
 _NOISE_TRIGGERS_ZH = ("博彩", "赌", "娱乐城", "彩票", "棋牌", "百家乐", "老虎机", "真人视讯", "色情", "代孕", "办证", "发票", "版权所有",
                       "ICP备", "地址")
 
@@ -101,7 +103,7 @@ def mask_noise(text: str) -> str:
     out = []
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        if body.strip() and (_SPAM.search(body) or _FOOTER.match(body) or re.search(r"©\s*\d{4}|Copyright\s*©?\s*\d{4}", body)):
+        if body.strip() and (_SPAM.search(body) or _FOOTER.search(body) or re.search(r"©\s*\d{4}|Copyright\s*©?\s*\d{4}", body)):
             out.append(" " * len(body) + line[len(body):])
         else:
             out.append(line)
