@@ -134,7 +134,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问", I), 1.0),
     ("delegation_visit", "a visit received", re.compile(
-        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation)\b", I), 1.0),
+        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
+        r"visitors)\b", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
@@ -203,7 +204,7 @@ _GENERIC_ITEMS = re.compile(
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = re.compile(
     r"\b(?:such\s+(?:\w+\s+)?as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
-    r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
+    r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing|ions?)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
     r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|"
     r"(?:就|围绕)(?=[^。\n]{0,60}?(?:交流|探讨|洽谈|商讨|磋商|议题|交换(?:了)?意见))|在[^，。\n]{0,6}(?:领域|方面)", I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
@@ -255,7 +256,7 @@ def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
     alt = "|".join(re.escape(f) for f in forms)
     return (re.compile(rf"{_HOME_REF.pattern}|{alt}", I),
             re.compile(rf"\b(?:visit(?:s|ed|ing)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+"
-                       rf"(?:the\s+)?(?:{alt})\b"))
+                       rf"(?:the\s+)?(?:(?:[A-Z][\w&'’-]*\s+|and\s+){{1,7}}(?:of|at)\s+(?:the\s+)?)?(?:{alt})\b"))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

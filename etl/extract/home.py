@@ -62,12 +62,15 @@ _VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+)
 # (used with .match at a position: no "^")
 _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)|"
                             r"[\u4e00-\u9fff]{0,12}协办", re.I)  # 协办: a co-organiser
-_HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
+_HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?"
+                          r"(?:(?:[A-Z][\w&'’-]*\s+|and\s+){1,7}(?:of|at)\s+(?:the\s+)?)?$|"
                           r"(?:访问|来到|到访)$", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 _VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
 _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat\w+|collaborat\w+|partnership|agreements?|"
                           r"MoUs?|memorand\w+|ties|links)\s+with|between\s+[\w\s]{2,40}?\s+and)\s+(?:the\s+)?$", re.I)
+# X in the subject of a visit: "…, dean of the College of … of X, and vice dean Li visited …"
+_SUBJECT_VISITED = re.compile(r"(?:[^.;\n]{0,80}?,)?[^.;\n]{0,30}?\b(?:visited|paid\s+a\s+visit|came\s+to)\b(?!\s+by)")
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = re.compile(
@@ -233,17 +236,22 @@ class HomeDetector:
             return o.country, "place"
         return None
 
-    def visitor(self, o: Org) -> bool:
-        """The page names ``o`` as the visiting side: "a delegation from X", "X delegation" (but not "the X
-        delegation to Y": a page tells of its own delegation's trips as often as of its guests)."""
+    def visitor(self, o: Org) -> int:
+        """How plainly the page names ``o`` as the visiting side: 2 for "a delegation from X", "a delegation led by
+        … of X", "X delegation" (but not "the X delegation to Y": a page tells of its own delegation's trips as
+        often as of its guests); 1 for X in the subject of "visited" ("the dean of a college of X … visited");
+        0 otherwise."""
         text = self.text
+        weak = False
         for m in o.mentions:
-            if _VISITOR_BEFORE.search(text, max(0, m.start - 60), m.start):
-                return True
+            if _VISITOR_BEFORE.search(text, max(0, m.start - 100), m.start):
+                return 2
             am = _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24))
             if am and not re.match(r"\s+(?:to|in)\b", text[am.end():am.end() + 5]):
-                return True
-        return False
+                return 2
+            if _SUBJECT_VISITED.match(text, m.end, min(len(text), m.end + 100)):
+                weak = True
+        return 1 if weak else 0
 
     def _our_visit(self, m) -> bool:
         """In 我校 news, "代表团访问X" with no organisation named before the delegation in its clause: our own
@@ -258,7 +266,7 @@ class HomeDetector:
 
     def host(self, o: Org) -> bool:
         text = self.text
-        return any(_HOST_BEFORE.search(text, max(0, m.start - 30), m.start) or
+        return any(_HOST_BEFORE.search(text, max(0, m.start - 90), m.start) or
                    _HOST_AFTER.match(text, m.end, min(len(text), m.end + 20)) for m in o.mentions)
 
     @staticmethod
@@ -313,11 +321,11 @@ class HomeDetector:
             self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end))
             for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
         if self.host(o) and not ours:
-            score += 1
+            # the host of a visit: likelier home when local (a trip abroad visits hosts too), else a little
+            score += 2 if o.country in self.local else 1
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
-        if self.visitor(o):
-            score -= 2
+        score -= self.visitor(o)
         if ours:
             score -= 3
         if o.country in self.local:

@@ -916,6 +916,13 @@ class OrgFinder:
                 if om:
                     org.status, org.reason, org.owner = "subunit", f"a unit of {om.group(1)}", om.group(1)
                     continue
+            # an institute or college "of <a university>" ("the MSU Institute of Nanjing Agricultural University")
+            if org.registry is None and org.known is None and re.search(r"\b(?:Institute|College|School|Academy|Centre|Center)$",
+                                                                        name):
+                owner = self._university_after(org)
+                if owner is not None:
+                    org.status, org.reason, org.owner = "subunit", f"a unit of {owner.name}", owner.name
+                    continue
             # a partner's sub-unit: "Institute for X of <org>"
             first = org.first
             if org.registry is None and _SUBUNIT.match(name) and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[first.end:first.end + 8]):
@@ -936,6 +943,19 @@ class OrgFinder:
             self._country(org)
             if org.kind is None:
                 org.kind = "other"
+
+    def _university_after(self, org: Org) -> Org | None:
+        """The university named right after a mention of ``org`` by "of"/"at" ("… Institute of Nanjing
+        Agricultural University"), if any."""
+        for m in org.mentions:
+            om = re.match(r"[^\S\n]+(?:of|at)[^\S\n]+(?:the[^\S\n]+)?", self.text[m.end:m.end + 12])
+            if not om:
+                continue
+            at = m.end + om.end()
+            for o in self.orgs.values():
+                if o is not org and o.kind == "university" and any(x.start == at for x in o.mentions):
+                    return o
+        return None
 
     def list_countries(self, orgs: list[Org]) -> None:
         """Universities listed together in one sentence share a country when every listed one whose country is
