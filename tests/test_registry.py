@@ -164,7 +164,7 @@ def test_the_extractor_takes_a_partner_country_from_the_registry():
                              "Kanto Gakuin University on student exchange.")
     zh = SourceDocument(uri="mem://reg-zh", lang="zh", title="我校与实践女子大学签署合作协议",
                         text="我校与实践女子大学签署合作协议\n\n2024年5月3日，我校与实践女子大学签署学生交流合作协议。")
-    for doc, name in ((en, "Kanto Gakuin University"), (zh, "实践女子大学")):
+    for doc, name in ((en, "Kanto Gakuin University"), (zh, "Jissen Women's University")):
         partners = {p["name"]: p for p in extract(doc, ref).record()["partners"]}
         assert partners[name]["country"] == "JP", partners
 

@@ -77,7 +77,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。\n]{0,10}(?:学生|本科生|研究生)|"
         r"赴[^，。\n]{2,12}(?:交流学习|留学)"), 1.0),
     ("study_abroad", "实习 / 实践 abroad", re.compile(
-        r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学)"), 1.0),
+        r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
@@ -105,7 +105,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
-    ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座"), 1.0),
+    ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|"
+                                                r"(?:教师|学者|教授|教职工)[^，。\n]{0,16}(?:访学|访问研究|进修)"), 1.0),
     ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
                                                        r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
     # research
@@ -392,6 +393,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
                                                                          _STAFF.search(clause)):
                     continue
+                if rule == "实习 / 实践 abroad" and _STAFF.search(clause) and not re.search(r"学生|本科生|研究生|同学", clause):
+                    continue  # teachers visiting abroad (教师赴X访学) are a faculty exchange
                 if rule == "a semester at a partner" and not re.search(r"\d", sent):
                     continue
             if kind == "international_students":

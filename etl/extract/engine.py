@@ -10,8 +10,10 @@ university is one candidate among those the page names, scored on the site's nam
 the dateline's source, the title's subject, the text's voice and where the page stands (the
 writer locates the other party, never itself), so that another university's news is read as
 its own even with BISTU configured. Its units are then recognised by pattern under their own
-names (Chinese ones in English through data/reference/unit_terms_zh.csv). Known organisations (known_orgs.csv: Chinese
-universities, international bodies, companies) and a world universities list
+names (Chinese ones as written: etl/extract/zh_units.py); a Chinese page in traditional
+characters is read through a simplified view of the same length (etl/extract/zh_text.py). Known
+organisations (known_orgs.csv: Chinese universities, international bodies, companies; zh_orgs.csv:
+Chinese names of foreign universities and bodies; the registry) and a world universities list
 (world_universities.csv) name organisations and give their country and kind.
 """
 from __future__ import annotations

@@ -537,12 +537,12 @@ class OrgFinder:
                 if entry is None:  # a branch campus of a known university (…分校) the tables do not name
                     org = self._org_for(form, "university", None)
                     if org.country is None and country:
-                        org.country, org.country_method = country, "the university it is a campus of"
-                    self._add(org, s, e, "pattern (campus of a known university)")
+                        org.country, org.country_method = country, "its university's"
+                    self._add(org, s, e, "pattern (a known university's campus)")
                     continue
                 reg = ref.partner(entry.name)  # the office's own entry first
                 self._add(self._org_for(entry.name, entry.kind, reg, None if reg else entry), s, e,
-                          "partner registry" if reg else "known organisation (Chinese name)")
+                          "partner registry" if reg else "known name (zh)")
             # embassies and consulates (also through their head's title), foreign governments leading a visit,
             # companies written in Latin letters beside 公司
             for s, e, name, kind, country in find_zh_named(text, self.gaz):
@@ -552,7 +552,7 @@ class OrgFinder:
                 if org.country is None and country:
                     org.country, org.country_method = country, "country written before the name"
                 org.kind = org.kind or kind
-                self._add(org, s, e, "named by its country and role (zh)")
+                self._add(org, s, e, "country and role (zh)")
         # 1c. names of known companies and international bodies as written (Ericsson, UNESCO); a longer name
         # found by pattern around one of them is another organisation ("IEEE Photonics Society")
         for s, e, form, entry in _find_forms(text, self.known.english, words):

@@ -47,7 +47,9 @@ def _is_paragraph(line: str) -> bool:
     words = len(line.split())
     if len(line) > 300 or (words >= 12 and bool(_SENTENCE_END.search(line))):
         return True
-    return len(_CJK.findall(line)) >= 30 and bool(re.search(r"[。！？]", line.strip()))
+    line = line.strip()
+    return (len(_CJK.findall(line)) >= 30 and bool(re.search(r"[。！？]", line))) or \
+        (bool(re.search(r"[，,]", line)) and bool(re.search(r"[。！？]$", line)) and bool(_CJK.search(line)))
 
 
 def _title_like(line: str) -> bool:

@@ -15,8 +15,8 @@ from, in order of precedence:
 昆士兰大学, and a known name with a modifier written before it that the table does not know
 (东/西/南/北/中央/州立 …) is left to the pattern finder, which keeps the longer name in Chinese for
 review rather than name the wrong university. A known university followed by a branch campus
-(加州州立大学弗雷斯诺分校) names that campus. :func:`lookup` names a pattern-found name (and its
-country when written before it: 美国西北大学).
+(加州州立大学弗雷斯诺分校) names that campus (a 校区 is its university). :func:`lookup` names a
+pattern-found name (and its country when written before it: 美国西北大学).
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ _MODIFIER_1 = set("东西南北中新圣")
 _MODIFIER_2 = {"中央", "国立", "州立", "市立", "皇家", "联邦", "女子", "理工", "科技", "技术", "师范", "东部", "西部", "南部",
                "北部", "中部", "东方", "西方", "国际", "公立", "私立", "天主", "基督"}
 _EVENT_AFTER = re.compile(r"论坛|峰会|年会|研讨会|大会|校长论坛|联席会")
-_BRANCH = re.compile(r"[\u4e00-\u9fff·]{2,8}?(?:分校|校区)")
+_BRANCH = re.compile(r"[\u4e00-\u9fff·]{2,8}?分校")  # a 校区 (campus) is its university; a 分校 may be another
 # words before a name that end a phrase (the name starts after them): time, titles, verbs
 _BOUNDARY_BEFORE = re.compile(r"(?:年|月|日|期|假|季|届|系|任|曾|现|在|赴|到|至|往|与|和|及|同|向|对|为|是|由|访|问|见|邀|请|"
                               r"自|从|于|的|了|被|把|将|等|入|读|学|校|教授|博士|学者|专家|代表|主任|院长|校长|书记|"
@@ -232,7 +232,7 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
 
     Longest first, no overlaps. A name with a modifier the table does not know written before it is
     skipped (the pattern finder keeps the longer name); a known university followed by a branch campus
-    (…分校, …校区) gives the whole name with no organisation (an unknown name, in Chinese, with the
+    (…分校) gives the whole name with no organisation (an unknown name, in Chinese, with the
     parent's country)."""
     names = load_zh_names(directory)
     hits = []

@@ -1,15 +1,21 @@
-"""English names for a Chinese university's units when no reference list names them.
+"""A Chinese university's schools and offices named in a Chinese text, when no reference list names them.
 
-``data/reference/unit_terms_zh.csv`` (zh,en,type,final) holds whole names of offices and a few
-schools (国际合作与交流处 → Office of International Cooperation and Exchanges, 理学院 → School of
-Science), names to skip (孔子学院: a partner's institute, not a unit), and the terms of
-disciplines (机械 → Mechanical, 工程 → Engineering) from which "X学院" is named "School of X".
-A term's ``final`` form is used when it ends the name (机械学院 → School of Mechanical
-Engineering). A name with any part the table does not know keeps its Chinese form: a wrong
-English name would be worse than the text's own.
+Another university's units are reported as the page writes them (国际交流与合作处, 外国语学院; 環球事務處 on a
+traditional page): a translation would be a guess, and the university's own list (``home_units.json`` of a
+deployment configured for it) names them in English. :func:`find_zh_units` finds them: whole names of the term
+table, then names by pattern (a 学院 / 学部 / 研究生院 / 处 / 部 / 办公室 ending; 研究院 and 系 after a field alone:
+冶金工程研究院, 外语系), in the body and in the news' source line (来源：…, 供稿单位：…) wherever it stands; never a
+partner's unit (汉阳大学工学院, 中大的…中医学院), a name inside an organisation's, a joint institute being set up
+(共建中俄工程学院), an institute named after a place abroad (墨尔本研究生院) or a name the table says to skip
+(孔子学院, 文理学院); a short form of a unit named in full (国际处 for 国际合作与交流处) is that unit.
+:func:`units_fit_list` tells whether the units of a 我校 text that names no university are the configured
+home's.
 
-"School of" is the commonest English form of 学院 on Chinese universities' sites; a university
-that says "College of" needs its own reference list (home_units.json) to be named exactly.
+``data/reference/unit_terms_zh.csv`` (zh,en,type,final) holds whole names of offices and a few schools
+(国际合作与交流处 → Office of International Cooperation and Exchanges, 校办, 团委), names to skip, and the
+terms of disciplines (机械 → Mechanical, 工程 → Engineering) from which "X学院" has an English name
+("School of X"; a term's ``final`` form when it ends the name): kept with each unit as its English reading
+(:class:`ZhUnit` ``en``), never in place of the name as written.
 """
 from __future__ import annotations
 
