@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from etl.extract.cues import cue
+
 KINDS = ("joint_program", "study_abroad", "summer_school", "international_students", "faculty_exchange",
          "research_collaboration", "agreement", "delegation_visit", "conference")
 
@@ -203,22 +205,12 @@ _GENERIC_ITEMS = re.compile(
     r"教师互访|合作办学|学生访学|短期交流|师资进修|师资培训|教师交流|学生交换|联合研究|短期讲学|教师互换", I)
 # a sentence that lists areas of cooperation ("in the fields of …, … and …", "such as", "namely", "exchanged views on"):
 # a cue after the frame is a topic, not an activity reported
-_LIST_FRAME = re.compile(
-    r"\b(?:such\s+(?:\w+\s+)?as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
-    r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing|ions?)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
-    r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|"
-    r"(?:就|围绕)(?=[^。\n]{0,60}?(?:交流|探讨|洽谈|商讨|磋商|议题|交换(?:了)?意见))|在[^，。\n]{0,6}(?:领域|方面)", I)
+_LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 _GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
                        r"participated|spent|returned)\b")
-_BACKGROUND = re.compile(
-    r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
-    r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year|shared\s+(?:their|its|his|her)\s+experiences?|"
-    r"anticipat\w+|pave\s+the\s+way|suggest(?:s|ed)?|propos(?:es|ed)|aim(?:s|ing)?\s+to|in\s+order\s+to|welcomes?\s+more|"
-    r"based\s+on\s+the\s+signed|under\s+the\s+(?:signed|existing)|mechanism\s+for|"
-    r"ha(?:ve|s)\s+(?:already\s+)?(?:established|achieved|built|carried\s+out)|"
-    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验|去年|前年|累计|先后与", I)
+_BACKGROUND = cue("background")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
@@ -226,9 +218,7 @@ _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|B
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
-_PROFILE = re.compile(r"^(?:It|It's|The\s+(?:university|institution|school|college))\s+(?:is|has|offers|supports|boasts|ranks|"
-                      r"comprises|provides)\b|^As\s+(?:a|an|one\s+of)\s+(?:\w+\s+){0,3}?(?:base|university|institution|leader|hub)\b|"
-                      r"\b(?:a\s+number\s+of|various|numerous)\s+(?:international\s+)?(?:exchange|cooperation)\s+programs?", I)
+_PROFILE = cue("profile")
 _SHORT = re.compile(r"\b(?:summer|winter|short-term|camp)\b|暑期|寒假|短期", I)
 _STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", I)
 _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"

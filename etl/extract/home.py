@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from etl.extract.cues import cue
 from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.text import Layout
 from etl.extract.zh_units import units_fit_list
@@ -73,13 +74,7 @@ _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat
 _SUBJECT_VISITED = re.compile(r"(?:[^.;\n]{0,80}?,)?[^.;\n]{0,30}?\b(?:visited|paid\s+a\s+visit|came\s+to)\b(?!\s+by)")
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
-_CHINA_ABROAD = re.compile(
-    r"\b(?:travel(?:l?ed|s|l?ing)?|trip|visit(?:ed|s|ing)?|went|go(?:es|ing)?|mission|missions|delegations?)\s+(?:\w+\s+){0,2}?"
-    r"to\s+China\b|\bChinese\s+(?:partner|partners|universit(?:y|ies)|institution|institutions|counterparts?|host|"
-    r"medical\s+university|delegation)\b|\bpartners?\s+in\s+China\b|"
-    r"\b(?:engagement|partnerships?|links|ties|relations)\s+(?:with|in)\s+China\b|\bChina\s+experience|"
-    r"\bexperienc\w*\s+(?:of\s+)?(?:[\w’']+\s+){0,2}(?:and\s+)?China\b|\bChina['’]s\s+(?:leading\s+|top\s+|prestigious\s+)?"
-    r"(?:[A-Z][\w-]*\s+)*(?:Universit|universit|institution)|\b(?:in|to|from)\s+China\s+(?:and|to)\s+(?:back|home)\b")
+_CHINA_ABROAD = cue("china_abroad")  # data/reference/page_cues.csv
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
 _LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
                         r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
