@@ -147,6 +147,8 @@ def _country_words(gaz: Gazetteer) -> dict[str, tuple[str, ...]]:
             for k, code in d.items():
                 if len(k) >= 4 and k.isascii():
                     out.setdefault(code, set()).add(" ".join(w[:1].upper() + w[1:] for w in k.split()))
+                elif 2 <= len(k) <= 3 and k.isalpha() and d is gaz.countries:
+                    out.setdefault(code, set()).add(k.upper())  # "UK", "USA"
         _COUNTRY_WORDS[id(gaz)] = {c: tuple(sorted(v)) for c, v in out.items()}
     return _COUNTRY_WORDS[id(gaz)]
 
@@ -171,6 +173,7 @@ class HomeDetector:
         site = " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
         self.site_text = " \n ".join([site] + [ln for _, ln in lay.site_lines] + [ln for _, ln in lay.header])
         self.site_lower = self.site_text.lower()
+        self.supported: set[str] = set()  # registry universities an acronym names with the page's support
         self.dateline_source = lay.dateline_source
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
@@ -353,6 +356,7 @@ class HomeDetector:
             len(w) >= 4 and w.lower() not in _GENERIC_WORDS and _in(w, self.text)
             for w in re.findall(r"[A-Z][\w'’-]+", r.name))]
         if len(words) == 1:
+            self.supported.add(norm(words[0].name))
             return words[0]
         if words:
             return None
@@ -507,5 +511,11 @@ def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: li
     site = det.site_name_orgs(orgs + extra)
     home, home_org, use_list = det.detect(orgs + extra + site)
     # organisations that were only candidates for home (registry acronyms, the site's name) are no partners
-    keep = [o for o in extra + site if o is home_org or (o.known is not None and o.reason != "registry acronym")]
+    # (a registry acronym the page supports by a distinctive word of the name names a partner too: "UD" on a page
+    # that writes "Delaware")
+    keep = [o for o in extra + site if o is home_org or (o.known is not None and o.reason != "registry acronym") or
+            (o.reason == "registry acronym" and norm(o.name) in det.supported and len(o.mentions) >= 2)]
+    for o in keep:
+        if o.reason == "registry acronym" and o is not home_org:
+            o.reason = ""
     return home, home_org, use_list, orgs + keep
