@@ -92,6 +92,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
+    ("international_students", "a partner's students studying here", re.compile(
+        r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is)\s+(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
     ("international_students", "留学生", re.compile(r"留学生|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
@@ -183,6 +185,7 @@ NEEDS = {
     "students sent abroad": ("sent", "send"), "a semester at a partner": ("semester",),
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
     "international students": ("international", "foreign", "scholarship", "china"),
+    "a partner's students studying here": ("studying",),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "lectures by a guest": ("lecture", "course", "teach"), "staff training": ("training",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
@@ -232,7 +235,7 @@ _INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:univer
 _ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*,|\([^()\n]{0,80}\)|（[^（）\n]{0,40}）")
 # numbers of students or places that make a list of cooperation areas a specific programme
 _SPECIFIC = re.compile(r"\b\d+\s+(?:\w+\s+)?(?:students|places|undergraduates|postgraduates)\b|\d+\s*名", I)
-_HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|我校|学校|北京信息科技大学", I)
+_HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|\bour\s+(?:university|campus|school|college)\b|我校|学校|北京信息科技大学", I)
 _NOT_CONFERENCE = re.compile(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conference|\bpress\s+conference|\bonline\s+meeting\b", I)
 # kinds that a list of cooperation areas names as topics, and rules specific enough to count even there
 _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "summer_school", "international_students",
