@@ -108,8 +108,10 @@ _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Divis
                       r"Laborator(?:y|ies)|Lab|Cent(?:er|re)|Unit|Office|Chair|Group|College\s+of|Academy\s+of)\b")
 _CONN = r"(?:of|and|for|the|de|di|del|della|degli|delle|dei|der|des|du|zu|für|fur|la|le|y|et|&)"
 _WORD = (r"(?:(?:Co|Ltd|Inc|Corp|St|Sts|Ss|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
-         r"[A-Z\u00C0-\u00DE\u0100-\u017F][\w\u00C0-\u024F'’\-]*|h_da)")
-_SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|,[^\S\n]*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))(?:{_CONN}[^\S\n]+)*{_WORD})*")  # never across a line
+         r"[A-Z\u00C0-\u00DE\u0100-\u017F][\w\u00C0-\u024F'’\-]*|h_da|"
+         r"[“\"](?=[A-Z])[\w\u00C0-\u024F'’\- ]{2,30}?[”\"])")  # a quoted word inside a name: University of Rome “Tor Vergata”
+_SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|(?<=[”\"])(?=[A-Z])|,[^\S\n]*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))"
+                  rf"(?:{_CONN}[^\S\n]+)*{_WORD})*")  # never across a line
 _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
 _APPOSITIVE_COMPANY = re.compile(
     r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"
@@ -314,6 +316,11 @@ def _registry():
     return load_registry()
 
 
+def _cap(tok: str) -> bool:
+    """A capitalised word of a name, or a quoted one ("“Tor Vergata”")."""
+    return tok[:1].isupper() or (tok[:1] in "“\"" and tok[1:2].isupper())
+
+
 def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
     if _POSSESSIVE.search(tok) and _head_kind(tok[:-2]):
         return True  # "Tongji University's Guohao College": an organisation owns the name after it
@@ -407,15 +414,15 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     right = k
                     j = k + 1
                     # keep consuming capitalised words of this "of" phrase
-                    while j < len(toks) and toks[j][2][0].isupper() and not _head_kind(toks[j][2]) and \
+                    while j < len(toks) and _cap(toks[j][2]) and not _head_kind(toks[j][2]) and \
                             not _POSSESSIVE.search(toks[right][2]):
                         right = j  # (but "University of Delaware's Lynn Okagaki" ends at the possessive)
                         j += 1
                     if _POSSESSIVE.search(toks[right][2]):
                         break
                     continue
-                if t[0].isupper() and not _head_kind(t) and j == right + 1 and (
-                        gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
+                if _cap(t) and not _head_kind(t) and j == right + 1 and (
+                        t[0] in "“\"" or gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
                     right = j  # "Technische Universität Berlin", "Institute of Science Tokyo"
                     j += 1
                     continue
