@@ -142,6 +142,10 @@ _PAST_CUE = re.compile(r"\b(?:before\s+joining|previously|formerly|former|prior\
 _FORMER_POST = re.compile(r"\bformer\s+(?:[\w'’-]+\s+){0,3}?(?:at|of|with|in)\s+(?:the\s+)?$", re.I)
 _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|Dean|Director|Chancellor|Head)\s+of\s+(?:the\s+)?$",
                       re.I)
+# an event held at a university ("a dialogue organised by the Ministry's department at Peking University", "the
+# fair took place at X"): where it happened, not who worked with the home
+_VENUE_BEFORE = re.compile(r"\b(?:was\s+held|were\s+held|took\s+place|organi[sz]ed\s+by\s+[^.;\n]{0,80}?|hosted\s+by\s+[^.;\n]{0,60}?)"
+                           r"\s+(?:at|in)\s+(?:the\s+)?$", re.I)
 _ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
 _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:universities\s+|institutions\s+)?of\s+(?:the\s+)?$",
                         re.I)
@@ -884,6 +888,8 @@ class OrgFinder:
                 re.search(r"\b(?:a|an)\s+$", before) and
                 re.match(r"\s+(?:member\s+)?(?:universit(?:y|ies)|institutions?|members?)\b", after)):
             return "a network the institutions belong to (members of; 'a Russell Group university')"
+        if _VENUE_BEFORE.search(before):
+            return "the venue of an event others organised (held at X)"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
         if (_FORMER_BEFORE.search(before) and _PAST_CUE.search(sent)) or _FORMER_POST.search(before) or \
