@@ -314,6 +314,12 @@ def _short_name_university(item: str) -> tuple[str, str | None] | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def _known_name(key: str) -> bool:
+    """Whether the organisation registry knows a normalised name (cached: pages repeat their names)."""
+    return _registry().has_norm(key)
+
+
 def _registry():
     from etl.resolve.registry import load_registry
 
@@ -326,13 +332,13 @@ def _cap(tok: str) -> bool:
 
 
 def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
-    if _POSSESSIVE.search(tok) and _head_kind(tok[:-2]):
+    if not tok.endswith(("'s", "’s")):
+        return False
+    if _head_kind(tok[:-2]):
         return True  # "Tongji University's Guohao College": an organisation owns the name after it
     """A possessive that owns the name after it rather than being part of it: a country's or an acronym's
     ("China's Tianjin University", "Germany's University of Trier", "UOW's …"; not "King's College", "St Mary's
     University")."""
-    if not _POSSESSIVE.search(tok):
-        return False
     stem = tok[:-2]
     return bool(gaz.country_name(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))  # (not a place: "St Mary's University")
 
@@ -437,7 +443,8 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]
-            pm = _PLACE_DASH.search(text, max(0, s - 30), s)
+            pm = _PLACE_DASH.search(text, max(0, s - 30), s) if "-" in text[max(0, s - 4):s] or "–" in text[max(0, s - 4):s] \
+                else None
             if pm and (gaz.place(pm.group(1)) or gaz.country_name(pm.group(1))):
                 s = pm.start(1)  # "Beijing - Hong Kong Universities Alliance": two places joined by a dash
             if _POSSESSIVE.search(text[s:e]):
@@ -586,17 +593,17 @@ class OrgFinder:
             if sum(1 for w in words_ if w.isupper()) >= 3:
                 continue  # a document's title written in capitals ("MEMORANDUM OF UNDERSTANDING BETWEEN …")
             s = self._registry_left(s, e)
-            if " and " in text[s:e] and not _registry().has_norm(norm(text[s:e])):
+            if " and " in text[s:e] and not _known_name(norm(text[s:e])):
                 # "University of Wisconsin-Madison and Penn State": where the registry knows the part before
                 # an "and", the rest is another name
                 cut = text.find(" and ", s, e)
                 while cut != -1:
-                    if _registry().has_norm(norm(text[s:cut])):
+                    if _known_name(norm(text[s:cut])):
                         e = cut
                         break
                     cut = text.find(" and ", cut + 1, e)
             cm = _CAMPUS.match(text, e, min(len(text), e + 40))
-            if cm and _registry().has_norm(norm(f"{text[s:e]}, {cm.group(1)}")):
+            if cm and _known_name(norm(f"{text[s:e]}, {cm.group(1)}")):
                 e = cm.end()  # "The Chinese University of Hong Kong, Shenzhen": the campus is part of the name
             name = text[s:e]
             if s < body_start and name not in text[body_start:]:
@@ -639,7 +646,8 @@ class OrgFinder:
                       "partner registry" if reg is not None else "known Chinese university")
         # 2a. a list of universities by their short names ("universities including Cambridge, Oxford, Warwick,
         # Tokyo and New South Wales"), each the registry's "University of X" or "X University"
-        if self.lang != "zh":
+        low = text.lower()
+        if self.lang != "zh" and ("universities" in low or "institutions" in low or "colleges" in low):
             self._short_name_lists()
         # 2b. short Chinese names of known universities (哈工大, 北邮), and the known names of
         # those found (acronyms such as HIT count once the full name is in the text)
@@ -746,7 +754,7 @@ class OrgFinder:
         reg = _registry()
         for w in words:  # longest first
             start = s - len(before) + m.start(1) + w.start()
-            if reg.has_norm(norm(self.text[start:e])):
+            if _known_name(norm(self.text[start:e])):
                 return start
         return s
 
