@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard.admin import registry as admin_registry
 from dashboard.auth import init_auth
+from dashboard.hardening import init_hardening
 from dashboard.cache import init_cache
 from dashboard.components import filters as filter_bar_mod
 from dashboard.components import navbar as navbar_mod
@@ -126,6 +127,7 @@ def create_app(database_url: str | None = None) -> Dash:
     from dashboard.export_routes import init_exports; init_exports(app, settings)  # downloads: /export/… (issue 6)  # noqa: E702
     init_auth(app, settings)  # sign-in, roles, CSRF (dashboard/auth.py)
     admin_registry.register(app, settings)  # the admin pages, behind init_auth's guard
+    init_hardening(app)  # body limits, callback request checks, CSP and other headers (dashboard/hardening.py)
     _log_export_check(settings)
     return app
 

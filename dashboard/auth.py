@@ -7,11 +7,15 @@ endpoints. The only exceptions are the sign-in page itself and :data:`PUBLIC_END
 a page is sent to ``/auth/login?next=…``; anything else (a callback, an export, JSON)
 gets ``401``.
 
-Sessions. Flask's signed session cookie holds the user id and the user's
-``session_epoch`` (flask-login); it is HttpOnly, SameSite=Lax, and Secure when
-``INTL_SECURE_COOKIES=1`` (set it behind HTTPS). Each request re-reads the user row, so a
-removed user, a new password or a new role ends open sessions at once. Passwords are
-Argon2id hashes (``dashboard/users.py``). There is no default user and no default password.
+Sessions. Flask's signed session cookie holds the user id, the user's ``session_epoch`` and
+a random session token (flask-login); it is HttpOnly, SameSite=Lax, and Secure when
+``INTL_SECURE_COOKIES=1`` (set it behind HTTPS). The server keeps each session as a row of
+``user_sessions`` (the token's SHA-256, the user, the end: ``INTL_SESSION_HOURS`` after
+sign-in), shared by every worker. Each request reads the user row and the session row in one
+query, so signing out (the row is deleted), a removed user, a new password or a new role
+(their rows are deleted, the epoch raised) end the session at once, and a copy of an old
+cookie opens nothing. Passwords are Argon2id hashes (``dashboard/users.py``). There is no
+default user and no default password.
 
 CSRF. Every state-changing request (POST, PUT, PATCH, DELETE) must carry the session's
 CSRF token, either as the ``X-CSRFToken`` header or as the ``csrf_token`` form field, and,
@@ -29,9 +33,10 @@ every Dash callback whose output or input id starts with ``admin-`` (all the adm
 pages' components do) need an administrator, however the request was crafted. Admin
 layouts and callbacks check again (:func:`require_admin`).
 
-Rate limit. Failed sign-ins are limited per client address and per user name
-(flask-limiter; memory storage, Redis when ``REDIS_URL`` is set so gunicorn workers
-share the counts).
+Rate limit. Failed sign-ins are limited per client address and per user name at that
+address (dashboard/login_limits.py): counted in Redis when ``REDIS_URL`` is set, else from
+the audit log's ``login.failed`` lines, so every worker shares the counts, and nobody can
+lock a user out from another address.
 
 Settings (environment, else the ``[auth]`` table of intl.toml):
 
@@ -41,7 +46,7 @@ Settings (environment, else the ``[auth]`` table of intl.toml):
   ``data/.secret_key`` (created once, mode 0600, gitignored) so that all workers agree.
 - ``INTL_SECURE_COOKIES=1``: Secure cookies (behind HTTPS).
 - ``INTL_LOGIN_RATE`` (default ``10 per minute;100 per hour`` per address) and
-  ``INTL_LOGIN_USER_RATE`` (default ``5 per minute`` per user name): failed sign-ins.
+  ``INTL_LOGIN_USER_RATE`` (default ``5 per minute`` per user name and address): failed sign-ins.
 - ``INTL_SESSION_HOURS`` (default 12): how long a session lasts.
 - ``INTL_ADMIN_USER`` / ``INTL_ADMIN_PASSWORD``: create this administrator at start if missing.
 - ``INTL_PROXY_HOPS=1``: behind that many reverse proxies, trust their ``X-Forwarded-For``,
@@ -51,6 +56,7 @@ Settings (environment, else the ``[auth]`` table of intl.toml):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import logging
 import os
@@ -74,8 +80,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -163,13 +167,14 @@ def load_or_create_secret(path: Path) -> str:
 
 # -- the signed-in user ------------------------------------------------------------
 class SessionUser(UserMixin):
-    """What a request knows of its user; the session stores ``"<id>:<epoch>"``."""
+    """What a request knows of its user; the session stores ``"<id>:<epoch>:<token>"``, the
+    token naming the server-side session row (:func:`open_session`)."""
 
-    def __init__(self, user_id: int, name: str, role: str, epoch: int):
-        self.user_id, self.name, self.role, self.epoch = user_id, name, role, epoch
+    def __init__(self, user_id: int, name: str, role: str, epoch: int, token: str = ""):
+        self.user_id, self.name, self.role, self.epoch, self.token = user_id, name, role, epoch, token
 
     def get_id(self) -> str:
-        return f"{self.user_id}:{self.epoch}"
+        return f"{self.user_id}:{self.epoch}:{self.token}"
 
     @property
     def is_admin(self) -> bool:
@@ -183,20 +188,72 @@ class DevUser(SessionUser):
         super().__init__(0, "dev (auth off)", "admin", 0)
 
 
+# -- server-side sessions ------------------------------------------------------------
+def _token_key(token: str) -> str:
+    """What the database keeps of a session token: its SHA-256 (a copy of the table opens nothing)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(url: str, user_id: int, hours: float, ip: str | None = None) -> str:
+    """A new session of ``user_id`` lasting ``hours`` from now; returns the token for the cookie.
+    Sessions past their end are deleted on the way (the table stays small)."""
+    from sqlalchemy import delete
+
+    from etl.db import session_factory
+    from etl.load.models import UserSession, _now
+
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    with session_factory(url).begin() as s:
+        s.execute(delete(UserSession).where(UserSession.expires_at < now))
+        s.add(UserSession(id=_token_key(token), user_id=user_id, created_at=now,
+                          expires_at=now + dt.timedelta(hours=hours), ip=ip))
+    return token
+
+
+def close_session(url: str, token: str) -> None:
+    """End one session: its cookie, wherever copied, no longer opens anything."""
+    from sqlalchemy import delete
+
+    from etl.db import session_factory
+    from etl.load.models import UserSession
+
+    if token:
+        with session_factory(url).begin() as s:
+            s.execute(delete(UserSession).where(UserSession.id == _token_key(token)))
+
+
 def _load_user(session_id: str) -> SessionUser | None:
-    from dashboard.users import get_user_by_id
+    """The user of a session cookie: its user row and its live session row, in one query.
+
+    No row (signed out), a row past its end, another epoch (new password or role), an
+    inactive or removed user: no user, so the request is refused.
+    """
+    from sqlalchemy import select
+
+    from etl.db import get_engine
+    from etl.load.models import User, UserSession, _now
 
     try:
-        uid, epoch = (int(x) for x in session_id.split(":", 1))
+        uid_text, epoch_text, token = session_id.split(":", 2)
+        uid, epoch = int(uid_text), int(epoch_text)
     except ValueError:
         return None
+    if not token:
+        return None
+    U = User.__table__
+    S = UserSession.__table__
     try:
-        u = get_user_by_id(_db_url(), uid)
+        with get_engine(_db_url()).connect() as conn:
+            row = conn.execute(
+                select(U.c.id, U.c.name, U.c.role, U.c.active, U.c.session_epoch)
+                .join(S, S.c.user_id == U.c.id)
+                .where(S.c.id == _token_key(token), U.c.id == uid, S.c.expires_at > _now())).first()
     except SQLAlchemyError:
         return None
-    if u is None or not u.active or u.session_epoch != epoch:
+    if row is None or not row.active or row.session_epoch != epoch:
         return None
-    return SessionUser(u.id, u.name, u.role, u.session_epoch)
+    return SessionUser(row.id, row.name, row.role, row.session_epoch, token)
 
 
 def _db_url() -> str:
@@ -326,8 +383,10 @@ def _wants_html() -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: never another host (no open redirect)."""
-    if not target:
+    """Only local paths: never another host (no open redirect), never a control character (a
+    CR/LF would split the ``Location`` header: werkzeug refuses it, which was a 500)."""
+    if not target or not isinstance(target, str) or len(target) > 2000 or \
+            any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -374,9 +433,6 @@ def _after(response):
     cfg: AuthConfig = current_app.extensions[AUTH_EXT_KEY]["config"]
     if g.get("intl_forbidden_page") and response.status_code == 200:
         response.status_code = 403  # the page explains; the status says it too
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     if cfg.enabled and (current_user.is_authenticated or request.endpoint in PUBLIC_ENDPOINTS):
         tok = csrf_token()
         if request.cookies.get(CSRF_COOKIE) != tok:
@@ -445,20 +501,27 @@ def _login_view():
         return render_template_string(LOGIN_PAGE, title=_title(), message=msg, note=True, form=True,
                                       csrf=csrf_token(), next=nxt, username="", action=url_for("auth.login"))
     name = request.form.get("username", "")
+    ip, limits = client_ip(), current_app.extensions[AUTH_EXT_KEY]["limits"]
+    cfg: AuthConfig = current_app.extensions[AUTH_EXT_KEY]["config"]
     try:
-        user = authenticate(_db_url(), name, request.form.get("password", ""), ip=client_ip())
+        if limits.blocked(_db_url(), ip, name):  # refused before the password is even checked
+            log.warning("sign-in refused: too many failures from %s (user name %r)", ip, name[:120])
+            return _too_many()
+        user = authenticate(_db_url(), name, request.form.get("password", ""), ip=ip)
+        token = open_session(_db_url(), user.id, cfg.session_hours, ip) if user is not None else None
     except SQLAlchemyError as exc:
         log.error("sign-in impossible, database not ready: %s", exc.__class__.__name__)
         return render_template_string(LOGIN_PAGE, title=_title(), form=False, csrf="", next="/", username="",
                                       message="The database is not ready: run `intl init` and "
                                               "`intl users add NAME --role admin`."), 503
     if user is None:
+        limits.failed(ip, name)
         return render_template_string(LOGIN_PAGE, title=_title(), message="Wrong user name or password.",
                                       form=True, csrf=csrf_token(), next=nxt, username=name[:120],
                                       action=url_for("auth.login")), 401
     session.clear()  # a new session (and CSRF token) at sign-in: no session fixation
     session.permanent = True
-    login_user(SessionUser(user.id, user.name, user.role, user.session_epoch))
+    login_user(SessionUser(user.id, user.name, user.role, user.session_epoch, token))
     csrf_token()
     return redirect(nxt)
 
@@ -487,9 +550,13 @@ def _logout_view():
                                       name=current_user.name)
     if current_user.is_authenticated:
         try:
+            close_session(_db_url(), current_user.token)  # the server forgets it: a replayed cookie opens nothing
             audit(_db_url(), current_user.name, "logout", ip=client_ip())
         except SQLAlchemyError:
-            pass
+            log.error("sign-out of %s not recorded: database unavailable", current_user.name)
+            return render_template_string(LOGIN_PAGE, title=_title(), form=False, csrf="", next="/", username="",
+                                          message="Signing out failed: the database is unavailable. "
+                                                  "Try again."), 503
     logout_user()
     session.clear()
     return redirect(url_for("auth.login", bye=1))
@@ -501,25 +568,15 @@ def _me_view():
     return jsonify(name=current_user.name, role=current_user.role, auth=True)
 
 
-def _too_many(_limit) -> Any:
+def _too_many() -> Any:
     return make_response(render_template_string(
         LOGIN_PAGE, title=_title(), form=False, csrf="", next="/", username="",
         message="Too many sign-in attempts. Wait a minute and try again."), 429)
 
 
-def _blueprint(limiter: Limiter, cfg: AuthConfig) -> Blueprint:
+def _blueprint() -> Blueprint:
     bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-    def user_key() -> str:
-        return "user:" + request.form.get("username", "").strip().lower()[:120]
-
-    def failed(resp) -> bool:  # only failed sign-ins count against the limits
-        return resp.status_code != 302
-
-    login = limiter.limit(cfg.login_rate, methods=["POST"], deduct_when=failed, on_breach=_too_many)(_login_view)
-    login = limiter.limit(cfg.login_user_rate, key_func=user_key, methods=["POST"], deduct_when=failed,
-                          on_breach=_too_many)(login)
-    bp.add_url_rule("/login", "login", login, methods=["GET", "POST"])
+    bp.add_url_rule("/login", "login", _login_view, methods=["GET", "POST"])
     bp.add_url_rule("/logout", "logout", _logout_view, methods=["GET", "POST"])
     bp.add_url_rule("/me", "me", _me_view, methods=["GET"])
     return bp
@@ -558,12 +615,11 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
     lm.user_loader(_load_user)
     lm.session_protection = "basic"
 
-    storage = getattr(settings, "redis_url", None) or "memory://"
-    limiter = Limiter(get_remote_address, app=server, storage_uri=storage, key_prefix="intl-login",
-                      in_memory_fallback_enabled=storage != "memory://", swallow_errors=True,
-                      headers_enabled=False, default_limits=[])
-    server.extensions[AUTH_EXT_KEY]["limiter"] = limiter
-    server.register_blueprint(_blueprint(limiter, cfg))
+    from dashboard.login_limits import LoginLimits
+
+    server.extensions[AUTH_EXT_KEY]["limits"] = LoginLimits(cfg.login_rate, cfg.login_user_rate,
+                                                            getattr(settings, "redis_url", None))
+    server.register_blueprint(_blueprint())
     server.before_request(_guard)
     server.after_request(_after)
 

@@ -13,9 +13,22 @@ def database_url() -> str:
     return current_app.config[DATABASE_URL_KEY]
 
 
+MAX_ID = 2**31 - 1  # row ids fit a 32-bit integer; a larger number is nobody's (and overflowed SQLite)
+
+
 def path_id(value: Any) -> int | None:
-    """A row id from a URL path segment (``/schools/<id>``), or None when it is not a number."""
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
+    """A row id from a URL path segment (``/schools/<id>``) or a page's store, or None when it
+    is not a positive number of at most 10 digits (whatever a crafted request sends)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    n = int(text)
+    return n if 0 < n <= MAX_ID else None
+
+
+def text_value(value: Any, maxlen: int = 300) -> str:
+    """A free-text field of a callback (a name, a search): the text, or "" for anything a
+    text box cannot send (a number, a list, an object: a crafted request), cut at ``maxlen``."""
+    return value.strip()[:maxlen] if isinstance(value, str) else ""

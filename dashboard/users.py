@@ -8,8 +8,9 @@ dashboard starts (:func:`ensure_env_admin`).
 
 Passwords are hashed with Argon2id (argon2-cffi, OWASP's recommended parameters). A user's
 ``session_epoch`` goes into every session cookie; it is raised when the password or the
-role changes, or the user is disabled, so the user's open sessions end at their next
-request. Every change is written to the audit log with who made it.
+role changes, or the user is disabled, and the user's server-side sessions
+(``user_sessions``) are deleted then and on removal, so their open sessions end at their
+next request. Every change is written to the audit log with who made it.
 """
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from etl.db import session_factory
-from etl.load.models import AuditEntry, User, _now
+from etl.load.models import AuditEntry, User, UserSession, _now
 
 ROLES = ("admin", "viewer")
 MIN_PASSWORD = 10
@@ -128,6 +129,7 @@ def set_role(url: str, name: str, role: str, *, by: str | None = None, ip: str |
         if user.role != role:
             old, user.role = user.role, role
             user.session_epoch += 1
+            end_sessions(s, user.id)
             s.add(AuditEntry(user=by, action="user.set_role", target=name, detail={"from": old, "to": role}, ip=ip))
     return user
 
@@ -138,6 +140,7 @@ def set_password(url: str, name: str, password: str, *, by: str | None = None, i
         user = _get(s, name)
         user.password_hash = hash_password(password)
         user.session_epoch += 1
+        end_sessions(s, user.id)
         s.add(AuditEntry(user=by, action="user.set_password", target=name, ip=ip))
     return user
 
@@ -147,8 +150,14 @@ def remove_user(url: str, name: str, *, by: str | None = None, ip: str | None = 
         user = _get(s, name)
         if user.role == "admin" and count_admins(s, exclude=user.id) == 0:
             raise UserError("refused: that would leave no administrator")
+        end_sessions(s, user.id)
         s.delete(user)
         s.add(AuditEntry(user=by, action="user.remove", target=name, detail={"role": user.role}, ip=ip))
+
+
+def end_sessions(s, user_id: int) -> None:
+    """Delete the user's server-side sessions (dashboard/auth.py): every cookie of theirs stops working."""
+    s.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
 def _get(s, name: str) -> User:

@@ -1,7 +1,11 @@
 """ETL jobs started from the browser, run in the background with live progress.
 
-One machine: Dash background callbacks on a :class:`dash.DiskcacheManager` (a job is a
-process forked from the web worker; the cache lives in ``data/cache/jobs``). Several
+One machine: Dash background callbacks on a :class:`SpawnManager` (Dash's diskcache
+manager, the cache in ``data/cache/jobs``), whose job is a *new* Python process
+(:mod:`dashboard.admin.spawned`), started with nothing of the web worker but its
+environment: Dash's own manager forked the worker, and the copy kept the worker's client
+connections open, so a viewer whose keep-alive connection the worker closed waited on a
+socket nobody served until the job ended (3 of 8 viewers hung during a run). Several
 machines, or a web tier that must stay responsive: when ``REDIS_URL`` is set, a
 :class:`dash.CeleryManager` on Redis, and jobs run in the Celery worker of the
 Procfile (``worker: celery -A dashboard.admin.worker:celery_app worker``).
@@ -24,6 +28,8 @@ import logging
 import os
 import re
 import secrets
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,8 +63,54 @@ def celery_app(redis_url: str):
     return _celery[redis_url]
 
 
+class SpawnedJob:
+    """What :class:`SpawnManager` keeps of a background callback: the importable name of its
+    function (``module:name``), which the new process imports and runs."""
+
+    def __init__(self, fn: Callable, progress: bool):
+        qualname = getattr(fn, "__qualname__", "")
+        self.target = f"{fn.__module__}:{qualname}" if qualname and "<locals>" not in qualname else None
+        self.name, self.progress = getattr(fn, "__name__", "?"), bool(progress)
+
+
+def _diskcache_manager_class():
+    from dash import DiskcacheManager
+
+    class SpawnManager(DiskcacheManager):
+        """Dash's diskcache manager, whose jobs run in a new process, not a fork of the web worker.
+
+        The new process (``python -m dashboard.admin.spawned``, all other descriptors closed,
+        a session of its own) reads the job from its standard input — the callback's importable
+        name, its arguments and context, the cache's folder — runs it as Dash's own job function
+        would, and writes progress and result to the same cache, where the page's polling finds
+        them. Only module-level functions can be run so (see ``ui.run_panel_job``).
+        """
+
+        def make_job_fn(self, fn, progress, key=None):
+            return SpawnedJob(fn, progress)
+
+        def call_job_fn(self, key, job_fn, args, context):
+            if job_fn.target is None:
+                raise RuntimeError(f"background callback {job_fn.name} is not a module-level function: "
+                                   "it cannot run in a spawned process")
+            spec = {"fn": job_fn.target, "progress": job_fn.progress, "cache": self.handle.directory,
+                    "key": key, "progress_key": self._make_progress_key(key), "args": args,
+                    "context": dict(context)}
+            proc = subprocess.Popen([sys.executable, "-m", "dashboard.admin.spawned"], stdin=subprocess.PIPE,
+                                    close_fds=True, start_new_session=True)
+            try:  # the context holds the request's cookies: a pipe, never the command line
+                proc.stdin.write(json.dumps(spec, default=str).encode())
+            finally:
+                proc.stdin.close()
+            log.info("background job %s started as process %d", job_fn.name, proc.pid)
+            return proc.pid
+
+    return SpawnManager
+
+
 def manager(redis_url: str | None = None):
-    """The background-callback manager: Celery on Redis when ``redis_url``, else diskcache."""
+    """The background-callback manager: Celery on Redis when ``redis_url``, else spawned processes
+    on diskcache (:class:`SpawnManager`)."""
     key = redis_url or "diskcache"
     if key not in _managers:
         if redis_url:
@@ -67,10 +119,9 @@ def manager(redis_url: str | None = None):
             _managers[key] = CeleryManager(celery_app(redis_url), expire=24 * 3600)
         else:
             import diskcache
-            from dash import DiskcacheManager
 
             JOB_CACHE_DIR.mkdir(parents=True, exist_ok=True)
-            _managers[key] = DiskcacheManager(diskcache.Cache(str(JOB_CACHE_DIR)), expire=24 * 3600)
+            _managers[key] = _diskcache_manager_class()(diskcache.Cache(str(JOB_CACHE_DIR)), expire=24 * 3600)
     return _managers[key]
 
 

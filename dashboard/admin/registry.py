@@ -15,12 +15,10 @@ def pages() -> list[Any]:
 
 
 def register(app, settings: Any = None) -> None:
-    """Register the admin pages and their callbacks on ``app``; requests may be as large as an upload."""
+    """Register the admin pages and their callbacks on ``app`` (request sizes are bounded by
+    ``dashboard/hardening.py``, uploads at their own limit)."""
     import dash
 
-    from dashboard.admin import uploads
-
-    app.server.config.setdefault("MAX_CONTENT_LENGTH", uploads.max_request_bytes())
     for i, page in enumerate(pages()):
         dash.register_page(page.__name__, path=page.PATH, name=page.NAME, title=page.TITLE,
                            layout=page.layout, order=ORDER_BASE + i)

@@ -145,10 +145,18 @@ def job_result(redis_url: str | None, ref: Any, set_progress=None) -> Any:
     return run_summary(jobs.run_job(spec, set_progress, lang), lang)
 
 
-def register_job_runner(app, prefix: str, redis_url: str | None) -> None:
-    """The background callback of one job panel: takes the job spec by its one-time id, runs it."""
+def run_panel_job(set_progress, job_ref):
+    """The background callback of a job panel without Redis: module-level, so that the spawned
+    job process (dashboard/admin/jobs.SpawnManager) can import it by name."""
+    if not job_ref:
+        return no_update
+    return job_result(None, job_ref, set_progress)
 
-    @app.callback(
+
+def register_job_runner(app, prefix: str, redis_url: str | None) -> None:
+    """The background callback of one job panel: takes the job spec by its one-time id, runs it
+    (in a spawned process, or in the Celery worker when ``redis_url``)."""
+    decorate = app.callback(
         Output(f"{prefix}-result", "children"),
         Input(f"{prefix}-job", "data"),
         background=True,
@@ -157,7 +165,12 @@ def register_job_runner(app, prefix: str, redis_url: str | None) -> None:
         running=[(Output(f"{prefix}-progress", "animated"), True, False)],
         prevent_initial_call=True,
     )
-    def _run(set_progress, job_ref):
+    if not redis_url:
+        decorate(run_panel_job)
+        return
+
+    @decorate
+    def _run(set_progress, job_ref):  # a task of the Celery worker, which builds the app (and this closure) too
         if not job_ref:
             return no_update
         return job_result(redis_url, job_ref, set_progress)

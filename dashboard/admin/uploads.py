@@ -48,7 +48,7 @@ add_translations({
     "type {suffix} not accepted: {types}": "不接受 {suffix} 类型的文件；可接受的类型：{types}",
     "type (none) not accepted: {types}": "不接受没有类型后缀的文件；可接受的类型：{types}",
     "empty file": "空文件",
-    "file too large: {size:.1f} MB, limit {limit:.0f} MB": "文件太大：{size:.1f} MB，上限为 {limit:.0f} MB",
+    "file too large: {size} MB, limit {limit} MB": "文件太大：{size} MB，上限为 {limit} MB",
     "not a PDF (content does not start with %PDF-)": "不是 PDF 文件（内容不以 %PDF- 开头）",
     "not an Excel workbook (not a zip archive)": "不是 Excel 工作簿（不是 zip 压缩包）",
     "workbook expands too much (zip bomb?)": "工作簿解压后过大（可能是 zip 炸弹）",
@@ -73,13 +73,29 @@ class StoredUpload:
     sha256: str
 
 
+# One megabyte, as the upload page, its refusals and the request limits (dashboard/hardening.py)
+# all count it: 20 MB is 20 x 1,048,576 bytes everywhere (a refusal once said "limit 21 MB").
+MB = 1024 * 1024
+
+
+def mb(n: float) -> str:
+    """``n`` bytes as a number of megabytes: ``20``, ``0.5``, ``25.3``."""
+    return f"{n / MB:.1f}".removesuffix(".0")
+
+
 def max_upload_bytes() -> int:
-    return int(float(os.environ.get("INTL_UPLOAD_MAX_MB", "20")) * 1024 * 1024)
+    """The most one upload (one file, or the files dropped together) may hold: ``INTL_UPLOAD_MAX_MB``."""
+    try:
+        value = float(os.environ.get("INTL_UPLOAD_MAX_MB") or 20)
+    except ValueError:  # not a number: the default, rather than no upload at all
+        value = 20
+    return int((value if value > 0 else 20) * MB)
 
 
 def max_request_bytes() -> int:
-    """A Dash upload arrives base64-encoded in a JSON body: 4/3 of the file, plus room."""
-    return max_upload_bytes() * 4 // 3 + 2 * 1024 * 1024
+    """The body of an upload's callback: the files arrive base64-encoded in JSON (4/3 of their
+    size), plus room for the names and the request around them."""
+    return max_upload_bytes() * 4 // 3 + MB
 
 
 def upload_dir() -> Path:
@@ -146,8 +162,8 @@ def check_content(name: str, data: bytes) -> str:
     if not data:
         raise UploadError("empty file")
     if len(data) > max_upload_bytes():
-        raise UploadError("file too large: {size:.1f} MB, limit {limit:.0f} MB", size=len(data) / 1e6,
-                          limit=max_upload_bytes() / 1e6)
+        raise UploadError("file too large: {size} MB, limit {limit} MB", size=mb(len(data)),
+                          limit=mb(max_upload_bytes()))
     if suffix in PDF_SUFFIXES:
         if not data.startswith(b"%PDF-"):
             raise UploadError("not a PDF (content does not start with %PDF-)")

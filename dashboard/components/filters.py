@@ -195,6 +195,14 @@ def _years_value(f: Filters, lo: int | None, hi: int | None) -> list[int] | Any:
 _KEEP: Any = object()   # "this widget is not on the bar": the value stays as the URL says
 
 
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 10**6
+
+
 def filters_from_widgets(years: list[int] | None, schools: list | None, kinds: list | None,
                          lo: int | None, hi: int | None, base: Filters | None = None, *,
                          countries: Any = _KEEP, partner_kinds: Any = _KEEP, language: Any = _KEEP,
@@ -339,7 +347,7 @@ def register_callbacks(app) -> None:
             schools = cached(q.schools, database_url())
         except SQLAlchemyError:
             schools = None
-        values = [o.get("value") for o in country_opts or [] if isinstance(o, dict)]
+        values = [o.get("value") for o in _as_list(country_opts) if isinstance(o, dict)]
         return bar_texts(search, schools, values)
 
     @app.callback(
@@ -365,6 +373,10 @@ def register_callbacks(app) -> None:
         State(ids.FILTER_COUNTRIES, "options"),
     )
     def _sync(search, years, schools, kinds, countries, pkinds, language, _reset, lo, hi, country_opts):
-        values = [o.get("value") for o in country_opts or [] if isinstance(o, dict)]
-        return sync_all(ctx.triggered_id, search, years, schools, kinds, countries, pkinds, language, lo, hi,
-                        values)
+        values = [o.get("value") for o in _as_list(country_opts) if isinstance(o, dict)]
+        # What the widgets can send: two numbers for the slider, lists for the dropdowns; a
+        # crafted value of another type is no choice (the filter is ignored).
+        years = years if isinstance(years, list) and len(years) == 2 and all(map(_is_number, years)) else None
+        lo, hi = (x if _is_number(x) else None for x in (lo, hi))
+        return sync_all(ctx.triggered_id, search, years, _as_list(schools), _as_list(kinds), _as_list(countries),
+                        _as_list(pkinds), language if isinstance(language, str) else None, lo, hi, values)

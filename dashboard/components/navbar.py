@@ -123,7 +123,7 @@ def page_title(title: str | None, lang: str) -> str:
 def ui_state(search: str | None, pages_store: dict | None, app_title: str) -> dict:
     """What the page's ``<html>`` needs: its ``lang`` and the tab title, in the URL's language."""
     lang = ui_from_search(search)
-    title = (pages_store or {}).get("title") or app_title
+    title = (pages_store if isinstance(pages_store, dict) else {}).get("title") or app_title
     return {"lang": "zh-CN" if lang == "zh" else "en", "title": page_title(title, lang)}
 
 

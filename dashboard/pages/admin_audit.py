@@ -9,7 +9,7 @@ from dash import Input, Output, dcc, html
 
 from dashboard.admin import ids, ui
 from dashboard.auth import is_admin, require_admin
-from dashboard.context import database_url
+from dashboard.context import database_url, text_value
 from dashboard.labels import add_translations, t, ui_lang
 
 PATH = "/admin/audit"
@@ -105,4 +105,4 @@ def register_callbacks(app, settings) -> None:
                   Input(ids.AUDIT_ACTION, "value"), prevent_initial_call=True)
     def _filter(user, action):
         require_admin()
-        return audit_view(database_url(), user, action, ui.callback_lang())
+        return audit_view(database_url(), text_value(user, 120), text_value(action, 60), ui.callback_lang())

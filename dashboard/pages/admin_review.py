@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.admin import ids, ui
 from dashboard.admin.messages import Refusal, item_kind, reason, review_status, say
 from dashboard.auth import client_ip, is_admin, require_admin
-from dashboard.context import database_url
+from dashboard.context import database_url, path_id, text_value
 from dashboard.labels import add_translations, partner_kind_name, t, ui_lang
 from etl.db import session_factory
 from etl.load.models import Partner, ReviewItem, Unit
@@ -234,6 +234,7 @@ def register_callbacks(app, settings) -> None:
     )
     def _show(item_id):
         require_admin()
+        item_id = path_id(item_id)  # a crafted value is no item
         url = database_url()
         return detail_view(url, item_id, ui.callback_lang()), target_options(url, item_id)
 
@@ -248,7 +249,7 @@ def register_callbacks(app, settings) -> None:
     def _list(kind, _version):
         require_admin()
         lang = ui.callback_lang()
-        opts = item_options(database_url(), kind, lang)
+        opts = item_options(database_url(), text_value(kind, 40) or None, lang)
         return opts, None, open_count(len(opts), lang)
 
     @app.callback(
@@ -274,8 +275,9 @@ def register_callbacks(app, settings) -> None:
         if ctx.triggered_id not in actions:
             raise PreventUpdate
         lang = ui.callback_lang()
+        item_id, version = path_id(item_id), version if isinstance(version, int) and 0 <= version < 2**31 else 0
         if not item_id:
             return dbc.Alert(t("Choose an item of the queue first.", lang), color="warning"), version
         action, value = actions[ctx.triggered_id]
-        ok, msg = decide(database_url(), by, item_id, action, (value or "").strip() or None, client_ip(), lang)
-        return dbc.Alert(msg, color="success" if ok else "danger"), (version or 0) + (1 if ok else 0)
+        ok, msg = decide(database_url(), by, item_id, action, text_value(value) or None, client_ip(), lang)
+        return dbc.Alert(msg, color="success" if ok else "danger"), version + (1 if ok else 0)

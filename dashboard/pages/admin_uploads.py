@@ -25,12 +25,12 @@ from dashboard.labels import add_translations, t, ui_lang
 PATH = "/admin/uploads"
 NAME = "Uploads"
 TITLE = "Uploads · Administration"
-INTRO = ("News articles (text, HTML, PDF) or the office's reports (CSV, XLSX), up to {mb} MB each. "
+INTRO = ("News articles (text, HTML, PDF) or the office's reports (CSV, XLSX), up to {mb} MB at a time. "
          "Accepted types: {types}. Each file is checked, stored and loaded by the same ETL as every other source.")
 
 add_translations({
     "Upload documents and office reports": "上传文档和国际处报表",
-    INTRO: "新闻稿（文本、HTML、PDF）或国际处报表（CSV、XLSX），每个文件不超过 {mb} MB。接受的类型：{types}。"
+    INTRO: "新闻稿（文本、HTML、PDF）或国际处报表（CSV、XLSX），每次上传合计不超过 {mb} MB。接受的类型：{types}。"
            "每个文件都会经过检查、保存，并由与其他数据源相同的数据处理流程载入。",
     "Drag files here, or ": "将文件拖到此处，或",
     "choose files": "选择文件",
@@ -53,9 +53,11 @@ def layout(**query: Any) -> html.Div:
     accepted = ", ".join(sorted(up.ALLOWED_SUFFIXES))
     return ui.frame(
         PATH, "Upload documents and office reports",
-        t(INTRO, lang).format(mb=up.max_upload_bytes() // (1024 * 1024), types=accepted),
+        t(INTRO, lang).format(mb=up.mb(up.max_upload_bytes()), types=accepted),
+        # No size check in the browser (it would drop a big file without a word): the server
+        # refuses a too-large upload before reading it, and the page says why (assets/auth.js).
         dcc.Upload(
-            id=ids.UPLOAD, multiple=True, max_size=up.max_upload_bytes(),
+            id=ids.UPLOAD, multiple=True,
             children=html.Div([t("Drag files here, or ", lang), html.A(t("choose files", lang), href="#")]),
             className="admin-upload-zone",
             style={"border": "2px dashed #9aa8bb", "borderRadius": "8px", "padding": "2rem",

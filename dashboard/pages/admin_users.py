@@ -14,7 +14,7 @@ from dash.exceptions import PreventUpdate
 from dashboard.admin import ids, ui
 from dashboard.admin.messages import reason, role_name, say
 from dashboard.auth import client_ip, is_admin, require_admin
-from dashboard.context import database_url
+from dashboard.context import database_url, text_value
 from dashboard.labels import add_translations, t, ui_lang
 
 PATH = "/admin/users"
@@ -177,5 +177,8 @@ def register_callbacks(app, settings) -> None:
     )
     def _act(_a, _r, _p, _x, name, role, password, selected, new_role, new_password):
         by = require_admin()
+        # Text boxes and dropdowns send text; anything else (a crafted request) is an empty field.
+        name, role, selected, new_role = (text_value(v, 120) for v in (name, role, selected, new_role))
+        password, new_password = (v if isinstance(v, str) else "" for v in (password, new_password))
         return act(database_url(), by, ctx.triggered_id, name=name, role=role, password=password, selected=selected,
                    new_role=new_role, new_password=new_password, ip=client_ip(), lang=ui.callback_lang())

@@ -105,20 +105,25 @@ def next_state(current_hash: str | None, trigger: str | None, *, top=None, min_s
     Returns None when the fragment does not change.
     """
     state = parse_hash(current_hash)
-    if trigger == "top" and top is not None:
-        state["top"] = int(top)
-    elif trigger == "min" and min_shared is not None:
-        state["min"] = int(min_shared)
-    elif trigger == "layout" and layout:
-        state["layout"] = layout
-    elif trigger == "node" and tap_node:
-        focus = str((tap_node.get("data") or {}).get("id") or "")
-        state["focus"] = None if state["focus"] == focus else focus   # a second tap releases the focus
-    elif trigger == "edge" and tap_edge:
-        focus = str((tap_edge.get("data") or {}).get("id") or "")
-        state["focus"] = None if state["focus"] == focus else focus
-    elif trigger == "clear":
-        state["focus"] = None
+
+    def tapped(element: Any) -> str:
+        data = element.get("data") if isinstance(element, Mapping) else None
+        return str((data if isinstance(data, Mapping) else {}).get("id") or "")[:200]
+
+    try:
+        if trigger == "top" and top is not None:
+            state["top"] = int(top)
+        elif trigger == "min" and min_shared is not None:
+            state["min"] = int(min_shared)
+        elif trigger == "layout" and isinstance(layout, str) and layout:
+            state["layout"] = layout
+        elif trigger in ("node", "edge") and (tap_node if trigger == "node" else tap_edge):
+            focus = tapped(tap_node if trigger == "node" else tap_edge)
+            state["focus"] = None if state["focus"] == focus else focus   # a second tap releases the focus
+        elif trigger == "clear":
+            state["focus"] = None
+    except (TypeError, ValueError, OverflowError):  # a crafted value: the fragment stays
+        return None
     new = to_hash(parse_hash(to_hash(state)))   # through the parser: only valid values survive
     return None if new == (current_hash or "") else new
 
@@ -126,10 +131,24 @@ def next_state(current_hash: str | None, trigger: str | None, *, top=None, min_s
 # ---------------------------------------------------------------------------
 # Callback bodies (plain functions)
 # ---------------------------------------------------------------------------
+def graph_settings(top: Any, min_shared: Any) -> tuple[int, int]:
+    """``(top, min_shared)`` as the graph's query takes them: whole numbers within the controls'
+    range (a crafted value falls back to the default or the nearest bound)."""
+    def whole(value: Any, default: int, lo: int, hi: int) -> int:
+        try:
+            n = default if isinstance(value, bool) or value is None else int(value)
+        except (TypeError, ValueError, OverflowError):
+            n = default
+        return max(lo, min(hi, n))
+
+    return whole(top, qn.DEFAULT_TOP, min(TOP_CHOICES), max(TOP_CHOICES)), whole(min_shared, 1, 1, 20)
+
+
 def graph_parts(url: str, filters, top: int, min_shared: int, lang: str = "en") -> tuple[list, Any, Any]:
     """``(elements, summary, legend)`` for the filters and the graph's settings."""
     f = as_filters(filters)
-    net = run_query(qn.network, url, f, int(top), int(min_shared))
+    top, min_shared = graph_settings(top, min_shared)
+    net = run_query(qn.network, url, f, top, min_shared)
     if net is None:
         return [], _empty_note(t(NO_SCHEMA_HINT, lang)), None
     if net.empty:
@@ -154,7 +173,7 @@ def _empty_note(message: str) -> html.Div:
 
 def focus_style(url: str, filters, focus: str | None, top: int, min_shared: int) -> list:
     f = as_filters(filters)
-    net = run_query(qn.network, url, f, int(top), int(min_shared))
+    net = run_query(qn.network, url, f, *graph_settings(top, min_shared))
     return fn.stylesheet(net, focus)
 
 
@@ -206,7 +225,7 @@ def detail_panel(url: str, filters, focus: str | None, top: int, min_shared: int
     """
     f = as_filters(filters)
     hidden = {"display": "none"}
-    net = run_query(qn.network, url, f, int(top), int(min_shared))
+    net = run_query(qn.network, url, f, *graph_settings(top, min_shared))
     if net is None or net.empty:
         return [], hidden, hidden, None
     spec = _spec(focus)
@@ -384,7 +403,7 @@ def register_callbacks(app) -> None:
 
     @app.callback(Output(ids.NW_GRAPH, "layout"), Input(ids.NW_LAYOUT, "value"), prevent_initial_call=True)
     def _layout(name):
-        return fn.layout(name)
+        return fn.layout(name if isinstance(name, str) else None)
 
     @app.callback(Output(ids.NW_GRAPH, "stylesheet"), Output(ids.NW_DETAIL, "children"),
                   Output(ids.NW_FILTER, "style"), Output(ids.NW_FOCUS_CLEAR, "style"), Output(ids.NW_LINK, "children"),

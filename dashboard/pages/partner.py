@@ -261,10 +261,11 @@ def register_callbacks(app) -> None:
     drilldown.connect(app, [ids.PAD_TIMELINE, ids.PAD_SCHOOLS])
 
     def _args(data, partner_id, search):
+        partner_id = path_id(partner_id)
         if data is None or partner_id is None:
             raise PreventUpdate
         url = database_url()
-        info = run(qp.partner_info, url, int(partner_id))
+        info = run(qp.partner_info, url, partner_id)
         if info is None:
             raise PreventUpdate
         return url, filters_of(data), info, drilldown.ui_from_search(search)

@@ -23,7 +23,7 @@ from dashboard.figures import common as figures
 from dashboard.figures.partners import KINDS_TITLE, MAP_TITLE, kinds_bars, partner_map, pkind_name
 from dashboard.figures.schools import clean_text
 from dashboard.labels import add_translations, t, ui_lang
-from dashboard.pages.schools import filters_of, grid, md_link, page_head, run, why_empty
+from dashboard.pages.schools import PAGE_LINK_RENDERER, filters_of, grid, page_head, run, why_empty
 from dashboard.queries import domestic as qd
 from dashboard.queries import overview as q
 from dashboard.queries import partners as qp
@@ -83,8 +83,8 @@ def grid_columns(lang: str = "en") -> list[dict]:
     num = {"type": "rightAligned", "flex": 1, "minWidth": 128}
     year = {"type": "rightAligned", "flex": 1, "minWidth": 96}
     return [
-        {"field": "link", "headerName": t("Partner", lang), "cellRenderer": "markdown", "minWidth": 300, "flex": 5, "tooltipField": "partner",
-         "getQuickFilterText": {"function": "params.data.partner"}},
+        {"field": "partner", "headerName": t("Partner", lang), "cellRenderer": PAGE_LINK_RENDERER, "minWidth": 300,
+         "flex": 5},
         {"field": "zh", "headerName": "中文", "minWidth": 120, "flex": 2, "tooltipField": "zh"},
         {"field": "country_name", "headerName": t("Country", lang), "minWidth": 120, "flex": 1,
          "tooltipField": "country_name"},
@@ -102,7 +102,7 @@ def grid_columns(lang: str = "en") -> list[dict]:
 
 
 def grid_rows(url: str, filters: Filters | dict | None, lang: str = "en", search: str = "") -> list[dict]:
-    """One grid row per partner; the name links to its page (keeping the query string)."""
+    """One grid row per partner: its name (text) and the path of its page (keeping the query string)."""
     f = filters_of(filters)
     df = run(qp.partners_table, url, f)
     if df is None:
@@ -112,7 +112,7 @@ def grid_rows(url: str, filters: Filters | dict | None, lang: str = "en", search
         region = region_of(r.country)
         rows.append({
             "partner_id": int(r.partner_id), "partner": r.partner,
-            "link": md_link(r.partner, f"/partners/{int(r.partner_id)}{search}"),
+            "href": f"/partners/{int(r.partner_id)}{search}",
             "zh": clean_text(r.zh) or "", "country": clean_text(r.country) or "",
             "country_name": country_label(clean_text(r.country), lang),
             "region": region_label(region, lang) if region else "",

@@ -228,7 +228,8 @@ def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "
     if df is None or df.empty:
         return html.Div(html.P(t("No joint programme in this selection.", lang), className="text-muted small mb-0"),
                         className="empty-note")
-    pick = {k: v for k, v in (pick or {}).items() if k in ("level", "mode") and v}
+    pick = {k: v for k, v in (pick if isinstance(pick, dict) else {}).items()
+            if k in ("level", "mode") and isinstance(v, str) and v}
     if pick:
         (dim, value), = list(pick.items())[:1]
         df = df[df[dim].fillna("unknown").astype(str) == value]
@@ -256,7 +257,8 @@ def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "
 
 def table_head(pick: Mapping | None, lang: str = "en") -> tuple[Any, dict]:
     """The chip naming the level or mode the table is narrowed to, and the style of "Show all"."""
-    pick = {k: v for k, v in (pick or {}).items() if k in ("level", "mode") and v}
+    pick = {k: v for k, v in (pick if isinstance(pick, dict) else {}).items()
+            if k in ("level", "mode") and isinstance(v, str) and v}
     if not pick:
         return None, {"display": "none"}
     (dim, value), = list(pick.items())[:1]

@@ -213,9 +213,10 @@ def register_callbacks(app) -> None:
     drilldown.connect(app, [ids.SCD_TREND, ids.SCD_KINDS, ids.SCD_PARTNERS])
 
     def _args(data, school_id, search):
+        school_id = path_id(school_id)
         if data is None or school_id is None:
             raise PreventUpdate
-        return database_url(), filters_of(data), int(school_id), drilldown.ui_from_search(search)
+        return database_url(), filters_of(data), school_id, drilldown.ui_from_search(search)
 
     inputs = (Input(ids.FILTERS, "data"), State(ids.SCD_ID, "data"), State(ids.URL, "search"))
 

@@ -99,10 +99,10 @@ def page_head(title: str, lede: str, lang: str, extra: Any = None, exports: list
     ], className="page-head")
 
 
-def md_link(text: str, href: str) -> str:
-    """A markdown link for a grid cell; brackets in names cannot break out of the link text."""
-    safe = str(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return f"[{safe}]({href})"
+# A grid cell naming a school or a partner, linking to its page: the name is the cell's value
+# (text, never Markdown or HTML: names come from reports and articles), the link the row's
+# ``href``, made here from the row's id (assets/grid_cells.js).
+PAGE_LINK_RENDERER = "PageLink"
 
 
 def grid(grid_id: str, columns: list[dict], rows: list[dict], *, height: int | None = None,
@@ -151,8 +151,8 @@ def heat_figure(url: str, filters: Filters | dict | None, metric: str = "activit
 def table_columns(lang: str = "en") -> list[dict]:
     num = {"type": "rightAligned", "flex": 1, "minWidth": 128}
     return [
-        {"field": "link", "headerName": t("School", lang), "cellRenderer": "markdown", "minWidth": 290, "flex": 4, "tooltipField": "school",
-         "comparator": {"function": "(a, b) => a.localeCompare(b)"}},
+        {"field": "name", "headerName": t("School", lang), "cellRenderer": PAGE_LINK_RENDERER, "minWidth": 290,
+         "flex": 4, "comparator": {"function": "(a, b) => a.localeCompare(b)"}},
         {"field": "zh", "headerName": "中文", "minWidth": 130, "flex": 2},
         {"field": "documents", "headerName": t("Documents", lang), **num, "sort": "desc"},
         {"field": "activities", "headerName": t("Activities", lang), **num},
@@ -164,7 +164,7 @@ def table_columns(lang: str = "en") -> list[dict]:
 
 
 def table_rows(url: str, filters: Filters | dict | None, lang: str = "en", search: str = "") -> list[dict]:
-    """One grid row per school, its name a link to the school's page (keeping the query string)."""
+    """One grid row per school: its name (text) and the path of the school's page (keeping the query string)."""
     f = filters_of(filters)
     df = run(qs.school_summary, url, f)
     if df is None:
@@ -174,7 +174,7 @@ def table_rows(url: str, filters: Filters | dict | None, lang: str = "en", searc
         zh = clean_text(r.zh)
         name = zh if lang == "zh" and zh else r.school
         rows.append({
-            "unit_id": int(r.unit_id), "school": r.school, "link": md_link(name, f"/schools/{int(r.unit_id)}{search}"),
+            "unit_id": int(r.unit_id), "school": r.school, "name": name, "href": f"/schools/{int(r.unit_id)}{search}",
             "zh": zh or "", "documents": int(r.documents), "activities": int(r.activities),
             "programs": int(r.programs), "students": int(r.students),
             "first_year": None if pd.isna(r.first_year) else int(r.first_year),

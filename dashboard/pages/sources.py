@@ -54,11 +54,20 @@ add_translations({
 def read_state(search: str | None) -> tuple[str, int]:
     """``(query, page)`` from the query string; a bad page number is page 1."""
     params = dict(parse_qsl((search or "").lstrip("?")))
-    try:
-        page = max(1, int(params.get(PAGE_KEY, 1)))
-    except ValueError:
-        page = 1
+    page = page_number(params.get(PAGE_KEY, 1))
     return qs.clean_query(params.get(SEARCH_KEY, "")), page
+
+
+MAX_PAGE = 1_000_000
+
+
+def page_number(value: Any) -> int:
+    """A page number from the URL or the pager: 1 to ``MAX_PAGE``; anything else is page 1."""
+    try:
+        n = 1 if isinstance(value, bool) else int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 1
+    return n if 1 <= n <= MAX_PAGE else 1
 
 
 def with_state(search: str | None, query: str | None, page: int | None) -> str:
@@ -66,11 +75,11 @@ def with_state(search: str | None, query: str | None, page: int | None) -> str:
     an empty search and page 1 leave no trace."""
     rest = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=False)
             if k not in (SEARCH_KEY, PAGE_KEY)]
-    q = qs.clean_query(query)
+    q = qs.clean_query(query if isinstance(query, str) else "")
     if q:
         rest.append((SEARCH_KEY, q))
-    if page and int(page) > 1:
-        rest.append((PAGE_KEY, str(int(page))))
+    if page_number(page) > 1:
+        rest.append((PAGE_KEY, str(page_number(page))))
     return "?" + urlencode(rest, safe=",") if rest else ""
 
 

@@ -88,25 +88,53 @@ LANGUAGES = ("en", "zh")
 # ---------------------------------------------------------------------------
 # Filters
 # ---------------------------------------------------------------------------
-def _ints(values: Iterable[Any]) -> tuple[int, ...]:
+# Bounds on what a filter may hold, whatever a URL or a crafted callback sends: years are
+# four digits at most and ids fit a 32-bit integer (a larger number overflowed SQLite's
+# INTEGER: ``?from=99999999999999999999`` was a 500 on every chart); beyond MAX_VALUES values a
+# list is cut (nobody picks 500 schools), and longer strings than MAX_TEXT, or strings with
+# control characters (a NUL broke the Excel download), are no code of ours.
+MAX_ID = 2**31 - 1
+YEARS = (1, 9999)
+MAX_VALUES = 500
+MAX_TEXT = 100
+
+
+def _items(values: Any) -> list[Any]:
+    """A filter's values as a list: a lone value (a number, a string) is a list of one; a
+    mapping or anything else that is no list of values holds none."""
+    if values is None or isinstance(values, (Mapping, bytes)):
+        return []
+    if isinstance(values, (str, int, float)):
+        return [values]
+    try:
+        return list(values)[:MAX_VALUES]
+    except TypeError:
+        return []
+
+
+def _ints(values: Any, lo: int = 0, hi: int = MAX_ID) -> tuple[int, ...]:
     out = []
-    for v in values:
-        try:
-            out.append(int(v))
-        except (TypeError, ValueError):
+    for v in _items(values):
+        if isinstance(v, bool) or (isinstance(v, str) and len(v) > 20):
             continue
+        try:
+            n = int(v)
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
+            continue
+        if lo <= n <= hi:
+            out.append(n)
     return tuple(sorted(set(out)))
 
 
-def _strs(values: Iterable[Any], allowed: Iterable[str] | None = None, upper: bool = False) -> tuple[str, ...]:
+def _strs(values: Any, allowed: Iterable[str] | None = None, upper: bool = False) -> tuple[str, ...]:
     ok = set(allowed) if allowed is not None else None
     out = set()
-    for v in values:
-        if v is None:
+    for v in _items(values):
+        if v is None or isinstance(v, (Mapping, list, tuple)):
             continue
         s = str(v).strip()
         s = s.upper() if upper else s
-        if s and (ok is None or s in ok):
+        if s and len(s) <= MAX_TEXT and s.isprintable() and (ok is None or s in ok):
             out.add(s)
     return tuple(sorted(out))
 
@@ -116,7 +144,7 @@ def _split(value: Any) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, (list, tuple)) else [value]
-    return [part for item in items for part in str(item).split(",") if part.strip()]
+    return [part for item in items[:MAX_VALUES] for part in str(item).split(",")[:MAX_VALUES] if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -145,12 +173,12 @@ class Filters:
              countries: Iterable[Any] = (), partner_kinds: Iterable[Any] = (),
              activity_kinds: Iterable[Any] = (), language: Any = None) -> Filters:
         """Build from loose values (strings from a URL, lists from dropdowns); bad values are dropped."""
-        yf, yt = _ints([year_from] if year_from not in (None, "") else []), \
-            _ints([year_to] if year_to not in (None, "") else [])
+        yf, yt = _ints([year_from] if year_from not in (None, "") else [], *YEARS), \
+            _ints([year_to] if year_to not in (None, "") else [], *YEARS)
         y0, y1 = (yf[0] if yf else None), (yt[0] if yt else None)
         if y0 is not None and y1 is not None and y0 > y1:
             y0, y1 = y1, y0
-        lang = str(language).strip() if language not in (None, "") else None
+        lang = language.strip() if isinstance(language, str) else None
         return cls(
             year_from=y0,
             year_to=y1,
@@ -208,7 +236,10 @@ class Filters:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Filters:
-        return cls.make(**{k: v for k, v in (data or {}).items() if k in cls.KEYS})
+        """From the filter store; anything but a mapping (a crafted list, string or number) filters nothing."""
+        if not isinstance(data, Mapping):
+            return cls()
+        return cls.make(**{k: v for k, v in data.items() if k in cls.KEYS})
 
     @property
     def is_empty(self) -> bool:

@@ -38,7 +38,7 @@ def _int(v: Any) -> int | None:
         return None
     try:
         i = int(v)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return i if -(2 ** 31) < i < 2 ** 31 else None
 
@@ -76,7 +76,7 @@ class DrillSpec:
     @classmethod
     def make(cls, data: Mapping[str, Any] | None) -> DrillSpec:
         """From loose values (a click's customdata); bad values are dropped, never trusted."""
-        d = dict(data or {})
+        d = dict(data) if isinstance(data, Mapping) else {}
         country = _code(d.get("country"), upper=True, maxlen=2)
         return cls(
             school=_int(d.get("school")),

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from etl.extract.cues import cue
+
 KINDS = ("joint_program", "study_abroad", "summer_school", "international_students", "faculty_exchange",
          "research_collaboration", "agreement", "delegation_visit", "conference")
 
@@ -50,7 +52,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?", I), 1.0),
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|联合学位|两校(?:学士|硕士|博士)?学位|"
-                                                 r"共建[^，。]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
+                                                 r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
@@ -59,7 +61,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # "exchange programmes" are as often a general intention as students going
     ("study_abroad", "exchange programme", re.compile(r"\bexchange\s+(?:programs?|programmes?)\b", I), 0.5),
     ("study_abroad", "study tour or stay abroad", re.compile(
-        r"\bstudy\s+tours?\b|\bstudents\b[^.]{0,60}?\b(?:stayed|studied|spent\s+(?:\w+\s+){1,3}?)\s+(?:at|in)\s+(?-i:[A-Z])",
+        r"\bstudy\s+tours?\b|\bstudents\b[^.\n]{0,60}?\b(?:stayed|studied|spent\s+(?:\w+\s+){1,3}?)\s+(?:at|in)\s+(?-i:[A-Z])",
         I), 1.0),
     ("study_abroad", "a number of students sent", re.compile(
         r"\b(?:send|sends|sent)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty)\s+"
@@ -74,10 +76,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("study_abroad", "students who studied there", re.compile(
         r"\bstudents\s+(?:who\s+)?(?:studied|are\s+studying|have\s+studied)\s+in\s+[A-Z]", I), 0.5),
     ("study_abroad", "出国学习 / 交换", re.compile(
-        r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。]{0,10}(?:学生|本科生|研究生)|"
-        r"赴[^，。]{2,12}(?:交流学习|留学)"), 1.0),
+        r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。\n]{0,10}(?:学生|本科生|研究生)|"
+        r"赴[^，。\n]{2,12}(?:交流学习|留学)"), 1.0),
     ("study_abroad", "实习 / 实践 abroad", re.compile(
-        r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
+        r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
@@ -85,11 +87,13 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
         r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学|研学(?:项目|活动|团)|"
-        r"(?:暑假|寒假)[^，。]{0,20}项目"), 1.0),
+        r"(?:暑假|寒假)[^，。\n]{0,20}项目"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
+    ("international_students", "a partner's students studying here", re.compile(
+        r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is)\s+(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
     ("international_students", "留学生", re.compile(r"留学生|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
@@ -99,16 +103,16 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
         r"(?:\w+\s+){0,2}lectures?\b", I), 0.5),
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
-        r"\b(?:teachers?|volunteers?|lecturers?)\b[^.]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.]{0,40}\bConfucius\b|"
-        r"赴[^，。]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
+        r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
+        r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
     ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座"), 0.5),
     ("faculty_exchange", "staff training", re.compile(
-        r"\b(?:faculty|teachers|staff)\b[^.]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
+        r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
     ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|"
-                                                r"(?:教师|学者|教授|教职工)[^，。]{0,16}(?:访学|访问研究|进修)"), 1.0),
-    ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
-                                                       r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。]{0,6}教师"), 1.0),
+                                                r"(?:教师|学者|教授|教职工)[^，。\n]{0,16}(?:访学|访问研究|进修)"), 1.0),
+    ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
+                                                       r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
@@ -118,49 +122,50 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperation|collaboration)\b", I),
      0.5),
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室|"
-                                                                r"(?:联合|共同|合作)(?:开展|进行)[^，。]{0,20}(?:研究|研发)|"
+                                                                r"(?:联合|共同|合作)(?:开展|进行)[^，。\n]{0,20}(?:研究|研发)|"
                                                                 r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
-                                                                r"(?:方面|领域)的(?:研究|科研)[，,]?(?:开展|进行|加强)[^。]{0,8}合作"),
+                                                                r"(?:方面|领域)的(?:研究|科研)[，,]?(?:开展|进行|加强)[^。\n]{0,8}合作"),
      1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
-        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
+        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
         r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?)\b|"
-        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.]{0,30}\b(?:was|were|is|are)\s+"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,30}\b(?:was|were|is|are)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b", I), 1.0),
-    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
-                                       r"签约仪式|签字仪式|缔结[^，。]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)"), 1.0),
+    ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
+                                       r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)"), 1.0),
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问", I), 1.0),
     ("delegation_visit", "a visit received", re.compile(
-        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation)\b", I), 1.0),
+        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
+        r"visitors)\b", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
-        r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.]{0,60}\b(?:meets?|met|receives?|received|"
+        r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.\n]{0,60}\b(?:meets?|met|receives?|received|"
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
-        r"welcomes?\s+the\s+(?:guests?|delegation))\b|(?:校长|书记)[^，。]{0,12}会见"), 1.0),
+        r"welcomes?\s+the\s+(?:guests?|delegation))\b|(?:校长|书记)[^，。\n]{0,12}会见"), 1.0),
     ("delegation_visit", "leaders sign or unveil", re.compile(
-        r"\b(?:President|Chancellor|Rector|Secretary)\b(?:[^.]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.|(?<=Mrs)\.){0,160}"
+        r"\b(?:President|Chancellor|Rector|Secretary)\b(?:[^.\n]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.|(?<=Mrs)\.){0,160}"
         r"\b(?:sign|signs|signed|signing\s+ceremony|unveil|unveils|"
-        r"unveiled)\b|(?:校长|书记)[^。]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。]{0,12})?揭牌|"
+        r"unveiled)\b|(?:校长|书记)[^。\n]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。\n]{0,12})?揭牌|"
         r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:two|both|parties|sides)\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
-        r"(?:双方|两校)(?:共同)?签署|代表学校签字|代表(?:两校|双方|学校)[^，。]{0,12}签(?:字|署|约)"), 1.0),
+        r"(?:双方|两校)(?:共同)?签署|代表学校签字|代表(?:两校|双方|学校)[^，。\n]{0,12}签(?:字|署|约)"), 1.0),
     # conferences
     ("conference", "conference held", re.compile(
         r"\b(?:conferences?|forums?|symposi(?:um|a)|summits?|workshops?|work(?:ing)?\s+meetings?|annual\s+meeting)\b"
-        r"[^.]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|convened|convenes|opens)\b[^.]{0,60}"
+        r"[^.\n]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|convened|convenes|opens)\b[^.\n]{0,60}"
         r"\b(?:conference|forum|symposium|summit|workshop|work(?:ing)?\s+meeting)\b|"
-        r"\b(?:conference|forum|symposium)\b[^.]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b|"
-        r"\b(?:conference|forum|symposium|summit|workshop)\b[^.]{0,60}\bheld\s+(?:at|in|on)\b", I), 1.0),
+        r"\b(?:conference|forum|symposium)\b[^.\n]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b|"
+        r"\b(?:conference|forum|symposium|summit|workshop)\b[^.\n]{0,60}\bheld\s+(?:at|in|on)\b", I), 1.0),
     ("conference", "taking part in a conference", re.compile(
         r"\b(?:participat\w*|attend\w*|took\s+part|take\s+part|taking\s+part)\s+(?:in\s+)?(?:a|an|the)\s+"
         r"(?:[\w'’-]+\s+){0,4}?(?:conference|forum|symposium|summit|congress)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
-        r"(?:召开|举办|举行|主持)[^。]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
-        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)[^。]{0,10}(?:召开|举行|举办)"), 1.0),
+        r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
+        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)[^。\n]{0,10}(?:召开|举行|举办)"), 1.0),
 ]
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
@@ -180,6 +185,7 @@ NEEDS = {
     "students sent abroad": ("sent", "send"), "a semester at a partner": ("semester",),
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
     "international students": ("international", "foreign", "scholarship", "china"),
+    "a partner's students studying here": ("studying",),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "lectures by a guest": ("lecture", "course", "teach"), "staff training": ("training",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
@@ -202,19 +208,12 @@ _GENERIC_ITEMS = re.compile(
     r"教师互访|合作办学|学生访学|短期交流|师资进修|师资培训|教师交流|学生交换|联合研究|短期讲学|教师互换", I)
 # a sentence that lists areas of cooperation ("in the fields of …, … and …", "such as", "namely", "exchanged views on"):
 # a cue after the frame is a topic, not an activity reported
-_LIST_FRAME = re.compile(
-    r"\b(?:such\s+(?:\w+\s+)?as|namely|including|areas?\s+(?:of|such|including)|fields?\s+of|aspects?\s+of|in\s+respect\s+of|"
-    r"cover(?:s|ed|ing)?|exchanged\s+(?:views|ideas)\s+on|discuss(?:ed|es|ing)?|consensus\s+on|explor(?:e|ed|es|ing|ation)|"
-    r"focus(?:ed|es)?\s+on|opportunit(?:y|ies)\s+for|potential\s+for|subjects?\s+(?:of|such))\b|"
-    r"(?:就|围绕)(?=[^。]{0,60}?(?:交流|探讨|洽谈|商讨|磋商|议题|交换(?:了)?意见))|在[^，。]{0,6}(?:领域|方面)", I)
-_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。]{0,60}(?:交流|交换了意见|进行了|议题|"
-                            r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。]{0,40}等(?:方面|领域)[^。]{0,10}(?:开展|进行|加强|深化)", I)
-_BACKGROUND = re.compile(
-    r"\b(?:hopes?|hoped|wish(?:es)?|would\s+like|looks?\s+forward|started\s+with|began\s+with|since\s+(?:19|20)\d\d|"
-    r"in\s+the\s+past|have\s+also|has\s+also|previously|formerly|last\s+year|shared\s+(?:their|its|his|her)\s+experiences?|"
-    r"anticipat\w+|pave\s+the\s+way|suggest(?:s|ed)?|propos(?:es|ed)|aim(?:s|ing)?\s+to|in\s+order\s+to|welcomes?\s+more|"
-    r"based\s+on\s+the\s+signed|under\s+the\s+(?:signed|existing)|"
-    r"experiences?\s+(?:in|of)\s+running)\b|希望|期待|期望|曾经|以来|经验|去年|前年|累计|先后与", I)
+_LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
+_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
+                            r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化)", I)
+_LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
+                       r"participated|spent|returned)\b")
+_BACKGROUND = cue("background")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
@@ -222,9 +221,7 @@ _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|B
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
-_PROFILE = re.compile(r"^(?:It|It's|The\s+(?:university|institution|school|college))\s+(?:is|has|offers|supports|boasts|ranks|"
-                      r"comprises|provides)\b|^As\s+(?:a|an|one\s+of)\s+(?:\w+\s+){0,3}?(?:base|university|institution|leader|hub)\b|"
-                      r"\b(?:a\s+number\s+of|various|numerous)\s+(?:international\s+)?(?:exchange|cooperation)\s+programs?", I)
+_PROFILE = cue("profile")
 _SHORT = re.compile(r"\b(?:summer|winter|short-term|camp)\b|暑期|寒假|短期", I)
 _STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", I)
 _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
@@ -235,10 +232,10 @@ _JOINT_SPECIFIC = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
 _INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:universities|countries)|\bparticipants\s+come\s+from\s+"
                             r"(?:[A-Z]|\d+\s+(?:countries|universities))")
-_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,")
+_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*,|\([^()\n]{0,80}\)|（[^（）\n]{0,40}）")
 # numbers of students or places that make a list of cooperation areas a specific programme
 _SPECIFIC = re.compile(r"\b\d+\s+(?:\w+\s+)?(?:students|places|undergraduates|postgraduates)\b|\d+\s*名", I)
-_HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|我校|学校|北京信息科技大学", I)
+_HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|\bour\s+(?:university|campus|school|college)\b|我校|学校|北京信息科技大学", I)
 _NOT_CONFERENCE = re.compile(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conference|\bpress\s+conference|\bonline\s+meeting\b", I)
 # kinds that a list of cooperation areas names as topics, and rules specific enough to count even there
 _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "summer_school", "international_students",
@@ -253,7 +250,7 @@ def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
     alt = "|".join(re.escape(f) for f in forms)
     return (re.compile(rf"{_HOME_REF.pattern}|{alt}", I),
             re.compile(rf"\b(?:visit(?:s|ed|ing)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+"
-                       rf"(?:the\s+)?(?:{alt})\b"))
+                       rf"(?:the\s+)?(?:(?:[A-Z][\w&'’-]*\s+|and\s+){{1,7}}(?:of|at)\s+(?:the\s+)?)?(?:{alt})\b"))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -339,7 +336,14 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             lf = _LIST_FRAME.search(sent)
             list_from = lf.start() if lf and not _SPECIFIC.search(sent) and \
                 (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():])) else None
-            topics[i] = (list_from, bool(_PROFILE.search(sent)))
+            list_to = len(sent)
+            if list_from is not None:
+                # the list ends where the sentence goes on with a verb ("universities including A, B and C joined
+                # the summer school": the summer school is no topic)
+                vm = _LIST_END.search(sent, lf.end())
+                if vm:
+                    list_to = vm.start()
+            topics[i] = (list_from, list_to, bool(_PROFILE.search(sent)))
         return topics[i]
 
     title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
@@ -362,8 +366,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
             if kind in _TOPIC_KINDS:
-                list_from, profile = topic_ctx(i, sent)
-                if list_from is not None and ms > list_from and rule not in _SPECIFIC_RULES:
+                list_from, list_to, profile = topic_ctx(i, sent)
+                if list_from is not None and list_from < ms < list_to and rule not in _SPECIFIC_RULES:
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
@@ -400,9 +404,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind == "agreement" and rule == "signed or renewed agreement":
                 if re.search(r"\blearning\s+agreement", sent, I):
                     continue
-                if not (has_partner or re.search(r"\b(?:two|both)\s+(?:sides|universities|institutions)\b|"
-                                                 r"\bon\s+behalf\b|\bBISTU\s+and\b|\band\s+BISTU\b|\bsigned\s+by\b", sent, I)
-                        or is_title):
+                if not (has_partner or home_re.search(sent) or re.search(
+                        r"\b(?:two|both)\s+(?:sides|universities|institutions|parties)\b|\bon\s+behalf\b|\bsigned\s+by\b|"
+                        r"^\s*(?:They|The\s+two)\b", sent, I) or is_title):
                     continue
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):

@@ -149,7 +149,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
             add(m, DateMention(0, 0, int(m["y"]), mo, d))
     for m in _ROC_DAY.finditer(seg):  # Taiwan's Republic of China years: 112年12月19日, 112/12/19 (= 2023)
         add(m, DateMention(0, 0, int(m["y"]) + 1911, int(m["m"]), int(m["d"])))
-    for m in _ZH_DAY.finditer(seg):
+    for m in (_ZH_DAY.finditer(seg) if "月" in seg else ()):  # (every Chinese date has 月)
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
                            is_range=bool(m["d1"]), year_written=bool(y)))
@@ -163,7 +163,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
             y = m["y0"] or m["y1"]
             add(m, DateMention(0, 0, int(y) if y else None, mon, _day(m["d0"]),
                                is_range=bool(m["d1"]), year_written=bool(y)))
-    for m in _ZH_MONTH.finditer(seg):
+    for m in (_ZH_MONTH.finditer(seg) if "月" in seg else ()):
         add(m, DateMention(0, 0, int(m["y"]), int(m["m"]), None, "month"))
     for m in _MONTH_YEAR.finditer(seg):
         add(m, DateMention(0, 0, int(m["y"]), _month(m["m"]), None, "month"))

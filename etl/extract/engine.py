@@ -61,6 +61,28 @@ def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[in
                 break
 
 
+_GUEST_OWNER = re.compile(r"\b(?:delegations?|guests|visitors)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?(?:[^,.;\n]{0,40},\s*)?$|"
+                          r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
+_GUEST_MEMBERS = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:\w+\s+)?(?:delegation|delegates|guests|members|visitors)\b"
+                            r"[^.\n]{0,80}?\b(?:included|includes|include|comprised|comprising|consisted|consisting|"
+                            r"was\s+led|were\s+led|were|was\s+composed)\b|\b[Ii]ts\s+members\s+include")
+
+
+def _guest_sentences(text: str, lay, partners: list[Org], home_forms: list[str]) -> list[tuple[int, int]]:
+    """Sentences that list a visiting partner's delegation ("A delegation from X visited …. The delegation was led by
+    … and its members include the Dean of the College of …"): the units named there are the guests'. The
+    delegation is the guests' when a sentence before names a partner as where it comes from."""
+    starts = [m.start for o in partners for m in o.mentions if _GUEST_OWNER.search(text, max(0, m.start - 120), m.start)]
+    if not starts:
+        return []
+    first = min(starts)
+    out = []
+    for ss, se in lay.sentences:
+        if ss >= first and _GUEST_MEMBERS.search(text, ss, se) and not any(f in text[ss:se] for f in home_forms if len(f) > 2):
+            out.append((ss, se))
+    return out
+
+
 def _home_forms(home: str | None, home_org: Org | None, ref: Reference, use_list: bool) -> list[str]:
     """Every name the page's home goes by: the reference list's, or those of the university found as home
     (its name, the forms the page writes, its acronyms in known_orgs.csv and the organisation registry)."""
@@ -86,7 +108,12 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
     """The home institution's own bodies are not partners: a name that is the home's name or abbreviation
     followed by a body ("the PoliTo Alumni Association", "UTAR Education Foundation Co.", "Lancaster University
     Confucius Institute", "the BIT Council")."""
+    fnorm = {norm(f) for f in forms}
     for o in orgs:
+        if o.status == "subunit" and o.owner and (norm(o.owner) in fnorm or norm(re.sub(r"^the\s+", "", o.owner, flags=re.I))
+                                                  in fnorm):
+            o.status, o.reason = "home", f"a unit of the home institution ({o.owner}'s)"
+            continue
         if o.status != "partner" or o.registry is not None:
             continue
         for f in forms:
@@ -143,7 +170,10 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                     home_forms=home_forms, keep_unlisted=use_list and not finder.home_spans,
                     foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"))
     seen: set[str] = set()
+    guests = _guest_sentences(text, lay, partners, home_forms) if lang != "zh" else []
     for h in uf.run():
+        if guests and h.method != "reference list" and any(a <= h.start < b for a, b in guests):
+            continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
         key = f"{h.type}:{norm(h.name)}"
         if key in seen:
             continue

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from etl.extract.cues import cue
 from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.text import Layout
 from etl.extract.zh_units import units_fit_list
@@ -57,25 +58,23 @@ _OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|
                         r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
 _UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Faculty)\s+(?:of|for)\s+(?:[A-Z][\w&’'-]*\s+|and\s+|&\s+)"
                           r"{1,6}(?:of|at)\s+(?:the\s+)?$")
-_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$", re.I)
+_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$|"
+                             r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")
 _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)|"
                             r"[\u4e00-\u9fff]{0,12}协办", re.I)  # 协办: a co-organiser
-_HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$|"
+_HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?"
+                          r"(?:(?:[A-Z][\w&'’-]*\s+|and\s+){1,7}(?:of|at)\s+(?:the\s+)?)?$|"
                           r"(?:访问|来到|到访)$", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 _VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
 _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat\w+|collaborat\w+|partnership|agreements?|"
                           r"MoUs?|memorand\w+|ties|links)\s+with|between\s+[\w\s]{2,40}?\s+and)\s+(?:the\s+)?$", re.I)
+# X in the subject of a visit: "…, dean of the College of … of X, and vice dean Li visited …"
+_SUBJECT_VISITED = re.compile(r"(?:[^.;\n]{0,80}?,)?[^.;\n]{0,30}?\b(?:visited|paid\s+a\s+visit|came\s+to)\b(?!\s+by)")
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
-_CHINA_ABROAD = re.compile(
-    r"\b(?:travel(?:l?ed|s|l?ing)?|trip|visit(?:ed|s|ing)?|went|go(?:es|ing)?|mission|missions|delegations?)\s+(?:\w+\s+){0,2}?"
-    r"to\s+China\b|\bChinese\s+(?:partner|partners|universit(?:y|ies)|institution|institutions|counterparts?|host|"
-    r"medical\s+university|delegation)\b|\bpartners?\s+in\s+China\b|"
-    r"\b(?:engagement|partnerships?|links|ties|relations)\s+(?:with|in)\s+China\b|\bChina\s+experience|"
-    r"\bexperienc\w*\s+(?:of\s+)?(?:[\w’']+\s+){0,2}(?:and\s+)?China\b|\bChina['’]s\s+(?:leading\s+|top\s+|prestigious\s+)?"
-    r"(?:[A-Z][\w-]*\s+)*(?:Universit|universit|institution)|\b(?:in|to|from)\s+China\s+(?:and|to)\s+(?:back|home)\b")
+_CHINA_ABROAD = cue("china_abroad")  # data/reference/page_cues.csv
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
 _LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
                         r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
@@ -148,6 +147,8 @@ def _country_words(gaz: Gazetteer) -> dict[str, tuple[str, ...]]:
             for k, code in d.items():
                 if len(k) >= 4 and k.isascii():
                     out.setdefault(code, set()).add(" ".join(w[:1].upper() + w[1:] for w in k.split()))
+                elif 2 <= len(k) <= 3 and k.isalpha() and d is gaz.countries:
+                    out.setdefault(code, set()).add(k.upper())  # "UK", "USA"
         _COUNTRY_WORDS[id(gaz)] = {c: tuple(sorted(v)) for c, v in out.items()}
     return _COUNTRY_WORDS[id(gaz)]
 
@@ -172,6 +173,7 @@ class HomeDetector:
         site = " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
         self.site_text = " \n ".join([site] + [ln for _, ln in lay.site_lines] + [ln for _, ln in lay.header])
         self.site_lower = self.site_text.lower()
+        self.supported: set[str] = set()  # registry universities an acronym names with the page's support
         self.dateline_source = lay.dateline_source
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
@@ -179,7 +181,8 @@ class HomeDetector:
         self.abroad = len(_CHINA_ABROAD.findall(text)) if "China" in text or "Chinese" in text else 0
         # the page's own perspective: in Chinese, a university of Hong Kong, Macao or Taiwan is as local as a
         # mainland one (澳门大学's news in Chinese)
-        self.local = ("CN", "HK", "MO", "TW") if lang == "zh" else ("CN",)
+        # the region whose universities are local in this domain's news (Hong Kong, Macao and Taiwan too)
+        self.local = ("CN", "HK", "MO", "TW")
 
     # -- where a mention stands -----------------------------------------------------------------
     def located(self, o: Org) -> tuple[str, str] | None:
@@ -231,17 +234,22 @@ class HomeDetector:
             return o.country, "place"
         return None
 
-    def visitor(self, o: Org) -> bool:
-        """The page names ``o`` as the visiting side: "a delegation from X", "X delegation" (but not "the X
-        delegation to Y": a page tells of its own delegation's trips as often as of its guests)."""
+    def visitor(self, o: Org) -> int:
+        """How plainly the page names ``o`` as the visiting side: 2 for "a delegation from X", "a delegation led by
+        … of X", "X delegation" (but not "the X delegation to Y": a page tells of its own delegation's trips as
+        often as of its guests); 1 for X in the subject of "visited" ("the dean of a college of X … visited");
+        0 otherwise."""
         text = self.text
+        weak = False
         for m in o.mentions:
-            if _VISITOR_BEFORE.search(text, max(0, m.start - 60), m.start):
-                return True
+            if _VISITOR_BEFORE.search(text, max(0, m.start - 100), m.start):
+                return 2
             am = _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24))
             if am and not re.match(r"\s+(?:to|in)\b", text[am.end():am.end() + 5]):
-                return True
-        return False
+                return 2
+            if _SUBJECT_VISITED.match(text, m.end, min(len(text), m.end + 100)):
+                weak = True
+        return 1 if weak else 0
 
     def _our_visit(self, m) -> bool:
         """In 我校 news, "代表团访问X" with no organisation named before the delegation in its clause: our own
@@ -256,7 +264,7 @@ class HomeDetector:
 
     def host(self, o: Org) -> bool:
         text = self.text
-        return any(_HOST_BEFORE.search(text, max(0, m.start - 30), m.start) or
+        return any(_HOST_BEFORE.search(text, max(0, m.start - 90), m.start) or
                    _HOST_AFTER.match(text, m.end, min(len(text), m.end + 20)) for m in o.mentions)
 
     @staticmethod
@@ -311,11 +319,11 @@ class HomeDetector:
             self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end))
             for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
         if self.host(o) and not ours:
-            score += 1
+            # the host of a visit: likelier home when local (a trip abroad visits hosts too), else a little
+            score += 2 if o.country in self.local else 1
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
-        if self.visitor(o):
-            score -= 2
+        score -= self.visitor(o)
         if ours:
             score -= 3
         if o.country in self.local:
@@ -348,6 +356,7 @@ class HomeDetector:
             len(w) >= 4 and w.lower() not in _GENERIC_WORDS and _in(w, self.text)
             for w in re.findall(r"[A-Z][\w'’-]+", r.name))]
         if len(words) == 1:
+            self.supported.add(norm(words[0].name))
             return words[0]
         if words:
             return None
@@ -502,5 +511,11 @@ def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: li
     site = det.site_name_orgs(orgs + extra)
     home, home_org, use_list = det.detect(orgs + extra + site)
     # organisations that were only candidates for home (registry acronyms, the site's name) are no partners
-    keep = [o for o in extra + site if o is home_org or (o.known is not None and o.reason != "registry acronym")]
+    # (a registry acronym the page supports by a distinctive word of the name names a partner too: "UD" on a page
+    # that writes "Delaware")
+    keep = [o for o in extra + site if o is home_org or (o.known is not None and o.reason != "registry acronym") or
+            (o.reason == "registry acronym" and norm(o.name) in det.supported and len(o.mentions) >= 2)]
+    for o in keep:
+        if o.reason == "registry acronym" and o is not home_org:
+            o.reason = ""
     return home, home_org, use_list, orgs + keep

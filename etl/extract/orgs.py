@@ -33,6 +33,7 @@ University" → KZ); else a place named in the same sentence or paragraph ("In S
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from etl.extract.text import Layout
@@ -65,6 +66,7 @@ HEADS = {
     "service": "ngo", "agency": "government", "group": "company", "corporation": "company",
     "company": "company", "co.": "company", "co": "company", "corp.": "company", "inc.": "company",
     "inc": "company", "ltd.": "company", "ltd": "company", "limited": "company", "gmbh": "company",
+    "alliance": "other", "consortium": "other",
     "ag": "company", "plc": "company", "llc": "company", "holdings": "company",
 }
 # heads that name a university even though the word says institute
@@ -74,9 +76,9 @@ _UNIVERSITY_INSTITUTES = re.compile(
 # a capitalised word after a head that turns the name into an event or a thing
 _EVENT_AFTER = {
     "forum", "conference", "workshop", "summit", "symposium", "program", "programme", "scholarship",
-    "award", "awards", "campus", "library", "press", "alliance", "day", "week", "cup", "challenge",
+    "award", "awards", "campus", "library", "press", "day", "week", "cup", "challenge",
     "league", "games", "lecture", "lectures", "fair", "exhibition", "ranking", "rankings", "hospital",
-    "museum", "stadium", "journal", "transactions", "model", "consortium", "network", "union", "news",
+    "museum", "stadium", "journal", "transactions", "model", "network", "union", "news",
 }
 # heads whose modifiers follow them ("Universiti Teknologi Malaysia", "Politecnico di Milano")
 _POSTMODIFIED = {"universiti", "universitas", "università", "universita", "universidad", "universidade", "université",
@@ -105,9 +107,11 @@ _GENERIC_MODIFIER = {
 _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Division|Graduate\s+School|Institute\s+for|"
                       r"Laborator(?:y|ies)|Lab|Cent(?:er|re)|Unit|Office|Chair|Group|College\s+of|Academy\s+of)\b")
 _CONN = r"(?:of|and|for|the|de|di|del|della|degli|delle|dei|der|des|du|zu|für|fur|la|le|y|et|&)"
-_WORD = (r"(?:(?:Co|Ltd|Inc|Corp|St|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
-         r"[A-Z\u00C0-\u00DE\u0100-\u017F][\w\u00C0-\u024F'’\-]*|h_da)")
-_SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|,[^\S\n]*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))(?:{_CONN}[^\S\n]+)*{_WORD})*")  # never across a line
+_WORD = (r"(?:(?:Co|Ltd|Inc|Corp|St|Sts|Ss|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
+         r"[A-Z\u00C0-\u00DE\u0100-\u017F][\w\u00C0-\u024F'’\-]*|h_da|"
+         r"[“\"](?=[A-Z])[\w\u00C0-\u024F'’\- ]{2,30}?[”\"])")  # a quoted word inside a name: University of Rome “Tor Vergata”
+_SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|(?<=[”\"])(?=[A-Z])|,[^\S\n]*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))"
+                  rf"(?:{_CONN}[^\S\n]+)*{_WORD})*")  # never across a line
 _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
 _APPOSITIVE_COMPANY = re.compile(
     r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"
@@ -138,6 +142,10 @@ _PAST_CUE = re.compile(r"\b(?:before\s+joining|previously|formerly|former|prior\
 _FORMER_POST = re.compile(r"\bformer\s+(?:[\w'’-]+\s+){0,3}?(?:at|of|with|in)\s+(?:the\s+)?$", re.I)
 _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|Dean|Director|Chancellor|Head)\s+of\s+(?:the\s+)?$",
                       re.I)
+# an event held at a university ("a dialogue organised by the Ministry's department at Peking University", "the
+# fair took place at X"): where it happened, not who worked with the home
+_VENUE_BEFORE = re.compile(r"\b(?:was\s+held|were\s+held|took\s+place|organi[sz]ed\s+by\s+[^.;\n]{0,80}?|hosted\s+by\s+[^.;\n]{0,60}?)"
+                           r"\s+(?:at|in)\s+(?:the\s+)?$", re.I)
 _ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
 _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:universities\s+|institutions\s+)?of\s+(?:the\s+)?$",
                         re.I)
@@ -167,6 +175,7 @@ class Org:
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention_] = field(default_factory=list)
     status: str = "partner"  # partner | home | non_partner | subunit
+    owner: str = ""  # for a subunit: the name of the organisation written as its owner ("UM" of "UM's X College")
     reason: str = ""
     confidence: float = 0.8
 
@@ -252,6 +261,8 @@ def _head_kind(tok: str) -> str | None:
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_OWNER_BEFORE = re.compile(r"\b((?:[A-Z][\w&'’-]*[^\S\n]+){0,5}?(?:University|College|Institute|Universit\w+)|[A-Z]{2,8})['’]s[^\S\n]+$")
+_PLACE_DASH = re.compile(r"(?<![\w-])([A-Z][\w'’]+)[^\S\n]+[-–][^\S\n]+$")
 _CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
 
 
@@ -282,18 +293,52 @@ def _sending_country(name: str, gaz: Gazetteer) -> str | None:
     return None
 
 
+_LIST_ITEM = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:of[ \t]+)?[A-Z][\w'’.-]*){0,3}")
+_SHORT_LIST = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}(?:,[ \t]+[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}){1,12}"
+                         r",?[ \t]+and[ \t]+[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}")
+_UNIVERSITY_CONTEXT = re.compile(r"\b(?:universities|institutions|partner\s+(?:universities|schools|institutions)|colleges)\b"
+                                 r"[^.;\n]{0,40}$", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _short_name_university(item: str) -> tuple[str, str | None] | None:
+    """(official name, country or None) of the one university the registry knows as "University of <item>" or
+    "<item> University" (or by <item> itself); None when it knows none."""
+    reg = _registry()
+    for form in (f"University of {item}", f"{item} University", item):
+        recs = [r for r in reg.by_name(form) if r.kind == "university"]
+        names = {norm(r.name) for r in recs}
+        if recs and len(names) == 1:
+            countries = {r.country for r in recs}
+            return recs[0].name, (countries.pop() if len(countries) == 1 else None)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _known_name(key: str) -> bool:
+    """Whether the organisation registry knows a normalised name (cached: pages repeat their names)."""
+    return _registry().has_norm(key)
+
+
 def _registry():
     from etl.resolve.registry import load_registry
 
     return load_registry()
 
 
+def _cap(tok: str) -> bool:
+    """A capitalised word of a name, or a quoted one ("“Tor Vergata”")."""
+    return tok[:1].isupper() or (tok[:1] in "“\"" and tok[1:2].isupper())
+
+
 def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
+    if not tok.endswith(("'s", "’s")):
+        return False
+    if _head_kind(tok[:-2]):
+        return True  # "Tongji University's Guohao College": an organisation owns the name after it
     """A possessive that owns the name after it rather than being part of it: a country's or an acronym's
     ("China's Tianjin University", "Germany's University of Trier", "UOW's …"; not "King's College", "St Mary's
     University")."""
-    if not _POSSESSIVE.search(tok):
-        return False
     stem = tok[:-2]
     return bool(gaz.country_name(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))  # (not a place: "St Mary's University")
 
@@ -323,6 +368,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and \
                     toks[left - 1][2].lower() not in _NOT_MODIFIER and not _owner_possessive(toks[left - 1][2], gaz):
                 left -= 1
+            # saints' names joined by "and" belong to the name: "Ss. Cyril and Methodius University"
+            if left - 3 > used_until and toks[left - 1][2] == "and" and toks[left - 2][2][0].isupper() and \
+                    toks[left - 3][2] in ("Ss.", "Sts.", "St.", "Saints", "SS."):
+                left -= 3
             if left - 1 > used_until and toks[left - 1][2] in ("The", "the") and left < rs + 1:
                 left -= 1
             # right edge: "of X (and Y)", a place written after the head
@@ -375,15 +424,15 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     right = k
                     j = k + 1
                     # keep consuming capitalised words of this "of" phrase
-                    while j < len(toks) and toks[j][2][0].isupper() and not _head_kind(toks[j][2]) and \
+                    while j < len(toks) and _cap(toks[j][2]) and not _head_kind(toks[j][2]) and \
                             not _POSSESSIVE.search(toks[right][2]):
                         right = j  # (but "University of Delaware's Lynn Okagaki" ends at the possessive)
                         j += 1
                     if _POSSESSIVE.search(toks[right][2]):
                         break
                     continue
-                if t[0].isupper() and not _head_kind(t) and j == right + 1 and (
-                        gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
+                if _cap(t) and not _head_kind(t) and j == right + 1 and (
+                        t[0] in "“\"" or gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
                     right = j  # "Technische Universität Berlin", "Institute of Science Tokyo"
                     j += 1
                     continue
@@ -394,6 +443,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]
+            pm = _PLACE_DASH.search(text, max(0, s - 30), s) if "-" in text[max(0, s - 4):s] or "–" in text[max(0, s - 4):s] \
+                else None
+            if pm and (gaz.place(pm.group(1)) or gaz.country_name(pm.group(1))):
+                s = pm.start(1)  # "Beijing - Hong Kong Universities Alliance": two places joined by a dash
             if _POSSESSIVE.search(text[s:e]):
                 e -= 2  # "the University of Birmingham's": the name without the possessive
             name = text[s:e]
@@ -408,7 +461,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     not any(_head_kind(x[2]) == "university" and x[2].lower() != "college" for x in toks[rs:h]):
                 used_until = right
                 continue  # "(International) College of X": a unit, not an organisation ("University College Dublin" is one)
-            if re.match(r"(?:the\s+)?Sino-", name, re.I) or re.search(r"\bJoint\b", name) or \
+            if (re.match(r"(?:the\s+)?Sino-", name, re.I) and kind != "other") or re.search(r"\bJoint\b", name) or \
                     re.fullmatch(r"(?:the\s+)?Confucius\s+(?:Institute|Classroom)", name, re.I):
                 used_until = right
                 continue  # a joint institute, lab or centre ("Sino-Russian Institute of …", "X–Y Joint Laboratory"),
@@ -540,8 +593,17 @@ class OrgFinder:
             if sum(1 for w in words_ if w.isupper()) >= 3:
                 continue  # a document's title written in capitals ("MEMORANDUM OF UNDERSTANDING BETWEEN …")
             s = self._registry_left(s, e)
+            if " and " in text[s:e] and not _known_name(norm(text[s:e])):
+                # "University of Wisconsin-Madison and Penn State": where the registry knows the part before
+                # an "and", the rest is another name
+                cut = text.find(" and ", s, e)
+                while cut != -1:
+                    if _known_name(norm(text[s:cut])):
+                        e = cut
+                        break
+                    cut = text.find(" and ", cut + 1, e)
             cm = _CAMPUS.match(text, e, min(len(text), e + 40))
-            if cm and _registry().has_norm(norm(f"{text[s:e]}, {cm.group(1)}")):
+            if cm and _known_name(norm(f"{text[s:e]}, {cm.group(1)}")):
                 e = cm.end()  # "The Chinese University of Hong Kong, Shenzhen": the campus is part of the name
             name = text[s:e]
             if s < body_start and name not in text[body_start:]:
@@ -582,6 +644,11 @@ class OrgFinder:
                 org.kind = kind
             self._add(org, s, e, "pattern" if reg is None and known is None else
                       "partner registry" if reg is not None else "known Chinese university")
+        # 2a. a list of universities by their short names ("universities including Cambridge, Oxford, Warwick,
+        # Tokyo and New South Wales"), each the registry's "University of X" or "X University"
+        low = text.lower()
+        if self.lang != "zh" and ("universities" in low or "institutions" in low or "colleges" in low):
+            self._short_name_lists()
         # 2b. short Chinese names of known universities (哈工大, 北邮), and the known names of
         # those found (acronyms such as HIT count once the full name is in the text)
         if self.lang == "zh" or CJK.search(text):
@@ -637,6 +704,29 @@ class OrgFinder:
         self._decide()
         return [o for o in self.orgs.values() if o.mentions]
 
+    def _short_name_lists(self) -> None:
+        text = self.text
+        for lm in _SHORT_LIST.finditer(text):
+            ss, se = self.lay.sentences[self.lay.sentence_index(lm.start())] if self.lay.sentences else (0, len(text))
+            if not _UNIVERSITY_CONTEXT.search(text, max(ss, lm.start() - 80), lm.start()):
+                continue  # a list of places or people, not of universities
+            items = [(m.start(), m.end(), m.group(0)) for m in _LIST_ITEM.finditer(text, lm.start(), lm.end())
+                     if m.group(0) not in ("and", "the")]
+            found = []
+            for a, b, item in items:
+                if self._taken(a, b) or self.gaz.country_name(item):
+                    continue
+                rec = _short_name_university(item)
+                if rec is not None:
+                    found.append((a, b, rec))
+            if len(found) < 2:
+                continue  # one name alone is not a list of universities
+            for a, b, rec in found:
+                org = self._org_for(rec[0], "university", None)
+                if org.country is None and rec[1]:
+                    org.country, org.country_method = rec[1], "organisation registry"
+                self._add(org, a, b, "short name in a list of universities (registry)")
+
     def _release_inner_zh(self, s: int, e: int) -> bool:
         """A longer known Chinese name [s, e) takes the place of partner-registry names written inside it
         (剑桥大学圣约翰学院 around 剑桥大学): the longest name wins."""
@@ -664,7 +754,7 @@ class OrgFinder:
         reg = _registry()
         for w in words:  # longest first
             start = s - len(before) + m.start(1) + w.start()
-            if reg.has_norm(norm(self.text[start:e])):
+            if _known_name(norm(self.text[start:e])):
                 return start
         return s
 
@@ -774,10 +864,19 @@ class OrgFinder:
             in_sent = sorted(((m.start, o) for o in self.orgs.values() if o.mentions for m in o.mentions
                               if ss <= m.start < se), key=lambda x: x[0])
             before = [o for p, o in in_sent if p < ss + cue.start()]
-            after = [o for p, o in in_sent if p >= ss + cue.start()]
             if not before:
                 continue
-            new = before[0]
+            new = before[-1]  # the organisation the clause is about: the nearest one before the cue
+            # the clause of the cue: a former name is the one name right after it ("X (formerly Y), Z and W"),
+            # merged predecessors run to the end of the clause (a bracket, a semicolon)
+            cs = ss + cue.end()
+            end_m = re.search(r"[);]|,\s+(?:which|who|and\s+the|while)\b", self.text[cs:se])
+            ce = cs + end_m.start() if end_m else se
+            after = [o for p, o in in_sent if cs <= p < ce]
+            if cue is fm and not mm:
+                after = after[:1] if after and not re.search(r"[,;)]", self.text[cs:min(p for p, o in in_sent
+                                                                                      if o is after[0] and p >= cs)])\
+                    else []
             for o in after:
                 if o is not new:
                     o.reason = f"merged into or renamed {new.name}"
@@ -797,6 +896,8 @@ class OrgFinder:
                 re.search(r"\b(?:a|an)\s+$", before) and
                 re.match(r"\s+(?:member\s+)?(?:universit(?:y|ies)|institutions?|members?)\b", after)):
             return "a network the institutions belong to (members of; 'a Russell Group university')"
+        if _VENUE_BEFORE.search(before):
+            return "the venue of an event others organised (held at X)"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
         if (_FORMER_BEFORE.search(before) and _PAST_CUE.search(sent)) or _FORMER_POST.search(before) or \
@@ -828,6 +929,21 @@ class OrgFinder:
                 if c in ("CN", "") or re.search(r"Beijing|China|Chinese|Municipal|Provincial", name):
                     org.status, org.reason = "non_partner", "Chinese government body"
                     continue
+            # a unit written with its owner's possessive: "UM's Choi Kai Yau College", "Tongji University's Guohao
+            # College" (the owner decides: the home's unit, or a partner's)
+            if org.registry is None and org.known is None and org.kind in ("university", "institute", "other"):
+                om = next((m2 for m in org.mentions for m2 in [_OWNER_BEFORE.search(text, max(0, m.start - 80), m.start)]
+                           if m2), None)
+                if om:
+                    org.status, org.reason, org.owner = "subunit", f"a unit of {om.group(1)}", om.group(1)
+                    continue
+            # an institute or college "of <a university>" ("the MSU Institute of Nanjing Agricultural University")
+            if org.registry is None and org.known is None and re.search(r"\b(?:Institute|College|School|Academy|Centre|Center)$",
+                                                                        name):
+                owner = self._university_after(org)
+                if owner is not None:
+                    org.status, org.reason, org.owner = "subunit", f"a unit of {owner.name}", owner.name
+                    continue
             # a partner's sub-unit: "Institute for X of <org>"
             first = org.first
             if org.registry is None and _SUBUNIT.match(name) and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[first.end:first.end + 8]):
@@ -848,6 +964,19 @@ class OrgFinder:
             self._country(org)
             if org.kind is None:
                 org.kind = "other"
+
+    def _university_after(self, org: Org) -> Org | None:
+        """The university named right after a mention of ``org`` by "of"/"at" ("… Institute of Nanjing
+        Agricultural University"), if any."""
+        for m in org.mentions:
+            om = re.match(r"[^\S\n]+(?:of|at)[^\S\n]+(?:the[^\S\n]+)?", self.text[m.end:m.end + 12])
+            if not om:
+                continue
+            at = m.end + om.end()
+            for o in self.orgs.values():
+                if o is not org and o.kind == "university" and any(x.start == at for x in o.mentions):
+                    return o
+        return None
 
     def list_countries(self, orgs: list[Org]) -> None:
         """Universities listed together in one sentence share a country when every listed one whose country is
@@ -878,6 +1007,15 @@ class OrgFinder:
         if code:
             org.country, org.country_method = code, "the country an embassy or consulate represents"
             return code
+        if org.kind == "other" and re.search(r"\b(?:Alliance|Consortium)$", org.name):
+            # an alliance or consortium: the first place its name writes ("Sino-" is China), else none
+            for w in re.findall(r"Sino(?=-)|[A-Z][\w'’]+(?:\s+[A-Z][\w'’]+)?", org.name):
+                code = "CN" if w == "Sino" else (gaz.country_name(w) or gaz.place(w) or gaz.adjective(w) or
+                                                  gaz.place(w.split()[0]))
+                if code:
+                    org.country, org.country_method = code, f"first place in the alliance's name: {w!r}"
+                    return code
+            return None
         # 1. right after a mention
         for m in sorted(org.mentions, key=lambda x: x.start):
             after = text[m.end:m.end + 80]

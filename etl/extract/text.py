@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.extract.cues import cue
+
 _HEADER = re.compile(
     r"^\s*(?:By\b|Posted\b|Published\b|Released?\b|Date\b|Time\b|Updated\b|Source\b|Author\b|Editor\b|"
     r"Writer\b|Written\s+by\b|Translat(?:or|ed\s+by)\b|Reporter\b|Photo\b|Views?\b|Clicks?\b|Hits\b|发布时间|发布日期|发表时间|时间[:：]|日期[:：]|来源|作者|"
@@ -28,9 +30,7 @@ _ABBREV = re.compile(r"(?:\b(?:Prof|Dr|Mr|Mrs|Ms|St|No|Co|Ltd|Inc|Jr|Sr|Dept|Uni
 # the page's furniture above the article: a breadcrumb ("Your present position: HOME > News > BIT News",
 # "Home > Events > Content", 当前位置：首页 > 新闻), a menu ("About KUT / Academics / Research"), a greeting
 # ("Welcome to …"), a close-window link. Kept as site lines: they name the site (whose news it is).
-_NAV = re.compile(r"\s[>›»]\s|[>›»]\s*$|^\s*(?:HOME|Home|首页)\s*[>›»]|\b(?:Your\s+(?:present\s+)?position|You\s+are\s+(?:now\s+)?here|"
-                  r"Current\s+(?:location|position)|Main\s+Menu|Skip\s+to\s+(?:the\s+)?(?:main\s+)?content)\b|当前位置|您现在的位置|^\s*Welcome\s+to\b|\[\s*close\s+window\s*\]",
-                  re.I)
+_NAV = cue("nav")  # data/reference/page_cues.csv
 _EN_FUNCTION = {"the", "of", "and", "in", "to", "for", "with", "a", "an", "on", "at", "is", "as", "by", "from", "its"}
 _FOREIGN_FUNCTION = {"della", "delle", "dello", "di", "del", "al", "il", "nel", "per", "con", "la", "le", "les", "des", "du",
                      "der", "die", "das", "und", "mit", "für", "el", "los", "las", "de", "y", "em", "da", "do", "och", "och",
@@ -79,18 +79,15 @@ def _furniture(lines: list[tuple[int, str]], i: int, latin_doc: bool) -> bool:
 
 # lines that are no part of the article: spam injected into a mirror page (gambling, pills, loans, adult
 # content), and the page's footer (copyright, record numbers). Their words give no facts and their years no dates.
-_SPAM = re.compile(r"\b(?:casinos?|gambling|sportsbook|betting\s+(?:site|odds|tips)|slot\s+machines?|online\s+slots?|poker|"
-                   r"baccarat|roulette|free\s+spins|viagra|cialis|porn\w*|xxx|escort\s+service|payday\s+loans?|replica\s+"
-                   r"(?:watches|handbags)|essay\s+writing\s+service|buy\s+(?:cheap\s+)?(?:followers|likes|diplomas?))\b|"
-                   r"博彩|赌场|赌博|娱乐城|彩票|棋牌|百家乐|老虎机|真人视讯|色情|代孕|办证|代开发票", re.I)
-_FOOTER = re.compile(r"^\s*(?:Copyright\b|©|\(c\)\s*\d{4}|All\s+rights\s+reserved|版权所有|Copyright\s*©|ICP备|京ICP|"
-                     r"[\u4e00-\u9fff]{1,4}ICP备|地址[:：].{0,60}(?:邮编|电话)|Tel[:：]?\s*\+?\d)", re.I)
+_SPAM = cue("spam")
+_FOOTER = cue("footer")
 
 
 # substrings one of which a noise line holds (a quick test before the patterns)
 _NOISE_TRIGGERS = ("casino", "gambl", "sportsbook", "betting", "slot", "poker", "baccarat", "roulette", "free spin", "viagra",
                    "cialis", "porn", "xxx", "escort", "payday", "replica", "essay writing", "buy cheap", "buy followers",
-                   "buy likes", "buy diploma", "copyright", "©", "(c) ", "all rights reserved", "tel:", "tel：")
+                   "buy likes", "buy diploma", "copyright", "©", "(c) ", "all rights reserved", "tel:", "tel：", "fax:",
+                   "email:", "e-mail:", "phone:", "media contact", "press contact", "| |", "|\n")
 _NOISE_TRIGGERS_ZH = ("博彩", "赌", "娱乐城", "彩票", "棋牌", "百家乐", "老虎机", "真人视讯", "色情", "代孕", "办证", "发票", "版权所有",
                       "ICP备", "地址")
 
@@ -103,7 +100,7 @@ def mask_noise(text: str) -> str:
     out = []
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        if body.strip() and (_SPAM.search(body) or _FOOTER.match(body) or re.search(r"©\s*\d{4}|Copyright\s*©?\s*\d{4}", body)):
+        if body.strip() and (_SPAM.search(body) or _FOOTER.search(body) or re.search(r"©\s*\d{4}|Copyright\s*©?\s*\d{4}", body)):
             out.append(" " * len(body) + line[len(body):])
         else:
             out.append(line)

@@ -204,7 +204,8 @@ class UnitFinder:
                     name = re.sub(r"^(?:the|The)\s+", "", phrase)
                     # "CUMT Sun Yueqi Honors College", "Lancaster University's …": the owner is not part of the name
                     for f in self.home_forms:
-                        if f.isupper() and name.startswith(f) and re.match(r"(?:['’]s)?\s+[A-Z]", name[len(f):]):
+                        if name.startswith(f) and (re.match(r"['’]s\s+[A-Z]", name[len(f):]) or
+                                                   (f.isupper() and re.match(r"\s+[A-Z]", name[len(f):]))):
                             name = re.sub(r"^(?:['’]s)?\s+", "", name[len(f):])
                             break
                     # "School of Aerospace Engineering and Can Chanbao, professor …": a person after "and"

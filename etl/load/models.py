@@ -533,10 +533,28 @@ class User(Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class UserSession(Base):
+    """A signed-in session, checked on every request (dashboard/auth.py): the cookie carries a
+    random token, this table its SHA-256. Signing out deletes the row, so a copy of the old
+    cookie no longer opens anything; a new password, a new role or removal deletes every row of
+    the user. A row past ``expires_at`` is dead (and deleted at a later sign-in)."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the cookie's token
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
 class AuditEntry(Base):
-    """Who changed what, when: sign-ins, user changes, uploads, ETL runs, review decisions."""
+    """Who changed what, when: sign-ins, user changes, uploads, ETL runs, review decisions.
+
+    Failed sign-ins (``login.failed`` with the client's address) are also what the sign-in
+    limits count when Redis is not configured: index ``(action, ip, at)``."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_action_ip_at", "action", "ip", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
     user: Mapped[str | None] = mapped_column(String(120), index=True)  # None: the system or an anonymous client

@@ -159,7 +159,8 @@ def test_callbacks_as_plain_functions(ex_sqlite, tmp_path):
     assert figures.is_empty(schools_page.heat_figure(url, {"countries": ["FR"]}))
     rows = schools_page.table_rows(url, {}, "en", "?ui=en")
     row = next(r for r in rows if r["unit_id"] == auto)
-    assert row["link"] == f"[School of Automation](/schools/{auto}?ui=en)" and row["zh"] == "自动化学院"
+    assert (row["name"], row["href"]) == ("School of Automation", f"/schools/{auto}?ui=en") and row["zh"] == "自动化学院"
+    assert schools_page.table_columns()[0]["cellRenderer"] == "PageLink"  # text, never Markdown
     assert rows == sorted(rows, key=lambda r: (-r["documents"], r["school"]))
     # A school's page.
     v = school_page.school_view(url, {}, auto, "en", "")
