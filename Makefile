@@ -1,9 +1,10 @@
-# The README's two commands: `make demo` and `make test`. Both create .venv when missing.
+# The README's two commands: `make demo` (PORT=8060 for another port) and `make test`. Both create .venv when missing.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+PORT   ?= 8050
 
 .PHONY: demo test install bench clean
 
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/intl demo
+	$(BIN)/intl demo --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

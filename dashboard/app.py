@@ -128,7 +128,17 @@ def create_app(database_url: str | None = None) -> Dash:
     init_auth(app, settings)  # sign-in, roles, CSRF (dashboard/auth.py)
     admin_registry.register(app, settings)  # the admin pages, behind init_auth's guard
     init_hardening(app)  # body limits, callback request checks, CSP and other headers (dashboard/hardening.py)
+    _log_export_check(settings)
     return app
+
+
+def _log_export_check(settings) -> None:
+    """Say at start-up what exports lack (Chromium, a CJK font), not at the first failed download."""
+    from dashboard.report.render import export_check
+
+    raw = (getattr(settings, "raw", None) or {}).get("export") or {}
+    for level, text in export_check(raw.get("browser_path")):
+        (log.error if level == "error" else log.warning if level == "warning" else log.info)("exports: %s", text)
 
 
 def settle() -> None:

@@ -414,7 +414,14 @@ def _guard():
     if public:
         return None
     if not current_user.is_admin:
-        needs = request.path.startswith(ADMIN_PATH_PREFIX + "/") or request.path == ADMIN_PATH_PREFIX
+        page = request.path.startswith(ADMIN_PATH_PREFIX + "/") or request.path == ADMIN_PATH_PREFIX
+        if page and _wants_html():
+            # A viewer following an admin link: the app's own frame, whose admin page layout
+            # says "administrators only" in the interface language (admin/ui.forbidden); the
+            # page shell holds no admin data, and every admin callback stays refused below.
+            g.intl_forbidden_page = True
+            return None
+        needs = page
         if request.path.endswith("/_dash-update-component") and request.method == "POST":
             needs = needs or callback_needs_admin(request.get_json(silent=True))
         if needs:
@@ -424,6 +431,8 @@ def _guard():
 
 def _after(response):
     cfg: AuthConfig = current_app.extensions[AUTH_EXT_KEY]["config"]
+    if g.get("intl_forbidden_page") and response.status_code == 200:
+        response.status_code = 403  # the page explains; the status says it too
     if cfg.enabled and (current_user.is_authenticated or request.endpoint in PUBLIC_ENDPOINTS):
         tok = csrf_token()
         if request.cookies.get(CSRF_COOKIE) != tok:

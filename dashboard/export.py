@@ -33,9 +33,29 @@ import plotly.io as pio
 
 from dashboard.figures import common as figures
 from dashboard.figures import overview as fo
-from dashboard.labels import KIND_LABELS, LANGUAGE_LABELS, country_name, kind_label, partner_kind_label, t
+from dashboard.figures import network as fn
+from dashboard.figures import partners as fpa
+from dashboard.figures import programs as fp
+from dashboard.figures import schools as fs
+from dashboard.figures import sources as fso
+from dashboard.labels import (
+    add_translations,
+    agreement_type_name,
+    kind_name,
+    language_name,
+    partner_kind_name,
+    program_type_name,
+    t,
+)
+from dashboard.regions import country_label
 from dashboard.queries import common as q
+from dashboard.queries import domestic as qd
+from dashboard.queries import network as qn
 from dashboard.queries import overview as qo
+from dashboard.queries import partners as qpa
+from dashboard.queries import programs as qp
+from dashboard.queries import schools as qs
+from dashboard.queries import sources as qso
 from dashboard.queries.common import Filters
 from dashboard.report import figures as rf
 from dashboard.report import labels as L
@@ -69,11 +89,8 @@ pio.templates[EXPORT_TEMPLATE] = go.layout.Template(layout=go.Layout(
     hoverlabel=dict(font=dict(family=EXPORT_FONT)),
 ))
 
-EMPTY_ZH = {
-    figures.LOAD_HINT: "尚未载入数据。<br>运行 <b>intl demo</b> 载入示例数据，或运行 <b>intl etl run PATH</b> 载入文件。",
-    figures.FILTER_HINT: "没有符合筛选条件的数据。<br>请放宽年份范围或清除筛选条件。",
-    "No agreement expires in the next 12 months.": "未来12个月内没有到期的合作协议。",
-}
+NO_EXPIRING = "No agreement expires in the next 12 months."
+add_translations({NO_EXPIRING: "未来12个月内没有到期的合作协议。"})
 
 
 # ---------------------------------------------------------------------------
@@ -90,7 +107,7 @@ class Column:
     kind: str = "text"
 
     def header(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return t(self.en, lang, context="column")
 
 
 @dataclass(frozen=True)
@@ -103,7 +120,8 @@ class Context:
 
     @property
     def empty_message(self) -> str:
-        return figures.LOAD_HINT if self.filters.is_empty else figures.FILTER_HINT
+        """Why the chart is empty, in the export's language."""
+        return t(figures.LOAD_HINT if self.filters.is_empty else figures.FILTER_HINT, self.lang)
 
     def years(self) -> tuple[int, int] | None:
         """The selected year range, open ends closed by the data's first and last year."""
@@ -117,6 +135,12 @@ class Context:
 class Export:
     """One chart or table: its query, its figure, its title and its readable columns.
 
+    Every word a file shows comes from the one table of :mod:`dashboard.labels` (``t``): the
+    title, the figure's own words (the figure function is called with ``lang``), the filter
+    line, the source note, country and kind names. ``title_zh``, when given, is registered
+    there as the title's translation (a different one for the same English is a conflict the
+    test suite reports); ``None`` reads the table.
+
     ``names_zh`` pairs a name column with its Chinese twin (``("school", "zh")``): a
     Chinese export shows the Chinese name where there is one. ``source`` is "news" (the
     extracted documents) or "reports" (the office's tables): it picks the source note.
@@ -124,7 +148,7 @@ class Export:
 
     name: str
     title: str
-    title_zh: str
+    title_zh: str | None
     query: Callable[[str, Filters], pd.DataFrame]
     figure: Callable[[pd.DataFrame, Context], go.Figure]
     columns: tuple[Column, ...]
@@ -135,7 +159,7 @@ class Export:
     ignores: tuple[str, ...] = ()    # Filters fields the query does not use (not named in the subtitle)
 
     def title_in(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" else self.title
+        return t(self.title, lang)
 
     def applied(self, f: Filters) -> Filters:
         """``f`` without the filters this export's query does not use, for stating them."""
@@ -149,6 +173,10 @@ def register(export: Export) -> Export:
     """Add (or replace) an export; the name is what URLs and the CLI use."""
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,60}", export.name):
         raise ValueError(f"export name {export.name!r}: lowercase letters, digits and _")
+    if export.title_zh:
+        add_translations({export.title: export.title_zh}, module=export.figure.__module__)
+    # A data file's headers: one Chinese per English header, in the one table (context "column").
+    add_translations({c.en: c.zh for c in export.columns}, context="column", module=__name__)
     REGISTRY[export.name] = export
     return export
 
@@ -173,57 +201,118 @@ _KIND = Column("kind", "Activity kind", "活动类型", "kind")
 # (dashboard/report/queries.py); agreements expiring soon are counted from today, whatever the years.
 NOT_FOR_REPORTS = ("activity_kinds", "language")
 _COUNTRY = Column("country", "Country", "国家/地区", "country")
+_ISO = Column("country", "ISO code", "代码")
+_PARTNERS_N = Column("partners", "Partners", "合作伙伴数", "int")
+_DOCS_N = Column("documents", "Documents", "文档数", "int")
+_STUDENTS = (Column("students", "Students", "学生数", "int"), Column("records", "Report rows", "报表行数", "int"),
+             Column("unknown", "Rows without a count", "人数空白的行数", "int"))
+
+
+def _page(fn: Callable[..., go.Figure], **kw) -> Callable[[pd.DataFrame, Context], go.Figure]:
+    """A figure function of the pages as an export's: frame, interface language, empty message."""
+    return lambda df, ctx: fn(df, lang=ctx.lang, empty_message=ctx.empty_message, **kw)
+
+
+# -- Overview ---------------------------------------------------------------------------
 register(Export(
-    "activities_by_year", fo.PER_YEAR_TITLE, "各年度国际交流活动（按类型）", qo.activities_per_year,
-    lambda df, ctx: fo.activities_per_year(df, years=ctx.years(), empty_message=ctx.empty_message),
+    "activities_by_year", fo.PER_YEAR_TITLE, None, qo.activities_per_year,
+    lambda df, ctx: fo.activities_per_year(df, years=ctx.years(), empty_message=ctx.empty_message, lang=ctx.lang),
     (Column("year", "Year", "年份", "year"), _KIND, Column("activities", "Activities", "活动数", "int"))))
 register(Export(
-    "activities_by_school", fo.BY_SCHOOL_TITLE, "各学院国际交流活动", qo.activities_by_school,
+    "activities_by_school", fo.BY_SCHOOL_TITLE, None, qo.activities_by_school,
     # The page explains the colours with the per-year chart beside it; a file stands alone: legend on.
-    lambda df, ctx: fo.activities_by_school(df, empty_message=ctx.empty_message).update_layout(
+    lambda df, ctx: fo.activities_by_school(df, empty_message=ctx.empty_message, lang=ctx.lang).update_layout(
         showlegend=not df.empty, legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top")),
     (Column("school", "School", "学院（英文）"), Column("zh", "School (Chinese)", "学院"), _KIND,
      Column("activities", "Activities", "活动数", "int")), names_zh=(("school", "zh"),)))
 register(Export(
-    "top_partners", fo.PARTNERS_TITLE, "主要合作伙伴", qo.top_partners,
-    lambda df, ctx: fo.top_partners(df, empty_message=ctx.empty_message),
+    "top_partners", fo.PARTNERS_TITLE, None, qo.top_partners, _page(fo.top_partners),
     (Column("partner", "Partner", "合作方（英文）"), Column("zh", "Partner (Chinese)", "合作方"), _COUNTRY,
-     Column("kind", "Partner kind", "合作方类型", "partner_kind"),
-     Column("documents", "Documents", "文档数", "int")), names_zh=(("partner", "zh"),)))
+     Column("kind", "Partner kind", "合作方类型", "partner_kind"), _DOCS_N), names_zh=(("partner", "zh"),)))
 register(Export(
-    "partner_countries", fo.MAP_TITLE, "合作伙伴分布", qo.countries,
-    lambda df, ctx: fo.countries_map(df, empty_message=ctx.empty_message),
-    (_COUNTRY, Column("country", "ISO code", "代码"), Column("partners", "Partners", "合作伙伴数", "int"),
-     Column("documents", "Documents", "文档数", "int")), geo=True))
+    "partner_countries", fo.MAP_TITLE, None, qd.countries, _page(fo.countries_map),
+    (_COUNTRY, _ISO, _PARTNERS_N, _DOCS_N), geo=True))
 register(Export(
-    "top_countries", fo.COUNTRIES_TITLE, "主要合作国家和地区", qo.countries,
-    lambda df, ctx: fo.top_countries(df, empty_message=ctx.empty_message),
-    (_COUNTRY, Column("country", "ISO code", "代码"), Column("partners", "Partners", "合作伙伴数", "int"),
-     Column("documents", "Documents", "文档数", "int"))))
+    "top_countries", fo.COUNTRIES_TITLE, None, qd.countries, _page(fo.top_countries),
+    (_COUNTRY, _ISO, _PARTNERS_N, _DOCS_N)))
+
+# -- Schools ----------------------------------------------------------------------------
 register(Export(
-    "joint_programs", rf.PROGRAMS_TITLE, "合作办学项目在读学生", rq.joint_programs,
-    lambda df, ctx: rf.joint_programs(df, empty_message=ctx.empty_message),
+    "school_year", fs.HEAT_TITLE, None, lambda url, f: qs.school_year(url, f, ("activities",)),
+    lambda df, ctx: fs.school_year_heatmap(df, "activities", years=ctx.years(), lang=ctx.lang,
+                                           empty_message=ctx.empty_message),
+    (Column("school", "School", "学院（英文）"), Column("zh", "School (Chinese)", "学院"),
+     Column("year", "Year", "年份", "year"), Column("activities", "Activities", "活动数", "int")),
+    names_zh=(("school", "zh"),)))
+
+# -- Partners ---------------------------------------------------------------------------
+register(Export(
+    "partner_map", fpa.MAP_TITLE, None, qd.countries, _page(fpa.partner_map),
+    (_COUNTRY, _ISO, _PARTNERS_N, _DOCS_N), geo=True))
+register(Export(
+    "partner_kinds", fpa.KINDS_TITLE, None, qpa.partner_kinds, _page(fpa.kinds_bars),
+    (Column("kind", "Partner kind", "合作方类型", "partner_kind"), _PARTNERS_N, _DOCS_N)))
+
+# -- Programs & mobility ----------------------------------------------------------------
+for _dim, _title in (("level", fp.LEVEL_TITLE), ("mode", fp.MODE_TITLE)):
+    register(Export(
+        f"programs_by_{_dim}", _title, None, (lambda d: lambda url, f: qp.programs_by(qp.programs_grouped(url, f), d))(_dim),
+        (lambda d: lambda df, ctx: fp.programs_by(df, d, lang=ctx.lang, empty_message=ctx.empty_message))(_dim),
+        (Column(_dim, "Level" if _dim == "level" else "Mode", "层次" if _dim == "level" else "模式",
+                "level" if _dim == "level" else "text"),
+         Column("status", "Status", "状态", "status"), Column("programs", "Programmes", "项目数", "int"),
+         Column("enrolment", "Students enrolled", "在读学生数", "int")),
+        source="reports", ignores=NOT_FOR_REPORTS))
+register(Export(
+    "joint_programs", rf.PROGRAMS_TITLE, None, rq.joint_programs, _page(rf.joint_programs),
     (Column("program", "Programme", "项目名称"), Column("school", "School", "学院（英文）"),
      Column("school_zh", "School (Chinese)", "学院"), Column("partner", "Partner", "合作方（英文）"),
-     Column("partner_zh", "Partner (Chinese)", "合作方"), _COUNTRY, Column("level", "Level", "层次", "label"),
+     Column("partner_zh", "Partner (Chinese)", "合作方"), _COUNTRY, Column("level", "Level", "层次", "level"),
      Column("mode", "Mode", "模式"), Column("start_year", "Start year", "开始年份", "year"),
-     Column("status", "Status", "状态", "label"), Column("enrolment", "Students enrolled", "在读学生数", "int")),
+     Column("status", "Status", "状态", "status"), Column("enrolment", "Students enrolled", "在读学生数", "int")),
     source="reports", names_zh=(("school", "school_zh"), ("partner", "partner_zh")), ignores=NOT_FOR_REPORTS))
 register(Export(
-    "students_abroad", rf.STUDENTS_TITLE, "各年度出国（境）学生（按项目类型）", rq.students_abroad,
-    lambda df, ctx: rf.students_abroad(df, empty_message=ctx.empty_message),
-    (Column("year", "Year", "年份", "year"), Column("program_type", "Programme type", "项目类型", "label"),
-     Column("students", "Students", "学生数", "int"), Column("records", "Report rows", "报表行数", "int")),
+    "students_abroad", rf.STUDENTS_TITLE, None, rq.students_abroad, _page(rf.students_abroad),
+    (Column("year", "Year", "年份", "year"), Column("program_type", "Programme type", "项目类型", "program_type"),
+     *_STUDENTS[:2]),
     source="reports", ignores=NOT_FOR_REPORTS))
 register(Export(
-    "agreements_expiring", rf.EXPIRING_TITLE, "未来12个月内到期的合作协议", rq.agreements_expiring,
-    lambda df, ctx: rf.agreements_expiring(df),
+    "students_by_school", fp.BY_SCHOOL_TITLE, None, lambda url, f: qp.students_by(url, f, "school"),
+    _page(fp.students_by_school),
+    (Column("school", "School", "学院（英文）"), Column("zh", "School (Chinese)", "学院"), *_STUDENTS),
+    source="reports", names_zh=(("school", "zh"),), ignores=NOT_FOR_REPORTS))
+register(Export(
+    "students_by_country", fp.BY_COUNTRY_TITLE, None, lambda url, f: qp.students_by(url, f, "country"),
+    _page(fp.students_by_country), (_COUNTRY, _ISO, *_STUDENTS), source="reports", ignores=NOT_FOR_REPORTS))
+register(Export(
+    "agreements_timeline", fp.TIMELINE_TITLE, None, lambda url, f: qp.agreements(url, f),
+    lambda df, ctx: fp.agreements_timeline(df, dt.date.today(), lang=ctx.lang, empty_message=ctx.empty_message),
     (Column("partner", "Partner", "合作方（英文）"), Column("partner_zh", "Partner (Chinese)", "合作方"), _COUNTRY,
-     Column("type", "Agreement", "协议类型"), Column("signed", "Signed", "签署日期", "date"),
+     Column("type", "Agreement", "协议类型", "agreement_type"), Column("signed", "Signed", "签署日期", "date"),
+     Column("expiry", "Expires", "到期日期", "date"), Column("state", "State", "状态", "agreement_state"),
+     Column("schools", "Schools", "学院（英文）", "schools")),
+    source="reports", names_zh=(("partner", "partner_zh"),), width=1200, ignores=NOT_FOR_REPORTS))
+register(Export(
+    "agreements_expiring", rf.EXPIRING_TITLE, None, rq.agreements_expiring,
+    lambda df, ctx: rf.agreements_expiring(df, lang=ctx.lang, empty_message=t(NO_EXPIRING, ctx.lang)),
+    (Column("partner", "Partner", "合作方（英文）"), Column("partner_zh", "Partner (Chinese)", "合作方"), _COUNTRY,
+     Column("type", "Agreement", "协议类型", "agreement_type"), Column("signed", "Signed", "签署日期", "date"),
      Column("expiry", "Expires", "到期日期", "date"), Column("days_left", "Days left", "剩余天数", "int"),
      Column("schools", "Schools", "学院（英文）", "schools"), Column("schools_zh", "Schools (Chinese)", "学院", "schools")),
     source="reports", names_zh=(("partner", "partner_zh"), ("schools", "schools_zh")), width=1200,
     ignores=NOT_FOR_REPORTS + ("year_from", "year_to")))
+
+# -- Network and Sources ----------------------------------------------------------------
+register(Export(
+    "network_links", fn.LINKS_TITLE, None, lambda url, f: fn.links_frame(qn.network(url, f)), _page(fn.links_figure),
+    (Column("school", "School", "学院（英文）"), Column("school_zh", "School (Chinese)", "学院"),
+     Column("partner", "Partner", "合作方（英文）"), Column("partner_zh", "Partner (Chinese)", "合作方"), _COUNTRY,
+     Column("kind", "Partner kind", "合作方类型", "partner_kind"),
+     Column("documents", "Shared documents", "共同文档数", "int")),
+    names_zh=(("school", "school_zh"), ("partner", "partner_zh"))))
+register(Export(
+    "documents_by_year", fso.DOCS_TITLE, None, qso.documents_per_year, _page(fso.documents_per_year),
+    (Column("year", "Year", "年份", "year"), Column("lang", "Language", "语言", "lang"), _DOCS_N)))
 
 
 # ---------------------------------------------------------------------------
@@ -258,14 +347,14 @@ def describe_filters(url: str, f: Filters, lang: str = "en") -> list[tuple[str, 
             by_id = {}
         out.append((L.text("f_schools", lang), _names([by_id.get(s, f"#{s}") for s in f.schools], lang)))
     if f.activity_kinds:
-        out.append((L.text("f_kinds", lang), _names([KIND_LABELS.get(k, (k, k))[1 if lang == "zh" else 0]
-                                                     for k in f.activity_kinds], lang)))
+        out.append((L.text("f_kinds", lang), _names([kind_name(k, lang) for k in f.activity_kinds], lang)))
     if f.countries:
-        out.append((L.text("f_countries", lang), _names([country_name(c) for c in f.countries], lang)))
+        out.append((L.text("f_countries", lang), _names([country_label(c, lang) for c in f.countries], lang)))
     if f.partner_kinds:
-        out.append((L.text("f_partner_kinds", lang), _names([partner_kind_label(k) for k in f.partner_kinds], lang)))
+        out.append((L.text("f_partner_kinds", lang), _names([partner_kind_name(k, lang) for k in f.partner_kinds],
+                                                            lang)))
     if f.language:
-        out.append((L.text("f_language", lang), LANGUAGE_LABELS.get(f.language, f.language)))
+        out.append((L.text("f_language", lang), language_name(f.language, lang)))
     return out
 
 
@@ -302,40 +391,13 @@ def localize_frame(export: Export, df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df
 
 
-def localize_figure(fig: go.Figure, lang: str) -> go.Figure:
-    """In Chinese, the words a figure carries (legend, axis and colour-bar titles, table
-    headers, empty-state message) in Chinese; numbers and names are left alone."""
-    if lang != "zh":
-        return fig
-
-    def tr(s):
-        return L.term(s, "zh") if isinstance(s, str) else s
-
-    for t in fig.data:
-        if getattr(t, "name", None):
-            t.name = tr(t.name)
-        if t.type == "choropleth" and t.colorbar and t.colorbar.title and t.colorbar.title.text:
-            t.colorbar.title.text = tr(t.colorbar.title.text)
-        if t.type == "table":
-            t.header.values = [tr(v) for v in t.header.values]
-            t.cells.values = [[tr(v) for v in col] for col in t.cells.values]
-    fig.for_each_xaxis(lambda a: a.update(title_text=tr(a.title.text)) if a.title and a.title.text else None)
-    fig.for_each_yaxis(lambda a: a.update(title_text=tr(a.title.text)) if a.title and a.title.text else None)
-    for a in fig.layout.annotations or ():
-        if a.text in EMPTY_ZH:
-            a.text = EMPTY_ZH[a.text]
-    return fig
-
-
 def chart(name: str, url: str, f: Filters, lang: str = "en", df: pd.DataFrame | None = None) -> go.Figure:
     """The figure as the screen shows it (in ``lang``), from the export's query (or ``df``)."""
     export = get(name)
     df = export.query(url, f) if df is None else df
     fig = export.figure(localize_frame(export, df, lang), Context(url, f, lang))
-    fig = localize_figure(fig, lang)
-    if lang == "zh":
-        fig.update_layout(title_text=export.title_zh)
-    return fig
+    fig.update_layout(title_text=export.title_in(lang))
+    return figures.finish(fig)
 
 
 def decorate(fig: go.Figure, *, title: str | None, subtitle: str = "", note: str = "",
@@ -347,8 +409,9 @@ def decorate(fig: go.Figure, *, title: str | None, subtitle: str = "", note: str
     top = (fig.layout.margin.t if fig.layout.margin and fig.layout.margin.t is not None else 48)
     fig.update_layout(template=f"{figures.TEMPLATE}+{EXPORT_TEMPLATE}", paper_bgcolor="white",
                       plot_bgcolor="white", width=width)
-    if not fig.layout.geo:  # room for the y-axis title, which the screen's card pads
-        fig.update_layout(margin=dict(l=max(16, fig.layout.margin.l or 0), r=max(16, fig.layout.margin.r or 0)))
+    if not fig.layout.geo:  # room for the y-axis title, which the screen's card pads, and the x-axis title's descenders
+        fig.update_layout(margin=dict(l=max(16, fig.layout.margin.l or 0), r=max(16, fig.layout.margin.r or 0),
+                                      b=max(32, fig.layout.margin.b or 0)))
     geo_bg = "white" if fig.layout.geo else None
     if geo_bg:
         fig.update_geos(bgcolor="white")
@@ -395,13 +458,19 @@ def figure_bytes(name: str, url: str, f: Filters, fmt: str, *, lang: str = "en",
 # ---------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------
-def _label(key: str, value: str, lang: str) -> str:
-    """A label column's value in words, as the dashboard writes it ("phd" → "PhD", never "Phd")."""
-    from dashboard.figures.programs import LEVEL_LABELS, STATUS_LABELS
-
-    table = {"level": LEVEL_LABELS, "status": STATUS_LABELS}.get(key, {})
-    word = table.get(value) or (value if value[:1].isupper() else value.capitalize())
-    return L.term(word, lang) if lang == "zh" and word in L.TERMS_ZH else t(word, lang)
+# Codes in data columns → words in the export's language, through the tables the pages use.
+WORDS: dict[str, Callable[[str, str], str]] = {
+    "kind": kind_name,
+    "country": country_label,
+    "partner_kind": partner_kind_name,
+    "lang": language_name,
+    "level": fp.level_label,
+    "status": fp.status_label,
+    "program_type": program_type_name,
+    "agreement_type": agreement_type_name,
+    "agreement_state": lambda v, lang: t(fp.STATE_LABELS.get(v, v), lang),
+    "label": lambda v, lang: t(v if v[:1].isupper() else v.capitalize(), lang),   # any other code with a word
+}
 
 
 def readable(name: str, df: pd.DataFrame, lang: str = "en") -> tuple[pd.DataFrame, list[Column]]:
@@ -411,16 +480,8 @@ def readable(name: str, df: pd.DataFrame, lang: str = "en") -> tuple[pd.DataFram
     out = {}
     for c in cols:
         s = df[c.key]
-        if c.kind == "kind":
-            s = s.map(lambda k: KIND_LABELS.get(k, (kind_label(k), kind_label(k)))[1 if lang == "zh" else 0])
-        elif c.kind == "country":
-            s = s.map(lambda v: country_name(v) if isinstance(v, str) and v else "")
-        elif c.kind == "partner_kind":
-            s = s.map(lambda v: partner_kind_label(v) if v else "")
-        elif c.kind == "label":
-            s = s.map(lambda v, key=c.key: _label(key, v, lang) if isinstance(v, str) and v else v)
-        elif c.kind == "lang":
-            s = s.map(lambda v: LANGUAGE_LABELS.get(v, v))
+        if c.kind in WORDS:
+            s = s.map(lambda v, fn=WORDS[c.kind]: fn(v, lang) if isinstance(v, str) and v else v)
         elif c.kind == "schools":
             s = s.map(lambda v: v if v else L.text("university_wide", lang))
         elif c.kind in ("int", "year"):

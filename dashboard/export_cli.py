@@ -109,14 +109,33 @@ def _format(fmt: str | None, output: Path, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system says (Linux), else by the
+    classic set-and-restore."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so a reader never sees half a file."""
+    """Write ``data`` to ``path`` through a temporary file, so a reader never sees half a file.
+
+    The file gets the mode a plain ``open()`` would give (0666 less the umask: 0644 usually),
+    not the temporary file's private 0600, so the people the reports are for can read them."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -74,13 +74,30 @@ def alpha3(alpha2: str | None) -> str | None:
     return c.alpha_3 if c else None
 
 
+def ellipsize(name: str, width: int) -> str:
+    """``name`` cut to at most ``width`` characters with "…", at a word boundary: never in the
+    middle of a word ("International Relations and Cooperation Office" → "International
+    Relations and…"). A name without spaces (Chinese) is cut at a character; a first word
+    longer than ``width`` is cut inside, as nothing else fits."""
+    name = " ".join(str(name or "").split())
+    if len(name) <= width:
+        return name
+    head = name[: width - 1]
+    if " " in name and name[width - 1] != " ":
+        cut = head.rfind(" ")
+        if cut >= max(1, width // 3):
+            head = head[:cut]
+    return head.rstrip(" ,;:-–&") + "…"
+
+
 def short_school(name: str, width: int = 34) -> str:
-    """A school name short enough for an axis label ("School of Automation" → "Automation")."""
+    """A school name short enough for an axis label ("School of Automation" → "Automation"),
+    shortened at a word boundary (:func:`ellipsize`)."""
     for prefix in ("School of ", "College of "):
         if name.startswith(prefix):
             name = name[len(prefix):]
             break
-    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+    return ellipsize(name, width)
 
 
 # -- interface language (English / 中文) ----------------------------------------------
@@ -264,6 +281,34 @@ def program_type_name(value: object, lang: str | None = "en") -> str:
     if lang == "zh":
         return PROGRAM_TYPES_ZH.get(" ".join(text.lower().split()), text)
     return text[:1].upper() + text[1:]
+
+
+# Agreement types of the office's agreement reports ("MoU", "Student Exchange Agreement"…): free
+# text too, looked up case-blind; "X agreement" with a known programme type X is "X协议";
+# unknown types are shown as written.
+AGREEMENT_TYPES_ZH: dict[str, str] = {
+    "mou": "合作备忘录", "memorandum of understanding": "合作备忘录", "agreement": "协议",
+    "framework agreement": "框架协议", "cooperation agreement": "合作协议", "exchange agreement": "交流协议",
+    "student exchange agreement": "学生交流协议", "academic exchange agreement": "学术交流协议",
+    "staff exchange agreement": "教师交流协议", "faculty exchange agreement": "教师交流协议",
+    "joint program agreement": "合作办学协议", "joint programme agreement": "合作办学协议",
+    "research cooperation agreement": "科研合作协议", "research agreement": "科研合作协议",
+    "summer school agreement": "暑期学校协议", "dual degree agreement": "双学位协议",
+    "double degree agreement": "双学位协议", "letter of intent": "合作意向书",
+}
+
+
+def agreement_type_name(value: object, lang: str | None = "en") -> str:
+    """An agreement type in the interface language ("MoU" → "MoU" / "合作备忘录")."""
+    text = str(value or "").strip()
+    if lang != "zh" or not text:
+        return text
+    key = " ".join(text.lower().split())
+    if key in AGREEMENT_TYPES_ZH:
+        return AGREEMENT_TYPES_ZH[key]
+    if key.endswith(" agreement") and key[: -len(" agreement")] in PROGRAM_TYPES_ZH:
+        return PROGRAM_TYPES_ZH[key[: -len(" agreement")]] + "协议"
+    return text
 
 
 # How a fact was found (``facts.method`` / ``activities.method``, written by the extractor):

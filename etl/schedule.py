@@ -276,7 +276,7 @@ def run_job(name: str) -> dict[str, Any] | None:
         log.error("job %s: no [[schedule]] named %r in the settings; nothing run", name, name)
         return None
     wait = float(scheduler_options(settings)["lock_wait"])
-    log.info("job %s: ETL run over %s", name, ", ".join(spec.sources) if spec.sources else "every source")
+    log.debug("job %s: ETL run over %s", name, ", ".join(spec.sources) if spec.sources else "every source")
     try:
         info = Pipeline(settings, trigger=f"schedule:{name}"[:40], wait=wait).run_sources(spec.sources)
     except LockedError as exc:
@@ -304,7 +304,9 @@ def log_to_stdout(level: int = logging.INFO) -> None:
     root.handlers[0].setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.INFO)
+    # APScheduler's own INFO lines ("Running job…", "executed successfully", "Added job…") repeat
+    # what our one line per run says; its warnings and errors still show.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _log_events(event) -> None:

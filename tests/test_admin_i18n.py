@@ -545,3 +545,14 @@ def test_review_callbacks_through_the_endpoint(queued):
     assert r.status_code == 200, r.text
     detail = json.dumps(r.json["response"]["admin-review-detail"], ensure_ascii=False)
     assert "原文中的名称" in detail and "已接受" in detail and "Name as written" not in detail
+
+
+def test_the_audit_log_shows_readable_changes_not_json():
+    from dashboard.pages.admin_audit import detail_text
+
+    assert detail_text({"from": "viewer", "to": "admin"}) == "viewer → admin"
+    up = detail_text({"original": "report.xlsx", "kind": "report", "bytes": 123456, "sha256": "ab" * 32})
+    assert up == "file: report.xlsx · kind: report · size: 123,456 · SHA-256: abababababab…"
+    run = detail_text({"status": "ok", "documents": {"new": 3, "changed": 0, "gone": 1}}, "zh")
+    assert run == "状态: ok · 文档: new 3, gone 1" and "{" not in run and '"' not in run
+    assert detail_text({}) == "" and detail_text(None) == ""

@@ -19,6 +19,7 @@ from dashboard.cli import app
 from dashboard.export_cli import CliError, hook_plan, report_after_run, resolve_schools
 from dashboard.queries import common as q
 from dashboard.queries import overview as qo
+from dashboard.queries import periods
 from dashboard.queries.common import Filters
 from etl import schedule
 
@@ -103,7 +104,7 @@ def test_figure_and_report_commands(url, tmp_path):
     assert "2020–2024" in first and "School of Automation" in first
     f = Filters.make(year_from=2020, year_to=2024, schools=[_sid(url, "School of Automation")])
     value = [s for s in prs.slides[1].shapes if s.name == "kf-value:documents"][0].text_frame.text
-    assert value == f"{qo.kpi_trend(url, f)['current']['documents']:,}"
+    assert value == f"{periods.kpi_periods(url, f)['total']['documents']:,}"   # the period's, as the Overview's card
 
 
 def test_hook_options_are_checked(url, tmp_path):
@@ -163,4 +164,22 @@ def test_a_scheduled_refresh_writes_the_report(tmp_path):
     prs = Presentation(io.BytesIO(dated[0].read_bytes()))
     assert "国际合作工作报告" in "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
     value = [s for s in prs.slides[1].shapes if s.name == "kf-value:documents"][0].text_frame.text
-    assert value == f"{qo.kpi_trend(db, Filters())['current']['documents']:,}"
+    assert value == f"{periods.kpi_periods(db, Filters())['total']['documents']:,}"
+
+
+def test_reports_are_written_readable_by_others_as_the_umask_says(tmp_path):
+    import os
+    import stat
+
+    from dashboard.export_cli import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "r" / "report.pdf", b"%PDF-1.4 x")
+        assert stat.S_IMODE((tmp_path / "r" / "report.pdf").stat().st_mode) == 0o644
+        os.umask(0o027)
+        write_atomic(tmp_path / "r" / "report.pdf", b"%PDF-1.4 y")
+        assert stat.S_IMODE((tmp_path / "r" / "report.pdf").stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+    assert not [p for p in (tmp_path / "r").iterdir() if p.name.startswith(".")], "no temporary file left"

@@ -65,17 +65,37 @@ def pdf_zh(env):
     return build_report(url, F, "pdf", lang="zh", settings=settings)
 
 
-def expected_key_figures(url: str, f: Filters) -> dict[str, tuple[int, int, int | None]]:
-    """key → (year, value, previous) straight from the query functions."""
-    trend = q.kpi_trend(url, f)
-    y = trend["year"]
-    out = {k: (y, trend["current"][k], trend["previous"][k] if trend["previous"] else None)
-           for k in ("documents", "partners", "countries", "schools")}
-    spy = rq.students_per_year(url, f)
-    sy = max(k for k in spy if f.year_to is None or k <= f.year_to)
-    out["students"] = (sy, spy[sy], spy.get(sy - 1))
-    started = rq.programs_started(url, f)
-    out["programs"] = (y, started.get(y, 0), started.get(y - 1, 0))
+def expected_key_figures(url: str, f: Filters) -> dict[str, tuple[str, int, str, int | None]]:
+    """key → (period, value, previous period, previous value), straight from the query functions:
+    the period's totals and the same filters over the years just before it."""
+    from dataclasses import replace
+
+    from dashboard.queries.periods import periods
+
+    ps = periods(url, f)
+    lo, hi = ps.current
+    n = hi - lo + 1
+    prev = (lo - n, lo - 1)
+    text = (lambda a, b: str(a) if a == b else f"{a}–{b}")
+    from dashboard.queries.domestic import home_country
+
+    def kpis(g):
+        """The KPIs, "countries" without the home country (a domestic partner is not an international one)."""
+        k = dict(q.kpis(url, g))
+        if home_country() in set(q.countries(url, g)["country"]):
+            k["countries"] -= 1
+        return k
+
+    cur_k = kpis(f)
+    prev_k = kpis(replace(f, year_from=prev[0], year_to=prev[1]))
+    out = {k: (text(lo, hi), cur_k[k], text(*prev), prev_k[k]) for k in ("documents", "partners", "countries", "schools")}
+    every = replace(f, year_from=None, year_to=None)
+    spy = rq.students_per_year(url, every)
+    out["students"] = (text(lo, hi), sum(v for y, v in spy.items() if lo <= y <= hi), text(*prev),
+                       sum(v for y, v in spy.items() if prev[0] <= y <= prev[1]))
+    started = rq.programs_started(url, every)
+    out["programs"] = (text(lo, hi), sum(v for y, v in started.items() if lo <= y <= hi), text(*prev),
+                       sum(v for y, v in started.items() if prev[0] <= y <= prev[1]))
     return out
 
 
@@ -104,12 +124,13 @@ def test_deck_has_title_key_figures_charts_agreements_and_method(env, pptx_zh):
     # key figures: the numbers the queries return
     exp = expected_key_figures(url, F)
     shapes = {s.name: s for s in slides[1].shapes}
-    for key, (year, value, previous) in exp.items():
+    for key, (period, value, prev_period, previous) in exp.items():
         assert shapes[f"kf-value:{key}"].text_frame.text == f"{value:,}", key
         change = shapes[f"kf-change:{key}"].text_frame.text
-        assert change.startswith(f"{year}: ")
-        if previous is not None and value != previous:
-            assert f"{abs(value - previous):,}" in change and str(year - 1) in change, (key, change)
+        if value != previous:
+            assert f"{abs(value - previous):,}" in change and change.endswith(f"较 {prev_period}"), (key, change)
+    note = shapes["kf-note"].text_frame.text
+    assert "2019–2025" in note and "2012–2018" in note, note   # labelled: what is compared with what
 
     # one picture per chart, at 2× of 1200 × 600
     pictures = {s.name: s for sl in slides for s in sl.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE
@@ -119,8 +140,12 @@ def test_deck_has_title_key_figures_charts_agreements_and_method(env, pptx_zh):
         assert pic.image.size == (2400, 1200)
         size, var, inked = png_stats(pic.image.blob)
         assert var > 200 and inked > 0.02, pic.name
-    chart_titles = [_slide_texts(sl).split("\n")[0] for sl in slides[2:2 + len(REPORT_CHARTS)]]
-    assert chart_titles == [E.get(n).title_zh for n in REPORT_CHARTS]
+    # every slide's heading is its real title placeholder (outline view, screen readers)
+    for sl in slides:
+        assert sl.shapes.title is not None and sl.shapes.title.is_placeholder and sl.shapes.title.text_frame.text.strip()
+    assert slides[0].shapes.title.text_frame.text == "国际合作工作报告"
+    chart_titles = [sl.shapes.title.text_frame.text for sl in slides[2:2 + len(REPORT_CHARTS)]]
+    assert chart_titles == [E.get(n).title_in("zh") for n in REPORT_CHARTS]
 
     # agreements expiring: the query's rows, Chinese partner names where known
     tables = [s.table for sl in slides for s in sl.shapes if s.has_table]
@@ -149,11 +174,12 @@ def test_pdf_in_english_reads_back_with_the_query_numbers_and_renders(env, pdf_e
     assert "International cooperation report" in first and "Test University of Technology" in first
     assert "Period: 2019–2025" in first and "Years: from 2019" in first
     kf = reader.pages[1].extract_text()
-    for key, (year, value, previous) in expected_key_figures(url, F).items():
+    for key, (period, value, prev_period, previous) in expected_key_figures(url, F).items():
         label = L.text(f"kf_{key}", "en")
-        assert f"{label}\n{value:,}\n{year}: " in kf, (key, kf)   # label, number, its year, in this order
-        if previous is not None and value != previous:
-            assert f"{year}: {'▲' if value > previous else '▼'} {abs(value - previous):,}" in kf, key
+        assert f"{label} · {period}\n{value:,}\n" in kf, (key, kf)   # label and period, then the number
+        if value != previous:
+            arrow = "▲" if value > previous else "▼"
+            assert f"{arrow} {abs(value - previous):,}" in kf and f"vs {prev_period}" in kf, key
     for i, name in enumerate(REPORT_CHARTS, start=2):
         page = reader.pages[i]
         assert E.get(name).title in page.extract_text()
@@ -200,8 +226,16 @@ def test_report_content_equals_the_queries(env):
     f = Filters.make(year_from=2020, year_to=2024, countries=["DE", "GB", "AU", "KR"])
     c = report_content(url, f, lang="en", settings=settings, charts=(), today=dt.date(2026, 1, 15))
     exp = expected_key_figures(url, f)
-    got = {k.key: (k.year, k.value, k.previous) for k in c.key_figures}
+    got = {k.key: (k.period, k.value, k.previous_period, k.previous) for k in c.key_figures}
     assert got == exp
+    # … and the dashboard's cards show the same numbers for the same filters, with the same comparison
+    from dashboard.pages.overview import kpi_cards
+
+    cards = {c_.children.id: c_.children for c_ in kpi_cards(url, f, "en")}
+    for card_id, key in (("ov-kpi-documents", "documents"), ("ov-kpi-partners", "partners"),
+                         ("ov-kpi-countries", "countries"), ("ov-kpi-schools", "schools")):
+        text = str(cards[card_id].to_plotly_json())
+        assert f"'{exp[key][1]:,}'" in text and f"vs {exp[key][2]}" in text, (key, text[:400])
     assert c.period == "2020–2024"
     assert len(c.expiring) == len(rq.agreements_expiring(url, f, today=dt.date(2026, 1, 15)))
     assert c.info == rq.data_info(url, f)

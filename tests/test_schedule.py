@@ -283,3 +283,21 @@ def test_cron_expressions_read_as_crontab(cron, after, expected):
     now = dt.datetime.fromisoformat(after).replace(tzinfo=tz)
     fire = schedule.cron_trigger(cron, "Asia/Shanghai").get_next_fire_time(None, now)
     assert fire == dt.datetime.fromisoformat(expected).replace(tzinfo=tz)
+
+
+def test_the_scheduler_log_is_one_line_per_run_not_apschedulers_chatter():
+    import logging
+
+    from etl.schedule import log_to_stdout
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        log_to_stdout()
+        for name in ("apscheduler.scheduler", "apscheduler.executors.default", "apscheduler.jobstores"):
+            lg = logging.getLogger(name)
+            assert not lg.isEnabledFor(logging.INFO) and lg.isEnabledFor(logging.WARNING), name
+        assert logging.getLogger("etl.schedule").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)

@@ -142,7 +142,10 @@ def test_folder_source_reads_documents_and_hands_reports_on(tmp_path, db_url):
     assert info.documents["failed"] == 2
     assert {e["file"] for e in info.errors} >= {str(docs / "empty.txt"), str(docs / "minutes.docx")}
     assert info.reports["seen"] == 1
-    assert info.sources["inbox"] == {"documents": 4, "failed": 2, "reports": 1}
+    # the broken Word file is read as a document now (.docx is a document type) and fails with its reason
+    assert info.sources["inbox"] == {"documents": 5, "failed": 2, "reports": 1}
+    assert any(e["file"] == str(docs / "minutes.docx") and "not a readable Word document" in e["reason"]
+               for e in info.errors)
     with session_factory(db_url)() as ses:
         assert {d.source for d in ses.scalars(select(Document))} == {"inbox"}
     # a file removed from the folder is marked gone, not deleted

@@ -25,7 +25,7 @@ from dashboard.admin.messages import Refusal
 from dashboard.labels import add_translations
 from etl.config import ROOT
 from etl.pipeline import REPORT_SUFFIXES
-from etl.sources.files import DOCUMENT_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES
+from etl.sources.files import DOCUMENT_SUFFIXES, DOCX_SUFFIXES, HTML_SUFFIXES, PDF_SUFFIXES
 
 DEFAULT_UPLOAD_DIR = ROOT / "data" / "uploads"
 SERVED_DIRS = (ROOT / "dashboard",)
@@ -57,6 +57,10 @@ add_translations({
     "binary content in a {suffix} file": "{suffix} 文件中含有二进制内容",
     "not a text file (binary or unknown encoding)": "不是文本文件（二进制内容或未知编码）",
     "not an HTML document": "不是 HTML 文档",
+    "not a Word document (not a zip archive)": "不是 Word 文档（不是 zip 压缩包）",
+    "not a Word document (damaged zip)": "不是 Word 文档（zip 压缩包已损坏）",
+    "not a Word document (zip without word/document.xml)": "不是 Word 文档（zip 压缩包中没有 word/document.xml）",
+    "file expands too much (zip bomb?)": "文件解压后过大（可能是 zip 炸弹）",
 })
 
 
@@ -138,6 +142,20 @@ def _text_ok(data: bytes) -> bool:
     return False
 
 
+def _zip_names(data: bytes, what: str) -> list[str]:
+    """The member names of an Office file (a zip), refusing damaged archives and zip bombs."""
+    if not data.startswith(b"PK\x03\x04"):
+        raise UploadError(what + " (not a zip archive)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+            if len(names) > 10000 or sum(i.file_size for i in z.infolist()) > 20 * max_upload_bytes():
+                raise UploadError("file expands too much (zip bomb?)")
+    except zipfile.BadZipFile:
+        raise UploadError(what + " (damaged zip)") from None
+    return names
+
+
 def check_content(name: str, data: bytes) -> str:
     """``document`` or ``report`` when the bytes match the suffix, else :class:`UploadError`."""
     suffix = Path(name).suffix.lower()
@@ -149,6 +167,11 @@ def check_content(name: str, data: bytes) -> str:
     if suffix in PDF_SUFFIXES:
         if not data.startswith(b"%PDF-"):
             raise UploadError("not a PDF (content does not start with %PDF-)")
+        return "document"
+    if suffix in DOCX_SUFFIXES:
+        names = _zip_names(data, "not a Word document")
+        if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+            raise UploadError("not a Word document (zip without word/document.xml)")
         return "document"
     if suffix in (".xlsx", ".xlsm"):
         if not data.startswith(b"PK\x03\x04"):

@@ -26,7 +26,7 @@ from dashboard import ids
 from dashboard.labels import add_translations, t
 from dashboard.queries.common import Filters
 
-EXPORT_LINK = "export-link"  # pattern-matching id: {"type", "menu", "path", "labels"}
+EXPORT_LINK = "export-link"  # pattern-matching id: {"type", "menu", "path", "labels", "fixed"}
 FIGURE_ITEMS = (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF"))
 DATA_ITEMS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
 REPORT_ITEMS = (("pptx", "en", "PowerPoint"), ("pdf", "en", "PDF"), ("pptx", "zh", "中文 PowerPoint"),
@@ -55,10 +55,11 @@ def report_path(fmt: str) -> str:
     return f"/export/report.{fmt}"
 
 
-def _link(label: str, menu: str, path: str, fmt: str, labels: str = "en", lang: str = "en") -> html.A:
+def _link(label: str, menu: str, path: str, fmt: str, labels: str = "en", lang: str = "en",
+          fixed: str = "") -> html.A:
     return html.A(label, href=path + ("?labels=zh" if labels == "zh" else ""), download="",
                   title=t(TITLES.get(fmt, ""), lang), className="export-link link-primary text-decoration-none",
-                  id={"type": EXPORT_LINK, "menu": menu, "path": path, "labels": labels})
+                  id={"type": EXPORT_LINK, "menu": menu, "path": path, "labels": labels, "fixed": fixed})
 
 
 def _row(title: str, links: list) -> html.Div:
@@ -72,11 +73,14 @@ def _row(title: str, links: list) -> html.Div:
 
 def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None = None, figure: bool = True,
                 data: bool = True, report: bool = True, label: str = "Export", size: str = "sm",
-                titles: dict[str, str] | None = None, class_name: str = "", lang: str = "en") -> dbc.DropdownMenu:
+                titles: dict[str, str] | None = None, class_name: str = "", lang: str = "en",
+                fixed: dict[str, str] | None = None) -> dbc.DropdownMenu:
     """A dropdown of downloads for the charts ``names`` (export names) and the report.
 
-    ``lang`` is the interface language of the menu's words (row headings: each export's own
-    Chinese title); the files keep their own ``labels`` choice.
+    ``lang`` is the interface language of the menu's words and of the files (a chart exported
+    from the 中文 interface is in Chinese; the report is offered in both languages).
+    ``fixed`` adds filters the page implies but its URL does not carry (a school's own page:
+    ``{"school": "3"}``).
 
     ``menu_id`` keeps link ids unique when a page has several menus (default: the names).
     ``titles`` overrides the row headings (default: each export's title);
@@ -86,20 +90,23 @@ def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None
 
     chart_names = [names] if isinstance(names, str) else list(names or [])
     menu = menu_id or ("-".join(chart_names) or "report")
+    extra = urlencode(fixed or {}, safe=",")
+    files = "zh" if lang == "zh" else "en"
     rows: list[Any] = []
     for name in chart_names:
         exp = E.get(name)
         links = []
         if figure:
-            links += [_link(text, menu, figure_path(name, fmt), fmt, lang=lang) for fmt, text in FIGURE_ITEMS]
+            links += [_link(text, menu, figure_path(name, fmt), fmt, files, lang, extra) for fmt, text in FIGURE_ITEMS]
         if data:
-            links += [_link(text, menu, data_path(name, fmt), fmt, lang=lang) for fmt, text in DATA_ITEMS]
+            links += [_link(text, menu, data_path(name, fmt), fmt, files, lang, extra) for fmt, text in DATA_ITEMS]
         rows.append(_row((titles or {}).get(name, exp.title_in(lang)), links))
     if report:
         if rows:
             rows.append(dbc.DropdownMenuItem(divider=True))
         rows.append(_row(t(REPORT_ROW, lang),
-                         [_link(text, menu, report_path(fmt), fmt, labels, lang) for fmt, labels, text in REPORT_ITEMS]))
+                         [_link(text, menu, report_path(fmt), fmt, labels, lang, extra)
+                          for fmt, labels, text in REPORT_ITEMS]))
     return dbc.DropdownMenu(rows, label=t(label, lang), size=size, color="light", align_end=True,
                             id=f"export-menu-{menu}", className=f"export-menu {class_name}".strip(),
                             toggle_class_name="export-toggle", direction="down")
@@ -111,6 +118,10 @@ def export_hrefs(search: str | None, link_ids: list[dict]) -> list[str]:
     out = []
     for lid in link_ids:
         params = dict(query)
+        if lid.get("fixed"):
+            from urllib.parse import parse_qsl
+
+            params.update(dict(parse_qsl(lid["fixed"])))
         if lid.get("labels") == "zh":
             params["labels"] = "zh"
         out.append(lid["path"] + ("?" + urlencode(params, safe=",") if params else ""))
@@ -119,9 +130,9 @@ def export_hrefs(search: str | None, link_ids: list[dict]) -> list[str]:
 
 def register_callbacks(app) -> None:
     @app.callback(
-        Output({"type": EXPORT_LINK, "menu": ALL, "path": ALL, "labels": ALL}, "href"),
+        Output({"type": EXPORT_LINK, "menu": ALL, "path": ALL, "labels": ALL, "fixed": ALL}, "href"),
         Input(ids.URL, "search"),
-        Input({"type": EXPORT_LINK, "menu": ALL, "path": ALL, "labels": ALL}, "id"),
+        Input({"type": EXPORT_LINK, "menu": ALL, "path": ALL, "labels": ALL, "fixed": ALL}, "id"),
     )
     def _export_hrefs(search, link_ids):
         return export_hrefs(search, link_ids)

@@ -125,7 +125,13 @@ def year_marks(lo: int, hi: int) -> dict[int, str]:
     from the latest year (the one people look for), so labels never run into each other."""
     span = hi - lo
     step = 1 if span <= 7 else 2 if span <= 16 else 5
-    return {y: str(y) for y in range(hi, lo - 1, -step)}
+    marks = {y: str(y) for y in range(hi, lo - 1, -step)}
+    # The first year is labelled too (where the range starts); a label too close to it makes room.
+    if lo not in marks:
+        for y in range(lo + 1, lo + (step + 1) // 2 + 1):
+            marks.pop(y, None)
+        marks[lo] = str(lo)
+    return dict(sorted(marks.items()))
 
 
 def filter_bar(schools: pd.DataFrame, bounds: tuple[int, int] | None,
@@ -220,8 +226,23 @@ def filters_from_widgets(years: list[int] | None, schools: list | None, kinds: l
         language=base.language if language is _KEEP else language)
 
 
+def without_full_range(f: Filters, lo: int | None, hi: int | None) -> Filters:
+    """``f`` with a year bound at (or beyond) the data's first or last year dropped: a range
+    covering every year on record is no filter (a link with ``from=2015&to=2025`` included)."""
+    from dataclasses import replace
+
+    if lo is None or hi is None:
+        return f
+    y0 = f.year_from if f.year_from is not None and f.year_from > lo else None
+    y1 = f.year_to if f.year_to is not None and f.year_to < hi else None
+    return f if (y0, y1) == (f.year_from, f.year_to) else replace(f, year_from=y0, year_to=y1)
+
+
 def filter_summary(f: Filters, lang: str = "en") -> str:
-    n = sum(1 for v in (f.year_from, f.year_to, f.schools, f.activity_kinds, f.countries,
+    """"No filter" / "1 filter on" / "3 filters on": the year range counts once, whichever of
+    its ends is set."""
+    years = f.year_from if f.year_from is not None else f.year_to
+    n = sum(1 for v in (years, f.schools, f.activity_kinds, f.countries,
                         f.partner_kinds, f.language) if v not in (None, ()))
     return t("No filter", lang) if n == 0 else t("{n} filters on" if n > 1 else "{n} filter on", lang).format(n=n)
 
@@ -239,7 +260,7 @@ def sync_all(trigger: str | None, search: str | None, years: list[int] | None, s
     where nothing changes.
     """
     present = [v for v in (country_values or []) if not str(v).startswith("@")]
-    url_filters = Filters.from_search(search)
+    url_filters = without_full_range(Filters.from_search(search), lo, hi)
     lang = ui_from_search(search)
     if trigger in (None, ids.URL):
         f = url_filters

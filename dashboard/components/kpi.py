@@ -5,7 +5,9 @@ from dash import html
 
 from dashboard.labels import add_translations, t
 
-add_translations({"vs {y}": "较{y}年", "no dated documents": "没有注明日期的文档"})
+add_translations({"vs {y}": "较{y}年", "no dated documents": "没有注明日期的文档",
+                  "vs {p}": "较{p}", "{p}, all years on record": "{p}，全部年份", "no earlier period on record":
+                  "无可比的上一期数据"})
 
 
 def delta_text(current: int | None, previous: int | None) -> tuple[str, str]:
@@ -23,11 +25,28 @@ def delta_text(current: int | None, previous: int | None) -> tuple[str, str]:
     return "= 0", "flat"
 
 
+def period_line(value: int | None, previous: int | None, period: str, previous_period: str,
+                lang: str = "en") -> list:
+    """``"2021–2024 ▲ 12 (+27%) vs 2017–2020"``: the period's number against the period before
+    (the report's key figures say the same, :mod:`dashboard.report.content`)."""
+    if value is None or not period:
+        return []
+    out: list = [html.Span(period, className="kpi-period")]
+    if not previous_period or previous is None:
+        return out + [" ", html.Span(t("no earlier period on record", lang), className="kpi-vs")]
+    text, direction = delta_text(value, previous)
+    d = value - previous
+    pct = f" ({d / previous:+.0%})" if previous and d else ""
+    return out + [" ", html.Span(text + pct, className=f"kpi-delta kpi-{direction}"),
+                  html.Span(" " + t("vs {p}", lang).format(p=previous_period), className="kpi-vs")]
+
+
 def kpi_card(card_id: str, label: str, value: int | None, *, year: int | None = None,
              current: int | None = None, previous: int | None = None, hint: str = "",
-             lang: str = "en") -> html.Div:
-    """A card with a label, a big number and a line "2025: 14 ▲ 3 vs 2024" (label and hint
-    already in the interface language ``lang``; the card's own words are translated here)."""
+             lang: str = "en", period: list | None = None) -> html.Div:
+    """A card with a label, a big number, the period against the one before (``period``, from
+    :func:`period_line`) and a line "2025: 14 ▲ 3 vs 2024" (label and hint already in the
+    interface language ``lang``; the card's own words are translated here)."""
     text, direction = delta_text(current, previous)
     if year is not None and current is not None:
         trend = [html.Span(f"{year}: {current:,}", className="kpi-year")]
@@ -40,6 +59,7 @@ def kpi_card(card_id: str, label: str, value: int | None, *, year: int | None = 
         [
             html.Div(label, className="kpi-label"),
             html.Div(f"{value:,}" if value is not None else "–", className="kpi-value"),
+            html.Div(period, className="kpi-trend kpi-period-line") if period else None,
             html.Div(trend, className="kpi-trend"),
         ],
         id=card_id, className="kpi-card", title=hint,

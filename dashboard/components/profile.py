@@ -16,7 +16,7 @@ from dash import dcc, html
 from dashboard.components import drilldown
 from dashboard.labels import add_translations, t
 
-NOWRAP = {"signed", "expiry", "start_year", "enrolment", "state", "level", "mode"}
+NOWRAP = {"signed", "expiry", "start_year", "enrolment", "state", "level", "mode", "status"}
 STATE_LABELS = {"in_force": "In force", "expiring": "Expires within 6 months", "expired": "Expired",
                 "open_ended": "Open-ended", "not_started": "Not yet in force"}
 add_translations({

@@ -15,8 +15,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from dashboard.figures.common import FONT_STACK
-from dashboard.labels import add_translations, partner_kind_label, short_school, t
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.common import FONT_STACK, LOAD_HINT, _base, empty, figure
+from dashboard.labels import add_translations, ellipsize, local_name, partner_kind_label, partner_kind_name, short_school, t
 from dashboard.queries.network import Network
 
 SCHOOL_COLOR = "#332288"
@@ -63,7 +66,7 @@ def _size(n: int, most: int, lo: float = MIN_NODE, hi: float = MAX_NODE) -> floa
 
 
 def _short(name: str, width: int = 30) -> str:
-    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+    return ellipsize(name, width)
 
 
 def kind_color(kind: str | None) -> str:
@@ -167,6 +170,72 @@ def legend_items(net: Network, lang: str = "en") -> list[tuple[str, str, str]]:
     return items
 
 
+LINKS_TITLE = "Schools and partners: shared documents"
+add_translations({LINKS_TITLE: "学院与合作伙伴：共同文档", "{n} shared documents": "{n} 篇共同文档"})
+
+
+def links_frame(net: Network) -> pd.DataFrame:
+    """The network's edges as a table: ``school, school_zh, partner, partner_zh, country, kind,
+    documents`` (the Network page's export), heaviest first."""
+    cols = ["unit_id", "school", "school_zh", "partner_id", "partner", "partner_zh", "country", "kind", "documents"]
+    if net.empty:
+        return pd.DataFrame(columns=cols)
+    s = net.schools.rename(columns={"name": "school", "zh": "school_zh"})[["unit_id", "school", "school_zh"]]
+    p = net.partners.rename(columns={"name": "partner", "zh": "partner_zh"})[
+        ["partner_id", "partner", "partner_zh", "country", "kind"]]
+    df = net.edges.merge(s, on="unit_id").merge(p, on="partner_id")
+    return df[cols].sort_values(["documents", "school", "partner"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+@figure
+def links_figure(df: pd.DataFrame, lang: str = "en", empty_message: str = LOAD_HINT) -> go.Figure:
+    """The network for a file: schools in a column on the left, partners on the right (each
+    placed by the schools it works with, so lines cross little), a line per shared pair whose
+    width grows with the documents they share; partners coloured by kind as on the page."""
+    title = t(LINKS_TITLE, lang)
+    if df.empty:
+        return empty(title, t(empty_message, lang))
+    shared_s = df.groupby("unit_id")["documents"].sum().sort_values(ascending=False)
+    s_pos = {u: i for i, u in enumerate(shared_s.index)}
+    bary = df.assign(pos=df["unit_id"].map(s_pos)).groupby("partner_id").apply(
+        lambda g: (g["pos"] * g["documents"]).sum() / g["documents"].sum(), include_groups=False)
+    partners = list(bary.sort_values(kind="stable").index)
+    n_s, n_p = len(s_pos), len(partners)
+    rows = max(n_s, n_p, 4)
+    ys = {u: (i + 0.5) * rows / n_s for u, i in s_pos.items()}
+    yp = {p: (i + 0.5) * rows / n_p for i, p in enumerate(partners)}
+    heaviest = int(df["documents"].max() or 1)
+    fig = _base(title, height=140 + 22 * rows, showlegend=True,
+                xaxis=dict(visible=False, range=[-0.9, 1.9]),
+                yaxis=dict(visible=False, range=[rows + 0.5, -0.5]),
+                legend=dict(orientation="h", y=-0.02, yanchor="top"), margin=dict(l=8, r=8, t=48, b=8))
+    traces: list[dict[str, Any]] = []
+    for r in df.itertuples(index=False):
+        w = MIN_EDGE + (MAX_EDGE - MIN_EDGE) * (int(r.documents) - 1) / max(heaviest - 1, 1)
+        traces.append(dict(type="scatter", x=[0, 1], y=[ys[r.unit_id], yp[r.partner_id]], mode="lines",
+                           line=dict(color=EDGE_COLOR, width=round(w, 1)), opacity=0.5, showlegend=False,
+                           hoverinfo="skip"))
+    schools = df.drop_duplicates("unit_id").set_index("unit_id")
+    names_s = [local_name(short_school(schools.at[u, "school"]), schools.at[u, "school_zh"], lang) for u in s_pos]
+    traces.append(dict(type="scatter", x=[0] * n_s, y=[ys[u] for u in s_pos], mode="markers+text",
+                       marker=dict(symbol="square", size=14, color=SCHOOL_COLOR), text=names_s,
+                       textposition="middle left", name=t("School", lang), cliponaxis=False,
+                       hovertemplate="%{text}<extra></extra>"))
+    part = df.drop_duplicates("partner_id").set_index("partner_id")
+    for kind in [*PARTNER_KIND_COLORS, None]:
+        ids_ = [p for p in partners if (part.at[p, "kind"] or None) == kind
+                or (kind is None and part.at[p, "kind"] not in PARTNER_KIND_COLORS)]
+        if not ids_:
+            continue
+        names = [_short(local_name(part.at[p, "partner"], part.at[p, "partner_zh"], lang), 40) for p in ids_]
+        traces.append(dict(type="scatter", x=[1] * len(ids_), y=[yp[p] for p in ids_], mode="markers+text",
+                           marker=dict(size=11, color=kind_color(kind)), text=names, textposition="middle right",
+                           name=partner_kind_name(kind, lang), cliponaxis=False,
+                           hovertemplate="%{text}<extra></extra>"))
+    fig.add_traces(traces)
+    return fig
+
+
 LAYOUTS = {
     "cose": {"name": "cose", "animate": False, "randomize": False, "nodeRepulsion": 60000, "idealEdgeLength": 110,
              "edgeElasticity": 100, "gravity": 0.25, "numIter": 1500, "nodeDimensionsIncludeLabels": True,
@@ -184,5 +253,5 @@ def layout(name: str | None) -> dict[str, Any]:
     return dict(LAYOUTS.get(name or "cose", LAYOUTS["cose"]))
 
 
-__all__ = ["elements", "stylesheet", "legend_items", "layout", "LAYOUTS", "node_id", "edge_id", "parse_node_id",
+__all__ = ["links_frame", "links_figure", "LINKS_TITLE", "elements", "stylesheet", "legend_items", "layout", "LAYOUTS", "node_id", "edge_id", "parse_node_id",
            "parse_edge_id", "kind_color", "SCHOOL_COLOR", "PARTNER_KIND_COLORS"]

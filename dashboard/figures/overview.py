@@ -16,7 +16,10 @@ from dashboard.figures.common import (
     _kind_order,
     _label,
     _row_height,
+    DOMESTIC_MARGIN,
+    domestic_note,
     empty,
+    figure,
 )
 from dashboard.labels import (
     add_translations,
@@ -46,6 +49,7 @@ add_translations({
 
 
 # ---------------------------------------------------------------------------
+@figure
 def activities_per_year(df: pd.DataFrame, years: tuple[int, int] | None = None,
                         empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """Stacked bars: activities per year, one colour per kind.
@@ -78,6 +82,7 @@ def activities_per_year(df: pd.DataFrame, years: tuple[int, int] | None = None,
     return fig
 
 
+@figure
 def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """Horizontal stacked bars: activities per school and kind, largest school on top.
 
@@ -113,6 +118,7 @@ def activities_by_school(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang:
     return fig
 
 
+@figure
 def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """Horizontal bars: the partners mentioned by the most documents.
 
@@ -143,6 +149,7 @@ def top_partners(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "
     return fig
 
 
+@figure
 def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = "en") -> go.Figure:
     """World choropleth of partner countries, shaded by documents.
 
@@ -168,10 +175,11 @@ def countries_map(df: pd.DataFrame, empty_message: str = LOAD_HINT, lang: str = 
     fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False,
                     showland=True, landcolor="#F1F3F6", showcountries=True, countrycolor="#FFFFFF",
                     showocean=False, lataxis_range=[-58, 85], bgcolor="rgba(0,0,0,0)")
-    fig.update_layout(margin=dict(l=0, r=0, t=48, b=8))
-    return fig
+    fig.update_layout(margin=dict(l=0, r=0, t=DOMESTIC_MARGIN if df.attrs.get("domestic") else 48, b=8))
+    return domestic_note(fig, df, lang)
 
 
+@figure
 def top_countries(df: pd.DataFrame, limit: int = 10, empty_message: str = LOAD_HINT,
                   lang: str = "en") -> go.Figure:
     """Horizontal bars: the partner countries with the most documents (names in ``lang``)."""
@@ -190,5 +198,5 @@ def top_countries(df: pd.DataFrame, limit: int = 10, empty_message: str = LOAD_H
     fig.update_layout(xaxis=dict(title=dict(text=t("documents", lang)), showgrid=True, gridcolor="#ECEFF4",
                                  rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=names), showlegend=False,
-                      margin=dict(r=28))
-    return fig
+                      margin=dict(r=28, t=DOMESTIC_MARGIN if df.attrs.get("domestic") else 48))
+    return domestic_note(fig, df, lang)

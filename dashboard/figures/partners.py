@@ -13,15 +13,15 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import ACCENT, KIND_COLORS, LOAD_HINT, NEUTRAL, SEQUENTIAL, _base, _row_height, empty
-from dashboard.figures.schools import clean_text, kind_name, school_label, whole_ticks
+from dashboard.figures.common import ACCENT, KIND_COLORS, LOAD_HINT, NEUTRAL, SEQUENTIAL, _base, _row_height, DOMESTIC_MARGIN, domestic_note, empty, figure
+from dashboard.figures.schools import clean_text, kind_name, school_label
 from dashboard.labels import add_translations, alpha3, partner_kind_label, program_type_name, t
 from dashboard.queries.drill import DrillSpec
 from dashboard.regions import country_label, country_point
 from etl.load.models import ACTIVITY_KINDS
 
 MAP_TITLE = "Partner countries: documents (shade) and partners (bubbles)"
-KINDS_TITLE = "Partners by kind"
+KINDS_TITLE = "Partners by kind: documents naming them"
 TIMELINE_TITLE = "Interactions over time"
 SCHOOLS_TITLE = "Schools working with this partner"
 MOBILITY_TITLE = "Students sent to this partner"
@@ -30,7 +30,7 @@ MENTION = "mention"     # timeline row of documents that name the partner withou
 
 add_translations({
     MAP_TITLE: "合作伙伴所在国家：文档数（底色）与合作伙伴数（气泡）",
-    KINDS_TITLE: "合作伙伴类型",
+    KINDS_TITLE: "合作伙伴类型：提及它们的文档数",
     TIMELINE_TITLE: "交往时间线",
     SCHOOLS_TITLE: "与该伙伴合作的学院",
     MOBILITY_TITLE: "派往该伙伴的学生",
@@ -55,6 +55,7 @@ def _sequential() -> list[list]:
 
 
 # ---------------------------------------------------------------------------
+@figure
 def partner_map(df: pd.DataFrame, lang: str | None = "en", empty_message: str = LOAD_HINT) -> go.Figure:
     """Choropleth (documents) plus bubbles (partners) per country; ``df``: ``country, partners, documents``."""
     title = t(MAP_TITLE, lang)
@@ -97,10 +98,11 @@ def partner_map(df: pd.DataFrame, lang: str | None = "en", empty_message: str = 
     fig.update_geos(projection_type="natural earth", showframe=False, showcoastlines=False, showland=True,
                     landcolor="#F1F3F6", showcountries=True, countrycolor="#FFFFFF", showocean=False,
                     bgcolor="rgba(0,0,0,0)", **frame)
-    fig.update_layout(margin=dict(l=0, r=0, t=48, b=0), showlegend=False)
-    return fig
+    fig.update_layout(margin=dict(l=0, r=0, t=DOMESTIC_MARGIN if df.attrs.get("domestic") else 48, b=0), showlegend=False)
+    return domestic_note(fig, df, lang)
 
 
+@figure
 def kinds_bars(df: pd.DataFrame, lang: str | None = "en", empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars: documents per partner kind (``kind, partners, documents``)."""
     title = t(KINDS_TITLE, lang)
@@ -121,9 +123,10 @@ def kinds_bars(df: pd.DataFrame, lang: str | None = "en", empty_message: str = L
                                  rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=names),
                       showlegend=False, margin=dict(r=28))
-    return whole_ticks(fig, float(d["documents"].max()))
+    return fig
 
 
+@figure
 def timeline(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
              empty_message: str = LOAD_HINT) -> go.Figure:
     """One marker per document and activity kind, by date: the partner's interactions over time.
@@ -163,6 +166,7 @@ def timeline(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
     return fig
 
 
+@figure
 def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
                    empty_message: str = LOAD_HINT) -> go.Figure:
     """Stacked bars: a busy partner's activities per year and kind (``year, kind, activities``);
@@ -187,6 +191,7 @@ def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
     return fig
 
 
+@figure
 def schools_bars(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
                  empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars: schools named with the partner (``unit_id, school, zh, documents``)."""
@@ -209,9 +214,10 @@ def schools_bars(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
                                  rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=labels),
                       showlegend=False, margin=dict(r=28))
-    return whole_ticks(fig, float(d["documents"].max()))
+    return fig
 
 
+@figure
 def mobility_bars(df: pd.DataFrame, lang: str | None = "en") -> go.Figure:
     """Stacked bars: students sent to the partner per year and programme type
     (``year, program_type, students, records``)."""

@@ -12,11 +12,10 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import ACCENT, LOAD_HINT, NEUTRAL, PALETTE, _base, _label, _row_height, empty
+from dashboard.figures.common import ACCENT, LOAD_HINT, NEUTRAL, PALETTE, _base, _label, _row_height, empty, figure
 from dashboard.labels import add_translations, short_school, t
 from dashboard.queries.programs import AGREEMENT_STATES, STATUS_ORDER, add_months
 from dashboard.regions import country_label
-from dashboard.report.figures import STATUS_COLORS
 
 LEVEL_TITLE = "Joint programmes by level"
 MODE_TITLE = "Joint programmes by mode (years at home + years abroad)"
@@ -24,6 +23,10 @@ BY_SCHOOL_TITLE = "Students abroad by school"
 BY_COUNTRY_TITLE = "Students abroad by destination"
 TIMELINE_TITLE = "Agreements: signed → expiry"
 
+# One colour per programme status (on the page and in the exports); "active" is the header's
+# blue, ended ones are greys.
+STATUS_COLORS = {"active": ACCENT, "pending approval": "#88CCEE", "pending": "#88CCEE",
+                 "suspended": "#CC6677", "closed": "#AAAAAA", "unknown": NEUTRAL}
 LEVEL_LABELS = {"undergraduate": "Undergraduate", "master": "Master's", "phd": "PhD", "unknown": "Unknown"}
 STATUS_LABELS = {"active": "Active", "pending approval": "Pending approval", "pending": "Pending",
                  "suspended": "Suspended", "closed": "Closed", "unknown": "Unknown"}
@@ -75,6 +78,7 @@ def _dim_order(df: pd.DataFrame, dim: str) -> list[str]:
     return sorted(present, key=lambda v: (-int(totals.get(v, 0)), str(v)))
 
 
+@figure
 def programs_by(df: pd.DataFrame, dim: str, lang: str = "en", empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars of joint programmes per level (or mode), stacked by status.
 
@@ -103,8 +107,7 @@ def programs_by(df: pd.DataFrame, dim: str, lang: str = "en", empty_message: str
                           + " (%{customdata[2]} " + t("enrolment unknown", lang) + ")<extra></extra>",
         )
     fig.update_layout(barmode="stack",
-                      xaxis=dict(showgrid=True, gridcolor="#ECEFF4", rangemode="tozero",
-                                 dtick=1 if df.groupby(dim)["programs"].sum().max() <= 10 else None),
+                      xaxis=dict(showgrid=True, gridcolor="#ECEFF4", rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array",
                                  categoryarray=[names[v] for v in reversed(order)]),
                       legend=dict(y=-0.1), margin=dict(b=8))
@@ -140,6 +143,7 @@ def _hbars(df: pd.DataFrame, title: str, labels: list[str], keys: list, hover_na
     return fig
 
 
+@figure
 def students_by_school(df: pd.DataFrame, lang: str = "en", empty_message: str = LOAD_HINT) -> go.Figure:
     """Students abroad per school (``queries.programs.students_by(…, "school")``); click → school filter."""
     title = t(BY_SCHOOL_TITLE, lang)
@@ -152,6 +156,7 @@ def students_by_school(df: pd.DataFrame, lang: str = "en", empty_message: str = 
     return _hbars(df, title, labels, keys, shown, lang, "school")
 
 
+@figure
 def students_by_country(df: pd.DataFrame, lang: str = "en", limit: int = 15,
                         empty_message: str = LOAD_HINT) -> go.Figure:
     """Students abroad per destination country (the top ``limit``); click → country filter."""
@@ -170,6 +175,7 @@ def _ms(days: float) -> float:
     return days * 86_400_000
 
 
+@figure
 def agreements_timeline(df: pd.DataFrame, today: dt.date, lang: str = "en",
                         empty_message: str = LOAD_HINT) -> go.Figure:
     """A Gantt of agreements: one bar per agreement from signing to expiry, coloured by its

@@ -20,6 +20,7 @@ from dashboard.figures.common import (
     _label,
     _row_height,
     empty,
+    figure,
 )
 from dashboard.labels import KIND_LABELS, add_translations, kind_label, short_school, t
 from dashboard.queries.drill import DrillSpec
@@ -44,6 +45,7 @@ add_translations({
     "students": "学生数",
     "year": "年份",
     "Other countries": "其他国家",
+    "No students abroad in the office's reports for this selection.": "国际处报表中没有此范围内的出国（境）学生。",
 })
 
 
@@ -64,18 +66,12 @@ def school_label(name: str, zh: str | None, lang: str | None = "en") -> str:
     return zh if lang == "zh" and clean_text(zh) else short_school(name)
 
 
-def whole_ticks(fig: go.Figure, vmax: float, axis: str = "x") -> go.Figure:
-    """Counts are whole numbers: with small maxima, tick every 1 (never 0.5)."""
-    if vmax <= 8:
-        fig.update_layout({f"{axis}axis": dict(dtick=1, tick0=0)})
-    return fig
-
-
 def _sequential() -> list[list]:
     return [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)]
 
 
 # ---------------------------------------------------------------------------
+@figure
 def school_year_heatmap(df: pd.DataFrame, metric: str = "activities", years: tuple[int, int] | None = None,
                         lang: str | None = "en", empty_message: str = LOAD_HINT) -> go.Figure:
     """School × year heat map of ``metric`` (``activities`` or ``documents``), busiest school on top.
@@ -127,6 +123,7 @@ def school_year_heatmap(df: pd.DataFrame, metric: str = "activities", years: tup
     return fig
 
 
+@figure
 def trend(df: pd.DataFrame, school_id: int, years: tuple[int, int] | None = None, lang: str | None = "en",
           empty_message: str = LOAD_HINT) -> go.Figure:
     """Stacked bars: one school's activities per year and kind (``year, kind, activities``)."""
@@ -150,9 +147,10 @@ def trend(df: pd.DataFrame, school_id: int, years: tuple[int, int] | None = None
                                        for y in all_years],
                            hovertemplate="%{x}: %{y} · " + name + "<extra></extra>"))
     fig.add_traces(traces)  # one call: each add_bar would copy and re-validate the figure
-    return whole_ticks(fig, float(df.groupby("year")["activities"].sum().max()), "y")
+    return fig
 
 
+@figure
 def kinds_bars(df: pd.DataFrame, school_id: int, lang: str | None = "en",
                empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars: one school's activities per kind (``kind, activities, documents``)."""
@@ -173,9 +171,10 @@ def kinds_bars(df: pd.DataFrame, school_id: int, lang: str | None = "en",
                                  rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=names),
                       showlegend=False, margin=dict(r=28))
-    return whole_ticks(fig, float(d["activities"].max()))
+    return fig
 
 
+@figure
 def partners_bars(df: pd.DataFrame, school_id: int, lang: str | None = "en",
                   empty_message: str = LOAD_HINT) -> go.Figure:
     """Horizontal bars: the partners named most often in one school's documents."""
@@ -200,9 +199,10 @@ def partners_bars(df: pd.DataFrame, school_id: int, lang: str | None = "en",
                                  rangemode="tozero"),
                       yaxis=dict(showgrid=False, categoryorder="array", categoryarray=labels),
                       showlegend=False, margin=dict(r=28))
-    return whole_ticks(fig, float(d["documents"].max()))
+    return fig
 
 
+@figure
 def mobility_bars(df: pd.DataFrame, lang: str | None = "en", top: int = 6,
                   empty_message: str = "No students abroad in the office's reports for this selection.") -> go.Figure:
     """Stacked bars: students abroad per year, one colour per country (the ``top`` countries by

@@ -21,7 +21,7 @@ TITLE = "Run the ETL · Administration"
 INTRO = ("A run reads every document and report, extracts, resolves and loads them; unchanged "
          "files cost nothing. It runs in the background: you may leave this page.")
 
-add_translations({
+add_translations({"Exports": "导出功能",
     INTRO: "一次运行读取所有文档和报表，进行抽取、解析并载入；未变化的文件不再处理。运行在后台进行：您可以离开此页面。",
     "Refresh the configured sources ({n})": "刷新已配置的数据源（{n} 个）",
     "Re-load the uploaded files": "重新载入已上传的文件",
@@ -49,8 +49,28 @@ def layout(**query: Any) -> html.Div:
         ], className="mb-3"),
         html.Div(id=ids.ETL_MESSAGE),
         ui.job_panel(ids.ETL_JOB),
+        export_status(lang),
         lang=lang,
     )
+
+
+def export_status(lang: str = "en") -> html.Div:
+    """What figure and report exports need (Chromium, a CJK font), as the start-up check found it
+    now: missing pieces named with what to install (:func:`dashboard.report.render.export_check`)."""
+    from flask import current_app
+
+    from dashboard.report.render import export_check
+
+    settings = (current_app.extensions.get("intl_exports") or {}).get("settings")
+    raw = (getattr(settings, "raw", None) or {}).get("export") or {}
+    items = export_check(raw.get("browser_path"), lang)
+    worst = "danger" if any(k == "error" for k, _ in items) else "warning" if any(k == "warning" for k, _ in items) \
+        else "success"
+    icon = {"ok": "✓", "warning": "!", "error": "✗"}
+    return dbc.Alert([html.H3(t("Exports", lang), className="h6 mb-2"),
+                      html.Ul([html.Li([html.Span(icon[k] + " ", className=f"check-{k}"), text]) for k, text in items],
+                              className="mb-0 list-unstyled")],
+                     color=worst, id="admin-export-check", className="mt-4 small")
 
 
 def start(redis_url: str | None, url: str, user: str, what: str, ip: str | None = None, lang: str = "en"

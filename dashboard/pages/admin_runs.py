@@ -76,11 +76,15 @@ def runs_view(url: str, lang: str = "en") -> Any:
                    "{loaded}, failed {rfailed}", lang).format(
             new=d.get('new', 0), changed=d.get('changed', 0), unchanged=d.get('unchanged', 0),
             failed=d.get('failed', 0), loaded=rep.get('loaded', 0), rfailed=rep.get('failed', 0))
-        head = html.Div([
-            dbc.Badge(t(r["status"], lang, context="run status"), color=color, className="me-2"),
-            html.B(t("Run {id}", lang).format(id=r['id'])),
-            f" · {when} · {trigger_text(r['trigger'], lang)} · {counts}",
-        ])
+        # One line per run in fixed columns (marker, status, run, time, trigger, counts), so the
+        # markers and badges of every run line up whatever the words' lengths.
+        head = [
+            html.Span(dbc.Badge(t(r["status"], lang, context="run status"), color=color), className="run-status"),
+            html.B(t("Run {id}", lang).format(id=r['id']), className="run-id"),
+            html.Span(when, className="run-when"),
+            html.Span(trigger_text(r['trigger'], lang), className="run-trigger"),
+            html.Span(counts, className="run-counts"),
+        ]
         body = [ui.table(["File", "Why it failed"], [[f, file_reason(why, lang)] for f, why in r["errors"]],
                          empty="No file failed.", lang=lang)]
         notices = [n for n in r["stats"].get("notices") or [] if isinstance(n, dict)]
@@ -88,7 +92,7 @@ def runs_view(url: str, lang: str = "en") -> Any:
             body += [html.H6(t("Notices", lang), className="mt-2"),
                      ui.table(["File", "Notice"], [[n.get("file", ""), notice_text(n.get("notice", ""), lang)]
                                                    for n in notices], lang=lang)]
-        out.append(html.Details([html.Summary(head), *body], className="admin-run mb-2",
+        out.append(html.Details([html.Summary(head, className="run-head"), *body], className="admin-run mb-2",
                                 open=bool(r["errors"] or notices) and r is runs[0]))
     return html.Div(out)
 

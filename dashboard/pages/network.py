@@ -25,6 +25,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
+from dashboard.components.export_menu import export_menu
 from dashboard.components.drilldown import apply_cross_filter, document_items, search_with
 from dashboard.context import database_url
 from dashboard.figures import common as figures
@@ -340,6 +341,7 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.NW_FOCUS, data=None),
         html.Div([
+            export_menu(["network_links"], menu_id="network", class_name="float-end", lang=lang),
             html.H1(t(NAME, lang), className="page-title"),
             html.P(t("Which schools work with which partners: a line joins a school and a partner named in the same "
                      "documents, thicker the more documents they share.", lang), className="page-lede"),

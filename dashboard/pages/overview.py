@@ -22,13 +22,15 @@ from dashboard.cache import cached
 from dashboard.components import drilldown
 from dashboard.components.cards import chart_card, geo_config
 from dashboard.components.export_menu import export_menu
-from dashboard.components.kpi import kpi_card
+from dashboard.components.kpi import kpi_card, period_line
 from dashboard.context import database_url
 from dashboard.figures import common as figures
 from dashboard.figures import overview as fo
 from dashboard.labels import add_translations, language_name, t, ui_from_search, ui_lang
 from dashboard.queries import common as q
+from dashboard.queries import domestic as qd
 from dashboard.queries import overview as qo
+from dashboard.queries import periods as qp
 from dashboard.queries.common import Filters
 from dashboard.regions import country_label
 
@@ -104,6 +106,8 @@ add_translations({
     "{n} file could not be read (see intl etl status).": "{n} 个文件无法读取（见 intl etl status）。",
     "{n} files could not be read (see intl etl status).": "{n} 个文件无法读取（见 intl etl status）。",
     "Run #{n}": "第 {n} 次运行",
+    "Last change": "最近一次有变化的更新", "Latest run": "最近一次运行", "Sources last checked": "最近一次检查来源",
+    "nothing new since": "此后没有新内容",
     "not finished": "未完成",
 })
 # A run's status and trigger are codes; their words are context-qualified (plain "ok" or "test"
@@ -117,16 +121,26 @@ def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> lis
     """Four KPI cards: the range's totals and the latest year against the year before."""
     f = _filters(filters)
     trend = _run(qo.kpi_trend, url, f)
+    kp = _run(qp.kpi_periods, url, f)
+    ps = kp["periods"] if kp else None
+    year_kpis = (None, None)
+    if trend is not None and trend["year"] is not None:  # the year line counts countries as the total does
+        y = trend["year"]
+        year_kpis = (_run(qd.adjust_kpis, url, f.for_year(y), trend["current"]),
+                     _run(qd.adjust_kpis, url, f.for_year(y - 1), trend["previous"]))
     cards = []
     for card_id, key, label, hint in KPI_SPECS:
         label, hint = t(label, lang), t(hint, lang)
-        if trend is None:
+        if trend is None or kp is None:
             cards.append(kpi_card(card_id, label, None, hint=hint, lang=lang))
             continue
-        cur, prev = trend["current"], trend["previous"]
-        cards.append(kpi_card(card_id, label, trend["total"][key], year=trend["year"],
+        cur, prev = year_kpis
+        period = period_line(kp["total"][key], kp["previous"][key] if kp["previous"] else None,
+                             qp.Periods.text(ps.current) if ps else "", qp.Periods.text(ps.previous) if ps else "",
+                             lang)
+        cards.append(kpi_card(card_id, label, kp["total"][key], year=trend["year"],
                               current=cur[key] if cur else None, previous=prev[key] if prev else None,
-                              hint=hint, lang=lang))
+                              hint=hint, lang=lang, period=period))
     return [dbc.Col(c, xs=6, lg=3) for c in cards]
 
 
@@ -160,7 +174,7 @@ def partners_figure(url: str, filters: Filters | dict | None, lang: str = "en") 
 
 def countries_figures(url: str, filters: Filters | dict | None, lang: str = "en") -> tuple[go.Figure, go.Figure]:
     f = _filters(filters)
-    df = _run(qo.countries, url, f)
+    df = _run(qd.countries, url, f)
     if df is None or df.empty:
         msg = empty_message(url, f, lang)
         return (figures.empty(t(fo.MAP_TITLE, lang), msg, height=420),
@@ -175,8 +189,12 @@ def _when(when: dt.datetime | None, lang: str = "en") -> str:
 
 
 def changes_panel(url: str, lang: str = "en") -> html.Div:
-    """What the latest ETL run changed: counts, and the first new documents, partners, programs."""
-    run = _run(qo.latest_run, url)
+    """What the last ETL run that changed something brought (counts, the first new documents,
+    partners, programmes), and when the sources were last checked: an hourly refresh that
+    finds nothing new does not hide the news of the last real change."""
+    state = _run(qo.refresh_state, url) or {"last_check": None, "last_change": None}
+    change, check = state["last_change"], state["last_check"]
+    run = _run(qo.latest_run, url, 5, change[0]) if change else _run(qo.latest_run, url)
     if run is None:
         body = [html.P(t("No ETL run yet.", lang), className="mb-1"),
                 html.P(fill(t("Load the sample with {demo} or your files with {etl}.", lang),
@@ -233,7 +251,16 @@ def changes_panel(url: str, lang: str = "en") -> html.Div:
                                  else "{n} file could not be read (see intl etl status).", lang).format(n=run.errors),
                                className="changes-warn"))
     trigger = t(run.trigger, lang, context="run trigger") if run.trigger else ""
+    checked = []
+    if check is not None:
+        later = change is not None and check[0] != change[0]
+        checked = [html.Div([
+            html.Span(t("Sources last checked", lang) + ": ", className="changes-check-l"),
+            html.Span(_when(check[1], lang), className="changes-check-t"),
+            html.Span(" · " + t("nothing new since", lang) if later else "", className="changes-check-n"),
+        ], className="changes-check", id="ov-last-check")]
     return html.Div([
+        html.Div(t("Last change" if change is not None else "Latest run", lang), className="changes-kicker"),
         html.Div([
             html.Span(t("Run #{n}", lang).format(n=run.run_id), className="changes-run"),
             dbc.Badge(t(run.status, lang, context="run status"), color=status_color,
@@ -243,6 +270,7 @@ def changes_panel(url: str, lang: str = "en") -> html.Div:
         html.Div(stat_items, className="stats"),
         *problems,
         *sections,
+        *checked,
     ], className="changes")
 
 
@@ -287,17 +315,17 @@ def layout(**query: Any) -> html.Div:
         ], className="page-head"),
         dbc.Row(kpi_placeholder(lang), id=ids.OV_KPIS, className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_PER_YEAR, min_height=480, lang=lang), lg=8),
+            dbc.Col(chart_card(ids.OV_PER_YEAR, min_height=480, lang=lang, export="activities_by_year"), lg=8),
             dbc.Col(_card(t(CHANGES_TITLE, lang), html.Div(changes_panel(url, lang), id=ids.OV_CHANGES),
                           "changes-card"), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_BY_SCHOOL, min_height=400, lang=lang), lg=6),
-            dbc.Col(chart_card(ids.OV_PARTNERS, min_height=400, lang=lang), lg=6),
+            dbc.Col(chart_card(ids.OV_BY_SCHOOL, min_height=400, lang=lang, export="activities_by_school"), lg=6),
+            dbc.Col(chart_card(ids.OV_PARTNERS, min_height=400, lang=lang, export="top_partners"), lg=6),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_COUNTRY_MAP, config=geo, min_height=420, lang=lang), lg=8),
-            dbc.Col(chart_card(ids.OV_COUNTRIES, min_height=420, lang=lang), lg=4),
+            dbc.Col(chart_card(ids.OV_COUNTRY_MAP, config=geo, min_height=420, lang=lang, export="partner_countries"), lg=8),
+            dbc.Col(chart_card(ids.OV_COUNTRIES, min_height=420, lang=lang, export="top_countries"), lg=4),
         ], className="g-3 mb-3"),
         drilldown.panel(lang),
     ], className="page page-overview")

@@ -18,10 +18,12 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components import drilldown, profile
+from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
 from dashboard.components.profile import simple_table, stat, state_badge
 from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
+from dashboard.queries import common as q
 from dashboard.queries import partners as qp
 from dashboard.figures.partners import (
     SCHOOLS_TITLE,
@@ -34,7 +36,7 @@ from dashboard.figures.partners import (
 )
 from dashboard.figures.programs import level_label, status_label
 from dashboard.figures.schools import clean_text, kind_name
-from dashboard.labels import add_translations, language_name, t, ui_lang
+from dashboard.labels import add_translations, agreement_type_name, language_name, t, ui_lang
 from dashboard.pages.schools import filters_of, run, why_empty
 from dashboard.queries.common import Filters
 from dashboard.regions import country_label
@@ -122,10 +124,16 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
             level=[level_label(v, lang) if clean_text(v) else "–" for v in progs["level"]],
             status=[status_label(s, lang) if s else "–" for s in progs["status"]])
     if agrs is not None and not agrs.empty:
+        zh_of = {}
+        if lang == "zh":
+            units = run(q.schools, url)
+            zh_of = {} if units is None else {n: z for n, z in zip(units["name"], units["zh"]) if clean_text(z)}
         agrs = agrs.assign(
+            type=[agreement_type_name(v, lang) for v in agrs["type"]],
             expiry=[e.isoformat() if e else t("open-ended", lang) for e in agrs["expiry"]],
             signed=[s.isoformat() if s else "–" for s in agrs["signed"]],
-            schools=[s or t("university-wide", lang) for s in agrs["schools"]],
+            schools=["、".join(zh_of.get(n.strip(), n.strip()) for n in s.split(";")) if s and lang == "zh"
+                     else s or t("university-wide", lang) for s in agrs["schools"]],
             state=[state_badge(s, lang) for s in agrs["state"]])
     return [
         dbc.Col(html.Div([
@@ -228,6 +236,7 @@ def layout(partner_id: Any = None, **query: Any) -> html.Div:
         return profile.not_found(back, "No such partner.", lang, "page page-partner")
     return html.Div([
         dcc.Store(id=ids.PAD_ID, data=pid),
+        html.Div(export_menu(None, menu_id="partner", lang=lang), className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.PAD_HEAD, badges=badges(info, lang)),
         html.Div(id=ids.PAD_KPIS, className="stat-row mb-3"),
         dbc.Row(dbc.Col(chart_card(ids.PAD_TIMELINE, min_height=320, lang=lang), lg=12), className="g-3 mb-3"),

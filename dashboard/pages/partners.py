@@ -24,6 +24,7 @@ from dashboard.figures.partners import KINDS_TITLE, MAP_TITLE, kinds_bars, partn
 from dashboard.figures.schools import clean_text
 from dashboard.labels import add_translations, t, ui_lang
 from dashboard.pages.schools import PAGE_LINK_RENDERER, filters_of, grid, page_head, run, why_empty
+from dashboard.queries import domestic as qd
 from dashboard.queries import overview as q
 from dashboard.queries import partners as qp
 from dashboard.queries.common import Filters
@@ -64,7 +65,7 @@ add_translations({
 # ---------------------------------------------------------------------------
 def map_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
     f = filters_of(filters)
-    df = run(q.countries, url, f)
+    df = run(qd.countries, url, f)
     if df is None or df.empty:
         return figures.empty(t(MAP_TITLE, lang), why_empty(url, f, lang), height=480)
     return partner_map(df, lang)
@@ -137,10 +138,10 @@ def layout(**query: Any) -> html.Div:
     geo = geo_config(get_asset_url("topojson/"), lang)
     return html.Div([
         page_head("Partners", "Who we work with and where: every partner organisation named in the news or the "
-                  "office's reports.", lang),
+                  "office's reports.", lang, exports=["partner_map", "partner_kinds", "top_partners", "top_countries"]),
         dbc.Row([
-            dbc.Col(chart_card(ids.PA_MAP, config=geo, min_height=480, lang=lang), lg=8),
-            dbc.Col(chart_card(ids.PA_KINDS, min_height=480, lang=lang), lg=4),
+            dbc.Col(chart_card(ids.PA_MAP, config=geo, min_height=480, lang=lang, export="partner_map"), lg=8),
+            dbc.Col(chart_card(ids.PA_KINDS, min_height=480, lang=lang, export="partner_kinds"), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row(dbc.Col(html.Div([
             html.Div([

@@ -28,12 +28,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.cache import cached
+from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
 from dashboard.components.drilldown import apply_cross_filter, ui_from_search
 from dashboard.context import database_url
 from dashboard.figures import common as figures
 from dashboard.figures import programs as fp
-from dashboard.labels import add_translations, program_type_name, short_school, t, ui_lang
+from dashboard.labels import (
+    add_translations,
+    agreement_type_name,
+    local_name,
+    program_type_name,
+    short_school,
+    t,
+    ui_lang,
+)
 from dashboard.queries import common as q
 from dashboard.queries import programs as qp
 from dashboard.queries.common import Filters
@@ -45,6 +54,8 @@ PATH = "/programs"
 NAME = "Programs & mobility"
 TITLE = "Programs & mobility · International Cooperation"
 T = TypeVar("T")
+PROGRAMS_EXPORTS = ["programs_by_level", "programs_by_mode", "joint_programs", "students_abroad", "students_by_school",
+                    "students_by_country", "agreements_timeline", "agreements_expiring"]
 
 REPORT_HINT = ("No office report of this kind loaded yet.<br>Put the office's reports in a folder and run "
                "<b>intl etl run PATH</b>, or load the sample with <b>intl demo</b>.")
@@ -52,7 +63,7 @@ NO_SCHEMA_HINT = ("The database has no tables yet.<br>Create them with <b>intl i
                   "or load the sample with <b>intl demo</b>.")
 
 add_translations({
-    rfig.STUDENTS_TITLE: "出国（境）学生（按年份与项目类型）", "students": "学生数",
+    "students": "学生数",
     NAME: "项目与交流",
     "Joint programmes, students abroad and partner agreements, from the international office's reports.":
         "来自国际交流合作处报表的合作办学项目、出国（境）学生与合作协议。",
@@ -330,11 +341,14 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
         students = (html.Span(t("unknown", lang), className="unknown") if pd.isna(r.students)
                     else f"{int(r.students):,}")
         body.append(html.Tr([
-            html.Td(str(r.year)),
+            html.Td(str(r.year), className="cell-year"),
             html.Td((r.school_zh or r.school or "—") if lang == "zh" else (short_school(r.school) if r.school else "—"),
                     title=r.school or ""),
-            html.Td(r.partner or "—"), html.Td(country_label(r.country, lang) if r.country else "—"),
-            html.Td(program_type_name(r.program_type, lang) if r.program_type else "—"), html.Td(students, className="num"),
+            html.Td(local_name(r.partner, getattr(r, "partner_zh", None), lang) or "—", title=r.partner or "",
+                    className="cell-name"),
+            html.Td(country_label(r.country, lang) if r.country else "—", className="nowrap"),
+            html.Td(program_type_name(r.program_type, lang) if r.program_type else "—", className="nowrap"),
+            html.Td(students, className="num"),
             html.Td(f"{t('Row', lang).lower()} {r.row}", className="cell-file",
                     title=t("Report", lang) + f" {r.report}, " + t("Row", lang) + f" {r.row}"),
         ]))
@@ -391,8 +405,9 @@ def expiring_panel(url: str, filters, lang: str = "en", today: dt.date | None = 
                 html.Span(f"≤ {within}", className=f"flag flag-{within}", title=t(flag, lang)),
                 html.Span(partner or "—", className="exp-partner"),
             ], className="exp-top"),
-            html.Div([r.type, " · ", country_label(r.country, lang) if r.country else "", " · ",
-                      r.schools or t("University-wide", lang)], className="exp-meta"),
+            html.Div([agreement_type_name(r.type, lang), " · ", country_label(r.country, lang) if r.country else "",
+                      " · ", ((r.schools_zh or r.schools) if lang == "zh" else r.schools) or t("University-wide", lang)],
+                     className="exp-meta"),
             html.Div([html.Span(r.expiry.isoformat(), className="exp-date"), " · ",
                       f"{int(r.days_left):,} ", t("days left", lang)], className="exp-meta"),
         ], className=f"exp-item exp-{within}"))
@@ -432,6 +447,7 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
     url = database_url()
     return html.Div([
         html.Div([
+            export_menu(PROGRAMS_EXPORTS, menu_id="programs", class_name="float-end", lang=lang),
             html.H1(t(NAME, lang), className="page-title"),
             html.P(t("Joint programmes, students abroad and partner agreements, from the international "
                      "office's reports.", lang), className="page-lede"),
@@ -440,8 +456,8 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
         _section(t("Joint programmes", lang), t("Click a level or a mode to narrow the table.", lang)),
         dcc.Store(id=ids.PR_TABLE_PICK, data=None),
         dbc.Row([
-            dbc.Col(chart_card(ids.PR_BY_LEVEL, min_height=260, lang=lang), lg=6),
-            dbc.Col(chart_card(ids.PR_BY_MODE, min_height=260, lang=lang), lg=6),
+            dbc.Col(chart_card(ids.PR_BY_LEVEL, min_height=260, lang=lang, export="programs_by_level"), lg=6),
+            dbc.Col(chart_card(ids.PR_BY_MODE, min_height=260, lang=lang, export="programs_by_mode"), lg=6),
         ], className="g-3 mb-3"),
         dbc.Row(dbc.Col(html.Div([
             html.Div([html.Span(id=ids.PR_TABLE_HEAD),
@@ -452,11 +468,11 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
         _section(t("Students abroad", lang), t("Click a school, a country or a year to see the report rows behind it.",
                                                lang)),
         dbc.Row([
-            dbc.Col(chart_card(ids.PR_STUDENTS_YEAR, min_height=480, lang=lang), lg=6),
-            dbc.Col(chart_card(ids.PR_STUDENTS_SCHOOL, min_height=480, lang=lang), lg=6),
+            dbc.Col(chart_card(ids.PR_STUDENTS_YEAR, min_height=480, lang=lang, export="students_abroad"), lg=6),
+            dbc.Col(chart_card(ids.PR_STUDENTS_SCHOOL, min_height=480, lang=lang, export="students_by_school"), lg=6),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.PR_STUDENTS_COUNTRY, min_height=420, lang=lang), lg=5),
+            dbc.Col(chart_card(ids.PR_STUDENTS_COUNTRY, min_height=420, lang=lang, export="students_by_country"), lg=5),
             dbc.Col(html.Div([
                 dcc.Store(id=ids.PR_ROWS_PICK, data=None),
                 html.Div([
@@ -475,7 +491,7 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
         _section(t("Agreements", lang),
                  t("Agreements are counted from today; the year range keeps those valid at some time in it.", lang)),
         dbc.Row([
-            dbc.Col(chart_card(ids.PR_TIMELINE, min_height=520, lang=lang), lg=8),
+            dbc.Col(chart_card(ids.PR_TIMELINE, min_height=520, lang=lang, export="agreements_timeline"), lg=8),
             dbc.Col(_panel(t("Expiring soon", lang), dcc.Loading(html.Div(id=ids.PR_EXPIRING), type="dot",
                                                                  color="#1F4E8C", delay_show=250),
                            "expiring-panel"), lg=4),

@@ -16,11 +16,13 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components import drilldown, profile
+from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
 from dashboard.components.profile import simple_table, stat, state_badge
 from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
+from dashboard.queries import domestic as qd
 from dashboard.queries import schools as qs
 from dashboard.figures.schools import (
     KINDS_TITLE,
@@ -33,7 +35,7 @@ from dashboard.figures.schools import (
     trend,
 )
 from dashboard.figures.programs import level_label, status_label
-from dashboard.labels import add_translations, t, ui_lang
+from dashboard.labels import add_translations, agreement_type_name, t, ui_lang
 from dashboard.pages.schools import filters_of, run, why_empty
 from dashboard.queries.common import Filters
 
@@ -80,6 +82,8 @@ add_translations({
 # ---------------------------------------------------------------------------
 def kpi_tiles(url: str, f: Filters, school_id: int, lang: str) -> list:
     k = run(qs.school_kpis, url, f, school_id) or {}
+    if k:  # "Countries" counts international partners' countries, as the Overview's card does
+        k = run(qd.adjust_kpis, url, qs.school_filters(f, school_id), k) or k
     progs = run(qs.school_programs, url, f, school_id)
     mob = run(qs.school_mobility, url, f, school_id)
     return [
@@ -107,6 +111,7 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
             partner=[html.A(clean_text(z) if lang == "zh" and clean_text(z) else p, href=f"/partners/{int(i)}{search}")
                      if pd.notna(i) else (clean_text(p) or "–")
                      for i, p, z in zip(agrs["partner_id"], agrs["partner"], agrs["partner_zh"])],
+            type=[agreement_type_name(v, lang) for v in agrs["type"]],
             expiry=[e.isoformat() if e else t("open-ended", lang) for e in agrs["expiry"]],
             signed=[s.isoformat() if s else "–" for s in agrs["signed"]],
             state=[state_badge(s, lang) for s in agrs["state"]])
@@ -185,6 +190,8 @@ def layout(school_id: Any = None, **query: Any) -> html.Div:
         return profile.not_found(back, "No such school.", lang, "page page-school")
     return html.Div([
         dcc.Store(id=ids.SCD_ID, data=sid),
+        html.Div(export_menu(["activities_by_year", "top_partners", "top_countries", "students_by_country"],
+                             menu_id="school", lang=lang, fixed={"school": str(sid)}), className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.SCD_HEAD),
         html.Div(id=ids.SCD_KPIS, className="stat-row mb-3"),
         dbc.Row([

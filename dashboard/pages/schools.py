@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard.cache import cached
 from dashboard.components import drilldown
+from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
 from dashboard.context import database_url
 from dashboard.figures import common as figures
@@ -65,6 +66,9 @@ add_translations({
 # ---------------------------------------------------------------------------
 # Helpers shared by the Schools and Partners pages
 # ---------------------------------------------------------------------------
+SCHOOLS_EXPORTS = ["school_year", "activities_by_school", "activities_by_year", "students_by_school"]
+
+
 def filters_of(value: Filters | dict | None) -> Filters:
     return value if isinstance(value, Filters) else Filters.from_dict(value)
 
@@ -82,8 +86,12 @@ def why_empty(url: str, f: Filters, lang: str) -> str:
     return t(empty_message(url, f), lang)
 
 
-def page_head(title: str, lede: str, lang: str, extra: Any = None) -> html.Div:
+def page_head(title: str, lede: str, lang: str, extra: Any = None, exports: list[str] | None = None,
+              menu_id: str | None = None) -> html.Div:
+    """The page's title, lede and drill-down hint, with the page's Export menu (its charts and
+    the report, for the filters on screen) at the right."""
     return html.Div([
+        export_menu(exports or [], menu_id=menu_id or title.lower(), class_name="float-end", lang=lang),
         html.H1(t(title, lang), className="page-title"),
         html.P(t(lede, lang), className="page-lede"),
         drilldown.hint(lang),
@@ -109,6 +117,10 @@ def grid(grid_id: str, columns: list[dict], rows: list[dict], *, height: int | N
         opts["localeText"] = AG_GRID_ZH
     if height is None:
         opts["domLayout"] = "autoHeight"
+    # Names wrap onto a second line at a word boundary instead of being cut mid-word; the whole
+    # name is in the tooltip too.
+    columns = [({"wrapText": True, "autoHeight": True, "tooltipField": c.get("tooltipField") or c.get("field"), **c}
+                if "flex" in c and not c.get("type") else c) for c in columns]
     return dag.AgGrid(
         id=grid_id, columnDefs=columns, rowData=rows,
         defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 80,
@@ -185,9 +197,12 @@ def layout(**query: Any) -> html.Div:
     )
     return html.Div([
         page_head("Schools", "Which schools work internationally, and since when: activities per school and "
-                  "year from the news, programmes and students abroad from the office's reports.", lang),
+                  "year from the news, programmes and students abroad from the office's reports.", lang,
+                  exports=SCHOOLS_EXPORTS),
         dbc.Row(dbc.Col(html.Div([
-            html.Div([html.Span(t("Count", lang), className="metric-label"), metric], className="card-tools"),
+            html.Div([html.Span(t("Count", lang), className="metric-label"), metric,
+                      export_menu("school_year", menu_id=f"card-{ids.SC_HEAT}", report=False, lang=lang)],
+                     className="card-tools"),
             chart_card(ids.SC_HEAT, min_height=420, class_name="chart-card-flat", lang=lang),
         ], className="chart-card tools-card"), lg=12), className="g-3 mb-3"),
         dbc.Row(dbc.Col(html.Div([

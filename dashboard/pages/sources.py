@@ -23,6 +23,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
+from dashboard.components.export_menu import export_menu
 from dashboard.context import database_url
 from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, local_name, t, ui_lang
 from dashboard.pages.programs import NO_SCHEMA_HINT, as_filters, page_lang, run_query
@@ -202,6 +203,7 @@ def layout(ui: str | None = None, q: str | None = None, **_query: Any) -> html.D
     lang = ui_lang(ui)
     return html.Div([
         html.Div([
+            export_menu(["documents_by_year"], menu_id="sources", class_name="float-end", lang=lang),
             html.H1(t(NAME, lang), className="page-title"),
             html.P(t("Every news article and report the figures come from. Search titles and texts; the filters "
                      "apply.", lang), className="page-lede"),

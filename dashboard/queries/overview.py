@@ -408,17 +408,42 @@ class RunSummary:
     counts: dict[str, int] = field(default_factory=dict)                 # all new ones, not just the first few
 
 
-def latest_run(url: str, limit: int = 5) -> RunSummary | None:
-    """The latest finished run (else the latest run) with its new documents, partners and programs
-    (the first ``limit`` of each, and how many there are in all).
+def run_changed(stats: dict | None) -> bool:
+    """Whether a run's stats record a change: documents new, changed or gone, facts added or
+    removed, reports loaded or gone (a refresh that found everything up to date did not)."""
+    st = stats or {}
+    docs, facts, reps = st.get("documents") or {}, st.get("facts") or {}, st.get("reports") or {}
+    return any(int(docs.get(k) or 0) for k in ("new", "changed", "gone")) or \
+        any(int(facts.get(k) or 0) for k in ("added", "removed")) or \
+        any(int(reps.get(k) or 0) for k in ("loaded", "gone"))
+
+
+def refresh_state(url: str, scan: int = 1000) -> dict[str, Any]:
+    """``{"last_check": (run id, finished at) | None, "last_change": (run id, finished at) | None}``:
+    when the sources were last read (the latest finished run) and the latest finished run that
+    changed something (:func:`run_changed`; the newest ``scan`` runs are looked at)."""
+    with get_engine(url).connect() as conn:
+        rows = conn.execute(select(R.c.id, R.c.finished_at, R.c.stats).where(R.c.finished_at.is_not(None))
+                            .order_by(R.c.id.desc()).limit(scan)).all()
+    check = (rows[0].id, rows[0].finished_at) if rows else None
+    change = next(((r.id, r.finished_at) for r in rows if run_changed(r.stats)), None)
+    return {"last_check": check, "last_change": change}
+
+
+def latest_run(url: str, limit: int = 5, run_id: int | None = None) -> RunSummary | None:
+    """The latest finished run (else the latest run), or the run ``run_id``, with its new
+    documents, partners and programs (the first ``limit`` of each, and how many there are in all).
 
     New documents are those the run created (``documents.run_id`` is the run and the row
     was created after it started); new partners are those whose first surviving mention
     comes from the run; new programs come from the reports the run loaded.
     """
     with get_engine(url).connect() as conn:
-        row = conn.execute(select(R).where(R.c.finished_at.is_not(None)).order_by(R.c.id.desc()).limit(1)).first()
-        if row is None:
+        if run_id is not None:
+            row = conn.execute(select(R).where(R.c.id == run_id)).first()
+        else:
+            row = conn.execute(select(R).where(R.c.finished_at.is_not(None)).order_by(R.c.id.desc()).limit(1)).first()
+        if row is None and run_id is None:
             row = conn.execute(select(R).order_by(R.c.id.desc()).limit(1)).first()
         if row is None:
             return None
@@ -460,5 +485,5 @@ def latest_run(url: str, limit: int = 5) -> RunSummary | None:
 
 __all__ = [
     "RunSummary", "KPI_NAMES", "kpis", "kpis_by_year", "kpi_trend", "activities_per_year", "activities_by_school",
-    "top_partners", "countries", "latest_run",
+    "top_partners", "countries", "latest_run", "refresh_state", "run_changed",
 ]

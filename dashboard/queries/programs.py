@@ -150,7 +150,7 @@ def students_by(url: str, f: Filters, by: str) -> pd.DataFrame:
 def mobility_rows(url: str, f: Filters, limit: int = 50) -> tuple[int, pd.DataFrame]:
     """The report rows behind the student figures in scope: ``(total, first rows)``.
 
-    ``report, row, year, school, school_zh, partner, country, program_type, students`` — the file and
+    ``report, row, year, school, school_zh, partner, country, program_type, students, partner_zh`` — the file and
     its row number, so a reader can find the line in the office's spreadsheet. Latest year
     first, then most students; ``students`` is None where the report left it blank.
     """
@@ -159,7 +159,7 @@ def mobility_rows(url: str, f: Filters, limit: int = 50) -> tuple[int, pd.DataFr
     cond = _mobility_cond(f)
     stmt = (select(RF.c.uri, MB.c.row, MB.c.year, func.coalesce(U.c.name, MB.c.school_name), U.c.zh,
                    func.coalesce(P.c.name, MB.c.partner_name), func.coalesce(MB.c.country, P.c.country),
-                   MB.c.program_type, MB.c.students, _sheet_of_many())
+                   MB.c.program_type, MB.c.students, _sheet_of_many(), P.c.zh)
             .select_from(source).where(*cond)
             .order_by(MB.c.year.desc(), case((MB.c.students.is_(None), 1), else_=0), MB.c.students.desc(),
                       MB.c.row).limit(max(1, int(limit))))
@@ -167,7 +167,7 @@ def mobility_rows(url: str, f: Filters, limit: int = 50) -> tuple[int, pd.DataFr
     with get_engine(url).connect() as conn:
         total = int(conn.execute(count).scalar_one())
     df = nones(_frame(url, stmt, ["report", "row", "year", "school", "school_zh", "partner", "country",
-                                  "program_type", "students", "sheet"]))
+                                  "program_type", "students", "sheet", "partner_zh"]))
     if not df.empty:
         df["report"] = [_report_name(u, sh) for u, sh in zip(df["report"], df["sheet"])]
         df["students"] = df["students"].astype("Int64")

@@ -224,5 +224,15 @@ def document_activities(url: str, doc_id: int) -> pd.DataFrame:
     return nones(_frame(url, stmt, ["id", "kind", "start", "end", "sentence", "method", "confidence"]))
 
 
-__all__ = ["search", "SearchPage", "search_conditions", "clean_query", "document", "document_facts",
+__all__ = ["search", "SearchPage", "documents_per_year", "search_conditions", "clean_query", "document", "document_facts",
            "document_activities", "PER_PAGE", "SNIPPET"]
+
+
+def documents_per_year(url: str, f: Filters) -> pd.DataFrame:
+    """Documents in scope per year and language: ``year, lang, documents`` (the Sources page's
+    chart and export; undated documents are left out)."""
+    stmt = (select(D.c.year, D.c.lang, func.count())
+            .where(*document_conditions(f), D.c.year.is_not(None))
+            .group_by(D.c.year, D.c.lang).order_by(D.c.year, D.c.lang))
+    df = _frame(url, stmt, ["year", "lang", "documents"])
+    return df.astype({"year": "int64", "documents": "int64"}) if not df.empty else df

@@ -9,19 +9,22 @@ same thing and a test can compare either with the queries.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from dashboard import export as E
-from dashboard.labels import country_name
+from dashboard.labels import agreement_type_name
 from dashboard.queries import common as q
 from dashboard.queries import overview as qo
+from dashboard.queries import periods
+from dashboard.queries.domestic import adjust_kpis
 from dashboard.queries.common import Filters
 from dashboard.report import labels as L
 from dashboard.report import queries as rq
+from dashboard.regions import country_label
 from dashboard.report import render
 
 # The charts of the report, in order (export names).
@@ -86,29 +89,35 @@ class Branding:
 
 @dataclass
 class KeyFigure:
-    """A number for a year, the same number for the year before, and a line of context."""
+    """A number for the chosen period, the same number for the period before, and a line of
+    context (the latest year against the year before, as the dashboard's cards show it)."""
 
     key: str
     label: str
     value: int | None
-    year: int | None
+    period: str                     # "2021–2024"
     previous: int | None
+    previous_period: str = ""       # "2017–2020"; empty when the data does not reach back so far
     context: str = ""
 
     @property
     def change(self) -> int | None:
         return None if self.value is None or self.previous is None else self.value - self.previous
 
+    def heading(self) -> str:
+        """``"Documents · 2021–2024"``: what is counted, over which years."""
+        return f"{self.label} · {self.period}" if self.period else self.label
+
     def change_text(self, lang: str) -> str:
-        """``"▲ 3 (+25%) vs 2024"``; the arrow carries the direction, so colour is never the only cue."""
-        if self.year is None or self.value is None:
+        """``"▲ 3 (+25%) vs 2017–2020"``; the arrow carries the direction, so colour is never the only cue."""
+        if self.value is None:
             return L.text("no_data", lang)
         if self.previous is None:
-            return f"{self.year} · {L.text('no_previous', lang)}"
+            return L.text("no_previous", lang)
         d = self.change
         arrow = "▲" if d > 0 else "▼" if d < 0 else "="
         pct = f" ({d / self.previous:+.0%})" if self.previous and d else ""
-        return f"{arrow} {abs(d):,}{pct} {L.text('vs', lang)} {self.year - 1}"
+        return f"{arrow} {abs(d):,}{pct} {L.text('vs', lang)} {self.previous_period}"
 
 
 @dataclass
@@ -133,6 +142,7 @@ class ReportContent:
     info: rq.DataInfo
     generated: dt.datetime
     key_figures: list[KeyFigure]
+    key_figures_note: str
     charts: list[ChartImage]
     expiring: pd.DataFrame          # readable columns, in the report's language
     method: str
@@ -141,27 +151,61 @@ class ReportContent:
         return E.when(self.info.finished_at) if self.info.finished_at else L.text("not_run", self.lang)
 
 
+def _year_line(year: int | None, cur: int | None, prev: int | None, lang: str) -> str:
+    """``"2024: 14 (▲ 3 vs 2023)"``: the latest year against the year before, as on the cards."""
+    if year is None or cur is None:
+        return ""
+    from dashboard.components.kpi import delta_text  # the cards' own arrow and words
+
+    arrow, _ = delta_text(cur, prev)
+    tail = f" ({arrow} {L.text('vs', lang)} {year - 1})" if arrow else ""
+    return f"{year}: {cur:,}{tail}"
+
+
 def key_figures(url: str, f: Filters, lang: str = "en") -> list[KeyFigure]:
-    """Six numbers, each for its latest year against the year before, straight from the queries."""
+    """Six numbers for the chosen period, each against the period before it, straight from the
+    queries the dashboard's cards read (:func:`dashboard.queries.periods.kpi_periods`), so the
+    report and the Overview print the same numbers for the same filters."""
     t = L.text
     out: list[KeyFigure] = []
+    kp = periods.kpi_periods(url, f)
+    ps = kp["periods"]
+    span = ps.current if ps else None
+    prev_span = ps.previous if ps else None
+    cur_text, prev_text = periods.Periods.text(span), periods.Periods.text(prev_span)
     trend = qo.kpi_trend(url, f)
-    year, cur, prev, total = trend["year"], trend["current"], trend["previous"], trend["total"]
+    year, cur, prev = trend["year"], trend["current"], trend["previous"]
+    if year is not None:  # countries: international partners' only, as in the period's figure
+        cur = adjust_kpis(url, f.for_year(year), cur)
+        prev = adjust_kpis(url, f.for_year(year - 1), prev)
     for key, label in (("documents", "kf_documents"), ("partners", "kf_partners"), ("countries", "kf_countries"),
                        ("schools", "kf_schools")):
-        out.append(KeyFigure(key, t(label, lang), cur[key] if cur else None, year, prev[key] if prev else None,
-                             t("kf_range", lang, n=total[key])))
-    spy = rq.students_per_year(url, f)
-    y = rq.latest_year(spy, f.year_to)
-    out.append(KeyFigure("students", t("kf_students", lang), spy.get(y) if y else None, y,
-                         spy.get(y - 1) if y else None,
-                         t("kf_range", lang, n=sum(v for k, v in spy.items() if y is None or k <= y))))
-    started = rq.programs_started(url, f)
-    py = year if year is not None else rq.latest_year(started, f.year_to)
+        out.append(KeyFigure(key, t(label, lang), kp["total"][key], cur_text,
+                             kp["previous"][key] if kp["previous"] else None, prev_text,
+                             _year_line(year, cur[key] if cur else None, prev[key] if prev else None, lang)))
+    every_year = replace(f, year_from=None, year_to=None)
+    spy = rq.students_per_year(url, every_year)
+    y = rq.latest_year({k: v for k, v in spy.items() if span is None or span[0] <= k <= span[1]}, None)
+    out.append(KeyFigure("students", t("kf_students", lang), periods.sum_years(spy, span) if spy else None,
+                         cur_text, periods.sum_years(spy, prev_span) if spy and prev_span else None, prev_text,
+                         _year_line(y, spy.get(y) if y else None, spy.get(y - 1) if y else None, lang)))
+    started = rq.programs_started(url, every_year)
     active = rq.program_counts(url, f).get("active", 0)
-    out.append(KeyFigure("programs", t("kf_programs", lang), started.get(py, 0) if py else None, py,
-                         started.get(py - 1, 0) if py else None, t("kf_active_programs", lang, n=active)))
+    out.append(KeyFigure("programs", t("kf_programs", lang), periods.sum_years(started, span) if span else None,
+                         cur_text, periods.sum_years(started, prev_span), prev_text,
+                         t("kf_active_programs", lang, n=active)))
     return out
+
+
+def key_figures_note(figs: list[KeyFigure], lang: str) -> str:
+    """The sentence under the key figures saying what they compare."""
+    kf = next((k for k in figs if k.period), None)
+    if kf is None:
+        return ""
+    if not kf.previous_period:
+        return L.text("kf_note_first", lang, p=kf.period)
+    lo, hi = (kf.period.split("–") + [kf.period])[:2]
+    return L.text("kf_note", lang, p=kf.period, n=int(hi) - int(lo) + 1, q=kf.previous_period)
 
 
 def expiring_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -173,8 +217,8 @@ def expiring_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
             "expiry": ("Expires", "到期日期"), "days_left": ("Days left", "剩余天数"), "schools": ("Schools", "学院")}
     rows = []
     for r in df.itertuples(index=False):
-        rows.append([(r.partner_zh or r.partner) if zh else r.partner, country_name(r.country) if r.country else "",
-                     r.type, r.expiry.isoformat() if r.expiry else "", f"{int(r.days_left):,}",
+        rows.append([(r.partner_zh or r.partner) if zh else r.partner, country_label(r.country, lang) if r.country else "",
+                     agreement_type_name(r.type, lang), r.expiry.isoformat() if r.expiry else "", f"{int(r.days_left):,}",
                      (r.schools_zh if zh else r.schools) or t("university_wide", lang)])
     return pd.DataFrame(rows, columns=[v[1] if zh else v[0] for v in cols.values()])
 
@@ -215,8 +259,9 @@ def report_content(url: str, f: Filters, *, lang: str = "en", settings: Any = No
     method = L.METHOD[lang].format(docs=info.documents, total=info.documents_total, reports=info.reports,
                                    rows=info.report_rows, asof=E.when(info.finished_at) or L.text("not_run", lang),
                                    filters=in_words)
+    figures_ = key_figures(url, f, lang)
     return ReportContent(
         lang=lang, title=L.text("report_title", lang), branding=branding, period=period_text(url, f, lang),
         filters=filters, filters_text=E.filters_text(url, f, lang), info=info, generated=dt.datetime.now().replace(microsecond=0),
-        key_figures=key_figures(url, f, lang), charts=images, expiring=expiring, method=method,
+        key_figures=figures_, key_figures_note=key_figures_note(figures_, lang), charts=images, expiring=expiring, method=method,
     )

@@ -1,12 +1,11 @@
-"""The words of exports and of the leadership report, in English and Chinese.
+"""The words of the leadership report and of the exports' frames (filter line, source note,
+data sheet), in English and Chinese: ``text(key, lang)``.
 
-``text(key, lang)`` for the report's own labels; ``term(word, lang)`` for the words that
-figures carry (axis titles, legend entries, table headers), so a Chinese report shows
-Chinese charts without a second set of figure functions.
+The words *inside* a chart (title, axes, legends, country and kind names) are the pages' own,
+from :mod:`dashboard.labels`: figure functions take the language, so a Chinese export draws
+the same Chinese as the 中文 page.
 """
 from __future__ import annotations
-
-from dashboard.labels import KIND_LABELS
 
 LANGS = ("en", "zh")
 
@@ -21,7 +20,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "generated": ("Generated", "生成时间"),
     "key_figures": ("Key figures", "主要指标"),
     "vs": ("vs", "较"),
-    "no_previous": ("no figure for the year before", "上一年无数据"),
+    "no_previous": ("no earlier period on record", "无可比的上一期数据"),
+    "kf_note": ("Each figure counts the whole period {p}; the arrow compares it with the {n} years before "
+                "({q}); below it, the latest year against the year before.",
+                "各项指标统计整个期间（{p}）；箭头为与此前{n}年（{q}）的比较；其下为最近一年与上一年的比较。"),
+    "kf_note_first": ("Each figure counts the whole period {p}; the data does not reach back to an earlier "
+                      "period of the same length; below it, the latest year against the year before.",
+                      "各项指标统计整个期间（{p}）；数据不早于此，无同等长度的上一期可比；其下为最近一年与上一年的比较。"),
     "no_data": ("no data", "无数据"),
     "charts": ("Charts", "图表"),
     "expiring": ("Agreements expiring in the next 12 months", "未来12个月内到期的合作协议"),
@@ -88,22 +93,6 @@ METHOD: dict[str, str] = {
     ),
 }
 
-# Words figures carry → Chinese (axis titles, legend entries, statuses, programme types, table headers).
-TERMS_ZH: dict[str, str] = {
-    "activities": "活动数", "documents": "文档数", "students": "学生数", "students enrolled": "在读学生数",
-    "partners": "合作伙伴数",
-    "Active": "在办", "Pending approval": "待审批", "Pending": "待定", "Suspended": "暂停招生",
-    "Closed": "已停办", "Unknown": "未知",
-    "Semester exchange": "学期交换", "Summer school": "暑期学校", "Winter school": "冬季学校",
-    "Research internship": "科研实习", "Online summer program": "线上暑期项目", "2+2": "2+2", "3+1": "3+1",
-    "Other": "其他",
-    "<b>Partner</b>": "<b>合作方</b>", "<b>Country</b>": "<b>国家/地区</b>", "<b>Agreement</b>": "<b>协议类型</b>",
-    "<b>Expires</b>": "<b>到期日</b>", "<b>Days left</b>": "<b>剩余天数</b>", "<b>Schools</b>": "<b>学院</b>",
-    "University-wide": "全校",
-    **{en: zh for en, zh in KIND_LABELS.values()},
-}
-
-
 def lang_of(value: str | None) -> str:
     """``"zh"`` for zh, zh-CN, 中文…; ``"en"`` otherwise."""
     v = (value or "").strip().lower()
@@ -119,8 +108,3 @@ def text(key: str, lang: str = "en", **fmt) -> str:
 def colon(lang: str = "en") -> str:
     """The label separator: full-width in Chinese."""
     return "：" if lang == "zh" else ": "
-
-
-def term(word: str, lang: str = "en") -> str:
-    """A figure's word in ``lang`` (unchanged when there is no translation)."""
-    return TERMS_ZH.get(word, word) if lang == "zh" else word

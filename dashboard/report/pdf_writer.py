@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
-import threading
 from pathlib import Path
 
 from fpdf import FPDF
@@ -22,6 +20,7 @@ from fpdf.fonts import FontFace
 
 from dashboard.report import labels as L
 from dashboard.report.content import ReportContent
+from dashboard.report import fonts
 from dashboard.report.render import ExportError
 
 FONT_CANDIDATES = (
@@ -33,12 +32,10 @@ FONT_CANDIDATES = (
     "/System/Library/Fonts/PingFang.ttc",
     "C:/Windows/Fonts/msyh.ttc",
 )
-BUNDLED_WOFF2 = Path(__file__).resolve().parents[1] / "assets" / "fonts" / "wqy-microhei-gb2312.woff2"
+BUNDLED_WOFF2 = fonts.BUNDLED_WOFF2
 FONT = "cjk"
 PAGE_W, PAGE_H = 297.0, 210.0
 MARGIN = 14.0
-_converted: Path | None = None
-_lock = threading.Lock()
 
 
 def cjk_font(configured: str | os.PathLike | None = None) -> Path:
@@ -55,23 +52,10 @@ def cjk_font(configured: str | os.PathLike | None = None) -> Path:
 
 
 def _bundled_ttf() -> Path:
-    global _converted
-    with _lock:
-        if _converted is not None and _converted.is_file():
-            return _converted
-        try:
-            from fontTools.ttLib import TTFont
-
-            font = TTFont(str(BUNDLED_WOFF2))
-            font.flavor = None
-            out = Path(tempfile.mkdtemp(prefix="intl-font-")) / "wqy-microhei-gb2312.ttf"
-            font.save(str(out))
-        except Exception as exc:  # noqa: BLE001 - missing brotli, unreadable file: say what to install
-            raise ExportError("No Chinese font for the PDF report: install fonts-wqy-microhei "
-                              f"(apt-get install fonts-wqy-microhei) or set [export] cjk_font ({exc.__class__.__name__})"
-                              ) from None
-        _converted = out
-        return out
+    try:
+        return fonts.bundled_ttf()
+    except fonts.FontError as exc:
+        raise ExportError(f"No Chinese font for the PDF report: {exc}, or set [export] cjk_font") from None
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
@@ -150,20 +134,21 @@ class ReportPDF(FPDF):
         self.page_with_heading(L.text("key_figures", c.lang))
         cols, gap = 3, 7.0
         cw = (PAGE_W - 2 * MARGIN - gap * (cols - 1)) / cols
-        ch = 70.0
+        ch = 64.0
         for i, kf in enumerate(c.key_figures[:6]):
             x = MARGIN + (i % cols) * (cw + gap)
             y = 34 + (i // cols) * (ch + gap)
             self.set_fill_color(*self.color("light"))
             self.rect(x, y, cw, ch, style="F", round_corners=True, corner_radius=3)
-            self.para(x + 6, y + 6, cw - 12, kf.label, size=12, color="muted")
+            self.para(x + 6, y + 6, cw - 12, kf.heading(), size=12, color="muted")
             self.para(x + 6, y + 17, cw - 12, f"{kf.value:,}" if kf.value is not None else "–", size=30,
                       color="primary", bold=True, line=14)
             d = kf.change
             tone = "#117733" if d and d > 0 else "#B2182B" if d and d < 0 else "muted"
-            year = f"{kf.year}: " if kf.year is not None else ""
-            self.para(x + 6, y + 40, cw - 12, year + kf.change_text(c.lang), size=11.5, color=tone, bold=True)
+            self.para(x + 6, y + 40, cw - 12, kf.change_text(c.lang), size=11.5, color=tone, bold=True)
             self.para(x + 6, y + 52, cw - 12, kf.context, size=10, color="muted")
+        if c.key_figures_note:
+            self.para(MARGIN, 34 + 2 * ch + gap + 5, PAGE_W - 2 * MARGIN, c.key_figures_note, size=10, color="muted")
 
     def chart_page(self, chart) -> None:
         self.page_with_heading(chart.title)

@@ -1,6 +1,8 @@
-"""The leadership report as a PowerPoint deck (python-pptx), 16:9, on blank slides.
+"""The leadership report as a PowerPoint deck (python-pptx), 16:9.
 
-Every slide is drawn from shapes of our own (no template file to keep in step): a title
+Every slide is drawn from shapes of our own (no template file to keep in step) on the default
+"Title Only" layout, whose title placeholder carries the slide's heading (outline view and
+screen readers see it): a title
 slide in the brand colour, the key figures as six cards, one chart per slide with its
 source note, the agreements expiring within a year as a native table (editable, and
 split over several slides when long), and a slide on method and sources. Text runs carry
@@ -40,7 +42,10 @@ class Deck:
         self.colors = content.branding.colors
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = W, H
-        self.blank = self.prs.slide_layouts[6]
+        # "Title Only": every slide's heading is the slide's real title placeholder, so
+        # PowerPoint's outline view, navigation and screen readers see it.
+        self.layout = next((lay for lay in self.prs.slide_layouts if lay.name == "Title Only"),
+                           self.prs.slide_layouts[5])
 
     # -- primitives ---------------------------------------------------------------------
     def text(self, slide, x, y, w, h, text: str, *, size: int = 14, bold: bool = False, color: str | None = None,
@@ -81,12 +86,29 @@ class Deck:
         s.shadow.inherit = False
         return s
 
+    def title(self, slide, x, y, w, h, text: str, *, size: int, color: str, name: str) -> None:
+        """Fill the slide's title placeholder: placed, styled, and drawn above the other shapes."""
+        ph = slide.shapes.title
+        ph.left, ph.top, ph.width, ph.height = x, y, w, h
+        ph.name = name
+        tf = ph.text_frame
+        tf.clear()
+        tf.word_wrap = True
+        tf.vertical_anchor = MSO_ANCHOR.TOP
+        tf.margin_left = tf.margin_right = Inches(0.05)
+        p = tf.paragraphs[0]
+        p.alignment = PP_ALIGN.LEFT
+        self.run(p, text, size=size, bold=True, color=color)
+        tree = slide.shapes._spTree  # noqa: SLF001 - z-order: python-pptx has no API to bring a shape forward
+        tree.remove(ph._element)  # noqa: SLF001
+        tree.append(ph._element)  # noqa: SLF001
+
     def slide(self, heading: str | None = None):
-        s = self.prs.slides.add_slide(self.blank)
+        s = self.prs.slides.add_slide(self.layout)
         n = len(self.prs.slides)
         if heading is not None:
-            self.text(s, M, Inches(0.3), W - 2 * M, Inches(0.7), heading, size=26, bold=True,
-                      color=self.colors["primary"], name="heading")
+            self.title(s, M, Inches(0.3), W - 2 * M, Inches(0.7), heading, size=26, color=self.colors["primary"],
+                       name="heading")
             self.rect(s, M, Inches(1.0), Inches(1.2), Inches(0.06), self.colors["accent"])
         brand = self.c.branding.display_name(self.c.lang)
         self.text(s, M, H - Inches(0.45), Inches(9), Inches(0.3), brand, size=10, color=self.colors["muted"])
@@ -98,15 +120,14 @@ class Deck:
     # -- slides -------------------------------------------------------------------------
     def title_slide(self) -> None:
         c, t = self.c, L.text
-        s = self.prs.slides.add_slide(self.blank)
+        s = self.prs.slides.add_slide(self.layout)
         band = Inches(4.4)
         self.rect(s, 0, 0, W, band, self.colors["primary"])
         self.rect(s, 0, band, W, Inches(0.08), self.colors["accent"])
         if c.branding.logo:
             pic = s.shapes.add_picture(str(c.branding.logo), 0, 0, height=Inches(1.1))
             pic.left, pic.top, pic.name = W - M - pic.width, Inches(0.45), "logo"
-        self.text(s, M, Inches(1.3), Inches(10.5), Inches(1.2), c.title, size=40, bold=True, color="#FFFFFF",
-                  name="title")
+        self.title(s, M, Inches(1.3), Inches(10.5), Inches(1.2), c.title, size=40, color="#FFFFFF", name="title")
         self.text(s, M, Inches(2.5), Inches(11), Inches(0.7), c.branding.display_name(c.lang), size=22,
                   color="#FFFFFF")
         self.text(s, M, Inches(3.3), Inches(11), Inches(0.6), f"{t('period', c.lang)}{L.colon(c.lang)}{c.period}", size=20,
@@ -120,25 +141,27 @@ class Deck:
         s = self.slide(L.text("key_figures", c.lang))
         cols, gap = 3, Inches(0.3)
         cw = int((W - 2 * M - gap * (cols - 1)) / cols)
-        ch = Inches(2.55)
+        ch = Inches(2.35)
         for i, kf in enumerate(c.key_figures[:6]):
             x = M + (i % cols) * (cw + gap)
             y = Inches(1.35) + (i // cols) * (ch + gap)
             card = self.rect(s, x, y, cw, ch, self.colors["light"], MSO_SHAPE.ROUNDED_RECTANGLE)
             card.adjustments[0] = 0.06
             pad = Inches(0.25)
-            self.text(s, x + pad, y + Inches(0.15), cw - 2 * pad, Inches(0.45), kf.label, size=15,
+            self.text(s, x + pad, y + Inches(0.15), cw - 2 * pad, Inches(0.45), kf.heading(), size=15,
                       color=self.colors["muted"])
             value = f"{kf.value:,}" if kf.value is not None else "–"
             self.text(s, x + pad, y + Inches(0.6), cw - 2 * pad, Inches(0.9), value, size=40, bold=True,
                       color=self.colors["primary"], name=f"kf-value:{kf.key}")
             d = kf.change
             tone = ("#117733" if d and d > 0 else "#B2182B" if d and d < 0 else self.colors["muted"])
-            year = f"{kf.year}: " if kf.year is not None else ""
-            self.text(s, x + pad, y + Inches(1.5), cw - 2 * pad, Inches(0.4), year + kf.change_text(c.lang),
+            self.text(s, x + pad, y + Inches(1.5), cw - 2 * pad, Inches(0.4), kf.change_text(c.lang),
                       size=14, bold=True, color=tone, name=f"kf-change:{kf.key}")
-            self.text(s, x + pad, y + Inches(1.95), cw - 2 * pad, Inches(0.4), kf.context, size=12,
+            self.text(s, x + pad, y + Inches(1.9), cw - 2 * pad, Inches(0.4), kf.context, size=12,
                       color=self.colors["muted"])
+        if c.key_figures_note:
+            self.text(s, M, Inches(1.35) + 2 * ch + gap + Inches(0.1), W - 2 * M, Inches(0.5), c.key_figures_note,
+                      size=12, color=self.colors["muted"], name="kf-note")
 
     def chart_slide(self, chart) -> None:
         s = self.slide(chart.title)

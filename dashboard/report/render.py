@@ -35,8 +35,8 @@ log = logging.getLogger("dashboard.export")
 TOPOJSON_DIR = Path(__file__).resolve().parents[1] / "assets" / "topojson"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
                  "microsoft-edge")
-INSTALL_HINT = ("Install Chromium (Debian/Ubuntu: `apt-get install chromium`; other systems: "
-                "`kaleido_get_chrome`, or any Chrome), or point BROWSER_PATH at its executable.")
+INSTALL_HINT = ("Install Chromium and a CJK font (Debian/Ubuntu: `apt-get install chromium fonts-wqy-microhei`; "
+                "other systems: `kaleido_get_chrome`, or any Chrome), or point BROWSER_PATH at its executable.")
 FORMATS = ("png", "svg", "pdf")
 START_TIMEOUT = 60.0
 RENDER_TIMEOUT = 60.0
@@ -129,6 +129,21 @@ def _kaleido_class():
     return BackgroundReloadKaleido
 
 
+def _with_bundled_font(browser: Any) -> None:
+    """Start ``browser`` (a kaleido/choreographer Browser) with the bundled CJK font added to
+    its fontconfig (:func:`dashboard.report.fonts.browser_env`): Chinese draws even on a
+    server without CJK fonts. Choreographer copies ``os.environ`` at launch; its hook is
+    wrapped here, so this process's own environment is never changed."""
+    from dashboard.report import fonts
+
+    impl = getattr(browser, "_browser_impl", None)
+    if impl is None or not hasattr(impl, "get_env"):  # a choreographer without the hook: system fonts only
+        log.warning("exports: cannot add the bundled CJK font to Chromium (choreographer changed)")
+        return
+    original = impl.get_env
+    impl.get_env = lambda: fonts.browser_env(original())
+
+
 class Renderer:
     """A started Kaleido (headless Chromium with ``tabs`` tabs) on its own event-loop thread."""
 
@@ -147,6 +162,7 @@ class Renderer:
 
         async def open_() -> Any:
             k = cls(n=self.tabs, mathjax=False, path=self.browser_path, timeout=self.timeout)
+            _with_bundled_font(k)
             await k.open()
             return k
 
@@ -266,3 +282,58 @@ def _alive(r: Renderer) -> bool:
 
 
 atexit.register(shutdown)
+
+
+CHECK_TEXTS = {
+    "ok_browser": "Chromium for figure and report exports: {path}",
+    "no_browser": "No Chromium for figure and report exports: install Chromium and a CJK font (Debian/Ubuntu: "
+                  "apt-get install chromium fonts-wqy-microhei), or set BROWSER_PATH. ({reason})",
+    "ok_fonts": "Chinese in exports: system fonts {fonts}, and the bundled {bundled}",
+    "no_system_fonts": "No system CJK font: exports draw Chinese with the bundled {bundled} (the GB 2312 "
+                       "characters); for every character install {package} (apt-get install {package})",
+    "no_font": "Chinese in exports: {reason}",
+}
+
+
+def export_check(browser_path: str | None = None, lang: str = "en") -> list[tuple[str, str]]:
+    """What exports need, checked without starting anything: ``[(level, sentence)]`` with level
+    ``"ok"``, ``"warning"`` (exports work, something is missing) or ``"error"`` (figure and
+    report exports fail), the sentences in ``lang``. The app logs it at start-up and the
+    administration shows it."""
+    from dashboard.labels import t
+    from dashboard.report import fonts
+
+    items: list[tuple[str, str, dict]] = []
+    try:
+        items.append(("ok", "ok_browser", {"path": find_browser(browser_path)}))
+    except BrowserNotFound as exc:
+        items.append(("error", "no_browser", {"reason": str(exc).split(":")[0]}))
+    try:
+        fonts.bundled_ttf()
+        bundled = True
+    except fonts.FontError as exc:
+        bundled = False
+        items.append(("error", "no_font", {"reason": str(exc)}))
+    system = fonts.system_cjk_fonts()
+    if system:
+        items.append(("ok", "ok_fonts", {"fonts": ", ".join(system[:3]), "bundled": fonts.BUNDLED_FAMILY}))
+    elif bundled:
+        items.append(("warning", "no_system_fonts", {"bundled": fonts.BUNDLED_FAMILY, "package": fonts.FONT_PACKAGES}))
+    return [(level, t(CHECK_TEXTS[key], lang).format(**params)) for level, key, params in items]
+
+
+def _check_translations() -> None:
+    from dashboard.labels import add_translations
+
+    add_translations({
+        CHECK_TEXTS["ok_browser"]: "图表和报告导出使用的 Chromium：{path}",
+        CHECK_TEXTS["no_browser"]: "没有可用于图表和报告导出的 Chromium：请安装 Chromium 和中文字体（Debian/Ubuntu："
+                                   "apt-get install chromium fonts-wqy-microhei），或设置 BROWSER_PATH。（{reason}）",
+        CHECK_TEXTS["ok_fonts"]: "导出中的中文：系统字体 {fonts}，以及内置的 {bundled}",
+        CHECK_TEXTS["no_system_fonts"]: "系统没有中文字体：导出使用内置的 {bundled}（GB 2312 字符）绘制中文；"
+                                        "如需全部字符，请安装 {package}（apt-get install {package}）",
+        CHECK_TEXTS["no_font"]: "导出中的中文：{reason}",
+    })
+
+
+_check_translations()

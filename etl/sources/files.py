@@ -1,4 +1,4 @@
-"""Read a file on disk into a SourceDocument: plain text, HTML or PDF.
+"""Read a file on disk into a SourceDocument: plain text, HTML, PDF or Word (.docx).
 
 Text is decoded as UTF-8, else as GB18030 when that decodes cleanly (the usual
 encoding of older Chinese pages); anything else, empty files and binary files
@@ -19,7 +19,8 @@ from etl.sources.page_dates import PageDate, page_date
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 PDF_SUFFIXES = {".pdf"}
-DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
+DOCX_SUFFIXES = {".docx"}
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
 
 
 def decode_text(data: bytes, file: str) -> str:
@@ -154,11 +155,53 @@ def read_pdf(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
                           lang=detect_lang(text), meta={"format": "pdf"})
 
 
+def read_docx(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
+    """A Word document: its paragraphs and table cells in order (python-docx), the title from
+    the document's properties or its first line, the date from its properties' creation time
+    only when the text gives none (the extractor reads dates from the text)."""
+    import io
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentError(uri, f"not a readable Word document ({exc.__class__.__name__})") from None
+    except Exception as exc:  # noqa: BLE001 - lxml and zip errors come in several types
+        raise DocumentError(uri, f"not a readable Word document ({exc.__class__.__name__})") from None
+    lines: list[str] = []
+    body = d.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
+            lines.append(text)
+        elif tag == "tbl":
+            for row in child.iter():
+                if row.tag.endswith("}tr"):
+                    cells = []
+                    for cell in row.iterchildren():
+                        if cell.tag.endswith("}tc"):
+                            cells.append("".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")).strip())
+                    lines.append(" | ".join(c for c in cells if c))
+    text = "\n".join(lines).strip()
+    if not text:
+        raise DocumentError(uri, "empty document (Word file without text)")
+    props = d.core_properties
+    title = (props.title or "").strip() or _first_line(text)
+    return SourceDocument(uri=uri, text=text, source=source, title=title, lang=detect_lang(text),
+                          meta={"format": "docx"})
+
+
 def read_bytes(data: bytes, uri: str, *, source: str = "folder", content_type: str = "") -> SourceDocument:
     """Read document bytes whose name (or content type) tells their format."""
     suffix = Path(uri.split("?")[0]).suffix.lower()
     if suffix in PDF_SUFFIXES or "pdf" in content_type or data[:5] == b"%PDF-":
         return read_pdf(data, uri, source)
+    if suffix in DOCX_SUFFIXES or "wordprocessingml" in content_type:
+        return read_docx(data, uri, source)
     if suffix in HTML_SUFFIXES or "html" in content_type:
         return read_html(data, uri, source)
     text = decode_text(data, uri)

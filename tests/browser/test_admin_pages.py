@@ -83,7 +83,15 @@ def test_a_viewer_sees_the_dashboard_but_not_the_administration(server, page):
     assert p.locator("#ov-kpis").count() == 1
     r = p.goto(server.base + "/admin/users")
     assert r.status == 403
-    assert "administrators only" in p.inner_text("body")
+    # the app's own page (header, navigation), saying so in words, not raw JSON
+    p.wait_for_selector(".admin-forbidden")
+    assert "Administrators only" in p.inner_text(".admin-forbidden")
+    assert p.locator(".app-shell header, .app-shell nav").count() >= 1 and "{\"error\"" not in p.content()
+    assert p.locator("#admin-users-table").count() == 0
+    r = p.goto(server.base + "/admin/users?ui=zh")
+    assert r.status == 403
+    p.wait_for_selector(".admin-forbidden")
+    assert "仅限管理员" in p.inner_text(".admin-forbidden")
 
     # sign out: the session ends, the dashboard asks for the password again
     p.goto(server.base + "/")

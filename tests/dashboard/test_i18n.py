@@ -394,7 +394,7 @@ def test_graphs_and_grids_get_their_own_words_in_chinese():
     geo = geo_config("/assets/topojson/", "zh")
     assert geo["topojsonURL"] == "/assets/topojson/" and geo["locale"] == "zh-CN"
     card = chart_card("g", config=geo_config("/assets/topojson/"), lang="zh")
-    graph = card.children.children
+    graph = card.children[-1].children
     assert graph.config["locale"] == "zh-CN" and graph.config["topojsonURL"] == "/assets/topojson/"
     assert grid("t", [], [], lang="zh").dashGridOptions["localeText"]["next"] == "下一页"
     assert "localeText" not in grid("t", [], []).dashGridOptions

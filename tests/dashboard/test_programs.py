@@ -354,3 +354,28 @@ def test_page_layout_and_ids(small_sqlite):
     with app.server.test_request_context():
         zh = page.layout(ui="zh")
     assert "项目与交流" in str(zh)
+
+
+def test_expiring_cards_and_report_rows_speak_chinese(reports):
+    """Under 中文 the "即将到期" cards name agreement types, countries and schools in Chinese, and the
+    report-rows table names partners by their Chinese names where the database knows them."""
+    from dashboard.labels import AGREEMENT_TYPES_ZH
+    from dashboard.pages.programs import expiring_panel, mobility_table
+
+    today = dt.date.fromisoformat(EXPECTED["partner_agreements"]["reference_date"])
+    df = qp.expiring(reports, Filters(), today)
+    assert not df.empty
+    zh = _text(expiring_panel(reports, Filters(), "zh", today))
+    en = _text(expiring_panel(reports, Filters(), "en", today))
+    for kind in set(df["type"]):
+        assert kind in en
+        if " ".join(kind.lower().split()) in AGREEMENT_TYPES_ZH:
+            assert kind not in zh, kind
+    assert "天后到期" in zh and "days left" not in zh
+    for z in df["schools_zh"].dropna():
+        for name in str(z).split("、"):
+            assert name in zh
+    rows = qp.mobility_rows(reports, Filters(), 25)[1]
+    table = _text(mobility_table(reports, Filters(), "zh"))
+    known = [z for z in rows["partner_zh"].dropna() if z]
+    assert known and all(z in table for z in known)
