@@ -32,7 +32,10 @@ def strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+# The office's folder in a checkout (data/reference); an installed wheel carries the same files as
+# package data (etl/reference_data is a symlink to data/reference that the wheel build copies).
+_CHECKOUT_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+DEFAULT_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else Path(__file__).resolve().parents[1] / "reference_data"
 
 
 @lru_cache(maxsize=65536)
