@@ -500,6 +500,7 @@ class OrgFinder:
         self._owner: dict[int, Org] = {}  # id(mention) → its organisation
         self._hx = SpanIndex()
         self._nx = SpanIndex()
+        self._seq: dict[int, int] = {}  # id(org) → its place in self.orgs (organisations are never removed)
 
     def _add_home(self, s: int, e: int) -> None:
         self.home_spans.append((s, e))
@@ -526,18 +527,21 @@ class OrgFinder:
             key = "cn:" + norm(known.name)
             if key not in self.orgs:
                 self.orgs[key] = Org(known.name, known.kind, known.country, "known organisation", known=known)
+                self._seq[id(self.orgs[key])] = len(self._seq)
             return self.orgs[key]
         if registry is not None:
             key = "reg:" + norm(registry.name)
             if key not in self.orgs:
                 self.orgs[key] = Org(registry.name, registry.kind or kind, registry.country,
                                      "partner registry" if registry.country else "", registry)
+                self._seq[id(self.orgs[key])] = len(self._seq)
             return self.orgs[key]
         if norm(name) in self.by_form_norm():
             return self.by_form_norm()[norm(name)]
         key = "pat:" + norm(name)
         if key not in self.orgs:
             self.orgs[key] = Org(name, kind)
+            self._seq[id(self.orgs[key])] = len(self._seq)
         return self.orgs[key]
 
     def by_form_norm(self) -> dict[str, Org]:
@@ -545,7 +549,7 @@ class OrgFinder:
 
     def _add(self, org: Org, s: int, e: int, method: str) -> None:
         form = self.text[s:e]
-        if any(m.start == s and m.end == e for m in org.mentions):
+        if any(m.end == e and self._owner.get(id(m)) is org for m in self._mx.starting_in(s, s + 1)):
             return
         m = Mention_(s, e, form, method)
         org.mentions.append(m)
@@ -689,7 +693,6 @@ class OrgFinder:
                 for form in [org.known.name, *([org.known.zh] if org.known.zh else []), *org.known.aliases]:
                     self.by_form.setdefault(form, org)
         # 3. bracketed aliases after a name: "(UTS)", "(Hochschule Darmstadt, h_da)"
-        order = {id(o): i for i, o in enumerate(self.orgs.values())}
         for org in list(self.orgs.values()):
             for m in list(org.mentions):
                 pm = _PAREN.match(text, m.end)
@@ -709,7 +712,7 @@ class OrgFinder:
                     for x in self._mx.starting_in(pm.start(), pm.end()):
                         inside.setdefault(id(self._owner[id(x)]), []).append(x)
                     near = {id(self._owner[id(xs[0])]): self._owner[id(xs[0])] for xs in inside.values()}
-                    for other in sorted(near.values(), key=lambda o: order[id(o)]):
+                    for other in sorted(near.values(), key=lambda o: self._seq[id(o)]):
                         if other is not org and all(ps <= x.start and x.end <= ps + len(part) + 1
                                                     for x in inside[id(other)]) \
                                 and other.registry is None:
@@ -895,8 +898,12 @@ class OrgFinder:
             if not mm and not fm:
                 continue
             cue = mm or fm
-            in_sent = sorted(((m.start, o) for o in self.orgs.values() if o.mentions for m in o.mentions
-                              if ss <= m.start < se), key=lambda x: x[0])
+            found = [(m.start, self._owner[id(m)]) for m in self._mx.starting_in(ss, se)]
+            if len({p for p, _ in found}) == len(found):
+                in_sent = sorted(found, key=lambda x: x[0])
+            else:  # two mentions at one place: in the organisations' order
+                in_sent = sorted(((m.start, o) for o in self.orgs.values() if o.mentions for m in o.mentions
+                                  if ss <= m.start < se), key=lambda x: x[0])
             before = [o for p, o in in_sent if p < ss + cue.start()]
             if not before:
                 continue
@@ -941,7 +948,7 @@ class OrgFinder:
             why = zh_affiliation(text, m.start, m.end)  # 系哈佛大学博士，曾任X教授 … (zh_orgs.py)
             if why:
                 return why
-            if zh_venue(text, m.start, m.end, [(x.start, x.end) for o in self.orgs.values() for x in o.mentions]):
+            if zh_venue(text, m.start, m.end, ((x.start, x.end) for o in self.orgs.values() for x in o.mentions)):
                 return "the venue of others' meeting (A与B在X举办)"
         if re.search(r"(?:之前|以前|此前)", after[:12]) and re.search(r"加入", before[-6:]):
             return None  # 加入X之前: X is the current employer
@@ -984,8 +991,8 @@ class OrgFinder:
                 org.status, org.reason = "subunit", "a unit of another organisation"
                 continue
             if self.lang == "zh" and org.registry is None and org.known is None and all(
-                    possessed_by(text, m.start, [(x.start, x.end, "") for o in self.orgs.values() if o is not org
-                                                 for x in o.mentions]) for m in org.mentions):
+                    possessed_by(text, m.start, ((x.start, x.end, "") for o in self.orgs.values() if o is not org
+                                                 for x in o.mentions)) for m in org.mentions):
                 org.status, org.reason = "subunit", "a unit of another organisation (X的…)"
                 continue
             reasons = [self._excluded_context(m) for m in org.mentions]
@@ -1007,8 +1014,9 @@ class OrgFinder:
             if not om:
                 continue
             at = m.end + om.end()
-            for o in self.orgs.values():
-                if o is not org and o.kind == "university" and any(x.start == at for x in o.mentions):
+            there = [self._owner[id(x)] for x in self._mx.starting_in(at, at + 1)]
+            for o in sorted(there, key=lambda o: self._seq[id(o)]):
+                if o is not org and o.kind == "university":
                     return o
         return None
 
@@ -1160,14 +1168,13 @@ class OrgFinder:
         return None
 
     def _in_org(self, pos: int) -> bool:
-        return any(m.start <= pos < m.end for o in self.orgs.values() for m in o.mentions)
+        return any(m.start <= pos < m.end for m in self._mx.at(pos))
 
     def _place_in(self, s: int, e: int, exclude: Org) -> str | None:
         text = self.text
-        spans = [(m.start, m.end) for o in self.orgs.values() for m in o.mentions]
         for pm in re.finditer(r"\b(?:in|to|at)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[s:e]):
             ps = s + pm.start(1)
-            if any(a <= ps < b for a, b in spans):
+            if self._in_org(ps):
                 continue
             name = pm.group(1)
             code = self.gaz.country_name(name) or self.gaz.place(name) or self.gaz.place(name.split()[0])
