@@ -122,6 +122,13 @@ class PeopleFinder:
         self.people: dict[str, PersonHit] = {}
         self._ox = SpanIndex(orgs)  # the organisations by position (spans.py: answers in list order)
         self._first_partner: tuple | None = None
+        self._zh_seen: dict[str, set[str]] = {}  # a name's first characters → the characters that follow them
+        self._zh_counts: dict[str, int] = {}
+
+    def _zh_count(self, name: str) -> int:
+        if name not in self._zh_counts:
+            self._zh_counts[name] = self.text.count(name)
+        return self._zh_counts[name]
 
     # -- organisations around a position -------------------------------------------------
     def _org_at(self, pos: int) -> tuple[str, str] | None:
@@ -320,9 +327,13 @@ class PeopleFinder:
         # a 2-character name read as 3: the shorter form recurs with different next characters
         if n == 2:
             short = name[:-1]
-            nexts = {t[i + len(short)] for i in [mm.start() for mm in re.finditer(re.escape(short), t)]
-                     if i + len(short) < len(t)}
-            if len(nexts) >= 3 and t.count(name) == 1:
+            # (each form's figures once per text: a scan of the text per name made long texts quadratic)
+            nexts = self._zh_seen.get(short)
+            if nexts is None:
+                nexts = self._zh_seen[short] = {t[i + len(short)] for i in [mm.start() for mm in
+                                                                            re.finditer(re.escape(short), t)]
+                                                if i + len(short) < len(t)}
+            if len(nexts) >= 3 and self._zh_count(name) == 1:
                 name = short
         return name, pos + len(name)
 

@@ -9,6 +9,8 @@ the spans were added), so every rule reads as it did.
 """
 from __future__ import annotations
 
+import bisect
+import re
 from typing import Any, Iterator
 
 _W = 64  # characters per block
@@ -101,3 +103,32 @@ class SpanIndex:
             for x in lst:
                 seen[x[0]] = x[3]
         return iter([seen[k] for k in sorted(seen)])
+
+
+# -- the nearest punctuation ---------------------------------------------------------------------
+# "the clause around a name" was max(text.rfind(ch, 0, pos) for ch in "。，；…"): a scan back to the start of the
+# text whenever one of the marks is absent from it. The marks' places are listed once per text instead.
+_MARKS: dict[str, tuple[str, list[int]]] = {}
+
+
+def _marks(text: str, chars: str) -> list[int]:
+    got = _MARKS.get(chars)
+    if got is None or got[0] is not text:
+        got = _MARKS[chars] = (text, [i for i, c in enumerate(text) if c in chars] if len(chars) > 1 else
+                               [m.start() for m in re.finditer(re.escape(chars), text)])
+    return got[1]
+
+
+def last_of(text: str, chars: str, pos: int) -> int:
+    """``max(text.rfind(ch, 0, pos) for ch in chars)``: where the last of the marks before ``pos`` is (-1: none)."""
+    marks = _marks(text, chars)
+    # a mark at p counts when p + 1 <= pos (rfind(ch, 0, pos) finds ch within text[0:pos])
+    i = bisect.bisect_left(marks, pos) - 1
+    return marks[i] if i >= 0 else -1
+
+
+def next_of(text: str, chars: str, pos: int, default: int) -> int:
+    """``min((i for i in (text.find(ch, pos) for ch in chars) if i != -1), default=default)``."""
+    marks = _marks(text, chars)
+    i = bisect.bisect_left(marks, pos)
+    return marks[i] if i < len(marks) else default
