@@ -18,6 +18,7 @@ Chinese names of foreign universities and bodies; the registry) and a world univ
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 
@@ -171,8 +172,14 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                     foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"))
     seen: set[str] = set()
     guests = _guest_sentences(text, lay, partners, home_forms) if lang != "zh" else []
+    guest_starts = [a for a, _ in guests]  # (sentences: in order, apart)
+
+    def in_guests(pos: int) -> bool:
+        i = bisect.bisect_right(guest_starts, pos) - 1
+        return i >= 0 and guests[i][0] <= pos < guests[i][1]
+
     for h in uf.run():
-        if guests and h.method != "reference list" and any(a <= h.start < b for a, b in guests):
+        if guests and h.method != "reference list" and in_guests(h.start):
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
         key = f"{h.type}:{norm(h.name)}"
         if key in seen:
