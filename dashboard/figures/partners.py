@@ -42,7 +42,7 @@ add_translations({
     "Government body": "政府机构",
     "Association / NGO": "协会 / 非政府组织",
     "Unknown kind": "类型未知",
-    "No students sent to this partner in the office's reports.": "办公室报表中没有派往该伙伴的学生。",
+    "No students sent to this partner in the office's reports.": "国际处报表中没有派往该伙伴的学生。",
 })
 
 
