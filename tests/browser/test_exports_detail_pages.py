@@ -54,6 +54,7 @@ def test_a_figure_and_a_csv_from_the_cards_of_a_school_and_a_partner_page(live_s
     school, partner = qs.school_info(url, sid), qp.partner_info(url, pid)
     ui = "&ui=zh" if lang == "zh" else ""
     p = page.page
+    p.set_default_timeout(60_000)   # a machine shared by other jobs: charts can keep the browser busy past 20 s
 
     # A school's page: its four cards, each with a menu; the partners chart as PNG (EN) or SVG (中文), and as CSV
     p.goto(f"{live_server.base}/schools/{sid}?from=2019{ui}")

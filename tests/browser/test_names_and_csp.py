@@ -103,6 +103,9 @@ def test_every_page_loads_under_the_content_security_policy_without_a_violation(
     import dash
 
     p = page.page
+    # every page and its charts, one after another: on a machine shared by other jobs (load 10+ on
+    # 2 cores) a page's charts can keep the browser busy past the 20 s default
+    p.set_default_timeout(60_000)
     base = server.base
     p.add_init_script(RECORD_CSP)
     console: list[str] = []
