@@ -122,7 +122,9 @@ class RecordingPage:
 def page(chromium) -> Iterator[RecordingPage]:
     context = chromium.new_context(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
     p = context.new_page()
-    p.set_default_timeout(20_000)
+    # 60 s: a wait that needs more on a busy 2-core machine (two workers, a browser each) is a wait,
+    # not a failure; a page that never settles still fails, one minute later.
+    p.set_default_timeout(60_000)
     yield RecordingPage(p)
     context.close()
 
