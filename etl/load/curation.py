@@ -316,7 +316,7 @@ def relink_units(session: Session, names: Iterable[str]) -> int:
 # -- the review queue -----------------------------------------------------------
 
 def decide(session: Session, review_id: int, accept: bool, *, by: str) -> Curation:
-    """Accept or reject review item ``review_id`` (a partner, a school or a fact)."""
+    """Accept or reject review item ``review_id`` (a partner, a school, a fact or a programme link)."""
     item = session.get(ReviewItem, review_id)
     if item is None:
         raise CurationError(f"no review item #{review_id}")
@@ -327,6 +327,10 @@ def decide(session: Session, review_id: int, accept: bool, *, by: str) -> Curati
         return (accept_partner if accept else reject_partner)(session, item.name, by=by)
     if item.kind == "school":
         return (accept_school if accept else reject_school)(session, item.name, by=by)
+    if item.kind == "programme":  # an ambiguous programme link (etl/programmes)
+        from etl.programmes.curation import decide_review
+
+        return decide_review(session, item, accept, by=by)
     if item.kind == "fact":
         d = item.detail or {}
         if accept:

@@ -590,7 +590,7 @@ def _link_ref(p: dict, s: Session) -> tuple:
     if p.get("sheet") is not None:
         files = [rf for rf in files if rf.sheet == p["sheet"]]
     rf = files[0] if files else None
-    return (rf.kind if rf else p.get("target"), None, rf.id if rf else None, p.get("row"))
+    return (rf.kind if rf else p.get("table"), None, rf.id if rf else None, p.get("row"))
 
 
 def _file(rf: ReportFile) -> str:
