@@ -806,7 +806,9 @@ def _review_items(session: Session, recs: dict[str, Rec], rows: dict[str, Progra
             detail = {"target": link.target, "document": _doc_uri(session, link.document_id),
                       "report": _report_uri(session, link.report_id), "row": link.row, "programme": rec.key,
                       "programme_id": rows[key].id if key in rows else None, "candidates": link.candidates,
-                      "evidence": link.evidence, "method": link.method}
+                      "evidence": link.evidence, "method": link.method,
+                      # the keys the admin review page shows (Evidence, Report file)
+                      "sentence": link.evidence, "file": _report_uri(session, link.report_id)}
             item = open_items.get(name)
             if item is None:
                 session.add(ReviewItem(kind="programme", name=name, detail=detail, status="open"))
