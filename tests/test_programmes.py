@@ -230,3 +230,34 @@ def test_a_review_decision_survives_every_run(small):
                                                        ReviewItem.name == item.name)).all()
             assert [i.status for i in again] == ["rejected"]
         Pipeline(settings).run(inputs)
+
+
+def test_the_programmes_commands(small):
+    import json
+
+    from typer.testing import CliRunner
+
+    from etl.cli import app
+
+    settings, inputs = small
+    db = ["--db", settings.database_url]
+    run = CliRunner().invoke
+    listed = json.loads(run(app, ["programmes", "list", "--json", *db]).stdout)
+    by_label = {r["label"]: r for r in listed}
+    fm = by_label["Financial Management and Marketing 2+2"]
+    assert fm["kind"] == "joint_programme" and fm["partners"][0]["name"] == "University of Technology Sydney"
+    shown = run(app, ["programmes", "show", str(fm["id"]), *db])
+    assert shown.exit_code == 0 and "en-0011.txt" in shown.stdout
+    res = run(app, ["programmes", "rename", str(fm["id"]), "UTS 2+2 (finance)", "--by", "ana", *db])
+    assert res.exit_code == 0 and "rename_programme" in res.stdout
+    summer = next(r for r in listed if r["kind"] == "summer_school" and "summer" in r["label"]
+                  and r["partners"][0]["name"] == "National University of Singapore")
+    winter = next(r for r in listed if r["kind"] == "summer_school" and "winter" in r["label"])
+    assert run(app, ["programmes", "merge", str(summer["id"]), str(winter["id"]), "--by", "ana", *db]).exit_code == 0
+    bad = run(app, ["programmes", "merge", str(winter["id"]), str(winter["id"]), "--by", "ana", *db])
+    assert bad.exit_code == 2 and "same programme" in bad.stderr
+    Pipeline(settings).run(inputs)
+    after = {r["label"]: r for r in json.loads(run(app, ["programmes", "list", "--json", *db]).stdout)}
+    assert "UTS 2+2 (finance)" in after and summer["label"] not in after
+    check = json.loads(run(app, ["programmes", "check", "--json", *db]).stdout)
+    assert check["register_without_evidence"] == [] and check["missing_from_register"]
