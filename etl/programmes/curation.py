@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from etl.load.curation import CurationError, _record
-from etl.load.models import Document, Programme, ProgrammeLink, ReportFile, ReviewItem, _now
+from etl.load.models import Document, Programme, ProgrammeLink, ReportFile
 from etl.programmes.link import link_programmes
 
 
@@ -142,22 +142,5 @@ def unlink_source(session: Session, source: str, programme: str, *, by: str):
     if not any(_same(session, lk, ref) for lk in _links_of(session, row)):
         raise CurationError(f"{source!r} is not a link of programme #{row.id} ({row.label})")
     c = _record(session, "reject_programme_link", row.key, by, programme_id=row.id, **ref)
-    link_programmes(session)
-    return c
-
-
-def decide_review(session: Session, item: ReviewItem, accept: bool, *, by: str):
-    """A review item of kind ``programme`` (an ambiguous link): accepted, the link stays with the
-    programme the linker chose; rejected, it is rejected there (link it elsewhere with link_source)."""
-    d = item.detail or {}
-    ref: dict[str, Any] = ({"document": d["document"]} if d.get("document")
-                           else {"report": d.get("report"), "row": d.get("row"), "table": d.get("target")})
-    if d.get("report"):
-        rf = session.scalar(select(ReportFile).where(ReportFile.uri == d["report"]))
-        ref["sheet"] = rf.sheet if rf is not None else None
-    action = "accept_programme_link" if accept else "reject_programme_link"
-    c = _record(session, action, d.get("programme") or item.name, by, **ref)
-    item.status, item.decided_by, item.decided_at = ("accepted" if accept else "rejected"), by, _now()
-    session.flush()
     link_programmes(session)
     return c
