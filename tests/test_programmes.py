@@ -132,10 +132,17 @@ def test_an_ambiguous_link_waits_in_the_review_queue(corpus):
 
 
 def test_running_the_etl_again_changes_no_record(corpus):
+    from etl.programmes.link import link_programmes
+
     before = snapshot(corpus)
     info = Pipeline(_settings(corpus)).run(INPUT)
     assert info.status == "ok"
     assert (info.programmes["created"], info.programmes["changed"], info.programmes["gone"]) == (0, 0, 0)
+    assert info.programmes["skipped"] == 1  # nothing it reads changed: the linker did not even run
+    assert snapshot(corpus) == before
+    with session_factory(corpus).begin() as s:  # and when it does run over the same data, it writes nothing
+        stats = link_programmes(s, force=True)
+    assert (stats["created"], stats["changed"], stats["gone"]) == (0, 0, 0) and "skipped" not in stats
     assert snapshot(corpus) == before
 
 

@@ -160,4 +160,4 @@ def relink(db: DbOpt = None) -> None:
     from etl.programmes.link import link_programmes
 
     with _session(db) as s:
-        typer.echo(json.dumps(link_programmes(s)))
+        typer.echo(json.dumps(link_programmes(s, force=True)))
