@@ -54,7 +54,7 @@ from etl.load.models import (
     Unit,
     _now,
 )
-from etl.programmes.cues import HOME, Mention, mentions
+from etl.programmes.cues import HOME, Mention, any_cue, mentions
 from etl.resolve.entities import merge_redirects, partner_forms, unit_forms
 from etl.resolve.reference import norm
 
@@ -342,10 +342,22 @@ class Linker:
             best.add(link)
 
     def documents(self) -> None:
-        docs = self.s.scalars(select(Document).where(Document.status == "active").order_by(Document.year, Document.uri))
+        # every surviving fact of the active documents in one read, grouped by document
+        facts_of: dict[int, list] = defaultdict(list)
+        fq = (select(Fact.document_id, Fact.type, Fact.partner_id, Fact.unit_id, Fact.text, Fact.value, Fact.what,
+                     Fact.start)
+              .join(Document, Document.id == Fact.document_id)
+              .where(Document.status == "active", Fact.status == "ok",
+                     Fact.type.in_(("partner", "school", "count")))
+              .order_by(Fact.document_id, Fact.start, Fact.id))
+        for f in self.s.execute(fq):
+            facts_of[f.document_id].append(f)
+        docs = self.s.execute(select(Document.id, Document.uri, Document.year, Document.lang, Document.text)
+                              .where(Document.status == "active").order_by(Document.year, Document.uri))
         for d in docs:
-            facts = list(self.s.scalars(select(Fact).where(Fact.document_id == d.id, Fact.status == "ok")
-                                        .order_by(Fact.start, Fact.id)))
+            facts = facts_of.get(d.id, [])
+            if not any_cue(d.text):
+                continue
             partners: dict[int, list[str]] = {}
             schools: dict[int, list[str]] = {}
             counts = []
@@ -371,7 +383,7 @@ class Linker:
             for m in found:
                 self._mention(d, m, alone=per_sentence[m.start] == 1)
 
-    def _mention(self, d: Document, m: Mention, *, alone: bool) -> None:
+    def _mention(self, d, m: Mention, *, alone: bool) -> None:
         base = {"document": 0.9, "sentence": 0.9, "context": 0.8, "single partner": 0.75, "no partner": 0.6}
         link = Link("document", document_id=d.id, year=d.year, evidence=m.sentence[:1000], units=set(m.schools),
                     years={d.year} if d.year else set(), level=m.level, mode=m.mode,
