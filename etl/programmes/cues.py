@@ -45,8 +45,9 @@ _EN = [
     ("exchange", "semester", r"\bexchange\s+(?:program(?:me)?s?|students?|study)\b"),
     ("exchange", "semester", r"\bone[\s-]semester(?:\s+exchange)?\b|\bfor\s+one\s+semester\b|"
                              r"\bstudy\s+one\s+semester\b"),
-    ("summer_school", "winter", r"\bwinter\s+(?:[a-z]+\s+){0,2}?(?:school|camp|program(?:me)?s?)\b"),
-    ("summer_school", "summer", r"\b(?:online\s+)?summer\s+(?:[a-z]+\s+){0,2}?(?:school|camp|program(?:me)?s?)\b"),
+    ("summer_school", "winter", r"\bwinter\s+(?:(?!and\b|or\b|summer\b)[a-z]+\s+){0,2}?(?:school|camp|program(?:me)?s?)\b"),
+    ("summer_school", "summer", r"\b(?:online\s+)?summer\s+(?:(?!and\b|or\b|winter\b)[a-z]+\s+){0,2}?"
+                                r"(?:school|camp|program(?:me)?s?)\b"),
     ("summer_school", None, r"\bshort[\s-]term\s+program(?:me)?s?\b|\bstudy\s+tours?\b"),
     ("visiting_scholar", None, r"\bvisiting\s+(?:scholars?|research(?:ers?)?|professors?\s+program(?:me)?)\b|"
                                r"\b(?:teaching\s+)?training\s+program(?:me)?s?\b"),
