@@ -503,6 +503,9 @@ class Linker:
                 log.info("curation #%s (%s %s) not applied: %s", c.id, c.action, c.target, exc)
 
     def _live(self, key: str) -> Rec:
+        if key not in self.recs:  # keyed on a partner merged since: the key of the partner it leads to
+            moved = re.sub(r"\bp(\d+)\b", lambda m: f"p{self.pid(int(m.group(1)))}", key)
+            key = moved if moved in self.recs else key
         seen = set()
         rec = self.recs[key]
         while rec.state == "merged" and rec.merged_into and rec.key not in seen:
