@@ -627,8 +627,13 @@ def _similar(a: str | None, b: str | None) -> bool:
 
 # -- the records as they should be, and writing the difference -------------------------------
 
+def _newest_first(links: list[Link]) -> list[Link]:
+    """Report links, the most recently loaded report first (a later report says what is true now)."""
+    return sorted(links, key=lambda lk: (SOURCE_RANK.get(lk.target, 9), -(lk.report_id or 0), lk.row or 0))
+
+
 def _status(rec: Rec, ref_year: int | None) -> tuple[str, bool, str | None]:
-    for lk in rec.live():
+    for lk in _newest_first(rec.live()):
         if lk.status_said and lk.status_said[0] != "unknown":
             return lk.status_said[0], False, lk.status_said[1]
     validity = [lk.validity for lk in rec.live() if lk.validity]
@@ -663,7 +668,7 @@ def _label(lk: Linker, rec: Rec) -> str:
 
 def _students(rec: Rec) -> tuple[int | None, int | None]:
     """The record's current figure: a report's enrolment, else the latest year's figure of the best source."""
-    rows = [st for lk in rec.live() for st in lk.students]
+    rows = [st for lk in _newest_first(rec.live()) for st in lk.students]
     enrol = [st for st in rows if st["what"] == "enrolment"]
     if enrol:
         return enrol[0]["students"], None
