@@ -123,7 +123,10 @@ def test_the_register_loads_links_to_the_records_and_cross_checks(db_url):
         assert listed[coventry.id]["register"] == 1 and listed[coventry.id]["documents"] >= 3
         assert listed[coventry.id]["partners"][0]["name"] == "Coventry University"
         k = kpis(s)
-        assert k["active_joint_programmes"] == len(list_programmes(s, kind="joint_programme", status="active"))
+        active = list_programmes(s, kind="joint_programme", status="active")
+        assert k["active_joint_programmes"] == len(active) == 9  # as the report says (expected/joint_programs.json)
+        assert k["students_in_joint_programmes"] == 543  # the report's active enrolment total
+        assert k["students_in_programmes"] >= k["students_in_joint_programmes"]
 
 
 def test_the_list_filters_by_school_partner_country_kind_and_years(db_url):

@@ -214,10 +214,12 @@ def missing_from_register(session: Session, *, include_closed: bool = False) -> 
 
 
 def kpis(session: Session) -> dict[str, int]:
-    """The two headline figures: active joint programmes, and students in programmes (the current
-    figure of each active record that has one)."""
+    """The headline figures: active joint programmes (and active records of every kind), and students
+    in programmes — the current figure of each active record that has one (a report's enrolment, else
+    its latest year's figure), for joint programmes alone and for every kind."""
     active = list(session.execute(select(Programme.kind, Programme.students).where(
         Programme.state == "ok", Programme.status == "active")))
     return {"active_joint_programmes": sum(1 for k, _ in active if k == "joint_programme"),
             "active_programmes": len(active),
+            "students_in_joint_programmes": sum(n for k, n in active if n is not None and k == "joint_programme"),
             "students_in_programmes": sum(n for _, n in active if n is not None)}
