@@ -100,6 +100,10 @@ def demo(db: DbOpt = None, host: str = "127.0.0.1", port: PortOpt = 8050,
     d = info.documents
     typer.echo(f"sample loaded: {d['new']} new, {d['changed']} changed, {d['unchanged']} unchanged documents; "
                f"{info.reports['loaded']} reports ({_safe_url(s.database_url)})")
+    if info.programmes:
+        typer.echo(f"programmes: {info.programmes.get('records', 0)} records of joint programmes, exchanges, summer "
+                   f"schools … ({info.programmes.get('review', 0)} links to review); `intl programmes list`, "
+                   f"`intl programmes check` (the Ministry's register)")
     typer.echo(demo_sign_in_note(s.database_url).replace("`intl ", f"`{intl_command()} "))
     if not no_serve:
         typer.echo(f"dashboard on http://{host}:{port}  (stop with Ctrl+C; other commands: "

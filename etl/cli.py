@@ -1,4 +1,5 @@
-"""The ETL's commands of ``intl`` (see README): ``init``, ``etl run|schedule|status``, ``extract``, ``review``.
+"""The ETL's commands of ``intl`` (see README): ``init``, ``etl run|schedule|status``, ``extract``, ``review``,
+``programmes``.
 
 The ``intl`` program itself is ``dashboard/cli.py``: these commands plus the ones that serve,
 export or manage users, which belong to the dashboard (``etl`` never imports ``dashboard``).
@@ -21,6 +22,7 @@ app = typer.Typer(help="International-programs analytics: the ETL's commands.", 
 etl_app = typer.Typer(help="Load documents and reports into the database.", no_args_is_help=True)
 app.add_typer(etl_app, name="etl")
 from etl.review_cli import review_app; app.add_typer(review_app, name="review")  # noqa: E402, E702
+from etl.programmes.cli import programmes_app; app.add_typer(programmes_app, name="programmes")  # noqa: E402, E702
 
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL (default: DATABASE_URL or data/intl.db)")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file (default: intl.toml)")]

@@ -51,12 +51,14 @@ class RunInfo:
     errors: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, str]] = field(default_factory=list)
     sources: dict[str, dict[str, int]] = field(default_factory=dict)  # configured source → its counts
+    programmes: dict[str, int] = field(default_factory=dict)  # the programme linker's counts (etl/programmes)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "status": self.status, "documents": self.documents,
                 "facts": self.facts, "reports": self.reports, "errors": self.errors,
-                "notices": self.notices, "sources": self.sources, "seconds": round(self.seconds, 3)}
+                "notices": self.notices, "sources": self.sources, "programmes": self.programmes,
+                "seconds": round(self.seconds, 3)}
 
     def fail(self, file: str, reason: str, **where) -> None:
         self.errors.append({"file": file, "reason": reason, **{k: v for k, v in where.items() if v is not None}})
@@ -159,6 +161,7 @@ class Pipeline:
                 done = self._one_source(source, info, lock, done)
             if mark_gone:
                 self._mark_gone([*paths, *(root for src in sources for root in src.roots)], info)
+            self._programmes(info)
             info.status = "ok" if not info.errors else "partial"
         except BaseException as exc:
             info.status = "failed"
@@ -388,6 +391,18 @@ class Pipeline:
             info.fail(f"source {source.name}", f"{exc.__class__.__name__}: {exc}")
         info.sources[source.name] = dict(source.stats)
         return done
+
+    def _programmes(self, info: RunInfo) -> None:
+        """Programme records from everything loaded (etl/programmes/link.py), in one transaction: only
+        the difference is written, so a run over unchanged data changes no record."""
+        from etl.programmes.link import link_programmes
+
+        try:
+            with self.sessions.begin() as s:
+                info.programmes = link_programmes(s, info.run_id)
+        except Exception as exc:  # the documents and reports stay loaded; the records wait for the next run
+            log.exception("programme linking failed")
+            info.fail("(programmes)", f"{exc.__class__.__name__}: {exc}")
 
     _fresh_at_start: str | None = None
     _reference_changed = True

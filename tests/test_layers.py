@@ -160,7 +160,10 @@ def test_intl_is_the_dashboard_cli_with_every_command():
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     assert scripts["intl"] == "dashboard.cli:app"
     intl = get_command(app)
-    assert list(intl.commands) == ["init", "extract", "serve", "demo", "etl", "review", "users", "export"]
+    assert list(intl.commands) == ["init", "extract", "serve", "demo", "etl", "review", "programmes", "users",
+                                   "export"]
+    assert set(intl.commands["programmes"].commands) == {"list", "show", "check", "merge", "split", "rename", "link",
+                                                         "unlink", "relink"}
     assert set(intl.commands["etl"].commands) == {"run", "schedule", "status"}
     assert set(intl.commands["users"].commands) == {"add", "list", "set-role", "set-password", "remove"}
     assert set(intl.commands["export"].commands) == {"list", "figure", "data", "report"}

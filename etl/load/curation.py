@@ -9,7 +9,9 @@ them here goes through that same code, so the immediate effect and the effect of
 later run cannot disagree.
 
 Actions: merge_partner, rename_partner, set_country, set_kind, accept_partner,
-reject_partner, reject_fact, alias_school, accept_school, reject_school.
+reject_partner, reject_fact, alias_school, accept_school, reject_school; and the programme
+records' (etl/programmes/curation.py): merge_programme, split_programme, rename_programme,
+link_programme, accept_programme_link, reject_programme_link.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from etl.load.models import (
     Mobility,
     Partner,
     Program,
+    ReportFile,
     ReviewItem,
     Unit,
     _now,
@@ -316,7 +319,7 @@ def relink_units(session: Session, names: Iterable[str]) -> int:
 # -- the review queue -----------------------------------------------------------
 
 def decide(session: Session, review_id: int, accept: bool, *, by: str) -> Curation:
-    """Accept or reject review item ``review_id`` (a partner, a school or a fact)."""
+    """Accept or reject review item ``review_id`` (a partner, a school, a fact or a programme link)."""
     item = session.get(ReviewItem, review_id)
     if item is None:
         raise CurationError(f"no review item #{review_id}")
@@ -327,6 +330,8 @@ def decide(session: Session, review_id: int, accept: bool, *, by: str) -> Curati
         return (accept_partner if accept else reject_partner)(session, item.name, by=by)
     if item.kind == "school":
         return (accept_school if accept else reject_school)(session, item.name, by=by)
+    if item.kind == "programme":  # an ambiguous programme link (etl/programmes)
+        return decide_programme_link(session, item, accept, by=by)
     if item.kind == "fact":
         d = item.detail or {}
         if accept:
@@ -338,3 +343,22 @@ def decide(session: Session, review_id: int, accept: bool, *, by: str) -> Curati
             raise CurationError(f"review item #{review_id} does not say which document and fact it is about")
         return reject_fact(session, d["document"], d["key"], by=by)
     raise CurationError(f"review item #{review_id} has an unknown kind {item.kind!r}")
+
+
+def decide_programme_link(session: Session, item: ReviewItem, accept: bool, *, by: str):
+    """A review item of kind ``programme`` (an ambiguous link): accepted, the link stays with the
+    programme the linker chose; rejected, it is rejected there (link it elsewhere with link_source)."""
+    d = item.detail or {}
+    ref: dict[str, Any] = ({"document": d["document"]} if d.get("document")
+                           else {"report": d.get("report"), "row": d.get("row"), "table": d.get("target")})
+    if d.get("report"):
+        rf = session.scalar(select(ReportFile).where(ReportFile.uri == d["report"]))
+        ref["sheet"] = rf.sheet if rf is not None else None
+    action = "accept_programme_link" if accept else "reject_programme_link"
+    c = _record(session, action, d.get("programme") or item.name, by, **ref)
+    item.status, item.decided_by, item.decided_at = ("accepted" if accept else "rejected"), by, _now()
+    session.flush()
+    from etl.programmes.link import link_programmes
+
+    link_programmes(session)
+    return c

@@ -562,3 +562,153 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(1000))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ip: Mapped[str | None] = mapped_column(String(64))
+
+
+# -- programmes and initiatives (issue 16) ------------------------------------------------
+
+PROGRAMME_KINDS = (
+    "joint_programme",   # joint degree programme or joint institute (中外合作办学项目/机构)
+    "exchange",          # exchange / study-abroad programme
+    "summer_school",     # summer or winter school, short programme
+    "visiting_scholar",  # visiting-scholar programme
+    "research_centre",   # joint research centre or lab
+)
+# "suspended" is kept apart from "closed": the office's reports say it, and such a programme
+# still has students. "unknown": nothing says, and nothing recent enough to infer from.
+PROGRAMME_STATUSES = ("active", "suspended", "pending", "closed", "unknown")
+
+
+class Programme(Base):
+    """A programme or initiative: one row per joint programme, exchange, summer school …
+
+    Built by etl/programmes (the linker) from report rows, news documents and the Ministry's
+    register, at the end of every ETL run; ``key`` is its natural key, stable through runs, which
+    curations (merge, split, rename) name. ``state``: ok | merged (into ``merged_into_id``; its
+    links moved there) | gone (no evidence left: kept, so a curation naming it stays valid).
+    """
+
+    __tablename__ = "programmes"
+    __table_args__ = (Index("ix_programmes_state_kind_status", "state", "kind", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(String(500))  # as the sources give it (report row, register, news)
+    label: Mapped[str] = mapped_column(String(500))  # the canonical label (a curator's rename wins)
+    names: Mapped[list[str]] = mapped_column(JSON, default=list)  # every name the sources gave it
+    kind: Mapped[str] = mapped_column(String(30))  # one of PROGRAMME_KINDS
+    level: Mapped[str | None] = mapped_column(String(30))  # undergraduate | master | phd
+    mode: Mapped[str | None] = mapped_column(String(30))  # 2+2, 3+1, 4+0 …
+    first_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    last_year: Mapped[int | None] = mapped_column(Integer, index=True)  # the last year a source speaks of it
+    status: Mapped[str] = mapped_column(String(20), default="unknown")  # one of PROGRAMME_STATUSES
+    status_inferred: Mapped[bool] = mapped_column(default=True)  # False: a report or the register says it
+    status_source: Mapped[str | None] = mapped_column(Text)  # what it was read or inferred from
+    students: Mapped[int | None] = mapped_column(Integer)  # the latest figure (None = unknown, never 0)
+    students_year: Mapped[int | None] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(12))  # report | register | news | split (what created it)
+    state: Mapped[str] = mapped_column(String(12), default="ok")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    partners: Mapped[list[ProgrammePartner]] = relationship(cascade="all, delete-orphan",
+                                                            order_by="ProgrammePartner.id")
+    units: Mapped[list[ProgrammeUnit]] = relationship(cascade="all, delete-orphan", order_by="ProgrammeUnit.id")
+
+
+class ProgrammePartner(Base):
+    """A partner of a programme (link table); ``partner_name`` as the sources write it."""
+
+    __tablename__ = "programme_partners"
+    __table_args__ = (UniqueConstraint("programme_id", "partner_name"),
+                      Index("ix_programme_partners_partner", "partner_id", "programme_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))  # None: a name still in review
+    partner_name: Mapped[str] = mapped_column(String(300))
+
+
+class ProgrammeUnit(Base):
+    """A home school (or office) of a programme (link table)."""
+
+    __tablename__ = "programme_units"
+    __table_args__ = (UniqueConstraint("programme_id", "unit_id"),
+                      Index("ix_programme_units_unit", "unit_id", "programme_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+
+
+class ProgrammeStudents(Base):
+    """Students of a programme in a year, with where the figure comes from.
+
+    source: report (the joint-programs report's enrolment, or a mobility row) | register (the
+    Ministry's enrolment per year) | news (a count an article states). For one year the dashboard
+    takes the first source of that order; every figure is kept with its evidence.
+    """
+
+    __tablename__ = "programme_students"
+    __table_args__ = (Index("ix_programme_students_programme", "programme_id", "year", "source"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    year: Mapped[int | None] = mapped_column(Integer)
+    students: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(12))  # report | register | news
+    what: Mapped[str | None] = mapped_column(String(30))  # enrolment | intake | outbound | participants
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report_files.id", ondelete="CASCADE"))
+    row: Mapped[int | None] = mapped_column(Integer)  # the report's row number
+    evidence: Mapped[str | None] = mapped_column(Text)
+
+
+class ProgrammeLink(Base):
+    """A source that speaks of a programme: a news document (its facts) or a report row.
+
+    target: document | programs | agreements | mobility | register (the report table). A document
+    link names ``document_id``; a report-row link names ``report_id``, ``row`` (the file's row
+    number) and ``row_id`` (the id in the report table). ``evidence``: the sentence or the row as
+    read; ``method``: what matched (partner+kind+mode, name …); status: linked | review (ambiguous:
+    a review item waits) | rejected (by a curator: kept so that the run does not link it again).
+    """
+
+    __tablename__ = "programme_links"
+    __table_args__ = (Index("ix_programme_links_programme", "programme_id", "status", "target"),
+                      Index("ix_programme_links_document", "document_id", "programme_id"),
+                      Index("ix_programme_links_report", "report_id", "row"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(12))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report_files.id", ondelete="CASCADE"))
+    row: Mapped[int | None] = mapped_column(Integer)
+    row_id: Mapped[int | None] = mapped_column(Integer)
+    year: Mapped[int | None] = mapped_column(Integer)  # the document's year / the row's year
+    evidence: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str | None] = mapped_column(String(120))
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    status: Mapped[str] = mapped_column(String(12), default="linked")
+
+
+class RegisterEntry(Base):
+    """An entry of the Ministry's register of approved Sino-foreign cooperative programmes and
+    institutes (中外合作办学项目/机构), loaded like the other reports (report kind ``register``)."""
+
+    __tablename__ = "register"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report_files.id", ondelete="CASCADE"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    approval_no: Mapped[str] = mapped_column(String(120), index=True)  # 批准书编号 / 审批编号
+    programme_name: Mapped[str] = mapped_column(String(500))  # 项目名称 / 机构名称
+    category: Mapped[str | None] = mapped_column(String(30))  # programme | institute
+    home_partner: Mapped[str | None] = mapped_column(String(300))  # 中方合作办学者
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    school_name: Mapped[str | None] = mapped_column(String(300))  # 承办学院, as written
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    partner_name: Mapped[str | None] = mapped_column(String(300))  # 外方合作办学者, as written
+    country: Mapped[str | None] = mapped_column(String(2))
+    degree_level: Mapped[str | None] = mapped_column(String(30))  # undergraduate | master | phd
+    programme_mode: Mapped[str | None] = mapped_column(String(30))
+    intake: Mapped[int | None] = mapped_column(Integer)  # 每期招生人数
+    enrolment_by_year: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # "2023" → students (年度招生人数)
+    approval_year: Mapped[int | None] = mapped_column(Integer)
+    expiry_year: Mapped[int | None] = mapped_column(Integer)  # 有效期至
+    reg_status: Mapped[str | None] = mapped_column(String(30))

@@ -33,7 +33,7 @@ from etl.reports.table import Grid, read_grids
 
 HEADER_SCAN_ROWS = 30
 KINDS_DIR = Path(__file__).with_name("kinds")
-FIELD_TYPES = ("text", "label", "mode", "int", "year", "date", "country", "school", "partner", "schools")
+FIELD_TYPES = ("text", "label", "mode", "int", "year", "date", "country", "school", "partner", "schools", "years")
 
 
 @dataclass(frozen=True)
@@ -158,11 +158,38 @@ class ParsedFile:
 
 def _match(shape: Shape, cells: list[Any], cmap: Mapping[str, str] | None) -> dict[str, int]:
     found: dict[str, int] = {}
+    years = {f.name for f in shape.fields if f.kind == "years"}
     for i, c in enumerate(cells):
         name, _ = shape.headers.field_of(c, cmap)
+        if name in years:  # a count per year needs the year in its header
+            name = None
+        if name is None and years:
+            hit = year_column(shape, c)
+            name = hit[0] if hit else None
         if name and name != IGNORE and name not in found:
             found[name] = i
     return found
+
+
+_YEAR_IN_HEADER = re.compile(r"((?:19|20)\d\d)\s*(?:年度|学年|年|级|届)?")
+
+
+def year_column(shape: Shape, cell: Any) -> tuple[str, int] | None:
+    """(field, year) of a header cell of a ``years`` field: a spelling of it with a year in it
+    ("2021年招生人数", "招生人数（2022）", "2023 enrolment")."""
+    if cell is None or isinstance(cell, bool):
+        return None
+    text = unicodedata.normalize("NFKC", str(cell))
+    m = _YEAR_IN_HEADER.search(text)
+    if not m:
+        return None
+    rest = header_key(_bare(text[:m.start()] + " " + text[m.end():]))
+    if not rest:
+        return None
+    for f in shape.fields:
+        if f.kind == "years" and rest in {header_key(_bare(sp)) for sp in f.spellings}:
+            return f.name, int(m.group(1))
+    return None
 
 
 def _signature(shape: Shape) -> set[str]:
@@ -434,8 +461,15 @@ def _parse_grid(file: str, grid: Grid, header: tuple[int, Shape, dict[str, int]]
                                 f"(header row {header_rownum}); columns seen: {seen}; the {shape.title} report "
                                 f"needs {', '.join(shape.required)}", column=missing[0])
     seen_at: dict[str, str] = {}
+    years_fields = {f.name for f in shape.fields if f.kind == "years"}
+    year_cols: dict[str, list[tuple[int, int]]] = {n: [] for n in years_fields}  # field → [(column, year)]
     for i, cell in enumerate(header_cells):
         name, _how = shape.headers.field_of(cell, cmap)
+        if name in years_fields:
+            name = None
+        if years_fields and name is None and (hit := year_column(shape, cell)):
+            year_cols[hit[0]].append((i, hit[1]))
+            continue
         if name == IGNORE:
             continue
         if name is None:
@@ -449,7 +483,11 @@ def _parse_grid(file: str, grid: Grid, header: tuple[int, Shape, dict[str, int]]
                               row=header_rownum)
         seen_at.setdefault(name, str(cell).strip())
     out = ParsedReport(file, shape, grid.sheet, header_rownum,
-                       {name: str(header_cells[i]).strip() for name, i in cols.items()}, context=context)
+                       {name: str(header_cells[i]).strip() for name, i in cols.items() if name not in years_fields},
+                       context=context)
+    for name, found in year_cols.items():
+        if found:
+            out.columns[name] = ", ".join(str(header_cells[i]).strip() for i, _ in found)
     last: dict[str, Any] = {}
     for rownum, cells in grid.rows[hidx + 1:]:
         if all(_blank(c) for c in cells):
@@ -471,6 +509,19 @@ def _parse_grid(file: str, grid: Grid, header: tuple[int, Shape, dict[str, int]]
             continue
         rec: dict[str, Any] = {"_row": rownum}
         for f in shape.fields:
+            if f.kind == "years":  # {year: count} from its columns; blank cells stay out (unknown, never 0)
+                per_year: dict[str, int] = {}
+                for col, year in year_cols.get(f.name, []):
+                    raw = cells[col] if col < len(cells) else None
+                    try:
+                        value = _int(raw)
+                    except CellError as exc:
+                        raise ReportError(file, where + str(exc), row=rownum,
+                                          column=str(header_cells[col]).strip()) from None
+                    if value is not None:
+                        per_year[str(year)] = value
+                rec[f.name] = per_year or None
+                continue
             if f.name not in cols:
                 rec[f.name] = context.get(f.name, [] if f.kind == "schools" else None)
                 continue
