@@ -83,6 +83,29 @@ def _guest_sentences(text: str, lay, partners: list[Org], home_forms: list[str])
     return out
 
 
+# a paragraph that introduces a partner ("X (XU) is a comprehensive public university …", "Founded in 1965, X is …",
+# "Located in Chiba, X has …"): the schools and faculties it lists are the partner's
+_PROFILE_LEAD = re.compile(r"\s*(?:(?:Founded|Established|Built|Located|Situated|Based)\s+in\s+[^,.;\n]{1,40},\s*)?(?:the\s+)?$",
+                           re.I)
+_PROFILE_VERB = re.compile(r"\s*(?:[(（][^()（）\n]{1,30}[)）]\s*)?,?\s*(?:which\s+was\s+)?(?:is|was|has|ranks|boasts|comprises|"
+                           r"offers|enjoys|(?:was\s+)?(?:founded|established|built)\s+in)\b")
+
+
+def _profile_sentences(text: str, lay, partners: list[Org]) -> list[tuple[int, int]]:
+    """The sentences of paragraphs that open by describing a partner (see _PROFILE_LEAD): their units are the
+    partner's, not the home's."""
+    if not partners or not lay.paragraphs:
+        return []
+    starts = sorted((m.start, m.end) for o in partners for m in o.mentions)
+    out = []
+    for ps, pe in lay.paragraphs:
+        first = next(((s, e) for s, e in starts if ps <= s < min(pe, ps + 60)), None)
+        if first is None or not _PROFILE_LEAD.fullmatch(text, ps, first[0]) or not _PROFILE_VERB.match(text, first[1]):
+            continue
+        out.append((ps, pe))
+    return out
+
+
 def _home_forms(home: str | None, home_org: Org | None, ref: Reference, use_list: bool) -> list[str]:
     """Every name the page's home goes by: the reference list's, or those of the university found as home
     (its name, the forms the page writes, its acronyms in known_orgs.csv and the organisation registry)."""
@@ -170,7 +193,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                     home_forms=home_forms, keep_unlisted=use_list and not finder.home_spans,
                     foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"))
     seen: set[str] = set()
-    guests = _guest_sentences(text, lay, partners, home_forms) if lang != "zh" else []
+    guests = _guest_sentences(text, lay, partners, home_forms) + _profile_sentences(text, lay, partners) \
+        if lang != "zh" else []
     for h in uf.run():
         if guests and h.method != "reference list" and any(a <= h.start < b for a, b in guests):
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
