@@ -106,6 +106,42 @@ def _profile_sentences(text: str, lay, partners: list[Org]) -> list[tuple[int, i
     return out
 
 
+# "students from 17 Beijing-based universities including Peking University, Tsinghua University, BISTU, etc.": a list of
+# fellow participants in which the home is one item; the others are the home's peers at someone else's event
+_PEER_INTRO = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|other|various)\s+"
+                         r"(?!partner\b)(?:[\w-]+\s+){0,3}?(?:universities|institutions|colleges|schools)\s*,?\s*"
+                         r"(?:including|such\s+as|like|namely)\s+$", re.I)
+_PEER_ITEM_GAP = re.compile(r"\s*(?:,|、|\band\b|&)\s*(?:the\s+)?")
+
+
+def _peer_lists(text: str, lay, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
+    """Organisations listed with the home as items of one list of participants (see _PEER_INTRO) are not partners."""
+    if not home_spans:
+        return
+    items = sorted([(m.start, m.end, o) for o in orgs if o.status == "partner" for m in o.mentions] +
+                   [(s, e, None) for s, e in home_spans])
+    for ss, se in lay.sentences:
+        sent_items = [it for it in items if ss <= it[0] < se]
+        if len(sent_items) < 3:
+            continue
+        i = 0
+        while i < len(sent_items):
+            s0 = sent_items[i][0]
+            if not _PEER_INTRO.search(text, max(ss, s0 - 90), s0):
+                i += 1
+                continue
+            run = [sent_items[i]]
+            j = i + 1
+            while j < len(sent_items) and _PEER_ITEM_GAP.fullmatch(text, run[-1][1], sent_items[j][0]):
+                run.append(sent_items[j])
+                j += 1
+            if len(run) >= 2 and any(o is None for _, _, o in run):
+                for _, _, o in run:
+                    if o is not None:
+                        o.status, o.reason = "non_partner", "listed with the home among an event's participants"
+            i = j
+
+
 def _home_forms(home: str | None, home_org: Org | None, ref: Reference, use_list: bool) -> list[str]:
     """Every name the page's home goes by: the reference list's, or those of the university found as home
     (its name, the forms the page writes, its acronyms in known_orgs.csv and the organisation registry)."""
@@ -182,6 +218,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     out.home = home
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
+    _peer_lists(text, lay, orgs, home_spans)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
