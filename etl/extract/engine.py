@@ -142,6 +142,36 @@ def _peer_lists(text: str, lay, orgs: list[Org], home_spans: list[tuple[int, int
             i = j
 
 
+# "the China Institute", "the Asia Centre", "the China Center PoliTO": a centre named after a country or region other
+# than the home's, with no owner after it, is the home's own area-studies unit (an office), not a partner
+_AREA_CENTRE = re.compile(r"\b(?:[Tt]he\s+)?(?P<area>(?:[A-Z][a-z]+[^\S\n]+)?[A-Z][a-z]+)[^\S\n]+(?P<head>Institute|Centre|Center)\b"
+                          r"(?![^\S\n]+(?:of|for|at|in|on)\b)(?![^\S\n]*[-–][^\S\n]*[A-Z])")
+_AREA_REGIONS = {"asia", "asian", "europe", "european", "africa", "african", "latin america", "latin american", "asean",
+                 "east asia", "east asian", "pacific", "asia pacific", "middle east", "arab", "nordic", "eurasia"}
+
+
+def _area_centres(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[tuple[str, int, int]]:
+    """Area-studies centres of the home (see _AREA_CENTRE): (name, start, end) of each first mention; organisations
+    found at those places become the home's."""
+    out, seen = [], set()
+    if "Institute" not in text and "Centre" not in text and "Center" not in text:
+        return out
+    for m in _AREA_CENTRE.finditer(text):
+        area = m.group("area")
+        code = gaz.country(area) or gaz.adjective(area)
+        if not (area.lower() in _AREA_REGIONS or (code and code != home_country)):
+            continue
+        name = f"{area} {m.group('head')}"
+        for o in orgs:
+            if o.status == "partner" and o.registry is None and o.known is None and \
+                    any(om.start <= m.start("area") < om.end for om in o.mentions):
+                o.status, o.reason = "home", "an area-studies centre of the home"
+        if name not in seen:
+            seen.add(name)
+            out.append((name, m.start("area"), m.end()))
+    return out
+
+
 def _home_forms(home: str | None, home_org: Org | None, ref: Reference, use_list: bool) -> list[str]:
     """Every name the page's home goes by: the reference list's, or those of the university found as home
     (its name, the forms the page writes, its acronyms in known_orgs.csv and the organisation registry)."""
@@ -219,6 +249,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
     _peer_lists(text, lay, orgs, home_spans)
+    home_country = home_org.country if home_org is not None else ("CN" if home else None)
+    area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
@@ -241,6 +273,13 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         seen.add(key)
         out.mentions.append(Mention(h.type, key, {"name": h.name}, h.text, lay.sentence_at(h.start), h.start, h.end,
                                     h.method, h.confidence))
+
+    for name, s_, e_ in area_centres:
+        key = f"office:{norm(name)}"
+        if key not in seen and f"school:{norm(name)}" not in seen:
+            seen.add(key)
+            out.mentions.append(Mention("office", key, {"name": name}, text[s_:e_], lay.sentence_at(s_), s_, e_,
+                                        "pattern: a centre named after another country or region", 0.7))
 
     # partners
     for o in sorted(partners, key=lambda x: x.first.start):
