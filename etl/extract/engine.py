@@ -172,6 +172,26 @@ def _area_centres(text: str, orgs: list[Org], gaz, home_country: str | None) -> 
     return out
 
 
+_APPOSED_AFTER = re.compile(r",?[^\S\n]+(?!(?:and|or|as\s+well\s+as)\b)[a-z]")
+
+
+def _home_parents(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
+    """A university named right after the home as its apposition ("the University of Social Sciences and Humanities,
+    Vietnam National University, Hanoi, said …") is the home's parent system, not a partner; a list goes on with
+    "and" ("BJUT, City University of Hong Kong, and …")."""
+    if not home_spans:
+        return
+    ends = {e for _, e in home_spans}
+    for o in orgs:
+        if o.status != "partner":
+            continue
+        for m in o.mentions:
+            if text[max(0, m.start - 2):m.start] == ", " and (m.start - 2) in ends and \
+                    _APPOSED_AFTER.match(text, m.end) and len(o.mentions) == 1:
+                o.status, o.reason = "home", "the home's parent institution (named in apposition)"
+                break
+
+
 def _home_forms(home: str | None, home_org: Org | None, ref: Reference, use_list: bool) -> list[str]:
     """Every name the page's home goes by: the reference list's, or those of the university found as home
     (its name, the forms the page writes, its acronyms in known_orgs.csv and the organisation registry)."""
@@ -249,6 +269,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
     _peer_lists(text, lay, orgs, home_spans)
+    _home_parents(text, orgs, home_spans)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
     home_forms = _home_forms(home, home_org, ref, use_list)
