@@ -310,7 +310,9 @@ class HomeDetector:
                 lead = short
             if lead is not None:
                 rest = t[len(lead):] if t.startswith(lead) else title[len(lead):]
-                if not _TITLE_VISITOR.match(rest):
+                if not _TITLE_VISITOR.match(rest) and not (rm and re.match(r"\s+(?:visits?|pays?|arrives?|calls?|tours?)\b",
+                                                                            rest, re.I)):
+                    # (not "Rector of X visits Y": X's people are the guests)
                     score, strong = score + 4, strong or "title"
             elif any(_in(f, title) for f in forms) or (len(short) >= 4 and " " not in short and _in(short, title)):
                 score += 1.5
@@ -489,9 +491,17 @@ class HomeDetector:
         if _DEBUG:
             print("home candidates:", [(round(c[0], 1), c[2].name, c[3], c[4]) for c in cands], "configured:", conf)
         best = cands[0] if cands else None
+        if best is not None and not best[4]:
+            # a page's strong signal (its site, dateline or title subject) outweighs a slightly higher count of
+            # weaker ones (mentions, units written as its own)
+            strong = next((c for c in cands[1:] if c[4] and c[0] >= best[0] - 2), None)
+            if strong is not None:
+                cands.remove(strong)
+                cands.insert(0, strong)
+                best = strong
         if conf is not None and (best is None or conf >= best[0]):
             return ref.home_name, None, True
-        if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0]):
+        if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0] and not best[4]):
             # nobody the page clearly speaks for: the configured home, unless the page looks at China from abroad
             if ref.home_name and (conf is not None or not abroad):
                 if conf is None and self.lang == "zh" and not units_fit_list(
