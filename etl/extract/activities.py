@@ -213,6 +213,8 @@ _GENERIC_ITEMS = re.compile(
 # a sentence that lists areas of cooperation ("in the fields of …, … and …", "such as", "namely", "exchanged views on"):
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
+# frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
+_TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
@@ -355,7 +357,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         if i not in topics:
             lf = _LIST_FRAME.search(sent)
             list_from = lf.start() if lf and not _SPECIFIC.search(sent) and \
-                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():])) else None
+                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():]) or
+                 _TALK_FRAME.match(lf.group(0))) else None  # (one topic talked about is a topic too)
             list_to = len(sent)
             if list_from is not None:
                 # the list ends where the sentence goes on with a verb ("universities including A, B and C joined
