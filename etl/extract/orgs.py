@@ -320,6 +320,13 @@ def _known_name(key: str) -> bool:
     return _registry().has_norm(key)
 
 
+def _the_generic_name(name: str) -> bool:
+    """A name of generic words only that is still one organisation's: written with a capital "The" and known to
+    the registry by exactly that name ("The Open University")."""
+    return name.startswith("The ") and name.count(" ") >= 2 and any(
+        r.name == name for r in _registry().by_name(name))
+
+
 def _registry():
     from etl.resolve.registry import load_registry
 
@@ -453,7 +460,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             words = [x[2] for x in toks[left:right + 1]]
             kind = _head_kind(toks[h][2])
             proper = [w for w in words if w[0].isupper() and not _head_kind(w) and w.lower() not in _GENERIC_MODIFIER]
-            if not proper:
+            if not proper and not _the_generic_name(name):
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
