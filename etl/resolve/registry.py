@@ -412,14 +412,7 @@ class Registry:
     def country(self, name: str) -> str | None:
         """The country of a name: a partners.csv entry's when it gives one; else the registry's when all
         its records of that name agree; else None (namesakes in several countries, or unknown)."""
-        cands = self.lookup(name)
-        if not any(c.source == "partners" for c in cands):
-            # a record whose official name is written exactly so outranks namesakes found by an alias ("The Open
-            # University" is the British one; "Open University" is also an alias of Universidade Aberta)
-            exact = {c.country for c in cands if c.name == name}
-            if len(exact) == 1:
-                return exact.pop()
-        return self._country_of(cands)
+        return self._country_of(self.lookup(name))
 
     def country_for_norm(self, key: str) -> str | None:
         """``country`` for a name already normalised (Chinese names as written)."""
