@@ -28,7 +28,7 @@ from etl.extract.home import detect_home
 from etl.extract.model import Extraction, Mention
 from etl.extract.orgs import Org, OrgFinder
 from etl.extract.people import PeopleFinder
-from etl.extract.text import detect_lang, layout, mask_noise
+from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract.units import UnitFinder
 from etl.extract.zh_text import is_traditional, restore, simplified
 from etl.resolve.geo import load_gazetteer
@@ -192,6 +192,23 @@ def _home_parents(text: str, orgs: list[Org], home_spans: list[tuple[int, int]])
                 break
 
 
+def _unquote_name(o: Org) -> None:
+    """A name written with a quoted part ("University of Rome “Tor Vergata”") under the registry's name for it
+    without the quotes; spaces collapsed."""
+    if not re.search(r"[“”\"]|\s\s", o.name):
+        return
+    plain = re.sub(r"\s+", " ", re.sub(r"[“”\"]", " ", o.name)).strip()
+    if o.registry is None and plain != o.name:
+        from etl.resolve.registry import load_registry
+
+        recs = load_registry().by_name(plain)
+        if recs and len({r.name for r in recs}) == 1:
+            plain = recs[0].name
+            if o.country is None and len({r.country for r in recs}) == 1:
+                o.country, o.country_method = recs[0].country, "organisation registry"
+    o.name = plain
+
+
 def _home_forms(home: str | None, home_org: Org | None, ref: Reference, use_list: bool) -> list[str]:
     """Every name the page's home goes by: the reference list's, or those of the university found as home
     (its name, the forms the page writes, its acronyms in known_orgs.csv and the organisation registry)."""
@@ -238,7 +255,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
     gaz = load_gazetteer()
-    text = mask_noise(doc.text)
+    text = repair_mojibake(mask_noise(doc.text))
     lang = doc.lang or detect_lang(text)
     if lang == "zh" and is_traditional(text):
         # traditional characters: read through a simplified view of the same length (zh_text.py)
@@ -304,6 +321,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     # partners
     for o in sorted(partners, key=lambda x: x.first.start):
+        _unquote_name(o)
         f = o.first
         conf = 0.95 if o.registry is not None else 0.75
         method = o.first.method + (f"; country: {o.country_method}" if o.country_method else "")
