@@ -117,6 +117,7 @@ class Context:
     url: str
     filters: Filters
     lang: str = "en"
+    subject: dict | None = None    # the school or partner whose page the chart is on (its info)
 
     @property
     def empty_message(self) -> str:
@@ -144,6 +145,12 @@ class Export:
     ``names_zh`` pairs a name column with its Chinese twin (``("school", "zh")``): a
     Chinese export shows the Chinese name where there is one. ``source`` is "news" (the
     extracted documents) or "reports" (the office's tables): it picks the source note.
+
+    ``subject`` ("school" or "partner") marks the chart of one school's or partner's page:
+    its query is ``query(url, filters, info)`` (``info``: ``school_info`` / ``partner_info``
+    of the id given as ``subject=``), the figure finds ``info`` in ``Context.subject``, and a
+    file's title names the school or partner. :func:`names` lists only the charts that need
+    no subject; :func:`subject_names` the others.
     """
 
     name: str
@@ -157,9 +164,26 @@ class Export:
     names_zh: tuple[tuple[str, str], ...] = ()
     width: int = DEFAULT_WIDTH
     ignores: tuple[str, ...] = ()    # Filters fields the query does not use (not named in the subtitle)
+    subject: str | None = None       # "school" or "partner": the chart of one (see above)
 
     def title_in(self, lang: str) -> str:
         return t(self.title, lang)
+
+    def file_title(self, lang: str, subject: dict | None = None) -> str:
+        """The title a file shows: a subject's chart names the school or partner first."""
+        if not subject:
+            return self.title_in(lang)
+        zh = subject.get("zh")
+        name = zh.strip() if lang == "zh" and isinstance(zh, str) and zh.strip() else subject.get("name") or ""
+        return f"{name}{'：' if lang == 'zh' else ': '}{self.title_in(lang)}"
+
+    def run(self, url: str, f: Filters, subject: dict | None = None) -> pd.DataFrame:
+        """The export's query: ``query(url, f)``, or ``query(url, f, subject)`` for a subject's chart."""
+        if self.subject is None:
+            return self.query(url, f)
+        if not subject:
+            raise ExportError(f"{self.name} is the chart of one {self.subject}: give {self.subject}=<id>")
+        return self.query(url, f, subject)
 
     def applied(self, f: Filters) -> Filters:
         """``f`` without the filters this export's query does not use, for stating them."""
@@ -193,7 +217,34 @@ def get(name: str) -> Export:
 
 
 def names() -> list[str]:
-    return list(REGISTRY)
+    """The exports that need nothing but filters (every page's charts but a school's or partner's own)."""
+    return [n for n, e in REGISTRY.items() if e.subject is None]
+
+
+def subject_names(subject: str | None = None) -> list[str]:
+    """The charts of one school's or partner's page (``subject``: only those of "school" or "partner")."""
+    return [n for n, e in REGISTRY.items() if e.subject is not None and (subject is None or e.subject == subject)]
+
+
+SUBJECT_INFO: dict[str, Callable[[str, int], dict | None]] = {"school": qs.school_info, "partner": qpa.partner_info}
+
+
+def subject_info(name: str, url: str, subject_id: Any) -> dict | None:
+    """The info of the school or partner ``subject_id`` a subject's chart ``name`` is about
+    (None for other charts); an unknown or missing id is an :class:`ExportError`."""
+    export = get(name)
+    if export.subject is None:
+        return None
+    if subject_id in (None, ""):
+        raise ExportError(f"{name} is the chart of one {export.subject}: give {export.subject}=<id>")
+    try:
+        sid = int(subject_id)
+    except (TypeError, ValueError):
+        raise ExportError(f"{export.subject}={subject_id!r} is not an id") from None
+    info = SUBJECT_INFO[export.subject](url, sid) if 0 < sid <= q.MAX_ID else None
+    if info is None:
+        raise UnknownExport(f"no {export.subject} with id {sid}")
+    return info
 
 
 _KIND = Column("kind", "Activity kind", "活动类型", "kind")
@@ -314,6 +365,52 @@ register(Export(
     "documents_by_year", fso.DOCS_TITLE, None, qso.documents_per_year, _page(fso.documents_per_year),
     (Column("year", "Year", "年份", "year"), Column("lang", "Language", "语言", "lang"), _DOCS_N)))
 
+# -- One school's page (/schools/<id>) and one partner's (/partners/<id>) ----------------
+# The page's filters narrowed to the school (``?school=<id>``) or the partner (``?partner=<id>``);
+# the pages draw these charts from the same query functions.
+_ACTS = Column("activities", "Activities", "活动数", "int")
+_YEAR = Column("year", "Year", "年份", "year")
+# the title names the school; a partner's page sets the partner's own country and kind
+_SCHOOL_SET = ("schools",)
+_PARTNER_SET = ("countries", "partner_kinds")
+register(Export(
+    "school_trend", fs.TREND_TITLE, None, lambda url, f, s: qs.school_trend(url, f, s["id"]),
+    lambda df, ctx: fs.trend(df, ctx.subject["id"], years=ctx.years(), lang=ctx.lang, empty_message=ctx.empty_message),
+    (_YEAR, _KIND, _ACTS), subject="school", ignores=_SCHOOL_SET))
+register(Export(
+    "school_kinds", fs.KINDS_TITLE, None, lambda url, f, s: qs.school_kinds(url, f, s["id"]),
+    lambda df, ctx: fs.kinds_bars(df, ctx.subject["id"], lang=ctx.lang, empty_message=ctx.empty_message),
+    (_KIND, _ACTS), subject="school", ignores=_SCHOOL_SET))
+register(Export(
+    "school_partners", fs.PARTNERS_TITLE, None, lambda url, f, s: qs.school_partners(url, f, s["id"]),
+    lambda df, ctx: fs.partners_bars(df, ctx.subject["id"], lang=ctx.lang, empty_message=ctx.empty_message),
+    (Column("partner", "Partner", "合作方（英文）"), Column("zh", "Partner (Chinese)", "合作方"), _COUNTRY,
+     Column("kind", "Partner kind", "合作方类型", "partner_kind"), _DOCS_N),
+    subject="school", ignores=_SCHOOL_SET))
+register(Export(
+    "school_mobility", fs.MOBILITY_TITLE, None, lambda url, f, s: qs.school_mobility(url, f, s["id"]),
+    lambda df, ctx: fs.mobility_bars(df, lang=ctx.lang),
+    (_YEAR, _COUNTRY, *_STUDENTS[:2]), source="reports", subject="school", ignores=NOT_FOR_REPORTS + _SCHOOL_SET))
+register(Export(
+    "partner_timeline", fpa.TIMELINE_TITLE, None, qpa.partner_timeline_data,
+    lambda df, ctx: fpa.timeline_chart(df, qpa.partner_spec(ctx.subject), lang=ctx.lang,
+                                       empty_message=ctx.empty_message),
+    # a partner's documents one by one (date, title, kinds), or a busy partner's activities per year and kind
+    (Column("date", "Date", "日期", "date"), Column("title", "Title", "标题"),
+     Column("kinds", "Activities reported", "报道的活动", "kinds"), Column("lang", "Language", "语言", "lang"),
+     _YEAR, _KIND, _ACTS), subject="partner", width=1200, ignores=_PARTNER_SET))
+register(Export(
+    "partner_schools", fpa.SCHOOLS_TITLE, None, qpa.partner_schools,
+    lambda df, ctx: fpa.schools_bars(df, qpa.partner_spec(ctx.subject), lang=ctx.lang,
+                                     empty_message=ctx.empty_message),
+    (Column("school", "School", "学院（英文）"), Column("zh", "School (Chinese)", "学院"), _DOCS_N),
+    subject="partner", ignores=_PARTNER_SET))
+register(Export(
+    "partner_mobility", fpa.MOBILITY_TITLE, None, qpa.partner_mobility,
+    lambda df, ctx: fpa.mobility_bars(df, lang=ctx.lang),
+    (_YEAR, Column("program_type", "Programme type", "项目类型", "program_type"), *_STUDENTS[:2]),
+    source="reports", subject="partner", ignores=NOT_FOR_REPORTS + _PARTNER_SET))
+
 
 # ---------------------------------------------------------------------------
 # Words: filters, source note, dates
@@ -391,11 +488,13 @@ def localize_frame(export: Export, df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df
 
 
-def chart(name: str, url: str, f: Filters, lang: str = "en", df: pd.DataFrame | None = None) -> go.Figure:
-    """The figure as the screen shows it (in ``lang``), from the export's query (or ``df``)."""
+def chart(name: str, url: str, f: Filters, lang: str = "en", df: pd.DataFrame | None = None,
+          subject: dict | None = None) -> go.Figure:
+    """The figure as the screen shows it (in ``lang``), from the export's query (or ``df``);
+    ``subject``: the school's or partner's info for the chart of one (:func:`subject_info`)."""
     export = get(name)
-    df = export.query(url, f) if df is None else df
-    fig = export.figure(localize_frame(export, df, lang), Context(url, f, lang))
+    df = export.run(url, f, subject) if df is None else df
+    fig = export.figure(localize_frame(export, df, lang), Context(url, f, lang, subject))
     fig.update_layout(title_text=export.title_in(lang))
     return figures.finish(fig)
 
@@ -431,25 +530,37 @@ def decorate(fig: go.Figure, *, title: str | None, subtitle: str = "", note: str
 
 def export_figure(name: str, url: str, f: Filters, *, lang: str = "en", width: int | None = None,
                   height: int | None = None, header: bool = True,
-                  info: rq.DataInfo | None = None, df: pd.DataFrame | None = None) -> go.Figure:
+                  info: rq.DataInfo | None = None, df: pd.DataFrame | None = None,
+                  subject: dict | None = None) -> go.Figure:
     """The chart of ``name`` as a file shows it: the screen's figure, decorated."""
     export = get(name)
-    fig = chart(name, url, f, lang, df=df)
+    fig = chart(name, url, f, lang, df=df, subject=subject)
     if not header:
         return decorate(fig, title=None, width=width or export.width, height=height)
-    info = info or rq.data_info(url, f)
-    return decorate(fig, title=export.title_in(lang), subtitle=filters_text(url, export.applied(f), lang),
+    info = info or data_info(export, url, f, subject)
+    return decorate(fig, title=export.file_title(lang, subject), subtitle=filters_text(url, export.applied(f), lang),
                     note=source_note(export, info, lang), width=width or export.width, height=height)
 
 
+def data_info(export: Export, url: str, f: Filters, subject: dict | None = None) -> rq.DataInfo:
+    """The time of the data and the sources in scope; for a partner's chart, the documents
+    naming the partner (a school's are in ``f`` already: its page's filters hold the school)."""
+    info = rq.data_info(url, qs.school_filters(f, subject["id"]) if export.subject == "school" and subject else f)
+    if export.subject == "partner" and subject:
+        sets = qpa.partner_sets(url, f, subject)
+        info = replace(info, documents=int(sets["documents"].sum()) if not sets.empty else 0)
+    return info
+
+
 def figure_bytes(name: str, url: str, f: Filters, fmt: str, *, lang: str = "en", scale: float | None = None,
-                 width: int | None = None, height: int | None = None, browser_path: str | None = None) -> bytes:
-    """``name`` as PNG (2× unless ``scale`` says otherwise), SVG or PDF."""
+                 width: int | None = None, height: int | None = None, browser_path: str | None = None,
+                 subject: dict | None = None) -> bytes:
+    """``name`` as PNG (2× unless ``scale`` says otherwise), SVG or PDF (``subject``: see :func:`chart`)."""
     fmt = fmt.lower()
     if fmt not in FIGURE_FORMATS:
         raise ExportError(f"figure format {fmt!r} is not one of {', '.join(FIGURE_FORMATS)}")
     export = get(name)
-    fig = export_figure(name, url, f, lang=lang, width=width, height=height)
+    fig = export_figure(name, url, f, lang=lang, width=width, height=height, subject=subject)
     scale = scale if scale is not None else DEFAULT_SCALE[fmt]
     return render.render(fig, fmt, width=fig.layout.width, height=fig.layout.height, scale=scale,
                          geo=export.geo, browser_path=browser_path)
@@ -484,6 +595,9 @@ def readable(name: str, df: pd.DataFrame, lang: str = "en") -> tuple[pd.DataFram
             s = s.map(lambda v, fn=WORDS[c.kind]: fn(v, lang) if isinstance(v, str) and v else v)
         elif c.kind == "schools":
             s = s.map(lambda v: v if v else L.text("university_wide", lang))
+        elif c.kind == "kinds":   # a list of activity kinds (a document's), as words
+            sep = "、" if lang == "zh" else ", "
+            s = s.map(lambda v: sep.join(kind_name(k, lang) for k in v) if isinstance(v, (list, tuple)) else v)
         elif c.kind in ("int", "year"):
             s = pd.to_numeric(s, errors="coerce").astype("Int64")
         header = c.header(lang)
@@ -502,31 +616,33 @@ def filename(name: str, f: Filters, fmt: str) -> str:
 
 
 def data_bytes(name: str, url: str, f: Filters, fmt: str, *, lang: str = "en",
-               now: dt.datetime | None = None) -> bytes:
-    """The data of ``name`` with the filters applied, as CSV or XLSX."""
+               now: dt.datetime | None = None, subject: dict | None = None) -> bytes:
+    """The data of ``name`` with the filters applied, as CSV or XLSX (``subject``: see :func:`chart`)."""
     fmt = fmt.lower()
     if fmt not in DATA_FORMATS:
         raise ExportError(f"data format {fmt!r} is not one of {', '.join(DATA_FORMATS)}")
     export = get(name)
-    df = export.query(url, f)
+    df = export.run(url, f, subject)
     if fmt == "json":
-        return json_bytes(export, df, url, f)
+        return json_bytes(export, df, url, f, subject)
     table, cols = readable(name, df, lang)
     if fmt == "csv":
         return defuse(table).to_csv(index=False).encode("utf-8-sig")
-    info = rq.data_info(url, f)
-    return xlsx_bytes(export, table, cols, about=about_rows(export, url, f, info, lang, now), lang=lang)
+    info = data_info(export, url, f, subject)
+    return xlsx_bytes(export, table, cols, about=about_rows(export, url, f, info, lang, now, subject), lang=lang,
+                      title=export.file_title(lang, subject))
 
 
-def json_bytes(export: Export, df: pd.DataFrame, url: str, f: Filters) -> bytes:
+def json_bytes(export: Export, df: pd.DataFrame, url: str, f: Filters, subject: dict | None = None) -> bytes:
     """The chart's data for programs: the query's own columns and codes (ISO countries, kind
     codes, ids), with the filters applied, the time of the data and the number of sources."""
     import json
 
-    info = rq.data_info(url, f)
+    info = data_info(export, url, f, subject)
     payload = {
         "name": export.name,
-        "title": export.title_in("en"),
+        "title": export.file_title("en", subject),
+        **({export.subject: int(subject["id"])} if export.subject and subject else {}),
         "filters": export.applied(f).to_query(),
         "data_as_of": info.finished_at.isoformat(timespec="seconds") if info.finished_at else None,
         "etl_run": info.run_id,
@@ -538,12 +654,12 @@ def json_bytes(export: Export, df: pd.DataFrame, url: str, f: Filters) -> bytes:
 
 
 def about_rows(export: Export | None, url: str, f: Filters, info: rq.DataInfo, lang: str,
-               now: dt.datetime | None = None) -> list[tuple[str, Any]]:
+               now: dt.datetime | None = None, subject: dict | None = None) -> list[tuple[str, Any]]:
     """The first sheet of a workbook: what, which filters, data of when, how many sources."""
     t = L.text
     rows: list[tuple[str, Any]] = []
     if export is not None:
-        rows.append((t("title", lang), export.title_in(lang)))
+        rows.append((t("title", lang), export.file_title(lang, subject)))
     applied = export.applied(f) if export is not None else f
     filters = describe_filters(url, applied, lang) or [(t("filters", lang), t("no_filter", lang))]
     for i, (k, v) in enumerate(filters):
@@ -586,7 +702,7 @@ def _cell(v: Any) -> Any:
 
 
 def xlsx_bytes(export: Export, table: pd.DataFrame, cols: list[Column], *, about: list[tuple[str, Any]],
-               lang: str = "en") -> bytes:
+               lang: str = "en", title: str | None = None) -> bytes:
     """A workbook: the *About* sheet first, then the data with formats, filter and frozen header."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -594,7 +710,7 @@ def xlsx_bytes(export: Export, table: pd.DataFrame, cols: list[Column], *, about
     wb = Workbook()
     ws = wb.active
     ws.title = L.text("about", lang)
-    ws.append([export.title_in(lang)])
+    ws.append([title or export.title_in(lang)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([])
     for k, v in about:
@@ -638,7 +754,8 @@ def xlsx_bytes(export: Export, table: pd.DataFrame, cols: list[Column], *, about
 
 
 __all__ = [
-    "Export", "Column", "Context", "REGISTRY", "register", "get", "names", "chart", "export_figure", "decorate",
+    "Export", "Column", "Context", "REGISTRY", "register", "get", "names", "subject_names", "subject_info",
+    "data_info", "chart", "export_figure", "decorate",
     "figure_bytes", "data_bytes", "readable", "describe_filters", "filters_text", "source_note", "filename",
     "ExportError", "BrowserNotFound", "UnknownExport", "FIGURE_FORMATS", "DATA_FORMATS", "REPORT_FORMATS", "MIME",
 ]

@@ -6,6 +6,8 @@
     intl export list
     intl export figure NAME --format png|svg|pdf -o FILE [filters] [--lang en|zh] [--scale 2]
     intl export data NAME --format csv|xlsx|json -o FILE [filters] [--lang en|zh]
+    intl export figure school_partners --school "Automation" -o FILE     # a school's page's chart
+    intl export data partner_timeline --partner 29 -o FILE               # a partner's page's chart
     intl export report --format pptx|pdf -o FILE [--from YEAR] [--to YEAR] [--school …] [--lang en|zh]
 
 Filters: ``--from/--to YEAR``, ``--school`` (id, English or Chinese name; repeatable),
@@ -53,6 +55,8 @@ CountryOpt = Annotated[Optional[list[str]], typer.Option("--country", help="part
 PKindOpt = Annotated[Optional[list[str]], typer.Option("--partner-kind", help="partner kind (repeatable)")]
 DocLangOpt = Annotated[Optional[str], typer.Option("--doc-lang", help="only documents in this language (en, zh)")]
 LangOpt = Annotated[str, typer.Option("--lang", help="language of titles and labels: en or zh")]
+PartnerOpt = Annotated[Optional[int], typer.Option("--partner", help="partner id, for a partner's page's charts "
+                                                                    "(partner_timeline …)")]
 
 HOOK_OPTIONS = {"format", "lang", "dir", "from", "to", "school"}
 
@@ -100,6 +104,24 @@ def _filters(url: str, year_from, year_to, school, kind=None, country=None, part
     return Filters.make(year_from=year_from, year_to=year_to, schools=resolve_schools(url, school),
                         activity_kinds=kind or (), countries=country or (), partner_kinds=partner_kind or (),
                         language=doc_lang)
+
+
+def _subject(url: str, name: str, f, partner: int | None):
+    """The school or partner a chart of one's page is about: the one ``--school``, or ``--partner``."""
+    from dashboard import export as E
+
+    export = E.get(name)
+    if export.subject == "school":
+        if len(f.schools) != 1:
+            raise CliError(f"{name} is the chart of one school's page: give one --school")
+        return E.subject_info(name, url, f.schools[0])
+    if export.subject == "partner":
+        if partner is None:
+            raise CliError(f"{name} is the chart of one partner's page: give --partner ID")
+        return E.subject_info(name, url, partner)
+    if partner is not None:
+        raise CliError(f"--partner is for the charts of a partner's page ({', '.join(E.subject_names('partner'))})")
+    return None
 
 
 def _format(fmt: str | None, output: Path, allowed: tuple[str, ...]) -> str:
@@ -171,6 +193,8 @@ def list_exports() -> None:
 
     for name in E.names():
         typer.echo(f"{name:22s} {E.get(name).title}")
+    for name in E.subject_names():   # the charts of one school's or partner's page
+        typer.echo(f"{name:22s} {E.get(name).title} (one --{E.get(name).subject})")
 
 
 @export_app.command("figure")
@@ -183,7 +207,7 @@ def figure(
     lang: LangOpt = "en",
     scale: Annotated[Optional[float], typer.Option(help="pixel ratio of a PNG (default 2)")] = None,
     width: Annotated[Optional[int], typer.Option(help="width in CSS pixels")] = None,
-    db: DbOpt = None, config: ConfigOpt = None,
+    partner: PartnerOpt = None, db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
     """One chart as PNG (2×), SVG or PDF, titled, with the filters and a source note."""
     def action():
@@ -192,8 +216,10 @@ def figure(
 
         s = load_settings(config, db)
         f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
+        subject = _subject(s.database_url, name, f, partner)
         data = E.figure_bytes(name, s.database_url, f, _format(fmt, output, E.FIGURE_FORMATS), lang=_lang(lang),
-                              scale=scale, width=width, browser_path=export_options(s).get("browser_path"))
+                              scale=scale, width=width, browser_path=export_options(s).get("browser_path"),
+                              subject=subject)
         _done(output, data)
 
     _run(action)
@@ -206,7 +232,7 @@ def data(
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="csv, xlsx or json")] = None,
     year_from: FromOpt = None, year_to: ToOpt = None, school: SchoolOpt = None, kind: KindOpt = None,
     country: CountryOpt = None, partner_kind: PKindOpt = None, doc_lang: DocLangOpt = None,
-    lang: LangOpt = "en", db: DbOpt = None, config: ConfigOpt = None,
+    lang: LangOpt = "en", partner: PartnerOpt = None, db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
     """The data of one chart or table as CSV or XLSX, with the filters applied."""
     def action():
@@ -214,7 +240,9 @@ def data(
 
         s = load_settings(config, db)
         f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
-        _done(output, E.data_bytes(name, s.database_url, f, _format(fmt, output, E.DATA_FORMATS), lang=_lang(lang)))
+        subject = _subject(s.database_url, name, f, partner)
+        _done(output, E.data_bytes(name, s.database_url, f, _format(fmt, output, E.DATA_FORMATS), lang=_lang(lang),
+                                   subject=subject))
 
     _run(action)
 

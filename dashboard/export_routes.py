@@ -1,7 +1,11 @@
 """Download routes for the dashboard's Export menus: ``init_exports(app, settings)``.
 
 - ``GET /export/figure/<name>.<png|svg|pdf>?<filters>[&labels=zh][&scale=2][&width=1000]``
-- ``GET /export/data/<name>.<csv|xlsx>?<filters>[&labels=zh]``
+- ``GET /export/data/<name>.<csv|xlsx|json>?<filters>[&labels=zh]``
+
+A chart of one school's or partner's page (:func:`dashboard.export.subject_names`) takes the
+id too: ``?school=<id>`` (its page's filters hold the school) or ``?partner=<id>``; a missing
+one is a 400, an unknown one a 404.
 - ``GET /export/report.<pptx|pdf>?<filters>[&labels=zh]``
 
 The filters are the dashboard's own query string (``from``, ``to``, ``school`` …, see
@@ -66,6 +70,16 @@ def _number(name: str, lo: float, hi: float, kind=float) -> Any:
     return value
 
 
+def _subject(name: str) -> tuple[dict | None, str]:
+    """The school or partner a subject's chart is about (from ``school=`` / ``partner=``), and
+    the file name's stem (``school_partners_3``); ``(None, name)`` for every other chart."""
+    export = E.get(name)
+    if export.subject is None:
+        return None, name
+    info = E.subject_info(name, database_url(), request.args.get(export.subject))
+    return info, f"{name}_{info['id']}"
+
+
 def _send(data: bytes, fmt: str, filename: str) -> Response:
     return Response(data, mimetype=E.MIME[fmt], headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
@@ -97,12 +111,12 @@ def _blueprint() -> Blueprint:
         def make():
             if fmt not in E.FIGURE_FORMATS:
                 raise ExportError(f"figure format {fmt!r}: use {', '.join(E.FIGURE_FORMATS)}")
-            E.get(name)
+            subject, stem = _subject(name)
             f = _filters()
             data = E.figure_bytes(name, database_url(), f, fmt, lang=_labels(), scale=_number("scale", 0.5, 4),
                                   width=_number("width", 300, 4000, int),
-                                  browser_path=export_options(_settings()).get("browser_path"))
-            return _send(data, fmt, E.filename(name, f, fmt))
+                                  browser_path=export_options(_settings()).get("browser_path"), subject=subject)
+            return _send(data, fmt, E.filename(stem, f, fmt))
         return _answer(make)
 
     @bp.get("/data/<name>.<fmt>")
@@ -110,9 +124,10 @@ def _blueprint() -> Blueprint:
         def make():
             if fmt not in E.DATA_FORMATS:
                 raise ExportError(f"data format {fmt!r}: use {', '.join(E.DATA_FORMATS)}")
-            E.get(name)
+            subject, stem = _subject(name)
             f = _filters()
-            return _send(E.data_bytes(name, database_url(), f, fmt, lang=_labels()), fmt, E.filename(name, f, fmt))
+            return _send(E.data_bytes(name, database_url(), f, fmt, lang=_labels(), subject=subject), fmt,
+                         E.filename(stem, f, fmt))
         return _answer(make)
 
     @bp.get("/report.<fmt>")

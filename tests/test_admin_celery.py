@@ -102,3 +102,18 @@ def test_an_upload_is_loaded_by_the_celery_worker(sqlite_url, monkeypatch, tmp_p
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
         log.close()
+
+
+def test_the_job_queue_name_is_read_per_call_not_frozen_by_an_earlier_app(monkeypatch):
+    """An app made earlier in the process for another queue (another test, another page) must not
+    send this job to a queue that no worker reads: the full suite once waited 120 s on that."""
+    from dashboard.admin import jobs
+
+    url = "redis://127.0.0.1:6379/15"
+    monkeypatch.delenv("INTL_JOB_QUEUE", raising=False)
+    default = jobs.celery_app(url)
+    monkeypatch.setenv("INTL_JOB_QUEUE", "intl-test-queue-a")
+    mine = jobs.celery_app(url)
+    assert default.conf.task_default_queue == "intl-jobs"
+    assert mine is not default and mine.conf.task_default_queue == "intl-test-queue-a"
+    assert jobs.celery_app(url) is mine

@@ -183,3 +183,30 @@ def test_reports_are_written_readable_by_others_as_the_umask_says(tmp_path):
     finally:
         os.umask(old)
     assert not [p for p in (tmp_path / "r").iterdir() if p.name.startswith(".")], "no temporary file left"
+
+
+def test_the_charts_of_a_school_s_and_a_partner_s_page(url, tmp_path):
+    """``--school`` (one) or ``--partner ID`` picks whose page's chart; without it, one line saying so."""
+    r = runner.invoke(app, ["export", "list"])
+    assert "school_partners" in r.stdout and "partner_timeline" in r.stdout and "(one --partner)" in r.stdout
+    auto = _sid(url, "School of Automation")
+    out = tmp_path / "school.csv"
+    r = runner.invoke(app, ["export", "data", "school_partners", "-o", str(out), "--db", url, "--school", "自动化学院",
+                            "--from", "2020"])
+    assert r.exit_code == 0, r.output
+    f = Filters.make(year_from=2020, schools=[auto])
+    from dashboard.queries import partners as qp
+    from dashboard.queries import schools as qs
+
+    assert list(pd.read_csv(out, encoding="utf-8-sig")["Documents"]) == list(qs.school_partners(url, f, auto)["documents"])
+    pid = int(qp.partners_table(url, Filters()).iloc[0]["partner_id"])
+    out = tmp_path / "partner.csv"
+    r = runner.invoke(app, ["export", "data", "partner_schools", "-o", str(out), "--db", url, "--partner", str(pid)])
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes() == E.data_bytes("partner_schools", url, Filters(), "csv",
+                                            subject=qp.partner_info(url, pid))
+    for args, words in ((["school_kinds"], "give one --school"), (["partner_mobility"], "give --partner ID"),
+                        (["partner_mobility", "--partner", "999999"], "no partner with id 999999"),
+                        (["top_partners", "--partner", str(pid)], "--partner is for the charts")):
+        r = runner.invoke(app, ["export", "data", *args, "-o", str(tmp_path / "x.csv"), "--db", url])
+        assert r.exit_code == 2 and words in r.output and "Traceback" not in r.output, (args, r.output)

@@ -41,8 +41,8 @@ from etl.config import ROOT, load_settings
 log = logging.getLogger("dashboard.jobs")
 JOB_CACHE_DIR = ROOT / "data" / "cache" / "jobs"
 SPEC_TTL = 3600  # seconds a requested job may wait for its background callback
-_managers: dict[str, Any] = {}
-_celery: dict[str, Any] = {}
+_managers: dict[Any, Any] = {}
+_celery: dict[tuple[str, str], Any] = {}
 _stores: dict[str, Any] = {}
 
 add_translations({"starting …": "正在启动 …", "done": "完成"}, context="job progress")
@@ -50,17 +50,20 @@ add_translations({"starting …": "正在启动 …", "done": "完成"}, context
 
 # -- managers ------------------------------------------------------------------------
 def celery_app(redis_url: str):
-    """The Celery app of the job queue on ``redis_url`` (one per URL per process)."""
-    if redis_url not in _celery:
+    """The Celery app of the job queue on ``redis_url`` (one per URL and queue name per process:
+    ``INTL_JOB_QUEUE`` is read on every call, so an app made earlier for another queue is never
+    reused — its jobs would wait in a queue no worker reads)."""
+    queue = os.environ.get("INTL_JOB_QUEUE", "intl-jobs")
+    if (redis_url, queue) not in _celery:
         from celery import Celery
 
         app = Celery("intl_jobs", broker=redis_url, backend=redis_url)
         app.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"],
                         worker_hijack_root_logger=False, broker_connection_retry_on_startup=True,
                         result_expires=24 * 3600, worker_prefetch_multiplier=1, task_acks_late=False,
-                        task_default_queue=os.environ.get("INTL_JOB_QUEUE", "intl-jobs"))
-        _celery[redis_url] = app
-    return _celery[redis_url]
+                        task_default_queue=queue)
+        _celery[(redis_url, queue)] = app
+    return _celery[(redis_url, queue)]
 
 
 class SpawnedJob:
@@ -111,7 +114,7 @@ def _diskcache_manager_class():
 def manager(redis_url: str | None = None):
     """The background-callback manager: Celery on Redis when ``redis_url``, else spawned processes
     on diskcache (:class:`SpawnManager`)."""
-    key = redis_url or "diskcache"
+    key = (redis_url, os.environ.get("INTL_JOB_QUEUE", "intl-jobs")) if redis_url else "diskcache"
     if key not in _managers:
         if redis_url:
             from dash import CeleryManager

@@ -54,16 +54,18 @@ def geo_config(topojson_url: str, lang: str | None = "en") -> dict[str, Any]:
 
 
 def chart_card(graph_id: str, *, config: dict[str, Any] | None = None, min_height: int = 360,
-               class_name: str = "", lang: str | None = "en", export: str | None = None) -> html.Div:
+               class_name: str = "", lang: str | None = "en", export: str | None = None,
+               fixed: dict[str, str] | None = None) -> html.Div:
     """A graph in a card; ``lang`` (the interface language) localises plotly's own words;
     ``export`` (an export name, :mod:`dashboard.export`) puts the chart's Export menu (figure
-    and data, with the page's filters) in the card's corner."""
+    and data, with the page's filters) in the card's corner; ``fixed``: what the page implies
+    but its URL does not carry (a school's or partner's own page: ``{"partner": "12"}``)."""
     menu = None
     if export:
         from dashboard.components.export_menu import export_menu
 
         menu = html.Div(export_menu(export, menu_id=f"card-{graph_id}", report=False, lang=lang or "en",
-                                    size="sm"), className="card-export")
+                                    size="sm", fixed=fixed), className="card-export")
     return html.Div(
         [menu, dcc.Loading(
             dcc.Graph(id=graph_id, config=graph_config(lang, config), style={"minHeight": f"{min_height}px"}),

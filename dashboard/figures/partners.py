@@ -42,7 +42,7 @@ add_translations({
     "Government body": "政府机构",
     "Association / NGO": "协会 / 非政府组织",
     "Unknown kind": "类型未知",
-    "No students sent to this partner in the office's reports.": "办公室报表中没有派往该伙伴的学生。",
+    "No students sent to this partner in the office's reports.": "国际处报表中没有派往该伙伴的学生。",
 })
 
 
@@ -191,6 +191,15 @@ def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
     return fig
 
 
+def timeline_chart(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
+                   empty_message: str = LOAD_HINT) -> go.Figure:
+    """The partner's timeline from :func:`dashboard.queries.partners.partner_timeline_data`:
+    one marker per document (a frame of documents), or bars per year and kind (a busy partner)."""
+    if "document_id" in df.columns or df.empty:
+        return timeline(df, spec, lang, empty_message)
+    return timeline_years(df, spec, lang, empty_message)
+
+
 @figure
 def schools_bars(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
                  empty_message: str = LOAD_HINT) -> go.Figure:
@@ -241,5 +250,5 @@ def mobility_bars(df: pd.DataFrame, lang: str | None = "en") -> go.Figure:
     return fig
 
 
-__all__ = ["partner_map", "kinds_bars", "timeline", "timeline_years", "schools_bars", "mobility_bars", "pkind_name",
+__all__ = ["partner_map", "kinds_bars", "timeline", "timeline_years", "timeline_chart", "schools_bars", "mobility_bars", "pkind_name",
            "MAP_TITLE", "KINDS_TITLE", "TIMELINE_TITLE", "SCHOOLS_TITLE", "MOBILITY_TITLE"]

@@ -31,8 +31,7 @@ from dashboard.figures.partners import (
     mobility_bars,
     pkind_name,
     schools_bars,
-    timeline,
-    timeline_years,
+    timeline_chart,
 )
 from dashboard.figures.programs import level_label, status_label
 from dashboard.figures.schools import clean_text, kind_name
@@ -47,6 +46,9 @@ NAME = "Partner"
 TITLE = "Partner · International Cooperation"
 IN_NAV = False
 LIST_LIMIT = 60
+# Each chart's export (dashboard/export.py): the same query functions as the card, of this partner.
+EXPORTS = {ids.PAD_TIMELINE: "partner_timeline", ids.PAD_SCHOOLS: "partner_schools",
+           ids.PAD_MOBILITY: "partner_mobility"}
 
 add_translations({
     "Partner": "合作伙伴",
@@ -150,18 +152,12 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
     ]
 
 
-def timeline_figure(url: str, f: Filters, info: dict, tl: pd.DataFrame | None, n_docs: int, lang: str,
-                    msg: str, grid: pd.DataFrame | None = None):
-    """One marker per document while they are few; per year and kind for a busy partner
-    (``grid``: the partner's activities per year and kind, when already counted)."""
-    spec = qp.partner_spec(info)
-    if tl is None:
+def timeline_figure(data: pd.DataFrame | None, info: dict, lang: str, msg: str):
+    """The partner's timeline from :func:`qp.partner_timeline_data` (the export's query too): one
+    marker per document while they are few, bars per year and kind for a busy partner."""
+    if data is None:
         return figures.empty(t(TIMELINE_TITLE, lang), msg)
-    if n_docs <= qp.TIMELINE_MAX:
-        return timeline(tl, spec, lang, msg)
-    years = run(qp.partner_years, url, f, info) if grid is None else \
-        grid.dropna(subset=["year"]).astype({"year": "int64"})
-    return timeline_years(years, spec, lang, msg) if years is not None else figures.empty(t(TIMELINE_TITLE, lang), msg)
+    return timeline_chart(data, qp.partner_spec(info), lang, msg)
 
 
 def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search: str = "") -> tuple:
@@ -172,10 +168,11 @@ def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search
     k = qp.partner_kpis(url, f, info, sets, grid) if sets is not None else {}
     progs = run(qp.partner_programs, url, f, info)
     agrs = run(qp.partner_agreements, url, f, info)
-    # a busy partner's timeline is drawn per year (from the grid): its newest documents are read
-    # only for the list of interactions then
-    busy = (k.get("documents") or 0) > qp.TIMELINE_MAX
-    tl = run(qp.partner_timeline, url, f, info, LIST_LIMIT if busy else qp.TIMELINE_MAX)
+    # what the chart draws: the documents, or a busy partner's activities per year (from the
+    # same pass); the list then reads only the newest documents
+    data = run(qp.partner_timeline_data, url, f, info, sets) if sets is not None else None
+    busy = data is not None and "document_id" not in data.columns
+    tl = run(qp.partner_timeline, url, f, info, LIST_LIMIT) if busy else data
     kpis = [
         stat("Documents", k.get("documents"), lang),
         stat("Activities", k.get("activities"), lang),
@@ -184,8 +181,7 @@ def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search
         stat("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
         stat("Agreements", None if agrs is None else len(agrs), lang, "From the office's reports"),
     ]
-    return (kpis, timeline_figure(url, f, info, tl, k.get("documents") or 0, lang, msg, grid),
-            interactions_list(tl, lang, search, k.get("documents")))
+    return (kpis, timeline_figure(data, info, lang, msg), interactions_list(tl, lang, search, k.get("documents")))
 
 
 def schools_figure(url: str, f: Filters, info: dict, lang: str = "en"):
@@ -234,20 +230,26 @@ def layout(partner_id: Any = None, **query: Any) -> html.Div:
     back = dcc.Link(t("← All partners", lang), href="/partners", className="back-link")
     if info is None:
         return profile.not_found(back, "No such partner.", lang, "page page-partner")
+    fixed = {"partner": str(pid)}   # the exports' subject: this partner, with the page's filters
+
+    def card(graph_id: str, class_name: str = ""):
+        return chart_card(graph_id, min_height=320, class_name=class_name, lang=lang, export=EXPORTS[graph_id],
+                          fixed=fixed)
+
     return html.Div([
         dcc.Store(id=ids.PAD_ID, data=pid),
-        html.Div(export_menu(None, menu_id="partner", lang=lang), className="page-export"),
+        html.Div(export_menu(list(EXPORTS.values()), menu_id="partner", lang=lang, fixed=fixed),
+                 className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.PAD_HEAD, badges=badges(info, lang)),
         html.Div(id=ids.PAD_KPIS, className="stat-row mb-3"),
-        dbc.Row(dbc.Col(chart_card(ids.PAD_TIMELINE, min_height=320, lang=lang), lg=12), className="g-3 mb-3"),
+        dbc.Row(dbc.Col(card(ids.PAD_TIMELINE), lg=12), className="g-3 mb-3"),
         dbc.Row([
             dbc.Col(html.Div([
                 html.H2(t("Interactions", lang), className="card-heading"),
                 html.P(t("Newest first; each title opens the article.", lang), className="card-sub"),
                 html.Div(id=ids.PAD_LIST, className="tl-scroll"),
             ], className="panel"), lg=7),
-            dbc.Col([chart_card(ids.PAD_SCHOOLS, min_height=320, class_name="mb-3", lang=lang),
-                     chart_card(ids.PAD_MOBILITY, min_height=320, class_name="auto-height", lang=lang)], lg=5,
+            dbc.Col([card(ids.PAD_SCHOOLS, class_name="mb-3"), card(ids.PAD_MOBILITY, class_name="auto-height")], lg=5,
                     className="stack-col"),
         ], className="g-3 mb-3"),
         html.H2(t("From the office's reports", lang), className="section-heading"),

@@ -44,6 +44,9 @@ PATH = "/schools/none"
 NAME = "School"
 TITLE = "School · International Cooperation"
 IN_NAV = False
+# Each chart's export (dashboard/export.py): the same query functions as the card, of this school.
+EXPORTS = {ids.SCD_TREND: "school_trend", ids.SCD_KINDS: "school_kinds", ids.SCD_PARTNERS: "school_partners",
+           ids.SCD_MOBILITY: "school_mobility"}
 
 add_translations({
     "School": "学院",
@@ -188,19 +191,24 @@ def layout(school_id: Any = None, **query: Any) -> html.Div:
     back = dcc.Link(t("← All schools", lang), href="/schools", className="back-link")
     if info is None:
         return profile.not_found(back, "No such school.", lang, "page page-school")
+    fixed = {"school": str(sid)}    # the exports' filters: the page's, narrowed to the school
+
+    def card(graph_id: str):
+        return chart_card(graph_id, min_height=400, lang=lang, export=EXPORTS[graph_id], fixed=fixed)
+
     return html.Div([
         dcc.Store(id=ids.SCD_ID, data=sid),
-        html.Div(export_menu(["activities_by_year", "top_partners", "top_countries", "students_by_country"],
-                             menu_id="school", lang=lang, fixed={"school": str(sid)}), className="page-export"),
+        html.Div(export_menu(list(EXPORTS.values()), menu_id="school", lang=lang, fixed=fixed),
+                 className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.SCD_HEAD),
         html.Div(id=ids.SCD_KPIS, className="stat-row mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.SCD_TREND, min_height=400, lang=lang), lg=8),
-            dbc.Col(chart_card(ids.SCD_KINDS, min_height=400, lang=lang), lg=4),
+            dbc.Col(card(ids.SCD_TREND), lg=8),
+            dbc.Col(card(ids.SCD_KINDS), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.SCD_PARTNERS, min_height=400, lang=lang), lg=6),
-            dbc.Col(chart_card(ids.SCD_MOBILITY, min_height=400, lang=lang), lg=6),
+            dbc.Col(card(ids.SCD_PARTNERS), lg=6),
+            dbc.Col(card(ids.SCD_MOBILITY), lg=6),
         ], className="g-3 mb-3"),
         html.H2(t("From the office's reports", lang), className="section-heading"),
         dbc.Row(id=ids.SCD_REPORTS, className="g-3 mb-3"),

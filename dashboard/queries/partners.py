@@ -252,6 +252,18 @@ def partner_years(url: str, f: Filters, info: dict) -> pd.DataFrame:
     return grid.dropna(subset=["year"]).astype({"year": "int64"}).reset_index(drop=True)
 
 
+def partner_timeline_data(url: str, f: Filters, info: dict, sets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What the partner's timeline draws, the chart and its data file alike: its documents in
+    scope (:func:`partner_timeline`) while they are at most :data:`TIMELINE_MAX`, else its
+    activities per year and kind (:func:`partner_years`). ``sets``: :func:`partner_sets`, when
+    the caller has it (the page counts its KPIs from the same pass)."""
+    sets = partner_sets(url, f, info) if sets is None else sets
+    if (int(sets["documents"].sum()) if not sets.empty else 0) <= TIMELINE_MAX:
+        return partner_timeline(url, f, info, TIMELINE_MAX)
+    grid = partner_activity_grid(url, f, info, sets)
+    return grid.dropna(subset=["year"]).astype({"year": "int64"}).reset_index(drop=True)
+
+
 def _day(published, event_date: str | None, year: int | None) -> dt.date | None:
     if published:
         return published if isinstance(published, dt.date) else dt.date.fromisoformat(str(published)[:10])
@@ -382,5 +394,5 @@ def partner_mobility(url: str, f: Filters, info: dict) -> pd.DataFrame:
 
 
 __all__ = ["partners_table", "partner_kinds", "partner_info", "partner_spec", "partner_filters",
-           "partner_timeline", "partner_years", "partner_sets", "partner_activity_grid", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
+           "partner_timeline", "partner_timeline_data", "partner_years", "partner_sets", "partner_activity_grid", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
            "partner_mobility", "restricts_documents"]

@@ -332,6 +332,12 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     # each rule runs once over the whole text; its matches are then judged in their sentence
     starts = [ss for ss, _ in sentences]
     ctx: dict[int, tuple] = {}
+    import bisect as _bisect
+    partner_starts = sorted(ps for ps, _ in partner_spans)
+
+    def _partner_in(ss: int, se: int) -> bool:  # a partner's mention starts in [ss, se)
+        i = _bisect.bisect_left(partner_starts, ss)
+        return i < len(partner_starts) and partner_starts[i] < se
 
     def sentence_ctx(i: int) -> tuple:
         if i not in ctx:
@@ -345,7 +351,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             bg = bool(_BACKGROUND.search(_ASIDE.sub(" ", sent)))
             generic = generic or (bg and len(_GENERIC_ITEMS.findall(sent)) >= 2)
             ctx[i] = (ss, se, sent, is_title, generic, bg,
-                      any(ss <= ps < se for ps, _ in partner_spans))
+                      _partner_in(ss, se))
         return ctx[i]
 
     import bisect

@@ -18,6 +18,7 @@ Chinese names of foreign universities and bodies; the registry) and a world univ
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 
@@ -192,6 +193,17 @@ def _home_parents(text: str, orgs: list[Org], home_spans: list[tuple[int, int]])
                 break
 
 
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, overlapping ones joined."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def _unquote_name(o: Org) -> None:
     """A name written with a quoted part ("University of Rome “Tor Vergata”") under the registry's name for it
     without the quotes; spaces collapsed."""
@@ -302,8 +314,15 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     seen: set[str] = set()
     guests = _guest_sentences(text, lay, partners, home_forms) + _profile_sentences(text, lay, partners) \
         if lang != "zh" else []
+    guests = _merge_spans(guests)
+    guest_starts = [a for a, _ in guests]  # (sentences and paragraphs: in order, apart)
+
+    def in_guests(pos: int) -> bool:
+        i = bisect.bisect_right(guest_starts, pos) - 1
+        return i >= 0 and guests[i][0] <= pos < guests[i][1]
+
     for h in uf.run():
-        if guests and h.method != "reference list" and any(a <= h.start < b for a, b in guests):
+        if guests and h.method != "reference list" and in_guests(h.start):
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
         key = f"{h.type}:{norm(h.name)}"
         if key in seen:

@@ -35,6 +35,7 @@ from functools import lru_cache
 
 from etl.extract.cues import cue
 from etl.extract.orgs import Mention_, Org, OrgFinder
+from etl.extract.spans import last_of
 from etl.extract.text import Layout
 from etl.extract.zh_units import units_fit_list
 from etl.resolve.geo import Gazetteer
@@ -267,7 +268,7 @@ class HomeDetector:
         vm = _OUR_VISIT.search(text, max(0, m.start - 20), m.start)
         if not vm:
             return False
-        cs = max(text.rfind(ch, 0, vm.start()) for ch in "。，；！？\n") + 1
+        cs = last_of(text, "。，；！？\n", vm.start()) + 1
         return not any(cs <= x.start < vm.start() for o in self.finder.orgs.values() for x in o.mentions) and \
             not any(cs <= s < vm.start() for s, _ in self.finder.home_spans) or bool(_OUR.search(text, cs, vm.start()))
 

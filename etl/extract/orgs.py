@@ -36,6 +36,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 
+from etl.extract.spans import SpanIndex
 from etl.extract.text import Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
                                   _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
@@ -228,11 +229,11 @@ def _find_forms(text: str, forms: dict[str, object], words: set[str] | None = No
                 hits.append((i, e, form, target))
             i = text.find(form, i + 1)
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
-    out, taken = [], []
+    out, taken = [], SpanIndex()
     for h in hits:
-        if any(h[0] < te and ts < h[1] for ts, te in taken):
+        if taken.overlaps(h[0], h[1]):
             continue
-        taken.append((h[0], h[1]))
+        taken.add(h[0], h[1], h)
         out.append(h)
     return sorted(out)
 
@@ -500,6 +501,31 @@ class OrgFinder:
         self.site_names: list[tuple[int, int, str]] = []  # pattern names in the page's furniture (whose site it is)
         self.non_partner_spans: list[tuple[int, int, str]] = []
         self.known = load_known_institutions()
+        # the live mentions of every organisation, the home's and the non-partners' spans, by position (spans.py):
+        # kept in step with org.mentions, home_spans and non_partner_spans while run() finds the names
+        self._mx = SpanIndex()
+        self._owner: dict[int, Org] = {}  # id(mention) → its organisation
+        self._hx = SpanIndex()
+        self._nx = SpanIndex()
+        self._seq: dict[int, int] = {}  # id(org) → its place in self.orgs (organisations are never removed)
+
+    def _add_home(self, s: int, e: int) -> None:
+        self.home_spans.append((s, e))
+        self._hx.add(s, e, (s, e))
+
+    def _add_non(self, s: int, e: int, category: str) -> None:
+        x = (s, e, category)
+        self.non_partner_spans.append(x)
+        self._nx.add(s, e, x)
+
+    def _drop_mention(self, o: Org, m: Mention_) -> None:
+        o.mentions.remove(m)
+        self._mx.discard(m.start, m.end, m)
+        self._owner.pop(id(m), None)
+
+    def _overlapping(self, s: int, e: int) -> list[tuple[Org, Mention_]]:
+        """(organisation, mention) of the mentions overlapping [s, e)."""
+        return [(self._owner[id(m)], m) for m in self._mx.overlapping(s, e)]
 
     # -- building -------------------------------------------------------------------------------
     def _org_for(self, name: str, kind: str | None, registry: PartnerRef | None,
@@ -508,18 +534,21 @@ class OrgFinder:
             key = "cn:" + norm(known.name)
             if key not in self.orgs:
                 self.orgs[key] = Org(known.name, known.kind, known.country, "known organisation", known=known)
+                self._seq[id(self.orgs[key])] = len(self._seq)
             return self.orgs[key]
         if registry is not None:
             key = "reg:" + norm(registry.name)
             if key not in self.orgs:
                 self.orgs[key] = Org(registry.name, registry.kind or kind, registry.country,
                                      "partner registry" if registry.country else "", registry)
+                self._seq[id(self.orgs[key])] = len(self._seq)
             return self.orgs[key]
         if norm(name) in self.by_form_norm():
             return self.by_form_norm()[norm(name)]
         key = "pat:" + norm(name)
         if key not in self.orgs:
             self.orgs[key] = Org(name, kind)
+            self._seq[id(self.orgs[key])] = len(self._seq)
         return self.orgs[key]
 
     def by_form_norm(self) -> dict[str, Org]:
@@ -527,19 +556,17 @@ class OrgFinder:
 
     def _add(self, org: Org, s: int, e: int, method: str) -> None:
         form = self.text[s:e]
-        if any(m.start == s and m.end == e for m in org.mentions):
+        if any(m.end == e and self._owner.get(id(m)) is org for m in self._mx.starting_in(s, s + 1)):
             return
-        org.mentions.append(Mention_(s, e, form, method))
+        m = Mention_(s, e, form, method)
+        org.mentions.append(m)
+        self._mx.add(s, e, m)
+        self._owner[id(m)] = org
         org.aliases.add(form)
         self.by_form.setdefault(form, org)
 
     def _taken(self, s: int, e: int) -> bool:
-        for o in self.orgs.values():
-            for m in o.mentions:
-                if s < m.end and m.start < e:
-                    return True
-        return any(s < he and hs < e for hs, he in self.home_spans) or \
-            any(s < ne and ns < e for ns, ne, _ in self.non_partner_spans)
+        return self._mx.overlaps(s, e) or self._hx.overlaps(s, e) or self._nx.overlaps(s, e)
 
     def run(self) -> list[Org]:
         text, ref = self.text, self.ref
@@ -548,9 +575,9 @@ class OrgFinder:
         words = set(_FIRST_WORD.findall(text))
         for s, e, form, (what, target) in _find_forms(text, _registry_forms(ref), words):
             if what == "home":
-                self.home_spans.append((s, e))
+                self._add_home(s, e)
             elif what == "non":
-                self.non_partner_spans.append((s, e, target.category))
+                self._add_non(s, e, target.category)
             else:
                 self._add(self._org_for(target.name, target.kind, target), s, e, "partner registry")
         # 1b. known organisations as written: Chinese names of universities (中国海洋大学, 同济大学),
@@ -619,10 +646,10 @@ class OrgFinder:
                 continue  # a title-only pattern name (title case misleads the pattern)
             np = ref.non_partner(name)
             if np is not None:
-                self.non_partner_spans.append((s, e, np.category))
+                self._add_non(s, e, np.category)
                 continue
             if any(norm(name) == norm(f) for f in ref.home_forms()):
-                self.home_spans.append((s, e))
+                self._add_home(s, e)
                 continue
             reg = ref.partner(name)
             zh_code = None
@@ -687,10 +714,14 @@ class OrgFinder:
                         continue
                     ps = pm.start("inner") + pm["inner"].find(part)
                     # a pattern org found inside the brackets is this one
-                    for other in list(self.orgs.values()):
+                    # (the mentions starting inside the brackets, by organisation: spans.py)
+                    inside: dict[int, list[Mention_]] = {}
+                    for x in self._mx.starting_in(pm.start(), pm.end()):
+                        inside.setdefault(id(self._owner[id(x)]), []).append(x)
+                    near = {id(self._owner[id(xs[0])]): self._owner[id(xs[0])] for xs in inside.values()}
+                    for other in sorted(near.values(), key=lambda o: self._seq[id(o)]):
                         if other is not org and all(ps <= x.start and x.end <= ps + len(part) + 1
-                                                    for x in other.mentions if pm.start() <= x.start < pm.end()) \
-                                and any(pm.start() <= x.start < pm.end() for x in other.mentions) \
+                                                    for x in inside[id(other)]) \
                                 and other.registry is None:
                             self._merge(other, org)
                     org.aliases.add(part)
@@ -737,15 +768,14 @@ class OrgFinder:
     def _release_inner_zh(self, s: int, e: int) -> bool:
         """A longer known Chinese name [s, e) takes the place of partner-registry names written inside it
         (剑桥大学圣约翰学院 around 剑桥大学): the longest name wins."""
-        inner = [(o, m) for o in self.orgs.values() for m in o.mentions if m.start < e and s < m.end]
+        inner = self._overlapping(s, e)
         if not inner or any(not (s <= m.start and m.end <= e) or (m.start, m.end) == (s, e) or not CJK.search(m.text)
                             for _, m in inner):
             return False
-        if any(s < he and hs < e for hs, he in self.home_spans) or any(s < ne and ns < e for ns, ne, _ in
-                                                                         self.non_partner_spans):
+        if self._hx.overlaps(s, e) or self._nx.overlaps(s, e):
             return False
         for o, m in inner:
-            o.mentions.remove(m)
+            self._drop_mention(o, m)
         return True
 
     def _registry_left(self, s: int, e: int) -> int:
@@ -769,42 +799,49 @@ class OrgFinder:
         """A pattern name [s, e) of another country's body that strictly contains a non-partner name ("Russian
         Ministry of Education and Science" around "Ministry of Education", the Chinese ministry of the list)
         takes its place."""
-        inner = [x for x in self.non_partner_spans if s <= x[0] and x[1] <= e and (x[0], x[1]) != (s, e)]
-        if not inner or any(s < x[1] and x[0] < e and x not in inner for x in self.non_partner_spans):
+        near = self._nx.overlapping(s, e)
+        inner = [x for x in near if s <= x[0] and x[1] <= e and (x[0], x[1]) != (s, e)]
+        if not inner or any(s < x[1] and x[0] < e and x not in inner for x in near):
             return False
         name = self.text[s:e]
         lead = re.match(r"(?:the\s+)?([A-Z][\w'’-]+)", name)
         code = lead and (self.gaz.adjective(lead.group(1)) or self.gaz.country_name(lead.group(1)))
         tail = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})$", name)
         code = code or (tail and self.gaz.country_name(tail.group(1)))
-        if not code or code == "CN" or any(s < he and hs < e for hs, he in self.home_spans):
+        if not code or code == "CN" or self._hx.overlaps(s, e):
             return False
-        if any(s < m.end and m.start < e for o in self.orgs.values() for m in o.mentions):
+        if self._mx.overlaps(s, e):
             return False
         for x in inner:
             self.non_partner_spans.remove(x)
+            self._nx.discard(x[0], x[1], x)
         return True
 
     def _release_known(self, s: int, e: int) -> bool:
         """A pattern name [s, e) that strictly contains mentions of known companies or bodies (and overlaps
         nothing else) takes their place: 'IEEE Photonics Society' around 'IEEE'."""
-        inner = [(o, m) for o in self.orgs.values() for m in o.mentions if m.start < e and s < m.end]
+        inner = self._overlapping(s, e)
         if not inner or any(m.method != "known organisation" or CJK.search(m.text) or not (s <= m.start and m.end <= e) or
                             (m.start == s and m.end == e) for _, m in inner):
             return False
-        if any(s < he and hs < e for hs, he in self.home_spans) or any(s < ne and ns < e for ns, ne, _ in
-                                                                         self.non_partner_spans):
+        if self._hx.overlaps(s, e) or self._nx.overlaps(s, e):
             return False
         for o, m in inner:
-            o.mentions.remove(m)
+            self._drop_mention(o, m)
         return True
 
     def _merge(self, src: Org, dst: Org) -> None:
         if src is dst:
             return
+        starts = {x.start for x in dst.mentions}
         for m in src.mentions:
-            if not any(x.start == m.start for x in dst.mentions):
+            if m.start not in starts:
                 dst.mentions.append(m)
+                starts.add(m.start)
+                self._owner[id(m)] = dst
+            else:
+                self._mx.discard(m.start, m.end, m)
+                self._owner.pop(id(m), None)
         dst.aliases |= src.aliases
         if dst.country is None and src.country:
             dst.country, dst.country_method = src.country, src.country_method
@@ -868,8 +905,12 @@ class OrgFinder:
             if not mm and not fm:
                 continue
             cue = mm or fm
-            in_sent = sorted(((m.start, o) for o in self.orgs.values() if o.mentions for m in o.mentions
-                              if ss <= m.start < se), key=lambda x: x[0])
+            found = [(m.start, self._owner[id(m)]) for m in self._mx.starting_in(ss, se)]
+            if len({p for p, _ in found}) == len(found):
+                in_sent = sorted(found, key=lambda x: x[0])
+            else:  # two mentions at one place: in the organisations' order
+                in_sent = sorted(((m.start, o) for o in self.orgs.values() if o.mentions for m in o.mentions
+                                  if ss <= m.start < se), key=lambda x: x[0])
             before = [o for p, o in in_sent if p < ss + cue.start()]
             if not before:
                 continue
@@ -914,7 +955,7 @@ class OrgFinder:
             why = zh_affiliation(text, m.start, m.end)  # 系哈佛大学博士，曾任X教授 … (zh_orgs.py)
             if why:
                 return why
-            if zh_venue(text, m.start, m.end, [(x.start, x.end) for o in self.orgs.values() for x in o.mentions]):
+            if zh_venue(text, m.start, m.end, ((x.start, x.end) for o in self.orgs.values() for x in o.mentions)):
                 return "the venue of others' meeting (A与B在X举办)"
         if re.search(r"(?:之前|以前|此前)", after[:12]) and re.search(r"加入", before[-6:]):
             return None  # 加入X之前: X is the current employer
@@ -957,8 +998,8 @@ class OrgFinder:
                 org.status, org.reason = "subunit", "a unit of another organisation"
                 continue
             if self.lang == "zh" and org.registry is None and org.known is None and all(
-                    possessed_by(text, m.start, [(x.start, x.end, "") for o in self.orgs.values() if o is not org
-                                                 for x in o.mentions]) for m in org.mentions):
+                    possessed_by(text, m.start, ((x.start, x.end, "") for o in self.orgs.values() if o is not org
+                                                 for x in o.mentions)) for m in org.mentions):
                 org.status, org.reason = "subunit", "a unit of another organisation (X的…)"
                 continue
             reasons = [self._excluded_context(m) for m in org.mentions]
@@ -980,8 +1021,9 @@ class OrgFinder:
             if not om:
                 continue
             at = m.end + om.end()
-            for o in self.orgs.values():
-                if o is not org and o.kind == "university" and any(x.start == at for x in o.mentions):
+            there = [self._owner[id(x)] for x in self._mx.starting_in(at, at + 1)]
+            for o in sorted(there, key=lambda o: self._seq[id(o)]):
+                if o is not org and o.kind == "university":
                     return o
         return None
 
@@ -1133,14 +1175,13 @@ class OrgFinder:
         return None
 
     def _in_org(self, pos: int) -> bool:
-        return any(m.start <= pos < m.end for o in self.orgs.values() for m in o.mentions)
+        return any(m.start <= pos < m.end for m in self._mx.at(pos))
 
     def _place_in(self, s: int, e: int, exclude: Org) -> str | None:
         text = self.text
-        spans = [(m.start, m.end) for o in self.orgs.values() for m in o.mentions]
         for pm in re.finditer(r"\b(?:in|to|at)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[s:e]):
             ps = s + pm.start(1)
-            if any(a <= ps < b for a, b in spans):
+            if self._in_org(ps):
                 continue
             name = pm.group(1)
             code = self.gaz.country_name(name) or self.gaz.place(name) or self.gaz.place(name.split()[0])

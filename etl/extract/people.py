@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.extract.spans import SpanIndex
 from etl.extract.text import Layout
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -119,12 +120,20 @@ class PeopleFinder:
     def __init__(self, text: str, lay: Layout, orgs: list[tuple[int, int, str, str]], unit_name, lang: str):
         self.text, self.lay, self.orgs, self.unit_name, self.lang = text, lay, orgs, unit_name, lang
         self.people: dict[str, PersonHit] = {}
+        self._ox = SpanIndex(orgs)  # the organisations by position (spans.py: answers in list order)
+        self._first_partner: tuple | None = None
+        self._zh_seen: dict[str, set[str]] = {}  # a name's first characters → the characters that follow them
+        self._zh_counts: dict[str, int] = {}
+
+    def _zh_count(self, name: str) -> int:
+        if name not in self._zh_counts:
+            self._zh_counts[name] = self.text.count(name)
+        return self._zh_counts[name]
 
     # -- organisations around a position -------------------------------------------------
     def _org_at(self, pos: int) -> tuple[str, str] | None:
-        for s, e, name, status in self.orgs:
-            if s <= pos < e or pos == s:
-                return name, status
+        for s, e, name, status in self._ox.at(pos):
+            return name, status
         return None
 
     def _org_after(self, end: int, window: int = 6) -> tuple[str, str] | None:
@@ -135,7 +144,7 @@ class PeopleFinder:
 
     def _partner_before(self, pos: int, scope: tuple[int, int]) -> str | None:
         best = None
-        for s, e, name, status in self.orgs:
+        for s, e, name, status in self._ox.starting_in(scope[0], pos):
             if status == "partner" and scope[0] <= s < pos:
                 if best is None or s > best[0]:
                     best = (s, name)
@@ -154,8 +163,10 @@ class PeopleFinder:
             if pi >= 0:
                 org = self._partner_before(pos, self.lay.paragraphs[pi])
         if org is None:
-            partners = sorted((s, n) for s, e, n, st in self.orgs if st == "partner")
-            org = partners[0][1] if partners else None
+            if self._first_partner is None:
+                partners = sorted((s, n) for s, e, n, st in self.orgs if st == "partner")
+                self._first_partner = (partners[0][1] if partners else None,)
+            org = self._first_partner[0]
         return org or "home"
 
     def _add(self, name: str, role: str, org: str | None, s: int, e: int, method: str, conf: float) -> None:
@@ -316,9 +327,13 @@ class PeopleFinder:
         # a 2-character name read as 3: the shorter form recurs with different next characters
         if n == 2:
             short = name[:-1]
-            nexts = {t[i + len(short)] for i in [mm.start() for mm in re.finditer(re.escape(short), t)]
-                     if i + len(short) < len(t)}
-            if len(nexts) >= 3 and t.count(name) == 1:
+            # (each form's figures once per text: a scan of the text per name made long texts quadratic)
+            nexts = self._zh_seen.get(short)
+            if nexts is None:
+                nexts = self._zh_seen[short] = {t[i + len(short)] for i in [mm.start() for mm in
+                                                                            re.finditer(re.escape(short), t)]
+                                                if i + len(short) < len(t)}
+            if len(nexts) >= 3 and self._zh_count(name) == 1:
                 name = short
         return name, pos + len(name)
 
@@ -338,7 +353,7 @@ class PeopleFinder:
             prefix = text[j:s]
             org = None
             # a partner's name at the front of the role is the organisation, not the role
-            for os_, oe, oname, status in self.orgs:
+            for os_, oe, oname, status in self._ox.starting_in(j, m.start()):
                 if j <= os_ < m.start() and oe <= m.start():
                     if status == "partner":
                         org = oname
@@ -351,7 +366,7 @@ class PeopleFinder:
         for m in _ZH_NAME_ROLE.finditer(text, body):
             name = m.group("name")
             if not (name[:1] in SURNAMES_ZH or name[:2] in SURNAMES_ZH2) or _ZH_NOT_NAME.search(name) or \
-                    any(os_ <= m.start() < oe for os_, oe, _, _ in self.orgs) or _ZH_ROLE_RE.search(name) or \
+                    any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())) or _ZH_ROLE_RE.search(name) or \
                     _ZH_NOT_GIVEN.search(name[1:]) or re.search(rf"[·˙•‧・]{re.escape(name)}", text):
                 continue  # 项目主任, 应邀来…; 詹金斯 of 马克·詹金斯 (that person)
             self._add(name, m.group("role"), None, m.start("name"), m.end("name"), "name before its role (zh)", 0.75)
@@ -359,7 +374,7 @@ class PeopleFinder:
         for m in _ZH_DOTTED.finditer(text, body):
             name = m.group("name")
             nxt = text[m.end():m.end() + 1]
-            if any(os_ <= m.start() < oe for os_, oe, _, _ in self.orgs) or _ZH_ORG_END.search(name) or \
+            if any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())) or _ZH_ORG_END.search(name) or \
                     re.match(r"\s*[（(][A-Z]", text[m.end():m.end() + 3]) or \
                     (CJK.match(nxt) and nxt not in _ZH_STOP_AFTER and nxt not in "先女一来" and
                      not _ZH_ROLE_RE.match(text, m.end())):
@@ -371,7 +386,7 @@ class PeopleFinder:
         for m in _ZH_LATIN_NAME.finditer(text, body):
             name = m.group("name")
             if not CJK.search(text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3]) or \
-                    any(os_ <= m.start() < oe for os_, oe, _, _ in self.orgs) or _ORG_WORDS.search(name):
+                    any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())) or _ORG_WORDS.search(name):
                 continue  # Latin names inside an English passage are the English reader's
             rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
             role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else (_ZH_ROLE_RE.match(text, m.end()) or [""])[0]
@@ -379,7 +394,7 @@ class PeopleFinder:
         for m in _ZH_FOREIGN.finditer(text, body):
             name = m.group("latin").strip()
             if name in self.people or _ZH_ORG_END.search(m.group("zh")) or re.fullmatch(r"[A-Z][A-Za-z]{0,1}[A-Z]+", name) \
-                    or any(os_ <= m.end("zh") - 1 < oe for os_, oe, _, _ in self.orgs):
+                    or any(os_ <= m.end("zh") - 1 < oe for os_, oe, _, _ in self._ox.at(m.end("zh") - 1)):
                 continue  # an organisation's name or acronym in brackets: 世界海事大学（WMU）
             after = _ZH_ROLE_RE.match(text, m.end())
             before = text[max(body, m.start() - 12):m.start()]
@@ -388,7 +403,7 @@ class PeopleFinder:
             if not role and rb and rb[-1].end() == len(before):
                 role = rb[-1].group(0)
             org = None
-            for os_, oe, oname, status in self.orgs:
+            for os_, oe, oname, status in self._ox.starting_in(m.start() - 30, m.start()):
                 if m.start() - 30 <= os_ < m.start() and status == "partner":
                     org = oname
             self._add(name, role, org, m.start("latin"), m.end("latin"), "Latin name in brackets (zh)", 0.8)

@@ -21,6 +21,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from etl.extract.spans import SpanIndex
 from etl.extract.text import Layout
 from etl.extract.zh_units import ZH_OK_BEFORE as _ZH_OK_BEFORE, find_zh_units
 from etl.resolve.reference import Reference, UnitRef, norm
@@ -85,6 +86,10 @@ class UnitFinder:
         self.home_forms = sorted(home_forms or [], key=len, reverse=True)  # names of a home found on the page
         self.org_spans = org_spans  # (start, end, status) of organisations found
         self.home_spans = home_spans
+        # the same, by position (spans.py: answers in list order, without a scan of every span)
+        self._ox = SpanIndex(org_spans)
+        self._hx = SpanIndex(home_spans)
+        self._home_ends = {he for _, he in home_spans}
 
     def resolve(self, phrase: str) -> UnitRef | None:
         """The reference unit a phrase names: exact, alias, then a close spelling."""
@@ -120,19 +125,18 @@ class UnitFinder:
         if not m:
             return None
         at = pos + m.end()
-        for s, e, status in self.org_spans:
-            if s <= at < e or at == s:
-                return (s, e, status)
-        if any(s <= at < e for s, e in self.home_spans):
+        for s, e, status in self._ox.at(at):
+            return (s, e, status)
+        if any(s <= at < e for s, e in self._hx.at(at)):
             return (at, at, "home")
         return None
 
     def _org_before(self, start: int) -> tuple[int, int, str] | None:
         before = self.text[max(0, start - 3):start]
-        for s, e, status in self.org_spans:
+        for s, e, status in self._ox.ending_in(start - 3, start):
             if e <= start and (start - e <= 1 or (start - e <= 3 and re.fullmatch(r"[’']s\s|\s", self.text[e:start]))):
                 return (s, e, status)
-        for s, e in self.home_spans:
+        for s, e in self._hx.ending_in(start - 3, start):
             if e <= start and start - e <= 3:
                 return (s, e, "home")
         del before
@@ -184,7 +188,7 @@ class UnitFinder:
                 if ob and ob[2] != "home":
                     phrases.append((s, e))
                     continue
-                if any(s < oe and os_ < e and st != "home" for os_, oe, st in self.org_spans):
+                if any(st != "home" for _, _, st in self._ox.overlapping(s, e)):
                     phrases.append((s, e))
                     continue
                 u = self.resolve(phrase)
@@ -213,7 +217,8 @@ class UnitFinder:
                     if pa and _PERSON_ROLE_AFTER.match(text, e):
                         name = name[:pa.start()]
                     # "… of BISTU", "… and Strathclyde": the owner or a partner is not part of the name
-                    for os_, oe, st in self.org_spans + [(a, b, "home") for a, b in self.home_spans]:
+                    for os_, oe, st in self._ox.starting_in(s + 1, e) + [(a, b, "home") for a, b in
+                                                                          self._hx.starting_in(s + 1, e)]:
                         if s < os_ < e:
                             name = re.sub(r"\s+(?:of|and|at)\s+(?:the\s+)?$", "", text[s:os_]).strip()
                             name = re.sub(r"^(?:the|The)\s+", "", name)
@@ -273,12 +278,13 @@ class UnitFinder:
                         found.append((i, e, form, u))
                     i = text.find(form, i + 1)
             found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-            taken: list[tuple[int, int]] = [(h.start, h.end) for h in hits]
+            taken = SpanIndex((h.start, h.end) for h in hits)
+            px = SpanIndex(phrases)
             for s, e, form, u in found:
-                if any(s < te and ts < e for ts, te in taken):
+                if taken.overlaps(s, e):
                     continue
                 # inside a longer unit phrase that named something else (a partner's unit)
-                if any(ps <= s and e <= pe and (pe - ps) > (e - s) for ps, pe in phrases):
+                if any(ps <= s and e <= pe and (pe - ps) > (e - s) for ps, pe in px.overlapping(s, e)):
                     continue
                 if not CJK.search(form):
                     if self._org_after(e) and self._org_after(e)[2] != "home":
@@ -286,7 +292,7 @@ class UnitFinder:
                     ob = self._org_before(s)
                     if ob and ob[2] != "home":
                         continue
-                taken.append((s, e))
+                taken.add(s, e, (s, e))
                 hits.append(UnitHit(u.type, u.name, s, e, form, "reference list", 0.95))
         # 3. Chinese unit names (without a list, or in another university's news): as the text writes them
         # (zh_units.py)
@@ -299,7 +305,7 @@ class UnitFinder:
         text = self.text
         if CJK.search(form):
             if s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in _ZH_OK_BEFORE and \
-                    not any(he == s for _, he in self.home_spans):
+                    s not in self._home_ends:
                 return False  # 理学院 inside 经济管理学院, 工学院 inside 汉阳大学工学院 (but 吉林大学外国语学院 is home's)
             return True
         before = text[s - 1] if s > 0 else " "

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from etl.extract.spans import SpanIndex, last_of, next_of
 from etl.resolve.geo import Gazetteer
 from etl.resolve.reference import DEFAULT_DIR, KnownInstitution, load_known_institutions
 
@@ -180,8 +181,8 @@ def zh_affiliation(text: str, start: int, end: int) -> str | None:
     or an honour of a person (英国皇家学会院士)."""
     if _MEMBER_TITLE_AFTER.match(text, end):
         return "a person's honour (fellow of …)"
-    ss = max(text.rfind(ch, 0, start) for ch in "。！？\n") + 1
-    se = min((i for i in (text.find(ch, end) for ch in "。！？\n") if i != -1), default=len(text))
+    ss = last_of(text, "。！？\n", start) + 1
+    se = next_of(text, "。！？\n", end, len(text))
     sent = text[ss:se]
     if _BIO_VETO.search(sent):
         return None
@@ -246,10 +247,10 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 hits.append((i, i + len(f), f))
                 break  # the longest form starting here
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
-    taken: list[tuple[int, int]] = []
+    taken = SpanIndex()  # (spans.py: the taken spans near a hit, not all of them)
     out = []
     for s, e, f in hits:
-        if any(s < te and ts < e for ts, te in taken):
+        if taken.overlaps(s, e):
             continue
         country = _country_before(text, s, gaz)
         entry = names.entry(f, country)
@@ -262,7 +263,6 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
         if _EVENT_AFTER.match(text, e) or (f.endswith("大学") and re.match(r"子|生(?!物|命|态|产)", text[e:e + 2])):
             continue  # 丝绸之路大学联盟论坛 (an event named after it); 武工大学子 (students of 武工大)
-        taken.append((s, e))
         k = entry.known
         bm = _BRANCH.match(text, e) if k.kind == "university" else None
         if bm:
@@ -272,8 +272,9 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 out.append((s, bm.end(), whole, other.known, country))
             else:
                 out.append((s, bm.end(), whole, None, k.country))
-            taken[-1] = (s, bm.end())
+            taken.add(s, bm.end(), None)
             continue
+        taken.add(s, e, None)
         out.append((s, e, f, k, country))
     return sorted(out)
 
@@ -377,11 +378,11 @@ def _zh_candidates(text: str, start: int, end: int,
             i = seg.find(head, i + 1)
     # longest first, no overlaps
     out.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-    keep, taken = [], []
+    keep, taken = [], SpanIndex()
     for c in out:
-        if any(c[0] < te and ts < c[1] for ts, te in taken):
+        if taken.overlaps(c[0], c[1]):
             continue
-        taken.append((c[0], c[1]))
+        taken.add(c[0], c[1], c)
         keep.append(c)
     return sorted(keep)
 
@@ -504,8 +505,8 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         hits = gaz.find_zh_countries(before)
         if not hits or hits[-1][1] != len(before) or hits[-1][2] == "CN":
             continue
-        ss = max(text.rfind(ch, 0, m.start()) for ch in "。！？\n") + 1
-        se = min((i for i in (text.find(ch, m.end()) for ch in "。！？\n") if i != -1), default=len(text))
+        ss = last_of(text, "。！？\n", m.start()) + 1
+        se = next_of(text, "。！？\n", m.end(), len(text))
         if not _STATE_VISIT.search(text, m.end(), se) and not _STATE_VISIT.search(text, ss, m.start()):
             continue
         code = hits[-1][2]
@@ -525,7 +526,7 @@ def possessed_by(text: str, start: int, spans: list[tuple[int, int, str]]) -> tu
     """The organisation a name belongs to by a possessive earlier in its clause: 中大的文物馆及中医学院, 科大的…实验中心及
     机器人研究所 (the unit or institute of 中大, of 科大). ``spans``: (start, end, status) of the page's organisations;
     only nouns joined by 及/和/与/、 stand between the possessive and the name."""
-    cs = max(text.rfind(ch, 0, start) for ch in "。，；！？：\n") + 1
+    cs = last_of(text, "。，；！？：\n", start) + 1
     seg = text[cs:start]
     i = seg.rfind("的")
     if i <= 0:
@@ -547,5 +548,5 @@ def zh_venue(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> b
     the clause organises it), not a party to the news."""
     if text[start - 1:start] != "在" or not _VENUE_AFTER.match(text, end):
         return False
-    cs = max(text.rfind(ch, 0, start) for ch in "。，；！？\n") + 1
+    cs = last_of(text, "。，；！？\n", start) + 1
     return any(cs <= s and e <= start - 1 for s, e in spans)

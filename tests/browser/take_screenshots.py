@@ -44,6 +44,23 @@ def report_pages(url: str, out: Path, pages: int = 3) -> None:
             print(p)
 
 
+def subjects(url: str) -> tuple[int, int]:
+    """The school and the partner whose pages are shown: the most documents among those whose
+    every card has something to draw (students abroad from the reports included)."""
+    from dashboard.queries import overview as qo
+    from dashboard.queries import partners as qp
+    from dashboard.queries import schools as qs
+    from dashboard.queries.common import Filters
+
+    f = Filters()
+    summary = qs.school_summary(url, f)
+    ids = [int(i) for i in summary["unit_id"]]
+    school = next((i for i in ids if not qs.school_mobility(url, f, i).empty), ids[0])
+    top = [int(i) for i in qo.top_partners(url, f)["partner_id"]]
+    partner = next((i for i in top if not qp.partner_mobility(url, f, qp.partner_info(url, i)).empty), top[0])
+    return school, partner
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=ROOT / "docs")
@@ -65,11 +82,7 @@ def main() -> None:
         load_sample(url)
         password = secrets.token_urlsafe(18)
         add_user(url, "leadership", password, role="admin")
-        from dashboard.queries import common as q
-        from dashboard.queries import overview as qo
-
-        school = int(q.schools(url).iloc[0]["id"])
-        partner = int(qo.top_partners(url, q.Filters()).iloc[0]["partner_id"])
+        school, partner = subjects(url)
         if args.report:
             report_pages(url, args.out)
         with LiveServer(url) as srv, sync_playwright() as p:

@@ -20,7 +20,7 @@ from tests.browser.conftest import LiveServer
 from tests.browser.test_hostile_input import settle
 
 pytestmark = pytest.mark.browser
-PAGES = ["/", "/schools", "/partners", "/programs", "/network", "/sources"]
+PAGES = ["/", "/schools", "/partners", "/programs", "/network", "/sources", "/schools/1", "/partners/1"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -62,7 +62,7 @@ def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters(live
         if path != "/sources":
             assert {"png", "svg", "pdf"} <= kinds, path
         if lang == "zh":
-            assert CJK.search(p.inner_text(".page-head .export-menu")), path
+            assert CJK.search(p.inner_text(".page-head .export-menu, .page-export .export-menu")), path
     assert page.external_requests() == []
 
 

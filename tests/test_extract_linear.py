@@ -1,0 +1,93 @@
+"""Extraction time grows with the text, not with its square (issue 17: 1 MB of text took 19 s, a 19.9 MB
+upload was still running after 14 minutes).
+
+The work is counted, not timed: the Python calls the extractor makes (cProfile's call count, which counts
+every step of the generator expressions the old rules scanned every name with) for a text and for the same
+text twice as long. Linear work doubles; the old scans of every name found so far for each new one made it
+four times as much. The texts are the bundled sample articles repeated, generated in the test; the run is in
+a child process bounded by a timeout.
+"""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from etl.extract.spans import SpanIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_COUNT = r"""
+import cProfile, glob, json, pstats, sys
+from etl.extract import extract
+from etl.sources.base import SourceDocument
+
+lang, sizes = sys.argv[1], [int(x) for x in sys.argv[2:]]
+docs = [open(f, encoding="utf-8").read() for f in sorted(glob.glob(f"data/sample/docs/{lang}-*.txt"))]
+
+def text_of(size):
+    out, n, i = [], 0, 0
+    while n < size:
+        out.append(docs[i % len(docs)])
+        n += len(docs[i % len(docs)]) + 2
+        i += 1
+    return "\n\n".join(out)
+
+extract(SourceDocument(uri="/warm.txt", text=docs[0]))  # reference lists loaded before counting
+counts = {}
+for size in sizes:
+    doc = SourceDocument(uri=f"/big-{size}.txt", text=text_of(size))
+    prof = cProfile.Profile()
+    prof.enable()
+    ex = extract(doc)
+    prof.disable()
+    counts[size] = pstats.Stats(prof).total_calls
+    assert ex.mentions, "the repeated articles name partners, units and people"
+print(json.dumps(counts))
+"""
+
+
+def _calls(lang: str, sizes: list[int], timeout: float) -> dict[int, int]:
+    r = subprocess.run([sys.executable, "-c", _COUNT, lang, *map(str, sizes)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=timeout)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return {int(k): v for k, v in json.loads(r.stdout.strip().splitlines()[-1]).items()}
+
+
+def test_english_extraction_work_doubles_with_the_text():
+    calls = _calls("en", [200_000, 400_000], timeout=600)
+    ratio = calls[400_000] / calls[200_000]
+    # linear: 2 (plus a little for a longer list of names); the old quadratic scans: 3.5 and more
+    assert ratio < 2.5, calls
+
+
+def test_chinese_extraction_work_doubles_with_the_text():
+    calls = _calls("zh", [60_000, 120_000], timeout=600)
+    ratio = calls[120_000] / calls[60_000]
+    assert ratio < 2.5, calls
+
+
+def test_span_index_answers_as_a_scan_does():
+    """The index (etl/extract/spans.py) gives the same spans, in the same order, as a scan of the list would."""
+    rnd = random.Random(17)
+    spans = []
+    for _ in range(600):
+        s = rnd.randrange(0, 5000)
+        spans.append((s, s + rnd.choice([0, 1, 3, 20, 64, 65, 130, 400]), rnd.choice("abc")))
+    idx = SpanIndex(spans)
+    removed = set(rnd.sample(range(len(spans)), 150))
+    for i in sorted(removed):
+        idx.discard(spans[i][0], spans[i][1], spans[i])
+    live = [sp for i, sp in enumerate(spans) if i not in removed]
+    assert len(idx) == len(live)
+    for _ in range(2000):
+        a = rnd.randrange(-10, 5100)
+        b = a + rnd.choice([0, 1, 2, 5, 63, 64, 200])
+        assert idx.overlapping(a, b) == [sp for sp in live if sp[0] < b and a < sp[1]]
+        assert idx.overlaps(a, b) == any(sp[0] < b and a < sp[1] for sp in live)
+        assert idx.starting_in(a, b) == [sp for sp in live if a <= sp[0] < b]
+        assert idx.at(a) == [sp for sp in live if sp[0] <= a < sp[1] or a == sp[0]]
+        assert idx.ending_in(a - 3, a) == [sp for sp in live if a - 3 <= sp[1] <= a]
+    assert list(idx.items()) == live
