@@ -98,9 +98,11 @@ def _profile_sentences(text: str, lay, partners: list[Org]) -> list[tuple[int, i
     if not partners or not lay.paragraphs:
         return []
     starts = sorted((m.start, m.end) for o in partners for m in o.mentions)
+    keys = [s for s, _ in starts]
     out = []
     for ps, pe in lay.paragraphs:
-        first = next(((s, e) for s, e in starts if ps <= s < min(pe, ps + 60)), None)
+        k = bisect.bisect_left(keys, ps)
+        first = starts[k] if k < len(starts) and starts[k][0] < min(pe, ps + 60) else None
         if first is None or not _PROFILE_LEAD.fullmatch(text, ps, first[0]) or not _PROFILE_VERB.match(text, first[1]):
             continue
         out.append((ps, pe))
@@ -120,9 +122,10 @@ def _peer_lists(text: str, lay, orgs: list[Org], home_spans: list[tuple[int, int
     if not home_spans:
         return
     items = sorted([(m.start, m.end, o) for o in orgs if o.status == "partner" for m in o.mentions] +
-                   [(s, e, None) for s, e in home_spans])
+                   [(s, e, None) for s, e in home_spans], key=lambda it: (it[0], it[1]))
+    keys = [it[0] for it in items]
     for ss, se in lay.sentences:
-        sent_items = [it for it in items if ss <= it[0] < se]
+        sent_items = items[bisect.bisect_left(keys, ss):bisect.bisect_left(keys, se)]
         if len(sent_items) < 3:
             continue
         i = 0
