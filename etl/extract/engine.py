@@ -196,6 +196,32 @@ def _home_parents(text: str, orgs: list[Org], home_spans: list[tuple[int, int]])
                 break
 
 
+_LOWER_HEAD = re.compile(r"\b((?:[A-Z][\w'’-]+[^\S\n]+){1,5})(university|college|institute)\b")
+
+
+def _capitalise_heads(text: str) -> str:
+    """"Hong Kong Baptist university": a head word written in lower case after a name the registry knows with it
+    capitalised, capitalised (same length, so every span stays valid)."""
+    if "university" not in text and "college" not in text and "institute" not in text:
+        return text
+    from etl.resolve.registry import generic_name, load_registry
+
+    reg = None
+    out = None
+    for m in _LOWER_HEAD.finditer(text):
+        name = m.group(1) + m.group(2).capitalize()
+        words = name.split()
+        for k in range(len(words) - 1):  # the longest known name ending with the head
+            cand = " ".join(words[k:])
+            reg = reg or load_registry()
+            if len(words) - k >= 2 and cand.split()[0] not in ("The", "A", "An") and not generic_name(cand) and \
+                    reg.has_norm(norm(cand)):
+                out = out if out is not None else list(text)
+                out[m.start(2)] = m.group(2)[0].upper()
+                break
+    return "".join(out) if out is not None else text
+
+
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans sorted, overlapping ones joined."""
     out: list[tuple[int, int]] = []
@@ -270,7 +296,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
     gaz = load_gazetteer()
-    text = repair_mojibake(mask_noise(doc.text))
+    text = _capitalise_heads(repair_mojibake(mask_noise(doc.text)))
     lang = doc.lang or detect_lang(text)
     if lang == "zh" and is_traditional(text):
         # traditional characters: read through a simplified view of the same length (zh_text.py)

@@ -351,6 +351,14 @@ def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
     return bool(gaz.country_name(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))  # (not a place: "St Mary's University")
 
 
+def _polytechnic_gap(toks: list[tuple[int, int, str]], a: int, b: int) -> bool:
+    """One word between "Polytechnic" and the head that ends the name ("California Polytechnic State University",
+    "Odesa Polytechnic National University"): one name."""
+    return b == a + 2 and toks[a][2].lower() in ("polytechnic", "politecnico", "polytechnique") and \
+        toks[a + 1][2][:1].isupper() and not _head_kind(toks[a + 1][2]) and \
+        toks[b][2].lower() in ("university", "institute", "universität", "université")
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -364,7 +372,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
         # contiguous heads ("Polytechnic University", "Co., Ltd.") count as one: keep the last of a run
         runs: list[tuple[int, int]] = []
         for h in heads:
-            if runs and h == runs[-1][1] + 1:
+            if runs and (h == runs[-1][1] + 1 or _polytechnic_gap(toks, runs[-1][1], h)):
                 runs[-1] = (runs[-1][0], h)
             else:
                 runs.append((h, h))
