@@ -189,6 +189,7 @@ NEEDS = {
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
     "international students": ("international", "foreign", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
+    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch"),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
@@ -312,7 +313,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         home_re, visit_re, inbound_re = _home_patterns(tuple(sorted({f for f in home_forms if f}, key=len, reverse=True)))
         # a visit to the home institution by its name ("visited Beijing International Studies University (BISU)")
         extra_rules.append(("delegation_visit", "visit to the home institution", visit_re, 1.0, False))
-        extra_rules.append(("international_students", "students coming to the home", inbound_re, 1.0, False))
+        if "tudents" in text:
+            extra_rules.append(("international_students", "students coming to the home", inbound_re, 1.0, False))
+        else:
+            inbound_re = None
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
 

@@ -196,7 +196,8 @@ def _home_parents(text: str, orgs: list[Org], home_spans: list[tuple[int, int]])
                 break
 
 
-_LOWER_HEAD = re.compile(r"\b((?:[A-Z][\w'’-]+[^\S\n]+){1,5})(university|college|institute)\b")
+_LOWER_HEAD = re.compile(r"(?<![\w-])(university|college|institute)\b")
+_NAME_BEFORE_HEAD = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+[^\S\n]+){1,5})$")
 
 
 def _capitalise_heads(text: str) -> str:
@@ -208,8 +209,13 @@ def _capitalise_heads(text: str) -> str:
 
     reg = None
     out = None
-    for m in _LOWER_HEAD.finditer(text):
-        name = m.group(1) + m.group(2).capitalize()
+    for h in _LOWER_HEAD.finditer(text):
+        if not text[h.start() - 2:h.start() - 1].isalpha() or not text[h.start() - 1:h.start()].isspace():
+            continue
+        m = _NAME_BEFORE_HEAD.search(text, max(0, h.start() - 80), h.start())
+        if not m:
+            continue
+        name = m.group(1) + h.group(1).capitalize()
         words = name.split()
         for k in range(len(words) - 1):  # the longest known name ending with the head
             cand = " ".join(words[k:])
@@ -217,7 +223,7 @@ def _capitalise_heads(text: str) -> str:
             if len(words) - k >= 2 and cand.split()[0] not in ("The", "A", "An") and not generic_name(cand) and \
                     reg.has_norm(norm(cand)):
                 out = out if out is not None else list(text)
-                out[m.start(2)] = m.group(2)[0].upper()
+                out[h.start()] = h.group(1)[0].upper()
                 break
     return "".join(out) if out is not None else text
 
