@@ -228,6 +228,30 @@ def _capitalise_heads(text: str) -> str:
     return "".join(out) if out is not None else text
 
 
+def _zh_short_forms(text: str, orgs: list[Org], gaz) -> None:
+    """In Chinese news a university first named with its country (日本东北大学) is then named without it (东北大学):
+    the short form is the same organisation, not the namesake a table gives for the bare name."""
+    qualified: dict[str, Org] = {}
+    for o in orgs:
+        if o.status in ("partner", "home", "non_partner"):
+            for m in o.mentions:
+                before = text[max(0, m.start - 8):m.start]
+                hits = gaz.find_zh_countries(before) if CJK.match(m.text) else []
+                if hits and hits[-1][1] == len(before):
+                    qualified.setdefault(m.text, o)
+    if not qualified:
+        return
+    for o in orgs:
+        if o.status != "partner" or not o.mentions:
+            continue
+        first = min(o.mentions, key=lambda m: m.start)
+        owner = qualified.get(first.text)
+        if owner is not None and owner is not o and all(m.text == first.text for m in o.mentions) and \
+                min(x.start for x in owner.mentions) < first.start:
+            owner.mentions.extend(o.mentions)
+            o.status, o.reason = "alias", f"named earlier with its country ({owner.name})"
+
+
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans sorted, overlapping ones joined."""
     out: list[tuple[int, int]] = []
@@ -333,6 +357,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
     _peer_lists(text, lay, orgs, home_spans)
+    if lang == "zh":
+        _zh_short_forms(text, orgs, gaz)
     _home_parents(text, orgs, home_spans)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
