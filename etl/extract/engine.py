@@ -361,6 +361,13 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_short_forms(text, orgs, gaz)
     _home_parents(text, orgs, home_spans)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
+    if home_org is not None and home_country not in (None, "CN", "HK", "MO", "TW"):
+        # a Chinese government body is a supervisor or funder of a Chinese university, but a foreign
+        # university's partner (a foreign government's agency it works with)
+        for o in orgs:
+            if o.status == "non_partner" and o.reason == "Chinese government body" and \
+                    not re.search(r"\b(?:Province|Municipality|City|Region)$", o.name):  # (a place, as often)
+                o.status, o.reason = "partner", "a Chinese government body working with a foreign university"
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)

@@ -351,6 +351,34 @@ def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
     return bool(gaz.country_name(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))  # (not a place: "St Mary's University")
 
 
+_CENTRE_NAME = re.compile(r"(?<![\w-])((?:[A-Z][\w'’-]+[^\S\n]+){1,4}(?:Center|Centre)[^\S\n]+(?:for|of)"
+                          r"(?:[^\S\n]+(?:[A-Z][\w'’-]+|and|&|of|the)){1,8})")
+
+
+def _registry_centres(text: str) -> list[tuple[int, int, str]]:
+    """Centres the registry knows by their full name ("Chinese Center for Disease Control and Prevention"): "Centre"
+    is no head word (most centres are a university's units), so only a known name is an organisation."""
+    if "Cent" not in text:
+        return []
+    from etl.resolve.registry import generic_name
+
+    out = []
+    for m in _CENTRE_NAME.finditer(text):
+        words = m.group(1).split()
+        for n in range(len(words), 3, -1):  # the longest known name
+            cand = " ".join(words[:n])
+            if words[n - 1] in ("and", "&", "of", "the", "for"):
+                continue
+            if not generic_name(cand) and _known_name(norm(cand)):
+                recs = _registry().by_name(cand)
+                kind = recs[0].kind if recs and recs[0].kind in ("government", "ngo", "company", "institute") else "institute"
+                s0 = m.start(1)
+                out.append((s0, s0 + len(" ".join(text[s0:m.end(1)].split()[:n])) if "  " not in text[s0:m.end(1)]
+                            else s0 + len(cand), kind))
+                break
+    return out
+
+
 def _polytechnic_gap(toks: list[tuple[int, int, str]], a: int, b: int) -> bool:
     """One word between "Polytechnic" and the head that ends the name ("California Polytechnic State University",
     "Odesa Polytechnic National University"): one name."""
@@ -626,6 +654,7 @@ class OrgFinder:
                 if "大学" not in m.group(0):
                     cands.append((m.start(), m.end(), "university"))
         cands += _english_candidates(text, 0, len(text), self.gaz)
+        cands += _registry_centres(text)
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
