@@ -27,7 +27,7 @@ from etl.extract.counts import find_counts_en, find_counts_zh
 from etl.extract.dates import STRUCTURED, event_date, published_date
 from etl.extract.home import detect_home
 from etl.extract.model import Extraction, Mention
-from etl.extract.orgs import Org, OrgFinder
+from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract.units import UnitFinder
@@ -252,6 +252,68 @@ def _zh_short_forms(text: str, orgs: list[Org], gaz) -> None:
             o.status, o.reason = "alias", f"named earlier with its country ({owner.name})"
 
 
+# "Olivier G., Consul General of France in Wuhan", "the Ambassador of Chile to China": a diplomat named by title
+# stands for the mission of the country that sends him (the partner), written as the mission's name
+_DIPLOMAT = re.compile(r"\b(?P<title>Consul[- ]General|Consul|Ambassador|Minister[- ]Counsellor|Counsellor|Attach[ée])"
+                       r"(?:[^\S\n]+for[^\S\n]+[A-Z][a-z]+(?:[^\S\n]+(?:and[^\S\n]+)?[A-Z][a-z]+)*)?"
+                       r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?(?P<country>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,3})"
+                       r"(?:[^\S\n]+(?:in|to)[^\S\n]+(?P<place>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*)?))?")
+
+
+def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[Org]:
+    """Missions named only through their diplomats' titles (see _DIPLOMAT), as new organisations."""
+    if "Consul" not in text and "Ambassador" not in text and "Counsellor" not in text and "Attach" not in text:
+        return []
+    have = {norm(o.name) for o in orgs}
+    spans = [(m.start, m.end) for o in orgs for m in o.mentions]
+    out: dict[tuple[str, bool], Org] = {}
+    for m in _DIPLOMAT.finditer(text):
+        words = m.group("country").split()
+        code, country = None, ""
+        for n in range(len(words), 0, -1):
+            code = gaz.country_name(" ".join(words[:n]))
+            if code:
+                country = " ".join(words[:n])
+                break
+        if not code or code == home_country or any(s <= m.start("country") < e for s, e in spans):
+            continue  # (a mission already named as one: "Minister-Counsellor at the Embassy of Mongolia")
+        place = m.group("place") if m.group("place") and country == " ".join(words) else None
+        consular = m.group("title").startswith("Consul")
+        name = (f"Consulate General of {country}" if consular else f"Embassy of {country}") + \
+            (f" in {place}" if place and place != "China" or (place and not consular) else "")
+        if consular and place == "China":
+            name = f"Consulate General of {country} in China"
+        if norm(name) in have or any(norm(name).startswith(h) or h.startswith(norm(name)) for h in have
+                                     if ("embassy" in h or "consulate" in h) and norm(country) in h):
+            continue
+        o = out.get((code, consular))
+        if o is None:
+            o = out[(code, consular)] = Org(name, "government", code, "the country that sends the diplomat")
+            o.reason = "named by its diplomat's title"
+        elif len(name) > len(o.name):
+            o.name = name  # the fuller name ("… in Wuhan")
+        o.mentions.append(Mention_(m.start(), m.end(), m.group(0), "a diplomat's title"))
+    return list(out.values())
+
+
+_PAREN_ACRONYM = re.compile(r"[^\S\n]*[(（][^\S\n]*([A-Z][A-Za-z&-]{1,9})[^\S\n]*[)）]")
+
+
+def _home_acronyms(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]) -> set[str]:
+    """Acronyms the page gives the home in brackets after its name ("Wuhan University of Technology (WUT)"); an
+    organisation found only by such an acronym is the home, not a namesake the registry knows by it."""
+    acrs = set()
+    for _, e in home_spans:
+        m = _PAREN_ACRONYM.match(text, e)
+        if m:
+            acrs.add(m.group(1))
+    if acrs:
+        for o in orgs:
+            if o.status == "partner" and o.mentions and all(m.text in acrs for m in o.mentions):
+                o.status, o.reason = "home", "the home's acronym as the page defines it"
+    return acrs
+
+
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans sorted, overlapping ones joined."""
     out: list[tuple[int, int]] = []
@@ -357,6 +419,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
     _peer_lists(text, lay, orgs, home_spans)
+    _home_acronyms(text, orgs, home_spans)
     if lang == "zh":
         _zh_short_forms(text, orgs, gaz)
     _home_parents(text, orgs, home_spans)
@@ -369,6 +432,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                     not re.search(r"\b(?:Province|Municipality|City|Region)$", o.name):  # (a place, as often)
                 o.status, o.reason = "partner", "a Chinese government body working with a foreign university"
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
+    if lang != "zh":
+        orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
