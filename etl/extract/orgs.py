@@ -379,6 +379,10 @@ def _registry_centres(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+_TOWN_THEN_COUNTRY = re.compile(r"\s*,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s*(?:,\s*|[(（]\s*)(?:the\s+)?"
+                                r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’-]+){0,2})(?=\s*[)）,.;:]|\s+(?:on|in|and|to|at|for)\b|\s*$)")
+
+
 def _polytechnic_gap(toks: list[tuple[int, int, str]], a: int, b: int) -> bool:
     """One word between "Polytechnic" and the head that ends the name ("California Polytechnic State University",
     "Odesa Polytechnic National University"): one name."""
@@ -1126,6 +1130,11 @@ class OrgFinder:
             pm = re.match(r"^\s*[(（]\s*([^()（）]{2,30})\s*[)）]", text[m.end:m.end + 40])
             if pm and gaz.country_name(pm.group(1)):
                 org.country, org.country_method = gaz.country_name(pm.group(1)), "bracket after the name"
+                return org.country
+            # a campus or town, then the country: "St Mary's University, Twickenham, UK", "X, Lahti (Finland)"
+            pm = _TOWN_THEN_COUNTRY.match(text, m.end, min(len(text), m.end + 60))
+            if pm and gaz.country_name(pm.group(1)) and not self._in_org(pm.start(1)):
+                org.country, org.country_method = gaz.country_name(pm.group(1)), "country after the name's town"
                 return org.country
             if CJK.search(m.text):
                 code, _ = gaz.zh_prefix(m.text)
