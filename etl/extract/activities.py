@@ -92,6 +92,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
+    ("international_students", "exchange students from elsewhere", re.compile(
+        r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|(?-i:[A-Z]))", I), 1.0),
     ("international_students", "a partner's students studying here", re.compile(
         r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is|have\s+been|has\s+been|had\s+been)\s+"
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
@@ -192,6 +194,7 @@ NEEDS = {
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
     "international students": ("international", "foreign", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
+    "exchange students from elsewhere": ("students from", "student from"),
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch"),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
@@ -227,6 +230,7 @@ _BACKGROUND = cue("background")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
+                      r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a

@@ -59,7 +59,8 @@ _OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|
                         r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
 _UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Faculty)\s+(?:of|for)\s+(?:[A-Z][\w&’'-]*\s+|and\s+|&\s+)"
                           r"{1,6}(?:of|at)\s+(?:the\s+)?$")
-_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?|(?:visiting\s+)?(?:professors|scholars|experts))\s+"
+_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?|(?:visiting\s+)?(?:professors|scholars|experts)|"
+                             r"(?:an?\s+)?(?:international\s+)?(?:exchange|visiting)\s+students?)\s+"
                              r"(?:\w+\s+){0,2}?from\s+(?:the\s+)?$|"
                              r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")

@@ -678,7 +678,8 @@ class OrgFinder:
                         break
                     cut = text.find(" and ", cut + 1, e)
             cm = _CAMPUS.match(text, e, min(len(text), e + 40))
-            if cm and _known_name(norm(f"{text[s:e]}, {cm.group(1)}")):
+            if cm and (_known_name(norm(f"{text[s:e]}, {cm.group(1)}")) or
+                       self.known.get(f"{text[s:e]}, {cm.group(1)}") is not None):
                 e = cm.end()  # "The Chinese University of Hong Kong, Shenzhen": the campus is part of the name
             name = text[s:e]
             if s < body_start and name not in text[body_start:]:
