@@ -314,6 +314,26 @@ def _home_acronyms(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]
     return acrs
 
 
+# 我校代表团…前往/赴/访问 X大学, …受到 Y学院 …: in the sentence where the home's people visit a partner, the units named
+# after the partner are the hosts' (the partner's), unless written as the home's (我校/本校…)
+_ZH_VISIT_BEFORE = re.compile(r"(?:访问|前往|赴|到访|拜访|走访|来到|抵达)[^，。；\n]{0,6}$")
+
+
+def _zh_visited_units(text: str, lay, partners: list[Org]) -> list[tuple[int, int]]:
+    spans = []
+    for o in partners:
+        for m in o.mentions:
+            if not (_ZH_VISIT_BEFORE.search(text, max(0, m.start - 12), m.start) or
+                    re.match(r"[^，。；\n]{0,4}(?:访问|参观|考察)", text[m.end:m.end + 8])):
+                continue
+            i = lay.sentence_index(m.start) if hasattr(lay, "sentence_index") else None
+            if i is None or i < 0:
+                continue
+            ss, se = lay.sentences[i]
+            spans.append((m.end, se))
+    return spans
+
+
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans sorted, overlapping ones joined."""
     out: list[tuple[int, int]] = []
@@ -446,7 +466,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                     foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"))
     seen: set[str] = set()
     guests = _guest_sentences(text, lay, partners, home_forms) + _profile_sentences(text, lay, partners) \
-        if lang != "zh" else []
+        if lang != "zh" else _zh_visited_units(text, lay, partners)
     guests = _merge_spans(guests)
     guest_starts = [a for a, _ in guests]  # (sentences and paragraphs: in order, apart)
 
@@ -455,7 +475,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         return i >= 0 and guests[i][0] <= pos < guests[i][1]
 
     for h in uf.run():
-        if guests and h.method != "reference list" and in_guests(h.start):
+        if guests and h.method != "reference list" and in_guests(h.start) and \
+                text[max(0, h.start - 2):h.start] not in ("我校", "本校"):
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
         key = f"{h.type}:{norm(h.name)}"
         if key in seen:
