@@ -334,6 +334,31 @@ def _zh_visited_units(text: str, lay, partners: list[Org]) -> list[tuple[int, in
     return spans
 
 
+_ZH_INVITED = re.compile(r"应邀(?:参加|出席|参会|与会)|受邀(?:参加|出席)")
+_ZH_ATTENDED = re.compile(r"(?:参加|出席)(?:了)?(?:本次|此次)?(?:会议|论坛|研讨会|年会|大会|开幕式)|与会|参会")
+_ZH_WORKS_WITH = re.compile(r"签署|签订|合作(?!交流会)|访问|来访|会见|洽谈|交流学习")
+
+
+def _zh_fellow_attendees(text: str, lay, orgs: list[Org]) -> None:
+    """In 中文 news of the home attending someone else's meeting (我校应邀参加…), Chinese universities named only as
+    fellow attendees (…副校长X、Y大学副校长Z…参加会议) are peers, not partners."""
+    if not _ZH_INVITED.search(text):
+        return
+    for o in orgs:
+        if o.status != "partner" or o.country != "CN" or o.kind != "university" or not o.mentions:
+            continue
+        ok = True
+        for m in o.mentions:
+            i = lay.sentence_index(m.start)
+            ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+            sent = text[ss:se]
+            if not _ZH_ATTENDED.search(sent) or _ZH_WORKS_WITH.search(sent):
+                ok = False
+                break
+        if ok:
+            o.status, o.reason = "non_partner", "a fellow attendee of someone else's meeting"
+
+
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans sorted, overlapping ones joined."""
     out: list[tuple[int, int]] = []
@@ -442,6 +467,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     _home_acronyms(text, orgs, home_spans)
     if lang == "zh":
         _zh_short_forms(text, orgs, gaz)
+        _zh_fellow_attendees(text, lay, orgs)
     _home_parents(text, orgs, home_spans)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
     if home_org is not None and home_country not in (None, "CN", "HK", "MO", "TW"):
