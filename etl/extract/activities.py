@@ -51,7 +51,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "Sino-foreign cooperative education", re.compile(
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?", I), 1.0),
-    ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|联合学位|两校(?:学士|硕士|博士)?学位|"
+    ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
                                                  r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
     # study abroad
@@ -92,8 +92,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
+    ("international_students", "exchange students from elsewhere", re.compile(
+        r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|(?-i:[A-Z]))", I), 1.0),
     ("international_students", "a partner's students studying here", re.compile(
-        r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is)\s+(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
+        r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is|have\s+been|has\s+been|had\s+been)\s+"
+        r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
     ("international_students", "留学生", re.compile(r"留学生|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
@@ -101,7 +104,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "lectures by a guest", re.compile(
         r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?lectures?\b|"
         r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
-        r"(?:\w+\s+){0,2}lectures?\b", I), 0.5),
+        r"(?:[\w-]+\s+){0,3}(?:lectures?|seminars?)\b", I), 0.5),
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
@@ -131,7 +134,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
         r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?)\b|"
         r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,30}\b(?:was|were|is|are)\s+"
-        r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b", I), 1.0),
+        r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b|"
+        # a renewal or an agreement signed in the passive ("the renewal of the joint PhD programme was signed")
+        r"\brenewal\s+of\s+(?:the\s+)?[^.\n]{0,80}?\b(?:was|were)\s+(?:\w+\s+)?(?:signed|concluded|approved)\b", I), 1.0),
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
                                        r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)"), 1.0),
     # delegations
@@ -140,7 +145,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问", I), 1.0),
     ("delegation_visit", "a visit received", re.compile(
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
-        r"visitors)\b", I), 1.0),
+        r"visitors)\b|"
+        # "welcomed researchers from X", "received three professors from X"
+        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:researchers|scholars|"
+        r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
@@ -175,7 +183,7 @@ _TITLE_ONLY = [
 # words one of which a rule's matches must contain: the rule is skipped when none is in the text
 # (cheap substring tests before the case-insensitive patterns)
 NEEDS = {
-    "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree",),
+    "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
     "Sino-foreign cooperative education": ("sino-foreign", "cooperative", "articulation"),
     "exchange study": ("exchange", "abroad"), "study abroad": ("abroad", "overseas"),
     "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
@@ -186,12 +194,15 @@ NEEDS = {
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
     "international students": ("international", "foreign", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
+    "exchange students from elsewhere": ("students from", "student from"),
+    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch"),
     "visiting scholars, foreign experts": ("visiting", "expert"),
-    "lectures by a guest": ("lecture", "course", "teach"), "staff training": ("training",),
+    "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
     "joint research": ("joint", "co-author", "collaborative", "researchers"),
     "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
+                                                                           "renewal",
                                                                            "signing", "accord", "letter"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
     "visit to the home institution": ("visit", "访"),
@@ -209,6 +220,8 @@ _GENERIC_ITEMS = re.compile(
 # a sentence that lists areas of cooperation ("in the fields of …, … and …", "such as", "namely", "exchanged views on"):
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
+# frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
+_TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
@@ -217,6 +230,7 @@ _BACKGROUND = cue("background")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
+                      r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
@@ -230,7 +244,7 @@ _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program
 _JOINT_SPECIFIC = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
                              r"\bdouble\s+(?:master|degree)|\bdual\s+degree|合作办学|联合培养(?:协议|项目|计划)", I)
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
-_INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:universities|countries)|\bparticipants\s+come\s+from\s+"
+_INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:universities|countries|institutions|schools)|\bparticipants\s+come\s+from\s+"
                             r"(?:[A-Z]|\d+\s+(?:countries|universities))")
 _ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*,|\([^()\n]{0,80}\)|（[^（）\n]{0,40}）")
 # numbers of students or places that make a list of cooperation areas a specific programme
@@ -245,12 +259,20 @@ _SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of stude
 
 
 @lru_cache(maxsize=256)
-def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
-    """(a mention of the home, a visit to the home by name) for the home's names (compiled once per home)."""
+def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(a mention of the home, a visit to the home by name, students coming to the home by name) for the home's
+    names (compiled once per home)."""
     alt = "|".join(re.escape(f) for f in forms)
     return (re.compile(rf"{_HOME_REF.pattern}|{alt}", I),
             re.compile(rf"\b(?:visit(?:s|ed|ing)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+"
-                       rf"(?:the\s+)?(?:(?:[A-Z][\w&'’-]*\s+|and\s+){{1,7}}(?:of|at)\s+(?:the\s+)?)?(?:{alt})\b"))
+                       rf"(?:the\s+)?(?:(?:[A-Z][\w&'’-]*\s+|and\s+){{1,7}}(?:of|at)\s+(?:the\s+)?)?(?:{alt})\b"),
+            # a partner's students sent to the home, or students from abroad studying there ("X sent ten students to
+            # the University of Exeter's summer school", "Chinese students and trainees studying at VNU-USSH")
+            re.compile(rf"\b(?:sen[dt]s?|dispatch(?:es|ed)?)\s+(?:\w+\s+){{0,3}}?students\s+(?:\w+\s+){{0,3}}?to\s+"
+                       rf"(?:the\s+)?(?:{alt})\b|"
+                       rf"\b(?:foreign|overseas|international|visiting|exchange|(?-i:[A-Z][a-z]+(?:ese|ian|an|ish|ch|i)))\s+"
+                       rf"students\s+(?:and\s+\w+\s+)?(?:who\s+(?:are|were)\s+)?(?:studying|stud(?:y|ied))\s+(?:at|in)\s+"
+                       rf"(?:the\s+)?(?:{alt})\b", I))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -286,11 +308,22 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     below 1) counts double in the title and in the lead paragraph, where the piece says
     what it is about."""
     home_re = _HOME_REF
+    inbound_re: re.Pattern | None = None
     extra_rules: list[tuple[str, str, re.Pattern, float, bool]] = []
+
+    def _partner_at(pos: int) -> bool:
+        """Whether a partner is named right after ``pos`` ("studying at <partner>")."""
+        nxt = pos + len(text[pos:pos + 12]) - len(text[pos:pos + 12].lstrip())
+        nxt += 4 if text.startswith("the ", nxt) else 0
+        return any(ps <= nxt < pe for ps, pe in partner_spans)
     if home_forms:
-        home_re, visit_re = _home_patterns(tuple(sorted({f for f in home_forms if f}, key=len, reverse=True)))
+        home_re, visit_re, inbound_re = _home_patterns(tuple(sorted({f for f in home_forms if f}, key=len, reverse=True)))
         # a visit to the home institution by its name ("visited Beijing International Studies University (BISU)")
         extra_rules.append(("delegation_visit", "visit to the home institution", visit_re, 1.0, False))
+        if "tudents" in text:
+            extra_rules.append(("international_students", "students coming to the home", inbound_re, 1.0, False))
+        else:
+            inbound_re = None
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
 
@@ -341,7 +374,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         if i not in topics:
             lf = _LIST_FRAME.search(sent)
             list_from = lf.start() if lf and not _SPECIFIC.search(sent) and \
-                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():])) else None
+                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():]) or
+                 _TALK_FRAME.match(lf.group(0))) else None  # (one topic talked about is a topic too)
             list_to = len(sent)
             if list_from is not None:
                 # the list ends where the sentence goes on with a verb ("universities including A, B and C joined
@@ -385,7 +419,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
-                if _INBOUND.search(clause) or _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and
+                if _INBOUND.search(clause) or (inbound_re is not None and inbound_re.search(clause)) or \
+                        _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and
                                                                         rule != "study abroad"):
                     continue  # students coming in; a research stay inside a research cooperation; a stay abroad
                     # inside a joint programme
@@ -397,7 +432,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule == "a semester at a partner" and not re.search(r"\d", sent):
                     continue
             if kind == "international_students":
-                if has_partner and not home_re.search(sent) and not is_title:
+                # (a partner's students studying somewhere that is not a partner are studying at the home)
+                if has_partner and not home_re.search(sent) and not is_title and not (
+                        rule == "a partner's students studying here" and not _partner_at(m.end())):
                     continue
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
                     continue
@@ -410,7 +447,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind == "agreement" and rule == "signed or renewed agreement":
                 if re.search(r"\blearning\s+agreement", sent, I):
                     continue
-                if not (has_partner or home_re.search(sent) or re.search(
+                prev_partner = i > 0 and sentence_ctx(i - 1)[6] and re.match(r"\s*(?:During|At|In)\s+(?:this|the)\s+"
+                                                                              r"(?:meeting|visit|talks?)\b", sent)
+                if not (has_partner or prev_partner or home_re.search(sent) or re.search(
                         r"\b(?:two|both)\s+(?:sides|universities|institutions|parties)\b|\bon\s+behalf\b|\bsigned\s+by\b|"
                         r"^\s*(?:They|The\s+two)\b", sent, I) or is_title):
                     continue

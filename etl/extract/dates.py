@@ -328,6 +328,7 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
                dateline: tuple[int, int] | None, paragraphs: list[tuple[int, int]]) -> EventDate:
     """The date the reported event began (see the module docstring)."""
     pub = dt.date.fromisoformat(published) if published and len(published) == 10 else None
+    year_end_ref = False  # the reference is only the end of the latest year written with a month or a day
     body_mentions: list[tuple[int, DateMention]] = []
     for i, (ps, pe) in enumerate(paragraphs):
         for dm in find_dates(text, ps, pe):
@@ -369,6 +370,7 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         yrs = [dm.y for _, dm in body_mentions if dm.y and dm.year_written and dm.precision in ("day", "month")]
         if yrs:
             ref = dt.date(max(yrs), 12, 31)
+            year_end_ref = True
     if ref is None and not any(dm.precision == "day" for _, dm in body_mentions) and votes:
         y = max(votes, key=lambda k: (votes[k], k))
         return EventDate(str(y), method="the year the text names most (no date in the text)", confidence=0.4)
@@ -409,7 +411,8 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
     months = [dm for _, dm in body_mentions if dm.precision == "month" and dm.y]
     for dm in months:
         first = dt.date(dm.y, dm.m, 1)
-        if -31 <= (ref - first).days <= PLAUSIBLE_BEFORE:
+        if -31 <= (ref - first).days <= PLAUSIBLE_BEFORE or (year_end_ref and dm.y == ref.year):
+            # ("in January 2020" on a page with no other date: the month is the event's)
             return EventDate(dm.iso(), dm.start, dm.end, dm.text, "month in the body", 0.5)
     # "近日" (recently), "日前": the text does not say the day; the year it names in the lead, else the publication's
     lead = text[paragraphs[0][0]:paragraphs[0][1]] if paragraphs else ""

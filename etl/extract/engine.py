@@ -27,9 +27,9 @@ from etl.extract.counts import find_counts_en, find_counts_zh
 from etl.extract.dates import STRUCTURED, event_date, published_date
 from etl.extract.home import detect_home
 from etl.extract.model import Extraction, Mention
-from etl.extract.orgs import Org, OrgFinder
+from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
-from etl.extract.text import detect_lang, layout, mask_noise
+from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract.units import UnitFinder
 from etl.extract.zh_text import is_traditional, restore, simplified
 from etl.resolve.geo import load_gazetteer
@@ -84,6 +84,309 @@ def _guest_sentences(text: str, lay, partners: list[Org], home_forms: list[str])
     return out
 
 
+# a paragraph that introduces a partner ("X (XU) is a comprehensive public university …", "Founded in 1965, X is …",
+# "Located in Chiba, X has …"): the schools and faculties it lists are the partner's
+_PROFILE_LEAD = re.compile(r"\s*(?:(?:Founded|Established|Built|Located|Situated|Based)\s+in\s+[^,.;\n]{1,40},\s*)?(?:the\s+)?$",
+                           re.I)
+_PROFILE_VERB = re.compile(r"\s*(?:[(（][^()（）\n]{1,30}[)）]\s*)?,?\s*(?:which\s+was\s+)?(?:is|was|has|ranks|boasts|comprises|"
+                           r"offers|enjoys|(?:was\s+)?(?:founded|established|built)\s+in)\b")
+
+
+def _profile_sentences(text: str, lay, partners: list[Org]) -> list[tuple[int, int]]:
+    """The sentences of paragraphs that open by describing a partner (see _PROFILE_LEAD): their units are the
+    partner's, not the home's."""
+    if not partners or not lay.paragraphs:
+        return []
+    starts = sorted((m.start, m.end) for o in partners for m in o.mentions)
+    keys = [s for s, _ in starts]
+    out = []
+    for ps, pe in lay.paragraphs:
+        k = bisect.bisect_left(keys, ps)
+        first = starts[k] if k < len(starts) and starts[k][0] < min(pe, ps + 60) else None
+        if first is None or not _PROFILE_LEAD.fullmatch(text, ps, first[0]) or not _PROFILE_VERB.match(text, first[1]):
+            continue
+        out.append((ps, pe))
+    return out
+
+
+# "students from 17 Beijing-based universities including Peking University, Tsinghua University, BISTU, etc.": a list of
+# fellow participants in which the home is one item; the others are the home's peers at someone else's event
+_PEER_INTRO = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|other|various)\s+"
+                         r"(?!partner\b)(?:[\w-]+\s+){0,3}?(?:universities|institutions|colleges|schools)\s*,?\s*"
+                         r"(?:including|such\s+as|like|namely)\s+$", re.I)
+_PEER_ITEM_GAP = re.compile(r"\s*(?:,|、|\band\b|&)\s*(?:the\s+)?")
+
+
+def _peer_lists(text: str, lay, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
+    """Organisations listed with the home as items of one list of participants (see _PEER_INTRO) are not partners."""
+    if not home_spans:
+        return
+    items = sorted([(m.start, m.end, o) for o in orgs if o.status == "partner" for m in o.mentions] +
+                   [(s, e, None) for s, e in home_spans], key=lambda it: (it[0], it[1]))
+    keys = [it[0] for it in items]
+    for ss, se in lay.sentences:
+        sent_items = items[bisect.bisect_left(keys, ss):bisect.bisect_left(keys, se)]
+        if len(sent_items) < 3:
+            continue
+        i = 0
+        while i < len(sent_items):
+            s0 = sent_items[i][0]
+            if not _PEER_INTRO.search(text, max(ss, s0 - 90), s0):
+                i += 1
+                continue
+            run = [sent_items[i]]
+            j = i + 1
+            while j < len(sent_items) and _PEER_ITEM_GAP.fullmatch(text, run[-1][1], sent_items[j][0]):
+                run.append(sent_items[j])
+                j += 1
+            if len(run) >= 2 and any(o is None for _, _, o in run):
+                for _, _, o in run:
+                    if o is not None:
+                        o.status, o.reason = "non_partner", "listed with the home among an event's participants"
+            i = j
+
+
+# "the China Institute", "the Asia Centre", "the China Center PoliTO": a centre named after a country or region other
+# than the home's, with no owner after it, is the home's own area-studies unit (an office), not a partner
+_AREA_CENTRE = re.compile(r"\b(?:[Tt]he\s+)?(?P<area>(?:[A-Z][a-z]+[^\S\n]+)?[A-Z][a-z]+)[^\S\n]+(?P<head>Institute|Centre|Center)\b"
+                          r"(?![^\S\n]+(?:of|for|at|in|on)\b)(?![^\S\n]*[-–][^\S\n]*[A-Z])")
+_AREA_REGIONS = {"asia", "asian", "europe", "european", "africa", "african", "latin america", "latin american", "asean",
+                 "east asia", "east asian", "pacific", "asia pacific", "middle east", "arab", "nordic", "eurasia"}
+
+
+def _area_centres(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[tuple[str, int, int]]:
+    """Area-studies centres of the home (see _AREA_CENTRE): (name, start, end) of each first mention; organisations
+    found at those places become the home's."""
+    out, seen = [], set()
+    if "Institute" not in text and "Centre" not in text and "Center" not in text:
+        return out
+    for m in _AREA_CENTRE.finditer(text):
+        area = m.group("area")
+        code = gaz.country(area) or gaz.adjective(area)
+        if not (area.lower() in _AREA_REGIONS or (code and code != home_country)):
+            continue
+        name = f"{area} {m.group('head')}"
+        for o in orgs:
+            if o.status == "partner" and o.registry is None and o.known is None and \
+                    any(om.start <= m.start("area") < om.end for om in o.mentions):
+                o.status, o.reason = "home", "an area-studies centre of the home"
+        if name not in seen:
+            seen.add(name)
+            out.append((name, m.start("area"), m.end()))
+    return out
+
+
+_APPOSED_AFTER = re.compile(r",?[^\S\n]+(?!(?:and|or|as\s+well\s+as)\b)[a-z]")
+
+
+def _home_parents(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
+    """A university named right after the home as its apposition ("the University of Social Sciences and Humanities,
+    Vietnam National University, Hanoi, said …") is the home's parent system, not a partner; a list goes on with
+    "and" ("BJUT, City University of Hong Kong, and …")."""
+    if not home_spans:
+        return
+    ends = {e for _, e in home_spans}
+    for o in orgs:
+        if o.status != "partner":
+            continue
+        for m in o.mentions:
+            if text[max(0, m.start - 2):m.start] == ", " and (m.start - 2) in ends and \
+                    _APPOSED_AFTER.match(text, m.end) and len(o.mentions) == 1:
+                o.status, o.reason = "home", "the home's parent institution (named in apposition)"
+                break
+
+
+_LOWER_HEAD = re.compile(r"(?<![\w-])(university|college|institute)\b")
+_NAME_BEFORE_HEAD = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+[^\S\n]+){1,5})$")
+
+
+def _capitalise_heads(text: str) -> str:
+    """"Hong Kong Baptist university": a head word written in lower case after a name the registry knows with it
+    capitalised, capitalised (same length, so every span stays valid)."""
+    if "university" not in text and "college" not in text and "institute" not in text:
+        return text
+    from etl.resolve.registry import generic_name, load_registry
+
+    reg = None
+    out = None
+    for h in _LOWER_HEAD.finditer(text):
+        if not text[h.start() - 2:h.start() - 1].isalpha() or not text[h.start() - 1:h.start()].isspace():
+            continue
+        m = _NAME_BEFORE_HEAD.search(text, max(0, h.start() - 80), h.start())
+        if not m:
+            continue
+        name = m.group(1) + h.group(1).capitalize()
+        words = name.split()
+        for k in range(len(words) - 1):  # the longest known name ending with the head
+            cand = " ".join(words[k:])
+            reg = reg or load_registry()
+            if len(words) - k >= 2 and cand.split()[0] not in ("The", "A", "An") and not generic_name(cand) and \
+                    reg.has_norm(norm(cand)):
+                out = out if out is not None else list(text)
+                out[h.start()] = h.group(1)[0].upper()
+                break
+    return "".join(out) if out is not None else text
+
+
+def _zh_short_forms(text: str, orgs: list[Org], gaz) -> None:
+    """In Chinese news a university first named with its country (日本东北大学) is then named without it (东北大学):
+    the short form is the same organisation, not the namesake a table gives for the bare name."""
+    qualified: dict[str, Org] = {}
+    for o in orgs:
+        if o.status in ("partner", "home", "non_partner"):
+            for m in o.mentions:
+                before = text[max(0, m.start - 8):m.start]
+                hits = gaz.find_zh_countries(before) if CJK.match(m.text) else []
+                if hits and hits[-1][1] == len(before):
+                    qualified.setdefault(m.text, o)
+    if not qualified:
+        return
+    for o in orgs:
+        if o.status != "partner" or not o.mentions:
+            continue
+        first = min(o.mentions, key=lambda m: m.start)
+        owner = qualified.get(first.text)
+        if owner is not None and owner is not o and all(m.text == first.text for m in o.mentions) and \
+                min(x.start for x in owner.mentions) < first.start:
+            owner.mentions.extend(o.mentions)
+            o.status, o.reason = "alias", f"named earlier with its country ({owner.name})"
+
+
+# "Olivier G., Consul General of France in Wuhan", "the Ambassador of Chile to China": a diplomat named by title
+# stands for the mission of the country that sends him (the partner), written as the mission's name
+_DIPLOMAT = re.compile(r"\b(?P<title>Consul[- ]General|Consul|Ambassador|Minister[- ]Counsellor|Counsellor|Attach[ée])"
+                       r"(?:[^\S\n]+for[^\S\n]+[A-Z][a-z]+(?:[^\S\n]+(?:and[^\S\n]+)?[A-Z][a-z]+)*)?"
+                       r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?(?P<country>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,3})"
+                       r"(?:[^\S\n]+(?:in|to)[^\S\n]+(?P<place>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*)?))?")
+
+
+def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[Org]:
+    """Missions named only through their diplomats' titles (see _DIPLOMAT), as new organisations."""
+    if "Consul" not in text and "Ambassador" not in text and "Counsellor" not in text and "Attach" not in text:
+        return []
+    have = {norm(o.name) for o in orgs}
+    spans = [(m.start, m.end) for o in orgs for m in o.mentions]
+    out: dict[tuple[str, bool], Org] = {}
+    for m in _DIPLOMAT.finditer(text):
+        words = m.group("country").split()
+        code, country = None, ""
+        for n in range(len(words), 0, -1):
+            code = gaz.country_name(" ".join(words[:n]))
+            if code:
+                country = " ".join(words[:n])
+                break
+        if not code or code == home_country or any(s <= m.start("country") < e for s, e in spans):
+            continue  # (a mission already named as one: "Minister-Counsellor at the Embassy of Mongolia")
+        place = m.group("place") if m.group("place") and country == " ".join(words) else None
+        consular = m.group("title").startswith("Consul")
+        name = (f"Consulate General of {country}" if consular else f"Embassy of {country}") + \
+            (f" in {place}" if place and place != "China" or (place and not consular) else "")
+        if consular and place == "China":
+            name = f"Consulate General of {country} in China"
+        if norm(name) in have or any(norm(name).startswith(h) or h.startswith(norm(name)) for h in have
+                                     if ("embassy" in h or "consulate" in h) and norm(country) in h):
+            continue
+        o = out.get((code, consular))
+        if o is None:
+            o = out[(code, consular)] = Org(name, "government", code, "the country that sends the diplomat")
+            o.reason = "named by its diplomat's title"
+        elif len(name) > len(o.name):
+            o.name = name  # the fuller name ("… in Wuhan")
+        o.mentions.append(Mention_(m.start(), m.end(), m.group(0), "a diplomat's title"))
+    return list(out.values())
+
+
+_PAREN_ACRONYM = re.compile(r"[^\S\n]*[(（][^\S\n]*([A-Z][A-Za-z&-]{1,9})[^\S\n]*[)）]")
+
+
+def _home_acronyms(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]) -> set[str]:
+    """Acronyms the page gives the home in brackets after its name ("Wuhan University of Technology (WUT)"); an
+    organisation found only by such an acronym is the home, not a namesake the registry knows by it."""
+    acrs = set()
+    for _, e in home_spans:
+        m = _PAREN_ACRONYM.match(text, e)
+        if m:
+            acrs.add(m.group(1))
+    if acrs:
+        for o in orgs:
+            if o.status == "partner" and o.mentions and all(m.text in acrs for m in o.mentions):
+                o.status, o.reason = "home", "the home's acronym as the page defines it"
+    return acrs
+
+
+# 我校代表团…前往/赴/访问 X大学, …受到 Y学院 …: in the sentence where the home's people visit a partner, the units named
+# after the partner are the hosts' (the partner's), unless written as the home's (我校/本校…)
+_ZH_VISIT_BEFORE = re.compile(r"(?:访问|前往|赴|到访|拜访|走访|来到|抵达)[^，。；\n]{0,6}$")
+
+
+def _zh_visited_units(text: str, lay, partners: list[Org]) -> list[tuple[int, int]]:
+    spans = []
+    for o in partners:
+        for m in o.mentions:
+            if not (_ZH_VISIT_BEFORE.search(text, max(0, m.start - 12), m.start) or
+                    re.match(r"[^，。；\n]{0,4}(?:访问|参观|考察)", text[m.end:m.end + 8])):
+                continue
+            i = lay.sentence_index(m.start) if hasattr(lay, "sentence_index") else None
+            if i is None or i < 0:
+                continue
+            ss, se = lay.sentences[i]
+            spans.append((m.end, se))
+    return spans
+
+
+_ZH_INVITED = re.compile(r"应邀(?:参加|出席|参会|与会)|受邀(?:参加|出席)")
+_ZH_ATTENDED = re.compile(r"(?:参加|出席)(?:了)?(?:本次|此次)?(?:会议|论坛|研讨会|年会|大会|开幕式)|与会|参会")
+_ZH_WORKS_WITH = re.compile(r"签署|签订|合作(?!交流会)|访问|来访|会见|洽谈|交流学习")
+
+
+def _zh_fellow_attendees(text: str, lay, orgs: list[Org]) -> None:
+    """In 中文 news of the home attending someone else's meeting (我校应邀参加…), Chinese universities named only as
+    fellow attendees (…副校长X、Y大学副校长Z…参加会议) are peers, not partners."""
+    if not _ZH_INVITED.search(text):
+        return
+    for o in orgs:
+        if o.status != "partner" or o.country != "CN" or o.kind != "university" or not o.mentions:
+            continue
+        ok = True
+        for m in o.mentions:
+            i = lay.sentence_index(m.start)
+            ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+            sent = text[ss:se]
+            if not _ZH_ATTENDED.search(sent) or _ZH_WORKS_WITH.search(sent):
+                ok = False
+                break
+        if ok:
+            o.status, o.reason = "non_partner", "a fellow attendee of someone else's meeting"
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, overlapping ones joined."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _unquote_name(o: Org) -> None:
+    """A name written with a quoted part ("University of Rome “Tor Vergata”") under the registry's name for it
+    without the quotes; spaces collapsed."""
+    if not re.search(r"[“”\"]|\s\s", o.name):
+        return
+    plain = re.sub(r"\s+", " ", re.sub(r"[“”\"]", " ", o.name)).strip()
+    if o.registry is None and plain != o.name:
+        from etl.resolve.registry import load_registry
+
+        recs = load_registry().by_name(plain)
+        if recs and len({r.name for r in recs}) == 1:
+            plain = recs[0].name
+            if o.country is None and len({r.country for r in recs}) == 1:
+                o.country, o.country_method = recs[0].country, "organisation registry"
+    o.name = plain
+
+
 def _home_forms(home: str | None, home_org: Org | None, ref: Reference, use_list: bool) -> list[str]:
     """Every name the page's home goes by: the reference list's, or those of the university found as home
     (its name, the forms the page writes, its acronyms in known_orgs.csv and the organisation registry)."""
@@ -130,7 +433,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
     gaz = load_gazetteer()
-    text = mask_noise(doc.text)
+    text = _capitalise_heads(repair_mojibake(mask_noise(doc.text)))
     lang = doc.lang or detect_lang(text)
     if lang == "zh" and is_traditional(text):
         # traditional characters: read through a simplified view of the same length (zh_text.py)
@@ -160,6 +463,23 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     out.home = home
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
+    _peer_lists(text, lay, orgs, home_spans)
+    _home_acronyms(text, orgs, home_spans)
+    if lang == "zh":
+        _zh_short_forms(text, orgs, gaz)
+        _zh_fellow_attendees(text, lay, orgs)
+    _home_parents(text, orgs, home_spans)
+    home_country = home_org.country if home_org is not None else ("CN" if home else None)
+    if home_org is not None and home_country not in (None, "CN", "HK", "MO", "TW"):
+        # a Chinese government body is a supervisor or funder of a Chinese university, but a foreign
+        # university's partner (a foreign government's agency it works with)
+        for o in orgs:
+            if o.status == "non_partner" and o.reason == "Chinese government body" and \
+                    not re.search(r"\b(?:Province|Municipality|City|Region)$", o.name):  # (a place, as often)
+                o.status, o.reason = "partner", "a Chinese government body working with a foreign university"
+    area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
+    if lang != "zh":
+        orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
@@ -171,15 +491,18 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                     home_forms=home_forms, keep_unlisted=use_list and not finder.home_spans,
                     foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"))
     seen: set[str] = set()
-    guests = _guest_sentences(text, lay, partners, home_forms) if lang != "zh" else []
-    guest_starts = [a for a, _ in guests]  # (sentences: in order, apart)
+    guests = _guest_sentences(text, lay, partners, home_forms) + _profile_sentences(text, lay, partners) \
+        if lang != "zh" else _zh_visited_units(text, lay, partners)
+    guests = _merge_spans(guests)
+    guest_starts = [a for a, _ in guests]  # (sentences and paragraphs: in order, apart)
 
     def in_guests(pos: int) -> bool:
         i = bisect.bisect_right(guest_starts, pos) - 1
         return i >= 0 and guests[i][0] <= pos < guests[i][1]
 
     for h in uf.run():
-        if guests and h.method != "reference list" and in_guests(h.start):
+        if guests and h.method != "reference list" and in_guests(h.start) and \
+                text[max(0, h.start - 2):h.start] not in ("我校", "本校"):
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
         key = f"{h.type}:{norm(h.name)}"
         if key in seen:
@@ -188,8 +511,16 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         out.mentions.append(Mention(h.type, key, {"name": h.name}, h.text, lay.sentence_at(h.start), h.start, h.end,
                                     h.method, h.confidence))
 
+    for name, s_, e_ in area_centres:
+        key = f"office:{norm(name)}"
+        if key not in seen and f"school:{norm(name)}" not in seen:
+            seen.add(key)
+            out.mentions.append(Mention("office", key, {"name": name}, text[s_:e_], lay.sentence_at(s_), s_, e_,
+                                        "pattern: a centre named after another country or region", 0.7))
+
     # partners
     for o in sorted(partners, key=lambda x: x.first.start):
+        _unquote_name(o)
         f = o.first
         conf = 0.95 if o.registry is not None else 0.75
         method = o.first.method + (f"; country: {o.country_method}" if o.country_method else "")

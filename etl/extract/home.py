@@ -59,9 +59,14 @@ _OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|
                         r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
 _UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Faculty)\s+(?:of|for)\s+(?:[A-Z][\w&’'-]*\s+|and\s+|&\s+)"
                           r"{1,6}(?:of|at)\s+(?:the\s+)?$")
-_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$|"
+_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?|(?:visiting\s+)?(?:professors|scholars|experts)|"
+                             r"(?:an?\s+)?(?:international\s+)?(?:exchange|visiting)\s+students?)\s+"
+                             r"(?:\w+\s+){0,2}?from\s+(?:the\s+)?$|"
                              r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")
+# X … visited our university / came to us: X is the guest
+_VISITS_US = re.compile(r"[^.;\n]{0,60}?\b(?:visit(?:ed|s)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+"
+                        r"(?:our\s+(?:university|campus|school|college|institute|faculty)|us)\b", re.I)
 _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)|"
                             r"[\u4e00-\u9fff]{0,12}协办", re.I)  # 协办: a co-organiser
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?"
@@ -73,7 +78,10 @@ _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat
                           r"MoUs?|memorand\w+|ties|links)\s+with|between\s+[\w\s]{2,40}?\s+and)\s+(?:the\s+)?$", re.I)
 # X in the subject of a visit: "…, dean of the College of … of X, and vice dean Li visited …"
 _SUBJECT_VISITED = re.compile(r"(?:[^.;\n]{0,80}?,)?[^.;\n]{0,30}?\b(?:visited|paid\s+a\s+visit|came\s+to)\b(?!\s+by)")
-_HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办", re.I)
+_HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办|"
+                         # "Dr Le, Vice Rector of X, Y, Hanoi, welcomed the guests": the welcomer's university hosts
+                         r"(?:,[^.;\n]{0,50}?)?,\s+(?:warmly\s+)?(?:welcomed|received|greeted|met\s+with)\s+(?:the\s+)?"
+                         r"(?:\w+\s+)?(?:guests?|delegation|delegates|visitors)\b", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = cue("china_abroad")  # data/reference/page_cues.csv
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
@@ -236,12 +244,14 @@ class HomeDetector:
         return None
 
     def visitor(self, o: Org) -> int:
-        """How plainly the page names ``o`` as the visiting side: 2 for "a delegation from X", "a delegation led by
+        """How plainly the page names ``o`` as the visiting side: 4 for "X … visited our university", 2 for "a delegation from X", "a delegation led by
         … of X", "X delegation" (but not "the X delegation to Y": a page tells of its own delegation's trips as
         often as of its guests); 1 for X in the subject of "visited" ("the dean of a college of X … visited");
         0 otherwise."""
         text = self.text
         weak = False
+        if any(_VISITS_US.match(text, m.end, min(len(text), m.end + 90)) for m in o.mentions):
+            return 4  # "a delegation of X visited our university": the page says plainly who is the guest
         for m in o.mentions:
             if _VISITOR_BEFORE.search(text, max(0, m.start - 100), m.start):
                 return 2
@@ -266,7 +276,7 @@ class HomeDetector:
     def host(self, o: Org) -> bool:
         text = self.text
         return any(_HOST_BEFORE.search(text, max(0, m.start - 90), m.start) or
-                   _HOST_AFTER.match(text, m.end, min(len(text), m.end + 20)) for m in o.mentions)
+                   _HOST_AFTER.match(text, m.end, min(len(text), m.end + 100)) for m in o.mentions)
 
     @staticmethod
     def _distinctive(o: Org) -> list[str]:
@@ -302,7 +312,9 @@ class HomeDetector:
                 lead = short
             if lead is not None:
                 rest = t[len(lead):] if t.startswith(lead) else title[len(lead):]
-                if not _TITLE_VISITOR.match(rest):
+                if not _TITLE_VISITOR.match(rest) and not (rm and re.match(r"\s+(?:visits?|pays?|arrives?|calls?|tours?)\b",
+                                                                            rest, re.I)):
+                    # (not "Rector of X visits Y": X's people are the guests)
                     score, strong = score + 4, strong or "title"
             elif any(_in(f, title) for f in forms) or (len(short) >= 4 and " " not in short and _in(short, title)):
                 score += 1.5
@@ -481,9 +493,17 @@ class HomeDetector:
         if _DEBUG:
             print("home candidates:", [(round(c[0], 1), c[2].name, c[3], c[4]) for c in cands], "configured:", conf)
         best = cands[0] if cands else None
+        if best is not None and not best[4]:
+            # a page's strong signal (its site, dateline or title subject) outweighs a slightly higher count of
+            # weaker ones (mentions, units written as its own)
+            strong = next((c for c in cands[1:] if c[4] and c[0] >= best[0] - 2), None)
+            if strong is not None:
+                cands.remove(strong)
+                cands.insert(0, strong)
+                best = strong
         if conf is not None and (best is None or conf >= best[0]):
             return ref.home_name, None, True
-        if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0]):
+        if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0] and not best[4]):
             # nobody the page clearly speaks for: the configured home, unless the page looks at China from abroad
             if ref.home_name and (conf is not None or not abroad):
                 if conf is None and self.lang == "zh" and not units_fit_list(

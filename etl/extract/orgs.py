@@ -321,6 +321,13 @@ def _known_name(key: str) -> bool:
     return _registry().has_norm(key)
 
 
+def _the_generic_name(name: str) -> bool:
+    """A name of generic words only that is still one organisation's: written with a capital "The" and known to
+    the registry by exactly that name ("The Open University")."""
+    return name.startswith("The ") and name.count(" ") >= 2 and any(
+        r.name == name for r in _registry().by_name(name))
+
+
 def _registry():
     from etl.resolve.registry import load_registry
 
@@ -344,6 +351,46 @@ def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
     return bool(gaz.country_name(stem) or re.fullmatch(r"[A-Z]{2,8}", stem))  # (not a place: "St Mary's University")
 
 
+_CENTRE_NAME = re.compile(r"(?<![\w-])((?:[A-Z][\w'’-]+[^\S\n]+){1,4}(?:Center|Centre)[^\S\n]+(?:for|of)"
+                          r"(?:[^\S\n]+(?:[A-Z][\w'’-]+|and|&|of|the)){1,8})")
+
+
+def _registry_centres(text: str) -> list[tuple[int, int, str]]:
+    """Centres the registry knows by their full name ("Chinese Center for Disease Control and Prevention"): "Centre"
+    is no head word (most centres are a university's units), so only a known name is an organisation."""
+    if "Cent" not in text:
+        return []
+    from etl.resolve.registry import generic_name
+
+    out = []
+    for m in _CENTRE_NAME.finditer(text):
+        words = m.group(1).split()
+        for n in range(len(words), 3, -1):  # the longest known name
+            cand = " ".join(words[:n])
+            if words[n - 1] in ("and", "&", "of", "the", "for"):
+                continue
+            if not generic_name(cand) and _known_name(norm(cand)):
+                recs = _registry().by_name(cand)
+                kind = recs[0].kind if recs and recs[0].kind in ("government", "ngo", "company", "institute") else "institute"
+                s0 = m.start(1)
+                out.append((s0, s0 + len(" ".join(text[s0:m.end(1)].split()[:n])) if "  " not in text[s0:m.end(1)]
+                            else s0 + len(cand), kind))
+                break
+    return out
+
+
+_TOWN_THEN_COUNTRY = re.compile(r"\s*,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s*(?:,\s*|[(（]\s*)(?:the\s+)?"
+                                r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’-]+){0,2})(?=\s*[)）,.;:]|\s+(?:on|in|and|to|at|for)\b|\s*$)")
+
+
+def _polytechnic_gap(toks: list[tuple[int, int, str]], a: int, b: int) -> bool:
+    """One word between "Polytechnic" and the head that ends the name ("California Polytechnic State University",
+    "Odesa Polytechnic National University"): one name."""
+    return b == a + 2 and toks[a][2].lower() in ("polytechnic", "politecnico", "polytechnique") and \
+        toks[a + 1][2][:1].isupper() and not _head_kind(toks[a + 1][2]) and \
+        toks[b][2].lower() in ("university", "institute", "universität", "université")
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -357,7 +404,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
         # contiguous heads ("Polytechnic University", "Co., Ltd.") count as one: keep the last of a run
         runs: list[tuple[int, int]] = []
         for h in heads:
-            if runs and h == runs[-1][1] + 1:
+            if runs and (h == runs[-1][1] + 1 or _polytechnic_gap(toks, runs[-1][1], h)):
                 runs[-1] = (runs[-1][0], h)
             else:
                 runs.append((h, h))
@@ -454,7 +501,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             words = [x[2] for x in toks[left:right + 1]]
             kind = _head_kind(toks[h][2])
             proper = [w for w in words if w[0].isupper() and not _head_kind(w) and w.lower() not in _GENERIC_MODIFIER]
-            if not proper:
+            if not proper and not _the_generic_name(name):
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
@@ -611,6 +658,7 @@ class OrgFinder:
                 if "大学" not in m.group(0):
                     cands.append((m.start(), m.end(), "university"))
         cands += _english_candidates(text, 0, len(text), self.gaz)
+        cands += _registry_centres(text)
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
@@ -630,7 +678,8 @@ class OrgFinder:
                         break
                     cut = text.find(" and ", cut + 1, e)
             cm = _CAMPUS.match(text, e, min(len(text), e + 40))
-            if cm and _known_name(norm(f"{text[s:e]}, {cm.group(1)}")):
+            if cm and (_known_name(norm(f"{text[s:e]}, {cm.group(1)}")) or
+                       self.known.get(f"{text[s:e]}, {cm.group(1)}") is not None):
                 e = cm.end()  # "The Chinese University of Hong Kong, Shenzhen": the campus is part of the name
             name = text[s:e]
             if s < body_start and name not in text[body_start:]:
@@ -1082,6 +1131,11 @@ class OrgFinder:
             pm = re.match(r"^\s*[(（]\s*([^()（）]{2,30})\s*[)）]", text[m.end:m.end + 40])
             if pm and gaz.country_name(pm.group(1)):
                 org.country, org.country_method = gaz.country_name(pm.group(1)), "bracket after the name"
+                return org.country
+            # a campus or town, then the country: "St Mary's University, Twickenham, UK", "X, Lahti (Finland)"
+            pm = _TOWN_THEN_COUNTRY.match(text, m.end, min(len(text), m.end + 60))
+            if pm and gaz.country_name(pm.group(1)) and not self._in_org(pm.start(1)):
+                org.country, org.country_method = gaz.country_name(pm.group(1)), "country after the name's town"
                 return org.country
             if CJK.search(m.text):
                 code, _ = gaz.zh_prefix(m.text)

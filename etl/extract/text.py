@@ -92,6 +92,20 @@ _NOISE_TRIGGERS_ZH = ("博彩", "赌", "娱乐城", "彩票", "棋牌", "百家�
                       "ICP备", "地址")
 
 
+# punctuation of a page decoded in the wrong character set (GBK read as Latin-1 on mirror sites: ¡°Tor Vergata¡±;
+# UTF-8 read as cp1252: â€œ…â€), each repaired to the character meant, padded with spaces to the same length
+_MOJIBAKE = {"¡°": " “", "¡±": "” ", "¡®": " ‘", "¡¯": "’ ", "¡¡": "  ", "â€œ": "  “", "â€\x9d": "”  ", "â€™": "’  ",
+             "â€˜": "  ‘"}
+_MOJIBAKE_RE = re.compile("|".join(re.escape(k) for k in sorted(_MOJIBAKE, key=len, reverse=True)))
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` with mis-decoded quotes and spaces repaired (same length, so every span stays valid)."""
+    if "¡" not in text and "â€" not in text:
+        return text
+    return _MOJIBAKE_RE.sub(lambda m: _MOJIBAKE[m.group(0)], text)
+
+
 def mask_noise(text: str) -> str:
     """``text`` with spam lines and footer lines blanked out (same length, so every span stays valid)."""
     low = text.lower()

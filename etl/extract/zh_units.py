@@ -212,6 +212,12 @@ def _find_whole(text: str, forms: dict[str, tuple[str, str]], start: int, end: i
     return sorted(out)
 
 
+# a header line of a date or a short label and the publishing unit, no "来源:" written ("2023-11-02 国际事务处",
+# "活动 环球事务处")
+_HEADER_UNIT_LINE = re.compile(r"^[ \t]*(?:(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?|[\u4e00-\u9fff]{1,4})[ \t\u3000]+"
+                               r"(?P<name>[\u4e00-\u9fff]{2,14}?(?:处|部|办公室|学院))[ \t]*$", re.M)
+
+
 def source_units(text: str, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of the unit a source line names ("来源：国际合作与交流处", "供稿单位：外国语学院"): the news'
     own office or school, wherever the line stands (header or footer)."""
@@ -223,6 +229,9 @@ def source_units(text: str, end: int | None = None) -> list[tuple[int, int]]:
             pass
         if um is not None and _UNIT_END.search(name[:um.end()]) and um.end() >= 3:
             out.append((m.start("name"), m.start("name") + um.end()))
+    if end is None:
+        for m in _HEADER_UNIT_LINE.finditer(text, 0, min(len(text), 400)):
+            out.append((m.start("name"), m.end("name")))
     return out
 
 

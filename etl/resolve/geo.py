@@ -228,6 +228,14 @@ class OrgCountries:
     def get(self, key: str, default: str | None = None) -> str | None:
         cands = self._cands(key)
         if cands:
+            if not any(c.source == "partners" for c in cands) and not _CJK.search(key):
+                # records whose official name is this one outrank those that have it as an alias ("The Open
+                # University": the British one, not Universidade Aberta, also known as "Open University")
+                from etl.resolve.reference import norm
+
+                official = {c.country for c in cands if norm(c.name) == key}
+                if len(official) == 1 and len(official) < len({c.country for c in cands}):
+                    return official.pop()
             return self.registry._country_of(cands) or default
         return None if _generic(key) else self.world.get(key, default)
 
