@@ -324,11 +324,27 @@ class Guard:
 _GUARDS: dict[tuple, Guard] = {}
 
 
+def _stamp(reference_dir: str | Path) -> tuple:
+    """What the child read at its start: the reference files (name, size, time) and the INTL_* settings."""
+    files = []
+    for dirpath, _dirs, names in os.walk(reference_dir):
+        for n in names:
+            try:
+                st = os.stat(os.path.join(dirpath, n))
+            except OSError:
+                continue
+            files.append((os.path.join(dirpath, n), st.st_size, st.st_mtime_ns))
+    return tuple(sorted(files)), tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("INTL_")))
+
+
 def guard_for(reference_dir: str | Path, limits: Limits) -> Guard:
-    """One child per reference folder and limits in a process (reused from run to run)."""
-    key = (str(reference_dir), limits)
+    """One child per reference folder and limits in a process, reused from run to run while the reference
+    data and the INTL_* settings it started with stay as they were (a new one when they changed)."""
+    key = (str(reference_dir), limits, _stamp(reference_dir))
     g = _GUARDS.get(key)
     if g is None:
+        for k in [k for k in _GUARDS if k[0] == key[0]]:
+            _GUARDS.pop(k).close()
         g = _GUARDS[key] = Guard(reference_dir, limits)
     return g
 

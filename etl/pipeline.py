@@ -456,7 +456,8 @@ class Pipeline:
 
         ctx = SourceContext(known=self._known, state=DbStateStore(self.sessions), source_hash=self._source_hash,
                             stored=lambda uri: (self._by_uri.get(uri) or (None,))[0],
-                            documents=self._stored_documents, read=self._read)
+                            documents=self._stored_documents,
+                            read=self._read if self._guard is not None else None)  # (None: the source's own)
         try:
             for item in source.items(ctx):
                 if isinstance(item, (Path, ReportPath)):

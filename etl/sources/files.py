@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from etl.errors import DocumentError
-from etl.limits import Limits, bound_attributes, check_pdf, check_zip
+from etl.limits import Limits, bound_attributes, check_pdf, check_zip, current
 from etl.extract.text import detect_lang
 from etl.sources.base import SourceDocument, Unchanged
 from etl.sources.page_dates import PageDate, page_date
@@ -145,7 +145,7 @@ def read_pdf(data: bytes, uri: str, source: str = "folder", limits: Limits | Non
 
     import pdfplumber
 
-    check_pdf(data, uri, limits or Limits())  # a flate bomb fails before the reader inflates it
+    check_pdf(data, uri, limits or current())  # a flate bomb fails before the reader inflates it
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -170,7 +170,7 @@ def read_docx(data: bytes, uri: str, source: str = "folder", limits: Limits | No
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    check_zip(data, uri, limits or Limits(), what="Word document")
+    check_zip(data, uri, limits or current(), what="Word document")
     try:
         d = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -206,7 +206,7 @@ def read_docx(data: bytes, uri: str, source: str = "folder", limits: Limits | No
 def read_bytes(data: bytes, uri: str, *, source: str = "folder", content_type: str = "",
                limits: Limits | None = None) -> SourceDocument:
     """Read document bytes whose name (or content type) tells their format. ``limits``: the
-    decompression limits (etl/limits.py; default: the ``[limits]`` defaults)."""
+    decompression limits (etl/limits.py; default: those of the run in progress, else the defaults)."""
     suffix = Path(uri.split("?")[0]).suffix.lower()
     if suffix in PDF_SUFFIXES or "pdf" in content_type or data[:5] == b"%PDF-":
         return read_pdf(data, uri, source, limits)
