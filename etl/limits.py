@@ -4,7 +4,8 @@ Every document is read and extracted in a child process of its own (spawned, not
 socket or database connection of its parent), one document at a time, whose address space is capped
 (``RLIMIT_AS``: what it had after loading the reference data plus ``mb_per_document``) and which is
 killed when one document takes longer than ``seconds_per_document``. The document then fails with its
-reason and the run goes on with a fresh child. Before that, a text longer than ``max_text_chars``
+reason and the run goes on with a fresh child. A new or changed XLSX report is read there once first (its
+rows are then read by the run). Before that, a text longer than ``max_text_chars``
 fails, and compressed content is measured as it is decompressed (never trusting what a file says of
 itself): PDF streams and the parts of an XLSX workbook past ``max_decompressed_mb`` fail the file.
 
@@ -188,6 +189,7 @@ def _worker(conn, reference_dir: str, limits: dict) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the child ends
     lim = Limits(**limits)
+    set_current(lim)
     from etl.extract import extract
     from etl.resolve.geo import load_gazetteer
     from etl.resolve.reference import load_reference
@@ -220,6 +222,11 @@ def _worker(conn, reference_dir: str, limits: dict) -> None:
                 data, uri, source, content_type = args
                 val = read_bytes(data, uri, source=source, content_type=content_type, limits=lim)
                 check_text(val, lim)
+            elif op == "workbook":  # a trial read of a report's workbook; the parent reads it once it passed
+                from etl.reports.table import read_grids
+
+                read_grids(Path(args[0]), args[1])
+                val = None
             else:
                 check_text(args[0], lim)
                 val = extract(args[0], ref)
@@ -319,6 +326,10 @@ class Guard:
 
     def extract(self, doc):
         return self._call("extract", doc.uri, (doc,))
+
+    def try_workbook(self, path: str | Path, data: bytes) -> None:
+        """Read a report's workbook once in the child (within the time and memory limits), or raise why not."""
+        self._call("workbook", str(path), (str(path), data))
 
 
 _GUARDS: dict[tuple, Guard] = {}

@@ -12,6 +12,7 @@ object returned (and printed by ``intl etl run --json``) is::
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import time
@@ -371,6 +372,16 @@ class Pipeline:
         info.reports["seen"] += 1
         notes: list[str] = []
         try:
+            if path.suffix.lower() in (".xlsx", ".xlsm") and self._guard is not None:
+                # a new or changed workbook is first read in the reader process, within the [limits]: one that
+                # would take the run's time or memory (a merged range over a whole sheet) fails there
+                data = path.read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
+                with self.sessions() as s:
+                    known = s.scalars(select(ReportFile.content_hash).where(ReportFile.uri == str(path.resolve())))
+                    unchanged = [h == digest for h in known]
+                if not (unchanged and all(unchanged)) and self._isolated():
+                    self._guard.try_workbook(path, data)
             with self.sessions.begin() as s:
                 outcome = load_report(s, path, self._resolver(s), info.run_id, columns=columns, notices=notes)
             info.notices += [{"file": str(path), "notice": n} for n in notes]  # sheets and columns not loaded

@@ -157,8 +157,9 @@ def test_a_pdf_within_the_limit_is_read():
         check_pdf(data, "small.pdf", Limits(max_decompressed_mb=0.5))
 
 
-def _xlsx_with_big_sheet(xml_mb: int) -> bytes:
-    """A workbook whose one sheet's XML is ``xml_mb`` MB of rows (a few hundred KB zipped)."""
+def _xlsx_with_big_sheet(xml_mb: int, merge: str | None = None) -> bytes:
+    """A workbook whose one sheet's XML is ``xml_mb`` MB of rows (a few hundred KB zipped); ``merge``: a merged
+    range the sheet declares."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml",
@@ -183,9 +184,12 @@ def _xlsx_with_big_sheet(xml_mb: int) -> bytes:
                     b'2006/main"><sheetData>')
             row = b"".join(b'<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(100))
             block = b"".join(b"<row>" + row + b"</row>" for _ in range(200))
-            for _ in range((xml_mb << 20) // len(block) + 1):
+            for _ in range((xml_mb << 20) // len(block) + 1 if xml_mb else 0):
                 f.write(block)
-            f.write(b"</sheetData></worksheet>")
+            f.write(b"</sheetData>")
+            if merge:
+                f.write(b'<mergeCells count="1"><mergeCell ref="%s"/></mergeCells>' % merge.encode())
+            f.write(b"</worksheet>")
     return buf.getvalue()
 
 
@@ -197,6 +201,18 @@ def test_an_xlsx_that_expands_past_the_limit_fails_and_the_run_goes_on(db_url, t
     out = run_cli(tmp_path, db_url, [folder], "max_decompressed_mb = 20")
     assert out["documents"]["new"] == 1 and out["reports"]["failed"] == 1
     assert "expands past 20 MB" in reasons(out)["bomb.xlsx"]
+
+
+def test_a_merged_range_over_a_whole_sheet_fails_in_the_reader_and_the_run_goes_on(sqlite_url, tmp_path):
+    """The spreadsheet library makes one object per cell of a merged range: A1:XFD1048576 is 17 billion. The
+    workbook is tried in the reader process first, where it runs out of its time or memory, not the run's."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "merged.xlsx").write_bytes(_xlsx_with_big_sheet(0, merge="A1:XFD1048576"))
+    (folder / "en-0001.txt").write_bytes((SAMPLE / "docs" / "en-0001.txt").read_bytes())
+    out = run_cli(tmp_path, sqlite_url, [folder], "seconds_per_document = 20\nmb_per_document = 300")
+    assert out["documents"]["new"] == 1 and out["reports"]["failed"] == 1
+    assert "[limits]" in reasons(out)["merged.xlsx"], reasons(out)
 
 
 def test_a_sheet_that_spans_the_whole_grid_fails_with_its_reason(sqlite_url, tmp_path):
