@@ -28,10 +28,11 @@ from etl.config import Settings
 from etl.db import session_factory, upgrade
 from etl.errors import InputError, StorageError, storage_failure
 from etl.extract import extract
-from etl.limits import Guard, Limits, check_text, guard_for, set_current
+from etl.limits import Limits, check_text, set_current
 from etl.load.documents import store_document
 from etl.load.lock import RunLock
 from etl.load.models import Document, ReportFile, Run, RunError, _now
+from etl.reader import Guard, guard_for
 from etl.resolve.entities import Resolver, sync_reference
 from etl.resolve.reference import load_reference
 from etl.sources.base import Gone, ReportPath, SourceDocument, Unchanged

@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 
 from etl.db import session_factory
 from etl.errors import DocumentError
-from etl.limits import Guard, Limits, bound_attributes, check_pdf
+from etl.limits import Limits, bound_attributes, check_pdf
 from etl.load.models import Document
+from etl.reader import Guard
 from etl.sources.base import SourceDocument
 
 from .conftest import SAMPLE
