@@ -65,7 +65,7 @@ def etl_run(
                                           "(conditional GET); store what changed, mark what disappeared")] = False,
 ) -> None:
     """One ETL run over the paths given (or the configured sources)."""
-    from etl.errors import LockedError
+    from etl.errors import LockedError, StorageError, storage_failure
     from etl.pipeline import Pipeline
     from etl.sources.registry import SourceConfigError
 
@@ -87,6 +87,13 @@ def etl_run(
         except LockedError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(3)
+        except StorageError as exc:
+            _storage_stop(exc.why, exc.info)
+        except Exception as exc:
+            why = storage_failure(exc)
+            if why is None:
+                raise
+            _storage_stop(why, None)
     if as_json:
         typer.echo(json.dumps(info.to_dict(), ensure_ascii=False))
     else:
@@ -102,6 +109,19 @@ def etl_run(
             typer.echo(f"  notice: {n['file']}: {n['notice']}", err=True)
     if info.status == "failed":
         raise typer.Exit(1)
+
+
+def _storage_stop(why: str, info) -> None:
+    """A run that cannot write: one sentence (what, what was stored, the run record), exit 4."""
+    if info is None or not (info.documents["new"] or info.documents["changed"] or info.reports["loaded"]):
+        stored = "nothing was stored"
+    else:
+        d = info.documents
+        stored = f"{d['new']} new and {d['changed']} changed documents and {info.reports['loaded']} reports were stored"
+    record = f"run {info.run_id} is recorded as failed" if info is not None and info.recorded else \
+        "the run record could not be written"
+    typer.echo(f"error: the ETL run stopped because {why}; {stored} before it, and {record}.", err=True)
+    raise typer.Exit(4)
 
 
 class _progress:

@@ -26,6 +26,7 @@ class Settings:
     sources: list[dict[str, Any]] = field(default_factory=list)
     schedule: list[dict[str, Any]] = field(default_factory=list)
     branding: dict[str, Any] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)  # [limits]: per-document budgets (etl/limits.py)
     config_path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -45,6 +46,7 @@ def load_settings(config: str | Path | None = None, database_url: str | None = N
         s.sources = list(raw.get("sources", []))
         s.schedule = list(raw.get("schedule", []))
         s.branding = dict(raw.get("branding", {}))
+        s.limits = dict(raw.get("limits", {}))
         s.redis_url = raw.get("cache", {}).get("redis_url")
     env = os.environ
     if env.get("DATABASE_URL"):

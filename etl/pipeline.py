@@ -12,6 +12,7 @@ object returned (and printed by ``intl etl run --json``) is::
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import time
@@ -25,11 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from etl.config import Settings
 from etl.db import session_factory, upgrade
-from etl.errors import InputError
+from etl.errors import InputError, StorageError, storage_failure
 from etl.extract import extract
+from etl.limits import Limits, check_text, set_current
 from etl.load.documents import store_document
 from etl.load.lock import RunLock
 from etl.load.models import Document, ReportFile, Run, RunError, _now
+from etl.reader import Guard, guard_for
 from etl.resolve.entities import Resolver, sync_reference
 from etl.resolve.reference import load_reference
 from etl.sources.base import Gone, ReportPath, SourceDocument, Unchanged
@@ -53,6 +56,7 @@ class RunInfo:
     sources: dict[str, dict[str, int]] = field(default_factory=dict)  # configured source → its counts
     programmes: dict[str, int] = field(default_factory=dict)  # the programme linker's counts (etl/programmes)
     seconds: float = 0.0
+    recorded: bool = False  # the run's record was written with its outcome
 
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "status": self.status, "documents": self.documents,
@@ -106,14 +110,55 @@ class Pipeline:
         self.sessions: sessionmaker[Session] = session_factory(settings.database_url)
         self.ref = load_reference(settings.reference_dir)
         self.report_columns = report_columns(settings)  # [reports] columns: for reports given by path
+        try:
+            self.limits = Limits.from_table(settings.limits)  # [limits]: per-document budgets (etl/limits.py)
+        except ValueError as exc:
+            from etl.sources.registry import SourceConfigError
+
+            raise SourceConfigError(str(exc)) from None
+        self._guard: Guard | None = None
+
+    # -- reading and extraction within the [limits] ---------------------------------------------------
+    def _isolated(self) -> bool:
+        """Is the reader process there? (Where no child can be started, documents are read in-process.)"""
+        if self._guard is None:
+            return False
+        try:
+            self._guard.ensure()
+            return True
+        except Exception as exc:  # noqa: BLE001 - e.g. inside a daemonic worker process
+            log.warning("no reader process (%s: %s): documents are read without time and memory limits",
+                        exc.__class__.__name__, exc)
+            self._guard = None
+            return False
+
+    def _read(self, data: bytes, uri: str, *, source: str = "folder", content_type: str = "") -> SourceDocument:
+        if self._isolated():
+            return self._guard.read(data, uri, source=source, content_type=content_type)
+        from etl.sources import files
+
+        doc = files.read_bytes(data, uri, source=source, content_type=content_type, limits=self.limits)
+        check_text(doc, self.limits)
+        return doc
+
+    def _extract(self, doc: SourceDocument):
+        if self._isolated():
+            return self._guard.extract(doc)
+        check_text(doc, self.limits)
+        return extract(doc, self.ref)
 
     # -- the run ----------------------------------------------------------
     def run(self, paths: Iterable[str | Path] = (), *, documents: Iterable[SourceDocument | InputError] = (),
-            mark_gone: bool = True, sources: Iterable[Any] = ()) -> RunInfo:
+            mark_gone: bool = True, sources: Iterable[Any] = (), quarantine: bool = False) -> RunInfo:
+        """One run. ``quarantine``: a file given (or found under a folder given) that fails is moved aside into
+        ``.quarantine/`` beside it, with ``<name>.reason.txt`` saying why, so that the next run over the same
+        folder (the dashboard's "re-load the uploaded files") does not read it again."""
         upgrade(self.settings.database_url)
         sources = list(sources)
         info = RunInfo()
         started = time.perf_counter()
+        set_current(self.limits)
+        self._guard = guard_for(self.settings.reference_dir, self.limits) if self.limits.isolate else None
         lock = RunLock(self.sessions, wait=self.wait)
         lock.acquire()
         try:
@@ -143,15 +188,11 @@ class Pipeline:
             reports = [f for f in files if is_report(f)]
             total = len(docs) + len(reports)
             done = 0
-            last_beat = time.monotonic()
             for item in self._documents(docs, documents):
                 self._one_document(item, info)
                 done += 1
                 if self.progress:
                     self.progress(done, total, getattr(item, "uri", None) or getattr(item, "file", ""))
-                if time.monotonic() - last_beat > 10:
-                    lock.heartbeat()
-                    last_beat = time.monotonic()
             for f in reports:
                 self._one_report(f, info)
                 done += 1
@@ -159,20 +200,58 @@ class Pipeline:
                     self.progress(done, total, str(f))
             for source in sources:
                 done = self._one_source(source, info, lock, done)
+            if quarantine:
+                self._quarantine(files, info)
             if mark_gone:
                 self._mark_gone([*paths, *(root for src in sources for root in src.roots)], info)
             self._programmes(info)
             info.status = "ok" if not info.errors else "partial"
         except BaseException as exc:
             info.status = "failed"
+            why = storage_failure(exc)
+            if why is not None:  # nothing more can be written: one sentence, not a traceback per file
+                info.fail("(run)", f"stopped: {why}")
+                self._storage_failed = True
+                raise StorageError(why, info) from exc
             info.fail("(run)", f"{exc.__class__.__name__}: {exc}")
             raise
         finally:
             info.seconds = time.perf_counter() - started
             self._finish(info)
-            self._after_load(info)
+            if not self._storage_failed:
+                self._after_load(info)
             lock.release()
         return info
+
+    _storage_failed = False
+
+    def _quarantine(self, files: list[Path], info: RunInfo) -> None:
+        given = {str(f) for f in files}
+        why: dict[str, list[str]] = {}
+        for e in info.errors:
+            if e["file"] in given:
+                where = "".join(f", {k} {e[k]}" for k in ("row", "column") if k in e)
+                why.setdefault(e["file"], []).append(e["reason"] + where)
+        for file, reasons in why.items():
+            src = Path(file)
+            if not src.is_file():
+                continue
+            qdir = src.parent / ".quarantine"
+            try:
+                qdir.mkdir(exist_ok=True)
+                dest, n = qdir / src.name, 1
+                while dest.exists():
+                    n += 1
+                    dest = qdir / f"{src.stem}-{n}{src.suffix}"
+                os.replace(src, dest)
+                dest.with_name(dest.name + ".reason.txt").write_text(
+                    f"{src}\nfailed in run {info.run_id} at {_now():%Y-%m-%d %H:%M:%S} UTC:\n" +
+                    "".join(f"- {r}\n" for r in reasons), encoding="utf-8")
+            except OSError as exc:
+                log.warning("could not quarantine %s: %s", src, exc)
+                continue
+            info.notices.append({"file": file, "notice": f"moved to {dest} (failed; not read again)"})
+            log.info("quarantined %s → %s", src, dest)
 
     def _documents(self, files: list[Path], extra: Iterable[SourceDocument | InputError]):
         """Files → documents to load, errors, or :class:`Unchanged` when their raw bytes hash
@@ -182,9 +261,14 @@ class Pipeline:
                 yield InputError(str(f), f"unsupported file type {f.suffix!r}")
                 continue
             try:
-                yield read_if_changed(f, self._source_hash)
+                yield read_if_changed(f, self._source_hash, read=self._read)
             except InputError as exc:
                 yield exc
+            except Exception as exc:  # noqa: BLE001 - a reader's own failure is that file's, the run goes on
+                if storage_failure(exc):
+                    raise
+                log.warning("failed: %s: %s: %s", f, exc.__class__.__name__, exc)
+                yield InputError(str(f), f"{exc.__class__.__name__}: {exc}")
         yield from extra
 
     def _source_hash(self, uri: str) -> str | None:
@@ -230,12 +314,13 @@ class Pipeline:
             with self.sessions.begin() as s:
                 self._fast_commit(s)
                 row = s.scalar(select(Document).where(Document.uri == src.uri)) if known else None
-                ex = extract(src, self.ref)
+                ex = self._extract(src)
                 resolver = self._resolver(s)
                 _, added, removed = store_document(s, row, src, ex, resolver, info.run_id)
-                info.documents["changed" if row is not None else "new"] += 1
-                info.facts["added"] += added
-                info.facts["removed"] += removed
+            # counted once committed: a run that stops on a full disk tells what it stored
+            info.documents["changed" if row is not None else "new"] += 1
+            info.facts["added"] += added
+            info.facts["removed"] += removed
             if known is not None:
                 self._by_hash.pop(known[0], None)
             self._by_uri[src.uri] = (h, "active", src.source_hash)
@@ -245,6 +330,8 @@ class Pipeline:
             info.fail(exc.file, exc.reason, row=exc.row, column=exc.column)
             self._resolver_cache = None
         except Exception as exc:  # one document must not stop the batch
+            if storage_failure(exc):
+                raise  # … unless nothing more can be written (disk full, read-only): the run stops
             log.exception("failed: %s", src.uri)
             info.documents["failed"] += 1
             info.fail(src.uri, f"{exc.__class__.__name__}: {exc}")
@@ -289,6 +376,16 @@ class Pipeline:
         info.reports["seen"] += 1
         notes: list[str] = []
         try:
+            if path.suffix.lower() in (".xlsx", ".xlsm") and self._guard is not None:
+                # a new or changed workbook is first read in the reader process, within the [limits]: one that
+                # would take the run's time or memory (a merged range over a whole sheet) fails there
+                data = path.read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
+                with self.sessions() as s:
+                    known = s.scalars(select(ReportFile.content_hash).where(ReportFile.uri == str(path.resolve())))
+                    unchanged = [h == digest for h in known]
+                if not (unchanged and all(unchanged)) and self._isolated():
+                    self._guard.try_workbook(path, data)
             with self.sessions.begin() as s:
                 outcome = load_report(s, path, self._resolver(s), info.run_id, columns=columns, notices=notes)
             info.notices += [{"file": str(path), "notice": n} for n in notes]  # sheets and columns not loaded
@@ -302,6 +399,8 @@ class Pipeline:
             info.fail(exc.file, exc.reason, row=exc.row, column=exc.column)
             self._resolver_cache = None
         except Exception as exc:
+            if storage_failure(exc):
+                raise
             log.exception("failed: %s", path)
             info.reports["failed"] += 1
             info.fail(str(path), f"{exc.__class__.__name__}: {exc}")
@@ -372,8 +471,8 @@ class Pipeline:
 
         ctx = SourceContext(known=self._known, state=DbStateStore(self.sessions), source_hash=self._source_hash,
                             stored=lambda uri: (self._by_uri.get(uri) or (None,))[0],
-                            documents=self._stored_documents)
-        last_beat = time.monotonic()
+                            documents=self._stored_documents,
+                            read=self._read if self._guard is not None else None)  # (None: the source's own)
         try:
             for item in source.items(ctx):
                 if isinstance(item, (Path, ReportPath)):
@@ -383,10 +482,9 @@ class Pipeline:
                 done += 1
                 if self.progress:
                     self.progress(done, 0, str(getattr(item, "uri", None) or getattr(item, "file", item)))
-                if time.monotonic() - last_beat > 10:
-                    lock.heartbeat()
-                    last_beat = time.monotonic()
         except Exception as exc:
+            if storage_failure(exc):
+                raise
             log.exception("source %s stopped", source.name)
             info.fail(f"source {source.name}", f"{exc.__class__.__name__}: {exc}")
         info.sources[source.name] = dict(source.stats)
@@ -452,6 +550,10 @@ class Pipeline:
                 for e in info.errors:
                     where = "".join(f", {k} {e[k]}" for k in ("row", "column") if k in e)
                     s.add(RunError(run_id=info.run_id, file=e["file"], reason=e["reason"] + where))
-        except Exception:  # the run log must never hide the run's own error
-            log.exception("could not store the run log")
+            info.recorded = info.run_id is not None
+        except Exception as exc:  # the run log must never hide the run's own error
+            if self._storage_failed or storage_failure(exc):
+                log.error("could not store the run log: %s", storage_failure(exc) or exc.__class__.__name__)
+            else:
+                log.exception("could not store the run log")
 

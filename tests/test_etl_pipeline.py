@@ -221,6 +221,7 @@ def test_unchanged_files_are_recognised_by_their_bytes_without_decoding(settings
     counts as unchanged by its text hash."""
     import etl.sources.files as files
 
+    settings.limits = {"isolate": False}  # (the decoding is watched in this process, not in a reader process)
     folder = tmp_path / "news"
     shutil.copytree(SAMPLE / "docs", folder)
     first = Pipeline(settings).run([folder])

@@ -225,7 +225,8 @@ def run_job(spec: dict[str, Any], set_progress: Callable[[tuple], None] | None =
     try:
         pipeline = Pipeline(settings, trigger=f"web:{user}"[:40], progress=progress)
         if spec["kind"] == "paths":
-            info = pipeline.run([Path(p) for p in spec["paths"]])
+            # uploads: a file that fails is moved aside (.quarantine/), not read again by the next "re-load"
+            info = pipeline.run([Path(p) for p in spec["paths"]], quarantine=True)
         else:
             info = pipeline.run_sources(spec.get("sources") or None)
     except LockedError as exc:

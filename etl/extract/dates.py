@@ -25,6 +25,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from etl.extract.spans import SpanIndex, last_of, next_of
+
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
@@ -125,14 +127,14 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
     end = len(text) if end is None else end
     seg = text[start:end]
     out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanIndex()  # (spans.py: the dates found near a new one, not all of them)
 
     def add(m: re.Match, dm: DateMention) -> None:
         s, e = m.start() + start, m.end() + start
-        if any(s < te and ts < e for ts, te in taken):
+        if taken.overlaps(s, e):
             return
         dm.start, dm.end, dm.text = s, e, text[s:e]
-        taken.append((s, e))
+        taken.add(s, e, dm)
         out.append(dm)
 
     for m in _ISO.finditer(seg):
@@ -167,10 +169,14 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         add(m, DateMention(0, 0, int(m["y"]), int(m["m"]), None, "month"))
     for m in _MONTH_YEAR.finditer(seg):
         add(m, DateMention(0, 0, int(m["y"]), _month(m["m"]), None, "month"))
+    copyright_line: dict[tuple[int, int], bool] = {}  # (each line read once: a text of one long line was quadratic)
     for m in _YEAR_RE.finditer(seg):
         after = seg[m.end():m.end() + 12]
-        ls, le = seg.rfind("\n", 0, m.start()) + 1, seg.find("\n", m.end())
-        if _COPYRIGHT.search(seg[ls:le if le != -1 else len(seg)]):
+        ls, le = last_of(seg, "\n", m.start()) + 1, next_of(seg, "\n", m.end(), -1)
+        line = (ls, le)
+        if line not in copyright_line:
+            copyright_line[line] = bool(_COPYRIGHT.search(seg[ls:le if le != -1 else len(seg)]))
+        if copyright_line[line]:
             continue  # a copyright line's year is no date of the news
         # "2+2", "ICIIP 2022" are fine as years; "2024 students" is a count, not a year
         if re.match(r"\s*(?:students|participants|people|members|scholars)\b|\s*[名人位所个余多项篇家次万千百件元米平吨份]",

@@ -88,6 +88,10 @@ def _xlsx_grids(path: Path, data: bytes) -> list[Grid]:
 
     import openpyxl
 
+    from etl.limits import check_zip, current
+
+    lim = current()
+    check_zip(data, str(path), lim, what="workbook", error=ReportError)  # its parts, measured as they inflate
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -96,11 +100,17 @@ def _xlsx_grids(path: Path, data: bytes) -> list[Grid]:
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
+        if ws.max_row * ws.max_column > lim.max_sheet_cells:  # one cell at XFD1048576 spans 17 billion
+            wb.close()
+            raise ReportError(str(path), f"sheet {ws.title!r} spans {ws.max_row:,} rows × {ws.max_column:,} columns "
+                                         f"(more than {lim.max_sheet_cells:,} cells, [limits] max_sheet_cells)")
         cells = [[c.value for c in row] for row in ws.iter_rows()]
+        width = max((len(r) for r in cells), default=0)
         for rng in ws.merged_cells.ranges:
             value = ws.cell(rng.min_row, rng.min_col).value
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
+            # (within the cells read: a merged range may claim the whole sheet)
+            for r in range(rng.min_row, min(rng.max_row, len(cells)) + 1):
+                for c in range(rng.min_col, min(rng.max_col, width) + 1):
                     if r - 1 < len(cells) and c - 1 < len(cells[r - 1]):
                         cells[r - 1][c - 1] = value
         grids.append(Grid(ws.title, [(i, row) for i, row in enumerate(cells, start=1)]))

@@ -87,6 +87,7 @@ class FeedSource(WebSource):
     def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
         import feedparser
 
+        self.reader = ctx.read
         o = self.options
         url = canonical_url(o.url)
         fetcher = self.fetcher()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from etl.errors import DocumentError
+from etl.limits import Limits, bound_attributes, check_pdf, check_zip, current
 from etl.extract.text import detect_lang
 from etl.sources.base import SourceDocument, Unchanged
 from etl.sources.page_dates import PageDate, page_date
@@ -110,7 +111,7 @@ def read_html(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
     ``meta["site"]``: both tell the extractor when the piece was published and whose news it is."""
     import trafilatura
 
-    html = decode_text(data, uri)
+    html = bound_attributes(decode_text(data, uri))  # (an element with 100,000 attributes: parsed in minutes)
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     meta = trafilatura.extract_metadata(html)
     if not text or not text.strip():
@@ -139,14 +140,18 @@ def read_html(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
                           published=published, meta=page)
 
 
-def read_pdf(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
+def read_pdf(data: bytes, uri: str, source: str = "folder", limits: Limits | None = None) -> SourceDocument:
     import io
 
     import pdfplumber
 
+    check_pdf(data, uri, limits or current())  # a flate bomb fails before the reader inflates it
+
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    except MemoryError:
+        raise  # over the reader's memory limit (etl/limits.py): not a broken file
     except Exception as exc:  # pdfplumber raises several types for broken files
         raise DocumentError(uri, f"not a readable PDF ({exc.__class__.__name__})") from None
     if not text.strip():
@@ -155,7 +160,7 @@ def read_pdf(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
                           lang=detect_lang(text), meta={"format": "pdf"})
 
 
-def read_docx(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
+def read_docx(data: bytes, uri: str, source: str = "folder", limits: Limits | None = None) -> SourceDocument:
     """A Word document: its paragraphs and table cells in order (python-docx), the title from
     the document's properties or its first line, the date from its properties' creation time
     only when the text gives none (the extractor reads dates from the text)."""
@@ -165,10 +170,13 @@ def read_docx(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_zip(data, uri, limits or current(), what="Word document")
     try:
         d = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DocumentError(uri, f"not a readable Word document ({exc.__class__.__name__})") from None
+    except MemoryError:
+        raise  # over the reader's memory limit (etl/limits.py): not a broken file
     except Exception as exc:  # noqa: BLE001 - lxml and zip errors come in several types
         raise DocumentError(uri, f"not a readable Word document ({exc.__class__.__name__})") from None
     lines: list[str] = []
@@ -195,13 +203,15 @@ def read_docx(data: bytes, uri: str, source: str = "folder") -> SourceDocument:
                           meta={"format": "docx"})
 
 
-def read_bytes(data: bytes, uri: str, *, source: str = "folder", content_type: str = "") -> SourceDocument:
-    """Read document bytes whose name (or content type) tells their format."""
+def read_bytes(data: bytes, uri: str, *, source: str = "folder", content_type: str = "",
+               limits: Limits | None = None) -> SourceDocument:
+    """Read document bytes whose name (or content type) tells their format. ``limits``: the
+    decompression limits (etl/limits.py; default: those of the run in progress, else the defaults)."""
     suffix = Path(uri.split("?")[0]).suffix.lower()
     if suffix in PDF_SUFFIXES or "pdf" in content_type or data[:5] == b"%PDF-":
-        return read_pdf(data, uri, source)
+        return read_pdf(data, uri, source, limits)
     if suffix in DOCX_SUFFIXES or "wordprocessingml" in content_type:
-        return read_docx(data, uri, source)
+        return read_docx(data, uri, source, limits)
     if suffix in HTML_SUFFIXES or "html" in content_type:
         return read_html(data, uri, source)
     text = decode_text(data, uri)
@@ -228,7 +238,8 @@ def read_path(path: str | Path, source: str = "folder") -> SourceDocument:
 
 
 def read_if_changed(path: Path, stored_hash: Callable[[str], str | None],
-                    source: str = "folder") -> SourceDocument | Unchanged:
+                    source: str = "folder", read: Callable[..., SourceDocument] | None = None
+                    ) -> SourceDocument | Unchanged:
     """:func:`read_path`, unless the file's bytes hash (SHA-256, at C speed) as those its
     stored document was read from (``stored_hash(uri)``): then :class:`Unchanged`, and the
     text is neither decoded nor normalised. A no-op refresh of many files costs their reads."""
@@ -236,6 +247,6 @@ def read_if_changed(path: Path, stored_hash: Callable[[str], str | None],
     raw = hashlib.sha256(data).hexdigest()
     if stored_hash(uri) == raw:
         return Unchanged(uri)
-    doc = read_bytes(data, uri, source=source)
+    doc = (read or read_bytes)(data, uri, source=source)
     doc.source_hash = raw
     return doc

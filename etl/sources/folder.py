@@ -88,7 +88,7 @@ class FolderSource(_DiskSource):
                 continue
             self.count("documents")
             try:
-                item = read_if_changed(f, ctx.source_hash, source=self.name)
+                item = read_if_changed(f, ctx.source_hash, source=self.name, read=ctx.read)
             except InputError as exc:
                 self.count("failed")
                 item = exc

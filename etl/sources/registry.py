@@ -60,7 +60,7 @@ class SourceContext:
     ``stored(uri)``: the content hash of the document stored under ``uri`` — asked after yielding
     a document, it tells whether the pipeline stored it (a web source then keeps the page's
     validators). ``documents(source, since)``: the URIs a source stored, those first seen since a
-    time when given: the articles a revisit re-checks.
+    time when given: the articles a revisit re-checks. ``read``: the reader to read files and pages with.
     """
 
     known: Callable[[str], bool] = lambda uri: False
@@ -68,6 +68,9 @@ class SourceContext:
     source_hash: Callable[[str], str | None] = lambda uri: None  # raw-bytes hash of a stored file
     stored: Callable[[str], str | None] = lambda uri: None  # content hash of the stored document, after a yield
     documents: Callable[..., list[str]] = lambda source, since=None: []  # a source's stored URIs (first seen since)
+    # read(data, uri, source=…, content_type=…) → SourceDocument: the reader within the run's [limits]
+    # (etl/limits.py: a child process with time and memory limits); None: etl.sources.files.read_bytes
+    read: Callable[..., Any] | None = None
 
     def __post_init__(self):
         if self.state is None:

@@ -135,11 +135,13 @@ class WebSource(Source):
             if url not in skip:
                 yield from self.recheck(fetcher, ctx, url)
 
+    reader = None  # the run's reader within its [limits] (SourceContext.read); None: read_bytes here
+
     def read(self, body: bytes, url: str, content_type: str = "") -> SourceDocument | InputError:
         """The page's bytes read into a document; any failure (a bad page, a reader's own bug or a
         missing library) is that page's error, counted failed, and the walk goes on."""
         try:
-            return read_bytes(body, url, source=self.name, content_type=content_type)
+            return (self.reader or read_bytes)(body, url, source=self.name, content_type=content_type)
         except InputError as exc:
             self.count("failed")
             return exc
@@ -263,6 +265,7 @@ class SiteSource(WebSource):
 
     # -- the walk ---------------------------------------------------------------------------
     def items(self, ctx: SourceContext) -> Iterator[SourceItem]:
+        self.reader = ctx.read
         o = self.options
         fetcher = self.fetcher()
         clean = True
