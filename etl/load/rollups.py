@@ -467,14 +467,6 @@ def rebuild(conn: Connection) -> int:
     return total
 
 
-def rebuild_url(url: str) -> int:
-    """:func:`rebuild` in a transaction of its own on database ``url``."""
-    from etl.db import get_engine
-
-    with get_engine(url).begin() as conn:
-        return rebuild(conn)
-
-
 def snapshot(conn: Connection) -> dict[str, list[tuple]]:
     """Every rollup's rows (key columns and documents), sorted: for comparing two states."""
     out = {}
