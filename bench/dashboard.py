@@ -1265,6 +1265,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--pages", default="", help="only these pages (comma-separated names), for quick checks")
     ap.add_argument("--states", default=",".join(STATES), help="of " + ", ".join(STATES))
+    ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (the SQLite file is still built: "
+                    "it is the source of the copy)")
     ap.add_argument("--writer", help=argparse.SUPPRESS)
     ap.add_argument("--writer-dir", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -1301,10 +1303,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     only = [p for p in args.pages.split(",") if p.strip()]
     result["load_average_before"] = os.getloadavg()
-    log(f"SQLite: {url}")
-    result["sqlite"] = run_backend(url, fsets, args.reps, "sqlite", db_path=path,
-                                   use_datasette=not args.no_datasette, only_pages=only, states=states)
-    _write(args.out, result)  # the SQLite figures are kept even if the PostgreSQL part fails
+    if not args.no_sqlite:
+        log(f"SQLite: {url}")
+        result["sqlite"] = run_backend(url, fsets, args.reps, "sqlite", db_path=path,
+                                       use_datasette=not args.no_datasette, only_pages=only, states=states)
+        _write(args.out, result)  # the SQLite figures are kept even if the PostgreSQL part fails
     if args.pg:
         from etl.db import dispose_engines
 
