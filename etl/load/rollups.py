@@ -406,6 +406,11 @@ def refresh_rollups(target, documents: Iterable[int] = (), *, partners: Iterable
             moved.append({"i": d, "c": new})
     if moved:
         conn.execute(update(D).where(D.c.id == bindparam("i")).values(counted=bindparam("c")), moved)
+        if conn.dialect.name == "postgresql":
+            # Rollup rows are shared by every write: writers take turns from here to their commit
+            # (after locking their documents above, so a lock holder never waits for a document),
+            # so that two never insert the same new row or lock rows in opposite orders.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7214001)")
         for name, rows in delta.items():
             _apply(conn, name, {k: v for k, v in rows.items() if v})
     return len(moved)
@@ -416,29 +421,47 @@ def _key_sql(conn: Connection, name: str) -> tuple[str, list[str]]:
     return model.__tablename__, columns[:-1]
 
 
+BULK = 200  # keys per statement
+
+
 def _apply(conn: Connection, name: str, rows: dict[tuple, int]) -> None:
-    """Add ``rows`` (key → documents, + or −) to rollup ``name``: one UPDATE per key, an INSERT
-    for a key it does not have yet, and the rows left at zero deleted. Keys in sorted order, so
-    that two writes lock rows in the same order."""
+    """Add ``rows`` (key → documents, + or −) to rollup ``name``, a few statements per table: the
+    existing rows updated from a VALUES list, the missing ones inserted from it, the rows left
+    at zero deleted. Keys with a NULL part (undated documents) one at a time (``IS NULL``)."""
     if not rows:
         return
     table, keys = _key_sql(conn, name)
     ph = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
+    n = len(keys)
+    cols = ", ".join([*keys, "documents"])
+    match = " AND ".join(f"{table}.{c} = v.column{i}" for i, c in enumerate(keys, 1))
+    order = sorted(rows, key=lambda k: tuple((v is None, v if v is not None else 0) for v in k))
+    plain = [k for k in order if None not in k]
+    for i in range(0, len(plain), BULK):
+        chunk = plain[i:i + BULK]
+        values = "VALUES " + ", ".join(["(" + ", ".join([ph] * (n + 1)) + ")"] * len(chunk))
+        params = tuple(x for k in chunk for x in (*k, rows[k]))
+        conn.exec_driver_sql(f"UPDATE {table} SET documents = documents + v.column{n + 1} "
+                             f"FROM ({values}) AS v WHERE {match}", params)
+        conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) SELECT {', '.join(f'v.column{j}' for j in range(1, n + 2))} "
+                             f"FROM ({values}) AS v WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {match})", params)
+        if any(rows[k] < 0 for k in chunk):
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE id IN (SELECT {table}.id FROM ({values}) AS v "
+                                 f"JOIN {table} ON {match} WHERE {table}.documents = 0)", params)
     new = []
-    for key in sorted(rows, key=lambda k: tuple((v is None, v if v is not None else 0) for v in k)):
+    for key in (k for k in order if None in k):
         where = " AND ".join(f"{c} IS NULL" if v is None else f"{c} = {ph}" for c, v in zip(keys, key))
         params = tuple(v for v in key if v is not None)
-        n = rows[key]
-        res = conn.exec_driver_sql(f"UPDATE {table} SET documents = documents + {ph} WHERE {where}", (n, *params))
+        d = rows[key]
+        res = conn.exec_driver_sql(f"UPDATE {table} SET documents = documents + {ph} WHERE {where}", (d, *params))
         if res.rowcount == 0:
-            if n < 0:
-                log.warning("rollup %s has no row %r to take %d documents from", name, key, -n)
-            new.append((*key, n))
-        elif n < 0:
+            if d < 0:
+                log.warning("rollup %s has no row %r to take %d documents from", name, key, -d)
+            new.append((*key, d))
+        elif d < 0:
             conn.exec_driver_sql(f"DELETE FROM {table} WHERE {where} AND documents = 0", params)
     if new:
-        cols = ", ".join([*keys, "documents"])
-        conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({', '.join([ph] * (len(keys) + 1))})", new)
+        conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({', '.join([ph] * (n + 1))})", new)
 
 
 def rebuild(conn: Connection) -> int:
