@@ -139,3 +139,28 @@ def test_a_write_that_fails_leaves_the_rollups_as_they_were(world):  # noqa: F81
     exact(url, "rolled back")
     with get_engine(url).connect() as c:
         assert c.execute(select(RollupDocs.documents).where(RollupDocs.kinds == rollups.ALL_KINDS)).first()
+
+
+def test_the_query_cache_follows_a_curation_and_a_run_in_progress(world):  # noqa: F811
+    """The cache key's data version moves with a curator's decision and with each document a run
+    commits, not only when a run finishes: a cached count is never older than the last write."""
+    from dashboard.queries.common import data_version
+    from etl.load.models import Fact
+
+    settings, docs, reports = world
+    url = settings.database_url
+    run(settings, docs, reports)
+    first = data_version(url)
+    assert data_version(url) == first
+    S = session_factory(url)
+    with S() as s:
+        dcu = partner(s, "Dublin City University")
+        key = next(f.key for f in doc_facts(s, "/d2.txt") if f.partner_id == dcu.id)
+    with S.begin() as s:
+        cur.reject_fact(s, "d2.txt", key, by="carol")
+    after_curation = data_version(url)
+    assert after_curation != first
+    with S.begin() as s:  # a document committed by a run still in progress (no run row changes)
+        d = s.scalar(select(Document).where(Document.uri.endswith("/d1.txt")))
+        s.add(Fact(document_id=d.id, type="count", key="count:bench", value=3, what="students"))
+    assert data_version(url) != after_curation

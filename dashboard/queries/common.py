@@ -41,6 +41,7 @@ from etl.load import rollups
 from etl.load.models import (
     ACTIVITY_KINDS,
     Activity,
+    Curation,
     Document,
     Fact,
     Partner,
@@ -503,8 +504,18 @@ def has_documents(url: str) -> bool:
 
 
 def data_version(url: str) -> tuple:
-    """A cheap fingerprint that changes whenever a run starts or finishes (cache key part)."""
-    stmt = select(R.c.id, R.c.status, R.c.finished_at).order_by(R.c.id.desc()).limit(1)
+    """A cheap stamp (the cache key's part) that changes with every write the counts see: a run
+    starting or finishing, a document or fact committed by a run in progress (their ids only
+    grow: a changed document's facts are new rows), a curator's decision (the latest one and how
+    many are active). Primary-key lookups and a count of the small curations table, one round trip."""
+    C = Curation.__table__
+    def latest(col):
+        return select(col).order_by(R.c.id.desc()).limit(1).scalar_subquery()
+
+    stmt = select(latest(R.c.id), latest(R.c.status), latest(R.c.finished_at),
+                  select(func.max(D.c.id)).scalar_subquery(), select(func.max(F.c.id)).scalar_subquery(),
+                  select(func.max(C.c.id)).scalar_subquery(),
+                  select(func.count()).select_from(C).where(C.c.active.is_(True)).scalar_subquery())
     with get_engine(url).connect() as conn:
         row = conn.execute(stmt).first()
     return tuple(str(v) for v in row) if row else ()
