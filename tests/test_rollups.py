@@ -164,3 +164,33 @@ def test_the_query_cache_follows_a_curation_and_a_run_in_progress(world):  # noq
         d = s.scalar(select(Document).where(Document.uri.endswith("/d1.txt")))
         s.add(Fact(document_id=d.id, type="count", key="count:bench", value=3, what="students"))
     assert data_version(url) != after_curation
+
+
+def test_the_migration_counts_the_documents_already_there(db_url):
+    """A database at revision 0030 with documents upgrades to rollups that count them and to a
+    ``documents.counted`` for each (what the incremental writes start from)."""
+    from sqlalchemy import text
+
+    from etl.db import upgrade
+
+    upgrade(db_url, "0030")
+    with get_engine(db_url).begin() as c:
+        c.execute(text("INSERT INTO units (id, type, name, aliases, status) VALUES (1, 'school', 'S', '[]', 'known')"))
+        c.execute(text("INSERT INTO partners (id, name, country, kind, aliases, status) "
+                       "VALUES (1, 'P', 'DE', 'university', '[]', 'known')"))
+        for i, year in ((1, 2021), (2, 2022)):
+            c.execute(text("INSERT INTO documents (id, source, uri, lang, year, content_hash, text, status, "
+                           "created_at, updated_at) VALUES (:i, 'folder', :u, 'en', :y, :h, 't', 'active', "
+                           "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"i": i, "u": f"/d{i}", "y": year, "h": f"h{i}"})
+            c.execute(text("INSERT INTO activities (document_id, kind, year) VALUES (:i, 'conference', :y)"),
+                      {"i": i, "y": year})
+            for typ, unit, pid in (("school", 1, None), ("partner", None, 1)):
+                c.execute(text("INSERT INTO facts (document_id, type, key, year, lang, kinds, unit_id, partner_id, "
+                               "status) VALUES (:i, :t, :k, :y, 'en', 0, :u, :p, 'ok')"),
+                          {"i": i, "t": typ, "k": f"{typ}:1", "y": year, "u": unit, "p": pid})
+    upgrade(db_url)
+    exact(db_url, "after migration 0040")
+    with get_engine(db_url).connect() as c:
+        assert c.execute(select(Document.counted).where(Document.id == 1)).scalar() is not None
+        assert c.execute(select(RollupDocs.documents).where(RollupDocs.kinds == rollups.ALL_KINDS,
+                                                            RollupDocs.year == 2022)).scalar() == 1
