@@ -2,9 +2,11 @@
 articles, on SQLite and on PostgreSQL. Prints the figures and writes
 bench/results/etl.json.
 
-    python bench/etl.py [--docs 10000] [--backends sqlite,postgresql] [--pg URL]
+    python bench/etl.py [--docs 10000] [--pg URL]
 
-Each backend runs in its own process so that its peak RSS is its own.
+Each backend runs in its own process so that its peak RSS is its own. PostgreSQL only with
+``--pg URL``: the bench works in its own schema inside that database (bench/pg_schema.py) and
+never creates or drops a database.
 """
 from __future__ import annotations
 
@@ -23,7 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "data" / "sample" / "docs"
-PG_DEFAULT = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def generate(folder: Path, n: int, seed: int = 7) -> list[Path]:
@@ -76,45 +77,43 @@ def run_backend(url: str, n: int) -> dict:
     }
 
 
-def fresh_pg(base: str) -> str:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from etl.config import normalise_url
-
-    url = make_url(normalise_url(base))
-    eng = create_engine(url, isolation_level="AUTOCOMMIT")
-    with eng.connect() as c:
-        c.execute(text("DROP DATABASE IF EXISTS intl_bench WITH (FORCE)"))
-        c.execute(text("CREATE DATABASE intl_bench"))
-    return url.set(database="intl_bench").render_as_string(hide_password=False)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=10_000)
-    ap.add_argument("--backends", default="sqlite,postgresql")
-    ap.add_argument("--pg", default=PG_DEFAULT)
+    ap.add_argument("--backends", default=None, help="sqlite and/or postgresql (default: sqlite, and "
+                    "postgresql when --pg is given)")
+    ap.add_argument("--pg", default=None, help="a PostgreSQL database to work in (its schema intl_bench_etl)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
         print(json.dumps(run_backend(a.child, a.docs)))
         return
+    backends = (a.backends or ("sqlite,postgresql" if a.pg else "sqlite")).split(",")
+    if "postgresql" in backends and not a.pg:
+        raise SystemExit("postgresql needs --pg URL (the database to work in; a schema is made inside it)")
     results = {}
-    for backend in a.backends.split(","):
+    for backend in backends:
         if backend == "sqlite":
             tmp = tempfile.mkdtemp()
             url = f"sqlite:///{tmp}/bench.db"
         else:
-            url = fresh_pg(a.pg)
+            from bench.pg_schema import schema_url
+
+            url, _existed = schema_url(a.pg, "etl", reset=True)
         out = subprocess.run([sys.executable, __file__, "--docs", str(a.docs), "--child", url],
                              capture_output=True, text=True, check=True)
         results[backend] = json.loads(out.stdout.strip().splitlines()[-1])
         print(backend, json.dumps(results[backend]))
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or None
+    for backend in backends:
+        results[backend]["commit"] = commit  # each backend's figures with the code they were measured on
     dest = ROOT / "bench" / "results" / "etl.json"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(results, indent=2) + "\n")
+    kept = json.loads(dest.read_text()) if dest.exists() else {}
+    kept.update(results)  # a backend not run this time keeps its last figures
+    dest.write_text(json.dumps(kept, indent=2) + "\n")
     print(f"written {dest}")
 
 

@@ -2,9 +2,10 @@
 
 In-process ``SimpleCache`` by default; Redis when ``REDIS_URL`` (or ``[cache] redis_url``)
 is set, so that several gunicorn workers share one cache. A key is the query function,
-the database URL, the database's *data version* (latest ETL run and its state) and the
-arguments: a finished ETL run therefore invalidates every cached result at once, without
-anyone having to clear the cache. A cache that fails (Redis down) is bypassed, never fatal.
+the database URL, the database's *data version* (latest ETL run and its state, the highest
+document and fact ids, the latest curation and how many are active) and the arguments: a run
+starting or finishing, each document it commits and each curator's decision therefore
+invalidate every cached result at once, without anyone having to clear the cache. A cache that fails (Redis down) is bypassed, never fatal.
 """
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from etl.config import normalise_url
+from etl.load import rollups as _rollups  # noqa: F401  (every session's commit keeps the rollups exact)
 
 MIGRATIONS = Path(__file__).resolve().parent / "load" / "migrations"
 

@@ -42,6 +42,16 @@ log = logging.getLogger("etl")
 REPORT_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 
 
+def _set_status(s: Session, uris: list[str], status: str) -> None:
+    """Mark the documents at ``uris`` active or gone; the rollups follow at commit."""
+    from etl.load import rollups
+
+    ids = list(s.scalars(select(Document.id).where(Document.uri.in_(uris))))
+    if ids:
+        s.execute(update(Document).where(Document.id.in_(ids)).values(status=status))
+        rollups.touch(s, ids)
+
+
 @dataclass
 class RunInfo:
     run_id: int | None = None
@@ -162,7 +172,6 @@ class Pipeline:
         lock = RunLock(self.sessions, wait=self.wait)
         lock.acquire()
         try:
-            self._fresh_at_start = self._fresh_rollups()
             self._reactivated = 0
             with self.sessions.begin() as s:
                 # we hold the lock, so a run still marked running was killed mid-way
@@ -281,7 +290,7 @@ class Pipeline:
         if known[1] != "active":
             self._reactivated += 1
             with self.sessions.begin() as s:
-                s.execute(update(Document).where(Document.uri == uri).values(status="active"))
+                _set_status(s, [uri], "active")
             self._by_uri[uri] = (known[0], "active", known[2])
         info.documents["unchanged"] += 1
 
@@ -419,7 +428,7 @@ class Pipeline:
                                                             Document.status == "active")).all()
                 gone = [u for u in uris if not os.path.exists(u)]
                 for i in range(0, len(gone), 500):
-                    s.execute(update(Document).where(Document.uri.in_(gone[i:i + 500])).values(status="gone"))
+                    _set_status(s, gone[i:i + 500], "gone")
                 info.documents["gone"] += len(gone)
                 reports = s.scalars(select(ReportFile.uri).where(ReportFile.uri.startswith(prefix),
                                                                  ReportFile.status == "active")).all()
@@ -454,7 +463,7 @@ class Pipeline:
         if known is None or known[1] == "gone":
             return
         with self.sessions.begin() as s:
-            s.execute(update(Document).where(Document.uri == item.uri).values(status="gone"))
+            _set_status(s, [item.uri], "gone")
         self._by_uri[item.uri] = (known[0], "gone", known[2])
         info.documents["gone"] += 1
         log.info("gone: %s (%s)", item.uri, item.reason)
@@ -502,44 +511,27 @@ class Pipeline:
             log.exception("programme linking failed")
             info.fail("(programmes)", f"{exc.__class__.__name__}: {exc}")
 
-    _fresh_at_start: str | None = None
     _reference_changed = True
     _reactivated = 0
 
-    def _fresh_rollups(self) -> str | None:
-        from etl.load import rollups
-
-        try:
-            with self.sessions() as s:
-                return rollups.fresh_data_part(s.connection())
-        except Exception:  # no schema yet, or no rollup tables: nothing to keep
-            return None
-
     def _changed_data(self, info: RunInfo) -> bool:
-        """Did this run change anything the rollups count (documents, facts, partners, units)?"""
+        """Did this run change anything the dashboard counts (documents, facts, partners, units)?"""
         d = info.documents
         return bool(self._reference_changed or self._reactivated or d["new"] or d["changed"] or d["gone"]
                     or info.facts["added"] or info.facts["removed"] or info.status == "failed")
 
     def _after_load(self, info: RunInfo) -> None:
-        """Planner statistics and the dashboard's rollups, from the data the run left.
-
-        A run that changed nothing keeps the rollups it found fresh (a re-stamp, no rebuild),
-        provided no curator's decision arrived meanwhile: that keeps a no-op refresh cheap.
-        """
+        """The query planner's statistics, after a run that changed data (the rollups are exact
+        already: every document's transaction moved them, etl/load/rollups.py)."""
         from etl.load import rollups
 
+        if not self._changed_data(info):
+            return  # a no-op refresh costs no statistics pass
         try:
             with self.sessions.begin() as s:
-                conn = s.connection()
-                if (not self._changed_data(info) and self._fresh_at_start is not None
-                        and rollups.data_part(rollups.fingerprint(conn)) == self._fresh_at_start):
-                    rollups.restamp(conn)
-                    return
-                rollups.update_statistics(conn)
-                rollups.refresh(conn)
-        except Exception:  # the dashboard counts live until the next run rebuilds them
-            log.exception("could not rebuild the rollups")
+                rollups.update_statistics(s.connection())
+        except Exception:  # slower plans until the next run, never wrong counts
+            log.exception("could not update the planner's statistics")
 
     def _finish(self, info: RunInfo) -> None:
         try:

@@ -173,33 +173,29 @@ def test_partner_facts_point_to_registry_rows(settings):
         assert s.scalar(select(Partner).where(Partner.name == "KTH Royal Institute of Technology")).status == "known"
 
 
-def test_a_no_op_run_keeps_the_rollups_fresh_without_rebuilding_them(settings, tmp_path, monkeypatch):
-    """Unchanged input: the rollups are re-stamped, not rebuilt, and stay exact; a curator's
-    decision or a change of the reference data between runs makes the next run rebuild them."""
+def test_a_no_op_run_moves_no_rollup_row_and_a_curation_moves_them_at_once(settings, tmp_path, monkeypatch):
+    """Unchanged input: no document is re-counted (no rollup row written); a curator's decision
+    between runs moves the counts in its own commit, to what the facts say."""
     from etl.load import rollups
-    from etl.load.curation import set_country
     from etl.load.models import RollupCountryDocs
+    from etl.load.curation import set_country
 
     Pipeline(settings).run([SAMPLE / "docs"])
     eng = get_engine(settings.database_url)
     with eng.connect() as c:
-        assert rollups.all_fresh(c)
-    rebuilds: list[int] = []
-    real_refresh = rollups.refresh
-    monkeypatch.setattr(rollups, "refresh", lambda conn: rebuilds.append(1) or real_refresh(conn))
+        before = rollups.snapshot(c)
+    applied: list[str] = []
+    real_apply = rollups._apply
+    monkeypatch.setattr(rollups, "_apply", lambda conn, name, rows: applied.append(name) or real_apply(conn, name, rows))
     Pipeline(settings).run([SAMPLE / "docs"])
-    assert rebuilds == []
+    assert applied == []
     with eng.connect() as c:
-        assert rollups.all_fresh(c)
+        assert rollups.snapshot(c) == before
 
     with session_factory(settings.database_url).begin() as s:
         set_country(s, "Coventry University", "IE", by="curator")
+    assert rollups.COUNTRY_DOCS in applied  # in the curation's own commit, not at the next run
     with eng.connect() as c:
-        assert not rollups.all_fresh(c)  # the dashboard counts live until the next run
-    Pipeline(settings).run([SAMPLE / "docs"])
-    assert rebuilds == [1]
-    with eng.connect() as c:
-        assert rollups.all_fresh(c)
         countries = dict(c.execute(select(RollupCountryDocs.country, func.sum(RollupCountryDocs.documents))
                                    .where(RollupCountryDocs.kinds == rollups.ALL_KINDS)
                                    .group_by(RollupCountryDocs.country)).all())

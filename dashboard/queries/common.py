@@ -8,8 +8,8 @@ by construction. Each function takes a database URL (engines are pooled per URL 
 ``etl.db.get_engine``) and a :class:`Filters`, groups and counts in the database on
 covering indexes (``facts (type, unit_id | partner_id, year, document_id, status)``,
 ``activities (kind, year, document_id)``, ``documents (year, status, lang, id)``,
-migrations 0005 and 0009) or, for the heaviest counts, on the ETL's rollups while they
-match the data (:mod:`etl.load.rollups`), and returns a small frame: no function loads a
+migrations 0005 and 0009) or, for the heaviest counts, on the rollups that every write keeps
+exact (:mod:`etl.load.rollups`), and returns a small frame: no function loads a
 whole table into pandas. bench/dashboard.py times them at 100,000 documents.
 
 What counts: documents whose status is ``gone`` (removed at the source) and facts a
@@ -41,6 +41,7 @@ from etl.load import rollups
 from etl.load.models import (
     ACTIVITY_KINDS,
     Activity,
+    Curation,
     Document,
     Fact,
     Partner,
@@ -503,8 +504,18 @@ def has_documents(url: str) -> bool:
 
 
 def data_version(url: str) -> tuple:
-    """A cheap fingerprint that changes whenever a run starts or finishes (cache key part)."""
-    stmt = select(R.c.id, R.c.status, R.c.finished_at).order_by(R.c.id.desc()).limit(1)
+    """A cheap stamp (the cache key's part) that changes with every write the counts see: a run
+    starting or finishing, a document or fact committed by a run in progress (their ids only
+    grow: a changed document's facts are new rows), a curator's decision (the latest one and how
+    many are active). Primary-key lookups and a count of the small curations table, one round trip."""
+    C = Curation.__table__
+    def latest(col):
+        return select(col).order_by(R.c.id.desc()).limit(1).scalar_subquery()
+
+    stmt = select(latest(R.c.id), latest(R.c.status), latest(R.c.finished_at),
+                  select(func.max(D.c.id)).scalar_subquery(), select(func.max(F.c.id)).scalar_subquery(),
+                  select(func.max(C.c.id)).scalar_subquery(),
+                  select(func.count()).select_from(C).where(C.c.active.is_(True)).scalar_subquery())
     with get_engine(url).connect() as conn:
         row = conn.execute(stmt).first()
     return tuple(str(v) for v in row) if row else ()
@@ -587,48 +598,19 @@ def _one_country_rollup(url: str, f: Filters, by_school: bool):
     if len(f.countries) != 1 or f.partner_kinds:
         return None
     if by_school or f.schools:
-        if (by_school or len(f.schools) == 1) and _fresh(url, rollups.SCHOOL_COUNTRY_DOCS):
+        if by_school or len(f.schools) == 1:
             cond = [RSC.c.country == f.countries[0]]
             if f.schools:
                 cond.append(RSC.c.unit_id.in_(f.schools))
             return RSC, cond
         return None
-    if _fresh(url, rollups.COUNTRY_DOCS):
-        return RCD, [RCD.c.country == f.countries[0]]
-    return None
+    return RCD, [RCD.c.country == f.countries[0]]
 
 
 def _partner_facts(f: Filters) -> list:
     """Partner facts in scope naming a partner that passes the partner filters."""
     return [F.c.type == "partner", _fact_ok(), *_partner_ok(f),
             *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"partners"}))]
-
-
-def _fresh(url: str, name: str) -> bool:
-    """Whether the ETL's rollup ``name`` matches the data now in the database."""
-    return name in fresh_rollups(url)
-
-
-def fresh_rollups(url: str, conn=None) -> set[str]:
-    """The ETL's rollups that match the data now in the database (:func:`rollups.fresh_names`).
-
-    Within a web request it is read once per database and kept for the rest of the request
-    (``flask.g``): one callback asks for several rollups, each answer costing the data's
-    fingerprint (six small queries). Outside a request it is read every time.
-    """
-    from flask import g, has_request_context
-
-    memo = g.setdefault("intl_fresh_rollups", {}) if has_request_context() else None
-    if memo is not None and url in memo:
-        return memo[url]
-    if conn is not None:
-        names = rollups.fresh_names(conn)
-    else:
-        with get_engine(url).connect() as c:
-            names = rollups.fresh_names(c)
-    if memo is not None:
-        memo[url] = names
-    return names
 
 
 def _rollup_cond(table, f: Filters, per_kinds: bool = False) -> list:
@@ -656,6 +638,6 @@ def _rollup_cond(table, f: Filters, per_kinds: bool = False) -> list:
 __all__ = [
     "Filters", "scope", "document_conditions", "document_probes", "evidence_conditions", "partner_passes",
     "schools", "year_bounds", "partner_countries", "has_documents", "schema_ready", "home_institution",
-    "data_version", "fresh_rollups", "per_kind_facts", "kind_bits", "kinds_bit_count",
+    "data_version", "per_kind_facts", "kind_bits", "kinds_bit_count",
     "ACTIVITY_KINDS", "PARTNER_KINDS", "LANGUAGES",
 ]

@@ -5,12 +5,10 @@ partner that appear in the same documents, weighted by how many documents (in sc
 the filters) name both — "shared activities". Rejected facts and rejected partners never
 count, like everywhere else (:mod:`dashboard.queries.common`).
 
-The pair counts come from the ETL's rollup ``rollup_school_partner_docs`` (documents per
-school, partner, year, language and activity kinds; :mod:`etl.load.rollups`) while it
-matches the data, else from a join of the (document, school) and (document,
-partner) pairs of the documents in scope, read from the covering indexes. Either way the
-result has at most schools × partners rows, so the ranking and trimming to the ``top``
-partners happen in pandas on that small frame.
+The pair counts come from the rollup ``rollup_school_partner_docs`` (documents per school,
+partner, year, language and activity kinds; :mod:`etl.load.rollups`, exact after every
+write), or its totals over all years and languages when no range or language is chosen.
+The result has at most schools × partners rows.
 """
 from __future__ import annotations
 
@@ -20,20 +18,14 @@ import pandas as pd
 from sqlalchemy import distinct, func, select
 
 from dashboard.queries.common import (
-    F,
     P,
     U,
     Filters,
-    _fresh,
-    _partner_ok,
     partner_passes,
-    _Probe,
     _rollup_cond,
-    evidence_conditions,
 )
 from dashboard.queries.programs import nones
 from etl.db import get_engine
-from etl.load import rollups
 from etl.load.models import RollupSchoolPartnerDocs, RollupSchoolPartnerTotals
 
 RSP = RollupSchoolPartnerDocs.__table__
@@ -58,37 +50,8 @@ class Network:
         return self.edges.empty
 
 
-def _school_cond(f: Filters, fs) -> list:
-    cond = [fs.c.type == "school", fs.c.status != "rejected", fs.c.unit_id.is_not(None)]
-    if f.schools:
-        cond.append(fs.c.unit_id.in_(f.schools))
-    return cond
-
-
-def _implied(f: Filters, *extra: str) -> frozenset[str]:
-    return frozenset({"schools"} if f.schools else set()) | frozenset(extra)
-
-
-def _pairs_live(f: Filters):
-    """(school, partner, documents) counted from the facts: the documents in scope, each
-    (document, school) and (document, partner) pair once, joined on the document. Both sides
-    read the covering (type, unit_id | partner_id, year, document_id, status) indexes."""
-    fs, fp = F.alias("fs"), F.alias("fp")
-    schools = (select(fs.c.document_id.label("doc"), fs.c.unit_id.label("unit")).distinct()
-               .where(*_school_cond(f, fs), *evidence_conditions(fs.c.document_id, fs.c.year, f, _implied(f)))
-               .cte("net_s"))
-    ok = select(P.c.id).where(*_partner_ok(f))
-    partners = (select(fp.c.document_id.label("doc"), fp.c.partner_id.label("partner")).distinct()
-                .where(fp.c.type == "partner", fp.c.status != "rejected", _Probe(fp.c.partner_id).in_(ok),
-                       *evidence_conditions(fp.c.document_id, fp.c.year, f, _implied(f, "partners")))
-                .cte("net_p"))
-    return (select(schools.c.unit, partners.c.partner, func.count())
-            .select_from(schools.join(partners, partners.c.doc == schools.c.doc))
-            .group_by(schools.c.unit, partners.c.partner))
-
-
 def _pairs_rollup(f: Filters, table=RSP):
-    """The same counts summed from the ETL's rollup (documents per school, partner, year,
+    """(school, partner, documents) summed from the rollup (documents per school, partner, year,
     language and set of activity kinds): exact for every filter. ``table`` may be the
     totals over all years and languages (``rollup_school_partner_totals``) when no year
     range or language is chosen: one row per edge then."""
@@ -101,11 +64,9 @@ def _pairs_rollup(f: Filters, table=RSP):
 
 
 def _pairs_stmt(url: str, f: Filters):
-    if f.year_from is None and f.year_to is None and not f.language and _fresh(url, rollups.SCHOOL_PARTNER_TOTALS):
+    if f.year_from is None and f.year_to is None and not f.language:
         return _pairs_rollup(f, RST)
-    if _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
-        return _pairs_rollup(f)
-    return _pairs_live(f)
+    return _pairs_rollup(f)
 
 
 def _top_pairs(url: str, f: Filters, top: int, min_shared: int) -> tuple[pd.DataFrame, int, int]:
@@ -138,8 +99,7 @@ def _top_pairs(url: str, f: Filters, top: int, min_shared: int) -> tuple[pd.Data
 def pair_counts(url: str, f: Filters) -> pd.DataFrame:
     """Documents in scope per (school, partner) pair: ``unit_id, partner_id, documents``.
 
-    From the rollups while they match the data (the totals when no year range or language
-    is chosen), else live.
+    From the rollups (the totals when no year range or language is chosen).
     """
     stmt = _pairs_stmt(url, f)
     with get_engine(url).connect() as conn:

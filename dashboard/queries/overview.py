@@ -14,7 +14,6 @@ import pandas as pd
 from sqlalchemy import case, distinct, func, literal, select
 
 from dashboard.queries.common import (
-    A,
     D,
     F,
     P,
@@ -37,8 +36,6 @@ from dashboard.queries.common import (
     evidence_conditions,
     _fact_ok,
     _frame,
-    _fresh,
-    fresh_rollups,
     _one_country_rollup,
     _partner_facts,
     _partner_ok,
@@ -49,7 +46,6 @@ from dashboard.queries.common import (
     year_bounds,
 )
 from etl.db import get_engine
-from etl.load import rollups
 
 # ---------------------------------------------------------------------------
 # KPIs
@@ -84,40 +80,14 @@ def _documents_count(f: Filters, years: tuple[int, ...] = ()):
     return select(*_periods("sum", literal(1), D.c.year, years)).select_from(D).where(*document_conditions(f))
 
 
-def _kpi_selects(f: Filters) -> list:
-    """One SELECT per KPI over the documents in scope.
-
-    Partners, countries and schools are counted from their own (small) tables, each with
-    an ``EXISTS`` probe into the covering (type, partner_id | unit_id, year, document_id,
-    status) index of ``facts`` that stops at the first fact in scope: a few thousand index
-    seeks instead of a DISTINCT over every partner or school mention.
-    """
-    def mentioned(type_: str, column: str, outer, implied: frozenset[str]):
-        fk = F.alias("fk")
-        return (select(fk.c.id).where(fk.c.type == type_, fk.c[column] == outer, fk.c.status != "rejected",
-                                      *evidence_conditions(fk.c.document_id, fk.c.year, f, implied))
-                .exists())
-
-    school_extra = [U.c.id.in_(f.schools)] if f.schools else []
-    return [
-        _documents_count(f),
-        # partners and their countries in one pass (each IN list is built once per statement);
-        # a surviving fact naming a partner that passes the partner filters puts its document
-        # in the partner scope, as one naming a chosen school does in the school scope
-        select(func.count(), func.count(distinct(P.c.country))).select_from(P)
-        .where(*_partner_ok(f), mentioned("partner", "partner_id", P.c.id, frozenset({"partners"}))),
-        select(func.count()).select_from(U).where(
-            *school_extra, mentioned("school", "unit_id", U.c.id, frozenset({"schools"} if f.schools else ()))),
-    ]
-
-
-def _kpi_rollup_selects(f: Filters, fresh: set[str], years: tuple[int, ...] = ()) -> list | None:
-    """:func:`_kpi_selects`, each KPI read from the ETL's rollups where they answer it exactly
-    (and are fresh), else counted live.
+def _kpi_rollup_selects(f: Filters, years: tuple[int, ...] = ()) -> list:
+    """One SELECT per KPI over the documents in scope (documents; partners and their countries;
+    schools), read from the rollups (exact after every write, etl/load/rollups.py) where they
+    answer it exactly, else counted from the facts.
 
     - documents: ``rollup_docs`` without school or partner filters; ``rollup_school_docs``
       for one school, ``rollup_country_docs`` for one country (summing over several would
-      count a document naming two of them twice), else live;
+      count a document naming two of them twice), else from the facts;
     - partners and countries: distinct partners of the partner rollup (of the
       school–partner one for the chosen schools) that pass the partner filters: exact for
       every filter, since a partner's row puts its document in the partner scope;
@@ -126,58 +96,44 @@ def _kpi_rollup_selects(f: Filters, fresh: set[str], years: tuple[int, ...] = ()
 
     With ``years``, each SELECT also gives its KPIs over the rows of each of those years (in
     the same pass; the years must lie in the filters' range): documents, then partners and
-    countries per year, then schools per year. That needs the partner and school rollups;
-    without them (stale) the answer is None.
+    countries per year, then schools per year.
     """
     partner_filtered = bool(f.countries or f.partner_kinds)
-    live = None if years else _kpi_selects(f)  # the fallbacks (per-year columns need the rollups)
     docs = None
-    for name, table, ok, cond in (
-            (rollups.DOCS, RD, not (f.schools or partner_filtered), []),
-            (rollups.SCHOOL_DOCS, RSD, len(f.schools) == 1 and not partner_filtered,
-             [RSD.c.unit_id == f.schools[0]] if f.schools else []),
-            (rollups.COUNTRY_DOCS, RCD, len(f.countries) == 1 and not (f.schools or f.partner_kinds),
+    for table, ok, cond in (
+            (RD, not (f.schools or partner_filtered), []),
+            (RSD, len(f.schools) == 1 and not partner_filtered, [RSD.c.unit_id == f.schools[0]] if f.schools else []),
+            (RCD, len(f.countries) == 1 and not (f.schools or f.partner_kinds),
              [RCD.c.country == f.countries[0]] if f.countries else [])):
-        if ok and name in fresh:
+        if ok:
             docs = select(*_periods("sum", table.c.documents, table.c.year, years)).where(*cond,
                                                                                         *_rollup_cond(table, f))
             break
     if docs is None:
         docs = _documents_count(f, years)
-    src = None
-    if not f.schools and rollups.PARTNER_DOCS in fresh:
+    if not f.schools:
         src, cond = RPD, _rollup_cond(RPD, f)
-    elif f.schools and rollups.SCHOOL_PARTNER_DOCS in fresh:
-        src, cond = RSP, [RSP.c.unit_id.in_(f.schools), *_rollup_cond(RSP, f)]
-    if src is not None:
-        # each partner once, with whether it has rows of each year
-        flags = [func.max(case((src.c.year == y, 1), else_=0)).label(f"y{i}") for i, y in enumerate(years)]
-        ids = select(src.c.partner_id, *flags).where(*cond, src.c.documents > 0).group_by(src.c.partner_id) \
-            .subquery("rp")
-        per_year = [c for i in range(len(years)) for c in (func.coalesce(func.sum(ids.c[f"y{i}"]), 0),
-                                                            func.count(distinct(case((ids.c[f"y{i}"] == 1,
-                                                                                      P.c.country)))))]
-        partners = (select(func.count(), func.count(distinct(P.c.country)), *per_year)
-                    .select_from(ids.join(P, P.c.id == ids.c.partner_id)).where(*_partner_ok(f)))
-    elif live is None:
-        return None
     else:
-        partners = live[1]
-    schools_ = None
-    if not partner_filtered and rollups.SCHOOL_DOCS in fresh:
+        src, cond = RSP, [RSP.c.unit_id.in_(f.schools), *_rollup_cond(RSP, f)]
+    # each partner once, with whether it has rows of each year
+    flags = [func.max(case((src.c.year == y, 1), else_=0)).label(f"y{i}") for i, y in enumerate(years)]
+    ids = select(src.c.partner_id, *flags).where(*cond, src.c.documents > 0).group_by(src.c.partner_id) \
+        .subquery("rp")
+    per_year = [c for i in range(len(years)) for c in (func.coalesce(func.sum(ids.c[f"y{i}"]), 0),
+                                                        func.count(distinct(case((ids.c[f"y{i}"] == 1,
+                                                                                  P.c.country)))))]
+    partners = (select(func.count(), func.count(distinct(P.c.country)), *per_year)
+                .select_from(ids.join(P, P.c.id == ids.c.partner_id)).where(*_partner_ok(f)))
+    if not partner_filtered:
         cond = [*_rollup_cond(RSD, f), RSD.c.documents > 0]
         if f.schools:
             cond.append(RSD.c.unit_id.in_(f.schools))
         schools_ = select(*_periods("distinct", RSD.c.unit_id, RSD.c.year, years)).where(*cond)
-    elif partner_filtered and rollups.SCHOOL_PARTNER_DOCS in fresh:
+    else:
         cond = [*_rollup_cond(RSP, f), RSP.c.documents > 0, partner_passes(RSP.c.partner_id, f)]
         if f.schools:
             cond.append(RSP.c.unit_id.in_(f.schools))
         schools_ = select(*_periods("distinct", RSP.c.unit_id, RSP.c.year, years)).where(*cond)
-    elif live is None:
-        return None
-    else:
-        schools_ = live[2]
     return [docs, partners, schools_]
 
 
@@ -191,13 +147,10 @@ def kpis(url: str, f: Filters) -> dict[str, int]:
     return _kpis_with_years(url, f, ())[0]
 
 
-def _kpis_with_years(url: str, f: Filters, years: tuple[int, ...]) -> tuple[dict, list[dict]] | None:
-    """:func:`kpis` for ``f`` and for each of ``years`` (inside its range) in one pass per KPI,
-    or None when the rollups that make that possible are stale (never without ``years``)."""
+def _kpis_with_years(url: str, f: Filters, years: tuple[int, ...]) -> tuple[dict, list[dict]]:
+    """:func:`kpis` for ``f`` and for each of ``years`` (inside its range) in one pass per KPI."""
     with get_engine(url).connect() as conn:
-        stmts = _kpi_rollup_selects(f, fresh_rollups(url, conn), years)
-        if stmts is None:
-            return None
+        stmts = _kpi_rollup_selects(f, years)
         d = conn.execute(stmts[0]).one()
         p = conn.execute(stmts[1]).one()
         s = conn.execute(stmts[2]).one()
@@ -242,26 +195,18 @@ def kpi_trend(url: str, f: Filters) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 # Charts
 # ---------------------------------------------------------------------------
-def _activity_cond(f: Filters) -> list:
-    """Activities in scope, of the chosen kinds (their own kind makes the kind filter hold)."""
-    cond = evidence_conditions(A.c.document_id, A.c.year, f, implied=frozenset({"kinds"}))
-    if f.activity_kinds:
-        cond.append(A.c.kind.in_(f.activity_kinds))
-    return cond
-
-
 def activities_per_year(url: str, f: Filters) -> pd.DataFrame:
     """Activities per year and kind: ``year, kind, activities`` (undated ones left out)."""
-    if not (f.schools or f.countries or f.partner_kinds) and _fresh(url, rollups.KIND_DOCS):
+    if not (f.schools or f.countries or f.partner_kinds):
         cond = [*_rollup_cond(RKD, f), RKD.c.year.is_not(None)]
         if f.activity_kinds:
             cond.append(RKD.c.kind.in_(f.activity_kinds))
         stmt = (select(RKD.c.year, RKD.c.kind, func.sum(RKD.c.documents)).where(*cond)
                 .group_by(RKD.c.year, RKD.c.kind).order_by(RKD.c.year, RKD.c.kind))
         return _frame(url, stmt, ["year", "kind", "activities"])
-    if len(f.schools) == 1 and not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS):
+    if len(f.schools) == 1 and not (f.countries or f.partner_kinds):
         # One school: its documents with each kind are exactly the school rollup's rows (with two
-        # or more schools a document naming both would count twice, so those count live).
+        # or more schools a document naming both would count twice, so those count from the facts).
         cond = [*_rollup_cond(RSK, f), RSK.c.year.is_not(None), RSK.c.unit_id == f.schools[0]]
         if f.activity_kinds:
             cond.append(RSK.c.kind.in_(f.activity_kinds))
@@ -274,22 +219,17 @@ def activities_per_year(url: str, f: Filters) -> pd.DataFrame:
         sub = _per_kind(table, f, [table.c.year], [*cond, table.c.year.is_not(None)]).subquery("k")
         stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
         return _frame(url, stmt, ["year", "kind", "activities"])
-    if f.schools or f.countries or f.partner_kinds:
-        # the chosen schools' (else the chosen partners') facts in scope, counted per year on their
-        # copy of the document's kinds: the other list is walked on the facts' document index,
-        # where testing every activity against both lists cost 110–170 ms at 100,000 documents
-        if f.schools:
-            cond = [F.c.type == "school", F.c.unit_id.in_(f.schools), _fact_ok(),
-                    *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools"}))]
-        else:
-            cond = [F.c.type == "partner", F.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f))), _fact_ok(),
-                    *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"partners"}))]
-        sub = per_kind_facts(f, [F.c.year], [*cond, F.c.year.is_not(None)]).subquery("k")
-        stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
-        return _frame(url, stmt, ["year", "kind", "activities"])
-    stmt = (select(A.c.year, A.c.kind, func.count().label("n"))
-            .where(*_activity_cond(f), A.c.year.is_not(None))
-            .group_by(A.c.kind, A.c.year).order_by(A.c.year, A.c.kind))
+    # the chosen schools' (else the chosen partners') facts in scope, counted per year on their
+    # copy of the document's kinds: the other list is walked on the facts' document index,
+    # where testing every activity against both lists cost 110–170 ms at 100,000 documents
+    if f.schools:
+        cond = [F.c.type == "school", F.c.unit_id.in_(f.schools), _fact_ok(),
+                *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"schools"}))]
+    else:
+        cond = [F.c.type == "partner", F.c.partner_id.in_(select(P.c.id).where(*_partner_ok(f))), _fact_ok(),
+                *evidence_conditions(F.c.document_id, F.c.year, f, implied=frozenset({"partners"}))]
+    sub = per_kind_facts(f, [F.c.year], [*cond, F.c.year.is_not(None)]).subquery("k")
+    stmt = select(sub.c.year, sub.c.kind, sub.c.n).order_by(sub.c.year, sub.c.kind)
     return _frame(url, stmt, ["year", "kind", "activities"])
 
 
@@ -300,9 +240,9 @@ def activities_by_school(url: str, f: Filters) -> pd.DataFrame:
     both, so the bars show involvement, not a partition of the total.
     """
     counts = None
-    # Years, language, schools and kinds are dimensions of the ETL's rollup: sum it while
-    # it matches the data (etl/load/rollups.py), else count live below.
-    if not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS):
+    # Years, language, schools and kinds are dimensions of the school rollup: sum it when no
+    # partner filter is chosen, else count from the facts below.
+    if not (f.countries or f.partner_kinds):
         rcond = _rollup_cond(RSK, f)
         if f.schools:
             rcond.append(RSK.c.unit_id.in_(f.schools))
@@ -329,13 +269,13 @@ def activities_by_school(url: str, f: Filters) -> pd.DataFrame:
 
 def _partner_docs(url: str, f: Filters):
     """``partner_id, n`` (documents in scope per partner) as a subquery: from the rollup when
-    the filters are its dimensions or partner attributes, else counted live."""
+    the filters are its dimensions or partner attributes, else counted from the facts."""
     # with countries or partner kinds chosen, only their partners' rows (the partner-led index)
-    if not f.schools and _fresh(url, rollups.PARTNER_DOCS):
+    if not f.schools:
         only = [partner_passes(RPD.c.partner_id, f)] if f.countries or f.partner_kinds else []
         return (select(RPD.c.partner_id, func.sum(RPD.c.documents).label("n")).where(*_rollup_cond(RPD, f), *only)
                 .group_by(RPD.c.partner_id).subquery("c"))
-    if len(f.schools) == 1 and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+    if len(f.schools) == 1:
         # One school: a partner's documents in scope are the (school, partner) rollup's rows.
         only = [partner_passes(RSP.c.partner_id, f)] if f.countries or f.partner_kinds else []
         return (select(RSP.c.partner_id, func.sum(RSP.c.documents).label("n"))
@@ -359,12 +299,12 @@ def countries(url: str, f: Filters) -> pd.DataFrame:
     """Per partner country: ``country, partners, documents`` (most documents first).
 
     Documents per country from the ETL's country rollup (of the school–country one for one
-    school), partners per country from the partner rollups, when no partner kind is chosen
-    and they are fresh; else counted live."""
+    school), partners per country from the partner rollups, when no partner kind is chosen;
+    else counted from the facts."""
     table = None
-    if not (f.schools or f.partner_kinds) and _fresh(url, rollups.COUNTRY_DOCS):
+    if not (f.schools or f.partner_kinds):
         table, cond = RCD, _rollup_cond(RCD, f)
-    elif len(f.schools) == 1 and not f.partner_kinds and _fresh(url, rollups.SCHOOL_COUNTRY_DOCS):
+    elif len(f.schools) == 1 and not f.partner_kinds:
         table, cond = RSC, [RSC.c.unit_id == f.schools[0], *_rollup_cond(RSC, f)]
     if table is not None:
         if f.countries:

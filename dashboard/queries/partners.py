@@ -26,7 +26,6 @@ from dashboard.queries.common import (
     Filters,
     _fact_ok,
     _frame,
-    _fresh,
     _partner_ok,
     _Probe,
     _rollup_cond,
@@ -38,7 +37,6 @@ from dashboard.queries.drill import DrillSpec, documents_behind
 from dashboard.queries.schools import RSP, agreement_state, units_in_json
 from dashboard.report.queries import AG, MB, PG, _mobility_cond, _program_cond, _program_from, live_report
 from etl.db import get_engine
-from etl.load import rollups
 from etl.load.models import ACTIVITY_KINDS
 
 
@@ -59,11 +57,11 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
     listed; otherwise every partner of the chosen countries and kinds is, including those
     known only from the office reports (0 documents), so the list is the full register.
     """
-    if not f.schools and _fresh(url, rollups.PARTNER_DOCS):
+    if not f.schools:
         # the ETL's (partner, year, language) rollup: documents per partner, and the years with any
         news = (select(RPD.c.partner_id, func.sum(RPD.c.documents), func.min(RPD.c.year), func.max(RPD.c.year))
                 .where(*_rollup_cond(RPD, f), RPD.c.documents > 0).group_by(RPD.c.partner_id))
-    elif len(f.schools) == 1 and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+    elif len(f.schools) == 1:
         # one school: the (school, partner, year, language) rollup counts each document once
         news = (select(RSP.c.partner_id, func.sum(RSP.c.documents), func.min(RSP.c.year), func.max(RSP.c.year))
                 .where(RSP.c.unit_id == f.schools[0], *_rollup_cond(RSP, f), RSP.c.documents > 0)
@@ -106,12 +104,10 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
 def partner_kinds(url: str, f: Filters) -> pd.DataFrame:
     """Per partner kind: ``kind, partners, documents`` over the documents in scope (a document
     naming two universities counts once for universities). From the ETL's rollups when no
-    country and at most one school is chosen (and they are fresh), else counted live."""
+    country and at most one school is chosen, else counted from the facts."""
     kind = func.coalesce(P.c.kind, "unknown")
-    one_school = len(f.schools) == 1 and not f.countries and _fresh(url, rollups.SCHOOL_PARTNER_KIND_DOCS) \
-        and _fresh(url, rollups.SCHOOL_PARTNER_DOCS)
-    if one_school or (not (f.schools or f.countries) and _fresh(url, rollups.PARTNER_KIND_DOCS)
-                      and _fresh(url, rollups.PARTNER_DOCS)):
+    one_school = len(f.schools) == 1 and not f.countries
+    if one_school or not (f.schools or f.countries):
         # documents per kind from its rollup (the school's for one school); partners per kind: those
         # of the partner rollups in scope
         table, cond = (RSK2, [RSK2.c.unit_id == f.schools[0]]) if one_school else (RPK, [])
@@ -204,8 +200,7 @@ def partner_sets(url: str, f: Filters, info: dict) -> pd.DataFrame:
     give its documents, first and last year and, a kind's bit being one activity, its
     activities per year and kind: one pass serves the KPIs, the timeline and the grid.
 
-    From the partner rollups when the partner meets the partner filters itself (and they are
-    fresh), else from the partner's own facts (their copies of the document's kinds)."""
+    From the partner rollups when the partner meets the partner filters itself, else from the partner's own facts (their copies of the document's kinds)."""
     g = partner_filters(f, info)
     roll = _partner_rollup(url, f, info)
     if roll is not None:
@@ -286,13 +281,13 @@ def _passes(f: Filters, info: dict) -> bool:
 def _partner_rollup(url: str, f: Filters, info: dict):
     """(table, conditions) of the rollup holding the partner's documents in scope exactly, when
     the partner meets the partner filters itself: the partner rollup without a school, the
-    school–partner one for one school; else None (counted live)."""
+    school–partner one for one school; else None (counted from the facts)."""
     if not _passes(f, info):
         return None
     g = partner_filters(f, info)
-    if not g.schools and _fresh(url, rollups.PARTNER_DOCS):
+    if not g.schools:
         return RPD, [RPD.c.partner_id == info["id"]]
-    if len(g.schools) == 1 and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+    if len(g.schools) == 1:
         return RSP, [RSP.c.unit_id == g.schools[0], RSP.c.partner_id == info["id"]]
     return None
 
@@ -322,7 +317,7 @@ def partner_kpis(url: str, f: Filters, info: dict, sets: pd.DataFrame | None = N
 def partner_schools(url: str, f: Filters, info: dict) -> pd.DataFrame:
     """Schools named with the partner in its documents in scope: ``unit_id, school, zh, documents``."""
     g = partner_filters(f, info)
-    if _passes_itself(g, info) and _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
+    if _passes_itself(g, info):
         # the ETL's (school, partner, year, language) rollup (the partner meets the partner filters itself)
         cond = [RSP.c.partner_id == info["id"], *_rollup_cond(RSP, g)]
         if g.schools:

@@ -27,7 +27,6 @@ from dashboard.queries.common import (
     _fact_ok,
     _frame,
     _Probe,
-    _fresh,
     _one_country_rollup,
     _partner_ok,
     _per_kind,
@@ -69,11 +68,11 @@ def _activities_by(url: str, f: Filters, keys: tuple[str, ...]):
     """Activities of the documents naming each school, grouped by ``keys`` (among ``unit_id``,
     ``year``, ``kind``): ``SELECT *keys, n``.
 
-    From the ETL's (school, kind, year, language) rollup while it matches the data and the
-    filters are its dimensions (an activity of a kind in a document is one document of
-    that kind), else counted live over school facts joined to their documents' activities.
+    From the (school, kind, year, language) rollup when the filters are its dimensions (an
+    activity of a kind in a document is one document of that kind), from the school–country
+    one for one country, else counted over the school facts' copies of their documents' kinds.
     """
-    if not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS):
+    if not (f.countries or f.partner_kinds):
         cond = _rollup_cond(RSK, f)
         if f.schools:
             cond.append(RSK.c.unit_id.in_(f.schools))
@@ -103,12 +102,12 @@ def _activities_by(url: str, f: Filters, keys: tuple[str, ...]):
 
 
 def _school_docs_rollup(url: str, f: Filters):
-    """(table, conditions) of the rollup answering the documents per school exactly, when
-    fresh: ``rollup_school_docs`` without a partner filter, ``rollup_school_country_docs``
-    for one country; else None."""
-    if not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_DOCS):
+    """(table, conditions) of the rollup answering the documents per school exactly:
+    ``rollup_school_docs`` without a partner filter, ``rollup_school_country_docs`` for one
+    country; else None."""
+    if not (f.countries or f.partner_kinds):
         table, cond = RSD, []
-    elif len(f.countries) == 1 and not f.partner_kinds and _fresh(url, rollups.SCHOOL_COUNTRY_DOCS):
+    elif len(f.countries) == 1 and not f.partner_kinds:
         table, cond = RSC, [RSC.c.country == f.countries[0]]
     else:
         return None
@@ -119,8 +118,8 @@ def _school_docs_rollup(url: str, f: Filters):
 
 
 def _activities_rolled(url: str, f: Filters) -> bool:
-    """Whether :func:`_activities_by` reads a rollup for ``f`` (else it counts live)."""
-    return (not (f.countries or f.partner_kinds) and _fresh(url, rollups.SCHOOL_KINDS)) or \
+    """Whether :func:`_activities_by` reads a rollup for ``f`` (else it counts the facts)."""
+    return (not (f.countries or f.partner_kinds)) or \
         _one_country_rollup(url, f, by_school=True) is not None
 
 
@@ -271,7 +270,6 @@ def school_info(url: str, school_id: int) -> dict | None:
 def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     """Documents, activities, partners and partner countries of the school in scope (the
     Overview's KPIs for the filters narrowed to the school, and its activities)."""
-    from dashboard.queries.common import fresh_rollups
     from dashboard.queries.overview import _kpi_rollup_selects, kpis
 
     g = school_filters(f, school_id)
@@ -287,7 +285,7 @@ def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     # of kinds (a document has one year and one set, and reports one activity of each kind in it).
     one = _one_country_rollup(url, g, by_school=True)
     with get_engine(url).connect() as conn:
-        partners = _kpi_rollup_selects(g, fresh_rollups(url, conn))[1]
+        partners = _kpi_rollup_selects(g)[1]
         n_partners, n_countries = conn.execute(partners).one()
         if one is not None:
             table, cond = one
@@ -356,13 +354,10 @@ def school_partners(url: str, f: Filters, school_id: int, limit: int = 15) -> pd
     """Partners named in the school's documents in scope, most documents first:
     ``partner_id, partner, zh, country, kind, documents``."""
     g = school_filters(f, school_id)
-    if _fresh(url, rollups.SCHOOL_PARTNER_DOCS):
-        # the ETL's (school, partner, year, language) rollup; partner filters apply to the partner
-        counts = (select(RSP.c.partner_id, func.sum(RSP.c.documents).label("n"))
-                  .where(RSP.c.unit_id == school_id, *_rollup_cond(RSP, g)).group_by(RSP.c.partner_id)
-                  .subquery("c"))
-    else:
-        counts = school_partners_select(g, school_id).subquery("c")
+    # the (school, partner, year, language) rollup; partner filters apply to the partner
+    counts = (select(RSP.c.partner_id, func.sum(RSP.c.documents).label("n"))
+              .where(RSP.c.unit_id == school_id, *_rollup_cond(RSP, g)).group_by(RSP.c.partner_id)
+              .subquery("c"))
     stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, counts.c.n)
             .join_from(counts, P, P.c.id == counts.c.partner_id).where(*_partner_ok(g), counts.c.n > 0)
             .order_by(counts.c.n.desc(), P.c.name).limit(limit))

@@ -60,21 +60,19 @@ def search_conditions(f: Filters, query: str = "", dialect: str = "postgresql") 
 WALK_MAX = 10_000   # documents a page may walk past before lists of the scope are cheaper
 
 
-def _walk(conn, f: Filters, total: int, needed: int, fresh: set[str]) -> bool:
+def _walk(conn, f: Filters, total: int, needed: int) -> bool:
     """Whether a page (its first ``needed`` documents in scope, newest first) is best found by
     walking the documents of the year range and language newest first, probing each for the
     school, partner and kind filters (:func:`document_probes`), rather than by building the
     lists of the documents of those schools, partners and kinds first.
 
     The walk meets ``needed`` documents in scope after about ``needed × range / total``
-    documents, ``range`` being the documents of the year range and language (from the ETL's
-    rollup while fresh; otherwise, or with nothing else to probe, no walk).
+    documents, ``range`` being the documents of the year range and language (from the
+    documents rollup; with nothing else to probe, no walk).
     """
     from dashboard.queries.common import RD, _rollup_cond
-    from etl.load import rollups
 
-    if not (f.schools or f.countries or f.partner_kinds or f.activity_kinds) or total <= 0 \
-            or rollups.DOCS not in fresh:
+    if not (f.schools or f.countries or f.partner_kinds or f.activity_kinds) or total <= 0:
         return False
     plain = Filters(year_from=f.year_from, year_to=f.year_to, language=f.language)
     in_range = int(conn.execute(select(func.coalesce(func.sum(RD.c.documents), 0))
@@ -126,15 +124,13 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     # snippet is cut for the page's rows only (an outer SELECT over the page's ids).
     if q:
         total_col = func.count().over().label("total")
-    else:  # the Overview's document count: from the ETL's rollups where they answer it exactly
-        from dashboard.queries.common import fresh_rollups
+    else:  # the Overview's document count: from the rollups where they answer it exactly
         from dashboard.queries.overview import _kpi_rollup_selects
 
         with get_engine(url).connect() as conn:
-            fresh = fresh_rollups(url, conn)
-            docs = _kpi_rollup_selects(f, fresh)[0]
+            docs = _kpi_rollup_selects(f)[0]
             known = int(conn.execute(docs).scalar_one() or 0)
-            if _walk(conn, f, known, page * per_page, fresh):
+            if _walk(conn, f, known, page * per_page):
                 cond = document_probes(f)
         total_col = literal(known).label("total")
     inner = (select(D.c.id, total_col).where(*cond).order_by(*order)

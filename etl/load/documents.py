@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from etl.extract import Extraction
 from etl.load.models import ACTIVITY_KINDS, Activity, Document, Fact
-from etl.load.rollups import kinds_mask
+from etl.load.rollups import kinds_mask, touch
 from etl.resolve.entities import Resolver
 from etl.sources.base import SourceDocument
 
@@ -81,6 +81,7 @@ def store_document(session: Session, row: Document | None, src: SourceDocument, 
         session.add(fact)
         added += 1
     session.flush()
+    touch(session, [row.id])  # its old facts went by a bulk DELETE: the rollups follow at commit
     return row, added, removed
 
 

@@ -121,6 +121,9 @@ class Document(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    # what the rollups count this document as (etl.load.rollups: year, language, kinds, schools,
+    # partners), written with every change in the same transaction; NULL: counted nowhere
+    counted: Mapped[str | None] = mapped_column(Text)
     facts: Mapped[list[Fact]] = relationship(back_populates="document", cascade="all, delete-orphan")
     activities: Mapped[list[Activity]] = relationship(
         back_populates="document", cascade="all, delete-orphan"
@@ -330,8 +333,7 @@ ACTIVITY_KINDS = (
 class RollupSchoolKind(Base):
     """Documents per (school, activity kind, year, language), pre-counted for the dashboard.
 
-    Rebuilt from documents, facts and activities by ``etl.load.rollups.refresh`` at the end
-    of every ETL run and read only while its stamp in ``rollups`` matches the data.
+    Kept exact by every write, in its own transaction (``etl.load.rollups.refresh_rollups``).
     """
 
     __tablename__ = "rollup_school_kinds"
@@ -493,15 +495,6 @@ class RollupSchoolDocs(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
 
-class Rollup(Base):
-    """When each rollup was rebuilt, stamped with the fingerprint of the data it counts."""
-
-    __tablename__ = "rollups"
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(400))
-    built_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
-
-
 class SourceState(Base):
     """What a web source last saw of a URL: validators for conditional GET, and when."""
 
@@ -565,6 +558,16 @@ class AuditEntry(Base):
 
 
 # -- programmes and initiatives (issue 16) ------------------------------------------------
+
+class DerivedStamp(Base):
+    """A fingerprint of the data a derived table was last built from (the programme linker's: a run
+    whose input did not change skips it)."""
+
+    __tablename__ = "derived_stamps"
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(400))
+    built_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
 
 PROGRAMME_KINDS = (
     "joint_programme",   # joint degree programme or joint institute (中外合作办学项目/机构)

@@ -1,4 +1,4 @@
-"""Pre-aggregated counts for the dashboard: rebuilt by the ETL, used only while exact.
+"""Pre-aggregated counts for the dashboard, exact after every write, in the write's own transaction.
 
 Some Overview counts are too slow to take live at 100,000 documents on SQLite
 (bench/dashboard.py), however they are indexed: *activities by school* joins every
@@ -41,39 +41,44 @@ index's first column), as many rows as before the kinds were added, not one per 
 A document has one year, one language and one set of kinds, so summing rows over a year
 range, a language and the kind sets that meet a filter gives exact distinct-document
 counts; the dashboard uses a rollup only for the filters that are its dimensions (or
-attributes of them, like a partner's country) and counts live otherwise.
+attributes of them, like a partner's country) and counts from the facts otherwise.
 
-How it stays exact:
+How it stays exact: every rollup row counts documents, one each, and a document counts under
+rows that follow from its *inputs* alone (year, language, activity kinds, the schools and
+the partners of its surviving facts with their country, kind and status). ``documents.counted``
+records the inputs each document is counted as. A write says which documents it touched (or
+which partners or units: then every document naming one), and :func:`refresh_rollups`, in the
+write's transaction, takes each touched document out of the rows of its recorded inputs and
+puts it into the rows of its current ones, deleting rows that fall to zero: the work is
+proportional to what the write touched (a curator's decision: one document or one partner's
+documents), and readers see the counts before the write or after it, never a stale mix. The
+dashboard therefore reads the rollups for every filter that is one of their dimensions, with
+no freshness check and no second (live) path for the same question.
 
-- each is a pure function of ``documents``, ``facts``, ``activities`` and ``partners``, rebuilt from
-  scratch (DELETE + INSERT … SELECT, one transaction) by :func:`refresh`, which the ETL
-  calls at the end of every run, after the run's own row is final;
-- the rebuild is stamped with :func:`fingerprint` of the data it was computed from: the
-  latest run (id, status, finish time), the latest curation and the number of active
-  ones, and the highest document, fact and activity ids. Every change goes through a run
-  (documents, facts, activities, documents gone) or a curator's decision (a ``curations``
-  row), so any change moves the fingerprint;
-- the dashboard reads the rollup only when its stamp equals the current fingerprint
-  (:func:`is_fresh`, a handful of primary-key lookups) and otherwise runs the live query.
-  A curator's decision between two runs, a run in progress or a failed rebuild therefore
-  cost speed, never correctness, until the next run rebuilds the rollup.
+Sessions need not call it: a commit hook (:func:`_refresh_at_commit`) refreshes the
+documents whose rows the session's flushes added, changed or deleted (documents, facts,
+activities; partners whose country, kind or status changed), plus those noted by
+:func:`touch` for bulk statements the ORM does not see (the ETL's ``DELETE`` of a changed
+document's facts, documents marked gone). :func:`rebuild` recomputes everything from the
+SELECTs below: the definition the incremental path is tested against (tests/test_rollups.py).
 """
 from __future__ import annotations
 
+import json
 import logging
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, case, delete, distinct, func, insert, literal, select
+from sqlalchemy import (Connection, bindparam, case, delete, distinct, event, func, insert, inspect, literal, select,
+                        update)
+from sqlalchemy.orm import Session
 
 from etl.load.models import (
     ACTIVITY_KINDS,
     Activity,
-    Curation,
     Document,
     Fact,
     Partner,
-    Rollup,
     RollupCountryDocs,
     RollupDocs,
     RollupKindDocs,
@@ -85,7 +90,6 @@ from etl.load.models import (
     RollupSchoolPartnerDocs,
     RollupSchoolPartnerKindDocs,
     RollupSchoolPartnerTotals,
-    Run,
 )
 
 log = logging.getLogger("etl.rollups")
@@ -138,18 +142,6 @@ def _grain(by_kinds: bool):
 
 def _with_kinds(joined, dk, D):
     return joined.outerjoin(dk, dk.c.document_id == D.c.id) if dk is not None else joined
-
-
-def fingerprint(conn: Connection) -> str:
-    """A short string that changes whenever the data the rollups depend on may have changed."""
-    R, C = Run.__table__, Curation.__table__
-    run = conn.execute(select(R.c.id, R.c.status, R.c.finished_at).order_by(R.c.id.desc()).limit(1)).first()
-    last_curation = conn.execute(select(func.max(C.c.id))).scalar()
-    active = conn.execute(select(func.count()).select_from(C).where(C.c.active.is_(True))).scalar()
-    ids = [conn.execute(select(func.max(t.c.id))).scalar()
-           for t in (Document.__table__, Fact.__table__, Activity.__table__)]
-    parts = [*(run or ("-", "-", "-")), last_curation, active, *ids, LAYOUT]
-    return "|".join("-" if p is None else str(p) for p in parts)
 
 
 def _school_pairs():
@@ -292,41 +284,195 @@ ROLLUPS = {
 }
 
 
-RUN_PARTS = 3  # the fingerprint's first parts name the latest run; the rest describe the data
+# -- kept exact by every write --------------------------------------------------------------
+#
+# A document's *inputs* are what the rollups read of it: its year, language, activity kinds,
+# the schools of its surviving school facts and the partners (with their country, kind and
+# status) of its surviving partner facts; ``None`` for a document gone at the source, which
+# counts nowhere. ``documents.counted`` holds the inputs the rollups currently count for each
+# document (migration 0040), so a write needs to say only which documents it touched: the
+# rows they counted under before are read from that column, the rows they count under now
+# from the tables, and the difference goes into the rollups in the write's own transaction.
+
+CHUNK = 500
+_SEP = (",", ":")
 
 
-def data_part(stamp: str | None) -> str | None:
-    """The fingerprint without its latest-run parts: what the rollups were computed from."""
-    return None if stamp is None else stamp.split("|", RUN_PARTS)[-1]
+def _inputs(conn: Connection, ids: list[int]) -> dict[int, str | None]:
+    """The current inputs of documents ``ids`` (canonical JSON, or None when the document counts nowhere)."""
+    D, A, F, P = Document.__table__, Activity.__table__, Fact.__table__, Partner.__table__
+    docs = {i: (y, lang) for i, y, lang, status in
+            conn.execute(select(D.c.id, D.c.year, D.c.lang, D.c.status).where(D.c.id.in_(ids)))
+            if status != "gone"}
+    if not docs:
+        return dict.fromkeys(ids)
+    kinds: dict[int, set[str]] = {}
+    for d, kind in conn.execute(select(A.c.document_id, A.c.kind).where(A.c.document_id.in_(list(docs)))):
+        kinds.setdefault(d, set()).add(kind)
+    units: dict[int, set[int]] = {}
+    partners: dict[int, set[tuple]] = {}
+    rows = conn.execute(
+        select(F.c.document_id, F.c.type, F.c.unit_id, F.c.partner_id, P.c.country, P.c.kind, P.c.status)
+        .select_from(F.outerjoin(P, P.c.id == F.c.partner_id))
+        .where(F.c.document_id.in_(list(docs)), F.c.status != "rejected", F.c.type.in_(("school", "partner"))))
+    for d, typ, unit, pid, country, pkind, pstatus in rows:
+        if typ == "school" and unit is not None:
+            units.setdefault(d, set()).add(unit)
+        elif typ == "partner" and pid is not None and pstatus is not None:
+            partners.setdefault(d, set()).add((pid, country, pkind, pstatus))
+    out: dict[int, str | None] = dict.fromkeys(ids)
+    for d, (year, lang) in docs.items():
+        out[d] = json.dumps([year, lang, sorted(kinds.get(d, ())), sorted(units.get(d, ())),
+                             sorted(partners.get(d, ()), key=lambda p: p[0])], separators=_SEP)
+    return out
 
 
-def fresh_data_part(conn: Connection) -> str | None:
-    """The data part of the fingerprint when every rollup is fresh now, else None."""
-    return data_part(fingerprint(conn)) if all_fresh(conn) else None
+def _rows(counted: str | None) -> dict[str, list[tuple]]:
+    """The rollup rows (keys) one document counts under, given its inputs: one document each."""
+    if counted is None:
+        return {}
+    year, lang, kind_list, units, partners = json.loads(counted)
+    mask = kinds_mask(kind_list)
+    grains = (mask, ALL_KINDS)
+    pids = sorted({p[0] for p in partners})
+    alive = [p for p in partners if p[3] != "rejected"]
+    countries = sorted({p[1] for p in alive if p[1] is not None})
+    pkinds = sorted({p[2] or "unknown" for p in alive})
+    out = {
+        SCHOOL_KINDS: [(u, k, year, lang) for u in units for k in kind_list],
+        KIND_DOCS: [(k, year, lang) for k in kind_list],
+        PARTNER_DOCS: [(p, year, lang, g) for p in pids for g in grains],
+        COUNTRY_DOCS: [(c, year, lang, g) for c in countries for g in grains],
+        SCHOOL_PARTNER_DOCS: [(u, p, year, lang, g) for u in units for p in pids for g in grains],
+        PARTNER_KIND_DOCS: [(k, year, lang, g) for k in pkinds for g in grains],
+        SCHOOL_COUNTRY_DOCS: [(u, c, year, lang, g) for u in units for c in countries for g in grains],
+        SCHOOL_PARTNER_KIND_DOCS: [(u, k, year, lang, g) for u in units for k in pkinds for g in grains],
+        SCHOOL_PARTNER_TOTALS: [(u, p, g) for u in units for p in pids for g in grains],
+        DOCS: [(year, lang, g) for g in grains],
+        SCHOOL_DOCS: [(u, year, lang, g) for u in units for g in grains],
+    }
+    return out
 
 
-def restamp(conn: Connection) -> None:
-    """Mark every rollup fresh for the current fingerprint without rebuilding it.
+def _touched(conn: Connection, documents: Iterable[int], partners: Iterable[int], units: Iterable[int]) -> list[int]:
+    """The documents a write touched: those given and those with a fact naming one of the partners or units."""
+    F = Fact.__table__
+    ids = {int(d) for d in documents if d is not None}
+    for column, values in ((F.c.partner_id, partners), (F.c.unit_id, units)):
+        values = sorted({int(v) for v in values if v is not None})
+        for i in range(0, len(values), CHUNK):
+            ids.update(conn.execute(select(F.c.document_id).distinct()
+                                    .where(column.in_(values[i:i + CHUNK]))).scalars())
+    return sorted(ids)
 
-    Only for a run that changed nothing the rollups count, started with every rollup fresh
-    and ended with the same data part (see the ETL's ``Pipeline._after_load``): the rows are
-    then still exact, and a no-op refresh costs a few lookups instead of a rebuild.
+
+def _connection(target) -> Connection:
+    return target.connection() if hasattr(target, "connection") and not isinstance(target, Connection) else target
+
+
+def refresh_rollups(target, documents: Iterable[int] = (), *, partners: Iterable[int] = (),
+                    units: Iterable[int] = ()) -> int:
+    """Bring every rollup in line with the documents a write touched, inside the write's transaction.
+
+    ``target`` is the write's session or connection; ``documents`` the ids of the documents
+    it touched, ``partners`` and ``units`` those of the partners and units it changed (every
+    document with a fact naming one is then touched too). For each touched document the rows
+    it counted under (``documents.counted``) lose one document and the rows it counts under
+    now gain one; rows that fall to zero go. Documents whose inputs did not change cost one
+    read. Returns the number of documents whose counts moved.
     """
-    ST = Rollup.__table__
-    stamp = fingerprint(conn)
-    for name in ROLLUPS:
-        conn.execute(delete(ST).where(ST.c.name == name))
-        conn.execute(insert(ST).values(name=name, fingerprint=stamp))
+    conn = _connection(target)
+    ids = _touched(conn, documents, partners, units)
+    if not ids:
+        return 0
+    D = Document.__table__
+    delta: dict[str, dict[tuple, int]] = {name: {} for name in ROLLUPS}
+    moved: list[dict] = []
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i:i + CHUNK]
+        q = select(D.c.id, D.c.counted).where(D.c.id.in_(chunk))
+        if conn.dialect.name == "postgresql":  # two writes touching one document take turns
+            q = q.with_for_update(of=D)
+        before = dict(conn.execute(q).all())
+        now = _inputs(conn, chunk)
+        for d, new in now.items():
+            if d not in before or before[d] == new:
+                continue  # deleted documents never counted (their rows went with them: see _forget)
+            for sign, counted in ((-1, before[d]), (1, new)):
+                for name, keys in _rows(counted).items():
+                    rows = delta[name]
+                    for key in keys:
+                        rows[key] = rows.get(key, 0) + sign
+            moved.append({"i": d, "c": new})
+    if moved:
+        conn.execute(update(D).where(D.c.id == bindparam("i")).values(counted=bindparam("c")), moved)
+        if conn.dialect.name == "postgresql":
+            # Rollup rows are shared by every write: writers take turns from here to their commit
+            # (after locking their documents above, so a lock holder never waits for a document),
+            # so that two never insert the same new row or lock rows in opposite orders.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7214001)")
+        for name, rows in delta.items():
+            _apply(conn, name, {k: v for k, v in rows.items() if v})
+    return len(moved)
 
 
-def refresh(conn: Connection) -> int:
-    """Rebuild every rollup from the current rows and stamp it; returns the rows written.
+def _key_sql(conn: Connection, name: str) -> tuple[str, list[str]]:
+    model, columns, _select = ROLLUPS[name]
+    return model.__tablename__, columns[:-1]
 
-    Runs inside the caller's transaction (``engine.begin()``), so readers see the old
-    rollups or the new ones, never half-built ones.
+
+BULK = 200  # keys per statement
+
+
+def _apply(conn: Connection, name: str, rows: dict[tuple, int]) -> None:
+    """Add ``rows`` (key → documents, + or −) to rollup ``name``, a few statements per table: the
+    existing rows updated from a VALUES list, the missing ones inserted from it, the rows left
+    at zero deleted. Keys with a NULL part (undated documents) one at a time (``IS NULL``)."""
+    if not rows:
+        return
+    table, keys = _key_sql(conn, name)
+    ph = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
+    n = len(keys)
+    cols = ", ".join([*keys, "documents"])
+    match = " AND ".join(f"{table}.{c} = v.column{i}" for i, c in enumerate(keys, 1))
+    order = sorted(rows, key=lambda k: tuple((v is None, v if v is not None else 0) for v in k))
+    plain = [k for k in order if None not in k]
+    for i in range(0, len(plain), BULK):
+        chunk = plain[i:i + BULK]
+        values = "VALUES " + ", ".join(["(" + ", ".join([ph] * (n + 1)) + ")"] * len(chunk))
+        params = tuple(x for k in chunk for x in (*k, rows[k]))
+        conn.exec_driver_sql(f"UPDATE {table} SET documents = documents + v.column{n + 1} "
+                             f"FROM ({values}) AS v WHERE {match}", params)
+        conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) SELECT {', '.join(f'v.column{j}' for j in range(1, n + 2))} "
+                             f"FROM ({values}) AS v WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {match})", params)
+        if any(rows[k] < 0 for k in chunk):
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE id IN (SELECT {table}.id FROM ({values}) AS v "
+                                 f"JOIN {table} ON {match} WHERE {table}.documents = 0)", params)
+    new = []
+    for key in (k for k in order if None in k):
+        where = " AND ".join(f"{c} IS NULL" if v is None else f"{c} = {ph}" for c, v in zip(keys, key))
+        params = tuple(v for v in key if v is not None)
+        d = rows[key]
+        res = conn.exec_driver_sql(f"UPDATE {table} SET documents = documents + {ph} WHERE {where}", (d, *params))
+        if res.rowcount == 0:
+            if d < 0:
+                log.warning("rollup %s has no row %r to take %d documents from", name, key, -d)
+            new.append((*key, d))
+        elif d < 0:
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE {where} AND documents = 0", params)
+    if new:
+        conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({', '.join([ph] * (n + 1))})", new)
+
+
+def rebuild(conn: Connection) -> int:
+    """Rebuild every rollup from scratch (DELETE + INSERT … SELECT) and record what each document
+    is counted as; returns the rows written.
+
+    The definition of the rollups (one SELECT each, above) and the reference the incremental
+    :func:`refresh_rollups` is tested against; used by the migration that introduced
+    ``documents.counted`` and by fixtures that build their rows without a session.
+    Runs inside the caller's transaction, so readers see the old rollups or the new ones.
     """
-    ST = Rollup.__table__
-    stamp = fingerprint(conn)
     total = 0
     for name, (model, columns, rows) in ROLLUPS.items():
         table = model.__table__
@@ -334,26 +480,71 @@ def refresh(conn: Connection) -> int:
         conn.execute(insert(table).from_select(columns, rows()))
         if "kinds" in columns:  # the rows over every set of kinds (kinds = ALL_KINDS)
             conn.execute(insert(table).from_select(columns, rows(by_kinds=False)))
-        conn.execute(delete(ST).where(ST.c.name == name))
-        conn.execute(insert(ST).values(name=name, fingerprint=stamp))
         total += int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+    D = Document.__table__
+    ids = list(conn.execute(select(D.c.id).order_by(D.c.id)).scalars())
+    for i in range(0, len(ids), CHUNK * 10):
+        now = _inputs(conn, ids[i:i + CHUNK * 10])
+        conn.execute(update(D).where(D.c.id == bindparam("i")).values(counted=bindparam("c")),
+                     [{"i": d, "c": c} for d, c in now.items()])
     return total
 
 
-def refresh_url(url: str) -> int:
-    """:func:`refresh` in a transaction of its own on database ``url``."""
-    from etl.db import get_engine
+def snapshot(conn: Connection) -> dict[str, list[tuple]]:
+    """Every rollup's rows (key columns and documents), sorted: for comparing two states."""
+    out = {}
+    for name, (model, columns, _rows) in ROLLUPS.items():
+        t = model.__table__
+        rows = conn.execute(select(*[t.c[c] for c in columns])).all()
+        out[name] = sorted((tuple(r) for r in rows), key=lambda r: tuple((v is None, str(v)) for v in r))
+    return out
 
-    with get_engine(url).begin() as conn:
-        return refresh(conn)
+
+# -- sessions: every commit refreshes what its flushes touched ------------------------------
+
+_INFO = "rollups_touched"
+_PARTNER_INPUTS = ("country", "kind", "status")  # what the rollups read of a partner
 
 
-def is_fresh(conn: Connection, name: str = SCHOOL_KINDS) -> bool:
-    """Whether rollup ``name`` was built from exactly the data now in the database."""
-    ST = Rollup.__table__
-    stamp = conn.execute(select(ST.c.fingerprint).where(ST.c.name == name)).scalar()
-    return stamp is not None and stamp == fingerprint(conn)
+def touch(session: Session, documents: Iterable[int] = (), *, partners: Iterable[int] = (),
+          units: Iterable[int] = ()) -> None:
+    """Note documents, partners or units a session changed by a bulk statement (UPDATE … WHERE,
+    DELETE …), which the ORM does not see; the rollups follow at commit."""
+    t = session.info.setdefault(_INFO, (set(), set(), set()))
+    t[0].update(documents)
+    t[1].update(partners)
+    t[2].update(units)
 
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _ctx) -> None:
+    docs, partners = set(), set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, (Fact, Activity)):
+            docs.add(obj.document_id)
+        elif isinstance(obj, Document):
+            docs.add(obj.id)
+        elif isinstance(obj, Partner) and obj not in session.new:
+            state = inspect(obj)
+            if obj in session.deleted or any(state.attrs[a].history.has_changes() for a in _PARTNER_INPUTS):
+                partners.add(obj.id)
+    if docs or partners:
+        touch(session, docs, partners=partners)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_at_commit(session: Session) -> None:
+    if session.info.get(_INFO) is None and not (session.new or session.dirty or session.deleted):
+        return
+    session.flush()
+    t = session.info.pop(_INFO, None)
+    if t and any(t):
+        refresh_rollups(session, t[0], partners=t[1], units=t[2])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_INFO, None)
 
 def update_statistics(conn: Connection) -> None:
     """Refresh the query planner's statistics of the tables the dashboard counts.
@@ -367,18 +558,3 @@ def update_statistics(conn: Connection) -> None:
                                                                        ROLLUPS.values()))
     for t in tables:
         conn.exec_driver_sql(f"ANALYZE {t}")
-
-
-def fresh_names(conn: Connection) -> set[str]:
-    """The rollups built from exactly the data now in the database (one fingerprint, one read)."""
-    ST = Rollup.__table__
-    stamps = {name: fp for name, fp in conn.execute(select(ST.c.name, ST.c.fingerprint)) if name in ROLLUPS}
-    if not stamps:  # never built (or reset by a migration): no fingerprint to compute
-        return set()
-    stamp = fingerprint(conn)
-    return {name for name, fp in stamps.items() if fp == stamp}
-
-
-def all_fresh(conn: Connection) -> bool:
-    """Whether every rollup matches the data (else :func:`refresh` is due)."""
-    return all(is_fresh(conn, name) for name in ROLLUPS)

@@ -686,7 +686,7 @@ def _students(rec: Rec) -> tuple[int | None, int | None]:
 
 
 LINKER_VERSION = "1"
-STAMP = "programmes:linker"  # its row in the rollups table: the fingerprint of the data last linked
+STAMP = "programmes:linker"  # its row in derived_stamps: the fingerprint of the data last linked
 
 
 def fingerprint(session: Session) -> str:
@@ -711,10 +711,10 @@ def link_programmes(session: Session, run_id: int | None = None, *, force: bool 
     """Rebuild the programme records from the loaded data and curations; write the difference.
     Returns counts: records, created, changed, gone, links, review (and skipped: 1 when nothing the
     linker reads changed since it last ran, so that a no-op ETL refresh stays cheap)."""
-    from etl.load.models import Rollup
+    from etl.load.models import DerivedStamp
 
     stamp = fingerprint(session)
-    last = session.get(Rollup, STAMP)
+    last = session.get(DerivedStamp, STAMP)
     if not force and last is not None and last.fingerprint == stamp:
         from sqlalchemy import func
 
@@ -727,7 +727,7 @@ def link_programmes(session: Session, run_id: int | None = None, *, force: bool 
                                          .where(ProgrammeLink.status == "review")) or 0, "skipped": 1}
     stats = _link(session, run_id)
     if last is None:
-        session.add(Rollup(name=STAMP, fingerprint=stamp, built_at=_now()))
+        session.add(DerivedStamp(name=STAMP, fingerprint=stamp, built_at=_now()))
     elif last.fingerprint != stamp:
         last.fingerprint, last.built_at = stamp, _now()
     session.flush()

@@ -36,6 +36,7 @@ from etl.load.models import (
     ReviewItem,
     Unit,
 )
+from etl.load.rollups import touch
 from etl.resolve.reference import Reference, norm
 
 PARTNER_ACTIONS = ("merge_partner", "rename_partner", "set_country", "set_kind", "accept_partner",
@@ -256,6 +257,7 @@ def apply_entity_curations(session: Session, base: dict[int, dict[str, Any]] | N
         if _exists(session, Fact.partner_id == pid, Fact.status != "rejected"):
             session.execute(update(Fact).where(Fact.partner_id == pid, Fact.status != "rejected")
                             .values(status="rejected").execution_options(synchronize_session=False))
+            touch(session, partners=[pid])  # a bulk UPDATE: the rollups follow at commit
     # curated school aliases are part of the unit's names
     units = {u.id: u for u in session.scalars(select(Unit))}
     unit_by_form = {norm(f): u for u in units.values() for f in unit_forms(u)}

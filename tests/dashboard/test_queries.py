@@ -115,12 +115,9 @@ def test_empty_database(db_url):
 
 
 def test_kpi_trend_reads_the_range_and_its_latest_years_in_one_pass(world, monkeypatch):
-    """With the rollups fresh, the range's KPIs and those of its latest year and the year before
+    """The range's KPIs and those of its latest year and the year before
     come from the same statements (per-year columns), and equal the per-year counts."""
-    from etl.load import rollups
-
     url = world.url
-    rollups.refresh_url(url)
     sid = [world.school_ids[n] for n, _ in fixture_db.SCHOOLS]
     sets = fixture_db.filter_sets(world) + [Filters.make(year_from=2019, year_to=2023, countries=["DE", "JP"]),
                                             Filters.make(schools=sid[:2], year_to=2022, language="en")]

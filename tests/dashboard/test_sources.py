@@ -114,12 +114,9 @@ def test_search_pages_newest_first_and_clamps_the_page(world):
 
 
 def test_pages_found_by_walking_equal_the_pages_from_lists(world, monkeypatch):
-    """With the rollups fresh, a filtered page without search text may walk the documents newest
+    """A filtered page without search text may walk the documents newest
     first and probe each (``EXISTS``) instead of building the scope's lists: same pages, in
     the same order, whichever way is taken."""
-    from etl.load import rollups
-
-    rollups.refresh_url(world.url)
     for f in fixture_db.filter_sets(world):
         pages = {}
         for limit in (0, 10**9):   # lists only, then walk whenever anything is filtered

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0050'
-down_revision = '0030'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 
@@ -145,9 +145,19 @@ def upgrade() -> None:
     op.create_index('ix_register_report_id', 'register', ['report_id'])
     op.create_index('ix_register_approval_no', 'register', ['approval_no'])
     op.create_index('ix_register_partner_id', 'register', ['partner_id'])
+    # the fingerprint of the data the programme linker last read (the rollups table that held it
+    # went in 0040)
+    op.create_table(
+        'derived_stamps',
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('fingerprint', sa.String(length=400), nullable=False),
+        sa.Column('built_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('name'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('derived_stamps')
     op.drop_table('register')
     op.drop_table('programme_links')
     op.drop_table('programme_students')
