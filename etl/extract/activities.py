@@ -86,7 +86,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学|研学(?:项目|活动|团)|"
+        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
         r"(?:暑假|寒假)[^，。\n]{0,20}项目"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
@@ -132,9 +132,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
-        r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?)\b|"
+        r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?|(?:cooperation\s+)?protocols?)\b|"
         r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,30}\b(?:was|were|is|are)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b|"
+        # "the memorandum of understanding on a cooperation framework signed this time / today"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?)\b[^.,;\n]{0,60}\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b|"
         # a renewal or an agreement signed in the passive ("the renewal of the joint PhD programme was signed")
         r"\brenewal\s+of\s+(?:the\s+)?[^.\n]{0,80}?\b(?:was|were)\s+(?:\w+\s+)?(?:signed|concluded|approved)\b", I), 1.0),
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
@@ -203,7 +205,7 @@ NEEDS = {
     "joint research": ("joint", "co-author", "collaborative", "researchers"),
     "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
                                                                            "renewal",
-                                                                           "signing", "accord", "letter"),
+                                                                           "signing", "accord", "letter", "protocol"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
     "visit to the home institution": ("visit", "访"),
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
@@ -215,14 +217,17 @@ NEEDS = {
 }
 _GENERIC_ITEMS = re.compile(
     r"student\s+exchange|faculty\s+(?:visits|exchange)|staff\s+exchange|joint\s+supervision|joint\s+research|"
-    r"academic\s+exchange|co-supervis\w+|research\s+cooperation|学生交流|教师访学|联合培养|合作研究|科研合作|人才培养|学术交流|"
+    r"academic\s+exchange|co-supervis\w+|research\s+cooperation|collaborative\s+research|research\s+collaborations?|"
+    r"joint\s+academic\s+programs?|faculty\s+and\s+student\s+exchanges?|teacher-student\s+exchanges?|"
+    r"talent\s+(?:development|cultivation|training)|personnel\s+exchanges?|"
+    r"(?:教师|师生|人员)[^、，。\n]{0,6}互访|学生互换|互换交流|学术会议|学生交流|教师访学|联合培养|合作研究|科研合作|人才培养|学术交流|"
     r"教师互访|合作办学|学生访学|短期交流|师资进修|师资培训|教师交流|学生交换|联合研究|短期讲学|教师互换", I)
 # a sentence that lists areas of cooperation ("in the fields of …, … and …", "such as", "namely", "exchanged views on"):
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
 _TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
-_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
+_GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
                        r"participated|spent|returned)\b")
@@ -380,7 +385,12 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if list_from is not None:
                 # the list ends where the sentence goes on with a verb ("universities including A, B and C joined
                 # the summer school": the summer school is no topic)
-                vm = _LIST_END.search(sent, lf.end())
+                end = lf.end()
+                vm = _LIST_END.search(sent, end)
+                while vm and vm.start() - end < 2:
+                    # the frame's own verbs ("discussions were held on A, B and C")
+                    end = vm.end()
+                    vm = _LIST_END.search(sent, end)
                 if vm:
                     list_to = vm.start()
             topics[i] = (list_from, list_to, bool(_PROFILE.search(sent)))
@@ -451,13 +461,17 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                                                                               r"(?:meeting|visit|talks?)\b", sent)
                 if not (has_partner or prev_partner or home_re.search(sent) or re.search(
                         r"\b(?:two|both)\s+(?:sides|universities|institutions|parties)\b|\bon\s+behalf\b|\bsigned\s+by\b|"
-                        r"^\s*(?:They|The\s+two)\b", sent, I) or is_title):
+                        r"^\s*(?:They|The\s+two)\b|\bdelegations?\b|"
+                        # two leaders sign ("President Qiao and President Mayoral signed …")
+                        r"\b(?:President|Rector|Chancellor|Provost|Dean)\s+[A-Z][\w-]+\s+and\s+(?:Vice\s+)?"
+                        r"(?:President|Rector|Chancellor|Provost|Dean)\s+[A-Z][\w-]+\s+(?:\w+\s+)?signed\b", sent, I) or is_title):
                     continue
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
-            if background and not is_title:
-                weight *= 0.5
+            if background and not is_title and not (kind == "agreement" and re.search(
+                    r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)):
+                weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
             add(kind, weight, m.start(), m.end(), rule, i)
     # an inbound summer school: "38 students from 5 partner universities … take part"
     if _SHORT.search(text):
