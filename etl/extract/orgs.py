@@ -86,6 +86,11 @@ _POSTMODIFIED = {"universiti", "universitas", "università", "universita", "univ
                  "universite", "politecnico", "politechnika", "uniwersytet", "instituto", "istituto", "institut",
                  "polytechnique", "hochschule"}
 # words that cannot start an organisation name (titles, sentence openers)
+# verbs of headlines written in title case, after which a name does not go on
+_TITLE_VERBS = {"visits", "visited", "visit", "meets", "met", "signs", "signed", "holds", "held", "welcomes",
+                "welcomed", "receives", "received", "hosts", "hosted", "leads", "led", "launches", "launched",
+                "renews", "renewed", "attends", "attended", "joins", "joined", "discusses", "explores", "sign", "meet",
+                "delegation", "delegations", "team", "students"}
 _NOT_MODIFIER = {
     "prof", "prof.", "professor", "dr", "dr.", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "vice", "president",
     "dean", "director", "chancellor", "vice-chancellor", "pro-vice-chancellor", "rector", "vice-rector",
@@ -473,7 +478,11 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     j = k + 1
                     # keep consuming capitalised words of this "of" phrase
                     while j < len(toks) and _cap(toks[j][2]) and not _head_kind(toks[j][2]) and \
-                            not _POSSESSIVE.search(toks[right][2]):
+                            not _POSSESSIVE.search(toks[right][2]) and \
+                            toks[j][2].lower().rstrip(".") not in _NOT_MODIFIER and \
+                            toks[j][2].lower() not in _TITLE_VERBS:
+                        # (a title's verb or a person's title ends the name: "University of Zaragoza Visited
+                        # NanjingTech", "University of Mississippi Provost Morris Stocks")
                         right = j  # (but "University of Delaware's Lynn Okagaki" ends at the possessive)
                         j += 1
                     if _POSSESSIVE.search(toks[right][2]):
