@@ -708,9 +708,20 @@ class OrgFinder:
                 zh_code, rest = self.gaz.zh_prefix(name)
                 if zh_code and rest in _ZH_HEADS and reg is None and zh_lookup(name) is None:
                     continue  # 澳洲大学, 英国大学: the country's universities, not a name
+                if zh_code and rest.startswith("国") and len(rest) > 3 and _ZH_KEEP_PREFIX.search(rest[1:]):
+                    rest = name  # "蒙古国国立科技大学": the country is 蒙古国, and 国立 belongs to the name
                 if zh_code and not _ZH_KEEP_PREFIX.search(rest):
                     reg = reg or ref.partner(rest)
                     name = rest
+            if CJK.search(name) and reg is None:
+                # "日本国立北海道大学", "国立广岛大学": 国立 (national) before a name the tables know without it
+                m_nat = re.match(r"^(?:[\u4e00-\u9fff]{1,5}?)?国立(?P<inner>[\u4e00-\u9fff]{2,}(?:大学|学院))$", name)
+                if m_nat and not _ZH_FIELD.search(m_nat.group("inner")[:-2] or "x"):
+                    inner = m_nat.group("inner")
+                    if ref.partner(inner) is not None or zh_lookup(inner, zh_code) is not None or \
+                            self.known.get(inner) is not None:
+                        reg = ref.partner(inner)
+                        name = inner
             known = self.known.get(name) if reg is None else None
             if reg is None and known is None and CJK.search(name):
                 known = zh_lookup(name, zh_code)  # a Chinese name the tables know (zh_orgs.py)
