@@ -273,6 +273,21 @@ class HomeDetector:
         return not any(cs <= x.start < vm.start() for o in self.finder.orgs.values() for x in o.mentions) and \
             not any(cs <= s < vm.start() for s, _ in self.finder.home_spans) or bool(_OUR.search(text, cs, vm.start()))
 
+    def _our_counterpart(self, m) -> bool:
+        """In 我校 news, a university named in the same sentence after 我校 as what 我校's people visit ("我校副书记…
+        先后访问了A、B和C") or as whom 我校 works with ("我校研究院与A、B联合…"): the other party, never the home."""
+        text = self.text
+        ss = last_of(text, "。！？\n", m.start - 1) + 1
+        seg = text[ss:m.start]
+        om = None
+        for om in _OUR.finditer(seg):
+            pass
+        if om is None:
+            return False
+        rest = seg[om.end():]
+        return bool(re.search(r"(?:访问|前往|出访|拜访|走访|考察|赴)了?(?:[\u4e00-\u9fff·]{2,20}?[、和及与])*$", rest) and
+                    len(rest) < 60) or bool(re.search(r"^[^。，；]{0,20}?(?:与|同)(?:[\u4e00-\u9fff·]{2,20}?[、和及])*$", rest))
+
     def host(self, o: Org) -> bool:
         text = self.text
         return any(_HOST_BEFORE.search(text, max(0, m.start - 90), m.start) or
@@ -329,8 +344,8 @@ class HomeDetector:
         score += 2 * min(owns, 2)
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
-            self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end))
-            for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
+            self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end)) or
+            self._our_counterpart(m) for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
         if self.host(o) and not ours:
             # the host of a visit: likelier home when local (a trip abroad visits hosts too), else a little
             score += 2 if o.country in self.local else 1
@@ -401,7 +416,10 @@ class HomeDetector:
                 if a in have or a in seen:
                     continue
                 seen.add(a)
-                e = self._acronym_university(a)
+                # a university the page writes in full whose initials the acronym is ("DSU" beside "Delaware State
+                # University") is the one it names, whatever other namesakes the tables know
+                full = [o for o in orgs if o.mentions and o.kind == "university" and abbreviates(a, o.name)]
+                e = full[0] if len(full) == 1 else self._acronym_university(a)
                 if e is None or norm(e.name) in home_names:
                     continue
                 same = [o for o in orgs if o.mentions and norm(o.name) == norm(e.name)]
