@@ -273,6 +273,15 @@ class HomeDetector:
         return not any(cs <= x.start < vm.start() for o in self.finder.orgs.values() for x in o.mentions) and \
             not any(cs <= s < vm.start() for s, _ in self.finder.home_spans) or bool(_OUR.search(text, cs, vm.start()))
 
+    def _visits_countries(self, rest: str) -> bool:
+        """Whether a title's "… Delegation Visits A, B and C" visits countries (or regions), not an organisation."""
+        vm = re.search(r"\b(?:Visits?|Visited|Tours?)\s+(?P<o>.+)$", rest, re.I)
+        if not vm:
+            return False
+        items = [x.strip() for x in re.split(r",|\band\b|&", vm.group("o")) if x.strip()]
+        return bool(items) and all(self.gaz.country_name(x) or self.gaz.country_name(re.sub(r"^the\s+", "", x, flags=re.I))
+                                   for x in items)
+
     def _our_counterpart(self, m) -> bool:
         """In 我校 news, a university named in the same sentence after 我校 as what 我校's people visit ("我校副书记…
         先后访问了A、B和C") or as whom 我校 works with ("我校研究院与A、B联合…"): the other party, never the home."""
@@ -327,8 +336,10 @@ class HomeDetector:
                 lead = short
             if lead is not None:
                 rest = t[len(lead):] if t.startswith(lead) else title[len(lead):]
-                if not _TITLE_VISITOR.match(rest) and not (rm and re.match(r"\s+(?:visits?|pays?|arrives?|calls?|tours?)\b",
-                                                                            rest, re.I)):
+                if (not _TITLE_VISITOR.match(rest) or self._visits_countries(rest)) and \
+                        not (rm and re.match(r"\s+(?:visits?|pays?|arrives?|calls?|tours?)\b", rest, re.I)):
+                    # (but "X Delegation Visits Cambodia and Laos": a delegation that visits countries goes abroad
+                    # from home)
                     # (not "Rector of X visits Y": X's people are the guests)
                     score, strong = score + 4, strong or "title"
             elif any(_in(f, title) for f in forms) or (len(short) >= 4 and " " not in short and _in(short, title)):

@@ -396,6 +396,49 @@ def _polytechnic_gap(toks: list[tuple[int, int, str]], a: int, b: int) -> bool:
         toks[b][2].lower() in ("university", "institute", "universität", "université")
 
 
+_ACR_TAIL = re.compile(r"(?P<tail>(?:[^\S\n]+(?:of|for|and|&|the|on|in)\b|[^\S\n]+[A-Z][\w'’-]*){1,8}?)?[^\S\n]*"
+                       r"\((?P<a>[A-Z][A-Za-z]{1,7})\)")
+_ACR_SKIP = {"of", "for", "and", "&", "the", "on", "in", "de", "di", "du"}
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.lower() not in _ACR_SKIP).upper()
+
+
+def _acronym_bounds(text: str, s: int, e: int) -> tuple[int, int]:
+    """A bracketed acronym right after a name fixes its bounds when its letters are the initials of a longer
+    stretch: "Royal Academy of Cambodia (RAC)" (not "Royal Academy" and a country), "National Academy of Public
+    Administration (NAPA)", "Public Administration Research and Training Institute (PARTI)"."""
+    m = _ACR_TAIL.match(text, e)
+    if not m:
+        return s, e
+    acr = m.group("a").upper()
+    if len(acr) < 3:
+        return s, e
+    words = text[s:e].split()
+    tail = (m.group("tail") or "").split()
+    if _initials(words) == acr:
+        return s, e
+    # rightwards: the name and the words up to the bracket ("… of Cambodia (RAC)")
+    if tail and tail[-1][0].isupper() and _initials(words + tail) == acr:
+        return s, m.start("tail") + len(m.group("tail"))
+    if tail:
+        return s, e
+    # leftwards: capitalised words and connectors on the same line before the name
+    before = list(re.finditer(r"[A-Za-z][\w'’-]*|&", text[max(0, s - 90):s]))
+    base = max(0, s - 90)
+    for k in range(1, min(len(before), 8) + 1):
+        seg = before[-k:]
+        if text[base + seg[0].start():s].count("\n") or re.search(r"[,.;:()]", text[base + seg[0].start():s]):
+            break
+        ws = [x.group(0) for x in seg]
+        if not (ws[0][0].isupper() or ws[0].lower() in _ACR_SKIP):
+            break
+        if ws[0][0].isupper() and _initials(ws + words) == acr:
+            return base + seg[0].start(), e
+    return s, e
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -500,6 +543,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]
+            s, e = _acronym_bounds(text, s, e)
             pm = _PLACE_DASH.search(text, max(0, s - 30), s) if "-" in text[max(0, s - 4):s] or "–" in text[max(0, s - 4):s] \
                 else None
             if pm and (gaz.place(pm.group(1)) or gaz.country_name(pm.group(1))):
@@ -510,6 +554,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             words = [x[2] for x in toks[left:right + 1]]
             kind = _head_kind(toks[h][2])
             proper = [w for w in words if w[0].isupper() and not _head_kind(w) and w.lower() not in _GENERIC_MODIFIER]
+            am = _ACR_TAIL.match(text, e)
+            if am and not am.group("tail") and len(am.group("a")) >= 3 and _initials(name.split()) == am.group("a").upper():
+                proper = proper or [am.group("a")]  # "National Academy of Public Administration (NAPA)": named
             if not proper and not _the_generic_name(name):
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
