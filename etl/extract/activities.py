@@ -176,7 +176,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:participat\w*|attend\w*|took\s+part|take\s+part|taking\s+part)\s+(?:in\s+)?(?:a|an|the)\s+"
         r"(?:[\w'’-]+\s+){0,4}?(?:conference|forum|symposium|summit|congress)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
-        r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
+        r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|(?<!学生)交流会|年会)|"
         r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)[^。\n]{0,10}(?:召开|举行|举办)"), 1.0),
 ]
 _TITLE_ONLY = [
@@ -235,7 +235,7 @@ _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|wa
                        r"participated|spent|returned)\b")
 _BACKGROUND = cue("background")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
-                     r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
+                     r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在|未来(?:合作|的合作|工作)?重点", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
