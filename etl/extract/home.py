@@ -49,6 +49,10 @@ _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation
                             r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,2}?(?:Professor|Scholar|Expert|Researcher|Lecturer)s?\s+[A-Z]?[a-z]+s?\b|"
                             r"^[\u4e00-\u9fff·（）()A-Za-z\s]{0,20}?(?:代表团|一行|访问团)?(?:访问|来访|到访|来校|访)(?:我校|本校)?",
                             re.I)
+# English unit names ("School of Mechanical and Electrical Engineering", "International Cooperation Office")
+_EN_UNIT = re.compile(r"\b(?:School|College|Faculty|Department|Office|Division)\s+(?:of|for)\s+[A-Z][\w'’-]*"
+                      r"(?:[^\S\n]+(?:and|&|of)?[^\S\n]*[A-Z][\w'’-]*)*|"
+                      r"\b(?:[A-Z][\w'’-]*[^\S\n]+(?:and[^\S\n]+|&[^\S\n]+)?){1,5}(?:Office|Department|Division)\b(?![^\S\n]+(?:of|Building))")
 _DEBUG = bool(__import__("os").environ.get("INTL_DEBUG_HOME"))
 _TITLE_ROLE_OF = re.compile(r"(?:(?:Vice[- ]|Deputy\s+|Senior\s+)?(?:President|Rector|Chancellor|Provost|Executives?|Leaders?|"
                             r"Leadership|Dean|Staff|Faculty|Students?|Researchers?|Scholars?|Team)s?\s+)+(?:of|from)\s+(?:the\s+)?")
@@ -539,11 +543,31 @@ class HomeDetector:
                         self.text, self.lay, ref, [(m.start, m.end, o.status) for o in orgs for m in o.mentions],
                         finder.home_spans):
                     return None, None, False  # Chinese news of a university it never names (zh_units.py)
+                if conf is None and self.lang != "zh" and _OUR.search(self.text) and not self._en_units_fit():
+                    return None, None, False  # English news that speaks as "our university" of units not the home's
                 return ref.home_name, None, True
             return None, None, False
         o = best[2]
         o.status, o.reason = "home", "home institution (recognised from the page)"
         return o.name, o, False
+
+    def _en_units_fit(self) -> bool:
+        """Whether the English units a text names are the configured home's (as units_fit_list for Chinese): no
+        unit named, or more of them in the home's list than not; an international office the list does not have
+        counts double against it (a university has one)."""
+        if not self.ref.units:
+            return True
+        known = unknown = 0.0
+        for m in _EN_UNIT.finditer(self.text):
+            name = re.sub(r"^the\s+", "", m.group(0).strip(), flags=re.I)
+            if re.search(r"\b(?:University|Institute\s+of\s+Technology)\b", name):
+                continue
+            if self.ref.unit(name) is not None:
+                known += 1
+            else:
+                unknown += 2 if re.search(r"\bInternational\b", name) and re.search(r"\b(?:Office|Department|Division)\b",
+                                                                                    name) else 1
+        return known >= unknown
 
     def _names_configured_site(self) -> bool:
         return any(len(norm(f)) >= 3 and _in(f, self.site_text) for f in self.ref.home_forms() if f)
