@@ -565,7 +565,7 @@ class HomeDetector:
             if self.ref.unit(name) is not None:
                 known += 1
             else:
-                unknown += 2 if re.search(r"\bInternational\b", name) and re.search(r"\b(?:Office|Department|Division)\b",
+                unknown += 2 if re.search(r"\b(?:International|Global|Foreign|Overseas)\b", name) and re.search(r"\b(?:Office|Department|Division)\b",
                                                                                     name) else 1
         return known >= unknown
 
