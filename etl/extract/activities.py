@@ -51,6 +51,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "Sino-foreign cooperative education", re.compile(
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?", I), 1.0),
+    # the Chinese-English of 合作办学 ("cooperative school running", "school-running cooperation"): a programme
+    ("joint_program", "cooperative school running", re.compile(
+        r"\bcooperative\s+school[- ]running|\bschool[- ]running\s+cooperation|\bcooperatively[- ]run\s+(?:programs?|school)|"
+        r"\bmutual\s+recognition\s+of\s+credits\s+and\s+degrees\b", I), 1.0),
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
                                                  r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
@@ -111,6 +115,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
     ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座"), 0.5),
+    ("faculty_exchange", "faculty teaching at the other side", re.compile(
+        r"\b(?:faculty|professors|teachers|lecturers)\s+(?:members\s+)?(?:will|would|could|can|may)\s+(?:be\s+able\s+to\s+)?"
+        r"(?:also\s+)?teach\s+(?:in|at)\s+(?-i:[A-Z])", I), 1.0),
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
@@ -189,6 +196,7 @@ _TITLE_ONLY = [
 NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
     "Sino-foreign cooperative education": ("sino-foreign", "cooperative", "articulation"),
+    "cooperative school running": ("school", "mutual recognition"),
     "exchange study": ("exchange", "abroad"), "study abroad": ("abroad", "overseas"),
     "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
     "a number of students sent": ("send", "sent"), "students jointly trained": ("jointly",),
@@ -202,6 +210,7 @@ NEEDS = {
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch"),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
+    "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
     "joint research": ("joint", "co-author", "collaborative", "researchers"),
@@ -262,7 +271,7 @@ _NOT_CONFERENCE = re.compile(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conferenc
 _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "summer_school", "international_students",
                 "joint_program")
 _SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained",
-                   "中外合作办学")
+                   "中外合作办学", "cooperative school running")
 
 
 @lru_cache(maxsize=256)
