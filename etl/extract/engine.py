@@ -95,6 +95,9 @@ _PROFILE_VERB = re.compile(r"\s*(?:[(（][^()（）\n]{1,30}[)）]\s*)?,?\s*(?:w
 _VISITED_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|paid\s+a\s+visit\s+to|(?:a|the|their|its)\s+visit\s+to|arrived\s+at|"
                              r"went\s+to|travell?ed\s+to|came\s+to)\s+(?:the\s+)?$", re.I)
 _UNIT_OF_BOUNDARY = re.compile(r"\b(?:from|with|at|to|in|by|between|among)\b", re.I)
+# the start of the last unit of a coordination ("… and the Department of …", ", the Faculty of …")
+_UNIT_ITEM = re.compile(r"(?:\band\s+the\s+|,\s+(?:and\s+)?(?:the\s+)?)(?=(?:School|College|Faculty|Department|Office|"
+                        r"Institute|Division|Cent(?:er|re))\b)")
 _OWNER_GENERIC = {"University", "College", "Institute", "School", "Academy", "The", "Of", "And", "State", "National",
                   "Technology", "Science", "Sciences", "Polytechnic", "Normal", "International", "Royal", "Federal"}
 
@@ -119,13 +122,21 @@ def _partner_unit_spans(text: str, lay, partners: list[Org]) -> tuple[list[tuple
             if _VISITED_BEFORE.search(text, max(ss, m.start - 40), m.start) and \
                     re.match(r"\s*,\s*where\b", text[m.end:m.end + 12]):
                 spans.append((m.end, se))
-            if re.search(r"\bof\s+(?:the\s+)?$", text[max(ss, m.start - 8):m.start]):
+            if re.search(r"\bof\s+(?:the\s+)?$", text[max(ss, m.start - 8):m.start]) and \
+                    not re.match(r"[’']s\b", text[m.end:m.end + 3]):  # (not "the dean of P's College")
                 lo = max(ss, m.start - 160)
                 b = None
                 for b in _UNIT_OF_BOUNDARY.finditer(text, lo, m.start):
                     pass
-                if b is not None:
-                    spans.append((b.end(), m.start))
+                if b is not None and b.group(0).lower() in ("from", "with"):
+                    spans.append((b.end(), m.start))  # "leaders from the X Office and the Faculty of Y of P"
+                else:
+                    # "run by the School of Automation and the Department of Z of P": only the last unit is P's
+                    it = None
+                    for it in _UNIT_ITEM.finditer(text, b.end() if b is not None else lo, m.start):
+                        pass
+                    if it is not None or b is not None:
+                        spans.append((it.end() if it is not None else b.end(), m.start))
     return spans, words
 
 
