@@ -51,6 +51,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "Sino-foreign cooperative education", re.compile(
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?", I), 1.0),
+    # the Chinese-English of 合作办学 ("cooperative school running", "school-running cooperation"): a programme
+    ("joint_program", "cooperative school running", re.compile(
+        r"\bcooperative\s+school[- ]running|\bschool[- ]running\s+cooperation|\bcooperatively[- ]run\s+(?:programs?|school)|"
+        r"\bmutual\s+recognition\s+of\s+credits\s+and\s+degrees\b", I), 1.0),
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
                                                  r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
@@ -77,7 +81,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstudents\s+(?:who\s+)?(?:studied|are\s+studying|have\s+studied)\s+in\s+[A-Z]", I), 0.5),
     ("study_abroad", "出国学习 / 交换", re.compile(
         r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。\n]{0,10}(?:学生|本科生|研究生)|"
-        r"赴[^，。\n]{2,12}(?:交流学习|留学)"), 1.0),
+        r"赴[^，。\n]{2,12}(?:交流学习|留学)|交换留学|"
+        # "我院到X大学留学的学生", "在该校交流学习的同学": our students studying at the partner
+        r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)"), 1.0),
     ("study_abroad", "实习 / 实践 abroad", re.compile(
         r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
@@ -86,7 +92,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|游学|研学(?:项目|活动|团)|"
+        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
         r"(?:暑假|寒假)[^，。\n]{0,20}项目"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
@@ -109,6 +115,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
     ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座"), 0.5),
+    ("faculty_exchange", "faculty teaching at the other side", re.compile(
+        r"\b(?:faculty|professors|teachers|lecturers)\s+(?:members\s+)?(?:will|would|could|can|may)\s+(?:be\s+able\s+to\s+)?"
+        r"(?:also\s+)?teach\s+(?:in|at)\s+(?-i:[A-Z])", I), 1.0),
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
@@ -132,9 +141,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
-        r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?)\b|"
+        r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?|(?:cooperation\s+)?protocols?)\b|"
         r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,30}\b(?:was|were|is|are)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b|"
+        # "the memorandum of understanding on a cooperation framework signed this time / today"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?)\b[^.,;\n]{0,60}\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b|"
         # a renewal or an agreement signed in the passive ("the renewal of the joint PhD programme was signed")
         r"\brenewal\s+of\s+(?:the\s+)?[^.\n]{0,80}?\b(?:was|were)\s+(?:\w+\s+)?(?:signed|concluded|approved)\b", I), 1.0),
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
@@ -172,7 +183,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:participat\w*|attend\w*|took\s+part|take\s+part|taking\s+part)\s+(?:in\s+)?(?:a|an|the)\s+"
         r"(?:[\w'’-]+\s+){0,4}?(?:conference|forum|symposium|summit|congress)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
-        r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|交流会|年会)|"
+        r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|(?<!学生)交流会|年会)|"
         r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)[^。\n]{0,10}(?:召开|举行|举办)"), 1.0),
 ]
 _TITLE_ONLY = [
@@ -185,6 +196,7 @@ _TITLE_ONLY = [
 NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
     "Sino-foreign cooperative education": ("sino-foreign", "cooperative", "articulation"),
+    "cooperative school running": ("school", "mutual recognition"),
     "exchange study": ("exchange", "abroad"), "study abroad": ("abroad", "overseas"),
     "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
     "a number of students sent": ("send", "sent"), "students jointly trained": ("jointly",),
@@ -198,12 +210,13 @@ NEEDS = {
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch"),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
+    "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
     "joint research": ("joint", "co-author", "collaborative", "researchers"),
     "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
                                                                            "renewal",
-                                                                           "signing", "accord", "letter"),
+                                                                           "signing", "accord", "letter", "protocol"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
     "visit to the home institution": ("visit", "访"),
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
@@ -215,20 +228,23 @@ NEEDS = {
 }
 _GENERIC_ITEMS = re.compile(
     r"student\s+exchange|faculty\s+(?:visits|exchange)|staff\s+exchange|joint\s+supervision|joint\s+research|"
-    r"academic\s+exchange|co-supervis\w+|research\s+cooperation|学生交流|教师访学|联合培养|合作研究|科研合作|人才培养|学术交流|"
+    r"academic\s+exchange|co-supervis\w+|research\s+cooperation|collaborative\s+research|research\s+collaborations?|"
+    r"joint\s+academic\s+programs?|faculty\s+and\s+student\s+exchanges?|teacher-student\s+exchanges?|"
+    r"talent\s+(?:development|cultivation|training)|personnel\s+exchanges?|"
+    r"(?:教师|师生|人员)[^、，。\n]{0,6}互访|学生互换|互换交流|学术会议|学生交流|教师访学|联合培养|合作研究|科研合作|人才培养|学术交流|"
     r"教师互访|合作办学|学生访学|短期交流|师资进修|师资培训|教师交流|学生交换|联合研究|短期讲学|教师互换", I)
 # a sentence that lists areas of cooperation ("in the fields of …, … and …", "such as", "namely", "exchanged views on"):
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
 _TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
-_GENERIC_FRAME = re.compile(r"\b(?:MoU|Memorandum|agreement|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
+_GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
                        r"participated|spent|returned)\b")
 _BACKGROUND = cue("background")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
-                     r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在", I)
+                     r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在|未来(?:合作|的合作|工作)?重点", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
@@ -255,7 +271,7 @@ _NOT_CONFERENCE = re.compile(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conferenc
 _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "summer_school", "international_students",
                 "joint_program")
 _SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained",
-                   "中外合作办学")
+                   "中外合作办学", "cooperative school running")
 
 
 @lru_cache(maxsize=256)
@@ -380,7 +396,12 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if list_from is not None:
                 # the list ends where the sentence goes on with a verb ("universities including A, B and C joined
                 # the summer school": the summer school is no topic)
-                vm = _LIST_END.search(sent, lf.end())
+                end = lf.end()
+                vm = _LIST_END.search(sent, end)
+                while vm and vm.start() - end < 2:
+                    # the frame's own verbs ("discussions were held on A, B and C")
+                    end = vm.end()
+                    vm = _LIST_END.search(sent, end)
                 if vm:
                     list_to = vm.start()
             topics[i] = (list_from, list_to, bool(_PROFILE.search(sent)))
@@ -451,13 +472,17 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                                                                               r"(?:meeting|visit|talks?)\b", sent)
                 if not (has_partner or prev_partner or home_re.search(sent) or re.search(
                         r"\b(?:two|both)\s+(?:sides|universities|institutions|parties)\b|\bon\s+behalf\b|\bsigned\s+by\b|"
-                        r"^\s*(?:They|The\s+two)\b", sent, I) or is_title):
+                        r"^\s*(?:They|The\s+two)\b|\bdelegations?\b|"
+                        # two leaders sign ("President Qiao and President Mayoral signed …")
+                        r"\b(?:President|Rector|Chancellor|Provost|Dean)\s+[A-Z][\w-]+\s+and\s+(?:Vice\s+)?"
+                        r"(?:President|Rector|Chancellor|Provost|Dean)\s+[A-Z][\w-]+\s+(?:\w+\s+)?signed\b", sent, I) or is_title):
                     continue
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
-            if background and not is_title:
-                weight *= 0.5
+            if background and not is_title and not (kind == "agreement" and re.search(
+                    r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)):
+                weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
             add(kind, weight, m.start(), m.end(), rule, i)
     # an inbound summer school: "38 students from 5 partner universities … take part"
     if _SHORT.search(text):

@@ -92,6 +92,54 @@ _PROFILE_VERB = re.compile(r"\s*(?:[(（][^()（）\n]{1,30}[)）]\s*)?,?\s*(?:w
                            r"offers|enjoys|(?:was\s+)?(?:founded|established|built)\s+in)\b")
 
 
+_VISITED_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|paid\s+a\s+visit\s+to|(?:a|the|their|its)\s+visit\s+to|arrived\s+at|"
+                             r"went\s+to|travell?ed\s+to|came\s+to)\s+(?:the\s+)?$", re.I)
+_UNIT_OF_BOUNDARY = re.compile(r"\b(?:from|with|at|to|in|by|between|among)\b", re.I)
+# the start of the last unit of a coordination ("… and the Department of …", ", the Faculty of …")
+_UNIT_ITEM = re.compile(r"(?:\band\s+the\s+|,\s+(?:and\s+)?(?:the\s+)?)(?=(?:School|College|Faculty|Department|Office|"
+                        r"Institute|Division|Cent(?:er|re))\b)")
+_OWNER_GENERIC = {"University", "College", "Institute", "School", "Academy", "The", "Of", "And", "State", "National",
+                  "Technology", "Science", "Sciences", "Polytechnic", "Normal", "International", "Royal", "Federal"}
+
+
+def _partner_unit_spans(text: str, lay, partners: list[Org]) -> tuple[list[tuple[int, int]], set[str]]:
+    """Where the units named are a partner's, not the home's (English): (1) the rest of a sentence in which the home's
+    delegation visits a partner "…, where they held talks with the heads of the School of …"; (2) the units of a phrase
+    that ends "… of (the) <partner>" ("leaders from the International Office and the Faculty of Engineering of the
+    RUPP"), back to its preposition; and the words that name a partner in a unit's own name ("Southampton School of
+    Arts and Humanities")."""
+    spans: list[tuple[int, int]] = []
+    words: set[str] = set()
+    for o in partners:
+        for m in o.mentions:
+            for w in re.findall(r"[A-Z][\w'-]+", text[m.start:m.end]):
+                if w not in _OWNER_GENERIC and not w.isupper() and len(w) > 3:
+                    words.add(w)
+            i = lay.sentence_index(m.start) if hasattr(lay, "sentence_index") else None
+            if i is None or i < 0:
+                continue
+            ss, se = lay.sentences[i]
+            if _VISITED_BEFORE.search(text, max(ss, m.start - 40), m.start) and \
+                    re.match(r"\s*,\s*where\b", text[m.end:m.end + 12]):
+                spans.append((m.end, se))
+            if re.search(r"\bof\s+(?:the\s+)?$", text[max(ss, m.start - 8):m.start]) and \
+                    not re.match(r"[’']s\b", text[m.end:m.end + 3]):  # (not "the dean of P's College")
+                lo = max(ss, m.start - 160)
+                b = None
+                for b in _UNIT_OF_BOUNDARY.finditer(text, lo, m.start):
+                    pass
+                if b is not None and b.group(0).lower() in ("from", "with"):
+                    spans.append((b.end(), m.start))  # "leaders from the X Office and the Faculty of Y of P"
+                else:
+                    # "run by the School of Automation and the Department of Z of P": only the last unit is P's
+                    it = None
+                    for it in _UNIT_ITEM.finditer(text, b.end() if b is not None else lo, m.start):
+                        pass
+                    if it is not None or b is not None:
+                        spans.append((it.end() if it is not None else b.end(), m.start))
+    return spans, words
+
+
 def _profile_sentences(text: str, lay, partners: list[Org]) -> list[tuple[int, int]]:
     """The sentences of paragraphs that open by describing a partner (see _PROFILE_LEAD): their units are the
     partner's, not the home's."""
@@ -500,10 +548,18 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         i = bisect.bisect_right(guest_starts, pos) - 1
         return i >= 0 and guests[i][0] <= pos < guests[i][1]
 
+    owned, owner_words = _partner_unit_spans(text, lay, partners) if lang != "zh" else ([], set())
+    last_owned = -10
     for h in uf.run():
         if guests and h.method != "reference list" and in_guests(h.start) and \
                 text[max(0, h.start - 2):h.start] not in ("我校", "本校"):
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
+        if owned or owner_words:
+            first = h.text.split(" ", 1)[0]
+            if any(a <= h.start < b for a, b in owned) or (first in owner_words and h.text != first) or \
+                    re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[last_owned:h.start]):
+                last_owned = h.end
+                continue  # a partner's unit ("the Faculty of Engineering of the RUPP", "Southampton School of Arts")
         key = f"{h.type}:{norm(h.name)}"
         if key in seen:
             continue

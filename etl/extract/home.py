@@ -49,6 +49,10 @@ _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation
                             r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,2}?(?:Professor|Scholar|Expert|Researcher|Lecturer)s?\s+[A-Z]?[a-z]+s?\b|"
                             r"^[\u4e00-\u9fff·（）()A-Za-z\s]{0,20}?(?:代表团|一行|访问团)?(?:访问|来访|到访|来校|访)(?:我校|本校)?",
                             re.I)
+# English unit names ("School of Mechanical and Electrical Engineering", "International Cooperation Office")
+_EN_UNIT = re.compile(r"\b(?:School|College|Faculty|Department|Office|Division)\s+(?:of|for)\s+[A-Z][\w'’-]*"
+                      r"(?:[^\S\n]+(?:and|&|of)?[^\S\n]*[A-Z][\w'’-]*)*|"
+                      r"\b(?:[A-Z][\w'’-]*[^\S\n]+(?:and[^\S\n]+|&[^\S\n]+)?){1,5}(?:Office|Department|Division)\b(?![^\S\n]+(?:of|Building))")
 _DEBUG = bool(__import__("os").environ.get("INTL_DEBUG_HOME"))
 _TITLE_ROLE_OF = re.compile(r"(?:(?:Vice[- ]|Deputy\s+|Senior\s+)?(?:President|Rector|Chancellor|Provost|Executives?|Leaders?|"
                             r"Leadership|Dean|Staff|Faculty|Students?|Researchers?|Scholars?|Team)s?\s+)+(?:of|from)\s+(?:the\s+)?")
@@ -273,6 +277,30 @@ class HomeDetector:
         return not any(cs <= x.start < vm.start() for o in self.finder.orgs.values() for x in o.mentions) and \
             not any(cs <= s < vm.start() for s, _ in self.finder.home_spans) or bool(_OUR.search(text, cs, vm.start()))
 
+    def _visits_countries(self, rest: str) -> bool:
+        """Whether a title's "… Delegation Visits A, B and C" visits countries (or regions), not an organisation."""
+        vm = re.search(r"\b(?:Visits?|Visited|Tours?)\s+(?P<o>.+)$", rest, re.I)
+        if not vm:
+            return False
+        items = [x.strip() for x in re.split(r",|\band\b|&", vm.group("o")) if x.strip()]
+        return bool(items) and all(self.gaz.country_name(x) or self.gaz.country_name(re.sub(r"^the\s+", "", x, flags=re.I))
+                                   for x in items)
+
+    def _our_counterpart(self, m) -> bool:
+        """In 我校 news, a university named in the same sentence after 我校 as what 我校's people visit ("我校副书记…
+        先后访问了A、B和C") or as whom 我校 works with ("我校研究院与A、B联合…"): the other party, never the home."""
+        text = self.text
+        ss = last_of(text, "。！？\n", m.start - 1) + 1
+        seg = text[ss:m.start]
+        om = None
+        for om in _OUR.finditer(seg):
+            pass
+        if om is None:
+            return False
+        rest = seg[om.end():]
+        return bool(re.search(r"(?:访问|前往|出访|拜访|走访|考察|赴)了?(?:[\u4e00-\u9fff·]{2,20}?[、和及与])*$", rest) and
+                    len(rest) < 60) or bool(re.search(r"^[^。，；]{0,20}?(?:与|同)(?:[\u4e00-\u9fff·]{2,20}?[、和及])*$", rest))
+
     def host(self, o: Org) -> bool:
         text = self.text
         return any(_HOST_BEFORE.search(text, max(0, m.start - 90), m.start) or
@@ -312,8 +340,10 @@ class HomeDetector:
                 lead = short
             if lead is not None:
                 rest = t[len(lead):] if t.startswith(lead) else title[len(lead):]
-                if not _TITLE_VISITOR.match(rest) and not (rm and re.match(r"\s+(?:visits?|pays?|arrives?|calls?|tours?)\b",
-                                                                            rest, re.I)):
+                if (not _TITLE_VISITOR.match(rest) or self._visits_countries(rest)) and \
+                        not (rm and re.match(r"\s+(?:visits?|pays?|arrives?|calls?|tours?)\b", rest, re.I)):
+                    # (but "X Delegation Visits Cambodia and Laos": a delegation that visits countries goes abroad
+                    # from home)
                     # (not "Rector of X visits Y": X's people are the guests)
                     score, strong = score + 4, strong or "title"
             elif any(_in(f, title) for f in forms) or (len(short) >= 4 and " " not in short and _in(short, title)):
@@ -329,8 +359,8 @@ class HomeDetector:
         score += 2 * min(owns, 2)
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
-            self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end))
-            for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
+            self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end)) or
+            self._our_counterpart(m) for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
         if self.host(o) and not ours:
             # the host of a visit: likelier home when local (a trip abroad visits hosts too), else a little
             score += 2 if o.country in self.local else 1
@@ -401,7 +431,10 @@ class HomeDetector:
                 if a in have or a in seen:
                     continue
                 seen.add(a)
-                e = self._acronym_university(a)
+                # a university the page writes in full whose initials the acronym is ("DSU" beside "Delaware State
+                # University") is the one it names, whatever other namesakes the tables know
+                full = [o for o in orgs if o.mentions and o.kind == "university" and abbreviates(a, o.name)]
+                e = full[0] if len(full) == 1 else self._acronym_university(a)
                 if e is None or norm(e.name) in home_names:
                     continue
                 same = [o for o in orgs if o.mentions and norm(o.name) == norm(e.name)]
@@ -510,11 +543,31 @@ class HomeDetector:
                         self.text, self.lay, ref, [(m.start, m.end, o.status) for o in orgs for m in o.mentions],
                         finder.home_spans):
                     return None, None, False  # Chinese news of a university it never names (zh_units.py)
+                if conf is None and self.lang != "zh" and _OUR.search(self.text) and not self._en_units_fit():
+                    return None, None, False  # English news that speaks as "our university" of units not the home's
                 return ref.home_name, None, True
             return None, None, False
         o = best[2]
         o.status, o.reason = "home", "home institution (recognised from the page)"
         return o.name, o, False
+
+    def _en_units_fit(self) -> bool:
+        """Whether the English units a text names are the configured home's (as units_fit_list for Chinese): no
+        unit named, or more of them in the home's list than not; an international office the list does not have
+        counts double against it (a university has one)."""
+        if not self.ref.units:
+            return True
+        known = unknown = 0.0
+        for m in _EN_UNIT.finditer(self.text):
+            name = re.sub(r"^the\s+", "", m.group(0).strip(), flags=re.I)
+            if re.search(r"\b(?:University|Institute\s+of\s+Technology)\b", name):
+                continue
+            if self.ref.unit(name) is not None:
+                known += 1
+            else:
+                unknown += 2 if re.search(r"\b(?:International|Global|Foreign|Overseas)\b", name) and re.search(r"\b(?:Office|Department|Division)\b",
+                                                                                    name) else 1
+        return known >= unknown
 
     def _names_configured_site(self) -> bool:
         return any(len(norm(f)) >= 3 and _in(f, self.site_text) for f in self.ref.home_forms() if f)

@@ -86,6 +86,11 @@ _POSTMODIFIED = {"universiti", "universitas", "università", "universita", "univ
                  "universite", "politecnico", "politechnika", "uniwersytet", "instituto", "istituto", "institut",
                  "polytechnique", "hochschule"}
 # words that cannot start an organisation name (titles, sentence openers)
+# verbs of headlines written in title case, after which a name does not go on
+_TITLE_VERBS = {"visits", "visited", "visit", "meets", "met", "signs", "signed", "holds", "held", "welcomes",
+                "welcomed", "receives", "received", "hosts", "hosted", "leads", "led", "launches", "launched",
+                "renews", "renewed", "attends", "attended", "joins", "joined", "discusses", "explores", "sign", "meet",
+                "delegation", "delegations", "team", "students"}
 _NOT_MODIFIER = {
     "prof", "prof.", "professor", "dr", "dr.", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "vice", "president",
     "dean", "director", "chancellor", "vice-chancellor", "pro-vice-chancellor", "rector", "vice-rector",
@@ -391,6 +396,49 @@ def _polytechnic_gap(toks: list[tuple[int, int, str]], a: int, b: int) -> bool:
         toks[b][2].lower() in ("university", "institute", "universität", "université")
 
 
+_ACR_TAIL = re.compile(r"(?P<tail>(?:[^\S\n]+(?:of|for|and|&|the|on|in)\b|[^\S\n]+[A-Z][\w'’-]*){1,8}?)?[^\S\n]*"
+                       r"\((?P<a>[A-Z][A-Za-z]{1,7})\)")
+_ACR_SKIP = {"of", "for", "and", "&", "the", "on", "in", "de", "di", "du"}
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.lower() not in _ACR_SKIP).upper()
+
+
+def _acronym_bounds(text: str, s: int, e: int) -> tuple[int, int]:
+    """A bracketed acronym right after a name fixes its bounds when its letters are the initials of a longer
+    stretch: "Royal Academy of Cambodia (RAC)" (not "Royal Academy" and a country), "National Academy of Public
+    Administration (NAPA)", "Public Administration Research and Training Institute (PARTI)"."""
+    m = _ACR_TAIL.match(text, e)
+    if not m:
+        return s, e
+    acr = m.group("a").upper()
+    if len(acr) < 3:
+        return s, e
+    words = text[s:e].split()
+    tail = (m.group("tail") or "").split()
+    if _initials(words) == acr:
+        return s, e
+    # rightwards: the name and the words up to the bracket ("… of Cambodia (RAC)")
+    if tail and tail[-1][0].isupper() and _initials(words + tail) == acr:
+        return s, m.start("tail") + len(m.group("tail"))
+    if tail:
+        return s, e
+    # leftwards: capitalised words and connectors on the same line before the name
+    before = list(re.finditer(r"[A-Za-z][\w'’-]*|&", text[max(0, s - 90):s]))
+    base = max(0, s - 90)
+    for k in range(1, min(len(before), 8) + 1):
+        seg = before[-k:]
+        if text[base + seg[0].start():s].count("\n") or re.search(r"[,.;:()]", text[base + seg[0].start():s]):
+            break
+        ws = [x.group(0) for x in seg]
+        if not (ws[0][0].isupper() or ws[0].lower() in _ACR_SKIP):
+            break
+        if ws[0][0].isupper() and _initials(ws + words) == acr:
+            return base + seg[0].start(), e
+    return s, e
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -473,7 +521,11 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     j = k + 1
                     # keep consuming capitalised words of this "of" phrase
                     while j < len(toks) and _cap(toks[j][2]) and not _head_kind(toks[j][2]) and \
-                            not _POSSESSIVE.search(toks[right][2]):
+                            not _POSSESSIVE.search(toks[right][2]) and \
+                            toks[j][2].lower().rstrip(".") not in _NOT_MODIFIER and \
+                            toks[j][2].lower() not in _TITLE_VERBS:
+                        # (a title's verb or a person's title ends the name: "University of Zaragoza Visited
+                        # NanjingTech", "University of Mississippi Provost Morris Stocks")
                         right = j  # (but "University of Delaware's Lynn Okagaki" ends at the possessive)
                         j += 1
                     if _POSSESSIVE.search(toks[right][2]):
@@ -491,6 +543,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]
+            s, e = _acronym_bounds(text, s, e)
             pm = _PLACE_DASH.search(text, max(0, s - 30), s) if "-" in text[max(0, s - 4):s] or "–" in text[max(0, s - 4):s] \
                 else None
             if pm and (gaz.place(pm.group(1)) or gaz.country_name(pm.group(1))):
@@ -501,6 +554,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             words = [x[2] for x in toks[left:right + 1]]
             kind = _head_kind(toks[h][2])
             proper = [w for w in words if w[0].isupper() and not _head_kind(w) and w.lower() not in _GENERIC_MODIFIER]
+            am = _ACR_TAIL.match(text, e)
+            if am and not am.group("tail") and len(am.group("a")) >= 3 and _initials(name.split()) == am.group("a").upper():
+                proper = proper or [am.group("a")]  # "National Academy of Public Administration (NAPA)": named
             if not proper and not _the_generic_name(name):
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
@@ -699,9 +755,20 @@ class OrgFinder:
                 zh_code, rest = self.gaz.zh_prefix(name)
                 if zh_code and rest in _ZH_HEADS and reg is None and zh_lookup(name) is None:
                     continue  # 澳洲大学, 英国大学: the country's universities, not a name
+                if zh_code and rest.startswith("国") and len(rest) > 3 and _ZH_KEEP_PREFIX.search(rest[1:]):
+                    rest = name  # "蒙古国国立科技大学": the country is 蒙古国, and 国立 belongs to the name
                 if zh_code and not _ZH_KEEP_PREFIX.search(rest):
                     reg = reg or ref.partner(rest)
                     name = rest
+            if CJK.search(name) and reg is None:
+                # "日本国立北海道大学", "国立广岛大学": 国立 (national) before a name the tables know without it
+                m_nat = re.match(r"^(?:[\u4e00-\u9fff]{1,5}?)?国立(?P<inner>[\u4e00-\u9fff]{2,}(?:大学|学院))$", name)
+                if m_nat and not _ZH_FIELD.search(m_nat.group("inner")[:-2] or "x"):
+                    inner = m_nat.group("inner")
+                    if ref.partner(inner) is not None or zh_lookup(inner, zh_code) is not None or \
+                            self.known.get(inner) is not None:
+                        reg = ref.partner(inner)
+                        name = inner
             known = self.known.get(name) if reg is None else None
             if reg is None and known is None and CJK.search(name):
                 known = zh_lookup(name, zh_code)  # a Chinese name the tables know (zh_orgs.py)

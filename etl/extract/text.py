@@ -160,6 +160,8 @@ class Layout:
     def body_start(self) -> int:
         return self.paragraphs[0][0] if self.paragraphs else 0
 
+_MONTH_ABBREV = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$")
+
 
 def _lines(text: str):
     pos = 0
@@ -182,6 +184,8 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 continue  # "Co.,Ltd", "3.5", "U.S.A"
             if ch == "." and _ABBREV.search(text[max(s, e - 8):e]):
                 continue
+            if ch == "." and _MONTH_ABBREV.search(text[max(s, e - 6):e]) and re.match(r"\s+\d", text[e:e + 3]):
+                continue  # "on campus Nov. 6 and 7"
             if ch == ";":
                 continue  # an English semicolon joins clauses of one sentence
         if text[s:e].strip():

@@ -292,9 +292,9 @@ _ZH_LEAD_WORDS = ("访问", "参加", "来自", "前往", "邀请", "签署", "�
                   "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
                   "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
                   "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
-                  "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候")
+                  "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领")
 _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
-                       r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|能源|"
+                       r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|规划|能源|"
                        r"材料|化工|计算机|自动化|机械|电气|人文|社会|教育|体育|音乐|旅游|海洋|环境|资源|生物|化学|物理|"
                        r"数学|地质|矿业|石油|林业|水利|电力|邮电|纺织|食品|药科|中医药|国立|州立|联邦|综合性|研究型|"
                        r"应用型|公立|私立|皇家|中央|国家|国际|冶金|轻工|物流|软件|翻译|心理|法学|文学|哲学|历史|新闻|数据|"
@@ -307,7 +307,7 @@ _ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|�
 _ZH_GENERIC = re.compile(r"^(?:国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
                          r"他|所|[一二三四五六七八九十几数百千万\d]+所|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
-                         r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界)"
+                         r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
                          r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
                          r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
 # after a head word, words that make the name an alliance, event or programme, or a generic plural
@@ -317,6 +317,13 @@ _ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高�
                              r"应用型|十佳|百强|顶尖|名牌|重点|中方|外方|合作|伙伴|(?<!外国)(?<!外)语|所)$|下属|所属|旗下|附属|"
                              r"^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
                              r"^(?:中[俄德英法美日韩意澳加新]|中外|中欧|中非|中阿|中国-|中[俄德英法美日韩意澳加新]合作)")
+
+# a country written before a description of universities (not a name): "日本知名…", "韩国一流…"
+_ZH_COUNTRY_LEAD = re.compile(r"^(?:日本|韩国|美国|英国|法国|德国|俄罗斯|澳大利亚|澳洲|新西兰|加拿大|新加坡|马来西亚|泰国|越南|"
+                              r"意大利|西班牙|葡萄牙|荷兰|比利时|瑞士|瑞典|芬兰|挪威|丹麦|爱尔兰|波兰|捷克|匈牙利|奥地利|"
+                              r"印度|巴基斯坦|蒙古|哈萨克斯坦|白俄罗斯|乌克兰|以色列|埃及|南非|巴西|墨西哥|阿根廷|智利|欧洲|"
+                              r"美洲|亚洲|非洲)")
+
 
 def _zh_candidates(text: str, start: int, end: int,
                    protect: dict[str, tuple[str, ...]] | None = None) -> list[tuple[int, int, str]]:
@@ -360,6 +367,13 @@ def _zh_candidates(text: str, start: int, end: int,
                 if 0 <= p < len(name) - len(head) - 1:
                     name = name[p + len(w):]
                     j = e - len(name)
+            # a ceremony or a message before the name: "启动仪式暨第一届中日韩大学…", "通过视频祝贺烟台大学"
+            mc = None
+            for mc in re.finditer(r"暨|祝贺|通过视频|亲自|第[一二三四五六七八九十\d]+届", name[:-len(head)]):
+                pass
+            if mc is not None:
+                name = name[mc.end():]
+                j = e - len(name)
             # a count before the name: "150余位大学校长", "30多所大学"
             mq = re.match(r"^(?:余|多|几)?(?:位|名|所|家|个|人|项|批)+", name)
             if mq and j > 0 and (seg[j - 1].isdigit() or mq.group(0)[0] in "余多几"):
@@ -373,7 +387,11 @@ def _zh_candidates(text: str, start: int, end: int,
                 pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
             elif head in ("研究院", "研究所") and _ZH_FIELD.search(stem or "x"):
                 pass  # "科学技术研究院": the university's own institute or office, named by its field alone
-            elif len(stem) >= 2 and not _ZH_GENERIC.search(stem) and not _ZH_GENERIC_END.search(stem):
+            elif len(stem) >= 2 and not _ZH_GENERIC.search(stem) and not _ZH_GENERIC_END.search(stem) and \
+                    not (_ZH_COUNTRY_LEAD.match(stem) and len(stem) > len(_ZH_COUNTRY_LEAD.match(stem).group(0)) and (
+                        _ZH_GENERIC.search(stem[_ZH_COUNTRY_LEAD.match(stem).end():]) or
+                        _ZH_GENERIC_END.search(stem[_ZH_COUNTRY_LEAD.match(stem).end():]))):
+                # (and not a description after a country: "日本知名女子大学", "日本传统七大帝国大学")
                 out.append((start + j, start + e, _ZH_HEAD_KIND.get(head, "other")))
             i = seg.find(head, i + 1)
     # longest first, no overlaps
