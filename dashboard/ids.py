@@ -122,3 +122,18 @@ DOC_HEAD = "doc-head"
 DOC_TEXT = "doc-text"
 DOC_FACTS = "doc-facts"
 DOC_LEGEND = "doc-legend"
+
+# -- programme records (issue 16): the Programs page's records section, a programme's page ------
+PG_SECTION = "pg-records"                   # the section's anchor (/programs#pg-records)
+PG_KINDS = "pg-by-kind"                     # records per kind × status; a click narrows the list
+PG_PICK = "pg-pick"                         # dcc.Store: the kind (and status) clicked on PG_KINDS
+PG_PICK_HEAD = "pg-pick-head"
+PG_PICK_CLEAR = "pg-pick-clear"
+PG_GRID = "pg-grid"                         # dash-ag-grid: one row per record
+PG_COUNT = "pg-count"
+PG_SEARCH = "pg-search"
+PG_REGISTER = "pg-register-check"           # the register cross-check lists
+PGD_HEAD = "pgd-head"
+PGD_STUDENTS = "pgd-students"
+PGD_TIMELINE = "pgd-timeline"
+PGD_REGISTER = "pgd-register"
