@@ -33,6 +33,9 @@ FILTER_SUMMARY = "filter-summary"
 
 # -- overview page -----------------------------------------------------------
 OV_KPIS = "ov-kpis"
+OV_PROGRAMME_KPIS = "ov-programme-kpis"   # active joint programmes, students in programmes (issue 16)
+OV_KPI_JOINT = "ov-kpi-joint-programmes"
+OV_KPI_PROG_STUDENTS = "ov-kpi-programme-students"
 OV_KPI_DOCUMENTS = "ov-kpi-documents"
 OV_KPI_PARTNERS = "ov-kpi-partners"
 OV_KPI_COUNTRIES = "ov-kpi-countries"
@@ -64,6 +67,7 @@ SCD_TREND = "scd-trend"
 SCD_KINDS = "scd-kinds"
 SCD_PARTNERS = "scd-partners"
 SCD_REPORTS = "scd-reports"
+SCD_PROGRAMMES = "scd-programmes"      # the programme records naming the school (issue 16)
 
 # -- partners page and partner detail page ----------------------------------------
 PA_MAP = "pa-partner-map"
@@ -79,6 +83,7 @@ PAD_MOBILITY = "pad-mobility"
 PAD_TIMELINE = "pad-timeline"
 PAD_SCHOOLS = "pad-schools"
 PAD_REPORTS = "pad-reports"
+PAD_PROGRAMMES = "pad-programmes"      # the programme records with the partner (issue 16)
 
 # -- programs & mobility page (office reports) --------------------------------------
 PR_KPIS = "pr-kpis"

@@ -9,6 +9,7 @@ Not in the menu: reached from the Partners table, the drill-down panel or a link
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -25,6 +26,8 @@ from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
 from dashboard.queries import partners as qp
+from dashboard.queries import programmes as qg
+from dashboard.pages.programme import records_list
 from dashboard.figures.partners import (
     SCHOOLS_TITLE,
     TIMELINE_TITLE,
@@ -82,6 +85,9 @@ add_translations({
     "university-wide": "全校",
     "open-ended": "长期有效",
     "Untitled": "无标题",
+    "Programmes and initiatives": "合作项目与交流活动",
+    "Records gathered from the news, the office's reports and the Ministry's register.":
+        "汇集自新闻、国际处报表和教育部名单的项目记录。",
 })
 
 
@@ -136,6 +142,7 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
                      else s or t("university-wide", lang) for s in agrs["schools"]],
             state=[state_badge(s, lang) for s in agrs["state"]])
     return [
+        programmes_panel(url, f, info, lang, search),
         dbc.Col(html.Div([
             html.H2(t("Joint programmes", lang), className="card-heading"),
             simple_table(progs, [("program", "Programme"), ("school", "School"), ("level", "Level"),
@@ -148,6 +155,18 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
                                 ("expiry", "Expires"), ("state", "State")], lang),
         ], className="panel"), lg=6),
     ]
+
+
+def programmes_panel(url: str, f: Filters, info: dict, lang: str, search: str = "") -> dbc.Col:
+    """The programme records with this partner (issue 16), each linking to its page; the shared
+    filters apply except country and partner kind (the page is this partner's)."""
+    recs = run(qg.records, url, replace(f, countries=(), partner_kinds=()), None, int(info["id"]))
+    return dbc.Col(html.Div([
+        html.H2(t("Programmes and initiatives", lang), className="card-heading"),
+        html.P(t("Records gathered from the news, the office's reports and the Ministry's register.", lang),
+               className="card-sub"),
+        records_list(recs, lang, search),
+    ], className="panel", id=ids.PAD_PROGRAMMES), lg=12)
 
 
 def timeline_figure(url: str, f: Filters, info: dict, tl: pd.DataFrame | None, n_docs: int, lang: str,

@@ -79,7 +79,7 @@ add_translations({
         "点击名称打开项目页面。",
     "Search programme, partner, school…": "搜索项目、合作伙伴、学院…",
     "{n} records": "{n} 条记录", "1 record": "1 条记录", "Kind": "类型", "Partners": "合作伙伴", "Schools": "学院",
-    "Last seen": "最近出现", "Students": "学生数", "Sources": "来源数", "Countries": "国家",
+    "Last seen": "最近出现", "Students": "学生数", "Sources linked": "关联来源数", "Countries": "国家",
     "Status marked “inferred”: no report or register says it; it is read from the years the sources speak of "
     "the programme.": "标注“推断”的状态：报表和名单均未写明，是根据来源提到该项目的年份推断的。",
     "Register cross-check": "与教育部名单核对",
@@ -526,7 +526,7 @@ def record_columns(lang: str = "en") -> list[dict]:
         {"field": "status_name", "headerName": t("Status", lang), "minWidth": 130, "flex": 1,
          "tooltipField": "status_source"},
         {"field": "students", "headerName": t("Students", lang), **num},
-        {"field": "sources", "headerName": t("Sources", lang), **num},
+        {"field": "sources", "headerName": t("Sources linked", lang), **num},
         {"field": "names", "hide": True},       # searchable, not shown
         {"field": "mode", "hide": True},
         {"field": "level", "hide": True},

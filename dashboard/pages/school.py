@@ -7,6 +7,7 @@ the page. Not in the menu: reached from the Schools page, the drill-down panel o
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -23,7 +24,9 @@ from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
 from dashboard.queries import domestic as qd
+from dashboard.queries import programmes as qg
 from dashboard.queries import schools as qs
+from dashboard.pages.programme import records_list
 from dashboard.figures.schools import (
     KINDS_TITLE,
     PARTNERS_TITLE,
@@ -72,6 +75,9 @@ add_translations({
     "unknown": "未知",
     "open-ended": "长期有效",
     "News in the selection": "所选范围内的新闻",
+    "Programmes and initiatives": "合作项目与交流活动",
+    "Records gathered from the news, the office's reports and the Ministry's register.":
+        "汇集自新闻、国际处报表和教育部名单的项目记录。",
     "Agreements that name the school; university-wide agreements are on the Programmes page.":
         "列出写明该学院的协议；全校性协议见“合作项目”页面。",
 })
@@ -116,6 +122,7 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
             signed=[s.isoformat() if s else "–" for s in agrs["signed"]],
             state=[state_badge(s, lang) for s in agrs["state"]])
     return [
+        programmes_panel(url, f, school_id, lang, search),
         dbc.Col(html.Div([
             html.H2(t("Joint programmes", lang), className="card-heading"),
             simple_table(progs, [("program", "Programme"), ("partner", "Partner"), ("level", "Level"),
@@ -130,6 +137,18 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
                                 ("expiry", "Expires"), ("state", "State")], lang),
         ], className="panel"), lg=6),
     ]
+
+
+def programmes_panel(url: str, f: Filters, school_id: int, lang: str, search: str = "") -> dbc.Col:
+    """The programme records that name the school (issue 16), each linking to its page; the
+    shared filters apply except the school filter (the page is this school's)."""
+    recs = run(qg.records, url, replace(f, schools=()), school_id)
+    return dbc.Col(html.Div([
+        html.H2(t("Programmes and initiatives", lang), className="card-heading"),
+        html.P(t("Records gathered from the news, the office's reports and the Ministry's register.", lang),
+               className="card-sub"),
+        records_list(recs, lang, search),
+    ], className="panel", id=ids.SCD_PROGRAMMES), lg=12)
 
 
 def activity_figures(url: str, f: Filters, school_id: int, lang: str = "en") -> tuple:

@@ -45,7 +45,7 @@ STATUSES = PROGRAMME_STATUSES
 IGNORED = ("activity_kinds", "language")
 
 RECORD_COLUMNS = ["programme_id", "label", "name", "kind", "level", "mode", "first_year", "last_year", "status",
-                  "status_inferred", "status_source", "students", "students_year", "origin",
+                  "status_inferred", "status_basis", "status_source", "students", "students_year", "origin",
                   "partners", "partners_zh", "partner_ids", "countries", "schools", "schools_zh", "school_ids",
                   "documents", "report_rows", "register"]
 
@@ -91,8 +91,8 @@ def records(url: str, f: Filters, unit_id: int | None = None, partner_id: int | 
     stmt = (select(PR.c.id, PR.c.label, PR.c.name, PR.c.kind, PR.c.level, PR.c.mode, PR.c.first_year,
                    PR.c.last_year, PR.c.status, PR.c.status_inferred, PR.c.status_source, PR.c.students,
                    PR.c.students_year, PR.c.origin)
-            .where(*cond).order_by(PR.c.last_year.desc(), PR.c.label, PR.c.id))
-    base = _frame(url, stmt, RECORD_COLUMNS[:14])
+            .where(*cond).order_by(PR.c.last_year.desc().nulls_last(), PR.c.label, PR.c.id))
+    base = _frame(url, stmt, [c for c in RECORD_COLUMNS[:15] if c != "status_basis"])
     if base.empty:
         return pd.DataFrame(columns=RECORD_COLUMNS)
     ids = select(PR.c.id).where(*cond)
@@ -133,7 +133,22 @@ def records(url: str, f: Filters, unit_id: int | None = None, partner_id: int | 
     for col in ("first_year", "last_year", "students", "students_year"):
         df[col] = df[col].astype("Int64")
     df["status_inferred"] = df["status_inferred"].astype(bool)
+    df["status_basis"] = ["inferred" if v else "stated" for v in df["status_inferred"]]
     return df[RECORD_COLUMNS]
+
+
+def kind_table(df: pd.DataFrame) -> pd.DataFrame:
+    """:func:`by_kind`'s frame from a :func:`records` frame (plain pandas on the listed rows), so the
+    list's export draws the same chart as the page."""
+    if df is None or df.empty:
+        return pd.DataFrame(columns=["kind", "status", "programmes", "students", "students_unknown"])
+    g = (df.assign(_n=1, _st=df["students"].fillna(0).astype("int64"), _u=df["students"].isna().astype("int64"))
+         .groupby(["kind", "status"], as_index=False)
+         .agg(programmes=("_n", "sum"), students=("_st", "sum"), students_unknown=("_u", "sum")))
+    order = {k: i for i, k in enumerate(KINDS)}
+    sorder = {k: i for i, k in enumerate(STATUSES)}
+    return (g.assign(_k=g["kind"].map(lambda k: order.get(k, 99)), _s=g["status"].map(lambda s: sorder.get(s, 99)))
+            .sort_values(["_k", "_s"]).drop(columns=["_k", "_s"]).reset_index(drop=True))
 
 
 def by_kind(url: str, f: Filters) -> pd.DataFrame:
