@@ -82,7 +82,7 @@ add_translations({
     "Last seen": "最近出现", "Students": "学生数", "Sources linked": "关联来源数", "Countries": "国家",
     "Status marked “inferred”: no report or register says it; it is read from the years the sources speak of "
     "the programme.": "标注“推断”的状态：报表和名单均未写明，是根据来源提到该项目的年份推断的。",
-    "Register cross-check": "与教育部名单核对",
+    "Register cross-check": "与教育部名单核对", "All records": "全部记录",
     "In the register, with no news or report": "名单中有、但没有新闻或报表提到",
     "Joint programmes in news or reports, not in the register": "新闻或报表中有、但不在名单中的合作办学项目",
     "Articulation programmes (2+2, 3+1 …) need no approval of their own: this is a list to check, not of faults.":
@@ -513,14 +513,14 @@ def record_pick_head(pick: Mapping | None, lang: str = "en") -> tuple[Any, dict]
 def record_columns(lang: str = "en") -> list[dict]:
     from dashboard.pages.schools import PAGE_LINK_RENDERER
 
-    num = {"type": "rightAligned", "flex": 1, "minWidth": 100}
+    num = {"type": "rightAligned", "flex": 1, "minWidth": 92}
     return [
-        {"field": "label", "headerName": t("Programme", lang), "cellRenderer": PAGE_LINK_RENDERER, "minWidth": 260,
+        {"field": "label", "headerName": t("Programme", lang), "cellRenderer": PAGE_LINK_RENDERER, "minWidth": 240,
          "flex": 4},
-        {"field": "kind_name", "headerName": t("Kind", lang), "minWidth": 150, "flex": 2},
-        {"field": "partners", "headerName": t("Partners", lang), "minWidth": 200, "flex": 3},
-        {"field": "countries", "headerName": t("Countries", lang), "minWidth": 110, "flex": 1},
-        {"field": "schools", "headerName": t("Schools", lang), "minWidth": 170, "flex": 2},
+        {"field": "kind_name", "headerName": t("Kind", lang), "minWidth": 140, "flex": 2},
+        {"field": "partners", "headerName": t("Partners", lang), "minWidth": 180, "flex": 3},
+        {"field": "countries", "headerName": t("Countries", lang), "minWidth": 100, "flex": 1},
+        {"field": "schools", "headerName": t("Schools", lang), "minWidth": 160, "flex": 3},
         {"field": "first_year", "headerName": t("Start", lang), **num, "minWidth": 88},
         {"field": "last_year", "headerName": t("Last seen", lang), **num, "minWidth": 96, "sort": "desc"},
         {"field": "status_name", "headerName": t("Status", lang), "minWidth": 130, "flex": 1,
@@ -556,10 +556,10 @@ def register_check(url: str, lang: str = "en", search: str = "") -> list:
                                             className="text-muted")])
                          for r in miss.itertuples(index=False)], className="check-list")
     return [
-        dbc.Col([html.H3(t("In the register, with no news or report", lang), className="card-heading"), left], lg=6),
-        dbc.Col([html.H3(t("Joint programmes in news or reports, not in the register", lang), className="card-heading"),
+        dbc.Col([html.H4(t("In the register, with no news or report", lang), className="check-head"), left], xs=12),
+        dbc.Col([html.H4(t("Joint programmes in news or reports, not in the register", lang), className="check-head"),
                  html.P(t("Articulation programmes (2+2, 3+1 …) need no approval of their own: this is a list to "
-                          "check, not of faults.", lang), className="card-sub"), right], lg=6),
+                          "check, not of faults.", lang), className="card-sub"), right], xs=12),
     ]
 
 
@@ -574,26 +574,27 @@ def records_section(lang: str = "en") -> list:
                    "centre. Click a bar to narrow the list; sort by any column; open a record from its name.", lang)),
         dcc.Store(id=ids.PG_PICK, data=None),
         dbc.Row([
-            dbc.Col(chart_card(ids.PG_KINDS, min_height=300, lang=lang, export="programmes_by_kind"), lg=4),
-            dbc.Col(html.Div([
-                html.Div([
-                    html.Span(id=ids.PG_COUNT, className="grid-count", **{"aria-live": "polite"}),
-                    html.Span(id=ids.PG_PICK_HEAD),
-                    dbc.Button(t("Show all", lang), id=ids.PG_PICK_CLEAR, color="link", size="sm", className="p-0",
-                               style={"display": "none"}),
-                    html.Label(t("Search programme, partner, school…", lang), htmlFor=ids.PG_SEARCH,
-                               className="visually-hidden"),
-                    dbc.Input(id=ids.PG_SEARCH, type="search", debounce=False, className="grid-search",
-                              placeholder=t("Search programme, partner, school…", lang), autocomplete="off"),
-                ], className="grid-tools"),
-                grid(ids.PG_GRID, record_columns(lang), [], height=430, lang=lang,
-                     options={"includeHiddenColumnsInQuickFilter": True, "tooltipShowDelay": 300}),
-                html.P(t("Status marked “inferred”: no report or register says it; it is read from the years the "
-                         "sources speak of the programme.", lang), className="table-note mt-1 mb-0"),
-            ], className="panel"), lg=8),
+            dbc.Col(chart_card(ids.PG_KINDS, min_height=320, lang=lang, export="programmes_by_kind"), lg=5),
+            dbc.Col(html.Div([html.H3(t("Register cross-check", lang), className="card-heading"),
+                              dbc.Row(id=ids.PG_REGISTER, className="g-3")], className="panel register-check"), lg=7),
         ], className="g-3 mb-3"),
-        html.Div([html.H3(t("Register cross-check", lang), className="card-heading"),
-                  dbc.Row(id=ids.PG_REGISTER, className="g-3")], className="panel mb-4"),
+        dbc.Row(dbc.Col(html.Div([
+            html.Div([
+                html.H3(t("All records", lang), className="card-heading mb-0"),
+                html.Span(id=ids.PG_COUNT, className="grid-count", **{"aria-live": "polite"}),
+                html.Span(id=ids.PG_PICK_HEAD),
+                dbc.Button(t("Show all", lang), id=ids.PG_PICK_CLEAR, color="link", size="sm", className="p-0",
+                           style={"display": "none"}),
+                html.Label(t("Search programme, partner, school…", lang), htmlFor=ids.PG_SEARCH,
+                           className="visually-hidden"),
+                dbc.Input(id=ids.PG_SEARCH, type="search", debounce=False, className="grid-search",
+                          placeholder=t("Search programme, partner, school…", lang), autocomplete="off"),
+            ], className="grid-tools"),
+            grid(ids.PG_GRID, record_columns(lang), [], height=460, lang=lang,
+                 options={"includeHiddenColumnsInQuickFilter": True, "tooltipShowDelay": 300}),
+            html.P(t("Status marked “inferred”: no report or register says it; it is read from the years the "
+                     "sources speak of the programme.", lang), className="table-note mt-1 mb-0"),
+        ], className="panel"), lg=12), className="g-3 mb-4"),
     ]
 
 

@@ -202,7 +202,13 @@ def detail(url: str, programme_id: int) -> dict[str, Any] | None:
     entry (:func:`etl.programmes.queries.programme_detail`); None when there is no such record. A
     merged record answers with the record it was merged into."""
     with _session(url) as s:
-        return pq.programme_detail(s, programme_id)
+        d = pq.programme_detail(s, programme_id)
+        pids = [p["id"] for p in (d or {}).get("partners") or [] if p.get("id") is not None]
+        if pids:  # the partners' Chinese names, for the page in 中文
+            zh = dict(s.execute(select(P.c.id, P.c.zh).where(P.c.id.in_(pids))).all())
+            for p in d["partners"]:
+                p["zh"] = zh.get(p.get("id"))
+    return d
 
 
 def students_frame(d: dict[str, Any]) -> pd.DataFrame:
