@@ -92,6 +92,8 @@ add_translations({
     "Active joint programmes": "运行中的合作办学项目", "Students in programmes": "项目在读/参与学生",
     "See the records →": "查看项目记录 →", "{n} active without a figure": "{n} 个运行中项目无人数",
     "every active one counted": "运行中项目均有人数",
+    "of {n} joint programmes on record": "共记录 {n} 个合作办学项目",
+    "in {n} active programmes and initiatives": "来自 {n} 个运行中的项目与交流活动",
     "Joint programmes and institutes whose status is active (from reports and the register, else inferred)":
         "状态为运行中的中外合作办学项目和机构（来自报表和名单，否则为推断）",
     "The latest figure of every active programme and initiative that has one": "每个有人数的运行中项目的最新人数",
@@ -164,16 +166,20 @@ def programme_kpi_cards(url: str, filters: Filters | dict | None, lang: str = "e
             html.Div(t(label, lang), className="kpi-label"),
             html.Div(f"{value:,}" if value is not None else "–", className="kpi-value"),
             html.Div(sub, className="kpi-trend"),
-        ], id=card_id, className="kpi-card kpi-programmes", title=t(hint, lang)), xs=6, lg=3)
+        ], id=card_id, className="kpi-card kpi-programmes", title=t(hint, lang)), xs=6, lg=6)
 
     more = dcc.Link(t("See the records →", lang), href=f"/programs{search}{ui}#{ids.PG_SECTION}", className="kpi-link")
-    unknown = (k or {}).get("students_unknown") or 0
+    k = k or {}
+    unknown = k.get("students_unknown") or 0
     return [
-        card(ids.OV_KPI_JOINT, "Active joint programmes", k["active_joint_programmes"] if k else None, [more],
+        card(ids.OV_KPI_JOINT, "Active joint programmes", k.get("active_joint_programmes"),
+             [t("of {n} joint programmes on record", lang).format(n=k.get("joint_programmes", 0)), " · ", more] if k
+             else [more],
              "Joint programmes and institutes whose status is active (from reports and the register, else inferred)"),
-        card(ids.OV_KPI_PROG_STUDENTS, "Students in programmes", k["students_in_programmes"] if k else None,
-             [t("{n} active without a figure", lang).format(n=unknown) if unknown else t("every active one counted",
-                                                                                         lang)],
+        card(ids.OV_KPI_PROG_STUDENTS, "Students in programmes", k.get("students_in_programmes"),
+             [t("in {n} active programmes and initiatives", lang).format(n=k.get("active_programmes", 0)), " · ",
+              t("{n} active without a figure", lang).format(n=unknown) if unknown
+              else t("every active one counted", lang)] if k else [],
              "The latest figure of every active programme and initiative that has one"),
     ]
 

@@ -106,9 +106,12 @@ def test_per_kind_and_the_overview_kpis_agree_with_the_records(pw):
         active = recs[recs["status"] == "active"]
         k = qo.programme_kpis(pw.url, f)
         assert k == {"active_joint_programmes": int((active["kind"] == "joint_programme").sum()),
+                     "joint_programmes": int((recs["kind"] == "joint_programme").sum()),
+                     "active_programmes": len(active),
                      "students_in_programmes": int(active["students"].fillna(0).sum()),
                      "students_unknown": int(active["students"].isna().sum())}, f
-    assert qo.programme_kpis(pw.url, Filters()) == {"active_joint_programmes": 2, "students_in_programmes": 190,
+    assert qo.programme_kpis(pw.url, Filters()) == {"active_joint_programmes": 2, "joint_programmes": 3,
+                                                    "active_programmes": 3, "students_in_programmes": 190,
                                                     "students_unknown": 0}
 
 
