@@ -123,8 +123,8 @@ def test_data_info_states_the_time_of_the_data_and_the_sources(db_url):
     assert pd.Timestamp(info.finished_at) == pd.Timestamp(runs["finished_at"].max())
     assert info.documents == qo.kpis(db_url, f)["documents"] < info.documents_total
     assert info.documents_total == len(raw(db_url, "documents"))
-    assert info.reports == 3 and info.report_rows == sum(len(raw(db_url, t)) for t in
-                                                         ("programs", "agreements", "mobility"))
+    assert info.reports == 4 and info.report_rows == sum(len(raw(db_url, t)) for t in  # the sample's 4 reports
+                                                         ("programs", "agreements", "mobility", "register"))
 
 
 def test_csv_and_xlsx_read_back_equal_the_query(db_url):
@@ -153,7 +153,7 @@ def test_csv_and_xlsx_read_back_equal_the_query(db_url):
     assert isinstance(about["数据截至"], dt.datetime)
     assert about["数据截至"] == info.finished_at.replace(microsecond=0)
     assert about["来源文档数（筛选后）"] == info.documents == qo.kpis(db_url, f)["documents"]
-    assert about["已载入的国际处报表"] == 3
+    assert about["已载入的国际处报表"] == 4  # the sample's joint programmes, agreements, outbound students, register
     filters_rows = [r[1].value for r in wb["说明"].iter_rows(min_row=3) if r[1].value and "学院" in str(r[1].value)]
     assert any("经济管理学院" in v for v in filters_rows), "the school filter is named in Chinese"
     ws = wb["数据"]

@@ -268,3 +268,30 @@ def test_the_programmes_commands(small):
     assert "UTS 2+2 (finance)" in after and summer["label"] not in after
     check = json.loads(run(app, ["programmes", "check", "--json", *db]).stdout)
     assert check["register_without_evidence"] == [] and check["missing_from_register"]
+
+
+def test_the_same_programme_in_next_year_s_report_is_the_same_record(db_url, tmp_path):
+    """A later joint-programs report (another file, names written a little differently, new
+    enrolment) adds its rows to the records it already has; a new row is a new record."""
+    settings = _settings(db_url)
+    later = tmp_path / "joint_programs_2026.csv"
+    later.write_text(
+        "Programme,School,Partner institution,Level,Mode,Start year,Status,Students\n"
+        "Computer Science & Technology (3+1),Computer School,DCU,Bachelor,3＋1,2018,running,131\n"
+        "Accounting 2+2,School of Economics and Management,Deakin University,undergraduate,2+2,2017,closed,0\n"
+        "Data Science 2+2,School of Computer Science,Dublin City University,undergraduate,2+2,2026,pending,\n",
+        encoding="utf-8")
+    assert Pipeline(settings).run([REPORTS / "joint_programs.csv"]).status == "ok"
+    assert Pipeline(settings).run([REPORTS / "joint_programs.csv", later]).status == "ok"
+    with session_factory(db_url)() as s:
+        records = s.scalars(select(Programme).where(Programme.state == "ok")).all()
+        assert len(records) == 15  # 14 + the new Data Science programme
+        dcu = next(r for r in records if r.label == "Computer Science and Technology 3+1")
+        rows = s.scalars(select(ProgrammeLink).where(ProgrammeLink.programme_id == dcu.id,
+                                                     ProgrammeLink.target == "programs")).all()
+        assert len(rows) == 2
+        assert "Computer Science & Technology (3+1)" in dcu.names
+        assert dcu.students == 131  # the later report's figure
+        deakin = next(r for r in records if r.label == "Accounting 2+2")
+        assert len(s.scalars(select(ProgrammeLink).where(ProgrammeLink.programme_id == deakin.id)).all()) == 2
+        assert deakin.status == "closed" and "joint_programs_2026.csv" in deakin.status_source

@@ -123,4 +123,30 @@ def test_the_register_loads_links_to_the_records_and_cross_checks(db_url):
         assert listed[coventry.id]["register"] == 1 and listed[coventry.id]["documents"] >= 3
         assert listed[coventry.id]["partners"][0]["name"] == "Coventry University"
         k = kpis(s)
-        assert k["active_joint_programmes"] == len(list_programmes(s, kind="joint_programme", status="active"))
+        active = list_programmes(s, kind="joint_programme", status="active")
+        assert k["active_joint_programmes"] == len(active) == 9  # as the report says (expected/joint_programs.json)
+        assert k["students_in_joint_programmes"] == 543  # the report's active enrolment total
+        assert k["students_in_programmes"] >= k["students_in_joint_programmes"]
+
+
+def test_the_list_filters_by_school_partner_country_kind_and_years(db_url):
+    from etl.load.models import Partner, Unit
+
+    settings = load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=db_url)
+    assert Pipeline(settings).run([CORPUS / "reports" / "joint_programs.csv"]).status == "ok"
+    with session_factory(db_url)() as s:
+        every = list_programmes(s)
+        assert len(every) == 14 and all(r["kind"] == "joint_programme" for r in every)
+        sem = s.scalar(select(Unit.id).where(Unit.name == "School of Economics and Management"))
+        assert {r["label"] for r in list_programmes(s, unit_id=sem)} == {
+            "Accounting 2+2", "Financial Management and Marketing 2+2", "Information Systems 2+2",
+            "International Economics and Trade 2+2"}
+        coventry = s.scalar(select(Partner.id).where(Partner.name == "Coventry University"))
+        assert len(list_programmes(s, partner_id=[coventry])) == 2
+        assert {r["label"] for r in list_programmes(s, country="AU", status="active")} == {
+            "Financial Management and Marketing 2+2", "Information Systems 2+2"}
+        since_2025 = {r["label"] for r in list_programmes(s, year_from=2025)}
+        assert since_2025 == {"Joint PhD in Intelligent Systems", "Computer Engineering Double Master",
+                              "Robotics Engineering 3+1"}
+        assert [r["label"] for r in list_programmes(s, year=2017, kind=["joint_programme"])] == sorted(
+            ["Communication Engineering 3+1", "Accounting 2+2"])

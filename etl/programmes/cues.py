@@ -21,6 +21,7 @@ How a mention is found:
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -44,8 +45,9 @@ _EN = [
     ("exchange", "semester", r"\bexchange\s+(?:program(?:me)?s?|students?|study)\b"),
     ("exchange", "semester", r"\bone[\s-]semester(?:\s+exchange)?\b|\bfor\s+one\s+semester\b|"
                              r"\bstudy\s+one\s+semester\b"),
-    ("summer_school", "winter", r"\bwinter\s+(?:school|camp|program(?:me)?s?)\b"),
-    ("summer_school", "summer", r"\b(?:online\s+)?summer\s+(?:school|camp|program(?:me)?s?)\b"),
+    ("summer_school", "winter", r"\bwinter\s+(?:(?!and\b|or\b|summer\b)[a-z]+\s+){0,2}?(?:school|camp|program(?:me)?s?)\b"),
+    ("summer_school", "summer", r"\b(?:online\s+)?summer\s+(?:(?!and\b|or\b|winter\b)[a-z]+\s+){0,2}?"
+                                r"(?:school|camp|program(?:me)?s?)\b"),
     ("summer_school", None, r"\bshort[\s-]term\s+program(?:me)?s?\b|\bstudy\s+tours?\b"),
     ("visiting_scholar", None, r"\bvisiting\s+(?:scholars?|research(?:ers?)?|professors?\s+program(?:me)?)\b|"
                                r"\b(?:teaching\s+)?training\s+program(?:me)?s?\b"),
@@ -60,7 +62,7 @@ _ZH = [
     ("summer_school", "winter", r"寒假研修(?:项目)?|冬令营|冬季学校|寒假项目"),
     ("summer_school", "summer", r"暑期学校|暑期项目|暑期研修(?:项目)?|夏令营|暑假项目"),
     ("summer_school", None, r"短期研修(?:项目)?"),
-    ("visiting_scholar", None, r"访问学者(?:项目)?"),
+    ("visiting_scholar", None, r"访问学者(?:项目)?|(?:教学|能力|师资)[^，。；]{0,6}培训(?:项目)?|培训项目"),
     ("research_centre", None, r"联合实验室|联合研究中心|联合创新中心|联合研究院"),
 ]
 _HOME_EN = re.compile(r"\b(?:BISTU\s+(?:International\s+)?Summer\s+School|international\s+summer\s+school)\b", re.I)
@@ -81,6 +83,27 @@ _LEVELS = [
 _MODE = re.compile(r"(?<![\d.])(\d)\s*[+＋]\s*(\d)(?![\d.])")
 
 _CUES = {"en": [(k, v, re.compile(p, re.I)) for k, v, p in _EN], "zh": [(k, v, re.compile(p)) for k, v, p in _ZH]}
+
+
+_ANY = re.compile("|".join(f"(?:{p})" for _k, _v, p in _EN) + "|" + _HOME_EN.pattern, re.I)
+_ANY_ZH = re.compile("|".join(f"(?:{p})" for _k, _v, p in _ZH) + "|" + _HOME_ZH.pattern)
+
+
+# every cue holds one of these words: a plain substring test rules most sentences out before any regex
+_KEYWORDS = ("program", "exchange", "summer", "winter", "semester", "intern", "joint", "double", "dual", "+",
+             "＋", "visiting", "training", "lab", "center", "centre", "research group", "study tour", "short",
+             "项目", "交换", "暑期", "暑假", "寒假", "实验室", "中心", "培训", "访问学者", "研修", "夏令营", "冬令营",
+             "中外合作", "研究院", "实习", "暑期学校", "冬季学校")
+
+
+def _maybe(text: str) -> bool:
+    low = text.casefold()
+    return any(k in low for k in _KEYWORDS)
+
+
+def any_cue(text: str) -> bool:
+    """Whether a text names any kind of programme at all (most news do not: they are skipped at once)."""
+    return _maybe(text) and bool(_ANY.search(text) or _ANY_ZH.search(unicodedata.normalize("NFKC", text)))
 
 
 @dataclass(frozen=True)
@@ -146,6 +169,8 @@ def split_sentences(text: str) -> list[Sentence]:
 def find_cues(sentence: str, lang: str) -> list[Cue]:
     """The programme cues of a sentence (list items dropped), longest first where they overlap."""
     s = unicodedata.normalize("NFKC", sentence) if lang == "zh" else sentence
+    if not _maybe(s) or not (_ANY.search(s) or (lang == "zh" and _ANY_ZH.search(s))):
+        return []  # most sentences name no programme: one search says so
     hits: list[Cue] = []
     home = _HOME_ZH if lang == "zh" else _HOME_EN
     for m in home.finditer(s):
@@ -167,13 +192,18 @@ def find_cues(sentence: str, lang: str) -> list[Cue]:
 
 
 def _forms_rx(forms: list[str]) -> re.Pattern | None:
+    return _forms_rx_cached(tuple(sorted(set(forms))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _forms_rx_cached(forms: tuple[str, ...]) -> re.Pattern | None:
     parts = []
     for f in sorted({f for f in forms if f and len(f.strip()) >= 2}, key=len, reverse=True):
         f = f.strip()
         if re.search(r"[\u4e00-\u9fff]", f):
             parts.append(re.escape(f))
         elif len(f) >= 3 or f.isupper():
-            parts.append(r"(?<![\w-])" + re.escape(f) + r"(?![\w-])")
+            parts.append(r"(?<!\w)" + re.escape(f) + r"(?![\w-])")  # "BISTU-Siemens" names Siemens
     return re.compile("|".join(parts)) if parts else None
 
 

@@ -54,7 +54,7 @@ from etl.load.models import (
     Unit,
     _now,
 )
-from etl.programmes.cues import HOME, Mention, mentions
+from etl.programmes.cues import HOME, Mention, any_cue, mentions
 from etl.resolve.entities import merge_redirects, partner_forms, unit_forms
 from etl.resolve.reference import norm
 
@@ -342,10 +342,22 @@ class Linker:
             best.add(link)
 
     def documents(self) -> None:
-        docs = self.s.scalars(select(Document).where(Document.status == "active").order_by(Document.year, Document.uri))
+        # every surviving fact of the active documents in one read, grouped by document
+        facts_of: dict[int, list] = defaultdict(list)
+        fq = (select(Fact.document_id, Fact.type, Fact.partner_id, Fact.unit_id, Fact.text, Fact.value, Fact.what,
+                     Fact.start)
+              .join(Document, Document.id == Fact.document_id)
+              .where(Document.status == "active", Fact.status == "ok",
+                     Fact.type.in_(("partner", "school", "count")))
+              .order_by(Fact.document_id, Fact.start, Fact.id))
+        for f in self.s.execute(fq):
+            facts_of[f.document_id].append(f)
+        docs = self.s.execute(select(Document.id, Document.uri, Document.year, Document.lang, Document.text)
+                              .where(Document.status == "active").order_by(Document.year, Document.uri))
         for d in docs:
-            facts = list(self.s.scalars(select(Fact).where(Fact.document_id == d.id, Fact.status == "ok")
-                                        .order_by(Fact.start, Fact.id)))
+            facts = facts_of.get(d.id, [])
+            if not any_cue(d.text):
+                continue
             partners: dict[int, list[str]] = {}
             schools: dict[int, list[str]] = {}
             counts = []
@@ -371,7 +383,7 @@ class Linker:
             for m in found:
                 self._mention(d, m, alone=per_sentence[m.start] == 1)
 
-    def _mention(self, d: Document, m: Mention, *, alone: bool) -> None:
+    def _mention(self, d, m: Mention, *, alone: bool) -> None:
         base = {"document": 0.9, "sentence": 0.9, "context": 0.8, "single partner": 0.75, "no partner": 0.6}
         link = Link("document", document_id=d.id, year=d.year, evidence=m.sentence[:1000], units=set(m.schools),
                     years={d.year} if d.year else set(), level=m.level, mode=m.mode,
@@ -491,6 +503,9 @@ class Linker:
                 log.info("curation #%s (%s %s) not applied: %s", c.id, c.action, c.target, exc)
 
     def _live(self, key: str) -> Rec:
+        if key not in self.recs:  # keyed on a partner merged since: the key of the partner it leads to
+            moved = re.sub(r"\bp(\d+)\b", lambda m: f"p{self.pid(int(m.group(1)))}", key)
+            key = moved if moved in self.recs else key
         seen = set()
         rec = self.recs[key]
         while rec.state == "merged" and rec.merged_into and rec.key not in seen:
@@ -612,8 +627,13 @@ def _similar(a: str | None, b: str | None) -> bool:
 
 # -- the records as they should be, and writing the difference -------------------------------
 
+def _newest_first(links: list[Link]) -> list[Link]:
+    """Report links, the most recently loaded report first (a later report says what is true now)."""
+    return sorted(links, key=lambda lk: (SOURCE_RANK.get(lk.target, 9), -(lk.report_id or 0), lk.row or 0))
+
+
 def _status(rec: Rec, ref_year: int | None) -> tuple[str, bool, str | None]:
-    for lk in rec.live():
+    for lk in _newest_first(rec.live()):
         if lk.status_said and lk.status_said[0] != "unknown":
             return lk.status_said[0], False, lk.status_said[1]
     validity = [lk.validity for lk in rec.live() if lk.validity]
@@ -648,7 +668,7 @@ def _label(lk: Linker, rec: Rec) -> str:
 
 def _students(rec: Rec) -> tuple[int | None, int | None]:
     """The record's current figure: a report's enrolment, else the latest year's figure of the best source."""
-    rows = [st for lk in rec.live() for st in lk.students]
+    rows = [st for lk in _newest_first(rec.live()) for st in lk.students]
     enrol = [st for st in rows if st["what"] == "enrolment"]
     if enrol:
         return enrol[0]["students"], None

@@ -62,25 +62,44 @@ def _link_counts(session: Session, ids: list[int]) -> dict[int, dict[str, int]]:
     return out
 
 
-def list_programmes(session: Session, *, kind: str | None = None, status: str | None = None,
-                    unit_id: int | None = None, partner_id: int | None = None, year: int | None = None,
+def _many(v) -> list | None:
+    if v is None:
+        return None
+    return list(v) if isinstance(v, (list, tuple, set, frozenset)) else [v]
+
+
+def list_programmes(session: Session, *, kind: str | list[str] | None = None, status: str | list[str] | None = None,
+                    unit_id: int | list[int] | None = None, partner_id: int | list[int] | None = None,
+                    country: str | list[str] | None = None, year: int | None = None,
+                    year_from: int | None = None, year_to: int | None = None,
                     ids: list[int] | None = None) -> list[dict[str, Any]]:
-    """The records (state ok), newest first: id, key, label, name, kind, level, mode, first_year,
-    last_year, status, status_inferred, status_source, students, students_year, origin, partners,
-    schools, documents, report_rows, register (link counts). ``year``: records active in that year
-    (first_year ≤ year ≤ last_year)."""
+    """The records (state ok), newest first: id, key, label, name, names, kind, level, mode, first_year,
+    last_year, status, status_inferred, status_source, students, students_year, origin, partners
+    ([{id, name, country}]), schools ([{id, name, zh}]), documents, report_rows, register (link counts).
+
+    Filters (each a value or a list): kind, status, unit_id (a school), partner_id, country (a partner's);
+    ``year`` or ``year_from``/``year_to``: records whose years (first_year … last_year) meet the range."""
     q = select(Programme).where(Programme.state == "ok")
     if kind:
-        q = q.where(Programme.kind == kind)
+        q = q.where(Programme.kind.in_(_many(kind)))
     if status:
-        q = q.where(Programme.status == status)
+        q = q.where(Programme.status.in_(_many(status)))
     if unit_id is not None:
-        q = q.where(Programme.id.in_(select(ProgrammeUnit.programme_id).where(ProgrammeUnit.unit_id == unit_id)))
+        q = q.where(Programme.id.in_(select(ProgrammeUnit.programme_id)
+                                     .where(ProgrammeUnit.unit_id.in_(_many(unit_id)))))
     if partner_id is not None:
         q = q.where(Programme.id.in_(select(ProgrammePartner.programme_id)
-                                     .where(ProgrammePartner.partner_id == partner_id)))
+                                     .where(ProgrammePartner.partner_id.in_(_many(partner_id)))))
+    if country:
+        q = q.where(Programme.id.in_(select(ProgrammePartner.programme_id)
+                                     .join(Partner, Partner.id == ProgrammePartner.partner_id)
+                                     .where(Partner.country.in_(_many(country)))))
     if year is not None:
-        q = q.where(func.coalesce(Programme.first_year, year) <= year, func.coalesce(Programme.last_year, year) >= year)
+        year_from = year_to = year
+    if year_from is not None:
+        q = q.where(func.coalesce(Programme.last_year, Programme.first_year, year_from) >= year_from)
+    if year_to is not None:
+        q = q.where(func.coalesce(Programme.first_year, Programme.last_year, year_to) <= year_to)
     if ids is not None:
         q = q.where(Programme.id.in_(ids))
     rows = list(session.scalars(q.order_by(Programme.last_year.desc(), Programme.label, Programme.id)))
@@ -195,10 +214,12 @@ def missing_from_register(session: Session, *, include_closed: bool = False) -> 
 
 
 def kpis(session: Session) -> dict[str, int]:
-    """The two headline figures: active joint programmes, and students in programmes (the current
-    figure of each active record that has one)."""
+    """The headline figures: active joint programmes (and active records of every kind), and students
+    in programmes — the current figure of each active record that has one (a report's enrolment, else
+    its latest year's figure), for joint programmes alone and for every kind."""
     active = list(session.execute(select(Programme.kind, Programme.students).where(
         Programme.state == "ok", Programme.status == "active")))
     return {"active_joint_programmes": sum(1 for k, _ in active if k == "joint_programme"),
             "active_programmes": len(active),
+            "students_in_joint_programmes": sum(n for k, n in active if n is not None and k == "joint_programme"),
             "students_in_programmes": sum(n for _, n in active if n is not None)}
