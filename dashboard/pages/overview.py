@@ -93,6 +93,7 @@ add_translations({
     "See the records →": "查看项目记录 →", "{n} active without a figure": "{n} 个运行中项目无人数",
     "every active one counted": "运行中项目均有人数",
     "of {n} joint programmes on record": "共记录 {n} 个合作办学项目",
+    "{n} in joint programmes": "其中合作办学项目 {n} 人",
     "in {n} active programmes and initiatives": "来自 {n} 个运行中的项目与交流活动",
     "Joint programmes and institutes whose status is active (from reports and the register, else inferred)":
         "状态为运行中的中外合作办学项目和机构（来自报表和名单，否则为推断）",
@@ -178,6 +179,7 @@ def programme_kpi_cards(url: str, filters: Filters | dict | None, lang: str = "e
              "Joint programmes and institutes whose status is active (from reports and the register, else inferred)"),
         card(ids.OV_KPI_PROG_STUDENTS, "Students in programmes", k.get("students_in_programmes"),
              [t("in {n} active programmes and initiatives", lang).format(n=k.get("active_programmes", 0)), " · ",
+              t("{n} in joint programmes", lang).format(n=f"{k.get('students_in_joint_programmes', 0):,}"), " · ",
               t("{n} active without a figure", lang).format(n=unknown) if unknown
               else t("every active one counted", lang)] if k else [],
              "The latest figure of every active programme and initiative that has one"),

@@ -172,17 +172,20 @@ def kpis(url: str, f: Filters) -> dict[str, int]:
     """The Overview's two figures under ``f``: ``active_joint_programmes`` (records of kind
     joint_programme whose status is active) of ``joint_programmes`` in scope, and
     ``students_in_programmes`` (the current figures of the ``active_programmes`` — active records
-    of every kind — that have one), with ``students_unknown`` (active records without a figure:
+    of every kind — that have one; ``students_in_joint_programmes`` those of the joint programmes alone),
+    with ``students_unknown`` (active records without a figure:
     not counted, not 0)."""
     active = PR.c.status == "active"
     joint = PR.c.kind == "joint_programme"
     stmt = select(func.count().filter(joint & active), func.count().filter(joint), func.count().filter(active),
                   func.coalesce(func.sum(PR.c.students).filter(active), 0),
+                  func.coalesce(func.sum(PR.c.students).filter(active & joint), 0),
                   func.count().filter(active & PR.c.students.is_(None))).where(*record_conditions(f))
     with get_engine(url).connect() as conn:
-        aj, j, a, students, unknown = conn.execute(stmt).one()
+        aj, j, a, students, joint_students, unknown = conn.execute(stmt).one()
     return {"active_joint_programmes": int(aj or 0), "joint_programmes": int(j or 0), "active_programmes": int(a or 0),
-            "students_in_programmes": int(students or 0), "students_unknown": int(unknown or 0)}
+            "students_in_programmes": int(students or 0), "students_in_joint_programmes": int(joint_students or 0),
+            "students_unknown": int(unknown or 0)}
 
 
 def counts_for(url: str, f: Filters, *, unit_id: int | None = None, partner_id: int | None = None) -> int:

@@ -109,10 +109,12 @@ def test_per_kind_and_the_overview_kpis_agree_with_the_records(pw):
                      "joint_programmes": int((recs["kind"] == "joint_programme").sum()),
                      "active_programmes": len(active),
                      "students_in_programmes": int(active["students"].fillna(0).sum()),
+                     "students_in_joint_programmes": int(
+                         active.loc[active["kind"] == "joint_programme", "students"].fillna(0).sum()),
                      "students_unknown": int(active["students"].isna().sum())}, f
     assert qo.programme_kpis(pw.url, Filters()) == {"active_joint_programmes": 2, "joint_programmes": 3,
                                                     "active_programmes": 3, "students_in_programmes": 190,
-                                                    "students_unknown": 0}
+                                                    "students_in_joint_programmes": 160, "students_unknown": 0}
 
 
 def test_a_record_s_detail_and_the_register_cross_checks(pw):
