@@ -68,6 +68,7 @@ SCD_KINDS = "scd-kinds"
 SCD_PARTNERS = "scd-partners"
 SCD_REPORTS = "scd-reports"
 SCD_PROGRAMMES = "scd-programmes"      # the programme records naming the school (issue 16)
+SCD_PROGRAMMES_ROW = "scd-programmes-row"
 
 # -- partners page and partner detail page ----------------------------------------
 PA_MAP = "pa-partner-map"
@@ -84,6 +85,7 @@ PAD_TIMELINE = "pad-timeline"
 PAD_SCHOOLS = "pad-schools"
 PAD_REPORTS = "pad-reports"
 PAD_PROGRAMMES = "pad-programmes"      # the programme records with the partner (issue 16)
+PAD_PROGRAMMES_ROW = "pad-programmes-row"
 
 # -- programs & mobility page (office reports) --------------------------------------
 PR_KPIS = "pr-kpis"

@@ -142,7 +142,6 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
                      else s or t("university-wide", lang) for s in agrs["schools"]],
             state=[state_badge(s, lang) for s in agrs["state"]])
     return [
-        programmes_panel(url, f, info, lang, search),
         dbc.Col(html.Div([
             html.H2(t("Joint programmes", lang), className="card-heading"),
             simple_table(progs, [("program", "Programme"), ("school", "School"), ("level", "Level"),
@@ -231,7 +230,8 @@ def partner_view(url: str, filters: Filters | dict | None, info: dict, lang: str
     f = filters_of(filters)
     kpis, tl_fig, lst = kpis_and_timeline(url, f, info, lang, search)
     return {"kpis": kpis, "timeline": tl_fig, "list": lst, "schools": schools_figure(url, f, info, lang),
-            "mobility": mobility_figure(url, f, info, lang), "reports": reports_section(url, f, info, lang, search)}
+            "mobility": mobility_figure(url, f, info, lang), "reports": reports_section(url, f, info, lang, search),
+            "programmes": programmes_panel(url, f, info, lang, search)}
 
 
 # ---------------------------------------------------------------------------
@@ -269,6 +269,7 @@ def layout(partner_id: Any = None, **query: Any) -> html.Div:
                      chart_card(ids.PAD_MOBILITY, min_height=320, class_name="auto-height", lang=lang)], lg=5,
                     className="stack-col"),
         ], className="g-3 mb-3"),
+        dbc.Row(id=ids.PAD_PROGRAMMES_ROW, className="g-3 mb-3"),
         html.H2(t("From the office's reports", lang), className="section-heading"),
         dbc.Row(id=ids.PAD_REPORTS, className="g-3 mb-3"),
         drilldown.panel(lang),
@@ -300,6 +301,11 @@ def register_callbacks(app) -> None:
     @app.callback(Output(ids.PAD_SCHOOLS, "figure"), *inputs)
     def _schools(data, partner_id, search):
         return schools_figure(*_args(data, partner_id, search))
+
+    @app.callback(Output(ids.PAD_PROGRAMMES_ROW, "children"), *inputs)
+    def _programmes(data, partner_id, search):
+        url, f, info, lang = _args(data, partner_id, search)
+        return programmes_panel(url, f, info, lang, drilldown.search_with(search, f))
 
     @app.callback(Output(ids.PAD_MOBILITY, "figure"), Output(ids.PAD_REPORTS, "children"), *inputs)
     def _reports(data, partner_id, search):

@@ -87,7 +87,7 @@ def status_badge(status: str | None, inferred: bool, why: str | None, lang: str 
     tip = (t("Status inferred: {why}", lang) if inferred else t("Status from the sources: {why}", lang)).format(
         why=why or "–")
     return html.Span(status_text(st, inferred, lang), title=tip,
-                     className=f"status status-{st}" + (" status-inferred" if inferred else ""))
+                     className=f"status status-{st}" + (" status-inferred" if inferred and st != "unknown" else ""))
 
 
 def years_text(first: Any, last: Any) -> str:
@@ -143,7 +143,8 @@ def records_list(df: pd.DataFrame | None, lang: str, search: str = "", empty: st
     status, students."""
     if df is None or df.empty:
         return html.P(t(empty, lang), className="text-muted small mb-0")
-    head = html.Thead(html.Tr([html.Th(t(h, lang)) for h in ("Programme", "Kind", "Years", "Status", "Students")]))
+    head = html.Thead(html.Tr([html.Th(t(h, lang), className="num" if h == "Students" else None)
+                               for h in ("Programme", "Kind", "Years", "Status", "Students")]))
     body = []
     for r in df.itertuples(index=False):
         body.append(html.Tr([

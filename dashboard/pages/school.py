@@ -122,7 +122,6 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
             signed=[s.isoformat() if s else "–" for s in agrs["signed"]],
             state=[state_badge(s, lang) for s in agrs["state"]])
     return [
-        programmes_panel(url, f, school_id, lang, search),
         dbc.Col(html.Div([
             html.H2(t("Joint programmes", lang), className="card-heading"),
             simple_table(progs, [("program", "Programme"), ("partner", "Partner"), ("level", "Level"),
@@ -194,6 +193,7 @@ def school_view(url: str, filters: Filters | dict | None, school_id: int, lang: 
         "partners": partners_figure(url, f, school_id, lang),
         "mobility": mobility_figure(url, f, school_id, lang),
         "reports": reports_section(url, f, school_id, lang, search),
+            "programmes": programmes_panel(url, f, school_id, lang, search),
     }
 
 
@@ -221,6 +221,7 @@ def layout(school_id: Any = None, **query: Any) -> html.Div:
             dbc.Col(chart_card(ids.SCD_PARTNERS, min_height=400, lang=lang), lg=6),
             dbc.Col(chart_card(ids.SCD_MOBILITY, min_height=400, lang=lang), lg=6),
         ], className="g-3 mb-3"),
+        dbc.Row(id=ids.SCD_PROGRAMMES_ROW, className="g-3 mb-3"),
         html.H2(t("From the office's reports", lang), className="section-heading"),
         dbc.Row(id=ids.SCD_REPORTS, className="g-3 mb-3"),
         drilldown.panel(lang),
@@ -250,6 +251,11 @@ def register_callbacks(app) -> None:
     @app.callback(Output(ids.SCD_PARTNERS, "figure"), *inputs)
     def _partners(data, school_id, search):
         return partners_figure(*_args(data, school_id, search))
+
+    @app.callback(Output(ids.SCD_PROGRAMMES_ROW, "children"), *inputs)
+    def _programmes(data, school_id, search):
+        url, f, sid, lang = _args(data, school_id, search)
+        return programmes_panel(url, f, sid, lang, drilldown.search_with(search, f))
 
     @app.callback(Output(ids.SCD_MOBILITY, "figure"), Output(ids.SCD_REPORTS, "children"), *inputs)
     def _reports(data, school_id, search):
