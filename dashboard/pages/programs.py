@@ -589,6 +589,7 @@ def records_section(lang: str = "en") -> list:
                            className="visually-hidden"),
                 dbc.Input(id=ids.PG_SEARCH, type="search", debounce=False, className="grid-search",
                           placeholder=t("Search programme, partner, school…", lang), autocomplete="off"),
+                export_menu("programme_records", menu_id="card-pg-grid", figure=False, report=False, lang=lang),
             ], className="grid-tools"),
             grid(ids.PG_GRID, record_columns(lang), [], height=460, lang=lang,
                  options={"includeHiddenColumnsInQuickFilter": True, "tooltipShowDelay": 300}),
