@@ -180,7 +180,7 @@ def _figures_table(d: dict, lang: str, search: str) -> Any:
                 ev = html.Span(fgr.get("evidence") or "", className="cell-file")
             body.append(html.Tr([
                 html.Td(str(y["year"]) if y["year"] is not None else t("Year not stated", lang) if i == 0 else "",
-                        className="cell-year"),
+                        className="cell-year nowrap"),
                 html.Td(f"{int(fgr['students']):,}", className="num" + (" cell-strong" if shown else "")),
                 html.Td(fg.source_label(fgr["source"], lang), className="nowrap"),
                 html.Td(ev),
