@@ -249,6 +249,10 @@ def register_panel(d: dict, lang: str) -> Any:
     return html.Div(out)
 
 
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
 def _year(y: Any) -> str | None:
     return None if y is None else str(y)
 
@@ -295,9 +299,9 @@ def view(url: str, programme_id: Any, lang: str = "en", search: str = "") -> htm
             html.Div(badges, className="badges"),
             html.Div([html.Span(t("Also written", lang), className="alias-label")]
                      + [html.Span(a, className="chip") for a in others[:8]], className="aliases") if others else None,
-            html.Div([html.Span(t("Partners", lang) + ": ", className="alias-label"),
+            html.Div([html.Span(t("Partners", lang) + _colon(lang), className="alias-label"),
                       *_people(d.get("partners") or [], "partner", lang, search)], className="pg-who"),
-            html.Div([html.Span(t("Home schools", lang) + ": ", className="alias-label"),
+            html.Div([html.Span(t("Home schools", lang) + _colon(lang), className="alias-label"),
                       *_people(d.get("schools") or [], "school", lang, search)], className="pg-who"),
         ], className="page-head"),
         html.Div([
