@@ -232,3 +232,22 @@ def test_exports_of_the_records_list(pws):
     assert fig.layout.title.text == "项目记录" and sum(sum(tr.x) for tr in fig.data) == len(recs)
     kinds = pd.read_csv(io.BytesIO(E.data_bytes("programmes_by_kind", pws.url, f, "csv")), encoding="utf-8-sig")
     assert int(kinds["Programmes"].sum()) == len(recs)
+
+
+def test_empty_states_say_why(sqlite_url, tmp_path):
+    """No schema yet, and a schema with no record: the chart says what to do, the lists say so."""
+    from dashboard.figures import common as figures
+    from dashboard.labels import t
+    from dashboard.pages import programs as page
+    from etl.db import upgrade
+
+    bare = f"sqlite:///{tmp_path / 'bare.db'}"
+    fig = page.records_figure(bare, {}, "zh")
+    assert fig.layout.meta == {"empty": True} and "intl init" in fig.layout.annotations[0].text
+    assert page.record_grid_rows(bare, {}) == []
+    assert "Nothing to report." in _text(page.register_check(bare, "en"))
+    upgrade(sqlite_url)
+    fig = page.records_figure(sqlite_url, Filters.make(countries=["DE"]).to_dict(), "en")
+    assert fig.layout.annotations[0].text == t(figures.FILTER_HINT, "en")
+    assert qg.records(sqlite_url, Filters()).empty and qg.by_kind(sqlite_url, Filters()).empty
+    assert qg.kpis(sqlite_url, Filters())["active_joint_programmes"] == 0
