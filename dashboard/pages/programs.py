@@ -239,14 +239,16 @@ def pick_from_click(dim: str, click: Mapping | None) -> dict | None:
     return {dim: str(value)} if value not in (None, "") else None
 
 
-def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "en") -> html.Div:
+def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "en", search: str = "") -> html.Div:
     """Every joint programme in scope (most students first); enrolment blank → "unknown".
 
     ``pick`` (``{"level": "master"}`` or ``{"mode": "2+2"}``) narrows the table to the level
-    or mode clicked on the charts.
+    or mode clicked on the charts. Each programme's name opens its record (``/programs/<id>``),
+    where the report's row is one of its sources.
     """
     f = as_filters(filters)
     df = run_query(qp.programs_list, url, f)
+    record_of = run_query(qg.records_of_rows, url, "programs") or {}
     if df is None or df.empty:
         return html.Div(html.P(t("No joint programme in this selection.", lang), className="text-muted small mb-0"),
                         className="empty-note")
@@ -264,7 +266,9 @@ def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "
                  else f"{int(r.enrolment):,}")
         status = r.status or "unknown"
         rows.append(html.Tr([
-            html.Td(r.program, className="cell-strong"), html.Td(school or "—"), html.Td(partner or "—"),
+            html.Td(dcc.Link(r.program, href=f"/programs/{record_of[int(r.program_id)]}{search}")
+                    if int(r.program_id) in record_of else r.program, className="cell-strong"),
+            html.Td(school or "—"), html.Td(partner or "—"),
             html.Td(country_label(r.country, lang) if r.country else "—"),
             html.Td(fp.level_label(r.level or "unknown", lang)), html.Td(r.mode or "—"),
             html.Td("" if pd.isna(r.start_year) else str(int(r.start_year))),
@@ -738,7 +742,8 @@ def register_callbacks(app) -> None:
                   Input(ids.FILTERS, "data"), Input(ids.PR_TABLE_PICK, "data"), State(ids.URL, "search"))
     def _table(data, pick, search):
         lang = page_lang(search)
-        return (programs_table(database_url(), _need(data), pick, lang), *table_head(pick, lang))
+        return (programs_table(database_url(), _need(data), pick, lang, search_with(search, as_filters(data))),
+                *table_head(pick, lang))
 
     @app.callback(Output(ids.PR_STUDENTS_YEAR, "figure"), Output(ids.PR_STUDENTS_SCHOOL, "figure"),
                   Output(ids.PR_STUDENTS_COUNTRY, "figure"),

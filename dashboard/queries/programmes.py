@@ -188,6 +188,20 @@ def kpis(url: str, f: Filters) -> dict[str, int]:
             "students_unknown": int(unknown or 0)}
 
 
+def records_of_rows(url: str, target: str = "programs") -> dict[int, int]:
+    """``{row id: programme id}``: the record each row of an office-report table (``target``: programs,
+    agreements, mobility, register) is linked to (links awaiting review included, rejected ones
+    not; a row linked to several records names the first)."""
+    stmt = (select(PL.c.row_id, PL.c.programme_id).select_from(PL.join(PR, PR.c.id == PL.c.programme_id))
+            .where(PL.c.target == target, PL.c.row_id.is_not(None), PL.c.status != "rejected", PR.c.state == "ok")
+            .order_by(PL.c.row_id, PL.c.confidence.desc(), PL.c.programme_id))
+    out: dict[int, int] = {}
+    with get_engine(url).connect() as conn:
+        for row_id, pid in conn.execute(stmt):
+            out.setdefault(int(row_id), int(pid))
+    return out
+
+
 def counts_for(url: str, f: Filters, *, unit_id: int | None = None, partner_id: int | None = None) -> int:
     """How many records in scope name the school / the partner."""
     stmt = select(func.count()).select_from(PR).where(*record_conditions(f, unit_id=unit_id, partner_id=partner_id))

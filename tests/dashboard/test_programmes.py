@@ -129,6 +129,8 @@ def test_a_record_s_detail_and_the_register_cross_checks(pw):
     assert [e["approval_no"] for e in d["register"]] == ["MOE-P1"]
     assert qg.detail(pw.url, pw.ids["p5"])["id"] == pw.ids["p1"]              # merged → the record it went into
     assert qg.detail(pw.url, 10**6) is None
+    assert qg.records_of_rows(pw.url, "programs") == {1: pw.ids["p1"]}          # a report row → its record
+    assert qg.records_of_rows(pw.url, "mobility") == {}
     assert list(qg.register_without_evidence(pw.url)["approval_no"]) == ["MOE-P7"]
     assert list(qg.missing_from_register(pw.url)["programme_id"]) == [pw.ids["p4"]]
 
