@@ -123,6 +123,10 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
     progs = run(qp.partner_programs, url, f, info)
     agrs = run(qp.partner_agreements, url, f, info)
     if progs is not None and not progs.empty:
+        record_of = run(qg.records_of_rows, url, "programs") or {}   # each report row's programme record
+        progs = progs.assign(
+            program=[html.A(n, href=f"/programs/{record_of[int(i)]}{search}") if int(i) in record_of else n
+                     for i, n in zip(progs["program_id"], progs["program"])])
         progs = progs.assign(
             school=[html.A(clean_text(z) if lang == "zh" and clean_text(z) else s, href=f"/schools/{int(u)}{search}")
                     if pd.notna(u) else (clean_text(s) or "–")

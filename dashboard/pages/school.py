@@ -107,6 +107,10 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
     progs = run(qs.school_programs, url, f, school_id)
     agrs = run(qs.school_agreements, url, f, school_id)
     if progs is not None and not progs.empty:
+        record_of = run(qg.records_of_rows, url, "programs") or {}   # each report row's programme record
+        progs = progs.assign(
+            program=[html.A(n, href=f"/programs/{record_of[int(i)]}{search}") if int(i) in record_of else n
+                     for i, n in zip(progs["program_id"], progs["program"])])
         progs = progs.assign(
             partner=[clean_text(z) if lang == "zh" and clean_text(z) else (clean_text(p) or "–")
                      for p, z in zip(progs["partner"], progs["partner_zh"])],

@@ -13,6 +13,7 @@ import pytest
 from dashboard import ids
 from dashboard.figures.programmes import kind_label
 from dashboard.queries import programmes as qg
+from dashboard.queries import programs as qp
 from dashboard.queries.common import Filters
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_programs import settle
@@ -63,6 +64,13 @@ def test_records_list_pick_search_and_a_programme_s_page(live_server, page):
     # the register cross-check lists the register's entry without evidence, with a link to its record
     for r in qg.register_without_evidence(url).itertuples():
         assert r.approval_no in p.inner_text(f"#{ids.PG_REGISTER}")
+    # every row of the office's joint-programmes table opens its record
+    rows = qp.programs_list(url, Filters())
+    record_of = qg.records_of_rows(url, "programs")
+    assert set(rows["program_id"]) <= set(record_of)        # one record per row of the report
+    p.wait_for_selector(f"#{ids.PR_TABLE} tbody tr")
+    hrefs = p.eval_on_selector_all(f"#{ids.PR_TABLE} tbody a", "els => els.map(e => e.getAttribute('href'))")
+    assert sorted(h.split("?")[0] for h in hrefs) == sorted(f"/programs/{record_of[int(i)]}" for i in rows["program_id"])
     # a click on the first bar (the first kind, its first status) narrows the list to its records
     first = kinds.iloc[0]
     settle(p)
