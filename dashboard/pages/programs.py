@@ -1,4 +1,14 @@
-"""Programs & mobility (path ``/programs``): the international office's reports.
+"""Programs & mobility (path ``/programs``): the programme records first, then the international
+office's reports.
+
+The records (issue 16: one per joint programme, exchange, summer school, visiting-scholar
+programme or research centre, from the news, the office's reports and the Ministry's register)
+head the page: a chart by kind and status whose bars narrow the list, the register cross-check,
+and a sortable, searchable grid whose names open each record's page (``/programs/<id>``,
+:mod:`dashboard.pages.programme`). They are the heart of this page rather than a second menu
+entry: "Programs" and "Programmes" side by side would ask the reader which one holds the joint
+programmes — both do; here the records and the report rows they were built from sit on one page,
+and each report row of the joint-programmes table below links to its record.
 
 Joint programmes by level, mode and status (a blank enrolment is *unknown*, shown as such,
 never summed as 0); students abroad by year, school and destination with the report rows
