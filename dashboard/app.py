@@ -29,7 +29,7 @@ from dashboard.components import filters as filter_bar_mod
 from dashboard.components import navbar as navbar_mod
 from dashboard.context import DATABASE_URL_KEY, database_url
 from dashboard.pages import network, overview, programs, source_doc, sources
-from dashboard.pages import partner, partners, school, schools
+from dashboard.pages import partner, partners, programme, school, schools
 from dashboard.queries import common as q
 from etl.config import load_settings
 
@@ -38,7 +38,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 DEFAULT_TITLE = "International Cooperation Dashboard"
 
 # (module, page module object) in menu order; each has PATH, NAME, TITLE, layout, register_callbacks.
-PAGES = [overview, schools, partners, programs, network, sources, school, partner, source_doc]
+PAGES = [overview, schools, partners, programs, network, sources, school, partner, source_doc, programme]
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">

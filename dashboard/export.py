@@ -35,6 +35,7 @@ from dashboard.figures import common as figures
 from dashboard.figures import overview as fo
 from dashboard.figures import network as fn
 from dashboard.figures import partners as fpa
+from dashboard.figures import programmes as fg
 from dashboard.figures import programs as fp
 from dashboard.figures import schools as fs
 from dashboard.figures import sources as fso
@@ -53,6 +54,7 @@ from dashboard.queries import domestic as qd
 from dashboard.queries import network as qn
 from dashboard.queries import overview as qo
 from dashboard.queries import partners as qpa
+from dashboard.queries import programmes as qg
 from dashboard.queries import programs as qp
 from dashboard.queries import schools as qs
 from dashboard.queries import sources as qso
@@ -353,6 +355,31 @@ register(Export(
     source="reports", names_zh=(("partner", "partner_zh"), ("schools", "schools_zh")), width=1200,
     ignores=NOT_FOR_REPORTS + ("year_from", "year_to")))
 
+# -- Programme records (issue 16): news, the office's reports and the Ministry's register ---
+NOT_FOR_RECORDS = ("activity_kinds", "language")
+register(Export(
+    "programmes_by_kind", fg.KIND_TITLE, None, qg.by_kind, _page(fg.by_kind),
+    (Column("kind", "Programme kind", "项目类型", "programme_kind"), Column("status", "Status", "状态", "status"),
+     Column("programmes", "Programmes", "项目数", "int"), Column("students", "Students", "学生数", "int"),
+     Column("students_unknown", "Without a student figure", "无人数的项目数", "int")),
+    source="reports", ignores=NOT_FOR_RECORDS))
+register(Export(
+    "programme_records", "Programme records", "项目记录", qg.records,
+    lambda df, ctx: fg.by_kind(qg.kind_table(df), lang=ctx.lang, empty_message=ctx.empty_message),
+    (Column("programme_id", "Record", "记录编号"), Column("label", "Programme", "项目名称"),
+     Column("kind", "Programme kind", "项目类型", "programme_kind"), Column("level", "Level", "层次", "level"),
+     Column("mode", "Mode", "模式"), Column("partners", "Partner", "合作方（英文）"),
+     Column("partners_zh", "Partner (Chinese)", "合作方"), Column("countries", "Country codes", "国家/地区代码"),
+     Column("schools", "Schools", "学院（英文）"), Column("schools_zh", "Schools (Chinese)", "学院"),
+     Column("first_year", "First year", "起始年份", "year"), Column("last_year", "Last year seen", "最近出现年份", "year"),
+     Column("status", "Status", "状态", "status"), Column("status_basis", "Status is", "状态依据", "label"),
+     Column("status_source", "Status read from", "状态来源"),
+     Column("students", "Students", "学生数", "int"), Column("students_year", "Students in year", "人数年份", "year"),
+     Column("documents", "Articles", "新闻篇数", "int"), Column("report_rows", "Report rows", "报表行数", "int"),
+     Column("register", "Register entries", "名单条目数", "int")),
+    source="reports", names_zh=(("partners", "partners_zh"), ("schools", "schools_zh")), ignores=NOT_FOR_RECORDS))
+add_translations({"Inferred": "推断", "Stated": "来源写明"})
+
 # -- Network and Sources ----------------------------------------------------------------
 register(Export(
     "network_links", fn.LINKS_TITLE, None, lambda url, f: fn.links_frame(qn.network(url, f)), _page(fn.links_figure),
@@ -580,6 +607,7 @@ WORDS: dict[str, Callable[[str, str], str]] = {
     "program_type": program_type_name,
     "agreement_type": agreement_type_name,
     "agreement_state": lambda v, lang: t(fp.STATE_LABELS.get(v, v), lang),
+    "programme_kind": fg.kind_label,
     "label": lambda v, lang: t(v if v[:1].isupper() else v.capitalize(), lang),   # any other code with a word
 }
 

@@ -33,6 +33,9 @@ FILTER_SUMMARY = "filter-summary"
 
 # -- overview page -----------------------------------------------------------
 OV_KPIS = "ov-kpis"
+OV_PROGRAMME_KPIS = "ov-programme-kpis"   # active joint programmes, students in programmes (issue 16)
+OV_KPI_JOINT = "ov-kpi-joint-programmes"
+OV_KPI_PROG_STUDENTS = "ov-kpi-programme-students"
 OV_KPI_DOCUMENTS = "ov-kpi-documents"
 OV_KPI_PARTNERS = "ov-kpi-partners"
 OV_KPI_COUNTRIES = "ov-kpi-countries"
@@ -64,6 +67,8 @@ SCD_TREND = "scd-trend"
 SCD_KINDS = "scd-kinds"
 SCD_PARTNERS = "scd-partners"
 SCD_REPORTS = "scd-reports"
+SCD_PROGRAMMES = "scd-programmes"      # the programme records naming the school (issue 16)
+SCD_PROGRAMMES_ROW = "scd-programmes-row"
 
 # -- partners page and partner detail page ----------------------------------------
 PA_MAP = "pa-partner-map"
@@ -79,6 +84,8 @@ PAD_MOBILITY = "pad-mobility"
 PAD_TIMELINE = "pad-timeline"
 PAD_SCHOOLS = "pad-schools"
 PAD_REPORTS = "pad-reports"
+PAD_PROGRAMMES = "pad-programmes"      # the programme records with the partner (issue 16)
+PAD_PROGRAMMES_ROW = "pad-programmes-row"
 
 # -- programs & mobility page (office reports) --------------------------------------
 PR_KPIS = "pr-kpis"
@@ -122,3 +129,18 @@ DOC_HEAD = "doc-head"
 DOC_TEXT = "doc-text"
 DOC_FACTS = "doc-facts"
 DOC_LEGEND = "doc-legend"
+
+# -- programme records (issue 16): the Programs page's records section, a programme's page ------
+PG_SECTION = "pg-records"                   # the section's anchor (/programs#pg-records)
+PG_KINDS = "pg-by-kind"                     # records per kind × status; a click narrows the list
+PG_PICK = "pg-pick"                         # dcc.Store: the kind (and status) clicked on PG_KINDS
+PG_PICK_HEAD = "pg-pick-head"
+PG_PICK_CLEAR = "pg-pick-clear"
+PG_GRID = "pg-grid"                         # dash-ag-grid: one row per record
+PG_COUNT = "pg-count"
+PG_SEARCH = "pg-search"
+PG_REGISTER = "pg-register-check"           # the register cross-check lists
+PGD_HEAD = "pgd-head"
+PGD_STUDENTS = "pgd-students"
+PGD_TIMELINE = "pgd-timeline"
+PGD_REGISTER = "pgd-register"

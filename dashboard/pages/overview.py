@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, State, get_asset_url, html
+from dash import Input, Output, State, dcc, get_asset_url, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -89,6 +89,15 @@ add_translations({
     "Distinct partner organisations mentioned": "提及的不同合作机构",
     "Countries of those partners": "这些合作伙伴所在的国家",
     "Schools named in the selected documents": "所选文档中提及的学院",
+    "Active joint programmes": "运行中的合作办学项目", "Students in programmes": "项目在读/参与学生",
+    "See the records →": "查看项目记录 →", "{n} active without a figure": "{n} 个运行中项目无人数",
+    "every active one counted": "运行中项目均有人数",
+    "of {n} joint programmes on record": "共记录 {n} 个合作办学项目",
+    "{n} in joint programmes": "其中合作办学项目 {n} 人",
+    "in {n} active programmes and initiatives": "来自 {n} 个运行中的项目与交流活动",
+    "Joint programmes and institutes whose status is active (from reports and the register, else inferred)":
+        "状态为运行中的中外合作办学项目和机构（来自报表和名单，否则为推断）",
+    "The latest figure of every active programme and initiative that has one": "每个有人数的运行中项目的最新人数",
     CHANGES_TITLE: "自上次更新以来",
     "No ETL run yet.": "尚未运行数据处理。",
     "Load the sample with {demo} or your files with {etl}.": "使用 {demo} 加载示例数据，或使用 {etl} 加载您的文件。",
@@ -142,6 +151,39 @@ def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> lis
                               current=cur[key] if cur else None, previous=prev[key] if prev else None,
                               hint=hint, lang=lang, period=period))
     return [dbc.Col(c, xs=6, lg=3) for c in cards]
+
+
+def programme_kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> list:
+    """The two programme KPIs (issue 16): active joint programmes and students in programmes, from
+    the programme records under the filters; each links to the records on the Programs page."""
+    f = _filters(filters)
+    k = _run(qo.programme_kpis, url, f)
+    search = f.to_search()
+    sep = "&" if search else "?"
+    ui = f"{sep}ui=zh" if lang == "zh" else ""
+
+    def card(card_id: str, label: str, value: int | None, sub: list, hint: str) -> dbc.Col:
+        return dbc.Col(html.Div([
+            html.Div(t(label, lang), className="kpi-label"),
+            html.Div(f"{value:,}" if value is not None else "–", className="kpi-value"),
+            html.Div(sub, className="kpi-trend"),
+        ], id=card_id, className="kpi-card kpi-programmes", title=t(hint, lang)), xs=6, lg=6)
+
+    more = dcc.Link(t("See the records →", lang), href=f"/programs{search}{ui}#{ids.PG_SECTION}", className="kpi-link")
+    k = k or {}
+    unknown = k.get("students_unknown") or 0
+    return [
+        card(ids.OV_KPI_JOINT, "Active joint programmes", k.get("active_joint_programmes"),
+             [t("of {n} joint programmes on record", lang).format(n=k.get("joint_programmes", 0)), " · ", more] if k
+             else [more],
+             "Joint programmes and institutes whose status is active (from reports and the register, else inferred)"),
+        card(ids.OV_KPI_PROG_STUDENTS, "Students in programmes", k.get("students_in_programmes"),
+             [t("in {n} active programmes and initiatives", lang).format(n=k.get("active_programmes", 0)), " · ",
+              t("{n} in joint programmes", lang).format(n=f"{k.get('students_in_joint_programmes', 0):,}"), " · ",
+              t("{n} active without a figure", lang).format(n=unknown) if unknown
+              else t("every active one counted", lang)] if k else [],
+             "The latest figure of every active programme and initiative that has one"),
+    ]
 
 
 def per_year_figure(url: str, filters: Filters | dict | None, lang: str = "en") -> go.Figure:
@@ -314,6 +356,7 @@ def layout(**query: Any) -> html.Div:
             drilldown.hint(lang),
         ], className="page-head"),
         dbc.Row(kpi_placeholder(lang), id=ids.OV_KPIS, className="g-3 mb-3"),
+        dbc.Row([], id=ids.OV_PROGRAMME_KPIS, className="g-3 mb-3"),
         dbc.Row([
             dbc.Col(chart_card(ids.OV_PER_YEAR, min_height=480, lang=lang, export="activities_by_year"), lg=8),
             dbc.Col(_card(t(CHANGES_TITLE, lang), html.Div(changes_panel(url, lang), id=ids.OV_CHANGES),
@@ -348,6 +391,10 @@ def register_callbacks(app) -> None:
 
     # The interface language is read from the URL (State): a switch re-renders the page, whose
     # new graphs call these again.
+    @app.callback(Output(ids.OV_PROGRAMME_KPIS, "children"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _programme_kpis(data, search):
+        return programme_kpi_cards(database_url(), _need(data), ui_from_search(search))
+
     @app.callback(Output(ids.OV_KPIS, "children"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _kpis(data, search):
         return kpi_cards(database_url(), _need(data), ui_from_search(search))

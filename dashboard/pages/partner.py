@@ -9,6 +9,7 @@ Not in the menu: reached from the Partners table, the drill-down panel or a link
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -25,6 +26,8 @@ from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
 from dashboard.queries import partners as qp
+from dashboard.queries import programmes as qg
+from dashboard.pages.programme import records_list
 from dashboard.figures.partners import (
     SCHOOLS_TITLE,
     TIMELINE_TITLE,
@@ -84,6 +87,9 @@ add_translations({
     "university-wide": "全校",
     "open-ended": "长期有效",
     "Untitled": "无标题",
+    "Programmes and initiatives": "合作项目与交流活动",
+    "Records gathered from the news, the office's reports and the Ministry's register.":
+        "汇集自新闻、国际处报表和教育部名单的项目记录。",
 })
 
 
@@ -119,6 +125,10 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
     progs = run(qp.partner_programs, url, f, info)
     agrs = run(qp.partner_agreements, url, f, info)
     if progs is not None and not progs.empty:
+        record_of = run(qg.records_of_rows, url, "programs") or {}   # each report row's programme record
+        progs = progs.assign(
+            program=[html.A(n, href=f"/programs/{record_of[int(i)]}{search}") if int(i) in record_of else n
+                     for i, n in zip(progs["program_id"], progs["program"])])
         progs = progs.assign(
             school=[html.A(clean_text(z) if lang == "zh" and clean_text(z) else s, href=f"/schools/{int(u)}{search}")
                     if pd.notna(u) else (clean_text(s) or "–")
@@ -150,6 +160,18 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
                                 ("expiry", "Expires"), ("state", "State")], lang),
         ], className="panel"), lg=6),
     ]
+
+
+def programmes_panel(url: str, f: Filters, info: dict, lang: str, search: str = "") -> dbc.Col:
+    """The programme records with this partner (issue 16), each linking to its page; the shared
+    filters apply except country and partner kind (the page is this partner's)."""
+    recs = run(qg.records, url, replace(f, countries=(), partner_kinds=()), None, int(info["id"]))
+    return dbc.Col(html.Div([
+        html.H2(t("Programmes and initiatives", lang), className="card-heading"),
+        html.P(t("Records gathered from the news, the office's reports and the Ministry's register.", lang),
+               className="card-sub"),
+        records_list(recs, lang, search),
+    ], className="panel", id=ids.PAD_PROGRAMMES), lg=12)
 
 
 def timeline_figure(data: pd.DataFrame | None, info: dict, lang: str, msg: str):
@@ -208,7 +230,8 @@ def partner_view(url: str, filters: Filters | dict | None, info: dict, lang: str
     f = filters_of(filters)
     kpis, tl_fig, lst = kpis_and_timeline(url, f, info, lang, search)
     return {"kpis": kpis, "timeline": tl_fig, "list": lst, "schools": schools_figure(url, f, info, lang),
-            "mobility": mobility_figure(url, f, info, lang), "reports": reports_section(url, f, info, lang, search)}
+            "mobility": mobility_figure(url, f, info, lang), "reports": reports_section(url, f, info, lang, search),
+            "programmes": programmes_panel(url, f, info, lang, search)}
 
 
 # ---------------------------------------------------------------------------
@@ -252,6 +275,7 @@ def layout(partner_id: Any = None, **query: Any) -> html.Div:
             dbc.Col([card(ids.PAD_SCHOOLS, class_name="mb-3"), card(ids.PAD_MOBILITY, class_name="auto-height")], lg=5,
                     className="stack-col"),
         ], className="g-3 mb-3"),
+        dbc.Row(id=ids.PAD_PROGRAMMES_ROW, className="g-3 mb-3"),
         html.H2(t("From the office's reports", lang), className="section-heading"),
         dbc.Row(id=ids.PAD_REPORTS, className="g-3 mb-3"),
         drilldown.panel(lang),
@@ -283,6 +307,11 @@ def register_callbacks(app) -> None:
     @app.callback(Output(ids.PAD_SCHOOLS, "figure"), *inputs)
     def _schools(data, partner_id, search):
         return schools_figure(*_args(data, partner_id, search))
+
+    @app.callback(Output(ids.PAD_PROGRAMMES_ROW, "children"), *inputs)
+    def _programmes(data, partner_id, search):
+        url, f, info, lang = _args(data, partner_id, search)
+        return programmes_panel(url, f, info, lang, drilldown.search_with(search, f))
 
     @app.callback(Output(ids.PAD_MOBILITY, "figure"), Output(ids.PAD_REPORTS, "children"), *inputs)
     def _reports(data, partner_id, search):

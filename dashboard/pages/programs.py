@@ -1,4 +1,14 @@
-"""Programs & mobility (path ``/programs``): the international office's reports.
+"""Programs & mobility (path ``/programs``): the programme records first, then the international
+office's reports.
+
+The records (issue 16: one per joint programme, exchange, summer school, visiting-scholar
+programme or research centre, from the news, the office's reports and the Ministry's register)
+head the page: a chart by kind and status whose bars narrow the list, the register cross-check,
+and a sortable, searchable grid whose names open each record's page (``/programs/<id>``,
+:mod:`dashboard.pages.programme`). They are the heart of this page rather than a second menu
+entry: "Programs" and "Programmes" side by side would ask the reader which one holds the joint
+programmes — both do; here the records and the report rows they were built from sit on one page,
+and each report row of the joint-programmes table below links to its record.
 
 Joint programmes by level, mode and status (a blank enrolment is *unknown*, shown as such,
 never summed as 0); students abroad by year, school and destination with the report rows
@@ -30,9 +40,10 @@ from dashboard import ids
 from dashboard.cache import cached
 from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
-from dashboard.components.drilldown import apply_cross_filter, ui_from_search
+from dashboard.components.drilldown import apply_cross_filter, search_with, ui_from_search
 from dashboard.context import database_url
 from dashboard.figures import common as figures
+from dashboard.figures import programmes as fg
 from dashboard.figures import programs as fp
 from dashboard.labels import (
     add_translations,
@@ -44,17 +55,19 @@ from dashboard.labels import (
     ui_lang,
 )
 from dashboard.queries import common as q
+from dashboard.queries import programmes as qg
 from dashboard.queries import programs as qp
 from dashboard.queries.common import Filters
 from dashboard.queries.drill import DrillSpec
 from dashboard.regions import country_label
+from dashboard.pages import programme as pgm
 from dashboard.report import figures as rfig
 
 PATH = "/programs"
 NAME = "Programs & mobility"
 TITLE = "Programs & mobility · International Cooperation"
 T = TypeVar("T")
-PROGRAMS_EXPORTS = ["programs_by_level", "programs_by_mode", "joint_programs", "students_abroad", "students_by_school",
+PROGRAMS_EXPORTS = ["programme_records", "programmes_by_kind", "programs_by_level", "programs_by_mode", "joint_programs", "students_abroad", "students_by_school",
                     "students_by_country", "agreements_timeline", "agreements_expiring"]
 
 REPORT_HINT = ("No office report of this kind loaded yet.<br>Put the office's reports in a folder and run "
@@ -65,8 +78,27 @@ NO_SCHEMA_HINT = ("The database has no tables yet.<br>Create them with <b>intl i
 add_translations({
     "students": "学生数",
     NAME: "项目与交流",
-    "Joint programmes, students abroad and partner agreements, from the international office's reports.":
-        "来自国际交流合作处报表的合作办学项目、出国（境）学生与合作协议。",
+    "Every programme and initiative as one record, gathered from the news, the office's reports and the "
+    "Ministry's register; below, joint programmes, students abroad and partner agreements from the office's "
+    "reports.": "每个合作项目与交流活动一条记录，汇集自新闻、国际处报表和教育部名单；下方为国际处报表中的合作办学项目、"
+                "出国（境）学生与合作协议。",
+    "Programme records": "项目记录",
+    "One record per joint programme, exchange, summer school, visiting-scholar programme or research centre. "
+    "Click a bar to narrow the list; sort by any column; open a record from its name.":
+        "每个合作办学项目、交流项目、暑期学校、访问学者项目或研究中心一条记录。点击柱条可筛选列表；可按任一列排序；"
+        "点击名称打开项目页面。",
+    "Search programme, partner, school…": "搜索项目、合作伙伴、学院…",
+    "{n} records": "{n} 条记录", "1 record": "1 条记录", "Kind": "类型", "Partners": "合作伙伴", "Schools": "学院",
+    "Last seen": "最近出现", "Students": "学生数", "Sources linked": "关联来源数", "Countries": "国家",
+    "Status marked “inferred”: no report or register says it; it is read from the years the sources speak of "
+    "the programme.": "标注“推断”的状态：报表和名单均未写明，是根据来源提到该项目的年份推断的。",
+    "Register cross-check": "与教育部名单核对", "All records": "全部记录",
+    "In the register, with no news or report": "名单中有、但没有新闻或报表提到",
+    "Joint programmes in news or reports, not in the register": "新闻或报表中有、但不在名单中的合作办学项目",
+    "Articulation programmes (2+2, 3+1 …) need no approval of their own: this is a list to check, not of faults.":
+        "“2+2”“3+1”等学分互认项目无需单独审批：此列表供核对，并非问题清单。",
+    "Nothing to report.": "没有需要核对的项目。",
+    "Joint programmes (office's reports)": "中外合作项目（国际处报表）",
     "Joint programmes": "中外合作项目", "Students abroad": "出国（境）学生", "Agreements": "合作协议",
     "Active programmes": "运行中的项目", "Students enrolled": "在读学生", "Agreements in force": "有效协议",
     "Expiring within 6 months": "6个月内到期", "Expiring within 12 months": "12个月内到期",
@@ -217,14 +249,16 @@ def pick_from_click(dim: str, click: Mapping | None) -> dict | None:
     return {dim: str(value)} if value not in (None, "") else None
 
 
-def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "en") -> html.Div:
+def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "en", search: str = "") -> html.Div:
     """Every joint programme in scope (most students first); enrolment blank → "unknown".
 
     ``pick`` (``{"level": "master"}`` or ``{"mode": "2+2"}``) narrows the table to the level
-    or mode clicked on the charts.
+    or mode clicked on the charts. Each programme's name opens its record (``/programs/<id>``),
+    where the report's row is one of its sources.
     """
     f = as_filters(filters)
     df = run_query(qp.programs_list, url, f)
+    record_of = run_query(qg.records_of_rows, url, "programs") or {}
     if df is None or df.empty:
         return html.Div(html.P(t("No joint programme in this selection.", lang), className="text-muted small mb-0"),
                         className="empty-note")
@@ -242,7 +276,9 @@ def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "
                  else f"{int(r.enrolment):,}")
         status = r.status or "unknown"
         rows.append(html.Tr([
-            html.Td(r.program, className="cell-strong"), html.Td(school or "—"), html.Td(partner or "—"),
+            html.Td(dcc.Link(r.program, href=f"/programs/{record_of[int(r.program_id)]}{search}")
+                    if int(r.program_id) in record_of else r.program, className="cell-strong"),
+            html.Td(school or "—"), html.Td(partner or "—"),
             html.Td(country_label(r.country, lang) if r.country else "—"),
             html.Td(fp.level_label(r.level or "unknown", lang)), html.Td(r.mode or "—"),
             html.Td("" if pd.isna(r.start_year) else str(int(r.start_year))),
@@ -429,6 +465,155 @@ def sources_note(url: str, lang: str = "en") -> html.Div:
 
 
 # ---------------------------------------------------------------------------
+# Programme records (issue 16): the list, its chart and the register cross-check
+# ---------------------------------------------------------------------------
+RECORD_PICK_KEYS = ("kind", "status")
+
+
+def records_figure(url: str, filters, lang: str = "en") -> go.Figure:
+    """Records in scope per kind, stacked by status (a click narrows the list below)."""
+    f = as_filters(filters)
+    df = run_query(qg.by_kind, url, f)
+    if df is None or df.empty:
+        msg = t(NO_SCHEMA_HINT, lang) if df is None or not q.schema_ready(url) else (
+            t(figures.FILTER_HINT, lang) if not f.is_empty else t(figures.LOAD_HINT, lang))
+        return figures.empty(t(fg.KIND_TITLE, lang), msg)
+    return fg.by_kind(df, lang)
+
+
+def record_pick(click: Mapping | None) -> dict | None:
+    """``{"kind": …, "status": …}`` from a click on the kinds chart (the bar's customdata ends with it)."""
+    try:
+        spec = (click or {})["points"][0]["customdata"][-1]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(spec, dict):
+        return None
+    pick = {k: str(spec[k]) for k in RECORD_PICK_KEYS if isinstance(spec.get(k), str) and spec.get(k)}
+    return pick or None
+
+
+def _clean_pick(pick: Any) -> dict:
+    return {k: v for k, v in (pick if isinstance(pick, dict) else {}).items()
+            if k in RECORD_PICK_KEYS and isinstance(v, str) and v}
+
+
+def record_grid_rows(url: str, filters, pick: Mapping | None = None, lang: str = "en", search: str = "") -> list[dict]:
+    """The records in scope as grid rows (narrowed to the clicked kind and status, if any)."""
+    f = as_filters(filters)
+    df = run_query(qg.records, url, f)
+    if df is None:
+        return []
+    for k, v in _clean_pick(pick).items():
+        df = df[df[k] == v]
+    return pgm.record_rows(df, lang, search)
+
+
+def record_count(n: int, lang: str = "en") -> str:
+    return t("1 record", lang) if n == 1 else t("{n} records", lang).format(n=f"{n:,}")
+
+
+def record_pick_head(pick: Mapping | None, lang: str = "en") -> tuple[Any, dict]:
+    """The chip naming the kind (and status) the list is narrowed to, and the style of "Show all"."""
+    pick = _clean_pick(pick)
+    if not pick:
+        return None, {"display": "none"}
+    words = [fg.kind_label(pick["kind"], lang)] if "kind" in pick else []
+    if "status" in pick:
+        words.append(fp.status_label(pick["status"], lang))
+    return html.Span(t("Showing {what} only", lang).format(what=" · ".join(words)), className="chip"), {}
+
+
+def record_columns(lang: str = "en") -> list[dict]:
+    from dashboard.pages.schools import PAGE_LINK_RENDERER
+
+    num = {"type": "rightAligned", "flex": 1, "minWidth": 92}
+    return [
+        {"field": "label", "headerName": t("Programme", lang), "cellRenderer": PAGE_LINK_RENDERER, "minWidth": 240,
+         "flex": 4},
+        {"field": "kind_name", "headerName": t("Kind", lang), "minWidth": 140, "flex": 2},
+        {"field": "partners", "headerName": t("Partners", lang), "minWidth": 180, "flex": 3},
+        {"field": "countries", "headerName": t("Countries", lang), "minWidth": 100, "flex": 1},
+        {"field": "schools", "headerName": t("Schools", lang), "minWidth": 160, "flex": 3},
+        {"field": "first_year", "headerName": t("Start", lang), **num, "minWidth": 88},
+        {"field": "last_year", "headerName": t("Last seen", lang), **num, "minWidth": 96, "sort": "desc"},
+        {"field": "status_name", "headerName": t("Status", lang), "minWidth": 130, "flex": 1,
+         "tooltipField": "status_source"},
+        {"field": "students", "headerName": t("Students", lang), **num},
+        {"field": "sources", "headerName": t("Sources linked", lang), **num},
+        {"field": "names", "hide": True},       # searchable, not shown
+        {"field": "mode", "hide": True},
+        {"field": "level", "hide": True},
+    ]
+
+
+def register_check(url: str, lang: str = "en", search: str = "") -> list:
+    """The two register cross-check lists: register entries with no news or report evidence, and
+    joint programmes of the news or reports that no register entry matches."""
+    none_ = html.P(t("Nothing to report.", lang), className="text-muted small mb-0")
+    reg = run_query(qg.register_without_evidence, url)
+    miss = run_query(qg.missing_from_register, url)
+
+    def _link(pid, label):
+        return dcc.Link(label, href=f"/programs/{int(pid)}{search}") if pid is not None and pd.notna(pid) else label
+
+    left = none_
+    if reg is not None and not reg.empty:
+        left = html.Ul([html.Li([html.Code(r.approval_no), " ", _link(r.programme_id, r.programme_name),
+                                 html.Span(f" · {r.partner_name or '–'} · {pgm.years_text(r.approval_year, r.expiry_year)}",
+                                           className="text-muted")])
+                        for r in reg.itertuples(index=False)], className="check-list")
+    right = none_
+    if miss is not None and not miss.empty:
+        right = html.Ul([html.Li([_link(r.programme_id, r.label),
+                                  html.Span(f" · {r.partners or '–'} · {pgm.years_text(r.first_year, r.last_year)}",
+                                            className="text-muted")])
+                         for r in miss.itertuples(index=False)], className="check-list")
+    return [
+        dbc.Col([html.H4(t("In the register, with no news or report", lang), className="check-head"), left], xs=12),
+        dbc.Col([html.H4(t("Joint programmes in news or reports, not in the register", lang), className="check-head"),
+                 html.P(t("Articulation programmes (2+2, 3+1 …) need no approval of their own: this is a list to "
+                          "check, not of faults.", lang), className="card-sub"), right], xs=12),
+    ]
+
+
+def records_section(lang: str = "en") -> list:
+    """The records section of the page's layout (filled by the callbacks)."""
+    from dashboard.pages.schools import grid
+
+    return [
+        html.Div(id=ids.PG_SECTION),
+        _section(t("Programme records", lang),
+                 t("One record per joint programme, exchange, summer school, visiting-scholar programme or research "
+                   "centre. Click a bar to narrow the list; sort by any column; open a record from its name.", lang)),
+        dcc.Store(id=ids.PG_PICK, data=None),
+        dbc.Row([
+            dbc.Col(chart_card(ids.PG_KINDS, min_height=320, lang=lang, export="programmes_by_kind"), lg=5),
+            dbc.Col(html.Div([html.H3(t("Register cross-check", lang), className="card-heading"),
+                              dbc.Row(id=ids.PG_REGISTER, className="g-3")], className="panel register-check"), lg=7),
+        ], className="g-3 mb-3"),
+        dbc.Row(dbc.Col(html.Div([
+            html.Div([
+                html.H3(t("All records", lang), className="card-heading mb-0"),
+                html.Span(id=ids.PG_COUNT, className="grid-count", **{"aria-live": "polite"}),
+                html.Span(id=ids.PG_PICK_HEAD),
+                dbc.Button(t("Show all", lang), id=ids.PG_PICK_CLEAR, color="link", size="sm", className="p-0",
+                           style={"display": "none"}),
+                html.Label(t("Search programme, partner, school…", lang), htmlFor=ids.PG_SEARCH,
+                           className="visually-hidden"),
+                dbc.Input(id=ids.PG_SEARCH, type="search", debounce=False, className="grid-search",
+                          placeholder=t("Search programme, partner, school…", lang), autocomplete="off"),
+                export_menu("programme_records", menu_id="card-pg-grid", figure=False, report=False, lang=lang),
+            ], className="grid-tools"),
+            grid(ids.PG_GRID, record_columns(lang), [], height=460, lang=lang,
+                 options={"includeHiddenColumnsInQuickFilter": True, "tooltipShowDelay": 300}),
+            html.P(t("Status marked “inferred”: no report or register says it; it is read from the years the "
+                     "sources speak of the programme.", lang), className="table-note mt-1 mb-0"),
+        ], className="panel"), lg=12), className="g-3 mb-4"),
+    ]
+
+
+# ---------------------------------------------------------------------------
 # Layout and wiring
 # ---------------------------------------------------------------------------
 def _section(title: str, hint: str | None = None) -> html.Div:
@@ -449,11 +634,14 @@ def layout(ui: str | None = None, **_query: Any) -> html.Div:
         html.Div([
             export_menu(PROGRAMS_EXPORTS, menu_id="programs", class_name="float-end", lang=lang),
             html.H1(t(NAME, lang), className="page-title"),
-            html.P(t("Joint programmes, students abroad and partner agreements, from the international "
-                     "office's reports.", lang), className="page-lede"),
+            html.P(t("Every programme and initiative as one record, gathered from the news, the office's reports and "
+                     "the Ministry's register; below, joint programmes, students abroad and partner agreements from "
+                     "the office's reports.", lang), className="page-lede"),
         ], className="page-head"),
         dbc.Row([], id=ids.PR_KPIS, className="g-3 mb-4 kpi-row"),
-        _section(t("Joint programmes", lang), t("Click a level or a mode to narrow the table.", lang)),
+        *records_section(lang),
+        _section(t("Joint programmes (office's reports)", lang),
+                 t("Click a level or a mode to narrow the table.", lang)),
         dcc.Store(id=ids.PR_TABLE_PICK, data=None),
         dbc.Row([
             dbc.Col(chart_card(ids.PR_BY_LEVEL, min_height=260, lang=lang, export="programs_by_level"), lg=6),
@@ -506,6 +694,34 @@ def register_callbacks(app) -> None:
             raise PreventUpdate
         return data
 
+    @app.callback(Output(ids.PG_KINDS, "figure"), Output(ids.PG_REGISTER, "children"),
+                  Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _records_chart(data, search):
+        lang = page_lang(search)
+        url = database_url()
+        return records_figure(url, _need(data), lang), register_check(url, lang, search_with(search, as_filters(data)))
+
+    @app.callback(Output(ids.PG_PICK, "data"), Output(ids.PG_KINDS, "clickData"),
+                  Input(ids.PG_KINDS, "clickData"), Input(ids.PG_PICK_CLEAR, "n_clicks"), prevent_initial_call=True)
+    def _record_pick(click, _clear):
+        return (record_pick(click) if ctx.triggered_id == ids.PG_KINDS else None), None
+
+    @app.callback(Output(ids.PG_GRID, "rowData"), Output(ids.PG_COUNT, "children"), Output(ids.PG_PICK_HEAD, "children"),
+                  Output(ids.PG_PICK_CLEAR, "style"),
+                  Input(ids.FILTERS, "data"), Input(ids.PG_PICK, "data"), State(ids.URL, "search"))
+    def _records(data, pick, search):
+        lang = page_lang(search)
+        rows = record_grid_rows(database_url(), _need(data), pick, lang, search_with(search, as_filters(data)))
+        return (rows, record_count(len(rows), lang), *record_pick_head(pick, lang))
+
+    app.clientside_callback(
+        """function (text, opts) {
+            return Object.assign({}, opts || {}, {quickFilterText: text || ""});
+        }""",
+        Output(ids.PG_GRID, "dashGridOptions"), Input(ids.PG_SEARCH, "value"), State(ids.PG_GRID, "dashGridOptions"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(Output(ids.PR_KPIS, "children"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _kpis(data, search):
         return kpi_row(database_url(), _need(data), page_lang(search))
@@ -536,7 +752,8 @@ def register_callbacks(app) -> None:
                   Input(ids.FILTERS, "data"), Input(ids.PR_TABLE_PICK, "data"), State(ids.URL, "search"))
     def _table(data, pick, search):
         lang = page_lang(search)
-        return (programs_table(database_url(), _need(data), pick, lang), *table_head(pick, lang))
+        return (programs_table(database_url(), _need(data), pick, lang, search_with(search, as_filters(data))),
+                *table_head(pick, lang))
 
     @app.callback(Output(ids.PR_STUDENTS_YEAR, "figure"), Output(ids.PR_STUDENTS_SCHOOL, "figure"),
                   Output(ids.PR_STUDENTS_COUNTRY, "figure"),

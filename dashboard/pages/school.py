@@ -7,6 +7,7 @@ the page. Not in the menu: reached from the Schools page, the drill-down panel o
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -23,7 +24,9 @@ from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
 from dashboard.queries import domestic as qd
+from dashboard.queries import programmes as qg
 from dashboard.queries import schools as qs
+from dashboard.pages.programme import records_list
 from dashboard.figures.schools import (
     KINDS_TITLE,
     PARTNERS_TITLE,
@@ -75,6 +78,9 @@ add_translations({
     "unknown": "未知",
     "open-ended": "长期有效",
     "News in the selection": "所选范围内的新闻",
+    "Programmes and initiatives": "合作项目与交流活动",
+    "Records gathered from the news, the office's reports and the Ministry's register.":
+        "汇集自新闻、国际处报表和教育部名单的项目记录。",
     "Agreements that name the school; university-wide agreements are on the Programmes page.":
         "列出写明该学院的协议；全校性协议见“合作项目”页面。",
 })
@@ -104,6 +110,10 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
     progs = run(qs.school_programs, url, f, school_id)
     agrs = run(qs.school_agreements, url, f, school_id)
     if progs is not None and not progs.empty:
+        record_of = run(qg.records_of_rows, url, "programs") or {}   # each report row's programme record
+        progs = progs.assign(
+            program=[html.A(n, href=f"/programs/{record_of[int(i)]}{search}") if int(i) in record_of else n
+                     for i, n in zip(progs["program_id"], progs["program"])])
         progs = progs.assign(
             partner=[clean_text(z) if lang == "zh" and clean_text(z) else (clean_text(p) or "–")
                      for p, z in zip(progs["partner"], progs["partner_zh"])],
@@ -133,6 +143,18 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
                                 ("expiry", "Expires"), ("state", "State")], lang),
         ], className="panel"), lg=6),
     ]
+
+
+def programmes_panel(url: str, f: Filters, school_id: int, lang: str, search: str = "") -> dbc.Col:
+    """The programme records that name the school (issue 16), each linking to its page; the
+    shared filters apply except the school filter (the page is this school's)."""
+    recs = run(qg.records, url, replace(f, schools=()), school_id)
+    return dbc.Col(html.Div([
+        html.H2(t("Programmes and initiatives", lang), className="card-heading"),
+        html.P(t("Records gathered from the news, the office's reports and the Ministry's register.", lang),
+               className="card-sub"),
+        records_list(recs, lang, search),
+    ], className="panel", id=ids.SCD_PROGRAMMES), lg=12)
 
 
 def activity_figures(url: str, f: Filters, school_id: int, lang: str = "en") -> tuple:
@@ -178,6 +200,7 @@ def school_view(url: str, filters: Filters | dict | None, school_id: int, lang: 
         "partners": partners_figure(url, f, school_id, lang),
         "mobility": mobility_figure(url, f, school_id, lang),
         "reports": reports_section(url, f, school_id, lang, search),
+            "programmes": programmes_panel(url, f, school_id, lang, search),
     }
 
 
@@ -210,6 +233,7 @@ def layout(school_id: Any = None, **query: Any) -> html.Div:
             dbc.Col(card(ids.SCD_PARTNERS), lg=6),
             dbc.Col(card(ids.SCD_MOBILITY), lg=6),
         ], className="g-3 mb-3"),
+        dbc.Row(id=ids.SCD_PROGRAMMES_ROW, className="g-3 mb-3"),
         html.H2(t("From the office's reports", lang), className="section-heading"),
         dbc.Row(id=ids.SCD_REPORTS, className="g-3 mb-3"),
         drilldown.panel(lang),
@@ -239,6 +263,11 @@ def register_callbacks(app) -> None:
     @app.callback(Output(ids.SCD_PARTNERS, "figure"), *inputs)
     def _partners(data, school_id, search):
         return partners_figure(*_args(data, school_id, search))
+
+    @app.callback(Output(ids.SCD_PROGRAMMES_ROW, "children"), *inputs)
+    def _programmes(data, school_id, search):
+        url, f, sid, lang = _args(data, school_id, search)
+        return programmes_panel(url, f, sid, lang, drilldown.search_with(search, f))
 
     @app.callback(Output(ids.SCD_MOBILITY, "figure"), Output(ids.SCD_REPORTS, "children"), *inputs)
     def _reports(data, school_id, search):

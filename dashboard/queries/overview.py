@@ -427,3 +427,15 @@ __all__ = [
     "RunSummary", "KPI_NAMES", "kpis", "kpis_by_year", "kpi_trend", "activities_per_year", "activities_by_school",
     "top_partners", "countries", "latest_run", "refresh_state", "run_changed",
 ]
+
+
+# ---------------------------------------------------------------------------
+# Programme records (issue 16): the two KPIs of the Overview
+# ---------------------------------------------------------------------------
+def programme_kpis(url: str, f: Filters) -> dict[str, int]:
+    """``active_joint_programmes``, ``students_in_programmes`` (the current figures of the active
+    records that have one) and ``students_unknown`` (active records without a figure), under the
+    shared filters as :mod:`dashboard.queries.programmes` reads them."""
+    from dashboard.queries import programmes as qg
+
+    return qg.kpis(url, f)

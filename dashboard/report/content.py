@@ -29,7 +29,7 @@ from dashboard.report import render
 
 # The charts of the report, in order (export names).
 REPORT_CHARTS = ("activities_by_year", "activities_by_school", "partner_countries", "top_partners",
-                 "top_countries", "joint_programs", "students_abroad")
+                 "top_countries", "joint_programs", "programmes_by_kind", "students_abroad")
 CHART_SIZE = (1200, 600)   # CSS pixels; rendered at 2× for sharp slides and print
 CHART_SCALE = 2
 CHART_FONT_SIZE = 15       # the screen's 13 px, a little larger for slides and print

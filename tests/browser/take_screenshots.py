@@ -19,11 +19,25 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, LiveServer, lo
 
 PAGES = {"overview": "/", "schools": "/schools", "partners": "/partners", "programs": "/programs",
          "network": "/network", "sources": "/sources?q=summer%20school", "school": "/schools/{school}",
-         "partner": "/partners/{partner}", "admin-runs": "/admin/runs", "admin-audit": "/admin/audit",
+         "partner": "/partners/{partner}", "programme": "/programs/{programme}", "admin-runs": "/admin/runs", "admin-audit": "/admin/audit",
          "admin-etl": "/admin/etl"}
 # What shows that a page is drawn (default: a plotly chart).
 READY = {"network": "#nw-graph canvas", "sources": ".result", "admin-runs": ".admin-run", "admin-audit": "table",
          "admin-etl": "#admin-export-check"}
+
+
+def showcase_programme(url: str) -> int:
+    """A programme record whose page has something in every part: the joint programme with the most
+    sources linked (articles and report rows), students in several years first."""
+    from dashboard.queries import programmes as qg
+    from dashboard.queries.common import Filters
+
+    df = qg.records(url, Filters())
+    joint = df[df["kind"] == "joint_programme"]
+    df = joint if not joint.empty else df
+    best = df.assign(_n=df["documents"] + df["report_rows"] + df["register"]).sort_values(
+        ["_n", "programme_id"], ascending=[False, True])
+    return int(best.iloc[0]["programme_id"])
 
 
 def report_pages(url: str, out: Path, pages: int = 3) -> None:
@@ -83,6 +97,7 @@ def main() -> None:
         password = secrets.token_urlsafe(18)
         add_user(url, "leadership", password, role="admin")
         school, partner = subjects(url)
+        programme = showcase_programme(url)
         if args.report:
             report_pages(url, args.out)
         with LiveServer(url) as srv, sync_playwright() as p:
@@ -96,7 +111,7 @@ def main() -> None:
                 for name, path in PAGES.items():
                     if args.pages and name not in args.pages:
                         continue
-                    path = path.format(school=school, partner=partner)
+                    path = path.format(school=school, partner=partner, programme=programme)
                     if lang == "zh":
                         path += ("&" if "?" in path else "?") + "ui=zh"
                     page.goto(srv.base + path)

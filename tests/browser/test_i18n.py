@@ -133,7 +133,8 @@ def _names(url: str) -> set[str]:
 
     out: set[str] = set()
     with get_engine(url).connect() as c:
-        for sql in ("select name from partners", "select name from units", "select title from documents"):
+        for sql in ("select name from partners", "select name from units", "select title from documents",
+                    "select label from programmes", "select name from programmes"):
             out.update(str(r[0]) for r in c.execute(text(sql)) if r[0])
         for sql in ("select aliases from partners", "select aliases from units"):
             for (raw,) in c.execute(text(sql)):
@@ -153,11 +154,13 @@ def test_every_public_page_in_chinese(live_server, page):
                                  "group by p.id order by count(*) desc limit 1")).scalar_one()
         doc = c.execute(text("select document_id from facts group by document_id order by count(*) desc limit 1")
                         ).scalar_one()
+        programme = c.execute(text("select programme_id from programme_links group by programme_id "
+                                   "order by count(*) desc, programme_id limit 1")).scalar_one()
     names = _names(live_server.database_url)
     p = page.page
     problems = {}
     for path in ("/", "/schools", f"/schools/{school}", "/partners", f"/partners/{partner}", "/programs",
-                 "/network", "/sources", f"/sources/doc/{doc}"):
+                 f"/programs/{programme}", "/network", "/sources", f"/sources/doc/{doc}"):
         p.goto(live_server.base + path + "?ui=zh")
         p.wait_for_selector("h1")
         p.wait_for_load_state("networkidle")

@@ -116,7 +116,8 @@ def test_every_page_loads_under_the_content_security_policy_without_a_violation(
     assert re.search(r"script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;", csp), csp  # no 'unsafe-inline' script
     assert p.evaluate("window.__csp") == []
     sign_in(p, base, *ADMIN)
-    paths = sorted({v["path"] for v in dash.page_registry.values()} | {"/schools/1", "/partners/1", "/sources/doc/1"})
+    paths = sorted({v["path"] for v in dash.page_registry.values()} | {"/schools/1", "/partners/1", "/sources/doc/1",
+                                                                 "/programs/1"})
     assert "/admin/uploads" in paths and "/network" in paths
     for path in paths:
         p.goto(base + path)
