@@ -560,3 +560,11 @@ def test_the_audit_log_shows_readable_changes_not_json():
     run = detail_text({"status": "ok", "documents": {"new": 3, "changed": 0, "gone": 1}}, "zh")
     assert run == "状态: ok · 文档: new 3, gone 1" and "{" not in run and '"' not in run
     assert detail_text({}) == "" and detail_text(None) == ""
+
+
+def test_every_review_item_kind_has_its_chinese_name():
+    """The programme linker's ambiguous links join the review queue as kind 'programme' (issue 16)."""
+    from dashboard.admin.messages import item_kind
+
+    for kind, zh in {"partner": "合作伙伴", "school": "学院", "fact": "事实", "programme": "项目记录"}.items():
+        assert item_kind(kind, "zh") == zh and item_kind(kind, "en") == kind

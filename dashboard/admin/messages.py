@@ -49,7 +49,7 @@ class Refusal(ValueError):
 
 # -- codes named in both languages -------------------------------------------------------
 add_translations({"viewer": "查看者", "admin": "管理员"}, context="role")
-add_translations({"partner": "合作伙伴", "school": "学院", "fact": "事实"}, context="review item")
+add_translations({"partner": "合作伙伴", "school": "学院", "fact": "事实", "programme": "项目记录"}, context="review item")
 add_translations({"open": "待审核", "accepted": "已接受", "rejected": "已驳回", "merged": "已合并",
                   "aliased": "已作为别名归入"}, context="review status")
 add_translations({"joint programs": "合作办学项目", "partner agreements": "合作协议",
