@@ -373,7 +373,7 @@ register(Export(
      Column("schools", "Schools", "学院（英文）"), Column("schools_zh", "Schools (Chinese)", "学院"),
      Column("first_year", "First year", "起始年份", "year"), Column("last_year", "Last year seen", "最近出现年份", "year"),
      Column("status", "Status", "状态", "status"), Column("status_basis", "Status is", "状态依据", "label"),
-     Column("status_source", "Status read from", "状态来源"),
+     Column("status_source", "Status read from", "状态来源", "status_source"),
      Column("students", "Students", "学生数", "int"), Column("students_year", "Students in year", "人数年份", "year"),
      Column("documents", "Articles", "新闻篇数", "int"), Column("report_rows", "Report rows", "报表行数", "int"),
      Column("register", "Register entries", "名单条目数", "int")),
@@ -608,6 +608,7 @@ WORDS: dict[str, Callable[[str, str], str]] = {
     "agreement_type": agreement_type_name,
     "agreement_state": lambda v, lang: t(fp.STATE_LABELS.get(v, v), lang),
     "programme_kind": fg.kind_label,
+    "status_source": fg.status_source_text,
     "label": lambda v, lang: t(v if v[:1].isupper() else v.capitalize(), lang),   # any other code with a word
 }
 

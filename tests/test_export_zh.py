@@ -35,7 +35,7 @@ FILTER_SETS = [
                  activity_kinds=["agreement", "summer_school"], language="en"),
     Filters.make(year_from=2023, year_to=2023),   # one year: the narrow bars
 ]
-NAME_COLUMNS = ("partner", "school", "program", "schools", "name")
+NAME_COLUMNS = ("partner", "school", "program", "schools", "partners", "name", "label")  # label: a programme record's name as its sources give it
 
 
 @pytest.fixture(scope="module")

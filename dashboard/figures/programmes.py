@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import ACCENT, LOAD_HINT, NEUTRAL, _base, _row_height, empty, figure
 from dashboard.figures.programs import STATUS_COLORS, status_label
-from dashboard.labels import add_translations, t
+import re
+
+from dashboard.labels import add_translations, agreement_type_name, t
 
 KIND_TITLE = "Programmes and initiatives by kind"
 STUDENTS_TITLE = "Students per year"
@@ -100,3 +102,40 @@ def students_per_year(df: pd.DataFrame, lang: str = "en", empty_message: str = L
                                  gridcolor="#ECEFF4"),
                       legend=dict(orientation="h", y=-0.2), margin=dict(b=8))
     return fig
+
+
+# -- where a record's status was read (etl/programmes/link.py writes it in English) ---------
+_SOURCE_ROW = re.compile(r"^(?P<where>.+?) row (?P<row>\d+)(?: \((?P<no>[^)]*)\))?: (?P<what>.+)$")
+_REGISTER = re.compile(r"^register (?P<no>\S+): (?P<what>.+)$")
+_VALID = re.compile(r"^(?P<type>.+?) valid until (?P<date>\S+)(?: \(before (?P<year>\d{4})\))?$")
+_OPEN = re.compile(r"^(?P<type>.+?), open-ended(?: \(before (?P<year>\d{4})\))?$")
+_APPROVED = re.compile(r"^approved until (?P<year>\d{4})(?: \(before (?P<ref>\d{4})\))?$")
+_LAST = re.compile(r"^last spoken of in (?P<year>\d{4})$")
+
+
+def status_source_text(text: str | None, lang: str = "en") -> str:
+    """Where a record's status comes from, in ``lang``: the linker writes it in English ("joint_programs.csv
+    row 4: active", "partner_agreements.csv row 21: Student Exchange Agreement valid until 2028-05-10",
+    "register MOE11…: approved until 2027", "last spoken of in 2024"); in 中文 its words are translated
+    through the tables the pages use (agreement types, statuses) and file names and numbers kept."""
+    if not text or lang != "zh":
+        return text or ""
+
+    def what_zh(what: str) -> str:
+        if m := _VALID.match(what):
+            out = f"{agreement_type_name(m['type'], 'zh')}，有效期至 {m['date']}"
+            return out + (f"（早于 {m['year']} 年）" if m["year"] else "")
+        if m := _OPEN.match(what):
+            return f"{agreement_type_name(m['type'], 'zh')}，长期有效" + (f"（早于 {m['year']} 年）" if m["year"] else "")
+        if m := _APPROVED.match(what):
+            return f"批准有效期至 {m['year']} 年" + (f"（早于 {m['ref']} 年）" if m["ref"] else "")
+        return status_label(what.strip().lower(), "zh")
+
+    if m := _LAST.match(text):
+        return f"最近一次见于 {m['year']} 年"
+    if m := _REGISTER.match(text):
+        return f"教育部名单 {m['no']}：{what_zh(m['what'])}"
+    if m := _SOURCE_ROW.match(text):
+        where = f"{m['where']} 第 {m['row']} 行" + (f"（{m['no']}）" if m["no"] else "")
+        return f"{where}：{what_zh(m['what'])}"
+    return text

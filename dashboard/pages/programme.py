@@ -85,7 +85,7 @@ def status_text(status: str | None, inferred: bool, lang: str = "en") -> str:
 def status_badge(status: str | None, inferred: bool, why: str | None, lang: str = "en") -> html.Span:
     st = status or "unknown"
     tip = (t("Status inferred: {why}", lang) if inferred else t("Status from the sources: {why}", lang)).format(
-        why=why or "–")
+        why=fg.status_source_text(why, lang) or "–")
     return html.Span(status_text(st, inferred, lang), title=tip,
                      className=f"status status-{st}" + (" status-inferred" if inferred and st != "unknown" else ""))
 
@@ -129,7 +129,7 @@ def record_rows(df: pd.DataFrame | None, lang: str = "en", search: str = "") -> 
             "years": years_text(r.first_year, r.last_year),
             "status": r.status, "status_inferred": bool(r.status_inferred),
             "status_name": status_text(r.status, bool(r.status_inferred), lang),
-            "status_source": r.status_source or "",
+            "status_source": fg.status_source_text(r.status_source, lang),
             "level": level_label(r.level, lang) if r.level else "", "mode": r.mode or "",
             "students": students,
             "sources": int(r.documents) + int(r.report_rows) + int(r.register),

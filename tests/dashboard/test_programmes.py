@@ -253,3 +253,27 @@ def test_empty_states_say_why(sqlite_url, tmp_path):
     assert fig.layout.annotations[0].text == t(figures.FILTER_HINT, "en")
     assert qg.records(sqlite_url, Filters()).empty and qg.by_kind(sqlite_url, Filters()).empty
     assert qg.kpis(sqlite_url, Filters())["active_joint_programmes"] == 0
+
+
+def test_where_a_status_was_read_is_said_in_chinese_too():
+    """The linker writes where a record's status comes from in English; 中文 pages and exports say it
+    in Chinese, with file names, rows, numbers and dates kept (the export test caught the English)."""
+    from dashboard.figures.programmes import status_source_text as said
+
+    cases = {
+        "joint_programs.csv row 4: active": "joint_programs.csv 第 4 行：运行中",
+        "partner_agreements.csv row 21: Student Exchange Agreement valid until 2028-05-10":
+            "partner_agreements.csv 第 21 行：学生交流协议，有效期至 2028-05-10",
+        "last spoken of in 2024": "最近一次见于 2024 年",
+    }
+    for en, zh in cases.items():
+        assert said(en, "en") == en
+        got = said(en, "zh")
+        assert got.split("：")[0] == zh.split("：")[0] and "row" not in got and "valid until" not in got, got
+    assert said("joint_programs.csv row 4: active", "zh") == "joint_programs.csv 第 4 行：" + \
+        __import__("dashboard.figures.programs", fromlist=["x"]).status_label("active", "zh")
+    assert "Student Exchange Agreement" not in said(
+        "partner_agreements.csv row 21: Student Exchange Agreement valid until 2028-05-10", "zh")
+    assert said("register MOE11GB2A20201234N: approved until 2027", "zh") == "教育部名单 MOE11GB2A20201234N：批准有效期至 2027 年"
+    assert said(None, "zh") == "" and said("something else", "zh") == "something else"
+    assert said(said("last spoken of in 2024", "zh"), "zh") == "最近一次见于 2024 年"  # idempotent
