@@ -621,7 +621,7 @@ def readable(name: str, df: pd.DataFrame, lang: str = "en") -> tuple[pd.DataFram
     for c in cols:
         s = df[c.key]
         if c.kind in WORDS:
-            s = s.map(lambda v, fn=WORDS[c.kind]: fn(v, lang) if isinstance(v, str) and v else v)
+            s = s.map(lambda v, fn=WORDS[c.kind]: fn(v, lang) if isinstance(v, (str, dict)) and v else v)
         elif c.kind == "schools":
             s = s.map(lambda v: v if v else L.text("university_wide", lang))
         elif c.kind == "kinds":   # a list of activity kinds (a document's), as words

@@ -6,14 +6,15 @@ through ``labels.t``.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import ACCENT, LOAD_HINT, NEUTRAL, _base, _row_height, empty, figure
 from dashboard.figures.programs import STATUS_COLORS, status_label
-import re
-
 from dashboard.labels import add_translations, agreement_type_name, t
+from etl.programmes.link import status_text
 
 KIND_TITLE = "Programmes and initiatives by kind"
 STUDENTS_TITLE = "Students per year"
@@ -104,7 +105,7 @@ def students_per_year(df: pd.DataFrame, lang: str = "en", empty_message: str = L
     return fig
 
 
-# -- where a record's status was read (etl/programmes/link.py writes it in English) ---------
+# -- where a record's status was read (etl/programmes/link.py: Programme.status_from, as fields) --
 _SOURCE_ROW = re.compile(r"^(?P<where>.+?) row (?P<row>\d+)(?: \((?P<no>[^)]*)\))?: (?P<what>.+)$")
 _REGISTER = re.compile(r"^register (?P<no>\S+): (?P<what>.+)$")
 _VALID = re.compile(r"^(?P<type>.+?) valid until (?P<date>\S+)(?: \(before (?P<year>\d{4})\))?$")
@@ -113,29 +114,61 @@ _APPROVED = re.compile(r"^approved until (?P<year>\d{4})(?: \(before (?P<ref>\d{
 _LAST = re.compile(r"^last spoken of in (?P<year>\d{4})$")
 
 
-def status_source_text(text: str | None, lang: str = "en") -> str:
-    """Where a record's status comes from, in ``lang``: the linker writes it in English ("joint_programs.csv
-    row 4: active", "partner_agreements.csv row 21: Student Exchange Agreement valid until 2028-05-10",
-    "register MOE11…: approved until 2027", "last spoken of in 2024"); in 中文 its words are translated
-    through the tables the pages use (agreement types, statuses) and file names and numbers kept."""
-    if not text or lang != "zh":
-        return text or ""
+def status_source_text(src: dict | str | None, lang: str = "en") -> str:
+    """Where a record's status comes from, in ``lang``, from the record's ``status_from`` fields (kind
+    report | register | years, file, sheet, row, what the source says, agreement type, valid-until
+    date, approval number, the year before which it lapsed): "joint_programs.csv row 4: active" /
+    "joint_programs.csv 第 4 行：运行中"; file names, numbers and dates as they are, agreement types and
+    statuses through the tables the pages use. A sentence (a record built before the fields) is
+    read back into them."""
+    if not src:
+        return ""
+    if isinstance(src, str):
+        if lang != "zh":
+            return src
+        src = _fields_of(src)
+        if isinstance(src, str):
+            return src
+    if lang != "zh":
+        return status_text(src)
+    before = f"（早于 {src['before']} 年）" if src.get("before") else ""
+    if src.get("kind") == "years":
+        return f"最近一次见于 {src.get('year')} 年"
+    if src.get("said"):
+        what = status_label(str(src["said"]).strip().lower(), "zh")
+    elif src.get("kind") == "register":
+        what = f"批准有效期至 {src.get('until')} 年"
+    elif src.get("open_ended"):
+        what = f"{agreement_type_name(src.get('agreement_type') or '', 'zh')}，长期有效"
+    else:
+        what = f"{agreement_type_name(src.get('agreement_type') or '', 'zh')}，有效期至 {src.get('until')}"
+    if src.get("kind") == "register":
+        where = f"教育部名单 {src.get('approval_no') or ''}".rstrip()
+    else:
+        where = f"{src.get('file') or ''}" + (f" [{src['sheet']}]" if src.get("sheet") else "")
+        where += f" 第 {src['row']} 行" if src.get("row") is not None else ""
+        where += f"（{src['no']}）" if src.get("no") else ""
+    return f"{where}：{what}{before}"
 
-    def what_zh(what: str) -> str:
-        if m := _VALID.match(what):
-            out = f"{agreement_type_name(m['type'], 'zh')}，有效期至 {m['date']}"
-            return out + (f"（早于 {m['year']} 年）" if m["year"] else "")
-        if m := _OPEN.match(what):
-            return f"{agreement_type_name(m['type'], 'zh')}，长期有效" + (f"（早于 {m['year']} 年）" if m["year"] else "")
-        if m := _APPROVED.match(what):
-            return f"批准有效期至 {m['year']} 年" + (f"（早于 {m['ref']} 年）" if m["ref"] else "")
-        return status_label(what.strip().lower(), "zh")
 
+def _fields_of(text: str) -> dict | str:
+    """An English status-source sentence → its fields (the text itself when it is not one)."""
     if m := _LAST.match(text):
-        return f"最近一次见于 {m['year']} 年"
+        return {"kind": "years", "year": int(m["year"])}
     if m := _REGISTER.match(text):
-        return f"教育部名单 {m['no']}：{what_zh(m['what'])}"
-    if m := _SOURCE_ROW.match(text):
-        where = f"{m['where']} 第 {m['row']} 行" + (f"（{m['no']}）" if m["no"] else "")
-        return f"{where}：{what_zh(m['what'])}"
-    return text
+        out: dict = {"kind": "register", "approval_no": m["no"]}
+        what = m["what"]
+    elif m := _SOURCE_ROW.match(text):
+        out = {"kind": "report", "file": m["where"], "row": int(m["row"]), "no": m["no"]}
+        what = m["what"]
+    else:
+        return text
+    if v := _VALID.match(what):
+        out.update(agreement_type=v["type"], until=v["date"], before=v["year"])
+    elif v := _OPEN.match(what):
+        out.update(agreement_type=v["type"], open_ended=True, before=v["year"])
+    elif v := _APPROVED.match(what):
+        out.update(until=v["year"], before=v["ref"])
+    else:
+        out["said"] = what.strip()
+    return out

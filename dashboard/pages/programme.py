@@ -82,7 +82,8 @@ def status_text(status: str | None, inferred: bool, lang: str = "en") -> str:
     return t("{status} (inferred)", lang).format(status=word) if inferred and status != "unknown" else word
 
 
-def status_badge(status: str | None, inferred: bool, why: str | None, lang: str = "en") -> html.Span:
+def status_badge(status: str | None, inferred: bool, why: dict | str | None, lang: str = "en") -> html.Span:
+    """The status word; its tooltip says where it was read (``why``: the record's ``status_from`` fields)."""
     st = status or "unknown"
     tip = (t("Status inferred: {why}", lang) if inferred else t("Status from the sources: {why}", lang)).format(
         why=fg.status_source_text(why, lang) or "–")
@@ -281,7 +282,7 @@ def view(url: str, programme_id: Any, lang: str = "en", search: str = "") -> htm
                         className="page page-programme")
     inferred = bool(d.get("status_inferred"))
     badges = [html.Span(fg.kind_label(d["kind"], lang), className="badge-soft"),
-              status_badge(d["status"], inferred, d.get("status_source"), lang)]
+              status_badge(d["status"], inferred, d.get("status_from"), lang)]
     if d.get("level"):
         badges.append(html.Span(level_label(d["level"], lang), className="badge-soft"))
     if d.get("mode"):

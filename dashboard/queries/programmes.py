@@ -89,7 +89,8 @@ def records(url: str, f: Filters, unit_id: int | None = None, partner_id: int | 
     not counted)."""
     cond = record_conditions(f, unit_id=unit_id, partner_id=partner_id)
     stmt = (select(PR.c.id, PR.c.label, PR.c.name, PR.c.kind, PR.c.level, PR.c.mode, PR.c.first_year,
-                   PR.c.last_year, PR.c.status, PR.c.status_inferred, PR.c.status_source, PR.c.students,
+                   PR.c.last_year, PR.c.status, PR.c.status_inferred, PR.c.status_from.label("status_source"),
+                   PR.c.students,
                    PR.c.students_year, PR.c.origin)
             .where(*cond).order_by(PR.c.last_year.desc().nulls_last(), PR.c.label, PR.c.id))
     base = _frame(url, stmt, [c for c in RECORD_COLUMNS[:15] if c != "status_basis"])
