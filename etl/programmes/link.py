@@ -264,6 +264,7 @@ class Linker:
         self.partners = rows
         self.units = {u.id: u for u in session.scalars(select(Unit))}
         self.recs: dict[str, Rec] = {}
+        self.mentions_read = 0  # documents whose programme mentions were found again this run
         self.index: dict[tuple, list[Rec]] = defaultdict(list)  # (kind, partner) → records
 
     # -- helpers --------------------------------------------------------------------------
@@ -850,8 +851,9 @@ def fingerprint(session: Session) -> str:
 
 def link_programmes(session: Session, run_id: int | None = None, *, force: bool = False) -> dict[str, int]:
     """Rebuild the programme records from the loaded data and curations; write the difference.
-    Returns counts: records, created, changed, gone, links, review (and skipped: 1 when nothing the
-    linker reads changed since it last ran, so that a no-op ETL refresh stays cheap)."""
+    Returns counts: records, created, changed, gone, links, review, texts_read (the documents whose
+    programme mentions were found again: the others' were kept) — and skipped: 1 when nothing the
+    linker reads changed since it last ran, so that a no-op ETL refresh stays cheap."""
     from etl.load.models import DerivedStamp
 
     stamp = fingerprint(session)
@@ -865,7 +867,8 @@ def link_programmes(session: Session, run_id: int | None = None, *, force: bool 
                 "links": session.scalar(select(func.count()).select_from(ProgrammeLink)
                                         .where(ProgrammeLink.status != "rejected")) or 0,
                 "review": session.scalar(select(func.count()).select_from(ProgrammeLink)
-                                         .where(ProgrammeLink.status == "review")) or 0, "skipped": 1}
+                                         .where(ProgrammeLink.status == "review")) or 0,
+                "texts_read": 0, "skipped": 1}
     stats = _link(session, run_id)
     if last is None:
         session.add(DerivedStamp(name=STAMP, fingerprint=stamp, built_at=_now()))
@@ -881,6 +884,7 @@ def _link(session: Session, run_id: int | None) -> dict[str, int]:
     years = [y for r in recs.values() for link in r.live() for y in link.years]
     ref_year = max(years) if years else None
     stats = dict.fromkeys(("records", "created", "changed", "gone", "links", "review"), 0)
+    stats["texts_read"] = lk.mentions_read  # the documents whose mentions were found again (the rest were kept)
     existing = {p.key: p for p in session.scalars(select(Programme))}
     now = _now()
     rows: dict[str, Programme] = {}
