@@ -133,7 +133,7 @@ def scaled(args, url_for, tmp: Path) -> dict:
     """The scaled database: a full re-link, refreshes after one change each (a document's text, a
     document added, one gone, a curation), the no-op; then whether the records after those
     refreshes are those a forced full re-link builds."""
-    from sqlalchemy import func, select, update
+    from sqlalchemy import delete, func, select, update
 
     from bench.etl import generate
     from etl.db import session_factory
@@ -175,14 +175,35 @@ def scaled(args, url_for, tmp: Path) -> dict:
         print(f"{label}: {sec:.3f} s {stats}", flush=True)
         return round(sec, 3), stats
 
-    sec, stats = timed(lambda s: link_programmes(s, force=True), "full_relink", profile=True)
+    def forget_mentions(s) -> None:
+        """The kept mentions dropped (the linker before they were kept had none): every text is read."""
+        try:
+            from etl.load.models import ProgrammeMention
+        except ImportError:
+            return
+        s.execute(delete(ProgrammeMention))
+
+    def cold(s):
+        forget_mentions(s)
+        return link_programmes(s, force=True)
+
+    sec, stats = timed(cold, "full_relink_cold (every text read)", profile=True)
+    res["full_relink_cold_seconds"] = sec
+    sec, stats = timed(lambda s: link_programmes(s, force=True), "full_relink (forced, mentions kept)")
     res["full_relink_seconds"] = sec
     res["records"], res["links"] = stats["records"], stats["links"]
     res["no_op_seconds"], _ = timed(lambda s: link_programmes(s), "no_op")
 
+    def linked(s, n: int) -> Document:
+        """The n-th active document some record links to."""
+        from etl.load.models import ProgrammeLink
+
+        return s.scalars(select(Document).where(Document.status == "active", Document.id.in_(
+            select(ProgrammeLink.document_id).where(ProgrammeLink.status == "linked")))
+            .order_by(Document.id).offset(n)).first()
+
     def change_text(s, n: int):
-        doc = s.scalars(select(Document).where(Document.status == "active", Document.text.contains("programme"))
-                        .order_by(Document.id).offset(n)).first()
+        doc = linked(s, n * 7)
         doc.text = doc.text + f"\n\nThe exchange programme continues in the coming year ({n})."
         doc.content_hash = (doc.content_hash[:56] + f"{n:08d}")[:64]
         s.flush()
@@ -201,8 +222,7 @@ def scaled(args, url_for, tmp: Path) -> dict:
     res["one_document_changed_seconds"], _ = timed(one_changed, "one_document_changed")
 
     def one_added(s):
-        src = s.scalars(select(Document).where(Document.status == "active", Document.text.contains("exchange"))
-                        .order_by(Document.id.desc())).first()
+        src = linked(s, 100)
         new = Document(source=src.source, uri=src.uri + ".copy", title=src.title, lang=src.lang,
                        published=src.published, event_date=src.event_date, year=src.year,
                        content_hash=("c" * 64), text=src.text + "\n(A copy.)", status="active")
@@ -217,8 +237,7 @@ def scaled(args, url_for, tmp: Path) -> dict:
     res["one_document_added_seconds"], _ = timed(one_added, "one_document_added")
 
     def one_gone(s):
-        doc = s.scalars(select(Document).where(Document.status == "active", Document.text.contains("joint"))
-                        .order_by(Document.id).offset(3)).first()
+        doc = linked(s, 200)
         s.execute(update(Document).where(Document.id == doc.id).values(status="gone"))
         return link_programmes(s)
 
@@ -234,6 +253,7 @@ def scaled(args, url_for, tmp: Path) -> dict:
     with Session() as s:
         before = snapshot(s)
     with Session.begin() as s:
+        forget_mentions(s)
         link_programmes(s, force=True)
     with Session() as s:
         after = snapshot(s)
@@ -250,6 +270,7 @@ def main() -> None:
     ap.add_argument("--scaled-only", action="store_true", help="only the scaled database's figures")
     ap.add_argument("--keep", help="SQLite file of the scaled database: built when missing, reused when present")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--label", default="scaled", help="the key of the scaled figures in the results")
     args = ap.parse_args()
     from etl.db import session_factory
     from etl.pipeline import Pipeline
@@ -274,11 +295,15 @@ def main() -> None:
         if not args.scaled_only:
             corpus_and_heldout(out, url_for, tmp)
         if args.docs:
-            out["scaled"] = scaled(args, url_for, tmp)
+            out[args.label] = scaled(args, url_for, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(out, indent=1, ensure_ascii=False))
     res = ROOT / "bench" / "results" / "programmes.json"
+    kept = json.loads(res.read_text(encoding="utf-8")) if res.exists() else {}
+    if args.scaled_only:  # the other figures stay as last measured
+        kept.update({k: v for k, v in out.items() if k != "backend"})
+        out = kept
     res.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -18,6 +18,11 @@ from etl.programmes.link import status_text
 
 KIND_TITLE = "Programmes and initiatives by kind"
 STUDENTS_TITLE = "Students per year"
+SOURCES_TITLE = "Sources per year"
+TARGET_LABELS = {"document": "News", "programs": "Joint-programs report", "agreements": "Agreements report",
+                 "mobility": "Outbound-students report", "register": "Ministry register"}
+TARGET_COLORS = {"document": "#DDCC77", "programs": ACCENT, "agreements": "#88CCEE", "mobility": "#CC6677",
+                 "register": "#44AA99"}
 KIND_LABELS = {"joint_programme": "Joint programme or institute", "exchange": "Exchange / study abroad",
                "summer_school": "Summer or winter school", "visiting_scholar": "Visiting scholars",
                "research_centre": "Joint research centre"}
@@ -32,6 +37,9 @@ add_translations({
     "Office report": "国际处报表", "Ministry register": "教育部名单", "News": "新闻",
     "records": "条记录", "students (known figures)": "名学生（已知人数）", "without a figure": "条无人数",
     "students": "学生数", "Year not stated": "年份未注明",
+    SOURCES_TITLE: "各年度来源数", "Joint-programs report": "合作办学项目报表", "Agreements report": "合作协议报表",
+    "Outbound-students report": "学生出国（境）报表", "sources": "个来源",
+    "linked": "已关联", "awaiting review": "待审核",
 })
 
 
@@ -41,6 +49,11 @@ def kind_label(kind: str, lang: str = "en") -> str:
 
 def source_label(source: str | None, lang: str = "en") -> str:
     return t(SOURCE_LABELS.get(source or "", str(source or "")), lang)
+
+
+def target_label(target: str | None, lang: str = "en") -> str:
+    """What kind of source a link is: an article or a row of which report."""
+    return t(TARGET_LABELS.get(target or "", str(target or "")), lang)
 
 
 @figure
@@ -101,6 +114,28 @@ def students_per_year(df: pd.DataFrame, lang: str = "en", empty_message: str = L
                                                   categoryarray=sorted(set(years))),
                       yaxis=dict(title=dict(text=t("students", lang)), rangemode="tozero", showgrid=True,
                                  gridcolor="#ECEFF4"),
+                      legend=dict(orientation="h", y=-0.2), margin=dict(b=8))
+    return fig
+
+
+@figure
+def sources_per_year(df: pd.DataFrame, lang: str = "en", empty_message: str = LOAD_HINT) -> go.Figure:
+    """Bars of a programme's linked sources per year, stacked by kind of source (``df``: one row per
+    source, :func:`queries.programmes.sources_frame`; sources without a year are left out)."""
+    title = t(SOURCES_TITLE, lang)
+    d = df[df["year"].notna()] if df is not None and not df.empty else None
+    if d is None or d.empty:
+        return empty(title, empty_message, height=300)
+    fig = _base(title, height=300)
+    years = sorted({int(y) for y in d["year"]})
+    for target in dict.fromkeys(d["target"]):
+        part = d[d["target"] == target].groupby(d["year"].astype(int)).size().reindex(years, fill_value=0)
+        fig.add_bar(x=years, y=part.values, name=target_label(target, lang),
+                    marker_color=TARGET_COLORS.get(target, NEUTRAL),
+                    hovertemplate="%{x}: %{y} " + t("sources", lang) + " · " + target_label(target, lang)
+                                  + "<extra></extra>")
+    fig.update_layout(barmode="stack", xaxis=dict(type="category", categoryorder="array", categoryarray=years),
+                      yaxis=dict(rangemode="tozero", showgrid=True, gridcolor="#ECEFF4"),
                       legend=dict(orientation="h", y=-0.2), margin=dict(b=8))
     return fig
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.components.cards import graph_config
+from dashboard.components.export_menu import export_menu
 from dashboard.components.profile import stat
 from dashboard.context import database_url, path_id
 from dashboard.figures import programmes as fg
@@ -37,6 +38,7 @@ PATH = "/programs/none"
 NAME = "Programme"
 TITLE = "Programme · International Cooperation"
 IN_NAV = False
+EXPORTS = ["programme_students", "programme_sources"]  # dashboard/export.py: the record's charts and data
 
 INFERRED = "inferred"
 add_translations({
@@ -294,6 +296,8 @@ def view(url: str, programme_id: Any, lang: str = "en", search: str = "") -> htm
     sf = qg.students_frame(d)
     fig = fg.students_per_year(sf, lang, empty_message=t("No figure of students in any source.", lang))
     return html.Div([
+        html.Div(export_menu(EXPORTS, menu_id="programme", lang=lang, report=False,
+                             fixed={"programme": str(int(d["id"]))}), className="page-export"),
         html.Div([
             back,
             html.H1(d["label"], className="page-title", id=ids.PGD_HEAD),
