@@ -138,3 +138,20 @@ def test_figure_files_name_the_record(url, client):
         assert r.status_code == 200 and r.mimetype == "image/svg+xml", (name, r.text[:200])
         text = " ".join(el.text or "" for el in ET.fromstring(r.data).iter())
         assert f"{label}: {E.get(name).title}" in text
+
+
+def test_the_command_line_exports_a_record_s_data(url, tmp_path):
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    pid = busiest(url)
+    out = tmp_path / "sources.csv"
+    r = CliRunner().invoke(app, ["export", "data", "programme_sources", "-o", str(out), "--db", url,
+                                 "--programme", str(pid)])
+    assert r.exit_code == 0, r.output
+    assert len(pd.read_csv(out, encoding="utf-8-sig")) == len(qg.sources_frame(qg.detail(url, pid)))
+    r = CliRunner().invoke(app, ["export", "data", "programme_sources", "-o", str(out), "--db", url])
+    assert r.exit_code != 0 and "--programme" in r.output
+    r = CliRunner().invoke(app, ["export", "list"])
+    assert "programme_students" in r.output and "(one --programme)" in r.output
