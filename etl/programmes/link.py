@@ -5,6 +5,15 @@ writes only the difference (so a run over unchanged data writes nothing, and a r
 id and key through runs). It runs at the end of every ETL run (etl/pipeline.py) and after a
 curator's decision about a programme (curation.py in this package).
 
+What makes a refresh cheap when little changed: a run whose input did not change is skipped (a
+fingerprint in derived_stamps); the expensive part of a run, finding each news text's programme
+mentions (cues.py), is kept per document in programme_mentions with a digest of all it reads, so
+only new or changed documents (or those whose partners' forms or facts changed) are read again;
+the matching, cheap with each record's attributes memoized, runs over every source in the same
+order, so the records are those a full rebuild makes; and the child rows (links, partners,
+schools, students) are compared in one read per table and only the rows that differ written.
+Where a record's status was read is kept as fields (``Programme.status_from``, see status_text).
+
 Order and rules:
 
 1. every row of a joint-programs report is a joint programme; a row of a later report that has
