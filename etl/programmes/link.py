@@ -196,10 +196,11 @@ class Rec:
     links: dict[tuple, Link] = field(default_factory=dict)
     state: str = "ok"
     merged_into: str | None = None
-    # what live(), first(), units, names and first_year computed since the links last changed: a
-    # record of a popular programme has thousands of links, and matching asks these of every
-    # candidate for every source (add() forgets them; the curations, which change links in place,
-    # call forget() on every record after each decision)
+    # what live(), first(), units, names and first_year worked out: a record of a popular programme
+    # has thousands of links, and matching asks these of every candidate for every source. A new
+    # link updates them in place (first: the value of the earliest link in live()'s order, units and
+    # name words: unions, the earliest year: a min); a replaced link forgets them, and so do the
+    # curations, which change links in place (forget() on every record after each decision)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def forget(self) -> None:
@@ -207,31 +208,50 @@ class Rec:
 
     def add(self, link: Link) -> None:
         old = self.links.get(link.lkey)
-        if old is None or (old.status == "review" and link.status == "linked") or link.confidence > old.confidence:
+        if old is None:
+            self.links[link.lkey] = link
+            self._grown(link)
+        elif (old.status == "review" and link.status == "linked") or link.confidence > old.confidence:
             self.links[link.lkey] = link
             self.memo.clear()
+
+    def _grown(self, lk: Link) -> None:
+        m = self.memo
+        if not m or lk.status == "rejected":  # nothing worked out yet, or not a live link
+            return
+        for k in ("live", "names"):
+            m.pop(k, None)
+        key = _order(lk)
+        for k in [k for k in m if isinstance(k, tuple)]:
+            v = getattr(lk, k[1])
+            if v not in (None, "", set(), []) and (m[k] is None or key < m[k][0]):
+                m[k] = (key, v)
+        if "units" in m and lk.units:
+            m["units"] = m["units"] | frozenset(lk.units)
+        if "tokens" in m and lk.name:
+            m["tokens"] = m["tokens"] | frozenset(_tokens(lk.name))
+        if "min_year" in m and lk.years:
+            low = min(lk.years)
+            m["min_year"] = low if m["min_year"] is None else min(m["min_year"], low)
 
     def live(self) -> list[Link]:
         got = self.memo.get("live")
         if got is None:
-            got = self.memo["live"] = sorted(
-                (lk for lk in self.links.values() if lk.status != "rejected"),
-                key=lambda lk: (SOURCE_RANK.get(lk.target, 9), lk.year or 0, lk.report_id or 0, lk.row or 0,
-                                lk.document_id or 0))
+            got = self.memo["live"] = sorted((lk for lk in self.links.values() if lk.status != "rejected"), key=_order)
         return list(got)
 
     def first(self, attr: str):
         key = ("first", attr)
-        if key in self.memo:
-            return self.memo[key]
-        out = None
-        for lk in self.live():
-            v = getattr(lk, attr)
-            if v not in (None, "", set(), []):
-                out = v
-                break
-        self.memo[key] = out
-        return out
+        if key not in self.memo:
+            out = None
+            for lk in self.live():
+                v = getattr(lk, attr)
+                if v not in (None, "", set(), []):
+                    out = (_order(lk), v)
+                    break
+            self.memo[key] = out
+        got = self.memo[key]
+        return None if got is None else got[1]
 
     @property
     def units(self) -> set[int]:
@@ -251,18 +271,26 @@ class Rec:
             self.memo["names"] = tuple(out)
         return list(self.memo["names"])
 
-    def name_tokens(self) -> set[str]:
+    def name_tokens(self) -> frozenset[str]:
+        """The words of all its names (what matching compares a source's words with)."""
         if "tokens" not in self.memo:
             self.memo["tokens"] = frozenset(set().union(*(_tokens(n) for n in self.names or [""])))
         return self.memo["tokens"]
 
     @property
     def first_year(self) -> int | None:
-        if "first_year" not in self.memo:
-            start = self.first("start_year")
-            years = [y for lk in self.live() for y in lk.years]
-            self.memo["first_year"] = start if start is not None else (min(years) if years else None)
-        return self.memo["first_year"]
+        start = self.first("start_year")
+        if start is not None:
+            return start
+        if "min_year" not in self.memo:
+            self.memo["min_year"] = min((y for lk in self.live() for y in lk.years), default=None)
+        return self.memo["min_year"]
+
+
+def _order(lk: Link) -> tuple:
+    """A record's links in this order: the office's reports, the register, agreements, outbound rows,
+    news, curators' links; then by year, report, row, document."""
+    return (SOURCE_RANK.get(lk.target, 9), lk.year or 0, lk.report_id or 0, lk.row or 0, lk.document_id or 0)
 
 
 class Linker:
