@@ -6,8 +6,6 @@ through ``labels.t``.
 """
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -141,29 +139,16 @@ def sources_per_year(df: pd.DataFrame, lang: str = "en", empty_message: str = LO
 
 
 # -- where a record's status was read (etl/programmes/link.py: Programme.status_from, as fields) --
-_SOURCE_ROW = re.compile(r"^(?P<where>.+?) row (?P<row>\d+)(?: \((?P<no>[^)]*)\))?: (?P<what>.+)$")
-_REGISTER = re.compile(r"^register (?P<no>\S+): (?P<what>.+)$")
-_VALID = re.compile(r"^(?P<type>.+?) valid until (?P<date>\S+)(?: \(before (?P<year>\d{4})\))?$")
-_OPEN = re.compile(r"^(?P<type>.+?), open-ended(?: \(before (?P<year>\d{4})\))?$")
-_APPROVED = re.compile(r"^approved until (?P<year>\d{4})(?: \(before (?P<ref>\d{4})\))?$")
-_LAST = re.compile(r"^last spoken of in (?P<year>\d{4})$")
-
-
 def status_source_text(src: dict | str | None, lang: str = "en") -> str:
-    """Where a record's status comes from, in ``lang``, from the record's ``status_from`` fields (kind
-    report | register | years, file, sheet, row, what the source says, agreement type, valid-until
-    date, approval number, the year before which it lapsed): "joint_programs.csv row 4: active" /
-    "joint_programs.csv 第 4 行：运行中"; file names, numbers and dates as they are, agreement types and
-    statuses through the tables the pages use. A sentence (a record built before the fields) is
-    read back into them."""
+    """Where a record's status comes from, in ``lang``, worded from the record's ``status_from``
+    fields (kind report | register | years; file, sheet, row, what the source says, agreement type,
+    valid-until date, approval number, the year before which it lapsed): "joint_programs.csv row 4:
+    active" / "joint_programs.csv 第 4 行：运行中". File names, numbers and dates as they are; agreement
+    types and statuses through the tables the pages use. A text (already worded) is returned as it is."""
     if not src:
         return ""
     if isinstance(src, str):
-        if lang != "zh":
-            return src
-        src = _fields_of(src)
-        if isinstance(src, str):
-            return src
+        return src
     if lang != "zh":
         return status_text(src)
     before = f"（早于 {src['before']} 年）" if src.get("before") else ""
@@ -182,28 +167,4 @@ def status_source_text(src: dict | str | None, lang: str = "en") -> str:
     else:
         where = f"{src.get('file') or ''}" + (f" [{src['sheet']}]" if src.get("sheet") else "")
         where += f" 第 {src['row']} 行" if src.get("row") is not None else ""
-        where += f"（{src['no']}）" if src.get("no") else ""
     return f"{where}：{what}{before}"
-
-
-def _fields_of(text: str) -> dict | str:
-    """An English status-source sentence → its fields (the text itself when it is not one)."""
-    if m := _LAST.match(text):
-        return {"kind": "years", "year": int(m["year"])}
-    if m := _REGISTER.match(text):
-        out: dict = {"kind": "register", "approval_no": m["no"]}
-        what = m["what"]
-    elif m := _SOURCE_ROW.match(text):
-        out = {"kind": "report", "file": m["where"], "row": int(m["row"]), "no": m["no"]}
-        what = m["what"]
-    else:
-        return text
-    if v := _VALID.match(what):
-        out.update(agreement_type=v["type"], until=v["date"], before=v["year"])
-    elif v := _OPEN.match(what):
-        out.update(agreement_type=v["type"], open_ended=True, before=v["year"])
-    elif v := _APPROVED.match(what):
-        out.update(until=v["year"], before=v["ref"])
-    else:
-        out["said"] = what.strip()
-    return out
