@@ -270,7 +270,7 @@ def main() -> None:
     ap.add_argument("--scaled-only", action="store_true", help="only the scaled database's figures")
     ap.add_argument("--keep", help="SQLite file of the scaled database: built when missing, reused when present")
     ap.add_argument("--profile", action="store_true")
-    ap.add_argument("--label", default="scaled", help="the key of the scaled figures in the results")
+    ap.add_argument("--label", help="the key of the scaled figures in the results (default scaled_DOCS)")
     args = ap.parse_args()
     from etl.db import session_factory
     from etl.pipeline import Pipeline
@@ -295,15 +295,14 @@ def main() -> None:
         if not args.scaled_only:
             corpus_and_heldout(out, url_for, tmp)
         if args.docs:
-            out[args.label] = scaled(args, url_for, tmp)
+            out[args.label or f"scaled_{args.docs}"] = scaled(args, url_for, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(out, indent=1, ensure_ascii=False))
     res = ROOT / "bench" / "results" / "programmes.json"
     kept = json.loads(res.read_text(encoding="utf-8")) if res.exists() else {}
-    if args.scaled_only:  # the other figures stay as last measured
-        kept.update({k: v for k, v in out.items() if k != "backend"})
-        out = kept
+    kept.update(out)  # the figures not measured this time stay as last measured
+    out = kept
     res.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -128,7 +128,8 @@ def _subject(url: str, name: str, f, partner: int | None, programme: int | None 
             raise CliError(f"{name} is the chart of one programme record's page: give --programme ID")
         return E.subject_info(name, url, programme)
     if programme is not None:
-        raise CliError(f"--programme is for the charts of a programme's page ({', '.join(E.subject_names('programme'))})")
+        names = ", ".join(E.subject_names("programme"))
+        raise CliError(f"--programme is for the charts of a programme's page ({names})")
     if partner is not None:
         raise CliError(f"--partner is for the charts of a partner's page ({', '.join(E.subject_names('partner'))})")
     return None
