@@ -23,6 +23,18 @@ branch_labels = None
 depends_on = None
 
 
+def _sqlite_without_drop_column() -> bool:
+    """SQLite before 3.35 drops a column only by copying the table (a batch), and dropping the old
+    table then deletes every programme's links, partners, schools and students (ON DELETE CASCADE,
+    foreign keys on): there the unused column stays."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    import sqlite3
+
+    return sqlite3.sqlite_version_info < (3, 35)
+
+
 def upgrade() -> None:
     op.create_table(
         'programme_mentions',
@@ -33,14 +45,18 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('document_id'),
     )
-    with op.batch_alter_table('programmes') as b:
-        b.add_column(sa.Column('status_from', sa.JSON(), nullable=True))
-        b.drop_column('status_source')
+    # plain ALTER TABLE (no batch: the table is not copied, its children stay)
+    op.add_column('programmes', sa.Column('status_from', sa.JSON(), nullable=True))
+    if not _sqlite_without_drop_column():
+        op.drop_column('programmes', 'status_source')
     # the records are rewritten with the new field on the next run (the linker's version changed)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('programmes') as b:
-        b.add_column(sa.Column('status_source', sa.Text(), nullable=True))
-        b.drop_column('status_from')
+    bind = op.get_bind()
+    have = {c["name"] for c in sa.inspect(bind).get_columns('programmes')}
+    if 'status_source' not in have:
+        op.add_column('programmes', sa.Column('status_source', sa.Text(), nullable=True))
+    if not _sqlite_without_drop_column():
+        op.drop_column('programmes', 'status_from')
     op.drop_table('programme_mentions')
