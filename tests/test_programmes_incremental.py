@@ -174,3 +174,26 @@ def test_where_a_status_was_read_is_kept_as_fields(world):
     assert status_text({"kind": "register", "approval_no": "MOE1", "until": 2027, "before": 2028}) == \
         "register MOE1: approved until 2027 (before 2028)"
     assert status_text(None) == ""
+
+
+def test_migration_0060_keeps_every_record_s_children(db_url):
+    """Adding status_from and dropping status_source must not copy the programmes table: on SQLite a
+    copy's drop of the old table deletes the records' links by cascade."""
+    from sqlalchemy import inspect, text
+
+    from etl.db import get_engine, upgrade
+
+    upgrade(db_url, "0050")
+    eng = get_engine(db_url)
+    with eng.begin() as c:
+        c.execute(text("INSERT INTO programmes (id, key, name, label, names, kind, status, status_inferred, "
+                       "status_source, origin, state, created_at, updated_at) VALUES (1, 'k', 'n', 'n', '[]', "
+                       "'exchange', 'active', false, 'joint_programs.csv row 2: active', 'report', 'ok', "
+                       "'2026-01-01', '2026-01-01')"))
+        c.execute(text("INSERT INTO programme_links (programme_id, target, confidence, status) "
+                       "VALUES (1, 'programs', 1.0, 'linked')"))
+    upgrade(db_url)
+    with eng.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM programme_links")).scalar() == 1
+        cols = {x["name"] for x in inspect(c).get_columns("programmes")}
+    assert "status_from" in cols and "status_source" not in cols
