@@ -228,7 +228,8 @@ def subject_names(subject: str | None = None) -> list[str]:
     return [n for n, e in REGISTRY.items() if e.subject is not None and (subject is None or e.subject == subject)]
 
 
-SUBJECT_INFO: dict[str, Callable[[str, int], dict | None]] = {"school": qs.school_info, "partner": qpa.partner_info}
+SUBJECT_INFO: dict[str, Callable[[str, int], dict | None]] = {"school": qs.school_info, "partner": qpa.partner_info,
+                                                              "programme": qg.programme_info}
 
 
 def subject_info(name: str, url: str, subject_id: Any) -> dict | None:
@@ -437,6 +438,26 @@ register(Export(
     lambda df, ctx: fpa.mobility_bars(df, lang=ctx.lang),
     (_YEAR, Column("program_type", "Programme type", "项目类型", "program_type"), *_STUDENTS[:2]),
     source="reports", subject="partner", ignores=NOT_FOR_REPORTS + _PARTNER_SET))
+# One programme record's page (/programs/<id>, ``?programme=<id>``): a record does not change with
+# the filters (the page ignores them, and so do its exports)
+_ALL_FILTERS = ("year_from", "year_to", "schools", "countries", "partner_kinds", "activity_kinds", "language")
+_NO_FIGURE = "No figure of students in any source."
+register(Export(
+    "programme_students", fg.STUDENTS_TITLE, None, lambda url, f, s: qg.students_frame(s["detail"]),
+    lambda df, ctx: fg.students_per_year(df, lang=ctx.lang, empty_message=t(_NO_FIGURE, ctx.lang)),
+    (_YEAR, Column("students", "Students", "学生数", "int"),
+     Column("source", "Source of the figure", "人数来源", "student_source"),
+     Column("figures", "Figures the sources give", "来源给出的人数条数", "int")),
+    source="reports", subject="programme", ignores=_ALL_FILTERS))
+register(Export(
+    "programme_sources", fg.SOURCES_TITLE, None, lambda url, f, s: qg.sources_frame(s["detail"]),
+    lambda df, ctx: fg.sources_per_year(df, lang=ctx.lang, empty_message=t(figures.LOAD_HINT, ctx.lang)),
+    (_YEAR, Column("target", "Kind of source", "来源类型", "link_target"),
+     Column("source", "Article or report", "新闻或报表"), Column("row", "Row", "行", "int"),
+     Column("date", "Date", "日期", "date"), Column("title", "Title", "标题"),
+     Column("status", "Link", "关联状态", "link_status"), Column("confidence", "Confidence", "置信度"),
+     Column("method", "How it was linked", "关联方式"), Column("evidence", "Evidence", "证据")),
+    source="reports", subject="programme", width=1000, ignores=_ALL_FILTERS))
 
 
 # ---------------------------------------------------------------------------
@@ -609,6 +630,9 @@ WORDS: dict[str, Callable[[str, str], str]] = {
     "agreement_state": lambda v, lang: t(fp.STATE_LABELS.get(v, v), lang),
     "programme_kind": fg.kind_label,
     "status_source": fg.status_source_text,
+    "student_source": fg.source_label,
+    "link_target": fg.target_label,
+    "link_status": lambda v, lang: t({"linked": "linked", "review": "awaiting review"}.get(v, v), lang),
     "label": lambda v, lang: t(v if v[:1].isupper() else v.capitalize(), lang),   # any other code with a word
 }
 
@@ -621,7 +645,7 @@ def readable(name: str, df: pd.DataFrame, lang: str = "en") -> tuple[pd.DataFram
     for c in cols:
         s = df[c.key]
         if c.kind in WORDS:
-            s = s.map(lambda v, fn=WORDS[c.kind]: fn(v, lang) if isinstance(v, str) and v else v)
+            s = s.map(lambda v, fn=WORDS[c.kind]: fn(v, lang) if isinstance(v, (str, dict)) and v else v)
         elif c.kind == "schools":
             s = s.map(lambda v: v if v else L.text("university_wide", lang))
         elif c.kind == "kinds":   # a list of activity kinds (a document's), as words

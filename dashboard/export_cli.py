@@ -8,6 +8,7 @@
     intl export data NAME --format csv|xlsx|json -o FILE [filters] [--lang en|zh]
     intl export figure school_partners --school "Automation" -o FILE     # a school's page's chart
     intl export data partner_timeline --partner 29 -o FILE               # a partner's page's chart
+    intl export data programme_sources --programme 12 -o FILE            # a programme record's page's chart
     intl export report --format pptx|pdf -o FILE [--from YEAR] [--to YEAR] [--school …] [--lang en|zh]
 
 Filters: ``--from/--to YEAR``, ``--school`` (id, English or Chinese name; repeatable),
@@ -57,6 +58,8 @@ DocLangOpt = Annotated[Optional[str], typer.Option("--doc-lang", help="only docu
 LangOpt = Annotated[str, typer.Option("--lang", help="language of titles and labels: en or zh")]
 PartnerOpt = Annotated[Optional[int], typer.Option("--partner", help="partner id, for a partner's page's charts "
                                                                     "(partner_timeline …)")]
+ProgrammeOpt = Annotated[Optional[int], typer.Option("--programme", help="programme record id, for a record's page's "
+                                                                        "charts (programme_students …)")]
 
 HOOK_OPTIONS = {"format", "lang", "dir", "from", "to", "school"}
 
@@ -106,8 +109,9 @@ def _filters(url: str, year_from, year_to, school, kind=None, country=None, part
                         language=doc_lang)
 
 
-def _subject(url: str, name: str, f, partner: int | None):
-    """The school or partner a chart of one's page is about: the one ``--school``, or ``--partner``."""
+def _subject(url: str, name: str, f, partner: int | None, programme: int | None = None):
+    """The school, partner or programme record a chart of one's page is about: the one ``--school``,
+    ``--partner`` or ``--programme``."""
     from dashboard import export as E
 
     export = E.get(name)
@@ -119,6 +123,13 @@ def _subject(url: str, name: str, f, partner: int | None):
         if partner is None:
             raise CliError(f"{name} is the chart of one partner's page: give --partner ID")
         return E.subject_info(name, url, partner)
+    if export.subject == "programme":
+        if programme is None:
+            raise CliError(f"{name} is the chart of one programme record's page: give --programme ID")
+        return E.subject_info(name, url, programme)
+    if programme is not None:
+        names = ", ".join(E.subject_names("programme"))
+        raise CliError(f"--programme is for the charts of a programme's page ({names})")
     if partner is not None:
         raise CliError(f"--partner is for the charts of a partner's page ({', '.join(E.subject_names('partner'))})")
     return None
@@ -207,7 +218,7 @@ def figure(
     lang: LangOpt = "en",
     scale: Annotated[Optional[float], typer.Option(help="pixel ratio of a PNG (default 2)")] = None,
     width: Annotated[Optional[int], typer.Option(help="width in CSS pixels")] = None,
-    partner: PartnerOpt = None, db: DbOpt = None, config: ConfigOpt = None,
+    partner: PartnerOpt = None, programme: ProgrammeOpt = None, db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
     """One chart as PNG (2×), SVG or PDF, titled, with the filters and a source note."""
     def action():
@@ -216,7 +227,7 @@ def figure(
 
         s = load_settings(config, db)
         f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
-        subject = _subject(s.database_url, name, f, partner)
+        subject = _subject(s.database_url, name, f, partner, programme)
         data = E.figure_bytes(name, s.database_url, f, _format(fmt, output, E.FIGURE_FORMATS), lang=_lang(lang),
                               scale=scale, width=width, browser_path=export_options(s).get("browser_path"),
                               subject=subject)
@@ -232,7 +243,8 @@ def data(
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="csv, xlsx or json")] = None,
     year_from: FromOpt = None, year_to: ToOpt = None, school: SchoolOpt = None, kind: KindOpt = None,
     country: CountryOpt = None, partner_kind: PKindOpt = None, doc_lang: DocLangOpt = None,
-    lang: LangOpt = "en", partner: PartnerOpt = None, db: DbOpt = None, config: ConfigOpt = None,
+    lang: LangOpt = "en", partner: PartnerOpt = None, programme: ProgrammeOpt = None, db: DbOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """The data of one chart or table as CSV or XLSX, with the filters applied."""
     def action():
@@ -240,7 +252,7 @@ def data(
 
         s = load_settings(config, db)
         f = _filters(s.database_url, year_from, year_to, school, kind, country, partner_kind, doc_lang)
-        subject = _subject(s.database_url, name, f, partner)
+        subject = _subject(s.database_url, name, f, partner, programme)
         _done(output, E.data_bytes(name, s.database_url, f, _format(fmt, output, E.DATA_FORMATS), lang=_lang(lang),
                                    subject=subject))
 

@@ -91,7 +91,8 @@ def test_a_record_gathers_its_articles_report_rows_students_and_status(corpus):
         dcu = s.scalar(select(Programme).where(Programme.label == "Computer Science and Technology 3+1"))
         assert (dcu.kind, dcu.level, dcu.mode, dcu.first_year) == ("joint_programme", "undergraduate", "3+1", 2018)
         assert (dcu.status, dcu.status_inferred, dcu.students) == ("active", False, 118)
-        assert "joint_programs.csv" in dcu.status_source
+        assert dcu.status_from["kind"] == "report" and dcu.status_from["file"] == "joint_programs.csv"
+        assert dcu.status_from["said"] and dcu.status_from["row"]
         partners = s.scalars(select(Partner.name).join(ProgrammePartner, ProgrammePartner.partner_id == Partner.id)
                              .where(ProgrammePartner.programme_id == dcu.id)).all()
         assert partners == ["Dublin City University"]
@@ -111,7 +112,7 @@ def test_a_record_gathers_its_articles_report_rows_students_and_status(corpus):
         # a winter school only the news and the outbound report know: its status is inferred and says so
         agh = s.scalar(select(Programme).join(ProgrammePartner).join(Partner)
                        .where(Partner.name == "AGH University of Krakow", Programme.kind == "summer_school"))
-        assert agh.status == "active" and agh.status_inferred and agh.status_source
+        assert agh.status == "active" and agh.status_inferred and agh.status_from
         assert agh.first_year == agh.last_year == 2024
         # BISTU's own summer school is one record, whoever sends students to it
         home = s.scalar(select(Programme).where(Programme.key == "summer_school|home"))
@@ -294,4 +295,4 @@ def test_the_same_programme_in_next_year_s_report_is_the_same_record(db_url, tmp
         assert dcu.students == 131  # the later report's figure
         deakin = next(r for r in records if r.label == "Accounting 2+2")
         assert len(s.scalars(select(ProgrammeLink).where(ProgrammeLink.programme_id == deakin.id)).all()) == 2
-        assert deakin.status == "closed" and "joint_programs_2026.csv" in deakin.status_source
+        assert deakin.status == "closed" and deakin.status_from["file"] == "joint_programs_2026.csv"

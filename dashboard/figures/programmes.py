@@ -11,12 +11,16 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import ACCENT, LOAD_HINT, NEUTRAL, _base, _row_height, empty, figure
 from dashboard.figures.programs import STATUS_COLORS, status_label
-import re
-
 from dashboard.labels import add_translations, agreement_type_name, t
+from etl.programmes.link import status_text
 
 KIND_TITLE = "Programmes and initiatives by kind"
 STUDENTS_TITLE = "Students per year"
+SOURCES_TITLE = "Sources per year"
+TARGET_LABELS = {"document": "News", "programs": "Joint-programs report", "agreements": "Agreements report",
+                 "mobility": "Outbound-students report", "register": "Ministry register"}
+TARGET_COLORS = {"document": "#DDCC77", "programs": ACCENT, "agreements": "#88CCEE", "mobility": "#CC6677",
+                 "register": "#44AA99"}
 KIND_LABELS = {"joint_programme": "Joint programme or institute", "exchange": "Exchange / study abroad",
                "summer_school": "Summer or winter school", "visiting_scholar": "Visiting scholars",
                "research_centre": "Joint research centre"}
@@ -31,6 +35,9 @@ add_translations({
     "Office report": "国际处报表", "Ministry register": "教育部名单", "News": "新闻",
     "records": "条记录", "students (known figures)": "名学生（已知人数）", "without a figure": "条无人数",
     "students": "学生数", "Year not stated": "年份未注明",
+    SOURCES_TITLE: "各年度来源数", "Joint-programs report": "合作办学项目报表", "Agreements report": "合作协议报表",
+    "Outbound-students report": "学生出国（境）报表", "sources": "个来源",
+    "linked": "已关联", "awaiting review": "待审核",
 })
 
 
@@ -40,6 +47,11 @@ def kind_label(kind: str, lang: str = "en") -> str:
 
 def source_label(source: str | None, lang: str = "en") -> str:
     return t(SOURCE_LABELS.get(source or "", str(source or "")), lang)
+
+
+def target_label(target: str | None, lang: str = "en") -> str:
+    """What kind of source a link is: an article or a row of which report."""
+    return t(TARGET_LABELS.get(target or "", str(target or "")), lang)
 
 
 @figure
@@ -104,38 +116,55 @@ def students_per_year(df: pd.DataFrame, lang: str = "en", empty_message: str = L
     return fig
 
 
-# -- where a record's status was read (etl/programmes/link.py writes it in English) ---------
-_SOURCE_ROW = re.compile(r"^(?P<where>.+?) row (?P<row>\d+)(?: \((?P<no>[^)]*)\))?: (?P<what>.+)$")
-_REGISTER = re.compile(r"^register (?P<no>\S+): (?P<what>.+)$")
-_VALID = re.compile(r"^(?P<type>.+?) valid until (?P<date>\S+)(?: \(before (?P<year>\d{4})\))?$")
-_OPEN = re.compile(r"^(?P<type>.+?), open-ended(?: \(before (?P<year>\d{4})\))?$")
-_APPROVED = re.compile(r"^approved until (?P<year>\d{4})(?: \(before (?P<ref>\d{4})\))?$")
-_LAST = re.compile(r"^last spoken of in (?P<year>\d{4})$")
+@figure
+def sources_per_year(df: pd.DataFrame, lang: str = "en", empty_message: str = LOAD_HINT) -> go.Figure:
+    """Bars of a programme's linked sources per year, stacked by kind of source (``df``: one row per
+    source, :func:`queries.programmes.sources_frame`; sources without a year are left out)."""
+    title = t(SOURCES_TITLE, lang)
+    d = df[df["year"].notna()] if df is not None and not df.empty else None
+    if d is None or d.empty:
+        return empty(title, empty_message, height=300)
+    fig = _base(title, height=300)
+    years = sorted({int(y) for y in d["year"]})
+    for target in dict.fromkeys(d["target"]):
+        part = d[d["target"] == target].groupby(d["year"].astype(int)).size().reindex(years, fill_value=0)
+        fig.add_bar(x=years, y=part.values, name=target_label(target, lang),
+                    marker_color=TARGET_COLORS.get(target, NEUTRAL),
+                    hovertemplate="%{x}: %{y} " + t("sources", lang) + " · " + target_label(target, lang)
+                                  + "<extra></extra>")
+    fig.update_layout(barmode="stack", xaxis=dict(type="category", categoryorder="array", categoryarray=years),
+                      yaxis=dict(rangemode="tozero", showgrid=True, gridcolor="#ECEFF4"),
+                      legend=dict(orientation="h", y=-0.2), margin=dict(b=8))
+    return fig
 
 
-def status_source_text(text: str | None, lang: str = "en") -> str:
-    """Where a record's status comes from, in ``lang``: the linker writes it in English ("joint_programs.csv
-    row 4: active", "partner_agreements.csv row 21: Student Exchange Agreement valid until 2028-05-10",
-    "register MOE11…: approved until 2027", "last spoken of in 2024"); in 中文 its words are translated
-    through the tables the pages use (agreement types, statuses) and file names and numbers kept."""
-    if not text or lang != "zh":
-        return text or ""
-
-    def what_zh(what: str) -> str:
-        if m := _VALID.match(what):
-            out = f"{agreement_type_name(m['type'], 'zh')}，有效期至 {m['date']}"
-            return out + (f"（早于 {m['year']} 年）" if m["year"] else "")
-        if m := _OPEN.match(what):
-            return f"{agreement_type_name(m['type'], 'zh')}，长期有效" + (f"（早于 {m['year']} 年）" if m["year"] else "")
-        if m := _APPROVED.match(what):
-            return f"批准有效期至 {m['year']} 年" + (f"（早于 {m['ref']} 年）" if m["ref"] else "")
-        return status_label(what.strip().lower(), "zh")
-
-    if m := _LAST.match(text):
-        return f"最近一次见于 {m['year']} 年"
-    if m := _REGISTER.match(text):
-        return f"教育部名单 {m['no']}：{what_zh(m['what'])}"
-    if m := _SOURCE_ROW.match(text):
-        where = f"{m['where']} 第 {m['row']} 行" + (f"（{m['no']}）" if m["no"] else "")
-        return f"{where}：{what_zh(m['what'])}"
-    return text
+# -- where a record's status was read (etl/programmes/link.py: Programme.status_from, as fields) --
+def status_source_text(src: dict | str | None, lang: str = "en") -> str:
+    """Where a record's status comes from, in ``lang``, worded from the record's ``status_from``
+    fields (kind report | register | years; file, sheet, row, what the source says, agreement type,
+    valid-until date, approval number, the year before which it lapsed): "joint_programs.csv row 4:
+    active" / "joint_programs.csv 第 4 行：运行中". File names, numbers and dates as they are; agreement
+    types and statuses through the tables the pages use. A text (already worded) is returned as it is."""
+    if not src:
+        return ""
+    if isinstance(src, str):
+        return src
+    if lang != "zh":
+        return status_text(src)
+    before = f"（早于 {src['before']} 年）" if src.get("before") else ""
+    if src.get("kind") == "years":
+        return f"最近一次见于 {src.get('year')} 年"
+    if src.get("said"):
+        what = status_label(str(src["said"]).strip().lower(), "zh")
+    elif src.get("kind") == "register":
+        what = f"批准有效期至 {src.get('until')} 年"
+    elif src.get("open_ended"):
+        what = f"{agreement_type_name(src.get('agreement_type') or '', 'zh')}，长期有效"
+    else:
+        what = f"{agreement_type_name(src.get('agreement_type') or '', 'zh')}，有效期至 {src.get('until')}"
+    if src.get("kind") == "register":
+        where = f"教育部名单 {src.get('approval_no') or ''}".rstrip()
+    else:
+        where = f"{src.get('file') or ''}" + (f" [{src['sheet']}]" if src.get("sheet") else "")
+        where += f" 第 {src['row']} 行" if src.get("row") is not None else ""
+    return f"{where}：{what}{before}"

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.components.cards import graph_config
+from dashboard.components.export_menu import export_menu
 from dashboard.components.profile import stat
 from dashboard.context import database_url, path_id
 from dashboard.figures import programmes as fg
@@ -37,6 +38,7 @@ PATH = "/programs/none"
 NAME = "Programme"
 TITLE = "Programme · International Cooperation"
 IN_NAV = False
+EXPORTS = ["programme_students", "programme_sources"]  # dashboard/export.py: the record's charts and data
 
 INFERRED = "inferred"
 add_translations({
@@ -82,7 +84,8 @@ def status_text(status: str | None, inferred: bool, lang: str = "en") -> str:
     return t("{status} (inferred)", lang).format(status=word) if inferred and status != "unknown" else word
 
 
-def status_badge(status: str | None, inferred: bool, why: str | None, lang: str = "en") -> html.Span:
+def status_badge(status: str | None, inferred: bool, why: dict | str | None, lang: str = "en") -> html.Span:
+    """The status word; its tooltip says where it was read (``why``: the record's ``status_from`` fields)."""
     st = status or "unknown"
     tip = (t("Status inferred: {why}", lang) if inferred else t("Status from the sources: {why}", lang)).format(
         why=fg.status_source_text(why, lang) or "–")
@@ -281,7 +284,7 @@ def view(url: str, programme_id: Any, lang: str = "en", search: str = "") -> htm
                         className="page page-programme")
     inferred = bool(d.get("status_inferred"))
     badges = [html.Span(fg.kind_label(d["kind"], lang), className="badge-soft"),
-              status_badge(d["status"], inferred, d.get("status_source"), lang)]
+              status_badge(d["status"], inferred, d.get("status_from"), lang)]
     if d.get("level"):
         badges.append(html.Span(level_label(d["level"], lang), className="badge-soft"))
     if d.get("mode"):
@@ -293,6 +296,8 @@ def view(url: str, programme_id: Any, lang: str = "en", search: str = "") -> htm
     sf = qg.students_frame(d)
     fig = fg.students_per_year(sf, lang, empty_message=t("No figure of students in any source.", lang))
     return html.Div([
+        html.Div(export_menu(EXPORTS, menu_id="programme", lang=lang, report=False,
+                             fixed={"programme": str(int(d["id"]))}), className="page-export"),
         html.Div([
             back,
             html.H1(d["label"], className="page-title", id=ids.PGD_HEAD),

@@ -89,7 +89,8 @@ def records(url: str, f: Filters, unit_id: int | None = None, partner_id: int | 
     not counted)."""
     cond = record_conditions(f, unit_id=unit_id, partner_id=partner_id)
     stmt = (select(PR.c.id, PR.c.label, PR.c.name, PR.c.kind, PR.c.level, PR.c.mode, PR.c.first_year,
-                   PR.c.last_year, PR.c.status, PR.c.status_inferred, PR.c.status_source, PR.c.students,
+                   PR.c.last_year, PR.c.status, PR.c.status_inferred, PR.c.status_from.label("status_source"),
+                   PR.c.students,
                    PR.c.students_year, PR.c.origin)
             .where(*cond).order_by(PR.c.last_year.desc().nulls_last(), PR.c.label, PR.c.id))
     base = _frame(url, stmt, [c for c in RECORD_COLUMNS[:15] if c != "status_basis"])
@@ -228,6 +229,33 @@ def detail(url: str, programme_id: int) -> dict[str, Any] | None:
             for p in d["partners"]:
                 p["zh"] = zh.get(p.get("id"))
     return d
+
+
+SOURCE_COLUMNS = ["year", "target", "source", "row", "date", "title", "status", "confidence", "method", "evidence"]
+
+
+def sources_frame(d: dict[str, Any]) -> pd.DataFrame:
+    """A detail's linked sources, one row each, oldest first (a link a curator rejected left out):
+    year, target (document | programs | agreements | mobility | register), source (the article's
+    URI or the report's file), row, date, title, status (linked | review), confidence, method, evidence."""
+    rows = [{"year": lk["year"], "target": lk["target"], "source": lk.get("uri") or lk.get("report"),
+             "row": lk.get("row"), "date": (lk.get("published") or "")[:10] or None, "title": lk.get("title"),
+             "status": lk["status"], "confidence": lk.get("confidence"), "method": lk.get("method"),
+             "evidence": lk.get("evidence")}
+            for lk in (d or {}).get("timeline") or [] if lk["status"] != "rejected"]
+    df = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    for col in ("year", "row"):
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+def programme_info(url: str, programme_id: int) -> dict[str, Any] | None:
+    """A record as the subject of its page's exports: id, name (its label), zh (none: a record's label
+    is data), and the detail the charts are drawn from; None when there is no such record."""
+    d = detail(url, programme_id)
+    if d is None or "kind" not in d:
+        return None
+    return {"id": d["id"], "name": d["label"], "zh": None, "detail": d}
 
 
 def students_frame(d: dict[str, Any]) -> pd.DataFrame:

@@ -604,7 +604,10 @@ class Programme(Base):
     last_year: Mapped[int | None] = mapped_column(Integer, index=True)  # the last year a source speaks of it
     status: Mapped[str] = mapped_column(String(20), default="unknown")  # one of PROGRAMME_STATUSES
     status_inferred: Mapped[bool] = mapped_column(default=True)  # False: a report or the register says it
-    status_source: Mapped[str | None] = mapped_column(Text)  # what it was read or inferred from
+    # where the status was read or what it was inferred from, as fields (etl/programmes/link.py,
+    # ``status_from``): {"kind": "report" | "register" | "years", "file", "sheet", "row", "said",
+    # "agreement_type", "until", "open_ended", "approval_no", "year", "before"}; the pages word it
+    status_from: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     students: Mapped[int | None] = mapped_column(Integer)  # the latest figure (None = unknown, never 0)
     students_year: Mapped[int | None] = mapped_column(Integer)
     origin: Mapped[str] = mapped_column(String(12))  # report | register | news | split (what created it)
@@ -616,6 +619,19 @@ class Programme(Base):
     partners: Mapped[list[ProgrammePartner]] = relationship(cascade="all, delete-orphan",
                                                             order_by="ProgrammePartner.id")
     units: Mapped[list[ProgrammeUnit]] = relationship(cascade="all, delete-orphan", order_by="ProgrammeUnit.id")
+
+
+class ProgrammeMention(Base):
+    """What a document's text says of programmes (etl/programmes/cues.py ``mentions``), kept so that
+    a re-link re-reads only the documents whose input changed: ``digest`` hashes everything the
+    finding depends on (text hash, language, the partner and school forms and counts its facts
+    give); ``mentions`` is the list found (empty: the text names no programme)."""
+
+    __tablename__ = "programme_mentions"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    mentions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    built_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class ProgrammePartner(Base):

@@ -54,6 +54,7 @@ def show(ref: Annotated[str, typer.Argument(help="id, key or label")],
          as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False, db: DbOpt = None) -> None:
     """One record: its sources (timeline), students per year and register entry."""
     from etl.programmes.curation import find_programme
+    from etl.programmes.link import status_text
     from etl.programmes.queries import programme_detail
 
     with _session(db, write=False) as s:
@@ -62,7 +63,7 @@ def show(ref: Annotated[str, typer.Argument(help="id, key or label")],
         typer.echo(json.dumps(d, ensure_ascii=False, indent=1, default=str))
         return
     typer.echo(_line(d))
-    typer.echo(f"       key {d['key']}; status from: {d['status_source'] or '-'}")
+    typer.echo(f"       key {d['key']}; status from: {status_text(d.get('status_from')) or '-'}")
     for x in d["timeline"]:
         src = x["uri"].rsplit("/", 1)[-1] if x["uri"] else f"{x['report']} row {x['row']}"
         flag = "" if x["status"] == "linked" else f" [{x['status']}]"

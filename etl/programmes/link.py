@@ -5,6 +5,15 @@ writes only the difference (so a run over unchanged data writes nothing, and a r
 id and key through runs). It runs at the end of every ETL run (etl/pipeline.py) and after a
 curator's decision about a programme (curation.py in this package).
 
+What makes a refresh cheap when little changed: a run whose input did not change is skipped (a
+fingerprint in derived_stamps); the expensive part of a run, finding each news text's programme
+mentions (cues.py), is kept per document in programme_mentions with a digest of all it reads, so
+only new or changed documents (or those whose partners' forms or facts changed) are read again;
+the matching, cheap with each record's attributes memoized, runs over every source in the same
+order, so the records are those a full rebuild makes; and the child rows (links, partners,
+schools, students) are compared in one read per table and only the rows that differ written.
+Where a record's status was read is kept as fields (``Programme.status_from``, see status_text).
+
 Order and rules:
 
 1. every row of a joint-programs report is a joint programme; a row of a later report that has
@@ -25,6 +34,8 @@ run, after the records are rebuilt, so no run undoes them.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 from collections import defaultdict
@@ -32,7 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from etl.load.models import (
@@ -45,6 +56,7 @@ from etl.load.models import (
     Program,
     Programme,
     ProgrammeLink,
+    ProgrammeMention,
     ProgrammePartner,
     ProgrammeStudents,
     ProgrammeUnit,
@@ -54,6 +66,7 @@ from etl.load.models import (
     Unit,
     _now,
 )
+from etl.programmes import cues as _cues
 from etl.programmes.cues import HOME, Mention, any_cue, mentions
 from etl.resolve.entities import merge_redirects, partner_forms, unit_forms
 from etl.resolve.reference import norm
@@ -73,6 +86,30 @@ _KIND_WORDS = {("joint_programme", None): "joint programme", ("exchange", "semes
                ("summer_school", None): "short-term programme", ("visiting_scholar", None): "visiting scholars",
                ("research_centre", None): "joint research centre"}
 SOURCE_RANK = {"programs": 0, "register": 1, "agreements": 2, "mobility": 3, "document": 4, "curator": 5}
+
+
+# the cue tables and rules as they are: a kept document's mentions are found again when they change
+_CUES_SOURCE = hashlib.sha256(open(_cues.__file__, "rb").read()).hexdigest()[:16]
+
+
+def _digest(content_hash: str | None, lang: str | None, inputs: tuple) -> str:
+    """What finding a document's mentions reads, hashed (programme_mentions.digest)."""
+    partners, schools, counts = inputs
+    raw = json.dumps([_CUES_SOURCE, content_hash, lang, list(partners.items()), list(schools.items()), counts],
+                     ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _mention_json(m: Mention) -> dict[str, Any]:
+    return {"partner": m.partner, "kind": m.kind, "variant": m.variant, "sentence": m.sentence, "start": m.start,
+            "end": m.end, "cue": m.cue, "mode": m.mode, "level": m.level, "schools": sorted(m.schools),
+            "how": m.how, "counts": [list(c) for c in m.counts]}
+
+
+def _mention_of(x: dict[str, Any]) -> Mention:
+    return Mention(partner=x["partner"], kind=x["kind"], variant=x["variant"], sentence=x["sentence"],
+                   start=x["start"], end=x["end"], cue=x["cue"], mode=x["mode"], level=x["level"],
+                   schools=set(x["schools"]), how=x["how"], counts=[tuple(c) for c in x["counts"]])
 
 
 def _tokens(text: str | None) -> set[str]:
@@ -138,8 +175,8 @@ class Link:
     mode: str | None = None
     start_year: int | None = None
     years: set[int] = field(default_factory=set)
-    status_said: tuple[str, str] | None = None  # (status, where) as a report says it
-    validity: tuple[int | None, str] | None = None  # (expiry year, where): an agreement or the register
+    status_said: tuple[str, dict] | None = None  # (status, where: status_from's fields) as a report says it
+    validity: tuple[int | None, dict] | None = None  # (expiry year, where): an agreement or the register
     students: list[dict[str, Any]] = field(default_factory=list)
     ref: str = ""  # a readable reference of the source (file name and row, document)
 
@@ -159,41 +196,101 @@ class Rec:
     links: dict[tuple, Link] = field(default_factory=dict)
     state: str = "ok"
     merged_into: str | None = None
+    # what live(), first(), units, names and first_year worked out: a record of a popular programme
+    # has thousands of links, and matching asks these of every candidate for every source. A new
+    # link updates them in place (first: the value of the earliest link in live()'s order, units and
+    # name words: unions, the earliest year: a min); a replaced link forgets them, and so do the
+    # curations, which change links in place (forget() on every record after each decision)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def forget(self) -> None:
+        self.memo.clear()
 
     def add(self, link: Link) -> None:
         old = self.links.get(link.lkey)
-        if old is None or (old.status == "review" and link.status == "linked") or link.confidence > old.confidence:
+        if old is None:
             self.links[link.lkey] = link
+            self._grown(link)
+        elif (old.status == "review" and link.status == "linked") or link.confidence > old.confidence:
+            self.links[link.lkey] = link
+            self.memo.clear()
+
+    def _grown(self, lk: Link) -> None:
+        m = self.memo
+        if not m or lk.status == "rejected":  # nothing worked out yet, or not a live link
+            return
+        for k in ("live", "names"):
+            m.pop(k, None)
+        key = _order(lk)
+        for k in [k for k in m if isinstance(k, tuple)]:
+            v = getattr(lk, k[1])
+            if v not in (None, "", set(), []) and (m[k] is None or key < m[k][0]):
+                m[k] = (key, v)
+        if "units" in m and lk.units:
+            m["units"] = m["units"] | frozenset(lk.units)
+        if "tokens" in m and lk.name:
+            m["tokens"] = m["tokens"] | frozenset(_tokens(lk.name))
+        if "min_year" in m and lk.years:
+            low = min(lk.years)
+            m["min_year"] = low if m["min_year"] is None else min(m["min_year"], low)
 
     def live(self) -> list[Link]:
-        return sorted((lk for lk in self.links.values() if lk.status != "rejected"),
-                      key=lambda lk: (SOURCE_RANK.get(lk.target, 9), lk.year or 0, lk.report_id or 0, lk.row or 0,
-                                      lk.document_id or 0))
+        got = self.memo.get("live")
+        if got is None:
+            got = self.memo["live"] = sorted((lk for lk in self.links.values() if lk.status != "rejected"), key=_order)
+        return list(got)
 
     def first(self, attr: str):
-        for lk in self.live():
-            v = getattr(lk, attr)
-            if v not in (None, "", set(), []):
-                return v
-        return None
+        key = ("first", attr)
+        if key not in self.memo:
+            out = None
+            for lk in self.live():
+                v = getattr(lk, attr)
+                if v not in (None, "", set(), []):
+                    out = (_order(lk), v)
+                    break
+            self.memo[key] = out
+        got = self.memo[key]
+        return None if got is None else got[1]
 
     @property
     def units(self) -> set[int]:
-        return {u for lk in self.live() for u in lk.units}
+        if "units" not in self.memo:
+            self.memo["units"] = frozenset(u for lk in self.live() for u in lk.units)
+        return set(self.memo["units"])
 
     @property
     def names(self) -> list[str]:
-        out: list[str] = []
-        for lk in self.live():
-            if lk.name and lk.name not in out:
-                out.append(lk.name)
-        return out
+        if "names" not in self.memo:
+            out: list[str] = []
+            seen: set[str] = set()
+            for lk in self.live():
+                if lk.name and lk.name not in seen:
+                    seen.add(lk.name)
+                    out.append(lk.name)
+            self.memo["names"] = tuple(out)
+        return list(self.memo["names"])
+
+    def name_tokens(self) -> frozenset[str]:
+        """The words of all its names (what matching compares a source's words with)."""
+        if "tokens" not in self.memo:
+            self.memo["tokens"] = frozenset(set().union(*(_tokens(n) for n in self.names or [""])))
+        return self.memo["tokens"]
 
     @property
     def first_year(self) -> int | None:
         start = self.first("start_year")
-        years = [y for lk in self.live() for y in lk.years]
-        return start if start is not None else (min(years) if years else None)
+        if start is not None:
+            return start
+        if "min_year" not in self.memo:
+            self.memo["min_year"] = min((y for lk in self.live() for y in lk.years), default=None)
+        return self.memo["min_year"]
+
+
+def _order(lk: Link) -> tuple:
+    """A record's links in this order: the office's reports, the register, agreements, outbound rows,
+    news, curators' links; then by year, report, row, document."""
+    return (SOURCE_RANK.get(lk.target, 9), lk.year or 0, lk.report_id or 0, lk.row or 0, lk.document_id or 0)
 
 
 class Linker:
@@ -204,6 +301,7 @@ class Linker:
         self.partners = rows
         self.units = {u.id: u for u in session.scalars(select(Unit))}
         self.recs: dict[str, Rec] = {}
+        self.mentions_read = 0  # documents whose programme mentions were found again this run
         self.index: dict[tuple, list[Rec]] = defaultdict(list)  # (kind, partner) → records
 
     # -- helpers --------------------------------------------------------------------------
@@ -259,10 +357,10 @@ class Linker:
                 sc += 1
             if level and r.first("level") == level:
                 sc += 1
-            if units and units & r.units:
+            if units and not units.isdisjoint(r.units):
                 sc += 1
             if wt:
-                sc += 2 * min(1, len(wt & set().union(*(_tokens(n) for n in r.names or [""]))))
+                sc += 2 * min(1, len(wt & r.name_tokens()))
             fy = r.first_year
             if year is not None and fy is not None and fy > year:
                 sc -= 0.5  # not started yet at the time of the source
@@ -289,7 +387,7 @@ class Linker:
                         units=units, years={p.start_year} if p.start_year else set(),
                         ref=f"{_file(rf)} row {p.row}")
             if p.status:
-                link.status_said = (STATUS_WORDS.get(p.status, "unknown"), f"{_file(rf)} row {p.row}: {p.status}")
+                link.status_said = (STATUS_WORDS.get(p.status, "unknown"), {**_where(rf, p.row), "said": p.status})
             if p.enrolment is not None:
                 link.students.append({"year": None, "students": p.enrolment, "source": "report", "what": "enrolment",
                                       "report_id": rf.id, "row": p.row, "evidence": f"{_file(rf)} row {p.row}"})
@@ -324,9 +422,10 @@ class Linker:
                         ref=f"{_file(rf)} row {e.row} ({e.approval_no})")
             if e.reg_status:
                 link.status_said = (STATUS_WORDS.get(e.reg_status, "unknown"),
-                                    f"register {e.approval_no}: {e.reg_status}")
+                                    {"kind": "register", "approval_no": e.approval_no, "said": e.reg_status})
             if e.expiry_year:
-                link.validity = (e.expiry_year, f"register {e.approval_no}: approved until {e.expiry_year}")
+                link.validity = (e.expiry_year, {"kind": "register", "approval_no": e.approval_no,
+                                                 "until": e.expiry_year})
             best, others, ambiguous = self.match("joint_programme", partner, mode=e.programme_mode,
                                                  level=e.degree_level, units=link.units, year=e.approval_year,
                                                  words=e.programme_name)
@@ -342,6 +441,11 @@ class Linker:
             best.add(link)
 
     def documents(self) -> None:
+        """Every active document's programme mentions, matched in order (year, URI). Finding a text's
+        mentions is the expensive part: they are kept in programme_mentions with a digest of all
+        that finding them reads (the text's hash, its language, the partner and school forms and
+        the counts of its facts, the cue tables' source), so only the documents whose digest
+        changed are read again; the matching runs over all of them, in the same order, as before."""
         # every surviving fact of the active documents in one read, grouped by document
         facts_of: dict[int, list] = defaultdict(list)
         fq = (select(Fact.document_id, Fact.type, Fact.partner_id, Fact.unit_id, Fact.text, Fact.value, Fact.what,
@@ -352,36 +456,75 @@ class Linker:
               .order_by(Fact.document_id, Fact.start, Fact.id))
         for f in self.s.execute(fq):
             facts_of[f.document_id].append(f)
-        docs = self.s.execute(select(Document.id, Document.uri, Document.year, Document.lang, Document.text)
-                              .where(Document.status == "active").order_by(Document.year, Document.uri))
+        docs = self.s.execute(select(Document.id, Document.uri, Document.year, Document.lang, Document.content_hash)
+                              .where(Document.status == "active").order_by(Document.year, Document.uri)).all()
+        kept = {r.document_id: (r.digest, r.mentions)
+                for r in self.s.execute(select(ProgrammeMention.document_id, ProgrammeMention.digest,
+                                               ProgrammeMention.mentions))}
+        found_of: dict[int, list[Mention]] = {}
+        todo: dict[int, tuple] = {}
         for d in docs:
-            facts = facts_of.get(d.id, [])
-            if not any_cue(d.text):
-                continue
-            partners: dict[int, list[str]] = {}
-            schools: dict[int, list[str]] = {}
-            counts = []
-            for f in facts:
-                if f.type == "partner" and f.partner_id is not None:
-                    pid = self.pid(f.partner_id)
-                    p = self.partners.get(pid)
-                    if p is None or p.status == "rejected":
-                        continue
-                    forms = partners.setdefault(pid, partner_forms(p))
-                    if f.text and f.text not in forms:
-                        forms.append(f.text)
-                elif f.type == "school" and f.unit_id is not None and f.unit_id in self.units:
-                    forms = schools.setdefault(f.unit_id, unit_forms(self.units[f.unit_id]))
-                    if f.text and f.text not in forms:
-                        forms.append(f.text)
-                elif f.type == "count" and f.value is not None and f.start is not None:
-                    counts.append((f.value, f.what or "", f.start))
-            found = mentions(d.text, d.lang, partners, schools, counts)
+            inputs = self._inputs(facts_of.get(d.id, []))
+            digest = _digest(d.content_hash, d.lang, inputs)
+            old = kept.get(d.id)
+            if old is not None and old[0] == digest:
+                found_of[d.id] = [_mention_of(x) for x in old[1]]
+            else:
+                todo[d.id] = (digest, inputs, old is not None)
+        self.mentions_read = len(todo)
+        lang_of = {d.id: d.lang for d in docs}
+        ids = list(todo)
+        now = _now()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            texts = dict(self.s.execute(select(Document.id, Document.text).where(Document.id.in_(chunk))).all())
+            fresh, stale = [], []
+            for doc_id in chunk:
+                digest, (partners, schools, counts), had = todo[doc_id]
+                text = texts.get(doc_id) or ""
+                found = mentions(text, lang_of[doc_id], partners, schools, counts) if any_cue(text) else []
+                found_of[doc_id] = found
+                row = dict(document_id=doc_id, digest=digest, mentions=[_mention_json(m) for m in found],
+                           built_at=now)
+                (stale if had else fresh).append(row)
+            if stale:
+                self.s.execute(delete(ProgrammeMention).where(
+                    ProgrammeMention.document_id.in_([r["document_id"] for r in stale])))
+            if fresh or stale:
+                self.s.execute(insert(ProgrammeMention), fresh + stale)
+        active = {d.id for d in docs}
+        gone = [doc_id for doc_id in kept if doc_id not in active]
+        for i in range(0, len(gone), 500):
+            self.s.execute(delete(ProgrammeMention).where(ProgrammeMention.document_id.in_(gone[i:i + 500])))
+        for d in docs:
+            found = found_of.get(d.id) or []
             per_sentence: dict[int, int] = defaultdict(int)
             for m in found:
                 per_sentence[m.start] += 1
             for m in found:
                 self._mention(d, m, alone=per_sentence[m.start] == 1)
+
+    def _inputs(self, facts: list) -> tuple[dict[int, list[str]], dict[int, list[str]], list[tuple[int, str, int]]]:
+        """A document's facts → what cues.mentions reads of them: partner id → forms, school id → forms, counts."""
+        partners: dict[int, list[str]] = {}
+        schools: dict[int, list[str]] = {}
+        counts = []
+        for f in facts:
+            if f.type == "partner" and f.partner_id is not None:
+                pid = self.pid(f.partner_id)
+                p = self.partners.get(pid)
+                if p is None or p.status == "rejected":
+                    continue
+                forms = partners.setdefault(pid, partner_forms(p))
+                if f.text and f.text not in forms:
+                    forms.append(f.text)
+            elif f.type == "school" and f.unit_id is not None and f.unit_id in self.units:
+                forms = schools.setdefault(f.unit_id, unit_forms(self.units[f.unit_id]))
+                if f.text and f.text not in forms:
+                    forms.append(f.text)
+            elif f.type == "count" and f.value is not None and f.start is not None:
+                counts.append((f.value, f.what or "", f.start))
+        return partners, schools, counts
 
     def _mention(self, d, m: Mention, *, alone: bool) -> None:
         base = {"document": 0.9, "sentence": 0.9, "context": 0.8, "single partner": 0.75, "no partner": 0.6}
@@ -466,10 +609,11 @@ class Linker:
                         name=f"{a.type} ({a.partner_name})",
                         partners=[(self.pid(a.partner_id), a.partner_name or "")],
                         units=set(a.unit_ids or []), years={year} if year else set(), ref=f"{_file(rf)} row {a.row}")
+            where = {**_where(rf, a.row), "agreement_type": a.type}
             if a.expiry_date:
-                link.validity = (a.expiry_date.year, f"{_file(rf)} row {a.row}: {a.type} valid until {a.expiry_date}")
+                link.validity = (a.expiry_date.year, {**where, "until": a.expiry_date.isoformat()})
             else:
-                link.validity = (None, f"{_file(rf)} row {a.row}: {a.type}, open-ended")
+                link.validity = (None, {**where, "open_ended": True})
             self._report_link(link, k, variant, None, partner, year, a.type, create=k != "research_centre")
 
     def _report_link(self, link: Link, kind: str, variant, mode, partner, year, words, *, create: bool) -> None:
@@ -501,6 +645,8 @@ class Linker:
                 getattr(self, "_c_" + c.action)(c.target, p)
             except KeyError as exc:  # a record the data no longer has: the decision waits for it
                 log.info("curation #%s (%s %s) not applied: %s", c.id, c.action, c.target, exc)
+            for rec in self.recs.values():  # a decision changes links in place: what was worked out goes
+                rec.forget()
 
     def _live(self, key: str) -> Rec:
         if key not in self.recs:  # keyed on a partner merged since: the key of the partner it leads to
@@ -608,6 +754,38 @@ def _link_ref(p: dict, s: Session) -> tuple:
     return (rf.kind if rf else p.get("table"), None, rf.id if rf else None, p.get("row"))
 
 
+def _where(rf: ReportFile, row: int | None) -> dict[str, Any]:
+    """A report row as status_from names it: the file's name, its sheet, the row."""
+    return {"kind": "report", "file": rf.uri.rsplit("/", 1)[-1], "sheet": rf.sheet, "row": row}
+
+
+def status_text(src: dict[str, Any] | None) -> str:
+    """Where a record's status was read (``Programme.status_from``), in English: "joint_programs.csv row 4:
+    active", "partner_agreements.csv row 21: Student Exchange Agreement valid until 2028-05-10",
+    "register MOE…: approved until 2027", "last spoken of in 2024" (the dashboard words it in 中文 too)."""
+    if not src:
+        return ""
+    kind = src.get("kind")
+    if kind == "years":
+        return f"last spoken of in {src.get('year')}"
+    if kind == "register":
+        where = f"register {src.get('approval_no') or ''}".strip()
+    else:
+        where = f"{src.get('file') or ''}" + (f" [{src['sheet']}]" if src.get("sheet") else "")
+        where += f" row {src['row']}" if src.get("row") is not None else ""
+    if src.get("said"):
+        what = str(src["said"])
+    elif kind == "register":
+        what = f"approved until {src.get('until')}"
+    elif src.get("open_ended"):
+        what = f"{src.get('agreement_type') or 'agreement'}, open-ended"
+    else:
+        what = f"{src.get('agreement_type') or 'agreement'} valid until {src.get('until')}"
+    if src.get("before"):
+        what += f" (before {src['before']})"
+    return f"{where}: {what}"
+
+
 def _file(rf: ReportFile) -> str:
     return rf.uri.rsplit("/", 1)[-1] + (f" [{rf.sheet}]" if rf.sheet else "")
 
@@ -632,7 +810,8 @@ def _newest_first(links: list[Link]) -> list[Link]:
     return sorted(links, key=lambda lk: (SOURCE_RANK.get(lk.target, 9), -(lk.report_id or 0), lk.row or 0))
 
 
-def _status(rec: Rec, ref_year: int | None) -> tuple[str, bool, str | None]:
+def _status(rec: Rec, ref_year: int | None) -> tuple[str, bool, dict | None]:
+    """(status, inferred?, where it was read: the fields of ``status_from``, see status_text)."""
     for lk in _newest_first(rec.live()):
         if lk.status_said and lk.status_said[0] != "unknown":
             return lk.status_said[0], False, lk.status_said[1]
@@ -642,13 +821,13 @@ def _status(rec: Rec, ref_year: int | None) -> tuple[str, bool, str | None]:
             ok = next(v for v in validity if v[0] is None or v[0] >= ref_year)
             return "active", True, ok[1]
         last = max(validity, key=lambda v: v[0] or 0)
-        return "closed", True, last[1] + f" (before {ref_year})"
+        return "closed", True, {**last[1], "before": ref_year}
     years = [y for lk in rec.live() for y in lk.years]
     if years and ref_year:
         last = max(years)
         if last >= ref_year - 2:
-            return "active", True, f"last spoken of in {last}"
-        return "unknown", True, f"last spoken of in {last}"
+            return "active", True, {"kind": "years", "year": last}
+        return "unknown", True, {"kind": "years", "year": last}
     return "unknown", True, None
 
 
@@ -685,7 +864,7 @@ def _students(rec: Rec) -> tuple[int | None, int | None]:
     return None, None
 
 
-LINKER_VERSION = "1"
+LINKER_VERSION = "2"  # 2: status_from fields
 STAMP = "programmes:linker"  # its row in derived_stamps: the fingerprint of the data last linked
 
 
@@ -709,8 +888,9 @@ def fingerprint(session: Session) -> str:
 
 def link_programmes(session: Session, run_id: int | None = None, *, force: bool = False) -> dict[str, int]:
     """Rebuild the programme records from the loaded data and curations; write the difference.
-    Returns counts: records, created, changed, gone, links, review (and skipped: 1 when nothing the
-    linker reads changed since it last ran, so that a no-op ETL refresh stays cheap)."""
+    Returns counts: records, created, changed, gone, links, review, texts_read (the documents whose
+    programme mentions were found again: the others' were kept) — and skipped: 1 when nothing the
+    linker reads changed since it last ran, so that a no-op ETL refresh stays cheap."""
     from etl.load.models import DerivedStamp
 
     stamp = fingerprint(session)
@@ -724,7 +904,8 @@ def link_programmes(session: Session, run_id: int | None = None, *, force: bool 
                 "links": session.scalar(select(func.count()).select_from(ProgrammeLink)
                                         .where(ProgrammeLink.status != "rejected")) or 0,
                 "review": session.scalar(select(func.count()).select_from(ProgrammeLink)
-                                         .where(ProgrammeLink.status == "review")) or 0, "skipped": 1}
+                                         .where(ProgrammeLink.status == "review")) or 0,
+                "texts_read": 0, "skipped": 1}
     stats = _link(session, run_id)
     if last is None:
         session.add(DerivedStamp(name=STAMP, fingerprint=stamp, built_at=_now()))
@@ -740,6 +921,7 @@ def _link(session: Session, run_id: int | None) -> dict[str, int]:
     years = [y for r in recs.values() for link in r.live() for y in link.years]
     ref_year = max(years) if years else None
     stats = dict.fromkeys(("records", "created", "changed", "gone", "links", "review"), 0)
+    stats["texts_read"] = lk.mentions_read  # the documents whose mentions were found again (the rest were kept)
     existing = {p.key: p for p in session.scalars(select(Programme))}
     now = _now()
     rows: dict[str, Programme] = {}
@@ -757,7 +939,7 @@ def _link(session: Session, run_id: int | None) -> dict[str, int]:
             name=(names[0] if names else _label(lk, rec))[:500], label=_label(lk, rec)[:500], names=names,
             kind=rec.kind, level=rec.first("level"), mode=rec.first("mode"), first_year=rec.first_year,
             last_year=max(years_all) if years_all else None, status=status, status_inferred=inferred,
-            status_source=source, students=students, students_year=students_year, origin=rec.origin,
+            status_from=source, students=students, students_year=students_year, origin=rec.origin,
             state=rec.state,
         )
         if rec.state == "merged" and row is not None:
@@ -779,103 +961,134 @@ def _link(session: Session, run_id: int | None) -> dict[str, int]:
                 stats["changed"] += 1
         rows[key] = row
     session.flush()
+    want: dict[type, dict[tuple, dict[str, Any]]] = {m: {} for m in _CHILDREN}
     for key, row in rows.items():
         rec = recs[key]
         into = rows.get(lk._live(key).key) if rec.state == "merged" else None
         want_into = into.id if into is not None and into is not row else None
         if row.merged_into_id != want_into:
             row.merged_into_id = want_into
-        _sync_children(session, row, rec, lk)
+        _want_children(want, row.id, rec, lk)
         stats["records"] += rec.state == "ok"
         stats["links"] += sum(1 for link in rec.links.values() if link.status != "rejected")
         stats["review"] += sum(1 for link in rec.links.values() if link.status == "review")
     for key, row in existing.items():
         if key not in rows and row.state != "gone":
             row.state, row.updated_at, row.merged_into_id = "gone", now, None
-            for model in (ProgrammeLink, ProgrammePartner, ProgrammeUnit, ProgrammeStudents):
-                session.execute(delete(model).where(model.programme_id == row.id))
             stats["gone"] += 1
     session.flush()
+    _sync_all(session, want)  # a gone record wants no children: its rows go too
     _review_items(session, recs, rows)
     session.flush()
     return stats
 
 
-def _sync(session: Session, have: dict, want: dict, make) -> None:
-    for k, obj in have.items():
-        if k not in want:
-            session.delete(obj)
-    for k, values in want.items():
-        obj = have.get(k)
-        if obj is None:
-            session.add(make(values))
-        else:
-            for attr, v in values.items():
-                if getattr(obj, attr) != v:
-                    setattr(obj, attr, v)
-
-
-def _sync_children(session: Session, row: Programme, rec: Rec, lk: Linker) -> None:
-    pid = row.id
+# each child table: the columns that name a row within its record, and the columns it holds
+_CHILDREN: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # links (a rejected one is kept, so that the curator's decision shows)
-    have = {(x.target, x.document_id, x.report_id, x.row): x
-            for x in session.scalars(select(ProgrammeLink).where(ProgrammeLink.programme_id == pid))}
-    want = {}
+    ProgrammeLink: (("target", "document_id", "report_id", "row"),
+                    ("row_id", "year", "evidence", "method", "confidence", "status")),
+    ProgrammePartner: (("partner_name",), ("partner_id",)),
+    ProgrammeUnit: (("unit_id",), ()),
+    # students per year, each figure with its source
+    ProgrammeStudents: (("source", "what", "year", "document_id", "report_id", "row"), ("students", "evidence")),
+}
+
+
+def _want_children(want: dict, pid: int, rec: Rec, lk: Linker) -> None:
+    """The child rows record ``pid`` should have, into ``want[model][(pid, *natural key)]``."""
     for link in rec.links.values():
         if link.target == "curator":
             continue
-        want[link.lkey] = dict(programme_id=pid, target=link.target, document_id=link.document_id,
-                               report_id=link.report_id, row=link.row, row_id=link.row_id, year=link.year,
-                               evidence=link.evidence, method=(link.method or "")[:120],
-                               confidence=round(link.confidence, 3), status=link.status)
-    _sync(session, have, want, lambda v: ProgrammeLink(**v))
+        want[ProgrammeLink][(pid, *link.lkey)] = dict(
+            programme_id=pid, target=link.target, document_id=link.document_id, report_id=link.report_id,
+            row=link.row, row_id=link.row_id, year=link.year, evidence=link.evidence,
+            method=(link.method or "")[:120], confidence=round(link.confidence, 3), status=link.status)
     live = rec.live() if rec.state == "ok" else []
-    # partners
-    have = {x.partner_name: x for x in session.scalars(select(ProgrammePartner).where(ProgrammePartner.programme_id == pid))}
-    want = {}
+    partners: dict[str, dict] = {}
     by_id: dict[int, str] = {}
     for link in live:
         for p_id, name in link.partners:
             if p_id is not None:
                 by_id.setdefault(p_id, lk.pname(p_id, name))
             elif name:
-                want.setdefault(name[:300], dict(programme_id=pid, partner_id=None, partner_name=name[:300]))
+                partners.setdefault(name[:300], dict(programme_id=pid, partner_id=None, partner_name=name[:300]))
     for p_id, name in by_id.items():
-        want[name[:300]] = dict(programme_id=pid, partner_id=p_id, partner_name=name[:300])
-    _sync(session, have, want, lambda v: ProgrammePartner(**v))
-    # schools
-    have = {x.unit_id: x for x in session.scalars(select(ProgrammeUnit).where(ProgrammeUnit.programme_id == pid))}
-    want = {u: dict(programme_id=pid, unit_id=u) for u in sorted({u for link in live for u in link.units})}
-    _sync(session, have, want, lambda v: ProgrammeUnit(**v))
-    # students per year, each figure with its source
-    have = {(x.source, x.what, x.year, x.document_id, x.report_id, x.row): x
-            for x in session.scalars(select(ProgrammeStudents).where(ProgrammeStudents.programme_id == pid))}
-    want = {}
+        partners[name[:300]] = dict(programme_id=pid, partner_id=p_id, partner_name=name[:300])
+    for name, v in partners.items():
+        want[ProgrammePartner][(pid, name)] = v
+    for u in sorted({u for link in live for u in link.units}):
+        want[ProgrammeUnit][(pid, u)] = dict(programme_id=pid, unit_id=u)
     for link in live:
         for st in link.students:
             k = (st["source"], st["what"], st["year"], st.get("document_id"), st.get("report_id"), st.get("row"))
-            want[k] = dict(programme_id=pid, year=st["year"], students=st["students"], source=st["source"],
-                           what=st["what"], document_id=st.get("document_id"), report_id=st.get("report_id"),
-                           row=st.get("row"), evidence=st.get("evidence"))
-    _sync(session, have, want, lambda v: ProgrammeStudents(**v))
+            want[ProgrammeStudents][(pid, *k)] = dict(
+                programme_id=pid, year=st["year"], students=st["students"], source=st["source"], what=st["what"],
+                document_id=st.get("document_id"), report_id=st.get("report_id"), row=st.get("row"),
+                evidence=st.get("evidence"))
+
+
+def _sync_all(session: Session, want: dict[type, dict[tuple, dict[str, Any]]]) -> None:
+    """Write the difference between the child rows there are and those wanted, table by table, in
+    set operations: one read, then deletes, updates and inserts of the rows that differ only (a
+    refresh after one changed document writes a handful of rows, not every record's)."""
+    session.flush()
+    for model, (natural, held) in _CHILDREN.items():
+        t = model.__table__
+        cols = [t.c.id, t.c.programme_id, *(t.c[c] for c in natural), *(t.c[c] for c in held)]
+        have: dict[tuple, Any] = {}
+        extra: list[int] = []
+        for r in session.execute(select(*cols).order_by(t.c.id)):
+            k = (r.programme_id, *(getattr(r, c) for c in natural))
+            if k in have:
+                extra.append(have[k].id)  # a duplicate (never written so): the newest stays
+            have[k] = r
+        wanted = want.get(model, {})
+        gone = extra + [r.id for k, r in have.items() if k not in wanted]
+        changed, new = [], []
+        for k, v in wanted.items():
+            r = have.get(k)
+            if r is None:
+                new.append(v)
+            elif any(getattr(r, c) != v[c] for c in held):
+                changed.append({"id": r.id, **{c: v[c] for c in held}})
+        for i in range(0, len(gone), 500):
+            session.execute(delete(model).where(t.c.id.in_(gone[i:i + 500])))
+        if changed:
+            session.execute(update(model), changed)
+        if new:
+            session.execute(insert(model), new)
+    # the session's objects of those tables (a curation read them) are read again when used
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, tuple(_CHILDREN)):
+            session.expire(obj)
+        elif isinstance(obj, Programme):
+            session.expire(obj, ["partners", "units"])
 
 
 def _review_items(session: Session, recs: dict[str, Rec], rows: dict[str, Programme]) -> None:
     """One review item per ambiguous link: which programme does this source speak of?"""
     open_items = {i.name: i for i in session.scalars(select(ReviewItem).where(ReviewItem.kind == "programme"))}
     wanted = set()
+    asked = [lk for rec in recs.values() for lk in rec.links.values() if lk.status == "review"]
+    doc_ids = sorted({lk.document_id for lk in asked if lk.document_id is not None})
+    doc_uri: dict[int, str] = {}
+    for i in range(0, len(doc_ids), 500):
+        doc_uri.update(session.execute(select(Document.id, Document.uri)
+                                       .where(Document.id.in_(doc_ids[i:i + 500]))).all())
+    report_uri = dict(session.execute(select(ReportFile.id, ReportFile.uri)).all()) if asked else {}
     for key, rec in sorted(recs.items()):
         for link in rec.links.values():
             if link.status != "review":
                 continue
             name = f"{link.ref} → {rec.key}"[:400]
             wanted.add(name)
-            detail = {"target": link.target, "document": _doc_uri(session, link.document_id),
-                      "report": _report_uri(session, link.report_id), "row": link.row, "programme": rec.key,
+            detail = {"target": link.target, "document": doc_uri.get(link.document_id),
+                      "report": report_uri.get(link.report_id), "row": link.row, "programme": rec.key,
                       "programme_id": rows[key].id if key in rows else None, "candidates": link.candidates,
                       "evidence": link.evidence, "method": link.method,
                       # the keys the admin review page shows (Evidence, Report file)
-                      "sentence": link.evidence, "file": _report_uri(session, link.report_id)}
+                      "sentence": link.evidence, "file": report_uri.get(link.report_id)}
             item = open_items.get(name)
             if item is None:
                 session.add(ReviewItem(kind="programme", name=name, detail=detail, status="open"))
@@ -887,9 +1100,33 @@ def _review_items(session: Session, recs: dict[str, Rec], rows: dict[str, Progra
             item.decided_by = item.decided_by or "linker"
 
 
-def _doc_uri(session: Session, doc_id: int | None) -> str | None:
-    return None if doc_id is None else session.scalar(select(Document.uri).where(Document.id == doc_id))
+def snapshot(session: Session) -> dict[str, tuple]:
+    """Every record as comparable values, by key (what it is, its links, partners, schools and
+    students; no ids or times): two builds of the same data give equal snapshots."""
+    keys = {p.id: p.key for p in session.scalars(select(Programme))}
+    out: dict[str, Any] = {}
+    for p in session.scalars(select(Programme)):
+        out[p.key] = {"row": (p.name, p.label, tuple(p.names or ()), p.kind, p.level, p.mode, p.first_year,
+                              p.last_year, p.status, p.status_inferred, _frozen(_status_of(p)), p.students,
+                              p.students_year, p.origin, p.state, keys.get(p.merged_into_id)),
+                      "links": [], "partners": [], "units": [], "students": []}
+    for x in session.scalars(select(ProgrammeLink)):
+        out[keys[x.programme_id]]["links"].append((x.target, x.document_id, x.report_id, x.row, x.row_id, x.year,
+                                                   x.evidence, x.method, x.confidence, x.status))
+    for x in session.scalars(select(ProgrammePartner)):
+        out[keys[x.programme_id]]["partners"].append((x.partner_id, x.partner_name))
+    for x in session.scalars(select(ProgrammeUnit)):
+        out[keys[x.programme_id]]["units"].append(x.unit_id)
+    for x in session.scalars(select(ProgrammeStudents)):
+        out[keys[x.programme_id]]["students"].append((x.source, x.what, x.year, x.document_id, x.report_id, x.row,
+                                                      x.students, x.evidence))
+    return {k: (v["row"], *(tuple(sorted(v[n], key=repr)) for n in ("links", "partners", "units", "students")))
+            for k, v in out.items()}
 
 
-def _report_uri(session: Session, report_id: int | None) -> str | None:
-    return None if report_id is None else session.scalar(select(ReportFile.uri).where(ReportFile.id == report_id))
+def _frozen(v):
+    return tuple(sorted(v.items())) if isinstance(v, dict) else v
+
+
+def _status_of(p: Programme):
+    return p.status_from

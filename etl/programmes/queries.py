@@ -24,6 +24,7 @@ from etl.load.models import (
     ReportFile,
     Unit,
 )
+from etl.programmes.link import status_text
 
 EVIDENCE_TARGETS = ("document", "programs", "agreements", "mobility")  # news and the office's own reports
 
@@ -74,7 +75,8 @@ def list_programmes(session: Session, *, kind: str | list[str] | None = None, st
                     year_from: int | None = None, year_to: int | None = None,
                     ids: list[int] | None = None) -> list[dict[str, Any]]:
     """The records (state ok), newest first: id, key, label, name, names, kind, level, mode, first_year,
-    last_year, status, status_inferred, status_source, students, students_year, origin, partners
+    last_year, status, status_inferred, status_from (where the status was read, as fields), status_source (the
+    same in English), students, students_year, origin, partners
     ([{id, name, country}]), schools ([{id, name, zh}]), documents, report_rows, register (link counts).
 
     Filters (each a value or a list): kind, status, unit_id (a school), partner_id, country (a partner's);
@@ -107,7 +109,8 @@ def list_programmes(session: Session, *, kind: str | list[str] | None = None, st
     partners, units, links = _partners(session, pids), _units(session, pids), _link_counts(session, pids)
     return [{"id": r.id, "key": r.key, "label": r.label, "name": r.name, "names": list(r.names or []),
              "kind": r.kind, "level": r.level, "mode": r.mode, "first_year": r.first_year, "last_year": r.last_year,
-             "status": r.status, "status_inferred": r.status_inferred, "status_source": r.status_source,
+             "status": r.status, "status_inferred": r.status_inferred, "status_from": r.status_from,
+             "status_source": status_text(r.status_from),
              "students": r.students, "students_year": r.students_year, "origin": r.origin,
              "partners": partners.get(r.id, []), "schools": units.get(r.id, []), **links[r.id]} for r in rows]
 

@@ -88,7 +88,8 @@ def build(url: str) -> ProgrammeWorld:
         for r in out.records:
             p = Programme(key=r.key, name=r.label, label=r.label, names=[r.label], kind=r.kind, first_year=r.first,
                           last_year=r.last, status=r.status, status_inferred=r.inferred,
-                          status_source="inferred from the years" if r.inferred else "joint_programs.csv row 2",
+                          status_from={"kind": "years", "year": r.last} if r.inferred else
+                          {"kind": "report", "file": "joint_programs.csv", "row": 2, "said": r.status},
                           students=r.students, students_year=2023 if r.students else None, origin="report",
                           state=r.state)
             s.add(p)

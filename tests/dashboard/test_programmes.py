@@ -256,24 +256,31 @@ def test_empty_states_say_why(sqlite_url, tmp_path):
 
 
 def test_where_a_status_was_read_is_said_in_chinese_too():
-    """The linker writes where a record's status comes from in English; 中文 pages and exports say it
-    in Chinese, with file names, rows, numbers and dates kept (the export test caught the English)."""
+    """The linker keeps where a record's status comes from as fields (Programme.status_from); the pages
+    and exports word them in English and in Chinese, file names, rows, numbers and dates kept."""
     from dashboard.figures.programmes import status_source_text as said
+    from dashboard.figures.programs import status_label
 
-    cases = {
-        "joint_programs.csv row 4: active": "joint_programs.csv 第 4 行：运行中",
-        "partner_agreements.csv row 21: Student Exchange Agreement valid until 2028-05-10":
-            "partner_agreements.csv 第 21 行：学生交流协议，有效期至 2028-05-10",
-        "last spoken of in 2024": "最近一次见于 2024 年",
-    }
-    for en, zh in cases.items():
-        assert said(en, "en") == en
-        got = said(en, "zh")
+    row = {"kind": "report", "file": "joint_programs.csv", "sheet": None, "row": 4, "said": "active"}
+    agreement = {"kind": "report", "file": "partner_agreements.csv", "sheet": None, "row": 21,
+                 "agreement_type": "Student Exchange Agreement", "until": "2028-05-10"}
+    cases = [
+        (row, "joint_programs.csv row 4: active", "joint_programs.csv 第 4 行：" + status_label("active", "zh")),
+        (agreement, "partner_agreements.csv row 21: Student Exchange Agreement valid until 2028-05-10",
+         "partner_agreements.csv 第 21 行：学生交流协议，有效期至 2028-05-10"),
+        ({"kind": "years", "year": 2024}, "last spoken of in 2024", "最近一次见于 2024 年"),
+        ({"kind": "register", "approval_no": "MOE11GB2A20201234N", "until": 2027},
+         "register MOE11GB2A20201234N: approved until 2027", "教育部名单 MOE11GB2A20201234N：批准有效期至 2027 年"),
+    ]
+    for fields, en, zh in cases:
+        assert said(fields, "en") == en
+        got = said(fields, "zh")
         assert got.split("：")[0] == zh.split("：")[0] and "row" not in got and "valid until" not in got, got
-    assert said("joint_programs.csv row 4: active", "zh") == "joint_programs.csv 第 4 行：" + \
-        __import__("dashboard.figures.programs", fromlist=["x"]).status_label("active", "zh")
-    assert "Student Exchange Agreement" not in said(
-        "partner_agreements.csv row 21: Student Exchange Agreement valid until 2028-05-10", "zh")
-    assert said("register MOE11GB2A20201234N: approved until 2027", "zh") == "教育部名单 MOE11GB2A20201234N：批准有效期至 2027 年"
+    assert said(row, "zh") == cases[0][2] and said(cases[3][0], "zh") == cases[3][2]
+    assert "Student Exchange Agreement" not in said(agreement, "zh")
+    assert said({**agreement, "until": None, "open_ended": True, "before": 2026}, "en") == \
+        "partner_agreements.csv row 21: Student Exchange Agreement, open-ended (before 2026)"
+    assert said({**agreement, "until": None, "open_ended": True, "before": 2026}, "zh").endswith("（早于 2026 年）")
+    assert said({**row, "sheet": "2024"}, "en") == "joint_programs.csv [2024] row 4: active"
     assert said(None, "zh") == "" and said("something else", "zh") == "something else"
-    assert said(said("last spoken of in 2024", "zh"), "zh") == "最近一次见于 2024 年"  # idempotent
+    assert said(said({"kind": "years", "year": 2024}, "zh"), "zh") == "最近一次见于 2024 年"  # a worded text stays

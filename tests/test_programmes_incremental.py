@@ -1,0 +1,199 @@
+"""Programme records after an incremental refresh are those a full rebuild makes (issue 16).
+
+The linker keeps each document's programme mentions (programme_mentions) and reads a text again
+only when what finding its mentions reads changed. On SQLite and PostgreSQL: after every change
+(a document's text changed, a document added, one gone, one named by a curation gone, a
+partner's name changed, each curation kind made) the records equal those of a forced rebuild with
+nothing kept, every curation still holds, and the refresh read only the texts that changed.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from etl.config import load_settings
+from etl.db import session_factory
+from etl.load.models import Document, Partner, Programme, ProgrammeLink, ProgrammeMention
+from etl.pipeline import Pipeline
+from etl.programmes.link import link_programmes, snapshot, status_text
+
+from .conftest import CORPUS, ROOT
+
+REPORTS = CORPUS / "reports"
+DOCS = ("en-0006.txt", "en-0008.txt", "en-0011.txt", "en-0016.txt", "en-0017.txt", "zh-0005.txt", "zh-0009.txt",
+        "en-0028.txt")
+
+
+@pytest.fixture
+def world(db_url, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in DOCS:
+        shutil.copy(CORPUS / "docs" / name, folder / name)
+    inputs = [folder, REPORTS / "joint_programs.csv", REPORTS / "partner_agreements.csv",
+              REPORTS / "outbound_students_2019_2024.xlsx"]
+    settings = load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=db_url)
+    info = Pipeline(settings).run(inputs)
+    assert info.status == "ok", info.errors
+    return settings, inputs, folder
+
+
+def _same_as_full_rebuild(url: str) -> dict:
+    """The records now, compared with a forced rebuild that keeps no mention (every text read again)."""
+    factory = session_factory(url)
+    with factory() as s:
+        now = snapshot(s)
+        ids = dict(s.execute(select(Programme.key, Programme.id)).all())
+    with factory.begin() as s:
+        s.execute(delete(ProgrammeMention))
+        stats = link_programmes(s, force=True)
+    with factory() as s:
+        full = snapshot(s)
+        assert dict(s.execute(select(Programme.key, Programme.id)).all()) == ids
+    assert now.keys() == full.keys()
+    for key in full:
+        assert now[key] == full[key], key
+    assert (stats["created"], stats["changed"], stats["gone"]) == (0, 0, 0), stats
+    return now
+
+
+def _key(s, label: str) -> str:
+    return s.scalar(select(Programme.key).where(Programme.label == label, Programme.state == "ok"))
+
+
+def test_a_refresh_reads_only_what_changed_and_builds_what_a_full_rebuild_builds(world):
+    from etl.programmes.curation import link_source, merge_programme, rename_programme, split_programme, unlink_source
+
+    settings, inputs, folder = world
+    url = settings.database_url
+    factory = session_factory(url)
+    with factory() as s:
+        n_docs = s.scalar(select(func.count()).select_from(Document).where(Document.status == "active"))
+        assert s.scalar(select(func.count()).select_from(ProgrammeMention)) == n_docs  # one row a document
+    _same_as_full_rebuild(url)
+
+    # the curators' decisions, each kind
+    with factory.begin() as s:
+        fm = s.scalar(select(Programme).where(Programme.label == "Financial Management and Marketing 2+2"))
+        split_programme(s, str(fm.id), ["zh-0005.txt"], label="UTS 2+2 (both majors)", by="curator")
+        rename_programme(s, str(fm.id), "UTS Financial Management and Marketing 2+2", by="curator")
+        lodz = s.scalar(select(Programme).join(ProgrammeLink, ProgrammeLink.programme_id == Programme.id)
+                        .join(Document, Document.id == ProgrammeLink.document_id)
+                        .where(Programme.kind == "exchange", Document.uri.endswith("en-0028.txt"))
+                        .order_by(Programme.id))
+        assert lodz is not None
+        unlink_source(s, "en-0028.txt", str(lodz.id), by="curator")
+        link_source(s, "en-0016.txt", str(lodz.id), by="curator")
+        exchanges = s.scalars(select(Programme).where(Programme.kind == "exchange", Programme.state == "ok",
+                                                      Programme.id != lodz.id).order_by(Programme.id)).all()
+        assert len(exchanges) >= 2
+        merge_programme(s, str(exchanges[-1].id), exchanges[0].key, by="curator")
+        merged_key, into_key, lodz_key, fm_key = exchanges[-1].key, exchanges[0].key, lodz.key, fm.key
+    _same_as_full_rebuild(url)
+
+    def holds():
+        with factory() as s:
+            fm = s.scalar(select(Programme).where(Programme.key == fm_key))
+            assert fm.label == "UTS Financial Management and Marketing 2+2"
+            split = s.scalar(select(Programme).where(Programme.key == fm_key + "#split-1"))
+            merged = s.scalar(select(Programme).where(Programme.key == merged_key))
+            assert merged.state == "merged"
+            assert merged.merged_into_id == s.scalar(select(Programme.id).where(Programme.key == into_key))
+            lodz = s.scalar(select(Programme).where(Programme.key == lodz_key))
+            got = {(uri.rsplit("/", 1)[-1], st) for uri, st in s.execute(
+                select(Document.uri, ProgrammeLink.status).join(Document, Document.id == ProgrammeLink.document_id)
+                .where(ProgrammeLink.programme_id == lodz.id))}
+            assert ("en-0028.txt", "rejected") in got and ("en-0016.txt", "linked") in got
+            return split
+
+    assert holds() is not None
+
+    def refresh() -> dict:
+        info = Pipeline(settings).run(inputs)
+        assert info.status == "ok", info.errors
+        return info.programmes
+
+    # a document's text changed: that text alone is read again
+    p = folder / "en-0011.txt"
+    p.write_text(p.read_text(encoding="utf-8") + "\nThe 2+2 programme with UTS welcomed its new cohort.\n",
+                 encoding="utf-8")
+    stats = refresh()
+    assert stats["texts_read"] == 1, stats
+    _same_as_full_rebuild(url)
+    holds()
+
+    # a document added
+    shutil.copy(CORPUS / "docs" / "en-0033.txt", folder / "en-0033.txt")
+    stats = refresh()
+    assert stats["texts_read"] == 1, stats
+    _same_as_full_rebuild(url)
+    holds()
+
+    # a document gone, and then the one a split names: the split waits for it, the rest holds
+    (folder / "en-0017.txt").unlink()
+    stats = refresh()
+    assert stats["texts_read"] == 0, stats
+    _same_as_full_rebuild(url)
+    holds()
+    (folder / "zh-0005.txt").unlink()
+    refresh()
+    _same_as_full_rebuild(url)
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(ProgrammeMention)) == s.scalar(
+            select(func.count()).select_from(Document).where(Document.status == "active"))
+
+    # a partner's forms changed (an alias): the documents that name it are read again, no other
+    with factory.begin() as s:
+        uts = s.scalar(select(Partner).where(Partner.name == "University of Technology Sydney"))
+        uts.aliases = [*(uts.aliases or []), "UTS Sydney"]
+    with factory.begin() as s:
+        stats = link_programmes(s, force=True)
+        assert 0 < stats["texts_read"] < n_docs, stats
+    _same_as_full_rebuild(url)
+
+    # nothing changed: skipped
+    assert refresh().get("skipped") == 1
+
+
+def test_where_a_status_was_read_is_kept_as_fields(world):
+    settings, _inputs, _folder = world
+    with session_factory(settings.database_url)() as s:
+        rows = s.scalars(select(Programme).where(Programme.state == "ok")).all()
+    kinds = {p.status_from["kind"] for p in rows if p.status_from}
+    assert "report" in kinds
+    said = next(p.status_from for p in rows if p.status_from and p.status_from.get("said"))
+    assert said["file"].endswith(".csv") and isinstance(said["row"], int)
+    assert status_text(said) == f"{said['file']} row {said['row']}: {said['said']}"
+    agreement = [p.status_from for p in rows if p.status_from and p.status_from.get("agreement_type")]
+    for f in agreement:
+        text = status_text(f)
+        assert f["agreement_type"] in text and ("open-ended" in text or "valid until" in text)
+    assert status_text({"kind": "years", "year": 2024}) == "last spoken of in 2024"
+    assert status_text({"kind": "register", "approval_no": "MOE1", "until": 2027, "before": 2028}) == \
+        "register MOE1: approved until 2027 (before 2028)"
+    assert status_text(None) == ""
+
+
+def test_migration_0060_keeps_every_record_s_children(db_url):
+    """Adding status_from and dropping status_source must not copy the programmes table: on SQLite a
+    copy's drop of the old table deletes the records' links by cascade."""
+    from sqlalchemy import inspect, text
+
+    from etl.db import get_engine, upgrade
+
+    upgrade(db_url, "0050")
+    eng = get_engine(db_url)
+    with eng.begin() as c:
+        c.execute(text("INSERT INTO programmes (id, key, name, label, names, kind, status, status_inferred, "
+                       "status_source, origin, state, created_at, updated_at) VALUES (1, 'k', 'n', 'n', '[]', "
+                       "'exchange', 'active', false, 'joint_programs.csv row 2: active', 'report', 'ok', "
+                       "'2026-01-01', '2026-01-01')"))
+        c.execute(text("INSERT INTO programme_links (programme_id, target, confidence, status) "
+                       "VALUES (1, 'programs', 1.0, 'linked')"))
+    upgrade(db_url)
+    with eng.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM programme_links")).scalar() == 1
+        cols = {x["name"] for x in inspect(c).get_columns("programmes")}
+    assert "status_from" in cols and "status_source" not in cols
