@@ -91,9 +91,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
+    ("summer_school", "为期…的研修", re.compile(
+        r"为期(?:[一二两三四五六七八九十\d]+|半)(?:天|日|周|星期|个月)的(?:研修|学习|交流学习|访学|课程)"), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
         r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
-        r"(?:暑假|寒假)[^，。\n]{0,20}项目"), 1.0),
+        r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
@@ -103,7 +105,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "a partner's students studying here", re.compile(
         r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is|have\s+been|has\s+been|had\s+been)\s+"
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
-    ("international_students", "留学生", re.compile(r"留学生|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
+    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心)|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
         r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|\bforeign\s+experts?\b", I), 1.0),
@@ -149,11 +151,14 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # a renewal or an agreement signed in the passive ("the renewal of the joint PhD programme was signed")
         r"\brenewal\s+of\s+(?:the\s+)?[^.\n]{0,80}?\b(?:was|were)\s+(?:\w+\s+)?(?:signed|concluded|approved)\b", I), 1.0),
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
-                                       r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)"), 1.0),
+                                       r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)|"
+                                       # a named agreement in quotes ("…联合实验室"合作协议)
+                                       r"(?:签署|续签|签订|签定)[^，。\n“]{0,8}“[^”\n]{1,40}”[^，。\n]{0,6}(?:协议|协定|备忘录|意向书)"), 1.0),
     # delegations
-    ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
+    ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访(?!科)|一行", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
-        r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问", I), 1.0),
+        r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
+        r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
     ("delegation_visit", "a visit received", re.compile(
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
         r"visitors)\b|"
@@ -184,7 +189,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:[\w'’-]+\s+){0,4}?(?:conference|forum|symposium|summit|congress)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
         r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|(?<!学生)交流会|年会)|"
-        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)[^。\n]{0,10}(?:召开|举行|举办)"), 1.0),
+        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)(?:[^。\n]{0,10}|在[^。，\n]{0,30})(?:召开|举行|举办)"), 1.0),
+    ("conference", "参加会议 (zh)", re.compile(
+        r"参加了?[^。，\n]{0,30}(?:大会|年会|论坛|研讨会|学术会议|峰会)"), 1.0),
 ]
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
@@ -218,7 +225,7 @@ NEEDS = {
                                                                            "renewal",
                                                                            "signing", "accord", "letter", "protocol"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
-    "visit to the home institution": ("visit", "访"),
+    "visit to the home institution": ("visit", "访", "莅临", "拜会", "来宾"),
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
@@ -248,7 +255,7 @@ _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
-                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
+                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
@@ -342,6 +349,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             inbound_re = None
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
+    # a piece about a briefing of students before they go abroad (its title or lead says 行前培训, 说明会 …)
+    head = text[title[0]:title[1]] if title else ""
+    head += text[lead[0]:lead[1]] if lead else text[:300]
+    session = bool(re.search(r"行前(?:培训|教育|说明)|说明会|宣讲会|动员会|分享会", head))
 
     per_sentence: dict[tuple[str, int], float] = {}
 
@@ -428,7 +439,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
             if kind in _TOPIC_KINDS:
                 list_from, list_to, profile = topic_ctx(i, sent)
-                if list_from is not None and list_from < ms < list_to and rule not in _SPECIFIC_RULES:
+                if list_from is not None and list_from < ms < list_to and not (
+                        rule in _SPECIFIC_RULES and (rule != "中外合作办学" or "合作办学" in m.group(0))):
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
@@ -460,6 +472,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
                     continue
             if kind == "conference":
+                if session and not re.search(r"研讨会|论坛|年会|大会|峰会", m.group(0)):
+                    continue  # a briefing of students before they go abroad (行前培训) is no conference
                 if _NOT_CONFERENCE.search(sent) and (not is_title or _NOT_CONFERENCE.search(m.group(0)) or
                                                      re.search(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conference", sent, I)):
                     continue  # a video conference is a meeting (a delegation visit), not a conference
@@ -477,10 +491,14 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                         r"\b(?:President|Rector|Chancellor|Provost|Dean)\s+[A-Z][\w-]+\s+and\s+(?:Vice\s+)?"
                         r"(?:President|Rector|Chancellor|Provost|Dean)\s+[A-Z][\w-]+\s+(?:\w+\s+)?signed\b", sent, I) or is_title):
                     continue
+            if rule == "学术报告 by a guest" and re.search(r"研讨会|论坛|会议(?!室|厅)|大会|年会", sent):
+                continue  # talks at a conference are the conference's
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
-            if background and not is_title and not (kind == "agreement" and re.search(
+            if kind == "summer_school" and _INBOUND.search(_clause(sent, ms, me)) and re.search(r"师生|学生|学员", sent):
+                add("international_students", weight, m.start(), m.end(), "inbound short programme", i)
+            if background and rule != "为期…的研修" and not is_title and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)):
                 weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
             add(kind, weight, m.start(), m.end(), rule, i)

@@ -114,9 +114,10 @@ _UNIT_LEAD = ("访问", "参加", "来自", "前往", "邀请", "签署", "会�
               "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
               "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
               "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进", "带领",
-              "率领")
+              "率领", "推进")
 # a stop character that starts a word inside a unit's name (对外交流合作处)
 _UNIT_INNER = {"对外", "和平"}
+_MINISTRY_END = r"(?:教育|外交|科技|商务|财政|公安|文化和旅游)部$"
 _UNIT_END = re.compile(r"(?:学院|学部|研究生院|研究院|处|部|办公室|办|中心|团委)$")
 
 
@@ -183,10 +184,12 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left))):
                 j = k  # 信息与通信工程学院, 海洋与大气学院
                 owner = ends.get(k)
+        if j > start and text[j - 1] == "率" and text[j:j + 1] == "领":
+            j += 1  # 率领社会科学院院长…: the verb 率领 ends the name on the left
         name = text[j:e]
         for w in lead:
             p = name.find(w)
-            if 0 <= p < len(name) - 3:
+            if 0 <= p < len(name) - 3 and not (w == "应" and name[p + 1:p + 2] == "用"):  # (应用日语系)
                 name = name[p + len(w):]
                 j = e - len(name)
         if any(a <= j < b for a, b, _ in out):
@@ -290,6 +293,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         pos = possessed_by(text, s, org_spans)
         if pos is not None and pos[2] != "home":
             continue  # 中大的文物馆及中医学院: a partner's unit
+        if _partner_side(text, s, org_spans):
+            continue  # 德岛大学由综合科学部…, 率领该校国际交流中心主任、人文学院教授: the partner's units
         name = text[s:e]
         pm = re.match(r"^(?:我校|学校|本校|全校|校)", name)
         if pm and len(name) - pm.end() >= 3:
@@ -301,13 +306,26 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if any(a <= s < b for a, b, _ in org_spans):
             continue
         typ = _type_of(name)
-        if typ == "office" and not _ZH_OFFICE_WORDS.search(name):
-            continue
+        if typ == "office" and (not _ZH_OFFICE_WORDS.search(name) or re.search(_MINISTRY_END, name)):
+            continue  # (…登录教育部: a ministry, not a unit)
         add(typ, name, s, e, terms.english(name), "unit name pattern (zh)", 0.6)
     # a short form of a unit named in full (国际处 for 国际合作与交流处, 国际学院 for 国际教育合作学院) is that unit
     names = {u.name for u in out}
     out = [u for u in out if not any(_abbreviates(u.name, n) for n in names)]
     return sorted(out, key=lambda u: u.start)
+
+
+def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> bool:
+    """A unit written right after a partner's name and 由 or 的 (德岛大学由综合科学部…), or in a clause that speaks of
+    "that university" (该校, 对方) after the last 我校/本校/学校 of its sentence: the partner's."""
+    k = s - 1
+    if k > 0 and text[k] in "由的和及、" and any(b == k and st not in ("home", None) for _, b, st in org_spans):
+        return True
+    ss = max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1
+    seg = text[ss:s]
+    their = max(seg.rfind("该校"), seg.rfind("对方"), seg.rfind("外方"))
+    ours = max(seg.rfind("我校"), seg.rfind("本校"), seg.rfind("学校"))
+    return their != -1 and their > ours
 
 
 def _abbreviates(short: str, long: str) -> bool:
