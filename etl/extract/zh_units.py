@@ -272,6 +272,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
                 continue
             if (form_ok is not None and not form_ok(s, e, form)) or any(a <= s < b for a, b, _ in org_spans):
                 continue
+            if len(form) <= 3 and text[e - 1:e + 1] in ("办学", "办公", "处理", "部分", "部门"):
+                continue  # 两校办学: 校办 is not the president's office there
             if s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in ZH_OK_BEFORE and \
                     not any(b == s for _, b in home_spans):
                 continue  # 理学院 inside 经济管理学院, 工学院 of 汉阳大学工学院
