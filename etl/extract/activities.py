@@ -81,7 +81,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstudents\s+(?:who\s+)?(?:studied|are\s+studying|have\s+studied)\s+in\s+[A-Z]", I), 0.5),
     ("study_abroad", "出国学习 / 交换", re.compile(
         r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。\n]{0,10}(?:学生|本科生|研究生)|"
-        r"赴[^，。\n]{2,12}(?:交流学习|留学)|交换留学|"
+        r"赴[^，。\n]{2,12}(?:交流学习|留学)|交换留学|赴[^，。\n]{1,12}交换(?!意见|了)|"
         # "我院到X大学留学的学生", "在该校交流学习的同学": our students studying at the partner
         r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)"), 1.0),
     ("study_abroad", "实习 / 实践 abroad", re.compile(

@@ -31,7 +31,7 @@ from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract.units import UnitFinder
-from etl.extract.zh_text import is_traditional, restore, simplified
+from etl.extract.zh_text import restore, simplified, zh_view
 from etl.resolve.geo import load_gazetteer
 from etl.resolve.reference import Reference, load_reference, norm
 from etl.sources.base import SourceDocument
@@ -483,9 +483,10 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     gaz = load_gazetteer()
     text = _capitalise_heads(repair_mojibake(mask_noise(doc.text)))
     lang = doc.lang or detect_lang(text)
-    if lang == "zh" and is_traditional(text):
-        # traditional characters: read through a simplified view of the same length (zh_text.py)
-        view = simplified(text)
+    view = zh_view(text) if lang == "zh" else text
+    if view != text:
+        # traditional characters, ASCII commas between Chinese words: read through a view of the same length
+        # (zh_text.py)
         ex = extract(dataclasses.replace(doc, text=view, lang=lang, title=simplified(doc.title or "") or None), ref)
         restore(ex, text, view)
         return ex

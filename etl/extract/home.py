@@ -287,6 +287,7 @@ class HomeDetector:
             se = next_of(text, "。！？\n", m.end, len(text))
             after = text[m.end:min(se, m.end + 80)]
             if re.match(r"[^。，；]{0,24}?(?:与|和|同)(?:我校|本校)", after) or \
+                    re.match(r"[^。]{0,40}?(?:莅临|来访|访问|来到|到访|抵达)(?:我校|本校)", after) or \
                     re.match(r"[^。]{0,60}?(?:到|来到|赴|抵达)[^，。；]{1,20}?(?:参访|访问|考察)", after) or \
                     self._our_visit(m) or self._our_counterpart(m):
                 return True

@@ -268,6 +268,8 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 continue  # 中央昆士兰大学, 北德克萨斯大学: a longer name than the one known
             if entry.source.startswith("registry") and CJK.match(text[s - 1]) and not _place_before(text, s, gaz):
                 continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
+        if f.endswith("学院") and _ZH_FIELD.search(f[:-2]) and re.match(r"(?:常务)?(?:副)?院长|党委|党总支", text[e:e + 4]):
+            continue  # 国际关系学院院长谢韬: a school named by its field and its dean, not the university of that name
         if _EVENT_AFTER.match(text, e) or (f.endswith("大学") and re.match(r"子|生(?!物|命|态|产)", text[e:e + 2])):
             continue  # 丝绸之路大学联盟论坛 (an event named after it); 武工大学子 (students of 武工大)
         k = entry.known
@@ -300,7 +302,7 @@ _ZH_LEAD_WORDS = ("访问", "参加", "来自", "前往", "邀请", "签署", "�
                   "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
                   "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
                   "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领", "致赠", "赠送",
-                  "设有", "下设", "参访", "拜会", "莅临")
+                  "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励")
 _ZH_TITLE_INSIDE = r"(?:部长|院长|处长|主任|校长|书记|所长|教授)[\u4e00-\u9fff]{1,3}$"
 _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
                        r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|规划|能源|"
@@ -310,18 +312,18 @@ _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|�
                        r"会计|统计|医药|护理|药学|光电|仪器|测绘|土木|运输|船舶|轮机|航海|动力|控制|智能|人工智能|网络|"
                        r"安全|先进|前沿|创新|微电子|集成电路|量子|纳米|大数据|高等|研究|发展|战略|政策|区域|国别|"
                        r"马克思主义|公共|卫生|农学|园艺|生态|地理|大气|天文|光学|声学|力学|热能|健康|学科|建设|应用|日语|日文|"
-                       r"英语|英文|德语|法语|俄语|韩语|朝鲜语|西班牙语|阿拉伯语)+$")
+                       r"英语|英文|德语|法语|俄语|韩语|朝鲜语|西班牙语|阿拉伯语|中文|汉语|全球|治理|生命|关系|美术|政法|历史)+$")
 # after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
 _ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
                              r"教育|都会|公开|树仁|恒生|岭南)")
-_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
+_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|[年月日]|优秀|内地|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
                          r"他|所|[一二三四五六七八九十几数百千万\d]+所|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
                          r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
                          r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
                          r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
 # after a head word, words that make the name an alliance, event or programme, or a generic plural
-_ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行)")
+_ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行|指南|榜)")
 # stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
 _ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等|公立|私立|综合性|研究型|"
                              r"应用型|十佳|百强|顶尖|名牌|重点|中方|外方|合作|伙伴|(?<!外国)(?<!外)语|所)$|下属|所属|旗下|附属|"
@@ -430,7 +432,7 @@ def _foreign_college_re(gaz: Gazetteer) -> re.Pattern:
     if id(gaz) not in _FOREIGN_COLLEGE:
         names = sorted((w for w, c in gaz.zh.items() if c not in ("CN", "HK", "MO", "TW") and len(w) >= 2), key=len,
                        reverse=True)
-        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff·]{{2,12}}?学院")
+        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff·]{{2,12}}?学院(?!大学)")  # (青山学院大学, 文京学院大学: a university)
     return _FOREIGN_COLLEGE[id(gaz)]
 
 

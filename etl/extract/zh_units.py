@@ -114,7 +114,7 @@ _UNIT_LEAD = ("访问", "参加", "来自", "前往", "邀请", "签署", "会�
               "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
               "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
               "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进", "带领",
-              "率领", "推进")
+              "率领", "推进", "兼", "代表")
 # a stop character that starts a word inside a unit's name (对外交流合作处)
 _UNIT_INNER = {"对外", "和平"}
 _MINISTRY_END = r"(?:教育|外交|科技|商务|财政|公安|文化和旅游)部$"
@@ -164,7 +164,7 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
                          r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))", text[start:end]):
         if m.group(0) in ("研究院", "系"):
             j0 = scan(start + m.start(), 8)
-            if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|校)", "", text[j0:start + m.start()]) or "x"):
+            if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|我院|本院|校)", "", text[j0:start + m.start()]) or "x"):
                 continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士)
         e = start + m.end()
         if in_org(start + m.start()):
@@ -186,6 +186,8 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
                 owner = ends.get(k)
         if j > start and text[j - 1] == "率" and text[j:j + 1] == "领":
             j += 1  # 率领社会科学院院长…: the verb 率领 ends the name on the left
+        if j > start and text[j - 1] in "到来出" and text[j:j + 1] == "访":
+            j += 1  # 应邀到访国际教育学院: 到访 ends the name
         name = text[j:e]
         for w in lead:
             p = name.find(w)
@@ -281,6 +283,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
                 skip.append((s, e))  # 墨尔本研究生院: an institute named after a place abroad, not a unit
                 continue
             if typ in ("office", "school"):
+                if _partner_side(text, s, org_spans):
+                    continue  # 伦敦大学亚非学院副校长某、…、校长办公室主任某: the guests' office
                 add(typ, form, s, e, en or None, "unit name (zh, unit_terms_zh.csv)", 0.7)
     planned: set[str] = set()  # names of joint institutes being set up (共建中俄工程学院): not (yet) units
     found = [(s, e, owner) for rs, re_ in regions for s, e, owner in zh_unit_spans(text, rs, terms, spans, re_)]
@@ -298,7 +302,7 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if _partner_side(text, s, org_spans):
             continue  # 德岛大学由综合科学部…, 率领该校国际交流中心主任、人文学院教授: the partner's units
         name = text[s:e]
-        pm = re.match(r"^(?:我校|学校|本校|全校|校)", name)
+        pm = re.match(r"^(?:我校|学校|本校|全校|我院|本院|校)", name)
         if pm and len(name) - pm.end() >= 3:
             s += pm.end()
             name = text[s:e]
@@ -325,6 +329,24 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
         return True
     ss = max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1
     seg = text[ss:s]
+    if re.search(r"(?:代表团|一行)(?:的)?成员(?:包括|有)|外方(?:代表|人员|成员)(?:包括|有)", seg) and \
+            not re.search(r"我校|本校", seg):
+        return True  # 出席会见的X大学代表团成员包括人文学院执行院长…: the guests' units
+    # a list of the guests' people (X大学副校长某某、人文学院院长某某、…): the first item names the partner
+    i = s
+    while text[s - 1:s] == "、":
+        k2 = text.rfind("、", ss, i)
+        item_start = max(k2 + 1, ss, text.rfind("，", ss, i) + 1, text.rfind(",", ss, i) + 1)
+        if re.search(r"我校|本校", text[item_start:i]):
+            break
+        if any(a == item_start and st not in ("home", None) for a, _, st in org_spans) or \
+                any(a <= item_start < b and st not in ("home", None) for a, b, st in org_spans):
+            return True
+        if k2 == -1 or k2 < item_start - 1:
+            break
+        i = k2
+        if any(a <= k2 - 1 < b and st == "home" for a, b, st in org_spans):
+            break
     their = max(seg.rfind("该校"), seg.rfind("对方"), seg.rfind("外方"))
     ours = max(seg.rfind("我校"), seg.rfind("本校"), seg.rfind("学校"))
     return their != -1 and their > ours
