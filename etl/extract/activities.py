@@ -58,6 +58,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
                                                  r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
+    ("joint_program", "学位合作项目", re.compile(r"(?:硕士|本科|博士|学士|研究生)(?:学位)?(?:合作|联合)(?:培养)?项目"), 1.0),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
         r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year)\b|\bstudent\s+exchange\b|"
@@ -85,7 +86,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # "我院到X大学留学的学生", "在该校交流学习的同学": our students studying at the partner
         r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)"), 1.0),
     ("study_abroad", "实习 / 实践 abroad", re.compile(
-        r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
+        r"(?:海外|境外|国外)访学项目|(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
@@ -94,7 +95,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("summer_school", "为期…的研修", re.compile(
         r"为期(?:[一二两三四五六七八九十\d]+|半)(?:天|日|周|星期|个月)的(?:研修|学习|交流学习|访学|课程)"), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
+        r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
         r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
@@ -155,7 +156,12 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
                                        # a named agreement in quotes ("…联合实验室"合作协议)
                                        r"(?:签署|续签|签订|签定)[^，。\n“]{0,8}“[^”\n]{1,40}”[^，。\n]{0,6}(?:协议|协定|备忘录|意向书)"), 1.0),
     # delegations
-    ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访(?!科)|一行", I), 1.0),
+    ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|(?<!学生)(?<!师生)代表团|率团|出访(?!科)|"
+                                                  r"(?<!学生)(?<!师生)(?<!学生代表团)(?<!师生代表团)一行", I), 1.0),
+    ("summer_school", "students' study visit", re.compile(
+        r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
+    ("international_students", "students' study visit", re.compile(
+        r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
         r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
@@ -166,7 +172,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:researchers|scholars|"
         r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
-        r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约", I), 1.0),
+        r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约|以(?:线上|视频)(?:形式|方式)", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
         r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.\n]{0,60}\b(?:meets?|met|receives?|received|"
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
@@ -246,7 +252,7 @@ _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
 _TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
-                            r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化)", I)
+                            r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化|加深|推进|拓展|扩大)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
                        r"participated|spent|returned)\b")
 _BACKGROUND = cue("background")
@@ -439,7 +445,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
             if kind in _TOPIC_KINDS:
                 list_from, list_to, profile = topic_ctx(i, sent)
-                if list_from is not None and list_from < ms < list_to and not (
+                if list_from is not None and (list_from < ms < list_to or ms <= list_from < me) and not (
                         rule in _SPECIFIC_RULES and (rule != "中外合作办学" or "合作办学" in m.group(0))):
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
@@ -460,6 +466,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
                                                                          _STAFF.search(clause)):
                     continue
+                if m.group(0) == "交换生" and re.search(r"(?<!中)国交换生|外籍交换生|来华交换", text) and \
+                        not re.search(r"赴|前往|出国|出境|派出|选派|外派", clause):
+                    continue  # the exchange students of a page about foreign exchange students here
                 if rule == "实习 / 实践 abroad" and _STAFF.search(clause) and not re.search(r"学生|本科生|研究生|同学", clause):
                     continue  # teachers visiting abroad (教师赴X访学) are a faculty exchange
                 if rule == "a semester at a partner" and not re.search(r"\d", sent):
@@ -472,6 +481,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
                     continue
             if kind == "conference":
+                if re.search(r"生(?:座谈会|交流会|见面会|联欢会|分享会)", m.group(0)):
+                    continue  # 交换生座谈会: a students' get-together is no conference
                 if session and not re.search(r"研讨会|论坛|年会|大会|峰会", m.group(0)):
                     continue  # a briefing of students before they go abroad (行前培训) is no conference
                 if _NOT_CONFERENCE.search(sent) and (not is_title or _NOT_CONFERENCE.search(m.group(0)) or
@@ -498,6 +509,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
             if kind == "summer_school" and _INBOUND.search(_clause(sent, ms, me)) and re.search(r"师生|学生|学员", sent):
                 add("international_students", weight, m.start(), m.end(), "inbound short programme", i)
+            if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
+                weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if background and rule != "为期…的研修" and not is_title and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)):
                 weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
