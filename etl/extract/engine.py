@@ -279,7 +279,13 @@ def _capitalise_heads(text: str) -> str:
 def _zh_status_short(orgs: list[Org]) -> None:
     """坦波夫大学 in a caption for 坦波夫国立大学 named in the text: a name without its status word (国立, 州立, 国家,
     联邦) is the same university."""
-    full = [(m.text, o) for o in orgs if o.status == "partner" for m in o.mentions if CJK.match(m.text)]
+    full: dict[str, Org] = {}  # every ending of a name with a status word (俄罗斯坦波夫国立大学 → 坦波夫国立大学 …)
+    for o in orgs:
+        if o.status == "partner":
+            for m in o.mentions:
+                if CJK.match(m.text) and re.search(r"(?:国立|州立|国家|联邦)大学$", m.text):
+                    for k in range(6, min(len(m.text), 14) + 1):
+                        full.setdefault(m.text[-k:], o)
     for o in orgs:
         if o.status != "partner" or not o.mentions or not all(CJK.match(m.text) for m in o.mentions):
             continue
@@ -287,7 +293,7 @@ def _zh_status_short(orgs: list[Org]) -> None:
             for word in ("国立", "州立", "国家", "联邦"):
                 if m.text.endswith("大学"):
                     long = m.text[:-2] + word + "大学"
-                    owner = next((x for t, x in full if t.endswith(long)), None)
+                    owner = full.get(long)
                     if owner is not None and owner is not o:
                         owner.mentions.extend(o.mentions)
                         o.status, o.reason = "alias", f"its name without {word} ({owner.name})"

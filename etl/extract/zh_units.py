@@ -321,11 +321,26 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
     return sorted(out, key=lambda u: u.start)
 
 
+_SPAN_MAPS: dict[int, tuple] = {}
+
+
+def _span_maps(org_spans: list[tuple[int, int, str]]) -> tuple[dict[int, str], dict[int, str]]:
+    """(end → status, start → status) of the organisations' spans, built once per list."""
+    key = id(org_spans)
+    got = _SPAN_MAPS.get(key)
+    if got is None or got[0] is not org_spans:
+        got = (org_spans, {b: st for _, b, st in org_spans}, {a: st for a, _, st in org_spans})
+        _SPAN_MAPS.clear()
+        _SPAN_MAPS[key] = got
+    return got[1], got[2]
+
+
 def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> bool:
     """A unit written right after a partner's name and 由 or 的 (德岛大学由综合科学部…), or in a clause that speaks of
     "that university" (该校, 对方) after the last 我校/本校/学校 of its sentence: the partner's."""
+    ends, starts = _span_maps(org_spans)
     k = s - 1
-    if k > 0 and text[k] in "由的和及、" and any(b == k and st not in ("home", None) for _, b, st in org_spans):
+    if k > 0 and text[k] in "由的和及、" and ends.get(k) not in ("home", None):
         return True
     ss = max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1
     seg = text[ss:s]
@@ -339,13 +354,12 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
         item_start = max(k2 + 1, ss, text.rfind("，", ss, i) + 1, text.rfind(",", ss, i) + 1)
         if re.search(r"我校|本校", text[item_start:i]):
             break
-        if any(a == item_start and st not in ("home", None) for a, _, st in org_spans) or \
-                any(a <= item_start < b and st not in ("home", None) for a, b, st in org_spans):
+        if starts.get(item_start) not in ("home", None):
             return True
         if k2 == -1 or k2 < item_start - 1:
             break
         i = k2
-        if any(a <= k2 - 1 < b and st == "home" for a, b, st in org_spans):
+        if ends.get(k2) == "home":
             break
     their = max(seg.rfind("该校"), seg.rfind("对方"), seg.rfind("外方"))
     ours = max(seg.rfind("我校"), seg.rfind("本校"), seg.rfind("学校"))
