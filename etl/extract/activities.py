@@ -106,7 +106,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "a partner's students studying here", re.compile(
         r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is|have\s+been|has\s+been|had\s+been)\s+"
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
-    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心)|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
+    ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)"), 1.0),
+    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼)|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
         r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|\bforeign\s+experts?\b", I), 1.0),
@@ -195,7 +196,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:[\w'’-]+\s+){0,4}?(?:conference|forum|symposium|summit|congress)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
         r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|(?<!学生)交流会|年会)|"
-        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)(?:[^。\n]{0,10}|在[^。，\n]{0,30})(?:召开|举行|举办)"), 1.0),
+        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会|推进会|(?<!学生)交流会)(?:[^。\n]{0,10}|在[^。，\n]{0,30})(?:顺利|隆重)?"
+        r"(?:召开|举行|举办)"), 1.0),
     ("conference", "参加会议 (zh)", re.compile(
         r"参加了?[^。，\n]{0,30}(?:大会|年会|论坛|研讨会|学术会议|峰会)"), 1.0),
 ]
@@ -261,7 +263,7 @@ _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
-                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)", I)
+                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
@@ -466,6 +468,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
                                                                          _STAFF.search(clause)):
                     continue
+                if has_partner and rule != "study abroad" and re.search(r"中外合作办学|合作办学项目", head):
+                    continue  # a study period at the partner of the piece's Sino-foreign programme is the programme's
                 if m.group(0) == "交换生" and re.search(r"(?<!中)国交换生|外籍交换生|来华交换", text) and \
                         not re.search(r"赴|前往|出国|出境|派出|选派|外派", clause):
                     continue  # the exchange students of a page about foreign exchange students here

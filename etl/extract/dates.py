@@ -63,15 +63,19 @@ _ZH_DAY = re.compile(
     r"(?:[12]\d|3[01]|0?[1-9])\s*[日号]))"
     r"(?:\s*(?:至|到|—|－|-|–|~|～)\s*(?:(?P<y1>(?:19|20)\d\d)\s*年\s*)?(?:(?P<m1>1[0-2]|0?[1-9])\s*月\s*)?"
     r"(?P<d1>[12]\d|3[01]|0?[1-9])\s*[日号])?")
-_ROC_DAY = re.compile(r"(?<![\d/.])(?P<y>1[01]\d)(?:\s*年\s*|(?P<sep>[/.-]))(?P<m>1[0-2]|0?[1-9])(?:\s*月\s*|(?P=sep))"
+_ROC_DAY = re.compile(r"(?<![\d/.])(?P<y>1[01]\d)(?:[)）]?\s*年\s*|(?P<sep>[/.-]))(?P<m>1[0-2]|0?[1-9])(?:\s*月\s*|(?P=sep))"
                       r"(?P<d>[12]\d|3[01]|0?[1-9])(?(sep)(?![\d/.])|\s*[日号])")
-_ZH_NUM_DAY = re.compile(r"(?<![一二三四五六七八九十〇零\d年])(?P<m>十[一二]?|[一二三四五六七八九])月"
-                         r"(?P<d>[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])[日号]")
+_ZH_NUM_DAY = re.compile(r"(?<![一二三四五六七八九十〇零\d年])(?P<m>十[一二]?|[一二三四五六七八九]|元)月"
+                         r"(?P<d>[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九]|[12]\d|3[01]|0?[1-9])[日号]")
 
 
 def _zh_num(s: str) -> int:
     """一 … 三十一 as a number."""
     digits = "一二三四五六七八九"
+    if s == "元":
+        return 1  # 元月: January
+    if s.isdigit():
+        return int(s)
     if "十" not in s:
         return digits.index(s) + 1
     a, _, b = s.partition("十")
@@ -357,6 +361,13 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
     for i, (ps, pe) in enumerate(paragraphs):
         for dm in find_dates(text, ps, pe):
             body_mentions.append((i, dm))
+        if pub is not None:
+            for m in re.finditer(r"本月(\d{1,2})[日号]", text[ps:pe]):  # 本月15日: a day of the publication's month
+                d = int(m.group(1))
+                if 1 <= d <= 31:
+                    dm = DateMention(ps + m.start(), ps + m.end(), pub.year, pub.month, d, text=m.group(0))
+                    body_mentions.append((i, dm))
+        body_mentions.sort(key=lambda x: (x[0], x[1].start))
     dl = None
     if dateline:
         for i, dm in body_mentions:

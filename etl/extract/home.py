@@ -289,6 +289,8 @@ class HomeDetector:
             cs = max(text.rfind(c, 0, m.start) for c in "。，；！？\n") + 1
             if re.match(r"[^。；]{0,40}?(?:与|和|同)(?:我校|本校)", after) or \
                     re.search(r"(?:会见|接见|会晤)(?:了)?", text[cs:m.start]) or \
+                    (re.search(r"(?:前往|拜访|拜会|走访|访问)了?$", text[max(0, m.start - 4):m.start]) and
+                     not any(cs <= x.start < m.start for x2 in self.finder.orgs.values() for x in x2.mentions)) or \
                     re.match(r"[^。]{0,40}?(?:莅临|来访|访问|来到|到访|抵达)(?:我校|本校)", after) or \
                     re.match(r"[^。]{0,60}?(?:到|来到|赴|抵达)[^，。；]{1,20}?(?:参访|访问|考察)", after) or \
                     self._our_visit(m) or self._our_counterpart(m):

@@ -312,11 +312,11 @@ _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|�
                        r"会计|统计|医药|护理|药学|光电|仪器|测绘|土木|运输|船舶|轮机|航海|动力|控制|智能|人工智能|网络|"
                        r"安全|先进|前沿|创新|微电子|集成电路|量子|纳米|大数据|高等|研究|发展|战略|政策|区域|国别|"
                        r"马克思主义|公共|卫生|农学|园艺|生态|地理|大气|天文|光学|声学|力学|热能|健康|学科|建设|应用|日语|日文|"
-                       r"英语|英文|德语|法语|俄语|韩语|朝鲜语|西班牙语|阿拉伯语|中文|汉语|全球|治理|生命|关系|美术|政法|历史)+$")
+                       r"英语|英文|德语|法语|俄语|韩语|朝鲜语|西班牙语|阿拉伯语|中文|汉语|全球|治理|生命|关系|美术|政法|历史|医疗)+$")
 # after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
 _ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
                              r"教育|都会|公开|树仁|恒生|岭南)")
-_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|[年月日]|优秀|内地|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
+_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|[年月日]|优秀|内地|利益|产业|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
                          r"他|所|[一二三四五六七八九十几数百千万\d]+所|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
                          r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
@@ -372,8 +372,12 @@ def _zh_candidates(text: str, start: int, end: int,
                 left_part = seg[k:j - 1]
                 if len(left_part) >= 2 and not re.search(r"(?:大学|学院|公司|集团|研究院|研究所|中心|处|部|校|方|国|局|会)$",
                                                          left_part) and not _ZH_GENERIC.search(left_part) and \
+                        not re.search(r"大学|学院", left_part) and \
                         not re.search(_ZH_TITLE_INSIDE, left_part):  # (not "…部部长王某和科学技术研究院")
                     j = k  # "布达佩斯技术与经济大学": 与 inside the name
+            if re.search(r"(?:我校|本校)的?$", seg[max(0, j - 3):j]):
+                i = seg.find(head, i + 1)
+                continue  # 参观了我校的通航研究院: the home's own institute
             if j > 0 and seg[j - 1] == "率" and seg[j:j + 1] == "领":
                 j += 1  # 率领社会科学院长…: the verb 率领 ends the name on the left
             name = seg[j:e]
@@ -432,7 +436,7 @@ def _foreign_college_re(gaz: Gazetteer) -> re.Pattern:
     if id(gaz) not in _FOREIGN_COLLEGE:
         names = sorted((w for w, c in gaz.zh.items() if c not in ("CN", "HK", "MO", "TW") and len(w) >= 2), key=len,
                        reverse=True)
-        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff·]{{2,12}}?学院(?!大学)")  # (青山学院大学, 文京学院大学: a university)
+        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?:(?![对的向和与为在是])[\u4e00-\u9fff·]){{2,12}}?学院(?!大学)")  # (青山学院大学, 文京学院大学: a university)
     return _FOREIGN_COLLEGE[id(gaz)]
 
 

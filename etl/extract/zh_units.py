@@ -277,7 +277,7 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             if len(form) <= 3 and text[e - 1:e + 1] in ("办学", "办公", "处理", "部分", "部门"):
                 continue  # 两校办学: 校办 is not the president's office there
             if s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in ZH_OK_BEFORE and \
-                    not any(b == s for _, b in home_spans):
+                    text[max(0, s - 2):s] not in ("我院", "本院") and not any(b == s for _, b in home_spans):
                 continue  # 理学院 inside 经济管理学院, 工学院 of 汉阳大学工学院
             if _place_before(text, s):
                 skip.append((s, e))  # 墨尔本研究生院: an institute named after a place abroad, not a unit
@@ -306,8 +306,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if pm and len(name) - pm.end() >= 3:
             s += pm.end()
             name = text[s:e]
-        if len(name) < (3 if name.endswith("系") else 4) or \
-                re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在|下设|二级)", name):
+        if len(name) < (3 if name.endswith("系") else 4) or "相关" in name or \
+                re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在|下设|二级|现有)", name):
             continue
         if any(a <= s < b for a, b, _ in org_spans):
             continue
@@ -335,6 +335,11 @@ def _span_maps(org_spans: list[tuple[int, int, str]]) -> tuple[dict[int, str], d
     return got[1], got[2]
 
 
+def starts_in(ends: dict[int, str], starts: dict[int, str], a: int, b: int) -> bool:
+    """Whether a partner's name (not the home's) starts in [a, b) or this sentence follows one ("该校")."""
+    return any(a <= p < b and st not in ("home", None) for p, st in starts.items()) if len(starts) < 200 else True
+
+
 def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> bool:
     """A unit written right after a partner's name and 由 or 的 (德岛大学由综合科学部…), or in a clause that speaks of
     "that university" (该校, 对方) after the last 我校/本校/学校 of its sentence: the partner's."""
@@ -344,6 +349,8 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
         return True
     ss = max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1
     seg = text[ss:s]
+    if re.search(r"(?:设有|现有|拥有|下设)", seg) and starts_in(ends, starts, ss, s) and not re.search(r"我校|本校", seg):
+        return True  # 该校现有外国语学院、…等九大学院 / 灵山大学设有…: the described university's schools
     if re.search(r"(?:代表团|一行)(?:的)?成员(?:包括|有)|外方(?:代表|人员|成员)(?:包括|有)", seg) and \
             not re.search(r"我校|本校", seg):
         return True  # 出席会见的X大学代表团成员包括人文学院执行院长…: the guests' units
