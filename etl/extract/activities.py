@@ -84,7 +84,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。\n]{0,10}(?:学生|本科生|研究生)|"
         r"赴[^，。\n]{2,12}(?:交流学习|留学)|交换留学|赴[^，。\n]{1,12}交换(?!意见|了)|"
         # "我院到X大学留学的学生", "在该校交流学习的同学": our students studying at the partner
-        r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)"), 1.0),
+        r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)|"
+        r"在[^，。\n]{2,12}?(?:留学|交流学习)的[^，。\n]{0,10}(?:学生|本科生|研究生|同学)|"
+        r"(?:选派|派出|外派)[^，。\n]{0,14}(?:交换生|学生)[^，。\n]{0,2}(?:到|赴|前往)[^，。\n]{2,12}(?:交流学习|学习|交换)"), 1.0),
     ("study_abroad", "实习 / 实践 abroad", re.compile(
         r"(?:海外|境外|国外)访学项目|(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
@@ -118,7 +120,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
-    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座"), 0.5),
+    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
     ("faculty_exchange", "faculty teaching at the other side", re.compile(
         r"\b(?:faculty|professors|teachers|lecturers)\s+(?:members\s+)?(?:will|would|could|can|may)\s+(?:be\s+able\s+to\s+)?"
         r"(?:also\s+)?teach\s+(?:in|at)\s+(?-i:[A-Z])", I), 1.0),
@@ -477,7 +479,12 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # teachers visiting abroad (教师赴X访学) are a faculty exchange
                 if rule == "a semester at a partner" and not re.search(r"\d", sent):
                     continue
+            if kind == "faculty_exchange" and re.search(r"将(?:进一步)?邀请|拟邀请|计划邀请", sent):
+                continue  # guests the university will invite: no visit yet
             if kind == "international_students":
+                if re.search(r"(?:在|赴)[\u4e00-\u9fff]{1,3}$", text[max(0, m.start() - 4):m.start()]) and \
+                        m.group(0).startswith("留学生"):
+                    continue  # 我校在日留学生: our students abroad
                 # (a partner's students studying somewhere that is not a partner are studying at the home)
                 if has_partner and not home_re.search(sent) and not is_title and not (
                         rule == "a partner's students studying here" and not _partner_at(m.end())):

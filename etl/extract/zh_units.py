@@ -114,7 +114,7 @@ _UNIT_LEAD = ("访问", "参加", "来自", "前往", "邀请", "签署", "会�
               "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
               "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
               "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进", "带领",
-              "率领", "推进", "兼", "代表")
+              "率领", "推进", "兼", "代表", "表示")
 # a stop character that starts a word inside a unit's name (对外交流合作处)
 _UNIT_INNER = {"对外", "和平"}
 _MINISTRY_END = r"(?:教育|外交|科技|商务|财政|公安|文化和旅游)部$"
@@ -349,7 +349,8 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
         return True
     ss = max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1
     seg = text[ss:s]
-    if re.search(r"(?:设有|现有|拥有|下设)", seg) and starts_in(ends, starts, ss, s) and not re.search(r"我校|本校", seg):
+    if re.search(r"(?:^|[，。；])(?:其|该校|该大学)(?:还)?(?:拥有|设有|现有|下设)", text[max(0, ss - 1):s]) or \
+            re.search(r"(?:设有|现有|拥有|下设)", seg) and starts_in(ends, starts, ss, s) and not re.search(r"我校|本校", seg):
         return True  # 该校现有外国语学院、…等九大学院 / 灵山大学设有…: the described university's schools
     if re.search(r"(?:代表团|一行)(?:的)?成员(?:包括|有)|外方(?:代表|人员|成员)(?:包括|有)", seg) and \
             not re.search(r"我校|本校", seg):
