@@ -85,7 +85,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"赴[^，。\n]{2,12}(?:交流学习|留学)|交换留学|赴[^，。\n]{1,12}交换(?!意见|了)|"
         # "我院到X大学留学的学生", "在该校交流学习的同学": our students studying at the partner
         r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)|"
-        r"在[^，。\n]{2,12}?(?:留学|交流学习)的[^，。\n]{0,10}(?:学生|本科生|研究生|同学)|"
+        r"在[^，。\n]{2,14}?(?:留学|交流学习)的[^，。\n]{0,24}(?:学生|本科生|研究生|同学)|"
         r"(?:选派|派出|外派)[^，。\n]{0,14}(?:交换生|学生)[^，。\n]{0,2}(?:到|赴|前往)[^，。\n]{2,12}(?:交流学习|学习|交换)"), 1.0),
     ("study_abroad", "实习 / 实践 abroad", re.compile(
         r"(?:海外|境外|国外)访学项目|(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
@@ -108,7 +108,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "a partner's students studying here", re.compile(
         r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is|have\s+been|has\s+been|had\s+been)\s+"
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
-    ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)"), 1.0),
+    ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
+                                                      r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
     ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼)|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
@@ -127,7 +128,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
-    ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|"
+    ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|教授[^，。\n]{0,12}授课|"
                                                 r"(?:教师|学者|教授|教职工)[^，。\n]{0,16}(?:访学|访问研究|进修)"), 1.0),
     ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
                                                        r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
@@ -165,6 +166,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
     ("international_students", "students' study visit", re.compile(
         r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
+    ("delegation_visit", "signing ceremony with the partner", re.compile(r"签约仪式|签字仪式"), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
         r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
@@ -486,7 +488,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                         m.group(0).startswith("留学生"):
                     continue  # 我校在日留学生: our students abroad
                 # (a partner's students studying somewhere that is not a partner are studying at the home)
-                if has_partner and not home_re.search(sent) and not is_title and not (
+                if has_partner and not home_re.search(sent) and not is_title and rule != "来我校交换" and not (
                         rule == "a partner's students studying here" and not _partner_at(m.end())):
                     continue
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
@@ -520,6 +522,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
             if kind == "summer_school" and _INBOUND.search(_clause(sent, ms, me)) and re.search(r"师生|学生|学员", sent):
                 add("international_students", weight, m.start(), m.end(), "inbound short programme", i)
+            if rule == "signing ceremony with the partner" and not has_partner:
+                continue  # (a ceremony with the partner's representatives present)
+            if kind in _TOPIC_KINDS and any(a <= m.start() < b for a, b in
+                                           ((x.start(), x.end()) for x in re.finditer(r"《[^》\n]{0,60}》", text))):
+                continue  # 《学生交流、科研合作等全面合作协议》: the title of an agreement lists areas
+            if kind == "agreement" and re.search(r"将(?:在近期内|尽快|于[^，。\n]{0,10})签署|拟签署|待签署", sent):
+                continue  # an agreement still to be signed
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if background and rule != "为期…的研修" and not is_title and not (kind == "agreement" and re.search(

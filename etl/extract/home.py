@@ -288,6 +288,8 @@ class HomeDetector:
             after = text[m.end:min(se, m.end + 80)]
             cs = max(text.rfind(c, 0, m.start) for c in "。，；！？\n") + 1
             if re.match(r"[^。；]{0,40}?(?:与|和|同)(?:我校|本校)", after) or \
+                    (re.search(r"应[^，。；]{0,40}$", text[cs:m.start]) and re.match(r"[^，。；]{0,40}?邀请", after)) or \
+                    (text[max(0, m.start - 1):m.start] == "在" and re.match(r"(?:交流学习|留学|学习|攻读)", after)) or \
                     re.search(r"(?:会见|接见|会晤)(?:了)?", text[cs:m.start]) or \
                     (re.search(r"(?:前往|拜访|拜会|走访|访问)了?$", text[max(0, m.start - 4):m.start]) and
                      not any(cs <= x.start < m.start for x2 in self.finder.orgs.values() for x in x2.mentions)) or \

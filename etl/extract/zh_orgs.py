@@ -302,7 +302,7 @@ _ZH_LEAD_WORDS = ("访问", "参加", "来自", "前往", "邀请", "签署", "�
                   "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
                   "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
                   "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领", "致赠", "赠送",
-                  "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励")
+                  "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励", "接受", "接收")
 _ZH_TITLE_INSIDE = r"(?:部长|院长|处长|主任|校长|书记|所长|教授)[\u4e00-\u9fff]{1,3}$"
 _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
                        r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|规划|能源|"
@@ -375,6 +375,8 @@ def _zh_candidates(text: str, start: int, end: int,
                         not re.search(r"大学|学院", left_part) and \
                         not re.search(_ZH_TITLE_INSIDE, left_part):  # (not "…部部长王某和科学技术研究院")
                     j = k  # "布达佩斯技术与经济大学": 与 inside the name
+            if seg[j:j + 1] == "应" and _ZH_COUNTRY_LEAD.match(seg[j + 1:e]):
+                j += 1  # 应德国某大学邀请: 应 (at the invitation of) is no part of the name
             if re.search(r"(?:我校|本校)的?$", seg[max(0, j - 3):j]):
                 i = seg.find(head, i + 1)
                 continue  # 参观了我校的通航研究院: the home's own institute
@@ -436,7 +438,7 @@ def _foreign_college_re(gaz: Gazetteer) -> re.Pattern:
     if id(gaz) not in _FOREIGN_COLLEGE:
         names = sorted((w for w, c in gaz.zh.items() if c not in ("CN", "HK", "MO", "TW") and len(w) >= 2), key=len,
                        reverse=True)
-        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?:(?![对的向和与为在是])[\u4e00-\u9fff·]){{2,12}}?学院(?!大学)")  # (青山学院大学, 文京学院大学: a university)
+        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?:(?![对的向和与为在是就签将已并])[\u4e00-\u9fff·]){{2,12}}?学院(?!大学)")  # (青山学院大学, 文京学院大学: a university)
     return _FOREIGN_COLLEGE[id(gaz)]
 
 

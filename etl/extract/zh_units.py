@@ -283,7 +283,7 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
                 skip.append((s, e))  # 墨尔本研究生院: an institute named after a place abroad, not a unit
                 continue
             if typ in ("office", "school"):
-                if _partner_side(text, s, org_spans):
+                if _partner_side(text, s, org_spans) or _credit_only(text, s, form):
                     continue  # 伦敦大学亚非学院副校长某、…、校长办公室主任某: the guests' office
                 add(typ, form, s, e, en or None, "unit name (zh, unit_terms_zh.csv)", 0.7)
     planned: set[str] = set()  # names of joint institutes being set up (共建中俄工程学院): not (yet) units
@@ -302,7 +302,7 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if _partner_side(text, s, org_spans):
             continue  # 德岛大学由综合科学部…, 率领该校国际交流中心主任、人文学院教授: the partner's units
         name = text[s:e]
-        pm = re.match(r"^(?:我校|学校|本校|全校|我院|本院|校)", name)
+        pm = re.match(r"^(?:我校|学校|本校|全校|我院|本院|校|[\u4e00-\u9fff]{1,2}大(?=[\u4e00-\u9fff]{2,}学院$))", name)
         if pm and len(name) - pm.end() >= 3:
             s += pm.end()
             name = text[s:e]
@@ -312,6 +312,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if any(a <= s < b for a, b, _ in org_spans):
             continue
         typ = _type_of(name)
+        if _credit_only(text, s, name):
+            continue
         if typ == "office" and (not _ZH_OFFICE_WORDS.search(name) or re.search(_MINISTRY_END, name)):
             continue  # (…登录教育部: a ministry, not a unit)
         add(typ, name, s, e, terms.english(name), "unit name pattern (zh)", 0.6)
@@ -319,6 +321,18 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
     names = {u.name for u in out}
     out = [u for u in out if not any(_abbreviates(u.name, n) for n in names)]
     return sorted(out, key=lambda u: u.start)
+
+
+def _credit_only(text: str, s: int, name: str) -> bool:
+    """The publicity office named in the piece's credits (编辑 | 党委宣传部, (宣传部) at the end): the writer of the
+    news, not a unit that takes part."""
+    if not re.search(r"宣传部|新闻中心|融媒体中心|新闻网", name):
+        return False
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", s)
+    line = text[ls:le if le != -1 else len(text)]
+    return bool(re.search(r"编辑|审核|责编|摄影|图片|撰稿|供稿|来源|文字|[（(]\s*$", line[:s - ls])) or \
+        bool(re.match(r"[)）]\s*$", text[s + len(name):s + len(name) + 3]))
 
 
 _SPAN_MAPS: dict[int, tuple] = {}
