@@ -58,6 +58,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
                                                  r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
+    ("joint_program", "学位合作项目", re.compile(r"(?:硕士|本科|博士|学士|研究生)(?:学位)?(?:合作|联合)(?:培养)?项目"), 1.0),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
         r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year)\b|\bstudent\s+exchange\b|"
@@ -81,19 +82,23 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstudents\s+(?:who\s+)?(?:studied|are\s+studying|have\s+studied)\s+in\s+[A-Z]", I), 0.5),
     ("study_abroad", "出国学习 / 交换", re.compile(
         r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。\n]{0,10}(?:学生|本科生|研究生)|"
-        r"赴[^，。\n]{2,12}(?:交流学习|留学)|交换留学|"
+        r"赴[^，。\n]{2,12}(?:交流学习|留学)|交换留学|赴[^，。\n]{1,12}交换(?!意见|了)|"
         # "我院到X大学留学的学生", "在该校交流学习的同学": our students studying at the partner
-        r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)"), 1.0),
+        r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)|"
+        r"在[^，。\n]{2,14}?(?:留学|交流学习)的[^，。\n]{0,24}(?:学生|本科生|研究生|同学)|"
+        r"(?:选派|派出|外派)[^，。\n]{0,14}(?:交换生|学生)[^，。\n]{0,2}(?:到|赴|前往)[^，。\n]{2,12}(?:交流学习|学习|交换)"), 1.0),
     ("study_abroad", "实习 / 实践 abroad", re.compile(
-        r"(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
+        r"(?:海外|境外|国外)访学项目|(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
+    ("summer_school", "为期…的研修", re.compile(
+        r"为期(?:[一二两三四五六七八九十\d]+|半)(?:天|日|周|星期|个月)的(?:研修|学习|交流学习|访学|课程)"), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
-        r"(?:暑假|寒假)[^，。\n]{0,20}项目"), 1.0),
+        r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
+        r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
@@ -103,7 +108,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "a partner's students studying here", re.compile(
         r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is|have\s+been|has\s+been|had\s+been)\s+"
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
-    ("international_students", "留学生", re.compile(r"留学生|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
+    ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
+                                                      r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
+    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼)|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
         r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|\bforeign\s+experts?\b", I), 1.0),
@@ -114,14 +121,14 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
-    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座"), 0.5),
+    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
     ("faculty_exchange", "faculty teaching at the other side", re.compile(
         r"\b(?:faculty|professors|teachers|lecturers)\s+(?:members\s+)?(?:will|would|could|can|may)\s+(?:be\s+able\s+to\s+)?"
         r"(?:also\s+)?teach\s+(?:in|at)\s+(?-i:[A-Z])", I), 1.0),
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
-    ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|"
+    ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|教授[^，。\n]{0,12}授课|"
                                                 r"(?:教师|学者|教授|教职工)[^，。\n]{0,16}(?:访学|访问研究|进修)"), 1.0),
     ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
                                                        r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
@@ -149,11 +156,20 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # a renewal or an agreement signed in the passive ("the renewal of the joint PhD programme was signed")
         r"\brenewal\s+of\s+(?:the\s+)?[^.\n]{0,80}?\b(?:was|were)\s+(?:\w+\s+)?(?:signed|concluded|approved)\b", I), 1.0),
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
-                                       r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)"), 1.0),
+                                       r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)|"
+                                       # a named agreement in quotes ("…联合实验室"合作协议)
+                                       r"(?:签署|续签|签订|签定)[^，。\n“]{0,8}“[^”\n]{1,40}”[^，。\n]{0,6}(?:协议|协定|备忘录|意向书)"), 1.0),
     # delegations
-    ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|代表团|率团|出访|一行", I), 1.0),
+    ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|(?<!学生)(?<!师生)代表团|率团|出访(?!科)|"
+                                                  r"(?<!学生)(?<!师生)(?<!学生代表团)(?<!师生代表团)一行", I), 1.0),
+    ("summer_school", "students' study visit", re.compile(
+        r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
+    ("international_students", "students' study visit", re.compile(
+        r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
+    ("delegation_visit", "signing ceremony with the partner", re.compile(r"签约仪式|签字仪式"), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
-        r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问", I), 1.0),
+        r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
+        r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
     ("delegation_visit", "a visit received", re.compile(
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
         r"visitors)\b|"
@@ -161,7 +177,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:researchers|scholars|"
         r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
-        r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约", I), 1.0),
+        r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约|以(?:线上|视频)(?:形式|方式)", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
         r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.\n]{0,60}\b(?:meets?|met|receives?|received|"
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
@@ -184,7 +200,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:[\w'’-]+\s+){0,4}?(?:conference|forum|symposium|summit|congress)\b", I), 1.0),
     ("conference", "会议召开", re.compile(
         r"(?:召开|举办|举行|主持)[^。\n]{0,40}(?:会议(?!室|厅|中心)|研讨会|论坛|座谈会|总结会|工作会|推进会|(?<!学生)交流会|年会)|"
-        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会)[^。\n]{0,10}(?:召开|举行|举办)"), 1.0),
+        r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会|推进会|(?<!学生)交流会)(?:[^。\n]{0,10}|在[^。，\n]{0,30})(?:顺利|隆重)?"
+        r"(?:召开|举行|举办)"), 1.0),
+    ("conference", "参加会议 (zh)", re.compile(
+        r"参加了?[^。，\n]{0,30}(?:大会|年会|论坛|研讨会|学术会议|峰会)"), 1.0),
 ]
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
@@ -218,7 +237,7 @@ NEEDS = {
                                                                            "renewal",
                                                                            "signing", "accord", "letter", "protocol"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
-    "visit to the home institution": ("visit", "访"),
+    "visit to the home institution": ("visit", "访", "莅临", "拜会", "来宾"),
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
@@ -239,7 +258,7 @@ _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
 _TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
-                            r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化)", I)
+                            r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化|加深|推进|拓展|扩大)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
                        r"participated|spent|returned)\b")
 _BACKGROUND = cue("background")
@@ -248,7 +267,7 @@ _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
-                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)", I)
+                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
@@ -342,6 +361,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             inbound_re = None
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
+    # a piece about a briefing of students before they go abroad (its title or lead says 行前培训, 说明会 …)
+    head = text[title[0]:title[1]] if title else ""
+    head += text[lead[0]:lead[1]] if lead else text[:300]
+    session = bool(re.search(r"行前(?:培训|教育|说明)|说明会|宣讲会|动员会|分享会", head))
 
     per_sentence: dict[tuple[str, int], float] = {}
 
@@ -428,7 +451,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
             if kind in _TOPIC_KINDS:
                 list_from, list_to, profile = topic_ctx(i, sent)
-                if list_from is not None and list_from < ms < list_to and rule not in _SPECIFIC_RULES:
+                if list_from is not None and (list_from < ms < list_to or ms <= list_from < me) and not (
+                        rule in _SPECIFIC_RULES and (rule != "中外合作办学" or "合作办学" in m.group(0))):
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
@@ -448,18 +472,32 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
                                                                          _STAFF.search(clause)):
                     continue
+                if has_partner and rule != "study abroad" and re.search(r"中外合作办学|合作办学项目", head):
+                    continue  # a study period at the partner of the piece's Sino-foreign programme is the programme's
+                if m.group(0) == "交换生" and re.search(r"(?<!中)国交换生|外籍交换生|来华交换", text) and \
+                        not re.search(r"赴|前往|出国|出境|派出|选派|外派", clause):
+                    continue  # the exchange students of a page about foreign exchange students here
                 if rule == "实习 / 实践 abroad" and _STAFF.search(clause) and not re.search(r"学生|本科生|研究生|同学", clause):
                     continue  # teachers visiting abroad (教师赴X访学) are a faculty exchange
                 if rule == "a semester at a partner" and not re.search(r"\d", sent):
                     continue
+            if kind == "faculty_exchange" and re.search(r"将(?:进一步)?邀请|拟邀请|计划邀请", sent):
+                continue  # guests the university will invite: no visit yet
             if kind == "international_students":
+                if re.search(r"(?:在|赴)[\u4e00-\u9fff]{1,3}$", text[max(0, m.start() - 4):m.start()]) and \
+                        m.group(0).startswith("留学生"):
+                    continue  # 我校在日留学生: our students abroad
                 # (a partner's students studying somewhere that is not a partner are studying at the home)
-                if has_partner and not home_re.search(sent) and not is_title and not (
+                if has_partner and not home_re.search(sent) and not is_title and rule != "来我校交换" and not (
                         rule == "a partner's students studying here" and not _partner_at(m.end())):
                     continue
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
                     continue
             if kind == "conference":
+                if re.search(r"生(?:座谈会|交流会|见面会|联欢会|分享会)", m.group(0)):
+                    continue  # 交换生座谈会: a students' get-together is no conference
+                if session and not re.search(r"研讨会|论坛|年会|大会|峰会", m.group(0)):
+                    continue  # a briefing of students before they go abroad (行前培训) is no conference
                 if _NOT_CONFERENCE.search(sent) and (not is_title or _NOT_CONFERENCE.search(m.group(0)) or
                                                      re.search(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conference", sent, I)):
                     continue  # a video conference is a meeting (a delegation visit), not a conference
@@ -477,10 +515,23 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                         r"\b(?:President|Rector|Chancellor|Provost|Dean)\s+[A-Z][\w-]+\s+and\s+(?:Vice\s+)?"
                         r"(?:President|Rector|Chancellor|Provost|Dean)\s+[A-Z][\w-]+\s+(?:\w+\s+)?signed\b", sent, I) or is_title):
                     continue
+            if rule == "学术报告 by a guest" and re.search(r"研讨会|论坛|会议(?!室|厅)|大会|年会", sent):
+                continue  # talks at a conference are the conference's
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
-            if background and not is_title and not (kind == "agreement" and re.search(
+            if kind == "summer_school" and _INBOUND.search(_clause(sent, ms, me)) and re.search(r"师生|学生|学员", sent):
+                add("international_students", weight, m.start(), m.end(), "inbound short programme", i)
+            if rule == "signing ceremony with the partner" and not has_partner:
+                continue  # (a ceremony with the partner's representatives present)
+            if kind in _TOPIC_KINDS and any(a <= m.start() < b for a, b in
+                                           ((x.start(), x.end()) for x in re.finditer(r"《[^》\n]{0,60}》", text))):
+                continue  # 《学生交流、科研合作等全面合作协议》: the title of an agreement lists areas
+            if kind == "agreement" and re.search(r"将(?:在近期内|尽快|于[^，。\n]{0,10})签署|拟签署|待签署", sent):
+                continue  # an agreement still to be signed
+            if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
+                weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
+            if background and rule != "为期…的研修" and not is_title and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)):
                 weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
             add(kind, weight, m.start(), m.end(), rule, i)

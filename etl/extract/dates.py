@@ -63,15 +63,33 @@ _ZH_DAY = re.compile(
     r"(?:[12]\d|3[01]|0?[1-9])\s*[日号]))"
     r"(?:\s*(?:至|到|—|－|-|–|~|～)\s*(?:(?P<y1>(?:19|20)\d\d)\s*年\s*)?(?:(?P<m1>1[0-2]|0?[1-9])\s*月\s*)?"
     r"(?P<d1>[12]\d|3[01]|0?[1-9])\s*[日号])?")
-_ROC_DAY = re.compile(r"(?<![\d/.])(?P<y>1[01]\d)(?:\s*年\s*|(?P<sep>[/.-]))(?P<m>1[0-2]|0?[1-9])(?:\s*月\s*|(?P=sep))"
+_ROC_DAY = re.compile(r"(?<![\d/.])(?P<y>1[01]\d)(?:[)）]?\s*年\s*|(?P<sep>[/.-]))(?P<m>1[0-2]|0?[1-9])(?:\s*月\s*|(?P=sep))"
                       r"(?P<d>[12]\d|3[01]|0?[1-9])(?(sep)(?![\d/.])|\s*[日号])")
+_ZH_NUM_DAY = re.compile(r"(?<![一二三四五六七八九十〇零\d年])(?P<m>十[一二]?|[一二三四五六七八九]|元)月"
+                         r"(?P<d>[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九]|[12]\d|3[01]|0?[1-9])[日号]")
+
+
+def _zh_num(s: str) -> int:
+    """一 … 三十一 as a number."""
+    digits = "一二三四五六七八九"
+    if s == "元":
+        return 1  # 元月: January
+    if s.isdigit():
+        return int(s)
+    if "十" not in s:
+        return digits.index(s) + 1
+    a, _, b = s.partition("十")
+    return (digits.index(a) + 1 if a else 1) * 10 + (digits.index(b) + 1 if b else 0)
+
+
 _ZH_MONTH = re.compile(r"(?P<y>(?:19|20)\d\d)年(?P<m>1[0-2]|0?[1-9])月(?![\d日号])")
 # a year; a Chinese character beside it is no word character ("于2024年", "2018年中英…")
 _YEAR_RE = re.compile(r"(?<![A-Za-z0-9_+\-/.])(?P<y>(?:19[5-9]|20\d)\d)(?:年)?(?![A-Za-z0-9_+\-/])")
 _WORDS_D = re.compile(r"(\d+)")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all\s+rights\s+reserved|版权所有|版权|ICP备", re.I)
 
-_ANY_YEAR = re.compile(r"(?<![\w+/.])((?:19[5-9]|20\d)\d)(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?(?![\w+/])")
+# (a Chinese character beside a year is no word character: "召开2020年…", "2022暑假")
+_ANY_YEAR = re.compile(r"(?<![A-Za-z0-9_+/.])((?:19[5-9]|20\d)\d)(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?(?![A-Za-z0-9_+/])")
 PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
 PLAUSIBLE_AFTER = 3  # days: a piece may be dated the day before the event it announces
 
@@ -151,6 +169,10 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
             add(m, DateMention(0, 0, int(m["y"]), mo, d))
     for m in _ROC_DAY.finditer(seg):  # Taiwan's Republic of China years: 112年12月19日, 112/12/19 (= 2023)
         add(m, DateMention(0, 0, int(m["y"]) + 1911, int(m["m"]), int(m["d"])))
+    for m in (_ZH_NUM_DAY.finditer(seg) if "月" in seg else ()):  # 一月十日, 十二月二十五日 (written in numerals)
+        mo, d = _zh_num(m["m"]), _zh_num(m["d"])
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            add(m, DateMention(0, 0, None, mo, d))
     for m in (_ZH_DAY.finditer(seg) if "月" in seg else ()):  # (every Chinese date has 月)
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
@@ -194,7 +216,7 @@ _PUB_LABEL = re.compile(
 
 
 STRUCTURED = ("meta", "jsonld", "time", "itemprop", "feed")  # how a source read a date it can vouch for
-_TITLE_STAMP = re.compile(r"(?P<d>(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+_TITLE_STAMP = re.compile(r"(?P<d>(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]】）)]?\s*$")
 
 
 def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | None, text: str, *,
@@ -339,6 +361,13 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
     for i, (ps, pe) in enumerate(paragraphs):
         for dm in find_dates(text, ps, pe):
             body_mentions.append((i, dm))
+        if pub is not None:
+            for m in re.finditer(r"本月(\d{1,2})[日号]", text[ps:pe]):  # 本月15日: a day of the publication's month
+                d = int(m.group(1))
+                if 1 <= d <= 31:
+                    dm = DateMention(ps + m.start(), ps + m.end(), pub.year, pub.month, d, text=m.group(0))
+                    body_mentions.append((i, dm))
+        body_mentions.sort(key=lambda x: (x[0], x[1].start))
     dl = None
     if dateline:
         for i, dm in body_mentions:
@@ -364,6 +393,10 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         for i, dm in body_mentions:
             if dm.precision == "day" and dm.y is None:
                 before = [y for p, y in years if p < dm.start]
+                if not before:
+                    # "6月3日,副校长主持召开了2020年…推进会": a year written later in the same Chinese sentence
+                    se = next_of(text, "。\n", dm.end, len(text))
+                    before = [y for p, y in years if dm.end <= p < se and re.match(r"\d{4}\s*(?:年|暑|寒|春|秋)", text[p:p + 6])][:1]
                 if before:
                     dm.y = max(before)  # the latest: background years ("since 2020", "founded in 1952") are older
                     dm.notes.append(f"year {dm.y}: the latest year written before it")
@@ -394,6 +427,14 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         if d and _plausible(d, ref):
             days.append((i, dm))
     body_days = [(i, dm) for i, dm in days if dm is not dl]
+    if re.search(r"[\u4e00-\u9fff]", text):
+        # a Chinese page's line that holds only a full date ("• 2014-01-13") is the page's stamp, not the event's day,
+        # when the text gives another day
+        alone = [(i, dm) for i, dm in body_days if dm.year_written is not False and re.fullmatch(
+            r"[\s•·*\-]*", text[last_of(text, "\n", dm.start - 1) + 1:dm.start]) and re.fullmatch(
+            r"\s*", text[dm.end:next_of(text, "\n", dm.end, len(text))])]
+        if alone and len(alone) < len(body_days):
+            body_days = [x for x in body_days if x not in alone]
     if body_days:
         first_par = min(i for i, _ in body_days)
         lead = [dm for i, dm in body_days if i == first_par]

@@ -31,7 +31,7 @@ from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract.units import UnitFinder
-from etl.extract.zh_text import is_traditional, restore, simplified
+from etl.extract.zh_text import restore, simplified, zh_view
 from etl.resolve.geo import load_gazetteer
 from etl.resolve.reference import Reference, load_reference, norm
 from etl.sources.base import SourceDocument
@@ -276,6 +276,32 @@ def _capitalise_heads(text: str) -> str:
     return "".join(out) if out is not None else text
 
 
+def _zh_status_short(orgs: list[Org]) -> None:
+    """坦波夫大学 in a caption for 坦波夫国立大学 named in the text: a name without its status word (国立, 州立, 国家,
+    联邦) is the same university."""
+    full: dict[str, Org] = {}  # every ending of a name with a status word (俄罗斯坦波夫国立大学 → 坦波夫国立大学 …)
+    for o in orgs:
+        if o.status == "partner":
+            for m in o.mentions:
+                if CJK.match(m.text) and re.search(r"(?:国立|州立|国家|联邦)大学$", m.text):
+                    for k in range(6, min(len(m.text), 14) + 1):
+                        full.setdefault(m.text[-k:], o)
+    for o in orgs:
+        if o.status != "partner" or not o.mentions or not all(CJK.match(m.text) for m in o.mentions):
+            continue
+        for m in o.mentions:
+            for word in ("国立", "州立", "国家", "联邦"):
+                if m.text.endswith("大学"):
+                    long = m.text[:-2] + word + "大学"
+                    owner = full.get(long)
+                    if owner is not None and owner is not o:
+                        owner.mentions.extend(o.mentions)
+                        o.status, o.reason = "alias", f"its name without {word} ({owner.name})"
+                        break
+            if o.status == "alias":
+                break
+
+
 def _zh_short_forms(text: str, orgs: list[Org], gaz) -> None:
     """In Chinese news a university first named with its country (日本东北大学) is then named without it (东北大学):
     the short form is the same organisation, not the namesake a table gives for the bare name."""
@@ -393,14 +419,17 @@ def _zh_fellow_attendees(text: str, lay, orgs: list[Org]) -> None:
     if not _ZH_INVITED.search(text):
         return
     for o in orgs:
-        if o.status != "partner" or o.country != "CN" or o.kind != "university" or not o.mentions:
+        if o.status != "partner" or o.kind != "university" or not o.mentions:
             continue
         ok = True
         for m in o.mentions:
             i = lay.sentence_index(m.start)
             ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
             sent = text[ss:se]
-            if not _ZH_ATTENDED.search(sent) or _ZH_WORKS_WITH.search(sent):
+            # (a co-host of the meeting, of any country: 东北农业大学和俄罗斯太平洋国立大学共同承办)
+            organiser = bool(re.match(r"[^，。；]{0,12}?(?:共同)?(?:主办|承办|协办)", text[m.end:se]))
+            if (o.country != "CN" and not organiser) or not (_ZH_ATTENDED.search(sent) or organiser) or \
+                    _ZH_WORKS_WITH.search(sent):
                 ok = False
                 break
         if ok:
@@ -483,9 +512,10 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     gaz = load_gazetteer()
     text = _capitalise_heads(repair_mojibake(mask_noise(doc.text)))
     lang = doc.lang or detect_lang(text)
-    if lang == "zh" and is_traditional(text):
-        # traditional characters: read through a simplified view of the same length (zh_text.py)
-        view = simplified(text)
+    view = zh_view(text) if lang == "zh" else text
+    if view != text:
+        # traditional characters, ASCII commas between Chinese words: read through a view of the same length
+        # (zh_text.py)
         ex = extract(dataclasses.replace(doc, text=view, lang=lang, title=simplified(doc.title or "") or None), ref)
         restore(ex, text, view)
         return ex
@@ -515,6 +545,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     _home_acronyms(text, orgs, home_spans)
     if lang == "zh":
         _zh_short_forms(text, orgs, gaz)
+        _zh_status_short(orgs)
         _zh_fellow_attendees(text, lay, orgs)
     _home_parents(text, orgs, home_spans)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)

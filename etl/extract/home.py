@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from etl.extract.cues import cue
 from etl.extract.orgs import Mention_, Org, OrgFinder
-from etl.extract.spans import last_of
+from etl.extract.spans import last_of, next_of
 from etl.extract.text import Layout
 from etl.extract.zh_units import units_fit_list
 from etl.resolve.geo import Gazetteer
@@ -77,6 +77,8 @@ _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)
                           r"(?:(?:[A-Z][\w&'’-]*\s+|and\s+){1,7}(?:of|at)\s+(?:the\s+)?)?$|"
                           r"(?:访问|来到|到访)$", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
+# our leader speaking or signing for a university named right after 代表: that university is ours
+_ZH_SPEAKS_FOR = re.compile(r"(?:^|[，。；\n])(?:我校|本校|校)?(?:党委)?(?:书记|校长|副校长|副书记)[^，。；\n]{0,10}?代表$")
 _VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
 _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat\w+|collaborat\w+|partnership|agreements?|"
                           r"MoUs?|memorand\w+|ties|links)\s+with|between\s+[\w\s]{2,40}?\s+and)\s+(?:the\s+)?$", re.I)
@@ -276,6 +278,26 @@ class HomeDetector:
         cs = last_of(text, "。，；！？\n", vm.start()) + 1
         return not any(cs <= x.start < vm.start() for o in self.finder.orgs.values() for x in o.mentions) and \
             not any(cs <= s < vm.start() for s, _ in self.finder.home_spans) or bool(_OUR.search(text, cs, vm.start()))
+
+    def _zh_other_party(self, o: Org) -> bool:
+        """In 中文 news that speaks as 我校/本校: ``o`` is the other party when a mention is what our people visit
+        (我校代表团访问X), signs with us (X…与本校签约), or goes somewhere to visit (X副校长…到Y参访)."""
+        text = self.text
+        for m in o.mentions:
+            se = next_of(text, "。！？\n", m.end, len(text))
+            after = text[m.end:min(se, m.end + 80)]
+            cs = max(text.rfind(c, 0, m.start) for c in "。，；！？\n") + 1
+            if re.match(r"[^。；]{0,40}?(?:与|和|同)(?:我校|本校)", after) or \
+                    (re.search(r"应[^，。；]{0,40}$", text[cs:m.start]) and re.match(r"[^，。；]{0,40}?邀请", after)) or \
+                    (text[max(0, m.start - 1):m.start] == "在" and re.match(r"(?:交流学习|留学|学习|攻读)", after)) or \
+                    re.search(r"(?:会见|接见|会晤)(?:了)?", text[cs:m.start]) or \
+                    (re.search(r"(?:前往|拜访|拜会|走访|访问)了?$", text[max(0, m.start - 4):m.start]) and
+                     not any(cs <= x.start < m.start for x2 in self.finder.orgs.values() for x in x2.mentions)) or \
+                    re.match(r"[^。]{0,40}?(?:莅临|来访|访问|来到|到访|抵达)(?:我校|本校)", after) or \
+                    re.match(r"[^。]{0,60}?(?:到|来到|赴|抵达)[^，。；]{1,20}?(?:参访|访问|考察)", after) or \
+                    self._our_visit(m) or self._our_counterpart(m):
+                return True
+        return False
 
     def _visits_countries(self, rest: str) -> bool:
         """Whether a title's "… Delegation Visits A, B and C" visits countries (or regions), not an organisation."""
@@ -495,7 +517,11 @@ class HomeDetector:
                     if not any(x.start <= hs < x.end for x in o.mentions):
                         o.mentions.append(Mention_(hs, he, a, "abbreviation of the name"))
                 o.aliases.add(a)
+            if self.lang == "zh" and _OUR.search(self.text) and self._zh_other_party(o):
+                continue  # in 我校 news: the university we visit, sign with or that visits us is never the home
             sc, strong = self.score(o, _forms(o))
+            if self.lang == "zh" and any(_ZH_SPEAKS_FOR.search(self.text, max(0, m.start - 30), m.start) for m in o.mentions):
+                sc += 4  # "校党委书记…代表上海应用技术大学致辞": our leader speaks for it
             cands.append([sc, -o.first.start, o, self.located(o), strong])
         # the writer locates the other party, never itself (unless it locates every party: a formal text)
         if len(cands) < 2 or not all(c[3] for c in cands):

@@ -130,8 +130,15 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
             k = KnownInstitution(rec.name, rec.zh[0], list(rec.zh[1:]), rec.country, rec.kind or "other")
             entry = ZhEntry(k, source=f"registry:{rec.id}")
             for z in rec.zh:
+                if _GENERIC_UNIT_LABEL.match(z):
+                    continue  # 旅游学院 (a label of Macao University of Tourism): any university's school by that name
                 out.add(z, entry, scan=len(z) >= 4 and bool(_SCAN_HEADS.search(z)))
     return out
+
+
+# a registry label that is a field and a school word alone (旅游学院, 旅遊學院): the name of many universities' schools
+_GENERIC_UNIT_LABEL = re.compile(r"^(?:旅游|旅遊|音乐|音樂|艺术|藝術|美术|美術|体育|體育|外语|外語|外国语|外國語|师范|師範|医学|醫學|"
+                                 r"商|法|理|工|农|農|文|管理|教育|科技|技术|技術|财经|財經)(?:学院|學院)$")
 
 
 def _registry_zh_records(reg):
@@ -261,6 +268,8 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 continue  # 中央昆士兰大学, 北德克萨斯大学: a longer name than the one known
             if entry.source.startswith("registry") and CJK.match(text[s - 1]) and not _place_before(text, s, gaz):
                 continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
+        if f.endswith("学院") and _ZH_FIELD.search(f[:-2]) and re.match(r"(?:常务)?(?:副)?院长|党委|党总支", text[e:e + 4]):
+            continue  # 国际关系学院院长谢韬: a school named by its field and its dean, not the university of that name
         if _EVENT_AFTER.match(text, e) or (f.endswith("大学") and re.match(r"子|生(?!物|命|态|产)", text[e:e + 2])):
             continue  # 丝绸之路大学联盟论坛 (an event named after it); 武工大学子 (students of 武工大)
         k = entry.known
@@ -292,7 +301,9 @@ _ZH_LEAD_WORDS = ("访问", "参加", "来自", "前往", "邀请", "签署", "�
                   "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
                   "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
                   "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
-                  "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领")
+                  "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领", "致赠", "赠送",
+                  "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励", "接受", "接收")
+_ZH_TITLE_INSIDE = r"(?:部长|院长|处长|主任|校长|书记|所长|教授)[\u4e00-\u9fff]{1,3}$"
 _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
                        r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|规划|能源|"
                        r"材料|化工|计算机|自动化|机械|电气|人文|社会|教育|体育|音乐|旅游|海洋|环境|资源|生物|化学|物理|"
@@ -300,18 +311,19 @@ _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|�
                        r"应用型|公立|私立|皇家|中央|国家|国际|冶金|轻工|物流|软件|翻译|心理|法学|文学|哲学|历史|新闻|数据|"
                        r"会计|统计|医药|护理|药学|光电|仪器|测绘|土木|运输|船舶|轮机|航海|动力|控制|智能|人工智能|网络|"
                        r"安全|先进|前沿|创新|微电子|集成电路|量子|纳米|大数据|高等|研究|发展|战略|政策|区域|国别|"
-                       r"马克思主义|公共|卫生|农学|园艺|生态|地理|大气|天文|光学|声学|力学|热能)+$")
+                       r"马克思主义|公共|卫生|农学|园艺|生态|地理|大气|天文|光学|声学|力学|热能|健康|学科|建设|应用|日语|日文|"
+                       r"英语|英文|德语|法语|俄语|韩语|朝鲜语|西班牙语|阿拉伯语|中文|汉语|全球|治理|生命|关系|美术|政法|历史|医疗)+$")
 # after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
 _ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
                              r"教育|都会|公开|树仁|恒生|岭南)")
-_ZH_GENERIC = re.compile(r"^(?:国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
+_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|[年月日]|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
                          r"他|所|[一二三四五六七八九十几数百千万\d]+所|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
                          r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
                          r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
                          r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
 # after a head word, words that make the name an alliance, event or programme, or a generic plural
-_ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行)")
+_ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行|指南|榜)")
 # stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
 _ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等|公立|私立|综合性|研究型|"
                              r"应用型|十佳|百强|顶尖|名牌|重点|中方|外方|合作|伙伴|(?<!外国)(?<!外)语|所)$|下属|所属|旗下|附属|"
@@ -359,8 +371,17 @@ def _zh_candidates(text: str, start: int, end: int,
                     k -= 1
                 left_part = seg[k:j - 1]
                 if len(left_part) >= 2 and not re.search(r"(?:大学|学院|公司|集团|研究院|研究所|中心|处|部|校|方|国|局|会)$",
-                                                         left_part) and not _ZH_GENERIC.search(left_part):
+                                                         left_part) and not _ZH_GENERIC.search(left_part) and \
+                        not re.search(r"大学|学院", left_part) and \
+                        not re.search(_ZH_TITLE_INSIDE, left_part):  # (not "…部部长王某和科学技术研究院")
                     j = k  # "布达佩斯技术与经济大学": 与 inside the name
+            if seg[j:j + 1] == "应" and _ZH_COUNTRY_LEAD.match(seg[j + 1:e]):
+                j += 1  # 应德国某大学邀请: 应 (at the invitation of) is no part of the name
+            if re.search(r"(?:我校|本校)的?$", seg[max(0, j - 3):j]):
+                i = seg.find(head, i + 1)
+                continue  # 参观了我校的通航研究院: the home's own institute
+            if j > 0 and seg[j - 1] == "率" and seg[j:j + 1] == "领":
+                j += 1  # 率领社会科学院长…: the verb 率领 ends the name on the left
             name = seg[j:e]
             for w in _ZH_LEAD_WORDS:
                 p = name.find(w)
@@ -369,7 +390,7 @@ def _zh_candidates(text: str, start: int, end: int,
                     j = e - len(name)
             # a ceremony or a message before the name: "启动仪式暨第一届中日韩大学…", "通过视频祝贺烟台大学"
             mc = None
-            for mc in re.finditer(r"暨|祝贺|通过视频|亲自|第[一二三四五六七八九十\d]+届", name[:-len(head)]):
+            for mc in re.finditer(r"暨|祝贺|通过视频|亲自|第[一二三四五六七八九十\d]+届|(?:会|坛|动)经", name[:-len(head)]):
                 pass
             if mc is not None:
                 name = name[mc.end():]
@@ -385,8 +406,13 @@ def _zh_candidates(text: str, start: int, end: int,
                 pass  # 武工大学子, 中国大学生: students (学子, 学生) of a short name, not a university
             elif _ZH_EVENT_AFTER.match(after):
                 pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
-            elif head in ("研究院", "研究所") and _ZH_FIELD.search(stem or "x"):
-                pass  # "科学技术研究院": the university's own institute or office, named by its field alone
+            elif head in ("研究院", "研究所", "科学院") and (_ZH_FIELD.search(stem or "x") or (
+                    len(stem) > 2 and stem[1] == "大" and _ZH_FIELD.search(stem[2:]))):
+                pass  # "科学技术研究院", "社会科学院", "金大社会科学院": a university's own institute or school by its field
+            elif head.endswith("院") and seg[e:e + 1] == "长":
+                pass  # "社会科学院长": a dean's title (院长), not an organisation
+            elif re.search(r"(?:设有|下设|设立了|拥有)[^，。；：\n]*$", seg[max(0, j - 40):j]):
+                pass  # "该校还设有地域文化研究所、…研究所": the described organisation's own institutes
             elif len(stem) >= 2 and not _ZH_GENERIC.search(stem) and not _ZH_GENERIC_END.search(stem) and \
                     not (_ZH_COUNTRY_LEAD.match(stem) and len(stem) > len(_ZH_COUNTRY_LEAD.match(stem).group(0)) and (
                         _ZH_GENERIC.search(stem[_ZH_COUNTRY_LEAD.match(stem).end():]) or
@@ -412,7 +438,7 @@ def _foreign_college_re(gaz: Gazetteer) -> re.Pattern:
     if id(gaz) not in _FOREIGN_COLLEGE:
         names = sorted((w for w, c in gaz.zh.items() if c not in ("CN", "HK", "MO", "TW") and len(w) >= 2), key=len,
                        reverse=True)
-        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff·]{{2,12}}?学院")
+        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?:(?![对的向和与为在是就签将已并])[\u4e00-\u9fff·]){{2,12}}?学院(?!大学)")  # (青山学院大学, 文京学院大学: a university)
     return _FOREIGN_COLLEGE[id(gaz)]
 
 

@@ -114,9 +114,10 @@ _UNIT_LEAD = ("访问", "参加", "来自", "前往", "邀请", "签署", "会�
               "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
               "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
               "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进", "带领",
-              "率领")
+              "率领", "推进", "兼", "代表", "表示")
 # a stop character that starts a word inside a unit's name (对外交流合作处)
 _UNIT_INNER = {"对外", "和平"}
+_MINISTRY_END = r"(?:教育|外交|科技|商务|财政|公安|文化和旅游)部$"
 _UNIT_END = re.compile(r"(?:学院|学部|研究生院|研究院|处|部|办公室|办|中心|团委)$")
 
 
@@ -163,7 +164,7 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
                          r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))", text[start:end]):
         if m.group(0) in ("研究院", "系"):
             j0 = scan(start + m.start(), 8)
-            if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|校)", "", text[j0:start + m.start()]) or "x"):
+            if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|我院|本院|校)", "", text[j0:start + m.start()]) or "x"):
                 continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士)
         e = start + m.end()
         if in_org(start + m.start()):
@@ -183,10 +184,14 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left))):
                 j = k  # 信息与通信工程学院, 海洋与大气学院
                 owner = ends.get(k)
+        if j > start and text[j - 1] == "率" and text[j:j + 1] == "领":
+            j += 1  # 率领社会科学院院长…: the verb 率领 ends the name on the left
+        if j > start and text[j - 1] in "到来出" and text[j:j + 1] == "访":
+            j += 1  # 应邀到访国际教育学院: 到访 ends the name
         name = text[j:e]
         for w in lead:
             p = name.find(w)
-            if 0 <= p < len(name) - 3:
+            if 0 <= p < len(name) - 3 and not (w == "应" and name[p + 1:p + 2] == "用"):  # (应用日语系)
                 name = name[p + len(w):]
                 j = e - len(name)
         if any(a <= j < b for a, b, _ in out):
@@ -269,13 +274,17 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
                 continue
             if (form_ok is not None and not form_ok(s, e, form)) or any(a <= s < b for a, b, _ in org_spans):
                 continue
+            if len(form) <= 3 and text[e - 1:e + 1] in ("办学", "办公", "处理", "部分", "部门"):
+                continue  # 两校办学: 校办 is not the president's office there
             if s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in ZH_OK_BEFORE and \
-                    not any(b == s for _, b in home_spans):
+                    text[max(0, s - 2):s] not in ("我院", "本院") and not any(b == s for _, b in home_spans):
                 continue  # 理学院 inside 经济管理学院, 工学院 of 汉阳大学工学院
             if _place_before(text, s):
                 skip.append((s, e))  # 墨尔本研究生院: an institute named after a place abroad, not a unit
                 continue
             if typ in ("office", "school"):
+                if _partner_side(text, s, org_spans) or _credit_only(text, s, form):
+                    continue  # 伦敦大学亚非学院副校长某、…、校长办公室主任某: the guests' office
                 add(typ, form, s, e, en or None, "unit name (zh, unit_terms_zh.csv)", 0.7)
     planned: set[str] = set()  # names of joint institutes being set up (共建中俄工程学院): not (yet) units
     found = [(s, e, owner) for rs, re_ in regions for s, e, owner in zh_unit_spans(text, rs, terms, spans, re_)]
@@ -290,24 +299,93 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         pos = possessed_by(text, s, org_spans)
         if pos is not None and pos[2] != "home":
             continue  # 中大的文物馆及中医学院: a partner's unit
+        if _partner_side(text, s, org_spans):
+            continue  # 德岛大学由综合科学部…, 率领该校国际交流中心主任、人文学院教授: the partner's units
         name = text[s:e]
-        pm = re.match(r"^(?:我校|学校|本校|全校|校)", name)
+        pm = re.match(r"^(?:我校|学校|本校|全校|我院|本院|校|[\u4e00-\u9fff]{1,2}大(?=[\u4e00-\u9fff]{2,}学院$))", name)
         if pm and len(name) - pm.end() >= 3:
             s += pm.end()
             name = text[s:e]
-        if len(name) < (3 if name.endswith("系") else 4) or \
-                re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在|下设|二级)", name):
+        if len(name) < (3 if name.endswith("系") else 4) or "相关" in name or \
+                re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在|下设|二级|现有)", name):
             continue
         if any(a <= s < b for a, b, _ in org_spans):
             continue
         typ = _type_of(name)
-        if typ == "office" and not _ZH_OFFICE_WORDS.search(name):
+        if _credit_only(text, s, name):
             continue
+        if typ == "office" and (not _ZH_OFFICE_WORDS.search(name) or re.search(_MINISTRY_END, name)):
+            continue  # (…登录教育部: a ministry, not a unit)
         add(typ, name, s, e, terms.english(name), "unit name pattern (zh)", 0.6)
     # a short form of a unit named in full (国际处 for 国际合作与交流处, 国际学院 for 国际教育合作学院) is that unit
     names = {u.name for u in out}
     out = [u for u in out if not any(_abbreviates(u.name, n) for n in names)]
     return sorted(out, key=lambda u: u.start)
+
+
+def _credit_only(text: str, s: int, name: str) -> bool:
+    """The publicity office named in the piece's credits (编辑 | 党委宣传部, (宣传部) at the end): the writer of the
+    news, not a unit that takes part."""
+    if not re.search(r"宣传部|新闻中心|融媒体中心|新闻网", name):
+        return False
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", s)
+    line = text[ls:le if le != -1 else len(text)]
+    return bool(re.search(r"编辑|审核|责编|摄影|图片|撰稿|供稿|来源|文字|[（(]\s*$", line[:s - ls])) or \
+        bool(re.match(r"[)）]\s*$", text[s + len(name):s + len(name) + 3]))
+
+
+_SPAN_MAPS: dict[int, tuple] = {}
+
+
+def _span_maps(org_spans: list[tuple[int, int, str]]) -> tuple[dict[int, str], dict[int, str]]:
+    """(end → status, start → status) of the organisations' spans, built once per list."""
+    key = id(org_spans)
+    got = _SPAN_MAPS.get(key)
+    if got is None or got[0] is not org_spans:
+        got = (org_spans, {b: st for _, b, st in org_spans}, {a: st for a, _, st in org_spans})
+        _SPAN_MAPS.clear()
+        _SPAN_MAPS[key] = got
+    return got[1], got[2]
+
+
+def starts_in(ends: dict[int, str], starts: dict[int, str], a: int, b: int) -> bool:
+    """Whether a partner's name (not the home's) starts in [a, b) or this sentence follows one ("该校")."""
+    return any(a <= p < b and st not in ("home", None) for p, st in starts.items()) if len(starts) < 200 else True
+
+
+def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> bool:
+    """A unit written right after a partner's name and 由 or 的 (德岛大学由综合科学部…), or in a clause that speaks of
+    "that university" (该校, 对方) after the last 我校/本校/学校 of its sentence: the partner's."""
+    ends, starts = _span_maps(org_spans)
+    k = s - 1
+    if k > 0 and text[k] in "由的和及、" and ends.get(k) not in ("home", None):
+        return True
+    ss = max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1
+    seg = text[ss:s]
+    if re.search(r"(?:^|[，。；])(?:其|该校|该大学)(?:还)?(?:拥有|设有|现有|下设)", text[max(0, ss - 1):s]) or \
+            re.search(r"(?:设有|现有|拥有|下设)", seg) and starts_in(ends, starts, ss, s) and not re.search(r"我校|本校", seg):
+        return True  # 该校现有外国语学院、…等九大学院 / 灵山大学设有…: the described university's schools
+    if re.search(r"(?:代表团|一行)(?:的)?成员(?:包括|有)|外方(?:代表|人员|成员)(?:包括|有)", seg) and \
+            not re.search(r"我校|本校", seg):
+        return True  # 出席会见的X大学代表团成员包括人文学院执行院长…: the guests' units
+    # a list of the guests' people (X大学副校长某某、人文学院院长某某、…): the first item names the partner
+    i = s
+    while text[s - 1:s] == "、":
+        k2 = text.rfind("、", ss, i)
+        item_start = max(k2 + 1, ss, text.rfind("，", ss, i) + 1, text.rfind(",", ss, i) + 1)
+        if re.search(r"我校|本校", text[item_start:i]):
+            break
+        if starts.get(item_start) not in ("home", None):
+            return True
+        if k2 == -1 or k2 < item_start - 1:
+            break
+        i = k2
+        if ends.get(k2) == "home":
+            break
+    their = max(seg.rfind("该校"), seg.rfind("对方"), seg.rfind("外方"))
+    ours = max(seg.rfind("我校"), seg.rfind("本校"), seg.rfind("学校"))
+    return their != -1 and their > ours
 
 
 def _abbreviates(short: str, long: str) -> bool:
