@@ -104,11 +104,16 @@ _NOT_MODIFIER = {
     "leaders", "scholars", "guests", "members", "visits", "visit", "visited", "meets", "met", "signs",
     "signed", "holds", "held", "attends", "attend", "gives", "sign", "hosts", "hosted", "welcomes",
     "says", "said", "also", "keynote", "speeches", "speech", "researchers", "partner", "partners",
+    "home",  # a breadcrumb's first item ("Home > News", "Home Confucius Institute")
 }
 _GENERIC_MODIFIER = {
     "international", "national", "graduate", "continuing", "the", "partner", "foreign", "overseas",
     "chinese", "domestic", "joint", "local", "first", "second", "new", "other", "our", "applied",
     "technical", "open", "state", "public", "private", "sino-foreign", "engineering", "medical",
+    # words of a unit's or a body's function, never a name by themselves ("the Alumni Association",
+    # "University Internationalization Council", "an Independent Administrative Institution")
+    "alumni", "internationalization", "internationalisation", "strategy", "strategic", "independent",
+    "administrative", "global",
 }
 _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Division|Graduate\s+School|Institute\s+for|"
                       r"Laborator(?:y|ies)|Lab|Cent(?:er|re)|Unit|Office|Chair|Group|College\s+of|Academy\s+of)\b")
@@ -266,7 +271,7 @@ def _head_kind(tok: str) -> str | None:
     return HEADS.get(tok.lower().rstrip(","))
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"(?<!^People)['’]s$")  # (not "the People's Republic of China")
 _OWNER_BEFORE = re.compile(r"\b((?:[A-Z][\w&'’-]*[^\S\n]+){0,5}?(?:University|College|Institute|Universit\w+)|[A-Z]{2,8})['’]s[^\S\n]+$")
 _PLACE_DASH = re.compile(r"(?<![\w-])([A-Z][\w'’]+)[^\S\n]+[-–][^\S\n]+$")
 _CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
@@ -342,6 +347,15 @@ def _registry():
 def _cap(tok: str) -> bool:
     """A capitalised word of a name, or a quoted one ("“Tor Vergata”")."""
     return tok[:1].isupper() or (tok[:1] in "“\"" and tok[1:2].isupper())
+
+
+def _place_pair(toks: list[tuple[int, int, str]], i: int, gaz: Gazetteer) -> bool:
+    """Whether a word that cannot start a name otherwise ("New") starts a country or place with the next word
+    ("New Zealand Embassy", "New South Wales")."""
+    if toks[i][2] != "New" or i + 1 >= len(toks):
+        return False
+    pair = f"New {toks[i + 1][2]}"
+    return bool(gaz.country_name(pair) or gaz.place(pair))
 
 
 def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
@@ -461,8 +475,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             # left edge: capitalised modifiers, not titles, not connectors
             left = rs
             while left - 1 > used_until and toks[left - 1][2][0].isupper() and \
-                    toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and \
-                    toks[left - 1][2].lower() not in _NOT_MODIFIER and not _owner_possessive(toks[left - 1][2], gaz):
+                    (toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and
+                     toks[left - 1][2].lower() not in _NOT_MODIFIER or _place_pair(toks, left - 1, gaz)) and \
+                    not _owner_possessive(toks[left - 1][2], gaz):
                 left -= 1
             # saints' names joined by "and" belong to the name: "Ss. Cyril and Methodius University"
             if left - 3 > used_until and toks[left - 1][2] == "and" and toks[left - 2][2][0].isupper() and \
@@ -560,6 +575,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             if not proper and not _the_generic_name(name):
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
+            if toks[h][2] in ("Council", "Senate", "Board") and right == h and proper and \
+                    all(re.fullmatch(r"[A-Z]{2,8}", w) for w in proper):
+                used_until = right
+                continue  # "the SJTU Council (Chair)": a university's own governing body, not another organisation
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
             if toks[h][2].lower() == "college" and not left_proper and \
                     not any(_head_kind(x[2]) == "university" and x[2].lower() != "college" for x in toks[rs:h]):
@@ -579,7 +598,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     e += m2.end()
             # embassies: "Embassy of X in Beijing"
             if kind == "government" and re.match(r"(?:Embassy|Consulate)", toks[h][2]):
-                m2 = re.match(r"\s+in\s+(?:the\s+)?([A-Z][\w'’]+(?:\s+[A-Z][\w'’]+)?)", text[e:e + 40])
+                m2 = re.match(r"\s+in\s+(?:the\s+)?([A-Z][\w'’]+(?:\s+(?:of\s+)?[A-Z][\w'’]+)?)", text[e:e + 40])
                 if m2:
                     e += m2.end()
             out.append((s, e, kind))
