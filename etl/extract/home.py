@@ -202,49 +202,64 @@ class HomeDetector:
         """(country, "country" | "place") the text writes beside a mention of ``o`` (the writer locating the
         other party): "X, China", "X in China", "X (Korea)", "China's X", "X in Shanghai", 英国X大学."""
         text, gaz = self.text, self.gaz
+        place = None  # a place beside one mention; a country beside another tells more ("X in Changchun" … "X in China")
         for m in o.mentions:
-            if m.text.isupper() and len(m.text) > 8:
-                continue  # a name in a document's capitalised title ("… CHIANG MAI UNIVERSITY, THAILAND")
-            am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
-            if am:
-                if am["b"]:
-                    code = gaz.country_name(am["b"].strip())
-                    if code:
-                        return code, "country"
-                cap = am["c"] or am["i"]
-                if am["c"] and not gaz.country_name(cap):
-                    # ", Henan, China" locates; "The Chinese University of Hong Kong, Shenzhen" is a campus
-                    nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
-                    if not (nxt and gaz.country_name(nxt.group(1))):
-                        cap = None
-                if cap:
-                    words = cap.split()
-                    for n in range(len(words), 0, -1):
-                        cand = " ".join(words[:n])
-                        code = gaz.country_name(cand)
-                        how = "country"
-                        if not code:
-                            code, how = gaz.place(cand), "place"
-                        if code and (n == len(words) or not words[n][0].isupper() or
-                                     gaz.country_name(" ".join(words[n:]))):
-                            # "in Shanghai" (not "in Shanghai Jiao Tong University"): the place ends the words
-                            at = am.start("c" if am["c"] else "i") + len(cand)
-                            if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", text[at:at + 40]):
-                                nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[at:at + 30])
-                                if how == "place" and nxt and gaz.country_name(nxt.group(1)):
-                                    return gaz.country_name(nxt.group(1)), "country"  # ", Henan, China"
-                                return code, how
-            bm = _LOC_BEFORE.search(text, max(0, m.start - 40), m.start)
-            if bm and gaz.country_name(bm["c"]):
-                return gaz.country_name(bm["c"]), "country"
-            if re.search(r"[\u4e00-\u9fff]", m.text):
-                before = text[max(0, m.start - 8):m.start]
-                hits = gaz.find_zh_countries(before)
-                if hits and hits[-1][1] == len(before):
-                    return hits[-1][2], "country"
+            got = self._located_at(m)
+            if got and got[1] == "country":
+                return got
+            place = place or got
+        if place:
+            return place
         if o.country and o.country_method and re.search(r"[\u4e00-\u9fff]", o.name) and re.match(
                 r"(?:text after the name|bracket after the name|country written before|appositive)", o.country_method):
             return o.country, "place"
+        return None
+
+    def _located_at(self, m) -> tuple[str, str] | None:
+        """(country, "country" | "place") written beside one mention."""
+        text, gaz = self.text, self.gaz
+        if m.text.isupper() and len(m.text) > 8:
+            return None  # a name in a document's capitalised title ("… CHIANG MAI UNIVERSITY, THAILAND")
+        am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
+        if am and am["b"] and not gaz.country_name(am["b"].strip()):
+            # "X (XISU) in China": an acronym in brackets, then the place
+            am = _LOC_AFTER.match(text, am.end(), min(len(text), am.end() + 60)) or am
+        if am:
+            if am["b"]:
+                code = gaz.country_name(am["b"].strip())
+                if code:
+                    return code, "country"
+            cap = am["c"] or am["i"]
+            if am["c"] and not gaz.country_name(cap):
+                # ", Henan, China" locates; "The Chinese University of Hong Kong, Shenzhen" is a campus
+                nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
+                if not (nxt and gaz.country_name(nxt.group(1))):
+                    cap = None
+            if cap:
+                words = cap.split()
+                for n in range(len(words), 0, -1):
+                    cand = " ".join(words[:n])
+                    code = gaz.country_name(cand)
+                    how = "country"
+                    if not code:
+                        code, how = gaz.place(cand), "place"
+                    if code and (n == len(words) or not words[n][0].isupper() or
+                                 gaz.country_name(" ".join(words[n:]))):
+                        # "in Shanghai" (not "in Shanghai Jiao Tong University"): the place ends the words
+                        at = am.start("c" if am["c"] else "i") + len(cand)
+                        if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", text[at:at + 40]):
+                            nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[at:at + 30])
+                            if how == "place" and nxt and gaz.country_name(nxt.group(1)):
+                                return gaz.country_name(nxt.group(1)), "country"  # ", Henan, China"
+                            return code, how
+        bm = _LOC_BEFORE.search(text, max(0, m.start - 40), m.start)
+        if bm and gaz.country_name(bm["c"]):
+            return gaz.country_name(bm["c"]), "country"
+        if re.search(r"[\u4e00-\u9fff]", m.text):
+            before = text[max(0, m.start - 8):m.start]
+            hits = gaz.find_zh_countries(before)
+            if hits and hits[-1][1] == len(before):
+                return hits[-1][2], "country"
         return None
 
     def visitor(self, o: Org) -> int:
