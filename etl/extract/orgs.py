@@ -115,6 +115,17 @@ _GENERIC_MODIFIER = {
     "alumni", "internationalization", "internationalisation", "strategy", "strategic", "independent",
     "administrative", "global",
 }
+# words of a field of study: "X College" or "X School" made of them alone is a unit ("International Education
+# College", "Business School"), never an organisation
+_FIELD_WORDS = {
+    "education", "educational", "business", "management", "law", "engineering", "science", "sciences", "arts", "art",
+    "medicine", "economics", "language", "languages", "literature", "humanities", "technology", "information",
+    "computer", "design", "music", "agriculture", "agricultural", "nursing", "pharmacy", "finance", "financial",
+    "accounting", "journalism", "communication", "communications", "physics", "chemistry", "mathematics",
+    "architecture", "environmental", "social", "software", "electronic", "electrical", "mechanical", "tourism",
+    "marine", "aviation", "aeronautics", "cultural", "culture", "exchange", "cooperative", "english", "chinese",
+    "japanese", "german", "french", "russian", "korean", "spanish", "oriental", "vocational", "continuing",
+}
 _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Division|Graduate\s+School|Institute\s+for|"
                       r"Laborator(?:y|ies)|Lab|Cent(?:er|re)|Unit|Office|Chair|Group|College\s+of|Academy\s+of)\b")
 _CONN = r"(?:of|and|for|the|de|di|del|della|degli|delle|dei|der|des|du|zu|für|fur|la|le|y|et|&)"
@@ -580,6 +591,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue  # "the SJTU Council (Chair)": a university's own governing body, not another organisation
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
+            if toks[h][2].lower() in ("college", "school") and left_proper and right == h and \
+                    all(w.lower() in _FIELD_WORDS for w in left_proper):
+                used_until = right
+                continue  # "International Education College", "Foreign Languages School": a unit named by its field
             if toks[h][2].lower() == "college" and not left_proper and \
                     not any(_head_kind(x[2]) == "university" and x[2].lower() != "college" for x in toks[rs:h]):
                 used_until = right
