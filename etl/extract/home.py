@@ -76,6 +76,9 @@ _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|v
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?"
                           r"(?:(?:[A-Z][\w&'’-]*\s+|and\s+){1,7}(?:of|at)\s+(?:the\s+)?)?$|"
                           r"(?:访问|来到|到访)$", re.I)
+_OUR_DELEGATION_EN = re.compile(r"\b(?:(?:a|the|our)\s+delegation\s+(?:of\s+\w+\s+)?(?:led|headed)\s+by\b|"
+                                r"\b(?:led|headed)\s+(?:a|the|our)\s+delegation\b)", re.I)
+_VISIT_VERB_EN = re.compile(r"\b(?:visit(?:ed|s)?|visit\s+to|went\s+to|travell?ed\s+to)\b", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 _VENUE_AFTER = re.compile(r"[^。，；]{0,12}?(?:联合)?(?:举办|举行|召开)")
 _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat\w+|collaborat\w+|partnership|agreements?|"
@@ -316,6 +319,24 @@ class HomeDetector:
         return bool(re.search(r"(?:访问|前往|出访|拜访|走访|考察|赴)了?(?:[\u4e00-\u9fff·]{2,20}?[、和及与])*$", rest) and
                     len(rest) < 60) or bool(re.search(r"^[^。，；]{0,20}?(?:与|同)(?:[\u4e00-\u9fff·]{2,20}?[、和及])*$", rest))
 
+    def _our_visit_en(self, m) -> bool:
+        """In English news, "a delegation led by <a person and their title> visited X", "<person> headed a
+        delegation … on a visit to A, B and X" with no organisation named before the visit: the page's own
+        delegation visits X, the other party."""
+        text = self.text
+        ss = last_of(text, ".!?\n", m.start - 1) + 1
+        seg = text[ss:m.start]
+        dm = _OUR_DELEGATION_EN.search(seg)
+        if not dm:
+            return False
+        vm = None
+        for vm in _VISIT_VERB_EN.finditer(seg, dm.start()):
+            pass
+        if vm is None or len(seg) - vm.end() > 160:
+            return False
+        return not any(ss <= x.start < ss + vm.start() and not re.search(r"\binvitation\s+of\b[^,;]*$", text[ss:x.start])
+                       for o in self.finder.orgs.values() for x in o.mentions)  # (the inviter is the other party too)
+
     def host(self, o: Org) -> bool:
         text = self.text
         return any(_HOST_BEFORE.search(text, max(0, m.start - 90), m.start) or
@@ -375,7 +396,8 @@ class HomeDetector:
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
             self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end)) or
-            self._our_counterpart(m) for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
+            self._our_counterpart(m) for m in o.mentions) or (  # …or a venue (会议在X大学举行) in a text that calls itself 我校
+            self.lang != "zh" and any(self._our_visit_en(m) for m in o.mentions))
         if self.host(o) and not ours:
             # the host of a visit: likelier home when local (a trip abroad visits hosts too), else a little
             score += 2 if o.country in self.local else 1
@@ -383,7 +405,7 @@ class HomeDetector:
             score -= 1  # "signed an agreement with X", "worked with X": the other party
         score -= self.visitor(o)
         if ours:
-            score -= 3
+            score -= 3 if self.lang == "zh" else 6
         if o.country in self.local:
             if self.abroad:
                 score -= 2 * min(self.abroad, 2)

@@ -1221,6 +1221,8 @@ class OrgFinder:
                 for n in range(len(words), 0, -1):
                     cand = " ".join(words[:n])
                     code = gaz.country_name(cand) or gaz.place(cand)
+                    if code and any(_head_kind(w) or w.lower() in ("center", "centre") for w in words[n:]):
+                        break  # ", China Research Communication Center": the next name in a list starts with a place
                     if code:
                         if not gaz.country_name(cand):
                             tail = after[cm.start(1) + len(cand):]
