@@ -319,7 +319,7 @@ class HomeDetector:
         return bool(re.search(r"(?:访问|前往|出访|拜访|走访|考察|赴)了?(?:[\u4e00-\u9fff·]{2,20}?[、和及与])*$", rest) and
                     len(rest) < 60) or bool(re.search(r"^[^。，；]{0,20}?(?:与|同)(?:[\u4e00-\u9fff·]{2,20}?[、和及])*$", rest))
 
-    def _our_visit_en(self, m) -> bool:
+    def _our_visit_en(self, m, o: Org) -> bool:
         """In English news, "a delegation led by <a person and their title> visited X", "<person> headed a
         delegation … on a visit to A, B and X" with no organisation named before the visit: the page's own
         delegation visits X, the other party."""
@@ -334,8 +334,10 @@ class HomeDetector:
             pass
         if vm is None or len(seg) - vm.end() > 160:
             return False
+        if any(ss <= x.start < ss + vm.start() for x in o.mentions):
+            return False  # "XTU President Z headed a delegation to visit …": the subject's university is the home
         return not any(ss <= x.start < ss + vm.start() and not re.search(r"\binvitation\s+of\b[^,;]*$", text[ss:x.start])
-                       for o in self.finder.orgs.values() for x in o.mentions)  # (the inviter is the other party too)
+                       for p in self.finder.orgs.values() for x in p.mentions)  # (the inviter is the other party too)
 
     def host(self, o: Org) -> bool:
         text = self.text
@@ -397,7 +399,7 @@ class HomeDetector:
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
             self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end)) or
             self._our_counterpart(m) for m in o.mentions) or (  # …or a venue (会议在X大学举行) in a text that calls itself 我校
-            self.lang != "zh" and any(self._our_visit_en(m) for m in o.mentions))
+            self.lang != "zh" and any(self._our_visit_en(m, o) for m in o.mentions))
         if self.host(o) and not ours:
             # the host of a visit: likelier home when local (a trip abroad visits hosts too), else a little
             score += 2 if o.country in self.local else 1

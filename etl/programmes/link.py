@@ -893,3 +893,35 @@ def _doc_uri(session: Session, doc_id: int | None) -> str | None:
 
 def _report_uri(session: Session, report_id: int | None) -> str | None:
     return None if report_id is None else session.scalar(select(ReportFile.uri).where(ReportFile.id == report_id))
+
+
+def snapshot(session: Session) -> dict[str, tuple]:
+    """Every record as comparable values, by key (what it is, its links, partners, schools and
+    students; no ids or times): two builds of the same data give equal snapshots."""
+    keys = {p.id: p.key for p in session.scalars(select(Programme))}
+    out: dict[str, Any] = {}
+    for p in session.scalars(select(Programme)):
+        out[p.key] = {"row": (p.name, p.label, tuple(p.names or ()), p.kind, p.level, p.mode, p.first_year,
+                              p.last_year, p.status, p.status_inferred, _frozen(_status_of(p)), p.students,
+                              p.students_year, p.origin, p.state, keys.get(p.merged_into_id)),
+                      "links": [], "partners": [], "units": [], "students": []}
+    for x in session.scalars(select(ProgrammeLink)):
+        out[keys[x.programme_id]]["links"].append((x.target, x.document_id, x.report_id, x.row, x.row_id, x.year,
+                                                   x.evidence, x.method, x.confidence, x.status))
+    for x in session.scalars(select(ProgrammePartner)):
+        out[keys[x.programme_id]]["partners"].append((x.partner_id, x.partner_name))
+    for x in session.scalars(select(ProgrammeUnit)):
+        out[keys[x.programme_id]]["units"].append(x.unit_id)
+    for x in session.scalars(select(ProgrammeStudents)):
+        out[keys[x.programme_id]]["students"].append((x.source, x.what, x.year, x.document_id, x.report_id, x.row,
+                                                      x.students, x.evidence))
+    return {k: (v["row"], *(tuple(sorted(v[n], key=repr)) for n in ("links", "partners", "units", "students")))
+            for k, v in out.items()}
+
+
+def _frozen(v):
+    return tuple(sorted(v.items())) if isinstance(v, dict) else v
+
+
+def _status_of(p: Programme):
+    return getattr(p, "status_from", None) or p.status_source
