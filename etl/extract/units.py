@@ -116,8 +116,9 @@ class UnitFinder:
 
     def _sentence(self, pos: int) -> tuple[int, int]:
         text = self.text
-        a = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos)) + 1
-        b = min([x for x in (text.find(".", pos), text.find("\n", pos)) if x != -1] or [len(text)])
+        lo, hi = max(0, pos - 400), min(len(text), pos + 400)
+        a = max(text.rfind(".", lo, pos), text.rfind("\n", lo, pos), lo - 1) + 1
+        b = min([x for x in (text.find(".", pos, hi), text.find("\n", pos, hi)) if x != -1] or [hi])
         return a, b
 
     def _outside_name(self, words: list[str]) -> bool:
@@ -208,7 +209,8 @@ class UnitFinder:
                 phrase = text[s:e]
                 if not m.group("head") and len(words) < 2:
                     continue
-                if _CREDIT_LINE.match(text, text.rfind("\n", 0, s) + 1):
+                ls = text.rfind("\n", max(0, s - 40), s) + 1
+                if (ls > 0 or s < 40) and _CREDIT_LINE.match(text, ls):
                     continue  # a credit line ("Source: Global Affairs Office", "Translator: News Office"): no part of the news
                 if not m.group("head") and self._outside_name(words):
                     continue  # "Xuchang Vocational and Technical College", "JCL Foreign Languages School": an institution
