@@ -94,6 +94,9 @@ _CHINA_ABROAD = cue("china_abroad")  # data/reference/page_cues.csv
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
 _LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
                         r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
+_APPOSITIVE_LOC = re.compile(r",\s+(?:one\s+of\s+)?(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:universit(?:y|ies)|institutions?|"
+                             r"colleges?)\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+                             r"(?:,\s+(?P<c2>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?")
 _LOC_BEFORE = re.compile(r"(?P<c>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)['’]s\s+(?:partner\s+)?$")
 _GENERIC_WORDS = {"university", "universiti", "universitas", "universidad", "college", "institute", "technology", "science",
                   "sciences", "national", "state", "international", "studies", "applied", "engineering", "medical",
@@ -255,6 +258,14 @@ class HomeDetector:
                             if how == "place" and nxt and gaz.country_name(nxt.group(1)):
                                 return gaz.country_name(nxt.group(1)), "country"  # ", Henan, China"
                             return code, how
+        # an appositive that describes it: "X, one of the top universities in Beijing, China"
+        ap = _APPOSITIVE_LOC.match(text, m.end, min(len(text), m.end + 120))
+        if ap:
+            for cand in (ap["c2"], ap["c"]):
+                if cand and gaz.country_name(cand):
+                    return gaz.country_name(cand), "country"
+            if gaz.place(ap["c"]):
+                return gaz.place(ap["c"]), "place"
         bm = _LOC_BEFORE.search(text, max(0, m.start - 40), m.start)
         if bm and gaz.country_name(bm["c"]):
             return gaz.country_name(bm["c"]), "country"

@@ -490,6 +490,13 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                      toks[left - 1][2].lower() not in _NOT_MODIFIER or _place_pair(toks, left - 1, gaz)) and \
                     not _owner_possessive(toks[left - 1][2], gaz):
                 left -= 1
+            # kinds joined by "and" before the head: "Xuchang Vocational and Technical College" (a place starts it)
+            if left - 3 > used_until and left < rs + 1 and toks[left - 1][2] == "and" and \
+                    toks[left][2].lower() in _GENERIC_MODIFIER | {"vocational", "technical", "polytechnic", "normal"} and \
+                    toks[left - 2][2].lower() in {"vocational", "technical", "polytechnic", "normal", "professional",
+                                                  "industrial", "commercial", "science", "engineering"} and \
+                    _cap(toks[left - 3][2]) and not _head_kind(toks[left - 3][2]) and gaz.place(toks[left - 3][2]):
+                left -= 3
             # saints' names joined by "and" belong to the name: "Ss. Cyril and Methodius University"
             if left - 3 > used_until and toks[left - 1][2] == "and" and toks[left - 2][2][0].isupper() and \
                     toks[left - 3][2] in ("Ss.", "Sts.", "St.", "Saints", "SS."):
