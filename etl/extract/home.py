@@ -416,7 +416,10 @@ class HomeDetector:
             score += 2 if o.country in self.local else 1
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
-        score -= self.visitor(o)
+        v = self.visitor(o)
+        if v == 1 and o.country in self.local and not self.abroad:
+            v = 0  # "President X of <a Chinese university> visited …" in a page at home in China: its own trip, as often
+        score -= v
         if ours:
             score -= 3 if self.lang == "zh" else 6
         if o.country in self.local:

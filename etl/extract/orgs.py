@@ -125,6 +125,9 @@ _FIELD_WORDS = {
     "architecture", "environmental", "social", "software", "electronic", "electrical", "mechanical", "tourism",
     "marine", "aviation", "aeronautics", "cultural", "culture", "exchange", "cooperative", "english", "chinese",
     "japanese", "german", "french", "russian", "korean", "spanish", "oriental", "vocational", "continuing",
+    "microelectronics", "electronics", "automation", "optics", "software", "materials", "energy", "biology",
+    "chemical", "civil", "economic", "economics", "mathematical", "statistics", "telecommunication",
+    "telecommunications", "journalism", "media", "humanities", "marxism", "sport", "sports", "physical",
 }
 _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Division|Graduate\s+School|Institute\s+for|"
                       r"Laborator(?:y|ies)|Lab|Cent(?:er|re)|Unit|Office|Chair|Group|College\s+of|Academy\s+of)\b")
@@ -598,7 +601,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue  # "the SJTU Council (Chair)": a university's own governing body, not another organisation
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
-            if toks[h][2].lower() in ("college", "school") and left_proper and right == h and \
+            if toks[h][2].lower() in ("college", "school", "institute") and left_proper and right == h and \
                     all(w.lower() in _FIELD_WORDS for w in left_proper):
                 used_until = right
                 continue  # "International Education College", "Foreign Languages School": a unit named by its field

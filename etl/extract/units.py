@@ -114,6 +114,18 @@ class UnitFinder:
             cache[key] = idx[best[0]] if best else None
         return cache[key]
 
+    def _link_list_line(self, pos: int) -> bool:
+        """Whether the line at ``pos`` is a row of unit names (two or more, set apart by wide spaces or bars) with
+        no other words: the page's navigation or footer links."""
+        text = self.text
+        ls = text.rfind("\n", max(0, pos - 200), pos) + 1
+        le = text.find("\n", pos, pos + 200)
+        line = text[ls:le if le != -1 else min(len(text), pos + 200)]
+        if len(re.findall(r"\b(?:Office|Department|School|College|Division)\b", line)) < 2 or \
+                not re.search(r"\S(?: {2,}|\t|\s\|\s)\S", line.strip()):
+            return False
+        return all(w[0].isupper() or w.lower() in ("of", "and", "for", "the", "&", "|") for w in line.split())
+
     def _sentence(self, pos: int) -> tuple[int, int]:
         text = self.text
         lo, hi = max(0, pos - 400), min(len(text), pos + 400)
@@ -212,6 +224,8 @@ class UnitFinder:
                 ls = text.rfind("\n", max(0, s - 40), s) + 1
                 if (ls > 0 or s < 40) and _CREDIT_LINE.match(text, ls):
                     continue  # a credit line ("Source: Global Affairs Office", "Translator: News Office"): no part of the news
+                if self._link_list_line(s):
+                    continue  # a line of links ("Office of International Cooperation  Office of Taiwan Affairs"): navigation
                 if not m.group("head") and self._outside_name(words):
                     continue  # "Xuchang Vocational and Technical College", "JCL Foreign Languages School": an institution
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
