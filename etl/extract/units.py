@@ -307,9 +307,13 @@ class UnitFinder:
                         hits.append(UnitHit(typ, name, a, a + len(item), item, "unit list (text's own names)", 0.6))
             # a Confucius Institute of a university abroad is one of its units ("the Confucius Institute")
             if self.foreign_home:
-                for m in re.finditer(r"\bConfucius\s+Institute\b(?!\s+(?:at|of|in)\s)", text[body:]):
+                for m in re.finditer(r"\bConfucius\s+Institute\b(?:\s+(?:at|of|in)\s+(?:[Tt]he\s+)?)?", text[body:]):
                     a = body + m.start()
-                    hits.append(UnitHit("school", "Confucius Institute", a, body + m.end(), m.group(0),
+                    after = re.sub(r"^(?:[Tt]he\s+)", "", text[body + m.end():body + m.end() + 120])
+                    if m.group(0).rstrip().endswith(("at", "of", "in", "the", "The")) and not any(
+                            after.startswith(re.sub(r"^(?:[Tt]he\s+)", "", f)) for f in self.home_forms if f):
+                        continue  # "the Confucius Institute at <a partner>": the partner's (but at the home: its own)
+                    hits.append(UnitHit("school", "Confucius Institute", a, a + len(m.group(0).split(" at ")[0].split(" of ")[0].split(" in ")[0].rstrip()), m.group(0),
                                         "a Confucius Institute of the home university", 0.6))
             # "Heads of Graduate school, …": the graduate school written in lower case is an office too
             if not (self.use_list and self.ref.units) or self.keep_unlisted:
