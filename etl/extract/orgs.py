@@ -141,6 +141,8 @@ _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
 _APPOSITIVE_COMPANY = re.compile(
     r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"
     r"(?:company|corporation|firm|enterprise|group|manufacturer|multinational|conglomerate|carmaker|automaker)\b")
+_UNIT_BEFORE_PAREN = re.compile(r"\b(?:College|School|Faculty|Department|Academy)\s+(?:of|for)\s+(?:[A-Z][\w&'’-]*[^\S\n]+|and[^\S\n]+){0,5}"
+                                r"[A-Z][\w&'’-]*[^\S\n]*$")
 _PAREN = re.compile(r"\s*[(（]\s*(?P<inner>[^()（）\n]{1,80}?)\s*[)）]")
 _US_STATE_SYSTEM = re.compile(
     r"^University\s+of\s+(?:California|Texas|Massachusetts|Wisconsin|Illinois|Michigan|Colorado|Missouri|"
@@ -614,6 +616,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue  # a joint institute, lab or centre ("Sino-Russian Institute of …", "X–Y Joint Laboratory"),
                 # or "the Confucius Institute (at X)": the partner is named inside or after it
+            if text[s - 1:s] in "(（" and s > 0 and _UNIT_BEFORE_PAREN.search(text, max(0, s - 90), s - 1):
+                used_until = right
+                continue  # "the College of International Education (Ural Institute) of X": the unit's other name
             if _UNIVERSITY_INSTITUTES.search(name):
                 kind = "university"
             # US state systems: "University of California, Irvine"
