@@ -332,6 +332,9 @@ def _range_holding(text: str, day: DateMention, ranges: list[DateMention]) -> Da
 
 _THIS_MONTH = re.compile(r"\b(?P<w>this|last)\s+(?P<m>January|February|March|April|May|June|July|August|September|October|"
                          r"November|December)\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+# a stay of a semester or more: its start may lie most of a year before the report of its end
+_LONG_STAY = re.compile(r"\b(?:semesters?|six-month|one-year|year-long|(?:six|nine|twelve)\s+months)\b", re.I)
+_LAST_WEEK = re.compile(r"\blast\s+week\b", re.I)
 _STAMP_LABEL = re.compile(r"(?:\bdatetime|\bdate|\btime|\bposted|\bpublished|\bupdated|发布时间|发布日期|日期|时间)\s*[:：]?\s*$", re.I)
 
 
@@ -442,9 +445,10 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
     if dl is not None and dl.date() and _plausible(dl.date(), ref):
         return EventDate(dl.date().isoformat(), dl.start, dl.end, dl.text, "dateline", 0.75, dl.notes)
     months = [dm for _, dm in body_mentions if dm.precision == "month" and dm.y]
+    long_stay = bool(_LONG_STAY.search(text))
     for dm in months:
         first = dt.date(dm.y, dm.m, 1)
-        if -31 <= (ref - first).days <= PLAUSIBLE_BEFORE or (year_end_ref and dm.y == ref.year):
+        if -31 <= (ref - first).days <= (PLAUSIBLE_BEFORE if not long_stay else 366) or (year_end_ref and dm.y == ref.year):
             # ("in January 2020" on a page with no other date: the month is the event's)
             return EventDate(dm.iso(), dm.start, dm.end, dm.text, "month in the body", 0.5)
     # "this September", "last March": the month of the publication's year (or the year before)
@@ -459,4 +463,8 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         lead_years = [dm.y for dm in find_dates(text, paragraphs[0][0], paragraphs[0][1]) if dm.y and dm.year_written]
         y = lead_years[0] if lead_years else ref.year
         return EventDate(str(y), method="a recent event whose day the text does not give", confidence=0.4)
+    wm = _LAST_WEEK.search(text, paragraphs[0][0] if paragraphs else 0, (paragraphs[0][0] if paragraphs else 0) + 1500)
+    if wm and pub is not None:
+        d = pub - dt.timedelta(days=7)
+        return EventDate(f"{d.year}-{d.month:02d}", wm.start(), wm.end(), wm.group(0), "the week before publication", 0.4)
     return EventDate(published, method="publication date (no event date in the text)", confidence=0.3)
