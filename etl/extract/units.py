@@ -118,7 +118,7 @@ class UnitFinder:
         """Whether the line at ``pos`` is a row of unit names (two or more, set apart by wide spaces or bars) with
         no other words: the page's navigation or footer links."""
         text = self.text
-        ls = text.rfind("\n", max(0, pos - 200), pos) + 1
+        ls = text.rfind("\n", max(0, pos - 200), pos) + 1 or max(0, pos - 200)
         le = text.find("\n", pos, pos + 200)
         line = text[ls:le if le != -1 else min(len(text), pos + 200)]
         if len(re.findall(r"\b(?:Office|Department|School|College|Division)\b", line)) < 2 or \
@@ -322,6 +322,17 @@ class UnitFinder:
                     if not self._org_before(a) and not self._org_after(body + m.end()):
                         hits.append(UnitHit("office", "Graduate School", a, body + m.end(), m.group(0),
                                             "unit phrase (text's own name)", 0.6))
+            # "the Microelectronics Institute" (another university's news): an institute named by its field alone teaches
+            if not (self.use_list and self.ref.units) or self.keep_unlisted:
+                from etl.extract.orgs import _FIELD_WORDS
+
+                for m in re.finditer(r"\b((?:[A-Z][a-z]+[ \t]+){1,3})Institute\b(?![ \t]+(?:of|for|at|in)\b)", text[body:]):
+                    words = m.group(1).split()
+                    a = body + m.start()
+                    if all(w.lower() in _FIELD_WORDS for w in words) and not self._org_before(a) and \
+                            not any(st != "home" for _, _, st in self._ox.overlapping(a, body + m.end())):
+                        hits.append(UnitHit("school", m.group(0), a, body + m.end(), m.group(0),
+                                            "unit phrase (an institute named by its field)", 0.6))
             # "the Youth League Committee" (校团委): an office with no Office/Department head word
             if not (self.use_list and self.ref.units):
                 for m in _YOUTH_LEAGUE.finditer(text, body):
