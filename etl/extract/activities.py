@@ -44,7 +44,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstudents\s+(?:who\s+(?:were|are)\s+)?jointly\s+(?:trained|cultivated|educated)\b", I), 1.0),
     ("joint_program", "2+2 / 3+1 / 4+0", re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])"), 1.0),
     ("joint_program", "dual / double degree", re.compile(
-        r"\b(?:dual|double|joint)\s+(?:master['’]?s?\s+|bachelor['’]?s?\s+|doctoral\s+)?degrees?\b|"
+        r"\b(?:dual|double|joint)(?:[\s-]+|(?=degree))(?:master['’]?s?\s+|bachelor['’]?s?\s+|doctoral\s+)?degrees?\b|"
         r"\b(?:joint|dual|double)(?:/(?:joint|dual|double))?\s+(?:PhD|Ph\.D\.|doctoral|master['’]?s?|bachelor['’]?s?)\s+"
         r"(?:programs?|programmes?|degrees?)\b|"
         r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides)|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
@@ -61,7 +61,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "学位合作项目", re.compile(r"(?:硕士|本科|博士|学士|研究生)(?:学位)?(?:合作|联合)(?:培养)?项目"), 1.0),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
-        r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year)\b|\bstudent\s+exchange\b|"
+        r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year|places)\b|\bstudent\s+exchange\b|"
+        r"\bstudent\s+mobility\b|"
         r"\bexchange\s+\d+\s+(?:\w+\s+)?students|\babroad\s+for\s+(?:exchange|study)", I), 1.0),
     # "exchange programmes" are as often a general intention as students going
     ("study_abroad", "exchange programme", re.compile(r"\bexchange\s+(?:programs?|programmes?)\b", I), 0.5),
@@ -72,7 +73,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:send|sends|sent)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty)\s+"
         r"(?:[\w-]+\s+){0,2}?students\b", I), 1.0),
     ("study_abroad", "study abroad", re.compile(
-        r"\bstud(?:y|ying|ied)\s+abroad\b|\bgoing\s+abroad\b|\bgo\s+abroad\b|\boverseas\s+study\b|"
+        r"\bstud(?:y|ying|ied)[\s-]+abroad\b|\beducation[\s-]+abroad\b|\bgoing\s+abroad\b|\bgo\s+abroad\b|\boverseas\s+study\b|"
         r"\binternships?\s+abroad\b", I), 1.0),
     ("study_abroad", "students sent abroad", re.compile(
         r"\bsen[dt]s?\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}students\s+(?:abroad|to\s+(?-i:[A-Z]))", I), 1.0),
@@ -111,6 +112,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
                                                       r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
     ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼)|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
+    ("international_students", "a partner's students welcomed here", re.compile(
+        r"\bstudents\s+(?:will\s+be|are|were|have\s+been)\s+welcomed\s+to\b", I), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
         r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|\bforeign\s+experts?\b", I), 1.0),
@@ -138,7 +141,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"proposal)s?)?|innovation\s+cent(?:er|re)|application)\b|\bco-author(?:ed|s)?\b|"
         r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b",
         I), 1.0),
-    ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperation|collaboration)\b", I),
+    ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperations?|collaborations?)\b", I),
      0.5),
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室|"
                                                                 r"(?:联合|共同|合作)(?:开展|进行)[^，。\n]{0,20}(?:研究|研发)|"
@@ -149,7 +152,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("agreement", "signed or renewed agreement", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
         r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?|(?:cooperation\s+)?protocols?)\b|"
-        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,30}\b(?:was|were|is|are)\s+"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,90}?\b(?:was|were|is|are)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b|"
         # "the memorandum of understanding on a cooperation framework signed this time / today"
         r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?)\b[^.,;\n]{0,60}\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b|"
@@ -176,6 +179,13 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # "welcomed researchers from X", "received three professors from X"
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:researchers|scholars|"
         r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])", I), 1.0),
+    ("delegation_visit", "a leader's visit or trip", re.compile(
+        # "during Council Chair X's visit to UNSW", "the leadership team traveled to China", "President X has been in
+        # China, making visits to …", "Director X … came to Y College to present …", "led a team to Japan"
+        r"['’]s\s+(?:\w+\s+)?visit\s+to\s+(?-i:[A-Z])|"
+        r"\b(?:President|Chancellor|Rector|Provost|Dean|Director|leadership\s+team|leaders)\b[^.\n]{0,120}?"
+        r"\b(?:visited|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
+        r"(?-i:[A-Z])|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约|以(?:线上|视频)(?:形式|方式)", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
@@ -216,9 +226,11 @@ NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
     "Sino-foreign cooperative education": ("sino-foreign", "cooperative", "articulation"),
     "cooperative school running": ("school", "mutual recognition"),
-    "exchange study": ("exchange", "abroad"), "study abroad": ("abroad", "overseas"),
+    "exchange study": ("exchange", "abroad", "mobility"), "study abroad": ("abroad", "overseas"),
     "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
     "a number of students sent": ("send", "sent"), "students jointly trained": ("jointly",),
+    "a leader's visit or trip": ("visit", "travel", "came to", "talks", "led a"),
+    "a partner's students welcomed here": ("welcomed",),
     "a meeting by video": ("video", "online", "virtual", "视频", "线上", "云签约"),
     "taking part in a conference": ("conference", "forum", "symposi", "summit", "congress"),
     "students sent abroad": ("sent", "send"), "a semester at a partner": ("semester",),
@@ -271,6 +283,8 @@ _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|B
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
+_NEGATED = re.compile(r"\b(?:doesn['’]t|does\s+not|don['’]t|do\s+not|didn['’]t|did\s+not|without|not(?!\s+only))\s+"
+                      r"(?:\w+\s+){0,2}(?:an?\s+|any\s+)?$", re.I)
 _SHORT = re.compile(r"\b(?:summer|winter|short-term|camp)\b|暑期|寒假|短期", I)
 _STAFF = re.compile(r"\b(?:faculty|teachers?|scholars?|staff)\b|教师|学者", I)
 _JOINT = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(?:program|degree|doctoral|master)|"
@@ -456,6 +470,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
+            if _NEGATED.search(sent, max(0, ms - 40), ms):
+                continue  # "the agreement doesn't require a student exchange"
+            if rule == "exchange students from elsewhere" and home_re.match(text, m.end() - 1):
+                continue  # "exchange students from <the home>" are its own students abroad
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2
@@ -469,7 +487,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                                                                         rule != "study abroad"):
                     continue  # students coming in; a research stay inside a research cooperation; a stay abroad
                     # inside a joint programme
-                if rule in ("study abroad", "students sent abroad") and (_SHORT.search(clause) or
+                if rule in ("study abroad", "students sent abroad", "a number of students sent") and (_SHORT.search(clause) or
                                                                          _STAFF.search(clause)):
                     continue
                 if has_partner and rule != "study abroad" and re.search(r"中外合作办学|合作办学项目", head):

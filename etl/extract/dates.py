@@ -52,7 +52,7 @@ _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>1[0-2]|0?[
                   r"(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])(?!\s*(?:至|到|-|–|~|～)\s*\d{1,2}\s*[日号])\s*日?")
 # "25/10/2023", "12.05.2023": day first (as news sites outside the United States write it) unless the
 # first number cannot be a month's day order ("10/25/2023" → 25 October)
-_NUM_DMY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.])")
+_NUM_DMY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.])")
 # "Posted: 19 03,2023": day and month by a space, the year after a comma
 _NUM_DM_Y = re.compile(r"(?<![\d/.:])(?P<a>[0-3]?\d)[ \t]+(?P<b>[01]?\d)[ \t]*,[ \t]*(?P<y>(?:19|20)\d\d)(?![\d/.])")
 _MONTH_YEAR = re.compile(rf"(?<![\w+])(?P<m>{_MON})(?:\s+of)?,?\s+(?P<y>{_YEAR})(?!\d)")
@@ -352,6 +352,34 @@ def _range_holding(text: str, day: DateMention, ranges: list[DateMention]) -> Da
     return None
 
 
+_THIS_MONTH = re.compile(r"\b(?P<w>this|last)\s+(?P<m>January|February|March|April|May|June|July|August|September|October|"
+                         r"November|December)\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+# a stay of a semester or more: its start may lie most of a year before the report of its end
+_LONG_STAY = re.compile(r"\b(?:semesters?|six-month|one-year|year-long|(?:six|nine|twelve)\s+months)\b", re.I)
+_LAST_WEEK = re.compile(r"\blast\s+week\b", re.I)
+_STAMP_LABEL = re.compile(r"(?:\bdatetime|\bdate|\btime|\bposted|\bpublished|\bupdated|发布时间|发布日期|日期|时间)\s*[:：]?\s*$", re.I)
+
+
+def _stamp(text: str, dm: DateMention) -> bool:
+    """Whether a date in the body is the page's own stamp: labelled ("Datetime:", "date") or alone on its line."""
+    ls = max(last_of(text, "\n", dm.start) + 1, dm.start - 60)
+    le = min(next_of(text, "\n", dm.end, len(text)), dm.end + 60)
+    before, after = text[ls:dm.start], text[dm.end:le]
+    return bool(_STAMP_LABEL.search(before)) or not (before + after).strip(" \t|·-")
+
+
+def body_stamp(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
+    """The page's date stamp written in its first paragraphs when no header line gives one: a full date labelled
+    ("Datetime:2010-10-10", " date 2019-11-03 …") or alone on its line ("2024.11.06")."""
+    for ps, pe in paragraphs:
+        if ps > 800:
+            break
+        for dm in find_dates(text, ps, min(pe, 1500)):
+            if dm.precision == "day" and dm.y and dm.date() and _stamp(text, dm):
+                return dm.date().isoformat()
+    return None
+
+
 def event_date(text: str, *, published: str | None, header_lines: list[tuple[int, str]],
                dateline: tuple[int, int] | None, paragraphs: list[tuple[int, int]]) -> EventDate:
     """The date the reported event began (see the module docstring)."""
@@ -360,6 +388,8 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
     body_mentions: list[tuple[int, DateMention]] = []
     for i, (ps, pe) in enumerate(paragraphs):
         for dm in find_dates(text, ps, pe):
+            if pub is not None and dm.precision == "day" and dm.date() == pub and _stamp(text, dm):
+                continue  # the page's own date stamp in the body ("Datetime:2010-10-10", a line of a date alone)
             body_mentions.append((i, dm))
         if pub is not None:
             for m in re.finditer(r"本月(\d{1,2})[日号]", text[ps:pe]):  # 本月15日: a day of the publication's month
@@ -456,15 +486,26 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
     if dl is not None and dl.date() and _plausible(dl.date(), ref):
         return EventDate(dl.date().isoformat(), dl.start, dl.end, dl.text, "dateline", 0.75, dl.notes)
     months = [dm for _, dm in body_mentions if dm.precision == "month" and dm.y]
+    long_stay = bool(_LONG_STAY.search(text))
     for dm in months:
         first = dt.date(dm.y, dm.m, 1)
-        if -31 <= (ref - first).days <= PLAUSIBLE_BEFORE or (year_end_ref and dm.y == ref.year):
+        if -31 <= (ref - first).days <= (PLAUSIBLE_BEFORE if not long_stay else 366) or (year_end_ref and dm.y == ref.year):
             # ("in January 2020" on a page with no other date: the month is the event's)
             return EventDate(dm.iso(), dm.start, dm.end, dm.text, "month in the body", 0.5)
+    # "this September", "last March": the month of the publication's year (or the year before)
+    rm = _THIS_MONTH.search(text, paragraphs[0][0] if paragraphs else 0)
+    if rm and pub is not None:
+        mon = _month(rm.group("m"))
+        y = pub.year if rm.group("w").lower() == "this" or mon < pub.month else pub.year - 1
+        return EventDate(f"{y}-{mon:02d}", rm.start(), rm.end(), rm.group(0), "a month of this or last year", 0.5)
     # "近日" (recently), "日前": the text does not say the day; the year it names in the lead, else the publication's
     lead = text[paragraphs[0][0]:paragraphs[0][1]] if paragraphs else ""
     if _RECENTLY.search(lead[:40]):
         lead_years = [dm.y for dm in find_dates(text, paragraphs[0][0], paragraphs[0][1]) if dm.y and dm.year_written]
         y = lead_years[0] if lead_years else ref.year
         return EventDate(str(y), method="a recent event whose day the text does not give", confidence=0.4)
+    wm = _LAST_WEEK.search(text, paragraphs[0][0] if paragraphs else 0, (paragraphs[0][0] if paragraphs else 0) + 1500)
+    if wm and pub is not None:
+        d = pub - dt.timedelta(days=7)
+        return EventDate(f"{d.year}-{d.month:02d}", wm.start(), wm.end(), wm.group(0), "the week before publication", 0.4)
     return EventDate(published, method="publication date (no event date in the text)", confidence=0.3)

@@ -24,7 +24,7 @@ import re
 
 from etl.extract.activities import find_activities
 from etl.extract.counts import find_counts_en, find_counts_zh
-from etl.extract.dates import STRUCTURED, event_date, published_date
+from etl.extract.dates import body_stamp, STRUCTURED, event_date, published_date
 from etl.extract.home import detect_home
 from etl.extract.model import Extraction, Mention
 from etl.extract.orgs import Mention_, Org, OrgFinder
@@ -526,6 +526,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     how = str((doc.meta or {}).get("published_from") or "")
     out.published = published_date(lay.header, doc.published, text, trusted=how.startswith(STRUCTURED),
                                    site_lines=lay.site_lines, title=lay.title, dateline=lay.dateline)
+    if out.published is None:
+        out.published = body_stamp(text, lay.paragraphs)
     ev = event_date(text, published=out.published, header_lines=lay.header, dateline=lay.dateline,
                     paragraphs=lay.paragraphs)
     if out.published is None and ev.value and len(ev.value) == 10:

@@ -76,6 +76,9 @@ _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|v
 _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)?visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?"
                           r"(?:(?:[A-Z][\w&'’-]*\s+|and\s+){1,7}(?:of|at)\s+(?:the\s+)?)?$|"
                           r"(?:访问|来到|到访)$", re.I)
+_OUR_DELEGATION_EN = re.compile(r"\b(?:(?:a|the|our)\s+delegation\s+(?:of\s+\w+\s+)?(?:led|headed)\s+by\b|"
+                                r"\b(?:led|headed)\s+(?:a|the|our)\s+delegation\b)", re.I)
+_VISIT_VERB_EN = re.compile(r"\b(?:visit(?:ed|s)?|visit\s+to|went\s+to|travell?ed\s+to)\b", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 # our leader speaking or signing for a university named right after 代表: that university is ours
 _ZH_SPEAKS_FOR = re.compile(r"(?:^|[，。；\n])(?:我校|本校|校)?(?:党委)?(?:书记|校长|副校长|副书记)[^，。；\n]{0,10}?代表$")
@@ -93,6 +96,9 @@ _CHINA_ABROAD = cue("china_abroad")  # data/reference/page_cues.csv
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
 _LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
                         r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
+_APPOSITIVE_LOC = re.compile(r",\s+(?:one\s+of\s+)?(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:universit(?:y|ies)|institutions?|"
+                             r"colleges?)\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+                             r"(?:,\s+(?P<c2>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?")
 _LOC_BEFORE = re.compile(r"(?P<c>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)['’]s\s+(?:partner\s+)?$")
 _GENERIC_WORDS = {"university", "universiti", "universitas", "universidad", "college", "institute", "technology", "science",
                   "sciences", "national", "state", "international", "studies", "applied", "engineering", "medical",
@@ -204,49 +210,72 @@ class HomeDetector:
         """(country, "country" | "place") the text writes beside a mention of ``o`` (the writer locating the
         other party): "X, China", "X in China", "X (Korea)", "China's X", "X in Shanghai", 英国X大学."""
         text, gaz = self.text, self.gaz
+        place = None  # a place beside one mention; a country beside another tells more ("X in Changchun" … "X in China")
         for m in o.mentions:
-            if m.text.isupper() and len(m.text) > 8:
-                continue  # a name in a document's capitalised title ("… CHIANG MAI UNIVERSITY, THAILAND")
-            am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
-            if am:
-                if am["b"]:
-                    code = gaz.country_name(am["b"].strip())
-                    if code:
-                        return code, "country"
-                cap = am["c"] or am["i"]
-                if am["c"] and not gaz.country_name(cap):
-                    # ", Henan, China" locates; "The Chinese University of Hong Kong, Shenzhen" is a campus
-                    nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
-                    if not (nxt and gaz.country_name(nxt.group(1))):
-                        cap = None
-                if cap:
-                    words = cap.split()
-                    for n in range(len(words), 0, -1):
-                        cand = " ".join(words[:n])
-                        code = gaz.country_name(cand)
-                        how = "country"
-                        if not code:
-                            code, how = gaz.place(cand), "place"
-                        if code and (n == len(words) or not words[n][0].isupper() or
-                                     gaz.country_name(" ".join(words[n:]))):
-                            # "in Shanghai" (not "in Shanghai Jiao Tong University"): the place ends the words
-                            at = am.start("c" if am["c"] else "i") + len(cand)
-                            if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", text[at:at + 40]):
-                                nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[at:at + 30])
-                                if how == "place" and nxt and gaz.country_name(nxt.group(1)):
-                                    return gaz.country_name(nxt.group(1)), "country"  # ", Henan, China"
-                                return code, how
-            bm = _LOC_BEFORE.search(text, max(0, m.start - 40), m.start)
-            if bm and gaz.country_name(bm["c"]):
-                return gaz.country_name(bm["c"]), "country"
-            if re.search(r"[\u4e00-\u9fff]", m.text):
-                before = text[max(0, m.start - 8):m.start]
-                hits = gaz.find_zh_countries(before)
-                if hits and hits[-1][1] == len(before):
-                    return hits[-1][2], "country"
+            got = self._located_at(m)
+            if got and got[1] == "country":
+                return got
+            place = place or got
+        if place:
+            return place
         if o.country and o.country_method and re.search(r"[\u4e00-\u9fff]", o.name) and re.match(
                 r"(?:text after the name|bracket after the name|country written before|appositive)", o.country_method):
             return o.country, "place"
+        return None
+
+    def _located_at(self, m) -> tuple[str, str] | None:
+        """(country, "country" | "place") written beside one mention."""
+        text, gaz = self.text, self.gaz
+        if m.text.isupper() and len(m.text) > 8:
+            return None  # a name in a document's capitalised title ("… CHIANG MAI UNIVERSITY, THAILAND")
+        am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
+        if am and am["b"] and not gaz.country_name(am["b"].strip()):
+            # "X (XISU) in China": an acronym in brackets, then the place
+            am = _LOC_AFTER.match(text, am.end(), min(len(text), am.end() + 60)) or am
+        if am:
+            if am["b"]:
+                code = gaz.country_name(am["b"].strip())
+                if code:
+                    return code, "country"
+            cap = am["c"] or am["i"]
+            if am["c"] and not gaz.country_name(cap):
+                # ", Henan, China" locates; "The Chinese University of Hong Kong, Shenzhen" is a campus
+                nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
+                if not (nxt and gaz.country_name(nxt.group(1))):
+                    cap = None
+            if cap:
+                words = cap.split()
+                for n in range(len(words), 0, -1):
+                    cand = " ".join(words[:n])
+                    code = gaz.country_name(cand)
+                    how = "country"
+                    if not code:
+                        code, how = gaz.place(cand), "place"
+                    if code and (n == len(words) or not words[n][0].isupper() or
+                                 gaz.country_name(" ".join(words[n:]))):
+                        # "in Shanghai" (not "in Shanghai Jiao Tong University"): the place ends the words
+                        at = am.start("c" if am["c"] else "i") + len(cand)
+                        if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", text[at:at + 40]):
+                            nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[at:at + 30])
+                            if how == "place" and nxt and gaz.country_name(nxt.group(1)):
+                                return gaz.country_name(nxt.group(1)), "country"  # ", Henan, China"
+                            return code, how
+        # an appositive that describes it: "X, one of the top universities in Beijing, China"
+        ap = _APPOSITIVE_LOC.match(text, m.end, min(len(text), m.end + 120))
+        if ap:
+            for cand in (ap["c2"], ap["c"]):
+                if cand and gaz.country_name(cand):
+                    return gaz.country_name(cand), "country"
+            if gaz.place(ap["c"]):
+                return gaz.place(ap["c"]), "place"
+        bm = _LOC_BEFORE.search(text, max(0, m.start - 40), m.start)
+        if bm and gaz.country_name(bm["c"]):
+            return gaz.country_name(bm["c"]), "country"
+        if re.search(r"[\u4e00-\u9fff]", m.text):
+            before = text[max(0, m.start - 8):m.start]
+            hits = gaz.find_zh_countries(before)
+            if hits and hits[-1][1] == len(before):
+                return hits[-1][2], "country"
         return None
 
     def visitor(self, o: Org) -> int:
@@ -323,6 +352,26 @@ class HomeDetector:
         return bool(re.search(r"(?:访问|前往|出访|拜访|走访|考察|赴)了?(?:[\u4e00-\u9fff·]{2,20}?[、和及与])*$", rest) and
                     len(rest) < 60) or bool(re.search(r"^[^。，；]{0,20}?(?:与|同)(?:[\u4e00-\u9fff·]{2,20}?[、和及])*$", rest))
 
+    def _our_visit_en(self, m, o: Org) -> bool:
+        """In English news, "a delegation led by <a person and their title> visited X", "<person> headed a
+        delegation … on a visit to A, B and X" with no organisation named before the visit: the page's own
+        delegation visits X, the other party."""
+        text = self.text
+        ss = last_of(text, ".!?\n", m.start - 1) + 1
+        seg = text[ss:m.start]
+        dm = _OUR_DELEGATION_EN.search(seg)
+        if not dm:
+            return False
+        vm = None
+        for vm in _VISIT_VERB_EN.finditer(seg, dm.start()):
+            pass
+        if vm is None or len(seg) - vm.end() > 160:
+            return False
+        if any(ss <= x.start < ss + vm.start() for x in o.mentions):
+            return False  # "XTU President Z headed a delegation to visit …": the subject's university is the home
+        return not any(ss <= x.start < ss + vm.start() and not re.search(r"\binvitation\s+of\b[^,;]*$", text[ss:x.start])
+                       for p in self.finder.orgs.values() for x in p.mentions)  # (the inviter is the other party too)
+
     def host(self, o: Org) -> bool:
         text = self.text
         return any(_HOST_BEFORE.search(text, max(0, m.start - 90), m.start) or
@@ -382,15 +431,19 @@ class HomeDetector:
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
             self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end)) or
-            self._our_counterpart(m) for m in o.mentions)  # …or a venue (会议在X大学举行) in a text that calls itself 我校
+            self._our_counterpart(m) for m in o.mentions) or (  # …or a venue (会议在X大学举行) in a text that calls itself 我校
+            self.lang != "zh" and any(self._our_visit_en(m, o) for m in o.mentions))
         if self.host(o) and not ours:
             # the host of a visit: likelier home when local (a trip abroad visits hosts too), else a little
             score += 2 if o.country in self.local else 1
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
-        score -= self.visitor(o)
+        v = self.visitor(o)
+        if v == 1 and o.country in self.local and not self.abroad:
+            v = 0  # "President X of <a Chinese university> visited …" in a page at home in China: its own trip, as often
+        score -= v
         if ours:
-            score -= 3
+            score -= 3 if self.lang == "zh" else 6
         if o.country in self.local:
             if self.abroad:
                 score -= 2 * min(self.abroad, 2)

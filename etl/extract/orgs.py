@@ -104,11 +104,30 @@ _NOT_MODIFIER = {
     "leaders", "scholars", "guests", "members", "visits", "visit", "visited", "meets", "met", "signs",
     "signed", "holds", "held", "attends", "attend", "gives", "sign", "hosts", "hosted", "welcomes",
     "says", "said", "also", "keynote", "speeches", "speech", "researchers", "partner", "partners",
+    "home",  # a breadcrumb's first item ("Home > News", "Home Confucius Institute")
 }
 _GENERIC_MODIFIER = {
     "international", "national", "graduate", "continuing", "the", "partner", "foreign", "overseas",
     "chinese", "domestic", "joint", "local", "first", "second", "new", "other", "our", "applied",
     "technical", "open", "state", "public", "private", "sino-foreign", "engineering", "medical",
+    # words of a unit's or a body's function, never a name by themselves ("the Alumni Association",
+    # "University Internationalization Council", "an Independent Administrative Institution")
+    "alumni", "internationalization", "internationalisation", "strategy", "strategic", "independent",
+    "administrative", "global",
+}
+# words of a field of study: "X College" or "X School" made of them alone is a unit ("International Education
+# College", "Business School"), never an organisation
+_FIELD_WORDS = {
+    "education", "educational", "business", "management", "law", "engineering", "science", "sciences", "arts", "art",
+    "medicine", "economics", "language", "languages", "literature", "humanities", "technology", "information",
+    "computer", "design", "music", "agriculture", "agricultural", "nursing", "pharmacy", "finance", "financial",
+    "accounting", "journalism", "communication", "communications", "physics", "chemistry", "mathematics",
+    "architecture", "environmental", "social", "software", "electronic", "electrical", "mechanical", "tourism",
+    "marine", "aviation", "aeronautics", "cultural", "culture", "exchange", "cooperative", "english", "chinese",
+    "japanese", "german", "french", "russian", "korean", "spanish", "oriental", "vocational", "continuing",
+    "microelectronics", "electronics", "automation", "optics", "software", "materials", "energy", "biology",
+    "chemical", "civil", "economic", "economics", "mathematical", "statistics", "telecommunication",
+    "telecommunications", "journalism", "media", "humanities", "marxism", "sport", "sports", "physical",
 }
 _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Division|Graduate\s+School|Institute\s+for|"
                       r"Laborator(?:y|ies)|Lab|Cent(?:er|re)|Unit|Office|Chair|Group|College\s+of|Academy\s+of)\b")
@@ -122,6 +141,8 @@ _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
 _APPOSITIVE_COMPANY = re.compile(
     r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"
     r"(?:company|corporation|firm|enterprise|group|manufacturer|multinational|conglomerate|carmaker|automaker)\b")
+_UNIT_BEFORE_PAREN = re.compile(r"\b(?:College|School|Faculty|Department|Academy)\s+(?:of|for)\s+(?:[A-Z][\w&'’-]*[^\S\n]+|and[^\S\n]+){0,5}"
+                                r"[A-Z][\w&'’-]*[^\S\n]*$")
 _PAREN = re.compile(r"\s*[(（]\s*(?P<inner>[^()（）\n]{1,80}?)\s*[)）]")
 _US_STATE_SYSTEM = re.compile(
     r"^University\s+of\s+(?:California|Texas|Massachusetts|Wisconsin|Illinois|Michigan|Colorado|Missouri|"
@@ -266,7 +287,7 @@ def _head_kind(tok: str) -> str | None:
     return HEADS.get(tok.lower().rstrip(","))
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"(?<!^People)['’]s$")  # (not "the People's Republic of China")
 _OWNER_BEFORE = re.compile(r"\b((?:[A-Z][\w&'’-]*[^\S\n]+){0,5}?(?:University|College|Institute|Universit\w+)|[A-Z]{2,8})['’]s[^\S\n]+$")
 _PLACE_DASH = re.compile(r"(?<![\w-])([A-Z][\w'’]+)[^\S\n]+[-–][^\S\n]+$")
 _CAMPUS = re.compile(r",[^\S\n]+([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)")
@@ -342,6 +363,15 @@ def _registry():
 def _cap(tok: str) -> bool:
     """A capitalised word of a name, or a quoted one ("“Tor Vergata”")."""
     return tok[:1].isupper() or (tok[:1] in "“\"" and tok[1:2].isupper())
+
+
+def _place_pair(toks: list[tuple[int, int, str]], i: int, gaz: Gazetteer) -> bool:
+    """Whether a word that cannot start a name otherwise ("New") starts a country or place with the next word
+    ("New Zealand Embassy", "New South Wales")."""
+    if toks[i][2] != "New" or i + 1 >= len(toks):
+        return False
+    pair = f"New {toks[i + 1][2]}"
+    return bool(gaz.country_name(pair) or gaz.place(pair))
 
 
 def _owner_possessive(tok: str, gaz: Gazetteer) -> bool:
@@ -461,9 +491,17 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             # left edge: capitalised modifiers, not titles, not connectors
             left = rs
             while left - 1 > used_until and toks[left - 1][2][0].isupper() and \
-                    toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and \
-                    toks[left - 1][2].lower() not in _NOT_MODIFIER and not _owner_possessive(toks[left - 1][2], gaz):
+                    (toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and
+                     toks[left - 1][2].lower() not in _NOT_MODIFIER or _place_pair(toks, left - 1, gaz)) and \
+                    not _owner_possessive(toks[left - 1][2], gaz):
                 left -= 1
+            # kinds joined by "and" before the head: "Xuchang Vocational and Technical College" (a place starts it)
+            if left - 3 > used_until and left < rs + 1 and toks[left - 1][2] == "and" and \
+                    toks[left][2].lower() in _GENERIC_MODIFIER | {"vocational", "technical", "polytechnic", "normal"} and \
+                    toks[left - 2][2].lower() in {"vocational", "technical", "polytechnic", "normal", "professional",
+                                                  "industrial", "commercial", "science", "engineering"} and \
+                    _cap(toks[left - 3][2]) and not _head_kind(toks[left - 3][2]) and gaz.place(toks[left - 3][2]):
+                left -= 3
             # saints' names joined by "and" belong to the name: "Ss. Cyril and Methodius University"
             if left - 3 > used_until and toks[left - 1][2] == "and" and toks[left - 2][2][0].isupper() and \
                     toks[left - 3][2] in ("Ss.", "Sts.", "St.", "Saints", "SS."):
@@ -560,7 +598,15 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             if not proper and not _the_generic_name(name):
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
+            if toks[h][2] in ("Council", "Senate", "Board") and right == h and proper and \
+                    all(re.fullmatch(r"[A-Z]{2,8}", w) for w in proper):
+                used_until = right
+                continue  # "the SJTU Council (Chair)": a university's own governing body, not another organisation
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
+            if toks[h][2].lower() in ("college", "school", "institute") and left_proper and right == h and \
+                    all(w.lower() in _FIELD_WORDS for w in left_proper):
+                used_until = right
+                continue  # "International Education College", "Foreign Languages School": a unit named by its field
             if toks[h][2].lower() == "college" and not left_proper and \
                     not any(_head_kind(x[2]) == "university" and x[2].lower() != "college" for x in toks[rs:h]):
                 used_until = right
@@ -570,6 +616,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue  # a joint institute, lab or centre ("Sino-Russian Institute of …", "X–Y Joint Laboratory"),
                 # or "the Confucius Institute (at X)": the partner is named inside or after it
+            if text[s - 1:s] in "(（" and s > 0 and _UNIT_BEFORE_PAREN.search(text, max(0, s - 90), s - 1):
+                used_until = right
+                continue  # "the College of International Education (Ural Institute) of X": the unit's other name
             if _UNIVERSITY_INSTITUTES.search(name):
                 kind = "university"
             # US state systems: "University of California, Irvine"
@@ -579,7 +628,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     e += m2.end()
             # embassies: "Embassy of X in Beijing"
             if kind == "government" and re.match(r"(?:Embassy|Consulate)", toks[h][2]):
-                m2 = re.match(r"\s+in\s+(?:the\s+)?([A-Z][\w'’]+(?:\s+[A-Z][\w'’]+)?)", text[e:e + 40])
+                m2 = re.match(r"\s+in\s+(?:the\s+)?([A-Z][\w'’]+(?:\s+(?:of\s+)?[A-Z][\w'’]+)?)", text[e:e + 40])
                 if m2:
                     e += m2.end()
             out.append((s, e, kind))
@@ -1187,6 +1236,8 @@ class OrgFinder:
                 for n in range(len(words), 0, -1):
                     cand = " ".join(words[:n])
                     code = gaz.country_name(cand) or gaz.place(cand)
+                    if code and any(_head_kind(w) or w.lower() in ("center", "centre") for w in words[n:]):
+                        break  # ", China Research Communication Center": the next name in a list starts with a place
                     if code:
                         if not gaz.country_name(cand):
                             tail = after[cm.start(1) + len(cand):]

@@ -101,9 +101,29 @@ _MOJIBAKE_RE = re.compile("|".join(re.escape(k) for k in sorted(_MOJIBAKE, key=l
 
 def repair_mojibake(text: str) -> str:
     """``text`` with mis-decoded quotes and spaces repaired (same length, so every span stays valid)."""
+    if "鈥" in text:
+        text = _GBK_QUOTE.sub(_gbk_quote, text)
     if "¡" not in text and "â€" not in text:
         return text
     return _MOJIBAKE_RE.sub(lambda m: _MOJIBAKE[m.group(0)], text)
+
+
+# UTF-8 punctuation (E2 80 xx: ’ ‘ “ ” – —) read as GBK: "Xi’An" shows as "Xi鈥橝n" (E2 80 → 鈥, then the quote's last byte
+# and the next ASCII letter → one GBK character): the same two characters back
+_GBK_QUOTE = re.compile(r"鈥([^\x00-\x7f])")
+
+
+def _gbk_quote(m: re.Match) -> str:
+    try:
+        b = m.group(1).encode("gbk")
+    except UnicodeEncodeError:
+        return m.group(0)
+    if len(b) == 2 and 0x93 <= b[0] <= 0x9d and b[1] < 0x80:
+        try:
+            return bytes([0xE2, 0x80, b[0]]).decode("utf-8") + chr(b[1])
+        except UnicodeDecodeError:
+            return m.group(0)
+    return m.group(0)
 
 
 def mask_noise(text: str) -> str:

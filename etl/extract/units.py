@@ -36,6 +36,11 @@ _PROGRAMME_UNITS = re.compile(r"\b(?:Summer|Winter|Spring|Autumn|Sunday|High|Mid
 # a government body, not a university's unit: "Shaanxi Provincial Department of Education", "U.S. Department of State"
 _GOVERNMENT_BEFORE = re.compile(r"(?:\b(?:Provincial|Municipal|Ministry|Government|Federal|National|State|County|City)|"
                                 r"\bU\.\s?S\.|\bUS|\bUK|\bEU)\s*$")
+_INSTITUTION_WORDS = {"and", "&", "of", "college", "school", "university", "institute", "vocational", "technical", "polytechnic",
+                      "normal", "teachers", "medical", "foreign", "languages", "language", "business", "management", "art",
+                      "arts", "industrial", "professional", "science", "technology", "engineering", "international"}
+_CREDIT_LINE = re.compile(r"[ \t(]*(?:Source|Editor|Edited\s+by|Translator|Translated\s+by|Reporter|Photos?|Author|"
+                          r"Contributed\s+by|Written\s+by|Proofread\w*|Media\s+Contact)\b", re.I)
 _YOUTH_LEAGUE = re.compile(r"\b(?:(?:Communist\s+)?Youth\s+League\s+Committee|University\s+Youth\s+League)\b")
 _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
@@ -109,6 +114,43 @@ class UnitFinder:
             cache[key] = idx[best[0]] if best else None
         return cache[key]
 
+    def _link_list_line(self, pos: int) -> bool:
+        """Whether the line at ``pos`` is a row of unit names (two or more, set apart by wide spaces or bars) with
+        no other words: the page's navigation or footer links."""
+        text = self.text
+        ls = text.rfind("\n", max(0, pos - 200), pos) + 1 or max(0, pos - 200)
+        le = text.find("\n", pos, pos + 200)
+        line = text[ls:le if le != -1 else min(len(text), pos + 200)]
+        if len(re.findall(r"\b(?:Office|Department|School|College|Division)\b", line)) < 2 or \
+                not re.search(r"\S(?: {2,}|\t|\s\|\s)\S", line.strip()):
+            return False
+        return all(w[0].isupper() or w.lower() in ("of", "and", "for", "the", "&", "|") for w in line.split())
+
+    def _sentence(self, pos: int) -> tuple[int, int]:
+        text = self.text
+        lo, hi = max(0, pos - 400), min(len(text), pos + 400)
+        a = max(text.rfind(".", lo, pos), text.rfind("\n", lo, pos), lo - 1) + 1
+        b = min([x for x in (text.find(".", pos, hi), text.find("\n", pos, hi)) if x != -1] or [hi])
+        return a, b
+
+    def _outside_name(self, words: list[str]) -> bool:
+        """Whether a unit-like name without "of" ("X Y College") is another institution's own name: its first word
+        a place or country, or an acronym that is none of the home's names."""
+        first = words[0].strip("’'").removesuffix("’s").removesuffix("'s")
+        if any(" ".join(words).startswith(f) for f in self.home_forms):
+            return False  # "Lancaster University Management School": the home's own name begins it
+        if re.fullmatch(r"[A-Z]{2,6}", first):
+            return first not in self.home_forms and not (self.use_list and self.ref.unit(" ".join(words)))
+        if first[:1].isupper() and first.lower() not in _TITLE_WORDS:
+            from etl.resolve.geo import load_gazetteer
+
+            gz = load_gazetteer()
+            # (a place, then only words of a kind of institution: "Xuchang Vocational and Technical College", "Rotterdam
+            # Business School"; not "Adam Smith Business School")
+            return bool(gz.country_name(first) or (gz.place(first) and all(
+                w.lower() in _INSTITUTION_WORDS for w in words[1:]))) and not (self.use_list and self.ref.unit(" ".join(words)))
+        return False
+
     def _org_after(self, end: int) -> tuple[int, int, str] | None:
         """An organisation right after 'of/at' (skipping coordinated units)."""
         text = self.text
@@ -179,6 +221,14 @@ class UnitFinder:
                 phrase = text[s:e]
                 if not m.group("head") and len(words) < 2:
                     continue
+                ls = text.rfind("\n", max(0, s - 40), s) + 1
+                if (ls > 0 or s < 40) and _CREDIT_LINE.match(text, ls):
+                    continue  # a credit line ("Source: Global Affairs Office", "Translator: News Office"): no part of the news
+                if self._link_list_line(s):
+                    continue  # a line of links ("Office of International Cooperation  Office of Taiwan Affairs"): navigation
+                if not m.group("head") and self._outside_name(words):
+                    continue  # "Xuchang Vocational and Technical College", "JCL Foreign Languages School": an institution
+                    # of its own (named after a place or by an acronym the page never gives its home), not a unit
                 del pre
                 owner = self._org_after(e) if m.group("head") else None
                 if owner and owner[2] != "home":
@@ -203,8 +253,11 @@ class UnitFinder:
                         typ = "school"  # "German Language Department", "Department of Architecture and Design"
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner:
                         continue  # too often an outside body without a list to say otherwise
-                    if _PROGRAMME_UNITS.search(phrase):
-                        continue  # "International Summer School": a programme, not a unit
+                    if _PROGRAMME_UNITS.search(phrase) and not (
+                            re.fullmatch(r"(?:the\s+)?Business\s+School", phrase) and (not self.use_list or self.keep_unlisted)
+                            and not any(st != "home" for _, _, st in self._ox.overlapping(*self._sentence(s)))):
+                        continue  # "International Summer School": a programme, not a unit (but another university's
+                        # news that names its "Business School" in a sentence naming no partner names its own)
                     name = re.sub(r"^(?:the|The)\s+", "", phrase)
                     # "CUMT Sun Yueqi Honors College", "Lancaster University's …": the owner is not part of the name
                     for f in self.home_forms:
@@ -254,10 +307,32 @@ class UnitFinder:
                         hits.append(UnitHit(typ, name, a, a + len(item), item, "unit list (text's own names)", 0.6))
             # a Confucius Institute of a university abroad is one of its units ("the Confucius Institute")
             if self.foreign_home:
-                for m in re.finditer(r"\bConfucius\s+Institute\b(?!\s+(?:at|of|in)\s)", text[body:]):
+                for m in re.finditer(r"\bConfucius\s+Institute\b(?:\s+(?:at|of|in)\s+(?:[Tt]he\s+)?)?", text[body:]):
                     a = body + m.start()
-                    hits.append(UnitHit("school", "Confucius Institute", a, body + m.end(), m.group(0),
+                    after = re.sub(r"^(?:[Tt]he\s+)", "", text[body + m.end():body + m.end() + 120])
+                    if m.group(0).rstrip().endswith(("at", "of", "in", "the", "The")) and not any(
+                            after.startswith(re.sub(r"^(?:[Tt]he\s+)", "", f)) for f in self.home_forms if f):
+                        continue  # "the Confucius Institute at <a partner>": the partner's (but at the home: its own)
+                    hits.append(UnitHit("school", "Confucius Institute", a, a + len(m.group(0).split(" at ")[0].split(" of ")[0].split(" in ")[0].rstrip()), m.group(0),
                                         "a Confucius Institute of the home university", 0.6))
+            # "Heads of Graduate school, …": the graduate school written in lower case is an office too
+            if not (self.use_list and self.ref.units) or self.keep_unlisted:
+                for m in re.finditer(r"\bGraduate\s+school\b(?!\s+of\b)", text[body:]):
+                    a = body + m.start()
+                    if not self._org_before(a) and not self._org_after(body + m.end()):
+                        hits.append(UnitHit("office", "Graduate School", a, body + m.end(), m.group(0),
+                                            "unit phrase (text's own name)", 0.6))
+            # "the Microelectronics Institute" (another university's news): an institute named by its field alone teaches
+            if not (self.use_list and self.ref.units) or self.keep_unlisted:
+                from etl.extract.orgs import _FIELD_WORDS
+
+                for m in re.finditer(r"\b((?:[A-Z][a-z]+[ \t]+){1,3})Institute\b(?![ \t]+(?:of|for|at|in)\b)", text[body:]):
+                    words = m.group(1).split()
+                    a = body + m.start()
+                    if all(w.lower() in _FIELD_WORDS for w in words) and not self._org_before(a) and \
+                            not any(st != "home" for _, _, st in self._ox.overlapping(a, body + m.end())):
+                        hits.append(UnitHit("school", m.group(0), a, body + m.end(), m.group(0),
+                                            "unit phrase (an institute named by its field)", 0.6))
             # "the Youth League Committee" (校团委): an office with no Office/Department head word
             if not (self.use_list and self.ref.units):
                 for m in _YOUTH_LEAGUE.finditer(text, body):

@@ -234,6 +234,12 @@ class OrgCountries:
                 from etl.resolve.reference import norm
 
                 official = {c.country for c in cands if norm(c.name) == key}
+                if official and all(c.source.startswith("ror-") for c in cands if norm(c.name) == key):
+                    # only an older snapshot's record has the name as its own ("Moscow State University", TJ, a
+                    # branch): the current registry's organisations that go by it say more
+                    current = {c.country for c in cands if c.source == "ror"}
+                    if len(current) == 1:
+                        return current.pop()
                 if len(official) == 1 and len(official) < len({c.country for c in cands}):
                     return official.pop()
             return self.registry._country_of(cands) or default
