@@ -286,7 +286,7 @@ def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     one = _one_country_rollup(url, g, by_school=True)
     with get_engine(url).connect() as conn:
         partners = _kpi_rollup_selects(g)[1]
-        n_partners, n_countries = conn.execute(partners).one()
+        n_partners, n_countries, _abroad = conn.execute(partners).one()
         if one is not None:
             table, cond = one
             n_docs, n_acts = conn.execute(
