@@ -908,7 +908,10 @@ def writer_main(url: str, folder: Path) -> int:
     from etl.pipeline import Pipeline
 
     folder.mkdir(parents=True, exist_ok=True)
-    settings = load_settings(config=folder / "none.toml", database_url=url)
+    config = folder / "limits.toml"  # [limits] nice of the run's reader process: the setting's default unless
+    nice = os.environ.get("BENCH_ETL_NICE")  # --etl-nice says otherwise
+    config.write_text(f"[limits]\nnice = {int(nice)}\n" if nice else "", encoding="utf-8")
+    settings = load_settings(config=config, database_url=url)
     bases = sorted(SAMPLE_DOCS.glob("*.txt"))
     n = 0
     while True:
@@ -1267,11 +1270,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--states", default=",".join(STATES), help="of " + ", ".join(STATES))
     ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (the SQLite file is still built: "
                     "it is the source of the copy)")
+    ap.add_argument("--etl-nice", type=int, default=None, metavar="N",
+                    help="during_run: the ETL reader's [limits] nice (default: the setting's default, 10; 0: not niced)")
     ap.add_argument("--writer", help=argparse.SUPPRESS)
     ap.add_argument("--writer-dir", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.writer:
         return writer_main(args.writer, args.writer_dir)
+    if args.etl_nice is not None:  # read by the writer process (writer_main)
+        os.environ["BENCH_ETL_NICE"] = str(args.etl_nice)
     states = tuple(x for x in args.states.split(",") if x)
     if set(states) - set(STATES):
         raise SystemExit(f"unknown state(s): {', '.join(set(states) - set(STATES))}")
@@ -1285,6 +1292,7 @@ def main(argv: list[str] | None = None) -> int:
         "goal": f"every callback p95 <= {GOAL_MS:.0f} ms and every page load p95 <= {PAGE_GOAL_MS:.0f} ms in every "
                 "state; a curation's commit p95 <= 200 ms",
         "commit": _commit(), "machine": machine(), "dataset": meta, "reps": args.reps,
+        "etl_nice": args.etl_nice if args.etl_nice is not None else "default ([limits] nice, 10)",
         "states": {"fresh": "nothing written since the last write", "after_curation": "each measurement right "
                    "after its own curator's decision (one partner fact rejected, committed; undone after)",
                    "during_run": "an ETL run (the sample articles, changed each pass) writing in another "
