@@ -387,6 +387,17 @@ def _rollups(url: str, force: bool = False) -> None:
     log(f"  rollups rebuilt ({n:,} rows) in {time.perf_counter() - t:.1f} s")
 
 
+def _vacuum(url: str) -> None:
+    """VACUUM (ANALYZE) the tables of the bench's schema only (the search path of ``url``): the
+    planner's statistics and the visibility map (index-only scans) as autovacuum keeps them."""
+    from bench.pg_schema import connect
+
+    with connect(url, autocommit=True) as c:
+        tables = [r[0] for r in c.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+        for table in tables:
+            c.execute(f'VACUUM (ANALYZE) "{table}"')
+
+
 def pg_database(pg_url: str, sqlite_path: Path, key: str) -> str:
     """The same rows in PostgreSQL, copied with COPY into the schema ``intl_bench_<key>`` of the
     database given (bench/pg_schema.py: never a database of its own). A complete copy is marked
@@ -402,8 +413,7 @@ def pg_database(pg_url: str, sqlite_path: Path, key: str) -> str:
         if done:
             upgrade(url)
             _rollups(url)
-            with connect(url, autocommit=True) as c:
-                c.execute("ANALYZE")
+            _vacuum(url)
             dispose_engines()
             return url
         url, _ = schema_url(pg_url, "dashboard_" + key.replace("-", "_"), reset=True)
@@ -423,10 +433,9 @@ def pg_database(pg_url: str, sqlite_path: Path, key: str) -> str:
             c.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                       f"(SELECT coalesce(max(id), 1) FROM \"{table}\"))")
         c.commit()
-        c.autocommit = True
-        c.execute("VACUUM ANALYZE")
     src.close()
     _rollups(url, force=True)  # the rollup tables are not copied: counted from the copied rows
+    _vacuum(url)  # the rollups' statistics were taken before they were filled
     with connect(url, autocommit=True) as c:
         c.execute("CREATE TABLE IF NOT EXISTS bench_copy (key text)")
         c.execute("INSERT INTO bench_copy VALUES (%s)", (key,))
