@@ -94,3 +94,19 @@ def test_the_cards_read_one_summary(sqlite_world, monkeypatch):
     monkeypatch.setattr(overview, "countries", lambda *a, **k: pytest.fail("countries read for the KPI cards"))
     cards = page.kpi_cards(sqlite_world.url, Filters.make(year_from=2019, year_to=2023))
     assert len(cards) == 4 and len(calls) == 1
+
+
+def test_a_schools_tile_counts_international_countries_in_the_same_pass(world, home):
+    """The school page's "Countries" tile: :func:`school_kpis` with ``international`` equals the
+    raw KPIs with the home country taken out (:func:`domestic.adjust_kpis`), for every filter set."""
+    from dashboard.queries import schools as qs
+
+    url = world.url
+    code = str(overview.countries(url, Filters()).iloc[0]["country"])
+    home(code)
+    sid = [world.school_ids[n] for n, _ in fixture_db.SCHOOLS]
+    for f in _combinations(world):
+        for school in sid:
+            raw = qs.school_kpis(url, f, school)
+            want = domestic.adjust_kpis(url, qs.school_filters(f, school), raw)
+            assert qs.school_kpis(url, f, school, True) == want, (f, school)
