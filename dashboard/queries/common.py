@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, case, distinct, exists, func, literal, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from etl.db import get_engine
@@ -281,6 +282,35 @@ def _probe_sqlite(element, compiler, **kw):
     return "+" + compiler.process(element.element, **kw)
 
 
+class _AnyOf(BinaryExpression):
+    """``column IN (SELECT …)`` of an uncorrelated list; on PostgreSQL ``column = ANY(ARRAY(SELECT …))``.
+
+    PostgreSQL plans ``IN (SELECT …)`` as a join and, misjudging how few rows the list selects
+    from a covering index, merged every partner fact of the year range with the list (135,000 rows
+    read for 10,000: 85 ms for the documents of two countries at 100,000 documents); an array is
+    computed once and used as an index condition (24 ms). SQLite reads both the same way (the
+    list drives the index), so it gets the plain ``IN``.
+    """
+
+    inherit_cache = True
+
+
+def _any_of(column, subquery) -> _AnyOf:
+    """:class:`_AnyOf`: ``column`` in the rows of the uncorrelated ``subquery``."""
+    e = column.in_(subquery)
+    return _AnyOf(e.left, e.right, e.operator, type_=e.type, negate=e.negate)
+
+
+@compiles(_AnyOf)
+def _any_of_default(element, compiler, **kw):
+    return compiler.visit_binary(element, **kw)
+
+
+@compiles(_AnyOf, "postgresql")
+def _any_of_pg(element, compiler, **kw):
+    return f"{compiler.process(element.left, **kw)} = ANY(ARRAY{compiler.process(element.right, **kw)})"
+
+
 def _membership_conditions(document_id, f: Filters, implied: frozenset[str] = frozenset(),
                            walk: bool = False) -> list:
     """The school / partner / activity-kind restrictions on a document id column.
@@ -438,7 +468,7 @@ def partner_passes(column, f: Filters):
     countries' / kinds' partners, or, without such filters, ``NOT IN`` the (few) rejected ones,
     a much shorter list to build and probe than every other partner."""
     if f.countries or f.partner_kinds:
-        return column.in_(select(P.c.id).where(*_partner_ok(f)))
+        return _any_of(column, select(P.c.id).where(*_partner_ok(f)))
     return column.not_in(select(P.c.id).where(P.c.status == "rejected"))
 
 

@@ -95,8 +95,7 @@ def _documents_count(f: Filters, spans: list[Span]):
     if f.countries or f.partner_kinds:
         fp = F.alias("fd")
         return (select(*_periods("distinct", fp.c.document_id, fp.c.year, spans, g))
-                .select_from(fp.join(P, P.c.id == fp.c.partner_id))
-                .where(fp.c.type == "partner", fp.c.status != "rejected", *_partner_ok(f),
+                .where(fp.c.type == "partner", fp.c.status != "rejected", partner_passes(fp.c.partner_id, f),
                        *evidence_conditions(fp.c.document_id, fp.c.year, g, implied=frozenset({"partners"}))))
     return select(*_periods("sum", literal(1), D.c.year, spans, g)).select_from(D).where(*document_conditions(g))
 
