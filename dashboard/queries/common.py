@@ -340,15 +340,10 @@ def _membership_conditions(document_id, f: Filters, implied: frozenset[str] = fr
             fs.c.type == "school", fs.c.unit_id.in_(f.schools), fs.c.status != "rejected", *years(fs.c.year),
             *_fact_dims(fs, f))))
     if (f.countries or f.partner_kinds) and "partners" not in implied:
-        fp, pp = F.alias("fp"), P.alias("pp")
-        pcond = [fp.c.type == "partner", fp.c.status != "rejected", pp.c.status != "rejected", *years(fp.c.year),
-                 *_fact_dims(fp, f)]
-        if f.countries:
-            pcond.append(pp.c.country.in_(f.countries))
-        if f.partner_kinds:
-            pcond.append(pp.c.kind.in_(f.partner_kinds))
-        cond.append(probe(document_id).in_(select(fp.c.document_id).select_from(
-            fp.join(pp, pp.c.id == fp.c.partner_id)).where(*pcond)))
+        fp = F.alias("fp")
+        cond.append(probe(document_id).in_(select(fp.c.document_id).where(
+            fp.c.type == "partner", fp.c.status != "rejected", partner_passes(fp.c.partner_id, f),
+            *years(fp.c.year), *_fact_dims(fp, f))))
     if f.activity_kinds and "kinds" not in implied:
         aa = A.alias("aa")
         cond.append(_Probe(document_id).in_(select(aa.c.document_id).where(aa.c.kind.in_(f.activity_kinds),
