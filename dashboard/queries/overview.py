@@ -181,22 +181,17 @@ def _kpi_dict(docs, partners, countries, schools_) -> dict[str, int]:
             "schools": int(schools_ or 0)}
 
 
-def kpi_spans(url: str, f: Filters, spans: list[Span], international: bool = False) -> list[dict[str, int]]:
+def kpi_spans(url: str, f: Filters, spans: list[Span], home: str | None = None) -> list[dict[str, int]]:
     """:func:`kpis` for the filters ``f`` over each year range of ``spans`` (in place of ``f``'s
-    own), in one pass per KPI. ``international``: "countries" counts only the countries of
-    international partners (the home country's left out, :func:`dashboard.queries.domestic.adjust_kpis`'s
-    rule), from the same pass."""
-    home = None
-    if international:
-        from dashboard.queries.domestic import home_country
-
-        home = home_country()
+    own), in one pass per KPI. ``home``: the home country, whose partners' country "countries"
+    then leaves out (international partners' countries only, :mod:`dashboard.queries.domestic`'s
+    rule; the caller passes :func:`dashboard.queries.domestic.home_country`), from the same pass."""
     stmts = _kpi_rollup_selects(f, spans, home)
     with get_engine(url).connect() as conn:
         d = conn.execute(stmts[0]).one()
         p = conn.execute(stmts[1]).one()
         s = conn.execute(stmts[2]).one()
-    return [_kpi_dict(d[i], p[3 * i], p[3 * i + (2 if international else 1)], s[i]) for i in range(len(spans))]
+    return [_kpi_dict(d[i], p[3 * i], p[3 * i + 2], s[i]) for i in range(len(spans))]
 
 
 def kpis(url: str, f: Filters) -> dict[str, int]:
@@ -224,19 +219,19 @@ def trend_years(url: str, f: Filters) -> tuple[int | None, bool]:
     return year, year is not None and (f.year_from is None or year - 1 >= f.year_from)
 
 
-def kpi_trend(url: str, f: Filters, international: bool = False) -> dict[str, Any]:
+def kpi_trend(url: str, f: Filters, home: str | None = None) -> dict[str, Any]:
     """The KPIs for the range, for its latest year and for the year before (one pass per KPI).
 
     The latest year is the range's upper bound when one is set, else the latest year
     with documents. Returns ``{"total": {...}, "year": Y, "current": {...},
     "previous": {...}}`` (``year`` is None when nothing is dated; ``previous`` is None
-    when the year before lies outside the range). ``international``: as for :func:`kpi_spans`.
+    when the year before lies outside the range). ``home``: as for :func:`kpi_spans`.
     """
     year, has_previous = trend_years(url, f)
     spans = [(f.year_from, f.year_to)]
     if year is not None:
         spans += [(year, year)] + ([(year - 1, year - 1)] if has_previous else [])
-    k = kpi_spans(url, f, spans, international)
+    k = kpi_spans(url, f, spans, home)
     return {"total": k[0], "year": year, "current": k[1] if year is not None else None,
             "previous": k[2] if has_previous else None}
 

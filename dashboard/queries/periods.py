@@ -57,6 +57,7 @@ def kpi_summary(url: str, f: Filters) -> dict[str, Any]:
     period) and ``{"year": Y | None, "current": {...} | None, "year_before": {...} | None}`` (the
     latest year of the range and the year before it, :func:`dashboard.queries.overview.kpi_trend`'s
     years). "countries" counts international partners' countries (:mod:`dashboard.queries.domestic`)."""
+    from dashboard.queries.domestic import home_country
     from dashboard.queries.overview import kpi_spans, trend_years
 
     p = periods(url, f)
@@ -73,7 +74,7 @@ def kpi_summary(url: str, f: Filters) -> dict[str, Any]:
         if has_year_before:
             slot["year_before"] = len(spans)
             spans.append((year - 1, year - 1))
-    k = kpi_spans(url, f, spans, international=True)
+    k = kpi_spans(url, f, spans, home_country())
     out: dict[str, Any] = {"periods": p, "total": k[0], "year": year}
     for key in ("previous", "current", "year_before"):
         out[key] = k[slot[key]] if key in slot else None

@@ -277,7 +277,7 @@ def school_kpis(url: str, f: Filters, school_id: int, international: bool = Fals
 
     g = school_filters(f, school_id)
     if not (g.countries or g.partner_kinds):
-        k = kpi_spans(url, g, [(g.year_from, g.year_to)], international)[0]
+        k = kpi_spans(url, g, [(g.year_from, g.year_to)], home_country() if international else None)[0]
         acts = select(func.sum(_activities_by(url, g, ("unit_id",)).subquery("a").c.n))
         with get_engine(url).connect() as conn:
             n_acts = conn.execute(acts).scalar()
