@@ -387,6 +387,17 @@ def _rollups(url: str, force: bool = False) -> None:
     log(f"  rollups rebuilt ({n:,} rows) in {time.perf_counter() - t:.1f} s")
 
 
+def _vacuum(url: str) -> None:
+    """VACUUM (ANALYZE) the tables of the bench's schema only (the search path of ``url``): the
+    planner's statistics and the visibility map (index-only scans) as autovacuum keeps them."""
+    from bench.pg_schema import connect
+
+    with connect(url, autocommit=True) as c:
+        tables = [r[0] for r in c.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+        for table in tables:
+            c.execute(f'VACUUM (ANALYZE) "{table}"')
+
+
 def pg_database(pg_url: str, sqlite_path: Path, key: str) -> str:
     """The same rows in PostgreSQL, copied with COPY into the schema ``intl_bench_<key>`` of the
     database given (bench/pg_schema.py: never a database of its own). A complete copy is marked
@@ -402,8 +413,7 @@ def pg_database(pg_url: str, sqlite_path: Path, key: str) -> str:
         if done:
             upgrade(url)
             _rollups(url)
-            with connect(url, autocommit=True) as c:
-                c.execute("ANALYZE")
+            _vacuum(url)
             dispose_engines()
             return url
         url, _ = schema_url(pg_url, "dashboard_" + key.replace("-", "_"), reset=True)
@@ -423,10 +433,9 @@ def pg_database(pg_url: str, sqlite_path: Path, key: str) -> str:
             c.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                       f"(SELECT coalesce(max(id), 1) FROM \"{table}\"))")
         c.commit()
-        c.autocommit = True
-        c.execute("VACUUM ANALYZE")
     src.close()
     _rollups(url, force=True)  # the rollup tables are not copied: counted from the copied rows
+    _vacuum(url)  # the rollups' statistics were taken before they were filled
     with connect(url, autocommit=True) as c:
         c.execute("CREATE TABLE IF NOT EXISTS bench_copy (key text)")
         c.execute("INSERT INTO bench_copy VALUES (%s)", (key,))
@@ -908,7 +917,10 @@ def writer_main(url: str, folder: Path) -> int:
     from etl.pipeline import Pipeline
 
     folder.mkdir(parents=True, exist_ok=True)
-    settings = load_settings(config=folder / "none.toml", database_url=url)
+    config = folder / "limits.toml"  # [limits] nice of the run's reader process: the setting's default unless
+    nice = os.environ.get("BENCH_ETL_NICE")  # --etl-nice says otherwise
+    config.write_text(f"[limits]\nnice = {int(nice)}\n" if nice else "", encoding="utf-8")
+    settings = load_settings(config=config, database_url=url)
     bases = sorted(SAMPLE_DOCS.glob("*.txt"))
     n = 0
     while True:
@@ -1086,6 +1098,7 @@ def run_backend(url: str, fsets: dict[str, Any], reps: int, name: str, db_path: 
         for state in states:
             log(f"  state {state}")
             pages_ms, cb_ms, cb_sql, alt_ms = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
+            cb_cpu = defaultdict(list)
             per_filter = defaultdict(lambda: defaultdict(list))
             run = EtlRun(url, name) if state == "during_run" else contextlib.nullcontext()
             with run:
@@ -1103,7 +1116,7 @@ def run_backend(url: str, fsets: dict[str, Any], reps: int, name: str, db_path: 
                                 pick = cur.apply() if state == "after_curation" else None
                                 clear_cache(app)
                                 cap.start()
-                                t = time.perf_counter()
+                                t, c = time.perf_counter(), time.process_time()
                                 if via.get(key, "plain") == "plain":
                                     try:
                                         call_plain(app, warm, key, path, f)
@@ -1113,6 +1126,7 @@ def run_backend(url: str, fsets: dict[str, Any], reps: int, name: str, db_path: 
                                 if via[key] == "http":
                                     call_http(client, warm, deps, key, f)
                                 ms = (time.perf_counter() - t) * 1000
+                                cb_cpu[key].append((time.process_time() - c) * 1000)
                                 stmts = cap.stop()
                                 cur.undo(pick)
                                 cb_ms[key].append(ms)
@@ -1133,6 +1147,8 @@ def run_backend(url: str, fsets: dict[str, Any], reps: int, name: str, db_path: 
                 for key in cbs:
                     callbacks[key] = {"page": page_name, "via": via.get(key), **summary(cb_ms[key]),
                                       "sql_p50_ms": round(pct(cb_sql[key], 50), 1),
+                                      "cpu_p50_ms": round(pct(cb_cpu[key], 50), 1),
+                                      "cpu_p95_ms": round(pct(cb_cpu[key], 95), 1),
                                       "per_filter_p50_ms": {k: round(pct(v, 50), 1) for k, v in per_filter[key].items()}}
             user = {q: {**summary(v), "per_filter_p50_ms": {k: round(pct(x, 50), 1)
                                                            for k, x in per_filter["user: " + q].items()}}
@@ -1267,11 +1283,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--states", default=",".join(STATES), help="of " + ", ".join(STATES))
     ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (the SQLite file is still built: "
                     "it is the source of the copy)")
+    ap.add_argument("--etl-nice", type=int, default=None, metavar="N",
+                    help="during_run: the ETL reader's [limits] nice (default: the setting's default, 10; 0: not niced)")
     ap.add_argument("--writer", help=argparse.SUPPRESS)
     ap.add_argument("--writer-dir", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.writer:
         return writer_main(args.writer, args.writer_dir)
+    if args.etl_nice is not None:  # read by the writer process (writer_main)
+        os.environ["BENCH_ETL_NICE"] = str(args.etl_nice)
     states = tuple(x for x in args.states.split(",") if x)
     if set(states) - set(STATES):
         raise SystemExit(f"unknown state(s): {', '.join(set(states) - set(STATES))}")
@@ -1285,6 +1305,7 @@ def main(argv: list[str] | None = None) -> int:
         "goal": f"every callback p95 <= {GOAL_MS:.0f} ms and every page load p95 <= {PAGE_GOAL_MS:.0f} ms in every "
                 "state; a curation's commit p95 <= 200 ms",
         "commit": _commit(), "machine": machine(), "dataset": meta, "reps": args.reps,
+        "etl_nice": args.etl_nice if args.etl_nice is not None else "default ([limits] nice, 10)",
         "states": {"fresh": "nothing written since the last write", "after_curation": "each measurement right "
                    "after its own curator's decision (one partner fact rejected, committed; undone after)",
                    "during_run": "an ETL run (the sample articles, changed each pass) writing in another "
@@ -1299,7 +1320,10 @@ def main(argv: list[str] | None = None) -> int:
                   "user_alternative: the same questions as SQL on the raw tables (no rollups), through "
                   "Datasette's /db.json?sql= on SQLite when installed, plain SQL otherwise and on PostgreSQL; "
                   "timed between our measurements, for the same filter sets, in the same states",
-                  "payload_bytes: uncompressed response bodies of one unfiltered load"],
+                  "payload_bytes: uncompressed response bodies of one unfiltered load",
+                  "cpu_p50_ms / cpu_p95_ms: the bench process's own CPU time during a callback (process_time): "
+                  "its cost without the wait for a core on a loaded machine (on PostgreSQL the server's work is "
+                  "not in it)"],
     }
     only = [p for p in args.pages.split(",") if p.strip()]
     result["load_average_before"] = os.getloadavg()

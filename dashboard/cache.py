@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask_caching import Cache
 
 log = logging.getLogger("dashboard.cache")
@@ -55,13 +55,25 @@ def cache_key(fn: Callable, url: str, version: tuple, args: tuple, kwargs: dict)
     return "q:" + hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
+def _version(url: str) -> tuple:
+    """The database's data version, read once per request: a callback's queries (five or six
+    through :func:`cached`) share it instead of a round trip each (on a busy PostgreSQL server
+    a few ms each). Outside a request (a test's app context, a script) it is read every time."""
+    from dashboard.queries.common import data_version
+
+    if not has_request_context():
+        return data_version(url)
+    seen = g.setdefault("intl_data_versions", {})
+    if url not in seen:
+        seen[url] = data_version(url)
+    return seen[url]
+
+
 def cached(fn: Callable[..., T], url: str, *args: Any, **kwargs: Any) -> T:
     """``fn(url, *args, **kwargs)`` through the app's cache (a plain call outside an app)."""
     if not has_app_context() or cache not in current_app.extensions.get("cache", {}):
         return fn(url, *args, **kwargs)
-    from dashboard.queries.common import data_version
-
-    key = cache_key(fn, url, data_version(url), args, kwargs)
+    key = cache_key(fn, url, _version(url), args, kwargs)
     try:
         hit = cache.get(key)
     except Exception as exc:  # noqa: BLE001 - any backend failure means "no cache"

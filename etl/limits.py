@@ -19,6 +19,8 @@ max_decompressed_mb     200        PDF streams / XLSX parts, decompressed, per f
 max_sheet_cells         5000000    cells of one worksheet (rows × columns it spans)
 isolate                 true       read and extract in a child process (false: in-process,
                                    with the size checks but without time and memory limits)
+nice                    10         CPU priority of the reader process (0-19, as nice(1): higher
+                                   yields the CPU to the web app sooner; 0 leaves it as it was)
 ======================  =========  ======================================================
 """
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Limits:
     max_decompressed_mb: float = 200
     max_sheet_cells: int = 5_000_000
     isolate: bool = True
+    nice: int = 10
 
     @classmethod
     def from_table(cls, table: dict[str, Any] | None) -> "Limits":
@@ -57,10 +60,40 @@ class Limits:
                     raise ValueError("[limits] isolate must be true or false")
                 out[k] = v
                 continue
+            if k == "nice":
+                if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 19:
+                    raise ValueError(f"[limits] nice must be a whole number from 0 to 19 (got {v!r})")
+                out[k] = v
+                continue
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
                 raise ValueError(f"[limits] {k} must be a positive number (got {v!r})")
             out[k] = int(v) if k in ("max_text_chars", "mb_per_document", "max_sheet_cells") else float(v)
         return cls(**out)
+
+
+def lower_priority(limits: Limits) -> int:
+    """Lower this process's CPU priority to ``limits.nice`` (never raise it) and return the
+    niceness it runs at. The reader process calls it first thing (etl/reader.py).
+
+    Reading and extracting documents is a run's CPU-heavy part, and background work: on a small
+    server it shares the cores with the web app, whose callbacks then wait behind it
+    (bench/dashboard.py's ``during_run`` state). Niced, the reader takes the CPU the web app
+    leaves, and is as fast as before on an idle machine. Only the reader is niced: the run's own
+    process, which writes to the database, keeps its priority, so that it holds the database's
+    write lock no longer than before (and a web worker or a test calling the pipeline in-process
+    is never niced, since a process's niceness cannot be lowered back). With ``isolate = false``
+    documents are read in the run's process, at its priority."""
+    import os
+
+    if not hasattr(os, "nice"):
+        return 0
+    now = os.nice(0)
+    if limits.nice > now:
+        try:
+            now = os.nice(limits.nice - now)
+        except OSError:  # not permitted here: run as it is
+            pass
+    return now
 
 
 # -- checks that need no child process --------------------------------------------------------------

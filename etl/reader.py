@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from etl.errors import DocumentError, InputError
-from etl.limits import MB, Limits, check_text, set_current
+from etl.limits import MB, Limits, check_text, lower_priority, set_current
 
 log = logging.getLogger("etl")
 
@@ -33,6 +33,7 @@ def _worker(conn, reference_dir: str, limits: dict) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the child ends
     lim = Limits(**limits)
+    lower_priority(lim)  # background work: the web app's requests come first
     set_current(lim)
     from etl.extract import extract
     from etl.resolve.geo import load_gazetteer

@@ -129,14 +129,10 @@ add_translations({"demo": "示例数据", "cli": "命令行", "test": "测试"},
 def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> list:
     """Four KPI cards: the range's totals and the latest year against the year before."""
     f = _filters(filters)
-    trend = _run(qo.kpi_trend, url, f)
-    kp = _run(qp.kpi_periods, url, f)
+    kp = _run(qp.kpi_summary, url, f)   # every figure of the cards in one pass per KPI
     ps = kp["periods"] if kp else None
-    year_kpis = (None, None)
-    if trend is not None and trend["year"] is not None:  # the year line counts countries as the total does
-        y = trend["year"]
-        year_kpis = (_run(qd.adjust_kpis, url, f.for_year(y), trend["current"]),
-                     _run(qd.adjust_kpis, url, f.for_year(y - 1), trend["previous"]))
+    trend = {"year": kp["year"]} if kp else None
+    year_kpis = (kp["current"], kp["year_before"]) if kp else (None, None)
     cards = []
     for card_id, key, label, hint in KPI_SPECS:
         label, hint = t(label, lang), t(hint, lang)

@@ -192,7 +192,7 @@ def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search
     agrs = run(qp.partner_agreements, url, f, info)
     # what the chart draws: the documents, or a busy partner's activities per year (from the
     # same pass); the list then reads only the newest documents
-    data = run(qp.partner_timeline_data, url, f, info, sets) if sets is not None else None
+    data = run(qp.partner_timeline_data, url, f, info, sets, grid) if sets is not None else None
     busy = data is not None and "document_id" not in data.columns
     tl = run(qp.partner_timeline, url, f, info, LIST_LIMIT) if busy else data
     kpis = [

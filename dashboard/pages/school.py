@@ -23,7 +23,6 @@ from dashboard.components.profile import simple_table, stat, state_badge
 from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
-from dashboard.queries import domestic as qd
 from dashboard.queries import programmes as qg
 from dashboard.queries import schools as qs
 from dashboard.pages.programme import records_list
@@ -90,9 +89,8 @@ add_translations({
 # Callback bodies (plain functions)
 # ---------------------------------------------------------------------------
 def kpi_tiles(url: str, f: Filters, school_id: int, lang: str) -> list:
-    k = run(qs.school_kpis, url, f, school_id) or {}
-    if k:  # "Countries" counts international partners' countries, as the Overview's card does
-        k = run(qd.adjust_kpis, url, qs.school_filters(f, school_id), k) or k
+    # "Countries" counts international partners' countries, as the Overview's card does
+    k = run(qs.school_kpis, url, f, school_id, True) or {}
     progs = run(qs.school_programs, url, f, school_id)
     mob = run(qs.school_mobility, url, f, school_id)
     return [

@@ -7,11 +7,11 @@ are these KPIs for one school (``dashboard.queries.schools``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, distinct, func, literal, select
+from sqlalchemy import and_, case, distinct, func, literal, select
 
 from dashboard.queries.common import (
     D,
@@ -27,6 +27,7 @@ from dashboard.queries.common import (
     RPD,
     RSC,
     RSD,
+    RSK2,
     RSK,
     RSP,
     U,
@@ -53,34 +54,53 @@ from etl.db import get_engine
 KPI_NAMES = ("documents", "partners", "countries", "schools")
 
 
-def _periods(agg: str, value, year, years: tuple[int, ...]) -> list:
-    """The aggregate over the rows, then the same over the rows of each year in ``years``:
-    ``agg`` is ``"sum"`` (of ``value``) or ``"distinct"`` (distinct values counted)."""
-    if agg == "sum":
-        return [func.coalesce(func.sum(value), 0),
-                *[func.coalesce(func.sum(case((year == y, value))), 0) for y in years]]
-    return [func.count(distinct(value)), *[func.count(distinct(case((year == y, value)))) for y in years]]
+Span = tuple  # (first year | None, last year | None): a year range, None for an open end
 
 
-def _documents_count(f: Filters, years: tuple[int, ...] = ()):
-    """``count(documents in scope)`` (and per year of ``years``); with a school or partner filter
-    read from the chosen schools' or partners' facts (covering-index ranges) rather than every
-    document tested against their list."""
+def _union(f: Filters, spans: list[Span]) -> Filters:
+    """``f`` with the year range that covers every span (an open end if any span has one)."""
+    los, his = [s[0] for s in spans], [s[1] for s in spans]
+    return replace(f, year_from=None if None in los else min(los), year_to=None if None in his else max(his))
+
+
+def _span_cond(year, span: Span, g: Filters):
+    """``year`` lies in ``span`` (None when every row the query reads does: ``g``'s range is the span's)."""
+    lo, hi = span
+    parts = [c for c in ((year >= lo) if lo is not None and lo != g.year_from else None,
+                         (year <= hi) if hi is not None and hi != g.year_to else None) if c is not None]
+    return and_(*parts) if parts else None
+
+
+def _periods(agg: str, value, year, spans: list[Span], g: Filters) -> list:
+    """The aggregate over the rows of each span of years: ``agg`` is ``"sum"`` (of ``value``) or
+    ``"distinct"`` (distinct values counted); the rows are those of ``g`` (every span's years)."""
+    out = []
+    for span in spans:
+        c = _span_cond(year, span, g)
+        v = value if c is None else case((c, value))
+        out.append(func.coalesce(func.sum(v), 0) if agg == "sum" else func.count(distinct(v)))
+    return out
+
+
+def _documents_count(f: Filters, spans: list[Span]):
+    """``count(documents in scope)`` per span; with a school or partner filter read from the
+    chosen schools' or partners' facts (covering-index ranges) rather than every document
+    tested against their list."""
+    g = _union(f, spans)
     if f.schools:
         fs = F.alias("fd")
-        return (select(*_periods("distinct", fs.c.document_id, fs.c.year, years))
+        return (select(*_periods("distinct", fs.c.document_id, fs.c.year, spans, g))
                 .where(fs.c.type == "school", fs.c.unit_id.in_(f.schools), fs.c.status != "rejected",
-                       *evidence_conditions(fs.c.document_id, fs.c.year, f, implied=frozenset({"schools"}))))
+                       *evidence_conditions(fs.c.document_id, fs.c.year, g, implied=frozenset({"schools"}))))
     if f.countries or f.partner_kinds:
         fp = F.alias("fd")
-        return (select(*_periods("distinct", fp.c.document_id, fp.c.year, years))
-                .select_from(fp.join(P, P.c.id == fp.c.partner_id))
-                .where(fp.c.type == "partner", fp.c.status != "rejected", *_partner_ok(f),
-                       *evidence_conditions(fp.c.document_id, fp.c.year, f, implied=frozenset({"partners"}))))
-    return select(*_periods("sum", literal(1), D.c.year, years)).select_from(D).where(*document_conditions(f))
+        return (select(*_periods("distinct", fp.c.document_id, fp.c.year, spans, g))
+                .where(fp.c.type == "partner", fp.c.status != "rejected", partner_passes(fp.c.partner_id, f),
+                       *evidence_conditions(fp.c.document_id, fp.c.year, g, implied=frozenset({"partners"}))))
+    return select(*_periods("sum", literal(1), D.c.year, spans, g)).select_from(D).where(*document_conditions(g))
 
 
-def _kpi_rollup_selects(f: Filters, years: tuple[int, ...] = ()) -> list:
+def _kpi_rollup_selects(f: Filters, spans: list[Span] | None = None, home: str | None = None) -> list:
     """One SELECT per KPI over the documents in scope (documents; partners and their countries;
     schools), read from the rollups (exact after every write, etl/load/rollups.py) where they
     answer it exactly, else counted from the facts.
@@ -94,10 +114,14 @@ def _kpi_rollup_selects(f: Filters, years: tuple[int, ...] = ()) -> list:
     - schools: distinct schools of ``rollup_school_docs``, or of the school–partner rollup
       when partners are filtered by country or kind.
 
-    With ``years``, each SELECT also gives its KPIs over the rows of each of those years (in
-    the same pass; the years must lie in the filters' range): documents, then partners and
-    countries per year, then schools per year.
+    ``spans`` (year ranges; default: the filters' own) are counted in the same pass, each in
+    its columns: the SELECTs read the rows of every span's years once. Per span the documents
+    SELECT gives documents, the partners SELECT partners, countries and the countries other
+    than ``home`` (international ones, :mod:`dashboard.queries.domestic`), the schools SELECT
+    schools.
     """
+    spans = list(spans) if spans else [(f.year_from, f.year_to)]
+    g = _union(f, spans)
     partner_filtered = bool(f.countries or f.partner_kinds)
     docs = None
     for table, ok, cond in (
@@ -106,34 +130,49 @@ def _kpi_rollup_selects(f: Filters, years: tuple[int, ...] = ()) -> list:
             (RCD, len(f.countries) == 1 and not (f.schools or f.partner_kinds),
              [RCD.c.country == f.countries[0]] if f.countries else [])):
         if ok:
-            docs = select(*_periods("sum", table.c.documents, table.c.year, years)).where(*cond,
-                                                                                        *_rollup_cond(table, f))
+            docs = select(*_periods("sum", table.c.documents, table.c.year, spans, g)).where(*cond,
+                                                                                          *_rollup_cond(table, g))
             break
     if docs is None:
-        docs = _documents_count(f, years)
+        docs = _documents_count(f, spans)
     if not f.schools:
-        src, cond = RPD, _rollup_cond(RPD, f)
+        src, cond = RPD, _rollup_cond(RPD, g)
     else:
-        src, cond = RSP, [RSP.c.unit_id.in_(f.schools), *_rollup_cond(RSP, f)]
-    # each partner once, with whether it has rows of each year
-    flags = [func.max(case((src.c.year == y, 1), else_=0)).label(f"y{i}") for i, y in enumerate(years)]
+        src, cond = RSP, [RSP.c.unit_id.in_(f.schools), *_rollup_cond(RSP, g)]
+    if partner_filtered:  # only the chosen countries' / kinds' partners' rows (the partner-led index)
+        cond.append(partner_passes(src.c.partner_id, f))
+    # each partner once, with whether it has rows in each span
+    flags = []
+    for i, span in enumerate(spans):
+        c = _span_cond(src.c.year, span, g)
+        flags.append((literal(1) if c is None else func.max(case((c, 1), else_=0))).label(f"y{i}"))
     ids = select(src.c.partner_id, *flags).where(*cond, src.c.documents > 0).group_by(src.c.partner_id) \
         .subquery("rp")
-    per_year = [c for i in range(len(years)) for c in (func.coalesce(func.sum(ids.c[f"y{i}"]), 0),
-                                                        func.count(distinct(case((ids.c[f"y{i}"] == 1,
-                                                                                  P.c.country)))))]
-    partners = (select(func.count(), func.count(distinct(P.c.country)), *per_year)
-                .select_from(ids.join(P, P.c.id == ids.c.partner_id)).where(*_partner_ok(f)))
+    per_span = []
+    for i in range(len(spans)):
+        inside = ids.c[f"y{i}"] == 1
+        abroad = inside if home is None else and_(inside, P.c.country != home)
+        per_span += [func.coalesce(func.sum(ids.c[f"y{i}"]), 0), func.count(distinct(case((inside, P.c.country)))),
+                     func.count(distinct(case((abroad, P.c.country))))]
+    partners = select(*per_span).select_from(ids.join(P, P.c.id == ids.c.partner_id)).where(*_partner_ok(f))
     if not partner_filtered:
-        cond = [*_rollup_cond(RSD, f), RSD.c.documents > 0]
+        cond = [*_rollup_cond(RSD, g), RSD.c.documents > 0]
         if f.schools:
             cond.append(RSD.c.unit_id.in_(f.schools))
-        schools_ = select(*_periods("distinct", RSD.c.unit_id, RSD.c.year, years)).where(*cond)
+        schools_ = select(*_periods("distinct", RSD.c.unit_id, RSD.c.year, spans, g)).where(*cond)
     else:
-        cond = [*_rollup_cond(RSP, f), RSP.c.documents > 0, partner_passes(RSP.c.partner_id, f)]
+        # the school–country rollup for countries alone, the school–partner-kind one for kinds alone
+        # (their rows count partners that are not rejected, by country / kind), else the school–partner one
+        if not f.partner_kinds:
+            src, only = RSC, RSC.c.country.in_(f.countries)
+        elif not f.countries and "unknown" not in f.partner_kinds:
+            src, only = RSK2, RSK2.c.pkind.in_(f.partner_kinds)
+        else:
+            src, only = RSP, partner_passes(RSP.c.partner_id, f)
+        cond = [*_rollup_cond(src, g), src.c.documents > 0, only]
         if f.schools:
-            cond.append(RSP.c.unit_id.in_(f.schools))
-        schools_ = select(*_periods("distinct", RSP.c.unit_id, RSP.c.year, years)).where(*cond)
+            cond.append(src.c.unit_id.in_(f.schools))
+        schools_ = select(*_periods("distinct", src.c.unit_id, src.c.year, spans, g)).where(*cond)
     return [docs, partners, schools_]
 
 
@@ -142,20 +181,22 @@ def _kpi_dict(docs, partners, countries, schools_) -> dict[str, int]:
             "schools": int(schools_ or 0)}
 
 
-def kpis(url: str, f: Filters) -> dict[str, int]:
-    """Distinct documents, partners, partner countries and schools involved in scope."""
-    return _kpis_with_years(url, f, ())[0]
-
-
-def _kpis_with_years(url: str, f: Filters, years: tuple[int, ...]) -> tuple[dict, list[dict]]:
-    """:func:`kpis` for ``f`` and for each of ``years`` (inside its range) in one pass per KPI."""
+def kpi_spans(url: str, f: Filters, spans: list[Span], home: str | None = None) -> list[dict[str, int]]:
+    """:func:`kpis` for the filters ``f`` over each year range of ``spans`` (in place of ``f``'s
+    own), in one pass per KPI. ``home``: the home country, whose partners' country "countries"
+    then leaves out (international partners' countries only, :mod:`dashboard.queries.domestic`'s
+    rule; the caller passes :func:`dashboard.queries.domestic.home_country`), from the same pass."""
+    stmts = _kpi_rollup_selects(f, spans, home)
     with get_engine(url).connect() as conn:
-        stmts = _kpi_rollup_selects(f, years)
         d = conn.execute(stmts[0]).one()
         p = conn.execute(stmts[1]).one()
         s = conn.execute(stmts[2]).one()
-    total = _kpi_dict(d[0], p[0], p[1], s[0])
-    return total, [_kpi_dict(d[1 + i], p[2 + 2 * i], p[3 + 2 * i], s[1 + i]) for i in range(len(years))]
+    return [_kpi_dict(d[i], p[3 * i], p[3 * i + 2], s[i]) for i in range(len(spans))]
+
+
+def kpis(url: str, f: Filters) -> dict[str, int]:
+    """Distinct documents, partners, partner countries and schools involved in scope."""
+    return kpi_spans(url, f, [(f.year_from, f.year_to)])[0]
 
 
 def kpis_by_year(url: str, f: Filters) -> dict[int, dict[str, int]]:
@@ -163,33 +204,36 @@ def kpis_by_year(url: str, f: Filters) -> dict[int, dict[str, int]]:
     stmt = select(D.c.year).distinct().where(*document_conditions(f), D.c.year.is_not(None)).order_by(D.c.year)
     with get_engine(url).connect() as conn:
         years = [int(y) for y in conn.execute(stmt).scalars()]
-    return {y: kpis(url, f.for_year(y)) for y in years}
+    if not years:
+        return {}
+    return dict(zip(years, kpi_spans(url, f, [(y, y) for y in years])))
 
 
-def kpi_trend(url: str, f: Filters) -> dict[str, Any]:
-    """The KPIs for the range, for its latest year and for the year before.
-
-    The latest year is the range's upper bound when one is set, else the latest year
-    with documents. Returns ``{"total": {...}, "year": Y, "current": {...},
-    "previous": {...}}`` (``year`` is None when nothing is dated; ``previous`` is None
-    when the year before lies outside the range).
-    """
+def trend_years(url: str, f: Filters) -> tuple[int | None, bool]:
+    """The latest year of the filters (the range's upper bound when one is set, else the latest
+    year with documents; None when nothing is dated) and whether the year before it lies in the range."""
     year = f.year_to
     if year is None:
         b = year_bounds(url)
         year = b[1] if b else None
-    if year is None:
-        return {"total": kpis(url, f), "year": None, "current": None, "previous": None}
-    has_previous = f.year_from is None or year - 1 >= f.year_from
-    years = (year, year - 1) if has_previous else (year,)
-    # the range and its latest years in one pass per KPI (when the latest year lies in the range)
-    both = _kpis_with_years(url, f, years) if f.year_from is None or year >= f.year_from else None
-    if both is not None:
-        total, per_year = both
-        return {"total": total, "year": year, "current": per_year[0],
-                "previous": per_year[1] if has_previous else None}
-    return {"total": kpis(url, f), "year": year, "current": kpis(url, f.for_year(year)),
-            "previous": kpis(url, f.for_year(year - 1)) if has_previous else None}
+    return year, year is not None and (f.year_from is None or year - 1 >= f.year_from)
+
+
+def kpi_trend(url: str, f: Filters, home: str | None = None) -> dict[str, Any]:
+    """The KPIs for the range, for its latest year and for the year before (one pass per KPI).
+
+    The latest year is the range's upper bound when one is set, else the latest year
+    with documents. Returns ``{"total": {...}, "year": Y, "current": {...},
+    "previous": {...}}`` (``year`` is None when nothing is dated; ``previous`` is None
+    when the year before lies outside the range). ``home``: as for :func:`kpi_spans`.
+    """
+    year, has_previous = trend_years(url, f)
+    spans = [(f.year_from, f.year_to)]
+    if year is not None:
+        spans += [(year, year)] + ([(year - 1, year - 1)] if has_previous else [])
+    k = kpi_spans(url, f, spans, home)
+    return {"total": k[0], "year": year, "current": k[1] if year is not None else None,
+            "previous": k[2] if has_previous else None}
 
 
 # ---------------------------------------------------------------------------
@@ -424,7 +468,7 @@ def latest_run(url: str, limit: int = 5, run_id: int | None = None) -> RunSummar
 
 
 __all__ = [
-    "RunSummary", "KPI_NAMES", "kpis", "kpis_by_year", "kpi_trend", "activities_per_year", "activities_by_school",
+    "RunSummary", "KPI_NAMES", "kpis", "kpi_spans", "kpis_by_year", "kpi_trend", "activities_per_year", "activities_by_school",
     "top_partners", "countries", "latest_run", "refresh_state", "run_changed",
 ]
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dashboard.queries.common import Filters, year_bounds
-from dashboard.queries.overview import kpis
 
 
 @dataclass(frozen=True)
@@ -51,18 +50,44 @@ def periods(url: str, f: Filters) -> Periods | None:
     return Periods((lo, hi), prev if prev[1] >= b[0] else None, b[0])
 
 
+def kpi_summary(url: str, f: Filters) -> dict[str, Any]:
+    """Every KPI the Overview's cards and the report's key figures show, in one pass per KPI
+    (:func:`dashboard.queries.overview.kpi_spans`): ``{"periods": Periods | None, "total": {...},
+    "previous": {...} | None}`` (the filters as given, and the same filters over the previous
+    period) and ``{"year": Y | None, "current": {...} | None, "year_before": {...} | None}`` (the
+    latest year of the range and the year before it, :func:`dashboard.queries.overview.kpi_trend`'s
+    years). "countries" counts international partners' countries (:mod:`dashboard.queries.domestic`)."""
+    from dashboard.queries.domestic import home_country
+    from dashboard.queries.overview import kpi_spans, trend_years
+
+    p = periods(url, f)
+    prev_f = p.filters(f, "previous") if p else None
+    year, has_year_before = trend_years(url, f)
+    spans = [(f.year_from, f.year_to)]
+    slot = {}
+    if prev_f is not None:
+        slot["previous"] = len(spans)
+        spans.append((prev_f.year_from, prev_f.year_to))
+    if year is not None:
+        slot["current"] = len(spans)
+        spans.append((year, year))
+        if has_year_before:
+            slot["year_before"] = len(spans)
+            spans.append((year - 1, year - 1))
+    k = kpi_spans(url, f, spans, home_country())
+    out: dict[str, Any] = {"periods": p, "total": k[0], "year": year}
+    for key in ("previous", "current", "year_before"):
+        out[key] = k[slot[key]] if key in slot else None
+    return out
+
+
 def kpi_periods(url: str, f: Filters) -> dict[str, Any]:
     """``{"periods": Periods | None, "total": {...}, "previous": {...} | None}``: the KPIs
     (documents, partners, countries, schools) of the filters as given, and of the same
     filters over the previous period; "countries" counts international partners' countries
-    (:mod:`dashboard.queries.domestic`)."""
-    from dashboard.queries.domestic import adjust_kpis
-
-    p = periods(url, f)
-    total = adjust_kpis(url, f, kpis(url, f))
-    prev_f = p.filters(f, "previous") if p else None
-    return {"periods": p, "total": total,
-            "previous": adjust_kpis(url, prev_f, kpis(url, prev_f)) if prev_f is not None else None}
+    (:mod:`dashboard.queries.domestic`). Part of :func:`kpi_summary`."""
+    s = kpi_summary(url, f)
+    return {"periods": s["periods"], "total": s["total"], "previous": s["previous"]}
 
 
 def sum_years(per_year: dict[int, int], span: tuple[int, int] | None) -> int | None:
@@ -72,4 +97,4 @@ def sum_years(per_year: dict[int, int], span: tuple[int, int] | None) -> int | N
     return sum(int(v) for y, v in per_year.items() if span[0] <= y <= span[1])
 
 
-__all__ = ["Periods", "periods", "kpi_periods", "sum_years"]
+__all__ = ["Periods", "periods", "kpi_summary", "kpi_periods", "sum_years"]

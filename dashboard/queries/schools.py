@@ -267,14 +267,17 @@ def school_info(url: str, school_id: int) -> dict | None:
     return {"id": int(row[0]), "name": row[1], "zh": row[2], "aliases": list(row[3] or [])}
 
 
-def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
+def school_kpis(url: str, f: Filters, school_id: int, international: bool = False) -> dict[str, int]:
     """Documents, activities, partners and partner countries of the school in scope (the
-    Overview's KPIs for the filters narrowed to the school, and its activities)."""
-    from dashboard.queries.overview import _kpi_rollup_selects, kpis
+    Overview's KPIs for the filters narrowed to the school, and its activities); ``international``:
+    countries of international partners only, counted in the same pass (the school page's tile,
+    :func:`dashboard.queries.domestic.adjust_kpis`'s rule)."""
+    from dashboard.queries.domestic import home_country
+    from dashboard.queries.overview import _kpi_rollup_selects, kpi_spans
 
     g = school_filters(f, school_id)
     if not (g.countries or g.partner_kinds):
-        k = kpis(url, g)
+        k = kpi_spans(url, g, [(g.year_from, g.year_to)], home_country() if international else None)[0]
         acts = select(func.sum(_activities_by(url, g, ("unit_id",)).subquery("a").c.n))
         with get_engine(url).connect() as conn:
             n_acts = conn.execute(acts).scalar()
@@ -285,8 +288,9 @@ def school_kpis(url: str, f: Filters, school_id: int) -> dict[str, int]:
     # of kinds (a document has one year and one set, and reports one activity of each kind in it).
     one = _one_country_rollup(url, g, by_school=True)
     with get_engine(url).connect() as conn:
-        partners = _kpi_rollup_selects(g)[1]
-        n_partners, n_countries = conn.execute(partners).one()
+        partners = _kpi_rollup_selects(g, None, home_country() if international else None)[1]
+        n_partners, n_all, n_abroad = conn.execute(partners).one()
+        n_countries = n_abroad if international else n_all
         if one is not None:
             table, cond = one
             n_docs, n_acts = conn.execute(

@@ -18,9 +18,7 @@ import pandas as pd
 from dashboard import export as E
 from dashboard.labels import agreement_type_name
 from dashboard.queries import common as q
-from dashboard.queries import overview as qo
 from dashboard.queries import periods
-from dashboard.queries.domestic import adjust_kpis
 from dashboard.queries.common import Filters
 from dashboard.report import labels as L
 from dashboard.report import queries as rq
@@ -168,16 +166,12 @@ def key_figures(url: str, f: Filters, lang: str = "en") -> list[KeyFigure]:
     report and the Overview print the same numbers for the same filters."""
     t = L.text
     out: list[KeyFigure] = []
-    kp = periods.kpi_periods(url, f)
+    kp = periods.kpi_summary(url, f)   # countries: international partners' only, in every figure
     ps = kp["periods"]
     span = ps.current if ps else None
     prev_span = ps.previous if ps else None
     cur_text, prev_text = periods.Periods.text(span), periods.Periods.text(prev_span)
-    trend = qo.kpi_trend(url, f)
-    year, cur, prev = trend["year"], trend["current"], trend["previous"]
-    if year is not None:  # countries: international partners' only, as in the period's figure
-        cur = adjust_kpis(url, f.for_year(year), cur)
-        prev = adjust_kpis(url, f.for_year(year - 1), prev)
+    year, cur, prev = kp["year"], kp["current"], kp["year_before"]
     for key, label in (("documents", "kf_documents"), ("partners", "kf_partners"), ("countries", "kf_countries"),
                        ("schools", "kf_schools")):
         out.append(KeyFigure(key, t(label, lang), kp["total"][key], cur_text,

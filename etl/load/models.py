@@ -364,7 +364,8 @@ class RollupPartnerDocs(Base):
 
     __tablename__ = "rollup_partner_docs"
     __table_args__ = (Index("ix_rollup_partner_docs_year", "kinds", "year", "lang", "partner_id", "documents"),
-                      Index("ix_rollup_partner_docs_partner", "partner_id", "kinds", "year", "lang", "documents"))
+                      Index("ix_rollup_partner_docs_partner", "partner_id", "kinds", "year", "lang", "documents"),
+                      Index("ix_rollup_partner_docs_kinds_partner", "kinds", "partner_id", "year", "lang", "documents"))
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(Integer)
     year: Mapped[int | None] = mapped_column(Integer)
