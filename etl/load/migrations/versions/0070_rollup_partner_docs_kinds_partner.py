@@ -7,14 +7,14 @@ per query) and the (partner_id, …) one gives every grain's rows (four times as
 (kinds, partner_id, year, lang, documents) the group is one ordered range scan of the grain's rows
 (100,000 documents: 13 → 8 ms of CPU for the unfiltered KPIs).
 
-Revision ID: 0060
-Revises: 0050
+Revision ID: 0070
+Revises: 0060
 """
 from alembic import op
 
 
-revision = '0060'
-down_revision = '0050'
+revision = '0070'
+down_revision = '0060'
 branch_labels = None
 depends_on = None
 
