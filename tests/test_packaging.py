@@ -110,10 +110,8 @@ def test_wheel_installs_into_a_fresh_venv_with_its_stock_pip(tmp_path):
     py = venv / "bin" / "python"
     pip_version = subprocess.run([py, "-m", "pip", "--version"], capture_output=True, text=True, check=True).stdout
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
-    # --no-compile: pip would byte-compile every file of every dependency (plotly alone has thousands), most
-    # of the install's time; the check below imports every module of the project, which compiles what it uses
-    r = subprocess.run([py, "-m", "pip", "install", "-q", "--no-compile", str(wheel)], capture_output=True,
-                       text=True, env=env, cwd=tmp_path)
+    r = subprocess.run([py, "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, env=env,
+                       cwd=tmp_path)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     # the venv's pip is the one venv bundled: nothing upgraded it
     assert subprocess.run([py, "-m", "pip", "--version"], capture_output=True, text=True).stdout == pip_version
