@@ -6,15 +6,22 @@ server is an error, never a skip.
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
@@ -41,6 +48,38 @@ def _pg_available() -> str | None:
         return f"PostgreSQL not reachable at {PG_URL}: {exc.__class__.__name__}"
 
 
+# -- the longest modules first ------------------------------------------------------------------------
+# ``make test`` hands whole files to two xdist workers in the order they are collected. Started last,
+# a module of several minutes (the wheel installed into a fresh venv) leaves the other worker idle at
+# the end; started first, it runs beside everything else. Longest first, then the collected order.
+HEAVY_FIRST = [
+    "tests/test_packaging.py",
+    "tests/test_etl_crash.py",
+    "tests/test_etl_limits.py",
+    "tests/test_hardening.py",
+    "tests/test_auth_sessions.py",
+    "tests/test_sources_web.py",
+    "tests/test_export_data.py",
+    "tests/test_rollups.py",
+    "tests/test_etl_pipeline.py",
+    "tests/test_admin.py",
+    "tests/test_etl_failures.py",
+    "tests/test_programmes.py",
+    "tests/dashboard/test_perf_plans.py",
+]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {path: i for i, path in enumerate(HEAVY_FIRST)}
+
+    def key(item):
+        rel = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix() if ROOT in Path(
+            str(item.fspath)).resolve().parents else ""
+        return rank.get(rel, len(rank))
+
+    items.sort(key=key)  # stable: the collected order within each rank
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     why = _pg_available()
@@ -52,12 +91,12 @@ def pg_server():
 
 
 @contextmanager
-def _pg_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database (its URL), dropped afterwards."""
+def _pg_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (its URL), dropped afterwards: empty, or a copy of ``template``."""
     url, eng = _pg_admin()
     name = f"intl_test_{uuid.uuid4().hex[:10]}"
     with eng.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
+        c.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -109,9 +148,205 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def settings(db_url):
+    """Settings on a new database at the schema's head (every run migrates first anyway)."""
     from etl.config import load_settings
 
+    migrated(db_url)
     return load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=db_url)
+
+
+# -- databases built once per worker, copied for each test ---------------------------------------------
+# Migrating a new database takes a second or two, and loading the sample through the ETL several
+# seconds. What a test starts from is built once per xdist worker (by the real code: migrations,
+# pipeline, fixture builders) and copied for each test that asks: a file copy on SQLite,
+# ``CREATE DATABASE … TEMPLATE`` on PostgreSQL. Each test still has a database of its own.
+T = TypeVar("T")
+
+
+@dataclasses.dataclass
+class _Template:
+    url: str
+    value: Any
+    name: str = ""          # PostgreSQL: the template database's name
+
+
+_TEMPLATES: dict[tuple[str, str], _Template] = {}
+_TEMPLATE_DIR: Path | None = None
+
+
+def _backend(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+def _sqlite_path(url: str) -> Path:
+    return Path(url.split("///", 1)[1])
+
+
+def _release(url: str) -> None:
+    """Close this process's engine (and pooled connections) on ``url``, if there is one."""
+    from etl.config import normalise_url
+    from etl.db import _ENGINES
+
+    eng = _ENGINES.pop(normalise_url(url), None)
+    if eng is not None:
+        eng.dispose()
+
+
+def _pg_terminate(name: str) -> None:
+    _, eng = _pg_admin()
+    with eng.connect() as c:
+        c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
+    eng.dispose()
+
+
+def _build_template(key: str, backend: str, build: Callable[[str], Any]) -> _Template:
+    global _TEMPLATE_DIR
+    if backend == "sqlite":
+        if _TEMPLATE_DIR is None:
+            _TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="intl-templates-"))
+        path = _TEMPLATE_DIR / f"{key}.db"
+        url = f"sqlite:///{path}"
+        value = build(url)
+        _release(url)
+        with sqlite3.connect(path) as c:  # everything into the main file: the copy is that one file
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return _Template(url, value)
+    why = _pg_available()
+    if why:
+        if IN_CI:
+            pytest.fail(why + " (CI=true: database tests must run)")
+        pytest.skip(why)
+    admin_url, eng = _pg_admin()
+    name = f"intl_tmpl_{key}_{uuid.uuid4().hex[:8]}"
+    with eng.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    eng.dispose()
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    try:
+        value = build(url)
+    except BaseException:
+        _release(url)
+        _drop_pg(name)
+        raise
+    _release(url)
+    _pg_terminate(name)  # a template may have no other connection when it is copied
+    return _Template(url, value, name)
+
+
+def _drop_pg(name: str) -> None:
+    _pg_terminate(name)
+    _, eng = _pg_admin()
+    with eng.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    eng.dispose()
+
+
+def _retarget(value: Any, old: str, new: str) -> Any:
+    """``value`` (a deep copy) with every dataclass field equal to ``old`` set to ``new``."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            v = getattr(value, f.name)
+            if v == old:
+                object.__setattr__(value, f.name, new)
+            elif dataclasses.is_dataclass(v):
+                _retarget(v, old, new)
+    return value
+
+
+def _is_empty(url: str) -> bool:
+    """Has the database at ``url`` no tables yet?"""
+    if _backend(url) == "sqlite":
+        path = _sqlite_path(url)
+        if not path.exists() or path.stat().st_size == 0:
+            return True
+        with sqlite3.connect(path) as c:
+            return c.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    from etl.config import normalise_url
+
+    eng = create_engine(normalise_url(url), poolclass=NullPool, connect_args={"connect_timeout": 3})
+    try:
+        with eng.connect() as c:
+            return not c.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar()
+    finally:
+        eng.dispose()
+
+
+def from_template(url: str, key: str, build: Callable[[str], T]) -> T:
+    """Make the new database at ``url`` what ``build(url)`` would make of it, and return what ``build``
+    returned (a copy, with its URL set to ``url``). ``build`` runs once per ``key`` and backend in this
+    process, on a template database; every call copies the template. Where ``url`` already has tables,
+    ``build(url)`` runs on it as it is."""
+    if not _is_empty(url):
+        return build(url)
+    backend = _backend(url)
+    tmpl = _TEMPLATES.get((key, backend))
+    if tmpl is None:
+        tmpl = _TEMPLATES[(key, backend)] = _build_template(key, backend, build)
+    _release(url)
+    if backend == "sqlite":
+        path = _sqlite_path(url)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_sqlite_path(tmpl.url), path)
+    else:
+        name = make_url(url).database
+        _pg_terminate(name)
+        _, eng = _pg_admin()
+        with eng.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{tmpl.name}"'))
+        eng.dispose()
+    return _retarget(copy.deepcopy(tmpl.value), tmpl.url, url)
+
+
+def _run_sample(url: str):
+    from etl.config import load_settings
+    from etl.pipeline import Pipeline
+
+    settings = load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=url)
+    return Pipeline(settings, trigger="test").run([SAMPLE / "docs", SAMPLE / "reports"])
+
+
+def sample_database(url: str):
+    """data/sample (news documents and the office reports) loaded through the real pipeline into the new
+    database at ``url``: a copy of the worker's one load. Returns the run's ``RunInfo``."""
+    return from_template(url, "sample", _run_sample)
+
+
+def _upgrade(url: str) -> None:
+    from etl.db import upgrade
+
+    upgrade(url)
+
+
+def migrated(url: str) -> str:
+    """The new database at ``url`` migrated to the head revision, and its URL. On SQLite it is a copy of
+    the worker's one migrated file (the migrations take a second or two, a copy milliseconds); on
+    PostgreSQL, where copying a database costs about what migrating it does, it is migrated."""
+    if _backend(url) == "sqlite":
+        from_template(url, "schema", _upgrade)
+    else:
+        _upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_templates():
+    yield
+    from etl.db import dispose_engines
+
+    dispose_engines()
+    for (_key, backend), tmpl in list(_TEMPLATES.items()):
+        if backend == "postgresql":
+            try:
+                _drop_pg(tmpl.name)
+            except Exception:  # noqa: BLE001 - the server went away: nothing left to drop
+                pass
+    _TEMPLATES.clear()
+    if _TEMPLATE_DIR is not None:
+        shutil.rmtree(_TEMPLATE_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="module", autouse=True)

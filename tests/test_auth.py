@@ -20,9 +20,9 @@ LOGIN = "/auth/login"
 # -- helpers ------------------------------------------------------------------
 def make_users(url: str) -> None:
     from dashboard.users import add_user
-    from etl.db import upgrade
+    from tests.conftest import migrated
 
-    upgrade(url)
+    migrated(url)  # on SQLite a copy of the worker's migrated file, where the database is new
     add_user(url, "alice", PASSWORDS["alice"], "admin")
     add_user(url, "vic", PASSWORDS["vic"], "viewer")
 

@@ -36,11 +36,9 @@ def table_counts(url: str) -> dict[str, int]:
 
 @pytest.fixture
 def world(db_url, monkeypatch, tmp_path):
-    from etl.config import load_settings
-    from etl.pipeline import Pipeline
-    from tests.conftest import SAMPLE
+    from tests.conftest import sample_database
 
-    Pipeline(load_settings(database_url=db_url), trigger="test").run([SAMPLE / "docs", SAMPLE / "reports"])
+    sample_database(db_url)  # data/sample through the pipeline (once per worker, then copied)
     make_users(db_url)
     app = make_app(db_url, monkeypatch, tmp_path)
     s = Session(app)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from etl.config import load_settings
@@ -17,7 +18,7 @@ from etl.pipeline import Pipeline
 
 from .conftest import ROOT, SAMPLE
 
-N_COPIES = 10  # × 56 sample articles = 560 documents
+N_COPIES = 4  # × 56 sample articles = 224 documents: the kill comes after 40, polled every 50 ms
 
 
 def make_corpus(folder):
@@ -42,9 +43,20 @@ def per_document(url):
         return {uri.rsplit("/", 1)[-1]: n for uri, n in rows}
 
 
-def test_sigkill_mid_run_then_rerun_gives_exact_totals(db_url, tmp_path):
-    folder = tmp_path / "news"
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The articles, and a clean uninterrupted load of them (SQLite): the same for both backends."""
+    tmp = tmp_path_factory.mktemp("crash")
+    folder = tmp / "news"
     n = make_corpus(folder)
+    reference_url = f"sqlite:///{tmp / 'reference.db'}"
+    info = Pipeline(load_settings(config=tmp / "none.toml", database_url=reference_url)).run([folder])
+    assert info.status == "ok" and info.documents["new"] == n
+    return folder, n, reference_url
+
+
+def test_sigkill_mid_run_then_rerun_gives_exact_totals(db_url, tmp_path, corpus):
+    folder, n, reference_url = corpus
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "etl.cli", "etl", "run", str(folder), "--db", db_url],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -68,9 +80,6 @@ def test_sigkill_mid_run_then_rerun_gives_exact_totals(db_url, tmp_path):
     assert 40 <= partial < n
 
     # every document that made it in is whole: its facts match a clean load of the same file
-    reference_url = f"sqlite:///{tmp_path / 'reference.db'}"
-    ref_settings = load_settings(config=tmp_path / "none.toml", database_url=reference_url)
-    Pipeline(ref_settings).run([folder])
     expected = per_document(reference_url)
     got = per_document(db_url)
     assert all(got[name] == expected[name] for name in got)

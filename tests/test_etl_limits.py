@@ -24,13 +24,14 @@ from etl.load.models import Document
 from etl.reader import Guard
 from etl.sources.base import SourceDocument
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, migrated
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_cli(tmp_path: Path, db_url: str, paths: list[Path], limits: str, timeout: float = 300) -> dict:
     """``intl etl run --json`` in a child process under the given ``[limits]`` table."""
+    migrated(db_url)  # (what the run does first; on SQLite a copy of the migrated file)
     cfg = tmp_path / "intl.toml"
     cfg.write_text(f'[database]\nurl = "{db_url}"\n\n[limits]\n{limits}\n', encoding="utf-8")
     r = subprocess.run([sys.executable, "-m", "etl.cli", "etl", "run", *map(str, paths), "--config", str(cfg),

@@ -15,15 +15,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from .conftest import IN_CI, ROOT, SAMPLE
+from .conftest import IN_CI, ROOT, sample_database
 
 
 def load_sample(url: str):
-    from etl.config import load_settings
-    from etl.pipeline import Pipeline
-
-    settings = load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=url)
-    info = Pipeline(settings, trigger="test").run([SAMPLE / "docs", SAMPLE / "reports"])
+    """The sample in the new database at ``url`` (loaded once per worker by the pipeline, then copied)."""
+    info = sample_database(url)
     assert info.status == "ok", info.errors
     return info
 

@@ -27,12 +27,15 @@ MB = 1024 * 1024
 
 
 # -- the production server (the Procfile's gunicorn) for the raw-socket tests ---------------------------
-@pytest.fixture
-def live(sqlite_url, tmp_path):
-    """gunicorn as the Procfile runs it. (werkzeug's development server drains a refused body on
-    purpose, so that a client sees its 413; gunicorn closes the connection.)"""
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """gunicorn as the Procfile runs it (one for the module's raw-socket tests, which only read). (werkzeug's
+    development server drains a refused body on purpose, so that a client sees its 413; gunicorn closes
+    the connection.)"""
     from tests.gunicorn_server import Gunicorn
 
+    tmp_path = tmp_path_factory.mktemp("live")
+    sqlite_url = f"sqlite:///{tmp_path / 'intl.db'}"
     make_users(sqlite_url)
     env = {"DATABASE_URL": sqlite_url, "INTL_AUTH": "on", "INTL_SECRET_KEY": "hardening-test-" + "k" * 40,
            "INTL_UPLOAD_DIR": str(tmp_path / "uploads"), "INTL_REQUEST_MAX_MB": None, "INTL_UPLOAD_MAX_MB": None,

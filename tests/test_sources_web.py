@@ -15,6 +15,7 @@ from etl.pipeline import Pipeline
 from etl.sources.feed import FeedSource
 from etl.sources.registry import SourceContext, parse_options
 
+from .conftest import migrated
 from .newsite import Article, corpus_site
 
 ARTICLES = r"/news/(articles|private)/[^/]+\.html$"
@@ -29,6 +30,7 @@ def site():
 
 def write_settings(tmp_path, db_url: str, *tables: str):
     """Settings read from a real intl.toml holding the given [[sources]] tables."""
+    migrated(db_url)  # (what a run does first; on SQLite a copy of the migrated file)
     cfg = tmp_path / "intl.toml"
     cfg.write_text(f'[database]\nurl = "{db_url}"\n\n' + "\n".join(tables), encoding="utf-8")
     return load_settings(cfg)

@@ -39,12 +39,10 @@ def free_port() -> int:
 
 
 def load_sample(url: str) -> None:
-    """The bundled sample, loaded through the real ETL pipeline."""
-    from etl.config import SAMPLE_DIR, load_settings
-    from etl.pipeline import Pipeline
+    """The bundled sample, loaded through the real ETL pipeline (once per worker, then copied)."""
+    from tests.conftest import sample_database
 
-    settings = load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=url)
-    Pipeline(settings, trigger="test").run([SAMPLE_DIR / "docs", SAMPLE_DIR / "reports"])
+    sample_database(url)
 
 
 class LiveServer:

@@ -127,10 +127,10 @@ BAR_WIDTHS = """(id) => {
 
 @pytest.fixture(scope="module")
 def world_server(tmp_path_factory):
-    from tests.dashboard import fixture_db
+    from tests.dashboard.conftest import world_on
 
     url = f"sqlite:///{tmp_path_factory.mktemp('ticks') / 'intl.db'}"
-    world = fixture_db.build(url)
+    world = world_on(url)
     with LiveServer(url) as srv:
         srv.world = world
         yield srv

@@ -15,28 +15,39 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import new_database
+from tests.conftest import from_template, new_database
 from tests.dashboard import fixture_db, fixture_explore
+
+# Each is built once per worker and backend and copied for each test or module (tests/conftest.py's
+# ``from_template``): the copy is the database ``fixture_db.build`` / ``fixture_explore.build`` makes.
+
+
+def world_on(url: str) -> fixture_db.World:
+    return from_template(url, "world", fixture_db.build)
+
+
+def explore_on(url: str) -> fixture_explore.Explore:
+    return from_template(url, "explore", fixture_explore.build)
 
 
 @pytest.fixture
 def world(db_url) -> fixture_db.World:
-    return fixture_db.build(db_url)
+    return world_on(db_url)
 
 
 @pytest.fixture
 def sqlite_world(sqlite_url) -> fixture_db.World:
     """For what only renders query results (figures, panels, callbacks): SQLite is enough."""
-    return fixture_db.build(sqlite_url)
+    return world_on(sqlite_url)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def ex(request, tmp_path_factory) -> fixture_explore.Explore:
     with new_database(request.param, tmp_path_factory.mktemp("explore")) as url:
-        yield fixture_explore.build(url)
+        yield explore_on(url)
 
 
 @pytest.fixture(scope="module")
 def ex_sqlite(tmp_path_factory) -> fixture_explore.Explore:
     with new_database("sqlite", tmp_path_factory.mktemp("explore-sqlite")) as url:
-        yield fixture_explore.build(url)
+        yield explore_on(url)

@@ -17,17 +17,18 @@ from dashboard.figures import programmes as fg
 from dashboard.queries import overview as qo
 from dashboard.queries import programmes as qg
 from dashboard.queries.common import Filters
+from tests.conftest import from_template
 from tests.dashboard import fixture_programmes as fx
 
 
 @pytest.fixture
 def pw(db_url) -> fx.ProgrammeWorld:
-    return fx.build(db_url)
+    return from_template(db_url, "programmes", fx.build)
 
 
 @pytest.fixture
 def pws(sqlite_url) -> fx.ProgrammeWorld:
-    return fx.build(sqlite_url)
+    return from_template(sqlite_url, "programmes", fx.build)
 
 
 def _text(component) -> str:

@@ -23,6 +23,7 @@ from dashboard.queries import programs as qp
 from dashboard.queries.common import Filters
 from etl.db import get_engine, upgrade
 from etl.load.models import Agreement, Mobility, Partner, Program, ReportFile, Unit
+from tests.conftest import from_template
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT / "tests" / "corpus" / "reports"
@@ -56,7 +57,7 @@ def load_reports(url: str) -> None:
 
 @pytest.fixture
 def reports(db_url):
-    load_reports(db_url)
+    from_template(db_url, "program-reports", load_reports)
     return db_url
 
 
@@ -185,13 +186,13 @@ def build_small(url: str) -> dict:
 
 @pytest.fixture
 def small(db_url):
-    return db_url, build_small(db_url)
+    return db_url, from_template(db_url, "programs-small", build_small)
 
 
 @pytest.fixture
 def small_sqlite(sqlite_url):
     """For what only renders query results (figures, callbacks): SQLite is enough."""
-    return sqlite_url, build_small(sqlite_url)
+    return sqlite_url, from_template(sqlite_url, "programs-small", build_small)
 
 
 def test_agreement_states_flags_and_school_rule(small):

@@ -14,7 +14,8 @@ from dashboard.queries import overview as q
 from dashboard.queries import schools as qs
 from dashboard.queries.common import Filters
 from dashboard.queries.drill import DrillSpec, count
-from tests.dashboard import fixture_db, fixture_explore
+from tests.dashboard import fixture_db
+from tests.dashboard.conftest import explore_on
 from tests.dashboard.fixture_explore import TODAY
 
 FILTER_SETS = [
@@ -211,7 +212,7 @@ def test_counts_from_the_rollups_as_written_equal_those_after_a_full_rebuild(db_
     serve and those counted from the facts."""
     from dashboard.queries import partners as qp
 
-    ex = fixture_explore.build(db_url)
+    ex = explore_on(db_url)  # fixture_explore.build's database (built once per worker, copied)
     url = ex.url
     auto = ex.school("School of Automation")
 

@@ -15,8 +15,9 @@ from dashboard import ids
 from dashboard.pages import source_doc, sources
 from dashboard.queries import sources as qs
 from dashboard.queries.common import Filters
-from etl.db import get_engine, upgrade
+from etl.db import get_engine
 from etl.load.models import Activity, Document, Fact, Partner, Unit
+from tests.conftest import migrated
 from tests.dashboard import fixture_db
 from tests.dashboard.sql_log import Statements
 
@@ -49,7 +50,7 @@ def _walk(component):
 def add_article(url: str) -> dict:
     """One document with real text, a school, a partner, a count and an activity with spans
     (two of them overlapping), one fact rejected, one without a position."""
-    upgrade(url)
+    migrated(url)
     t = HOSTILE_TEXT
     with Session(get_engine(url)) as s, s.begin():
         unit = s.query(Unit).filter_by(name="School of Automation").first() or Unit(
