@@ -631,7 +631,7 @@ class HomeDetector:
                     return None, None, False  # Chinese news of a university it never names (zh_units.py)
                 if conf is None and self.lang != "zh" and _OUR.search(self.text) and not self._en_units_fit():
                     return None, None, False  # English news that speaks as "our university" of units not the home's
-                if conf is None and campus == 0 and self.lang != "zh":
+                if conf is None and campus == 0 and self.lang != "zh" and not self._home_unit_acronym():
                     # English news that never names the configured home nor its campuses: its units are written
                     # as the page gives them (a generic "School of Computer Science" or "International Education
                     # College" is every university's), not under the home's canonical names
@@ -659,6 +659,15 @@ class HomeDetector:
                 unknown += 2 if re.search(r"\b(?:International|Global|Foreign|Overseas)\b", name) and re.search(r"\b(?:Office|Department|Division)\b",
                                                                                     name) else 1
         return known >= unknown
+
+    def _home_unit_acronym(self) -> bool:
+        """Whether the page names a unit of the configured home by an acronym of the home's list ("SEM", "ICE
+        School"): a short form of the home's own, unlike a generic name every university has."""
+        for u in self.ref.units:
+            for a in u.aliases:
+                if re.search(r"\b[A-Z]{2,6}\b", a) and a.isascii() and _in(a, self.text):
+                    return True
+        return False
 
     def _campus_evidence(self) -> int:
         """Where a page that never names a university places itself: +1 when it names a campus of the configured
