@@ -4,7 +4,10 @@ A news page speaks for one university (its site's owner, "our university", 我�
 organisation it names is a partner, a visitor, a funder… The configured home (the reference
 list's, e.g. BISTU) is only one candidate among the universities the page names: a page of
 another university's site is read as that university's news, with its units under their own
-names, and a page naming no university at all falls back to the configured home.
+names, and a page naming no university at all falls back to the configured home, whose canonical unit
+names apply only where the page shows the home (its campuses or a unit acronym of its list; for 中文, units
+that fit its list): a page on another campus is another university's, an English page without that evidence
+gives its units as written (a generic "International Education College" is every university's).
 
 Signals, scored per candidate university (every one read from the text, none from a list of
 pages):
