@@ -4,7 +4,10 @@ A news page speaks for one university (its site's owner, "our university", 我�
 organisation it names is a partner, a visitor, a funder… The configured home (the reference
 list's, e.g. BISTU) is only one candidate among the universities the page names: a page of
 another university's site is read as that university's news, with its units under their own
-names, and a page naming no university at all falls back to the configured home.
+names, and a page naming no university at all falls back to the configured home, whose canonical unit
+names apply only where the page shows the home (its campuses or a unit acronym of its list; for 中文, units
+that fit its list): a page on another campus is another university's, an English page without that evidence
+gives its units as written (a generic "International Education College" is every university's).
 
 Signals, scored per candidate university (every one read from the text, none from a list of
 pages):
@@ -103,6 +106,10 @@ _LOC_BEFORE = re.compile(r"(?P<c>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)['’]s\
 _GENERIC_WORDS = {"university", "universiti", "universitas", "universidad", "college", "institute", "technology", "science",
                   "sciences", "national", "state", "international", "studies", "applied", "engineering", "medical",
                   "normal", "federal", "royal", "central", "polytechnic", "academy", "school", "research"}
+# a campus named by its place: 洞山校区, "Xianlin Campus" (not 主校区, 新校区, "the main campus")
+_CAMPUS = re.compile(r"(?P<zh>[\u4e00-\u9fff]{2})(?<![主新本两各该老东西南北分总])校区|"
+                     r"\b(?P<en>(?!Main\b|New\b|Old\b|East\b|West\b|South\b|North\b|Central\b|The\b|Our\b|Its\b|Each\b)"
+                     r"[A-Z][a-z]{2,})\s+Campus\b")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
 
 
@@ -618,12 +625,20 @@ class HomeDetector:
         if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0] and not best[4]):
             # nobody the page clearly speaks for: the configured home, unless the page looks at China from abroad
             if ref.home_name and (conf is not None or not abroad):
+                campus = self._campus_evidence() if conf is None else 0
+                if campus < 0:
+                    return None, None, False  # the page's event is on a campus the configured home does not have
                 if conf is None and self.lang == "zh" and not units_fit_list(
                         self.text, self.lay, ref, [(m.start, m.end, o.status) for o in orgs for m in o.mentions],
                         finder.home_spans):
                     return None, None, False  # Chinese news of a university it never names (zh_units.py)
                 if conf is None and self.lang != "zh" and _OUR.search(self.text) and not self._en_units_fit():
                     return None, None, False  # English news that speaks as "our university" of units not the home's
+                if conf is None and campus == 0 and self.lang != "zh" and not self._home_unit_acronym():
+                    # English news that never names the configured home nor its campuses: its units are written
+                    # as the page gives them (a generic "School of Computer Science" or "International Education
+                    # College" is every university's), not under the home's canonical names
+                    return ref.home_name, None, False
                 return ref.home_name, None, True
             return None, None, False
         o = best[2]
@@ -647,6 +662,37 @@ class HomeDetector:
                 unknown += 2 if re.search(r"\b(?:International|Global|Foreign|Overseas)\b", name) and re.search(r"\b(?:Office|Department|Division)\b",
                                                                                     name) else 1
         return known >= unknown
+
+    def _home_unit_acronym(self) -> bool:
+        """Whether the page names a unit of the configured home by an acronym of the home's list ("SEM", "ICE
+        School"): a short form of the home's own, unlike a generic name every university has."""
+        for u in self.ref.units:
+            for a in u.aliases:
+                if re.search(r"\b[A-Z]{2,6}\b", a) and a.isascii() and _in(a, self.text):
+                    return True
+        return False
+
+    def _campus_evidence(self) -> int:
+        """Where a page that never names a university places itself: +1 when it names a campus of the configured
+        home (reference list: 小营校区, "Xiaoying Campus"), -1 when it names only campuses of its own that the
+        home does not have ("在洞山校区举行"), 0 when it names none. A campus written after another
+        university's name (迪肯大学墨尔本校区, "Deakin University's Burwood Campus") is that university's."""
+        camp = [c for c in self.ref.home_campuses if c]
+        if not camp:
+            return 0
+        if any(_in(c, self.text) for c in camp):
+            return 1
+        stems = {c[:-2] for c in camp if c.endswith("校区")} | {c.rsplit(" ", 1)[0] for c in camp if c.endswith(" Campus")}
+        for m in _CAMPUS.finditer(self.text):
+            stem = m.group("zh") or m.group("en")
+            if stem in stems or any(x.endswith(stem) or stem.endswith(x) for x in stems):
+                continue
+            before = self.text[max(0, m.start() - 12):m.start()]
+            if re.search(r"(?:大学|学院|大學|學院)[\u4e00-\u9fff]{0,4}$" if m.group("zh") else
+                         r"(?:University|College|Institute|School)(?:[’']s)?\s*,?\s*(?:[A-Z][a-z]+\s+)?$", before):
+                continue  # a campus of a named university (迪肯大学墨尔本校区)
+            return -1
+        return 0
 
     def _names_configured_site(self) -> bool:
         return any(len(norm(f)) >= 3 and _in(f, self.site_text) for f in self.ref.home_forms() if f)

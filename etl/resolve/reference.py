@@ -81,6 +81,9 @@ class Reference:
     units: list[UnitRef] = field(default_factory=list)
     partners: list[PartnerRef] = field(default_factory=list)
     non_partners: list[NonPartnerRef] = field(default_factory=list)
+    # the home's campuses as a page writes them (小营校区, "Xiaoying Campus"): a page that never names its
+    # university but places an event on one of them is the configured home's
+    home_campuses: list[str] = field(default_factory=list)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def home_forms(self) -> list[str]:
@@ -155,6 +158,7 @@ def _load(directory: str) -> Reference:
         home = data.get("home") or {}
         ref.home_name, ref.home_zh = home.get("name"), home.get("zh")
         ref.home_aliases = list(home.get("aliases") or [])
+        ref.home_campuses = list(home.get("campuses") or [])
         for typ, key in (("school", "schools"), ("office", "offices")):
             for u in data.get(key) or []:
                 ref.units.append(UnitRef(u["name"], typ, u.get("zh"), list(u.get("aliases") or [])))
