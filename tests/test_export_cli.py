@@ -24,16 +24,14 @@ from dashboard.queries.common import Filters
 from etl import schedule
 
 from .conftest import SAMPLE
-from .test_export_sample import load_sample, need_browser
+from .test_export_sample import need_browser, sample_sqlite
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
-    u = f"sqlite:///{tmp_path_factory.mktemp('export-cli') / 'intl.db'}"
-    load_sample(u)
-    return u
+    return sample_sqlite(tmp_path_factory, "export-cli")
 
 
 def _sid(url: str, name: str) -> int:

@@ -21,15 +21,13 @@ from dashboard.queries.common import Filters
 from dashboard.report import render
 
 from .conftest import ROOT
-from .test_export_sample import load_sample, need_browser, png_stats
+from .test_export_sample import need_browser, png_stats, sample_sqlite
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
     need_browser()
-    u = f"sqlite:///{tmp_path_factory.mktemp('export-fig') / 'intl.db'}"
-    load_sample(u)
-    return u
+    return sample_sqlite(tmp_path_factory, "export-fig")
 
 
 def _school(url: str, name: str) -> int:

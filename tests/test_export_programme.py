@@ -17,16 +17,14 @@ from dashboard.queries.common import Filters
 from etl.db import session_factory
 from etl.load.models import Programme
 
-from .test_export_sample import load_sample, need_browser
+from .test_export_sample import need_browser, sample_sqlite
 
 EXPORTS = ["programme_students", "programme_sources"]
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
-    u = f"sqlite:///{tmp_path_factory.mktemp('export-programme') / 'intl.db'}"
-    load_sample(u)
-    return u
+    return sample_sqlite(tmp_path_factory, "export-programme")
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +38,11 @@ def busiest(url: str) -> int:
     """The record with the most sources that also has figures of students."""
     with session_factory(url)() as s:
         ids = s.scalars(select(Programme.id).where(Programme.state == "ok").order_by(Programme.id)).all()
-    best = max(ids, key=lambda i: (not qg.students_frame(qg.detail(url, i)).empty,
-                                   len(qg.sources_frame(qg.detail(url, i)))))
-    return best
+    def rank(i: int) -> tuple[bool, int]:
+        d = qg.detail(url, i)
+        return not qg.students_frame(d).empty, len(qg.sources_frame(d))
+
+    return max(ids, key=rank)
 
 
 def test_the_programme_charts_are_registered_as_a_subject(url):

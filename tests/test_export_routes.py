@@ -15,14 +15,12 @@ from dashboard.queries import overview as qo
 from dashboard.queries.common import Filters
 from dashboard.report import render
 
-from .test_export_sample import load_sample, need_browser, png_stats
+from .test_export_sample import need_browser, png_stats, sample_sqlite
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
-    u = f"sqlite:///{tmp_path_factory.mktemp('export-routes') / 'intl.db'}"
-    load_sample(u)
-    return u
+    return sample_sqlite(tmp_path_factory, "export-routes")
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,13 @@ def load_sample(url: str):
     return info
 
 
+def sample_sqlite(tmp_path_factory, name: str) -> str:
+    """A new SQLite file holding the sample (a module's own copy): its URL."""
+    url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'intl.db'}"
+    load_sample(url)
+    return url
+
+
 def raw(url: str, table: str) -> pd.DataFrame:
     from etl.db import get_engine
 

@@ -26,7 +26,7 @@ from dashboard.queries import partners as qp
 from dashboard.queries import schools as qs
 from dashboard.queries.common import Filters
 
-from .test_export_sample import load_sample, need_browser, png_stats
+from .test_export_sample import load_sample, need_browser, png_stats, sample_sqlite
 
 SCHOOL = "School of Automation"
 PARTNER = "Lodz University of Technology"   # news, several schools and students sent in the sample
@@ -36,9 +36,7 @@ PARTNER_EXPORTS = ["partner_timeline", "partner_schools", "partner_mobility"]
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
-    u = f"sqlite:///{tmp_path_factory.mktemp('export-subjects') / 'intl.db'}"
-    load_sample(u)
-    return u
+    return sample_sqlite(tmp_path_factory, "export-subjects")
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from dashboard.queries.common import Filters, partner_countries
 from dashboard.regions import REGIONS
 from dashboard.report import labels as RL
 
-from .test_export_sample import load_sample, need_browser
+from .test_export_sample import need_browser, sample_sqlite
 
 pytestmark = pytest.mark.slow
 FILTER_SETS = [
@@ -41,9 +41,7 @@ NAME_COLUMNS = ("partner", "school", "program", "schools", "partners", "name", "
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
     need_browser()
-    u = f"sqlite:///{tmp_path_factory.mktemp('export-zh') / 'intl.db'}"
-    load_sample(u)
-    return u
+    return sample_sqlite(tmp_path_factory, "export-zh")
 
 
 def english_labels(url: str) -> list[str]:

@@ -51,3 +51,15 @@ def ex(request, tmp_path_factory) -> fixture_explore.Explore:
 def ex_sqlite(tmp_path_factory) -> fixture_explore.Explore:
     with new_database("sqlite", tmp_path_factory.mktemp("explore-sqlite")) as url:
         yield explore_on(url)
+
+
+@pytest.fixture
+def home(monkeypatch):
+    """``home("DE")`` sets the home country (``None``: no home country) for the test, cache cleared."""
+    from dashboard.queries import domestic
+
+    def set_home(code: str | None):
+        monkeypatch.setenv("INTL_HOME_COUNTRY", code or "none")
+        domestic.home_country.cache_clear()
+    yield set_home
+    domestic.home_country.cache_clear()

@@ -2,19 +2,9 @@
 "Countries" KPI and the maps leave the home country out and say so (dashboard/queries/domestic.py)."""
 from __future__ import annotations
 
-import pytest
 
 from dashboard.queries import domestic, overview, periods
 from dashboard.queries.common import Filters
-
-
-@pytest.fixture
-def home(monkeypatch):
-    def set_home(code: str | None):
-        monkeypatch.setenv("INTL_HOME_COUNTRY", code or "none")
-        domestic.home_country.cache_clear()
-    yield set_home
-    domestic.home_country.cache_clear()
 
 
 def test_the_home_country_is_apart_in_kpis_and_maps(world, home):

@@ -15,15 +15,6 @@ from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
 
 
-@pytest.fixture
-def home(monkeypatch):
-    def set_home(code: str | None):
-        monkeypatch.setenv("INTL_HOME_COUNTRY", code or "none")
-        domestic.home_country.cache_clear()
-    yield set_home
-    domestic.home_country.cache_clear()
-
-
 def _combinations(w) -> list[Filters]:
     sid = [w.school_ids[n] for n, _ in fixture_db.SCHOOLS]
     return fixture_db.filter_sets(w) + [
