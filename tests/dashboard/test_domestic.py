@@ -2,7 +2,6 @@
 "Countries" KPI and the maps leave the home country out and say so (dashboard/queries/domestic.py)."""
 from __future__ import annotations
 
-
 from dashboard.queries import domestic, overview, periods
 from dashboard.queries.common import Filters
 
