@@ -99,7 +99,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"为期(?:[一二两三四五六七八九十\d]+|半)(?:天|日|周|星期|个月)的(?:研修|学习|交流学习|访学|课程)"), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
         r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
-        r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目"), 1.0),
+        r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目|"
+        # camps (国际探索营, 研学营) and short courses abroad (短期出国研修课程, 移地教学)
+        r"(?:夏|冬|研学|游学|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
+        r"短期(?:出国|出境|海外|境外)(?:研修|交流|访学|学习)|移地教学"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
@@ -133,7 +136,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bteaching\s+training\b", I), 1.0),
     ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|教授[^，。\n]{0,12}授课|"
                                                 r"(?:教师|学者|教授|教职工)[^，。\n]{0,16}(?:访学|访问研究|进修)"), 1.0),
-    ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
+    ("faculty_exchange", "教师培训 abroad", re.compile(r"教师(?!带领|带队|率领)[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
                                                        r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
@@ -214,6 +217,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:召开|举行|举办)"), 1.0),
     ("conference", "参加会议 (zh)", re.compile(
         r"参加了?[^。，\n]{0,30}(?:大会|年会|论坛|研讨会|学术会议|峰会)"), 1.0),
+    # a board meeting (of a Confucius Institute, a joint institute) or a coordination meeting of offices: a work
+    # meeting on international affairs
+    ("conference", "理事会 / 协调会 (zh)", re.compile(
+        r"(?:召开|举行|举办|出席|参加|主持)了?[^。\n]{0,60}?(?:年度理事会|理事会(?:会议|议)?|协调会|联席会议?)(?![\u4e00-\u9fff]{0,2}(?:成员|主席|理事))"), 1.0),
 ]
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
@@ -279,7 +286,7 @@ _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
-                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校", I)
+                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校|校)(?!外)", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
@@ -499,6 +506,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # teachers visiting abroad (教师赴X访学) are a faculty exchange
                 if rule == "a semester at a partner" and not re.search(r"\d", sent):
                     continue
+            if kind == "delegation_visit" and rule == "delegation" and (
+                    re.match(r"[^，。\n]{0,12}?(?:看望|慰问)", text[m.end():m.end() + 14]) or
+                    re.search(r"代表团赴[^。\n]{0,30}参加[^。\n]{0,30}(?:论坛|会议|大会|研讨会|年会|峰会)", sent)):
+                continue  # leaders visiting their own students (一行看望慰问); a delegation sent to attend a forum
             if kind == "faculty_exchange" and re.search(r"将(?:进一步)?邀请|拟邀请|计划邀请", sent):
                 continue  # guests the university will invite: no visit yet
             if kind == "international_students":
