@@ -302,6 +302,18 @@ def _zh_status_short(orgs: list[Org]) -> None:
                 break
 
 
+def _zh_home_without_status(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
+    """国立中山大学 then 中山大学: the home named without its status word (国立, 私立, 市立, 县立) is the home, not the
+    namesake a table knows by the bare name."""
+    bare = {text[a:b][2:] for a, b in home_spans if re.match(r"(?:国立|私立|市立|县立)[\u4e00-\u9fff]{2,}(?:大学|学院)$",
+                                                                 text[a:b])}
+    if not bare:
+        return
+    for o in orgs:
+        if o.status == "partner" and o.mentions and all(m.text in bare for m in o.mentions):
+            o.status, o.reason = "home", "the home's name without its status word (国立)"
+
+
 def _zh_tail_forms(orgs: list[Org]) -> None:
     """圣心大学 and 天主教圣心大学 after 米兰天主教圣心大学: a Chinese name found by pattern that is the end of another
     partner's Chinese name on the page (the same head word, a stem of two characters or more) is that partner named
@@ -584,6 +596,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     _peer_lists(text, lay, orgs, home_spans)
     _home_acronyms(text, orgs, home_spans)
     if lang == "zh":
+        _zh_home_without_status(text, orgs, home_spans)
         _zh_short_forms(text, orgs, gaz)
         _zh_status_short(orgs)
         _zh_tail_forms(orgs)

@@ -437,7 +437,9 @@ class HomeDetector:
         score += 2 * min(owns, 2)
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
-            self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end)) or
+            self._our_visit(m) or ((text[m.start - 1:m.start] == "在" or re.search(
+                r"在[\u4e00-\u9fff]{1,12}?(?:市|省|州|岛)$", text[max(0, m.start - 14):m.start])) and
+                _VENUE_AFTER.match(text, m.end)) or
             self._our_counterpart(m) for m in o.mentions) or (  # …or a venue (会议在X大学举行) in a text that calls itself 我校
             self.lang != "zh" and any(self._our_visit_en(m, o) for m in o.mentions))
         if self.host(o) and not ours:

@@ -270,6 +270,8 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
         if f.endswith("学院") and _ZH_FIELD.search(f[:-2]) and re.match(r"(?:常务)?(?:副)?院长|党委|党总支", text[e:e + 4]):
             continue  # 国际关系学院院长谢韬: a school named by its field and its dean, not the university of that name
+        if f.endswith(("科学院", "工程院", "研究院")) and text[e:e + 2] == "大学":
+            continue  # 白俄罗斯国家科学院大学: the academy's university, a longer name than the academy's
         if _EVENT_AFTER.match(text, e) or (f.endswith("大学") and re.match(r"子|生(?!物|命|态|产)", text[e:e + 2])):
             continue  # 丝绸之路大学联盟论坛 (an event named after it); 武工大学子 (students of 武工大)
         k = entry.known
