@@ -58,6 +58,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
                                                  r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
+    # a joint institute named after two universities (X大学Y大学联合学院) and its Sino-foreign management board
+    ("joint_program", "两校联合学院", re.compile(r"大学[\u4e00-\u9fff]{2,14}?大学联合学院|中外联合管理委员会"), 1.0),
     ("joint_program", "学位合作项目", re.compile(r"(?:硕士|本科|博士|学士|研究生)(?:学位)?(?:合作|联合)(?:培养)?项目"), 1.0),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
@@ -114,7 +116,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
     ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
                                                       r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
-    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼)|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
+    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼)|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)|"
+                                                      r"外籍生|侨生|境外生"), 1.0),
     ("international_students", "a partner's students welcomed here", re.compile(
         r"\bstudents\s+(?:will\s+be|are|were|have\s+been)\s+welcomed\s+to\b", I), 1.0),
     # faculty
@@ -146,7 +149,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         I), 1.0),
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperations?|collaborations?)\b", I),
      0.5),
-    ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室|"
+    ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|联合(?:科研|研究)实验室|合作研究|联合研究|科研合作|共建实验室|"
+                                                                r"(?:联合|合作|共同)发表[^，。\n]{0,16}论文|"
+                                                                r"共同建立了?[^，。\n]{0,4}“[^”\n]{2,24}(?:研究院|研究中心|实验室)”|"
+                                                                r"科技合作(?:协议|备忘录|协定)|"
                                                                 r"(?:联合|共同|合作)(?:开展|进行)[^，。\n]{0,20}(?:研究|研发)|"
                                                                 r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
                                                                 r"(?:方面|领域)的(?:研究|科研)[，,]?(?:开展|进行|加强)[^。\n]{0,8}合作"),
@@ -164,7 +170,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
                                        r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)|"
                                        # a named agreement in quotes ("…联合实验室"合作协议)
-                                       r"(?:签署|续签|签订|签定)[^，。\n“]{0,8}“[^”\n]{1,40}”[^，。\n]{0,6}(?:协议|协定|备忘录|意向书)"), 1.0),
+                                       r"(?:签署|续签|签订|签定)[^，。\n“]{0,8}“[^”\n]{1,40}”[^，。\n]{0,6}(?:协议|协定|备忘录|意向书)|"
+                                       # an agreement's title in 《》 (签署了《X大学与Y研究所国际科技合作备忘录》)
+                                       r"(?:签署|续签|签订|签定)了?《[^》\n]{1,90}(?:协议|协定|备忘录|意向书|合同)》"), 1.0),
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|(?<!学生)(?<!师生)代表团|率团|出访(?!科)|"
                                                   r"(?<!学生)(?<!师生)(?<!学生代表团)(?<!师生代表团)一行", I), 1.0),
@@ -558,6 +566,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # 《学生交流、科研合作等全面合作协议》: the title of an agreement lists areas
             if kind == "agreement" and re.search(r"将(?:在近期内|尽快|于[^，。\n]{0,10})签署|拟签署|待签署", sent):
                 continue  # an agreement still to be signed
+            if kind == "agreement" and _CJK.search(m.group(0)):
+                yb = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", sent[:ms])]
+                if yb and max(yb) < max(int(y) for y in re.findall(r"((?:19|20)\d\d)年", text)):
+                    weight *= 0.5  # 于2013年签署了合作备忘录 on a page of 2015: an agreement of the past
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if background and rule != "为期…的研修" and not is_title and not (kind == "agreement" and re.search(
