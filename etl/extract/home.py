@@ -57,6 +57,10 @@ _EN_UNIT = re.compile(r"\b(?:School|College|Faculty|Department|Office|Division)\
                       r"(?:[^\S\n]+(?:and|&|of)?[^\S\n]*[A-Z][\w'’-]*)*|"
                       r"\b(?:[A-Z][\w'’-]*[^\S\n]+(?:and[^\S\n]+|&[^\S\n]+)?){1,5}(?:Office|Department|Division)\b(?![^\S\n]+(?:of|Building))")
 _DEBUG = bool(__import__("os").environ.get("INTL_DEBUG_HOME"))
+# China's provinces and regions (short forms, as a university's name starts: 江西农业大学, 内蒙古大学)
+_CN_PROVINCES = {"河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南",
+                 "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "内蒙古", "广西", "西藏", "宁夏", "新疆",
+                 "北京", "天津", "上海", "重庆"}
 _TITLE_ROLE_OF = re.compile(r"(?:(?:Vice[- ]|Deputy\s+|Senior\s+)?(?:President|Rector|Chancellor|Provost|Executives?|Leaders?|"
                             r"Leadership|Dean|Staff|Faculty|Students?|Researchers?|Scholars?|Team)s?\s+)+(?:of|from)\s+(?:the\s+)?")
 _OUR = re.compile(r"我校|本校|\bour\s+(?:university|school|institute|college)\b", re.I)
@@ -393,10 +397,23 @@ class HomeDetector:
             short not in _GENERIC_WORDS else []
 
     # -- scoring ------------------------------------------------------------------------------------
+    def _zh_local(self, o: Org) -> str | None:
+        """The country of a Chinese name the tables do not know, from a Chinese province or city at its start
+        (江西农业大学, 南昌工程学院): CN."""
+        if o.country is not None or self.lang != "zh" or not re.match(r"[\u4e00-\u9fff]", o.name):
+            return o.country
+        for n in (3, 2):
+            head = o.name[:n]
+            if head in _CN_PROVINCES or (len(o.name) > n + 2 and self.gaz.zh_place(head) == "CN"):
+                return "CN"
+        return None
+
     def score(self, o: Org, forms: list[str]) -> tuple[float, str]:
         """How strongly the page speaks for ``o``, and its strong signal if any (site, dateline, title)."""
         text = self.text
         score, strong = 0.0, ""
+        if o.country is None and self._zh_local(o):
+            o.country, o.country_method = "CN", "a Chinese province or city at the start of its name"
         if self.site_text.strip() and (any(len(f) >= 2 and _in(f, self.site_text) for f in forms) or
                                        any(_in(f, self.site_lower) for f in self._distinctive(o))):
             score, strong = score + 6, "site"
