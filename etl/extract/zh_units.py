@@ -379,7 +379,8 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
     if re.search(r"(?:^|[，。；])(?:其|该校|该大学)(?:还)?(?:拥有|设有|现有|下设)", text[max(0, ss - 1):s]) or \
             re.search(r"(?:设有|现有|拥有|下设)", seg) and starts_in(ends, starts, ss, s) and not re.search(r"我校|本校", seg):
         return True  # 该校现有外国语学院、…等九大学院 / 灵山大学设有…: the described university's schools
-    if re.search(r"(?:代表团|一行)(?:的)?成员(?:包括|有)|外方(?:代表|人员|成员)(?:包括|有)", seg) and \
+    if re.search(r"(?:代表团|一行)(?:的)?成员(?:包括|有)|(?:外方|对方|[美英俄法德日韩澳加意泰越新]方)(?:大学|高校)?"
+                 r"(?:参会|出席|来访)?(?:代表|人员|成员)(?:包括|有)", seg) and \
             not re.search(r"我校|本校", seg):
         return True  # 出席会见的X大学代表团成员包括人文学院执行院长…: the guests' units
     # a list of the guests' people (X大学副校长某某、人文学院院长某某、…): the first item names the partner
