@@ -314,6 +314,20 @@ def _zh_home_without_status(text: str, orgs: list[Org], home_spans: list[tuple[i
             o.status, o.reason = "home", "the home's name without its status word (国立)"
 
 
+def _last_line_names(text: str, orgs: list[Org]) -> None:
+    """A partner named only on the page's last line, alone (a mirror site's or a footer's name after the story's
+    end: "…（孔子学院）\n淮安大学"), is the page's chrome, not a party to the news."""
+    body = text.rstrip()
+    ls = body.rfind("\n") + 1
+    line = body[ls:].strip()
+    if not line or ls == 0:
+        return
+    for o in orgs:
+        if o.status == "partner" and o.mentions and all(m.start >= ls for m in o.mentions) and \
+                any(m.text.strip() == line for m in o.mentions):
+            o.status, o.reason = "non_partner", "a name alone on the page's last line (site chrome)"
+
+
 def _zh_tail_forms(orgs: list[Org]) -> None:
     """圣心大学 and 天主教圣心大学 after 米兰天主教圣心大学: a Chinese name found by pattern that is the end of another
     partner's Chinese name on the page (the same head word, a stem of two characters or more) is that partner named
@@ -600,6 +614,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_short_forms(text, orgs, gaz)
         _zh_status_short(orgs)
         _zh_tail_forms(orgs)
+        _last_line_names(text, orgs)
         _zh_merged_predecessors(text, orgs)
         _zh_fellow_attendees(text, lay, orgs)
     _home_parents(text, orgs, home_spans)
