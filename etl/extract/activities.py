@@ -538,8 +538,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if _NOT_CONFERENCE.search(sent) and (not is_title or _NOT_CONFERENCE.search(m.group(0)) or
                                                      re.search(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conference", sent, I)):
                     continue  # a video conference is a meeting (a delegation visit), not a conference
-                if _FUTURE.search(sent) and not is_title:
-                    continue
+                fut = [x.group(0) for x in _FUTURE.finditer(sent)]
+                if fut and not is_title and not (set(fut) == {"邀请"} and re.search(
+                        r"特邀请|应[^，。\n]{0,30}邀请|受邀", sent) and not re.search(r"将|拟|计划", sent)):
+                    continue  # (an invitation already answered, 应X邀请 / X特邀请我校代表团参加…, is no future)
             if kind == "agreement" and rule == "signed or renewed agreement":
                 if re.search(r"\blearning\s+agreement", sent, I):
                     continue
