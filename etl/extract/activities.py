@@ -576,7 +576,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     weight *= 0.5  # 于2013年签署了合作备忘录 on a page of 2015: an agreement of the past
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
-            if background and rule != "为期…的研修" and not is_title and not (kind == "agreement" and re.search(
+            if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
+                weight *= 0.5  # 合作举办了7场…学术会议: a count of past meetings, not a meeting reported
+            if background and rule != "为期…的研修" and not is_title and not (kind == "joint_program" and rule in _SPECIFIC_RULES) \
+                    and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)):
                 weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
             add(kind, weight, m.start(), m.end(), rule, i)
