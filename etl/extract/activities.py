@@ -578,7 +578,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
                 weight *= 0.5  # 合作举办了7场…学术会议: a count of past meetings, not a meeting reported
-            if background and rule != "为期…的研修" and not is_title and not (kind == "joint_program" and rule in _SPECIFIC_RULES) \
+            if background and rule != "为期…的研修" and not is_title and not (kind == "joint_program" and rule in (
+                    "2+2 / 3+1 / 4+0", "dual / double degree")) \
                     and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)):
                 weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
