@@ -75,7 +75,7 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              "留学生", "学生", "博士生", "研究生", "博士", "研究员", "总经理", "经理", "部长", "大使", "参赞", "主席",
              "总监", "秘书长", "会长", "总裁", "董事长", "教务长", "协调员",
              # diplomats, Taiwan's dean of international affairs, section heads, and the credits of a news piece
-             "院士", "副总领事", "总领事", "领事", "临时代办", "国际长", "科长", "负责人", "记者", "作者", "撰稿", "摄影")
+             "院士", "副所长", "所长", "副总领事", "总领事", "领事", "临时代办", "国际长", "科长", "负责人", "记者", "作者", "撰稿", "摄影")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影"}
 _ZH_FOREIGN = re.compile(r"(?P<zh>[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})*)[（(](?P<latin>[A-Z][A-Za-z.'’\- ]{1,40})[）)]")
@@ -95,10 +95,11 @@ _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾
              "戈格根古瓜圭哈海汉豪赫亨胡华霍基吉加贾简杰金卡凯坎康科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎李里丽利莉连林琳留卢鲁路"
              "伦罗洛玛马迈麦曼梅蒙米密明莫姆穆纳娜奈南内尼宁诺欧帕潘佩彭皮珀普奇乔切琴丘萨塞瑟森莎沙尚舍圣施什史斯松苏索塔"
              "泰坦汤唐陶特滕提汀通图托瓦万旺威韦维温沃乌伍西希锡夏谢辛休许雅亚扬耶伊因英尤于约詹兹泽扎卓佐茨娅琪薇妮黛洁翠"
-             "丝勃尔罗曦莱蒂妲娃娜琳莲蕊芙苔露依列日契涅捷赛柯茹叶")
+             "丝勃尔罗曦莱蒂妲娃娜琳莲蕊芙苔露依列日契涅捷赛柯茹叶仁阔")
 _TR = f"[{_TRANSLIT}]"
 # characters a given name does not hold (项目, 应邀来, 谈话): words that begin with a surname's character
 _ZH_NOT_GIVEN = re.compile(r"[邀请来访问赴到在与和的了目务作话项级校际体面外者们部处院系室议届期年号]")
+_ZH_INITIALS = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{2,6}}[·•]?[A-Z](?:[.·•][A-Z]){{1,2}}\.?)(?![A-Za-z])")
 _ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,5}}(?:[·˙•‧・]{_TR}{{1,6}}){{1,2}})(?!{_TR})")
 # a Latin-lettered name in a Chinese text beside a role or 一行 (Paul Wellings教授, Peter Bai Li来访, 校长Alexandre Leitão)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
@@ -394,6 +395,15 @@ class PeopleFinder:
             rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
             role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else ""
             self._add(name, role, None, m.start(), m.end(), "transliterated foreign name (zh)", 0.7)
+        # a Russian-style name with Latin initials (哈德仁耶夫S.N, 布里列夫·K·A) after a role or before one
+        for m in _ZH_INITIALS.finditer(text, body):
+            rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
+            role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else ""
+            if not role and not _ZH_ROLE_RE.match(text, m.end()) and not re.match(r"等|一行", text[m.end():m.end() + 2]):
+                continue
+            if any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())):
+                continue
+            self._add(m.group("name"), role, None, m.start(), m.end(), "transliterated name with initials (zh)", 0.7)
         for m in _ZH_LATIN_NAME.finditer(text, body):
             name = m.group("name")
             if not CJK.search(text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3]) or \
