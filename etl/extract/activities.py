@@ -296,7 +296,7 @@ _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
-                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校|校)(?!外)", I)
+                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校)|(?<![回返])到校(?![园区外内])", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
