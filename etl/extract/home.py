@@ -626,7 +626,9 @@ class HomeDetector:
         # university could be home
         viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
-                 (not viable_cn and conf is None and c[0] >= 4)]
+                 (not viable_cn and conf is None and c[0] >= 4 and not (self.lang == "zh" and _OUR.search(self.text)))]
+        # (a 中文 page that speaks as 我校 is a Chinese university's: a body abroad it names is not its home without
+        # a strong signal)
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
         if _DEBUG:
             print("home candidates:", [(round(c[0], 1), c[2].name, c[3], c[4]) for c in cands], "configured:", conf)
