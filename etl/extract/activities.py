@@ -573,11 +573,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind == "agreement" and _CJK.search(m.group(0)):
                 yb = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", sent[:ms])]
                 if yb and max(yb) < max(int(y) for y in re.findall(r"((?:19|20)\d\d)年", text)):
-                    weight *= 0.5  # 于2013年签署了合作备忘录 on a page of 2015: an agreement of the past
+                    weight *= 0.5  # 早在2016年就签署了备忘录 on a page of 2019: an agreement of the past
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
-                weight *= 0.5  # 合作举办了7场…学术会议: a count of past meetings, not a meeting reported
+                weight *= 0.5  # 先后举办了4届…会议: a count of past meetings, not a meeting reported
             if background and rule != "为期…的研修" and not is_title and not (kind == "joint_program" and rule in (
                     "2+2 / 3+1 / 4+0", "dual / double degree")) \
                     and not (kind == "agreement" and re.search(

@@ -316,7 +316,7 @@ def _zh_home_without_status(text: str, orgs: list[Org], home_spans: list[tuple[i
 
 def _last_line_names(text: str, orgs: list[Org]) -> None:
     """A partner named only on the page's last line, alone (a mirror site's or a footer's name after the story's
-    end: "…（孔子学院）\n淮安大学"), is the page's chrome, not a party to the news."""
+    end: "…（国际处）\n某某大学"), is the page's chrome, not a party to the news."""
     body = text.rstrip()
     ls = body.rfind("\n") + 1
     line = body[ls:].strip()
@@ -350,7 +350,7 @@ def _zh_tail_forms(orgs: list[Org]) -> None:
             o.status, o.reason = "alias", f"the end of its name ({fits[0].name})"
 
 
-# "远东联邦大学…由远东国立大学、远东国立技术大学…等四所大学合并成立": the universities a partner was merged from
+# "X联邦大学…由A国立大学、B国立技术大学等两所大学合并成立": the universities a partner was merged from
 _ZH_MERGED = re.compile(r"由(?P<list>[^。；！？\n]{4,120}?)(?:等[一二三四五六七八九十两\d]*所(?:大学|高校|院校|学校))?"
                         r"(?:合并|组建|合并组建|合并成立|合并而成)")
 

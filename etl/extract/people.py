@@ -327,7 +327,7 @@ class PeopleFinder:
         name = t[pos:pos + sur_len + n]
         if re.match(r"[\u4e00-\u9fff]{0,4}[·˙•‧・]", t[pos + len(name):pos + len(name) + 5]) and \
                 _ZH_DOTTED.match(t, pos):
-            return None  # 谢尔盖•奇日科: the first part of a transliterated name (read whole by _ZH_DOTTED)
+            return None  # 谢尔盖•日诺夫: the first part of a transliterated name (read whole by _ZH_DOTTED)
         if _ZH_NOT_NAME.search(name) or t[pos + len(name):pos + len(name) + 1] in ("生", "业") or \
                 _ZH_NOT_GIVEN.search(name[sur_len:]):
             return None
@@ -350,7 +350,7 @@ class PeopleFinder:
         for m in _ZH_ROLE_RE.finditer(text, body):
             at = m.end()
             if m.group(0) in _ZH_CREDITS:
-                # credits: "(通讯员 石豆)", "[作者]: 某某", "记者陈某/高雄报导"
+                # credits: "(通讯员 某某)", "[作者]: 某某", "记者某某/某地报导"
                 cm = re.match(r"[\]】]?\s*[:：/]?\s*", text[at:at + 4])
                 at += cm.end() if cm else 0
             got = self._zh_name_at(at)
@@ -395,7 +395,7 @@ class PeopleFinder:
             rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
             role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else ""
             self._add(name, role, None, m.start(), m.end(), "transliterated foreign name (zh)", 0.7)
-        # a Russian-style name with Latin initials (哈德仁耶夫S.N, 布里列夫·K·A) after a role or before one
+        # a Russian-style name with Latin initials (波波夫A.N., 米罗诺娃·K·A) after a role or before one
         for m in _ZH_INITIALS.finditer(text, body):
             rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
             role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else ""

@@ -164,14 +164,14 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
                          r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))", text[start:end]):
         if m.group(0) == "系" and text[start + m.start() - 1:start + m.start()] == "学" and \
                 text[start + m.start() - 3:start + m.start() - 1] != "学科":
-            # X学系 (a department: 国际企业学系, 海洋生物科技暨资源学系, usual in Hong Kong and Taiwan), not 学科系
+            # X学系 (a department: 国际贸易学系, 海洋工程暨资源学系, usual in Hong Kong and Taiwan), not 学科系
             # (a discipline "is" …)
             j0 = scan(start + m.start() - 1, 12)
             if start + m.start() - 1 - j0 < 2:
                 continue
         elif m.group(0) in ("研究院", "系"):
             if m.group(0) == "系" and text[start + m.start() - 2:start + m.start()] == "学科":
-                continue  # 化学学科系省内最强: the discipline "is" …
+                continue  # 物理学科系全国领先: the discipline "is" …
             j0 = scan(start + m.start(), 8)
             if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|我院|本院|校)", "", text[j0:start + m.start()]) or "x"):
                 continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士)
