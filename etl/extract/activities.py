@@ -58,6 +58,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
                                                  r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
+    # a joint institute named after two universities (X大学Y大学联合学院) and its Sino-foreign management board
+    ("joint_program", "两校联合学院", re.compile(r"大学[\u4e00-\u9fff]{2,14}?大学联合学院|中外联合管理委员会"), 1.0),
     ("joint_program", "学位合作项目", re.compile(r"(?:硕士|本科|博士|学士|研究生)(?:学位)?(?:合作|联合)(?:培养)?项目"), 1.0),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
@@ -99,7 +101,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"为期(?:[一二两三四五六七八九十\d]+|半)(?:天|日|周|星期|个月)的(?:研修|学习|交流学习|访学|课程)"), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
         r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
-        r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目"), 1.0),
+        r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目|"
+        # camps (国际探索营, 研学营) and short courses abroad (短期出国研修课程, 移地教学)
+        r"(?:夏|冬|研学|游学|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
+        r"短期(?:出国|出境|海外|境外)(?:研修|交流|访学|学习)|移地教学"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
@@ -111,7 +116,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
     ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
                                                       r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
-    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼)|来华留学|国际学生|(?<!中)国交换生|外籍(?:学生|交换生)"), 1.0),
+    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼|[部处科]|办公室|管理办)|来华留学|"
+                                                      # (国际学生与学者办公室, 留学生部: an office's name, not students)
+                                                      r"国际学生(?!(?:与学者|和学者|事务)?(?:办公室|中心|处|部|科))|(?<!中)国交换生|外籍(?:学生|交换生)|"
+                                                      r"外籍生|侨生|境外生"), 1.0),
     ("international_students", "a partner's students welcomed here", re.compile(
         r"\bstudents\s+(?:will\s+be|are|were|have\s+been)\s+welcomed\s+to\b", I), 1.0),
     # faculty
@@ -133,7 +141,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bteaching\s+training\b", I), 1.0),
     ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|教授[^，。\n]{0,12}授课|"
                                                 r"(?:教师|学者|教授|教职工)[^，。\n]{0,16}(?:访学|访问研究|进修)"), 1.0),
-    ("faculty_exchange", "教师培训 abroad", re.compile(r"教师[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
+    ("faculty_exchange", "教师培训 abroad", re.compile(r"教师(?!带领|带队|率领)[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
                                                        r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
@@ -143,7 +151,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         I), 1.0),
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperations?|collaborations?)\b", I),
      0.5),
-    ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|合作研究|联合研究|科研合作|共建实验室|"
+    ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|联合(?:科研|研究)实验室|合作研究|联合研究|科研合作|共建实验室|"
+                                                                r"(?:联合|合作|共同)发表[^，。\n]{0,16}论文|"
+                                                                r"共同建立了?[^，。\n]{0,4}“[^”\n]{2,24}(?:研究院|研究中心|实验室)”|"
+                                                                r"科技合作(?:协议|备忘录|协定)|"
                                                                 r"(?:联合|共同|合作)(?:开展|进行)[^，。\n]{0,20}(?:研究|研发)|"
                                                                 r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
                                                                 r"(?:方面|领域)的(?:研究|科研)[，,]?(?:开展|进行|加强)[^。\n]{0,8}合作"),
@@ -161,7 +172,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
                                        r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)|"
                                        # a named agreement in quotes ("…联合实验室"合作协议)
-                                       r"(?:签署|续签|签订|签定)[^，。\n“]{0,8}“[^”\n]{1,40}”[^，。\n]{0,6}(?:协议|协定|备忘录|意向书)"), 1.0),
+                                       r"(?:签署|续签|签订|签定)[^，。\n“]{0,8}“[^”\n]{1,40}”[^，。\n]{0,6}(?:协议|协定|备忘录|意向书)|"
+                                       # an agreement's title in 《》 (签署了《X大学与Y研究所国际科技合作备忘录》)
+                                       r"(?:签署|续签|签订|签定)了?《[^》\n]{1,90}(?:协议|协定|备忘录|意向书|合同)》"), 1.0),
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|(?<!学生)(?<!师生)代表团|率团|出访(?!科)|"
                                                   r"(?<!学生)(?<!师生)(?<!学生代表团)(?<!师生代表团)一行", I), 1.0),
@@ -214,6 +227,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:召开|举行|举办)"), 1.0),
     ("conference", "参加会议 (zh)", re.compile(
         r"参加了?[^。，\n]{0,30}(?:大会|年会|论坛|研讨会|学术会议|峰会)"), 1.0),
+    # a board meeting (of a Confucius Institute, a joint institute) or a coordination meeting of offices: a work
+    # meeting on international affairs
+    ("conference", "理事会 / 协调会 (zh)", re.compile(
+        r"(?:召开|举行|举办|出席|参加|主持)了?[^。\n]{0,60}?(?:年度理事会|理事会(?:会议|议)?|协调会|联席会议?)(?![\u4e00-\u9fff]{0,2}(?:成员|主席|理事))"), 1.0),
 ]
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
@@ -279,7 +296,7 @@ _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
-                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校", I)
+                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校)|(?<![回返])到校(?![园区外内])", I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
@@ -499,6 +516,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # teachers visiting abroad (教师赴X访学) are a faculty exchange
                 if rule == "a semester at a partner" and not re.search(r"\d", sent):
                     continue
+            if kind == "delegation_visit" and rule == "delegation" and (
+                    re.match(r"[^，。\n]{0,12}?(?:看望|慰问)", text[m.end():m.end() + 14]) or
+                    re.search(r"代表团赴[^。\n]{0,30}参加[^。\n]{0,30}(?:论坛|会议|大会|研讨会|年会|峰会)", sent)):
+                continue  # leaders visiting their own students (一行看望慰问); a delegation sent to attend a forum
             if kind == "faculty_exchange" and re.search(r"将(?:进一步)?邀请|拟邀请|计划邀请", sent):
                 continue  # guests the university will invite: no visit yet
             if kind == "international_students":
@@ -519,8 +540,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if _NOT_CONFERENCE.search(sent) and (not is_title or _NOT_CONFERENCE.search(m.group(0)) or
                                                      re.search(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conference", sent, I)):
                     continue  # a video conference is a meeting (a delegation visit), not a conference
-                if _FUTURE.search(sent) and not is_title:
-                    continue
+                fut = [x.group(0) for x in _FUTURE.finditer(sent)]
+                if fut and not is_title and not (set(fut) == {"邀请"} and re.search(
+                        r"特邀请|应[^，。\n]{0,30}邀请|受邀", sent) and not re.search(r"将|拟|计划", sent)):
+                    continue  # (an invitation already answered, 应X邀请 / X特邀请我校代表团参加…, is no future)
             if kind == "agreement" and rule == "signed or renewed agreement":
                 if re.search(r"\blearning\s+agreement", sent, I):
                     continue
@@ -547,9 +570,17 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # 《学生交流、科研合作等全面合作协议》: the title of an agreement lists areas
             if kind == "agreement" and re.search(r"将(?:在近期内|尽快|于[^，。\n]{0,10})签署|拟签署|待签署", sent):
                 continue  # an agreement still to be signed
+            if kind == "agreement" and _CJK.search(m.group(0)):
+                yb = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", sent[:ms])]
+                if yb and max(yb) < max(int(y) for y in re.findall(r"((?:19|20)\d\d)年", text)):
+                    weight *= 0.5  # 早在2016年就签署了备忘录 on a page of 2019: an agreement of the past
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
-            if background and rule != "为期…的研修" and not is_title and not (kind == "agreement" and re.search(
+            if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
+                weight *= 0.5  # 先后举办了4届…会议: a count of past meetings, not a meeting reported
+            if background and rule != "为期…的研修" and not is_title and not (kind == "joint_program" and rule in (
+                    "2+2 / 3+1 / 4+0", "dual / double degree")) \
+                    and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)):
                 weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
             add(kind, weight, m.start(), m.end(), rule, i)

@@ -302,6 +302,70 @@ def _zh_status_short(orgs: list[Org]) -> None:
                 break
 
 
+def _zh_home_without_status(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
+    """国立中山大学 then 中山大学: the home named without its status word (国立, 私立, 市立, 县立) is the home, not the
+    namesake a table knows by the bare name."""
+    bare = {text[a:b][2:] for a, b in home_spans if re.match(r"(?:国立|私立|市立|县立)[\u4e00-\u9fff]{2,}(?:大学|学院)$",
+                                                                 text[a:b])}
+    if not bare:
+        return
+    for o in orgs:
+        if o.status == "partner" and o.mentions and all(m.text in bare for m in o.mentions):
+            o.status, o.reason = "home", "the home's name without its status word (国立)"
+
+
+def _last_line_names(text: str, orgs: list[Org]) -> None:
+    """A partner named only on the page's last line, alone (a mirror site's or a footer's name after the story's
+    end: "…（国际处）\n某某大学"), is the page's chrome, not a party to the news."""
+    body = text.rstrip()
+    ls = body.rfind("\n") + 1
+    line = body[ls:].strip()
+    if not line or ls == 0:
+        return
+    for o in orgs:
+        if o.status == "partner" and o.mentions and all(m.start >= ls for m in o.mentions) and \
+                any(m.text.strip() == line for m in o.mentions):
+            o.status, o.reason = "non_partner", "a name alone on the page's last line (site chrome)"
+
+
+def _zh_tail_forms(orgs: list[Org]) -> None:
+    """圣心大学 and 天主教圣心大学 after 米兰天主教圣心大学: a Chinese name found by pattern that is the end of another
+    partner's Chinese name on the page (the same head word, a stem of two characters or more) is that partner named
+    without its first words; only where exactly one longer name ends so."""
+    heads = ("大学", "学院", "研究院", "研究所", "科学院")
+
+    def forms(x: Org) -> set[str]:
+        return {f for f in [x.name, *(m.text for m in x.mentions)] if CJK.match(f)}
+
+    cands = [o for o in orgs if o.status == "partner" and o.registry is None and o.known is None and o.mentions
+             and CJK.match(o.name)]
+    for o in sorted(cands, key=lambda x: -len(x.name)):
+        head = next((h for h in heads if o.name.endswith(h)), None)
+        if head is None or len(o.name) - len(head) < 2:
+            continue
+        fits = [x for x in orgs if x is not o and x.status == "partner" and
+                any(len(f) > len(o.name) and f.endswith(o.name) for f in forms(x))]
+        if len(fits) == 1:
+            fits[0].mentions.extend(o.mentions)
+            o.status, o.reason = "alias", f"the end of its name ({fits[0].name})"
+
+
+# "X联邦大学…由A国立大学、B国立技术大学等两所大学合并成立": the universities a partner was merged from
+_ZH_MERGED = re.compile(r"由(?P<list>[^。；！？\n]{4,120}?)(?:等[一二三四五六七八九十两\d]*所(?:大学|高校|院校|学校))?"
+                        r"(?:合并|组建|合并组建|合并成立|合并而成)")
+
+
+def _zh_merged_predecessors(text: str, orgs: list[Org]) -> None:
+    """A partner's merged predecessors (the universities it was formed from) are not partners."""
+    spans = [(m.start("list"), m.end("list")) for m in _ZH_MERGED.finditer(text)]
+    if not spans:
+        return
+    for o in orgs:
+        if o.status == "partner" and o.mentions and all(any(s <= m.start and m.end <= e for s, e in spans)
+                                                        for m in o.mentions):
+            o.status, o.reason = "non_partner", "a partner's merged predecessor"
+
+
 def _zh_short_forms(text: str, orgs: list[Org], gaz) -> None:
     """In Chinese news a university first named with its country (日本东北大学) is then named without it (东北大学):
     the short form is the same organisation, not the namesake a table gives for the bare name."""
@@ -546,8 +610,12 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     _peer_lists(text, lay, orgs, home_spans)
     _home_acronyms(text, orgs, home_spans)
     if lang == "zh":
+        _zh_home_without_status(text, orgs, home_spans)
         _zh_short_forms(text, orgs, gaz)
         _zh_status_short(orgs)
+        _zh_tail_forms(orgs)
+        _last_line_names(text, orgs)
+        _zh_merged_predecessors(text, orgs)
         _zh_fellow_attendees(text, lay, orgs)
     _home_parents(text, orgs, home_spans)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)

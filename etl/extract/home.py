@@ -57,6 +57,10 @@ _EN_UNIT = re.compile(r"\b(?:School|College|Faculty|Department|Office|Division)\
                       r"(?:[^\S\n]+(?:and|&|of)?[^\S\n]*[A-Z][\w'’-]*)*|"
                       r"\b(?:[A-Z][\w'’-]*[^\S\n]+(?:and[^\S\n]+|&[^\S\n]+)?){1,5}(?:Office|Department|Division)\b(?![^\S\n]+(?:of|Building))")
 _DEBUG = bool(__import__("os").environ.get("INTL_DEBUG_HOME"))
+# China's provinces and regions (short forms, as a university's name starts: 江西农业大学, 内蒙古大学)
+_CN_PROVINCES = {"河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南",
+                 "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "内蒙古", "广西", "西藏", "宁夏", "新疆",
+                 "北京", "天津", "上海", "重庆"}
 _TITLE_ROLE_OF = re.compile(r"(?:(?:Vice[- ]|Deputy\s+|Senior\s+)?(?:President|Rector|Chancellor|Provost|Executives?|Leaders?|"
                             r"Leadership|Dean|Staff|Faculty|Students?|Researchers?|Scholars?|Team)s?\s+)+(?:of|from)\s+(?:the\s+)?")
 _OUR = re.compile(r"我校|本校|\bour\s+(?:university|school|institute|college)\b", re.I)
@@ -393,10 +397,23 @@ class HomeDetector:
             short not in _GENERIC_WORDS else []
 
     # -- scoring ------------------------------------------------------------------------------------
+    def _zh_local(self, o: Org) -> str | None:
+        """The country of a Chinese name the tables do not know, from a Chinese province or city at its start
+        (江西农业大学, 南昌工程学院): CN."""
+        if o.country is not None or self.lang != "zh" or not re.match(r"[\u4e00-\u9fff]", o.name):
+            return o.country
+        for n in (3, 2):
+            head = o.name[:n]
+            if head in _CN_PROVINCES or (len(o.name) > n + 2 and self.gaz.zh_place(head) == "CN"):
+                return "CN"
+        return None
+
     def score(self, o: Org, forms: list[str]) -> tuple[float, str]:
         """How strongly the page speaks for ``o``, and its strong signal if any (site, dateline, title)."""
         text = self.text
         score, strong = 0.0, ""
+        if o.country is None and self._zh_local(o):
+            o.country, o.country_method = "CN", "a Chinese province or city at the start of its name"
         if self.site_text.strip() and (any(len(f) >= 2 and _in(f, self.site_text) for f in forms) or
                                        any(_in(f, self.site_lower) for f in self._distinctive(o))):
             score, strong = score + 6, "site"
@@ -437,7 +454,9 @@ class HomeDetector:
         score += 2 * min(owns, 2)
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
-            self._our_visit(m) or (text[m.start - 1:m.start] == "在" and _VENUE_AFTER.match(text, m.end)) or
+            self._our_visit(m) or ((text[m.start - 1:m.start] == "在" or re.search(
+                r"在[\u4e00-\u9fff]{1,12}?(?:市|省|州|岛)$", text[max(0, m.start - 14):m.start])) and
+                _VENUE_AFTER.match(text, m.end)) or
             self._our_counterpart(m) for m in o.mentions) or (  # …or a venue (会议在X大学举行) in a text that calls itself 我校
             self.lang != "zh" and any(self._our_visit_en(m, o) for m in o.mentions))
         if self.host(o) and not ours:
@@ -607,7 +626,9 @@ class HomeDetector:
         # university could be home
         viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
-                 (not viable_cn and conf is None and c[0] >= 4)]
+                 (not viable_cn and conf is None and c[0] >= 4 and not (self.lang == "zh" and _OUR.search(self.text)))]
+        # (a 中文 page that speaks as 我校 is a Chinese university's: a body abroad it names is not its home without
+        # a strong signal)
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
         if _DEBUG:
             print("home candidates:", [(round(c[0], 1), c[2].name, c[3], c[4]) for c in cands], "configured:", conf)

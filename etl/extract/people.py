@@ -34,7 +34,7 @@ SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
                   "钟卢戴崔谭廖范万邱夏秦石侯白孟龙严阎颜乔瞿方顾孔毛郝邵钱洪段雷陶贾温尹牛关莫常赖易宁尚邹熊齐葛邢费武欧鲍"
                   "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷姜邬屈符雍殷宝翁席邝庞沙聂祁施甘单车包卜晏冉盛芦殳彭"
                   "耿景覃鲁韦辛焦滕项管闫解巩隋米梅季俞涂霍穆栾植练佟荣寇桂麦甄裴阮阳鞠舒丛简缪尤伍郁鄢宗应祝娄"
-                  "司谈商卫仇储逯戚江童晋")
+                  "司谈商卫仇储逯戚江童晋章申庄乐操")
 SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
@@ -73,8 +73,11 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
              "毕业生代表", "新生代表", "教师代表", "校友代表", "通讯员",
              "留学生", "学生", "博士生", "研究生", "博士", "研究员", "总经理", "经理", "部长", "大使", "参赞", "主席",
-             "总监", "秘书长", "会长", "总裁", "董事长", "教务长", "协调员")
+             "总监", "秘书长", "会长", "总裁", "董事长", "教务长", "协调员",
+             # diplomats, Taiwan's dean of international affairs, section heads, and the credits of a news piece
+             "院士", "副所长", "所长", "副总领事", "总领事", "领事", "临时代办", "国际长", "科长", "负责人", "记者", "作者", "撰稿", "摄影")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
+_ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影"}
 _ZH_FOREIGN = re.compile(r"(?P<zh>[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})*)[（(](?P<latin>[A-Z][A-Za-z.'’\- ]{1,40})[）)]")
 _ZH_STOP_AFTER = set("在出会表介主对致率与和、，。参通作为说指带等一代向陪讲进也均同及将是的了从到赴对于就并随已还被把进行开展")
 _ORG_WORDS = re.compile(r"\b(?:University|College|Institute|School|Center|Centre|Group|Company|Association|Society|"
@@ -84,18 +87,19 @@ _ZH_ORG_END = re.compile(r"(?:大学|学院|中心|公司|集团|研究院|研�
 _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]|^.[^\u4e00-\u9fff]|"
                           r"[面体外者们邀话互问方全海]$")  # 方面, 全体, 顾问, 江学者 (长江学者): words, not names
 # a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
-_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
-                           r"同学|部长|局长|总经理|会长|秘书长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+                           r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
 # a foreign name transliterated with a middle dot (克里斯托弗·多布森, 尼克拉˙克莱顿)
 _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜顿多厄恩法范菲费芬丰佛夫弗福盖甘冈"
              "戈格根古瓜圭哈海汉豪赫亨胡华霍基吉加贾简杰金卡凯坎康科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎李里丽利莉连林琳留卢鲁路"
              "伦罗洛玛马迈麦曼梅蒙米密明莫姆穆纳娜奈南内尼宁诺欧帕潘佩彭皮珀普奇乔切琴丘萨塞瑟森莎沙尚舍圣施什史斯松苏索塔"
              "泰坦汤唐陶特滕提汀通图托瓦万旺威韦维温沃乌伍西希锡夏谢辛休许雅亚扬耶伊因英尤于约詹兹泽扎卓佐茨娅琪薇妮黛洁翠"
-             "丝勃尔罗曦莱蒂妲娃娜琳莲蕊芙苔露")
+             "丝勃尔罗曦莱蒂妲娃娜琳莲蕊芙苔露依列日契涅捷赛柯茹叶仁阔")
 _TR = f"[{_TRANSLIT}]"
 # characters a given name does not hold (项目, 应邀来, 谈话): words that begin with a surname's character
 _ZH_NOT_GIVEN = re.compile(r"[邀请来访问赴到在与和的了目务作话项级校际体面外者们部处院系室议届期年号]")
+_ZH_INITIALS = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{2,6}}[·•]?[A-Z](?:[.·•][A-Z]){{1,2}}\.?)(?![A-Za-z])")
 _ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,5}}(?:[·˙•‧・]{_TR}{{1,6}}){{1,2}})(?!{_TR})")
 # a Latin-lettered name in a Chinese text beside a role or 一行 (Paul Wellings教授, Peter Bai Li来访, 校长Alexandre Leitão)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
@@ -321,6 +325,9 @@ class PeopleFinder:
                 t[pos + sur_len + 2] not in _ZH_STOP_AFTER and t[pos + sur_len + 1] in "教":
             n = 1
         name = t[pos:pos + sur_len + n]
+        if re.match(r"[\u4e00-\u9fff]{0,4}[·˙•‧・]", t[pos + len(name):pos + len(name) + 5]) and \
+                _ZH_DOTTED.match(t, pos):
+            return None  # 谢尔盖•日诺夫: the first part of a transliterated name (read whole by _ZH_DOTTED)
         if _ZH_NOT_NAME.search(name) or t[pos + len(name):pos + len(name) + 1] in ("生", "业") or \
                 _ZH_NOT_GIVEN.search(name[sur_len:]):
             return None
@@ -341,7 +348,12 @@ class PeopleFinder:
         text = self.text
         body = self.lay.body_start()
         for m in _ZH_ROLE_RE.finditer(text, body):
-            got = self._zh_name_at(m.end())
+            at = m.end()
+            if m.group(0) in _ZH_CREDITS:
+                # credits: "(通讯员 某某)", "[作者]: 某某", "记者某某/某地报导"
+                cm = re.match(r"[\]】]?\s*[:：/]?\s*", text[at:at + 4])
+                at += cm.end() if cm else 0
+            got = self._zh_name_at(at)
             if not got:
                 continue
             name, ne = got
@@ -383,6 +395,15 @@ class PeopleFinder:
             rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
             role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else ""
             self._add(name, role, None, m.start(), m.end(), "transliterated foreign name (zh)", 0.7)
+        # a Russian-style name with Latin initials (波波夫A.N., 米罗诺娃·K·A) after a role or before one
+        for m in _ZH_INITIALS.finditer(text, body):
+            rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
+            role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else ""
+            if not role and not _ZH_ROLE_RE.match(text, m.end()) and not re.match(r"等|一行", text[m.end():m.end() + 2]):
+                continue
+            if any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())):
+                continue
+            self._add(m.group("name"), role, None, m.start(), m.end(), "transliterated name with initials (zh)", 0.7)
         for m in _ZH_LATIN_NAME.finditer(text, body):
             name = m.group("name")
             if not CJK.search(text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3]) or \

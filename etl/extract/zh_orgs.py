@@ -270,6 +270,8 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
         if f.endswith("学院") and _ZH_FIELD.search(f[:-2]) and re.match(r"(?:常务)?(?:副)?院长|党委|党总支", text[e:e + 4]):
             continue  # 国际关系学院院长谢韬: a school named by its field and its dean, not the university of that name
+        if f.endswith(("科学院", "工程院", "研究院")) and text[e:e + 2] == "大学":
+            continue  # 白俄罗斯国家科学院大学: the academy's university, a longer name than the academy's
         if _EVENT_AFTER.match(text, e) or (f.endswith("大学") and re.match(r"子|生(?!物|命|态|产)", text[e:e + 2])):
             continue  # 丝绸之路大学联盟论坛 (an event named after it); 武工大学子 (students of 武工大)
         k = entry.known
@@ -297,7 +299,7 @@ _ZH_HEAD_KIND = {"大学": "university", "理工学院": "university", "学院":
                  "领事馆": "government", "协会": "ngo", "学会": "ngo", "基金会": "ngo", "联合会": "ngo",
                  "组织": "ngo"}
 _ZH_STOP = set("，。、；：？！“”‘’《》（）()【】「」 　\n\t,.;:与和同及在赴到从向对给为是被把将由于了的之以其该这那各等率至即并或而就也都又均已曾将要")
-_ZH_LEAD_WORDS = ("访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "合作", "联合", "共同",
+_ZH_LEAD_WORDS = ("拜访了", "拜访", "拜会了", "访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "合作", "联合", "共同",
                   "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
                   "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
                   "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
@@ -326,6 +328,7 @@ _ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|[年
 _ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行|指南|榜)")
 # stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
 _ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等|公立|私立|综合性|研究型|"
+                             r"世界|多校区|单一|"
                              r"应用型|十佳|百强|顶尖|名牌|重点|中方|外方|合作|伙伴|(?<!外国)(?<!外)语|所)$|下属|所属|旗下|附属|"
                              r"^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
                              r"^(?:中[俄德英法美日韩意澳加新]|中外|中欧|中非|中阿|中国-|中[俄德英法美日韩意澳加新]合作)")
@@ -375,8 +378,9 @@ def _zh_candidates(text: str, start: int, end: int,
                         not re.search(r"大学|学院", left_part) and \
                         not re.search(_ZH_TITLE_INSIDE, left_part):  # (not "…部部长王某和科学技术研究院")
                     j = k  # "布达佩斯技术与经济大学": 与 inside the name
-            if seg[j:j + 1] == "应" and _ZH_COUNTRY_LEAD.match(seg[j + 1:e]):
-                j += 1  # 应德国某大学邀请: 应 (at the invitation of) is no part of the name
+            if seg[j:j + 1] == "应" and seg[j + 1:j + 2] not in ("用", "急", "届") and (
+                    _ZH_COUNTRY_LEAD.match(seg[j + 1:e]) or re.match(r"[^，。；！？\n]{0,40}?邀", seg[e:e + 42])):
+                j += 1  # 应德国某大学邀请, 应多哥洛美大学(的)邀请: 应 (at the invitation of) is no part of the name
             if re.search(r"(?:我校|本校)的?$", seg[max(0, j - 3):j]):
                 i = seg.find(head, i + 1)
                 continue  # 参观了我校的通航研究院: the home's own institute

@@ -74,8 +74,8 @@ def written(original: str, view: str, s: str) -> str:
 
 def restore(ex, original: str, view: str) -> None:
     """Give an extraction made on the simplified ``view`` the evidence and unit names of the ``original``
-    text: every mention's text and sentence are read from the original at the same span; school and office
-    names written in Chinese (names as written) come back in the original's characters."""
+    text: every mention's text and sentence are read from the original at the same span; school, office and
+    partner names written in Chinese (names as written) come back in the original's characters."""
     from etl.extract.model import Extraction
 
     assert isinstance(ex, Extraction)
@@ -84,7 +84,7 @@ def restore(ex, original: str, view: str) -> None:
             m.text = original[m.start:m.end]
         if m.sentence:
             m.sentence = written(original, view, m.sentence)
-        if m.type in ("school", "office") and CJK.search(m.data.get("name") or ""):
+        if m.type in ("school", "office", "partner") and CJK.search(m.data.get("name") or ""):
             m.data["name"] = _written_at(original, view, m.data["name"], m.start, m.end)
         if m.type == "person":
             m.data["name"] = _written_at(original, view, m.data.get("name") or "", m.start, m.end)

@@ -104,7 +104,7 @@ def load_unit_terms(directory: str | Path | None = None) -> UnitTerms:
 ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请受将等并或从给让把被于即以该本各有两，。、；：“”‘’《》（）() 　\n\t")
 # an office by pattern needs one of these words (国际交流部, 学生工作处; not 教育部, 出入境管理处)
 _ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
-                              r"组织|发展规划|港澳台|全球|对外)")
+                              r"组织|发展规划|港澳台|全球|对外|学务|社科|文科)")
 # the news' own source line: "来源：国际合作与交流处", "供稿单位：外国语学院", "新闻来源:全球事务部"
 _SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息|消息)?(?:来源|供稿单位|供稿部门|供稿|稿源|发布单位|发布部门|发稿单位)\s*[:：]\s*"
                           r"(?P<name>[\u4e00-\u9fff]{2,20})")
@@ -114,7 +114,7 @@ _UNIT_LEAD = ("访问", "参加", "来自", "前往", "邀请", "签署", "会�
               "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
               "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
               "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进", "带领",
-              "率领", "推进", "兼", "代表", "表示")
+              "率领", "推进", "兼", "代表", "表示", "目前", "当前", "现在")
 # a stop character that starts a word inside a unit's name (对外交流合作处)
 _UNIT_INNER = {"对外", "和平"}
 _MINISTRY_END = r"(?:教育|外交|科技|商务|财政|公安|文化和旅游)部$"
@@ -160,9 +160,18 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
 
     lead = _UNIT_LEAD
     out = []
-    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])部(?!长|分|门)|"
+    for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])(?<!干)部(?!长|分|门)|"
                          r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))", text[start:end]):
-        if m.group(0) in ("研究院", "系"):
+        if m.group(0) == "系" and text[start + m.start() - 1:start + m.start()] == "学" and \
+                text[start + m.start() - 3:start + m.start() - 1] != "学科":
+            # X学系 (a department: 国际贸易学系, 海洋工程暨资源学系, usual in Hong Kong and Taiwan), not 学科系
+            # (a discipline "is" …)
+            j0 = scan(start + m.start() - 1, 12)
+            if start + m.start() - 1 - j0 < 2:
+                continue
+        elif m.group(0) in ("研究院", "系"):
+            if m.group(0) == "系" and text[start + m.start() - 2:start + m.start()] == "学科":
+                continue  # 物理学科系全国领先: the discipline "is" …
             j0 = scan(start + m.start(), 8)
             if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|我院|本院|校)", "", text[j0:start + m.start()]) or "x"):
                 continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士)
@@ -171,7 +180,8 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             continue  # inside an organisation's name (理工学院 of 麻省理工学院)
         j = scan(start + m.start(), 12)
         owner = ends.get(j)
-        if j - 1 > start and text[j - 1] in "与和" and (_ZH_FIELD.search(text[j:start + m.start()] or "x") or
+        if j - 1 > start and text[j - 1] in "与和及暨" and (_ZH_FIELD.search(text[j:start + m.start()] or "x") or
+                                                       re.search(r"学系$", text[j:e]) or
                                                        (terms is not None and terms.knows(text[j:start + m.start()]))):
             k = scan(j - 1, 8)
             for w in lead:
@@ -181,7 +191,8 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             pm = re.match(r"(?:我校|学校|本校|校)", text[k:j - 1])
             k += pm.end() if pm else 0
             left = text[k:j - 1]
-            if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left))):
+            if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left)) or (
+                    re.search(r"学系$", text[j:e]) and left.endswith("学") and _ZH_FIELD.search(left[:-1] or "x"))):
                 j = k  # 信息与通信工程学院, 海洋与大气学院
                 owner = ends.get(k)
         if j > start and text[j - 1] == "率" and text[j:j + 1] == "领":
@@ -311,6 +322,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             continue
         if any(a <= s < b for a, b, _ in org_spans):
             continue
+        if _foreign_lead(name):
+            continue  # 俄罗斯滨海边疆区教育科学部: a body abroad, not the home's unit
         typ = _type_of(name)
         if _credit_only(text, s, name):
             continue
@@ -366,7 +379,8 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
     if re.search(r"(?:^|[，。；])(?:其|该校|该大学)(?:还)?(?:拥有|设有|现有|下设)", text[max(0, ss - 1):s]) or \
             re.search(r"(?:设有|现有|拥有|下设)", seg) and starts_in(ends, starts, ss, s) and not re.search(r"我校|本校", seg):
         return True  # 该校现有外国语学院、…等九大学院 / 灵山大学设有…: the described university's schools
-    if re.search(r"(?:代表团|一行)(?:的)?成员(?:包括|有)|外方(?:代表|人员|成员)(?:包括|有)", seg) and \
+    if re.search(r"(?:代表团|一行)(?:的)?成员(?:包括|有)|(?:外方|对方|[美英俄法德日韩澳加意泰越新]方)(?:大学|高校)?"
+                 r"(?:参会|出席|来访)?(?:代表|人员|成员)(?:包括|有)", seg) and \
             not re.search(r"我校|本校", seg):
         return True  # 出席会见的X大学代表团成员包括人文学院执行院长…: the guests' units
     # a list of the guests' people (X大学副校长某某、人文学院院长某某、…): the first item names the partner
@@ -398,6 +412,18 @@ def _abbreviates(short: str, long: str) -> bool:
         return False
     it = iter(long)
     return all(ch in it for ch in short)
+
+
+def _foreign_lead(name: str) -> bool:
+    """A unit name that starts with a foreign country's name (俄罗斯…教育科学部)."""
+    from etl.resolve.geo import load_gazetteer
+
+    gaz = load_gazetteer()
+    for n in range(min(6, len(name) - 2), 1, -1):
+        code = gaz.country(name[:n])
+        if code and code not in ("CN", "HK", "MO", "TW"):
+            return True
+    return False
 
 
 def _place_before(text: str, s: int) -> bool:
