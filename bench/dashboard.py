@@ -14,7 +14,10 @@
 2. **Three states**, each measured in full: ``fresh`` (nothing written meanwhile),
    ``after_curation`` (each measurement right after its own curator's decision, committed
    through ``etl.load.curation``; the commit is timed, then undone) and ``during_run`` (an
-   ETL run of the sample articles, changed on every pass, writing in another process).
+   ETL run of the sample articles, changed on every pass, writing in another process that runs
+   as the product's scheduler does: at the ``[limits] nice`` priority, ``--etl-nice``). The
+   cached file is prepared as the ETL leaves a database: rollups counted, statistics taken,
+   programme records linked once (otherwise the first run reads every text again).
 3. In each state, for each filter set and repetition: **every page load** the way a browser
    does it (GET the page, layout and callback graph, then every initial POST to
    ``/_dash-update-component`` in the renderer's order; for the page filter sets), **every
@@ -361,6 +364,7 @@ def sqlite_database(n_docs: int, n_evidence: int, rebuild: bool = False) -> tupl
         con.close()
         log(f"  upgraded {before} → {after} and analysed in {time.perf_counter() - t:.1f} s")
     _rollups(url)
+    _programmes(url)
     meta["revision"] = after
     meta["file_mb"] = round(path.stat().st_size / 1e6, 1)
     return path, meta
@@ -385,6 +389,27 @@ def _rollups(url: str, force: bool = False) -> None:
         n = rollups.rebuild(conn)
     dispose_engines()
     log(f"  rollups rebuilt ({n:,} rows) in {time.perf_counter() - t:.1f} s")
+
+
+def _programmes(url: str) -> None:
+    """Link the programme records once, as the ETL's runs leave a database (etl/programmes/link.py):
+    the bulk-built documents were never read for programme mentions, so without this the first
+    ETL run of ``during_run`` would read all their texts (minutes at 100,000 documents, in one
+    transaction) instead of the few it changed, and be killed before it finishes."""
+    from sqlalchemy import select
+
+    from etl.db import dispose_engines, session_factory
+    from etl.load.models import DerivedStamp
+    from etl.programmes.link import STAMP, link_programmes
+
+    with session_factory(url)() as s:
+        if s.scalar(select(DerivedStamp.fingerprint).where(DerivedStamp.name == STAMP)) is not None:
+            return
+    t = time.perf_counter()
+    with session_factory(url).begin() as s:
+        stats = link_programmes(s)
+    dispose_engines()
+    log(f"  programmes linked ({stats.get('texts_read', 0):,} texts read) in {time.perf_counter() - t:.1f} s")
 
 
 def _vacuum(url: str) -> None:
@@ -413,6 +438,7 @@ def pg_database(pg_url: str, sqlite_path: Path, key: str) -> str:
         if done:
             upgrade(url)
             _rollups(url)
+            _programmes(url)
             _vacuum(url)
             dispose_engines()
             return url
@@ -435,6 +461,7 @@ def pg_database(pg_url: str, sqlite_path: Path, key: str) -> str:
         c.commit()
     src.close()
     _rollups(url, force=True)  # the rollup tables are not copied: counted from the copied rows
+    _programmes(url)  # nor the programme records: linked from the copied documents
     _vacuum(url)  # the rollups' statistics were taken before they were filled
     with connect(url, autocommit=True) as c:
         c.execute("CREATE TABLE IF NOT EXISTS bench_copy (key text)")
@@ -912,15 +939,19 @@ class EtlRun:
 
 
 def writer_main(url: str, folder: Path) -> int:
-    """The ETL writer's loop (see :class:`EtlRun`); stopped by SIGTERM."""
+    """The ETL writer's loop (see :class:`EtlRun`); stopped by SIGTERM. It runs as the product's
+    scheduler does (``intl etl schedule``, etl/cli.py): its own process and its reader process at
+    the ``[limits] nice`` priority."""
     from etl.config import load_settings
+    from etl.limits import Limits, lower_priority
     from etl.pipeline import Pipeline
 
     folder.mkdir(parents=True, exist_ok=True)
-    config = folder / "limits.toml"  # [limits] nice of the run's reader process: the setting's default unless
-    nice = os.environ.get("BENCH_ETL_NICE")  # --etl-nice says otherwise
+    config = folder.with_name(folder.name + ".toml")  # beside the folder loaded, not in it
+    nice = os.environ.get("BENCH_ETL_NICE")  # [limits] nice: the setting's default unless --etl-nice says otherwise
     config.write_text(f"[limits]\nnice = {int(nice)}\n" if nice else "", encoding="utf-8")
     settings = load_settings(config=config, database_url=url)
+    lower_priority(Limits.from_table(settings.limits))  # as intl etl run / intl etl schedule do
     bases = sorted(SAMPLE_DOCS.glob("*.txt"))
     n = 0
     while True:
@@ -1284,7 +1315,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (the SQLite file is still built: "
                     "it is the source of the copy)")
     ap.add_argument("--etl-nice", type=int, default=None, metavar="N",
-                    help="during_run: the ETL reader's [limits] nice (default: the setting's default, 10; 0: not niced)")
+                    help="during_run: the ETL's [limits] nice, of the run's process and its reader (default: the "
+                         "setting's default, 10; 0: not niced)")
     ap.add_argument("--writer", help=argparse.SUPPRESS)
     ap.add_argument("--writer-dir", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -1309,7 +1341,7 @@ def main(argv: list[str] | None = None) -> int:
         "states": {"fresh": "nothing written since the last write", "after_curation": "each measurement right "
                    "after its own curator's decision (one partner fact rejected, committed; undone after)",
                    "during_run": "an ETL run (the sample articles, changed each pass) writing in another "
-                   "process throughout"},
+                   "process throughout, at the [limits] nice priority as the scheduler runs"},
         "filter_sets": {k: f.to_query() for k, f in fsets.items()},
         "page_filter_sets": list(PAGE_FILTERS),
         "notes": ["callback times: the callback's own function called in a request context and a callback "

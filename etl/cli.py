@@ -32,6 +32,20 @@ def _settings(db: str | None, config: Path | None = None):
     return load_settings(config, db)
 
 
+def _background(s) -> None:
+    """An ETL process started from the command line (``intl etl run``, ``intl etl schedule``) is
+    background work: it runs at the ``[limits] nice`` CPU priority, like its reader process, so that
+    the web app's requests come first on a small server (etl/limits.py). Only these entry points:
+    a process that calls the pipeline in-process (a web worker, a test) keeps its priority, since
+    a niceness cannot be lowered back."""
+    from etl.limits import Limits, lower_priority
+
+    try:
+        lower_priority(Limits.from_table(s.limits))
+    except ValueError:  # a bad [limits] table: the run reports it as it always did
+        pass
+
+
 def _logging(verbose: bool = False) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
@@ -71,6 +85,7 @@ def etl_run(
 
     _logging()
     s = _settings(db, config)
+    _background(s)
     if not paths and not s.sources:
         typer.echo("nothing to load: give paths or configure [[sources]] in intl.toml", err=True)
         raise typer.Exit(2)
@@ -167,6 +182,7 @@ def etl_schedule(
         if list_jobs:
             typer.echo(json.dumps(schedule.registered(s), ensure_ascii=False, indent=1))
             return
+        _background(s)
         code = schedule.run_once(s, job) if once else schedule.serve(s)
     except SourceConfigError as exc:
         typer.echo(f"error in {s.config_path or 'settings'}: {exc}", err=True)

@@ -19,8 +19,10 @@ max_decompressed_mb     200        PDF streams / XLSX parts, decompressed, per f
 max_sheet_cells         5000000    cells of one worksheet (rows × columns it spans)
 isolate                 true       read and extract in a child process (false: in-process,
                                    with the size checks but without time and memory limits)
-nice                    10         CPU priority of the reader process (0-19, as nice(1): higher
-                                   yields the CPU to the web app sooner; 0 leaves it as it was)
+nice                    10         CPU priority of the ETL (0-19, as nice(1): higher yields the
+                                   CPU to the web app sooner; 0 leaves it as it was): the reader
+                                   process, and the process of ``intl etl run`` and
+                                   ``intl etl schedule`` themselves
 ======================  =========  ======================================================
 """
 from __future__ import annotations
@@ -78,11 +80,14 @@ def lower_priority(limits: Limits) -> int:
     Reading and extracting documents is a run's CPU-heavy part, and background work: on a small
     server it shares the cores with the web app, whose callbacks then wait behind it
     (bench/dashboard.py's ``during_run`` state). Niced, the reader takes the CPU the web app
-    leaves, and is as fast as before on an idle machine. Only the reader is niced: the run's own
-    process, which writes to the database, keeps its priority, so that it holds the database's
-    write lock no longer than before (and a web worker or a test calling the pipeline in-process
-    is never niced, since a process's niceness cannot be lowered back). With ``isolate = false``
-    documents are read in the run's process, at its priority."""
+    leaves, and is as fast as before on an idle machine. The run's own process (loading, linking the
+    programme records over the whole corpus, the planner's statistics: seconds of CPU per run at
+    100,000 documents) is niced by the command-line entry points only, ``intl etl run`` and
+    ``intl etl schedule`` (etl/cli.py): a web worker or a test calling the pipeline in-process is
+    never niced, since a process's niceness cannot be lowered back. Readers never wait for the
+    run's write lock (SQLite's WAL, PostgreSQL's MVCC); a curator's decision during a run waits for
+    the run's current transaction either way. With ``isolate = false`` documents are read in the
+    run's process, at its priority."""
     import os
 
     if not hasattr(os, "nice"):

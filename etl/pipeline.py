@@ -173,6 +173,7 @@ class Pipeline:
         lock.acquire()
         try:
             self._reactivated = 0
+            self.analysed = []
             with self.sessions.begin() as s:
                 # we hold the lock, so a run still marked running was killed mid-way
                 s.execute(update(Run).where(Run.status == "running").values(status="aborted"))
@@ -521,17 +522,24 @@ class Pipeline:
                     or info.facts["added"] or info.facts["removed"] or info.status == "failed")
 
     def _after_load(self, info: RunInfo) -> None:
-        """The query planner's statistics, after a run that changed data (the rollups are exact
-        already: every document's transaction moved them, etl/load/rollups.py)."""
+        """The query planner's statistics, after a run that changed data, of the tables where they
+        are stale (the rollups are exact already: every document's transaction moved them,
+        etl/load/rollups.py). A run that adds a few documents to a large database leaves them as
+        they are: refreshing them all reads every index (seconds at a million facts on SQLite) and
+        makes every dashboard connection reload them, while the dashboard is being used."""
         from etl.load import rollups
 
         if not self._changed_data(info):
             return  # a no-op refresh costs no statistics pass
+        d = info.documents
         try:
             with self.sessions.begin() as s:
-                rollups.update_statistics(s.connection())
+                self.analysed = rollups.refresh_statistics(
+                    s.connection(), touched_documents=d["new"] + d["changed"] + d["gone"] + self._reactivated)
         except Exception:  # slower plans until the next run, never wrong counts
             log.exception("could not update the planner's statistics")
+
+    analysed: list[str] = []  # the tables whose statistics the last run refreshed
 
     def _finish(self, info: RunInfo) -> None:
         try:

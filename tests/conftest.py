@@ -349,6 +349,20 @@ def _drop_templates():
         shutil.rmtree(_TEMPLATE_DIR, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cli_keeps_the_workers_priority():
+    """``intl etl run`` and ``intl etl schedule`` lower their process's CPU priority to ``[limits] nice``
+    (etl/cli.py ``_background``). Invoked in-process through CliRunner they would lower the test
+    worker's for the rest of the session (a niceness cannot be raised back), and with it the
+    servers it starts later; tests/test_etl_nice.py checks it in a process of its own."""
+    import etl.cli
+
+    real = etl.cli._background
+    etl.cli._background = lambda _settings: None
+    yield
+    etl.cli._background = real
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _dashboard_auth_setting(request):
     """Sign-in (dashboard/auth.py) is on by default. Test modules about pages, queries and

@@ -41,3 +41,47 @@ def test_lower_priority_never_raises_it():
     # asking for less than the current niceness (or 0) changes nothing
     assert lower_priority(Limits(nice=0)) == now
     assert lower_priority(Limits(nice=max(0, now - 1))) == now
+
+
+_CHILD = """
+import os, sys
+from pathlib import Path
+from typer.testing import CliRunner
+from etl.cli import app
+from etl.config import load_settings
+from etl.pipeline import Pipeline
+
+folder, url, config = sys.argv[1:4]
+before = os.nice(0)
+Pipeline(load_settings(config=Path(config), database_url=url)).run([folder])
+in_process = os.nice(0)
+result = CliRunner().invoke(app, ["etl", "run", folder, "--db", url, "--config", config])
+print(before, in_process, os.nice(0), result.exit_code)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
+def test_intl_etl_run_runs_niced_and_the_pipeline_in_process_does_not(tmp_path):
+    """``intl etl run`` lowers its own process's priority to ``[limits] nice`` (loading, programme
+    linking, statistics: background work); the pipeline called in-process (a web worker, a test)
+    leaves it as it was."""
+    import shutil
+    import subprocess
+    import sys
+
+    mine = os.nice(0)
+    want = min(19, mine + 4)
+    if want == mine:
+        pytest.skip("already at the lowest priority")
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name in ("en-0001.txt", "en-0005.txt"):
+        shutil.copy(ROOT / "data" / "sample" / "docs" / name, folder / name)
+    config = tmp_path / "intl.toml"
+    config.write_text(f"[limits]\nnice = {want}\nisolate = false\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(folder), f"sqlite:///{tmp_path / 'intl.db'}", str(config)],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    before, in_process, after, code = map(int, out.stdout.split()[-4:])
+    assert (before, in_process, code) == (mine, mine, 0)
+    assert after == want

@@ -262,3 +262,89 @@ def test_a_configured_folder_source_skips_unchanged_files_by_their_bytes(setting
     # without the pipeline's index (a bare context) every file is read as before
     items = list(FolderSource("news", FolderSource.Options(path=str(folder)), settings).items(SourceContext()))
     assert len(decoded) == n and all(getattr(i, "text", "") for i in items if not isinstance(i, type(folder)))
+
+
+def _analyze_statements(url: str):
+    """Collect the ANALYZE statements the engine of ``url`` runs (a list filled while listening)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("ANALYZE"):
+            seen.append(statement.split()[-1])
+
+    event.listen(get_engine(url), "before_cursor_execute", before)
+    return seen, lambda: event.remove(get_engine(url), "before_cursor_execute", before)
+
+
+def _no_autovacuum(url: str) -> None:
+    """PostgreSQL: keep autovacuum off this test database's counted tables, so that only the runs
+    decide when their statistics are taken."""
+    from etl.load import rollups
+
+    if url.startswith("postgresql"):
+        with get_engine(url).begin() as c:
+            for t in rollups.statistics_tables():
+                c.exec_driver_sql(f"ALTER TABLE {t} SET (autovacuum_enabled = false)")
+
+
+def test_a_run_refreshes_the_planner_statistics_only_where_they_are_stale(settings, tmp_path):
+    """A first run takes the statistics; a run that changes one document leaves them (no ANALYZE:
+    on SQLite a full one reads every index and makes every dashboard connection reload them); a
+    large load refreshes the tables it grew."""
+    from etl.load import rollups
+
+    url = settings.database_url
+    upgrade(url)
+    _no_autovacuum(url)
+    folder = tmp_path / "news"
+    shutil.copytree(SAMPLE / "docs", folder)
+    seen, stop = _analyze_statements(url)
+    try:
+        first = Pipeline(settings)
+        assert first.run([folder]).documents["new"] > 50
+        assert {"documents", "facts", "activities"} <= set(first.analysed) and set(seen) == set(first.analysed)
+        with get_engine(url).connect() as c:
+            assert rollups.stale_statistics(c) == []
+
+        edited = sorted(folder.iterdir())[0]
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nA closing line added later.\n", encoding="utf-8")
+        seen.clear()
+        small = Pipeline(settings)
+        assert small.run([folder]).documents["changed"] == 1
+        assert small.analysed == [] and seen == []
+
+        more = tmp_path / "more"  # as many new documents again (other files, other texts)
+        more.mkdir()
+        for f in sorted((SAMPLE / "docs").iterdir()):
+            (more / f.name).write_text(f.read_text(encoding="utf-8") + "\nReported again a year on.\n", encoding="utf-8")
+        large = Pipeline(settings)
+        assert large.run([more]).documents["new"] > 50
+        assert {"facts", "activities"} <= set(large.analysed) and set(seen) == set(large.analysed)
+        with get_engine(url).connect() as c:
+            assert rollups.stale_statistics(c) == []
+    finally:
+        stop()
+
+
+def test_statistics_are_stale_when_a_table_grew_or_a_run_touched_many_documents(settings):
+    from etl.load import rollups
+
+    url = settings.database_url
+    _no_autovacuum(url)
+    Pipeline(settings).run([SAMPLE / "docs"])
+    eng = get_engine(url)
+    with eng.begin() as c:
+        rollups.update_statistics(c)
+    with eng.connect() as c:
+        assert rollups.stale_statistics(c) == []
+        assert rollups.stale_statistics(c, touched_documents=3) == []
+        # a run that touched more documents than 50 + 10 % of them: every counted table
+        assert set(rollups.stale_statistics(c, touched_documents=1000)) == set(rollups.statistics_tables())
+        c.exec_driver_sql("INSERT INTO facts (document_id, type, key, year, lang, kinds, status, sentence) "
+                          "SELECT document_id, type, key || '#again', year, lang, kinds, status, sentence FROM facts")
+        assert rollups.stale_statistics(c) == ["facts"]  # twice the rows: only that table
+        assert rollups.refresh_statistics(c) == ["facts"]
+        assert rollups.stale_statistics(c) == []
+        c.rollback()

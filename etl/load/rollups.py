@@ -546,15 +546,91 @@ def _refresh_at_commit(session: Session) -> None:
 def _forget(session: Session) -> None:
     session.info.pop(_INFO, None)
 
-def update_statistics(conn: Connection) -> None:
-    """Refresh the query planner's statistics of the tables the dashboard counts.
+def statistics_tables() -> tuple[str, ...]:
+    """The tables whose planner statistics the dashboard's counts depend on."""
+    return ("documents", "facts", "activities", "partners", "units",
+            *(m.__tablename__ for m, _c, _r in ROLLUPS.values()))
+
+
+def update_statistics(conn: Connection, tables: Iterable[str] | None = None) -> None:
+    """Refresh the query planner's statistics of the tables the dashboard counts (all of them,
+    or ``tables``).
 
     Without them SQLite may drive a count from the wrong index (seconds instead of
     milliseconds at 100,000 documents). SQLite reads every index (a few seconds at
     1,000,000 facts and activities: its sampled ``analysis_limit`` mode misjudged the
     covering indexes and chose worse plans); PostgreSQL samples by itself.
     """
-    tables = ("documents", "facts", "activities", "partners", "units", *(m.__tablename__ for m, _c, _r in
-                                                                       ROLLUPS.values()))
-    for t in tables:
+    for t in statistics_tables() if tables is None else tables:
         conn.exec_driver_sql(f"ANALYZE {t}")
+
+
+# A table's statistics are stale once its rows moved by more than this since they were taken
+# (PostgreSQL's autovacuum uses the same rule: 50 rows + 10 %).
+STALE_ROWS, STALE_FRACTION = 50, 0.10
+
+
+def _moved(then: float, now: float) -> bool:
+    return abs(now - then) > STALE_ROWS + STALE_FRACTION * then
+
+
+def _rows_sqlite(conn: Connection, tables: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """(rows when analysed, rows now) per table. ``sqlite_stat1`` records the first: each index's
+    statistics start with the table's row count (a table analysed empty has no row: 0)."""
+    then: dict[str, float] = {}
+    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        then = {t: float(n or 0) for t, n in conn.exec_driver_sql(
+            "SELECT tbl, max(CAST(stat AS INTEGER)) FROM sqlite_stat1 GROUP BY tbl")}
+    # count(*) walks the smallest index: a few ms for a million facts
+    return {t: (then.get(t, 0.0), float(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() or 0))
+            for t in tables}
+
+
+def _rows_postgresql(conn: Connection, tables: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """(rows when last analysed or vacuumed, rows now) per table, as PostgreSQL's planner estimates
+    them: ``pg_class.reltuples`` scaled by the table's pages now over its pages then (no scan; a
+    table never analysed: -1 rows then)."""
+    out = {}
+    for t in tables:
+        row = conn.exec_driver_sql(
+            "SELECT reltuples, relpages, pg_relation_size(oid) / current_setting('block_size')::int "
+            f"FROM pg_class WHERE oid = to_regclass('{t}')").first()
+        if row is None:
+            continue
+        tuples, pages, pages_now = float(row[0]), float(row[1]), float(row[2])
+        if tuples < 0:  # never analysed
+            out[t] = (-1.0, 0.0)
+        elif pages <= 0:
+            out[t] = (tuples, tuples if pages_now <= 0 else float("inf"))
+        else:
+            out[t] = (tuples, tuples * pages_now / pages)
+    return out
+
+
+def stale_statistics(conn: Connection, *, touched_documents: int = 0) -> list[str]:
+    """The tables whose planner statistics are stale: never taken, or their rows moved by more
+    than 50 + 10 % since (:data:`STALE_ROWS`, :data:`STALE_FRACTION`). Every one of them when
+    ``touched_documents`` (a run's new, changed and gone documents) is itself over that share of
+    the documents: a large load changes how the rows spread, not only how many there are."""
+    tables = statistics_tables()
+    rows = (_rows_postgresql if conn.dialect.name == "postgresql" else _rows_sqlite)(conn, tables)
+    docs_then = max(rows.get("documents", (0.0, 0.0))[0], 0.0)
+    if touched_documents > STALE_ROWS + STALE_FRACTION * docs_then:
+        return [t for t in tables if t in rows]
+    return [t for t, (then, now) in rows.items() if then < 0 or _moved(then, now)]
+
+
+def refresh_statistics(conn: Connection, *, touched_documents: int = 0, force: bool = False) -> list[str]:
+    """Refresh the planner's statistics of the tables where they are stale (:func:`stale_statistics`;
+    every counted table with ``force``) and return those tables.
+
+    An ETL run calls it at its end (etl/pipeline.py). A full refresh reads every index on SQLite
+    (seconds at a million facts, in a write transaction) and makes every reader connection reload
+    the schema and its statistics; a run that adds a few documents to a large database leaves the
+    statistics as true as they were, so it costs nothing. A first run, a large load and slow
+    growth (once it adds up to 10 %) refresh them.
+    """
+    tables = list(statistics_tables()) if force else stale_statistics(conn, touched_documents=touched_documents)
+    if tables:
+        update_statistics(conn, tables)
+    return tables

@@ -233,6 +233,8 @@ class Rec:
         if "min_year" in m and lk.years:
             low = min(lk.years)
             m["min_year"] = low if m["min_year"] is None else min(m["min_year"], low)
+        if "sino_foreign" in m and _sino_foreign(lk.name):
+            m["sino_foreign"] = True
 
     def live(self) -> list[Link]:
         got = self.memo.get("live")
@@ -271,6 +273,15 @@ class Rec:
             self.memo["names"] = tuple(out)
         return list(self.memo["names"])
 
+    @property
+    def sino_foreign(self) -> bool:
+        """Whether one of its names says it is a Sino-foreign cooperative programme (what a news
+        mention without a partner is matched on): whatever the links' order, so a new link keeps
+        it up to date instead of making the next call sort all of them (:meth:`_grown`)."""
+        if "sino_foreign" not in self.memo:
+            self.memo["sino_foreign"] = any(_sino_foreign(n) for n in self.names)
+        return self.memo["sino_foreign"]
+
     def name_tokens(self) -> frozenset[str]:
         """The words of all its names (what matching compares a source's words with)."""
         if "tokens" not in self.memo:
@@ -285,6 +296,10 @@ class Rec:
         if "min_year" not in self.memo:
             self.memo["min_year"] = min((y for lk in self.live() for y in lk.years), default=None)
         return self.memo["min_year"]
+
+
+def _sino_foreign(name: str | None) -> bool:
+    return bool(name) and ("sino-foreign" in name.casefold() or "中外合作" in name)
 
 
 def _order(lk: Link) -> tuple:
@@ -543,7 +558,7 @@ class Linker:
             if not m.level:
                 return
             fits = [r for r in self.recs.values() if r.kind == "joint_programme" and r.first("level") == m.level
-                    and (any("sino-foreign" in (n or "").casefold() or "中外合作" in (n or "") for n in r.names)
+                    and (r.sino_foreign
                          or any(lk.target == "register" for lk in r.links.values()))]
             if len(fits) == 1:
                 link.method, link.confidence = how + "; the only Sino-foreign programme of that level", 0.6
