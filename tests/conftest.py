@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import fcntl
 import os
+import pickle
 import queue
 import shutil
 import sqlite3
@@ -248,6 +250,7 @@ class _Template:
     url: str
     value: Any
     name: str = ""          # PostgreSQL: the template database's name
+    shared: bool = False    # built for every worker of the run (dropped by the run's main process)
 
 
 _TEMPLATES: dict[tuple[str, str], _Template] = {}
@@ -280,12 +283,14 @@ def _pg_terminate(name: str) -> None:
     eng.dispose()
 
 
-def _build_template(key: str, backend: str, build: Callable[[str], Any]) -> _Template:
+def _build_template(key: str, backend: str, build: Callable[[str], Any], folder: Path | None = None) -> _Template:
     global _TEMPLATE_DIR
     if backend == "sqlite":
-        if _TEMPLATE_DIR is None:
-            _TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="intl-templates-"))
-        path = _TEMPLATE_DIR / f"{key}.db"
+        if folder is None:
+            if _TEMPLATE_DIR is None:
+                _TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="intl-templates-"))
+            folder = _TEMPLATE_DIR
+        path = folder / f"{key}.db"
         url = f"sqlite:///{path}"
         value = build(url)
         _release(url)
@@ -352,17 +357,69 @@ def _is_empty(url: str) -> bool:
         eng.dispose()
 
 
+# -- one template for all the workers of a run ---------------------------------------------------------
+# Loading the sample through the ETL takes a worker 10-20 s per backend, and other templates seconds
+# each. The run's main process (the xdist controller, or the only process) makes a folder and names it
+# in INTL_TEST_TEMPLATES, which the workers inherit. The first worker that needs a template builds it
+# under a lock file there and leaves its description (pickled) beside it; the others wait for the lock
+# and copy the same template. The main process drops the PostgreSQL ones when the run ends.
+SHARED_ENV = "INTL_TEST_TEMPLATES"
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput") and not os.environ.get(SHARED_ENV):
+        os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="intl-shared-templates-")
+        config._intl_shared_templates = os.environ[SHARED_ENV]
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_intl_shared_templates", None)
+    if not folder:
+        return
+    for meta in sorted(Path(folder).glob("*.postgresql.pickle")):
+        try:
+            _drop_pg(pickle.loads(meta.read_bytes()).name)
+        except Exception:  # noqa: BLE001 - the server went away: nothing left to drop
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
+    os.environ.pop(SHARED_ENV, None)
+
+
+def _shared_template(key: str, backend: str, build: Callable[[str], Any]) -> _Template:
+    folder = Path(os.environ.get(SHARED_ENV) or "")
+    if not os.environ.get(SHARED_ENV) or not folder.is_dir():
+        return _build_template(key, backend, build)
+    meta = folder / f"{key}.{backend}.pickle"
+    with open(folder / f"{key}.{backend}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held while the first worker builds: the others would build the same
+        try:
+            if meta.exists():
+                return pickle.loads(meta.read_bytes())
+            tmpl = _build_template(key, backend, build, folder)
+            try:
+                data = pickle.dumps(dataclasses.replace(tmpl, shared=True))
+            except Exception:  # noqa: BLE001 - a value that does not pickle: this worker's own template
+                return tmpl
+            part = meta.with_name(meta.name + f".{os.getpid()}.part")
+            part.write_bytes(data)
+            part.replace(meta)
+            tmpl.shared = True
+            return tmpl
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def from_template(url: str, key: str, build: Callable[[str], T]) -> T:
     """Make the new database at ``url`` what ``build(url)`` would make of it, and return what ``build``
-    returned (a copy, with its URL set to ``url``). ``build`` runs once per ``key`` and backend in this
-    process, on a template database; every call copies the template. Where ``url`` already has tables,
+    returned (a copy, with its URL set to ``url``). ``build`` runs once per ``key`` and backend in the
+    run (see _shared_template), on a template database; every call copies the template. Where ``url`` already has tables,
     ``build(url)`` runs on it as it is."""
     if not _is_empty(url):
         return build(url)
     backend = _backend(url)
     tmpl = _TEMPLATES.get((key, backend))
     if tmpl is None:
-        tmpl = _TEMPLATES[(key, backend)] = _build_template(key, backend, build)
+        tmpl = _TEMPLATES[(key, backend)] = _shared_template(key, backend, build)
     _release(url)
     if backend == "sqlite":
         path = _sqlite_path(url)
@@ -431,7 +488,7 @@ def _drop_templates():
 
         warnings.warn("test databases left behind: " + "; ".join(_DROP_ERRORS), stacklevel=1)
     for (_key, backend), tmpl in list(_TEMPLATES.items()):
-        if backend == "postgresql":
+        if backend == "postgresql" and not tmpl.shared:
             try:
                 _drop_pg(tmpl.name)
             except Exception:  # noqa: BLE001 - the server went away: nothing left to drop
