@@ -82,8 +82,10 @@ def live_server(sample_db) -> Iterator[LiveServer]:
         yield srv
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium():
+    """One headless Chromium per test process (each test has a browser context of its own: no cookie,
+    storage or cache is shared between tests)."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _unavailable(f"no Chromium at {CHROMIUM}")
     try:
