@@ -113,8 +113,6 @@ def _dropper() -> None:
                     c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             except Exception as exc:  # noqa: BLE001 - reported at the session's end
                 _DROP_ERRORS.append(f"{name}: {exc.__class__.__name__}: {exc}")
-            finally:
-                _DROPS.task_done()
     finally:
         eng.dispose()
 
@@ -127,6 +125,9 @@ def _drop_later(name: str) -> None:
     _, eng = _pg_admin()
     trash = f"intl_drop_{uuid.uuid4().hex[:12]}"
     with eng.connect() as c:
+        if not c.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            eng.dispose()
+            return  # gone already (what DROP DATABASE IF EXISTS allowed before)
         c.execute(text(f'ALTER DATABASE "{name}" RENAME TO "{trash}"'))
     eng.dispose()
     if _DROPPER is None or not _DROPPER.is_alive():
@@ -136,11 +137,11 @@ def _drop_later(name: str) -> None:
 
 
 def _wait_for_drops() -> None:
+    """Let the dropper finish the queue (the end mark comes after every name) and stop."""
     global _DROPPER
     if _DROPPER is not None and _DROPPER.is_alive():
-        _DROPS.join()
         _DROPS.put(None)
-        _DROPPER.join(timeout=60)
+        _DROPPER.join(timeout=600)
     _DROPPER = None
 
 
