@@ -53,9 +53,10 @@ def _pg_available() -> str | None:
 
 
 # -- the longest modules first ------------------------------------------------------------------------
-# ``make test`` hands whole files to two xdist workers in the order they are collected. Started last,
-# a module of several minutes (the wheel installed into a fresh venv) leaves the other worker idle at
-# the end; started first, it runs beside everything else. Longest first, then the collected order.
+# ``make test`` hands whole files to two xdist workers in the order they are collected. Started last, a
+# long module (the wheel built and installed into a fresh venv, a process crashed mid-run) leaves the
+# other worker idle at the end; started first, it runs beside everything else. Longest first, then the
+# collected order.
 HEAVY_FIRST = [
     "tests/test_packaging.py",
     "tests/test_etl_crash.py",
