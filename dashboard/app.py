@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 import dash
@@ -156,6 +157,22 @@ def settle() -> None:
     gc.freeze()
 
 
-app = create_app()
-server = app.server
-settle()  # gunicorn's workers (and a preloading master) serve this app
+_served: Dash | None = None
+_served_lock = threading.Lock()
+
+
+def __getattr__(name: str):
+    """``app`` and ``server`` (gunicorn's ``dashboard.app:server``), built on first use and settled.
+
+    Importing the module builds nothing: ``intl serve`` and the tests import :func:`create_app` from
+    here and build their own app; before, each such import built the default one first (a second
+    app, seconds of start-up, on the default database)."""
+    global _served
+    if name not in ("app", "server"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    with _served_lock:
+        if _served is None:
+            _served = create_app()
+            settle()  # gunicorn's workers (and a preloading master) serve this app
+            globals().update(app=_served, server=_served.server)
+    return _served if name == "app" else _served.server

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import fcntl
 import os
+import pickle
+import queue
 import shutil
 import sqlite3
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,9 +53,10 @@ def _pg_available() -> str | None:
 
 
 # -- the longest modules first ------------------------------------------------------------------------
-# ``make test`` hands whole files to two xdist workers in the order they are collected. Started last,
-# a module of several minutes (the wheel installed into a fresh venv) leaves the other worker idle at
-# the end; started first, it runs beside everything else. Longest first, then the collected order.
+# ``make test`` hands whole files to two xdist workers in the order they are collected. Started last, a
+# long module (the wheel built and installed into a fresh venv, a process crashed mid-run) leaves the
+# other worker idle at the end; started first, it runs beside everything else. Longest first, then the
+# collected order.
 HEAVY_FIRST = [
     "tests/test_packaging.py",
     "tests/test_etl_crash.py",
@@ -90,24 +95,103 @@ def pg_server():
     return PG_URL
 
 
+# -- dropping databases in the background ---------------------------------------------------------------
+# DROP DATABASE takes PostgreSQL one to several seconds (its files removed and synced), during which the
+# test worker has nothing to do. A database no test uses any more is renamed out of the way (a catalog
+# update, immediate: its name can be reused at once) and dropped by a thread of this process, while the
+# next tests run. The session's end waits for the last drops.
+_DROPS: queue.Queue[str | None] = queue.Queue()
+_DROPPER: threading.Thread | None = None
+_DROP_ERRORS: list[str] = []
+
+
+def _dropper() -> None:
+    _, eng = _pg_admin()
+    try:
+        while (name := _DROPS.get()) is not None:
+            try:
+                with eng.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except Exception as exc:  # noqa: BLE001 - reported at the session's end
+                _DROP_ERRORS.append(f"{name}: {exc.__class__.__name__}: {exc}")
+    finally:
+        eng.dispose()
+
+
+def _drop_later(name: str) -> None:
+    """Rename the database ``name`` (no connection of this process left on it) to a name of its own and
+    drop it in the background."""
+    global _DROPPER
+    _pg_terminate(name)
+    _, eng = _pg_admin()
+    trash = f"intl_drop_{uuid.uuid4().hex[:12]}"
+    with eng.connect() as c:
+        if not c.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            eng.dispose()
+            return  # gone already (what DROP DATABASE IF EXISTS allowed before)
+        c.execute(text(f'ALTER DATABASE "{name}" RENAME TO "{trash}"'))
+    eng.dispose()
+    if _DROPPER is None or not _DROPPER.is_alive():
+        _DROPPER = threading.Thread(target=_dropper, name="pg-dropper", daemon=True)
+        _DROPPER.start()
+    _DROPS.put(trash)
+
+
+def _wait_for_drops() -> None:
+    """Let the dropper finish the queue (the end mark comes after every name) and stop."""
+    global _DROPPER
+    if _DROPPER is not None and _DROPPER.is_alive():
+        _DROPS.put(None)
+        _DROPPER.join(timeout=600)
+    _DROPPER = None
+
+
+# A new empty database that a test replaced by a template's copy before anything was made in it (see
+# from_template) is kept, renamed, for the next test asking for an empty one: a rename instead of
+# CREATE DATABASE.
+_SPARES: list[str] = []
+
+
+def _pristine(url: str) -> bool:
+    """Has the PostgreSQL database at ``url`` nothing of its own: no relation, type, function or schema
+    beyond what CREATE DATABASE makes?"""
+    from etl.config import normalise_url
+
+    eng = create_engine(normalise_url(url), poolclass=NullPool, connect_args={"connect_timeout": 3})
+    try:
+        with eng.connect() as c:
+            return not c.execute(text("""
+                SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast'))
+                     + (SELECT count(*) FROM pg_namespace WHERE nspname NOT IN
+                        ('pg_catalog', 'information_schema', 'pg_toast', 'public') AND nspname NOT LIKE 'pg_%')
+                     + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                        WHERE n.nspname = 'public')
+                     + (SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                        WHERE n.nspname = 'public')
+                     + (SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql')""")).scalar()
+    finally:
+        eng.dispose()
+
+
 @contextmanager
 def _pg_database(template: str | None = None) -> Iterator[str]:
     """A new PostgreSQL database (its URL), dropped afterwards: empty, or a copy of ``template``."""
     url, eng = _pg_admin()
     name = f"intl_test_{uuid.uuid4().hex[:10]}"
     with eng.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        if template is None and _SPARES:
+            c.execute(text(f'ALTER DATABASE "{_SPARES.pop()}" RENAME TO "{name}"'))
+        else:
+            c.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    eng.dispose()
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         from etl.db import dispose_engines
 
         dispose_engines()
-        with eng.connect() as c:
-            c.execute(text(f"""SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                               WHERE datname = '{name}' AND pid <> pg_backend_pid()"""))
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        eng.dispose()
+        _drop_later(name)
 
 
 @pytest.fixture
@@ -168,6 +252,7 @@ class _Template:
     url: str
     value: Any
     name: str = ""          # PostgreSQL: the template database's name
+    shared: bool = False    # built for every worker of the run (dropped by the run's main process)
 
 
 _TEMPLATES: dict[tuple[str, str], _Template] = {}
@@ -200,12 +285,14 @@ def _pg_terminate(name: str) -> None:
     eng.dispose()
 
 
-def _build_template(key: str, backend: str, build: Callable[[str], Any]) -> _Template:
+def _build_template(key: str, backend: str, build: Callable[[str], Any], folder: Path | None = None) -> _Template:
     global _TEMPLATE_DIR
     if backend == "sqlite":
-        if _TEMPLATE_DIR is None:
-            _TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="intl-templates-"))
-        path = _TEMPLATE_DIR / f"{key}.db"
+        if folder is None:
+            if _TEMPLATE_DIR is None:
+                _TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="intl-templates-"))
+            folder = _TEMPLATE_DIR
+        path = folder / f"{key}.db"
         url = f"sqlite:///{path}"
         value = build(url)
         _release(url)
@@ -272,17 +359,69 @@ def _is_empty(url: str) -> bool:
         eng.dispose()
 
 
+# -- one template for all the workers of a run ---------------------------------------------------------
+# Loading the sample through the ETL takes a worker 10-20 s per backend, and other templates seconds
+# each. The run's main process (the xdist controller, or the only process) makes a folder and names it
+# in INTL_TEST_TEMPLATES, which the workers inherit. The first worker that needs a template builds it
+# under a lock file there and leaves its description (pickled) beside it; the others wait for the lock
+# and copy the same template. The main process drops the PostgreSQL ones when the run ends.
+SHARED_ENV = "INTL_TEST_TEMPLATES"
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput") and not os.environ.get(SHARED_ENV):
+        os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="intl-shared-templates-")
+        config._intl_shared_templates = os.environ[SHARED_ENV]
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_intl_shared_templates", None)
+    if not folder:
+        return
+    for meta in sorted(Path(folder).glob("*.postgresql.pickle")):
+        try:
+            _drop_pg(pickle.loads(meta.read_bytes()).name)
+        except Exception:  # noqa: BLE001 - the server went away: nothing left to drop
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
+    os.environ.pop(SHARED_ENV, None)
+
+
+def _shared_template(key: str, backend: str, build: Callable[[str], Any]) -> _Template:
+    folder = Path(os.environ.get(SHARED_ENV) or "")
+    if not os.environ.get(SHARED_ENV) or not folder.is_dir():
+        return _build_template(key, backend, build)
+    meta = folder / f"{key}.{backend}.pickle"
+    with open(folder / f"{key}.{backend}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held while the first worker builds: the others would build the same
+        try:
+            if meta.exists():
+                return pickle.loads(meta.read_bytes())
+            tmpl = _build_template(key, backend, build, folder)
+            try:
+                data = pickle.dumps(dataclasses.replace(tmpl, shared=True))
+            except Exception:  # noqa: BLE001 - a value that does not pickle: this worker's own template
+                return tmpl
+            part = meta.with_name(meta.name + f".{os.getpid()}.part")
+            part.write_bytes(data)
+            part.replace(meta)
+            tmpl.shared = True
+            return tmpl
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def from_template(url: str, key: str, build: Callable[[str], T]) -> T:
     """Make the new database at ``url`` what ``build(url)`` would make of it, and return what ``build``
-    returned (a copy, with its URL set to ``url``). ``build`` runs once per ``key`` and backend in this
-    process, on a template database; every call copies the template. Where ``url`` already has tables,
+    returned (a copy, with its URL set to ``url``). ``build`` runs once per ``key`` and backend in the
+    run (see _shared_template), on a template database; every call copies the template. Where ``url`` already has tables,
     ``build(url)`` runs on it as it is."""
     if not _is_empty(url):
         return build(url)
     backend = _backend(url)
     tmpl = _TEMPLATES.get((key, backend))
     if tmpl is None:
-        tmpl = _TEMPLATES[(key, backend)] = _build_template(key, backend, build)
+        tmpl = _TEMPLATES[(key, backend)] = _shared_template(key, backend, build)
     _release(url)
     if backend == "sqlite":
         path = _sqlite_path(url)
@@ -293,9 +432,17 @@ def from_template(url: str, key: str, build: Callable[[str], T]) -> T:
     else:
         name = make_url(url).database
         _pg_terminate(name)
+        if _pristine(url):  # kept for the next test asking for an empty database
+            spare = f"intl_spare_{uuid.uuid4().hex[:12]}"
+            _, eng = _pg_admin()
+            with eng.connect() as c:
+                c.execute(text(f'ALTER DATABASE "{name}" RENAME TO "{spare}"'))
+            eng.dispose()
+            _SPARES.append(spare)
+        else:
+            _drop_later(name)  # out of the way at once
         _, eng = _pg_admin()
         with eng.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{tmpl.name}"'))
         eng.dispose()
     return _retarget(copy.deepcopy(tmpl.value), tmpl.url, url)
@@ -322,13 +469,10 @@ def _upgrade(url: str) -> None:
 
 
 def migrated(url: str) -> str:
-    """The new database at ``url`` migrated to the head revision, and its URL. On SQLite it is a copy of
-    the worker's one migrated file (the migrations take a second or two, a copy milliseconds); on
-    PostgreSQL, where copying a database costs about what migrating it does, it is migrated."""
-    if _backend(url) == "sqlite":
-        from_template(url, "schema", _upgrade)
-    else:
-        _upgrade(url)
+    """The new database at ``url`` migrated to the head revision, and its URL: a copy of the worker's one
+    migrated database (a file copy on SQLite; on PostgreSQL ``CREATE DATABASE … TEMPLATE``, under a second
+    where the migrations take about five on a busy machine)."""
+    from_template(url, "schema", _upgrade)
     return url
 
 
@@ -338,8 +482,15 @@ def _drop_templates():
     from etl.db import dispose_engines
 
     dispose_engines()
+    while _SPARES:
+        _drop_later(_SPARES.pop())
+    _wait_for_drops()
+    if _DROP_ERRORS:
+        import warnings
+
+        warnings.warn("test databases left behind: " + "; ".join(_DROP_ERRORS), stacklevel=1)
     for (_key, backend), tmpl in list(_TEMPLATES.items()):
-        if backend == "postgresql":
+        if backend == "postgresql" and not tmpl.shared:
             try:
                 _drop_pg(tmpl.name)
             except Exception:  # noqa: BLE001 - the server went away: nothing left to drop

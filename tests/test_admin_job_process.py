@@ -92,9 +92,16 @@ def test_a_browser_job_holds_no_socket_of_the_server_and_viewers_never_wait(sqli
         held = [c for c in conns(kind="inet") if srv.port in (c.laddr.port, c.raddr and c.raddr.port)]
         assert held == [], held
 
-        # the worker closes idle keep-alive connections after 2 s (gunicorn's default); then each
-        # viewer's next request, on the connection it kept, must be answered while the job runs
-        time.sleep(3)
+        # the worker closes idle keep-alive connections after 2 s (gunicorn's default): wait until it has
+        # closed every one of ours (none left ESTABLISHED on our side; the viewers' sessions still hold
+        # them, half-closed); then each viewer's next request, on the connection it kept, must be
+        # answered while the job runs
+        def ours(state: str) -> int:
+            return sum(1 for c in psutil.Process().net_connections(kind="inet")
+                       if c.raddr and c.raddr.port == srv.port and c.status == state)
+
+        wait_for("the worker closed the idle connections", lambda: ours(psutil.CONN_ESTABLISHED) == 0)
+        assert ours(psutil.CONN_CLOSE_WAIT) >= VIEWERS
         answers: dict[int, object] = {}
 
         def view(i: int) -> None:

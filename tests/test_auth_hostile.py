@@ -34,16 +34,20 @@ def table_counts(url: str) -> dict[str, int]:
                 for t in inspect(eng).get_table_names() if t not in ("audit_log", "alembic_version")}
 
 
-@pytest.fixture
-def world(db_url, monkeypatch, tmp_path):
-    from tests.conftest import sample_database
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request, tmp_path_factory):
+    """One signed-in viewer's app on the sample, per backend, for the module's three tests: each of them
+    counts every table before and after, so what one changed would show in that one."""
+    from tests.conftest import new_database, sample_database
 
-    sample_database(db_url)  # data/sample through the pipeline (once per worker, then copied)
-    make_users(db_url)
-    app = make_app(db_url, monkeypatch, tmp_path)
-    s = Session(app)
-    assert s.login("vic").status_code == 302
-    return app, s, db_url
+    tmp = tmp_path_factory.mktemp("hostile")
+    with new_database(request.param, tmp) as url, pytest.MonkeyPatch.context() as mp:
+        sample_database(url)  # data/sample through the pipeline (once per run, then copied)
+        make_users(url)
+        app = make_app(url, mp, tmp)
+        s = Session(app)
+        assert s.login("vic").status_code == 302
+        yield app, s, url
 
 
 def kpis(s: Session, app, filters: dict) -> dict:

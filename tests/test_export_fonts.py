@@ -109,3 +109,31 @@ def test_the_start_up_check_names_chromium_and_fonts_when_missing(monkeypatch):
     monkeypatch.setattr("dashboard.report.fonts.system_cjk_fonts", lambda: [])
     warn = [text for level, text in render.export_check() if level == "warning"]
     assert warn and "bundled WenQuanYi Micro Hei" in warn[0] and "apt-get install fonts-wqy-microhei" in warn[0]
+
+
+def test_the_font_is_unpacked_once_and_found_by_the_next_process(tmp_path):
+    """Unpacking takes seconds of CPU: each server worker and CLI export would pay it at start. The
+    first process leaves the TrueType file in the user's cache; the next one, unable to unpack
+    (fontTools hidden), finds it there."""
+    import os
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    code = ("import sys\nif sys.argv[1] == 'blocked': sys.modules['fontTools'] = None\n"
+            "from dashboard.report import fonts\nprint(fonts.bundled_ttf())")
+
+    def run(mode):
+        return subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True, env=env,
+                              timeout=300)
+
+    r = run("blocked")  # nothing cached yet, and no fontTools: the error names what to install
+    assert r.returncode != 0 and "fonts-wqy-microhei" in r.stderr, r.stderr[-2000:]
+    first = run("unpack")
+    assert first.returncode == 0, first.stderr[-2000:]
+    ttf = Path(first.stdout.strip())
+    assert ttf.is_relative_to(tmp_path / "cache" / "intl-dashboard" / "fonts") and ttf.stat().st_size > 1_000_000
+    assert ttf.read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType, not the woff2
+    again = run("blocked")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert Path(again.stdout.strip()) == ttf
+    assert [p.name for p in ttf.parent.iterdir() if p.name.endswith(".part")] == []

@@ -12,10 +12,14 @@ TrueType file:
   server without ``fonts-wqy-microhei`` still draws Chinese in PNG, SVG and PDF exports
   instead of empty boxes, and a server with system CJK fonts keeps them.
 
-The font is unpacked once per process (fontTools, brotli) into a private temporary folder.
+The font is unpacked (fontTools, brotli: a few seconds of CPU) once per machine and user, into a
+cache folder named after the shipped file's content (``$XDG_CACHE_HOME`` or ``~/.cache``,
+``intl-dashboard/fonts/<hash>``): every later process (each server worker, each CLI export)
+finds it there. Where that folder cannot be written, once per process into a private temporary folder.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -40,15 +44,35 @@ class FontError(RuntimeError):
     """The bundled font cannot be unpacked (fontTools or brotli missing, unreadable file)."""
 
 
+def _cache_folder() -> Path | None:
+    """This machine's and user's folder for the unpacked font of this very woff2, or None where
+    it cannot be made or written."""
+    try:
+        digest = hashlib.sha256(BUNDLED_WOFF2.read_bytes()).hexdigest()[:16]
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        if not base.is_absolute():
+            return None
+        folder = base / "intl-dashboard" / "fonts" / digest
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to be found
+        return None
+    return folder if os.access(folder, os.W_OK | os.X_OK) else None
+
+
 def _folder() -> Path:
     global _dir
     if _dir is None or not _dir.is_dir():
-        _dir = Path(tempfile.mkdtemp(prefix="intl-fonts-"))
+        _dir = _cache_folder() or Path(tempfile.mkdtemp(prefix="intl-fonts-"))
     return _dir
 
 
+def _part(out: Path) -> Path:
+    """A temporary name beside ``out`` that no other process or thread writes to."""
+    return out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.part")
+
+
 def bundled_ttf() -> Path:
-    """The shipped woff2 unpacked to a TrueType file (once per process)."""
+    """The shipped woff2 unpacked to a TrueType file (once per machine and user, see above)."""
     with _lock:
         out = _folder() / "wqy-microhei-gb2312.ttf"
         if out.is_file():
@@ -58,9 +82,9 @@ def bundled_ttf() -> Path:
 
             font = TTFont(str(BUNDLED_WOFF2))
             font.flavor = None
-            tmp = out.with_suffix(".part")
+            tmp = _part(out)
             font.save(str(tmp))
-            tmp.replace(out)
+            tmp.replace(out)  # whole or not at all, for the other processes reading the folder
         except Exception as exc:  # noqa: BLE001 - missing brotli, unreadable file: say what to install
             raise FontError(f"the bundled CJK font {BUNDLED_WOFF2.name} cannot be unpacked "
                             f"({exc.__class__.__name__}: {exc}); install {FONT_PACKAGES} "
@@ -88,7 +112,9 @@ def fontconfig_file(inherited: str | None = None) -> Path:
             "</fontconfig>\n"
         )
         if not conf.is_file() or conf.read_text() != text:
-            conf.write_text(text)
+            tmp = _part(conf)
+            tmp.write_text(text)
+            tmp.replace(conf)
         return conf
 
 

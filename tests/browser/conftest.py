@@ -82,8 +82,10 @@ def live_server(sample_db) -> Iterator[LiveServer]:
         yield srv
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium():
+    """One headless Chromium per test process (each test has a browser context of its own: no cookie,
+    storage or cache is shared between tests)."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _unavailable(f"no Chromium at {CHROMIUM}")
     try:
@@ -125,6 +127,49 @@ def page(chromium) -> Iterator[RecordingPage]:
     p.set_default_timeout(60_000)
     yield RecordingPage(p)
     context.close()
+
+
+# -- moving between pages as the app's own links do ------------------------------------------------------
+# A page load costs Chromium about twice the CPU of the same page reached by a link of the app (dcc.Link:
+# ``history.pushState`` and Dash's router callback): the scripts (plotly.js, Dash, AG Grid) are parsed
+# and run again. Tests that walk many pages or filter sets load the first one and follow "links" after.
+_NAVIGATE = """(href) => {
+  // every chart drawn so far is marked: the wait below is over when each one shows its new figure
+  document.querySelectorAll('.js-plotly-plot').forEach(gd => { if (gd.layout) gd.layout.__intlStale = true; });
+  const since = window.store.getState().callbacks.completed;
+  window.__intlCalm = 0;
+  window.history.pushState({}, '', href);
+  window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));
+  return since;
+}"""
+_SETTLED = """(since) => {
+  const s = window.store && window.store.getState();
+  const c = s && s.callbacks;
+  const ok = !!c && c.completed > since && !s.isLoading
+    && ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored']
+         .every(k => (c[k] || []).length === 0)
+    && !document.querySelector('[data-dash-is-loading="true"]')
+    && !!document.querySelector('#_pages_content > *')
+    && Array.from(document.querySelectorAll('.js-plotly-plot')).every(gd => !(gd.layout && gd.layout.__intlStale));
+  // three animation frames in a row with nothing left to do: React has committed, plotly has drawn
+  window.__intlCalm = ok ? (window.__intlCalm || 0) + 1 : 0;
+  return window.__intlCalm >= 3;
+}"""
+
+
+def navigate(p, base: str, path: str) -> None:
+    """Show ``path`` (with its query) of the app at ``base`` and wait until it has settled: every
+    callback done, nothing loading, every chart drawn with its new figure. Where the page already
+    shows the app, as its links do (no page load); otherwise by loading it."""
+    from tests.browser.test_hostile_input import settle
+
+    if not (p.url.startswith(base) and p.evaluate("() => !!(window.store && window.store.getState)")):
+        p.goto(base + path)
+        settle(p)
+        return
+    since = p.evaluate(_NAVIGATE, path)
+    p.wait_for_function(_SETTLED, arg=since, polling="raf")
+    assert p.url == base + path, (p.url, path)
 
 
 def pick_option(p, dropdown: str, typed: str, option: str | re.Pattern, attempts: int = 3) -> None:

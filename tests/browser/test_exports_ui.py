@@ -16,8 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from dashboard.report import render
-from tests.browser.conftest import LiveServer
-from tests.browser.test_hostile_input import settle
+from tests.browser.conftest import LiveServer, navigate
 
 pytestmark = pytest.mark.browser
 PAGES = ["/", "/schools", "/partners", "/programs", "/network", "/sources", "/schools/1", "/partners/1"]
@@ -25,8 +24,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _open(p, base: str, path: str) -> None:
-    p.goto(base + path)
-    settle(p)
+    navigate(p, base, path)
 
 
 def _links(p) -> list[dict]:

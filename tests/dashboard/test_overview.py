@@ -244,7 +244,16 @@ def test_the_server_entry_point_moves_its_start_up_objects_out_of_full_collectio
     """``dashboard.app`` (gunicorn's ``dashboard.app:server``) freezes what it built at start-up,
     so a full garbage collection does not walk it again during a request (bench/dashboard.py)."""
     import gc
+    import importlib.util
 
-    import dashboard.app  # noqa: F401 - the import is what is tested
+    from dashboard.app import server  # gunicorn: getattr(dashboard.app, "server")
 
     assert gc.get_freeze_count() > 10_000
+    import dashboard.app
+
+    assert server is dashboard.app.server is dashboard.app.app.server  # one app, built once
+    # the import alone builds no app (intl serve and the tests import create_app and build their own)
+    spec = importlib.util.find_spec("dashboard.app")
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    assert "app" not in vars(fresh) and "server" not in vars(fresh) and fresh._served is None
