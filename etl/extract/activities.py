@@ -79,6 +79,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bsen[dt]s?\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}students\s+(?:abroad|to\s+(?-i:[A-Z]))", I), 1.0),
     ("study_abroad", "a semester at a partner", re.compile(
         r"\bstudy\s+(?:one|a|two)\s+(?:semester|year)\b|\bfor\s+one\s+semester\b|\bone-semester\b", I), 1.0),
+    ("study_abroad", "go for studies", re.compile(r"\bgo\s+for\s+(?:further\s+|higher\s+)?stud(?:y|ies)\s+(?:in|at)\b", I), 1.0),
     ("study_abroad", "students who studied there", re.compile(
         r"\bstudents\s+(?:who\s+)?(?:studied|are\s+studying|have\s+studied)\s+in\s+[A-Z]", I), 0.5),
     ("study_abroad", "出国学习 / 交换", re.compile(
@@ -350,9 +351,12 @@ class ActivityHit:
     confidence: float
 
 
+_TO_CHINA = re.compile(r"\bstud(?:y|ying)\s+in\s+China\b", re.I)
+
+
 def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[int, int] | None,
                     partner_spans: list[tuple[int, int]], home_forms: list[str] | None = None,
-                    lead: tuple[int, int] | None = None) -> list[ActivityHit]:
+                    lead: tuple[int, int] | None = None, foreign_home: bool = False) -> list[ActivityHit]:
     """Activity kinds reported in ``text`` (see the module docstring). A weak cue (weight
     below 1) counts double in the title and in the lead paragraph, where the piece says
     what it is about."""
@@ -373,6 +377,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             extra_rules.append(("international_students", "students coming to the home", inbound_re, 1.0, False))
         else:
             inbound_re = None
+    if foreign_home:
+        # a university abroad: its students studying in China go abroad ("more of our students to study in China")
+        extra_rules.append(("study_abroad", "students to China", _TO_CHINA, 1.0, False))
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
     # a piece about a briefing of students before they go abroad (its title or lead says 行前培训, 说明会 …)
@@ -461,6 +468,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if m.end() > se or (title_only and not is_title):
                 continue
             ms, me = m.start() - ss, m.end() - ss
+            if foreign_home and kind == "international_students" and _TO_CHINA.fullmatch(m.group(0)):
+                continue  # "study in China" is going abroad for a university abroad
             if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
             if kind in _TOPIC_KINDS:

@@ -370,6 +370,99 @@ def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> lis
     return list(out.values())
 
 
+# China's missions abroad, as a foreign university's news writes them ("the Chinese Embassy in New Delhi", "China's
+# Consul General in Alexandria", "the Chinese Ambassador to Malaysia", "the Ambassador Extraordinary and Plenipotentiary of
+# the People's Republic of China to Chile", "the Embassy of China in Malaysia"): one partner per mission, under its
+# official name ("Embassy of the People's Republic of China in India", "Consulate General of the People's Republic of
+# China in Alexandria")
+_PRC = r"(?:the[^\S\n]+)?(?:People['’]s[^\S\n]+Republic[^\S\n]+of[^\S\n]+China|PRC|China)"
+_CN_MISSION = re.compile(
+    r"\b(?:(?:Chinese|China['’]s)[^\S\n]+(?P<h1>Embassy|Consulate(?:[- ]General)?|Consul[- ]General|Ambassador)"
+    r"|(?P<h2>Embassy|Consulate(?:[- ]General)?|Consul[- ]General|Ambassador)(?:[^\S\n]+[A-Z][a-z]+(?:[^\S\n]+and)?){0,3}"
+    rf"[^\S\n]+of[^\S\n]+{_PRC})"
+    r"(?:[^\S\n]+(?:in|to)[^\S\n]+(?:the[^\S\n]+)?(?P<place>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2}))?")
+
+
+def _host_name(code: str) -> str:
+    import pycountry
+    c = pycountry.countries.get(alpha_2=code)
+    return (getattr(c, "common_name", None) or c.name) if c else code
+
+
+def _chinese_missions(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[Org]:
+    """In a foreign university's news: China's embassy and consulates (see _CN_MISSION), existing organisations
+    renamed to the mission's official name and merged (one per mission), missions named only through a diplomat's
+    title added. Returns the new organisations."""
+    missions: dict[tuple[bool, str], Org] = {}
+    new: list[Org] = []
+
+    def key_of(head: str, place: str | None) -> tuple[bool, str] | None:
+        consular = head.lower().startswith("consul")
+        where, code = None, None
+        if place:
+            words = place.split()
+            for n in range(len(words), 0, -1):
+                cand = " ".join(words[:n])
+                code = gaz.country_name(cand)
+                if code:
+                    where = _host_name(code)
+                    break
+                code = gaz.place(cand)
+                if code:
+                    where = cand if consular else _host_name(code)
+                    break
+        if code == "CN":
+            return None  # China's own bodies at home are not missions abroad
+        if where is None:
+            if not home_country:
+                return None
+            where = _host_name(home_country)
+        return consular, where
+
+    def name_of(k: tuple[bool, str]) -> str:
+        return ("Consulate General" if k[0] else "Embassy") + f" of the People's Republic of China in {k[1]}"
+
+    spans = []
+    for m in _CN_MISSION.finditer(text):
+        k = key_of(m.group("h1") or m.group("h2"), m.group("place"))
+        if k is not None:
+            spans.append((m.start(), m.end(), k))
+    if not spans and not any(o.kind == "government" and o.country == "CN" and _MISSION_NAME.search(o.name) for o in orgs):
+        return []
+    keys = {k for *_, k in spans}
+    for o in orgs:
+        if o.status != "partner" or o.kind != "government" or o.country != "CN" or not _MISSION_NAME.search(o.name):
+            continue
+        om = _CN_MISSION.search(o.name) or re.search(r"(?P<h2>Embassy|Consulate)", o.name)
+        place = om.groupdict().get("place") if om else None
+        k = key_of(om.group("h1") if om and om.groupdict().get("h1") else (om.group("h2") if om else "Embassy"), place)
+        if k is None:
+            continue
+        if place is None and len({x for x in keys if x[0] == k[0]}) == 1:
+            k = next(x for x in keys if x[0] == k[0])  # "the Embassy of China": the one mission of that kind the page names
+        first = missions.get(k)
+        if first is None:
+            missions[k] = o
+            o.aliases.add(o.name)
+            o.name = name_of(k)
+        else:
+            first.mentions.extend(o.mentions)
+            first.aliases |= o.aliases | {o.name}
+            o.status, o.reason = "alias", f"the same mission as {first.name}"
+    for s, e, k in spans:
+        o = missions.get(k)
+        if o is None:
+            o = missions[k] = Org(name_of(k), "government", "CN", "the country that sends the mission")
+            o.reason = "China's mission named by the page"
+            new.append(o)
+        if not any(x.start <= s < x.end or s <= x.start < e for x in o.mentions):
+            o.mentions.append(Mention_(s, e, text[s:e], "China's mission abroad"))
+    return new
+
+
+_MISSION_NAME = re.compile(r"\b(?:Embassy|Consulate)\b")
+
+
 _PAREN_ACRONYM = re.compile(r"[^\S\n]*[(（][^\S\n]*([A-Z][A-Za-z&-]{1,9})[^\S\n]*[)）]")
 
 
@@ -561,6 +654,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
     if lang != "zh":
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")
+        if home_country not in (None, "CN", "HK", "MO", "TW"):
+            orgs = orgs + _chinese_missions(text, orgs, gaz, home_country)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
@@ -658,7 +753,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     # activities
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
     for a in find_activities(text, lay.sentences, lay.title, partner_spans, home_forms,
-                             lead=lay.paragraphs[0] if lay.paragraphs else None):
+                             lead=lay.paragraphs[0] if lay.paragraphs else None,
+                             foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW")):
         out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),
                                     a.start, a.end, f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
     return out

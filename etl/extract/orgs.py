@@ -598,6 +598,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             if not proper and not _the_generic_name(name):
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
+            if re.search(r"(?<![\w-])(?:an?|An?)[^\S\n]+$", text[max(0, s - 4):s]) and \
+                    all(gaz.adjective(w) for w in proper):
+                used_until = right
+                continue  # "a British university", "an Egyptian college": one of a kind, not a name
             if toks[h][2] in ("Council", "Senate", "Board") and right == h and proper and \
                     all(re.fullmatch(r"[A-Z]{2,8}", w) for w in proper):
                 used_until = right
