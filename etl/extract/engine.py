@@ -460,6 +460,42 @@ def _chinese_missions(text: str, orgs: list[Org], gaz, home_country: str | None)
     return new
 
 
+# an education or career centre the home signs with ("a partnership with the Zhejiang Example International Career
+# Centre", "a strategic partnership with China's Example International Culture and Education Centre"): a centre is
+# usually a unit of a university, but one the home partners with by name is another organisation
+_PARTNER_CENTRE = re.compile(
+    r"\b(?:partnership|partnerships|agreement|MoU|MOU|memorandum(?:[^\S\n]+of[^\S\n]+understanding)?|collaborat\w+|"
+    r"cooperat\w+)[^\S\n]+with[^\S\n]+(?:the[^\S\n]+)?(?:(?P<owner>[A-Z][\w-]+)['’]s[^\S\n]+)?"
+    r"(?P<name>(?:[A-Z][\w'’-]+[^\S\n]+(?:(?:and|&|of)[^\S\n]+)?){1,7}(?:Centre|Center))\b")
+
+
+def _partner_centres(text: str, orgs: list[Org], home_spans: list[tuple[int, int]], gaz) -> list[Org]:
+    """Centres named as what the home partners with (see _PARTNER_CENTRE), as new organisations (kind other)."""
+    if "Cent" not in text:
+        return []
+    have = {norm(o.name) for o in orgs}
+    spans = [(m.start, m.end) for o in orgs for m in o.mentions] + list(home_spans)
+    out: dict[str, Org] = {}
+    for m in _PARTNER_CENTRE.finditer(text):
+        name = m.group("name")
+        if norm(name) in have or any(s <= m.start("name") < e for s, e in spans):
+            continue
+        words = name.split()
+        if words[0] in ("International", "Global", "Research", "Education", "Career", "Student", "Language", "Confucius"):
+            continue  # "the International Cooperation Centre": a unit's name, not another organisation's
+        o = out.get(norm(name))
+        if o is None:
+            code = None
+            if m.group("owner"):
+                code = gaz.country_name(m.group("owner")) or gaz.place(m.group("owner"))
+            code = code or gaz.place(words[0]) or gaz.country_name(words[0])
+            o = out[norm(name)] = Org(name, "other", code, "a place in its name or its owner's country" if code else "")
+            o.reason = "a centre the home partners with"
+            for hs, he in ((x.start(), x.end()) for x in re.finditer(re.escape(name), text)):
+                o.mentions.append(Mention_(hs, he, name, "a centre the home partners with"))
+    return list(out.values())
+
+
 _MISSION_NAME = re.compile(r"\b(?:Embassy|Consulate)\b")
 
 
@@ -656,6 +692,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")
         if home_country not in (None, "CN", "HK", "MO", "TW"):
             orgs = orgs + _chinese_missions(text, orgs, gaz, home_country)
+        orgs = orgs + _partner_centres(text, orgs, home_spans, gaz)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
@@ -678,6 +715,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     owned, owner_words = _partner_unit_spans(text, lay, partners) if lang != "zh" else ([], set())
     last_owned = -10
+    home_norms = {norm(f) for f in home_forms if f}
     for h in uf.run():
         if guests and h.method != "reference list" and in_guests(h.start) and \
                 text[max(0, h.start - 2):h.start] not in ("我校", "本校"):
@@ -689,8 +727,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                 last_owned = h.end
                 continue  # a partner's unit ("the Faculty of Engineering of the RUPP", "Southampton School of Arts")
         key = f"{h.type}:{norm(h.name)}"
-        if key in seen:
-            continue
+        if key in seen or norm(h.name) in home_norms:
+            continue  # (the home itself, "College of X", is none of its units)
         seen.add(key)
         out.mentions.append(Mention(h.type, key, {"name": h.name}, h.text, lay.sentence_at(h.start), h.start, h.end,
                                     h.method, h.confidence))
