@@ -37,7 +37,7 @@ I = re.I
 RULES: list[tuple[str, str, re.Pattern, float]] = [
     # joint programmes
     ("joint_program", "joint programme", re.compile(
-        r"\bjoint(?:ly)?[- ](?:run(?:ning)?|degree|programs?|programmes?|master['’]?s?|doctoral|undergraduate|bachelor['’]?s?|"
+        r"\bjoint(?:ly)?[- ](?:run(?:ning)?(?!\s+research)|degree|programs?|programmes?|master['’]?s?|doctoral|undergraduate|bachelor['’]?s?|"
         r"postgraduate|training\s+programs?|educational\s+programs?|education\s+programs?|institute|institution|college|"
         r"school|graduate\s+school)\b", I), 1.0),
     ("joint_program", "students jointly trained", re.compile(
@@ -170,6 +170,16 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
     ("international_students", "students' study visit", re.compile(
         r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
+    ("agreement", "a deal struck or a partnership entered", re.compile(
+        r"\b(?:sign(?:s|ed|ing)?|ink(?:s|ed)?|strikes|struck)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?deals?\b|"
+        r"\b(?:enter(?:s|ed|ing)?)\s+into\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:partnership|agreement|alliance)\b|"
+        r"\bagreement\s+was\s+reached\b", I), 1.0),
+    ("delegation_visit", "a visit by officials", re.compile(
+        r"\b(?:a|the)\s+visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?(?:officials?|leaders?|leadership|delegation|"
+        r"delegates|president|vice[- ]president|rector|ambassador|representatives)\b|"
+        r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])", I), 1.0),
+    ("joint_program", "a degree programme offered at another institution", re.compile(
+        r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
     ("delegation_visit", "signing ceremony with the partner", re.compile(r"签约仪式|签字仪式"), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
@@ -239,7 +249,7 @@ NEEDS = {
     "international students": ("international", "foreign", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
     "exchange students from elsewhere": ("students from", "student from"),
-    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch"),
+    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to "),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
     "faculty teaching at the other side": ("teach",),
@@ -322,7 +332,9 @@ def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, re.P
                        rf"(?:the\s+)?(?:{alt})\b|"
                        rf"\b(?:foreign|overseas|international|visiting|exchange|(?-i:[A-Z][a-z]+(?:ese|ian|an|ish|ch|i)))\s+"
                        rf"students\s+(?:and\s+\w+\s+)?(?:who\s+(?:are|were)\s+)?(?:studying|stud(?:y|ied))\s+(?:at|in)\s+"
-                       rf"(?:the\s+)?(?:{alt})\b", I))
+                       rf"(?:the\s+)?(?:{alt})\b|"
+                       # "opens the door for X students to spend an academic year taking classes at <the home>"
+                       rf"\bstudents\s+to\s+(?:spend|study|take)\b[^.\n]{{0,60}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b", I))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
