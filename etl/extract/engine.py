@@ -496,6 +496,20 @@ def _partner_centres(text: str, orgs: list[Org], home_spans: list[tuple[int, int
     return list(out.values())
 
 
+# a credit line: "Source: National News Agency", "Photo: City Daily" (who wrote or pictured the news, not a partner)
+_CREDIT = re.compile(r"[ \t]*(?:\(?\s*)(?:Source|Sources|Photos?|Photograph|Editor|Edited\s+by|Translator|Translated\s+by|Reporter|"
+                     r"Credit|Text|Written\s+by|Contributed\s+by)\s*[:：]", re.I)
+
+
+def _credit_line_orgs(text: str, orgs: list[Org]) -> None:
+    """Partners named only on credit lines (see _CREDIT) are no partners."""
+    for o in orgs:
+        if o.status != "partner" or not o.mentions:
+            continue
+        if all(_CREDIT.match(text, text.rfind("\n", 0, m.start) + 1) for m in o.mentions):
+            o.status, o.reason = "non_partner", "named only in a credit line (source, photo, editor)"
+
+
 _MISSION_NAME = re.compile(r"\b(?:Embassy|Consulate)\b")
 
 
@@ -695,6 +709,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         orgs = orgs + _partner_centres(text, orgs, home_spans, gaz)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
+    _credit_line_orgs(text, orgs)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]

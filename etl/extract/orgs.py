@@ -178,7 +178,7 @@ _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:univer
                         re.I)
 _MEMBER_AFTER_ZH = re.compile(r"^(?:的)?(?:创始|核心|正式|首批|理事)?(?:成员|会员|理事)(?:单位|高校|大学|校|之一)?")
 _MERGE = re.compile(r"\b(?:merg(?:ing|er\s+of|ed)|amalgamation\s+of|combination\s+of)\b", re.I)
-_FORMER_NAME = re.compile(r"\b(?:known\s+as|formerly|renamed\s+from|former\s+name)\b", re.I)
+_FORMER_NAME = re.compile(r"\b(?:known\s+as|formerly|renamed\s+from|former\s+name|(?:the|its)\s+predecessor\s+(?:of|was))\b", re.I)
 
 
 @dataclass
