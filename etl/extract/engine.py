@@ -592,7 +592,10 @@ def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _unquote_name(o: Org) -> None:
     """A name written with a quoted part ("University of Rome “Tor Vergata”") under the registry's name for it
-    without the quotes; spaces collapsed."""
+    without the quotes; spaces collapsed; a lower-case article the name was caught with ("the Chinese Culture
+    University") dropped."""
+    if o.name.startswith("the ") and o.name[4:5].isupper():
+        o.name = o.name[4:]
     if not re.search(r"[“”\"]|\s\s", o.name):
         return
     plain = re.sub(r"\s+", " ", re.sub(r"[“”\"]", " ", o.name)).strip()
