@@ -577,7 +577,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 break
             nxt = toks[right + 1][2].lower() if right + 1 < len(toks) else ""
             after_txt = text[toks[right][1]:toks[right][1] + 20]
-            if nxt in _EVENT_AFTER or re.match(r"\s+(?:" + "|".join(_EVENT_AFTER) + r")\b", after_txt, re.I):
+            if nxt in _EVENT_AFTER or re.match(r"\s+(?:" + "|".join(_EVENT_AFTER) + r")\b", after_txt, re.I) or \
+                    re.match(r"\s+(?:Presidents?|Rectors?|Leaders?|Deans?)['’]?\s+(?:Forum|Conference|Summit|Meeting|Dialogue|"
+                             r"Roundtable)\b", text[toks[right][1]:toks[right][1] + 40]):
+                # (also "the 8th Japan-China University Presidents Conference": an event of presidents, no university)
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]

@@ -48,7 +48,7 @@ _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
     rf"Centre|Center)[ \t]+(?:of|for)[ \t]+(?P<of>(?!(?:School|College|Faculty|Department|Office)\b){_NAMEWORDS}))"
     rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
-    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center)\b)")
+    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center|Institute)\b)")
 # a department that teaches (a school) rather than administers (an office)
 _ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Studies|Physics|Chemistry|Mathematics|Biology|History|"
                        r"Philosophy|Architecture|Design|Engineering|Sciences?|Law|Economics|Arts|Music|Medicine|Nursing|"
@@ -234,7 +234,7 @@ class UnitFinder:
                     continue  # "Xuchang Vocational and Technical College", "JCL Foreign Languages School": an institution
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
                 del pre
-                owner = self._org_after(e) if m.group("head") else None
+                owner = self._org_after(e) if m.group("head") or m.group("head2") == "Institute" else None
                 if owner and owner[2] != "home":
                     phrases.append((s, e))
                     continue  # a partner's unit
