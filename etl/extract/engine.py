@@ -502,12 +502,30 @@ _CREDIT = re.compile(r"[ \t]*(?:\(?\s*)(?:Source|Sources|Photos?|Photograph|Edit
 
 
 def _credit_line_orgs(text: str, orgs: list[Org]) -> None:
-    """Partners named only on credit lines (see _CREDIT) are no partners."""
+    """Partners named only on credit lines (see _CREDIT) or as the source of a figure ("according to the British
+    Council") are no partners."""
     for o in orgs:
         if o.status != "partner" or not o.mentions:
             continue
         if all(_CREDIT.match(text, text.rfind("\n", 0, m.start) + 1) for m in o.mentions):
             o.status, o.reason = "non_partner", "named only in a credit line (source, photo, editor)"
+        elif all(re.search(r"\baccording\s+to\s+(?:the\s+)?$", text[max(0, m.start - 20):m.start], re.I) for m in o.mentions):
+            o.status, o.reason = "non_partner", "named only as the source of a figure (according to …)"
+
+
+def _home_short_forms(orgs: list[Org], home_org: Org | None) -> None:
+    """A university named by the home's name without its closing place ("the British University" of "The British
+    University in Egypt", "the American University" of "The American University in Cairo") is the home."""
+    if home_org is None:
+        return
+    h = norm(home_org.name)
+    for o in orgs:
+        if o is home_org or o.status != "partner" or o.kind != "university":
+            continue
+        n = norm(o.name)
+        if len(n.split()) >= 2 and re.match(rf"{re.escape(n)} (?:in|at) \w+", h):
+            o.status, o.reason = "home", f"the home's name without its place ({home_org.name})"
+            home_org.mentions.extend(o.mentions)
 
 
 _MISSION_NAME = re.compile(r"\b(?:Embassy|Consulate)\b")
@@ -713,6 +731,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
     _credit_line_orgs(text, orgs)
+    _home_short_forms(orgs, home_org)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]
