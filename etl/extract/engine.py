@@ -426,7 +426,14 @@ def _chinese_missions(text: str, orgs: list[Org], gaz, home_country: str | None)
     for m in _CN_MISSION.finditer(text):
         k = key_of(m.group("h1") or m.group("h2"), m.group("place"))
         if k is not None:
-            spans.append((m.start(), m.end(), k))
+            end = m.end()
+            if m.group("place"):
+                # the mention ends with the place it names ("… in Alexandria", not "… in Alexandria Xu Nanshan")
+                words = m.group("place").split()
+                used = next((n for n in range(len(words), 0, -1) if gaz.country_name(" ".join(words[:n])) or
+                             gaz.place(" ".join(words[:n]))), len(words))
+                end = m.start("place") + len(" ".join(words[:used]))
+            spans.append((m.start(), end, k))
     if not spans and not any(o.kind == "government" and o.country == "CN" and _MISSION_NAME.search(o.name) for o in orgs):
         return []
     keys = {k for *_, k in spans}
