@@ -37,7 +37,7 @@ I = re.I
 RULES: list[tuple[str, str, re.Pattern, float]] = [
     # joint programmes
     ("joint_program", "joint programme", re.compile(
-        r"\bjoint(?:ly)?[- ](?:run(?:ning)?|degree|programs?|programmes?|master['’]?s?|doctoral|undergraduate|bachelor['’]?s?|"
+        r"\bjoint(?:ly)?[- ](?:run(?:ning)?(?!\s+research)|degree|programs?|programmes?|master['’]?s?|doctoral|undergraduate|bachelor['’]?s?|"
         r"postgraduate|training\s+programs?|educational\s+programs?|education\s+programs?|institute|institution|college|"
         r"school|graduate\s+school)\b", I), 1.0),
     ("joint_program", "students jointly trained", re.compile(
@@ -81,6 +81,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bsen[dt]s?\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}students\s+(?:abroad|to\s+(?-i:[A-Z]))", I), 1.0),
     ("study_abroad", "a semester at a partner", re.compile(
         r"\bstudy\s+(?:one|a|two)\s+(?:semester|year)\b|\bfor\s+one\s+semester\b|\bone-semester\b", I), 1.0),
+    ("study_abroad", "go for studies", re.compile(r"\bgo\s+for\s+(?:further\s+|higher\s+)?stud(?:y|ies)\s+(?:in|at)\b", I), 1.0),
     ("study_abroad", "students who studied there", re.compile(
         r"\bstudents\s+(?:who\s+)?(?:studied|are\s+studying|have\s+studied)\s+in\s+[A-Z]", I), 0.5),
     ("study_abroad", "出国学习 / 交换", re.compile(
@@ -182,6 +183,16 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
     ("international_students", "students' study visit", re.compile(
         r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
+    ("agreement", "a deal struck or a partnership entered", re.compile(
+        r"\b(?:sign(?:s|ed|ing)?|ink(?:s|ed)?|strikes|struck)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?deals?\b|"
+        r"\b(?:enter(?:s|ed|ing)?)\s+into\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:partnership|agreement|alliance)\b|"
+        r"\bagreement\s+was\s+reached\b", I), 1.0),
+    ("delegation_visit", "a visit by officials", re.compile(
+        r"\b(?:a|the)\s+visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?(?:officials?|leaders?|leadership|delegation|"
+        r"delegates|president|vice[- ]president|rector|ambassador|representatives)\b|"
+        r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])", I), 1.0),
+    ("joint_program", "a degree programme offered at another institution", re.compile(
+        r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
     ("delegation_visit", "signing ceremony with the partner", re.compile(r"签约仪式|签字仪式"), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
@@ -255,7 +266,11 @@ NEEDS = {
     "international students": ("international", "foreign", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
     "exchange students from elsewhere": ("students from", "student from"),
-    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch"),
+    "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
+    "a visit by officials": ("visit by", "trip to"),
+    "a degree programme offered at another institution": ("offer",),
+    "go for studies": ("go for",),
+    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to "),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
     "faculty teaching at the other side": ("teach",),
@@ -338,7 +353,9 @@ def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, re.P
                        rf"(?:the\s+)?(?:{alt})\b|"
                        rf"\b(?:foreign|overseas|international|visiting|exchange|(?-i:[A-Z][a-z]+(?:ese|ian|an|ish|ch|i)))\s+"
                        rf"students\s+(?:and\s+\w+\s+)?(?:who\s+(?:are|were)\s+)?(?:studying|stud(?:y|ied))\s+(?:at|in)\s+"
-                       rf"(?:the\s+)?(?:{alt})\b", I))
+                       rf"(?:the\s+)?(?:{alt})\b|"
+                       # "opens the door for X students to spend an academic year taking classes at <the home>"
+                       rf"\bstudents\s+to\s+(?:spend|study|take)\b[^.\n]{{0,60}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b", I))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -367,9 +384,12 @@ class ActivityHit:
     confidence: float
 
 
+_TO_CHINA = re.compile(r"\bstud(?:y|ying)\s+in\s+China\b", re.I)
+
+
 def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[int, int] | None,
                     partner_spans: list[tuple[int, int]], home_forms: list[str] | None = None,
-                    lead: tuple[int, int] | None = None) -> list[ActivityHit]:
+                    lead: tuple[int, int] | None = None, foreign_home: bool = False) -> list[ActivityHit]:
     """Activity kinds reported in ``text`` (see the module docstring). A weak cue (weight
     below 1) counts double in the title and in the lead paragraph, where the piece says
     what it is about."""
@@ -390,6 +410,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             extra_rules.append(("international_students", "students coming to the home", inbound_re, 1.0, False))
         else:
             inbound_re = None
+    if foreign_home:
+        # a university abroad: its students studying in China go abroad ("more of our students to study in China")
+        extra_rules.append(("study_abroad", "students to China", _TO_CHINA, 1.0, False))
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, int, int, str]] = {}
     # a piece about a briefing of students before they go abroad (its title or lead says 行前培训, 说明会 …)
@@ -478,6 +501,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if m.end() > se or (title_only and not is_title):
                 continue
             ms, me = m.start() - ss, m.end() - ss
+            if foreign_home and kind == "international_students" and _TO_CHINA.fullmatch(m.group(0)):
+                continue  # "study in China" is going abroad for a university abroad
             if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
             if kind in _TOPIC_KINDS:

@@ -380,6 +380,31 @@ def body_stamp(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
     return None
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# a day named relative to the publication: "yesterday", "on Tuesday", "here Monday", "last Monday" (not "Monday, 20
+# March", which writes the date)
+_REL_DAY = re.compile(r"\b(?:(?P<y>yesterday)|(?P<w>[Ll]ast|[Tt]his|[Pp]ast|on|here)\s+(?P<d>Monday|Tuesday|Wednesday|Thursday|"
+                      r"Friday|Saturday|Sunday)\b(?!\s*,?\s*(?:\d|January|February|March|April|May|June|July|August|"
+                      r"September|October|November|December)))")
+
+
+def _relative_day(text: str, pub: dt.date | None, paragraphs: list[tuple[int, int]]) -> EventDate | None:
+    """The day a lead names relative to the publication date (see _REL_DAY), or None."""
+    if pub is None or not paragraphs:
+        return None
+    rel = _REL_DAY.search(text, paragraphs[0][0], min(len(text), paragraphs[0][0] + 600))
+    if not rel:
+        return None
+    if rel.group("y"):
+        d, how = pub - dt.timedelta(days=1), "yesterday: the day before publication"
+    else:
+        back = (pub.weekday() - _WEEKDAYS.index(rel.group("d").lower())) % 7
+        if back == 0 and (rel.group("w") or "").lower() in ("last", "past"):
+            back = 7
+        d, how = pub - dt.timedelta(days=back), "a weekday: the latest one up to publication"
+    return EventDate(d.isoformat(), rel.start(), rel.end(), rel.group(0), how, 0.6)
+
+
 def event_date(text: str, *, published: str | None, header_lines: list[tuple[int, str]],
                dateline: tuple[int, int] | None, paragraphs: list[tuple[int, int]]) -> EventDate:
     """The date the reported event began (see the module docstring)."""
@@ -469,6 +494,12 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         first_par = min(i for i, _ in body_days)
         lead = [dm for i, dm in body_days if i == first_par]
         best = min(lead, key=lambda x: (x.date(), x.start))
+        if pub is not None and best.date() == pub and best.start - paragraphs[first_par][0] < 40 and len(body_days) == 1:
+            # the lead's only day is its dateline's ("KOTA KINABALU (April 4): … yesterday"): a day it names relative
+            # to it is the event's
+            rel = _relative_day(text, pub, paragraphs)
+            if rel is not None:
+                return rel
         # a day inside a range the body gives ("the closing ceremony on July 27" of a programme "running from
         # July 10 to July 27"): the event began on the range's first day
         span = _range_holding(text, best, [dm for _, dm in days if dm.is_range and dm is not best])
@@ -478,7 +509,11 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         return EventDate(best.date().isoformat(), best.start, best.end, best.text,
                          "earliest day in the first dated paragraph" + (" (range start)" if best.is_range else ""),
                          0.9, best.notes)
-    # no day in the body: a year under review, the dateline, a month
+    # no day in the body: a day named relative to the publication ("yesterday", "on Tuesday", "signed here Monday",
+    # "last Monday") in the lead, a year under review, the dateline, a month
+    rel = _relative_day(text, pub, paragraphs)
+    if rel is not None and (dl is None or not dl.date() or dl.date().isoformat() >= rel.value):
+        return rel
     review = _REVIEW.search(text, paragraphs[0][0] if paragraphs else 0)
     if review:
         y = next(g for g in review.groups() if g)

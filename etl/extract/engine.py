@@ -62,7 +62,7 @@ def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[in
                 break
 
 
-_GUEST_OWNER = re.compile(r"\b(?:delegations?|guests|visitors)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?(?:[^,.;\n]{0,40},\s*)?$|"
+_GUEST_OWNER = re.compile(r"\b(?:delegations?|guests|visitors)\s+(?:\w+\s+){0,2}?(?:from|of)\s+(?:the\s+)?(?:[^,.;\n]{0,40},\s*)?$|"
                           r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
 _GUEST_MEMBERS = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:\w+\s+)?(?:delegation|delegates|guests|members|visitors)\b"
                             r"[^.\n]{0,80}?\b(?:included|includes|include|comprised|comprising|consisted|consisting|"
@@ -434,6 +434,174 @@ def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> lis
     return list(out.values())
 
 
+# China's missions abroad, as a foreign university's news writes them ("the Chinese Embassy in New Delhi", "China's
+# Consul General in Alexandria", "the Chinese Ambassador to Malaysia", "the Ambassador Extraordinary and Plenipotentiary of
+# the People's Republic of China to Chile", "the Embassy of China in Malaysia"): one partner per mission, under its
+# official name ("Embassy of the People's Republic of China in India", "Consulate General of the People's Republic of
+# China in Alexandria")
+_PRC = r"(?:the[^\S\n]+)?(?:People['’]s[^\S\n]+Republic[^\S\n]+of[^\S\n]+China|PRC|China)"
+_CN_MISSION = re.compile(
+    r"\b(?:(?:Chinese|China['’]s)[^\S\n]+(?P<h1>Embassy|Consulate(?:[- ]General)?|Consul[- ]General|Ambassador)"
+    r"|(?P<h2>Embassy|Consulate(?:[- ]General)?|Consul[- ]General|Ambassador)(?:[^\S\n]+[A-Z][a-z]+(?:[^\S\n]+and)?){0,3}"
+    rf"[^\S\n]+of[^\S\n]+{_PRC})"
+    r"(?:[^\S\n]+(?:in|to)[^\S\n]+(?:the[^\S\n]+)?(?P<place>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2}))?")
+
+
+def _host_name(code: str) -> str:
+    import pycountry
+    c = pycountry.countries.get(alpha_2=code)
+    return (getattr(c, "common_name", None) or c.name) if c else code
+
+
+def _chinese_missions(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[Org]:
+    """In a foreign university's news: China's embassy and consulates (see _CN_MISSION), existing organisations
+    renamed to the mission's official name and merged (one per mission), missions named only through a diplomat's
+    title added. Returns the new organisations."""
+    missions: dict[tuple[bool, str], Org] = {}
+    new: list[Org] = []
+
+    def key_of(head: str, place: str | None) -> tuple[bool, str] | None:
+        consular = head.lower().startswith("consul")
+        where, code = None, None
+        if place:
+            words = place.split()
+            for n in range(len(words), 0, -1):
+                cand = " ".join(words[:n])
+                code = gaz.country_name(cand)
+                if code:
+                    where = _host_name(code)
+                    break
+                code = gaz.place(cand)
+                if code:
+                    where = cand if consular else _host_name(code)
+                    break
+        if code == "CN":
+            return None  # China's own bodies at home are not missions abroad
+        if where is None:
+            if not home_country:
+                return None
+            where = _host_name(home_country)
+        return consular, where
+
+    def name_of(k: tuple[bool, str]) -> str:
+        return ("Consulate General" if k[0] else "Embassy") + f" of the People's Republic of China in {k[1]}"
+
+    spans = []
+    for m in _CN_MISSION.finditer(text):
+        k = key_of(m.group("h1") or m.group("h2"), m.group("place"))
+        if k is not None:
+            end = m.end()
+            if m.group("place"):
+                # the mention ends with the place it names ("… in Alexandria", not "… in Alexandria Xu Nanshan")
+                words = m.group("place").split()
+                used = next((n for n in range(len(words), 0, -1) if gaz.country_name(" ".join(words[:n])) or
+                             gaz.place(" ".join(words[:n]))), len(words))
+                end = m.start("place") + len(" ".join(words[:used]))
+            spans.append((m.start(), end, k))
+    if not spans and not any(o.kind == "government" and o.country == "CN" and _MISSION_NAME.search(o.name) for o in orgs):
+        return []
+    keys = {k for *_, k in spans}
+    for o in orgs:
+        if o.status != "partner" or o.kind != "government" or o.country != "CN" or not _MISSION_NAME.search(o.name):
+            continue
+        om = _CN_MISSION.search(o.name) or re.search(r"(?P<h2>Embassy|Consulate)", o.name)
+        place = om.groupdict().get("place") if om else None
+        k = key_of(om.group("h1") if om and om.groupdict().get("h1") else (om.group("h2") if om else "Embassy"), place)
+        if k is None:
+            continue
+        if place is None and len({x for x in keys if x[0] == k[0]}) == 1:
+            k = next(x for x in keys if x[0] == k[0])  # "the Embassy of China": the one mission of that kind the page names
+        first = missions.get(k)
+        if first is None:
+            missions[k] = o
+            o.aliases.add(o.name)
+            o.name = name_of(k)
+        else:
+            first.mentions.extend(o.mentions)
+            first.aliases |= o.aliases | {o.name}
+            o.status, o.reason = "alias", f"the same mission as {first.name}"
+    for s, e, k in spans:
+        o = missions.get(k)
+        if o is None:
+            o = missions[k] = Org(name_of(k), "government", "CN", "the country that sends the mission")
+            o.reason = "China's mission named by the page"
+            new.append(o)
+        if not any(x.start <= s < x.end or s <= x.start < e for x in o.mentions):
+            o.mentions.append(Mention_(s, e, text[s:e], "China's mission abroad"))
+    return new
+
+
+# an education or career centre the home signs with ("a partnership with the Zhejiang Example International Career
+# Centre", "a strategic partnership with China's Example International Culture and Education Centre"): a centre is
+# usually a unit of a university, but one the home partners with by name is another organisation
+_PARTNER_CENTRE = re.compile(
+    r"\b(?:partnership|partnerships|agreement|MoU|MOU|memorandum(?:[^\S\n]+of[^\S\n]+understanding)?|collaborat\w+|"
+    r"cooperat\w+)[^\S\n]+with[^\S\n]+(?:the[^\S\n]+)?(?:(?P<owner>[A-Z][\w-]+)['’]s[^\S\n]+)?"
+    r"(?P<name>(?:[A-Z][\w'’-]+[^\S\n]+(?:(?:and|&|of)[^\S\n]+)?){1,7}(?:Centre|Center))\b")
+
+
+def _partner_centres(text: str, orgs: list[Org], home_spans: list[tuple[int, int]], gaz) -> list[Org]:
+    """Centres named as what the home partners with (see _PARTNER_CENTRE), as new organisations (kind other)."""
+    if "Cent" not in text:
+        return []
+    have = {norm(o.name) for o in orgs}
+    spans = [(m.start, m.end) for o in orgs for m in o.mentions] + list(home_spans)
+    out: dict[str, Org] = {}
+    for m in _PARTNER_CENTRE.finditer(text):
+        name = m.group("name")
+        if norm(name) in have or any(s <= m.start("name") < e for s, e in spans):
+            continue
+        words = name.split()
+        if words[0] in ("International", "Global", "Research", "Education", "Career", "Student", "Language", "Confucius"):
+            continue  # "the International Cooperation Centre": a unit's name, not another organisation's
+        o = out.get(norm(name))
+        if o is None:
+            code = None
+            if m.group("owner"):
+                code = gaz.country_name(m.group("owner")) or gaz.place(m.group("owner"))
+            code = code or gaz.place(words[0]) or gaz.country_name(words[0])
+            o = out[norm(name)] = Org(name, "other", code, "a place in its name or its owner's country" if code else "")
+            o.reason = "a centre the home partners with"
+            for hs, he in ((x.start(), x.end()) for x in re.finditer(re.escape(name), text)):
+                o.mentions.append(Mention_(hs, he, name, "a centre the home partners with"))
+    return list(out.values())
+
+
+# a credit line: "Source: National News Agency", "Photo: City Daily" (who wrote or pictured the news, not a partner)
+_CREDIT = re.compile(r"[ \t]*(?:\(?\s*)(?:Source|Sources|Photos?|Photograph|Editor|Edited\s+by|Translator|Translated\s+by|Reporter|"
+                     r"Credit|Text|Written\s+by|Contributed\s+by)\s*[:：]", re.I)
+
+
+def _credit_line_orgs(text: str, orgs: list[Org]) -> None:
+    """Partners named only on credit lines (see _CREDIT) or as the source of a figure ("according to the British
+    Council") are no partners."""
+    for o in orgs:
+        if o.status != "partner" or not o.mentions:
+            continue
+        if all(_CREDIT.match(text, text.rfind("\n", 0, m.start) + 1) for m in o.mentions):
+            o.status, o.reason = "non_partner", "named only in a credit line (source, photo, editor)"
+        elif all(re.search(r"\baccording\s+to\s+(?:the\s+)?$", text[max(0, m.start - 20):m.start], re.I) for m in o.mentions):
+            o.status, o.reason = "non_partner", "named only as the source of a figure (according to …)"
+
+
+def _home_short_forms(orgs: list[Org], home_org: Org | None) -> None:
+    """A university named by the home's name without its closing place ("the British University" of "The British
+    University in Egypt", "the American University" of "The American University in Cairo") is the home."""
+    if home_org is None:
+        return
+    h = norm(home_org.name)
+    for o in orgs:
+        if o is home_org or o.status != "partner" or o.kind != "university":
+            continue
+        n = norm(o.name)
+        if len(n.split()) >= 2 and re.match(rf"{re.escape(n)} (?:in|at) \w+", h):
+            o.status, o.reason = "home", f"the home's name without its place ({home_org.name})"
+            home_org.mentions.extend(o.mentions)
+
+
+_MISSION_NAME = re.compile(r"\b(?:Embassy|Consulate)\b")
+
+
 _PAREN_ACRONYM = re.compile(r"[^\S\n]*[(（][^\S\n]*([A-Z][A-Za-z&-]{1,9})[^\S\n]*[)）]")
 
 
@@ -513,7 +681,10 @@ def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _unquote_name(o: Org) -> None:
     """A name written with a quoted part ("University of Rome “Tor Vergata”") under the registry's name for it
-    without the quotes; spaces collapsed."""
+    without the quotes; spaces collapsed; a lower-case article the name was caught with ("the Chinese Culture
+    University") dropped."""
+    if o.name.startswith("the ") and o.name[4:5].isupper():
+        o.name = o.name[4:]
     if not re.search(r"[“”\"]|\s\s", o.name):
         return
     plain = re.sub(r"\s+", " ", re.sub(r"[“”\"]", " ", o.name)).strip()
@@ -629,8 +800,13 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
     if lang != "zh":
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")
+        if home_country not in (None, "CN", "HK", "MO", "TW"):
+            orgs = orgs + _chinese_missions(text, orgs, gaz, home_country)
+        orgs = orgs + _partner_centres(text, orgs, home_spans, gaz)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
+    _credit_line_orgs(text, orgs)
+    _home_short_forms(orgs, home_org)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]
@@ -651,6 +827,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     owned, owner_words = _partner_unit_spans(text, lay, partners) if lang != "zh" else ([], set())
     last_owned = -10
+    home_norms = {norm(f) for f in home_forms if f}
     for h in uf.run():
         if guests and h.method != "reference list" and in_guests(h.start) and \
                 text[max(0, h.start - 2):h.start] not in ("我校", "本校"):
@@ -662,8 +839,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                 last_owned = h.end
                 continue  # a partner's unit ("the Faculty of Engineering of the RUPP", "Southampton School of Arts")
         key = f"{h.type}:{norm(h.name)}"
-        if key in seen:
-            continue
+        if key in seen or norm(h.name) in home_norms:
+            continue  # (the home itself, "College of X", is none of its units)
         seen.add(key)
         out.mentions.append(Mention(h.type, key, {"name": h.name}, h.text, lay.sentence_at(h.start), h.start, h.end,
                                     h.method, h.confidence))
@@ -726,7 +903,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     # activities
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
     for a in find_activities(text, lay.sentences, lay.title, partner_spans, home_forms,
-                             lead=lay.paragraphs[0] if lay.paragraphs else None):
+                             lead=lay.paragraphs[0] if lay.paragraphs else None,
+                             foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW")):
         out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),
                                     a.start, a.end, f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
     return out

@@ -44,7 +44,7 @@ from etl.extract.zh_units import units_fit_list
 from etl.resolve.geo import Gazetteer
 from etl.resolve.reference import Reference, norm
 
-_UNIVERSITY_NAME = re.compile(r"universit|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院",
+_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院",
                               re.I)
 # a title whose subject visits: "KTH Delegation Visits BISTU", "X President Visits Y", "英国X大学副校长一行访问我校"
 _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation|President|Rector|Vice-Chancellor|Chancellor|"
@@ -262,8 +262,9 @@ class HomeDetector:
                     how = "country"
                     if not code:
                         code, how = gaz.place(cand), "place"
-                    if code and (n == len(words) or not words[n][0].isupper() or
+                    if code and (n == len(words) or not words[n][0].isupper() or cand.endswith(".") or
                                  gaz.country_name(" ".join(words[n:]))):
+                        # ("in Shenzhen. Doctoral students …": the sentence ends the place)
                         # "in Shanghai" (not "in Shanghai Jiao Tong University"): the place ends the words
                         at = am.start("c" if am["c"] else "i") + len(cand)
                         if not re.match(r"\s+(?:[A-Z][\w'’-]+\s+)*(?:University|College|Institute)\b", text[at:at + 40]):

@@ -178,7 +178,7 @@ _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:univer
                         re.I)
 _MEMBER_AFTER_ZH = re.compile(r"^(?:的)?(?:创始|核心|正式|首批|理事)?(?:成员|会员|理事)(?:单位|高校|大学|校|之一)?")
 _MERGE = re.compile(r"\b(?:merg(?:ing|er\s+of|ed)|amalgamation\s+of|combination\s+of)\b", re.I)
-_FORMER_NAME = re.compile(r"\b(?:known\s+as|formerly|renamed\s+from|former\s+name)\b", re.I)
+_FORMER_NAME = re.compile(r"\b(?:known\s+as|formerly|renamed\s+from|former\s+name|(?:the|its)\s+predecessor\s+(?:of|was))\b", re.I)
 
 
 @dataclass
@@ -577,7 +577,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 break
             nxt = toks[right + 1][2].lower() if right + 1 < len(toks) else ""
             after_txt = text[toks[right][1]:toks[right][1] + 20]
-            if nxt in _EVENT_AFTER or re.match(r"\s+(?:" + "|".join(_EVENT_AFTER) + r")\b", after_txt, re.I):
+            if nxt in _EVENT_AFTER or re.match(r"\s+(?:" + "|".join(_EVENT_AFTER) + r")\b", after_txt, re.I) or \
+                    re.match(r"\s+(?:Presidents?|Rectors?|Leaders?|Deans?)['’]?\s+(?:Forum|Conference|Summit|Meeting|Dialogue|"
+                             r"Roundtable)\b", text[toks[right][1]:toks[right][1] + 40]):
+                # (also "the 8th Japan-China University Presidents Conference": an event of presidents, no university)
                 used_until = right
                 continue
             s, e = toks[left][0], toks[right][1]
@@ -598,6 +601,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             if not proper and not _the_generic_name(name):
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
+            if re.search(r"(?<![\w-])(?:an?|An?)[^\S\n]+$", text[max(0, s - 4):s]) and \
+                    all(gaz.adjective(w) for w in proper):
+                used_until = right
+                continue  # "a British university", "an Egyptian college": one of a kind, not a name
             if toks[h][2] in ("Council", "Senate", "Board") and right == h and proper and \
                     all(re.fullmatch(r"[A-Z]{2,8}", w) for w in proper):
                 used_until = right

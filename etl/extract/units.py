@@ -41,12 +41,14 @@ _INSTITUTION_WORDS = {"and", "&", "of", "college", "school", "university", "inst
                       "arts", "industrial", "professional", "science", "technology", "engineering", "international"}
 _CREDIT_LINE = re.compile(r"[ \t(]*(?:Source|Editor|Edited\s+by|Translator|Translated\s+by|Reporter|Photos?|Author|"
                           r"Contributed\s+by|Written\s+by|Proofread\w*|Media\s+Contact)\b", re.I)
+_VENUE_IN_NAME = re.compile(r"\b(?:Lecture[ \t]+(?:Theatre|Theater|Hall|Room)|Auditorium|Conference[ \t]+(?:Room|Hall)|"
+                            r"Meeting[ \t]+Room|Seminar[ \t]+Room|Building|Hall)s?\b(?:[ \t]+(?:[IVX]+|\d+[A-Za-z]?))?$")
 _YOUTH_LEAGUE = re.compile(r"\b(?:(?:Communist\s+)?Youth\s+League\s+Committee|University\s+Youth\s+League)\b")
 _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
     rf"Centre|Center)[ \t]+(?:of|for)[ \t]+(?P<of>(?!(?:School|College|Faculty|Department|Office)\b){_NAMEWORDS}))"
     rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
-    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center)\b)")
+    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center|Institute)\b)")
 # a department that teaches (a school) rather than administers (an office)
 _ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Studies|Physics|Chemistry|Mathematics|Biology|History|"
                        r"Philosophy|Architecture|Design|Engineering|Sciences?|Law|Economics|Arts|Music|Medicine|Nursing|"
@@ -221,6 +223,8 @@ class UnitFinder:
                 phrase = text[s:e]
                 if not m.group("head") and len(words) < 2:
                     continue
+                if _VENUE_IN_NAME.search(phrase):
+                    continue  # "the Faculty of Education Lecture Theatre II": a room of a building, where it happens
                 ls = text.rfind("\n", max(0, s - 40), s) + 1
                 if (ls > 0 or s < 40) and _CREDIT_LINE.match(text, ls):
                     continue  # a credit line ("Source: Global Affairs Office", "Translator: News Office"): no part of the news
@@ -230,7 +234,7 @@ class UnitFinder:
                     continue  # "Xuchang Vocational and Technical College", "JCL Foreign Languages School": an institution
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
                 del pre
-                owner = self._org_after(e) if m.group("head") else None
+                owner = self._org_after(e) if m.group("head") or m.group("head2") == "Institute" else None
                 if owner and owner[2] != "home":
                     phrases.append((s, e))
                     continue  # a partner's unit
