@@ -111,6 +111,8 @@ def test_network_keeps_the_top_partners_and_the_schools_they_reach(world):
     strong = qn.network(world.url, f, top=100, min_shared=3)
     assert len(strong.edges) == sum(1 for n in pairs.values() if n >= 3)
     assert (strong.edges["documents"] >= 3).all()
+    # the totals count every pair and partner, whatever the threshold keeps
+    assert strong.partners_total == len(shared) and strong.edges_total == len(pairs)
 
 
 def test_filters_apply_and_a_selection_of_nothing_is_empty(world):
