@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Integer, cast, distinct, func, select
+from sqlalchemy import distinct, func, select
 
 from dashboard.queries.common import (
     P,
@@ -76,22 +76,14 @@ def _top_pairs(url: str, f: Filters, top: int, min_shared: int) -> tuple[pd.Data
     thousands of pairs otherwise, most of the Network page's time)."""
     inner = _pairs_stmt(url, f).subquery("q")
     u, pa, n = inner.c
-    # the pair's documents as an integer: PostgreSQL sums an integer column as a bigint, and a
-    # bigint as a numeric, whose sums per partner cost more than the rest of the query
-    pairs = select(u.label("unit_id"), pa.label("partner_id"), cast(n, Integer).label("documents")).cte("pairs")
+    pairs = select(u.label("unit_id"), pa.label("partner_id"), n.label("documents")).cte("pairs")
     # every pair has a document: with no threshold the pairs are kept as they are
     kept = pairs if min_shared <= 1 else select(pairs).where(pairs.c.documents >= min_shared).cte("kept")
-    # each kept partner once with its shared documents: ranked for the top ones and, with no
-    # threshold, counted for the partners in all (no count(DISTINCT) over every pair)
-    per_partner = (select(kept.c.partner_id, func.sum(kept.c.documents).label("shared"))
-                   .group_by(kept.c.partner_id).cte("per_partner"))
-    tops = (select(per_partner).order_by(per_partner.c.shared.desc(), per_partner.c.partner_id)
-            .limit(top).subquery("tops"))
+    shared = func.sum(kept.c.documents)
+    tops = (select(kept.c.partner_id, shared.label("shared")).group_by(kept.c.partner_id)
+            .order_by(shared.desc(), kept.c.partner_id).limit(top).subquery("tops"))
     edges_total = select(func.count()).select_from(pairs).scalar_subquery()
-    if kept is pairs:
-        partners_total = select(func.count()).select_from(per_partner).scalar_subquery()
-    else:
-        partners_total = select(func.count(distinct(pairs.c.partner_id))).scalar_subquery()
+    partners_total = select(func.count(distinct(pairs.c.partner_id))).scalar_subquery()
     stmt = (select(kept.c.unit_id, kept.c.partner_id, kept.c.documents, tops.c.shared, edges_total, partners_total)
             .join_from(kept, tops, tops.c.partner_id == kept.c.partner_id))
     with get_engine(url).connect() as conn:
