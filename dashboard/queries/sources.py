@@ -139,7 +139,9 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
                    func.substr(D.c.text, start, SNIPPET), start, inner.c.total)
             .join_from(inner, D, D.c.id == inner.c.id).order_by(*order))
     cols = ["id", "title", "published", "year", "lang", "source", "uri", "snippet", "snippet_start", "total"]
-    rows = nones(_frame(url, stmt, cols))
+    # a page read in the order of the documents' index (PostgreSQL: migration 0080) and stopped
+    # after ``per_page`` rows: no parallel workers, whose start-up cost more than the walk
+    rows = nones(_frame(url, stmt, cols, one_worker=not q))
     if rows.empty:
         with get_engine(url).connect() as conn:
             total = int(conn.execute(select(func.count()).select_from(D).where(*cond)).scalar_one())

@@ -111,6 +111,8 @@ def test_network_keeps_the_top_partners_and_the_schools_they_reach(world):
     strong = qn.network(world.url, f, top=100, min_shared=3)
     assert len(strong.edges) == sum(1 for n in pairs.values() if n >= 3)
     assert (strong.edges["documents"] >= 3).all()
+    # the totals count every pair and partner, whatever the threshold keeps
+    assert strong.partners_total == len(shared) and strong.edges_total == len(pairs)
 
 
 def test_filters_apply_and_a_selection_of_nothing_is_empty(world):
@@ -222,3 +224,21 @@ def test_graph_parts_and_empty_states(sqlite_world, tmp_path):
     assert els == [] and "intl demo" in _text(summary)
     els, summary, _ = page.graph_parts(f"sqlite:///{tmp_path / 'bare.db'}", {}, 10, 1)
     assert els == [] and "intl init" in _text(summary)
+
+
+def test_partners_chosen_by_country_read_the_rollups_by_partner(world):
+    """With partners chosen by country the edges equal the naive count, on SQLite and on
+    PostgreSQL, where the school–partner rollups have indexes led by the partner (migration
+    0080) for these rows; SQLite keeps its own indexes."""
+    from etl.db import get_engine
+
+    for f in (Filters.make(countries=["DE", "US"]), Filters.make(countries=["DE"], year_from=2019, year_to=2023)):
+        got = qn.pair_counts(world.url, f)
+        assert dict(zip(zip(got["unit_id"], got["partner_id"]), got["documents"])) == naive_pairs(world, f), f
+    with get_engine(world.url).connect() as conn:
+        names = ("ix_rollup_school_partner_docs_partner", "ix_rollup_school_partner_totals_partner")
+        if conn.dialect.name == "postgresql":
+            assert all(conn.exec_driver_sql(f"SELECT to_regclass('{n}')").scalar() is not None for n in names)
+        else:
+            listed = {r[1] for r in conn.exec_driver_sql("SELECT * FROM sqlite_master WHERE type = 'index'")}
+            assert not listed & set(names)

@@ -132,6 +132,31 @@ def test_pages_found_by_walking_equal_the_pages_from_lists(world, monkeypatch):
         assert pages[0][0][0] == len(want) and set(pages[0][0][2]) <= set(want), f
 
 
+def test_pages_list_every_document_newest_first_and_undated_last(world, monkeypatch):
+    """Page after page, walked or built from lists, the documents in scope come in the list's
+    order: year descending, undated documents last, then id descending (the world's documents
+    have no publication date). On PostgreSQL the order has an index of its own (migration 0080),
+    the walk reads it without parallel workers (``SET LOCAL``), and the answer stays the same."""
+    def newest_first(d):
+        return (d.year is None, -(d.year or 0), -d.id)
+
+    for f in [Filters(), *fixture_db.filter_sets(world)[:6]]:
+        want = [d.id for d in sorted((d for d in world.docs if fixture_db.in_scope(world, d, f)), key=newest_first)]
+        for limit in (0, 10**9):   # lists only, then walk whenever anything is filtered
+            monkeypatch.setattr(qs, "WALK_MAX", limit)
+            got, p = [], 1
+            while True:
+                page = qs.search(world.url, f, "", page=p, per_page=6)
+                got += [int(i) for i in page.rows["id"]]
+                if p >= page.pages:
+                    break
+                p += 1
+            assert got == want, (f, limit)
+    with get_engine(world.url).connect() as conn:
+        if conn.dialect.name == "postgresql":
+            assert conn.exec_driver_sql("SELECT to_regclass('ix_documents_newest_desc')").scalar() is not None
+
+
 def test_wildcards_in_the_search_text_match_themselves(db_url):
     info = add_article(db_url)
     assert qs.search(db_url, Filters(), "100%").total == 1
