@@ -160,6 +160,14 @@ _ALMA_BEFORE = re.compile(
     r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at|"
     r"(?:been\s+|were\s+|was\s+|are\s+|got\s+)?admitted\s+(?:to|by|into)|further\s+stud(?:y|ies)\s+at)\s+(?:the\s+)?"
     r"(?:[^.;]{0,100}?(?:,|\band\b|\bor\b)\s*(?:the\s+)?)?$", re.I)
+# where graduates go on to study: "received admission letters from the top 20 universities, such as X, Y and Z",
+# "offers from X", "went to study in X" (not partners of the home: their next schools)
+_DESTINATION_BEFORE = re.compile(
+    r"\b(?:(?:admission|acceptance|offer)\s+(?:letters?|notices?|offers?)|offers?|admissions?)\s+(?:from|by|of)\s+(?:the\s+)?"
+    r"(?:[^.;]{0,220}?(?:,|\band\b|\bor\b|\bsuch\s+as|\bincluding)\s*(?:the\s+)?)?$|"
+    r"\bwent\s+(?:on\s+)?to\s+(?:study|pursue\s+\w+(?:\s+\w+)?\s+stud(?:y|ies))\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+_DESTINATION_AFTER = re.compile(r"\s+(?:for|to\s+pursue)\s+(?:(?:further|graduate|postgraduate|master'?s?|doctoral|PhD)\s+)+"
+                                r"(?:stud(?:y|ies)|degrees?)\b", re.I)
 _FORMER_BEFORE = re.compile(
     r"\b(?:worked|taught|served|was\s+employed|was\s+a\s+\w+|was\s+an\s+\w+)\b[^.;]{0,60}?\b(?:at|for|with|in|by)\s+"
     r"(?:the\s+)?$", re.I)
@@ -433,6 +441,17 @@ _ACR_SKIP = {"of", "for", "and", "&", "the", "on", "in", "de", "di", "du"}
 
 def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w.lower() not in _ACR_SKIP).upper()
+
+
+def _defines_acronym(part: str, name: str) -> bool:
+    """Whether a bracketed ``part`` after ``name`` is the page's own acronym of it: capitals only (two to six
+    letters), the initials of the name's words ("National Taiwan University (NTU)", "Saint Cloud State
+    University (SCSU)": a leading "St." or "Saint" counts by its S)."""
+    if not re.fullmatch(r"[A-Z]{2,6}", part):
+        return False
+    words = re.findall(r"[A-Za-z][\w'’-]*", name)
+    ini = _initials(words)
+    return ini == part or (len(part) >= 3 and ini.startswith(part) and len(ini) - len(part) <= 1)
 
 
 def _acronym_bounds(text: str, s: int, e: int) -> tuple[int, int]:
@@ -877,12 +896,21 @@ class OrgFinder:
                     for x in self._mx.starting_in(pm.start(), pm.end()):
                         inside.setdefault(id(self._owner[id(x)]), []).append(x)
                     near = {id(self._owner[id(xs[0])]): self._owner[id(xs[0])] for xs in inside.values()}
+                    defines = _defines_acronym(part, org.name)
                     for other in sorted(near.values(), key=lambda o: self._seq[id(o)]):
                         if other is not org and all(ps <= x.start and x.end <= ps + len(part) + 1
                                                     for x in inside[id(other)]) \
-                                and other.registry is None:
+                                and (other.registry is None or (
+                                    defines and all(x.text == part for x in other.mentions))):
+                            # (a registry's namesake read from the bare acronym gives way to the page's own
+                            # definition: "National Taiwan University (NTU)" is not Nanyang's NTU here)
+                            keep = (org.country, org.country_method) if other.registry is not None else None
                             self._merge(other, org)
+                            if keep is not None:
+                                org.country, org.country_method = keep
                     org.aliases.add(part)
+                    if defines and self.by_form.get(part) is not org:
+                        self.by_form[part] = org  # the page's definition of the acronym wins over any list's
                     self.by_form.setdefault(part, org)
         # 4. every use of every known form (and of short Chinese forms such as 澳大 for 澳门大学: zh_orgs.py)
         if self.lang == "zh":
@@ -1106,6 +1134,8 @@ class OrgFinder:
             return "the venue of an event others organised (held at X)"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
+        if self.lang != "zh" and (_DESTINATION_BEFORE.search(before) or _DESTINATION_AFTER.match(after)):
+            return "where graduates go on to study (offers, admission letters from; further study at)"
         if (_FORMER_BEFORE.search(before) and _PAST_CUE.search(sent)) or _FORMER_POST.search(before) or \
                 (_AS_POST.search(before) and re.match(r"\s*,?\s*before\b", after)):
             return "former employer"

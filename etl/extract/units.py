@@ -68,6 +68,13 @@ _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the"
                 "representatives", "representative", "staff", "teachers", "students", "student", "this", "that",
                 "both", "each", "all", "its", "his", "her", "their", "our", "under", "after", "before", "invited",
                 "during", "since", "when", "relevant", "responsible"}
+# a sentence that opens at a partner or with its people: "At the University of Milan, …", "During the visit to X, …",
+# "Representatives of X who joined the ceremony included …"
+_PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to|"
+                              r"(?:The\s+)?(?:Representatives?|Delegates?|Members?|Guests?|Leaders?)\s+(?:of|from))\s+"
+                              r"(?:the\s+)?(?=[A-Z])")
+
+
 @dataclass
 class UnitHit:
     type: str  # school | office
@@ -162,7 +169,7 @@ class UnitFinder:
                 pos += m.end()
                 continue
             break
-        m = re.match(r"\s*(?:,\s*)?(?:of|at)\s+(?:the\s+)?", text[pos:pos + 12]) or \
+        m = re.match(r"\s*(?:,\s*)?(?:of|at|from)\s+(?:the\s+)?", text[pos:pos + 12]) or \
             re.match(r"\s*,\s*(?:the\s+)?(?=[A-Z])", text[pos:pos + 12])  # "Department of Physics, University of Colorado"
         if not m:
             return None
@@ -172,6 +179,18 @@ class UnitFinder:
         if any(s <= at < e for s, e in self._hx.at(at)):
             return (at, at, "home")
         return None
+
+    def _partner_sentence(self, pos: int) -> bool:
+        """Whether the sentence at ``pos`` speaks of a partner's people: it opens at the partner ("At the University
+        of Milan, … directors of the International Affairs Office") or with its people ("Representatives of X who
+        joined included …, Director of the Office of …"). A unit there with no owner written is the partner's."""
+        ss, _ = self._sentence(pos)
+        m = _PARTNER_OPENING.match(self.text, ss, pos)
+        if not m:
+            return False
+        if re.search(r"\b(?:our|we)\b", self.text[m.end():pos], re.I):
+            return False  # "At X, our School of …": the home's own people are there too
+        return any(st == "partner" for _, _, st in self._ox.at(m.end()))
 
     def _org_before(self, start: int) -> tuple[int, int, str] | None:
         before = self.text[max(0, start - 3):start]
@@ -214,6 +233,18 @@ class UnitFinder:
                     words = text[s:e].split()
                     if not words:
                         continue
+                # two units joined: "School of Management and SIE" (an acronym after "and" is another unit),
+                # "Hunnan Campus Management Committee and Software College" (a head word before "and" ends a first unit)
+                am = re.search(r"[ \t]+(?:and|&)[ \t]+[A-Z]{2,6}$", text[s:e])
+                if am and m.group("head"):
+                    e = s + am.start()
+                    words = text[s:e].split()
+                jm = None if m.group("head") else re.match(
+                    r".*?\b(?:Committee|Office|Department|Division|Centre|Center|School|College|Faculty|Institute)[ \t]+"
+                    r"(?:and|&)[ \t]+(?=[A-Z])", text[s:e])
+                if jm:
+                    s += jm.end()
+                    words = text[s:e].split()
                 if _GOVERNMENT_BEFORE.search(text[max(0, s - 20):s]) or \
                         re.search(r"\b(?:Provincial|Municipal|Ministry)\b", text[s:e]):
                     continue
@@ -241,6 +272,9 @@ class UnitFinder:
                 if any(st != "home" for _, _, st in self._ox.overlapping(s, e)):
                     phrases.append((s, e))
                     continue
+                if not owner and not ob and self._partner_sentence(s):
+                    phrases.append((s, e))
+                    continue  # a unit in a sentence about a partner's people (its representatives, a visit there)
                 u = self.resolve(phrase)
                 if u is None and head.lower() in ("school", "college") and m.group("head2"):
                     u = self.resolve(phrase)
