@@ -792,6 +792,7 @@ class OrgFinder:
             if sum(1 for w in words_ if w.isupper()) >= 3:
                 continue  # a document's title written in capitals ("MEMORANDUM OF UNDERSTANDING BETWEEN …")
             s = self._registry_left(s, e)
+            e = self._registry_right(s, e)
             if " and " in text[s:e] and not _known_name(norm(text[s:e])):
                 # "University of Wisconsin-Madison and Penn State": where the registry knows the part before
                 # an "and", the rest is another name
@@ -963,6 +964,21 @@ class OrgFinder:
         for o, m in inner:
             self._drop_mention(o, m)
         return True
+
+    def _registry_right(self, s: int, e: int) -> int:
+        """The end of a longer name the registry knows that begins with [s, e) and goes on with "of <place>":
+        "Minzu University of China", "City University of Macau" (not "Minzu University" located in China)."""
+        m = re.match(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2})",
+                     self.text[e:e + 60])
+        if not m or _known_name(norm(self.text[s:e])) and not re.search(r"\b(?:University|College|Institute)$",
+                                                                        self.text[s:e]):
+            return e
+        words = list(re.finditer(r"[A-Z][\w'’-]+", m.group(1)))
+        for w in reversed(words):  # longest first
+            end = e + m.start(1) + w.end()
+            if _known_name(norm(self.text[s:end])):
+                return end
+        return e
 
     def _registry_left(self, s: int, e: int) -> int:
         """The start of a longer name the registry knows that ends with [s, e): "University of" before "Chinese
