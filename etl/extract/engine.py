@@ -227,6 +227,27 @@ def _area_centres(text: str, orgs: list[Org], gaz, home_country: str | None) -> 
 _APPOSED_AFTER = re.compile(r",?[^\S\n]+(?!(?:and|or|as\s+well\s+as)\b)[a-z]")
 
 
+def _home_name_pieces(text: str, orgs: list[Org], home_org: Org | None) -> None:
+    """Names read inside a use of the home's own full name are pieces of it, not partners: "Nankai University" and
+    "Binhai College" in a title that writes "… Visits Nankai University Binhai College" (the home)."""
+    if home_org is None or len(home_org.name) < 8:
+        return
+    spans = []
+    for form in {home_org.name, *home_org.aliases}:
+        if len(form) >= 8 and " " in form:
+            i = text.find(form)
+            while i != -1:
+                spans.append((i, i + len(form)))
+                i = text.find(form, i + 1)
+    if not spans:
+        return
+    for o in orgs:
+        if o is home_org or o.status != "partner" or not o.mentions:
+            continue
+        if all(any(a <= m.start and m.end <= b and (m.start, m.end) != (a, b) for a, b in spans) for m in o.mentions):
+            o.status, o.reason = "home", "a piece of the home's own name"
+
+
 def _home_parents(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
     """A university named right after the home as its apposition ("the University of Social Sciences and Humanities,
     Vietnam National University, Hanoi, said …") is the home's parent system, not a partner; a list goes on with
@@ -550,6 +571,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_status_short(orgs)
         _zh_fellow_attendees(text, lay, orgs)
     _home_parents(text, orgs, home_spans)
+    _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
     if home_org is not None and home_country not in (None, "CN", "HK", "MO", "TW"):
         # a Chinese government body is a supervisor or funder of a Chinese university, but a foreign
@@ -582,6 +604,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         return i >= 0 and guests[i][0] <= pos < guests[i][1]
 
     owned, owner_words = _partner_unit_spans(text, lay, partners) if lang != "zh" else ([], set())
+    home_norms = {norm(f) for f in home_forms if f}
     last_owned = -10
     for h in uf.run():
         if guests and h.method != "reference list" and in_guests(h.start) and \
@@ -594,8 +617,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                 last_owned = h.end
                 continue  # a partner's unit ("the Faculty of Engineering of the RUPP", "Southampton School of Arts")
         key = f"{h.type}:{norm(h.name)}"
-        if key in seen:
-            continue
+        if key in seen or norm(h.name) in home_norms:
+            continue  # (the home's own name is no unit of it: "Nankai University Binhai College")
         seen.add(key)
         out.mentions.append(Mention(h.type, key, {"name": h.name}, h.text, lay.sentence_at(h.start), h.start, h.end,
                                     h.method, h.confidence))

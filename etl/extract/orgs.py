@@ -793,6 +793,9 @@ class OrgFinder:
                 continue  # a document's title written in capitals ("MEMORANDUM OF UNDERSTANDING BETWEEN …")
             s = self._registry_left(s, e)
             e = self._registry_right(s, e)
+            tm = re.search(r"(?<=[a-z])[^\S\n]+(?:USA|U\.S\.A\.?|UK|U\.K\.|PRC)$", text[s:e])
+            if tm:
+                e = s + tm.start()  # "St. Joseph University of Pennsylvania USA": the country is not part of the name
             if " and " in text[s:e] and not _known_name(norm(text[s:e])):
                 # "University of Wisconsin-Madison and Penn State": where the registry knows the part before
                 # an "and", the rest is another name
@@ -923,6 +926,7 @@ class OrgFinder:
                 continue
             self._add(org, s, e, "alias in document")
         self._link_acronyms()
+        self._merge_short_of_place()
         self._merge_zh_tails()
         self._merge_college_parents()
         self._merges_and_renames()
@@ -1079,6 +1083,23 @@ class OrgFinder:
             for p in orgs:
                 if p is not c and p.mentions and norm(p.name) == norm(cm.group(1)):
                     self._merge(p, c)
+
+    def _merge_short_of_place(self) -> None:
+        """'St. Joseph University' and 'St. Joseph University of Pennsylvania' on one page are one university: the
+        shorter name is the longer one without its place (not a registry namesake elsewhere)."""
+        orgs = [o for o in self.orgs.values() if o.mentions and not CJK.search(o.name)]
+        for b in orgs:
+            m = re.match(r"(.+?\b(?:University|College|Institute))\s+of\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)$",
+                         b.name)
+            if not m or not (self.gaz.place(m.group(2)) or self.gaz.country_name(m.group(2))):
+                continue
+            for a in orgs:
+                if a is not b and a.mentions and norm(a.name) == norm(m.group(1)):
+                    keep = (b.country, b.country_method)
+                    self._merge(a, b)
+                    if keep[0] or a.registry is not None:
+                        b.country, b.country_method = keep  # (not a namesake's country: Beirut's St. Joseph)
+                    b.aliases.discard(a.name)  # (nor the registry's reading of the short name)
 
     def _link_acronyms(self) -> None:
         """'BAIC Group' and 'Beijing Automotive Industry Holding Co., Ltd.' are one company
