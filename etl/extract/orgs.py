@@ -174,7 +174,26 @@ _FORMER_BEFORE = re.compile(
 _PAST_CUE = re.compile(r"\b(?:before\s+joining|previously|formerly|former|prior\s+to|used\s+to|had\s+worked|"
                        r"for\s+\w+\s+years)\b", re.I)
 # "former Scientific Attaché at the Italian Consulate", "as the President of X before"
-_FORMER_POST = re.compile(r"\bformer\s+(?:[\w'’-]+\s+){0,3}?(?:at|of|with|in)\s+(?:the\s+)?$", re.I)
+_HEAD_IN = re.compile(r"\b(?:University|Institute|College|School|Academy)\b")
+_HEAD_END = re.compile(r"^[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4}\s+(?:University|Institute|College|School|Academy)$")
+def _two_names(text: str, s: int, e: int, kind):
+    """A pattern name that is two names joined by "and" ("France Institute of Higher Information Engineers and
+    International Information Science School"): a head word on each side, the second part ending with its own head
+    word and beginning with a capital, and the whole unknown to the registry."""
+    if " and " not in text[s:e] or _known_name(norm(text[s:e])):
+        return [(s, e, kind)]
+    cut = text.find(" and ", s, e)
+    while cut != -1:
+        rest = text[cut + 5:e]
+        if _HEAD_IN.search(text, s, cut) and _HEAD_END.search(rest) and not re.match(r"(?:the|of|for)\b", rest):
+            return [(s, cut, kind), (cut + 5, e, kind)]
+        cut = text.find(" and ", cut + 1, e)
+    return [(s, e, kind)]
+
+
+_FORMER_POST = re.compile(r"\bformer\s+(?:[\w'’-]+\s+){0,3}?(?:at|of|with|in)\s+(?:the\s+)?$|"
+                          # "Former Permanent Representative of China to UNESCO": a post held before
+                          r"\bformer\s+(?:[\w'’-]+\s+){1,3}?of\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+to\s+(?:the\s+)?$", re.I)
 _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|Dean|Director|Chancellor|Head)\s+of\s+(?:the\s+)?$",
                       re.I)
 # an event held at a university ("a dialogue organised by the Ministry's department at Peking University", "the
@@ -785,6 +804,7 @@ class OrgFinder:
         cands += _registry_centres(text)
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
+        cands = [c for cand in cands for c in _two_names(text, *cand)]
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
             if self._taken(s, e) and not self._release_known(s, e) and not self._release_non_partner(s, e):
                 continue
