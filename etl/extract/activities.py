@@ -569,7 +569,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 add("international_students", 1.0, ss, se, "inbound short programme")
     # a partner's leader present at an event here ("Zhu Wei, vice president of <partner>, … attended the launching
     # ceremony"): a visit in an official capacity (but not a conference's guest: conference attendance is no visit)
-    for m in _PARTNER_LEADER.finditer(text):
+    for m in (_PARTNER_LEADER.finditer(text) if partner_spans else ()):
         if not _partner_at(m.end()):
             continue
         i = bisect.bisect_right(starts, m.start()) - 1

@@ -181,11 +181,12 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
                            is_range=bool(m["d1"]), year_written=bool(y)))
-    for m in _STAMP_MDY.finditer(seg):
+    stamp = len(seg) <= 160  # a site's date stamp stands on a header line of its own
+    for m in (_STAMP_MDY.finditer(seg) if stamp else ()):
         mon = _month(m["m"] or m["m2"])
         if mon:
             add(m, DateMention(0, 0, int(m["y"] or m["y2"]), mon, _day(m["d"] or m["d2"])))
-    for m in _STAMP_YMD.finditer(seg):
+    for m in (_STAMP_YMD.finditer(seg) if stamp else ()):
         mon = _month(m["m"])
         if mon:
             add(m, DateMention(0, 0, int(m["y"]), mon, _day(m["d"])))

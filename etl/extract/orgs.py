@@ -959,6 +959,10 @@ class OrgFinder:
             ss, se = self.lay.sentences[self.lay.sentence_index(lm.start())] if self.lay.sentences else (0, len(text))
             if not _UNIVERSITY_CONTEXT.search(text, max(ss, lm.start() - 80), lm.start()):
                 continue  # a list of places or people, not of universities
+            if re.search(r"\b(?:Faculties|Schools|Colleges|Departments|Institutes)\s+of\s+(?:the\s+)?$",
+                         text[max(ss, lm.start() - 40):lm.start()]) or \
+                    re.match(r"(?:\S+\s+)?(?:Faculties|Schools|Colleges|Departments|Institutes)\s+of\b", text[lm.start():lm.end()]):
+                continue  # "NTU's Colleges of Law, Social Sciences, and Liberal Arts": the fields of units, not universities
             items = [(m.start(), m.end(), m.group(0)) for m in _LIST_ITEM.finditer(text, lm.start(), lm.end())
                      if m.group(0) not in ("and", "the")]
             found = []

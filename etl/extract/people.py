@@ -52,14 +52,14 @@ _APPOS = re.compile(
 # (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
 # China, Terry Branstad visited …"
 _ROLE_OF_NAME = re.compile(
-    r"(?<![\w-])(?P<role>(?:(?:[Vv]ice|[Dd]eputy|[Ee]xecutive|[Aa]ssociate)[- ])?(?:[Pp]resident|[Rr]ector|[Dd]ean|[Dd]irector|"
+    r"\b(?P<role>(?:(?:[Vv]ice|[Dd]eputy|[Ee]xecutive|[Aa]ssociate)[- ])?(?:[Pp]resident|[Rr]ector|[Dd]ean|[Dd]irector|"
     r"[Aa]mbassador|[Cc]hairman|[Cc]hairperson|[Mm]inister|[Cc]onsul(?:[- ][Gg]eneral)?|[Hh]ead|[Pp]rincipal|[Cc]hancellor|"
-    r"[Pp]rovost)\s+(?:of|to|at)\s+[^,;.\n]{2,90}?),\s+"
+    r"[Pp]rovost)\s+(?:of|to|at)\s+[^,;.\n]{2,90}),\s+"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*[,.;:]|\s+(?:[a-z]|and\b))")
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
 _TITLED_LOWER = re.compile(
-    r"(?<![\w-])(?P<title>(?:(?:vice|deputy|associate|executive)[- ](?:permanent\s+)?)?(?:president|rector|dean|director|minister|"
+    r"\b(?P<title>(?:(?:vice|deputy|associate|executive)[- ](?:permanent\s+)?)?(?:president|rector|dean|director|minister|"
     r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor))\s+"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?![\w'’-])")
 _ROLE_NOUN = re.compile(
@@ -280,12 +280,16 @@ class PeopleFinder:
             role, org = self._clean_role(role_txt, m.start("role"))
             self._add(name, role, org, m.start("name"), m.end("name"), "role in apposition", 0.8)
         for m in _ROLE_OF_NAME.finditer(text, body):
+            if text[m.start() - 1:m.start()] == "-":
+                continue
             name = self._trim_name(m.group("name"))
             if not name or name != m.group("name") or _ORG_WORDS.search(name) or self._org_at(m.start("name")):
                 continue
             role, org = self._clean_role(m.group("role"), m.start("role"))
             self._add(name, role, org, m.start("name"), m.end("name"), "role of an organisation before the name", 0.8)
         for m in _TITLED_LOWER.finditer(text, body):
+            if text[m.start() - 1:m.start()] == "-":
+                continue
             name = self._trim_name(m.group("name"))
             if not name or _ORG_WORDS.search(name) or self._org_at(m.start("name")):
                 continue
