@@ -355,6 +355,12 @@ _DIPLOMAT = re.compile(r"\b(?P<title>Consul[- ]General|Consul|Ambassador|Ministe
                        r"(?:[^\S\n]+(?:in|to)[^\S\n]+(?P<place>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*)?))?")
 
 
+# "the U.S. ambassador to China", "the Italian Consul General in Shanghai": the country written before the title
+_DIPLOMAT_ADJ = re.compile(r"(?<![\w.])(?P<country>U\.S\.|U\.K\.|US|UK|[A-Z][a-z]+)[^\S\n]+(?P<title>[Aa]mbassador|"
+                           r"Consul[- ]General|[Cc]onsul[- ]general)[^\S\n]+(?:to|in)[^\S\n]+"
+                           r"(?P<place>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*)?)")
+
+
 def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[Org]:
     """Missions named only through their diplomats' titles (see _DIPLOMAT), as new organisations."""
     if "Consul" not in text and "Ambassador" not in text and "Counsellor" not in text and "Attach" not in text:
@@ -387,6 +393,23 @@ def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> lis
             o.reason = "named by its diplomat's title"
         elif len(name) > len(o.name):
             o.name = name  # the fuller name ("… in Wuhan")
+        o.mentions.append(Mention_(m.start(), m.end(), m.group(0), "a diplomat's title"))
+    for m in _DIPLOMAT_ADJ.finditer(text):
+        written = m.group("country")
+        code = gaz.country_name(written) or gaz.adjective(written)
+        pw = m.group("place").split()
+        place = next((" ".join(pw[:n]) for n in range(len(pw), 0, -1)
+                      if gaz.country_name(" ".join(pw[:n])) or gaz.place(" ".join(pw[:n]))), None)
+        if not place or not code or code == home_country or (code, m.group("title")[0].lower() == "c") in out or \
+                any(s <= m.start() < e for s, e in spans):
+            continue
+        consular = m.group("title")[0].lower() == "c"
+        name = f"{written} {'Consulate General' if consular else 'Embassy'} in {place}"
+        if norm(name) in have or any(("embassy" in h or "consulate" in h) and (norm(written) in h or norm(place) in h)
+                                     and gaz.country_name(h.split(" of ")[-1].split(" in ")[0]) == code for h in have):
+            continue
+        o = out[(code, consular)] = Org(name, "government", code, "the country that sends the diplomat")
+        o.reason = "named by its diplomat's title"
         o.mentions.append(Mention_(m.start(), m.end(), m.group(0), "a diplomat's title"))
     return list(out.values())
 

@@ -272,6 +272,8 @@ class UnitFinder:
                 if any(st != "home" for _, _, st in self._ox.overlapping(s, e)):
                     phrases.append((s, e))
                     continue
+                if re.match(r"[ \t]+(?:Project|Program|Programme|Plan|Initiative|Scheme)s?\b", text[e:e + 12]):
+                    continue  # "the International Cooperation School Project": a project's name, not a unit
                 if not owner and not ob and self._partner_sentence(s):
                     phrases.append((s, e))
                     continue  # a unit in a sentence about a partner's people (its representatives, a visit there)
