@@ -116,7 +116,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstudents\s+(?:will\s+be|are|were|have\s+been)\s+welcomed\s+to\b", I), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
-        r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|\bforeign\s+experts?\b", I), 1.0),
+        r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|"
+        # (not inside a body's name: "the Department of Foreign Expert Service", "Foreign Experts Bureau")
+        r"(?<!Department\sof\s)(?<!Bureau\sof\s)\bforeign\s+experts?\b(?!\s+(?-i:Service|Bureau|Affairs|Administration)\b)", I), 1.0),
     ("faculty_exchange", "lectures by a guest", re.compile(
         r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?lectures?\b|"
         r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"

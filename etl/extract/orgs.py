@@ -838,6 +838,9 @@ class OrgFinder:
             if np is not None:
                 self._add_non(s, e, np.category)
                 continue
+            if re.search(r"\b(?:Department|Bureau|Division|Office)\s+(?:of|for)\s+(?:the\s+)?$", text[max(0, s - 30):s]) and \
+                    re.match(r"\s+of\s+(?:the\s+)?Ministry\b", text[e:e + 20]):
+                continue  # "the Department of Foreign Expert Service of the Ministry of …": a ministry's department
             if any(norm(name) == norm(f) for f in ref.home_forms()):
                 self._add_home(s, e)
                 continue
