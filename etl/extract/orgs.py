@@ -108,6 +108,7 @@ _NOT_MODIFIER = {
 }
 _GENERIC_MODIFIER = {
     "international", "national", "graduate", "continuing", "the", "partner", "foreign", "overseas",
+    "partnership", "sister", "member", "host", "counterpart",  # "on behalf of Partnership University": a role
     "chinese", "domestic", "joint", "local", "first", "second", "new", "other", "our", "applied",
     "technical", "open", "state", "public", "private", "sino-foreign", "engineering", "medical",
     # words of a unit's or a body's function, never a name by themselves ("the Alumni Association",
