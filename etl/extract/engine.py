@@ -641,7 +641,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                 continue  # a partner's unit ("the Faculty of Engineering of the RUPP", "Southampton School of Arts")
         key = f"{h.type}:{norm(h.name)}"
         if key in seen or norm(h.name) in home_norms:
-            continue  # (the home's own name is no unit of it: "Nankai University Binhai College")
+            continue  # (the home itself, "College of X", is none of its units)
         seen.add(key)
         out.mentions.append(Mention(h.type, key, {"name": h.name}, h.text, lay.sentence_at(h.start), h.start, h.end,
                                     h.method, h.confidence))

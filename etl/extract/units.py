@@ -262,8 +262,6 @@ class UnitFinder:
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
                 del pre
                 owner = self._org_after(e) if m.group("head") else None
-                if owner is None and not m.group("head") and re.match(r"[ \t]+(?:from|of|at)[ \t]", text[e:e + 7]):
-                    owner = self._org_after(e)  # "the Chinese Department from Hanoi Open University": the partner's
                 if owner and owner[2] != "home":
                     phrases.append((s, e))
                     continue  # a partner's unit
@@ -271,6 +269,11 @@ class UnitFinder:
                 if ob and ob[2] != "home":
                     phrases.append((s, e))
                     continue
+                if owner is None and not m.group("head") and re.match(r"[ \t]+(?:from|of|at)[ \t]", text[e:e + 7]):
+                    oa = self._org_after(e)  # "the Chinese Department from Hanoi Open University": the partner's
+                    if oa and oa[2] != "home":
+                        phrases.append((s, e))
+                        continue
                 if any(st != "home" for _, _, st in self._ox.overlapping(s, e)):
                     phrases.append((s, e))
                     continue
