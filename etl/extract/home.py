@@ -237,6 +237,9 @@ class HomeDetector:
         text, gaz = self.text, self.gaz
         if m.text.isupper() and len(m.text) > 8:
             return None  # a name in a document's capitalised title ("… CHIANG MAI UNIVERSITY, THAILAND")
+        tail = self.finder.place_tails.get(m.start)
+        if tail and gaz.country_name(tail) and m.text.endswith(tail):
+            return gaz.country_name(tail), "country"  # "X University of China": written with its country
         am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
         if am and am["b"] and not gaz.country_name(am["b"].strip()):
             # "X (XISU) in China": an acronym in brackets, then the place

@@ -683,6 +683,9 @@ class OrgFinder:
         self.by_form: dict[str, Org] = {}  # surface form → org
         self.home_spans: list[tuple[int, int]] = []
         self.site_names: list[tuple[int, int, str]] = []  # pattern names in the page's furniture (whose site it is)
+        # pattern names that go on with "of <place>" as the registry knows them ("Minzu University of China"): the place
+        # still locates them for the page's perspective (home.py), as it did when it stood after the name
+        self.place_tails: dict[int, str] = {}
         self.non_partner_spans: list[tuple[int, int, str]] = []
         self.known = load_known_institutions()
         # the live mentions of every organisation, the home's and the non-partners' spans, by position (spans.py):
@@ -813,7 +816,9 @@ class OrgFinder:
             if sum(1 for w in words_ if w.isupper()) >= 3:
                 continue  # a document's title written in capitals ("MEMORANDUM OF UNDERSTANDING BETWEEN …")
             s = self._registry_left(s, e)
-            e = self._registry_right(s, e)
+            e0, e = e, self._registry_right(s, e)
+            if e != e0:
+                self.place_tails[s] = re.sub(r"^\s+of\s+(?:the\s+)?", "", text[e0:e])
             tm = re.search(r"(?<=[a-z])[^\S\n]+(?:USA|U\.S\.A\.?|UK|U\.K\.|PRC)$", text[s:e])
             if tm:
                 e = s + tm.start()  # "St. Joseph University of Pennsylvania USA": the country is not part of the name
