@@ -125,7 +125,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstudents\s+(?:will\s+be|are|were|have\s+been)\s+welcomed\s+to\b", I), 1.0),
     # faculty
     ("faculty_exchange", "visiting scholars, foreign experts", re.compile(
-        r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|\bforeign\s+experts?\b", I), 1.0),
+        r"\bvisiting\s+(?:scholars?|professors?|research|researchers?|fellows?)\b|"
+        # (not inside a body's name: "the Department of Foreign Expert Service", "Foreign Experts Bureau")
+        r"(?<!Department\sof\s)(?<!Bureau\sof\s)\bforeign\s+experts?\b(?!\s+(?-i:Service|Bureau|Affairs|Administration)\b)", I), 1.0),
     ("faculty_exchange", "lectures by a guest", re.compile(
         r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?lectures?\b|"
         r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
@@ -211,7 +213,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:visited|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
         r"(?-i:[A-Z])|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
-        r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|视频会议|线上会议|云签约|以(?:线上|视频)(?:形式|方式)", I), 1.0),
+        r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|"
+        # "the online agreement signing ceremony", "a virtual signing ceremony": leaders sign by video
+        r"\b(?:video|online|virtual)\s+(?:\w+\s+){0,2}?(?:signing\s+ceremony|signing)\b|视频会议|线上会议|云签约|以(?:线上|视频)(?:形式|方式)", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
         r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.\n]{0,60}\b(?:meets?|met|receives?|received|"
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
@@ -371,6 +375,11 @@ def _clause(sent: str, s: int, e: int) -> str:
     left = max(c for c in cuts if c <= s)
     right = min([c for c in cuts if c >= e] or [len(sent)])
     return sent[left:right]
+
+
+_PARTNER_LEADER = re.compile(r"\b(?:[Vv]ice[- ]|[Dd]eputy\s+|[Ee]xecutive\s+[Vv]ice[- ])?(?:[Pp]resident|[Rr]ector|[Cc]hancellor|"
+                             r"[Pp]rovost)\s+of\s+(?:the\s+)?")
+_PRESENT_AT = re.compile(r"\b(?:attended|were\s+present|was\s+present|witnessed)\b(?![^.\n]{0,40}\b(?:online|video|virtual)\b)")
 
 
 @dataclass
@@ -616,6 +625,19 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if i >= 0:
                 ss, se = sentences[i]
                 add("international_students", 1.0, ss, se, "inbound short programme")
+    # a partner's leader present at an event here ("Zhu Wei, vice president of <partner>, … attended the launching
+    # ceremony"): a visit in an official capacity (but not a conference's guest: conference attendance is no visit)
+    for m in (_PARTNER_LEADER.finditer(text) if partner_spans else ()):
+        if not _partner_at(m.end()):
+            continue
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0:
+            continue
+        ss, se = sentences[i]
+        am = _PRESENT_AT.search(text, m.end(), se)
+        if am and not re.search(r"\b(?:conference|forum|symposium|summit|workshop|congress|seminar)s?\b", text[ss:se], I) and \
+                not _FUTURE.search(text[ss:se]):
+            add("delegation_visit", 1.0, m.start(), am.end(), "a partner's leader present at an event here", i)
     out = []
     for kind in KINDS:
         sc = scores.get(kind, 0.0)

@@ -46,7 +46,7 @@ _EN_DMY = re.compile(
     rf"(?:{_TO}(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MON}))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
 # "March 7, 2024", "March 7-9, 2024", "March 7 to April 2, 2024"
 _EN_MDY = re.compile(
-    rf"(?<![\w+]){_WD}(?P<m0>{_MON})\s+(?P<d0>{_DAY})(?!\d)(?:,?\s+(?P<y0>{_YEAR}))?"
+    rf"(?<![\w+]){_WD}(?P<m0>{_MON})\s+(?P<d0>{_DAY})(?!\d)(?:(?:,?\s+|,)(?P<y0>{_YEAR}))?"
     rf"(?:{_TO}(?:(?P<m1>{_MON})\s+)?(?P<d1>{_DAY})(?!\d))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
 _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>1[0-2]|0?[1-9])\s*[-/.月]\s*"
                   r"(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])(?!\s*(?:至|到|-|–|~|～)\s*\d{1,2}\s*[日号])\s*日?")
@@ -55,6 +55,10 @@ _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>1[0-2]|0?[
 _NUM_DMY = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.])")
 # "Posted: 19 03,2023": day and month by a space, the year after a comma
 _NUM_DM_Y = re.compile(r"(?<![\d/.:])(?P<a>[0-3]?\d)[ \t]+(?P<b>[01]?\d)[ \t]*,[ \t]*(?P<y>(?:19|20)\d\d)(?![\d/.])")
+# a site's date stamp: "APR . 06 2018" (month in capitals, a dot), "2013 Sep 18" (year first)
+_STAMP_MDY = re.compile(rf"(?<![\w+])(?P<m>(?i:{_MON}))[ \t]*\.[ \t]*(?P<d>{_DAY})[ \t]*,?[ \t]*(?P<y>{_YEAR})(?![\w+])|"
+                        rf"(?<![\w+])(?P<m2>[A-Z]{{3,9}})[ \t]+(?P<d2>{_DAY}),?[ \t]+(?P<y2>{_YEAR})(?![\w+])")
+_STAMP_YMD = re.compile(rf"(?<![\w+])(?P<y>{_YEAR})[ \t]+(?P<m>{_MON})[ \t]+(?P<d>{_DAY})(?![\w+])")
 _MONTH_YEAR = re.compile(rf"(?<![\w+])(?P<m>{_MON})(?:\s+of)?,?\s+(?P<y>{_YEAR})(?!\d)")
 # "3月27日", "12 月 5 日", ranges "1月15日至2月2日", "5月13-14日", "12 月 5 至 8 日" (the first day's 日 may be left out)
 _ZH_DAY = re.compile(
@@ -177,6 +181,15 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
                            is_range=bool(m["d1"]), year_written=bool(y)))
+    stamp = len(seg) <= 160  # a site's date stamp stands on a header line of its own
+    for m in (_STAMP_MDY.finditer(seg) if stamp else ()):
+        mon = _month(m["m"] or m["m2"])
+        if mon:
+            add(m, DateMention(0, 0, int(m["y"] or m["y2"]), mon, _day(m["d"] or m["d2"])))
+    for m in (_STAMP_YMD.finditer(seg) if stamp else ()):
+        mon = _month(m["m"])
+        if mon:
+            add(m, DateMention(0, 0, int(m["y"]), mon, _day(m["d"])))
     for rx in (_EN_DMY, _EN_MDY):
         for m in rx.finditer(seg):
             mon = _month(m["m0"]) or _month(m["m1"])

@@ -227,6 +227,27 @@ def _area_centres(text: str, orgs: list[Org], gaz, home_country: str | None) -> 
 _APPOSED_AFTER = re.compile(r",?[^\S\n]+(?!(?:and|or|as\s+well\s+as)\b)[a-z]")
 
 
+def _home_name_pieces(text: str, orgs: list[Org], home_org: Org | None) -> None:
+    """Names read inside a use of the home's own full name are pieces of it, not partners: "Nankai University" and
+    "Binhai College" in a title that writes "… Visits Nankai University Binhai College" (the home)."""
+    if home_org is None or len(home_org.name) < 8:
+        return
+    spans = []
+    for form in {home_org.name, *home_org.aliases}:
+        if len(form) >= 8 and " " in form:
+            i = text.find(form)
+            while i != -1:
+                spans.append((i, i + len(form)))
+                i = text.find(form, i + 1)
+    if not spans:
+        return
+    for o in orgs:
+        if o is home_org or o.status != "partner" or not o.mentions:
+            continue
+        if all(any(a <= m.start and m.end <= b and (m.start, m.end) != (a, b) for a, b in spans) for m in o.mentions):
+            o.status, o.reason = "home", "a piece of the home's own name"
+
+
 def _home_parents(text: str, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
     """A university named right after the home as its apposition ("the University of Social Sciences and Humanities,
     Vietnam National University, Hanoi, said …") is the home's parent system, not a partner; a list goes on with
@@ -398,6 +419,12 @@ _DIPLOMAT = re.compile(r"\b(?P<title>Consul[- ]General|Consul|Ambassador|Ministe
                        r"(?:[^\S\n]+(?:in|to)[^\S\n]+(?P<place>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*)?))?")
 
 
+# "the U.S. ambassador to China", "the Italian Consul General in Shanghai": the country written before the title
+_DIPLOMAT_ADJ = re.compile(r"(?<![\w.])(?P<country>U\.S\.|U\.K\.|US|UK|[A-Z][a-z]+)[^\S\n]+(?P<title>[Aa]mbassador|"
+                           r"Consul[- ]General|[Cc]onsul[- ]general)[^\S\n]+(?:to|in)[^\S\n]+"
+                           r"(?P<place>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*)?)")
+
+
 def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[Org]:
     """Missions named only through their diplomats' titles (see _DIPLOMAT), as new organisations."""
     if "Consul" not in text and "Ambassador" not in text and "Counsellor" not in text and "Attach" not in text:
@@ -430,6 +457,23 @@ def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> lis
             o.reason = "named by its diplomat's title"
         elif len(name) > len(o.name):
             o.name = name  # the fuller name ("… in Wuhan")
+        o.mentions.append(Mention_(m.start(), m.end(), m.group(0), "a diplomat's title"))
+    for m in _DIPLOMAT_ADJ.finditer(text):
+        written = m.group("country")
+        code = gaz.country_name(written) or gaz.adjective(written)
+        pw = m.group("place").split()
+        place = next((" ".join(pw[:n]) for n in range(len(pw), 0, -1)
+                      if gaz.country_name(" ".join(pw[:n])) or gaz.place(" ".join(pw[:n]))), None)
+        if not place or not code or code == home_country or (code, m.group("title")[0].lower() == "c") in out or \
+                any(s <= m.start() < e for s, e in spans):
+            continue
+        consular = m.group("title")[0].lower() == "c"
+        name = f"{written} {'Consulate General' if consular else 'Embassy'} in {place}"
+        if norm(name) in have or any(("embassy" in h or "consulate" in h) and (norm(written) in h or norm(place) in h)
+                                     and gaz.country_name(h.split(" of ")[-1].split(" in ")[0]) == code for h in have):
+            continue
+        o = out[(code, consular)] = Org(name, "government", code, "the country that sends the diplomat")
+        o.reason = "named by its diplomat's title"
         o.mentions.append(Mention_(m.start(), m.end(), m.group(0), "a diplomat's title"))
     return list(out.values())
 
@@ -789,6 +833,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_merged_predecessors(text, orgs)
         _zh_fellow_attendees(text, lay, orgs)
     _home_parents(text, orgs, home_spans)
+    _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
     if home_org is not None and home_country not in (None, "CN", "HK", "MO", "TW"):
         # a Chinese government body is a supervisor or funder of a Chinese university, but a foreign
@@ -826,6 +871,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         return i >= 0 and guests[i][0] <= pos < guests[i][1]
 
     owned, owner_words = _partner_unit_spans(text, lay, partners) if lang != "zh" else ([], set())
+    home_norms = {norm(f) for f in home_forms if f}
     last_owned = -10
     home_norms = {norm(f) for f in home_forms if f}
     for h in uf.run():

@@ -150,6 +150,8 @@ def _in(form: str, text: str) -> bool:
     return next(find_word(text, form), None) is not None
 
 
+# an acronym in the text's own voice: a possessive, or its leader's title right after it
+_ACRONYM_VOICE = re.compile(r"[’']s\s|\s+(?:[Pp]resident|[Vv]ice[- ][Pp]resident|[Pp]arty\s+[Ss]ecretary|[Rr]ector|[Cc]hancellor)\b")
 _ABBR_TOKEN = re.compile(r"(?<![\w])(?:[A-Z][a-z]{0,4}){2,8}(?![\w])")  # "UQ", "PoliTo", the parts of "VNU-USSH"
 _NAME_CONNECTORS = {"of", "the", "and", "&", "for", "in", "at", "di", "de", "del", "della", "des", "du", "der", "für", "la", "le"}
 
@@ -239,6 +241,9 @@ class HomeDetector:
         text, gaz = self.text, self.gaz
         if m.text.isupper() and len(m.text) > 8:
             return None  # a name in a document's capitalised title ("… CHIANG MAI UNIVERSITY, THAILAND")
+        tail = self.finder.place_tails.get(m.start)
+        if tail and gaz.country_name(tail) and m.text.endswith(tail):
+            return gaz.country_name(tail), "country"  # "X University of China": written with its country
         am = _LOC_AFTER.match(text, m.end, min(len(text), m.end + 60))
         if am and am["b"] and not gaz.country_name(am["b"].strip()):
             # "X (XISU) in China": an acronym in brackets, then the place
@@ -377,12 +382,25 @@ class HomeDetector:
         vm = None
         for vm in _VISIT_VERB_EN.finditer(seg, dm.start()):
             pass
-        if vm is None or len(seg) - vm.end() > 160:
+        if vm is None:
             return False
+        if len(seg) - vm.end() > 160 and not self._only_names_between(ss + vm.end(), m.start):
+            return False  # (a long list of the universities visited goes on to its last item)
         if any(ss <= x.start < ss + vm.start() for x in o.mentions):
             return False  # "XTU President Z headed a delegation to visit …": the subject's university is the home
         return not any(ss <= x.start < ss + vm.start() and not re.search(r"\binvitation\s+of\b[^,;]*$", text[ss:x.start])
                        for p in self.finder.orgs.values() for x in p.mentions)  # (the inviter is the other party too)
+
+    def _only_names_between(self, a: int, b: int) -> bool:
+        """Whether [a, b) holds nothing but organisations' names joined by commas and "and" (a list)."""
+        spans = sorted((x.start, x.end) for p in self.finder.orgs.values() for x in p.mentions if a <= x.start and x.end <= b)
+        rest, pos = [], a
+        for s_, e_ in spans:
+            if s_ >= pos:
+                rest.append(self.text[pos:s_])
+                pos = e_
+        rest.append(self.text[pos:b])
+        return bool(spans) and re.fullmatch(r"(?:\s|,|\band\b|\bthe\b)*", " ".join(rest), re.I) is not None
 
     def host(self, o: Org) -> bool:
         text = self.text
@@ -527,6 +545,8 @@ class HomeDetector:
         body: dict[str, int] = {}
         for m in _ACRONYM.finditer(self.text):
             body[m.group(0)] = body.get(m.group(0), 0) + 1
+            if _ACRONYM_VOICE.match(self.text, m.end(), min(len(self.text), m.end() + 20)):
+                body[m.group(0)] += 1  # "SUIBE's exchanges", "ZSTU president Chen …": the text speaks of its own
         for place in (self.site_text, self.dateline_source or "", self.title, " ".join(a for a, n in body.items() if n >= 2)):
             for m in _ACRONYM.finditer(place):
                 a = m.group(0)

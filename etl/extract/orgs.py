@@ -108,6 +108,7 @@ _NOT_MODIFIER = {
 }
 _GENERIC_MODIFIER = {
     "international", "national", "graduate", "continuing", "the", "partner", "foreign", "overseas",
+    "partnership", "sister", "member", "host", "counterpart",  # "on behalf of Partnership University": a role
     "chinese", "domestic", "joint", "local", "first", "second", "new", "other", "our", "applied",
     "technical", "open", "state", "public", "private", "sino-foreign", "engineering", "medical",
     # words of a unit's or a body's function, never a name by themselves ("the Alumni Association",
@@ -160,13 +161,40 @@ _ALMA_BEFORE = re.compile(
     r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at|"
     r"(?:been\s+|were\s+|was\s+|are\s+|got\s+)?admitted\s+(?:to|by|into)|further\s+stud(?:y|ies)\s+at)\s+(?:the\s+)?"
     r"(?:[^.;]{0,100}?(?:,|\band\b|\bor\b)\s*(?:the\s+)?)?$", re.I)
+# where graduates go on to study: "received admission letters from the top 20 universities, such as X, Y and Z",
+# "offers from X", "went to study in X" (not partners of the home: their next schools)
+_DESTINATION_BEFORE = re.compile(
+    r"\b(?:(?:admission|acceptance|offer)\s+(?:letters?|notices?|offers?)|offers?|admissions?)\s+(?:from|by|of)\s+(?:the\s+)?"
+    r"(?:[^.;]{0,220}?(?:,|\band\b|\bor\b|\bsuch\s+as|\bincluding)\s*(?:the\s+)?)?$|"
+    r"\bwent\s+(?:on\s+)?to\s+(?:study|pursue\s+\w+(?:\s+\w+)?\s+stud(?:y|ies))\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+_DESTINATION_AFTER = re.compile(r"\s+(?:for|to\s+pursue)\s+(?:(?:further|graduate|postgraduate|master'?s?|doctoral|PhD)\s+)+"
+                                r"(?:stud(?:y|ies)|degrees?)\b", re.I)
 _FORMER_BEFORE = re.compile(
     r"\b(?:worked|taught|served|was\s+employed|was\s+a\s+\w+|was\s+an\s+\w+)\b[^.;]{0,60}?\b(?:at|for|with|in|by)\s+"
     r"(?:the\s+)?$", re.I)
 _PAST_CUE = re.compile(r"\b(?:before\s+joining|previously|formerly|former|prior\s+to|used\s+to|had\s+worked|"
                        r"for\s+\w+\s+years)\b", re.I)
 # "former Scientific Attaché at the Italian Consulate", "as the President of X before"
-_FORMER_POST = re.compile(r"\bformer\s+(?:[\w'’-]+\s+){0,3}?(?:at|of|with|in)\s+(?:the\s+)?$", re.I)
+_HEAD_IN = re.compile(r"\b(?:University|Institute|College|School|Academy)\b")
+_HEAD_END = re.compile(r"^[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4}\s+(?:University|Institute|College|School|Academy)$")
+def _two_names(text: str, s: int, e: int, kind):
+    """A pattern name that is two names joined by "and" ("France Institute of Higher Information Engineers and
+    International Information Science School"): a head word on each side, the second part ending with its own head
+    word and beginning with a capital, and the whole unknown to the registry."""
+    if " and " not in text[s:e] or _known_name(norm(text[s:e])):
+        return [(s, e, kind)]
+    cut = text.find(" and ", s, e)
+    while cut != -1:
+        rest = text[cut + 5:e]
+        if _HEAD_IN.search(text, s, cut) and _HEAD_END.search(rest) and not re.match(r"(?:the|of|for)\b", rest):
+            return [(s, cut, kind), (cut + 5, e, kind)]
+        cut = text.find(" and ", cut + 1, e)
+    return [(s, e, kind)]
+
+
+_FORMER_POST = re.compile(r"\bformer\s+(?:[\w'’-]+\s+){0,3}?(?:at|of|with|in)\s+(?:the\s+)?$|"
+                          # "Former Permanent Representative of China to UNESCO": a post held before
+                          r"\bformer\s+(?:[\w'’-]+\s+){1,3}?of\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s+to\s+(?:the\s+)?$", re.I)
 _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|Dean|Director|Chancellor|Head)\s+of\s+(?:the\s+)?$",
                       re.I)
 # an event held at a university ("a dialogue organised by the Ministry's department at Peking University", "the
@@ -435,6 +463,17 @@ def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w.lower() not in _ACR_SKIP).upper()
 
 
+def _defines_acronym(part: str, name: str) -> bool:
+    """Whether a bracketed ``part`` after ``name`` is the page's own acronym of it: capitals only (two to six
+    letters), the initials of the name's words ("National Taiwan University (NTU)", "Saint Cloud State
+    University (SCSU)": a leading "St." or "Saint" counts by its S)."""
+    if not re.fullmatch(r"[A-Z]{2,6}", part):
+        return False
+    words = re.findall(r"[A-Za-z][\w'’-]*", name)
+    ini = _initials(words)
+    return ini == part or (len(part) >= 3 and ini.startswith(part) and len(ini) - len(part) <= 1)
+
+
 def _acronym_bounds(text: str, s: int, e: int) -> tuple[int, int]:
     """A bracketed acronym right after a name fixes its bounds when its letters are the initials of a longer
     stretch: "Royal Academy of Cambodia (RAC)" (not "Royal Academy" and a country), "National Academy of Public
@@ -651,6 +690,9 @@ class OrgFinder:
         self.by_form: dict[str, Org] = {}  # surface form → org
         self.home_spans: list[tuple[int, int]] = []
         self.site_names: list[tuple[int, int, str]] = []  # pattern names in the page's furniture (whose site it is)
+        # pattern names that go on with "of <place>" as the registry knows them ("Minzu University of China"): the place
+        # still locates them for the page's perspective (home.py), as it did when it stood after the name
+        self.place_tails: dict[int, str] = {}
         self.non_partner_spans: list[tuple[int, int, str]] = []
         self.known = load_known_institutions()
         # the live mentions of every organisation, the home's and the non-partners' spans, by position (spans.py):
@@ -773,6 +815,7 @@ class OrgFinder:
         cands += _registry_centres(text)
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
+        cands = [c for cand in cands for c in _two_names(text, *cand)]
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
             if self._taken(s, e) and not self._release_known(s, e) and not self._release_non_partner(s, e):
                 continue
@@ -780,6 +823,12 @@ class OrgFinder:
             if sum(1 for w in words_ if w.isupper()) >= 3:
                 continue  # a document's title written in capitals ("MEMORANDUM OF UNDERSTANDING BETWEEN …")
             s = self._registry_left(s, e)
+            e0, e = e, self._registry_right(s, e)
+            if e != e0:
+                self.place_tails[s] = re.sub(r"^\s+of\s+(?:the\s+)?", "", text[e0:e])
+            tm = re.search(r"(?<=[a-z])[^\S\n]+(?:USA|U\.S\.A\.?|UK|U\.K\.|PRC)$", text[s:e])
+            if tm:
+                e = s + tm.start()  # "St. Joseph University of Pennsylvania USA": the country is not part of the name
             if " and " in text[s:e] and not _known_name(norm(text[s:e])):
                 # "University of Wisconsin-Madison and Penn State": where the registry knows the part before
                 # an "and", the rest is another name
@@ -802,6 +851,9 @@ class OrgFinder:
             if np is not None:
                 self._add_non(s, e, np.category)
                 continue
+            if re.search(r"\b(?:Department|Bureau|Division|Office)\s+(?:of|for)\s+(?:the\s+)?$", text[max(0, s - 30):s]) and \
+                    re.match(r"\s+of\s+(?:the\s+)?Ministry\b", text[e:e + 20]):
+                continue  # "the Department of Foreign Expert Service of the Ministry of …": a ministry's department
             if any(norm(name) == norm(f) for f in ref.home_forms()):
                 self._add_home(s, e)
                 continue
@@ -884,12 +936,21 @@ class OrgFinder:
                     for x in self._mx.starting_in(pm.start(), pm.end()):
                         inside.setdefault(id(self._owner[id(x)]), []).append(x)
                     near = {id(self._owner[id(xs[0])]): self._owner[id(xs[0])] for xs in inside.values()}
+                    defines = _defines_acronym(part, org.name)
                     for other in sorted(near.values(), key=lambda o: self._seq[id(o)]):
                         if other is not org and all(ps <= x.start and x.end <= ps + len(part) + 1
                                                     for x in inside[id(other)]) \
-                                and other.registry is None:
+                                and (other.registry is None or (
+                                    defines and all(x.text == part for x in other.mentions))):
+                            # (a registry's namesake read from the bare acronym gives way to the page's own
+                            # definition: "National Taiwan University (NTU)" is not Nanyang's NTU here)
+                            keep = (org.country, org.country_method) if other.registry is not None else None
                             self._merge(other, org)
+                            if keep is not None:
+                                org.country, org.country_method = keep
                     org.aliases.add(part)
+                    if defines and self.by_form.get(part) is not org:
+                        self.by_form[part] = org  # the page's definition of the acronym wins over any list's
                     self.by_form.setdefault(part, org)
         # 4. every use of every known form (and of short Chinese forms such as 澳大 for 澳门大学: zh_orgs.py)
         if self.lang == "zh":
@@ -901,6 +962,7 @@ class OrgFinder:
                 continue
             self._add(org, s, e, "alias in document")
         self._link_acronyms()
+        self._merge_short_of_place()
         self._merge_zh_tails()
         self._merge_college_parents()
         self._merges_and_renames()
@@ -913,6 +975,10 @@ class OrgFinder:
             ss, se = self.lay.sentences[self.lay.sentence_index(lm.start())] if self.lay.sentences else (0, len(text))
             if not _UNIVERSITY_CONTEXT.search(text, max(ss, lm.start() - 80), lm.start()):
                 continue  # a list of places or people, not of universities
+            if re.search(r"\b(?:Faculties|Schools|Colleges|Departments|Institutes)\s+of\s+(?:the\s+)?$",
+                         text[max(ss, lm.start() - 40):lm.start()]) or \
+                    re.match(r"(?:\S+\s+)?(?:Faculties|Schools|Colleges|Departments|Institutes)\s+of\b", text[lm.start():lm.end()]):
+                continue  # "NTU's Colleges of Law, Social Sciences, and Liberal Arts": the fields of units, not universities
             items = [(m.start(), m.end(), m.group(0)) for m in _LIST_ITEM.finditer(text, lm.start(), lm.end())
                      if m.group(0) not in ("and", "the")]
             found = []
@@ -942,6 +1008,21 @@ class OrgFinder:
         for o, m in inner:
             self._drop_mention(o, m)
         return True
+
+    def _registry_right(self, s: int, e: int) -> int:
+        """The end of a longer name the registry knows that begins with [s, e) and goes on with "of <place>":
+        "Minzu University of China", "City University of Macau" (not "Minzu University" located in China)."""
+        m = re.match(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2})",
+                     self.text[e:e + 60])
+        if not m or _known_name(norm(self.text[s:e])) and not re.search(r"\b(?:University|College|Institute)$",
+                                                                        self.text[s:e]):
+            return e
+        words = list(re.finditer(r"[A-Z][\w'’-]+", m.group(1)))
+        for w in reversed(words):  # longest first
+            end = e + m.start(1) + w.end()
+            if _known_name(norm(self.text[s:end])):
+                return end
+        return e
 
     def _registry_left(self, s: int, e: int) -> int:
         """The start of a longer name the registry knows that ends with [s, e): "University of" before "Chinese
@@ -1043,6 +1124,23 @@ class OrgFinder:
                 if p is not c and p.mentions and norm(p.name) == norm(cm.group(1)):
                     self._merge(p, c)
 
+    def _merge_short_of_place(self) -> None:
+        """'St. Joseph University' and 'St. Joseph University of Pennsylvania' on one page are one university: the
+        shorter name is the longer one without its place (not a registry namesake elsewhere)."""
+        orgs = [o for o in self.orgs.values() if o.mentions and not CJK.search(o.name)]
+        for b in orgs:
+            m = re.match(r"(.+?\b(?:University|College|Institute))\s+of\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)$",
+                         b.name)
+            if not m or not (self.gaz.place(m.group(2)) or self.gaz.country_name(m.group(2))):
+                continue
+            for a in orgs:
+                if a is not b and a.mentions and norm(a.name) == norm(m.group(1)):
+                    keep = (b.country, b.country_method)
+                    self._merge(a, b)
+                    if keep[0] or a.registry is not None:
+                        b.country, b.country_method = keep  # (not a namesake's country: Beirut's St. Joseph)
+                    b.aliases.discard(a.name)  # (nor the registry's reading of the short name)
+
     def _link_acronyms(self) -> None:
         """'BAIC Group' and 'Beijing Automotive Industry Holding Co., Ltd.' are one company
         when the short name's acronym is the long name's initials."""
@@ -1113,6 +1211,8 @@ class OrgFinder:
             return "the venue of an event others organised (held at X)"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
+        if self.lang != "zh" and (_DESTINATION_BEFORE.search(before) or _DESTINATION_AFTER.match(after)):
+            return "where graduates go on to study (offers, admission letters from; further study at)"
         if (_FORMER_BEFORE.search(before) and _PAST_CUE.search(sent)) or _FORMER_POST.search(before) or \
                 (_AS_POST.search(before) and re.match(r"\s*,?\s*before\b", after)):
             return "former employer"

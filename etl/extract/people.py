@@ -42,17 +42,31 @@ _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\
            r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs)(?=\s+[A-Z])|Madam|Student|Chairman|"
            r"Program\s+Coordinator|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
-_NAME = r"(?:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?)"
+_NAME = r"(?:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-zà-öø-ÿ'’]+(?:-[A-Za-z][a-zà-öø-ÿ'’]+)?)"
 _TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+{_NAME}){{0,2}})"
                      rf"(?![\w'’])")
 _APPOS = re.compile(
     rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends)\b)")
+# a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
+# (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
+# China, Terry Branstad visited …"
+_ROLE_OF_NAME = re.compile(
+    r"\b(?P<role>(?:(?:[Vv]ice|[Dd]eputy|[Ee]xecutive|[Aa]ssociate)[- ])?(?:[Pp]resident|[Rr]ector|[Dd]ean|[Dd]irector|"
+    r"[Aa]mbassador|[Cc]hairman|[Cc]hairperson|[Mm]inister|[Cc]onsul(?:[- ][Gg]eneral)?|[Hh]ead|[Pp]rincipal|[Cc]hancellor|"
+    r"[Pp]rovost)\s+(?:of|to|at)\s+[^,;.\n]{2,90}),\s+"
+    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*[,.;:]|\s+(?:[a-z]|and\b))")
+# a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
+# university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
+_TITLED_LOWER = re.compile(
+    r"\b(?P<title>(?:(?:vice|deputy|associate|executive)[- ](?:permanent\s+)?)?(?:president|rector|dean|director|minister|"
+    r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor))\s+"
+    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?![\w'’-])")
 _ROLE_NOUN = re.compile(
     r"\b(?:president|rector|chancellor|provost|dean|director|head|secretary|manager|counsell?or|officer|coordinator|"
     r"professor|lecturer|teacher|instructor|researcher|scholar|student|students|representative|leader|"
     r"ambassador|consul|engineer|chair|chairman|principal|minister|member|expert|graduate|candidate|fellow)\b", re.I)
-_CN_NAME = re.compile(rf"\b(?P<sur>{'|'.join(sorted(SURNAMES_PINYIN, key=len, reverse=True))})\s+"
+_CN_NAME = re.compile(rf"(?<![\w'’-])(?P<sur>{'|'.join(sorted(SURNAMES_PINYIN, key=len, reverse=True))})\s+"
                       rf"(?P<given>[A-Z][a-z]{{1,10}}(?:-[a-z]{{1,6}})?)\b(?!\s+(?:[A-Z][a-z]+\s+)?(?:University|"
                       rf"Campus|Institute|College|School|Road|District|Street|Park|Group|Province|City)\b)")
 _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "Before", "With", "Under", "According",
@@ -269,6 +283,24 @@ class PeopleFinder:
                 continue
             role, org = self._clean_role(role_txt, m.start("role"))
             self._add(name, role, org, m.start("name"), m.end("name"), "role in apposition", 0.8)
+        for m in _ROLE_OF_NAME.finditer(text, body):
+            if text[m.start() - 1:m.start()] == "-":
+                continue
+            name = self._trim_name(m.group("name"))
+            if not name or name != m.group("name") or _ORG_WORDS.search(name) or self._org_at(m.start("name")):
+                continue
+            role, org = self._clean_role(m.group("role"), m.start("role"))
+            self._add(name, role, org, m.start("name"), m.end("name"), "role of an organisation before the name", 0.8)
+        for m in _TITLED_LOWER.finditer(text, body):
+            if text[m.start() - 1:m.start()] == "-":
+                continue
+            name = self._trim_name(m.group("name"))
+            if not name or _ORG_WORDS.search(name) or self._org_at(m.start("name")):
+                continue
+            ne = m.start("name") + len(name)
+            oa = self._org_after(ne)
+            org = (oa[0] if oa[1] != "home" else "home") if oa else None
+            self._add(name, m.group("title"), org, m.start("name"), ne, "title in lower case before the name", 0.7)
         # "A student representative, Zhang Haoran, says"
         for m in re.finditer(rf"\b(?P<role>(?:student|international\s+student)\s+representative),\s+(?P<name>{_NAME}"
                              rf"(?:\s+{_NAME}){{1,2}}),", text[body:]):

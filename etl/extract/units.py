@@ -70,6 +70,13 @@ _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the"
                 "representatives", "representative", "staff", "teachers", "students", "student", "this", "that",
                 "both", "each", "all", "its", "his", "her", "their", "our", "under", "after", "before", "invited",
                 "during", "since", "when", "relevant", "responsible"}
+# a sentence that opens at a partner or with its people: "At the University of Milan, …", "During the visit to X, …",
+# "Representatives of X who joined the ceremony included …"
+_PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to|"
+                              r"(?:The\s+)?(?:Representatives?|Delegates?|Members?|Guests?|Leaders?)\s+(?:of|from))\s+"
+                              r"(?:the\s+)?(?=[A-Z])")
+
+
 @dataclass
 class UnitHit:
     type: str  # school | office
@@ -164,7 +171,7 @@ class UnitFinder:
                 pos += m.end()
                 continue
             break
-        m = re.match(r"\s*(?:,\s*)?(?:of|at)\s+(?:the\s+)?", text[pos:pos + 12]) or \
+        m = re.match(r"\s*(?:,\s*)?(?:of|at|from)\s+(?:the\s+)?", text[pos:pos + 12]) or \
             re.match(r"\s*,\s*(?:the\s+)?(?=[A-Z])", text[pos:pos + 12])  # "Department of Physics, University of Colorado"
         if not m:
             return None
@@ -174,6 +181,18 @@ class UnitFinder:
         if any(s <= at < e for s, e in self._hx.at(at)):
             return (at, at, "home")
         return None
+
+    def _partner_sentence(self, pos: int) -> bool:
+        """Whether the sentence at ``pos`` speaks of a partner's people: it opens at the partner ("At the University
+        of Milan, … directors of the International Affairs Office") or with its people ("Representatives of X who
+        joined included …, Director of the Office of …"). A unit there with no owner written is the partner's."""
+        ss, _ = self._sentence(pos)
+        m = _PARTNER_OPENING.match(self.text, ss, pos)
+        if not m:
+            return False
+        if re.search(r"\b(?:our|we)\b", self.text[m.end():pos], re.I):
+            return False  # "At X, our School of …": the home's own people are there too
+        return any(st == "partner" for _, _, st in self._ox.at(m.end()))
 
     def _org_before(self, start: int) -> tuple[int, int, str] | None:
         before = self.text[max(0, start - 3):start]
@@ -216,6 +235,18 @@ class UnitFinder:
                     words = text[s:e].split()
                     if not words:
                         continue
+                # two units joined: "School of Management and SIE" (an acronym after "and" is another unit),
+                # "Hunnan Campus Management Committee and Software College" (a head word before "and" ends a first unit)
+                am = re.search(r"[ \t]+(?:and|&)[ \t]+[A-Z]{2,6}$", text[s:e])
+                if am and m.group("head"):
+                    e = s + am.start()
+                    words = text[s:e].split()
+                jm = None if m.group("head") else re.match(
+                    r".*?\b(?:Committee|Office|Department|Division|Centre|Center|School|College|Faculty|Institute)[ \t]+"
+                    r"(?:and|&)[ \t]+(?=[A-Z])", text[s:e])
+                if jm:
+                    s += jm.end()
+                    words = text[s:e].split()
                 if _GOVERNMENT_BEFORE.search(text[max(0, s - 20):s]) or \
                         re.search(r"\b(?:Provincial|Municipal|Ministry)\b", text[s:e]):
                     continue
@@ -242,9 +273,19 @@ class UnitFinder:
                 if ob and ob[2] != "home":
                     phrases.append((s, e))
                     continue
+                if owner is None and not m.group("head") and re.match(r"[ \t]+(?:from|of|at)[ \t]", text[e:e + 7]):
+                    oa = self._org_after(e)  # "the Chinese Department from Hanoi Open University": the partner's
+                    if oa and oa[2] != "home":
+                        phrases.append((s, e))
+                        continue
                 if any(st != "home" for _, _, st in self._ox.overlapping(s, e)):
                     phrases.append((s, e))
                     continue
+                if re.match(r"[ \t]+(?:Project|Program|Programme|Plan|Initiative|Scheme)s?\b", text[e:e + 12]):
+                    continue  # "the International Cooperation School Project": a project's name, not a unit
+                if not owner and not ob and self._partner_sentence(s):
+                    phrases.append((s, e))
+                    continue  # a unit in a sentence about a partner's people (its representatives, a visit there)
                 u = self.resolve(phrase)
                 if u is None and head.lower() in ("school", "college") and m.group("head2"):
                     u = self.resolve(phrase)
