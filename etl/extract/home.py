@@ -114,6 +114,12 @@ _GENERIC_WORDS = {"university", "universiti", "universitas", "universidad", "col
 _CAMPUS = re.compile(r"(?P<zh>[\u4e00-\u9fff]{2})(?<![主新本两各该老东西南北分总])校区|"
                      r"\b(?P<en>(?!Main\b|New\b|Old\b|East\b|West\b|South\b|North\b|Central\b|The\b|Our\b|Its\b|Each\b)"
                      r"[A-Z][a-z]{2,})\s+Campus\b")
+# 中文 headline or lead sentence whose subject is a university: what may stand before the name on its line (a
+# date, a news agency's dateline 香港新闻网7月2日电, 本网讯) and a clause that makes it a visitor instead
+_ZH_LEAD_PREFIX = re.compile(r"\s*(?:date\s*)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?"
+                             r"(?:[\u4e00-\u9fff]{2,12}?\d{1,2}月\d{1,2}日电\s*|本网讯[：:]?\s*|"
+                             r"(?:\d{4}年)?\d{1,2}月\d{1,2}日[上中下]?[午晚]?[，,]?\s*|(?:今日|近日|日前)[，,]?\s*)?")
+_ZH_LEAD_VISITOR = re.compile(r"(?:来访|莅临|到访|抵达|来到|拜访|来校|(?:访问|考察)(?:了)?(?:我校|本校|[^，。；\n]{0,20}?(?:大学|学院)))")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
 
 
@@ -408,6 +414,19 @@ class HomeDetector:
                 return "CN"
         return None
 
+    def _zh_lead_subject(self, m) -> bool:
+        """A mention that opens one of the page's first lines (its headline, the lead's first sentence), after
+        at most a date or a dateline, as the subject of a clause that is no visit to another university."""
+        text = self.text
+        if m.start > max(self.lead_end, 0) + 300 or m.start > 600:
+            return False
+        ls = text.rfind("\n", 0, m.start) + 1
+        if not _ZH_LEAD_PREFIX.fullmatch(text, ls, m.start):
+            return False
+        ce = next_of(text, "，。；！？\n", m.end, len(text))
+        clause = text[m.end:min(ce, m.end + 60)]
+        return not _ZH_LEAD_VISITOR.search(clause) and not re.match(r"\s*(?:代表团|一行|访问团)", clause)
+
     def score(self, o: Org, forms: list[str]) -> tuple[float, str]:
         """How strongly the page speaks for ``o``, and its strong signal if any (site, dateline, title)."""
         text = self.text
@@ -446,6 +465,9 @@ class HomeDetector:
                 if any(re.search(rf"\b(?:at|[Vv]isits?|[Vv]isited|[Rr]eceives?|[Hh]osts?|[Ww]elcomes?)\s+(?:the\s+)?"
                                  rf"{re.escape(f)}\s*$", title) for f in forms):
                     score += 2  # "… Lecture Series at HEU", "… Delegation Visits BISTU": the host
+        if self.lang == "zh" and (o.country in self.local or (o.country is None and self._zh_local(o))) and \
+                any(self._zh_lead_subject(m) for m in o.mentions):
+            score, strong = score + 4, strong or "lead"  # 四川大学第四届…举行, 香港新闻网…电 香港中文大学公布…
         score += 0.5 * min(len(o.mentions), 6)
         if any(m.start < self.lead_end for m in o.mentions):
             score += 1
@@ -596,7 +618,9 @@ class HomeDetector:
                     if not any(x.start <= hs < x.end for x in o.mentions):
                         o.mentions.append(Mention_(hs, he, a, "abbreviation of the name"))
                 o.aliases.add(a)
-            if self.lang == "zh" and _OUR.search(self.text) and self._zh_other_party(o):
+            if self.lang == "zh" and _OUR.search(self.text) and self._zh_other_party(o) and \
+                    not any(self._zh_lead_subject(m) for m in o.mentions):
+                # (unless it opens the headline or the lead as its subject: 四川大学…开幕式…本校学生参加)
                 continue  # in 我校 news: the university we visit, sign with or that visits us is never the home
             sc, strong = self.score(o, _forms(o))
             if self.lang == "zh" and any(_ZH_SPEAKS_FOR.search(self.text, max(0, m.start - 30), m.start) for m in o.mentions):
@@ -719,6 +743,35 @@ class HomeDetector:
         return any(len(norm(f)) >= 3 and _in(f, self.site_text) for f in self.ref.home_forms() if f)
 
 
+def _subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def _zh_short_forms_to_full(orgs: list[Org]) -> list[Org]:
+    """A Chinese short form (北科大, 暨大) that several universities share names the one the page writes in full:
+    a university the page names only by a short form whose characters run, in order, through another
+    university's full name on the same page (国立台北科技大学) is that university, not the one a table gives
+    for the short form."""
+    full = [(o, m.text) for o in orgs for m in o.mentions
+            if len(m.text) >= 5 and re.search(r"(?:大学|学院)$", m.text)]
+    drop = []
+    for o in orgs:
+        if not o.mentions or any(len(m.text) > 4 for m in o.mentions):
+            continue
+        shorts = {m.text for m in o.mentions}
+        if not all(len(t) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", t) for t in shorts):
+            continue
+        owners = {id(b): b for b, f in full if b is not o and all(_subsequence(t, f) for t in shorts)}
+        if len(owners) != 1:
+            continue
+        b = next(iter(owners.values()))
+        b.mentions = sorted(b.mentions + o.mentions, key=lambda m: m.start)
+        b.aliases |= shorts
+        drop.append(o)
+    return [o for o in orgs if all(o is not d for d in drop)] if drop else orgs
+
+
 def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: list[Org], finder: OrgFinder,
                 meta: dict, lang: str) -> tuple[str | None, Org | None, bool, list[Org]]:
     """(home name, home Org or None, whether the reference list's units apply, the page's organisations
@@ -727,6 +780,8 @@ def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: li
     if ref.home_name and lay.dateline_source and finder.home_spans and \
             norm(lay.dateline_source) in {norm(f) for f in ref.home_forms()}:
         return ref.home_name, None, True, orgs  # the dateline's source is the configured home: its own news
+    if lang == "zh":
+        orgs = _zh_short_forms_to_full(orgs)
     extra = [o for o in det.site_acronym_orgs(orgs) if o not in orgs]
     site = det.site_name_orgs(orgs + extra)
     home, home_org, use_list = det.detect(orgs + extra + site)
