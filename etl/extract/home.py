@@ -289,9 +289,11 @@ class HomeDetector:
         if bm and gaz.country_name(bm["c"]):
             return gaz.country_name(bm["c"]), "country"
         if re.search(r"[\u4e00-\u9fff]", m.text):
-            before = text[max(0, m.start - 8):m.start]
+            before = text[max(0, m.start - 18):m.start]
             hits = gaz.find_zh_countries(before)
-            if hits and hits[-1][1] == len(before):
+            if hits and (hits[-1][1] == len(before) or hits[-1][2] not in self.local and re.fullmatch(
+                    r"[\u4e00-\u9fff·]{1,9}?(?:州|省|县|府|郡|道)", before[hits[-1][1]:])):
+                # 英国X大学, 美国路易斯安那州X大学 (a country, then a state or province of it)
                 return hits[-1][2], "country"
         return None
 
@@ -769,6 +771,18 @@ def _zh_short_forms_to_full(orgs: list[Org]) -> list[Org]:
         b.mentions = sorted(b.mentions + o.mentions, key=lambda m: m.start)
         b.aliases |= shorts
         drop.append(o)
+    # 美国俄亥俄州X大学 read as one name "俄亥俄州X大学" beside the bare X大学: one university, its state written
+    # before it (the mention keeps the state, so the country before it still locates it)
+    bare = {o.name: o for o in orgs if re.fullmatch(r"[\u4e00-\u9fff·]{3,}(?:大学|学院)", o.name)}
+    for o in orgs:
+        if o in drop or not o.mentions or o.registry is not None or o.known is not None:
+            continue
+        for name, b in bare.items():
+            if b is not o and all(re.fullmatch(rf"[\u4e00-\u9fff·]{{1,9}}?(?:州|省|县|府|郡){re.escape(name)}", m.text)
+                                  for m in o.mentions):
+                b.mentions = sorted(b.mentions + o.mentions, key=lambda m: m.start)
+                drop.append(o)
+                break
     return [o for o in orgs if all(o is not d for d in drop)] if drop else orgs
 
 
