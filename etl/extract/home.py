@@ -291,8 +291,10 @@ class HomeDetector:
         if re.search(r"[\u4e00-\u9fff]", m.text):
             before = text[max(0, m.start - 18):m.start]
             hits = gaz.find_zh_countries(before)
+            # (the state's last character may have been read into the name: 路易斯安那|州X大学)
+            pm = re.match(r"[\u4e00-\u9fff·]{0,9}?(?:州|省|县|府|郡)(?=[\u4e00-\u9fff·]{2,}(?:大学|学院)$)", m.text)
             if hits and (hits[-1][1] == len(before) or hits[-1][2] not in self.local and re.fullmatch(
-                    r"[\u4e00-\u9fff·]{1,9}?(?:州|省|县|府|郡|道)", before[hits[-1][1]:])):
+                    r"[\u4e00-\u9fff·]{1,9}?(?:州|省|县|府|郡|道)", before[hits[-1][1]:] + (pm.group(0) if pm else ""))):
                 # 英国X大学, 美国路易斯安那州X大学 (a country, then a state or province of it)
                 return hits[-1][2], "country"
         return None
@@ -778,7 +780,7 @@ def _zh_short_forms_to_full(orgs: list[Org]) -> list[Org]:
         if o in drop or not o.mentions or o.registry is not None or o.known is not None:
             continue
         for name, b in bare.items():
-            if b is not o and all(re.fullmatch(rf"[\u4e00-\u9fff·]{{1,9}}?(?:州|省|县|府|郡){re.escape(name)}", m.text)
+            if b is not o and all(re.fullmatch(rf"[\u4e00-\u9fff·]{{0,9}}?(?:州|省|县|府|郡){re.escape(name)}", m.text)
                                   for m in o.mentions):
                 b.mentions = sorted(b.mentions + o.mentions, key=lambda m: m.start)
                 drop.append(o)
