@@ -119,6 +119,7 @@ _CAMPUS = re.compile(r"(?P<zh>[\u4e00-\u9fff]{2})(?<![主新本两各该老东�
 _ZH_LEAD_PREFIX = re.compile(r"\s*(?:date\s*)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?"
                              r"(?:[\u4e00-\u9fff]{2,12}?\d{1,2}月\d{1,2}日电\s*|本网讯[：:]?\s*|"
                              r"(?:\d{4}年)?\d{1,2}月\d{1,2}日[上中下]?[午晚]?[，,]?\s*|(?:今日|近日|日前)[，,]?\s*)?")
+_ZH_INBOUND = re.compile(r"(?:访问|莅临|到访|来到|抵达|考察)(?:了)?(?:我校|本校)|来(?:我校|本校)(?:访问|参观|交流)")
 _ZH_LEAD_VISITOR = re.compile(r"(?:来访|莅临|到访|抵达|来到|拜访|来校|(?:访问|考察)(?:了)?(?:我校|本校|[^，。；\n]{0,20}?(?:大学|学院)))")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
 
@@ -333,6 +334,9 @@ class HomeDetector:
         """In 中文 news that speaks as 我校/本校: ``o`` is the other party when a mention is what our people visit
         (我校代表团访问X), signs with us (X…与本校签约), or goes somewhere to visit (X副校长…到Y参访)."""
         text = self.text
+        # a page whose visit comes to us (X一行访问我校): a Chinese university its guests say they are visiting
+        # (客人表示,很高兴访问Y大学) is ours
+        inbound = bool(_ZH_INBOUND.search(text))
         for m in o.mentions:
             se = next_of(text, "。！？\n", m.end, len(text))
             after = text[m.end:min(se, m.end + 80)]
@@ -342,7 +346,10 @@ class HomeDetector:
                     (text[max(0, m.start - 1):m.start] == "在" and re.match(r"(?:交流学习|留学|学习|攻读)", after)) or \
                     re.search(r"(?:会见|接见|会晤)(?:了)?", text[cs:m.start]) or \
                     (re.search(r"(?:前往|拜访|拜会|走访|访问)了?$", text[max(0, m.start - 4):m.start]) and
-                     not any(cs <= x.start < m.start for x2 in self.finder.orgs.values() for x in x2.mentions)) or \
+                     not any(cs <= x.start < m.start for x2 in self.finder.orgs.values() for x in x2.mentions) and
+                     not (inbound and (o.country in self.local or self._zh_local(o)) and
+                          re.search(r"(?:表示|说|谈到|致辞)[，,:：]?[^。；，]{0,20}?(?:访问|来到|到访)了?$",
+                                    text[max(0, m.start - 40):m.start]))) or \
                     re.match(r"[^。]{0,40}?(?:莅临|来访|访问|来到|到访|抵达)(?:我校|本校)", after) or \
                     re.match(r"[^。]{0,60}?(?:到|来到|赴|抵达)[^，。；]{1,20}?(?:参访|访问|考察)", after) or \
                     self._our_visit(m) or self._our_counterpart(m):
