@@ -773,7 +773,9 @@ def _zh_short_forms_to_full(orgs: list[Org]) -> list[Org]:
         shorts = {m.text for m in o.mentions}
         if not all(len(t) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", t) for t in shorts):
             continue
-        owners = {id(b): b for b, f in full if b is not o and all(_subsequence(t, f) for t in shorts)}
+        # (only across regions: 北科大 of Beijing or Taipei; 中科大 beside 中国科学院大学 stays two universities)
+        owners = {id(b): b for b, f in full if b is not o and all(_subsequence(t, f) for t in shorts) and
+                  not (b.country and o.country and b.country == o.country)}
         if len(owners) != 1:
             continue
         b = next(iter(owners.values()))
