@@ -114,6 +114,13 @@ _GENERIC_WORDS = {"university", "universiti", "universitas", "universidad", "col
 _CAMPUS = re.compile(r"(?P<zh>[\u4e00-\u9fff]{2})(?<![主新本两各该老东西南北分总])校区|"
                      r"\b(?P<en>(?!Main\b|New\b|Old\b|East\b|West\b|South\b|North\b|Central\b|The\b|Our\b|Its\b|Each\b)"
                      r"[A-Z][a-z]{2,})\s+Campus\b")
+# 中文 headline or lead sentence whose subject is a university: what may stand before the name on its line (a
+# date, a news agency's dateline 香港新闻网7月2日电, 本网讯) and a clause that makes it a visitor instead
+_ZH_LEAD_PREFIX = re.compile(r"\s*(?:date\s*)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?"
+                             r"(?:[\u4e00-\u9fff]{2,12}?\d{1,2}月\d{1,2}日电\s*|本网讯[：:]?\s*|"
+                             r"(?:\d{4}年)?\d{1,2}月\d{1,2}日[上中下]?[午晚]?[，,]?\s*|(?:今日|近日|日前)[，,]?\s*)?")
+_ZH_INBOUND = re.compile(r"(?:访问|莅临|到访|来到|抵达|考察)(?:了)?(?:我校|本校)|来(?:我校|本校)(?:访问|参观|交流)")
+_ZH_LEAD_VISITOR = re.compile(r"(?:(?:与|和|同|向|对|给|来|到|赴|至)(?:我校|本校)|来访|莅临|到访|抵达|来到|拜访|来校|(?:访问|考察)(?:了)?(?:我校|本校|[^，。；\n]{0,20}?(?:大学|学院)))")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
 
 
@@ -289,9 +296,13 @@ class HomeDetector:
         if bm and gaz.country_name(bm["c"]):
             return gaz.country_name(bm["c"]), "country"
         if re.search(r"[\u4e00-\u9fff]", m.text):
-            before = text[max(0, m.start - 8):m.start]
+            before = text[max(0, m.start - 18):m.start]
             hits = gaz.find_zh_countries(before)
-            if hits and hits[-1][1] == len(before):
+            # (the state's last character may have been read into the name: 路易斯安那|州X大学)
+            pm = re.match(r"[\u4e00-\u9fff·]{0,9}?(?:州|省|县|府|郡)(?=[\u4e00-\u9fff·]{2,}(?:大学|学院)$)", m.text)
+            if hits and (hits[-1][1] == len(before) or hits[-1][2] not in self.local and re.fullmatch(
+                    r"[\u4e00-\u9fff·]{1,9}?(?:州|省|县|府|郡|道)", before[hits[-1][1]:] + (pm.group(0) if pm else ""))):
+                # 英国X大学, 美国路易斯安那州X大学 (a country, then a state or province of it)
                 return hits[-1][2], "country"
         return None
 
@@ -329,6 +340,9 @@ class HomeDetector:
         """In 中文 news that speaks as 我校/本校: ``o`` is the other party when a mention is what our people visit
         (我校代表团访问X), signs with us (X…与本校签约), or goes somewhere to visit (X副校长…到Y参访)."""
         text = self.text
+        # a page whose visit comes to us (X一行访问我校): a Chinese university its guests say they are visiting
+        # (客人表示,很高兴访问Y大学) is ours
+        inbound = bool(_ZH_INBOUND.search(text))
         for m in o.mentions:
             se = next_of(text, "。！？\n", m.end, len(text))
             after = text[m.end:min(se, m.end + 80)]
@@ -338,7 +352,10 @@ class HomeDetector:
                     (text[max(0, m.start - 1):m.start] == "在" and re.match(r"(?:交流学习|留学|学习|攻读)", after)) or \
                     re.search(r"(?:会见|接见|会晤)(?:了)?", text[cs:m.start]) or \
                     (re.search(r"(?:前往|拜访|拜会|走访|访问)了?$", text[max(0, m.start - 4):m.start]) and
-                     not any(cs <= x.start < m.start for x2 in self.finder.orgs.values() for x in x2.mentions)) or \
+                     not any(cs <= x.start < m.start for x2 in self.finder.orgs.values() for x in x2.mentions) and
+                     not (inbound and (o.country in self.local or self._zh_local(o)) and
+                          re.search(r"(?:表示|说|谈到|致辞)[，,:：]?[^。；，]{0,20}?(?:访问|来到|到访)了?$",
+                                    text[max(0, m.start - 40):m.start]))) or \
                     re.match(r"[^。]{0,40}?(?:莅临|来访|访问|来到|到访|抵达)(?:我校|本校)", after) or \
                     re.match(r"[^。]{0,60}?(?:到|来到|赴|抵达)[^，。；]{1,20}?(?:参访|访问|考察)", after) or \
                     self._our_visit(m) or self._our_counterpart(m):
@@ -427,6 +444,19 @@ class HomeDetector:
                 return "CN"
         return None
 
+    def _zh_lead_subject(self, m) -> bool:
+        """A mention that opens one of the page's first lines (its headline, the lead's first sentence), after
+        at most a date or a dateline, as the subject of a clause that is no visit to another university."""
+        text = self.text
+        if m.start > max(self.lead_end, 0) + 300 or m.start > 600:
+            return False
+        ls = text.rfind("\n", 0, m.start) + 1
+        if not _ZH_LEAD_PREFIX.fullmatch(text, ls, m.start):
+            return False
+        ce = next_of(text, "，。；！？\n", m.end, len(text))
+        clause = text[m.end:min(ce, m.end + 60)]
+        return not _ZH_LEAD_VISITOR.search(clause) and not re.match(r"\s*(?:代表团|一行|访问团)", clause)
+
     def score(self, o: Org, forms: list[str]) -> tuple[float, str]:
         """How strongly the page speaks for ``o``, and its strong signal if any (site, dateline, title)."""
         text = self.text
@@ -465,6 +495,9 @@ class HomeDetector:
                 if any(re.search(rf"\b(?:at|[Vv]isits?|[Vv]isited|[Rr]eceives?|[Hh]osts?|[Ww]elcomes?)\s+(?:the\s+)?"
                                  rf"{re.escape(f)}\s*$", title) for f in forms):
                     score += 2  # "… Lecture Series at HEU", "… Delegation Visits BISTU": the host
+        if self.lang == "zh" and (o.country in self.local or (o.country is None and self._zh_local(o))) and \
+                any(self._zh_lead_subject(m) for m in o.mentions):
+            score, strong = score + 4, strong or "lead"  # 四川大学第四届…举行, 香港新闻网…电 香港中文大学公布…
         score += 0.5 * min(len(o.mentions), 6)
         if any(m.start < self.lead_end for m in o.mentions):
             score += 1
@@ -617,7 +650,9 @@ class HomeDetector:
                     if not any(x.start <= hs < x.end for x in o.mentions):
                         o.mentions.append(Mention_(hs, he, a, "abbreviation of the name"))
                 o.aliases.add(a)
-            if self.lang == "zh" and _OUR.search(self.text) and self._zh_other_party(o):
+            if self.lang == "zh" and _OUR.search(self.text) and self._zh_other_party(o) and \
+                    not any(self._zh_lead_subject(m) for m in o.mentions):
+                # (unless it opens the headline or the lead as its subject: 四川大学…开幕式…本校学生参加)
                 continue  # in 我校 news: the university we visit, sign with or that visits us is never the home
             sc, strong = self.score(o, _forms(o))
             if self.lang == "zh" and any(_ZH_SPEAKS_FOR.search(self.text, max(0, m.start - 30), m.start) for m in o.mentions):
@@ -740,6 +775,49 @@ class HomeDetector:
         return any(len(norm(f)) >= 3 and _in(f, self.site_text) for f in self.ref.home_forms() if f)
 
 
+def _subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def _zh_short_forms_to_full(orgs: list[Org]) -> list[Org]:
+    """A Chinese short form (北科大, 暨大) that several universities share names the one the page writes in full:
+    a university the page names only by a short form whose characters run, in order, through another
+    university's full name on the same page (国立台北科技大学) is that university, not the one a table gives
+    for the short form."""
+    full = [(o, m.text) for o in orgs for m in o.mentions
+            if len(m.text) >= 5 and re.search(r"(?:大学|学院)$", m.text)]
+    drop = []
+    for o in orgs:
+        if not o.mentions or any(len(m.text) > 4 for m in o.mentions):
+            continue
+        shorts = {m.text for m in o.mentions}
+        if not all(len(t) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", t) for t in shorts):
+            continue
+        # (only across regions: 北科大 of Beijing or Taipei; 中科大 beside 中国科学院大学 stays two universities)
+        owners = {id(b): b for b, f in full if b is not o and all(_subsequence(t, f) for t in shorts) and
+                  not (b.country and o.country and b.country == o.country)}
+        if len(owners) != 1:
+            continue
+        b = next(iter(owners.values()))
+        b.mentions = sorted(b.mentions + o.mentions, key=lambda m: m.start)
+        b.aliases |= shorts
+        drop.append(o)
+    # 美国俄亥俄州X大学 read as one name "俄亥俄州X大学" beside the bare X大学: one university, its state written
+    # before it (the mention keeps the state, so the country before it still locates it)
+    bare = {o.name: o for o in orgs if re.fullmatch(r"[\u4e00-\u9fff·]{3,}(?:大学|学院)", o.name)}
+    for o in orgs:
+        if o in drop or not o.mentions or o.registry is not None or o.known is not None:
+            continue
+        for name, b in bare.items():
+            if b is not o and all(re.fullmatch(rf"[\u4e00-\u9fff·]{{0,9}}?(?:州|省|县|府|郡){re.escape(name)}", m.text)
+                                  for m in o.mentions):
+                b.mentions = sorted(b.mentions + o.mentions, key=lambda m: m.start)
+                drop.append(o)
+                break
+    return [o for o in orgs if all(o is not d for d in drop)] if drop else orgs
+
+
 def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: list[Org], finder: OrgFinder,
                 meta: dict, lang: str) -> tuple[str | None, Org | None, bool, list[Org]]:
     """(home name, home Org or None, whether the reference list's units apply, the page's organisations
@@ -748,6 +826,8 @@ def detect_home(text: str, lay: Layout, ref: Reference, gaz: Gazetteer, orgs: li
     if ref.home_name and lay.dateline_source and finder.home_spans and \
             norm(lay.dateline_source) in {norm(f) for f in ref.home_forms()}:
         return ref.home_name, None, True, orgs  # the dateline's source is the configured home: its own news
+    if lang == "zh":
+        orgs = _zh_short_forms_to_full(orgs)
     extra = [o for o in det.site_acronym_orgs(orgs) if o not in orgs]
     site = det.site_name_orgs(orgs + extra)
     home, home_org, use_list = det.detect(orgs + extra + site)
