@@ -5,7 +5,12 @@ The corpus (tests/corpus/docs and the HTML page's text) is repeated with small v
 Reading files is not timed; the figure is the extractor's own. Prints and writes
 bench/results/extract.json: docs_per_s, words_per_s, peak_rss_mb (and per language).
 
-    python bench/extract.py [N]
+The same pass is timed REPEAT times (default 3) in the one process: on this shared virtual
+machine the CPU time of one pass varies by up to ±15 % from run to run, so the figures are
+those of the fastest pass (the least disturbed), and every pass's English documents a second
+is listed (``english_runs``) with their median.
+
+    python bench/extract.py [N [REPEAT]]
 """
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ def _vary(text: str, i: int) -> str:
     return re.sub(r"(?<![\d-])([1-9]\d?)(?![\d-])", lambda m: str(min(28, int(m.group(1)) + k)), text)
 
 
-def main(n: int = 6000) -> dict:
+def main(n: int = 6000, repeat: int = 3) -> dict:
     ref = load_reference(ROOT / "data" / "reference")
     base = [read_path(p) for p in sorted((ROOT / "tests" / "corpus" / "docs").glob("*.txt"))]
     base.append(read_path(ROOT / "tests" / "corpus" / "bad" / "article.html"))
@@ -46,6 +51,13 @@ def main(n: int = 6000) -> dict:
         i += 1
     docs = docs[:n]
     extract(docs[0], ref)  # warm up: reference, gazetteer, compiled patterns
+    passes = [_timed_pass(docs, ref) for _ in range(max(1, repeat))]
+    stats, total = min(passes, key=lambda p: p[1])
+    english_runs = sorted(p[0]["en"]["docs_per_s"] for p in passes)
+    return _write(docs, stats, total, english_runs)
+
+
+def _timed_pass(docs, ref) -> tuple[dict, float]:
     stats = {}
     t_all = time.process_time()
     for lang in ("en", "zh"):
@@ -59,7 +71,10 @@ def main(n: int = 6000) -> dict:
         dt = time.process_time() - t
         stats[lang] = {"docs": len(sel), "seconds": round(dt, 3), "docs_per_s": round(len(sel) / dt, 1),
                        "words_per_s": round(words / dt), "facts": facts}
-    total = time.process_time() - t_all
+    return stats, time.process_time() - t_all
+
+
+def _write(docs, stats: dict, total: float, english_runs: list[float]) -> dict:
     all_words = sum(len(d.text.split()) for d in docs)
     result = {
         "docs": len(docs),
@@ -67,10 +82,12 @@ def main(n: int = 6000) -> dict:
         "docs_per_s": round(len(docs) / total, 1),
         "words_per_s": round(all_words / total),
         "english_docs_per_s": stats["en"]["docs_per_s"],
+        "english_runs": english_runs,
+        "english_median": english_runs[len(english_runs) // 2],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "by_language": stats,
         "python": sys.version.split()[0],
-        "note": "one process on one core, CPU time (time.process_time, so other load on the machine does not count); words_per_s counts whitespace-separated words (zh: characters/2 per language)",
+        "note": "the fastest of the passes (english_runs: every pass); one process on one core, CPU time (time.process_time, so other load on the machine does not count); words_per_s counts whitespace-separated words (zh: characters/2 per language)",
     }
     out = ROOT / "bench" / "results" / "extract.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -80,4 +97,4 @@ def main(n: int = 6000) -> dict:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 6000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 6000, int(sys.argv[2]) if len(sys.argv) > 2 else 3)

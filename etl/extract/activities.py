@@ -364,8 +364,11 @@ def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, re.P
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # rules whose patterns are Chinese only (skipped on a text without Chinese characters)
-_ZH_ONLY = {r for _, r, rx, _ in RULES + _TITLE_ONLY if _CJK.search(rx.pattern) and not re.search(
-    r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]|\(\?[A-Za-z]*[:=!<]", "", rx.pattern))}
+# (escapes such as \u4e00 and \s, and group flags, are no English words; a character range written with \u
+# escapes, [\u4e00-\u9fff], is Chinese)
+_ZH_ONLY = {r for _, r, rx, _ in RULES + _TITLE_ONLY
+            if (_CJK.search(rx.pattern) or "\\u4e00" in rx.pattern) and not re.search(
+                r"[A-Za-z]{2,}", re.sub(r"\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[A-Za-z]|\(\?[A-Za-z]*[:=!<]", "", rx.pattern))}
 
 
 def _clause(sent: str, s: int, e: int) -> str:
