@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from dashboard import export as E
-from dashboard.components.export_menu import EXPORT_LINK, export_hrefs
+from dashboard.components.export_menu import export_hrefs
 from dashboard.queries import programmes as qg
 from dashboard.queries.common import Filters
 from etl.db import session_factory
 from etl.load.models import Programme
 
-from .test_export_sample import need_browser, sample_sqlite
+from .test_export_sample import export_links, need_browser, sample_sqlite
 
 EXPORTS = ["programme_students", "programme_sources"]
 
@@ -96,20 +96,8 @@ def test_the_page_has_its_export_menu_with_the_record_s_id(url):
     from dashboard.pages import programme as page
 
     pid = busiest(url)
-    found = []
-
-    def walk(c):
-        cid = getattr(c, "id", None)
-        if isinstance(cid, dict) and cid.get("type") == EXPORT_LINK:
-            found.append(cid)
-        kids = getattr(c, "children", None)
-        for k in kids if isinstance(kids, (list, tuple)) else [kids]:
-            if k is not None and not isinstance(k, (str, int, float)):
-                walk(k)
-
     for lang in ("en", "zh"):
-        found.clear()
-        walk(page.view(url, pid, lang))
+        found = export_links(page.view(url, pid, lang))
         paths = {x["path"] for x in found}
         assert {f"/export/data/{n}.csv" for n in EXPORTS} <= paths
         assert {f"/export/figure/{n}.svg" for n in EXPORTS} <= paths

@@ -15,7 +15,7 @@ from dashboard.queries import overview as qo
 from dashboard.queries.common import Filters
 from dashboard.report import render
 
-from .test_export_sample import need_browser, png_stats, sample_sqlite
+from .test_export_sample import export_links, need_browser, png_stats, sample_sqlite
 
 
 @pytest.fixture(scope="module")
@@ -111,21 +111,7 @@ def test_menu_links_follow_the_url_filters(app):
         "/export/report.pdf?from=2020&school=3,4&labels=zh"]
     assert export_hrefs("", ids) == ["/export/figure/top_partners.png", "/export/report.pdf?labels=zh"]
 
-    def links(component):
-        found = []
-
-        def walk(c):
-            cid = getattr(c, "id", None)
-            if isinstance(cid, dict) and cid.get("type") == EXPORT_LINK:
-                found.append(cid)
-            kids = getattr(c, "children", None)
-            for k in kids if isinstance(kids, (list, tuple)) else [kids]:
-                if k is not None and not isinstance(k, str):
-                    walk(k)
-        walk(component)
-        return found
-
-    one = links(export_menu("top_partners"))
+    one = export_links(export_menu("top_partners"))
     assert [i["path"] for i in one][:5] == [f"/export/figure/top_partners.{x}" for x in ("png", "svg", "pdf")] + \
         [f"/export/data/top_partners.{x}" for x in ("csv", "xlsx")]
     assert {i["path"] for i in one} >= {"/export/report.pptx", "/export/report.pdf"}
@@ -134,7 +120,7 @@ def test_menu_links_follow_the_url_filters(app):
 
     with app.server.test_request_context("/"):
         page = overview.layout()
-    paths = {i["path"] for i in links(page)}
+    paths = {i["path"] for i in export_links(page)}
     for name in ("activities_by_year", "activities_by_school", "top_partners", "partner_countries"):
         assert f"/export/figure/{name}.png" in paths and f"/export/data/{name}.xlsx" in paths
     assert "/export/report.pptx" in paths

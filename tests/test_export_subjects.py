@@ -20,13 +20,13 @@ import pytest
 
 from dashboard import export as E
 from dashboard import ids
-from dashboard.components.export_menu import EXPORT_LINK, export_hrefs
+from dashboard.components.export_menu import export_hrefs
 from dashboard.queries import common as q
 from dashboard.queries import partners as qp
 from dashboard.queries import schools as qs
 from dashboard.queries.common import Filters
 
-from .test_export_sample import load_sample, need_browser, png_stats, sample_sqlite
+from .test_export_sample import export_links, load_sample, need_browser, png_stats, sample_sqlite
 
 SCHOOL = "School of Automation"
 PARTNER = "Lodz University of Technology"   # news, several schools and students sent in the sample
@@ -213,21 +213,6 @@ def test_a_missing_bad_or_unknown_id_is_a_sentence(client):
         assert words in r.text and "Traceback" not in r.text, (path, r.text)
 
 
-def _links(component) -> list[dict]:
-    found = []
-
-    def walk(c):
-        cid = getattr(c, "id", None)
-        if isinstance(cid, dict) and cid.get("type") == EXPORT_LINK:
-            found.append(cid)
-        kids = getattr(c, "children", None)
-        for k in kids if isinstance(kids, (list, tuple)) else [kids]:
-            if k is not None and not isinstance(k, (str, int, float)):
-                walk(k)
-    walk(component)
-    return found
-
-
 def _cards(component) -> dict[str, object]:
     """Each chart card of a layout by its graph's id."""
     out = {}
@@ -260,7 +245,7 @@ def test_every_card_of_both_pages_has_its_export_menu(url, client, monkeypatch, 
         cards = _cards(layout)
         assert sorted(cards) == sorted(graphs)
         for graph in graphs:
-            links = _links(cards[graph])
+            links = export_links(cards[graph])
             name = (school_page.EXPORTS | partner_page.EXPORTS)[graph]
             assert sorted(lid["path"].rsplit("/", 1)[-1] for lid in links) == sorted(
                 f"{name}.{fmt}" for fmt in ("png", "svg", "pdf", "csv", "xlsx", "json")), graph
