@@ -33,6 +33,8 @@ KINDS = ("joint_program", "study_abroad", "summer_school", "international_studen
          "research_collaboration", "agreement", "delegation_visit", "conference")
 
 I = re.I
+# students (and their teachers) coming in a group to study at the home ("学生一行20人来我校交流")
+_STUDY_VISIT = re.compile(r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)")
 # (kind, rule name, pattern, weight)
 RULES: list[tuple[str, str, re.Pattern, float]] = [
     # joint programmes
@@ -181,10 +183,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|(?<!学生)(?<!师生)代表团|率团|出访(?!科)|"
                                                   r"(?<!学生)(?<!师生)(?<!学生代表团)(?<!师生代表团)一行", I), 1.0),
-    ("summer_school", "students' study visit", re.compile(
-        r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
-    ("international_students", "students' study visit", re.compile(
-        r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)"), 1.0),
+    # a group of students visiting to study is a short programme and incoming students alike
+    ("summer_school", "students' study visit", _STUDY_VISIT, 1.0),
+    ("international_students", "students' study visit", _STUDY_VISIT, 1.0),
     ("agreement", "a deal struck or a partnership entered", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|ink(?:s|ed)?|strikes|struck)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?deals?\b|"
         r"\b(?:enter(?:s|ed|ing)?)\s+into\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:partnership|agreement|alliance)\b|"
