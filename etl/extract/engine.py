@@ -704,12 +704,60 @@ def _zh_fellow_attendees(text: str, lay, orgs: list[Org]) -> None:
             sent = text[ss:se]
             # (a co-host of the meeting, of any country: 东北农业大学和俄罗斯太平洋国立大学共同承办)
             organiser = bool(re.match(r"[^，。；]{0,12}?(?:共同)?(?:主办|承办|协办)", text[m.end:se]))
-            if (o.country != "CN" and not organiser) or not (_ZH_ATTENDED.search(sent) or organiser) or \
+            # (a university written in Chinese with no country is as much a fellow attendee as a Chinese one)
+            if (o.country not in ("CN", None) and not organiser) or not (_ZH_ATTENDED.search(sent) or organiser) or \
                     _ZH_WORKS_WITH.search(sent):
                 ok = False
                 break
         if ok:
             o.status, o.reason = "non_partner", "a fellow attendee of someone else's meeting"
+
+
+_ZH_JOINS_ALLIANCE = re.compile(r"(?:加入|入盟|加盟|成为)[^，。；\n]{0,20}?(?:联盟|联合会|协会|共同体)(?:的?(?:成员|会员|理事))?|"
+                                r"(?:联盟|联合会|协会|共同体)的?(?:成员|会员|理事)(?:单位|高校|院校)?")
+_ZH_ALLIANCE_SENT = re.compile(r"联盟|入盟|加盟|盟员|成员|会员|联合会|共同体")
+
+
+def _zh_fellow_members(text: str, lay, orgs: list[Org]) -> None:
+    """In 中文 news of the home joining (or meeting as a member of) an alliance, Chinese universities named only in
+    the alliance's sentences (由X发起, 成员高校除我校以外还包括X、Y…, 在X校区举行成立大会) are fellow members: the
+    alliance is the partner, they are not (unless the text works with them: 签署, 合作, 访问 …)."""
+    if not _ZH_JOINS_ALLIANCE.search(text):
+        return
+    for o in orgs:
+        if o.status != "partner" or o.kind != "university" or o.country not in ("CN", None) or not o.mentions:
+            continue
+        ok = True
+        for m in o.mentions:
+            i = lay.sentence_index(m.start)
+            ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+            sent = text[ss:se]
+            # (合作 of the alliance's own description, "高等教育合作联盟", is no work with the university)
+            if not _ZH_ALLIANCE_SENT.search(sent) or _ZH_WORKS_WITH.search(re.sub(r"合作(?=联盟|组织|平台|共同体)", "", sent)):
+                ok = False
+                break
+        if ok:
+            o.status, o.reason = "non_partner", "a fellow member of an alliance the home belongs to"
+
+
+_ZH_SIGHTS = re.compile(r"参观|游览|观光|到访|走访|考察|文化体验|打卡")
+_ZH_MUSEUM_WORKS = re.compile(r"签署|签订|签约|协议|备忘录|意向书|合作|共建|联合|携手")
+
+
+def _zh_museums_visited(text: str, lay, orgs: list[Org]) -> None:
+    """A museum (…博物馆/博物院) named only among the places a delegation tours (到X、Y参观) is a sight, not a
+    partner: a museum is a partner where the text works with it (签署, 合作 …)."""
+    for o in orgs:
+        if o.status != "partner" or o.registry is not None or o.known is not None or not o.mentions or \
+                not re.search(r"博物[馆院館]$", o.name):
+            continue
+        sents = []
+        for m in o.mentions:
+            i = lay.sentence_index(m.start)
+            ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+            sents.append(text[ss:se])
+        if all(_ZH_SIGHTS.search(x) and not _ZH_MUSEUM_WORKS.search(x) for x in sents):
+            o.status, o.reason = "non_partner", "a museum toured, not worked with"
 
 
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -832,6 +880,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _last_line_names(text, orgs)
         _zh_merged_predecessors(text, orgs)
         _zh_fellow_attendees(text, lay, orgs)
+        _zh_fellow_members(text, lay, orgs)
+        _zh_museums_visited(text, lay, orgs)
     _home_parents(text, orgs, home_spans)
     _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
@@ -842,6 +892,14 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             if o.status == "non_partner" and o.reason == "Chinese government body" and \
                     not re.search(r"\b(?:Province|Municipality|City|Region)$", o.name):  # (a place, as often)
                 o.status, o.reason = "partner", "a Chinese government body working with a foreign university"
+    elif home_org is not None and home_country in ("HK", "MO", "TW"):
+        # a Hong Kong, Macao or Taiwan university's mainland counterpart (前海管理局, a city's talent bureau) is no
+        # supervisor of it: a partner it signs with (the region's own bodies stay: their names carry the region)
+        for o in orgs:
+            if o.status == "non_partner" and o.reason == "Chinese government body" and \
+                    (o.country or "") in ("CN", "") and \
+                    not re.search(r"香港|澳门|澳門|台湾|台灣|臺灣|Hong Kong|Macao|Macau|Taiwan", o.name):
+                o.status, o.reason = "partner", "a mainland government body working with a university of HK, Macao or Taiwan"
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
     if lang != "zh":
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")

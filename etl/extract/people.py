@@ -34,7 +34,7 @@ SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
                   "钟卢戴崔谭廖范万邱夏秦石侯白孟龙严阎颜乔瞿方顾孔毛郝邵钱洪段雷陶贾温尹牛关莫常赖易宁尚邹熊齐葛邢费武欧鲍"
                   "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷姜邬屈符雍殷宝翁席邝庞沙聂祁施甘单车包卜晏冉盛芦殳彭"
                   "耿景覃鲁韦辛焦滕项管闫解巩隋米梅季俞涂霍穆栾植练佟荣寇桂麦甄裴阮阳鞠舒丛简缪尤伍郁鄢宗应祝娄"
-                  "司谈商卫仇储逯戚江童晋章申庄乐操")
+                  "司谈商卫仇储逯戚江童晋章申庄乐操许宫")
 SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
@@ -89,9 +89,15 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              "留学生", "学生", "博士生", "研究生", "博士", "研究员", "总经理", "经理", "部长", "大使", "参赞", "主席",
              "总监", "秘书长", "会长", "总裁", "董事长", "教务长", "协调员",
              # diplomats, Taiwan's dean of international affairs, section heads, and the credits of a news piece
-             "院士", "副所长", "所长", "副总领事", "总领事", "领事", "临时代办", "国际长", "科长", "负责人", "记者", "作者", "撰稿", "摄影")
+             "院士", "副所长", "所长", "副总领事", "总领事", "领事", "临时代办", "国际长", "科长", "负责人", "记者", "作者", "撰稿", "摄影",
+             # heads of bureaus, museums and ministries' departments, and the editors a page credits
+             "副局长", "局长", "副馆长", "馆长", "副司长", "司长", "执行主任", "审核", "审稿", "编审", "责任编辑", "网络编辑")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
-_ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影"}
+_ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑"}
+# a word that starts right after a two-character name (张静深入剖析, 李明详细介绍): its first character is no
+# third character of the name
+_ZH_WORD_AFTER_NAME = {"深入", "详细", "首先", "简要", "充分", "热情", "重点", "分别", "全面", "系统", "具体", "随后", "最后",
+                       "亲切", "高度", "积极", "认真", "围绕", "结合", "就此", "还就", "现场", "逐一", "一一"}
 _ZH_FOREIGN = re.compile(r"(?P<zh>[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})*)[（(](?P<latin>[A-Z][A-Za-z.'’\- ]{1,40})[）)]")
 _ZH_STOP_AFTER = set("在出会表介主对致率与和、，。参通作为说指带等一代向陪讲进也均同及将是的了从到赴对于就并随已还被把进行开展")
 _ORG_WORDS = re.compile(r"\b(?:University|College|Institute|School|Center|Centre|Group|Company|Association|Society|"
@@ -103,7 +109,7 @@ _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生�
 # a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
 _ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
-                           r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+                           r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
 # a foreign name transliterated with a middle dot (克里斯托弗·多布森, 尼克拉˙克莱顿)
 _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜顿多厄恩法范菲费芬丰佛夫弗福盖甘冈"
              "戈格根古瓜圭哈海汉豪赫亨胡华霍基吉加贾简杰金卡凯坎康科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎李里丽利莉连林琳留卢鲁路"
@@ -355,6 +361,8 @@ class PeopleFinder:
         n = 2 if len(given) == 2 and CJK.match(given[1]) and given[1] not in _ZH_STOP_AFTER else 1
         if n == 2 and len(t) > pos + sur_len + 2 and CJK.match(t[pos + sur_len + 2]) and \
                 t[pos + sur_len + 2] not in _ZH_STOP_AFTER and t[pos + sur_len + 1] in "教":
+            n = 1
+        if n == 2 and t[pos + sur_len + 1:pos + sur_len + 3] in _ZH_WORD_AFTER_NAME:
             n = 1
         name = t[pos:pos + sur_len + n]
         if re.match(r"[\u4e00-\u9fff]{0,4}[·˙•‧・]", t[pos + len(name):pos + len(name) + 5]) and \
