@@ -676,6 +676,9 @@ def _zh_visited_units(text: str, lay, partners: list[Org]) -> list[tuple[int, in
             if not (_ZH_VISIT_BEFORE.search(text, max(0, m.start - 12), m.start) or
                     re.match(r"[^，。；\n]{0,4}(?:访问|参观|考察)", text[m.end:m.end + 8])):
                 continue
+            if re.match(r"[^，。；\n]{0,12}?(?:项目|交流生|交换生)(?:[^，。；\n]{0,4})(?:宣讲|说明|介绍|推介|分享)会",
+                        text[m.end:m.end + 30]):
+                continue  # 学生赴X大学交流生项目宣讲会: the name of a programme's briefing, no visit to X
             i = lay.sentence_index(m.start) if hasattr(lay, "sentence_index") else None
             if i is None or i < 0:
                 continue

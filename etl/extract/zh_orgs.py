@@ -351,6 +351,10 @@ _ZH_COMMON_HEAD_VERBS = re.compile(r"例如|比如|譬如|充分|发挥|提升|�
                                    r"各级|众多|多家|多个|这些|该|其|且|并|与|及|和|或|为|是|在|的|了|把|将|向|对|给")
 
 
+# the rest of a list of cooperation areas after an item ("…、青年创业学院、…等领域展开合作")
+_ZH_AREA_LIST = re.compile(r"(?:[、和及与][^，。；、\n]{1,20}){0,8}?等(?:多个|重点|相关)?(?:领域|方面)")
+
+
 def _china_body(stem: str, head: str) -> bool:
     """中国孔子基金会, 中国教育国际交流协会: a body named after China (中国 and two more characters that are no
     description) before the head of an association, foundation, alliance, museum or authority."""
@@ -426,7 +430,7 @@ def _zh_candidates(text: str, start: int, end: int,
                     j = e - len(name)
                 stem_ = name[:-len(head)]
                 if not stem_ or (head == "联盟" and (_ZH_FIELD.search(stem_) or re.fullmatch(
-                        r"(?:学术|高校|大学|院校|国际|合作|战略|教育|科研|研究|产学研|校企|校际)+", stem_))) or (
+                        r"(?:学术|高校|大学|院校|国际|合作|战略|教育|高等|科研|研究|产学研|校企|校际|协作|创新)+", stem_))) or (
                         head == "联盟" and j > 2 and seg[j - 1] in "与和" and
                         re.search(r"(?:国|区|国家|地区|省|市|州|洲|香港|澳门|台湾)$", seg[max(0, j - 12):j - 1])):
                     # (学术联盟: a kind of body, not a name; 中国与葡语国家…联盟: an alliance of two sides, whose name
@@ -451,9 +455,14 @@ def _zh_candidates(text: str, start: int, end: int,
                 pass  # 武工大学子, 中国大学生: students (学子, 学生) of a short name, not a university
             elif _ZH_EVENT_AFTER.match(after):
                 pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
+            elif head in ("研究院", "研究所") and re.fullmatch(r"[\u4e00-\u9fff]{1,6}学", stem) and \
+                    not re.search(r"大学|学院|科学$", stem):
+                pass  # 博物馆学研究所, 语言学研究所: a discipline's graduate institute, a university's unit
             elif head in ("研究院", "研究所", "科学院") and (_ZH_FIELD.search(stem or "x") or (
                     len(stem) > 2 and stem[1] == "大" and _ZH_FIELD.search(stem[2:]))):
                 pass  # "科学技术研究院", "社会科学院", "金大社会科学院": a university's own institute or school by its field
+            elif _ZH_AREA_LIST.match(seg, e):
+                pass  # "在高等法律研究院、金融科技研究院、…等领域展开合作": areas of the cooperation, not bodies
             elif head.endswith("院") and seg[e:e + 1] == "长":
                 pass  # "社会科学院长": a dean's title (院长), not an organisation
             elif re.search(r"(?:设有|下设|设立了|拥有)[^，。；：\n]*$", seg[max(0, j - 40):j]):
