@@ -215,7 +215,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])", I), 1.0),
     ("joint_program", "a degree programme offered at another institution", re.compile(
         r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
-    ("delegation_visit", "signing ceremony with the partner", re.compile(r"签约仪式|签字仪式"), 1.0),
+    # (leaders who witness a signing, or sign online, hold a signing ceremony too)
+    ("delegation_visit", "signing ceremony with the partner", re.compile(
+        r"签约仪式|签字仪式|(?:见证|出席)[^，。\n]{0,4}签(?:约|署|字)(?!协议)|(?:在线|线上|视频|云端?)签(?:约|署)"), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
         r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
@@ -580,6 +582,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     re.match(r"[^，。\n]{0,12}?(?:看望|慰问)", text[m.end():m.end() + 14]) or
                     re.search(r"代表团赴[^。\n]{0,30}参加[^。\n]{0,30}(?:论坛|会议|大会|研讨会|年会|峰会)", sent)):
                 continue  # leaders visiting their own students (一行看望慰问); a delegation sent to attend a forum
+            if kind == "agreement" and rule == "签署协议" and text[m.end():m.end() + 1] == "的" and \
+                    re.search(r"与(?:我校|本校|我院|学校)[^，。\n]{0,4}$", text[max(0, m.start() - 10):m.start()]):
+                continue  # 与我校签订了合作协议的X大学: a partner described by its agreement, no signing reported
             if kind == "faculty_exchange" and re.search(r"将(?:进一步)?邀请|拟邀请|计划邀请", sent):
                 continue  # guests the university will invite: no visit yet
             if kind == "international_students":

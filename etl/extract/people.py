@@ -34,7 +34,7 @@ SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
                   "钟卢戴崔谭廖范万邱夏秦石侯白孟龙严阎颜乔瞿方顾孔毛郝邵钱洪段雷陶贾温尹牛关莫常赖易宁尚邹熊齐葛邢费武欧鲍"
                   "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷姜邬屈符雍殷宝翁席邝庞沙聂祁施甘单车包卜晏冉盛芦殳彭"
                   "耿景覃鲁韦辛焦滕项管闫解巩隋米梅季俞涂霍穆栾植练佟荣寇桂麦甄裴阮阳鞠舒丛简缪尤伍郁鄢宗应祝娄"
-                  "司谈商卫仇储逯戚江童晋章申庄乐操许宫")
+                  "司谈商卫仇储逯戚江童晋章申庄乐操许宫陆薛黎贺龚汤樊兰柯骆靳岑臧闵卞姬巫桑郎仲虞敖佘苑迟窦牟蒲艾卓")
 SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
@@ -110,6 +110,10 @@ _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生�
 _ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
                            r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+# a name between its organisation's name and its role (辅仁大学黎建球校长)
+_ZH_AFTER_ORG = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|"
+                           r"副教授|教授|教务长|副会长|会长|秘书长|总裁|董事长|馆长|所长|局长|副局长)"
+                           r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))")
 # a foreign name transliterated with a middle dot (克里斯托弗·多布森, 尼克拉˙克莱顿)
 _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜顿多厄恩法范菲费芬丰佛夫弗福盖甘冈"
              "戈格根古瓜圭哈海汉豪赫亨胡华霍基吉加贾简杰金卡凯坎康科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎李里丽利莉连林琳留卢鲁路"
@@ -422,6 +426,19 @@ class PeopleFinder:
                     _ZH_NOT_GIVEN.search(name[1:]) or re.search(rf"[·˙•‧・]{re.escape(name)}", text):
                 continue  # 项目主任, 应邀来…; 詹金斯 of 马克·詹金斯 (that person)
             self._add(name, m.group("role"), None, m.start("name"), m.end("name"), "name before its role (zh)", 0.75)
+        # a name right after an organisation's name and before its role: 与辅仁大学黎建球校长互赠纪念品 (the org's person)
+        for os_, oe, oname, status in self.orgs:
+            if oe < body or status not in ("partner", "home"):
+                continue
+            m = _ZH_AFTER_ORG.match(text, oe)
+            if not m:
+                continue
+            name = m.group("name")
+            if not (name[:1] in SURNAMES_ZH or name[:2] in SURNAMES_ZH2) or _ZH_NOT_NAME.search(name) or \
+                    _ZH_ROLE_RE.search(name) or _ZH_NOT_GIVEN.search(name[1:]):
+                continue
+            self._add(name, m.group("role"), oname if status == "partner" else None, m.start("name"), m.end("name"),
+                      "name between its organisation and its role (zh)", 0.75)
         # foreign names: transliterated with a middle dot, or in Latin letters beside a role
         for m in _ZH_DOTTED.finditer(text, body):
             name = m.group("name")
