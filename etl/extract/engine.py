@@ -763,6 +763,24 @@ def _zh_museums_visited(text: str, lay, orgs: list[Org]) -> None:
             o.status, o.reason = "non_partner", "a museum toured, not worked with"
 
 
+_ZH_BODY_END = re.compile(r"(?:协会|學會|学会|基金会|基金會|联合会|聯合會|联盟|聯盟|博物馆|博物館|博物院|管理局|协會|協會)$")
+
+
+def _zh_domestic_bodies(orgs: list[Org], home_country: str | None) -> None:
+    """A body named in Chinese by pattern (…联盟, …协会, …基金会, …博物馆, …管理局) with no country written before
+    it, on a Chinese page of a Chinese university (or one that names none), is a body of the home's own region: a
+    body abroad is written with its country (日本…协会) or is in the tables. A government body working with a
+    university of Hong Kong, Macao or Taiwan is the mainland's (its own region's bodies are supervisors)."""
+    for o in orgs:
+        if o.status != "partner" or o.country or o.registry is not None or o.known is not None or \
+                not CJK.search(o.name) or not _ZH_BODY_END.search(o.name):
+            continue
+        code = home_country or "CN"
+        if code in ("HK", "MO", "TW") and (o.kind == "government" or o.name.endswith("管理局")):
+            code = "CN"
+        o.country, o.country_method = code, "a Chinese-named body of the home's region"
+
+
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans sorted, overlapping ones joined."""
     out: list[tuple[int, int]] = []
@@ -903,6 +921,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                     (o.country or "") in ("CN", "") and \
                     not re.search(r"香港|澳门|澳門|台湾|台灣|臺灣|Hong Kong|Macao|Macau|Taiwan", o.name):
                 o.status, o.reason = "partner", "a mainland government body working with a university of HK, Macao or Taiwan"
+    if lang == "zh" and home_country in (None, "CN", "HK", "MO", "TW"):
+        _zh_domestic_bodies(orgs, home_country)
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
     if lang != "zh":
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")
