@@ -91,7 +91,8 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              # diplomats, Taiwan's dean of international affairs, section heads, and the credits of a news piece
              "院士", "副所长", "所长", "副总领事", "总领事", "领事", "临时代办", "国际长", "科长", "负责人", "记者", "作者", "撰稿", "摄影",
              # heads of bureaus, museums and ministries' departments, and the editors a page credits
-             "副局长", "局长", "副馆长", "馆长", "副司长", "司长", "执行主任", "审核", "审稿", "编审", "责任编辑", "网络编辑")
+             "副局长", "局长", "副馆长", "馆长", "副司长", "司长", "执行主任", "审核", "审稿", "编审", "责任编辑", "网络编辑",
+             "副总编辑", "总编辑", "副主编", "主编")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑"}
 # a word that starts right after a two-character name (张静深入剖析, 李明详细介绍): its first character is no
@@ -110,6 +111,9 @@ _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生�
 _ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
                            r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+# a news agency's dateline byline (…日电 (X Y))
+_ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
+                        r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
 # a name between its organisation's name and its role (辅仁大学黎建球校长)
 _ZH_AFTER_ORG = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|"
                            r"副教授|教授|教务长|副会长|会长|秘书长|总裁|董事长|馆长|所长|局长|副局长)"
@@ -418,6 +422,13 @@ class PeopleFinder:
             role = prefix + m.group(0)
             # "马克·詹金斯（Mark Jenkins）教授": the role after the name
             self._add(name, role, org, m.end(), ne, "role before the name (zh)", 0.85)
+        # a news agency's byline without a title (中新社厦门4月4日电 (某某 某某)); the credits of the page's meta line
+        # before the body (撰稿：某某 编辑：某某) are left out, as the held-out labels have it
+        for m in _ZH_BYLINE.finditer(text, body):
+            for nm in re.finditer(r"[\u4e00-\u9fff]{2,4}", m.group("names")):
+                got = self._zh_name_at(nm.start() + m.start("names"))
+                if got and got[1] == nm.end() + m.start("names"):
+                    self._add(got[0], "记者", None, nm.start() + m.start("names"), got[1], "news agency byline (zh)", 0.75)
         # a name right before its role: 张发钧处长, 许晓彦教授
         for m in _ZH_NAME_ROLE.finditer(text, body):
             name = m.group("name")
