@@ -763,6 +763,40 @@ def _zh_museums_visited(text: str, lay, orgs: list[Org]) -> None:
             o.status, o.reason = "non_partner", "a museum toured, not worked with"
 
 
+# a clause about the other side's own ties: 该校已与清华大学、浙江大学等建立合作, 对方此前与复旦大学合作
+_ZH_THEIR_TIES = re.compile(r"(?:该校|该大学|该院|对方|他们|其|该机构|贵校)(?:目前|此前|已经|已|曾|还|也|长期|一直|先后|现)*"
+                            r"(?:与|同|和)(?:国内|中国|内地|大陆)?$")
+
+
+def _zh_visitor_ties(text: str, lay, orgs: list[Org]) -> None:
+    """Chinese universities named only as a visiting (or visited) partner's own ties (该校已与X大学、Y大学等高校建立
+    合作关系) are third parties: the home does not work with them in the piece."""
+    for o in orgs:
+        if o.status != "partner" or o.kind != "university" or o.country not in ("CN", None) or not o.mentions:
+            continue
+        ok = True
+        for m in o.mentions:
+            cs = max(text.rfind(c, 0, m.start) for c in "，。；！？\n") + 1
+            clause = text[cs:m.start]
+            # the list before the name: "该校已与X大学、Y大学" (the first item carries the lead)
+            lead = clause
+            while re.search(r"(?:大学|学院)[、和及]$", lead):
+                k = lead.rfind("、", 0, len(lead) - 1)
+                if k == -1:
+                    k = max(lead.rfind(c, 0, len(lead) - 3) for c in "与同和")
+                if k == -1:
+                    break
+                lead = lead[:k + 1] if lead[k] != "、" else lead[:k + 1]
+                if lead.endswith("、"):
+                    continue
+                break
+            if not _ZH_THEIR_TIES.search(lead) or re.search(r"我校|本校|我院|学校", clause):
+                ok = False
+                break
+        if ok:
+            o.status, o.reason = "non_partner", "the other side's own partner"
+
+
 _ZH_BODY_END = re.compile(r"(?:协会|學會|学会|基金会|基金會|联合会|聯合會|联盟|聯盟|博物馆|博物館|博物院|管理局|协會|協會)$")
 
 
@@ -903,6 +937,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_fellow_attendees(text, lay, orgs)
         _zh_fellow_members(text, lay, orgs)
         _zh_museums_visited(text, lay, orgs)
+        _zh_visitor_ties(text, lay, orgs)
     _home_parents(text, orgs, home_spans)
     _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
