@@ -310,6 +310,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
     for s, e, owner in found:
         if text[s:e] in planned or _ZH_AREA_LIST.match(text, e):
             continue  # (…、青年创业学院、…等领域展开合作: an area of the cooperation, not a unit that takes part)
+        if _venue_elsewhere(text, s, e):
+            continue  # 在上海浦东干部学院举行: another institution named after its city, the venue of an event
         if any(s < te and ts < e for ts, te in skip + taken) or owner not in (None, "home"):
             continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
         pos = possessed_by(text, s, org_spans)
@@ -339,6 +341,24 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
     names = {u.name for u in out}
     out = [u for u in out if not any(_abbreviates(u.name, n) for n in names)]
     return sorted(out, key=lambda u: u.start)
+
+
+_PROVINCES = ("北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
+              "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "内蒙古", "广西",
+              "西藏", "宁夏", "新疆", "香港", "澳门", "台湾")
+
+
+def _venue_elsewhere(text: str, s: int, e: int) -> bool:
+    """在X学院举行: a 学院 named after a city or province (上海浦东干部学院), written right after 在 (no 我校) and before
+    举行/举办/召开, is the venue of an event, another institution, not the home's unit."""
+    if text[s - 1:s] != "在" or not re.match(r"[^，。；\n]{0,6}?(?:举行|举办|召开)", text[e:e + 10]):
+        return False
+    name = text[s:e]
+    if name.startswith(_PROVINCES):
+        return True
+    from etl.extract.zh_orgs import _zh_places_en
+    places = _zh_places_en()
+    return any(name[:k] in places for k in (2, 3))
 
 
 def _credit_only(text: str, s: int, name: str) -> bool:
