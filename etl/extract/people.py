@@ -111,6 +111,13 @@ _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生�
 _ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
                            r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+# common Japanese two-character surnames in Chinese characters (simplified), for Japanese guests' names on a page
+# about Japan (杉田雅彦, 田中一郎): a two-character given name follows
+JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小林 加藤 吉田 山本 杉田 松本 井上 木村 清水 山口 池田 桥本 阿部
+石川 山下 中岛 石井 小川 前田 冈田 藤田 后藤 近藤 村上 远藤 青木 坂本 斋藤 福田 太田 西村 藤井 金子 冈本 藤原 中野 三浦
+原田 松田 竹内 小野 田村 中山 和田 石田 森田 上田 柴田 酒井 工藤 横山 宫崎 宫本 内田 高木 安藤 岛田 谷口 大野 高田 丸山
+今井 河野 藤本 村田 武田 上野 杉山 增田 平野 大冢 千叶 久保 松井 小岛 岩崎 樱井 野口 松尾 野村 木下 菊地 佐野 大西 杉本
+新井 滨田 菅原 市川 水野 小松 北村 西田 川口 永井 秋山 山崎 中田 大川 佐佐木 长谷川 吉川 服部 平田 本田 久保田 片山""".split())
 # a news agency's dateline byline (…日电 (X Y))
 _ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
                         r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
@@ -155,6 +162,7 @@ class PeopleFinder:
         self._ox = SpanIndex(orgs)  # the organisations by position (spans.py: answers in list order)
         self._first_partner: tuple | None = None
         self._zh_seen: dict[str, set[str]] = {}  # a name's first characters → the characters that follow them
+        self._japan = lang == "zh" and bool(re.search(r"日本|日方|駐日|驻日", text))  # Japanese names are read
         self._zh_counts: dict[str, int] = {}
 
     def _zh_count(self, name: str) -> int:
@@ -356,6 +364,10 @@ class PeopleFinder:
         fm = _ZH_FOREIGN.match(t, pos)
         if fm:
             return fm.group("latin").strip(), fm.end()
+        if t[pos:pos + 2] in JP_SURNAMES and self._japan and re.match(r"[\u4e00-\u9fff]{2}(?![\u4e00-\u9fff]{0,1}(?:大学|学院))",
+                                                                         t[pos + 2:pos + 5]) and \
+                t[pos + 2] not in _ZH_STOP_AFTER and t[pos + 3] not in _ZH_STOP_AFTER:
+            return t[pos:pos + 4], pos + 4  # 杉田雅彦: a Japanese surname and a two-character given name
         two = t[pos:pos + 2]
         if two in SURNAMES_ZH2:
             sur_len = 2
