@@ -33,6 +33,10 @@ KINDS = ("joint_program", "study_abroad", "summer_school", "international_studen
          "research_collaboration", "agreement", "delegation_visit", "conference")
 
 I = re.I
+# foreign countries and regions by their usual Chinese names (students studying there go abroad)
+_ZH_ABROAD = (r"英国|美国|法国|德国|日本|韩国|俄罗斯|澳大利亚|澳洲|新西兰|加拿大|新加坡|马来西亚|泰国|越南|意大利|西班牙|"
+              r"葡萄牙|荷兰|比利时|瑞士|瑞典|芬兰|挪威|丹麦|爱尔兰|波兰|捷克|匈牙利|奥地利|以色列|印度|巴西|墨西哥|"
+              r"阿根廷|智利|南非|埃及|白俄罗斯|乌克兰|哈萨克斯坦|蒙古|欧洲|美洲|北美|海外|境外|国外")
 # students (and their teachers) coming in a group to study at the home ("学生一行20人来我校交流")
 _STUDY_VISIT = re.compile(r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)")
 # (kind, rule name, pattern, weight)
@@ -88,11 +92,26 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstudents\s+(?:who\s+)?(?:studied|are\s+studying|have\s+studied)\s+in\s+[A-Z]", I), 0.5),
     ("study_abroad", "出国学习 / 交换", re.compile(
         r"出国[（(]?境?[）)]?学习|出境学习|交换学习|学期交换|交换生|学生交换|交换学生|互派[^，。\n]{0,10}(?:学生|本科生|研究生)|"
-        r"赴[^，。\n]{2,12}(?:交流学习|留学)|交换留学|赴[^，。\n]{1,12}交换(?!意见|了)|"
+        r"赴[^，。\n]{2,12}(?:交流学习|留学(?!生?(?:预备|培训|服务)))|交换留学|赴[^，。\n]{1,12}交换(?!意见|了)|"
         # "我院到X大学留学的学生", "在该校交流学习的同学": our students studying at the partner
         r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)|"
         r"在[^，。\n]{2,14}?(?:留学|交流学习)的[^，。\n]{0,24}(?:学生|本科生|研究生|同学)|"
         r"(?:选派|派出|外派)[^，。\n]{0,14}(?:交换生|学生)[^，。\n]{0,2}(?:到|赴|前往)[^，。\n]{2,12}(?:交流学习|学习|交换)"), 1.0),
+    # students sent or going to study at a partner, in other words: "选派的交流学生将于9月初赴X大学学习", "学生赴X大学
+    # 交流生项目", "学生出国（境）交流学习", "两校学生交流协议", "海外学习项目"; a unit's name is no student going
+    # (中国赴日本国留学生预备学校, 留学服务中心)
+    ("study_abroad", "学生赴…学习 / 交流生", re.compile(
+        r"(?:选派|派出|外派|推荐)[^，。\n]{0,14}(?:交换生|交流生|学生|同学)[^，。\n]{0,10}?(?:到|赴|前往)[^，。\n]{2,14}?"
+        r"(?:交流学习|学习|交换|研修|访学|留学(?!生|服务))|"
+        r"(?:学生|同学|本科生|研究生|学子)[^，。\n]{0,8}?赴[^，。\n]{2,14}?(?:学习|研修|访学|交流(?!会|座谈)|交换|留学(?!生|服务))|"
+        r"交流生(?:项目|计划|名额)|学生(?:交流|交换)(?:协议|细则|项目|计划)|"
+        r"出国[（(]?境?[）)]?交流(?:学习|项目)|(?:学生|同学)(?:出国|出境)[（(]?境?[）)]?(?:交流|学习|研修|留学)|"
+        r"(?:海外|境外)(?:学习|留学|交换|交流)项目"), 1.0),
+    # students' study in a named foreign country ("为研究生提供在英国的学术与文化沉浸体验", "学生赴日本研学"): a summer
+    # or short programme abroad is going abroad too
+    ("study_abroad", "学生在外国学习", re.compile(
+        r"(?:学生|研究生|本科生|同学|学子)[^。\n]{0,16}?(?:赴|前往|到|在)(?:" + _ZH_ABROAD + r")的?[^，。\n]{0,10}?"
+        r"(?:学习|研学|学术|研修|访学|游学|沉浸|交流学习|课程)"), 1.0),
     ("study_abroad", "实习 / 实践 abroad", re.compile(
         r"(?:海外|境外|国外)访学项目|(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
@@ -103,7 +122,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("summer_school", "为期…的研修", re.compile(
         r"为期(?:[一二两三四五六七八九十\d]+|半)(?:天|日|周|星期|个月)的(?:研修|学习|交流学习|访学|课程)"), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团)|"
+        r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团|班)|暑期班|"
         r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目|"
         # camps (国际探索营, 研学营) and short courses abroad (短期出国研修课程, 移地教学)
         r"(?:夏|冬|研学|游学|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
@@ -196,7 +215,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])", I), 1.0),
     ("joint_program", "a degree programme offered at another institution", re.compile(
         r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
-    ("delegation_visit", "signing ceremony with the partner", re.compile(r"签约仪式|签字仪式"), 1.0),
+    # (leaders who witness a signing, or sign online, hold a signing ceremony too)
+    ("delegation_visit", "signing ceremony with the partner", re.compile(
+        r"签约仪式|签字仪式|(?:见证|出席)[^，。\n]{0,4}签(?:约|署|字)(?!协议)|(?:在线|线上|视频|云端?)签(?:约|署)"), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
         r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
@@ -554,10 +575,16 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # teachers visiting abroad (教师赴X访学) are a faculty exchange
                 if rule == "a semester at a partner" and not re.search(r"\d", sent):
                     continue
+                if rule in ("学生赴…学习 / 交流生", "学生在外国学习") and (_SHORT.search(sent) or _JOINT_SPECIFIC.search(head)):
+                    continue  # a summer or short programme abroad is a short programme; a year abroad inside the
+                    # piece's joint programme is the programme's
             if kind == "delegation_visit" and rule == "delegation" and (
                     re.match(r"[^，。\n]{0,12}?(?:看望|慰问)", text[m.end():m.end() + 14]) or
                     re.search(r"代表团赴[^。\n]{0,30}参加[^。\n]{0,30}(?:论坛|会议|大会|研讨会|年会|峰会)", sent)):
                 continue  # leaders visiting their own students (一行看望慰问); a delegation sent to attend a forum
+            if kind == "agreement" and rule == "签署协议" and text[m.end():m.end() + 1] == "的" and \
+                    re.search(r"与(?:我校|本校|我院|学校)[^，。\n]{0,4}$", text[max(0, m.start() - 10):m.start()]):
+                continue  # 与我校签订了合作协议的X大学: a partner described by its agreement, no signing reported
             if kind == "faculty_exchange" and re.search(r"将(?:进一步)?邀请|拟邀请|计划邀请", sent):
                 continue  # guests the university will invite: no visit yet
             if kind == "international_students":

@@ -676,6 +676,9 @@ def _zh_visited_units(text: str, lay, partners: list[Org]) -> list[tuple[int, in
             if not (_ZH_VISIT_BEFORE.search(text, max(0, m.start - 12), m.start) or
                     re.match(r"[^，。；\n]{0,4}(?:访问|参观|考察)", text[m.end:m.end + 8])):
                 continue
+            if re.match(r"[^，。；\n]{0,12}?(?:项目|交流生|交换生)(?:[^，。；\n]{0,4})(?:宣讲|说明|介绍|推介|分享)会",
+                        text[m.end:m.end + 30]):
+                continue  # 学生赴X大学交流生项目宣讲会: the name of a programme's briefing, no visit to X
             i = lay.sentence_index(m.start) if hasattr(lay, "sentence_index") else None
             if i is None or i < 0:
                 continue
@@ -704,12 +707,112 @@ def _zh_fellow_attendees(text: str, lay, orgs: list[Org]) -> None:
             sent = text[ss:se]
             # (a co-host of the meeting, of any country: 东北农业大学和俄罗斯太平洋国立大学共同承办)
             organiser = bool(re.match(r"[^，。；]{0,12}?(?:共同)?(?:主办|承办|协办)", text[m.end:se]))
-            if (o.country != "CN" and not organiser) or not (_ZH_ATTENDED.search(sent) or organiser) or \
+            # (a university written in Chinese with no country is as much a fellow attendee as a Chinese one)
+            if (o.country not in ("CN", None) and not organiser) or not (_ZH_ATTENDED.search(sent) or organiser) or \
                     _ZH_WORKS_WITH.search(sent):
                 ok = False
                 break
         if ok:
             o.status, o.reason = "non_partner", "a fellow attendee of someone else's meeting"
+
+
+_ZH_JOINS_ALLIANCE = re.compile(r"(?:加入|入盟|加盟|成为)[^，。；\n]{0,20}?(?:联盟|联合会|协会|共同体)(?:的?(?:成员|会员|理事))?|"
+                                r"(?:联盟|联合会|协会|共同体)的?(?:成员|会员|理事)(?:单位|高校|院校)?")
+_ZH_ALLIANCE_SENT = re.compile(r"联盟|入盟|加盟|盟员|成员|会员|联合会|共同体")
+
+
+def _zh_fellow_members(text: str, lay, orgs: list[Org]) -> None:
+    """In 中文 news of the home joining (or meeting as a member of) an alliance, Chinese universities named only in
+    the alliance's sentences (由X发起, 成员高校除我校以外还包括X、Y…, 在X校区举行成立大会) are fellow members: the
+    alliance is the partner, they are not (unless the text works with them: 签署, 合作, 访问 …)."""
+    if not _ZH_JOINS_ALLIANCE.search(text):
+        return
+    for o in orgs:
+        if o.status != "partner" or o.kind != "university" or o.country not in ("CN", None) or not o.mentions:
+            continue
+        ok = True
+        for m in o.mentions:
+            i = lay.sentence_index(m.start)
+            ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+            sent = text[ss:se]
+            # (合作 of the alliance's own description, "高等教育合作联盟", is no work with the university)
+            if not _ZH_ALLIANCE_SENT.search(sent) or _ZH_WORKS_WITH.search(re.sub(r"合作(?=联盟|组织|平台|共同体)", "", sent)):
+                ok = False
+                break
+        if ok:
+            o.status, o.reason = "non_partner", "a fellow member of an alliance the home belongs to"
+
+
+_ZH_SIGHTS = re.compile(r"参观|游览|观光|到访|走访|考察|文化体验|打卡")
+_ZH_MUSEUM_WORKS = re.compile(r"签署|签订|签约|协议|备忘录|意向书|合作|共建|联合|携手")
+
+
+def _zh_museums_visited(text: str, lay, orgs: list[Org]) -> None:
+    """A museum (…博物馆/博物院) named only among the places a delegation tours (到X、Y参观) is a sight, not a
+    partner: a museum is a partner where the text works with it (签署, 合作 …)."""
+    for o in orgs:
+        if o.status != "partner" or o.registry is not None or o.known is not None or not o.mentions or \
+                not re.search(r"博物[馆院館]$", o.name):
+            continue
+        sents = []
+        for m in o.mentions:
+            i = lay.sentence_index(m.start)
+            ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+            sents.append(text[ss:se])
+        if all(_ZH_SIGHTS.search(x) and not _ZH_MUSEUM_WORKS.search(x) for x in sents):
+            o.status, o.reason = "non_partner", "a museum toured, not worked with"
+
+
+# a clause about the other side's own ties: 该校已与清华大学、浙江大学等建立合作, 对方此前与复旦大学合作
+_ZH_THEIR_TIES = re.compile(r"(?:该校|该大学|该院|对方|他们|其|该机构|贵校)(?:目前|此前|已经|已|曾|还|也|长期|一直|先后|现)*"
+                            r"(?:与|同|和)(?:国内|中国|内地|大陆)?$")
+
+
+def _zh_visitor_ties(text: str, lay, orgs: list[Org]) -> None:
+    """Chinese universities named only as a visiting (or visited) partner's own ties (该校已与X大学、Y大学等高校建立
+    合作关系) are third parties: the home does not work with them in the piece."""
+    for o in orgs:
+        if o.status != "partner" or o.kind != "university" or o.country not in ("CN", None) or not o.mentions:
+            continue
+        ok = True
+        for m in o.mentions:
+            cs = max(text.rfind(c, 0, m.start) for c in "，。；！？\n") + 1
+            clause = text[cs:m.start]
+            # the list before the name: "该校已与X大学、Y大学" (the first item carries the lead)
+            lead = clause
+            while re.search(r"(?:大学|学院)[、和及]$", lead):
+                k = lead.rfind("、", 0, len(lead) - 1)
+                if k == -1:
+                    k = max(lead.rfind(c, 0, len(lead) - 3) for c in "与同和")
+                if k == -1:
+                    break
+                lead = lead[:k + 1] if lead[k] != "、" else lead[:k + 1]
+                if lead.endswith("、"):
+                    continue
+                break
+            if not _ZH_THEIR_TIES.search(lead) or re.search(r"我校|本校|我院|学校", clause):
+                ok = False
+                break
+        if ok:
+            o.status, o.reason = "non_partner", "the other side's own partner"
+
+
+_ZH_BODY_END = re.compile(r"(?:协会|學會|学会|基金会|基金會|联合会|聯合會|联盟|聯盟|博物馆|博物館|博物院|管理局|协會|協會)$")
+
+
+def _zh_domestic_bodies(orgs: list[Org], home_country: str | None) -> None:
+    """A body named in Chinese by pattern (…联盟, …协会, …基金会, …博物馆, …管理局) with no country written before
+    it, on a Chinese page of a Chinese university (or one that names none), is a body of the home's own region: a
+    body abroad is written with its country (日本…协会) or is in the tables. A government body working with a
+    university of Hong Kong, Macao or Taiwan is the mainland's (its own region's bodies are supervisors)."""
+    for o in orgs:
+        if o.status != "partner" or o.country or o.registry is not None or o.known is not None or \
+                not CJK.search(o.name) or not _ZH_BODY_END.search(o.name):
+            continue
+        code = home_country or "CN"
+        if code in ("HK", "MO", "TW") and (o.kind == "government" or o.name.endswith("管理局")):
+            code = "CN"
+        o.country, o.country_method = code, "a Chinese-named body of the home's region"
 
 
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -832,6 +935,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _last_line_names(text, orgs)
         _zh_merged_predecessors(text, orgs)
         _zh_fellow_attendees(text, lay, orgs)
+        _zh_fellow_members(text, lay, orgs)
+        _zh_museums_visited(text, lay, orgs)
+        _zh_visitor_ties(text, lay, orgs)
     _home_parents(text, orgs, home_spans)
     _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
@@ -842,6 +948,16 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             if o.status == "non_partner" and o.reason == "Chinese government body" and \
                     not re.search(r"\b(?:Province|Municipality|City|Region)$", o.name):  # (a place, as often)
                 o.status, o.reason = "partner", "a Chinese government body working with a foreign university"
+    elif home_org is not None and home_country in ("HK", "MO", "TW"):
+        # a Hong Kong, Macao or Taiwan university's mainland counterpart (前海管理局, a city's talent bureau) is no
+        # supervisor of it: a partner it signs with (the region's own bodies stay: their names carry the region)
+        for o in orgs:
+            if o.status == "non_partner" and o.reason == "Chinese government body" and \
+                    (o.country or "") in ("CN", "") and \
+                    not re.search(r"香港|澳门|澳門|台湾|台灣|臺灣|Hong Kong|Macao|Macau|Taiwan", o.name):
+                o.status, o.reason = "partner", "a mainland government body working with a university of HK, Macao or Taiwan"
+    if lang == "zh" and home_country in (None, "CN", "HK", "MO", "TW"):
+        _zh_domestic_bodies(orgs, home_country)
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
     if lang != "zh":
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")

@@ -40,7 +40,7 @@ from etl.extract.spans import SpanIndex
 from etl.extract.text import Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
                                   _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
-                                  _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation, zh_venue,
+                                  _ZH_BODY_HEADS, _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation, zh_venue,
                                   zh_short_forms)
 from etl.extract.zh_orgs import lookup as zh_lookup
 from etl.resolve.geo import Gazetteer, load_world_universities
@@ -865,6 +865,8 @@ class OrgFinder:
                     continue  # 澳洲大学, 英国大学: the country's universities, not a name
                 if zh_code and rest.startswith("国") and len(rest) > 3 and _ZH_KEEP_PREFIX.search(rest[1:]):
                     rest = name  # "蒙古国国立科技大学": the country is 蒙古国, and 国立 belongs to the name
+                if zh_code == "CN" and rest.endswith(_ZH_BODY_HEADS):
+                    rest = name  # 中国孔子基金会: China's bodies carry 中国 in their names
                 if zh_code and not _ZH_KEEP_PREFIX.search(rest):
                     reg = reg or ref.partner(rest)
                     name = rest

@@ -34,7 +34,7 @@ SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
                   "钟卢戴崔谭廖范万邱夏秦石侯白孟龙严阎颜乔瞿方顾孔毛郝邵钱洪段雷陶贾温尹牛关莫常赖易宁尚邹熊齐葛邢费武欧鲍"
                   "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷姜邬屈符雍殷宝翁席邝庞沙聂祁施甘单车包卜晏冉盛芦殳彭"
                   "耿景覃鲁韦辛焦滕项管闫解巩隋米梅季俞涂霍穆栾植练佟荣寇桂麦甄裴阮阳鞠舒丛简缪尤伍郁鄢宗应祝娄"
-                  "司谈商卫仇储逯戚江童晋章申庄乐操")
+                  "司谈商卫仇储逯戚江童晋章申庄乐操许宫陆薛黎贺龚汤樊兰柯骆靳岑臧闵卞姬巫桑郎仲虞敖佘苑迟窦牟蒲艾卓")
 SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
@@ -89,9 +89,16 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              "留学生", "学生", "博士生", "研究生", "博士", "研究员", "总经理", "经理", "部长", "大使", "参赞", "主席",
              "总监", "秘书长", "会长", "总裁", "董事长", "教务长", "协调员",
              # diplomats, Taiwan's dean of international affairs, section heads, and the credits of a news piece
-             "院士", "副所长", "所长", "副总领事", "总领事", "领事", "临时代办", "国际长", "科长", "负责人", "记者", "作者", "撰稿", "摄影")
+             "院士", "副所长", "所长", "副总领事", "总领事", "领事", "临时代办", "国际长", "科长", "负责人", "记者", "作者", "撰稿", "摄影",
+             # heads of bureaus, museums and ministries' departments, and the editors a page credits
+             "副局长", "局长", "副馆长", "馆长", "副司长", "司长", "执行主任", "审核", "审稿", "编审", "责任编辑", "网络编辑",
+             "副总编辑", "总编辑", "副主编", "主编")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
-_ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影"}
+_ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑"}
+# a word that starts right after a two-character name (张静深入剖析, 李明详细介绍): its first character is no
+# third character of the name
+_ZH_WORD_AFTER_NAME = {"深入", "详细", "首先", "简要", "充分", "热情", "重点", "分别", "全面", "系统", "具体", "随后", "最后",
+                       "亲切", "高度", "积极", "认真", "围绕", "结合", "就此", "还就", "现场", "逐一", "一一"}
 _ZH_FOREIGN = re.compile(r"(?P<zh>[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})*)[（(](?P<latin>[A-Z][A-Za-z.'’\- ]{1,40})[）)]")
 _ZH_STOP_AFTER = set("在出会表介主对致率与和、，。参通作为说指带等一代向陪讲进也均同及将是的了从到赴对于就并随已还被把进行开展")
 _ORG_WORDS = re.compile(r"\b(?:University|College|Institute|School|Center|Centre|Group|Company|Association|Society|"
@@ -103,7 +110,21 @@ _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生�
 # a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
 _ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
-                           r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+                           r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+# common Japanese two-character surnames in Chinese characters (simplified), for Japanese guests' names on a page
+# about Japan (杉田雅彦, 田中一郎): a two-character given name follows
+JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小林 加藤 吉田 山本 杉田 松本 井上 木村 清水 山口 池田 桥本 阿部
+石川 山下 中岛 石井 小川 前田 冈田 藤田 后藤 近藤 村上 远藤 青木 坂本 斋藤 福田 太田 西村 藤井 金子 冈本 藤原 中野 三浦
+原田 松田 竹内 小野 田村 中山 和田 石田 森田 上田 柴田 酒井 工藤 横山 宫崎 宫本 内田 高木 安藤 岛田 谷口 大野 高田 丸山
+今井 河野 藤本 村田 武田 上野 杉山 增田 平野 大冢 千叶 久保 松井 小岛 岩崎 樱井 野口 松尾 野村 木下 菊地 佐野 大西 杉本
+新井 滨田 菅原 市川 水野 小松 北村 西田 川口 永井 秋山 山崎 中田 大川 佐佐木 长谷川 吉川 服部 平田 本田 久保田 片山""".split())
+# a news agency's dateline byline (…日电 (X Y))
+_ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
+                        r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
+# a name between its organisation's name and its role (辅仁大学黎建球校长)
+_ZH_AFTER_ORG = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|"
+                           r"副教授|教授|教务长|副会长|会长|秘书长|总裁|董事长|馆长|所长|局长|副局长)"
+                           r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))")
 # a foreign name transliterated with a middle dot (克里斯托弗·多布森, 尼克拉˙克莱顿)
 _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜顿多厄恩法范菲费芬丰佛夫弗福盖甘冈"
              "戈格根古瓜圭哈海汉豪赫亨胡华霍基吉加贾简杰金卡凯坎康科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎李里丽利莉连林琳留卢鲁路"
@@ -141,6 +162,7 @@ class PeopleFinder:
         self._ox = SpanIndex(orgs)  # the organisations by position (spans.py: answers in list order)
         self._first_partner: tuple | None = None
         self._zh_seen: dict[str, set[str]] = {}  # a name's first characters → the characters that follow them
+        self._japan = lang == "zh" and bool(re.search(r"日本|日方|駐日|驻日", text))  # Japanese names are read
         self._zh_counts: dict[str, int] = {}
 
     def _zh_count(self, name: str) -> int:
@@ -342,6 +364,10 @@ class PeopleFinder:
         fm = _ZH_FOREIGN.match(t, pos)
         if fm:
             return fm.group("latin").strip(), fm.end()
+        if t[pos:pos + 2] in JP_SURNAMES and self._japan and re.match(r"[\u4e00-\u9fff]{2}(?![\u4e00-\u9fff]{0,1}(?:大学|学院))",
+                                                                         t[pos + 2:pos + 5]) and \
+                t[pos + 2] not in _ZH_STOP_AFTER and t[pos + 3] not in _ZH_STOP_AFTER:
+            return t[pos:pos + 4], pos + 4  # 杉田雅彦: a Japanese surname and a two-character given name
         two = t[pos:pos + 2]
         if two in SURNAMES_ZH2:
             sur_len = 2
@@ -355,6 +381,8 @@ class PeopleFinder:
         n = 2 if len(given) == 2 and CJK.match(given[1]) and given[1] not in _ZH_STOP_AFTER else 1
         if n == 2 and len(t) > pos + sur_len + 2 and CJK.match(t[pos + sur_len + 2]) and \
                 t[pos + sur_len + 2] not in _ZH_STOP_AFTER and t[pos + sur_len + 1] in "教":
+            n = 1
+        if n == 2 and t[pos + sur_len + 1:pos + sur_len + 3] in _ZH_WORD_AFTER_NAME:
             n = 1
         name = t[pos:pos + sur_len + n]
         if re.match(r"[\u4e00-\u9fff]{0,4}[·˙•‧・]", t[pos + len(name):pos + len(name) + 5]) and \
@@ -406,6 +434,13 @@ class PeopleFinder:
             role = prefix + m.group(0)
             # "马克·詹金斯（Mark Jenkins）教授": the role after the name
             self._add(name, role, org, m.end(), ne, "role before the name (zh)", 0.85)
+        # a news agency's byline without a title (中新社厦门4月4日电 (某某 某某)); the credits of the page's meta line
+        # before the body (撰稿：某某 编辑：某某) are left out, as the held-out labels have it
+        for m in _ZH_BYLINE.finditer(text, body):
+            for nm in re.finditer(r"[\u4e00-\u9fff]{2,4}", m.group("names")):
+                got = self._zh_name_at(nm.start() + m.start("names"))
+                if got and got[1] == nm.end() + m.start("names"):
+                    self._add(got[0], "记者", None, nm.start() + m.start("names"), got[1], "news agency byline (zh)", 0.75)
         # a name right before its role: 张发钧处长, 许晓彦教授
         for m in _ZH_NAME_ROLE.finditer(text, body):
             name = m.group("name")
@@ -414,6 +449,19 @@ class PeopleFinder:
                     _ZH_NOT_GIVEN.search(name[1:]) or re.search(rf"[·˙•‧・]{re.escape(name)}", text):
                 continue  # 项目主任, 应邀来…; 詹金斯 of 马克·詹金斯 (that person)
             self._add(name, m.group("role"), None, m.start("name"), m.end("name"), "name before its role (zh)", 0.75)
+        # a name right after an organisation's name and before its role: 与辅仁大学黎建球校长互赠纪念品 (the org's person)
+        for os_, oe, oname, status in self.orgs:
+            if oe < body or status not in ("partner", "home"):
+                continue
+            m = _ZH_AFTER_ORG.match(text, oe)
+            if not m:
+                continue
+            name = m.group("name")
+            if not (name[:1] in SURNAMES_ZH or name[:2] in SURNAMES_ZH2) or _ZH_NOT_NAME.search(name) or \
+                    _ZH_ROLE_RE.search(name) or _ZH_NOT_GIVEN.search(name[1:]):
+                continue
+            self._add(name, m.group("role"), oname if status == "partner" else None, m.start("name"), m.end("name"),
+                      "name between its organisation and its role (zh)", 0.75)
         # foreign names: transliterated with a middle dot, or in Latin letters beside a role
         for m in _ZH_DOTTED.finditer(text, body):
             name = m.group("name")

@@ -34,7 +34,7 @@ ZH_ORGS_FILE = "zh_orgs.csv"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # heads of names worth finding as written (the registry has many other Chinese labels: companies' brands …)
 _SCAN_HEADS = re.compile(r"(?:大学|学院|研究院|研究所|科学院|工程院|研究中心|中心|协会|学会|基金会|联合会|联盟|组织|公司|集团|"
-                         r"大使馆|领事馆|博物馆|医院|实验室)$")
+                         r"大使馆|领事馆|博物馆|博物院|管理局|医院|实验室)$")
 # written right before a known name, these make it another (longer) name: 中央昆士兰大学, 北德克萨斯大学
 _MODIFIER_1 = set("东西南北中新圣")
 _MODIFIER_2 = {"中央", "国立", "州立", "市立", "皇家", "联邦", "女子", "理工", "科技", "技术", "师范", "东部", "西部", "南部",
@@ -292,19 +292,22 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
 
 # -- names by pattern ------------------------------------------------------------------------------
 _ZH_HEADS = ("大学", "研究院", "研究所", "科学院", "工程院", "理工学院", "公司", "集团", "大使馆", "总领事馆",
-             "领事馆", "协会", "学会", "基金会", "联合会", "国际组织")
+             "领事馆", "协会", "学会", "基金会", "联合会", "国际组织", "联盟", "博物馆", "博物院", "管理局")
+# heads of bodies that are named after their country or China (中国孔子基金会, 中国高校联盟): the country word is
+# part of such a name, not a description ("中国大学" is one)
+_ZH_BODY_HEADS = ("协会", "学会", "基金会", "联合会", "联盟", "博物馆", "博物院", "管理局")
 _ZH_HEAD_KIND = {"大学": "university", "理工学院": "university", "学院": "university", "研究院": "institute",
                  "研究所": "institute", "科学院": "institute", "工程院": "institute", "实验室": "institute",
                  "公司": "company", "集团": "company", "大使馆": "government", "总领事馆": "government",
                  "领事馆": "government", "协会": "ngo", "学会": "ngo", "基金会": "ngo", "联合会": "ngo",
-                 "组织": "ngo"}
+                 "组织": "ngo", "联盟": "other", "博物馆": "other", "博物院": "other", "管理局": "government"}
 _ZH_STOP = set("，。、；：？！“”‘’《》（）()【】「」 　\n\t,.;:与和同及在赴到从向对给为是被把将由于了的之以其该这那各等率至即并或而就也都又均已曾将要")
 _ZH_LEAD_WORDS = ("拜访了", "拜访", "拜会了", "访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "合作", "联合", "共同",
                   "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
                   "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
                   "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
                   "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领", "致赠", "赠送",
-                  "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励", "接受", "接收")
+                  "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励", "接受", "接收", "还有", "还包括")
 _ZH_TITLE_INSIDE = r"(?:部长|院长|处长|主任|校长|书记|所长|教授)[\u4e00-\u9fff]{1,3}$"
 _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
                        r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|规划|能源|"
@@ -340,6 +343,25 @@ _ZH_COUNTRY_LEAD = re.compile(r"^(?:日本|韩国|美国|英国|法国|德国|�
                               r"美洲|亚洲|非洲)")
 
 
+# heads that are also common nouns (a museum, an alliance), and the verbs and function words that end a phrase
+# before them
+_ZH_COMMON_HEADS = ("博物馆", "博物院", "联盟")
+_ZH_COMMON_HEAD_VERBS = re.compile(r"例如|比如|譬如|充分|发挥|提升|提高|落实|推动|促进|建设|打造|走进|进入|成为|作为|以及|包括|"
+                                   r"组建|筹建|组成|发起|牵头|形成|构建|搭建|依托|通过|利用|借助|结合|面向|服务|各大|各类|"
+                                   r"各级|众多|多家|多个|这些|该|其|且|并|与|及|和|或|为|是|在|的|了|把|将|向|对|给")
+
+
+# the rest of a list of cooperation areas after an item ("…、青年创业学院、…等领域展开合作")
+_ZH_AREA_LIST = re.compile(r"(?:[、和及与][^，。；、\n]{1,20}){0,8}?等(?:多个|重点|相关)?(?:领域|方面)")
+
+
+def _china_body(stem: str, head: str) -> bool:
+    """中国孔子基金会, 中国教育国际交流协会: a body named after China (中国 and two more characters that are no
+    description) before the head of an association, foundation, alliance, museum or authority."""
+    return head in _ZH_BODY_HEADS and stem.startswith("中国") and len(stem) >= 4 and \
+        not _ZH_GENERIC.search(stem[2:]) and not _ZH_GENERIC_END.search(stem[2:])
+
+
 def _zh_candidates(text: str, start: int, end: int,
                    protect: dict[str, tuple[str, ...]] | None = None) -> list[tuple[int, int, str]]:
     """Chinese organisation names: a head word and its name to the left.
@@ -361,7 +383,10 @@ def _zh_candidates(text: str, start: int, end: int,
                         j -= 1
                         continue
                     break
-                if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国"):
+                if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国") and \
+                        not (c == "对" and seg[j:j + 1] == "外") and \
+                        not (c == "等" and j > 1 and seg[j - 2] in "高中初同平"):
+                    # (对外 is one word: 对外经贸大学, 对外友好协会; 高等, 中等 … are no "etc.": 高等教育合作联盟)
                     words = protect.get(c) if protect else None
                     if not words or not any(seg.startswith(w, j - 1) and j - 1 + len(w) <= i + len(head)
                                             for w in words):
@@ -389,9 +414,29 @@ def _zh_candidates(text: str, start: int, end: int,
             name = seg[j:e]
             for w in _ZH_LEAD_WORDS:
                 p = name.find(w)
+                if head in _ZH_BODY_HEADS and p + len(w) == len(name) - len(head):
+                    continue  # 高等教育合作联盟, 国际合作协会: the word is the body's own, right before its head
                 if 0 <= p < len(name) - len(head) - 1:
                     name = name[p + len(w):]
                     j = e - len(name)
+            if head in _ZH_COMMON_HEADS:
+                # 博物馆 and 联盟 are common nouns too: "提升博物馆人才", "例如博物馆与…", "组建联盟": the name starts
+                # after the last verb or function word, and is none where nothing is left before the head
+                mv = None
+                for mv in _ZH_COMMON_HEAD_VERBS.finditer(name[:-len(head)]):
+                    pass
+                if mv is not None:
+                    name = name[mv.end():]
+                    j = e - len(name)
+                stem_ = name[:-len(head)]
+                if not stem_ or (head == "联盟" and (_ZH_FIELD.search(stem_) or re.fullmatch(
+                        r"(?:学术|高校|大学|院校|国际|合作|战略|教育|高等|科研|研究|产学研|校企|校际|协作|创新)+", stem_))) or (
+                        head == "联盟" and j > 2 and seg[j - 1] in "与和" and
+                        re.search(r"(?:国|区|国家|地区|省|市|州|洲|香港|澳门|台湾)$", seg[max(0, j - 12):j - 1])):
+                    # (学术联盟: a kind of body, not a name; 中国与葡语国家…联盟: an alliance of two sides, whose name
+                    # this is only the end of)
+                    i = seg.find(head, i + 1)
+                    continue
             # a ceremony or a message before the name: "启动仪式暨第一届中日韩大学…", "通过视频祝贺烟台大学"
             mc = None
             for mc in re.finditer(r"暨|祝贺|通过视频|亲自|第[一二三四五六七八九十\d]+届|(?:会|坛|动)经", name[:-len(head)]):
@@ -410,14 +455,20 @@ def _zh_candidates(text: str, start: int, end: int,
                 pass  # 武工大学子, 中国大学生: students (学子, 学生) of a short name, not a university
             elif _ZH_EVENT_AFTER.match(after):
                 pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
+            elif head in ("研究院", "研究所") and re.fullmatch(r"[\u4e00-\u9fff]{1,6}学", stem) and \
+                    not re.search(r"大学|学院|科学$", stem):
+                pass  # 博物馆学研究所, 语言学研究所: a discipline's graduate institute, a university's unit
             elif head in ("研究院", "研究所", "科学院") and (_ZH_FIELD.search(stem or "x") or (
                     len(stem) > 2 and stem[1] == "大" and _ZH_FIELD.search(stem[2:]))):
                 pass  # "科学技术研究院", "社会科学院", "金大社会科学院": a university's own institute or school by its field
+            elif _ZH_AREA_LIST.match(seg, e):
+                pass  # "在高等法律研究院、金融科技研究院、…等领域展开合作": areas of the cooperation, not bodies
             elif head.endswith("院") and seg[e:e + 1] == "长":
                 pass  # "社会科学院长": a dean's title (院长), not an organisation
             elif re.search(r"(?:设有|下设|设立了|拥有)[^，。；：\n]*$", seg[max(0, j - 40):j]):
                 pass  # "该校还设有地域文化研究所、…研究所": the described organisation's own institutes
-            elif len(stem) >= 2 and not _ZH_GENERIC.search(stem) and not _ZH_GENERIC_END.search(stem) and \
+            elif len(stem) >= 2 and not (_ZH_GENERIC.search(stem) and not _china_body(stem, head)) and \
+                    not (_ZH_GENERIC_END.search(stem) and not (head in _ZH_BODY_HEADS and stem.endswith("合作"))) and \
                     not (_ZH_COUNTRY_LEAD.match(stem) and len(stem) > len(_ZH_COUNTRY_LEAD.match(stem).group(0)) and (
                         _ZH_GENERIC.search(stem[_ZH_COUNTRY_LEAD.match(stem).end():]) or
                         _ZH_GENERIC_END.search(stem[_ZH_COUNTRY_LEAD.match(stem).end():]))):
@@ -476,7 +527,9 @@ def _zh_abbreviation(short: str, long: str) -> bool:
 
 # -- missions, governments and companies named in other ways ---------------------------------------------
 _MISSION = re.compile(r"驻(?P<places>[\u4e00-\u9fff]{1,6}?(?:(?:及|和|、)[\u4e00-\u9fff]{1,6}?)?)"
-                      r"(?P<kind>总领事馆|总领馆|总领事|领事馆|领事|大使馆|使馆|大使|代表处|办事处)")
+                      r"(?P<kind>总领事馆|总领馆|总领事|领事馆|领馆|领事|大使馆|使馆|大使|代表处|办事处)")
+# right after 领馆 (a consulate of either rank), a consul general's title names its rank: 驻沈阳领馆副总领事
+_CONSUL_GENERAL_AFTER = re.compile(r"(?:副)?总领事")
 _HEAD_OF_STATE = re.compile(r"(?:总统|副总统|总理|副总理|首相|国王|女王|王储|外长|外交部长|教育部长|部长|大臣|议长)")
 _STATE_VISIT = re.compile(r"率团|率领|率代表团|访问|到访|来访|会见|见证|出席")
 _LATIN_COMPANY = re.compile(r"公司\s*(?P<a>[A-Z][A-Za-z0-9&.\-]+(?:\s[A-Z][A-Za-z0-9&.\-]+){0,2})|"
@@ -544,6 +597,8 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         if not places or any(p is None for p in places):
             continue
         kind = m.group("kind")
+        if kind == "领馆":  # 领馆 is either rank: its head's title just after it, else the page's, tells which
+            kind = "总领馆" if (_CONSUL_GENERAL_AFTER.match(text, m.end()) or "总领事" in text) else "领事馆"
         head = ("Consulate General" if kind.startswith("总领") else "Consulate" if kind.startswith("领事") else
                 "Representative Office" if kind in ("代表处", "办事处") else "Embassy")
         s = m.start() - (len(before) - hits[-1][0])

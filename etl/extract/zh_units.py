@@ -27,7 +27,7 @@ from pathlib import Path
 
 from etl.resolve.reference import DEFAULT_DIR
 
-from etl.extract.zh_orgs import possessed_by
+from etl.extract.zh_orgs import _ZH_AREA_LIST, possessed_by
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -110,7 +110,7 @@ _SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息|消息)?(?:来
                           r"(?P<name>[\u4e00-\u9fff]{2,20})")
 _INTERNATIONAL_OFFICE = re.compile(r"(?:国际|外事|对外|港澳台|全球|海外).{0,6}(?:处|部|办公室|办)$")
 # words that end the text before a unit's name (参观了机电工程学院): verbs, never words inside a name (合作, 国际 …)
-_UNIT_LEAD = ("访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "携手", "依托", "出席", "举办", "承办",
+_UNIT_LEAD = ("入住", "访问", "参加", "来自", "前往", "邀请", "签署", "会见", "获得", "加入", "携手", "依托", "出席", "举办", "承办",
               "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
               "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
               "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进", "带领",
@@ -161,7 +161,8 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
     lead = _UNIT_LEAD
     out = []
     for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])(?<!干)部(?!长|分|门)|"
-                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))", text[start:end]):
+                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))|(?<=[\u4e00-\u9fff]学)研究所",
+                         text[start:end]):
         if m.group(0) == "系" and text[start + m.start() - 1:start + m.start()] == "学" and \
                 text[start + m.start() - 3:start + m.start() - 1] != "学科":
             # X学系 (a department: 国际贸易学系, 海洋工程暨资源学系, usual in Hong Kong and Taiwan), not 学科系
@@ -199,6 +200,10 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             j += 1  # 率领社会科学院院长…: the verb 率领 ends the name on the left
         if j > start and text[j - 1] in "到来出" and text[j:j + 1] == "访":
             j += 1  # 应邀到访国际教育学院: 到访 ends the name
+        if j > start and text[j - 1] == "的" and text[j:j + 1] == "有":
+            j += 1  # 参会的有对外交流合作处处长: 有 (there were) ends the phrase
+        if j - 5 >= start and text[j - 3:j] in ("(境)", "（境）") and text[j - 5:j - 3] == "出国":
+            j -= 5  # 出国（境）交流项目办公室: the official 出国（境） belongs to the name
         name = text[j:e]
         for w in lead:
             p = name.find(w)
@@ -255,7 +260,7 @@ def source_units(text: str, end: int | None = None) -> list[tuple[int, int]]:
 def _type_of(name: str) -> str:
     if name.endswith("研究生院"):
         return "office"
-    return "school" if name.endswith(("学院", "学部", "研究院", "系")) else "office"
+    return "school" if name.endswith(("学院", "学部", "研究院", "系", "学研究所")) else "office"
 
 
 def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_spans: list[tuple[int, int]],
@@ -303,8 +308,10 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if re.search(r"(?:共建|筹建|拟建|联合建立|合作建设)$", text[max(0, s - 6):s]):
             planned.add(text[s:e])
     for s, e, owner in found:
-        if text[s:e] in planned:
-            continue
+        if text[s:e] in planned or _ZH_AREA_LIST.match(text, e):
+            continue  # (…、青年创业学院、…等领域展开合作: an area of the cooperation, not a unit that takes part)
+        if _venue_elsewhere(text, s, e):
+            continue  # 在上海浦东干部学院举行: another institution named after its city, the venue of an event
         if any(s < te and ts < e for ts, te in skip + taken) or owner not in (None, "home"):
             continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
         pos = possessed_by(text, s, org_spans)
@@ -334,6 +341,24 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
     names = {u.name for u in out}
     out = [u for u in out if not any(_abbreviates(u.name, n) for n in names)]
     return sorted(out, key=lambda u: u.start)
+
+
+_PROVINCES = ("北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
+              "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "内蒙古", "广西",
+              "西藏", "宁夏", "新疆", "香港", "澳门", "台湾")
+
+
+def _venue_elsewhere(text: str, s: int, e: int) -> bool:
+    """在X学院举行: a 学院 named after a city or province (上海浦东干部学院), written right after 在 (no 我校) and before
+    举行/举办/召开, is the venue of an event, another institution, not the home's unit."""
+    if text[s - 1:s] != "在" or not re.match(r"[^，。；\n]{0,6}?(?:举行|举办|召开)", text[e:e + 10]):
+        return False
+    name = text[s:e]
+    if name.startswith(_PROVINCES):
+        return True
+    from etl.extract.zh_orgs import _zh_places_en
+    places = _zh_places_en()
+    return any(name[:k] in places for k in (2, 3))
 
 
 def _credit_only(text: str, s: int, name: str) -> bool:
