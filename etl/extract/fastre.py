@@ -1,0 +1,120 @@
+"""Faster scans of the extractor's patterns, with the same matches.
+
+Python's regular-expression engine skips quickly to the places where a match can start only when the
+pattern opens with a literal character or a set written case-sensitively. Most cue patterns open with
+``\\b``, a look-behind or an alternation of words under ``re.I`` ("\\b(?:received|welcomed|hosted)…"): the
+engine then enters the whole pattern at every position of the text, and tries every alternative there.
+
+``guarded(rx)`` puts a look-ahead in front of such a pattern: the set of characters that any match of it can
+start with, read from the pattern's own parse (``(?=[rwh])(?:\\b(?:received|welcomed|hosted)…)``). At most
+positions the look-ahead fails on one character test. The look-ahead only states what every match already
+satisfies, so the matches, their spans and their groups are the same; a pattern that can match the empty
+string, whose first character can be any, or that the engine already scans fast is returned as it is (so is
+any pattern this module cannot read: the guard is a speed-up, never a condition).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+try:  # the engine's own parser (Python 3.11+); without it, patterns are used as they are
+    from re import _compiler as _C, _constants as _K, _parser as _P
+except ImportError:  # pragma: no cover
+    _C = _K = _P = None
+
+
+class _Open(Exception):
+    """The first character of a match cannot be told as a set (any character, a negated set, a back-reference)."""
+
+
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
+
+
+def _first_of(seq, flags: int, out: list) -> bool:
+    """Add to ``out`` the (item, ignore-case) that can open a match of the sequence ``seq``; whether ``seq`` can
+    match the empty string (then what follows it can open the match too)."""
+    for op, av in seq:
+        if op in (_K.AT, _K.ASSERT, _K.ASSERT_NOT):
+            continue  # zero-width: the next item opens the match
+        if not _first_of_item(op, av, flags, out):
+            return False
+    return True
+
+
+def _first_of_item(op, av, flags: int, out: list) -> bool:
+    ic = bool(flags & re.I)
+    if op is _K.LITERAL:
+        out.append((("lit", av), ic))
+        return False
+    if op is _K.IN:
+        if av and av[0][0] is _K.NEGATE:
+            raise _Open
+        for o, a in av:
+            if o is _K.LITERAL:
+                out.append((("lit", a), ic))
+            elif o is _K.RANGE:
+                out.append((("range", a), ic))
+            elif o is _K.CATEGORY and str(a) in _CATEGORIES:
+                out.append((("cat", str(a)), ic))
+            else:
+                raise _Open
+        return False
+    if op is _K.BRANCH:
+        empty = False
+        for alt in av[1]:
+            empty = _first_of(alt, flags, out) or empty
+        return empty
+    if op is _K.SUBPATTERN:
+        _, add, remove, sub = av
+        return _first_of(sub, (flags | add) & ~remove, out)
+    if op in (_K.MAX_REPEAT, _K.MIN_REPEAT, _K.POSSESSIVE_REPEAT):
+        lo, _, sub = av
+        return _first_of(sub, flags, out) or lo == 0
+    if op is _K.ATOMIC_GROUP:
+        return _first_of(av, flags, out)
+    raise _Open
+
+
+def _charset(items) -> str:
+    parts = []
+    for kind, a in items:
+        if kind == "lit":
+            parts.append("\\" + chr(a) if chr(a) in "-]\\^[" else re.escape(chr(a)))
+        elif kind == "range":
+            parts.append(f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}")
+        else:
+            parts.append(_CATEGORIES[a])
+    return "[" + "".join(dict.fromkeys(parts)) + "]"
+
+
+@lru_cache(maxsize=1024)
+def guarded(rx: re.Pattern) -> re.Pattern:
+    """``rx`` with a look-ahead of the characters its matches start with (see the module docstring), or ``rx``
+    itself where that would not help or cannot be told."""
+    src, flags = rx.pattern, rx.flags
+    if _P is None or not isinstance(src, str) or flags & re.X:
+        return rx
+    try:
+        tree = _P.parse(src, flags)
+        gflags = tree.state.flags
+        if tree.getwidth()[0] == 0:
+            return rx  # can match the empty string
+        if _C._get_literal_prefix(tree, gflags)[0] or _C._get_charset_prefix(tree, gflags):
+            return rx  # the engine already skips to a literal prefix or a set
+        items: list = []
+        if _first_of(tree.data, gflags, items):
+            return rx
+        ignore = bool(gflags & re.I)
+        sensitive = [i for i, ic in items if not ic]
+        insensitive = [i for i, ic in items if ic]
+        sets = []
+        if sensitive:
+            sets.append(("(?-i:" if ignore else "(?:") + _charset(sensitive) + ")")
+        if insensitive:
+            sets.append(("(?:" if ignore else "(?i:") + _charset(insensitive) + ")")
+        new = re.compile(f"(?={'|'.join(sets)})(?:{src})", flags)
+    except (_Open, re.error, AttributeError, TypeError, ValueError, IndexError):
+        return rx
+    if new.groups != rx.groups or new.groupindex != rx.groupindex:
+        return rx
+    return new
