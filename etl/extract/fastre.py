@@ -9,8 +9,9 @@ engine then enters the whole pattern at every position of the text, and tries ev
 start with, read from the pattern's own parse (``(?=[rwh])(?:\\b(?:received|welcomed|hosted)…)``). At most
 positions the look-ahead fails on one character test. The look-ahead only states what every match already
 satisfies, so the matches, their spans and their groups are the same; a pattern that can match the empty
-string, whose first character can be any, or that the engine already scans fast is returned as it is (so is
-any pattern this module cannot read: the guard is a speed-up, never a condition).
+string, whose first character can be any, that is anchored at the start (``^``, ``\\A``), that opens with a
+look-ahead (one already guarded) or that the engine already scans fast is returned as it is (so is any pattern
+this module cannot read: the guard is a speed-up, never a condition).
 """
 from __future__ import annotations
 
@@ -99,6 +100,9 @@ def guarded(rx: re.Pattern) -> re.Pattern:
         gflags = tree.state.flags
         if tree.getwidth()[0] == 0:
             return rx  # can match the empty string
+        if tree.data and (tree.data[0][0] is _K.ASSERT or (tree.data[0][0] is _K.AT and tree.data[0][1] in (
+                _K.AT_BEGINNING, _K.AT_BEGINNING_STRING))):
+            return rx  # opens with a look-ahead already (a guarded pattern), or at the start only (^, \A)
         if _C._get_literal_prefix(tree, gflags)[0] or _C._get_charset_prefix(tree, gflags):
             return rx  # the engine already skips to a literal prefix or a set
         items: list = []
