@@ -122,3 +122,123 @@ def guarded(rx: re.Pattern) -> re.Pattern:
     if new.groups != rx.groups or new.groupindex != rx.groupindex:
         return rx
     return new
+
+
+# -- words a match must hold ---------------------------------------------------------------------------------------
+# Non-ASCII characters that match an ASCII letter under re.I (İ ı ſ K): a text holding one is scanned as it is.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _factors(seq, flags: int) -> list[tuple[str, bool]] | None:
+    """Strings one of which every match of ``seq`` holds, as (string, ignore case), or None where none can be
+    told. Of the candidates (runs of literal characters, groups and alternations that must match) the one whose
+    shortest string is longest is kept."""
+    cands: list[list[tuple[str, bool]]] = []
+    run: list[str] = []
+    mode = None  # whether the run's cased letters ignore case (None: no cased letter yet)
+
+    def close() -> None:
+        nonlocal run, mode
+        if run:
+            cands.append([("".join(run), mode is True)])
+        run, mode = [], None
+
+    for op, av in seq:
+        if op is _K.LITERAL:
+            ch = chr(av)
+            cased = ch.lower() != ch.upper()
+            ic = cased and bool(flags & re.I)
+            if (ic and not ch.isascii()) or (not cased and ch.lower() != ch):
+                close()  # (a cased letter outside ASCII under re.I: no plain substring test)
+                continue
+            if cased and mode is not None and mode != ic:
+                close()
+            if cased:
+                mode = ic
+            run.append(ch.lower() if ic else ch)
+            continue
+        close()
+        sub = None
+        if op is _K.SUBPATTERN:
+            sub = _factors(av[3], (flags | av[1]) & ~av[2])
+        elif op is _K.BRANCH:
+            alts = [_factors(alt, flags) for alt in av[1]]
+            sub = None if any(a is None for a in alts) else [f for a in alts for f in a]
+        elif op in (_K.MAX_REPEAT, _K.MIN_REPEAT, _K.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _factors(av[2], flags)
+        elif op is _K.ATOMIC_GROUP:
+            sub = _factors(av, flags)
+        if sub:
+            cands.append(sub)
+    close()
+    if not cands:
+        return None
+    return max(cands, key=lambda fs: (min(len(f) for f, _ in fs), -len(fs)))
+
+
+class Prefiltered:
+    """A pattern with a cheap test before its scans: the words one of which every match holds (read from the
+    pattern's parse, ``_factors``), looked for with one case-sensitive scan of the text (lower-cased for the words
+    under re.I). A text without any of them has no match, so the scan is skipped; otherwise the pattern runs as it
+    is. The methods the extractor uses are those of ``re.Pattern``, with the same results."""
+
+    __slots__ = ("rx", "_cs", "_ci", "pattern", "flags", "groups", "groupindex")
+    _last: tuple[str | None, str | None] = (None, None)  # (text, its lower-cased form): the last text tested
+
+    def __init__(self, rx: re.Pattern, cs: re.Pattern | None, ci: re.Pattern | None) -> None:
+        self.rx, self._cs, self._ci = rx, cs, ci
+        self.pattern, self.flags, self.groups, self.groupindex = rx.pattern, rx.flags, rx.groups, rx.groupindex
+
+    def may_match(self, string: str) -> bool:
+        if self._cs is not None and self._cs.search(string):
+            return True
+        if self._ci is None:
+            return False
+        last = Prefiltered._last
+        if last[0] is string:
+            low = last[1]
+        else:
+            low = None if any(c in string for c in _FOLDS_TO_ASCII) else string.lower()
+            Prefiltered._last = (string, low)
+        return low is None or self._ci.search(low) is not None
+
+    def search(self, string, *a, **k):
+        return self.rx.search(string, *a, **k) if self.may_match(string) else None
+
+    def match(self, string, *a, **k):
+        return self.rx.match(string, *a, **k) if self.may_match(string) else None
+
+    def fullmatch(self, string, *a, **k):
+        return self.rx.fullmatch(string, *a, **k) if self.may_match(string) else None
+
+    def finditer(self, string, *a, **k):
+        return self.rx.finditer(string, *a, **k) if self.may_match(string) else iter(())
+
+    def findall(self, string, *a, **k):
+        return self.rx.findall(string, *a, **k) if self.may_match(string) else []
+
+    def sub(self, repl, string, *a, **k):
+        return self.rx.sub(repl, string, *a, **k) if self.may_match(string) else string
+
+    def __repr__(self) -> str:
+        return f"Prefiltered({self.rx!r})"
+
+
+@lru_cache(maxsize=1024)
+def prefiltered(rx: re.Pattern):
+    """``rx`` (guarded) behind a test of the words its matches hold (``Prefiltered``), or the guarded ``rx`` where
+    no such words can be told or the shortest is a single character (no cheaper than the scan)."""
+    g = guarded(rx)
+    if _P is None or not isinstance(rx.pattern, str) or rx.flags & re.X:
+        return g
+    try:
+        tree = _P.parse(rx.pattern, rx.flags)
+        fs = _factors(tree.data, tree.state.flags)
+    except (re.error, AttributeError, TypeError, ValueError, IndexError, RecursionError):
+        return g
+    if not fs or any(len(f) < 2 and f.isascii() for f, _ in fs):
+        return g  # (a single Latin letter or sign is in most texts)
+    cs = sorted({f for f, ic in fs if not ic}, key=len, reverse=True)
+    ci = sorted({f for f, ic in fs if ic}, key=len, reverse=True)
+    return Prefiltered(g, re.compile("|".join(map(re.escape, cs))) if cs else None,
+                       re.compile("|".join(map(re.escape, ci))) if ci else None)
