@@ -34,6 +34,7 @@ _ADJ = (r"(?:(?:(?:undergraduate|graduate|postgraduate|master's|doctoral|bachelo
         r"engineering|business|language|summer|winter|semester|study\s+abroad|of\s+the|of\s+its|of\s+our|"
         r"of\s+whom|of\s+them)\s+){0,4}")
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)"
+_DIGIT = re.compile(r"\d")
 _QUAL = r"(?:(?:more\s+than|over|about|around|nearly|almost|approximately|up\s+to|at\s+least|a\s+total\s+of|some)\s+)?"
 _NEVER_AFTER = re.compile(
     r"^\s*(?:\+|-(?:year|week|day|month)|%|percent|per\s*cent|years?|months?|weeks?|days?|hours?|minutes?|credits?|"
@@ -93,7 +94,8 @@ def find_counts_en(text: str, start: int, sentences: list[tuple[int, int]]) -> l
                 out.append(CountHit(int(rng.group(g)), what, sent.strip(), ss + rng.start(g), ss + rng.end(g),
                                     "number of X from N to M", 0.7))
                 range_nums.add(ss + rng.start(g))
-        for m in re.finditer(rf"(?<![\w.+\-/])(?:{_QUAL}){_NUM}(?![\w+\-]|\.\d|,\d)", sent):
+        for m in (re.finditer(rf"(?<![\w.+\-/])(?:{_QUAL}){_NUM}(?![\w+\-]|\.\d|,\d)", sent) if _DIGIT.search(sent)
+                  else ()):  # (every count has a digit: a sentence without one is not scanned)
             s = ss + m.start("num")
             if s in range_nums:
                 continue

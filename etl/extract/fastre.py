@@ -1,0 +1,244 @@
+"""Faster scans of the extractor's patterns, with the same matches.
+
+Python's regular-expression engine skips quickly to the places where a match can start only when the
+pattern opens with a literal character or a set written case-sensitively. Most cue patterns open with
+``\\b``, a look-behind or an alternation of words under ``re.I`` ("\\b(?:received|welcomed|hosted)…"): the
+engine then enters the whole pattern at every position of the text, and tries every alternative there.
+
+``guarded(rx)`` puts a look-ahead in front of such a pattern: the set of characters that any match of it can
+start with, read from the pattern's own parse (``(?=[rwh])(?:\\b(?:received|welcomed|hosted)…)``). At most
+positions the look-ahead fails on one character test. The look-ahead only states what every match already
+satisfies, so the matches, their spans and their groups are the same; a pattern that can match the empty
+string, whose first character can be any, that is anchored at the start (``^``, ``\\A``), that opens with a
+look-ahead (one already guarded) or that the engine already scans fast is returned as it is (so is any pattern
+this module cannot read: the guard is a speed-up, never a condition).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+try:  # the engine's own parser (Python 3.11+); without it, patterns are used as they are
+    from re import _compiler as _C, _constants as _K, _parser as _P
+except ImportError:  # pragma: no cover
+    _C = _K = _P = None
+
+
+class _Open(Exception):
+    """The first character of a match cannot be told as a set (any character, a negated set, a back-reference)."""
+
+
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
+
+
+def _first_of(seq, flags: int, out: list) -> bool:
+    """Add to ``out`` the (item, ignore-case) that can open a match of the sequence ``seq``; whether ``seq`` can
+    match the empty string (then what follows it can open the match too)."""
+    for op, av in seq:
+        if op in (_K.AT, _K.ASSERT, _K.ASSERT_NOT):
+            continue  # zero-width: the next item opens the match
+        if not _first_of_item(op, av, flags, out):
+            return False
+    return True
+
+
+def _first_of_item(op, av, flags: int, out: list) -> bool:
+    ic = bool(flags & re.I)
+    if op is _K.LITERAL:
+        out.append((("lit", av), ic))
+        return False
+    if op is _K.IN:
+        if av and av[0][0] is _K.NEGATE:
+            raise _Open
+        for o, a in av:
+            if o is _K.LITERAL:
+                out.append((("lit", a), ic))
+            elif o is _K.RANGE:
+                out.append((("range", a), ic))
+            elif o is _K.CATEGORY and str(a) in _CATEGORIES:
+                out.append((("cat", str(a)), ic))
+            else:
+                raise _Open
+        return False
+    if op is _K.BRANCH:
+        empty = False
+        for alt in av[1]:
+            empty = _first_of(alt, flags, out) or empty
+        return empty
+    if op is _K.SUBPATTERN:
+        _, add, remove, sub = av
+        return _first_of(sub, (flags | add) & ~remove, out)
+    if op in (_K.MAX_REPEAT, _K.MIN_REPEAT, _K.POSSESSIVE_REPEAT):
+        lo, _, sub = av
+        return _first_of(sub, flags, out) or lo == 0
+    if op is _K.ATOMIC_GROUP:
+        return _first_of(av, flags, out)
+    raise _Open
+
+
+def _charset(items) -> str:
+    parts = []
+    for kind, a in items:
+        if kind == "lit":
+            parts.append("\\" + chr(a) if chr(a) in "-]\\^[" else re.escape(chr(a)))
+        elif kind == "range":
+            parts.append(f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}")
+        else:
+            parts.append(_CATEGORIES[a])
+    return "[" + "".join(dict.fromkeys(parts)) + "]"
+
+
+@lru_cache(maxsize=1024)
+def guarded(rx: re.Pattern) -> re.Pattern:
+    """``rx`` with a look-ahead of the characters its matches start with (see the module docstring), or ``rx``
+    itself where that would not help or cannot be told."""
+    src, flags = rx.pattern, rx.flags
+    if _P is None or not isinstance(src, str) or flags & re.X:
+        return rx
+    try:
+        tree = _P.parse(src, flags)
+        gflags = tree.state.flags
+        if tree.getwidth()[0] == 0:
+            return rx  # can match the empty string
+        if tree.data and (tree.data[0][0] is _K.ASSERT or (tree.data[0][0] is _K.AT and tree.data[0][1] in (
+                _K.AT_BEGINNING, _K.AT_BEGINNING_STRING))):
+            return rx  # opens with a look-ahead already (a guarded pattern), or at the start only (^, \A)
+        if _C._get_literal_prefix(tree, gflags)[0] or _C._get_charset_prefix(tree, gflags):
+            return rx  # the engine already skips to a literal prefix or a set
+        items: list = []
+        if _first_of(tree.data, gflags, items):
+            return rx
+        ignore = bool(gflags & re.I)
+        sensitive = [i for i, ic in items if not ic]
+        insensitive = [i for i, ic in items if ic]
+        sets = []
+        if sensitive:
+            sets.append(("(?-i:" if ignore else "(?:") + _charset(sensitive) + ")")
+        if insensitive:
+            sets.append(("(?:" if ignore else "(?i:") + _charset(insensitive) + ")")
+        new = re.compile(f"(?={'|'.join(sets)})(?:{src})", flags)
+    except (_Open, re.error, AttributeError, TypeError, ValueError, IndexError):
+        return rx
+    if new.groups != rx.groups or new.groupindex != rx.groupindex:
+        return rx
+    return new
+
+
+# -- words a match must hold ---------------------------------------------------------------------------------------
+# Non-ASCII characters that match an ASCII letter under re.I (İ ı ſ K): a text holding one is scanned as it is.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _factors(seq, flags: int) -> list[tuple[str, bool]] | None:
+    """Strings one of which every match of ``seq`` holds, as (string, ignore case), or None where none can be
+    told. Of the candidates (runs of literal characters, groups and alternations that must match) the one whose
+    shortest string is longest is kept."""
+    cands: list[list[tuple[str, bool]]] = []
+    run: list[str] = []
+    mode = None  # whether the run's cased letters ignore case (None: no cased letter yet)
+
+    def close() -> None:
+        nonlocal run, mode
+        if run:
+            cands.append([("".join(run), mode is True)])
+        run, mode = [], None
+
+    for op, av in seq:
+        if op is _K.LITERAL:
+            ch = chr(av)
+            cased = ch.lower() != ch.upper()
+            ic = cased and bool(flags & re.I)
+            if (ic and not ch.isascii()) or (not cased and ch.lower() != ch):
+                close()  # (a cased letter outside ASCII under re.I: no plain substring test)
+                continue
+            if cased and mode is not None and mode != ic:
+                close()
+            if cased:
+                mode = ic
+            run.append(ch.lower() if ic else ch)
+            continue
+        close()
+        sub = None
+        if op is _K.SUBPATTERN:
+            sub = _factors(av[3], (flags | av[1]) & ~av[2])
+        elif op is _K.BRANCH:
+            alts = [_factors(alt, flags) for alt in av[1]]
+            sub = None if any(a is None for a in alts) else [f for a in alts for f in a]
+        elif op in (_K.MAX_REPEAT, _K.MIN_REPEAT, _K.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _factors(av[2], flags)
+        elif op is _K.ATOMIC_GROUP:
+            sub = _factors(av, flags)
+        if sub:
+            cands.append(sub)
+    close()
+    if not cands:
+        return None
+    return max(cands, key=lambda fs: (min(len(f) for f, _ in fs), -len(fs)))
+
+
+class Prefiltered:
+    """A pattern with a cheap test before its scans: the words one of which every match holds (read from the
+    pattern's parse, ``_factors``), looked for with one case-sensitive scan of the text (lower-cased for the words
+    under re.I). A text without any of them has no match, so the scan is skipped; otherwise the pattern runs as it
+    is. The methods the extractor uses are those of ``re.Pattern``, with the same results."""
+
+    __slots__ = ("rx", "_cs", "_ci", "pattern", "flags", "groups", "groupindex")
+    _last: tuple[str | None, str | None] = (None, None)  # (text, its lower-cased form): the last text tested
+
+    def __init__(self, rx: re.Pattern, cs: re.Pattern | None, ci: re.Pattern | None) -> None:
+        self.rx, self._cs, self._ci = rx, cs, ci
+        self.pattern, self.flags, self.groups, self.groupindex = rx.pattern, rx.flags, rx.groups, rx.groupindex
+
+    def may_match(self, string: str) -> bool:
+        if self._cs is not None and self._cs.search(string):
+            return True
+        if self._ci is None:
+            return False
+        last = Prefiltered._last
+        if last[0] is string:
+            low = last[1]
+        else:
+            low = None if any(c in string for c in _FOLDS_TO_ASCII) else string.lower()
+            Prefiltered._last = (string, low)
+        return low is None or self._ci.search(low) is not None
+
+    def search(self, string, *a, **k):
+        return self.rx.search(string, *a, **k) if self.may_match(string) else None
+
+    def match(self, string, *a, **k):
+        return self.rx.match(string, *a, **k) if self.may_match(string) else None
+
+    def fullmatch(self, string, *a, **k):
+        return self.rx.fullmatch(string, *a, **k) if self.may_match(string) else None
+
+    def finditer(self, string, *a, **k):
+        return self.rx.finditer(string, *a, **k) if self.may_match(string) else iter(())
+
+    def findall(self, string, *a, **k):
+        return self.rx.findall(string, *a, **k) if self.may_match(string) else []
+
+    def sub(self, repl, string, *a, **k):
+        return self.rx.sub(repl, string, *a, **k) if self.may_match(string) else string
+
+    def __repr__(self) -> str:
+        return f"Prefiltered({self.rx!r})"
+
+
+@lru_cache(maxsize=1024)
+def prefiltered(rx: re.Pattern):
+    """``rx`` (guarded) behind a test of the words its matches hold (``Prefiltered``), or the guarded ``rx`` where
+    no such words can be told or the shortest is a single character (no cheaper than the scan)."""
+    g = guarded(rx)
+    if _P is None or not isinstance(rx.pattern, str) or rx.flags & re.X:
+        return g
+    try:
+        tree = _P.parse(rx.pattern, rx.flags)
+        fs = _factors(tree.data, tree.state.flags)
+    except (re.error, AttributeError, TypeError, ValueError, IndexError, RecursionError):
+        return g
+    if not fs or any(len(f) < 2 and f.isascii() for f, _ in fs):
+        return g  # (a single Latin letter or sign is in most texts)
+    cs = sorted({f for f, ic in fs if not ic}, key=len, reverse=True)
+    ci = sorted({f for f, ic in fs if ic}, key=len, reverse=True)
+    return Prefiltered(g, re.compile("|".join(map(re.escape, cs))) if cs else None,
+                       re.compile("|".join(map(re.escape, ci))) if ci else None)
