@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import distinct, func, literal, or_, select
+from sqlalchemy import case, distinct, func, literal, or_, select
 
 from dashboard.queries.common import (
     RPD,
@@ -105,7 +105,9 @@ def _aliases_text(url: str):
     """A partner's aliases (a JSON list) as one space-separated text, "" for none, read by the
     database (decoding each row's JSON in Python cost more than the rest of the row)."""
     if get_engine(url).dialect.name == "postgresql":
-        el = func.json_array_elements_text(P.c.aliases).table_valued("value")
+        # (only an array has elements: a JSON null or a lone string would stop the statement)
+        el = func.json_array_elements_text(case((func.json_typeof(P.c.aliases) == "array", P.c.aliases))) \
+            .table_valued("value")
         agg = func.string_agg(el.c.value, literal(" "))
     else:
         el = func.json_each(P.c.aliases).table_valued("value")
