@@ -205,6 +205,20 @@ def test_callbacks_as_plain_functions(ex_sqlite, tmp_path):
     assert figures.is_empty(partners_page.map_figure(bare, {}))
 
 
+def test_a_partners_empty_charts_say_why(ex_sqlite):
+    """The partner page's timeline and schools chart read why they are empty only when they are
+    (the reason reads the schema), and then say it: filters that match nothing."""
+    url = ex_sqlite.url
+    info = qp.partner_info(url, ex_sqlite.partner("Alpha University"))
+    v = partner_page.partner_view(url, {"year_from": 1990, "year_to": 1991}, info, "en")
+    for fig in (v["timeline"], v["schools"]):
+        assert figures.is_empty(fig)
+        assert fig.layout.annotations[0].text == figures.FILTER_HINT
+    v = partner_page.partner_view(url, {}, info, "en")
+    assert not figures.is_empty(v["timeline"]) and not figures.is_empty(v["schools"])
+    assert not partner_page._draws_nothing(qp.partner_timeline_data(url, Filters(), info))
+
+
 def test_page_layouts(ex_sqlite):
     from dashboard.app import create_app
 
