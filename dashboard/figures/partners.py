@@ -177,12 +177,17 @@ def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
     years = list(range(int(df["year"].min()), int(df["year"].max()) + 1))
     fig = _base(title, height=340, barmode="stack", xaxis=dict(tickmode="linear", dtick=1 if len(years) <= 16 else 2),
                 yaxis=dict(title=dict(text=t("activities", lang)), rangemode="tozero"), legend=dict(y=-0.18))
-    present = set(df["kind"])
+    # per kind, its activities per year (plain lists: a frame filtered and reindexed per kind cost more
+    # than the rest of the chart)
+    per_kind: dict[str, dict[int, int]] = {}
+    for y, kind, n in zip(df["year"].tolist(), df["kind"].tolist(), df["activities"].tolist()):
+        acts = per_kind.setdefault(kind, {})
+        acts[int(y)] = acts.get(int(y), 0) + int(n)
     traces = []
-    for kind in [k for k in ACTIVITY_KINDS if k in present] + sorted(present - set(ACTIVITY_KINDS)):
-        part = df[df["kind"] == kind].set_index("year")["activities"].reindex(years, fill_value=0)
+    for kind in [k for k in ACTIVITY_KINDS if k in per_kind] + sorted(set(per_kind) - set(ACTIVITY_KINDS)):
         name = kind_name(kind, lang)
-        traces.append(dict(type="bar", x=years, y=part.tolist(), name=name,
+        acts = per_kind[kind]
+        traces.append(dict(type="bar", x=years, y=[acts.get(y, 0) for y in years], name=name,
                            marker=dict(color=KIND_COLORS.get(kind, NEUTRAL)),
                            customdata=[[DrillSpec(partner=spec.partner, country=spec.country, pkind=spec.pkind,
                                                   year=y, kind=kind, what="activities").to_dict()] for y in years],

@@ -10,6 +10,7 @@ Not in the menu: reached from the Partners table, the drill-down panel or a link
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -174,17 +175,27 @@ def programmes_panel(url: str, f: Filters, info: dict, lang: str, search: str = 
     ], className="panel", id=ids.PAD_PROGRAMMES), lg=12)
 
 
-def timeline_figure(data: pd.DataFrame | None, info: dict, lang: str, msg: str):
+def timeline_figure(data: pd.DataFrame | None, info: dict, lang: str, msg: str | Callable[[], str]):
     """The partner's timeline from :func:`qp.partner_timeline_data` (the export's query too): one
-    marker per document while they are few, bars per year and kind for a busy partner."""
+    marker per document while they are few, bars per year and kind for a busy partner.
+
+    ``msg``: the empty state's text, or a function giving it, called only when the chart draws
+    nothing (:func:`why_empty` reads the schema: four catalogue queries on PostgreSQL)."""
+    if callable(msg):
+        msg = msg() if _draws_nothing(data) else ""
     if data is None:
         return figures.empty(t(TIMELINE_TITLE, lang), msg)
     return timeline_chart(data, qp.partner_spec(info), lang, msg)
 
 
+def _draws_nothing(data: pd.DataFrame | None) -> bool:
+    """Whether :func:`timeline_chart` shows its empty state for ``data``: nothing, or documents
+    none of which has a date."""
+    return data is None or data.empty or ("document_id" in data.columns and bool(data["date"].isna().all()))
+
+
 def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search: str = "") -> tuple:
     """KPI tiles, the timeline figure and the list of interactions (one pass over the partner's facts)."""
-    msg = why_empty(url, f, lang)
     sets = run(qp.partner_sets, url, f, info)   # one pass: the KPIs, the timeline per year
     grid = qp.partner_activity_grid(url, f, info, sets) if sets is not None else None
     k = qp.partner_kpis(url, f, info, sets, grid) if sets is not None else {}
@@ -203,12 +214,13 @@ def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search
         stat("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
         stat("Agreements", None if agrs is None else len(agrs), lang, "From the office's reports"),
     ]
-    return (kpis, timeline_figure(data, info, lang, msg), interactions_list(tl, lang, search, k.get("documents")))
+    return (kpis, timeline_figure(data, info, lang, lambda: why_empty(url, f, lang)),
+            interactions_list(tl, lang, search, k.get("documents")))
 
 
 def schools_figure(url: str, f: Filters, info: dict, lang: str = "en"):
-    msg = why_empty(url, f, lang)
     schools = run(qp.partner_schools, url, f, info)
+    msg = why_empty(url, f, lang) if schools is None or schools.empty else ""   # (read only when shown)
     if schools is None:
         return figures.empty(t(SCHOOLS_TITLE, lang), msg)
     return schools_bars(schools, qp.partner_spec(info), lang, msg)

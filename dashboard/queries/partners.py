@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import case, distinct, func, literal, or_, select
 
 from dashboard.queries.common import (
     RPD,
@@ -48,9 +48,15 @@ def restricts_documents(f: Filters) -> bool:
 # ---------------------------------------------------------------------------
 # The Partners page
 # ---------------------------------------------------------------------------
-def partners_table(url: str, f: Filters) -> pd.DataFrame:
-    """One row per partner: ``partner_id, partner, zh, country, kind, status, aliases, documents,
-    first_year, last_year, programs, agreements`` (``aliases`` a list, for the table's search).
+PARTNER_COLUMNS = ["partner_id", "partner", "zh", "country", "kind", "status", "aliases", "documents",
+                   "first_year", "last_year", "programs", "agreements"]
+
+
+def partner_rows(url: str, f: Filters) -> list[tuple]:
+    """One row per partner, as the database returns it (one statement, no frame): ``partner_id,
+    partner, zh, country, kind, status, aliases, documents, first_year, last_year, programs,
+    agreements`` (:data:`PARTNER_COLUMNS`; ``aliases`` the partner's aliases in one text,
+    space-separated, for the table's search), most documents first, then by name.
 
     ``documents`` and the years count the documents in scope. When the filters narrow the
     documents (years, schools, kinds, language) only partners with a document in scope are
@@ -59,46 +65,62 @@ def partners_table(url: str, f: Filters) -> pd.DataFrame:
     """
     if not f.schools:
         # the ETL's (partner, year, language) rollup: documents per partner, and the years with any
-        news = (select(RPD.c.partner_id, func.sum(RPD.c.documents), func.min(RPD.c.year), func.max(RPD.c.year))
+        news = (select(RPD.c.partner_id.label("pid"), func.sum(RPD.c.documents).label("n"),
+                       func.min(RPD.c.year).label("lo"), func.max(RPD.c.year).label("hi"))
                 .where(*_rollup_cond(RPD, f), RPD.c.documents > 0).group_by(RPD.c.partner_id))
     elif len(f.schools) == 1:
         # one school: the (school, partner, year, language) rollup counts each document once
-        news = (select(RSP.c.partner_id, func.sum(RSP.c.documents), func.min(RSP.c.year), func.max(RSP.c.year))
+        news = (select(RSP.c.partner_id.label("pid"), func.sum(RSP.c.documents).label("n"),
+                       func.min(RSP.c.year).label("lo"), func.max(RSP.c.year).label("hi"))
                 .where(RSP.c.unit_id == f.schools[0], *_rollup_cond(RSP, f), RSP.c.documents > 0)
                 .group_by(RSP.c.partner_id))
     else:
         # only the partners listed (those passing the partner filters): a seek per partner
-        news = (select(F.c.partner_id, func.count(distinct(F.c.document_id)), func.min(F.c.year),
-                       func.max(F.c.year))
+        news = (select(F.c.partner_id.label("pid"), func.count(distinct(F.c.document_id)).label("n"),
+                       func.min(F.c.year).label("lo"), func.max(F.c.year).label("hi"))
                 .where(F.c.type == "partner", _fact_ok(), partner_passes(F.c.partner_id, f),
                        *evidence_conditions(F.c.document_id, _Probe(F.c.year), f, implied=frozenset({"partners"})))
                 .group_by(F.c.partner_id))
-    progs = (select(PG.c.partner_id, func.count()).where(PG.c.partner_id.is_not(None), live_report(PG))
-             .group_by(PG.c.partner_id))
-    agrs = (select(AG.c.partner_id, func.count()).where(AG.c.partner_id.is_not(None), live_report(AG))
-            .group_by(AG.c.partner_id))
+    news = news.subquery("news")
+    progs = (select(PG.c.partner_id.label("pid"), func.count().label("n"))
+             .where(PG.c.partner_id.is_not(None), live_report(PG)).group_by(PG.c.partner_id).subquery("progs"))
+    agrs = (select(AG.c.partner_id.label("pid"), func.count().label("n"))
+            .where(AG.c.partner_id.is_not(None), live_report(AG)).group_by(AG.c.partner_id).subquery("agrs"))
+    docs = func.coalesce(news.c.n, 0)
+    if restricts_documents(f):
+        named = news.c.pid.is_not(None)
+    else:   # named somewhere in scope (else an unused reference entry)
+        named = or_(news.c.pid.is_not(None), progs.c.pid.is_not(None), agrs.c.pid.is_not(None))
+    stmt = (select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, P.c.status, _aliases_text(url), docs,
+                   news.c.lo, news.c.hi, func.coalesce(progs.c.n, 0), func.coalesce(agrs.c.n, 0))
+            .select_from(P.outerjoin(news, news.c.pid == P.c.id).outerjoin(progs, progs.c.pid == P.c.id)
+                         .outerjoin(agrs, agrs.c.pid == P.c.id))
+            .where(*_partner_ok(f), named)
+            .order_by(docs.desc(), P.c.name))
     with get_engine(url).connect() as conn:
-        partners = conn.execute(select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, P.c.status, P.c.aliases)
-                                .where(*_partner_ok(f)).order_by(P.c.name)).all()
-        d = {int(p): (int(c), lo, hi) for p, c, lo, hi in conn.execute(news)}
-        g = {int(p): int(c) for p, c in conn.execute(progs)}
-        a = {int(p): int(c) for p, c in conn.execute(agrs)}
-    only_news = restricts_documents(f)
-    rows = []
-    for pid, name, zh, country, kind, status, aliases in partners:
-        pid = int(pid)
-        docs, lo, hi = d.get(pid, (0, None, None))
-        if only_news and not docs:
-            continue
-        if not docs and not g.get(pid) and not a.get(pid):
-            continue   # named nowhere in scope: an unused reference entry
-        rows.append((pid, name, zh, country, kind, status, list(aliases or []), docs, lo, hi, g.get(pid, 0),
-                     a.get(pid, 0)))
-    df = pd.DataFrame(rows, columns=["partner_id", "partner", "zh", "country", "kind", "status", "aliases", "documents",
-                                     "first_year", "last_year", "programs", "agreements"])
+        return [tuple(r) for r in conn.execute(stmt)]
+
+
+def _aliases_text(url: str):
+    """A partner's aliases (a JSON list) as one space-separated text, "" for none, read by the
+    database (decoding each row's JSON in Python cost more than the rest of the row)."""
+    if get_engine(url).dialect.name == "postgresql":
+        # (only an array has elements: a JSON null or a lone string would stop the statement)
+        el = func.json_array_elements_text(case((func.json_typeof(P.c.aliases) == "array", P.c.aliases))) \
+            .table_valued("value")
+        agg = func.string_agg(el.c.value, literal(" "))
+    else:
+        el = func.json_each(P.c.aliases).table_valued("value")
+        agg = func.group_concat(el.c.value, literal(" "))
+    return func.coalesce(select(agg).select_from(el).scalar_subquery(), "")
+
+
+def partners_table(url: str, f: Filters) -> pd.DataFrame:
+    """:func:`partner_rows` as a frame (the years as ``Int64``), for scripts and exports."""
+    df = pd.DataFrame(partner_rows(url, f), columns=PARTNER_COLUMNS)
     for col in ("first_year", "last_year"):
         df[col] = df[col].astype("Int64")
-    return df.sort_values(["documents", "partner"], ascending=[False, True], ignore_index=True)
+    return df
 
 
 def partner_kinds(url: str, f: Filters) -> pd.DataFrame:
@@ -405,6 +427,6 @@ def partner_mobility(url: str, f: Filters, info: dict) -> pd.DataFrame:
     return df.astype({"year": "int64", "students": "int64", "records": "int64"}) if not df.empty else df
 
 
-__all__ = ["partners_table", "partner_kinds", "partner_info", "partner_spec", "partner_filters",
+__all__ = ["partner_rows", "PARTNER_COLUMNS", "partners_table", "partner_kinds", "partner_info", "partner_spec", "partner_filters",
            "partner_timeline", "partner_timeline_data", "partner_years", "partner_sets", "partner_activity_grid", "TIMELINE_MAX", "partner_kpis", "partner_schools", "partner_programs", "partner_agreements",
            "partner_mobility", "restricts_documents"]

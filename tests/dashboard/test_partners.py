@@ -155,6 +155,28 @@ def test_timeline_one_marker_per_document_and_kind(ex_sqlite):
     assert list(res.documents["id"]) == [story]
 
 
+def test_grid_search_text_holds_the_aliases(world):
+    """The grid's hidden ``aliases`` column (searched by the table's box) is the partner's aliases
+    joined by the database, one text, on both backends; none, or a JSON null, gives ""."""
+    from sqlalchemy import update
+
+    from etl.db import get_engine
+    from etl.load.models import Partner
+
+    listed = [r["partner_id"] for r in partners_page.grid_rows(world.url, {})]
+    a, b, c = listed[:3]
+    table = Partner.__table__
+    with get_engine(world.url).begin() as conn:
+        conn.execute(update(table).where(table.c.id == a).values(aliases=["TUM", "慕尼黑工业大学", "Munich Tech"]))
+        conn.execute(update(table).where(table.c.id == b).values(aliases=[]))
+        conn.execute(update(table).where(table.c.id == c).values(aliases=None))
+    rows = {r["partner_id"]: r for r in partners_page.grid_rows(world.url, {})}
+    assert list(rows) == listed, "the same partners in the same order"
+    assert rows[a]["aliases"] == "TUM 慕尼黑工业大学 Munich Tech"
+    assert rows[b]["aliases"] == "" and rows[c]["aliases"] == ""
+    assert qp.partners_table(world.url, Filters()).set_index("partner_id").at[a, "aliases"] == rows[a]["aliases"]
+
+
 def test_callbacks_as_plain_functions(ex_sqlite, tmp_path):
     url = ex_sqlite.url
     rows = partners_page.grid_rows(url, {}, "en", "?ui=en")
@@ -181,6 +203,20 @@ def test_callbacks_as_plain_functions(ex_sqlite, tmp_path):
     bare = f"sqlite:///{tmp_path / 'bare.db'}"
     assert partners_page.grid_rows(bare, {}) == []
     assert figures.is_empty(partners_page.map_figure(bare, {}))
+
+
+def test_a_partners_empty_charts_say_why(ex_sqlite):
+    """The partner page's timeline and schools chart read why they are empty only when they are
+    (the reason reads the schema), and then say it: filters that match nothing."""
+    url = ex_sqlite.url
+    info = qp.partner_info(url, ex_sqlite.partner("Alpha University"))
+    v = partner_page.partner_view(url, {"year_from": 1990, "year_to": 1991}, info, "en")
+    for fig in (v["timeline"], v["schools"]):
+        assert figures.is_empty(fig)
+        assert fig.layout.annotations[0].text == figures.FILTER_HINT
+    v = partner_page.partner_view(url, {}, info, "en")
+    assert not figures.is_empty(v["timeline"]) and not figures.is_empty(v["schools"])
+    assert not partner_page._draws_nothing(qp.partner_timeline_data(url, Filters(), info))
 
 
 def test_page_layouts(ex_sqlite):
