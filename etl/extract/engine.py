@@ -785,6 +785,18 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
                 break
 
 
+def _listed_institutes(text: str, orgs: list[Org]) -> None:
+    """An institute named by its subject alone, written among the units a page lists ("representatives from the School
+    of Design, School of Engineering, and the Institute of Food Science and Technology"), is one of them: the page's
+    own unit, not a partner."""
+    from etl.extract.units import listed_with_units, subject_institute
+
+    for o in orgs:
+        if o.status == "partner" and o.registry is None and subject_institute(o.name) and \
+                all(listed_with_units(text, m.start, m.end) for m in o.mentions):
+            o.status, o.reason = "home", "an institute among the units the page lists"
+
+
 def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
@@ -850,6 +862,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         orgs = orgs + _partner_centres(text, orgs, home_spans, gaz)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
+    if lang != "zh":
+        _listed_institutes(text, orgs)
     _credit_line_orgs(text, orgs)
     _home_short_forms(orgs, home_org)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)

@@ -128,6 +128,29 @@ def _person_tail(text: str, s: int, of_start: int, e: int) -> int:
     return e
 
 
+_LISTED_BEFORE = re.compile(r"\b(?:School|Faculty|College|Department)\s+(?:of|for)\s+[A-Z][^,;.\n()]{1,70}"
+                            r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?$")
+_LISTED_AFTER = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?(?:School|Faculty|College|Department)[ \t]+(?:of|for)[ \t]")
+
+
+def subject_institute(name: str) -> bool:
+    """Whether a name is an institute named by its subject alone ("Institute of Food Science and Technology",
+    "Institute of Distance Learning"): no proper name, no place; as such it names nobody outside."""
+    m = re.fullmatch(r"(?:the\s+)?Institute\s+(?:of|for)\s+(.+)", name.strip())
+    if not m:
+        return False
+    words = re.findall(r"[\w'’-]+", m.group(1))
+    return bool(words) and all(w.lower() in ("and", "of", "for", "&", "the") or w.lower() in _SUBJECT_WORDS or
+                               w.lower() in _field_words() or _ACADEMIC.fullmatch(w) or _ADMIN.fullmatch(w)
+                               for w in words)
+
+
+def listed_with_units(text: str, s: int, e: int) -> bool:
+    """Whether the phrase at s:e is an item of a list of units ("the School of Economics, School of Design, and the
+    Institute of Food Science", "the Faculty of Chemistry, Institute of Distance Learning, and …")."""
+    return bool(_LISTED_BEFORE.search(text, max(0, s - 100), s) or _LISTED_AFTER.match(text, e))
+
+
 @dataclass
 class UnitHit:
     type: str  # school | office
@@ -352,8 +375,10 @@ class UnitFinder:
                     typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
                     if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
                         typ = "school"  # "German Language Department", "Department of Architecture and Design"
-                    if head.lower() in ("institute", "academy", "centre", "center") and not owner:
-                        continue  # too often an outside body without a list to say otherwise
+                    if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
+                            not (subject_institute(phrase) and listed_with_units(text, s, e)):
+                        continue  # too often an outside body without a list to say otherwise (but an institute named
+                        # by its subject among the units listed is one of them)
                     if _PROGRAMME_UNITS.search(phrase) and not (
                             re.fullmatch(r"(?:the\s+)?Business\s+School", phrase) and (not self.use_list or self.keep_unlisted)
                             and not any(st != "home" for _, _, st in self._ox.overlapping(*self._sentence(s)))):
