@@ -785,6 +785,25 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
                 break
 
 
+def _profile_third_parties(text: str, lay, orgs: list[Org]) -> None:
+    """Organisations named only inside paragraphs that introduce a partner ("X University ranks first in …; it
+    cooperates with the Y Agency"): the partner's standing and its own partners, not the home's."""
+    partners = [o for o in orgs if o.status == "partner"]
+    spans = _profile_sentences(text, lay, partners)
+    if not spans:
+        return
+    subjects = set()
+    for ps, pe in spans:
+        first = min(((m.start, id(o)) for o in partners for m in o.mentions if ps <= m.start < pe), default=None)
+        if first:
+            subjects.add(first[1])
+    for o in partners:
+        if id(o) in subjects or o.registry is not None or not o.mentions:
+            continue
+        if all(any(ps <= m.start < pe for ps, pe in spans) for m in o.mentions):
+            o.status, o.reason = "non_partner", "named in a partner's profile (its standing, its own partners)"
+
+
 def _listed_institutes(text: str, orgs: list[Org]) -> None:
     """An institute named by its subject alone, written among the units a page lists ("representatives from the School
     of Design, School of Engineering, and the Institute of Food Science and Technology"), is one of them: the page's
@@ -864,6 +883,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     _home_bodies(orgs, home_forms)
     if lang != "zh":
         _listed_institutes(text, orgs)
+        _profile_third_parties(text, lay, orgs)
     _credit_line_orgs(text, orgs)
     _home_short_forms(orgs, home_org)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)

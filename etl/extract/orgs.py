@@ -201,6 +201,10 @@ _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|De
 # fair took place at X"): where it happened, not who worked with the home
 _VENUE_BEFORE = re.compile(r"\b(?:was\s+held|were\s+held|took\s+place|organi[sz]ed\s+by\s+[^.;\n]{0,80}?|hosted\s+by\s+[^.;\n]{0,60}?)"
                            r"\s+(?:at|in)\s+(?:the\s+)?$", re.I)
+# "ranks first in the Russian Engineering Education Association", "ranked 12th among the …": a standing, not a partner
+_RANKED_IN = re.compile(r"\b(?:rank(?:s|ed|ing)?|placed|placing)\s+(?:(?:no\.?\s*)?\d+(?:st|nd|rd|th)?|first|second|third|"
+                        r"fourth|fifth|top\s+\d+|\w+\s+place|highly|high|among\s+the\s+top\s+\d*)?\s*"
+                        r"(?:\w+\s+){0,3}?(?:in|among|by|within|on)\s+(?:the\s+)?$", re.I)
 _ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
 _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:universities\s+|institutions\s+)?of\s+(?:the\s+)?$",
                         re.I)
@@ -1209,6 +1213,8 @@ class OrgFinder:
             return "a network the institutions belong to (members of; 'a Russell Group university')"
         if _VENUE_BEFORE.search(before):
             return "the venue of an event others organised (held at X)"
+        if self.lang != "zh" and _RANKED_IN.search(before):
+            return "a ranking or standing (ranks first in X, ranked by Y)"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
         if self.lang != "zh" and (_DESTINATION_BEFORE.search(before) or _DESTINATION_AFTER.match(after)):
