@@ -785,11 +785,18 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
                 break
 
 
+# a paragraph that introduces (not "X has entered into a partnership with Y": news)
+_INTRO_VERB = re.compile(r"\s*(?:[(（][^()（）\n]{1,30}[)）]\s*)?,?\s*(?:which\s+was\s+)?(?:is|ranks|boasts|comprises|"
+                         r"(?:was\s+)?(?:founded|established)\s+in)\b")
+
+
 def _profile_third_parties(text: str, lay, orgs: list[Org]) -> None:
     """Organisations named only inside paragraphs that introduce a partner ("X University ranks first in …; it
     cooperates with the Y Agency"): the partner's standing and its own partners, not the home's."""
     partners = [o for o in orgs if o.status == "partner"]
-    spans = _profile_sentences(text, lay, partners)
+    spans = [(ps, pe) for ps, pe in _profile_sentences(text, lay, partners)
+             if _INTRO_VERB.match(text, min((m.end for o in partners for m in o.mentions if ps <= m.start < pe),
+                                            default=ps))]
     if not spans:
         return
     subjects = set()
