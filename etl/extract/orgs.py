@@ -630,7 +630,8 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             s, e = _acronym_bounds(text, s, e)
             pm = _PLACE_DASH.search(text, max(0, s - 30), s) if "-" in text[max(0, s - 4):s] or "–" in text[max(0, s - 4):s] \
                 else None
-            if pm and (gaz.place(pm.group(1)) or gaz.country_name(pm.group(1))):
+            if pm and (gaz.place(pm.group(1)) or gaz.country_name(pm.group(1))) and \
+                    not (pm.group(1).isupper() and len(pm.group(1)) > 3):  # (not a dateline: "KARACHI - The University …")
                 s = pm.start(1)  # "Beijing - Hong Kong Universities Alliance": two places joined by a dash
             if _POSSESSIVE.search(text[s:e]):
                 e -= 2  # "the University of Birmingham's": the name without the possessive
@@ -830,7 +831,10 @@ class OrgFinder:
             e0, e = e, self._registry_right(s, e)
             if e != e0:
                 self.place_tails[s] = re.sub(r"^\s+of\s+(?:the\s+)?", "", text[e0:e])
-            tm = re.search(r"(?<=[a-z])[^\S\n]+(?:USA|U\.S\.A\.?|UK|U\.K\.|PRC)$", text[s:e])
+            tm = re.search(r"(?<=[a-z])[^\S\n]+(?:USA|U\.S\.A\.?|UK|U\.K\.|PRC)$", text[s:e]) or \
+                re.search(r"(?:(?<=University)|(?<=Institute)|(?<=College)|(?<=Academy)|(?<=Nationalities)|(?<=Technology)|"
+                          r"(?<=Science)|(?<=Sciences)|(?<=Studies)),?[^\S\n]+China$", text[s:e])
+            # ("South Central University for Nationalities China": the country is not part of the name either)
             if tm:
                 e = s + tm.start()  # "St. Joseph University of Pennsylvania USA": the country is not part of the name
             if " and " in text[s:e] and not _known_name(norm(text[s:e])):
