@@ -488,7 +488,7 @@ _CN_MISSION = re.compile(
     r"\b(?:(?:Chinese|China['’]s)[^\S\n]+(?P<h1>Embassy|Consulate(?:[- ]General)?|Consul[- ]General|Ambassador)"
     r"|(?P<h2>Embassy|Consulate(?:[- ]General)?|Consul[- ]General|Ambassador)(?:[^\S\n]+[A-Z][a-z]+(?:[^\S\n]+and)?){0,3}"
     rf"[^\S\n]+of[^\S\n]+{_PRC})"
-    r"(?:[^\S\n]+(?:in|to)[^\S\n]+(?:the[^\S\n]+)?(?P<place>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2}))?")
+    r"(?:[^\S\n]+(?:in|to|from|at)[^\S\n]+(?:the[^\S\n]+)?(?P<place>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2}))?")
 
 
 def _host_name(code: str) -> str:
@@ -857,7 +857,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     finder = OrgFinder(text, lay, ref, gaz, lang)
     orgs = finder.run()
     home, home_org, use_list, orgs = detect_home(text, lay, ref, gaz, orgs, finder, doc.meta or {}, lang)
-    out.home = home
+    out.home = re.sub(r"^the\s+(?=[A-Z])", "", home) if home else home  # ("of the University of X": "the" is no part of it)
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
     _peer_lists(text, lay, orgs, home_spans)
