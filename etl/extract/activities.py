@@ -480,7 +480,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         if i not in topics:
             lf = _LIST_FRAME.search(sent)
             list_from = lf.start() if lf and not _SPECIFIC.search(sent) and \
-                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():]) or
+                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及|[a-z]/[a-z]", sent[lf.end():]) or
                  _TALK_FRAME.match(lf.group(0))) else None  # (one topic talked about is a topic too)
             list_to = len(sent)
             if list_from is not None:
