@@ -234,6 +234,25 @@ class UnitFinder:
                 w.lower() in _INSTITUTION_WORDS for w in words[1:]))) and not (self.use_list and self.ref.unit(" ".join(words)))
         return False
 
+    def _of_a_place(self, end: int) -> bool:
+        """Whether the office phrase ending at ``end`` names a place: its "of" part runs on into a province or state
+        ("… office of Kwazulu - Natal province") or a country follows ("… Office of Quanah in South Africa", not
+        China: a Chinese university's own office abroad is rare)."""
+        after = self.text[end:end + 60]
+        if re.match(r"(?:[ \t]*[-–][ \t]*[A-Z][\w'’-]+)?[ \t]+(?:[Pp]rovince|[Ss]tate|[Pp]refecture|[Cc]ounty|"
+                    r"[Mm]unicipality|[Rr]egion)\b", after):
+            return True
+        cm = re.match(r",?[ \t]+in[ \t]+(?:the[ \t]+)?([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})", after)
+        if cm and not self.foreign_home:
+            from etl.resolve.geo import load_gazetteer
+
+            gz = load_gazetteer()
+            words = cm.group(1).split()
+            code = next((gz.country_name(" ".join(words[:n])) for n in range(len(words), 0, -1)
+                         if gz.country_name(" ".join(words[:n]))), None)
+            return code is not None and code not in ("CN", "HK", "MO", "TW")
+        return False
+
     def _org_after(self, end: int) -> tuple[int, int, str] | None:
         """An organisation right after 'of/at' (skipping coordinated units)."""
         text = self.text
@@ -329,6 +348,12 @@ class UnitFinder:
                 if _GOVERNMENT_BEFORE.search(text[max(0, s - 20):s]) or \
                         re.search(r"\b(?:Provincial|Municipal|Ministry)\b", text[s:e]):
                     continue
+                ofm = None if m.group("head") else re.match(r"[ \t]+of[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2}",
+                                                            text[e:e + 60])
+                if (m.group("head") or m.group("head2")).lower() in ("office", "department", "division") and \
+                        (self._of_a_place(e) if m.group("head") else bool(ofm) and self._of_a_place(e + ofm.end())):
+                    continue  # "the environmental affairs office of Kwazulu - Natal province", "… Office of X in South
+                    # Africa": a government office of a place, not the university's
                 head = m.group("head") or m.group("head2")
                 phrase = text[s:e]
                 if not m.group("head") and len(words) < 2:
