@@ -198,21 +198,25 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
     ("delegation_visit", "signing ceremony with the partner", re.compile(r"签约仪式|签字仪式"), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
-        r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
+        r"\bvisits?\s+(?:BISTU|the\s+University\b)|\bvisit(?:s|ed)?\s+(?:our|this)\s+(?:university|college|campus|institute)\b|"
+        r"访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
         r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
     ("delegation_visit", "a visit received", re.compile(
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
         r"visitors)\b|"
         # "welcomed researchers from X", "received three professors from X"
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:researchers|scholars|"
-        r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])", I), 1.0),
+        r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])|"
+        # "X was represented by two delegates", "the delegates were welcomed by …"
+        r"\brepresented\s+by\s+(?:\w+\s+)?(?:delegates|representatives|officials)\b|"
+        r"\b(?:delegates|guests|visitors)\s+(?:were|was)\s+(?:\w+\s+)?(?:welcomed|received|hosted)\s+by\b", I), 1.0),
     ("delegation_visit", "a leader's visit or trip", re.compile(
         # "during Council Chair X's visit to UNSW", "the leadership team traveled to China", "President X has been in
         # China, making visits to …", "Director X … came to Y College to present …", "led a team to Japan"
         r"['’]s\s+(?:\w+\s+)?visit\s+to\s+(?-i:[A-Z])|"
         r"\b(?:President|Chancellor|Rector|Provost|Dean|Director|leadership\s+team|leaders)\b[^.\n]{0,120}?"
         r"\b(?:visited|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
-        r"(?-i:[A-Z])|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
+        r"(?:the\s+(?:headquarters|head\s+office|premises)\s+of\s+|(?-i:[A-Z]))|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|"
         # "the online agreement signing ceremony", "a virtual signing ceremony": leaders sign by video
