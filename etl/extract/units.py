@@ -436,7 +436,9 @@ class UnitFinder:
                         if gz.place(pm2.group(1)) or gz.country_name(pm2.group(1)):
                             name = name[:pm2.start()]  # "the Faculty of Engineering in Nottingham"
                     name = re.sub(r"-[A-Z]{2,6}$", "", name)  # "Department of Architecture and Design-DAD"
-                    if name == "Graduate School":
+                    if name == "Graduate School" or re.fullmatch(r"(?:School|College)\s+of\s+(?:Undergraduate|Graduate|"
+                                                                  r"Postgraduate)\s+(?:Studies|Education)", name):
+                        # (the graduate school counts as an office, and so does its undergraduate twin)
                         typ = "office"
                     hits.append(UnitHit(typ, name, s, e, phrase, "unit phrase (text's own name)", 0.6))
             # "the Faculties of Literature, Linguistics, and Oriental Studies": one unit per item
