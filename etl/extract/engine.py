@@ -644,6 +644,38 @@ def _home_short_forms(orgs: list[Org], home_org: Org | None) -> None:
 
 
 _MISSION_NAME = re.compile(r"\b(?:Embassy|Consulate)\b")
+_HYPHENATED = re.compile(r"(?:The\s+)?([A-Z][a-z]{2,})((?:-[A-Z][a-z]{2,}){1,3})\s+(University|Universities)")
+
+
+def _hyphenated_partners(orgs: list[Org], home_org: Org | None, gaz) -> list[Org]:
+    """"the Massey-Peking-Shihezi University partnership": the home's first word joined by hyphens to other
+    universities' first words names those universities (Peking University, Shihezi University), not one."""
+    if home_org is None:
+        return orgs
+    first = re.sub(r"^The\s+", "", home_org.name).split(" ", 1)[0]
+    out = list(orgs)
+    by_name = {norm(o.name): o for o in orgs}
+    for o in orgs:
+        m = _HYPHENATED.fullmatch(o.name)
+        if o.status != "partner" or o.registry is not None or not m or m.group(1) != first:
+            continue
+        o.status, o.reason = "non_partner", "a joint name: the home's and its partners' first words"
+        for w in m.group(2).strip("-").split("-"):
+            if gaz.place(w) is None and gaz.country_name(w) is None and not re.fullmatch(r"[A-Z][a-z]+", w):
+                continue
+            name = f"{w} University"
+            x = by_name.get(norm(name))
+            if x is None:
+                from etl.extract.orgs import _registry
+
+                reg = next(iter(_registry().by_name(name)), None)
+                x = Org(reg.name if reg else name, "university", getattr(reg, "country", None),
+                        "organisation registry" if reg is not None and getattr(reg, "country", None) else "")
+                x.reason = "named in a joint name with the home"
+                x.mentions = list(o.mentions)
+                out.append(x)
+                by_name[norm(name)] = x
+    return out
 
 
 _PAREN_ACRONYM = re.compile(r"[^\S\n]*[(（][^\S\n]*([A-Z][A-Za-z&-]{1,9})[^\S\n]*[)）]")
@@ -893,6 +925,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _profile_third_parties(text, lay, orgs)
     _credit_line_orgs(text, orgs)
     _home_short_forms(orgs, home_org)
+    if lang != "zh":
+        orgs = _hyphenated_partners(orgs, home_org, gaz)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]
