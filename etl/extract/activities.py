@@ -52,7 +52,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides)|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
     ("joint_program", "Sino-foreign cooperative education", re.compile(
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
-        r"\barticulation\s+programs?", I), 1.0),
+        r"\barticulation\s+programs?|"
+        # "the Sino-German College", "Sino-British College": a college run with partners of that country
+        r"\bSino-(?!foreign)(?-i:[A-Z])[a-z]+\s+(?-i:College|School)\b", I), 1.0),
     # the Chinese-English of 合作办学 ("cooperative school running", "school-running cooperation"): a programme
     ("joint_program", "cooperative school running", re.compile(
         r"\bcooperative\s+school[- ]running|\bschool[- ]running\s+cooperation|\bcooperatively[- ]run\s+(?:programs?|school)|"
@@ -261,7 +263,7 @@ _TITLE_ONLY = [
 # (cheap substring tests before the case-insensitive patterns)
 NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
-    "Sino-foreign cooperative education": ("sino-foreign", "cooperative", "articulation"),
+    "Sino-foreign cooperative education": ("sino-", "cooperative", "articulation"),
     "cooperative school running": ("school", "mutual recognition"),
     "exchange study": ("exchange", "abroad", "mobility"), "study abroad": ("abroad", "overseas"),
     "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
