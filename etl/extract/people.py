@@ -39,11 +39,14 @@ SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
            r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
-           r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs)(?=\s+[A-Z])|Madam|Student|Chairman|"
+           r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs|Sir)(?=\s+[A-Z])|Madam|Student|Chairman|"
            r"Program\s+Coordinator|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
 _NAME = r"(?:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-zà-öø-ÿ'’]+(?:-[A-Za-z][a-zà-öø-ÿ'’]+)?)"
-_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+{_NAME}){{0,2}})"
+# a pinyin surname written in capitals before the given name ("President DING Xiaodong"), as Chinese sites write it
+_CAPS_SURNAME = "(?:" + "|".join(sorted((x.upper() for x in SURNAMES_PINYIN if len(x) > 1), key=len, reverse=True)) + ")"
+_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
+                     rf"(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+{_NAME}){{0,2}})"
                      rf"(?![\w'’])")
 _APPOS = re.compile(
     rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
@@ -55,7 +58,7 @@ _ROLE_OF_NAME = re.compile(
     r"\b(?P<role>(?:(?:[Vv]ice|[Dd]eputy|[Ee]xecutive|[Aa]ssociate)[- ])?(?:[Pp]resident|[Rr]ector|[Dd]ean|[Dd]irector|"
     r"[Aa]mbassador|[Cc]hairman|[Cc]hairperson|[Mm]inister|[Cc]onsul(?:[- ][Gg]eneral)?|[Hh]ead|[Pp]rincipal|[Cc]hancellor|"
     r"[Pp]rovost)\s+(?:of|to|at)\s+[^,;.\n]{2,90}),\s+"
-    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*[,.;:]|\s+(?:[a-z]|and\b))")
+    rf"(?P<name>{_NAME}(?:\s+(?:[A-Z]\.\s?)?{_NAME}){{1,2}})(?=\s*[,.;:]|\s+(?:[a-z]|and\b))")
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
 _TITLED_LOWER = re.compile(
@@ -188,7 +191,7 @@ class PeopleFinder:
         return org or "home"
 
     def _add(self, name: str, role: str, org: str | None, s: int, e: int, method: str, conf: float) -> None:
-        name = name.strip()
+        name = re.sub(r"^(?:Sir|Dame)\s+(?=[A-Z])", "", name.strip())  # "Sir Richard Taylor": a title, not a name
         if not name or name in self.people:
             p = self.people.get(name)
             if p and (not p.role and role):
