@@ -59,6 +59,10 @@ _ROLE_OF_NAME = re.compile(
     r"[Aa]mbassador|[Cc]hairman|[Cc]hairperson|[Mm]inister|[Cc]onsul(?:[- ][Gg]eneral)?|[Hh]ead|[Pp]rincipal|[Cc]hancellor|"
     r"[Pp]rovost)\s+(?:of|to|at)\s+[^,;.\n]{2,90}),\s+"
     rf"(?P<name>{_NAME}(?:\s+(?:[A-Z]\.\s?)?{_NAME}){{1,2}})(?=\s*[,.;:]|\s+(?:[a-z]|and\b))")
+_ROLE_UNIT_NAME = re.compile(
+    r"\b(?P<role>(?i:(?:acting\s+|deputy\s+|associate\s+|assistant\s+|vice[- ]|executive\s+)?(?:dean|head|director|professor|"
+    r"lecturer|chair|rector|president|provost)\s+(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
+    rf"(?P<name>{_NAME}\s+{_NAME})(?=\s*(?:[,.;]|and\b))")
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
 _TITLED_LOWER = re.compile(
@@ -304,6 +308,21 @@ class PeopleFinder:
             oa = self._org_after(ne)
             org = (oa[0] if oa[1] != "home" else "home") if oa else None
             self._add(name, m.group("title"), org, m.start("name"), ne, "title in lower case before the name", 0.7)
+        # "acting dean of the Faculty of Chemistry Alexey Knyazev,", "Vice Rector for International Affairs Artyom Rykun,":
+        # a role of a unit, the unit, then its holder's name (two words, none of them a subject's)
+        from etl.extract.units import _SUBJECT_WORDS, _field_words
+
+        for m in _ROLE_UNIT_NAME.finditer(text, body):
+            name = m.group("name")
+            if any(w.lower() in _SUBJECT_WORDS or w.lower() in _field_words() or w in _NOT_NAME_WORDS for w in name.split()) or \
+                    _ORG_WORDS.search(name) or self._org_at(m.start("name")) or name in self.people:
+                continue
+            unit = m.group("unit").strip()
+            if not unit or unit.split()[-1].lower() not in _SUBJECT_WORDS | _field_words() and \
+                    unit.split()[-1].lower() not in ("affairs", "relations", "chemistry", "physics", "mathematics", "biology"):
+                continue
+            self._add(name, re.sub(r"\s+", " ", m.group("role")).strip(), None, m.start("name"), m.end("name"),
+                      "a unit's role before the name", 0.7)
         # "A student representative, Zhang Haoran, says"
         for m in re.finditer(rf"\b(?P<role>(?:student|international\s+student)\s+representative),\s+(?P<name>{_NAME}"
                              rf"(?:\s+{_NAME}){{1,2}}),", text[body:]):
