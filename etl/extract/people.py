@@ -89,7 +89,10 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "Smart", "Nation", "Culture", "Week", "Day", "Award", "Machine", "Learning", "Artificial",
                    "Intelligence", "Deputy", "Associate", "Executive", "Counsellor", "Secretary", "Head", "Mr", "Dr",
                    "Lecturer", "Instructor", "Coordinator", "Chairman", "Principal", "Provost", "Rector", "Chancellor",
-                   "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam"}
+                   "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam",
+                   # the words of an office's name after a title ("Director External Linkages Dr X")
+                   "External", "Linkages", "Linkage", "Relations", "Partnerships", "Operations", "Admissions",
+                   "Development", "Planning", "Communications"}
 _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
              "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
              "毕业生代表", "新生代表", "教师代表", "校友代表", "通讯员",
@@ -229,9 +232,16 @@ class PeopleFinder:
     def _english(self) -> None:
         text = self.text
         body = self.lay.body_start()
-        for m in _TITLED.finditer(text, body):
+        queue = list(_TITLED.finditer(text, body))
+        while queue:
+            m = queue.pop(0)
             name = self._trim_name(m.group("name"))
             if not name:
+                # "Director External Linkages Dr Sana Mir": the office's words were no name; a title inside them may
+                # still open one
+                m2 = _TITLED.search(text, m.start("name") + 1)
+                if m2 and m2.start() < m.end() and all(x.start() != m2.start() for x in queue):
+                    queue.insert(0, m2)
                 continue
             title = re.sub(r"\s+", " ", m.group("title"))
             if len(title.split()) > 1 and re.search(r"(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", title) and \
@@ -488,4 +498,10 @@ class PeopleFinder:
             self._chinese()
         else:
             self._english()
+            # "Dr Zafar Iqbal said" after "Vice Chancellor Dr Zafar Iqbal Randhawa": the same person, named in part
+            full = [n.split() for n in self.people if len(n.split()) >= 3]
+            for n in list(self.people):
+                w = n.split()
+                if len(w) >= 2 and any(len(f) > len(w) and f[:len(w)] == w for f in full):
+                    del self.people[n]
         return list(self.people.values())
