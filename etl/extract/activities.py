@@ -154,7 +154,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "joint research", re.compile(
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
         r"proposal)s?)?|innovation\s+cent(?:er|re)|application)\b|\bco-author(?:ed|s)?\b|"
-        r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b",
+        r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b|"
+        # "bilateral cooperation in the JUNCAO project": a named project run together
+        r"\bco-?operation\s+(?:on|in)\s+the\s+(?:(?-i:[A-Z])[\w-]*\s+){1,4}(?:project|programme\s+of\s+research)\b",
         I), 1.0),
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperations?|collaborations?)\b", I),
      0.5),
@@ -218,7 +220,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"['’]s\s+(?:\w+\s+)?visit\s+to\s+(?-i:[A-Z])|"
         r"\b(?:President|Chancellor|Rector|Provost|Dean|Director|leadership\s+team|leaders)\b[^.\n]{0,120}?"
         r"\b(?:visited|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
-        r"(?:the\s+(?:headquarters|head\s+office|premises)\s+of\s+|(?-i:[A-Z]))|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
+        r"(?:the\s+(?:headquarters|head\s+office|premises)\s+of\s+|(?:the\s+)?(?-i:[A-Z]))|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|"
         # "the online agreement signing ceremony", "a virtual signing ceremony": leaders sign by video
@@ -287,7 +289,7 @@ NEEDS = {
     "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
-    "joint research": ("joint", "co-author", "collaborative", "researchers"),
+    "joint research": ("joint", "co-author", "collaborative", "researchers", "project"),
     "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
                                                                            "renewal",
                                                                            "signing", "accord", "letter", "protocol"),
