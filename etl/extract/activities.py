@@ -57,7 +57,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides)|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
     ("joint_program", "Sino-foreign cooperative education", re.compile(
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
-        r"\barticulation\s+programs?", I), 1.0),
+        r"\barticulation\s+programs?|"
+        # "the Sino-German College", "Sino-British College": a college run with partners of that country
+        r"\bSino-(?!foreign)(?-i:[A-Z])[a-z]+\s+(?-i:College|School)\b", I), 1.0),
     # the Chinese-English of 合作办学 ("cooperative school running", "school-running cooperation"): a programme
     ("joint_program", "cooperative school running", re.compile(
         r"\bcooperative\s+school[- ]running|\bschool[- ]running\s+cooperation|\bcooperatively[- ]run\s+(?:programs?|school)|"
@@ -172,7 +174,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "joint research", re.compile(
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
         r"proposal)s?)?|innovation\s+cent(?:er|re)|application)\b|\bco-author(?:ed|s)?\b|"
-        r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b",
+        r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b|"
+        # "bilateral cooperation in the JUNCAO project": a named project run together
+        r"\bco-?operation\s+(?:on|in)\s+the\s+(?:(?-i:[A-Z])[\w-]*\s+){1,4}(?:project|programme\s+of\s+research)\b",
         I), 1.0),
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperations?|collaborations?)\b", I),
      0.5),
@@ -220,21 +224,25 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("delegation_visit", "signing ceremony with the partner", re.compile(
         r"签约仪式|签字仪式|(?:见证|出席)[^，。\n]{0,4}签(?:约|署|字)(?!协议)|(?:在线|线上|视频|云端?)签(?:约|署)"), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
-        r"\bvisits?\s+(?:BISTU|the\s+University\b)|访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
+        r"\bvisits?\s+(?:BISTU|the\s+University\b)|\bvisit(?:s|ed)?\s+(?:our|this)\s+(?:university|college|campus|institute)\b|"
+        r"访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
         r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
     ("delegation_visit", "a visit received", re.compile(
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
         r"visitors)\b|"
         # "welcomed researchers from X", "received three professors from X"
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:researchers|scholars|"
-        r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])", I), 1.0),
+        r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])|"
+        # "X was represented by two delegates", "the delegates were welcomed by …"
+        r"\brepresented\s+by\s+(?:\w+\s+)?(?:delegates|representatives|officials)\b|"
+        r"\b(?:delegates|guests|visitors)\s+(?:were|was)\s+(?:\w+\s+)?(?:welcomed|received|hosted)\s+by\b", I), 1.0),
     ("delegation_visit", "a leader's visit or trip", re.compile(
         # "during Council Chair X's visit to UNSW", "the leadership team traveled to China", "President X has been in
         # China, making visits to …", "Director X … came to Y College to present …", "led a team to Japan"
         r"['’]s\s+(?:\w+\s+)?visit\s+to\s+(?-i:[A-Z])|"
         r"\b(?:President|Chancellor|Rector|Provost|Dean|Director|leadership\s+team|leaders)\b[^.\n]{0,120}?"
         r"\b(?:visited|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
-        r"(?-i:[A-Z])|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
+        r"(?:the\s+(?:headquarters|head\s+office|premises)\s+of\s+|(?:the\s+)?(?-i:[A-Z]))|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|"
         # "the online agreement signing ceremony", "a virtual signing ceremony": leaders sign by video
@@ -279,7 +287,7 @@ _TITLE_ONLY = [
 # (cheap substring tests before the case-insensitive patterns)
 NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
-    "Sino-foreign cooperative education": ("sino-foreign", "cooperative", "articulation"),
+    "Sino-foreign cooperative education": ("sino-", "cooperative", "articulation"),
     "cooperative school running": ("school", "mutual recognition"),
     "exchange study": ("exchange", "abroad", "mobility"), "study abroad": ("abroad", "overseas"),
     "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
@@ -303,7 +311,7 @@ NEEDS = {
     "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
-    "joint research": ("joint", "co-author", "collaborative", "researchers"),
+    "joint research": ("joint", "co-author", "collaborative", "researchers", "project"),
     "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
                                                                            "renewal",
                                                                            "signing", "accord", "letter", "protocol"),
@@ -511,7 +519,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         if i not in topics:
             lf = _LIST_FRAME.search(sent)
             list_from = lf.start() if lf and not _SPECIFIC.search(sent) and \
-                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及", sent[lf.end():]) or
+                (sent.count(",", lf.end()) >= 1 or re.search(r"\band\b|、|和|及|[a-z]/[a-z]", sent[lf.end():]) or
                  _TALK_FRAME.match(lf.group(0))) else None  # (one topic talked about is a topic too)
             list_to = len(sent)
             if list_from is not None:

@@ -261,6 +261,10 @@ def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | Non
         d = first_day(off, off + len(line))
         if d:
             return d
+    if title and re.match(r"\s*(?:date|posted|published|updated|release\s+date)\s*[:：]?\s*\d", text[title[0]:title[1]], re.I):
+        d = first_day(title[0], title[1])  # " date 2018-12-01 Share:": the first line is the page's stamp, no title
+        if d:
+            return d
     if title:
         m = _TITLE_STAMP.search(text, title[0], title[1])
         if m:
@@ -379,6 +383,9 @@ def _stamp(text: str, dm: DateMention) -> bool:
     ls = max(last_of(text, "\n", dm.start) + 1, dm.start - 60)
     le = min(next_of(text, "\n", dm.end, len(text)), dm.end + 60)
     before, after = text[ls:dm.start], text[dm.end:le]
+    # (a time and a view counter may follow the stamp: "Tue, Apr 30 2024 11:54 times", "2023-05-06 10:21 Views: 35")
+    after = re.sub(r"^[ \t]*\d{1,2}:\d{2}(?::\d{2})?", "", after)
+    after = re.sub(r"(?i:\b(?:views?|hits|clicks|reads|times|visits)\b)[ \t:：]*\d*", "", after)
     return bool(_STAMP_LABEL.search(before)) or not (before + after).strip(" \t|·-")
 
 

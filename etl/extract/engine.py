@@ -489,7 +489,7 @@ _CN_MISSION = re.compile(
     r"\b(?:(?:Chinese|China['’]s)[^\S\n]+(?P<h1>Embassy|Consulate(?:[- ]General)?|Consul[- ]General|Ambassador)"
     r"|(?P<h2>Embassy|Consulate(?:[- ]General)?|Consul[- ]General|Ambassador)(?:[^\S\n]+[A-Z][a-z]+(?:[^\S\n]+and)?){0,3}"
     rf"[^\S\n]+of[^\S\n]+{_PRC})"
-    r"(?:[^\S\n]+(?:in|to)[^\S\n]+(?:the[^\S\n]+)?(?P<place>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2}))?")
+    r"(?:[^\S\n]+(?:in|to|from|at)[^\S\n]+(?:the[^\S\n]+)?(?P<place>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2}))?")
 
 
 def _host_name(code: str) -> str:
@@ -645,6 +645,38 @@ def _home_short_forms(orgs: list[Org], home_org: Org | None) -> None:
 
 
 _MISSION_NAME = re.compile(r"\b(?:Embassy|Consulate)\b")
+_HYPHENATED = re.compile(r"(?:The\s+)?([A-Z][a-z]{2,})((?:-[A-Z][a-z]{2,}){1,3})\s+(University|Universities)")
+
+
+def _hyphenated_partners(orgs: list[Org], home_org: Org | None, gaz) -> list[Org]:
+    """"the Massey-Peking-Shihezi University partnership": the home's first word joined by hyphens to other
+    universities' first words names those universities (Peking University, Shihezi University), not one."""
+    if home_org is None:
+        return orgs
+    first = re.sub(r"^The\s+", "", home_org.name).split(" ", 1)[0]
+    out = list(orgs)
+    by_name = {norm(o.name): o for o in orgs}
+    for o in orgs:
+        m = _HYPHENATED.fullmatch(o.name)
+        if o.status != "partner" or o.registry is not None or not m or m.group(1) != first:
+            continue
+        o.status, o.reason = "non_partner", "a joint name: the home's and its partners' first words"
+        for w in m.group(2).strip("-").split("-"):
+            if gaz.place(w) is None and gaz.country_name(w) is None and not re.fullmatch(r"[A-Z][a-z]+", w):
+                continue
+            name = f"{w} University"
+            x = by_name.get(norm(name))
+            if x is None:
+                from etl.extract.orgs import _registry
+
+                reg = next(iter(_registry().by_name(name)), None)
+                x = Org(reg.name if reg else name, "university", getattr(reg, "country", None),
+                        "organisation registry" if reg is not None and getattr(reg, "country", None) else "")
+                x.reason = "named in a joint name with the home"
+                x.mentions = list(o.mentions)
+                out.append(x)
+                by_name[norm(name)] = x
+    return out
 
 
 _PAREN_ACRONYM = re.compile(r"[^\S\n]*[(（][^\S\n]*([A-Z][A-Za-z&-]{1,9})[^\S\n]*[)）]")
@@ -889,6 +921,44 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
                 break
 
 
+# a paragraph that introduces (not "X has entered into a partnership with Y": news)
+_INTRO_VERB = re.compile(r"\s*(?:[(（][^()（）\n]{1,30}[)）]\s*)?,?\s*(?:which\s+was\s+)?(?:is|ranks|boasts|comprises|"
+                         r"(?:was\s+)?(?:founded|established)\s+in)\b")
+
+
+def _profile_third_parties(text: str, lay, orgs: list[Org]) -> None:
+    """Organisations named only inside paragraphs that introduce a partner ("X University ranks first in …; it
+    cooperates with the Y Agency"): the partner's standing and its own partners, not the home's."""
+    partners = [o for o in orgs if o.status == "partner"]
+    spans = [(ps, pe) for ps, pe in _profile_sentences(text, lay, partners)
+             if _INTRO_VERB.match(text, min((m.end for o in partners for m in o.mentions if ps <= m.start < pe),
+                                            default=ps))]
+    if not spans:
+        return
+    subjects = set()
+    for ps, pe in spans:
+        first = min(((m.start, id(o)) for o in partners for m in o.mentions if ps <= m.start < pe), default=None)
+        if first:
+            subjects.add(first[1])
+    for o in partners:
+        if id(o) in subjects or o.registry is not None or not o.mentions:
+            continue
+        if all(any(ps <= m.start < pe for ps, pe in spans) for m in o.mentions):
+            o.status, o.reason = "non_partner", "named in a partner's profile (its standing, its own partners)"
+
+
+def _listed_institutes(text: str, orgs: list[Org]) -> None:
+    """An institute named by its subject alone, written among the units a page lists ("representatives from the School
+    of Design, School of Engineering, and the Institute of Food Science and Technology"), is one of them: the page's
+    own unit, not a partner."""
+    from etl.extract.units import listed_with_units, subject_institute
+
+    for o in orgs:
+        if o.status == "partner" and o.registry is None and subject_institute(o.name) and \
+                all(listed_with_units(text, m.start, m.end) for m in o.mentions):
+            o.status, o.reason = "home", "an institute among the units the page lists"
+
+
 def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
@@ -923,7 +993,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     finder = OrgFinder(text, lay, ref, gaz, lang)
     orgs = finder.run()
     home, home_org, use_list, orgs = detect_home(text, lay, ref, gaz, orgs, finder, doc.meta or {}, lang)
-    out.home = home
+    out.home = re.sub(r"^the\s+(?=[A-Z])", "", home) if home else home  # ("of the University of X": "the" is no part of it)
     home_spans = list(finder.home_spans) + ([(m.start, m.end) for m in home_org.mentions] if home_org else [])
     _home_units_among_orgs(text, orgs, home_spans)
     _peer_lists(text, lay, orgs, home_spans)
@@ -967,8 +1037,13 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         orgs = orgs + _partner_centres(text, orgs, home_spans, gaz)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
+    if lang != "zh":
+        _listed_institutes(text, orgs)
+        _profile_third_parties(text, lay, orgs)
     _credit_line_orgs(text, orgs)
     _home_short_forms(orgs, home_org)
+    if lang != "zh":
+        orgs = _hyphenated_partners(orgs, home_org, gaz)
     finder.list_countries(orgs)  # (after home detection: the home is not one of the partners listed)
     partners = [o for o in orgs if o.status == "partner"]
     org_spans = [(m.start, m.end, o.status) for o in orgs for m in o.mentions]

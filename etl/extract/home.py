@@ -483,6 +483,14 @@ class HomeDetector:
                     t = t[rm.end():]
             if lead is None and len(short) >= 4 and " " not in short and re.match(rf"{re.escape(short)}\b", t):
                 lead = short
+            first = re.sub(r"^The\s+", "", o.name).split(" ", 1)[0]
+            if lead is None and len(first) >= 5 and first[0].isupper() and not first.isupper() and \
+                    re.match(rf"{re.escape(first)}\s+(?!University|College|Institute|School|Academy|Polytechnic|"
+                             rf"Normal|State|National)[A-Z]?[a-z]", t) and \
+                    len(o.name.split()) > 1 and not (self.gaz.place(first) or self.gaz.country_name(first) or
+                                                     self.gaz.adjective(first)):
+                lead = first  # "Wittenborg Strengthens Ties …" for Wittenborg University of Applied Sciences: its
+                # distinctive first word (no place) opens the title as its subject
             if lead is not None:
                 rest = t[len(lead):] if t.startswith(lead) else title[len(lead):]
                 if (not _TITLE_VISITOR.match(rest) or self._visits_countries(rest)) and \

@@ -202,6 +202,10 @@ _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|De
 # fair took place at X"): where it happened, not who worked with the home
 _VENUE_BEFORE = re.compile(r"\b(?:was\s+held|were\s+held|took\s+place|organi[sz]ed\s+by\s+[^.;\n]{0,80}?|hosted\s+by\s+[^.;\n]{0,60}?)"
                            r"\s+(?:at|in)\s+(?:the\s+)?$", re.I)
+# "ranks first in the Russian Engineering Education Association", "ranked 12th among the …": a standing, not a partner
+_RANKED_IN = re.compile(r"\b(?:rank(?:s|ed|ing)?|placed|placing)\s+(?:(?:no\.?\s*)?\d+(?:st|nd|rd|th)?|first|second|third|"
+                        r"fourth|fifth|top\s+\d+|\w+\s+place|highly|high|among\s+the\s+top\s+\d*)?\s*"
+                        r"(?:\w+\s+){0,3}?(?:in|among|by|within|on)\s+(?:the\s+)?$", re.I)
 _ALMA_BEFORE_ZH = re.compile(r"(?:毕业于|曾在|曾任职于|曾就读于|曾任教于|之前曾在|早年在|曾于|先后在)$")
 _MEMBER_OF = re.compile(r"\b(?:founding\s+|full\s+|core\s+)?members?\s+(?:universities\s+|institutions\s+)?of\s+(?:the\s+)?$",
                         re.I)
@@ -627,7 +631,8 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             s, e = _acronym_bounds(text, s, e)
             pm = _PLACE_DASH.search(text, max(0, s - 30), s) if "-" in text[max(0, s - 4):s] or "–" in text[max(0, s - 4):s] \
                 else None
-            if pm and (gaz.place(pm.group(1)) or gaz.country_name(pm.group(1))):
+            if pm and (gaz.place(pm.group(1)) or gaz.country_name(pm.group(1))) and \
+                    not (pm.group(1).isupper() and len(pm.group(1)) > 3):  # (not a dateline: "KARACHI - The University …")
                 s = pm.start(1)  # "Beijing - Hong Kong Universities Alliance": two places joined by a dash
             if _POSSESSIVE.search(text[s:e]):
                 e -= 2  # "the University of Birmingham's": the name without the possessive
@@ -827,7 +832,10 @@ class OrgFinder:
             e0, e = e, self._registry_right(s, e)
             if e != e0:
                 self.place_tails[s] = re.sub(r"^\s+of\s+(?:the\s+)?", "", text[e0:e])
-            tm = re.search(r"(?<=[a-z])[^\S\n]+(?:USA|U\.S\.A\.?|UK|U\.K\.|PRC)$", text[s:e])
+            tm = re.search(r"(?<=[a-z])[^\S\n]+(?:USA|U\.S\.A\.?|UK|U\.K\.|PRC)$", text[s:e]) or \
+                re.search(r"(?:(?<=University)|(?<=Institute)|(?<=College)|(?<=Academy)|(?<=Nationalities)|(?<=Technology)|"
+                          r"(?<=Science)|(?<=Sciences)|(?<=Studies)),?[^\S\n]+China$", text[s:e])
+            # ("South Central University for Nationalities China": the country is not part of the name either)
             if tm:
                 e = s + tm.start()  # "St. Joseph University of Pennsylvania USA": the country is not part of the name
             if " and " in text[s:e] and not _known_name(norm(text[s:e])):
@@ -1212,6 +1220,8 @@ class OrgFinder:
             return "a network the institutions belong to (members of; 'a Russell Group university')"
         if _VENUE_BEFORE.search(before):
             return "the venue of an event others organised (held at X)"
+        if self.lang != "zh" and _RANKED_IN.search(before):
+            return "a ranking or standing (ranks first in X, ranked by Y)"
         if _ALMA_BEFORE.search(before) or _ALMA_BEFORE_ZH.search(before) or re.match(r"^\s*毕业", after):
             return "alma mater"
         if self.lang != "zh" and (_DESTINATION_BEFORE.search(before) or _DESTINATION_AFTER.match(after)):

@@ -40,11 +40,14 @@ SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
            r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
-           r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs)(?=\s+[A-Z])|Madam|Student|Chairman|"
+           r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs|Sir)(?=\s+[A-Z])|Madam|Student|Chairman|"
            r"Program\s+Coordinator|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
 _NAME = r"(?:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-zà-öø-ÿ'’]+(?:-[A-Za-z][a-zà-öø-ÿ'’]+)?)"
-_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+{_NAME}){{0,2}})"
+# a pinyin surname written in capitals before the given name ("President DING Xiaodong"), as Chinese sites write it
+_CAPS_SURNAME = "(?:" + "|".join(sorted((x.upper() for x in SURNAMES_PINYIN if len(x) > 1), key=len, reverse=True)) + ")"
+_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
+                     rf"(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+{_NAME}){{0,2}})"
                      rf"(?![\w'’])")
 _APPOS = re.compile(
     rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
@@ -56,7 +59,11 @@ _ROLE_OF_NAME = re.compile(
     r"\b(?P<role>(?:(?:[Vv]ice|[Dd]eputy|[Ee]xecutive|[Aa]ssociate)[- ])?(?:[Pp]resident|[Rr]ector|[Dd]ean|[Dd]irector|"
     r"[Aa]mbassador|[Cc]hairman|[Cc]hairperson|[Mm]inister|[Cc]onsul(?:[- ][Gg]eneral)?|[Hh]ead|[Pp]rincipal|[Cc]hancellor|"
     r"[Pp]rovost)\s+(?:of|to|at)\s+[^,;.\n]{2,90}),\s+"
-    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*[,.;:]|\s+(?:[a-z]|and\b))")
+    rf"(?P<name>{_NAME}(?:\s+(?:[A-Z]\.\s?)?{_NAME}){{1,2}})(?=\s*[,.;:]|\s+(?:[a-z]|and\b))")
+_ROLE_UNIT_NAME = re.compile(
+    r"\b(?P<role>(?i:(?:acting\s+|deputy\s+|associate\s+|assistant\s+|vice[- ]|executive\s+)?(?:dean|head|director|professor|"
+    r"lecturer|chair|rector|president|provost)\s+(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
+    rf"(?P<name>{_NAME}\s+{_NAME})(?=\s*(?:[,.;]|and\b))")
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
 _TITLED_LOWER = re.compile(
@@ -83,7 +90,10 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "Smart", "Nation", "Culture", "Week", "Day", "Award", "Machine", "Learning", "Artificial",
                    "Intelligence", "Deputy", "Associate", "Executive", "Counsellor", "Secretary", "Head", "Mr", "Dr",
                    "Lecturer", "Instructor", "Coordinator", "Chairman", "Principal", "Provost", "Rector", "Chancellor",
-                   "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam"}
+                   "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam",
+                   # the words of an office's name after a title ("Director External Linkages Dr X")
+                   "External", "Linkages", "Linkage", "Relations", "Partnerships", "Operations", "Admissions",
+                   "Development", "Planning", "Communications"}
 _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
              "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
              "毕业生代表", "新生代表", "教师代表", "校友代表", "通讯员",
@@ -214,7 +224,7 @@ class PeopleFinder:
         return org or "home"
 
     def _add(self, name: str, role: str, org: str | None, s: int, e: int, method: str, conf: float) -> None:
-        name = name.strip()
+        name = re.sub(r"^(?:Sir|Dame)\s+(?=[A-Z])", "", name.strip())  # "Sir Richard Taylor": a title, not a name
         if not name or name in self.people:
             p = self.people.get(name)
             if p and (not p.role and role):
@@ -248,9 +258,16 @@ class PeopleFinder:
     def _english(self) -> None:
         text = self.text
         body = self.lay.body_start()
-        for m in _TITLED.finditer(text, body):
+        queue = list(_TITLED.finditer(text, body))
+        while queue:
+            m = queue.pop(0)
             name = self._trim_name(m.group("name"))
             if not name:
+                # "Director External Linkages Dr Sana Mir": the office's words were no name; a title inside them may
+                # still open one
+                m2 = _TITLED.search(text, m.start("name") + 1)
+                if m2 and m2.start() < m.end() and all(x.start() != m2.start() for x in queue):
+                    queue.insert(0, m2)
                 continue
             title = re.sub(r"\s+", " ", m.group("title"))
             if len(title.split()) > 1 and re.search(r"(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", title) and \
@@ -327,6 +344,21 @@ class PeopleFinder:
             oa = self._org_after(ne)
             org = (oa[0] if oa[1] != "home" else "home") if oa else None
             self._add(name, m.group("title"), org, m.start("name"), ne, "title in lower case before the name", 0.7)
+        # "acting dean of the Faculty of Chemistry Alexey Knyazev,", "Vice Rector for International Affairs Artyom Rykun,":
+        # a role of a unit, the unit, then its holder's name (two words, none of them a subject's)
+        from etl.extract.units import _SUBJECT_WORDS, _field_words
+
+        for m in _ROLE_UNIT_NAME.finditer(text, body):
+            name = m.group("name")
+            if any(w.lower() in _SUBJECT_WORDS or w.lower() in _field_words() or w in _NOT_NAME_WORDS for w in name.split()) or \
+                    _ORG_WORDS.search(name) or self._org_at(m.start("name")) or name in self.people:
+                continue
+            unit = m.group("unit").strip()
+            if not unit or unit.split()[-1].lower() not in _SUBJECT_WORDS | _field_words() and \
+                    unit.split()[-1].lower() not in ("affairs", "relations", "chemistry", "physics", "mathematics", "biology"):
+                continue
+            self._add(name, re.sub(r"\s+", " ", m.group("role")).strip(), None, m.start("name"), m.end("name"),
+                      "a unit's role before the name", 0.7)
         # "A student representative, Zhang Haoran, says"
         for m in re.finditer(rf"\b(?P<role>(?:student|international\s+student)\s+representative),\s+(?P<name>{_NAME}"
                              rf"(?:\s+{_NAME}){{1,2}}),", text[body:]) if "representative," in text else ():
@@ -513,4 +545,10 @@ class PeopleFinder:
             self._chinese()
         else:
             self._english()
+            # "Dr Zafar Iqbal said" after "Vice Chancellor Dr Zafar Iqbal Randhawa": the same person, named in part
+            full = [n.split() for n in self.people if len(n.split()) >= 3]
+            for n in list(self.people):
+                w = n.split()
+                if len(w) >= 2 and any(len(f) > len(w) and f[:len(w)] == w for f in full):
+                    del self.people[n]
         return list(self.people.values())

@@ -31,7 +31,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAP = r"[A-Z][\w'’\-]*"
 _CONN = r"(?:of|and|for|the|&|in)"
 _UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
-_NAMEWORDS = rf"{_CAP}(?:[ \t]+(?!and[ \t]+the\b)(?:{_CONN}[ \t]+)*(?!(?:{_CAP}[ \t]+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b){_CAP})*"
+# a person's title ends a unit's name ("School of Humanities Associate Professor Kerry Taylor", "Faculty of Arts Dr X")
+_TITLE_STOP = r"(?:(?:Associate|Assistant|Adjunct|Visiting|Emeritus)[ \t]+)?(?:Professor|Prof|Dr|Mr|Ms|Mrs|Sir|Madam|Dame|Acting)\b"
+_NAMEWORDS = rf"{_CAP}(?:[ \t]+(?!and[ \t]+the\b)(?:{_CONN}[ \t]+)*(?!(?:{_CAP}[ \t]+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b|{_TITLE_STOP}){_CAP})*"
 _PROGRAMME_UNITS = re.compile(r"\b(?:Summer|Winter|Spring|Autumn|Sunday|High|Middle|Primary)\s+School\b|"
                               r"^(?:a|an|the)?\s*Business\s+School$", re.I)
 # a government body, not a university's unit: "Shaanxi Provincial Department of Education", "U.S. Department of State"
@@ -67,6 +69,7 @@ _PLURAL_UNITS = re.compile(r"\b(?P<head>Faculties|Schools|Colleges|Departments)[
                            r"(?:[ \t]+[A-Z][\w'’-]*)*(?:,[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)*,?[ \t]+and[ \t]+"
                            r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*)")
 _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the", "a", "an", "of", "and", "at", "in",
+                "pro", "vice-chancellor", "vice-president", "vice-rector", "chancellor", "rector", "provost", "acting",
                 "from", "by", "with", "to", "for", "on", "prof", "professor", "dr", "mr", "ms", "secretary",
                 "representatives", "representative", "staff", "teachers", "students", "student", "this", "that",
                 "both", "each", "all", "its", "his", "her", "their", "our", "under", "after", "before", "invited",
@@ -76,6 +79,77 @@ _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the"
 _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to|"
                               r"(?:The\s+)?(?:Representatives?|Delegates?|Members?|Guests?|Leaders?)\s+(?:of|from))\s+"
                               r"(?:the\s+)?(?=[A-Z])")
+
+
+# the words a unit's subject is written in (what a person's name after it is not)
+_SUBJECT_WORDS = {"studies", "research", "advanced", "applied", "international", "modern", "foreign", "public", "policy",
+                  "health", "life", "earth", "food", "natural", "resources", "inorganic", "organic", "analytical", "general",
+                  "affairs", "development", "distance", "learning", "teaching", "training", "planning", "data",
+                  "biomedical", "clinical", "veterinary", "animal", "plant", "forestry", "ocean", "geology", "geosciences",
+                  "history", "philosophy", "psychology", "sociology", "geography", "linguistics", "politics",
+                  "political", "government", "administration", "relations", "innovation", "entrepreneurship",
+                  "creative", "fine", "performing", "visual", "digital", "industrial", "textile", "textiles", "logistics",
+                  "transport", "transportation", "urban", "rural", "construction", "mining", "petroleum", "sciences",
+                  "science", "technology", "technologies", "systems", "network", "networks", "security", "medical",
+                  "dental", "dentistry", "surgery", "sport", "languages", "literatures", "cultures", "media", "film",
+                  "graduate", "undergraduate", "continuing", "professional", "vocational", "higher", "adult"}
+# a role before the unit: its holder's name may follow the unit ("acting dean of the Faculty of Chemistry Alexey
+# Knyazev, …", "associate professor of the Department of X Ludmila Y")
+_ROLE_BEFORE_UNIT = re.compile(r"\b(?:dean|head|director|professor|lecturer|chair|chairman|chairperson|coordinator|manager|"
+                               r"secretary|researcher|fellow|officer|principal)\s+(?:\w+\s+)?(?:of|at|from)\s+(?:the\s+)?$", re.I)
+
+
+def _field_words() -> set[str]:
+    from etl.extract.orgs import _FIELD_WORDS
+
+    return _FIELD_WORDS
+
+
+def _person_tail(text: str, s: int, of_start: int, e: int) -> int:
+    """The end of a unit's name that runs on into the name of the person whose role it is ("… of the Faculty of
+    Chemistry Alexey Knyazev,"): two or three capitalised words after the subject, none of them a subject word,
+    right before a comma, a full stop or "and", where a role (dean, professor …) stands before the unit."""
+    if not _ROLE_BEFORE_UNIT.search(text, max(0, s - 60), s):
+        return e
+    words = list(re.finditer(r"[A-Z][a-zà-öø-ÿ'’-]+", text[of_start:e]))
+    if len(words) < 3 or not re.match(r"\s*(?:[,.;:)(]|and\b|\n|$)|[ \t]+[a-z]", text[e:e + 5]):
+        return e
+    n = 0
+    for w in reversed(words):
+        lw = w.group(0).lower()
+        if lw in _SUBJECT_WORDS or lw in _INSTITUTION_WORDS or lw in _field_words() or _ACADEMIC.fullmatch(w.group(0)) or \
+                _ADMIN.fullmatch(w.group(0)):
+            break
+        n += 1
+    if 2 <= n <= 3 and n < len(words):
+        cut = of_start + words[-n].start()
+        if re.fullmatch(r"[ \t]+", text[of_start + words[-n - 1].end():cut]) and \
+                re.fullmatch(r"[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,2}", text[cut:e]):
+            return of_start + words[-n - 1].end()
+    return e
+
+
+_LISTED_BEFORE = re.compile(r"\b(?:School|Faculty|College|Department)\s+(?:of|for)\s+[A-Z][^,;.\n()]{1,70}"
+                            r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?$")
+_LISTED_AFTER = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?(?:School|Faculty|College|Department)[ \t]+(?:of|for)[ \t]")
+
+
+def subject_institute(name: str) -> bool:
+    """Whether a name is an institute named by its subject alone ("Institute of Food Science and Technology",
+    "Institute of Distance Learning"): no proper name, no place; as such it names nobody outside."""
+    m = re.fullmatch(r"(?:the\s+)?Institute\s+(?:of|for)\s+(.+)", name.strip())
+    if not m:
+        return False
+    words = re.findall(r"[\w'’-]+", m.group(1))
+    return bool(words) and all(w.lower() in ("and", "of", "for", "&", "the") or w.lower() in _SUBJECT_WORDS or
+                               w.lower() in _field_words() or _ACADEMIC.fullmatch(w) or _ADMIN.fullmatch(w)
+                               for w in words)
+
+
+def listed_with_units(text: str, s: int, e: int) -> bool:
+    """Whether the phrase at s:e is an item of a list of units ("the School of Economics, School of Design, and the
+    Institute of Food Science", "the Faculty of Chemistry, Institute of Distance Learning, and …")."""
+    return bool(_LISTED_BEFORE.search(text, max(0, s - 100), s) or _LISTED_AFTER.match(text, e))
 
 
 @dataclass
@@ -161,6 +235,25 @@ class UnitFinder:
                 w.lower() in _INSTITUTION_WORDS for w in words[1:]))) and not (self.use_list and self.ref.unit(" ".join(words)))
         return False
 
+    def _of_a_place(self, end: int) -> bool:
+        """Whether the office phrase ending at ``end`` names a place: its "of" part runs on into a province or state
+        ("… office of Kwazulu - Natal province") or a country follows ("… Office of Quanah in South Africa", not
+        China: a Chinese university's own office abroad is rare)."""
+        after = self.text[end:end + 60]
+        if re.match(r"(?:[ \t]*[-–][ \t]*[A-Z][\w'’-]+)?[ \t]+(?:[Pp]rovince|[Ss]tate|[Pp]refecture|[Cc]ounty|"
+                    r"[Mm]unicipality|[Rr]egion)\b", after):
+            return True
+        cm = re.match(r",?[ \t]+in[ \t]+(?:the[ \t]+)?([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})", after)
+        if cm and not self.foreign_home:
+            from etl.resolve.geo import load_gazetteer
+
+            gz = load_gazetteer()
+            words = cm.group(1).split()
+            code = next((gz.country_name(" ".join(words[:n])) for n in range(len(words), 0, -1)
+                         if gz.country_name(" ".join(words[:n]))), None)
+            return code is not None and code not in ("CN", "HK", "MO", "TW")
+        return False
+
     def _org_after(self, end: int) -> tuple[int, int, str] | None:
         """An organisation right after 'of/at' (skipping coordinated units)."""
         text = self.text
@@ -220,6 +313,11 @@ class UnitFinder:
                     xm = _LIST_IN_NAME.match(text, e)
                     if xm and not re.search(rf"\b(?:{_UNIT_HEADS[3:-3]}|The|the)\b", xm.group(0)):
                         e = xm.end()
+                    # "School of Engineering’s Professor X": a possessive ends the name (not "Women's Studies")
+                    pz = re.search(r"(?<!Women)(?<!Children)(?<!People)(?<!Men)['’]s\b", text[m.start("of"):e])
+                    if pz:
+                        e = m.start("of") + pz.start()
+                    e = _person_tail(text, s, m.start("of"), e)
                 pre = m.group("pre") if m.group("head") else m.group("pre2")
                 # drop title words at the front ("Dean", "the")
                 words = text[s:e].split()
@@ -251,6 +349,12 @@ class UnitFinder:
                 if _GOVERNMENT_BEFORE.search(text[max(0, s - 20):s]) or \
                         re.search(r"\b(?:Provincial|Municipal|Ministry)\b", text[s:e]):
                     continue
+                ofm = None if m.group("head") else re.match(r"[ \t]+of[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2}",
+                                                            text[e:e + 60])
+                if (m.group("head") or m.group("head2")).lower() in ("office", "department", "division") and \
+                        (self._of_a_place(e) if m.group("head") else bool(ofm) and self._of_a_place(e + ofm.end())):
+                    continue  # "the environmental affairs office of Kwazulu - Natal province", "… Office of X in South
+                    # Africa": a government office of a place, not the university's
                 head = m.group("head") or m.group("head2")
                 phrase = text[s:e]
                 if not m.group("head") and len(words) < 2:
@@ -297,8 +401,10 @@ class UnitFinder:
                     typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
                     if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
                         typ = "school"  # "German Language Department", "Department of Architecture and Design"
-                    if head.lower() in ("institute", "academy", "centre", "center") and not owner:
-                        continue  # too often an outside body without a list to say otherwise
+                    if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
+                            not (subject_institute(phrase) and listed_with_units(text, s, e)):
+                        continue  # too often an outside body without a list to say otherwise (but an institute named
+                        # by its subject among the units listed is one of them)
                     if _PROGRAMME_UNITS.search(phrase) and not (
                             re.fullmatch(r"(?:the\s+)?Business\s+School", phrase) and (not self.use_list or self.keep_unlisted)
                             and not any(st != "home" for _, _, st in self._ox.overlapping(*self._sentence(s)))):
@@ -331,7 +437,9 @@ class UnitFinder:
                         if gz.place(pm2.group(1)) or gz.country_name(pm2.group(1)):
                             name = name[:pm2.start()]  # "the Faculty of Engineering in Nottingham"
                     name = re.sub(r"-[A-Z]{2,6}$", "", name)  # "Department of Architecture and Design-DAD"
-                    if name == "Graduate School":
+                    if name == "Graduate School" or re.fullmatch(r"(?:School|College)\s+of\s+(?:Undergraduate|Graduate|"
+                                                                  r"Postgraduate)\s+(?:Studies|Education)", name):
+                        # (the graduate school counts as an office, and so does its undergraduate twin)
                         typ = "office"
                     hits.append(UnitHit(typ, name, s, e, phrase, "unit phrase (text's own name)", 0.6))
             # "the Faculties of Literature, Linguistics, and Oriental Studies": one unit per item
@@ -420,7 +528,10 @@ class UnitFinder:
         if self.lang == "zh" and not (self.use_list and self.ref.units):
             for u in find_zh_units(text, self.lay, self.org_spans, self.home_spans, self._form_ok):
                 hits.append(UnitHit(u.type, u.name, u.start, u.end, text[u.start:u.end], u.method, u.confidence))
-        return hits
+        # "College of Creative Art’s Dr X" beside "College of Creative Arts": the name the possessive cut short is
+        # the same unit
+        names = {h.name for h in hits}
+        return [h for h in hits if h.name + "s" not in names or not h.name[-1:].isalpha()]
 
     def _form_ok(self, s: int, e: int, form: str) -> bool:
         text = self.text
