@@ -53,24 +53,49 @@ def _pg_available() -> str | None:
 
 
 # -- the longest modules first ------------------------------------------------------------------------
-# ``make test`` hands whole files to two xdist workers in the order they are collected. Started last, a
-# long module (the wheel built and installed into a fresh venv, a process crashed mid-run) leaves the
-# other worker idle at the end; started first, it runs beside everything else. Longest first, then the
-# collected order.
+# ``make test`` hands whole files to two xdist workers (``--dist loadfile``). Started last, a long module (a
+# browser walk, the wheel built and installed into a fresh venv, a process crashed mid-run) leaves the other
+# worker idle at the end; started first, it runs beside everything else. The files go out in the order below
+# (longest first, by their summed test durations in a full run, ``--durations``), then in the collected
+# order. xdist would otherwise reorder the files by their number of tests, most first, and send the long
+# modules of one or two tests last: ``--no-loadscope-reorder`` (pyproject's addopts) keeps this order.
 HEAVY_FIRST = [
-    "tests/test_packaging.py",
-    "tests/test_etl_crash.py",
     "tests/test_etl_limits.py",
+    "tests/browser/test_exports_ui.py",
+    "tests/test_extract_linear.py",
+    "tests/test_export_zh.py",
+    "tests/browser/test_i18n.py",
     "tests/test_hardening.py",
-    "tests/test_auth_sessions.py",
-    "tests/test_sources_web.py",
-    "tests/test_export_data.py",
+    "tests/test_etl_crash.py",
+    "tests/browser/test_programmes.py",
+    "tests/test_packaging.py",
+    "tests/test_curation.py",
+    "tests/browser/test_names_and_csp.py",
+    "tests/browser/test_programs.py",
     "tests/test_rollups.py",
+    "tests/browser/test_partners.py",
     "tests/test_etl_pipeline.py",
-    "tests/test_admin.py",
-    "tests/test_etl_failures.py",
+    "tests/browser/test_hostile_input.py",
+    "tests/browser/test_admin_pages.py",
+    "tests/test_admin_i18n.py",
+    "tests/test_page_dates.py",
+    "tests/test_export_figures.py",
+    "tests/browser/test_schools.py",
+    "tests/test_admin_job_process.py",
+    "tests/test_export_report.py",
+    "tests/test_export_subjects.py",
     "tests/test_programmes.py",
+    "tests/test_reports_workbooks.py",
+    "tests/browser/test_exports_detail_pages.py",
+    "tests/test_auth_sessions.py",
+    "tests/test_export_cli.py",
+    "tests/test_export_fonts.py",
+    "tests/test_schedule.py",
+    "tests/test_etl_nice.py",
+    "tests/test_export_routes.py",
     "tests/dashboard/test_perf_plans.py",
+    "tests/browser/test_overview.py",
+    "tests/test_admin_celery.py",
 ]
 
 

@@ -471,6 +471,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     head = text[title[0]:title[1]] if title else ""
     head += text[lead[0]:lead[1]] if lead else text[:300]
     session = bool(re.search(r"行前(?:培训|教育|说明)|说明会|宣讲会|动员会|分享会", head))
+    # (whole-text and head searches the cues below ask about, made once per text: made again for each cue, a
+    # one-line text, whose lead paragraph is all of it, took quadratic time)
+    head_joint = "合作办学" in head and bool(re.search(r"中外合作办学|合作办学项目", head))
+    foreign_exchange_students: bool | None = None
+    text_years: list[int] | None = None
 
     per_sentence: dict[tuple[str, int], float] = {}
 
@@ -536,6 +541,17 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             topics[i] = (list_from, list_to, bool(_PROFILE.search(sent)))
         return topics[i]
 
+    book_titles: list[tuple[int, int]] | None = None
+
+    def _in_book_title(pos: int) -> bool:
+        """Whether ``pos`` is inside a title in 《》 (found once per text: searched again for each cue, a
+        one-line text of 2 MB took quadratic time)."""
+        nonlocal book_titles
+        if book_titles is None:
+            book_titles = [(x.start(), x.end()) for x in re.finditer(r"《[^》\n]{0,60}》", text)]
+        j = bisect.bisect_right(book_titles, (pos, float("inf"))) - 1
+        return j >= 0 and book_titles[j][0] <= pos < book_titles[j][1]
+
     title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
     low = text.lower()
     has_cjk = _CJK.search(text) is not None
@@ -584,9 +600,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule in ("study abroad", "students sent abroad", "a number of students sent") and (_SHORT.search(clause) or
                                                                          _STAFF.search(clause)):
                     continue
-                if has_partner and rule != "study abroad" and re.search(r"中外合作办学|合作办学项目", head):
+                if has_partner and rule != "study abroad" and head_joint:
                     continue  # a study period at the partner of the piece's Sino-foreign programme is the programme's
-                if m.group(0) == "交换生" and re.search(r"(?<!中)国交换生|外籍交换生|来华交换", text) and \
+                if m.group(0) == "交换生" and foreign_exchange_students is None:
+                    foreign_exchange_students = bool(re.search(r"(?<!中)国交换生|外籍交换生|来华交换", text))
+                if m.group(0) == "交换生" and foreign_exchange_students and \
                         not re.search(r"赴|前往|出国|出境|派出|选派|外派", clause):
                     continue  # the exchange students of a page about foreign exchange students here
                 if rule == "实习 / 实践 abroad" and _STAFF.search(clause) and not re.search(r"学生|本科生|研究生|同学", clause):
@@ -648,14 +666,15 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 add("international_students", weight, m.start(), m.end(), "inbound short programme", i)
             if rule == "signing ceremony with the partner" and not has_partner:
                 continue  # (a ceremony with the partner's representatives present)
-            if kind in _TOPIC_KINDS and any(a <= m.start() < b for a, b in
-                                           ((x.start(), x.end()) for x in re.finditer(r"《[^》\n]{0,60}》", text))):
+            if kind in _TOPIC_KINDS and _in_book_title(m.start()):
                 continue  # 《学生交流、科研合作等全面合作协议》: the title of an agreement lists areas
             if kind == "agreement" and re.search(r"将(?:在近期内|尽快|于[^，。\n]{0,10})签署|拟签署|待签署", sent):
                 continue  # an agreement still to be signed
             if kind == "agreement" and _CJK.search(m.group(0)):
                 yb = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", sent[:ms])]
-                if yb and max(yb) < max(int(y) for y in re.findall(r"((?:19|20)\d\d)年", text)):
+                if yb and text_years is None:
+                    text_years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", text)]
+                if yb and max(yb) < max(text_years):
                     weight *= 0.5  # 早在2016年就签署了备忘录 on a page of 2019: an agreement of the past
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
