@@ -10,12 +10,17 @@ from bench.pg_schema import schema_url
 from etl.config import normalise_url
 
 
+# The test suite's own databases (tests/conftest.py: per-test copies, templates, spares, and those being dropped
+# in the background) come and go on the other xdist worker while this test runs: they are not the bench's.
+_SUITES_OWN = ("intl_drop_", "intl_spare_", "intl_test_", "intl_tmpl_")
+
+
 def _databases(url: str) -> set[str]:
     eng = create_engine(normalise_url(url))
     with eng.connect() as c:
         names = set(c.execute(text("SELECT datname FROM pg_database")).scalars())
     eng.dispose()
-    return names
+    return {n for n in names if not n.startswith(_SUITES_OWN)}
 
 
 def test_the_bench_works_in_a_marked_schema_of_the_database_given(pg_url):
