@@ -722,6 +722,12 @@ def _zh_visited_units(text: str, lay, partners: list[Org]) -> list[tuple[int, in
 
 _ZH_INVITED = re.compile(r"应邀(?:参加|出席|参会|与会)|受邀(?:参加|出席)")
 _ZH_ATTENDED = re.compile(r"(?:参加|出席)(?:了)?(?:本次|此次)?(?:会议|论坛|研讨会|年会|大会|开幕式)|与会|参会")
+def _mention_sentence(lay, m) -> tuple[int, int]:
+    """The span of the sentence holding a mention (the mention's own span where the text has no sentences)."""
+    i = lay.sentence_index(m.start)
+    return lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+
+
 _ZH_WORKS_WITH = re.compile(r"签署|签订|合作(?!交流会)|访问|来访|会见|洽谈|交流学习")
 
 
@@ -735,8 +741,7 @@ def _zh_fellow_attendees(text: str, lay, orgs: list[Org]) -> None:
             continue
         ok = True
         for m in o.mentions:
-            i = lay.sentence_index(m.start)
-            ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+            ss, se = _mention_sentence(lay, m)
             sent = text[ss:se]
             # (a co-host of the meeting, of any country: 东北农业大学和俄罗斯太平洋国立大学共同承办)
             organiser = bool(re.match(r"[^，。；]{0,12}?(?:共同)?(?:主办|承办|协办)", text[m.end:se]))
@@ -765,8 +770,7 @@ def _zh_fellow_members(text: str, lay, orgs: list[Org]) -> None:
             continue
         ok = True
         for m in o.mentions:
-            i = lay.sentence_index(m.start)
-            ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+            ss, se = _mention_sentence(lay, m)
             sent = text[ss:se]
             # (合作 of the alliance's own description, "高等教育合作联盟", is no work with the university)
             if not _ZH_ALLIANCE_SENT.search(sent) or _ZH_WORKS_WITH.search(re.sub(r"合作(?=联盟|组织|平台|共同体)", "", sent)):
@@ -789,8 +793,7 @@ def _zh_museums_visited(text: str, lay, orgs: list[Org]) -> None:
             continue
         sents = []
         for m in o.mentions:
-            i = lay.sentence_index(m.start)
-            ss, se = lay.sentences[i] if 0 <= i < len(lay.sentences) else (m.start, m.end)
+            ss, se = _mention_sentence(lay, m)
             sents.append(text[ss:se])
         if all(_ZH_SIGHTS.search(x) and not _ZH_MUSEUM_WORKS.search(x) for x in sents):
             o.status, o.reason = "non_partner", "a museum toured, not worked with"
