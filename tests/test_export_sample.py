@@ -32,22 +32,21 @@ def sample_sqlite(tmp_path_factory, name: str) -> str:
     return url
 
 
+def components(component):
+    """Every component of a layout, depth first, in order (the component itself first)."""
+    yield component
+    kids = getattr(component, "children", None)
+    for k in kids if isinstance(kids, (list, tuple)) else [kids]:
+        if k is not None and not isinstance(k, (str, int, float)):
+            yield from components(k)
+
+
 def export_links(component) -> list[dict]:
     """The ids of every export link (``EXPORT_LINK``) in a layout, in order."""
     from dashboard.components.export_menu import EXPORT_LINK
 
-    found = []
-
-    def walk(c):
-        cid = getattr(c, "id", None)
-        if isinstance(cid, dict) and cid.get("type") == EXPORT_LINK:
-            found.append(cid)
-        kids = getattr(c, "children", None)
-        for k in kids if isinstance(kids, (list, tuple)) else [kids]:
-            if k is not None and not isinstance(k, (str, int, float)):
-                walk(k)
-    walk(component)
-    return found
+    return [c.id for c in components(component)
+            if isinstance(getattr(c, "id", None), dict) and c.id.get("type") == EXPORT_LINK]
 
 
 def raw(url: str, table: str) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from dashboard.queries import partners as qp
 from dashboard.queries import schools as qs
 from dashboard.queries.common import Filters
 
-from .test_export_sample import export_links, load_sample, need_browser, png_stats, sample_sqlite
+from .test_export_sample import components, export_links, load_sample, need_browser, png_stats, sample_sqlite
 
 SCHOOL = "School of Automation"
 PARTNER = "Lodz University of Technology"   # news, several schools and students sent in the sample
@@ -215,18 +215,8 @@ def test_a_missing_bad_or_unknown_id_is_a_sentence(client):
 
 def _cards(component) -> dict[str, object]:
     """Each chart card of a layout by its graph's id."""
-    out = {}
-
-    def walk(c):
-        if "chart-card" in (getattr(c, "className", "") or "").split():
-            graph = [k for k in c.children if k is not None][-1].children
-            out[graph.id] = c
-        kids = getattr(c, "children", None)
-        for k in kids if isinstance(kids, (list, tuple)) else [kids]:
-            if k is not None and not isinstance(k, (str, int, float)):
-                walk(k)
-    walk(component)
-    return out
+    return {[k for k in c.children if k is not None][-1].children.id: c for c in components(component)
+            if "chart-card" in (getattr(c, "className", "") or "").split()}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
