@@ -557,8 +557,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             j = h + 1
             while j < len(toks):
                 t = toks[j][2]
-                if t.lower() in ("of", "for", "de", "di", "del", "della", "degli", "delle", "dei", "der",
-                                 "des", "du", "zu", "für", "fur", "la", "le", "y", "et", "the", "and", "&"):
+                if t.lower() in ("of", "for", "the", "and", "&") or t in (
+                        "de", "di", "del", "della", "degli", "delle", "dei", "der", "des", "du", "zu", "für", "fur", "la",
+                        "le", "y", "et"):
+                    # (a foreign connector is written in lower case: "College Du Zhenbo" names a person after it)
                     # look at what the connector leads to
                     k = j
                     while k < len(toks) and toks[k][2].lower() in ("of", "for", "de", "di", "del", "della",
@@ -614,7 +616,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                         break
                     continue
                 if _cap(t) and not _head_kind(t) and j == right + 1 and (
-                        t[0] in "“\"" or gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
+                        t[0] in "“\"" or (len(t) > 2 and gaz.place(t)) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
                     right = j  # "Technische Universität Berlin", "Institute of Science Tokyo"
                     j += 1
                     continue
@@ -834,7 +836,13 @@ class OrgFinder:
                 self.place_tails[s] = re.sub(r"^\s+of\s+(?:the\s+)?", "", text[e0:e])
             tm = re.search(r"(?<=[a-z])[^\S\n]+(?:USA|U\.S\.A\.?|UK|U\.K\.|PRC)$", text[s:e]) or \
                 re.search(r"(?:(?<=University)|(?<=Institute)|(?<=College)|(?<=Academy)|(?<=Nationalities)|(?<=Technology)|"
-                          r"(?<=Science)|(?<=Sciences)|(?<=Studies)),?[^\S\n]+China$", text[s:e])
+                          r"(?<=Science)|(?<=Sciences)|(?<=Studies)),?[^\S\n]+China$", text[s:e]) or \
+                re.search(r"(?:(?<=University)|(?<=College)|(?<=Institute))[^\S\n]+of[^\S\n]+the[^\S\n]+People['’]s"
+                          r"[^\S\n]+Republic(?:[^\S\n]+of[^\S\n]+China)?$", text[s:e])
+            # ("Lanzhou University of the People's Republic of China": a page abroad locating its partner formally)
+            nm = re.match(r"[^\S\n]+named[^\S\n]+after[^\S\n]+(?:[A-Z][a-z]?\.[^\S\n]*){1,2}[A-Z][\w'’-]+", text[e:e + 50])
+            if nm and re.search(r"\b(?:University|Institute|College|Academy|Conservatory)$", text[s:e]):
+                e += nm.end()  # "Kyrgyz State University named after I. Arabaev": the founder's name is part of it
             # ("South Central University for Nationalities China": the country is not part of the name either)
             if tm:
                 e = s + tm.start()  # "St. Joseph University of Pennsylvania USA": the country is not part of the name
