@@ -200,6 +200,8 @@ _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|De
                       re.I)
 # an event held at a university ("a dialogue organised by the Ministry's department at Peking University", "the
 # fair took place at X"): where it happened, not who worked with the home
+_PLANNED_BEFORE = re.compile(r"\b(?:plans?\s+to|will|would|intends?\s+to|regarding|about)\s+(?:establish(?:ing)?|set(?:ting)?\s+up|"
+                             r"found(?:ing)?|creat(?:e|ing))\s+(?:an?\s+|the\s+)?$", re.I)
 _VENUE_BEFORE = re.compile(r"\b(?:was\s+held|were\s+held|took\s+place|organi[sz]ed\s+by\s+[^.;\n]{0,80}?|hosted\s+by\s+[^.;\n]{0,60}?)"
                            r"\s+(?:at|in)\s+(?:the\s+)?$", re.I)
 # "ranks first in the Russian Engineering Education Association", "ranked 12th among the …": a standing, not a partner
@@ -1226,6 +1228,8 @@ class OrgFinder:
                 re.search(r"\b(?:a|an)\s+$", before) and
                 re.match(r"\s+(?:member\s+)?(?:universit(?:y|ies)|institutions?|members?)\b", after)):
             return "a network the institutions belong to (members of; 'a Russell Group university')"
+        if _PLANNED_BEFORE.search(before):
+            return "a body still to be set up (plans to establish X)"
         if _VENUE_BEFORE.search(before):
             return "the venue of an event others organised (held at X)"
         if self.lang != "zh" and _RANKED_IN.search(before):
