@@ -647,7 +647,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                         m.group(0).startswith("留学生"):
                     continue  # 我校在日留学生: our students abroad
                 # (a partner's students studying somewhere that is not a partner are studying at the home)
-                if has_partner and not home_re.search(sent) and not is_title and rule != "来我校交换" and not (
+                if has_partner and not home_re.search(sent) and not is_title and rule not in (
+                        "来我校交换", "students from a partner attend dated seminars") and not (
                         rule == "a partner's students studying here" and not _partner_at(m.end())):
                     continue
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):

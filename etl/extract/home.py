@@ -87,7 +87,10 @@ _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)
 _OUR_DELEGATION_EN = re.compile(r"\b(?:(?:a|the|our)\s+delegation\s+(?:of\s+\w+\s+)?(?:led|headed)\s+by\b|"
                                 r"\b(?:led|headed|leading|heading)\s+(?:a|an|the|our)\s+(?:[\w-]+\s+)?delegation\b|"
                                 # "Yi Hong and his delegation visited …": a person's own delegation
-                                r"\band\s+(?:his|her|their)\s+delegation\b)", re.I)
+                                r"\band\s+(?:his|her|their)\s+delegation\b|"
+                                # "During their visit to Ukraine, the delegation paid a visit to X": the page's own
+                                # delegation, introduced before as led by its leader
+                                r"\b(?:the|our)\s+delegation\s+(?:also\s+|then\s+|first\s+)?(?=paid\s+a\s+visit\s+to\b|visited\b))", re.I)
 _VISIT_VERB_EN = re.compile(r"\b(?:visit(?:ed|s)?|visit\s+to|went\s+to|travell?ed\s+to)\b", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 # our leader speaking or signing for a university named right after 代表: that university is ours
@@ -163,6 +166,8 @@ def _in(form: str, text: str) -> bool:
 # an acronym in the text's own voice: a possessive, or its leader's title right after it
 _ACRONYM_VOICE = re.compile(r"[’']s\s|\s+(?:[Pp]resident|[Vv]ice[- ][Pp]resident|[Pp]arty\s+[Ss]ecretary|[Rr]ector|[Cc]hancellor)\b")
 _LEADER_OF = re.compile(r"\b(?:[Pp]resident|[Rr]ector|[Cc]hancellor|[Ss]ecretary|[Dd]ean)\s+of\s+(?:the\s+)?$")
+_LEADS_DELEGATION = re.compile(r"(?:\s*\([^()]{1,12}\))?\s*,\s*(?:(?:led|headed)\s+(?:a|an|the)\s+(?:[\w-]+\s+)?delegation|"
+                               r"and\s+(?:his|her|their)\s+delegation)\b")
 _ABBR_TOKEN = re.compile(r"(?<![\w])(?:[A-Z][a-z]{0,4}){2,8}(?![\w])")  # "UQ", "PoliTo", the parts of "VNU-USSH"
 _NAME_CONNECTORS = {"of", "the", "and", "&", "for", "in", "at", "di", "de", "del", "della", "des", "du", "der", "für", "la", "le"}
 
@@ -528,6 +533,11 @@ class HomeDetector:
             _ACRONYM_VOICE.match(text, m.end, min(len(text), m.end + 20)) or
             _LEADER_OF.search(text, max(0, m.start - 40), m.start)))
         score += 1.5 * min(voice, 2)
+        # its leader leads the page's delegation: "Feng Lin, Vice President of X, led a delegation to …", "Yi Hong, the
+        # CPC Secretary of X, and his delegation paid a visit to …"
+        if any(_LEADER_OF.search(text, max(0, m.start - 40), m.start) and
+               _LEADS_DELEGATION.match(text, m.end, min(len(text), m.end + 60)) for m in o.mentions):
+            score, strong = score + 6, strong or "leader"
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
             self._our_visit(m) or ((text[m.start - 1:m.start] == "在" or re.search(

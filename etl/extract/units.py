@@ -492,12 +492,18 @@ class UnitFinder:
                         hits.append(UnitHit(typ, name, a, a + len(item), item, "unit list (text's own names)", 0.6))
             # a Confucius Institute of a university abroad is one of its units ("the Confucius Institute")
             if self.foreign_home:
+                others = False  # the page names a partner's Confucius Institute: a bare "the Institute" is that one
                 for m in re.finditer(r"\bConfucius\s+Institute\b(?:\s+(?:at|of|in)\s+(?:[Tt]he\s+)?)?", text[body:]):
                     a = body + m.start()
                     after = re.sub(r"^(?:[Tt]he\s+)", "", text[body + m.end():body + m.end() + 120])
                     if m.group(0).rstrip().endswith(("at", "of", "in", "the", "The")) and not any(
                             after.startswith(re.sub(r"^(?:[Tt]he\s+)", "", f)) for f in self.home_forms if f):
+                        others = True
                         continue  # "the Confucius Institute at <a partner>": the partner's (but at the home: its own)
+                    if others or re.search(r"\bConfucius\s+Institute\s+(?:at|of)\s+(?:[Tt]he\s+)?(?!" +
+                                           "|".join(re.escape(re.sub(r"^(?:[Tt]he\s+)", "", f)) for f in self.home_forms if f) +
+                                           r")[A-Z]", text) if self.home_forms else False:
+                        continue
                     hits.append(UnitHit("school", "Confucius Institute", a, a + len(m.group(0).split(" at ")[0].split(" of ")[0].split(" in ")[0].rstrip()), m.group(0),
                                         "a Confucius Institute of the home university", 0.6))
             # "Heads of Graduate school, …": the graduate school written in lower case is an office too
