@@ -185,6 +185,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
                                                        r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
+        r"\b(?:establish(?:ing|ment\s+of)|set(?:ting)?\s+up|build(?:ing)?)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?joint\s+"
+        r"(?:[\w-]+\s+)?(?:lab(?:orator(?:y|ies))?s?|research\s+cent(?:er|re)s?)\b|"
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
         r"proposal)s?)?|innovation\s+cent(?:er|re)|application)\b|\bco-author(?:ed|s)?\b|"
         r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b|"

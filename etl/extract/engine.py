@@ -61,6 +61,13 @@ def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[in
             if om and home_spans and any(hs <= om.end() < he for hs, he in home_spans):
                 o.status, o.reason = "home", "a unit of the home institution"
                 break
+            if re.search(r"\b[A-Z][\w-]*\s+Faculty\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+(?:and\s+)?){0,6}$",
+                         text[max(0, m.start - 90):m.start]) and \
+                    "Institute" in o.name and not om:
+                # "the Kyrgyz-Chinese Faculty of the World Languages and International Relations Institute": the
+                # institute a faculty belongs to, both the home's
+                o.status, o.reason = "home", "the institute a faculty of the home belongs to"
+                break
 
 
 _GUEST_OWNER = re.compile(r"\b(?:delegations?|guests|visitors)\s+(?:\w+\s+){0,2}?(?:from|of)\s+(?:the\s+)?(?:[^,.;\n]{0,40},\s*)?$|"

@@ -184,6 +184,7 @@ def abbreviates(tok: str, name: str) -> bool:
     Studies University, "PoliTo" Politecnico di Torino, "SYSU" Sun Yat-sen University)."""
     if tok[0].lower() not in name.lower():
         return False
+    name = re.sub(r"\s+named\s+after\s+.*$", "", name)  # "KSU" of "Kyrgyz State University named after I. Arabaev"
     chunks = re.findall(r"[A-Z][a-z]*", tok)
     words = [w for w in re.split(r"[\s\-–]+", re.sub(r"[,.()'’]", " ", name)) if w and w.lower() not in _NAME_CONNECTORS]
     if len(chunks) < 2 or len(chunks) != len(words):

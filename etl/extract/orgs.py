@@ -200,6 +200,7 @@ _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|De
                       re.I)
 # an event held at a university ("a dialogue organised by the Ministry's department at Peking University", "the
 # fair took place at X"): where it happened, not who worked with the home
+_UNIT_ORGANISER = re.compile(r"\borgani[sz]ed\s+by\s+(?:the\s+|its\s+|our\s+)?(?:[A-Z][\w'’-]*\s+){0,4}(?:Faculty|Chair)\b")
 _PLANNED_BEFORE = re.compile(r"\b(?:plans?\s+to|will|would|intends?\s+to|regarding|about)\s+(?:establish(?:ing)?|set(?:ting)?\s+up|"
                              r"found(?:ing)?|creat(?:e|ing))\s+(?:an?\s+|the\s+)?$", re.I)
 _VENUE_BEFORE = re.compile(r"\b(?:was\s+held|were\s+held|took\s+place|organi[sz]ed\s+by\s+[^.;\n]{0,80}?|hosted\s+by\s+[^.;\n]{0,60}?)"
@@ -1230,7 +1231,9 @@ class OrgFinder:
             return "a network the institutions belong to (members of; 'a Russell Group university')"
         if _PLANNED_BEFORE.search(before):
             return "a body still to be set up (plans to establish X)"
-        if _VENUE_BEFORE.search(before):
+        if _VENUE_BEFORE.search(before) and not _UNIT_ORGANISER.search(text):
+            # (but an event a faculty or department organised is held at its own university: "… was held at X. The
+            # event was organised by the Kyrgyz-Chinese Faculty …")
             return "the venue of an event others organised (held at X)"
         if self.lang != "zh" and _RANKED_IN.search(before):
             return "a ranking or standing (ranks first in X, ranked by Y)"
