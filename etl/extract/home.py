@@ -697,12 +697,15 @@ class HomeDetector:
                 sc, strong = sc + 4, strong or "acronym"
             cands.append([sc, -o.first.start, o, self.located(o), strong])
         # the writer locates the other party, never itself (unless it locates every party: a formal text)
-        if len(cands) < 2 or not all(c[3] for c in cands):
-            for c in cands:
-                if c[3]:
-                    c[0] -= 6
         # the page looks at China from abroad: it says so, or it locates a Chinese university in China
         abroad = bool(self.abroad) or any(c[3] == ("CN", "country") for c in cands)
+        if len(cands) < 2 or not all(c[3] for c in cands):
+            for c in cands:
+                if c[3] and not (self.abroad and c[2].country not in (*self.local, None) and c[3][1] == "place" and
+                                 all(x[2].country in self.local for x in cands if x is not c)):
+                    # (but a page written abroad about Chinese partners names its own city: "the University of X in
+                    # Warsaw" beside Chinese universities only)
+                    c[0] -= 6
         # the configured home, when the page names it, is one candidate (it wins ties: its own news is the
         # common case)
         conf = None
