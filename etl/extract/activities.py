@@ -39,6 +39,10 @@ _ZH_ABROAD = (r"英国|美国|法国|德国|日本|韩国|俄罗斯|澳大利亚
               r"葡萄牙|荷兰|比利时|瑞士|瑞典|芬兰|挪威|丹麦|爱尔兰|波兰|捷克|匈牙利|奥地利|以色列|印度|巴西|墨西哥|"
               r"阿根廷|智利|南非|埃及|白俄罗斯|乌克兰|哈萨克斯坦|蒙古|欧洲|美洲|北美|海外|境外|国外")
 # students (and their teachers) coming in a group to study at the home ("学生一行20人来我校交流")
+_DATED_SEMINARS = re.compile(
+    r"\b\d+\s+students\b[^.\n]{0,40}?\bfrom\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:will\s+)?(?:attend|attended|join|joined|"
+    r"take\s+part\s+in|took\s+part\s+in)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}?(?:seminars?|courses?|workshops?|classes|"
+    r"training|programm?e?s?)\b[^.\n]{0,30}?\b(?:held\s+)?(?:between|from)\s+\d", re.I)
 _STUDY_VISIT = re.compile(r"(?:学生|师生)(?:代表团)?一行\s*\d*\s*人?[^，。\n]{0,8}(?:来|到)(?:我校|本校)(?:访问|参观|交流|学习)")
 # (kind, rule name, pattern, weight)
 RULES: list[tuple[str, str, re.Pattern, float]] = [
@@ -59,7 +63,12 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?|"
         # "the Sino-German College", "Sino-British College": a college run with partners of that country
-        r"\bSino-(?!foreign)(?-i:[A-Z])[a-z]+\s+(?-i:College|School)\b", I), 1.0),
+        r"\bSino-(?!foreign)(?-i:[A-Z])[a-z]+\s+(?-i:College|School)\b|"
+        # "a Memorandum on establishing a Sino-Finnish Institute … education cooperation on undergraduate and graduate
+        # level": a joint institute set up with a partner of that country (not a research institute's name: "Sino-X
+        # Institute of Y" goes on with its field)
+        r"\b(?:establish(?:ing|ed|es)?|set(?:ting)?\s+up|found(?:ing|ed)?)\s+(?:an?\s+|the\s+)?Sino-(?!foreign)(?-i:[A-Z])[a-z]+"
+        r"\s+(?-i:Institute)\b(?!\s+(?:of|for)\b)", I), 1.0),
     # the Chinese-English of 合作办学 ("cooperative school running", "school-running cooperation"): a programme
     ("joint_program", "cooperative school running", re.compile(
         r"\bcooperative\s+school[- ]running|\bschool[- ]running\s+cooperation|\bcooperatively[- ]run\s+(?:programs?|school)|"
@@ -122,6 +131,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
+    # students of a partner coming for a short dated programme: "16 students and 4 faculty members from X University
+    # will attend the seminars held between 29 July and 4 August" (a short programme at the home, incoming students)
+    ("summer_school", "students from a partner attend dated seminars", _DATED_SEMINARS, 1.0),
+    ("international_students", "students from a partner attend dated seminars", _DATED_SEMINARS, 1.0),
     ("summer_school", "为期…的研修", re.compile(
         r"为期(?:[一二两三四五六七八九十\d]+|半)(?:天|日|周|星期|个月)的(?:研修|学习|交流学习|访学|课程)"), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
@@ -172,6 +185,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
                                                        r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
+        r"\b(?:establish(?:ing|ment\s+of)|set(?:ting)?\s+up|build(?:ing)?)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?joint\s+"
+        r"(?:[\w-]+\s+)?(?:lab(?:orator(?:y|ies))?s?|research\s+cent(?:er|re)s?)\b|"
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
         r"proposal)s?)?|innovation\s+cent(?:er|re)|application)\b|\bco-author(?:ed|s)?\b|"
         r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b|"
@@ -247,8 +262,14 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|"
         # "the online agreement signing ceremony", "a virtual signing ceremony": leaders sign by video
         r"\b(?:video|online|virtual)\s+(?:\w+\s+){0,2}?(?:signing\s+ceremony|signing)\b|视频会议|线上会议|云签约|以(?:线上|视频)(?:形式|方式)", I), 1.0),
+    ("delegation_visit", "a meeting between two organisations", re.compile(
+        # "the first meeting on establishing cooperation between the Embassy of X and the University of Y took place"
+        r"\bmeeting\b[^.\n]{0,80}?\bbetween\s+(?:the\s+)?(?-i:[A-Z])[^.\n]{0,120}?\band\s+(?:the\s+)?(?-i:[A-Z])[^.\n]{0,120}?"
+        r"\b(?:took\s+place|was\s+held)\b", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
-        r"\b(?:President|Chancellor|Rector|Provost|Secretary)\b[^.\n]{0,60}\b(?:meets?|met|receives?|received|"
+        # ("the president of Alexandria University Dr. X received Dr. Y …": a title in lower case too)
+        r"\b(?:[Pp]resident|Chancellor|[Rr]ector|Provost|Secretary)\b(?:[^.\n]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.){0,60}"
+        r"\b(?:meets?|met|receives?|received|"
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
         r"welcomes?\s+the\s+(?:guests?|delegation))\b|(?:校长|书记)[^，。\n]{0,12}会见"), 1.0),
     ("delegation_visit", "leaders sign or unveil", re.compile(
@@ -628,7 +649,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                         m.group(0).startswith("留学生"):
                     continue  # 我校在日留学生: our students abroad
                 # (a partner's students studying somewhere that is not a partner are studying at the home)
-                if has_partner and not home_re.search(sent) and not is_title and rule != "来我校交换" and not (
+                if has_partner and not home_re.search(sent) and not is_title and rule not in (
+                        "来我校交换", "students from a partner attend dated seminars") and not (
                         rule == "a partner's students studying here" and not _partner_at(m.end())):
                     continue
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):

@@ -49,6 +49,9 @@ _EN_DMY = re.compile(
 _EN_MDY = re.compile(
     rf"(?<![\w+]){_WD}(?P<m0>{_MON})\s+(?P<d0>{_DAY})(?!\d)(?:(?:,?\s+|,)(?P<y0>{_YEAR}))?"
     rf"(?:{_TO}(?:(?P<m1>{_MON})\s+)?(?P<d1>{_DAY})(?!\d))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
+# a stamp glued to the counter's label after it: "September 21, 2018Click:", "May 3, 2019Hits: 12"
+_EN_MDY_GLUED = re.compile(rf"(?<![\w+]){_WD}(?P<m>{_MON})\s+(?P<d>{_DAY}),\s*(?P<y>{_YEAR})"
+                           rf"(?=(?:Clicks?|Hits|Views?|Reads?|Visits?|Source|Author)\b)")
 _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>1[0-2]|0?[1-9])\s*[-/.月]\s*"
                   r"(?P<d>[12]\d|3[01]|0?[1-9])(?![\d.])(?!\s*(?:至|到|-|–|~|～)\s*\d{1,2}\s*[日号])\s*日?")
 # "25/10/2023", "12.05.2023": day first (as news sites outside the United States write it) unless the
@@ -191,6 +194,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         mon = _month(m["m"])
         if mon:
             add(m, DateMention(0, 0, int(m["y"]), mon, _day(m["d"])))
+    for m in _EN_MDY_GLUED.finditer(seg):
+        add(m, DateMention(0, 0, int(m["y"]), _month(m["m"]), _day(m["d"])))
     for rx in (_EN_DMY, _EN_MDY):
         for m in rx.finditer(seg):
             mon = _month(m["m0"]) or _month(m["m1"])
@@ -230,6 +235,8 @@ _PUB_LABEL = re.compile(
 
 
 STRUCTURED = ("meta", "jsonld", "time", "itemprop", "feed")  # how a source read a date it can vouch for
+# a first line that is a section's name and the day of the piece ("General News of Thursday, 14 January 2021")
+_SECTION_STAMP = re.compile(r"\s*(?:[A-Z][\w&'’-]*\s+){1,4}of\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+\d{1,2}\s+[A-Z][a-z]+,?\s+(?:19|20)\d\d\s*$")
 _TITLE_STAMP = re.compile(r"(?P<d>(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]】）)]?\s*$")
 
 
@@ -263,6 +270,10 @@ def published_date(header_lines: list[tuple[int, str]], meta_date: dt.date | Non
             return d
     if title and re.match(r"\s*(?:date|posted|published|updated|release\s+date)\s*[:：]?\s*\d", text[title[0]:title[1]], re.I):
         d = first_day(title[0], title[1])  # " date 2018-12-01 Share:": the first line is the page's stamp, no title
+        if d:
+            return d
+    if title and _SECTION_STAMP.match(text, title[0], title[1]):
+        d = first_day(title[0], title[1])  # "General News of Thursday, 14 January 2021": a news site's section stamp
         if d:
             return d
     if title:

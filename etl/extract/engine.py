@@ -61,6 +61,13 @@ def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[in
             if om and home_spans and any(hs <= om.end() < he for hs, he in home_spans):
                 o.status, o.reason = "home", "a unit of the home institution"
                 break
+            if re.search(r"\b[A-Z][\w-]*\s+Faculty\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+(?:and\s+)?){0,6}$",
+                         text[max(0, m.start - 90):m.start]) and \
+                    "Institute" in o.name and not om:
+                # "the Kyrgyz-Chinese Faculty of the World Languages and International Relations Institute": the
+                # institute a faculty belongs to, both the home's
+                o.status, o.reason = "home", "the institute a faculty of the home belongs to"
+                break
 
 
 _GUEST_OWNER = re.compile(r"\b(?:delegations?|guests|visitors)\s+(?:\w+\s+){0,2}?(?:from|of)\s+(?:the\s+)?(?:[^,.;\n]{0,40},\s*)?$|"
@@ -576,6 +583,41 @@ def _chinese_missions(text: str, orgs: list[Org], gaz, home_country: str | None)
     return new
 
 
+def _chinese_embassies_abroad(text: str, orgs: list[Org], gaz) -> list[Org]:
+    """In a Chinese university's news: China's embassy in a country its delegation visits, named by the embassy or
+    the ambassador and that country ("the Education Department of Chinese Embassy in Ukraine", "the Chinese
+    Ambassador to Hungary"): one partner per country under the official name, where the page names no such
+    organisation already."""
+    if "Chinese" not in text and "China" not in text:
+        return []
+    taken = [(m.start, m.end) for o in orgs if o.status not in ("alias",) for m in o.mentions]
+    out: dict[str, Org] = {}
+    for m in _CN_MISSION.finditer(text):
+        head = m.group("h1") or m.group("h2")
+        if not m.group("place") or not head or head.lower().startswith("consul"):
+            continue
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue  # (an embassy the page names in full is found as written)
+        words = m.group("place").split()
+        code, used = None, 0
+        for n in range(len(words), 0, -1):
+            code = gaz.country_name(" ".join(words[:n]))
+            if code:
+                used = n
+                break
+        if not code or code == "CN":
+            continue
+        name = f"Embassy of the People's Republic of China in {_host_name(code)}"
+        o = out.get(name)
+        if o is None:
+            o = out[name] = Org(name, "government", "CN", "the country that sends the mission")
+            o.reason = "China's embassy in a country the home's people visit"
+        end = m.start("place") + len(" ".join(words[:used]))
+        o.mentions.append(Mention_(m.start(), end, text[m.start():end], "China's mission abroad"))
+    have = {norm(o.name) for o in orgs}
+    return [o for n, o in out.items() if norm(n) not in have]
+
+
 # an education or career centre the home signs with ("a partnership with the Zhejiang Example International Career
 # Centre", "a strategic partnership with China's Example International Culture and Education Centre"): a centre is
 # usually a unit of a university, but one the home partners with by name is another organisation
@@ -1037,6 +1079,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")
         if home_country not in (None, "CN", "HK", "MO", "TW"):
             orgs = orgs + _chinese_missions(text, orgs, gaz, home_country)
+        elif home_country in (None, "CN"):
+            orgs = orgs + _chinese_embassies_abroad(text, orgs, gaz)
         orgs = orgs + _partner_centres(text, orgs, home_spans, gaz)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)

@@ -85,7 +85,12 @@ _HOST_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:paid|pay|pays)\s+(?:a\s+)
                           r"(?:(?:[A-Z][\w&'’-]*\s+|and\s+){1,7}(?:of|at)\s+(?:the\s+)?)?$|"
                           r"(?:访问|来到|到访)$", re.I)
 _OUR_DELEGATION_EN = re.compile(r"\b(?:(?:a|the|our)\s+delegation\s+(?:of\s+\w+\s+)?(?:led|headed)\s+by\b|"
-                                r"\b(?:led|headed)\s+(?:a|the|our)\s+delegation\b)", re.I)
+                                r"\b(?:led|headed|leading|heading)\s+(?:a|an|the|our)\s+(?:[\w-]+\s+)?delegation\b|"
+                                # "Yi Hong and his delegation visited …": a person's own delegation
+                                r"\band\s+(?:his|her|their)\s+delegation\b|"
+                                # "During their visit to Ukraine, the delegation paid a visit to X": the page's own
+                                # delegation, introduced before as led by its leader
+                                r"\b(?:the|our)\s+delegation\s+(?:also\s+|then\s+|first\s+)?(?=paid\s+a\s+visit\s+to\b|visited\b))", re.I)
 _VISIT_VERB_EN = re.compile(r"\b(?:visit(?:ed|s)?|visit\s+to|went\s+to|travell?ed\s+to)\b", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 # our leader speaking or signing for a university named right after 代表: that university is ours
@@ -160,8 +165,16 @@ def _in(form: str, text: str) -> bool:
 
 # an acronym in the text's own voice: a possessive, or its leader's title right after it
 _ACRONYM_VOICE = re.compile(r"[’']s\s|\s+(?:[Pp]resident|[Vv]ice[- ][Pp]resident|[Pp]arty\s+[Ss]ecretary|[Rr]ector|[Cc]hancellor)\b")
+_LEADER_OF = re.compile(r"\b(?:[Pp]resident|[Rr]ector|[Cc]hancellor|[Ss]ecretary|[Dd]ean)\s+of\s+(?:the\s+)?$")
+_LEADS_DELEGATION = re.compile(r"(?:\s*\([^()]{1,12}\))?\s*,\s*(?:(?:led|headed)\s+(?:a|an|the)\s+(?:[\w-]+\s+)?delegation|"
+                               r"and\s+(?:his|her|their)\s+delegation)\b")
 _ABBR_TOKEN = re.compile(r"(?<![\w])(?:[A-Z][a-z]{0,4}){2,8}(?![\w])")  # "UQ", "PoliTo", the parts of "VNU-USSH"
 _NAME_CONNECTORS = {"of", "the", "and", "&", "for", "in", "at", "di", "de", "del", "della", "des", "du", "der", "für", "la", "le"}
+
+
+# acronyms of documents and titles, not of organisations
+_GENERIC_ACRONYMS = frozenset({"MOU", "MoU", "MOA", "CPC", "PhD", "PRC", "USA", "UK", "US", "EU", "UN", "AI", "IT", "HSK",
+                               "COVID", "CEO", "VIP", "QS", "STEM", "ICT", "RMB", "USD", "GDP", "MBA", "VC"})
 
 
 @lru_cache(maxsize=65536)
@@ -171,6 +184,7 @@ def abbreviates(tok: str, name: str) -> bool:
     Studies University, "PoliTo" Politecnico di Torino, "SYSU" Sun Yat-sen University)."""
     if tok[0].lower() not in name.lower():
         return False
+    name = re.sub(r"\s+named\s+after\s+.*$", "", name)  # "KSU" of "Kyrgyz State University named after I. Arabaev"
     chunks = re.findall(r"[A-Z][a-z]*", tok)
     words = [w for w in re.split(r"[\s\-–]+", re.sub(r"[,.()'’]", " ", name)) if w and w.lower() not in _NAME_CONNECTORS]
     if len(chunks) < 2 or len(chunks) != len(words):
@@ -320,8 +334,8 @@ class HomeDetector:
             if _VISITOR_BEFORE.search(text, max(0, m.start - 100), m.start):
                 return 2
             am = _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24))
-            if am and not re.match(r"\s+(?:to|in)\b", text[am.end():am.end() + 5]):
-                return 2
+            if am and not re.match(r"\s+(?:to|in|visited|visits|paid|went|travell?ed)\b", text[am.end():am.end() + 12]):
+                return 2  # (not "X delegation visited Y": a page tells of its own delegation's trips as often)
             if _SUBJECT_VISITED.match(text, m.end, min(len(text), m.end + 100)):
                 weak = True
         return 1 if weak else 0
@@ -406,7 +420,9 @@ class HomeDetector:
             return False  # (a long list of the universities visited goes on to its last item)
         if any(ss <= x.start < ss + vm.start() for x in o.mentions):
             return False  # "XTU President Z headed a delegation to visit …": the subject's university is the home
-        return not any(ss <= x.start < ss + vm.start() and not re.search(r"\binvitation\s+of\b[^,;]*$", text[ss:x.start])
+        # ("Accompanied by …, X and his delegation visited …": only the delegation's own clause tells whose it is)
+        cs = ss + (last_of(seg, ",;", dm.start()) + 1 if re.match(r"and\s", dm.group(0), re.I) else 0)
+        return not any(cs <= x.start < ss + vm.start() and not re.search(r"\binvitation\s+of\b[^,;]*$", text[ss:x.start])
                        for p in self.finder.orgs.values() for x in p.mentions)  # (the inviter is the other party too)
 
     def _only_names_between(self, a: int, b: int) -> bool:
@@ -513,6 +529,16 @@ class HomeDetector:
         owns = sum(1 for m in o.mentions if _OWNS_UNIT.match(text[m.end:m.end + 40]) or
                    _UNIT_BEFORE.search(text, max(0, m.start - 90), m.start))
         score += 2 * min(owns, 2)
+        # an acronym in the page's own voice: "KUST President Wang …", "NJIT's international …", "Vice President of QFNU"
+        voice = sum(1 for m in o.mentions if re.fullmatch(r"[A-Z][A-Za-z]{0,2}[A-Z]{1,6}", m.text) and (
+            _ACRONYM_VOICE.match(text, m.end, min(len(text), m.end + 20)) or
+            _LEADER_OF.search(text, max(0, m.start - 40), m.start)))
+        score += 1.5 * min(voice, 2)
+        # its leader leads the page's delegation: "Feng Lin, Vice President of X, led a delegation to …", "Yi Hong, the
+        # CPC Secretary of X, and his delegation paid a visit to …"
+        if any(_LEADER_OF.search(text, max(0, m.start - 40), m.start) and
+               _LEADS_DELEGATION.match(text, m.end, min(len(text), m.end + 60)) for m in o.mentions):
+            score, strong = score + 6, strong or "leader"
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
             self._our_visit(m) or ((text[m.start - 1:m.start] == "在" or re.search(
@@ -645,6 +671,7 @@ class HomeDetector:
         list's units apply)."""
         ref, finder = self.ref, self.finder
         cands = []
+        own_acr = self._own_acronym(orgs)
         taken = {a for o in orgs for a in o.aliases}
         abbrs = {m.group(0) for m in _ABBR_TOKEN.finditer(self.text)} - taken
         for o in orgs:
@@ -666,14 +693,19 @@ class HomeDetector:
             sc, strong = self.score(o, _forms(o))
             if self.lang == "zh" and any(_ZH_SPEAKS_FOR.search(self.text, max(0, m.start - 30), m.start) for m in o.mentions):
                 sc += 4  # "校党委书记…代表上海应用技术大学致辞": our leader speaks for it
+            if o is own_acr:
+                sc, strong = sc + 4, strong or "acronym"
             cands.append([sc, -o.first.start, o, self.located(o), strong])
         # the writer locates the other party, never itself (unless it locates every party: a formal text)
-        if len(cands) < 2 or not all(c[3] for c in cands):
-            for c in cands:
-                if c[3]:
-                    c[0] -= 6
         # the page looks at China from abroad: it says so, or it locates a Chinese university in China
         abroad = bool(self.abroad) or any(c[3] == ("CN", "country") for c in cands)
+        if len(cands) < 2 or not all(c[3] for c in cands):
+            for c in cands:
+                if c[3] and not (self.abroad and c[2].country not in (*self.local, None) and c[3][1] == "place" and
+                                 all(x[2].country in self.local for x in cands if x is not c)):
+                    # (but a page written abroad about Chinese partners names its own city: "the University of X in
+                    # Warsaw" beside Chinese universities only)
+                    c[0] -= 6
         # the configured home, when the page names it, is one candidate (it wins ties: its own news is the
         # common case)
         conf = None
@@ -730,6 +762,39 @@ class HomeDetector:
         o = best[2]
         o.status, o.reason = "home", "home institution (recognised from the page)"
         return o.name, o, False
+
+    def _own_acronym(self, orgs: list[Org]) -> Org | None:
+        """The university a page introduces as "Full Name (ACR)" and then calls by that acronym again and again
+        (at least three more times, and two more than any other acronym so introduced): the page's own short name
+        for itself ("… the president of X Institute of Technology (XIT) … XIT's international cooperation …")."""
+        if self.lang == "zh":
+            return None
+        uses: list[tuple[int, Org]] = []
+        for o in orgs:
+            if not o.mentions or o.kind not in ("university", "institute"):
+                continue
+            best, am_best = 0, ""
+            for m in o.mentions:
+                am = re.match(r"\s*\(\s*([A-Z][A-Za-z]{0,2}[A-Z]{1,6})\s*\)", self.text[m.end:m.end + 14])
+                first = re.sub(r"^the\s+", "", o.name, flags=re.I)[:1].lower()
+                if am and (abbreviates(am.group(1), o.name) or (am.group(1)[0].lower() == first and
+                                                                _subsequence(am.group(1).lower(), o.name.lower()))):
+                    n = sum(1 for _ in find_word(self.text, am.group(1)))
+                    if n > best:
+                        best, am_best = n, am.group(1)
+            if best:
+                uses.append((best, o, am_best))
+        uses.sort(key=lambda x: -x[0])
+        if not uses or uses[0][0] < 4 or (len(uses) > 1 and uses[0][0] < uses[1][0] + 2):
+            return None
+        # (and at least twice as often as any other acronym the page uses: not "Xuchang University (XCU)" eight
+        # times beside "UTAR" six times, the page's own)
+        counts: dict[str, int] = {}
+        for m in _ACRONYM.finditer(self.text):
+            counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+        if any(2 * n > uses[0][0] for a, n in counts.items() if a != uses[0][2] and a not in _GENERIC_ACRONYMS):
+            return None
+        return uses[0][1]
 
     def _en_units_fit(self) -> bool:
         """Whether the English units a text names are the configured home's (as units_fit_list for Chinese): no

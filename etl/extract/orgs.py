@@ -200,6 +200,9 @@ _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|De
                       re.I)
 # an event held at a university ("a dialogue organised by the Ministry's department at Peking University", "the
 # fair took place at X"): where it happened, not who worked with the home
+_UNIT_ORGANISER = re.compile(r"\borgani[sz]ed\s+by\s+(?:the\s+|its\s+|our\s+)?(?:[A-Z][\w'’-]*\s+){0,4}(?:Faculty|Chair)\b")
+_PLANNED_BEFORE = re.compile(r"\b(?:plans?\s+to|will|would|intends?\s+to|regarding|about)\s+(?:establish(?:ing)?|set(?:ting)?\s+up|"
+                             r"found(?:ing)?|creat(?:e|ing))\s+(?:an?\s+|the\s+)?$", re.I)
 _VENUE_BEFORE = re.compile(r"\b(?:was\s+held|were\s+held|took\s+place|organi[sz]ed\s+by\s+[^.;\n]{0,80}?|hosted\s+by\s+[^.;\n]{0,60}?)"
                            r"\s+(?:at|in)\s+(?:the\s+)?$", re.I)
 # "ranks first in the Russian Engineering Education Association", "ranked 12th among the …": a standing, not a partner
@@ -557,8 +560,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             j = h + 1
             while j < len(toks):
                 t = toks[j][2]
-                if t.lower() in ("of", "for", "de", "di", "del", "della", "degli", "delle", "dei", "der",
-                                 "des", "du", "zu", "für", "fur", "la", "le", "y", "et", "the", "and", "&"):
+                if t.lower() in ("of", "for", "the", "and", "&") or t in (
+                        "de", "di", "del", "della", "degli", "delle", "dei", "der", "des", "du", "zu", "für", "fur", "la",
+                        "le", "y", "et"):
+                    # (a foreign connector is written in lower case: "College Du Zhenbo" names a person after it)
                     # look at what the connector leads to
                     k = j
                     while k < len(toks) and toks[k][2].lower() in ("of", "for", "de", "di", "del", "della",
@@ -614,7 +619,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                         break
                     continue
                 if _cap(t) and not _head_kind(t) and j == right + 1 and (
-                        t[0] in "“\"" or gaz.place(t) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
+                        t[0] in "“\"" or (len(t) > 2 and gaz.place(t)) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
                     right = j  # "Technische Universität Berlin", "Institute of Science Tokyo"
                     j += 1
                     continue
@@ -834,7 +839,13 @@ class OrgFinder:
                 self.place_tails[s] = re.sub(r"^\s+of\s+(?:the\s+)?", "", text[e0:e])
             tm = re.search(r"(?<=[a-z])[^\S\n]+(?:USA|U\.S\.A\.?|UK|U\.K\.|PRC)$", text[s:e]) or \
                 re.search(r"(?:(?<=University)|(?<=Institute)|(?<=College)|(?<=Academy)|(?<=Nationalities)|(?<=Technology)|"
-                          r"(?<=Science)|(?<=Sciences)|(?<=Studies)),?[^\S\n]+China$", text[s:e])
+                          r"(?<=Science)|(?<=Sciences)|(?<=Studies)),?[^\S\n]+China$", text[s:e]) or \
+                re.search(r"(?:(?<=University)|(?<=College)|(?<=Institute))[^\S\n]+of[^\S\n]+the[^\S\n]+People['’]s"
+                          r"[^\S\n]+Republic(?:[^\S\n]+of[^\S\n]+China)?$", text[s:e])
+            # ("Lanzhou University of the People's Republic of China": a page abroad locating its partner formally)
+            nm = re.match(r"[^\S\n]+named[^\S\n]+after[^\S\n]+(?:[A-Z][a-z]?\.[^\S\n]*){1,2}[A-Z][\w'’-]+", text[e:e + 50])
+            if nm and re.search(r"\b(?:University|Institute|College|Academy|Conservatory)$", text[s:e]):
+                e += nm.end()  # "Kyrgyz State University named after I. Arabaev": the founder's name is part of it
             # ("South Central University for Nationalities China": the country is not part of the name either)
             if tm:
                 e = s + tm.start()  # "St. Joseph University of Pennsylvania USA": the country is not part of the name
@@ -1218,7 +1229,11 @@ class OrgFinder:
                 re.search(r"\b(?:a|an)\s+$", before) and
                 re.match(r"\s+(?:member\s+)?(?:universit(?:y|ies)|institutions?|members?)\b", after)):
             return "a network the institutions belong to (members of; 'a Russell Group university')"
-        if _VENUE_BEFORE.search(before):
+        if _PLANNED_BEFORE.search(before):
+            return "a body still to be set up (plans to establish X)"
+        if _VENUE_BEFORE.search(before) and not _UNIT_ORGANISER.search(text):
+            # (but an event a faculty or department organised is held at its own university: "… was held at X. The
+            # event was organised by the Kyrgyz-Chinese Faculty …")
             return "the venue of an event others organised (held at X)"
         if self.lang != "zh" and _RANKED_IN.search(before):
             return "a ranking or standing (ranks first in X, ranked by Y)"

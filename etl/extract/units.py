@@ -51,7 +51,7 @@ _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
     rf"Centre|Center)[ \t]+(?:of|for)[ \t]+(?P<of>(?!(?:School|College|Faculty|Department|Office)\b){_NAMEWORDS}))"
     rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
-    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center|Institute)\b)")
+    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center|Institute|Faculty)\b)")
 # a department that teaches (a school) rather than administers (an office)
 _ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Studies|Physics|Chemistry|Mathematics|Biology|History|"
                        r"Philosophy|Architecture|Design|Engineering|Sciences?|Law|Economics|Arts|Music|Medicine|Nursing|"
@@ -79,6 +79,23 @@ _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the"
 _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to|"
                               r"(?:The\s+)?(?:Representatives?|Delegates?|Members?|Guests?|Leaders?)\s+(?:of|from))\s+"
                               r"(?:the\s+)?(?=[A-Z])")
+
+
+# a body still to be set up: "plans to establish an Institute of …", "regarding establishing Sino-X Institute"
+_PLANNED_BEFORE = re.compile(r"\b(?:establish(?:ing)?|set(?:ting)?\s+up|found(?:ing)?|creat(?:e|ing))\s+(?:an?\s+|the\s+)?(?:[A-Z][a-z]+-)?$", re.I)
+
+
+def _occurrences(text: str, form: str):
+    i = text.find(form)
+    while i != -1:
+        yield i, i + len(form)
+        i = text.find(form, i + 1)
+
+
+# a sentence that lists who took part, and a paragraph's opening on a delegation's visit to a host
+_PARTICIPANTS = re.compile(r"\s*(?:(?:Other|The)\s+)?(?:participants|attendees|those\s+present)\s+(?:included|were)\b", re.I)
+_DELEGATION_VISITED = re.compile(r"\s*(?:On\s+[^,.\n]{3,30},\s+)?(?:the\s+|our\s+|[A-Z]{2,8}\s+)?delegation\s+(?:then\s+|also\s+|first\s+)?"
+                                 r"(?:visited|paid\s+a\s+visit\s+to|arrived\s+at|went\s+to)\s+(?:the\s+)?(?=[A-Z])", re.I)
 
 
 # the words a unit's subject is written in (what a person's name after it is not)
@@ -283,10 +300,24 @@ class UnitFinder:
         ss, _ = self._sentence(pos)
         m = _PARTNER_OPENING.match(self.text, ss, pos)
         if not m:
-            return False
+            return self._hosted_paragraph(ss, pos)
         if re.search(r"\b(?:our|we)\b", self.text[m.end():pos], re.I):
             return False  # "At X, our School of …": the home's own people are there too
         return any(st == "partner" for _, _, st in self._ox.at(m.end()))
+
+    def _hosted_paragraph(self, ss: int, pos: int) -> bool:
+        """Whether the sentence at ``ss`` lists who took part ("Other participants included the directors … from
+        X Office, Y College …") in a paragraph that opens with a delegation visiting a partner ("On October 26, the
+        delegation visited Z University."): the hosts' people, so units with no owner written are the partner's."""
+        if not _PARTICIPANTS.match(self.text, ss, pos):
+            return False
+        ps = next((a for a, b in self.lay.paragraphs if a <= ss < b), None)
+        if ps is None or ps == ss:
+            return False
+        fm = _DELEGATION_VISITED.match(self.text, ps, ss)
+        if not fm or re.search(r"\b(?:our|we)\b", self.text[ss:pos], re.I):
+            return False
+        return any(st == "partner" for _, _, st in self._ox.at(fm.end()))
 
     def _org_before(self, start: int) -> tuple[int, int, str] | None:
         before = self.text[max(0, start - 3):start]
@@ -461,12 +492,18 @@ class UnitFinder:
                         hits.append(UnitHit(typ, name, a, a + len(item), item, "unit list (text's own names)", 0.6))
             # a Confucius Institute of a university abroad is one of its units ("the Confucius Institute")
             if self.foreign_home:
+                others = False  # the page names a partner's Confucius Institute: a bare "the Institute" is that one
                 for m in re.finditer(r"\bConfucius\s+Institute\b(?:\s+(?:at|of|in)\s+(?:[Tt]he\s+)?)?", text[body:]):
                     a = body + m.start()
                     after = re.sub(r"^(?:[Tt]he\s+)", "", text[body + m.end():body + m.end() + 120])
                     if m.group(0).rstrip().endswith(("at", "of", "in", "the", "The")) and not any(
                             after.startswith(re.sub(r"^(?:[Tt]he\s+)", "", f)) for f in self.home_forms if f):
+                        others = True
                         continue  # "the Confucius Institute at <a partner>": the partner's (but at the home: its own)
+                    if others or re.search(r"\bConfucius\s+Institute\s+(?:at|of)\s+(?:[Tt]he\s+)?(?!" +
+                                           "|".join(re.escape(re.sub(r"^(?:[Tt]he\s+)", "", f)) for f in self.home_forms if f) +
+                                           r")[A-Z]", text) if self.home_forms else False:
+                        continue
                     hits.append(UnitHit("school", "Confucius Institute", a, a + len(m.group(0).split(" at ")[0].split(" of ")[0].split(" in ")[0].rstrip()), m.group(0),
                                         "a Confucius Institute of the home university", 0.6))
             # "Heads of Graduate school, …": the graduate school written in lower case is an office too
@@ -531,7 +568,11 @@ class UnitFinder:
         # "College of Creative Art’s Dr X" beside "College of Creative Arts": the name the possessive cut short is
         # the same unit
         names = {h.name for h in hits}
-        return [h for h in hits if h.name + "s" not in names or not h.name[-1:].isalpha()]
+        hits = [h for h in hits if h.name + "s" not in names or not h.name[-1:].isalpha()]
+        # a unit still to be set up ("plans to establish a Sino-Finnish Institute"): no unit yet, wherever named
+        planned = {h.name for h in hits if not CJK.search(h.text) and any(
+            _PLANNED_BEFORE.search(text, max(0, i - 40), i) for i, _ in _occurrences(text, h.text))}
+        return [h for h in hits if h.name not in planned]
 
     def _form_ok(self, s: int, e: int, form: str) -> bool:
         text = self.text
