@@ -132,7 +132,8 @@ JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小
 石川 山下 中岛 石井 小川 前田 冈田 藤田 后藤 近藤 村上 远藤 青木 坂本 斋藤 福田 太田 西村 藤井 金子 冈本 藤原 中野 三浦
 原田 松田 竹内 小野 田村 中山 和田 石田 森田 上田 柴田 酒井 工藤 横山 宫崎 宫本 内田 高木 安藤 岛田 谷口 大野 高田 丸山
 今井 河野 藤本 村田 武田 上野 杉山 增田 平野 大冢 千叶 久保 松井 小岛 岩崎 樱井 野口 松尾 野村 木下 菊地 佐野 大西 杉本
-新井 滨田 菅原 市川 水野 小松 北村 西田 川口 永井 秋山 山崎 中田 大川 佐佐木 长谷川 吉川 服部 平田 本田 久保田 片山""".split())
+新井 滨田 菅原 市川 水野 小松 北村 西田 川口 永井 秋山 山崎 中田 大川 佐佐木 长谷川 吉川 服部 平田 本田 久保田 片山
+中川 小山 大冢 荒木 松冈 北川 石原 宫田 小田 小池 森本 内藤 野田 山内 浅野 大石 西川 小西 岸本 岩田 樋口 高野""".split())
 # a news agency's dateline byline (…日电 (X Y))
 _ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
                         r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
@@ -472,6 +473,12 @@ class PeopleFinder:
             role = prefix + m.group(0)
             # "马克·詹金斯（Mark Jenkins）教授": the role after the name
             self._add(name, role, org, m.end(), ne, "role before the name (zh)", 0.85)
+            # a second name joined to the first under the same title (副校长林某与宋某就…): the same role
+            cm2 = re.match(r"(?:与|和|及)(?=[\u4e00-\u9fff]{2,3}(?:[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同))", text[ne:ne + 8])
+            if cm2 and m.group(0) not in _ZH_CREDITS:
+                got2 = self._zh_name_at(ne + cm2.end())
+                if got2 and re.match(r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同", text[got2[1]:got2[1] + 2]):
+                    self._add(got2[0], role, org, ne + cm2.end(), got2[1], "a second name under the same title (zh)", 0.7)
         # a news agency's byline without a title (中新社厦门4月4日电 (某某 某某)); the credits of the page's meta line
         # before the body (撰稿：某某 编辑：某某) are left out, as the held-out labels have it
         for m in _ZH_BYLINE.finditer(text, body):
