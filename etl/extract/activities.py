@@ -152,6 +152,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "a partner's students studying here", re.compile(
         r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is|have\s+been|has\s+been|had\s+been)\s+"
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
+    # students exchanged both ways (互派留学生, 互派交换生): the partner's students come here too
+    ("international_students", "互派学生", re.compile(r"互派[^，。\n]{0,10}?(?:留学生|交换生|学生)"), 1.0),
     ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
                                                       r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
     ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼|[部处科]|办公室|管理办)|来华留学|"
@@ -650,7 +652,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # 我校在日留学生: our students abroad
                 # (a partner's students studying somewhere that is not a partner are studying at the home)
                 if has_partner and not home_re.search(sent) and not is_title and rule not in (
-                        "来我校交换", "students from a partner attend dated seminars") and not (
+                        "来我校交换", "互派学生", "students from a partner attend dated seminars") and not (
                         rule == "a partner's students studying here" and not _partner_at(m.end())):
                     continue
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):

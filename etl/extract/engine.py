@@ -32,7 +32,7 @@ from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract.units import UnitFinder
-from etl.extract.zh_text import restore, simplified, zh_view
+from etl.extract.zh_text import remap, restore, simplified, strip_pinyin_notes, zh_view
 from etl.resolve.geo import load_gazetteer
 from etl.resolve.reference import Reference, load_reference, norm
 from etl.sources.base import SourceDocument
@@ -893,6 +893,19 @@ def _zh_domestic_bodies(orgs: list[Org], home_country: str | None) -> None:
         o.country, o.country_method = code, "a Chinese-named body of the home's region"
 
 
+def _zh_one_country(text: str, orgs: list[Org], gaz) -> None:
+    """A university named in Chinese by pattern with no country known, on a page that names one foreign country and
+    no other (应韩国高校的邀请…访问了A大学、B大学): a university of that country."""
+    codes = {c for _, _, c in gaz.find_zh_countries(text)} - {"CN", "HK", "MO", "TW"}
+    if len(codes) != 1:
+        return
+    code = next(iter(codes))
+    for o in orgs:
+        if o.status == "partner" and not o.country and o.kind == "university" and o.registry is None and \
+                o.known is None and CJK.search(o.name) and o.name.endswith("大学"):
+            o.country, o.country_method = code, "the one foreign country the page names"
+
+
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans sorted, overlapping ones joined."""
     out: list[tuple[int, int]] = []
@@ -1010,6 +1023,13 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     gaz = load_gazetteer()
     text = _capitalise_heads(repair_mojibake(mask_noise(doc.text)))
     lang = doc.lang or detect_lang(text)
+    if lang == "zh":
+        bare, idx = strip_pinyin_notes(text)
+        if idx:
+            # a copy site's pinyin notes after characters (學(xué)): read the text without them (zh_text.py)
+            ex = extract(dataclasses.replace(doc, text=bare, lang=lang), ref)
+            remap(ex, idx)
+            return ex
     view = zh_view(text) if lang == "zh" else text
     if view != text:
         # traditional characters, ASCII commas between Chinese words: read through a view of the same length
@@ -1074,6 +1094,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                 o.status, o.reason = "partner", "a mainland government body working with a university of HK, Macao or Taiwan"
     if lang == "zh" and home_country in (None, "CN", "HK", "MO", "TW"):
         _zh_domestic_bodies(orgs, home_country)
+        _zh_one_country(text, orgs, gaz)
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
     if lang != "zh":
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")

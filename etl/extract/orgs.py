@@ -820,6 +820,8 @@ class OrgFinder:
         if self.lang == "zh":
             # "法国里昂高等师范学院", "英国帝国理工学院": a 学院 named after a foreign country is an organisation abroad
             for m in _foreign_college_re(self.gaz).finditer(text):
+                if _ZH_GENERIC.search(m.group("rest")):
+                    continue  # 意大利三所音乐学院: a count of colleges, no name
                 if "大学" not in m.group(0):
                     cands.append((m.start(), m.end(), "university"))
         cands += _english_candidates(text, 0, len(text), self.gaz)

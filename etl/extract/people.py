@@ -35,7 +35,8 @@ SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
                   "钟卢戴崔谭廖范万邱夏秦石侯白孟龙严阎颜乔瞿方顾孔毛郝邵钱洪段雷陶贾温尹牛关莫常赖易宁尚邹熊齐葛邢费武欧鲍"
                   "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷姜邬屈符雍殷宝翁席邝庞沙聂祁施甘单车包卜晏冉盛芦殳彭"
                   "耿景覃鲁韦辛焦滕项管闫解巩隋米梅季俞涂霍穆栾植练佟荣寇桂麦甄裴阮阳鞠舒丛简缪尤伍郁鄢宗应祝娄"
-                  "司谈商卫仇储逯戚江童晋章申庄乐操许宫陆薛黎贺龚汤樊兰柯骆靳岑臧闵卞姬巫桑郎仲虞敖佘苑迟窦牟蒲艾卓")
+                  "司谈商卫仇储逯戚江童晋章申庄乐操许宫陆薛黎贺龚汤樊兰柯骆靳岑臧闵卞姬巫桑郎仲虞敖佘苑迟窦牟蒲艾卓"
+                  "朴区")  # Korean-Chinese 朴 (朴雪涛), Cantonese 区 (區啟明)
 SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
@@ -103,9 +104,12 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              "院士", "副所长", "所长", "副总领事", "总领事", "领事", "临时代办", "国际长", "科长", "负责人", "记者", "作者", "撰稿", "摄影",
              # heads of bureaus, museums and ministries' departments, and the editors a page credits
              "副局长", "局长", "副馆长", "馆长", "副司长", "司长", "执行主任", "审核", "审稿", "编审", "责任编辑", "网络编辑",
-             "副总编辑", "总编辑", "副主编", "主编")
+             "副总编辑", "总编辑", "副主编", "主编",
+             # the three-level review credits at a piece's end (初审：某某 复审：某某 终审：某某) and its text-and-photo credit
+             "初审", "复审", "终审", "文图", "图文")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
-_ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑"}
+_ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑",
+               "初审", "复审", "终审", "文图", "图文"}
 # a word that starts right after a two-character name (张静深入剖析, 李明详细介绍): its first character is no
 # third character of the name
 _ZH_WORD_AFTER_NAME = {"深入", "详细", "首先", "简要", "充分", "热情", "重点", "分别", "全面", "系统", "具体", "随后", "最后",
@@ -128,7 +132,8 @@ JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小
 石川 山下 中岛 石井 小川 前田 冈田 藤田 后藤 近藤 村上 远藤 青木 坂本 斋藤 福田 太田 西村 藤井 金子 冈本 藤原 中野 三浦
 原田 松田 竹内 小野 田村 中山 和田 石田 森田 上田 柴田 酒井 工藤 横山 宫崎 宫本 内田 高木 安藤 岛田 谷口 大野 高田 丸山
 今井 河野 藤本 村田 武田 上野 杉山 增田 平野 大冢 千叶 久保 松井 小岛 岩崎 樱井 野口 松尾 野村 木下 菊地 佐野 大西 杉本
-新井 滨田 菅原 市川 水野 小松 北村 西田 川口 永井 秋山 山崎 中田 大川 佐佐木 长谷川 吉川 服部 平田 本田 久保田 片山""".split())
+新井 滨田 菅原 市川 水野 小松 北村 西田 川口 永井 秋山 山崎 中田 大川 佐佐木 长谷川 吉川 服部 平田 本田 久保田 片山
+中川 小山 大冢 荒木 松冈 北川 石原 宫田 小田 小池 森本 内藤 野田 山内 浅野 大石 西川 小西 岸本 岩田 樋口 高野""".split())
 # a news agency's dateline byline (…日电 (X Y))
 _ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
                         r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
@@ -141,14 +146,17 @@ _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾
              "戈格根古瓜圭哈海汉豪赫亨胡华霍基吉加贾简杰金卡凯坎康科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎李里丽利莉连林琳留卢鲁路"
              "伦罗洛玛马迈麦曼梅蒙米密明莫姆穆纳娜奈南内尼宁诺欧帕潘佩彭皮珀普奇乔切琴丘萨塞瑟森莎沙尚舍圣施什史斯松苏索塔"
              "泰坦汤唐陶特滕提汀通图托瓦万旺威韦维温沃乌伍西希锡夏谢辛休许雅亚扬耶伊因英尤于约詹兹泽扎卓佐茨娅琪薇妮黛洁翠"
-             "丝勃尔罗曦莱蒂妲娃娜琳莲蕊芙苔露依列日契涅捷赛柯茹叶仁阔")
+             "丝勃尔罗曦莱蒂妲娃娜琳莲蕊芙苔露依列日契涅捷赛柯茹叶仁阔"
+             # Russian and Central Asian names (格拉晓夫, 阿列克谢, 巴赫特让, 达列尔忠, 亚历山大)
+             "立让门历别忠方晓钦廖鄂嘉秋舒雪瑙山大")
 _TR = f"[{_TRANSLIT}]"
 # characters a given name does not hold (项目, 应邀来, 谈话): words that begin with a surname's character
 _ZH_NOT_GIVEN = re.compile(r"[邀请来访问赴到在与和的了目务作话项级校际体面外者们部处院系室议届期年号]")
 _ZH_INITIALS = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{2,6}}[·•]?[A-Z](?:[.·•][A-Z]){{1,2}}\.?)(?![A-Za-z])")
-_ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,5}}(?:[·˙•‧・]{_TR}{{1,6}}){{1,2}})(?!{_TR})")
-# a Latin-lettered name in a Chinese text beside a role or 一行 (Paul Wellings教授, Peter Bai Li来访, 校长Alexandre Leitão)
-_ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
+_ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・]{_TR}{{1,6}}){{1,2}})(?!{_TR})")
+# a Latin-lettered name in a Chinese text beside a role or 一行 (Paul Wellings教授, Peter Bai Li来访, 校长Alexandre Leitão);
+# a name written all in capitals right before a title (JOHN SMITH校长)
+_ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先生|女士|教授|博士|院长|主任))|[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
                             r"[A-Z]{2,}))?)(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,))")
 # the scans above, faster with the same matches (fastre.py)
 _TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE = (
@@ -465,6 +473,12 @@ class PeopleFinder:
             role = prefix + m.group(0)
             # "马克·詹金斯（Mark Jenkins）教授": the role after the name
             self._add(name, role, org, m.end(), ne, "role before the name (zh)", 0.85)
+            # a second name joined to the first under the same title (副校长林某与宋某就…): the same role
+            cm2 = re.match(r"(?:与|和|及)(?=[\u4e00-\u9fff]{2,3}(?:[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同))", text[ne:ne + 8])
+            if cm2 and m.group(0) not in _ZH_CREDITS:
+                got2 = self._zh_name_at(ne + cm2.end())
+                if got2 and re.match(r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同", text[got2[1]:got2[1] + 2]):
+                    self._add(got2[0], role, org, ne + cm2.end(), got2[1], "a second name under the same title (zh)", 0.7)
         # a news agency's byline without a title (中新社厦门4月4日电 (某某 某某)); the credits of the page's meta line
         # before the body (撰稿：某某 编辑：某某) are left out, as the held-out labels have it
         for m in _ZH_BYLINE.finditer(text, body):
@@ -495,17 +509,22 @@ class PeopleFinder:
                       "name between its organisation and its role (zh)", 0.75)
         # foreign names: transliterated with a middle dot, or in Latin letters beside a role
         for m in _ZH_DOTTED.finditer(text, body):
-            name = m.group("name")
-            nxt = text[m.end():m.end() + 1]
+            name, end = m.group("name"), m.end()
+            dot = max(name.rfind(c) for c in "·˙•‧・")
+            for i in range(dot + 2, len(name)):
+                if _ZH_ROLE_RE.match(text, m.start() + i):
+                    name, end = name[:i], m.start() + i  # 阿依捷利姆博士: the role's first character is no part of the name
+                    break
+            nxt = text[end:end + 1]
             if any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())) or _ZH_ORG_END.search(name) or \
-                    re.match(r"\s*[（(][A-Z]", text[m.end():m.end() + 3]) or \
+                    re.match(r"\s*[（(][A-Z]", text[end:end + 3]) or \
                     (CJK.match(nxt) and nxt not in _ZH_STOP_AFTER and nxt not in "先女一来" and
-                     not _ZH_ROLE_RE.match(text, m.end())):
+                     not _ZH_ROLE_RE.match(text, end)):
                 continue  # an organisation's name (马克斯·普朗克学会); a bracketed Latin form is read below; a name
                 # that runs on in characters the table does not read (埃里克·约翰松)
             rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))
             role = rb[-1].group(0) if rb and rb[-1].end() == m.start() else ""
-            self._add(name, role, None, m.start(), m.end(), "transliterated foreign name (zh)", 0.7)
+            self._add(name, role, None, m.start(), end, "transliterated foreign name (zh)", 0.7)
         # a Russian-style name with Latin initials (波波夫A.N., 米罗诺娃·K·A) after a role or before one
         for m in _ZH_INITIALS.finditer(text, body):
             rb = list(_ZH_ROLE_RE.finditer(text, max(body, m.start() - 12), m.start()))

@@ -234,6 +234,13 @@ def _place_before(text: str, s: int, gaz) -> bool:
     return any(gaz.zh_place(before[i:]) for i in range(len(before) - 1))
 
 
+# characters of transliterated foreign names (people.py's table) that, two in a row right before a known name, make it
+# the tail of a longer transliterated name
+_TRANSLIT_TAIL = frozenset("阿埃艾安奥巴拜班邦鲍贝比彼宾波伯博布查达迪蒂丁杜顿多厄恩菲费芬弗福盖甘冈戈格根古哈赫亨霍基吉"
+                           "贾杰卡凯坎康科克肯库奎拉莱赖兰朗劳勒雷里利林琳卢鲁伦罗洛玛迈麦曼梅蒙米密莫姆穆纳娜奈内尼诺"
+                           "欧帕佩皮珀普奇乔切萨塞瑟森莎沙舍施什斯索塔泰坦特滕提图托瓦威维沃乌西希锡辛雅亚耶伊尤约兹泽扎佐茨娅")
+
+
 def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                  ) -> list[tuple[int, int, str, KnownInstitution | None, str | None]]:
     """Known Chinese names as written in ``text``: (start, end, form, organisation or None, country).
@@ -268,6 +275,9 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 continue  # 中央昆士兰大学, 北德克萨斯大学: a longer name than the one known
             if entry.source.startswith("registry") and CJK.match(text[s - 1]) and not _place_before(text, s, gaz):
                 continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
+            if s > 1 and text[s - 1] in _TRANSLIT_TAIL and text[s - 2] in _TRANSLIT_TAIL and \
+                    not _place_before(text, s, gaz):
+                continue  # 奇姆肯特大学 is not 肯特大学: a known name at the end of a longer transliterated one
         if f.endswith("学院") and _ZH_FIELD.search(f[:-2]) and re.match(r"(?:常务)?(?:副)?院长|党委|党总支", text[e:e + 4]):
             continue  # 国际关系学院院长谢韬: a school named by its field and its dean, not the university of that name
         if f.endswith(("科学院", "工程院", "研究院")) and text[e:e + 2] == "大学":
@@ -323,7 +333,7 @@ _ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|�
                              r"教育|都会|公开|树仁|恒生|岭南)")
 _ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|[年月日]|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
-                         r"他|所|[一二三四五六七八九十几数百千万\d]+所|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
+                         r"他|所|[一二三四五六七八九十几数百千万\d]+[所间家]|首[所间家个]|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
                          r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
                          r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
                          r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
@@ -493,7 +503,8 @@ def _foreign_college_re(gaz: Gazetteer) -> re.Pattern:
     if id(gaz) not in _FOREIGN_COLLEGE:
         names = sorted((w for w, c in gaz.zh.items() if c not in ("CN", "HK", "MO", "TW") and len(w) >= 2), key=len,
                        reverse=True)
-        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?:(?![对的向和与为在是就签将已并])[\u4e00-\u9fff·]){{2,12}}?学院(?!大学)")  # (青山学院大学, 文京学院大学: a university)
+        # (a hyphen joins a city and a name: 佩萨罗-罗西尼音乐学院)
+        _FOREIGN_COLLEGE[id(gaz)] = re.compile(rf"(?P<country>{'|'.join(map(re.escape, names))})(?P<rest>(?:(?![对的向和与为在是就签将已并])[\u4e00-\u9fff·\-－–]){{2,12}}?学院)(?!大学)")  # (青山学院大学, 文京学院大学: a university)
     return _FOREIGN_COLLEGE[id(gaz)]
 
 
@@ -579,6 +590,15 @@ def _place_en(zh: str) -> str | None:
     return _zh_places_en().get(zh)
 
 
+def _common_name(code: str) -> str:
+    import pycountry
+    c = pycountry.countries.get(alpha_2=code)
+    name = (getattr(c, "common_name", None) or c.name) if c else code
+    # (the Russian Federation, the United States, the Netherlands: names that take the article)
+    return "the " + name if re.match(r"Russian Federation|United |Netherlands|Philippines|Czech Republic|Republic ", name) \
+        else name
+
+
 def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]:
     """Organisations a Chinese text names without a name of their own, as (start, end, English name, kind,
     country): a country's embassy or consulate, also through its head's title (葡萄牙驻澳门及香港总领事 → Consulate
@@ -589,10 +609,20 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
     for m in _MISSION.finditer(text):
         before = text[max(0, m.start() - 12):m.start()]
         hits = gaz.find_zh_countries(before)
-        if not hits or hits[-1][1] != len(before) or hits[-1][2] in ("CN",):
+        if not hits or hits[-1][1] != len(before):
             continue
         code = hits[-1][2]
         parts = [p for p in re.split(r"及|和|、", m.group("places")) if p]
+        if code == "CN":
+            # 中国驻俄罗斯大使馆: China's embassy in a foreign country (as the English reader names it), one per country
+            hosts = [gaz.find_zh_countries(p) for p in parts]
+            if m.group("kind") in ("大使馆", "使馆") and all(h and h[0][0] == 0 and h[0][1] == len(p) and h[0][2] != "CN"
+                                                            for h, p in zip(hosts, parts)):
+                s = m.start() - (len(before) - hits[-1][0])
+                for h in hosts:
+                    out.append((s, m.end(), f"Embassy of the People's Republic of China in {_common_name(h[0][2])}",
+                                "government", "CN"))
+            continue
         places = [_place_en(p) for p in parts]
         if not places or any(p is None for p in places):
             continue

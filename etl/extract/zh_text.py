@@ -105,3 +105,31 @@ def _written_at(original: str, view: str, name: str, start: int | None, end: int
         if i != -1:
             return original[i:i + len(name)]
     return written(original, view, name)
+
+
+# copy sites that print a pinyin note after some characters of a traditional text (學(xué), 長(zhǎng), 師(shī)): the
+# note holds a tone-marked vowel (or ü); the rules read the text without the notes
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN_NOTE = re.compile(rf"(?<=[\u4e00-\u9fff])[（(](?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}[)）]")
+
+
+def strip_pinyin_notes(text: str) -> tuple[str, list[int]]:
+    """``text`` without the pinyin notes a copy site puts after characters, and for every character of the
+    result its offset in ``text`` (the same text and no offsets when there are no notes)."""
+    if "(" not in text and "（" not in text or not _PINYIN_NOTE.search(text):
+        return text, []
+    out, idx, last = [], [], 0
+    for m in _PINYIN_NOTE.finditer(text):
+        out.append(text[last:m.start()])
+        idx.extend(range(last, m.start()))
+        last = m.end()
+    out.append(text[last:])
+    idx.extend(range(last, len(text)))
+    return "".join(out), idx
+
+
+def remap(ex, idx: list[int]) -> None:
+    """Put the spans of an extraction made on a text without pinyin notes back on the text as written."""
+    for m in ex.mentions:
+        if m.start is not None and m.end is not None and m.end > m.start and m.end <= len(idx):
+            m.start, m.end = idx[m.start], idx[m.end - 1] + 1

@@ -331,6 +331,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             continue
         if _foreign_lead(name):
             continue  # 俄罗斯滨海边疆区教育科学部: a body abroad, not the home's unit
+        if re.search(r"[一二三四五六七八九十几数两\d]+[所家间]", name):
+            continue  # (意大利)三所音乐学院: a count of institutions, no unit's name
         typ = _type_of(name)
         if _credit_only(text, s, name):
             continue
@@ -422,6 +424,20 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
         i = k2
         if ends.get(k2) == "home":
             break
+    # a sentence set at a partner (在X大学，代表团与…学院负责人座谈; 在X大学访问期间，…) that names no home: its units are
+    # the partner's
+    if re.match(r"在[^，,。；]{2,30}?(?:访问|交流)?(?:期间)?[，,]", seg) and starts_in(ends, starts, ss + 1, ss + 6) and \
+            not re.search(r"我校|本校|学校|我院", seg):
+        return True
+    # a list of the guests' people (会见了X大学副校长某某教授、Y学院院长某某): the item before names a partner and
+    # ends with its person's title
+    if text[s - 1:s] == "、":
+        ps = max(text.rfind("、", ss, s - 1), text.rfind("，", ss, s - 1), text.rfind(",", ss, s - 1), ss - 1) + 1
+        prev = text[ps:s - 1]
+        pstarts = [p for p, st in starts.items() if ps <= p < s - 1 and st not in ("home", None)] if len(starts) < 200 else []
+        if pstarts and re.search(r"(?:校长|院长|主任|教授|院士|博士|先生|女士)$", prev) and \
+                not re.search(r"我校|本校|我院", text[max(pstarts):s - 1]):
+            return True
     their = max(seg.rfind("该校"), seg.rfind("对方"), seg.rfind("外方"))
     ours = max(seg.rfind("我校"), seg.rfind("本校"), seg.rfind("学校"))
     return their != -1 and their > ours
