@@ -45,6 +45,18 @@ def load_sample(url: str) -> None:
     sample_database(url)
 
 
+# Pictures of the pages as the tests leave them, for a person to look at (tests/browser/screenshots/, not
+# tracked; the README's come from take_screenshots.py): taken when INTL_TEST_SCREENSHOTS=1. No test reads
+# them, and a full-page one costs Chromium about 0.6 s of CPU (the page laid out at its full height, its
+# charts redrawn, and back), so a plain test run does without.
+def snapshot(p, name: str, full_page: bool = True) -> None:
+    """Save a screenshot of ``p`` as tests/browser/screenshots/``name`` when INTL_TEST_SCREENSHOTS=1."""
+    if os.environ.get("INTL_TEST_SCREENSHOTS", "").lower() not in ("1", "true", "yes"):
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
+
+
 class LiveServer:
     """``create_app(url)`` served by werkzeug in a daemon thread."""
 
