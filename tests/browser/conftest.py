@@ -45,6 +45,18 @@ def load_sample(url: str) -> None:
     sample_database(url)
 
 
+# Pictures of the pages as the tests leave them, for a person to look at (tests/browser/screenshots/, not
+# tracked; the README's come from take_screenshots.py): taken when INTL_TEST_SCREENSHOTS=1. No test reads
+# them, and a full-page one costs Chromium about 0.6 s of CPU (the page laid out at its full height, its
+# charts redrawn, and back), so a plain test run does without.
+def snapshot(p, name: str, full_page: bool = True) -> None:
+    """Save a screenshot of ``p`` as tests/browser/screenshots/``name`` when INTL_TEST_SCREENSHOTS=1."""
+    if os.environ.get("INTL_TEST_SCREENSHOTS", "").lower() not in ("1", "true", "yes"):
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
+
+
 class LiveServer:
     """``create_app(url)`` served by werkzeug in a daemon thread."""
 
@@ -84,8 +96,7 @@ def live_server(sample_db) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def chromium():
-    """One headless Chromium per test process (each test has a browser context of its own: no cookie,
-    storage or cache is shared between tests)."""
+    """One headless Chromium per test process."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _unavailable(f"no Chromium at {CHROMIUM}")
     try:
@@ -104,7 +115,10 @@ class RecordingPage:
     def __init__(self, page):
         self.page = page
         self.requests: list[str] = []
-        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("request", self._record)
+
+    def _record(self, request) -> None:
+        self.requests.append(request.url)
 
     def external_requests(self) -> list[str]:
         """Requested URLs whose host is not this machine (data: and blob: URLs are local)."""
@@ -118,15 +132,128 @@ class RecordingPage:
         return out
 
 
+# -- one tab per test process, emptied between tests ---------------------------------------------------
+# A new browser context (and its first page) costs Chromium 7-10 s of CPU at the first page load of the
+# app: a new renderer process parses and compiles plotly.js, Dash and AG Grid from nothing. The same tab
+# loading the app again costs 2-4 s (measured on the sample's /partners, 2-core VM). So the tests share
+# one context and one tab, and each starts from a state no test can tell from a new context's: the tab
+# on about:blank, no cookie, no local or session storage, IndexedDB or cache storage of any origin it
+# visited, no listener or init script of an earlier test, the default timeout. What stays is the HTTP
+# cache and the compiled scripts (the app's assets, fingerprinted, are the same files) and the tab's
+# back/forward history (a test goes back only over pages it opened itself). After a failed test, or one
+# that changed the tab in a way not undone here (an init script, a route, the viewport, extra headers),
+# the next test gets a new context.
+VIEWPORT = {"width": 1440, "height": 900}
+# changes to the tab that outlive a navigation and that the reset below does not undo
+_STICKY = ("add_init_script", "route", "route_from_har", "expose_function", "expose_binding",
+           "set_viewport_size", "set_extra_http_headers", "emulate_media", "set_default_navigation_timeout")
+
+
+class _Tab:
+    def __init__(self, browser):
+        self.browser = browser
+        self.context = None
+        self.page = None
+        self.dirty = True
+
+    def open(self):
+        if self.dirty or self.page is None or self.page.is_closed():
+            self.close()
+            self.context = self.browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+            self.page = self.context.new_page()
+            self.dirty = False
+        return self.page
+
+    def close(self) -> None:
+        if self.context is not None:
+            try:
+                self.context.close()
+            except Exception:  # noqa: BLE001 - a crashed browser: the next open() starts again
+                pass
+        self.context = self.page = None
+
+
+@pytest.fixture(scope="session")
+def _tab(chromium) -> Iterator[_Tab]:
+    tab = _Tab(chromium)
+    yield tab
+    tab.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        item._browser_failed = True
+
+
+def _wipe_origins(p, origins: set[str]) -> None:
+    """No storage of ``origins`` left for the next test: local storage, IndexedDB, cache storage,
+    service workers (cookies are cleared for the whole context; the HTTP cache is kept). The tab's
+    session storage is per origin: the page shown at the test's end clears its own before it goes
+    (a test drives one live server, one origin)."""
+    cdp = p.context.new_cdp_session(p)
+    try:
+        for origin in origins:
+            cdp.send("Storage.clearDataForOrigin", {
+                "origin": origin,
+                "storageTypes": "local_storage,indexeddb,cache_storage,service_workers,websql,file_systems"})
+    finally:
+        cdp.detach()
+
+
 @pytest.fixture
-def page(chromium) -> Iterator[RecordingPage]:
-    context = chromium.new_context(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
-    p = context.new_page()
+def page(request, _tab) -> Iterator[RecordingPage]:
+    """A tab of its own for the test, as a new browser context would give it (see _Tab above)."""
+    p = _tab.open()
     # 60 s: a wait that needs more on a busy 2-core machine (two workers, a browser each) is a wait,
     # not a failure; a page that never settles still fails, one minute later.
     p.set_default_timeout(60_000)
-    yield RecordingPage(p)
-    context.close()
+    listeners: list[tuple[str, object]] = []
+    patched = {}
+
+    def on(event, handler):
+        listeners.append((event, handler))
+        return type(p).on(p, event, handler)
+
+    def sticky(name):
+        def call(*args, **kwargs):
+            _tab.dirty = True
+            return getattr(type(p), name)(p, *args, **kwargs)
+        return call
+
+    rec = RecordingPage(p)
+    patched["on"] = on
+    patched.update({name: sticky(name) for name in _STICKY})
+    for name, f in patched.items():
+        setattr(p, name, f)
+    try:
+        yield rec
+    finally:
+        for name in patched:
+            try:
+                delattr(p, name)
+            except AttributeError:
+                pass
+        if getattr(request.node, "_browser_failed", False):
+            _tab.dirty = True
+        if not _tab.dirty and not p.is_closed():
+            try:
+                p.remove_listener("request", rec._record)
+                for event, handler in listeners:
+                    p.remove_listener(event, handler)
+                if p.url.startswith(("http://", "https://")):
+                    p.evaluate("() => { try { sessionStorage.clear(); localStorage.clear(); } catch (e) {} }")
+                p.goto("about:blank")
+                origins = {f"{u.scheme}://{u.netloc}" for u in map(urlsplit, rec.requests)
+                           if u.scheme in ("http", "https")}
+                _wipe_origins(p, origins)
+                _tab.context.clear_cookies()
+            except Exception:  # noqa: BLE001 - a tab that cannot be emptied is replaced
+                _tab.dirty = True
+        if _tab.dirty:
+            _tab.close()
 
 
 # -- moving between pages as the app's own links do ------------------------------------------------------

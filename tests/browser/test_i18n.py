@@ -14,7 +14,7 @@ from dashboard import ids
 from dashboard.components.filters import label_id
 from dashboard.figures import overview as figures
 from dashboard.labels import KIND_LABELS, t
-from tests.browser.conftest import ROOT, SCREENSHOTS
+from tests.browser.conftest import ROOT, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -177,5 +177,4 @@ def test_every_public_page_in_chinese(live_server, page):
         assert p.evaluate("document.documentElement.lang") == "zh-CN", path
     assert problems == {}, f"English left under ui=zh: {problems}"
     assert page.external_requests() == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    p.screenshot(path=str(SCREENSHOTS / "source-doc-zh.png"), full_page=True)
+    snapshot(p, "source-doc-zh.png")

@@ -13,7 +13,7 @@ from dashboard.queries import network as qn
 from dashboard.queries.common import Filters
 from dashboard.queries.drill import count as drill_count
 from dashboard.queries.drill import DrillSpec
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +62,10 @@ def test_network_focus_filter_reload_and_back(live_server, page):
     assert 1 < len(one) < len(everything)
 
     p = page.page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     p.goto(live_server.base + "/network")
     wait_nodes(p, everything)
     p.wait_for_selector(f"#{ids.NW_DETAIL} .card-heading")           # the strongest links
-    p.screenshot(path=str(SCREENSHOTS / "network.png"), full_page=True)
+    snapshot(p, "network.png")
 
     # Keyboard: the strongest links are links; Enter on one focuses that edge.
     first = net.edges.iloc[0]
@@ -84,7 +83,7 @@ def test_network_focus_filter_reload_and_back(live_server, page):
     docs, _ = drill_count(url, Filters(), DrillSpec(school=school))
     assert f"Documents behind · {docs}" in p.text_content(f"#{ids.NW_DETAIL}")
     assert node_ids(p) == everything                                 # focus fades, it does not filter
-    p.screenshot(path=str(SCREENSHOTS / "network-focus.png"), full_page=True)
+    snapshot(p, "network-focus.png")
 
     # One more click filters the dashboard to the school.
     p.click(f"#{ids.NW_FILTER}")

@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.queries import common as q
 from dashboard.queries import overview as qo
 from dashboard.queries.common import Filters
-from tests.browser.conftest import SCREENSHOTS, pick_option
+from tests.browser.conftest import pick_option, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -56,8 +56,7 @@ def test_overview_filters_by_school_and_stays_on_this_machine(live_server, page)
     by_school = p.evaluate(f"() => document.querySelector('#{ids.OV_BY_SCHOOL} .js-plotly-plot')"
                            ".layout.yaxis.categoryarray")
     assert by_school == ["Computer Science"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    p.screenshot(path=str(SCREENSHOTS / "overview-school.png"), full_page=True)
+    snapshot(p, "overview-school.png")
 
     # The link reproduces the view.
     p.reload()
@@ -67,7 +66,7 @@ def test_overview_filters_by_school_and_stays_on_this_machine(live_server, page)
     # Back returns to the unfiltered view.
     p.go_back()
     assert chart_total(p, ids.OV_PER_YEAR, all_total) == all_total
-    p.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
+    snapshot(p, "overview.png")
 
     # The CJK web font the app ships loads (from this app) and covers the university's name.
     faces = p.evaluate("""async () => (await document.fonts.load('16px "Intl CJK"', '北京信息科技大学'))

@@ -14,7 +14,7 @@ from dashboard.queries import overview as q
 from dashboard.queries import partners as qp
 from dashboard.queries.common import Filters
 from dashboard.queries.drill import DrillSpec, count
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import snapshot
 from tests.browser.test_schools import close_panel, open_panel, settle
 
 pytestmark = pytest.mark.browser
@@ -74,8 +74,7 @@ def test_partners_map_search_drill_cross_filter_reload_and_partner_page(live_ser
     p.mouse.click(*xy)
     head = open_panel(p)
     assert "Australia" in head and f"{n_docs} document" in head
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    p.screenshot(path=str(SCREENSHOTS / "partners-drill.png"))
+    snapshot(p, "partners-drill.png", full_page=False)
 
     # Cross-filter: the table and the charts narrow to the country; the filter bar shows it.
     p.click(f"#{ids.DRILL_FILTER}")
@@ -89,12 +88,12 @@ def test_partners_map_search_drill_cross_filter_reload_and_partner_page(live_ser
                         arg=f"{len(in_country)} partners")
     assert "Australia" in p.inner_text(f"#{ids.FILTER_COUNTRIES}")
     settle(p)
-    p.screenshot(path=str(SCREENSHOTS / "partners-country.png"), full_page=True)
+    snapshot(p, "partners-country.png")
     p.go_back()
     p.wait_for_function(f"(t) => document.getElementById('{ids.PA_COUNT}')?.innerText === t",
                         arg=f"{n_all} partners")
     settle(p)
-    p.screenshot(path=str(SCREENSHOTS / "partners.png"), full_page=True)
+    snapshot(p, "partners.png")
 
     # A partner's page from the table: its timeline, whose markers drill to their document.
     top = table.iloc[0]
@@ -116,10 +115,10 @@ def test_partners_map_search_drill_cross_filter_reload_and_partner_page(live_ser
     title = p.locator(f"#{ids.DRILL_BODY} .drill-title").first.inner_text()
     assert title in set(timeline["title"])
     assert p.locator(f"#{ids.DRILL_LINKS} a", has_text="Open the partner's page").count() == 1
-    p.screenshot(path=str(SCREENSHOTS / "partner-drill.png"))
+    snapshot(p, "partner-drill.png", full_page=False)
     close_panel(p)
     settle(p)
-    p.screenshot(path=str(SCREENSHOTS / "partner.png"), full_page=True)
+    snapshot(p, "partner.png")
 
     assert page.external_requests() == [], "the page requested another host"
 

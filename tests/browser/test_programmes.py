@@ -15,7 +15,7 @@ from dashboard.figures.programmes import kind_label
 from dashboard.queries import programmes as qg
 from dashboard.queries import programs as qp
 from dashboard.queries.common import Filters
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import snapshot
 from tests.browser.test_programs import settle
 
 pytestmark = pytest.mark.browser
@@ -100,8 +100,7 @@ def test_records_list_pick_search_and_a_programme_s_page(live_server, page):
     p.wait_for_function(f"() => ({GRID_ROWS})() >= 1 && ({GRID_ROWS})() < 5")
     link = p.locator(f"#{ids.PG_GRID} .ag-row a", has_text=top["label"]).first
     settle(p)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    p.screenshot(path=str(SCREENSHOTS / "programmes-list.png"), full_page=True)
+    snapshot(p, "programmes-list.png")
     link.click()
 
     # the record's page
@@ -117,7 +116,7 @@ def test_records_list_pick_search_and_a_programme_s_page(live_server, page):
     if years:
         p.wait_for_selector(f"#{ids.PGD_STUDENTS} .bars path")
         assert "Office report" in p.inner_text("body") or "News" in p.inner_text("body")
-    p.screenshot(path=str(SCREENSHOTS / "programme.png"), full_page=True)
+    snapshot(p, "programme.png")
     # an article of its timeline opens the article's view; back returns to the record
     p.locator(f"#{ids.PGD_TIMELINE} a[href^='/sources/doc/{doc_ids[0]}']").first.click()
     p.wait_for_selector(f"#{ids.DOC_HEAD}")
@@ -149,8 +148,7 @@ def test_records_in_chinese_overview_kpis_and_a_school_s_records(live_server, pa
     header = p.inner_text(f"#{ids.PG_GRID} .ag-header")
     assert "项目" in header and "状态" in header and "Programme" not in header
     settle(p)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    p.screenshot(path=str(SCREENSHOTS / "programmes-list-zh.png"), full_page=True)
+    snapshot(p, "programmes-list-zh.png")
 
     top = _showcase(url)
     p.goto(live_server.base + f"/programs/{int(top['programme_id'])}?ui=zh")
@@ -158,7 +156,7 @@ def test_records_in_chinese_overview_kpis_and_a_school_s_records(live_server, pa
     body = p.inner_text("body")
     assert "来源时间线" in body and "教育部中外合作办学名单" in body and "各年度学生人数" in body
     assert "Timeline of its sources" not in body
-    p.screenshot(path=str(SCREENSHOTS / "programme-zh.png"), full_page=True)
+    snapshot(p, "programme-zh.png")
 
     school = int(recs[recs["school_ids"].map(len) > 0].iloc[0]["school_ids"][0])
     p.goto(live_server.base + f"/schools/{school}?ui=zh")

@@ -11,7 +11,7 @@ import pytest
 from dashboard import ids
 from dashboard.queries import programs as qp
 from dashboard.queries.common import Filters
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -56,8 +56,7 @@ def test_programs_page_rows_behind_a_bar_then_filter_reload_and_back(live_server
     assert p.inner_text("#pr-kpi-programs .kpi-value") == str(active)
     assert p.locator(f"#{ids.PR_EXPIRING}").count() == 1
     settle(p)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    p.screenshot(path=str(SCREENSHOTS / "programs.png"), full_page=True)
+    snapshot(p, "programs.png")
 
     # A click on a level narrows the programme table; "Show all" brings every programme back.
     rows_before = p.locator(f"#{ids.PR_TABLE} tbody tr").count()
@@ -83,7 +82,7 @@ def test_programs_page_rows_behind_a_bar_then_filter_reload_and_back(live_server
     p.wait_for_function(f"(t) => ({BAR_TOTAL})('{ids.PR_STUDENTS_SCHOOL}') === t", arg=school_total)
     assert top["school"] in p.inner_text(f"#{ids.FILTER_SCHOOLS}")
     settle(p)
-    p.screenshot(path=str(SCREENSHOTS / "programs-school.png"), full_page=True)
+    snapshot(p, "programs-school.png")
 
     # The link reproduces the view.
     p.reload()

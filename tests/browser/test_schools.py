@@ -15,7 +15,7 @@ from dashboard.queries import overview as qo
 from dashboard.queries import schools as qs
 from dashboard.queries.common import Filters
 from dashboard.queries.drill import DrillSpec, count
-from tests.browser.conftest import SCREENSHOTS, pick_option
+from tests.browser.conftest import pick_option, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -105,8 +105,7 @@ def test_schools_heat_map_filter_drill_cross_filter_reload_and_school_page(live_
     assert p.locator(f"#{ids.DRILL_BODY} mark").count() > 0, "the mentions are highlighted"
     first = p.locator(f"#{ids.DRILL_BODY} .drill-title").first.get_attribute("href")
     assert re.match(r"^/sources/doc/\d+", first)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    p.screenshot(path=str(SCREENSHOTS / "schools-drill.png"))
+    snapshot(p, "schools-drill.png", full_page=False)
 
     # Cross-filter from the panel: the whole page narrows to the school and the year.
     p.click(f"#{ids.DRILL_FILTER}")
@@ -123,7 +122,7 @@ def test_schools_heat_map_filter_drill_cross_filter_reload_and_school_page(live_
     p.wait_for_url(re.compile(r"kind=conference,delegation_visit$"))
     assert heat_total(p, conf_total) == conf_total
     settle(p)
-    p.screenshot(path=str(SCREENSHOTS / "schools.png"), full_page=True)
+    snapshot(p, "schools.png")
 
     # The school's own page, from the table.
     p.locator(f"#{ids.SC_TABLE} a", has_text=label).first.click()
@@ -141,10 +140,10 @@ def test_schools_heat_map_filter_drill_cross_filter_reload_and_school_page(live_
     head = open_panel(p)
     assert label in head
     settle(p)
-    p.screenshot(path=str(SCREENSHOTS / "school-drill.png"))
+    snapshot(p, "school-drill.png", full_page=False)
     close_panel(p)
     settle(p)
-    p.screenshot(path=str(SCREENSHOTS / "school.png"), full_page=True)
+    snapshot(p, "school.png")
 
     assert page.external_requests() == [], "the page requested another host"
 

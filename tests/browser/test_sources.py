@@ -13,7 +13,7 @@ from dashboard import ids
 from dashboard.pages import source_doc
 from dashboard.queries import sources as qs
 from dashboard.queries.common import Filters
-from tests.browser.conftest import SCREENSHOTS, LiveServer, load_sample
+from tests.browser.conftest import LiveServer, load_sample, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,6 @@ def test_search_pages_filters_reload_article_and_back(server, page):
     p.goto(server.base + "/sources")
     wait_count(p, f"{everything.total:,} documents")
     assert p.locator(".result").count() == qs.PER_PAGE
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     # Page 2 from the pager (keyboard-reachable links).
     p.locator(f"#{ids.SR_PAGER}").get_by_text("2", exact=True).click()
@@ -87,7 +86,7 @@ def test_search_pages_filters_reload_article_and_back(server, page):
     n = lang.total
     wait_count(p, f"{n} document{'s' if n != 1 else ''} match")
     assert "q=Lodz" in p.url
-    p.screenshot(path=str(SCREENSHOTS / "sources.png"), full_page=True)
+    snapshot(p, "sources.png")
 
     # Reload: the search box, the filter and the list come back from the URL.
     p.reload()
@@ -112,7 +111,7 @@ def test_search_pages_filters_reload_article_and_back(server, page):
     p.wait_for_url(re.compile(rf"#{fact.anchor}$"))
     assert p.evaluate(f"""() => {{ const r = document.getElementById('{fact.anchor}').getBoundingClientRect();
                                   return r.top >= 0 && r.bottom <= window.innerHeight; }}""")
-    p.screenshot(path=str(SCREENSHOTS / "sources-article.png"), full_page=False)
+    snapshot(p, "sources-article.png", full_page=False)
 
     # Back to the results, as they were.
     p.click(".back-link")
@@ -145,5 +144,5 @@ def test_an_article_with_a_script_is_shown_as_text(server, page):
     assert p.locator(".article-text mark.fx-partner").count() >= 1
     p.wait_for_load_state("networkidle")
     assert p.evaluate("() => window.__xss") is None and dialogs == []
-    p.screenshot(path=str(SCREENSHOTS / "sources-hostile.png"), full_page=True)
+    snapshot(p, "sources-hostile.png")
     assert page.external_requests() == []
