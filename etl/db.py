@@ -1,9 +1,11 @@
 """Engines and sessions; schema creation and upgrade through Alembic."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from etl.config import normalise_url
@@ -47,6 +49,61 @@ def _make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+# ---------------------------------------------------------------------------
+# One connection per request for the dashboard's reads
+# ---------------------------------------------------------------------------
+_holder: Callable[[], dict[str, Connection] | None] = lambda: None
+
+
+def hold_connections(holder: Callable[[], dict[str, Connection] | None]) -> None:
+    """``holder()`` gives the dict in which :func:`connect` keeps the connections of the current
+    scope (a web request: the dashboard's ``flask.g``), or None outside one; :func:`release`
+    returns them to the pool when the scope ends."""
+    global _holder
+    _holder = holder
+
+
+@contextmanager
+def connect(url: str) -> Iterator[Connection]:
+    """A connection to read with: the one the current scope holds for ``url`` (taken from the pool
+    at its first read, kept until :func:`release`), else one from the pool for this block.
+
+    A dashboard callback runs five to ten reads (the data version, its queries); each
+    ``engine.connect()`` was a pool checkout, and on PostgreSQL a checkout costs round trips of
+    its own: the pre-ping, the ``BEGIN`` before the first statement, the ``ROLLBACK`` on return.
+    Held for the request, those are paid once per request. A failed statement ends the
+    connection's transaction here (PostgreSQL refuses every later statement of an aborted
+    transaction), so that the request's other reads still run.
+    """
+    held = _holder()
+    if held is None:
+        with get_engine(url).connect() as conn:
+            yield conn
+        return
+    key = normalise_url(url)
+    conn = held.get(key)
+    if conn is None or conn.closed or conn.invalidated:
+        if conn is not None:
+            with suppress(Exception):
+                conn.close()
+        conn = held[key] = get_engine(key).connect()
+    try:
+        yield conn
+    except BaseException:
+        with suppress(Exception):
+            conn.rollback()
+        raise
+
+
+def release(held: dict[str, Connection] | None) -> None:
+    """Return the connections of a scope (:func:`hold_connections`) to their pools."""
+    for conn in (held or {}).values():
+        with suppress(Exception):
+            conn.close()
+    if held:
+        held.clear()
 
 
 def session_factory(url: str) -> sessionmaker[Session]:
