@@ -65,21 +65,30 @@ def hold_connections(holder: Callable[[], dict[str, Connection] | None]) -> None
     _holder = holder
 
 
+def _reader(url: str) -> Connection:
+    """A pooled connection in autocommit: each read is a transaction of its own, so no ``BEGIN``
+    before it and no ``ROLLBACK`` when the connection goes back (on PostgreSQL two round trips
+    per connection), and no transaction left open between a request's reads. (Under PostgreSQL's
+    READ COMMITTED every statement took its own snapshot anyway; SQLite's driver began no
+    transaction for a SELECT.)"""
+    return get_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
 @contextmanager
 def connect(url: str) -> Iterator[Connection]:
-    """A connection to read with: the one the current scope holds for ``url`` (taken from the pool
-    at its first read, kept until :func:`release`), else one from the pool for this block.
+    """A connection to read with (never to write: it commits each statement): the one the
+    current scope holds for ``url`` (taken from the pool at its first read, kept until
+    :func:`release`), else one from the pool for this block.
 
     A dashboard callback runs five to ten reads (the data version, its queries); each
-    ``engine.connect()`` was a pool checkout, and on PostgreSQL a checkout costs round trips of
-    its own: the pre-ping, the ``BEGIN`` before the first statement, the ``ROLLBACK`` on return.
-    Held for the request, those are paid once per request. A failed statement ends the
-    connection's transaction here (PostgreSQL refuses every later statement of an aborted
-    transaction), so that the request's other reads still run.
+    ``engine.connect()`` was a pool checkout, and on PostgreSQL a checkout cost three round
+    trips of its own: the pre-ping, the ``BEGIN`` before the first statement, the ``ROLLBACK``
+    on return. Held for the request, the ping is paid once per request; in autocommit
+    (:func:`_reader`) the other two not at all.
     """
     held = _holder()
     if held is None:
-        with get_engine(url).connect() as conn:
+        with _reader(url) as conn:
             yield conn
         return
     key = normalise_url(url)
@@ -88,11 +97,11 @@ def connect(url: str) -> Iterator[Connection]:
         if conn is not None:
             with suppress(Exception):
                 conn.close()
-        conn = held[key] = get_engine(key).connect()
+        conn = held[key] = _reader(key)
     try:
         yield conn
     except BaseException:
-        with suppress(Exception):
+        with suppress(Exception):  # (an invalidated connection must be rolled back before its next use)
             conn.rollback()
         raise
 

@@ -484,13 +484,15 @@ def serial(conn) -> None:
 
 
 def _frame(url: str, stmt, columns: list[str], one_worker: bool = False) -> pd.DataFrame:
-    """``stmt``'s rows as a frame; ``one_worker``: without parallel workers (:func:`serial`)."""
-    with connect(url) as conn:
-        if one_worker:
+    """``stmt``'s rows as a frame; ``one_worker``: without parallel workers (:func:`serial`: a
+    ``SET LOCAL``, so in a transaction of its own rather than on the request's autocommit reader)."""
+    if one_worker:
+        with get_engine(url).connect() as conn:
             serial(conn)
-        rows = conn.execute(stmt).all()
-        if one_worker and conn.dialect.name == "postgresql":
-            conn.rollback()  # ends the SET LOCAL with the transaction: the request's next reads may use workers
+            rows = conn.execute(stmt).all()
+    else:
+        with connect(url) as conn:
+            rows = conn.execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 

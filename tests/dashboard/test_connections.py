@@ -64,6 +64,24 @@ def test_a_callbacks_reads_take_one_connection(world, app):
     assert co.n > 1 and pool.checkedout() == 0
 
 
+def test_reads_leave_no_transaction_open(world, app):
+    """The request's reader is in autocommit: no BEGIN before a read, no ROLLBACK when it goes
+    back to the pool, no transaction (and its locks) held between a request's reads."""
+    from flask import g
+
+    url = world.url
+    with app.server.test_request_context("/"):
+        overview.kpi_cards(url, {})
+        (conn,) = g.intl_connections.values()
+        raw = conn.connection.driver_connection
+        if conn.dialect.name == "postgresql":
+            from psycopg.pq import TransactionStatus
+
+            assert raw.info.transaction_status == TransactionStatus.IDLE
+        else:
+            assert not raw.in_transaction
+
+
 def test_a_failed_read_leaves_the_requests_connection_usable(world, app):
     """On PostgreSQL a failed statement aborts its transaction; the request's other reads still run."""
     url = world.url
