@@ -48,6 +48,9 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # pre-ping: a connection that died while pooled (a server restart, an idle timeout) is
+    # replaced before use instead of failing a request; a dashboard request pays it once, on
+    # the connection it holds for its reads (connect() below)
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
