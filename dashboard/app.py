@@ -28,7 +28,7 @@ from dashboard.hardening import init_hardening
 from dashboard.cache import init_cache
 from dashboard.components import filters as filter_bar_mod
 from dashboard.components import navbar as navbar_mod
-from dashboard.context import DATABASE_URL_KEY, database_url
+from dashboard.context import DATABASE_URL_KEY, database_url, init_connections
 from dashboard.pages import network, overview, programs, source_doc, sources
 from dashboard.pages import partner, partners, programme, school, schools
 from dashboard.queries import common as q
@@ -116,6 +116,7 @@ def create_app(database_url: str | None = None) -> Dash:
     app.index_string = INDEX
     app.server.config[DATABASE_URL_KEY] = settings.database_url
     init_cache(app.server, settings.redis_url)
+    init_connections(app.server)  # one database connection per request for its reads
     for order, page in enumerate(PAGES):
         dash.register_page(page.__name__, path=page.PATH, name=page.NAME, title=page.TITLE,
                            path_template=getattr(page, "PATH_TEMPLATE", None),

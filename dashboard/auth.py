@@ -231,7 +231,7 @@ def _load_user(session_id: str) -> SessionUser | None:
     """
     from sqlalchemy import select
 
-    from etl.db import get_engine
+    from etl.db import connect
     from etl.load.models import User, UserSession, _now
 
     try:
@@ -244,7 +244,7 @@ def _load_user(session_id: str) -> SessionUser | None:
     U = User.__table__
     S = UserSession.__table__
     try:
-        with get_engine(_db_url()).connect() as conn:
+        with connect(_db_url()) as conn:  # the request's connection: its callback reads on it too
             row = conn.execute(
                 select(U.c.id, U.c.name, U.c.role, U.c.active, U.c.session_epoch)
                 .join(S, S.c.user_id == U.c.id)

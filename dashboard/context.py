@@ -8,6 +8,17 @@ from flask import current_app
 DATABASE_URL_KEY = "INTL_DATABASE_URL"
 
 
+def init_connections(server) -> None:
+    """The dashboard's reads share one pooled connection per request (:func:`etl.db.connect`),
+    returned to the pool when the request ends."""
+    from flask import g, has_request_context
+
+    from etl.db import hold_connections, release
+
+    hold_connections(lambda: g.setdefault("intl_connections", {}) if has_request_context() else None)
+    server.teardown_request(lambda _exc: release(g.pop("intl_connections", None)))
+
+
 def database_url() -> str:
     """The database URL this app instance was created with (``create_app(database_url=…)``)."""
     return current_app.config[DATABASE_URL_KEY]

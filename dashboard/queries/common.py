@@ -37,7 +37,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from etl.db import get_engine
+from etl.db import connect, get_engine
 from etl.load import rollups
 from etl.load.models import (
     ACTIVITY_KINDS,
@@ -484,11 +484,15 @@ def serial(conn) -> None:
 
 
 def _frame(url: str, stmt, columns: list[str], one_worker: bool = False) -> pd.DataFrame:
-    """``stmt``'s rows as a frame; ``one_worker``: without parallel workers (:func:`serial`)."""
-    with get_engine(url).connect() as conn:
-        if one_worker:
+    """``stmt``'s rows as a frame; ``one_worker``: without parallel workers (:func:`serial`: a
+    ``SET LOCAL``, so in a transaction of its own rather than on the request's autocommit reader)."""
+    if one_worker:
+        with get_engine(url).connect() as conn:
             serial(conn)
-        rows = conn.execute(stmt).all()
+            rows = conn.execute(stmt).all()
+    else:
+        with connect(url) as conn:
+            rows = conn.execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
@@ -504,11 +508,12 @@ def schools(url: str) -> pd.DataFrame:
 def year_bounds(url: str) -> tuple[int, int] | None:
     """Smallest and largest document year, or ``None`` when there are no dated documents."""
     # Two ordered reads of the (year, status, …) index, each stopping at its first document not
-    # gone: min() and max() together in one statement made SQLite scan every document.
+    # gone (min() and max() together made SQLite scan every document), as the two scalar
+    # subqueries of one statement: one round trip.
     first = select(D.c.year).where(D.c.status != "gone", D.c.year.is_not(None)).limit(1)
-    with get_engine(url).connect() as conn:
-        lo = conn.execute(first.order_by(D.c.year)).scalar()
-        hi = conn.execute(first.order_by(D.c.year.desc())).scalar()
+    with connect(url) as conn:
+        lo, hi = conn.execute(select(first.order_by(D.c.year).scalar_subquery(),
+                                     first.order_by(D.c.year.desc()).scalar_subquery())).one()
     return (int(lo), int(hi)) if lo is not None else None
 
 
@@ -516,7 +521,7 @@ def partner_countries(url: str) -> list[str]:
     """Countries (alpha-2) of the partners on record, for the country filter."""
     stmt = (select(P.c.country).distinct().where(P.c.country.is_not(None), P.c.status != "rejected")
             .order_by(P.c.country))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         return [r[0] for r in conn.execute(stmt)]
 
 
@@ -535,14 +540,14 @@ def home_institution(url: str) -> tuple[str | None, str | None]:
     from etl.load.models import HomeInstitution
 
     H = HomeInstitution.__table__
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         row = conn.execute(select(H.c.name, H.c.zh).order_by(H.c.id).limit(1)).first()
     return (row[0], row[1]) if row else (None, None)
 
 
 def has_documents(url: str) -> bool:
     """Whether anything was loaded at all (decides which empty state to show)."""
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         return conn.execute(select(D.c.id).where(D.c.status != "gone").limit(1)).first() is not None
 
 
@@ -559,7 +564,7 @@ def data_version(url: str) -> tuple:
                   select(func.max(D.c.id)).scalar_subquery(), select(func.max(F.c.id)).scalar_subquery(),
                   select(func.max(C.c.id)).scalar_subquery(),
                   select(func.count()).select_from(C).where(C.c.active.is_(True)).scalar_subquery())
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         row = conn.execute(stmt).first()
     return tuple(str(v) for v in row) if row else ()
 

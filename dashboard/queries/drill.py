@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import case, distinct, func, literal, select, union_all
 
 from dashboard.queries.common import A, D, F, P, U, Filters, _Probe, document_conditions, evidence_conditions
-from etl.db import get_engine
+from etl.db import connect
 from etl.load.models import ACTIVITY_KINDS
 
 WHATS = ("documents", "activities")
@@ -235,7 +235,7 @@ def _kinds(f: Filters, spec: DrillSpec) -> tuple[str, ...]:
 def count(url: str, f: Filters, spec: DrillSpec) -> tuple[int, int | None]:
     """``(documents, activities)`` behind the element (activities only for activity charts)."""
     behind = documents_behind(f, spec).subquery("b")
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         n_docs = int(conn.execute(select(func.count(distinct(behind.c.document_id)))).scalar_one())
         n_act = None
         if spec.what == "activities":
@@ -384,7 +384,7 @@ def drill(url: str, f: Filters, spec: DrillSpec, limit: int = DEFAULT_LIMIT) -> 
     # evidence rows themselves; only those few document rows are read, then sorted by date.
     page = (select(behind.c.document_id, behind.c.year).distinct()   # one year per document
             .order_by(behind.c.year.desc().nulls_last(), behind.c.document_id.desc()).limit(limit))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         ids = [int(i) for i, _year in conn.execute(page)]
         rows = conn.execute(select(D.c.id, D.c.title, D.c.published, D.c.event_date, D.c.year, D.c.lang)
                             .where(D.c.id.in_(ids))).all() if ids else []

@@ -25,7 +25,7 @@ from dashboard.queries.common import (
     _rollup_cond,
 )
 from dashboard.queries.programs import nones
-from etl.db import get_engine
+from etl.db import connect
 from etl.load.models import RollupSchoolPartnerDocs, RollupSchoolPartnerTotals
 
 RSP = RollupSchoolPartnerDocs.__table__
@@ -86,7 +86,7 @@ def _top_pairs(url: str, f: Filters, top: int, min_shared: int) -> tuple[pd.Data
     partners_total = select(func.count(distinct(pairs.c.partner_id))).scalar_subquery()
     stmt = (select(kept.c.unit_id, kept.c.partner_id, kept.c.documents, tops.c.shared, edges_total, partners_total)
             .join_from(kept, tops, tops.c.partner_id == kept.c.partner_id))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         rows = conn.execute(stmt).all()
         if rows:
             n_edges, n_partners = int(rows[0][4]), int(rows[0][5])
@@ -102,14 +102,14 @@ def pair_counts(url: str, f: Filters) -> pd.DataFrame:
     From the rollups (the totals when no year range or language is chosen).
     """
     stmt = _pairs_stmt(url, f)
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         rows = conn.execute(stmt).all()
     df = pd.DataFrame([tuple(r) for r in rows], columns=["unit_id", "partner_id", "documents"])
     return df.astype("int64") if not df.empty else df
 
 
 def _names(url: str, table, ids: list[int], columns: list) -> list[tuple]:
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         return [tuple(r) for r in conn.execute(select(table.c.id, *columns).where(table.c.id.in_(ids)))]
 
 

@@ -36,7 +36,7 @@ from dashboard.queries.common import (
 from dashboard.queries.drill import DrillSpec, documents_behind
 from dashboard.queries.schools import RSP, agreement_state, units_in_json
 from dashboard.report.queries import AG, MB, PG, _mobility_cond, _program_cond, _program_from, live_report
-from etl.db import get_engine
+from etl.db import connect, get_engine
 from etl.load.models import ACTIVITY_KINDS
 
 
@@ -97,7 +97,7 @@ def partner_rows(url: str, f: Filters) -> list[tuple]:
                          .outerjoin(agrs, agrs.c.pid == P.c.id))
             .where(*_partner_ok(f), named)
             .order_by(docs.desc(), P.c.name))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         return [tuple(r) for r in conn.execute(stmt)]
 
 
@@ -164,7 +164,7 @@ def partner_kinds(url: str, f: Filters) -> pd.DataFrame:
 def partner_info(url: str, partner_id: int) -> dict | None:
     """``{"id", "name", "zh", "country", "kind", "status", "aliases"}``; None when there is no
     such partner or a curator rejected it."""
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         row = conn.execute(select(P.c.id, P.c.name, P.c.zh, P.c.country, P.c.kind, P.c.status, P.c.aliases)
                            .where(P.c.id == partner_id, P.c.status != "rejected")).first()
     if row is None:
@@ -197,20 +197,24 @@ def partner_timeline(url: str, f: Filters, info: dict, limit: int = TIMELINE_MAX
     """
     behind = documents_behind(f, partner_spec(info), _passes(f, info)).subquery("b")
     page = (select(behind.c.document_id, behind.c.year).distinct()   # one year per document
-            .order_by(behind.c.year.desc().nulls_last(), behind.c.document_id.desc()).limit(limit))
-    with get_engine(url).connect() as conn:
-        ids = [int(i) for i, _year in conn.execute(page)]
-        docs = conn.execute(select(D.c.id, D.c.title, D.c.published, D.c.event_date, D.c.year, D.c.lang)
-                            .where(D.c.id.in_(ids))).all() if ids else []
-        kinds: dict[int, list[str]] = {}
-        if ids:
-            for doc_id, kind in conn.execute(select(A.c.document_id, A.c.kind).where(A.c.document_id.in_(ids))):
+            .order_by(behind.c.year.desc().nulls_last(), behind.c.document_id.desc()).limit(limit)
+            .subquery("pg"))
+    # the page's documents with their activity kinds (a row per kind), in one statement: the page,
+    # then each document's row and activities by id (where the ids went back as two IN lists)
+    stmt = (select(D.c.id, D.c.title, D.c.published, D.c.event_date, D.c.year, D.c.lang, A.c.kind)
+            .select_from(page.join(D, D.c.id == page.c.document_id).outerjoin(A, A.c.document_id == D.c.id)))
+    docs: dict[int, tuple] = {}
+    kinds: dict[int, list[str]] = {}
+    with connect(url) as conn:
+        for doc_id, title, published, event_date, year, lang, kind in conn.execute(stmt):
+            docs.setdefault(int(doc_id), (title, published, event_date, year, lang))
+            if kind is not None:
                 kinds.setdefault(int(doc_id), []).append(kind)
     order = {k: i for i, k in enumerate(ACTIVITY_KINDS)}
     rows = []
-    for doc_id, title, published, event_date, year, lang in docs:
-        rows.append((int(doc_id), title or "", _day(published, event_date, year), year, lang,
-                     sorted(kinds.get(int(doc_id), []), key=lambda k: order.get(k, 99))))
+    for doc_id, (title, published, event_date, year, lang) in docs.items():
+        rows.append((doc_id, title or "", _day(published, event_date, year), year, lang,
+                     sorted(kinds.get(doc_id, []), key=lambda k: order.get(k, 99))))
     rows.sort(key=lambda r: (r[2] is None, r[2] or dt.date.min, r[0]))   # by the day shown; undated last
     return pd.DataFrame(rows, columns=["document_id", "title", "date", "year", "lang", "kinds"])
 
@@ -237,7 +241,7 @@ def partner_sets(url: str, f: Filters, info: dict) -> pd.DataFrame:
                                             implied=frozenset({"partners"}) if _passes(f, info) else frozenset(),
                                             narrow=True))
                 .group_by(F.c.year, F.c.kinds))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         rows = [(None if y is None else int(y), int(k or 0), int(n)) for y, k, n in conn.execute(stmt)]
     return pd.DataFrame(rows, columns=["year", "kinds", "documents"])
 
@@ -408,7 +412,7 @@ def partner_agreements(url: str, f: Filters, info: dict, today: dt.date | None =
                         func.coalesce(func.json_array_length(AG.c.unit_ids), 0) == 0))
     stmt = (select(AG.c.id, AG.c.type, AG.c.signed_date, AG.c.expiry_date, AG.c.school_names)
             .where(*cond).order_by(AG.c.signed_date.desc().nulls_last(), AG.c.id))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         rows = conn.execute(stmt).all()
     out = [(int(r[0]), r[1], r[2], r[3], agreement_state(r[2], r[3], today), "; ".join(r[4] or []))
            for r in rows]

@@ -23,7 +23,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.queries.common import P, U, Filters, _frame
-from etl.db import get_engine
+from etl.db import connect, get_engine
 from etl.load.models import (
     PROGRAMME_KINDS,
     PROGRAMME_STATUSES,
@@ -97,11 +97,10 @@ def records(url: str, f: Filters, unit_id: int | None = None, partner_id: int | 
     if base.empty:
         return pd.DataFrame(columns=RECORD_COLUMNS)
     ids = select(PR.c.id).where(*cond)
-    eng = get_engine(url)
     partners: dict[int, list] = {}
     units: dict[int, list] = {}
     links: dict[int, dict[str, int]] = {}
-    with eng.connect() as conn:
+    with connect(url) as conn:
         for pid, partner_id_, name, pname, zh, country in conn.execute(
                 select(PP.c.programme_id, PP.c.partner_id, PP.c.partner_name, P.c.name, P.c.zh, P.c.country)
                 .select_from(PP.outerjoin(P, P.c.id == PP.c.partner_id))
@@ -182,7 +181,7 @@ def kpis(url: str, f: Filters) -> dict[str, int]:
                   func.coalesce(func.sum(PR.c.students).filter(active), 0),
                   func.coalesce(func.sum(PR.c.students).filter(active & joint), 0),
                   func.count().filter(active & PR.c.students.is_(None))).where(*record_conditions(f))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         aj, j, a, students, joint_students, unknown = conn.execute(stmt).one()
     return {"active_joint_programmes": int(aj or 0), "joint_programmes": int(j or 0), "active_programmes": int(a or 0),
             "students_in_programmes": int(students or 0), "students_in_joint_programmes": int(joint_students or 0),
@@ -197,7 +196,7 @@ def records_of_rows(url: str, target: str = "programs") -> dict[int, int]:
             .where(PL.c.target == target, PL.c.row_id.is_not(None), PL.c.status != "rejected", PR.c.state == "ok")
             .order_by(PL.c.row_id, PL.c.confidence.desc(), PL.c.programme_id))
     out: dict[int, int] = {}
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         for row_id, pid in conn.execute(stmt):
             out.setdefault(int(row_id), int(pid))
     return out
@@ -206,7 +205,7 @@ def records_of_rows(url: str, target: str = "programs") -> dict[int, int]:
 def counts_for(url: str, f: Filters, *, unit_id: int | None = None, partner_id: int | None = None) -> int:
     """How many records in scope name the school / the partner."""
     stmt = select(func.count()).select_from(PR).where(*record_conditions(f, unit_id=unit_id, partner_id=partner_id))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         return int(conn.execute(stmt).scalar() or 0)
 
 

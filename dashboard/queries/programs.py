@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import case, func, or_, select
 
 from dashboard.queries.common import RF, P, U, Filters, _frame
-from etl.db import get_engine
+from etl.db import connect
 from dashboard.report.queries import (
     AG,
     MB,
@@ -164,7 +164,7 @@ def mobility_rows(url: str, f: Filters, limit: int = 50) -> tuple[int, pd.DataFr
             .order_by(MB.c.year.desc(), case((MB.c.students.is_(None), 1), else_=0), MB.c.students.desc(),
                       MB.c.row).limit(max(1, int(limit))))
     count = select(func.count()).select_from(MB.outerjoin(P, P.c.id == MB.c.partner_id)).where(*cond)
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         total = int(conn.execute(count).scalar_one())
     df = nones(_frame(url, stmt, ["report", "row", "year", "school", "school_zh", "partner", "country",
                                   "program_type", "students", "sheet", "partner_zh"]))

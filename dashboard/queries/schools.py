@@ -41,7 +41,7 @@ from etl.load.models import RollupSchoolPartnerDocs
 
 RSP = RollupSchoolPartnerDocs.__table__
 from dashboard.report.queries import AG, MB, PG, _mobility_cond, _partner_cond, joint_programs
-from etl.db import get_engine
+from etl.db import connect, get_engine
 
 
 def school_filters(f: Filters, school_id: int) -> Filters:
@@ -160,7 +160,7 @@ def school_year(url: str, f: Filters, measures: tuple[str, ...] = MEASURES) -> p
     a: dict[tuple[int, int], int] = {}
     d: dict[tuple[int, int], int] = {}
     live = _school_docs_rollup(url, f) is None and not _activities_rolled(url, f)
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         if live:  # no rollup answers: both measures from one pass over the school facts
             for u, y, k, n in _school_sets(conn, f):
                 if y is None:
@@ -224,7 +224,7 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
     studs = (select(MB.c.unit_id, func.coalesce(func.sum(MB.c.students), 0))
              .select_from(MB.outerjoin(P, P.c.id == MB.c.partner_id))
              .where(*_mobility_cond(f), MB.c.unit_id.is_not(None)).group_by(MB.c.unit_id))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         units = conn.execute(select(U.c.id, U.c.name, U.c.zh).where(*ucond).order_by(U.c.name)).all()
         d, a = {}, {}
         if docs is None:
@@ -259,7 +259,7 @@ def school_summary(url: str, f: Filters) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 def school_info(url: str, school_id: int) -> dict | None:
     """``{"id", "name", "zh", "aliases"}`` of a school, or None when there is no such school."""
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         row = conn.execute(select(U.c.id, U.c.name, U.c.zh, U.c.aliases)
                            .where(U.c.id == school_id, U.c.type == "school")).first()
     if row is None:
@@ -279,7 +279,7 @@ def school_kpis(url: str, f: Filters, school_id: int, international: bool = Fals
     if not (g.countries or g.partner_kinds):
         k = kpi_spans(url, g, [(g.year_from, g.year_to)], home_country() if international else None)[0]
         acts = select(func.sum(_activities_by(url, g, ("unit_id",)).subquery("a").c.n))
-        with get_engine(url).connect() as conn:
+        with connect(url) as conn:
             n_acts = conn.execute(acts).scalar()
         return {"documents": k["documents"], "activities": int(n_acts or 0), "partners": k["partners"],
                 "countries": k["countries"]}
@@ -287,7 +287,7 @@ def school_kpis(url: str, f: Filters, school_id: int, international: bool = Fals
     # rollup's rows per set of kinds (one country), else over the school's facts per year and set
     # of kinds (a document has one year and one set, and reports one activity of each kind in it).
     one = _one_country_rollup(url, g, by_school=True)
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         partners = _kpi_rollup_selects(g, None, home_country() if international else None)[1]
         n_partners, n_all, n_abroad = conn.execute(partners).one()
         n_countries = n_abroad if international else n_all
@@ -406,7 +406,7 @@ def school_agreements(url: str, f: Filters, school_id: int, today: dt.date | Non
             .select_from(AG.outerjoin(P, P.c.id == AG.c.partner_id))
             .where(units_in_json(url, AG.c.unit_ids, [school_id]), *_partner_cond(AG, g))
             .order_by(AG.c.signed_date.desc().nulls_last(), AG.c.id))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         rows = conn.execute(stmt).all()
     out = [(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], agreement_state(r[6], r[7], today))
            for r in rows]

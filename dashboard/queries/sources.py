@@ -18,7 +18,7 @@ from sqlalchemy import case, func, literal, or_, select
 
 from dashboard.queries.common import A, D, F, P, U, Filters, _frame, document_conditions, document_probes
 from dashboard.queries.programs import nones
-from etl.db import get_engine
+from etl.db import connect, get_engine
 
 PER_PAGE = 20
 SNIPPET = 240          # characters of text shown per result
@@ -127,7 +127,7 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     else:  # the Overview's document count: from the rollups where they answer it exactly
         from dashboard.queries.overview import _kpi_rollup_selects
 
-        with get_engine(url).connect() as conn:
+        with connect(url) as conn:
             docs = _kpi_rollup_selects(f)[0]
             known = int(conn.execute(docs).scalar_one() or 0)
             if _walk(conn, f, known, page * per_page):
@@ -143,7 +143,7 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     # after ``per_page`` rows: no parallel workers, whose start-up cost more than the walk
     rows = nones(_frame(url, stmt, cols, one_worker=not q))
     if rows.empty:
-        with get_engine(url).connect() as conn:
+        with connect(url) as conn:
             total = int(conn.execute(select(func.count()).select_from(D).where(*cond)).scalar_one())
         pages = max(1, -(-total // per_page))
         if total and page > pages:      # past the last page: show the last one
@@ -159,7 +159,7 @@ def search(url: str, f: Filters, query: str = "", page: int = 1, per_page: int =
     partners: dict[int, list[str]] = {i: [] for i in ids}
     partners_zh: dict[int, list[str | None]] = {i: [] for i in ids}   # their Chinese names, where known
     if ids:
-        with get_engine(url).connect() as conn:
+        with connect(url) as conn:
             for doc, n in conn.execute(select(F.c.document_id, func.count()).where(
                     F.c.document_id.in_(ids), F.c.status != "rejected").group_by(F.c.document_id)):
                 facts[int(doc)] = int(n)
@@ -191,7 +191,7 @@ def document(url: str, doc_id: int) -> dict[str, Any] | None:
         return None
     cols = [D.c.id, D.c.title, D.c.text, D.c.published, D.c.event_date, D.c.year, D.c.lang, D.c.source,
             D.c.uri, D.c.status, D.c.run_id, D.c.created_at, D.c.updated_at]
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         row = conn.execute(select(*cols).where(D.c.id == doc_id)).first()
     return dict(row._mapping) if row else None
 

@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy import case, func, or_, select
 
 from dashboard.queries.common import D, P, RF, U, Filters, _frame, document_conditions
-from etl.db import get_engine
+from etl.db import connect
 from etl.load.models import Agreement, Mobility, Program, Run
 
 PG = Program.__table__
@@ -101,7 +101,7 @@ def program_counts(url: str, f: Filters) -> dict[str, int]:
     stmt = (select(PG.c.status, func.count()).select_from(_program_from()).where(*_program_cond(f))
             .group_by(PG.c.status))
     out: dict[str, int] = {}
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         for k, n in conn.execute(stmt):
             out[k or "unknown"] = out.get(k or "unknown", 0) + int(n)
     return out
@@ -112,7 +112,7 @@ def programs_started(url: str, f: Filters) -> dict[int, int]:
     stmt = (select(PG.c.start_year, func.count()).select_from(_program_from())
             .where(*_program_cond(f), PG.c.start_year.is_not(None))
             .group_by(PG.c.start_year).order_by(PG.c.start_year))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         return {int(y): int(n) for y, n in conn.execute(stmt)}
 
 
@@ -154,7 +154,7 @@ def students_per_year(url: str, f: Filters) -> dict[int, int]:
     stmt = (select(MB.c.year, func.coalesce(func.sum(MB.c.students), 0))
             .select_from(MB.outerjoin(P, P.c.id == MB.c.partner_id))
             .where(*_mobility_cond(f)).group_by(MB.c.year).order_by(MB.c.year))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         return {int(y): int(n) for y, n in conn.execute(stmt)}
 
 
@@ -186,7 +186,7 @@ def agreements_expiring(url: str, f: Filters, today: dt.date | None = None, mont
             .select_from(AG.outerjoin(P, P.c.id == AG.c.partner_id))
             .where(AG.c.expiry_date >= today, AG.c.expiry_date <= until, *_partner_cond(AG, f))
             .order_by(AG.c.expiry_date, AG.c.id))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         rows = conn.execute(stmt).all()
         units_zh = {int(i): z for i, z in conn.execute(select(U.c.id, U.c.zh).where(U.c.zh.is_not(None)))}
     out = []
@@ -234,7 +234,7 @@ def data_info(url: str, f: Filters) -> DataInfo:
                .where(RF.c.status != "gone"))
     last = (select(R.c.id, R.c.finished_at).where(R.c.finished_at.is_not(None))
             .order_by(R.c.finished_at.desc(), R.c.id.desc()).limit(1))
-    with get_engine(url).connect() as conn:
+    with connect(url) as conn:
         docs, docs_total = conn.execute(select(in_scope, total)).one()
         n_reports, n_rows = conn.execute(reports).one()
         run = conn.execute(last).first()
