@@ -75,7 +75,6 @@ HEAVY_FIRST = [
     "tests/test_etl_pipeline.py",
     "tests/browser/test_hostile_input.py",
     "tests/browser/test_admin_pages.py",
-    "tests/test_admin_i18n.py",
     "tests/test_page_dates.py",
     "tests/test_export_figures.py",
     "tests/browser/test_schools.py",
@@ -96,6 +95,7 @@ HEAVY_FIRST = [
     "tests/dashboard/test_perf_plans.py",
     "tests/browser/test_overview.py",
     "tests/test_admin_celery.py",
+    "tests/test_admin_i18n.py",
 ]
 
 
