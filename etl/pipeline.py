@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from etl.config import Settings
 from etl.db import session_factory, upgrade
 from etl.errors import InputError, StorageError, storage_failure
-from etl.extract import extract
 from etl.limits import Limits, check_text, set_current
 from etl.load.documents import store_document
 from etl.load.lock import RunLock
@@ -37,6 +36,16 @@ from etl.resolve.entities import Resolver, sync_reference
 from etl.resolve.reference import load_reference
 from etl.sources.base import Gone, ReportPath, SourceDocument, Unchanged
 from etl.sources.files import DOCUMENT_SUFFIXES, read_if_changed
+
+
+def extract(doc: SourceDocument, ref):
+    """``etl.extract.extract``, imported at the first call: a run whose reader process extracts (``[limits]
+    isolate``, the default) never needs the extractor here, and its import (the rule modules compile their
+    patterns) is most of this process's start-up."""
+    from etl.extract.engine import extract as engine_extract
+
+    return engine_extract(doc, ref)
+
 
 log = logging.getLogger("etl")
 REPORT_SUFFIXES = {".csv", ".xlsx", ".xlsm"}

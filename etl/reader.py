@@ -179,9 +179,16 @@ class Guard:
 
 _GUARDS: dict[tuple, Guard] = {}
 
+# The environment the child's code reads (the etl package: the registry's cache folder, the settings file, the
+# reference folder, the home extractor's debug switch). The dashboard's own INTL_* settings (sign-in, uploads,
+# request limits …) never reach the child: a change of them keeps it. tests/test_reader_env.py checks that
+# every environment variable named in etl/ is one of these or one the child never reads.
+CHILD_ENV = ("INTL_CACHE_DIR", "INTL_CONFIG", "INTL_DEBUG_HOME", "INTL_REFERENCE_DIR", "XDG_CACHE_HOME")
+
 
 def _stamp(reference_dir: str | Path) -> tuple:
-    """What the child read at its start: the reference files (name, size, time) and the INTL_* settings."""
+    """What the child read at its start: the reference files (name, size, time) and the settings of
+    ``CHILD_ENV``."""
     files = []
     for dirpath, _dirs, names in os.walk(reference_dir):
         for n in names:
@@ -190,12 +197,12 @@ def _stamp(reference_dir: str | Path) -> tuple:
             except OSError:
                 continue
             files.append((os.path.join(dirpath, n), st.st_size, st.st_mtime_ns))
-    return tuple(sorted(files)), tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("INTL_")))
+    return tuple(sorted(files)), tuple((k, os.environ.get(k)) for k in CHILD_ENV)
 
 
 def guard_for(reference_dir: str | Path, limits: Limits) -> Guard:
     """One child per reference folder and limits in a process, reused from run to run while the reference
-    data and the INTL_* settings it started with stay as they were (a new one when they changed)."""
+    data and the settings it read at its start (``CHILD_ENV``) stay as they were (a new one when they changed)."""
     key = (str(reference_dir), limits, _stamp(reference_dir))
     g = _GUARDS.get(key)
     if g is None:

@@ -69,15 +69,12 @@ HEAVY_FIRST = [
     "tests/test_etl_crash.py",
     "tests/browser/test_programmes.py",
     "tests/test_packaging.py",
-    "tests/test_curation.py",
     "tests/browser/test_names_and_csp.py",
     "tests/browser/test_programs.py",
-    "tests/test_rollups.py",
     "tests/browser/test_partners.py",
     "tests/test_etl_pipeline.py",
     "tests/browser/test_hostile_input.py",
     "tests/browser/test_admin_pages.py",
-    "tests/test_admin_i18n.py",
     "tests/test_page_dates.py",
     "tests/test_export_figures.py",
     "tests/browser/test_schools.py",
@@ -86,6 +83,8 @@ HEAVY_FIRST = [
     "tests/test_export_subjects.py",
     "tests/test_programmes.py",
     "tests/test_reports_workbooks.py",
+    "tests/test_curation.py",
+    "tests/test_rollups.py",
     "tests/browser/test_exports_detail_pages.py",
     "tests/test_auth_sessions.py",
     "tests/test_export_cli.py",
@@ -96,6 +95,7 @@ HEAVY_FIRST = [
     "tests/dashboard/test_perf_plans.py",
     "tests/browser/test_overview.py",
     "tests/test_admin_celery.py",
+    "tests/test_admin_i18n.py",
 ]
 
 

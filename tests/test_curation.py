@@ -13,7 +13,7 @@ from etl.load import curation as cur
 from etl.load.models import Curation, Document, Fact, Partner, Program, ReviewItem, Unit
 from etl.pipeline import Pipeline
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT, SAMPLE, migrated
 
 D1 = """BISTU signs pathway agreement with UTS Insearch
 
@@ -40,13 +40,23 @@ Computing 3+1,Computer School,DCU,IE,undergraduate,3+1,2018,active,118
 ALIAS = "Sch. of Automation & Control"
 
 
-@pytest.fixture
-def world(tmp_path, db_url):
-    """A reference folder with a duplicate registry entry, a few news files and a programmes report."""
-    ref = tmp_path / "ref"
+@pytest.fixture(scope="session")
+def curation_reference(tmp_path_factory):
+    """The reference folder with a duplicate registry entry, made once: no test changes it, and the same folder
+    lets the runs share what is built from it (the reference and registry lookups, the reader process)."""
+    ref = tmp_path_factory.mktemp("curation") / "ref"
     shutil.copytree(ROOT / "data" / "reference", ref)
     with (ref / "partners.csv").open("a", encoding="utf-8") as f:
         f.write("UTS Insearch,AU,company,,Insearch\n")
+    return ref
+
+
+@pytest.fixture
+def world(tmp_path, db_url, curation_reference):
+    """A reference folder with a duplicate registry entry, a few news files and a programmes report; the
+    database migrated to the head (a copy of the worker's migrated one: the first run's upgrade finds it done)."""
+    ref = curation_reference
+    migrated(db_url)
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "d1.txt").write_text(D1, encoding="utf-8")

@@ -4,8 +4,8 @@ upload was still running after 14 minutes).
 The work is counted, not timed: the Python calls the extractor makes (cProfile's call count, which counts
 every step of the generator expressions the old rules scanned every name with) for a text and for the same
 text twice as long. Linear work doubles; the old scans of every name found so far for each new one made it
-four times as much. The texts are the bundled sample articles repeated, generated in the test; the run is in
-a child process bounded by a timeout.
+four times as much. The texts are the bundled sample articles repeated, generated in the test; the counts are
+taken in one child process bounded by a timeout, each measurement in a fork of it made after the import.
 """
 from __future__ import annotations
 
@@ -15,65 +15,99 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from etl.extract.spans import SpanIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 
 _COUNT = r"""
-import cProfile, glob, json, pstats, sys
+import cProfile, glob, json, os, pstats, sys
 from etl.extract import extract
 from etl.sources.base import SourceDocument
 
-lang, one_line, sizes = sys.argv[1], sys.argv[2] == "one-line", [int(x) for x in sys.argv[3:]]
-docs = [open(f, encoding="utf-8").read() for f in sorted(glob.glob(f"data/sample/docs/{lang}-*.txt"))]
-if one_line:  # the articles run together on one line: one paragraph, as a pasted text can be
-    docs = [d.replace("\n", " ") for d in docs]
+def count(lang, one_line, sizes):
+    docs = [open(f, encoding="utf-8").read() for f in sorted(glob.glob(f"data/sample/docs/{lang}-*.txt"))]
+    if one_line:  # the articles run together on one line: one paragraph, as a pasted text can be
+        docs = [d.replace("\n", " ") for d in docs]
 
-def text_of(size):
-    out, n, i = [], 0, 0
-    while n < size:
-        out.append(docs[i % len(docs)])
-        n += len(docs[i % len(docs)]) + 2
-        i += 1
-    return (" " if one_line else "\n\n").join(out)
+    def text_of(size):
+        out, n, i = [], 0, 0
+        while n < size:
+            out.append(docs[i % len(docs)])
+            n += len(docs[i % len(docs)]) + 2
+            i += 1
+        return (" " if one_line else "\n\n").join(out)
 
-extract(SourceDocument(uri="/warm.txt", text=docs[0]))  # reference lists loaded before counting
-counts = {}
-for size in sizes:
-    doc = SourceDocument(uri=f"/big-{size}.txt", text=text_of(size))
-    prof = cProfile.Profile()
-    prof.enable()
-    ex = extract(doc)
-    prof.disable()
-    counts[size] = pstats.Stats(prof).total_calls
-    assert ex.mentions, "the repeated articles name partners, units and people"
-print(json.dumps(counts))
+    extract(SourceDocument(uri="/warm.txt", text=docs[0]))  # reference lists loaded before counting
+    counts = {}
+    for size in sizes:
+        doc = SourceDocument(uri=f"/big-{size}.txt", text=text_of(size))
+        prof = cProfile.Profile()
+        prof.enable()
+        ex = extract(doc)
+        prof.disable()
+        counts[size] = pstats.Stats(prof).total_calls
+        assert ex.mentions, "the repeated articles name partners, units and people"
+    return counts
+
+# Each measurement in a fork of this process as it is after the import: the state a process of its own for
+# each would start from (no cache warmed by another measurement), without importing the extractor again.
+out = {}
+for name, lang, one_line, sizes in json.loads(sys.argv[1]):
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        code = 0
+        try:
+            data = json.dumps(count(lang, one_line, sizes)).encode()
+        except BaseException as exc:
+            data, code = json.dumps({"error": f"{exc.__class__.__name__}: {exc}"}).encode(), 1
+        with os.fdopen(w, "wb") as f:
+            f.write(data)
+        os._exit(code)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        got = json.loads(f.read() or b"{}")
+    _, status = os.waitpid(pid, 0)
+    assert status == 0 and "error" not in got, (name, status, got)
+    out[name] = got
+print(json.dumps(out))
 """
 
+# The three measurements: (lang, the articles on one line, the two sizes of text, in characters).
+MEASURES = {"en": ("en", False, [200_000, 400_000]), "en-one-line": ("en", True, [100_000, 200_000]),
+            "zh": ("zh", False, [60_000, 120_000])}
 
-def _calls(lang: str, sizes: list[int], timeout: float, one_line: bool = False) -> dict[int, int]:
-    r = subprocess.run([sys.executable, "-c", _COUNT, lang, "one-line" if one_line else "paragraphs",
-                        *map(str, sizes)], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+@pytest.fixture(scope="module")
+def work() -> dict[str, dict[int, int]]:
+    """The Python calls of each measurement, counted in one child process (bounded by a timeout)."""
+    jobs = [[name, *m] for name, m in MEASURES.items()]
+    r = subprocess.run([sys.executable, "-c", _COUNT, json.dumps(jobs)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
-    return {int(k): v for k, v in json.loads(r.stdout.strip().splitlines()[-1]).items()}
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    return {name: {int(k): v for k, v in counts.items()} for name, counts in out.items()}
 
 
-def test_english_extraction_work_doubles_with_the_text():
-    calls = _calls("en", [200_000, 400_000], timeout=600)
+def test_english_extraction_work_doubles_with_the_text(work):
+    calls = work["en"]
     ratio = calls[400_000] / calls[200_000]
     # linear: 2 (plus a little for a longer list of names); the old quadratic scans: 3.5 and more
     assert ratio < 2.5, calls
 
 
-def test_work_doubles_with_a_text_of_one_long_line():
+def test_work_doubles_with_a_text_of_one_long_line(work):
     """No paragraph breaks: the rules that look at "the line" or "the paragraph" around a name see all of it."""
-    calls = _calls("en", [100_000, 200_000], timeout=600, one_line=True)
+    calls = work["en-one-line"]
     ratio = calls[200_000] / calls[100_000]
     assert ratio < 2.5, calls
 
 
-def test_chinese_extraction_work_doubles_with_the_text():
-    calls = _calls("zh", [60_000, 120_000], timeout=600)
+def test_chinese_extraction_work_doubles_with_the_text(work):
+    calls = work["zh"]
     ratio = calls[120_000] / calls[60_000]
     assert ratio < 2.5, calls
 

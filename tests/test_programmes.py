@@ -3,15 +3,15 @@ before the linker (tests/corpus/programmes_gold.jsonl), one record per joint-pro
 that changes nothing, and curators' merges, splits, renames and review decisions that survive runs."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from etl.config import load_settings
 from etl.db import session_factory
 from etl.load.models import (
     Curation,
+    Document,
     Partner,
     Program,
     Programme,
@@ -21,12 +21,13 @@ from etl.load.models import (
     ProgrammeUnit,
     ReportFile,
     ReviewItem,
+    Run,
     Unit,
 )
 from etl.pipeline import Pipeline
 from etl.programmes.score import load_gold, score
 
-from .conftest import CORPUS, ROOT, new_database
+from .conftest import CORPUS, ROOT, from_template, new_database
 
 REPORTS = CORPUS / "reports"
 INPUT = [CORPUS / "docs", REPORTS / "joint_programs.csv", REPORTS / "partner_agreements.csv",
@@ -149,17 +150,25 @@ def test_running_the_etl_again_changes_no_record(corpus):
 
 # -- curations --------------------------------------------------------------------------------
 
+SMALL = [*(CORPUS / "docs" / name for name in ("en-0011.txt", "en-0016.txt", "en-0017.txt", "zh-0005.txt",
+                                               "zh-0009.txt")),
+         REPORTS / "joint_programs.csv", REPORTS / "outbound_students_2019_2024.xlsx"]
+
+
+def _load_small(url: str) -> None:
+    assert Pipeline(_settings(url)).run(SMALL).status == "ok"
+
+
 @pytest.fixture
-def small(db_url, tmp_path):
-    """A few articles and the reports: quick to load, enough to merge, split and rename."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name in ("en-0011.txt", "en-0016.txt", "en-0017.txt", "zh-0005.txt", "zh-0009.txt"):
-        shutil.copy(CORPUS / "docs" / name, folder / name)
-    inputs = [folder, REPORTS / "joint_programs.csv", REPORTS / "outbound_students_2019_2024.xlsx"]
-    settings = _settings(db_url)
-    assert Pipeline(settings).run(inputs).status == "ok"
-    return settings, inputs
+def small(db_url):
+    """A few articles and the reports: quick to load, enough to merge, split and rename. The first run is a copy
+    of the worker's one (tests/conftest.py from_template: the files are the corpus's own, so every copy's
+    documents are the ones the test's runs read again)."""
+    from_template(db_url, "programmes-small", _load_small)
+    with session_factory(db_url)() as s:
+        assert [r.status for r in s.scalars(select(Run))] == ["ok"]
+        assert s.scalar(select(func.count()).select_from(Document)) == 5
+    return _settings(db_url), list(SMALL)
 
 
 def _by_key(s, key: str) -> Programme:

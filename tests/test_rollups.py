@@ -15,7 +15,8 @@ from etl.load import rollups
 from etl.load.models import Document, ReviewItem, RollupDocs
 from etl.pipeline import Pipeline
 
-from .test_curation import ALIAS, D2, doc_facts, partner, run, world  # noqa: F401  (the curation world)
+from .test_curation import (  # noqa: F401  (the curation world)
+    ALIAS, D2, curation_reference, doc_facts, partner, run, world)
 
 
 def expected(url: str) -> dict:

@@ -28,6 +28,8 @@ _TRANSLIT = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss
 
 def strip_accents(s: str) -> str:
     """Latin text without diacritics: Łódź → Lodz, Universität → Universitat."""
+    if s.isascii():  # nothing to change (most names): the same string, without the per-character walk
+        return s
     s = s.translate(_TRANSLIT)
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
