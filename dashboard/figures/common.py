@@ -74,8 +74,12 @@ def _base(title: str, height: int | None = None, **layout) -> go.Figure:
     return go.Figure(layout=lay)
 
 
-def empty(title: str, message: str = LOAD_HINT, height: int | None = None) -> go.Figure:
-    """A titled figure with no axes and a centred message (never a blank chart)."""
+def empty(title: str, message: str | Callable[[], str] = LOAD_HINT, height: int | None = None) -> go.Figure:
+    """A titled figure with no axes and a centred message (never a blank chart). ``message`` may be
+    a function giving it, called only here: a page passes why its chart is empty (which reads the
+    schema) without reading it for the charts that draw something."""
+    if callable(message):
+        message = message()
     fig = _base(title, height)
     fig.update_layout(
         xaxis=dict(visible=False), yaxis=dict(visible=False),

@@ -9,6 +9,7 @@ works offline. Clickable elements carry their drill-down spec as the last ``cust
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -128,7 +129,7 @@ def kinds_bars(df: pd.DataFrame, lang: str | None = "en", empty_message: str = L
 
 @figure
 def timeline(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
-             empty_message: str = LOAD_HINT) -> go.Figure:
+             empty_message: str | Callable[[], str] = LOAD_HINT) -> go.Figure:
     """One marker per document and activity kind, by date: the partner's interactions over time.
 
     ``df`` has ``document_id, title, date, year, lang, kinds``; a document with no classified
@@ -168,7 +169,7 @@ def timeline(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
 
 @figure
 def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
-                   empty_message: str = LOAD_HINT) -> go.Figure:
+                   empty_message: str | Callable[[], str] = LOAD_HINT) -> go.Figure:
     """Stacked bars: a busy partner's activities per year and kind (``year, kind, activities``);
     each bar segment drills to the partner's documents of that year and kind."""
     title = t(TIMELINE_TITLE, lang)
@@ -197,7 +198,7 @@ def timeline_years(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
 
 
 def timeline_chart(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
-                   empty_message: str = LOAD_HINT) -> go.Figure:
+                   empty_message: str | Callable[[], str] = LOAD_HINT) -> go.Figure:
     """The partner's timeline from :func:`dashboard.queries.partners.partner_timeline_data`:
     one marker per document (a frame of documents), or bars per year and kind (a busy partner)."""
     if "document_id" in df.columns or df.empty:
@@ -207,7 +208,7 @@ def timeline_chart(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
 
 @figure
 def schools_bars(df: pd.DataFrame, spec: DrillSpec, lang: str | None = "en",
-                 empty_message: str = LOAD_HINT) -> go.Figure:
+                 empty_message: str | Callable[[], str] = LOAD_HINT) -> go.Figure:
     """Horizontal bars: schools named with the partner (``unit_id, school, zh, documents``)."""
     title = t(SCHOOLS_TITLE, lang)
     if df.empty:

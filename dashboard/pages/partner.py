@@ -179,19 +179,11 @@ def timeline_figure(data: pd.DataFrame | None, info: dict, lang: str, msg: str |
     """The partner's timeline from :func:`qp.partner_timeline_data` (the export's query too): one
     marker per document while they are few, bars per year and kind for a busy partner.
 
-    ``msg``: the empty state's text, or a function giving it, called only when the chart draws
-    nothing (:func:`why_empty` reads the schema: four catalogue queries on PostgreSQL)."""
-    if callable(msg):
-        msg = msg() if _draws_nothing(data) else ""
+    ``msg``: the empty state's text, or a function giving it, which :func:`figures.empty` calls
+    only when the chart draws nothing (:func:`why_empty` reads the schema)."""
     if data is None:
         return figures.empty(t(TIMELINE_TITLE, lang), msg)
     return timeline_chart(data, qp.partner_spec(info), lang, msg)
-
-
-def _draws_nothing(data: pd.DataFrame | None) -> bool:
-    """Whether :func:`timeline_chart` shows its empty state for ``data``: nothing, or documents
-    none of which has a date."""
-    return data is None or data.empty or ("document_id" in data.columns and bool(data["date"].isna().all()))
 
 
 def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search: str = "") -> tuple:
@@ -220,7 +212,7 @@ def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search
 
 def schools_figure(url: str, f: Filters, info: dict, lang: str = "en"):
     schools = run(qp.partner_schools, url, f, info)
-    msg = why_empty(url, f, lang) if schools is None or schools.empty else ""   # (read only when shown)
+    msg = lambda: why_empty(url, f, lang)   # noqa: E731 - read only when the chart is empty (figures.empty)
     if schools is None:
         return figures.empty(t(SCHOOLS_TITLE, lang), msg)
     return schools_bars(schools, qp.partner_spec(info), lang, msg)

@@ -205,18 +205,30 @@ def test_callbacks_as_plain_functions(ex_sqlite, tmp_path):
     assert figures.is_empty(partners_page.map_figure(bare, {}))
 
 
-def test_a_partners_empty_charts_say_why(ex_sqlite):
+def test_a_partners_empty_charts_say_why(ex_sqlite, monkeypatch):
     """The partner page's timeline and schools chart read why they are empty only when they are
     (the reason reads the schema), and then say it: filters that match nothing."""
     url = ex_sqlite.url
     info = qp.partner_info(url, ex_sqlite.partner("Alpha University"))
+    asked: list[dict] = []
+    real_why = partner_page.why_empty
+
+    def why_empty(url_, f, lang):
+        asked.append(f)
+        return real_why(url_, f, lang)
+
+    monkeypatch.setattr(partner_page, "why_empty", why_empty)
     v = partner_page.partner_view(url, {"year_from": 1990, "year_to": 1991}, info, "en")
     for fig in (v["timeline"], v["schools"]):
         assert figures.is_empty(fig)
         assert fig.layout.annotations[0].text == figures.FILTER_HINT
+    assert asked
+    asked.clear()
     v = partner_page.partner_view(url, {}, info, "en")
     assert not figures.is_empty(v["timeline"]) and not figures.is_empty(v["schools"])
-    assert not partner_page._draws_nothing(qp.partner_timeline_data(url, Filters(), info))
+    assert not figures.is_empty(partner_page.timeline_figure(qp.partner_timeline_data(url, Filters(), info), info,
+                                                             "en", lambda: real_why(url, Filters(), "en")))
+    assert asked == []   # both charts drew something: the reason was never read
 
 
 def test_page_layouts(ex_sqlite):
