@@ -111,6 +111,10 @@ def create_app(database_url: str | None = None) -> Dash:
         title=title,
         update_title=None,
         suppress_callback_exceptions=True,  # page components come and go with navigation
+        # Every callback is synchronous. Left to itself Dash serves async endpoints whenever asgiref can be
+        # imported (Datasette, the bench extra, brings it): each request's pages router then goes through
+        # asgiref's AsyncToSync, which costs a thread hop and fails in a thread that runs an event loop.
+        use_async=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX

@@ -107,3 +107,20 @@ def test_the_latest_run_in_four_statements(world):
     assert len(run.new_documents) == 2 and run.counts == full.counts
     assert run.counts["documents"] == len(full.new_documents) > 2
     assert run.errors == full.errors == 1
+
+
+def test_requests_stay_synchronous_when_asgiref_is_importable(world, monkeypatch):
+    """Dash turns its endpoints async (the pages router a coroutine run through asgiref's
+    AsyncToSync) whenever asgiref can be imported; an optional package (Datasette) brings it. The
+    app's callbacks are all synchronous, so its requests must not depend on what else is installed."""
+    import inspect
+    import sys
+    import types
+
+    from dashboard.app import create_app
+
+    monkeypatch.setitem(sys.modules, "asgiref", types.ModuleType("asgiref"))
+    server = create_app(world.url).server
+    before = [f for fs in server.before_request_funcs.values() for f in fs]
+    assert before and not any(inspect.iscoroutinefunction(f) for f in before)
+    assert server.test_client().get("/").status_code == 200
