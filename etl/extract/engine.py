@@ -32,6 +32,7 @@ from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract.units import UnitFinder
+from etl.extract.zh_orgs import ZH_BODY_HEADS
 from etl.extract.zh_text import remap, restore, simplified, strip_pinyin_notes, zh_view
 from etl.resolve.geo import load_gazetteer
 from etl.resolve.reference import Reference, load_reference, norm
@@ -875,9 +876,6 @@ def _zh_visitor_ties(text: str, lay, orgs: list[Org]) -> None:
             o.status, o.reason = "non_partner", "the other side's own partner"
 
 
-_ZH_BODY_END = re.compile(r"(?:协会|學會|学会|基金会|基金會|联合会|聯合會|联盟|聯盟|博物馆|博物館|博物院|管理局|协會|協會)$")
-
-
 def _zh_domestic_bodies(orgs: list[Org], home_country: str | None) -> None:
     """A body named in Chinese by pattern (…联盟, …协会, …基金会, …博物馆, …管理局) with no country written before
     it, on a Chinese page of a Chinese university (or one that names none), is a body of the home's own region: a
@@ -885,7 +883,7 @@ def _zh_domestic_bodies(orgs: list[Org], home_country: str | None) -> None:
     university of Hong Kong, Macao or Taiwan is the mainland's (its own region's bodies are supervisors)."""
     for o in orgs:
         if o.status != "partner" or o.country or o.registry is not None or o.known is not None or \
-                not CJK.search(o.name) or not _ZH_BODY_END.search(o.name):
+                not CJK.search(o.name) or not simplified(o.name).endswith(ZH_BODY_HEADS):
             continue
         code = home_country or "CN"
         if code in ("HK", "MO", "TW") and (o.kind == "government" or o.name.endswith("管理局")):

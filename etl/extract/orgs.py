@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 
 from etl.extract.fastre import guarded, prefiltered
 from etl.extract.spans import SpanIndex
-from etl.extract.text import Layout
+from etl.extract.text import PLANNED_VERB, Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
                                   _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
-                                  _ZH_BODY_HEADS, _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation, zh_venue,
+                                  ZH_BODY_HEADS, _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation, zh_venue,
                                   zh_short_forms)
 from etl.extract.zh_orgs import lookup as zh_lookup
 from etl.resolve.geo import Gazetteer, load_world_universities
@@ -201,8 +201,8 @@ _AS_POST = re.compile(r"\bas\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:President|Rector|De
 # an event held at a university ("a dialogue organised by the Ministry's department at Peking University", "the
 # fair took place at X"): where it happened, not who worked with the home
 _UNIT_ORGANISER = re.compile(r"\borgani[sz]ed\s+by\s+(?:the\s+|its\s+|our\s+)?(?:[A-Z][\w'’-]*\s+){0,4}(?:Faculty|Chair)\b")
-_PLANNED_BEFORE = re.compile(r"\b(?:plans?\s+to|will|would|intends?\s+to|regarding|about)\s+(?:establish(?:ing)?|set(?:ting)?\s+up|"
-                             r"found(?:ing)?|creat(?:e|ing))\s+(?:an?\s+|the\s+)?$", re.I)
+_PLANNED_BEFORE = re.compile(r"\b(?:plans?\s+to|will|would|intends?\s+to|regarding|about)\s+" + PLANNED_VERB +
+                             r"\s+(?:an?\s+|the\s+)?$", re.I)
 _VENUE_BEFORE = re.compile(r"\b(?:was\s+held|were\s+held|took\s+place|organi[sz]ed\s+by\s+[^.;\n]{0,80}?|hosted\s+by\s+[^.;\n]{0,60}?)"
                            r"\s+(?:at|in)\s+(?:the\s+)?$", re.I)
 # "ranks first in the Russian Engineering Education Association", "ranked 12th among the …": a standing, not a partner
@@ -887,7 +887,7 @@ class OrgFinder:
                     continue  # 澳洲大学, 英国大学: the country's universities, not a name
                 if zh_code and rest.startswith("国") and len(rest) > 3 and _ZH_KEEP_PREFIX.search(rest[1:]):
                     rest = name  # "蒙古国国立科技大学": the country is 蒙古国, and 国立 belongs to the name
-                if zh_code == "CN" and rest.endswith(_ZH_BODY_HEADS):
+                if zh_code == "CN" and rest.endswith(ZH_BODY_HEADS):
                     rest = name  # 中国孔子基金会: China's bodies carry 中国 in their names
                 if zh_code and not _ZH_KEEP_PREFIX.search(rest):
                     reg = reg or ref.partner(rest)

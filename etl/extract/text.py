@@ -35,6 +35,9 @@ _EN_FUNCTION = {"the", "of", "and", "in", "to", "for", "with", "a", "an", "on", 
 _FOREIGN_FUNCTION = {"della", "delle", "dello", "di", "del", "al", "il", "nel", "per", "con", "la", "le", "les", "des", "du",
                      "der", "die", "das", "und", "mit", "für", "el", "los", "las", "de", "y", "em", "da", "do", "och", "och",
                      "van", "het", "een"}
+# the verb of a body still to be set up ("plans to establish an Institute of …", "regarding setting up X"); the
+# unit and the organisation finders each build their own "before the name" pattern on it
+PLANNED_VERB = r"(?:establish(?:ing)?|set(?:ting)?\s+up|found(?:ing)?|creat(?:e|ing))"
 _MENU_SEP = re.compile(r"\s+[/|｜]\s+")
 _SENTENCE_END = re.compile(r"[.。!?！？]['’\"”)]?\s*$")
 _LATIN = re.compile(r"[A-Za-z]")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from etl.extract.fastre import guarded
 from etl.extract.spans import SpanIndex
-from etl.extract.text import Layout
+from etl.extract.text import PLANNED_VERB, Layout
 from etl.extract.zh_units import ZH_OK_BEFORE as _ZH_OK_BEFORE, find_zh_units
 from etl.resolve.reference import Reference, UnitRef, norm
 
@@ -82,7 +82,7 @@ _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+vi
 
 
 # a body still to be set up: "plans to establish an Institute of …", "regarding establishing Sino-X Institute"
-_PLANNED_BEFORE = re.compile(r"\b(?:establish(?:ing)?|set(?:ting)?\s+up|found(?:ing)?|creat(?:e|ing))\s+(?:an?\s+|the\s+)?(?:[A-Z][a-z]+-)?$", re.I)
+_PLANNED_BEFORE = re.compile(r"\b" + PLANNED_VERB + r"\s+(?:an?\s+|the\s+)?(?:[A-Z][a-z]+-)?$", re.I)
 
 
 def _occurrences(text: str, form: str):

@@ -305,7 +305,7 @@ _ZH_HEADS = ("大学", "研究院", "研究所", "科学院", "工程院", "理�
              "领事馆", "协会", "学会", "基金会", "联合会", "国际组织", "联盟", "博物馆", "博物院", "管理局")
 # heads of bodies that are named after their country or China (中国孔子基金会, 中国高校联盟): the country word is
 # part of such a name, not a description ("中国大学" is one)
-_ZH_BODY_HEADS = ("协会", "学会", "基金会", "联合会", "联盟", "博物馆", "博物院", "管理局")
+ZH_BODY_HEADS = ("协会", "学会", "基金会", "联合会", "联盟", "博物馆", "博物院", "管理局")
 _ZH_HEAD_KIND = {"大学": "university", "理工学院": "university", "学院": "university", "研究院": "institute",
                  "研究所": "institute", "科学院": "institute", "工程院": "institute", "实验室": "institute",
                  "公司": "company", "集团": "company", "大使馆": "government", "总领事馆": "government",
@@ -368,7 +368,7 @@ _ZH_AREA_LIST = re.compile(r"(?:[、和及与][^，。；、\n]{1,20}){0,8}?等(
 def _china_body(stem: str, head: str) -> bool:
     """中国孔子基金会, 中国教育国际交流协会: a body named after China (中国 and two more characters that are no
     description) before the head of an association, foundation, alliance, museum or authority."""
-    return head in _ZH_BODY_HEADS and stem.startswith("中国") and len(stem) >= 4 and \
+    return head in ZH_BODY_HEADS and stem.startswith("中国") and len(stem) >= 4 and \
         not _ZH_GENERIC.search(stem[2:]) and not _ZH_GENERIC_END.search(stem[2:])
 
 
@@ -424,7 +424,7 @@ def _zh_candidates(text: str, start: int, end: int,
             name = seg[j:e]
             for w in _ZH_LEAD_WORDS:
                 p = name.find(w)
-                if head in _ZH_BODY_HEADS and p + len(w) == len(name) - len(head):
+                if head in ZH_BODY_HEADS and p + len(w) == len(name) - len(head):
                     continue  # 高等教育合作联盟, 国际合作协会: the word is the body's own, right before its head
                 if 0 <= p < len(name) - len(head) - 1:
                     name = name[p + len(w):]
@@ -478,7 +478,7 @@ def _zh_candidates(text: str, start: int, end: int,
             elif re.search(r"(?:设有|下设|设立了|拥有)[^，。；：\n]*$", seg[max(0, j - 40):j]):
                 pass  # "该校还设有地域文化研究所、…研究所": the described organisation's own institutes
             elif len(stem) >= 2 and not (_ZH_GENERIC.search(stem) and not _china_body(stem, head)) and \
-                    not (_ZH_GENERIC_END.search(stem) and not (head in _ZH_BODY_HEADS and stem.endswith("合作"))) and \
+                    not (_ZH_GENERIC_END.search(stem) and not (head in ZH_BODY_HEADS and stem.endswith("合作"))) and \
                     not (_ZH_COUNTRY_LEAD.match(stem) and len(stem) > len(_ZH_COUNTRY_LEAD.match(stem).group(0)) and (
                         _ZH_GENERIC.search(stem[_ZH_COUNTRY_LEAD.match(stem).end():]) or
                         _ZH_GENERIC_END.search(stem[_ZH_COUNTRY_LEAD.match(stem).end():]))):
