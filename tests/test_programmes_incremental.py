@@ -277,6 +277,19 @@ def test_a_refresh_matches_again_only_when_a_document_changes_what_matching_read
     assert (stats["texts_read"], stats["matched"]) == (0, 0), stats
     _same_as_full_rebuild(settings.database_url)
 
+    # a document that names a partner never seen before, and no programme: the new partner changes nothing
+    with factory() as s:
+        partners = s.scalar(select(func.count()).select_from(Partner))
+    (folder / "en-visit.txt").write_text(
+        "Delegation from Kestrel Valley University visits BISTU\n\nBeijing, 12 May 2023 (BISTU) - A delegation "
+        "led by the Vice President of Kestrel Valley University, United States, visited the campus library and "
+        "the robotics hall on 12 May 2023 and met teachers of the School of Automation.\n", encoding="utf-8")
+    stats = refresh()
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(Partner)) > partners
+    assert (stats["texts_read"], stats["matched"]) == (1, 0), stats
+    _same_as_full_rebuild(settings.database_url)
+
     # mentions changed (another report's programme sentences added to the text): everything matched again
     edit("en-0011.txt", "\n" + (CORPUS / "docs" / "en-0008.txt").read_text(encoding="utf-8"))
     stats = refresh()

@@ -12,6 +12,10 @@ only new or changed documents (or those whose partners' forms or facts changed) 
 the matching, cheap with each record's attributes memoized, runs over every source in the same
 order, so the records are those a full rebuild makes; and the child rows (links, partners,
 schools, students) are compared in one read per table and only the rows that differ written.
+And a refresh whose only changes are documents that change no programme mention (an edit outside
+the programme sentences, an article naming no programme, added or gone) keeps the records without
+matching anything: only the documents changed since the last link are looked at
+(``Linker.refresh``; everything else the linker reads is digested by ``Linker.inputs``).
 Where a record's status was read is kept as fields (``Programme.status_from``, see status_text).
 
 Order and rules:
@@ -602,23 +606,29 @@ class Linker:
                     out.add(str(ref["document"]))
         return out
 
-    def inputs(self) -> str:
+    def inputs(self, upto: tuple[int, int] | None = None) -> str:
         """A digest of all the linker reads but the documents and their facts (whose changes
         :meth:`refresh` finds): the partners (names, forms, status, merges), the schools, the
-        report files, every active curation, and the linker's and the cues' code. Equal to the
-        last link's: the records can be kept for what the documents did not change."""
+        report files, every active curation, and the linker's and the cues' code; then the highest
+        partner and school ids (``digest:partner:school``). Equal to the last link's, with
+        ``upto`` its highest ids: the records can be kept for what the documents did not change.
+        A partner or school added since counts only through the documents whose facts name it
+        (those were added or changed since; a report row names one only when its file is loaded
+        again, and a merge is a curation)."""
+        top = (max(self.partners, default=0), max(self.units, default=0))
+        pmax, umax = upto or top
         rep = self.s.execute(select(ReportFile.id, ReportFile.uri, ReportFile.sheet, ReportFile.kind,
                                     ReportFile.status, ReportFile.content_hash, ReportFile.loaded_at)
                              .order_by(ReportFile.id)).all()
         cur = self.s.execute(select(Curation.id, Curation.action, Curation.target, Curation.payload)
                              .where(Curation.active.is_(True)).order_by(Curation.id)).all()
         parts = [LINKER_VERSION, _CUES_SOURCE, _LINK_SOURCE,
-                 [(p.id, p.name, p.status, partner_forms(p)) for _, p in sorted(self.partners.items())],
+                 [(p.id, p.name, p.status, partner_forms(p)) for i, p in sorted(self.partners.items()) if i <= pmax],
                  sorted(self.redirect.items()),
-                 [(u.id, unit_forms(u)) for _, u in sorted(self.units.items())],
+                 [(u.id, unit_forms(u)) for i, u in sorted(self.units.items()) if i <= umax],
                  [list(r) for r in rep], [list(c) for c in cur]]
         raw = json.dumps(parts, ensure_ascii=False, default=str, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        return f"{hashlib.sha256(raw.encode('utf-8')).hexdigest()}:{top[0]}:{top[1]}"
 
     def _inputs(self, facts: list) -> tuple[dict[int, list[str]], dict[int, list[str]], list[tuple[int, str, int]]]:
         """A document's facts → what cues.mentions reads of them: partner id → forms, school id → forms, counts."""
@@ -1032,7 +1042,7 @@ def link_programmes(session: Session, run_id: int | None = None, *, force: bool 
     lk = Linker(session)
     inputs = lk.inputs()
     mark = session.get(DerivedStamp, INPUTS_STAMP)
-    if not force and mark is not None and mark.fingerprint == inputs and lk.refresh(mark.built_at):
+    if not force and mark is not None and _same_inputs(lk, mark.fingerprint, inputs) and lk.refresh(mark.built_at):
         stats = {**_counts(session), "created": 0, "changed": 0, "gone": 0, "texts_read": lk.mentions_read,
                  "matched": 0}
         log.info("programmes: %d documents changed since the last link, none changes a record", lk.touched)
@@ -1047,6 +1057,17 @@ def link_programmes(session: Session, run_id: int | None = None, *, force: bool 
             row.fingerprint, row.built_at = value, at
     session.flush()
     return stats
+
+
+def _same_inputs(lk: Linker, last: str, now: str) -> bool:
+    """Whether all the linker reads but the documents is as at the last link (see Linker.inputs)."""
+    if last == now:
+        return True
+    try:
+        _, pmax, umax = last.split(":")
+        return lk.inputs((int(pmax), int(umax))) == f"{last.split(':')[0]}:{now.split(':', 1)[1]}"
+    except ValueError:
+        return False
 
 
 def _counts(session: Session) -> dict[str, int]:
