@@ -227,3 +227,107 @@ def test_a_record_says_whether_it_is_sino_foreign_without_sorting_its_links_agai
     assert rec.sino_foreign is False
     rec.add(L.Link("document", document_id=1001, year=2017, name="中外合作办学项目"))
     assert rec.sino_foreign is True
+
+
+def test_a_refresh_matches_again_only_when_a_document_changes_what_matching_reads(world):
+    """Only the documents added, changed or gone since the last link are looked at. When none of
+    them changes what matching reads (a text edited outside its programme sentences, a document
+    without programme mentions added or gone) the records are kept as they are (``matched`` 0);
+    otherwise (a mention changed, a document with mentions gone, a curator's decision, a change to
+    a document a curation names) everything is matched again (``matched`` 1). Either way the
+    records, links, partners, schools and students equal a full re-link's, on SQLite and
+    PostgreSQL, and the links of a document gone go."""
+    from etl.programmes.curation import link_source, rename_programme
+
+    settings, inputs, folder = world
+    factory = session_factory(settings.database_url)
+    _same_as_full_rebuild(settings.database_url)
+
+    def refresh() -> dict:
+        info = Pipeline(settings).run(inputs)
+        assert info.status == "ok", info.errors
+        return info.programmes
+
+    def edit(name: str, tail: str) -> None:
+        p = folder / name
+        p.write_text(p.read_text(encoding="utf-8") + tail, encoding="utf-8")
+
+    def links_of(name: str) -> int:
+        with factory() as s:
+            return s.scalar(select(func.count()).select_from(ProgrammeLink).join(
+                Document, Document.id == ProgrammeLink.document_id).where(Document.uri.endswith("/" + name)))
+
+    assert links_of("en-0011.txt") > 0
+
+    # a text with programme mentions edited elsewhere: read again, nothing matched again
+    edit("en-0011.txt", "\nUpdated.\n")
+    stats = refresh()
+    assert (stats["texts_read"], stats["matched"]) == (1, 0), stats
+    _same_as_full_rebuild(settings.database_url)
+
+    # a document that names no programme added, then edited, then gone
+    shutil.copy(CORPUS / "docs" / "en-0002.txt", folder / "en-0002.txt")
+    stats = refresh()
+    assert (stats["texts_read"], stats["matched"]) == (1, 0), stats
+    _same_as_full_rebuild(settings.database_url)
+    edit("en-0002.txt", "\nUpdated.\n")
+    assert refresh()["matched"] == 0
+    (folder / "en-0002.txt").unlink()
+    stats = refresh()
+    assert (stats["texts_read"], stats["matched"]) == (0, 0), stats
+    _same_as_full_rebuild(settings.database_url)
+
+    # a document that names a partner never seen before, and no programme: the new partner changes nothing
+    with factory() as s:
+        partners = s.scalar(select(func.count()).select_from(Partner))
+    (folder / "en-visit.txt").write_text(
+        "Delegation from Kestrel Valley University visits BISTU\n\nBeijing, 12 May 2023 (BISTU) - A delegation "
+        "led by the Vice President of Kestrel Valley University, United States, visited the campus library and "
+        "the robotics hall on 12 May 2023 and met teachers of the School of Automation.\n", encoding="utf-8")
+    stats = refresh()
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(Partner)) > partners
+    assert (stats["texts_read"], stats["matched"]) == (1, 0), stats
+    _same_as_full_rebuild(settings.database_url)
+
+    # mentions changed (another report's programme sentences added to the text): everything matched again
+    edit("en-0011.txt", "\n" + (CORPUS / "docs" / "en-0008.txt").read_text(encoding="utf-8"))
+    stats = refresh()
+    assert (stats["texts_read"], stats["matched"]) == (1, 1), stats
+    _same_as_full_rebuild(settings.database_url)
+
+    # a document with programme mentions gone: matched again, its links go
+    assert links_of("en-0016.txt") > 0
+    (folder / "en-0016.txt").unlink()
+    stats = refresh()
+    assert (stats["texts_read"], stats["matched"]) == (0, 1), stats
+    assert links_of("en-0016.txt") == 0
+    _same_as_full_rebuild(settings.database_url)
+
+    # a curator's decision: applied at once by a full re-link, and kept by the next refreshes
+    with factory.begin() as s:
+        fm = s.scalar(select(Programme).where(Programme.label == "Financial Management and Marketing 2+2"))
+        rename_programme(s, str(fm.id), "UTS Financial Management and Marketing 2+2", by="curator")
+        fm_key = fm.key
+    edit("en-0006.txt", "\nUpdated.\n")
+    assert refresh()["matched"] == 0
+    _same_as_full_rebuild(settings.database_url)
+    with factory() as s:
+        assert s.scalar(select(Programme.label).where(Programme.key == fm_key)) == \
+            "UTS Financial Management and Marketing 2+2"
+
+    # a document a curation names (linked by a curator, no programme mention of its own): a change
+    # to it is matched again (the curation reads it), and it keeps the curator's link
+    shutil.copy(CORPUS / "docs" / "en-0005.txt", folder / "en-0005.txt")
+    assert refresh()["matched"] == 0
+    with factory.begin() as s:
+        link_source(s, "en-0005.txt", fm_key, by="curator")
+    assert links_of("en-0005.txt") == 1
+    edit("en-0005.txt", "\nUpdated.\n")
+    stats = refresh()
+    assert (stats["texts_read"], stats["matched"]) == (1, 1), stats
+    assert links_of("en-0005.txt") == 1
+    _same_as_full_rebuild(settings.database_url)
+
+    # nothing changed: skipped
+    assert refresh().get("skipped") == 1

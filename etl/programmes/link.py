@@ -12,6 +12,10 @@ only new or changed documents (or those whose partners' forms or facts changed) 
 the matching, cheap with each record's attributes memoized, runs over every source in the same
 order, so the records are those a full rebuild makes; and the child rows (links, partners,
 schools, students) are compared in one read per table and only the rows that differ written.
+And a refresh whose only changes are documents that change no programme mention (an edit outside
+the programme sentences, an article naming no programme, added or gone) keeps the records without
+matching anything: only the documents changed since the last link are looked at
+(``Linker.refresh``; everything else the linker reads is digested by ``Linker.inputs``).
 Where a record's status was read is kept as fields (``Programme.status_from``, see status_text).
 
 Order and rules:
@@ -90,20 +94,36 @@ SOURCE_RANK = {"programs": 0, "register": 1, "agreements": 2, "mobility": 3, "do
 
 # the cue tables and rules as they are: a kept document's mentions are found again when they change
 _CUES_SOURCE = hashlib.sha256(open(_cues.__file__, "rb").read()).hexdigest()[:16]
+# the linker as it is: records kept from a run of other code are built again (see link_programmes)
+_LINK_SOURCE = hashlib.sha256(open(__file__, "rb").read()).hexdigest()[:16]
 
 
-def _digest(content_hash: str | None, lang: str | None, inputs: tuple) -> str:
-    """What finding a document's mentions reads, hashed (programme_mentions.digest)."""
+def _digest(content_hash: str | None, lang: str | None, year: int | None, inputs: tuple) -> str:
+    """What finding a document's mentions reads, and the year they are kept with, hashed
+    (programme_mentions.digest)."""
     partners, schools, counts = inputs
-    raw = json.dumps([_CUES_SOURCE, content_hash, lang, list(partners.items()), list(schools.items()), counts],
+    raw = json.dumps([_CUES_SOURCE, content_hash, lang, year, list(partners.items()), list(schools.items()), counts],
                      ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def _mention_json(m: Mention) -> dict[str, Any]:
+def _mention_json(m: Mention, year: int | None) -> dict[str, Any]:
+    """A mention as programme_mentions keeps it, with its document's year (where matching places it)."""
     return {"partner": m.partner, "kind": m.kind, "variant": m.variant, "sentence": m.sentence, "start": m.start,
             "end": m.end, "cue": m.cue, "mode": m.mode, "level": m.level, "schools": sorted(m.schools),
-            "how": m.how, "counts": [list(c) for c in m.counts]}
+            "how": m.how, "counts": [list(c) for c in m.counts], "year": year}
+
+
+def _matching_input(kept: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """All that matching reads of a document's kept mentions: each mention but its offsets (an edit
+    elsewhere in the text moves them), with whether it is alone in its sentence, and the year. Two
+    equal values: the document's links are the same wherever it stands among the others."""
+    kept = json.loads(json.dumps(kept or []))  # the same types whether read back or just found
+    per_sentence: dict[Any, int] = defaultdict(int)
+    for x in kept:
+        per_sentence[x.get("start")] += 1
+    return [{**{k: v for k, v in x.items() if k not in ("start", "end")}, "alone": per_sentence[x.get("start")] == 1}
+            for x in kept]
 
 
 def _mention_of(x: dict[str, Any]) -> Mention:
@@ -317,6 +337,7 @@ class Linker:
         self.units = {u.id: u for u in session.scalars(select(Unit))}
         self.recs: dict[str, Rec] = {}
         self.mentions_read = 0  # documents whose programme mentions were found again this run
+        self.touched = 0  # documents added, changed or gone since the last link (refresh)
         self.index: dict[tuple, list[Rec]] = defaultdict(list)  # (kind, partner) → records
 
     # -- helpers --------------------------------------------------------------------------
@@ -459,35 +480,54 @@ class Linker:
         """Every active document's programme mentions, matched in order (year, URI). Finding a text's
         mentions is the expensive part: they are kept in programme_mentions with a digest of all
         that finding them reads (the text's hash, its language, the partner and school forms and
-        the counts of its facts, the cue tables' source), so only the documents whose digest
-        changed are read again; the matching runs over all of them, in the same order, as before."""
-        # every surviving fact of the active documents in one read, grouped by document
-        facts_of: dict[int, list] = defaultdict(list)
-        fq = (select(Fact.document_id, Fact.type, Fact.partner_id, Fact.unit_id, Fact.text, Fact.value, Fact.what,
-                     Fact.start)
-              .join(Document, Document.id == Fact.document_id)
-              .where(Document.status == "active", Fact.status == "ok",
-                     Fact.type.in_(("partner", "school", "count")))
-              .order_by(Fact.document_id, Fact.start, Fact.id))
-        for f in self.s.execute(fq):
-            facts_of[f.document_id].append(f)
+        the counts of its facts, the cue tables' source; and the document's year, kept with them),
+        so only the documents whose digest changed are read again; the matching runs over all of
+        them, in the same order, as before."""
         docs = self.s.execute(select(Document.id, Document.uri, Document.year, Document.lang, Document.content_hash)
                               .where(Document.status == "active").order_by(Document.year, Document.uri)).all()
         kept = {r.document_id: (r.digest, r.mentions)
                 for r in self.s.execute(select(ProgrammeMention.document_id, ProgrammeMention.digest,
                                                ProgrammeMention.mentions))}
-        found_of: dict[int, list[Mention]] = {}
+        found_of = self._find(docs, kept, every=True)
+        active = {d.id for d in docs}
+        self._forget([doc_id for doc_id in kept if doc_id not in active])
+        for d in docs:
+            found = [_mention_of(x) for x in found_of.get(d.id) or []]
+            per_sentence: dict[int, int] = defaultdict(int)
+            for m in found:
+                per_sentence[m.start] += 1
+            for m in found:
+                self._mention(d, m, alone=per_sentence[m.start] == 1)
+
+    def _find(self, docs: list, kept: dict[int, tuple], *, every: bool = False) -> dict[int, list[dict]]:
+        """The kept mentions (as programme_mentions keeps them) of each of ``docs``, found again in
+        the texts whose digest changed, and written back. ``every``: ``docs`` are all the active
+        documents (their facts in one read)."""
+        facts_of: dict[int, list] = defaultdict(list)
+        fq = (select(Fact.document_id, Fact.type, Fact.partner_id, Fact.unit_id, Fact.text, Fact.value, Fact.what,
+                     Fact.start)
+              .where(Fact.status == "ok", Fact.type.in_(("partner", "school", "count")))
+              .order_by(Fact.document_id, Fact.start, Fact.id))
+        if every:
+            queries = [fq.join(Document, Document.id == Fact.document_id).where(Document.status == "active")]
+        else:
+            ids = [d.id for d in docs]
+            queries = [fq.where(Fact.document_id.in_(ids[i:i + 500])) for i in range(0, len(ids), 500)]
+        for q in queries:
+            for f in self.s.execute(q):
+                facts_of[f.document_id].append(f)
+        found_of: dict[int, list[dict]] = {}
         todo: dict[int, tuple] = {}
         for d in docs:
             inputs = self._inputs(facts_of.get(d.id, []))
-            digest = _digest(d.content_hash, d.lang, inputs)
+            digest = _digest(d.content_hash, d.lang, d.year, inputs)
             old = kept.get(d.id)
             if old is not None and old[0] == digest:
-                found_of[d.id] = [_mention_of(x) for x in old[1]]
+                found_of[d.id] = old[1] or []
             else:
                 todo[d.id] = (digest, inputs, old is not None)
-        self.mentions_read = len(todo)
-        lang_of = {d.id: d.lang for d in docs}
+        self.mentions_read += len(todo)
+        doc_of = {d.id: d for d in docs}
         ids = list(todo)
         now = _now()
         for i in range(0, len(ids), 500):
@@ -496,28 +536,99 @@ class Linker:
             fresh, stale = [], []
             for doc_id in chunk:
                 digest, (partners, schools, counts), had = todo[doc_id]
+                d = doc_of[doc_id]
                 text = texts.get(doc_id) or ""
-                found = mentions(text, lang_of[doc_id], partners, schools, counts) if any_cue(text) else []
-                found_of[doc_id] = found
-                row = dict(document_id=doc_id, digest=digest, mentions=[_mention_json(m) for m in found],
-                           built_at=now)
+                found = mentions(text, d.lang, partners, schools, counts) if any_cue(text) else []
+                found_of[doc_id] = [_mention_json(m, d.year) for m in found]
+                row = dict(document_id=doc_id, digest=digest, mentions=found_of[doc_id], built_at=now)
                 (stale if had else fresh).append(row)
             if stale:
                 self.s.execute(delete(ProgrammeMention).where(
                     ProgrammeMention.document_id.in_([r["document_id"] for r in stale])))
             if fresh or stale:
                 self.s.execute(insert(ProgrammeMention), fresh + stale)
-        active = {d.id for d in docs}
-        gone = [doc_id for doc_id in kept if doc_id not in active]
-        for i in range(0, len(gone), 500):
-            self.s.execute(delete(ProgrammeMention).where(ProgrammeMention.document_id.in_(gone[i:i + 500])))
+        return found_of
+
+    def _forget(self, doc_ids: list[int]) -> None:
+        """The kept mentions of documents no longer active go."""
+        for i in range(0, len(doc_ids), 500):
+            self.s.execute(delete(ProgrammeMention).where(ProgrammeMention.document_id.in_(doc_ids[i:i + 500])))
+
+    def refresh(self, since) -> bool:
+        """The documents added, changed or gone since the last link (``since``: the newest document
+        change that link saw) have their mentions found again where their digest changed, kept or
+        forgotten. True when none of them changes what matching reads, so that the records built
+        last time are those a full re-link would build now (the rest of the linker's input is
+        unchanged: the caller checks :meth:`inputs`): a document whose matching input (its
+        mentions but their offsets, its year) is as it was, or that has no mention before and
+        after, changes no record, because matching is a function of that input and its order.
+        False when one does, or when a curation names one (a decision that waited for it, or
+        reads its year): then everything is matched again (:meth:`build`)."""
+        from sqlalchemy import or_
+
+        docs = self.s.execute(
+            select(Document.id, Document.uri, Document.year, Document.lang, Document.content_hash)
+            .outerjoin(ProgrammeMention, ProgrammeMention.document_id == Document.id)
+            .where(Document.status == "active",
+                   or_(Document.updated_at >= since, ProgrammeMention.document_id.is_(None)))).all()
+        gone = self.s.execute(select(ProgrammeMention.document_id, ProgrammeMention.mentions, Document.uri)
+                              .join(Document, Document.id == ProgrammeMention.document_id)
+                              .where(Document.status != "active")).all()
+        ids = [d.id for d in docs]
+        kept: dict[int, tuple] = {}
+        for i in range(0, len(ids), 500):
+            kept.update((r.document_id, (r.digest, r.mentions)) for r in self.s.execute(
+                select(ProgrammeMention.document_id, ProgrammeMention.digest, ProgrammeMention.mentions)
+                .where(ProgrammeMention.document_id.in_(ids[i:i + 500]))))
+        found_of = self._find(docs, kept)
+        self._forget([g.document_id for g in gone])
+        self.touched = len(docs) + len(gone)
+        if any(g.mentions for g in gone):
+            return False
         for d in docs:
-            found = found_of.get(d.id) or []
-            per_sentence: dict[int, int] = defaultdict(int)
-            for m in found:
-                per_sentence[m.start] += 1
-            for m in found:
-                self._mention(d, m, alone=per_sentence[m.start] == 1)
+            old = kept.get(d.id)
+            if _matching_input(old[1] if old else []) != _matching_input(found_of[d.id]):
+                return False
+        named = self._curated_documents()
+        if named:
+            for uri in [d.uri for d in docs] + [g.uri for g in gone]:
+                if any(uri == n or uri.endswith("/" + n.lstrip("/")) for n in named):
+                    return False
+        return True
+
+    def _curated_documents(self) -> set[str]:
+        """The documents (URIs or their ends) the active programme curations name."""
+        out: set[str] = set()
+        for p in self.s.scalars(select(Curation.payload).where(Curation.action.in_(CURATION_ACTIONS),
+                                                               Curation.active.is_(True))):
+            for ref in [p or {}, *((p or {}).get("links") or [])]:
+                if isinstance(ref, dict) and ref.get("document"):
+                    out.add(str(ref["document"]))
+        return out
+
+    def inputs(self, upto: tuple[int, int] | None = None) -> str:
+        """A digest of all the linker reads but the documents and their facts (whose changes
+        :meth:`refresh` finds): the partners (names, forms, status, merges), the schools, the
+        report files, every active curation, and the linker's and the cues' code; then the highest
+        partner and school ids (``digest:partner:school``). Equal to the last link's, with
+        ``upto`` its highest ids: the records can be kept for what the documents did not change.
+        A partner or school added since counts only through the documents whose facts name it
+        (those were added or changed since; a report row names one only when its file is loaded
+        again, and a merge is a curation)."""
+        top = (max(self.partners, default=0), max(self.units, default=0))
+        pmax, umax = upto or top
+        rep = self.s.execute(select(ReportFile.id, ReportFile.uri, ReportFile.sheet, ReportFile.kind,
+                                    ReportFile.status, ReportFile.content_hash, ReportFile.loaded_at)
+                             .order_by(ReportFile.id)).all()
+        cur = self.s.execute(select(Curation.id, Curation.action, Curation.target, Curation.payload)
+                             .where(Curation.active.is_(True)).order_by(Curation.id)).all()
+        parts = [LINKER_VERSION, _CUES_SOURCE, _LINK_SOURCE,
+                 [(p.id, p.name, p.status, partner_forms(p)) for i, p in sorted(self.partners.items()) if i <= pmax],
+                 sorted(self.redirect.items()),
+                 [(u.id, unit_forms(u)) for i, u in sorted(self.units.items()) if i <= umax],
+                 [list(r) for r in rep], [list(c) for c in cur]]
+        raw = json.dumps(parts, ensure_ascii=False, default=str, sort_keys=True, separators=(",", ":"))
+        return f"{hashlib.sha256(raw.encode('utf-8')).hexdigest()}:{top[0]}:{top[1]}"
 
     def _inputs(self, facts: list) -> tuple[dict[int, list[str]], dict[int, list[str]], list[tuple[int, str, int]]]:
         """A document's facts → what cues.mentions reads of them: partner id → forms, school id → forms, counts."""
@@ -901,37 +1012,78 @@ def fingerprint(session: Session) -> str:
     return "|".join("-" if p is None else str(p) for p in parts)[:400]
 
 
+INPUTS_STAMP = "programmes:inputs"  # Linker.inputs() at the last link; built_at: the newest document change it saw
+
+
 def link_programmes(session: Session, run_id: int | None = None, *, force: bool = False) -> dict[str, int]:
     """Rebuild the programme records from the loaded data and curations; write the difference.
     Returns counts: records, created, changed, gone, links, review, texts_read (the documents whose
-    programme mentions were found again: the others' were kept) — and skipped: 1 when nothing the
-    linker reads changed since it last ran, so that a no-op ETL refresh stays cheap."""
+    programme mentions were found again: the others' were kept), matched (1: every document's
+    mentions were matched again; 0: the records were kept, see below) — and skipped: 1 when nothing
+    the linker reads changed since it last ran, so that a no-op ETL refresh stays cheap.
+
+    Incremental: when nothing but documents changed since the last link (:meth:`Linker.inputs`), only
+    the documents added, changed or gone since then are looked at (:meth:`Linker.refresh`); if none
+    of them changes what matching reads (their mentions are as they were, or they have none) the
+    records stand as built, which is what a full re-link gives (tests/test_programmes_incremental.py
+    compares them). Otherwise, or with ``force``, every document's mentions are matched again, in
+    order: a mention's record depends on every source before it (the first one starts the record,
+    each link adds to the attributes the next ones are matched on), so a re-match of the changed
+    documents alone could not build what a full re-link builds."""
+    from sqlalchemy import func
+
     from etl.load.models import DerivedStamp
 
     stamp = fingerprint(session)
     last = session.get(DerivedStamp, STAMP)
     if not force and last is not None and last.fingerprint == stamp:
-        from sqlalchemy import func
-
-        return {"records": session.scalar(select(func.count()).select_from(Programme)
-                                          .where(Programme.state == "ok")) or 0,
-                "created": 0, "changed": 0, "gone": 0,
-                "links": session.scalar(select(func.count()).select_from(ProgrammeLink)
-                                        .where(ProgrammeLink.status != "rejected")) or 0,
-                "review": session.scalar(select(func.count()).select_from(ProgrammeLink)
-                                         .where(ProgrammeLink.status == "review")) or 0,
-                "texts_read": 0, "skipped": 1}
-    stats = _link(session, run_id)
-    if last is None:
-        session.add(DerivedStamp(name=STAMP, fingerprint=stamp, built_at=_now()))
-    elif last.fingerprint != stamp:
-        last.fingerprint, last.built_at = stamp, _now()
+        return {**_counts(session), "created": 0, "changed": 0, "gone": 0, "texts_read": 0, "skipped": 1}
+    seen_until = session.scalar(select(func.max(Document.updated_at))) or _now()
+    lk = Linker(session)
+    inputs = lk.inputs()
+    mark = session.get(DerivedStamp, INPUTS_STAMP)
+    if not force and mark is not None and _same_inputs(lk, mark.fingerprint, inputs) and lk.refresh(mark.built_at):
+        stats = {**_counts(session), "created": 0, "changed": 0, "gone": 0, "texts_read": lk.mentions_read,
+                 "matched": 0}
+        log.info("programmes: %d documents changed since the last link, none changes a record", lk.touched)
+    else:
+        stats = _link(session, run_id, lk)
+        stats["matched"] = 1
+    for name, value, at in ((STAMP, stamp, _now()), (INPUTS_STAMP, inputs, seen_until)):
+        row = session.get(DerivedStamp, name)
+        if row is None:
+            session.add(DerivedStamp(name=name, fingerprint=value, built_at=at))
+        else:
+            row.fingerprint, row.built_at = value, at
     session.flush()
     return stats
 
 
-def _link(session: Session, run_id: int | None) -> dict[str, int]:
-    lk = Linker(session)
+def _same_inputs(lk: Linker, last: str, now: str) -> bool:
+    """Whether all the linker reads but the documents is as at the last link (see Linker.inputs)."""
+    if last == now:
+        return True
+    try:
+        _, pmax, umax = last.split(":")
+        return lk.inputs((int(pmax), int(umax))) == f"{last.split(':')[0]}:{now.split(':', 1)[1]}"
+    except ValueError:
+        return False
+
+
+def _counts(session: Session) -> dict[str, int]:
+    """records, links and review of the records as they are."""
+    from sqlalchemy import func
+
+    return {"records": session.scalar(select(func.count()).select_from(Programme)
+                                      .where(Programme.state == "ok")) or 0,
+            "links": session.scalar(select(func.count()).select_from(ProgrammeLink)
+                                    .where(ProgrammeLink.status != "rejected")) or 0,
+            "review": session.scalar(select(func.count()).select_from(ProgrammeLink)
+                                     .where(ProgrammeLink.status == "review")) or 0}
+
+
+def _link(session: Session, run_id: int | None, lk: Linker | None = None) -> dict[str, int]:
+    lk = lk or Linker(session)
     recs = lk.build()
     years = [y for r in recs.values() for link in r.live() for y in link.years]
     ref_year = max(years) if years else None
