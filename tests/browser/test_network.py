@@ -37,8 +37,16 @@ def wait_nodes(page, expected: list[str]) -> None:
 
 def tap_node(page, node: str) -> None:
     """Click a node where it is drawn (a real mouse click on the canvas)."""
-    page.wait_for_function(f"() => {{ const cy = ({CY})(); return cy && cy.$id('{node}').length === 1; }}")
-    page.wait_for_timeout(300)   # the layout has placed the nodes
+    # the layout has placed the nodes: the node's place on screen the same three animation frames running
+    # (a condition, not a fixed pause)
+    page.wait_for_function(f"""() => {{
+      const cy = ({CY})(); const n = cy && cy.$id('{node}');
+      if (!n || n.length !== 1) {{ window.__intlStill = 0; return false; }}
+      const p = n.renderedPosition(), at = Math.round(p.x) + ',' + Math.round(p.y);
+      window.__intlStill = (at === window.__intlAt && !cy.animated()) ? (window.__intlStill || 0) + 1 : 0;
+      window.__intlAt = at;
+      return window.__intlStill >= 3;
+    }}""", polling="raf")
     pos = page.evaluate(f"""() => {{
       const cy = ({CY})(); const n = cy.$id('{node}'); const p = n.renderedPosition();
       const r = cy.container().getBoundingClientRect();

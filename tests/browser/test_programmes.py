@@ -15,7 +15,7 @@ from dashboard.figures.programmes import kind_label
 from dashboard.queries import programmes as qg
 from dashboard.queries import programs as qp
 from dashboard.queries.common import Filters
-from tests.browser.conftest import snapshot
+from tests.browser.conftest import navigate, snapshot
 from tests.browser.test_programs import settle
 
 pytestmark = pytest.mark.browser
@@ -139,7 +139,9 @@ def test_records_in_chinese_overview_kpis_and_a_school_s_records(live_server, pa
     assert p.inner_text(f"#{ids.OV_KPI_PROG_STUDENTS} .kpi-value") == f"{k['students_in_programmes']:,}"
     assert "运行中的合作办学项目" in p.inner_text(f"#{ids.OV_KPI_JOINT}")
 
-    p.goto(live_server.base + "/programs?ui=zh")
+    # the other pages reached as the app's own links do (in-app, ui=zh in the URL): each page load fewer
+    # saves Chromium parsing and running plotly.js, Dash and AG Grid again
+    navigate(p, live_server.base, "/programs?ui=zh")
     count_is(p, f"{len(recs)} 条记录")
     assert "项目记录" in p.inner_text("body") and "与教育部名单核对" in p.inner_text("body")
     p.fill(f"#{ids.PG_SEARCH}", inferred.iloc[0]["label"])
@@ -151,7 +153,7 @@ def test_records_in_chinese_overview_kpis_and_a_school_s_records(live_server, pa
     snapshot(p, "programmes-list-zh.png")
 
     top = _showcase(url)
-    p.goto(live_server.base + f"/programs/{int(top['programme_id'])}?ui=zh")
+    navigate(p, live_server.base, f"/programs/{int(top['programme_id'])}?ui=zh")
     p.wait_for_selector(f"#{ids.PGD_HEAD}")
     body = p.inner_text("body")
     assert "来源时间线" in body and "教育部中外合作办学名单" in body and "各年度学生人数" in body
@@ -159,7 +161,7 @@ def test_records_in_chinese_overview_kpis_and_a_school_s_records(live_server, pa
     snapshot(p, "programme-zh.png")
 
     school = int(recs[recs["school_ids"].map(len) > 0].iloc[0]["school_ids"][0])
-    p.goto(live_server.base + f"/schools/{school}?ui=zh")
+    navigate(p, live_server.base, f"/schools/{school}?ui=zh")
     p.wait_for_selector(f"#{ids.SCD_PROGRAMMES} a")
     assert "合作项目与交流活动" in p.inner_text(f"#{ids.SCD_PROGRAMMES}")
     p.locator(f"#{ids.SCD_PROGRAMMES} a").first.click()
