@@ -231,6 +231,34 @@ def test_concurrent_exports_each_get_their_own_figure(url):
         assert not any(E.get(other).title in texts for other in names if other != name), name
 
 
+def test_a_second_tab_opens_only_when_exports_overlap(url):
+    """The renderer opens with one tab (a tab costs Chromium a process and plotly.js, seconds of CPU)
+    and opens another when more exports are under way than there are tabs, up to two."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    render.shutdown()
+    r = render.renderer()
+    assert r.open_tabs == 1
+    names = ("top_partners", "top_countries", "activities_by_year")
+    jobs = [(E.export_figure(n, url, Filters()), "svg", 600, 400, 1, False) for n in names]
+    r.render_many(jobs)
+    assert r.open_tabs == 1, "one call's figures share the tab there is"
+    # the one tab held, as by a long export: two exports waiting open a second tab, which serves them
+    held = asyncio.run_coroutine_threadsafe(r._kaleido.tabs_ready.get(), r._loop).result(10)  # noqa: SLF001
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            svgs = list(pool.map(lambda job: r.render_many([job])[0], jobs[:2]))
+        assert r.open_tabs == 2
+    finally:
+        asyncio.run_coroutine_threadsafe(r._kaleido.tabs_ready.put(held), r._loop).result(10)  # noqa: SLF001
+    for name, svg in zip(names, svgs):
+        assert E.get(name).title in " ".join(el.text or "" for el in ET.fromstring(svg).iter()), name
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda job: r.render_many([job]), jobs))
+    assert r.open_tabs == 2 and render.renderer() is r, "never more than two"
+
+
 def test_a_crashed_browser_is_replaced(url):
     import signal
 
