@@ -134,10 +134,15 @@ def _count_reloads(monkeypatch) -> list[int]:
     return reloads
 
 
-def test_a_reused_tab_draws_what_a_fresh_one_draws(url, monkeypatch):
-    """The renderer hands a tab the next figure without reloading plotly.js (render.py): the figures
-    drawn after others of other sizes and formats (a PDF leaves its page styled) are the figures a
-    freshly loaded page draws, byte for byte but for plotly's random ids and the PDF's date."""
+def test_tabs_open_when_exports_overlap_and_are_reused_as_they_are(url, monkeypatch):
+    """The renderer opens with one tab (a tab costs Chromium a process and plotly.js, seconds of CPU),
+    opens a second when more exports are under way than there are tabs, and hands a tab the next
+    figure without reloading plotly.js: the figures drawn after others of other sizes and formats (a
+    PDF leaves its page styled) are the figures a freshly loaded page draws, byte for byte but for
+    plotly's random ids and the PDF's date."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
     f = Filters.make(year_from=2019)
     charts = (("top_partners", "svg"), ("activities_by_year", "png"), ("students_abroad", "pdf"),
               ("partner_countries", "png"))
@@ -151,19 +156,35 @@ def test_a_reused_tab_draws_what_a_fresh_one_draws(url, monkeypatch):
 
     reloads = _count_reloads(monkeypatch)
     render.shutdown()
+    r = render.renderer()
+    assert r.open_tabs == 1
     monkeypatch.setattr(render, "RELOAD_EVERY", 1)     # kaleido's way: a page loaded afresh for every figure
-    fresh = [render.render_many([job])[0] for job in jobs()]
+    fresh = [r.render_many([job])[0] for job in jobs()]
     assert len(reloads) >= len(charts) - 1, "each figure had a freshly loaded page"
     monkeypatch.setattr(render, "RELOAD_EVERY", 50)
-    render.render_many([(fig, fmt, 900, 350, 2, geo) for fig, fmt, *_, geo in reversed(jobs())])  # other sizes
+    r.render_many([(fig, fmt, 900, 350, 2, geo) for fig, fmt, *_, geo in reversed(jobs())])  # other sizes
+    assert r.open_tabs == 1, "one export at a time, one call's figures together: one tab"
     reloads.clear()
-    used = render.render_many(jobs())
-    assert reloads == [], "the tabs were reused as they were"
+    used = r.render_many(jobs())
+    assert reloads == [], "the tab was reused as it was"
     for (name, fmt), a, b in zip(charts, fresh, used):
         assert _same_image(a, fmt) == _same_image(b, fmt), (name, fmt)
     # … and the comparison sees a difference where there is one: the same chart over other years
     other = E.figure_bytes("top_partners", url, Filters.make(year_from=2022), "svg", width=700)
     assert _same_image(other, "svg") != _same_image(fresh[0], "svg")
+
+    # the one tab held, as by a long export: two exports waiting open a second tab, which serves them
+    held = asyncio.run_coroutine_threadsafe(r._kaleido.tabs_ready.get(), r._loop).result(10)  # noqa: SLF001
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            svgs = list(pool.map(lambda job: r.render_many([job])[0], jobs()[:1] * 2))
+        assert r.open_tabs == 2
+    finally:
+        asyncio.run_coroutine_threadsafe(r._kaleido.tabs_ready.put(held), r._loop).result(10)  # noqa: SLF001
+    assert [_same_image(svg, "svg") for svg in svgs] == [_same_image(fresh[0], "svg")] * 2
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda job: r.render_many([job]), jobs()[:3]))
+    assert r.open_tabs == 2 and render.renderer() is r, "never more than two"
 
 
 def test_a_tab_whose_figure_failed_is_reloaded_before_it_draws_again(url, monkeypatch):
@@ -229,34 +250,6 @@ def test_concurrent_exports_each_get_their_own_figure(url):
         texts = " ".join(el.text or "" for el in ET.fromstring(svg).iter())
         assert E.get(name).title in texts, name
         assert not any(E.get(other).title in texts for other in names if other != name), name
-
-
-def test_a_second_tab_opens_only_when_exports_overlap(url):
-    """The renderer opens with one tab (a tab costs Chromium a process and plotly.js, seconds of CPU)
-    and opens another when more exports are under way than there are tabs, up to two."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    render.shutdown()
-    r = render.renderer()
-    assert r.open_tabs == 1
-    names = ("top_partners", "top_countries", "activities_by_year")
-    jobs = [(E.export_figure(n, url, Filters()), "svg", 600, 400, 1, False) for n in names]
-    r.render_many(jobs)
-    assert r.open_tabs == 1, "one call's figures share the tab there is"
-    # the one tab held, as by a long export: two exports waiting open a second tab, which serves them
-    held = asyncio.run_coroutine_threadsafe(r._kaleido.tabs_ready.get(), r._loop).result(10)  # noqa: SLF001
-    try:
-        with ThreadPoolExecutor(2) as pool:
-            svgs = list(pool.map(lambda job: r.render_many([job])[0], jobs[:2]))
-        assert r.open_tabs == 2
-    finally:
-        asyncio.run_coroutine_threadsafe(r._kaleido.tabs_ready.put(held), r._loop).result(10)  # noqa: SLF001
-    for name, svg in zip(names, svgs):
-        assert E.get(name).title in " ".join(el.text or "" for el in ET.fromstring(svg).iter()), name
-    with ThreadPoolExecutor(3) as pool:
-        list(pool.map(lambda job: r.render_many([job]), jobs))
-    assert r.open_tabs == 2 and render.renderer() is r, "never more than two"
 
 
 def test_a_crashed_browser_is_replaced(url):
