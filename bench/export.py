@@ -111,7 +111,8 @@ def main() -> int:
                   "warm_figure_met": worst_warm <= GOAL_WARM_FIGURE_S, "report_met": worst_report <= GOAL_REPORT_S},
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
                     "load_average_1m_start_end": [round(load_start, 2), round(os.getloadavg()[0], 2)]},
-        "note": "wall-clock seconds; warm = Chromium already running in the process (kaleido v1, 2 tabs); "
+        "note": "wall-clock seconds; warm = Chromium already running in the process (kaleido v1, one tab, a second "
+                "when two exports overlap; a tab reused without reloading plotly.js); "
                 "PNG at scale 2; report = 7 charts + key figures + agreements + method",
     }
     out_path = ROOT / "bench" / "results" / "export.json"

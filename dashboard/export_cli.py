@@ -323,12 +323,14 @@ def report_after_run(settings: Any, info: Any, options: dict) -> list[Path]:
     if getattr(info, "status", None) == "failed":
         log.warning("report hook: run %s failed; no report written", getattr(info, "run_id", "?"))
         return []
-    from dashboard.report.build import build_report
+    from dashboard.report.build import build_reports
 
     f, lang, files = hook_plan(settings, options, run_id=getattr(info, "run_id", None))
+    # both formats from one content: the queries run and the charts are drawn once
+    reports = build_reports(settings.database_url, f, [fmt for fmt, _, _ in files], lang=lang, settings=settings)
     written = []
     for fmt, path, latest in files:
-        data = build_report(settings.database_url, f, fmt, lang=lang, settings=settings)
+        data = reports[fmt]
         write_atomic(path, data)
         write_atomic(latest, data)
         log.info("report hook: wrote %s (%d KB)", path, len(data) // 1024)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -105,6 +106,96 @@ def test_the_browser_is_started_once_per_process(url):
     assert render.renderer() is first and render.is_running()
     proc = first._kaleido.subprocess  # noqa: SLF001
     assert proc.poll() is None, "the same Chromium serves every export"
+
+
+def _same_image(data: bytes, fmt: str) -> bytes:
+    """``data`` without what differs between two drawings of one figure: the random id plotly.js gives
+    each plot (SVG) and the time of printing (PDF)."""
+    if fmt == "svg":
+        uid = re.search(rb'id="defs-([0-9a-f]+)"', data)
+        return data.replace(uid.group(1), b"UID") if uid else data
+    if fmt == "pdf":
+        return re.sub(rb"/(CreationDate|ModDate) \(D:[^)]*\)", b"", data)
+    return data
+
+
+def _count_reloads(monkeypatch) -> list[int]:
+    """A counter of the page reloads of kaleido's tabs (one element per reload)."""
+    from kaleido._kaleido_tab import _tab
+
+    reloads: list[int] = []
+    original = _tab._KaleidoTab.reload
+
+    async def reload(self):
+        reloads.append(1)
+        return await original(self)
+
+    monkeypatch.setattr(_tab._KaleidoTab, "reload", reload)
+    return reloads
+
+
+def test_tabs_open_when_exports_overlap_and_are_reused_as_they_are(url, monkeypatch):
+    """The renderer opens with one tab (a tab costs Chromium a process and plotly.js, seconds of CPU),
+    opens a second when more exports are under way than there are tabs, and hands a tab the next
+    figure without reloading plotly.js: the figures drawn after others of other sizes and formats (a
+    PDF leaves its page styled) are the figures a freshly loaded page draws, byte for byte but for
+    plotly's random ids and the PDF's date."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    f = Filters.make(year_from=2019)
+    charts = (("top_partners", "svg"), ("activities_by_year", "png"), ("students_abroad", "pdf"),
+              ("partner_countries", "png"))
+
+    def jobs():
+        out = []
+        for name, fmt in charts:
+            fig = E.export_figure(name, url, f, width=700)
+            out.append((fig, fmt, 700, fig.layout.height, 1, E.get(name).geo))
+        return out
+
+    reloads = _count_reloads(monkeypatch)
+    render.shutdown()
+    r = render.renderer()
+    assert r.open_tabs == 1
+    monkeypatch.setattr(render, "RELOAD_EVERY", 1)     # kaleido's way: a page loaded afresh for every figure
+    fresh = [r.render_many([job])[0] for job in jobs()]
+    assert len(reloads) >= len(charts) - 1, "each figure had a freshly loaded page"
+    monkeypatch.setattr(render, "RELOAD_EVERY", 50)
+    r.render_many([(fig, fmt, 900, 350, 2, geo) for fig, fmt, *_, geo in reversed(jobs())])  # other sizes
+    assert r.open_tabs == 1, "one export at a time, one call's figures together: one tab"
+    reloads.clear()
+    used = r.render_many(jobs())
+    assert reloads == [], "the tab was reused as it was"
+    for (name, fmt), a, b in zip(charts, fresh, used):
+        assert _same_image(a, fmt) == _same_image(b, fmt), (name, fmt)
+    # … and the comparison sees a difference where there is one: the same chart over other years
+    other = E.figure_bytes("top_partners", url, Filters.make(year_from=2022), "svg", width=700)
+    assert _same_image(other, "svg") != _same_image(fresh[0], "svg")
+
+    # the one tab held, as by a long export: two exports waiting open a second tab, which serves them
+    held = asyncio.run_coroutine_threadsafe(r._kaleido.tabs_ready.get(), r._loop).result(10)  # noqa: SLF001
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            svgs = list(pool.map(lambda job: r.render_many([job])[0], jobs()[:1] * 2))
+        assert r.open_tabs == 2
+    finally:
+        asyncio.run_coroutine_threadsafe(r._kaleido.tabs_ready.put(held), r._loop).result(10)  # noqa: SLF001
+    assert [_same_image(svg, "svg") for svg in svgs] == [_same_image(fresh[0], "svg")] * 2
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda job: r.render_many([job]), jobs()[:3]))
+    assert r.open_tabs == 2 and render.renderer() is r, "never more than two"
+
+
+def test_a_tab_whose_figure_failed_is_reloaded_before_it_draws_again(url, monkeypatch):
+    reloads = _count_reloads(monkeypatch)
+    E.figure_bytes("top_countries", url, Filters(), "svg")
+    assert reloads == []
+    with pytest.raises(E.ExportError, match="malformed"):
+        render.render({"data": "not a list"}, "svg", width=400, height=300)
+    assert len(reloads) == 1, "the failed figure's page is reloaded"
+    root = ET.fromstring(E.figure_bytes("top_countries", url, Filters.make(year_from=2020), "svg"))
+    assert E.get("top_countries").title in " ".join(el.text or "" for el in root.iter())
 
 
 def test_no_chromium_is_a_sentence_saying_what_to_install(url, monkeypatch, tmp_path):

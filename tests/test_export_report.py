@@ -19,7 +19,7 @@ from dashboard.queries import overview as q
 from dashboard.queries.common import Filters
 from dashboard.report import labels as L
 from dashboard.report import queries as rq
-from dashboard.report.build import build_report
+from dashboard.report.build import build_report, build_reports
 from dashboard.report.content import REPORT_CHARTS, report_content
 
 from .test_export_sample import load_sample, need_browser, png_stats
@@ -48,9 +48,27 @@ def env(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def pptx_zh(env):
+def reports_zh(env):
+    """The Chinese deck and PDF, made together from one content (what the scheduled report does)."""
+    from dashboard.report import content
+
     url, settings = env
-    return build_report(url, F, "pptx", lang="zh", settings=settings)
+    made = []
+    with pytest.MonkeyPatch.context() as mp:
+        original = content.report_content
+        mp.setattr(content, "report_content", lambda *a, **kw: made.append(a) or original(*a, **kw))
+        reports = build_reports(url, F, ["pptx", "pdf"], lang="zh", settings=settings)
+    return {**reports, "contents made": len(made)}
+
+
+def test_both_formats_are_made_from_one_content(reports_zh):
+    assert reports_zh["contents made"] == 1, "the queries run and the charts are drawn once for both files"
+    assert reports_zh["pptx"][:2] == b"PK" and reports_zh["pdf"][:5] == b"%PDF-"
+
+
+@pytest.fixture(scope="module")
+def pptx_zh(reports_zh):
+    return reports_zh["pptx"]
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +78,8 @@ def pdf_en(env):
 
 
 @pytest.fixture(scope="module")
-def pdf_zh(env):
-    url, settings = env
-    return build_report(url, F, "pdf", lang="zh", settings=settings)
+def pdf_zh(reports_zh):
+    return reports_zh["pdf"]
 
 
 def expected_key_figures(url: str, f: Filters) -> dict[str, tuple[str, int, str, int | None]]:
@@ -248,6 +265,10 @@ def test_bad_settings_and_formats_are_sentences(env, tmp_path):
     url, _ = env
     with pytest.raises(E.ExportError, match="report format"):
         build_report(url, F, "docx")
+    with pytest.raises(E.ExportError, match="report format 'docx'"):
+        build_reports(url, F, ["pdf", "docx"])
+    with pytest.raises(E.ExportError, match="report format"):
+        build_reports(url, F, [])
     (tmp_path / "a.toml").write_text('[branding]\nlogo = "nope.png"\n', encoding="utf-8")
     with pytest.raises(E.ExportError, match="logo"):
         build_report(url, F, "pptx", settings=load_settings(config=tmp_path / "a.toml", database_url=url))

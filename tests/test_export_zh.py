@@ -136,16 +136,17 @@ def test_the_chinese_report_is_chinese(url):
     from pptx import Presentation
     from pypdf import PdfReader
 
-    from dashboard.report.build import build_report
+    from dashboard.report.build import build_reports
     from dashboard.report.content import REPORT_CHARTS
 
     words = english_labels(url)
     f = Filters.make(year_from=2020)
     names = sorted({n for c in (*REPORT_CHARTS, "agreements_expiring") for n in data_names(url, c, f)},
                    key=len, reverse=True)
-    pdf = PdfReader(io.BytesIO(build_report(url, f, "pdf", lang="zh")))
+    reports = build_reports(url, f, ["pdf", "pptx"], lang="zh")   # one content, both files
+    pdf = PdfReader(io.BytesIO(reports["pdf"]))
     pdf_text = "\n".join(p.extract_text() for p in pdf.pages)
-    deck = Presentation(io.BytesIO(build_report(url, f, "pptx", lang="zh")))
+    deck = Presentation(io.BytesIO(reports["pptx"]))
     deck_text = "\n".join(s.text_frame.text for sl in deck.slides for s in sl.shapes if s.has_text_frame)
     deck_text += "\n" + "\n".join(c.text for sl in deck.slides for s in sl.shapes if s.has_table
                                   for r in s.table.rows for c in r.cells)

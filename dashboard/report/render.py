@@ -88,21 +88,58 @@ def _executable(path: str | os.PathLike) -> bool:
     return p.is_file() and os.access(p, os.X_OK)
 
 
+RELOAD_EVERY = 50   # a tab reloads its page after this many figures (see _kaleido_class)
+
+
 def _kaleido_class():
-    """Kaleido, returning a used tab to the pool *after* the caller has its image.
+    """Kaleido, reusing a tab for the next figure without reloading its page.
 
     Kaleido reloads a tab's page (plotly.js and all) after every figure, to start the next
-    one clean, and the caller waits for that reload. Here the reload runs in the background
-    and the tab rejoins the pool when it is done: the next export takes the other tab, so a
-    warm export no longer pays for a page load. Should a later kaleido stop calling
-    ``_return_kaleido_tab``, this override is simply never used.
+    one clean. That reload costs the browser five times what drawing a figure does (parsing
+    and compiling 4.8 MB of plotly.js: about 0.3 s of CPU, against 0.05 s for a figure), and
+    the figure needs none of it: kaleido draws with ``Plotly.toImage`` on the figure's
+    JSON, which plots into a detached div of its own and purges it; the page's only other
+    state, the ``<img>`` and ``@page`` style a PDF is printed from, every PDF sets afresh.
+    So a tab whose figure came back goes straight back to the pool; a tab whose figure
+    failed or timed out (its page may be stuck in a plot) is reloaded before it is used
+    again, in the background, and every tab is reloaded after :data:`RELOAD_EVERY` figures,
+    so whatever plotly.js may keep between plots stays bounded. A figure drawn on a used
+    tab is the figure drawn on a fresh one, byte for byte (tests/test_export_figures.py).
+
+    A tab is known clean only through the wrapper :meth:`_get_kaleido_tab` puts on its
+    ``_calc_fig``: should a later kaleido stop calling either method, every tab is reloaded
+    after each figure, as kaleido does.
     """
     import kaleido
 
-    class BackgroundReloadKaleido(kaleido.Kaleido):
+    class ReusingKaleido(kaleido.Kaleido):
         _pending: set
 
+        async def _get_kaleido_tab(self):
+            tab = await super()._get_kaleido_tab()
+            if "_intl_uses" not in tab.__dict__:
+                tab._intl_uses = 0
+                original = tab._calc_fig
+
+                async def calc_fig(*args, **kwargs):
+                    tab._intl_clean = False
+                    out = await original(*args, **kwargs)
+                    tab._intl_clean = True
+                    return out
+
+                tab._calc_fig = calc_fig
+            tab._intl_clean = False   # set again only when this figure comes back
+            return tab
+
         async def _return_kaleido_tab(self, tab) -> None:
+            uses = tab.__dict__.get("_intl_uses", 0) + 1
+            if tab.__dict__.get("_intl_clean") and uses < RELOAD_EVERY and not self.__dict__.get("_closing"):
+                tab._intl_uses = uses
+                tab._intl_clean = False
+                await self.tabs_ready.put(tab)
+                return
+            tab.__dict__["_intl_uses"] = 0
+            # the reload runs in the background; the tab rejoins the pool when it is done
             pending = self.__dict__.setdefault("_pending", set())
             task = asyncio.get_running_loop().create_task(self._reload_and_return(tab))
             pending.add(task)
@@ -126,7 +163,7 @@ def _kaleido_class():
             await asyncio.gather(*tasks, return_exceptions=True)  # retrieved: no "never retrieved" noise
             await super().close()
 
-    return BackgroundReloadKaleido
+    return ReusingKaleido
 
 
 def _with_bundled_font(browser: Any) -> None:
@@ -145,7 +182,16 @@ def _with_bundled_font(browser: Any) -> None:
 
 
 class Renderer:
-    """A started Kaleido (headless Chromium with ``tabs`` tabs) on its own event-loop thread."""
+    """A started Kaleido (headless Chromium with up to ``tabs`` tabs) on its own event-loop thread.
+
+    It opens with one tab and opens the others when they are needed: when more exports are
+    under way at once (web requests, each ``render_many`` call one) than there are tabs. A
+    tab costs Chromium a renderer process and plotly.js loaded into it, about 2 s of CPU; a
+    process that exports one figure at a time (a CLI export, a scheduled report, most web
+    workers) never pays for the second. One call's figures (a report's charts) share the tabs
+    there are: with tabs reused as they are (:func:`_kaleido_class`), a figure takes a
+    fraction of a second, so a report's eight draw in a couple of seconds on one.
+    """
 
     def __init__(self, browser_path: str, tabs: int = 2, timeout: float = RENDER_TIMEOUT):
         self.browser_path = browser_path
@@ -155,13 +201,43 @@ class Renderer:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
         self._kaleido: Any = None
+        self._callers = 0               # render_many calls under way (counted on the loop's thread)
+        self._opening: Any = None       # the task opening another tab, while it runs
+
+    @property
+    def open_tabs(self) -> int:
+        """The tabs open now (kaleido's count; ``tabs`` where a kaleido does not say)."""
+        return int(getattr(self._kaleido, "_total_tabs", self.tabs) or self.tabs)
+
+    def _more_tabs_if_waiting(self) -> None:
+        """On the loop: open one more tab when more calls are under way than there are tabs."""
+        k = self._kaleido
+        if (self._opening is not None or self._callers <= self.open_tabs or self.open_tabs >= self.tabs
+                or not hasattr(k, "_create_kaleido_tab") or k.__dict__.get("_closing")):
+            return
+
+        async def open_tab() -> None:
+            try:
+                await k._create_kaleido_tab()  # noqa: SLF001 - kaleido's own way to add a tab to its pool
+                log.info("kaleido: tab %d opened (%d exports under way)", self.open_tabs, self._callers)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the tabs there are go on serving
+                log.warning("kaleido: could not open another tab", exc_info=True)
+            finally:
+                self._opening = None
+
+        self._opening = self._loop.create_task(open_tab())
+        k.__dict__.setdefault("_pending", set()).add(self._opening)   # cancelled by close()
+        self._opening.add_done_callback(k.__dict__["_pending"].discard)
 
     def start(self) -> Renderer:
         self._thread.start()
         cls = _kaleido_class()
+        first = 1 if hasattr(cls, "_create_kaleido_tab") else self.tabs   # the others when needed
 
         async def open_() -> Any:
-            k = cls(n=self.tabs, mathjax=False, path=self.browser_path, timeout=self.timeout)
+            k = cls(n=first, mathjax=False, path=self.browser_path, timeout=self.timeout)
             _with_bundled_font(k)
             await k.open()
             return k
@@ -171,7 +247,7 @@ class Renderer:
         except ExportError:
             self._stop_loop()
             raise
-        log.info("kaleido started: %s, %d tab(s)", self.browser_path, self.tabs)
+        log.info("kaleido started: %s, %d tab(s) of up to %d", self.browser_path, self.open_tabs, self.tabs)
         return self
 
     def _wait(self, coro, timeout: float, what: str):
@@ -195,19 +271,24 @@ class Renderer:
         return self.render_many([(fig, fmt, width, height, scale, geo)])[0]
 
     def render_many(self, jobs: list[tuple[Any, str, int, int, float, bool]]) -> list[bytes]:
-        """Several figures at once (the tabs work in parallel); results in the order given."""
+        """Several figures at once (the open tabs work in parallel); results in the order given."""
         if fmt_bad := [j[1] for j in jobs if j[1] not in FORMATS]:
             raise ExportError(f"unknown figure format {fmt_bad[0]!r} (use {', '.join(FORMATS)})")
         k = self._kaleido
         topo = topojson_url()
 
         async def all_() -> list[bytes]:
-            return list(await asyncio.gather(*(
-                k.calc_fig(fig, opts={"format": fmt, "width": int(w), "height": int(h), "scale": scale},
-                           topojson=topo if geo else None)
-                for fig, fmt, w, h, scale, geo in jobs)))
+            self._callers += 1
+            try:
+                self._more_tabs_if_waiting()
+                return list(await asyncio.gather(*(
+                    k.calc_fig(fig, opts={"format": fmt, "width": int(w), "height": int(h), "scale": scale},
+                               topojson=topo if geo else None)
+                    for fig, fmt, w, h, scale, geo in jobs)))
+            finally:
+                self._callers -= 1
 
-        return self._wait(all_(), self.timeout * max(1, len(jobs) / self.tabs), "rendering the figure")
+        return self._wait(all_(), self.timeout * max(1, len(jobs) / self.open_tabs), "rendering the figure")
 
     def close(self) -> None:
         if self._kaleido is not None and self._loop.is_running():
