@@ -14,7 +14,7 @@ from dashboard import ids
 from dashboard.components.filters import label_id
 from dashboard.figures import overview as figures
 from dashboard.labels import KIND_LABELS, t
-from tests.browser.conftest import ROOT, snapshot
+from tests.browser.conftest import ROOT, navigate, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -163,11 +163,11 @@ def test_every_public_page_in_chinese(live_server, page):
     names = _names(live_server.database_url)
     p = page.page
     problems = {}
+    # the first page loaded, the others reached as the app's links do (each made again for its path)
     for path in ("/", "/schools", f"/schools/{school}", "/partners", f"/partners/{partner}", "/programs",
                  f"/programs/{programme}", "/network", "/sources", f"/sources/doc/{doc}"):
-        p.goto(live_server.base + path + "?ui=zh")
+        navigate(p, live_server.base, path + "?ui=zh")
         p.wait_for_selector("h1")
-        p.wait_for_load_state("networkidle")
         texts = p.evaluate(HEADINGS)
         assert any(CJK.search(x) for _, x in texts), path
         left = sorted({(k, x) for k, x in texts if WORD.search(x) and not CJK.search(x)

@@ -73,8 +73,9 @@ def test_names_in_the_grids_are_text_and_link_only_to_their_own_page(server, pag
     p = page.page
     base = server.base
     sign_in(p, base, *ADMIN)
-    p.goto(base + "/partners")
-    settle(p)
+    # the pages reached as the app's links do, from the Overview the sign-in opens
+    p.wait_for_function("() => !!(window.store && window.store.getState)")
+    navigate(p, base, "/partners")
     for name, pid in ((PHISH, server.ids["phish"]), (PHISH_MD, server.ids["phish_md"])):
         cell = grid_cell(p, ids.PA_GRID, name.split()[0])
         assert cell.inner_text().strip() == name  # the literal text: brackets, URL, asterisks and all
@@ -91,8 +92,7 @@ def test_names_in_the_grids_are_text_and_link_only_to_their_own_page(server, pag
     assert PHISH in p.inner_text("#_pages_content")
     assert p.locator("a[href*='evil.example']").count() == 0
 
-    p.goto(base + "/schools")
-    settle(p)
+    navigate(p, base, "/schools")
     cell = grid_cell(p, ids.SC_TABLE, "School of Phishing")
     assert cell.inner_text().strip() == PHISH_SCHOOL
     assert cell.locator("a").first.get_attribute("href").startswith(f"/schools/{server.ids['school']}")
@@ -115,7 +115,11 @@ def test_every_page_loads_under_the_content_security_policy_without_a_violation(
     assert "default-src 'self'" in csp and "'unsafe-eval'" not in csp and "frame-ancestors 'self'" in csp
     assert re.search(r"script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;", csp), csp  # no 'unsafe-inline' script
     assert p.evaluate("window.__csp") == []
-    sign_in(p, base, *ADMIN)
+    p.fill("#username", ADMIN[0])   # signed in from this page (sign_in would load it again)
+    p.fill("#password", ADMIN[1])
+    p.click("#login-submit")
+    p.wait_for_url(base + "/")
+    p.wait_for_function("() => !!(window.store && window.store.getState)")
     paths = sorted({v["path"] for v in dash.page_registry.values()} | {"/schools/1", "/partners/1", "/sources/doc/1",
                                                                  "/programs/1"})
     assert "/admin/uploads" in paths and "/network" in paths
@@ -124,8 +128,7 @@ def test_every_page_loads_under_the_content_security_policy_without_a_violation(
         assert p.locator("#_pages_content > *").count() > 0, path
         assert p.evaluate("window.__csp") == [], path
     # the charts drew (plotly under the policy), the map included, and the network graph
-    p.goto(base + "/")
-    settle(p)
+    navigate(p, base, "/")
     p.wait_for_selector(f"#{ids.OV_COUNTRY_MAP} .geo")
     assert p.locator(".js-plotly-plot").count() >= 4
     # A chart's PNG from its card's Export menu (plotly's camera button is off on purpose, see
@@ -140,8 +143,7 @@ def test_every_page_loads_under_the_content_security_policy_without_a_violation(
         assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
     assert p.locator("#export-status .alert-danger").count() == 0
     assert p.evaluate("window.__csp") == []
-    p.goto(base + "/network")
-    settle(p)
+    navigate(p, base, "/network")
     p.wait_for_selector(f"#{ids.NW_GRAPH} canvas", state="attached")
     assert p.evaluate("window.__csp") == []
     assert console == []
