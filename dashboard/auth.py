@@ -56,6 +56,7 @@ Settings (environment, else the ``[auth]`` table of intl.toml):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -229,10 +230,8 @@ def _load_user(session_id: str) -> SessionUser | None:
     No row (signed out), a row past its end, another epoch (new password or role), an
     inactive or removed user: no user, so the request is refused.
     """
-    from sqlalchemy import select
-
     from etl.db import connect
-    from etl.load.models import User, UserSession, _now
+    from etl.load.models import _now
 
     try:
         uid_text, epoch_text, token = session_id.split(":", 2)
@@ -241,19 +240,28 @@ def _load_user(session_id: str) -> SessionUser | None:
         return None
     if not token:
         return None
-    U = User.__table__
-    S = UserSession.__table__
     try:
         with connect(_db_url()) as conn:  # the request's connection: its callback reads on it too
-            row = conn.execute(
-                select(U.c.id, U.c.name, U.c.role, U.c.active, U.c.session_epoch)
-                .join(S, S.c.user_id == U.c.id)
-                .where(S.c.id == _token_key(token), U.c.id == uid, S.c.expires_at > _now())).first()
+            row = conn.execute(_session_user_query(), {"key": _token_key(token), "uid": uid, "now": _now()}).first()
     except SQLAlchemyError:
         return None
     if row is None or not row.active or row.session_epoch != epoch:
         return None
     return SessionUser(row.id, row.name, row.role, row.session_epoch, token)
+
+
+@functools.lru_cache(maxsize=1)
+def _session_user_query():
+    """The query of :func:`_load_user`, built once: every request runs it, and building the statement (and
+    its cache key) anew each time cost several times what SQLite takes to answer it (0.2 ms a request)."""
+    from sqlalchemy import bindparam, select
+
+    from etl.load.models import User, UserSession
+
+    U, S = User.__table__, UserSession.__table__
+    return (select(U.c.id, U.c.name, U.c.role, U.c.active, U.c.session_epoch)
+            .join(S, S.c.user_id == U.c.id)
+            .where(S.c.id == bindparam("key"), U.c.id == bindparam("uid"), S.c.expires_at > bindparam("now")))
 
 
 def _db_url() -> str:
