@@ -145,8 +145,10 @@ class RecordingPage:
 # the next test gets a new context.
 VIEWPORT = {"width": 1440, "height": 900}
 # The tab asks for reduced motion, as a user can: the app then animates nothing (no spinner turning while a
-# callback runs, no fade; assets/app.css), so Chromium draws no frame a test does not need. Measured with
-# bench/browser_cpu.py: <figures>.
+# callback runs, no fade; assets/app.css), so Chromium draws no frame a test does not need. With the waits
+# below polled every 50 ms, bench/browser_cpu.py measured Chromium's CPU (busy 2-core machine, medians of two
+# runs of two rounds, before -> after): first page load 5.8 -> 4.8 s, reload 3.1 -> 2.6 s, in-app navigation
+# 1.85 -> 1.6 s.
 REDUCED_MOTION = "reduce"
 # changes to the tab that outlive a navigation and that the reset below does not undo
 _STICKY = ("add_init_script", "route", "route_from_har", "expose_function", "expose_binding",
