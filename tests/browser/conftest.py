@@ -298,8 +298,8 @@ _SETTLED = """(since) => {
 
 # How often a wait re-checks its condition: every 50 ms, not every animation frame (Playwright's default for
 # wait_for_function): a rAF poll makes Chromium produce a frame 60 times a second for as long as the wait
-# lasts, which on a busy machine is seconds (bench/browser_cpu.py: 5 s of waiting cost 0.41 s of Chromium's
-# CPU polled by frame, 0.28 s every 50 ms). The page fixture makes it the default of its tab's
+# lasts, which on a busy machine is seconds (bench/browser_cpu.py, five runs: 5 s of waiting cost 0.36-0.57 s
+# of Chromium's CPU polled by frame, 0.05-0.35 s every 50 ms). The page fixture makes it the default of its tab's
 # wait_for_function.
 POLL: int | str = 50
 
