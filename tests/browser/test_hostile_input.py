@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser import conftest as browser
 from tests.browser.conftest import LiveServer, load_sample, navigate
 
 pytestmark = [pytest.mark.browser, pytest.mark.auth]
@@ -63,7 +64,7 @@ def sign_in(page, base: str, name: str, password: str) -> None:
 def settle(page) -> None:
     page.wait_for_selector("#_pages_content > *", state="attached")
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", polling=browser.POLL)
 
 
 def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
