@@ -62,13 +62,15 @@ def _link(label: str, menu: str, path: str, fmt: str, labels: str = "en", lang: 
                   id={"type": EXPORT_LINK, "menu": menu, "path": path, "labels": labels, "fixed": fixed})
 
 
-def _row(title: str, links: list) -> html.Div:
-    """A heading and one line of format links (a menu of 5 formats × 5 charts stays short)."""
-    line: list[Any] = []
-    for i, link in enumerate(links):
-        line += ([html.Span(" · ", className="text-muted")] if i else []) + [link]
-    return html.Div([html.Div(title, className="small text-muted"), html.Div(line, className="text-nowrap")],
-                    className="export-row px-3 py-1")
+def _row(title: str, links: list, divided: bool = False) -> html.Div:
+    """A heading and one line of format links (a menu of 5 formats × 5 charts stays short).
+
+    Few Dash components: the links sit in the row itself, and the " · " between them and the
+    line above the report's row are drawn by the stylesheet (app.css, ``.export-row``). With
+    Dash 4 every mounted component costs the renderer time that grows with the page's
+    component count, and a menu is on every chart card."""
+    return html.Div([html.Div(title, className="small text-muted"), *links],
+                    className="export-row px-3 py-1" + (" export-row-divided" if divided else ""))
 
 
 def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None = None, figure: bool = True,
@@ -102,11 +104,9 @@ def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None
             links += [_link(text, menu, data_path(name, fmt), fmt, files, lang, extra) for fmt, text in DATA_ITEMS]
         rows.append(_row((titles or {}).get(name, exp.title_in(lang)), links))
     if report:
-        if rows:
-            rows.append(dbc.DropdownMenuItem(divider=True))
         rows.append(_row(t(REPORT_ROW, lang),
                          [_link(text, menu, report_path(fmt), fmt, labels, lang, extra)
-                          for fmt, labels, text in REPORT_ITEMS]))
+                          for fmt, labels, text in REPORT_ITEMS], divided=bool(rows)))
     return dbc.DropdownMenu(rows, label=t(label, lang), size=size, color="light", align_end=True,
                             id=f"export-menu-{menu}", className=f"export-menu {class_name}".strip(),
                             toggle_class_name="export-toggle", direction="down")

@@ -26,6 +26,7 @@ store's value, the interface language and, where dates matter, ``today`` (``None
 from __future__ import annotations
 
 import datetime as dt
+from html import escape as html_escape
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -272,23 +273,27 @@ def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "
     for r in df.itertuples(index=False):
         school = (r.school_zh or r.school) if lang == "zh" else r.school
         partner = (r.partner_zh or r.partner) if lang == "zh" else r.partner
-        enrol = (html.Span(t("unknown", lang), className="unknown") if pd.isna(r.enrolment)
-                 else f"{int(r.enrolment):,}")
+        enrol = (_tag("span", _esc(t("unknown", lang)), cls="unknown") if pd.isna(r.enrolment)
+                 else _esc(f"{int(r.enrolment):,}"))
         status = r.status or "unknown"
-        rows.append(html.Tr([
-            html.Td(dcc.Link(r.program, href=f"/programs/{record_of[int(r.program_id)]}{search}")
-                    if int(r.program_id) in record_of else r.program, className="cell-strong"),
-            html.Td(school or "—"), html.Td(partner or "—"),
-            html.Td(country_label(r.country, lang) if r.country else "—"),
-            html.Td(fp.level_label(r.level or "unknown", lang)), html.Td(r.mode or "—"),
-            html.Td("" if pd.isna(r.start_year) else str(int(r.start_year))),
-            html.Td(html.Span(fp.status_label(status, lang), className=f"status status-{status.replace(' ', '-')}")),
-            html.Td(enrol, className="num"),
-        ]))
-    table = dbc.Table([html.Thead(html.Tr([html.Th(t(c, lang), className="num" if c == "Enrolment" else None)
-                                           for c in cols])),
-                       html.Tbody(rows)], hover=True, size="sm", className="data-table mb-0", responsive=True)
-    return table
+        pid = int(r.program_id)
+        # the name opens the record through Dash's router (dcc.Link, no page reload)
+        name = (f'<dccLink href="{_attr(f"/programs/{record_of[pid]}{search}")}">{_esc(r.program)}</dccLink>'
+                if pid in record_of else _esc(r.program))
+        rows.append("<tr>" + "".join([
+            _tag("td", name, cls="cell-strong"),
+            _tag("td", _esc(school or "—")), _tag("td", _esc(partner or "—")),
+            _tag("td", _esc(country_label(r.country, lang) if r.country else "—")),
+            _tag("td", _esc(fp.level_label(r.level or "unknown", lang))), _tag("td", _esc(r.mode or "—")),
+            _tag("td", "" if pd.isna(r.start_year) else str(int(r.start_year))),
+            _tag("td", _tag("span", _esc(fp.status_label(status, lang)),
+                            cls=f"status status-{status.replace(' ', '-')}")),
+            _tag("td", enrol, cls="num"),
+        ]) + "</tr>")
+    head = "".join(_tag("th", _esc(t(c, lang)), cls="num" if c == "Enrolment" else None) for c in cols)
+    return dcc.Markdown('<div class="table-responsive"><table class="table table-sm table-hover data-table mb-0">'
+                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>",
+                        dangerously_allow_html=True, className="html-table")
 
 
 def table_head(pick: Mapping | None, lang: str = "en") -> tuple[Any, dict]:
@@ -374,29 +379,48 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
     cols = ["Year", "School", "Partner", "Country", "Type", "Students abroad", "Source"]
     body = []
     for r in df.itertuples(index=False):
-        students = (html.Span(t("unknown", lang), className="unknown") if pd.isna(r.students)
-                    else f"{int(r.students):,}")
-        body.append(html.Tr([
-            html.Td(str(r.year), className="cell-year"),
-            html.Td((r.school_zh or r.school or "—") if lang == "zh" else (short_school(r.school) if r.school else "—"),
-                    title=r.school or ""),
-            html.Td(local_name(r.partner, getattr(r, "partner_zh", None), lang) or "—", title=r.partner or "",
-                    className="cell-name"),
-            html.Td(country_label(r.country, lang) if r.country else "—", className="nowrap"),
-            html.Td(program_type_name(r.program_type, lang) if r.program_type else "—", className="nowrap"),
-            html.Td(students, className="num"),
-            html.Td(f"{t('Row', lang).lower()} {r.row}", className="cell-file",
-                    title=t("Report", lang) + f" {r.report}, " + t("Row", lang) + f" {r.row}"),
-        ]))
+        students = (_tag("span", t("unknown", lang), cls="unknown") if pd.isna(r.students)
+                    else _esc(f"{int(r.students):,}"))
+        body.append("<tr>" + "".join([
+            _tag("td", _esc(str(r.year)), cls="cell-year"),
+            _tag("td", _esc((r.school_zh or r.school or "—") if lang == "zh"
+                            else (short_school(r.school) if r.school else "—")), title=r.school or ""),
+            _tag("td", _esc(local_name(r.partner, getattr(r, "partner_zh", None), lang) or "—"),
+                 title=r.partner or "", cls="cell-name"),
+            _tag("td", _esc(country_label(r.country, lang) if r.country else "—"), cls="nowrap"),
+            _tag("td", _esc(program_type_name(r.program_type, lang) if r.program_type else "—"), cls="nowrap"),
+            _tag("td", students, cls="num"),
+            _tag("td", _esc(f"{t('Row', lang).lower()} {r.row}"), cls="cell-file",
+                 title=t("Report", lang) + f" {r.report}, " + t("Row", lang) + f" {r.row}"),
+        ]) + "</tr>")
+    head = "".join(_tag("th", _esc(t(c, lang)), cls="num" if c == "Students abroad" else None) for c in cols)
     note = (t("first {n} of {total} rows", lang).format(n=len(df), total=total) if total > len(df)
             else t("{total} rows", lang).format(total=total))
     note += " · " + t("Report", lang) + ": " + ", ".join(dict.fromkeys(df["report"]))
+    table = ('<div class="table-responsive"><table class="table table-sm table-hover data-table mb-1">'
+             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
     return html.Div([
-        dbc.Table([html.Thead(html.Tr([html.Th(t(c, lang), className="num" if c == "Students abroad" else None)
-                                       for c in cols])), html.Tbody(body)],
-                  size="sm", hover=True, className="data-table mb-1", responsive=True),
+        dcc.Markdown(table, dangerously_allow_html=True, className="html-table"),
         html.Div(note, className="table-note"),
     ])
+
+
+def _esc(text: str) -> str:
+    """Text for :func:`_tag`'s HTML: escaped, and no brace (dcc.Markdown reads HTML as JSX)."""
+    return html_escape(str(text), quote=False).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _attr(text: str) -> str:
+    return _esc(text).replace('"', "&quot;")
+
+
+def _tag(name: str, inner: str, cls: str | None = None, title: str | None = None) -> str:
+    """One element of a table given to dcc.Markdown as HTML: a table is one Dash component instead
+    of one per row and cell (with Dash 4 every mounted component sends an update through the shared
+    store and every mounted component is checked again, so a page's cost grows with the square of its
+    component count; /programs had 214 in the report rows table and 184 in the programmes table)."""
+    attrs = "".join(f' {k}="{_attr(v)}"' for k, v in (("class", cls), ("title", title)) if v)
+    return f"<{name}{attrs}>{inner}</{name}>"
 
 
 def rows_head(url: str, filters, pick: Mapping | None, lang: str = "en") -> tuple[Any, dict, dict]:
