@@ -406,8 +406,10 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
 
 
 def _esc(text: str) -> str:
-    """Text for :func:`_tag`'s HTML: escaped, and no brace (dcc.Markdown reads HTML as JSX)."""
-    return html_escape(str(text), quote=False).replace("{", "&#123;").replace("}", "&#125;")
+    """Text for :func:`_tag`'s HTML: escaped, no brace (dcc.Markdown reads HTML as JSX) and no line break: a
+    blank line ends Markdown's HTML block, and what followed it would be read as Markdown, outside the table."""
+    return (html_escape(str(text), quote=False).replace("{", "&#123;").replace("}", "&#125;")
+            .replace("\r", "&#13;").replace("\n", "&#10;"))
 
 
 def _attr(text: str) -> str:

@@ -19,6 +19,10 @@ PARTNER = '<img src=x onerror="window.__xss=\'partner\'">Zanzibar <b>Institute</
 BODY = (TITLE + "\n\nOn March 3, 2024, Beijing Information Science and Technology University signed a memorandum "
         "of understanding with the Zanzibar Institute of Marine Robotics of Tanzania. "
         '<script>alert("body")</script> The School of Automation will host 12 exchange students.\n')
+# a joint programme's name as a report might carry it: Markdown, a blank line, a tag and braces (the /programs
+# tables are HTML given to dcc.Markdown: all of it must stay the cell's text)
+PROGRAMME = ('Joint *MSc* in [Robotics](javascript:window.__xss="md") `x`\n\n'
+             '<img src=x onerror="window.__xss=\'programme\'"> {x} _Marine_ # end')
 ADMIN = ("root", "root-password-123")
 
 
@@ -29,7 +33,7 @@ def hostile_server(tmp_path_factory):
     from dashboard.users import add_user
     from etl.config import load_settings
     from etl.db import session_factory
-    from etl.load.models import Partner, ReviewItem
+    from etl.load.models import Partner, Program, ReviewItem
     from etl.pipeline import Pipeline
 
     tmp = tmp_path_factory.mktemp("hostile")
@@ -43,6 +47,8 @@ def hostile_server(tmp_path_factory):
         s.execute(update(Partner).where(Partner.name == "Zanzibar Institute of Marine Robotics").values(name=PARTNER))
         s.execute(update(ReviewItem).where(ReviewItem.name == "Zanzibar Institute of Marine Robotics")
                   .values(name=PARTNER))
+        first = s.query(Program.id).order_by(Program.id).limit(1).scalar_subquery()
+        assert s.execute(update(Program).where(Program.id == first).values(name=PROGRAMME)).rowcount == 1
     add_user(url, ADMIN[0], ADMIN[1], "admin")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("INTL_AUTH", "on")
@@ -91,6 +97,14 @@ def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
     assert '<script>window.__xss = "title"</script>Hostile' in text
     assert "<img src=x onerror=" in text and "<b>Institute</b>" in text
     assert p.evaluate("window.__xss") is None
+
+    # the joint programmes' table: the hostile name is one cell's text, no element made from it
+    navigate(p, base, "/programs")
+    cell = p.locator(".html-table td.cell-strong", has_text="Joint *MSc*")
+    cell.wait_for()
+    assert cell.evaluate("td => td.textContent") == PROGRAMME
+    assert p.locator(".html-table td img, .html-table td em, .html-table td code, .html-table td script").count() == 0
+    assert p.evaluate("window.__xss") is None and dialogs == []
 
     # the review queue: the hostile partner and its evidence, as text
     p.goto(base + "/admin/review")
