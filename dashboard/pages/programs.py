@@ -290,10 +290,7 @@ def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "
                             cls=f"status status-{status.replace(' ', '-')}")),
             _tag("td", enrol, cls="num"),
         ]) + "</tr>")
-    head = "".join(_tag("th", _esc(t(c, lang)), cls="num" if c == "Enrolment" else None) for c in cols)
-    return dcc.Markdown('<div class="table-responsive"><table class="table table-sm table-hover data-table mb-0">'
-                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>",
-                        dangerously_allow_html=True, className="html-table")
+    return _html_table(cols, "Enrolment", rows, lang, margin="mb-0")
 
 
 def table_head(pick: Mapping | None, lang: str = "en") -> tuple[Any, dict]:
@@ -379,7 +376,7 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
     cols = ["Year", "School", "Partner", "Country", "Type", "Students abroad", "Source"]
     body = []
     for r in df.itertuples(index=False):
-        students = (_tag("span", t("unknown", lang), cls="unknown") if pd.isna(r.students)
+        students = (_tag("span", _esc(t("unknown", lang)), cls="unknown") if pd.isna(r.students)
                     else _esc(f"{int(r.students):,}"))
         body.append("<tr>" + "".join([
             _tag("td", _esc(str(r.year)), cls="cell-year"),
@@ -393,16 +390,22 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
             _tag("td", _esc(f"{t('Row', lang).lower()} {r.row}"), cls="cell-file",
                  title=t("Report", lang) + f" {r.report}, " + t("Row", lang) + f" {r.row}"),
         ]) + "</tr>")
-    head = "".join(_tag("th", _esc(t(c, lang)), cls="num" if c == "Students abroad" else None) for c in cols)
     note = (t("first {n} of {total} rows", lang).format(n=len(df), total=total) if total > len(df)
             else t("{total} rows", lang).format(total=total))
     note += " · " + t("Report", lang) + ": " + ", ".join(dict.fromkeys(df["report"]))
-    table = ('<div class="table-responsive"><table class="table table-sm table-hover data-table mb-1">'
-             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
     return html.Div([
-        dcc.Markdown(table, dangerously_allow_html=True, className="html-table"),
+        _html_table(cols, "Students abroad", body, lang, margin="mb-1"),
         html.Div(note, className="table-note"),
     ])
+
+
+def _html_table(cols: list[str], num: str, rows: list[str], lang: str, margin: str) -> dcc.Markdown:
+    """A table of the page as one component: the headings of ``cols`` (``num``'s right-aligned) over ``rows``
+    (``<tr>`` strings made with :func:`_tag`)."""
+    head = "".join(_tag("th", _esc(t(c, lang)), cls="num" if c == num else None) for c in cols)
+    return dcc.Markdown(f'<div class="table-responsive"><table class="table table-sm table-hover data-table {margin}">'
+                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>",
+                        dangerously_allow_html=True, className="html-table")
 
 
 def _esc(text: str) -> str:
