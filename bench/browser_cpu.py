@@ -34,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.suite_cpu import cgroup_cpu, new_cgroup, remove_cgroup  # noqa: E402 - the project's root, above
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -90,22 +92,22 @@ class Chromium:
 
     def __init__(self):
         self.cgroup: Path | None = None
+        self.counter = ""
         me = os.getpid()
         self.pids = [p for p in _descendants(me) if _kind(p) not in ("other", "gone", "driver")]
-        base = Path("/sys/fs/cgroup/cpuacct")
-        if (base / "cpuacct.usage").exists():
+        cg = new_cgroup("intl-browser-cpu")
+        if cg is not None:
+            d, self.counter = cg
             try:
-                d = base / f"intl-browser-cpu-{me}"
-                d.mkdir(exist_ok=True)
                 for pid in self.pids:
                     (d / "cgroup.procs").write_text(str(pid))
                 self.cgroup = d
             except OSError:
-                self.cgroup = None
+                remove_cgroup(d)
 
     def total(self) -> float:
         if self.cgroup is not None:
-            return int((self.cgroup / "cpuacct.usage").read_text()) / 1e9
+            return cgroup_cpu(self.cgroup, self.counter)
         return sum(v for k, v in self.by_kind().items() if k != "driver")
 
     def by_kind(self) -> dict[str, float]:
@@ -121,12 +123,7 @@ class Chromium:
 
     def close(self) -> None:
         if self.cgroup is not None:
-            for _ in range(20):
-                try:
-                    self.cgroup.rmdir()
-                    return
-                except OSError:
-                    time.sleep(0.5)
+            remove_cgroup(self.cgroup)
 
 
 def _self_cpu() -> float:

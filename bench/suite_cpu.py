@@ -29,9 +29,9 @@ V1 = Path("/sys/fs/cgroup/cpuacct")
 V2 = Path("/sys/fs/cgroup")
 
 
-def _cgroup() -> tuple[Path, str] | None:
-    """A new cgroup and the name of its CPU counter file, or None."""
-    name = f"intl-suite-cpu-{os.getpid()}-{time.monotonic_ns()}"
+def new_cgroup(prefix: str = "intl-suite-cpu") -> tuple[Path, str] | None:
+    """A new cgroup (v1 ``cpuacct`` or v2) and the name of its CPU counter file, or None where none can be made."""
+    name = f"{prefix}-{os.getpid()}-{time.monotonic_ns()}"
     for base, counter in ((V1, "cpuacct.usage"), (V2, "cpu.stat")):
         if (base / counter).exists() or (base / "cgroup.procs").exists():
             try:
@@ -45,7 +45,8 @@ def _cgroup() -> tuple[Path, str] | None:
     return None
 
 
-def _usage(d: Path, counter: str) -> float:
+def cgroup_cpu(d: Path, counter: str) -> float:
+    """CPU seconds of every process that was ever in the cgroup."""
     text = (d / counter).read_text()
     if counter == "cpuacct.usage":
         return int(text) / 1e9
@@ -55,7 +56,7 @@ def _usage(d: Path, counter: str) -> float:
 
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
     """(cpu seconds, wall seconds, exit code, how the CPU was counted) of ``args``."""
-    cg = _cgroup()
+    cg = new_cgroup()
     start = time.monotonic()
     if cg is None:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -70,15 +71,20 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
         wall = time.monotonic() - start
         time.sleep(0.5)  # stragglers (a browser closing) finish counting
-        cpu = _usage(d, counter)
+        cpu = cgroup_cpu(d, counter)
         return cpu, wall, rc, "cgroup"
     finally:
-        for _ in range(20):
-            try:
-                d.rmdir()
-                break
-            except OSError:
-                time.sleep(0.5)
+        remove_cgroup(d)
+
+
+def remove_cgroup(d: Path) -> None:
+    """Remove the cgroup once its last process has gone (waits up to 10 s)."""
+    for _ in range(20):
+        try:
+            d.rmdir()
+            return
+        except OSError:
+            time.sleep(0.5)
 
 
 def main() -> int:
