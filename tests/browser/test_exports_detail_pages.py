@@ -35,6 +35,15 @@ def _download(p, menu: str, href_part: str, timeout: int = 60_000):
     return dl.value.suggested_filename, data
 
 
+def _is_figure(data: bytes, fmt: str, zh_title: str) -> None:
+    """A PNG of a real chart (English), or an SVG whose text holds the chart's Chinese title (中文)."""
+    if fmt == "png":
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    else:
+        text = " ".join(el.text or "" for el in ET.fromstring(data).iter())
+        assert zh_title in text
+
+
 def _cards_have_menus(p) -> list[str]:
     """The graph ids of the page's chart cards, after checking each card has an Export menu."""
     cards = p.evaluate("""() => Array.from(document.querySelectorAll('.chart-card')).map(c => ({
@@ -66,11 +75,7 @@ def test_a_figure_and_a_csv_from_the_cards_of_a_school_and_a_partner_page(live_s
         fmt = "png" if lang == "en" else "svg"
         name, data = _download(p, menu, f"school_partners.{fmt}")
         assert name == f"school_partners_{sid}_2019-.{fmt}"
-        if fmt == "png":
-            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
-        else:
-            text = " ".join(el.text or "" for el in ET.fromstring(data).iter())
-            assert f"{school['zh']}：与该学院同时提及的合作伙伴" in text
+        _is_figure(data, fmt, f"{school['zh']}：与该学院同时提及的合作伙伴")
         name, data = _download(p, menu, "school_partners.csv")
         assert name == f"school_partners_{sid}_2019-.csv"
         csv = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
@@ -85,11 +90,7 @@ def test_a_figure_and_a_csv_from_the_cards_of_a_school_and_a_partner_page(live_s
         assert sorted(_cards_have_menus(p)) == sorted([ids.PAD_TIMELINE, ids.PAD_SCHOOLS, ids.PAD_MOBILITY])
         name, data = _download(p, f"export-menu-card-{ids.PAD_SCHOOLS}", f"partner_schools.{fmt}")
         assert name == f"partner_schools_{pid}_2019-.{fmt}"
-        if fmt == "png":
-            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
-        else:
-            text = " ".join(el.text or "" for el in ET.fromstring(data).iter())
-            assert f"{partner['zh']}：与该伙伴合作的学院" in text
+        _is_figure(data, fmt, f"{partner['zh']}：与该伙伴合作的学院")
         name, data = _download(p, f"export-menu-card-{ids.PAD_TIMELINE}", "partner_timeline.csv")
         assert name == f"partner_timeline_{pid}_2019-.csv"
         csv = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
