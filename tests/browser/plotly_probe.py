@@ -4,7 +4,7 @@
 dcc.Graph around the plot), what plotly was asked and what it did:
 
     react / newPlot    calls of Plotly.react / Plotly.newPlot (dcc.Graph draws through react)
-    empty              of those, calls with no trace (a graph mounted before its figure came)
+    empty              of those, calls with no trace and no layout (a graph mounted before its figure came)
     draws              plots plotly completed (its ``plotly_afterplot`` event; a redraw of plotly's own
                        after a margin change is not an event, ``passes`` counts it)
     passes             plotly's plot passes (``Plotly._doPlot``: a first draw, a redraw after a
@@ -57,11 +57,15 @@ PROBE = r"""(() => {
     w.__intlProbe = true;
     obj[name] = w;
   };
-  const isEmpty = (fig) => !fig || !Array.isArray(fig.data) || fig.data.length === 0;
+  // dcc.Graph's figure before one is given: no trace, no layout (an empty state of the app's has a layout)
+  const isEmpty = (fig) => !fig || ((!Array.isArray(fig.data) || fig.data.length === 0)
+                                    && Object.keys(fig.layout || {}).length === 0);
   const install = (P) => {
     if (!P || P.__intlProbe) { return; }
     P.__intlProbe = true;
-    wrap(P, 'react', 'react', (gd, rest) => { if (isEmpty(rest[0] && rest[0].data ? rest[0] : {data: rest[0]})) { bump(gd, 'empty'); } });
+    // react(gd, figure) or react(gd, data, layout)
+    const figureOf = (rest) => (rest[0] && !Array.isArray(rest[0]) ? rest[0] : {data: rest[0], layout: rest[1]});
+    wrap(P, 'react', 'react', (gd, rest) => { if (isEmpty(figureOf(rest))) { bump(gd, 'empty'); } });
     wrap(P, 'newPlot', 'newPlot');
     wrap(P, '_doPlot', 'passes');
     wrap(P, 'purge', 'purge');
