@@ -90,7 +90,7 @@ def test_injection_strings_in_filter_values_widen_nothing(world):
                              "language": inj}) == everything
         assert kpis(s, app, {"countries": [inj]}) == nothing
         assert kpis(s, app, {"partner_kinds": [inj]}) == kpis(s, app, {"partner_kinds": ["no-such-kind"]})
-        for fig in ("ov-activities-per-year-box.children", "ov-top-partners-box.children"):   # the charts
+        for fig in ("ov-activities-per-year.figure", "ov-top-partners.figure"):
             r = s.callback(body_for(app, fig, {("filters-store", "data"): {"schools": [inj], "countries": [inj]}}))
             assert r.status_code == 200 and "argon2" not in r.text
     assert table_counts(url) == before

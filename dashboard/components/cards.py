@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Output, dcc, html
+from dash import dcc, html
 
 # Buttons no chart shows: the cloud ones link to another host; the camera's image has no
 # title, filters or source (the Export menu's has); the rest are rarely wanted.
@@ -53,40 +53,13 @@ def geo_config(topojson_url: str, lang: str | None = "en") -> dict[str, Any]:
     return graph_config(lang, {"topojsonURL": topojson_url})
 
 
-def chart_box(graph_id: str) -> str:
-    """The id of the box in a chart card that its callback fills with the chart (:func:`chart`)."""
-    return f"{graph_id}-box"
-
-
-def chart_output(graph_id: str) -> Output:
-    """The callback output that draws the chart ``graph_id`` of a :func:`chart_card`: the card's box,
-    filled with :func:`chart` (the graph and its figure at once)."""
-    return Output(chart_box(graph_id), "children")
-
-
-def chart(graph_id: str, figure: Any, lang: str | None = "en", *, geo: bool = False) -> dcc.Graph:
-    """The graph ``graph_id`` with its figure, for a callback to put in its card's box; ``geo``: a map
-    (its outlines from the app's own topojson, :func:`geo_config`).
-
-    A graph placed in the page without a figure is drawn twice: empty when it mounts, then with the
-    figure its callback sends. Made by the callback with its figure, it is drawn once."""
-    if geo:
-        from dash import get_asset_url
-
-        config = geo_config(get_asset_url("topojson/"), lang)
-    else:
-        config = graph_config(lang)
-    return dcc.Graph(id=graph_id, figure=figure, config=config)
-
-
-def chart_card(graph_id: str, *, min_height: int = 360, class_name: str = "", lang: str | None = "en",
-               export: str | None = None, fixed: dict[str, str] | None = None) -> html.Div:
-    """A card for the chart ``graph_id``, drawn by a callback with :func:`chart_output` and :func:`chart`;
-    ``min_height``: the card's height before the chart comes (and at least after); ``lang`` (the
-    interface language) localises the Export menu; ``export`` (an export name, :mod:`dashboard.export`)
-    puts the chart's Export menu (figure and data, with the page's filters) in the card's corner;
-    ``fixed``: what the page implies but its URL does not carry (a school's or partner's own page:
-    ``{"partner": "12"}``). While the callback runs, the card shows the loading dots (after 250 ms)."""
+def chart_card(graph_id: str, *, config: dict[str, Any] | None = None, min_height: int = 360,
+               class_name: str = "", lang: str | None = "en", export: str | None = None,
+               fixed: dict[str, str] | None = None) -> html.Div:
+    """A graph in a card; ``lang`` (the interface language) localises plotly's own words;
+    ``export`` (an export name, :mod:`dashboard.export`) puts the chart's Export menu (figure
+    and data, with the page's filters) in the card's corner; ``fixed``: what the page implies
+    but its URL does not carry (a school's or partner's own page: ``{"partner": "12"}``)."""
     menu = None
     if export:
         from dashboard.components.export_menu import export_menu
@@ -95,7 +68,7 @@ def chart_card(graph_id: str, *, min_height: int = 360, class_name: str = "", la
                                     size="sm", fixed=fixed), className="card-export")
     return html.Div(
         [menu, dcc.Loading(
-            html.Div(id=chart_box(graph_id), className="chart-box", style={"minHeight": f"{min_height}px"}),
+            dcc.Graph(id=graph_id, config=graph_config(lang, config), style={"minHeight": f"{min_height}px"}),
             type="dot", color="#1F4E8C", delay_show=250,
         )],
         className=f"chart-card {class_name}".strip(),

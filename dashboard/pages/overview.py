@@ -13,14 +13,14 @@ from typing import Any, TypeVar
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, get_asset_url, html
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.cache import cached
 from dashboard.components import drilldown
-from dashboard.components.cards import chart, chart_card, chart_output
+from dashboard.components.cards import chart_card, geo_config
 from dashboard.components.export_menu import export_menu
 from dashboard.components.kpi import kpi_card, period_line
 from dashboard.context import database_url
@@ -343,6 +343,7 @@ def layout(**query: Any) -> html.Div:
     """The page; filters come from the shell's store, the interface language from ``ui``."""
     url = database_url()
     lang = ui_lang(query.get("ui"))
+    geo = geo_config(get_asset_url("topojson/"), lang)
     return html.Div([
         html.Div([
             export_menu(OVERVIEW_EXPORTS, menu_id="overview", class_name="float-end", lang=lang),
@@ -362,7 +363,7 @@ def layout(**query: Any) -> html.Div:
             dbc.Col(chart_card(ids.OV_PARTNERS, min_height=400, lang=lang, export="top_partners"), lg=6),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(chart_card(ids.OV_COUNTRY_MAP, min_height=420, lang=lang, export="partner_countries"), lg=8),
+            dbc.Col(chart_card(ids.OV_COUNTRY_MAP, config=geo, min_height=420, lang=lang, export="partner_countries"), lg=8),
             dbc.Col(chart_card(ids.OV_COUNTRIES, min_height=420, lang=lang, export="top_countries"), lg=4),
         ], className="g-3 mb-3"),
         drilldown.panel(lang),
@@ -394,26 +395,20 @@ def register_callbacks(app) -> None:
     def _kpis(data, search):
         return kpi_cards(database_url(), _need(data), ui_from_search(search))
 
-    # Each chart is sent with its figure (components/cards.py: chart), drawn once.
-    @app.callback(chart_output(ids.OV_PER_YEAR), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    @app.callback(Output(ids.OV_PER_YEAR, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _per_year(data, search):
-        lang = ui_from_search(search)
-        return chart(ids.OV_PER_YEAR, per_year_figure(database_url(), _need(data), lang), lang)
+        return per_year_figure(database_url(), _need(data), ui_from_search(search))
 
-    @app.callback(chart_output(ids.OV_BY_SCHOOL), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    @app.callback(Output(ids.OV_BY_SCHOOL, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _by_school(data, search):
-        lang = ui_from_search(search)
-        return chart(ids.OV_BY_SCHOOL, by_school_figure(database_url(), _need(data), lang), lang)
+        return by_school_figure(database_url(), _need(data), ui_from_search(search))
 
-    @app.callback(chart_output(ids.OV_PARTNERS), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    @app.callback(Output(ids.OV_PARTNERS, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _partners(data, search):
-        lang = ui_from_search(search)
-        return chart(ids.OV_PARTNERS, partners_figure(database_url(), _need(data), lang), lang)
+        return partners_figure(database_url(), _need(data), ui_from_search(search))
 
-    @app.callback(chart_output(ids.OV_COUNTRY_MAP), chart_output(ids.OV_COUNTRIES),
+    @app.callback(Output(ids.OV_COUNTRY_MAP, "figure"), Output(ids.OV_COUNTRIES, "figure"),
                   Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _countries(data, search):
-        lang = ui_from_search(search)
-        world, top = countries_figures(database_url(), _need(data), lang)
-        return chart(ids.OV_COUNTRY_MAP, world, lang, geo=True), chart(ids.OV_COUNTRIES, top, lang)
+        return countries_figures(database_url(), _need(data), ui_from_search(search))
 

@@ -21,7 +21,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids
 from dashboard.components import drilldown, profile
 from dashboard.components.export_menu import export_menu
-from dashboard.components.cards import chart, chart_card, chart_output
+from dashboard.components.cards import chart_card
 from dashboard.components.profile import simple_table, stat, state_badge
 from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
@@ -302,25 +302,22 @@ def register_callbacks(app) -> None:
 
     inputs = (Input(ids.FILTERS, "data"), State(ids.PAD_ID, "data"), State(ids.URL, "search"))
 
-    # Each chart is sent with its figure (components/cards.py: chart), drawn once.
-    @app.callback(Output(ids.PAD_KPIS, "children"), chart_output(ids.PAD_TIMELINE),
+    @app.callback(Output(ids.PAD_KPIS, "children"), Output(ids.PAD_TIMELINE, "figure"),
                   Output(ids.PAD_LIST, "children"), *inputs)
     def _timeline(data, partner_id, search):
         url, f, info, lang = _args(data, partner_id, search)
-        kpis, timeline, items = kpis_and_timeline(url, f, info, lang, drilldown.search_with(search, f))
-        return kpis, chart(ids.PAD_TIMELINE, timeline, lang), items
+        return kpis_and_timeline(url, f, info, lang, drilldown.search_with(search, f))
 
-    @app.callback(chart_output(ids.PAD_SCHOOLS), *inputs)
+    @app.callback(Output(ids.PAD_SCHOOLS, "figure"), *inputs)
     def _schools(data, partner_id, search):
-        args = _args(data, partner_id, search)
-        return chart(ids.PAD_SCHOOLS, schools_figure(*args), args[-1])
+        return schools_figure(*_args(data, partner_id, search))
 
     @app.callback(Output(ids.PAD_PROGRAMMES_ROW, "children"), *inputs)
     def _programmes(data, partner_id, search):
         url, f, info, lang = _args(data, partner_id, search)
         return programmes_panel(url, f, info, lang, drilldown.search_with(search, f))
 
-    @app.callback(chart_output(ids.PAD_MOBILITY), Output(ids.PAD_REPORTS, "children"), *inputs)
+    @app.callback(Output(ids.PAD_MOBILITY, "figure"), Output(ids.PAD_REPORTS, "children"), *inputs)
     def _reports(data, partner_id, search):
         url, f, info, lang = _args(data, partner_id, search)
-        return chart(ids.PAD_MOBILITY, mobility_figure(url, f, info, lang), lang), reports_section(url, f, info, lang, drilldown.search_with(search, f))
+        return mobility_figure(url, f, info, lang), reports_section(url, f, info, lang, drilldown.search_with(search, f))

@@ -12,12 +12,12 @@ from typing import Any
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, get_asset_url, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components import drilldown
-from dashboard.components.cards import chart, chart_card, chart_output
+from dashboard.components.cards import chart_card, geo_config
 from dashboard.context import database_url
 from dashboard.figures import common as figures
 from dashboard.figures.partners import KINDS_TITLE, MAP_TITLE, kinds_bars, partner_map, pkind_name
@@ -143,11 +143,12 @@ def count_text(n: int, lang: str = "en") -> str:
 # ---------------------------------------------------------------------------
 def layout(**query: Any) -> html.Div:
     lang = ui_lang(query.get("ui"))
+    geo = geo_config(get_asset_url("topojson/"), lang)
     return html.Div([
         page_head("Partners", "Who we work with and where: every partner organisation named in the news or the "
                   "office's reports.", lang, exports=["partner_map", "partner_kinds", "top_partners", "top_countries"]),
         dbc.Row([
-            dbc.Col(chart_card(ids.PA_MAP, min_height=480, lang=lang, export="partner_map"), lg=8),
+            dbc.Col(chart_card(ids.PA_MAP, config=geo, min_height=480, lang=lang, export="partner_map"), lg=8),
             dbc.Col(chart_card(ids.PA_KINDS, min_height=480, lang=lang, export="partner_kinds"), lg=4),
         ], className="g-3 mb-3"),
         dbc.Row(dbc.Col(html.Div([
@@ -171,20 +172,17 @@ def register_callbacks(app) -> None:
     drilldown.register_callbacks(app)
     drilldown.connect(app, [ids.PA_MAP, ids.PA_KINDS])
 
-    # Each chart is sent with its figure (components/cards.py: chart), drawn once.
-    @app.callback(chart_output(ids.PA_MAP), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    @app.callback(Output(ids.PA_MAP, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _map(data, search):
         if data is None:
             raise PreventUpdate
-        lang = drilldown.ui_from_search(search)
-        return chart(ids.PA_MAP, map_figure(database_url(), data, lang), lang, geo=True)
+        return map_figure(database_url(), data, drilldown.ui_from_search(search))
 
-    @app.callback(chart_output(ids.PA_KINDS), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    @app.callback(Output(ids.PA_KINDS, "figure"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _kinds(data, search):
         if data is None:
             raise PreventUpdate
-        lang = drilldown.ui_from_search(search)
-        return chart(ids.PA_KINDS, kinds_figure(database_url(), data, lang), lang)
+        return kinds_figure(database_url(), data, drilldown.ui_from_search(search))
 
     @app.callback(Output(ids.PA_GRID, "rowData"), Output(ids.PA_COUNT, "children"),
                   Input(ids.FILTERS, "data"), State(ids.URL, "search"))

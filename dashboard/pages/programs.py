@@ -40,7 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard.cache import cached
 from dashboard.components.export_menu import export_menu
-from dashboard.components.cards import chart, chart_card, chart_output
+from dashboard.components.cards import chart_card
 from dashboard.components.drilldown import apply_cross_filter, search_with, ui_from_search
 from dashboard.context import database_url
 from dashboard.figures import common as figures
@@ -723,13 +723,12 @@ def register_callbacks(app) -> None:
             raise PreventUpdate
         return data
 
-    # Each chart is sent with its figure (components/cards.py: chart), drawn once.
-    @app.callback(chart_output(ids.PG_KINDS), Output(ids.PG_REGISTER, "children"),
+    @app.callback(Output(ids.PG_KINDS, "figure"), Output(ids.PG_REGISTER, "children"),
                   Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _records_chart(data, search):
         lang = page_lang(search)
         url = database_url()
-        return chart(ids.PG_KINDS, records_figure(url, _need(data), lang), lang), register_check(url, lang, search_with(search, as_filters(data)))
+        return records_figure(url, _need(data), lang), register_check(url, lang, search_with(search, as_filters(data)))
 
     @app.callback(Output(ids.PG_PICK, "data"), Output(ids.PG_KINDS, "clickData"),
                   Input(ids.PG_KINDS, "clickData"), Input(ids.PG_PICK_CLEAR, "n_clicks"), prevent_initial_call=True)
@@ -756,13 +755,12 @@ def register_callbacks(app) -> None:
     def _kpis(data, search):
         return kpi_row(database_url(), _need(data), page_lang(search))
 
-    @app.callback(chart_output(ids.PR_BY_LEVEL), chart_output(ids.PR_BY_MODE),
+    @app.callback(Output(ids.PR_BY_LEVEL, "figure"), Output(ids.PR_BY_MODE, "figure"),
                   Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _programs(data, search):
         lang = page_lang(search)
         url = database_url()
-        return (chart(ids.PR_BY_LEVEL, programs_figure(url, _need(data), "level", lang), lang),
-                chart(ids.PR_BY_MODE, programs_figure(url, data, "mode", lang), lang))
+        return programs_figure(url, _need(data), "level", lang), programs_figure(url, data, "mode", lang)
 
     @app.callback(Output(ids.PR_TABLE_PICK, "data"),
                   Output(ids.PR_BY_LEVEL, "clickData"), Output(ids.PR_BY_MODE, "clickData"),
@@ -786,16 +784,15 @@ def register_callbacks(app) -> None:
         return (programs_table(database_url(), _need(data), pick, lang, search_with(search, as_filters(data))),
                 *table_head(pick, lang))
 
-    @app.callback(chart_output(ids.PR_STUDENTS_YEAR), chart_output(ids.PR_STUDENTS_SCHOOL),
-                  chart_output(ids.PR_STUDENTS_COUNTRY),
+    @app.callback(Output(ids.PR_STUDENTS_YEAR, "figure"), Output(ids.PR_STUDENTS_SCHOOL, "figure"),
+                  Output(ids.PR_STUDENTS_COUNTRY, "figure"),
                   Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _students(data, search):
         lang = page_lang(search)
         url = database_url()
         _need(data)
-        return (chart(ids.PR_STUDENTS_YEAR, students_year_figure(url, data, lang), lang),
-                chart(ids.PR_STUDENTS_SCHOOL, students_school_figure(url, data, lang), lang),
-                chart(ids.PR_STUDENTS_COUNTRY, students_country_figure(url, data, lang), lang))
+        return (students_year_figure(url, data, lang), students_school_figure(url, data, lang),
+                students_country_figure(url, data, lang))
 
     graphs = [ids.PR_STUDENTS_SCHOOL, ids.PR_STUDENTS_COUNTRY, ids.PR_STUDENTS_YEAR]
 
@@ -830,10 +827,10 @@ def register_callbacks(app) -> None:
         new = apply_cross_filter(search, pick)
         return new if new is not None else no_update
 
-    @app.callback(chart_output(ids.PR_TIMELINE), Output(ids.PR_EXPIRING, "children"),
+    @app.callback(Output(ids.PR_TIMELINE, "figure"), Output(ids.PR_EXPIRING, "children"),
                   Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _agreements(data, search):
         lang = page_lang(search)
         url = database_url()
         _need(data)
-        return chart(ids.PR_TIMELINE, timeline_figure(url, data, lang), lang), expiring_panel(url, data, lang)
+        return timeline_figure(url, data, lang), expiring_panel(url, data, lang)

@@ -18,7 +18,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import ids
 from dashboard.components import drilldown, profile
 from dashboard.components.export_menu import export_menu
-from dashboard.components.cards import chart, chart_card, chart_output
+from dashboard.components.cards import chart_card
 from dashboard.components.profile import simple_table, stat, state_badge
 from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
@@ -254,27 +254,23 @@ def register_callbacks(app) -> None:
     def _kpis(data, school_id, search):
         return kpi_tiles(*_args(data, school_id, search))
 
-    # Each chart is sent with its figure (components/cards.py: chart), drawn once.
-    @app.callback(chart_output(ids.SCD_TREND), chart_output(ids.SCD_KINDS), *inputs)
+    @app.callback(Output(ids.SCD_TREND, "figure"), Output(ids.SCD_KINDS, "figure"), *inputs)
     def _activities(data, school_id, search):
-        args = _args(data, school_id, search)
-        trend, kinds = activity_figures(*args)
-        return chart(ids.SCD_TREND, trend, args[-1]), chart(ids.SCD_KINDS, kinds, args[-1])
+        return activity_figures(*_args(data, school_id, search))
 
-    @app.callback(chart_output(ids.SCD_PARTNERS), *inputs)
+    @app.callback(Output(ids.SCD_PARTNERS, "figure"), *inputs)
     def _partners(data, school_id, search):
-        args = _args(data, school_id, search)
-        return chart(ids.SCD_PARTNERS, partners_figure(*args), args[-1])
+        return partners_figure(*_args(data, school_id, search))
 
     @app.callback(Output(ids.SCD_PROGRAMMES_ROW, "children"), *inputs)
     def _programmes(data, school_id, search):
         url, f, sid, lang = _args(data, school_id, search)
         return programmes_panel(url, f, sid, lang, drilldown.search_with(search, f))
 
-    @app.callback(chart_output(ids.SCD_MOBILITY), Output(ids.SCD_REPORTS, "children"), *inputs)
+    @app.callback(Output(ids.SCD_MOBILITY, "figure"), Output(ids.SCD_REPORTS, "children"), *inputs)
     def _reports(data, school_id, search):
         url, f, sid, lang = _args(data, school_id, search)
-        return (chart(ids.SCD_MOBILITY, mobility_figure(url, f, sid, lang), lang),
+        return (mobility_figure(url, f, sid, lang),
                 reports_section(url, f, sid, lang, drilldown.search_with(search, f)))
 
 

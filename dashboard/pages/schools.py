@@ -24,7 +24,7 @@ from dashboard import ids
 from dashboard.cache import cached
 from dashboard.components import drilldown
 from dashboard.components.export_menu import export_menu
-from dashboard.components.cards import chart, chart_card, chart_output
+from dashboard.components.cards import chart_card
 from dashboard.context import database_url
 from dashboard.figures import common as figures
 from dashboard.figures.schools import HEAT_DOCS_TITLE, HEAT_TITLE, clean_text, school_year_heatmap
@@ -219,14 +219,12 @@ def register_callbacks(app) -> None:
     drilldown.register_callbacks(app)
     drilldown.connect(app, [ids.SC_HEAT])
 
-    # The chart is sent with its figure (components/cards.py: chart), drawn once.
-    @app.callback(chart_output(ids.SC_HEAT), Input(ids.FILTERS, "data"), Input(ids.SC_METRIC, "value"),
+    @app.callback(Output(ids.SC_HEAT, "figure"), Input(ids.FILTERS, "data"), Input(ids.SC_METRIC, "value"),
                   State(ids.URL, "search"))
     def _heat(data, metric, search):
         if data is None:
             raise PreventUpdate
-        lang = drilldown.ui_from_search(search)
-        return chart(ids.SC_HEAT, heat_figure(database_url(), data, metric or "activities", lang), lang)
+        return heat_figure(database_url(), data, metric or "activities", drilldown.ui_from_search(search))
 
     @app.callback(Output(ids.SC_TABLE, "rowData"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def _table(data, search):

@@ -26,7 +26,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from dashboard import ids
-from dashboard.components.cards import chart_box
 from dashboard.report import render
 from tests.browser.conftest import LiveServer, navigate
 
@@ -225,17 +224,11 @@ def page_figures(server, path: str, search: str) -> dict[str, dict]:
     values[(ids.URL, "search")] = search
     figures = {}
     for c in components:
-        cid = c["props"].get("id")
-        if c["type"] == "Graph":   # a graph made with its figure by the page
-            figures[cid] = c["props"].get("figure")
+        if c["type"] != "Graph":
             continue
-        # a chart card's box, which its callback fills with the graph and its figure (components/cards.py)
-        key = next((k for k in app.callback_map if (cid, "children") in _outputs(k)), None)
-        if not (isinstance(cid, str) and cid.endswith("-box") and key):
-            continue
-        graph = _call(app, client, key, values)[cid]["children"]
-        assert graph["type"] == "Graph" and chart_box(graph["props"]["id"]) == cid, graph
-        figures[graph["props"]["id"]] = graph["props"]["figure"]
+        gid = c["props"]["id"]
+        key = next((k for k in app.callback_map if (gid, "figure") in _outputs(k)), None)
+        figures[gid] = _call(app, client, key, values)[gid]["figure"] if key else c["props"].get("figure")
     return figures
 
 
