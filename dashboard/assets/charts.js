@@ -1,4 +1,11 @@
-/* A chart is redrawn only when its size changed.
+/* A chart is drawn once: not empty before its figure comes, not again by a resize that changed nothing.
+ *
+ * A dcc.Graph placed in the page draws its default figure (no trace, no layout: empty axes) when it
+ * mounts, then draws again when its callback sends the figure; the empty one is hidden by the card's
+ * loading state anyway. Here plotly is not asked to draw that placeholder on a chart not drawn yet: the
+ * graph's event listeners are kept until the figure comes, then given to plotly's new plot.
+ *
+ * A chart is redrawn only when its size changed.
  *
  * dcc.Graph asks plotly.js to fit each chart to its box (Plotly.Plots.resize) after the chart's first
  * drawing and whenever its resize observer reports the box (the observer also reports every box once
@@ -29,6 +36,40 @@
     return width > 0 && height > 0 && Math.abs(width - full.width) <= 1 && Math.abs(height - full.height) <= 1;
   }
 
+  // dcc.Graph's figure before its callback answered: no trace, no layout
+  function placeholder(figure) {
+    if (!figure || typeof figure !== 'object' || Array.isArray(figure)) {
+      return false;
+    }
+    var noData = !figure.data || (Array.isArray(figure.data) && figure.data.length === 0);
+    var noLayout = !figure.layout || Object.keys(figure.layout).length === 0;
+    return noData && noLayout;
+  }
+
+  // What dcc.Graph asks of a plot it thinks drawn, on a chart whose drawing waits for its figure.
+  function defer(gd) {
+    gd.intlWaiting = [];
+    gd.on = function (event, handler) {
+      gd.intlWaiting.push([event, handler]);
+    };
+    gd.removeAllListeners = function () {
+      gd.intlWaiting = [];
+    };
+  }
+
+  function undefer(gd) {
+    var waiting = gd.intlWaiting || [];
+    delete gd.intlWaiting;
+    delete gd.on;
+    delete gd.removeAllListeners;
+    return function () {
+      if (typeof gd.on === 'function') {
+        waiting.forEach(function (w) { gd.on(w[0], w[1]); });
+        waiting = [];
+      }
+    };
+  }
+
   function patch(plotly) {
     if (!plotly || !plotly.Plots || typeof plotly.Plots.resize !== 'function' || plotly.Plots.resize.intlSameSize) {
       return;
@@ -36,13 +77,36 @@
     var resize = plotly.Plots.resize;
     var wrapped = function (gd) {
       var el = typeof gd === 'string' ? document.getElementById(gd) : gd;
-      if (el && sameSize(el)) {
-        return Promise.resolve(el);
+      if (el && (el.intlWaiting || sameSize(el))) {
+        return Promise.resolve(el);   // nothing drawn yet, or drawn at this size
       }
       return resize.apply(this, arguments);
     };
     wrapped.intlSameSize = true;
     plotly.Plots.resize = wrapped;
+
+    var react = plotly.react;
+    if (typeof react === 'function') {
+      plotly.react = function (gd, figure) {
+        var el = typeof gd === 'string' ? document.getElementById(gd) : gd;
+        if (el && el.classList && el.parentElement && el.parentElement.classList.contains('dash-graph')) {
+          if (!el._fullLayout && !el.intlWaiting && arguments.length === 2 && placeholder(figure)) {
+            defer(el);
+            return Promise.resolve(el);
+          }
+          if (el.intlWaiting) {
+            if (arguments.length === 2 && placeholder(figure)) {
+              return Promise.resolve(el);
+            }
+            var rebind = undefer(el);
+            var out = react.apply(this, arguments);
+            rebind();   // plotly made the plot's events as it began drawing
+            return out && out.then ? out.then(function (v) { rebind(); return v; }) : out;
+          }
+        }
+        return react.apply(this, arguments);
+      };
+    }
   }
 
   if (window.Plotly) {
