@@ -12,9 +12,10 @@
  * when it starts watching it); plotly's own `responsive` listener asks the same when the window changes
  * size. plotly.js answers each request with a full redraw, even when the box has the size the chart was
  * just drawn at: each chart was drawn three times per page (bench/browser_cpu.py,
- * tests/browser/plotly_probe.py). Here a request whose box has the chart's size (within plotly's own
- * one-pixel tolerance) is answered at once, as plotly answers one it has nothing to do for; any other
- * (a narrower window, a box that grew) goes to plotly as before.
+ * tests/browser/plotly_probe.py). Here the box is measured once the requests stop coming (100 ms, as
+ * plotly waits); when it has the chart's size (within plotly's own one-pixel tolerance) the requests are
+ * answered as plotly answers one it has nothing to do for; otherwise (a narrower window, a box that grew)
+ * plotly fits the chart as before.
  *
  * plotly.js loads after this file (dash fetches it when the first graph mounts): the function is
  * wrapped when the page sets window.Plotly.
@@ -75,12 +76,32 @@
       return;
     }
     var resize = plotly.Plots.resize;
+    // The box is measured 100 ms after the last request, as plotly waits before it measures: requests
+    // in a row (dcc.Graph's after the first drawing, its observer's first report, the window's) are
+    // answered by one measure, taken when the page has been laid out anyway, not one forced each.
     var wrapped = function (gd) {
+      var self = this;
       var el = typeof gd === 'string' ? document.getElementById(gd) : gd;
-      if (el && (el.intlWaiting || sameSize(el))) {
-        return Promise.resolve(el);   // nothing drawn yet, or drawn at this size
+      if (!el || el.intlWaiting) {
+        return el ? Promise.resolve(el) : resize.apply(self, arguments);   // nothing drawn yet
       }
-      return resize.apply(this, arguments);
+      if (el.intlResizeTimer) {
+        clearTimeout(el.intlResizeTimer);
+      }
+      return new Promise(function (resolve) {
+        var answers = el.intlResizeAnswers || (el.intlResizeAnswers = []);
+        answers.push(resolve);
+        el.intlResizeTimer = setTimeout(function () {
+          el.intlResizeTimer = null;
+          el.intlResizeAnswers = [];
+          var done = function () { answers.forEach(function (r) { r(el); }); };
+          if (!el.isConnected || sameSize(el)) {
+            done();   // drawn at this size (or gone)
+            return;
+          }
+          resize.call(self, el).then(done, done);
+        }, 100);
+      });
     };
     wrapped.intlSameSize = true;
     plotly.Plots.resize = wrapped;
