@@ -59,9 +59,7 @@ def chart_card(graph_id: str, *, config: dict[str, Any] | None = None, min_heigh
     """A graph in a card; ``lang`` (the interface language) localises plotly's own words;
     ``export`` (an export name, :mod:`dashboard.export`) puts the chart's Export menu (figure
     and data, with the page's filters) in the card's corner; ``fixed``: what the page implies
-    but its URL does not carry (a school's or partner's own page: ``{"partner": "12"}``). The graph
-    is drawn once, when its callback's figure comes (assets/charts.js: plotly does not draw the empty
-    placeholder first, nor redraw it for a resize that changed nothing)."""
+    but its URL does not carry (a school's or partner's own page: ``{"partner": "12"}``)."""
     menu = None
     if export:
         from dashboard.components.export_menu import export_menu
