@@ -438,6 +438,18 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
         if pstarts and re.search(r"(?:校长|院长|主任|教授|院士|博士|先生|女士)$", prev) and \
                 not re.search(r"我校|本校|我院", text[max(pstarts):s - 1]):
             return True
+    # the people a delegation meets, listed after 与/同/会见 (与X大学校长某某、副校长某某以及教务处处长某某交流): in a sentence
+    # whose last organisation before the unit is a partner, with no home named after it, the listed units are the
+    # partner's
+    cs = max(text.rfind(c, ss, s) for c in "，,；;") + 1
+    if cs <= ss:
+        cs = ss
+    if re.search(r"(?:与|同|会见了?|会晤了?|拜会了?)[^，,；;。]*?(?:校长|院长|主任|处长|部长|教授|院士)[^，,；;。]*?(?:、|以及|及|和)$",
+                 text[cs:s]) and len(starts) < 200:
+        pst = [p for p, st in starts.items() if ss <= p < s and st not in ("home", None)]
+        if pst and not any(max(pst) < p < s for p, st in starts.items() if st == "home") and \
+                not re.search(r"我校|本校|我院|学校", text[max(pst):s]):
+            return True
     their = max(seg.rfind("该校"), seg.rfind("对方"), seg.rfind("外方"))
     ours = max(seg.rfind("我校"), seg.rfind("本校"), seg.rfind("学校"))
     return their != -1 and their > ours
