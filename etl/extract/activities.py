@@ -118,7 +118,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:学生|同学|本科生|研究生|学子)[^，。\n]{0,8}?赴[^，。\n]{2,14}?(?:学习|研修|访学|交流(?!会|座谈)|交换|留学(?!生|服务))|"
         r"交流生(?:项目|计划|名额)|学生(?:交流|交换)(?:协议|细则|项目|计划)|"
         r"出国[（(]?境?[）)]?交流(?:学习|项目)|(?:学生|同学)(?:出国|出境)[（(]?境?[）)]?(?:交流|学习|研修|留学)|"
-        r"(?:海外|境外)(?:学习|留学|交换|交流)项目"), 1.0),
+        r"(?:海外|境外)(?:学习|留学|交换|交流)项目|"
+        # students spending a term at the other university (每年挑选两名学生到友校就读一个学期), undergraduate exchanges
+        r"(?:学生|同学|本科生|研究生)[^，。\n]{0,16}?(?:到|赴|前往)[^，。\n]{1,12}?(?:就读|修读|学习|交流)[^，。\n]{0,3}?"
+        r"(?:一个|一|两个|二|1|2)?(?:学期|学年)|(?:本科生|研究生|学生)(?:交换|交流)活动"), 1.0),
     # students' study in a named foreign country ("为研究生提供在英国的学术与文化沉浸体验", "学生赴日本研学"): a summer
     # or short programme abroad is going abroad too
     ("study_abroad", "学生在外国学习", re.compile(
@@ -142,7 +145,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目|"
         # camps (国际探索营, 研学营) and short courses abroad (短期出国研修课程, 移地教学)
         r"(?:夏|冬|研学|游学|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
-        r"短期(?:出国|出境|海外|境外)(?:研修|交流|访学|学习)|移地教学"), 1.0),
+        r"短期(?:出国|出境|海外|境外)(?:研修|交流|访学|学习)|移地教学|"
+        # a short language or culture programme (短期语言文化浸润项目), a young people's exchange programme
+        # (青少年科技交流计划)
+        r"短期[^，。、\n]{0,6}?(?:语言|文化|浸润|体验|研学)[^，。、\n]{0,4}?(?:项目|课程|计划)|"
+        r"青少年[^，。、\n]{0,6}?交流(?:计划|项目)"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
@@ -200,6 +207,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|联合(?:科研|研究)实验室|合作研究|联合研究|科研合作|共建实验室|"
                                                                 r"(?:联合|合作|共同)发表[^，。\n]{0,16}论文|"
                                                                 r"共同建立了?[^，。\n]{0,4}“[^”\n]{2,24}(?:研究院|研究中心|实验室)”|"
+                                                                r"(?:共建|合建|联合建立|共同建设)[^，。、\n]{0,16}?(?:研究中心|研究院|研究所|实验室)|"
                                                                 r"科技合作(?:协议|备忘录|协定)|"
                                                                 r"(?:联合|共同|合作)(?:开展|进行)[^，。\n]{0,20}(?:研究|研发)|"
                                                                 r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
@@ -217,6 +225,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\brenewal\s+of\s+(?:the\s+)?[^.\n]{0,80}?\b(?:was|were)\s+(?:\w+\s+)?(?:signed|concluded|approved)\b", I), 1.0),
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
                                        r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)|"
+                                       # the document before the verb (合作备忘录签署仪式, 在备忘录上签字)
+                                       r"(?:协议|协定|备忘录|意向书)(?:的)?(?:签署|签约|签字)仪式|"
+                                       r"在[^，。\n]{0,16}(?:协议|协定|备忘录|意向书)(?:书)?上(?:签字|签名|签署)|"
                                        # a named agreement in quotes ("…联合实验室"合作协议)
                                        r"(?:签署|续签|签订|签定)[^，。\n“]{0,8}“[^”\n]{1,40}”[^，。\n]{0,6}(?:协议|协定|备忘录|意向书)|"
                                        # an agreement's title in 《》 (签署了《X大学与Y研究所国际科技合作备忘录》)
@@ -358,7 +369,7 @@ _GENERIC_ITEMS = re.compile(
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
-_TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
+_TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕|介绍", re.I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化|加深|推进|拓展|扩大)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
@@ -395,6 +406,21 @@ _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "s
                 "joint_program")
 _SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained",
                    "中外合作办学", "cooperative school running")
+
+
+# 合作办学 that names a programme or an institution (中外合作办学, 合作办学项目 / 机构, X与Y合作办学的…专业), not an area
+# in a list (在课程开发、合作办学等领域, 介绍了对外合作办学情况)
+_JOINT_NAMED_AFTER = re.compile(r"(?:项目|机构|学院|专业|班|协议|模式)")
+
+
+def _named_joint(sent: str, ms: int, me: int) -> bool:
+    g = sent[ms:me]
+    if "合作办学" not in g:
+        return False  # (双联学位, 联合培养项目 in a list of areas are areas too)
+    if "中外合作办学" in g or "中外" in sent[max(0, ms - 2):ms]:
+        return True
+    return bool(_JOINT_NAMED_AFTER.match(sent, me, min(len(sent), me + 6)) or
+                re.match(r"的[^，。、\n]{0,8}(?:项目|专业|学院|机构)", sent[me:me + 12]))
 
 
 @lru_cache(maxsize=256)
@@ -599,7 +625,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind in _TOPIC_KINDS:
                 list_from, list_to, profile = topic_ctx(i, sent)
                 if list_from is not None and (list_from < ms < list_to or ms <= list_from < me) and not (
-                        rule in _SPECIFIC_RULES and (rule != "中外合作办学" or "合作办学" in m.group(0))):
+                        rule in _SPECIFIC_RULES and (rule != "中外合作办学" or _named_joint(sent, ms, me))):
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
@@ -611,7 +637,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2
             if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange",
-                                    "summer_school") and not (rule == "中外合作办学" and "合作办学" in m.group(0)):
+                                    "summer_school") and not (rule == "中外合作办学" and _named_joint(sent, ms, me)):
                 continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
@@ -658,6 +684,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
                     continue
             if kind == "conference":
+                if _CJK.search(m.group(0)) and (sent[me:me + 1] == "、" or sent[max(0, ms - 1):ms] == "、"):
+                    lf_, lt_, _ = topic_ctx(i, sent)
+                    if lf_ is not None and lf_ < ms < lt_:
+                        continue  # 围绕定期举办学术会议、编写教材…等内容进行探讨: an item in a list of topics
                 if re.search(r"生(?:座谈会|交流会|见面会|联欢会|分享会)", m.group(0)):
                     continue  # 交换生座谈会: a students' get-together is no conference
                 if session and not re.search(r"研讨会|论坛|年会|大会|峰会", m.group(0)):
