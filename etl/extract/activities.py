@@ -369,7 +369,7 @@ _GENERIC_ITEMS = re.compile(
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
-_TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕|介绍", re.I)
+_TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化|加深|推进|拓展|扩大)", I)
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
@@ -622,6 +622,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # "study in China" is going abroad for a university abroad
             if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
+            if kind == "joint_program" and "合作办学" in m.group(0) and \
+                    re.match(r"(?:工作)?(?:的)?(?:情况|概况|经验|历程)", sent[me:me + 6]) and \
+                    re.search(r"(?:介绍|汇报|总结|回顾)[^，。；\n]*$", sent[:ms]):
+                continue  # 介绍了我院近年来的对外合作办学情况: a description of the university, no programme reported
             if kind in _TOPIC_KINDS:
                 list_from, list_to, profile = topic_ctx(i, sent)
                 if list_from is not None and (list_from < ms < list_to or ms <= list_from < me) and not (
