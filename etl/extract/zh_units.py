@@ -161,8 +161,10 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
     lead = _UNIT_LEAD
     out = []
     for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])(?<!干)部(?!长|分|门)|"
-                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))|(?<=[\u4e00-\u9fff]学)研究所",
+                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数))|(?<=[\u4e00-\u9fff]学)研究所",
                          text[start:end]):
+        if m.group(0) == "学院" and text[start + m.end():start + m.end() + 1] == "路":
+            continue  # 学院路校区: a road's name (a campus on 学院路), no school
         if m.group(0) == "系" and text[start + m.start() - 1:start + m.start()] == "学" and \
                 text[start + m.start() - 3:start + m.start() - 1] != "学科":
             # X学系 (a department: 国际贸易学系, 海洋工程暨资源学系, usual in Hong Kong and Taiwan), not 学科系
