@@ -173,7 +173,7 @@ def _country_before(text: str, s: int, gaz) -> str | None:
 
 
 # a person's career written in a sentence: past and honorary posts, degrees (曾任X教授, 系X博士, 现任X客座教授)
-_BIO_CUE = re.compile(r"曾任|曾担任|曾在|历任|现任|兼任|先后任|先后在|曾于|系[^，。；！？]{2,16}?(?:博士|硕士|学士|毕业生|校友)|"
+_BIO_CUE = re.compile(r"曾任|曾担任|曾在|历任|现任|兼任|先后任|先后在|曾于|担任(?=[^，。；！？]{2,30}?期间)|系[^，。；！？]{2,16}?(?:博士|硕士|学士|毕业生|校友)|"
                       r"获[^，。；！？]{2,16}?(?:博士|硕士|学士)学位|博士毕业于|本科毕业于|毕业于|师从")
 # …unless the sentence reports the visit or the agreement itself
 _BIO_VETO = re.compile(r"访问|来访|到访|签署|签订|会见|举办|举行|出席|率团|率领|参观|来校|来我校")
