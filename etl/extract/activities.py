@@ -720,6 +720,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
+            if kind == "faculty_exchange" and rule == "学术报告 by a guest" and \
+                    re.search(r"(?:来访|访问|访校|来校|在校)期间", sent) and not _FUTURE.search(sent):
+                weight = max(weight, 1.0)  # 来访期间…为我校学生作了学术讲座: the guest's lecture during the visit
             if kind == "summer_school" and _INBOUND.search(_clause(sent, ms, me)) and re.search(r"师生|学生|学员", sent):
                 add("international_students", weight, m.start(), m.end(), "inbound short programme", i)
             if rule == "signing ceremony with the partner" and not has_partner:
