@@ -163,7 +163,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "互派学生", re.compile(r"互派[^，。\n]{0,10}?(?:留学生|交换生|学生)"), 1.0),
     ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
                                                       r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
-    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼|[部处科]|办公室|管理办)|来华留学|"
+    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼|[部处科]|办公室|管理办|活|涯)|来华留学|"
                                                       # (国际学生与学者办公室, 留学生部: an office's name, not students)
                                                       r"国际学生(?!(?:与学者|和学者|事务)?(?:办公室|中心|处|部|科))|(?<!中)国交换生|外籍(?:学生|交换生)|"
                                                       r"外籍生|侨生|境外生"), 1.0),

@@ -379,7 +379,10 @@ class HomeDetector:
                                     text[max(0, m.start - 40):m.start]))) or \
                     re.match(r"[^。]{0,40}?(?:莅临|来访|访问|来到|到访|抵达)(?:我校|本校)", after) or \
                     re.match(r"[^。]{0,60}?(?:到|来到|赴|抵达)[^，。；]{1,20}?(?:参访|访问|考察)", after) or \
-                    self._our_visit(m) or self._our_counterpart(m):
+                    self._our_visit(m) or self._our_counterpart(m) or \
+                    re.search(r"(?:同学|学生|学子|师生|代表团|一行)[^。；\n]{0,8}?(?:分赴|赴|前往)(?:[\u4e00-\u9fff·]{2,20}?[、和及与])*[\u4e00-\u9fff]{0,5}$",
+                              text[last_of(text, "。！？\n", m.start - 1) + 1:m.start]):
+                # (这11名同学分赴A、B和C: where our students go is the other party)
                 return True
         return False
 

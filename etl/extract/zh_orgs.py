@@ -43,7 +43,7 @@ _EVENT_AFTER = re.compile(r"论坛|峰会|年会|研讨会|大会|校长论坛|�
 _BRANCH = re.compile(r"[-－–—]?[\u4e00-\u9fff·]{2,8}?分校")  # a 校区 (campus) is its university; a 分校 may be another
 # (密苏里大学-堪萨斯分校: a dash may join the campus to its university)
 # words before a name that end a phrase (the name starts after them): time, titles, verbs
-_BOUNDARY_BEFORE = re.compile(r"(?:年|月|日|期|假|季|届|系|任|曾|现|在|赴|到|至|往|与|和|及|同|向|对|为|是|由|访|问|见|邀|请|"
+_BOUNDARY_BEFORE = re.compile(r"(?:年度|年|月|日|期|假|季|届|系|任|曾|现|在|赴|到|至|往|与|和|及|同|向|对|为|是|由|访|问|见|邀|请|"
                               r"自|从|于|的|了|被|把|将|等|入|读|学|校|教授|博士|学者|专家|代表|主任|院长|校长|书记|"
                               r"[，。、；：！？“”‘’《》（）()\s])$")
 

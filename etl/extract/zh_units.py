@@ -165,6 +165,8 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
                          text[start:end]):
         if m.group(0) == "学院" and text[start + m.end():start + m.end() + 1] == "路":
             continue  # 学院路校区: a road's name (a campus on 学院路), no school
+        if m.group(0) == "学院" and text[start + m.end():start + m.end() + 2] in ("大学", "短期"):
+            continue  # 山梨学院大学, 青山学院大学: a university whose name holds 学院, no school
         if m.group(0) == "系" and text[start + m.start() - 1:start + m.start()] == "学" and \
                 text[start + m.start() - 3:start + m.start() - 1] != "学科":
             # X学系 (a department: 国际贸易学系, 海洋工程暨资源学系, usual in Hong Kong and Taiwan), not 学科系
