@@ -164,6 +164,16 @@ def lookup(name: str, country: str | None = None, directory: str | Path | None =
     return e.known if e else None
 
 
+def _list_country(text: str, s: int, gaz) -> str | None:
+    """The country written before the first item of a list a name continues (韩国汉阳大学、中央大学: 中央大学 of
+    Korea), for a name several countries' universities bear; None where the name opens no such list."""
+    if s < 2 or text[s - 1] != "、":
+        return None
+    cs = max(text.rfind(c, 0, s - 1) for c in "，。；：！？\n(（") + 1
+    hits = gaz.find_zh_countries(text[cs:s - 1]) if s - 1 - cs <= 40 else []
+    return hits[0][2] if len({h[2] for h in hits}) == 1 else None
+
+
 def _country_before(text: str, s: int, gaz) -> str | None:
     before = text[max(0, s - 8):s]
     hits = gaz.find_zh_countries(before) if before else []
@@ -268,7 +278,7 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
         if taken.overlaps(s, e):
             continue
         country = _country_before(text, s, gaz)
-        entry = names.entry(f, country)
+        entry = names.entry(f, country or _list_country(text, s, gaz))
         if entry is None:
             continue
         if country is None and s > 0 and not _BOUNDARY_BEFORE.search(text[max(0, s - 2):s]):
