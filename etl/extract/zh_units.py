@@ -456,7 +456,29 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
             return True
     their = max(seg.rfind("该校"), seg.rfind("对方"), seg.rfind("外方"))
     ours = max(seg.rfind("我校"), seg.rfind("本校"), seg.rfind("学校"))
+    if their != -1 and their > ours and _home_listed_before(text, s, ss, ends):
+        return False  # 该校…与台师大文学院、理学院…签有协议: units written after the home's own name are the home's
     return their != -1 and their > ours
+
+
+def _home_listed_before(text: str, s: int, ss: int, ends: dict[int, str]) -> bool:
+    """Whether the unit at ``s`` follows the home's name right away, or is a later item of a 、-list that does
+    (台师大文学院、理学院、科技与工程学院)."""
+    k = s
+    while k > ss:
+        if ends.get(k) == "home":
+            return True
+        p = text.rfind("、", ss, k)
+        if p == -1 or p != k - 1:
+            # the start of this list item: step back over the item's text to the 、 or the home's name
+            q = max(text.rfind("、", ss, k - 1), ss)
+            if any(ends.get(x) == "home" for x in range(q, k)):
+                return True
+            if q == ss or text[q] != "、":
+                return False
+            k = q
+        else:
+            k = p
 
 
 def _abbreviates(short: str, long: str) -> bool:
