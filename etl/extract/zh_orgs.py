@@ -134,9 +134,14 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
                 if _GENERIC_UNIT_LABEL.match(z):
                     continue  # 旅游学院 (a label of Macao University of Tourism): any university's school by that name
                 out.add(z, entry, scan=len(z) >= 4 and bool(_SCAN_HEADS.search(z)))
+                km = _KOSEN_LABEL.match(z)
+                if km and rec.country == "JP":
+                    out.add(km.group(1) + "高专", entry)  # 函馆工业高等专门学校 is written 函馆高专 (a KOSEN's short name)
     return out
 
 
+# a Japanese college of technology (KOSEN) by its Chinese label: 函馆工业高等专门学校, 佐世保工业高等专门学校
+_KOSEN_LABEL = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(?:工业)?高等专门学校$")
 # a registry label that is a field and a school word alone (旅游学院, 旅遊學院): the name of many universities' schools
 _GENERIC_UNIT_LABEL = re.compile(r"^(?:旅游|旅遊|音乐|音樂|艺术|藝術|美术|美術|体育|體育|外语|外語|外国语|外國語|师范|師範|医学|醫學|"
                                  r"商|法|理|工|农|農|文|管理|教育|科技|技术|技術|财经|財經)(?:学院|學院)$")
