@@ -186,6 +186,11 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
         j = scan(start + m.start(), 12)
         owner = ends.get(j)
         if j - 1 > start and text[j - 1] in "与和及暨" and (_ZH_FIELD.search(text[j:start + m.start()] or "x") or
+                                                       # (社会科学院: the field 社会科学 ends in the head's 学)
+                                                       (text[start + m.start() - 1:start + m.start()] == "科" and
+                                                        _ZH_FIELD.search(text[j:start + m.start() + 1])) or
+                                                       # (X大学创意和数字产业学院: a joined name right after a partner's)
+                                                       ends.get(scan(j - 1, 8)) not in (None, "home") or
                                                        re.search(r"学系$", text[j:e]) or
                                                        (terms is not None and terms.knows(text[j:start + m.start()]))):
             k = scan(j - 1, 8)
@@ -197,6 +202,7 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             k += pm.end() if pm else 0
             left = text[k:j - 1]
             if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left)) or (
+                    ends.get(k) not in (None, "home") and len(left) <= 6) or (
                     re.search(r"学系$", text[j:e]) and left.endswith("学") and _ZH_FIELD.search(left[:-1] or "x"))):
                 j = k  # 信息与通信工程学院, 海洋与大气学院
                 owner = ends.get(k)
