@@ -161,6 +161,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
     # students exchanged both ways (互派留学生, 互派交换生): the partner's students come here too
     ("international_students", "互派学生", re.compile(r"互派[^，。\n]{0,10}?(?:留学生|交换生|学生)"), 1.0),
+    # recruiting students abroad (前往大阪与京都，举办一系列招生说明会): students to come here
+    ("international_students", "招生说明会 abroad", re.compile(
+        r"(?:前往|赴|到)[^，。；\n]{1,20}?[，,]?(?:举办|举行|召开)[^，。；\n]{0,12}?招生(?:说明会|宣讲会|推介会)|"
+        r"(?:国际学生|留学生|外国学生|来华留学)招生(?:说明会|宣讲会|推介会)"), 1.0),
     ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
                                                       r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
     ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼|[部处科]|办公室|管理办|活|涯)|来华留学|"
@@ -641,7 +645,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2
             if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange",
-                                    "summer_school") and not (rule == "中外合作办学" and _named_joint(sent, ms, me)):
+                                    "summer_school") and not (rule == "中外合作办学" and _named_joint(sent, ms, me)) and \
+                    not (_CJK.search(m.group(0)) and re.search(r"(?:协议|细则)$", m.group(0))):
+                # (a student exchange agreement signed, 签署…学生交换协议, is a programme, not an area in a list)
                 continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
@@ -682,7 +688,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # 我校在日留学生: our students abroad
                 # (a partner's students studying somewhere that is not a partner are studying at the home)
                 if has_partner and not home_re.search(sent) and not is_title and rule not in (
-                        "来我校交换", "互派学生", "students from a partner attend dated seminars") and not (
+                        "来我校交换", "互派学生", "students from a partner attend dated seminars",
+                        "招生说明会 abroad") and not (
                         rule == "a partner's students studying here" and not _partner_at(m.end())):
                     continue
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
@@ -741,7 +748,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
                 weight *= 0.5  # 先后举办了4届…会议: a count of past meetings, not a meeting reported
-            if background and rule != "为期…的研修" and not is_title and not (kind == "joint_program" and rule in (
+            if background and rule not in ("为期…的研修", "招生说明会 abroad") and not is_title and not (kind == "joint_program" and rule in (
                     "2+2 / 3+1 / 4+0", "dual / double degree")) \
                     and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)) \
