@@ -754,9 +754,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)) \
                     and not (kind in ("joint_program", "summer_school", "study_abroad") and _CJK.search(m.group(0)) and
                              (re.match(r"(?:项目|计划|课程)", sent[me:me + 2]) or m.group(0).endswith(("项目", "计划", "课程"))) and
-                             re.search(r"(?:建立|推动|开设|设立|启动|开展|举办|合作)[^，。；]{0,12}$", sent[:ms])):
+                             re.search(r"(?:建立|推动|开设|设立|启动|开展|举办|合作)[^，。；]{0,12}$", sent[:ms])) \
+                    and not (kind == "study_abroad" and re.search(r"(?:协议|细则)$", m.group(0)) and
+                             re.search(r"(?:签署|签订|签定|续签)[^，。；]{0,20}$", sent[:ms])):
                 # (a named programme the sides plan, 希望推动建立双学位项目和联合暑期项目, counts: a specific programme
-                # planned or discussed is reported)
+                # planned or discussed is reported; so does a student exchange agreement signed, 签署…学生交换协议)
                 weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
             add(kind, weight, m.start(), m.end(), rule, i)
     # an inbound summer school: "38 students from 5 partner universities … take part"
