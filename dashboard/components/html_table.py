@@ -68,3 +68,12 @@ def data_table(cols: list[str], num: str, rows: list[str], lang: str, margin: st
     """A table of /programs: the headings of ``cols`` (translated; ``num``'s right-aligned) over ``rows``."""
     return table([(t(c, lang), "num" if c == num else None) for c in cols], rows,
                  f"table table-sm table-hover data-table {margin}")
+
+
+def text_of(html: str) -> str:
+    """The text of ``html`` as a reader reads it, each element's edge a space (for tests: the words of a
+    table or a list, whatever the markup between them)."""
+    import re
+    from html import unescape
+
+    return re.sub(r" {2,}", " ", unescape(re.sub(r"<[^>]*>", " ", html))).strip()
