@@ -146,6 +146,20 @@ def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
     title.wait_for()
     assert title.evaluate("a => a.textContent") == TITLE and "/sources/doc/" in title.get_attribute("href")
     assert p.locator(f"#{ids.PAD_LIST}").locator(made).count() == 0
+
+    # the article (its text with the evidence marked, and the side list of facts: one HTML component each),
+    # reached from that title as a link of the app: the payloads as text, the partner's name a fact's text
+    since = p.evaluate("() => { window.__samePage = true; return window.store.getState().callbacks.completed; }")
+    title.click()
+    p.wait_for_url("**/sources/doc/**")
+    p.wait_for_function(browser._SETTLED, arg=since, polling=browser.POLL)
+    assert p.evaluate("window.__samePage") is True, "the title is a link of the app (no page load)"
+    assert p.locator(".article-text mark").count() >= 1
+    text = p.locator(f"#{ids.DOC_TEXT}").evaluate("e => e.textContent")
+    assert '<script>alert("body")</script> The School of Automation will host 12 exchange students.' in text
+    facts = p.locator(f"#{ids.DOC_FACTS} .fact-item", has_text="Zanzibar")
+    assert any(PARTNER in x for x in facts.all_text_contents())
+    assert p.locator(f"#{ids.DOC_TEXT}, #{ids.DOC_FACTS}").locator(made).count() == 0
     assert p.evaluate("window.__xss") is None and dialogs == []
 
     # the review queue: the hostile partner and its evidence, as text
