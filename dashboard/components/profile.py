@@ -63,6 +63,18 @@ def stat(label: str, value: Any, lang: str, hint: str | None = None) -> html.Div
                     className="stat-tile", title=t(hint, lang) if hint else None)
 
 
+def stat_html(label: str, value: Any, lang: str, hint: str | None = None) -> str:
+    """:func:`stat` as HTML, for :func:`stat_row`."""
+    shown = "–" if value is None else (f"{value:,}" if isinstance(value, int) else str(value))
+    return H.tag("div", H.tag("span", H.esc(shown), cls="stat-n") + H.tag("span", H.esc(t(label, lang)), cls="stat-l"),
+                 cls="stat-tile", title=t(hint, lang) if hint else None)
+
+
+def stat_row(tiles: list[str]) -> Any:
+    """A row of tiles (:func:`stat_html`) as one component (HTML given to dcc.Markdown)."""
+    return H.markdown(H.tag("div", "".join(tiles), cls="stat-row"), class_name="stat-html")
+
+
 def simple_table(df: pd.DataFrame, columns: list[tuple[str, str]], lang: str, class_name: str = "",
                  html_fields: tuple[str, ...] = ()) -> Any:
     """A compact table of ``df``'s ``columns`` (``[(field, header)]``) as one component (HTML given to

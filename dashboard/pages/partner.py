@@ -23,7 +23,7 @@ from dashboard.components import drilldown, profile
 from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
 from dashboard.components import html_table as H
-from dashboard.components.profile import simple_table, stat, state_badge_html
+from dashboard.components.profile import simple_table, stat_html, stat_row, state_badge_html
 from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
@@ -198,14 +198,14 @@ def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search
     data = run(qp.partner_timeline_data, url, f, info, sets, grid) if sets is not None else None
     busy = data is not None and "document_id" not in data.columns
     tl = run(qp.partner_timeline, url, f, info, LIST_LIMIT) if busy else data
-    kpis = [
-        stat("Documents", k.get("documents"), lang),
-        stat("Activities", k.get("activities"), lang),
-        stat("First year", k.get("first_year") and str(k["first_year"]), lang),
-        stat("Latest year", k.get("last_year") and str(k["last_year"]), lang),
-        stat("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
-        stat("Agreements", None if agrs is None else len(agrs), lang, "From the office's reports"),
-    ]
+    kpis = stat_row([
+        stat_html("Documents", k.get("documents"), lang),
+        stat_html("Activities", k.get("activities"), lang),
+        stat_html("First year", k.get("first_year") and str(k["first_year"]), lang),
+        stat_html("Latest year", k.get("last_year") and str(k["last_year"]), lang),
+        stat_html("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
+        stat_html("Agreements", None if agrs is None else len(agrs), lang, "From the office's reports"),
+    ])
     return (kpis, timeline_figure(data, info, lang, lambda: why_empty(url, f, lang)),
             interactions_list(tl, lang, search, k.get("documents")))
 
@@ -268,7 +268,7 @@ def layout(partner_id: Any = None, **query: Any) -> html.Div:
         html.Div(export_menu(list(EXPORTS.values()), menu_id="partner", lang=lang, fixed=fixed),
                  className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.PAD_HEAD, badges=badges(info, lang)),
-        html.Div(id=ids.PAD_KPIS, className="stat-row mb-3"),
+        html.Div(id=ids.PAD_KPIS, className="mb-3"),   # its child: a stat_row
         dbc.Row(dbc.Col(card(ids.PAD_TIMELINE), lg=12), className="g-3 mb-3"),
         dbc.Row([
             dbc.Col(html.Div([

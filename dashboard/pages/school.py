@@ -20,7 +20,7 @@ from dashboard.components import drilldown, profile
 from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
 from dashboard.components import html_table as H
-from dashboard.components.profile import simple_table, stat, state_badge_html
+from dashboard.components.profile import simple_table, stat_html, stat_row, state_badge_html
 from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
@@ -89,20 +89,20 @@ add_translations({
 # ---------------------------------------------------------------------------
 # Callback bodies (plain functions)
 # ---------------------------------------------------------------------------
-def kpi_tiles(url: str, f: Filters, school_id: int, lang: str) -> list:
+def kpi_tiles(url: str, f: Filters, school_id: int, lang: str) -> Any:
     # "Countries" counts international partners' countries, as the Overview's card does
     k = run(qs.school_kpis, url, f, school_id, True) or {}
     progs = run(qs.school_programs, url, f, school_id)
     mob = run(qs.school_mobility, url, f, school_id)
-    return [
-        stat("Documents", k.get("documents"), lang),
-        stat("Activities", k.get("activities"), lang),
-        stat("Partners", k.get("partners"), lang),
-        stat("Countries", k.get("countries"), lang),
-        stat("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
-        stat("Students abroad", None if mob is None else int(mob["students"].sum()) if not mob.empty else 0, lang,
-             "From the office's reports"),
-    ]
+    return stat_row([
+        stat_html("Documents", k.get("documents"), lang),
+        stat_html("Activities", k.get("activities"), lang),
+        stat_html("Partners", k.get("partners"), lang),
+        stat_html("Countries", k.get("countries"), lang),
+        stat_html("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
+        stat_html("Students abroad", None if mob is None else int(mob["students"].sum()) if not mob.empty else 0, lang,
+                  "From the office's reports"),
+    ])
 
 
 def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str = "") -> list:
@@ -225,7 +225,7 @@ def layout(school_id: Any = None, **query: Any) -> html.Div:
         html.Div(export_menu(list(EXPORTS.values()), menu_id="school", lang=lang, fixed=fixed),
                  className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.SCD_HEAD),
-        html.Div(id=ids.SCD_KPIS, className="stat-row mb-3"),
+        html.Div(id=ids.SCD_KPIS, className="mb-3"),   # its child: a stat_row
         dbc.Row([
             dbc.Col(card(ids.SCD_TREND), lg=8),
             dbc.Col(card(ids.SCD_KINDS), lg=4),
