@@ -9,9 +9,8 @@ evidence stays readable. A legend names the colours; a side list gives every fac
 what it resolved to, the rule (method) that found it and its confidence, and links to its
 place in the text. Facts a curator rejected are shown struck through.
 
-The document's title is rendered as *text* by a Dash component (React escapes it); its text and its
-facts are HTML given to one dcc.Markdown each (:mod:`dashboard.components.html_table`), every character
-escaped there: an article containing ``<script>`` shows those characters, never runs them.
+The document's text, title and every fact are rendered as *text* by Dash components (React
+escapes them): an article containing ``<script>`` shows those characters, never runs them.
 """
 from __future__ import annotations
 
@@ -24,7 +23,6 @@ from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard.components import html_table as H
 from dashboard.context import database_url
 from dashboard.labels import KIND_LABELS, add_translations, kind_label, language_name, method_text, t, ui_lang
 from dashboard.pages.sources import source_label
@@ -123,21 +121,18 @@ def segments(n: int, items: list[Span]) -> list[tuple[int, int, list[Span]]]:
     return out
 
 
-def highlighted_text(text: str, items: list[Span]) -> str:
-    """The text as HTML for one dcc.Markdown (:mod:`dashboard.components.html_table`): the pieces no
-    evidence covers as text, the others in a ``<mark>``; every character escaped (an article's
-    ``<script>`` stays text, its line breaks entities that the text's ``white-space: pre-wrap`` shows).
+def highlighted_text(text: str, items: list[Span]) -> list:
+    """The text as Dash components: plain strings, and ``<mark>`` for the pieces evidence covers.
 
     The innermost fact of a piece gives its class (``fx-partner`` …), an activity covering it
     adds ``fx-activity``, a rejected fact ``fx-rejected``; the first piece of each span carries
-    the span's anchor id, so the side list can link to it. One component for the whole text, not
-    one per mark (an article with many facts had hundreds).
+    the span's anchor id, so the side list can link to it.
     """
     text = text or ""
     placed: set[str] = set()
-    out: list[str] = []
+    out: list = []
     for a, b, cover in segments(len(text), items):
-        piece = H.esc(text[a:b])
+        piece = text[a:b]
         if not cover:
             out.append(piece)
             continue
@@ -151,11 +146,13 @@ def highlighted_text(text: str, items: list[Span]) -> str:
             classes.append("fx-activity")
         new = [s for s in cover if s.anchor not in placed and s.start == a]
         placed.update(s.anchor for s in new)
-        # further spans starting here get an empty anchor each, so every link has a target
-        out.extend(H.tag("span", "", id=s.anchor) for s in new[1:])
-        out.append(H.tag("mark", piece, cls=" ".join(classes), title="\n".join(s.label for s in cover),
-                         id=new[0].anchor if new else None))
-    return H.tag("div", "".join(out))
+        mark = html.Mark(piece, className=" ".join(classes), title="\n".join(s.label for s in cover))
+        if new:
+            mark.id = new[0].anchor
+            # Further spans starting here get an empty anchor each, so every link has a target.
+            out.extend(html.Span(id=s.anchor) for s in new[1:])
+        out.append(mark)
+    return out
 
 
 def legend(lang: str = "en") -> html.Div:
@@ -164,22 +161,16 @@ def legend(lang: str = "en") -> html.Div:
     return html.Div(items, className="fact-legend", id=ids.DOC_LEGEND, **{"aria-label": t("Legend", lang)})
 
 
-def _confidence(value, lang: str = "en") -> str:
+def _confidence(value, lang: str = "en") -> Any:
     if value is None or pd.isna(value):
-        return ""
+        return None
     v = max(0.0, min(1.0, float(value)))
-    return H.tag("span", H.esc(f"{v:.2f}") + H.tag("span", H.tag("span", "", style=f"width: {v * 100:.0f}%"),
-                                                     cls="conf"), title=t("confidence", lang))
-
-
-def _item(body: str, cls: str, href: str | None) -> str:
-    """A fact of the side list: a link to its place in the text when it has one."""
-    return H.tag("a", body, cls=cls, href=href) if href else H.tag("div", body, cls=cls)
+    return html.Span([f"{v:.2f}", html.Span(html.Span(style={"width": f"{v * 100:.0f}%"}), className="conf")],
+                     title=t("confidence", lang))
 
 
 def fact_list(text: str, facts: pd.DataFrame, activities: pd.DataFrame, lang: str = "en") -> list:
-    """The side list: facts grouped by type, then the activities; each links to its place in the text.
-    One component (HTML given to dcc.Markdown), every fact's text and name escaped."""
+    """The side list: facts grouped by type, then the activities; each links to its place in the text."""
     n = len(text or "")
     groups = []
     for kind in FACT_TYPES:
@@ -189,39 +180,42 @@ def fact_list(text: str, facts: pd.DataFrame, activities: pd.DataFrame, lang: st
         items = []
         for r in part.itertuples(index=False):
             placed = _valid(r.start, r.end, n)
-            meta = H.esc(method_text(r.method, lang)) + (" · " if r.method else "") + _confidence(r.confidence, lang)
+            meta = [method_text(r.method, lang), " · " if r.method else "", _confidence(r.confidence, lang)]
             if r.status == "rejected":
-                meta += " · " + H.esc(t("rejected by a curator", lang))
+                meta += [" · ", t("rejected by a curator", lang)]
             if not placed:
-                meta += " · " + H.esc(t("no position in the text", lang))
-            body = (H.tag("span", H.esc(r.text or ""), cls="fact-text") + " → " + H.esc(_describe_fact(r, lang))
-                    + H.tag("span", meta, cls="fact-meta"))
-            items.append(_item(body, "fact-item" + (" rejected" if r.status == "rejected" else ""),
-                               f"#fact-{int(r.id)}" if placed else None))
-        groups.append(H.tag("div", H.tag("h4", H.tag("mark", "&#160;", cls=f"fx-{kind} me-2")
-                                         + H.esc(t(TYPE_LABELS[kind], lang)) + H.esc(f" · {len(part)}"))
-                            + "".join(items), cls="fact-group"))
+                meta += [" · ", t("no position in the text", lang)]
+            body = [html.Span(r.text or "", className="fact-text"), " → ", _describe_fact(r, lang),
+                    html.Span(meta, className="fact-meta")]
+            cls = "fact-item" + (" rejected" if r.status == "rejected" else "")
+            items.append(html.A(body, href=f"#fact-{int(r.id)}", className=cls) if placed
+                         else html.Div(body, className=cls))
+        groups.append(html.Div([html.H4([html.Mark("\u00a0", className=f"fx-{kind} me-2"),
+                                         t(TYPE_LABELS[kind], lang), f" · {len(part)}"]), *items],
+                               className="fact-group"))
     others = facts[~facts["type"].isin(FACT_TYPES)]
     if not others.empty:
-        groups.append(H.tag("div", H.tag("h4", H.esc(t("Extracted facts", lang))) + "".join(
-            H.tag("div", H.tag("span", H.esc(r.text or ""), cls="fact-text") + H.esc(f" ({r.type})"), cls="fact-item")
-            for r in others.itertuples(index=False)), cls="fact-group"))
+        groups.append(html.Div([html.H4(t("Extracted facts", lang)),
+                                *[html.Div([html.Span(r.text or "", className="fact-text"), f" ({r.type})"],
+                                           className="fact-item") for r in others.itertuples(index=False)]],
+                               className="fact-group"))
     if not activities.empty:
         items = []
         for r in activities.itertuples(index=False):
             name = KIND_LABELS[r.kind][1] if lang == "zh" and r.kind in KIND_LABELS else kind_label(r.kind)
             placed = _valid(r.start, r.end, n)
             evidence = text[int(r.start):int(r.end)] if placed else (r.sentence or "")
-            body = (H.tag("span", H.esc(name), cls="fact-text") + " ← " + (H.esc(f"“{evidence}”") if evidence else "")
-                    + H.tag("span", H.esc(method_text(r.method, lang)) + (" · " if r.method else "")
-                            + _confidence(r.confidence, lang), cls="fact-meta"))
-            items.append(_item(body, "fact-item", f"#act-{int(r.id)}" if placed else None))
-        groups.append(H.tag("div", H.tag("h4", H.tag("mark", "&#160;", cls="fx-activity me-2")
-                                         + H.esc(t("Activity", lang)) + H.esc(f" · {len(activities)}"))
-                            + "".join(items), cls="fact-group"))
+            body = [html.Span(name, className="fact-text"), " ← ", f"“{evidence}”" if evidence else "",
+                    html.Span([method_text(r.method, lang), " · " if r.method else "", _confidence(r.confidence, lang)],
+                              className="fact-meta")]
+            items.append(html.A(body, href=f"#act-{int(r.id)}", className="fact-item") if placed
+                         else html.Div(body, className="fact-item"))
+        groups.append(html.Div([html.H4([html.Mark("\u00a0", className="fx-activity me-2"),
+                                         t("Activity", lang), f" · {len(activities)}"]), *items],
+                               className="fact-group"))
     if not groups:
         return [html.P(t("No fact was extracted from this document.", lang), className="text-muted small")]
-    return [H.markdown(H.tag("div", "".join(groups)), class_name="facts-html")]
+    return groups
 
 
 def _uri_part(uri: str | None, source: str | None) -> Any:
@@ -268,8 +262,8 @@ def article(url: str, doc_id: Any, lang: str = "en", search: str = "") -> html.D
                 html.H1(doc["title"] or "—", className="article-title", id=ids.DOC_HEAD),
                 html.Div(meta, className="article-meta"),
                 legend(lang),
-                html.Div(H.markdown(highlighted_text(text, items), class_name="text-html"), className="article-text",
-                         lang=doc["lang"] or None, id=ids.DOC_TEXT),
+                html.Div(highlighted_text(text, items), className="article-text", lang=doc["lang"] or None,
+                         id=ids.DOC_TEXT),
             ], className="article"), lg=8),
             Col(html.Aside([html.H2(t("Extracted facts", lang), className="card-heading"),
                             *fact_list(text, facts, acts, lang)], className="panel fact-side", id=ids.DOC_FACTS),
