@@ -91,6 +91,9 @@ _OUR_DELEGATION_EN = re.compile(r"\b(?:(?:a|the|our)\s+delegation\s+(?:of\s+\w+\
                                 # "During their visit to Ukraine, the delegation paid a visit to X": the page's own
                                 # delegation, introduced before as led by its leader
                                 r"\b(?:the|our)\s+delegation\s+(?:also\s+|then\s+|first\s+)?(?=paid\s+a\s+visit\s+to\b|visited\b))", re.I)
+# a diplomat leading or heading a delegation: a foreign state's mission (a university's own delegation has none)
+_DIPLOMAT = re.compile(r"\b(?:[Aa]mbassadors?|[Cc]onsuls?(?:[- ][Gg]eneral)?|[Ee]nvoys?|[Ee]mbass(?:y|ies)|[Cc]onsulates?|"
+                       r"[Cc]harg[ée]\s+d['’][Aa]ffaires)\b")
 _VISIT_VERB_EN = re.compile(r"\b(?:visit(?:ed|s)?|visit\s+to|went\s+to|travell?ed\s+to)\b", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 # our leader speaking or signing for a university named right after 代表: that university is ours
@@ -420,6 +423,12 @@ class HomeDetector:
             return False  # (a long list of the universities visited goes on to its last item)
         if any(ss <= x.start < ss + vm.start() for x in o.mentions):
             return False  # "XTU President Z headed a delegation to visit …": the subject's university is the home
+        dip = _DIPLOMAT.search(seg, 0, vm.start())
+        if dip and not re.search(r"\baccompanied\s+by\b[^.;]{0,40}$", seg[:dip.start()], re.I):
+            return False  # "the delegation led by X, the Cuban Ambassador, visited Y": a foreign state's guests, never ours
+        if re.match(r"(?:the|our)\s", dm.group(0), re.I) and not re.search(r"\b(?:led|headed)\b", dm.group(0), re.I) and \
+                any(x.start < ss and _HOST_BEFORE.search(self.text, max(0, x.start - 90), x.start) for x in o.mentions):
+            return False  # "a delegation … visited X. The delegation also visited X's new campus": the guests go on
         # ("Accompanied by …, X and his delegation visited …": only the delegation's own clause tells whose it is)
         cs = ss + (last_of(seg, ",;", dm.start()) + 1 if re.match(r"and\s", dm.group(0), re.I) else 0)
         return not any(cs <= x.start < ss + vm.start() and not re.search(r"\binvitation\s+of\b[^,;]*$", text[ss:x.start])
