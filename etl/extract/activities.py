@@ -672,8 +672,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind == "agreement" and rule == "signed or renewed agreement":
                 if re.search(r"\blearning\s+agreement", sent, I):
                     continue
-                prev_partner = i > 0 and sentence_ctx(i - 1)[6] and re.match(r"\s*(?:During|At|In)\s+(?:this|the)\s+"
-                                                                              r"(?:meeting|visit|talks?)\b", sent)
+                prev_partner = i > 0 and sentence_ctx(i - 1)[6] and re.match(r"\s*(?:(?:During|At|In)\s+(?:this|the)\s+"
+                                                                              r"(?:meeting|visit|talks?)\b|"
+                                                                              # "The agreement, cementing the partnership,
+                                                                              # was signed …": the one just told of
+                                                                              r"(?:The|This)\s+(?:[\w-]+\s+){0,2}?"
+                                                                              r"(?:agreement|MoU|memorandum|accord)\b)",
+                                                                              sent, I)
                 if not (has_partner or prev_partner or home_re.search(sent) or re.search(
                         r"\b(?:two|both)\s+(?:sides|universities|institutions|parties)\b|\bon\s+behalf\b|\bsigned\s+by\b|"
                         r"^\s*(?:They|The\s+two)\b|\bdelegations?\b|"
