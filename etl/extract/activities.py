@@ -82,6 +82,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # study abroad
     ("study_abroad", "exchange study", re.compile(
         r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year|places)\b|\bstudent\s+exchange\b|"
+        r"\bstudents['’]\s+exchanges?\b|\bstudents\b[^.\n]{0,60}?\b(?:participated|took\s+part)\s+in\s+(?:\w+\s+)?exchanges\b|"
         r"\bstudent\s+mobility\b|"
         r"\bexchange\s+\d+\s+(?:\w+\s+)?students|\babroad\s+for\s+(?:exchange|study)", I), 1.0),
     # "exchange programmes" are as often a general intention as students going
@@ -168,13 +169,17 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # (not inside a body's name: "the Department of Foreign Expert Service", "Foreign Experts Bureau")
         r"(?<!Department\sof\s)(?<!Bureau\sof\s)\bforeign\s+experts?\b(?!\s+(?-i:Service|Bureau|Affairs|Administration)\b)", I), 1.0),
     ("faculty_exchange", "lectures by a guest", re.compile(
-        r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?lectures?\b|"
+        r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?(?:guest\s+)?lectures?\b|"
+        r"\bguest\s+lectures\b|"
         r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
         r"(?:[\w-]+\s+){0,3}(?:lectures?|seminars?)\b", I), 0.5),
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
     ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
+    ("faculty_exchange", "staff in exchanges", re.compile(
+        r"\b(?:professors|lecturers|teachers|academic\s+staff|faculty\s+members|academics)\b[^.\n]{0,60}?\b(?:have\s+|had\s+)?"
+        r"(?:participated|took\s+part)\s+in\s+(?:\w+\s+)?exchanges\b", I), 1.0),
     ("faculty_exchange", "faculty teaching at the other side", re.compile(
         r"\b(?:faculty|professors|teachers|lecturers)\s+(?:members\s+)?(?:will|would|could|can|may)\s+(?:be\s+able\s+to\s+)?"
         r"(?:also\s+)?teach\s+(?:in|at)\s+(?-i:[A-Z])", I), 1.0),
@@ -207,9 +212,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
      1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
-        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
+        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?|extend(?:s|ed)?|finali[sz]e[sd]?)\b[^.\n]{0,80}?"
+        r"\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
         r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?|(?:cooperation\s+)?protocols?)\b|"
-        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,90}?\b(?:was|were|is|are)\s+"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent|protocols?)\b[^.\n]{0,90}?\b(?:was|were|is|are|"
+        r"(?:has|have|had)\s+been)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b|"
         # "the memorandum of understanding on a cooperation framework signed this time / today"
         r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?)\b[^.,;\n]{0,60}\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b|"
@@ -234,12 +241,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("delegation_visit", "a visit by officials", re.compile(
         r"\b(?:a|the)\s+visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?(?:officials?|leaders?|leadership|delegation|"
         r"delegates|president|vice[- ]president|rector|ambassador|representatives)\b|"
-        r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])", I), 1.0),
+        r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])|"
+        # "the visit of Jane Doe, vice-Chancellor for International Relations of X, to the campus"
+        r"\bthe\s+visit\s+of\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3},\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+        r"(?:vice[- ])?(?:chancellor|president|rector|dean|provost|director|minister|ambassador)\b", I), 1.0),
     ("joint_program", "a degree programme offered at another institution", re.compile(
         r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
     # (leaders who witness a signing, or sign online, hold a signing ceremony too)
     ("delegation_visit", "signing ceremony with the partner", re.compile(
-        r"签约仪式|签字仪式|(?:见证|出席)[^，。\n]{0,4}签(?:约|署|字)(?!协议)|(?:在线|线上|视频|云端?)签(?:约|署)"), 1.0),
+        r"签约仪式|签字仪式|(?:见证|出席)[^，。\n]{0,4}签(?:约|署|字)(?!协议)|(?:在线|线上|视频|云端?)签(?:约|署)|"
+        # "an official signing ceremony between X and Y took place", "signed … in the presence of the two rectors"
+        r"\bsigning\s+ceremon(?:y|ies)\b|\bsigned\b[^.\n]{0,200}?\bin\s+the\s+presence\s+of\s+(?:the\s+|both\s+)?(?:\w+\s+){0,3}?"
+        r"(?:[Rr]ectors?|[Pp]residents?|[Cc]hancellors?|[Vv]ice[- ][Cc]hancellors?)\b", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|\bvisit(?:s|ed)?\s+(?:our|this)\s+(?:university|college|campus|institute)\b|"
         r"访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
@@ -325,7 +338,7 @@ NEEDS = {
     "a partner's students studying here": ("studying",),
     "exchange students from elsewhere": ("students from", "student from"),
     "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
-    "a visit by officials": ("visit by", "trip to"),
+    "a visit by officials": ("visit by", "trip to", "visit of"), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
     "go for studies": ("go for",),
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to "),
