@@ -116,6 +116,22 @@ _ROLE_BEFORE_UNIT = re.compile(r"\b(?:dean|head|director|professor|lecturer|chai
                                r"secretary|researcher|fellow|officer|principal)\s+(?:\w+\s+)?(?:of|at|from)\s+(?:the\s+)?$", re.I)
 
 
+def _place_word(w: str) -> bool:
+    """A city's or country's name (not a subject, not a title word): "Paris", "Geneva"."""
+    from etl.resolve.geo import load_gazetteer
+
+    gz = load_gazetteer()
+    return w[:1].isupper() and w.lower() not in _TITLE_WORDS and w.lower() not in _SUBJECT_WORDS and \
+        w.lower() not in _INSTITUTION_WORDS and bool(gz.place(w) or gz.country_name(w))
+
+
+def _language_word(w: str) -> bool:
+    """A language's name as a department writes it ("French", "German", "Russian"): a country's adjective."""
+    from etl.resolve.geo import load_gazetteer
+
+    return bool(load_gazetteer().adjective(w)) or w in ("Arabic", "Latin", "Swahili", "Hindi", "Persian", "Hebrew")
+
+
 def _field_words() -> set[str]:
     from etl.extract.orgs import _FIELD_WORDS
 
@@ -400,6 +416,13 @@ class UnitFinder:
                 if not m.group("head") and self._outside_name(words):
                     continue  # "Xuchang Vocational and Technical College", "JCL Foreign Languages School": an institution
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
+                pre_words = text[s:m.start("head")].split() if m.group("head") else []
+                if len(pre_words) == 1 and not (self.use_list and self.ref.unit(text[s:e])) and \
+                        not any(text[s:e].startswith(f) for f in self.home_forms) and _place_word(pre_words[0]) and \
+                        not any(pre_words[0] in text[a:b] for a, b, _ in self.org_spans):  # (a partner's word: see engine)
+                    phrases.append((s, e))
+                    continue  # "the Paris School of International Affairs" in another city's partnership: a school
+                    # named after its city is that city's institution's, not the home's (whose name would stand there)
                 del pre
                 owner = self._org_after(e) if m.group("head") or m.group("head2") == "Institute" else None
                 if owner and owner[2] != "home":
@@ -432,6 +455,8 @@ class UnitFinder:
                     typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
                     if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
                         typ = "school"  # "German Language Department", "Department of Architecture and Design"
+                    if head.lower() == "department" and m.group("head2") and len(words) == 2 and _language_word(words[0]):
+                        typ = "school"  # "the French Department" (of a school of foreign languages): a language it teaches
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
                             not (subject_institute(phrase) and listed_with_units(text, s, e)):
                         continue  # too often an outside body without a list to say otherwise (but an institute named
@@ -445,7 +470,10 @@ class UnitFinder:
                     # "CUMT Sun Yueqi Honors College", "Lancaster University's …": the owner is not part of the name
                     for f in self.home_forms:
                         if name.startswith(f) and (re.match(r"['’]s\s+[A-Z]", name[len(f):]) or
-                                                   (f.isupper() and re.match(r"\s+[A-Z]", name[len(f):]))):
+                                                   (f.isupper() and re.match(r"\s+[A-Z]", name[len(f):])) or
+                                                   # "Soochow University School of Music": the home's full name before
+                                                   re.match(r"\s+(?:School|College|Faculty|Department|Institute)\s+(?:of|for)\s",
+                                                            name[len(f):])):
                             name = re.sub(r"^(?:['’]s)?\s+", "", name[len(f):])
                             break
                     # "School of Aerospace Engineering and Can Chanbao, professor …": a person after "and"
