@@ -41,9 +41,9 @@ _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _WD = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
 _TO = r"\s*(?:to|until|till|through|and|-|–|—|~)\s*"
 
-# English: "7th March 2024", "7 March", "10th to 16th October 2016", "12th July to 6th August 2021"
+# English: "7th March 2024", "7 March", "10th to 16th October 2016", "12th July to 6th August 2021", "28 Sep , 2023"
 _EN_DMY = re.compile(
-    rf"(?<![\w+]){_WD}(?P<d0>{_DAY})(?:\s+(?:of\s+)?(?P<m0>{_MON}))?(?:,?\s+(?P<y0>{_YEAR}))?"
+    rf"(?<![\w+]){_WD}(?P<d0>{_DAY})(?:\s+(?:of\s+)?(?P<m0>{_MON}))?(?:(?:,?|[ \t]+,)\s+(?P<y0>{_YEAR}))?"
     rf"(?:{_TO}(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MON}))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
 # "March 7, 2024", "March 7-9, 2024", "March 7 to April 2, 2024"
 _EN_MDY = re.compile(

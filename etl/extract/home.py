@@ -109,6 +109,10 @@ _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted
                          r"(?:\w+\s+)?(?:guests?|delegation|delegates|visitors)\b", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = cue("china_abroad")  # data/reference/page_cues.csv
+# "the Chinese partner institution for the new Confucius Institute": a Chinese university naming its own role in a
+# Confucius Institute abroad, not a page abroad speaking of its Chinese partners
+_AS_ROLE = re.compile(r"\b(?:[Aa]s|is|was|being)\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?$")
+_CI_CHINESE_PARTNER = re.compile(r"[^.\n]{0,80}?\bConfucius\s+(?:Institutes?|Classrooms?)\b")
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
 _LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
                         r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
@@ -237,7 +241,9 @@ class HomeDetector:
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
         # how often the page speaks of China as abroad
-        self.abroad = len(_CHINA_ABROAD.findall(text)) if "China" in text or "Chinese" in text else 0
+        self.abroad = sum(1 for m in _CHINA_ABROAD.finditer(text) if not (
+            _CI_CHINESE_PARTNER.match(text, m.end()) and _AS_ROLE.search(text, max(0, m.start() - 50), m.start()))) \
+            if "China" in text or "Chinese" in text else 0
         # the page's own perspective: in Chinese, a university of Hong Kong, Macao or Taiwan is as local as a
         # mainland one (澳门大学's news in Chinese)
         # the region whose universities are local in this domain's news (Hong Kong, Macao and Taiwan too)
@@ -689,6 +695,14 @@ class HomeDetector:
             if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in
                                                                      o.aliases | {o.name}):
                 continue
+            # its name glued without the space before its head word ("toYanshanUniversity", a copy site's lost spaces)
+            glued = re.sub(r"\s+(?=(?:University|College|Institute)\b)", "", o.name)
+            if glued != o.name and len(glued) > 12 and glued in self.text:
+                i = self.text.find(glued)
+                while i != -1:
+                    if not any(x.start <= i < x.end for x in o.mentions):
+                        o.mentions.append(Mention_(i, i + len(glued), glued, "name without its space"))
+                    i = self.text.find(glued, i + 1)
             # an abbreviation the page uses for it without introducing it ("UQ students", "the PoliTo Alumni …")
             for a in sorted(x for x in abbrs if abbreviates(x, o.name)):
                 for hs, he in find_word(self.text, a, hyphen=False):

@@ -540,9 +540,11 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 runs.append((h, h))
         used_until = -1
         for rs, h in runs:
-            # left edge: capitalised modifiers, not titles, not connectors
+            # left edge: capitalised modifiers, not titles, not connectors (nor a word glued to "of" by a copy site's lost
+            # space: "International Cooperationof Yanshan University" names Yanshan University)
             left = rs
             while left - 1 > used_until and toks[left - 1][2][0].isupper() and \
+                    not re.fullmatch(r"[A-Z][a-z]{4,}of", toks[left - 1][2]) and \
                     (toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and
                      toks[left - 1][2].lower() not in _NOT_MODIFIER or _place_pair(toks, left - 1, gaz)) and \
                     not _owner_possessive(toks[left - 1][2], gaz):

@@ -496,6 +496,7 @@ class UnitFinder:
                         if gz.place(pm2.group(1)) or gz.country_name(pm2.group(1)):
                             name = name[:pm2.start()]  # "the Faculty of Engineering in Nottingham"
                     name = re.sub(r"-[A-Z]{2,6}$", "", name)  # "Department of Architecture and Design-DAD"
+                    name = re.sub(r"(?<=[a-z]{4})of$", "", name)  # "Office of International Cooperationof Y": a lost space
                     if name == "Graduate School" or re.fullmatch(r"(?:School|College)\s+of\s+(?:Undergraduate|Graduate|"
                                                                   r"Postgraduate)\s+(?:Studies|Education)", name):
                         # (the graduate school counts as an office, and so does its undergraduate twin)
