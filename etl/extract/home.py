@@ -45,8 +45,14 @@ from etl.extract.zh_units import units_fit_list
 from etl.resolve.geo import Gazetteer
 from etl.resolve.reference import Reference, norm
 
-_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院",
+_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院|"
+                              # "Indian Institute for Science Education and Research": an institute that teaches
+                              r"\binstitute\s+(?:of|for)\s+(?:\w+\s+){0,2}?(?:science|sciences|technology|engineering|management)"
+                              r"\s+(?:education|and\s+technology|studies)\b",
                               re.I)
+# the page's own voice in a university's press release: "the University's partnerships", "the University" (not "the
+# University of X")
+_UNI_VOICE = re.compile(r"\bthe\s+University(?:['’]s)?\b(?!\s+of\b)")
 # a title whose subject visits: "KTH Delegation Visits BISTU", "X President Visits Y", "英国X大学副校长一行访问我校"
 _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation|President|Rector|Vice-Chancellor|Chancellor|"
                             r"Provost|Leaders?|Team|Ambassador|Minister)s?\s+(?:Visits?|Pays?|Arrives?|Comes?|Calls?)\b|"
@@ -285,6 +291,11 @@ class HomeDetector:
                 if code:
                     return code, "country"
             cap = am["c"] or am["i"]
+            if am["c"] and not gaz.country_name(cap):
+                ws = cap.split()
+                # "X, China. This MOU …": the country ends the sentence, the words after it are the next one's
+                cap = next((" ".join(ws[:n]) for n in range(len(ws) - 1, 0, -1)
+                            if ws[n - 1].endswith(".") and gaz.country_name(" ".join(ws[:n]))), cap)
             if am["c"] and not gaz.country_name(cap):
                 # ", Henan, China" locates; "The Chinese University of Hong Kong, Shenzhen" is a campus
                 nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
@@ -567,6 +578,10 @@ class HomeDetector:
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
         v = self.visitor(o)
+        if not ours and v == 0 and _UNI_VOICE.search(text) and self.located(o) is None and \
+                not any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
+            score += 3  # a press release that speaks as "the University": one of the universities it names that nobody
+            # visits, locates or works with
         if v == 1 and o.country in self.local and not self.abroad:
             v = 0  # "President X of <a Chinese university> visited …" in a page at home in China: its own trip, as often
         score -= v

@@ -521,6 +521,11 @@ def _acronym_bounds(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+# what a kind of institution is, not its name: "An Autonomous Institution", "a Leading Public University"
+_STATUS_WORDS = {"autonomous", "public", "private", "leading", "premier", "comprehensive", "deemed", "central", "top",
+                 "renowned", "prestigious", "independent", "non-profit", "nonprofit"}
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -659,9 +664,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
             if re.search(r"(?<![\w-])(?:an?|An?)[^\S\n]+$", text[max(0, s - 4):s]) and \
-                    all(gaz.adjective(w) for w in proper):
+                    all(gaz.adjective(w) or w.lower() in _STATUS_WORDS for w in proper):
                 used_until = right
-                continue  # "a British university", "an Egyptian college": one of a kind, not a name
+                continue  # "a British university", "an Egyptian college", "An Autonomous Institution": one of a kind, not a name
             if toks[h][2] in ("Council", "Senate", "Board") and right == h and proper and \
                     all(re.fullmatch(r"[A-Z]{2,8}", w) for w in proper):
                 used_until = right
