@@ -386,7 +386,8 @@ _THIS_MONTH = re.compile(r"\b(?P<w>this|last)\s+(?P<m>January|February|March|Apr
 # a stay of a semester or more: its start may lie most of a year before the report of its end
 _LONG_STAY = re.compile(r"\b(?:semesters?|six-month|one-year|year-long|(?:six|nine|twelve)\s+months)\b", re.I)
 _LAST_WEEK = re.compile(r"\blast\s+week\b", re.I)
-_STAMP_LABEL = re.compile(r"(?:\bdatetime|\bdate|\btime|\bposted|\bpublished|\bupdated|发布时间|发布日期|日期|时间)\s*[:：]?\s*$", re.I)
+_STAMP_LABEL = re.compile(r"(?:\bdatetime|\bdate|\btime|\bposted|\bpublished|\bupdated|(?:publish|release|post)(?:ed)?\s*(?:time|date)|"
+                          r"发布时间|发布日期|日期|时间)\s*[:：]?\s*$", re.I)
 
 
 def _stamp(text: str, dm: DateMention) -> bool:
@@ -397,7 +398,9 @@ def _stamp(text: str, dm: DateMention) -> bool:
     # (a time and a view counter may follow the stamp: "Tue, Apr 30 2024 11:54 times", "2023-05-06 10:21 Views: 35")
     after = re.sub(r"^[ \t]*\d{1,2}:\d{2}(?::\d{2})?", "", after)
     after = re.sub(r"(?i:\b(?:views?|hits|clicks|reads|times|visits)\b)[ \t:：]*\d*", "", after)
-    return bool(_STAMP_LABEL.search(before)) or not (before + after).strip(" \t|·-")
+    # (or set apart at the end of the title's line by a wide space: "A New Centre Opens  Jul 08, 2016")
+    return bool(_STAMP_LABEL.search(before)) or not (before + after).strip(" \t|·-") or \
+        (bool(re.search(r"\S(?: {2,}|\t)$", before)) and not after.strip())
 
 
 def body_stamp(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
@@ -482,8 +485,12 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
                 before = [y for p, y in years if p < dm.start]
                 if not before:
                     # "6月3日,副校长主持召开了2020年…推进会": a year written later in the same Chinese sentence
+                    # "On July 17, the opening of 2023 Experience China Summer Program was held": a year that opens the
+                    # title of the event later in the same English sentence
                     se = next_of(text, "。\n", dm.end, len(text))
-                    before = [y for p, y in years if dm.end <= p < se and re.match(r"\d{4}\s*(?:年|暑|寒|春|秋)", text[p:p + 6])][:1]
+                    se_en = next_of(text, ".\n", dm.end, len(text))
+                    before = [y for p, y in years if dm.end <= p < se and re.match(r"\d{4}\s*(?:年|暑|寒|春|秋)", text[p:p + 6]) or
+                              dm.end <= p < se_en and re.match(r"\d{4}[ \t]+[A-Z][a-z]", text[p:p + 7])][:1]
                 if before:
                     dm.y = max(before)  # the latest: background years ("since 2020", "founded in 1952") are older
                     dm.notes.append(f"year {dm.y}: the latest year written before it")
