@@ -116,6 +116,14 @@ _ROLE_BEFORE_UNIT = re.compile(r"\b(?:dean|head|director|professor|lecturer|chai
                                r"secretary|researcher|fellow|officer|principal)\s+(?:\w+\s+)?(?:of|at|from)\s+(?:the\s+)?$", re.I)
 
 
+_OF_GOVERNMENT = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?[^.;\n]{0,120}?\b(?:[Pp]rovincial|[Mm]unicipal)[ \t]+(?:[Pp]arty[ \t]+"
+                            r"[Cc]ommittee|[Gg]overnment|[Pp]eople['’]s[ \t]+[Gg]overnment|[Cc]ommission)")
+# a list of units in lower case that the text closes as units ("… the school of foreign languages and other relevant
+# units of NCWU")
+_LOWER_UNIT_LIST = re.compile(r"(?:\b(?:of|from)\s+)(?:the\s+)?(?P<items>[a-z][a-z ,]{10,300}?)\s*,?\s+and\s+other\s+"
+                              r"(?:relevant\s+|related\s+)?(?:units|departments|schools|colleges|offices|faculties)\b")
+
+
 def _place_word(w: str) -> bool:
     """A city's or country's name (not a subject, not a title word): "Paris", "Geneva"."""
     from etl.resolve.geo import load_gazetteer
@@ -396,6 +404,9 @@ class UnitFinder:
                 if _GOVERNMENT_BEFORE.search(text[max(0, s - 20):s]) or \
                         re.search(r"\b(?:Provincial|Municipal|Ministry)\b", text[s:e]):
                     continue
+                if _OF_GOVERNMENT.match(text, e, min(len(text), e + 160)):
+                    continue  # "the European and American Department of the foreign affairs office of the Henan provincial
+                    # Party committee": a government body's unit
                 ofm = None if m.group("head") else re.match(r"[ \t]+of[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2}",
                                                             text[e:e + 60])
                 if (m.group("head") or m.group("head2")).lower() in ("office", "department", "division") and \
@@ -535,6 +546,23 @@ class UnitFinder:
                         continue
                     hits.append(UnitHit("school", "Confucius Institute", a, a + len(m.group(0).split(" at ")[0].split(" of ")[0].split(" in ")[0].rstrip()), m.group(0),
                                         "a Confucius Institute of the home university", 0.6))
+            # "leaders of the international exchange and cooperation center, the school of foreign languages and other
+            # relevant units of X": units written in lower case, in a list the text calls units (of the home)
+            if not (self.use_list and self.ref.units) or self.keep_unlisted:
+                for lm in _LOWER_UNIT_LIST.finditer(text, body):
+                    for it in re.finditer(r"(?:^|,\s*|\s+and\s+)(?:the\s+)?(?P<u>(?:[a-z]+\s+){0,5}?(?:school|college|faculty|"
+                                          r"department|office|center|centre)(?:\s+(?:of|for)\s+[a-z]+(?:\s+(?:and\s+)?[a-z]+){0,4})?)"
+                                          r"(?=\s*,|\s+and\b|$)", lm.group("items")):
+                        u = it.group("u")
+                        if not re.search(r"\b(?:school|college|faculty|department|office|center|centre)\b", u) or \
+                                re.search(r"\b(?:other|relevant|related|these|those|all|some|several|many)\b", u):
+                            continue
+                        name = " ".join(w if w in ("of", "for", "and", "the") else w.capitalize() for w in u.split())
+                        headw = re.search(r"\b(school|college|faculty|department|office|center|centre)\b", u).group(1)
+                        typ = "school" if headw in ("school", "college", "faculty") or (
+                            headw == "department" and _ACADEMIC.search(name) and not _ADMIN.search(name)) else "office"
+                        a = lm.start("items") + it.start("u")
+                        hits.append(UnitHit(typ, name, a, a + len(u), u, "unit in lower case, in a list of units", 0.5))
             # "Heads of Graduate school, …": the graduate school written in lower case is an office too
             if not (self.use_list and self.ref.units) or self.keep_unlisted:
                 for m in re.finditer(r"\bGraduate\s+school\b(?!\s+of\b)", text[body:]):
