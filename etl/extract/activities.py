@@ -314,6 +314,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("conference", "理事会 / 协调会 (zh)", re.compile(
         r"(?:召开|举行|举办|出席|参加|主持)了?[^。\n]{0,60}?(?:年度理事会|理事会(?:会议|议)?|协调会|联席会议?)(?![\u4e00-\u9fff]{0,2}(?:成员|主席|理事))"), 1.0),
 ]
+# a visit's reception: "welcomed X and his party", "received the delegation", "met with the guests"
+_GUESTS_MET = re.compile(r"\b(?:welcomed|received|met\s+with|greeted)\b[^.\n]{0,80}?\b(?:(?:his|her|their)\s+(?:party|delegation)|"
+                         r"the\s+(?:guests|delegation|visitors))\b", re.I)
+_VISIT_SYMPOSIUM = re.compile(_GUESTS_MET.pattern + r"[^.\n]{0,120}?\bheld\s+a\s+symposium\b", re.I)
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
         r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议(?!室|厅|中心)|总结会|工作会", I), 1.0),
@@ -701,6 +705,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue
             if rule == "学术报告 by a guest" and re.search(r"研讨会|论坛|会议(?!室|厅)|大会|年会", sent):
                 continue  # talks at a conference are the conference's
+            if rule == "lectures by a guest" and re.search(r"\b(?:ambassador|envoy|consul|diplomat|attach[ée])s?\b", sent[:ms], I):
+                continue  # a diplomat's talk to students during a visit: the visit, no faculty exchange
+            if kind == "conference" and rule in ("conference held", "taking part in a conference") and \
+                    re.search(r"\bsymposium\b", m.group(0), I) and _VISIT_SYMPOSIUM.search(text) and \
+                    not re.search(r"\b(?:international|annual|academic)\s+(?:conference|forum|symposium)|\bthe\s+\d", sent, I):
+                continue  # "welcomed the ambassador and his party … and held a symposium", "leaders … attended the
+                # symposium": the visit's meeting (座谈), no conference
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):
                 weight = max(weight, 1.0)  # a lecture by a partner's professor

@@ -116,6 +116,7 @@ _ROLE_BEFORE_UNIT = re.compile(r"\b(?:dean|head|director|professor|lecturer|chai
                                r"secretary|researcher|fellow|officer|principal)\s+(?:\w+\s+)?(?:of|at|from)\s+(?:the\s+)?$", re.I)
 
 
+_SERVICE_CENTRE = re.compile(r"\b(?:International|Global|Exchange|Cooperation|Students?|Careers?|Admissions?|Services?)\b")
 _OF_GOVERNMENT = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?[^.;\n]{0,120}?\b(?:[Pp]rovincial|[Mm]unicipal)[ \t]+(?:[Pp]arty[ \t]+"
                             r"[Cc]ommittee|[Gg]overnment|[Pp]eople['’]s[ \t]+[Gg]overnment|[Cc]ommission)")
 # a list of units in lower case that the text closes as units ("… the school of foreign languages and other relevant
@@ -469,9 +470,13 @@ class UnitFinder:
                     if head.lower() == "department" and m.group("head2") and len(words) == 2 and _language_word(words[0]):
                         typ = "school"  # "the French Department" (of a school of foreign languages): a language it teaches
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
-                            not (subject_institute(phrase) and listed_with_units(text, s, e)):
+                            not (subject_institute(phrase) and listed_with_units(text, s, e)) and \
+                            not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
+                                 not re.search(r"\b(?:Research|Studies|Sciences?|Technology|Engineering|Innovation|Medical|"
+                                               r"Conference|Convention|Exhibition|Trade|Cultural|Culture)\b", phrase)):
                         continue  # too often an outside body without a list to say otherwise (but an institute named
-                        # by its subject among the units listed is one of them)
+                        # by its subject among the units listed is one of them, and "the Global Education Center", "the
+                        # International Exchange Center" serve the university's own students and partners: offices)
                     if _PROGRAMME_UNITS.search(phrase) and not (
                             re.fullmatch(r"(?:the\s+)?Business\s+School", phrase) and (not self.use_list or self.keep_unlisted)
                             and not any(st != "home" for _, _, st in self._ox.overlapping(*self._sentence(s)))):
