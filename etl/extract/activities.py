@@ -148,6 +148,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
+    ("international_students", "exchange students received here", re.compile(
+        r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b", I), 1.0),
+    ("international_students", "incoming students", re.compile(
+        r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", I), 0.5),
     ("international_students", "exchange students from elsewhere", re.compile(
         r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|(?-i:[A-Z]))", I), 1.0),
     ("international_students", "a partner's students studying here", re.compile(
@@ -292,6 +296,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:sign|signs|signed|signing\s+ceremony|unveil|unveils|"
         r"unveiled)\b|(?:校长|书记)[^。\n]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。\n]{0,12})?揭牌|"
         r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:two|both|parties|sides)\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
+        # "sealed with the signing of an MoU by the Vice-Chancellor with rectors of …"
+        r"\bsign(?:ing|ed)\b[^.\n]{0,80}?\bby\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:Vice[- ])?(?:President|Chancellor|Rector)\b[^.\n]{0,80}?"
+        r"\bwith\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rectors|presidents|vice-chancellors|leaders)\b|"
         r"(?:双方|两校)(?:共同)?签署|代表学校签字|代表(?:两校|双方|学校)[^，。\n]{0,12}签(?:字|署|约)"), 1.0),
     # conferences
     ("conference", "conference held", re.compile(
@@ -342,7 +349,7 @@ NEEDS = {
     "a partner's students studying here": ("studying",),
     "exchange students from elsewhere": ("students from", "student from"),
     "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
-    "a visit by officials": ("visit by", "trip to", "visit of"), "staff in exchanges": ("exchanges",),
+    "a visit by officials": ("visit by", "trip to", "visit of"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
     "go for studies": ("go for",),
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to "),
@@ -384,9 +391,18 @@ _BACKGROUND = cue("background")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在|未来(?:合作|的合作|工作)?重点", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
+                      # "welcomed 87 new exchange students", "is set to receive 200 exchange students", "incoming students",
+                      # "the exchange programmes bring students from all over the world"
+                      r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b|"
+                      r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b|\bbring\s+(?:\w+\s+){0,3}?students\s+from\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校)|(?<![回返])到校(?![园区外内])", I)
+# a page that receives exchange students, and a sentence that sends its own abroad
+_RECEIVED = re.compile(r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b|"
+                       r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", re.I)
+_OUTBOUND = re.compile(r"\babroad\b|\boverseas\b|\b(?:send|sends|sent|sending)\b|\b(?:go|goes|going|went)\s+(?:to\s+study|on\s+exchange)\b|"
+                       r"\bour\s+(?:own\s+)?students\b|\bdepart", re.I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
@@ -632,6 +648,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
+                if rule == "exchange study" and re.match(r"exchange\s+students?$", m.group(0), I) and _RECEIVED.search(text) and \
+                        not _OUTBOUND.search(sent):
+                    continue  # the exchange students of a page that receives them ("welcomed 87 new exchange students …
+                    # the mentors look after the exchange students"): incoming, not ours going abroad
                 if _INBOUND.search(clause) or (inbound_re is not None and inbound_re.search(clause)) or \
                         _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and
                                                                         rule != "study abroad"):
