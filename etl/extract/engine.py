@@ -556,6 +556,39 @@ def _host_name(code: str) -> str:
     return (getattr(c, "common_name", None) or c.name) if c else code
 
 
+_CN_PROVINCES_EN = ("Anhui", "Fujian", "Gansu", "Guangdong", "Guizhou", "Hainan", "Hebei", "Heilongjiang", "Henan", "Hubei",
+                    "Hunan", "Jiangsu", "Jiangxi", "Jilin", "Liaoning", "Qinghai", "Shaanxi", "Shandong", "Shanxi", "Sichuan",
+                    "Yunnan", "Zhejiang")
+# a Chinese province as the other party of a foreign university: "signed a MOU between the school and Guizhou province",
+# "a Chinese delegation from Shanxi Province", "MOU with Hebei Province"
+_PROVINCE_PARTY = re.compile(r"\b(?:with|and|from|by)\s+(?:the\s+)?(?P<p>" + "|".join(_CN_PROVINCES_EN) + r")\s+[Pp]rovince\b")
+_PROVINCE_CUE = re.compile(r"\b(?:sign\w*|MOU|MoU|memorand\w+|agreements?|delegations?|between|visit\w*|cooperat\w+)\b", re.I)
+
+
+def _chinese_provinces(text: str, orgs: list[Org]) -> list[Org]:
+    """A Chinese province a foreign university signs with or receives a delegation from, as a government partner
+    ("X Province", CN); a province named as a mere place ("a university in Hebei Province") stays a place."""
+    out: dict[str, Org] = {}
+    for m in _PROVINCE_PARTY.finditer(text):
+        ss = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        if not _PROVINCE_CUE.search(text, ss, m.start()):
+            continue
+        name = f"{m.group('p')} Province"
+        known = [o for o in orgs if norm(m.group("p")) in norm(o.name) and "province" in norm(o.name)]
+        if known:
+            for o in known:  # (read as a Chinese government body, a supervisor of a Chinese university: here a partner)
+                if o.status == "non_partner" and o.reason == "Chinese government body":
+                    o.status, o.reason, o.kind, o.country = "partner", "a Chinese province a foreign university works with", \
+                        "government", o.country or "CN"
+            continue
+        o = out.get(name)
+        if o is None:
+            o = out[name] = Org(name, "government", "CN", "a Chinese province")
+            o.reason = "a Chinese province a foreign university works with"
+        o.mentions.append(Mention_(m.start("p"), m.end(), text[m.start("p"):m.end()], "a province as a party"))
+    return list(out.values())
+
+
 def _chinese_missions(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[Org]:
     """In a foreign university's news: China's embassy and consulates (see _CN_MISSION), existing organisations
     renamed to the mission's official name and merged (one per mission), missions named only through a diplomat's
@@ -1176,6 +1209,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")
         if home_country not in (None, "CN", "HK", "MO", "TW"):
             orgs = orgs + _chinese_missions(text, orgs, gaz, home_country)
+            orgs = orgs + _chinese_provinces(text, orgs)
         elif home_country in (None, "CN"):
             orgs = orgs + _chinese_embassies_abroad(text, orgs, gaz)
         orgs = orgs + _partner_centres(text, orgs, home_spans, gaz)

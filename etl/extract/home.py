@@ -83,6 +83,10 @@ _VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?|(?:visiting\s
                              r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")
 # X … visited our university / came to us: X is the guest
+# "… received this morning, in his office, Dr. Ahmed Dalal, President of X": the one received leads the guests
+_RECEIVED_LEADER = re.compile(r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3},[^\S\n]+(?:the[^\S\n]+)?(?:Vice[- ])?(?:President|Rector|Chancellor|Provost|"
+                              r"Dean)[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?$")
+_RECEIVED_VERB = re.compile(r"\b(?:received|welcomed|hosted)\b")
 _VISITS_US = re.compile(r"[^.;\n]{0,60}?\b(?:visit(?:ed|s)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+"
                         r"(?:our\s+(?:university|campus|school|college|institute|faculty)|us)\b", re.I)
 _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)|"
@@ -110,6 +114,8 @@ _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat
 # X in the subject of a visit: "…, dean of the College of … of X, and vice dean Li visited …"
 _SUBJECT_VISITED = re.compile(r"(?:[^.;\n]{0,80}?,)?[^.;\n]{0,30}?\b(?:visited|paid\s+a\s+visit|came\s+to)\b(?!\s+by)")
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办|"
+                         # "… President of X, received this morning …": X's leader receives
+                         r",\s+(?:received|welcomed|hosted)\b|"
                          # "Dr Le, Vice Rector of X, Y, Hanoi, welcomed the guests": the welcomer's university hosts
                          r"(?:,[^.;\n]{0,50}?)?,\s+(?:warmly\s+)?(?:welcomed|received|greeted|met\s+with)\s+(?:the\s+)?"
                          r"(?:\w+\s+)?(?:guests?|delegation|delegates|visitors)\b", re.I)
@@ -353,6 +359,11 @@ class HomeDetector:
         for m in o.mentions:
             if _VISITOR_BEFORE.search(text, max(0, m.start - 100), m.start):
                 return 2
+            if _RECEIVED_LEADER.search(text, max(0, m.start - 80), m.start):
+                ss = max(last_of(text, "\n", m.start - 1) + 1, m.start - 200)  # (its line: "Dr." is no sentence's end)
+                rv = _RECEIVED_VERB.search(text, ss, m.start)
+                if rv and not any(ss <= x.start < rv.start() for x in o.mentions):
+                    return 2
             am = _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24))
             if am and not re.match(r"\s+(?:to|in|visited|visits|paid|went|travell?ed)\b", text[am.end():am.end() + 12]):
                 return 2  # (not "X delegation visited Y": a page tells of its own delegation's trips as often)
@@ -760,8 +771,12 @@ class HomeDetector:
         # title), the page's foreign perspective, or to be clearly the page's subject where no Chinese
         # university could be home
         viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
+        # (a plain host and guest: a university whose people receive a party named as the visitor needs less)
+        guests = [c for c in cands if self.visitor(c[2]) >= 2]
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
-                 (not viable_cn and conf is None and c[0] >= 4 and not (self.lang == "zh" and _OUR.search(self.text)))]
+                 (not viable_cn and conf is None and (c[0] >= 4 or (c[0] >= 2.5 and guests and c not in guests and any(
+                     _HOST_AFTER.match(self.text, m.end, min(len(self.text), m.end + 100)) for m in c[2].mentions))) and
+                  not (self.lang == "zh" and _OUR.search(self.text)))]
         # (a 中文 page that speaks as 我校 is a Chinese university's: a body abroad it names is not its home without
         # a strong signal)
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)

@@ -522,7 +522,7 @@ def _acronym_bounds(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 # what a kind of institution is, not its name: "An Autonomous Institution", "a Leading Public University"
-_STATUS_WORDS = {"autonomous", "public", "private", "leading", "premier", "comprehensive", "deemed", "central", "top",
+_STATUS_WORDS = {"research", "autonomous", "public", "private", "leading", "premier", "comprehensive", "deemed", "central", "top",
                  "renowned", "prestigious", "independent", "non-profit", "nonprofit"}
 
 
@@ -569,6 +569,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 left -= 1
             # right edge: "of X (and Y)", a place written after the head
             right = h
+            post_end = -1
             j = h + 1
             while j < len(toks):
                 t = toks[j][2]
@@ -586,6 +587,12 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     if k >= len(toks):
                         break
                     conn = toks[j][2].lower()
+                    if conn == "for" and re.search(r"\b(?:Vice[- ])?(?:President|Rector|Dean|Chancellor|Provost)\s+of\s+(?:the\s+)?$",
+                                                   text[max(0, toks[left][0] - 40):toks[left][0]], re.I):
+                        post_end = k
+                        while post_end + 1 < len(toks) and (_cap(toks[post_end + 1][2]) or toks[post_end + 1][2] in ("and", "&")):
+                            post_end += 1
+                        break  # "Vice-President of X University for Community Service": the post's portfolio, not the name
                     if conn in ("and", "&"):
                         if right == h:
                             break  # "Xidian University and Ericsson": "and" right after the head joins two names
@@ -705,7 +712,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 if m2:
                     e += m2.end()
             out.append((s, e, kind))
-            used_until = right
+            used_until = max(right, post_end)
     return out
 
 
@@ -1052,7 +1059,8 @@ class OrgFinder:
     def _registry_right(self, s: int, e: int) -> int:
         """The end of a longer name the registry knows that begins with [s, e) and goes on with "of <place>":
         "Minzu University of China", "City University of Macau" (not "Minzu University" located in China)."""
-        m = re.match(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2})",
+        # (or "in <place>": "The American University in Cairo", "American University in Dubai")
+        m = re.match(r"[^\S\n]+(?:of|in)[^\S\n]+(?:the[^\S\n]+)?([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2})",
                      self.text[e:e + 60])
         if not m or _known_name(norm(self.text[s:e])) and not re.search(r"\b(?:University|College|Institute)$",
                                                                         self.text[s:e]):

@@ -513,6 +513,9 @@ class UnitFinder:
                             name = name[:pm2.start()]  # "the Faculty of Engineering in Nottingham"
                     name = re.sub(r"-[A-Z]{2,6}$", "", name)  # "Department of Architecture and Design-DAD"
                     name = re.sub(r"(?<=[a-z]{4})of$", "", name)  # "Office of International Cooperationof Y": a lost space
+                    parts = re.split(r"(?<=[a-z])(?=[A-Z])", name.split(" ", 1)[0])
+                    if len(parts) > 1 and all(len(x) >= 4 for x in parts) and " " in name:
+                        name = parts[-1] + " " + name.split(" ", 1)[1]  # "InternationalNewsInternational Office": glued menu
                     if name == "Graduate School" or re.fullmatch(r"(?:School|College)\s+of\s+(?:Undergraduate|Graduate|"
                                                                   r"Postgraduate)\s+(?:Studies|Education)", name):
                         # (the graduate school counts as an office, and so does its undergraduate twin)
