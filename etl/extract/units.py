@@ -119,6 +119,9 @@ _ROLE_BEFORE_UNIT = re.compile(r"\b(?:dean|head|director|professor|lecturer|chai
 _SERVICE_CENTRE = re.compile(r"\b(?:International|Global|Exchange|Cooperation|Students?|Careers?|Admissions?|Services?)\b")
 _OF_GOVERNMENT = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?[^.;\n]{0,120}?\b(?:[Pp]rovincial|[Mm]unicipal)[ \t]+(?:[Pp]arty[ \t]+"
                             r"[Cc]ommittee|[Gg]overnment|[Pp]eople['’]s[ \t]+[Gg]overnment|[Cc]ommission)")
+_UNITS_SUCH_AS = re.compile(r"\b(?P<noun>faculties|schools|colleges|departments|units)\s+(?:at|of)\s+(?P<owner>(?:[Tt]he\s+)?[A-Z][\w&'’-]*"
+                            r"(?:\s+[A-Z][\w&'’-]*){0,6})\s+(?:such\s+as|including|namely)\s+(?:the\s+)?"
+                            r"(?P<list>[A-Z][^.;\n]{3,200}\band\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
 # a list of units in lower case that the text closes as units ("… the school of foreign languages and other relevant
 # units of NCWU")
 _LOWER_UNIT_LIST = re.compile(r"(?:\b(?:of|from)\s+)(?:the\s+)?(?P<items>[a-z][a-z ,]{10,300}?)\s*,?\s+and\s+other\s+"
@@ -528,6 +531,13 @@ class UnitFinder:
                         continue
                     head = {"Faculties": "Faculty", "Schools": "School", "Colleges": "College",
                             "Departments": "Department"}[m.group("head")]
+                    if re.match(r"[ \t]+(?:at|of|in)[ \t]+(?:both|the[ \t]+two)[ \t]+(?:universities|institutions|sides|schools)\b",
+                                text[m.end():m.end() + 40]):
+                        # "the Colleges of Languages and Translation at both universities": one college on each side
+                        a = m.start("list")
+                        hits.append(UnitHit("school" if head != "Department" else "office", f"{head} of {m.group('list')}", a,
+                                            m.end(), m.group("list"), "a unit each side has (text's own name)", 0.6))
+                        continue
                     for it in re.finditer(r"[A-Z][\w'’-]*(?:[ \t]+(?:of|and|&)?[ \t]*[A-Z][\w'’-]*)*?(?=,|[ \t]+and[ \t]+[A-Z]|$)",
                                           m.group("list")):
                         item = re.sub(r"^and\s+", "", it.group(0)).strip()
@@ -571,6 +581,37 @@ class UnitFinder:
                             headw == "department" and _ACADEMIC.search(name) and not _ADMIN.search(name)) else "office"
                         a = lm.start("items") + it.start("u")
                         hits.append(UnitHit(typ, name, a, a + len(u), u, "unit in lower case, in a list of units", 0.5))
+            # "the MoU involves four faculties at UKM such as the Engineering and Built Environment, Islamic Studies, Fuel
+            # Cell Institute and Graduate Centre": units of the home listed by their subjects
+            if self.home_forms and (not (self.use_list and self.ref.units) or self.keep_unlisted):
+                for lm in _UNITS_SUCH_AS.finditer(text, body):
+                    owner = lm.group("owner")
+                    if not any(owner == f or owner == re.sub(r"^(?:[Tt]he\s+)", "", f) for f in self.home_forms):
+                        continue
+                    noun = lm.group("noun").lower()
+                    # (a comma list "A, B, C and D": only the last "and" joins two items; "Engineering and Built
+                    # Environment" before a comma is one faculty)
+                    lst = lm.group("list")
+                    pieces, pos = [], 0
+                    for piece in lst.split(","):
+                        pieces.append((pos, piece))
+                        pos += len(piece) + 1
+                    items = pieces[:-1]
+                    lp, last = pieces[-1]
+                    cut = last.rfind(" and ")
+                    items += [(lp, last[:cut]), (lp + cut + 5, last[cut + 5:])] if cut != -1 else [(lp, last)]
+                    for off, raw in items:
+                        item = re.sub(r"^(?:the)\s+", "", raw.strip())
+                        if not item or not item[0].isupper():
+                            continue
+                        a = lm.start("list") + off + raw.find(item)
+                        if re.search(r"\b(?:Institute|Centre|Center|School|College|Faculty|Department|Office)$", item):
+                            name = item
+                        else:
+                            name = {"faculties": "Faculty", "schools": "School", "colleges": "College",
+                                    "departments": "Department"}.get(noun, "Faculty") + " of " + item
+                        typ = "office" if re.search(r"\bGraduate\b|\bOffice$", name) else "school"
+                        hits.append(UnitHit(typ, name, a, a + len(item), item, "units listed by subject (text's own names)", 0.5))
             # "Heads of Graduate school, …": the graduate school written in lower case is an office too
             if not (self.use_list and self.ref.units) or self.keep_unlisted:
                 for m in re.finditer(r"\bGraduate\s+school\b(?!\s+of\b)", text[body:]):
