@@ -674,6 +674,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule in ("学生赴…学习 / 交流生", "学生在外国学习") and (_SHORT.search(sent) or _JOINT_SPECIFIC.search(head)):
                     continue  # a summer or short programme abroad is a short programme; a year abroad inside the
                     # piece's joint programme is the programme's
+            if kind == "delegation_visit" and rule == "delegation" and re.search(
+                    r"\baccompanied\s+the\s+delegation\b", sent, I) and re.search(
+                    r"\b(?:attend\w*|participat\w*|took\s+part)\b[^.\n]{0,160}?\b(?:event|conference|forum|summit|symposium|congress|"
+                    r"day)\b", text, I) and not re.search(r"\bvisit", text, I):
+                continue  # "the director accompanied the delegation" to an event the home attended: no visit
             if kind == "delegation_visit" and rule == "delegation" and (
                     re.match(r"[^，。\n]{0,12}?(?:看望|慰问)", text[m.end():m.end() + 14]) or
                     re.search(r"代表团赴[^。\n]{0,30}参加[^。\n]{0,30}(?:论坛|会议|大会|研讨会|年会|峰会)", sent)):

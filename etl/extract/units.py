@@ -475,6 +475,7 @@ class UnitFinder:
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
                             not (subject_institute(phrase) and listed_with_units(text, s, e)) and \
                             not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
+                                 not re.search(r"\b(?:at|in|to|inside|into)\s+(?:the\s+)?$", text[max(0, s - 12):s]) and
                                  not re.search(r"\b(?:Research|Studies|Sciences?|Technology|Engineering|Innovation|Medical|"
                                                r"Conference|Convention|Exhibition|Trade|Cultural|Culture)\b", phrase)):
                         continue  # too often an outside body without a list to say otherwise (but an institute named
