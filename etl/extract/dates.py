@@ -73,7 +73,8 @@ _ZH_DAY = re.compile(
     r"(?P<d1>[12]\d|3[01]|0?[1-9])\s*[日号])?")
 _ROC_DAY = re.compile(r"(?<![\d/.])(?P<y>1[01]\d)(?:[)）]?\s*年\s*|(?P<sep>[/.-]))(?P<m>1[0-2]|0?[1-9])(?:\s*月\s*|(?P=sep))"
                       r"(?P<d>[12]\d|3[01]|0?[1-9])(?(sep)(?![\d/.])|\s*[日号])")
-_ZH_NUM_DAY = re.compile(r"(?<![一二三四五六七八九十〇零\d年])(?P<m>十[一二]?|[一二三四五六七八九]|元)月"
+_ZH_NUM_DAY = re.compile(r"(?<![一二三四五六七八九十〇零\d年])(?:(?P<y>[一二][〇零一二三四五六七八九]{3})年)?"
+                         r"(?P<m>十[一二]?|[一二三四五六七八九]|元)月"
                          r"(?P<d>[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九]|[12]\d|3[01]|0?[1-9])[日号]")
 
 
@@ -179,8 +180,10 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         add(m, DateMention(0, 0, int(m["y"]) + 1911, int(m["m"]), int(m["d"])))
     for m in (_ZH_NUM_DAY.finditer(seg) if "月" in seg else ()):  # 一月十日, 十二月二十五日 (written in numerals)
         mo, d = _zh_num(m["m"]), _zh_num(m["d"])
+        # a year in numerals too (二零二四年二月二十日)
+        y = int("".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in m["y"])) if m["y"] else None
         if 1 <= mo <= 12 and 1 <= d <= 31:
-            add(m, DateMention(0, 0, None, mo, d))
+            add(m, DateMention(0, 0, y if y and 1900 <= y <= 2100 else None, mo, d))
     for m in (_ZH_DAY.finditer(seg) if "月" in seg else ()):  # (every Chinese date has 月)
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),

@@ -959,6 +959,35 @@ def _zh_visitor_ties(text: str, lay, orgs: list[Org]) -> None:
             o.status, o.reason = "non_partner", "the other side's own partner"
 
 
+# the guests' own trip: 他们来到上海，拜访了X并访问了我校和Y (the visitors, not the home, go to X and Y)
+_ZH_GUESTS_TRIP = re.compile(r"(?:^|[，。；])(?:此后|随后|之后|其间|期间|在[^，。；]{1,8})?[，]?(?:他们|她们|访华团|访问团|代表团(?:成员)?|客人|来宾|一行)"
+                             r"(?:还|先后|又|也)?(?:分别)?(?:来到|前往|赴|抵达)?[^，。；]{0,8}?[，]?(?:拜访|访问|参观|考察|走访)了?")
+_ZH_TRIP_WORKS = re.compile(r"签署|签订|签约|协议|备忘录|共建|联合培养|合作办学")
+
+
+def _zh_guests_itinerary(text: str, lay, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
+    """Organisations named only in a sentence where the visiting guests (他们, 访华团, 代表团 …) go to places, the
+    home among them (他们来到上海，拜访了爱尔兰驻沪总领事馆并访问了上海大学和Y), are stops of the guests' trip: no
+    partners of the home (unless the sentence signs or builds something with them)."""
+    if not home_spans:
+        return
+    for o in orgs:
+        if o.status != "partner" or not o.mentions:
+            continue
+        ok = True
+        for m in o.mentions:
+            ss, se = _mention_sentence(lay, m)
+            sent = text[ss:se]
+            gm = _ZH_GUESTS_TRIP.search(sent)
+            if gm is None or ss + gm.end() > m.start or _ZH_TRIP_WORKS.search(sent) or \
+                    re.search(r"我校|本校|我院", sent) or \
+                    not any(ss <= hs < se and hs > ss + gm.start() for hs, _ in home_spans):
+                ok = False
+                break
+        if ok:
+            o.status, o.reason = "non_partner", "a stop of the visiting guests' own trip"
+
+
 def _zh_domestic_bodies(orgs: list[Org], home_country: str | None) -> None:
     """A body named in Chinese by pattern (…联盟, …协会, …基金会, …博物馆, …管理局) with no country written before
     it, on a Chinese page of a Chinese university (or one that names none), is a body of the home's own region: a
@@ -1183,6 +1212,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_fellow_members(text, lay, orgs)
         _zh_museums_visited(text, lay, orgs)
         _zh_visitor_ties(text, lay, orgs)
+        _zh_guests_itinerary(text, lay, orgs, home_spans)
     _home_parents(text, orgs, home_spans)
     _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)

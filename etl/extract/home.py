@@ -147,6 +147,12 @@ _ZH_LEAD_PREFIX = re.compile(r"\s*(?:date\s*)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s
 _ZH_INBOUND = re.compile(r"(?:访问|莅临|到访|来到|抵达|考察)(?:了)?(?:我校|本校)|来(?:我校|本校)(?:访问|参观|交流)")
 _ZH_LEAD_VISITOR = re.compile(r"(?:(?:与|和|同|向|对|给|来|到|赴|至)(?:我校|本校)|来访|莅临|到访|抵达|来到|拜访|来校|(?:访问|考察)(?:了)?(?:我校|本校|[^，。；\n]{0,20}?(?:大学|学院)))")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
+# 中文: "X(short)校长某某教授率领代表团…" — the university whose leader leads the page's delegation (its own trip)
+_ZH_LEADS_DELEGATION = re.compile(r"(?:[（(][^（()）]{1,8}[)）])?(?:党委)?(?:常务)?(?:副)?(?:校长|书记|院长|校监|主席)"
+                                  r"[\u4e00-\u9fff·]{1,6}?(?:教授|博士|院士|先生|女士)?(?:亲自)?(?:率领|带领|率)(?:[^，。；\n]{0,12}?)"
+                                  r"(?:代表团|访问团|考察团|一行)")
+# a photo caption on a line of its own (华中科技大学校门口合影): neither the headline nor the lead
+_ZH_CAPTION_LINE = re.compile(r"[^，。；！？\n]{2,60}?(?:合影|合照|留影|现场|剪影|一角)\s*(?:[（(][^（()）\n]{1,40}[)）])?\s*$")
 
 
 def _forms(o: Org) -> list[str]:
@@ -404,7 +410,10 @@ class HomeDetector:
                                     text[max(0, m.start - 40):m.start]))) or \
                     re.match(r"[^。]{0,40}?(?:莅临|来访|访问|来到|到访|抵达)(?:我校|本校)", after) or \
                     re.match(r"[^。]{0,60}?(?:到|来到|赴|抵达)[^，。；]{1,20}?(?:参访|访问|考察)", after) or \
-                    self._our_visit(m) or self._our_counterpart(m):
+                    self._our_visit(m) or self._our_counterpart(m) or \
+                    re.search(r"(?:同学|学生|学子|师生|代表团|一行)[^。；\n]{0,8}?(?:分赴|赴|前往)(?:[\u4e00-\u9fff·]{2,20}?[、和及与])*[\u4e00-\u9fff]{0,5}$",
+                              text[last_of(text, "。！？\n", m.start - 1) + 1:m.start]):
+                # (这11名同学分赴A、B和C: where our students go is the other party)
                 return True
         return False
 
@@ -507,6 +516,9 @@ class HomeDetector:
         ls = text.rfind("\n", 0, m.start) + 1
         if not _ZH_LEAD_PREFIX.fullmatch(text, ls, m.start):
             return False
+        le = text.find("\n", m.start)
+        if ls > 0 and _ZH_CAPTION_LINE.fullmatch(text, ls, len(text) if le == -1 else le):
+            return False  # a photo caption (X大学校门口合影), not the page's headline or lead
         ce = next_of(text, "，。；！？\n", m.end, len(text))
         clause = text[m.end:min(ce, m.end + 60)]
         return not _ZH_LEAD_VISITOR.search(clause) and not re.match(r"\s*(?:代表团|一行|访问团)", clause)
@@ -576,6 +588,9 @@ class HomeDetector:
         if any(_LEADER_OF.search(text, max(0, m.start - 40), m.start) and
                _LEADS_DELEGATION.match(text, m.end, min(len(text), m.end + 60)) for m in o.mentions):
             score, strong = score + 6, strong or "leader"
+        if self.lang == "zh" and any(_ZH_LEADS_DELEGATION.match(text, m.end, min(len(text), m.end + 50))
+                                     for m in o.mentions):
+            score, strong = score + 6, strong or "leader"  # 香港教育大学(教大)校长李子建教授率领代表团…拜访…
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
             self._our_visit(m) or ((text[m.start - 1:m.start] == "在" or re.search(

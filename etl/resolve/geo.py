@@ -83,7 +83,10 @@ class Gazetteer:
         for row in _rows(d / "places.csv"):
             p, code = row.get("place", "").strip(), row.get("code", "").strip().upper()
             if p and code:
-                self.places[_key(p)] = code
+                if re.search(r"[\u4e00-\u9fff]", p):
+                    self.zh_places[p] = code  # a region in Chinese (安大略省 = Ontario, CA): over a city's namesake
+                else:
+                    self.places[_key(p)] = code
         # the longest names first, for scanning text
         en = sorted(set(self.countries) | set(self.adjectives), key=len, reverse=True)
         self._en_re = re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(x) for x in en) + r")(?![\w-])",
