@@ -98,6 +98,8 @@ _WORDS_D = re.compile(r"(\d+)")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all\s+rights\s+reserved|版权所有|版权|ICP备", re.I)
 
 # (a Chinese character beside a year is no word character: "召开2020年…", "2022暑假")
+# an academic year: "2023/24", "2016-17", "2016–2017" (the second year the next of the first)
+_ACADEMIC_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d)(?![\d/-]|\.\d)")
 _ANY_YEAR = re.compile(r"(?<![A-Za-z0-9_+/.])((?:19[5-9]|20\d)\d)(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?(?![A-Za-z0-9_+/])")
 PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
 PLAUSIBLE_AFTER = 3  # days: a piece may be dated the day before the event it announces
@@ -484,6 +486,18 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         # stays unknown
         years = [(m.start(), int(m.group(1))) for m in _ANY_YEAR.finditer(text)]
         for i, dm in body_mentions:
+            if dm.precision == "day" and dm.y is None and dm.m:
+                # an academic year written in the day's paragraph ("On 5 September … the winter semester 2023/24", "the
+                # second semester 2016-17 … will start on 6 February"): autumn days are its first year, spring days its
+                # second
+                ps, pe = paragraphs[i] if i < len(paragraphs) else (0, len(text))
+                ac = _ACADEMIC_YEAR.search(text, max(0, ps - 300) if i > 0 else 0, pe)
+                if ac and dm.m not in (6, 7):  # (June and July lie between two academic years: no telling)
+                    dm.y = int(ac.group(1)) + (0 if dm.m >= 8 else 1)
+                    dm.notes.append(f"year {dm.y}: the academic year {ac.group(0)} written with it")
+                    if dm.date():
+                        ref = dm.date()
+                        break
             if dm.precision == "day" and dm.y is None:
                 before = [y for p, y in years if p < dm.start]
                 if not before:
