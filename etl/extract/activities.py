@@ -533,6 +533,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     what it is about."""
     home_re = _HOME_REF
     inbound_re: re.Pattern | None = None
+    received_here = "students" in text and bool(_RECEIVED.search(text))  # the page receives exchange students
     extra_rules: list[tuple[str, str, re.Pattern, float, bool]] = []
 
     def _partner_at(pos: int) -> bool:
@@ -684,7 +685,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
-                if rule == "exchange study" and re.match(r"exchange\s+students?$", m.group(0), I) and _RECEIVED.search(text) and \
+                if rule == "exchange study" and re.match(r"exchange\s+students?$", m.group(0), I) and received_here and \
                         not _OUTBOUND.search(sent):
                     continue  # the exchange students of a page that receives them ("welcomed 87 new exchange students …
                     # the mentors look after the exchange students"): incoming, not ours going abroad

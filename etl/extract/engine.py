@@ -1130,6 +1130,10 @@ def _listed_institutes(text: str, orgs: list[Org]) -> None:
 _WRAP_FUNCTION = frozenset({"and", "of", "the", "for", "to", "in", "at", "on", "with", "by", "from", "a", "an", "its", "their"})
 
 
+_INNER_BREAK = re.compile(r"(?<=\S)\n(?=\S)")
+_LAST_WORD = re.compile(r"([A-Za-z]+)$")
+
+
 def _join_wrapped_lines(text: str) -> str:
     """A page whose sentences run on across hard line breaks ("Zhejiang University of Science and\nTechnology", "the
     Republic\nof Zambia"): the breaks inside a sentence read as spaces (same length, so every span stays valid). A break
@@ -1138,10 +1142,10 @@ def _join_wrapped_lines(text: str) -> str:
     if text.count("\n") < 3:
         return text
     cuts = []
-    for m in re.finditer(r"(?<=\S)\n(?=\S)", text):
+    for m in _INNER_BREAK.finditer(text):
         i = m.start()
         prev, nxt = text[i - 1], text[i + 1]
-        word = re.search(r"([A-Za-z]+)$", text[max(0, i - 12):i])
+        word = _LAST_WORD.search(text, max(0, i - 12), i)
         if ((prev.isalpha() or prev == ",") and nxt.islower()) or \
                 (word and word.group(1) in _WRAP_FUNCTION and (nxt.isalnum())):
             cuts.append(i)

@@ -255,6 +255,7 @@ class HomeDetector:
         self.site_text = " \n ".join([site] + [ln for _, ln in lay.site_lines] + [ln for _, ln in lay.header])
         self.site_lower = self.site_text.lower()
         self.supported: set[str] = set()  # registry universities an acronym names with the page's support
+        self.uni_voice: bool | None = None  # the page speaks as "the University" (computed once)
         self.dateline_source = lay.dateline_source
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
@@ -604,7 +605,9 @@ class HomeDetector:
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
         v = self.visitor(o)
-        if not ours and v == 0 and _UNI_VOICE.search(text) and self.located(o) is None and \
+        if self.uni_voice is None:
+            self.uni_voice = bool(_UNI_VOICE.search(text))
+        if not ours and v == 0 and self.uni_voice and self.located(o) is None and \
                 not any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score += 3  # a press release that speaks as "the University": one of the universities it names that nobody
             # visits, locates or works with
@@ -787,7 +790,8 @@ class HomeDetector:
         # university could be home
         viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
         # (a plain host and guest: a university whose people receive a party named as the visitor needs less)
-        guests = [c for c in cands if self.visitor(c[2]) >= 2]
+        relax = not viable_cn and conf is None and any(2.5 <= c[0] < 4 for c in cands)
+        guests = [c for c in cands if self.visitor(c[2]) >= 2] if relax else []
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
                  (not viable_cn and conf is None and (c[0] >= 4 or (c[0] >= 2.5 and guests and c not in guests and any(
                      _HOST_AFTER.match(self.text, m.end, min(len(self.text), m.end + 100)) for m in c[2].mentions))) and

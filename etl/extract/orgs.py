@@ -521,6 +521,7 @@ def _acronym_bounds(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_GLUED_OF = re.compile(r"[A-Z][a-z]{4,}of")
 # what a kind of institution is, not its name: "An Autonomous Institution", "a Leading Public University"
 _STATUS_WORDS = {"research", "autonomous", "public", "private", "leading", "premier", "comprehensive", "deemed", "central", "top",
                  "renowned", "prestigious", "independent", "non-profit", "nonprofit"}
@@ -549,7 +550,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             # space: "International Cooperationof Yanshan University" names Yanshan University)
             left = rs
             while left - 1 > used_until and toks[left - 1][2][0].isupper() and \
-                    not re.fullmatch(r"[A-Z][a-z]{4,}of", toks[left - 1][2]) and \
+                    not _GLUED_OF.fullmatch(toks[left - 1][2]) and \
                     (toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and
                      toks[left - 1][2].lower() not in _NOT_MODIFIER or _place_pair(toks, left - 1, gaz)) and \
                     not _owner_possessive(toks[left - 1][2], gaz):

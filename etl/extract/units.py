@@ -224,6 +224,7 @@ class UnitFinder:
         self._ox = SpanIndex(org_spans)
         self._hx = SpanIndex(home_spans)
         self._home_ends = {he for _, he in home_spans}
+        self._gov_words = "rovincial" in text or "unicipal" in text  # (a government body's unit needs one of them)
 
     def resolve(self, phrase: str) -> UnitRef | None:
         """The reference unit a phrase names: exact, alias, then a close spelling."""
@@ -408,7 +409,7 @@ class UnitFinder:
                 if _GOVERNMENT_BEFORE.search(text[max(0, s - 20):s]) or \
                         re.search(r"\b(?:Provincial|Municipal|Ministry)\b", text[s:e]):
                     continue
-                if _OF_GOVERNMENT.match(text, e, min(len(text), e + 160)):
+                if self._gov_words and _OF_GOVERNMENT.match(text, e, min(len(text), e + 160)):
                     continue  # "the European and American Department of the foreign affairs office of the Henan provincial
                     # Party committee": a government body's unit
                 ofm = None if m.group("head") else re.match(r"[ \t]+of[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2}",
@@ -567,7 +568,7 @@ class UnitFinder:
                                         "a Confucius Institute of the home university", 0.6))
             # "leaders of the international exchange and cooperation center, the school of foreign languages and other
             # relevant units of X": units written in lower case, in a list the text calls units (of the home)
-            if not (self.use_list and self.ref.units) or self.keep_unlisted:
+            if (not (self.use_list and self.ref.units) or self.keep_unlisted) and "and other" in text:
                 for lm in _LOWER_UNIT_LIST.finditer(text, body):
                     for it in re.finditer(r"(?:^|,\s*|\s+and\s+)(?:the\s+)?(?P<u>(?:[a-z]+\s+){0,5}?(?:school|college|faculty|"
                                           r"department|office|center|centre)(?:\s+(?:of|for)\s+[a-z]+(?:\s+(?:and\s+)?[a-z]+){0,4})?)"
@@ -584,7 +585,8 @@ class UnitFinder:
                         hits.append(UnitHit(typ, name, a, a + len(u), u, "unit in lower case, in a list of units", 0.5))
             # "the MoU involves four faculties at UKM such as the Engineering and Built Environment, Islamic Studies, Fuel
             # Cell Institute and Graduate Centre": units of the home listed by their subjects
-            if self.home_forms and (not (self.use_list and self.ref.units) or self.keep_unlisted):
+            if self.home_forms and (not (self.use_list and self.ref.units) or self.keep_unlisted) and \
+                    (" such as " in text or " including " in text or " namely " in text):
                 for lm in _UNITS_SUCH_AS.finditer(text, body):
                     owner = lm.group("owner")
                     if not any(owner == f or owner == re.sub(r"^(?:[Tt]he\s+)", "", f) for f in self.home_forms):
