@@ -82,6 +82,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # study abroad
     ("study_abroad", "exchange study", re.compile(
         r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year|places)\b|\bstudent\s+exchange\b|"
+        r"\bstudents['’]\s+exchanges?\b|\bstudents\b[^.\n]{0,60}?\b(?:participated|took\s+part)\s+in\s+(?:\w+\s+)?exchanges\b|"
         r"\bstudent\s+mobility\b|"
         r"\bexchange\s+\d+\s+(?:\w+\s+)?students|\babroad\s+for\s+(?:exchange|study)", I), 1.0),
     # "exchange programmes" are as often a general intention as students going
@@ -154,6 +155,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
+    ("international_students", "exchange students received here", re.compile(
+        r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b", I), 1.0),
+    ("international_students", "incoming students", re.compile(
+        r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", I), 0.5),
     ("international_students", "exchange students from elsewhere", re.compile(
         r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|(?-i:[A-Z]))", I), 1.0),
     ("international_students", "a partner's students studying here", re.compile(
@@ -179,13 +184,17 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # (not inside a body's name: "the Department of Foreign Expert Service", "Foreign Experts Bureau")
         r"(?<!Department\sof\s)(?<!Bureau\sof\s)\bforeign\s+experts?\b(?!\s+(?-i:Service|Bureau|Affairs|Administration)\b)", I), 1.0),
     ("faculty_exchange", "lectures by a guest", re.compile(
-        r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?lectures?\b|"
+        r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?(?:guest\s+)?lectures?\b|"
+        r"\bguest\s+lectures\b|"
         r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
         r"(?:[\w-]+\s+){0,3}(?:lectures?|seminars?)\b", I), 0.5),
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
     ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
+    ("faculty_exchange", "staff in exchanges", re.compile(
+        r"\b(?:professors|lecturers|teachers|academic\s+staff|faculty\s+members|academics)\b[^.\n]{0,60}?\b(?:have\s+|had\s+)?"
+        r"(?:participated|took\s+part)\s+in\s+(?:\w+\s+)?exchanges\b", I), 1.0),
     ("faculty_exchange", "faculty teaching at the other side", re.compile(
         r"\b(?:faculty|professors|teachers|lecturers)\s+(?:members\s+)?(?:will|would|could|can|may)\s+(?:be\s+able\s+to\s+)?"
         r"(?:also\s+)?teach\s+(?:in|at)\s+(?-i:[A-Z])", I), 1.0),
@@ -219,9 +228,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
      1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
-        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
+        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?|extend(?:s|ed)?|finali[sz]e[sd]?)\b[^.\n]{0,80}?"
+        r"\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
         r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?|(?:cooperation\s+)?protocols?)\b|"
-        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,90}?\b(?:was|were|is|are)\s+"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent|protocols?)\b[^.\n]{0,90}?\b(?:was|were|is|are|"
+        r"(?:has|have|had)\s+been)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b|"
         # "the memorandum of understanding on a cooperation framework signed this time / today"
         r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?)\b[^.,;\n]{0,60}\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b|"
@@ -249,12 +260,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("delegation_visit", "a visit by officials", re.compile(
         r"\b(?:a|the)\s+visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?(?:officials?|leaders?|leadership|delegation|"
         r"delegates|president|vice[- ]president|rector|ambassador|representatives)\b|"
-        r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])", I), 1.0),
+        r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])|"
+        # "the visit of Jane Doe, vice-Chancellor for International Relations of X, to the campus"
+        r"\bthe\s+visit\s+of\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3},\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+        r"(?:vice[- ])?(?:chancellor|president|rector|dean|provost|director|minister|ambassador)\b", I), 1.0),
     ("joint_program", "a degree programme offered at another institution", re.compile(
         r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
     # (leaders who witness a signing, or sign online, hold a signing ceremony too)
     ("delegation_visit", "signing ceremony with the partner", re.compile(
-        r"签约仪式|签字仪式|(?:见证|出席)[^，。\n]{0,4}签(?:约|署|字)(?!协议)|(?:在线|线上|视频|云端?)签(?:约|署)"), 1.0),
+        r"签约仪式|签字仪式|(?:见证|出席)[^，。\n]{0,4}签(?:约|署|字)(?!协议)|(?:在线|线上|视频|云端?)签(?:约|署)|"
+        # "an official signing ceremony between X and Y took place", "signed … in the presence of the two rectors"
+        r"\bsigning\s+ceremon(?:y|ies)\b|\bsigned\b[^.\n]{0,200}?\bin\s+the\s+presence\s+of\s+(?:the\s+|both\s+)?(?:\w+\s+){0,3}?"
+        r"(?:[Rr]ectors?|[Pp]residents?|[Cc]hancellors?|[Vv]ice[- ][Cc]hancellors?)\b", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|\bvisit(?:s|ed)?\s+(?:our|this)\s+(?:university|college|campus|institute)\b|"
         r"访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
@@ -294,6 +311,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:sign|signs|signed|signing\s+ceremony|unveil|unveils|"
         r"unveiled)\b|(?:校长|书记)[^。\n]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。\n]{0,12})?揭牌|"
         r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:two|both|parties|sides)\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
+        # "sealed with the signing of an MoU by the Vice-Chancellor with rectors of …"
+        r"\bsign(?:ing|ed)\b[^.\n]{0,80}?\bby\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:Vice[- ])?(?:President|Chancellor|Rector)\b[^.\n]{0,80}?"
+        r"\bwith\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rectors|presidents|vice-chancellors|leaders)\b|"
         r"(?:双方|两校)(?:共同)?签署|代表学校签字|代表(?:两校|双方|学校)[^，。\n]{0,12}签(?:字|署|约)"), 1.0),
     # conferences
     ("conference", "conference held", re.compile(
@@ -316,6 +336,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("conference", "理事会 / 协调会 (zh)", re.compile(
         r"(?:召开|举行|举办|出席|参加|主持)了?[^。\n]{0,60}?(?:年度理事会|理事会(?:会议|议)?|协调会|联席会议?)(?![\u4e00-\u9fff]{0,2}(?:成员|主席|理事))"), 1.0),
 ]
+# a visit's reception: "welcomed X and his party", "received the delegation", "met with the guests"
+_GUESTS_MET = re.compile(r"\b(?:welcomed|received|met\s+with|greeted)\b[^.\n]{0,80}?\b(?:(?:his|her|their)\s+(?:party|delegation)|"
+                         r"the\s+(?:guests|delegation|visitors))\b", re.I)
+_VISIT_SYMPOSIUM = re.compile(_GUESTS_MET.pattern + r"[^.\n]{0,120}?\bheld\s+a\s+symposium\b", re.I)
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
         r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议(?!室|厅|中心)|总结会|工作会", I), 1.0),
@@ -340,7 +364,7 @@ NEEDS = {
     "a partner's students studying here": ("studying",),
     "exchange students from elsewhere": ("students from", "student from"),
     "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
-    "a visit by officials": ("visit by", "trip to"),
+    "a visit by officials": ("visit by", "trip to", "visit of"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
     "go for studies": ("go for",),
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to "),
@@ -382,9 +406,18 @@ _BACKGROUND = cue("background")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在|未来(?:合作|的合作|工作)?重点", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
+                      # "welcomed 87 new exchange students", "is set to receive 200 exchange students", "incoming students",
+                      # "the exchange programmes bring students from all over the world"
+                      r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b|"
+                      r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b|\bbring\s+(?:\w+\s+){0,3}?students\s+from\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校)|(?<![回返])到校(?![园区外内])", I)
+# a page that receives exchange students, and a sentence that sends its own abroad
+_RECEIVED = re.compile(r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b|"
+                       r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", re.I)
+_OUTBOUND = re.compile(r"\babroad\b|\boverseas\b|\b(?:send|sends|sent|sending)\b|\b(?:go|goes|going|went)\s+(?:to\s+study|on\s+exchange)\b|"
+                       r"\bour\s+(?:own\s+)?students\b|\bdepart", re.I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
@@ -500,6 +533,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     what it is about."""
     home_re = _HOME_REF
     inbound_re: re.Pattern | None = None
+    received_here = "students" in text and bool(_RECEIVED.search(text))  # the page receives exchange students
     extra_rules: list[tuple[str, str, re.Pattern, float, bool]] = []
 
     def _partner_at(pos: int) -> bool:
@@ -651,6 +685,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
+                if rule == "exchange study" and re.match(r"exchange\s+students?$", m.group(0), I) and received_here and \
+                        not _OUTBOUND.search(sent):
+                    continue  # the exchange students of a page that receives them ("welcomed 87 new exchange students …
+                    # the mentors look after the exchange students"): incoming, not ours going abroad
                 if _INBOUND.search(clause) or (inbound_re is not None and inbound_re.search(clause)) or \
                         _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and
                                                                         rule != "study abroad"):
@@ -673,6 +711,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule in ("学生赴…学习 / 交流生", "学生在外国学习") and (_SHORT.search(sent) or _JOINT_SPECIFIC.search(head)):
                     continue  # a summer or short programme abroad is a short programme; a year abroad inside the
                     # piece's joint programme is the programme's
+            if kind == "delegation_visit" and rule == "delegation" and re.search(
+                    r"\baccompanied\s+the\s+delegation\b", sent, I) and re.search(
+                    r"\b(?:attend\w*|participat\w*|took\s+part)\b[^.\n]{0,160}?\b(?:event|conference|forum|summit|symposium|congress|"
+                    r"day)\b", text, I) and not re.search(r"\bvisit", text, I):
+                continue  # "the director accompanied the delegation" to an event the home attended: no visit
             if kind == "delegation_visit" and rule == "delegation" and (
                     re.match(r"[^，。\n]{0,12}?(?:看望|慰问)", text[m.end():m.end() + 14]) or
                     re.search(r"代表团赴[^。\n]{0,30}参加[^。\n]{0,30}(?:论坛|会议|大会|研讨会|年会|峰会)", sent)):
@@ -713,8 +756,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind == "agreement" and rule == "signed or renewed agreement":
                 if re.search(r"\blearning\s+agreement", sent, I):
                     continue
-                prev_partner = i > 0 and sentence_ctx(i - 1)[6] and re.match(r"\s*(?:During|At|In)\s+(?:this|the)\s+"
-                                                                              r"(?:meeting|visit|talks?)\b", sent)
+                prev_partner = i > 0 and sentence_ctx(i - 1)[6] and re.match(r"\s*(?:(?:During|At|In)\s+(?:this|the)\s+"
+                                                                              r"(?:meeting|visit|talks?)\b|"
+                                                                              # "The agreement, cementing the partnership,
+                                                                              # was signed …": the one just told of
+                                                                              r"(?:The|This)\s+(?:[\w-]+\s+){0,2}?"
+                                                                              r"(?:agreement|MoU|memorandum|accord)\b)",
+                                                                              sent, I)
                 if not (has_partner or prev_partner or home_re.search(sent) or re.search(
                         r"\b(?:two|both)\s+(?:sides|universities|institutions|parties)\b|\bon\s+behalf\b|\bsigned\s+by\b|"
                         r"^\s*(?:They|The\s+two)\b|\bdelegations?\b|"
@@ -724,6 +772,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue
             if rule == "学术报告 by a guest" and re.search(r"研讨会|论坛|会议(?!室|厅)|大会|年会", sent):
                 continue  # talks at a conference are the conference's
+            if rule == "lectures by a guest" and re.search(r"\b(?:ambassador|envoy|consul|diplomat|attach[ée])s?\b", sent[:ms], I):
+                continue  # a diplomat's talk to students during a visit: the visit, no faculty exchange
+            if kind == "conference" and rule in ("conference held", "taking part in a conference") and \
+                    re.search(r"\bsymposium\b", m.group(0), I) and _VISIT_SYMPOSIUM.search(text) and \
+                    not re.search(r"\b(?:international|annual|academic)\s+(?:conference|forum|symposium)|\bthe\s+\d", sent, I):
+                continue  # "welcomed the ambassador and his party … and held a symposium", "leaders … attended the
+                # symposium": the visit's meeting (座谈), no conference
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):
                 weight = max(weight, 1.0)  # a lecture by a partner's professor

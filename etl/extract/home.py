@@ -45,8 +45,14 @@ from etl.extract.zh_units import units_fit_list
 from etl.resolve.geo import Gazetteer
 from etl.resolve.reference import Reference, norm
 
-_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院",
+_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院|"
+                              # "Indian Institute for Science Education and Research": an institute that teaches
+                              r"\binstitute\s+(?:of|for)\s+(?:\w+\s+){0,2}?(?:science|sciences|technology|engineering|management)"
+                              r"\s+(?:education|and\s+technology|studies)\b",
                               re.I)
+# the page's own voice in a university's press release: "the University's partnerships", "the University" (not "the
+# University of X")
+_UNI_VOICE = re.compile(r"\bthe\s+University(?:['’]s)?\b(?!\s+of\b)")
 # a title whose subject visits: "KTH Delegation Visits BISTU", "X President Visits Y", "英国X大学副校长一行访问我校"
 _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation|President|Rector|Vice-Chancellor|Chancellor|"
                             r"Provost|Leaders?|Team|Ambassador|Minister)s?\s+(?:Visits?|Pays?|Arrives?|Comes?|Calls?)\b|"
@@ -77,6 +83,10 @@ _VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?|(?:visiting\s
                              r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")
 # X … visited our university / came to us: X is the guest
+# "… received this morning, in his office, Dr. Ahmed Dalal, President of X": the one received leads the guests
+_RECEIVED_LEADER = re.compile(r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3},[^\S\n]+(?:the[^\S\n]+)?(?:Vice[- ])?(?:President|Rector|Chancellor|Provost|"
+                              r"Dean)[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?$")
+_RECEIVED_VERB = re.compile(r"\b(?:received|welcomed|hosted)\b")
 _VISITS_US = re.compile(r"[^.;\n]{0,60}?\b(?:visit(?:ed|s)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+"
                         r"(?:our\s+(?:university|campus|school|college|institute|faculty)|us)\b", re.I)
 _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)|"
@@ -91,6 +101,9 @@ _OUR_DELEGATION_EN = re.compile(r"\b(?:(?:a|the|our)\s+delegation\s+(?:of\s+\w+\
                                 # "During their visit to Ukraine, the delegation paid a visit to X": the page's own
                                 # delegation, introduced before as led by its leader
                                 r"\b(?:the|our)\s+delegation\s+(?:also\s+|then\s+|first\s+)?(?=paid\s+a\s+visit\s+to\b|visited\b))", re.I)
+# a diplomat leading or heading a delegation: a foreign state's mission (a university's own delegation has none)
+_DIPLOMAT = re.compile(r"\b(?:[Aa]mbassadors?|[Cc]onsuls?(?:[- ][Gg]eneral)?|[Ee]nvoys?|[Ee]mbass(?:y|ies)|[Cc]onsulates?|"
+                       r"[Cc]harg[ée]\s+d['’][Aa]ffaires)\b")
 _VISIT_VERB_EN = re.compile(r"\b(?:visit(?:ed|s)?|visit\s+to|went\s+to|travell?ed\s+to)\b", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 # our leader speaking or signing for a university named right after 代表: that university is ours
@@ -101,11 +114,17 @@ _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat
 # X in the subject of a visit: "…, dean of the College of … of X, and vice dean Li visited …"
 _SUBJECT_VISITED = re.compile(r"(?:[^.;\n]{0,80}?,)?[^.;\n]{0,30}?\b(?:visited|paid\s+a\s+visit|came\s+to)\b(?!\s+by)")
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办|"
+                         # "… President of X, received this morning …": X's leader receives
+                         r",\s+(?:received|welcomed|hosted)\b|"
                          # "Dr Le, Vice Rector of X, Y, Hanoi, welcomed the guests": the welcomer's university hosts
                          r"(?:,[^.;\n]{0,50}?)?,\s+(?:warmly\s+)?(?:welcomed|received|greeted|met\s+with)\s+(?:the\s+)?"
                          r"(?:\w+\s+)?(?:guests?|delegation|delegates|visitors)\b", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = cue("china_abroad")  # data/reference/page_cues.csv
+# "the Chinese partner institution for the new Confucius Institute": a Chinese university naming its own role in a
+# Confucius Institute abroad, not a page abroad speaking of its Chinese partners
+_AS_ROLE = re.compile(r"\b(?:[Aa]s|is|was|being)\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?$")
+_CI_CHINESE_PARTNER = re.compile(r"[^.\n]{0,80}?\bConfucius\s+(?:Institutes?|Classrooms?)\b")
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
 _LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
                         r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
@@ -236,11 +255,14 @@ class HomeDetector:
         self.site_text = " \n ".join([site] + [ln for _, ln in lay.site_lines] + [ln for _, ln in lay.header])
         self.site_lower = self.site_text.lower()
         self.supported: set[str] = set()  # registry universities an acronym names with the page's support
+        self.uni_voice: bool | None = None  # the page speaks as "the University" (computed once)
         self.dateline_source = lay.dateline_source
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
         # how often the page speaks of China as abroad
-        self.abroad = len(_CHINA_ABROAD.findall(text)) if "China" in text or "Chinese" in text else 0
+        self.abroad = sum(1 for m in _CHINA_ABROAD.finditer(text) if not (
+            _CI_CHINESE_PARTNER.match(text, m.end()) and _AS_ROLE.search(text, max(0, m.start() - 50), m.start()))) \
+            if "China" in text or "Chinese" in text else 0
         # the page's own perspective: in Chinese, a university of Hong Kong, Macao or Taiwan is as local as a
         # mainland one (澳门大学's news in Chinese)
         # the region whose universities are local in this domain's news (Hong Kong, Macao and Taiwan too)
@@ -282,6 +304,11 @@ class HomeDetector:
                 if code:
                     return code, "country"
             cap = am["c"] or am["i"]
+            if am["c"] and not gaz.country_name(cap):
+                ws = cap.split()
+                # "X, China. This MOU …": the country ends the sentence, the words after it are the next one's
+                cap = next((" ".join(ws[:n]) for n in range(len(ws) - 1, 0, -1)
+                            if ws[n - 1].endswith(".") and gaz.country_name(" ".join(ws[:n]))), cap)
             if am["c"] and not gaz.country_name(cap):
                 # ", Henan, China" locates; "The Chinese University of Hong Kong, Shenzhen" is a campus
                 nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
@@ -339,6 +366,11 @@ class HomeDetector:
         for m in o.mentions:
             if _VISITOR_BEFORE.search(text, max(0, m.start - 100), m.start):
                 return 2
+            if _RECEIVED_LEADER.search(text, max(0, m.start - 80), m.start):
+                ss = max(last_of(text, "\n", m.start - 1) + 1, m.start - 200)  # (its line: "Dr." is no sentence's end)
+                rv = _RECEIVED_VERB.search(text, ss, m.start)
+                if rv and not any(ss <= x.start < rv.start() for x in o.mentions):
+                    return 2
             am = _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24))
             if am and not re.match(r"\s+(?:to|in|visited|visits|paid|went|travell?ed)\b", text[am.end():am.end() + 12]):
                 return 2  # (not "X delegation visited Y": a page tells of its own delegation's trips as often)
@@ -429,6 +461,12 @@ class HomeDetector:
             return False  # (a long list of the universities visited goes on to its last item)
         if any(ss <= x.start < ss + vm.start() for x in o.mentions):
             return False  # "XTU President Z headed a delegation to visit …": the subject's university is the home
+        dip = _DIPLOMAT.search(seg, 0, vm.start())
+        if dip and not re.search(r"\baccompanied\s+by\b[^.;]{0,40}$", seg[:dip.start()], re.I):
+            return False  # "the delegation led by X, the Cuban Ambassador, visited Y": a foreign state's guests, never ours
+        if re.match(r"(?:the|our)\s", dm.group(0), re.I) and not re.search(r"\b(?:led|headed)\b", dm.group(0), re.I) and \
+                any(x.start < ss and _HOST_BEFORE.search(self.text, max(0, x.start - 90), x.start) for x in o.mentions):
+            return False  # "a delegation … visited X. The delegation also visited X's new campus": the guests go on
         # ("Accompanied by …, X and his delegation visited …": only the delegation's own clause tells whose it is)
         cs = ss + (last_of(seg, ",;", dm.start()) + 1 if re.match(r"and\s", dm.group(0), re.I) else 0)
         return not any(cs <= x.start < ss + vm.start() and not re.search(r"\binvitation\s+of\b[^,;]*$", text[ss:x.start])
@@ -567,6 +605,12 @@ class HomeDetector:
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
         v = self.visitor(o)
+        if self.uni_voice is None:
+            self.uni_voice = bool(_UNI_VOICE.search(text))
+        if not ours and v == 0 and self.uni_voice and self.located(o) is None and \
+                not any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
+            score += 3  # a press release that speaks as "the University": one of the universities it names that nobody
+            # visits, locates or works with
         if v == 1 and o.country in self.local and not self.abroad:
             v = 0  # "President X of <a Chinese university> visited …" in a page at home in China: its own trip, as often
         score -= v
@@ -695,6 +739,14 @@ class HomeDetector:
             if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in
                                                                      o.aliases | {o.name}):
                 continue
+            # its name glued without the space before its head word ("toYanshanUniversity", a copy site's lost spaces)
+            glued = re.sub(r"\s+(?=(?:University|College|Institute)\b)", "", o.name)
+            if glued != o.name and len(glued) > 12 and glued in self.text:
+                i = self.text.find(glued)
+                while i != -1:
+                    if not any(x.start <= i < x.end for x in o.mentions):
+                        o.mentions.append(Mention_(i, i + len(glued), glued, "name without its space"))
+                    i = self.text.find(glued, i + 1)
             # an abbreviation the page uses for it without introducing it ("UQ students", "the PoliTo Alumni …")
             for a in sorted(x for x in abbrs if abbreviates(x, o.name)):
                 for hs, he in find_word(self.text, a, hyphen=False):
@@ -737,8 +789,13 @@ class HomeDetector:
         # title), the page's foreign perspective, or to be clearly the page's subject where no Chinese
         # university could be home
         viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
+        # (a plain host and guest: a university whose people receive a party named as the visitor needs less)
+        relax = not viable_cn and conf is None and any(2.5 <= c[0] < 4 for c in cands)
+        guests = [c for c in cands if self.visitor(c[2]) >= 2] if relax else []
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
-                 (not viable_cn and conf is None and c[0] >= 4 and not (self.lang == "zh" and _OUR.search(self.text)))]
+                 (not viable_cn and conf is None and (c[0] >= 4 or (c[0] >= 2.5 and guests and c not in guests and any(
+                     _HOST_AFTER.match(self.text, m.end, min(len(self.text), m.end + 100)) for m in c[2].mentions))) and
+                  not (self.lang == "zh" and _OUR.search(self.text)))]
         # (a 中文 page that speaks as 我校 is a Chinese university's: a body abroad it names is not its home without
         # a strong signal)
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)

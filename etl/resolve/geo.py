@@ -125,6 +125,12 @@ class Gazetteer:
                         k = _key(n)
                         if k not in _NOT_PLACES and (k not in alt or alt[k][0] < pop):
                             alt[k] = (pop, code)
+        # "St. Petersburg" / "St Petersburg" are also "Saint Petersburg": the larger city wins (Russia's, not Florida's)
+        for k, v in list(best.items()):
+            if k.startswith("saint "):
+                for short in ("st. " + k[6:], "st " + k[6:]):
+                    if short in best and best[short][0] < v[0]:  # (no new names: a conflict settled by size)
+                        best[short] = v
         self.zh_places = {k: code for k, (_, code) in zh.items()}
         for k, (_, code) in alt.items():
             self.places.setdefault(k, code)
