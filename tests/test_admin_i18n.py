@@ -33,7 +33,7 @@ ZH_PAGE = "http://localhost{path}?ui=zh"
 @pytest.fixture(scope="module", autouse=True)
 def every_module():
     """Every module of the dashboard imported, as the app (and the job worker) has them: each
-    registers the words of its own strings (run statuses come from the Overview's)."""
+    registers the words of its own strings."""
     import importlib
     import pkgutil
 
