@@ -120,11 +120,7 @@ add_translations({
     "nothing new since": "此后没有新内容",
     "not finished": "未完成",
 })
-# A run's status and trigger are codes; their words are context-qualified (plain "ok" or "test"
-# may mean something else elsewhere).
-add_translations({"ok": "成功", "partial": "部分成功", "failed": "失败", "running": "运行中", "aborted": "已中止"},
-                 context="run status")
-add_translations({"demo": "示例数据", "cli": "命令行", "test": "测试"}, context="run trigger")
+# (a run's status and trigger words: dashboard/labels.py, shared with the run history and a job's result)
 
 
 def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> list:
