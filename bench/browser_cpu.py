@@ -20,11 +20,19 @@ start, and after they exit); where no cgroup can be made the per-process /proc/<
 utility) the /proc figures are printed too, and the Python process (the app's server threads, Playwright's
 client) separately.
 
-With ``--probe``, plotly's work per step is counted too (tests/browser/plotly_probe.py): plotly asked to
+With ``--pages`` it measures each of the pages named instead (a comma-separated list of paths; ``{school}``,
+``{partner}``, ``{programme}`` and ``{doc}`` stand for the sample's showcase school, partner and programme of
+tests/browser/take_screenshots.py and the document with the most facts): per page, a first load, a reload and an
+in-app navigation to it from ``--second`` (from the next page listed for ``--second`` itself), and how many Dash components its layout holds once settled (the
+renderer's layout, callback outputs included) and how many DOM elements (``--steps`` picks the steps).
+
+    .venv/bin/python bench/browser_cpu.py [--repeat 3] [--arg=--some-chromium-flag ...] [--out FILE]
+    .venv/bin/python bench/browser_cpu.py --pages '/,/schools/{school},/partners/{partner}' [--repeat 2]
+
+With ``--probe`` (default steps), plotly's work per step is counted too (tests/browser/plotly_probe.py): plotly asked to
 draw (react), charts drawn (draws) and resizes carried out, summed over the page's charts.
 
-    .venv/bin/python bench/browser_cpu.py [--repeat 3] [--arg=--some-chromium-flag ...] [--nav PATH ...]
-                                          [--probe] [--out FILE]
+    .venv/bin/python bench/browser_cpu.py [--repeat 3] [--nav PATH ...] [--probe] [--out FILE]
 """
 from __future__ import annotations
 
@@ -187,6 +195,38 @@ class Meter:
         return out
 
 
+# Dash components in the renderer's layout (the page's layout with every callback's output in place): each
+# object with a type, a namespace and props, found through all its props (children and component-valued ones)
+COUNT = """() => {
+  let n = 0;
+  const walk = (c) => {
+    if (Array.isArray(c)) { c.forEach(walk); return; }
+    if (c && typeof c === 'object' && typeof c.type === 'string' && typeof c.namespace === 'string' && c.props) {
+      n += 1;
+      Object.values(c.props).forEach(walk);
+    }
+  };
+  const layout = window.store.getState().layout;   // {components: the tree} in Dash 4
+  walk(layout && layout.components && !layout.type ? layout.components : layout);
+  return {components: n, dom: document.getElementsByTagName('*').length};
+}"""
+
+
+def showcase(url: str) -> dict[str, int]:
+    """The ids ``--pages`` paths may name: the screenshots' school, partner and programme, and the document
+    with the most facts (ties: the lowest id)."""
+    from sqlalchemy import text
+
+    from etl.db import get_engine
+    from tests.browser.take_screenshots import showcase_programme, subjects
+
+    school, partner = subjects(url)
+    with get_engine(url).connect() as conn:
+        doc = conn.execute(text("SELECT document_id FROM facts GROUP BY document_id "
+                                "ORDER BY COUNT(*) DESC, document_id LIMIT 1")).scalar()
+    return {"school": school, "partner": partner, "programme": showcase_programme(url), "doc": int(doc)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
@@ -201,6 +241,8 @@ def main() -> int:
     ap.add_argument("--motion", action="store_true", help="the tab does not ask for reduced motion")
     ap.add_argument("--nav", action="append", default=[], help="also navigate /partners -> PATH -> /partners")
     ap.add_argument("--probe", action="store_true", help="count plotly's draws per step (plotly_probe.py)")
+    ap.add_argument("--pages", default="", help="measure each of these paths (comma-separated, see above)")
+    ap.add_argument("--steps", default="first,reload,nav", help="with --pages: which steps to measure")
     ap.add_argument("--out", default="")
     ns = ap.parse_args()
 
@@ -235,7 +277,9 @@ def main() -> int:
         m = Meter(chromium)
         base = srv.base
         try:
-            for i in range(ns.repeat):
+            if ns.pages:
+                counts = pages(ns, m, browser, base, bc, settle, url)
+            for i in range(0 if ns.pages else ns.repeat):
                 print(f"round {i + 1}", flush=True)
                 tab = bc._Tab(browser)
                 p = tab.open()
@@ -268,6 +312,11 @@ def main() -> int:
     for name, s in summary.items():
         print(f"  {name:8s} chromium {s['chromium_s']:6.2f}  python {s['python_s']:5.2f}  wall {s['wall_s']:5.2f}"
               f"  (n={s['n']})")
+    if ns.pages:
+        print("\nonce settled:")
+        for page, c in counts.items():
+            summary[page] = c
+            print(f"  {page}: {c['components']} Dash components, {c['dom']} DOM elements")
     if ns.out:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip()
@@ -276,6 +325,37 @@ def main() -> int:
                                            indent=1) + "\n")
         print("written", ns.out)
     return 0
+
+
+def pages(ns, m: Meter, browser, base: str, bc, settle, url: str) -> dict[str, dict]:
+    """``--pages``: each page's first load, reload and in-app navigation to it from ``--second``, repeated;
+    the components and DOM elements each holds once settled."""
+    ids = showcase(url)
+    print("ids:", ids, flush=True)
+    steps = set(ns.steps.split(","))
+    counts: dict[str, dict] = {}
+    for i in range(ns.repeat):
+        print(f"round {i + 1}", flush=True)
+        for page in ns.pages.split(","):
+            path = page.format(**ids)
+            tab = bc._Tab(browser)
+            p = tab.open()
+            p.set_default_timeout(60_000)
+            if "first" in steps:
+                m.measure(f"{page} first", lambda: bc.navigate(p, base, path))
+            else:
+                bc.navigate(p, base, path)
+            if "reload" in steps:
+                m.measure(f"{page} reload", lambda: (p.goto(base + path), settle(p)))
+            counts[page] = p.evaluate(COUNT)
+            print(f"  {page}: {counts[page]}", flush=True)
+            if "nav" in steps:   # from --second, or from the next page when this one is --second
+                names = ns.pages.split(",")
+                other = ns.second if path != ns.second else names[(names.index(page) + 1) % len(names)].format(**ids)
+                bc.navigate(p, base, other)
+                m.measure(f"{page} nav", lambda: bc.navigate(p, base, path))
+            tab.close()
+    return counts
 
 
 if __name__ == "__main__":

@@ -615,6 +615,10 @@ def init_auth(app, settings: Any = None) -> AuthConfig:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=cfg.secure_cookies,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=cfg.session_hours),
+        # the session ends on the server session_hours after sign-in (its row's expires_at, never moved): the
+        # cookie, set at sign-in with the same lifetime, is not signed and sent again on every response, which
+        # only pushed its expiry past the server's end (and cost each request a signing)
+        SESSION_REFRESH_EACH_REQUEST=False,
         INTL_TITLE=(getattr(settings, "branding", None) or {}).get("title"),
     )
 

@@ -253,6 +253,12 @@ add_translations({
     "Other": "其他",
 })
 add_translations({"English": "英文", "中文": "中文"}, context="language")
+# A run's status and trigger are codes; their words are context-qualified (plain "ok" or "test" may mean
+# something else elsewhere). Here, not in a page: the Overview, the run history and a background job's
+# result (whose process imports only what the job runs: dashboard/admin/spawned.py) all name them.
+add_translations({"ok": "成功", "partial": "部分成功", "failed": "失败", "running": "运行中", "aborted": "已中止"},
+                 context="run status")
+add_translations({"demo": "示例数据", "cli": "命令行", "test": "测试"}, context="run trigger")
 
 # AG Grid's own words (pagination, loading, no rows) for the 中文 interface: the grids'
 # ``dashGridOptions={"localeText": AG_GRID_ZH}``.

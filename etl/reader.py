@@ -16,15 +16,28 @@ log = logging.getLogger("etl")
 
 
 # -- the child process ------------------------------------------------------------------------------
-def _vm_bytes() -> int | None:
+def _vm_bytes(field: str = "VmSize") -> int | None:
+    """This process's address space (``VmPeak``: the most it has had), or None where /proc has no such line."""
     try:
         with open("/proc/self/status", encoding="ascii") as f:
             for line in f:
-                if line.startswith("VmSize:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) * 1024
     except OSError:
         return None
     return None
+
+
+_CAP_MARGIN = 16 * MB
+
+
+def _reached(cap: int | None, peak_at_cap: int | None) -> bool:
+    """Whether the child's address space went up to its cap since it was set (``peak_at_cap``: its peak then).
+    An allocation refused there is a MemoryError in Python code, but some C code turns it into another
+    exception ("SystemError: error return without exception set", seen from openpyxl's merged cells): the
+    document ran out of memory all the same."""
+    peak = _vm_bytes("VmPeak") if cap and peak_at_cap else None
+    return peak is not None and peak > peak_at_cap and peak >= cap - _CAP_MARGIN
 
 
 def _worker(conn, reference_dir: str, limits: dict) -> None:
@@ -44,15 +57,17 @@ def _worker(conn, reference_dir: str, limits: dict) -> None:
     ref = load_reference(Path(reference_dir))
     load_gazetteer()
     extract(SourceDocument(uri="warm-up", text="Warm-up.\n\nA university signed an agreement."), ref)
+    cap = peak_at_cap = None
     try:
         import resource
 
         vm = _vm_bytes()
         if vm:
-            cap = vm + lim.mb_per_document * MB
-            resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
+            resource.setrlimit(resource.RLIMIT_AS, (vm + lim.mb_per_document * MB,
+                                                    resource.getrlimit(resource.RLIMIT_AS)[1]))
+            cap, peak_at_cap = vm + lim.mb_per_document * MB, _vm_bytes("VmPeak")
     except (ImportError, ValueError, OSError):  # no RLIMIT_AS here: time limit only
-        pass
+        cap = None
     conn.send(("ready", None))
     while True:
         try:
@@ -84,6 +99,11 @@ def _worker(conn, reference_dir: str, limits: dict) -> None:
             finally:
                 os._exit(3)
         except Exception as exc:  # noqa: BLE001 - the parent counts the document failed with this reason
+            if _reached(cap, peak_at_cap):  # out of memory, said otherwise by C code
+                try:
+                    conn.send(("memory", None))
+                finally:
+                    os._exit(3)
             conn.send(("error", f"{exc.__class__.__name__}: {exc}"[:500]))
 
 

@@ -33,7 +33,7 @@ ZH_PAGE = "http://localhost{path}?ui=zh"
 @pytest.fixture(scope="module", autouse=True)
 def every_module():
     """Every module of the dashboard imported, as the app (and the job worker) has them: each
-    registers the words of its own strings (run statuses come from the Overview's)."""
+    registers the words of its own strings."""
     import importlib
     import pkgutil
 
@@ -415,6 +415,68 @@ def test_a_run_that_cannot_start_says_why_in_chinese(admin, monkeypatch):
     ref = jobs.job_ref(jobs.request_job(None, kind="paths", user="alice", database_url=url, paths=[str(tmp)]), "zh")
     text = text_of(ui.job_result(None, ref))
     assert text == "运行未能开始：RuntimeError: disk full", "the exception itself as raised"
+
+
+_JOB_WORDS = r"""
+import json, sys
+from dashboard.admin.spawned import job_function
+job_function("dashboard.admin.ui:run_panel_job")  # what the job process imports for its callback
+import dashboard.users, etl.pipeline  # and what the job runs
+from plotly.utils import PlotlyJSONEncoder
+from dashboard.admin import ui
+from dashboard.labels import t
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("pandas", "numpy") or m.startswith("dashboard.pages"))
+def said(r, lang):
+    return json.dumps(ui.run_summary(r, lang), cls=PlotlyJSONEncoder, sort_keys=True, ensure_ascii=False)
+words = {lang: [said(r, lang) for r in json.loads(sys.argv[1])]
+         + [t(w, lang, context="job progress") for w in ("starting …", "done")]
+         + [t("This job was already run, or never requested.", lang)] for lang in ("en", "zh")}
+print(json.dumps({"heavy": heavy, "words": words}))
+"""
+
+
+def test_a_job_process_words_every_result_as_the_web_worker_does():
+    """The background job's process imports only what the job runs (dashboard/admin/spawned.py: no page, no
+    pandas); its progress and result — every run status, every reason a file can fail with, where in the
+    file, a run that could not start — read exactly as in the web worker, which has every module."""
+    import subprocess
+    import sys
+
+    from plotly.utils import PlotlyJSONEncoder
+
+    from dashboard.admin import ui
+    from dashboard.admin.messages import REASONS_ZH
+    from dashboard.labels import t
+    from tests.conftest import ROOT
+
+    docs = {"new": 2, "changed": 1, "unchanged": 5, "duplicate": 1, "failed": 3}
+    reps = {"loaded": 1, "unchanged": 2, "failed": 1}
+    errors = [{"file": f"/up/{i}.csv", "reason": _sample(tp), **({"row": 4} if i % 3 == 1 else {}),
+               **({"column": "Partner"} if i % 3 == 2 else {})} for i, tp in enumerate(REASONS_ZH)]
+    errors.append({"file": "/up/x.txt", "reason": "some reason nobody wrote a template for"})
+    results = [{"run_id": i + 1, "status": status, "documents": docs, "reports": reps,
+                "errors": errors if status != "ok" else []}
+               for i, status in enumerate(["ok", "partial", "failed", "running", "aborted"])]
+    results += [{"status": "failed", "error": "another ETL run is in progress (x)", "why": "locked",
+                 "holder": "web-1:42", "since": "2024-05-01 10:00:00 UTC"},
+                {"status": "failed", "error": "another ETL run is in progress", "why": "locked"},
+                {"status": "failed", "error": "RuntimeError: disk full", "why": "crashed"}]
+    r = subprocess.run([sys.executable, "-c", _JOB_WORDS, json.dumps(results)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    child = json.loads(r.stdout.strip().splitlines()[-1])
+    assert child["heavy"] == []
+    def said(x, lang):
+        return json.dumps(ui.run_summary(x, lang), cls=PlotlyJSONEncoder, sort_keys=True, ensure_ascii=False)
+
+    here = {lang: [said(x, lang) for x in results]
+            + [t(w, lang, context="job progress") for w in ("starting …", "done")]
+            + [t("This job was already run, or never requested.", lang)] for lang in ("en", "zh")}
+    assert child["words"] == here
+    zh = " ".join(here["zh"])
+    for w in ("成功", "部分成功", "运行中", "已中止", "失败原因", "第 4 行", "正在启动", "完成", "另一次数据处理"):
+        assert w in zh, w
+    assert_en(" ".join(here["en"]))
 
 
 # -- the run history and the audit log --------------------------------------------------------------

@@ -125,12 +125,18 @@ def test_a_session_ends_at_its_time_on_the_server(loaded, monkeypatch, tmp_path)
 
     app = make_app(loaded, monkeypatch, tmp_path, INTL_SESSION_HOURS="2")
     s = Session(app)
-    s.login("vic")
+    r = s.login("vic")
+    assert len([h for h in r.headers.get_all("Set-Cookie") if h.startswith("intl_session=")]) == 1
     with session_factory(loaded)() as ses:
         row = ses.scalars(select(UserSession)).one()
         assert dt.timedelta(hours=1.9) < row.expires_at - row.created_at <= dt.timedelta(hours=2)
         assert len(row.id) == 64 and row.id not in str(s.c.get_cookie("intl_session").value)  # only its hash
-    assert s.c.get("/auth/me").status_code == 200
+    # the cookie ends with the server's session, and no later answer moves its end
+    ends = s.c.get_cookie("intl_session").expires.replace(tzinfo=None)
+    assert abs(ends - row.expires_at.replace(tzinfo=None)) < dt.timedelta(minutes=1), (ends, row.expires_at)
+    r = s.c.get("/auth/me")
+    assert r.status_code == 200
+    assert not [h for h in r.headers.get_all("Set-Cookie") if h.startswith("intl_session=")], "cookie sent again"
     with session_factory(loaded).begin() as ses:
         ses.execute(update(UserSession).values(expires_at=_now() - dt.timedelta(seconds=1)))
     assert s.c.get("/auth/me").status_code == 401

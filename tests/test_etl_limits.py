@@ -307,3 +307,18 @@ def test_stored_documents_are_counted(db_url, tmp_path):
     out = run_cli(tmp_path, db_url, [folder], "seconds_per_document = 60", child=True)
     with session_factory(db_url)() as s:
         assert s.scalar(select(func.count()).select_from(Document)) == out["documents"]["new"] == 2
+
+
+def test_the_reader_counts_a_failure_at_its_memory_cap_as_out_of_memory():
+    """Where C code turns a refused allocation into another exception (openpyxl's merged cells: SystemError),
+    the reader still says the document ran out of memory: its address space went up to the cap after the cap
+    was set. Not when the peak is far below the cap, or was reached before the cap was set."""
+    from etl.limits import MB
+    from etl.reader import _reached, _vm_bytes
+
+    peak = _vm_bytes("VmPeak")
+    assert peak
+    assert _reached(peak + MB, peak - MB)  # up to within the margin of the cap, after it was set
+    assert not _reached(peak + 200 * MB, peak - MB)  # far below it
+    assert not _reached(peak + MB, peak)  # no higher than when the cap was set
+    assert not _reached(None, None)  # no cap (no RLIMIT_AS here)

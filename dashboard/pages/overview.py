@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard.cache import cached
 from dashboard.components import drilldown
+from dashboard.components import html_table as H
 from dashboard.components.cards import chart_card, geo_config
 from dashboard.components.export_menu import export_menu
 from dashboard.components.kpi import kpi_card, period_line
@@ -119,11 +120,7 @@ add_translations({
     "nothing new since": "此后没有新内容",
     "not finished": "未完成",
 })
-# A run's status and trigger are codes; their words are context-qualified (plain "ok" or "test"
-# may mean something else elsewhere).
-add_translations({"ok": "成功", "partial": "部分成功", "failed": "失败", "running": "运行中", "aborted": "已中止"},
-                 context="run status")
-add_translations({"demo": "示例数据", "cli": "命令行", "test": "测试"}, context="run trigger")
+# (a run's status and trigger words: dashboard/labels.py, shared with the run history and a job's result)
 
 
 def kpi_cards(url: str, filters: Filters | dict | None, lang: str = "en") -> list:
@@ -226,7 +223,7 @@ def _when(when: dt.datetime | None, lang: str = "en") -> str:
     return when.strftime("%Y年%m月%d日 %H:%M" if lang == "zh" else "%d %b %Y, %H:%M")
 
 
-def changes_panel(url: str, lang: str = "en") -> html.Div:
+def changes_panel(url: str, lang: str = "en") -> Any:
     """What the last ETL run that changed something brought (counts, the first new documents,
     partners, programmes), and when the sources were last checked: an hourly refresh that
     finds nothing new does not hide the news of the last real change."""
@@ -252,64 +249,55 @@ def changes_panel(url: str, lang: str = "en") -> html.Div:
     if reports.get("seen"):
         counts.append(("reports loaded", reports.get("loaded", 0)))
         counts.append(("reports unchanged", reports.get("unchanged", 0)))
-    stat_items = [html.Div([html.Span(f"{n:,}", className="stat-n"), html.Span(t(label, lang), className="stat-l")],
-                           className="stat") for label, n in counts]
+    # One component (HTML given to dcc.Markdown, dashboard/components/html_table.py): every title and name
+    # escaped as text, the classes of the panel's parts as they were
+    stat_items = "".join(H.tag("div", H.tag("span", H.esc(f"{n:,}"), cls="stat-n") + H.tag("span", H.esc(t(label, lang)),
+                                                                                          cls="stat-l"), cls="stat")
+                         for label, n in counts)
     sections = []
     if not run.new_documents.empty:
-        sections.append(html.Div([
-            html.Div(t("New documents · {n}", lang).format(n=run.counts.get('documents', len(run.new_documents))),
-                     className="changes-h"),
-            html.Ul([html.Li([html.Span(r.title or t("(untitled)", lang), className="changes-title"),
-                              html.Span(f"{r.year or ''} · {language_name(r.lang, lang)}", className="changes-meta")])
-                     for r in run.new_documents.itertuples(index=False)], className="changes-list"),
-        ]))
+        sections.append(H.tag("div", H.tag("div", H.esc(t("New documents · {n}", lang).format(
+            n=run.counts.get('documents', len(run.new_documents)))), cls="changes-h") + H.tag("ul", "".join(
+                H.tag("li", H.tag("span", H.esc(r.title or t("(untitled)", lang)), cls="changes-title")
+                      + H.tag("span", H.esc(f"{r.year or ''} · {language_name(r.lang, lang)}"), cls="changes-meta"))
+                for r in run.new_documents.itertuples(index=False)), cls="changes-list")))
     if not run.new_partners.empty:
         zh_names = run.new_partners["zh"] if "zh" in run.new_partners else [None] * len(run.new_partners)
-        sections.append(html.Div([
-            html.Div(t("New partners · {n}", lang).format(n=run.counts.get('partners', len(run.new_partners))),
-                     className="changes-h"),
-            html.Div([html.Span([_local(p.name, z, lang),
-                                 html.Small(f" {country_label(p.country, lang)}" if p.country else "")],
-                                className="chip")
-                      for p, z in zip(run.new_partners.itertuples(index=False), zh_names)],
-                     className="chips"),
-        ]))
+        sections.append(H.tag("div", H.tag("div", H.esc(t("New partners · {n}", lang).format(
+            n=run.counts.get('partners', len(run.new_partners)))), cls="changes-h") + H.tag("div", "".join(
+                H.tag("span", H.esc(_local(p.name, z, lang)) + H.tag(
+                    "small", H.esc(f" {country_label(p.country, lang)}" if p.country else "")), cls="chip")
+                for p, z in zip(run.new_partners.itertuples(index=False), zh_names)), cls="chips")))
     if not run.new_programs.empty:
-        sections.append(html.Div([
-            html.Div(t("New programmes · {n}", lang).format(n=run.counts.get('programs', len(run.new_programs))),
-                     className="changes-h"),
-            html.Ul([html.Li(p.name) for p in run.new_programs.itertuples(index=False)], className="changes-list"),
-        ]))
+        sections.append(H.tag("div", H.tag("div", H.esc(t("New programmes · {n}", lang).format(
+            n=run.counts.get('programs', len(run.new_programs)))), cls="changes-h") + H.tag("ul", "".join(
+                H.tag("li", H.esc(p.name)) for p in run.new_programs.itertuples(index=False)), cls="changes-list")))
     if not sections:
-        sections.append(html.P(t("Nothing new: every document was already up to date.", lang),
-                               className="text-muted small"))
-    problems = []
+        sections.append(H.tag("p", H.esc(t("Nothing new: every document was already up to date.", lang)),
+                              cls="text-muted small"))
+    problems = ""
     if run.errors:
-        problems.append(html.P(t("{n} files could not be read (see intl etl status)." if run.errors != 1
-                                 else "{n} file could not be read (see intl etl status).", lang).format(n=run.errors),
-                               className="changes-warn"))
+        problems = H.tag("p", H.esc(t("{n} files could not be read (see intl etl status)." if run.errors != 1
+                                      else "{n} file could not be read (see intl etl status).", lang).format(
+            n=run.errors)), cls="changes-warn")
     trigger = t(run.trigger, lang, context="run trigger") if run.trigger else ""
-    checked = []
+    checked = ""
     if check is not None:
         later = change is not None and check[0] != change[0]
-        checked = [html.Div([
-            html.Span(t("Sources last checked", lang) + ": ", className="changes-check-l"),
-            html.Span(_when(check[1], lang), className="changes-check-t"),
-            html.Span(" · " + t("nothing new since", lang) if later else "", className="changes-check-n"),
-        ], className="changes-check", id="ov-last-check")]
-    return html.Div([
-        html.Div(t("Last change" if change is not None else "Latest run", lang), className="changes-kicker"),
-        html.Div([
-            html.Span(t("Run #{n}", lang).format(n=run.run_id), className="changes-run"),
-            dbc.Badge(t(run.status, lang, context="run status"), color=status_color,
-                      className="ms-2 text-uppercase"),
-            html.Div(f"{_when(run.finished_at or run.started_at, lang)} · {trigger}", className="changes-when"),
-        ], className="changes-head"),
-        html.Div(stat_items, className="stats"),
-        *problems,
-        *sections,
-        *checked,
-    ], className="changes")
+        checked = H.tag("div", H.tag("span", H.esc(t("Sources last checked", lang) + ": "), cls="changes-check-l")
+                        + H.tag("span", H.esc(_when(check[1], lang)), cls="changes-check-t")
+                        + H.tag("span", H.esc(" · " + t("nothing new since", lang) if later else ""),
+                                cls="changes-check-n"), cls="changes-check", id="ov-last-check")
+    head = (H.tag("span", H.esc(t("Run #{n}", lang).format(n=run.run_id)), cls="changes-run")
+            + H.tag("span", H.esc(t(run.status, lang, context="run status")),
+                    cls=f"ms-2 text-uppercase badge bg-{status_color}")      # a dbc.Badge's classes
+            + H.tag("div", H.esc(f"{_when(run.finished_at or run.started_at, lang)} · {trigger}"), cls="changes-when"))
+    return H.markdown(H.tag("div", "".join([
+        H.tag("div", H.esc(t("Last change" if change is not None else "Latest run", lang)), cls="changes-kicker"),
+        H.tag("div", head, cls="changes-head"),
+        H.tag("div", stat_items, cls="stats"),
+        problems, *sections, checked,
+    ]), cls="changes"), class_name="changes-html")
 
 
 # ---------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from dashboard import ids
 from dashboard.components import drilldown, profile
 from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
-from dashboard.components.profile import simple_table, stat, state_badge
+from dashboard.components import html_table as H
+from dashboard.components.profile import simple_table, stat_html, stat_row, state_badge_html
 from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
@@ -105,21 +106,19 @@ def interactions_list(df: pd.DataFrame | None, lang: str, search: str = "", tota
     d = df.iloc[::-1]
     items = []
     for r in d.head(LIST_LIMIT).itertuples(index=False):
-        chips = [html.Span(kind_name(k, lang), className=f"kind-chip kind-{k}") for k in r.kinds]
-        items.append(html.Li([
-            html.Span(r.date.isoformat() if r.date else "", className="tl-date"),
-            html.Div([
-                html.A(r.title or t("Untitled", lang), href=f"/sources/doc/{int(r.document_id)}{search}",
-                       className="tl-title"),
-                html.Div(chips + ([html.Span(language_name(r.lang, lang), className="drill-lang")]
-                                  if clean_text(r.lang) else []), className="tl-meta"),
-            ], className="tl-body"),
-        ], className="tl-item"))
-    more = None
+        meta = "".join(H.tag("span", H.esc(kind_name(k, lang)), cls=f"kind-chip kind-{k}") for k in r.kinds)
+        if clean_text(r.lang):
+            meta += H.tag("span", H.esc(language_name(r.lang, lang)), cls="drill-lang")
+        items.append(H.tag("li", H.tag("span", H.esc(r.date.isoformat() if r.date else ""), cls="tl-date") + H.tag(
+            "div", H.link(f"/sources/doc/{int(r.document_id)}{search}", H.esc(r.title or t("Untitled", lang)),
+                          cls="tl-title") + H.tag("div", meta, cls="tl-meta"), cls="tl-body"), cls="tl-item"))
+    more = ""
     total = max(total or 0, len(d))
     if total > LIST_LIMIT:
-        more = html.P(t("… and {n} earlier.", lang).format(n=f"{total - LIST_LIMIT:,}"), className="text-muted small")
-    return html.Div([html.Ol(items, className="tl-list"), more])
+        more = H.tag("p", H.esc(t("… and {n} earlier.", lang).format(n=f"{total - LIST_LIMIT:,}")),
+                     cls="text-muted small")
+    # one component (HTML given to dcc.Markdown): each title a dcc.Link to the article's view
+    return H.markdown(H.tag("div", H.tag("ol", "".join(items), cls="tl-list") + more), class_name="tl-html")
 
 
 def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "") -> list:
@@ -127,12 +126,13 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
     agrs = run(qp.partner_agreements, url, f, info)
     if progs is not None and not progs.empty:
         record_of = run(qg.records_of_rows, url, "programs") or {}   # each report row's programme record
+        # names open the programme's record and the school's page through Dash's router (dcc.Link)
         progs = progs.assign(
-            program=[html.A(n, href=f"/programs/{record_of[int(i)]}{search}") if int(i) in record_of else n
+            program=[H.link(f"/programs/{record_of[int(i)]}{search}", H.esc(n)) if int(i) in record_of else H.esc(n)
                      for i, n in zip(progs["program_id"], progs["program"])])
         progs = progs.assign(
-            school=[html.A(clean_text(z) if lang == "zh" and clean_text(z) else s, href=f"/schools/{int(u)}{search}")
-                    if pd.notna(u) else (clean_text(s) or "–")
+            school=[H.link(f"/schools/{int(u)}{search}", H.esc(clean_text(z) if lang == "zh" and clean_text(z) else s))
+                    if pd.notna(u) else H.esc(clean_text(s) or "–")
                     for u, s, z in zip(progs["unit_id"], progs["school"], progs["school_zh"])],
             level=[level_label(v, lang) if clean_text(v) else "–" for v in progs["level"]],
             status=[status_label(s, lang) if s else "–" for s in progs["status"]])
@@ -147,18 +147,18 @@ def reports_section(url: str, f: Filters, info: dict, lang: str, search: str = "
             signed=[s.isoformat() if s else "–" for s in agrs["signed"]],
             schools=["、".join(zh_of.get(n.strip(), n.strip()) for n in s.split(";")) if s and lang == "zh"
                      else s or t("university-wide", lang) for s in agrs["schools"]],
-            state=[state_badge(s, lang) for s in agrs["state"]])
+            state=[state_badge_html(s, lang) for s in agrs["state"]])
     return [
         dbc.Col(html.Div([
             html.H2(t("Joint programmes", lang), className="card-heading"),
             simple_table(progs, [("program", "Programme"), ("school", "School"), ("level", "Level"),
                                  ("mode", "Mode"), ("start_year", "Started"), ("status", "Status"),
-                                 ("enrolment", "Enrolment")], lang),
+                                 ("enrolment", "Enrolment")], lang, html_fields=("program", "school")),
         ], className="panel"), lg=6),
         dbc.Col(html.Div([
             html.H2(t("Agreements", lang), className="card-heading"),
             simple_table(agrs, [("type", "Type"), ("schools", "Schools named"), ("signed", "Signed"),
-                                ("expiry", "Expires"), ("state", "State")], lang),
+                                ("expiry", "Expires"), ("state", "State")], lang, html_fields=("state",)),
         ], className="panel"), lg=6),
     ]
 
@@ -198,14 +198,14 @@ def kpis_and_timeline(url: str, f: Filters, info: dict, lang: str = "en", search
     data = run(qp.partner_timeline_data, url, f, info, sets, grid) if sets is not None else None
     busy = data is not None and "document_id" not in data.columns
     tl = run(qp.partner_timeline, url, f, info, LIST_LIMIT) if busy else data
-    kpis = [
-        stat("Documents", k.get("documents"), lang),
-        stat("Activities", k.get("activities"), lang),
-        stat("First year", k.get("first_year") and str(k["first_year"]), lang),
-        stat("Latest year", k.get("last_year") and str(k["last_year"]), lang),
-        stat("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
-        stat("Agreements", None if agrs is None else len(agrs), lang, "From the office's reports"),
-    ]
+    kpis = stat_row([
+        stat_html("Documents", k.get("documents"), lang),
+        stat_html("Activities", k.get("activities"), lang),
+        stat_html("First year", k.get("first_year") and str(k["first_year"]), lang),
+        stat_html("Latest year", k.get("last_year") and str(k["last_year"]), lang),
+        stat_html("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
+        stat_html("Agreements", None if agrs is None else len(agrs), lang, "From the office's reports"),
+    ])
     return (kpis, timeline_figure(data, info, lang, lambda: why_empty(url, f, lang)),
             interactions_list(tl, lang, search, k.get("documents")))
 
@@ -268,7 +268,7 @@ def layout(partner_id: Any = None, **query: Any) -> html.Div:
         html.Div(export_menu(list(EXPORTS.values()), menu_id="partner", lang=lang, fixed=fixed),
                  className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.PAD_HEAD, badges=badges(info, lang)),
-        html.Div(id=ids.PAD_KPIS, className="stat-row mb-3"),
+        html.Div(id=ids.PAD_KPIS, className="mb-3"),   # its child: a stat_row
         dbc.Row(dbc.Col(card(ids.PAD_TIMELINE), lg=12), className="g-3 mb-3"),
         dbc.Row([
             dbc.Col(html.Div([

@@ -23,6 +23,7 @@ from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
+from dashboard.components import html_table as H
 from dashboard.components.cards import graph_config
 from dashboard.components.export_menu import export_menu
 from dashboard.components.profile import stat
@@ -84,13 +85,25 @@ def status_text(status: str | None, inferred: bool, lang: str = "en") -> str:
     return t("{status} (inferred)", lang).format(status=word) if inferred and status != "unknown" else word
 
 
-def status_badge(status: str | None, inferred: bool, why: dict | str | None, lang: str = "en") -> html.Span:
-    """The status word; its tooltip says where it was read (``why``: the record's ``status_from`` fields)."""
+def _status_parts(status: str | None, inferred: bool, why: dict | str | None, lang: str) -> tuple[str, str, str]:
+    """The status badge's text, tooltip and classes."""
     st = status or "unknown"
     tip = (t("Status inferred: {why}", lang) if inferred else t("Status from the sources: {why}", lang)).format(
         why=fg.status_source_text(why, lang) or "–")
-    return html.Span(status_text(st, inferred, lang), title=tip,
-                     className=f"status status-{st}" + (" status-inferred" if inferred and st != "unknown" else ""))
+    return (status_text(st, inferred, lang), tip,
+            f"status status-{st}" + (" status-inferred" if inferred and st != "unknown" else ""))
+
+
+def status_badge(status: str | None, inferred: bool, why: dict | str | None, lang: str = "en") -> html.Span:
+    """The status word; its tooltip says where it was read (``why``: the record's ``status_from`` fields)."""
+    text, tip, cls = _status_parts(status, inferred, why, lang)
+    return html.Span(text, title=tip, className=cls)
+
+
+def status_badge_html(status: str | None, inferred: bool, why: dict | str | None, lang: str = "en") -> str:
+    """:func:`status_badge` as HTML (for a table made with :mod:`dashboard.components.html_table`)."""
+    text, tip, cls = _status_parts(status, inferred, why, lang)
+    return H.tag("span", H.esc(text), cls=cls, title=tip)
 
 
 def years_text(first: Any, last: Any) -> str:
@@ -143,22 +156,22 @@ def record_rows(df: pd.DataFrame | None, lang: str = "en", search: str = "") -> 
 
 def records_list(df: pd.DataFrame | None, lang: str, search: str = "", empty: str = "No programme record names it.") -> Any:
     """A compact list of records (for a school's or a partner's page): label (link), kind, years,
-    status, students."""
+    status, students; one component (HTML given to dcc.Markdown, :mod:`dashboard.components.html_table`),
+    each label a dcc.Link to the record's page."""
     if df is None or df.empty:
         return html.P(t(empty, lang), className="text-muted small mb-0")
-    head = html.Thead(html.Tr([html.Th(t(h, lang), className="num" if h == "Students" else None)
-                               for h in ("Programme", "Kind", "Years", "Status", "Students")]))
-    body = []
+    rows = []
     for r in df.itertuples(index=False):
-        body.append(html.Tr([
-            html.Td(dcc.Link(r.label, href=f"/programs/{int(r.programme_id)}{search}")),
-            html.Td(fg.kind_label(r.kind, lang)),
-            html.Td(years_text(r.first_year, r.last_year), className="nowrap"),
-            html.Td(status_badge(r.status, bool(r.status_inferred), r.status_source, lang)),
-            html.Td("–" if pd.isna(r.students) else f"{int(r.students):,}", className="num"),
-        ]))
-    return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="report-table programme-list",
-                     responsive=True)
+        rows.append("<tr>" + "".join([
+            H.tag("td", H.link(f"/programs/{int(r.programme_id)}{search}", H.esc(r.label))),
+            H.tag("td", H.esc(fg.kind_label(r.kind, lang))),
+            H.tag("td", H.esc(years_text(r.first_year, r.last_year)), cls="nowrap"),
+            H.tag("td", status_badge_html(r.status, bool(r.status_inferred), r.status_source, lang)),
+            H.tag("td", "–" if pd.isna(r.students) else H.esc(f"{int(r.students):,}"), cls="num"),
+        ]) + "</tr>")
+    return H.table([(t(h, lang), "num" if h == "Students" else None)
+                    for h in ("Programme", "Kind", "Years", "Status", "Students")], rows,
+                   "report-table programme-list table table-sm table-hover")
 
 
 add_translations({"Kind": "类型", "Years": "年份", "Status": "状态",

@@ -26,7 +26,6 @@ store's value, the interface language and, where dates matter, ``today`` (``None
 from __future__ import annotations
 
 import datetime as dt
-from html import escape as html_escape
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -40,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard.cache import cached
 from dashboard.components.export_menu import export_menu
+from dashboard.components.html_table import attr, data_table, esc, tag
 from dashboard.components.cards import chart_card
 from dashboard.components.drilldown import apply_cross_filter, search_with, ui_from_search
 from dashboard.context import database_url
@@ -273,24 +273,24 @@ def programs_table(url: str, filters, pick: Mapping | None = None, lang: str = "
     for r in df.itertuples(index=False):
         school = (r.school_zh or r.school) if lang == "zh" else r.school
         partner = (r.partner_zh or r.partner) if lang == "zh" else r.partner
-        enrol = (_tag("span", _esc(t("unknown", lang)), cls="unknown") if pd.isna(r.enrolment)
-                 else _esc(f"{int(r.enrolment):,}"))
+        enrol = (tag("span", esc(t("unknown", lang)), cls="unknown") if pd.isna(r.enrolment)
+                 else esc(f"{int(r.enrolment):,}"))
         status = r.status or "unknown"
         pid = int(r.program_id)
         # the name opens the record through Dash's router (dcc.Link, no page reload)
-        name = (f'<dccLink href="{_attr(f"/programs/{record_of[pid]}{search}")}">{_esc(r.program)}</dccLink>'
-                if pid in record_of else _esc(r.program))
+        name = (f'<dccLink href="{attr(f"/programs/{record_of[pid]}{search}")}">{esc(r.program)}</dccLink>'
+                if pid in record_of else esc(r.program))
         rows.append("<tr>" + "".join([
-            _tag("td", name, cls="cell-strong"),
-            _tag("td", _esc(school or "—")), _tag("td", _esc(partner or "—")),
-            _tag("td", _esc(country_label(r.country, lang) if r.country else "—")),
-            _tag("td", _esc(fp.level_label(r.level or "unknown", lang))), _tag("td", _esc(r.mode or "—")),
-            _tag("td", "" if pd.isna(r.start_year) else str(int(r.start_year))),
-            _tag("td", _tag("span", _esc(fp.status_label(status, lang)),
+            tag("td", name, cls="cell-strong"),
+            tag("td", esc(school or "—")), tag("td", esc(partner or "—")),
+            tag("td", esc(country_label(r.country, lang) if r.country else "—")),
+            tag("td", esc(fp.level_label(r.level or "unknown", lang))), tag("td", esc(r.mode or "—")),
+            tag("td", "" if pd.isna(r.start_year) else str(int(r.start_year))),
+            tag("td", tag("span", esc(fp.status_label(status, lang)),
                             cls=f"status status-{status.replace(' ', '-')}")),
-            _tag("td", enrol, cls="num"),
+            tag("td", enrol, cls="num"),
         ]) + "</tr>")
-    return _html_table(cols, "Enrolment", rows, lang, margin="mb-0")
+    return data_table(cols, "Enrolment", rows, lang, margin="mb-0")
 
 
 def table_head(pick: Mapping | None, lang: str = "en") -> tuple[Any, dict]:
@@ -376,56 +376,27 @@ def mobility_table(url: str, filters, lang: str = "en", limit: int = 25, pick: M
     cols = ["Year", "School", "Partner", "Country", "Type", "Students abroad", "Source"]
     body = []
     for r in df.itertuples(index=False):
-        students = (_tag("span", _esc(t("unknown", lang)), cls="unknown") if pd.isna(r.students)
-                    else _esc(f"{int(r.students):,}"))
+        students = (tag("span", esc(t("unknown", lang)), cls="unknown") if pd.isna(r.students)
+                    else esc(f"{int(r.students):,}"))
         body.append("<tr>" + "".join([
-            _tag("td", _esc(str(r.year)), cls="cell-year"),
-            _tag("td", _esc((r.school_zh or r.school or "—") if lang == "zh"
+            tag("td", esc(str(r.year)), cls="cell-year"),
+            tag("td", esc((r.school_zh or r.school or "—") if lang == "zh"
                             else (short_school(r.school) if r.school else "—")), title=r.school or ""),
-            _tag("td", _esc(local_name(r.partner, getattr(r, "partner_zh", None), lang) or "—"),
+            tag("td", esc(local_name(r.partner, getattr(r, "partner_zh", None), lang) or "—"),
                  title=r.partner or "", cls="cell-name"),
-            _tag("td", _esc(country_label(r.country, lang) if r.country else "—"), cls="nowrap"),
-            _tag("td", _esc(program_type_name(r.program_type, lang) if r.program_type else "—"), cls="nowrap"),
-            _tag("td", students, cls="num"),
-            _tag("td", _esc(f"{t('Row', lang).lower()} {r.row}"), cls="cell-file",
+            tag("td", esc(country_label(r.country, lang) if r.country else "—"), cls="nowrap"),
+            tag("td", esc(program_type_name(r.program_type, lang) if r.program_type else "—"), cls="nowrap"),
+            tag("td", students, cls="num"),
+            tag("td", esc(f"{t('Row', lang).lower()} {r.row}"), cls="cell-file",
                  title=t("Report", lang) + f" {r.report}, " + t("Row", lang) + f" {r.row}"),
         ]) + "</tr>")
     note = (t("first {n} of {total} rows", lang).format(n=len(df), total=total) if total > len(df)
             else t("{total} rows", lang).format(total=total))
     note += " · " + t("Report", lang) + ": " + ", ".join(dict.fromkeys(df["report"]))
     return html.Div([
-        _html_table(cols, "Students abroad", body, lang, margin="mb-1"),
+        data_table(cols, "Students abroad", body, lang, margin="mb-1"),
         html.Div(note, className="table-note"),
     ])
-
-
-def _html_table(cols: list[str], num: str, rows: list[str], lang: str, margin: str) -> dcc.Markdown:
-    """A table of the page as one component: the headings of ``cols`` (``num``'s right-aligned) over ``rows``
-    (``<tr>`` strings made with :func:`_tag`)."""
-    head = "".join(_tag("th", _esc(t(c, lang)), cls="num" if c == num else None) for c in cols)
-    return dcc.Markdown(f'<div class="table-responsive"><table class="table table-sm table-hover data-table {margin}">'
-                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>",
-                        dangerously_allow_html=True, className="html-table")
-
-
-def _esc(text: str) -> str:
-    """Text for :func:`_tag`'s HTML: escaped, no brace (dcc.Markdown reads HTML as JSX) and no line break: a
-    blank line ends Markdown's HTML block, and what followed it would be read as Markdown, outside the table."""
-    return (html_escape(str(text), quote=False).replace("{", "&#123;").replace("}", "&#125;")
-            .replace("\r", "&#13;").replace("\n", "&#10;"))
-
-
-def _attr(text: str) -> str:
-    return _esc(text).replace('"', "&quot;")
-
-
-def _tag(name: str, inner: str, cls: str | None = None, title: str | None = None) -> str:
-    """One element of a table given to dcc.Markdown as HTML: a table is one Dash component instead
-    of one per row and cell (with Dash 4 every mounted component sends an update through the shared
-    store and every mounted component is checked again, so a page's cost grows with the square of its
-    component count; /programs had 214 in the report rows table and 184 in the programmes table)."""
-    attrs = "".join(f' {k}="{_attr(v)}"' for k, v in (("class", cls), ("title", title)) if v)
-    return f"<{name}{attrs}>{inner}</{name}>"
 
 
 def rows_head(url: str, filters, pick: Mapping | None, lang: str = "en") -> tuple[Any, dict, dict]:

@@ -19,7 +19,8 @@ from dashboard import ids
 from dashboard.components import drilldown, profile
 from dashboard.components.export_menu import export_menu
 from dashboard.components.cards import chart_card
-from dashboard.components.profile import simple_table, stat, state_badge
+from dashboard.components import html_table as H
+from dashboard.components.profile import simple_table, stat_html, stat_row, state_badge_html
 from dashboard.context import database_url, path_id
 from dashboard.figures import common as figures
 from dashboard.queries import common as q
@@ -88,20 +89,20 @@ add_translations({
 # ---------------------------------------------------------------------------
 # Callback bodies (plain functions)
 # ---------------------------------------------------------------------------
-def kpi_tiles(url: str, f: Filters, school_id: int, lang: str) -> list:
+def kpi_tiles(url: str, f: Filters, school_id: int, lang: str) -> Any:
     # "Countries" counts international partners' countries, as the Overview's card does
     k = run(qs.school_kpis, url, f, school_id, True) or {}
     progs = run(qs.school_programs, url, f, school_id)
     mob = run(qs.school_mobility, url, f, school_id)
-    return [
-        stat("Documents", k.get("documents"), lang),
-        stat("Activities", k.get("activities"), lang),
-        stat("Partners", k.get("partners"), lang),
-        stat("Countries", k.get("countries"), lang),
-        stat("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
-        stat("Students abroad", None if mob is None else int(mob["students"].sum()) if not mob.empty else 0, lang,
-             "From the office's reports"),
-    ]
+    return stat_row([
+        stat_html("Documents", k.get("documents"), lang),
+        stat_html("Activities", k.get("activities"), lang),
+        stat_html("Partners", k.get("partners"), lang),
+        stat_html("Countries", k.get("countries"), lang),
+        stat_html("Programmes", None if progs is None else len(progs), lang, "From the office's reports"),
+        stat_html("Students abroad", None if mob is None else int(mob["students"].sum()) if not mob.empty else 0, lang,
+                  "From the office's reports"),
+    ])
 
 
 def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str = "") -> list:
@@ -109,8 +110,9 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
     agrs = run(qs.school_agreements, url, f, school_id)
     if progs is not None and not progs.empty:
         record_of = run(qg.records_of_rows, url, "programs") or {}   # each report row's programme record
+        # the name opens the programme's record through Dash's router (dcc.Link), as every link of the page
         progs = progs.assign(
-            program=[html.A(n, href=f"/programs/{record_of[int(i)]}{search}") if int(i) in record_of else n
+            program=[H.link(f"/programs/{record_of[int(i)]}{search}", H.esc(n)) if int(i) in record_of else H.esc(n)
                      for i, n in zip(progs["program_id"], progs["program"])])
         progs = progs.assign(
             partner=[clean_text(z) if lang == "zh" and clean_text(z) else (clean_text(p) or "–")
@@ -119,26 +121,27 @@ def reports_section(url: str, f: Filters, school_id: int, lang: str, search: str
             status=[status_label(s, lang) if s else "–" for s in progs["status"]])
     if agrs is not None and not agrs.empty:
         agrs = agrs.assign(
-            partner=[html.A(clean_text(z) if lang == "zh" and clean_text(z) else p, href=f"/partners/{int(i)}{search}")
-                     if pd.notna(i) else (clean_text(p) or "–")
+            partner=[H.link(f"/partners/{int(i)}{search}", H.esc(clean_text(z) if lang == "zh" and clean_text(z) else p))
+                     if pd.notna(i) else H.esc(clean_text(p) or "–")
                      for i, p, z in zip(agrs["partner_id"], agrs["partner"], agrs["partner_zh"])],
             type=[agreement_type_name(v, lang) for v in agrs["type"]],
             expiry=[e.isoformat() if e else t("open-ended", lang) for e in agrs["expiry"]],
             signed=[s.isoformat() if s else "–" for s in agrs["signed"]],
-            state=[state_badge(s, lang) for s in agrs["state"]])
+            state=[state_badge_html(s, lang) for s in agrs["state"]])
     return [
         dbc.Col(html.Div([
             html.H2(t("Joint programmes", lang), className="card-heading"),
             simple_table(progs, [("program", "Programme"), ("partner", "Partner"), ("level", "Level"),
                                  ("mode", "Mode"), ("start_year", "Started"), ("status", "Status"),
-                                 ("enrolment", "Enrolment")], lang),
+                                 ("enrolment", "Enrolment")], lang, html_fields=("program",)),
         ], className="panel"), lg=6),
         dbc.Col(html.Div([
             html.H2(t("Agreements", lang), className="card-heading"),
             html.P(t("Agreements that name the school; university-wide agreements are on the Programmes page.",
                      lang), className="card-sub"),
             simple_table(agrs, [("partner", "Partner"), ("type", "Type"), ("signed", "Signed"),
-                                ("expiry", "Expires"), ("state", "State")], lang),
+                                ("expiry", "Expires"), ("state", "State")], lang,
+                         html_fields=("partner", "state")),
         ], className="panel"), lg=6),
     ]
 
@@ -222,7 +225,7 @@ def layout(school_id: Any = None, **query: Any) -> html.Div:
         html.Div(export_menu(list(EXPORTS.values()), menu_id="school", lang=lang, fixed=fixed),
                  className="page-export"),
         profile.header(info, lang, back=back, head_id=ids.SCD_HEAD),
-        html.Div(id=ids.SCD_KPIS, className="stat-row mb-3"),
+        html.Div(id=ids.SCD_KPIS, className="mb-3"),   # its child: a stat_row
         dbc.Row([
             dbc.Col(card(ids.SCD_TREND), lg=8),
             dbc.Col(card(ids.SCD_KINDS), lg=4),

@@ -82,6 +82,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # study abroad
     ("study_abroad", "exchange study", re.compile(
         r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year|places)\b|\bstudent\s+exchange\b|"
+        r"\bstudents['’]\s+exchanges?\b|\bstudents\b[^.\n]{0,60}?\b(?:participated|took\s+part)\s+in\s+(?:\w+\s+)?exchanges\b|"
         r"\bstudent\s+mobility\b|"
         r"\bexchange\s+\d+\s+(?:\w+\s+)?students|\babroad\s+for\s+(?:exchange|study)", I), 1.0),
     # "exchange programmes" are as often a general intention as students going
@@ -118,7 +119,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:学生|同学|本科生|研究生|学子)[^，。\n]{0,8}?赴[^，。\n]{2,14}?(?:学习|研修|访学|交流(?!会|座谈)|交换|留学(?!生|服务))|"
         r"交流生(?:项目|计划|名额)|学生(?:交流|交换)(?:协议|细则|项目|计划)|"
         r"出国[（(]?境?[）)]?交流(?:学习|项目)|(?:学生|同学)(?:出国|出境)[（(]?境?[）)]?(?:交流|学习|研修|留学)|"
-        r"(?:海外|境外)(?:学习|留学|交换|交流)项目"), 1.0),
+        r"(?:海外|境外)(?:学习|留学|交换|交流)项目|"
+        # students spending a term at the other university (每年挑选两名学生到友校就读一个学期), undergraduate exchanges
+        r"(?:学生|同学|本科生|研究生)[^，。\n]{0,16}?(?:到|赴|前往)[^，。\n]{1,12}?(?:就读|修读|学习|交流)[^，。\n]{0,3}?"
+        r"(?:一个|一|两个|二|1|2)?(?:学期|学年)|(?:本科生|研究生|学生)(?:交换|交流)活动"), 1.0),
     # students' study in a named foreign country ("为研究生提供在英国的学术与文化沉浸体验", "学生赴日本研学"): a summer
     # or short programme abroad is going abroad too
     ("study_abroad", "学生在外国学习", re.compile(
@@ -142,11 +146,19 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目|"
         # camps (国际探索营, 研学营) and short courses abroad (短期出国研修课程, 移地教学)
         r"(?:夏|冬|研学|游学|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
-        r"短期(?:出国|出境|海外|境外)(?:研修|交流|访学|学习)|移地教学"), 1.0),
+        r"短期(?:出国|出境|海外|境外)(?:研修|交流|访学|学习)|移地教学|"
+        # a short language or culture programme (短期语言文化浸润项目), a young people's exchange programme
+        # (青少年科技交流计划)
+        r"短期[^，。、\n]{0,6}?(?:语言|文化|浸润|体验|研学)[^，。、\n]{0,4}?(?:项目|课程|计划)|"
+        r"青少年[^，。、\n]{0,6}?交流(?:计划|项目)"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
+    ("international_students", "exchange students received here", re.compile(
+        r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b", I), 1.0),
+    ("international_students", "incoming students", re.compile(
+        r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", I), 0.5),
     ("international_students", "exchange students from elsewhere", re.compile(
         r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|(?-i:[A-Z]))", I), 1.0),
     ("international_students", "a partner's students studying here", re.compile(
@@ -154,9 +166,13 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
     # students exchanged both ways (互派留学生, 互派交换生): the partner's students come here too
     ("international_students", "互派学生", re.compile(r"互派[^，。\n]{0,10}?(?:留学生|交换生|学生)"), 1.0),
+    # recruiting students abroad (前往大阪与京都，举办一系列招生说明会): students to come here
+    ("international_students", "招生说明会 abroad", re.compile(
+        r"(?:前往|赴|到)[^，。；\n]{1,20}?[，,]?(?:举办|举行|召开)[^，。；\n]{0,12}?招生(?:说明会|宣讲会|推介会)|"
+        r"(?:国际学生|留学生|外国学生|来华留学)招生(?:说明会|宣讲会|推介会)"), 1.0),
     ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
                                                       r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
-    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼|[部处科]|办公室|管理办)|来华留学|"
+    ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼|[部处科]|办公室|管理办|活|涯)|来华留学|"
                                                       # (国际学生与学者办公室, 留学生部: an office's name, not students)
                                                       r"国际学生(?!(?:与学者|和学者|事务)?(?:办公室|中心|处|部|科))|(?<!中)国交换生|外籍(?:学生|交换生)|"
                                                       r"外籍生|侨生|境外生"), 1.0),
@@ -168,13 +184,17 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # (not inside a body's name: "the Department of Foreign Expert Service", "Foreign Experts Bureau")
         r"(?<!Department\sof\s)(?<!Bureau\sof\s)\bforeign\s+experts?\b(?!\s+(?-i:Service|Bureau|Affairs|Administration)\b)", I), 1.0),
     ("faculty_exchange", "lectures by a guest", re.compile(
-        r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?lectures?\b|"
+        r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?(?:guest\s+)?lectures?\b|"
+        r"\bguest\s+lectures\b|"
         r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
         r"(?:[\w-]+\s+){0,3}(?:lectures?|seminars?)\b", I), 0.5),
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
     ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
+    ("faculty_exchange", "staff in exchanges", re.compile(
+        r"\b(?:professors|lecturers|teachers|academic\s+staff|faculty\s+members|academics)\b[^.\n]{0,60}?\b(?:have\s+|had\s+)?"
+        r"(?:participated|took\s+part)\s+in\s+(?:\w+\s+)?exchanges\b", I), 1.0),
     ("faculty_exchange", "faculty teaching at the other side", re.compile(
         r"\b(?:faculty|professors|teachers|lecturers)\s+(?:members\s+)?(?:will|would|could|can|may)\s+(?:be\s+able\s+to\s+)?"
         r"(?:also\s+)?teach\s+(?:in|at)\s+(?-i:[A-Z])", I), 1.0),
@@ -200,6 +220,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|联合(?:科研|研究)实验室|合作研究|联合研究|科研合作|共建实验室|"
                                                                 r"(?:联合|合作|共同)发表[^，。\n]{0,16}论文|"
                                                                 r"共同建立了?[^，。\n]{0,4}“[^”\n]{2,24}(?:研究院|研究中心|实验室)”|"
+                                                                r"(?:共建|合建|联合建立|共同建设)[^，。、\n]{0,16}?(?:研究中心|研究院|研究所|实验室)|"
                                                                 r"科技合作(?:协议|备忘录|协定)|"
                                                                 r"(?:联合|共同|合作)(?:开展|进行)[^，。\n]{0,20}(?:研究|研发)|"
                                                                 r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
@@ -207,9 +228,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
      1.0),
     # agreements
     ("agreement", "signed or renewed agreement", re.compile(
-        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?)\b[^.\n]{0,80}?\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
+        r"\b(?:sign(?:s|ed|ing)?|renew(?:s|ed|ing)?|conclude[sd]?|ink(?:s|ed)?|extend(?:s|ed)?|finali[sz]e[sd]?)\b[^.\n]{0,80}?"
+        r"\b(?:MoUs?|MOCs?|Memorand(?:um|a|ums)|"
         r"(?:frame-?\s?work\s+)?agreements?|contracts?|letters?\s+of\s+intent|accords?|(?:cooperation\s+)?protocols?)\b|"
-        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent)\b[^.\n]{0,90}?\b(?:was|were|is|are)\s+"
+        r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?|letters?\s+of\s+intent|protocols?)\b[^.\n]{0,90}?\b(?:was|were|is|are|"
+        r"(?:has|have|had)\s+been)\s+"
         r"(?:signed|renewed|concluded)\b|\bsigning\s+ceremony\b|"
         # "the memorandum of understanding on a cooperation framework signed this time / today"
         r"\b(?:MoUs?|Memorand(?:um|a|ums)|agreements?)\b[^.,;\n]{0,60}\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b|"
@@ -217,6 +240,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\brenewal\s+of\s+(?:the\s+)?[^.\n]{0,80}?\b(?:was|were)\s+(?:\w+\s+)?(?:signed|concluded|approved)\b", I), 1.0),
     ("agreement", "签署协议", re.compile(r"(?:签署|续签|签订|签定|缔结|缔约)[^，。\n]{0,24}(?:协议|协定|备忘录|合同|意向书|合作书)|"
                                        r"签约仪式|签字仪式|缔结[^，。\n]{0,8}(?:姊妹校|姐妹校|友好学校|友好关系)|"
+                                       # the document before the verb (合作备忘录签署仪式, 在备忘录上签字)
+                                       r"(?:协议|协定|备忘录|意向书)(?:的)?(?:签署|签约|签字)仪式|"
+                                       r"在[^，。\n]{0,16}(?:协议|协定|备忘录|意向书)(?:书)?上(?:签字|签名|签署)|"
                                        # a named agreement in quotes ("…联合实验室"合作协议)
                                        r"(?:签署|续签|签订|签定)[^，。\n“]{0,8}“[^”\n]{1,40}”[^，。\n]{0,6}(?:协议|协定|备忘录|意向书)|"
                                        # an agreement's title in 《》 (签署了《X大学与Y研究所国际科技合作备忘录》)
@@ -234,12 +260,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("delegation_visit", "a visit by officials", re.compile(
         r"\b(?:a|the)\s+visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?(?:officials?|leaders?|leadership|delegation|"
         r"delegates|president|vice[- ]president|rector|ambassador|representatives)\b|"
-        r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])", I), 1.0),
+        r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])|"
+        # "the visit of Jane Doe, vice-Chancellor for International Relations of X, to the campus"
+        r"\bthe\s+visit\s+of\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3},\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+        r"(?:vice[- ])?(?:chancellor|president|rector|dean|provost|director|minister|ambassador)\b", I), 1.0),
     ("joint_program", "a degree programme offered at another institution", re.compile(
         r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
     # (leaders who witness a signing, or sign online, hold a signing ceremony too)
     ("delegation_visit", "signing ceremony with the partner", re.compile(
-        r"签约仪式|签字仪式|(?:见证|出席)[^，。\n]{0,4}签(?:约|署|字)(?!协议)|(?:在线|线上|视频|云端?)签(?:约|署)"), 1.0),
+        r"签约仪式|签字仪式|(?:见证|出席)[^，。\n]{0,4}签(?:约|署|字)(?!协议)|(?:在线|线上|视频|云端?)签(?:约|署)|"
+        # "an official signing ceremony between X and Y took place", "signed … in the presence of the two rectors"
+        r"\bsigning\s+ceremon(?:y|ies)\b|\bsigned\b[^.\n]{0,200}?\bin\s+the\s+presence\s+of\s+(?:the\s+|both\s+)?(?:\w+\s+){0,3}?"
+        r"(?:[Rr]ectors?|[Pp]residents?|[Cc]hancellors?|[Vv]ice[- ][Cc]hancellors?)\b", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|\bvisit(?:s|ed)?\s+(?:our|this)\s+(?:university|college|campus|institute)\b|"
         r"访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
@@ -279,6 +311,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:sign|signs|signed|signing\s+ceremony|unveil|unveils|"
         r"unveiled)\b|(?:校长|书记)[^。\n]{0,80}(?:揭牌|签约仪式|签字仪式)|共同(?:为[^，。\n]{0,12})?揭牌|"
         r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:two|both|parties|sides)\b|\b(?:two|both)\s+(?:sides|universities)\s+(?:also\s+)?sign|"
+        # "sealed with the signing of an MoU by the Vice-Chancellor with rectors of …"
+        r"\bsign(?:ing|ed)\b[^.\n]{0,80}?\bby\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:Vice[- ])?(?:President|Chancellor|Rector)\b[^.\n]{0,80}?"
+        r"\bwith\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rectors|presidents|vice-chancellors|leaders)\b|"
         r"(?:双方|两校)(?:共同)?签署|代表学校签字|代表(?:两校|双方|学校)[^，。\n]{0,12}签(?:字|署|约)"), 1.0),
     # conferences
     ("conference", "conference held", re.compile(
@@ -301,6 +336,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("conference", "理事会 / 协调会 (zh)", re.compile(
         r"(?:召开|举行|举办|出席|参加|主持)了?[^。\n]{0,60}?(?:年度理事会|理事会(?:会议|议)?|协调会|联席会议?)(?![\u4e00-\u9fff]{0,2}(?:成员|主席|理事))"), 1.0),
 ]
+# a visit's reception: "welcomed X and his party", "received the delegation", "met with the guests"
+_GUESTS_MET = re.compile(r"\b(?:welcomed|received|met\s+with|greeted)\b[^.\n]{0,80}?\b(?:(?:his|her|their)\s+(?:party|delegation)|"
+                         r"the\s+(?:guests|delegation|visitors))\b", re.I)
+_VISIT_SYMPOSIUM = re.compile(_GUESTS_MET.pattern + r"[^.\n]{0,120}?\bheld\s+a\s+symposium\b", re.I)
 _TITLE_ONLY = [
     ("conference", "conference in the title", re.compile(
         r"\b(?:conference|forum|symposium|summit|workshop|work\s+meeting)\b|研讨会|论坛|会议(?!室|厅|中心)|总结会|工作会", I), 1.0),
@@ -325,7 +364,7 @@ NEEDS = {
     "a partner's students studying here": ("studying",),
     "exchange students from elsewhere": ("students from", "student from"),
     "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
-    "a visit by officials": ("visit by", "trip to"),
+    "a visit by officials": ("visit by", "trip to", "visit of"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
     "go for studies": ("go for",),
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to "),
@@ -367,9 +406,18 @@ _BACKGROUND = cue("background")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在|未来(?:合作|的合作|工作)?重点", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
+                      # "welcomed 87 new exchange students", "is set to receive 200 exchange students", "incoming students",
+                      # "the exchange programmes bring students from all over the world"
+                      r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b|"
+                      r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b|\bbring\s+(?:\w+\s+){0,3}?students\s+from\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
                       r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校)|(?<![回返])到校(?![园区外内])", I)
+# a page that receives exchange students, and a sentence that sends its own abroad
+_RECEIVED = re.compile(r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b|"
+                       r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", re.I)
+_OUTBOUND = re.compile(r"\babroad\b|\boverseas\b|\b(?:send|sends|sent|sending)\b|\b(?:go|goes|going|went)\s+(?:to\s+study|on\s+exchange)\b|"
+                       r"\bour\s+(?:own\s+)?students\b|\bdepart", re.I)
 # a sentence describing an institution rather than reporting an event ("It has offered … exchange programs", "As a
 # key base for cultivating international students, the university …")
 _PROFILE = cue("profile")
@@ -395,6 +443,21 @@ _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "s
                 "joint_program")
 _SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained",
                    "中外合作办学", "cooperative school running")
+
+
+# 合作办学 that names a programme or an institution (中外合作办学, 合作办学项目 / 机构, X与Y合作办学的…专业), not an area
+# in a list (在课程开发、合作办学等领域, 介绍了对外合作办学情况)
+_JOINT_NAMED_AFTER = re.compile(r"(?:项目|机构|学院|专业|班|协议|模式)")
+
+
+def _named_joint(sent: str, ms: int, me: int) -> bool:
+    g = sent[ms:me]
+    if "合作办学" not in g:
+        return False  # (双联学位, 联合培养项目 in a list of areas are areas too)
+    if "中外合作办学" in g or "中外" in sent[max(0, ms - 2):ms]:
+        return True
+    return bool(_JOINT_NAMED_AFTER.match(sent, me, min(len(sent), me + 6)) or
+                re.match(r"的[^，。、\n]{0,8}(?:项目|专业|学院|机构)", sent[me:me + 12]))
 
 
 @lru_cache(maxsize=256)
@@ -470,6 +533,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     what it is about."""
     home_re = _HOME_REF
     inbound_re: re.Pattern | None = None
+    received_here = "students" in text and bool(_RECEIVED.search(text))  # the page receives exchange students
     extra_rules: list[tuple[str, str, re.Pattern, float, bool]] = []
 
     def _partner_at(pos: int) -> bool:
@@ -596,10 +660,14 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # "study in China" is going abroad for a university abroad
             if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
+            if kind == "joint_program" and "合作办学" in m.group(0) and \
+                    re.match(r"(?:工作)?(?:的)?(?:情况|概况|经验|历程)", sent[me:me + 6]) and \
+                    re.search(r"(?:介绍|汇报|总结|回顾)[^，。；\n]*$", sent[:ms]):
+                continue  # 介绍了我院近年来的对外合作办学情况: a description of the university, no programme reported
             if kind in _TOPIC_KINDS:
                 list_from, list_to, profile = topic_ctx(i, sent)
                 if list_from is not None and (list_from < ms < list_to or ms <= list_from < me) and not (
-                        rule in _SPECIFIC_RULES and (rule != "中外合作办学" or "合作办学" in m.group(0))):
+                        rule in _SPECIFIC_RULES and (rule != "中外合作办学" or _named_joint(sent, ms, me))):
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
@@ -611,10 +679,16 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2
             if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange",
-                                    "summer_school") and not (rule == "中外合作办学" and "合作办学" in m.group(0)):
+                                    "summer_school") and not (rule == "中外合作办学" and _named_joint(sent, ms, me)) and \
+                    not (_CJK.search(m.group(0)) and re.search(r"(?:协议|细则)$", m.group(0))):
+                # (a student exchange agreement signed, 签署…学生交换协议, is a programme, not an area in a list)
                 continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
                 clause = _clause(sent, ms, me)
+                if rule == "exchange study" and re.match(r"exchange\s+students?$", m.group(0), I) and received_here and \
+                        not _OUTBOUND.search(sent):
+                    continue  # the exchange students of a page that receives them ("welcomed 87 new exchange students …
+                    # the mentors look after the exchange students"): incoming, not ours going abroad
                 if _INBOUND.search(clause) or (inbound_re is not None and inbound_re.search(clause)) or \
                         _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and
                                                                         rule != "study abroad"):
@@ -637,6 +711,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if rule in ("学生赴…学习 / 交流生", "学生在外国学习") and (_SHORT.search(sent) or _JOINT_SPECIFIC.search(head)):
                     continue  # a summer or short programme abroad is a short programme; a year abroad inside the
                     # piece's joint programme is the programme's
+            if kind == "delegation_visit" and rule == "delegation" and re.search(
+                    r"\baccompanied\s+the\s+delegation\b", sent, I) and re.search(
+                    r"\b(?:attend\w*|participat\w*|took\s+part)\b[^.\n]{0,160}?\b(?:event|conference|forum|summit|symposium|congress|"
+                    r"day)\b", text, I) and not re.search(r"\bvisit", text, I):
+                continue  # "the director accompanied the delegation" to an event the home attended: no visit
             if kind == "delegation_visit" and rule == "delegation" and (
                     re.match(r"[^，。\n]{0,12}?(?:看望|慰问)", text[m.end():m.end() + 14]) or
                     re.search(r"代表团赴[^。\n]{0,30}参加[^。\n]{0,30}(?:论坛|会议|大会|研讨会|年会|峰会)", sent)):
@@ -652,12 +731,17 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # 我校在日留学生: our students abroad
                 # (a partner's students studying somewhere that is not a partner are studying at the home)
                 if has_partner and not home_re.search(sent) and not is_title and rule not in (
-                        "来我校交换", "互派学生", "students from a partner attend dated seminars") and not (
+                        "来我校交换", "互派学生", "students from a partner attend dated seminars",
+                        "招生说明会 abroad") and not (
                         rule == "a partner's students studying here" and not _partner_at(m.end())):
                     continue
                 if re.search(r"open\s+to\s+international|国际学生(?:培养|项目)", sent):
                     continue
             if kind == "conference":
+                if _CJK.search(m.group(0)) and (sent[me:me + 1] == "、" or sent[max(0, ms - 1):ms] == "、"):
+                    lf_, lt_, _ = topic_ctx(i, sent)
+                    if lf_ is not None and lf_ < ms < lt_:
+                        continue  # 围绕定期举办学术会议、编写教材…等内容进行探讨: an item in a list of topics
                 if re.search(r"生(?:座谈会|交流会|见面会|联欢会|分享会)", m.group(0)):
                     continue  # 交换生座谈会: a students' get-together is no conference
                 if session and not re.search(r"研讨会|论坛|年会|大会|峰会", m.group(0)):
@@ -672,8 +756,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind == "agreement" and rule == "signed or renewed agreement":
                 if re.search(r"\blearning\s+agreement", sent, I):
                     continue
-                prev_partner = i > 0 and sentence_ctx(i - 1)[6] and re.match(r"\s*(?:During|At|In)\s+(?:this|the)\s+"
-                                                                              r"(?:meeting|visit|talks?)\b", sent)
+                prev_partner = i > 0 and sentence_ctx(i - 1)[6] and re.match(r"\s*(?:(?:During|At|In)\s+(?:this|the)\s+"
+                                                                              r"(?:meeting|visit|talks?)\b|"
+                                                                              # "The agreement, cementing the partnership,
+                                                                              # was signed …": the one just told of
+                                                                              r"(?:The|This)\s+(?:[\w-]+\s+){0,2}?"
+                                                                              r"(?:agreement|MoU|memorandum|accord)\b)",
+                                                                              sent, I)
                 if not (has_partner or prev_partner or home_re.search(sent) or re.search(
                         r"\b(?:two|both)\s+(?:sides|universities|institutions|parties)\b|\bon\s+behalf\b|\bsigned\s+by\b|"
                         r"^\s*(?:They|The\s+two)\b|\bdelegations?\b|"
@@ -683,9 +772,19 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue
             if rule == "学术报告 by a guest" and re.search(r"研讨会|论坛|会议(?!室|厅)|大会|年会", sent):
                 continue  # talks at a conference are the conference's
+            if rule == "lectures by a guest" and re.search(r"\b(?:ambassador|envoy|consul|diplomat|attach[ée])s?\b", sent[:ms], I):
+                continue  # a diplomat's talk to students during a visit: the visit, no faculty exchange
+            if kind == "conference" and rule in ("conference held", "taking part in a conference") and \
+                    re.search(r"\bsymposium\b", m.group(0), I) and _VISIT_SYMPOSIUM.search(text) and \
+                    not re.search(r"\b(?:international|annual|academic)\s+(?:conference|forum|symposium)|\bthe\s+\d", sent, I):
+                continue  # "welcomed the ambassador and his party … and held a symposium", "leaders … attended the
+                # symposium": the visit's meeting (座谈), no conference
             if kind == "faculty_exchange" and rule in ("lectures by a guest", "学术报告 by a guest") and has_partner \
                     and not _FUTURE.search(sent):
                 weight = max(weight, 1.0)  # a lecture by a partner's professor
+            if kind == "faculty_exchange" and rule == "学术报告 by a guest" and \
+                    re.search(r"(?:来访|访问|访校|来校|在校)期间", sent) and not _FUTURE.search(sent):
+                weight = max(weight, 1.0)  # 来访期间…为我校学生作了学术讲座: the guest's lecture during the visit
             if kind == "summer_school" and _INBOUND.search(_clause(sent, ms, me)) and re.search(r"师生|学生|学员", sent):
                 add("international_students", weight, m.start(), m.end(), "inbound short programme", i)
             if rule == "signing ceremony with the partner" and not has_partner:
@@ -704,10 +803,17 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
                 weight *= 0.5  # 先后举办了4届…会议: a count of past meetings, not a meeting reported
-            if background and rule != "为期…的研修" and not is_title and not (kind == "joint_program" and rule in (
+            if background and rule not in ("为期…的研修", "招生说明会 abroad") and not is_title and not (kind == "joint_program" and rule in (
                     "2+2 / 3+1 / 4+0", "dual / double degree")) \
                     and not (kind == "agreement" and re.search(
-                    r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)):
+                    r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)) \
+                    and not (kind in ("joint_program", "summer_school", "study_abroad") and _CJK.search(m.group(0)) and
+                             (re.match(r"(?:项目|计划|课程)", sent[me:me + 2]) or m.group(0).endswith(("项目", "计划", "课程"))) and
+                             re.search(r"(?:建立|推动|开设|设立|启动|开展|举办|合作)[^，。；]{0,12}$", sent[:ms])) \
+                    and not (kind == "study_abroad" and re.search(r"(?:协议|细则)$", m.group(0)) and
+                             re.search(r"(?:签署|签订|签定|续签)[^，。；]{0,20}$", sent[:ms])):
+                # (a named programme the sides plan, 希望推动建立双学位项目和联合暑期项目, counts: a specific programme
+                # planned or discussed is reported; so does a student exchange agreement signed, 签署…学生交换协议)
                 weight *= 0.5  # (an agreement "signed this time" is reported, whatever the speaker hopes)
             add(kind, weight, m.start(), m.end(), rule, i)
     # an inbound summer school: "38 students from 5 partner universities … take part"

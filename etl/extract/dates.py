@@ -41,9 +41,9 @@ _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _WD = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
 _TO = r"\s*(?:to|until|till|through|and|-|–|—|~)\s*"
 
-# English: "7th March 2024", "7 March", "10th to 16th October 2016", "12th July to 6th August 2021"
+# English: "7th March 2024", "7 March", "10th to 16th October 2016", "12th July to 6th August 2021", "28 Sep , 2023"
 _EN_DMY = re.compile(
-    rf"(?<![\w+]){_WD}(?P<d0>{_DAY})(?:\s+(?:of\s+)?(?P<m0>{_MON}))?(?:,?\s+(?P<y0>{_YEAR}))?"
+    rf"(?<![\w+]){_WD}(?P<d0>{_DAY})(?:\s+(?:of\s+)?(?P<m0>{_MON}))?(?:(?:,?|[ \t]+,)\s+(?P<y0>{_YEAR}))?"
     rf"(?:{_TO}(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MON}))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
 # "March 7, 2024", "March 7-9, 2024", "March 7 to April 2, 2024"
 _EN_MDY = re.compile(
@@ -73,7 +73,8 @@ _ZH_DAY = re.compile(
     r"(?P<d1>[12]\d|3[01]|0?[1-9])\s*[日号])?")
 _ROC_DAY = re.compile(r"(?<![\d/.])(?P<y>1[01]\d)(?:[)）]?\s*年\s*|(?P<sep>[/.-]))(?P<m>1[0-2]|0?[1-9])(?:\s*月\s*|(?P=sep))"
                       r"(?P<d>[12]\d|3[01]|0?[1-9])(?(sep)(?![\d/.])|\s*[日号])")
-_ZH_NUM_DAY = re.compile(r"(?<![一二三四五六七八九十〇零\d年])(?P<m>十[一二]?|[一二三四五六七八九]|元)月"
+_ZH_NUM_DAY = re.compile(r"(?<![一二三四五六七八九十〇零\d年])(?:(?P<y>[一二][〇零一二三四五六七八九]{3})年)?"
+                         r"(?P<m>十[一二]?|[一二三四五六七八九]|元)月"
                          r"(?P<d>[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九]|[12]\d|3[01]|0?[1-9])[日号]")
 
 
@@ -97,6 +98,8 @@ _WORDS_D = re.compile(r"(\d+)")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all\s+rights\s+reserved|版权所有|版权|ICP备", re.I)
 
 # (a Chinese character beside a year is no word character: "召开2020年…", "2022暑假")
+# an academic year: "2023/24", "2016-17", "2016–2017" (the second year the next of the first)
+_ACADEMIC_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d)(?![\d/-]|\.\d)")
 _ANY_YEAR = re.compile(r"(?<![A-Za-z0-9_+/.])((?:19[5-9]|20\d)\d)(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?(?![A-Za-z0-9_+/])")
 PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
 PLAUSIBLE_AFTER = 3  # days: a piece may be dated the day before the event it announces
@@ -179,8 +182,10 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         add(m, DateMention(0, 0, int(m["y"]) + 1911, int(m["m"]), int(m["d"])))
     for m in (_ZH_NUM_DAY.finditer(seg) if "月" in seg else ()):  # 一月十日, 十二月二十五日 (written in numerals)
         mo, d = _zh_num(m["m"]), _zh_num(m["d"])
+        # a year in numerals too (二零二四年二月二十日)
+        y = int("".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in m["y"])) if m["y"] else None
         if 1 <= mo <= 12 and 1 <= d <= 31:
-            add(m, DateMention(0, 0, None, mo, d))
+            add(m, DateMention(0, 0, y if y and 1900 <= y <= 2100 else None, mo, d))
     for m in (_ZH_DAY.finditer(seg) if "月" in seg else ()):  # (every Chinese date has 月)
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
@@ -386,7 +391,8 @@ _THIS_MONTH = re.compile(r"\b(?P<w>this|last)\s+(?P<m>January|February|March|Apr
 # a stay of a semester or more: its start may lie most of a year before the report of its end
 _LONG_STAY = re.compile(r"\b(?:semesters?|six-month|one-year|year-long|(?:six|nine|twelve)\s+months)\b", re.I)
 _LAST_WEEK = re.compile(r"\blast\s+week\b", re.I)
-_STAMP_LABEL = re.compile(r"(?:\bdatetime|\bdate|\btime|\bposted|\bpublished|\bupdated|发布时间|发布日期|日期|时间)\s*[:：]?\s*$", re.I)
+_STAMP_LABEL = re.compile(r"(?:\bdatetime|\bdate|\btime|\bposted|\bpublished|\bupdated|(?:publish|release|post)(?:ed)?\s*(?:time|date)|"
+                          r"发布时间|发布日期|日期|时间)\s*[:：]?\s*$", re.I)
 
 
 def _stamp(text: str, dm: DateMention) -> bool:
@@ -397,7 +403,9 @@ def _stamp(text: str, dm: DateMention) -> bool:
     # (a time and a view counter may follow the stamp: "Tue, Apr 30 2024 11:54 times", "2023-05-06 10:21 Views: 35")
     after = re.sub(r"^[ \t]*\d{1,2}:\d{2}(?::\d{2})?", "", after)
     after = re.sub(r"(?i:\b(?:views?|hits|clicks|reads|times|visits)\b)[ \t:：]*\d*", "", after)
-    return bool(_STAMP_LABEL.search(before)) or not (before + after).strip(" \t|·-")
+    # (or set apart at the end of the title's line by a wide space: "A New Centre Opens  Jul 08, 2016")
+    return bool(_STAMP_LABEL.search(before)) or not (before + after).strip(" \t|·-") or \
+        (bool(re.search(r"\S(?: {2,}|\t)$", before)) and not after.strip())
 
 
 def body_stamp(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
@@ -478,12 +486,28 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         # stays unknown
         years = [(m.start(), int(m.group(1))) for m in _ANY_YEAR.finditer(text)]
         for i, dm in body_mentions:
+            if dm.precision == "day" and dm.y is None and dm.m:
+                # an academic year written in the day's paragraph ("On 5 September … the winter semester 2023/24", "the
+                # second semester 2016-17 … will start on 6 February"): autumn days are its first year, spring days its
+                # second
+                ps, pe = paragraphs[i] if i < len(paragraphs) else (0, len(text))
+                ac = _ACADEMIC_YEAR.search(text, max(0, ps - 300) if i > 0 else 0, pe)
+                if ac and dm.m not in (6, 7):  # (June and July lie between two academic years: no telling)
+                    dm.y = int(ac.group(1)) + (0 if dm.m >= 8 else 1)
+                    dm.notes.append(f"year {dm.y}: the academic year {ac.group(0)} written with it")
+                    if dm.date():
+                        ref = dm.date()
+                        break
             if dm.precision == "day" and dm.y is None:
                 before = [y for p, y in years if p < dm.start]
                 if not before:
                     # "6月3日,副校长主持召开了2020年…推进会": a year written later in the same Chinese sentence
+                    # "On July 17, the opening of 2023 Experience China Summer Program was held": a year that opens the
+                    # title of the event later in the same English sentence
                     se = next_of(text, "。\n", dm.end, len(text))
-                    before = [y for p, y in years if dm.end <= p < se and re.match(r"\d{4}\s*(?:年|暑|寒|春|秋)", text[p:p + 6])][:1]
+                    se_en = next_of(text, ".\n", dm.end, len(text))
+                    before = [y for p, y in years if dm.end <= p < se and re.match(r"\d{4}\s*(?:年|暑|寒|春|秋)", text[p:p + 6]) or
+                              dm.end <= p < se_en and re.match(r"\d{4}[ \t]+[A-Z][a-z]", text[p:p + 7])][:1]
                 if before:
                     dm.y = max(before)  # the latest: background years ("since 2020", "founded in 1952") are older
                     dm.notes.append(f"year {dm.y}: the latest year written before it")

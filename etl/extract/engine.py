@@ -424,7 +424,8 @@ def _zh_short_forms(text: str, orgs: list[Org], gaz) -> None:
 # stands for the mission of the country that sends him (the partner), written as the mission's name
 _DIPLOMAT = re.compile(r"\b(?P<title>Consul[- ]General|Consul|Ambassador|Minister[- ]Counsellor|Counsellor|Attach[ée])"
                        r"(?:[^\S\n]+for[^\S\n]+[A-Z][a-z]+(?:[^\S\n]+(?:and[^\S\n]+)?[A-Z][a-z]+)*)?"
-                       r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?(?P<country>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,3})"
+                       r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?(?P<country>(?:(?:Republic|Kingdom)[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?)?"
+                       r"[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,3})"
                        r"(?:[^\S\n]+(?:in|to)[^\S\n]+(?P<place>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*)?))?")
 
 
@@ -434,10 +435,54 @@ _DIPLOMAT_ADJ = re.compile(r"(?<![\w.])(?P<country>U\.S\.|U\.K\.|US|UK|[A-Z][a-z
                            r"(?P<place>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*)?)")
 
 
+def _country_short(code: str) -> str | None:
+    """A country's short English name for a mission's official form ("Embassy of Cuba"), None where pycountry's is a
+    formal one ("Korea, Republic of")."""
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code)
+    name = c and (getattr(c, "common_name", None) or c.name)
+    return name if name and "," not in name and " of " not in name else None
+
+
+_ADJ_MISSION = re.compile(r"(?:[Tt]he\s+)?(?P<adj>[A-Z][a-z]+)\s+(?P<h>Embassy|Consulate(?:[- ]General)?)(?:\s+in\s+(?P<place>.+))?")
+
+
+# "Ambassador of the Republic of Zambia to China": a head of mission, the country that sends them and where
+_MISSION_HEAD_TO = re.compile(r"\b(?:Ambassador|Consul(?:[- ]General)?)\s+of\s+(?:the\s+)?(?P<country>(?:(?:Republic|Kingdom|"
+                              r"State|Federal\s+Republic|United\s+Republic)\s+of\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})\s+"
+                              r"(?:to|in)\s+(?:the\s+)?(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
+
+
+def _adjective_missions(text: str, orgs: list[Org], gaz, home_country: str | None) -> None:
+    """A mission written with its country's adjective ("the Zambian Embassy", "Cuban Consulate in Chongqing") belongs to
+    that country, under its official form "Embassy of Zambia in China" (the place from a diplomat's title on the page
+    where the name has none)."""
+    for o in orgs:
+        mm = _ADJ_MISSION.fullmatch(o.name)
+        code = mm and gaz.adjective(mm["adj"])
+        if not code or code == home_country:
+            continue
+        short = _country_short(code)
+        place = mm["place"]
+        if not place:
+            for d in list(_MISSION_HEAD_TO.finditer(text)) + list(_DIPLOMAT_ADJ.finditer(text)):
+                if d["place"] and (gaz.country_name(d["country"]) or gaz.adjective(d["country"])) == code and \
+                        gaz.country_name(d["place"]):
+                    place = d["place"]
+                    break
+        o.country, o.country_method, o.kind = code, "the country whose adjective names the mission", "government"
+        if short and short[:4].lower() == mm["adj"][:4].lower():
+            head = "Consulate General" if mm["h"].startswith("Consulate") else "Embassy"
+            o.aliases.add(o.name)
+            o.name = f"{head} of {short}" + (f" in {place}" if place else "")
+
+
 def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[Org]:
     """Missions named only through their diplomats' titles (see _DIPLOMAT), as new organisations."""
     if "Consul" not in text and "Ambassador" not in text and "Counsellor" not in text and "Attach" not in text:
         return []
+    _adjective_missions(text, orgs, gaz, home_country)
     have = {norm(o.name) for o in orgs}
     spans = [(m.start, m.end) for o in orgs for m in o.mentions]
     out: dict[tuple[str, bool], Org] = {}
@@ -452,6 +497,9 @@ def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> lis
         if not code or code == home_country or any(s <= m.start("country") < e for s, e in spans):
             continue  # (a mission already named as one: "Minister-Counsellor at the Embassy of Mongolia")
         place = m.group("place") if m.group("place") and country == " ".join(words) else None
+        bare = re.sub(r"^(?:Republic|Kingdom)\s+of\s+(?:the\s+)?", "", country)
+        if bare != country and _country_short(code) == bare:
+            country = bare  # "Ambassador of the Republic of Ghana": the Embassy of Ghana
         consular = m.group("title").startswith("Consul")
         name = (f"Consulate General of {country}" if consular else f"Embassy of {country}") + \
             (f" in {place}" if place and place != "China" or (place and not consular) else "")
@@ -477,7 +525,9 @@ def _diplomats(text: str, orgs: list[Org], gaz, home_country: str | None) -> lis
                 any(s <= m.start() < e for s, e in spans):
             continue
         consular = m.group("title")[0].lower() == "c"
-        name = f"{written} {'Consulate General' if consular else 'Embassy'} in {place}"
+        short = _country_short(code)
+        name = f"{'Consulate General' if consular else 'Embassy'} of {short} in {place}" if short and \
+            short[:4].lower() == written[:4].lower() else f"{written} {'Consulate General' if consular else 'Embassy'} in {place}"
         if norm(name) in have or any(("embassy" in h or "consulate" in h) and (norm(written) in h or norm(place) in h)
                                      and gaz.country_name(h.split(" of ")[-1].split(" in ")[0]) == code for h in have):
             continue
@@ -504,6 +554,39 @@ def _host_name(code: str) -> str:
     import pycountry
     c = pycountry.countries.get(alpha_2=code)
     return (getattr(c, "common_name", None) or c.name) if c else code
+
+
+_CN_PROVINCES_EN = ("Anhui", "Fujian", "Gansu", "Guangdong", "Guizhou", "Hainan", "Hebei", "Heilongjiang", "Henan", "Hubei",
+                    "Hunan", "Jiangsu", "Jiangxi", "Jilin", "Liaoning", "Qinghai", "Shaanxi", "Shandong", "Shanxi", "Sichuan",
+                    "Yunnan", "Zhejiang")
+# a Chinese province as the other party of a foreign university: "signed a MOU between the school and Guizhou province",
+# "a Chinese delegation from Shanxi Province", "MOU with Hebei Province"
+_PROVINCE_PARTY = re.compile(r"\b(?:with|and|from|by)\s+(?:the\s+)?(?P<p>" + "|".join(_CN_PROVINCES_EN) + r")\s+[Pp]rovince\b")
+_PROVINCE_CUE = re.compile(r"\b(?:sign\w*|MOU|MoU|memorand\w+|agreements?|delegations?|between|visit\w*|cooperat\w+)\b", re.I)
+
+
+def _chinese_provinces(text: str, orgs: list[Org]) -> list[Org]:
+    """A Chinese province a foreign university signs with or receives a delegation from, as a government partner
+    ("X Province", CN); a province named as a mere place ("a university in Hebei Province") stays a place."""
+    out: dict[str, Org] = {}
+    for m in _PROVINCE_PARTY.finditer(text):
+        ss = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        if not _PROVINCE_CUE.search(text, ss, m.start()):
+            continue
+        name = f"{m.group('p')} Province"
+        known = [o for o in orgs if norm(m.group("p")) in norm(o.name) and "province" in norm(o.name)]
+        if known:
+            for o in known:  # (read as a Chinese government body, a supervisor of a Chinese university: here a partner)
+                if o.status == "non_partner" and o.reason == "Chinese government body":
+                    o.status, o.reason, o.kind, o.country = "partner", "a Chinese province a foreign university works with", \
+                        "government", o.country or "CN"
+            continue
+        o = out.get(name)
+        if o is None:
+            o = out[name] = Org(name, "government", "CN", "a Chinese province")
+            o.reason = "a Chinese province a foreign university works with"
+        o.mentions.append(Mention_(m.start("p"), m.end(), text[m.start("p"):m.end()], "a province as a party"))
+    return list(out.values())
 
 
 def _chinese_missions(text: str, orgs: list[Org], gaz, home_country: str | None) -> list[Org]:
@@ -876,6 +959,35 @@ def _zh_visitor_ties(text: str, lay, orgs: list[Org]) -> None:
             o.status, o.reason = "non_partner", "the other side's own partner"
 
 
+# the guests' own trip: 他们来到上海，拜访了X并访问了我校和Y (the visitors, not the home, go to X and Y)
+_ZH_GUESTS_TRIP = re.compile(r"(?:^|[，。；])(?:此后|随后|之后|其间|期间|在[^，。；]{1,8})?[，]?(?:他们|她们|访华团|访问团|代表团(?:成员)?|客人|来宾|一行)"
+                             r"(?:还|先后|又|也)?(?:分别)?(?:来到|前往|赴|抵达)?[^，。；]{0,8}?[，]?(?:拜访|访问|参观|考察|走访)了?")
+_ZH_TRIP_WORKS = re.compile(r"签署|签订|签约|协议|备忘录|共建|联合培养|合作办学")
+
+
+def _zh_guests_itinerary(text: str, lay, orgs: list[Org], home_spans: list[tuple[int, int]]) -> None:
+    """Organisations named only in a sentence where the visiting guests (他们, 访华团, 代表团 …) go to places, the
+    home among them (他们来到上海，拜访了爱尔兰驻沪总领事馆并访问了上海大学和Y), are stops of the guests' trip: no
+    partners of the home (unless the sentence signs or builds something with them)."""
+    if not home_spans:
+        return
+    for o in orgs:
+        if o.status != "partner" or not o.mentions:
+            continue
+        ok = True
+        for m in o.mentions:
+            ss, se = _mention_sentence(lay, m)
+            sent = text[ss:se]
+            gm = _ZH_GUESTS_TRIP.search(sent)
+            if gm is None or ss + gm.end() > m.start or _ZH_TRIP_WORKS.search(sent) or \
+                    re.search(r"我校|本校|我院", sent) or \
+                    not any(ss <= hs < se and hs > ss + gm.start() for hs, _ in home_spans):
+                ok = False
+                break
+        if ok:
+            o.status, o.reason = "non_partner", "a stop of the visiting guests' own trip"
+
+
 def _zh_domestic_bodies(orgs: list[Org], home_country: str | None) -> None:
     """A body named in Chinese by pattern (…联盟, …协会, …基金会, …博物馆, …管理局) with no country written before
     it, on a Chinese page of a Chinese university (or one that names none), is a body of the home's own region: a
@@ -1015,6 +1127,36 @@ def _listed_institutes(text: str, orgs: list[Org]) -> None:
             o.status, o.reason = "home", "an institute among the units the page lists"
 
 
+_WRAP_FUNCTION = frozenset({"and", "of", "the", "for", "to", "in", "at", "on", "with", "by", "from", "a", "an", "its", "their"})
+
+
+_INNER_BREAK = re.compile(r"(?<=\S)\n(?=\S)")
+_LAST_WORD = re.compile(r"([A-Za-z]+)$")
+
+
+def _join_wrapped_lines(text: str) -> str:
+    """A page whose sentences run on across hard line breaks ("Zhejiang University of Science and\nTechnology", "the
+    Republic\nof Zambia"): the breaks inside a sentence read as spaces (same length, so every span stays valid). A break
+    is inside a sentence where the next line goes on in lower case after a word or a comma, or where the line ends on a
+    function word ("of", "and"); only on a page with three such breaks or more (a wrapped page, not a stray one)."""
+    if text.count("\n") < 3:
+        return text
+    cuts = []
+    for m in _INNER_BREAK.finditer(text):
+        i = m.start()
+        prev, nxt = text[i - 1], text[i + 1]
+        word = _LAST_WORD.search(text, max(0, i - 12), i)
+        if ((prev.isalpha() or prev == ",") and nxt.islower()) or \
+                (word and word.group(1) in _WRAP_FUNCTION and (nxt.isalnum())):
+            cuts.append(i)
+    if len(cuts) < 3:
+        return text
+    out = list(text)
+    for i in cuts:
+        out[i] = " "
+    return "".join(out)
+
+
 def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     """Extract the facts of one document (pure: no database)."""
     ref = ref if ref is not None else load_reference()
@@ -1028,6 +1170,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             ex = extract(dataclasses.replace(doc, text=bare, lang=lang), ref)
             remap(ex, idx)
             return ex
+    if lang != "zh":
+        text = _join_wrapped_lines(text)
     view = zh_view(text) if lang == "zh" else text
     if view != text:
         # traditional characters, ASCII commas between Chinese words: read through a view of the same length
@@ -1072,6 +1216,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_fellow_members(text, lay, orgs)
         _zh_museums_visited(text, lay, orgs)
         _zh_visitor_ties(text, lay, orgs)
+        _zh_guests_itinerary(text, lay, orgs, home_spans)
     _home_parents(text, orgs, home_spans)
     _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
@@ -1098,6 +1243,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         orgs = orgs + _diplomats(text, orgs, gaz, home_country or "CN")
         if home_country not in (None, "CN", "HK", "MO", "TW"):
             orgs = orgs + _chinese_missions(text, orgs, gaz, home_country)
+            orgs = orgs + _chinese_provinces(text, orgs)
         elif home_country in (None, "CN"):
             orgs = orgs + _chinese_embassies_abroad(text, orgs, gaz)
         orgs = orgs + _partner_centres(text, orgs, home_spans, gaz)

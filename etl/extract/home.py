@@ -45,8 +45,14 @@ from etl.extract.zh_units import units_fit_list
 from etl.resolve.geo import Gazetteer
 from etl.resolve.reference import Reference, norm
 
-_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院",
+_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院|"
+                              # "Indian Institute for Science Education and Research": an institute that teaches
+                              r"\binstitute\s+(?:of|for)\s+(?:\w+\s+){0,2}?(?:science|sciences|technology|engineering|management)"
+                              r"\s+(?:education|and\s+technology|studies)\b",
                               re.I)
+# the page's own voice in a university's press release: "the University's partnerships", "the University" (not "the
+# University of X")
+_UNI_VOICE = re.compile(r"\bthe\s+University(?:['’]s)?\b(?!\s+of\b)")
 # a title whose subject visits: "KTH Delegation Visits BISTU", "X President Visits Y", "英国X大学副校长一行访问我校"
 _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation|President|Rector|Vice-Chancellor|Chancellor|"
                             r"Provost|Leaders?|Team|Ambassador|Minister)s?\s+(?:Visits?|Pays?|Arrives?|Comes?|Calls?)\b|"
@@ -77,6 +83,10 @@ _VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?|(?:visiting\s
                              r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")
 # X … visited our university / came to us: X is the guest
+# "… received this morning, in his office, Dr. Ahmed Dalal, President of X": the one received leads the guests
+_RECEIVED_LEADER = re.compile(r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3},[^\S\n]+(?:the[^\S\n]+)?(?:Vice[- ])?(?:President|Rector|Chancellor|Provost|"
+                              r"Dean)[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?$")
+_RECEIVED_VERB = re.compile(r"\b(?:received|welcomed|hosted)\b")
 _VISITS_US = re.compile(r"[^.;\n]{0,60}?\b(?:visit(?:ed|s)?|paid\s+(?:a\s+)?(?:\w+\s+)?visit\s+to|came\s+to|arrived\s+at)\s+"
                         r"(?:our\s+(?:university|campus|school|college|institute|faculty)|us)\b", re.I)
 _VISITOR_AFTER = re.compile(r"\)?(?:[’']s)?\s+(?:delegation|delegates|guests|visitors)\b|[\u4e00-\u9fff]{0,6}(?:代表团|一行)|"
@@ -91,6 +101,9 @@ _OUR_DELEGATION_EN = re.compile(r"\b(?:(?:a|the|our)\s+delegation\s+(?:of\s+\w+\
                                 # "During their visit to Ukraine, the delegation paid a visit to X": the page's own
                                 # delegation, introduced before as led by its leader
                                 r"\b(?:the|our)\s+delegation\s+(?:also\s+|then\s+|first\s+)?(?=paid\s+a\s+visit\s+to\b|visited\b))", re.I)
+# a diplomat leading or heading a delegation: a foreign state's mission (a university's own delegation has none)
+_DIPLOMAT = re.compile(r"\b(?:[Aa]mbassadors?|[Cc]onsuls?(?:[- ][Gg]eneral)?|[Ee]nvoys?|[Ee]mbass(?:y|ies)|[Cc]onsulates?|"
+                       r"[Cc]harg[ée]\s+d['’][Aa]ffaires)\b")
 _VISIT_VERB_EN = re.compile(r"\b(?:visit(?:ed|s)?|visit\s+to|went\s+to|travell?ed\s+to)\b", re.I)
 _OUR_VISIT = re.compile(r"(?:代表团|一行|师生|学生|团组)[^。，]{0,6}(?:访问|前往|赴|出访|拜访|走访|考察)了?$")
 # our leader speaking or signing for a university named right after 代表: that university is ours
@@ -101,11 +114,17 @@ _WITH_BEFORE = re.compile(r"\b(?:(?:signed|signs|sign|worked|works|work|cooperat
 # X in the subject of a visit: "…, dean of the College of … of X, and vice dean Li visited …"
 _SUBJECT_VISITED = re.compile(r"(?:[^.;\n]{0,80}?,)?[^.;\n]{0,30}?\b(?:visited|paid\s+a\s+visit|came\s+to)\b(?!\s+by)")
 _HOST_AFTER = re.compile(r"(?:\s*\([^()]{1,20}\))?\s+(?:received|welcomed|hosted)\b|(?:联合)?主办|"
+                         # "… President of X, received this morning …": X's leader receives
+                         r",\s+(?:received|welcomed|hosted)\b|"
                          # "Dr Le, Vice Rector of X, Y, Hanoi, welcomed the guests": the welcomer's university hosts
                          r"(?:,[^.;\n]{0,50}?)?,\s+(?:warmly\s+)?(?:welcomed|received|greeted|met\s+with)\s+(?:the\s+)?"
                          r"(?:\w+\s+)?(?:guests?|delegation|delegates|visitors)\b", re.I)
 # the page speaks of China as abroad: a foreign university's news about its Chinese partners
 _CHINA_ABROAD = cue("china_abroad")  # data/reference/page_cues.csv
+# "the Chinese partner institution for the new Confucius Institute": a Chinese university naming its own role in a
+# Confucius Institute abroad, not a page abroad speaking of its Chinese partners
+_AS_ROLE = re.compile(r"\b(?:[Aa]s|is|was|being)\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?$")
+_CI_CHINESE_PARTNER = re.compile(r"[^.\n]{0,80}?\bConfucius\s+(?:Institutes?|Classrooms?)\b")
 # a place written beside a name: "X, China", "X in China", "X (Korea)", "X of Germany"
 _LOC_AFTER = re.compile(r"(?:\s*[(（](?P<b>[^()（）\n]{2,40})[)）]|\s*,\s*(?:in\s+)?(?P<c>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})|"
                         r"\s+(?:in|of|from)\s+(?:the\s+)?(?P<i>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}))")
@@ -128,6 +147,12 @@ _ZH_LEAD_PREFIX = re.compile(r"\s*(?:date\s*)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s
 _ZH_INBOUND = re.compile(r"(?:访问|莅临|到访|来到|抵达|考察)(?:了)?(?:我校|本校)|来(?:我校|本校)(?:访问|参观|交流)")
 _ZH_LEAD_VISITOR = re.compile(r"(?:(?:与|和|同|向|对|给|来|到|赴|至)(?:我校|本校)|来访|莅临|到访|抵达|来到|拜访|来校|(?:访问|考察)(?:了)?(?:我校|本校|[^，。；\n]{0,20}?(?:大学|学院)))")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w-])")
+# 中文: "X(short)校长某某教授率领代表团…" — the university whose leader leads the page's delegation (its own trip)
+_ZH_LEADS_DELEGATION = re.compile(r"(?:[（(][^（()）]{1,8}[)）])?(?:党委)?(?:常务)?(?:副)?(?:校长|书记|院长|校监|主席)"
+                                  r"[\u4e00-\u9fff·]{1,6}?(?:教授|博士|院士|先生|女士)?(?:亲自)?(?:率领|带领|率)(?:[^，。；\n]{0,12}?)"
+                                  r"(?:代表团|访问团|考察团|一行)")
+# a photo caption on a line of its own (华中科技大学校门口合影): neither the headline nor the lead
+_ZH_CAPTION_LINE = re.compile(r"[^，。；！？\n]{2,60}?(?:合影|合照|留影|现场|剪影|一角)\s*(?:[（(][^（()）\n]{1,40}[)）])?\s*$")
 
 
 def _forms(o: Org) -> list[str]:
@@ -230,11 +255,14 @@ class HomeDetector:
         self.site_text = " \n ".join([site] + [ln for _, ln in lay.site_lines] + [ln for _, ln in lay.header])
         self.site_lower = self.site_text.lower()
         self.supported: set[str] = set()  # registry universities an acronym names with the page's support
+        self.uni_voice: bool | None = None  # the page speaks as "the University" (computed once)
         self.dateline_source = lay.dateline_source
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
         # how often the page speaks of China as abroad
-        self.abroad = len(_CHINA_ABROAD.findall(text)) if "China" in text or "Chinese" in text else 0
+        self.abroad = sum(1 for m in _CHINA_ABROAD.finditer(text) if not (
+            _CI_CHINESE_PARTNER.match(text, m.end()) and _AS_ROLE.search(text, max(0, m.start() - 50), m.start()))) \
+            if "China" in text or "Chinese" in text else 0
         # the page's own perspective: in Chinese, a university of Hong Kong, Macao or Taiwan is as local as a
         # mainland one (澳门大学's news in Chinese)
         # the region whose universities are local in this domain's news (Hong Kong, Macao and Taiwan too)
@@ -276,6 +304,11 @@ class HomeDetector:
                 if code:
                     return code, "country"
             cap = am["c"] or am["i"]
+            if am["c"] and not gaz.country_name(cap):
+                ws = cap.split()
+                # "X, China. This MOU …": the country ends the sentence, the words after it are the next one's
+                cap = next((" ".join(ws[:n]) for n in range(len(ws) - 1, 0, -1)
+                            if ws[n - 1].endswith(".") and gaz.country_name(" ".join(ws[:n]))), cap)
             if am["c"] and not gaz.country_name(cap):
                 # ", Henan, China" locates; "The Chinese University of Hong Kong, Shenzhen" is a campus
                 nxt = re.match(r"\s*,\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", text[am.end():am.end() + 30])
@@ -333,6 +366,11 @@ class HomeDetector:
         for m in o.mentions:
             if _VISITOR_BEFORE.search(text, max(0, m.start - 100), m.start):
                 return 2
+            if _RECEIVED_LEADER.search(text, max(0, m.start - 80), m.start):
+                ss = max(last_of(text, "\n", m.start - 1) + 1, m.start - 200)  # (its line: "Dr." is no sentence's end)
+                rv = _RECEIVED_VERB.search(text, ss, m.start)
+                if rv and not any(ss <= x.start < rv.start() for x in o.mentions):
+                    return 2
             am = _VISITOR_AFTER.match(text, m.end, min(len(text), m.end + 24))
             if am and not re.match(r"\s+(?:to|in|visited|visits|paid|went|travell?ed)\b", text[am.end():am.end() + 12]):
                 return 2  # (not "X delegation visited Y": a page tells of its own delegation's trips as often)
@@ -373,7 +411,10 @@ class HomeDetector:
                                     text[max(0, m.start - 40):m.start]))) or \
                     re.match(r"[^。]{0,40}?(?:莅临|来访|访问|来到|到访|抵达)(?:我校|本校)", after) or \
                     re.match(r"[^。]{0,60}?(?:到|来到|赴|抵达)[^，。；]{1,20}?(?:参访|访问|考察)", after) or \
-                    self._our_visit(m) or self._our_counterpart(m):
+                    self._our_visit(m) or self._our_counterpart(m) or \
+                    re.search(r"(?:同学|学生|学子|师生|代表团|一行)[^。；\n]{0,8}?(?:分赴|赴|前往)(?:[\u4e00-\u9fff·]{2,20}?[、和及与])*[\u4e00-\u9fff]{0,5}$",
+                              text[last_of(text, "。！？\n", m.start - 1) + 1:m.start]):
+                # (这11名同学分赴A、B和C: where our students go is the other party)
                 return True
         return False
 
@@ -420,6 +461,12 @@ class HomeDetector:
             return False  # (a long list of the universities visited goes on to its last item)
         if any(ss <= x.start < ss + vm.start() for x in o.mentions):
             return False  # "XTU President Z headed a delegation to visit …": the subject's university is the home
+        dip = _DIPLOMAT.search(seg, 0, vm.start())
+        if dip and not re.search(r"\baccompanied\s+by\b[^.;]{0,40}$", seg[:dip.start()], re.I):
+            return False  # "the delegation led by X, the Cuban Ambassador, visited Y": a foreign state's guests, never ours
+        if re.match(r"(?:the|our)\s", dm.group(0), re.I) and not re.search(r"\b(?:led|headed)\b", dm.group(0), re.I) and \
+                any(x.start < ss and _HOST_BEFORE.search(self.text, max(0, x.start - 90), x.start) for x in o.mentions):
+            return False  # "a delegation … visited X. The delegation also visited X's new campus": the guests go on
         # ("Accompanied by …, X and his delegation visited …": only the delegation's own clause tells whose it is)
         cs = ss + (last_of(seg, ",;", dm.start()) + 1 if re.match(r"and\s", dm.group(0), re.I) else 0)
         return not any(cs <= x.start < ss + vm.start() and not re.search(r"\binvitation\s+of\b[^,;]*$", text[ss:x.start])
@@ -470,6 +517,9 @@ class HomeDetector:
         ls = text.rfind("\n", 0, m.start) + 1
         if not _ZH_LEAD_PREFIX.fullmatch(text, ls, m.start):
             return False
+        le = text.find("\n", m.start)
+        if ls > 0 and _ZH_CAPTION_LINE.fullmatch(text, ls, len(text) if le == -1 else le):
+            return False  # a photo caption (X大学校门口合影), not the page's headline or lead
         ce = next_of(text, "，。；！？\n", m.end, len(text))
         clause = text[m.end:min(ce, m.end + 60)]
         return not _ZH_LEAD_VISITOR.search(clause) and not re.match(r"\s*(?:代表团|一行|访问团)", clause)
@@ -539,6 +589,9 @@ class HomeDetector:
         if any(_LEADER_OF.search(text, max(0, m.start - 40), m.start) and
                _LEADS_DELEGATION.match(text, m.end, min(len(text), m.end + 60)) for m in o.mentions):
             score, strong = score + 6, strong or "leader"
+        if self.lang == "zh" and any(_ZH_LEADS_DELEGATION.match(text, m.end, min(len(text), m.end + 50))
+                                     for m in o.mentions):
+            score, strong = score + 6, strong or "leader"  # 香港教育大学(教大)校长李子建教授率领代表团…拜访…
         # 我校…代表团访问X: the university our own delegation visits is not ours (and not the host of the news)
         ours = self.lang == "zh" and bool(_OUR.search(text)) and any(
             self._our_visit(m) or ((text[m.start - 1:m.start] == "在" or re.search(
@@ -552,6 +605,12 @@ class HomeDetector:
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
         v = self.visitor(o)
+        if self.uni_voice is None:
+            self.uni_voice = bool(_UNI_VOICE.search(text))
+        if not ours and v == 0 and self.uni_voice and self.located(o) is None and \
+                not any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
+            score += 3  # a press release that speaks as "the University": one of the universities it names that nobody
+            # visits, locates or works with
         if v == 1 and o.country in self.local and not self.abroad:
             v = 0  # "President X of <a Chinese university> visited …" in a page at home in China: its own trip, as often
         score -= v
@@ -680,6 +739,14 @@ class HomeDetector:
             if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in
                                                                      o.aliases | {o.name}):
                 continue
+            # its name glued without the space before its head word ("toYanshanUniversity", a copy site's lost spaces)
+            glued = re.sub(r"\s+(?=(?:University|College|Institute)\b)", "", o.name)
+            if glued != o.name and len(glued) > 12 and glued in self.text:
+                i = self.text.find(glued)
+                while i != -1:
+                    if not any(x.start <= i < x.end for x in o.mentions):
+                        o.mentions.append(Mention_(i, i + len(glued), glued, "name without its space"))
+                    i = self.text.find(glued, i + 1)
             # an abbreviation the page uses for it without introducing it ("UQ students", "the PoliTo Alumni …")
             for a in sorted(x for x in abbrs if abbreviates(x, o.name)):
                 for hs, he in find_word(self.text, a, hyphen=False):
@@ -722,8 +789,13 @@ class HomeDetector:
         # title), the page's foreign perspective, or to be clearly the page's subject where no Chinese
         # university could be home
         viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
+        # (a plain host and guest: a university whose people receive a party named as the visitor needs less)
+        relax = not viable_cn and conf is None and any(2.5 <= c[0] < 4 for c in cands)
+        guests = [c for c in cands if self.visitor(c[2]) >= 2] if relax else []
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
-                 (not viable_cn and conf is None and c[0] >= 4 and not (self.lang == "zh" and _OUR.search(self.text)))]
+                 (not viable_cn and conf is None and (c[0] >= 4 or (c[0] >= 2.5 and guests and c not in guests and any(
+                     _HOST_AFTER.match(self.text, m.end, min(len(self.text), m.end + 100)) for m in c[2].mentions))) and
+                  not (self.lang == "zh" and _OUR.search(self.text)))]
         # (a 中文 page that speaks as 我校 is a Chinese university's: a body abroad it names is not its home without
         # a strong signal)
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)

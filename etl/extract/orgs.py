@@ -154,6 +154,11 @@ _US_STATE_SYSTEM = re.compile(
 _FUNDER_BEFORE = re.compile(
     r"(?<!co-)\b(?:funded|sponsored|financed|supported|granted|administered|subsidi[sz]ed|paid)\s+by\s+"
     r"(?:the\s+)?(?:[^.;:]{0,120}?\s(?:and|or)\s+(?:the\s+)?|[^.;:]{0,120}?,\s*(?:the\s+)?)?$", re.I)
+# "made possible through a grant by the Ministry of …", "funding from X": the one who pays
+_GRANT_BEFORE = re.compile(r"\b(?:grants?|funding|sponsorship|scholarships?)\s+(?:from|by)\s+(?:the\s+)?$", re.I)
+# "an academician of the Chinese Academy of Sciences", "Fellow of the Royal Society": a person's honour, no partner
+_HONOUR_BEFORE = re.compile(r"\b(?:academicians?|(?:foreign\s+|honorary\s+)?fellows?|(?:foreign|honorary)\s+members?)\s+of\s+"
+                            r"(?:both\s+)?(?:the\s+)?$", re.I)
 _FUNDER_BEFORE_ZH = re.compile(r"(?:得到|获得|受到?)(?:了)?[^，。]{0,10}$|资助单位[:：]?$")
 _FUNDER_AFTER_ZH = re.compile(r"^[^，。]{0,20}(?:资助|经费支持|基金支持)")
 _ALMA_BEFORE = re.compile(
@@ -516,6 +521,12 @@ def _acronym_bounds(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_GLUED_OF = re.compile(r"[A-Z][a-z]{4,}of")
+# what a kind of institution is, not its name: "An Autonomous Institution", "a Leading Public University"
+_STATUS_WORDS = {"research", "autonomous", "public", "private", "leading", "premier", "comprehensive", "deemed", "central", "top",
+                 "renowned", "prestigious", "independent", "non-profit", "nonprofit"}
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -535,9 +546,11 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 runs.append((h, h))
         used_until = -1
         for rs, h in runs:
-            # left edge: capitalised modifiers, not titles, not connectors
+            # left edge: capitalised modifiers, not titles, not connectors (nor a word glued to "of" by a copy site's lost
+            # space: "International Cooperationof Yanshan University" names Yanshan University)
             left = rs
             while left - 1 > used_until and toks[left - 1][2][0].isupper() and \
+                    not _GLUED_OF.fullmatch(toks[left - 1][2]) and \
                     (toks[left - 1][2].lower().rstrip(".") not in _NOT_MODIFIER and
                      toks[left - 1][2].lower() not in _NOT_MODIFIER or _place_pair(toks, left - 1, gaz)) and \
                     not _owner_possessive(toks[left - 1][2], gaz):
@@ -557,6 +570,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 left -= 1
             # right edge: "of X (and Y)", a place written after the head
             right = h
+            post_end = -1
             j = h + 1
             while j < len(toks):
                 t = toks[j][2]
@@ -574,6 +588,12 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     if k >= len(toks):
                         break
                     conn = toks[j][2].lower()
+                    if conn == "for" and re.search(r"\b(?:Vice[- ])?(?:President|Rector|Dean|Chancellor|Provost)\s+of\s+(?:the\s+)?$",
+                                                   text[max(0, toks[left][0] - 40):toks[left][0]], re.I):
+                        post_end = k
+                        while post_end + 1 < len(toks) and (_cap(toks[post_end + 1][2]) or toks[post_end + 1][2] in ("and", "&")):
+                            post_end += 1
+                        break  # "Vice-President of X University for Community Service": the post's portfolio, not the name
                     if conn in ("and", "&"):
                         if right == h:
                             break  # "Xidian University and Ericsson": "and" right after the head joins two names
@@ -652,9 +672,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 used_until = right
                 continue  # "the Embassy", "the Institute": a reference back, not a name
             if re.search(r"(?<![\w-])(?:an?|An?)[^\S\n]+$", text[max(0, s - 4):s]) and \
-                    all(gaz.adjective(w) for w in proper):
+                    all(gaz.adjective(w) or w.lower() in _STATUS_WORDS for w in proper):
                 used_until = right
-                continue  # "a British university", "an Egyptian college": one of a kind, not a name
+                continue  # "a British university", "an Egyptian college", "An Autonomous Institution": one of a kind, not a name
             if toks[h][2] in ("Council", "Senate", "Board") and right == h and proper and \
                     all(re.fullmatch(r"[A-Z]{2,8}", w) for w in proper):
                 used_until = right
@@ -664,10 +684,14 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     all(w.lower() in _FIELD_WORDS for w in left_proper):
                 used_until = right
                 continue  # "International Education College", "Foreign Languages School": a unit named by its field
-            if toks[h][2].lower() == "college" and not left_proper and \
+            of_place = right > h + 1 and toks[h + 1][2] == "of" and (
+                gaz.place(" ".join(x[2] for x in toks[h + 2:right + 1])) or
+                gaz.country_name(" ".join(x[2] for x in toks[h + 2:right + 1])))
+            if toks[h][2].lower() == "college" and not left_proper and not of_place and \
                     not any(_head_kind(x[2]) == "university" and x[2].lower() != "college" for x in toks[rs:h]):
                 used_until = right
-                continue  # "(International) College of X": a unit, not an organisation ("University College Dublin" is one)
+                continue  # "(International) College of X": a unit, not an organisation ("University College Dublin" is one;
+                # so is a college named after its town, "the College of Dunaújváros")
             if (re.match(r"(?:the\s+)?Sino-", name, re.I) and kind != "other") or re.search(r"\bJoint\b", name) or \
                     re.fullmatch(r"(?:the\s+)?Confucius\s+(?:Institute|Classroom)", name, re.I):
                 used_until = right
@@ -689,7 +713,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 if m2:
                     e += m2.end()
             out.append((s, e, kind))
-            used_until = right
+            used_until = max(right, post_end)
     return out
 
 
@@ -1036,7 +1060,8 @@ class OrgFinder:
     def _registry_right(self, s: int, e: int) -> int:
         """The end of a longer name the registry knows that begins with [s, e) and goes on with "of <place>":
         "Minzu University of China", "City University of Macau" (not "Minzu University" located in China)."""
-        m = re.match(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2})",
+        # (or "in <place>": "The American University in Cairo", "American University in Dubai")
+        m = re.match(r"[^\S\n]+(?:of|in)[^\S\n]+(?:the[^\S\n]+)?([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2})",
                      self.text[e:e + 60])
         if not m or _known_name(norm(self.text[s:e])) and not re.search(r"\b(?:University|College|Institute)$",
                                                                         self.text[s:e]):
@@ -1225,8 +1250,11 @@ class OrgFinder:
         before = text[max(ss, m.start - 200):m.start]
         after = text[m.end:m.end + 40]
         sent = text[ss:self.lay.sentences[si][1]] if self.lay.sentences else ""
-        if _FUNDER_BEFORE.search(before) or _FUNDER_BEFORE_ZH.search(before) and _FUNDER_AFTER_ZH.search(after):
+        if _FUNDER_BEFORE.search(before) or _FUNDER_BEFORE_ZH.search(before) and _FUNDER_AFTER_ZH.search(after) or \
+                self.lang != "zh" and _GRANT_BEFORE.search(before):
             return "funder (funded/sponsored/administered by)"
+        if self.lang != "zh" and _HONOUR_BEFORE.search(before) and re.search(r"\b(?:Academ(?:y|ies)|Society)\b", m.text):
+            return "a person's honour (academician or fellow of an academy or society)"
         if _MEMBER_OF.search(before) or _MEMBER_AFTER_ZH.match(after) or (
                 re.search(r"\b(?:a|an)\s+$", before) and
                 re.match(r"\s+(?:member\s+)?(?:universit(?:y|ies)|institutions?|members?)\b", after)):
@@ -1262,6 +1290,9 @@ class OrgFinder:
             if not org.mentions:
                 continue
             name = org.name
+            if self.lang != "zh" and org.registry is None and org.known is None and self.gaz.country_name(name):
+                org.status, org.reason = "non_partner", "a country's name (a place, no organisation)"
+                continue
             np = self.ref.non_partner(name)
             if np is not None:
                 org.status, org.reason = "non_partner", f"non-partner list: {np.category}"
@@ -1297,7 +1328,10 @@ class OrgFinder:
                                                  for x in o.mentions)) for m in org.mentions):
                 org.status, org.reason = "subunit", "a unit of another organisation (X的…)"
                 continue
-            reasons = [self._excluded_context(m) for m in org.mentions]
+            # (an acronym in brackets right after the name shares the name's context: "academician of the X (XAS)")
+            ms = [m for m in org.mentions if not any(p.end <= m.start and re.fullmatch(r"\s*[(（]\s*", text[p.end:m.start])
+                                                     for p in org.mentions)]
+            reasons = [self._excluded_context(m) for m in ms or org.mentions]
             if all(reasons):
                 org.status, org.reason = "non_partner", reasons[0]
                 continue
@@ -1375,6 +1409,8 @@ class OrgFinder:
                     code = gaz.country_name(cand) or gaz.place(cand)
                     if code and any(_head_kind(w) or w.lower() in ("center", "centre") for w in words[n:]):
                         break  # ", China Research Communication Center": the next name in a list starts with a place
+                    if code and not gaz.country_name(cand) and re.match(r"^\s*,\s*the\s", after):
+                        break  # ", the Blue Mountains … School": the next item of a list (a town takes no "the")
                     if code:
                         if not gaz.country_name(cand):
                             tail = after[cm.start(1) + len(cand):]
@@ -1424,7 +1460,8 @@ class OrgFinder:
                         org.country, org.country_method = code, f"place in the name: {form[:n]!r}"
                         return code
                 continue
-            words = re.findall(r"[A-Z\u00C0-\u017F][\w\u00C0-\u024F'’-]*", form)
+            # ("St. Petersburg" is "Saint Petersburg": read whole, not as Petersburg, Virginia)
+            words = re.findall(r"[A-Z\u00C0-\u017F][\w\u00C0-\u024F'’-]*", re.sub(r"\bSt\.?\s+(?=[A-Z])", "Saint ", form))
             best = None
             for n in (3, 2, 1):
                 for i in range(len(words) - n + 1):

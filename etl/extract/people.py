@@ -119,6 +119,12 @@ _ZH_STOP_AFTER = set("在出会表介主对致率与和、，。参通作为说�
 _ORG_WORDS = re.compile(r"\b(?:University|College|Institute|School|Center|Centre|Group|Company|Association|Society|"
                         r"Foundation|Academy|Ministry|Embassy|Consulate|Program|Programme|Office|Department)\b")
 _ZH_ORG_END = re.compile(r"(?:大学|学院|中心|公司|集团|研究院|研究所|大使馆|领事馆|协会|学会|组织|基金会|实验室|联盟)$")
+# a body or a programme named in Chinese with its English name in brackets (澳大利亚-中国理事会(Australia-China Council),
+# 加拿大留学中国(Canada Learning Initiative in China)项目): no person
+_ZH_BODY_END = re.compile(r"(?:理事会|委员会|基金|项目|计划|署|局|部|处|会|网络|平台)$")
+_ZH_BODY_LATIN = re.compile(r"\b(?:Council|Initiative|Committee|Commission|Agency|Alliance|Consortium|Network|Federation|"
+                            r"Fund|Project|Scheme|Board|Bureau|Trust|Studies|Research|Learning|Education|China|"
+                            r"Australia|Canada|International)\b")
 # characters that end a word with the "name" before them (学生, 毕业): not a name
 _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]|^.[^\u4e00-\u9fff]|"
                           r"[面体外者们邀话互问方全海]$")  # 方面, 全体, 顾问, 江学者 (长江学者): words, not names
@@ -545,6 +551,7 @@ class PeopleFinder:
         for m in _ZH_FOREIGN.finditer(text, body):
             name = m.group("latin").strip()
             if name in self.people or _ZH_ORG_END.search(m.group("zh")) or re.fullmatch(r"[A-Z][A-Za-z]{0,1}[A-Z]+", name) \
+                    or _ORG_WORDS.search(name) or _ZH_BODY_LATIN.search(name) or _ZH_BODY_END.search(m.group("zh")) \
                     or any(os_ <= m.end("zh") - 1 < oe for os_, oe, _, _ in self._ox.at(m.end("zh") - 1)):
                 continue  # an organisation's name or acronym in brackets: 世界海事大学（WMU）
             after = _ZH_ROLE_RE.match(text, m.end())

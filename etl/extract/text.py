@@ -90,7 +90,8 @@ _FOOTER = cue("footer")
 _NOISE_TRIGGERS = ("casino", "gambl", "sportsbook", "betting", "slot", "poker", "baccarat", "roulette", "free spin", "viagra",
                    "cialis", "porn", "xxx", "escort", "payday", "replica", "essay writing", "buy cheap", "buy followers",
                    "buy likes", "buy diploma", "copyright", "©", "(c) ", "all rights reserved", "tel:", "tel：", "fax:",
-                   "email:", "e-mail:", "phone:", "media contact", "press contact", "| |", "|\n")
+                   "email:", "e-mail:", "phone:", "media contact", "press contact", "| |", "|\n", "more news about",
+                   "tags:", "tag:", "keywords:", "filed under", "related news:", "related topics:")
 _NOISE_TRIGGERS_ZH = ("上一条", "下一条", "上一篇", "下一篇", "博彩", "赌", "娱乐城", "彩票", "棋牌", "百家乐", "老虎机", "真人视讯", "色情", "代孕", "办证", "发票", "版权所有",
                       "ICP备", "地址")
 

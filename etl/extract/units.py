@@ -116,6 +116,34 @@ _ROLE_BEFORE_UNIT = re.compile(r"\b(?:dean|head|director|professor|lecturer|chai
                                r"secretary|researcher|fellow|officer|principal)\s+(?:\w+\s+)?(?:of|at|from)\s+(?:the\s+)?$", re.I)
 
 
+_SERVICE_CENTRE = re.compile(r"\b(?:International|Global|Exchange|Cooperation|Students?|Careers?|Admissions?|Services?)\b")
+_OF_GOVERNMENT = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?[^.;\n]{0,120}?\b(?:[Pp]rovincial|[Mm]unicipal)[ \t]+(?:[Pp]arty[ \t]+"
+                            r"[Cc]ommittee|[Gg]overnment|[Pp]eople['’]s[ \t]+[Gg]overnment|[Cc]ommission)")
+_UNITS_SUCH_AS = re.compile(r"\b(?P<noun>faculties|schools|colleges|departments|units)\s+(?:at|of)\s+(?P<owner>(?:[Tt]he\s+)?[A-Z][\w&'’-]*"
+                            r"(?:\s+[A-Z][\w&'’-]*){0,6})\s+(?:such\s+as|including|namely)\s+(?:the\s+)?"
+                            r"(?P<list>[A-Z][^.;\n]{3,200}\band\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+# a list of units in lower case that the text closes as units ("… the school of foreign languages and other relevant
+# units of NCWU")
+_LOWER_UNIT_LIST = re.compile(r"(?:\b(?:of|from)\s+)(?:the\s+)?(?P<items>[a-z][a-z ,]{10,300}?)\s*,?\s+and\s+other\s+"
+                              r"(?:relevant\s+|related\s+)?(?:units|departments|schools|colleges|offices|faculties)\b")
+
+
+def _place_word(w: str) -> bool:
+    """A city's or country's name (not a subject, not a title word): "Paris", "Geneva"."""
+    from etl.resolve.geo import load_gazetteer
+
+    gz = load_gazetteer()
+    return w[:1].isupper() and w.lower() not in _TITLE_WORDS and w.lower() not in _SUBJECT_WORDS and \
+        w.lower() not in _INSTITUTION_WORDS and bool(gz.place(w) or gz.country_name(w))
+
+
+def _language_word(w: str) -> bool:
+    """A language's name as a department writes it ("French", "German", "Russian"): a country's adjective."""
+    from etl.resolve.geo import load_gazetteer
+
+    return bool(load_gazetteer().adjective(w)) or w in ("Arabic", "Latin", "Swahili", "Hindi", "Persian", "Hebrew")
+
+
 def _field_words() -> set[str]:
     from etl.extract.orgs import _FIELD_WORDS
 
@@ -196,6 +224,7 @@ class UnitFinder:
         self._ox = SpanIndex(org_spans)
         self._hx = SpanIndex(home_spans)
         self._home_ends = {he for _, he in home_spans}
+        self._gov_words = "rovincial" in text or "unicipal" in text  # (a government body's unit needs one of them)
 
     def resolve(self, phrase: str) -> UnitRef | None:
         """The reference unit a phrase names: exact, alias, then a close spelling."""
@@ -380,6 +409,9 @@ class UnitFinder:
                 if _GOVERNMENT_BEFORE.search(text[max(0, s - 20):s]) or \
                         re.search(r"\b(?:Provincial|Municipal|Ministry)\b", text[s:e]):
                     continue
+                if self._gov_words and _OF_GOVERNMENT.match(text, e, min(len(text), e + 160)):
+                    continue  # "the European and American Department of the foreign affairs office of the Henan provincial
+                    # Party committee": a government body's unit
                 ofm = None if m.group("head") else re.match(r"[ \t]+of[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2}",
                                                             text[e:e + 60])
                 if (m.group("head") or m.group("head2")).lower() in ("office", "department", "division") and \
@@ -400,6 +432,13 @@ class UnitFinder:
                 if not m.group("head") and self._outside_name(words):
                     continue  # "Xuchang Vocational and Technical College", "JCL Foreign Languages School": an institution
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
+                pre_words = text[s:m.start("head")].split() if m.group("head") else []
+                if len(pre_words) == 1 and not (self.use_list and self.ref.unit(text[s:e])) and \
+                        not any(text[s:e].startswith(f) for f in self.home_forms) and _place_word(pre_words[0]) and \
+                        not any(pre_words[0] in text[a:b] for a, b, _ in self.org_spans):  # (a partner's word: see engine)
+                    phrases.append((s, e))
+                    continue  # "the Paris School of International Affairs" in another city's partnership: a school
+                    # named after its city is that city's institution's, not the home's (whose name would stand there)
                 del pre
                 owner = self._org_after(e) if m.group("head") or m.group("head2") == "Institute" else None
                 if owner and owner[2] != "home":
@@ -432,10 +471,17 @@ class UnitFinder:
                     typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
                     if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
                         typ = "school"  # "German Language Department", "Department of Architecture and Design"
+                    if head.lower() == "department" and m.group("head2") and len(words) == 2 and _language_word(words[0]):
+                        typ = "school"  # "the French Department" (of a school of foreign languages): a language it teaches
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
-                            not (subject_institute(phrase) and listed_with_units(text, s, e)):
+                            not (subject_institute(phrase) and listed_with_units(text, s, e)) and \
+                            not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
+                                 not re.search(r"\b(?:at|in|to|inside|into)\s+(?:the\s+)?$", text[max(0, s - 12):s]) and
+                                 not re.search(r"\b(?:Research|Studies|Sciences?|Technology|Engineering|Innovation|Medical|"
+                                               r"Conference|Convention|Exhibition|Trade|Cultural|Culture)\b", phrase)):
                         continue  # too often an outside body without a list to say otherwise (but an institute named
-                        # by its subject among the units listed is one of them)
+                        # by its subject among the units listed is one of them, and "the Global Education Center", "the
+                        # International Exchange Center" serve the university's own students and partners: offices)
                     if _PROGRAMME_UNITS.search(phrase) and not (
                             re.fullmatch(r"(?:the\s+)?Business\s+School", phrase) and (not self.use_list or self.keep_unlisted)
                             and not any(st != "home" for _, _, st in self._ox.overlapping(*self._sentence(s)))):
@@ -445,7 +491,10 @@ class UnitFinder:
                     # "CUMT Sun Yueqi Honors College", "Lancaster University's …": the owner is not part of the name
                     for f in self.home_forms:
                         if name.startswith(f) and (re.match(r"['’]s\s+[A-Z]", name[len(f):]) or
-                                                   (f.isupper() and re.match(r"\s+[A-Z]", name[len(f):]))):
+                                                   (f.isupper() and re.match(r"\s+[A-Z]", name[len(f):])) or
+                                                   # "Soochow University School of Music": the home's full name before
+                                                   re.match(r"\s+(?:School|College|Faculty|Department|Institute)\s+(?:of|for)\s",
+                                                            name[len(f):])):
                             name = re.sub(r"^(?:['’]s)?\s+", "", name[len(f):])
                             break
                     # "School of Aerospace Engineering and Can Chanbao, professor …": a person after "and"
@@ -468,6 +517,10 @@ class UnitFinder:
                         if gz.place(pm2.group(1)) or gz.country_name(pm2.group(1)):
                             name = name[:pm2.start()]  # "the Faculty of Engineering in Nottingham"
                     name = re.sub(r"-[A-Z]{2,6}$", "", name)  # "Department of Architecture and Design-DAD"
+                    name = re.sub(r"(?<=[a-z]{4})of$", "", name)  # "Office of International Cooperationof Y": a lost space
+                    parts = re.split(r"(?<=[a-z])(?=[A-Z])", name.split(" ", 1)[0])
+                    if len(parts) > 1 and all(len(x) >= 4 for x in parts) and " " in name:
+                        name = parts[-1] + " " + name.split(" ", 1)[1]  # "InternationalNewsInternational Office": glued menu
                     if name == "Graduate School" or re.fullmatch(r"(?:School|College)\s+of\s+(?:Undergraduate|Graduate|"
                                                                   r"Postgraduate)\s+(?:Studies|Education)", name):
                         # (the graduate school counts as an office, and so does its undergraduate twin)
@@ -480,6 +533,13 @@ class UnitFinder:
                         continue
                     head = {"Faculties": "Faculty", "Schools": "School", "Colleges": "College",
                             "Departments": "Department"}[m.group("head")]
+                    if re.match(r"[ \t]+(?:at|of|in)[ \t]+(?:both|the[ \t]+two)[ \t]+(?:universities|institutions|sides|schools)\b",
+                                text[m.end():m.end() + 40]):
+                        # "the Colleges of Languages and Translation at both universities": one college on each side
+                        a = m.start("list")
+                        hits.append(UnitHit("school" if head != "Department" else "office", f"{head} of {m.group('list')}", a,
+                                            m.end(), m.group("list"), "a unit each side has (text's own name)", 0.6))
+                        continue
                     for it in re.finditer(r"[A-Z][\w'’-]*(?:[ \t]+(?:of|and|&)?[ \t]*[A-Z][\w'’-]*)*?(?=,|[ \t]+and[ \t]+[A-Z]|$)",
                                           m.group("list")):
                         item = re.sub(r"^and\s+", "", it.group(0)).strip()
@@ -506,6 +566,55 @@ class UnitFinder:
                         continue
                     hits.append(UnitHit("school", "Confucius Institute", a, a + len(m.group(0).split(" at ")[0].split(" of ")[0].split(" in ")[0].rstrip()), m.group(0),
                                         "a Confucius Institute of the home university", 0.6))
+            # "leaders of the international exchange and cooperation center, the school of foreign languages and other
+            # relevant units of X": units written in lower case, in a list the text calls units (of the home)
+            if (not (self.use_list and self.ref.units) or self.keep_unlisted) and "and other" in text:
+                for lm in _LOWER_UNIT_LIST.finditer(text, body):
+                    for it in re.finditer(r"(?:^|,\s*|\s+and\s+)(?:the\s+)?(?P<u>(?:[a-z]+\s+){0,5}?(?:school|college|faculty|"
+                                          r"department|office|center|centre)(?:\s+(?:of|for)\s+[a-z]+(?:\s+(?:and\s+)?[a-z]+){0,4})?)"
+                                          r"(?=\s*,|\s+and\b|$)", lm.group("items")):
+                        u = it.group("u")
+                        if not re.search(r"\b(?:school|college|faculty|department|office|center|centre)\b", u) or \
+                                re.search(r"\b(?:other|relevant|related|these|those|all|some|several|many)\b", u):
+                            continue
+                        name = " ".join(w if w in ("of", "for", "and", "the") else w.capitalize() for w in u.split())
+                        headw = re.search(r"\b(school|college|faculty|department|office|center|centre)\b", u).group(1)
+                        typ = "school" if headw in ("school", "college", "faculty") or (
+                            headw == "department" and _ACADEMIC.search(name) and not _ADMIN.search(name)) else "office"
+                        a = lm.start("items") + it.start("u")
+                        hits.append(UnitHit(typ, name, a, a + len(u), u, "unit in lower case, in a list of units", 0.5))
+            # "the MoU involves four faculties at UKM such as the Engineering and Built Environment, Islamic Studies, Fuel
+            # Cell Institute and Graduate Centre": units of the home listed by their subjects
+            if self.home_forms and (not (self.use_list and self.ref.units) or self.keep_unlisted) and \
+                    (" such as " in text or " including " in text or " namely " in text):
+                for lm in _UNITS_SUCH_AS.finditer(text, body):
+                    owner = lm.group("owner")
+                    if not any(owner == f or owner == re.sub(r"^(?:[Tt]he\s+)", "", f) for f in self.home_forms):
+                        continue
+                    noun = lm.group("noun").lower()
+                    # (a comma list "A, B, C and D": only the last "and" joins two items; "Engineering and Built
+                    # Environment" before a comma is one faculty)
+                    lst = lm.group("list")
+                    pieces, pos = [], 0
+                    for piece in lst.split(","):
+                        pieces.append((pos, piece))
+                        pos += len(piece) + 1
+                    items = pieces[:-1]
+                    lp, last = pieces[-1]
+                    cut = last.rfind(" and ")
+                    items += [(lp, last[:cut]), (lp + cut + 5, last[cut + 5:])] if cut != -1 else [(lp, last)]
+                    for off, raw in items:
+                        item = re.sub(r"^(?:the)\s+", "", raw.strip())
+                        if not item or not item[0].isupper():
+                            continue
+                        a = lm.start("list") + off + raw.find(item)
+                        if re.search(r"\b(?:Institute|Centre|Center|School|College|Faculty|Department|Office)$", item):
+                            name = item
+                        else:
+                            name = {"faculties": "Faculty", "schools": "School", "colleges": "College",
+                                    "departments": "Department"}.get(noun, "Faculty") + " of " + item
+                        typ = "office" if re.search(r"\bGraduate\b|\bOffice$", name) else "school"
+                        hits.append(UnitHit(typ, name, a, a + len(item), item, "units listed by subject (text's own names)", 0.5))
             # "Heads of Graduate school, …": the graduate school written in lower case is an office too
             if not (self.use_list and self.ref.units) or self.keep_unlisted:
                 for m in re.finditer(r"\bGraduate\s+school\b(?!\s+of\b)", text[body:]):

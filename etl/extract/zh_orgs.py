@@ -40,9 +40,10 @@ _MODIFIER_1 = set("东西南北中新圣")
 _MODIFIER_2 = {"中央", "国立", "州立", "市立", "皇家", "联邦", "女子", "理工", "科技", "技术", "师范", "东部", "西部", "南部",
                "北部", "中部", "东方", "西方", "国际", "公立", "私立", "天主", "基督"}
 _EVENT_AFTER = re.compile(r"论坛|峰会|年会|研讨会|大会|校长论坛|联席会")
-_BRANCH = re.compile(r"[\u4e00-\u9fff·]{2,8}?分校")  # a 校区 (campus) is its university; a 分校 may be another
+_BRANCH = re.compile(r"[-－–—]?[\u4e00-\u9fff·]{2,8}?分校")  # a 校区 (campus) is its university; a 分校 may be another
+# (密苏里大学-堪萨斯分校: a dash may join the campus to its university)
 # words before a name that end a phrase (the name starts after them): time, titles, verbs
-_BOUNDARY_BEFORE = re.compile(r"(?:年|月|日|期|假|季|届|系|任|曾|现|在|赴|到|至|往|与|和|及|同|向|对|为|是|由|访|问|见|邀|请|"
+_BOUNDARY_BEFORE = re.compile(r"(?:年度|年|月|日|期|假|季|届|系|任|曾|现|在|赴|到|至|往|与|和|及|同|向|对|为|是|由|访|问|见|邀|请|"
                               r"自|从|于|的|了|被|把|将|等|入|读|学|校|教授|博士|学者|专家|代表|主任|院长|校长|书记|"
                               r"[，。、；：！？“”‘’《》（）()\s])$")
 
@@ -133,9 +134,14 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
                 if _GENERIC_UNIT_LABEL.match(z):
                     continue  # 旅游学院 (a label of Macao University of Tourism): any university's school by that name
                 out.add(z, entry, scan=len(z) >= 4 and bool(_SCAN_HEADS.search(z)))
+                km = _KOSEN_LABEL.match(z)
+                if km and rec.country == "JP":
+                    out.add(km.group(1) + "高专", entry)  # 函馆工业高等专门学校 is written 函馆高专 (a KOSEN's short name)
     return out
 
 
+# a Japanese college of technology (KOSEN) by its Chinese label: 函馆工业高等专门学校, 佐世保工业高等专门学校
+_KOSEN_LABEL = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(?:工业)?高等专门学校$")
 # a registry label that is a field and a school word alone (旅游学院, 旅遊學院): the name of many universities' schools
 _GENERIC_UNIT_LABEL = re.compile(r"^(?:旅游|旅遊|音乐|音樂|艺术|藝術|美术|美術|体育|體育|外语|外語|外国语|外國語|师范|師範|医学|醫學|"
                                  r"商|法|理|工|农|農|文|管理|教育|科技|技术|技術|财经|財經)(?:学院|學院)$")
@@ -163,6 +169,16 @@ def lookup(name: str, country: str | None = None, directory: str | Path | None =
     return e.known if e else None
 
 
+def _list_country(text: str, s: int, gaz) -> str | None:
+    """The country written before the first item of a list a name continues (韩国汉阳大学、中央大学: 中央大学 of
+    Korea), for a name several countries' universities bear; None where the name opens no such list."""
+    if s < 2 or text[s - 1] != "、":
+        return None
+    cs = max(text.rfind(c, 0, s - 1) for c in "，。；：！？\n(（") + 1
+    hits = gaz.find_zh_countries(text[cs:s - 1]) if s - 1 - cs <= 40 else []
+    return hits[0][2] if len({h[2] for h in hits}) == 1 else None
+
+
 def _country_before(text: str, s: int, gaz) -> str | None:
     before = text[max(0, s - 8):s]
     hits = gaz.find_zh_countries(before) if before else []
@@ -172,7 +188,7 @@ def _country_before(text: str, s: int, gaz) -> str | None:
 
 
 # a person's career written in a sentence: past and honorary posts, degrees (曾任X教授, 系X博士, 现任X客座教授)
-_BIO_CUE = re.compile(r"曾任|曾担任|曾在|历任|现任|兼任|先后任|先后在|曾于|系[^，。；！？]{2,16}?(?:博士|硕士|学士|毕业生|校友)|"
+_BIO_CUE = re.compile(r"曾任|曾担任|曾在|历任|现任|兼任|先后任|先后在|曾于|担任(?=[^，。；！？]{2,30}?期间)|系[^，。；！？]{2,16}?(?:博士|硕士|学士|毕业生|校友)|"
                       r"获[^，。；！？]{2,16}?(?:博士|硕士|学士)学位|博士毕业于|本科毕业于|毕业于|师从")
 # …unless the sentence reports the visit or the agreement itself
 _BIO_VETO = re.compile(r"访问|来访|到访|签署|签订|会见|举办|举行|出席|率团|率领|参观|来校|来我校")
@@ -267,7 +283,7 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
         if taken.overlaps(s, e):
             continue
         country = _country_before(text, s, gaz)
-        entry = names.entry(f, country)
+        entry = names.entry(f, country or _list_country(text, s, gaz))
         if entry is None:
             continue
         if country is None and s > 0 and not _BOUNDARY_BEFORE.search(text[max(0, s - 2):s]):
@@ -282,8 +298,11 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
             continue  # 国际关系学院院长谢韬: a school named by its field and its dean, not the university of that name
         if f.endswith(("科学院", "工程院", "研究院")) and text[e:e + 2] == "大学":
             continue  # 白俄罗斯国家科学院大学: the academy's university, a longer name than the academy's
-        if _EVENT_AFTER.match(text, e) or (f.endswith("大学") and re.match(r"子|生(?!物|命|态|产)", text[e:e + 2])):
-            continue  # 丝绸之路大学联盟论坛 (an event named after it); 武工大学子 (students of 武工大)
+        if _EVENT_AFTER.match(text, e) or (f.endswith("大学") and re.match(r"子|生(?!物|命|态|产)|习(?!近平)", text[e:e + 2])):
+            continue  # 丝绸之路大学联盟论坛 (an event named after it); 武工大学子 (students of 武工大); 来武大学习 (大 + 学习)
+        if re.search(r"(?:隶属|从属|归属)于?$", text[max(0, s - 3):s]):
+            taken.add(s, e, None)
+            continue  # 该校隶属于威斯康星大学系统: the system a partner belongs to is no partner of the page
         k = entry.known
         bm = _BRANCH.match(text, e) if k.kind == "university" else None
         if bm:
@@ -317,7 +336,11 @@ _ZH_LEAD_WORDS = ("拜访了", "拜访", "拜会了", "访问", "参加", "来�
                   "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
                   "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
                   "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领", "致赠", "赠送",
-                  "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励", "接受", "接收", "还有", "还包括")
+                  "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励", "接受", "接收", "还有", "还包括",
+                  # a person's post before the name (现任苏格兰X大学校监, 曾任Y大学校长)
+                  "现任", "时任", "曾任", "前任", "担任", "兼任", "出任", "就任",
+                  # a speaker's verb before the name (指出白金汉郡新大学…, 强调X大学…)
+                  "指出", "认为", "强调", "提到", "谈到", "说明", "提出")
 _ZH_TITLE_INSIDE = r"(?:部长|院长|处长|主任|校长|书记|所长|教授)[\u4e00-\u9fff]{1,3}$"
 _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
                        r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|规划|能源|"
@@ -335,7 +358,7 @@ _ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|[年
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
                          r"他|所|[一二三四五六七八九十几数百千万\d]+[所间家]|首[所间家个]|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
                          r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
-                         r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|"
+                         r"|^(?:经济|理工|工业|科技|技术|师范|农业|医科|财经|政法|外国语|交通|电子|信息|工程|应用技术|应用科学|"
                          r"国立|州立|联邦|综合性|研究型|应用型|公立|私立|合作|伙伴)$")
 # after a head word, words that make the name an alliance, event or programme, or a generic plural
 _ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行|指南|榜)")
@@ -384,6 +407,10 @@ def _zh_candidates(text: str, start: int, end: int,
         i = seg.find(head)
         while i != -1:
             e = i + len(head)
+            if head == "大学":
+                bm = _BRANCH.match(seg, e)
+                if bm:
+                    e = bm.end()  # 路易斯安那州立大学亚历山大分校: the branch campus is the name, not its university
             j = i
             while j > 0 and i - j < 24:
                 c = seg[j - 1]
@@ -459,10 +486,14 @@ def _zh_candidates(text: str, start: int, end: int,
             if mq and j > 0 and (seg[j - 1].isdigit() or mq.group(0)[0] in "余多几"):
                 name = name[mq.end():]
                 j = e - len(name)
-            stem = name[: -len(head)]
+            stem = name[: -len(head)] if name.endswith(head) else name[:name.rfind(head)]
             after = seg[e:e + 3]
-            if head == "大学" and re.match(r"子|生(?!物|命|态|产)", after):
-                pass  # 武工大学子, 中国大学生: students (学子, 学生) of a short name, not a university
+            if head == "大学" and re.match(r"子|生(?!物|命|态|产)|习(?!近平)", after):
+                pass  # 武工大学子, 中国大学生: students (学子, 学生) of a short name, not a university; 来武大学习
+            elif re.search(r"(?:隶属|从属|归属)于?$", seg[max(0, j - 3):j]):
+                pass  # 隶属于密苏里大学体系: the system a partner belongs to
+            elif j > 0 and re.match(r"[A-Za-z]", seg[j - 1]) and (not stem or _ZH_FIELD.fullmatch(stem)):
+                pass  # "Fachhochschule X应用科学大学": the generic Chinese head of a name written in Latin letters
             elif _ZH_EVENT_AFTER.match(after):
                 pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
             elif head in ("研究院", "研究所") and re.fullmatch(r"[\u4e00-\u9fff]{1,6}学", stem) and \

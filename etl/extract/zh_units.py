@@ -161,8 +161,12 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
     lead = _UNIT_LEAD
     out = []
     for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])(?<!干)部(?!长|分|门)|"
-                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数|主任))|(?<=[\u4e00-\u9fff]学)研究所",
+                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数))|(?<=[\u4e00-\u9fff]学)研究所",
                          text[start:end]):
+        if m.group(0) == "学院" and text[start + m.end():start + m.end() + 1] == "路":
+            continue  # 学院路校区: a road's name (a campus on 学院路), no school
+        if m.group(0) == "学院" and text[start + m.end():start + m.end() + 2] in ("大学", "短期"):
+            continue  # 山梨学院大学, 青山学院大学: a university whose name holds 学院, no school
         if m.group(0) == "系" and text[start + m.start() - 1:start + m.start()] == "学" and \
                 text[start + m.start() - 3:start + m.start() - 1] != "学科":
             # X学系 (a department: 国际贸易学系, 海洋工程暨资源学系, usual in Hong Kong and Taiwan), not 学科系
@@ -182,6 +186,11 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
         j = scan(start + m.start(), 12)
         owner = ends.get(j)
         if j - 1 > start and text[j - 1] in "与和及暨" and (_ZH_FIELD.search(text[j:start + m.start()] or "x") or
+                                                       # (社会科学院: the field 社会科学 ends in the head's 学)
+                                                       (text[start + m.start() - 1:start + m.start()] == "科" and
+                                                        _ZH_FIELD.search(text[j:start + m.start() + 1])) or
+                                                       # (X大学创意和数字产业学院: a joined name right after a partner's)
+                                                       ends.get(scan(j - 1, 8)) not in (None, "home") or
                                                        re.search(r"学系$", text[j:e]) or
                                                        (terms is not None and terms.knows(text[j:start + m.start()]))):
             k = scan(j - 1, 8)
@@ -193,6 +202,7 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             k += pm.end() if pm else 0
             left = text[k:j - 1]
             if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left)) or (
+                    ends.get(k) not in (None, "home") and len(left) <= 6) or (
                     re.search(r"学系$", text[j:e]) and left.endswith("学") and _ZH_FIELD.search(left[:-1] or "x"))):
                 j = k  # 信息与通信工程学院, 海洋与大气学院
                 owner = ends.get(k)
@@ -438,9 +448,43 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
         if pstarts and re.search(r"(?:校长|院长|主任|教授|院士|博士|先生|女士)$", prev) and \
                 not re.search(r"我校|本校|我院", text[max(pstarts):s - 1]):
             return True
+    # the people a delegation meets, listed after 与/同/会见 (与X大学校长某某、副校长某某以及教务处处长某某交流): in a sentence
+    # whose last organisation before the unit is a partner, with no home named after it, the listed units are the
+    # partner's
+    cs = max(text.rfind(c, ss, s) for c in "，,；;") + 1
+    if cs <= ss:
+        cs = ss
+    if re.search(r"(?:与|同|会见了?|会晤了?|拜会了?)[^，,；;。]*?(?:校长|院长|主任|处长|部长|教授|院士)[^，,；;。]*?(?:、|以及|及|和)$",
+                 text[cs:s]) and len(starts) < 200:
+        pst = [p for p, st in starts.items() if ss <= p < s and st not in ("home", None)]
+        if pst and not any(max(pst) < p < s for p, st in starts.items() if st == "home") and \
+                not re.search(r"我校|本校|我院|学校", text[max(pst):s]):
+            return True
     their = max(seg.rfind("该校"), seg.rfind("对方"), seg.rfind("外方"))
     ours = max(seg.rfind("我校"), seg.rfind("本校"), seg.rfind("学校"))
+    if their != -1 and their > ours and _home_listed_before(text, s, ss, ends):
+        return False  # 该校…与台师大文学院、理学院…签有协议: units written after the home's own name are the home's
     return their != -1 and their > ours
+
+
+def _home_listed_before(text: str, s: int, ss: int, ends: dict[int, str]) -> bool:
+    """Whether the unit at ``s`` follows the home's name right away, or is a later item of a 、-list that does
+    (台师大文学院、理学院、科技与工程学院)."""
+    k = s
+    while k > ss:
+        if ends.get(k) == "home":
+            return True
+        p = text.rfind("、", ss, k)
+        if p == -1 or p != k - 1:
+            # the start of this list item: step back over the item's text to the 、 or the home's name
+            q = max(text.rfind("、", ss, k - 1), ss)
+            if any(ends.get(x) == "home" for x in range(q, k)):
+                return True
+            if q == ss or text[q] != "、":
+                return False
+            k = q
+        else:
+            k = p
 
 
 def _abbreviates(short: str, long: str) -> bool:

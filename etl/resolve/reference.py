@@ -239,6 +239,15 @@ def load_known_institutions(directory: str | Path | None = None) -> KnownInstitu
     return _load_known(str(d))
 
 
+_HEAD_WORD = re.compile(r"Universi|College|Institut|School|Academy|Polytechnic|Politecni|Hochschule|Ecole|École|Escuela|"
+                        r"Scuola|Conservato", re.I)
+
+
+def _headless(name: str) -> bool:
+    """Whether an English name has no head word a pattern could find it by ("Sciences Po", not "X University")."""
+    return not _CJK.search(name) and not _HEAD_WORD.search(name)
+
+
 @lru_cache(maxsize=4)
 def _load_known(directory: str) -> KnownInstitutions:
     out = KnownInstitutions()
@@ -260,13 +269,13 @@ def _load_known(directory: str) -> KnownInstitutions:
                 out.index.setdefault(norm(form), e)
             if e.zh:
                 (out.full_zh if university else out.short_zh).setdefault(e.zh, e)
-            if not university:
-                out.english.setdefault(name, e)
+            if not university or _headless(name):
+                out.english.setdefault(name, e)  # (a university whose name has no head word: "Sciences Po")
             for a in aliases:
                 out.index.setdefault(norm(a), e)
                 if _CJK.search(a):
                     (out.short_zh if not university or len(a) < 4 else out.full_zh).setdefault(a, e)
-                elif not university:
+                elif not university or (_headless(a) and " " in a):
                     out.english.setdefault(a, e)
                 elif re.fullmatch(r"[A-Z][A-Za-z&]{1,7}", a):
                     out.acronyms.setdefault(a, e)

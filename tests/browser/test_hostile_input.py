@@ -33,7 +33,7 @@ def hostile_server(tmp_path_factory):
     from dashboard.users import add_user
     from etl.config import load_settings
     from etl.db import session_factory
-    from etl.load.models import Partner, Program, ReviewItem
+    from etl.load.models import Partner, Program, Programme, ProgrammeUnit, ReviewItem
     from etl.pipeline import Pipeline
 
     tmp = tmp_path_factory.mktemp("hostile")
@@ -49,6 +49,13 @@ def hostile_server(tmp_path_factory):
                   .values(name=PARTNER))
         first = s.query(Program.id).order_by(Program.id).limit(1).scalar_subquery()
         assert s.execute(update(Program).where(Program.id == first).values(name=PROGRAMME)).rowcount == 1
+        # a programme record of that programme's school gets the hostile name as its label (the school's and
+        # the partner's pages list their records as one HTML table each)
+        unit = s.query(Program.unit_id).order_by(Program.id).limit(1).scalar()
+        assert unit is not None
+        record = s.query(ProgrammeUnit.programme_id).filter(ProgrammeUnit.unit_id == unit).order_by(
+            ProgrammeUnit.programme_id).limit(1).scalar()
+        assert s.execute(update(Programme).where(Programme.id == record).values(label=PROGRAMME)).rowcount == 1
     add_user(url, ADMIN[0], ADMIN[1], "admin")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("INTL_AUTH", "on")
@@ -96,6 +103,10 @@ def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
     text = p.inner_text("body")
     assert '<script>window.__xss = "title"</script>Hostile' in text
     assert "<img src=x onerror=" in text and "<b>Institute</b>" in text
+    # the panel is one HTML component: the new document's title and the new partner's name are its text
+    assert TITLE in p.locator(".changes-title").all_inner_texts()
+    assert any(PARTNER in c for c in p.locator(".changes .chip").all_inner_texts())
+    assert p.locator(".changes img, .changes script, .changes b").count() == 0
     assert p.evaluate("window.__xss") is None
 
     # the joint programmes' table: the hostile name is one cell's text, no element made from it
@@ -104,6 +115,51 @@ def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
     cell.wait_for()
     assert cell.evaluate("td => td.textContent") == PROGRAMME
     assert p.locator(".html-table td img, .html-table td em, .html-table td code, .html-table td script").count() == 0
+    assert p.evaluate("window.__xss") is None and dialogs == []
+
+    # the programme's school and partner: the report tables and the records list (one HTML table each), the
+    # partner's interactions (one HTML list): each hostile name or title one cell's or link's text
+    from sqlalchemy import text as sql
+
+    from dashboard import ids
+    from etl.db import get_engine
+
+    with get_engine(hostile_server.database_url).connect() as c:
+        unit, partner = c.execute(sql("SELECT unit_id, partner_id FROM programs ORDER BY id LIMIT 1")).one()
+        assert partner is not None
+        zanzibar = c.execute(sql("SELECT id FROM partners WHERE name = :n"), {"n": PARTNER}).scalar_one()
+    made = "img, em, code, script, b, a[href*='javascript']"
+    for path, tables in ((f"/schools/{unit}", (ids.SCD_REPORTS, ids.SCD_PROGRAMMES)),
+                         (f"/partners/{partner}", (ids.PAD_REPORTS,))):
+        navigate(p, base, path)
+        for table in tables:
+            cell = p.locator(f"#{table} .html-table td", has_text="Joint *MSc*").first
+            cell.wait_for()
+            assert cell.evaluate("td => td.textContent") == PROGRAMME, (path, table)
+            assert p.locator(f"#{table} .html-table").locator(made).count() == 0, (path, table)
+    navigate(p, base, f"/schools/{unit}")
+    record = p.locator(f"#{ids.SCD_PROGRAMMES} a", has_text="Joint *MSc*")   # still a link, to its record
+    assert record.evaluate("a => a.textContent") == PROGRAMME and "/programs/" in record.get_attribute("href")
+    navigate(p, base, f"/partners/{zanzibar}")
+    assert p.inner_text(".page-title") == PARTNER
+    title = p.locator(f"#{ids.PAD_LIST} .tl-title", has_text="Hostile")
+    title.wait_for()
+    assert title.evaluate("a => a.textContent") == TITLE and "/sources/doc/" in title.get_attribute("href")
+    assert p.locator(f"#{ids.PAD_LIST}").locator(made).count() == 0
+
+    # the article (its text with the evidence marked, and the side list of facts: one HTML component each),
+    # reached from that title as a link of the app: the payloads as text, the partner's name a fact's text
+    since = p.evaluate("() => { window.__samePage = true; return window.store.getState().callbacks.completed; }")
+    title.click()
+    p.wait_for_url("**/sources/doc/**")
+    p.wait_for_function(browser._SETTLED, arg=since, polling=browser.POLL)
+    assert p.evaluate("window.__samePage") is True, "the title is a link of the app (no page load)"
+    assert p.locator(".article-text mark").count() >= 1
+    text = p.locator(f"#{ids.DOC_TEXT}").evaluate("e => e.textContent")
+    assert '<script>alert("body")</script> The School of Automation will host 12 exchange students.' in text
+    facts = p.locator(f"#{ids.DOC_FACTS} .fact-item", has_text="Zanzibar")
+    assert any(PARTNER in x for x in facts.all_text_contents())
+    assert p.locator(f"#{ids.DOC_TEXT}, #{ids.DOC_FACTS}").locator(made).count() == 0
     assert p.evaluate("window.__xss") is None and dialogs == []
 
     # the review queue: the hostile partner and its evidence, as text

@@ -210,6 +210,10 @@ def _text(c) -> str:
         return str(c)
     if isinstance(c, (list, tuple)):
         return " ".join(_text(x) for x in c)
+    if type(c).__name__ == "Markdown" and isinstance(c.children, str):   # a table or list as one component
+        from dashboard.components.html_table import text_of
+
+        return text_of(c.children)
     return _text(getattr(c, "children", None))
 
 
@@ -224,6 +228,8 @@ def _collect(c, out: list | None = None) -> list[tuple[str, str]]:
     if c is None or isinstance(c, (str, int, float)):
         return out
     kind = type(c).__name__
+    if kind == "Markdown" and isinstance(c.children, str):   # a table or list as one component (HTML)
+        return _collect_html(c.children, out)
     text = " ".join(_text(getattr(c, "children", None)).split())
     if kind in HEADINGS and text:
         out.append((kind, text))
@@ -238,6 +244,41 @@ def _collect(c, out: list | None = None) -> list[tuple[str, str]]:
     if isinstance(options, list):
         out += [(f"{kind}@option", o["label"]) for o in options if isinstance(o, dict) and isinstance(o.get("label"), str)]
     _collect(getattr(c, "children", None), out)
+    return out
+
+
+def _collect_html(markup: str, out: list) -> list[tuple[str, str]]:
+    """:func:`_collect` of a table or a list drawn as HTML (dcc.Markdown): its headings (``th``, ``h1``…
+    as ``Th``, ``H1``…), ``title`` and ``aria-label`` attributes."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.stack: list[list] = []
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name in ("title", "aria-label") and value and value.strip():
+                    out.append((f"{tag.capitalize()}@{name}", value))
+            self.stack.append([tag, ""])
+
+        def handle_endtag(self, tag):
+            while self.stack:
+                name, text = self.stack.pop()
+                if self.stack:
+                    self.stack[-1][1] += " " + text + " "
+                kind = name.capitalize()
+                if kind in HEADINGS and text.strip():
+                    out.append((kind, " ".join(text.split())))
+                if name == tag:
+                    break
+
+        def handle_data(self, data):
+            if self.stack:
+                self.stack[-1][1] += data
+
+    Parser().feed(markup)
     return out
 
 

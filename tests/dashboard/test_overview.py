@@ -12,6 +12,9 @@ from dashboard.components.filters import filters_from_widgets, sync_filters
 from dashboard.components.kpi import delta_text
 from dashboard.figures import common as figures
 from dashboard.figures import overview as fo
+from dash import dcc
+
+from dashboard.components.html_table import text_of
 from dashboard.pages import overview
 from dashboard.queries.common import Filters
 from tests.dashboard import fixture_db
@@ -25,6 +28,8 @@ def _text(component) -> str:
         return str(component)
     if isinstance(component, (list, tuple)):
         return " ".join(_text(c) for c in component)
+    if isinstance(component, dcc.Markdown):   # a table or a list as one component: its HTML's text
+        return text_of(component.children)
     return _text(getattr(component, "children", None))
 
 

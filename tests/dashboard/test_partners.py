@@ -31,6 +31,10 @@ def _text(component) -> str:
         return str(component)
     if isinstance(component, (list, tuple)):
         return " ".join(_text(c) for c in component)
+    if type(component).__name__ == "Markdown":   # a table, list or tiles as one component: its HTML's text
+        from dashboard.components.html_table import text_of
+
+        return text_of(component.children)
     return _text(getattr(component, "children", None))
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import shutil
 
+from dash import dcc
+
+from dashboard.components.html_table import text_of
 from dashboard.pages.overview import changes_panel
 from dashboard.queries import overview as qo
 from etl.pipeline import Pipeline
@@ -16,6 +19,8 @@ def _text(component) -> str:
     def walk(c):
         if isinstance(c, (str, int, float)):
             out.append(str(c))
+        elif isinstance(c, dcc.Markdown):   # a panel as one component: its HTML's text
+            out.append(text_of(c.children))
         elif isinstance(c, (list, tuple)):
             for x in c:
                 walk(x)
