@@ -8,6 +8,8 @@ launches Chromium with the tests' flags and measures, repeated ``--repeat`` time
     first   a new browser context's first page load of /partners (``navigate`` from about:blank)
     reload  the same page loaded again in the same tab (page.goto + conftest's settle)
     nav     in-app navigation (conftest's ``navigate``: pushState + Dash's router), /partners <-> /
+            (``--nav PATH``, repeatable: from /partners to each PATH in turn and back, each step counted as
+            ``nav:PATH``, besides)
     idle    five seconds on a settled page, nothing asked
     wait_raf, wait_50ms   five seconds of waiting for a condition on that page, polled every animation frame
             (Playwright's default) or every 50 ms
@@ -26,6 +28,11 @@ renderer's layout, callback outputs included) and how many DOM elements (``--ste
 
     .venv/bin/python bench/browser_cpu.py [--repeat 3] [--arg=--some-chromium-flag ...] [--out FILE]
     .venv/bin/python bench/browser_cpu.py --pages '/,/schools/{school},/partners/{partner}' [--repeat 2]
+
+With ``--probe`` (default steps), plotly's work per step is counted too (tests/browser/plotly_probe.py): plotly asked to
+draw (react), charts drawn (draws) and resizes carried out, summed over the page's charts.
+
+    .venv/bin/python bench/browser_cpu.py [--repeat 3] [--nav PATH ...] [--probe] [--out FILE]
 """
 from __future__ import annotations
 
@@ -142,9 +149,32 @@ class Meter:
     def __init__(self, chromium: Chromium):
         self.c = chromium
         self.rows: dict[str, list[dict]] = {}
+        self.probe = None   # the tab, where plotly_probe.py counts plotly's work
+        self._last: dict | None = None
+
+    def _plotly(self) -> None:
+        """plotly's work since the last step began, summed over the charts, into that step's row (read
+        after the pause that lets the step's late redraws happen)."""
+        from tests.browser.plotly_probe import counts, reset
+
+        if self.probe is None:
+            return
+        try:
+            tally = counts(self.probe)
+            reset(self.probe)
+        except Exception:  # noqa: BLE001 - a tab closed since: nothing to read
+            return
+        total = {"charts": len([k for k in tally if k != "?"])}
+        for c in tally.values():
+            for k in ("react", "draws", "resize"):
+                total[k] = total.get(k, 0) + c.get(k, 0)
+        if self._last is not None:
+            self._last["plotly"] = total
+            print(f"  {'':8s} plotly {total}", flush=True)
 
     def measure(self, name: str, step) -> None:
         time.sleep(0.3)  # what the last step left running ends first
+        self._plotly()
         k0, t0, py0, w0 = self.c.by_kind(), self.c.total(), _self_cpu(), time.monotonic()
         step()
         k1, t1, py1, w1 = self.c.by_kind(), self.c.total(), _self_cpu(), time.monotonic()
@@ -152,6 +182,7 @@ class Meter:
         row = {"chromium_s": round(t1 - t0, 3), "python_s": round(py1 - py0, 3), "wall_s": round(w1 - w0, 3),
                "by_kind": kinds}
         self.rows.setdefault(name, []).append(row)
+        self._last = row
         print(f"  {name:8s} chromium {row['chromium_s']:6.2f} s  python {row['python_s']:5.2f} s  "
               f"wall {row['wall_s']:5.2f} s  {kinds}", flush=True)
 
@@ -208,6 +239,8 @@ def main() -> int:
     ap.add_argument("--viewport", default="", help="WxH for the run's tab (default conftest.VIEWPORT)")
     ap.add_argument("--executable", default="", help="the Chromium binary (default conftest.CHROMIUM)")
     ap.add_argument("--motion", action="store_true", help="the tab does not ask for reduced motion")
+    ap.add_argument("--nav", action="append", default=[], help="also navigate /partners -> PATH -> /partners")
+    ap.add_argument("--probe", action="store_true", help="count plotly's draws per step (plotly_probe.py)")
     ap.add_argument("--pages", default="", help="measure each of these paths (comma-separated, see above)")
     ap.add_argument("--steps", default="first,reload,nav", help="with --pages: which steps to measure")
     ap.add_argument("--out", default="")
@@ -216,6 +249,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from tests.browser import conftest as bc
+    from tests.browser.plotly_probe import PROBE
     from tests.browser.test_hostile_input import settle
 
     if ns.poll:
@@ -250,11 +284,18 @@ def main() -> int:
                 tab = bc._Tab(browser)
                 p = tab.open()
                 p.set_default_timeout(60_000)
+                if ns.probe:
+                    p.add_init_script(PROBE)
+                    m.probe, m._last = p, None
                 m.measure("first", lambda: bc.navigate(p, base, ns.first))
                 m.measure("reload", lambda: (p.goto(base + ns.first), settle(p)))
                 m.measure("nav", lambda: bc.navigate(p, base, ns.second))
                 m.measure("nav", lambda: bc.navigate(p, base, ns.first))
+                for path in ns.nav:
+                    m.measure(f"nav:{path}", lambda: bc.navigate(p, base, path))
+                    m.measure("nav", lambda: bc.navigate(p, base, ns.first))
                 m.measure("idle", lambda: time.sleep(ns.idle))
+                m.probe = None
                 # a wait for a condition that takes ``idle`` seconds to come true, polled every frame and
                 # every 50 ms (Playwright's wait_for_function polls every animation frame by default)
                 wait = f"(t) => performance.now() > t + {ns.idle * 1000}"
