@@ -7,8 +7,6 @@ from __future__ import annotations
 import errno
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,11 +16,11 @@ from typer.testing import CliRunner
 
 import etl.pipeline as pipeline_mod
 from etl.cli import app
-from etl.db import dispose_engines, session_factory, upgrade
+from etl.db import dispose_engines, session_factory
 from etl.load.models import Document, Run
 from etl.pipeline import Pipeline
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, migrated
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,6 +31,12 @@ def sample_folder(tmp_path: Path, n: int = 6) -> Path:
     for p in sorted((SAMPLE / "docs").glob("en-*.txt"))[:n]:
         shutil.copy(p, folder / p.name)
     return folder
+
+
+def run_cli(args: list[str]):
+    """``intl`` invoked in this process (its start-up is the test worker's): the result, its exit code and
+    standard error."""
+    return CliRunner().invoke(app, args)
 
 
 def stored(url: str) -> int:
@@ -97,7 +101,7 @@ def _disk_full_after(monkeypatch, n: int, exc: BaseException) -> None:
     OperationalError("INSERT INTO facts …", {}, sqlite3.OperationalError("database or disk is full")),
 ], ids=["ENOSPC", "sqlite-full"])
 def test_a_full_disk_stops_the_run_with_one_sentence_exit_4_and_a_true_count(db_url, tmp_path, monkeypatch, exc):
-    upgrade(db_url)
+    migrated(db_url)
     folder = sample_folder(tmp_path, 8)
     _disk_full_after(monkeypatch, 3, exc)
     r = CliRunner().invoke(app, ["etl", "run", str(folder), "--db", db_url,
@@ -115,20 +119,19 @@ def test_a_full_disk_stops_the_run_with_one_sentence_exit_4_and_a_true_count(db_
 
 def test_a_read_only_sqlite_database_gives_one_sentence_and_exit_4(tmp_path):
     db = tmp_path / "intl.db"
-    upgrade(f"sqlite:///{db}")
+    migrated(f"sqlite:///{db}")
     dispose_engines()
     folder = sample_folder(tmp_path, 2)
     url = f"sqlite:///file:{db}?mode=ro&uri=true"  # (root writes any file: the database is opened read-only)
-    r = subprocess.run([sys.executable, "-m", "etl.cli", "etl", "run", str(folder), "--db", url], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
-    assert r.returncode == 4, r.stderr[-3000:]
+    r = run_cli(["etl", "run", str(folder), "--db", url, "--config", str(tmp_path / "none.toml")])
+    assert r.exit_code == 4, r.stderr[-3000:]
     assert "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines()[-1].startswith("error: the ETL run stopped because the database is read-only;")
     assert stored(f"sqlite:///{db}") == 0
 
 
 def test_a_read_only_postgresql_database_gives_one_sentence_and_exit_4(pg_url, tmp_path):
-    upgrade(pg_url)
+    migrated(pg_url)
     dbname = pg_url.rsplit("/", 1)[1]
     eng = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     with eng.connect() as c:
@@ -137,15 +140,15 @@ def test_a_read_only_postgresql_database_gives_one_sentence_and_exit_4(pg_url, t
     dispose_engines()
     folder = sample_folder(tmp_path, 2)
     try:
-        r = subprocess.run([sys.executable, "-m", "etl.cli", "etl", "run", str(folder), "--db", pg_url], cwd=ROOT,
-                           capture_output=True, text=True, timeout=300)
+        r = run_cli(["etl", "run", str(folder), "--db", pg_url, "--config", str(tmp_path / "none.toml")])
     finally:
+        dispose_engines()  # (this process's connections opened read-only)
         eng = create_engine(pg_url, isolation_level="AUTOCOMMIT")
         with eng.connect() as c:
             c.execute(text("SET default_transaction_read_only = off"))  # (this session, to undo it)
             c.execute(text(f'ALTER DATABASE "{dbname}" SET default_transaction_read_only = off'))
         eng.dispose()
-    assert r.returncode == 4, r.stderr[-3000:]
+    assert r.exit_code == 4, r.stderr[-3000:]
     assert "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines()[-1].startswith("error: the ETL run stopped because the database is read-only;")
 
@@ -177,7 +180,7 @@ def test_without_quarantine_a_folder_run_leaves_files_where_they_are(settings, t
 def test_the_dashboards_upload_job_quarantines(sqlite_url, tmp_path):
     from dashboard.admin.jobs import run_job
 
-    upgrade(sqlite_url)
+    migrated(sqlite_url)
     folder = sample_folder(tmp_path, 1)
     (folder / "empty.txt").write_text("", encoding="utf-8")
     out = run_job({"kind": "paths", "user": "admin", "url": sqlite_url, "paths": [str(folder)]})

@@ -15,9 +15,19 @@ from etl.load.lock import RunLock
 from etl.load.models import Activity, Base, Document, Fact, Partner, Run, RunError
 from etl.pipeline import Pipeline
 
-from .conftest import CORPUS, SAMPLE
+from .conftest import CORPUS, ROOT, SAMPLE, sample_database
 
 TABLES = sorted(Base.metadata.tables)
+
+
+@pytest.fixture
+def sample_settings(db_url):
+    """Settings on a new database holding the sample (news and reports) as the ETL loads it: a copy of the
+    worker's one load (conftest.sample_database)."""
+    from etl.config import load_settings
+
+    sample_database(db_url)
+    return load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=db_url)
 
 
 def counts(url: str) -> dict[str, int]:
@@ -151,8 +161,13 @@ def test_a_second_run_waits_or_exits_while_one_holds_the_lock(settings, tmp_path
         held.release()
 
 
-def test_readers_see_committed_documents_during_a_run(settings):
-    """Each document commits on its own, so the dashboard can read while a run goes on."""
+def test_readers_see_committed_documents_during_a_run(settings, tmp_path):
+    """Each document commits on its own, so the dashboard can read while a run goes on (five documents: the
+    third one's progress is what is watched)."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for f in sorted((SAMPLE / "docs").iterdir())[:5]:
+        shutil.copy(f, folder / f.name)
     seen: list[int] = []
 
     def progress(done, total, name):
@@ -160,7 +175,7 @@ def test_readers_see_committed_documents_during_a_run(settings):
             with get_engine(settings.database_url).connect() as c:
                 seen.append(c.execute(select(func.count()).select_from(Document)).scalar_one())
 
-    Pipeline(settings, progress=progress).run([SAMPLE / "docs"])
+    Pipeline(settings, progress=progress).run([folder])
     assert seen == [3]
 
 
@@ -173,21 +188,23 @@ def test_partner_facts_point_to_registry_rows(settings):
         assert s.scalar(select(Partner).where(Partner.name == "KTH Royal Institute of Technology")).status == "known"
 
 
-def test_a_no_op_run_moves_no_rollup_row_and_a_curation_moves_them_at_once(settings, tmp_path, monkeypatch):
+def test_a_no_op_run_moves_no_rollup_row_and_a_curation_moves_them_at_once(sample_settings, monkeypatch):
     """Unchanged input: no document is re-counted (no rollup row written); a curator's decision
-    between runs moves the counts in its own commit, to what the facts say."""
+    between runs moves the counts in its own commit, to what the facts say. (The first run: the sample
+    database's.)"""
     from etl.load import rollups
     from etl.load.models import RollupCountryDocs
     from etl.load.curation import set_country
 
-    Pipeline(settings).run([SAMPLE / "docs"])
+    settings = sample_settings
     eng = get_engine(settings.database_url)
     with eng.connect() as c:
         before = rollups.snapshot(c)
     applied: list[str] = []
     real_apply = rollups._apply
     monkeypatch.setattr(rollups, "_apply", lambda conn, name, rows: applied.append(name) or real_apply(conn, name, rows))
-    Pipeline(settings).run([SAMPLE / "docs"])
+    again = Pipeline(settings).run([SAMPLE / "docs", SAMPLE / "reports"])
+    assert again.documents["unchanged"] > 50 and again.documents["new"] == again.documents["changed"] == 0
     assert applied == []
     with eng.connect() as c:
         assert rollups.snapshot(c) == before
@@ -210,6 +227,17 @@ def test_a_no_op_run_moves_no_rollup_row_and_a_curation_moves_them_at_once(setti
     assert countries == live == by_kinds and countries["IE"] > 0  # each document in one set of kinds
 
 
+def _some_sample_docs(folder, n: int = 8):
+    """A new folder holding ``n`` of the sample's news documents, English and Chinese (enough for a refresh to
+    find unchanged, changed and re-spaced files among them)."""
+    folder.mkdir()
+    docs = sorted((SAMPLE / "docs").iterdir())
+    for f in [p for p in docs if p.name.startswith("en-")][:n // 2] + [p for p in docs if p.name.startswith("zh-")][:n // 2]:
+        shutil.copy(f, folder / f.name)
+    assert len(list(folder.iterdir())) == n
+    return folder
+
+
 def test_unchanged_files_are_recognised_by_their_bytes_without_decoding(settings, tmp_path, monkeypatch):
     """A no-op refresh hashes each file's bytes and compares them with the stored source hash:
     nothing is decoded; a file with other bytes but the same text stays unchanged; an edited
@@ -218,8 +246,7 @@ def test_unchanged_files_are_recognised_by_their_bytes_without_decoding(settings
     import etl.sources.files as files
 
     settings.limits = {"isolate": False}  # (the decoding is watched in this process, not in a reader process)
-    folder = tmp_path / "news"
-    shutil.copytree(SAMPLE / "docs", folder)
+    folder = _some_sample_docs(tmp_path / "news")
     first = Pipeline(settings).run([folder])
     n = first.documents["new"]
     with get_engine(settings.database_url).connect() as c:
@@ -248,8 +275,7 @@ def test_a_configured_folder_source_skips_unchanged_files_by_their_bytes(setting
     from etl.sources.folder import FolderSource
     from etl.sources.registry import SourceContext
 
-    folder = tmp_path / "news"
-    shutil.copytree(SAMPLE / "docs", folder)
+    folder = _some_sample_docs(tmp_path / "news")
     src = FolderSource("news", FolderSource.Options(path=str(folder)), settings)
     first = Pipeline(settings).run(sources=[src])
     n = first.documents["new"]
@@ -328,12 +354,11 @@ def test_a_run_refreshes_the_planner_statistics_only_where_they_are_stale(settin
         stop()
 
 
-def test_statistics_are_stale_when_a_table_grew_or_a_run_touched_many_documents(settings):
+def test_statistics_are_stale_when_a_table_grew_or_a_run_touched_many_documents(sample_settings):
     from etl.load import rollups
 
-    url = settings.database_url
+    url = sample_settings.database_url
     _no_autovacuum(url)
-    Pipeline(settings).run([SAMPLE / "docs"])
     eng = get_engine(url)
     with eng.begin() as c:
         rollups.update_statistics(c)

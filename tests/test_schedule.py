@@ -22,14 +22,16 @@ from etl.load.lock import RunLock
 from etl.load.models import Document, Run
 from etl.sources.registry import SourceConfigError
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, ROOT, migrated
 
 INTL = Path(sys.executable).with_name("intl")
 
 
 def write_config(tmp_path, db_url: str, schedules: str, scheduler: str = "") -> Path:
     inbox = tmp_path / "inbox"
-    if not inbox.exists():
+    if not inbox.exists():  # the first call: a new database, started at the schema's head (from the template)
+        if ":memory:" not in db_url:
+            migrated(db_url)
         inbox.mkdir()
         for stem in ("en-0001", "en-0002"):
             shutil.copy(CORPUS / "docs" / f"{stem}.txt", inbox)
@@ -230,7 +232,10 @@ def _env():
     return env
 
 
-def test_schedule_once_in_a_subprocess(tmp_path, db_url):
+def test_schedule_once_in_a_subprocess(tmp_path, sqlite_url):
+    """(SQLite only: a scheduled run's record on both databases is test_run_job_runs_the_pipeline_and_its_hooks,
+    the job store's in a process of its own test_schedule_process_starts_registers_and_stops_on_sigterm.)"""
+    db_url = sqlite_url
     cfg = write_config(tmp_path, db_url, TWO_JOBS)
     p = subprocess.run([str(INTL), "etl", "schedule", "--config", str(cfg), "--once", "--job", "news"],
                        capture_output=True, text=True, timeout=120, cwd=ROOT, env=_env())
