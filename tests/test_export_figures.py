@@ -155,12 +155,16 @@ def test_tabs_open_when_exports_overlap_and_are_reused_as_they_are(url, monkeypa
         return out
 
     reloads = _count_reloads(monkeypatch)
-    render.shutdown()
-    r = render.renderer()
+    r = render.renderer()   # the module's (a renderer opens with one tab: test_a_crashed_browser_is_replaced)
+    # overlapping exports of an earlier module in this process opened (or are opening) a second tab
+    if r.open_tabs != 1 or r._opening is not None:  # noqa: SLF001
+        render.shutdown()
+        r = render.renderer()
     assert r.open_tabs == 1
     monkeypatch.setattr(render, "RELOAD_EVERY", 1)     # kaleido's way: a page loaded afresh for every figure
+    r.render_many(jobs()[:1])   # the used tab is reloaded after this one: the next figure has a fresh page
     fresh = [r.render_many([job])[0] for job in jobs()]
-    assert len(reloads) >= len(charts) - 1, "each figure had a freshly loaded page"
+    assert len(reloads) >= len(charts), "each figure had a freshly loaded page"
     monkeypatch.setattr(render, "RELOAD_EVERY", 50)
     r.render_many([(fig, fmt, 900, 350, 2, geo) for fig, fmt, *_, geo in reversed(jobs())])  # other sizes
     assert r.open_tabs == 1, "one export at a time, one call's figures together: one tab"
@@ -261,3 +265,4 @@ def test_a_crashed_browser_is_replaced(url):
     svg = E.figure_bytes("top_countries", url, Filters(), "svg")
     assert b"Top partner countries" in svg
     assert render.renderer() is not first and render.is_running()
+    assert render.renderer().open_tabs == 1, "a new renderer opens with one tab"

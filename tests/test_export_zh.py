@@ -10,6 +10,7 @@ is data, not a label); what remains must not contain any English label as a phra
 """
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -44,6 +45,9 @@ def url(tmp_path_factory):
     return sample_sqlite(tmp_path_factory, "export-zh")
 
 
+# Both below are pure functions of the module's sample database, which no test writes: each is worked out once
+# (the PDF test checks the figures of FILTER_SETS[1], whose names the SVG test has already read back).
+@functools.lru_cache(maxsize=None)
 def english_labels(url: str) -> list[str]:
     """Every English label the tables hold (a Chinese one differs), longest first."""
     out: set[str] = set()
@@ -66,6 +70,7 @@ def english_labels(url: str) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
+@functools.lru_cache(maxsize=None)
 def data_names(url: str, name: str, f: Filters) -> list[str]:
     """The names a chart may show as written (schools, partners, programmes without a Chinese name)."""
     df = E.get(name).query(url, f)
