@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -261,8 +262,26 @@ def test_a_crashed_browser_is_replaced(url):
 
     E.figure_bytes("top_countries", url, Filters(), "svg")
     first = render.renderer()
-    os.kill(first._kaleido.subprocess.pid, signal.SIGKILL)  # noqa: SLF001 - the Chromium this process started
+    pid = first._kaleido.subprocess.pid  # noqa: SLF001 - the Chromium this process started
+    os.kill(pid, signal.SIGKILL)
+    _wait_dead(pid)  # on a busy machine the killed browser can still answer one more figure
     svg = E.figure_bytes("top_countries", url, Filters(), "svg")
     assert b"Top partner countries" in svg
     assert render.renderer() is not first and render.is_running()
     assert render.renderer().open_tabs == 1, "a new renderer opens with one tab"
+
+
+def _wait_dead(pid: int, limit: float = 30.0) -> None:
+    """Until ``pid`` is gone or a zombie (killed, not yet reaped): a kill takes effect when the kernel next runs it."""
+    import time
+
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return
+        if state in ("Z", "X"):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} still alive {limit:.0f} s after SIGKILL")
