@@ -24,10 +24,7 @@ import csv
 import gettext
 import hashlib
 import marshal
-import os
 import re
-import tempfile
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -236,7 +233,7 @@ def _cities_key(gc_module) -> str:
 def _cities(gc_module) -> tuple[dict[str, str], dict[str, str]]:
     """:func:`_build_cities`, read from its cache file when there is one for this key, else built and written
     there (atomically: two processes building at once both end with a whole file)."""
-    from etl.resolve.registry import _cache_dir
+    from etl.resolve.registry import _cache_dir, prune_cache, write_cache_file
 
     key = _cities_key(gc_module)
     cache = _cache_dir() / f"gazetteer-cities-{key}.marshal"
@@ -248,31 +245,11 @@ def _cities(gc_module) -> tuple[dict[str, str], dict[str, str]]:
         pass  # none yet, or unreadable: built again
     built = _build_cities(gc_module)
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".gazetteer-")
-        try:
-            os.fchmod(fd, 0o644)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps((key, *built)))
-            os.replace(tmp, cache)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        _prune_cities(cache)
+        write_cache_file(cache, ".gazetteer-", lambda fh: fh.write(marshal.dumps((key, *built))))
+        prune_cache(cache, "gazetteer-cities-*.marshal")
     except OSError:
         pass  # no writable cache folder: read every time
     return built
-
-
-def _prune_cities(keep: Path, days: float = 30) -> None:
-    """Cache files of other keys not used for ``days`` are removed (an update leaves one behind)."""
-    limit = time.time() - days * 86400
-    for p in keep.parent.glob("gazetteer-cities-*.marshal"):
-        try:
-            if p != keep and max(p.stat().st_atime, p.stat().st_mtime) < limit:
-                p.unlink()
-        except OSError:
-            pass
 
 
 def _rows(path: Path):

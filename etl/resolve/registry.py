@@ -191,10 +191,26 @@ def _build_cache(data: bytes, start: int, path: Path, key: str) -> list:
     return [_MAGIC, struct.pack("<I", len(header)), header, offsets, body, pad, hashes, rows, buckets]
 
 
-def _prune(keep: Path, days: float = 30) -> None:
-    """Cache files of other tables not used for ``days`` are removed (a registry update leaves one behind)."""
+def write_cache_file(cache: Path, prefix: str, write) -> None:
+    """``write(fh)`` into ``cache`` atomically (a temporary file renamed over it: two processes building at once
+    both end with a whole file), readable by all; OSError where the folder cannot be written."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=prefix)
+    try:
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, cache)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def prune_cache(keep: Path, pattern: str, days: float = 30) -> None:
+    """Cache files matching ``pattern`` beside ``keep`` (built from other inputs: an update leaves one behind) and
+    not used for ``days`` are removed."""
     limit = time.time() - days * 86400
-    for p in keep.parent.glob("registry-*.bin"):
+    for p in keep.parent.glob(pattern):
         try:
             if p != keep and max(p.stat().st_atime, p.stat().st_mtime) < limit:
                 p.unlink()
@@ -249,22 +265,13 @@ class Registry:
         data, start = _read_table(table)
         parts = _build_cache(data, start, table, key)
         try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".registry-")
-            try:
-                os.fchmod(fd, 0o644)
-                with os.fdopen(fd, "wb") as fh:
-                    _write_parts(parts, fh)
-                os.replace(tmp, cache)  # atomic: two processes building at once both end with a whole file
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            write_cache_file(cache, ".registry-", lambda fh: _write_parts(parts, fh))
             mapped = _map(cache)
         except OSError:
             mapped = None
         if mapped is not None and self._attach(mapped, key):
             self.cache_path = cache
-            _prune(cache)
+            prune_cache(cache, "registry-*.bin")
             return
         mem = io.BytesIO()  # no writable cache folder: kept in memory
         _write_parts(parts, mem)
