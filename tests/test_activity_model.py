@@ -11,6 +11,7 @@ the extractor applying a model where one is loaded.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -185,3 +186,20 @@ def test_no_model_file_means_the_rules_alone(lang, text, monkeypatch):
     got = {m.data["kind"] for m in extract(_doc(lang, text), REF).of("activity")}
     assert got == rules and all(scores[k] >= 1 for k in rules)
     assert all(s < 1 for k, s in scores.items() if k not in rules)  # (the scores below 1 are handed out too)
+
+
+def test_the_model_file_where_one_is_written(monkeypatch):
+    """No file is shipped: the extractor loads none. Where `bench/train_activities.py --write` wrote one, it loads
+    and reproduces the training script's probabilities on its fixture (tests/cases/activity_model_fixture.json)."""
+    am.load_model.cache_clear()
+    model = am.load_model()
+    if not am.MODEL_PATH.exists():
+        assert model is None
+        return
+    assert model is not None and model.kinds == list(KINDS)
+    fixture = json.loads((ROOT / "tests" / "cases" / "activity_model_fixture.json").read_text(encoding="utf-8"))
+    assert fixture
+    for case in fixture:
+        feats, scores, _ = _recorded(case["lang"], case["text"], monkeypatch)
+        got = model.probabilities(feats, scores)
+        np.testing.assert_allclose([got[k] for k in KINDS], [case["probabilities"][k] for k in KINDS], rtol=0, atol=1e-9)
