@@ -1,4 +1,4 @@
-"""Train the learned check on the activity rules (etl/extract/activity_model.py) and measure it
+"""Train the learned check on the activity rules (bench/activity_model.py) and measure it
 honestly: leave-one-university-out cross-validation on the ``dev`` pages, rules alone against
 rules + model on exactly the same folds.
 
@@ -14,7 +14,7 @@ Training data (labels of the ``dev`` splits only; ``check`` is never read here):
 The paraphrased cases of tests/cases are not used: their labels are partial (the kinds a case is
 about, not every kind of its text).
 
-Method: each piece is read by the extractor with the model off; its features (activity_model.features:
+Method: each piece is read by the extractor (the rules alone); its features (activity_model.features:
 words, word pairs, Chinese character pairs, the title's again, the rules' nine scores) and the rules'
 kinds are kept. One L2-regularised logistic regression per kind, solved by Newton's method in the
 dual (representer) form over the pieces' Gram matrix (numpy only: with ~200 pieces and ~10^5
@@ -29,8 +29,8 @@ Outer folds: one per university (the page's site: en.bisu.edu.cn and www.bisu.ed
     python bench/train_activities.py [--write] [--no-cv] [--lam L] [--rule-scale S] [--texts DIR] [--texts2 DIR]
         [--out FILE]
 
-``--write`` writes data/reference/activity_model.json (trained on all dev pages and the corpus) and
-the fixture tests/cases/activity_model_fixture.json (probabilities of the training script's own matrix
+``--write FILE`` writes the model (trained on all dev pages and the corpus) to FILE and
+the fixture FILE.fixture.json beside it (probabilities of the training script's own matrix
 product on paraphrased texts, which the runtime's dictionary look-ups must reproduce).
 """
 from __future__ import annotations
@@ -47,8 +47,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "bench"))  # after the root: bench/etl.py must not shadow the etl package
 
-from etl.extract import activity_model as am  # noqa: E402
+import activity_model as am  # noqa: E402  (bench/activity_model.py)
+from etl.extract import engine  # noqa: E402
 from etl.extract import extract  # noqa: E402
 from etl.extract.activities import KINDS  # noqa: E402
 from etl.resolve.reference import load_reference  # noqa: E402
@@ -128,13 +130,32 @@ def load_docs(texts: Path, texts2: Path) -> list[dict]:
 def read_features(docs: list[dict]) -> None:
     """Run the extractor (model off) on each piece: its features, the rules' scores and kinds."""
     ref = load_reference(ROOT / "data" / "reference")
-    am.RECORDER = []
     for d in docs:
-        n = len(am.RECORDER)
-        extract(read_path(d["path"]), ref)
-        assert len(am.RECORDER) == n + 1, d["id"]
-        d["feats"], d["scores"], d["rules"] = am.RECORDER[-1]
-    am.RECORDER = None
+        d["feats"], d["scores"], d["rules"] = recorded(read_path(d["path"]), ref)
+
+
+def recorded(doc: SourceDocument, ref) -> tuple[set[str], dict[str, float], set[str]]:
+    """The extractor's reading of one piece: its features, the rules' score of every kind, the rules' kinds.
+
+    The extractor calls ``find_activities`` once per piece with the text and the title's span; a wrapper
+    around it (in this script only) asks for every kind's score and keeps what the rules found.
+    """
+    seen: list = []
+    original = engine.find_activities
+
+    def spy(text, sentences, title, *args, **kw):
+        scores: dict[str, float] = {}
+        hits = original(text, sentences, title, *args, **kw, scores_out=scores)
+        seen.append((am.features(text, title), scores, {h.kind for h in hits}))
+        return hits
+
+    engine.find_activities = spy
+    try:
+        extract(doc, ref)
+    finally:
+        engine.find_activities = original
+    assert len(seen) == 1, doc.uri
+    return seen[0]
 
 
 def matrix(docs: list[dict], vocab: dict[str, int]) -> np.ndarray:
@@ -338,10 +359,8 @@ def fixture(model: am.ActivityModel, W: np.ndarray, vocab: dict[str, int]) -> li
     ref = load_reference(ROOT / "data" / "reference")
     out = []
     for lang, text in FIXTURE_TEXTS:
-        am.RECORDER = []
-        extract(SourceDocument(uri="fixture", text=text, lang=lang, title=text.splitlines()[0]), ref)
-        feats, scores, rules = am.RECORDER[-1]
-        am.RECORDER = None
+        feats, scores, rules = recorded(SourceDocument(uri="fixture", text=text, lang=lang,
+                                                       title=text.splitlines()[0]), ref)
         x = matrix([{"feats": feats, "scores": scores}], vocab)
         p = predict(x, W)[0]
         out.append({"lang": lang, "text": text, "rule_scores": scores, "probabilities": dict(zip(KINDS, [float(v) for v in p]))})
@@ -353,13 +372,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--texts", type=Path, default=ROOT / "bench" / ".cache" / "realnews")
     ap.add_argument("--texts2", type=Path, default=ROOT / "bench" / ".cache" / "realnews2")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "train_activities.json")
-    ap.add_argument("--write", action="store_true", help="write the model file and the test fixture")
+    ap.add_argument("--write", type=Path, metavar="FILE", help="write the model to FILE and the test fixture")
     ap.add_argument("--no-cv", action="store_true", help="skip the outer folds (only train, choose thresholds, write)")
     ap.add_argument("--lam", type=float, default=LAMBDA, help="L2 penalty (a variant: the folds are scored again)")
     ap.add_argument("--rule-scale", type=float, default=RULE_SCALE, help="0: words only, without the rules' scores")
     a = ap.parse_args(argv)
     _set_params(a.lam, a.rule_scale)
-    am.DISABLED = True  # (the rules' own kinds and scores are read; the model file, if any, is not applied)
     t0 = time.process_time()
     docs = load_docs(a.texts, a.texts2)
     read_features(docs)
@@ -400,12 +418,11 @@ def main(argv: list[str] | None = None) -> dict:
               "note": "leave-one-university-out on the dev pages; rules and rules+model on the same folds; "
                       "check split never read", "cpu_s": round(time.process_time() - t0, 1)}
     if a.write:
-        path = am.MODEL_PATH
+        path = a.write
         path.write_text(json.dumps(model_json, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-        am.load_model.cache_clear()
         model = am.ActivityModel(model_json)
         fx = fixture(model, W, vocab)
-        (ROOT / "tests" / "cases" / "activity_model_fixture.json").write_text(
+        path.with_suffix(".fixture.json").write_text(
             json.dumps(fx, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path} ({path.stat().st_size} bytes) and the fixture")
     a.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,12 +1,12 @@
-"""The learned check on the activity rules (etl/extract/activity_model.py) and its training script
+"""The learned check on the activity rules (bench/activity_model.py) and its training script
 (bench/train_activities.py).
 
 No model file is shipped (the check did not beat the rules in leave-one-university-out
 cross-validation, bench/results/train_activities.json), so the extractor runs the rules alone;
 these tests hold the pieces a shipped model would run on: the features (single words and word
 pairs only), the inference by dictionary look-ups (the same numbers as the training script's
-matrix product, deterministic), the combination (add at high probability, drop at very low), and
-the extractor applying a model where one is loaded.
+matrix product, deterministic, through a written file), the combination (add at high probability,
+drop at very low), and the recording of the extractor's own reading.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from etl.extract import activity_model as am
 from etl.extract import extract
 from etl.extract.activities import KINDS
 from etl.resolve.reference import load_reference
@@ -36,6 +35,7 @@ def _train_module():
 
 
 TA = _train_module()
+am = TA.am  # bench/activity_model.py, as the training script imports it
 
 # paraphrased texts (our own words)
 TEXTS = [
@@ -54,16 +54,11 @@ def _doc(lang: str, text: str) -> SourceDocument:
     return SourceDocument(uri="case:activity-model", text=text, lang=lang, title=text.splitlines()[0])
 
 
-def _recorded(lang: str, text: str, monkeypatch) -> tuple[set, dict, set]:
-    rec: list = []
-    monkeypatch.setattr(am, "RECORDER", rec)
-    monkeypatch.setattr(am, "DISABLED", True)
-    extract(_doc(lang, text), REF)
-    assert len(rec) == 1
-    return rec[0]
+def _recorded(lang: str, text: str) -> tuple[set, dict, set]:
+    return TA.recorded(_doc(lang, text), REF)
 
 
-def test_features_are_single_words_and_pairs(monkeypatch):
+def test_features_are_single_words_and_pairs():
     lang, text = TEXTS[0]
     feats = am.features(text, (0, len(text.splitlines()[0])))
     assert feats == am.features(text, (0, len(text.splitlines()[0])))  # deterministic
@@ -76,11 +71,11 @@ def test_features_are_single_words_and_pairs(monkeypatch):
     assert "c:签署" in zh and all(len(f) == 4 for f in zh if f.startswith("c:"))  # character pairs
 
 
-def _tiny(monkeypatch):
+def _tiny():
     """A model trained by the training script's own functions on the paraphrased texts."""
     docs = []
     for lang, text in TEXTS:
-        feats, scores, rules = _recorded(lang, text, monkeypatch)
+        feats, scores, rules = _recorded(lang, text)
         docs.append({"feats": feats, "scores": scores, "rules": rules, "gold": set(rules) | (
             {"summer_school"} if "bootcamp" in text else set())})
     vocab: dict[str, int] = {}
@@ -96,8 +91,8 @@ def _tiny(monkeypatch):
     return docs, X, W, data
 
 
-def test_inference_matches_the_training_scripts_matrix_product(monkeypatch):
-    docs, X, W, data = _tiny(monkeypatch)
+def test_inference_matches_the_training_scripts_matrix_product():
+    docs, X, W, data = _tiny()
     P = TA.predict(X, W)
     model = am.ActivityModel(data)
     for d, row in zip(docs, P):
@@ -105,7 +100,7 @@ def test_inference_matches_the_training_scripts_matrix_product(monkeypatch):
         assert list(got) == list(KINDS)
         np.testing.assert_allclose([got[k] for k in KINDS], row, rtol=0, atol=1e-9)
     # trained again: the same weights (deterministic)
-    _, _, W2, data2 = _tiny(monkeypatch)
+    _, _, W2, data2 = _tiny()
     assert np.array_equal(W, W2) and data == data2
     # the file stores features as single words, pairs and the rules' scores only
     assert all(re.fullmatch(r"[wbtc]:[^ ]+(?: [^ ]+)?|r:[a-z_]+", f) for f in data["weights"])
@@ -141,65 +136,32 @@ def test_thresholds_stay_with_the_rules_without_a_gain():
     assert all(v is None for v in add.values()) and all(v is None for v in drop.values())
 
 
-def _hand_model() -> am.ActivityModel:
-    """A hand-written model: trusts the rules' kinds, is sure of a summer school where it reads 'bootcamp', and finds
-    an agreement very unlikely where it reads 'hypothetically'."""
-    i = {k: n for n, k in enumerate(KINDS)}
-    weights = {f"r:{k}": [[i[k], 30.0]] for k in KINDS}
-    weights["w:bootcamp"] = [[i["summer_school"], 25.0]]
-    weights["w:hypothetically"] = [[i["agreement"], -40.0]]
-    return am.ActivityModel({"kinds": list(KINDS), "bias": [-10.0] * len(KINDS), "weights": weights,
-                             "add_at": {k: (0.9 if k == "summer_school" else None) for k in KINDS},
-                             "drop_below": {k: (0.05 if k == "agreement" else None) for k in KINDS}})
-
-
-def test_extractor_adds_a_kind_the_model_is_sure_of_with_its_evidence(monkeypatch):
-    lang, text = TEXTS[1]
-    monkeypatch.setattr(am, "load_model", lambda: None)
-    before = {m.data["kind"] for m in extract(_doc(lang, text), REF).of("activity")}
-    assert "summer_school" not in before  # (the rules have no cue for a bootcamp)
-    monkeypatch.setattr(am, "load_model", _hand_model)
-    ex = extract(_doc(lang, text), REF)
-    acts = {m.data["kind"]: m for m in ex.of("activity")}
-    assert set(acts) == before | {"summer_school"}
-    m = acts["summer_school"]
-    assert m.method.startswith("model: p ") and text[m.start:m.end].lower() == "bootcamp"
-
-
-def test_extractor_drops_a_rules_kind_the_model_finds_very_unlikely(monkeypatch):
-    text = ("Talks with a Latvian University\n\nThe rector of Riga Technical University visited the campus on 2 June "
-            "2023. Hypothetically, the two universities signed an agreement on student exchange, the rector joked.")
-    monkeypatch.setattr(am, "load_model", lambda: None)
-    before = {m.data["kind"] for m in extract(_doc("en", text), REF).of("activity")}
-    assert "agreement" in before
-    monkeypatch.setattr(am, "load_model", _hand_model)
-    after = {m.data["kind"] for m in extract(_doc("en", text), REF).of("activity")}
-    assert after == before - {"agreement"}
-
-
 @pytest.mark.parametrize("lang,text", TEXTS)
-def test_no_model_file_means_the_rules_alone(lang, text, monkeypatch):
-    monkeypatch.setattr(am, "load_model", lambda: None)
-    feats, scores, rules = _recorded(lang, text, monkeypatch)
-    monkeypatch.setattr(am, "RECORDER", None)
-    monkeypatch.setattr(am, "DISABLED", False)
+def test_the_recorded_reading_is_the_extractors(lang, text):
+    """What the training script records (the rules' kinds and every kind's score) is what the extractor emits."""
+    feats, scores, rules = _recorded(lang, text)
     got = {m.data["kind"] for m in extract(_doc(lang, text), REF).of("activity")}
     assert got == rules and all(scores[k] >= 1 for k in rules)
     assert all(s < 1 for k, s in scores.items() if k not in rules)  # (the scores below 1 are handed out too)
+    assert feats and set(scores) <= set(KINDS)
 
 
-def test_the_model_file_where_one_is_written(monkeypatch):
-    """No file is shipped: the extractor loads none. Where `bench/train_activities.py --write` wrote one, it loads
-    and reproduces the training script's probabilities on its fixture (tests/cases/activity_model_fixture.json)."""
-    am.load_model.cache_clear()
-    model = am.load_model()
-    if not am.MODEL_PATH.exists():
-        assert model is None
-        return
-    assert model is not None and model.kinds == list(KINDS)
-    fixture = json.loads((ROOT / "tests" / "cases" / "activity_model_fixture.json").read_text(encoding="utf-8"))
-    assert fixture
-    for case in fixture:
-        feats, scores, _ = _recorded(case["lang"], case["text"], monkeypatch)
-        got = model.probabilities(feats, scores)
-        np.testing.assert_allclose([got[k] for k in KINDS], [case["probabilities"][k] for k in KINDS], rtol=0, atol=1e-9)
+def test_a_written_model_file_reproduces_the_training_scripts_probabilities(tmp_path):
+    docs, X, W, data = _tiny()
+    path = tmp_path / "activity_model.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    model = am.load_model(path)
+    assert model.kinds == list(KINDS)
+    for d, row in zip(docs, TA.predict(X, W)):
+        got = model.probabilities(d["feats"], d["scores"])
+        np.testing.assert_allclose([got[k] for k in KINDS], row, rtol=0, atol=1e-9)
+
+
+def test_no_model_is_shipped_and_the_extractor_does_not_read_one():
+    """The check did not beat the rules (bench/results/train_activities.json): the product runs the rules alone."""
+    import etl.extract.engine as engine_mod
+
+    assert not (ROOT / "data" / "reference" / "activity_model.json").exists()
+    assert "activity_model" not in Path(engine_mod.__file__).read_text(encoding="utf-8")
+    result = json.loads((ROOT / "bench" / "results" / "train_activities.json").read_text(encoding="utf-8"))
+    assert result["beats_rules"] is False

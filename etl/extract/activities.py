@@ -538,7 +538,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     """Activity kinds reported in ``text`` (see the module docstring). A weak cue (weight
     below 1) counts double in the title and in the lead paragraph, where the piece says
     what it is about. ``scores_out`` receives every kind's score (those below 1 too), which
-    the learned check of ``activity_model.py`` reads."""
+    ``bench/train_activities.py`` reads."""
     home_re = _HOME_REF
     inbound_re: re.Pattern | None = None
     received_here = "students" in text and bool(_RECEIVED.search(text))  # the page receives exchange students

@@ -23,8 +23,7 @@ import dataclasses
 import re
 
 from etl.extract.fastre import guarded
-from etl.extract import activity_model
-from etl.extract.activities import ActivityHit, find_activities
+from etl.extract.activities import find_activities
 from etl.extract.counts import find_counts_en, find_counts_zh
 from etl.extract.dates import body_stamp, STRUCTURED, event_date, published_date
 from etl.extract.home import detect_home
@@ -1353,45 +1352,11 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     # activities
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
-    rule_scores: dict[str, float] = {}
-    hits = find_activities(text, lay.sentences, lay.title, partner_spans, home_forms,
-                           lead=lay.paragraphs[0] if lay.paragraphs else None,
-                           foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"),
-                           scores_out=rule_scores)
-    for a in _checked_activities(text, lay, rule_scores, hits):
-        how = a.rule if a.rule.startswith("model") else f"rule: {a.rule} (score {a.score:.1f})"
+    for a in find_activities(text, lay.sentences, lay.title, partner_spans, home_forms,
+                             lead=lay.paragraphs[0] if lay.paragraphs else None,
+                             foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW")):
         out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),
-                                    a.start, a.end, how, a.confidence))
-    return out
-
-
-def _checked_activities(text: str, lay, rule_scores: dict[str, float], hits: list[ActivityHit]) -> list[ActivityHit]:
-    """The rules' activity kinds checked by the learned model (activity_model.py): a kind the model is sure of is
-    added, pointing at the word that speaks most for it; a rule's kind the model finds very unlikely is dropped."""
-    model = None if activity_model.DISABLED else activity_model.load_model()
-    if model is None and activity_model.RECORDER is None:
-        return hits
-    feats = activity_model.features(text, lay.title)
-    if activity_model.RECORDER is not None:
-        activity_model.RECORDER.append((feats, dict(rule_scores), {a.kind for a in hits}))
-    if model is None:
-        return hits
-    probs = model.probabilities(feats, rule_scores)
-    kinds = activity_model.combine({a.kind for a in hits}, probs, model.add_at, model.drop_below)
-    out = [a for a in hits if a.kind in kinds]
-    have = {a.kind for a in out}
-    for kind in activity_model.KINDS:
-        if kind not in kinds or kind in have:
-            continue
-        f = model.evidence(kind, feats)
-        span = activity_model.find_span(text, f) if f else None
-        if span is None:
-            span = lay.title or (lay.sentences[0] if lay.sentences else (0, len(text)))
-        s, e = span
-        if s >= e:
-            continue
-        out.append(ActivityHit(kind, 1.0, s, e, text[s:e], f"model: p {probs[kind]:.2f}, strongest feature {f}",
-                               round(min(0.95, probs[kind]), 2)))
+                                    a.start, a.end, f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
     return out
 
 

@@ -1,4 +1,8 @@
-"""A small learned check on the activity rules: one logistic regression per activity kind.
+"""A small learned check on the activity rules, tried and not shipped: one logistic regression per kind.
+
+It did not beat the rules in leave-one-university-out cross-validation on the labelled real pages
+(``bench/results/train_activities.json``), so the extractor runs the rules alone and this module lives
+with its training script (``bench/train_activities.py``), ready for the next try with more labels.
 
 The rules of ``activities.py`` decide which of the nine kinds a piece reports. This model reads
 the same piece as a bag of features and gives each kind a probability; the two are combined
@@ -13,7 +17,7 @@ Features of a piece (``features``), all binary except the rules' own scores:
   pairs, never sentences;
 - the rules' score of each of the nine kinds, capped at 2 and halved (``r:kind``).
 
-The weights (``data/reference/activity_model.json``) are trained by ``bench/train_activities.py``
+The weights (a JSON file written by ``--write``) are trained by ``bench/train_activities.py``
 on the labelled pages of the ``dev`` splits and the written corpus only, with L2-regularised
 logistic regression in numpy; the thresholds are chosen by cross-validation. The script prints
 and writes the leave-one-university-out figures (rules alone and rules + model on the same folds)
@@ -24,22 +28,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from etl.extract.activities import KINDS
 
-MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "reference" / "activity_model.json"
 
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:['’-][a-z0-9]+)*")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
-# set by the training script: (features, rule scores, rule kinds) of each piece read, and whether the
-# model is applied (the training script reads the rules' own output)
-RECORDER: list | None = None
-DISABLED = os.environ.get("INTL_ACTIVITY_MODEL", "") == "off"
 
 
 def _grams(s: str, prefix_w: str, prefix_b: str | None, prefix_c: str, out: set[str]) -> None:
@@ -122,12 +119,8 @@ def combine(rule_kinds: set[str], probs: dict[str, float], add_at: dict[str, flo
     return out
 
 
-@lru_cache(maxsize=1)
-def load_model(path: str | None = None) -> ActivityModel | None:
-    p = Path(path) if path else MODEL_PATH
-    if not p.exists():
-        return None
-    return ActivityModel(json.loads(p.read_text(encoding="utf-8")))
+def load_model(path: str | Path) -> ActivityModel:
+    return ActivityModel(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def find_span(text: str, feature: str) -> tuple[int, int] | None:
