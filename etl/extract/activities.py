@@ -397,6 +397,12 @@ _GENERIC_ITEMS = re.compile(
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
+# the one item a talk is about, with its indefinite article (the end of the sentence before a cue)
+_ONE_SPECIFIC = re.compile(r"(?s:.*)\b(?:discuss(?:ed|es|ing)?|talked\s+about)\s+(?:an?)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# a number of agreements signed (a tally, not a signing)
+_AGREEMENT_TALLY = re.compile(r"\b(?:sign(?:s|ed)?|conclude[sd]?)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
+                              r"dozens\s+of|more\s+than\s+\d+|over\s+\d+)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?"
+                              r"(?:agreements|MoUs|memoranda|contracts)\b", re.I)
 _TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化|加深|推进|拓展|扩大)", I)
@@ -527,10 +533,12 @@ _TO_CHINA = re.compile(r"\bstud(?:y|ying)\s+in\s+China\b", re.I)
 
 def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[int, int] | None,
                     partner_spans: list[tuple[int, int]], home_forms: list[str] | None = None,
-                    lead: tuple[int, int] | None = None, foreign_home: bool = False) -> list[ActivityHit]:
+                    lead: tuple[int, int] | None = None, foreign_home: bool = False,
+                    scores_out: dict[str, float] | None = None) -> list[ActivityHit]:
     """Activity kinds reported in ``text`` (see the module docstring). A weak cue (weight
     below 1) counts double in the title and in the lead paragraph, where the piece says
-    what it is about."""
+    what it is about. ``scores_out`` receives every kind's score (those below 1 too), which
+    ``bench/train_activities.py`` reads."""
     home_re = _HOME_REF
     inbound_re: re.Pattern | None = None
     received_here = "students" in text and bool(_RECEIVED.search(text))  # the page receives exchange students
@@ -667,7 +675,10 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind in _TOPIC_KINDS:
                 list_from, list_to, profile = topic_ctx(i, sent)
                 if list_from is not None and (list_from < ms < list_to or ms <= list_from < me) and not (
-                        rule in _SPECIFIC_RULES and (rule != "中外合作办学" or _named_joint(sent, ms, me))):
+                        rule in _SPECIFIC_RULES and (rule != "中外合作办学" or _named_joint(sent, ms, me))) and not (
+                        _ONE_SPECIFIC.match(sent[:ms])):
+                    # (the one programme a talk is about, with its article, is specific: "discuss a two-week summer
+                    # school on robotics for our students", "discussed a joint research proposal on …")
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
@@ -689,7 +700,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                         not _OUTBOUND.search(sent):
                     continue  # the exchange students of a page that receives them ("welcomed 87 new exchange students …
                     # the mentors look after the exchange students"): incoming, not ours going abroad
-                if _INBOUND.search(clause) or (inbound_re is not None and inbound_re.search(clause)) or \
+                if ((_INBOUND.search(clause) or (inbound_re is not None and inbound_re.search(clause))) and not (
+                        # "study abroad" as an item of a list ("their work in joint programs, study abroad and
+                        # international students"): the list's other items are no students coming in
+                        rule == "study abroad" and (re.match(r"\s*(?:,|and\b|or\b)", sent[me:]) or
+                                                    re.search(r"(?:,|\band|\bor)\s*$", sent[:ms])))) or \
                         _RESEARCH.search(sent) or (_JOINT_SPECIFIC.search(sent) and
                                                                         rule != "study abroad"):
                     continue  # students coming in; a research stay inside a research cooperation; a stay abroad
@@ -799,6 +814,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     text_years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", text)]
                 if yb and max(yb) < max(text_years):
                     weight *= 0.5  # 早在2016年就签署了备忘录 on a page of 2019: an agreement of the past
+            if kind == "agreement" and not has_partner and _AGREEMENT_TALLY.search(m.group(0)):
+                weight *= 0.5  # "the University signed 7 new cooperation agreements with overseas universities": a
+                # tally of the year, no signing reported
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
@@ -836,6 +854,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         if am and not re.search(r"\b(?:conference|forum|symposium|summit|workshop|congress|seminar)s?\b", text[ss:se], I) and \
                 not _FUTURE.search(text[ss:se]):
             add("delegation_visit", 1.0, m.start(), am.end(), "a partner's leader present at an event here", i)
+    if scores_out is not None:
+        scores_out.update(scores)
     out = []
     for kind in KINDS:
         sc = scores.get(kind, 0.0)
