@@ -83,7 +83,7 @@ def test_a_crafted_country_in_a_link_is_still_dropped(live_server, page):
     settle(p)
     p.wait_for_url(base + "/")   # the dropdown had no option for either: the URL loses them
     p.wait_for_function(f"() => document.querySelector('#{ids.FILTER_SUMMARY}').innerText === 'No filter'")
-    assert p.evaluate(CHOSEN) in ([], [""])
+    assert not any(p.evaluate(CHOSEN)), "nothing shown as chosen"   # (Dash may leave empty items behind)
     assert not [v for v in p.evaluate(OFFERED) if not re.fullmatch(r"@?[A-Z]{2}", v)]
     assert "ZZ" not in p.evaluate(OFFERED)
     p.wait_for_function(f"() => (({ANNOTATIONS})('{ids.OV_PER_YEAR}') || ['?']).length === 0")
