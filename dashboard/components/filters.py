@@ -44,6 +44,9 @@ FILTER_TEXTS = (
     (ids.FILTER_LANGUAGE, "Language", "All"),
 )
 RESET_TEXT = "Reset filters"
+# The title (tooltip) of a country option offered only because the URL filters on it: no partner
+# on record is in that country (see :func:`url_countries`). Only these options have a title.
+ABSENT_TITLE = "No partner on record in this country"
 
 add_translations({
     "Years": "年份",
@@ -64,6 +67,7 @@ add_translations({
     "{n} country": "{n} 个国家",
     "{n} countries": "{n} 个国家",
     "Filters": "筛选",
+    ABSENT_TITLE: "暂无该国家的合作伙伴记录",
 })
 
 
@@ -80,12 +84,16 @@ def school_options(schools: pd.DataFrame, lang: str = "en") -> list[dict[str, An
             for r in schools.itertuples(index=False)]
 
 
-def country_options(countries: list[str] | tuple[str, ...] | None, lang: str = "en") -> list[dict[str, Any]]:
+def country_options(countries: list[str] | tuple[str, ...] | None, lang: str = "en",
+                    absent: list[str] | tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Regions first (``"@EU"`` = every European country present), then the countries by name;
-    English, Chinese and the ISO code are searchable."""
+    English, Chinese and the ISO code are searchable. ``absent``: countries the URL filters on
+    that no partner on record is in (:func:`url_countries`), listed among the others by name,
+    with :data:`ABSENT_TITLE`, and counted in no region."""
     from dashboard.regions import REGION_PREFIX, REGIONS, country_label, region_label, region_of
 
     present = sorted(set(countries or ()))
+    absent = sorted(set(absent) - set(present))
     counts: dict[str, int] = {}
     for c in present:
         r = region_of(c)
@@ -96,10 +104,42 @@ def country_options(countries: list[str] | tuple[str, ...] | None, lang: str = "
              "value": REGION_PREFIX + r, "search": f"{REGIONS[r][0]} {REGIONS[r][1]} region"}
             for r in REGIONS if counts.get(r)]
     # Sorted by English name in both languages: the order people know from the English list.
-    named = sorted(((country_label(c), c) for c in present), key=lambda x: x[0])
+    named = sorted(((country_label(c), c) for c in present + absent), key=lambda x: x[0])
     opts += [{"label": country_label(c, lang), "value": c, "search": f"{name} {country_label(c, 'zh')} {c}"}
+             | ({"title": t(ABSENT_TITLE, lang)} if c in absent else {})
              for name, c in named]
     return opts
+
+
+def present_countries(options: Any) -> list[str]:
+    """The partner countries on record among the country dropdown's ``options``: neither a region
+    token nor a country offered only because the URL filters on it (an option with a title)."""
+    return [o.get("value") for o in _as_list(options)
+            if isinstance(o, dict) and isinstance(o.get("value"), str) and not o["value"].startswith("@")
+            and not o.get("title")]
+
+
+def url_countries(search: str | None, present: list[str] | tuple[str, ...] | None) -> list[str]:
+    """The countries the URL's filter names that no partner on record is in (``?country=FR`` when
+    none is in France): the dropdown offers them too, or it would drop the filter for want of the
+    option. Only real country codes (:func:`dashboard.regions.is_country`): a crafted or unknown
+    value (``<script>``, ``ZZ``) is offered nothing, and the dropdown drops it as before."""
+    from dashboard.regions import is_country
+
+    have = set(present or ())
+    return [c for c in Filters.from_search(search).countries if c not in have and is_country(c)]
+
+
+def url_country_options(search: str | None, options: Any) -> list[dict[str, Any]] | Any:
+    """The country dropdown's options for a URL just arrived (page load, back/forward, a link):
+    the partner countries on record plus :func:`url_countries`, sent with the dropdown's value so
+    the two arrive together; ``no_update`` when there is nothing to add and nothing to take away."""
+    present = present_countries(options)
+    absent = url_countries(search, present)
+    had = any(isinstance(o, dict) and o.get("title") for o in _as_list(options))
+    if not absent and not had:
+        return no_update
+    return country_options(present, ui_from_search(search), absent)
 
 
 def partner_kind_options(lang: str = "en") -> list[dict[str, Any]]:
@@ -315,7 +355,8 @@ def bar_texts(search: str | None, schools: pd.DataFrame | None, country_values: 
     hints = [t(text, lang) for _, _, text in FILTER_TEXTS if text]
     present = [v for v in (country_values or []) if not str(v).startswith("@")]
     school_opts = school_options(schools, lang) if schools is not None else no_update
-    return (*labels, *hints, school_opts, kind_options(lang), country_options(present, lang),
+    country_opts = country_options(present, lang, url_countries(search, present))
+    return (*labels, *hints, school_opts, kind_options(lang), country_opts,
             partner_kind_options(lang), language_options(lang), t(RESET_TEXT, lang), t("Filters", lang))
 
 
@@ -347,8 +388,7 @@ def register_callbacks(app) -> None:
             schools = cached(q.schools, database_url())
         except SQLAlchemyError:
             schools = None
-        values = [o.get("value") for o in _as_list(country_opts) if isinstance(o, dict)]
-        return bar_texts(search, schools, values)
+        return bar_texts(search, schools, present_countries(country_opts))
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -360,6 +400,8 @@ def register_callbacks(app) -> None:
         Output(ids.FILTER_LANGUAGE, "value"),
         Output(ids.FILTERS, "data"),
         Output(ids.FILTER_SUMMARY, "children"),
+        # with the value, so the dropdown never holds a URL's country without its option (it would drop it)
+        Output(ids.FILTER_COUNTRIES, "options", allow_duplicate=True),
         Input(ids.URL, "search"),
         Input(ids.FILTER_YEARS, "value"),
         Input(ids.FILTER_SCHOOLS, "value"),
@@ -371,12 +413,18 @@ def register_callbacks(app) -> None:
         State(ids.FILTER_YEARS, "min"),
         State(ids.FILTER_YEARS, "max"),
         State(ids.FILTER_COUNTRIES, "options"),
+        prevent_initial_call="initial_duplicate",   # it runs at page load, as before the duplicate output
     )
     def _sync(search, years, schools, kinds, countries, pkinds, language, _reset, lo, hi, country_opts):
-        values = [o.get("value") for o in _as_list(country_opts) if isinstance(o, dict)]
         # What the widgets can send: two numbers for the slider, lists for the dropdowns; a
         # crafted value of another type is no choice (the filter is ignored).
         years = years if isinstance(years, list) and len(years) == 2 and all(map(_is_number, years)) else None
         lo, hi = (x if _is_number(x) else None for x in (lo, hi))
-        return sync_all(ctx.triggered_id, search, years, _as_list(schools), _as_list(kinds), _as_list(countries),
-                        _as_list(pkinds), language if isinstance(language, str) else None, lo, hi, values)
+        trigger = ctx.triggered_id
+        out = sync_all(trigger, search, years, _as_list(schools), _as_list(kinds), _as_list(countries),
+                       _as_list(pkinds), language if isinstance(language, str) else None, lo, hi,
+                       present_countries(country_opts))
+        # A country from the URL that no partner is in (?country=FR) gets its option with the value:
+        # the dropdown drops a value it has no option for (and the URL with it) when it first gets one.
+        opts = url_country_options(search, country_opts) if trigger in (None, ids.URL) else no_update
+        return (*out, opts)

@@ -50,6 +50,10 @@ class BrowserNotFound(ExportError):
     """No Chromium/Chrome to render figures with."""
 
 
+class BrowserStopped(ExportError):
+    """Chromium died (or its connection broke) while drawing, and again on the browser started after it."""
+
+
 def topojson_url() -> str:
     """``file://…/assets/topojson/``: where plotly.js in the headless browser finds world outlines."""
     return TOPOJSON_DIR.as_uri() + "/"
@@ -275,6 +279,8 @@ class Renderer:
         if fmt_bad := [j[1] for j in jobs if j[1] not in FORMATS]:
             raise ExportError(f"unknown figure format {fmt_bad[0]!r} (use {', '.join(FORMATS)})")
         k = self._kaleido
+        if k is None or not self._loop.is_running():   # closed by another thread: see _discard
+            raise ExportError("the figure renderer was closed")
         topo = topojson_url()
 
         async def all_() -> list[bytes]:
@@ -297,12 +303,28 @@ class Renderer:
             except Exception:  # noqa: BLE001 - at exit, a browser that will not close is killed with us
                 log.debug("kaleido close failed", exc_info=True)
         self._kaleido = None
+        if self._loop.is_running():
+            # figures still under way on this browser (other threads' calls) end now, cancelled,
+            # rather than wait out their timeout on a stopped loop: their callers start a new browser
+            try:
+                asyncio.run_coroutine_threadsafe(_cancel_the_rest(), self._loop).result(10)
+            except Exception:  # noqa: BLE001 - the loop stops all the same
+                log.debug("cancelling the renderer's tasks failed", exc_info=True)
         self._stop_loop()
 
     def _stop_loop(self) -> None:
         if self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(5)
+
+
+async def _cancel_the_rest() -> None:
+    """On a renderer's loop: cancel every other task and wait (a little) until they are done."""
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.wait(tasks, timeout=5)
 
 
 _RENDERER: Renderer | None = None
@@ -339,19 +361,53 @@ def render(fig: Any, fmt: str, *, width: int, height: int, scale: float = 1, geo
 
 
 def render_many(jobs: list[tuple[Any, str, int, int, float, bool]], browser_path: str | None = None) -> list[bytes]:
-    """Figures ``(fig, format, width, height, scale, geo)`` with the process's renderer; a
-    renderer whose Chromium died (crash, OOM killer) is replaced once and the figures retried."""
+    """Figures ``(fig, format, width, height, scale, geo)`` with the process's renderer.
+
+    A failure that says the browser died or its connection broke (:func:`_browser_failed`: a
+    crash, the OOM killer, a Chromium still on its way out that ``poll()`` sees running) replaces
+    the renderer once and draws the figures again on the new one; a second such failure is a
+    :class:`BrowserStopped` with a sentence to show. Other failures (a malformed figure, a
+    timeout on a live browser) are raised as they are."""
     r = renderer(browser_path)
     try:
         return r.render_many(jobs)
     except BrowserNotFound:
         raise
-    except ExportError:
-        if _alive(r):
+    except ExportError as exc:
+        if not _browser_failed(r, exc):
             raise
-        log.warning("Chromium stopped; starting a new one")
-        shutdown()
-        return renderer(browser_path).render_many(jobs)
+        log.warning("Chromium stopped or lost its connection (%s); starting a new one", exc)
+    _discard(r)
+    try:
+        r = renderer(browser_path)
+    except BrowserNotFound:
+        raise
+    except ExportError as exc:
+        raise BrowserStopped(f"Chromium stopped while drawing the figure and could not be started again: {exc}") \
+            from exc
+    try:
+        return r.render_many(jobs)
+    except BrowserNotFound:
+        raise
+    except ExportError as exc:
+        if not _browser_failed(r, exc):
+            raise
+        _discard(r)   # the next export starts a browser of its own
+        raise BrowserStopped(
+            f"Chromium stopped while drawing the figure, and again after a restart ({exc}). Try again; if it "
+            f"keeps stopping, check that {r.browser_path} runs (`{r.browser_path} --headless --version`) and "
+            f"that the machine has memory to spare.") from exc
+
+
+def _discard(r: Renderer) -> None:
+    """Close ``r`` and forget it, if it is still the process's renderer: of two threads whose figures
+    failed on one dead browser, the second must not close the browser the first has just started."""
+    global _RENDERER
+    with _LOCK:
+        if _RENDERER is not r:
+            return
+        _RENDERER = None
+    r.close()
 
 
 def _alive(r: Renderer) -> bool:
@@ -360,6 +416,74 @@ def _alive(r: Renderer) -> bool:
     if proc is None:
         return r._kaleido is not None  # noqa: SLF001 - cannot tell: assume so
     return proc.poll() is None
+
+
+def _connection_closed(r: Renderer) -> bool:
+    """Whether the pipe to ``r``'s Chromium is closed (choreographer closes it when the browser goes),
+    or the renderer itself is."""
+    k = r._kaleido  # noqa: SLF001
+    if k is None or not r._loop.is_running():  # noqa: SLF001
+        return True
+    lock = getattr(getattr(k, "_channel", None), "shutdown_lock", None)
+    return bool(lock is not None and lock.locked())
+
+
+def _broken_types() -> tuple[type[BaseException], ...]:
+    """Errors that mean the browser or the connection to it is gone, not that a figure failed."""
+    import concurrent.futures
+
+    types: list[type[BaseException]] = [ConnectionError, EOFError, asyncio.CancelledError,
+                                        concurrent.futures.CancelledError]
+    try:   # the browser closed, failed, or its pipe closed (choreographer's own errors)
+        from choreographer.errors import BrowserClosedError, BrowserFailedError, ChannelClosedError
+
+        types += [BrowserClosedError, BrowserFailedError, ChannelClosedError]
+    except ImportError:  # a choreographer without them: the other signs still tell
+        pass
+    return tuple(types)
+
+
+def _figure_types() -> tuple[type[BaseException], ...]:
+    """Errors a live page gives about the figure it was asked to draw (a malformed figure, a JS error)."""
+    try:
+        from choreographer.errors import DevtoolsProtocolError
+        from kaleido.errors import JavascriptError, KaleidoError
+
+        return (JavascriptError, KaleidoError, DevtoolsProtocolError)
+    except ImportError:
+        return ()
+
+
+DEATH_GRACE = 2.0   # seconds an unexplained failure waits to see whether the browser is on its way out
+
+
+def _browser_failed(r: Renderer, exc: BaseException) -> bool:
+    """Whether ``exc`` (a failed ``r.render_many``) looks like the browser died or its connection
+    broke, rather than a figure that failed on a live browser.
+
+    ``poll()`` alone misses a browser still dying: SIGKILL closes its pipe before the kernel has
+    made it a zombie, and the render fails (a closed channel, answers cancelled when choreographer
+    cleans up) while ``poll()`` still sees it run. So: an error of the page about the figure is the
+    figure's, unless the process is gone; an error saying the connection broke is the browser's; any
+    other error (a lost session, a timeout) is the browser's if its pipe is closed, or it has exited,
+    or it exits within :data:`DEATH_GRACE` seconds."""
+    chain: list[BaseException] = []
+    e: BaseException | None = exc
+    while e is not None and e not in chain:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    if any(isinstance(e, _figure_types()) for e in chain):
+        return not _alive(r)
+    if any(isinstance(e, _broken_types()) for e in chain) or _connection_closed(r) or not _alive(r):
+        return True
+    proc = getattr(r._kaleido, "subprocess", None)  # noqa: SLF001
+    if proc is None:
+        return False
+    try:
+        proc.wait(DEATH_GRACE)
+    except Exception:  # noqa: BLE001 - still running (TimeoutExpired): the failure was not its death
+        return False
+    return True
 
 
 atexit.register(shutdown)
