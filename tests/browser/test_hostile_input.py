@@ -97,8 +97,9 @@ def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
     p.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
     base = hostile_server.base
     sign_in(p, base, *ADMIN)
-    paths = sorted({v["path"] for v in dash.page_registry.values()} | {"/schools/1", "/partners/1", "/sources/doc/1",
-                                                                 "/programs/1"})
+    # and a programme's record; a school's, a partner's and an article's page are checked below, where the
+    # hostile names are looked for on them
+    paths = sorted({v["path"] for v in dash.page_registry.values()} | {"/programs/1"})
     assert "/" in paths and "/admin/review" in paths and "/admin/uploads" in paths and "/network" in paths
     for path in paths:  # the first one loaded, the others reached as the app's links do
         navigate(p, base, path)
