@@ -184,6 +184,8 @@ def test_the_request_limit_is_configurable(sqlite_url, monkeypatch, tmp_path):
 # -- callback requests of the wrong shape ------------------------------------------------------------
 @pytest.fixture
 def viewer(sqlite_url, monkeypatch, tmp_path):
+    """The sample, its app and a signed-in viewer, all the test's own (the fuzz tests: they send every
+    route and callback, an administrator's too, whatever they may change)."""
     from tests.browser.conftest import load_sample
 
     load_sample(sqlite_url)
@@ -194,8 +196,30 @@ def viewer(sqlite_url, monkeypatch, tmp_path):
     return app, s
 
 
-def test_a_filter_store_that_is_not_an_object_is_a_400(viewer):
-    app, s = viewer
+@pytest.fixture(scope="module")
+def _reading_app(tmp_path_factory):
+    """One sample database and its app for the module's tests that only read (refused requests, filters,
+    script paths): each of them signs in with a client of its own (``read_viewer``)."""
+    from tests.browser.conftest import load_sample
+
+    tmp_path = tmp_path_factory.mktemp("hardening-read")
+    url = f"sqlite:///{tmp_path / 'intl.db'}"
+    load_sample(url)
+    make_users(url)
+    with pytest.MonkeyPatch.context() as mp:
+        yield make_app(url, mp, tmp_path)
+
+
+@pytest.fixture
+def read_viewer(_reading_app):
+    """A viewer signed in with a new client (cookies of its own) on the module's reading app."""
+    s = Session(_reading_app)
+    assert s.login("vic").status_code == 302
+    return _reading_app, s
+
+
+def test_a_filter_store_that_is_not_an_object_is_a_400(read_viewer):
+    app, s = read_viewer
     for value in ([1, 2], "abc", 5, 1.5, True):
         r = s.callback(body_for(app, "ov-kpis.children", {("filters-store", "data"): value}))
         assert r.status_code == 400 and "an object expected" in r.json["error"], value
@@ -208,10 +232,10 @@ def test_a_filter_store_that_is_not_an_object_is_a_400(viewer):
         assert r.status_code == 200 and r.json == everything, value
 
 
-def test_url_parameters_out_of_range_are_ignored_filters(viewer):
+def test_url_parameters_out_of_range_are_ignored_filters(read_viewer):
     from dashboard.queries.common import Filters
 
-    app, s = viewer
+    app, s = read_viewer
     for search in ("?from=99999999999999999999", "?to=-99999999999999999999&school=99999999999999999999",
                    "?from=1e308&to=inf&school=NaN", "?school=" + ",".join(["1"] * 5000)):
         r = s.callback(body_for(app, "filters-store.data", {("url", "search"): search}))
@@ -234,8 +258,8 @@ def test_url_parameters_out_of_range_are_ignored_filters(viewer):
       "inputs": [{"id": "filters-store", "property": "nope", "value": {}}]}, "not the declared input"),
     ("changed", "changedPropIds"),
 ])
-def test_callback_requests_of_the_wrong_shape_are_400(viewer, body, why):
-    app, _ = viewer
+def test_callback_requests_of_the_wrong_shape_are_400(read_viewer, body, why):
+    app, _ = read_viewer
     s = Session(app)
     assert s.login("alice").status_code == 302
     if body == "changed":
@@ -245,15 +269,15 @@ def test_callback_requests_of_the_wrong_shape_are_400(viewer, body, why):
     assert r.status_code == 400 and why in r.json["error"]
 
 
-def test_url_properties_must_be_text(viewer):
-    app, s = viewer
+def test_url_properties_must_be_text(read_viewer):
+    app, s = read_viewer
     for value in (5, [1], {"a": 1}):
         r = s.callback(body_for(app, "filters-store.data", {("url", "search"): value}))
         assert r.status_code == 400 and "text expected" in r.json["error"]
 
 
-def test_encoded_dots_in_script_paths_are_404(viewer):
-    app, s = viewer
+def test_encoded_dots_in_script_paths_are_404(read_viewer):
+    app, s = read_viewer
     for path in ("/_dash-component-suites/dash/%2e%2e/%2e%2e/etc/passwd", "/_dash-component-suites/dash/..%2fapp.py",
                  "/_dash-component-suites/%2e%2e/x.js", "/_dash-component-suites/dash/..%5c..%5cx.js",
                  "/_dash-component-suites/os/path.py", "/_dash-component-suites/dash/x%00.js"):

@@ -8,7 +8,9 @@ nothing kept, every curation still holds, and the refresh read only the texts th
 """
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -19,24 +21,47 @@ from etl.load.models import Document, Partner, Programme, ProgrammeLink, Program
 from etl.pipeline import Pipeline
 from etl.programmes.link import link_programmes, snapshot, status_text
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, ROOT, from_template
 
 REPORTS = CORPUS / "reports"
 DOCS = ("en-0006.txt", "en-0008.txt", "en-0011.txt", "en-0016.txt", "en-0017.txt", "zh-0005.txt", "zh-0009.txt",
         "en-0028.txt")
 
 
-@pytest.fixture
-def world(db_url, tmp_path):
-    folder = tmp_path / "docs"
-    folder.mkdir()
+@pytest.fixture(scope="session")
+def _world_folder(tmp_path_factory) -> Path:
+    """The documents' folder of this test process. The database the documents are loaded into is built once
+    per process and backend (a template, copied for each test: tests/conftest.py from_template) and names the
+    files by their paths, so every test of the process uses this folder, laid out again as the load saw it."""
+    return tmp_path_factory.mktemp("programmes-world") / "docs"
+
+
+def _lay_out(folder: Path) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     for name in DOCS:
         shutil.copy(CORPUS / "docs" / name, folder / name)
+
+
+@pytest.fixture
+def world(db_url, _world_folder):
+    """A database of its own for the test with DOCS and the reports loaded (a copy of the process's one load)
+    and the folder of DOCS as that load read it; the test may change both."""
+    folder = _world_folder
     inputs = [folder, REPORTS / "joint_programs.csv", REPORTS / "partner_agreements.csv",
               REPORTS / "outbound_students_2019_2024.xlsx"]
+
+    def load(url: str) -> str:
+        _lay_out(folder)
+        info = Pipeline(load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=url)).run(inputs)
+        assert info.status == "ok", info.errors
+        return info.status
+
+    # the key names this process: the template's paths are its folder's (no other worker copies it)
+    assert from_template(db_url, f"programmes_world_{os.getpid()}", load) == "ok"
+    _lay_out(folder)  # an earlier test's changes undone: the files the copy's documents were read from
     settings = load_settings(config=ROOT / "tests" / "no-such-config.toml", database_url=db_url)
-    info = Pipeline(settings).run(inputs)
-    assert info.status == "ok", info.errors
     return settings, inputs, folder
 
 

@@ -3,7 +3,9 @@ payloads is shown as text on every page (public and admin), and no payload ever 
 
 The payloads set ``window.__xss`` or open a dialog if they execute; the test signs in as an
 administrator (who sees every page), walks every page of ``dash.page_registry``, and
-checks both that nothing ran and that the payload is visible as literal text.
+checks both that nothing ran and that the payload is visible as literal text. The same walk is
+the Content-Security-Policy's (tests/browser/test_names_and_csp.py): every page loads without a
+violation, hostile names and all.
 """
 from __future__ import annotations
 
@@ -83,22 +85,34 @@ def settle(page) -> None:
 def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
     import dash
 
+    from tests.browser.test_names_and_csp import RECORD_CSP
+
     p = page.page
     dialogs: list[str] = []
     p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    # every page under the Content-Security-Policy too: each violation recorded (window.__csp, set again in
+    # every new document) and said on the console
+    p.add_init_script(RECORD_CSP)
+    console: list[str] = []
+    p.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
     base = hostile_server.base
     sign_in(p, base, *ADMIN)
-    paths = sorted({v["path"] for v in dash.page_registry.values()})
-    assert "/" in paths and "/admin/review" in paths
+    # and a programme's record; a school's, a partner's and an article's page are checked below, where the
+    # hostile names are looked for on them
+    paths = sorted({v["path"] for v in dash.page_registry.values()} | {"/programs/1"})
+    assert "/" in paths and "/admin/review" in paths and "/admin/uploads" in paths and "/network" in paths
     for path in paths:  # the first one loaded, the others reached as the app's links do
         navigate(p, base, path)
         assert p.evaluate("window.__xss") is None, path
         assert p.locator("#_pages_content script").count() == 0, path
+        assert p.locator("#_pages_content > *").count() > 0, path
+        assert p.evaluate("window.__csp") == [], path
     assert dialogs == []
 
     # the Overview lists the latest run's new document and partner: as written, as text
     p.goto(base + "/")
     settle(p)
+    assert p.evaluate("window.__csp") == []
     p.wait_for_selector(".changes-title")
     text = p.inner_text("body")
     assert '<script>window.__xss = "title"</script>Hostile' in text
@@ -146,6 +160,7 @@ def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
     title.wait_for()
     assert title.evaluate("a => a.textContent") == TITLE and "/sources/doc/" in title.get_attribute("href")
     assert p.locator(f"#{ids.PAD_LIST}").locator(made).count() == 0
+    assert p.evaluate("window.__csp") == []
 
     # the article (its text with the evidence marked, and the side list of facts: one HTML component each),
     # reached from that title as a link of the app: the payloads as text, the partner's name a fact's text
@@ -161,6 +176,7 @@ def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
     assert any(PARTNER in x for x in facts.all_text_contents())
     assert p.locator(f"#{ids.DOC_TEXT}, #{ids.DOC_FACTS}").locator(made).count() == 0
     assert p.evaluate("window.__xss") is None and dialogs == []
+    assert p.evaluate("window.__csp") == []
 
     # the review queue: the hostile partner and its evidence, as text
     p.goto(base + "/admin/review")
@@ -174,3 +190,4 @@ def test_script_payloads_are_shown_as_text_on_every_page(hostile_server, page):
     assert PARTNER in detail
     assert p.locator(".admin-review-detail img").count() == 0
     assert p.evaluate("window.__xss") is None and dialogs == []
+    assert p.evaluate("window.__csp") == [] and console == []
