@@ -26,8 +26,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from dashboard import ids
+from dashboard.queries import common as qc
 from dashboard.report import render
-from tests.browser.conftest import LiveServer, navigate
+from tests.browser.conftest import LiveServer, navigate, pick_option
 
 pytestmark = pytest.mark.browser
 PAGES = ["/", "/schools", "/partners", "/programs", "/network", "/sources", "/schools/1", "/partners/1"]
@@ -41,6 +42,33 @@ def _open(p, base: str, path: str) -> None:
 def _links(p) -> list[dict]:
     return p.evaluate("""() => Array.from(document.querySelectorAll('a.export-link')).map(a => ({
         href: a.getAttribute('href'), card: !!a.closest('.card-export'), text: a.textContent}))""")
+
+
+# every export link carries the filters ``want`` (``{key: value}``, the values as the URL writes them)
+CARRY = """(want) => {
+  const links = Array.from(document.querySelectorAll('a.export-link'));
+  return links.length > 0 && links.every(a => {
+    const q = new URLSearchParams(a.getAttribute('href').split('?')[1] || '');
+    return Object.entries(want).every(([k, v]) => q.get(k) === v);
+  });
+}"""
+
+
+def _links_carry(p, want: dict[str, str], lang: str, where) -> int:
+    """Wait until every export link of the page carries the filters ``want``, then check each one: those
+    filters and no other, and the files' language (中文 files from the 中文 interface; the report in
+    both). The number of links checked."""
+    p.wait_for_function(CARRY, arg=want)
+    links = _links(p)
+    for link in links:
+        q = {k: v[0] for k, v in parse_qs(urlsplit(link["href"]).query).items()}
+        labels = q.pop("labels", None)
+        assert q == want, (where, link)
+        if link["href"].startswith("/export/report"):
+            assert labels == ("zh" if "中文" in link["text"] else None), (where, link)
+        else:
+            assert labels == ("zh" if lang == "zh" else None), (where, link)
+    return len(links)
 
 
 MODEBAR = """() => Array.from(document.querySelectorAll('.modebar-btn')).map(b => ({
@@ -101,7 +129,46 @@ def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_
                 assert CJK.search(p.inner_text(".page-head .export-menu, .page-export .export-menu")), path
             if path in MODEBAR_PAGES:
                 _modebar_stays_home(p, path, lang)
+        _links_follow_a_filter_change_and_a_move(p, live_server, search, lang)
     assert page.external_requests() == []
+
+
+def _links_follow_a_filter_change_and_a_move(p, live_server, search: str, lang: str) -> None:
+    """A filter chosen in the filter bar (the page stays, the URL's query changes), then a move to another
+    page by the navigation bar, then back: every export link of the page carries the filters on screen.
+
+    No callback writes the links (dashboard/components/export_menu.py): after a filter change it is
+    assets/export.js, from the query string the filter bar pushed; after a move, the new page's layout,
+    made for the query. The language switch keeps the language of the files."""
+    schools = qc.schools(live_server.database_url)
+    school = schools[schools["name"] == "School of Computer Science"].iloc[0]
+    filters = {"from": "2020", "to": "2024", "country": "GB,PL"}
+    navigate(p, live_server.base, "/" + search)
+    assert _links_carry(p, filters, lang, ("/", lang)) > 20
+    pick_option(p, ids.FILTER_SCHOOLS, "Computer Science",
+                re.compile(f"{re.escape(school['name'])}|{re.escape(str(school['zh']))}"))
+    p.keyboard.press("Escape")
+    p.wait_for_url(re.compile(rf"[?&]school={int(school.id)}\b"))
+    filters["school"] = str(int(school.id))
+    assert _links_carry(p, filters, lang, ("/ + school", lang)) > 20
+    # a menu opened by keyboard: its links are the same, in the tab order
+    p.focus("#export-menu-overview .export-toggle")
+    p.keyboard.press("Enter")
+    p.wait_for_selector("#export-menu-overview .dropdown-menu.show a.export-link")
+    p.keyboard.press("Tab")
+    focused = p.evaluate("() => document.activeElement.matches('a.export-link[download]') && "
+                         "document.activeElement.getAttribute('href')")
+    assert focused and f"school={filters['school']}" in focused, focused
+    p.keyboard.press("Escape")
+    # the navigation bar's link to the partners page: a new page, made for the new query
+    p.click(".app-nav a.nav-link[href^='/partners?']")
+    p.wait_for_selector("#export-menu-partners")
+    assert urlsplit(p.url).path == "/partners"
+    assert _links_carry(p, filters, lang, ("/partners", lang)) > 10
+    # back: the Overview again, with the school
+    p.go_back()
+    p.wait_for_selector("#export-menu-overview")
+    assert _links_carry(p, filters, lang, ("back to /", lang)) > 20
 
 
 def test_a_download_arrives_with_its_name_and_a_failure_is_said_in_the_page(live_server, page, monkeypatch):
