@@ -231,8 +231,8 @@ def test_every_card_of_both_pages_has_its_export_menu(url, client, monkeypatch, 
     with page_filters(query):
         pages = ((school_page.layout(str(sid), ui=lang, **query),
                   [ids.SCD_TREND, ids.SCD_KINDS, ids.SCD_PARTNERS, ids.SCD_MOBILITY], "school", sid),
-                 (partner_page.layout(str(pid), ui=lang, **query), [ids.PAD_TIMELINE, ids.PAD_SCHOOLS, ids.PAD_MOBILITY],
-                  "partner", pid))
+                 (partner_page.layout(str(pid), ui=lang, **query),
+                  [ids.PAD_TIMELINE, ids.PAD_SCHOOLS, ids.PAD_MOBILITY], "partner", pid))
     for layout, graphs, key, the_id in pages:
         cards = _cards(layout)
         assert sorted(cards) == sorted(graphs)

@@ -108,7 +108,8 @@ def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_
         filters = {"from": "2020", "to": "2024", "country": "GB,PL"}
         for i, path in enumerate(PAGES):
             if i == 0:
-                _open(p, live_server.base, path + "?" + urlencode(filters, safe=",") + ("&ui=zh" if lang == "zh" else ""))
+                ui = "&ui=zh" if lang == "zh" else ""
+                _open(p, live_server.base, path + "?" + urlencode(filters, safe=",") + ui)
             elif i == 1:   # the navigation bar's link: a new page, made for the query the filter bar wrote
                 p.click(f".app-nav a.nav-link[href^='{path}?']")
                 p.wait_for_selector(f"#export-menu-{path.strip('/')}")
