@@ -22,8 +22,9 @@ The links carry the filters the charts have, the URL's query string, without a c
   ``history.pushState``; back and forward) ``assets/export.js`` writes every link's ``href``
   again from ``location.search``: the filters (:data:`FILTER_KEYS`), then the link's own
   parameters (``data-params``: a school's own page ``school=3``, the files' language
-  ``labels=zh``); it does the same when a menu opens and when a link is focused, pressed or
-  right-clicked, so a link is never followed or copied with other filters than the charts'.
+  ``labels=zh``); it does the same when a menu opens and when a link is pointed at, focused,
+  pressed or right-clicked, so a link is never shown, followed or copied with other filters than
+  the charts'.
 """
 from __future__ import annotations
 

@@ -154,10 +154,17 @@ def _links_follow_a_filter_change(p, school, filters: dict[str, str], lang: str)
     p.focus("#export-menu-overview .export-toggle")
     p.keyboard.press("Enter")
     p.wait_for_selector("#export-menu-overview .dropdown-menu.show a.export-link")
+    # a link is written again as it is focused or pointed at (here every link of the menu made stale first)
+    stale = p.evaluate("""() => Array.from(document.querySelectorAll('#export-menu-overview a.export-link'))
+        .map(a => { a.setAttribute('href', a.getAttribute('href').split('?')[0]); return a; }).length""")
+    assert stale > 20
     p.keyboard.press("Tab")
     focused = p.evaluate("() => document.activeElement.matches('a.export-link[download]') && "
                          "document.activeElement.getAttribute('href')")
     assert focused and f"school={filters['school']}" in focused, focused
+    last = p.locator("#export-menu-overview a.export-link").last
+    last.hover()
+    assert f"school={filters['school']}" in last.get_attribute("href")
     p.keyboard.press("Escape")
 
 
