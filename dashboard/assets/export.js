@@ -6,9 +6,8 @@
    every link's href is written again: its path, the filters of location.search (FILTER_KEYS), then its
    own parameters (data-params: a school's own page "school=3", the files' language "labels=zh"). The
    same is done when a menu opens and when a link is pointed at, focused, pressed or right-clicked, so a
-   link is never shown, followed, opened or copied with other filters than the charts' (even where a page
-   arrived after the filter bar had tidied its query: a country no partner has is dropped from the URL
-   when the options arrive, and the pages router does not hear of it).
+   link is never shown, followed, opened or copied with other filters than the charts' (even where the
+   filter bar rewrote the query before the page's layout arrived: the pages router does not hear of it).
 
    A click on one is fetched here, not left to a bare <a download>, so that a failure reaches the
    user. The server answers an export it cannot make (no Chromium, a bad parameter, the database down)
