@@ -24,7 +24,9 @@ With ``--pages`` it measures each of the pages named instead (a comma-separated 
 ``{partner}``, ``{programme}`` and ``{doc}`` stand for the sample's showcase school, partner and programme of
 tests/browser/take_screenshots.py and the document with the most facts): per page, a first load, a reload and an
 in-app navigation to it from ``--second`` (from the next page listed for ``--second`` itself), and how many Dash components its layout holds once settled (the
-renderer's layout, callback outputs included) and how many DOM elements (``--steps`` picks the steps).
+renderer's layout, callback outputs included) and how many DOM elements (``--steps`` picks the steps; ``filter``, not
+by default: two changes of the years filter on the page, as the filter bar makes them, each step's Chromium CPU and
+the callback requests it sent).
 
     .venv/bin/python bench/browser_cpu.py [--repeat 3] [--arg=--some-chromium-flag ...] [--out FILE]
     .venv/bin/python bench/browser_cpu.py --pages '/,/schools/{school},/partners/{partner}' [--repeat 2]
@@ -212,6 +214,17 @@ COUNT = """() => {
 }"""
 
 
+# A filter change as the filter bar makes one: the years slider set (Dash's set_props, as a drag does), every
+# chart marked stale like conftest's navigate; the callbacks completed so far, for conftest's _SETTLED
+FILTER = """([id, value]) => {
+  document.querySelectorAll('.js-plotly-plot').forEach(gd => { if (gd.layout) gd.layout.__intlStale = true; });
+  const since = window.store.getState().callbacks.completed;
+  window.__intlCalm = 0;
+  window.dash_clientside.set_props(id, {value});
+  return since;
+}"""
+
+
 def showcase(url: str) -> dict[str, int]:
     """The ids ``--pages`` paths may name: the screenshots' school, partner and programme, and the document
     with the most facts (ties: the lowest id)."""
@@ -354,6 +367,21 @@ def pages(ns, m: Meter, browser, base: str, bc, settle, url: str) -> dict[str, d
                 other = ns.second if path != ns.second else names[(names.index(page) + 1) % len(names)].format(**ids)
                 bc.navigate(p, base, other)
                 m.measure(f"{page} nav", lambda: bc.navigate(p, base, path))
+            if "filter" in steps:   # two filter changes on the page, each with the requests it made
+                from dashboard import ids as dash_ids
+
+                for years in ([2020, 2024], [2021, 2023]):
+                    sent: list[str] = []
+
+                    def seen(r, sent=sent):
+                        if "_dash-update-component" in r.url:
+                            sent.append(r.url)
+                    p.on("request", seen)
+                    m.measure(f"{page} filter", lambda: p.wait_for_function(
+                        bc._SETTLED, arg=p.evaluate(FILTER, [dash_ids.FILTER_YEARS, years]), polling=bc.POLL))
+                    p.remove_listener("request", seen)
+                    counts[page]["callbacks_per_filter"] = len(sent)
+                    print(f"  {page} filter {years}: {len(sent)} callback requests", flush=True)
             tab.close()
     return counts
 

@@ -28,6 +28,7 @@ from dashboard.hardening import init_hardening
 from dashboard.cache import init_cache
 from dashboard.components import filters as filter_bar_mod
 from dashboard.components import navbar as navbar_mod
+from dashboard.components.export_menu import with_filters
 from dashboard.context import DATABASE_URL_KEY, database_url, init_connections
 from dashboard.pages import network, overview, programs, source_doc, sources
 from dashboard.pages import partner, partners, programme, school, schools
@@ -124,7 +125,7 @@ def create_app(database_url: str | None = None) -> Dash:
     for order, page in enumerate(PAGES):
         dash.register_page(page.__name__, path=page.PATH, name=page.NAME, title=page.TITLE,
                            path_template=getattr(page, "PATH_TEMPLATE", None),
-                           layout=page.layout, order=order)
+                           layout=with_filters(page.layout), order=order)  # Export links: the query's filters
     app.layout = _shell(title)
     filter_bar_mod.register_callbacks(app)
     navbar_mod.register_callbacks(app)

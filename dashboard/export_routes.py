@@ -144,14 +144,11 @@ def _blueprint() -> Blueprint:
 
 
 def init_exports(app, settings: Any = None) -> None:
-    """Register the download routes on ``app``'s server and the Export menus' callback.
+    """Register the download routes on ``app``'s server.
 
-    ``app`` is a Dash app (or a bare Flask app: routes only). Call once per app.
+    ``app`` is a Dash app (or a bare Flask app). Call once per app. The Export menus need no callback:
+    their links follow the URL's filters in the browser (``dashboard/components/export_menu.py``).
     """
     server = getattr(app, "server", app)
     server.extensions[EXT_KEY] = {"settings": settings}
     server.register_blueprint(_blueprint())
-    if hasattr(app, "callback") and hasattr(app, "server"):
-        from dashboard.components import export_menu
-
-        export_menu.register_callbacks(app)

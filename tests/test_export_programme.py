@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from dashboard import export as E
-from dashboard.components.export_menu import export_hrefs
+from dashboard.components.export_menu import page_filters
 from dashboard.queries import programmes as qg
 from dashboard.queries.common import Filters
 from etl.db import session_factory
@@ -97,11 +97,13 @@ def test_the_page_has_its_export_menu_with_the_record_s_id(url):
 
     pid = busiest(url)
     for lang in ("en", "zh"):
-        found = export_links(page.view(url, pid, lang))
+        with page_filters({"from": "2020"}):
+            found = export_links(page.view(url, pid, lang))
         paths = {x["path"] for x in found}
         assert {f"/export/data/{n}.csv" for n in EXPORTS} <= paths
         assert {f"/export/figure/{n}.svg" for n in EXPORTS} <= paths
-        hrefs = export_hrefs("?from=2020", found)
+        hrefs = [x["href"] for x in found]
+        assert hrefs and all("from=2020" in h for h in hrefs)
         assert all(f"programme={pid}" in h for h in hrefs)
         assert all(("labels=zh" in h) == (lang == "zh") for h in hrefs)
 

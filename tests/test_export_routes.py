@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 from dashboard import export as E
-from dashboard.components.export_menu import EXPORT_LINK, export_hrefs, export_menu
+from dashboard.components.export_menu import FILTER_KEYS, export_menu, page_filters
 from dashboard.queries import common as q
 from dashboard.queries import overview as qo
 from dashboard.queries.common import Filters
 from dashboard.report import render
 
-from .test_export_sample import export_links, need_browser, png_stats, sample_sqlite
+from .test_export_sample import ROOT, components, export_links, need_browser, png_stats, sample_sqlite
 
 
 @pytest.fixture(scope="module")
@@ -104,27 +104,65 @@ def test_failures_are_statuses_with_a_sentence(url, client, app, monkeypatch, tm
 
 
 def test_menu_links_follow_the_url_filters(app):
-    ids = [{"type": EXPORT_LINK, "menu": "m", "path": "/export/figure/top_partners.png", "labels": "en"},
-           {"type": EXPORT_LINK, "menu": "m", "path": "/export/report.pdf", "labels": "zh"}]
-    assert export_hrefs("?school=4,3&from=2020&junk=1", ids) == [
-        "/export/figure/top_partners.png?from=2020&school=3,4",
-        "/export/report.pdf?from=2020&school=3,4&labels=zh"]
-    assert export_hrefs("", ids) == ["/export/figure/top_partners.png", "/export/report.pdf?labels=zh"]
+    # a page made for a query: every link has its filters (normalised: sorted, junk dropped), then its own
+    with page_filters({"school": "4,3", "from": "2020", "junk": "1"}):
+        links = {x["path"] + "|" + x["text"]: x["href"] for x in export_links(export_menu("top_partners"))}
+    assert links["/export/figure/top_partners.png|PNG"] == "/export/figure/top_partners.png?from=2020&school=3,4"
+    assert links["/export/report.pdf|PDF"] == "/export/report.pdf?from=2020&school=3,4"
+    assert links["/export/report.pdf|中文 PDF"] == "/export/report.pdf?from=2020&school=3,4&labels=zh"
+    with page_filters({"school": "4,3", "from": "2020", "junk": "1"}):
+        zh = [x for x in export_links(export_menu("top_partners", lang="zh", fixed={"school": "9"}))]
+    assert zh[0]["href"] == "/export/figure/top_partners.png?from=2020&school=9&labels=zh"
+    # what export.js adds to the URL's filters: the page's school, and 中文 files but for the English report
+    assert {x["params"] for x in zh if x["path"].startswith("/export/report") and "中文" not in x["text"]} == {"school=9"}
+    assert {x["params"] for x in zh if not x["path"].startswith("/export/report") or "中文" in x["text"]} == {
+        "school=9&labels=zh"}
+    # no filters: the bare path, the 中文 report's language kept
+    bare = {x["path"] + "|" + x["text"]: x["href"] for x in export_links(export_menu("top_partners"))}
+    assert bare["/export/figure/top_partners.png|PNG"] == "/export/figure/top_partners.png"
+    assert bare["/export/report.pdf|PDF"] == "/export/report.pdf"
+    assert bare["/export/report.pdf|中文 PDF"] == "/export/report.pdf?labels=zh"
 
     one = export_links(export_menu("top_partners"))
+    assert all(x["download"] and x["title"] for x in one) and [x["text"] for x in one][:6] == [
+        "PNG", "SVG", "PDF", "CSV", "Excel", "JSON"]
     assert [i["path"] for i in one][:5] == [f"/export/figure/top_partners.{x}" for x in ("png", "svg", "pdf")] + \
         [f"/export/data/top_partners.{x}" for x in ("csv", "xlsx")]
     assert {i["path"] for i in one} >= {"/export/report.pptx", "/export/report.pdf"}
-    # the Overview page carries a menu for its charts
-    from dashboard.pages import overview
+    # the Overview page carries a menu for its charts; made by Dash's router for a query (the layout
+    # registered by create_app), every link has the query's filters
+    import dash
+    from urllib.parse import parse_qs, urlsplit
 
+    overview = next(v["layout"] for v in dash.page_registry.values() if v["path"] == "/")
     with app.server.test_request_context("/"):
-        page = overview.layout()
-    paths = {i["path"] for i in export_links(page)}
+        page = overview(**{"from": "2022", "country": "PL,GB", "ui": "zh"})
+    links = export_links(page)
+    paths = {i["path"] for i in links}
     for name in ("activities_by_year", "activities_by_school", "top_partners", "partner_countries"):
         assert f"/export/figure/{name}.png" in paths and f"/export/data/{name}.xlsx" in paths
     assert "/export/report.pptx" in paths
+    for x in links:
+        query = parse_qs(urlsplit(x["href"]).query)
+        assert query["from"] == ["2022"] and query["country"] == ["GB,PL"] and "ui" not in query, x
+        assert query.get("labels") == ["zh"] or x["path"].startswith("/export/report"), x
     # every link of the menu answers (the data ones without a browser)
     c = app.server.test_client()
-    for p in sorted(x for x in paths if x.startswith("/export/data/")):
-        assert c.get(p + "?from=2022").status_code == 200, p
+    for href in sorted(x["href"] for x in links if x["path"].startswith("/export/data/")):
+        assert c.get(href).status_code == 200, href
+
+
+def test_a_menu_is_two_components_and_the_script_copies_the_filters_keys(app):
+    """A menu of five charts and the report (34 links) is the dropdown and one Markdown: no Dash component
+    per row or link, and no callback (the links follow the URL in assets/export.js, which copies the same
+    filter keys as Filters)."""
+    import re
+
+    menu = export_menu(["activities_by_year", "top_partners", "top_countries", "partner_countries",
+                        "activities_by_school"])
+    assert len(export_links(menu)) == 5 * 6 + 4
+    assert [type(c).__name__ for c in components(menu)] == ["DropdownMenu", "Markdown"]
+    assert not [k for k in app.callback_map if "export" in k.lower()]
+    script = (ROOT / "dashboard" / "assets" / "export.js").read_text(encoding="utf-8")
+    keys = re.search(r"var FILTER_KEYS = \[([^\]]*)\]", script).group(1)
+    assert tuple(re.findall(r'"(\w+)"', keys)) == FILTER_KEYS == tuple(Filters.KEYS.values())

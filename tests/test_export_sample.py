@@ -42,11 +42,31 @@ def components(component):
 
 
 def export_links(component) -> list[dict]:
-    """The ids of every export link (``EXPORT_LINK``) in a layout, in order."""
-    from dashboard.components.export_menu import EXPORT_LINK
+    """Every export link of a layout, in order, as the page gets it: ``{"path", "href", "params", "title",
+    "text", "download"}`` (``params``: its own ``data-params``), read from the HTML of the Export menus
+    (one ``dcc.Markdown`` each, see dashboard/components/export_menu.py)."""
+    from html.parser import HTMLParser
 
-    return [c.id for c in components(component)
-            if isinstance(getattr(c, "id", None), dict) and c.id.get("type") == EXPORT_LINK]
+    out: list[dict] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, name, attrs):
+            a = dict(attrs)
+            if name == "a" and "export-link" in (a.get("class") or "").split():
+                out.append({"path": a["href"].split("?")[0], "href": a["href"], "params": a.get("data-params", ""),
+                            "title": a.get("title"), "text": "", "download": "download" in a})
+
+        def handle_data(self, data):
+            if out and self.lasttag == "a":
+                out[-1]["text"] += data
+
+    for c in components(component):
+        text = getattr(c, "children", None) if type(c).__name__ == "Markdown" else None
+        if isinstance(text, str) and "export-link" in text:
+            parser = Links()
+            parser.feed(text)
+            parser.close()
+    return out
 
 
 def raw(url: str, table: str) -> pd.DataFrame:

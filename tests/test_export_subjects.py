@@ -20,7 +20,7 @@ import pytest
 
 from dashboard import export as E
 from dashboard import ids
-from dashboard.components.export_menu import export_hrefs
+from dashboard.components.export_menu import page_filters
 from dashboard.queries import common as q
 from dashboard.queries import partners as qp
 from dashboard.queries import schools as qs
@@ -227,11 +227,13 @@ def test_every_card_of_both_pages_has_its_export_menu(url, client, monkeypatch, 
     monkeypatch.setattr(school_page, "database_url", lambda: url)
     monkeypatch.setattr(partner_page, "database_url", lambda: url)
     sid, pid = school_id(url), partner_id(url)
-    for layout, graphs, key, the_id in (
-            (school_page.layout(str(sid), ui=lang), [ids.SCD_TREND, ids.SCD_KINDS, ids.SCD_PARTNERS, ids.SCD_MOBILITY],
-             "school", sid),
-            (partner_page.layout(str(pid), ui=lang), [ids.PAD_TIMELINE, ids.PAD_SCHOOLS, ids.PAD_MOBILITY],
-             "partner", pid)):
+    query = {"from": "2020", "country": "PL"}      # the pages made for this query, as Dash's router does
+    with page_filters(query):
+        pages = ((school_page.layout(str(sid), ui=lang, **query),
+                  [ids.SCD_TREND, ids.SCD_KINDS, ids.SCD_PARTNERS, ids.SCD_MOBILITY], "school", sid),
+                 (partner_page.layout(str(pid), ui=lang, **query),
+                  [ids.PAD_TIMELINE, ids.PAD_SCHOOLS, ids.PAD_MOBILITY], "partner", pid))
+    for layout, graphs, key, the_id in pages:
         cards = _cards(layout)
         assert sorted(cards) == sorted(graphs)
         for graph in graphs:
@@ -239,10 +241,12 @@ def test_every_card_of_both_pages_has_its_export_menu(url, client, monkeypatch, 
             name = (school_page.EXPORTS | partner_page.EXPORTS)[graph]
             assert sorted(lid["path"].rsplit("/", 1)[-1] for lid in links) == sorted(
                 f"{name}.{fmt}" for fmt in ("png", "svg", "pdf", "csv", "xlsx", "json")), graph
-            hrefs = export_hrefs("?from=2020&country=PL", links)
-            for href, lid in zip(hrefs, links):
-                assert f"{key}={the_id}" in href and "from=2020" in href, href
+            for lid in links:
+                href = lid["href"]
+                assert f"{key}={the_id}" in href and "from=2020" in href and "country=PL" in href, href
                 assert ("labels=zh" in href) == (lang == "zh"), href
+                # what export.js keeps after the URL's filters: the page's subject and the files' language
+                assert lid["params"] == f"{key}={the_id}" + ("&labels=zh" if lang == "zh" else ""), lid
                 if lid["path"].endswith((".csv", ".json", ".xlsx")):   # the link answers with the card's file
                     r = client.get(href)
                     assert r.status_code == 200 and r.headers["Content-Disposition"].startswith(

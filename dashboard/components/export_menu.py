@@ -9,24 +9,38 @@ Usage on a page::
     export_menu(None)                                # the report only
 
 Each format is a plain ``<a download>`` to a route of :mod:`dashboard.export_routes`: the
-browser fetches the file, Dash's router is not involved. The links follow the
-URL's query string through one pattern-matching callback (:func:`register_callbacks`,
-called by ``init_exports``), so an export always has the filters the charts have.
+browser fetches the file, Dash's router is not involved. A menu is two Dash components, the
+dropdown and one ``dcc.Markdown`` holding every row and link as HTML (:mod:`html_table`): with
+Dash 4 each mounted component costs the renderer time on every update, and a menu of one component
+per link and row was 80-97 of a page's ~200 components.
+
+The links carry the filters the charts have, the URL's query string, without a callback:
+
+- made by a page's layout, each ``href`` has the filters of the query the page was made for
+  (:func:`with_filters` wraps every page's layout, see ``dashboard/app.py``);
+- when the filters change without a new layout (the filter bar writes the query string with
+  ``history.pushState``; back and forward) ``assets/export.js`` writes every link's ``href``
+  again from ``location.search``: the filters (:data:`FILTER_KEYS`), then the link's own
+  parameters (``data-params``: a school's own page ``school=3``, the files' language
+  ``labels=zh``); it does the same when a menu opens and when a link is pointed at, focused,
+  pressed or right-clicked, so a link is never shown, followed or copied with other filters than
+  the charts'.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, html
 
-from dashboard import ids
+from dashboard.components.html_table import esc, markdown, tag
 from dashboard.labels import add_translations, t
 from dashboard.queries.common import Filters
 
-EXPORT_LINK = "export-link"  # pattern-matching id: {"type", "menu", "path", "labels", "fixed"}
 FIGURE_ITEMS = (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF"))
 DATA_ITEMS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
 REPORT_ITEMS = (("pptx", "en", "PowerPoint"), ("pdf", "en", "PDF"), ("pptx", "zh", "中文 PowerPoint"),
@@ -34,6 +48,10 @@ REPORT_ITEMS = (("pptx", "en", "PowerPoint"), ("pdf", "en", "PDF"), ("pptx", "zh
 TITLES = {"png": "Image, 2× resolution", "svg": "Vector image", "pdf": "PDF figure", "csv": "Data as CSV",
           "xlsx": "Data as an Excel workbook", "json": "Data as JSON", "pptx": "Leadership report as a PowerPoint deck"}
 REPORT_ROW = "Leadership report, these filters"
+LINK_CLASS = "export-link link-primary text-decoration-none"
+# The query-string keys of the filters, in Filters.to_query's order: assets/export.js copies these from
+# location.search into every link (tests/test_export_routes.py checks the script names the same keys).
+FILTER_KEYS = tuple(Filters.KEYS.values())
 
 add_translations({
     "Export": "导出", "Excel": "Excel", REPORT_ROW: "领导汇报材料（当前筛选）",
@@ -41,6 +59,10 @@ add_translations({
     "Data as CSV": "数据（CSV）", "Data as JSON": "数据（JSON）", "Data as an Excel workbook": "数据（Excel 工作簿）",
     "Leadership report as a PowerPoint deck": "领导汇报材料（PowerPoint 演示文稿）",
 })
+
+# The filters of the page being made (set by :func:`with_filters` around a page's layout): what the links'
+# hrefs carry when the page arrives; export.js keeps them in step afterwards.
+_FILTERS: ContextVar[dict[str, str]] = ContextVar("export_menu_filters", default={})
 
 
 def figure_path(name: str, fmt: str) -> str:
@@ -55,22 +77,46 @@ def report_path(fmt: str) -> str:
     return f"/export/report.{fmt}"
 
 
-def _link(label: str, menu: str, path: str, fmt: str, labels: str = "en", lang: str = "en",
-          fixed: str = "") -> html.A:
-    return html.A(label, href=path + ("?labels=zh" if labels == "zh" else ""), download="",
-                  title=t(TITLES.get(fmt, ""), lang), className="export-link link-primary text-decoration-none",
-                  id={"type": EXPORT_LINK, "menu": menu, "path": path, "labels": labels, "fixed": fixed})
+@contextmanager
+def page_filters(query: Mapping[str, Any]) -> Iterator[None]:
+    """Export menus made inside carry the filters of ``query`` (query parameters, ``{"from": "2020"}``)."""
+    token = _FILTERS.set(Filters.from_query(query).to_query())
+    try:
+        yield
+    finally:
+        _FILTERS.reset(token)
 
 
-def _row(title: str, links: list, divided: bool = False) -> html.Div:
-    """A heading and one line of format links (a menu of 5 formats × 5 charts stays short).
+def with_filters(layout: Callable[..., Any]) -> Callable[..., Any]:
+    """``layout`` (a page's, called by Dash's router with the URL's query parameters) making its Export
+    menus' links with the filters of that query."""
+    @functools.wraps(layout)
+    def page(*args: Any, **query: Any) -> Any:
+        with page_filters(query):
+            return layout(*args, **query)
+    return page
 
-    Few Dash components: the links sit in the row itself, and the " · " between them and the
-    line above the report's row are drawn by the stylesheet (app.css, ``.export-row``). With
-    Dash 4 every mounted component costs the renderer time that grows with the page's
-    component count, and a menu is on every chart card."""
-    return html.Div([html.Div(title, className="small text-muted"), *links],
-                    className="export-row px-3 py-1" + (" export-row-divided" if divided else ""))
+
+def export_href(path: str, filters: Mapping[str, str], own: Mapping[str, str]) -> str:
+    """A link's URL: ``path``, the filters, then the link's own parameters (``own`` wins over a filter
+    of the same key, in the filter's place). ``assets/export.js`` (``hrefFor``) makes the same string."""
+    params = {**filters, **own}
+    return path + ("?" + urlencode(params, safe=",") if params else "")
+
+
+def _link(label: str, path: str, fmt: str, own: dict[str, str], lang: str) -> str:
+    """One format's ``<a download>`` (a bare ``download``: the server's file name is kept)."""
+    a = tag("a", esc(label), cls=LINK_CLASS, title=t(TITLES.get(fmt, ""), lang),
+            href=export_href(path, _FILTERS.get(), own), **{"data-params": urlencode(own, safe=",")})
+    return a.replace("<a ", "<a download ", 1)
+
+
+def _row(title: str, links: list[str], divided: bool = False) -> str:
+    """A heading and one line of format links (a menu of 6 formats × 5 charts stays short); the " · "
+    between the links and the line above the report's row are drawn by the stylesheet (app.css,
+    ``.export-row``). No white space between the links: the dots are their only separators."""
+    return tag("div", tag("div", esc(title), cls="small text-muted") + "".join(links),
+               cls="export-row px-3 py-1" + (" export-row-divided" if divided else ""))
 
 
 def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None = None, figure: bool = True,
@@ -84,7 +130,7 @@ def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None
     ``fixed`` adds filters the page implies but its URL does not carry (a school's own page:
     ``{"school": "3"}``).
 
-    ``menu_id`` keeps link ids unique when a page has several menus (default: the names).
+    ``menu_id`` names the menu (``export-menu-<menu_id>``; default: the names joined).
     ``titles`` overrides the row headings (default: each export's title);
     ``class_name`` is added to the menu's classes (e.g. ``"float-end"`` in a page head).
     """
@@ -92,47 +138,20 @@ def export_menu(names: str | Sequence[str] | None = None, *, menu_id: str | None
 
     chart_names = [names] if isinstance(names, str) else list(names or [])
     menu = menu_id or ("-".join(chart_names) or "report")
-    extra = urlencode(fixed or {}, safe=",")
-    files = "zh" if lang == "zh" else "en"
-    rows: list[Any] = []
+    fixed = {str(k): str(v) for k, v in (fixed or {}).items()}
+    files = {**fixed, "labels": "zh"} if lang == "zh" else fixed
+    rows: list[str] = []
     for name in chart_names:
         exp = E.get(name)
-        links = []
-        if figure:
-            links += [_link(text, menu, figure_path(name, fmt), fmt, files, lang, extra) for fmt, text in FIGURE_ITEMS]
-        if data:
-            links += [_link(text, menu, data_path(name, fmt), fmt, files, lang, extra) for fmt, text in DATA_ITEMS]
-        rows.append(_row((titles or {}).get(name, exp.title_in(lang)), links))
+        items = [(figure_path(name, fmt), fmt, text) for fmt, text in FIGURE_ITEMS if figure]
+        items += [(data_path(name, fmt), fmt, text) for fmt, text in DATA_ITEMS if data]
+        rows.append(_row((titles or {}).get(name, exp.title_in(lang)),
+                         [_link(text, path, fmt, files, lang) for path, fmt, text in items]))
     if report:
         rows.append(_row(t(REPORT_ROW, lang),
-                         [_link(text, menu, report_path(fmt), fmt, labels, lang, extra)
-                          for fmt, labels, text in REPORT_ITEMS], divided=bool(rows)))
-    return dbc.DropdownMenu(rows, label=t(label, lang), size=size, color="light", align_end=True,
-                            id=f"export-menu-{menu}", className=f"export-menu {class_name}".strip(),
-                            toggle_class_name="export-toggle", direction="down")
-
-
-def export_hrefs(search: str | None, link_ids: list[dict]) -> list[str]:
-    """Each link's URL: its path with the current filters (normalised) and its labels language."""
-    query = Filters.from_search(search).to_query()
-    out = []
-    for lid in link_ids:
-        params = dict(query)
-        if lid.get("fixed"):
-            from urllib.parse import parse_qsl
-
-            params.update(dict(parse_qsl(lid["fixed"])))
-        if lid.get("labels") == "zh":
-            params["labels"] = "zh"
-        out.append(lid["path"] + ("?" + urlencode(params, safe=",") if params else ""))
-    return out
-
-
-def register_callbacks(app) -> None:
-    @app.callback(
-        Output({"type": EXPORT_LINK, "menu": ALL, "path": ALL, "labels": ALL, "fixed": ALL}, "href"),
-        Input(ids.URL, "search"),
-        Input({"type": EXPORT_LINK, "menu": ALL, "path": ALL, "labels": ALL, "fixed": ALL}, "id"),
-    )
-    def _export_hrefs(search, link_ids):
-        return export_hrefs(search, link_ids)
+                         [_link(text, report_path(fmt), fmt, {**fixed, "labels": "zh"} if labels == "zh" else fixed,
+                                lang) for fmt, labels, text in REPORT_ITEMS], divided=bool(rows)))
+    return dbc.DropdownMenu(markdown("".join(rows), "export-links"), label=t(label, lang), size=size,
+                            color="light", align_end=True, id=f"export-menu-{menu}",
+                            className=f"export-menu {class_name}".strip(), toggle_class_name="export-toggle",
+                            direction="down")

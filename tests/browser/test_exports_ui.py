@@ -21,13 +21,14 @@ and every label it draws is read.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
 from dashboard import ids
+from dashboard.queries import common as qc
 from dashboard.report import render
-from tests.browser.conftest import LiveServer, navigate
+from tests.browser.conftest import LiveServer, navigate, pick_option
 
 pytestmark = pytest.mark.browser
 PAGES = ["/", "/schools", "/partners", "/programs", "/network", "/sources", "/schools/1", "/partners/1"]
@@ -41,6 +42,33 @@ def _open(p, base: str, path: str) -> None:
 def _links(p) -> list[dict]:
     return p.evaluate("""() => Array.from(document.querySelectorAll('a.export-link')).map(a => ({
         href: a.getAttribute('href'), card: !!a.closest('.card-export'), text: a.textContent}))""")
+
+
+# every export link carries the filters ``want`` (``{key: value}``, the values as the URL writes them)
+CARRY = """(want) => {
+  const links = Array.from(document.querySelectorAll('a.export-link'));
+  return links.length > 0 && links.every(a => {
+    const q = new URLSearchParams(a.getAttribute('href').split('?')[1] || '');
+    return Object.entries(want).every(([k, v]) => q.get(k) === v);
+  });
+}"""
+
+
+def _links_carry(p, want: dict[str, str], lang: str, where) -> int:
+    """Wait until every export link of the page carries the filters ``want``, then check each one: those
+    filters and no other, and the files' language (中文 files from the 中文 interface; the report in
+    both). The number of links checked."""
+    p.wait_for_function(CARRY, arg=want)
+    links = _links(p)
+    for link in links:
+        q = {k: v[0] for k, v in parse_qs(urlsplit(link["href"]).query).items()}
+        labels = q.pop("labels", None)
+        assert q == want, (where, link)
+        if link["href"].startswith("/export/report"):
+            assert labels == ("zh" if "中文" in link["text"] else None), (where, link)
+        else:
+            assert labels == ("zh" if lang == "zh" else None), (where, link)
+    return len(links)
 
 
 MODEBAR = """() => Array.from(document.querySelectorAll('.modebar-btn')).map(b => ({
@@ -67,13 +95,27 @@ def _modebar_stays_home(p, path: str, lang: str) -> None:
 # One pass, English then 中文, each page reached as the app's links do (the language is a URL
 # parameter like the filters: the page and its graphs are made again in the other language). The
 # mode bar is read on the same pages: its buttons come from each graph's config, whatever the filters.
+# On the first page a filter is chosen in the filter bar and the next page is reached by the navigation
+# bar: every export link carries the filters on screen after a filter change and after each move (no
+# callback writes the links: assets/export.js after a filter change, the new page's layout after a move).
 def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_no_modebar_button_leaves(
         live_server, page):
     p = page.page
+    schools = qc.schools(live_server.database_url)
+    school = schools[schools["name"] == "School of Computer Science"].iloc[0]
+    own = {"/schools/1": {"school": "1"}, "/partners/1": {"partner": "1"}}   # a detail page's own subject
     for lang in ("en", "zh"):
-        search = "?from=2020&to=2024&country=GB,PL" + ("&ui=zh" if lang == "zh" else "")
-        for path in PAGES:
-            _open(p, live_server.base, path + search)
+        filters = {"from": "2020", "to": "2024", "country": "GB,PL"}
+        for i, path in enumerate(PAGES):
+            if i == 0:
+                ui = "&ui=zh" if lang == "zh" else ""
+                _open(p, live_server.base, path + "?" + urlencode(filters, safe=",") + ui)
+            elif i == 1:   # the navigation bar's link: a new page, made for the query the filter bar wrote
+                p.click(f".app-nav a.nav-link[href^='{path}?']")
+                p.wait_for_selector(f"#export-menu-{path.strip('/')}")
+                assert urlsplit(p.url).path == path
+            else:
+                _open(p, live_server.base, path + "?" + urlsplit(p.url).query)
             assert p.locator(".export-menu").count() >= 1, (lang, path)
             if lang == "zh":
                 p.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
@@ -84,15 +126,8 @@ def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_
                 }
                 return false;})""")
             assert all(graphs), (lang, path, graphs)
-            p.wait_for_function("() => Array.from(document.querySelectorAll('a.export-link'))"
-                                ".every(a => a.getAttribute('href').includes('from=2020'))")
+            assert _links_carry(p, {**filters, **own.get(path, {})}, lang, (lang, path)) > 0
             links = _links(p)
-            assert links, (lang, path)
-            for link in links:
-                q = parse_qs(urlsplit(link["href"]).query)
-                assert q["from"] == ["2020"] and q["to"] == ["2024"] and q["country"] == ["GB,PL"], link
-                if not link["href"].startswith("/export/report"):
-                    assert q.get("labels") == (["zh"] if lang == "zh" else None), link
             kinds = {urlsplit(x["href"]).path.rsplit(".", 1)[-1] for x in links}
             assert {"csv", "xlsx", "json"} <= kinds, (lang, path)
             if path != "/sources":
@@ -101,7 +136,36 @@ def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_
                 assert CJK.search(p.inner_text(".page-head .export-menu, .page-export .export-menu")), path
             if path in MODEBAR_PAGES:
                 _modebar_stays_home(p, path, lang)
+            if i == 0:
+                _links_follow_a_filter_change(p, school, filters, lang)
     assert page.external_requests() == []
+
+
+def _links_follow_a_filter_change(p, school, filters: dict[str, str], lang: str) -> None:
+    """A school chosen in the filter bar on the Overview (the page stays, the URL's query changes): every
+    export link then carries it, and a menu opened by keyboard offers it in the tab order. ``filters``
+    gains the school."""
+    pick_option(p, ids.FILTER_SCHOOLS, "Computer Science",
+                re.compile(f"{re.escape(school['name'])}|{re.escape(str(school['zh']))}"))
+    p.keyboard.press("Escape")
+    p.wait_for_url(re.compile(rf"[?&]school={int(school.id)}\b"))
+    filters["school"] = str(int(school.id))
+    assert _links_carry(p, filters, lang, ("/ + school", lang)) > 20
+    p.focus("#export-menu-overview .export-toggle")
+    p.keyboard.press("Enter")
+    p.wait_for_selector("#export-menu-overview .dropdown-menu.show a.export-link")
+    # a link is written again as it is focused or pointed at (here every link of the menu made stale first)
+    stale = p.evaluate("""() => Array.from(document.querySelectorAll('#export-menu-overview a.export-link'))
+        .map(a => { a.setAttribute('href', a.getAttribute('href').split('?')[0]); return a; }).length""")
+    assert stale > 20
+    p.keyboard.press("Tab")
+    focused = p.evaluate("() => document.activeElement.matches('a.export-link[download]') && "
+                         "document.activeElement.getAttribute('href')")
+    assert focused and f"school={filters['school']}" in focused, focused
+    last = p.locator("#export-menu-overview a.export-link").last
+    last.hover()
+    assert f"school={filters['school']}" in last.get_attribute("href")
+    p.keyboard.press("Escape")
 
 
 def test_a_download_arrives_with_its_name_and_a_failure_is_said_in_the_page(live_server, page, monkeypatch):
