@@ -21,8 +21,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/intl demo --port $(PORT)
 
+# Bytecode is kept even where the machine sets PYTHONDONTWRITEBYTECODE (this one does): otherwise every worker,
+# app server, reader and job process the tests start compiles the project from source again (collection alone
+# 6.7 -> 2.9 CPU-s per process once compiled).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
