@@ -31,6 +31,7 @@ from etl.extract.model import Extraction, Mention
 from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
+from etl.extract import partner_model as _pm
 from etl.extract.units import UnitFinder
 from etl.extract.zh_orgs import ZH_BODY_HEADS
 from etl.extract.zh_text import remap, restore, simplified, strip_pinyin_notes, zh_view
@@ -1302,9 +1303,18 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             out.mentions.append(Mention("office", key, {"name": name}, text[s_:e_], lay.sentence_at(s_), s_, e_,
                                         "pattern: a centre named after another country or region", 0.7))
 
-    # partners
+    # partners (the training hook of bench/train_partner_model.py collects every candidate's features:
+    # partner_model.py)
+    if _pm.COLLECT is not None:
+        for o in orgs:
+            if o.status != "partner" and o.mentions:
+                _pm.COLLECT.append((doc.name, o.name, _pm.features(o, text, lay, home, home_spans, home_country,
+                                                                   partners, lang), o.status))
     for o in sorted(partners, key=lambda x: x.first.start):
         _unquote_name(o)
+        if _pm.COLLECT is not None:
+            _pm.COLLECT.append((doc.name, o.name, _pm.features(o, text, lay, home, home_spans, home_country,
+                                                               partners, lang), "partner"))
         f = o.first
         conf = 0.95 if o.registry is not None else 0.75
         method = o.first.method + (f"; country: {o.country_method}" if o.country_method else "")

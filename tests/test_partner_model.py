@@ -1,0 +1,121 @@
+"""The partner candidates' features (etl/extract/partner_model.py) and the training script's model
+(bench/train_partner_model.py): the engine's training hook changes no output, the features are numbers in a fixed
+order and the same on every run, the plain-Python inference is the training script's. The texts are written for
+these tests (no page's text)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from etl.extract import extract
+from etl.extract import partner_model as pm
+from etl.resolve.reference import load_reference
+from etl.sources.base import SourceDocument
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# a home university's news: a signing partner, a visiting delegation's university, the home's own foundation,
+# a professor's employer and a funder
+TEXT = """Northbrook University Signs Agreement with Lakeside Institute of Technology
+Northbrook University and the Lakeside Institute of Technology signed a memorandum of understanding on 4 March 2025
+to launch a joint master's programme in water engineering.
+A delegation from the University of Valmora, led by its vice-president, visited Northbrook University the same week.
+The Northbrook University Education Foundation will fund ten scholarships.
+Professor Ana Ruiz of the University of Corvel gave a talk at the School of Civil Engineering.
+Home | News | Contact
+"""
+
+
+def _doc() -> SourceDocument:
+    return SourceDocument(uri="case:partner-model", text=TEXT, lang="en", title=TEXT.splitlines()[0])
+
+
+def _collect(ref) -> tuple[dict, list]:
+    pm.COLLECT = []
+    try:
+        rec = extract(_doc(), ref).record()
+        return rec, list(pm.COLLECT)
+    finally:
+        pm.COLLECT = None
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_reference(ROOT / "data" / "reference")
+
+
+def _train_script():
+    spec = importlib.util.spec_from_file_location("train_partner_model", ROOT / "bench" / "train_partner_model.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_hook_changes_no_output_and_features_are_numbers_in_order(ref):
+    plain = extract(_doc(), ref).record()
+    rec, cands = _collect(ref)
+    assert rec == plain
+    names = {p["name"] for p in rec["partners"]}
+    accepted = [c for c in cands if c[3] == "partner"]
+    assert {c[1] for c in accepted} == names
+    assert any(c[3] != "partner" for c in cands)  # (the home and its foundation are candidates set aside)
+    for _, _, x, _ in cands:
+        assert len(x) == len(pm.FEATURES)
+        assert all(isinstance(v, float) and math.isfinite(v) for v in x)
+    _, again = _collect(ref)
+    assert again == cands
+
+
+def test_features_describe_the_candidate(ref):
+    _, cands = _collect(ref)
+    f = {n: dict(zip(pm.FEATURES, x)) for _, n, x, st in cands if st == "partner"}
+    signer = next(v for n, v in f.items() if "Lakeside" in n)
+    assert signer["title"] == 1.0 and signer["cue_signed"] == 1.0 and signer["home_sentence"] == 1.0
+    assert signer["kind_university"] == 1.0  # ("Institute of Technology" names a university)
+    guest = next(v for n, v in f.items() if "Valmora" in n)
+    assert guest["cue_delegation"] == 1.0 and guest["cue_from"] == 1.0 and guest["title"] == 0.0
+    employer = next(v for n, v in f.items() if "Corvel" in n)  # (a professor's employer: named in a person's role)
+    assert employer["person_role"] == 1.0 and employer["cue_professor"] == 1.0
+    assert signer["person_role"] == 0.0 and guest["person_role"] == 0.0
+    body = next(v for n, v in f.items() if "Foundation" in n)  # (the home's foundation, its name cut to generic words)
+    assert body["generic"] == 1.0 and signer["generic"] < 1.0 and body["kind_ngo"] == 1.0
+
+
+def test_inference_matches_the_training_script():
+    t = _train_script()
+    rng = np.random.default_rng(7)
+    X = rng.random((60, len(pm.FEATURES)))
+    X[:, 0] = 1.0
+    y = (X[:, 5] + 0.3 * X[:, 9] + 0.2 * rng.random(60) > 0.8).astype(float)
+    model = t.fit(X, y)
+    assert model["features"] == list(pm.FEATURES)
+    # the same numbers by numpy: standardised features, intercept, sigmoid
+    mu, sd = np.array(model["mean"]), np.array(model["scale"])
+    z = model["intercept"] + ((X - mu) / sd) @ np.array(model["weights"])
+    expected = 1.0 / (1.0 + np.exp(-z))
+    got = np.array([pm.probability(list(map(float, x)), model) for x in X])
+    assert np.allclose(got, expected, atol=1e-12)
+    assert np.array_equal(t.predict(model, X), got)
+    # fitting is deterministic
+    assert t.fit(X, y) == model
+    # and the model separates what it was fitted on better than chance
+    assert ((got >= 0.5) == (y == 1)).mean() > 0.8
+
+
+def test_a_written_model_loads_and_a_stale_one_is_refused(tmp_path):
+    t = _train_script()
+    X = np.vstack([np.ones(len(pm.FEATURES)), np.zeros(len(pm.FEATURES)), np.full(len(pm.FEATURES), 0.5)])
+    X[:, 0] = 1.0
+    model = t.fit(X, np.array([1.0, 0.0, 1.0]))
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(model), encoding="utf-8")
+    assert pm.load(p) == json.loads(p.read_text(encoding="utf-8"))
+    stale = dict(model, features=model["features"][:-1])
+    p.write_text(json.dumps(stale), encoding="utf-8")
+    with pytest.raises(ValueError, match="retrain"):
+        pm.load(p)
