@@ -5,8 +5,9 @@ model's features (numbers, no text) and labelled positive when it is one of the 
 scorer's normalisation and aliases). A logistic regression (L2, standardised features, numpy) is judged by
 **leave-one-university-out cross-validation** (a fold holds out every page of one site): on the same folds,
 the rules alone against the rules with the model dropping candidates below the threshold, partners P/R/F1 and
-overall F1 (mean of schools, partners, activities) with the set's scorer. The threshold of each fold is chosen
-inside its training pages (an inner leave-one-university-out), so no fold sees its own pages' labels.
+overall F1 (mean of schools, partners, activities) with the set's scorer. The L2 strength (of CS) and the
+threshold of each fold are chosen inside its training pages (an inner leave-one-university-out), so no fold sees
+its own pages' labels; ``--variants`` adds runs with C fixed, for comparison.
 
 Sets (``--sets``): ``realnews:en|zh`` (``../shared/realnews``, texts in ``/work/cache/realnews`` or
 ``bench/.cache/realnews``), ``realnews2:en|zh`` (``bench/realnews2``), ``corpus:en|zh`` (``tests/corpus``); only
@@ -38,7 +39,8 @@ from etl.extract.engine import extract  # noqa: E402
 from etl.resolve.reference import load_reference  # noqa: E402
 from etl.sources.files import read_path  # noqa: E402
 
-C = 1.0  # inverse L2 strength
+C = 1.0  # inverse L2 strength, when not chosen by the inner cross-validation
+CS = (0.1, 1.0)  # the inverse L2 strengths the inner cross-validation chooses from (ties: the first)
 THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 SETS = "realnews:en,realnews2:en,corpus:en,realnews:zh,realnews2:zh,corpus:zh"
 TRAIN_ON = "all"  # the candidates a fold learns from: "all" (accepted and set aside by the rules) or "accepted"
@@ -192,16 +194,27 @@ def _score(sets: list[dict], records: dict) -> dict:
     return res
 
 
-def _choose_threshold(X, y, groups, target) -> float:
-    """The threshold with the best F1 of the target candidates (accepted by the rules, of a language the model
-    checks) kept, over an inner leave-one-group-out (ties: the lowest)."""
+def _choose(X, y, groups, target) -> tuple[float, float]:
+    """(C, threshold) with the best F1 of the target candidates (accepted by the rules, of a language the model
+    checks) kept, over an inner leave-one-group-out (ties: the first C of CS, the lowest threshold)."""
+    best = (CS[0], THRESHOLDS[0], -1.0)
+    for c in CS:
+        t, f = _choose_threshold(X, y, groups, target, c)
+        if f > best[2] + 1e-12:
+            best = (c, t, f)
+    return best[0], best[1]
+
+
+def _choose_threshold(X, y, groups, target, c: float | None = None) -> tuple[float, float]:
+    """The threshold with the best F1 of the target candidates kept over an inner leave-one-group-out with
+    C ``c`` (ties: the lowest), and that F1."""
     probs = np.ones(len(y))
     for g in sorted(set(groups[target])):
         te = (groups == g) & target
         tr = groups != g
         if y[tr].min() == y[tr].max():
             continue
-        probs[te] = predict(fit(X[tr], y[tr]), X[te])
+        probs[te] = predict(fit(X[tr], y[tr], c), X[te])
     best, best_f = THRESHOLDS[0], -1.0
     for t in THRESHOLDS:
         keep = (probs >= t) & target
@@ -211,7 +224,7 @@ def _choose_threshold(X, y, groups, target) -> float:
         f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
         if f > best_f + 1e-12:
             best, best_f = t, f
-    return best
+    return best, best_f
 
 
 def _arrays(cands, train_on: str, apply: set[str]):
@@ -224,20 +237,26 @@ def _arrays(cands, train_on: str, apply: set[str]):
     return X, y, groups, accepted, target, usable
 
 
-def cross_validate(sets, cands, records, train_on: str = TRAIN_ON, apply: set[str] = frozenset({"en"})) -> dict:
+def cross_validate(sets, cands, records, train_on: str = TRAIN_ON, apply: set[str] = frozenset({"en"}),
+                   select_c: bool = True) -> dict:
     """Each fold holds out one site: fit on the other sites' candidates (the rules' accepted ones, or all with
     ``train_on`` "all"), drop the held-out site's accepted candidates (of the languages in ``apply``) under the
-    threshold chosen inside the training pages."""
+    threshold chosen inside the training pages (and C among CS there too, with ``select_c``; else the global C)."""
     X, y, groups, accepted, target, usable = _arrays(cands, train_on, apply)
     probs: dict[int, float] = {}
     thr_of: dict[int, float] = {}
-    chosen = []
+    chosen, chosen_c = [], []
     for g in sorted(set(groups[target])):
         te = (groups == g) & target
         tr = (groups != g) & usable
-        model = fit(X[tr], y[tr])
-        thr = _choose_threshold(X[tr], y[tr], groups[tr], target[tr])
+        if select_c:
+            c, thr = _choose(X[tr], y[tr], groups[tr], target[tr])
+        else:
+            c = C
+            thr = _choose_threshold(X[tr], y[tr], groups[tr], target[tr], c)[0]
+        model = fit(X[tr], y[tr], c)
         chosen.append(thr)
+        chosen_c.append(c)
         for i, p in zip(np.flatnonzero(te), predict(model, X[te])):
             probs[int(i)] = float(p)
             thr_of[int(i)] = thr
@@ -249,6 +268,7 @@ def cross_validate(sets, cands, records, train_on: str = TRAIN_ON, apply: set[st
     return {"train_on": train_on, "apply": sorted(apply), "rules": _score(sets, records),
             "rules_model": _score(sets, with_model),
             "fixed_thresholds": fixed, "thresholds_chosen": {str(t): chosen.count(t) for t in THRESHOLDS},
+            "c_chosen": {str(c): chosen_c.count(c) for c in sorted(set(chosen_c))},
             "folds": len(chosen), "candidates": int(usable.sum()), "positives": int(y[usable].sum()),
             "accepted": int(accepted.sum()), "accepted_positive": int(y[accepted].sum()),
             "set_aside": int((~accepted).sum()), "set_aside_positive": int(y[~accepted].sum()),
@@ -261,10 +281,11 @@ def _final(cands, train_on: str, apply: set[str]) -> dict:
     """The model fitted on every dev candidate, its threshold chosen by leave-one-university-out."""
     X, y, groups, _, target, use = _arrays(cands, train_on, apply)
     X, y, groups, target = X[use], y[use], groups[use], target[use]
-    model = fit(X, y)
-    model["threshold"] = _choose_threshold(X, y, groups, target)
+    c, thr = _choose(X, y, groups, target)
+    model = fit(X, y, c)
+    model["threshold"] = thr
     model["langs"] = sorted(apply)
-    model["trained_on"] = {"candidates": len(y), "positives": int(y.sum()), "split": "dev", "C": C,
+    model["trained_on"] = {"candidates": len(y), "positives": int(y.sum()), "split": "dev", "C": c,
                            "train_on": train_on}
     return model
 
@@ -276,7 +297,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--apply", default="en", help="languages whose pages the model checks (comma-separated)")
     ap.add_argument("--train-on", choices=("all", "accepted"), default=TRAIN_ON)
     ap.add_argument("--variants", action="store_true",
-                    help="also cross-validate the other training choices (accepted/all, C 1 and 0.1)")
+                    help="also cross-validate fixed choices (accepted/all, C 1 and 0.1: not chosen inside the folds)")
     ap.add_argument("--write", type=Path, default=None, help="write the model fitted on every dev page here")
     ap.add_argument("--check", action="store_true",
                     help="score the check pages once: rules alone, and with the model fitted on every dev page")
@@ -286,11 +307,12 @@ def main(argv=None) -> dict:
     apply = set(a.apply.split(","))
     sets = _sets(names, "dev")
     cands, records = collect(sets)
-    res: dict = {"sets": names, "pages": {s["name"]: len(s["pages"]) for s in sets}, "C": C,
+    res: dict = {"sets": names, "pages": {s["name"]: len(s["pages"]) for s in sets}, "CS": list(CS),
+                 "thresholds": list(THRESHOLDS),
                  "features": list(pm.FEATURES),
                  "note": "leave-one-university-out CV on dev pages only (a fold = one site's pages); the same "
-                         "folds for rules alone and rules + model; each fold's threshold chosen by an inner "
-                         "leave-one-university-out on its training pages; the model checks only the candidates "
+                         "folds for rules alone and rules + model; each fold's C (of CS) and threshold chosen by an "
+                         "inner leave-one-university-out on its training pages; 'cv_variants' fix C instead; the model checks only the candidates "
                          "the rules accept, on pages of the languages in 'apply'"}
     res["cv"] = cross_validate(sets, cands, records, a.train_on, apply)
     for k in ("rules", "rules_model"):
@@ -300,15 +322,13 @@ def main(argv=None) -> dict:
                                           for t, v in res["cv"]["fixed_thresholds"].items()}))
     print({k: res["cv"][k] for k in ("candidates", "positives", "accepted", "accepted_positive", "set_aside",
                                      "set_aside_positive", "checked", "checked_negative")})
-    print("thresholds chosen", res["cv"]["thresholds_chosen"])
+    print("thresholds chosen", res["cv"]["thresholds_chosen"], "C chosen", res["cv"]["c_chosen"])
     if a.variants:
         res["cv_variants"] = []
         c0 = C
-        for train_on, c in (("all", 1.0), ("accepted", 1.0), ("all", 0.1), ("accepted", 0.1)):
-            if (train_on, c) == (a.train_on, c0):
-                continue
+        for train_on, c in (("all", 1.0), ("all", 0.1), ("accepted", 1.0), ("accepted", 0.1)):
             C = c
-            r = cross_validate(sets, cands, records, train_on, apply)
+            r = cross_validate(sets, cands, records, train_on, apply, select_c=False)
             v = {"train_on": train_on, "C": c, **{f"rules_model {k}": r["rules_model"][k] for k in r["rules_model"]
                                                   if k.startswith("all:")},
                  "thresholds_chosen": r["thresholds_chosen"]}

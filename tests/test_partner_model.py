@@ -119,3 +119,42 @@ def test_a_written_model_loads_and_a_stale_one_is_refused(tmp_path):
     p.write_text(json.dumps(stale), encoding="utf-8")
     with pytest.raises(ValueError, match="retrain"):
         pm.load(p)
+
+
+def test_a_doubted_partner_gets_no_fact_but_an_unknown_name_still_reaches_the_review_queue(sqlite_url):
+    """The loader (etl/load/documents.py): a partner the model drops ("review": True in Extraction.excluded) is no
+    fact of the document; its name, unknown to the resolver, is queued as a new partner as the rules would have
+    queued it; a name the resolver knows adds nothing."""
+    from sqlalchemy import func, select
+
+    from etl.db import session_factory
+    from etl.extract import Extraction, Mention
+    from etl.load.documents import store_document
+    from etl.load.models import Fact, Partner, ReviewItem, Run
+    from etl.resolve.entities import Resolver
+
+    from .conftest import migrated
+
+    migrated(sqlite_url)
+    ex = Extraction(doc="n.txt", lang="en", mentions=[
+        Mention("partner", "partner:university of valmora", {"name": "University of Valmora", "country": None,
+                                                            "kind": "university"}, "University of Valmora")])
+    ex.excluded = [{"name": "Education Foundation", "status": "doubtful", "country": None, "kind": "ngo",
+                    "reason": "the partner model gives 0.05 (threshold 0.2)", "review": True},
+                   {"name": "Northbrook University", "status": "home", "reason": "the home institution"}]
+    with session_factory(sqlite_url)() as s:
+        run = Run()
+        s.add(run)
+        s.flush()
+        resolver = Resolver(s, ROOT / "data" / "reference")
+        store_document(s, None, SourceDocument(uri="/news/n.txt", text="text"), ex, resolver, run.id)
+        facts = {f.name for f in s.scalars(select(Fact).where(Fact.type == "partner"))}
+        queued = {r.name for r in s.scalars(select(ReviewItem).where(ReviewItem.kind == "partner"))}
+        new = {p.name for p in s.scalars(select(Partner).where(Partner.status == "new"))}
+        assert facts == {"University of Valmora"}
+        assert queued == {"University of Valmora", "Education Foundation"} == new
+        # the same doubted name on a second page: queued once, no fact
+        store_document(s, None, SourceDocument(uri="/news/m.txt", text="text 2"), ex, resolver, run.id)
+        assert s.scalar(select(func.count()).select_from(ReviewItem).where(
+            ReviewItem.name == "Education Foundation")) == 1
+        assert "Education Foundation" not in {f.name for f in s.scalars(select(Fact).where(Fact.type == "partner"))}

@@ -1303,25 +1303,37 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             out.mentions.append(Mention("office", key, {"name": name}, text[s_:e_], lay.sentence_at(s_), s_, e_,
                                         "pattern: a centre named after another country or region", 0.7))
 
-    # partners (the training hook of bench/train_partner_model.py collects every candidate's features:
-    # partner_model.py)
+    # partners: the rules' choice, checked by a small learned model (partner_model.py; the training hook of
+    # bench/train_partner_model.py collects every candidate's features and extracts with the rules alone)
     if _pm.COLLECT is not None:
         for o in orgs:
             if o.status != "partner" and o.mentions:
                 _pm.COLLECT.append((doc.name, o.name, _pm.features(o, text, lay, home, home_spans, home_country,
                                                                    partners, lang), o.status))
+    model = _pm.shipped()
+    model = model if model is not None and lang in model["langs"] else None
+    dropped: list[dict] = []
     for o in sorted(partners, key=lambda x: x.first.start):
         _unquote_name(o)
-        if _pm.COLLECT is not None:
-            _pm.COLLECT.append((doc.name, o.name, _pm.features(o, text, lay, home, home_spans, home_country,
-                                                               partners, lang), "partner"))
+        if model is not None or _pm.COLLECT is not None:
+            x = _pm.features(o, text, lay, home, home_spans, home_country, partners, lang)
+            if _pm.COLLECT is not None:
+                _pm.COLLECT.append((doc.name, o.name, x, "partner"))
+            elif _pm.probability(x, model) < model["threshold"]:
+                # the model doubts the rules' partner: not one, but an unknown name still goes to the review queue
+                # (etl/load/documents.py), as the rules would have sent it
+                dropped.append({"name": o.name, "status": "doubtful", "country": o.country, "kind": o.kind,
+                                "reason": f"the partner model gives {_pm.probability(x, model):.2f} "
+                                          f"(threshold {model['threshold']})", "review": True})
+                continue
         f = o.first
         conf = 0.95 if o.registry is not None else 0.75
         method = o.first.method + (f"; country: {o.country_method}" if o.country_method else "")
         out.mentions.append(Mention("partner", f"partner:{norm(o.name)}",
                                     {"name": o.name, "country": o.country, "kind": o.kind},
                                     f.text, lay.sentence_at(f.start), f.start, f.end, method, conf))
-    out.excluded = [{"name": o.name, "status": o.status, "reason": o.reason} for o in orgs if o.status != "partner"]
+    out.excluded = [{"name": o.name, "status": o.status, "reason": o.reason} for o in orgs if o.status != "partner"] + \
+        dropped
 
     # people
     def unit_name(phrase: str) -> str | None:

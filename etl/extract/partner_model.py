@@ -18,9 +18,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from etl.resolve.registry import _GENERIC_WORDS
+
+MODEL_PATH = Path(__file__).with_name("partner_model.json")
 
 # the training hook (bench/train_partner_model.py): when a list, the engine appends (doc, name, features, status) of
 # every organisation of a page, status "partner" for those the rules accept
@@ -158,6 +161,12 @@ def load(path: str | Path) -> dict:
     if list(m["features"]) != list(FEATURES):
         raise ValueError(f"{p}: its features are not this module's FEATURES (retrain it)")
     return m
+
+
+@lru_cache(maxsize=1)
+def shipped() -> dict | None:
+    """The model the extractor uses (``partner_model.json`` beside this module), or None where there is none."""
+    return load(MODEL_PATH) if MODEL_PATH.exists() else None
 
 
 def probability(x: list[float], model: dict) -> float:
