@@ -49,6 +49,19 @@ def ref():
     return load_reference(ROOT / "data" / "reference")
 
 
+MEASURED = ROOT / "bench" / "results" / "partner_model.json"
+
+
+@pytest.fixture
+def measured(monkeypatch):
+    """The extractor with the model the training script fitted on every dev page (bench/results/partner_model.json,
+    not shipped: see README) in place of etl/extract/partner_model.json."""
+    monkeypatch.setattr(pm, "MODEL_PATH", MEASURED)
+    pm.shipped.cache_clear()
+    yield pm.shipped()
+    pm.shipped.cache_clear()
+
+
 def _train_script():
     spec = importlib.util.spec_from_file_location("train_partner_model", ROOT / "bench" / "train_partner_model.py")
     mod = importlib.util.module_from_spec(spec)
@@ -56,10 +69,15 @@ def _train_script():
     return mod
 
 
-def test_hook_changes_no_output_and_features_are_numbers_in_order(ref):
-    plain = extract(_doc(), ref).record()
+def test_hook_gives_the_rules_output_and_features_are_numbers_in_order(ref, measured):
+    """With the hook the engine extracts with the rules alone: the same record but for the partners the model
+    doubts, which are back among the partners."""
+    ex = extract(_doc(), ref)
+    plain = ex.record()
     rec, cands = _collect(ref)
-    assert rec == plain
+    doubted = {x["name"] for x in ex.excluded if x["status"] == "doubtful"}
+    assert {k: v for k, v in rec.items() if k != "partners"} == {k: v for k, v in plain.items() if k != "partners"}
+    assert [p for p in rec["partners"] if p["name"] not in doubted] == plain["partners"]
     names = {p["name"] for p in rec["partners"]}
     accepted = [c for c in cands if c[3] == "partner"]
     assert {c[1] for c in accepted} == names
@@ -158,3 +176,48 @@ def test_a_doubted_partner_gets_no_fact_but_an_unknown_name_still_reaches_the_re
         assert s.scalar(select(func.count()).select_from(ReviewItem).where(
             ReviewItem.name == "Education Foundation")) == 1
         assert "Education Foundation" not in {f.name for f in s.scalars(select(Fact).where(Fact.type == "partner"))}
+
+
+def test_no_model_is_shipped_the_rules_decide(ref):
+    """The model did not keep the paraphrased cases and held-out news whole (README): the extractor ships none,
+    and every partner of the rules is one."""
+    assert not pm.MODEL_PATH.exists() and pm.shipped() is None
+    ex = extract(_doc(), ref)
+    assert not [x for x in ex.excluded if x["status"] == "doubtful"]
+    assert {p["name"] for p in ex.record()["partners"]} >= {"Education Foundation", "University of Corvel"}
+
+
+def test_the_measured_model_loads_and_drops_what_it_was_made_for(ref, measured):
+    """The measured model is this module's and English only; on the written page it
+    keeps the signing partner and the visiting delegation's university and drops the home's own foundation (its
+    name read as generic words) and a professor's employer, which the rules took for partners; the dropped names
+    are in ``excluded`` for the review queue. The engine's decisions are the training script's, and the same on
+    every run."""
+    model = measured
+    assert model is not None and model["langs"] == ["en"] and model["features"] == list(pm.FEATURES)
+    assert 0.0 < model["threshold"] < 1.0
+    ex = extract(_doc(), ref)
+    kept = {p["name"] for p in ex.record()["partners"]}
+    assert kept == {"Lakeside Institute of Technology", "University of Valmora"}
+    doubted = {x["name"]: x for x in ex.excluded if x["status"] == "doubtful"}
+    assert set(doubted) == {"Education Foundation", "University of Corvel"}
+    assert all(x["review"] and "partner model" in x["reason"] for x in doubted.values())
+    # the training script's probabilities on the same candidates (the rules' partners, collected by the hook)
+    _, cands = _collect(ref)
+    acc = [(n, x) for _, n, x, st in cands if st == "partner"]
+    probs = _train_script().predict(model, np.array([x for _, x in acc]))
+    assert {n for (n, _), p in zip(acc, probs) if p < model["threshold"]} == set(doubted)
+    assert extract(_doc(), ref).excluded == ex.excluded
+
+
+def test_chinese_pages_are_left_to_the_rules(ref, measured):
+    """The model checks English pages only: a 中文 page's partners are the rules' (no candidate is doubted)."""
+    text = "我校与拉克赛德理工大学签署合作协议\n2025年3月4日，我校与拉克赛德理工大学签署合作备忘录。\n"
+    ex = extract(SourceDocument(uri="case:pm-zh", text=text, lang="zh", title=text.splitlines()[0]), ref)
+    assert not [x for x in ex.excluded if x["status"] == "doubtful"]
+    pm.COLLECT = []
+    try:
+        assert extract(SourceDocument(uri="case:pm-zh", text=text, lang="zh", title=text.splitlines()[0]),
+                       ref).record() == ex.record()
+    finally:
+        pm.COLLECT = None

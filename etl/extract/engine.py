@@ -1303,20 +1303,21 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             out.mentions.append(Mention("office", key, {"name": name}, text[s_:e_], lay.sentence_at(s_), s_, e_,
                                         "pattern: a centre named after another country or region", 0.7))
 
-    # partners: the rules' choice, checked by a small learned model (partner_model.py; the training hook of
-    # bench/train_partner_model.py collects every candidate's features and extracts with the rules alone)
+    # partners: the rules' choice, checked by a small learned model where one is shipped (partner_model.py: none
+    # is; the training hook of bench/train_partner_model.py collects every candidate's features, rules alone)
+    model = _pm.shipped()
+    model = model if model is not None and lang in model["langs"] else None
+    page = _pm.Page(home_spans, partners) if model is not None or _pm.COLLECT is not None else None
     if _pm.COLLECT is not None:
         for o in orgs:
             if o.status != "partner" and o.mentions:
-                _pm.COLLECT.append((doc.name, o.name, _pm.features(o, text, lay, home, home_spans, home_country,
-                                                                   partners, lang), o.status))
-    model = _pm.shipped()
-    model = model if model is not None and lang in model["langs"] else None
+                _pm.COLLECT.append((doc.name, o.name, _pm.features(o, text, lay, home, home_country, page, lang),
+                                    o.status))
     dropped: list[dict] = []
     for o in sorted(partners, key=lambda x: x.first.start):
         _unquote_name(o)
         if model is not None or _pm.COLLECT is not None:
-            x = _pm.features(o, text, lay, home, home_spans, home_country, partners, lang)
+            x = _pm.features(o, text, lay, home, home_country, page, lang)
             if _pm.COLLECT is not None:
                 _pm.COLLECT.append((doc.name, o.name, x, "partner"))
             elif _pm.probability(x, model) < model["threshold"]:
