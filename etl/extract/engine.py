@@ -31,6 +31,7 @@ from etl.extract.model import Extraction, Mention
 from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
+from etl.extract import partner_model as _pm
 from etl.extract.units import UnitFinder
 from etl.extract.zh_orgs import ZH_BODY_HEADS
 from etl.extract.zh_text import remap, restore, simplified, strip_pinyin_notes, zh_view
@@ -1302,16 +1303,38 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             out.mentions.append(Mention("office", key, {"name": name}, text[s_:e_], lay.sentence_at(s_), s_, e_,
                                         "pattern: a centre named after another country or region", 0.7))
 
-    # partners
+    # partners: the rules' choice, checked by a small learned model where one is shipped (partner_model.py: none
+    # is; the training hook of bench/train_partner_model.py collects every candidate's features, rules alone)
+    model = _pm.shipped()
+    model = model if model is not None and lang in model["langs"] else None
+    page = _pm.Page(home_spans, partners) if model is not None or _pm.COLLECT is not None else None
+    if _pm.COLLECT is not None:
+        for o in orgs:
+            if o.status != "partner" and o.mentions:
+                _pm.COLLECT.append((doc.name, o.name, _pm.features(o, text, lay, home, home_country, page, lang),
+                                    o.status))
+    dropped: list[dict] = []
     for o in sorted(partners, key=lambda x: x.first.start):
         _unquote_name(o)
+        if model is not None or _pm.COLLECT is not None:
+            x = _pm.features(o, text, lay, home, home_country, page, lang)
+            if _pm.COLLECT is not None:
+                _pm.COLLECT.append((doc.name, o.name, x, "partner"))
+            elif _pm.probability(x, model) < model["threshold"]:
+                # the model doubts the rules' partner: not one, but an unknown name still goes to the review queue
+                # (etl/load/documents.py), as the rules would have sent it
+                dropped.append({"name": o.name, "status": "doubtful", "country": o.country, "kind": o.kind,
+                                "reason": f"the partner model gives {_pm.probability(x, model):.2f} "
+                                          f"(threshold {model['threshold']})", "review": True})
+                continue
         f = o.first
         conf = 0.95 if o.registry is not None else 0.75
         method = o.first.method + (f"; country: {o.country_method}" if o.country_method else "")
         out.mentions.append(Mention("partner", f"partner:{norm(o.name)}",
                                     {"name": o.name, "country": o.country, "kind": o.kind},
                                     f.text, lay.sentence_at(f.start), f.start, f.end, method, conf))
-    out.excluded = [{"name": o.name, "status": o.status, "reason": o.reason} for o in orgs if o.status != "partner"]
+    out.excluded = [{"name": o.name, "status": o.status, "reason": o.reason} for o in orgs if o.status != "partner"] + \
+        dropped
 
     # people
     def unit_name(phrase: str) -> str | None:

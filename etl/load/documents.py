@@ -80,6 +80,12 @@ def store_document(session: Session, row: Document | None, src: SourceDocument, 
             fact.status = "rejected"
         session.add(fact)
         added += 1
+    for x in ex.excluded:
+        if x.get("review"):
+            # a partner of the rules that the partner model doubts: no fact, but a name the resolver does not know
+            # still goes to the review queue (as a new partner), as the rules would have sent it
+            resolver.partner(x["name"], x.get("country"), x.get("kind"),
+                             evidence={"document": src.uri, "reason": x.get("reason")})
     session.flush()
     touch(session, [row.id])  # its old facts went by a bulk DELETE: the rollups follow at commit
     return row, added, removed
