@@ -393,8 +393,11 @@ def render_many(jobs: list[tuple[Any, str, int, int, float, bool]], browser_path
         if not _browser_failed(r, exc):
             raise
         _discard(r)   # the next export starts a browser of its own
+        # the cause goes to the log; the sentence names no internals (a dying browser's error may be a
+        # CancelledError or a ChannelClosedError, depending on how far it got)
+        log.warning("Chromium stopped again after a restart (%s)", exc)
         raise BrowserStopped(
-            f"Chromium stopped while drawing the figure, and again after a restart ({exc}). Try again; if it "
+            f"Chromium stopped while drawing the figure, and again after a restart. Try again; if it "
             f"keeps stopping, check that {r.browser_path} runs (`{r.browser_path} --headless --version`) and "
             f"that the machine has memory to spare.") from exc
 
