@@ -13,15 +13,20 @@ Sets (``--sets``): ``realnews:en|zh`` (``../shared/realnews``, texts in ``/work/
 ``bench/.cache/realnews``), ``realnews2:en|zh`` (``bench/realnews2``), ``corpus:en|zh`` (``tests/corpus``); only
 their ``dev`` pages are trained on. Writes ``bench/results/partner_model_cv.json``; ``--write FILE`` the model
 fitted on every dev page; ``--check`` scores the ``check`` pages once (rules alone, and with that model) without
-training on them.
+training on them. ``--guard role,short_form,mission --guard-kinds company,government,other`` leaves the candidates
+the rules tie precisely to the rules (they train the model but are never judged nor dropped: the shipped model);
+``--extra cases,heldout`` adds the English cases of ``tests/cases`` and pages of ``tests/heldout`` as training-only
+examples (then those tests no longer judge the model held out).
 
     python bench/train_partner_model.py [--variants] [--check] [--write FILE] [--train-on all|accepted]
+        [--guard G,..] [--guard-kinds K,..] [--extra cases,heldout]
 
 Needs numpy (a dependency of the project); the extractor reads the model in plain Python.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -101,20 +106,75 @@ def collect(sets: list[dict]) -> tuple[list[dict], dict]:
         for s in sets:
             sc = s["sc"]
             for page in s["pages"]:
-                pm.COLLECT = []
+                pm.COLLECT, pm.GUARDS = [], []
                 rec = extract(read_path(page["path"]), ref).record()
                 doc = f"{page['id']}.txt"
                 rec["doc"] = doc
                 records[(s["name"], doc)] = rec
                 g = s["gold"].get(doc, {})
                 gold_names = sc.names(g, "partners", s["canon"])
-                for _, name, x, status in pm.COLLECT:
+                for (_, name, x, status), (kind, guards) in zip(pm.COLLECT, pm.GUARDS):
                     n = sc.norm(name)
                     cands.append({"set": s["name"], "lang": s["lang"], "doc": doc, "group": page["group"], "name": name,
-                                  "x": x, "y": int(s["canon"].get(n, n) in gold_names), "status": status})
+                                  "x": x, "y": int(s["canon"].get(n, n) in gold_names), "status": status,
+                                  "kind": kind, "guards": guards})
     finally:
-        pm.COLLECT = None
+        pm.COLLECT = pm.GUARDS = None
     return cands, records
+
+
+def collect_extra(which: list[str]) -> list[dict]:
+    """Training-only candidates from the project's own written tests (variant 1): the English cases of
+    ``tests/cases`` (labelled by their expectations: ``partners`` positive, ``partners_absent`` negative, other
+    candidates left out) and the English pages of ``tests/heldout`` (its gold, the ``minimal`` set-up). They never
+    form a fold and never choose a threshold; once trained on, those tests no longer judge the model held out."""
+    from etl.resolve.reference import norm
+    from etl.sources.base import SourceDocument
+    out: list[dict] = []
+    pm.COLLECT, pm.GUARDS = [], []
+    try:
+        if "cases" in which:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from test_extract_cases import CASES, _ref
+            refs: dict = {}
+            for c in CASES:
+                if c.get("lang", "en") != "en" or c.get("xfail"):
+                    continue
+                exp = c["expect"]
+                pos = {norm(n) for n in exp.get("partners", [])}
+                neg = {norm(n) for n in exp.get("partners_absent", [])}
+                if not pos and not neg:
+                    continue
+                kind = c.get("ref", "default")
+                ref = refs.setdefault(kind, _ref(kind))
+                pm.COLLECT, pm.GUARDS = [], []
+                text = c["text"]
+                extract(SourceDocument(uri=f"case:{c['id']}", text=text, lang="en", title=text.splitlines()[0]), ref)
+                for (_, name, x, status), (k, guards) in zip(pm.COLLECT, pm.GUARDS):
+                    n = norm(name)
+                    if n in pos or n in neg:
+                        out.append({"set": "extra:cases", "lang": "en", "doc": c["id"], "group": "extra:" + c["id"],
+                                    "name": name, "x": x, "y": int(n in pos), "status": status, "kind": k,
+                                    "guards": guards})
+        if "heldout" in which:
+            spec = importlib.util.spec_from_file_location("heldout_score", ROOT / "tests" / "heldout" / "score.py")
+            hs = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(hs)
+            sc, golds, canon = hs.scorer(), hs.gold(), hs.canon()
+            for name, g in sorted(golds.items()):
+                if g.get("lang") != "en":
+                    continue
+                pm.COLLECT, pm.GUARDS = [], []
+                extract(read_path(ROOT / "tests" / "heldout" / "docs" / name), hs.reference("minimal", g.get("home_key")))
+                gold_names = sc.names(g, "partners", canon)
+                for (_, nm, x, status), (k, guards) in zip(pm.COLLECT, pm.GUARDS):
+                    n = sc.norm(nm)
+                    out.append({"set": "extra:heldout", "lang": "en", "doc": name, "group": "extra:heldout:" + name,
+                                "name": nm, "x": x, "y": int(canon.get(n, n) in gold_names), "status": status,
+                                "kind": k, "guards": guards})
+    finally:
+        pm.COLLECT = pm.GUARDS = None
+    return out
 
 
 def fit(X: np.ndarray, y: np.ndarray, c: float | None = None) -> dict:
@@ -227,12 +287,23 @@ def _choose_threshold(X, y, groups, target, c: float | None = None) -> tuple[flo
     return best, best_f
 
 
+GUARD: tuple = ()  # the guards (pm.GUARD_NAMES) the model leaves to the rules (variant 2)
+GUARD_KINDS: tuple = ()  # the kinds the model leaves to the rules (variant 2)
+
+
+def _judged(c: dict) -> bool:
+    """Whether the model judges candidate ``c`` (no guard of GUARD, no kind of GUARD_KINDS; pm.guarded's rule)."""
+    return c.get("kind") not in GUARD_KINDS and not any(g in GUARD for g in c.get("guards", ()))
+
+
 def _arrays(cands, train_on: str, apply: set[str]):
     X = np.array([c["x"] for c in cands], dtype=float)
     y = np.array([c["y"] for c in cands], dtype=float)
     groups = np.array([c["group"] for c in cands])
     accepted = np.array([c["status"] == "partner" for c in cands])
-    target = accepted & np.array([c["lang"] in apply for c in cands])
+    # the candidates the model judges: accepted by the rules, unguarded, of a dev page (extra ones only train)
+    target = accepted & np.array([c["lang"] in apply and _judged(c) and not c["set"].startswith("extra:")
+                                  for c in cands])
     usable = accepted if train_on == "accepted" else np.ones(len(y), dtype=bool)
     return X, y, groups, accepted, target, usable
 
@@ -285,13 +356,17 @@ def _final(cands, train_on: str, apply: set[str]) -> dict:
     model = fit(X, y, c)
     model["threshold"] = thr
     model["langs"] = sorted(apply)
+    if GUARD:
+        model["guard"] = list(GUARD)
+    if GUARD_KINDS:
+        model["guard_kinds"] = list(GUARD_KINDS)
     model["trained_on"] = {"candidates": len(y), "positives": int(y.sum()), "split": "dev", "C": c,
                            "train_on": train_on}
     return model
 
 
 def main(argv=None) -> dict:
-    global C
+    global C, GUARD, GUARD_KINDS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", default=SETS)
     ap.add_argument("--apply", default="en", help="languages whose pages the model checks (comma-separated)")
@@ -301,12 +376,21 @@ def main(argv=None) -> dict:
     ap.add_argument("--write", type=Path, default=None, help="write the model fitted on every dev page here")
     ap.add_argument("--check", action="store_true",
                     help="score the check pages once: rules alone, and with the model fitted on every dev page")
+    ap.add_argument("--guard", default="", help="guards (of %s) whose candidates the model never drops" %
+                    ",".join(pm.GUARD_NAMES))
+    ap.add_argument("--guard-kinds", default="", help="kinds the model never drops (company,government …)")
+    ap.add_argument("--extra", default="", help="train also on cases,heldout (the tests' own labelled text)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "partner_model_cv.json")
     a = ap.parse_args(argv)
     names = a.sets.split(",")
     apply = set(a.apply.split(","))
+    GUARD = tuple(g for g in a.guard.split(",") if g)
+    GUARD_KINDS = tuple(k for k in a.guard_kinds.split(",") if k)
     sets = _sets(names, "dev")
     cands, records = collect(sets)
+    extra = [w for w in a.extra.split(",") if w]
+    if extra:
+        cands += collect_extra(extra)
     res: dict = {"sets": names, "pages": {s["name"]: len(s["pages"]) for s in sets}, "CS": list(CS),
                  "thresholds": list(THRESHOLDS),
                  "features": list(pm.FEATURES),
@@ -314,6 +398,7 @@ def main(argv=None) -> dict:
                          "folds for rules alone and rules + model; each fold's C (of CS) and threshold chosen by an "
                          "inner leave-one-university-out on its training pages; 'cv_variants' fix C instead; the model checks only the candidates "
                          "the rules accept, on pages of the languages in 'apply'"}
+    res["guard"], res["guard_kinds"], res["extra"] = list(GUARD), list(GUARD_KINDS), extra
     res["cv"] = cross_validate(sets, cands, records, a.train_on, apply)
     for k in ("rules", "rules_model"):
         for lang in sorted(apply):
@@ -343,7 +428,7 @@ def main(argv=None) -> dict:
         csets = _sets([n for n in names if not n.startswith("corpus")], "check")
         ccands, crecs = collect(csets)
         probs = {i: pm.probability(c["x"], model) for i, c in enumerate(ccands)
-                 if c["status"] == "partner" and c["lang"] in model["langs"]}
+                 if c["status"] == "partner" and c["lang"] in model["langs"] and _judged(c)}
         res["check"] = {"model_threshold": model["threshold"], "rules": _score(csets, crecs),
                         "rules_model": _score(csets, _drop(crecs, ccands, probs, model["threshold"]))}
         for k in ("rules", "rules_model"):

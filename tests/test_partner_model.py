@@ -178,13 +178,31 @@ def test_a_doubted_partner_gets_no_fact_but_an_unknown_name_still_reaches_the_re
         assert "Education Foundation" not in {f.name for f in s.scalars(select(Fact).where(Fact.type == "partner"))}
 
 
-def test_no_model_is_shipped_the_rules_decide(ref):
-    """The model did not keep the paraphrased cases and held-out news whole (README): the extractor ships none,
-    and every partner of the rules is one."""
-    assert not pm.MODEL_PATH.exists() and pm.shipped() is None
+def test_the_shipped_model_is_loaded_and_used(ref):
+    """The extractor ships the guarded model (bench/train_partner_model.py --guard role,short_form,mission
+    --guard-kinds company,government,other; README): it loads it, and on the written page drops the home's own
+    foundation (the rules' false partner) into the review queue and keeps the professor's employer, whose
+    probability is under the threshold but whom the rules tie to a person's role. Its decisions are those of the
+    training script's probabilities and guards."""
+    model = pm.shipped()
+    assert pm.MODEL_PATH.exists() and model == pm.load(pm.MODEL_PATH)
+    assert model["langs"] == ["en"] and model["guard"] == list(pm.GUARD_NAMES)
+    assert model["guard_kinds"] == ["company", "government", "other"]
     ex = extract(_doc(), ref)
-    assert not [x for x in ex.excluded if x["status"] == "doubtful"]
-    assert {p["name"] for p in ex.record()["partners"]} >= {"Education Foundation", "University of Corvel"}
+    kept = {p["name"] for p in ex.record()["partners"]}
+    doubted = {x["name"]: x for x in ex.excluded if x["status"] == "doubtful"}
+    assert kept == {"Lakeside Institute of Technology", "University of Valmora", "University of Corvel"}
+    assert set(doubted) == {"Education Foundation"} and doubted["Education Foundation"]["review"]
+    pm.COLLECT, pm.GUARDS = [], []
+    try:
+        extract(_doc(), ref)
+        acc = [(n, x, k, g) for (_, n, x, st), (k, g) in zip(pm.COLLECT, pm.GUARDS) if st == "partner"]
+    finally:
+        pm.COLLECT = pm.GUARDS = None
+    probs = _train_script().predict(model, np.array([x for _, x, _, _ in acc]))
+    under = {n for (n, _, _, _), p in zip(acc, probs) if p < model["threshold"]}
+    assert "University of Corvel" in under  # (kept by its guard alone)
+    assert {n for n, _, k, g in acc if n in under and k not in model["guard_kinds"] and not g} == set(doubted)
 
 
 def test_the_measured_model_loads_and_drops_what_it_was_made_for(ref, measured):
@@ -221,3 +239,61 @@ def test_chinese_pages_are_left_to_the_rules(ref, measured):
                        ref).record() == ex.record()
     finally:
         pm.COLLECT = None
+
+
+# a page whose partners the rules tie precisely: a dean's college (a person's affiliation, "of" after the role), a
+# foundation the page gives a short form, a country's embassy, a company; and one the model may judge
+GUARDED_TEXT = """Kestrel University Hosts Forum on Vocational Education
+A forum on vocational education opened at Kestrel University on 12 May 2025.
+Guests included Mira Sol, dean of the School of Mechanics of Harlow Polytechnic University.
+On the same day the Orrin Learning Foundation (the Foundation) signed an agreement to fund twenty scholarships.
+Officials of the Embassy of Norway in China attended, and students visited Tarnby Robotics Company.
+A delegation of the Vellin Institute of Science also came.
+"""
+
+
+def _guarded_doc() -> SourceDocument:
+    return SourceDocument(uri="case:partner-guards", text=GUARDED_TEXT, lang="en",
+                          title=GUARDED_TEXT.splitlines()[0])
+
+
+def test_guards_name_what_the_rules_tie_precisely(ref):
+    """pm.guards: a person's affiliation ('dean of the School of … of X University'), a short form the page defines
+    ('(the Foundation)'), an embassy; nothing for a candidate named plainly; none on a 中文 page."""
+    pm.COLLECT, pm.GUARDS = [], []
+    try:
+        extract(_guarded_doc(), ref)
+        got = {n: (k, g) for (_, n, _, st), (k, g) in zip(pm.COLLECT, pm.GUARDS) if st == "partner"}
+    finally:
+        pm.COLLECT = pm.GUARDS = None
+    assert got["Harlow Polytechnic University"] == ("university", ["role"])
+    assert got["Orrin Learning Foundation"] == ("ngo", ["short_form"])
+    assert got["Embassy of Norway in China"][1] == ["mission"]
+    assert got["Vellin Institute of Science"] == ("institute", [])
+    assert got["Tarnby Robotics Company"] == ("company", [])
+
+
+def test_a_guarded_model_never_drops_guarded_candidates(ref, tmp_path, monkeypatch):
+    """A model with "guard" and "guard_kinds" (the shipped one's) drops only the candidates it may judge: with a
+    threshold no probability reaches, every unguarded candidate of a judged kind goes to the review queue and every
+    guarded one stays a partner; without the guard lists the same model drops them all."""
+    model = dict(pm.load(MEASURED), threshold=1.01)
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(dict(model, guard=list(pm.GUARD_NAMES), guard_kinds=["company", "government", "other"])),
+                 encoding="utf-8")
+    monkeypatch.setattr(pm, "MODEL_PATH", p)
+    pm.shipped.cache_clear()
+    try:
+        ex = extract(_guarded_doc(), ref)
+        kept = {x["name"] for x in ex.record()["partners"]}
+        doubted = {x["name"] for x in ex.excluded if x["status"] == "doubtful"}
+        assert kept == {"Harlow Polytechnic University", "Orrin Learning Foundation", "Embassy of Norway in China",
+                        "Tarnby Robotics Company"}
+        assert doubted == {"Vellin Institute of Science"}
+        p.write_text(json.dumps(model), encoding="utf-8")
+        pm.shipped.cache_clear()
+        ex = extract(_guarded_doc(), ref)
+        assert not ex.record()["partners"]
+        assert {x["name"] for x in ex.excluded if x["status"] == "doubtful"} == kept | doubted
+    finally:
+        pm.shipped.cache_clear()

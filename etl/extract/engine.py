@@ -1303,8 +1303,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             out.mentions.append(Mention("office", key, {"name": name}, text[s_:e_], lay.sentence_at(s_), s_, e_,
                                         "pattern: a centre named after another country or region", 0.7))
 
-    # partners: the rules' choice, checked by a small learned model where one is shipped (partner_model.py: none
-    # is; the training hook of bench/train_partner_model.py collects every candidate's features, rules alone)
+    # partners: the rules' choice, checked by a small learned model where one is shipped (partner_model.py: it
+    # judges unguarded candidates only; the training hook of bench/train_partner_model.py collects every candidate's
+    # features and guards, rules alone)
     model = _pm.shipped()
     model = model if model is not None and lang in model["langs"] else None
     page = _pm.Page(home_spans, partners) if model is not None or _pm.COLLECT is not None else None
@@ -1313,6 +1314,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             if o.status != "partner" and o.mentions:
                 _pm.COLLECT.append((doc.name, o.name, _pm.features(o, text, lay, home, home_country, page, lang),
                                     o.status))
+                if _pm.GUARDS is not None:
+                    _pm.GUARDS.append((o.kind, _pm.guards(o, text, lang)))
     dropped: list[dict] = []
     for o in sorted(partners, key=lambda x: x.first.start):
         _unquote_name(o)
@@ -1320,7 +1323,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             x = _pm.features(o, text, lay, home, home_country, page, lang)
             if _pm.COLLECT is not None:
                 _pm.COLLECT.append((doc.name, o.name, x, "partner"))
-            elif _pm.probability(x, model) < model["threshold"]:
+                if _pm.GUARDS is not None:
+                    _pm.GUARDS.append((o.kind, _pm.guards(o, text, lang)))
+            elif _pm.probability(x, model) < model["threshold"] and not _pm.guarded(o, text, lang, model):
                 # the model doubts the rules' partner: not one, but an unknown name still goes to the review queue
                 # (etl/load/documents.py), as the rules would have sent it
                 dropped.append({"name": o.name, "status": "doubtful", "country": o.country, "kind": o.kind,
