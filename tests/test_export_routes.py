@@ -113,7 +113,7 @@ def test_menu_links_follow_the_url_filters(app):
     with page_filters({"school": "4,3", "from": "2020", "junk": "1"}):
         zh = [x for x in export_links(export_menu("top_partners", lang="zh", fixed={"school": "9"}))]
     assert zh[0]["href"] == "/export/figure/top_partners.png?from=2020&school=9&labels=zh"
-    # what export.js adds to the URL's filters: the page's school, and 中文 files but for the English report
+    # what links.js adds to the URL's filters: the page's school, and 中文 files but for the English report
     assert {x["params"] for x in zh if x["path"].startswith("/export/report") and "中文" not in x["text"]} == {"school=9"}
     assert {x["params"] for x in zh if not x["path"].startswith("/export/report") or "中文" in x["text"]} == {
         "school=9&labels=zh"}

@@ -109,7 +109,8 @@ def nav_menu(pages: list[tuple[str, str]]) -> dcc.Markdown:
 
 def nav_href(path: str, search: str | None) -> str:
     """A menu link's URL for the query ``search``: ``path``, the filters (normalised) and ``ui=zh`` in
-    Chinese, so moving between pages keeps the view. ``assets/links.js`` (``hrefFor``) makes the same."""
+    Chinese, so moving between pages keeps the view. ``assets/links.js`` (``hrefFor``) makes the same for
+    valid filters (it copies the URL's values as they are; the page reads them as Filters does)."""
     from urllib.parse import urlencode
 
     params = Filters.from_search(search).to_query()

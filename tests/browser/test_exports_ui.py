@@ -126,7 +126,7 @@ def _modebar_stays_home(p, path: str, lang: str) -> None:
 # mode bar is read on the same pages: its buttons come from each graph's config, whatever the filters.
 # On the first page a filter is chosen in the filter bar and the next page is reached by the navigation
 # bar: every export link carries the filters on screen after a filter change and after each move (no
-# callback writes the links: assets/export.js after a filter change, the new page's layout after a move).
+# callback writes the links: assets/links.js after a filter change, the new page's layout after a move).
 def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_no_modebar_button_leaves(
         live_server, page):
     p = page.page
