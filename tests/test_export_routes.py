@@ -113,7 +113,7 @@ def test_menu_links_follow_the_url_filters(app):
     with page_filters({"school": "4,3", "from": "2020", "junk": "1"}):
         zh = [x for x in export_links(export_menu("top_partners", lang="zh", fixed={"school": "9"}))]
     assert zh[0]["href"] == "/export/figure/top_partners.png?from=2020&school=9&labels=zh"
-    # what export.js adds to the URL's filters: the page's school, and 中文 files but for the English report
+    # what links.js adds to the URL's filters: the page's school, and 中文 files but for the English report
     assert {x["params"] for x in zh if x["path"].startswith("/export/report") and "中文" not in x["text"]} == {"school=9"}
     assert {x["params"] for x in zh if not x["path"].startswith("/export/report") or "中文" in x["text"]} == {
         "school=9&labels=zh"}
@@ -154,7 +154,7 @@ def test_menu_links_follow_the_url_filters(app):
 
 def test_a_menu_is_two_components_and_the_script_copies_the_filters_keys(app):
     """A menu of five charts and the report (34 links) is the dropdown and one Markdown: no Dash component
-    per row or link, and no callback (the links follow the URL in assets/export.js, which copies the same
+    per row or link, and no callback (the links follow the URL in assets/links.js, which copies the same
     filter keys as Filters)."""
     import re
 
@@ -163,6 +163,6 @@ def test_a_menu_is_two_components_and_the_script_copies_the_filters_keys(app):
     assert len(export_links(menu)) == 5 * 6 + 4
     assert [type(c).__name__ for c in components(menu)] == ["DropdownMenu", "Markdown"]
     assert not [k for k in app.callback_map if "export" in k.lower()]
-    script = (ROOT / "dashboard" / "assets" / "export.js").read_text(encoding="utf-8")
+    script = (ROOT / "dashboard" / "assets" / "links.js").read_text(encoding="utf-8")
     keys = re.search(r"var FILTER_KEYS = \[([^\]]*)\]", script).group(1)
     assert tuple(re.findall(r'"(\w+)"', keys)) == FILTER_KEYS == tuple(Filters.KEYS.values())

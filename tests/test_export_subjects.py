@@ -245,7 +245,7 @@ def test_every_card_of_both_pages_has_its_export_menu(url, client, monkeypatch, 
                 href = lid["href"]
                 assert f"{key}={the_id}" in href and "from=2020" in href and "country=PL" in href, href
                 assert ("labels=zh" in href) == (lang == "zh"), href
-                # what export.js keeps after the URL's filters: the page's subject and the files' language
+                # what links.js keeps after the URL's filters: the page's subject and the files' language
                 assert lid["params"] == f"{key}={the_id}" + ("&labels=zh" if lang == "zh" else ""), lid
                 if lid["path"].endswith((".csv", ".json", ".xlsx")):   # the link answers with the card's file
                     r = client.get(href)

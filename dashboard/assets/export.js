@@ -1,13 +1,8 @@
 /* Export links (the Export menus, dashboard/components/export_menu.py).
 
-   Their hrefs follow the URL's query string, the filters the charts have, here in the browser (no Dash
-   component per link, no server callback per filter change): a page arrives with links made for its
-   query; when the filter bar (history.pushState), back or forward change the query without a new page,
-   every link's href is written again: its path, the filters of location.search (FILTER_KEYS), then its
-   own parameters (data-params: a school's own page "school=3", the files' language "labels=zh"). The
-   same is done when a menu opens and when a link is pointed at, focused, pressed or right-clicked, so a
-   link is never shown, followed, opened or copied with other filters than the charts' (even where the
-   filter bar rewrote the query before the page's layout arrived: the pages router does not hear of it).
+   Their hrefs follow the URL's query string, the filters the charts have, in links.js (with the
+   navigation bar's): a page arrives with links made for its query, links.js writes them again whenever
+   the query changes without a new page and whenever a link is shown, pointed at or followed.
 
    A click on one is fetched here, not left to a bare <a download>, so that a failure reaches the
    user. The server answers an export it cannot make (no Chromium, a bad parameter, the database down)
@@ -57,51 +52,6 @@
     a.appendChild(x);
     b.appendChild(a);
   }
-  // Filters.KEYS' query-string keys, in their order (tests/test_export_routes.py checks them against it)
-  var FILTER_KEYS = ["from", "to", "school", "country", "pkind", "kind", "lang"];
-  function enc(v) { return encodeURIComponent(v).replace(/%2C/g, ",").replace(/%20/g, "+"); }
-  // what export_menu.export_href makes on the server: the filters, then the link's own parameters
-  // (one of the same key in the filter's place)
-  function hrefFor(a) {
-    var path = (a.getAttribute("href") || "").split("?")[0];
-    var now = new URLSearchParams(location.search);
-    var own = new URLSearchParams(a.getAttribute("data-params") || "");
-    var pairs = [];
-    FILTER_KEYS.forEach(function (k) {
-      var v = own.has(k) ? own.get(k) : now.getAll(k).filter(Boolean).join(",");
-      if (v) { pairs.push(k + "=" + enc(v)); }
-    });
-    own.forEach(function (v, k) { if (FILTER_KEYS.indexOf(k) < 0) { pairs.push(k + "=" + enc(v)); } });
-    return path + (pairs.length ? "?" + pairs.join("&") : "");
-  }
-  function fill(a) {
-    var h = hrefFor(a);
-    if (a.getAttribute("href") !== h) { a.setAttribute("href", h); }
-  }
-  function fillAll() {
-    var links = document.querySelectorAll("a.export-link");
-    for (var i = 0; i < links.length; i++) { fill(links[i]); }
-  }
-  // the filter bar's dcc.Location writes the query with pushState and tells no one: every change of the
-  // URL made here passes through these two
-  ["pushState", "replaceState"].forEach(function (name) {
-    var orig = history[name];
-    history[name] = function () {
-      var out = orig.apply(this, arguments);
-      fillAll();
-      return out;
-    };
-  });
-  window.addEventListener("popstate", fillAll);
-  document.addEventListener("click", function (ev) {   // a menu opening (capture: before it shows)
-    if (ev.target.closest && ev.target.closest(".export-toggle")) { fillAll(); }
-  }, true);
-  ["focusin", "mouseover", "pointerdown", "contextmenu"].forEach(function (type) {
-    document.addEventListener(type, function (ev) {
-      var a = ev.target.closest ? ev.target.closest("a.export-link") : null;
-      if (a) { fill(a); }
-    }, true);
-  });
   function filename(resp, href) {
     var cd = resp.headers.get("Content-Disposition") || "";
     var m = cd.match(/filename="?([^";]+)"?/);
@@ -111,7 +61,7 @@
     var a = ev.target.closest ? ev.target.closest("a.export-link") : null;
     if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey) { return; }
     ev.preventDefault();
-    fill(a);
+    if (window.intlLinks) { window.intlLinks.fill(a); }   // links.js: the filters on screen
     var href = a.getAttribute("href");
     show("info", tr("Preparing the export…"), "");
     fetch(href, {credentials: "same-origin"}).then(function (resp) {

@@ -9,16 +9,23 @@ URL, the pages router renders the page again with its texts in the new language,
 shell's own texts (menu, brand, footer, filter bar, tab title, ``<html lang>``) follow the
 URL through the callbacks below. They are links, so they are reachable with Tab and open
 with Enter, and a middle click opens the other language in a new tab.
+
+The menu's links are one Dash component (a ``dcc.Markdown`` of HTML links, :func:`nav_menu`) and no
+callback follows the URL for them: ``assets/links.js`` (with the Export menus' links) writes each
+``href`` from the URL's query (the filters, :data:`Filters.KEYS`' keys, and ``ui=zh``; :func:`nav_href`
+makes the same string), shows the label in the interface language (``data-en`` / ``data-zh``), marks the
+current page's link active and moves inside the app on a click as ``dcc.Link`` does (no page load). A
+Dash component per link and a pattern-matching callback per URL change cost the renderer more.
 """
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import ids
+from dashboard.components.html_table import esc, markdown, tag
 from dashboard.labels import add_translations, t, ui_from_search, with_ui
-
-NAV_LINK = "nav-link"  # pattern-matching id type: {"type": NAV_LINK, "path": "/…"}
+from dashboard.queries.common import Filters
 PAGES_STORE = "_pages_store"   # Dash's own store of the routed page's title (dash.dash._ID_STORE)
 FOOTER_TEXT = ("Figures come from the university's news and the international office's reports, "
                "read automatically; every number links back to its documents.")
@@ -50,8 +57,6 @@ add_translations({
     "Show the interface in Chinese": "以中文显示界面",
 })
 
-# The English label of each menu entry, by path: the key its translation is looked up by.
-_NAV_LABELS: dict[str, str] = {}
 
 
 def lang_switch(lang: str = "en") -> html.Div:
@@ -72,7 +77,6 @@ def lang_switch(lang: str = "en") -> html.Div:
 def navbar(title: str, home_name: str | None, home_zh: str | None, pages: list[tuple[str, str]]) -> html.Header:
     """``pages`` is ``[(label, path), …]`` in menu order (English labels: the switch translates them)."""
     subtitle = " · ".join(x for x in (home_name, home_zh) if x)
-    _NAV_LABELS.update({path: label for label, path in pages})
     brand = html.A(
         [
             html.Span("BISTU" if home_name and "Beijing Information" in home_name else "INTL",
@@ -82,11 +86,9 @@ def navbar(title: str, home_name: str | None, home_zh: str | None, pages: list[t
         ],
         href="/", className="brand",
     )
-    links = [dbc.NavItem(dbc.NavLink(label, href=path, active="exact", id={"type": NAV_LINK, "path": path}))
-             for label, path in pages]
     return html.Header(
         dbc.Container([brand,
-                       html.Div([dbc.Nav(links, className="app-nav", id=ids.NAV_LINKS), lang_switch()],
+                       html.Div([nav_menu(pages), lang_switch()],
                                 className="app-header-right"),
                        dcc.Store(id=ids.UI_STATE), html.Div(id=ids.UI_DUMMY, hidden=True)],
                       fluid=True, className="app-header-inner"),
@@ -94,15 +96,27 @@ def navbar(title: str, home_name: str | None, home_zh: str | None, pages: list[t
     )
 
 
-def nav_hrefs(search: str | None, paths: list[str]) -> list[str]:
-    """Each menu link keeps the current filters, so moving between pages keeps the view."""
-    return [p + (search or "") for p in paths]
+def nav_menu(pages: list[tuple[str, str]]) -> dcc.Markdown:
+    """The menu (the elements ``dbc.Nav`` of ``dbc.NavItem``s drew) as one component: each link with its
+    bare path and English label, and its label in both languages for ``assets/links.js``, which writes the
+    href, the label and the active mark from the URL as soon as the menu is in the page."""
+    items = "".join(
+        tag("div", tag("a", esc(label), cls="nav-link", href=path, **{"data-nav": path, "data-en": label,
+                                                                     "data-zh": t(label, "zh")}), cls="nav-item")
+        for label, path in pages)
+    return markdown(items, "app-nav nav", id=ids.NAV_LINKS)
 
 
-def nav_labels(search: str | None, paths: list[str]) -> list[str]:
-    """Each menu entry in the URL's interface language."""
-    lang = ui_from_search(search)
-    return [t(_NAV_LABELS.get(p, p), lang) for p in paths]
+def nav_href(path: str, search: str | None) -> str:
+    """A menu link's URL for the query ``search``: ``path``, the filters (normalised) and ``ui=zh`` in
+    Chinese, so moving between pages keeps the view. ``assets/links.js`` (``hrefFor``) makes the same for
+    valid filters (it copies the URL's values as they are; the page reads them as Filters does)."""
+    from urllib.parse import urlencode
+
+    params = Filters.from_search(search).to_query()
+    if ui_from_search(search) == "zh":
+        params["ui"] = "zh"
+    return path + ("?" + urlencode(params, safe=",") if params else "")
 
 
 def lang_hrefs(pathname: str | None, search: str | None) -> tuple[str, str, str, str]:
@@ -155,16 +169,6 @@ def register_callbacks(app) -> None:
                 and ui_from_search(request.query_string.decode("latin-1")) == "zh"):
             response.set_data(localize_index(response.get_data(as_text=True), "zh", title))
         return response
-
-    @app.callback(
-        Output({"type": NAV_LINK, "path": ALL}, "href"),
-        Output({"type": NAV_LINK, "path": ALL}, "children"),
-        Input(ids.URL, "search"),
-        Input({"type": NAV_LINK, "path": ALL}, "id"),
-    )
-    def _hrefs(search, link_ids):
-        paths = [i["path"] for i in link_ids]
-        return nav_hrefs(search, paths), nav_labels(search, paths)
 
     @app.callback(
         Output(ids.UI_LANG_EN, "href"), Output(ids.UI_LANG_ZH, "href"),

@@ -71,6 +71,35 @@ def _links_carry(p, want: dict[str, str], lang: str, where) -> int:
     return len(links)
 
 
+# the navigation bar's links (assets/links.js writes them from the URL: no callback)
+NAV = """() => Array.from(document.querySelectorAll('#nav-links a.nav-link')).map(a => ({
+    href: a.getAttribute('href'), text: a.textContent, active: a.classList.contains('active'),
+    current: a.getAttribute('aria-current')}))"""
+NAV_CARRY = """(query) => {
+  const links = Array.from(document.querySelectorAll('#nav-links a.nav-link'));
+  return links.length > 0 && links.every(a => (a.getAttribute('href').split('?')[1] || '') === query);
+}"""
+
+
+def _nav_carries(p, want: dict[str, str], lang: str, where) -> None:
+    """Every link of the navigation bar carries exactly the filters ``want`` (in Filters' order) and the
+    interface language, shows its label in that language, and the current page's link alone is marked."""
+    from dashboard.app import PAGES as APP_PAGES
+    from dashboard.labels import t
+    from dashboard.queries.common import Filters
+
+    order = list(Filters.KEYS.values())
+    query = urlencode(sorted(want.items(), key=lambda kv: order.index(kv[0])), safe=",") + (
+        "&ui=zh" if lang == "zh" else "")
+    p.wait_for_function(NAV_CARRY, arg=query)
+    pages = [(t(m.NAME, lang), m.PATH) for m in APP_PAGES if getattr(m, "IN_NAV", True)]
+    links = p.evaluate(NAV)
+    here = urlsplit(p.url).path
+    assert [(x["text"], x["href"]) for x in links] == [(label, f"{path}?{query}") for label, path in pages], where
+    assert [x["active"] for x in links] == [x["current"] == "page" for x in links] == [
+        path == here for _, path in pages], (where, links)
+
+
 MODEBAR = """() => Array.from(document.querySelectorAll('.modebar-btn')).map(b => ({
     title: b.getAttribute('data-title') || '', href: b.getAttribute('href') || ''}))"""
 MODEBAR_PAGES = ("/", "/schools", "/partners", "/programs")
@@ -97,7 +126,7 @@ def _modebar_stays_home(p, path: str, lang: str) -> None:
 # mode bar is read on the same pages: its buttons come from each graph's config, whatever the filters.
 # On the first page a filter is chosen in the filter bar and the next page is reached by the navigation
 # bar: every export link carries the filters on screen after a filter change and after each move (no
-# callback writes the links: assets/export.js after a filter change, the new page's layout after a move).
+# callback writes the links: assets/links.js after a filter change, the new page's layout after a move).
 def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_no_modebar_button_leaves(
         live_server, page):
     p = page.page
@@ -111,9 +140,15 @@ def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_
                 ui = "&ui=zh" if lang == "zh" else ""
                 _open(p, live_server.base, path + "?" + urlencode(filters, safe=",") + ui)
             elif i == 1:   # the navigation bar's link: a new page, made for the query the filter bar wrote
-                p.click(f".app-nav a.nav-link[href^='{path}?']")
+                p.evaluate("() => { window.__samePage = true; }")
+                if lang == "en":   # by the mouse
+                    p.click(f".app-nav a.nav-link[href^='{path}?']")
+                else:              # by the keyboard: the link focused, Enter
+                    p.focus(f".app-nav a.nav-link[href^='{path}?']")
+                    p.keyboard.press("Enter")
                 p.wait_for_selector(f"#export-menu-{path.strip('/')}")
                 assert urlsplit(p.url).path == path
+                assert p.evaluate("window.__samePage") is True, "a move inside the app (no page load)"
             else:
                 _open(p, live_server.base, path + "?" + urlsplit(p.url).query)
             assert p.locator(".export-menu").count() >= 1, (lang, path)
@@ -127,6 +162,7 @@ def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_
                 return false;})""")
             assert all(graphs), (lang, path, graphs)
             assert _links_carry(p, {**filters, **own.get(path, {})}, lang, (lang, path)) > 0
+            _nav_carries(p, filters, lang, (lang, path))   # after a load, the move by the bar, moves by the URL
             links = _links(p)
             kinds = {urlsplit(x["href"]).path.rsplit(".", 1)[-1] for x in links}
             assert {"csv", "xlsx", "json"} <= kinds, (lang, path)
@@ -138,6 +174,7 @@ def test_every_page_and_chart_card_has_an_export_menu_with_the_page_filters_and_
                 _modebar_stays_home(p, path, lang)
             if i == 0:
                 _links_follow_a_filter_change(p, school, filters, lang)
+                _nav_carries(p, filters, lang, ("/ + school", lang))
     assert page.external_requests() == []
 
 

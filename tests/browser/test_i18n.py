@@ -51,6 +51,12 @@ def heading(p, text: str) -> None:
     p.wait_for_function(f"() => document.querySelector('h1.page-title')?.textContent === {text!r}")
 
 
+def _menu(p) -> list[tuple[str, bool]]:
+    """The navigation bar's links: (href, marked as the current page)."""
+    return [tuple(x) for x in p.evaluate("""() => Array.from(document.querySelectorAll('#nav-links a.nav-link'))
+        .map(a => [a.getAttribute('href'), a.classList.contains('active')])""")]
+
+
 def test_switch_turns_the_overview_chinese_and_back(live_server, page, tmp_path):
     p = page.page
     p.goto(live_server.base + "/?from=2018")
@@ -80,6 +86,8 @@ def test_switch_turns_the_overview_chinese_and_back(live_server, page, tmp_path)
     assert p.text_content(f"#{ids.OV_KPI_DOCUMENTS} .kpi-label") == "文档"
     nav = p.locator(".app-nav .nav-link").all_inner_texts()
     assert nav[:2] == ["总览", "学院"], nav
+    assert _menu(p)[:2] == [("/?from=2018&ui=zh", True), ("/schools?from=2018&ui=zh", False)], \
+        "the menu's links keep the filters and the language (assets/links.js, after the switch's move)"
     assert "active" in (p.get_attribute(f"#{ids.UI_LANG_ZH}", "class") or "").split()
     assert p.evaluate("document.querySelector('#auth-bar') === null || "
                       "!/Signed in/.test(document.querySelector('#auth-bar').innerText)")
@@ -117,6 +125,8 @@ def test_switch_turns_the_overview_chinese_and_back(live_server, page, tmp_path)
     # Back and forward move between the languages.
     p.go_back()
     heading(p, "总览")
+    p.wait_for_function("() => document.querySelector('#nav-links a.nav-link').textContent === '总览'")
+    assert _menu(p)[1] == ("/schools?from=2018&ui=zh", False), "back: the menu in the language and filters of the URL"
     graph_title(p, ids.OV_PER_YEAR, t(figures.PER_YEAR_TITLE, "zh"))
     label_is(p, ids.FILTER_YEARS, "年份")
     p.wait_for_function("() => document.documentElement.lang === 'zh-CN' && document.title.startsWith('总览')")

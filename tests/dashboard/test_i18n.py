@@ -123,14 +123,60 @@ def test_switch_links_keep_path_and_filters_and_mark_the_language():
     assert switch.role == "group" and "界面语言" in getattr(switch, "aria-label")
 
 
+def _walk(c):
+    yield c
+    kids = getattr(c, "children", None)
+    for k in kids if isinstance(kids, (list, tuple)) else [kids]:
+        if hasattr(k, "to_plotly_json"):
+            yield from _walk(k)
+
+
+def test_the_menu_is_one_component_and_no_callback_follows_the_url_for_it():
+    """The menu's links are one dcc.Markdown, not a component per link and item: no callback writes their
+    hrefs or labels (assets/links.js does, from the URL), so the shell registers one callback fewer, and the
+    script copies the same filter keys as Filters."""
+    import re
+
+    from dash import Dash
+
+    from dashboard.components import navbar as N
+    from dashboard.queries.common import Filters
+
+    bar = N.navbar("T", None, None, [("Overview", "/"), ("Schools", "/schools"), ("Partners", "/partners")])
+    menu = [c for c in _walk(bar) if getattr(c, "id", None) == ids.NAV_LINKS]
+    assert [type(c).__name__ for c in menu] == ["Markdown"]
+    assert not [c for c in _walk(bar) if type(c).__name__ in ("NavLink", "NavItem", "Nav")]
+    app = Dash(__name__)
+    N.register_callbacks(app)
+    outputs = " ".join(app.callback_map)
+    assert "nav-link" not in outputs and ids.NAV_LINKS not in outputs
+    # the switch, the shell's texts, the state, <html> (and before the menu's links: one per link's href and label)
+    left = [next((i for i in (ids.UI_LANG_EN, ids.BRAND_TITLE, ids.UI_STATE, ids.UI_DUMMY) if i in k), k)
+            for k in app.callback_map]
+    assert sorted(left) == sorted([ids.UI_LANG_EN, ids.BRAND_TITLE, ids.UI_STATE, ids.UI_DUMMY]), left
+    script = (Path(__file__).resolve().parents[2] / "dashboard" / "assets" / "links.js").read_text(encoding="utf-8")
+    keys = re.search(r"var FILTER_KEYS = \[([^\]]*)\]", script).group(1)
+    assert tuple(re.findall(r'"(\w+)"', keys)) == tuple(Filters.KEYS.values())
+
+
 def test_shell_texts_follow_the_url():
     from dashboard.components import navbar as N
 
-    N.navbar("International Cooperation Dashboard", "Beijing Information Science and Technology University",
-             "北京信息科技大学", [("Overview", "/"), ("Schools", "/schools"), ("Programs & mobility", "/programs")])
-    assert N.nav_labels("?ui=zh", ["/", "/schools", "/programs"]) == ["总览", "学院", "项目与交流"]
-    assert N.nav_labels("?from=2019", ["/", "/schools"]) == ["Overview", "Schools"]
-    assert N.nav_hrefs("?ui=zh", ["/schools"]) == ["/schools?ui=zh"], "menu links keep the language"
+    import re
+
+    bar = N.navbar("International Cooperation Dashboard", "Beijing Information Science and Technology University",
+                   "北京信息科技大学", [("Overview", "/"), ("Schools", "/schools"), ("Programs & mobility", "/programs")])
+    menu = next(c for c in _walk(bar) if getattr(c, "id", None) == ids.NAV_LINKS)
+    # each link carries both labels (assets/links.js shows the URL's language) and its bare path
+    links = re.findall(r'<a class="nav-link" href="([^"]*)" data-nav="([^"]*)" data-en="([^"]*)" data-zh="([^"]*)">'
+                       r'([^<]*)</a>', menu.children)
+    assert links == [("/", "/", "Overview", "总览", "Overview"), ("/schools", "/schools", "Schools", "学院", "Schools"),
+                     ("/programs", "/programs", "Programs &amp; mobility", "项目与交流", "Programs &amp; mobility")]
+    assert N.nav_href("/schools", "?ui=zh") == "/schools?ui=zh", "menu links keep the language"
+    assert N.nav_href("/schools", "?ui=en&country=DE,JP&junk=1&from=2019") == "/schools?from=2019&country=DE,JP", \
+        "the filters in Filters' order, nothing else"
+    assert N.nav_href("/", "?lang=en&ui=zh") == "/?lang=en&ui=zh", "the document-language filter is not ui"
+    assert N.nav_href("/", "") == "/"
     brand, _tip, footer = N.shell_texts("?ui=zh", "International Cooperation Dashboard")
     assert brand == "国际合作数据看板" and CJK.search(footer)
     assert N.shell_texts("", "International Cooperation Dashboard")[2] == N.FOOTER_TEXT
