@@ -5,7 +5,7 @@
    A link's href is its path, the filters of location.search (FILTER_KEYS, in Filters' order), then its own
    parameters (data-params: a school's own page "school=3", the files' language "labels=zh"); a navigation
    link adds the interface language (ui=zh), shows its label in it (data-en / data-zh) and is marked
-   active (and aria-current) on its own page. Every link is written again when the filter bar
+   active (aria-current="page") on its own page and on its detail pages (aria-current="true"). Every link is written again when the filter bar
    (history.pushState), a move inside the app, back or forward change the URL without a new page, when an
    Export menu opens and when a link is pointed at, focused, pressed or right-clicked, so a link is never
    shown, followed, opened or copied with other filters than the charts' (even where the filter bar
@@ -48,9 +48,13 @@
     a.__intlFilled = true;
     var label = a.getAttribute(uiZh(now) ? "data-zh" : "data-en");
     if (label && a.textContent !== label) { a.textContent = label; }
-    var here = h.split("?")[0] === location.pathname;
-    if (a.classList.contains("active") !== here) { a.classList.toggle("active", here); }
-    if (here) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+    // the current page's link is active and aria-current="page"; a section's link stays active on its detail
+    // pages (Schools on /schools/<id>), where it is the way back, with aria-current="true" (not the page itself)
+    var path = h.split("?")[0];
+    var here = path === location.pathname;
+    var within = !here && path !== "/" && location.pathname.indexOf(path + "/") === 0;
+    if (a.classList.contains("active") !== (here || within)) { a.classList.toggle("active", here || within); }
+    if (here || within) { a.setAttribute("aria-current", here ? "page" : "true"); } else { a.removeAttribute("aria-current"); }
   }
   function fillAll() {
     var now = new URLSearchParams(location.search);

@@ -96,8 +96,12 @@ def _nav_carries(p, want: dict[str, str], lang: str, where) -> None:
     links = p.evaluate(NAV)
     here = urlsplit(p.url).path
     assert [(x["text"], x["href"]) for x in links] == [(label, f"{path}?{query}") for label, path in pages], where
-    assert [x["active"] for x in links] == [x["current"] == "page" for x in links] == [
-        path == here for _, path in pages], (where, links)
+    # the current page's link is marked as the page; a section's link stays marked (not as the page) on its
+    # detail pages (Schools on /schools/<id>)
+    assert [x["current"] for x in links] == [
+        "page" if path == here else "true" if path != "/" and here.startswith(path + "/") else None
+        for _, path in pages], (where, links)
+    assert [x["active"] for x in links] == [x["current"] is not None for x in links], (where, links)
 
 
 MODEBAR = """() => Array.from(document.querySelectorAll('.modebar-btn')).map(b => ({
