@@ -1312,26 +1312,19 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     if _pm.COLLECT is not None:
         for o in orgs:
             if o.status != "partner" and o.mentions:
-                _pm.COLLECT.append((doc.name, o.name, _pm.features(o, text, lay, home, home_country, page, lang),
-                                    o.status))
-                if _pm.GUARDS is not None:
-                    _pm.GUARDS.append((o.kind, _pm.guards(o, text, lang)))
+                _pm.collect(doc.name, o, o.status, text, lay, home, home_country, page, lang)
     dropped: list[dict] = []
     for o in sorted(partners, key=lambda x: x.first.start):
         _unquote_name(o)
-        if model is not None or _pm.COLLECT is not None:
-            x = _pm.features(o, text, lay, home, home_country, page, lang)
-            if _pm.COLLECT is not None:
-                _pm.COLLECT.append((doc.name, o.name, x, "partner"))
-                if _pm.GUARDS is not None:
-                    _pm.GUARDS.append((o.kind, _pm.guards(o, text, lang)))
-            elif _pm.probability(x, model) < model["threshold"] and not _pm.guarded(o, text, lang, model):
-                # the model doubts the rules' partner: not one, but an unknown name still goes to the review queue
-                # (etl/load/documents.py), as the rules would have sent it
-                dropped.append({"name": o.name, "status": "doubtful", "country": o.country, "kind": o.kind,
-                                "reason": f"the partner model gives {_pm.probability(x, model):.2f} "
-                                          f"(threshold {model['threshold']})", "review": True})
-                continue
+        if _pm.COLLECT is not None:
+            _pm.collect(doc.name, o, "partner", text, lay, home, home_country, page, lang)
+        elif model is not None and (p := _pm.doubt(o, text, lay, home, home_country, page, lang, model)) is not None:
+            # the model doubts the rules' partner: not one, but an unknown name still goes to the review queue
+            # (etl/load/documents.py), as the rules would have sent it
+            dropped.append({"name": o.name, "status": "doubtful", "country": o.country, "kind": o.kind,
+                            "reason": f"the partner model gives {p:.2f} (threshold {model['threshold']})",
+                            "review": True})
+            continue
         f = o.first
         conf = 0.95 if o.registry is not None else 0.75
         method = o.first.method + (f"; country: {o.country_method}" if o.country_method else "")

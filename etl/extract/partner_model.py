@@ -210,6 +210,23 @@ def guards(o, text: str, lang: str = "en") -> list[str]:
     return out
 
 
+def collect(doc: str, o, status: str, text: str, lay, home, home_country, page, lang: str) -> None:
+    """The training script's record of one candidate: its features to ``COLLECT`` and, where asked, its guards to
+    ``GUARDS`` (in step)."""
+    COLLECT.append((doc, o.name, features(o, text, lay, home, home_country, page, lang), status))
+    if GUARDS is not None:
+        GUARDS.append((o.kind, guards(o, text, lang)))
+
+
+def doubt(o, text: str, lay, home, home_country, page, lang: str, model: dict) -> float | None:
+    """The model's probability for the rules' partner ``o`` where the model drops it (below its threshold and not
+    :func:`guarded`), else None. A kind the model leaves to the rules is not scored at all."""
+    if o.kind in model.get("guard_kinds", ()):
+        return None
+    p = probability(features(o, text, lay, home, home_country, page, lang), model)
+    return p if p < model["threshold"] and not guarded(o, text, lang, model) else None
+
+
 def guarded(o, text: str, lang: str, model: dict) -> bool:
     """Whether ``model`` may not drop candidate ``o``: a guard the model lists, or a kind it leaves to the rules."""
     if o.kind in model.get("guard_kinds", ()):
