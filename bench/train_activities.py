@@ -158,6 +158,22 @@ def recorded(doc: SourceDocument, ref) -> tuple[set[str], dict[str, float], set[
     return seen[0]
 
 
+def vocabulary(docs: list[dict]) -> dict[str, int]:
+    """Each feature's column: the pieces' features in order of first sight, then the rules' nine scores."""
+    vocab: dict[str, int] = {}
+    for d in docs:
+        for f in sorted(d["feats"]):
+            vocab.setdefault(f, len(vocab))
+    for k in KINDS:
+        vocab.setdefault(f"r:{k}", len(vocab))
+    return vocab
+
+
+def labels(docs: list[dict]) -> np.ndarray:
+    """One row per piece, one column per kind: 1 where its gold has the kind."""
+    return np.array([[1.0 if k in d["gold"] else 0.0 for k in KINDS] for d in docs])
+
+
 def matrix(docs: list[dict], vocab: dict[str, int]) -> np.ndarray:
     """Dense design matrix: binary features, the rules' scores, and the constant (last column)."""
     X = np.zeros((len(docs), len(vocab) + 1), dtype=np.float64)
@@ -381,14 +397,9 @@ def main(argv: list[str] | None = None) -> dict:
     t0 = time.process_time()
     docs = load_docs(a.texts, a.texts2)
     read_features(docs)
-    vocab: dict[str, int] = {}
-    for d in docs:
-        for f in sorted(d["feats"]):
-            vocab.setdefault(f, len(vocab))
-    for k in KINDS:
-        vocab.setdefault(f"r:{k}", len(vocab))
+    vocab = vocabulary(docs)
     X = matrix(docs, vocab)
-    Y = np.array([[1.0 if k in d["gold"] else 0.0 for k in KINDS] for d in docs])
+    Y = labels(docs)
     K = X @ X.T
     print(f"{len(docs)} pieces ({sum(d['real'] for d in docs)} dev pages, {sum(not d['real'] for d in docs)} corpus), "
           f"{len(vocab)} features")

@@ -78,14 +78,9 @@ def _tiny():
         feats, scores, rules = _recorded(lang, text)
         docs.append({"feats": feats, "scores": scores, "rules": rules, "gold": set(rules) | (
             {"summer_school"} if "bootcamp" in text else set())})
-    vocab: dict[str, int] = {}
-    for d in docs:
-        for f in sorted(d["feats"]):
-            vocab.setdefault(f, len(vocab))
-    for k in KINDS:
-        vocab.setdefault(f"r:{k}", len(vocab))
+    vocab = TA.vocabulary(docs)
     X = TA.matrix(docs, vocab)
-    Y = np.array([[1.0 if k in d["gold"] else 0.0 for k in KINDS] for d in docs])
+    Y = TA.labels(docs)
     W = TA.train(X, Y)
     data = TA.export(W, vocab, {k: None for k in KINDS}, {k: None for k in KINDS}, {})
     return docs, X, W, data

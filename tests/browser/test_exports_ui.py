@@ -29,6 +29,7 @@ from dashboard import ids
 from dashboard.queries import common as qc
 from dashboard.report import render
 from tests.browser.conftest import LiveServer, navigate, pick_option
+from tests.dashboard.conftest import layout_components
 
 pytestmark = pytest.mark.browser
 PAGES = ["/", "/schools", "/partners", "/programs", "/network", "/sources", "/schools/1", "/partners/1"]
@@ -276,19 +277,6 @@ def _no_fractions(p, where) -> int:
 
 
 # -- the figures a page's callbacks send, without a browser ---------------------------------------------
-def _components(node):
-    """Every component of a layout as JSON (``{"type", "namespace", "props"}``), depth first."""
-    if isinstance(node, dict):
-        if "props" in node and "type" in node:
-            yield node
-            node = node["props"]
-        for v in node.values():
-            yield from _components(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _components(v)
-
-
 def _outputs(key: str, clean: bool = True) -> list[tuple[str, str]]:
     """``(id, property)`` of each output of a callback's key; a duplicate output's property carries
     ``@hash`` in the key (``filter-countries.options@…``), left off unless ``clean`` is False (a request
@@ -323,7 +311,7 @@ def page_figures(server, path: str, search: str) -> dict[str, dict]:
     router = next(k for k in app.callback_map if "_pages_content.children" in k)
     page = _call(app, client, router, {("_pages_location", "pathname"): path,
                                         ("_pages_location", "search"): search})
-    components = list(_components(page["_pages_content"]["children"]))
+    components = list(layout_components(page["_pages_content"]["children"]))
     values = {(c["props"]["id"], k): v for c in components if isinstance(c["props"].get("id"), str)
               for k, v in c["props"].items()}
     shell = next(k for k in app.callback_map if (ids.FILTERS, "data") in _outputs(k))

@@ -22,6 +22,20 @@ from tests.dashboard import fixture_db, fixture_explore
 # ``from_template``): the copy is the database ``fixture_db.build`` / ``fixture_explore.build`` makes.
 
 
+def layout_components(node):
+    """Every component of a layout as Dash serialises it (``{"type", "namespace", "props"}``, e.g. the JSON of
+    ``/_dash-layout`` or of a callback's answer), depth first."""
+    if isinstance(node, dict):
+        if "props" in node and "type" in node:
+            yield node
+            node = node["props"]
+        for v in node.values():
+            yield from layout_components(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from layout_components(v)
+
+
 def world_on(url: str) -> fixture_db.World:
     return from_template(url, "world", fixture_db.build)
 

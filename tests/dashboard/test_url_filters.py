@@ -17,6 +17,7 @@ from dashboard.labels import LANGUAGE_LABELS, PARTNER_KIND_LABELS
 from dashboard.queries import common as q
 from dashboard.queries.common import Filters
 from etl.load.models import ACTIVITY_KINDS
+from tests.dashboard.conftest import layout_components
 
 SYNC = f"{ids.FILTER_SUMMARY}.children"        # an output of the shell's filter sync alone
 LANGUAGE = f"{ids.FILTER_RESET}.children"       # … and of its language switch alone
@@ -31,23 +32,12 @@ def app(sqlite_world):
     return create_app(sqlite_world.url)
 
 
-def _components(node):
-    if isinstance(node, dict):
-        if "props" in node and "type" in node:
-            yield node
-            node = node["props"]
-        for v in node.values():
-            yield from _components(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _components(v)
-
-
 def _layout_props(client) -> dict[str, dict]:
     """The props of the shell's components with an id, as a page load gets them (``/_dash-layout``)."""
     r = client.get("/_dash-layout")
     assert r.status_code == 200
-    return {c["props"]["id"]: c["props"] for c in _components(r.get_json()) if isinstance(c["props"].get("id"), str)}
+    return {c["props"]["id"]: c["props"] for c in layout_components(r.get_json())
+            if isinstance(c["props"].get("id"), str)}
 
 
 def _call(app, client, output_part: str, props: dict[str, dict], search: str, changed: list[str]) -> dict:
