@@ -42,17 +42,28 @@ _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
            r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
            r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs|Sir)(?=\s+[A-Z])|Madam|Student|Chairman|"
-           r"Program\s+Coordinator|"
+           r"Program\s+Coordinator|Prime\s+Minister|Minister|Rt\.?\s+Hon\.?(?=\s+[A-Z])|Hon\.(?=\s+[A-Z])|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
-_NAME = r"(?:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-zà-öø-ÿ'’]+(?:-[A-Za-z][a-zà-öø-ÿ'’]+)?)"
+# Latin letters of names written in other alphabets' Latin forms (Ş, Ğ, Ł, Ő, Ð, Ç …: Turkish, Polish, Hungarian,
+# Icelandic, Czech, Romanian names), capitals and small letters apart
+_UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper() and chr(c).isalpha())
+_LO = "a-z" + "".join(chr(c) for c in range(0xDF, 0x250) if chr(c).islower() and chr(c).isalpha())
+_NAME = (rf"(?:O['’][{_UP}][{_LO}]+|Mc[{_UP}][{_LO}]+|[{_UP}][{_LO}'’]+(?:-[{_UP}{_LO}][{_LO}'’]+)?)")
+# a small particle inside a name ("Wael el-Dessouqy", "Hesham el Arky", "Sultan bin Muhammad", "Maria de Souza")
+_PARTICLE = r"(?:el|al|El|Al|bin|binti|ibn|van|von|de|der|den|da|di|del|della|dos|das|du)(?:-[^\S\n]?|[^\S\n]+)"
 # a pinyin surname written in capitals before the given name ("President DING Xiaodong"), as Chinese sites write it
 _CAPS_SURNAME = "(?:" + "|".join(sorted((x.upper() for x in SURNAMES_PINYIN if len(x) > 1), key=len, reverse=True)) + ")"
 _TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
-                     rf"(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+{_NAME}){{0,2}})"
+                     rf"(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+(?:{_PARTICLE})?{_NAME}){{0,2}})"
                      rf"(?![\w'’])")
+# the verbs that follow a person's role in apposition without a comma ("Anna Berg, Director of the Welcome Office
+# greeted the students"): where the role ends
+_VERBS = ("welcomed|greeted|opened|presented|addressed|noted|stated|added|explained|emphasi[sz]ed|highlighted|expressed|"
+          "thanked|visited|signed|met|led|gave|delivered|introduced|attended|hosted|received|congratulated|announced|"
+          "remarked|pointed|spoke|shared|underlined|stressed|praised|invited|accompanied|chaired|joined")
 _APPOS = re.compile(
     rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
-    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends)\b)")
+    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
 # a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
 # (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
 # China, Terry Branstad visited …"
@@ -68,8 +79,9 @@ _ROLE_UNIT_NAME = re.compile(
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
 _TITLED_LOWER = re.compile(
-    r"\b(?P<title>(?:(?:vice|deputy|associate|executive)[- ](?:permanent\s+)?)?(?:president|rector|dean|director|minister|"
-    r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor))\s+"
+    r"\b(?P<title>(?:(?:pro|vice|deputy|associate|executive)[- ](?:permanent\s+)?){0,2}(?:president|rector|dean|director|minister|"
+    r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor)"
+    r"(?:\s*\((?:[a-z][a-z&,]*\s?){1,4}\))?)\s+"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?![\w'’-])")
 _ROLE_NOUN = re.compile(
     r"\b(?:president|rector|chancellor|provost|dean|director|head|secretary|manager|counsell?or|officer|coordinator|"
@@ -164,6 +176,12 @@ _ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・]{_TR
 # a name written all in capitals right before a title (JOHN SMITH校长)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先生|女士|教授|博士|院长|主任))|[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
                             r"[A-Z]{2,}))?)(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,))")
+_BYLINE = re.compile(rf"^[ \t]*(?:By|Written\s+by|Text:|Story:?|Pix:?|Photos?(?:\s+by)?:?)[ \t]+(?P<name>{_NAME}(?:[ \t]+{_NAME}){{1,3}})[ \t]*$",
+                     re.M)
+_NAME_LIST_FROM = re.compile(
+    rf"(?:(?<=[.!?:]\s)|(?<=^)|(?<=\n)|(?<=\(\s)|(?<=\())"
+    rf"(?P<names>{_NAME}(?:\s+{_NAME}){{1,2}}(?:,\s+{_NAME}(?:\s+{_NAME}){{1,2}})*,?\s+and\s+{_NAME}(?:\s+{_NAME}){{1,2}})"
+    rf"\s+(?:from|of|at)\s+(?:the\s+)?(?P<unit>[A-Z][\w'’&-]*(?:\s+(?:(?:of|and|for|the|&)\s+)*[A-Z][\w'’&-]*){{0,6}})", re.M)
 # the scans above, faster with the same matches (fastre.py)
 _TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE = (
     guarded(p) for p in (_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE))
@@ -284,6 +302,8 @@ class PeopleFinder:
                     queue.insert(0, m2)
                 continue
             title = re.sub(r"\s+", " ", m.group("title"))
+            title = re.sub(r"\b(Dr|Prof|Mr|Ms|Mrs)\b(?!\.)", r"\1.", title)  # "Prof Dr. X": the short forms with their dot
+            title = re.sub(r"\s*\b(?:Rt\.?\s+)?Hon\.?$", "", title) or title  # "Prime Minister Rt Hon X": an honorific
             if len(title.split()) > 1 and re.search(r"(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", title) and \
                     not re.match(r"(?:Associate|Assistant)\s+Professor$", title):
                 title = re.sub(r"\s+(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", "", title)
@@ -334,6 +354,8 @@ class PeopleFinder:
             role_txt = m.group("role")
             if not _ROLE_NOUN.search(role_txt) and not role_txt.startswith("who"):
                 continue
+            if re.match(r"\s*(?:where|which|when|while|whose|as|if|but|so)\b", role_txt):
+                continue  # "… the Student and Career Counselling, where students …": a clause, not a person's role
             if any(w in _NOT_NAME_WORDS for w in name.split()):
                 continue
             if self._org_at(m.start("name")):
@@ -378,6 +400,31 @@ class PeopleFinder:
                              rf"(?:\s+{_NAME}){{1,2}}),", text[body:]) if "representative," in text else ():
             self._add(m.group("name"), m.group("role"), "home", body + m.start("name"), body + m.end("name"),
                       "role in apposition", 0.8)
+        # a byline on a line of its own ("By Nurul Hidayah Rahman"): the piece's writer
+        for m in _BYLINE.finditer(text):  # (often in the header, before the body)
+            name = m.group("name")
+            if not any(w in _NOT_NAME_WORDS for w in name.split()) and not _ORG_WORDS.search(name):
+                self._add(name, "writer", "home", m.start("name"), m.end("name"), "byline", 0.75)
+        # full names listed together, then their organisation or unit ("Anna Keller, Jonas Brandt and Lea Vogt from
+        # the Welcome Centre"): each of them
+        for m in _NAME_LIST_FROM.finditer(text, body):
+            names = [n.strip() for n in re.split(r",\s*|\s+and\s+", m.group("names")) if n.strip()]
+            if len(names) < 2 or any(len(n.split()) < 2 or any(w in _NOT_NAME_WORDS for w in n.split()) or
+                                     _ORG_WORDS.search(n) for n in names):
+                continue
+            if any(self._org_at(m.start("names") + m.group("names").find(n)) for n in names):
+                continue
+            oa = self._org_after(m.end("names"))
+            unit = self.unit_name(m.group("unit")) if m.group("unit") else None
+            if not oa and not unit and not re.search(r"\b(?:Office|Centre|Center|Team|Department|School|Faculty|"
+                                                     r"Committee|Unit|Division)\b", m.group("unit") or ""):
+                continue  # "… from Germany": names of a place's people, no organisation said
+            org = (oa[0] if oa[1] != "home" else "home") if oa else "home"
+            at = m.start("names")
+            for n in names:
+                i = text.find(n, at)
+                self._add(n, "", org, i, i + len(n), "names listed with their organisation", 0.65)
+                at = i + len(n)
         # Chinese names without a title ("Liu Yang, teacher of …" is caught above; "Hou Jing from the School")
         for m in _CN_NAME.finditer(text, body):
             name = f"{m.group('sur')} {m.group('given')}"
