@@ -42,7 +42,7 @@ _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
            r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
            r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs|Sir)(?=\s+[A-Z])|Madam|Student|Chairman|"
-           r"Program\s+Coordinator|Prime\s+Minister|Minister|Rt\.?\s+Hon\.?(?=\s+[A-Z])|Hon\.(?=\s+[A-Z])|"
+           r"Program\s+Coordinator|Doctor|Academician|Prime\s+Minister|Minister|Rt\.?\s+Hon\.?(?=\s+[A-Z])|Hon\.(?=\s+[A-Z])|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
 # Latin letters of names written in other alphabets' Latin forms (Ş, Ğ, Ł, Ő, Ð, Ç …: Turkish, Polish, Hungarian,
 # Icelandic, Czech, Romanian names), capitals and small letters apart
@@ -53,7 +53,7 @@ _NAME = (rf"(?:O['’][{_UP}][{_LO}]+|Mc[{_UP}][{_LO}]+|[{_UP}][{_LO}'’]+(?:-[
 _PARTICLE = r"(?:el|al|El|Al|bin|binti|ibn|van|von|de|der|den|da|di|del|della|dos|das|du)(?:-[^\S\n]?|[^\S\n]+)"
 # a pinyin surname written in capitals before the given name ("President DING Xiaodong"), as Chinese sites write it
 _CAPS_SURNAME = "(?:" + "|".join(sorted((x.upper() for x in SURNAMES_PINYIN if len(x) > 1), key=len, reverse=True)) + ")"
-_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
+_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)(?:\s+|(?<=Dr\.)(?=[A-Z][a-z])|(?<=Prof\.)(?=[A-Z][a-z]))(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
                      rf"(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+(?:{_PARTICLE})?{_NAME}){{0,2}})"
                      rf"(?![\w'’])")
 # the verbs that follow a person's role in apposition without a comma ("Anna Berg, Director of the Welcome Office
@@ -62,7 +62,7 @@ _VERBS = ("welcomed|greeted|opened|presented|addressed|noted|stated|added|explai
           "thanked|visited|signed|met|led|gave|delivered|introduced|attended|hosted|received|congratulated|announced|"
           "remarked|pointed|spoke|shared|underlined|stressed|praised|invited|accompanied|chaired|joined")
 _APPOS = re.compile(
-    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
+    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
 # a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
 # (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
@@ -103,7 +103,7 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "Smart", "Nation", "Culture", "Week", "Day", "Award", "Machine", "Learning", "Artificial",
                    "Intelligence", "Deputy", "Associate", "Executive", "Counsellor", "Secretary", "Head", "Mr", "Dr",
                    "Lecturer", "Instructor", "Coordinator", "Chairman", "Principal", "Provost", "Rector", "Chancellor",
-                   "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam",
+                   "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam", "Doctor", "Academician",
                    # the words of an office's name after a title ("Director External Linkages Dr X")
                    "External", "Linkages", "Linkage", "Relations", "Partnerships", "Operations", "Admissions",
                    "Development", "Planning", "Communications"}
@@ -176,15 +176,21 @@ _ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・]{_TR
 # a name written all in capitals right before a title (JOHN SMITH校长)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先生|女士|教授|博士|院长|主任))|[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
                             r"[A-Z]{2,}))?)(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,))")
-_BYLINE = re.compile(rf"^[ \t]*(?:By|Written\s+by|Text:|Story:?|Pix:?|Photos?(?:\s+by)?:?)[ \t]+(?P<name>{_NAME}(?:[ \t]+{_NAME}){{1,3}})[ \t]*$",
+_BYLINE = re.compile(rf"^[ \t]*\(?(?:By|Written\s+by|Text:|Story:?|Pix:?|Photos?(?:\s+by)?:?)[ \t]+(?P<name>{_NAME}(?:[ \t]+{_NAME}){{1,3}})\)?[ \t]*$",
                      re.M)
 _NAME_LIST_FROM = re.compile(
     rf"(?:(?<=[.!?:]\s)|(?<=^)|(?<=\n)|(?<=\(\s)|(?<=\())"
     rf"(?P<names>{_NAME}(?:\s+{_NAME}){{1,2}}(?:,\s+{_NAME}(?:\s+{_NAME}){{1,2}})*,?\s+and\s+{_NAME}(?:\s+{_NAME}){{1,2}})"
     rf"\s+(?:from|of|at)\s+(?:the\s+)?(?P<unit>[A-Z][\w'’&-]*(?:\s+(?:(?:of|and|for|the|&)\s+)*[A-Z][\w'’&-]*){{0,6}})", re.M)
+# a full name with its role in brackets ("Mark Cai (Head of China), Susan Tuo (China Marketing Manager)")
+_NAME_PAREN_ROLE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+\((?P<role>[^()\n]{{3,60}})\)")
+# one full name, then "from <an organisation>" ("Natalia Kowalska from AGH University …")
+_NAME_FROM_ORG = re.compile(rf"(?:(?<=[.!?:;,]\s)|(?<=^)|(?<=\n)|(?<=\band\s)|(?<=\bwith\s)|(?<=\bby\s))"
+                            rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+from\s+(?:the\s+)?(?=[A-Z])", re.M)
 # the scans above, faster with the same matches (fastre.py)
-_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE = (
-    guarded(p) for p in (_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE))
+_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE, _NAME_PAREN_ROLE, _NAME_FROM_ORG = (
+    guarded(p) for p in (_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE, _NAME_PAREN_ROLE,
+                         _NAME_FROM_ORG))
 
 
 @dataclass
@@ -425,6 +431,23 @@ class PeopleFinder:
                 i = text.find(n, at)
                 self._add(n, "", org, i, i + len(n), "names listed with their organisation", 0.65)
                 at = i + len(n)
+        for m in _NAME_PAREN_ROLE.finditer(text, body):
+            name, role = m.group("name"), m.group("role").strip()
+            if any(w in _NOT_NAME_WORDS for w in name.split()) or _ORG_WORDS.search(name) or \
+                    self._org_at(m.start("name")) or not _ROLE_NOUN.search(role) or len(role.split()) > 8:
+                continue
+            r2, o2 = self._clean_role(role, m.start("role"))
+            self._add(name, r2 or role, o2, m.start("name"), m.end("name"), "role in brackets after the name", 0.7)
+        for m in _NAME_FROM_ORG.finditer(text, body):
+            name = m.group("name")
+            if name in self.people or any(w in _NOT_NAME_WORDS for w in name.split()) or _ORG_WORDS.search(name) or \
+                    self._org_at(m.start("name")):
+                continue
+            hit = self._org_at(m.end())
+            if not hit:
+                continue  # "… from Germany": no organisation
+            self._add(name, "", hit[0] if hit[1] != "home" else "home", m.start("name"), m.end("name"),
+                      "a name from an organisation", 0.6)
         # Chinese names without a title ("Liu Yang, teacher of …" is caught above; "Hou Jing from the School")
         for m in _CN_NAME.finditer(text, body):
             name = f"{m.group('sur')} {m.group('given')}"
