@@ -118,10 +118,12 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              "副局长", "局长", "副馆长", "馆长", "副司长", "司长", "执行主任", "审核", "审稿", "编审", "责任编辑", "网络编辑",
              "副总编辑", "总编辑", "副主编", "主编",
              # the three-level review credits at a piece's end (初审：某某 复审：某某 终审：某某) and its text-and-photo credit
-             "初审", "复审", "终审", "文图", "图文")
+             "初审", "复审", "终审", "文图", "图文",
+             # an editor's credit, a staff member, an assistant to the president
+             "编辑", "职员", "校长助理", "院长助理")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑",
-               "初审", "复审", "终审", "文图", "图文"}
+               "初审", "复审", "终审", "文图", "图文", "编辑"}
 # a word that starts right after a two-character name (张静深入剖析, 李明详细介绍): its first character is no
 # third character of the name
 _ZH_WORD_AFTER_NAME = {"深入", "详细", "首先", "简要", "充分", "热情", "重点", "分别", "全面", "系统", "具体", "随后", "最后",
@@ -528,6 +530,10 @@ class PeopleFinder:
                 # credits: "(通讯员 某某)", "[作者]: 某某", "记者某某/某地报导"
                 cm = re.match(r"[\]】]?\s*[:：/]?\s*", text[at:at + 4])
                 at += cm.end() if cm else 0
+            else:
+                # a portfolio in brackets between the role and the name: 副校长(研究)某某, 副校長（學術）某某
+                pm = re.match(r"[(（][\u4e00-\u9fff]{1,6}[)）]", text[at:at + 8])
+                at += pm.end() if pm else 0
             got = self._zh_name_at(at)
             if not got:
                 continue
@@ -546,15 +552,32 @@ class PeopleFinder:
                         org = oname
                     prefix = text[oe:s] if status != "home" or True else prefix
             prefix = re.sub(r"^(?:我校|学校|本校)", "", prefix)
+            for known in self.people:  # 处长赵某及教师王某: the role is 教师, not what named the one before
+                k = prefix.rfind(known)
+                if k >= 0 and prefix[k + len(known):k + len(known) + 1] in ("及", "和", "与", "、"):
+                    prefix = prefix[k + len(known) + 1:]
             role = prefix + m.group(0)
             # "马克·詹金斯（Mark Jenkins）教授": the role after the name
-            self._add(name, role, org, m.end(), ne, "role before the name (zh)", 0.85)
-            # a second name joined to the first under the same title (副校长林某与宋某就…): the same role
-            cm2 = re.match(r"(?:与|和|及)(?=[\u4e00-\u9fff]{2,3}(?:[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同))", text[ne:ne + 8])
-            if cm2 and m.group(0) not in _ZH_CREDITS:
-                got2 = self._zh_name_at(ne + cm2.end())
-                if got2 and re.match(r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同", text[got2[1]:got2[1] + 2]):
-                    self._add(got2[0], role, org, ne + cm2.end(), got2[1], "a second name under the same title (zh)", 0.7)
+            self._add(name, role, org, at, ne, "role before the name (zh)", 0.85)
+            # more names joined to the first under the same title (副校长林某与宋某就…, 教师王某、潘某参加): the same role
+            while m.group(0) not in _ZH_CREDITS:
+                cm2 = re.match(r"(?:与|和|及|、)(?=[\u4e00-\u9fff]{2,3}(?:[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同))",
+                               text[ne:ne + 8])
+                got2 = self._zh_name_at(ne + cm2.end()) if cm2 else None
+                if not got2 or not re.match(r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同", text[got2[1]:got2[1] + 2]) or \
+                        _ZH_ROLE_RE.match(text, ne + cm2.end() + 1) or _ZH_ROLE_RE.match(text, ne + cm2.end() + 2):
+                    break
+                self._add(got2[0], role, org, ne + cm2.end(), got2[1], "a second name under the same title (zh)", 0.7)
+                ne = got2[1]
+        # credits after a name: 某某/审 某某/文/图, 某某供图供稿 (the piece's reviewer, writer, photographer)
+        for m in re.finditer(r"[^\S\n]*/[^\S\n]*(?:审|文|图|摄)|供图|供稿", text[body:]):
+            end = body + m.start()
+            for n in (3, 2):
+                got = self._zh_name_at(end - n) if end - n >= body else None
+                if got and got[1] >= end and not _ZH_ROLE_RE.search(text[end - n:end]):
+                    self._add(text[end - n:end], "图文" if "图" in m.group(0) else m.group(0).strip(" /"), "home", end - n, end,
+                              "credit after the name (zh)", 0.7)
+                    break
         # a news agency's byline without a title (中新社厦门4月4日电 (某某 某某)); the credits of the page's meta line
         # before the body (撰稿：某某 编辑：某某) are left out, as the held-out labels have it
         for m in _ZH_BYLINE.finditer(text, body):
