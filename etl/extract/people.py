@@ -42,17 +42,28 @@ _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
            r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
            r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs|Sir)(?=\s+[A-Z])|Madam|Student|Chairman|"
-           r"Program\s+Coordinator|"
+           r"Program\s+Coordinator|Doctor|Academician|Prime\s+Minister|Minister|Rt\.?\s+Hon\.?(?=\s+[A-Z])|Hon\.(?=\s+[A-Z])|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
-_NAME = r"(?:O['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-zà-öø-ÿ'’]+(?:-[A-Za-z][a-zà-öø-ÿ'’]+)?)"
+# Latin letters of names written in other alphabets' Latin forms (Ş, Ğ, Ł, Ő, Ð, Ç …: Turkish, Polish, Hungarian,
+# Icelandic, Czech, Romanian names), capitals and small letters apart
+_UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper() and chr(c).isalpha())
+_LO = "a-z" + "".join(chr(c) for c in range(0xDF, 0x250) if chr(c).islower() and chr(c).isalpha())
+_NAME = (rf"(?:O['’][{_UP}][{_LO}]+|Mc[{_UP}][{_LO}]+|[{_UP}][{_LO}'’]+(?:-[{_UP}{_LO}][{_LO}'’]+)?)")
+# a small particle inside a name ("Wael el-Dessouqy", "Hesham el Arky", "Sultan bin Muhammad", "Maria de Souza")
+_PARTICLE = r"(?:el|al|El|Al|bin|binti|ibn|van|von|de|der|den|da|di|del|della|dos|das|du)(?:-[^\S\n]?|[^\S\n]+)"
 # a pinyin surname written in capitals before the given name ("President DING Xiaodong"), as Chinese sites write it
 _CAPS_SURNAME = "(?:" + "|".join(sorted((x.upper() for x in SURNAMES_PINYIN if len(x) > 1), key=len, reverse=True)) + ")"
-_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)\s+(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
-                     rf"(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+{_NAME}){{0,2}})"
+_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)(?:\s+|(?<=Dr\.)(?=[A-Z][a-z])|(?<=Prof\.)(?=[A-Z][a-z]))(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
+                     rf"(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+(?:{_PARTICLE})?{_NAME}){{0,2}})"
                      rf"(?![\w'’])")
+# the verbs that follow a person's role in apposition without a comma ("Anna Berg, Director of the Welcome Office
+# greeted the students"): where the role ends
+_VERBS = ("welcomed|greeted|opened|presented|addressed|noted|stated|added|explained|emphasi[sz]ed|highlighted|expressed|"
+          "thanked|visited|signed|met|led|gave|delivered|introduced|attended|hosted|received|congratulated|announced|"
+          "remarked|pointed|spoke|shared|underlined|stressed|praised|invited|accompanied|chaired|joined")
 _APPOS = re.compile(
-    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
-    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends)\b)")
+    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
+    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
 # a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
 # (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
 # China, Terry Branstad visited …"
@@ -68,8 +79,9 @@ _ROLE_UNIT_NAME = re.compile(
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
 _TITLED_LOWER = re.compile(
-    r"\b(?P<title>(?:(?:vice|deputy|associate|executive)[- ](?:permanent\s+)?)?(?:president|rector|dean|director|minister|"
-    r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor))\s+"
+    r"\b(?P<title>(?:(?:pro|vice|deputy|associate|executive)[- ](?:permanent\s+)?){0,2}(?:president|rector|dean|director|minister|"
+    r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor)"
+    r"(?:\s*\((?:[a-z][a-z&,]*\s?){1,4}\))?)\s+"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?![\w'’-])")
 _ROLE_NOUN = re.compile(
     r"\b(?:president|rector|chancellor|provost|dean|director|head|secretary|manager|counsell?or|officer|coordinator|"
@@ -91,7 +103,7 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "Smart", "Nation", "Culture", "Week", "Day", "Award", "Machine", "Learning", "Artificial",
                    "Intelligence", "Deputy", "Associate", "Executive", "Counsellor", "Secretary", "Head", "Mr", "Dr",
                    "Lecturer", "Instructor", "Coordinator", "Chairman", "Principal", "Provost", "Rector", "Chancellor",
-                   "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam",
+                   "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam", "Doctor", "Academician",
                    # the words of an office's name after a title ("Director External Linkages Dr X")
                    "External", "Linkages", "Linkage", "Relations", "Partnerships", "Operations", "Admissions",
                    "Development", "Planning", "Communications"}
@@ -106,10 +118,12 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              "副局长", "局长", "副馆长", "馆长", "副司长", "司长", "执行主任", "审核", "审稿", "编审", "责任编辑", "网络编辑",
              "副总编辑", "总编辑", "副主编", "主编",
              # the three-level review credits at a piece's end (初审：某某 复审：某某 终审：某某) and its text-and-photo credit
-             "初审", "复审", "终审", "文图", "图文")
+             "初审", "复审", "终审", "文图", "图文",
+             # an editor's credit, a staff member, an assistant to the president
+             "编辑", "职员", "校长助理", "院长助理")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑",
-               "初审", "复审", "终审", "文图", "图文"}
+               "初审", "复审", "终审", "文图", "图文", "编辑"}
 # a word that starts right after a two-character name (张静深入剖析, 李明详细介绍): its first character is no
 # third character of the name
 _ZH_WORD_AFTER_NAME = {"深入", "详细", "首先", "简要", "充分", "热情", "重点", "分别", "全面", "系统", "具体", "随后", "最后",
@@ -164,9 +178,21 @@ _ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・]{_TR
 # a name written all in capitals right before a title (JOHN SMITH校长)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先生|女士|教授|博士|院长|主任))|[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
                             r"[A-Z]{2,}))?)(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,))")
+_BYLINE = re.compile(rf"^[ \t]*\(?(?:By|Written\s+by|Text:|Story:?|Pix:?|Photos?(?:\s+by)?:?)[ \t]+(?P<name>{_NAME}(?:[ \t]+{_NAME}){{1,3}})\)?[ \t]*$",
+                     re.M)
+_NAME_LIST_FROM = re.compile(
+    rf"(?:(?<=[.!?:]\s)|(?<=^)|(?<=\n)|(?<=\(\s)|(?<=\())"
+    rf"(?P<names>{_NAME}(?:\s+{_NAME}){{1,2}}(?:,\s+{_NAME}(?:\s+{_NAME}){{1,2}})*,?\s+and\s+{_NAME}(?:\s+{_NAME}){{1,2}})"
+    rf"\s+(?:from|of|at)\s+(?:the\s+)?(?P<unit>[A-Z][\w'’&-]*(?:\s+(?:(?:of|and|for|the|&)\s+)*[A-Z][\w'’&-]*){{0,6}})", re.M)
+# a full name with its role in brackets ("Mark Cai (Head of China), Susan Tuo (China Marketing Manager)")
+_NAME_PAREN_ROLE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+\((?P<role>[^()\n]{{3,60}})\)")
+# one full name, then "from <an organisation>" ("Natalia Kowalska from AGH University …")
+_NAME_FROM_ORG = re.compile(rf"(?:(?<=[.!?:;,]\s)|(?<=^)|(?<=\n)|(?<=\band\s)|(?<=\bwith\s)|(?<=\bby\s))"
+                            rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+from\s+(?:the\s+)?(?=[A-Z])", re.M)
 # the scans above, faster with the same matches (fastre.py)
-_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE = (
-    guarded(p) for p in (_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE))
+_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE, _NAME_PAREN_ROLE, _NAME_FROM_ORG = (
+    guarded(p) for p in (_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE, _NAME_PAREN_ROLE,
+                         _NAME_FROM_ORG))
 
 
 @dataclass
@@ -284,6 +310,8 @@ class PeopleFinder:
                     queue.insert(0, m2)
                 continue
             title = re.sub(r"\s+", " ", m.group("title"))
+            title = re.sub(r"\b(Dr|Prof|Mr|Ms|Mrs)\b(?!\.)", r"\1.", title)  # "Prof Dr. X": the short forms with their dot
+            title = re.sub(r"\s*\b(?:Rt\.?\s+)?Hon\.?$", "", title) or title  # "Prime Minister Rt Hon X": an honorific
             if len(title.split()) > 1 and re.search(r"(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", title) and \
                     not re.match(r"(?:Associate|Assistant)\s+Professor$", title):
                 title = re.sub(r"\s+(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", "", title)
@@ -334,6 +362,8 @@ class PeopleFinder:
             role_txt = m.group("role")
             if not _ROLE_NOUN.search(role_txt) and not role_txt.startswith("who"):
                 continue
+            if re.match(r"\s*(?:where|which|when|while|whose|as|if|but|so)\b", role_txt):
+                continue  # "… the Student and Career Counselling, where students …": a clause, not a person's role
             if any(w in _NOT_NAME_WORDS for w in name.split()):
                 continue
             if self._org_at(m.start("name")):
@@ -378,6 +408,48 @@ class PeopleFinder:
                              rf"(?:\s+{_NAME}){{1,2}}),", text[body:]) if "representative," in text else ():
             self._add(m.group("name"), m.group("role"), "home", body + m.start("name"), body + m.end("name"),
                       "role in apposition", 0.8)
+        # a byline on a line of its own ("By Nurul Hidayah Rahman"): the piece's writer
+        for m in _BYLINE.finditer(text):  # (often in the header, before the body)
+            name = m.group("name")
+            if not any(w in _NOT_NAME_WORDS for w in name.split()) and not _ORG_WORDS.search(name):
+                self._add(name, "writer", "home", m.start("name"), m.end("name"), "byline", 0.75)
+        # full names listed together, then their organisation or unit ("Anna Keller, Jonas Brandt and Lea Vogt from
+        # the Welcome Centre"): each of them
+        for m in _NAME_LIST_FROM.finditer(text, body):
+            names = [n.strip() for n in re.split(r",\s*|\s+and\s+", m.group("names")) if n.strip()]
+            if len(names) < 2 or any(len(n.split()) < 2 or any(w in _NOT_NAME_WORDS for w in n.split()) or
+                                     _ORG_WORDS.search(n) for n in names):
+                continue
+            if any(self._org_at(m.start("names") + m.group("names").find(n)) for n in names):
+                continue
+            oa = self._org_after(m.end("names"))
+            unit = self.unit_name(m.group("unit")) if m.group("unit") else None
+            if not oa and not unit and not re.search(r"\b(?:Office|Centre|Center|Team|Department|School|Faculty|"
+                                                     r"Committee|Unit|Division)\b", m.group("unit") or ""):
+                continue  # "… from Germany": names of a place's people, no organisation said
+            org = (oa[0] if oa[1] != "home" else "home") if oa else "home"
+            at = m.start("names")
+            for n in names:
+                i = text.find(n, at)
+                self._add(n, "", org, i, i + len(n), "names listed with their organisation", 0.65)
+                at = i + len(n)
+        for m in _NAME_PAREN_ROLE.finditer(text, body):
+            name, role = m.group("name"), m.group("role").strip()
+            if any(w in _NOT_NAME_WORDS for w in name.split()) or _ORG_WORDS.search(name) or \
+                    self._org_at(m.start("name")) or not _ROLE_NOUN.search(role) or len(role.split()) > 8:
+                continue
+            r2, o2 = self._clean_role(role, m.start("role"))
+            self._add(name, r2 or role, o2, m.start("name"), m.end("name"), "role in brackets after the name", 0.7)
+        for m in _NAME_FROM_ORG.finditer(text, body):
+            name = m.group("name")
+            if name in self.people or any(w in _NOT_NAME_WORDS for w in name.split()) or _ORG_WORDS.search(name) or \
+                    self._org_at(m.start("name")):
+                continue
+            hit = self._org_at(m.end())
+            if not hit:
+                continue  # "… from Germany": no organisation
+            self._add(name, "", hit[0] if hit[1] != "home" else "home", m.start("name"), m.end("name"),
+                      "a name from an organisation", 0.6)
         # Chinese names without a title ("Liu Yang, teacher of …" is caught above; "Hou Jing from the School")
         for m in _CN_NAME.finditer(text, body):
             name = f"{m.group('sur')} {m.group('given')}"
@@ -458,6 +530,10 @@ class PeopleFinder:
                 # credits: "(通讯员 某某)", "[作者]: 某某", "记者某某/某地报导"
                 cm = re.match(r"[\]】]?\s*[:：/]?\s*", text[at:at + 4])
                 at += cm.end() if cm else 0
+            else:
+                # a portfolio in brackets between the role and the name: 副校长(研究)某某, 副校長（學術）某某
+                pm = re.match(r"[(（][\u4e00-\u9fff]{1,6}[)）]", text[at:at + 8])
+                at += pm.end() if pm else 0
             got = self._zh_name_at(at)
             if not got:
                 continue
@@ -476,15 +552,32 @@ class PeopleFinder:
                         org = oname
                     prefix = text[oe:s] if status != "home" or True else prefix
             prefix = re.sub(r"^(?:我校|学校|本校)", "", prefix)
+            for known in self.people:  # 处长赵某及教师王某: the role is 教师, not what named the one before
+                k = prefix.rfind(known)
+                if k >= 0 and prefix[k + len(known):k + len(known) + 1] in ("及", "和", "与", "、"):
+                    prefix = prefix[k + len(known) + 1:]
             role = prefix + m.group(0)
             # "马克·詹金斯（Mark Jenkins）教授": the role after the name
-            self._add(name, role, org, m.end(), ne, "role before the name (zh)", 0.85)
-            # a second name joined to the first under the same title (副校长林某与宋某就…): the same role
-            cm2 = re.match(r"(?:与|和|及)(?=[\u4e00-\u9fff]{2,3}(?:[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同))", text[ne:ne + 8])
-            if cm2 and m.group(0) not in _ZH_CREDITS:
-                got2 = self._zh_name_at(ne + cm2.end())
-                if got2 and re.match(r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同", text[got2[1]:got2[1] + 2]):
-                    self._add(got2[0], role, org, ne + cm2.end(), got2[1], "a second name under the same title (zh)", 0.7)
+            self._add(name, role, org, at, ne, "role before the name (zh)", 0.85)
+            # more names joined to the first under the same title (副校长林某与宋某就…, 教师王某、潘某参加): the same role
+            while m.group(0) not in _ZH_CREDITS:
+                cm2 = re.match(r"(?:与|和|及|、)(?=[\u4e00-\u9fff]{2,3}(?:[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同))",
+                               text[ne:ne + 8])
+                got2 = self._zh_name_at(ne + cm2.end()) if cm2 else None
+                if not got2 or not re.match(r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同", text[got2[1]:got2[1] + 2]) or \
+                        _ZH_ROLE_RE.match(text, ne + cm2.end() + 1) or _ZH_ROLE_RE.match(text, ne + cm2.end() + 2):
+                    break
+                self._add(got2[0], role, org, ne + cm2.end(), got2[1], "a second name under the same title (zh)", 0.7)
+                ne = got2[1]
+        # credits after a name: 某某/审 某某/文/图, 某某供图供稿 (the piece's reviewer, writer, photographer)
+        for m in re.finditer(r"[^\S\n]*/[^\S\n]*(?:审|文|图|摄)|供图|供稿", text[body:]):
+            end = body + m.start()
+            for n in (3, 2):
+                got = self._zh_name_at(end - n) if end - n >= body else None
+                if got and got[1] >= end and not _ZH_ROLE_RE.search(text[end - n:end]):
+                    self._add(text[end - n:end], "图文" if "图" in m.group(0) else m.group(0).strip(" /"), "home", end - n, end,
+                              "credit after the name (zh)", 0.7)
+                    break
         # a news agency's byline without a title (中新社厦门4月4日电 (某某 某某)); the credits of the page's meta line
         # before the body (撰稿：某某 编辑：某某) are left out, as the held-out labels have it
         for m in _ZH_BYLINE.finditer(text, body):
