@@ -739,6 +739,53 @@ def _partner_centres(text: str, orgs: list[Org], home_spans: list[tuple[int, int
     return list(out.values())
 
 
+# A Confucius Institute a partner hosts ("the Confucius Institute at the X University", "a Confucius Institute
+# jointly established with X", "the X Confucius Institute"): the institute is a partner beside its host, named as the host's
+# Confucius Institute (the host's country, kind other); English pages
+_CI_EN = re.compile(r"\bConfucius[^\S\n]+Institute\b(?![^\S\n]+(?:Day|Headquarters|Conference|Directors?)\b)")
+_CI_LINK = re.compile(r"(?:['’]s)?[^\S\n]+(?:(?:jointly[^\S\n]+|newly[^\S\n]+)?(?:established|founded|set[^\S\n]+up|run|"
+                      r"co-founded|built|launched|operated)[^\S\n]+(?:jointly[^\S\n]+)?(?:in[^\S\n]+partnership[^\S\n]+)?)?"
+                      r"(?:at|of|with|by|in)[^\S\n]+(?P<the>the[^\S\n]+)?$")
+
+
+def _confucius_institutes(text: str, orgs: list[Org], lang: str) -> list[Org]:
+    if lang == "zh" or "Confucius" not in text:
+        return []
+    have = {norm(o.name) for o in orgs}
+    partners = [(m.start, m.end, o) for o in orgs if o.status == "partner" for m in o.mentions]
+    out: dict[str, Org] = {}
+
+    def add(host: Org, the: bool, s: int, e: int) -> None:
+        name = f"Confucius Institute at {'the ' if the and not host.name.lower().startswith('the ') else ''}{host.name}"
+        if norm(name) in have or "confucius" in norm(host.name):
+            return
+        o = out.get(norm(name))
+        if o is None:
+            o = out[norm(name)] = Org(name, "other", host.country, "its host's country" if host.country else "")
+            o.reason = "a Confucius Institute a partner hosts"
+        o.mentions.append(Mention_(s, e, text[s:e], "a Confucius Institute a partner hosts"))
+
+    for m in _CI_EN.finditer(text):
+        # the host named right after it in the sentence: the first partner within a few words ("at the", "jointly
+        # established with", "of"); a visitor's university later in the sentence is not its host
+        for ps, pe, o in sorted(partners, key=lambda x: x[0]):
+            if ps < m.end() or ps - m.end() > 60:
+                continue
+            link = _CI_LINK.search(text, m.end(), ps)
+            if link and link.start() == m.end() and "\n" not in text[m.end():ps]:
+                add(o, bool(link.group("the")), m.start(), pe)
+            break
+        else:
+            # the host's name right before it ("the Portland State University Confucius Institute")
+            for ps, pe, o in partners:
+                if pe <= m.start() and re.fullmatch(r"[^\S\n]*(?:['’]s[^\S\n]+)?", text[pe:m.start()]):
+                    add(o, False, ps, m.end())
+                    break
+    # (中文 pages name the partner's 孔子学院 mostly as where the home's teachers go, which the labels do not count as a
+    # partner of its own: English only)
+    return list(out.values())
+
+
 # a credit line: "Source: National News Agency", "Photo: City Daily" (who wrote or pictured the news, not a partner)
 _CREDIT = re.compile(r"[ \t]*(?:\(?\s*)(?:Source|Sources|Photos?|Photograph|Editor|Edited\s+by|Translator|Translated\s+by|Reporter|"
                      r"Credit|Text|Written\s+by|Contributed\s+by)\s*[:：]", re.I)
@@ -1248,6 +1295,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         elif home_country in (None, "CN"):
             orgs = orgs + _chinese_embassies_abroad(text, orgs, gaz)
         orgs = orgs + _partner_centres(text, orgs, home_spans, gaz)
+    orgs = orgs + _confucius_institutes(text, orgs, lang)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
     if lang != "zh":
