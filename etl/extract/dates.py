@@ -395,6 +395,15 @@ _STAMP_LABEL = re.compile(r"(?:\bdatetime|\bdate|\btime|\bposted|\bpublished|\bu
                           r"发布时间|发布日期|日期|时间)\s*[:：]?\s*$", re.I)
 
 
+# a date labelled as the page's last change ("Updated: 2025-01-05", "Last modified 3 May 2024", 更新时间): never the event's
+_UPDATED_LABEL = re.compile(r"(?:\b(?:last\s+)?(?:updated|modified|revised|edited)(?:\s+(?:on|at))?|\bupdate\s*(?:time|date)|"
+                            r"更新时间|更新日期|修改时间|修改日期|最后更新)\s*[:：]?\s*$", re.I)
+
+
+def _updated_stamp(text: str, dm: DateMention) -> bool:
+    return bool(_UPDATED_LABEL.search(text, max(last_of(text, "\n", dm.start) + 1, dm.start - 40), dm.start))
+
+
 def _stamp(text: str, dm: DateMention) -> bool:
     """Whether a date in the body is the page's own stamp: labelled ("Datetime:", "date") or alone on its line."""
     ls = max(last_of(text, "\n", dm.start) + 1, dm.start - 60)
@@ -455,6 +464,8 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         for dm in find_dates(text, ps, pe):
             if pub is not None and dm.precision == "day" and dm.date() == pub and _stamp(text, dm):
                 continue  # the page's own date stamp in the body ("Datetime:2010-10-10", a line of a date alone)
+            if _updated_stamp(text, dm):
+                continue  # when the page was last changed, not when anything happened
             body_mentions.append((i, dm))
         if pub is not None:
             for m in re.finditer(r"本月(\d{1,2})[日号]", text[ps:pe]):  # 本月15日: a day of the publication's month
