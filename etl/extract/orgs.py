@@ -61,7 +61,7 @@ HEADS = {
     "polytechnique": "university", "hochschule": "university", "college": "university",
     "institute": "institute", "institut": "institute", "instituto": "institute", "istituto": "institute",
     "institution": "ngo", "academy": "institute", "laboratory": "institute", "laboratories": "institute",
-    "embassy": "government", "consulate": "government", "consulate-general": "government",
+    "embassy": "government", "consulate": "government", "consulate-general": "government", "consulate general": "government",
     "ministry": "government", "commission": "government", "bureau": "government", "province": "government",
     "government": "government", "council": "ngo", "society": "ngo", "association": "ngo",
     "federation": "ngo", "foundation": "ngo", "organization": "ngo", "organisation": "ngo",
@@ -134,7 +134,8 @@ _FIELD_WORDS = {
 _SUBUNIT = re.compile(r"^(?:[Tt]he\s+)?(?:Faculty|School|Department|Dept\.|Division|Graduate\s+School|Institute\s+for|"
                       r"Laborator(?:y|ies)|Lab|Cent(?:er|re)|Unit|Office|Chair|Group|College\s+of|Academy\s+of)\b")
 _CONN = r"(?:of|and|for|the|de|di|del|della|degli|delle|dei|der|des|du|zu|für|fur|la|le|y|et|&)"
-_WORD = (r"(?:(?:Co|Ltd|Inc|Corp|St|Sts|Ss|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
+# ("Consulate General" is one head: "the Consulate General of Italy in Shanghai", "the French Consulate General")
+_WORD = (r"(?:Consulate General(?![\w-])|(?:Co|Ltd|Inc|Corp|St|Sts|Ss|Dr|Prof|Mr|Ms|Mrs|Jr|Sr|[A-Z])\.|"
          r"[A-Z\u00C0-\u00DE\u0100-\u017F][\w\u00C0-\u024F'’\-]*|h_da|"
          r"[“\"](?=[A-Z])[\w\u00C0-\u024F'’\- ]{2,30}?[”\"])")  # a quoted word inside a name: University of Rome “Tor Vergata”
 _SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|(?<=[”\"])(?=[A-Z])|,[^\S\n]*(?=(?:Ltd|Inc|LLC|GmbH|Limited)\b))"
