@@ -1137,6 +1137,22 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
                 break
 
 
+# a body the page calls the home's own: "our Institute of Advanced Studies", "the university's Centre for X", "our
+# university's Alumni Association" (not "its": whose is not said)
+_OURS = re.compile(r"\b(?:our(?:\s+(?:university|college|institute)['’]s)?|the\s+(?:university|college)['’]s)\s+(?:own\s+|new\s+|newly\s+"
+                   r"(?:established|founded)\s+)?$", re.I)
+
+
+def _our_bodies(text: str, orgs: list[Org]) -> None:
+    """Organisations named only as the home's own ("our X", "the university's X") are none of its partners."""
+    for o in orgs:
+        if o.status != "partner" or o.registry is not None or o.known is not None or not o.mentions or \
+                o.kind in ("university", "government", "company"):
+            continue
+        if all(_OURS.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
+            o.status, o.reason = "home", "a body the page calls the home's own"
+
+
 # a paragraph that introduces (not "X has entered into a partnership with Y": news)
 _INTRO_VERB = re.compile(r"\s*(?:[(（][^()（）\n]{1,30}[)）]\s*)?,?\s*(?:which\s+was\s+)?(?:is|ranks|boasts|comprises|"
                          r"(?:was\s+)?(?:founded|established)\s+in)\b")
@@ -1298,6 +1314,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     orgs = orgs + _confucius_institutes(text, orgs, lang)
     home_forms = _home_forms(home, home_org, ref, use_list)
     _home_bodies(orgs, home_forms)
+    if lang != "zh":
+        _our_bodies(text, orgs)
     if lang != "zh":
         _listed_institutes(text, orgs)
         _profile_third_parties(text, lay, orgs)
