@@ -365,7 +365,8 @@ def _sending_country(name: str, gaz: Gazetteer) -> str | None:
 _LIST_ITEM = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+(?:of[ \t]+)?[A-Z][\w'’.-]*){0,3}")
 _SHORT_LIST = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}(?:,[ \t]+[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}){1,12}"
                          r",?[ \t]+and[ \t]+[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}")
-_UNIVERSITY_CONTEXT = re.compile(r"\b(?:universities|institutions|partner\s+(?:universities|schools|institutions)|colleges)\b"
+_UNIVERSITY_CONTEXT = re.compile(r"\b(?:universities|institutions|partner\s+(?:universities|schools|institutions)|colleges|"
+                                 r"partners(?=\s+(?:such\s+as|including|like)\b)|partnerships?\s+with)\b"
                                  r"[^.;\n]{0,40}$", re.I)
 
 
@@ -947,7 +948,7 @@ class OrgFinder:
         # 2a. a list of universities by their short names ("universities including Cambridge, Oxford, Warwick,
         # Tokyo and New South Wales"), each the registry's "University of X" or "X University"
         low = text.lower()
-        if self.lang != "zh" and ("universities" in low or "institutions" in low or "colleges" in low):
+        if self.lang != "zh" and ("universities" in low or "institutions" in low or "colleges" in low or "partners" in low):
             self._short_name_lists()
         # 2b. short Chinese names of known universities (哈工大, 北邮), and the known names of
         # those found (acronyms such as HIT count once the full name is in the text)
