@@ -77,17 +77,18 @@ def _shell(title: str):
             schools, bounds, home_name, home_zh = pd.DataFrame(columns=["id", "name", "zh"]), None, None, None
             countries = []
         pages = [(p.NAME, p.PATH) for p in PAGES if getattr(p, "IN_NAV", True)]
+        titles = [p.get("title") for p in dash.page_registry.values() if isinstance(p.get("title"), str)]
         return html.Div([
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.FILTERS),
-            navbar_mod.navbar(title, home_name, home_zh, pages),
+            navbar_mod.navbar(title, home_name, home_zh, pages, titles),
             html.Main(
                 dbc.Container([filter_bar_mod.filter_bar(schools, bounds, countries), dash.page_container],
                               fluid=True, className="app-main"),
             ),
             html.Footer(
                 dbc.Container([
-                    html.Span(navbar_mod.FOOTER_TEXT, id=ids.FOOTER_TEXT),  # translated by navbar's callbacks
+                    navbar_mod.footer_text(),  # in the URL's language: assets/links.js
                 ], fluid=True),
                 className="app-footer",
             ),

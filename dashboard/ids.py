@@ -11,12 +11,12 @@ FILTERS = "filters-store"        # dcc.Store: the parsed filter state every page
 NAVBAR = "navbar"
 NAV_LINKS = "nav-links"
 # interface language (dashboard/components/navbar.py): the EN | 中文 switch, and the shell's
-# texts that follow it (the page's own texts come from its layout, re-rendered on a switch)
+# texts that follow it (the page's own texts come from its layout, re-rendered on a switch).
+# Elements of dcc.Markdown HTML or plain spans written by assets/links.js, not Dash callbacks.
 UI_LANG_SWITCH = "ui-lang-switch"
 UI_LANG_EN = "ui-lang-en"
 UI_LANG_ZH = "ui-lang-zh"
-UI_STATE = "ui-state"            # dcc.Store: {"lang", "title"} for the <html lang> and the tab title
-UI_DUMMY = "ui-dummy"            # a hidden target for the clientside callback that sets them
+BRAND_LINK = "brand-link"
 BRAND_TITLE = "brand-title"
 FOOTER_TEXT = "footer-text"
 

@@ -3,30 +3,41 @@ English / 中文 switch of the interface.
 
 The interface language is the URL's ``ui=zh`` parameter (absent = English), like the filters,
 so a link reproduces language and view, reload keeps it, and back/forward move between
-languages. The two switch entries are ``dcc.Link``s whose hrefs are the current path and
-query string with ``ui`` set or removed (:func:`lang_hrefs`): following one pushes the new
-URL, the pages router renders the page again with its texts in the new language, and the
-shell's own texts (menu, brand, footer, filter bar, tab title, ``<html lang>``) follow the
-URL through the callbacks below. They are links, so they are reachable with Tab and open
-with Enter, and a middle click opens the other language in a new tab.
+languages.
 
-The menu's links are one Dash component (a ``dcc.Markdown`` of HTML links, :func:`nav_menu`) and no
-callback follows the URL for them: ``assets/links.js`` (with the Export menus' links) writes each
-``href`` from the URL's query (the filters, :data:`Filters.KEYS`' keys, and ``ui=zh``; :func:`nav_href`
-makes the same string), shows the label in the interface language (``data-en`` / ``data-zh``), marks the
-current page's link active and moves inside the app on a click as ``dcc.Link`` does (no page load). A
-Dash component per link and a pattern-matching callback per URL change cost the renderer more.
+The whole shell follows the URL in the browser, with no server callback (each one was a request on every
+filter change and every move): ``assets/links.js`` writes it from ``location`` whenever the URL changes
+(the filter bar's pushState, a move inside the app, back/forward) and as soon as it is in the page.
+
+- The menu's links (one ``dcc.Markdown`` of HTML links, :func:`nav_menu`): each ``href`` from the URL's
+  query (the filters, :data:`Filters.KEYS`' keys, and ``ui=zh``; :func:`nav_href` makes the same string),
+  the label in the interface language (``data-en`` / ``data-zh``), the current page's link marked active; a
+  click moves inside the app as ``dcc.Link`` does (no page load).
+- The brand (:func:`brand_link`, top left): a link home written like the menu's (filters and ``ui=zh`` kept,
+  a move inside the app), never marked active.
+- The switch (:func:`lang_switch`): two links (``data-ui="en"`` / ``"zh"``) to the same page and query with
+  ``ui`` removed / set (:func:`lang_hrefs`, ``labels.with_ui``), the current language marked; Tab reaches
+  them, Enter follows, a middle click opens the other language in a new tab.
+- The brand's title, its tooltip and the footer (``data-en`` / ``data-zh``) in the URL's language,
+  ``<html lang>`` and the tab title, translated part by part (:func:`page_title`) from the map of the app's
+  title words the header carries (``data-titles``, :func:`title_translations`): Dash's pages router sets
+  the English title when a page renders, the script translates it.
+
+The first paint of a ``ui=zh`` URL is Chinese from the server (:func:`localize_index`).
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.html_table import esc, markdown, tag
 from dashboard.labels import add_translations, t, ui_from_search, with_ui
 from dashboard.queries.common import Filters
-PAGES_STORE = "_pages_store"   # Dash's own store of the routed page's title (dash.dash._ID_STORE)
+
 FOOTER_TEXT = ("Figures come from the university's news and the international office's reports, "
                "read automatically; every number links back to its documents.")
 SWITCH_LABEL = "Interface language"
@@ -45,6 +56,7 @@ add_translations({
     "Network": "合作网络",
     "Sources": "文档来源",
     "Article": "文章",
+    "Programme": "项目",
     "Audit log": "审计日志",
     "Run the ETL": "运行数据处理",
     "Review queue": "审核队列",
@@ -59,40 +71,66 @@ add_translations({
 
 
 
-def lang_switch(lang: str = "en") -> html.Div:
-    """EN | 中文: two links, the current language marked (also for screen readers, by its title)."""
-    def opt(code: str, text: str, link_id: str, hint: str) -> dcc.Link:
-        return dcc.Link(text, href="?ui=zh" if code == "zh" else "?", id=link_id, refresh=False,
-                        className="lang-opt" + (" active" if code == lang else ""), title=hint)
-
-    return html.Div(
-        [opt("en", "EN", ids.UI_LANG_EN, "Show the interface in English · 英文界面"),
-         html.Span("|", className="lang-sep", **{"aria-hidden": "true"}),
-         opt("zh", "中文", ids.UI_LANG_ZH, "以中文显示界面 · Chinese interface")],
-        id=ids.UI_LANG_SWITCH, className="lang-switch", role="group",
-        **{"aria-label": "Interface language · 界面语言"},
-    )
+SWITCH_HINTS = {"en": "Show the interface in English · 英文界面", "zh": "以中文显示界面 · Chinese interface"}
 
 
-def navbar(title: str, home_name: str | None, home_zh: str | None, pages: list[tuple[str, str]]) -> html.Header:
-    """``pages`` is ``[(label, path), …]`` in menu order (English labels: the switch translates them)."""
+def lang_switch() -> dcc.Markdown:
+    """EN | 中文: two links in a group, one component. The script writes their hrefs (the page and query
+    with ``ui`` removed / set) and marks the URL's language (class ``active``, ``aria-current``); English is
+    marked here, before it runs."""
+    def opt(code: str, text: str, link_id: str) -> str:
+        current = {"aria-current": "true"} if code == "en" else {}
+        return tag("a", esc(text), cls="lang-opt" + (" active" if code == "en" else ""), title=SWITCH_HINTS[code],
+                   href="/?ui=zh" if code == "zh" else "/", id=link_id, **{"data-ui": code}, **current)
+
+    group = tag("div", opt("en", "EN", ids.UI_LANG_EN) + tag("span", "|", cls="lang-sep", **{"aria-hidden": "true"})
+                + opt("zh", "中文", ids.UI_LANG_ZH),
+                cls="lang-switch", id=ids.UI_LANG_SWITCH, role="group",
+                **{"aria-label": "Interface language · 界面语言"})
+    return markdown(group, "app-lang")
+
+
+def brand_link(title: str, home_name: str | None, home_zh: str | None) -> dcc.Markdown:
+    """The university's mark, the app's title (both languages: ``data-en`` / ``data-zh``) and the university's
+    names, as one link home (``data-home``: the script keeps the filters and the language, never marks it)."""
     subtitle = " · ".join(x for x in (home_name, home_zh) if x)
-    brand = html.A(
-        [
-            html.Span("BISTU" if home_name and "Beijing Information" in home_name else "INTL",
-                      className="brand-mark", **{"aria-hidden": "true"}),
-            html.Span([html.Span(title, className="brand-title", id=ids.BRAND_TITLE, title=title),
-                       html.Span(subtitle, className="brand-sub")], className="brand-text"),
-        ],
-        href="/", className="brand",
-    )
+    mark = "BISTU" if home_name and "Beijing Information" in home_name else "INTL"
+    inner = (tag("span", esc(mark), cls="brand-mark", **{"aria-hidden": "true"})
+             + tag("span", tag("span", esc(title), cls="brand-title", title=title, id=ids.BRAND_TITLE,
+                               **{"data-en": title, "data-zh": t(title, "zh")})
+                   + tag("span", esc(subtitle), cls="brand-sub"), cls="brand-text"))
+    return markdown(tag("div", tag("a", inner, cls="brand", href="/", id=ids.BRAND_LINK, **{"data-home": "/"})),
+                    "app-brand")
+
+
+def footer_text() -> html.Span:
+    """The footer's sentence in both languages (the script shows the URL's)."""
+    return html.Span(FOOTER_TEXT, id=ids.FOOTER_TEXT, **{"data-en": FOOTER_TEXT, "data-zh": t(FOOTER_TEXT, "zh")})
+
+
+def title_translations(titles: Iterable[str | None]) -> dict[str, str]:
+    """English → 中文 of every part (" · " separated) of ``titles`` that has a translation: what the
+    script needs to translate a tab title as :func:`page_title` does."""
+    out: dict[str, str] = {}
+    for title in titles:
+        for part in str(title or "").split(" · "):
+            zh = t(part, "zh")
+            if part and zh != part:
+                out[part] = zh
+    return out
+
+
+def navbar(title: str, home_name: str | None, home_zh: str | None, pages: list[tuple[str, str]],
+           titles: Iterable[str | None] = ()) -> html.Header:
+    """``pages`` is ``[(label, path), …]`` in menu order (English labels: the script translates them);
+    ``titles`` the pages' tab titles (the app's ``title`` is added), whose words the header carries."""
+    words = json.dumps(title_translations([title, *titles]), ensure_ascii=False, separators=(",", ":"),
+                       sort_keys=True)
     return html.Header(
-        dbc.Container([brand,
-                       html.Div([nav_menu(pages), lang_switch()],
-                                className="app-header-right"),
-                       dcc.Store(id=ids.UI_STATE), html.Div(id=ids.UI_DUMMY, hidden=True)],
+        dbc.Container([brand_link(title, home_name, home_zh),
+                       html.Div([nav_menu(pages), lang_switch()], className="app-header-right")],
                       fluid=True, className="app-header-inner"),
-        className="app-header", id=ids.NAVBAR,
+        className="app-header", id=ids.NAVBAR, **{"data-titles": words},
     )
 
 
@@ -120,8 +158,9 @@ def nav_href(path: str, search: str | None) -> str:
 
 
 def lang_hrefs(pathname: str | None, search: str | None) -> tuple[str, str, str, str]:
-    """``(English href, 中文 href, English class, 中文 class)`` for the switch: the same page and
-    filters with ``ui`` removed / set, and the current language marked active."""
+    """``(English href, 中文 href, English class, 中文 class)`` of the switch: the same page and filters
+    with ``ui`` removed / set, and the current language marked active. ``assets/links.js`` writes the
+    same (the browser tests compare them)."""
     path = pathname or "/"
     lang = ui_from_search(search)
     base = "lang-opt"
@@ -130,26 +169,14 @@ def lang_hrefs(pathname: str | None, search: str | None) -> tuple[str, str, str,
 
 
 def page_title(title: str | None, lang: str) -> str:
-    """A tab title in the interface language, part by part ("Schools · International Cooperation")."""
+    """A tab title in the interface language, part by part ("Schools · International Cooperation");
+    ``assets/links.js`` translates the title Dash's pages router sets the same way."""
     return " · ".join(t(part, lang) for part in str(title or "").split(" · "))
-
-
-def ui_state(search: str | None, pages_store: dict | None, app_title: str) -> dict:
-    """What the page's ``<html>`` needs: its ``lang`` and the tab title, in the URL's language."""
-    lang = ui_from_search(search)
-    title = (pages_store if isinstance(pages_store, dict) else {}).get("title") or app_title
-    return {"lang": "zh-CN" if lang == "zh" else "en", "title": page_title(title, lang)}
-
-
-def shell_texts(search: str | None, title: str) -> tuple[str, str, str]:
-    """``(brand title, its tooltip, footer)`` in the URL's interface language."""
-    lang = ui_from_search(search)
-    return t(title, lang), t(title, lang), t(FOOTER_TEXT, lang)
 
 
 def localize_index(html_text: str, search_lang: str, title: str) -> str:
     """The app's HTML page for a ``ui=zh`` URL: ``<html lang="zh-CN">`` and the Chinese tab
-    title from the first paint (the callbacks keep both in step afterwards)."""
+    title from the first paint (``assets/links.js`` keeps both in step afterwards)."""
     if search_lang != "zh" or 'id="react-entry-point"' not in html_text:
         return html_text
     out = html_text.replace('<html lang="en">', '<html lang="zh-CN">', 1)
@@ -159,6 +186,8 @@ def localize_index(html_text: str, search_lang: str, title: str) -> str:
 
 
 def register_callbacks(app) -> None:
+    """The first paint of a ``ui=zh`` page in Chinese. Nothing else: no callback follows the URL for the
+    shell (``assets/links.js`` does)."""
     title = app.title if isinstance(app.title, str) else ""
 
     @app.server.after_request
@@ -169,36 +198,3 @@ def register_callbacks(app) -> None:
                 and ui_from_search(request.query_string.decode("latin-1")) == "zh"):
             response.set_data(localize_index(response.get_data(as_text=True), "zh", title))
         return response
-
-    @app.callback(
-        Output(ids.UI_LANG_EN, "href"), Output(ids.UI_LANG_ZH, "href"),
-        Output(ids.UI_LANG_EN, "className"), Output(ids.UI_LANG_ZH, "className"),
-        Input(ids.URL, "pathname"), Input(ids.URL, "search"),
-    )
-    def _switch(pathname, search):
-        return lang_hrefs(pathname, search)
-
-    @app.callback(
-        Output(ids.BRAND_TITLE, "children"), Output(ids.BRAND_TITLE, "title"), Output(ids.FOOTER_TEXT, "children"),
-        Input(ids.URL, "search"),
-    )
-    def _texts(search):
-        return shell_texts(search, title)
-
-    @app.callback(Output(ids.UI_STATE, "data"), Input(ids.URL, "search"), Input(PAGES_STORE, "data"))
-    def _state(search, pages_store):
-        return ui_state(search, pages_store, title)
-
-    # The document itself: <html lang> (fonts, screen readers, hyphenation) and the tab title.
-    # Dash's router sets the English title when a page renders; this runs after it, on the
-    # state computed from the same store.
-    app.clientside_callback(
-        """function (state) {
-            if (!state) { return window.dash_clientside.no_update; }
-            document.documentElement.setAttribute("lang", state.lang);
-            if (state.title) { document.title = state.title; }
-            return window.dash_clientside.no_update;
-        }""",
-        Output(ids.UI_DUMMY, "children"),
-        Input(ids.UI_STATE, "data"),
-    )

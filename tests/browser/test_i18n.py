@@ -12,8 +12,10 @@ import pytest
 
 from dashboard import ids
 from dashboard.components.filters import label_id
+from dashboard.components.navbar import FOOTER_TEXT, lang_hrefs, nav_href, page_title
 from dashboard.figures import overview as figures
 from dashboard.labels import KIND_LABELS, t
+from dashboard.pages import overview, schools
 from tests.browser.conftest import ROOT, navigate, snapshot
 
 pytestmark = pytest.mark.browser
@@ -57,12 +59,46 @@ def _menu(p) -> list[tuple[str, bool]]:
         .map(a => [a.getAttribute('href'), a.classList.contains('active')])""")]
 
 
+# The shell as assets/links.js writes it: the switch's links (href, marked, aria-current), the brand's
+# link (href, marked), its title and tooltip, the footer, <html lang> and the tab title.
+SHELL = f"""() => {{
+  const a = id => document.getElementById(id);
+  const link = el => el && [el.getAttribute('href'), el.classList.contains('active'), el.getAttribute('aria-current')];
+  if (!a({ids.BRAND_TITLE!r}) || !a({ids.FOOTER_TEXT!r})) {{ return {{}}; }}
+  return {{en: link(a({ids.UI_LANG_EN!r})), zh: link(a({ids.UI_LANG_ZH!r})), brand: link(a({ids.BRAND_LINK!r})),
+          title: a({ids.BRAND_TITLE!r}).textContent, tip: a({ids.BRAND_TITLE!r}).getAttribute('title'),
+          footer: a({ids.FOOTER_TEXT!r}).textContent, lang: document.documentElement.lang, tab: document.title,
+          marker: window.__intlMarker || null}};
+}}"""
+APP_TITLE = "International Cooperation Dashboard"
+
+
+def shell_is(p, path: str, search: str, lang: str, tab: str, marker: int | None) -> dict:
+    """Wait until the shell is that of ``path`` + ``search`` in ``lang`` (the switch's links are
+    navbar.lang_hrefs', the brand's the filters and ui=zh, never marked), with the tab title ``tab``,
+    and the page loaded no new document since ``window.__intlMarker`` was set to ``marker``."""
+    en, zh, en_cls, zh_cls = lang_hrefs(path, search)
+    want = {"en": [en, "active" in en_cls.split(), "true" if lang == "en" else None],
+            "zh": [zh, "active" in zh_cls.split(), "true" if lang == "zh" else None],
+            "brand": [nav_href("/", search), False, None], "title": t(APP_TITLE, lang), "tip": t(APP_TITLE, lang),
+            "footer": t(FOOTER_TEXT, lang), "lang": "zh-CN" if lang == "zh" else "en", "tab": tab, "marker": marker}
+    try:
+        p.wait_for_function(f"""(want) => {{ const got = ({SHELL})();
+            return Object.keys(want).every(k => JSON.stringify(got[k]) === JSON.stringify(want[k])); }}""", arg=want)
+    except Exception:
+        assert p.evaluate(SHELL) == want
+        raise
+    return want
+
+
 def test_switch_turns_the_overview_chinese_and_back(live_server, page, tmp_path):
     p = page.page
     p.goto(live_server.base + "/?from=2018")
     heading(p, "Overview")
     graph_title(p, ids.OV_PER_YEAR, figures.PER_YEAR_TITLE)
     assert p.evaluate("document.documentElement.lang") == "en"
+    shell_is(p, "/", "?from=2018", "en", page_title(overview.TITLE, "en"), None)
+    p.evaluate("window.__intlMarker = 1")   # lost on a page load
 
     # The switch is in the tab order: Tab until it has the focus, then Enter.
     for _ in range(60):
@@ -75,6 +111,8 @@ def test_switch_turns_the_overview_chinese_and_back(live_server, page, tmp_path)
     p.wait_for_url(re.compile(r"[?&]ui=zh\b"))
     assert "from=2018" in p.url, "the filters stay in the URL"
     heading(p, "总览")
+    shell_is(p, "/", "?from=2018&ui=zh", "zh", page_title(overview.TITLE, "zh"), 1)   # a move, no page load
+    assert page_title(overview.TITLE, "zh") == "总览 · 国际合作"
     assert graph_title(p, ids.OV_PER_YEAR, t(figures.PER_YEAR_TITLE, "zh")) != figures.PER_YEAR_TITLE
     graph_title(p, ids.OV_BY_SCHOOL, t(figures.BY_SCHOOL_TITLE, "zh"))
     graph_title(p, ids.OV_COUNTRY_MAP, t(figures.MAP_TITLE, "zh"))
@@ -112,6 +150,8 @@ def test_switch_turns_the_overview_chinese_and_back(live_server, page, tmp_path)
     graph_title(p, ids.OV_PER_YEAR, t(figures.PER_YEAR_TITLE, "zh"))
     assert "ui=zh" in p.url and "from=2018" in p.url
     assert p.evaluate("document.documentElement.lang") == "zh-CN"
+    shell_is(p, "/", "?from=2018&ui=zh", "zh", "总览 · 国际合作", None)
+    p.evaluate("window.__intlMarker = 2")
 
     # Back to English with the mouse.
     p.click(f"#{ids.UI_LANG_EN}")
@@ -121,6 +161,7 @@ def test_switch_turns_the_overview_chinese_and_back(live_server, page, tmp_path)
     graph_title(p, ids.OV_PER_YEAR, figures.PER_YEAR_TITLE)
     p.wait_for_function("() => document.documentElement.lang === 'en'")
     label_is(p, ids.FILTER_YEARS, "Years")
+    shell_is(p, "/", "?from=2018", "en", "Overview · International Cooperation", 2)
 
     # Back and forward move between the languages.
     p.go_back()
@@ -130,11 +171,44 @@ def test_switch_turns_the_overview_chinese_and_back(live_server, page, tmp_path)
     graph_title(p, ids.OV_PER_YEAR, t(figures.PER_YEAR_TITLE, "zh"))
     label_is(p, ids.FILTER_YEARS, "年份")
     p.wait_for_function("() => document.documentElement.lang === 'zh-CN' && document.title.startsWith('总览')")
+    shell_is(p, "/", "?from=2018&ui=zh", "zh", "总览 · 国际合作", 2)
     p.go_forward()
     heading(p, "Overview")
     label_is(p, ids.FILTER_YEARS, "Years")
+    shell_is(p, "/", "?from=2018", "en", "Overview · International Cooperation", 2)
 
     assert page.requests and page.external_requests() == [], "the page requested another host"
+
+
+def test_the_brand_link_keeps_the_filters_and_moves_inside_the_app(live_server, page):
+    """The brand (top left) leads home with the filters and the language (it was a page load to a bare
+    "/"), and is never marked as the current page; the switch keeps any query, in its order."""
+    p = page.page
+    p.goto(live_server.base + "/schools?from=2019&ui=zh")
+    heading(p, "学院")
+    shell_is(p, "/schools", "?from=2019&ui=zh", "zh", page_title(schools.TITLE, "zh"), None)
+    assert page_title(schools.TITLE, "zh") == "学院 · 国际合作"
+    p.evaluate("window.__intlMarker = 3")
+    p.click(f"#{ids.BRAND_LINK}")
+    heading(p, "总览")
+    assert p.url == live_server.base + "/?from=2019&ui=zh", "the filters and the language kept"
+    shell_is(p, "/", "?from=2019&ui=zh", "zh", "总览 · 国际合作", 3)   # a move inside the app, no page load
+    assert _menu(p)[:2] == [("/?from=2019&ui=zh", True), ("/schools?from=2019&ui=zh", False)]
+    graph_title(p, ids.OV_PER_YEAR, t(figures.PER_YEAR_TITLE, "zh"))
+
+    # Any other parameter of the query stays, in its order, encoded as the server does; one ui parameter.
+    # (the search box writes its q last: the page's own URL)
+    query = "?ui=zh&ui=zh&from=2019&q=it%27s+%28new%29%2A"
+    navigate(p, live_server.base, "/sources" + query)
+    shell_is(p, "/sources", query, "zh", page_title("Sources · International Cooperation", "zh"), 3)
+    en_href = lang_hrefs("/sources", query)[0]
+    assert en_href == "/sources?from=2019&q=it%27s+%28new%29%2A"
+    p.focus(f"#{ids.UI_LANG_EN}")
+    p.keyboard.press("Enter")
+    heading(p, "Sources")
+    assert p.url == live_server.base + en_href
+    shell_is(p, "/sources", en_href.split("/sources")[1], "en", "Sources · International Cooperation", 3)
+    assert page.external_requests() == []
 
 
 def _names(url: str) -> set[str]:
@@ -185,6 +259,8 @@ def test_every_public_page_in_chinese(live_server, page):
         if left:
             problems[path] = left
         assert p.evaluate("document.documentElement.lang") == "zh-CN", path
+        # the tab title Dash's router set, translated by assets/links.js: no English word left
+        p.wait_for_function("() => document.title && !/[A-Za-z]{3,}/.test(document.title)")
     assert problems == {}, f"English left under ui=zh: {problems}"
     assert page.external_requests() == []
     snapshot(p, "source-doc-zh.png")

@@ -116,11 +116,24 @@ def test_switch_links_keep_path_and_filters_and_mark_the_language():
     assert (en, zh) == ("/partners/7?lang=en", "/partners/7?lang=en&ui=zh"), \
         "the document-language filter (lang=) is not the interface language (ui=)"
     assert "active" in zh_cls.split() and "active" not in en_cls.split()
+    assert lang_hrefs("/sources", "?q=it's (new)*&ui=zh&ui=zh&from=2019")[:2] == (
+        "/sources?q=it%27s+%28new%29%2A&from=2019", "/sources?q=it%27s+%28new%29%2A&from=2019&ui=zh"), \
+        "every other parameter kept in its order, encoded as urlencode does; never two ui parameters"
+    # The switch: one component, two plain links in a group, written by assets/links.js (data-ui)
     switch = lang_switch()
-    links = {c.id: c for c in switch.children if getattr(c, "id", None)}
-    assert set(links) == {ids.UI_LANG_EN, ids.UI_LANG_ZH}
-    assert type(links[ids.UI_LANG_ZH]).__name__ == "Link", "a link: Tab reaches it, Enter follows it"
-    assert switch.role == "group" and "界面语言" in getattr(switch, "aria-label")
+    assert type(switch).__name__ == "Markdown" and switch.dangerously_allow_html
+    group = re.fullmatch(r'<div class="lang-switch" id="([^"]*)" role="group" aria-label="([^"]*)">(.*)</div>',
+                         switch.children)
+    assert group and group.group(1) == ids.UI_LANG_SWITCH and "界面语言" in group.group(2)
+    links = re.findall(r'<a class="([^"]*)" title="([^"]*)" href="([^"]*)" id="([^"]*)" data-ui="([^"]*)"'
+                       r'(?: aria-current="true")?>([^<]*)</a>', group.group(3))
+    assert [(cls.split(), code, text, link_id) for cls, _title, _href, link_id, code, text in links] == [
+        (["lang-opt", "active"], "en", "EN", ids.UI_LANG_EN), (["lang-opt"], "zh", "中文", ids.UI_LANG_ZH)], \
+        "a link each (Tab reaches it, Enter follows it), English marked until the script reads the URL"
+    assert [href for _c, _t, href, *_ in links] == ["/", "/?ui=zh"]
+    assert "以中文显示界面" in links[1][1] and "English" in links[0][1]
+    assert 'aria-current="true"' in group.group(3).split("</a>")[0] and group.group(3).count("aria-current") == 1
+    assert '<span class="lang-sep" aria-hidden="true">|</span>' in group.group(3)
 
 
 def _walk(c):
@@ -131,41 +144,58 @@ def _walk(c):
             yield from _walk(k)
 
 
-def test_the_menu_is_one_component_and_no_callback_follows_the_url_for_it():
-    """The menu's links are one dcc.Markdown, not a component per link and item: no callback writes their
-    hrefs or labels (assets/links.js does, from the URL), so the shell registers one callback fewer, and the
-    script copies the same filter keys as Filters."""
-    import re
+SHELL_IDS = (ids.NAVBAR, ids.NAV_LINKS, ids.UI_LANG_SWITCH, ids.UI_LANG_EN, ids.UI_LANG_ZH, ids.BRAND_LINK,
+             ids.BRAND_TITLE, ids.FOOTER_TEXT)
 
+
+def test_the_menu_is_one_component_and_no_callback_follows_the_url_for_it(server):
+    """The shell (menu, brand, switch, texts, ``<html lang>``, tab title) follows the URL in the browser:
+    the menu's links are one dcc.Markdown, not a component per link and item; the navbar registers no
+    callback at all, and no callback of the whole app writes a part of the shell (assets/links.js does,
+    from the URL), and the script copies the same filter keys as Filters and knows the shell's elements."""
     from dash import Dash
 
     from dashboard.components import navbar as N
+    from dashboard.hardening import EXT_KEY
     from dashboard.queries.common import Filters
 
     bar = N.navbar("T", None, None, [("Overview", "/"), ("Schools", "/schools"), ("Partners", "/partners")])
     menu = [c for c in _walk(bar) if getattr(c, "id", None) == ids.NAV_LINKS]
     assert [type(c).__name__ for c in menu] == ["Markdown"]
-    assert not [c for c in _walk(bar) if type(c).__name__ in ("NavLink", "NavItem", "Nav")]
+    assert not [c for c in _walk(bar) if type(c).__name__ in ("NavLink", "NavItem", "Nav", "Link", "Store")]
+    assert [type(c).__name__ for c in _walk(bar)] == ["Header", "Container", "Markdown", "Div", "Markdown",
+                                                      "Markdown"], "brand, menu and switch: one component each"
+    assert not hasattr(ids, "UI_STATE") and not hasattr(ids, "UI_DUMMY")
     app = Dash(__name__)
     N.register_callbacks(app)
-    outputs = " ".join(app.callback_map)
-    assert "nav-link" not in outputs and ids.NAV_LINKS not in outputs
-    # the switch, the shell's texts, the state, <html> (and before the menu's links: one per link's href and label)
-    left = [next((i for i in (ids.UI_LANG_EN, ids.BRAND_TITLE, ids.UI_STATE, ids.UI_DUMMY) if i in k), k)
-            for k in app.callback_map]
-    assert sorted(left) == sorted([ids.UI_LANG_EN, ids.BRAND_TITLE, ids.UI_STATE, ids.UI_DUMMY]), left
-    script = (Path(__file__).resolve().parents[2] / "dashboard" / "assets" / "links.js").read_text(encoding="utf-8")
+    assert app.callback_map == {} and app._inline_scripts == [], "the navbar has no callback"
+    # the whole app: no callback writes the shell, none reads the URL for it
+    app = server.extensions[EXT_KEY]["dash"]
+    assert app.callback_map, "the app's callbacks are registered"
+    written = " ".join(app.callback_map)   # each callback's outputs ("id.prop", several joined by "...")
+    shell = [i for i in SHELL_IDS if re.search(rf"(^|[.\s\[\"]){re.escape(i)}\.", written)]
+    assert shell == [], f"a callback writes the shell: {shell}"
+    assert not [s for s in app._inline_scripts if "documentElement" in s or "document.title =" in s and
+                "data.title" not in s], "no clientside callback sets <html lang> or the title (only Dash's router)"
+    script = (ROOT / "dashboard" / "assets" / "links.js").read_text(encoding="utf-8")
     keys = re.search(r"var FILTER_KEYS = \[([^\]]*)\]", script).group(1)
     assert tuple(re.findall(r'"(\w+)"', keys)) == tuple(Filters.KEYS.values())
+    shell_js = re.search(r"var SHELL = \[([^\]]*)\]", script).group(1)
+    assert re.findall(r'"([\w-]+)"', shell_js) == [ids.UI_LANG_EN, ids.UI_LANG_ZH, ids.BRAND_LINK, ids.BRAND_TITLE,
+                                                   ids.FOOTER_TEXT], "the script waits for the shell's elements"
+    assert f'getElementById("{ids.NAV_LINKS}")' in script
+    for attr in ("a[data-nav]", "a[data-home]", "a[data-ui]", "[data-titles]", "[data-en][data-zh]:not(a)"):
+        assert attr in script, attr
 
 
 def test_shell_texts_follow_the_url():
     from dashboard.components import navbar as N
 
-    import re
+    import json
 
     bar = N.navbar("International Cooperation Dashboard", "Beijing Information Science and Technology University",
-                   "北京信息科技大学", [("Overview", "/"), ("Schools", "/schools"), ("Programs & mobility", "/programs")])
+                   "北京信息科技大学", [("Overview", "/"), ("Schools", "/schools"), ("Programs & mobility", "/programs")],
+                   ["Schools · International Cooperation", "Programme · International Cooperation", None])
     menu = next(c for c in _walk(bar) if getattr(c, "id", None) == ids.NAV_LINKS)
     # each link carries both labels (assets/links.js shows the URL's language) and its bare path
     links = re.findall(r'<a class="nav-link" href="([^"]*)" data-nav="([^"]*)" data-en="([^"]*)" data-zh="([^"]*)">'
@@ -177,15 +207,46 @@ def test_shell_texts_follow_the_url():
         "the filters in Filters' order, nothing else"
     assert N.nav_href("/", "?lang=en&ui=zh") == "/?lang=en&ui=zh", "the document-language filter is not ui"
     assert N.nav_href("/", "") == "/"
-    brand, _tip, footer = N.shell_texts("?ui=zh", "International Cooperation Dashboard")
-    assert brand == "国际合作数据看板" and CJK.search(footer)
-    assert N.shell_texts("", "International Cooperation Dashboard")[2] == N.FOOTER_TEXT
-    custom = N.shell_texts("?ui=zh", "Our Own Title")
-    assert custom[0] == "Our Own Title", "a configured title without a translation is kept"
-    state = N.ui_state("?ui=zh", {"title": "Schools · International Cooperation"}, "x")
-    assert state == {"lang": "zh-CN", "title": "学院 · 国际合作"}
-    assert N.ui_state("", {"title": "Schools · International Cooperation"}, "x") == {
-        "lang": "en", "title": "Schools · International Cooperation"}
+    # the brand: a link home the script writes like the menu's (data-home), its title in both languages
+    brand = bar.children.children[0]
+    assert type(brand).__name__ == "Markdown"
+    home = re.fullmatch(r'<div><a class="brand" href="/" id="([^"]*)" data-home="/">(.*)</a></div>', brand.children)
+    assert home and home.group(1) == ids.BRAND_LINK
+    title = re.search(r'<span class="brand-title" title="([^"]*)" id="([^"]*)" data-en="([^"]*)" data-zh="([^"]*)">'
+                      r'([^<]*)</span>', home.group(2))
+    assert title.groups() == ("International Cooperation Dashboard", ids.BRAND_TITLE,
+                              "International Cooperation Dashboard", "国际合作数据看板",
+                              "International Cooperation Dashboard")
+    assert '<span class="brand-mark" aria-hidden="true">BISTU</span>' in home.group(2)
+    assert "北京信息科技大学" in home.group(2)
+    custom = N.brand_link("Our Own Title", None, None).children
+    assert 'data-en="Our Own Title" data-zh="Our Own Title"' in custom, "a title without a translation is kept"
+    assert '<span class="brand-mark" aria-hidden="true">INTL</span>' in custom
+    footer = N.footer_text()
+    assert footer.id == ids.FOOTER_TEXT and footer.children == N.FOOTER_TEXT
+    assert getattr(footer, "data-en") == N.FOOTER_TEXT and CJK.search(getattr(footer, "data-zh"))
+    # the tab title's words, for the script: what page_title translates, part by part
+    words = json.loads(getattr(bar, "data-titles"))
+    assert words == {"International Cooperation Dashboard": "国际合作数据看板", "Schools": "学院",
+                     "International Cooperation": "国际合作", "Programme": "项目"}
+    assert N.page_title("Schools · International Cooperation", "zh") == "学院 · 国际合作"
+    assert N.page_title("Schools · International Cooperation", "en") == "Schools · International Cooperation"
+    assert N.title_translations(["Our Own Title · Schools", ""]) == {"Schools": "学院"}
+
+
+def test_every_page_title_has_its_words_in_the_header():
+    """Each registered page's tab title, translated as the script does with the header's map, is
+    page_title's, with no English word left on a public page."""
+    import json
+
+    from dashboard.app import DEFAULT_TITLE, PAGES
+    from dashboard.components import navbar as N
+
+    titles = [p.TITLE for p in PAGES]
+    words = json.loads(getattr(N.navbar(DEFAULT_TITLE, None, None, [], titles), "data-titles"))
+    for title in [DEFAULT_TITLE, *titles]:
+        script = " · ".join(words.get(part, part) for part in title.split(" · "))
+        assert script == N.page_title(title, "zh") and not WORD.search(script), (title, script)
 
 
 def test_filter_bar_relabels_in_place_and_keeps_values():
