@@ -401,7 +401,9 @@ _UPDATED_LABEL = re.compile(r"(?:\b(?:last\s+)?(?:updated|modified|revised|edite
 
 
 def _updated_stamp(text: str, dm: DateMention) -> bool:
-    return bool(_UPDATED_LABEL.search(text, max(last_of(text, "\n", dm.start) + 1, dm.start - 40), dm.start))
+    # (a bounded look back: last_of's list of marks is kept for one text at a time, and the caller's texts alternate)
+    return bool(_UPDATED_LABEL.search(text, text.rfind("\n", max(0, dm.start - 40), dm.start) + 1 or max(0, dm.start - 40),
+                                      dm.start))
 
 
 def _stamp(text: str, dm: DateMention) -> bool:
@@ -473,7 +475,7 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
                 if 1 <= d <= 31:
                     dm = DateMention(ps + m.start(), ps + m.end(), pub.year, pub.month, d, text=m.group(0))
                     body_mentions.append((i, dm))
-        body_mentions.sort(key=lambda x: (x[0], x[1].start))
+    body_mentions.sort(key=lambda x: (x[0], x[1].start))  # (once: sorted after every paragraph, the work grew with its square)
     dl = None
     if dateline:
         for i, dm in body_mentions:

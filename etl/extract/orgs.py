@@ -523,6 +523,24 @@ def _acronym_bounds(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _after_own_mention(text: str, start: int, ends: set[int]) -> bool:
+    """Whether ``start`` follows one of ``ends`` across nothing but a bracket and spaces ("X (XAS)"): the text
+    between them is ``\\s*[(（]\\s*``."""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    if i == 0 or text[i - 1] not in "(（":
+        return False
+    i -= 1
+    if i in ends:
+        return True
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+        if i in ends:
+            return True
+    return False
+
+
 _GLUED_OF = re.compile(r"[A-Z][a-z]{4,}of")
 # what a kind of institution is, not its name: "An Autonomous Institution", "a Leading Public University"
 _STATUS_WORDS = {"research", "autonomous", "public", "private", "leading", "premier", "comprehensive", "deemed", "central", "top",
@@ -1331,8 +1349,9 @@ class OrgFinder:
                 org.status, org.reason = "subunit", "a unit of another organisation (X的…)"
                 continue
             # (an acronym in brackets right after the name shares the name's context: "academician of the X (XAS)")
-            ms = [m for m in org.mentions if not any(p.end <= m.start and re.fullmatch(r"\s*[(（]\s*", text[p.end:m.start])
-                                                     for p in org.mentions)]
+            # (by the mentions' ends: a scan of every pair made long texts quadratic)
+            ends = {p.end for p in org.mentions}
+            ms = [m for m in org.mentions if not _after_own_mention(text, m.start, ends)]
             reasons = [self._excluded_context(m) for m in ms or org.mentions]
             if all(reasons):
                 org.status, org.reason = "non_partner", reasons[0]
