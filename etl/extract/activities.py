@@ -198,6 +198,13 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "faculty teaching at the other side", re.compile(
         r"\b(?:faculty|professors|teachers|lecturers)\s+(?:members\s+)?(?:will|would|could|can|may)\s+(?:be\s+able\s+to\s+)?"
         r"(?:also\s+)?teach\s+(?:in|at)\s+(?-i:[A-Z])", I), 1.0),
+    # a programme that exchanges staff, by its name in capitals ("the Faculty and Student Exchange Program", "a Staff
+    # Exchange Scheme"; in lower case, "to carry out teacher and student exchange programs", it is an area)
+    ("faculty_exchange", "a staff exchange programme", re.compile(
+        r"\b(?:Faculty|Staff|Teachers?|Lecturers?|Scholars?|Academic\s+Staff)\s+(?:(?:and|&)\s+Students?\s+)?Exchange\s+"
+        r"(?:Program(?:me)?|Scheme)s?\b|"
+        r"\bStudents?\s+(?:and|&)\s+(?:Faculty|Staff|Teachers?|Lecturers?|Scholars?)\s+Exchange\s+(?:Program(?:me)?|Scheme)s?\b"),
+     1.0),
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
@@ -369,6 +376,7 @@ NEEDS = {
     "go for studies": ("go for",),
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to "),
     "visiting scholars, foreign experts": ("visiting", "expert"),
+    "a staff exchange programme": ("exchange program", "exchange scheme"),  # (lower-cased text)
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
     "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
@@ -403,6 +411,8 @@ _ONE_SPECIFIC = re.compile(r"(?s:.*)\b(?:discuss(?:ed|es|ing)?|talked\s+about)\s
 _AGREEMENT_TALLY = re.compile(r"\b(?:sign(?:s|ed)?|conclude[sd]?)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
                               r"dozens\s+of|more\s+than\s+\d+|over\s+\d+)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?"
                               r"(?:agreements|MoUs|memoranda|contracts)\b", re.I)
+# the parties of one signing ("The two sides signed two memoranda …", "Both universities signed …")
+_TWO_SIDES = re.compile(r"\b(?:the\s+two|both)\s+(?:sides|universities|institutions|parties|schools|presidents|rectors)\b", re.I)
 _TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化|加深|推进|拓展|扩大)", I)
@@ -448,7 +458,9 @@ _NOT_CONFERENCE = re.compile(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conferenc
 _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "summer_school", "international_students",
                 "joint_program")
 _SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained",
-                   "中外合作办学", "cooperative school running")
+                   "中外合作办学", "cooperative school running",
+                   # (students who come to study at the home, by its name: a flow to one place, not an area)
+                   "students coming to the home")
 
 
 # 合作办学 that names a programme or an institution (中外合作办学, 合作办学项目 / 机构, X与Y合作办学的…专业), not an area
@@ -482,7 +494,9 @@ def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, re.P
                        rf"students\s+(?:and\s+\w+\s+)?(?:who\s+(?:are|were)\s+)?(?:studying|stud(?:y|ied))\s+(?:at|in)\s+"
                        rf"(?:the\s+)?(?:{alt})\b|"
                        # "opens the door for X students to spend an academic year taking classes at <the home>"
-                       rf"\bstudents\s+to\s+(?:spend|study|take)\b[^.\n]{{0,60}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b", I))
+                       # "opportunities for Indonesian students to do their master's and doctoral degrees at <the home>"
+                       rf"\bstudents\s+to\s+(?:spend|study|take|do|pursue|complete|undertake|earn|obtain|enrol|enroll)\b"
+                       rf"[^.\n]{{0,60}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b", I))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -814,7 +828,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     text_years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", text)]
                 if yb and max(yb) < max(text_years):
                     weight *= 0.5  # 早在2016年就签署了备忘录 on a page of 2019: an agreement of the past
-            if kind == "agreement" and not has_partner and _AGREEMENT_TALLY.search(m.group(0)):
+            if kind == "agreement" and not has_partner and _AGREEMENT_TALLY.search(m.group(0)) and \
+                    not _TWO_SIDES.search(sent):  # ("the two sides signed three agreements": this signing's count)
                 weight *= 0.5  # "the University signed 7 new cooperation agreements with overseas universities": a
                 # tally of the year, no signing reported
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):

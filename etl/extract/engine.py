@@ -72,6 +72,7 @@ def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[in
                 break
 
 
+_HOME_LISTED = "units listed by subject"  # (units.py: the home's units a sentence lists by their subjects)
 _GUEST_OWNER = re.compile(r"\b(?:delegations?|guests|visitors)\s+(?:\w+\s+){0,2}?(?:from|of)\s+(?:the\s+)?(?:[^,.;\n]{0,40},\s*)?$|"
                           r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
 _GUEST_MEMBERS = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:\w+\s+)?(?:delegation|delegates|guests|members|visitors)\b"
@@ -1283,7 +1284,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         if guests and h.method != "reference list" and in_guests(h.start) and \
                 text[max(0, h.start - 2):h.start] not in ("我校", "本校"):
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
-        if owned or owner_words:
+        if (owned or owner_words) and not h.method.startswith(_HOME_LISTED):
+            # (a unit listed as the home's, "four faculties at UKM such as …", is the home's whatever partner's
+            # name a word of it recalls)
             first = h.text.split(" ", 1)[0]
             if any(a <= h.start < b for a, b in owned) or (first in owner_words and h.text != first) or \
                     re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[last_owned:h.start]):

@@ -81,6 +81,15 @@ _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+vi
                               r"(?:the\s+)?(?=[A-Z])")
 
 
+# a centre or institute of area or subject studies ("the Center for China Studies", "the Institute for Latin American
+# Studies"): a university's own research unit, named by what it studies
+_STUDIES_CENTRE = re.compile(r"^(?:the\s+)?(?:Cent(?:re|er)|Institute)\s+(?:of|for)\s+[^.;\n]*\bStudies$")
+# an office named by the head it serves ("the Rector’s Office", "the Vice-Chancellor's Office"): the head's title is
+# its name, not an owner
+_ROLE_OFFICE = re.compile(r"(?:(?:Vice|Deputy|Pro)[- ]?)?(?:Rector|President|Provost|Chancellor|Principal|Dean|Registrar|"
+                          r"Bursar|Director)['’]s[ \t]+Office")
+
+
 # a body still to be set up: "plans to establish an Institute of …", "regarding establishing Sino-X Institute"
 _PLANNED_BEFORE = re.compile(r"\b" + PLANNED_VERB + r"\s+(?:an?\s+|the\s+)?(?:[A-Z][a-z]+-)?$", re.I)
 
@@ -381,7 +390,16 @@ class UnitFinder:
                 pre = m.group("pre") if m.group("head") else m.group("pre2")
                 # drop title words at the front ("Dean", "the")
                 words = text[s:e].split()
-                while words and words[0].lower().strip("’'s") in _TITLE_WORDS:
+                rm = None if m.group("head") else _ROLE_OFFICE.search(text, s, e)
+                rm = rm if rm and rm.end() == e else None
+                if rm:
+                    s = rm.start()  # "the Rector’s Office", "the President's Office": an office named by whom it serves
+                    for w in reversed(re.findall(r"[A-Z][\w-]*[ \t]+", text[m.start():s])):
+                        if w.strip().lower() in _TITLE_WORDS or not text[:s].endswith(w):
+                            break
+                        s -= len(w)  # "University Dean’s Office"
+                    words = text[s:e].split()
+                while words and not rm and words[0].lower().strip("’'s") in _TITLE_WORDS:
                     s = text.index(words[0], s) + len(words[0])
                     s += len(text[s:]) - len(text[s:].lstrip())
                     words = words[1:]
@@ -389,6 +407,8 @@ class UnitFinder:
                     continue
                 # "Purdue's Office of …", "the University's International Office": the owner is not in the name
                 pm = re.match(r"[A-Z][\w-]*['’]s\s+", text[s:e])
+                if pm and rm:
+                    pm = None
                 if pm:
                     s += pm.end()
                     words = text[s:e].split()
@@ -468,13 +488,16 @@ class UnitFinder:
                     hits.append(UnitHit(u.type, u.name, s, e, phrase, "unit phrase → reference list", 0.9))
                 elif (not self.use_list or not self.ref.units or self.keep_unlisted or (owner and owner[2] == "home") or
                       (ob and ob[2] == "home")) and s >= body:
-                    typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
+                    typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") and \
+                        not _STUDIES_CENTRE.search(phrase) else "school"  # (a centre of studies does research: a school)
                     if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
                         typ = "school"  # "German Language Department", "Department of Architecture and Design"
                     if head.lower() == "department" and m.group("head2") and len(words) == 2 and _language_word(words[0]):
                         typ = "school"  # "the French Department" (of a school of foreign languages): a language it teaches
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
                             not (subject_institute(phrase) and listed_with_units(text, s, e)) and \
+                            not (m.group("head") and _STUDIES_CENTRE.search(phrase) and
+                                 (self.home_forms or not self.use_list or self.keep_unlisted)) and \
                             not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
                                  not re.search(r"\b(?:at|in|to|inside|into)\s+(?:the\s+)?$", text[max(0, s - 12):s]) and
                                  not re.search(r"\b(?:Research|Studies|Sciences?|Technology|Engineering|Innovation|Medical|"
