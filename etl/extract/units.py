@@ -638,6 +638,10 @@ class UnitFinder:
                                     "departments": "Department"}.get(noun, "Faculty") + " of " + item
                         typ = "office" if re.search(r"\bGraduate\b|\bOffice$", name) else "school"
                         hits.append(UnitHit(typ, name, a, a + len(item), item, "units listed by subject (text's own names)", 0.5))
+            # "… Lancaster Environment Centre, the Law school and the financial office of Lancaster University", "the UQ
+            # Employability office": units the text ties to the home by its name, written with a head in lower case
+            if self.home_forms and (not (self.use_list and self.ref.units) or self.keep_unlisted):
+                hits += self._home_owned(body)
             # "Heads of Graduate school, …": the graduate school written in lower case is an office too
             if not (self.use_list and self.ref.units) or self.keep_unlisted:
                 for m in re.finditer(r"\bGraduate\s+school\b(?!\s+of\b)", text[body:]):
@@ -705,6 +709,64 @@ class UnitFinder:
         planned = {h.name for h in hits if not CJK.search(h.text) and any(
             _PLANNED_BEFORE.search(text, max(0, i - 40), i) for i, _ in _occurrences(text, h.text))}
         return [h for h in hits if h.name not in planned]
+
+    def _home_owned(self, body: int) -> list[UnitHit]:
+        """Units the text ties to the home by its name whose head word is in lower case or that are centres (which
+        the phrase scan leaves to a list): (1) the items of a list that closes "… of <the home>" ("meet directors from
+        the Lancaster Environment Centre, the Law school and the financial office of Lancaster University"); (2) a
+        unit written right after the home's short name ("the UQ Employability office")."""
+        text = self.text
+        forms = [f for f in self.home_forms if len(f) > 2 or (len(f) == 2 and f.isupper())]
+        if not forms:
+            return []
+        alt = "|".join(re.escape(f) for f in forms)
+        out: list[UnitHit] = []
+
+        def emit(a: int, b: int, how: str) -> None:
+            phrase = text[a:b]
+            words = phrase.split()
+            head = words[-1].lower()
+            if _PROGRAMME_UNITS.search(phrase) or any(w.lower() in ("this", "that", "our", "its", "their", "his", "her",
+                                                                   "post", "box", "press", "high", "middle", "primary")
+                                                     for w in words[:-1]) and head == "school":
+                return
+            if any(st != "home" for _, _, st in self._ox.overlapping(a, b)):
+                return
+            name = " ".join(w if w.lower() in ("of", "and", "for", "&") else w[:1].upper() + w[1:] for w in words)
+            if head in ("centre", "center"):
+                typ = "office" if _ADMIN.search(name) or _SERVICE_CENTRE.search(name) else "school"
+            elif head == "unit":
+                typ = "office"
+            else:
+                typ = "school" if head in ("school", "faculty", "college", "institute") else "office"
+            out.append(UnitHit(typ, name, a, b, phrase, how, 0.6))
+
+        item_rx = re.compile(r"(?:^|(?<=\s))(?:the\s+)?(?P<u>(?:[A-Z][\w'’&-]*\s+){1,5}(?:Centre|Center|Institute|School|Office|"
+                             r"Department|Faculty|College|Unit)|(?:School|Faculty|College|Department|Office|Institute|Cent(?:re|er))"
+                             r"\s+(?:of|for)\s+[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,3}|"
+                             r"(?:(?:[A-Z][\w'’&-]*|[a-z]{4,})\s+){1,3}(?:school|office|centre|center|unit))$")
+        for m in re.finditer(rf"[ \t]+(?:of|at)[ \t]+(?:the[ \t]+)?(?:{alt})\b", text[body:]):
+            end = body + m.start()
+            ss = max(text.rfind(".", max(body, end - 300), end), text.rfind("\n", max(body, end - 300), end),
+                     max(body, end - 300) - 1) + 1
+            pos = end
+            while pos > ss:
+                im = item_rx.search(text, ss, pos)
+                if not im:
+                    break
+                a, b = im.start("u"), im.end("u")
+                last = text[a:b].split()[-1]
+                if last in ("school", "office", "centre", "center", "unit") or \
+                        (last in ("Centre", "Center", "Institute") and not re.match(r"(?:Institute|Cent(?:re|er))\s", text[a:b])):
+                    emit(a, b, "unit listed as the home's (text's own name)")  # (the others: the phrase scan's)
+                gap = re.search(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?$", text[ss:im.start()])
+                if not gap:
+                    break
+                pos = ss + gap.start()
+        for m in re.finditer(rf"\b(?:{alt})[ \t]+(?P<u>(?:[A-Z][\w'’&-]*[ \t]+){{1,3}}(?:office|unit|centre|center))\b",
+                             text[body:]):
+            emit(body + m.start("u"), body + m.end("u"), "unit after the home's name (text's own name)")
+        return out
 
     def _form_ok(self, s: int, e: int, form: str) -> bool:
         text = self.text
