@@ -32,7 +32,7 @@ from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract import partner_model as _pm
-from etl.extract.units import UnitFinder
+from etl.extract.units import UnitFinder, home_words
 from etl.extract.zh_orgs import ZH_BODY_HEADS
 from etl.extract.zh_text import remap, restore, simplified, strip_pinyin_notes, zh_view
 from etl.resolve.geo import load_gazetteer
@@ -1075,6 +1075,8 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
     followed by a body ("the PoliTo Alumni Association", "UTAR Education Foundation Co.", "Lancaster University
     Confucius Institute", "the BIT Council")."""
     fnorm = {norm(f) for f in forms}
+    # the home's own word ("Helsinki" of "University of Helsinki", "Lancaster" of "Lancaster University")
+    own_words = home_words(forms)  # ("Helsinki" of "University of Helsinki")
     for o in orgs:
         if o.status == "subunit" and o.owner and (norm(o.owner) in fnorm or norm(re.sub(r"^the\s+", "", o.owner, flags=re.I))
                                                   in fnorm):
@@ -1082,6 +1084,11 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
             continue
         if o.status != "partner" or o.registry is not None:
             continue
+        first = o.name.split(" ", 1)[0]
+        if first in own_words and re.search(r"\b(?:Institute|Cent(?:re|er))\b", o.name) and \
+                not re.search(r"\b(?:University|College|Universit\w+)\b", o.name):
+            o.status, o.reason = "home", "an institute named with the home's own word"
+            continue  # "Helsinki Institute of Life Science" on a page of the University of Helsinki
         for f in forms:
             if f not in o.name:
                 continue

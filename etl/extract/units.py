@@ -188,6 +188,17 @@ _LISTED_BEFORE = re.compile(r"\b(?:School|Faculty|College|Department)\s+(?:of|fo
 _LISTED_AFTER = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?(?:School|Faculty|College|Department)[ \t]+(?:of|for)[ \t]")
 
 
+def home_words(forms: list[str]) -> set[str]:
+    """The home's own word, where its name is "University of W" or "W University" ("Helsinki", "Lancaster"): an
+    institute or centre named with it is the home's."""
+    out = set()
+    for f in forms:
+        m = re.fullmatch(r"(?:[Tt]he\s+)?University\s+of\s+([A-Z][\w'’-]{2,})|([A-Z][\w'’-]{2,})\s+University", f)
+        if m:
+            out.add(m.group(1) or m.group(2))
+    return out - {"National", "State", "Royal", "Federal", "Central", "Technical", "Open", "Normal"}
+
+
 def subject_institute(name: str) -> bool:
     """Whether a name is an institute named by its subject alone ("Institute of Food Science and Technology",
     "Institute of Distance Learning"): no proper name, no place; as such it names nobody outside."""
@@ -233,6 +244,8 @@ class UnitFinder:
         self._ox = SpanIndex(org_spans)
         self._hx = SpanIndex(home_spans)
         self._home_ends = {he for _, he in home_spans}
+        self._partner_words: set[str] | None = None  # (words of the partners' names, made when first asked)
+        self._home_words: set[str] | None = None
         self._gov_words = "rovincial" in text or "unicipal" in text  # (a government body's unit needs one of them)
 
     def resolve(self, phrase: str) -> UnitRef | None:
@@ -410,6 +423,9 @@ class UnitFinder:
                 if pm and rm:
                     pm = None
                 if pm:
+                    if self._partner_owner(s, s + pm.end() - 1):
+                        phrases.append((s + pm.end(), e))
+                        continue  # "Fudan's School of Economics" in a page of another university: the partner's unit
                     s += pm.end()
                     words = text[s:e].split()
                     if not words:
@@ -454,7 +470,8 @@ class UnitFinder:
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
                 pre_words = text[s:m.start("head")].split() if m.group("head") else []
                 if len(pre_words) == 1 and not (self.use_list and self.ref.unit(text[s:e])) and \
-                        not any(text[s:e].startswith(f) for f in self.home_forms) and _place_word(pre_words[0]) and \
+                        not any(text[s:e].startswith(f) for f in self.home_forms) and \
+                        not self._home_word(pre_words[0]) and _place_word(pre_words[0]) and \
                         not any(pre_words[0] in text[a:b] for a, b, _ in self.org_spans):  # (a partner's word: see engine)
                     phrases.append((s, e))
                     continue  # "the Paris School of International Affairs" in another city's partnership: a school
@@ -490,12 +507,16 @@ class UnitFinder:
                       (ob and ob[2] == "home")) and s >= body:
                     typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") and \
                         not _STUDIES_CENTRE.search(phrase) else "school"  # (a centre of studies does research: a school)
+                    if head.lower() in ("centre", "center") and self._home_word(words[0]) and \
+                            not (_ADMIN.search(phrase) or _SERVICE_CENTRE.search(phrase)):
+                        typ = "school"  # "Lancaster Environment Centre": a centre of a subject, named with the home's word
                     if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
                         typ = "school"  # "German Language Department", "Department of Architecture and Design"
                     if head.lower() == "department" and m.group("head2") and len(words) == 2 and _language_word(words[0]):
                         typ = "school"  # "the French Department" (of a school of foreign languages): a language it teaches
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
                             not (subject_institute(phrase) and listed_with_units(text, s, e)) and \
+                            not (self._home_word(words[0]) and len(words) >= 3 and "Confucius" not in phrase) and \
                             not (m.group("head") and _STUDIES_CENTRE.search(phrase) and
                                  (self.home_forms or not self.use_list or self.keep_unlisted)) and \
                             not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
@@ -709,6 +730,31 @@ class UnitFinder:
         planned = {h.name for h in hits if not CJK.search(h.text) and any(
             _PLANNED_BEFORE.search(text, max(0, i - 40), i) for i, _ in _occurrences(text, h.text))}
         return [h for h in hits if h.name not in planned]
+
+    def _home_word(self, w: str) -> bool:
+        """Whether ``w`` is the home's own word ("Helsinki" of "University of Helsinki", "Lancaster" of "Lancaster
+        University"): a unit named with it ("Helsinki Institute of Life Science") is the home's."""
+        if self._home_words is None:
+            self._home_words = home_words(self.home_forms)
+        return re.sub(r"['’]s$", "", w) in self._home_words
+
+    def _partner_owner(self, a: int, b: int) -> bool:
+        """Whether the possessive owner text[a:b] ("Fudan's", "UCL’s") is a partner's name or a word of it (a
+        partner named in full elsewhere on the page), not the home's."""
+        owner = re.sub(r"['’]s?$", "", self.text[a:b]).strip()
+        if not owner or owner in ("University", "College", "Institute", "School", "Academy") or \
+                any(owner == f or f.startswith(owner + " ") or re.search(rf"\b{re.escape(owner)}\b", f)
+                    for f in self.home_forms):
+            return False
+        if any(st not in ("home",) and s <= a < e for s, e, st in self._ox.overlapping(a, b)):
+            return True
+        if self._partner_words is None:
+            ws: set[str] = set()
+            for s, e, st in self.org_spans:
+                if st == "partner":
+                    ws.update(w for w in re.findall(r"[A-Z][\w'’-]+", self.text[s:e]) if len(w) > 2)
+            self._partner_words = ws
+        return owner in self._partner_words
 
     def _home_owned(self, body: int) -> list[UnitHit]:
         """Units the text ties to the home by its name whose head word is in lower case or that are centres (which
