@@ -153,7 +153,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"青少年[^，。、\n]{0,6}?交流(?:计划|项目)"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
-        r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
+        # (not a unit's name: "the International Student Support team", "International Students Office")
+        r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)"
+        r"(?!['’]?\s+(?-i:Support|Office|Services?|Cent(?:re|er)|Affairs|Advice|Advisory|Team|Unit|Hub|Division|Department))|"
+        r"\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
     ("international_students", "exchange students received here", re.compile(
         r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b", I), 1.0),

@@ -289,8 +289,8 @@ class UnitFinder:
         """Whether a unit-like name without "of" ("X Y College") is another institution's own name: its first word
         a place or country, or an acronym that is none of the home's names."""
         first = words[0].strip("’'").removesuffix("’s").removesuffix("'s")
-        if any(" ".join(words).startswith(f) for f in self.home_forms):
-            return False  # "Lancaster University Management School": the home's own name begins it
+        if any(" ".join(words).startswith(f) for f in self.home_forms) or self._home_word(first):
+            return False  # ("Sydney Business School" on a page of the University of Sydney: the home's word begins it)  # "Lancaster University Management School": the home's own name begins it
         if re.fullmatch(r"[A-Z]{2,6}", first):
             return first not in self.home_forms and not (self.use_list and self.ref.unit(" ".join(words)))
         if first[:1].isupper() and first.lower() not in _TITLE_WORDS:
@@ -422,6 +422,10 @@ class UnitFinder:
                 pm = re.match(r"[A-Z][\w-]*['’]s\s+", text[s:e])
                 if pm and rm:
                     pm = None
+                own = bool(pm) and bool(re.fullmatch(r"(?:University|College|Institute)['’]s\s+", pm.group(0)) or
+                                        self._home_word(pm.group(0).strip()) or
+                                        any(f == re.sub(r"['’]s\s+$", "", pm.group(0)) for f in self.home_forms)) or \
+                    bool(re.search(r"\b(?:[Oo]ur|[Tt]he\s+(?:[Uu]niversity|[Cc]ollege)['’]s)\s+$", text[max(0, s - 20):s]))
                 if pm:
                     if self._partner_owner(s, s + pm.end() - 1):
                         phrases.append((s + pm.end(), e))
@@ -517,6 +521,7 @@ class UnitFinder:
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
                             not (subject_institute(phrase) and listed_with_units(text, s, e)) and \
                             not (self._home_word(words[0]) and len(words) >= 3 and "Confucius" not in phrase) and \
+                            not (own and "Confucius" not in phrase) and \
                             not (m.group("head") and _STUDIES_CENTRE.search(phrase) and
                                  (self.home_forms or not self.use_list or self.keep_unlisted)) and \
                             not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
