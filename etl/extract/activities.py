@@ -164,6 +164,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", I), 0.5),
     ("international_students", "exchange students from elsewhere", re.compile(
         r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|(?-i:[A-Z]))", I), 1.0),
+    # "welcomed its first cohort of students from X", "received a group of 20 students from X"
+    ("international_students", "a group of students from elsewhere received", re.compile(
+        r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:cohort|group|batch)\s+of\s+(?:[\w-]+\s+){0,2}?students\s+from\s+"
+        r"(?:the\s+)?(?-i:[A-Z])", I), 1.0),
     ("international_students", "a partner's students studying here", re.compile(
         r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is|have\s+been|has\s+been|had\s+been)\s+"
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
@@ -372,12 +376,14 @@ NEEDS = {
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
     "international students": ("international", "foreign", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
+    "a group of students from elsewhere received": ("cohort of", "group of", "batch of"),
     "exchange students from elsewhere": ("students from", "student from"),
     "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
     "a visit by officials": ("visit by", "trip to", "visit of"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
     "go for studies": ("go for",),
-    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to "),
+    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to ",
+                                    "arrived", "came to", "enrolled", "students from"),
     "visiting scholars, foreign experts": ("visiting", "expert"),
     "a staff exchange programme": ("exchange program", "exchange scheme"),  # (lower-cased text)
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
@@ -497,6 +503,12 @@ def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, re.P
                        rf"students\s+(?:and\s+\w+\s+)?(?:who\s+(?:are|were)\s+)?(?:studying|stud(?:y|ied))\s+(?:at|in)\s+"
                        rf"(?:the\s+)?(?:{alt})\b|"
                        # "opens the door for X students to spend an academic year taking classes at <the home>"
+                       # "thirty students from X arrived at <the home> to begin their studies"
+                       rf"\bstudents\s+from\s+[^.\n]{{0,60}}?\b(?:arrived\s+(?:at|in)|came\s+to|enrolled\s+(?:at|in))\s+"
+                       rf"(?:the\s+)?(?:{alt})\b|"
+                       # "students from X will spend a semester at <the home>"
+                       rf"\bstudents\s+from\s+(?-i:[A-Z])[^.,;\n]{{0,50}}?\s+(?:will|would|can|could|are\s+to|to)\s+"
+                       rf"(?:spend|study|take)\b[^.\n]{{0,50}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b|"
                        # "opportunities for Indonesian students to do their master's and doctoral degrees at <the home>"
                        rf"\bstudents\s+to\s+(?:spend|study|take|do|pursue|complete|undertake|earn|obtain|enrol|enroll)\b"
                        rf"[^.\n]{{0,60}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b", I))
@@ -567,7 +579,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         nxt += 4 if text.startswith("the ", nxt) else 0
         return any(ps <= nxt < pe for ps, pe in partner_spans)
     if home_forms:
-        home_re, visit_re, inbound_re = _home_patterns(tuple(sorted({f for f in home_forms if f}, key=len, reverse=True)))
+        forms = tuple(sorted({f for f in home_forms if f}, key=len, reverse=True))
+        home_re, visit_re, inbound_re = _home_patterns(forms)
+        # (the home's one word, "Exeter" of the University of Exeter, names it as a place students go to or visit;
+        # elsewhere in a sentence, "Exeter students signing rental contracts", it is no sign of the home's own news)
+        named = tuple(f for f in forms if not re.fullmatch(r"[A-Z][a-z'’-]+", f))
+        if named and named != forms:
+            home_re = _home_patterns(named)[0]
         # a visit to the home institution by its name ("visited Beijing International Studies University (BISU)")
         extra_rules.append(("delegation_visit", "visit to the home institution", visit_re, 1.0, False))
         if "tudents" in text:
@@ -701,7 +719,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # an institution's profile
             if _NEGATED.search(sent, max(0, ms - 40), ms):
                 continue  # "the agreement doesn't require a student exchange"
-            if rule == "exchange students from elsewhere" and home_re.match(text, m.end() - 1):
+            if rule in ("exchange students from elsewhere", "a group of students from elsewhere received") and \
+                    home_re.match(text, m.end() - 1):
                 continue  # "exchange students from <the home>" are its own students abroad
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):

@@ -1383,7 +1383,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     # activities
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
-    for a in find_activities(text, lay.sentences, lay.title, partner_spans, home_forms,
+    # (the home's own word counts as its name: "students from X will spend a semester at Exeter")
+    act_forms = home_forms + sorted(w for w in home_words(home_forms) if w not in home_forms) if home_forms else home_forms
+    for a in find_activities(text, lay.sentences, lay.title, partner_spans, act_forms,
                              lead=lay.paragraphs[0] if lay.paragraphs else None,
                              foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW")):
         out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),
