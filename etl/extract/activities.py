@@ -212,6 +212,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:Program(?:me)?|Scheme)s?\b|"
         r"\bStudents?\s+(?:and|&)\s+(?:Faculty|Staff|Teachers?|Lecturers?|Scholars?)\s+Exchange\s+(?:Program(?:me)?|Scheme)s?\b"),
      1.0),
+    # staff who taught at the other side ("two staff members of X taught at Y in May"), a staff mobility
+    ("faculty_exchange", "staff taught at the other side", re.compile(
+        r"\b(?:staff|faculty|teachers|lecturers|professors|academics)\b(?:\s+members)?[^.;\n]{0,60}?\b(?:taught|lectured|"
+        r"gave\s+(?:courses|classes|lectures))\s+(?:at|in)\s+(?:the\s+)?(?-i:[A-Z])|\bstaff\s+mobility\b", I), 1.0),
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
@@ -385,6 +389,7 @@ NEEDS = {
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to ",
                                     "arrived", "came to", "enrolled", "students from"),
     "visiting scholars, foreign experts": ("visiting", "expert"),
+    "staff taught at the other side": ("taught", "lectured", "gave courses", "gave classes", "gave lectures", "mobility"),
     "a staff exchange programme": ("exchange program", "exchange scheme"),  # (lower-cased text)
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
     "faculty teaching at the other side": ("teach",),
