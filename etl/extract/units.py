@@ -548,8 +548,13 @@ class UnitFinder:
                             break
                     # "School of Aerospace Engineering and Can Chanbao, professor …": a person after "and"
                     pa = re.search(r"\s+and\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}$", name)
-                    if pa and _PERSON_ROLE_AFTER.match(text, e):
-                        name = name[:pa.start()]
+                    if pa and _PERSON_ROLE_AFTER.match(text, e) and not all(
+                            w.lower() in _SUBJECT_WORDS or w.lower() in _field_words() or _ACADEMIC.fullmatch(w) or
+                            _ADMIN.fullmatch(w) for w in name[pa.start():].split()[1:]):
+                        name = name[:pa.start()]  # (not "Faculty of Arts and Humanities, Professor X": a subject)
+                    # "… of Arts and Humanities and Peking University's vice president": another university after "and"
+                    # is no part of the unit's name
+                    name = re.sub(r"\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,4}(?:University|Universit\w+)\b.*$", "", name)
                     # "… of BISTU", "… and Strathclyde": the owner or a partner is not part of the name
                     for os_, oe, st in self._ox.starting_in(s + 1, e) + [(a, b, "home") for a, b in
                                                                           self._hx.starting_in(s + 1, e)]:
