@@ -336,8 +336,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # conferences
     ("conference", "conference held", re.compile(
         r"\b(?:conferences?|forums?|symposi(?:um|a)|summits?|workshops?|work(?:ing)?\s+meetings?|annual\s+meeting)\b"
-        r"[^.\n]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|convened|convenes|opens)\b[^.\n]{0,60}"
-        r"\b(?:conference|forum|symposium|summit|workshop|work(?:ing)?\s+meeting)\b|"
+        r"[^.\n]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|co-hosted|co-organi[sz]ed|convened|convenes|"
+        r"opens)\b[^.\n]{0,60}"
+        # (an academic webinar, an alliance's annual meeting or general assembly: a conference too)
+        r"\b(?:conference|forum|symposium|summit|workshop|work(?:ing)?\s+meeting|webinar|annual\s+meeting|general\s+assembly)\b|"
         r"\b(?:conference|forum|symposium)\b[^.\n]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b|"
         r"\b(?:conference|forum|symposium|summit|workshop)\b[^.\n]{0,60}\bheld\s+(?:at|in|on)\b", I), 1.0),
     ("conference", "taking part in a conference", re.compile(
@@ -404,7 +406,7 @@ NEEDS = {
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
-    "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting"),
+    "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "webinar", "assembly"),
     "conference in the title": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "研讨会", "论坛",
                                 "会议", "总结会", "工作会"),
 }
@@ -511,6 +513,9 @@ def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, re.P
                        # "thirty students from X arrived at <the home> to begin their studies"
                        rf"\bstudents\s+from\s+[^.\n]{{0,60}}?\b(?:arrived\s+(?:at|in)|came\s+to|enrolled\s+(?:at|in))\s+"
                        rf"(?:the\s+)?(?:{alt})\b|"
+                       # "twenty students from X took part in <the home>'s summer programme"
+                       rf"\bstudents\s+from\s+(?-i:[A-Z])[^.,;\n]{{0,50}}?\s+(?:took\s+part|participated|enrolled)\s+in\s+"
+                       rf"(?:the\s+)?(?:{alt})['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?:program(?:me)?|school|course|camp)s?\b|"
                        # "students from X will spend a semester at <the home>"
                        rf"\bstudents\s+from\s+(?-i:[A-Z])[^.,;\n]{{0,50}}?\s+(?:will|would|can|could|are\s+to|to)\s+"
                        rf"(?:spend|study|take)\b[^.\n]{{0,50}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b|"
