@@ -30,7 +30,7 @@ from etl.resolve.reference import Reference, UnitRef, norm
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAP = r"[A-Z][\w'’\-]*"
 _CONN = r"(?:of|and|for|the|&|in)"
-_UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
+_UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Directorate|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
 # a person's title ends a unit's name ("School of Humanities Associate Professor Kerry Taylor", "Faculty of Arts Dr X")
 _TITLE_STOP = r"(?:(?:Associate|Assistant|Adjunct|Visiting|Emeritus)[ \t]+)?(?:Professor|Prof|Dr|Mr|Ms|Mrs|Sir|Madam|Dame|Acting)\b"
 _NAMEWORDS = rf"{_CAP}(?:[ \t]+(?!and[ \t]+the\b)(?:{_CONN}[ \t]+)*(?!(?:{_CAP}[ \t]+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b|{_TITLE_STOP}){_CAP})*"
@@ -49,9 +49,10 @@ _VENUE_IN_NAME = re.compile(r"\b(?:Lecture[ \t]+(?:Theatre|Theater|Hall|Room)|Au
 _YOUTH_LEAGUE = re.compile(r"\b(?:(?:Communist\s+)?Youth\s+League\s+Committee|University\s+Youth\s+League)\b")
 _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
+    rf"Directorate(?![ \t]+General)|"
     rf"Centre|Center)[ \t]+(?:of|for)[ \t]+(?P<of>(?!(?:School|College|Faculty|Department|Office)\b){_NAMEWORDS}))"
     rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
-    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center|Institute|Faculty)\b)")
+    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Directorate|Centre|Center|Institute|Faculty)\b)")
 # a department that teaches (a school) rather than administers (an office)
 _ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Studies|Physics|Chemistry|Mathematics|Biology|History|"
                        r"Philosophy|Architecture|Design|Engineering|Sciences?|Law|Economics|Arts|Music|Medicine|Nursing|"
@@ -454,7 +455,7 @@ class UnitFinder:
                     # Party committee": a government body's unit
                 ofm = None if m.group("head") else re.match(r"[ \t]+of[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2}",
                                                             text[e:e + 60])
-                if (m.group("head") or m.group("head2")).lower() in ("office", "department", "division") and \
+                if (m.group("head") or m.group("head2")).lower() in ("office", "department", "division", "directorate") and \
                         (self._of_a_place(e) if m.group("head") else bool(ofm) and self._of_a_place(e + ofm.end())):
                     continue  # "the environmental affairs office of Kwazulu - Natal province", "… Office of X in South
                     # Africa": a government office of a place, not the university's
@@ -509,7 +510,7 @@ class UnitFinder:
                     hits.append(UnitHit(u.type, u.name, s, e, phrase, "unit phrase → reference list", 0.9))
                 elif (not self.use_list or not self.ref.units or self.keep_unlisted or (owner and owner[2] == "home") or
                       (ob and ob[2] == "home")) and s >= body:
-                    typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") and \
+                    typ = "office" if head.lower() in ("office", "department", "division", "directorate", "centre", "center") and \
                         not _STUDIES_CENTRE.search(phrase) else "school"  # (a centre of studies does research: a school)
                     if head.lower() in ("centre", "center") and self._home_word(words[0]) and \
                             not (_ADMIN.search(phrase) or _SERVICE_CENTRE.search(phrase)):
