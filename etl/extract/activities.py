@@ -153,7 +153,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"青少年[^，。、\n]{0,6}?交流(?:计划|项目)"), 1.0),
     # incoming international students
     ("international_students", "international students", re.compile(
-        r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)|\bforeign\s+students\b|"
+        # (not a unit's name: "the International Student Support team", "International Students Office")
+        r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)"
+        r"(?!['’]?\s+(?-i:Support|Office|Services?|Cent(?:re|er)|Affairs|Advice|Advisory|Team|Unit|Hub|Division|Department))|"
+        r"\bforeign\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
     ("international_students", "exchange students received here", re.compile(
         r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b", I), 1.0),
@@ -161,6 +164,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", I), 0.5),
     ("international_students", "exchange students from elsewhere", re.compile(
         r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|(?-i:[A-Z]))", I), 1.0),
+    # "welcomed its first cohort of students from X", "received a group of 20 students from X"
+    ("international_students", "a group of students from elsewhere received", re.compile(
+        r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:cohort|group|batch)\s+of\s+(?:[\w-]+\s+){0,2}?students\s+from\s+"
+        r"(?:the\s+)?(?-i:[A-Z])", I), 1.0),
     ("international_students", "a partner's students studying here", re.compile(
         r"\bstudents\s+from\s+(?-i:[A-Z])[^.\n]{0,60}?\b(?:are|were|is|have\s+been|has\s+been|had\s+been)\s+"
         r"(?:now\s+|currently\s+)?studying\s+(?:at|in)\b", I), 1.0),
@@ -198,6 +205,17 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "faculty teaching at the other side", re.compile(
         r"\b(?:faculty|professors|teachers|lecturers)\s+(?:members\s+)?(?:will|would|could|can|may)\s+(?:be\s+able\s+to\s+)?"
         r"(?:also\s+)?teach\s+(?:in|at)\s+(?-i:[A-Z])", I), 1.0),
+    # a programme that exchanges staff, by its name in capitals ("the Faculty and Student Exchange Program", "a Staff
+    # Exchange Scheme"; in lower case, "to carry out teacher and student exchange programs", it is an area)
+    ("faculty_exchange", "a staff exchange programme", re.compile(
+        r"\b(?:Faculty|Staff|Teachers?|Lecturers?|Scholars?|Academic\s+Staff)\s+(?:(?:and|&)\s+Students?\s+)?Exchange\s+"
+        r"(?:Program(?:me)?|Scheme)s?\b|"
+        r"\bStudents?\s+(?:and|&)\s+(?:Faculty|Staff|Teachers?|Lecturers?|Scholars?)\s+Exchange\s+(?:Program(?:me)?|Scheme)s?\b"),
+     1.0),
+    # staff who taught at the other side ("two staff members of X taught at Y in May"), a staff mobility
+    ("faculty_exchange", "staff taught at the other side", re.compile(
+        r"\b(?:staff|faculty|teachers|lecturers|professors|academics)\b(?:\s+members)?[^.;\n]{0,60}?\b(?:taught|lectured|"
+        r"gave\s+(?:courses|classes|lectures))\s+(?:at|in)\s+(?:the\s+)?(?-i:[A-Z])|\bstaff\s+mobility\b", I), 1.0),
     ("faculty_exchange", "staff training", re.compile(
         r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
         r"\bteaching\s+training\b", I), 1.0),
@@ -318,8 +336,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # conferences
     ("conference", "conference held", re.compile(
         r"\b(?:conferences?|forums?|symposi(?:um|a)|summits?|workshops?|work(?:ing)?\s+meetings?|annual\s+meeting)\b"
-        r"[^.\n]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|convened|convenes|opens)\b[^.\n]{0,60}"
-        r"\b(?:conference|forum|symposium|summit|workshop|work(?:ing)?\s+meeting)\b|"
+        r"[^.\n]{0,80}\b(?:is|was|are|were)\s+held\b|\b(?:held|holds|hosts|hosted|co-hosted|co-organi[sz]ed|convened|convenes|"
+        r"opens)\b[^.\n]{0,60}"
+        # (an academic webinar, an alliance's annual meeting or general assembly: a conference too)
+        r"\b(?:conference|forum|symposium|summit|workshop|work(?:ing)?\s+meeting|webinar|annual\s+meeting|general\s+assembly)\b|"
         r"\b(?:conference|forum|symposium)\b[^.\n]{0,40}\bis\s+(?:hosted|organi[sz]ed)\b|"
         r"\b(?:conference|forum|symposium|summit|workshop)\b[^.\n]{0,60}\bheld\s+(?:at|in|on)\b", I), 1.0),
     ("conference", "taking part in a conference", re.compile(
@@ -362,13 +382,17 @@ NEEDS = {
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
     "international students": ("international", "foreign", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
+    "a group of students from elsewhere received": ("cohort of", "group of", "batch of"),
     "exchange students from elsewhere": ("students from", "student from"),
     "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
     "a visit by officials": ("visit by", "trip to", "visit of"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
     "go for studies": ("go for",),
-    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to "),
+    "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to ",
+                                    "arrived", "came to", "enrolled", "students from"),
     "visiting scholars, foreign experts": ("visiting", "expert"),
+    "staff taught at the other side": ("taught", "lectured", "gave courses", "gave classes", "gave lectures", "mobility"),
+    "a staff exchange programme": ("exchange program", "exchange scheme"),  # (lower-cased text)
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
     "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
@@ -382,7 +406,7 @@ NEEDS = {
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
-    "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting"),
+    "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "webinar", "assembly"),
     "conference in the title": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "研讨会", "论坛",
                                 "会议", "总结会", "工作会"),
 }
@@ -403,6 +427,8 @@ _ONE_SPECIFIC = re.compile(r"(?s:.*)\b(?:discuss(?:ed|es|ing)?|talked\s+about)\s
 _AGREEMENT_TALLY = re.compile(r"\b(?:sign(?:s|ed)?|conclude[sd]?)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
                               r"dozens\s+of|more\s+than\s+\d+|over\s+\d+)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?"
                               r"(?:agreements|MoUs|memoranda|contracts)\b", re.I)
+# the parties of one signing ("The two sides signed two memoranda …", "Both universities signed …")
+_TWO_SIDES = re.compile(r"\b(?:the\s+two|both)\s+(?:sides|universities|institutions|parties|schools|presidents|rectors)\b", re.I)
 _TALK_FRAME = re.compile(r"exchanged\s+(?:views|ideas)\s+on|discuss|consensus\s+on|就|围绕", re.I)
 _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|covering)\b|(?:就|围绕)[^。\n]{0,60}(?:交流|交换了意见|进行了|议题|"
                             r"探讨|洽谈|商讨|磋商)|(?:在|就)[^。\n]{0,40}等(?:方面|领域)[^。\n]{0,10}(?:开展|进行|加强|深化|加深|推进|拓展|扩大)", I)
@@ -448,7 +474,9 @@ _NOT_CONFERENCE = re.compile(r"\b(?:video|online|virtual)\s+(?:\w+\s+)?conferenc
 _TOPIC_KINDS = ("study_abroad", "research_collaboration", "faculty_exchange", "summer_school", "international_students",
                 "joint_program")
 _SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of students sent", "students jointly trained",
-                   "中外合作办学", "cooperative school running")
+                   "中外合作办学", "cooperative school running",
+                   # (students who come to study at the home, by its name: a flow to one place, not an area)
+                   "students coming to the home")
 
 
 # 合作办学 that names a programme or an institution (中外合作办学, 合作办学项目 / 机构, X与Y合作办学的…专业), not an area
@@ -482,7 +510,18 @@ def _home_patterns(forms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, re.P
                        rf"students\s+(?:and\s+\w+\s+)?(?:who\s+(?:are|were)\s+)?(?:studying|stud(?:y|ied))\s+(?:at|in)\s+"
                        rf"(?:the\s+)?(?:{alt})\b|"
                        # "opens the door for X students to spend an academic year taking classes at <the home>"
-                       rf"\bstudents\s+to\s+(?:spend|study|take)\b[^.\n]{{0,60}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b", I))
+                       # "thirty students from X arrived at <the home> to begin their studies"
+                       rf"\bstudents\s+from\s+[^.\n]{{0,60}}?\b(?:arrived\s+(?:at|in)|came\s+to|enrolled\s+(?:at|in))\s+"
+                       rf"(?:the\s+)?(?:{alt})\b|"
+                       # "twenty students from X took part in <the home>'s summer programme"
+                       rf"\bstudents\s+from\s+(?-i:[A-Z])[^.,;\n]{{0,50}}?\s+(?:took\s+part|participated|enrolled)\s+in\s+"
+                       rf"(?:the\s+)?(?:{alt})['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?:program(?:me)?|school|course|camp)s?\b|"
+                       # "students from X will spend a semester at <the home>"
+                       rf"\bstudents\s+from\s+(?-i:[A-Z])[^.,;\n]{{0,50}}?\s+(?:will|would|can|could|are\s+to|to)\s+"
+                       rf"(?:spend|study|take)\b[^.\n]{{0,50}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b|"
+                       # "opportunities for Indonesian students to do their master's and doctoral degrees at <the home>"
+                       rf"\bstudents\s+to\s+(?:spend|study|take|do|pursue|complete|undertake|earn|obtain|enrol|enroll)\b"
+                       rf"[^.\n]{{0,60}}?\b(?:at|in)\s+(?:the\s+)?(?:{alt})\b", I))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -550,7 +589,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         nxt += 4 if text.startswith("the ", nxt) else 0
         return any(ps <= nxt < pe for ps, pe in partner_spans)
     if home_forms:
-        home_re, visit_re, inbound_re = _home_patterns(tuple(sorted({f for f in home_forms if f}, key=len, reverse=True)))
+        forms = tuple(sorted({f for f in home_forms if f}, key=len, reverse=True))
+        home_re, visit_re, inbound_re = _home_patterns(forms)
+        # (the home's one word, "Exeter" of the University of Exeter, names it as a place students go to or visit;
+        # elsewhere in a sentence, "Exeter students signing rental contracts", it is no sign of the home's own news)
+        named = tuple(f for f in forms if not re.fullmatch(r"[A-Z][a-z'’-]+", f))
+        if named and named != forms:
+            home_re = _home_patterns(named)[0]
         # a visit to the home institution by its name ("visited Beijing International Studies University (BISU)")
         extra_rules.append(("delegation_visit", "visit to the home institution", visit_re, 1.0, False))
         if "tudents" in text:
@@ -684,7 +729,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # an institution's profile
             if _NEGATED.search(sent, max(0, ms - 40), ms):
                 continue  # "the agreement doesn't require a student exchange"
-            if rule == "exchange students from elsewhere" and home_re.match(text, m.end() - 1):
+            if rule in ("exchange students from elsewhere", "a group of students from elsewhere received") and \
+                    home_re.match(text, m.end() - 1):
                 continue  # "exchange students from <the home>" are its own students abroad
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
@@ -814,7 +860,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     text_years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", text)]
                 if yb and max(yb) < max(text_years):
                     weight *= 0.5  # 早在2016年就签署了备忘录 on a page of 2019: an agreement of the past
-            if kind == "agreement" and not has_partner and _AGREEMENT_TALLY.search(m.group(0)):
+            if kind == "agreement" and not has_partner and _AGREEMENT_TALLY.search(m.group(0)) and \
+                    not _TWO_SIDES.search(sent):  # ("the two sides signed three agreements": this signing's count)
                 weight *= 0.5  # "the University signed 7 new cooperation agreements with overseas universities": a
                 # tally of the year, no signing reported
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):

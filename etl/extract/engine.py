@@ -32,7 +32,7 @@ from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract import partner_model as _pm
-from etl.extract.units import UnitFinder
+from etl.extract.units import UnitFinder, home_words
 from etl.extract.zh_orgs import ZH_BODY_HEADS
 from etl.extract.zh_text import remap, restore, simplified, strip_pinyin_notes, zh_view
 from etl.resolve.geo import load_gazetteer
@@ -72,6 +72,7 @@ def _home_units_among_orgs(text: str, orgs: list[Org], home_spans: list[tuple[in
                 break
 
 
+_HOME_LISTED = "units listed by subject"  # (units.py: the home's units a sentence lists by their subjects)
 _GUEST_OWNER = re.compile(r"\b(?:delegations?|guests|visitors)\s+(?:\w+\s+){0,2}?(?:from|of)\s+(?:the\s+)?(?:[^,.;\n]{0,40},\s*)?$|"
                           r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
 _GUEST_MEMBERS = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:\w+\s+)?(?:delegation|delegates|guests|members|visitors)\b"
@@ -1121,6 +1122,8 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
     followed by a body ("the PoliTo Alumni Association", "UTAR Education Foundation Co.", "Lancaster University
     Confucius Institute", "the BIT Council")."""
     fnorm = {norm(f) for f in forms}
+    # the home's own word ("Helsinki" of "University of Helsinki", "Lancaster" of "Lancaster University")
+    own_words = home_words(forms)  # ("Helsinki" of "University of Helsinki")
     for o in orgs:
         if o.status == "subunit" and o.owner and (norm(o.owner) in fnorm or norm(re.sub(r"^the\s+", "", o.owner, flags=re.I))
                                                   in fnorm):
@@ -1128,6 +1131,11 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
             continue
         if o.status != "partner" or o.registry is not None:
             continue
+        first = o.name.split(" ", 1)[0]
+        if first in own_words and re.search(r"\b(?:Institute|Cent(?:re|er))\b", o.name) and \
+                not re.search(r"\b(?:University|College|Universit\w+)\b", o.name):
+            o.status, o.reason = "home", "an institute named with the home's own word"
+            continue  # "Helsinki Institute of Life Science" on a page of the University of Helsinki
         for f in forms:
             if f not in o.name:
                 continue
@@ -1349,7 +1357,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         if guests and h.method != "reference list" and in_guests(h.start) and \
                 text[max(0, h.start - 2):h.start] not in ("我校", "本校"):
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
-        if owned or owner_words:
+        if (owned or owner_words) and not h.method.startswith(_HOME_LISTED):
+            # (a unit listed as the home's, "four faculties at UKM such as …", is the home's whatever partner's
+            # name a word of it recalls)
             first = h.text.split(" ", 1)[0]
             if any(a <= h.start < b for a, b in owned) or (first in owner_words and h.text != first) or \
                     re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[last_owned:h.start]):
@@ -1439,7 +1449,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     # activities
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
-    for a in find_activities(text, lay.sentences, lay.title, partner_spans, home_forms,
+    # (the home's own word counts as its name: "students from X will spend a semester at Exeter")
+    act_forms = home_forms + sorted(w for w in home_words(home_forms) if w not in home_forms) if home_forms else home_forms
+    for a in find_activities(text, lay.sentences, lay.title, partner_spans, act_forms,
                              lead=lay.paragraphs[0] if lay.paragraphs else None,
                              foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW")):
         out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),

@@ -234,6 +234,26 @@ def _country_words(gaz: Gazetteer) -> dict[str, tuple[str, ...]]:
     return _COUNTRY_WORDS[id(gaz)]
 
 
+@lru_cache(maxsize=1)
+def _notable_universities() -> frozenset[str]:
+    """Names (normalised, without "The" and without a ", University of London"-like tail) of
+    ``world_universities.csv``: the universities the list of the world's universities knows."""
+    import csv
+
+    from etl.resolve.reference import DEFAULT_DIR
+
+    out: set[str] = set()
+    path = DEFAULT_DIR / "world_universities.csv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                name = re.sub(r"^The\s+", "", (row.get("name") or "").strip())
+                if name:
+                    out.add(norm(name))
+                    out.add(norm(name.split(",")[0]))
+    return frozenset(out)
+
+
 @lru_cache(maxsize=4096)
 def _registry_universities(a: str) -> dict:
     """norm(name) → the registry's universities with the acronym ``a`` (a campus counts as its university)."""
@@ -654,7 +674,12 @@ class HomeDetector:
         if len(country) == 1:
             return country[0]
         cn = [r for r in recs.values() if r.country == "CN"]
-        return cn[0] if len(cn) == 1 and not self.abroad and not country else None
+        if len(cn) == 1 and not self.abroad and not country:
+            return cn[0]
+        # else the one namesake the list of the world's universities knows ("UCL": University College London, not
+        # a college in Lahore; "ANU": the Australian National University)
+        notable = [r for r in recs.values() if norm(re.sub(r"^The\s+", "", r.name)) in _notable_universities()]
+        return notable[0] if len(notable) == 1 and not country else None
 
     def _names_country(self, code: str) -> bool:
         names = _country_words(self.gaz).get(code, ())

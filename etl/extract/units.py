@@ -30,7 +30,7 @@ from etl.resolve.reference import Reference, UnitRef, norm
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAP = r"[A-Z][\w'’\-]*"
 _CONN = r"(?:of|and|for|the|&|in)"
-_UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
+_UNIT_HEADS = r"(?:School|College|Faculty|Department|Office|Division|Directorate|Institute|Academy|Centre|Center|Dean|Director|Prof)\b"
 # a person's title ends a unit's name ("School of Humanities Associate Professor Kerry Taylor", "Faculty of Arts Dr X")
 _TITLE_STOP = r"(?:(?:Associate|Assistant|Adjunct|Visiting|Emeritus)[ \t]+)?(?:Professor|Prof|Dr|Mr|Ms|Mrs|Sir|Madam|Dame|Acting)\b"
 _NAMEWORDS = rf"{_CAP}(?:[ \t]+(?!and[ \t]+the\b)(?:{_CONN}[ \t]+)*(?!(?:{_CAP}[ \t]+){{0,3}}{_UNIT_HEADS}|The\b|Dr\.|Vice\b|{_TITLE_STOP}){_CAP})*"
@@ -49,9 +49,10 @@ _VENUE_IN_NAME = re.compile(r"\b(?:Lecture[ \t]+(?:Theatre|Theater|Hall|Room)|Au
 _YOUTH_LEAGUE = re.compile(r"\b(?:(?:Communist\s+)?Youth\s+League\s+Committee|University\s+Youth\s+League)\b")
 _UNIT_EN = re.compile(
     rf"(?:(?P<pre>(?:{_CAP}[ \t]+){{0,3}}?)(?P<head>School|College|Faculty|Department|Institute|Academy|Office|Division|"
+    rf"Directorate(?![ \t]+General)|"
     rf"Centre|Center)[ \t]+(?:of|for)[ \t]+(?P<of>(?!(?:School|College|Faculty|Department|Office)\b){_NAMEWORDS}))"
     rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
-    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Centre|Center|Institute|Faculty)\b)")
+    rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Directorate|Centre|Center|Institute|Faculty)\b)")
 # a department that teaches (a school) rather than administers (an office)
 _ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Studies|Physics|Chemistry|Mathematics|Biology|History|"
                        r"Philosophy|Architecture|Design|Engineering|Sciences?|Law|Economics|Arts|Music|Medicine|Nursing|"
@@ -79,6 +80,15 @@ _TITLE_WORDS = {"dean", "director", "vice", "deputy", "head", "president", "the"
 _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to|"
                               r"(?:The\s+)?(?:Representatives?|Delegates?|Members?|Guests?|Leaders?)\s+(?:of|from))\s+"
                               r"(?:the\s+)?(?=[A-Z])")
+
+
+# a centre or institute of area or subject studies ("the Center for China Studies", "the Institute for Latin American
+# Studies"): a university's own research unit, named by what it studies
+_STUDIES_CENTRE = re.compile(r"^(?:the\s+)?(?:Cent(?:re|er)|Institute)\s+(?:of|for)\s+[^.;\n]*\bStudies$")
+# an office named by the head it serves ("the Rector’s Office", "the Vice-Chancellor's Office"): the head's title is
+# its name, not an owner
+_ROLE_OFFICE = re.compile(r"(?:(?:Vice|Deputy|Pro)[- ]?)?(?:Rector|President|Provost|Chancellor|Principal|Dean|Registrar|"
+                          r"Bursar|Director)['’]s[ \t]+Office")
 
 
 # a body still to be set up: "plans to establish an Institute of …", "regarding establishing Sino-X Institute"
@@ -179,6 +189,17 @@ _LISTED_BEFORE = re.compile(r"\b(?:School|Faculty|College|Department)\s+(?:of|fo
 _LISTED_AFTER = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?(?:School|Faculty|College|Department)[ \t]+(?:of|for)[ \t]")
 
 
+def home_words(forms: list[str]) -> set[str]:
+    """The home's own word, where its name is "University of W" or "W University" ("Helsinki", "Lancaster"): an
+    institute or centre named with it is the home's."""
+    out = set()
+    for f in forms:
+        m = re.fullmatch(r"(?:[Tt]he\s+)?University\s+of\s+([A-Z][\w'’-]{2,})|([A-Z][\w'’-]{2,})\s+University", f)
+        if m:
+            out.add(m.group(1) or m.group(2))
+    return out - {"National", "State", "Royal", "Federal", "Central", "Technical", "Open", "Normal"}
+
+
 def subject_institute(name: str) -> bool:
     """Whether a name is an institute named by its subject alone ("Institute of Food Science and Technology",
     "Institute of Distance Learning"): no proper name, no place; as such it names nobody outside."""
@@ -224,6 +245,8 @@ class UnitFinder:
         self._ox = SpanIndex(org_spans)
         self._hx = SpanIndex(home_spans)
         self._home_ends = {he for _, he in home_spans}
+        self._partner_words: set[str] | None = None  # (words of the partners' names, made when first asked)
+        self._home_words: set[str] | None = None
         self._gov_words = "rovincial" in text or "unicipal" in text  # (a government body's unit needs one of them)
 
     def resolve(self, phrase: str) -> UnitRef | None:
@@ -267,8 +290,8 @@ class UnitFinder:
         """Whether a unit-like name without "of" ("X Y College") is another institution's own name: its first word
         a place or country, or an acronym that is none of the home's names."""
         first = words[0].strip("’'").removesuffix("’s").removesuffix("'s")
-        if any(" ".join(words).startswith(f) for f in self.home_forms):
-            return False  # "Lancaster University Management School": the home's own name begins it
+        if any(" ".join(words).startswith(f) for f in self.home_forms) or self._home_word(first):
+            return False  # ("Sydney Business School" on a page of the University of Sydney: the home's word begins it)  # "Lancaster University Management School": the home's own name begins it
         if re.fullmatch(r"[A-Z]{2,6}", first):
             return first not in self.home_forms and not (self.use_list and self.ref.unit(" ".join(words)))
         if first[:1].isupper() and first.lower() not in _TITLE_WORDS:
@@ -381,7 +404,16 @@ class UnitFinder:
                 pre = m.group("pre") if m.group("head") else m.group("pre2")
                 # drop title words at the front ("Dean", "the")
                 words = text[s:e].split()
-                while words and words[0].lower().strip("’'s") in _TITLE_WORDS:
+                rm = None if m.group("head") else _ROLE_OFFICE.search(text, s, e)
+                rm = rm if rm and rm.end() == e else None
+                if rm:
+                    s = rm.start()  # "the Rector’s Office", "the President's Office": an office named by whom it serves
+                    for w in reversed(re.findall(r"[A-Z][\w-]*[ \t]+", text[m.start():s])):
+                        if w.strip().lower() in _TITLE_WORDS or not text[:s].endswith(w):
+                            break
+                        s -= len(w)  # "University Dean’s Office"
+                    words = text[s:e].split()
+                while words and not rm and words[0].lower().strip("’'s") in _TITLE_WORDS:
                     s = text.index(words[0], s) + len(words[0])
                     s += len(text[s:]) - len(text[s:].lstrip())
                     words = words[1:]
@@ -389,7 +421,16 @@ class UnitFinder:
                     continue
                 # "Purdue's Office of …", "the University's International Office": the owner is not in the name
                 pm = re.match(r"[A-Z][\w-]*['’]s\s+", text[s:e])
+                if pm and rm:
+                    pm = None
+                own = bool(pm) and bool(re.fullmatch(r"(?:University|College|Institute)['’]s\s+", pm.group(0)) or
+                                        self._home_word(pm.group(0).strip()) or
+                                        any(f == re.sub(r"['’]s\s+$", "", pm.group(0)) for f in self.home_forms)) or \
+                    bool(re.search(r"\b(?:[Oo]ur|[Tt]he\s+(?:[Uu]niversity|[Cc]ollege)['’]s)\s+$", text[max(0, s - 20):s]))
                 if pm:
+                    if self._partner_owner(s, s + pm.end() - 1):
+                        phrases.append((s + pm.end(), e))
+                        continue  # "Fudan's School of Economics" in a page of another university: the partner's unit
                     s += pm.end()
                     words = text[s:e].split()
                     if not words:
@@ -414,7 +455,7 @@ class UnitFinder:
                     # Party committee": a government body's unit
                 ofm = None if m.group("head") else re.match(r"[ \t]+of[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2}",
                                                             text[e:e + 60])
-                if (m.group("head") or m.group("head2")).lower() in ("office", "department", "division") and \
+                if (m.group("head") or m.group("head2")).lower() in ("office", "department", "division", "directorate") and \
                         (self._of_a_place(e) if m.group("head") else bool(ofm) and self._of_a_place(e + ofm.end())):
                     continue  # "the environmental affairs office of Kwazulu - Natal province", "… Office of X in South
                     # Africa": a government office of a place, not the university's
@@ -434,7 +475,8 @@ class UnitFinder:
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
                 pre_words = text[s:m.start("head")].split() if m.group("head") else []
                 if len(pre_words) == 1 and not (self.use_list and self.ref.unit(text[s:e])) and \
-                        not any(text[s:e].startswith(f) for f in self.home_forms) and _place_word(pre_words[0]) and \
+                        not any(text[s:e].startswith(f) for f in self.home_forms) and \
+                        not self._home_word(pre_words[0]) and _place_word(pre_words[0]) and \
                         not any(pre_words[0] in text[a:b] for a, b, _ in self.org_spans):  # (a partner's word: see engine)
                     phrases.append((s, e))
                     continue  # "the Paris School of International Affairs" in another city's partnership: a school
@@ -468,13 +510,21 @@ class UnitFinder:
                     hits.append(UnitHit(u.type, u.name, s, e, phrase, "unit phrase → reference list", 0.9))
                 elif (not self.use_list or not self.ref.units or self.keep_unlisted or (owner and owner[2] == "home") or
                       (ob and ob[2] == "home")) and s >= body:
-                    typ = "office" if head.lower() in ("office", "department", "division", "centre", "center") else "school"
+                    typ = "office" if head.lower() in ("office", "department", "division", "directorate", "centre", "center") and \
+                        not _STUDIES_CENTRE.search(phrase) else "school"  # (a centre of studies does research: a school)
+                    if head.lower() in ("centre", "center") and self._home_word(words[0]) and \
+                            not (_ADMIN.search(phrase) or _SERVICE_CENTRE.search(phrase)):
+                        typ = "school"  # "Lancaster Environment Centre": a centre of a subject, named with the home's word
                     if head.lower() in ("department", "division") and _ACADEMIC.search(phrase) and not _ADMIN.search(phrase):
                         typ = "school"  # "German Language Department", "Department of Architecture and Design"
                     if head.lower() == "department" and m.group("head2") and len(words) == 2 and _language_word(words[0]):
                         typ = "school"  # "the French Department" (of a school of foreign languages): a language it teaches
                     if head.lower() in ("institute", "academy", "centre", "center") and not owner and \
                             not (subject_institute(phrase) and listed_with_units(text, s, e)) and \
+                            not (self._home_word(words[0]) and len(words) >= 3 and "Confucius" not in phrase) and \
+                            not (own and "Confucius" not in phrase) and \
+                            not (m.group("head") and _STUDIES_CENTRE.search(phrase) and
+                                 (self.home_forms or not self.use_list or self.keep_unlisted)) and \
                             not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
                                  not re.search(r"\b(?:at|in|to|inside|into)\s+(?:the\s+)?$", text[max(0, s - 12):s]) and
                                  not re.search(r"\b(?:Research|Studies|Sciences?|Technology|Engineering|Innovation|Medical|"
@@ -499,8 +549,13 @@ class UnitFinder:
                             break
                     # "School of Aerospace Engineering and Can Chanbao, professor …": a person after "and"
                     pa = re.search(r"\s+and\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}$", name)
-                    if pa and _PERSON_ROLE_AFTER.match(text, e):
-                        name = name[:pa.start()]
+                    if pa and _PERSON_ROLE_AFTER.match(text, e) and not all(
+                            w.lower() in _SUBJECT_WORDS or w.lower() in _field_words() or _ACADEMIC.fullmatch(w) or
+                            _ADMIN.fullmatch(w) for w in name[pa.start():].split()[1:]):
+                        name = name[:pa.start()]  # (not "Faculty of Arts and Humanities, Professor X": a subject)
+                    # "… of Arts and Humanities and Peking University's vice president": another university after "and"
+                    # is no part of the unit's name
+                    name = re.sub(r"\s+and\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,4}(?:University|Universit\w+)\b.*$", "", name)
                     # "… of BISTU", "… and Strathclyde": the owner or a partner is not part of the name
                     for os_, oe, st in self._ox.starting_in(s + 1, e) + [(a, b, "home") for a, b in
                                                                           self._hx.starting_in(s + 1, e)]:
@@ -615,6 +670,10 @@ class UnitFinder:
                                     "departments": "Department"}.get(noun, "Faculty") + " of " + item
                         typ = "office" if re.search(r"\bGraduate\b|\bOffice$", name) else "school"
                         hits.append(UnitHit(typ, name, a, a + len(item), item, "units listed by subject (text's own names)", 0.5))
+            # "… Lancaster Environment Centre, the Law school and the financial office of Lancaster University", "the UQ
+            # Employability office": units the text ties to the home by its name, written with a head in lower case
+            if self.home_forms and (not (self.use_list and self.ref.units) or self.keep_unlisted):
+                hits += self._home_owned(body)
             # "Heads of Graduate school, …": the graduate school written in lower case is an office too
             if not (self.use_list and self.ref.units) or self.keep_unlisted:
                 for m in re.finditer(r"\bGraduate\s+school\b(?!\s+of\b)", text[body:]):
@@ -682,6 +741,89 @@ class UnitFinder:
         planned = {h.name for h in hits if not CJK.search(h.text) and any(
             _PLANNED_BEFORE.search(text, max(0, i - 40), i) for i, _ in _occurrences(text, h.text))}
         return [h for h in hits if h.name not in planned]
+
+    def _home_word(self, w: str) -> bool:
+        """Whether ``w`` is the home's own word ("Helsinki" of "University of Helsinki", "Lancaster" of "Lancaster
+        University"): a unit named with it ("Helsinki Institute of Life Science") is the home's."""
+        if self._home_words is None:
+            self._home_words = home_words(self.home_forms)
+        return re.sub(r"['’]s$", "", w) in self._home_words
+
+    def _partner_owner(self, a: int, b: int) -> bool:
+        """Whether the possessive owner text[a:b] ("Fudan's", "UCL’s") is a partner's name or a word of it (a
+        partner named in full elsewhere on the page), not the home's."""
+        owner = re.sub(r"['’]s?$", "", self.text[a:b]).strip()
+        if not owner or owner in ("University", "College", "Institute", "School", "Academy") or \
+                any(owner == f or f.startswith(owner + " ") or re.search(rf"\b{re.escape(owner)}\b", f)
+                    for f in self.home_forms):
+            return False
+        if any(st not in ("home",) and s <= a < e for s, e, st in self._ox.overlapping(a, b)):
+            return True
+        if self._partner_words is None:
+            ws: set[str] = set()
+            for s, e, st in self.org_spans:
+                if st == "partner":
+                    ws.update(w for w in re.findall(r"[A-Z][\w'’-]+", self.text[s:e]) if len(w) > 2)
+            self._partner_words = ws
+        return owner in self._partner_words
+
+    def _home_owned(self, body: int) -> list[UnitHit]:
+        """Units the text ties to the home by its name whose head word is in lower case or that are centres (which
+        the phrase scan leaves to a list): (1) the items of a list that closes "… of <the home>" ("meet directors from
+        the Lancaster Environment Centre, the Law school and the financial office of Lancaster University"); (2) a
+        unit written right after the home's short name ("the UQ Employability office")."""
+        text = self.text
+        forms = [f for f in self.home_forms if len(f) > 2 or (len(f) == 2 and f.isupper())]
+        if not forms:
+            return []
+        alt = "|".join(re.escape(f) for f in forms)
+        out: list[UnitHit] = []
+
+        def emit(a: int, b: int, how: str) -> None:
+            phrase = text[a:b]
+            words = phrase.split()
+            head = words[-1].lower()
+            if _PROGRAMME_UNITS.search(phrase) or any(w.lower() in ("this", "that", "our", "its", "their", "his", "her",
+                                                                   "post", "box", "press", "high", "middle", "primary")
+                                                     for w in words[:-1]) and head == "school":
+                return
+            if any(st != "home" for _, _, st in self._ox.overlapping(a, b)):
+                return
+            name = " ".join(w if w.lower() in ("of", "and", "for", "&") else w[:1].upper() + w[1:] for w in words)
+            if head in ("centre", "center"):
+                typ = "office" if _ADMIN.search(name) or _SERVICE_CENTRE.search(name) else "school"
+            elif head == "unit":
+                typ = "office"
+            else:
+                typ = "school" if head in ("school", "faculty", "college", "institute") else "office"
+            out.append(UnitHit(typ, name, a, b, phrase, how, 0.6))
+
+        item_rx = re.compile(r"(?:^|(?<=\s))(?:the\s+)?(?P<u>(?:[A-Z][\w'’&-]*\s+){1,5}(?:Centre|Center|Institute|School|Office|"
+                             r"Department|Faculty|College|Unit)|(?:School|Faculty|College|Department|Office|Institute|Cent(?:re|er))"
+                             r"\s+(?:of|for)\s+[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,3}|"
+                             r"(?:(?:[A-Z][\w'’&-]*|[a-z]{4,})\s+){1,3}(?:school|office|centre|center|unit))$")
+        for m in re.finditer(rf"[ \t]+(?:of|at)[ \t]+(?:the[ \t]+)?(?:{alt})\b", text[body:]):
+            end = body + m.start()
+            ss = max(text.rfind(".", max(body, end - 300), end), text.rfind("\n", max(body, end - 300), end),
+                     max(body, end - 300) - 1) + 1
+            pos = end
+            while pos > ss:
+                im = item_rx.search(text, ss, pos)
+                if not im:
+                    break
+                a, b = im.start("u"), im.end("u")
+                last = text[a:b].split()[-1]
+                if last in ("school", "office", "centre", "center", "unit") or \
+                        (last in ("Centre", "Center", "Institute") and not re.match(r"(?:Institute|Cent(?:re|er))\s", text[a:b])):
+                    emit(a, b, "unit listed as the home's (text's own name)")  # (the others: the phrase scan's)
+                gap = re.search(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?$", text[ss:im.start()])
+                if not gap:
+                    break
+                pos = ss + gap.start()
+        for m in re.finditer(rf"\b(?:{alt})[ \t]+(?P<u>(?:[A-Z][\w'’&-]*[ \t]+){{1,3}}(?:office|unit|centre|center))\b",
+                             text[body:]):
+            emit(body + m.start("u"), body + m.end("u"), "unit after the home's name (text's own name)")
+        return out
 
     def _form_ok(self, s: int, e: int, form: str) -> bool:
         text = self.text

@@ -404,6 +404,10 @@ def starts_in(ends: dict[int, str], starts: dict[int, str], a: int, b: int) -> b
     return any(a <= p < b and st not in ("home", None) for p, st in starts.items()) if len(starts) < 200 else True
 
 
+# a unit's name (its head at the end), for one joined to a partner's: 接合科学研究所, 农学研究科, 工程学院
+_ZH_UNIT_TAIL = re.compile(r"[\u4e00-\u9fff]{1,14}?(?:学院|学部|研究所|研究院|研究科|研究中心|中心|系|处|部|办公室)")
+
+
 def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> bool:
     """A unit written right after a partner's name and 由 or 的 (德岛大学由综合科学部…), or in a clause that speaks of
     "that university" (该校, 对方) after the last 我校/本校/学校 of its sentence: the partner's."""
@@ -412,6 +416,12 @@ def _partner_side(text: str, s: int, org_spans: list[tuple[int, int, str]]) -> b
     if k > 0 and text[k] in "由的和及、" and ends.get(k) not in ("home", None):
         return True
     ss = max(text.rfind("。", 0, s), text.rfind("\n", 0, s)) + 1
+    if k > 0 and text[k] in "和及与、" and ends:
+        # 大阪大学接合科学研究所和国际合作处代表: a unit joined to a partner's unit written right after the partner's name
+        for p in range(max(ss, k - 16), k - 2):
+            if ends.get(p) not in ("home", None) and _ZH_UNIT_TAIL.fullmatch(text, p, k) and \
+                    not any(c in ZH_OK_BEFORE for c in text[p:k]) and "一行" not in text[p:k]:
+                return True
     seg = text[ss:s]
     if re.search(r"(?:^|[，。；])(?:其|该校|该大学)(?:还)?(?:拥有|设有|现有|下设)", text[max(0, ss - 1):s]) or \
             re.search(r"(?:设有|现有|拥有|下设)", seg) and starts_in(ends, starts, ss, s) and not re.search(r"我校|本校", seg):
