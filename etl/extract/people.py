@@ -213,6 +213,7 @@ class PeopleFinder:
     def __init__(self, text: str, lay: Layout, orgs: list[tuple[int, int, str, str]], unit_name, lang: str):
         self.text, self.lay, self.orgs, self.unit_name, self.lang = text, lay, orgs, unit_name, lang
         self.people: dict[str, PersonHit] = {}
+        self._name_lengths: set[int] = set()  # the lengths of the names in self.people (looked up by length)
         self._ox = SpanIndex(orgs)  # the organisations by position (spans.py: answers in list order)
         self._first_partner: tuple | None = None
         self._zh_seen: dict[str, set[str]] = {}  # a name's first characters → the characters that follow them
@@ -274,6 +275,7 @@ class PeopleFinder:
             return
         org = org or self._default_org(name, s, role)
         self.people[name] = PersonHit(name, role, org, s, e, method, conf)
+        self._name_lengths.add(len(name))
 
     # -- English ---------------------------------------------------------------------------
     def _clean_role(self, role: str, s: int) -> tuple[str, str | None]:
@@ -552,10 +554,15 @@ class PeopleFinder:
                         org = oname
                     prefix = text[oe:s] if status != "home" or True else prefix
             prefix = re.sub(r"^(?:我校|学校|本校)", "", prefix)
-            for known in self.people:  # 处长赵某及教师王某: the role is 教师, not what named the one before
-                k = prefix.rfind(known)
-                if k >= 0 and prefix[k + len(known):k + len(known) + 1] in ("及", "和", "与", "、"):
-                    prefix = prefix[k + len(known) + 1:]
+            # 处长赵某及教师王某: the role is 教师, not what named the one before: cut after the last name found so far
+            # that is followed by 及/和/与/、 (where the name last occurs; looked up by the names' lengths, not by a
+            # scan of every name for every role)
+            for j in range(len(prefix) - 1, 0, -1):
+                if prefix[j] in "及和与、" and any(
+                        n <= j and prefix[j - n:j] in self.people and prefix.rfind(prefix[j - n:j]) == j - n
+                        for n in self._name_lengths):
+                    prefix = prefix[j + 1:]
+                    break
             role = prefix + m.group(0)
             # "马克·詹金斯（Mark Jenkins）教授": the role after the name
             self._add(name, role, org, at, ne, "role before the name (zh)", 0.85)
