@@ -766,16 +766,17 @@ def _confucius_institutes(text: str, orgs: list[Org], lang: str) -> list[Org]:
             o.reason = "a Confucius Institute a partner hosts"
         o.mentions.append(Mention_(s, e, text[s:e], "a Confucius Institute a partner hosts"))
 
+    by_start = sorted(partners, key=lambda x: x[0])  # (sorted once, searched for each institute)
+    starts = [ps for ps, _, _ in by_start]
     for m in _CI_EN.finditer(text):
         # the host named right after it in the sentence: the first partner within a few words ("at the", "jointly
         # established with", "of"); a visitor's university later in the sentence is not its host
-        for ps, pe, o in sorted(partners, key=lambda x: x[0]):
-            if ps < m.end() or ps - m.end() > 60:
-                continue
-            link = _CI_LINK.search(text, m.end(), ps)
-            if link and link.start() == m.end() and "\n" not in text[m.end():ps]:
+        i = bisect.bisect_left(starts, m.end())
+        if i < len(by_start) and by_start[i][0] - m.end() <= 60:
+            ps, pe, o = by_start[i]
+            link = _CI_LINK.match(text, m.end(), ps)
+            if link and "\n" not in text[m.end():ps]:
                 add(o, bool(link.group("the")), m.start(), pe)
-            break
         else:
             # the host's name right before it ("the Portland State University Confucius Institute")
             for ps, pe, o in partners:
@@ -1123,7 +1124,7 @@ def _home_bodies(orgs: list[Org], forms: list[str]) -> None:
     Confucius Institute", "the BIT Council")."""
     fnorm = {norm(f) for f in forms}
     # the home's own word ("Helsinki" of "University of Helsinki", "Lancaster" of "Lancaster University")
-    own_words = home_words(forms)  # ("Helsinki" of "University of Helsinki")
+    own_words = home_words(forms)
     for o in orgs:
         if o.status == "subunit" and o.owner and (norm(o.owner) in fnorm or norm(re.sub(r"^the\s+", "", o.owner, flags=re.I))
                                                   in fnorm):
