@@ -401,9 +401,11 @@ _UPDATED_LABEL = re.compile(r"(?:\b(?:last\s+)?(?:updated|modified|revised|edite
 
 
 def _updated_stamp(text: str, dm: DateMention) -> bool:
-    # (a bounded look back: last_of's list of marks is kept for one text at a time, and the caller's texts alternate)
-    return bool(_UPDATED_LABEL.search(text, text.rfind("\n", max(0, dm.start - 40), dm.start) + 1 or max(0, dm.start - 40),
-                                      dm.start))
+    """Whether the date's own line labels it as the page's last change, within 40 characters before it (a bounded
+    look back: last_of's list of marks is kept for one text at a time, and the callers' texts alternate)."""
+    lo = max(0, dm.start - 40)
+    line = text.rfind("\n", lo, dm.start)
+    return bool(_UPDATED_LABEL.search(text, line + 1 if line >= 0 else lo, dm.start))
 
 
 def _stamp(text: str, dm: DateMention) -> bool:
