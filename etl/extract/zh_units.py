@@ -114,7 +114,7 @@ _UNIT_LEAD = ("入住", "访问", "参加", "来自", "前往", "邀请", "签�
               "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
               "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
               "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进", "带领",
-              "率领", "推进", "兼", "代表", "表示", "目前", "当前", "现在")
+              "率领", "推进", "兼", "代表", "表示", "目前", "当前", "现在", "感谢", "感激", "谢谢")
 # a stop character that starts a word inside a unit's name (对外交流合作处)
 _UNIT_INNER = {"对外", "和平"}
 _MINISTRY_END = r"(?:教育|外交|科技|商务|财政|公安|文化和旅游)部$"
@@ -202,6 +202,9 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             k += pm.end() if pm else 0
             left = text[k:j - 1]
             if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left)) or (
+                    # (经济管理学院、土地与环境学院、食品学院: in a list of units, the word before 与 is the name's too)
+                    len(left) <= 4 and text[j - 1] == "与" and "、" in (text[k - 1:k], text[e:e + 1]) and ends.get(k) is None and
+                    not re.search(r"学院|大学|学校|我校|本校", left)) or (
                     ends.get(k) not in (None, "home") and len(left) <= 6) or (
                     re.search(r"学系$", text[j:e]) and left.endswith("学") and _ZH_FIELD.search(left[:-1] or "x"))):
                 j = k  # 信息与通信工程学院, 海洋与大气学院
@@ -282,6 +285,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
     terms = terms or load_unit_terms()
     body = lay.body_start()
     regions = [(body, len(text))] + [(s, e) for s, e in source_units(text) if s < body]
+    if lay.title and lay.title[1] <= body:
+        regions.append(lay.title)  # 国交处召开…行前教育会: the headline names the unit the body calls 我处
     taken: list[tuple[int, int]] = []
     out: list[ZhUnit] = []
     spans = org_spans + [(a, b, "home") for a, b in home_spans]
@@ -322,8 +327,15 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             continue  # (…、青年创业学院、…等领域展开合作: an area of the cooperation, not a unit that takes part)
         if _venue_elsewhere(text, s, e):
             continue  # 在上海浦东干部学院举行: another institution named after its city, the venue of an event
-        if any(s < te and ts < e for ts, te in skip + taken) or owner not in (None, "home"):
-            continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
+        if owner not in (None, "home"):
+            js = _joint_school(text, s, org_spans, home_spans)
+            if js is None:
+                continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
+            s = js  # 河北大学—中央兰开夏大学传媒与创意学院: the joint institute of the home and a partner
+            add("school", text[s:e], s, e, None, "joint institute of the home and a partner (zh)", 0.6)
+            continue
+        if any(s < te and ts < e for ts, te in skip + taken):
+            continue
         pos = possessed_by(text, s, org_spans)
         if pos is not None and pos[2] != "home":
             continue  # 中大的文物馆及中医学院: a partner's unit
@@ -343,7 +355,12 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             continue  # 俄罗斯滨海边疆区教育科学部: a body abroad, not the home's unit
         if re.search(r"[一二三四五六七八九十几数两\d]+[所家间]", name):
             continue  # (意大利)三所音乐学院: a count of institutions, no unit's name
-        typ = _type_of(name)
+        cm = _CENTRE_AFTER.match(text, e) if name.endswith(("学院", "研究院")) else None
+        cm = cm if cm and not re.search(r"[与和及的、]", cm.group(0)) else None
+        if cm:
+            e = cm.end()  # 发展研究院金砖国家研究中心: the school's centre, the longer name, is the unit that acts
+            name = text[s:e]
+        typ = "school" if cm else _type_of(name)
         if _credit_only(text, s, name):
             continue
         if typ == "office" and (not _ZH_OFFICE_WORDS.search(name) or re.search(_MINISTRY_END, name)):
@@ -358,6 +375,19 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
 _PROVINCES = ("北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
               "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "内蒙古", "广西",
               "西藏", "宁夏", "新疆", "香港", "澳门", "台湾")
+
+
+_CENTRE_AFTER = re.compile(r"[\u4e00-\u9fff]{2,10}?研究中心")
+
+
+def _joint_school(text: str, s: int, org_spans: list[tuple[int, int, str]], home_spans: list[tuple[int, int]]
+                  ) -> int | None:
+    """Where a school named after the home and a partner joined by a dash starts (河北大学—中央兰开夏大学传媒与创意学院:
+    a joint institute, the home's school as a Sino-foreign joint institute is), or None."""
+    ps = next((a for a, b, st in org_spans if b == s and st not in ("home", None)), None)
+    if ps is None or ps < 2 or text[ps - 1] not in "—-–－":
+        return None
+    return next((a for a, b in home_spans if b == ps - 1), None)
 
 
 def _venue_elsewhere(text: str, s: int, e: int) -> bool:
