@@ -1356,7 +1356,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     home_norms = {norm(f) for f in home_forms if f}
     for h in uf.run():
         if guests and h.method != "reference list" and in_guests(h.start) and \
-                text[max(0, h.start - 2):h.start] not in ("我校", "本校"):
+                text[max(0, h.start - 2):h.start] not in ("我校", "本校") and not h.method.startswith("joint institute"):
+            # (a joint institute named after the home, 河北大学—Y大学Z学院, is the home's wherever written)
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
         if (owned or owner_words) and not h.method.startswith(_HOME_LISTED):
             # (a unit listed as the home's, "four faculties at UKM such as …", is the home's whatever partner's
