@@ -157,6 +157,13 @@ JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小
 # a news agency's dateline byline (…日电 (X Y))
 _ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
                         r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
+# a credit label and the names after it, or a closing bracket of the writer's unit and name ((国际处 某某))
+_ZH_CREDIT_LIST = re.compile(
+    r"(?:(?<=^)|(?<=[\s(（;；|｜，,/]))(?:(?P<label>(?:文字|文图|图文|图片|摄影|编辑|责编|责任编辑|网络编辑|审稿|审核人|审核|审读人|审读|"
+    r"初审|复审|终审|一审|二审|三审|校对|作者|撰稿|记者|通讯员|供稿|文|图|摄))(?:\s*[:：/]\s*|(?<=[\u4e00-\u9fff]{2})[ \t\u3000]+)|"
+    r"(?<=[(（])(?=[\u4e00-\u9fff]{2,12}?(?:处|部|学院|中心|办|室|科)[ \t\u3000]+[\u4e00-\u9fff]{2,4}(?:报道|供稿)?[\s)）]))"
+    r"(?P<names>[\u4e00-\u9fff]{2,14}(?:[ \t\u3000、，,]+(?![\u4e00-\u9fff]{1,4}\s*[:：/])[\u4e00-\u9fff]{2,14}){0,4})", re.M)
+_ZH_CREDIT_UNIT = re.compile(r"(?:处|部|学院|中心|办|室|科|通讯社|新闻社)")
 # a name between its organisation's name and its role (辅仁大学黎建球校长)
 _ZH_AFTER_ORG = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|"
                            r"副教授|教授|教务长|副会长|会长|秘书长|总裁|董事长|馆长|所长|局长|副局长)"
@@ -168,12 +175,17 @@ _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾
              "泰坦汤唐陶特滕提汀通图托瓦万旺威韦维温沃乌伍西希锡夏谢辛休许雅亚扬耶伊因英尤于约詹兹泽扎卓佐茨娅琪薇妮黛洁翠"
              "丝勃尔罗曦莱蒂妲娃娜琳莲蕊芙苔露依列日契涅捷赛柯茹叶仁阔"
              # Russian and Central Asian names (格拉晓夫, 阿列克谢, 巴赫特让, 达列尔忠, 亚历山大)
-             "立让门历别忠方晓钦廖鄂嘉秋舒雪瑙山大")
+             "立让门历别忠方晓钦廖鄂嘉秋舒雪瑙山大"
+             # (威尔逊, 苏珊, 理查德, 安德烈)
+             "逊珊理烈")
 _TR = f"[{_TRANSLIT}]"
 # characters a given name does not hold (项目, 应邀来, 谈话): words that begin with a surname's character
 _ZH_NOT_GIVEN = re.compile(r"[邀请来访问赴到在与和的了目务作话项级校际体面外者们部处院系室议届期年号]")
 _ZH_INITIALS = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{2,6}}[·•]?[A-Z](?:[.·•][A-Z]){{1,2}}\.?)(?![A-Za-z])")
-_ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・]{_TR}{{1,6}}){{1,2}})(?!{_TR})")
+_ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・?？]{_TR}{{1,6}}){{1,2}})(?!{_TR})")
+# any transliterated name with a middle dot after a role (副校长苏珊·休伯博士; a copy's "?" for the dot: 麦克?威尔金森):
+# its last part runs to a role's word or a word that ends the name
+_ZH_DOT_ANY = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·˙•‧・?？][\u4e00-\u9fff]{1,8}){1,2}")
 # a Latin-lettered name in a Chinese text beside a role or 一行 (Paul Wellings教授, Peter Bai Li来访, 校长Alexandre Leitão);
 # a name written all in capitals right before a title (JOHN SMITH校长)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先生|女士|教授|博士|院长|主任))|[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
@@ -487,6 +499,16 @@ class PeopleFinder:
                                                                          t[pos + 2:pos + 5]) and \
                 t[pos + 2] not in _ZH_STOP_AFTER and t[pos + 3] not in _ZH_STOP_AFTER:
             return t[pos:pos + 4], pos + 4  # 杉田雅彦: a Japanese surname and a two-character given name
+        dm = _ZH_DOT_ANY.match(t, pos)
+        if dm and not _ZH_ORG_END.search(dm.group(0)) and t[pos] not in _ZH_STOP_AFTER:
+            name = dm.group(0)
+            dot = max(name.rfind(c) for c in "·˙•‧・?？")
+            for i in range(dot + 2, len(name)):
+                if _ZH_ROLE_RE.match(t, pos + i) or name[i] in _ZH_STOP_AFTER or t[pos + i:pos + i + 2] in ("先生", "女士"):
+                    name = name[:i]
+                    break
+            if len(name) > dot + 1:
+                return name, pos + len(name)  # 苏珊·休伯, 麦克·托马斯
         two = t[pos:pos + 2]
         if two in SURNAMES_ZH2:
             sur_len = 2
@@ -585,6 +607,23 @@ class PeopleFinder:
                     self._add(text[end - n:end], "图文" if "图" in m.group(0) else m.group(0).strip(" /"), "home", end - n, end,
                               "credit after the name (zh)", 0.7)
                     break
+        # the piece's credits in the body, each label with all its names (文:国际交流处 某某 图:某某, 审稿:某某 某某,
+        # (二审:某某;编辑:某某), (记者 某某 某某 某某)) and a closing bracket of the writer's unit and name ((国际处 某某))
+        for m in _ZH_CREDIT_LIST.finditer(text, body):
+            label = m.group("label") or "供稿"
+            for tm in re.finditer(r"[\u4e00-\u9fff]{2,14}", m.group("names")):
+                tok, ts = tm.group(0), m.start("names") + tm.start()
+                um = None
+                for um in _ZH_CREDIT_UNIT.finditer(tok):
+                    pass
+                if um is not None:
+                    if um.end() == len(tok):
+                        continue  # the writer's unit (国际交流合作处)
+                    tok, ts = tok[um.end():], ts + um.end()  # 国际交流处方超: the unit, then the name
+                tok = re.sub(r"(?:报道|供稿|供图|摄影|撰稿|编辑|整理)$", "", tok)
+                got = self._zh_name_at(ts)
+                if got and got[0] == tok and 2 <= len(tok) <= 4 and not _ZH_ROLE_RE.search(tok):
+                    self._add(tok, label, "home", ts, ts + len(tok), "credit list (zh)", 0.7)
         # a news agency's byline without a title (中新社厦门4月4日电 (某某 某某)); the credits of the page's meta line
         # before the body (撰稿：某某 编辑：某某) are left out, as the held-out labels have it
         for m in _ZH_BYLINE.finditer(text, body):
