@@ -120,7 +120,9 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              # the three-level review credits at a piece's end (初审：某某 复审：某某 终审：某某) and its text-and-photo credit
              "初审", "复审", "终审", "文图", "图文",
              # an editor's credit, a staff member, an assistant to the president
-             "编辑", "职员", "校长助理", "院长助理")
+             "编辑", "职员", "校长助理", "院长助理",
+             # heads of a section or a delegation; Taiwan's deans of student affairs, research and development
+             "组长", "团长", "学务长", "研发长", "副开发长", "开发长", "总务长")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑",
                "初审", "复审", "终审", "文图", "图文", "编辑"}
@@ -143,9 +145,11 @@ _ZH_BODY_LATIN = re.compile(r"\b(?:Council|Initiative|Committee|Commission|Agenc
 _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]|^.[^\u4e00-\u9fff]|"
                           r"[面体外者们邀话互问方全海]$")  # 方面, 全体, 顾问, 江学者 (长江学者): words, not names
 # a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
-_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校科心室率])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
-                           r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+                           r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长|副司长|司长|组长|团长|"
+                           # (Taiwan's deans and vice presidents: 教务长, 学务长, 研发长, 副开发长)
+                           r"教务长|学务长|研发长|副开发长|开发长|总务长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
 # common Japanese two-character surnames in Chinese characters (simplified), for Japanese guests' names on a page
 # about Japan (杉田雅彦, 田中一郎): a two-character given name follows
 JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小林 加藤 吉田 山本 杉田 松本 井上 木村 清水 山口 池田 桥本 阿部
@@ -157,6 +161,10 @@ JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小
 # a news agency's dateline byline (…日电 (X Y))
 _ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
                         r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
+# what follows the last of a list of names (副处长某某、某某围绕…介绍; 某某、某某赴…)
+_ZH_AFTER_NAMES = r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同|围绕|介绍|表示|主持|致辞|热情|赴|前往|出访|参观|座谈"
+# a list of names right after a unit's name, no title between (国际交流与合作处某某、某某赴…)
+_ZH_UNIT_NAMES = re.compile(r"(?<=[处部科室])(?=[\u4e00-\u9fff]{2,3}、[\u4e00-\u9fff]{2,3}(?:" + _ZH_AFTER_NAMES + "))")
 # a credit label and the names after it, or a closing bracket of the writer's unit and name ((国际处 某某))
 _ZH_CREDIT_LIST = re.compile(
     r"(?:(?<=^)|(?<=[\s(（;；|｜，,/]))(?:(?P<label>(?:文字|文图|图文|图片|摄影|编辑|责编|责任编辑|网络编辑|审稿|审核人|审核|审读人|审读|"
@@ -590,10 +598,9 @@ class PeopleFinder:
             self._add(name, role, org, at, ne, "role before the name (zh)", 0.85)
             # more names joined to the first under the same title (副校长林某与宋某就…, 教师王某、潘某参加): the same role
             while m.group(0) not in _ZH_CREDITS:
-                cm2 = re.match(r"(?:与|和|及|、)(?=[\u4e00-\u9fff]{2,3}(?:[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同))",
-                               text[ne:ne + 8])
+                cm2 = re.match(rf"(?:与|和|及|、)(?=[\u4e00-\u9fff]{{2,3}}(?:{_ZH_AFTER_NAMES}))", text[ne:ne + 8])
                 got2 = self._zh_name_at(ne + cm2.end()) if cm2 else None
-                if not got2 or not re.match(r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同", text[got2[1]:got2[1] + 2]) or \
+                if not got2 or not re.match(_ZH_AFTER_NAMES, text[got2[1]:got2[1] + 2]) or \
                         _ZH_ROLE_RE.match(text, ne + cm2.end() + 1) or _ZH_ROLE_RE.match(text, ne + cm2.end() + 2):
                     break
                 self._add(got2[0], role, org, ne + cm2.end(), got2[1], "a second name under the same title (zh)", 0.7)
@@ -607,6 +614,22 @@ class PeopleFinder:
                     self._add(text[end - n:end], "图文" if "图" in m.group(0) else m.group(0).strip(" /"), "home", end - n, end,
                               "credit after the name (zh)", 0.7)
                     break
+        # names listed right after a unit's name (国际交流与合作处某某、某某赴…): the unit's staff
+        for m in _ZH_UNIT_NAMES.finditer(text, body):
+            pos, found = m.start(), []
+            while True:
+                got = self._zh_name_at(pos)
+                if not got or _ZH_ROLE_RE.search(got[0]) or not re.match(_ZH_AFTER_NAMES, text[got[1]:got[1] + 2]):
+                    break
+                found.append((got[0], pos, got[1]))
+                if text[got[1]:got[1] + 1] != "、":
+                    break
+                pos = got[1] + 1
+            if len(found) >= 2:
+                unit = text[max(body, m.start() - 12):m.start()]
+                unit = re.split(r"[，。、；：\s]", unit)[-1]
+                for name, s_, e_ in found:
+                    self._add(name, unit, None, s_, e_, "names after a unit (zh)", 0.65)
         # the piece's credits in the body, each label with all its names (文:国际交流处 某某 图:某某, 审稿:某某 某某,
         # (二审:某某;编辑:某某), (记者 某某 某某 某某)) and a closing bracket of the writer's unit and name ((国际处 某某))
         for m in _ZH_CREDIT_LIST.finditer(text, body):
