@@ -157,7 +157,14 @@ JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小
 原田 松田 竹内 小野 田村 中山 和田 石田 森田 上田 柴田 酒井 工藤 横山 宫崎 宫本 内田 高木 安藤 岛田 谷口 大野 高田 丸山
 今井 河野 藤本 村田 武田 上野 杉山 增田 平野 大冢 千叶 久保 松井 小岛 岩崎 樱井 野口 松尾 野村 木下 菊地 佐野 大西 杉本
 新井 滨田 菅原 市川 水野 小松 北村 西田 川口 永井 秋山 山崎 中田 大川 佐佐木 长谷川 吉川 服部 平田 本田 久保田 片山
-中川 小山 大冢 荒木 松冈 北川 石原 宫田 小田 小池 森本 内藤 野田 山内 浅野 大石 西川 小西 岸本 岩田 樋口 高野""".split())
+中川 小山 大冢 荒木 松冈 北川 石原 宫田 小田 小池 森本 内藤 野田 山内 浅野 大石 西川 小西 岸本 岩田 樋口 高野
+中西 冨永 富永 今村 浅原 西尾 大友 户川 上村 中泽 中井 中谷 北野 吉村 川村 松村 西山 杉浦 荒井 桑原 大桥 岩井 关口 望月
+石桥 片冈 星野 松浦 内山 坂口 水谷 冈崎 大岛 古川 川上 宫下 前川 西冈 藤村 竹田 小泉 大竹 细川 泽田 堀内 福井 三宅 矢野
+平井 松下 大塚 浅井 长尾 长野 高山 广田 岛村 山中 奥村 三上 三木 宫川 宫泽 筒井 若林 田边 渡部 西原 冈村 菅野 安田 须藤
+根津 饭田 饭冢 吉冈 吉野 中原 上原 小仓 林田 黑田 黑川 武藤 伊东 江口 松永 岩本 荻野""".split())
+_ZH_JP_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校率长])|^)"
+                              rf"(?P<name>(?:{'|'.join(sorted(JP_SURNAMES, key=len, reverse=True))})[\u4e00-\u9fff]{{2,3}}?)"
+                              r"(?P<role>副校长|校长|副院长|院长|副教授|教授|所长|会长|先生|女士|博士|理事长|室长|主任)", re.M)
 # a news agency's dateline byline (…日电 (X Y))
 _ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
                         r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
@@ -187,6 +194,16 @@ _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾
              # (威尔逊, 苏珊, 理查德, 安德烈)
              "逊珊理烈")
 _TR = f"[{_TRANSLIT}]"
+# a transliterated foreign name without a dot, and the words that end it (菲利普、; 新德女士; 阿勒瓦在发言中)
+_ZH_FOREIGN_END = r"(?:[、，。；：）)]|女士|先生|博士|教授|就|在|说|表示|等|一行|上台|发言|致辞|介绍|和|与|及|出席|参加|会见|陪同)"
+_ZH_FOREIGN_GIVEN = re.compile(rf"(?P<name>{_TR}{{2,4}}?)(?={_ZH_FOREIGN_END})")
+_ZH_FOREIGN_BEFORE_ROLE = re.compile(rf"(?P<name>{_TR}{{2,4}}?)(?P<role>副校长|校长|副院长|院长|教授|大使|总领事|会长|主席)"
+                                     r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))")
+# words written in transliteration characters that are no names (亚洲, 东方 …)
+_ZH_TRANSLIT_WORDS = {"马来西亚", "亚洲", "欧洲", "美洲", "非洲", "东方", "西方", "南方", "北方", "东南亚", "中东", "大洋",
+                      "加拿大", "意大利", "澳大利亚", "新西兰", "巴西", "印度", "法国", "德国", "英国", "美国", "日本", "韩国",
+                      "俄罗斯", "西班牙", "葡萄牙", "奥地利", "比利时", "瑞士", "瑞典", "丹麦", "挪威", "芬兰", "希腊", "波兰",
+                      "大家", "大会", "大学", "明天", "今天", "海外", "华人", "华侨", "山东", "山西", "海南", "河南"}
 # characters a given name does not hold (项目, 应邀来, 谈话): words that begin with a surname's character
 _ZH_NOT_GIVEN = re.compile(r"[邀请来访问赴到在与和的了目务作话项级校际体面外者们部处院系室议届期年号]")
 _ZH_INITIALS = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{2,6}}[·•]?[A-Z](?:[.·•][A-Z]){{1,2}}\.?)(?![A-Za-z])")
@@ -505,7 +522,11 @@ class PeopleFinder:
             return fm.group("latin").strip(), fm.end()
         if t[pos:pos + 2] in JP_SURNAMES and self._japan and re.match(r"[\u4e00-\u9fff]{2}(?![\u4e00-\u9fff]{0,1}(?:大学|学院))",
                                                                          t[pos + 2:pos + 5]) and \
-                t[pos + 2] not in _ZH_STOP_AFTER and t[pos + 3] not in _ZH_STOP_AFTER:
+                t[pos + 2] not in _ZH_STOP_AFTER and (t[pos + 3] not in _ZH_STOP_AFTER or
+                                                      t[pos + 3:pos + 5] in ("一副", "一教", "一校", "一先", "一博", "一、")):
+            # (村上敬一副教授: 一 ends many Japanese given names; 一行 is a delegation)
+            if t[pos + 4:pos + 5] in ("郎", "子") and t[pos + 3] not in "郎子":
+                return t[pos:pos + 5], pos + 5  # 西尾章治郎, 户川美惠子: a three-character given name
             return t[pos:pos + 4], pos + 4  # 杉田雅彦: a Japanese surname and a two-character given name
         dm = _ZH_DOT_ANY.match(t, pos)
         if dm and not _ZH_ORG_END.search(dm.group(0)) and t[pos] not in _ZH_STOP_AFTER:
@@ -553,6 +574,14 @@ class PeopleFinder:
                 name = short
         return name, pos + len(name)
 
+    def _zh_foreign_given(self, pos: int) -> tuple[str, int] | None:
+        """A foreign name transliterated without a dot right after a role (该校校长菲利普、副校长吉米就…, 留学生菲比上台):
+        two to four characters of transliteration, then a word that ends a name."""
+        m = _ZH_FOREIGN_GIVEN.match(self.text, pos)
+        if not m or _ZH_NOT_GIVEN.search(m.group("name")) or m.group("name") in _ZH_TRANSLIT_WORDS:
+            return None
+        return m.group("name"), m.end("name")
+
     def _chinese(self) -> None:
         text = self.text
         body = self.lay.body_start()
@@ -566,7 +595,7 @@ class PeopleFinder:
                 # a portfolio in brackets between the role and the name: 副校长(研究)某某, 副校長（學術）某某
                 pm = re.match(r"[(（][\u4e00-\u9fff]{1,6}[)）]", text[at:at + 8])
                 at += pm.end() if pm else 0
-            got = self._zh_name_at(at)
+            got = self._zh_name_at(at) or self._zh_foreign_given(at)
             if not got:
                 continue
             name, ne = got
@@ -662,6 +691,13 @@ class PeopleFinder:
                     _ZH_NOT_GIVEN.search(name[1:]) or re.search(rf"[·˙•‧・]{re.escape(name)}", text):
                 continue  # 项目主任, 应邀来…; 詹金斯 of 马克·詹金斯 (that person)
             self._add(name, m.group("role"), None, m.start("name"), m.end("name"), "name before its role (zh)", 0.75)
+        # a Japanese name right before its role on a page about Japan (村上敬一副教授, 大友克之校长)
+        if self._japan:
+            for m in _ZH_JP_NAME_ROLE.finditer(text, body):
+                got = self._zh_name_at(m.start())
+                if got and got[1] == m.end("name") and not any(os_ <= m.start() < oe for os_, oe, _, _ in
+                                                               self._ox.at(m.start())):
+                    self._add(got[0], m.group("role"), None, m.start(), got[1], "Japanese name before its role (zh)", 0.7)
         # a name right after an organisation's name and before its role: 与辅仁大学黎建球校长互赠纪念品 (the org's person)
         for os_, oe, oname, status in self.orgs:
             if oe < body or status not in ("partner", "home"):
@@ -670,6 +706,12 @@ class PeopleFinder:
             if not m:
                 continue
             name = m.group("name")
+            fg = _ZH_FOREIGN_BEFORE_ROLE.match(text, oe) if status == "partner" else None
+            if fg and not (name[:1] in SURNAMES_ZH or name[:2] in SURNAMES_ZH2):
+                name = fg.group("name")  # 红溪礼示大学约瑟夫校长: a foreign given name, transliterated
+                self._add(name, fg.group("role"), oname, fg.start("name"), fg.end("name"),
+                          "foreign name between its organisation and its role (zh)", 0.7)
+                continue
             if not (name[:1] in SURNAMES_ZH or name[:2] in SURNAMES_ZH2) or _ZH_NOT_NAME.search(name) or \
                     _ZH_ROLE_RE.search(name) or _ZH_NOT_GIVEN.search(name[1:]):
                 continue
