@@ -122,7 +122,7 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              # an editor's credit, a staff member, an assistant to the president
              "编辑", "职员", "校长助理", "院长助理",
              # heads of a section or a delegation; Taiwan's deans of student affairs, research and development
-             "组长", "团长", "学务长", "研发长", "副开发长", "开发长", "总务长")
+             "组长", "团长", "学务长", "研发长", "副开发长", "开发长", "总务长", "助理")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑",
                "初审", "复审", "终审", "文图", "图文", "编辑"}
@@ -143,7 +143,11 @@ _ZH_BODY_LATIN = re.compile(r"\b(?:Council|Initiative|Committee|Commission|Agenc
                             r"Australia|Canada|International)\b")
 # characters that end a word with the "name" before them (学生, 毕业): not a name
 _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]|^.[^\u4e00-\u9fff]|"
-                          r"[面体外者们邀话互问方全海]$")  # 方面, 全体, 顾问, 江学者 (长江学者): words, not names
+                          r"[面体外者们邀话互问方全海]$|"  # 方面, 全体, 顾问, 江学者 (长江学者): words, not names
+                          # words that begin with a surname's character (管理, 陆续, 荣誉, 高度, 任课) and 向 (towards) before
+                          # the guests (处长向德国嘉宾介绍, 向大家介绍)
+                          r"^(?:管理|陆续|荣誉|高度|任课|任务|任职|任教|关于|于是|常务|明确|华侨|程序|安全|金融|黄金|温馨|成为|成立|成功|"
+                          r"成果|成员|高级|高校|向大家|向全体|向各位|向与会|向来宾|向嘉宾|向师生)")
 # a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
 _ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校科心室率])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
@@ -194,6 +198,9 @@ _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾
              # (威尔逊, 苏珊, 理查德, 安德烈)
              "逊珊理烈")
 _TR = f"[{_TRANSLIT}]"
+# words that end in a character of transliteration (助理, 经理 …): a dotted name does not start inside them
+_ZH_WORDS_ENDING_TR = {"助理", "经理", "总理", "代理", "管理", "处理", "护理", "物理", "心理", "地理", "伦理", "治理", "办理",
+                       "整理", "协理", "襄理"}
 # a transliterated foreign name without a dot, and the words that end it (菲利普、; 新德女士; 阿勒瓦在发言中)
 _ZH_FOREIGN_END = r"(?:[、，。；：）)]|女士|先生|博士|教授|就|在|说|表示|等|一行|上台|发言|致辞|介绍|和|与|及|出席|参加|会见|陪同)"
 _ZH_FOREIGN_GIVEN = re.compile(rf"(?P<name>{_TR}{{2,4}}?)(?={_ZH_FOREIGN_END})")
@@ -529,7 +536,7 @@ class PeopleFinder:
                 return t[pos:pos + 5], pos + 5  # 西尾章治郎, 户川美惠子: a three-character given name
             return t[pos:pos + 4], pos + 4  # 杉田雅彦: a Japanese surname and a two-character given name
         dm = _ZH_DOT_ANY.match(t, pos)
-        if dm and not _ZH_ORG_END.search(dm.group(0)) and t[pos] not in _ZH_STOP_AFTER:
+        if dm and not _ZH_ORG_END.search(dm.group(0)) and t[pos] not in _ZH_STOP_AFTER and not _ZH_ROLE_RE.match(t, pos):
             name = dm.group(0)
             dot = max(name.rfind(c) for c in "·˙•‧・?？")
             for i in range(dot + 2, len(name)):
@@ -558,6 +565,8 @@ class PeopleFinder:
         if re.match(r"[\u4e00-\u9fff]{0,4}[·˙•‧・]", t[pos + len(name):pos + len(name) + 5]) and \
                 _ZH_DOTTED.match(t, pos):
             return None  # 谢尔盖•日诺夫: the first part of a transliterated name (read whole by _ZH_DOTTED)
+        if name[0] == "向" and re.match(r"向[\u4e00-\u9fff]{0,6}?(?:嘉宾|来宾|客人|代表团|师生|同学|朋友)", t[pos:pos + 12]):
+            return None  # 处长向德国嘉宾介绍: 向 (towards) the guests, no name
         if _ZH_NOT_NAME.search(name) or t[pos + len(name):pos + len(name) + 1] in ("生", "业") or \
                 _ZH_NOT_GIVEN.search(name[sur_len:]):
             return None
@@ -720,6 +729,8 @@ class PeopleFinder:
         # foreign names: transliterated with a middle dot, or in Latin letters beside a role
         for m in _ZH_DOTTED.finditer(text, body):
             name, end = m.group("name"), m.end()
+            if text[m.start() - 1:m.start() + 1] in _ZH_WORDS_ENDING_TR:
+                continue  # 助理依莲娜·萨维娜: 理 ends the word 助理 (read from the next character on)
             dot = max(name.rfind(c) for c in "·˙•‧・")
             for i in range(dot + 2, len(name)):
                 if _ZH_ROLE_RE.match(text, m.start() + i):
