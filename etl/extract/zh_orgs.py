@@ -153,6 +153,12 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
 _ACADEMY_LABEL = re.compile(r"^(?:中国科学院|中國科學院)(?P<inst>[\u4e00-\u9fff]{3,20}?(?:研究所|研究院|研究中心|天文台|植物园))$")
 
 
+def _gaz():
+    from etl.resolve.geo import load_gazetteer
+
+    return load_gazetteer()
+
+
 def _academy_institute(name: str, labels) -> tuple[str, list[str]] | None:
     """(English name, other written forms) of a registry record that is an institute of the Chinese Academy of
     Sciences, or None."""
@@ -163,7 +169,7 @@ def _academy_institute(name: str, labels) -> tuple[str, list[str]] | None:
         if m:
             inst = m.group("inst")
             forms = ["中科院" + inst]
-            if any(inst[:n] in _zh_places_en() for n in (2, 3)) and len(inst) >= 6:
+            if len(inst) >= 6 and any(_gaz().zh_place(inst[:n]) == "CN" for n in (2, 3)):
                 forms.append(inst)  # (物理研究所 alone is any university's; 广州地球化学研究所 is this one)
             return f"{name}, Chinese Academy of Sciences", forms
     return None
