@@ -143,17 +143,17 @@ _ZH_BODY_LATIN = re.compile(r"\b(?:Council|Initiative|Committee|Commission|Agenc
                             r"Australia|Canada|International)\b")
 # characters that end a word with the "name" before them (学生, 毕业): not a name
 _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]|^.[^\u4e00-\u9fff]|"
-                          r"[面体外者们邀话互问方全海]$|"  # 方面, 全体, 顾问, 江学者 (长江学者): words, not names
+                          r"[面体外者们邀话互问]$|^.[方全海]$|"  # 方面, 全体, 顾问, 江学者 (长江学者), 黄海: words, not names
                           # words that begin with a surname's character (管理, 陆续, 荣誉, 高度, 任课) and 向 (towards) before
                           # the guests (处长向德国嘉宾介绍, 向大家介绍)
                           r"^(?:管理|陆续|荣誉|高度|任课|任务|任职|任教|关于|于是|常务|明确|华侨|程序|安全|金融|黄金|温馨|成为|成立|成功|"
                           r"成果|成员|高级|高校|向大家|向全体|向各位|向与会|向来宾|向嘉宾|向师生)")
 # a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
-_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校科心室率])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校科心室率团组])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
                            r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长|副司长|司长|组长|团长|"
                            # (Taiwan's deans and vice presidents: 教务长, 学务长, 研发长, 副开发长)
-                           r"教务长|学务长|研发长|副开发长|开发长|总务长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+                           r"教务长|学务长|研发长|副开发长|开发长|总务长|小姐)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会(?![见晤谈])|生))", re.M)
 # common Japanese two-character surnames in Chinese characters (simplified), for Japanese guests' names on a page
 # about Japan (杉田雅彦, 田中一郎): a two-character given name follows
 JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小林 加藤 吉田 山本 杉田 松本 井上 木村 清水 山口 池田 桥本 阿部
@@ -186,7 +186,7 @@ _ZH_CREDIT_UNIT = re.compile(r"(?:处|部|学院|中心|办|室|科|通讯社|�
 # a name between its organisation's name and its role (辅仁大学黎建球校长)
 _ZH_AFTER_ORG = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|"
                            r"副教授|教授|教务长|副会长|会长|秘书长|总裁|董事长|馆长|所长|局长|副局长)"
-                           r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))")
+                           r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会(?![见晤谈])|生))")
 # a foreign name transliterated with a middle dot (克里斯托弗·多布森, 尼克拉˙克莱顿)
 _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜顿多厄恩法范菲费芬丰佛夫弗福盖甘冈"
              "戈格根古瓜圭哈海汉豪赫亨胡华霍基吉加贾简杰金卡凯坎康科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎李里丽利莉连林琳留卢鲁路"
@@ -205,7 +205,7 @@ _ZH_WORDS_ENDING_TR = {"助理", "经理", "总理", "代理", "管理", "处理
 _ZH_FOREIGN_END = r"(?:[、，。；：）)]|女士|先生|博士|教授|就|在|说|表示|等|一行|上台|发言|致辞|介绍|和|与|及|出席|参加|会见|陪同)"
 _ZH_FOREIGN_GIVEN = re.compile(rf"(?P<name>{_TR}{{2,4}}?)(?={_ZH_FOREIGN_END})")
 _ZH_FOREIGN_BEFORE_ROLE = re.compile(rf"(?P<name>{_TR}{{2,4}}?)(?P<role>副校长|校长|副院长|院长|教授|大使|总领事|会长|主席)"
-                                     r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))")
+                                     r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会(?![见晤谈])|生))")
 # words written in transliteration characters that are no names (亚洲, 东方 …)
 _ZH_TRANSLIT_WORDS = {"马来西亚", "亚洲", "欧洲", "美洲", "非洲", "东方", "西方", "南方", "北方", "东南亚", "中东", "大洋",
                       "加拿大", "意大利", "澳大利亚", "新西兰", "巴西", "印度", "法国", "德国", "英国", "美国", "日本", "韩国",
@@ -221,7 +221,11 @@ _ZH_DOT_ANY = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·˙•‧・?？][\u4e00-\u9
 # a Latin-lettered name in a Chinese text beside a role or 一行 (Paul Wellings教授, Peter Bai Li来访, 校长Alexandre Leitão);
 # a name written all in capitals right before a title (JOHN SMITH校长)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先生|女士|教授|博士|院长|主任))|[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
-                            r"[A-Z]{2,}))?)(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,))")
+                            r"[A-Z]{2,}))?(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,|"
+                            # (Di Su副教授, Tsumoto Kouhei副部长, Michael Nelles参加, Yuji MISHIMA及, Timothy Kok到访)
+                            r"副教授|副部长|部长|副院长|副主任|参加|出席|到访|来校|及|等))|"
+                            # one Latin surname before a courtesy title (Anderson先生)
+                            r"(?<=[\u4e00-\u9fff])[A-Z][a-z]{2,}(?=\s*(?:先生|女士|教授|博士)))")
 _BYLINE = re.compile(rf"^[ \t]*\(?(?:By|Written\s+by|Text:|Story:?|Pix:?|Photos?(?:\s+by)?:?)[ \t]+(?P<name>{_NAME}(?:[ \t]+{_NAME}){{1,3}})\)?[ \t]*$",
                      re.M)
 _NAME_LIST_FROM = re.compile(
@@ -756,7 +760,9 @@ class PeopleFinder:
                 continue
             self._add(m.group("name"), role, None, m.start(), m.end(), "transliterated name with initials (zh)", 0.7)
         for m in _ZH_LATIN_NAME.finditer(text, body):
-            name = m.group("name")
+            name = re.sub(r"^(?:Prof|Dr|Mr|Ms|Mrs|Professor)\.?\s+(?=[A-Z]\S*\s+[A-Z])", "", m.group("name"))  # Prof Duncan Rice
+            if " " not in name and re.search(rf"[A-Z][\w'’.\-]*\s+{re.escape(name)}(?![A-Za-z])", text):
+                continue  # Lingner博士 after Gudrun Lingner: the person named in full
             if not CJK.search(text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3]) or \
                     any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())) or _ORG_WORDS.search(name):
                 continue  # Latin names inside an English passage are the English reader's
