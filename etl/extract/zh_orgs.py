@@ -454,6 +454,10 @@ def _china_body(stem: str, head: str) -> bool:
         not _ZH_GENERIC.search(stem[2:]) and not _ZH_GENERIC_END.search(stem[2:])
 
 
+# one to three capitalised Latin words right before a Chinese head, and the words of an organisation's name in them
+_LATIN_PLACE_BEFORE = re.compile(r"(?<![A-Za-z\-])(?:[A-Z][a-zà-ÿ'’\-]+ ?){1,3}$")
+_LATIN_ORG_WORD = re.compile(r"\b(?:University|Universit\w*|College|Hochschule|Fachhochschule|Institut\w*|School|Academy|"
+                             r"Polytechnic|FH|HS|Schule|Akademie|Center|Centre)\b")
 _ORG_HEAD_END = re.compile(r"(?:大学|学院|研究院|研究所|中心|学会|协会|公司|集团|基金会)$")
 
 
@@ -569,7 +573,11 @@ def _zh_candidates(text: str, start: int, end: int,
             elif re.search(r"(?:隶属|从属|归属)于?$", seg[max(0, j - 3):j]):
                 pass  # 隶属于密苏里大学体系: the system a partner belongs to
             elif j > 0 and re.match(r"[A-Za-z]", seg[j - 1]) and (not stem or _ZH_FIELD.fullmatch(stem)):
-                pass  # "Fachhochschule X应用科学大学": the generic Chinese head of a name written in Latin letters
+                # "Fachhochschule X应用科学大学": the generic Chinese head of a name written in Latin letters; but a
+                # place's name in Latin letters before it (Kufstein应用科学大学, Kufstein大学) names the university
+                lm = _LATIN_PLACE_BEFORE.search(seg[max(0, j - 40):j])
+                if lm and head in ("大学", "学院", "理工学院") and not _LATIN_ORG_WORD.search(lm.group(0)):
+                    out.append((start + j - len(lm.group(0)), start + e, "university"))
             elif _ZH_EVENT_AFTER.match(after):
                 pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
             elif head in ("研究院", "研究所") and re.fullmatch(r"[\u4e00-\u9fff]{1,6}学", stem) and \
