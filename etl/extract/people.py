@@ -36,7 +36,7 @@ SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
                   "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷姜邬屈符雍殷宝翁席邝庞沙聂祁施甘单车包卜晏冉盛芦殳彭"
                   "耿景覃鲁韦辛焦滕项管闫解巩隋米梅季俞涂霍穆栾植练佟荣寇桂麦甄裴阮阳鞠舒丛简缪尤伍郁鄢宗应祝娄"
                   "司谈商卫仇储逯戚江童晋章申庄乐操许宫陆薛黎贺龚汤樊兰柯骆靳岑臧闵卞姬巫桑郎仲虞敖佘苑迟窦牟蒲艾卓"
-                  "朴区")  # Korean-Chinese 朴 (朴雪涛), Cantonese 区 (區啟明)
+                  "朴区习")  # Korean-Chinese 朴 (朴雪涛), Cantonese 区 (區啟明)
 SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
@@ -122,7 +122,9 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              # an editor's credit, a staff member, an assistant to the president
              "编辑", "职员", "校长助理", "院长助理",
              # heads of a section or a delegation; Taiwan's deans of student affairs, research and development
-             "组长", "团长", "学务长", "研发长", "副开发长", "开发长", "总务长", "助理")
+             "组长", "团长", "学务长", "研发长", "副开发长", "开发长", "总务长", "助理",
+             # heads of state and experts named after their title (总统某某, 国家主席某某, 核能专家某某)
+             "总统", "总理", "首相", "专家")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑",
                "初审", "复审", "终审", "文图", "图文", "编辑"}
@@ -149,11 +151,11 @@ _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生�
                           r"^(?:管理|陆续|荣誉|高度|任课|任务|任职|任教|关于|于是|常务|明确|华侨|程序|安全|金融|黄金|温馨|成为|成立|成功|"
                           r"成果|成员|高级|高校|向大家|向全体|向各位|向与会|向来宾|向嘉宾|向师生)")
 # a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
-_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校科心室率团组])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校科心室率团组派])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
                            r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长|副司长|司长|组长|团长|"
                            # (Taiwan's deans and vice presidents: 教务长, 学务长, 研发长, 副开发长)
-                           r"教务长|学务长|研发长|副开发长|开发长|总务长|小姐)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会(?![见晤谈])|生))", re.M)
+                           r"教务长|学务长|研发长|副开发长|开发长|总务长|小姐|同志|主席|总统)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会(?![见晤谈])|生))", re.M)
 # common Japanese two-character surnames in Chinese characters (simplified), for Japanese guests' names on a page
 # about Japan (杉田雅彦, 田中一郎): a two-character given name follows
 JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小林 加藤 吉田 山本 杉田 松本 井上 木村 清水 山口 池田 桥本 阿部
@@ -173,13 +175,14 @@ _ZH_JP_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与�
 _ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
                         r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
 # what follows the last of a list of names (副处长某某、某某围绕…介绍; 某某、某某赴…)
-_ZH_AFTER_NAMES = r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同|围绕|介绍|表示|主持|致辞|热情|赴|前往|出访|参观|座谈"
+_ZH_AFTER_NAMES = r"[，。、；]|的|就|等|分别|共同|一同|出席|参加|会见|陪同|围绕|介绍|表示|主持|致辞|热情|赴|前往|出访|参观|座谈"
 # a list of names right after a unit's name, no title between (国际交流与合作处某某、某某赴…)
-_ZH_UNIT_NAMES = re.compile(r"(?<=[处部科室])(?=[\u4e00-\u9fff]{2,3}、[\u4e00-\u9fff]{2,3}(?:" + _ZH_AFTER_NAMES + "))")
+_ZH_UNIT_NAMES = re.compile(r"(?<=[处部科室])(?=[\u4e00-\u9fff]{2,3}(?:、[\u4e00-\u9fff]{2,3}(?:" + _ZH_AFTER_NAMES +
+                            r")|等(?:人)?(?:陪同|参加|出席|前往|赴|一同|随同)))")
 # a credit label and the names after it, or a closing bracket of the writer's unit and name ((国际处 某某))
 _ZH_CREDIT_LIST = re.compile(
     r"(?:(?<=^)|(?<=[\s(（;；|｜，,/]))(?:(?P<label>(?:文字|文图|图文|图片|摄影|编辑|责编|责任编辑|网络编辑|审稿|审核人|审核|审读人|审读|"
-    r"初审|复审|终审|一审|二审|三审|校对|作者|撰稿|记者|通讯员|供稿|文|图|摄))(?:\s*[:：/]\s*|(?<=[\u4e00-\u9fff]{2})[ \t\u3000]+)|"
+    r"初审|复审|终审|一审|二审|三审|校对|作者|撰稿|记者|通讯员|供稿|传媒查询|媒体查询|媒体联络|传媒联络|文|图|摄))(?:\s*[:：/]\s*|(?<=[\u4e00-\u9fff]{2})[ \t\u3000]+)|"
     r"(?<=[(（])(?=[\u4e00-\u9fff]{2,12}?(?:处|部|学院|中心|办|室|科)[ \t\u3000]+[\u4e00-\u9fff]{2,4}(?:报道|供稿)?[\s)）]))"
     r"(?P<names>[\u4e00-\u9fff]{2,14}(?:[ \t\u3000、，,]+(?![\u4e00-\u9fff]{1,4}\s*[:：/])[\u4e00-\u9fff]{2,14}){0,4})", re.M)
 _ZH_CREDIT_UNIT = re.compile(r"(?:处|部|学院|中心|办|室|科|通讯社|新闻社)")
@@ -667,7 +670,7 @@ class PeopleFinder:
                 if text[got[1]:got[1] + 1] != "、":
                     break
                 pos = got[1] + 1
-            if len(found) >= 2:
+            if len(found) >= 2 or (found and re.match(r"等(?:人)?(?:陪同|参加|出席|前往|赴|一同|随同)", text[found[0][2]:found[0][2] + 5])):
                 unit = text[max(body, m.start() - 12):m.start()]
                 unit = re.split(r"[，。、；：\s]", unit)[-1]
                 for name, s_, e_ in found:
@@ -704,6 +707,25 @@ class PeopleFinder:
                     _ZH_NOT_GIVEN.search(name[1:]) or re.search(rf"[·˙•‧・]{re.escape(name)}", text):
                 continue  # 项目主任, 应邀来…; 詹金斯 of 马克·詹金斯 (that person)
             self._add(name, m.group("role"), None, m.start("name"), m.end("name"), "name before its role (zh)", 0.75)
+            # the names listed before it under the same title (日语系黄某、户川某某、黄某某、许某某老师)
+            k = m.start("name")
+            while text[k - 1:k] == "、" and k - 1 > body:
+                lo = max(body, k - 24)  # (an item is a name, perhaps after a unit's: a short look back)
+                ps = max(text.rfind(c, lo, k - 1) for c in "、，。；：\n（(") + 1
+                if ps == 0:
+                    break
+                tok = text[ps:k - 1]
+                um = None
+                for um in re.finditer(r"[系处部科室院心]", tok):
+                    pass
+                cut = um.end() if um is not None and 2 <= len(tok) - um.end() <= 5 else 0
+                got = self._zh_name_at(ps + cut)
+                if not got or got[1] != k - 1 or _ZH_ROLE_RE.search(got[0]):
+                    break
+                self._add(got[0], m.group("role"), None, ps + cut, got[1], "a name listed before a shared title (zh)", 0.65)
+                if cut:
+                    break
+                k = ps
         # a Japanese name right before its role on a page about Japan (村上敬一副教授, 大友克之校长)
         if self._japan:
             for m in _ZH_JP_NAME_ROLE.finditer(text, body):
