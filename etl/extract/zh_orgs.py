@@ -42,6 +42,10 @@ _MODIFIER_2 = {"中央", "国立", "州立", "市立", "皇家", "联邦", "女�
 # words that end in a modifier's character and are no part of a name (其中 among them, 以东 east of …)
 _MODIFIER_WORDS = {"其中", "之中", "当中", "其间", "以东", "以西", "以南", "以北", "之东", "之西", "之南", "之北", "期中", "途中", "集中",
                    "更新", "创新", "最新", "全新", "重新", "一新", "出新"}
+# words that begin with a function character where a name's left edge stops (其中, 各国 …): their second character is
+# no part of the name after them
+_STOP_WORDS = {"各国", "各地", "等地", "等国", "之间", "以来", "以后", "以外", "由于", "为期", "已经", "曾经", "即将", "并且",
+               "而且", "就是", "也是", "都是", "又是", "要求", "以往", "以前", "或者", "将近", "于是"}
 _EVENT_AFTER = re.compile(r"论坛|峰会|年会|研讨会|大会|校长论坛|联席会")
 _BRANCH = re.compile(r"[-－–—]?[\u4e00-\u9fff·]{2,8}?分校")  # a 校区 (campus) is its university; a 分校 may be another
 # (密苏里大学-堪萨斯分校: a dash may join the campus to its university)
@@ -413,7 +417,7 @@ _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|�
 # after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
 _ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
                              r"教育|都会|公开|树仁|恒生|岭南)")
-_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国驻|国别|[年月日]|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
+_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国驻|驻|国别|[年月日]|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
                          r"他|所|[一二三四五六七八九十几数百千万\d]+[所间家]|首[所间家个]|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
                          r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
@@ -518,8 +522,8 @@ def _zh_candidates(text: str, start: int, end: int,
                 if re.search(r"[\u4e00-\u9fff]{2}[-－–·—][\u4e00-\u9fff]{2}", left_part) and \
                         not _ORG_HEAD_END.search(left_part):
                     j = k
-            if j > 0 and seg[j - 1:j + 1] in _MODIFIER_WORDS:
-                j += 1  # 其中群马大学: 中 ends the word 其中 (among them), no part of the name
+            if j > 0 and (seg[j - 1:j + 1] in _MODIFIER_WORDS or seg[j - 1:j + 1] in _STOP_WORDS):
+                j += 1  # 其中群马大学, 各国驻…: 中 ends the word 其中 (among them), no part of the name
             if seg[j:j + 1] == "应" and seg[j + 1:j + 2] not in ("用", "急", "届") and (
                     _ZH_COUNTRY_LEAD.match(seg[j + 1:e]) or re.match(r"[^，。；！？\n]{0,40}?邀", seg[e:e + 42])):
                 j += 1  # 应德国某大学邀请, 应多哥洛美大学(的)邀请: 应 (at the invitation of) is no part of the name
