@@ -543,14 +543,14 @@ class PeopleFinder:
                 return t[pos:pos + 5], pos + 5  # 西尾章治郎, 户川美惠子: a three-character given name
             return t[pos:pos + 4], pos + 4  # 杉田雅彦: a Japanese surname and a two-character given name
         dm = _ZH_DOT_ANY.match(t, pos)
-        if dm and not _ZH_ORG_END.search(dm.group(0)) and t[pos] not in _ZH_STOP_AFTER and not _ZH_ROLE_RE.match(t, pos):
+        if dm and t[pos] not in _ZH_STOP_AFTER and not _ZH_ROLE_RE.match(t, pos):
             name = dm.group(0)
             dot = max(name.rfind(c) for c in "·˙•‧・?？")
             for i in range(dot + 2, len(name)):
                 if _ZH_ROLE_RE.match(t, pos + i) or name[i] in _ZH_STOP_AFTER or t[pos + i:pos + i + 2] in ("先生", "女士"):
                     name = name[:i]
                     break
-            if len(name) > dot + 1:
+            if len(name) > dot + 1 and not _ZH_ORG_END.search(name):
                 return name, pos + len(name)  # 苏珊·休伯, 麦克·托马斯
         two = t[pos:pos + 2]
         if two in SURNAMES_ZH2:
