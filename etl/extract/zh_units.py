@@ -104,7 +104,7 @@ def load_unit_terms(directory: str | Path | None = None) -> UnitTerms:
 ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请受将等并或从给让把被于即以该本各有两，。、；：“”‘’《》（）() 　\n\t")
 # an office by pattern needs one of these words (国际交流部, 学生工作处; not 教育部, 出入境管理处)
 _ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
-                              r"组织|发展规划|港澳台|全球|对外|学务|社科|文科)")
+                              r"组织|发展规划|港澳台|全球|对外|学务|社科|文科|学工)")
 # the news' own source line: "来源：国际合作与交流处", "供稿单位：外国语学院", "新闻来源:全球事务部"
 _SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息|消息)?(?:来源|供稿单位|供稿部门|供稿|稿源|发布单位|发布部门|发稿单位)\s*[:：]\s*"
                           r"(?P<name>[\u4e00-\u9fff]{2,20})")
@@ -164,7 +164,9 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
     lead = _UNIT_LEAD
     out = []
     for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])(?<!干)部(?!长|分|门)|"
-                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数))|(?<=[\u4e00-\u9fff]学)研究所",
+                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数))|(?<=[\u4e00-\u9fff]学)研究所|"
+                         # (外事办, 港澳台办, 招生办: an office's short name; not 主办, 承办, 举办 …, nor 办学, 办公)
+                         r"(?<=[\u4e00-\u9fff])(?<![主承协合举创开兴筹申督查代包操试])办(?![学公理法事好成的到完得了])",
                          text[start:end]):
         if m.group(0) == "学院" and text[start + m.end():start + m.end() + 1] == "路":
             continue  # 学院路校区: a road's name (a campus on 学院路), no school
@@ -317,7 +319,7 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
                 skip.append((s, e))  # 墨尔本研究生院: an institute named after a place abroad, not a unit
                 continue
             if typ in ("office", "school"):
-                if _partner_side(text, s, org_spans) or _credit_only(text, s, form):
+                if _partner_side(text, s, org_spans) or _credit_only(text, s, form) or _furniture_field(text, s):
                     continue  # 伦敦大学亚非学院副校长某、…、校长办公室主任某: the guests' office
                 add(typ, form, s, e, en or None, "unit name (zh, unit_terms_zh.csv)", 0.7)
     planned: set[str] = set()  # names of joint institutes being set up (共建中俄工程学院): not (yet) units
@@ -349,7 +351,7 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if pm and len(name) - pm.end() >= 3:
             s += pm.end()
             name = text[s:e]
-        if len(name) < (3 if name.endswith("系") else 4) or "相关" in name or \
+        if len(name) < (3 if name.endswith(("系", "办")) else 4) or "相关" in name or \
                 re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在|下设|二级|现有)", name):
             continue
         if any(a <= s < b for a, b, _ in org_spans):
@@ -364,7 +366,7 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             e = cm.end()  # 发展研究院金砖国家研究中心: the school's centre, the longer name, is the unit that acts
             name = text[s:e]
         typ = "school" if cm else _type_of(name)
-        if _credit_only(text, s, name):
+        if _credit_only(text, s, name) or _furniture_field(text, s):
             continue
         if typ == "office" and (not _ZH_OFFICE_WORDS.search(name) or re.search(_MINISTRY_END, name)):
             continue  # (…登录教育部: a ministry, not a unit)
@@ -404,6 +406,15 @@ def _venue_elsewhere(text: str, s: int, e: int) -> bool:
     from etl.extract.zh_orgs import _zh_places_en
     places = _zh_places_en()
     return any(name[:k] in places for k in (2, 3))
+
+
+_FURNITURE_FIELD = re.compile(r"[ \t]*[•·\-*|]?[ \t]*(?:受理部门|维护部门|承办部门|主办单位|技术支持|版权所有|联系部门|网站维护)[ \t]*[:：]")
+
+
+def _furniture_field(text: str, s: int) -> bool:
+    """A unit named in the site's furniture (• 受理部门：党政办, 版权所有：…): the page's keeper, not a unit of the news."""
+    ls = text.rfind("\n", 0, s) + 1
+    return s - ls <= 40 and bool(_FURNITURE_FIELD.match(text, ls))
 
 
 def _credit_only(text: str, s: int, name: str) -> bool:
