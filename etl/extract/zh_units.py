@@ -104,7 +104,7 @@ def load_unit_terms(directory: str | Path | None = None) -> UnitTerms:
 ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请受将等并或从给让把被于即以该本各有两，。、；：“”‘’《》（）() 　\n\t")
 # an office by pattern needs one of these words (国际交流部, 学生工作处; not 教育部, 出入境管理处)
 _ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
-                              r"组织|发展规划|港澳台|全球|对外|学务|社科|文科|学工)")
+                              r"组织|发展规划|港澳台|全球|对外|学务|社科|文科|学工|暑期|课程|留学)")
 # the news' own source line: "来源：国际合作与交流处", "供稿单位：外国语学院", "新闻来源:全球事务部"
 _SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息|消息)?(?:来源|供稿单位|供稿部门|供稿|稿源|发布单位|发布部门|发稿单位)\s*[:：]\s*"
                           r"(?P<name>[\u4e00-\u9fff]{2,20})")
@@ -166,7 +166,7 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
     for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])(?<!干)部(?!长|分|门)|"
                          r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数))|(?<=[\u4e00-\u9fff]学)研究所|"
                          # (外事办, 港澳台办, 招生办: an office's short name; not 主办, 承办, 举办 …, nor 办学, 办公)
-                         r"(?<=[\u4e00-\u9fff])(?<![主承协合举创开兴筹申督查代包操试])办(?![学公理法事好成的到完得了])",
+                         r"(?<=[\u4e00-\u9fff])(?<![主承协合举创开兴筹申督查代包操试])办(?![学理法事好成的到完得了]|\s*公)",
                          text[start:end]):
         if m.group(0) == "学院" and text[start + m.end():start + m.end() + 1] == "路":
             continue  # 学院路校区: a road's name (a campus on 学院路), no school
