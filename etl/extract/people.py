@@ -727,12 +727,19 @@ class PeopleFinder:
                     break
                 k = ps
         # a Japanese name right before its role on a page about Japan (村上敬一副教授, 大友克之校长)
-        if self._japan:
-            for m in _ZH_JP_NAME_ROLE.finditer(text, body):
+        # (on another page, a Japanese name among a list of titled names: 尹某教授、中西秀树教授、关某教授)
+        for m in _ZH_JP_NAME_ROLE.finditer(text, body) if "、" in text or self._japan else ():
+            if any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())):
+                continue
+            if self._japan:
                 got = self._zh_name_at(m.start())
-                if got and got[1] == m.end("name") and not any(os_ <= m.start() < oe for os_, oe, _, _ in
-                                                               self._ox.at(m.start())):
-                    self._add(got[0], m.group("role"), None, m.start(), got[1], "Japanese name before its role (zh)", 0.7)
+            else:
+                name = m.group("name")
+                listed = text[m.start() - 1:m.start()] == "、" or text[m.end():m.end() + 1] == "、"
+                got = (name, m.end("name")) if listed and len(name) == 4 and not _ZH_NOT_GIVEN.search(name[2:]) and \
+                    not any(c in _ZH_STOP_AFTER for c in name[2:]) else None
+            if got and got[1] == m.end("name"):
+                self._add(got[0], m.group("role"), None, m.start(), got[1], "Japanese name before its role (zh)", 0.7)
         # a name right after an organisation's name and before its role: 与辅仁大学黎建球校长互赠纪念品 (the org's person)
         for os_, oe, oname, status in self.orgs:
             if oe < body or status not in ("partner", "home"):
