@@ -132,6 +132,40 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
     except Exception:  # noqa: BLE001 - no registry in this reference folder: the tables alone
         reg = None
     if reg is not None:
+        _registry_names(out, reg)
+    _add_variants(out)
+    return out
+
+
+# transliterations of places in university names as Taiwan, Hong Kong and Macao write them (密西根 for 密歇根,
+# 雪梨 for 悉尼): a known name written that way is the same university
+_TRANSLIT_VARIANTS = (("密歇根", "密西根"), ("悉尼", "雪梨"), ("斯坦福", "史丹佛"), ("伯克利", "柏克莱"), ("佐治亚", "乔治亚"),
+                      ("弗吉尼亚", "维吉尼亚"), ("威斯康星", "威斯康辛"), ("俄勒冈", "奥勒冈"), ("新泽西", "纽泽西"),
+                      ("堪培拉", "坎培拉"), ("伯明翰", "伯明罕"), ("南安普顿", "南安普敦"), ("卡迪夫", "卡地夫"),
+                      ("俄克拉何马", "奥克拉荷马"), ("俄克拉荷马", "奥克拉荷马"), ("路易斯安那", "路易斯安纳"),
+                      ("卡罗来纳", "卡罗莱纳"), ("莫纳什", "蒙纳许"), ("莫纳什", "蒙纳士"), ("麦考瑞", "麦觉理"),
+                      ("阿德莱德", "阿德雷德"), ("卧龙岗", "伍伦贡"), ("阿尔伯塔", "亚伯达"), ("英属哥伦比亚", "卑诗"),
+                      ("麦吉尔", "麦基尔"), ("谢菲尔德", "雪菲尔"), ("埃克塞特", "艾克斯特"), ("纽卡斯尔", "纽卡索"),
+                      ("利兹", "里兹"), ("华威", "沃里克"), ("杜伦", "达勒姆"), ("兰卡斯特", "兰开斯特"), ("拉夫堡", "罗浮堡"))
+
+
+def _add_variants(out: ZhNames) -> None:
+    """Other written forms of the known names (_TRANSLIT_VARIANTS), for the same entries."""
+    scanned = {f for forms in out.scan.values() for f in forms}
+    any_re = re.compile("|".join(sorted({a for a, _ in _TRANSLIT_VARIANTS}, key=len, reverse=True)))
+    for form, entries in list(out.by_form.items()):
+        if not any_re.search(form):
+            continue
+        for a, b in _TRANSLIT_VARIANTS:
+            if a in form:
+                v = form.replace(a, b)
+                if v not in out.by_form:
+                    for entry in entries:
+                        out.add(v, entry, scan=form in scanned)
+
+
+def _registry_names(out: ZhNames, reg) -> None:
+    if reg is not None:
         for rec in _registry_zh_records(reg):
             if not rec.zh:
                 continue
@@ -148,7 +182,6 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
                     out.add(km.group(1) + "高专", entry)  # 函馆工业高等专门学校 is written 函馆高专 (a KOSEN's short name)
             for z in (academy[1] if academy else ()):
                 out.add(z, entry)  # 中科院广州地球化学研究所, 广州地球化学研究所: the same institute
-    return out
 
 
 # an institute of the Chinese Academy of Sciences by its registry label (中国科学院广州地球化学研究所); named in English as
