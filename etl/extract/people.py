@@ -168,8 +168,9 @@ JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小
 石桥 片冈 星野 松浦 内山 坂口 水谷 冈崎 大岛 古川 川上 宫下 前川 西冈 藤村 竹田 小泉 大竹 细川 泽田 堀内 福井 三宅 矢野
 平井 松下 大塚 浅井 长尾 长野 高山 广田 岛村 山中 奥村 三上 三木 宫川 宫泽 筒井 若林 田边 渡部 西原 冈村 菅野 安田 须藤
 根津 饭田 饭冢 吉冈 吉野 中原 上原 小仓 林田 黑田 黑川 武藤 伊东 江口 松永 岩本 荻野""".split())
-_ZH_JP_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校率长])|^)"
-                              rf"(?P<name>(?:{'|'.join(sorted(JP_SURNAMES, key=len, reverse=True))})[\u4e00-\u9fff]{{2,3}}?)"
+# (the boundary before the name is checked by the caller: a pattern that opens with the surnames is scanned fast)
+_ZH_JP_BEFORE = set("，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校率长")
+_ZH_JP_NAME_ROLE = re.compile(rf"(?P<name>(?:{'|'.join(sorted(JP_SURNAMES, key=len, reverse=True))})[\u4e00-\u9fff]{{2,3}}?)"
                               r"(?P<role>副校长|校长|副院长|院长|副教授|教授|所长|会长|先生|女士|博士|理事长|室长|主任)", re.M)
 # a news agency's dateline byline (…日电 (X Y))
 _ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
@@ -729,7 +730,8 @@ class PeopleFinder:
         # a Japanese name right before its role on a page about Japan (村上敬一副教授, 大友克之校长)
         # (on another page, a Japanese name among a list of titled names: 尹某教授、中西秀树教授、关某教授)
         for m in _ZH_JP_NAME_ROLE.finditer(text, body) if "、" in text or self._japan else ():
-            if any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())):
+            if (m.start() > 0 and text[m.start() - 1] not in _ZH_JP_BEFORE) or \
+                    any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())):
                 continue
             if self._japan:
                 got = self._zh_name_at(m.start())
