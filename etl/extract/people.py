@@ -168,6 +168,8 @@ JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小
 石桥 片冈 星野 松浦 内山 坂口 水谷 冈崎 大岛 古川 川上 宫下 前川 西冈 藤村 竹田 小泉 大竹 细川 泽田 堀内 福井 三宅 矢野
 平井 松下 大塚 浅井 长尾 长野 高山 广田 岛村 山中 奥村 三上 三木 宫川 宫泽 筒井 若林 田边 渡部 西原 冈村 菅野 安田 须藤
 根津 饭田 饭冢 吉冈 吉野 中原 上原 小仓 林田 黑田 黑川 武藤 伊东 江口 松永 岩本 荻野""".split())
+# a four-character name in a list before a title (、中西秀树教授): where a page not about Japan may hold a Japanese name
+_ZH_LISTED_4 = re.compile(r"、[\u4e00-\u9fff]{4}(?:副校长|校长|副院长|院长|副教授|教授|所长|会长|先生|女士|博士|理事长|室长|主任)")
 # (the boundary before the name is checked by the caller: a pattern that opens with the surnames is scanned fast)
 _ZH_JP_BEFORE = set("，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校率长")
 _ZH_JP_NAME_ROLE = re.compile(rf"(?P<name>(?:{'|'.join(sorted(JP_SURNAMES, key=len, reverse=True))})[\u4e00-\u9fff]{{2,3}}?)"
@@ -182,10 +184,11 @@ _ZH_UNIT_NAMES = re.compile(r"(?<=[处部科室])(?=[\u4e00-\u9fff]{2,3}(?:、[\
                             r")|等(?:人)?(?:陪同|参加|出席|前往|赴|一同|随同)))")
 # a credit label and the names after it, or a closing bracket of the writer's unit and name ((国际处 某某))
 _ZH_CREDIT_LIST = re.compile(
-    r"(?:(?<=^)|(?<=[\s(（;；|｜，,/]))(?:(?P<label>(?:文字|文图|图文|图片|摄影|编辑|责编|责任编辑|网络编辑|审稿|审核人|审核|审读人|审读|"
+    r"(?:(?:(?<=^)|(?<=[\s(（;；|｜，,/]))(?P<label>(?:文字|文图|图文|图片|摄影|编辑|责编|责任编辑|网络编辑|审稿|审核人|审核|审读人|审读|"
     r"初审|复审|终审|一审|二审|三审|校对|作者|撰稿|记者|通讯员|供稿|传媒查询|媒体查询|媒体联络|传媒联络|文|图|摄))(?:\s*[:：/]\s*|(?<=[\u4e00-\u9fff]{2})[ \t\u3000]+)|"
-    r"(?<=[(（])(?=[\u4e00-\u9fff]{2,12}?(?:处|部|学院|中心|办|室|科)[ \t\u3000]+[\u4e00-\u9fff]{2,4}(?:报道|供稿)?[\s)）]))"
+    r"[(（](?=[\u4e00-\u9fff]{2,12}?(?:处|部|学院|中心|办|室|科)[ \t\u3000]+[\u4e00-\u9fff]{2,4}(?:报道|供稿)?[\s)）]))"
     r"(?P<names>[\u4e00-\u9fff]{2,14}(?:[ \t\u3000、，,]+(?![\u4e00-\u9fff]{1,4}\s*[:：/])[\u4e00-\u9fff]{2,14}){0,4})", re.M)
+_ZH_CREDIT_LIST = guarded(_ZH_CREDIT_LIST)  # (fastre.py: the same matches, scanned fast)
 _ZH_CREDIT_UNIT = re.compile(r"(?:处|部|学院|中心|办|室|科|通讯社|新闻社)")
 # a name between its organisation's name and its role (辅仁大学黎建球校长)
 _ZH_AFTER_ORG = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|"
@@ -729,7 +732,7 @@ class PeopleFinder:
                 k = ps
         # a Japanese name right before its role on a page about Japan (村上敬一副教授, 大友克之校长)
         # (on another page, a Japanese name among a list of titled names: 尹某教授、中西秀树教授、关某教授)
-        for m in _ZH_JP_NAME_ROLE.finditer(text, body) if "、" in text or self._japan else ():
+        for m in _ZH_JP_NAME_ROLE.finditer(text, body) if self._japan or _ZH_LISTED_4.search(text, body) else ():
             if (m.start() > 0 and text[m.start() - 1] not in _ZH_JP_BEFORE) or \
                     any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())):
                 continue
