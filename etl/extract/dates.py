@@ -449,6 +449,36 @@ _REL_DAY = re.compile(r"\b(?:(?P<y>yesterday)|(?P<w>[Ll]ast|[Tt]his|[Pp]ast|on|h
                       r"September|October|November|December)))")
 
 
+# a Chinese wire report's dateline ("新华社香港7月1日电") and, later in its sentence, the event's day of the month alone
+# ("…30日以在线形式举办", "记者20日从…获悉")
+_BARE_ZH_DAY = re.compile(r"(?<![\d月至到~～\-–—])(?P<d>[12]\d|3[01]|[1-9])\s*日(?![电讯])")
+
+
+def _wire_day(text: str, day: DateMention) -> EventDate | None:
+    """The day a Chinese wire dateline's sentence names by its number alone: in the dateline's month, or the month
+    before when the number is past the dateline's day."""
+    d0 = day.date()
+    if d0 is None or day.is_range or not text.startswith("电", day.end):
+        return None
+    stop = text.find("。", day.end + 1, day.end + 121)
+    m = _BARE_ZH_DAY.search(text, day.end + 1, stop if stop >= 0 else min(len(text), day.end + 121))
+    if not m:
+        return None
+    n = int(m.group("d"))
+    y, mon = (d0.year, d0.month) if n <= d0.day else ((d0.year, d0.month - 1) if d0.month > 1 else (d0.year - 1, 12))
+    try:
+        d = dt.date(y, mon, n)
+    except ValueError:
+        return None
+    return EventDate(d.isoformat(), m.start(), m.end(), m.group(0), "the day a wire dateline's sentence names", 0.8)
+
+
+# words that make the day after them an end ("until", "runs through", "closes on", "deadline", 截至)
+_END_BEFORE = re.compile(r"(?:\b(?:until|till|(?:runs?|lasts?|continues?)\s+(?:through|to)|(?:ends?|closes?|concludes?)\s+on|"
+                         r"deadline(?:\s+is)?|no\s+later\s+than|by)\s*[:：]?\s*(?:the\s+)?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
+                         r"|截至|截止(?:日期|时间)?[:：]?\s*)$", re.I)
+
+
 def _relative_day(text: str, pub: dt.date | None, paragraphs: list[tuple[int, int]]) -> EventDate | None:
     """The day a lead names relative to the publication date (see _REL_DAY), or None."""
     if pub is None or not paragraphs:
@@ -609,6 +639,15 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         if d and _plausible(d, ref):
             days.append((i, dm))
     body_days = [(i, dm) for i, dm in days if dm is not dl]
+    ends = [(i, dm) for i, dm in body_days if not dm.is_range and _END_BEFORE.search(text, max(0, dm.start - 40), dm.start)]
+    if ends:
+        # "The programme will last until August 4, 2018": the day something ends is not when it began; a text whose
+        # only days are such ends gives the event's year alone
+        if len(ends) == len(body_days):
+            last = max(dm.date() for _, dm in ends)
+            return EventDate(str(last.year), ends[0][1].start, ends[0][1].end, ends[0][1].text,
+                             "the year of the day the event lasts until (its start not given)", 0.5)
+        body_days = [x for x in body_days if x not in ends]
     if re.search(r"[\u4e00-\u9fff]", text):
         # a Chinese page's line that holds only a full date ("• 2014-01-13") is the page's stamp, not the event's day,
         # when the text gives another day
@@ -617,6 +656,10 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
             r"\s*", text[dm.end:next_of(text, "\n", dm.end, len(text))])]
         if alone and len(alone) < len(body_days):
             body_days = [x for x in body_days if x not in alone]
+    for dm in ([dl] if dl is not None else []) + [dm for _, dm in body_days[:4]]:  # (a stamp line may come first)
+        wire = _wire_day(text, dm)
+        if wire is not None:
+            return wire
     if body_days:
         first_par = min(i for i, _ in body_days)
         lead = [dm for i, dm in body_days if i == first_par]
