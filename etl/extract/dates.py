@@ -416,6 +416,10 @@ def _updated_stamp(text: str, dm: DateMention) -> bool:
     return bool(_UPDATED_LABEL.search(text, line + 1 if line >= 0 else lo, dm.start))
 
 
+# a credit line's labels (source, author, editor): a full date ending such a line is the page's stamp
+_CREDIT_LABEL = re.compile(r"(?:来源|作者|编辑|责任编辑|审核|审稿|供稿|撰稿|\b(?:Source|Author|Editor|Written\s+by))\s*[:：]", re.I)
+
+
 def _stamp(text: str, dm: DateMention) -> bool:
     """Whether a date in the body is the page's own stamp: labelled ("Datetime:", "date") or alone on its line."""
     ls = max(last_of(text, "\n", dm.start) + 1, dm.start - 60)
@@ -426,7 +430,8 @@ def _stamp(text: str, dm: DateMention) -> bool:
     after = re.sub(r"(?i:\b(?:views?|hits|clicks|reads|times|visits)\b)[ \t:：]*\d*", "", after)
     # (or set apart at the end of the title's line by a wide space: "A New Centre Opens  Jul 08, 2016")
     return bool(_STAMP_LABEL.search(before)) or not (before + after).strip(" \t|·-") or \
-        (bool(re.search(r"\S(?: {2,}|\t)$", before)) and not after.strip())
+        (bool(re.search(r"\S(?: {2,}|\t)$", before)) and not after.strip()) or \
+        (not after.strip(" \t|·-") and bool(_CREDIT_LABEL.search(before)))  # "来源:某社 责任编辑:某某 2022-07-01 10:54"
 
 
 def body_stamp(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
