@@ -157,6 +157,17 @@ def _day(s: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# a Chinese day whose 月 a copy lost ("711日," for 7月11日, "1018日" for 10月18日), opening a sentence or a clause
+_ZH_GLUED_DAY = re.compile(r"(?:(?<=^)|(?<=[\n。，,；;：:、\s]))(?P<n>[1-9]\d{2,3})\s*[日号](?=\s*[\u4e00-\u9fff，,])")
+
+
+def _glued_month_day(n: str) -> tuple[int, int] | None:
+    """The one month and day a run of three or four digits can be (711 → 7-11; 111 is 1-11 or 11-1: none)."""
+    splits = [(int(n[:k]), int(n[k:])) for k in (1, 2) if len(n) - k in (1, 2)]
+    ok = {(mo, d) for mo, d in splits if 1 <= mo <= 12 and 1 <= d <= 31}
+    return ok.pop() if len(ok) == 1 else None
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every date expression in ``text[start:end]``, in text order, without overlaps."""
     end = len(text) if end is None else end
@@ -196,6 +207,10 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
                            is_range=bool(m["d1"]), year_written=bool(y)))
+    for m in (_ZH_GLUED_DAY.finditer(seg) if "日" in seg or "号" in seg else ()):
+        md = _glued_month_day(m["n"])
+        if md:
+            add(m, DateMention(0, 0, None, md[0], md[1], year_written=False))
     stamp = len(seg) <= 160  # a site's date stamp stands on a header line of its own
     for m in (_STAMP_MDY.finditer(seg) if stamp else ()):
         mon = _month(m["m"] or m["m2"])
