@@ -143,7 +143,10 @@ _SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|(?<=[”\"])(?=[A-Z])|,[^\S\n]*(?=(?:
 _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
 _APPOSITIVE_COMPANY = re.compile(
     r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"
-    r"(?:company|corporation|firm|enterprise|group|manufacturer|multinational|conglomerate|carmaker|automaker)\b")
+    r"(?:company|corporation|firm|enterprise|group|manufacturer|multinational|conglomerate|carmaker|automaker)\b"
+    # (the appositive ends there: "Siemens, the German technology company, signed …"; not a clause going on, "…, the SJTU
+    # group was in Adelaide")
+    r"(?=\s*[,.;:)]|\s+(?:based|headquartered|founded|that|which|with|from|in|of|and|known|listed|specialising|specializing)\b)")
 _UNIT_BEFORE_PAREN = re.compile(r"\b(?:College|School|Faculty|Department|Academy)\s+(?:of|for)\s+(?:[A-Z][\w&'’-]*[^\S\n]+|and[^\S\n]+){0,5}"
                                 r"[A-Z][\w&'’-]*[^\S\n]*$")
 _PAREN = re.compile(r"\s*[(（]\s*(?P<inner>[^()（）\n]{1,80}?)\s*[)）]")
@@ -159,7 +162,9 @@ _FUNDER_BEFORE = re.compile(
 _GRANT_BEFORE = re.compile(r"\b(?:grants?|funding|sponsorship|scholarships?)\s+(?:from|by)\s+(?:the\s+)?$", re.I)
 # "an academician of the Chinese Academy of Sciences", "Fellow of the Royal Society": a person's honour, no partner
 _HONOUR_BEFORE = re.compile(r"\b(?:academicians?|(?:foreign\s+|honorary\s+)?fellows?|(?:foreign|honorary)\s+members?)\s+of\s+"
-                            r"(?:both\s+)?(?:the\s+)?$", re.I)
+                            r"(?:both\s+)?(?:the\s+)?"
+                            # (the second of two: "Academician of the Chinese Academy of Sciences and the World Academy …")
+                            r"(?:[A-Z][^.;:,]{0,80}?\s(?:and|as\s+well\s+as)\s+(?:of\s+)?(?:the\s+)?)?$", re.I)
 _FUNDER_BEFORE_ZH = re.compile(r"(?:得到|获得|受到?)(?:了)?[^，。]{0,10}$|资助单位[:：]?$")
 _FUNDER_AFTER_ZH = re.compile(r"^[^，。]{0,20}(?:资助|经费支持|基金支持)")
 _ALMA_BEFORE = re.compile(
@@ -547,6 +552,38 @@ _STATUS_WORDS = {"research", "autonomous", "public", "private", "leading", "prem
                  "renowned", "prestigious", "independent", "non-profit", "nonprofit"}
 
 
+_SEASONS = {"Summer", "Winter", "Spring", "Autumn", "Fall"}
+# the subjects of a unit "of" them, besides _FIELD_WORDS (an institute or school of these alone is a unit)
+_UNIT_SUBJECTS = {"philology", "linguistics", "studies", "history", "philosophy", "psychology", "sociology", "geography",
+                  "politics", "political", "relations", "affairs", "international", "modern", "foreign", "applied",
+                  "natural", "sciences", "science", "health", "public", "policy", "administration", "literatures",
+                  "cultures", "letters", "theology", "pedagogy", "education", "graduate", "advanced", "research",
+                  "life", "earth", "biological", "chemical", "medical", "clinical", "fine", "visual", "performing",
+                  "digital", "liberal", "polish", "slavic", "romance", "germanic", "classical", "asian", "african"}
+# words of a university's kind (what it teaches, its status) that do not make a name alone ("Agricultural University")
+_KIND_WORDS = {"state", "normal", "pedagogical", "pedagogic", "polytechnic", "technical", "technological", "medical",
+               "agricultural", "teachers", "teacher", "open", "federal", "national", "private", "public", "research",
+               "catholic", "christian", "islamic", "women's", "womens", "people's", "peoples", "city", "metropolitan",
+               "sports", "forestry", "maritime", "fisheries", "petroleum", "mining", "pharmaceutical", "veterinary"}
+# words that name a document, a scheme or an event after an organisation's name ("the University of Essex
+# Progression Agreement", "University of X Exchange Programme"): the name ends before them
+_DOCUMENT_WORDS = {"agreement", "agreements", "memorandum", "mou", "programme", "program", "project", "scholarship",
+                   "scholarships", "forum", "conference", "summit", "symposium", "workshop", "award", "awards", "fellowship"}
+
+
+def _document_run(toks: list[tuple[int, int, str]], j: int, name: str) -> bool:
+    """Whether the capitalised words from ``toks[j]`` on (up to three) end with a word of a document or an event
+    ("Progression Agreement", "Exchange Programme", "Agreement") while the name before them is one the registry
+    knows ("University of Essex"): the words are the title of something of that organisation, no part of its
+    name."""
+    for n in range(0, 3):
+        if j + n >= len(toks) or not _cap(toks[j + n][2]) or _head_kind(toks[j + n][2]):
+            return False
+        if toks[j + n][2].lower() in _DOCUMENT_WORDS:
+            return n == 0 or _known_name(norm(name.strip()))
+    return False
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -590,6 +627,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 left -= 1
             # right edge: "of X (and Y)", a place written after the head
             right = h
+            s0_ = toks[left][0]
             post_end = -1
             j = h + 1
             while j < len(toks):
@@ -622,8 +660,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                             break  # "… and Dr. X", "… and the School of …"
                         upto_of = []
                         for x in toks[k:k + 6]:
-                            if x[2].lower() in ("of", "for"):
-                                break
+                            if x[2].lower() in ("of", "for") or (x[2] in ("and", "&") and toks[j][2] == "And"):
+                                break  # (a second "and" in lower case after a capital "And" joins the next name:
+                                # "X University of Culture And Arts and Y National University")
                             upto_of.append(x)
                         if any(_head_kind(x[2]) for x in upto_of):
                             break  # "X University and Y University": a second name
@@ -650,7 +689,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     while j < len(toks) and _cap(toks[j][2]) and not _head_kind(toks[j][2]) and \
                             not _POSSESSIVE.search(toks[right][2]) and \
                             toks[j][2].lower().rstrip(".") not in _NOT_MODIFIER and \
-                            toks[j][2].lower() not in _TITLE_VERBS:
+                            toks[j][2].lower() not in _TITLE_VERBS and not _document_run(toks, j, text[s0_:toks[j][0]]):
                         # (a title's verb or a person's title ends the name: "University of Zaragoza Visited
                         # NanjingTech", "University of Mississippi Provost Morris Stocks")
                         right = j  # (but "University of Delaware's Lynn Okagaki" ends at the possessive)
@@ -699,7 +738,24 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     all(re.fullmatch(r"[A-Z]{2,8}", w) for w in proper):
                 used_until = right
                 continue  # "the SJTU Council (Chair)": a university's own governing body, not another organisation
+            if any(x[2] in _SEASONS for x in toks[left:rs]):
+                used_until = right
+                continue  # "the Summer University of Opole", "Winter School": a programme a university holds, no organisation
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
+            of_words = [x[2].lower() for x in toks[h + 2:right + 1]] if right > h + 1 and toks[h + 1][2] == "of" else []
+            if all(x[2] in ("the", "The") for x in toks[left:rs]) and rs == h and of_words and \
+                    toks[h][2].lower() in ("institute", "school", "academy") and \
+                    not re.search(r"(?:[A-Z][\w'’-]*|\bof|\band|\bfor|&)[^\S\n]+$", text[max(0, toks[left][0] - 30):toks[left][0]]) and \
+                    all(w in _FIELD_WORDS or w in _UNIT_SUBJECTS or w in ("and", "&", "the") for w in of_words) and \
+                    not _known_name(norm(name)):
+                used_until = right
+                continue  # "the Institute of English Philology", "School of Modern Languages": a unit named by its field
+            if right == h and toks[h][2].lower() in ("university", "universities") and left_proper and \
+                    all(w.lower() in _FIELD_WORDS or w.lower() in _KIND_WORDS for w in left_proper) and \
+                    not _known_name(norm(name)) and not _the_generic_name(name):
+                used_until = right
+                continue  # "the Agricultural University", "the Medical University": a kind of university, the page's
+                # short way back to a name it gave in full
             if toks[h][2].lower() in ("college", "school", "institute") and left_proper and right == h and \
                     all(w.lower() in _FIELD_WORDS for w in left_proper):
                 used_until = right
@@ -735,6 +791,36 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             out.append((s, e, kind))
             used_until = max(right, post_end)
     return out
+
+
+# a sentence that says two sides work together (or meet): an organisation in it is not named in passing
+_WORKING_TOGETHER = re.compile(r"\b(?:sign(?:s|ed|ing)?|agreements?|memorand(?:um|a)|MoUs?|MOUs?|partner(?:s|ship|ships)?|"
+                               r"cooperat\w*|co-operat\w*|collaborat\w*|jointly|visit(?:s|ed|ing)?|delegations?|met|meets?|"
+                               r"welcomed|hosted|exchange)\b", re.I)
+_ALUMNI = re.compile(r"\b(?:graduates|alumni|alumnus|alumna|alumnae|alma\s+mater)\b", re.I)
+# a person's post right before a name: "(former) President of (the) X", "Deputy Director of the X"
+_POST_OF = re.compile(r"\b(?:[Pp]resident|[Cc]hairman|[Cc]hairwoman|[Cc]hair|CEO|[Ff]ounder|[Dd]irector|[Hh]ead|[Dd]ean|"
+                      r"[Mm]anager|[Ss]ecretary(?:[- ]General)?|[Cc]hief\s+\w+)\s+of\s+(?:the\s+)?$")
+
+
+def _in_name_list(text: str, s: int, e: int) -> bool:
+    """Whether [s, e) is one item of a list of three names or more written with commas ("A, B, C and D", "A, B, C
+    etc."): two items before or after it, or one on each side."""
+    def items(seg: str, forward: bool) -> int:
+        n = 0
+        parts = re.split(r",|\band\b", seg) if forward else re.split(r",|\band\b", seg)[::-1]
+        for part in parts[1:] if forward else parts[1:]:
+            w = part.strip()
+            if not w or not re.fullmatch(r"(?:[A-Z][\w&'’./-]*|etc\.?)(?:\s+[A-Z][\w&'’./-]*){0,3}", w):
+                break
+            n += 1
+        return n
+
+    after = re.split(r"[.;:()\n](?!\w)", text[e:e + 200])[0]
+    before = re.split(r"[;:()\n]|\.(?=\s)", text[max(0, s - 200):s])[-1]
+    n_after = items(after, True) if re.match(r"\s*(?:,|and\b)", after) else 0
+    n_before = items(before + " ", False) if re.search(r"(?:,|\band)\s*$", before) else 0
+    return n_after + n_before >= 2
 
 
 # -- the document's organisations ----------------------------------------------------------------
@@ -1356,12 +1442,50 @@ class OrgFinder:
             if all(reasons):
                 org.status, org.reason = "non_partner", reasons[0]
                 continue
+            why = self._in_passing(org) if self.lang != "zh" else None
+            if why:
+                org.status, org.reason = "non_partner", why
+                continue
             if org.registry is not None and norm(org.registry.name) in {norm(f) for f in self.ref.home_forms()}:
                 org.status, org.reason = "home", "home institution"
                 continue
             self._country(org)
             if org.kind is None:
                 org.kind = "other"
+
+    def _in_passing(self, org: Org) -> str | None:
+        """Why every mention of ``org`` names it in passing, not as one the home works with (or None):
+        - a company in a list of three names or more ("certified training centre of A, B, C, D etc.") in a sentence
+          that says nothing of working together;
+        - an organisation named as the post of a person the sentence counts among a university's graduates
+          ("the president of X Group, Y, is one of its alumni");
+        - a laboratory or centre named only as a person's post ("Deputy Director of the X Laboratory Prof. Y"):
+          a unit of the person's university."""
+        text = self.text
+        ms = org.mentions
+        if not ms:
+            return None
+
+        def at(m: Mention_) -> int:  # where the name starts after a leading "the"
+            lm = re.match(r"[Tt]he\s+", m.text)
+            return m.start + (lm.end() if lm else 0)
+
+        def sentence(m: Mention_) -> str:
+            if not self.lay.sentences:
+                return text
+            ss, se = self.lay.sentences[self.lay.sentence_index(m.start)]
+            return text[ss:se]
+
+        if org.kind == "company" and all(
+                not _WORKING_TOGETHER.search(sentence(m)) and _in_name_list(text, m.start, m.end) for m in ms):
+            return "a company in a list named in passing (no work together said)"
+        if all(_ALUMNI.search(sentence(m)) and _POST_OF.search(text, max(0, at(m) - 40), at(m)) and
+               not _WORKING_TOGETHER.search(sentence(m)) for m in ms):
+            return "the employer of a graduate the page names"
+        if org.registry is None and org.known is None and re.search(r"\b(?:Laborator(?:y|ies)|Lab|Cent(?:re|er))$", org.name) and \
+                all(_POST_OF.search(text, max(0, at(m) - 40), at(m)) for m in ms):
+            return "a laboratory or centre named only as a person's post"
+        return None
 
     def _university_after(self, org: Org) -> Org | None:
         """The university named right after a mention of ``org`` by "of"/"at" ("… Institute of Nanjing

@@ -30,6 +30,7 @@ Han Feng Deng Cao Peng Zeng Xiao Tian Dong Yuan Pan Cai Jiang Yu Du Ye Cheng Wei
 Fu Zhong Lu Dai Cui Tan Liao Fan Wan Qiu Xia Qin Shi Hou Bai Meng Long Yan Qiao Qu Fang Gu Kong Mao Hao Shao
 Qian Hong Duan Lei Tao Jia Wen Yin Niu Guan Mo Chang Lai Yi Ning Shang Zou Xiong Qi Ge Xing Fei Wu Ou Bao
 Zhan Rao Kang Yue Zhai Ji Hua Bi Ling Xiang Chai Ni Chu Lan Miao Ouyang Sima Shangguan Zhuge Dongfang
+Zha Nie Geng Gong Ruan Tong Shu Zuo Lyu Pu Bian Xin Diao Huo Kou Lou Rong Lian Quan Zang Zhuo Mu Yun Ke Leng
 """.split())
 SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韩冯邓曹彭曾肖萧田董袁潘蔡蒋余于杜叶程魏苏吕丁任沈姚金付傅"
                   "钟卢戴崔谭廖范万邱夏秦石侯白孟龙严阎颜乔瞿方顾孔毛郝邵钱洪段雷陶贾温尹牛关莫常赖易宁尚邹熊齐葛邢费武欧鲍"
@@ -43,7 +44,11 @@ _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\
            r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
            r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs|Sir)(?=\s+[A-Z])|Madam|Student|Chairman|"
            r"Program\s+Coordinator|Doctor|Academician|Prime\s+Minister|Minister|Rt\.?\s+Hon\.?(?=\s+[A-Z])|Hon\.(?=\s+[A-Z])|"
-           r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
+           r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal|"
+           # Miss, a project's or an office's manager, a monk's titles, the Polish "dr hab." and small "dr." / "prof.",
+           # a doctor's title in brackets after another ("Prof. (Dr.) S.K. Bagga")
+           r"Miss\.?(?=\s*[A-Z])|Project\s+Manager|Manager|Abbot|Venerable|Ven\.|dr\.?\s+hab\.|dr\.(?=\s*[A-Z])|prof\.(?=\s*[A-Z][a-z])|"
+           r"\((?:Dr|Prof)\.?\))")
 # Latin letters of names written in other alphabets' Latin forms (Ş, Ğ, Ł, Ő, Ð, Ç …: Turkish, Polish, Hungarian,
 # Icelandic, Czech, Romanian names), capitals and small letters apart
 _UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper() and chr(c).isalpha())
@@ -53,8 +58,8 @@ _NAME = (rf"(?:O['’][{_UP}][{_LO}]+|Mc[{_UP}][{_LO}]+|[{_UP}][{_LO}'’]+(?:-[
 _PARTICLE = r"(?:el|al|El|Al|bin|binti|ibn|van|von|de|der|den|da|di|del|della|dos|das|du)(?:-[^\S\n]?|[^\S\n]+)"
 # a pinyin surname written in capitals before the given name ("President DING Xiaodong"), as Chinese sites write it
 _CAPS_SURNAME = "(?:" + "|".join(sorted((x.upper() for x in SURNAMES_PINYIN if len(x) > 1), key=len, reverse=True)) + ")"
-_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)(?:\s+|(?<=Dr\.)(?=[A-Z][a-z])|(?<=Prof\.)(?=[A-Z][a-z]))(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
-                     rf"(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+(?:{_PARTICLE})?{_NAME}){{0,2}})"
+_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)(?:\s+|(?<=Dr\.)(?=[A-Z][a-z])|(?<=Prof\.)(?=[A-Z][a-z])|(?<=M[rs]\.)(?=[A-Z][a-z])|(?<=Mrs\.)(?=[A-Z][a-z])|(?<=Miss\.)(?=[A-Z][a-z]))(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
+                     rf"(?:[A-Z]\.\s?){{0,2}}(?:(?<=\.)[A-Z]\s)?{_NAME}(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE})?{_NAME}){{0,2}})"
                      rf"(?![\w'’])")
 # the verbs that follow a person's role in apposition without a comma ("Anna Berg, Director of the Welcome Office
 # greeted the students"): where the role ends
@@ -178,6 +183,24 @@ _ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・]{_TR
 # a name written all in capitals right before a title (JOHN SMITH校长)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先生|女士|教授|博士|院长|主任))|[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
                             r"[A-Z]{2,}))?)(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,))")
+# names under one plural title: "Deputy Directors Yongqing Zhang and Xuedong Wu", "Professors Mike Brooks and Bob Hill"
+_FULL_NAME = rf"{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}}"
+_PLURAL_TITLED = re.compile(
+    r"\b(?P<title>(?:(?:Vice|Deputy|Associate|Assistant|Executive)[- ])?(?:Presidents|Directors|Deans|Professors|Rectors|"
+    r"Vice[- ]Rectors|Chancellors|Secretaries|Drs\.|Profs\.|Doctors|Lecturers))\s+"
+    rf"(?P<names>{_FULL_NAME}(?:,\s+{_FULL_NAME})*,?\s+and\s+{_FULL_NAME})(?![\w'’-])")
+# a post before an organisation's name, then the holder's name after it ("President of Hyundai Group Hyun Chung-eun")
+_POST_BEFORE_ORG = re.compile(
+    r"\b(?P<post>(?:(?:[Ff]ormer|[Aa]cting)\s+)?(?:(?:[Vv]ice|[Dd]eputy|[Ee]xecutive|[Aa]ssociate)[- ])?(?:[Pp]resident|[Rr]ector|"
+    r"[Dd]ean|[Dd]irector|[Cc]hairman|[Cc]hairwoman|[Cc]hairperson|[Cc]hancellor|[Pp]rovost|[Ss]ecretary|[Hh]ead|CEO))"
+    r"\s+(?:of|at)\s+(?:the\s+)?$")
+_NAME_AFTER_ORG = re.compile(rf"[^\S\n]+(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*[,.;:)]|\s+(?:and|[a-z]))")
+# capitalised words a title may stand before that are no surname
+_NOT_SURNAMES = {"General", "Emeritus", "Elect", "Designate", "Office", "Team", "Board", "Council", "Committee", "January",
+                 "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+                 "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mission",
+                 "Assistant", "Representative", "Speaker", "Affairs", "Relations", "Research", "Education", "Emerita",
+                 "Prof", "Dr", "Mr", "Ms", "Mrs", "Miss", "Sir", "Madam", "Professor", "President", "Director"}
 _BYLINE = re.compile(rf"^[ \t]*\(?(?:By|Written\s+by|Text:|Story:?|Pix:?|Photos?(?:\s+by)?:?)[ \t]+(?P<name>{_NAME}(?:[ \t]+{_NAME}){{1,3}})\)?[ \t]*$",
                      re.M)
 _NAME_LIST_FROM = re.compile(
@@ -266,6 +289,8 @@ class PeopleFinder:
 
     def _add(self, name: str, role: str, org: str | None, s: int, e: int, method: str, conf: float) -> None:
         name = re.sub(r"^(?:Sir|Dame)\s+(?=[A-Z])", "", name.strip())  # "Sir Richard Taylor": a title, not a name
+        if self.lang != "zh":
+            name = re.sub(r"['’]s$", "", name)  # "Park Geun-hye’s father": the name without its possessive
         if not name or name in self.people:
             p = self.people.get(name)
             if p and (not p.role and role):
@@ -301,9 +326,12 @@ class PeopleFinder:
         text = self.text
         body = self.lay.body_start()
         queue = list(_TITLED.finditer(text, body))
+        singles: list[tuple[str, str, int, int]] = []  # (title, surname, start, end): a surname alone after a title
         while queue:
             m = queue.pop(0)
             name = self._trim_name(m.group("name"))
+            if not name and re.fullmatch(_NAME, m.group("name")):
+                singles.append((re.sub(r"\s+", " ", m.group("title")), m.group("name"), m.start("name"), m.end("name")))
             if not name:
                 # "Director External Linkages Dr Sana Mir": the office's words were no name; a title inside them may
                 # still open one
@@ -312,6 +340,11 @@ class PeopleFinder:
                     queue.insert(0, m2)
                 continue
             title = re.sub(r"\s+", " ", m.group("title"))
+            # the small and Polish forms of titles, a doctor's title in brackets ("prof. (Dr.)", "dr hab.")
+            title = re.sub(r"\s*\((?:Dr|Prof)\.?\)", "", title)
+            title = re.sub(r"\bdr\.?\s+hab\.|\bdr\.", "Dr.", title)
+            title = re.sub(r"\bprof\.", "Prof.", title)
+            title = re.sub(r"\bMiss\b\.?", "Ms.", title)
             title = re.sub(r"\b(Dr|Prof|Mr|Ms|Mrs)\b(?!\.)", r"\1.", title)  # "Prof Dr. X": the short forms with their dot
             title = re.sub(r"\s*\b(?:Rt\.?\s+)?Hon\.?$", "", title) or title  # "Prime Minister Rt Hon X": an honorific
             if len(title.split()) > 1 and re.search(r"(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", title) and \
@@ -465,6 +498,67 @@ class PeopleFinder:
             if fm and self.unit_name(fm.group(1)):
                 role = f"member of {self.unit_name(fm.group(1))}"
             self._add(name, role, None, m.start(), m.end(), "surname + given name", 0.6)
+        self._english_more(body)
+        self._single_surnames(singles)
+
+    def _english_more(self, body: int) -> None:
+        """Names in lists under one plural title ("Deputy Directors A B and C D", "Professors A B and C D"), and a
+        post of an organisation the page names, then its holder ("President of X Group Hyun Chung-eun", "vice
+        president of BIT Mei Hong")."""
+        text = self.text
+        for m in _PLURAL_TITLED.finditer(text, body):
+            title = re.sub(r"\s+", " ", m.group("title"))
+            role = re.sub(r"s$", "", title) if not title.endswith("ss") else title
+            at = m.start("names")
+            for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("names")):
+                n = n.strip()
+                i = text.find(n, at)
+                if n and i >= 0 and self._trim_name(n) == n and not _ORG_WORDS.search(n) and not self._org_at(i):
+                    self._add(n, "Professor" if role in ("Professor", "Prof.") else role, None, i, i + len(n),
+                              "names under a plural title", 0.7)
+                at = i + len(n) if i >= 0 else at
+        for s, e, oname, status in self.orgs:
+            if s < body:
+                continue
+            lm = re.match(r"[Tt]he\s+", text[s:e])
+            s0 = s + (lm.end() if lm else 0)
+            pm = _POST_BEFORE_ORG.search(text, max(body, s0 - 50), s0)
+            nm = _NAME_AFTER_ORG.match(text, e) if pm else None
+            if not nm:
+                continue
+            name = nm.group("name")
+            if self._trim_name(name) != name or _ORG_WORDS.search(name) or self._org_at(nm.start("name")):
+                continue
+            org = oname if status != "home" else "home"
+            self._add(name, f"{pm.group('post')} of {oname}" if status != "home" else pm.group("post"), org,
+                      nm.start("name"), nm.end("name"), "an organisation's post before the name", 0.75)
+
+    def _single_surnames(self, singles: list[tuple[str, str, int, int]]) -> None:
+        """A surname alone after a title ("Prof. Kodama", "Principal Semionov", "President Lee") is a person when no
+        full name on the page holds it (else it refers back to that one): not a word the page writes in lower case,
+        nor a place's or a country's name."""
+        if not singles:
+            return
+        from etl.resolve.geo import load_gazetteer
+
+        gaz = load_gazetteer()
+        words_in_names = {w for n in self.people for w in re.split(r"[\s-]+", n)}
+        for title, word, s, e in singles:
+            if re.search(r"['’]s$", word):
+                word, e = word[:-2], e - 2  # "Professor Li's proposal"
+            if title in ("Student", "Students", "Doctor", "Minister", "Prime Minister", "Academician", "Coordinator",
+                         "Instructor", "Lecturer", "Manager", "Project Manager") or word in _NOT_NAME_WORDS or \
+                    word in words_in_names or word in _NOT_SURNAMES or self._org_at(s) or \
+                    gaz.place(word) or gaz.country_name(word) or gaz.adjective(word) or \
+                    re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", self.text) or \
+                    re.match(r"[\s-]*[A-Z(]|['’]s\b|\s+(?:of|for)\b", self.text[e:e + 6]) or not self.text[e:].strip() or \
+                    any(w.startswith(word) for w in words_in_names) or \
+                    re.search(rf"(?<![\w-]){re.escape(word)}[^\S\n]+[A-Z][a-z]+(?![\w-])(?<!\bof)", self.text):
+                continue  # (the page's last word, cut short; the first part of a full name written elsewhere)
+            t = re.sub(r"\b(Dr|Prof|Mr|Ms|Mrs)\b(?!\.)", r"\1.", title)
+            role = "" if t in ("Mr.", "Ms.", "Mrs.", "Madam", "Dr.") else ("Professor" if t == "Prof." else t)
+            self._add(word, role, None, s, e, "a surname alone after a title", 0.6)
+            words_in_names.add(word)
 
     def _trim_name(self, name: str) -> str:
         words = name.split()
