@@ -65,10 +65,14 @@ _TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)(?:\s+|(?<=Dr\.)(
 # greeted the students"): where the role ends
 _VERBS = ("welcomed|greeted|opened|presented|addressed|noted|stated|added|explained|emphasi[sz]ed|highlighted|expressed|"
           "thanked|visited|signed|met|led|gave|delivered|introduced|attended|hosted|received|congratulated|announced|"
-          "remarked|pointed|spoke|shared|underlined|stressed|praised|invited|accompanied|chaired|joined")
+          "remarked|pointed|spoke|shared|underlined|stressed|praised|invited|accompanied|chaired|joined|"
+          # (and the present and other past forms news writes: "…, president of X paid a visit", "…, dean of Y presided")
+          "paid|pays|made|makes|held|holds|visits|meets|signs|presided|presides|hosts|gives|delivers|welcomes|extended|"
+          "extends|took|takes|went|came|arrived|expresses|explains|notes|stresses|also")
 _APPOS = re.compile(
-    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
-    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
+    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s)|(?<=\bwith\s)|(?<=\bincluding\s)|(?<=\bcomprising\s)|(?<=\binclude\s)|(?<=\bincludes\s)|(?<=\bincluded\s))"
+    # (a dash may stand for the comma: "Dennis Richardson – secretary of state of Oregon")
+    rf"(?P<name>{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:[^\S\n]?,|[^\S\n]+[–—](?=\s))\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;–—]{{2,90}}?)(?=,|\.|;|\s+and\s|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
 # a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
 # (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
 # China, Terry Branstad visited …"
@@ -80,12 +84,15 @@ _ROLE_OF_NAME = re.compile(
 _ROLE_UNIT_NAME = re.compile(
     r"\b(?P<role>(?i:(?:acting\s+|deputy\s+|associate\s+|assistant\s+|vice[- ]|executive\s+)?(?:dean|head|director|professor|"
     r"lecturer|chair|rector|president|provost)\s+(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
-    rf"(?P<name>{_NAME}\s+{_NAME})(?=\s*(?:[,.;]|and\b))")
+    # (the name ends before punctuation, "and", or running text in lower case: "… of International Relations Joanna
+    # Regulask after signing", "… for International Students Igors Tipāns as well as …")
+    rf"(?P<name>{_NAME}\s+{_NAME})(?=\s*(?:[,.;:)]|and\b)|\s+[a-z])")
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
 _TITLED_LOWER = re.compile(
     r"\b(?P<title>(?:(?:pro|vice|deputy|associate|executive)[- ](?:permanent\s+)?){0,2}(?:president|rector|dean|director|minister|"
-    r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor)"
+    r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor|"
+    r"(?:assistant|associate|full|visiting)\s+professor|professor|lecturer)"
     r"(?:\s*\((?:[a-z][a-z&,]*\s?){1,4}\))?)\s+"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?![\w'’-])")
 _ROLE_NOUN = re.compile(
@@ -111,7 +118,12 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam", "Doctor", "Academician",
                    # the words of an office's name after a title ("Director External Linkages Dr X")
                    "External", "Linkages", "Linkage", "Relations", "Partnerships", "Operations", "Admissions",
-                   "Development", "Planning", "Communications"}
+                   "Development", "Planning", "Communications",
+                   # words of documents, events and places after a title or a surname ("Student Exchange Agreements",
+                   # "Han River", "President Hu Si-She Signing the Agreement")
+                   "Exchange", "Agreement", "Agreements", "Signing", "Signs", "River", "Lake", "Mountain", "Mountains",
+                   "Island", "Square", "Garden", "Gardens", "Hotel", "Airport", "Station", "Museum", "Stadium",
+                   "Memorandum", "Understanding", "Ceremony", "Visit", "Delegation", "Meeting", "Talks"}
 _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
              "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
              "毕业生代表", "新生代表", "教师代表", "校友代表", "通讯员",
@@ -434,7 +446,9 @@ class PeopleFinder:
                 continue
             unit = m.group("unit").strip()
             if not unit or unit.split()[-1].lower() not in _SUBJECT_WORDS | _field_words() and \
-                    unit.split()[-1].lower() not in ("affairs", "relations", "chemistry", "physics", "mathematics", "biology"):
+                    unit.split()[-1].lower() not in ("affairs", "relations", "chemistry", "physics", "mathematics", "biology",
+                                                     "students", "cooperation", "exchange", "exchanges", "partnerships",
+                                                     "internationalisation", "internationalization", "mobility"):
                 continue
             self._add(name, re.sub(r"\s+", " ", m.group("role")).strip(), None, m.start("name"), m.end("name"),
                       "a unit's role before the name", 0.7)
@@ -551,7 +565,7 @@ class PeopleFinder:
                     word in words_in_names or word in _NOT_SURNAMES or self._org_at(s) or \
                     gaz.place(word) or gaz.country_name(word) or gaz.adjective(word) or \
                     re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", self.text) or \
-                    re.match(r"[\s-]*[A-Z(]|['’]s\b|\s+(?:of|for)\b", self.text[e:e + 6]) or not self.text[e:].strip() or \
+                    re.match(r"[\s-]*[A-Z]|['’]s\b|\s+(?:of|for)\b", self.text[e:e + 6]) or not self.text[e:].strip() or \
                     any(w.startswith(word) for w in words_in_names) or \
                     re.search(rf"(?<![\w-]){re.escape(word)}[^\S\n]+[A-Z][a-z]+(?![\w-])(?<!\bof)", self.text):
                 continue  # (the page's last word, cut short; the first part of a full name written elsewhere)
