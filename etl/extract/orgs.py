@@ -805,22 +805,33 @@ _POST_OF = re.compile(r"\b(?:[Pp]resident|[Cc]hairman|[Cc]hairwoman|[Cc]hair|CEO
 
 def _in_name_list(text: str, s: int, e: int) -> bool:
     """Whether [s, e) is one item of a list of three names or more written with commas ("A, B, C and D", "A, B, C
-    etc."): two items before or after it, or one on each side."""
-    def items(seg: str, forward: bool) -> int:
-        n = 0
-        parts = re.split(r",|\band\b", seg) if forward else re.split(r",|\band\b", seg)[::-1]
-        for part in parts[1:] if forward else parts[1:]:
-            w = part.strip()
-            if not w or not re.fullmatch(r"(?:[A-Z][\w&'’./-]*|etc\.?)(?:\s+[A-Z][\w&'’./-]*){0,3}", w):
-                break
-            n += 1
-        return n
-
-    after = re.split(r"[.;:()\n](?!\w)", text[e:e + 200])[0]
-    before = re.split(r"[;:()\n]|\.(?=\s)", text[max(0, s - 200):s])[-1]
-    n_after = items(after, True) if re.match(r"\s*(?:,|and\b)", after) else 0
-    n_before = items(before + " ", False) if re.search(r"(?:,|\band)\s*$", before) else 0
-    return n_after + n_before >= 2
+    etc."): two more items before or after it, or one on each side (the list's first item may follow other words,
+    its last may go on with "etc.")."""
+    item = r"[A-Z][\w&'’./-]*(?:[^\S\n]+[A-Z][\w&'’./-]*){0,3}"
+    sep = re.compile(r",[^\S\n]*(?:and[^\S\n]+)?|[^\S\n]+and[^\S\n]+")
+    left = re.split(r"[;:()\n]|\.\s", text[max(0, s - 200):s])[-1]
+    right = re.split(r"[;:()\n]|\.(?:\s|$)", text[e:e + 200])[0]
+    n = 0
+    parts = sep.split(left)
+    if len(parts) > 1 and not parts[-1].strip():
+        for part in reversed(parts[:-1]):
+            if re.fullmatch(item, part.strip()):
+                n += 1
+                continue
+            if re.search(rf"(?:^|\s){item}$", part.strip()):
+                n += 1  # the list's first item after other words ("a test centre of Pearson VUE, …")
+            break
+    parts = sep.split(right)
+    if len(parts) > 1 and not parts[0].strip():
+        for part in parts[1:]:
+            p = part.strip()
+            if re.fullmatch(rf"{item}(?:[^\S\n]+etc\.?)?", p):
+                n += 1
+                continue
+            if re.match(rf"{item}\b", p) and re.fullmatch(r"[A-Z][\w&'’./-]*(?:\s+[A-Z][\w&'’./-]*){0,3}\s+etc\b.*", p):
+                n += 1
+            break
+    return n >= 2
 
 
 # -- the document's organisations ----------------------------------------------------------------
