@@ -55,6 +55,10 @@ HEADS = {
     "universiti": "university", "universitas": "university", "università": "university", "universita": "university",
     "universidad": "university", "universidade": "university", "université": "university",
     "universite": "university", "universiteit": "university", "uniwersytet": "university",
+    # French, Spanish, Italian and German names of schools of university rank ("École du Louvre", "Scuola Normale
+    # Superiore", "Fachhochschule des Mittelstands", "Akademia Górniczo-Hutnicza")
+    "école": "university", "ecole": "university", "escuela": "university", "scuola": "university",
+    "fachhochschule": "university", "akademia": "university", "akademie": "university",
     "universitet": "university", "universitetet": "university", "institutet": "institute", "instituttet": "institute",
     "högskola": "university", "högskolan": "university", "hogeschool": "university",
     "politecnico": "university", "politechnika": "university", "polytechnic": "university",
@@ -81,11 +85,13 @@ _EVENT_AFTER = {
     "award", "awards", "campus", "library", "press", "day", "week", "cup", "challenge",
     "league", "games", "lecture", "lectures", "fair", "exhibition", "ranking", "rankings", "hospital",
     "museum", "stadium", "journal", "transactions", "model", "network", "union", "news",
+    "member", "members",  # "Supreme Council Member and Ruler of …": a person's title
 }
 # heads whose modifiers follow them ("Universiti Teknologi Malaysia", "Politecnico di Milano")
 _POSTMODIFIED = {"universiti", "universitas", "università", "universita", "universidad", "universidade", "université",
                  "universite", "politecnico", "politechnika", "uniwersytet", "instituto", "istituto", "institut",
-                 "polytechnique", "hochschule"}
+                 "polytechnique", "hochschule", "école", "ecole", "escuela", "scuola", "fachhochschule", "akademia",
+                 "akademie"}
 # words that cannot start an organisation name (titles, sentence openers)
 # verbs of headlines written in title case, after which a name does not go on
 _TITLE_VERBS = {"visits", "visited", "visit", "meets", "met", "signs", "signed", "holds", "held", "welcomes",
@@ -793,6 +799,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
     return out
 
 
+_GOVERNMENT_OF = re.compile(r"(?<![\w-])government\s+of\s+(?:the\s+)?(?P<c>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2})")
 # a sentence that says two sides work together (or meet): an organisation in it is not named in passing
 _WORKING_TOGETHER = re.compile(r"\b(?:sign(?:s|ed|ing)?|agreements?|memorand(?:um|a)|MoUs?|MOUs?|partner(?:s|ship|ships)?|"
                                r"cooperat\w*|co-operat\w*|collaborat\w*|jointly|visit(?:s|ed|ing)?|delegations?|met|meets?|"
@@ -969,6 +976,14 @@ class OrgFinder:
         cands += _registry_centres(text)
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
+        if self.lang != "zh" and "government of" in text:
+            # "the government of Mexico" in lower case: a country's government (the capitalised form has its head word)
+            for m in _GOVERNMENT_OF.finditer(text):
+                words = m.group("c").split()
+                for n in range(len(words), 0, -1):
+                    if self.gaz.country_name(" ".join(words[:n])):
+                        cands.append((m.start(), m.start("c") + len(" ".join(words[:n])), "government"))
+                        break
         cands = [c for cand in cands for c in _two_names(text, *cand)]
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
             if self._taken(s, e) and not self._release_known(s, e) and not self._release_non_partner(s, e):
