@@ -800,6 +800,10 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
 
 
 _GOVERNMENT_OF = re.compile(r"(?<![\w-])government\s+of\s+(?:the\s+)?(?P<c>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2})")
+_CAMPUS_OF = re.compile(r"\b([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)[^\S\n]+[Cc]ampus[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?$")
+# a university's head word in a language other than English (its name is that country's, whatever its web address)
+_FOREIGN_HEAD = re.compile(r"\b(?:Universitas|Universiti|Universidad|Universidade|Universit[éeàa]|Universität|Universitat|"
+                           r"Uniwersytet|Instituto|Institut|Istituto|Politecnico|Politechnika|Hochschule|[ÉE]cole|Escuela)\b")
 # a sentence that says two sides work together (or meet): an organisation in it is not named in passing
 _WORKING_TOGETHER = re.compile(r"\b(?:sign(?:s|ed|ing)?|agreements?|memorand(?:um|a)|MoUs?|MOUs?|partner(?:s|ship|ships)?|"
                                r"cooperat\w*|co-operat\w*|collaborat\w*|jointly|visit(?:s|ed|ing)?|delegations?|met|meets?|"
@@ -1565,6 +1569,13 @@ class OrgFinder:
                     org.country, org.country_method = code, f"first place in the alliance's name: {w!r}"
                     return code
             return None
+        # 0b. a campus abroad: "the Dubai campus of X" is where it stands, whatever the registry says of X
+        for m in sorted(org.mentions, key=lambda x: x.start):
+            cm = _CAMPUS_OF.search(text, max(0, m.start - 60), m.start)
+            code = cm and (gaz.country_name(cm.group(1)) or gaz.place(cm.group(1)))
+            if code:
+                org.country, org.country_method = code, f"a campus in {cm.group(1)!r}"
+                return code
         # 1. right after a mention
         for m in sorted(org.mentions, key=lambda x: x.start):
             after = text[m.end:m.end + 80]
@@ -1613,6 +1624,9 @@ class OrgFinder:
         world = load_world_universities()
         for form in sorted(org.aliases | {org.name}, key=len, reverse=True):
             code = world.get(norm(form))
+            if code == "US" and _FOREIGN_HEAD.search(form) and not world.registry.by_norm(norm(form)):
+                code = None  # the domain list's US is a ".edu" address, not a country ("Universitas Pendidikan
+                # Indonesia" at upi.edu): the name's own place decides
             if code:
                 org.country, org.country_method = code, "organisation registry"
                 if org.kind in (None, "institute", "other") and world.kind(norm(form)) == "university":
