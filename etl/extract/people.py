@@ -72,7 +72,7 @@ _VERBS = ("welcomed|greeted|opened|presented|addressed|noted|stated|added|explai
 _APPOS = re.compile(
     rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s)|(?<=\bwith\s)|(?<=\bincluding\s)|(?<=\bcomprising\s)|(?<=\binclude\s)|(?<=\bincludes\s)|(?<=\bincluded\s))"
     # (a dash may stand for the comma: "Dennis Richardson – secretary of state of Oregon")
-    rf"(?P<name>{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:[^\S\n]?,|[^\S\n]+[–—](?=\s))\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;–—]{{2,90}}?)(?=,|\.|;|\s+and\s|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
+    rf"(?P<name>[A-Z]\.[^\S\n]?{_NAME}(?:\s+{_NAME}){{0,2}}|{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:[^\S\n]?,|[^\S\n]+[–—](?=\s))\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;–—]{{2,90}}?)(?=,|\.|;|\s+and\s|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
 # a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
 # (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
 # China, Terry Branstad visited …"
@@ -195,6 +195,13 @@ _ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・]{_TR
 # a name written all in capitals right before a title (JOHN SMITH校长)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先生|女士|教授|博士|院长|主任))|[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
                             r"[A-Z]{2,}))?)(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,))")
+# the credits of a news page: "Reported by X | Translated by Y | Edited by Z", "Translated by: X", "Editor: News Center of
+# BIT  X" (a name at the end of its credit, an office's name may stand before it)
+_CREDIT = re.compile(
+    rf"(?:^|[|/])[ \t]*(?P<what>Reported|Translated|Edited|Proofread|Photographed|Written|Compiled)[ \t]+by[ \t]*:?[ \t]*"
+    rf"(?P<name>{_NAME}(?:[ \t]+[A-Za-z][a-z]+){{1,2}})(?=[ \t]*(?:[|/]|$)|[ \t]+[A-Z][a-z]+:)|"
+    rf"^[ \t]*(?P<what2>Translator|Editor|Proofreader|Reporter|Photographer)s?[ \t]*:[ \t]*"
+    rf"(?:(?:[A-Z][\w&'’-]*|of|and|the)[ \t]+){{0,6}}?(?P<name2>{_NAME}[ \t]+{_NAME})[ \t]*$", re.M)
 # names under one plural title: "Deputy Directors Yongqing Zhang and Xuedong Wu", "Professors Mike Brooks and Bob Hill"
 _FULL_NAME = rf"{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}}"
 _PLURAL_TITLED = re.compile(
@@ -462,6 +469,17 @@ class PeopleFinder:
             name = m.group("name")
             if not any(w in _NOT_NAME_WORDS for w in name.split()) and not _ORG_WORDS.search(name):
                 self._add(name, "writer", "home", m.start("name"), m.end("name"), "byline", 0.75)
+        # the page's credits (its reporter, translator, editor): the home's people
+        if re.search(r"\b(?:by|Translator|Editor|Proofreader|Reporter|Photographer)s?\b", text):
+            for m in _CREDIT.finditer(text):
+                name = m.group("name") or m.group("name2")
+                what = (m.group("what") or m.group("what2")).lower()
+                if any(w in _NOT_NAME_WORDS or w in _NOT_SURNAMES for w in name.split()) or _ORG_WORDS.search(name):
+                    continue
+                role = {"reported": "reporter", "translated": "translator", "edited": "editor", "proofread": "proofreader",
+                        "photographed": "photographer", "written": "writer", "compiled": "editor"}.get(what, what)
+                at = m.start("name") if m.group("name") else m.start("name2")
+                self._add(name, role, "home", at, at + len(name), "a credit of the page", 0.7)
         # full names listed together, then their organisation or unit ("Anna Keller, Jonas Brandt and Lea Vogt from
         # the Welcome Centre"): each of them
         for m in _NAME_LIST_FROM.finditer(text, body):
