@@ -1147,6 +1147,7 @@ class OrgFinder:
             self._add(org, s, e, "alias in document")
         self._link_acronyms()
         self._merge_short_of_place()
+        self._merge_reordered()
         self._merge_zh_tails()
         self._merge_college_parents()
         self._merges_and_renames()
@@ -1325,6 +1326,34 @@ class OrgFinder:
                     if keep[0] or a.registry is not None:
                         b.country, b.country_method = keep  # (not a namesake's country: Beirut's St. Joseph)
                     b.aliases.discard(a.name)  # (nor the registry's reading of the short name)
+
+    def _merge_reordered(self) -> None:
+        """'Opole University' and 'University of Opole' on one page are one university: the same place word before the
+        head or after "of", both names of one record of the registry (not 'Washington University' and 'University of
+        Washington', two universities). The office's partner entry, else the "University of X" form, is kept."""
+        orgs = [o for o in self.orgs.values() if o.mentions and not CJK.search(o.name)]
+        of_form = {}
+        for o in orgs:
+            m = re.fullmatch(r"(?:[Tt]he\s+)?University\s+of\s+([A-Z][\w'’-]+)", o.name)
+            if m:
+                of_form[m.group(1)] = o
+        if not of_form:
+            return
+        for o in orgs:
+            m = re.fullmatch(r"(?:[Tt]he\s+)?([A-Z][\w'’-]+)\s+University", o.name)
+            other = of_form.get(m.group(1)) if m else None
+            if other is None or other is o or not o.mentions or not other.mentions or \
+                    (self.gaz.place(m.group(1)) is None and self.gaz.country_name(m.group(1)) is None):
+                continue
+            a = {(r.name, r.country) for r in _registry().by_name(o.name)}
+            b = {(r.name, r.country) for r in _registry().by_name(other.name)}
+            if not a or a != b or len(a) != 1:
+                continue  # not one record of the registry under both names ('Washington University' is not the
+                # University of Washington)
+            if o.registry is not None and other.registry is None:
+                self._merge(other, o)
+            else:
+                self._merge(o, other)
 
     def _link_acronyms(self) -> None:
         """'BAIC Group' and 'Beijing Automotive Industry Holding Co., Ltd.' are one company
