@@ -123,7 +123,10 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    # "Han River", "President Hu Si-She Signing the Agreement")
                    "Exchange", "Agreement", "Agreements", "Signing", "Signs", "River", "Lake", "Mountain", "Mountains",
                    "Island", "Square", "Garden", "Gardens", "Hotel", "Airport", "Station", "Museum", "Stadium",
-                   "Memorandum", "Understanding", "Ceremony", "Visit", "Delegation", "Meeting", "Talks"}
+                   "Memorandum", "Understanding", "Ceremony", "Visit", "Delegation", "Meeting", "Talks",
+                   # a company's divisions ("Vice President of Siemens Digital Industries")
+                   "Digital", "Industries", "Industry", "Systems", "Solutions", "Technologies", "Services", "Healthcare",
+                   "Energy", "Mobility", "Software", "Products", "Electronics", "Automotive", "Financial"}
 _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
              "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
              "毕业生代表", "新生代表", "教师代表", "校友代表", "通讯员",
@@ -213,7 +216,8 @@ _POST_BEFORE_ORG = re.compile(
     r"\b(?P<post>(?:(?:[Ff]ormer|[Aa]cting)\s+)?(?:(?:[Vv]ice|[Dd]eputy|[Ee]xecutive|[Aa]ssociate)[- ])?(?:[Pp]resident|[Rr]ector|"
     r"[Dd]ean|[Dd]irector|[Cc]hairman|[Cc]hairwoman|[Cc]hairperson|[Cc]hancellor|[Pp]rovost|[Ss]ecretary|[Hh]ead|CEO))"
     r"\s+(?:of|at)\s+(?:the\s+)?$")
-_NAME_AFTER_ORG = re.compile(rf"[^\S\n]+(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*[,.;:)]|\s+(?:and|[a-z]))")
+_NAME_AFTER_ORG = re.compile(rf"[^\S\n]+(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*[,.;:)]|\s+(?:and|who|was|were|is|are|has|had|"
+                             rf"said|says|after|during|at|on|with|took|takes|{_VERBS})\b)")
 # capitalised words a title may stand before that are no surname
 _NOT_SURNAMES = {"General", "Emeritus", "Elect", "Designate", "Office", "Team", "Board", "Council", "Committee", "January",
                  "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
