@@ -223,7 +223,13 @@ _NOT_SURNAMES = {"General", "Emeritus", "Elect", "Designate", "Office", "Team", 
                  "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
                  "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mission",
                  "Assistant", "Representative", "Speaker", "Affairs", "Relations", "Research", "Education", "Emerita",
-                 "Prof", "Dr", "Mr", "Ms", "Mrs", "Miss", "Sir", "Madam", "Professor", "President", "Director"}
+                 "Prof", "Dr", "Mr", "Ms", "Mrs", "Miss", "Sir", "Madam", "Professor", "President", "Director",
+                 # posts and a headline's verbs after a title ("Principal Investigator", "President Visits …")
+                 "Investigator", "Counsellor", "Counselor", "Treasurer", "Officer", "Fellow", "Scientist", "Engineer",
+                 "Nominee", "Extraordinary", "Chair", "Chairman", "Chairwoman", "Chairperson", "Vice", "Deputy",
+                 "Executive", "Visits", "Meets", "Attends", "Leads", "Signs", "Delivers", "Receives", "Welcomes", "Hosts",
+                 "Speaks", "Gives", "Joins", "Talks", "Opens", "Addresses", "Inspects", "Awarded", "Elected",
+                 "Appointed", "Named", "Says", "Said", "Congratulates", "Thanks", "Honored", "Honoured"}
 _BYLINE = re.compile(rf"^[ \t]*\(?(?:By|Written\s+by|Text:|Story:?|Pix:?|Photos?(?:\s+by)?:?)[ \t]+(?P<name>{_NAME}(?:[ \t]+{_NAME}){{1,3}})\)?[ \t]*$",
                      re.M)
 _NAME_LIST_FROM = re.compile(
@@ -579,6 +585,10 @@ class PeopleFinder:
 
         gaz = load_gazetteer()
         words_in_names = {w for n in self.people for w in re.split(r"[\s-]+", n)}
+        # the page's words in lower case, and its capitalised words another capitalised word follows (each text read
+        # once: a search of the text per surname grew with the square of its length)
+        lower = set(re.findall(r"(?<![\w-])[a-z][\w'’]*(?![\w-])", self.text))
+        before_cap = set(re.findall(r"(?<![\w-])([A-Z][\w'’-]*)(?=[^\S\n]+(?!of\b)[A-Z][a-z]+(?![\w-]))", self.text))
         for title, word, s, e in singles:
             if re.search(r"['’]s$", word):
                 word, e = word[:-2], e - 2  # "Professor Li's proposal"
@@ -586,10 +596,9 @@ class PeopleFinder:
                          "Instructor", "Lecturer", "Manager", "Project Manager") or word in _NOT_NAME_WORDS or \
                     word in words_in_names or word in _NOT_SURNAMES or self._org_at(s) or \
                     gaz.place(word) or gaz.country_name(word) or gaz.adjective(word) or \
-                    re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", self.text) or \
+                    word.lower() in lower or \
                     re.match(r"[\s-]*[A-Z]|['’]s\b|\s+(?:of|for)\b", self.text[e:e + 6]) or not self.text[e:].strip() or \
-                    any(w.startswith(word) for w in words_in_names) or \
-                    re.search(rf"(?<![\w-]){re.escape(word)}[^\S\n]+[A-Z][a-z]+(?![\w-])(?<!\bof)", self.text):
+                    any(w.startswith(word) for w in words_in_names) or word in before_cap:
                 continue  # (the page's last word, cut short; the first part of a full name written elsewhere)
             t = re.sub(r"\b(Dr|Prof|Mr|Ms|Mrs)\b(?!\.)", r"\1.", title)
             role = "" if t in ("Mr.", "Ms.", "Mrs.", "Madam", "Dr.") else ("Professor" if t == "Prof." else t)
