@@ -808,6 +808,9 @@ _FOREIGN_HEAD = re.compile(r"\b(?:Universitas|Universiti|Universidad|Universidad
 _WORKING_TOGETHER = re.compile(r"\b(?:sign(?:s|ed|ing)?|agreements?|memorand(?:um|a)|MoUs?|MOUs?|partner(?:s|ship|ships)?|"
                                r"cooperat\w*|co-operat\w*|collaborat\w*|jointly|visit(?:s|ed|ing)?|delegations?|met|meets?|"
                                r"welcomed|hosted|exchange)\b", re.I)
+# a sentence that lists the members of a delegation or a group
+_MEMBERS = re.compile(r"\b(?:includ(?:ed|es|ing)|consist(?:ed|s|ing)\s+of|compris(?:ed|es|ing)|composed\s+of|members?|"
+                      r"accompanied\s+by|along\s+with)\b", re.I)
 _ALUMNI = re.compile(r"\b(?:graduates|alumni|alumnus|alumna|alumnae|alma\s+mater)\b", re.I)
 # a person's post right before a name: "(former) President of (the) X", "Deputy Director of the X"
 _POST_OF = re.compile(r"\b(?:[Pp]resident|[Cc]hairman|[Cc]hairwoman|[Cc]hair|CEO|[Ff]ounder|[Dd]irector|[Hh]ead|[Dd]ean|"
@@ -1518,8 +1521,8 @@ class OrgFinder:
           that says nothing of working together;
         - an organisation named as the post of a person the sentence counts among a university's graduates
           ("the president of X Group, Y, is one of its alumni");
-        - a laboratory or centre named only as a person's post ("Deputy Director of the X Laboratory Prof. Y"):
-          a unit of the person's university."""
+        - a laboratory or centre named only as the post of a delegation's member ("The delegation included …, Deputy
+          Director of the X Laboratory Prof. Y"): a unit of the person's university."""
         text = self.text
         ms = org.mentions
         if not ms:
@@ -1542,8 +1545,8 @@ class OrgFinder:
                not _WORKING_TOGETHER.search(sentence(m)) for m in ms):
             return "the employer of a graduate the page names"
         if org.registry is None and org.known is None and re.search(r"\b(?:Laborator(?:y|ies)|Lab|Cent(?:re|er))$", org.name) and \
-                all(_POST_OF.search(text, max(0, at(m) - 40), at(m)) for m in ms):
-            return "a laboratory or centre named only as a person's post"
+                all(_POST_OF.search(text, max(0, at(m) - 40), at(m)) and _MEMBERS.search(sentence(m)) for m in ms):
+            return "a laboratory or centre named only as the post of a delegation's member"
         return None
 
     def _university_after(self, org: Org) -> Org | None:
