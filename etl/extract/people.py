@@ -70,7 +70,7 @@ _VERBS = ("welcomed|greeted|opened|presented|addressed|noted|stated|added|explai
           "paid|pays|made|makes|held|holds|visits|meets|signs|presided|presides|hosts|gives|delivers|welcomes|extended|"
           "extends|took|takes|went|came|arrived|expresses|explains|notes|stresses|also")
 _APPOS = re.compile(
-    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s)|(?<=\bwith\s)|(?<=\bincluding\s)|(?<=\bcomprising\s)|(?<=\binclude\s)|(?<=\bincludes\s)|(?<=\bincluded\s))"
+    rf"(?:(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s)|(?<=\bwith\s)|(?<=\bincluding\s)|(?<=\bcomprising\s)|(?<=\binclude\s)|(?<=\bincludes\s)|(?<=\bincluded\s))"
     # (a dash may stand for the comma: "Dennis Richardson – secretary of state of Oregon")
     rf"(?P<name>[A-Z]\.[^\S\n]?{_NAME}(?:\s+{_NAME}){{0,2}}|{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:[^\S\n]?,|[^\S\n]+[–—](?=\s))\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;–—]{{2,90}}?)(?=,|\.|;|\s+and\s|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
 # a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
@@ -83,10 +83,11 @@ _ROLE_OF_NAME = re.compile(
     rf"(?P<name>{_NAME}(?:\s+(?:[A-Z]\.\s?)?{_NAME}){{1,2}})(?=\s*[,.;:]|\s+(?:[a-z]|and\b))")
 _ROLE_UNIT_NAME = re.compile(
     r"\b(?P<role>(?i:(?:acting\s+|deputy\s+|associate\s+|assistant\s+|vice[- ]|executive\s+)?(?:dean|head|director|professor|"
-    r"lecturer|chair|rector|president|provost)\s+(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
+    r"lecturer|chair|rector|president|provost|secretary|minister|chancellor|vice-chancellor|officer|manager|coordinator)\s+"
+    r"(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
     # (the name ends before punctuation, "and", or running text in lower case: "… of International Relations Joanna
     # Regulask after signing", "… for International Students Igors Tipāns as well as …")
-    rf"(?P<name>{_NAME}\s+{_NAME})(?=\s*(?:[,.;:)]|and\b)|\s+[a-z])")
+    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*(?:[,.;:)]|and\b)|\s+[a-z])")
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
 _TITLED_LOWER = re.compile(
@@ -98,7 +99,8 @@ _TITLED_LOWER = re.compile(
 _ROLE_NOUN = re.compile(
     r"\b(?:president|rector|chancellor|provost|dean|director|head|secretary|manager|counsell?or|officer|coordinator|"
     r"professor|lecturer|teacher|instructor|researcher|scholar|student|students|representative|leader|"
-    r"ambassador|consul|engineer|chair|chairman|principal|minister|member|expert|graduate|candidate|fellow)\b", re.I)
+    r"ambassador|consul|engineer|chair|chairman|principal|minister|member|expert|graduate|candidate|fellow|"
+    r"mayor|governor|premier|senator|spokes(?:person|man|woman)|attach[ée]|envoy|chief|CEO|founder)\b", re.I)
 _CN_NAME = re.compile(rf"(?<![\w'’-])(?P<sur>{'|'.join(sorted(SURNAMES_PINYIN, key=len, reverse=True))})\s+"
                       rf"(?P<given>[A-Z][a-z]{{1,10}}(?:-[a-z]{{1,6}})?)\b(?!\s+(?:[A-Z][a-z]+\s+)?(?:University|"
                       rf"Campus|Institute|College|School|Road|District|Street|Park|Group|Province|City)\b)")
@@ -456,18 +458,26 @@ class PeopleFinder:
         # a role of a unit, the unit, then its holder's name (two words, none of them a subject's)
         from etl.extract.units import _SUBJECT_WORDS, _field_words
 
+        unit_ends = _SUBJECT_WORDS | _field_words() | {"affairs", "relations", "chemistry", "physics", "mathematics", "biology",
+                                                       "students", "cooperation", "exchange", "exchanges", "partnerships",
+                                                       "internationalisation", "internationalization", "mobility"}
         for m in _ROLE_UNIT_NAME.finditer(text, body):
-            name = m.group("name")
-            if any(w.lower() in _SUBJECT_WORDS or w.lower() in _field_words() or w in _NOT_NAME_WORDS for w in name.split()) or \
-                    _ORG_WORDS.search(name) or self._org_at(m.start("name")) or name in self.people:
-                continue
+            name, ns = m.group("name"), m.start("name")
             unit = m.group("unit").strip()
-            if not unit or unit.split()[-1].lower() not in _SUBJECT_WORDS | _field_words() and \
-                    unit.split()[-1].lower() not in ("affairs", "relations", "chemistry", "physics", "mathematics", "biology",
-                                                     "students", "cooperation", "exchange", "exchanges", "partnerships",
-                                                     "internationalisation", "internationalization", "mobility"):
+            # a three-word "name" that opens with the unit's last word ("… for International | Students Igors Tipāns"):
+            # the word is the unit's
+            while len(name.split()) > 2 and (name.split()[0].lower() in unit_ends or name.split()[0] in _NOT_NAME_WORDS):
+                first = name.split()[0]
+                unit = f"{unit} {first}"
+                rest = name[len(first):].lstrip()
+                ns += len(name) - len(rest)
+                name = rest
+            if any(w.lower() in _SUBJECT_WORDS or w.lower() in _field_words() or w in _NOT_NAME_WORDS for w in name.split()) or \
+                    _ORG_WORDS.search(name) or self._org_at(ns) or name in self.people:
                 continue
-            self._add(name, re.sub(r"\s+", " ", m.group("role")).strip(), None, m.start("name"), m.end("name"),
+            if not unit or unit.split()[-1].lower() not in unit_ends:
+                continue
+            self._add(name, re.sub(r"\s+", " ", m.group("role")).strip(), None, ns, ns + len(name),
                       "a unit's role before the name", 0.7)
         # "A student representative, Zhang Haoran, says"
         for m in re.finditer(rf"\b(?P<role>(?:student|international\s+student)\s+representative),\s+(?P<name>{_NAME}"
