@@ -174,9 +174,11 @@ _HONOUR_BEFORE = re.compile(r"\b(?:academicians?|(?:foreign\s+|honorary\s+)?fell
 _FUNDER_BEFORE_ZH = re.compile(r"(?:得到|获得|受到?)(?:了)?[^，。]{0,10}$|资助单位[:：]?$")
 _FUNDER_AFTER_ZH = re.compile(r"^[^，。]{0,20}(?:资助|经费支持|基金支持)")
 _ALMA_BEFORE = re.compile(
-    r"\b(?:(?:received|obtained|earned|got|completed|holds|took)\s+(?:his|her|their|a|an|the)\s+[^.;]{0,40}?"
-    r"(?:degree|Ph\.?\s?D\.?|doctorate|master'?s?|bachelor'?s?|MBA)\s+(?:degree\s+)?(?:from|at)|"
+    r"\b(?:(?:received|obtained|earned|got|completed|holds|took|has|had|holding|receiving|obtaining|earning)\s+"
+    r"(?:his|her|their|a|an|the)\s+[^.;]{0,40}?"
+    r"(?:degree|Ph\.?\s?D\.?|doctorate|master'?s?|bachelor'?s?|MBA)\s+(?:degree\s+)?(?:in\s+[^.;]{0,40}?\s+)?(?:from|at)|"
     r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at|"
+    r"(?:is|was|are|were)\s+(?:an?\s+|both\s+)?(?:\w+\s+)?graduates?\s+of|"
     r"(?:been\s+|were\s+|was\s+|are\s+|got\s+)?admitted\s+(?:to|by|into)|further\s+stud(?:y|ies)\s+at)\s+(?:the\s+)?"
     r"(?:[^.;]{0,100}?(?:,|\band\b|\bor\b)\s*(?:the\s+)?)?$", re.I)
 # where graduates go on to study: "received admission letters from the top 20 universities, such as X, Y and Z",
