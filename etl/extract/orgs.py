@@ -746,7 +746,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     all(re.fullmatch(r"[A-Z]{2,8}", w) for w in proper):
                 used_until = right
                 continue  # "the SJTU Council (Chair)": a university's own governing body, not another organisation
-            if any(x[2] in _SEASONS for x in toks[left:rs]):
+            if rs > left and toks[rs - 1][2] in _SEASONS:  # (right before the head: not "Spring Arbor University")
                 used_until = right
                 continue  # "the Summer University of Opole", "Winter School": a programme a university holds, no organisation
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
