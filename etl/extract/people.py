@@ -247,6 +247,13 @@ _NAME_FROM_ORG = re.compile(rf"(?:(?<=[.!?:;,]\s)|(?<=^)|(?<=\n)|(?<=\band\s)|(?
 _TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE, _NAME_PAREN_ROLE, _NAME_FROM_ORG = (
     guarded(p) for p in (_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE, _NAME_PAREN_ROLE,
                          _NAME_FROM_ORG))
+_ROLE_UNIT_NAME, _NAME_LIST_FROM, _PLURAL_TITLED, _CREDIT = (
+    guarded(p) for p in (_ROLE_UNIT_NAME, _NAME_LIST_FROM, _PLURAL_TITLED, _CREDIT))
+# the words without which the plural titles and the credits cannot match (tested as substrings first: cheaper than a
+# scan of the text)
+_PLURAL_WORDS = ("Presidents", "Directors", "Deans", "Professors", "Rectors", "Chancellors", "Secretaries", "Drs.", "Profs.",
+                 "Doctors", "Lecturers")
+_CREDIT_WORDS = ("ed by", "Proofread by", "Written by", "Translator", "Editor", "Proofreader", "Reporter", "Photographer")
 
 
 @dataclass
@@ -490,7 +497,7 @@ class PeopleFinder:
             if not any(w in _NOT_NAME_WORDS for w in name.split()) and not _ORG_WORDS.search(name):
                 self._add(name, "writer", "home", m.start("name"), m.end("name"), "byline", 0.75)
         # the page's credits (its reporter, translator, editor): the home's people
-        if re.search(r"\b(?:by|Translator|Editor|Proofreader|Reporter|Photographer)s?\b", text):
+        if any(w in text for w in _CREDIT_WORDS):
             for m in _CREDIT.finditer(text):
                 name = m.group("name") or m.group("name2")
                 what = (m.group("what") or m.group("what2")).lower()
@@ -558,7 +565,7 @@ class PeopleFinder:
         post of an organisation the page names, then its holder ("President of X Group Hyun Chung-eun", "vice
         president of BIT Mei Hong")."""
         text = self.text
-        for m in _PLURAL_TITLED.finditer(text, body):
+        for m in _PLURAL_TITLED.finditer(text, body) if any(w in text for w in _PLURAL_WORDS) else ():
             title = re.sub(r"\s+", " ", m.group("title"))
             role = re.sub(r"s$", "", title) if not title.endswith("ss") else title
             at = m.start("names")
