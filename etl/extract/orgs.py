@@ -85,7 +85,7 @@ _EVENT_AFTER = {
     "award", "awards", "campus", "library", "press", "day", "week", "cup", "challenge",
     "league", "games", "lecture", "lectures", "fair", "exhibition", "ranking", "rankings", "hospital",
     "museum", "stadium", "journal", "transactions", "model", "network", "union", "news",
-    "member", "members",  # "Supreme Council Member and Ruler of …": a person's title
+    "member", "members",  # "Grand Council Member and Governor of …": a person's title
 }
 # heads whose modifiers follow them ("Universiti Teknologi Malaysia", "Politecnico di Milano")
 _POSTMODIFIED = {"universiti", "universitas", "università", "universita", "universidad", "universidade", "université",
@@ -150,8 +150,8 @@ _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
 _APPOSITIVE_COMPANY = re.compile(
     r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"
     r"(?:company|corporation|firm|enterprise|group|manufacturer|multinational|conglomerate|carmaker|automaker)\b"
-    # (the appositive ends there: "Siemens, the German technology company, signed …"; not a clause going on, "…, the SJTU
-    # group was in Adelaide")
+    # (the appositive ends there: "Siemens, the German technology company, signed …"; not a clause going on: "…, the LU
+    # group then went to Perth")
     r"(?=\s*[,.;:)]|\s+(?:based|headquartered|founded|that|which|with|from|in|of|and|known|listed|specialising|specializing)\b)")
 _UNIT_BEFORE_PAREN = re.compile(r"\b(?:College|School|Faculty|Department|Academy)\s+(?:of|for)\s+(?:[A-Z][\w&'’-]*[^\S\n]+|and[^\S\n]+){0,5}"
                                 r"[A-Z][\w&'’-]*[^\S\n]*$")
@@ -169,7 +169,7 @@ _GRANT_BEFORE = re.compile(r"\b(?:grants?|funding|sponsorship|scholarships?)\s+(
 # "an academician of the Chinese Academy of Sciences", "Fellow of the Royal Society": a person's honour, no partner
 _HONOUR_BEFORE = re.compile(r"\b(?:academicians?|(?:foreign\s+|honorary\s+)?fellows?|(?:foreign|honorary)\s+members?)\s+of\s+"
                             r"(?:both\s+)?(?:the\s+)?"
-                            # (the second of two: "Academician of the Chinese Academy of Sciences and the World Academy …")
+                            # (the second of two: "academician of the X Academy of Sciences and the Y Academy …")
                             r"(?:[A-Z][^.;:,]{0,80}?\s(?:and|as\s+well\s+as)\s+(?:of\s+)?(?:the\s+)?)?$", re.I)
 _FUNDER_BEFORE_ZH = re.compile(r"(?:得到|获得|受到?)(?:了)?[^，。]{0,10}$|资助单位[:：]?$")
 _FUNDER_AFTER_ZH = re.compile(r"^[^，。]{0,20}(?:资助|经费支持|基金支持)")
@@ -573,7 +573,7 @@ _KIND_WORDS = {"state", "normal", "pedagogical", "pedagogic", "polytechnic", "te
                "agricultural", "teachers", "teacher", "open", "federal", "national", "private", "public", "research",
                "catholic", "christian", "islamic", "women's", "womens", "people's", "peoples", "city", "metropolitan",
                "sports", "forestry", "maritime", "fisheries", "petroleum", "mining", "pharmaceutical", "veterinary"}
-# words that name a document, a scheme or an event after an organisation's name ("the University of Essex
+# words that name a document, a scheme or an event after an organisation's name ("the University of X
 # Progression Agreement", "University of X Exchange Programme"): the name ends before them
 _DOCUMENT_WORDS = {"agreement", "agreements", "memorandum", "mou", "programme", "program", "project", "scholarship",
                    "scholarships", "forum", "conference", "summit", "symposium", "workshop", "award", "awards", "fellowship"}
@@ -582,7 +582,7 @@ _DOCUMENT_WORDS = {"agreement", "agreements", "memorandum", "mou", "programme", 
 def _document_run(toks: list[tuple[int, int, str]], j: int, name: str) -> bool:
     """Whether the capitalised words from ``toks[j]`` on (up to three) end with a word of a document or an event
     ("Progression Agreement", "Exchange Programme", "Agreement") while the name before them is one the registry
-    knows ("University of Essex"): the words are the title of something of that organisation, no part of its
+    knows ("University of X"): the words are the title of something of that organisation, no part of its
     name."""
     for n in range(0, 3):
         if j + n >= len(toks) or not _cap(toks[j + n][2]) or _head_kind(toks[j + n][2]):
@@ -748,7 +748,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 continue  # "the SJTU Council (Chair)": a university's own governing body, not another organisation
             if rs > left and toks[rs - 1][2] in _SEASONS:  # (right before the head: not "Spring Arbor University")
                 used_until = right
-                continue  # "the Summer University of Opole", "Winter School": a programme a university holds, no organisation
+                continue  # "the Summer University of X", "Winter School": a programme a university holds, no organisation
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
             of_words = [x[2].lower() for x in toks[h + 2:right + 1]] if right > h + 1 and toks[h + 1][2] == "of" else []
             if all(x[2] in ("the", "The") for x in toks[left:rs]) and rs == h and of_words and \
@@ -835,7 +835,7 @@ def _in_name_list(text: str, s: int, e: int) -> bool:
                 n += 1
                 continue
             if re.search(rf"(?:^|\s){item}$", part.strip()):
-                n += 1  # the list's first item after other words ("a test centre of Pearson VUE, …")
+                n += 1  # the list's first item after other words ("an exam centre of Acme Testing, …")
             break
     parts = sep.split(right)
     if len(parts) > 1 and not parts[0].strip():

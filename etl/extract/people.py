@@ -46,7 +46,7 @@ _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\
            r"Program\s+Coordinator|Doctor|Academician|Prime\s+Minister|Minister|Rt\.?\s+Hon\.?(?=\s+[A-Z])|Hon\.(?=\s+[A-Z])|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal|"
            # Miss, a project's or an office's manager, a monk's titles, the Polish "dr hab." and small "dr." / "prof.",
-           # a doctor's title in brackets after another ("Prof. (Dr.) S.K. Bagga")
+           # a doctor's title in brackets after another ("Prof. (Dr.) R.K. Mehta")
            r"Miss\.?(?=\s*[A-Z])|Project\s+Manager|Manager|Abbot|Venerable|Ven\.|dr\.?\s+hab\.|dr\.(?=\s*[A-Z])|prof\.(?=\s*[A-Z][a-z])|"
            r"\((?:Dr|Prof)\.?\))")
 # Latin letters of names written in other alphabets' Latin forms (Ş, Ğ, Ł, Ő, Ð, Ç …: Turkish, Polish, Hungarian,
@@ -71,7 +71,7 @@ _VERBS = ("welcomed|greeted|opened|presented|addressed|noted|stated|added|explai
           "extends|took|takes|went|came|arrived|expresses|explains|notes|stresses|also")
 _APPOS = re.compile(
     rf"(?:(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s)|(?<=\bwith\s)|(?<=\bincluding\s)|(?<=\bcomprising\s)|(?<=\binclude\s)|(?<=\bincludes\s)|(?<=\bincluded\s))"
-    # (a dash may stand for the comma: "Dennis Richardson – secretary of state of Oregon")
+    # (a dash may stand for the comma: "Ann Ford – mayor of Riverton")
     rf"(?P<name>[A-Z]\.[^\S\n]?{_NAME}(?:\s+{_NAME}){{0,2}}|{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:[^\S\n]?,|[^\S\n]+[–—](?=\s))\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;–—]{{2,90}}?)(?=,|\.|;|\s+and\s|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
 # a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
 # (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
@@ -85,8 +85,8 @@ _ROLE_UNIT_NAME = re.compile(
     r"\b(?P<role>(?i:(?:acting\s+|deputy\s+|associate\s+|assistant\s+|vice[- ]|executive\s+)?(?:dean|head|director|professor|"
     r"lecturer|chair|rector|president|provost|secretary|minister|chancellor|vice-chancellor|officer|manager|coordinator)\s+"
     r"(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
-    # (the name ends before punctuation, "and", or running text in lower case: "… of International Relations Joanna
-    # Regulask after signing", "… for International Students Igors Tipāns as well as …")
+    # (the name ends before punctuation, "and", or running text in lower case: "… of Global Relations Ewa
+    # Nowak after the signing", "… for Foreign Students Jānis Ozols as well as …")
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*(?:[,.;:)]|and\b)|\s+[a-z])")
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
@@ -122,11 +122,11 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "External", "Linkages", "Linkage", "Relations", "Partnerships", "Operations", "Admissions",
                    "Development", "Planning", "Communications",
                    # words of documents, events and places after a title or a surname ("Student Exchange Agreements",
-                   # "Han River", "President Hu Si-She Signing the Agreement")
+                   # "Han River", a caption's "President Li Ming Signing the Agreement")
                    "Exchange", "Agreement", "Agreements", "Signing", "Signs", "River", "Lake", "Mountain", "Mountains",
                    "Island", "Square", "Garden", "Gardens", "Hotel", "Airport", "Station", "Museum", "Stadium",
                    "Memorandum", "Understanding", "Ceremony", "Visit", "Delegation", "Meeting", "Talks",
-                   # a company's divisions ("Vice President of Siemens Digital Industries")
+                   # a company's divisions ("Vice President of Acme Digital Industries")
                    "Digital", "Industries", "Industry", "Systems", "Solutions", "Technologies", "Services", "Healthcare",
                    "Energy", "Mobility", "Software", "Products", "Electronics", "Automotive", "Financial"}
 _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
@@ -207,13 +207,13 @@ _CREDIT = re.compile(
     rf"(?P<name>{_NAME}(?:[ \t]+[A-Za-z][a-z]+){{1,2}})(?=[ \t]*(?:[|/]|$)|[ \t]+[A-Z][a-z]+:)|"
     rf"^[ \t]*(?P<what2>Translator|Editor|Proofreader|Reporter|Photographer)s?[ \t]*:[ \t]*"
     rf"(?:(?:[A-Z][\w&'’-]*|of|and|the)[ \t]+){{0,6}}?(?P<name2>{_NAME}[ \t]+{_NAME})[ \t]*$", re.M)
-# names under one plural title: "Deputy Directors Yongqing Zhang and Xuedong Wu", "Professors Mike Brooks and Bob Hill"
+# names under one plural title: "Deputy Directors Lina Zhou and Wei Tan", "Professors Alan Grant and Ruth Ellis"
 _FULL_NAME = rf"{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}}"
 _PLURAL_TITLED = re.compile(
     r"\b(?P<title>(?:(?:Vice|Deputy|Associate|Assistant|Executive)[- ])?(?:Presidents|Directors|Deans|Professors|Rectors|"
     r"Vice[- ]Rectors|Chancellors|Secretaries|Drs\.|Profs\.|Doctors|Lecturers))\s+"
     rf"(?P<names>{_FULL_NAME}(?:,\s+{_FULL_NAME})*,?\s+and\s+{_FULL_NAME})(?![\w'’-])")
-# a post before an organisation's name, then the holder's name after it ("President of Hyundai Group Hyun Chung-eun")
+# a post before an organisation's name, then the holder's name after it ("President of Daesung Group Hwang Min-jun")
 _POST_BEFORE_ORG = re.compile(
     r"\b(?P<post>(?:(?:[Ff]ormer|[Aa]cting)\s+)?(?:(?:[Vv]ice|[Dd]eputy|[Ee]xecutive|[Aa]ssociate)[- ])?(?:[Pp]resident|[Rr]ector|"
     r"[Dd]ean|[Dd]irector|[Cc]hairman|[Cc]hairwoman|[Cc]hairperson|[Cc]hancellor|[Pp]rovost|[Ss]ecretary|[Hh]ead|CEO))"
@@ -328,7 +328,7 @@ class PeopleFinder:
     def _add(self, name: str, role: str, org: str | None, s: int, e: int, method: str, conf: float) -> None:
         name = re.sub(r"^(?:Sir|Dame)\s+(?=[A-Z])", "", name.strip())  # "Sir Richard Taylor": a title, not a name
         if self.lang != "zh":
-            name = re.sub(r"['’]s$", "", name)  # "Park Geun-hye’s father": the name without its possessive
+            name = re.sub(r"['’]s$", "", name)  # "Park Min-ho’s father": the name without its possessive
         if not name or name in self.people:
             p = self.people.get(name)
             if p and (not p.role and role):
@@ -471,7 +471,7 @@ class PeopleFinder:
         for m in _ROLE_UNIT_NAME.finditer(text, body):
             name, ns = m.group("name"), m.start("name")
             unit = m.group("unit").strip()
-            # a three-word "name" that opens with the unit's last word ("… for International | Students Igors Tipāns"):
+            # a three-word "name" that opens with the unit's last word ("… for Foreign | Students Jānis Ozols"):
             # the word is the unit's
             while len(name.split()) > 2 and (name.split()[0].lower() in unit_ends or name.split()[0] in _NOT_NAME_WORDS):
                 first = name.split()[0]
@@ -562,8 +562,8 @@ class PeopleFinder:
 
     def _english_more(self, body: int) -> None:
         """Names in lists under one plural title ("Deputy Directors A B and C D", "Professors A B and C D"), and a
-        post of an organisation the page names, then its holder ("President of X Group Hyun Chung-eun", "vice
-        president of BIT Mei Hong")."""
+        post of an organisation the page names, then its holder ("President of X Group Hwang Min-jun", "vice
+        president of LU Gao Lan")."""
         text = self.text
         for m in _PLURAL_TITLED.finditer(text, body) if any(w in text for w in _PLURAL_WORDS) else ():
             title = re.sub(r"\s+", " ", m.group("title"))
@@ -593,7 +593,7 @@ class PeopleFinder:
                       nm.start("name"), nm.end("name"), "an organisation's post before the name", 0.75)
 
     def _single_surnames(self, singles: list[tuple[str, str, int, int]]) -> None:
-        """A surname alone after a title ("Prof. Kodama", "Principal Semionov", "President Lee") is a person when no
+        """A surname alone after a title ("Prof. Morikawa", "Principal Orlov", "President Han") is a person when no
         full name on the page holds it (else it refers back to that one): not a word the page writes in lower case,
         nor a place's or a country's name."""
         if not singles:
@@ -608,7 +608,7 @@ class PeopleFinder:
         before_cap = set(re.findall(r"(?<![\w-])([A-Z][\w'’-]*)(?=[^\S\n]+(?!of\b)[A-Z][a-z]+(?![\w-]))", self.text))
         for title, word, s, e in singles:
             if re.search(r"['’]s$", word):
-                word, e = word[:-2], e - 2  # "Professor Li's proposal"
+                word, e = word[:-2], e - 2  # "Professor Wang's proposal"
             if title in ("Student", "Students", "Doctor", "Minister", "Prime Minister", "Academician", "Coordinator",
                          "Instructor", "Lecturer", "Manager", "Project Manager") or word in _NOT_NAME_WORDS or \
                     word in words_in_names or word in _NOT_SURNAMES or self._org_at(s) or \
