@@ -705,7 +705,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     if _POSSESSIVE.search(toks[right][2]):
                         break
                     continue
-                if _cap(t) and not _head_kind(t) and j == right + 1 and (
+                if _cap(t) and not _head_kind(t) and j == right + 1 and not CJK.search(t) and (
                         t[0] in "“\"" or (len(t) > 2 and gaz.place(t)) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
                     right = j  # "Technische Universität Berlin", "Institute of Science Tokyo"
                     j += 1
