@@ -70,9 +70,9 @@ _VERBS = ("welcomed|greeted|opened|presented|addressed|noted|stated|added|explai
           "paid|pays|made|makes|held|holds|visits|meets|signs|presided|presides|hosts|gives|delivers|welcomes|extended|"
           "extends|took|takes|went|came|arrived|expresses|explains|notes|stresses|also")
 _APPOS = re.compile(
-    rf"(?:(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s)|(?<=\bwith\s)|(?<=\bincluding\s)|(?<=\bcomprising\s)|(?<=\binclude\s)|(?<=\bincludes\s)|(?<=\bincluded\s))"
+    rf"(?:(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s)|(?<=\bwith\s)|(?<=\bincluding\s)|(?<=\bcomprising\s)|(?<=\binclude\s)|(?<=\bincludes\s)|(?<=\bincluded\s)|(?<=\bvisit\sof\s))"
     # (a dash may stand for the comma: "Ann Ford – mayor of Riverton")
-    rf"(?P<name>[A-Z]\.[^\S\n]?{_NAME}(?:\s+{_NAME}){{0,2}}|{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:[^\S\n]?,|[^\S\n]+[–—](?=\s))\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;–—]{{2,90}}?)(?=,|\.|;|\s+and\s|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
+    rf"(?P<name>[A-Z]\.[^\S\n]?{_NAME}(?:\s+{_NAME}){{0,2}}|{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:[^\S\n]?,|[^\S\n]+[–—](?=\s))\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;–—]{{2,90}}?)(?=,|\.|;|\n|$|\s+and\s|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
 # a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
 # (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
 # China, Terry Branstad visited …"
@@ -128,7 +128,9 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "Memorandum", "Understanding", "Ceremony", "Visit", "Delegation", "Meeting", "Talks",
                    # a company's divisions ("Vice President of Acme Digital Industries")
                    "Digital", "Industries", "Industry", "Systems", "Solutions", "Technologies", "Services", "Healthcare",
-                   "Energy", "Mobility", "Software", "Products", "Electronics", "Automotive", "Financial"}
+                   "Energy", "Mobility", "Software", "Products", "Electronics", "Automotive", "Financial",
+                   # a headline's verbs in title case after a surname ("Cai Led A Delegation to …")
+                   "Led", "Leads", "Visits", "Meets", "Signs", "Holds", "Attends", "Receives", "Welcomes", "Hosts", "Pays"}
 _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
              "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
              "毕业生代表", "新生代表", "教师代表", "校友代表", "通讯员",
