@@ -212,9 +212,17 @@ def abbreviates(tok: str, name: str) -> bool:
     name = re.sub(r"\s+named\s+after\s+.*$", "", name)  # "KSU" of "Kyrgyz State University named after I. Arabaev"
     chunks = re.findall(r"[A-Z][a-z]*", tok)
     words = [w for w in re.split(r"[\s\-–]+", re.sub(r"[,.()'’]", " ", name)) if w and w.lower() not in _NAME_CONNECTORS]
-    if len(chunks) < 2 or len(chunks) != len(words):
+    if len(chunks) < 2:
         return False
-    return all(w.lower().startswith(c.lower()) for c, w in zip(chunks, words))
+    if len(chunks) == len(words) and all(w.lower().startswith(c.lower()) for c, w in zip(chunks, words)):
+        return True
+    # a compass compound may be two words to an acronym ("NWU" Northwest University, "SWU" Southwest University)
+    split = [p for w in words for p in (_COMPASS.match(w).groups() if _COMPASS.match(w) else (w,))]
+    return len(split) != len(words) and len(chunks) == len(split) and \
+        all(w.lower().startswith(c.lower()) for c, w in zip(chunks, split))
+
+
+_COMPASS = re.compile(r"(North|South)(east|west)(?:ern)?$", re.I)
 
 
 _COUNTRY_WORDS: dict[int, dict[str, tuple[str, ...]]] = {}

@@ -82,6 +82,10 @@ _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+vi
                               r"(?:the\s+)?(?=[A-Z])")
 
 
+_NEXT_ITEM = re.compile(r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?")
+_PARTNER_PLACE_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to)\s+(?:the\s+)?(?=[A-Z])")
+
+
 # a centre or institute of area or subject studies ("the Center for China Studies", "the Institute for Latin American
 # Studies"): a university's own research unit, named by what it studies
 _STUDIES_CENTRE = re.compile(r"^(?:the\s+)?(?:Cent(?:re|er)|Institute)\s+(?:of|for)\s+[^.;\n]*\bStudies$")
@@ -89,6 +93,10 @@ _STUDIES_CENTRE = re.compile(r"^(?:the\s+)?(?:Cent(?:re|er)|Institute)\s+(?:of|f
 # its name, not an owner
 _ROLE_OFFICE = re.compile(r"(?:(?:Vice|Deputy|Pro)[- ]?)?(?:Rector|President|Provost|Chancellor|Principal|Dean|Registrar|"
                           r"Bursar|Director)['’]s[ \t]+Office")
+
+
+# a full stop that ends a title or an initial, not a sentence ("Prof. Yu", "Dr. M.B Srinivas", "St. Petersburg")
+_ABBREV_DOT = re.compile(r"(?<![\w.])(?:Prof|Dr|Mr|Mrs|Ms|Mme|St|Jr|Sr|Assoc|Asst|No|Nos|Vol|[A-Z])\.$")
 
 
 # a body still to be set up: "plans to establish an Institute of …", "regarding establishing Sino-X Institute"
@@ -280,10 +288,18 @@ class UnitFinder:
         return all(w[0].isupper() or w.lower() in ("of", "and", "for", "the", "&", "|") for w in line.split())
 
     def _sentence(self, pos: int) -> tuple[int, int]:
+        """The sentence around ``pos``: a full stop after a title or an initial ("Prof. Yu", "Dr. M. B. Srinivas")
+        ends none."""
         text = self.text
         lo, hi = max(0, pos - 400), min(len(text), pos + 400)
-        a = max(text.rfind(".", lo, pos), text.rfind("\n", lo, pos), lo - 1) + 1
-        b = min([x for x in (text.find(".", pos, hi), text.find("\n", pos, hi)) if x != -1] or [hi])
+        a = text.rfind(".", lo, pos)
+        while a != -1 and _ABBREV_DOT.search(text, max(lo, a - 8), a + 1):
+            a = text.rfind(".", lo, a)
+        a = max(a, text.rfind("\n", lo, pos), lo - 1) + 1
+        b = text.find(".", pos, hi)
+        while b != -1 and _ABBREV_DOT.search(text, max(pos, b - 8), b + 1):
+            b = text.find(".", b + 1, hi)
+        b = min([x for x in (b, text.find("\n", pos, hi)) if x != -1] or [hi])
         return a, b
 
     def _outside_name(self, words: list[str]) -> bool:
@@ -352,6 +368,14 @@ class UnitFinder:
         ss, _ = self._sentence(pos)
         m = _PARTNER_OPENING.match(self.text, ss, pos)
         if not m:
+            # a paragraph that opens at a partner ("At the University of Leeds, the delegation met …"): its later
+            # sentences are there too, unless the sentence names the home or "our" people
+            ps = next((a for a, b in self.lay.paragraphs if a <= ss < b), None)
+            pm = _PARTNER_PLACE_OPENING.match(self.text, ps, pos) if ps is not None and ps < ss else None
+            if pm and any(st == "partner" for _, _, st in self._ox.at(pm.end())) and \
+                    not re.search(r"\b(?:our|we)\b", self.text[ss:pos], re.I) and \
+                    not any(ss <= hs < pos for hs, _ in self._hx.overlapping(ss, pos)):
+                return True
             return self._hosted_paragraph(ss, pos)
         if re.search(r"\b(?:our|we)\b", self.text[m.end():pos], re.I):
             return False  # "At X, our School of …": the home's own people are there too
@@ -388,6 +412,7 @@ class UnitFinder:
         phrases: list[tuple[int, int]] = []  # partners' units
         body = self.lay.body_start()
         # 1. English unit phrases by pattern
+        list_end: int | None = None  # where a partner's unit ("… of <a partner>") ends: a list of units may go on
         if self.lang != "zh":
             for m in _UNIT_EN.finditer(text):
                 s, e = m.start(), m.end()
@@ -485,7 +510,14 @@ class UnitFinder:
                 owner = self._org_after(e) if m.group("head") or m.group("head2") == "Institute" else None
                 if owner and owner[2] != "home":
                     phrases.append((s, e))
+                    list_end = max(e, owner[1])
                     continue  # a partner's unit
+                if owner is None and list_end is not None and _NEXT_ITEM.fullmatch(text, list_end, s) and \
+                        not re.match(r"\s*(?:of|at|from)\s", text[e:e + 6]):
+                    phrases.append((s, e))
+                    list_end = e
+                    continue  # "the International Office of X, the School of A and the School of B": the list goes on
+                    # with X's units
                 ob = self._org_before(s)
                 if ob and ob[2] != "home":
                     phrases.append((s, e))
@@ -494,6 +526,7 @@ class UnitFinder:
                     oa = self._org_after(e)  # "the Chinese Department from Hanoi Open University": the partner's
                     if oa and oa[2] != "home":
                         phrases.append((s, e))
+                        list_end = max(e, oa[1])
                         continue
                 if any(st != "home" for _, _, st in self._ox.overlapping(s, e)):
                     phrases.append((s, e))
