@@ -82,6 +82,16 @@ _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+vi
                               r"(?:the\s+)?(?=[A-Z])")
 
 
+# the people a delegation meets: "… met with", "held talks with", "was received by"
+_MET_WITH = re.compile(r"\b(?:met|meets|meet|meeting)(?:\s+with)?\s+(?=the\b|[A-Z])|\b(?:held|had|hold|holds)\s+(?:talks|a\s+meeting|"
+                       r"(?:a\s+)?discussions?)\s+with\s+|\b(?:was|were)\s+(?:warmly\s+)?(?:received|welcomed|greeted)\s+by\s+")
+# a sentence that lists a delegation's members, and the delegation named before with its organisation
+_DELEGATION_MEMBERS = re.compile(r"\s*(?:(?:The|This|That|Their|His|Her)\s+(?:visiting\s+)?(?:delegation|group|team)\s+(?:also\s+)?"
+                                 r"(?:included|includes|comprised|consisted\s+of|was\s+made\s+up\s+of|was\s+composed\s+of)|"
+                                 r"(?:Other\s+)?Members\s+of\s+the\s+(?:visiting\s+)?(?:delegation|group|team)\s+(?:included|were|are))\b")
+_DELEGATION_WORD = re.compile(r"\b(?:delegation|group\s+of\s+(?:\w+\s+){0,2}?(?:staff|teachers|scholars|experts|leaders|"
+                              r"representatives|officials|faculty|members)|team)\b", re.I)
+_DELEGATION_FROM = re.compile(r"\s+(?:(?:led|headed)\s+by\s+[^,.;\n]{0,60}?\s+)?(?:from|of)\s+(?:the\s+)?")
 _NEXT_ITEM = re.compile(r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?")
 _PARTNER_PLACE_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to)\s+(?:the\s+)?(?=[A-Z])")
 
@@ -291,7 +301,7 @@ class UnitFinder:
         """The sentence around ``pos``: a full stop after a title or an initial ("Prof. Yu", "Dr. M. B. Srinivas")
         ends none."""
         text = self.text
-        lo, hi = max(0, pos - 400), min(len(text), pos + 400)
+        lo, hi = max(0, pos - 700), min(len(text), pos + 400)
         a = text.rfind(".", lo, pos)
         while a != -1 and _ABBREV_DOT.search(text, max(lo, a - 8), a + 1):
             a = text.rfind(".", lo, a)
@@ -376,10 +386,46 @@ class UnitFinder:
                     not re.search(r"\b(?:our|we)\b", self.text[ss:pos], re.I) and \
                     not any(ss <= hs < pos for hs, _ in self._hx.overlapping(ss, pos)):
                 return True
-            return self._hosted_paragraph(ss, pos)
+            return self._hosted_paragraph(ss, pos) or self._hosts_met(ss, pos) or self._partner_delegation(ss, pos)
         if re.search(r"\b(?:our|we)\b", self.text[m.end():pos], re.I):
             return False  # "At X, our School of …": the home's own people are there too
         return any(st == "partner" for _, _, st in self._ox.at(m.end()))
+
+    def _hosts_met(self, ss: int, pos: int) -> bool:
+        """Whether the unit at ``pos`` stands among the people a sentence says were met ("… and his delegation met
+        with the President of X, Dr. Y, Dean of the Graduate School, and Dr. Z, Head of the International Office"):
+        a partner named after the verb, before the unit, and neither the home nor "our" in between."""
+        vm = None
+        for vm in _MET_WITH.finditer(self.text, ss, pos):
+            pass
+        if vm is None:
+            return False
+        if re.search(r"\b(?:our|we)\b", self.text[vm.end():pos], re.I) or self._hx.overlapping(vm.end(), pos):
+            return False
+        return any(st == "partner" and vm.end() <= a < pos for a, _, st in self._ox.overlapping(vm.end(), pos))
+
+    def _partner_delegation(self, ss: int, pos: int) -> bool:
+        """Whether the sentence at ``ss`` lists the members of a delegation ("The delegation included …", "Members of
+        the delegation were …") that the text gave a partner before ("a group of staff from X has visited …", "a
+        delegation from X", "the X delegation"): their units are the partner's."""
+        if not _DELEGATION_MEMBERS.match(self.text, ss, pos):
+            return False
+        last = None
+        for last in _DELEGATION_WORD.finditer(self.text, max(0, ss - 3000), ss):
+            pass
+        if last is None:
+            return False
+        fm = _DELEGATION_FROM.match(self.text, last.end(), min(len(self.text), last.end() + 90))
+        at = fm.end() if fm else None
+        if at is not None:
+            if any(a <= at < b for a, b in self._hx.at(at)):
+                return False
+            return any(st == "partner" for _, _, st in self._ox.at(at))
+        # "the Hexi University delegation"
+        for a, b, st in self._ox.ending_in(last.start() - 3, last.start()):
+            if re.fullmatch(r"(?:['’]s)?\s", self.text[b:last.start()]):
+                return st == "partner"
+        return False
 
     def _hosted_paragraph(self, ss: int, pos: int) -> bool:
         """Whether the sentence at ``ss`` lists who took part ("Other participants included the directors … from
