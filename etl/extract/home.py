@@ -838,7 +838,9 @@ class HomeDetector:
         if best is not None and not best[4]:
             # a page's strong signal (its site, dateline or title subject) outweighs a slightly higher count of
             # weaker ones (mentions, units written as its own)
-            strong = next((c for c in cands[1:] if c[4] and c[0] >= best[0] - 2), None)
+            # (but not one too weak to be home at all: "… University Signs with X" in the title of a page that speaks
+            # for X, the title's subject located abroad)
+            strong = next((c for c in cands[1:] if c[4] and c[0] >= best[0] - 2 and c[0] >= 2.5), None)
             if strong is not None:
                 cands.remove(strong)
                 cands.insert(0, strong)

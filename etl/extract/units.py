@@ -92,6 +92,15 @@ _DELEGATION_MEMBERS = re.compile(r"\s*(?:(?:The|This|That|Their|His|Her)\s+(?:vi
 _DELEGATION_WORD = re.compile(r"\b(?:delegation|group\s+of\s+(?:\w+\s+){0,2}?(?:staff|teachers|scholars|experts|leaders|"
                               r"representatives|officials|faculty|members)|team)\b", re.I)
 _DELEGATION_FROM = re.compile(r"\s+(?:(?:led|headed)\s+by\s+[^,.;\n]{0,60}?\s+)?(?:from|of)\s+(?:the\s+)?")
+# units written in lower case, one after another: "school of geosciences, school of chemical engineering and …"
+_LOWER_UNITS = re.compile(r"(?<![A-Za-z])(?:school|college|faculty|department)\s+of\s+[a-z][a-z &]{2,80}"
+                          r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?(?:school|college|faculty|department)\s+of\s+[a-z][a-z &]{2,80})+")
+_LOWER_ITEM = re.compile(r"(?P<head>school|college|faculty|department)\s+of\s+(?P<of>[a-z][a-z &]*?)"
+                         r"(?=\s*,|\s+and\s+(?:the\s+)?(?:school|college|faculty|department)\s+of\b|$)")
+# a room of a building written before a centre's name: the centre is the building ("Room 204 of the X Center")
+_ROOM_OF = re.compile(r"\b(?:Room|Hall|Auditorium|Theatre|Theater|Floor|Lobby)(?:[ \t]+[A-Z]?\d+[A-Za-z]?)?[ \t]+(?:of|in|at)[ \t]+"
+                      r"(?:the[ \t]+)?$", re.I)
+_DISCIPLINE = re.compile(r"\bCommission\s+for\s+Discipline\s+Inspection\b")
 _NEXT_ITEM = re.compile(r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?")
 _PARTNER_PLACE_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to)\s+(?:the\s+)?(?=[A-Z])")
 
@@ -536,6 +545,8 @@ class UnitFinder:
                     continue
                 if _VENUE_IN_NAME.search(phrase):
                     continue  # "the Faculty of Education Lecture Theatre II": a room of a building, where it happens
+                if head.lower() in ("centre", "center") and _ROOM_OF.search(text, max(0, s - 40), s):
+                    continue  # "in Meeting Room C314 of the Administrative Service Center": a building
                 ls = text.rfind("\n", max(0, s - 40), s) + 1
                 if (ls > 0 or s < 40) and _CREDIT_LINE.match(text, ls):
                     continue  # a credit line ("Source: Global Affairs Office", "Translator: News Office"): no part of the news
@@ -717,6 +728,11 @@ class UnitFinder:
                             headw == "department" and _ACADEMIC.search(name) and not _ADMIN.search(name)) else "office"
                         a = lm.start("items") + it.start("u")
                         hits.append(UnitHit(typ, name, a, a + len(u), u, "unit in lower case, in a list of units", 0.5))
+            # "talks with leaders from school of geosciences, school of chemical engineering and school of economics
+            # and management": two or more units written in lower case, listed; each named by its subject's words
+            if (not (self.use_list and self.ref.units) or self.keep_unlisted) and \
+                    ("school of " in text or "college of " in text or "faculty of " in text or "department of " in text):
+                hits += self._lower_listed(body)
             # "the MoU involves four faculties at UKM such as the Engineering and Built Environment, Islamic Studies, Fuel
             # Cell Institute and Graduate Centre": units of the home listed by their subjects
             if self.home_forms and (not (self.use_list and self.ref.units) or self.keep_unlisted) and \
@@ -776,6 +792,15 @@ class UnitFinder:
                 for m in _YOUTH_LEAGUE.finditer(text, body):
                     hits.append(UnitHit("office", "Youth League Committee", m.start(), m.end(), m.group(0),
                                         "unit phrase (Youth League Committee)", 0.6))
+            # "the Commission for Discipline Inspection" (纪委): a Chinese university's office without an office's head
+            # word (not a province's or a city's: one named with it is the government's)
+            if (not (self.use_list and self.ref.units) or self.keep_unlisted) and "Discipline Inspection" in text:
+                for m in _DISCIPLINE.finditer(text, body):
+                    if not _GOVERNMENT_BEFORE.search(text[max(0, m.start() - 20):m.start()]) and \
+                            not (self._gov_words and _OF_GOVERNMENT.match(text, m.end(), min(len(text), m.end() + 160))) and \
+                            not self._org_after(m.end()):
+                        hits.append(UnitHit("office", "Commission for Discipline Inspection", m.start(), m.end(), m.group(0),
+                                            "unit phrase (Commission for Discipline Inspection)", 0.6))
         # 2. reference forms as written (aliases such as "SEM", 计算机学院)
         if self.use_list and self.ref.units:
             forms = {}
@@ -820,6 +845,47 @@ class UnitFinder:
         planned = {h.name for h in hits if not CJK.search(h.text) and any(
             _PLANNED_BEFORE.search(text, max(0, i - 40), i) for i, _ in _occurrences(text, h.text))}
         return [h for h in hits if h.name not in planned]
+
+    def _lower_listed(self, body: int) -> list[UnitHit]:
+        """Units written in lower case one after another ("from school of geosciences, school of chemical engineering,
+        school of economics and management and …"): each item's words are a subject's (so a clause after the last,
+        "and exchanges ideas …", is none of it); a list of two or more, none written as a partner's."""
+        text = self.text
+        out: list[UnitHit] = []
+        for lm in _LOWER_UNITS.finditer(text, body):
+            items = []
+            for it in _LOWER_ITEM.finditer(lm.group(0)):
+                words = it.group("of").split()
+                keep = []
+                for w in words:
+                    if w in ("and", "of", "for", "&") or w in _SUBJECT_WORDS or w in _field_words() or \
+                            _ACADEMIC.fullmatch(w.capitalize()) or _ADMIN.fullmatch(w.capitalize()):
+                        keep.append(w)
+                    else:
+                        if "and" in keep:  # "… economics and management and exchanges ideas": a clause after "and"
+                            keep = keep[:len(keep) - 1 - keep[::-1].index("and")]
+                        break
+                while keep and keep[-1] in ("and", "of", "for", "&"):
+                    keep.pop()
+                if keep:
+                    a = lm.start() + it.start()
+                    phrase = f"{it.group('head')} of {' '.join(keep)}"
+                    items.append((a, a + len(phrase), phrase))
+            if len(items) < 2:
+                continue
+            last_end = items[-1][1]
+            if self._org_after(last_end) and self._org_after(last_end)[2] != "home":
+                continue
+            if any(st != "home" for _, _, st in self._ox.overlapping(lm.start(), last_end)):
+                continue
+            for a, b, phrase in items:
+                head, rest = phrase.split(" of ", 1)
+                name = f"{head.capitalize()} of " + " ".join(w if w in ("and", "of", "for", "&") else w.capitalize()
+                                                              for w in rest.split())
+                typ = "office" if head == "department" and not (_ACADEMIC.search(name) and not _ADMIN.search(name)) \
+                    else "school"
+                out.append(UnitHit(typ, name, a, b, text[a:b], "units in lower case, listed (text's own names)", 0.5))
+        return out
 
     def _home_word(self, w: str) -> bool:
         """Whether ``w`` is the home's own word ("Helsinki" of "University of Helsinki", "Lancaster" of "Lancaster
