@@ -77,10 +77,18 @@ _OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|
                         r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
 _UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Faculty)\s+(?:of|for)\s+(?:[A-Z][\w&’'-]*\s+|and\s+|&\s+)"
                           r"{1,6}(?:of|at)\s+(?:the\s+)?$")
-_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?|(?:visiting\s+)?(?:professors|scholars|experts)|"
+_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|delegates?|guests?|visitors?|(?:visiting\s+)?(?:professors|scholars|experts)|"
                              r"(?:an?\s+)?(?:international\s+)?(?:exchange|visiting)\s+students?)\s+"
                              r"(?:\w+\s+){0,2}?from\s+(?:the\s+)?$|"
-                             r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
+                             r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$|"
+                             # "GUIMC hosted a delegation of X": the one received is the guest
+                             r"\b(?:hosted|hosts|received|receives|welcomed|welcomes)\s+(?:a|the|an)\s+(?:[\w-]+\s+){0,2}?"
+                             r"delegation\s+of\s+(?:the\s+)?$", re.I)
+_PROGRAMME_NAME = re.compile(r"(?:the\s+)?(?:International\s+)?(?:Summer|Winter|Spring|Autumn)\s+(?:University|School|College|Academy)\b",
+                             re.I)
+# a list the page calls its partners: "from the following partner universities: A, B, and C"
+_PARTNERS_LISTED = re.compile(r"\bpartner\s+(?:universities|institutions|schools|colleges)\s*(?::|,|such\s+as|including|namely|"
+                              r"like)\s*(?:[^.;:\n]{0,200}?(?:,|\band)\s+)?(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")
 # X … visited our university / came to us: X is the guest
 # "… received this morning, in his office, Dr. Ahmed Dalal, President of X": the one received leads the guests
@@ -632,6 +640,8 @@ class HomeDetector:
             score += 2 if o.country in self.local else 1
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
+        if any(_PARTNERS_LISTED.search(text, max(0, m.start - 240), m.start) for m in o.mentions):
+            score -= 4  # "students came from these partner universities: X, Y and Z": the page calls it a partner
         v = self.visitor(o)
         if self.uni_voice is None:
             self.uni_voice = bool(_UNI_VOICE.search(text))
@@ -772,6 +782,8 @@ class HomeDetector:
             if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in
                                                                      o.aliases | {o.name}):
                 continue
+            if _PROGRAMME_NAME.match(o.name):
+                continue  # "the Summer University of X": a programme a university runs, not a university
             # its name glued without the space before its head word ("toYanshanUniversity", a copy site's lost spaces)
             glued = re.sub(r"\s+(?=(?:University|College|Institute)\b)", "", o.name)
             if glued != o.name and len(glued) > 12 and glued in self.text:

@@ -54,7 +54,7 @@ _UNIT_EN = re.compile(
     rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
     rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Directorate|Centre|Center|Institute|Faculty)\b)")
 # a department that teaches (a school) rather than administers (an office)
-_ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Studies|Physics|Chemistry|Mathematics|Biology|History|"
+_ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Philology|Studies|Physics|Chemistry|Mathematics|Biology|History|"
                        r"Philosophy|Architecture|Design|Engineering|Sciences?|Law|Economics|Arts|Music|Medicine|Nursing|"
                        r"Computing|Computer|Education|Psychology|Sociology|Geography|Humanities)\b")
 _ADMIN = re.compile(r"\b(?:International|Cooperation|Co-operation|Exchanges?|Affairs|Personnel|Human\s+Resources|Finance|"
@@ -101,6 +101,9 @@ _LOWER_ITEM = re.compile(r"(?P<head>school|college|faculty|department)\s+of\s+(?
 _ROOM_OF = re.compile(r"\b(?:Room|Hall|Auditorium|Theatre|Theater|Floor|Lobby)(?:[ \t]+[A-Z]?\d+[A-Za-z]?)?[ \t]+(?:of|in|at)[ \t]+"
                       r"(?:the[ \t]+)?$", re.I)
 _DISCIPLINE = re.compile(r"\bCommission\s+for\s+Discipline\s+Inspection\b")
+# someone's post or affiliation written before a unit: "Dean of the", "Director of the", "dr. X from the"
+_ROLE_OR_FROM_BEFORE = re.compile(r"(?:\b(?:[Dd]ean|[Hh]ead|[Dd]irector|[Cc]hair|[Pp]rofessor|[Ll]ecturer|[Rr]esearcher|[Ff]ellow)\s+"
+                                  r"(?:of|at)|\b[A-Z][\w'’-]+\s+from)\s+(?:the\s+)?$")
 _NEXT_ITEM = re.compile(r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?")
 _PARTNER_PLACE_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to)\s+(?:the\s+)?(?=[A-Z])")
 
@@ -115,7 +118,7 @@ _ROLE_OFFICE = re.compile(r"(?:(?:Vice|Deputy|Pro)[- ]?)?(?:Rector|President|Pro
 
 
 # a full stop that ends a title or an initial, not a sentence ("Prof. Yu", "Dr. M.B Srinivas", "St. Petersburg")
-_ABBREV_DOT = re.compile(r"(?<![\w.])(?:Prof|Dr|Mr|Mrs|Ms|Mme|St|Jr|Sr|Assoc|Asst|No|Nos|Vol|[A-Z])\.$")
+_ABBREV_DOT = re.compile(r"(?<![\w.])(?:Prof|Dr|Mr|Mrs|Ms|Mme|St|Jr|Sr|Assoc|Asst|No|Nos|Vol|prof|dr|[A-Z])\.$")
 
 
 # a body still to be set up: "plans to establish an Institute of …", "regarding establishing Sino-X Institute"
@@ -400,6 +403,20 @@ class UnitFinder:
             return False  # "At X, our School of …": the home's own people are there too
         return any(st == "partner" for _, _, st in self._ox.at(m.end()))
 
+    def _staff_institute(self, s: int, e: int, words: list[str]) -> bool:
+        """Whether an institute with no owner written is the home's own: the page's home is known by name, the
+        institute is named by its subject alone ("the Global Education Institute", "the Institute of English
+        Philology") and given as someone's post or affiliation ("Dean of the …", "dr. X from the …") in a sentence
+        that names no partner."""
+        if not self.home_forms or not _ROLE_OR_FROM_BEFORE.search(self.text, max(0, s - 60), s):
+            return False
+        if not all(w.lower() in ("and", "of", "for", "&", "the", "institute") or w.lower() in _SUBJECT_WORDS or
+                   w.lower() in _field_words() or _ACADEMIC.fullmatch(w) or _ADMIN.fullmatch(w) or
+                   _SERVICE_CENTRE.fullmatch(w) or _language_word(w) for w in words):
+            return False
+        ss, se = self._sentence(s)
+        return not any(st == "partner" for _, _, st in self._ox.overlapping(ss, se))
+
     def _hosts_met(self, ss: int, pos: int) -> bool:
         """Whether the unit at ``pos`` stands among the people a sentence says were met ("… and his delegation met
         with the President of X, Dr. Y, Dean of the Graduate School, and Dr. Z, Head of the International Office"):
@@ -613,6 +630,7 @@ class UnitFinder:
                             not (subject_institute(phrase) and listed_with_units(text, s, e)) and \
                             not (self._home_word(words[0]) and len(words) >= 3 and "Confucius" not in phrase) and \
                             not (own and "Confucius" not in phrase) and \
+                            not (head.lower() == "institute" and self._staff_institute(s, e, words)) and \
                             not (m.group("head") and _STUDIES_CENTRE.search(phrase) and
                                  (self.home_forms or not self.use_list or self.keep_unlisted)) and \
                             not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
