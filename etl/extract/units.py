@@ -85,6 +85,9 @@ _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+vi
 # the people a delegation meets: "… met with", "held talks with", "was received by"
 _MET_WITH = re.compile(r"\b(?:met|meets|meet|meeting)(?:\s+with)?\s+(?=the\b|[A-Z])|\b(?:held|had|hold|holds)\s+(?:talks|a\s+meeting|"
                        r"(?:a\s+)?discussions?)\s+with\s+|\b(?:was|were)\s+(?:warmly\s+)?(?:received|welcomed|greeted)\s+by\s+")
+# the home's side joins the meeting: "accompanied by", "together with", "… attended"
+_HOME_SIDE = re.compile(r"\b(?:accompanied|together\s+with|along\s+with|attended|attending|joined|present|introduced|"
+                        r"on\s+behalf|while|whereas|as\s+well\s+as)\b", re.I)
 # a sentence that lists a delegation's members, and the delegation named before with its organisation
 _DELEGATION_MEMBERS = re.compile(r"\s*(?:(?:The|This|That|Their|His|Her)\s+(?:visiting\s+)?(?:delegation|group|team)\s+(?:also\s+)?"
                                  r"(?:included|includes|comprised|consisted\s+of|was\s+made\s+up\s+of|was\s+composed\s+of)|"
@@ -426,8 +429,9 @@ class UnitFinder:
             pass
         if vm is None:
             return False
-        if re.search(r"\b(?:our|we)\b", self.text[vm.end():pos], re.I) or self._hx.overlapping(vm.end(), pos):
-            return False
+        if re.search(r"\b(?:our|we)\b", self.text[vm.end():pos], re.I) or self._hx.overlapping(vm.end(), pos) or \
+                _HOME_SIDE.search(self.text, vm.end(), pos):
+            return False  # ("… met with X's delegation, accompanied by the heads of the International Office": ours)
         return any(st == "partner" and vm.end() <= a < pos for a, _, st in self._ox.overlapping(vm.end(), pos))
 
     def _partner_delegation(self, ss: int, pos: int) -> bool:
