@@ -85,6 +85,8 @@ _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+vi
 # the people a delegation meets: "… met with", "held talks with", "was received by"
 _MET_WITH = re.compile(r"\b(?:met|meets|meet|meeting)(?:\s+with)?\s+(?=the\b|[A-Z])|\b(?:held|had|hold|holds)\s+(?:talks|a\s+meeting|"
                        r"(?:a\s+)?discussions?)\s+with\s+|\b(?:was|were)\s+(?:warmly\s+)?(?:received|welcomed|greeted)\s+by\s+")
+# the home named as the other party: "… cooperation with <home>", "… visited <home>", "… a visit to <home>"
+_OTHER_PARTY_BEFORE = re.compile(r"\b(?:with|visit(?:ed|ing|s)?|visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$", re.I)
 # the home's side joins the meeting: "accompanied by", "together with", "… attended"
 _HOME_SIDE = re.compile(r"\b(?:accompanied|together\s+with|along\s+with|attended|attending|joined|present|introduced|"
                         r"on\s+behalf|while|whereas|as\s+well\s+as)\b", re.I)
@@ -401,7 +403,8 @@ class UnitFinder:
                     not re.search(r"\b(?:our|we)\b", self.text[ss:pos], re.I) and \
                     not any(ss <= hs < pos for hs, _ in self._hx.overlapping(ss, pos)):
                 return True
-            return self._hosted_paragraph(ss, pos) or self._hosts_met(ss, pos) or self._partner_delegation(ss, pos)
+            return self._hosted_paragraph(ss, pos) or self._hosts_met(ss, pos) or self._partner_delegation(ss, pos) or \
+                self._home_as_other_party(ss, pos)
         if re.search(r"\b(?:our|we)\b", self.text[m.end():pos], re.I):
             return False  # "At X, our School of …": the home's own people are there too
         return any(st == "partner" for _, _, st in self._ox.at(m.end()))
@@ -419,6 +422,18 @@ class UnitFinder:
             return False
         ss, se = self._sentence(s)
         return not any(st == "partner" for _, _, st in self._ox.overlapping(ss, se))
+
+    def _home_as_other_party(self, ss: int, pos: int) -> bool:
+        """Whether the unit at ``pos`` belongs to people who speak of the home as the other party later in the
+        sentence ("X, Director of the Department of Commerce, … expressed their willingness to cooperate with YSU",
+        "… of the Faculty of Law, visited Lakeside University"): the partner's, where neither the home nor "our"
+        comes before the unit in that sentence."""
+        _, se = self._sentence(pos)
+        hs, he = next(((a, b) for a, b in self._hx.overlapping(pos, se) if a > pos), (None, None))
+        if hs is None or not _OTHER_PARTY_BEFORE.search(self.text, max(pos, hs - 30), hs) or \
+                re.match(r"['’]s\b", self.text[he:he + 3]):
+            return False  # ("… with YSU's partners": the home's own)
+        return not self._hx.overlapping(ss, pos) and not re.search(r"\b(?:our|we|us)\b", self.text[ss:hs], re.I)
 
     def _hosts_met(self, ss: int, pos: int) -> bool:
         """Whether the unit at ``pos`` stands among the people a sentence says were met ("… and his delegation met
