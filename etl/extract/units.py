@@ -87,6 +87,8 @@ _MET_WITH = re.compile(r"\b(?:met|meets|meet|meeting)(?:\s+with)?\s+(?=the\b|[A-
                        r"(?:a\s+)?discussions?)\s+with\s+|\b(?:was|were)\s+(?:warmly\s+)?(?:received|welcomed|greeted)\s+by\s+")
 # the home named as the other party: "… cooperation with <home>", "… visited <home>", "… a visit to <home>"
 _OTHER_PARTY_BEFORE = re.compile(r"\b(?:with|visit(?:ed|ing|s)?|visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$", re.I)
+# a person called by a nation's side: "British representative", "the Korean delegates", "the French side"
+_NATION_SIDE = re.compile(r"\b([A-Z][a-z]{3,})\s+(?:representatives?|delegates?|delegation|side|guests?|counterparts?)\b")
 # the home's side joins the meeting: "accompanied by", "together with", "… attended"
 _HOME_SIDE = re.compile(r"\b(?:accompanied|together\s+with|along\s+with|attended|attending|joined|present|introduced|"
                         r"on\s+behalf|while|whereas|as\s+well\s+as)\b", re.I)
@@ -404,7 +406,7 @@ class UnitFinder:
                     not any(ss <= hs < pos for hs, _ in self._hx.overlapping(ss, pos)):
                 return True
             return self._hosted_paragraph(ss, pos) or self._hosts_met(ss, pos) or self._partner_delegation(ss, pos) or \
-                self._home_as_other_party(ss, pos)
+                self._home_as_other_party(ss, pos) or self._foreign_side(ss, pos)
         if re.search(r"\b(?:our|we)\b", self.text[m.end():pos], re.I):
             return False  # "At X, our School of …": the home's own people are there too
         return any(st == "partner" for _, _, st in self._ox.at(m.end()))
@@ -434,6 +436,24 @@ class UnitFinder:
                 re.match(r"['’]s\b", self.text[he:he + 3]):
             return False  # ("… with YSU's partners": the home's own)
         return not self._hx.overlapping(ss, pos) and not re.search(r"\b(?:our|we|us)\b", self.text[ss:hs], re.I)
+
+    def _foreign_side(self, ss: int, pos: int) -> bool:
+        """Whether the unit at ``pos`` is given to a person the sentence calls by the other side's nationality ("British
+        representative X (Director of International Department)", "the Korean side, Dean of the …") in a Chinese
+        university's news, or the Chinese side in a university's abroad: the partner's."""
+        m = None
+        for m in _NATION_SIDE.finditer(self.text, max(ss, pos - 120), pos):
+            pass
+        between = self.text[m.end():pos] if m is not None else ""
+        if m is None or re.search(r"[;:)]|\b(?:our|we|us|and)\b", between, re.I) or between.count(",") > 1 or \
+                self._hx.overlapping(m.end(), pos):
+            return False  # (the person's own post only: not the next people listed, "… ) and all staff of the …")
+        from etl.resolve.geo import load_gazetteer
+
+        code = load_gazetteer().adjective(m.group(1))
+        if not code:
+            return False
+        return code == "CN" if self.foreign_home else code not in ("CN", "HK", "MO", "TW")
 
     def _hosts_met(self, ss: int, pos: int) -> bool:
         """Whether the unit at ``pos`` stands among the people a sentence says were met ("… and his delegation met
