@@ -111,6 +111,8 @@ _DISCIPLINE = re.compile(r"\bCommission\s+for\s+Discipline\s+Inspection\b")
 # someone's post or affiliation written before a unit: "Dean of the", "Director of the", "dr. X from the"
 _ROLE_OR_FROM_BEFORE = re.compile(r"(?:\b(?:[Dd]ean|[Hh]ead|[Dd]irector|[Cc]hair|[Pp]rofessor|[Ll]ecturer|[Rr]esearcher|[Ff]ellow)\s+"
                                   r"(?:of|at)|\b[A-Z][\w'’-]+\s+from)\s+(?:the\s+)?$")
+# a centre given an office's name in brackets: "the X Exchange Center (Overseas Office)": an office
+_OFFICE_ALIAS_AFTER = re.compile(r"[ \t]*\((?:[A-Z][\w'’-]*[ \t]+){0,3}Office\)")
 _NEXT_ITEM = re.compile(r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?")
 _PARTNER_PLACE_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to)\s+(?:the\s+)?(?=[A-Z])")
 
@@ -601,6 +603,9 @@ class UnitFinder:
                     continue
                 if _VENUE_IN_NAME.search(phrase):
                     continue  # "the Faculty of Education Lecture Theatre II": a room of a building, where it happens
+                if re.search(r"\b(?:Cent(?:re|er)|Institute|Office)[ \t]*\($", text[max(0, s - 12):s]) and \
+                        re.match(r"[ \t]*\)", text[e:e + 3]):
+                    continue  # "the X Exchange Center (Overseas Office)": another name of the unit before it
                 if head.lower() in ("centre", "center") and _ROOM_OF.search(text, max(0, s - 40), s):
                     continue  # "in Meeting Room C314 of the Administrative Service Center": a building
                 ls = text.rfind("\n", max(0, s - 40), s) + 1
@@ -670,6 +675,7 @@ class UnitFinder:
                             not (self._home_word(words[0]) and len(words) >= 3 and "Confucius" not in phrase) and \
                             not (own and "Confucius" not in phrase) and \
                             not (head.lower() == "institute" and self._staff_institute(s, e, words)) and \
+                            not (head.lower() in ("centre", "center") and _OFFICE_ALIAS_AFTER.match(text, e)) and \
                             not (m.group("head") and _STUDIES_CENTRE.search(phrase) and
                                  (self.home_forms or not self.use_list or self.keep_unlisted)) and \
                             not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
