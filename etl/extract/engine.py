@@ -1389,7 +1389,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             # name a word of it recalls)
             first = h.text.split(" ", 1)[0]
             if any(a <= h.start < b for a, b in owned) or (first in owner_words and h.text != first) or \
-                    re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[last_owned:h.start]):
+                    (re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[last_owned:h.start]) and
+                     (uf._org_after(h.end) or (0, 0, ""))[2] != "home"):
+                # (a list a partner's unit opens but "… of <home>" closes holds the home's units after it)
                 last_owned = h.end
                 continue  # a partner's unit ("the Faculty of Engineering of the RUPP", "Southampton School of Arts")
         key = f"{h.type}:{norm(h.name)}"

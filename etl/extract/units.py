@@ -376,8 +376,13 @@ class UnitFinder:
         pos = end
         for _ in range(4):
             m = re.match(rf"(?:,?\s+and|,)\s+(?:the\s+)?(?:{_CAP}\s+){{0,4}}?(?:School|College|Faculty|Department|"
-                         rf"Institute|Division)\s+(?:of|for)\s+{_NAMEWORDS}", text[pos:pos + 160])
+                         rf"Institute|Division|Office|Cent(?:re|er))\s+(?:of|for)\s+{_NAMEWORDS}", text[pos:pos + 160])
             if m and not re.match(r"\s*(?:of|at)\s", text[pos:pos + 5]):
+                # (the last unit's name may run on into the home: "… and the Office of International Affairs of
+                # Nankai University" closes a list of the home's units; a partner there owns only its last unit)
+                for a, b in self._hx.starting_in(pos + 1, pos + m.end()):
+                    if re.search(r"\s(?:of|at)\s+(?:the\s+)?$", text[pos:a]):
+                        return (a, b, "home")
                 pos += m.end()
                 continue
             break
@@ -631,7 +636,8 @@ class UnitFinder:
                     list_end = max(e, owner[1])
                     continue  # a partner's unit
                 if owner is None and list_end is not None and _NEXT_ITEM.fullmatch(text, list_end, s) and \
-                        not re.match(r"\s*(?:of|at|from)\s", text[e:e + 6]):
+                        not re.match(r"\s*(?:of|at|from)\s", text[e:e + 6]) and not self._org_after(e) and \
+                        not self._hx.overlapping(s, e):
                     phrases.append((s, e))
                     list_end = e
                     continue  # "the International Office of X, the School of A and the School of B": the list goes on
@@ -651,6 +657,9 @@ class UnitFinder:
                     continue
                 if re.match(r"[ \t]+(?:Project|Program|Programme|Plan|Initiative|Scheme)s?\b", text[e:e + 12]):
                     continue  # "the International Cooperation School Project": a project's name, not a unit
+                if not owner and not ob and any(re.search(r"\b(?:of|at)\s+(?:the\s+)?$", text[s:a]) for a, _ in
+                                                self._hx.starting_in(s + 1, e)):
+                    owner = (s, e, "home")  # "the Office of International Affairs of Nankai University": the home's
                 if not owner and not ob and self._partner_sentence(s):
                     phrases.append((s, e))
                     continue  # a unit in a sentence about a partner's people (its representatives, a visit there)
