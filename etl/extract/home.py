@@ -86,6 +86,10 @@ _VISITOR_BEFORE = re.compile(r"\b(?:delegations?|delegates?|guests?|visitors?|(?
                              r"delegation\s+of\s+(?:the\s+)?$", re.I)
 _PROGRAMME_NAME = re.compile(r"(?:the\s+)?(?:International\s+)?(?:Summer|Winter|Spring|Autumn)\s+(?:University|School|College|Academy)\b",
                              re.I)
+_FROM_SITE = re.compile(r"\b(?:From|Source)\s*[:：]\s*([a-z]{3,6})\b")
+# lower-case words of a site's lines that are no site's short name
+_SITE_WORDS = frozenset({"www", "http", "https", "edu", "com", "org", "net", "html", "htm", "php", "asp", "aspx", "index",
+                         "news", "home", "from", "the", "and", "for", "read", "count", "date", "view", "views", "more", "page"})
 # a list the page calls its partners: "from the following partner universities: A, B, and C"
 _PARTNERS_LISTED = re.compile(r"\bpartner\s+(?:universities|institutions|schools|colleges)\s*(?::|,|such\s+as|including|namely|"
                               r"like)\s*(?:[^.;:\n]{0,200}?(?:,|\band)\s+)?(?:the\s+)?$", re.I)
@@ -224,13 +228,55 @@ def abbreviates(tok: str, name: str) -> bool:
         return False
     if len(chunks) == len(words) and all(w.lower().startswith(c.lower()) for c, w in zip(chunks, words)):
         return True
-    # a compass compound may be two words to an acronym ("NWU" Northwest University, "SWU" Southwest University)
-    split = [p for w in words for p in (_COMPASS.match(w).groups() if _COMPASS.match(w) else (w,))]
-    return len(split) != len(words) and len(chunks) == len(split) and \
-        all(w.lower().startswith(c.lower()) for c, w in zip(chunks, split))
+    if len(chunks) <= len(words) or any(len(c) > 1 for c in chunks):
+        return False
+    # a word may stand for two letters or more: a compass compound ("NWU" Northwest University) or a Chinese place
+    # name's syllables ("ZZU" Zhengzhou University, "SJTU" Shanghai Jiaotong University, "NJU" Nanjing University)
+    return _spread("".join(chunks).lower(), tuple(w.lower() for w in words))
 
 
-_COMPASS = re.compile(r"(North|South)(east|west)(?:ern)?$", re.I)
+_COMPASS = re.compile(r"(north|south)(east|west)(?:ern)?$")
+_PY_INITIAL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])"
+_PY_FINAL = r"(?:iang|iong|uang|ang|eng|ing|ong|iao|ian|uai|uan|ai|ei|ui|ao|ou|iu|ie|ue|ve|er|an|en|in|un|ia|ua|uo|a|o|e|i|u|v)"
+_PINYIN_WORD = re.compile(rf"(?:{_PY_INITIAL}?{_PY_FINAL})(?:{_PY_INITIAL}{_PY_FINAL}){{1,3}}")
+
+
+@lru_cache(maxsize=4096)
+def _syllable_heads(word: str) -> tuple[str, ...]:
+    """The first letters of the parts a word may be read as: (n, w) for "northwest", the syllables' initials of a
+    Chinese name written as one word ("zhengzhou" → z, z; "jiaotong" → j, t), several readings where the syllables
+    may be cut in more than one way."""
+    m = _COMPASS.match(word)
+    if m:
+        return (m.group(1)[0] + m.group(2)[0],)
+    if not _PINYIN_WORD.fullmatch(word):
+        return ()
+    out: set[str] = set()
+
+    def cut(rest: str, heads: str, first: bool) -> None:
+        if not rest:
+            if len(heads) >= 2:
+                out.add(heads)
+            return
+        for n in range(min(6, len(rest)), 0, -1):
+            piece = rest[:n]
+            if re.fullmatch(rf"{_PY_INITIAL}{'?' if first else ''}{_PY_FINAL}", piece):
+                cut(rest[n:], heads + piece[0], False)
+
+    cut(word, "", True)
+    return tuple(sorted(out))
+
+
+def _spread(letters: str, words: tuple[str, ...]) -> bool:
+    """Whether the letters spell the words' initials, a word giving one letter or the letters of its parts."""
+    if not words:
+        return not letters
+    if not letters:
+        return False
+    w = words[0]
+    if w[0] == letters[0] and _spread(letters[1:], words[1:]):
+        return True
+    return any(letters.startswith(h) and _spread(letters[len(h):], words[1:]) for h in _syllable_heads(w))
 
 
 _COUNTRY_WORDS: dict[int, dict[str, tuple[str, ...]]] = {}
@@ -292,6 +338,7 @@ class HomeDetector:
         self.site_lower = self.site_text.lower()
         self.supported: set[str] = set()  # registry universities an acronym names with the page's support
         self.uni_voice: bool | None = None  # the page speaks as "the University" (computed once)
+        self._site_toks: list[str] | None = None
         self.dateline_source = lay.dateline_source
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
@@ -566,8 +613,10 @@ class HomeDetector:
         score, strong = 0.0, ""
         if o.country is None and self._zh_local(o):
             o.country, o.country_method = "CN", "a Chinese province or city at the start of its name"
-        if self.site_text.strip() and (any(len(f) >= 2 and _in(f, self.site_text) for f in forms) or
-                                       any(_in(f, self.site_lower) for f in self._distinctive(o))):
+        if (self.site_text.strip() and (any(len(f) >= 2 and _in(f, self.site_text) for f in forms) or
+                                        any(_in(f, self.site_lower) for f in self._distinctive(o)))) or \
+                any(abbreviates(t.upper(), o.name) for t in self._site_tokens()):
+            # (the site's short name in any case: "From: zzu" for Zhengzhou University)
             score, strong = score + 6, "site"
         ds = self.dateline_source
         if ds and (ds in forms or norm(ds) in {norm(f) for f in forms}):
@@ -666,6 +715,16 @@ class HomeDetector:
         if o.registry is not None and not self.abroad:
             score -= 3  # a known partner of the configured home (in a Chinese university's news)
         return score, strong
+
+    def _site_tokens(self) -> list[str]:
+        """The short words of the site's lines written in lower case ("From: zzu", "www.hit.edu.cn"): a site's short
+        name as its address writes it (an upper-case one is among the page's acronyms already)."""
+        if self._site_toks is None:
+            # (and the source a byline gives near the top: "Publisher: X   From: zzu   Publish Date: …")
+            src = " ".join(m.group(1) for m in _FROM_SITE.finditer(self.text, 0, min(len(self.text), 800)))
+            self._site_toks = sorted({t for t in re.findall(r"(?<![A-Za-z])[a-z]{3,6}(?![A-Za-z])", self.site_text + " " + src)
+                                      if t not in _SITE_WORDS})
+        return self._site_toks
 
     # -- acronyms of the site ---------------------------------------------------------------------
     def _acronym_university(self, a: str):
