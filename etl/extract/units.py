@@ -90,7 +90,7 @@ _OTHER_PARTY_BEFORE = re.compile(r"\b(?:with|visit(?:ed|ing|s)?|visit\s+to|came\
 # a person called by a nation's side: "British representative", "the Korean delegates", "the French side"
 _NATION_SIDE = re.compile(r"\b([A-Z][a-z]{3,})\s+(?:representatives?|delegates?|delegation|side|guests?|counterparts?)\b")
 # the home's side joins the meeting: "accompanied by", "together with", "… attended"
-_HOME_SIDE = re.compile(r"\b(?:accompanied|together\s+with|along\s+with|attended|attending|joined|present|introduced|"
+_HOME_SIDE = re.compile(r";|\b(?:accompanied|together\s+with|along\s+with|attended|attending|joined|present|introduced|"
                         r"on\s+behalf|while|whereas|as\s+well\s+as)\b", re.I)
 # a sentence that lists a delegation's members, and the delegation named before with its organisation
 _DELEGATION_MEMBERS = re.compile(r"\s*(?:(?:The|This|That|Their|His|Her)\s+(?:visiting\s+)?(?:delegation|group|team)\s+(?:also\s+)?"
@@ -474,7 +474,15 @@ class UnitFinder:
         if re.search(r"\b(?:our|we)\b", self.text[vm.end():pos], re.I) or self._hx.overlapping(vm.end(), pos) or \
                 _HOME_SIDE.search(self.text, vm.end(), pos):
             return False  # ("… met with X's delegation, accompanied by the heads of the International Office": ours)
-        return any(st == "partner" and vm.end() <= a < pos for a, _, st in self._ox.overlapping(vm.end(), pos))
+        if any(st == "partner" and vm.end() <= a < pos for a, _, st in self._ox.overlapping(vm.end(), pos)):
+            return True
+        # "The delegation then visited X. They met with the dean of the Faculty of …": a paragraph that opens with
+        # the visit to a partner; whom they meet there is the partner's
+        ps = next((a for a, b in self.lay.paragraphs if a <= ss < b), None)
+        if ps is None or ps == ss or self._hx.overlapping(ps, pos):
+            return False
+        fm = _DELEGATION_VISITED.match(self.text, ps, ss)
+        return bool(fm) and any(st == "partner" for _, _, st in self._ox.at(fm.end()))
 
     def _partner_delegation(self, ss: int, pos: int) -> bool:
         """Whether the sentence at ``ss`` lists the members of a delegation ("The delegation included …", "Members of
