@@ -90,6 +90,12 @@ _FROM_SITE = re.compile(r"\b(?:From|Source)\s*[:：]\s*([a-z]{3,6})\b")
 # lower-case words of a site's lines that are no site's short name
 _SITE_WORDS = frozenset({"www", "http", "https", "edu", "com", "org", "net", "html", "htm", "php", "asp", "aspx", "index",
                          "news", "home", "from", "the", "and", "for", "read", "count", "date", "view", "views", "more", "page"})
+# our people visiting: "President X … (beginning with) a visit to", "our students visited"
+_OUR_VOICE_VISIT = re.compile(r"\b(?:visited|visiting|(?:a|the|his|her|their)\s+visit\s+to|paid\s+a\s+visit\s+to|"
+                              r"travell?ed\s+to|went\s+to)\s+(?:the\s+)?$")
+# a university the page calls a partner in an appositive: "X (China), a partner university with which our university …"
+_PARTNER_APPOSITIVE = re.compile(r"(?:\s*\([^()\n]{1,30}\))?,\s+(?:a|an|our|one\s+of\s+(?:our|the))\s+(?:[\w-]+\s+){0,4}?"
+                                 r"(?:partner|sister|exchange\s+agreement)\b")
 # a list the page calls its partners: "from the following partner universities: A, B, and C"
 _PARTNERS_LISTED = re.compile(r"\bpartner\s+(?:universities|institutions|schools|colleges)\s*(?::|,|such\s+as|including|namely|"
                               r"like)\s*(?:[^.;:\n]{0,200}?(?:,|\band)\s+)?(?:the\s+)?$", re.I)
@@ -533,6 +539,12 @@ class HomeDetector:
         ss = last_of(text, ".!?\n", m.start - 1) + 1
         seg = text[ss:m.start]
         dm = _OUR_DELEGATION_EN.search(seg)
+        if not dm and _OUR.search(text):
+            # a page that speaks as "our university": "President X … beginning with a visit to Y", "our students
+            # visited Y": Y, named after the visit with no other organisation before it in the sentence, is the host
+            vm = _OUR_VOICE_VISIT.search(seg)
+            return bool(vm) and not any(
+                ss <= x.start < m.start for p in self.finder.orgs.values() for x in p.mentions)
         if not dm:
             return False
         vm = None
@@ -689,7 +701,8 @@ class HomeDetector:
             score += 2 if o.country in self.local else 1
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
-        if any(_PARTNERS_LISTED.search(text, max(0, m.start - 240), m.start) for m in o.mentions):
+        if any(_PARTNERS_LISTED.search(text, max(0, m.start - 240), m.start) or
+               _PARTNER_APPOSITIVE.match(text, m.end, min(len(text), m.end + 90)) for m in o.mentions):
             score -= 4  # "students came from these partner universities: X, Y and Z": the page calls it a partner
         v = self.visitor(o)
         if self.uni_voice is None:
