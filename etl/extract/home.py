@@ -345,6 +345,7 @@ class HomeDetector:
         self.supported: set[str] = set()  # registry universities an acronym names with the page's support
         self.uni_voice: bool | None = None  # the page speaks as "the University" (computed once)
         self._site_toks: list[str] | None = None
+        self._our_voice: bool | None = None  # the text speaks as "our university" (computed once)
         self.dateline_source = lay.dateline_source
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
@@ -539,7 +540,9 @@ class HomeDetector:
         ss = last_of(text, ".!?\n", m.start - 1) + 1
         seg = text[ss:m.start]
         dm = _OUR_DELEGATION_EN.search(seg)
-        if not dm and _OUR.search(text):
+        if self._our_voice is None:
+            self._our_voice = bool(_OUR.search(text))  # (once: a search of the whole text per mention is quadratic)
+        if not dm and self._our_voice:
             # a page that speaks as "our university": "President X … beginning with a visit to Y", "our students
             # visited Y": Y, named after the visit with no other organisation before it in the sentence, is the host
             vm = _OUR_VOICE_VISIT.search(seg)
