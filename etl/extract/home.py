@@ -909,12 +909,17 @@ class HomeDetector:
         # title), the page's foreign perspective, or to be clearly the page's subject where no Chinese
         # university could be home
         viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
+        if _DEBUG:
+            print("before the country filter:", [(round(c[0], 1), c[2].name, c[2].country, c[3], c[4], self.visitor(c[2])) for c in cands])
         # (a plain host and guest: a university whose people receive a party named as the visitor needs less)
         relax = not viable_cn and conf is None and any(2.5 <= c[0] < 4 for c in cands)
         guests = [c for c in cands if self.visitor(c[2]) >= 2] if relax else []
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
-                 (not viable_cn and conf is None and (c[0] >= 4 or (c[0] >= 2.5 and guests and c not in guests and any(
-                     _HOST_AFTER.match(self.text, m.end, min(len(self.text), m.end + 100)) for m in c[2].mentions))) and
+                 (not viable_cn and conf is None and (c[0] >= 4 or (c[0] >= 2.5 and guests and c not in guests and (any(
+                     _HOST_AFTER.match(self.text, m.end, min(len(self.text), m.end + 100)) for m in c[2].mentions) or
+                     # (or every other university is a guest the text locates: "the NMU delegation with officials of
+                     # UCC", "X in South Africa" — the one left, unlocated, receives them)
+                     (c[3] is None and all(x in guests and x[3] for x in cands if x is not c))))) and
                   not (self.lang == "zh" and _OUR.search(self.text)))]
         # (a 中文 page that speaks as 我校 is a Chinese university's: a body abroad it names is not its home without
         # a strong signal)
