@@ -462,6 +462,19 @@ class UnitFinder:
             return False
         return code == "CN" if self.foreign_home else code not in ("CN", "HK", "MO", "TW")
 
+    def _among_institutions(self, s: int, e: int) -> bool:
+        """Whether the phrase at s:e stands in a list between organisations' names ("…, X University, the Y School
+        (YS), and Z University"): an organisation named before it and one after it, each a comma or "and" away."""
+        text = self.text
+        bm = re.search(r"(?:,|\band)\s+(?:the\s+)?$", text[max(0, s - 12):s])
+        if not bm:
+            return False
+        gap = s - (len(text[max(0, s - 12):s]) - bm.start())
+        before = any(st == "partner" and not text[b:gap].strip() for _, b, st in self._ox.ending_in(gap - 2, gap))
+        am = re.match(r"(?:\s*\([A-Z][A-Za-z]{1,9}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?", text[e:e + 30])
+        after = bool(am) and any(st == "partner" for _, _, st in self._ox.at(e + am.end()))
+        return before and after
+
     def _hosts_met(self, ss: int, pos: int) -> bool:
         """Whether the unit at ``pos`` stands among the people a sentence says were met ("… and his delegation met
         with the President of X, Dr. Y, Dean of the Graduate School, and Dr. Z, Head of the International Office"):
@@ -626,6 +639,10 @@ class UnitFinder:
                     continue  # a credit line ("Source: Global Affairs Office", "Translator: News Office"): no part of the news
                 if self._link_list_line(s):
                     continue  # a line of links ("Office of International Cooperation  Office of Taiwan Affairs"): navigation
+                if m.group("head2") and head.lower() in ("school", "college", "institute", "academy") and \
+                        self._among_institutions(s, e):
+                    continue  # "… Irkutsk State University, the Blue Mountains Hotel Management School (BMHMS), and
+                    # Woosuk University": an item of a list of institutions is one itself
                 if not m.group("head") and self._outside_name(words):
                     continue  # "Xuchang Vocational and Technical College", "JCL Foreign Languages School": an institution
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
