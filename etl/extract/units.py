@@ -13,7 +13,13 @@ Never a home unit:
   DCU", "the Faculty of Computing and the Faculty of Electrical Engineering of UTM"),
   preceded by a partner's name ("UTS Business School", 汉阳大学工学院);
 - a shorter name inside a longer one (理学院 inside 经济管理学院, "Graduate School" inside
-  "Graduate School of Engineering").
+  "Graduate School of Engineering");
+- the units of the partner's people, where the text gives no owner: in a paragraph that opens at a
+  partner ("At the University of Leeds, …"), among the people a delegation met with after a partner is
+  named, among the members of a partner's delegation ("The delegation included …"), of people who then
+  name the home as the other party ("… cooperate with <home>"), of someone called by another nation's
+  side ("British representative X (Director of …)"), and the next items of a list a partner's unit opens;
+- an "X School" or "X College" named in a list between other institutions.
 """
 from __future__ import annotations
 
