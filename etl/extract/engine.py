@@ -1202,16 +1202,17 @@ def _listed_institutes(text: str, orgs: list[Org], home_known: bool = False) -> 
                 o.status, o.reason = "home", "an institute among the units the page lists"
             elif home_known and all(_AFFILIATION_BEFORE.search(text, max(0, m.start - 60), m.start) and
                                     not _names_partner(text, m.start, m.end, orgs, o) for m in o.mentions):
+                # (no partner and no visit in its sentences: _names_partner says)
                 o.status, o.reason = "home", "an institute someone of the home's is from"
 
 
 # someone's post or affiliation written before a unit: "Director of the", "dr. X from the"
 _AFFILIATION_BEFORE = re.compile(r"(?:\b(?:[Dd]ean|[Hh]ead|[Dd]irector|[Cc]hair|[Pp]rofessor|[Ll]ecturer|[Rr]esearcher|[Ff]ellow)\s+"
-                                 r"(?:of|at)|\b[A-Z][\w'’-]+\s+from)\s+(?:the\s+)?$")
+                                 r"(?:of|at)|\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s+from)\s+(?:the\s+)?$")
 
 
 def _names_partner(text: str, s: int, e: int, orgs: list[Org], me: Org) -> bool:
-    """Whether the sentence around s:e names a partner other than ``me``."""
+    """Whether the sentence around s:e names a partner other than ``me``, or a visit (guests are there)."""
     from etl.extract.units import _ABBREV_DOT
 
     lo, hi = max(0, s - 500), min(len(text), e + 500)
@@ -1223,6 +1224,8 @@ def _names_partner(text: str, s: int, e: int, orgs: list[Org], me: Org) -> bool:
     while b != -1 and _ABBREV_DOT.search(text, max(e, b - 8), b + 1):
         b = text.find(". ", b + 1, hi)
     b = min([x for x in (b, text.find("\n", e, hi)) if x != -1] or [hi])
+    if re.search(r"\b(?:visited|visiting|visit\s+to|came\s+to|arrived\s+(?:at|in))\b", text[a:b], re.I):
+        return True  # (guests: "researchers from the Institute of X visited us")
     return any(o is not me and o.status == "partner" and any(a <= m.start < b for m in o.mentions) for o in orgs)
 
 

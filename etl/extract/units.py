@@ -116,9 +116,10 @@ _ROOM_OF = re.compile(r"\b(?:Room|Hall|Auditorium|Theatre|Theater|Floor|Lobby)(?
 _DISCIPLINE = re.compile(r"\bCommission\s+for\s+Discipline\s+Inspection\b")
 # someone's post or affiliation written before a unit: "Dean of the", "Director of the", "dr. X from the"
 _ROLE_OR_FROM_BEFORE = re.compile(r"(?:\b(?:[Dd]ean|[Hh]ead|[Dd]irector|[Cc]hair|[Pp]rofessor|[Ll]ecturer|[Rr]esearcher|[Ff]ellow)\s+"
-                                  r"(?:of|at)|\b[A-Z][\w'’-]+\s+from)\s+(?:the\s+)?$")
+                                  r"(?:of|at)|\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s+from)\s+(?:the\s+)?$")
 # a centre given an office's name in brackets: "the X Exchange Center (Overseas Office)": an office
 _OFFICE_ALIAS_AFTER = re.compile(r"[ \t]*\((?:[A-Z][\w'’-]*[ \t]+){0,3}Office\)")
+_GUEST_VERB = re.compile(r"\b(?:visited|visiting|visit\s+to|came\s+to|arrived\s+(?:at|in))\b", re.I)
 _NEXT_ITEM = re.compile(r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?")
 _PARTNER_PLACE_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to)\s+(?:the\s+)?(?=[A-Z])")
 
@@ -436,6 +437,8 @@ class UnitFinder:
                    _SERVICE_CENTRE.fullmatch(w) or _language_word(w) for w in words):
             return False
         ss, se = self._sentence(s)
+        if _GUEST_VERB.search(self.text, ss, se):
+            return False  # ("researchers from the Institute of Botany visited us": guests)
         return not any(st == "partner" for _, _, st in self._ox.overlapping(ss, se))
 
     def _home_as_other_party(self, ss: int, pos: int) -> bool:
