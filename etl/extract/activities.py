@@ -421,8 +421,9 @@ _GENERIC_ITEMS = re.compile(
 # a cue after the frame is a topic, not an activity reported
 _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
-# the one item a talk is about, with its indefinite article (the end of the sentence before a cue)
-_ONE_SPECIFIC = re.compile(r"(?s:.*)\b(?:discuss(?:ed|es|ing)?|talked\s+about)\s+(?:an?)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# the one item a talk is about, with its indefinite article (the end of the sentence before a cue: searched up to
+# the cue, ``search(sent, 0, cue_start)``; a leading ``.*`` with ``match`` would rescan the prefix from every start)
+_ONE_SPECIFIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|talked\s+about)\s+(?:an?)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # a number of agreements signed (a tally, not a signing)
 _AGREEMENT_TALLY = re.compile(r"\b(?:sign(?:s|ed)?|conclude[sd]?)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
                               r"dozens\s+of|more\s+than\s+\d+|over\s+\d+)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?"
@@ -721,7 +722,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 list_from, list_to, profile = topic_ctx(i, sent)
                 if list_from is not None and (list_from < ms < list_to or ms <= list_from < me) and not (
                         rule in _SPECIFIC_RULES and (rule != "中外合作办学" or _named_joint(sent, ms, me))) and not (
-                        _ONE_SPECIFIC.match(sent[:ms])):
+                        _ONE_SPECIFIC.search(sent, 0, ms)):
                     # (the one programme a talk is about, with its article, is specific: "discuss a two-week summer
                     # school on robotics for our students", "discussed a joint research proposal on …")
                     continue  # a topic in a list of areas of cooperation

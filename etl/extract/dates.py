@@ -42,8 +42,8 @@ _WD = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
 _TO = r"\s*(?:to|until|till|through|and|-|–|—|~)\s*"
 
 # English: "7th March 2024", "7 March", "10th to 16th October 2016", "12th July to 6th August 2021", "28 Sep , 2023"
-_EN_DMY = re.compile(
-    rf"(?<![\w+]){_WD}(?P<d0>{_DAY})(?:\s+(?:of\s+)?(?P<m0>{_MON}))?(?:(?:,?|[ \t]+,)\s+(?P<y0>{_YEAR}))?"
+_EN_DMY = re.compile(  # (a day glued to its "on" by a typo, "on15th May 2015", still counts)
+    rf"(?:(?<![\w+])|(?<=\bon)){_WD}(?P<d0>{_DAY})(?:\s+(?:of\s+)?(?P<m0>{_MON}))?(?:(?:,?|[ \t]+,)\s+(?P<y0>{_YEAR}))?"
     rf"(?:{_TO}(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MON}))?(?:,?\s+(?P<y1>{_YEAR}))?(?![\w+])")
 # "March 7, 2024", "March 7-9, 2024", "March 7 to April 2, 2024"
 _EN_MDY = re.compile(
@@ -100,6 +100,12 @@ _COPYRIGHT = re.compile(r"©|\(c\)\s*\d|\bcopyright\b|all\s+rights\s+reserved|�
 # (a Chinese character beside a year is no word character: "召开2020年…", "2022暑假")
 # an academic year: "2023/24", "2016-17", "2016–2017" (the second year the next of the first)
 _ACADEMIC_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d)(?![\d/-]|\.\d)")
+# a year that opens the name of a Chinese event or plan ("2017上海暑期学校", "2020年…推进会"), not a cohort (2017级, 2017届)
+# nor a decade (80年代)
+_ZH_YEAR_OPENS = re.compile(r"\d{4}(?:\s*年(?![代级届])|(?=[\u4e00-\u9fff])(?![级届]))")
+_ZH_YEAR_OF = re.compile(r"\d{4}\s*年(?![代级届以起底末])(?!\d{1,2}\s*月)")
+_ZH_SINCE = re.compile(r"[自从于至截到]|始于|成立|建于")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _ANY_YEAR = re.compile(r"(?<![A-Za-z0-9_+/.])((?:19[5-9]|20\d)\d)(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?(?![A-Za-z0-9_+/])")
 PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
 PLAUSIBLE_AFTER = 3  # days: a piece may be dated the day before the event it announces
@@ -151,6 +157,17 @@ def _day(s: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# a Chinese day whose 月 a copy lost ("711日," for 7月11日, "1018日" for 10月18日), opening a sentence or a clause
+_ZH_GLUED_DAY = re.compile(r"(?:(?<=^)|(?<=[\n。，,；;：:、\s]))(?P<n>[1-9]\d{2,3})\s*[日号](?=\s*[\u4e00-\u9fff，,])")
+
+
+def _glued_month_day(n: str) -> tuple[int, int] | None:
+    """The one month and day a run of three or four digits can be (711 → 7-11; 111 is 1-11 or 11-1: none)."""
+    splits = [(int(n[:k]), int(n[k:])) for k in (1, 2) if len(n) - k in (1, 2)]
+    ok = {(mo, d) for mo, d in splits if 1 <= mo <= 12 and 1 <= d <= 31}
+    return ok.pop() if len(ok) == 1 else None
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every date expression in ``text[start:end]``, in text order, without overlaps."""
     end = len(text) if end is None else end
@@ -190,6 +207,10 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         y = m["y0"] or m["y1"]
         add(m, DateMention(0, 0, int(y) if y else None, int(m["m0"]), int(m["d0"]),
                            is_range=bool(m["d1"]), year_written=bool(y)))
+    for m in (_ZH_GLUED_DAY.finditer(seg) if "日" in seg or "号" in seg else ()):
+        md = _glued_month_day(m["n"])
+        if md:
+            add(m, DateMention(0, 0, None, md[0], md[1], year_written=False))
     stamp = len(seg) <= 160  # a site's date stamp stands on a header line of its own
     for m in (_STAMP_MDY.finditer(seg) if stamp else ()):
         mon = _month(m["m"] or m["m2"])
@@ -236,7 +257,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
 # ---------------------------------------------------------------------------------------
 _PUB_LABEL = re.compile(
     r"^\s*(?:By\b|Posted\b|Published\b|Release[d]?\b|Date\b|Time\b|Updated\b|发布时间|发布日期|发表时间|"
-    r"时间|日期|发稿时间|更新时间)", re.I)
+    r"时间|日期|发稿时间|更新时间|보도일자?|작성일자?|등록일자?|게시일자?|날짜|日付|投稿日|掲載日|公開日)", re.I)
 
 
 STRUCTURED = ("meta", "jsonld", "time", "itemprop", "feed")  # how a source read a date it can vouch for
@@ -392,7 +413,9 @@ _THIS_MONTH = re.compile(r"\b(?P<w>this|last)\s+(?P<m>January|February|March|Apr
 _LONG_STAY = re.compile(r"\b(?:semesters?|six-month|one-year|year-long|(?:six|nine|twelve)\s+months)\b", re.I)
 _LAST_WEEK = re.compile(r"\blast\s+week\b", re.I)
 _STAMP_LABEL = re.compile(r"(?:\bdatetime|\bdate|\btime|\bposted|\bpublished|\bupdated|(?:publish|release|post)(?:ed)?\s*(?:time|date)|"
-                          r"发布时间|发布日期|日期|时间)\s*[:：]?\s*$", re.I)
+                          r"发布时间|发布日期|日期|时间|"
+                          # Korean and Japanese sites' labels (report, written, registered, posted date; 日付, 投稿日, 掲載日)
+                          r"보도일자?|작성일자?|등록일자?|게시일자?|날짜|日付|投稿日|掲載日|公開日)\s*[:：]?\s*$", re.I)
 
 
 # a date labelled as the page's last change ("Updated: 2025-01-05", "Last modified 3 May 2024", 更新时间): never the event's
@@ -408,6 +431,10 @@ def _updated_stamp(text: str, dm: DateMention) -> bool:
     return bool(_UPDATED_LABEL.search(text, line + 1 if line >= 0 else lo, dm.start))
 
 
+# a credit line's labels (source, author, editor): a full date ending such a line is the page's stamp
+_CREDIT_LABEL = re.compile(r"(?:来源|作者|编辑|责任编辑|审核|审稿|供稿|撰稿|\b(?:Source|Author|Editor|Written\s+by))\s*[:：]", re.I)
+
+
 def _stamp(text: str, dm: DateMention) -> bool:
     """Whether a date in the body is the page's own stamp: labelled ("Datetime:", "date") or alone on its line."""
     ls = max(last_of(text, "\n", dm.start) + 1, dm.start - 60)
@@ -418,7 +445,8 @@ def _stamp(text: str, dm: DateMention) -> bool:
     after = re.sub(r"(?i:\b(?:views?|hits|clicks|reads|times|visits)\b)[ \t:：]*\d*", "", after)
     # (or set apart at the end of the title's line by a wide space: "A New Centre Opens  Jul 08, 2016")
     return bool(_STAMP_LABEL.search(before)) or not (before + after).strip(" \t|·-") or \
-        (bool(re.search(r"\S(?: {2,}|\t)$", before)) and not after.strip())
+        (bool(re.search(r"\S(?: {2,}|\t)$", before)) and not after.strip()) or \
+        (not after.strip(" \t|·-") and bool(_CREDIT_LABEL.search(before)))  # "来源:某社 责任编辑:某某 2022-07-01 10:54"
 
 
 def body_stamp(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
@@ -441,6 +469,36 @@ _REL_DAY = re.compile(r"\b(?:(?P<y>yesterday)|(?P<w>[Ll]ast|[Tt]his|[Pp]ast|on|h
                       r"September|October|November|December)))")
 
 
+# a Chinese wire report's dateline ("新华社香港7月1日电") and, later in its sentence, the event's day of the month alone
+# ("…30日以在线形式举办", "记者20日从…获悉")
+_BARE_ZH_DAY = re.compile(r"(?<![\d月至到~～\-–—])(?P<d>[12]\d|3[01]|[1-9])\s*日(?![电讯])")
+
+
+def _wire_day(text: str, day: DateMention) -> EventDate | None:
+    """The day a Chinese wire dateline's sentence names by its number alone: in the dateline's month, or the month
+    before when the number is past the dateline's day."""
+    d0 = day.date()
+    if d0 is None or day.is_range or not text.startswith("电", day.end):
+        return None
+    stop = text.find("。", day.end + 1, day.end + 121)
+    m = _BARE_ZH_DAY.search(text, day.end + 1, stop if stop >= 0 else min(len(text), day.end + 121))
+    if not m:
+        return None
+    n = int(m.group("d"))
+    y, mon = (d0.year, d0.month) if n <= d0.day else ((d0.year, d0.month - 1) if d0.month > 1 else (d0.year - 1, 12))
+    try:
+        d = dt.date(y, mon, n)
+    except ValueError:
+        return None
+    return EventDate(d.isoformat(), m.start(), m.end(), m.group(0), "the day a wire dateline's sentence names", 0.8)
+
+
+# words that make the day after them an end ("until", "runs through", "closes on", "deadline", 截至)
+_END_BEFORE = re.compile(r"(?:\b(?:until|till|(?:runs?|lasts?|continues?)\s+(?:through|to)|(?:ends?|closes?|concludes?)\s+on|"
+                         r"deadline(?:\s+is)?|no\s+later\s+than|by)\s*[:：]?\s*(?:the\s+)?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
+                         r"|截至|截止(?:日期|时间)?[:：]?\s*)$", re.I)
+
+
 def _relative_day(text: str, pub: dt.date | None, paragraphs: list[tuple[int, int]]) -> EventDate | None:
     """The day a lead names relative to the publication date (see _REL_DAY), or None."""
     if pub is None or not paragraphs:
@@ -456,6 +514,38 @@ def _relative_day(text: str, pub: dt.date | None, paragraphs: list[tuple[int, in
             back = 7
         d, how = pub - dt.timedelta(days=back), "a weekday: the latest one up to publication"
     return EventDate(d.isoformat(), rel.start(), rel.end(), rel.group(0), how, 0.6)
+
+
+_FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_EN_MONTH_ALONE = re.compile(
+    r"\b(?:in|at|by|since|from|during|through|throughout|until|till)\s+(?:the\s+)?(?:(?:early|mid|late|end\s+of|beginning\s+of|"
+    r"start\s+of|middle\s+of|(?:first|second|latter)\s+half\s+of)[-\s]+(?:the\s+month\s+of\s+)?)?"
+    rf"(?P<m>{_FULL_MONTH})\b(?![-\s]*\d)(?!,?\s*(?:19|20)\d\d)(?!\s+of\s+(?:19|20)\d\d)")
+_ZH_MONTH_ALONE = re.compile(r"(?<![\d年一二三四五六七八九十个〇零./-])(?P<m>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
+                             r"(?:上旬|中旬|下旬|初|底|末|中|份)?(?![\d一二三四五六七八九十日号])")
+_AHEAD = re.compile(r"\b(?:will|shall|next|plans?|planned|planning|upcoming|scheduled|expected|due)\b|将|计划|拟|预计|下|将于|即将",
+                    re.I)
+_ZH_MONTHS = {"十": 10, "十一": 11, "十二": 12, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _yearless_month(text: str, paragraphs: list[tuple[int, int]], ref: dt.date):
+    """Months the body writes without a year and without a day, in text order, each given the year that puts its
+    first day on or before ``ref`` (and within ``PLAUSIBLE_BEFORE`` days of it); none the text looks ahead to."""
+    for ps, pe in paragraphs:
+        for rx in (_EN_MONTH_ALONE, _ZH_MONTH_ALONE):
+            for m in rx.finditer(text, ps, pe):
+                g = m.group("m")
+                mon = _month(g) if g[0].isalpha() and g.isascii() else (int(g) if g.isdigit() else _ZH_MONTHS.get(g))
+                if not mon:
+                    continue
+                lo = max(ps, m.start() - 60)
+                sent_start = max([text.rfind(c, lo, m.start()) + 1 for c in ".。!?！？\n"] + [lo])
+                if _AHEAD.search(text, sent_start, m.start()):
+                    continue
+                y = ref.year if mon <= ref.month else ref.year - 1
+                if (ref - dt.date(y, mon, 1)).days > PLAUSIBLE_BEFORE:
+                    continue
+                yield DateMention(m.start(), m.end(), y, mon, None, precision="month", text=m.group(0))
 
 
 def event_date(text: str, *, published: str | None, header_lines: list[tuple[int, str]],
@@ -521,8 +611,14 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
                     # title of the event later in the same English sentence
                     se = next_of(text, "。\n", dm.end, len(text))
                     se_en = next_of(text, ".\n", dm.end, len(text))
-                    before = [y for p, y in years if dm.end <= p < se and re.match(r"\d{4}\s*(?:年|暑|寒|春|秋)", text[p:p + 6]) or
+                    before = [y for p, y in years if dm.end <= p < se and _ZH_YEAR_OPENS.match(text, p) or
                               dm.end <= p < se_en and re.match(r"\d{4}[ \t]+[A-Z][a-z]", text[p:p + 7])][:1]
+                if not before and _HAN.search(text, dm.start, dm.end):
+                    # "5月13日至21日，…访问了…。…共同申请“2015年…计划项目”": no year before it and none in its sentence, a
+                    # year written later in its paragraph as a year of something (2015年…, not 自2008年以来 or 2015级)
+                    ps, pe = paragraphs[i] if i < len(paragraphs) else (0, len(text))
+                    before = [y for p, y in years if dm.end <= p < min(pe, dm.end + 300) and _ZH_YEAR_OF.match(text, p)
+                              and not _ZH_SINCE.search(text, max(0, p - 3), p)][:1]
                 if before:
                     dm.y = max(before)  # the latest: background years ("since 2020", "founded in 1952") are older
                     dm.notes.append(f"year {dm.y}: the latest year written before it")
@@ -536,6 +632,16 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         if yrs:
             ref = dt.date(max(yrs), 12, 31)
             year_end_ref = True
+    if ref is None:
+        # nothing in the body to reckon from: the latest day the header writes with its year (an issue's span,
+        # "Newsletter No. 45 (2009.07.01~2009.08.31)", gives its last day)
+        hdays = [dm for off, line in header_lines for dm in find_dates(text, off, off + len(line))
+                 if dm.precision == "day" and dm.y and dm.date()]
+        for dm in hdays:
+            end = _range_end(text, dm) if dm.is_range else None
+            d = end or dm.date()
+            if ref is None or d > ref:
+                ref = d
     if ref is None and not any(dm.precision == "day" for _, dm in body_mentions) and votes:
         y = max(votes, key=lambda k: (votes[k], k))
         return EventDate(str(y), method="the year the text names most (no date in the text)", confidence=0.4)
@@ -553,6 +659,15 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         if d and _plausible(d, ref):
             days.append((i, dm))
     body_days = [(i, dm) for i, dm in days if dm is not dl]
+    ends = [(i, dm) for i, dm in body_days if not dm.is_range and _END_BEFORE.search(text, max(0, dm.start - 40), dm.start)]
+    if ends:
+        # "The programme will last until August 4, 2018": the day something ends is not when it began; a text whose
+        # only days are such ends gives the event's year alone
+        if len(ends) == len(body_days):
+            last = max(dm.date() for _, dm in ends)
+            return EventDate(str(last.year), ends[0][1].start, ends[0][1].end, ends[0][1].text,
+                             "the year of the day the event lasts until (its start not given)", 0.5)
+        body_days = [x for x in body_days if x not in ends]
     if re.search(r"[\u4e00-\u9fff]", text):
         # a Chinese page's line that holds only a full date ("• 2014-01-13") is the page's stamp, not the event's day,
         # when the text gives another day
@@ -561,6 +676,10 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
             r"\s*", text[dm.end:next_of(text, "\n", dm.end, len(text))])]
         if alone and len(alone) < len(body_days):
             body_days = [x for x in body_days if x not in alone]
+    for dm in ([dl] if dl is not None else []) + [dm for _, dm in body_days[:4]]:  # (a stamp line may come first)
+        wire = _wire_day(text, dm)
+        if wire is not None:
+            return wire
     if body_days:
         first_par = min(i for i, _ in body_days)
         lead = [dm for i, dm in body_days if i == first_par]
@@ -598,6 +717,10 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
         if -31 <= (ref - first).days <= (PLAUSIBLE_BEFORE if not long_stay else 366) or (year_end_ref and dm.y == ref.year):
             # ("in January 2020" on a page with no other date: the month is the event's)
             return EventDate(dm.iso(), dm.start, dm.end, dm.text, "month in the body", 0.5)
+    # a month written without its year ("since the end of October", "in mid-May", 8月上旬): the latest such month on
+    # or before the reference, unless the text looks ahead to it
+    for dm in _yearless_month(text, paragraphs, ref):
+        return EventDate(dm.iso(), dm.start, dm.end, dm.text, "a month without its year, before the reference", 0.45)
     # "this September", "last March": the month of the publication's year (or the year before)
     rm = _THIS_MONTH.search(text, paragraphs[0][0] if paragraphs else 0)
     if rm and pub is not None:

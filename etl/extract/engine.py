@@ -1221,16 +1221,45 @@ def _profile_third_parties(text: str, lay, orgs: list[Org]) -> None:
             o.status, o.reason = "non_partner", "named in a partner's profile (its standing, its own partners)"
 
 
-def _listed_institutes(text: str, orgs: list[Org]) -> None:
+def _listed_institutes(text: str, orgs: list[Org], home_known: bool = False) -> None:
     """An institute named by its subject alone, written among the units a page lists ("representatives from the School
     of Design, School of Engineering, and the Institute of Food Science and Technology"), is one of them: the page's
-    own unit, not a partner."""
+    own unit, not a partner. So is one given as someone's affiliation or post ("dr. X from the Institute of English
+    Philology", "Director of the Institute of …") on a page whose home is known by name, in sentences that name no
+    partner."""
     from etl.extract.units import listed_with_units, subject_institute
 
     for o in orgs:
-        if o.status == "partner" and o.registry is None and subject_institute(o.name) and \
-                all(listed_with_units(text, m.start, m.end) for m in o.mentions):
-            o.status, o.reason = "home", "an institute among the units the page lists"
+        if o.status == "partner" and o.registry is None and subject_institute(o.name):
+            if all(listed_with_units(text, m.start, m.end) for m in o.mentions):
+                o.status, o.reason = "home", "an institute among the units the page lists"
+            elif home_known and all(_AFFILIATION_BEFORE.search(text, max(0, m.start - 60), m.start) and
+                                    not _names_partner(text, m.start, m.end, orgs, o) for m in o.mentions):
+                # (no partner and no visit in its sentences: _names_partner says)
+                o.status, o.reason = "home", "an institute someone of the home's is from"
+
+
+# someone's post or affiliation written before a unit: "Director of the", "dr. X from the"
+_AFFILIATION_BEFORE = re.compile(r"(?:\b(?:[Dd]ean|[Hh]ead|[Dd]irector|[Cc]hair|[Pp]rofessor|[Ll]ecturer|[Rr]esearcher|[Ff]ellow)\s+"
+                                 r"(?:of|at)|\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s+from)\s+(?:the\s+)?$")
+
+
+def _names_partner(text: str, s: int, e: int, orgs: list[Org], me: Org) -> bool:
+    """Whether the sentence around s:e names a partner other than ``me``, or a visit (guests are there)."""
+    from etl.extract.units import _ABBREV_DOT
+
+    lo, hi = max(0, s - 500), min(len(text), e + 500)
+    a = text.rfind(". ", lo, s)
+    while a != -1 and _ABBREV_DOT.search(text, max(lo, a - 8), a + 1):  # ("dr. X", "Prof. Y": no sentence's end)
+        a = text.rfind(". ", lo, a)
+    a = max(a, text.rfind("\n", lo, s)) + 1
+    b = text.find(". ", e, hi)
+    while b != -1 and _ABBREV_DOT.search(text, max(e, b - 8), b + 1):
+        b = text.find(". ", b + 1, hi)
+    b = min([x for x in (b, text.find("\n", e, hi)) if x != -1] or [hi])
+    if re.search(r"\b(?:visited|visiting|visit\s+to|came\s+to|arrived\s+(?:at|in))\b", text[a:b], re.I):
+        return True  # (guests: "researchers from the Institute of X visited us")
+    return any(o is not me and o.status == "partner" and any(a <= m.start < b for m in o.mentions) for o in orgs)
 
 
 _WRAP_FUNCTION = frozenset({"and", "of", "the", "for", "to", "in", "at", "on", "with", "by", "from", "a", "an", "its", "their"})
@@ -1360,7 +1389,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     if lang != "zh":
         _our_bodies(text, orgs)
     if lang != "zh":
-        _listed_institutes(text, orgs)
+        _listed_institutes(text, orgs, home_org is not None)
         _profile_third_parties(text, lay, orgs)
     _credit_line_orgs(text, orgs)
     _home_short_forms(orgs, home_org)
@@ -1398,7 +1427,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
             # name a word of it recalls)
             first = h.text.split(" ", 1)[0]
             if any(a <= h.start < b for a, b in owned) or (first in owner_words and h.text != first) or \
-                    re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[last_owned:h.start]):
+                    (re.fullmatch(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", text[last_owned:h.start]) and
+                     (uf._org_after(h.end) or (0, 0, ""))[2] != "home"):
+                # (a list a partner's unit opens but "… of <home>" closes holds the home's units after it)
                 last_owned = h.end
                 continue  # a partner's unit ("the Faculty of Engineering of the RUPP", "Southampton School of Arts")
         key = f"{h.type}:{norm(h.name)}"

@@ -77,10 +77,28 @@ _OWNS_UNIT = re.compile(r"^(?:[’']s\s+|\s+)?(?:[A-Z][\w-]*\s+){0,4}?(?:School|
                         r"^[\u4e00-\u9fff]{2,14}?(?:学院|学部|研究生院|处|办公室)")
 _UNIT_BEFORE = re.compile(r"\b(?:Office|Department|Division|School|College|Faculty)\s+(?:of|for)\s+(?:[A-Z][\w&’'-]*\s+|and\s+|&\s+)"
                           r"{1,6}(?:of|at)\s+(?:the\s+)?$")
-_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|guests?|visitors?|(?:visiting\s+)?(?:professors|scholars|experts)|"
+_VISITOR_BEFORE = re.compile(r"\b(?:delegations?|delegates?|guests?|visitors?|(?:visiting\s+)?(?:professors|scholars|experts)|"
                              r"(?:an?\s+)?(?:international\s+)?(?:exchange|visiting)\s+students?)\s+"
                              r"(?:\w+\s+){0,2}?from\s+(?:the\s+)?$|"
-                             r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$", re.I)
+                             r"\bdelegations?\s+(?:led|headed)\s+by\s+[^.;\n]{0,90}?\bof\s+(?:the\s+)?$|"
+                             # "GUIMC hosted a delegation of X": the one received is the guest
+                             r"\b(?:hosted|hosts|received|receives|welcomed|welcomes)\s+(?:a|the|an)\s+(?:[\w-]+\s+){0,2}?"
+                             r"delegation\s+of\s+(?:the\s+)?$", re.I)
+_PROGRAMME_NAME = re.compile(r"(?:the\s+)?(?:International\s+)?(?:Summer|Winter|Spring|Autumn)\s+(?:University|School|College|Academy)\b",
+                             re.I)
+_FROM_SITE = re.compile(r"\b(?:From|Source)\s*[:：]\s*([a-z]{3,6})\b")
+# lower-case words of a site's lines that are no site's short name
+_SITE_WORDS = frozenset({"www", "http", "https", "edu", "com", "org", "net", "html", "htm", "php", "asp", "aspx", "index",
+                         "news", "home", "from", "the", "and", "for", "read", "count", "date", "view", "views", "more", "page"})
+# our people visiting: "President X … (beginning with) a visit to", "our students visited"
+_OUR_VOICE_VISIT = re.compile(r"\b(?:visited|visiting|(?:a|the|his|her|their)\s+visit\s+to|paid\s+a\s+visit\s+to|"
+                              r"travell?ed\s+to|went\s+to)\s+(?:the\s+)?$")
+# a university the page calls a partner in an appositive: "X (China), a partner university with which our university …"
+_PARTNER_APPOSITIVE = re.compile(r"(?:\s*\([^()\n]{1,30}\))?,\s+(?:a|an|our|one\s+of\s+(?:our|the))\s+(?:[\w-]+\s+){0,4}?"
+                                 r"(?:partner|sister|exchange\s+agreement)\b")
+# a list the page calls its partners: "from the following partner universities: A, B, and C"
+_PARTNERS_LISTED = re.compile(r"\bpartner\s+(?:universities|institutions|schools|colleges)\s*(?::|,|such\s+as|including|namely|"
+                              r"like)\s*(?:[^.;:\n]{0,200}?(?:,|\band)\s+)?(?:the\s+)?$", re.I)
 # (used with .match at a position: no "^")
 # X … visited our university / came to us: X is the guest
 # "… received this morning, in his office, Dr. Ahmed Dalal, President of X": the one received leads the guests
@@ -212,9 +230,59 @@ def abbreviates(tok: str, name: str) -> bool:
     name = re.sub(r"\s+named\s+after\s+.*$", "", name)  # "KSU" of "Kyrgyz State University named after I. Arabaev"
     chunks = re.findall(r"[A-Z][a-z]*", tok)
     words = [w for w in re.split(r"[\s\-–]+", re.sub(r"[,.()'’]", " ", name)) if w and w.lower() not in _NAME_CONNECTORS]
-    if len(chunks) < 2 or len(chunks) != len(words):
+    if len(chunks) < 2:
         return False
-    return all(w.lower().startswith(c.lower()) for c, w in zip(chunks, words))
+    if len(chunks) == len(words) and all(w.lower().startswith(c.lower()) for c, w in zip(chunks, words)):
+        return True
+    if len(chunks) <= len(words) or any(len(c) > 1 for c in chunks):
+        return False
+    # a word may stand for two letters or more: a compass compound ("NWU" Northwest University) or a Chinese place
+    # name's syllables ("ZZU" Zhengzhou University, "SJTU" Shanghai Jiaotong University, "NJU" Nanjing University)
+    return _spread("".join(chunks).lower(), tuple(w.lower() for w in words))
+
+
+_COMPASS = re.compile(r"(north|south)(east|west)(?:ern)?$")
+_PY_INITIAL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])"
+_PY_FINAL = r"(?:iang|iong|uang|ang|eng|ing|ong|iao|ian|uai|uan|ai|ei|ui|ao|ou|iu|ie|ue|ve|er|an|en|in|un|ia|ua|uo|a|o|e|i|u|v)"
+_PINYIN_WORD = re.compile(rf"(?:{_PY_INITIAL}?{_PY_FINAL})(?:{_PY_INITIAL}{_PY_FINAL}){{1,3}}")
+
+
+@lru_cache(maxsize=4096)
+def _syllable_heads(word: str) -> tuple[str, ...]:
+    """The first letters of the parts a word may be read as: (n, w) for "northwest", the syllables' initials of a
+    Chinese name written as one word ("zhengzhou" → z, z; "jiaotong" → j, t), several readings where the syllables
+    may be cut in more than one way."""
+    m = _COMPASS.match(word)
+    if m:
+        return (m.group(1)[0] + m.group(2)[0],)
+    if not _PINYIN_WORD.fullmatch(word):
+        return ()
+    out: set[str] = set()
+
+    def cut(rest: str, heads: str, first: bool) -> None:
+        if not rest:
+            if len(heads) >= 2:
+                out.add(heads)
+            return
+        for n in range(min(6, len(rest)), 0, -1):
+            piece = rest[:n]
+            if re.fullmatch(rf"{_PY_INITIAL}{'?' if first else ''}{_PY_FINAL}", piece):
+                cut(rest[n:], heads + piece[0], False)
+
+    cut(word, "", True)
+    return tuple(sorted(out))
+
+
+def _spread(letters: str, words: tuple[str, ...]) -> bool:
+    """Whether the letters spell the words' initials, a word giving one letter or the letters of its parts."""
+    if not words:
+        return not letters
+    if not letters:
+        return False
+    w = words[0]
+    if w[0] == letters[0] and _spread(letters[1:], words[1:]):
+        return True
+    return any(letters.startswith(h) and _spread(letters[len(h):], words[1:]) for h in _syllable_heads(w))
 
 
 _COUNTRY_WORDS: dict[int, dict[str, tuple[str, ...]]] = {}
@@ -276,6 +344,8 @@ class HomeDetector:
         self.site_lower = self.site_text.lower()
         self.supported: set[str] = set()  # registry universities an acronym names with the page's support
         self.uni_voice: bool | None = None  # the page speaks as "the University" (computed once)
+        self._site_toks: list[str] | None = None
+        self._our_voice: bool | None = None  # the text speaks as "our university" (computed once)
         self.dateline_source = lay.dateline_source
         self.title = lay.title_text()
         self.lead_end = lay.paragraphs[0][1] if lay.paragraphs else len(text)
@@ -470,6 +540,14 @@ class HomeDetector:
         ss = last_of(text, ".!?\n", m.start - 1) + 1
         seg = text[ss:m.start]
         dm = _OUR_DELEGATION_EN.search(seg)
+        if self._our_voice is None:
+            self._our_voice = bool(_OUR.search(text))  # (once: a search of the whole text per mention is quadratic)
+        if not dm and self._our_voice:
+            # a page that speaks as "our university": "President X … beginning with a visit to Y", "our students
+            # visited Y": Y, named after the visit with no other organisation before it in the sentence, is the host
+            vm = _OUR_VOICE_VISIT.search(seg)
+            return bool(vm) and not any(
+                ss <= x.start < m.start for p in self.finder.orgs.values() for x in p.mentions)
         if not dm:
             return False
         vm = None
@@ -550,8 +628,10 @@ class HomeDetector:
         score, strong = 0.0, ""
         if o.country is None and self._zh_local(o):
             o.country, o.country_method = "CN", "a Chinese province or city at the start of its name"
-        if self.site_text.strip() and (any(len(f) >= 2 and _in(f, self.site_text) for f in forms) or
-                                       any(_in(f, self.site_lower) for f in self._distinctive(o))):
+        if (self.site_text.strip() and (any(len(f) >= 2 and _in(f, self.site_text) for f in forms) or
+                                        any(_in(f, self.site_lower) for f in self._distinctive(o)))) or \
+                any(abbreviates(t.upper(), o.name) for t in self._site_tokens()):
+            # (the site's short name in any case: "From: zzu" for Zhengzhou University)
             score, strong = score + 6, "site"
         ds = self.dateline_source
         if ds and (ds in forms or norm(ds) in {norm(f) for f in forms}):
@@ -624,6 +704,9 @@ class HomeDetector:
             score += 2 if o.country in self.local else 1
         if any(_WITH_BEFORE.search(text, max(0, m.start - 40), m.start) for m in o.mentions):
             score -= 1  # "signed an agreement with X", "worked with X": the other party
+        if any(_PARTNERS_LISTED.search(text, max(0, m.start - 240), m.start) or
+               _PARTNER_APPOSITIVE.match(text, m.end, min(len(text), m.end + 90)) for m in o.mentions):
+            score -= 4  # "students came from these partner universities: X, Y and Z": the page calls it a partner
         v = self.visitor(o)
         if self.uni_voice is None:
             self.uni_voice = bool(_UNI_VOICE.search(text))
@@ -648,6 +731,16 @@ class HomeDetector:
         if o.registry is not None and not self.abroad:
             score -= 3  # a known partner of the configured home (in a Chinese university's news)
         return score, strong
+
+    def _site_tokens(self) -> list[str]:
+        """The short words of the site's lines written in lower case ("From: zzu", "www.hit.edu.cn"): a site's short
+        name as its address writes it (an upper-case one is among the page's acronyms already)."""
+        if self._site_toks is None:
+            # (and the source a byline gives near the top: "Publisher: X   From: zzu   Publish Date: …")
+            src = " ".join(m.group(1) for m in _FROM_SITE.finditer(self.text, 0, min(len(self.text), 800)))
+            self._site_toks = sorted({t for t in re.findall(r"(?<![A-Za-z])[a-z]{3,6}(?![A-Za-z])", self.site_text + " " + src)
+                                      if t not in _SITE_WORDS})
+        return self._site_toks
 
     # -- acronyms of the site ---------------------------------------------------------------------
     def _acronym_university(self, a: str):
@@ -764,6 +857,8 @@ class HomeDetector:
             if o.kind not in ("university", "institute") or not any(_UNIVERSITY_NAME.search(a) for a in
                                                                      o.aliases | {o.name}):
                 continue
+            if _PROGRAMME_NAME.match(o.name):
+                continue  # "the Summer University of X": a programme a university runs, not a university
             # its name glued without the space before its head word ("toYanshanUniversity", a copy site's lost spaces)
             glued = re.sub(r"\s+(?=(?:University|College|Institute)\b)", "", o.name)
             if glued != o.name and len(glued) > 12 and glued in self.text:
@@ -814,12 +909,17 @@ class HomeDetector:
         # title), the page's foreign perspective, or to be clearly the page's subject where no Chinese
         # university could be home
         viable_cn = any(c[0] >= 2.5 for c in cands if c[2].country in (*self.local, None))
+        if _DEBUG:
+            print("before the country filter:", [(round(c[0], 1), c[2].name, c[2].country, c[3], c[4], self.visitor(c[2])) for c in cands])
         # (a plain host and guest: a university whose people receive a party named as the visitor needs less)
         relax = not viable_cn and conf is None and any(2.5 <= c[0] < 4 for c in cands)
         guests = [c for c in cands if self.visitor(c[2]) >= 2] if relax else []
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
-                 (not viable_cn and conf is None and (c[0] >= 4 or (c[0] >= 2.5 and guests and c not in guests and any(
-                     _HOST_AFTER.match(self.text, m.end, min(len(self.text), m.end + 100)) for m in c[2].mentions))) and
+                 (not viable_cn and conf is None and (c[0] >= 4 or (c[0] >= 2.5 and guests and c not in guests and (any(
+                     _HOST_AFTER.match(self.text, m.end, min(len(self.text), m.end + 100)) for m in c[2].mentions) or
+                     # (or every other university is a guest the text locates: "the NMU delegation with officials of
+                     # UCC", "X in South Africa" — the one left, unlocated, receives them)
+                     (c[3] is None and all(x in guests and x[3] for x in cands if x is not c))))) and
                   not (self.lang == "zh" and _OUR.search(self.text)))]
         # (a 中文 page that speaks as 我校 is a Chinese university's: a body abroad it names is not its home without
         # a strong signal)
@@ -830,7 +930,9 @@ class HomeDetector:
         if best is not None and not best[4]:
             # a page's strong signal (its site, dateline or title subject) outweighs a slightly higher count of
             # weaker ones (mentions, units written as its own)
-            strong = next((c for c in cands[1:] if c[4] and c[0] >= best[0] - 2), None)
+            # (but not one too weak to be home at all: "… University Signs with X" in the title of a page that speaks
+            # for X, the title's subject located abroad)
+            strong = next((c for c in cands[1:] if c[4] and c[0] >= best[0] - 2 and c[0] >= 2.5), None)
             if strong is not None:
                 cands.remove(strong)
                 cands.insert(0, strong)

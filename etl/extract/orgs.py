@@ -55,6 +55,10 @@ HEADS = {
     "universiti": "university", "universitas": "university", "università": "university", "universita": "university",
     "universidad": "university", "universidade": "university", "université": "university",
     "universite": "university", "universiteit": "university", "uniwersytet": "university",
+    # French, Spanish, Italian and German names of schools of university rank ("École du Louvre", "Scuola Normale
+    # Superiore", "Fachhochschule des Mittelstands", "Akademia Górniczo-Hutnicza")
+    "école": "university", "ecole": "university", "escuela": "university", "scuola": "university",
+    "fachhochschule": "university", "akademia": "university", "akademie": "university",
     "universitet": "university", "universitetet": "university", "institutet": "institute", "instituttet": "institute",
     "högskola": "university", "högskolan": "university", "hogeschool": "university",
     "politecnico": "university", "politechnika": "university", "polytechnic": "university",
@@ -81,11 +85,13 @@ _EVENT_AFTER = {
     "award", "awards", "campus", "library", "press", "day", "week", "cup", "challenge",
     "league", "games", "lecture", "lectures", "fair", "exhibition", "ranking", "rankings", "hospital",
     "museum", "stadium", "journal", "transactions", "model", "network", "union", "news",
+    "member", "members",  # "Grand Council Member and Governor of …": a person's title
 }
 # heads whose modifiers follow them ("Universiti Teknologi Malaysia", "Politecnico di Milano")
 _POSTMODIFIED = {"universiti", "universitas", "università", "universita", "universidad", "universidade", "université",
                  "universite", "politecnico", "politechnika", "uniwersytet", "instituto", "istituto", "institut",
-                 "polytechnique", "hochschule"}
+                 "polytechnique", "hochschule", "école", "ecole", "escuela", "scuola", "fachhochschule", "akademia",
+                 "akademie"}
 # words that cannot start an organisation name (titles, sentence openers)
 # verbs of headlines written in title case, after which a name does not go on
 _TITLE_VERBS = {"visits", "visited", "visit", "meets", "met", "signs", "signed", "holds", "held", "welcomes",
@@ -143,7 +149,10 @@ _SEQ = re.compile(rf"{_WORD}(?:(?:[^\S\n]+|(?<=[”\"])(?=[A-Z])|,[^\S\n]*(?=(?:
 _TOKEN = re.compile(rf"{_CONN}(?=\s)|{_WORD}")
 _APPOSITIVE_COMPANY = re.compile(
     r"\b(?P<name>[A-Z][\w&\-]+(?:\s+[A-Z][\w&\-]+){0,2}),\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)"
-    r"(?:company|corporation|firm|enterprise|group|manufacturer|multinational|conglomerate|carmaker|automaker)\b")
+    r"(?:company|corporation|firm|enterprise|group|manufacturer|multinational|conglomerate|carmaker|automaker)\b"
+    # (the appositive ends there: "Siemens, the German technology company, signed …"; not a clause going on: "…, the LU
+    # group then went to Perth")
+    r"(?=\s*[,.;:)]|\s+(?:based|headquartered|founded|that|which|with|from|in|of|and|known|listed|specialising|specializing)\b)")
 _UNIT_BEFORE_PAREN = re.compile(r"\b(?:College|School|Faculty|Department|Academy)\s+(?:of|for)\s+(?:[A-Z][\w&'’-]*[^\S\n]+|and[^\S\n]+){0,5}"
                                 r"[A-Z][\w&'’-]*[^\S\n]*$")
 _PAREN = re.compile(r"\s*[(（]\s*(?P<inner>[^()（）\n]{1,80}?)\s*[)）]")
@@ -159,13 +168,17 @@ _FUNDER_BEFORE = re.compile(
 _GRANT_BEFORE = re.compile(r"\b(?:grants?|funding|sponsorship|scholarships?)\s+(?:from|by)\s+(?:the\s+)?$", re.I)
 # "an academician of the Chinese Academy of Sciences", "Fellow of the Royal Society": a person's honour, no partner
 _HONOUR_BEFORE = re.compile(r"\b(?:academicians?|(?:foreign\s+|honorary\s+)?fellows?|(?:foreign|honorary)\s+members?)\s+of\s+"
-                            r"(?:both\s+)?(?:the\s+)?$", re.I)
+                            r"(?:both\s+)?(?:the\s+)?"
+                            # (the second of two: "academician of the X Academy of Sciences and the Y Academy …")
+                            r"(?:[A-Z][^.;:,]{0,80}?\s(?:and|as\s+well\s+as)\s+(?:of\s+)?(?:the\s+)?)?$", re.I)
 _FUNDER_BEFORE_ZH = re.compile(r"(?:得到|获得|受到?)(?:了)?[^，。]{0,10}$|资助单位[:：]?$")
 _FUNDER_AFTER_ZH = re.compile(r"^[^，。]{0,20}(?:资助|经费支持|基金支持)")
 _ALMA_BEFORE = re.compile(
-    r"\b(?:(?:received|obtained|earned|got|completed|holds|took)\s+(?:his|her|their|a|an|the)\s+[^.;]{0,40}?"
-    r"(?:degree|Ph\.?\s?D\.?|doctorate|master'?s?|bachelor'?s?|MBA)\s+(?:degree\s+)?(?:from|at)|"
+    r"\b(?:(?:received|obtained|earned|got|completed|holds|took|has|had|holding|receiving|obtaining|earning)\s+"
+    r"(?:his|her|their|a|an|the)\s+[^.;]{0,40}?"
+    r"(?:degree|Ph\.?\s?D\.?|doctorate|master'?s?|bachelor'?s?|MBA)\s+(?:degree\s+)?(?:in\s+[^.;]{0,40}?\s+)?(?:from|at)|"
     r"graduated\s+(?:with\s+[^.;]{0,30}\s+)?from|alumn(?:us|a|i|ae)\s+of|studied\s+at|"
+    r"(?:is|was|are|were)\s+(?:an?\s+|both\s+)?(?:\w+\s+)?graduates?\s+of|"
     r"(?:been\s+|were\s+|was\s+|are\s+|got\s+)?admitted\s+(?:to|by|into)|further\s+stud(?:y|ies)\s+at)\s+(?:the\s+)?"
     r"(?:[^.;]{0,100}?(?:,|\band\b|\bor\b)\s*(?:the\s+)?)?$", re.I)
 # where graduates go on to study: "received admission letters from the top 20 universities, such as X, Y and Z",
@@ -547,6 +560,38 @@ _STATUS_WORDS = {"research", "autonomous", "public", "private", "leading", "prem
                  "renowned", "prestigious", "independent", "non-profit", "nonprofit"}
 
 
+_SEASONS = {"Summer", "Winter", "Spring", "Autumn", "Fall"}
+# the subjects of a unit "of" them, besides _FIELD_WORDS (an institute or school of these alone is a unit)
+_UNIT_SUBJECTS = {"philology", "linguistics", "studies", "history", "philosophy", "psychology", "sociology", "geography",
+                  "politics", "political", "relations", "affairs", "international", "modern", "foreign", "applied",
+                  "natural", "sciences", "science", "health", "public", "policy", "administration", "literatures",
+                  "cultures", "letters", "theology", "pedagogy", "education", "graduate", "advanced", "research",
+                  "life", "earth", "biological", "chemical", "medical", "clinical", "fine", "visual", "performing",
+                  "digital", "liberal", "polish", "slavic", "romance", "germanic", "classical", "asian", "african"}
+# words of a university's kind (what it teaches, its status) that do not make a name alone ("Agricultural University")
+_KIND_WORDS = {"state", "normal", "pedagogical", "pedagogic", "polytechnic", "technical", "technological", "medical",
+               "agricultural", "teachers", "teacher", "open", "federal", "national", "private", "public", "research",
+               "catholic", "christian", "islamic", "women's", "womens", "people's", "peoples", "city", "metropolitan",
+               "sports", "forestry", "maritime", "fisheries", "petroleum", "mining", "pharmaceutical", "veterinary"}
+# words that name a document, a scheme or an event after an organisation's name ("the University of X
+# Progression Agreement", "University of X Exchange Programme"): the name ends before them
+_DOCUMENT_WORDS = {"agreement", "agreements", "memorandum", "mou", "programme", "program", "project", "scholarship",
+                   "scholarships", "forum", "conference", "summit", "symposium", "workshop", "award", "awards", "fellowship"}
+
+
+def _document_run(toks: list[tuple[int, int, str]], j: int, name: str) -> bool:
+    """Whether the capitalised words from ``toks[j]`` on (up to three) end with a word of a document or an event
+    ("Progression Agreement", "Exchange Programme", "Agreement") while the name before them is one the registry
+    knows ("University of X"): the words are the title of something of that organisation, no part of its
+    name."""
+    for n in range(0, 3):
+        if j + n >= len(toks) or not _cap(toks[j + n][2]) or _head_kind(toks[j + n][2]):
+            return False
+        if toks[j + n][2].lower() in _DOCUMENT_WORDS:
+            return n == 0 or _known_name(norm(name.strip()))
+    return False
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -590,6 +635,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 left -= 1
             # right edge: "of X (and Y)", a place written after the head
             right = h
+            s0_ = toks[left][0]
             post_end = -1
             j = h + 1
             while j < len(toks):
@@ -622,8 +668,9 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                             break  # "… and Dr. X", "… and the School of …"
                         upto_of = []
                         for x in toks[k:k + 6]:
-                            if x[2].lower() in ("of", "for"):
-                                break
+                            if x[2].lower() in ("of", "for") or (x[2] in ("and", "&") and toks[j][2] == "And"):
+                                break  # (a second "and" in lower case after a capital "And" joins the next name:
+                                # "X University of Culture And Arts and Y National University")
                             upto_of.append(x)
                         if any(_head_kind(x[2]) for x in upto_of):
                             break  # "X University and Y University": a second name
@@ -650,7 +697,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     while j < len(toks) and _cap(toks[j][2]) and not _head_kind(toks[j][2]) and \
                             not _POSSESSIVE.search(toks[right][2]) and \
                             toks[j][2].lower().rstrip(".") not in _NOT_MODIFIER and \
-                            toks[j][2].lower() not in _TITLE_VERBS:
+                            toks[j][2].lower() not in _TITLE_VERBS and not _document_run(toks, j, text[s0_:toks[j][0]]):
                         # (a title's verb or a person's title ends the name: "University of Zaragoza Visited
                         # NanjingTech", "University of Mississippi Provost Morris Stocks")
                         right = j  # (but "University of Delaware's Lynn Okagaki" ends at the possessive)
@@ -658,7 +705,7 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     if _POSSESSIVE.search(toks[right][2]):
                         break
                     continue
-                if _cap(t) and not _head_kind(t) and j == right + 1 and (
+                if _cap(t) and not _head_kind(t) and j == right + 1 and not CJK.search(t) and (
                         t[0] in "“\"" or (len(t) > 2 and gaz.place(t)) or gaz.country_name(t) or toks[h][2].lower() in _POSTMODIFIED):
                     right = j  # "Technische Universität Berlin", "Institute of Science Tokyo"
                     j += 1
@@ -699,7 +746,24 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                     all(re.fullmatch(r"[A-Z]{2,8}", w) for w in proper):
                 used_until = right
                 continue  # "the SJTU Council (Chair)": a university's own governing body, not another organisation
+            if rs > left and toks[rs - 1][2] in _SEASONS:  # (right before the head: not "Spring Arbor University")
+                used_until = right
+                continue  # "the Summer University of X", "Winter School": a programme a university holds, no organisation
             left_proper = [w for w in (x[2] for x in toks[left:rs]) if w.lower() not in _GENERIC_MODIFIER]
+            of_words = [x[2].lower() for x in toks[h + 2:right + 1]] if right > h + 1 and toks[h + 1][2] == "of" else []
+            if all(x[2] in ("the", "The") for x in toks[left:rs]) and rs == h and of_words and \
+                    toks[h][2].lower() in ("institute", "school", "academy") and \
+                    not re.search(r"(?:[A-Z][\w'’-]*|\bof|\band|\bfor|&)[^\S\n]+$", text[max(0, toks[left][0] - 30):toks[left][0]]) and \
+                    all(w in _FIELD_WORDS or w in _UNIT_SUBJECTS or w in ("and", "&", "the") for w in of_words) and \
+                    not _known_name(norm(name)):
+                used_until = right
+                continue  # "the Institute of English Philology", "School of Modern Languages": a unit named by its field
+            if right == h and toks[h][2].lower() in ("university", "universities") and left_proper and \
+                    all(w.lower() in _FIELD_WORDS or w.lower() in _KIND_WORDS for w in left_proper) and \
+                    not _known_name(norm(name)) and not _the_generic_name(name):
+                used_until = right
+                continue  # "the Agricultural University", "the Medical University": a kind of university, the page's
+                # short way back to a name it gave in full
             if toks[h][2].lower() in ("college", "school", "institute") and left_proper and right == h and \
                     all(w.lower() in _FIELD_WORDS for w in left_proper):
                 used_until = right
@@ -735,6 +799,55 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
             out.append((s, e, kind))
             used_until = max(right, post_end)
     return out
+
+
+_GOVERNMENT_OF = re.compile(r"(?<![\w-])government\s+of\s+(?:the\s+)?(?P<c>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2})")
+_CAMPUS_OF = re.compile(r"\b([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+)?)[^\S\n]+[Cc]ampus[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?$")
+# a university's head word in a language other than English (its name is that country's, whatever its web address)
+_FOREIGN_HEAD = re.compile(r"\b(?:Universitas|Universiti|Universidad|Universidade|Universit[éeàa]|Universität|Universitat|"
+                           r"Uniwersytet|Instituto|Institut|Istituto|Politecnico|Politechnika|Hochschule|[ÉE]cole|Escuela)\b")
+# a sentence that says two sides work together (or meet): an organisation in it is not named in passing
+_WORKING_TOGETHER = re.compile(r"\b(?:sign(?:s|ed|ing)?|agreements?|memorand(?:um|a)|MoUs?|MOUs?|partner(?:s|ship|ships)?|"
+                               r"cooperat\w*|co-operat\w*|collaborat\w*|jointly|visit(?:s|ed|ing)?|delegations?|met|meets?|"
+                               r"welcomed|hosted|exchange)\b", re.I)
+# a sentence that lists the members of a delegation or a group
+_MEMBERS = re.compile(r"\b(?:includ(?:ed|es|ing)|consist(?:ed|s|ing)\s+of|compris(?:ed|es|ing)|composed\s+of|members?|"
+                      r"accompanied\s+by|along\s+with)\b", re.I)
+_ALUMNI = re.compile(r"\b(?:graduates|alumni|alumnus|alumna|alumnae|alma\s+mater)\b", re.I)
+# a person's post right before a name: "(former) President of (the) X", "Deputy Director of the X"
+_POST_OF = re.compile(r"\b(?:[Pp]resident|[Cc]hairman|[Cc]hairwoman|[Cc]hair|CEO|[Ff]ounder|[Dd]irector|[Hh]ead|[Dd]ean|"
+                      r"[Mm]anager|[Ss]ecretary(?:[- ]General)?|[Cc]hief\s+\w+)\s+of\s+(?:the\s+)?$")
+
+
+def _in_name_list(text: str, s: int, e: int) -> bool:
+    """Whether [s, e) is one item of a list of three names or more written with commas ("A, B, C and D", "A, B, C
+    etc."): two more items before or after it, or one on each side (the list's first item may follow other words,
+    its last may go on with "etc.")."""
+    item = r"[A-Z][\w&'’./-]*(?:[^\S\n]+[A-Z][\w&'’./-]*){0,3}"
+    sep = re.compile(r",[^\S\n]*(?:and[^\S\n]+)?|[^\S\n]+and[^\S\n]+")
+    left = re.split(r"[;:()\n]|\.\s", text[max(0, s - 200):s])[-1]
+    right = re.split(r"[;:()\n]|\.(?:\s|$)", text[e:e + 200])[0]
+    n = 0
+    parts = sep.split(left)
+    if len(parts) > 1 and not parts[-1].strip():
+        for part in reversed(parts[:-1]):
+            if re.fullmatch(item, part.strip()):
+                n += 1
+                continue
+            if re.search(rf"(?:^|\s){item}$", part.strip()):
+                n += 1  # the list's first item after other words ("an exam centre of Acme Testing, …")
+            break
+    parts = sep.split(right)
+    if len(parts) > 1 and not parts[0].strip():
+        for part in parts[1:]:
+            p = part.strip()
+            if re.fullmatch(rf"{item}(?:[^\S\n]+etc\.?)?", p):
+                n += 1
+                continue
+            if re.match(rf"{item}\b", p) and re.fullmatch(r"[A-Z][\w&'’./-]*(?:\s+[A-Z][\w&'’./-]*){0,3}\s+etc\b.*", p):
+                n += 1
+            break
+    return n >= 2
 
 
 # -- the document's organisations ----------------------------------------------------------------
@@ -872,6 +985,14 @@ class OrgFinder:
         cands += _registry_centres(text)
         for m in _APPOSITIVE_COMPANY.finditer(text):
             cands.append((m.start("name"), m.end("name"), "company"))
+        if self.lang != "zh" and "government of" in text:
+            # "the government of Mexico" in lower case: a country's government (the capitalised form has its head word)
+            for m in _GOVERNMENT_OF.finditer(text):
+                words = m.group("c").split()
+                for n in range(len(words), 0, -1):
+                    if self.gaz.country_name(" ".join(words[:n])):
+                        cands.append((m.start(), m.start("c") + len(" ".join(words[:n])), "government"))
+                        break
         cands = [c for cand in cands for c in _two_names(text, *cand)]
         for s, e, kind in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
             if self._taken(s, e) and not self._release_known(s, e) and not self._release_non_partner(s, e):
@@ -1031,6 +1152,7 @@ class OrgFinder:
             self._add(org, s, e, "alias in document")
         self._link_acronyms()
         self._merge_short_of_place()
+        self._merge_reordered()
         self._merge_zh_tails()
         self._merge_college_parents()
         self._merges_and_renames()
@@ -1220,6 +1342,34 @@ class OrgFinder:
                         b.country, b.country_method = keep  # (not a namesake's country: Beirut's St. Joseph)
                     b.aliases.discard(a.name)  # (nor the registry's reading of the short name)
 
+    def _merge_reordered(self) -> None:
+        """'Opole University' and 'University of Opole' on one page are one university: the same place word before the
+        head or after "of", both names of one record of the registry (not 'Washington University' and 'University of
+        Washington', two universities). The office's partner entry, else the "University of X" form, is kept."""
+        orgs = [o for o in self.orgs.values() if o.mentions and not CJK.search(o.name)]
+        of_form = {}
+        for o in orgs:
+            m = re.fullmatch(r"(?:[Tt]he\s+)?University\s+of\s+([A-Z][\w'’-]+)", o.name)
+            if m:
+                of_form[m.group(1)] = o
+        if not of_form:
+            return
+        for o in orgs:
+            m = re.fullmatch(r"(?:[Tt]he\s+)?([A-Z][\w'’-]+)\s+University", o.name)
+            other = of_form.get(m.group(1)) if m else None
+            if other is None or other is o or not o.mentions or not other.mentions or \
+                    (self.gaz.place(m.group(1)) is None and self.gaz.country_name(m.group(1)) is None):
+                continue
+            a = {(r.name, r.country) for r in _registry().by_name(o.name)}
+            b = {(r.name, r.country) for r in _registry().by_name(other.name)}
+            if not a or a != b or len(a) != 1:
+                continue  # not one record of the registry under both names ('Washington University' is not the
+                # University of Washington)
+            if o.registry is not None and other.registry is None:
+                self._merge(other, o)
+            else:
+                self._merge(o, other)
+
     def _link_acronyms(self) -> None:
         """'BAIC Group' and 'Beijing Automotive Industry Holding Co., Ltd.' are one company
         when the short name's acronym is the long name's initials."""
@@ -1367,12 +1517,50 @@ class OrgFinder:
             if all(reasons):
                 org.status, org.reason = "non_partner", reasons[0]
                 continue
+            why = self._in_passing(org) if self.lang != "zh" else None
+            if why:
+                org.status, org.reason = "non_partner", why
+                continue
             if org.registry is not None and norm(org.registry.name) in {norm(f) for f in self.ref.home_forms()}:
                 org.status, org.reason = "home", "home institution"
                 continue
             self._country(org)
             if org.kind is None:
                 org.kind = "other"
+
+    def _in_passing(self, org: Org) -> str | None:
+        """Why every mention of ``org`` names it in passing, not as one the home works with (or None):
+        - a company in a list of three names or more ("certified training centre of A, B, C, D etc.") in a sentence
+          that says nothing of working together;
+        - an organisation named as the post of a person the sentence counts among a university's graduates
+          ("the president of X Group, Y, is one of its alumni");
+        - a laboratory or centre named only as the post of a delegation's member ("The delegation included …, Deputy
+          Director of the X Laboratory Prof. Y"): a unit of the person's university."""
+        text = self.text
+        ms = org.mentions
+        if not ms:
+            return None
+
+        def at(m: Mention_) -> int:  # where the name starts after a leading "the"
+            lm = re.match(r"[Tt]he\s+", m.text)
+            return m.start + (lm.end() if lm else 0)
+
+        def sentence(m: Mention_) -> str:
+            if not self.lay.sentences:
+                return text
+            ss, se = self.lay.sentences[self.lay.sentence_index(m.start)]
+            return text[ss:se]
+
+        if org.kind == "company" and all(
+                not _WORKING_TOGETHER.search(sentence(m)) and _in_name_list(text, m.start, m.end) for m in ms):
+            return "a company in a list named in passing (no work together said)"
+        if all(_ALUMNI.search(sentence(m)) and _POST_OF.search(text, max(0, at(m) - 40), at(m)) and
+               not _WORKING_TOGETHER.search(sentence(m)) for m in ms):
+            return "the employer of a graduate the page names"
+        if org.registry is None and org.known is None and re.search(r"\b(?:Laborator(?:y|ies)|Lab|Cent(?:re|er))$", org.name) and \
+                all(_POST_OF.search(text, max(0, at(m) - 40), at(m)) and _MEMBERS.search(sentence(m)) for m in ms):
+            return "a laboratory or centre named only as the post of a delegation's member"
+        return None
 
     def _university_after(self, org: Org) -> Org | None:
         """The university named right after a mention of ``org`` by "of"/"at" ("… Institute of Nanjing
@@ -1426,6 +1614,13 @@ class OrgFinder:
                     org.country, org.country_method = code, f"first place in the alliance's name: {w!r}"
                     return code
             return None
+        # 0b. a campus abroad: "the Dubai campus of X" is where it stands, whatever the registry says of X
+        for m in sorted(org.mentions, key=lambda x: x.start):
+            cm = _CAMPUS_OF.search(text, max(0, m.start - 60), m.start)
+            code = cm and (gaz.country_name(cm.group(1)) or gaz.place(cm.group(1)))
+            if code:
+                org.country, org.country_method = code, f"a campus in {cm.group(1)!r}"
+                return code
         # 1. right after a mention
         for m in sorted(org.mentions, key=lambda x: x.start):
             after = text[m.end:m.end + 80]
@@ -1474,6 +1669,9 @@ class OrgFinder:
         world = load_world_universities()
         for form in sorted(org.aliases | {org.name}, key=len, reverse=True):
             code = world.get(norm(form))
+            if code == "US" and _FOREIGN_HEAD.search(form) and not world.registry.by_norm(norm(form)):
+                code = None  # the domain list's US is a ".edu" address, not a country ("Universitas Pendidikan
+                # Indonesia" at upi.edu): the name's own place decides
             if code:
                 org.country, org.country_method = code, "organisation registry"
                 if org.kind in (None, "institute", "other") and world.kind(norm(form)) == "university":

@@ -30,6 +30,7 @@ Han Feng Deng Cao Peng Zeng Xiao Tian Dong Yuan Pan Cai Jiang Yu Du Ye Cheng Wei
 Fu Zhong Lu Dai Cui Tan Liao Fan Wan Qiu Xia Qin Shi Hou Bai Meng Long Yan Qiao Qu Fang Gu Kong Mao Hao Shao
 Qian Hong Duan Lei Tao Jia Wen Yin Niu Guan Mo Chang Lai Yi Ning Shang Zou Xiong Qi Ge Xing Fei Wu Ou Bao
 Zhan Rao Kang Yue Zhai Ji Hua Bi Ling Xiang Chai Ni Chu Lan Miao Ouyang Sima Shangguan Zhuge Dongfang
+Zha Nie Geng Gong Ruan Tong Shu Zuo Lyu Pu Bian Xin Diao Huo Kou Lou Rong Lian Quan Zang Zhuo Mu Yun Ke Leng
 """.split())
 SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韩冯邓曹彭曾肖萧田董袁潘蔡蒋余于杜叶程魏苏吕丁任沈姚金付傅"
                   "钟卢戴崔谭廖范万邱夏秦石侯白孟龙严阎颜乔瞿方顾孔毛郝邵钱洪段雷陶贾温尹牛关莫常赖易宁尚邹熊齐葛邢费武欧鲍"
@@ -43,7 +44,11 @@ _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\
            r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
            r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs|Sir)(?=\s+[A-Z])|Madam|Student|Chairman|"
            r"Program\s+Coordinator|Doctor|Academician|Prime\s+Minister|Minister|Rt\.?\s+Hon\.?(?=\s+[A-Z])|Hon\.(?=\s+[A-Z])|"
-           r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal)")
+           r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal|"
+           # Miss, a project's or an office's manager, a monk's titles, the Polish "dr hab." and small "dr." / "prof.",
+           # a doctor's title in brackets after another ("Prof. (Dr.) R.K. Mehta")
+           r"Miss\.?(?=\s*[A-Z])|Project\s+Manager|Manager|Abbot|Venerable|Ven\.|dr\.?\s+hab\.|dr\.(?=\s*[A-Z])|prof\.(?=\s*[A-Z][a-z])|"
+           r"\((?:Dr|Prof)\.?\))")
 # Latin letters of names written in other alphabets' Latin forms (Ş, Ğ, Ł, Ő, Ð, Ç …: Turkish, Polish, Hungarian,
 # Icelandic, Czech, Romanian names), capitals and small letters apart
 _UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper() and chr(c).isalpha())
@@ -53,17 +58,21 @@ _NAME = (rf"(?:O['’][{_UP}][{_LO}]+|Mc[{_UP}][{_LO}]+|[{_UP}][{_LO}'’]+(?:-[
 _PARTICLE = r"(?:el|al|El|Al|bin|binti|ibn|van|von|de|der|den|da|di|del|della|dos|das|du)(?:-[^\S\n]?|[^\S\n]+)"
 # a pinyin surname written in capitals before the given name ("President DING Xiaodong"), as Chinese sites write it
 _CAPS_SURNAME = "(?:" + "|".join(sorted((x.upper() for x in SURNAMES_PINYIN if len(x) > 1), key=len, reverse=True)) + ")"
-_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)(?:\s+|(?<=Dr\.)(?=[A-Z][a-z])|(?<=Prof\.)(?=[A-Z][a-z]))(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
-                     rf"(?:[A-Z]\.\s?){{0,2}}{_NAME}(?:\s+(?:{_PARTICLE})?{_NAME}){{0,2}})"
+_TITLED = re.compile(rf"\b(?P<title>{_TITLES}(?:\s+{_TITLES})*)(?:\s+|(?<=Dr\.)(?=[A-Z][a-z])|(?<=Prof\.)(?=[A-Z][a-z])|(?<=M[rs]\.)(?=[A-Z][a-z])|(?<=Mrs\.)(?=[A-Z][a-z])|(?<=Miss\.)(?=[A-Z][a-z]))(?P<name>{_CAPS_SURNAME}\s+[A-Z][a-z]+(?:-[a-z]+)?|"
+                     rf"(?:[A-Z]\.\s?){{0,2}}(?:(?<=\.)[A-Z]\s)?{_NAME}(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE})?{_NAME}){{0,2}})"
                      rf"(?![\w'’])")
 # the verbs that follow a person's role in apposition without a comma ("Anna Berg, Director of the Welcome Office
 # greeted the students"): where the role ends
 _VERBS = ("welcomed|greeted|opened|presented|addressed|noted|stated|added|explained|emphasi[sz]ed|highlighted|expressed|"
           "thanked|visited|signed|met|led|gave|delivered|introduced|attended|hosted|received|congratulated|announced|"
-          "remarked|pointed|spoke|shared|underlined|stressed|praised|invited|accompanied|chaired|joined")
+          "remarked|pointed|spoke|shared|underlined|stressed|praised|invited|accompanied|chaired|joined|"
+          # (and the present and other past forms news writes: "…, president of X paid a visit", "…, dean of Y presided")
+          "paid|pays|made|makes|held|holds|visits|meets|signs|presided|presides|hosts|gives|delivers|welcomes|extended|"
+          "extends|took|takes|went|came|arrived|expresses|explains|notes|stresses|also")
 _APPOS = re.compile(
-    rf"(?:(?<=[.!?]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s))"
-    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}}),\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;]{{2,90}}?)(?=,|\.|;|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
+    rf"(?:(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=^)|(?<=\n)|(?<=,\s)|(?<=;\s)|(?<=['’]s\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bsaid\s)|(?<=\bsays\s)|(?<=representative,\s)|(?<=\bwith\s)|(?<=\bincluding\s)|(?<=\bcomprising\s)|(?<=\binclude\s)|(?<=\bincludes\s)|(?<=\bincluded\s)|(?<=\bvisit\sof\s))"
+    # (a dash may stand for the comma: "Ann Ford – mayor of Riverton")
+    rf"(?P<name>[A-Z]\.[^\S\n]?{_NAME}(?:\s+{_NAME}){{0,2}}|{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:[^\S\n]?,|[^\S\n]+[–—](?=\s))\s+(?P<role>(?:a|an|the|one\s+of)?\s*[^,.;–—]{{2,90}}?)(?=,|\.|;|\n|$|\s+and\s|\s+(?:says|said|who|is|was|leads|wins|gets|speaks|introduces|attends|{_VERBS})\b)")
 # a role and its organisation before the name, in apposition: "the Vice-Rector of the Macao Polytechnic University
 # (MPU), Vivian Lei, visited …", "vice president of University of Milan, Monica Diluca", "the U.S. ambassador to
 # China, Terry Branstad visited …"
@@ -74,19 +83,24 @@ _ROLE_OF_NAME = re.compile(
     rf"(?P<name>{_NAME}(?:\s+(?:[A-Z]\.\s?)?{_NAME}){{1,2}})(?=\s*[,.;:]|\s+(?:[a-z]|and\b))")
 _ROLE_UNIT_NAME = re.compile(
     r"\b(?P<role>(?i:(?:acting\s+|deputy\s+|associate\s+|assistant\s+|vice[- ]|executive\s+)?(?:dean|head|director|professor|"
-    r"lecturer|chair|rector|president|provost)\s+(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
-    rf"(?P<name>{_NAME}\s+{_NAME})(?=\s*(?:[,.;]|and\b))")
+    r"lecturer|chair|rector|president|provost|secretary|minister|chancellor|vice-chancellor|officer|manager|coordinator)\s+"
+    r"(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
+    # (the name ends before punctuation, "and", or running text in lower case: "… of Global Relations Ewa
+    # Nowak after the signing", "… for Foreign Students Jānis Ozols as well as …")
+    rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*(?:[,.;:)]|and\b)|\s+[a-z])")
 # a title in lower case before a full name, as running text writes it ("president Luke Evuta Mumba of the
 # university", "deputy permanent secretary Peggy Chirwa", "Association representative Kazuyuki Katayama")
 _TITLED_LOWER = re.compile(
     r"\b(?P<title>(?:(?:pro|vice|deputy|associate|executive)[- ](?:permanent\s+)?){0,2}(?:president|rector|dean|director|minister|"
-    r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor)"
+    r"ambassador|chairman|chairperson|secretary|representative|consul|principal|chancellor|"
+    r"(?:assistant|associate|full|visiting)\s+professor|professor|lecturer)"
     r"(?:\s*\((?:[a-z][a-z&,]*\s?){1,4}\))?)\s+"
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?![\w'’-])")
 _ROLE_NOUN = re.compile(
     r"\b(?:president|rector|chancellor|provost|dean|director|head|secretary|manager|counsell?or|officer|coordinator|"
     r"professor|lecturer|teacher|instructor|researcher|scholar|student|students|representative|leader|"
-    r"ambassador|consul|engineer|chair|chairman|principal|minister|member|expert|graduate|candidate|fellow)\b", re.I)
+    r"ambassador|consul|engineer|chair|chairman|principal|minister|member|expert|graduate|candidate|fellow|"
+    r"mayor|governor|premier|senator|spokes(?:person|man|woman)|attach[ée]|envoy|chief|CEO|founder)\b", re.I)
 _CN_NAME = re.compile(rf"(?<![\w'’-])(?P<sur>{'|'.join(sorted(SURNAMES_PINYIN, key=len, reverse=True))})\s+"
                       rf"(?P<given>[A-Z][a-z]{{1,10}}(?:-[a-z]{{1,6}})?)\b(?!\s+(?:[A-Z][a-z]+\s+)?(?:University|"
                       rf"Campus|Institute|College|School|Road|District|Street|Park|Group|Province|City)\b)")
@@ -106,7 +120,17 @@ _NOT_NAME_WORDS = {"The", "In", "On", "At", "For", "From", "During", "After", "B
                    "Ambassador", "Consul", "Teacher", "Captain", "Capt", "Madam", "Doctor", "Academician",
                    # the words of an office's name after a title ("Director External Linkages Dr X")
                    "External", "Linkages", "Linkage", "Relations", "Partnerships", "Operations", "Admissions",
-                   "Development", "Planning", "Communications"}
+                   "Development", "Planning", "Communications",
+                   # words of documents, events and places after a title or a surname ("Student Exchange Agreements",
+                   # "Han River", a caption's "President Li Ming Signing the Agreement")
+                   "Exchange", "Agreement", "Agreements", "Signing", "Signs", "River", "Lake", "Mountain", "Mountains",
+                   "Island", "Square", "Garden", "Gardens", "Hotel", "Airport", "Station", "Museum", "Stadium",
+                   "Memorandum", "Understanding", "Ceremony", "Visit", "Delegation", "Meeting", "Talks",
+                   # a company's divisions ("Vice President of Acme Digital Industries")
+                   "Digital", "Industries", "Industry", "Systems", "Solutions", "Technologies", "Services", "Healthcare",
+                   "Energy", "Mobility", "Software", "Products", "Electronics", "Automotive", "Financial",
+                   # a headline's verbs in title case after a surname ("Cai Led A Delegation to …")
+                   "Led", "Leads", "Visits", "Meets", "Signs", "Holds", "Attends", "Receives", "Welcomes", "Hosts", "Pays"}
 _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", "书记", "常务副校长", "副校长", "校长", "执行院长", "副院长", "院长",
              "副处长", "处长", "副主任", "主任", "副教授", "教授", "讲师", "辅导员", "带队教师", "教师", "老师", "学生代表",
              "毕业生代表", "新生代表", "教师代表", "校友代表", "通讯员",
@@ -233,6 +257,38 @@ _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先�
                             r"副教授|副部长|部长|副院长|副主任|参加|出席|到访|来校|及|等))|"
                             # one Latin surname before a courtesy title (Anderson先生)
                             r"(?<=[\u4e00-\u9fff])[A-Z][a-z]{2,}(?=\s*(?:先生|女士|教授|博士)))")
+# the credits of a news page: "Reported by X | Translated by Y | Edited by Z", "Translated by: X", "Editor: News Center of
+# BIT  X" (a name at the end of its credit, an office's name may stand before it)
+_CREDIT = re.compile(
+    rf"(?:^|[|/])[ \t]*(?P<what>Reported|Translated|Edited|Proofread|Photographed|Written|Compiled)[ \t]+by[ \t]*:?[ \t]*"
+    rf"(?P<name>{_NAME}(?:[ \t]+[A-Za-z][a-z]+){{1,2}})(?=[ \t]*(?:[|/]|$)|[ \t]+[A-Z][a-z]+:)|"
+    rf"^[ \t]*(?P<what2>Translator|Editor|Proofreader|Reporter|Photographer)s?[ \t]*:[ \t]*"
+    rf"(?:(?:[A-Z][\w&'’-]*|of|and|the)[ \t]+){{0,6}}?(?P<name2>{_NAME}[ \t]+{_NAME})[ \t]*$", re.M)
+# names under one plural title: "Deputy Directors Lina Zhou and Wei Tan", "Professors Alan Grant and Ruth Ellis"
+_FULL_NAME = rf"{_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}}"
+_PLURAL_TITLED = re.compile(
+    r"\b(?P<title>(?:(?:Vice|Deputy|Associate|Assistant|Executive)[- ])?(?:Presidents|Directors|Deans|Professors|Rectors|"
+    r"Vice[- ]Rectors|Chancellors|Secretaries|Drs\.|Profs\.|Doctors|Lecturers))\s+"
+    rf"(?P<names>{_FULL_NAME}(?:,\s+{_FULL_NAME})*,?\s+and\s+{_FULL_NAME})(?![\w'’-])")
+# a post before an organisation's name, then the holder's name after it ("President of Daesung Group Hwang Min-jun")
+_POST_BEFORE_ORG = re.compile(
+    r"\b(?P<post>(?:(?:[Ff]ormer|[Aa]cting)\s+)?(?:(?:[Vv]ice|[Dd]eputy|[Ee]xecutive|[Aa]ssociate)[- ])?(?:[Pp]resident|[Rr]ector|"
+    r"[Dd]ean|[Dd]irector|[Cc]hairman|[Cc]hairwoman|[Cc]hairperson|[Cc]hancellor|[Pp]rovost|[Ss]ecretary|[Hh]ead|CEO))"
+    r"\s+(?:of|at)\s+(?:the\s+)?$")
+_NAME_AFTER_ORG = re.compile(rf"[^\S\n]+(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*[,.;:)]|\s+(?:and|who|was|were|is|are|has|had|"
+                             rf"said|says|after|during|at|on|with|took|takes|{_VERBS})\b)")
+# capitalised words a title may stand before that are no surname
+_NOT_SURNAMES = {"General", "Emeritus", "Elect", "Designate", "Office", "Team", "Board", "Council", "Committee", "January",
+                 "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+                 "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mission",
+                 "Assistant", "Representative", "Speaker", "Affairs", "Relations", "Research", "Education", "Emerita",
+                 "Prof", "Dr", "Mr", "Ms", "Mrs", "Miss", "Sir", "Madam", "Professor", "President", "Director",
+                 # posts and a headline's verbs after a title ("Principal Investigator", "President Visits …")
+                 "Investigator", "Counsellor", "Counselor", "Treasurer", "Officer", "Fellow", "Scientist", "Engineer",
+                 "Nominee", "Extraordinary", "Chair", "Chairman", "Chairwoman", "Chairperson", "Vice", "Deputy",
+                 "Executive", "Visits", "Meets", "Attends", "Leads", "Signs", "Delivers", "Receives", "Welcomes", "Hosts",
+                 "Speaks", "Gives", "Joins", "Talks", "Opens", "Addresses", "Inspects", "Awarded", "Elected",
+                 "Appointed", "Named", "Says", "Said", "Congratulates", "Thanks", "Honored", "Honoured"}
 _BYLINE = re.compile(rf"^[ \t]*\(?(?:By|Written\s+by|Text:|Story:?|Pix:?|Photos?(?:\s+by)?:?)[ \t]+(?P<name>{_NAME}(?:[ \t]+{_NAME}){{1,3}})\)?[ \t]*$",
                      re.M)
 _NAME_LIST_FROM = re.compile(
@@ -248,6 +304,13 @@ _NAME_FROM_ORG = re.compile(rf"(?:(?<=[.!?:;,]\s)|(?<=^)|(?<=\n)|(?<=\band\s)|(?
 _TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE, _NAME_PAREN_ROLE, _NAME_FROM_ORG = (
     guarded(p) for p in (_TITLED, _APPOS, _ROLE_OF_NAME, _TITLED_LOWER, _ROLE_NOUN, _CN_NAME, _ZH_NAME_ROLE, _NAME_PAREN_ROLE,
                          _NAME_FROM_ORG))
+_ROLE_UNIT_NAME, _NAME_LIST_FROM, _PLURAL_TITLED, _CREDIT = (
+    guarded(p) for p in (_ROLE_UNIT_NAME, _NAME_LIST_FROM, _PLURAL_TITLED, _CREDIT))
+# the words without which the plural titles and the credits cannot match (tested as substrings first: cheaper than a
+# scan of the text)
+_PLURAL_WORDS = ("Presidents", "Directors", "Deans", "Professors", "Rectors", "Chancellors", "Secretaries", "Drs.", "Profs.",
+                 "Doctors", "Lecturers")
+_CREDIT_WORDS = ("ed by", "Proofread by", "Written by", "Translator", "Editor", "Proofreader", "Reporter", "Photographer")
 
 
 @dataclass
@@ -321,6 +384,8 @@ class PeopleFinder:
 
     def _add(self, name: str, role: str, org: str | None, s: int, e: int, method: str, conf: float) -> None:
         name = re.sub(r"^(?:Sir|Dame)\s+(?=[A-Z])", "", name.strip())  # "Sir Richard Taylor": a title, not a name
+        if self.lang != "zh":
+            name = re.sub(r"['’]s$", "", name)  # "Park Min-ho’s father": the name without its possessive
         if not name or name in self.people:
             p = self.people.get(name)
             if p and (not p.role and role):
@@ -356,9 +421,12 @@ class PeopleFinder:
         text = self.text
         body = self.lay.body_start()
         queue = list(_TITLED.finditer(text, body))
+        singles: list[tuple[str, str, int, int]] = []  # (title, surname, start, end): a surname alone after a title
         while queue:
             m = queue.pop(0)
             name = self._trim_name(m.group("name"))
+            if not name and re.fullmatch(_NAME, m.group("name")):
+                singles.append((re.sub(r"\s+", " ", m.group("title")), m.group("name"), m.start("name"), m.end("name")))
             if not name:
                 # "Director External Linkages Dr Sana Mir": the office's words were no name; a title inside them may
                 # still open one
@@ -367,6 +435,11 @@ class PeopleFinder:
                     queue.insert(0, m2)
                 continue
             title = re.sub(r"\s+", " ", m.group("title"))
+            # the small and Polish forms of titles, a doctor's title in brackets ("prof. (Dr.)", "dr hab.")
+            title = re.sub(r"\s*\((?:Dr|Prof)\.?\)", "", title)
+            title = re.sub(r"\bdr\.?\s+hab\.|\bdr\.", "Dr.", title)
+            title = re.sub(r"\bprof\.", "Prof.", title)
+            title = re.sub(r"\bMiss\b\.?", "Ms.", title)
             title = re.sub(r"\b(Dr|Prof|Mr|Ms|Mrs)\b(?!\.)", r"\1.", title)  # "Prof Dr. X": the short forms with their dot
             title = re.sub(r"\s*\b(?:Rt\.?\s+)?Hon\.?$", "", title) or title  # "Prime Minister Rt Hon X": an honorific
             if len(title.split()) > 1 and re.search(r"(?:Prof\.|Professor|Dr\.|Mr\.|Ms\.|Mrs\.)$", title) and \
@@ -449,16 +522,26 @@ class PeopleFinder:
         # a role of a unit, the unit, then its holder's name (two words, none of them a subject's)
         from etl.extract.units import _SUBJECT_WORDS, _field_words
 
+        unit_ends = _SUBJECT_WORDS | _field_words() | {"affairs", "relations", "chemistry", "physics", "mathematics", "biology",
+                                                       "students", "cooperation", "exchange", "exchanges", "partnerships",
+                                                       "internationalisation", "internationalization", "mobility"}
         for m in _ROLE_UNIT_NAME.finditer(text, body):
-            name = m.group("name")
-            if any(w.lower() in _SUBJECT_WORDS or w.lower() in _field_words() or w in _NOT_NAME_WORDS for w in name.split()) or \
-                    _ORG_WORDS.search(name) or self._org_at(m.start("name")) or name in self.people:
-                continue
+            name, ns = m.group("name"), m.start("name")
             unit = m.group("unit").strip()
-            if not unit or unit.split()[-1].lower() not in _SUBJECT_WORDS | _field_words() and \
-                    unit.split()[-1].lower() not in ("affairs", "relations", "chemistry", "physics", "mathematics", "biology"):
+            # a three-word "name" that opens with the unit's last word ("… for Foreign | Students Jānis Ozols"):
+            # the word is the unit's
+            while len(name.split()) > 2 and (name.split()[0].lower() in unit_ends or name.split()[0] in _NOT_NAME_WORDS):
+                first = name.split()[0]
+                unit = f"{unit} {first}"
+                rest = name[len(first):].lstrip()
+                ns += len(name) - len(rest)
+                name = rest
+            if any(w.lower() in _SUBJECT_WORDS or w.lower() in _field_words() or w in _NOT_NAME_WORDS for w in name.split()) or \
+                    _ORG_WORDS.search(name) or self._org_at(ns) or name in self.people:
                 continue
-            self._add(name, re.sub(r"\s+", " ", m.group("role")).strip(), None, m.start("name"), m.end("name"),
+            if not unit or unit.split()[-1].lower() not in unit_ends:
+                continue
+            self._add(name, re.sub(r"\s+", " ", m.group("role")).strip(), None, ns, ns + len(name),
                       "a unit's role before the name", 0.7)
         # "A student representative, Zhang Haoran, says"
         for m in re.finditer(rf"\b(?P<role>(?:student|international\s+student)\s+representative),\s+(?P<name>{_NAME}"
@@ -470,6 +553,17 @@ class PeopleFinder:
             name = m.group("name")
             if not any(w in _NOT_NAME_WORDS for w in name.split()) and not _ORG_WORDS.search(name):
                 self._add(name, "writer", "home", m.start("name"), m.end("name"), "byline", 0.75)
+        # the page's credits (its reporter, translator, editor): the home's people
+        if any(w in text for w in _CREDIT_WORDS):
+            for m in _CREDIT.finditer(text):
+                name = m.group("name") or m.group("name2")
+                what = (m.group("what") or m.group("what2")).lower()
+                if any(w in _NOT_NAME_WORDS or w in _NOT_SURNAMES for w in name.split()) or _ORG_WORDS.search(name):
+                    continue
+                role = {"reported": "reporter", "translated": "translator", "edited": "editor", "proofread": "proofreader",
+                        "photographed": "photographer", "written": "writer", "compiled": "editor"}.get(what, what)
+                at = m.start("name") if m.group("name") else m.start("name2")
+                self._add(name, role, "home", at, at + len(name), "a credit of the page", 0.7)
         # full names listed together, then their organisation or unit ("Anna Keller, Jonas Brandt and Lea Vogt from
         # the Welcome Centre"): each of them
         for m in _NAME_LIST_FROM.finditer(text, body):
@@ -520,6 +614,70 @@ class PeopleFinder:
             if fm and self.unit_name(fm.group(1)):
                 role = f"member of {self.unit_name(fm.group(1))}"
             self._add(name, role, None, m.start(), m.end(), "surname + given name", 0.6)
+        self._english_more(body)
+        self._single_surnames(singles)
+
+    def _english_more(self, body: int) -> None:
+        """Names in lists under one plural title ("Deputy Directors A B and C D", "Professors A B and C D"), and a
+        post of an organisation the page names, then its holder ("President of X Group Hwang Min-jun", "vice
+        president of LU Gao Lan")."""
+        text = self.text
+        for m in _PLURAL_TITLED.finditer(text, body) if any(w in text for w in _PLURAL_WORDS) else ():
+            title = re.sub(r"\s+", " ", m.group("title"))
+            role = re.sub(r"s$", "", title) if not title.endswith("ss") else title
+            at = m.start("names")
+            for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("names")):
+                n = n.strip()
+                i = text.find(n, at)
+                if n and i >= 0 and self._trim_name(n) == n and not _ORG_WORDS.search(n) and not self._org_at(i):
+                    self._add(n, "Professor" if role in ("Professor", "Prof.") else role, None, i, i + len(n),
+                              "names under a plural title", 0.7)
+                at = i + len(n) if i >= 0 else at
+        for s, e, oname, status in self.orgs:
+            if s < body:
+                continue
+            lm = re.match(r"[Tt]he\s+", text[s:e])
+            s0 = s + (lm.end() if lm else 0)
+            pm = _POST_BEFORE_ORG.search(text, max(body, s0 - 50), s0)
+            nm = _NAME_AFTER_ORG.match(text, e) if pm else None
+            if not nm:
+                continue
+            name = nm.group("name")
+            if self._trim_name(name) != name or _ORG_WORDS.search(name) or self._org_at(nm.start("name")):
+                continue
+            org = oname if status != "home" else "home"
+            self._add(name, f"{pm.group('post')} of {oname}" if status != "home" else pm.group("post"), org,
+                      nm.start("name"), nm.end("name"), "an organisation's post before the name", 0.75)
+
+    def _single_surnames(self, singles: list[tuple[str, str, int, int]]) -> None:
+        """A surname alone after a title ("Prof. Morikawa", "Principal Orlov", "President Han") is a person when no
+        full name on the page holds it (else it refers back to that one): not a word the page writes in lower case,
+        nor a place's or a country's name."""
+        if not singles:
+            return
+        from etl.resolve.geo import load_gazetteer
+
+        gaz = load_gazetteer()
+        words_in_names = {w for n in self.people for w in re.split(r"[\s-]+", n)}
+        # the page's words in lower case, and its capitalised words another capitalised word follows (each text read
+        # once: a search of the text per surname grew with the square of its length)
+        lower = set(re.findall(r"(?<![\w-])[a-z][\w'’]*(?![\w-])", self.text))
+        before_cap = set(re.findall(r"(?<![\w-])([A-Z][\w'’-]*)(?=[^\S\n]+(?!of\b)[A-Z][a-z]+(?![\w-]))", self.text))
+        for title, word, s, e in singles:
+            if re.search(r"['’]s$", word):
+                word, e = word[:-2], e - 2  # "Professor Wang's proposal"
+            if title in ("Student", "Students", "Doctor", "Minister", "Prime Minister", "Academician", "Coordinator",
+                         "Instructor", "Lecturer", "Manager", "Project Manager") or word in _NOT_NAME_WORDS or \
+                    word in words_in_names or word in _NOT_SURNAMES or self._org_at(s) or \
+                    gaz.place(word) or gaz.country_name(word) or gaz.adjective(word) or \
+                    word.lower() in lower or \
+                    re.match(r"[\s-]*[A-Z]|['’]s\b|\s+(?:of|for)\b", self.text[e:e + 6]) or not self.text[e:].strip() or \
+                    any(w.startswith(word) for w in words_in_names) or word in before_cap:
+                continue  # (the page's last word, cut short; the first part of a full name written elsewhere)
+            t = re.sub(r"\b(Dr|Prof|Mr|Ms|Mrs)\b(?!\.)", r"\1.", title)
+            role = "" if t in ("Mr.", "Ms.", "Mrs.", "Madam", "Dr.") else ("Professor" if t == "Prof." else t)
+            self._add(word, role, None, s, e, "a surname alone after a title", 0.6)
+            words_in_names.add(word)
 
     def _trim_name(self, name: str) -> str:
         words = name.split()

@@ -13,7 +13,13 @@ Never a home unit:
   DCU", "the Faculty of Computing and the Faculty of Electrical Engineering of UTM"),
   preceded by a partner's name ("UTS Business School", 汉阳大学工学院);
 - a shorter name inside a longer one (理学院 inside 经济管理学院, "Graduate School" inside
-  "Graduate School of Engineering").
+  "Graduate School of Engineering");
+- the units of the partner's people, where the text gives no owner: in a paragraph that opens at a
+  partner ("At the University of Leeds, …"), among the people a delegation met with after a partner is
+  named, among the members of a partner's delegation ("The delegation included …"), of people who then
+  name the home as the other party ("… cooperate with <home>"), of someone called by another nation's
+  side ("British representative X (Director of …)"), and the next items of a list a partner's unit opens;
+- an "X School" or "X College" named in a list between other institutions.
 """
 from __future__ import annotations
 
@@ -54,7 +60,7 @@ _UNIT_EN = re.compile(
     rf"|(?:(?P<pre2>(?:{_CAP}[’']?s?[ \t]+(?:(?:and|&)[ \t]+(?={_CAP}[ \t]+(?:{_CAP}[ \t]+)?(?:Office|Department|"
     rf"Division|School|College)\b))?){{1,5}}?)(?P<head2>School|College|Office|Department|Division|Directorate|Centre|Center|Institute|Faculty)\b)")
 # a department that teaches (a school) rather than administers (an office)
-_ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Studies|Physics|Chemistry|Mathematics|Biology|History|"
+_ACADEMIC = re.compile(r"\b(?:Language|Languages|Literature|Linguistics|Philology|Studies|Physics|Chemistry|Mathematics|Biology|History|"
                        r"Philosophy|Architecture|Design|Engineering|Sciences?|Law|Economics|Arts|Music|Medicine|Nursing|"
                        r"Computing|Computer|Education|Psychology|Sociology|Geography|Humanities)\b")
 _ADMIN = re.compile(r"\b(?:International|Cooperation|Co-operation|Exchanges?|Affairs|Personnel|Human\s+Resources|Finance|"
@@ -82,6 +88,42 @@ _PARTNER_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+vi
                               r"(?:the\s+)?(?=[A-Z])")
 
 
+# the people a delegation meets: "… met with", "held talks with", "was received by"
+_MET_WITH = re.compile(r"\b(?:met|meets|meet|meeting)(?:\s+with)?\s+(?=the\b|[A-Z])|\b(?:held|had|hold|holds)\s+(?:talks|a\s+meeting|"
+                       r"(?:a\s+)?discussions?)\s+with\s+|\b(?:was|were)\s+(?:warmly\s+)?(?:received|welcomed|greeted)\s+by\s+")
+# the home named as the other party: "… cooperation with <home>", "… visited <home>", "… a visit to <home>"
+_OTHER_PARTY_BEFORE = re.compile(r"\b(?:with|visit(?:ed|ing|s)?|visit\s+to|came\s+to|arrived\s+at)\s+(?:the\s+)?$", re.I)
+# a person called by a nation's side: "British representative", "the Korean delegates", "the French side"
+_NATION_SIDE = re.compile(r"\b([A-Z][a-z]{3,})\s+(?:representatives?|delegates?|delegation|side|guests?|counterparts?)\b")
+# the home's side joins the meeting: "accompanied by", "together with", "… attended"
+_HOME_SIDE = re.compile(r";|\b(?:accompanied|together\s+with|along\s+with|attended|attending|joined|present|introduced|"
+                        r"on\s+behalf|while|whereas|as\s+well\s+as)\b", re.I)
+# a sentence that lists a delegation's members, and the delegation named before with its organisation
+_DELEGATION_MEMBERS = re.compile(r"\s*(?:(?:The|This|That|Their|His|Her)\s+(?:visiting\s+)?(?:delegation|group|team)\s+(?:also\s+)?"
+                                 r"(?:included|includes|comprised|consisted\s+of|was\s+made\s+up\s+of|was\s+composed\s+of)|"
+                                 r"(?:Other\s+)?Members\s+of\s+the\s+(?:visiting\s+)?(?:delegation|group|team)\s+(?:included|were|are))\b")
+_DELEGATION_WORD = re.compile(r"\b(?:delegation|group\s+of\s+(?:\w+\s+){0,2}?(?:staff|teachers|scholars|experts|leaders|"
+                              r"representatives|officials|faculty|members)|team)\b", re.I)
+_DELEGATION_FROM = re.compile(r"\s+(?:(?:led|headed)\s+by\s+[^,.;\n]{0,60}?\s+)?(?:from|of)\s+(?:the\s+)?")
+# units written in lower case, one after another: "school of geosciences, school of chemical engineering and …"
+_LOWER_UNITS = re.compile(r"(?<![A-Za-z])(?:school|college|faculty|department)\s+of\s+[a-z][a-z &]{2,80}"
+                          r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?(?:school|college|faculty|department)\s+of\s+[a-z][a-z &]{2,80})+")
+_LOWER_ITEM = re.compile(r"(?P<head>school|college|faculty|department)\s+of\s+(?P<of>[a-z][a-z &]*?)"
+                         r"(?=\s*,|\s+and\s+(?:the\s+)?(?:school|college|faculty|department)\s+of\b|$)")
+# a room of a building written before a centre's name: the centre is the building ("Room 204 of the X Center")
+_ROOM_OF = re.compile(r"\b(?:Room|Hall|Auditorium|Theatre|Theater|Floor|Lobby)(?:[ \t]+[A-Z]?\d+[A-Za-z]?)?[ \t]+(?:of|in|at)[ \t]+"
+                      r"(?:the[ \t]+)?$", re.I)
+_DISCIPLINE = re.compile(r"\bCommission\s+for\s+Discipline\s+Inspection\b")
+# someone's post or affiliation written before a unit: "Dean of the", "Director of the", "dr. X from the"
+_ROLE_OR_FROM_BEFORE = re.compile(r"(?:\b(?:[Dd]ean|[Hh]ead|[Dd]irector|[Cc]hair|[Pp]rofessor|[Ll]ecturer|[Rr]esearcher|[Ff]ellow)\s+"
+                                  r"(?:of|at)|\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s+from)\s+(?:the\s+)?$")
+# a centre given an office's name in brackets: "the X Exchange Center (Overseas Office)": an office
+_OFFICE_ALIAS_AFTER = re.compile(r"[ \t]*\((?:[A-Z][\w'’-]*[ \t]+){0,3}Office\)")
+_GUEST_VERB = re.compile(r"\b(?:visited|visiting|visit\s+to|came\s+to|arrived\s+(?:at|in))\b", re.I)
+_NEXT_ITEM = re.compile(r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?")
+_PARTNER_PLACE_OPENING = re.compile(r"\s*(?:At|During\s+(?:the|his|her|their|our)\s+visit\s+to)\s+(?:the\s+)?(?=[A-Z])")
+
+
 # a centre or institute of area or subject studies ("the Center for China Studies", "the Institute for Latin American
 # Studies"): a university's own research unit, named by what it studies
 _STUDIES_CENTRE = re.compile(r"^(?:the\s+)?(?:Cent(?:re|er)|Institute)\s+(?:of|for)\s+[^.;\n]*\bStudies$")
@@ -89,6 +131,10 @@ _STUDIES_CENTRE = re.compile(r"^(?:the\s+)?(?:Cent(?:re|er)|Institute)\s+(?:of|f
 # its name, not an owner
 _ROLE_OFFICE = re.compile(r"(?:(?:Vice|Deputy|Pro)[- ]?)?(?:Rector|President|Provost|Chancellor|Principal|Dean|Registrar|"
                           r"Bursar|Director)['’]s[ \t]+Office")
+
+
+# a full stop that ends a title or an initial, not a sentence ("Prof. Yu", "Dr. M.B Srinivas", "St. Petersburg")
+_ABBREV_DOT = re.compile(r"(?<![\w.])(?:Prof|Dr|Mr|Mrs|Ms|Mme|St|Jr|Sr|Assoc|Asst|No|Nos|Vol|prof|dr|[A-Z])\.$")
 
 
 # a body still to be set up: "plans to establish an Institute of …", "regarding establishing Sino-X Institute"
@@ -280,10 +326,18 @@ class UnitFinder:
         return all(w[0].isupper() or w.lower() in ("of", "and", "for", "the", "&", "|") for w in line.split())
 
     def _sentence(self, pos: int) -> tuple[int, int]:
+        """The sentence around ``pos``: a full stop after a title or an initial ("Prof. Yu", "Dr. M. B. Srinivas")
+        ends none."""
         text = self.text
-        lo, hi = max(0, pos - 400), min(len(text), pos + 400)
-        a = max(text.rfind(".", lo, pos), text.rfind("\n", lo, pos), lo - 1) + 1
-        b = min([x for x in (text.find(".", pos, hi), text.find("\n", pos, hi)) if x != -1] or [hi])
+        lo, hi = max(0, pos - 700), min(len(text), pos + 400)
+        a = text.rfind(".", lo, pos)
+        while a != -1 and _ABBREV_DOT.search(text, max(lo, a - 8), a + 1):
+            a = text.rfind(".", lo, a)
+        a = max(a, text.rfind("\n", lo, pos), lo - 1) + 1
+        b = text.find(".", pos, hi)
+        while b != -1 and _ABBREV_DOT.search(text, max(pos, b - 8), b + 1):
+            b = text.find(".", b + 1, hi)
+        b = min([x for x in (b, text.find("\n", pos, hi)) if x != -1] or [hi])
         return a, b
 
     def _outside_name(self, words: list[str]) -> bool:
@@ -329,8 +383,13 @@ class UnitFinder:
         pos = end
         for _ in range(4):
             m = re.match(rf"(?:,?\s+and|,)\s+(?:the\s+)?(?:{_CAP}\s+){{0,4}}?(?:School|College|Faculty|Department|"
-                         rf"Institute|Division)\s+(?:of|for)\s+{_NAMEWORDS}", text[pos:pos + 160])
+                         rf"Institute|Division|Office|Cent(?:re|er))\s+(?:of|for)\s+{_NAMEWORDS}", text[pos:pos + 160])
             if m and not re.match(r"\s*(?:of|at)\s", text[pos:pos + 5]):
+                # (the last unit's name may run on into the home: "… and the Office of International Affairs of
+                # Nankai University" closes a list of the home's units; a partner there owns only its last unit)
+                for a, b in self._hx.starting_in(pos + 1, pos + m.end()):
+                    if re.search(r"\s(?:of|at)\s+(?:the\s+)?$", text[pos:a]):
+                        return (a, b, "home")
                 pos += m.end()
                 continue
             break
@@ -352,10 +411,123 @@ class UnitFinder:
         ss, _ = self._sentence(pos)
         m = _PARTNER_OPENING.match(self.text, ss, pos)
         if not m:
-            return self._hosted_paragraph(ss, pos)
+            # a paragraph that opens at a partner ("At the University of Leeds, the delegation met …"): its later
+            # sentences are there too, unless the sentence names the home or "our" people
+            ps = next((a for a, b in self.lay.paragraphs if a <= ss < b), None)
+            pm = _PARTNER_PLACE_OPENING.match(self.text, ps, pos) if ps is not None and ps < ss else None
+            if pm and any(st == "partner" for _, _, st in self._ox.at(pm.end())) and \
+                    not re.search(r"\b(?:our|we)\b", self.text[ss:pos], re.I) and \
+                    not any(ss <= hs < pos for hs, _ in self._hx.overlapping(ss, pos)):
+                return True
+            return self._hosted_paragraph(ss, pos) or self._hosts_met(ss, pos) or self._partner_delegation(ss, pos) or \
+                self._home_as_other_party(ss, pos) or self._foreign_side(ss, pos)
         if re.search(r"\b(?:our|we)\b", self.text[m.end():pos], re.I):
             return False  # "At X, our School of …": the home's own people are there too
         return any(st == "partner" for _, _, st in self._ox.at(m.end()))
+
+    def _staff_institute(self, s: int, e: int, words: list[str]) -> bool:
+        """Whether an institute with no owner written is the home's own: the page's home is known by name, the
+        institute is named by its subject alone ("the Global Education Institute", "the Institute of English
+        Philology") and given as someone's post or affiliation ("Dean of the …", "dr. X from the …") in a sentence
+        that names no partner."""
+        if not self.home_forms or not _ROLE_OR_FROM_BEFORE.search(self.text, max(0, s - 60), s):
+            return False
+        if not all(w.lower() in ("and", "of", "for", "&", "the", "institute") or w.lower() in _SUBJECT_WORDS or
+                   w.lower() in _field_words() or _ACADEMIC.fullmatch(w) or _ADMIN.fullmatch(w) or
+                   _SERVICE_CENTRE.fullmatch(w) or _language_word(w) for w in words):
+            return False
+        ss, se = self._sentence(s)
+        if _GUEST_VERB.search(self.text, ss, se):
+            return False  # ("researchers from the Institute of Botany visited us": guests)
+        return not any(st == "partner" for _, _, st in self._ox.overlapping(ss, se))
+
+    def _home_as_other_party(self, ss: int, pos: int) -> bool:
+        """Whether the unit at ``pos`` belongs to people who speak of the home as the other party later in the
+        sentence ("X, Director of the Department of Commerce, … expressed their willingness to cooperate with YSU",
+        "… of the Faculty of Law, visited Lakeside University"): the partner's, where neither the home nor "our"
+        comes before the unit in that sentence."""
+        _, se = self._sentence(pos)
+        hs, he = next(((a, b) for a, b in self._hx.overlapping(pos, se) if a > pos), (None, None))
+        if hs is None or not _OTHER_PARTY_BEFORE.search(self.text, max(pos, hs - 30), hs) or \
+                re.match(r"['’]s\b", self.text[he:he + 3]):
+            return False  # ("… with YSU's partners": the home's own)
+        return not self._hx.overlapping(ss, pos) and not re.search(r"\b(?:our|we|us)\b", self.text[ss:hs], re.I)
+
+    def _foreign_side(self, ss: int, pos: int) -> bool:
+        """Whether the unit at ``pos`` is given to a person the sentence calls by the other side's nationality ("British
+        representative X (Director of International Department)", "the Korean side, Dean of the …") in a Chinese
+        university's news, or the Chinese side in a university's abroad: the partner's."""
+        m = None
+        for m in _NATION_SIDE.finditer(self.text, max(ss, pos - 120), pos):
+            pass
+        between = self.text[m.end():pos] if m is not None else ""
+        if m is None or re.search(r"[;:)]|\b(?:our|we|us|and)\b", between, re.I) or between.count(",") > 1 or \
+                self._hx.overlapping(m.end(), pos):
+            return False  # (the person's own post only: not the next people listed, "… ) and all staff of the …")
+        from etl.resolve.geo import load_gazetteer
+
+        code = load_gazetteer().adjective(m.group(1))
+        if not code:
+            return False
+        return code == "CN" if self.foreign_home else code not in ("CN", "HK", "MO", "TW")
+
+    def _among_institutions(self, s: int, e: int) -> bool:
+        """Whether the phrase at s:e stands in a list between organisations' names ("…, X University, the Y School
+        (YS), and Z University"): an organisation named before it and one after it, each a comma or "and" away."""
+        text = self.text
+        bm = re.search(r"(?:,|\band)\s+(?:the\s+)?$", text[max(0, s - 12):s])
+        if not bm:
+            return False
+        gap = s - (len(text[max(0, s - 12):s]) - bm.start())
+        before = any(st == "partner" and not text[b:gap].strip() for _, b, st in self._ox.ending_in(gap - 2, gap))
+        am = re.match(r"(?:\s*\([A-Z][A-Za-z]{1,9}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?", text[e:e + 30])
+        after = bool(am) and any(st == "partner" for _, _, st in self._ox.at(e + am.end()))
+        return before and after
+
+    def _hosts_met(self, ss: int, pos: int) -> bool:
+        """Whether the unit at ``pos`` stands among the people a sentence says were met ("… and his delegation met
+        with the President of X, Dr. Y, Dean of the Graduate School, and Dr. Z, Head of the International Office"):
+        a partner named after the verb, before the unit, and neither the home nor "our" in between."""
+        vm = None
+        for vm in _MET_WITH.finditer(self.text, ss, pos):
+            pass
+        if vm is None:
+            return False
+        if re.search(r"\b(?:our|we)\b", self.text[vm.end():pos], re.I) or self._hx.overlapping(vm.end(), pos) or \
+                _HOME_SIDE.search(self.text, vm.end(), pos):
+            return False  # ("… met with X's delegation, accompanied by the heads of the International Office": ours)
+        if any(st == "partner" and vm.end() <= a < pos for a, _, st in self._ox.overlapping(vm.end(), pos)):
+            return True
+        # "The delegation then visited X. They met with the dean of the Faculty of …": a paragraph that opens with
+        # the visit to a partner; whom they meet there is the partner's
+        ps = next((a for a, b in self.lay.paragraphs if a <= ss < b), None)
+        if ps is None or ps == ss or self._hx.overlapping(ps, pos):
+            return False
+        fm = _DELEGATION_VISITED.match(self.text, ps, ss)
+        return bool(fm) and any(st == "partner" for _, _, st in self._ox.at(fm.end()))
+
+    def _partner_delegation(self, ss: int, pos: int) -> bool:
+        """Whether the sentence at ``ss`` lists the members of a delegation ("The delegation included …", "Members of
+        the delegation were …") that the text gave a partner before ("a group of staff from X has visited …", "a
+        delegation from X", "the X delegation"): their units are the partner's."""
+        if not _DELEGATION_MEMBERS.match(self.text, ss, pos):
+            return False
+        last = None
+        for last in _DELEGATION_WORD.finditer(self.text, max(0, ss - 3000), ss):
+            pass
+        if last is None:
+            return False
+        fm = _DELEGATION_FROM.match(self.text, last.end(), min(len(self.text), last.end() + 90))
+        at = fm.end() if fm else None
+        if at is not None:
+            if any(a <= at < b for a, b in self._hx.at(at)):
+                return False
+            return any(st == "partner" for _, _, st in self._ox.at(at))
+        # "the Hexi University delegation"
+        for a, b, st in self._ox.ending_in(last.start() - 3, last.start()):
+            if re.fullmatch(r"(?:['’]s)?\s", self.text[b:last.start()]):
+                return st == "partner"
+        return False
 
     def _hosted_paragraph(self, ss: int, pos: int) -> bool:
         """Whether the sentence at ``ss`` lists who took part ("Other participants included the directors … from
@@ -388,6 +560,7 @@ class UnitFinder:
         phrases: list[tuple[int, int]] = []  # partners' units
         body = self.lay.body_start()
         # 1. English unit phrases by pattern
+        list_end: int | None = None  # where a partner's unit ("… of <a partner>") ends: a list of units may go on
         if self.lang != "zh":
             for m in _UNIT_EN.finditer(text):
                 s, e = m.start(), m.end()
@@ -465,11 +638,20 @@ class UnitFinder:
                     continue
                 if _VENUE_IN_NAME.search(phrase):
                     continue  # "the Faculty of Education Lecture Theatre II": a room of a building, where it happens
+                if re.search(r"\b(?:Cent(?:re|er)|Institute|Office)[ \t]*\($", text[max(0, s - 12):s]) and \
+                        re.match(r"[ \t]*\)", text[e:e + 3]):
+                    continue  # "the X Exchange Center (Overseas Office)": another name of the unit before it
+                if head.lower() in ("centre", "center") and _ROOM_OF.search(text, max(0, s - 40), s):
+                    continue  # "in Meeting Room C314 of the Administrative Service Center": a building
                 ls = text.rfind("\n", max(0, s - 40), s) + 1
                 if (ls > 0 or s < 40) and _CREDIT_LINE.match(text, ls):
                     continue  # a credit line ("Source: Global Affairs Office", "Translator: News Office"): no part of the news
                 if self._link_list_line(s):
                     continue  # a line of links ("Office of International Cooperation  Office of Taiwan Affairs"): navigation
+                if m.group("head2") and head.lower() in ("school", "college", "institute", "academy") and \
+                        self._among_institutions(s, e):
+                    continue  # "… Irkutsk State University, the Blue Mountains Hotel Management School (BMHMS), and
+                    # Woosuk University": an item of a list of institutions is one itself
                 if not m.group("head") and self._outside_name(words):
                     continue  # "Xuchang Vocational and Technical College", "JCL Foreign Languages School": an institution
                     # of its own (named after a place or by an acronym the page never gives its home), not a unit
@@ -485,7 +667,15 @@ class UnitFinder:
                 owner = self._org_after(e) if m.group("head") or m.group("head2") == "Institute" else None
                 if owner and owner[2] != "home":
                     phrases.append((s, e))
+                    list_end = max(e, owner[1])
                     continue  # a partner's unit
+                if owner is None and list_end is not None and _NEXT_ITEM.fullmatch(text, list_end, s) and \
+                        not re.match(r"\s*(?:of|at|from)\s", text[e:e + 6]) and not self._org_after(e) and \
+                        not self._hx.overlapping(s, e):
+                    phrases.append((s, e))
+                    list_end = e
+                    continue  # "the International Office of X, the School of A and the School of B": the list goes on
+                    # with X's units
                 ob = self._org_before(s)
                 if ob and ob[2] != "home":
                     phrases.append((s, e))
@@ -494,12 +684,16 @@ class UnitFinder:
                     oa = self._org_after(e)  # "the Chinese Department from Hanoi Open University": the partner's
                     if oa and oa[2] != "home":
                         phrases.append((s, e))
+                        list_end = max(e, oa[1])
                         continue
                 if any(st != "home" for _, _, st in self._ox.overlapping(s, e)):
                     phrases.append((s, e))
                     continue
                 if re.match(r"[ \t]+(?:Project|Program|Programme|Plan|Initiative|Scheme)s?\b", text[e:e + 12]):
                     continue  # "the International Cooperation School Project": a project's name, not a unit
+                if not owner and not ob and any(re.search(r"\b(?:of|at)\s+(?:the\s+)?$", text[s:a]) for a, _ in
+                                                self._hx.starting_in(s + 1, e)):
+                    owner = (s, e, "home")  # "the Office of International Affairs of Nankai University": the home's
                 if not owner and not ob and self._partner_sentence(s):
                     phrases.append((s, e))
                     continue  # a unit in a sentence about a partner's people (its representatives, a visit there)
@@ -523,6 +717,8 @@ class UnitFinder:
                             not (subject_institute(phrase) and listed_with_units(text, s, e)) and \
                             not (self._home_word(words[0]) and len(words) >= 3 and "Confucius" not in phrase) and \
                             not (own and "Confucius" not in phrase) and \
+                            not (head.lower() == "institute" and self._staff_institute(s, e, words)) and \
+                            not (head.lower() in ("centre", "center") and _OFFICE_ALIAS_AFTER.match(text, e)) and \
                             not (m.group("head") and _STUDIES_CENTRE.search(phrase) and
                                  (self.home_forms or not self.use_list or self.keep_unlisted)) and \
                             not (m.group("head2") and head.lower() in ("centre", "center") and _SERVICE_CENTRE.search(phrase) and
@@ -638,6 +834,11 @@ class UnitFinder:
                             headw == "department" and _ACADEMIC.search(name) and not _ADMIN.search(name)) else "office"
                         a = lm.start("items") + it.start("u")
                         hits.append(UnitHit(typ, name, a, a + len(u), u, "unit in lower case, in a list of units", 0.5))
+            # "talks with leaders from school of geosciences, school of chemical engineering and school of economics
+            # and management": two or more units written in lower case, listed; each named by its subject's words
+            if (not (self.use_list and self.ref.units) or self.keep_unlisted) and \
+                    ("school of " in text or "college of " in text or "faculty of " in text or "department of " in text):
+                hits += self._lower_listed(body)
             # "the MoU involves four faculties at UKM such as the Engineering and Built Environment, Islamic Studies, Fuel
             # Cell Institute and Graduate Centre": units of the home listed by their subjects
             if self.home_forms and (not (self.use_list and self.ref.units) or self.keep_unlisted) and \
@@ -697,6 +898,15 @@ class UnitFinder:
                 for m in _YOUTH_LEAGUE.finditer(text, body):
                     hits.append(UnitHit("office", "Youth League Committee", m.start(), m.end(), m.group(0),
                                         "unit phrase (Youth League Committee)", 0.6))
+            # "the Commission for Discipline Inspection" (纪委): a Chinese university's office without an office's head
+            # word (not a province's or a city's: one named with it is the government's)
+            if (not (self.use_list and self.ref.units) or self.keep_unlisted) and "Discipline Inspection" in text:
+                for m in _DISCIPLINE.finditer(text, body):
+                    if not _GOVERNMENT_BEFORE.search(text[max(0, m.start() - 20):m.start()]) and \
+                            not (self._gov_words and _OF_GOVERNMENT.match(text, m.end(), min(len(text), m.end() + 160))) and \
+                            not self._org_after(m.end()):
+                        hits.append(UnitHit("office", "Commission for Discipline Inspection", m.start(), m.end(), m.group(0),
+                                            "unit phrase (Commission for Discipline Inspection)", 0.6))
         # 2. reference forms as written (aliases such as "SEM", 计算机学院)
         if self.use_list and self.ref.units:
             forms = {}
@@ -741,6 +951,47 @@ class UnitFinder:
         planned = {h.name for h in hits if not CJK.search(h.text) and any(
             _PLANNED_BEFORE.search(text, max(0, i - 40), i) for i, _ in _occurrences(text, h.text))}
         return [h for h in hits if h.name not in planned]
+
+    def _lower_listed(self, body: int) -> list[UnitHit]:
+        """Units written in lower case one after another ("from school of geosciences, school of chemical engineering,
+        school of economics and management and …"): each item's words are a subject's (so a clause after the last,
+        "and exchanges ideas …", is none of it); a list of two or more, none written as a partner's."""
+        text = self.text
+        out: list[UnitHit] = []
+        for lm in _LOWER_UNITS.finditer(text, body):
+            items = []
+            for it in _LOWER_ITEM.finditer(lm.group(0)):
+                words = it.group("of").split()
+                keep = []
+                for w in words:
+                    if w in ("and", "of", "for", "&") or w in _SUBJECT_WORDS or w in _field_words() or \
+                            _ACADEMIC.fullmatch(w.capitalize()) or _ADMIN.fullmatch(w.capitalize()):
+                        keep.append(w)
+                    else:
+                        if "and" in keep:  # "… economics and management and exchanges ideas": a clause after "and"
+                            keep = keep[:len(keep) - 1 - keep[::-1].index("and")]
+                        break
+                while keep and keep[-1] in ("and", "of", "for", "&"):
+                    keep.pop()
+                if keep:
+                    a = lm.start() + it.start()
+                    phrase = f"{it.group('head')} of {' '.join(keep)}"
+                    items.append((a, a + len(phrase), phrase))
+            if len(items) < 2:
+                continue
+            last_end = items[-1][1]
+            if self._org_after(last_end) and self._org_after(last_end)[2] != "home":
+                continue
+            if any(st != "home" for _, _, st in self._ox.overlapping(lm.start(), last_end)):
+                continue
+            for a, b, phrase in items:
+                head, rest = phrase.split(" of ", 1)
+                name = f"{head.capitalize()} of " + " ".join(w if w in ("and", "of", "for", "&") else w.capitalize()
+                                                              for w in rest.split())
+                typ = "office" if head == "department" and not (_ACADEMIC.search(name) and not _ADMIN.search(name)) \
+                    else "school"
+                out.append(UnitHit(typ, name, a, b, text[a:b], "units in lower case, listed (text's own names)", 0.5))
+        return out
 
     def _home_word(self, w: str) -> bool:
         """Whether ``w`` is the home's own word ("Helsinki" of "University of Helsinki", "Lancaster" of "Lancaster
