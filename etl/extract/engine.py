@@ -1038,6 +1038,39 @@ def _zh_guests_itinerary(text: str, lay, orgs: list[Org], home_spans: list[tuple
             o.status, o.reason = "non_partner", "a stop of the visiting guests' own trip"
 
 
+# a bilateral body named with the foreign country first (英中贸易协会, 澳中理事会, 日中友好协会; Australia-China Council)
+_ZH_ONE_CHAR_COUNTRY = {"英": "GB", "美": "US", "澳": "AU", "加": "CA", "德": "DE", "法": "FR", "日": "JP", "韩": "KR", "俄": "RU",
+                        "意": "IT", "荷": "NL", "爱": "IE", "葡": "PT", "比": "BE", "瑞": "CH", "奥": "AT",
+                        "泰": "TH", "越": "VN", "印": "IN", "巴": "PK", "埃": "EG", "希": "GR", "波": "PL", "芬": "FI", "挪": "NO",
+                        "丹": "DK", "匈": "HU", "捷": "CZ", "蒙": "MN", "马": "MY", "菲": "PH", "墨": "MX"}
+_BILATERAL_EN = re.compile(r"^(?:The\s+)?(?P<c>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?)\s*[-–]\s*China\b")
+
+
+def _zh_bilateral_bodies(orgs: list[Org], gaz) -> None:
+    """A body named for two countries with the foreign one first (英中贸易协会, 澳中理事会, Australia-China Council) is
+    that country's (中英…, 中澳… are China's): its country, where none is known."""
+    for o in orgs:
+        if o.status != "partner" or o.country or o.kind == "university":
+            continue
+        code = None
+        for m in o.mentions:
+            t = simplified(m.text)
+            if len(t) > 3 and t[1] == "中" and t[0] in _ZH_ONE_CHAR_COUNTRY:
+                code = _ZH_ONE_CHAR_COUNTRY[t[0]]
+            else:
+                hits = gaz.find_zh_countries(t[:6]) if CJK.match(t[:1]) else []
+                if hits and hits[0][0] == 0 and t[hits[0][1]:hits[0][1] + 1] == "中" and hits[0][2] != "CN":
+                    code = hits[0][2]
+            if code:
+                break
+        if code is None:
+            em = _BILATERAL_EN.match(o.name)
+            code = gaz.country_name(em.group("c")) if em else None
+            code = None if code == "CN" else code
+        if code:
+            o.country, o.country_method = code, "a bilateral body named with its country first"
+
+
 def _zh_domestic_bodies(orgs: list[Org], home_country: str | None) -> None:
     """A body named in Chinese by pattern (…联盟, …协会, …基金会, …博物馆, …管理局) with no country written before
     it, on a Chinese page of a Chinese university (or one that names none), is a body of the home's own region: a
@@ -1338,6 +1371,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
                     not re.search(r"香港|澳门|澳門|台湾|台灣|臺灣|Hong Kong|Macao|Macau|Taiwan", o.name):
                 o.status, o.reason = "partner", "a mainland government body working with a university of HK, Macao or Taiwan"
     if lang == "zh" and home_country in (None, "CN", "HK", "MO", "TW"):
+        _zh_bilateral_bodies(orgs, gaz)
         _zh_domestic_bodies(orgs, home_country)
         _zh_one_country(text, orgs, gaz)
     area_centres = _area_centres(text, orgs, gaz, home_country) if lang != "zh" and home else []
@@ -1385,7 +1419,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     home_norms = {norm(f) for f in home_forms if f}
     for h in uf.run():
         if guests and h.method != "reference list" and in_guests(h.start) and \
-                text[max(0, h.start - 2):h.start] not in ("我校", "本校"):
+                text[max(0, h.start - 2):h.start] not in ("我校", "本校") and not h.method.startswith("joint institute"):
+            # (a joint institute named after the home, 河北大学—Y大学Z学院, is the home's wherever written)
             continue  # a unit of the visiting delegation's members ("The delegation's members include the Dean of …")
         if (owned or owner_words) and not h.method.startswith(_HOME_LISTED):
             # (a unit listed as the home's, "four faculties at UKM such as …", is the home's whatever partner's

@@ -1190,13 +1190,18 @@ class OrgFinder:
         """A longer known Chinese name [s, e) takes the place of partner-registry names written inside it
         (剑桥大学圣约翰学院 around 剑桥大学): the longest name wins."""
         inner = self._overlapping(s, e)
-        if not inner or any(not (s <= m.start and m.end <= e) or (m.start, m.end) == (s, e) or not CJK.search(m.text)
-                            for _, m in inner):
+        # (and non-partner names strictly inside: 外交部驻澳门特派员公署 around 外交部, a name the tables know)
+        nps = self._nx.overlapping(s, e)
+        if (not inner and not nps) or any(not (s <= m.start and m.end <= e) or (m.start, m.end) == (s, e) or
+                                           not CJK.search(m.text) for _, m in inner):
             return False
-        if self._hx.overlaps(s, e) or self._nx.overlaps(s, e):
+        if self._hx.overlaps(s, e) or any(not (s <= x[0] and x[1] <= e) or (x[0], x[1]) == (s, e) for x in nps):
             return False
         for o, m in inner:
             self._drop_mention(o, m)
+        for x in nps:
+            self.non_partner_spans.remove(x)
+            self._nx.discard(x[0], x[1], x)
         return True
 
     def _registry_right(self, s: int, e: int) -> int:
@@ -1302,6 +1307,11 @@ class OrgFinder:
                         continue
                 if _zh_abbreviation(b.name, a.name):
                     self._merge(b, a)  # 马普学会 for 马克斯·普朗克学会
+                    continue
+                lat = re.match(r"[A-Za-z][A-Za-z'’\- ]*(?=[\u4e00-\u9fff])", b.name)
+                if lat and a.name.startswith(lat.group(0)) and len(a.name) > len(b.name) and \
+                        b.name[len(lat.group(0)):] in ("大学", "学院") and a.name.endswith(b.name[-2:]):
+                    self._merge(b, a)  # Kufstein大学 for Kufstein应用科学大学: the same university, named short
 
     def _merge_college_parents(self) -> None:
         """A college of a collegiate university ("St John's College, University of Cambridge") and, in the same
@@ -1468,7 +1478,8 @@ class OrgFinder:
                 org.status, org.reason = "non_partner", f"non-partner list: {np.category}"
                 continue
             # Chinese government bodies, ministries of China
-            if org.kind == "government" and not re.search(r"Embassy|Consulate|大使馆|领事馆", name):
+            # (missions are not: embassies, consulates, the Foreign Ministry's commissioner's offices in Hong Kong and Macao)
+            if org.kind == "government" and not re.search(r"Embassy|Consulate|Office of the Commissioner|大使馆|领事馆", name):
                 c = self._country(org) or ""
                 if c in ("CN", "") or re.search(r"Beijing|China|Chinese|Municipal|Provincial", name):
                     org.status, org.reason = "non_partner", "Chinese government body"

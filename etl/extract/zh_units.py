@@ -104,7 +104,7 @@ def load_unit_terms(directory: str | Path | None = None) -> UnitTerms:
 ZH_OK_BEFORE = set("校与和及同由在到赴向对为是应托了会据经请受将等并或从给让把被于即以该本各有两，。、；：“”‘’《》（）() 　\n\t")
 # an office by pattern needs one of these words (国际交流部, 学生工作处; not 教育部, 出入境管理处)
 _ZH_OFFICE_WORDS = re.compile(r"(?:国际|合作|交流|外事|教务|科技|科研|人事|学生|招生|就业|研究生|财务|资产|后勤|保卫|党政|校长|宣传|"
-                              r"组织|发展规划|港澳台|全球|对外|学务|社科|文科)")
+                              r"组织|发展规划|港澳台|全球|对外|学务|社科|文科|学工|暑期|课程|留学)")
 # the news' own source line: "来源：国际合作与交流处", "供稿单位：外国语学院", "新闻来源:全球事务部"
 _SOURCE_LINE = re.compile(r"(?:资料|新闻|稿件|文字|信息|消息)?(?:来源|供稿单位|供稿部门|供稿|稿源|发布单位|发布部门|发稿单位)\s*[:：]\s*"
                           r"(?P<name>[\u4e00-\u9fff]{2,20})")
@@ -114,7 +114,10 @@ _UNIT_LEAD = ("入住", "访问", "参加", "来自", "前往", "邀请", "签�
               "主办", "协办", "资助", "选派", "派出", "推荐", "接待", "欢迎", "走访", "考察", "参观了", "参观", "受邀", "应邀",
               "作为", "包括", "位于", "成立", "介绍", "听取", "了解", "来访", "到访", "一行", "陪同", "见证", "看望",
               "慰问", "问候", "这是", "组织", "负责人", "应", "共建", "筹建", "新建", "前来", "来到", "走进", "带领",
-              "率领", "推进", "兼", "代表", "表示", "目前", "当前", "现在")
+              "率领", "推进", "兼", "代表", "表示", "目前", "当前", "现在", "感谢", "感激", "谢谢",
+              # (祝贺外国语学院…, 考入机械工程学院, 毕业于材料学院: verbs before a unit, never inside its name)
+              "祝贺", "恭喜", "回到", "返回", "考入", "进入", "选择", "报考", "就读于", "就读", "毕业于", "通过", "经过",
+              "支持", "帮助")
 # a stop character that starts a word inside a unit's name (对外交流合作处)
 _UNIT_INNER = {"对外", "和平"}
 _MINISTRY_END = r"(?:教育|外交|科技|商务|财政|公安|文化和旅游)部$"
@@ -161,7 +164,9 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
     lead = _UNIT_LEAD
     out = []
     for m in re.finditer(r"学院|学部|研究生院|(?<=[\u4e00-\u9fff])处(?!长)|(?<=[\u4e00-\u9fff])(?<!干)部(?!长|分|门)|"
-                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数))|(?<=[\u4e00-\u9fff]学)研究所",
+                         r"办公室|(?<=[\u4e00-\u9fff])(?:研究院|系(?!统|列|数))|(?<=[\u4e00-\u9fff]学)研究所|"
+                         # (外事办, 港澳台办, 招生办: an office's short name; not 主办, 承办, 举办 …, nor 办学, 办公)
+                         r"(?<=[\u4e00-\u9fff])(?<![主承协合举创开兴筹申督查代包操试])办(?![学理法事好成的到完得了]|\s*公)",
                          text[start:end]):
         if m.group(0) == "学院" and text[start + m.end():start + m.end() + 1] == "路":
             continue  # 学院路校区: a road's name (a campus on 学院路), no school
@@ -202,6 +207,9 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             k += pm.end() if pm else 0
             left = text[k:j - 1]
             if len(left) >= 2 and (_ZH_FIELD.search(left) or (terms is not None and terms.knows(left)) or (
+                    # (经济管理学院、土地与环境学院、食品学院: in a list of units, the word before 与 is the name's too)
+                    len(left) <= 4 and text[j - 1] == "与" and "、" in (text[k - 1:k], text[e:e + 1]) and ends.get(k) is None and
+                    not re.search(r"学院|大学|学校|我校|本校", left)) or (
                     ends.get(k) not in (None, "home") and len(left) <= 6) or (
                     re.search(r"学系$", text[j:e]) and left.endswith("学") and _ZH_FIELD.search(left[:-1] or "x"))):
                 j = k  # 信息与通信工程学院, 海洋与大气学院
@@ -282,6 +290,8 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
     terms = terms or load_unit_terms()
     body = lay.body_start()
     regions = [(body, len(text))] + [(s, e) for s, e in source_units(text) if s < body]
+    if lay.title and lay.title[1] <= body:
+        regions.append(lay.title)  # 国交处召开…行前教育会: the headline names the unit the body calls 我处
     taken: list[tuple[int, int]] = []
     out: list[ZhUnit] = []
     spans = org_spans + [(a, b, "home") for a, b in home_spans]
@@ -309,7 +319,7 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
                 skip.append((s, e))  # 墨尔本研究生院: an institute named after a place abroad, not a unit
                 continue
             if typ in ("office", "school"):
-                if _partner_side(text, s, org_spans) or _credit_only(text, s, form):
+                if _partner_side(text, s, org_spans) or _credit_only(text, s, form) or _furniture_field(text, s):
                     continue  # 伦敦大学亚非学院副校长某、…、校长办公室主任某: the guests' office
                 add(typ, form, s, e, en or None, "unit name (zh, unit_terms_zh.csv)", 0.7)
     planned: set[str] = set()  # names of joint institutes being set up (共建中俄工程学院): not (yet) units
@@ -322,8 +332,15 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             continue  # (…、青年创业学院、…等领域展开合作: an area of the cooperation, not a unit that takes part)
         if _venue_elsewhere(text, s, e):
             continue  # 在上海浦东干部学院举行: another institution named after its city, the venue of an event
-        if any(s < te and ts < e for ts, te in skip + taken) or owner not in (None, "home"):
-            continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
+        if owner not in (None, "home"):
+            js = _joint_school(text, s, org_spans, home_spans)
+            if js is None:
+                continue  # a partner's unit (赫瑞瓦特大学工程与物理科学学院)
+            s = js  # 河北大学—中央兰开夏大学传媒与创意学院: the joint institute of the home and a partner
+            add("school", text[s:e], s, e, None, "joint institute of the home and a partner (zh)", 0.6)
+            continue
+        if any(s < te and ts < e for ts, te in skip + taken):
+            continue
         pos = possessed_by(text, s, org_spans)
         if pos is not None and pos[2] != "home":
             continue  # 中大的文物馆及中医学院: a partner's unit
@@ -334,7 +351,7 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if pm and len(name) - pm.end() >= 3:
             s += pm.end()
             name = text[s:e]
-        if len(name) < (3 if name.endswith("系") else 4) or "相关" in name or \
+        if len(name) < (3 if name.endswith(("系", "办")) else 4) or "相关" in name or \
                 re.match(r"^(?:这|该|各|本|两|相关|有关|学院|所在|下设|二级|现有)", name):
             continue
         if any(a <= s < b for a, b, _ in org_spans):
@@ -343,8 +360,13 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
             continue  # 俄罗斯滨海边疆区教育科学部: a body abroad, not the home's unit
         if re.search(r"[一二三四五六七八九十几数两\d]+[所家间]", name):
             continue  # (意大利)三所音乐学院: a count of institutions, no unit's name
-        typ = _type_of(name)
-        if _credit_only(text, s, name):
+        cm = _CENTRE_AFTER.match(text, e) if name.endswith(("学院", "研究院")) else None
+        cm = cm if cm and not re.search(r"[与和及的、]", cm.group(0)) else None
+        if cm:
+            e = cm.end()  # 发展研究院金砖国家研究中心: the school's centre, the longer name, is the unit that acts
+            name = text[s:e]
+        typ = "school" if cm else _type_of(name)
+        if _credit_only(text, s, name) or _furniture_field(text, s):
             continue
         if typ == "office" and (not _ZH_OFFICE_WORDS.search(name) or re.search(_MINISTRY_END, name)):
             continue  # (…登录教育部: a ministry, not a unit)
@@ -360,6 +382,19 @@ _PROVINCES = ("北京", "上海", "天津", "重庆", "河北", "山西", "辽�
               "西藏", "宁夏", "新疆", "香港", "澳门", "台湾")
 
 
+_CENTRE_AFTER = re.compile(r"[\u4e00-\u9fff]{2,10}?研究中心")
+
+
+def _joint_school(text: str, s: int, org_spans: list[tuple[int, int, str]], home_spans: list[tuple[int, int]]
+                  ) -> int | None:
+    """Where a school named after the home and a partner joined by a dash starts (河北大学—中央兰开夏大学传媒与创意学院:
+    a joint institute, the home's school as a Sino-foreign joint institute is), or None."""
+    ps = next((a for a, b, st in org_spans if b == s and st not in ("home", None)), None)
+    if ps is None or ps < 2 or text[ps - 1] not in "—-–－":
+        return None
+    return next((a for a, b in home_spans if b == ps - 1), None)
+
+
 def _venue_elsewhere(text: str, s: int, e: int) -> bool:
     """在X学院举行: a 学院 named after a city or province (上海浦东干部学院), written right after 在 (no 我校) and before
     举行/举办/召开, is the venue of an event, another institution, not the home's unit."""
@@ -371,6 +406,15 @@ def _venue_elsewhere(text: str, s: int, e: int) -> bool:
     from etl.extract.zh_orgs import _zh_places_en
     places = _zh_places_en()
     return any(name[:k] in places for k in (2, 3))
+
+
+_FURNITURE_FIELD = re.compile(r"[ \t]*[•·\-*|]?[ \t]*(?:受理部门|维护部门|承办部门|主办单位|技术支持|版权所有|联系部门|网站维护)[ \t]*[:：]")
+
+
+def _furniture_field(text: str, s: int) -> bool:
+    """A unit named in the site's furniture (• 受理部门：党政办, 版权所有：…): the page's keeper, not a unit of the news."""
+    ls = text.rfind("\n", 0, s) + 1
+    return s - ls <= 40 and bool(_FURNITURE_FIELD.match(text, ls))
 
 
 def _credit_only(text: str, s: int, name: str) -> bool:
