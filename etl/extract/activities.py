@@ -60,7 +60,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:programs?|programmes?|degrees?)\b|"
         r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides)|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
     ("joint_program", "Sino-foreign cooperative education", re.compile(
-        r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
+        r"\b(?:Sino|Chinese)[- ]foreign\s+(?:cooperative|cooperatively|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?|"
         # "the Sino-German College", "Sino-British College": a college run with partners of that country
         r"\bSino-(?!foreign)(?-i:[A-Z])[a-z]+\s+(?-i:College|School)\b|"
@@ -71,7 +71,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\s+(?-i:Institute)\b(?!\s+(?:of|for)\b)", I), 1.0),
     # the Chinese-English of 合作办学 ("cooperative school running", "school-running cooperation"): a programme
     ("joint_program", "cooperative school running", re.compile(
-        r"\bcooperative\s+school[- ]running|\bschool[- ]running\s+cooperation|\bcooperatively[- ]run\s+(?:programs?|school)|"
+        r"\bcooperative\s+school[- ]running|\bschool[- ]running\s+cooperation|"
+        # "the cooperatively-run educational program", "Chinese-Foreign Cooperatively-run Educational Programs"
+        r"\bcooperatively[- ]run\s+(?:educational\s+|education\s+|degree\s+)?(?:programs?|programmes?|schools?|institutes?)|"
         r"\bmutual\s+recognition\s+of\s+credits\s+and\s+degrees\b", I), 1.0),
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
                                                  r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
@@ -132,7 +134,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:海外|境外|国外)访学项目|(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
-        r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
+        r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?|universit(?:y|ies))\b|"
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
     # students of a partner coming for a short dated programme: "16 students and 4 faculty members from X University
@@ -183,6 +185,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
                                                       # (国际学生与学者办公室, 留学生部: an office's name, not students)
                                                       r"国际学生(?!(?:与学者|和学者|事务)?(?:办公室|中心|处|部|科))|(?<!中)国交换生|外籍(?:学生|交换生)|"
                                                       r"外籍生|侨生|境外生"), 1.0),
+    # "60 participants from China, Indonesia and Ukraine came to our University", "foreigners studying at the UO"
+    ("international_students", "students from abroad came here", re.compile(
+        r"\b(?:students|participants)\s+from\s+[^.\n]{0,100}?\b(?:came|come|arrived)\s+(?:to|at)\s+(?:our|this)\s+"
+        r"(?:university|campus|school|college)\b|\bforeigners\s+(?:who\s+are\s+)?studying\s+(?:at|in)\b", I), 1.0),
     ("international_students", "a partner's students welcomed here", re.compile(
         r"\bstudents\s+(?:will\s+be|are|were|have\s+been)\s+welcomed\s+to\b", I), 1.0),
     # faculty
@@ -193,8 +199,14 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "lectures by a guest", re.compile(
         r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?(?:guest\s+)?lectures?\b|"
         r"\bguest\s+lectures\b|"
-        r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
+        r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|delivering|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
         r"(?:[\w-]+\s+){0,3}(?:lectures?|seminars?)\b", I), 0.5),
+    # "over 150 professors from more than 20 countries deliver courses and lectures": teachers from abroad teaching here
+    ("faculty_exchange", "professors from abroad teach", re.compile(
+        r"\b(?:professors|scholars|experts|academics|lecturers|teachers|faculty\s+members)\s+from\s+(?:abroad|overseas|"
+        r"(?:more\s+than\s+|over\s+|some\s+|about\s+|nearly\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|"
+        r"many)\s+(?:\w+\s+)?(?:countries|nations|foreign\s+universities))\b[^.\n]{0,80}?\b(?:teach\w*|taught|lectur\w*|"
+        r"courses|classes)\b", I), 1.0),
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
@@ -227,6 +239,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "joint research", re.compile(
         r"\b(?:establish(?:ing|ment\s+of)|set(?:ting)?\s+up|build(?:ing)?)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?joint\s+"
         r"(?:[\w-]+\s+)?(?:lab(?:orator(?:y|ies))?s?|research\s+cent(?:er|re)s?)\b|"
+        r"\bjoint\s+(?:[\w-]+\s+){1,2}?(?:lab(?:orator(?:y|ies))?s?|research\s+cent(?:er|re)s?)\b|"
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
         r"proposal)s?)?|innovation\s+cent(?:er|re)|application)\b|\bco-author(?:ed|s)?\b|"
         r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b|"
@@ -268,20 +281,41 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|(?<!学生)(?<!师生)代表团|率团|出访(?!科)|"
                                                   r"(?<!学生)(?<!师生)(?<!学生代表团)(?<!师生代表团)一行", I), 1.0),
+    # "a senior group of X officials", "a team of representatives from X": a delegation by other words
+    ("delegation_visit", "a group of officials", re.compile(
+        r"\b(?:group|team|party)\s+of\s+(?:[\w-]+\s+){0,2}?(?:officials|leaders|representatives|delegates|executives)\b", I), 1.0),
     # a group of students visiting to study is a short programme and incoming students alike
     ("summer_school", "students' study visit", _STUDY_VISIT, 1.0),
     ("international_students", "students' study visit", _STUDY_VISIT, 1.0),
     ("agreement", "a deal struck or a partnership entered", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|ink(?:s|ed)?|strikes|struck)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?deals?\b|"
         r"\b(?:enter(?:s|ed|ing)?)\s+into\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:partnership|agreement|alliance)\b|"
-        r"\bagreement\s+was\s+reached\b", I), 1.0),
+        r"\bagreement\s+was\s+reached\b|"
+        # "to formalise these arrangements", "formalised the partnership"
+        r"\bformali[sz](?:e|es|ed|ing)\s+(?:the|these|this|their|its|a|an)\s+(?:[\w-]+\s+){0,2}?(?:arrangements?|partnerships?|"
+        r"agreements?|relations(?:hip)?|collaboration|co-?operation)\b", I), 1.0),
     ("delegation_visit", "a visit by officials", re.compile(
         r"\b(?:a|the)\s+visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?(?:officials?|leaders?|leadership|delegation|"
         r"delegates|president|vice[- ]president|rector|ambassador|representatives)\b|"
         r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])|"
+        # "On her visit to Rutgers University", "during their trip to Europe", "paid a visit to X", "made an official
+        # visit to X" (not students': a study visit is a short programme, see the check below)
+        r"\b(?:on|during)\s+(?:his|her|their|its|this|the)\s+(?:official\s+|working\s+|recent\s+|first\s+)?(?:visit|trip)\s+"
+        r"to\s+(?:the\s+)?(?-i:[A-Z])|"
+        r"\b(?:paid|pays|pay|made|makes)\s+(?:an?\s+)?(?:official\s+|working\s+|courtesy\s+|formal\s+|friendly\s+)?visits?\s+to\s+"
+        r"(?:the\s+)?(?-i:[A-Z])|"
         # "the visit of Jane Doe, vice-Chancellor for International Relations of X, to the campus"
         r"\bthe\s+visit\s+of\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3},\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
         r"(?:vice[- ])?(?:chancellor|president|rector|dean|provost|director|minister|ambassador)\b", I), 1.0),
+    # a Confucius Institute set up with a partner ("jointly establish a Confucius Institute with X", "the Confucius
+    # Institute established in partnership with X", "plaques to new Confucius Institutes"): a joint institute (not an
+    # existing one's anniversary or its director)
+    ("joint_program", "a Confucius Institute established", re.compile(
+        r"\b(?:jointly\s+)?(?:establish(?:es|ed|ing)?|set(?:s|ting)?\s+up|launch(?:es|ed|ing)?|found(?:s|ed|ing)?)\s+"
+        r"(?:a|an|the)\s+(?:new\s+)?(?:[A-Z][\w-]*\s+){0,3}?Confucius\s+(?:Institute|Classroom)\b|"
+        r"\bnew(?:ly)?\s+(?:established\s+|founded\s+)?(?:[A-Z][\w-]*\s+){0,2}?Confucius\s+Institutes?\b|"
+        r"\bConfucius\s+Institutes?\s+(?:\w+\s+){0,2}?(?:established|founded|set\s+up|co-?founded)\s+(?:in\s+partnership|jointly|"
+        r"together)\s+with\b"), 1.0),
     ("joint_program", "a degree programme offered at another institution", re.compile(
         r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
     # (leaders who witness a signing, or sign online, hold a signing ceremony too)
@@ -307,8 +341,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # "during Council Chair X's visit to UNSW", "the leadership team traveled to China", "President X has been in
         # China, making visits to …", "Director X … came to Y College to present …", "led a team to Japan"
         r"['’]s\s+(?:\w+\s+)?visit\s+to\s+(?-i:[A-Z])|"
-        r"\b(?:President|Chancellor|Rector|Provost|Dean|Director|leadership\s+team|leaders)\b[^.\n]{0,120}?"
-        r"\b(?:visited|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
+        r"\b(?:President|Chancellor|Rector|Provost|Dean|Director|Principal|Headmaster|Secretary|leadership\s+team|leaders)\b"
+        r"[^.\n]{0,120}?"
+        r"\b(?:visited|(?:is|was|has\s+been|have\s+been|had\s+been)\s+visiting|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
         r"(?:the\s+(?:headquarters|head\s+office|premises)\s+of\s+|(?:the\s+)?(?-i:[A-Z]))|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|"
@@ -320,7 +355,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:took\s+place|was\s+held)\b", I), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
         # ("the president of Alexandria University Dr. X received Dr. Y …": a title in lower case too)
-        r"\b(?:[Pp]resident|Chancellor|[Rr]ector|Provost|Secretary)\b(?:[^.\n]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.){0,60}"
+        r"\b(?:[Pp]resident|Chancellor|[Rr]ector|Provost|Secretary|Principal|Headmaster)\b"
+        r"(?:[^.\n]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.){0,60}"
         r"\b(?:meets?|met|receives?|received|"
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
         r"welcomes?\s+the\s+(?:guests?|delegation))\b|(?:校长|书记)[^，。\n]{0,12}会见"), 1.0),
@@ -370,7 +406,7 @@ _TITLE_ONLY = [
 NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
     "Sino-foreign cooperative education": ("sino-", "cooperative", "articulation"),
-    "cooperative school running": ("school", "mutual recognition"),
+    "cooperative school running": ("school", "mutual recognition", "cooperatively"),
     "exchange study": ("exchange", "abroad", "mobility"), "study abroad": ("abroad", "overseas"),
     "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
     "a number of students sent": ("send", "sent"), "students jointly trained": ("jointly",),
@@ -382,11 +418,13 @@ NEEDS = {
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
     "international students": ("international", "foreign", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
+    "students from abroad came here": ("students from", "participants from", "foreigners"),
     "a group of students from elsewhere received": ("cohort of", "group of", "batch of"),
     "exchange students from elsewhere": ("students from", "student from"),
     "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
-    "a visit by officials": ("visit by", "trip to", "visit of"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
+    "a visit by officials": ("visit by", "trip to", "visit of", "visit to", "visits to"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
+    "a Confucius Institute established": ("confucius",),
     "go for studies": ("go for",),
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to ",
                                     "arrived", "came to", "enrolled", "students from"),
@@ -394,6 +432,7 @@ NEEDS = {
     "staff taught at the other side": ("taught", "lectured", "gave courses", "gave classes", "gave lectures", "mobility"),
     "a staff exchange programme": ("exchange program", "exchange scheme"),  # (lower-cased text)
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
+    "professors from abroad teach": ("abroad", "overseas", "countries", "nations", "universities"),
     "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
@@ -402,9 +441,11 @@ NEEDS = {
                                                                            "renewal",
                                                                            "signing", "accord", "letter", "protocol"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
+    "a group of officials": ("group of", "team of", "party of"),
     "visit to the home institution": ("visit", "访", "莅临", "拜会", "来宾"),
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
-    "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
+    "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "principal",
+                                         "headmaster", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
     "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "webinar", "assembly"),
     "conference in the title": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "研讨会", "论坛",
@@ -552,7 +593,8 @@ def _clause(sent: str, s: int, e: int) -> str:
 
 _PARTNER_LEADER = re.compile(r"\b(?:[Vv]ice[- ]|[Dd]eputy\s+|[Ee]xecutive\s+[Vv]ice[- ])?(?:[Pp]resident|[Rr]ector|[Cc]hancellor|"
                              r"[Pp]rovost)\s+of\s+(?:the\s+)?")
-_PRESENT_AT = re.compile(r"\b(?:attended|were\s+present|was\s+present|witnessed)\b(?![^.\n]{0,40}\b(?:online|video|virtual)\b)")
+_PRESENT_AT = re.compile(r"\b(?:attended|were\s+present|was\s+present|witnessed|(?:officially\s+)?(?:open(?:ed)?|unveil(?:ed)?|"
+                         r"inaugurat(?:e|ed))\s+the)\b(?![^.\n]{0,40}\b(?:online|video|virtual)\b)")
 _PARTNER_LEADER, _PRESENT_AT = guarded(_PARTNER_LEADER), guarded(_PRESENT_AT)  # (fastre.py)
 
 
@@ -568,6 +610,17 @@ class ActivityHit:
 
 
 _TO_CHINA = re.compile(r"\bstud(?:y|ying)\s+in\s+China\b", re.I)
+# a post named after its charge ("Deputy Rector for International Students", "Director of International Students")
+_POST_FOR = re.compile(r"\b(?:Rector|President|Dean|Director|Officer|Coordinator|Head|Manager|Advis[eo]r|Chancellor|Provost|"
+                       r"Secretary)\s+(?:for|of)\s+(?:the\s+)?$", re.I)
+# a room named after its use ("the Conference Center of Yanta Campus", "Meeting Room 3")
+_VENUE_AFTER = re.compile(r"\s+(?:Cent(?:er|re)|Hall|Room|Building|Suite)\b", re.I)
+# an agreement signed before the event reported
+_SINCE_SIGNED = re.compile(r"\bsince\s+(?:the|their|its|our|this|that)\s+[^.;\n]{0,80}?\b(?:was|were|had\s+been|has\s+been)\s+"
+                           r"signed\b", re.I)
+_SINCE_THEN = re.compile(r"\s*(?:Since\s+then|Since\s+that\s+time|Ever\s+since)\b")
+# a programme only thought possible ("the possibility of the two universities offering joint degree programmes")
+_POSSIBILITY = re.compile(r"\bpossibilit(?:y|ies)\b|\bpotential(?:ly)?\b|\bfeasibility\b", re.I)
 
 
 def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[int, int] | None,
@@ -732,6 +785,12 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if rule in ("exchange students from elsewhere", "a group of students from elsewhere received") and \
                     home_re.match(text, m.end() - 1):
                 continue  # "exchange students from <the home>" are its own students abroad
+            if kind == "international_students" and _POST_FOR.search(sent, max(0, ms - 40), ms):
+                continue  # "the Deputy Rector for International Students": a post's name, no students
+            if kind == "conference" and _VENUE_AFTER.match(sent, me):
+                continue  # "held discussions at the Conference Center": a room's name, no conference
+            if rule == "a visit by officials" and re.search(r"\bstudents?\b", sent[:ms], I):
+                continue  # students on a trip: a study visit, no delegation
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2
@@ -864,12 +923,16 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     not _TWO_SIDES.search(sent):  # ("the two sides signed three agreements": this signing's count)
                 weight *= 0.5  # "the University signed 7 new cooperation agreements with overseas universities": a
                 # tally of the year, no signing reported
+            if kind == "agreement" and not _CJK.search(m.group(0)) and (
+                    _SINCE_SIGNED.search(sent) or (i + 1 < len(sentences) and _SINCE_THEN.match(text, sentences[i + 1][0]))):
+                weight *= 0.5  # "since the memorandum was signed in 2019, …", "X signed the agreement in May 2012. Since
+                # then …": an agreement of the past, the ground of what is reported
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
                 weight *= 0.5  # 先后举办了4届…会议: a count of past meetings, not a meeting reported
             if background and rule not in ("为期…的研修", "招生说明会 abroad") and not is_title and not (kind == "joint_program" and rule in (
-                    "2+2 / 3+1 / 4+0", "dual / double degree")) \
+                    "2+2 / 3+1 / 4+0", "dual / double degree") and not _POSSIBILITY.search(sent, 0, ms)) \
                     and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)) \
                     and not (kind in ("joint_program", "summer_school", "study_abroad") and _CJK.search(m.group(0)) and
