@@ -76,7 +76,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bcooperatively[- ]run\s+(?:educational\s+|education\s+|degree\s+)?(?:programs?|programmes?|schools?|institutes?)|"
         r"\bmutual\s+recognition\s+of\s+credits\s+and\s+degrees\b", I), 1.0),
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
-                                                 r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
+                                                 r"共建[^，。\n]{0,8}(?<!孔子)(?<!科)学院|(?<!孔子)(?<!科)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
     # a joint institute named after two universities (X大学Y大学联合学院) and its Sino-foreign management board
     ("joint_program", "两校联合学院", re.compile(r"大学[\u4e00-\u9fff]{2,14}?大学联合学院|中外联合管理委员会"), 1.0),
@@ -111,12 +111,12 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # "我院到X大学留学的学生", "在该校交流学习的同学": our students studying at the partner
         r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)|"
         r"在[^，。\n]{2,14}?(?:留学|交流学习)的[^，。\n]{0,24}(?:学生|本科生|研究生|同学)|"
-        r"(?:选派|派出|外派)[^，。\n]{0,14}(?:交换生|学生)[^，。\n]{0,2}(?:到|赴|前往)[^，。\n]{2,12}(?:交流学习|学习|交换)"), 1.0),
+        r"(?:选派|选送|派出|外派)[^，。\n]{0,14}(?:交换生|学生)[^，。\n]{0,2}(?:到|赴|前往)[^，。\n]{2,12}(?:交流学习|学习|交换)"), 1.0),
     # students sent or going to study at a partner, in other words: "选派的交流学生将于9月初赴X大学学习", "学生赴X大学
     # 交流生项目", "学生出国（境）交流学习", "两校学生交流协议", "海外学习项目"; a unit's name is no student going
     # (中国赴日本国留学生预备学校, 留学服务中心)
     ("study_abroad", "学生赴…学习 / 交流生", re.compile(
-        r"(?:选派|派出|外派|推荐)[^，。\n]{0,14}(?:交换生|交流生|学生|同学)[^，。\n]{0,10}?(?:到|赴|前往)[^，。\n]{2,14}?"
+        r"(?:选派|选送|派出|外派|推荐)[^，。\n]{0,14}(?:交换生|交流生|交换学生|学生|同学)[^，。\n]{0,10}?(?:到|赴|前往)[^，。\n]{2,14}?"
         r"(?:交流学习|学习|交换|研修|访学|留学(?!生|服务))|"
         r"(?:学生|同学|本科生|研究生|学子)[^，。\n]{0,8}?赴[^，。\n]{2,14}?(?:学习|研修|访学|交流(?!会|座谈)|交换|留学(?!生|服务))|"
         r"交流生(?:项目|计划|名额)|学生(?:交流|交换)(?:协议|细则|项目|计划)|"
@@ -144,7 +144,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("summer_school", "为期…的研修", re.compile(
         r"为期(?:[一二两三四五六七八九十\d]+|半)(?:天|日|周|星期|个月)的(?:研修|学习|交流学习|访学|课程)"), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团|班)|暑期班|"
+        r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|短期访学|"
+        r"(?<!国外)(?<!海外)(?<!境外)(?<!出国)研修项目|"
+        # students taking part in a (an online) culture or language exchange event (学生参加X大学的线上文化交流活动)
+        r"(?:学生|同学|学子)[^。\n]{0,20}?参加[^。\n]{0,20}?(?:文化|语言)(?:交流|体验|研习)(?:活动|项目)|"
+        r"(?<!旅)游学|研学(?:项目|活动|团|班)|暑期班|"
         r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目|"
         # camps (国际探索营, 研学营) and short courses abroad (短期出国研修课程, 移地教学)
         r"(?:夏|冬|研学|游学|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
@@ -180,6 +184,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:前往|赴|到)[^，。；\n]{1,20}?[，,]?(?:举办|举行|召开)[^，。；\n]{0,12}?招生(?:说明会|宣讲会|推介会)|"
         r"(?:国际学生|留学生|外国学生|来华留学)招生(?:说明会|宣讲会|推介会)"), 1.0),
     ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
+                                                      # 交换生来中大上课, X大学前来武汉大学的交换生, 中国政府奖学金
+                                                      r"(?:交换生|留学生|外国学生|国际学生)来[\u4e00-\u9fff]{1,5}?(?:上课|学习|就读|交换|访学|修读)|"
+                                                      r"前来[^，。\n]{1,12}?的(?:交换生|留学生)|中国(?:国家)?政府奖学金|"
                                                       r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
     ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼|[部处科]|办公室|管理办|活|涯)|来华留学|"
                                                       # (国际学生与学者办公室, 留学生部: an office's name, not students)
@@ -210,7 +217,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
-    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
+    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会|厅)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
     ("faculty_exchange", "staff in exchanges", re.compile(
         r"\b(?:professors|lecturers|teachers|academic\s+staff|faculty\s+members|academics)\b[^.\n]{0,60}?\b(?:have\s+|had\s+)?"
         r"(?:participated|took\s+part)\s+in\s+(?:\w+\s+)?exchanges\b", I), 1.0),
@@ -476,6 +483,7 @@ _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|co
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
                        r"participated|spent|returned)\b")
 _BACKGROUND = cue("background")
+_ZH_LIST_CLOSE = re.compile(r"等[^，。；\n]{0,6}(?:方面|领域)[^，。；\n]{0,30}?[，；]")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在|未来(?:合作|的合作|工作)?重点", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
@@ -485,7 +493,7 @@ _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|B
                       r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b|\bbring\s+(?:\w+\s+){0,3}?students\s+from\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
-                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校)|(?<![回返])到校(?![园区外内])", I)
+                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学|上课|就读)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校)|(?<![回返])到校(?![园区外内])", I)
 # a page that receives exchange students, and a sentence that sends its own abroad
 _RECEIVED = re.compile(r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b|"
                        r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", re.I)
@@ -731,6 +739,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     vm = _LIST_END.search(sent, end)
                 if vm:
                     list_to = vm.start()
+                # a Chinese list of areas ends with its clause (在A、B等领域，已共同推动12项联合研究计划: the projects after
+                # the comma are reported, not areas)
+                zm = _ZH_LIST_CLOSE.search(sent, lf.end())
+                if zm:
+                    list_to = min(list_to, zm.end())
             topics[i] = (list_from, list_to, bool(_PROFILE.search(sent)))
         return topics[i]
 
@@ -766,6 +779,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # "study in China" is going abroad for a university abroad
             if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
+            if m.group(0) == "合作办学" and re.match(r"的?(?:进程|水平|能力|理念|事业|层次|格局)", sent[me:me + 4]) and \
+                    "中外" not in sent[max(0, ms - 2):ms]:
+                continue  # 推动我校的国际化合作办学进程: the university's open education in general, no programme
             if kind == "joint_program" and "合作办学" in m.group(0) and \
                     re.match(r"(?:工作)?(?:的)?(?:情况|概况|经验|历程)", sent[me:me + 6]) and \
                     re.search(r"(?:介绍|汇报|总结|回顾)[^，。；\n]*$", sent[:ms]):
@@ -820,7 +836,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 if has_partner and rule != "study abroad" and head_joint:
                     continue  # a study period at the partner of the piece's Sino-foreign programme is the programme's
                 if m.group(0) == "交换生" and foreign_exchange_students is None:
-                    foreign_exchange_students = bool(re.search(r"(?<!中)国交换生|外籍交换生|来华交换", text))
+                    foreign_exchange_students = bool(re.search(r"(?<!中)国交换生|外籍交换生|来华交换|交换生来|前来[^，。\n]{1,12}?的交换生",
+                                                              text))
                 if m.group(0) == "交换生" and foreign_exchange_students and \
                         not re.search(r"赴|前往|出国|出境|派出|选派|外派", clause):
                     continue  # the exchange students of a page about foreign exchange students here
