@@ -80,7 +80,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
     # a joint institute named after two universities (X大学Y大学联合学院) and its Sino-foreign management board
     ("joint_program", "两校联合学院", re.compile(r"大学[\u4e00-\u9fff]{2,14}?大学联合学院|中外联合管理委员会"), 1.0),
-    ("joint_program", "学位合作项目", re.compile(r"(?:硕士|本科|博士|学士|研究生)(?:学位)?(?:合作|联合)(?:培养)?项目"), 1.0),
+    ("joint_program", "学位合作项目", re.compile(r"(?:硕士|本科|博士|学士|研究生)(?:学位)?(?:合作|联合)(?:培养)?项目|"
+                                                  # 签署了合作教育项目协议: a programme run together
+                                                  r"(?:合作|联合)教育项目"), 1.0),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
         r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year|places)\b|\bstudent\s+exchange\b|"
@@ -333,7 +335,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:[Rr]ectors?|[Pp]residents?|[Cc]hancellors?|[Vv]ice[- ][Cc]hancellors?)\b", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|\bvisit(?:s|ed)?\s+(?:our|this)\s+(?:university|college|campus|institute)\b|"
-        r"访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
+        r"访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|拜访|"
         r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
     ("delegation_visit", "a visit received", re.compile(
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
@@ -835,6 +837,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue
                 if has_partner and rule != "study abroad" and head_joint:
                     continue  # a study period at the partner of the piece's Sino-foreign programme is the programme's
+                if m.group(0).startswith("在该校") and _JOINT_SPECIFIC.search(text):
+                    continue  # 看望了在该校学习的我校学生 of a piece about a 3+1 programme: the programme's students
                 if m.group(0) == "交换生" and foreign_exchange_students is None:
                     foreign_exchange_students = bool(re.search(r"(?<!中)国交换生|外籍交换生|来华交换|交换生来|前来[^，。\n]{1,12}?的交换生",
                                                               text))
