@@ -472,7 +472,10 @@ _GENERIC_ITEMS = re.compile(
 _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
 # the one item a talk is about, with its indefinite article (the end of the sentence before a cue)
-_ONE_SPECIFIC = re.compile(r"(?s:.*)\b(?:discuss(?:ed|es|ing)?|talked\s+about)\s+(?:an?)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# (and a programme to be set up: "reached a consensus on the establishment of joint education programs")
+_ONE_SPECIFIC = re.compile(r"(?s:.*)\b(?:discuss(?:ed|es|ing)?|talked\s+about)\s+(?:an?)\s+(?:[\w-]+\s+){0,2}$|"
+                           r"(?s:.*)\b(?:establish(?:ment|ing)?|set(?:ting)?\s+up|launch(?:ing)?)\s+(?:of\s+)?(?:an?\s+|the\s+)?"
+                           r"(?:[\w-]+\s+)?$", re.I)
 # a number of agreements signed (a tally, not a signing)
 _AGREEMENT_TALLY = re.compile(r"\b(?:sign(?:s|ed)?|conclude[sd]?)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
                               r"dozens\s+of|more\s+than\s+\d+|over\s+\d+)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?"
@@ -516,7 +519,8 @@ _JOINT_SPECIFIC = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
 _INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:universities|countries|institutions|schools)|\bparticipants\s+come\s+from\s+"
                             r"(?:[A-Z]|\d+\s+(?:countries|universities))")
-_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*,|\([^()\n]{0,80}\)|（[^（）\n]{0,40}）")
+# (a which-clause that ends the sentence too: "signed the agreement, which builds on a visit last year")
+_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*(?:,|$)|\([^()\n]{0,80}\)|（[^（）\n]{0,40}）")
 # numbers of students or places that make a list of cooperation areas a specific programme
 _SPECIFIC = re.compile(r"\b\d+\s+(?:\w+\s+)?(?:students|places|undergraduates|postgraduates)\b|\d+\s*名", I)
 _HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|\bour\s+(?:university|campus|school|college)\b|我校|学校|北京信息科技大学", I)
