@@ -430,7 +430,8 @@ NEEDS = {
     "students from abroad came here": ("students from", "participants from", "foreigners"),
     "a group of students from elsewhere received": ("cohort of", "group of", "batch of"),
     "exchange students from elsewhere": ("students from", "student from"),
-    "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
+    "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached", "formalis",
+                                               "formaliz"),
     "a visit by officials": ("visit by", "trip to", "visit of", "visit to", "visits to"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
     "a Confucius Institute established": ("confucius",),
@@ -811,7 +812,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # "the Deputy Rector for International Students": a post's name, no students
             if kind == "conference" and _VENUE_AFTER.match(sent, me):
                 continue  # "held discussions at the Conference Center": a room's name, no conference
-            if rule == "a visit by officials" and re.search(r"\bstudents?\b", sent[:ms], I):
+            if rule == "a visit by officials" and re.search(r"\bstudents?\b", sent, I) and not re.search(
+                    r"\b(?:President|Rector|Chancellor|Provost|Dean|Principal|Secretary|officials?|delegation|leaders?)\b", sent, I):
                 continue  # students on a trip: a study visit, no delegation
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
