@@ -442,7 +442,8 @@ NEEDS = {
     "staff taught at the other side": ("taught", "lectured", "gave courses", "gave classes", "gave lectures", "mobility"),
     "a staff exchange programme": ("exchange program", "exchange scheme"),  # (lower-cased text)
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
-    "professors from abroad teach": ("abroad", "overseas", "countries", "nations", "universities"),
+    "professors from abroad teach": ("professors from", "scholars from", "experts from", "academics from", "lecturers from",
+                                     "teachers from", "members from"),
     "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
