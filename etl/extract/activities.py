@@ -362,6 +362,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # "the first meeting on establishing cooperation between the Embassy of X and the University of Y took place"
         r"\bmeeting\b[^.\n]{0,80}?\bbetween\s+(?:the\s+)?(?-i:[A-Z])[^.\n]{0,120}?\band\s+(?:the\s+)?(?-i:[A-Z])[^.\n]{0,120}?"
         r"\b(?:took\s+place|was\s+held)\b", I), 1.0),
+    # talks with a foreign country's diplomats (与英国驻华大使馆官员就…进行了广泛探讨): a meeting in an official capacity
+    ("delegation_visit", "与外国官员会谈", re.compile(
+        r"与[^。，\n]{0,30}(?:大使馆|领事馆|使馆|驻华|驻[\u4e00-\u9fff]{1,4}(?:总)?领事馆)[^。，\n]{0,8}?(?:官员|大使|总领事|领事|参赞)"
+        r"[^。\n]{0,40}?(?:会谈|会晤|会面|座谈|探讨|商谈|洽谈)"), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
         # ("the president of Alexandria University Dr. X received Dr. Y …": a title in lower case too)
         r"\b(?:[Pp]resident|Chancellor|[Rr]ector|Provost|Secretary|Principal|Headmaster)\b"
