@@ -494,6 +494,7 @@ _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|co
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
                        r"participated|spent|returned)\b")
 _BACKGROUND = cue("background")
+_ZH_CLAUSE_END = re.compile(r"[，；]")
 _ZH_LIST_CLOSE = re.compile(r"等[^，。；\n]{0,6}(?:方面|领域)[^，。；\n]{0,30}?[，；]")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在|未来(?:合作|的合作|工作)?重点", I)
@@ -963,6 +964,13 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
                 weight *= 0.5  # 先后举办了4届…会议: a count of past meetings, not a meeting reported
+            if background and _CJK.search(m.group(0)):
+                # (a wish in a later clause does not reach back to a clause that tells what is done: 已选送4位交换学生
+                # 前往X大学，希望进一步推动…)
+                cut = _ZH_CLAUSE_END.search(sent, me)
+                lead_cut = max(sent.rfind("，", 0, ms), sent.rfind("；", 0, ms)) + 1
+                if cut and "已" in sent[lead_cut:cut.start()]:
+                    background = bool(_BACKGROUND.search(_ASIDE.sub(" ", sent[:cut.start()])))
             if background and rule not in ("为期…的研修", "招生说明会 abroad") and not is_title and not (kind == "joint_program" and rule in (
                     "2+2 / 3+1 / 4+0", "dual / double degree") and not _POSSIBILITY.search(sent, 0, ms)) \
                     and not (kind == "agreement" and re.search(
