@@ -495,6 +495,10 @@ _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|wa
                        r"participated|spent|returned)\b")
 _BACKGROUND = cue("background")
 _ZH_CLAUSE_END = re.compile(r"[，；]")
+# a visit told in the sentence (the meeting held during it is the visit's)
+_ZH_VISIT = re.compile(r"代表团|一行|来访|到访|访问|会见|接待")
+# China's education authorities visiting (not partners: the page names none)
+_ZH_SUPERVISOR_VISIT = re.compile(r"(?:教育部|教育厅|教委|教育局)[^。\n]{0,40}?(?:一行|莅临|来校|到校|来我校)")
 _ZH_LIST_CLOSE = re.compile(r"等[^，。；\n]{0,6}(?:方面|领域)[^，。；\n]{0,30}?[，；]")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在|未来(?:合作|的合作|工作)?重点", I)
@@ -895,6 +899,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     lf_, lt_, _ = topic_ctx(i, sent)
                     if lf_ is not None and lf_ < ms < lt_:
                         continue  # 围绕定期举办学术会议、编写教材…等内容进行探讨: an item in a list of topics
+                if m.group(0).endswith("座谈会") and _ZH_VISIT.search(sent):
+                    continue  # 热情接待我校代表团，双方举行了座谈会: the visit's meeting, no conference
                 if re.search(r"生(?:座谈会|交流会|见面会|联欢会|分享会)", m.group(0)):
                     continue  # 交换生座谈会: a students' get-together is no conference
                 if session and not re.search(r"研讨会|论坛|年会|大会|峰会", m.group(0)):
@@ -1004,6 +1010,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         if am and not re.search(r"\b(?:conference|forum|symposium|summit|workshop|congress|seminar)s?\b", text[ss:se], I) and \
                 not _FUTURE.search(text[ss:se]):
             add("delegation_visit", 1.0, m.start(), am.end(), "a partner's leader present at an event here", i)
+    if not partner_spans and scores.get("delegation_visit", 0) >= 1 and _CJK.search(text) and _ZH_SUPERVISOR_VISIT.search(text):
+        scores["delegation_visit"] = 0.0  # 教育部国际司副司长一行莅临我校: the supervising ministry, no partner's delegation
     if scores_out is not None:
         scores_out.update(scores)
     out = []
