@@ -761,6 +761,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 zm = _ZH_LIST_CLOSE.search(sent, lf.end())
                 if zm:
                     list_to = min(list_to, zm.end())
+                elif lf.group(0).startswith("介绍"):
+                    # (介绍了X的基本情况及相关业务，表达了希望合作推广“…”项目的意愿: what is introduced ends with its clause)
+                    cm = _ZH_CLAUSE_END.search(sent, lf.end())
+                    if cm:
+                        list_to = min(list_to, cm.start())
             topics[i] = (list_from, list_to, bool(_PROFILE.search(sent)))
         return topics[i]
 
@@ -982,7 +987,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)) \
                     and not (kind in ("joint_program", "summer_school", "study_abroad") and _CJK.search(m.group(0)) and
-                             (re.match(r"(?:项目|计划|课程)", sent[me:me + 2]) or m.group(0).endswith(("项目", "计划", "课程"))) and
+                             (re.match(r"[”」』\"]?(?:项目|计划|课程)", sent[me:me + 3]) or m.group(0).endswith(("项目", "计划", "课程"))) and
                              re.search(r"(?:建立|推动|开设|设立|启动|开展|举办|合作)[^，。；]{0,12}$", sent[:ms])) \
                     and not (kind == "study_abroad" and re.search(r"(?:协议|细则)$", m.group(0)) and
                              re.search(r"(?:签署|签订|签定|续签)[^，。；]{0,20}$", sent[:ms])):
