@@ -58,7 +58,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:dual|double|joint)(?:[\s-]+|(?=degree))(?:master['’]?s?\s+|bachelor['’]?s?\s+|doctoral\s+)?degrees?\b|"
         r"\b(?:joint|dual|double)(?:/(?:joint|dual|double))?\s+(?:PhD|Ph\.D\.|doctoral|master['’]?s?|bachelor['’]?s?)\s+"
         r"(?:programs?|programmes?|degrees?)\b|"
-        r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides)|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
+        r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides|(?-i:[A-Z]))|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
     ("joint_program", "Sino-foreign cooperative education", re.compile(
         r"\b(?:Sino|Chinese)[- ]foreign\s+(?:cooperative|cooperatively|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?|"
@@ -92,14 +92,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # "exchange programmes" are as often a general intention as students going
     ("study_abroad", "exchange programme", re.compile(r"\bexchange\s+(?:programs?|programmes?)\b", I), 0.5),
     ("study_abroad", "study tour or stay abroad", re.compile(
-        r"\bstudy\s+tours?\b|\bstudents\b[^.\n]{0,60}?\b(?:stayed|studied|spent\s+(?:\w+\s+){1,3}?)\s+(?:at|in)\s+(?-i:[A-Z])",
+        r"\bstudy\s+(?:tours?|trips?)\b|"
+        r"\bstudents\b[^.\n]{0,60}?\b(?:stayed|studied|(?:spent|spend|spends|spending)(?:\s+\w+){1,3}?)\s+(?:at|in)\s+(?:the\s+)?(?-i:[A-Z])",
         I), 1.0),
     ("study_abroad", "a number of students sent", re.compile(
         r"\b(?:send|sends|sent)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty)\s+"
         r"(?:[\w-]+\s+){0,2}?students\b", I), 1.0),
     ("study_abroad", "study abroad", re.compile(
         r"\bstud(?:y|ying|ied)[\s-]+abroad\b|\beducation[\s-]+abroad\b|\bgoing\s+abroad\b|\bgo\s+abroad\b|\boverseas\s+study\b|"
-        r"\binternships?\s+abroad\b", I), 1.0),
+        r"\binternships?\s+abroad\b|\b(?:semester|term|year)\s+abroad\b|"
+        # "15 of our students are studying at partner universities in Germany"
+        r"\bstudents\b[^.\n]{0,60}?\b(?:studying|study|studied)\s+at\s+(?:\w+\s+)?(?:partner|overseas|foreign)\s+"
+        r"(?:universities|institutions)\b", I), 1.0),
     ("study_abroad", "students sent abroad", re.compile(
         r"\bsen[dt]s?\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}students\s+(?:abroad|to\s+(?-i:[A-Z]))", I), 1.0),
     ("study_abroad", "a semester at a partner", re.compile(
@@ -252,6 +256,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
         r"proposal)s?)?|innovation\s+cent(?:er|re)|application)\b|\bco-author(?:ed|s)?\b|"
         r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b|"
+        r"\bco-?publish(?:ed|es|ing)?\b|\bjointly\s+published\b|"
+        r"\b(?:work|works|worked|working|collaborate|collaborates|collaborated|collaborating)\s+(?:together\s+)?on\s+(?:an?\s+|the\s+)?"
+        r"(?:[\w-]+\s+){0,3}?research\s+projects?\b|"
         # "bilateral cooperation in the JUNCAO project": a named project run together
         r"\bco-?operation\s+(?:on|in)\s+the\s+(?:(?-i:[A-Z])[\w-]*\s+){1,4}(?:project|programme\s+of\s+research)\b",
         I), 1.0),
@@ -299,7 +306,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("agreement", "a deal struck or a partnership entered", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|ink(?:s|ed)?|strikes|struck)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?deals?\b|"
         r"\b(?:enter(?:s|ed|ing)?)\s+into\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:partnership|agreement|alliance)\b|"
-        r"\bagreement\s+was\s+reached\b|"
+        r"\bagreement\s+was\s+reached\b|\bput\s+pen\s+to\s+paper\b|"
         # "to formalise these arrangements", "formalised the partnership"
         r"\bformali[sz](?:e|es|ed|ing)\s+(?:the|these|this|their|its|a|an)\s+(?:[\w-]+\s+){0,2}?(?:arrangements?|partnerships?|"
         r"agreements?|relations(?:hip)?|collaboration|co-?operation)\b", I), 1.0),
@@ -341,11 +348,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
         r"visitors)\b|"
         # "welcomed researchers from X", "received three professors from X"
-        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:researchers|scholars|"
-        r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])|"
+        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:guests|visitors|researchers|scholars|"
+        r"professors|experts|representatives|officials|leaders)\s+from\s+(?:the\s+)?(?-i:[A-Z])|"
         # "X was represented by two delegates", "the delegates were welcomed by …"
         r"\brepresented\s+by\s+(?:\w+\s+)?(?:delegates|representatives|officials)\b|"
         r"\b(?:delegates|guests|visitors)\s+(?:were|was)\s+(?:\w+\s+)?(?:welcomed|received|hosted)\s+by\b", I), 1.0),
+    # "welcomed Professor X, Vice President of the University of Y", "met a visiting group from Y"
+    ("delegation_visit", "a partner's leader welcomed", re.compile(
+        r"\b(?:welcomed|welcomes|received|receives|hosted|hosts)\s+(?-i:[A-Z])[\w.'’-]*(?:\s+(?-i:[A-Z])[\w.'’-]*){0,3}\s*"
+        r"(?:\([^()\n]{1,40}\)\s*)?,\s+"
+        r"(?:the\s+)?(?:\w+[\s-]+){0,3}?(?:President|Rector|Chancellor|Provost|Dean|Ambassador|Consul(?:[- ]General)?|Minister|"
+        r"Director[- ]General|Secretary[- ]General)\s+(?:of|at)\s+(?:the\s+)?(?-i:[A-Z])|"
+        r"\bvisiting\s+(?:group|team|party|delegates|leaders|officials|mission)\s+from\b", I), 1.0),
     ("delegation_visit", "a leader's visit or trip", re.compile(
         # "during Council Chair X's visit to UNSW", "the leadership team traveled to China", "President X has been in
         # China, making visits to …", "Director X … came to Y College to present …", "led a team to Japan"
@@ -420,8 +434,10 @@ NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
     "Sino-foreign cooperative education": ("sino-", "cooperative", "articulation"),
     "cooperative school running": ("school", "mutual recognition", "cooperatively"),
-    "exchange study": ("exchange", "abroad", "mobility"), "study abroad": ("abroad", "overseas"),
-    "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
+    "exchange study": ("exchange", "abroad", "mobility"), "study abroad": ("abroad", "overseas", "partner universities",
+                                                                             "partner institutions", "foreign universities",
+                                                                             "foreign institutions"),
+    "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "trip", "stayed", "studied", "spent", "spend"),
     "a number of students sent": ("send", "sent"), "students jointly trained": ("jointly",),
     "a leader's visit or trip": ("visit", "travel", "came to", "talks", "led a"),
     "a partner's students welcomed here": ("welcomed",),
@@ -434,7 +450,7 @@ NEEDS = {
     "students from abroad came here": ("students from", "participants from", "foreigners"),
     "a group of students from elsewhere received": ("cohort of", "group of", "batch of"),
     "exchange students from elsewhere": ("students from", "student from"),
-    "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached", "formalis",
+    "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached", "formalis", "pen to paper",
                                                "formaliz"),
     "a visit by officials": ("visit by", "trip to", "visit of", "visit to", "visits to"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
@@ -451,7 +467,7 @@ NEEDS = {
     "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
-    "joint research": ("joint", "co-author", "collaborative", "researchers", "project"),
+    "joint research": ("joint", "co-author", "collaborative", "researchers", "project", "publish"),
     "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
                                                                            "renewal",
                                                                            "signing", "accord", "letter", "protocol"),
@@ -459,6 +475,7 @@ NEEDS = {
     "a group of officials": ("group of", "team of", "party of"),
     "visit to the home institution": ("visit", "访", "莅临", "拜会", "来宾"),
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
+    "a partner's leader welcomed": ("welcome", "receive", "host", "visiting"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "principal",
                                          "headmaster", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
