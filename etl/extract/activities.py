@@ -265,7 +265,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperations?|collaborations?)\b", I),
      0.5),
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|联合(?:科研|研究)实验室|合作研究|联合研究|科研合作|共建实验室|"
-                                                                r"(?:联合|合作|共同)发表[^，。\n]{0,16}论文|"
+                                                                r"(?:联合|合作|共同)(?:在[^，。\n]{1,16}?)?发表[^，。\n]{0,16}论文|"
                                                                 r"共同建立了?[^，。\n]{0,4}“[^”\n]{2,24}(?:研究院|研究中心|实验室)”|"
                                                                 r"(?:共建|合建|联合建立|共同建设)[^，。、\n]{0,16}?(?:研究中心|研究院|研究所|实验室)|"
                                                                 r"科技合作(?:协议|备忘录|协定)|"
@@ -512,6 +512,9 @@ _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|wa
                        r"participated|spent|returned)\b")
 _BACKGROUND = cue("background")
 _ZH_CLAUSE_END = re.compile(r"[，；]")
+# a menu line's separators, and the end of a sentence (which no menu item has)
+_MENU_SEP = re.compile(r"\s[|｜·•]\s|[|｜]")
+_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 # a visit told in the sentence (the meeting held during it is the visit's)
 _ZH_VISIT = re.compile(r"代表团|一行|来访|到访|访问|会见|接待")
 # China's education authorities visiting (not partners: the page names none)
@@ -797,6 +800,22 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         j = bisect.bisect_right(book_titles, (pos, float("inf"))) - 1
         return j >= 0 and book_titles[j][0] <= pos < book_titles[j][1]
 
+    menus: dict[int, bool] = {}
+    newlines: list[int] = []
+
+    def _in_menu(s_: int, e_: int) -> bool:
+        """Whether the line around [s_, e_) is a menu: three or more short items between | (or ｜ · •) and no
+        sentence in it (the line breaks found once per text, each line judged once)."""
+        if not newlines:
+            newlines.extend([-1] + [x.start() for x in re.finditer("\n", text)] + [len(text)])
+        j = bisect.bisect_left(newlines, s_)
+        ls, le = newlines[j - 1] + 1, newlines[j]
+        if ls not in menus:
+            line = text[ls:le]
+            menus[ls] = line.count("|") + line.count("｜") + line.count("·") + line.count("•") >= 3 and all(
+                len(x.strip()) <= 40 and not _SENTENCE_END.search(x) for x in _MENU_SEP.split(line))
+        return menus[ls]
+
     title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
     low = text.lower()
     has_cjk = _CJK.search(text) is not None
@@ -835,6 +854,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
+            if _in_menu(m.start(), m.end()):
+                continue  # "Home | Study Abroad | International Students | Summer School": a menu's links
             if _NEGATED.search(sent, max(0, ms - 40), ms):
                 continue  # "the agreement doesn't require a student exchange"
             if rule in ("exchange students from elsewhere", "a group of students from elsewhere received") and \
