@@ -663,6 +663,10 @@ _VENUE_AFTER = re.compile(r"\s+(?:Cent(?:er|re)|Hall|Room|Building|Suite)\b", re
 # an agreement signed before the event reported
 _SINCE_SIGNED = re.compile(r"\bsince\s+(?:the|their|its|our|this|that)\s+[^.;\n]{0,80}?\b(?:was|were|had\s+been|has\s+been)\s+"
                            r"signed\b", re.I)
+# a year a signing is dated by ("signed an MoU in 2015", "signed … in May 2012"), and the years a page names (not a
+# horizon: "by 2030", "until 2027")
+_EN_SIGNED_IN_YEAR = re.compile(r"\bsigned\b[^.;\n]{0,80}?\bin\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+,?\s+)?((?:19|20)\d\d)\b")
+_EN_YEAR = re.compile(r"(?<!\bby\s)(?<!\buntil\s)(?<!\btill\s)(?<!\bthrough\s)(?<!\bbefore\s)\b((?:19|20)\d\d)\b")
 _SINCE_THEN = re.compile(r"\s*(?:Since\s+then|Since\s+that\s+time|Ever\s+since)\b")
 # a programme only thought possible ("the possibility of the two universities offering joint degree programmes")
 _POSSIBILITY = re.compile(r"\bpossibilit(?:y|ies)\b|\bpotential(?:ly)?\b|\bfeasibility\b", re.I)
@@ -714,6 +718,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     head_joint = "合作办学" in head and bool(re.search(r"中外合作办学|合作办学项目", head))
     foreign_exchange_students: bool | None = None
     text_years: list[int] | None = None
+    en_years: list[int] | None = None
 
     per_sentence: dict[tuple[str, int], float] = {}
 
@@ -1009,6 +1014,12 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     _SINCE_SIGNED.search(sent) or (i + 1 < len(sentences) and _SINCE_THEN.match(text, sentences[i + 1][0]))):
                 weight *= 0.5  # "since the memorandum was signed in 2019, …", "X signed the agreement in May 2012. Since
                 # then …": an agreement of the past, the ground of what is reported
+            if kind == "agreement" and not _CJK.search(m.group(0)) and "signed" in sent:
+                yb = [int(y) for y in _EN_SIGNED_IN_YEAR.findall(sent)]
+                if yb and en_years is None:
+                    en_years = [int(y) for y in _EN_YEAR.findall(text)]
+                if yb and max(yb) < max(en_years):
+                    weight *= 0.5  # "The two universities signed an MoU in 2015" on a page of 2024: a signing of the past
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
