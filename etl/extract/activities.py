@@ -515,6 +515,12 @@ _ZH_CLAUSE_END = re.compile(r"[，；]")
 # a menu line's separators, and the end of a sentence (which no menu item has)
 _MENU_SEP = re.compile(r"\s[|｜·•]\s|[|｜]")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+# links to other articles: a line that starts with their label, and a heading line that is the label alone
+_RELATED_LABEL = (r"(?:相关新闻|相关阅读|相关文章|相关链接|推荐阅读|延伸阅读|热点新闻|最新新闻|上一篇|下一篇|上一条|下一条|"
+                  r"(?i:related\s+(?:news|articles|stories|posts|links)|read\s+(?:more|also)|more\s+news|see\s+also|"
+                  r"latest\s+news|similar\s+news|previous\s+(?:post|article|news)|next\s+(?:post|article|news)))")
+_RELATED_LINE = re.compile(r"\s*" + _RELATED_LABEL + r"\s*[:：]")
+_RELATED_HEAD = re.compile(r"(?m)^\s*" + _RELATED_LABEL + r"\s*[:：]?\s*$")
 # a visit told in the sentence (the meeting held during it is the visit's)
 _ZH_VISIT = re.compile(r"代表团|一行|来访|到访|访问|会见|接待")
 # China's education authorities visiting (not partners: the page names none)
@@ -813,12 +819,26 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         sentence in it (the line breaks found once per text, each line judged once)."""
         if not newlines:
             newlines.extend([-1] + [x.start() for x in re.finditer("\n", text)] + [len(text)])
+            # the links under a "Related news" / 相关新闻 heading: the short lines (titles, no sentence) after it
+            for x in _RELATED_HEAD.finditer(text):
+                k = bisect.bisect_left(newlines, x.end())
+                for _ in range(8):
+                    if k + 1 >= len(newlines):
+                        break
+                    a, b = newlines[k] + 1, newlines[k + 1]
+                    ln = text[a:b].strip()
+                    if ln:
+                        if len(ln) > 80 or _SENTENCE_END.search(ln):
+                            break
+                        menus[a] = True
+                    k += 1
         j = bisect.bisect_left(newlines, s_)
         ls, le = newlines[j - 1] + 1, newlines[j]
         if ls not in menus:
             line = text[ls:le]
-            menus[ls] = line.count("|") + line.count("｜") + line.count("·") + line.count("•") >= 3 and all(
-                len(x.strip()) <= 40 and not _SENTENCE_END.search(x) for x in _MENU_SEP.split(line))
+            menus[ls] = bool(_RELATED_LINE.match(line)) or (
+                line.count("|") + line.count("｜") + line.count("·") + line.count("•") >= 3 and all(
+                    len(x.strip()) <= 40 and not _SENTENCE_END.search(x) for x in _MENU_SEP.split(line)))
         return menus[ls]
 
     title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
