@@ -51,6 +51,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bjoint(?:ly)?[- ](?:run(?:ning)?(?!\s+research)|degree|programs?|programmes?|master['’]?s?|doctoral|undergraduate|bachelor['’]?s?|"
         r"postgraduate|training\s+programs?|educational\s+programs?|education\s+programs?|institute|institution|college|"
         r"school|graduate\s+school)\b", I), 1.0),
+    ("joint_program", "a programme offered jointly", re.compile(
+        r"\bjointly\s+(?:offer|run|deliver|launch|establish|develop)\w*\s+(?:a|an|the|their)?\s*(?:[\w'’-]+\s+){0,3}?"
+        r"(?:programs?|programmes?|degrees?)\b", I), 1.0),
     ("joint_program", "students jointly trained", re.compile(
         r"\bstudents\s+(?:who\s+(?:were|are)\s+)?jointly\s+(?:trained|cultivated|educated)\b", I), 1.0),
     ("joint_program", "2+2 / 3+1 / 4+0", re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])"), 1.0),
@@ -95,6 +98,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstudy\s+(?:tours?|trips?)\b|"
         r"\bstudents\b[^.\n]{0,60}?\b(?:stayed|studied|(?:spent|spend|spends|spending)(?:\s+\w+){1,3}?)\s+(?:at|in)\s+(?:the\s+)?(?-i:[A-Z])",
         I), 1.0),
+    # "twenty students departed for Kyoto University", "three students were selected for the exchange at X"
+    ("study_abroad", "students leave for a partner", re.compile(
+        r"\bstudents\b[^.\n]{0,60}?\b(?:depart(?:ed|s|ing)?|left|leave|leaves|set\s+off|set\s+out)\s+for\s+(?:the\s+)?(?-i:[A-Z])|"
+        r"\bstudents\b[^.\n]{0,40}?\b(?:were|was|have\s+been|has\s+been)\s+selected\s+(?:for|to\s+(?:join|attend|take\s+part\s+in))\s+"
+        r"(?:the\s+|an?\s+)?(?:[\w+-]+\s+){0,3}?(?:exchange|semester|study\s+abroad|mobility)\b", I), 1.0),
     ("study_abroad", "a number of students sent", re.compile(
         r"\b(?:send|sends|sent)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty)\s+"
         r"(?:[\w-]+\s+){0,2}?students\b", I), 1.0),
@@ -143,6 +151,11 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?|universit(?:y|ies))\b|"
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
+    # "a two-week Chinese language and culture programme", "a ten-day camp" of students (checked below: students or
+    # participants in the sentence)
+    ("summer_school", "a programme of days or weeks", re.compile(
+        r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})[- ](?:day|week)\s+(?:[\w-]+\s+){0,5}?(?:programs?|"
+        r"programmes?|courses?|camps?|schools?)\b", I), 1.0),
     # students of a partner coming for a short dated programme: "16 students and 4 faculty members from X University
     # will attend the seminars held between 29 July and 4 August" (a short programme at the home, incoming students)
     ("summer_school", "students from a partner attend dated seminars", _DATED_SEMINARS, 1.0),
@@ -168,14 +181,15 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # (not a unit's name: "the International Student Support team", "International Students Office")
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)"
         r"(?!['’]?\s+(?-i:Support|Office|Services?|Cent(?:re|er)|Affairs|Advice|Advisory|Team|Unit|Hub|Division|Department))|"
-        r"\bforeign\s+students\b|"
+        r"\b(?:foreign|overseas)\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
     ("international_students", "exchange students received here", re.compile(
         r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b", I), 1.0),
     ("international_students", "incoming students", re.compile(
         r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", I), 0.5),
     ("international_students", "exchange students from elsewhere", re.compile(
-        r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|(?-i:[A-Z]))", I), 1.0),
+        r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|partner\s+|overseas\s+|foreign\s+|"
+        r"(?-i:[A-Z]))", I), 1.0),
     # "welcomed its first cohort of students from X", "received a group of 20 students from X"
     ("international_students", "a group of students from elsewhere received", re.compile(
         r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:cohort|group|batch)\s+of\s+(?:[\w-]+\s+){0,2}?students\s+from\s+"
@@ -212,7 +226,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "lectures by a guest", re.compile(
         r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?(?:guest\s+)?lectures?\b|"
         r"\bguest\s+lectures\b|"
-        r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|delivering|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
+        r"\bshort\s+course\b|\b(?:teach(?:es)?|taught)\s+a\b|\b(?:gave|delivered|delivers?|delivering|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
         r"(?:[\w-]+\s+){0,3}(?:lectures?|seminars?)\b", I), 0.5),
     # "over 150 professors from more than 20 countries deliver courses and lectures": teachers from abroad teaching here
     ("faculty_exchange", "professors from abroad teach", re.compile(
@@ -242,8 +256,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:staff|faculty|teachers|lecturers|professors|academics)\b(?:\s+members)?[^.;\n]{0,60}?\b(?:taught|lectured|"
         r"gave\s+(?:courses|classes|lectures))\s+(?:at|in)\s+(?:the\s+)?(?-i:[A-Z])|\bstaff\s+mobility\b", I), 1.0),
     ("faculty_exchange", "staff training", re.compile(
-        r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
-        r"\bteaching\s+training\b", I), 1.0),
+        r"\b(?:faculty|teachers|staff|lecturers|academics)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
+        r"\b(?:teaching|teacher)\s+training\b", I), 1.0),
     ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|教授[^，。\n]{0,12}授课|"
                                                 r"(?:教师|学者|教授|教职工)[^，。\n]{0,16}(?:访学|访问研究|进修)"), 1.0),
     ("faculty_exchange", "教师培训 abroad", re.compile(r"教师(?!带领|带队|率领)[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
@@ -359,7 +373,16 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:\([^()\n]{1,40}\)\s*)?,\s+"
         r"(?:the\s+)?(?:\w+[\s-]+){0,3}?(?:President|Rector|Chancellor|Provost|Dean|Ambassador|Consul(?:[- ]General)?|Minister|"
         r"Director[- ]General|Secretary[- ]General)\s+(?:of|at)\s+(?:the\s+)?(?-i:[A-Z])|"
-        r"\bvisiting\s+(?:group|team|party|delegates|leaders|officials|mission)\s+from\b", I), 1.0),
+        r"\bvisiting\s+(?:group|team|party|delegates|leaders|officials|mission)\s+from\b|"
+        # "received Ambassador Maria Silva of Portugal", "welcomed Rector X"
+        r"\b(?:welcomed|welcomes|received|receives|hosted|hosts)\s+(?:the\s+)?(?:(?!by\b)[\w-]+\s+){0,2}?(?-i:Ambassador|President|Rector|"
+        r"Chancellor|Vice-Chancellor|Provost|Consul|Consul-General|Minister|Mayor|Governor)\s+(?-i:[A-Z])|"
+        # "officials from the Embassy of Ireland toured the laboratories", "representatives of X came to"
+        r"\b(?:officials|representatives|delegates|leaders)\s+(?:of|from)\s+(?:the\s+)?(?-i:[A-Z])[^.\n]{0,80}?\b(?:visited|toured|"
+        r"came\s+to|arrived\s+(?:at|in)|met\s+with|held\s+talks)\b|"
+        # "the team also called on the University of Tokyo" (not a call on someone to do something)
+        r"\bcall(?:ed|s)?\s+on\s+(?:the\s+)?(?:(?-i:[A-Z])[\w'’-]*\s+(?:of\s+)?){0,5}(?-i:University|College|Institute|Embassy|"
+        r"Consulate|Academy|School|Ministry)\b(?![^.,;\n]{0,40}\bto\s+[a-z]+)", I), 1.0),
     ("delegation_visit", "a leader's visit or trip", re.compile(
         # "during Council Chair X's visit to UNSW", "the leadership team traveled to China", "President X has been in
         # China, making visits to …", "Director X … came to Y College to present …", "led a team to Japan"
@@ -438,14 +461,16 @@ NEEDS = {
                                                                              "partner institutions", "foreign universities",
                                                                              "foreign institutions"),
     "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "trip", "stayed", "studied", "spent", "spend"),
-    "a number of students sent": ("send", "sent"), "students jointly trained": ("jointly",),
+    "a number of students sent": ("send", "sent"),
+    "students leave for a partner": ("depart", "left for", "leave for", "leaves for", "set off", "set out", "selected"), "students jointly trained": ("jointly",), "a programme offered jointly": ("jointly",),
     "a leader's visit or trip": ("visit", "travel", "came to", "talks", "led a"),
     "a partner's students welcomed here": ("welcomed",),
     "a meeting by video": ("video", "online", "virtual", "视频", "线上", "云签约"),
     "taking part in a conference": ("conference", "forum", "symposi", "summit", "congress"),
     "students sent abroad": ("sent", "send"), "a semester at a partner": ("semester",),
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
-    "international students": ("international", "foreign", "scholarship", "china"),
+    "a programme of days or weeks": ("-day", "-week", " day ", " week "),
+    "international students": ("international", "foreign", "overseas", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
     "students from abroad came here": ("students from", "participants from", "foreigners"),
     "a group of students from elsewhere received": ("cohort of", "group of", "batch of"),
@@ -475,7 +500,8 @@ NEEDS = {
     "a group of officials": ("group of", "team of", "party of"),
     "visit to the home institution": ("visit", "访", "莅临", "拜会", "来宾"),
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
-    "a partner's leader welcomed": ("welcome", "receive", "host", "visiting"),
+    "a partner's leader welcomed": ("welcome", "receive", "host", "visiting", "officials", "representatives", "delegates",
+                                    "leaders", "called on", "calls on"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "principal",
                                          "headmaster", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
@@ -886,10 +912,16 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if rule in ("exchange students from elsewhere", "a group of students from elsewhere received") and \
                     home_re.match(text, m.end() - 1):
                 continue  # "exchange students from <the home>" are its own students abroad
+            if rule == "a partner's students studying here" and home_re.match(
+                    text, m.start() + re.match(r"students\s+from\s+", m.group(0), I).end()):
+                continue  # "15 students from <the home> are studying at partner universities": its own, abroad
             if kind == "international_students" and _POST_FOR.search(sent, max(0, ms - 40), ms):
                 continue  # "the Deputy Rector for International Students": a post's name, no students
             if kind == "conference" and _VENUE_AFTER.match(sent, me):
                 continue  # "held discussions at the Conference Center": a room's name, no conference
+            if rule == "a programme of days or weeks" and not re.search(r"\b(?:students|pupils|participants|youth|young\s+people)\b",
+                                                                         sent, I):
+                continue  # (a two-week course of staff is no short programme of students)
             if rule == "a visit by officials" and re.search(r"\bstudents?\b", sent, I) and not re.search(
                     r"\b(?:President|Rector|Chancellor|Provost|Dean|Principal|Secretary|officials?|delegation|leaders?)\b", sent, I):
                 continue  # students on a trip: a study visit, no delegation
