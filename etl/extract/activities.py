@@ -99,19 +99,20 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bstudents\b[^.\n]{0,60}?\b(?:stayed|studied|(?:spent|spend|spends|spending)(?:\s+\w+){1,3}?)\s+(?:at|in)\s+(?:the\s+)?(?-i:[A-Z])",
         I), 1.0),
     # "twenty students departed for Kyoto University", "three students were selected for the exchange at X"
+    # (the verb is matched; students before it in the sentence are checked below)
     ("study_abroad", "students leave for a partner", re.compile(
-        r"\bstudents\b[^.\n]{0,60}?\b(?:depart(?:ed|s|ing)?|left|leave|leaves|set\s+off|set\s+out)\s+for\s+(?:the\s+)?(?-i:[A-Z])|"
-        r"\bstudents\b[^.\n]{0,40}?\b(?:were|was|have\s+been|has\s+been)\s+selected\s+(?:for|to\s+(?:join|attend|take\s+part\s+in))\s+"
+        r"\b(?:depart(?:ed|s|ing)?|left|leave|leaves|set\s+off|set\s+out)\s+for\s+(?:the\s+)?(?-i:[A-Z])|"
+        r"\b(?:were|was|have\s+been|has\s+been)\s+selected\s+(?:for|to\s+(?:join|attend|take\s+part\s+in))\s+"
         r"(?:the\s+|an?\s+)?(?:[\w+-]+\s+){0,3}?(?:exchange|semester|study\s+abroad|mobility)\b", I), 1.0),
     ("study_abroad", "a number of students sent", re.compile(
         r"\b(?:send|sends|sent)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty)\s+"
         r"(?:[\w-]+\s+){0,2}?students\b", I), 1.0),
     ("study_abroad", "study abroad", re.compile(
         r"\bstud(?:y|ying|ied)[\s-]+abroad\b|\beducation[\s-]+abroad\b|\bgoing\s+abroad\b|\bgo\s+abroad\b|\boverseas\s+study\b|"
-        r"\binternships?\s+abroad\b|\b(?:semester|term|year)\s+abroad\b|"
-        # "15 of our students are studying at partner universities in Germany"
-        r"\bstudents\b[^.\n]{0,60}?\b(?:studying|study|studied)\s+at\s+(?:\w+\s+)?(?:partner|overseas|foreign)\s+"
-        r"(?:universities|institutions)\b", I), 1.0),
+        r"\binternships?\s+abroad\b|\b(?:semester|term|year)\s+abroad\b", I), 1.0),
+    # "15 of our students are studying at partner universities in Germany"
+    ("study_abroad", "students at partner universities", re.compile(
+        r"\b(?:studying|study|studied)\s+at\s+(?:\w+\s+)?(?:partner|overseas|foreign)\s+(?:universities|institutions)\b", I), 1.0),
     ("study_abroad", "students sent abroad", re.compile(
         r"\bsen[dt]s?\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}students\s+(?:abroad|to\s+(?-i:[A-Z]))", I), 1.0),
     ("study_abroad", "a semester at a partner", re.compile(
@@ -214,8 +215,8 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
                                                       r"外籍生|侨生|境外生"), 1.0),
     # "60 participants from China, Indonesia and Ukraine came to our University", "foreigners studying at the UO"
     ("international_students", "students from abroad came here", re.compile(
-        r"\b(?:students|participants)\s+from\s+[^.\n]{0,100}?\b(?:came|come|arrived)\s+(?:to|at)\s+(?:our|this)\s+"
-        r"(?:university|campus|school|college)\b|\bforeigners\s+(?:who\s+are\s+)?studying\s+(?:at|in)\b", I), 1.0),
+        r"\b(?:came|come|arrived)\s+(?:to|at)\s+(?:our|this)\s+(?:university|campus|school|college)\b|"
+        r"\bforeigners\s+(?:who\s+are\s+)?studying\s+(?:at|in)\b", I), 1.0),
     ("international_students", "a partner's students welcomed here", re.compile(
         r"\bstudents\s+(?:will\s+be|are|were|have\s+been)\s+welcomed\s+to\b", I), 1.0),
     # faculty
@@ -328,15 +329,16 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:a|the)\s+visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?(?:officials?|leaders?|leadership|delegation|"
         r"delegates|president|vice[- ]president|rector|ambassador|representatives)\b|"
         r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])|"
-        # "On her visit to Rutgers University", "during their trip to Europe", "paid a visit to X", "made an official
-        # visit to X" (not students': a study visit is a short programme, see the check below)
-        r"\b(?:on|during)\s+(?:his|her|their|its|this|the)\s+(?:official\s+|working\s+|recent\s+|first\s+)?(?:visit|trip)\s+"
-        r"to\s+(?:the\s+)?(?-i:[A-Z])|"
-        r"\b(?:paid|pays|pay|made|makes)\s+(?:an?\s+)?(?:official\s+|working\s+|courtesy\s+|formal\s+|friendly\s+)?visits?\s+to\s+"
-        r"(?:the\s+)?(?-i:[A-Z])|"
         # "the visit of Jane Doe, vice-Chancellor for International Relations of X, to the campus"
         r"\bthe\s+visit\s+of\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3},\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
         r"(?:vice[- ])?(?:chancellor|president|rector|dean|provost|director|minister|ambassador)\b", I), 1.0),
+    # "On her visit to Rutgers University", "during their trip to Europe", "paid a visit to X", "made an official visit to
+    # X" (not students': a study visit is a short programme, see the check below)
+    ("delegation_visit", "a visit paid", re.compile(
+        r"\b(?:on|during)\s+(?:his|her|their|its|this|the)\s+(?:official\s+|working\s+|recent\s+|first\s+)?(?:visit|trip)\s+"
+        r"to\s+(?:the\s+)?(?-i:[A-Z])|"
+        r"\b(?:paid|pays|pay|made|makes)\s+(?:an?\s+)?(?:official\s+|working\s+|courtesy\s+|formal\s+|friendly\s+)?visits?\s+to\s+"
+        r"(?:the\s+)?(?-i:[A-Z])", I), 1.0),
     # a Confucius Institute set up with a partner ("jointly establish a Confucius Institute with X", "the Confucius
     # Institute established in partnership with X", "plaques to new Confucius Institutes"): a joint institute (not an
     # existing one's anniversary or its director)
@@ -373,14 +375,17 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:\([^()\n]{1,40}\)\s*)?,\s+"
         r"(?:the\s+)?(?:\w+[\s-]+){0,3}?(?:President|Rector|Chancellor|Provost|Dean|Ambassador|Consul(?:[- ]General)?|Minister|"
         r"Director[- ]General|Secretary[- ]General)\s+(?:of|at)\s+(?:the\s+)?(?-i:[A-Z])|"
-        r"\bvisiting\s+(?:group|team|party|delegates|leaders|officials|mission)\s+from\b|"
         # "received Ambassador Maria Silva of Portugal", "welcomed Rector X"
         r"\b(?:welcomed|welcomes|received|receives|hosted|hosts)\s+(?:the\s+)?(?:(?!by\b)[\w-]+\s+){0,2}?(?-i:Ambassador|President|Rector|"
-        r"Chancellor|Vice-Chancellor|Provost|Consul|Consul-General|Minister|Mayor|Governor)\s+(?-i:[A-Z])|"
-        # "officials from the Embassy of Ireland toured the laboratories", "representatives of X came to"
+        r"Chancellor|Vice-Chancellor|Provost|Consul|Consul-General|Minister|Mayor|Governor)\s+(?-i:[A-Z])", I), 1.0),
+    ("delegation_visit", "a visiting group", re.compile(
+        r"\bvisiting\s+(?:group|team|party|delegates|leaders|officials|mission)\s+from\b", I), 1.0),
+    # "officials from the Embassy of Ireland toured the laboratories", "representatives of X came to"
+    ("delegation_visit", "officials from a partner came", re.compile(
         r"\b(?:officials|representatives|delegates|leaders)\s+(?:of|from)\s+(?:the\s+)?(?-i:[A-Z])[^.\n]{0,80}?\b(?:visited|toured|"
-        r"came\s+to|arrived\s+(?:at|in)|met\s+with|held\s+talks)\b|"
-        # "the team also called on the University of Tokyo" (not a call on someone to do something)
+        r"came\s+to|arrived\s+(?:at|in)|met\s+with|held\s+talks)\b", I), 1.0),
+    # "the team also called on the University of Tokyo" (not a call on someone to do something)
+    ("delegation_visit", "called on a partner", re.compile(
         r"\bcall(?:ed|s)?\s+on\s+(?:the\s+)?(?:(?-i:[A-Z])[\w'’-]*\s+(?:of\s+)?){0,5}(?-i:University|College|Institute|Embassy|"
         r"Consulate|Academy|School|Ministry)\b(?![^.,;\n]{0,40}\bto\s+[a-z]+)", I), 1.0),
     ("delegation_visit", "a leader's visit or trip", re.compile(
@@ -457,27 +462,29 @@ NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
     "Sino-foreign cooperative education": ("sino-", "cooperative", "articulation"),
     "cooperative school running": ("school", "mutual recognition", "cooperatively"),
-    "exchange study": ("exchange", "abroad", "mobility"), "study abroad": ("abroad", "overseas", "partner universities",
-                                                                             "partner institutions", "foreign universities",
-                                                                             "foreign institutions"),
+    "exchange study": ("exchange", "abroad", "mobility"), "study abroad": ("abroad", "overseas"),
+    "students at partner universities": ("partner universities", "partner institutions", "foreign universities",
+                                         "foreign institutions", "overseas universities", "overseas institutions"),
     "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "trip", "stayed", "studied", "spent", "spend"),
     "a number of students sent": ("send", "sent"),
-    "students leave for a partner": ("depart", "left for", "leave for", "leaves for", "set off", "set out", "selected"), "students jointly trained": ("jointly",), "a programme offered jointly": ("jointly",),
+    "students leave for a partner": ("depart", "left for", "leave for", "leaves for", "set off for", "set out for", "selected for",
+                                     "selected to"), "students jointly trained": ("jointly",), "a programme offered jointly": ("jointly",),
     "a leader's visit or trip": ("visit", "travel", "came to", "talks", "led a"),
     "a partner's students welcomed here": ("welcomed",),
     "a meeting by video": ("video", "online", "virtual", "视频", "线上", "云签约"),
     "taking part in a conference": ("conference", "forum", "symposi", "summit", "congress"),
     "students sent abroad": ("sent", "send"), "a semester at a partner": ("semester",),
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
-    "a programme of days or weeks": ("-day", "-week", " day ", " week "),
+    "a programme of days or weeks": ("-day", "-week"),
     "international students": ("international", "foreign", "overseas", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
-    "students from abroad came here": ("students from", "participants from", "foreigners"),
+    "students from abroad came here": ("came to our", "come to our", "arrived at our", "came to this", "come to this",
+                                       "arrived at this", "foreigners"),
     "a group of students from elsewhere received": ("cohort of", "group of", "batch of"),
     "exchange students from elsewhere": ("students from", "student from"),
     "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached", "formalis", "pen to paper",
                                                "formaliz"),
-    "a visit by officials": ("visit by", "trip to", "visit of", "visit to", "visits to"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
+    "a visit by officials": ("visit by", "trip to", "visit of"), "a visit paid": ("visit to", "visits to", "trip to"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
     "a Confucius Institute established": ("confucius",),
     "go for studies": ("go for",),
@@ -500,8 +507,10 @@ NEEDS = {
     "a group of officials": ("group of", "team of", "party of"),
     "visit to the home institution": ("visit", "访", "莅临", "拜会", "来宾"),
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
-    "a partner's leader welcomed": ("welcome", "receive", "host", "visiting", "officials", "representatives", "delegates",
-                                    "leaders", "called on", "calls on"),
+    "a partner's leader welcomed": ("welcome", "receive", "host"), "a visiting group": ("visiting ",),
+    "officials from a partner came": ("officials of", "officials from", "representatives of", "representatives from",
+                                      "delegates of", "delegates from", "leaders of", "leaders from"),
+    "called on a partner": ("called on", "calls on"),
     "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "principal",
                                          "headmaster", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
@@ -688,6 +697,8 @@ class ActivityHit:
 
 _TO_CHINA = re.compile(r"\bstud(?:y|ying)\s+in\s+China\b", re.I)
 # a post named after its charge ("Deputy Rector for International Students", "Director of International Students")
+_STUDENTS_BEFORE = re.compile(r"\bstudents\b[^.\n]*$", re.I)
+_FROM_BEFORE = re.compile(r"\b(?:students|participants)\s+from\b[^.\n]*$", re.I)
 _POST_FOR = re.compile(r"\b(?:Rector|President|Dean|Director|Officer|Coordinator|Head|Manager|Advis[eo]r|Chancellor|Provost|"
                        r"Secretary)\s+(?:for|of)\s+(?:the\s+)?$", re.I)
 # a room named after its use ("the Conference Center of Yanta Campus", "Meeting Room 3")
@@ -869,11 +880,19 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
 
     title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
     low = text.lower()
+    in_text: dict[str, bool] = {}
     has_cjk = _CJK.search(text) is not None
     for kind, rule, rx, w, title_only in [(k, r, rx, w, False) for k, r, rx, w in RULES] + extra_rules + title_rules:
         needs = NEEDS.get(rule)
-        if needs and not any(n in low for n in needs):
-            continue
+        if needs:
+            for n in needs:  # (each word looked for once per text, however many rules need it)
+                hit = in_text.get(n)
+                if hit is None:
+                    hit = in_text[n] = n in low
+                if hit:
+                    break
+            else:
+                continue
         if not has_cjk and rule in _ZH_ONLY:
             continue
         for m in guarded(rx).finditer(text):
@@ -919,10 +938,16 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # "the Deputy Rector for International Students": a post's name, no students
             if kind == "conference" and _VENUE_AFTER.match(sent, me):
                 continue  # "held discussions at the Conference Center": a room's name, no conference
+            if rule in ("students leave for a partner", "students at partner universities") and \
+                    not _STUDENTS_BEFORE.search(sent, max(0, ms - 80), ms):
+                continue  # (students who leave, study: the subject before the verb)
+            if rule == "students from abroad came here" and not m.group(0).startswith(("foreigners", "Foreigners")) and \
+                    not _FROM_BEFORE.search(sent, max(0, ms - 140), ms):
+                continue  # ("participants from China, Indonesia and Ukraine came to our University")
             if rule == "a programme of days or weeks" and not re.search(r"\b(?:students|pupils|participants|youth|young\s+people)\b",
                                                                          sent, I):
                 continue  # (a two-week course of staff is no short programme of students)
-            if rule == "a visit by officials" and re.search(r"\bstudents?\b", sent, I) and not re.search(
+            if rule == "a visit paid" and re.search(r"\bstudents?\b", sent, I) and not re.search(
                     r"\b(?:President|Rector|Chancellor|Provost|Dean|Principal|Secretary|officials?|delegation|leaders?)\b", sent, I):
                 continue  # students on a trip: a study visit, no delegation
             weight = w
