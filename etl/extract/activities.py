@@ -171,7 +171,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?<!旅)游学|研学(?:项目|活动|团|班)|暑期班|"
         r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目|"
         # camps (国际探索营, 研学营) and short courses abroad (短期出国研修课程, 移地教学)
-        r"(?:夏|冬|研学|游学|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
+        r"(?:夏|冬|研学|游学|研修|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
         r"短期(?:出国|出境|海外|境外)(?:研修|交流|访学|学习)|移地教学|"
         # a short language or culture programme (短期语言文化浸润项目), a young people's exchange programme
         # (青少年科技交流计划)
@@ -262,6 +262,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|教授[^，。\n]{0,12}授课|"
                                                 r"(?:教师|学者|教授|教职工)[^，。\n]{0,16}(?:访学|访问研究|进修)"), 1.0),
     ("faculty_exchange", "教师培训 abroad", re.compile(r"教师(?!带领|带队|率领)[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
+                                                       # 选派10名骨干教师赴英国X大学进行为期三个月的研修
+                                                       r"(?:教师|教职工|管理人员|管理干部)[^，。\n]{0,4}赴[^，。\n]{2,16}?[^，。\n]{0,12}?"
+                                                       r"(?:培训|研修|进修|访学|访问研究)|"
                                                        r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
@@ -286,6 +289,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
                                                                 r"科技合作(?:协议|备忘录|协定)|"
                                                                 r"(?:联合|共同|合作)(?:开展|进行)[^，。\n]{0,20}(?:研究|研发)|"
                                                                 r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
+                                                                # 联合申报的国际科研合作项目获批: a research project applied for
+                                                                # together (not a training one, 人才培养项目)
+                                                                r"(?:联合|共同|合作)申报[^，。\n]{0,20}?(?:科研|研究|科技|研发)[^，。\n]{0,8}?(?:项目|课题)|"
                                                                 r"(?:方面|领域)的(?:研究|科研)[，,]?(?:开展|进行|加强)[^。\n]{0,8}合作"),
      1.0),
     # agreements
@@ -944,6 +950,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if rule == "students from abroad came here" and not m.group(0).startswith(("foreigners", "Foreigners")) and \
                     not _FROM_BEFORE.search(sent, max(0, ms - 140), ms):
                 continue  # ("participants from China, Indonesia and Ukraine came to our University")
+            if kind == "summer_school" and "研修" in m.group(0) and re.search(r"教师|教职工|管理人员|干部", _clause(sent, ms, me)) and \
+                    not re.search(r"学生|同学|本科生|研究生|学员|青少年", sent):
+                continue  # 教师赴X进行为期三个月的研修: staff training, no short programme of students
             if rule == "a programme of days or weeks" and not re.search(r"\b(?:students|pupils|participants|youth|young\s+people)\b",
                                                                          sent, I):
                 continue  # (a two-week course of staff is no short programme of students)
