@@ -703,6 +703,7 @@ class ActivityHit:
 
 _TO_CHINA = re.compile(r"\bstud(?:y|ying)\s+in\s+China\b", re.I)
 # a post named after its charge ("Deputy Rector for International Students", "Director of International Students")
+_WHO_ASIDE = re.compile(r",\s+(?:who|whose)\b[^,;\n]*(?:,|$)")
 _STUDENTS_BEFORE = re.compile(r"\bstudents\b[^.\n]*$", re.I)
 _FROM_BEFORE = re.compile(r"\b(?:students|participants)\s+from\b[^.\n]*$", re.I)
 _POST_FOR = re.compile(r"\b(?:Rector|President|Dean|Director|Officer|Coordinator|Head|Manager|Advis[eo]r|Chancellor|Provost|"
@@ -843,6 +844,14 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             topics[i] = (list_from, list_to, bool(_PROFILE.search(sent)))
         return topics[i]
 
+    who_asides: dict[int, list[tuple[int, int]]] = {}
+
+    def _who_asides(i: int, sent: str) -> list[tuple[int, int]]:
+        """The spans of sentence i's clauses about a person (", who …," ", whose …,"), found once per sentence."""
+        if i not in who_asides:
+            who_asides[i] = [(x.start(), x.end()) for x in _WHO_ASIDE.finditer(sent)]
+        return who_asides[i]
+
     book_titles: list[tuple[int, int]] | None = None
 
     def _in_book_title(pos: int) -> bool:
@@ -930,6 +939,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
+                if ", who" in sent or ", whose" in sent:
+                    if any(a <= ms and me <= b for a, b in _who_asides(i, sent)):
+                        continue  # "Yamada, who earned a joint degree from Oxford, praised …": a person's past, an aside
             if _in_menu(m.start(), m.end()):
                 continue  # "Home | Study Abroad | International Students | Summer School": a menu's links
             if _NEGATED.search(sent, max(0, ms - 40), ms):
