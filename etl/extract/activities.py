@@ -51,6 +51,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bjoint(?:ly)?[- ](?:run(?:ning)?(?!\s+research)|degree|programs?|programmes?|master['’]?s?|doctoral|undergraduate|bachelor['’]?s?|"
         r"postgraduate|training\s+programs?|educational\s+programs?|education\s+programs?|institute|institution|college|"
         r"school|graduate\s+school)\b", I), 1.0),
+    ("joint_program", "a programme offered jointly", re.compile(
+        r"\bjointly\s+(?:offer|run|deliver|launch|establish|develop)\w*\s+(?:a|an|the|their)?\s*(?:[\w'’-]+\s+){0,3}?"
+        r"(?:programs?|programmes?|degrees?)\b", I), 1.0),
     ("joint_program", "students jointly trained", re.compile(
         r"\bstudents\s+(?:who\s+(?:were|are)\s+)?jointly\s+(?:trained|cultivated|educated)\b", I), 1.0),
     ("joint_program", "2+2 / 3+1 / 4+0", re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])"), 1.0),
@@ -58,9 +61,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:dual|double|joint)(?:[\s-]+|(?=degree))(?:master['’]?s?\s+|bachelor['’]?s?\s+|doctoral\s+)?degrees?\b|"
         r"\b(?:joint|dual|double)(?:/(?:joint|dual|double))?\s+(?:PhD|Ph\.D\.|doctoral|master['’]?s?|bachelor['’]?s?)\s+"
         r"(?:programs?|programmes?|degrees?)\b|"
-        r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides)|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
+        r"\bdegrees?\s+(?:of|from)\s+both\s+(?:universities|institutions|sides|(?-i:[A-Z]))|\bdegrees\s+of\s+BISTU\s+and\b", I), 1.0),
     ("joint_program", "Sino-foreign cooperative education", re.compile(
-        r"\bSino-foreign\s+(?:cooperative|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
+        r"\b(?:Sino|Chinese)[- ]foreign\s+(?:cooperative|cooperatively|joint)|\bcooperative\s+(?:education|master|undergraduate|doctoral)|"
         r"\barticulation\s+programs?|"
         # "the Sino-German College", "Sino-British College": a college run with partners of that country
         r"\bSino-(?!foreign)(?-i:[A-Z])[a-z]+\s+(?-i:College|School)\b|"
@@ -71,14 +74,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\s+(?-i:Institute)\b(?!\s+(?:of|for)\b)", I), 1.0),
     # the Chinese-English of 合作办学 ("cooperative school running", "school-running cooperation"): a programme
     ("joint_program", "cooperative school running", re.compile(
-        r"\bcooperative\s+school[- ]running|\bschool[- ]running\s+cooperation|\bcooperatively[- ]run\s+(?:programs?|school)|"
+        r"\bcooperative\s+school[- ]running|\bschool[- ]running\s+cooperation|"
+        # "the cooperatively-run educational program", "Chinese-Foreign Cooperatively-run Educational Programs"
+        r"\bcooperatively[- ]run\s+(?:educational\s+|education\s+|degree\s+)?(?:programs?|programmes?|schools?|institutes?)|"
         r"\bmutual\s+recognition\s+of\s+credits\s+and\s+degrees\b", I), 1.0),
     ("joint_program", "中外合作办学", re.compile(r"中外合作办学|合作办学|联合培养(?:项目|协议|计划)|双学位|双联学位|双联学制|联合学位|两校(?:学士|硕士|博士)?学位|"
-                                                 r"共建[^，。\n]{0,8}(?<!孔子)学院|(?<!孔子)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
+                                                 r"共建[^，。\n]{0,8}(?<!孔子)(?<!科)学院|(?<!孔子)(?<!科)学院[^。\n]{0,60}(?:共同建设|合作共建|合作创办|合作举办)"), 1.0),
     ("joint_program", "联合培养", re.compile(r"联合培养(?!项目)"), 0.5),
     # a joint institute named after two universities (X大学Y大学联合学院) and its Sino-foreign management board
     ("joint_program", "两校联合学院", re.compile(r"大学[\u4e00-\u9fff]{2,14}?大学联合学院|中外联合管理委员会"), 1.0),
-    ("joint_program", "学位合作项目", re.compile(r"(?:硕士|本科|博士|学士|研究生)(?:学位)?(?:合作|联合)(?:培养)?项目"), 1.0),
+    ("joint_program", "学位合作项目", re.compile(r"(?:硕士|本科|博士|学士|研究生)(?:学位)?(?:合作|联合)(?:培养)?项目|"
+                                                  # 签署了合作教育项目协议: a programme run together
+                                                  r"(?:合作|联合)教育项目"), 1.0),
     # study abroad
     ("study_abroad", "exchange study", re.compile(
         r"\bsemester\s+exchange|\bexchange\s+(?:study|students?|semesters?|year|places)\b|\bstudent\s+exchange\b|"
@@ -88,14 +95,24 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # "exchange programmes" are as often a general intention as students going
     ("study_abroad", "exchange programme", re.compile(r"\bexchange\s+(?:programs?|programmes?)\b", I), 0.5),
     ("study_abroad", "study tour or stay abroad", re.compile(
-        r"\bstudy\s+tours?\b|\bstudents\b[^.\n]{0,60}?\b(?:stayed|studied|spent\s+(?:\w+\s+){1,3}?)\s+(?:at|in)\s+(?-i:[A-Z])",
+        r"\bstudy\s+(?:tours?|trips?)\b|"
+        r"\bstudents\b[^.\n]{0,60}?\b(?:stayed|studied|(?:spent|spend|spends|spending)(?:\s+\w+){1,3}?)\s+(?:at|in)\s+(?:the\s+)?(?-i:[A-Z])",
         I), 1.0),
+    # "twenty students departed for Kyoto University", "three students were selected for the exchange at X"
+    # (the verb is matched; students before it in the sentence are checked below)
+    ("study_abroad", "students leave for a partner", re.compile(
+        r"\b(?:depart(?:ed|s|ing)?|left|leave|leaves|set\s+off|set\s+out)\s+for\s+(?:the\s+)?(?-i:[A-Z])|"
+        r"\b(?:were|was|have\s+been|has\s+been)\s+selected\s+(?:for|to\s+(?:join|attend|take\s+part\s+in))\s+"
+        r"(?:the\s+|an?\s+)?(?:[\w+-]+\s+){0,3}?(?:exchange|semester|study\s+abroad|mobility)\b", I), 1.0),
     ("study_abroad", "a number of students sent", re.compile(
         r"\b(?:send|sends|sent)\s+(?:\w+\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty)\s+"
         r"(?:[\w-]+\s+){0,2}?students\b", I), 1.0),
     ("study_abroad", "study abroad", re.compile(
         r"\bstud(?:y|ying|ied)[\s-]+abroad\b|\beducation[\s-]+abroad\b|\bgoing\s+abroad\b|\bgo\s+abroad\b|\boverseas\s+study\b|"
-        r"\binternships?\s+abroad\b", I), 1.0),
+        r"\binternships?\s+abroad\b|\b(?:semester|term|year)\s+abroad\b", I), 1.0),
+    # "15 of our students are studying at partner universities in Germany"
+    ("study_abroad", "students at partner universities", re.compile(
+        r"\b(?:studying|study|studied)\s+at\s+(?:\w+\s+)?(?:partner|overseas|foreign)\s+(?:universities|institutions)\b", I), 1.0),
     ("study_abroad", "students sent abroad", re.compile(
         r"\bsen[dt]s?\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}students\s+(?:abroad|to\s+(?-i:[A-Z]))", I), 1.0),
     ("study_abroad", "a semester at a partner", re.compile(
@@ -109,12 +126,12 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # "我院到X大学留学的学生", "在该校交流学习的同学": our students studying at the partner
         r"(?:我校|我院|本校)[^，。\n]{0,4}到[^，。\n]{2,14}?留学的(?:学生|同学)|在该校(?:交流)?学习的(?:我校)?(?:学生|同学)|"
         r"在[^，。\n]{2,14}?(?:留学|交流学习)的[^，。\n]{0,24}(?:学生|本科生|研究生|同学)|"
-        r"(?:选派|派出|外派)[^，。\n]{0,14}(?:交换生|学生)[^，。\n]{0,2}(?:到|赴|前往)[^，。\n]{2,12}(?:交流学习|学习|交换)"), 1.0),
+        r"(?:选派|选送|派出|外派)[^，。\n]{0,14}(?:交换生|学生)[^，。\n]{0,2}(?:到|赴|前往)[^，。\n]{2,12}(?:交流学习|学习|交换)"), 1.0),
     # students sent or going to study at a partner, in other words: "选派的交流学生将于9月初赴X大学学习", "学生赴X大学
     # 交流生项目", "学生出国（境）交流学习", "两校学生交流协议", "海外学习项目"; a unit's name is no student going
     # (中国赴日本国留学生预备学校, 留学服务中心)
     ("study_abroad", "学生赴…学习 / 交流生", re.compile(
-        r"(?:选派|派出|外派|推荐)[^，。\n]{0,14}(?:交换生|交流生|学生|同学)[^，。\n]{0,10}?(?:到|赴|前往)[^，。\n]{2,14}?"
+        r"(?:选派|选送|派出|外派|推荐)[^，。\n]{0,14}(?:交换生|交流生|交换学生|学生|同学)[^，。\n]{0,10}?(?:到|赴|前往)[^，。\n]{2,14}?"
         r"(?:交流学习|学习|交换|研修|访学|留学(?!生|服务))|"
         r"(?:学生|同学|本科生|研究生|学子)[^，。\n]{0,8}?赴[^，。\n]{2,14}?(?:学习|研修|访学|交流(?!会|座谈)|交换|留学(?!生|服务))|"
         r"交流生(?:项目|计划|名额)|学生(?:交流|交换)(?:协议|细则|项目|计划)|"
@@ -132,9 +149,14 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:海外|境外|国外)访学项目|(?:海外|境外|出国|国外)(?:带薪)?实习|赴[^，。、\n]{1,16}?(?:带薪实习|实习|社会实践|访学实习|研学|访学)"), 1.0),
     # short programmes
     ("summer_school", "summer / winter programme", re.compile(
-        r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?)\b|"
+        r"\b(?:summer|winter)\s+(?:schools?|programs?|programmes?|camps?|sessions?|courses?|universit(?:y|ies))\b|"
         r"\b(?:summer|winter)\s+and\s+(?:summer|winter)\s+programs|\bshort-term\s+(?:study\s+)?(?:programs?|"
         r"programmes?|exchange|study|visits?)\b", I), 1.0),
+    # "a two-week Chinese language and culture programme", "a ten-day camp" of students (checked below: students or
+    # participants in the sentence)
+    ("summer_school", "a programme of days or weeks", re.compile(
+        r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})[- ](?:day|week)\s+(?:[\w-]+\s+){0,5}?(?:programs?|"
+        r"programmes?|courses?|camps?|schools?)\b", I), 1.0),
     # students of a partner coming for a short dated programme: "16 students and 4 faculty members from X University
     # will attend the seminars held between 29 July and 4 August" (a short programme at the home, incoming students)
     ("summer_school", "students from a partner attend dated seminars", _DATED_SEMINARS, 1.0),
@@ -142,10 +164,14 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("summer_school", "为期…的研修", re.compile(
         r"为期(?:[一二两三四五六七八九十\d]+|半)(?:天|日|周|星期|个月)的(?:研修|学习|交流学习|访学|课程)"), 1.0),
     ("summer_school", "暑期 / 寒假 / 短期研修", re.compile(
-        r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|研修项目|(?<!旅)游学|研学(?:项目|活动|团|班)|暑期班|"
+        r"暑期学校|暑期项目|暑期课程|暑期研修|暑期[^，。\n]{0,4}培训项目|寒假研修|寒假项目|冬令营|夏令营|短期研修|短期交流|短期访学|"
+        r"(?<!国外)(?<!海外)(?<!境外)(?<!出国)研修项目|"
+        # students taking part in a (an online) culture or language exchange event (学生参加X大学的线上文化交流活动)
+        r"(?:学生|同学|学子)[^。\n]{0,20}?参加[^。\n]{0,20}?(?:文化|语言)(?:交流|体验|研习)(?:活动|项目)|"
+        r"(?<!旅)游学|研学(?:项目|活动|团|班)|暑期班|"
         r"(?:暑假|寒假)(?![及和与][^，。\n]{0,4}学期)[^，。\n]{0,20}项目|"
         # camps (国际探索营, 研学营) and short courses abroad (短期出国研修课程, 移地教学)
-        r"(?:夏|冬|研学|游学|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
+        r"(?:夏|冬|研学|游学|研修|探索|体验|交流|文化|语言|学术|科研|国际|海外)营(?![\u4e00-\u9fff]{0,1}(?:养|业|销|运|造|地|商|利))|"
         r"短期(?:出国|出境|海外|境外)(?:研修|交流|访学|学习)|移地教学|"
         # a short language or culture programme (短期语言文化浸润项目), a young people's exchange programme
         # (青少年科技交流计划)
@@ -156,14 +182,15 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # (not a unit's name: "the International Student Support team", "International Students Office")
         r"\binternational\s+(?:exchange\s+)?(?:students?|undergraduate|postgraduate|doctoral)"
         r"(?!['’]?\s+(?-i:Support|Office|Services?|Cent(?:re|er)|Affairs|Advice|Advisory|Team|Unit|Hub|Division|Department))|"
-        r"\bforeign\s+students\b|"
+        r"\b(?:foreign|overseas)\s+students\b|"
         r"\bChinese\s+Government\s+Scholarship\b|\bstudy\s+in\s+China\b", I), 1.0),
     ("international_students", "exchange students received here", re.compile(
         r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b", I), 1.0),
     ("international_students", "incoming students", re.compile(
         r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", I), 0.5),
     ("international_students", "exchange students from elsewhere", re.compile(
-        r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|(?-i:[A-Z]))", I), 1.0),
+        r"\b(?:incoming\s+|inbound\s+)?(?:exchange|visiting)\s+students?\s+from\s+(?:\d+\s+|the\s+|partner\s+|overseas\s+|foreign\s+|"
+        r"(?-i:[A-Z]))", I), 1.0),
     # "welcomed its first cohort of students from X", "received a group of 20 students from X"
     ("international_students", "a group of students from elsewhere received", re.compile(
         r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:cohort|group|batch)\s+of\s+(?:[\w-]+\s+){0,2}?students\s+from\s+"
@@ -178,11 +205,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:前往|赴|到)[^，。；\n]{1,20}?[，,]?(?:举办|举行|召开)[^，。；\n]{0,12}?招生(?:说明会|宣讲会|推介会)|"
         r"(?:国际学生|留学生|外国学生|来华留学)招生(?:说明会|宣讲会|推介会)"), 1.0),
     ("international_students", "来我校交换", re.compile(r"来(?:我校|本校)[^，。\n]{0,6}(?:当|做|作为)?(?:交换生|交换学习|留学)|"
+                                                      # 交换生来中大上课, X大学前来武汉大学的交换生, 中国政府奖学金
+                                                      r"(?:交换生|留学生|外国学生|国际学生)来[\u4e00-\u9fff]{1,5}?(?:上课|学习|就读|交换|访学|修读)|"
+                                                      r"前来[^，。\n]{1,12}?的(?:交换生|留学生)|中国(?:国家)?政府奖学金|"
                                                       r"(?:接受|接收)[^，。\n]{0,20}(?:交换生|留学生)"), 1.0),
     ("international_students", "留学生", re.compile(r"留学生(?![\u4e00-\u9fff]{0,5}中心|公寓|宿舍|餐厅|楼|[部处科]|办公室|管理办|活|涯)|来华留学|"
                                                       # (国际学生与学者办公室, 留学生部: an office's name, not students)
                                                       r"国际学生(?!(?:与学者|和学者|事务)?(?:办公室|中心|处|部|科))|(?<!中)国交换生|外籍(?:学生|交换生)|"
                                                       r"外籍生|侨生|境外生"), 1.0),
+    # "60 participants from China, Indonesia and Ukraine came to our University", "foreigners studying at the UO"
+    ("international_students", "students from abroad came here", re.compile(
+        r"\b(?:came|come|arrived)\s+(?:to|at)\s+(?:our|this)\s+(?:university|campus|school|college)\b|"
+        r"\bforeigners\s+(?:who\s+are\s+)?studying\s+(?:at|in)\b", I), 1.0),
     ("international_students", "a partner's students welcomed here", re.compile(
         r"\bstudents\s+(?:will\s+be|are|were|have\s+been)\s+welcomed\s+to\b", I), 1.0),
     # faculty
@@ -193,12 +227,18 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "lectures by a guest", re.compile(
         r"\bseries\s+of\s+lectures\b|\blecture\s+series\b|\bgives?\s+(?:a\s+)?(?:series\s+of\s+)?(?:guest\s+)?lectures?\b|"
         r"\bguest\s+lectures\b|"
-        r"\bshort\s+course\b|\bteach(?:es)?\s+a\b|\b(?:gave|delivered|delivers?|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
+        r"\bshort\s+course\b|\b(?:teach(?:es)?|taught)\s+a\b|\b(?:gave|delivered|delivers?|delivering|giving)\s+(?:a\s+|an\s+)?(?:series\s+of\s+)?"
         r"(?:[\w-]+\s+){0,3}(?:lectures?|seminars?)\b", I), 0.5),
+    # "over 150 professors from more than 20 countries deliver courses and lectures": teachers from abroad teaching here
+    ("faculty_exchange", "professors from abroad teach", re.compile(
+        r"\b(?:professors|scholars|experts|academics|lecturers|teachers|faculty\s+members)\s+from\s+(?:abroad|overseas|"
+        r"(?:more\s+than\s+|over\s+|some\s+|about\s+|nearly\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|"
+        r"many)\s+(?:\w+\s+)?(?:countries|nations|foreign\s+universities))\b[^.\n]{0,80}?\b(?:teach\w*|taught|lectur\w*|"
+        r"courses|classes)\b", I), 1.0),
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
-    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
+    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会|厅)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
     ("faculty_exchange", "staff in exchanges", re.compile(
         r"\b(?:professors|lecturers|teachers|academic\s+staff|faculty\s+members|academics)\b[^.\n]{0,60}?\b(?:have\s+|had\s+)?"
         r"(?:participated|took\s+part)\s+in\s+(?:\w+\s+)?exchanges\b", I), 1.0),
@@ -217,31 +257,41 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\b(?:staff|faculty|teachers|lecturers|professors|academics)\b(?:\s+members)?[^.;\n]{0,60}?\b(?:taught|lectured|"
         r"gave\s+(?:courses|classes|lectures))\s+(?:at|in)\s+(?:the\s+)?(?-i:[A-Z])|\bstaff\s+mobility\b", I), 1.0),
     ("faculty_exchange", "staff training", re.compile(
-        r"\b(?:faculty|teachers|staff)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
-        r"\bteaching\s+training\b", I), 1.0),
+        r"\b(?:faculty|teachers|staff|lecturers|academics)\b[^.\n]{0,60}\btraining\b|\btraining\s+program\s+on\s+(?:university\s+)?teaching|"
+        r"\b(?:teaching|teacher)\s+training\b", I), 1.0),
     ("faculty_exchange", "讲学 / 访学", re.compile(r"讲学|访问学者|外籍专家|外国专家|教师访学|来校讲座|教授[^，。\n]{0,12}授课|"
                                                 r"(?:教师|学者|教授|教职工)[^，。\n]{0,16}(?:访学|访问研究|进修)"), 1.0),
     ("faculty_exchange", "教师培训 abroad", re.compile(r"教师(?!带领|带队|率领)[^，。\n]{0,12}(?:海外|境外|出国|国外)(?:培训|研修|进修)|"
+                                                       # 选派10名骨干教师赴英国X大学进行为期三个月的研修
+                                                       r"(?:教师|教职工|管理人员|管理干部)[^，。\n]{0,4}赴[^，。\n]{2,16}?[^，。\n]{0,12}?"
+                                                       r"(?:培训|研修|进修|访学|访问研究)|"
                                                        r"(?:海外|境外|出国|国外)(?:培训|研修|进修)[^，。\n]{0,6}教师"), 1.0),
     # research
     ("research_collaboration", "joint research", re.compile(
         r"\b(?:establish(?:ing|ment\s+of)|set(?:ting)?\s+up|build(?:ing)?)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?joint\s+"
         r"(?:[\w-]+\s+)?(?:lab(?:orator(?:y|ies))?s?|research\s+cent(?:er|re)s?)\b|"
+        r"\bjoint\s+(?:[\w-]+\s+){1,2}?(?:lab(?:orator(?:y|ies))?s?|research\s+cent(?:er|re)s?)\b|"
         r"\bjoint\s+(?:lab(?:orator(?:y|ies))?s?|research(?:\s+(?:project|group|centre|center|team|platform|"
         r"proposal)s?)?|innovation\s+cent(?:er|re)|application)\b|\bco-author(?:ed|s)?\b|"
         r"\bjointly\s+(?:carry\s+out|conduct)\s+research|\bcollaborative\s+research|\btogether\s+with\s+researchers\b|"
+        r"\bco-?publish(?:ed|es|ing)?\b|\bjointly\s+published\b|"
+        r"\b(?:work|works|worked|working|collaborate|collaborates|collaborated|collaborating)\s+(?:together\s+)?on\s+(?:an?\s+|the\s+)?"
+        r"(?:[\w-]+\s+){0,3}?research\s+projects?\b|"
         # "bilateral cooperation in the JUNCAO project": a named project run together
         r"\bco-?operation\s+(?:on|in)\s+the\s+(?:(?-i:[A-Z])[\w-]*\s+){1,4}(?:project|programme\s+of\s+research)\b",
         I), 1.0),
     ("research_collaboration", "research cooperation", re.compile(r"\bresearch\s+(?:cooperations?|collaborations?)\b", I),
      0.5),
     ("research_collaboration", "联合实验室 / 合作研究", re.compile(r"联合实验室|联合(?:科研|研究)实验室|合作研究|联合研究|科研合作|共建实验室|"
-                                                                r"(?:联合|合作|共同)发表[^，。\n]{0,16}论文|"
+                                                                r"(?:联合|合作|共同)(?:在[^，。\n]{1,16}?)?发表[^，。\n]{0,16}论文|"
                                                                 r"共同建立了?[^，。\n]{0,4}“[^”\n]{2,24}(?:研究院|研究中心|实验室)”|"
                                                                 r"(?:共建|合建|联合建立|共同建设)[^，。、\n]{0,16}?(?:研究中心|研究院|研究所|实验室)|"
                                                                 r"科技合作(?:协议|备忘录|协定)|"
                                                                 r"(?:联合|共同|合作)(?:开展|进行)[^，。\n]{0,20}(?:研究|研发)|"
                                                                 r"联合(?:科研|研发|创新)(?:中心|平台|基地)|"
+                                                                # 联合申报的国际科研合作项目获批: a research project applied for
+                                                                # together (not a training one, 人才培养项目)
+                                                                r"(?:联合|共同|合作)申报[^，。\n]{0,20}?(?:科研|研究|科技|研发)[^，。\n]{0,8}?(?:项目|课题)|"
                                                                 r"(?:方面|领域)的(?:研究|科研)[，,]?(?:开展|进行|加强)[^。\n]{0,8}合作"),
      1.0),
     # agreements
@@ -268,13 +318,19 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     # delegations
     ("delegation_visit", "delegation", re.compile(r"\bdelegations?\b|(?<!学生)(?<!师生)代表团|率团|出访(?!科)|"
                                                   r"(?<!学生)(?<!师生)(?<!学生代表团)(?<!师生代表团)一行", I), 1.0),
+    # "a senior group of X officials", "a team of representatives from X": a delegation by other words
+    ("delegation_visit", "a group of officials", re.compile(
+        r"\b(?:group|team|party)\s+of\s+(?:[\w-]+\s+){0,2}?(?:officials|leaders|representatives|delegates|executives)\b", I), 1.0),
     # a group of students visiting to study is a short programme and incoming students alike
     ("summer_school", "students' study visit", _STUDY_VISIT, 1.0),
     ("international_students", "students' study visit", _STUDY_VISIT, 1.0),
     ("agreement", "a deal struck or a partnership entered", re.compile(
         r"\b(?:sign(?:s|ed|ing)?|ink(?:s|ed)?|strikes|struck)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?deals?\b|"
         r"\b(?:enter(?:s|ed|ing)?)\s+into\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:partnership|agreement|alliance)\b|"
-        r"\bagreement\s+was\s+reached\b", I), 1.0),
+        r"\bagreement\s+was\s+reached\b|\bput\s+pen\s+to\s+paper\b|"
+        # "to formalise these arrangements", "formalised the partnership"
+        r"\bformali[sz](?:e|es|ed|ing)\s+(?:the|these|this|their|its|a|an)\s+(?:[\w-]+\s+){0,2}?(?:arrangements?|partnerships?|"
+        r"agreements?|relations(?:hip)?|collaboration|co-?operation)\b", I), 1.0),
     ("delegation_visit", "a visit by officials", re.compile(
         r"\b(?:a|the)\s+visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?(?:officials?|leaders?|leadership|delegation|"
         r"delegates|president|vice[- ]president|rector|ambassador|representatives)\b|"
@@ -282,6 +338,22 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # "the visit of Jane Doe, vice-Chancellor for International Relations of X, to the campus"
         r"\bthe\s+visit\s+of\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3},\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
         r"(?:vice[- ])?(?:chancellor|president|rector|dean|provost|director|minister|ambassador)\b", I), 1.0),
+    # "On her visit to Rutgers University", "during their trip to Europe", "paid a visit to X", "made an official visit to
+    # X" (not students': a study visit is a short programme, see the check below)
+    ("delegation_visit", "a visit paid", re.compile(
+        r"\b(?:on|during)\s+(?:his|her|their|its|this|the)\s+(?:official\s+|working\s+|recent\s+|first\s+)?(?:visit|trip)\s+"
+        r"to\s+(?:the\s+)?(?-i:[A-Z])|"
+        r"\b(?:paid|pays|pay|made|makes)\s+(?:an?\s+)?(?:official\s+|working\s+|courtesy\s+|formal\s+|friendly\s+)?visits?\s+to\s+"
+        r"(?:the\s+)?(?-i:[A-Z])", I), 1.0),
+    # a Confucius Institute set up with a partner ("jointly establish a Confucius Institute with X", "the Confucius
+    # Institute established in partnership with X", "plaques to new Confucius Institutes"): a joint institute (not an
+    # existing one's anniversary or its director)
+    ("joint_program", "a Confucius Institute established", re.compile(
+        r"\b(?:jointly\s+)?(?:establish(?:es|ed|ing)?|set(?:s|ting)?\s+up|launch(?:es|ed|ing)?|found(?:s|ed|ing)?)\s+"
+        r"(?:a|an|the)\s+(?:new\s+)?(?:[A-Z][\w-]*\s+){0,3}?Confucius\s+(?:Institute|Classroom)\b|"
+        r"\bnew(?:ly)?\s+(?:established\s+|founded\s+)?(?:[A-Z][\w-]*\s+){0,2}?Confucius\s+Institutes?\b|"
+        r"\bConfucius\s+Institutes?\s+(?:\w+\s+){0,2}?(?:established|founded|set\s+up|co-?founded)\s+(?:in\s+partnership|jointly|"
+        r"together)\s+with\b"), 1.0),
     ("joint_program", "a degree programme offered at another institution", re.compile(
         r"\boffer\s+(?:an?\s+|its\s+|the\s+)?(?:[\w-]+\s+){0,2}?degree\s+(?:programs?|programmes?)\s+(?:at|in)\b", I), 1.0),
     # (leaders who witness a signing, or sign online, hold a signing ceremony too)
@@ -292,23 +364,43 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:[Rr]ectors?|[Pp]residents?|[Cc]hancellors?|[Vv]ice[- ][Cc]hancellors?)\b", I), 1.0),
     ("delegation_visit", "visit to the home institution", re.compile(
         r"\bvisits?\s+(?:BISTU|the\s+University\b)|\bvisit(?:s|ed)?\s+(?:our|this)\s+(?:university|college|campus|institute)\b|"
-        r"访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|"
+        r"访问我校|来访|来我校访问|来校访问|到访|莅临|参访|拜会|拜访|"
         r"接待了?[^，。\n]{0,4}来宾", I), 1.0),
     ("delegation_visit", "a visit received", re.compile(
         r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a|the)\s+(?:\w+\s+){0,3}?(?:visit|delegation|guests|"
         r"visitors)\b|"
         # "welcomed researchers from X", "received three professors from X"
-        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:researchers|scholars|"
-        r"professors|experts|representatives|officials|leaders)\s+from\s+(?-i:[A-Z])|"
+        r"\b(?:received|receives|welcomed|welcomes|hosted|hosts)\s+(?:a\s+group\s+of\s+|\w+\s+)?(?:guests|visitors|researchers|scholars|"
+        r"professors|experts|representatives|officials|leaders)\s+from\s+(?:the\s+)?(?-i:[A-Z])|"
         # "X was represented by two delegates", "the delegates were welcomed by …"
         r"\brepresented\s+by\s+(?:\w+\s+)?(?:delegates|representatives|officials)\b|"
         r"\b(?:delegates|guests|visitors)\s+(?:were|was)\s+(?:\w+\s+)?(?:welcomed|received|hosted)\s+by\b", I), 1.0),
+    # "welcomed Professor X, Vice President of the University of Y", "met a visiting group from Y"
+    ("delegation_visit", "a partner's leader welcomed", re.compile(
+        r"\b(?:welcomed|welcomes|received|receives|hosted|hosts)\s+(?-i:[A-Z])[\w.'’-]*(?:\s+(?-i:[A-Z])[\w.'’-]*){0,3}\s*"
+        r"(?:\([^()\n]{1,40}\)\s*)?,\s+"
+        r"(?:the\s+)?(?:\w+[\s-]+){0,3}?(?:President|Rector|Chancellor|Provost|Dean|Ambassador|Consul(?:[- ]General)?|Minister|"
+        r"Director[- ]General|Secretary[- ]General)\s+(?:of|at)\s+(?:the\s+)?(?-i:[A-Z])|"
+        # "received Ambassador Maria Silva of Portugal", "welcomed Rector X"
+        r"\b(?:welcomed|welcomes|received|receives|hosted|hosts)\s+(?:the\s+)?(?:(?!by\b)[\w-]+\s+){0,2}?(?-i:Ambassador|President|Rector|"
+        r"Chancellor|Vice-Chancellor|Provost|Consul|Consul-General|Minister|Mayor|Governor)\s+(?-i:[A-Z])", I), 1.0),
+    ("delegation_visit", "a visiting group", re.compile(
+        r"\bvisiting\s+(?:group|team|party|delegates|leaders|officials|mission)\s+from\b", I), 1.0),
+    # "officials from the Embassy of Ireland toured the laboratories", "representatives of X came to"
+    ("delegation_visit", "officials from a partner came", re.compile(
+        r"\b(?:officials|representatives|delegates|leaders)\s+(?:of|from)\s+(?:the\s+)?(?-i:[A-Z])[^.\n]{0,80}?\b(?:visited|toured|"
+        r"came\s+to|arrived\s+(?:at|in)|met\s+with|held\s+talks)\b", I), 1.0),
+    # "the team also called on the University of Tokyo" (not a call on someone to do something)
+    ("delegation_visit", "called on a partner", re.compile(
+        r"\bcall(?:ed|s)?\s+on\s+(?:the\s+)?(?:(?-i:[A-Z])[\w'’-]*\s+(?:of\s+)?){0,5}(?-i:University|College|Institute|Embassy|"
+        r"Consulate|Academy|School|Ministry)\b(?![^.,;\n]{0,40}\bto\s+[a-z]+)", I), 1.0),
     ("delegation_visit", "a leader's visit or trip", re.compile(
         # "during Council Chair X's visit to UNSW", "the leadership team traveled to China", "President X has been in
         # China, making visits to …", "Director X … came to Y College to present …", "led a team to Japan"
         r"['’]s\s+(?:\w+\s+)?visit\s+to\s+(?-i:[A-Z])|"
-        r"\b(?:President|Chancellor|Rector|Provost|Dean|Director|leadership\s+team|leaders)\b[^.\n]{0,120}?"
-        r"\b(?:visited|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
+        r"\b(?:President|Chancellor|Rector|Provost|Dean|Director|Principal|Headmaster|Secretary|leadership\s+team|leaders)\b"
+        r"[^.\n]{0,120}?"
+        r"\b(?:visited|(?:is|was|has\s+been|have\s+been|had\s+been)\s+visiting|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
         r"(?:the\s+(?:headquarters|head\s+office|premises)\s+of\s+|(?:the\s+)?(?-i:[A-Z]))|\bled\s+(?:a|the)\s+(?:team|group|mission)\s+to\s+(?-i:[A-Z])", I), 1.0),
     ("delegation_visit", "a meeting by video", re.compile(
         r"\b(?:video|online|virtual)\s+(?:\w+\s+)?(?:conference|meeting|talks?|call)\b|"
@@ -318,9 +410,14 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         # "the first meeting on establishing cooperation between the Embassy of X and the University of Y took place"
         r"\bmeeting\b[^.\n]{0,80}?\bbetween\s+(?:the\s+)?(?-i:[A-Z])[^.\n]{0,120}?\band\s+(?:the\s+)?(?-i:[A-Z])[^.\n]{0,120}?"
         r"\b(?:took\s+place|was\s+held)\b", I), 1.0),
+    # talks with a foreign country's diplomats (与英国驻华大使馆官员就…进行了广泛探讨): a meeting in an official capacity
+    ("delegation_visit", "与外国官员会谈", re.compile(
+        r"与[^。，\n]{0,30}(?:大使馆|领事馆|使馆|驻华|驻[\u4e00-\u9fff]{1,4}(?:总)?领事馆)[^。，\n]{0,8}?(?:官员|大使|总领事|领事|参赞)"
+        r"[^。\n]{0,40}?(?:会谈|会晤|会面|座谈|探讨|商谈|洽谈)"), 1.0),
     ("delegation_visit", "a university leader meets guests", re.compile(
         # ("the president of Alexandria University Dr. X received Dr. Y …": a title in lower case too)
-        r"\b(?:[Pp]resident|Chancellor|[Rr]ector|Provost|Secretary)\b(?:[^.\n]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.){0,60}"
+        r"\b(?:[Pp]resident|Chancellor|[Rr]ector|Provost|Secretary|Principal|Headmaster)\b"
+        r"(?:[^.\n]|(?<=Dr)\.|(?<=Prof)\.|(?<=Mr)\.|(?<=Ms)\.){0,60}"
         r"\b(?:meets?|met|receives?|received|"
         r"holds?\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|held\s+(?:an?\s+)?(?:online\s+)?(?:meeting|talks)|"
         r"welcomes?\s+the\s+(?:guests?|delegation))\b|(?:校长|书记)[^，。\n]{0,12}会见"), 1.0),
@@ -370,23 +467,32 @@ _TITLE_ONLY = [
 NEEDS = {
     "joint programme": ("joint",), "2+2 / 3+1 / 4+0": ("+",), "dual / double degree": ("degree", "phd", "ph.d", "doctoral", "master", "bachelor"),
     "Sino-foreign cooperative education": ("sino-", "cooperative", "articulation"),
-    "cooperative school running": ("school", "mutual recognition"),
+    "cooperative school running": ("school", "mutual recognition", "cooperatively"),
     "exchange study": ("exchange", "abroad", "mobility"), "study abroad": ("abroad", "overseas"),
-    "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "stayed", "studied", "spent"),
-    "a number of students sent": ("send", "sent"), "students jointly trained": ("jointly",),
+    "students at partner universities": ("partner universities", "partner institutions", "foreign universities",
+                                         "foreign institutions", "overseas universities", "overseas institutions"),
+    "exchange programme": ("exchange",), "study tour or stay abroad": ("tour", "trip", "stayed", "studied", "spent", "spend"),
+    "a number of students sent": ("send", "sent"),
+    "students leave for a partner": ("depart", "left for", "leave for", "leaves for", "set off for", "set out for", "selected for",
+                                     "selected to"), "students jointly trained": ("jointly",), "a programme offered jointly": ("jointly",),
     "a leader's visit or trip": ("visit", "travel", "came to", "talks", "led a"),
     "a partner's students welcomed here": ("welcomed",),
     "a meeting by video": ("video", "online", "virtual", "视频", "线上", "云签约"),
     "taking part in a conference": ("conference", "forum", "symposi", "summit", "congress"),
     "students sent abroad": ("sent", "send"), "a semester at a partner": ("semester",),
     "students who studied there": ("stud",), "summer / winter programme": ("summer", "winter", "short-term", "tour"),
-    "international students": ("international", "foreign", "scholarship", "china"),
+    "a programme of days or weeks": ("-day", "-week"),
+    "international students": ("international", "foreign", "overseas", "scholarship", "china"),
     "a partner's students studying here": ("studying",),
+    "students from abroad came here": ("came to our", "come to our", "arrived at our", "came to this", "come to this",
+                                       "arrived at this", "foreigners"),
     "a group of students from elsewhere received": ("cohort of", "group of", "batch of"),
     "exchange students from elsewhere": ("students from", "student from"),
-    "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached"),
-    "a visit by officials": ("visit by", "trip to", "visit of"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
+    "a deal struck or a partnership entered": ("deal", "entered into", "enters into", "entering into", "was reached", "formalis", "pen to paper",
+                                               "formaliz"),
+    "a visit by officials": ("visit by", "trip to", "visit of"), "a visit paid": ("visit to", "visits to", "trip to"), "exchange students received here": ("students",), "incoming students": ("incoming",), "staff in exchanges": ("exchanges",),
     "a degree programme offered at another institution": ("offer",),
+    "a Confucius Institute established": ("confucius",),
     "go for studies": ("go for",),
     "students coming to the home": ("studying", "studied", "study in", "study at", "sent", "send", "dispatch", "students to ",
                                     "arrived", "came to", "enrolled", "students from"),
@@ -394,17 +500,25 @@ NEEDS = {
     "staff taught at the other side": ("taught", "lectured", "gave courses", "gave classes", "gave lectures", "mobility"),
     "a staff exchange programme": ("exchange program", "exchange scheme"),  # (lower-cased text)
     "lectures by a guest": ("lecture", "course", "teach", "seminar"), "staff training": ("training",),
+    "professors from abroad teach": ("professors from", "scholars from", "experts from", "academics from", "lecturers from",
+                                     "teachers from", "members from"),
     "faculty teaching at the other side": ("teach",),
     "teachers sent to teach abroad": ("confucius", "任教", "执教", "支教", "志愿者", "汉语教师"),
     "学术报告 by a guest": ("报告", "讲座"),
-    "joint research": ("joint", "co-author", "collaborative", "researchers", "project"),
+    "joint research": ("joint", "co-author", "collaborative", "researchers", "project", "publish"),
     "research cooperation": ("research",), "signed or renewed agreement": ("agreement", "mou", "moc", "memorand", "contract",
                                                                            "renewal",
                                                                            "signing", "accord", "letter", "protocol"),
     "delegation": ("delegation", "代表团", "率团", "出访", "一行"),
+    "a group of officials": ("group of", "team of", "party of"),
     "visit to the home institution": ("visit", "访", "莅临", "拜会", "来宾"),
     "a visit received": ("received", "receives", "welcomed", "welcomes", "hosted", "hosts"),
-    "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "会见"),
+    "a partner's leader welcomed": ("welcome", "receive", "host"), "a visiting group": ("visiting ",),
+    "officials from a partner came": ("officials of", "officials from", "representatives of", "representatives from",
+                                      "delegates of", "delegates from", "leaders of", "leaders from"),
+    "called on a partner": ("called on", "calls on"),
+    "a university leader meets guests": ("president", "chancellor", "rector", "provost", "secretary", "principal",
+                                         "headmaster", "会见"),
     "leaders sign or unveil": ("sign", "unveil", "behalf", "签", "揭牌"),
     "conference held": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "webinar", "assembly"),
     "conference in the title": ("conference", "forum", "symposi", "summit", "workshop", "meeting", "研讨会", "论坛",
@@ -423,7 +537,10 @@ _LIST_FRAME = cue("list_frame")  # data/reference/page_cues.csv
 # frames of talks ("exchanged views on X", "discussed X", 就X进行了交流): what follows is a topic even alone
 # the one item a talk is about, with its indefinite article (the end of the sentence before a cue: searched up to
 # the cue, ``search(sent, 0, cue_start)``; a leading ``.*`` with ``match`` would rescan the prefix from every start)
-_ONE_SPECIFIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|talked\s+about)\s+(?:an?)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# (and a programme to be set up: "reached a consensus on the establishment of joint education programs")
+_ONE_SPECIFIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|talked\s+about)\s+(?:an?)\s+(?:[\w-]+\s+){0,2}$|"
+                           r"\b(?:establish(?:ment|ing)?|set(?:ting)?\s+up|launch(?:ing)?)\s+(?:of\s+)?(?:an?\s+|the\s+)?"
+                           r"(?:[\w-]+\s+)?$", re.I)
 # a number of agreements signed (a tally, not a signing)
 _AGREEMENT_TALLY = re.compile(r"\b(?:sign(?:s|ed)?|conclude[sd]?)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|"
                               r"dozens\s+of|more\s+than\s+\d+|over\s+\d+)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?"
@@ -436,6 +553,21 @@ _GENERIC_FRAME = re.compile(r"\b(?:MoUs?|Memorand(?:um|a)|agreements?|covers?|co
 _LIST_END = re.compile(r"(?<=[A-Za-z])\s+(?:joined|attended|visited|took|were|was|will|met|gave|signed|held|received|came|went|"
                        r"participated|spent|returned)\b")
 _BACKGROUND = cue("background")
+_ZH_CLAUSE_END = re.compile(r"[，；]")
+# a menu line's separators, and the end of a sentence (which no menu item has)
+_MENU_SEP = re.compile(r"\s[|｜·•]\s|[|｜]")
+_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+# links to other articles: a line that starts with their label, and a heading line that is the label alone
+_RELATED_LABEL = (r"(?:相关新闻|相关阅读|相关文章|相关链接|推荐阅读|延伸阅读|热点新闻|最新新闻|上一篇|下一篇|上一条|下一条|"
+                  r"(?i:related\s+(?:news|articles|stories|posts|links)|read\s+(?:more|also)|more\s+news|see\s+also|"
+                  r"latest\s+news|similar\s+news|previous\s+(?:post|article|news)|next\s+(?:post|article|news)))")
+_RELATED_LINE = re.compile(r"\s*" + _RELATED_LABEL + r"\s*[:：]")
+_RELATED_HEAD = re.compile(r"(?m)^\s*" + _RELATED_LABEL + r"\s*[:：]?\s*$")
+# a visit told in the sentence (the meeting held during it is the visit's)
+_ZH_VISIT = re.compile(r"代表团|一行|来访|到访|访问|会见|接待")
+# China's education authorities visiting (not partners: the page names none)
+_ZH_SUPERVISOR_VISIT = re.compile(r"(?:教育部|教育厅|教委|教育局)[^。\n]{0,40}?(?:一行|莅临|来校|到校|来我校)")
+_ZH_LIST_CLOSE = re.compile(r"等[^，。；\n]{0,6}(?:方面|领域)[^，。；\n]{0,30}?[，；]")
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|agree[sd]?\s+to|next|to\s+be\s+held|expected|invit(?:e|es|ing)\b|"
                      r"explore)\b|邀请|将于|(?<!模)拟(?!人)|计划(?:于|在|将|明年|下半年|年内)|将在|未来(?:合作|的合作|工作)?重点", I)
 _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|BISTU|China))\b|\bto\s+BISTU\b|"
@@ -445,7 +577,7 @@ _INBOUND = re.compile(r"\b(?:come|came|coming|comes)\s+(?:from|to\s+(?:Beijing|B
                       r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b|\bbring\s+(?:\w+\s+){0,3}?students\s+from\b|"
                       r"\b(?:exchange|visiting)\s+students?\s+from\b|"
                       r"\binternational\s+(?:exchange\s+)?students\b|来华|来校|来我校|(?<!中)国交换生|外籍(?:学生|交换生)|"
-                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校)|(?<![回返])到校(?![园区外内])", I)
+                      r"来[\u4e00-\u9fff]{1,4}(?:学习|留学|上课|就读)|莅临(?:我校|本校)|来本校|(?:到|赴|至|来到)(?:我校|本校)|(?<![回返])到校(?![园区外内])", I)
 # a page that receives exchange students, and a sentence that sends its own abroad
 _RECEIVED = re.compile(r"\b(?:welcom|receiv|host)\w*\s+(?:\w+\s+){0,3}?(?:exchange|incoming|mobility)\s+students\b|"
                        r"\bincoming\s+(?:exchange\s+|international\s+|mobility\s+)?students\b", re.I)
@@ -466,7 +598,8 @@ _JOINT_SPECIFIC = re.compile(r"(?<![\d.])[1-4]\s?\+\s?[0-4](?![\d.])|\bjoint\s+(
 _RESEARCH = re.compile(r"\bjoint\s+research|\bresearch\s+stays?|合作研究|联合研究|科研合作", I)
 _INBOUND_SHORT = re.compile(r"\bstudents\s+from\s+\d+\s+(?:partner\s+)?(?:universities|countries|institutions|schools)|\bparticipants\s+come\s+from\s+"
                             r"(?:[A-Z]|\d+\s+(?:countries|universities))")
-_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*,|\([^()\n]{0,80}\)|（[^（）\n]{0,40}）")
+# (a which-clause that ends the sentence too: "signed the agreement, which builds on a visit last year")
+_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;\n]*(?:,|$)|\([^()\n]{0,80}\)|（[^（）\n]{0,40}）")
 # numbers of students or places that make a list of cooperation areas a specific programme
 _SPECIFIC = re.compile(r"\b\d+\s+(?:\w+\s+)?(?:students|places|undergraduates|postgraduates)\b|\d+\s*名", I)
 _HOME_REF = re.compile(r"\bBISTU\b|\bthe\s+University\b|\bour\s+(?:university|campus|school|college)\b|我校|学校|北京信息科技大学", I)
@@ -553,7 +686,8 @@ def _clause(sent: str, s: int, e: int) -> str:
 
 _PARTNER_LEADER = re.compile(r"\b(?:[Vv]ice[- ]|[Dd]eputy\s+|[Ee]xecutive\s+[Vv]ice[- ])?(?:[Pp]resident|[Rr]ector|[Cc]hancellor|"
                              r"[Pp]rovost)\s+of\s+(?:the\s+)?")
-_PRESENT_AT = re.compile(r"\b(?:attended|were\s+present|was\s+present|witnessed)\b(?![^.\n]{0,40}\b(?:online|video|virtual)\b)")
+_PRESENT_AT = re.compile(r"\b(?:attended|were\s+present|was\s+present|witnessed|(?:officially\s+)?(?:open(?:ed)?|unveil(?:ed)?|"
+                         r"inaugurat(?:e|ed))\s+the)\b(?![^.\n]{0,40}\b(?:online|video|virtual)\b)")
 _PARTNER_LEADER, _PRESENT_AT = guarded(_PARTNER_LEADER), guarded(_PRESENT_AT)  # (fastre.py)
 
 
@@ -569,6 +703,24 @@ class ActivityHit:
 
 
 _TO_CHINA = re.compile(r"\bstud(?:y|ying)\s+in\s+China\b", re.I)
+# a post named after its charge ("Deputy Rector for International Students", "Director of International Students")
+_WHO_ASIDE = re.compile(r",\s+(?:who|whose)\b[^,;\n]*(?:,|$)")
+_STUDENTS_BEFORE = re.compile(r"\bstudents\b[^.\n]*$", re.I)
+_FROM_BEFORE = re.compile(r"\b(?:students|participants)\s+from\b[^.\n]*$", re.I)
+_POST_FOR = re.compile(r"\b(?:Rector|President|Dean|Director|Officer|Coordinator|Head|Manager|Advis[eo]r|Chancellor|Provost|"
+                       r"Secretary)\s+(?:for|of)\s+(?:the\s+)?$", re.I)
+# a room named after its use ("the Conference Center of Yanta Campus", "Meeting Room 3")
+_VENUE_AFTER = re.compile(r"\s+(?:Cent(?:er|re)|Hall|Room|Building|Suite)\b", re.I)
+# an agreement signed before the event reported
+_SINCE_SIGNED = re.compile(r"\bsince\s+(?:the|their|its|our|this|that)\s+[^.;\n]{0,80}?\b(?:was|were|had\s+been|has\s+been)\s+"
+                           r"signed\b", re.I)
+# a year a signing is dated by ("signed an MoU in 2015", "signed … in May 2012"), and the years a page names (not a
+# horizon: "by 2030", "until 2027")
+_EN_SIGNED_IN_YEAR = re.compile(r"\bsigned\b[^.;\n]{0,80}?\bin\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+,?\s+)?((?:19|20)\d\d)\b")
+_EN_YEAR = re.compile(r"(?<!\bby\s)(?<!\buntil\s)(?<!\btill\s)(?<!\bthrough\s)(?<!\bbefore\s)\b((?:19|20)\d\d)\b")
+_SINCE_THEN = re.compile(r"\s*(?:Since\s+then|Since\s+that\s+time|Ever\s+since)\b")
+# a programme only thought possible ("the possibility of the two universities offering joint degree programmes")
+_POSSIBILITY = re.compile(r"\bpossibilit(?:y|ies)\b|\bpotential(?:ly)?\b|\bfeasibility\b", re.I)
 
 
 def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[int, int] | None,
@@ -617,6 +769,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
     head_joint = "合作办学" in head and bool(re.search(r"中外合作办学|合作办学项目", head))
     foreign_exchange_students: bool | None = None
     text_years: list[int] | None = None
+    en_years: list[int] | None = None
 
     per_sentence: dict[tuple[str, int], float] = {}
 
@@ -679,8 +832,26 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     vm = _LIST_END.search(sent, end)
                 if vm:
                     list_to = vm.start()
+                # a Chinese list of areas ends with its clause (在A、B等领域，已共同推动12项联合研究计划: the projects after
+                # the comma are reported, not areas)
+                zm = _ZH_LIST_CLOSE.search(sent, lf.end())
+                if zm:
+                    list_to = min(list_to, zm.end())
+                elif lf.group(0).startswith("介绍"):
+                    # (介绍了X的基本情况及相关业务，表达了希望合作推广“…”项目的意愿: what is introduced ends with its clause)
+                    cm = _ZH_CLAUSE_END.search(sent, lf.end())
+                    if cm:
+                        list_to = min(list_to, cm.start())
             topics[i] = (list_from, list_to, bool(_PROFILE.search(sent)))
         return topics[i]
+
+    who_asides: dict[int, list[tuple[int, int]]] = {}
+
+    def _who_asides(i: int, sent: str) -> list[tuple[int, int]]:
+        """The spans of sentence i's clauses about a person (", who …," ", whose …,"), found once per sentence."""
+        if i not in who_asides:
+            who_asides[i] = [(x.start(), x.end()) for x in _WHO_ASIDE.finditer(sent)]
+        return who_asides[i]
 
     book_titles: list[tuple[int, int]] | None = None
 
@@ -693,13 +864,51 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         j = bisect.bisect_right(book_titles, (pos, float("inf"))) - 1
         return j >= 0 and book_titles[j][0] <= pos < book_titles[j][1]
 
+    menus: dict[int, bool] = {}
+    newlines: list[int] = []
+
+    def _in_menu(s_: int, e_: int) -> bool:
+        """Whether the line around [s_, e_) is a menu: three or more short items between | (or ｜ · •) and no
+        sentence in it (the line breaks found once per text, each line judged once)."""
+        if not newlines:
+            newlines.extend([-1] + [x.start() for x in re.finditer("\n", text)] + [len(text)])
+            # the links under a "Related news" / 相关新闻 heading: the short lines (titles, no sentence) after it
+            for x in _RELATED_HEAD.finditer(text):
+                k = bisect.bisect_left(newlines, x.end())
+                for _ in range(8):
+                    if k + 1 >= len(newlines):
+                        break
+                    a, b = newlines[k] + 1, newlines[k + 1]
+                    ln = text[a:b].strip()
+                    if ln:
+                        if len(ln) > 80 or _SENTENCE_END.search(ln):
+                            break
+                        menus[a] = True
+                    k += 1
+        j = bisect.bisect_left(newlines, s_)
+        ls, le = newlines[j - 1] + 1, newlines[j]
+        if ls not in menus:
+            line = text[ls:le]
+            menus[ls] = bool(_RELATED_LINE.match(line)) or (
+                line.count("|") + line.count("｜") + line.count("·") + line.count("•") >= 3 and all(
+                    len(x.strip()) <= 40 and not _SENTENCE_END.search(x) for x in _MENU_SEP.split(line)))
+        return menus[ls]
+
     title_rules = [(k, r, rx, w, True) for k, r, rx, w in _TITLE_ONLY]
     low = text.lower()
+    in_text: dict[str, bool] = {}
     has_cjk = _CJK.search(text) is not None
     for kind, rule, rx, w, title_only in [(k, r, rx, w, False) for k, r, rx, w in RULES] + extra_rules + title_rules:
         needs = NEEDS.get(rule)
-        if needs and not any(n in low for n in needs):
-            continue
+        if needs:
+            for n in needs:  # (each word looked for once per text, however many rules need it)
+                hit = in_text.get(n)
+                if hit is None:
+                    hit = in_text[n] = n in low
+                if hit:
+                    break
+            else:
+                continue
         if not has_cjk and rule in _ZH_ONLY:
             continue
         for m in guarded(rx).finditer(text):
@@ -714,6 +923,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # "study in China" is going abroad for a university abroad
             if m.group(0).isupper() and len(m.group(0)) > 6 and re.search(r"[A-Z]{4,}\s+[A-Z]{4,}", sent[max(0, ms - 40):me + 40]):
                 continue  # a cue inside a document's title written in capitals ("… EXCHANGE PROGRAMS")
+            if m.group(0) == "合作办学" and re.match(r"的?(?:进程|水平|能力|理念|事业|层次|格局)", sent[me:me + 4]) and \
+                    "中外" not in sent[max(0, ms - 2):ms]:
+                continue  # 推动我校的国际化合作办学进程: the university's open education in general, no programme
             if kind == "joint_program" and "合作办学" in m.group(0) and \
                     re.match(r"(?:工作)?(?:的)?(?:情况|概况|经验|历程)", sent[me:me + 6]) and \
                     re.search(r"(?:介绍|汇报|总结|回顾)[^，。；\n]*$", sent[:ms]):
@@ -728,11 +940,38 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue  # a topic in a list of areas of cooperation
                 if profile and not is_title:
                     continue  # an institution's profile
+                if ", who" in sent or ", whose" in sent:
+                    if any(a <= ms and me <= b for a, b in _who_asides(i, sent)):
+                        continue  # "Yamada, who earned a joint degree from Oxford, praised …": a person's past, an aside
+            if _in_menu(m.start(), m.end()):
+                continue  # "Home | Study Abroad | International Students | Summer School": a menu's links
             if _NEGATED.search(sent, max(0, ms - 40), ms):
                 continue  # "the agreement doesn't require a student exchange"
             if rule in ("exchange students from elsewhere", "a group of students from elsewhere received") and \
                     home_re.match(text, m.end() - 1):
                 continue  # "exchange students from <the home>" are its own students abroad
+            if rule == "a partner's students studying here" and home_re.match(
+                    text, m.start() + re.match(r"students\s+from\s+", m.group(0), I).end()):
+                continue  # "15 students from <the home> are studying at partner universities": its own, abroad
+            if kind == "international_students" and _POST_FOR.search(sent, max(0, ms - 40), ms):
+                continue  # "the Deputy Rector for International Students": a post's name, no students
+            if kind == "conference" and _VENUE_AFTER.match(sent, me):
+                continue  # "held discussions at the Conference Center": a room's name, no conference
+            if rule in ("students leave for a partner", "students at partner universities") and \
+                    not _STUDENTS_BEFORE.search(sent, max(0, ms - 80), ms):
+                continue  # (students who leave, study: the subject before the verb)
+            if rule == "students from abroad came here" and not m.group(0).startswith(("foreigners", "Foreigners")) and \
+                    not _FROM_BEFORE.search(sent, max(0, ms - 140), ms):
+                continue  # ("participants from China, Indonesia and Ukraine came to our University")
+            if kind == "summer_school" and "研修" in m.group(0) and re.search(r"教师|教职工|管理人员|干部", _clause(sent, ms, me)) and \
+                    not re.search(r"学生|同学|本科生|研究生|学员|青少年", sent):
+                continue  # 教师赴X进行为期三个月的研修: staff training, no short programme of students
+            if rule == "a programme of days or weeks" and not re.search(r"\b(?:students|pupils|participants|youth|young\s+people)\b",
+                                                                         sent, I):
+                continue  # (a two-week course of staff is no short programme of students)
+            if rule == "a visit paid" and re.search(r"\bstudents?\b", sent, I) and not re.search(
+                    r"\b(?:President|Rector|Chancellor|Provost|Dean|Principal|Secretary|officials?|delegation|leaders?)\b", sent, I):
+                continue  # students on a trip: a study visit, no delegation
             weight = w
             if weight < 1 and (is_title or (lead is not None and lead[0] <= ss < lead[1])):
                 weight *= 2
@@ -761,8 +1000,11 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     continue
                 if has_partner and rule != "study abroad" and head_joint:
                     continue  # a study period at the partner of the piece's Sino-foreign programme is the programme's
+                if m.group(0).startswith("在该校") and _JOINT_SPECIFIC.search(text):
+                    continue  # 看望了在该校学习的我校学生 of a piece about a 3+1 programme: the programme's students
                 if m.group(0) == "交换生" and foreign_exchange_students is None:
-                    foreign_exchange_students = bool(re.search(r"(?<!中)国交换生|外籍交换生|来华交换", text))
+                    foreign_exchange_students = bool(re.search(r"(?<!中)国交换生|外籍交换生|来华交换|交换生来|前来[^，。\n]{1,12}?的交换生",
+                                                              text))
                 if m.group(0) == "交换生" and foreign_exchange_students and \
                         not re.search(r"赴|前往|出国|出境|派出|选派|外派", clause):
                     continue  # the exchange students of a page about foreign exchange students here
@@ -804,6 +1046,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     lf_, lt_, _ = topic_ctx(i, sent)
                     if lf_ is not None and lf_ < ms < lt_:
                         continue  # 围绕定期举办学术会议、编写教材…等内容进行探讨: an item in a list of topics
+                if m.group(0).endswith("座谈会") and _ZH_VISIT.search(sent):
+                    continue  # 热情接待我校代表团，双方举行了座谈会: the visit's meeting, no conference
                 if re.search(r"生(?:座谈会|交流会|见面会|联欢会|分享会)", m.group(0)):
                     continue  # 交换生座谈会: a students' get-together is no conference
                 if session and not re.search(r"研讨会|论坛|年会|大会|峰会", m.group(0)):
@@ -865,16 +1109,33 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                     not _TWO_SIDES.search(sent):  # ("the two sides signed three agreements": this signing's count)
                 weight *= 0.5  # "the University signed 7 new cooperation agreements with overseas universities": a
                 # tally of the year, no signing reported
+            if kind == "agreement" and not _CJK.search(m.group(0)) and (
+                    _SINCE_SIGNED.search(sent) or (i + 1 < len(sentences) and _SINCE_THEN.match(text, sentences[i + 1][0]))):
+                weight *= 0.5  # "since the memorandum was signed in 2019, …", "X signed the agreement in May 2012. Since
+                # then …": an agreement of the past, the ground of what is reported
+            if kind == "agreement" and not _CJK.search(m.group(0)) and "signed" in sent:
+                yb = [int(y) for y in _EN_SIGNED_IN_YEAR.findall(sent)]
+                if yb and en_years is None:
+                    en_years = [int(y) for y in _EN_YEAR.findall(text)]
+                if yb and max(yb) < max(en_years):
+                    weight *= 0.5  # "The two universities signed an MoU in 2015" on a page of 2024: a signing of the past
             if kind == "agreement" and re.search(r"签(?:署|订)的", m.group(0)):
                 weight *= 0.5  # 签署的合作协议: an agreement signed before, named as the basis of something else
             if kind == "conference" and re.search(r"\d+\s*(?:场|次|届)", m.group(0)):
                 weight *= 0.5  # 先后举办了4届…会议: a count of past meetings, not a meeting reported
+            if background and _CJK.search(m.group(0)):
+                # (a wish in a later clause does not reach back to a clause that tells what is done: 已选送4位交换学生
+                # 前往X大学，希望进一步推动…)
+                cut = _ZH_CLAUSE_END.search(sent, me)
+                lead_cut = max(sent.rfind("，", 0, ms), sent.rfind("；", 0, ms)) + 1
+                if cut and "已" in sent[lead_cut:cut.start()]:
+                    background = bool(_BACKGROUND.search(_ASIDE.sub(" ", sent[:cut.start()])))
             if background and rule not in ("为期…的研修", "招生说明会 abroad") and not is_title and not (kind == "joint_program" and rule in (
-                    "2+2 / 3+1 / 4+0", "dual / double degree")) \
+                    "2+2 / 3+1 / 4+0", "dual / double degree") and not _POSSIBILITY.search(sent, 0, ms)) \
                     and not (kind == "agreement" and re.search(
                     r"\bsigned\s+(?:this\s+time|today|on\s+this\s+occasion)\b", m.group(0), I)) \
                     and not (kind in ("joint_program", "summer_school", "study_abroad") and _CJK.search(m.group(0)) and
-                             (re.match(r"(?:项目|计划|课程)", sent[me:me + 2]) or m.group(0).endswith(("项目", "计划", "课程"))) and
+                             (re.match(r"[”」』\"]?(?:项目|计划|课程)", sent[me:me + 3]) or m.group(0).endswith(("项目", "计划", "课程"))) and
                              re.search(r"(?:建立|推动|开设|设立|启动|开展|举办|合作)[^，。；]{0,12}$", sent[:ms])) \
                     and not (kind == "study_abroad" and re.search(r"(?:协议|细则)$", m.group(0)) and
                              re.search(r"(?:签署|签订|签定|续签)[^，。；]{0,20}$", sent[:ms])):
@@ -902,6 +1163,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         if am and not re.search(r"\b(?:conference|forum|symposium|summit|workshop|congress|seminar)s?\b", text[ss:se], I) and \
                 not _FUTURE.search(text[ss:se]):
             add("delegation_visit", 1.0, m.start(), am.end(), "a partner's leader present at an event here", i)
+    if not partner_spans and scores.get("delegation_visit", 0) >= 1 and _CJK.search(text) and _ZH_SUPERVISOR_VISIT.search(text):
+        scores["delegation_visit"] = 0.0  # 教育部国际司副司长一行莅临我校: the supervising ministry, no partner's delegation
     if scores_out is not None:
         scores_out.update(scores)
     out = []
