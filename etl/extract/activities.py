@@ -615,6 +615,9 @@ _SPECIFIC_RULES = ("2+2 / 3+1 / 4+0", "dual / double degree", "a number of stude
 
 # 合作办学 that names a programme or an institution (中外合作办学, 合作办学项目 / 机构, X与Y合作办学的…专业), not an area
 # in a list (在课程开发、合作办学等领域, 介绍了对外合作办学情况)
+# a Chinese list closed as things to do (等项目, 等活动, 等事宜: 就学生交换学习、联合培养等项目进行了探讨, 计划实施双学位、交换留学
+# 等活动), not as areas (等方面, 等领域): its items are programmes the sides agree on or plan, reported as activities
+_ZH_PROJECT_LIST = re.compile(r"[^，。；\n]{0,40}?等(?:项目|活动|事宜)")
 _JOINT_NAMED_AFTER = re.compile(r"(?:项目|机构|学院|专业|班|协议|模式)")
 
 
@@ -682,6 +685,17 @@ def _clause(sent: str, s: int, e: int) -> str:
     left = max(c for c in cuts if c <= s)
     right = min([c for c in cuts if c >= e] or [len(sent)])
     return sent[left:right]
+
+
+def _zh_item(sent: str, s: int, e: int) -> str:
+    """The item of a Chinese list (A、B、C) around a span, else its clause: the items of a list share no direction
+    (寒暑假短期项目、外籍教授来校授课: the professors come here, the short programme goes either way)."""
+    a, b = sent.rfind("、", 0, s), sent.find("、", e)
+    if a < 0 and b < 0:
+        return _clause(sent, s, e)
+    left = max(a, *(sent.rfind(c, 0, s) for c in "，。；"))
+    rights = [x for x in (b, *(sent.find(c, e) for c in "，。；")) if x >= 0]
+    return sent[left + 1:min(rights) if rights else len(sent)]
 
 
 _PARTNER_LEADER = re.compile(r"\b(?:[Vv]ice[- ]|[Dd]eputy\s+|[Ee]xecutive\s+[Vv]ice[- ])?(?:[Pp]resident|[Rr]ector|[Cc]hancellor|"
@@ -934,7 +948,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 list_from, list_to, profile = topic_ctx(i, sent)
                 if list_from is not None and (list_from < ms < list_to or ms <= list_from < me) and not (
                         rule in _SPECIFIC_RULES and (rule != "中外合作办学" or _named_joint(sent, ms, me))) and not (
-                        _ONE_SPECIFIC.search(sent, 0, ms)):
+                        _ONE_SPECIFIC.search(sent, 0, ms)) and not _ZH_PROJECT_LIST.match(sent, me):
                     # (the one programme a talk is about, with its article, is specific: "discuss a two-week summer
                     # school on robotics for our students", "discussed a joint research proposal on …")
                     continue  # a topic in a list of areas of cooperation
@@ -977,7 +991,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 weight *= 2
             if generic and kind in ("study_abroad", "research_collaboration", "joint_program", "faculty_exchange",
                                     "summer_school") and not (rule == "中外合作办学" and _named_joint(sent, ms, me)) and \
-                    not (_CJK.search(m.group(0)) and re.search(r"(?:协议|细则)$", m.group(0))):
+                    not (_CJK.search(m.group(0)) and re.search(r"(?:协议|细则)$", m.group(0))) and \
+                    not _ZH_PROJECT_LIST.match(sent, me):
                 # (a student exchange agreement signed, 签署…学生交换协议, is a programme, not an area in a list)
                 continue  # an area in a list of cooperation areas (a named 合作办学 programme is one)
             if kind == "study_abroad":
@@ -1091,7 +1106,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
             if kind == "faculty_exchange" and rule == "学术报告 by a guest" and \
                     re.search(r"(?:来访|访问|访校|来校|在校)期间", sent) and not _FUTURE.search(sent):
                 weight = max(weight, 1.0)  # 来访期间…为我校学生作了学术讲座: the guest's lecture during the visit
-            if kind == "summer_school" and _INBOUND.search(_clause(sent, ms, me)) and re.search(r"师生|学生|学员", sent):
+            if kind == "summer_school" and _INBOUND.search(_zh_item(sent, ms, me) if "、" in sent else _clause(sent, ms, me)) and re.search(r"师生|学生|学员", sent):
                 add("international_students", weight, m.start(), m.end(), "inbound short programme", i)
             if rule == "signing ceremony with the partner" and not has_partner:
                 continue  # (a ceremony with the partner's representatives present)
