@@ -447,7 +447,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:研讨会|论坛|会议(?!室|厅|中心)|总结会|年会|推进会|(?<!学生)交流会)(?:[^。\n]{0,10}|在[^。，\n]{0,30})(?:顺利|隆重)?"
         r"(?:召开|举行|举办)"), 1.0),
     ("conference", "参加会议 (zh)", re.compile(
-        r"参加了?[^。，\n]{0,30}(?:大会|年会|论坛|研讨会|学术会议|峰会)"), 1.0),
+        # (出席: a leader attends a congress or a forum as its guest, 校领导出席…论坛; a congress that opens, …大会在昆明开幕)
+        r"(?:参加|出席)了?[^。，\n]{0,30}(?:大会|年会|论坛|研讨会|学术会议|峰会)(?!室|厅|中心)|"
+        r"(?:大会|年会|论坛|研讨会|峰会)[^。，\n]{0,12}开幕(?!式)"), 1.0),
     # a board meeting (of a Confucius Institute, a joint institute) or a coordination meeting of offices: a work
     # meeting on international affairs
     ("conference", "理事会 / 协调会 (zh)", re.compile(
