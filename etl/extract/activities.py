@@ -139,7 +139,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"(?:海外|境外)(?:学习|留学|交换|交流)项目|"
         # students spending a term at the other university (每年挑选两名学生到友校就读一个学期), undergraduate exchanges
         r"(?:学生|同学|本科生|研究生)[^，。\n]{0,16}?(?:到|赴|前往)[^，。\n]{1,12}?(?:就读|修读|学习|交流)[^，。\n]{0,3}?"
-        r"(?:一个|一|两个|二|1|2)?(?:学期|学年)|(?:本科生|研究生|学生)(?:交换|交流)活动"), 1.0),
+        r"(?:一个|一|两个|二|1|2)?(?:学期|学年)|"
+        # (a year or a term at the partner: 学生将有机会在X学院修读一年; not at the home, 在我校就读一年)
+        r"(?:学生|同学|本科生|研究生)[^，。\n]{0,10}?(?:到|赴|前往|在)(?!我校|本校|我院|本院|校内|国内)[^，。\n]{1,14}?(?:就读|修读)"
+        r"(?:一年|半年|一个学期|一学期|一个学年|一学年)|(?:本科生|研究生|学生)(?:交换|交流)活动"), 1.0),
     # students' study in a named foreign country ("为研究生提供在英国的学术与文化沉浸体验", "学生赴日本研学"): a summer
     # or short programme abroad is going abroad too
     ("study_abroad", "学生在外国学习", re.compile(
