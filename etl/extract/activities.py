@@ -335,8 +335,10 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
         r"\bformali[sz](?:e|es|ed|ing)\s+(?:the|these|this|their|its|a|an)\s+(?:[\w-]+\s+){0,2}?(?:arrangements?|partnerships?|"
         r"agreements?|relations(?:hip)?|collaboration|co-?operation)\b", I), 1.0),
     ("delegation_visit", "a visit by officials", re.compile(
-        r"\b(?:a|the)\s+visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?(?:officials?|leaders?|leadership|delegation|"
-        r"delegates|president|vice[- ]president|rector|ambassador|representatives)\b|"
+        # (a campus visit by a consul general, an official visit by the rector)
+        r"\b(?:a|the)\s+(?:campus\s+|official\s+|working\s+|formal\s+)?visit\s+by\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+){0,5}?"
+        r"(?:officials?|leaders?|leadership|delegation|"
+        r"delegates|president|vice[- ]president|rector|ambassador|consul|consul\s+general|representatives)\b|"
         r"\bon\s+an?\s+(?:official\s+|working\s+)?(?:visit|trip)\s+to\s+(?:the\s+)?(?-i:[A-Z])|"
         # "the visit of Jane Doe, vice-Chancellor for International Relations of X, to the campus"
         r"\bthe\s+visit\s+of\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3},\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
@@ -400,7 +402,7 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("delegation_visit", "a leader's visit or trip", re.compile(
         # "during Council Chair X's visit to UNSW", "the leadership team traveled to China", "President X has been in
         # China, making visits to …", "Director X … came to Y College to present …", "led a team to Japan"
-        r"['’]s\s+(?:\w+\s+)?visit\s+to\s+(?-i:[A-Z])|"
+        r"['’]s\s+(?:\w+\s+){0,2}?visit\s+to\s+(?-i:[A-Z])|"
         r"\b(?:President|Chancellor|Rector|Provost|Dean|Director|Principal|Headmaster|Secretary|leadership\s+team|leaders)\b"
         r"[^.\n]{0,120}?"
         r"\b(?:visited|(?:is|was|has\s+been|have\s+been|had\s+been)\s+visiting|travell?ed\s+to|(?:making|made|paid|pays?)\s+(?:a\s+)?(?:\w+\s+)?visits?\s+to|came\s+to|held\s+talks\s+(?:at|with))\s+"
