@@ -241,7 +241,9 @@ RULES: list[tuple[str, str, re.Pattern, float]] = [
     ("faculty_exchange", "teachers sent to teach abroad", re.compile(
         r"\b(?:teachers?|volunteers?|lecturers?)\b[^.\n]{0,80}\b(?:teach|work)\w*\s+(?:at|in)\b[^.\n]{0,40}\bConfucius\b|"
         r"赴[^，。\n]{0,24}(?:任教|执教|支教)|(?:选派|派出|外派)[^，。\n]{0,16}(?:汉语教师|教师志愿者|志愿者)"), 1.0),
-    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)(?:学术)?报告(?!会|厅)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
+    ("faculty_exchange", "学术报告 by a guest", re.compile(r"(?<!主旨)(?<!特邀)(?<!大会)"
+        # (a report of work, not a talk: 访问日本情况报告, 工作报告, 年度报告)
+        r"(?<!情况)(?<!工作)(?<!总结)(?<!调研)(?<!述职)(?<!考察)(?<!年度)(?<!评估)(?<!自评)(?<!出访)(?:学术)?报告(?!会|厅)|学术讲座|系列讲座|(?:主题|专题)讲座"), 0.5),
     ("faculty_exchange", "staff in exchanges", re.compile(
         r"\b(?:professors|lecturers|teachers|academic\s+staff|faculty\s+members|academics)\b[^.\n]{0,60}?\b(?:have\s+|had\s+)?"
         r"(?:participated|took\s+part)\s+in\s+(?:\w+\s+)?exchanges\b", I), 1.0),
@@ -1119,8 +1121,9 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
                 continue  # (a ceremony with the partner's representatives present)
             if kind in _TOPIC_KINDS and _in_book_title(m.start()):
                 continue  # 《学生交流、科研合作等全面合作协议》: the title of an agreement lists areas
-            if kind == "agreement" and re.search(r"将(?:在近期内|尽快|于[^，。\n]{0,10})签署|拟签署|待签署", sent):
-                continue  # an agreement still to be signed
+            if kind == "agreement" and re.search(r"将(?:在近期内|尽快|于[^，。\n]{0,10})签[署订]|拟签[署订]|待签[署订]|"
+                                                 r"就签[署订][^，。\n]{0,20}(?:协议|备忘录)达成", sent):
+                continue  # an agreement still to be signed (两校将于近期签订备忘录, 就签订…协议达成一致意见)
             if kind == "agreement" and _CJK.search(m.group(0)):
                 yb = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", sent[:ms])]
                 if yb and text_years is None:
