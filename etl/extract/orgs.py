@@ -1474,6 +1474,9 @@ class OrgFinder:
                 org.status, org.reason = "non_partner", "a country's name (a place, no organisation)"
                 continue
             np = self.ref.non_partner(name)
+            if np is not None and self.lang == "zh" and org.kind == "government" and \
+                    self.gaz.zh_prefix(name)[0] not in (None, "CN", "HK", "MO", "TW"):
+                np = None  # 爱尔兰科克市政府: a foreign city's government, not one of China's bodies the list means
             if np is not None:
                 org.status, org.reason = "non_partner", f"non-partner list: {np.category}"
                 continue

@@ -427,7 +427,7 @@ _ZH_LEAD_WORDS = ("拜访了", "拜访", "拜会了", "访问", "参加", "来�
                   "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
                   "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
                   "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
-                  "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领", "致赠", "赠送",
+                  "来访", "到访", "出访", "通过", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领", "致赠", "赠送",
                   "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励", "接受", "接收", "还有", "还包括",
                   # a person's post before the name (现任苏格兰X大学校监, 曾任Y大学校长)
                   "现任", "时任", "曾任", "前任", "担任", "兼任", "出任", "就任",
@@ -526,8 +526,11 @@ def _zh_candidates(text: str, start: int, end: int,
                     break
                 if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国") and \
                         not (c == "对" and seg[j:j + 1] == "外") and \
-                        not (c == "等" and j > 1 and seg[j - 2] in "高中初同平"):
-                    # (对外 is one word: 对外经贸大学, 对外友好协会; 高等, 中等 … are no "etc.": 高等教育合作联盟)
+                        not (c == "等" and j > 1 and seg[j - 2] in "高中初同平") and \
+                        not (c == "那" and j > 1 and seg[j - 2] in _TRANSLIT_TAIL | {"那"} and seg[j:j + 1] and
+                             seg[j] in _TRANSLIT_TAIL | {"那"}):
+                    # (对外 is one word: 对外经贸大学, 对外友好协会; 高等, 中等 … are no "etc.": 高等教育合作联盟; 那
+                    # between characters of a transliteration is no "that": 塔那那利佛大学, 亚利桑那)
                     words = protect.get(c) if protect else None
                     if not words or not any(seg.startswith(w, j - 1) and j - 1 + len(w) <= i + len(head)
                                             for w in words):
@@ -585,10 +588,10 @@ def _zh_candidates(text: str, start: int, end: int,
                 stem_ = name[:-len(head)]
                 if not stem_ or (head == "联盟" and (_ZH_FIELD.search(stem_) or re.fullmatch(
                         r"(?:学术|高校|大学|院校|国际|合作|战略|教育|高等|科研|研究|产学研|校企|校际|协作|创新)+", stem_))) or (
-                        head == "联盟" and j > 2 and seg[j - 1] in "与和" and
-                        re.search(r"(?:国|区|国家|地区|省|市|州|洲|香港|澳门|台湾)$", seg[max(0, j - 12):j - 1])):
-                    # (学术联盟: a kind of body, not a name; 中国与葡语国家…联盟: an alliance of two sides, whose name
-                    # this is only the end of)
+                        head == "联盟" and j > 2 and seg[j - 1] in "与和及" and
+                        re.search(r"(?:国|区|国家|地区|省|市|州|洲|香港|澳门|台湾|远东|中东)$", seg[max(0, j - 12):j - 1])):
+                    # (学术联盟: a kind of body, not a name; 中国与葡语国家…联盟, …和俄罗斯远东及西伯利亚地区大学联盟: an
+                    # alliance of two or more sides, whose name this is only the end of)
                     i = seg.find(head, i + 1)
                     continue
             # a ceremony or a message before the name: "启动仪式暨第一届中日韩大学…", "通过视频祝贺烟台大学"
@@ -694,6 +697,10 @@ _MISSION = re.compile(r"驻(?P<places>[\u4e00-\u9fff]{1,6}?(?:(?:及|和|、)[\u
 # right after 领馆 (a consulate of either rank), a consul general's title names its rank: 驻沈阳领馆副总领事
 _CONSUL_GENERAL_AFTER = re.compile(r"(?:副)?总领事")
 _HEAD_OF_STATE = re.compile(r"(?:总统|副总统|总理|副总理|首相|国王|女王|王储|外长|外交部长|教育部长|部长|大臣|议长)")
+# the government or legislature of a region or city, after its country and its name (see find_zh_named)
+_REGIONAL_GOV = re.compile(r"立法议会|议会|政府")
+_REGIONAL_DIVISION = re.compile(r"(?:省|州|市|县|郡|边区|地区|大区|领地|自治区|自治共和国)$")
+_REGIONAL_GOV_STOP = re.compile(r"[^\u4e00-\u9fff]|[的和与及在赴到从向对为是由了之其该这那各等率即并或就也又均已曾将要国]")
 _STATE_VISIT = re.compile(r"率团|率领|率代表团|访问|到访|来访|会见|见证|出席")
 _LATIN_COMPANY = re.compile(r"公司\s*(?P<a>[A-Z][A-Za-z0-9&.\-]+(?:\s[A-Z][A-Za-z0-9&.\-]+){0,2})|"
                             r"(?P<b>[A-Z][A-Za-z0-9&.\-]+(?:\s[A-Z][A-Za-z0-9&.\-]+){0,2})\s*公司")
@@ -870,6 +877,20 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         code = hits[-1][2]
         s = m.start() - (len(before) - hits[-1][0])
         out.append((s, s + (hits[-1][1] - hits[-1][0]), f"Government of {country_en(code)}", "government", code))
+    for m in _REGIONAL_GOV.finditer(text):
+        # a foreign region's or city's government or legislature (俄罗斯勘察加边区政府, 爱尔兰科克市政府,
+        # 澳大利亚首都领地立法议会): kept in Chinese as written, the country's; a country's own government (德国政府)
+        # is no such body (see _HEAD_OF_STATE), nor are China's
+        before = text[max(0, m.start() - 14):m.start()]
+        hits = gaz.find_zh_countries(before)
+        if not hits or hits[-1][2] in ("CN", "HK", "MO", "TW"):
+            continue
+        place = before[hits[-1][1]:]
+        if len(place) < 2 or _REGIONAL_GOV_STOP.search(place) or \
+                (m.group(0) == "政府" and not _REGIONAL_DIVISION.search(place)):
+            continue
+        s = m.start() - len(place) - (hits[-1][1] - hits[-1][0])
+        out.append((s, m.end(), text[s:m.end()], "government", hits[-1][2]))
     if "高专" in text and re.search(r"日本|日方|驻日", text):
         # a Japanese college of technology (KOSEN) by its short name, its city and 高专 (木更津高专, 鹤冈高专): National
         # Institute of Technology, <city> College
