@@ -1054,6 +1054,11 @@ class OrgFinder:
                     rest = name  # "蒙古国国立科技大学": the country is 蒙古国, and 国立 belongs to the name
                 if zh_code == "CN" and rest.endswith(ZH_BODY_HEADS):
                     rest = name  # 中国孔子基金会: China's bodies carry 中国 in their names
+                elif zh_code and rest.startswith("共和国") and rest.endswith(("大学", "学院")) and \
+                        _ZH_FIELD.fullmatch(rest[3:-2] or "国立"):
+                    rest = name  # 乌拉圭共和国大学: a name of generic words only (the Republic's) keeps its country
+                elif zh_code and rest.endswith(ZH_BODY_HEADS) and self.gaz.zh_prefix(rest)[0]:
+                    rest = name  # 日本台湾交流协会: a body named after two countries carries both
                 if zh_code and not _ZH_KEEP_PREFIX.search(rest):
                     reg = reg or ref.partner(rest)
                     name = rest

@@ -364,6 +364,9 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 continue  # 中央昆士兰大学, 北德克萨斯大学: a longer name than the one known (not 其中群马大学: among them)
             if entry.source.startswith("registry") and CJK.match(text[s - 1]) and not _place_before(text, s, gaz):
                 continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
+            if f.endswith("大学") and _ZH_FIELD.fullmatch(f[:-2] or "x") and CJK.match(text[s - 1]) and \
+                    text[s - 1] not in _ZH_STOP:
+                continue  # 富山国际大学 is not 国际大学: a name of field words only, the end of a longer name
             if s > 1 and text[s - 1] in _TRANSLIT_TAIL and text[s - 2] in _TRANSLIT_TAIL and \
                     not _place_before(text, s, gaz):
                 continue  # 奇姆肯特大学 is not 肯特大学: a known name at the end of a longer transliterated one
@@ -450,7 +453,7 @@ _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|�
 # after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
 _ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
                              r"教育|都会|公开|树仁|恒生|岭南)")
-_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国驻|驻|国别|[年月日]|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
+_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国驻|驻|国别|[年月]|日(?!本)|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
                          r"他|所|[一二三四五六七八九十几数百千万\d]+[所间家]|首[所间家个]|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
                          r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
@@ -460,7 +463,7 @@ _ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国�
 _ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行|指南|榜)")
 # stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
 _ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等|公立|私立|综合性|研究型|"
-                             r"世界|多校区|单一|"
+                             r"世界|多校区|单一|帝国|"
                              r"应用型|十佳|百强|顶尖|名牌|重点|中方|外方|合作|伙伴|(?<!外国)(?<!外)语|所)$|下属|所属|旗下|附属|"
                              r"^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
                              r"^(?:中[俄德英法美日韩意澳加新]|中外|中欧|中非|中阿|中国-|中[俄德英法美日韩意澳加新]合作)")
@@ -527,10 +530,12 @@ def _zh_candidates(text: str, start: int, end: int,
                 if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国") and \
                         not (c == "对" and seg[j:j + 1] == "外") and \
                         not (c == "等" and j > 1 and seg[j - 2] in "高中初同平") and \
+                        not (c == "都" and j > 1 and seg[j - 2] in "京成首") and \
                         not (c == "那" and j > 1 and seg[j - 2] in _TRANSLIT_TAIL | {"那"} and seg[j:j + 1] and
                              seg[j] in _TRANSLIT_TAIL | {"那"}):
                     # (对外 is one word: 对外经贸大学, 对外友好协会; 高等, 中等 … are no "etc.": 高等教育合作联盟; 那
-                    # between characters of a transliteration is no "that": 塔那那利佛大学, 亚利桑那)
+                    # between characters of a transliteration is no "that": 塔那那利佛大学, 亚利桑那; 都 ends a place:
+                    # 京都, 成都, 首都)
                     words = protect.get(c) if protect else None
                     if not words or not any(seg.startswith(w, j - 1) and j - 1 + len(w) <= i + len(head)
                                             for w in words):
