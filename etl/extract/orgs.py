@@ -41,7 +41,8 @@ from etl.extract.spans import SpanIndex
 from etl.extract.text import PLANNED_VERB, Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
                                   _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
-                                  ZH_BODY_HEADS, _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation, zh_venue,
+                                  ZH_BODY_HEADS, _zh_candidates, find_zh_named, find_zh_orgs, jp_registry_name, possessed_by,
+                                  zh_affiliation, zh_venue,
                                   zh_short_forms)
 from etl.extract.zh_orgs import lookup as zh_lookup
 from etl.resolve.geo import Gazetteer, load_world_universities
@@ -1074,6 +1075,8 @@ class OrgFinder:
             known = self.known.get(name) if reg is None else None
             if reg is None and known is None and CJK.search(name):
                 known = zh_lookup(name, zh_code)  # a Chinese name the tables know (zh_orgs.py)
+                if known is None:
+                    known = jp_registry_name(name, zh_code)  # 长崎外国语大学: a Japanese city and a kind
                 reg = ref.partner(known.name) if known is not None else None
                 known = None if reg is not None else known
             if reg is None and known is None and not CJK.search(name):

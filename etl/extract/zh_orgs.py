@@ -944,3 +944,46 @@ def zh_venue(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> b
         return False
     cs = last_of(text, "。，；！？\n", start) + 1
     return any(cs <= s and e <= start - 1 for s, e in spans)
+
+
+# A Japanese university the tables know only in English (the registry's names-only rows have no Chinese): its Chinese
+# name is a city's name (_jp_places) and a kind of university; each English form of that kind is tried against the
+# registry, and a name is given only where the registry has exactly one university of that name in Japan
+# (长崎外国语大学 → Nagasaki University of Foreign Studies, 冈山商科大学 → Okayama Shoka University)
+_JP_KINDS = (("外国语大学", ("{} University of Foreign Studies",)),
+             ("国际大学", ("{} University of International Studies", "{} International University")),
+             ("商科大学", ("{} Shoka University",)),
+             ("经济大学", ("{} University of Economics",)),
+             ("教育大学", ("{} University of Teacher Education", "{} Kyoiku University", "{} University of Education")),
+             ("工业大学", ("{} Institute of Technology", "{} University of Technology")),
+             ("医科大学", ("{} Medical University",)),
+             ("药科大学", ("{} Pharmaceutical University",)),
+             ("女子大学", ("{} Women's University",)),
+             ("学院大学", ("{} Gakuin University",)),
+             ("学园大学", ("{} Gakuen University",)),
+             ("县立大学", ("{} Prefectural University",)),
+             ("大学", ("{} University", "University of {}")))
+
+
+def jp_registry_name(name: str, country: str | None) -> KnownInstitution | None:
+    """The registry's Japanese university for a Chinese name of a Japanese city and a kind (see _JP_KINDS)."""
+    if country not in (None, "JP") or not name.endswith("大学") or len(name) < 4:
+        return None
+    from etl.resolve.registry import load_registry
+
+    places = _jp_places()
+    stem = name[2:] if name.startswith("日本") and len(name) > 5 else name
+    for zh_kind, forms in _JP_KINDS:
+        if not stem.endswith(zh_kind):
+            continue
+        place = stem[:-len(zh_kind)]
+        en = "Japan" if not place and stem is not name else places.get(place)
+        if not en:
+            return None
+        reg = load_registry()
+        for f in forms:
+            hits = [r for r in reg.by_name(f.format(en)) if r.country == "JP" and r.kind == "university"]
+            if len(hits) == 1:
+                return KnownInstitution(hits[0].name, name, [], "JP", "university")
+        return None
+    return None
