@@ -41,7 +41,8 @@ from etl.extract.spans import SpanIndex
 from etl.extract.text import PLANNED_VERB, Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
                                   _ZH_LEAD_WORDS, _ZH_STOP, _foreign_college_re, _protected, _zh_abbreviation,
-                                  ZH_BODY_HEADS, _zh_candidates, find_zh_named, find_zh_orgs, possessed_by, zh_affiliation, zh_venue,
+                                  ZH_BODY_HEADS, _zh_candidates, find_zh_named, find_zh_orgs, jp_registry_name, possessed_by,
+                                  zh_affiliation, zh_venue,
                                   zh_short_forms)
 from etl.extract.zh_orgs import lookup as zh_lookup
 from etl.resolve.geo import Gazetteer, load_world_universities
@@ -1054,6 +1055,11 @@ class OrgFinder:
                     rest = name  # "蒙古国国立科技大学": the country is 蒙古国, and 国立 belongs to the name
                 if zh_code == "CN" and rest.endswith(ZH_BODY_HEADS):
                     rest = name  # 中国孔子基金会: China's bodies carry 中国 in their names
+                elif zh_code and rest.startswith("共和国") and rest.endswith(("大学", "学院")) and \
+                        _ZH_FIELD.fullmatch(rest[3:-2] or "国立"):
+                    rest = name  # 乌拉圭共和国大学: a name of generic words only (the Republic's) keeps its country
+                elif zh_code and rest.endswith(ZH_BODY_HEADS) and self.gaz.zh_prefix(rest)[0]:
+                    rest = name  # 日本台湾交流协会: a body named after two countries carries both
                 if zh_code and not _ZH_KEEP_PREFIX.search(rest):
                     reg = reg or ref.partner(rest)
                     name = rest
@@ -1069,6 +1075,8 @@ class OrgFinder:
             known = self.known.get(name) if reg is None else None
             if reg is None and known is None and CJK.search(name):
                 known = zh_lookup(name, zh_code)  # a Chinese name the tables know (zh_orgs.py)
+                if known is None:
+                    known = jp_registry_name(name, zh_code)  # 长崎外国语大学: a Japanese city and a kind
                 reg = ref.partner(known.name) if known is not None else None
                 known = None if reg is not None else known
             if reg is None and known is None and not CJK.search(name):
@@ -1474,6 +1482,9 @@ class OrgFinder:
                 org.status, org.reason = "non_partner", "a country's name (a place, no organisation)"
                 continue
             np = self.ref.non_partner(name)
+            if np is not None and self.lang == "zh" and org.kind == "government" and \
+                    self.gaz.zh_prefix(name)[0] not in (None, "CN", "HK", "MO", "TW"):
+                np = None  # 爱尔兰科克市政府: a foreign city's government, not one of China's bodies the list means
             if np is not None:
                 org.status, org.reason = "non_partner", f"non-partner list: {np.category}"
                 continue

@@ -364,6 +364,9 @@ def find_zh_orgs(text: str, gaz, directory: str | Path | None = None
                 continue  # 中央昆士兰大学, 北德克萨斯大学: a longer name than the one known (not 其中群马大学: among them)
             if entry.source.startswith("registry") and CJK.match(text[s - 1]) and not _place_before(text, s, gaz):
                 continue  # 玛丽女王大学 is not 女王大学: a registry label inside a longer name
+            if f.endswith("大学") and _ZH_FIELD.fullmatch(f[:-2] or "x") and CJK.match(text[s - 1]) and \
+                    text[s - 1] not in _ZH_STOP:
+                continue  # 富山国际大学 is not 国际大学: a name of field words only, the end of a longer name
             if s > 1 and text[s - 1] in _TRANSLIT_TAIL and text[s - 2] in _TRANSLIT_TAIL and \
                     not _place_before(text, s, gaz):
                 continue  # 奇姆肯特大学 is not 肯特大学: a known name at the end of a longer transliterated one
@@ -427,7 +430,7 @@ _ZH_LEAD_WORDS = ("拜访了", "拜访", "拜会了", "访问", "参加", "来�
                   "携手", "依托", "代表", "出席", "举办", "承办", "主办", "协办", "支持", "资助", "选派", "派出",
                   "推荐", "接待", "欢迎", "走访", "考察", "参观", "受邀", "应邀", "作为", "包括", "位于", "成立",
                   "介绍", "听取", "了解", "加强", "促进", "推动", "深化", "拓展", "表示", "感谢", "成为", "建立",
-                  "来访", "到访", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领", "致赠", "赠送",
+                  "来访", "到访", "出访", "通过", "一行", "率团", "陪同", "见证", "看望", "慰问", "问候", "率领", "带领", "致赠", "赠送",
                   "设有", "下设", "参访", "拜会", "莅临", "增进", "加深", "巩固", "鼓励", "接受", "接收", "还有", "还包括",
                   # a person's post before the name (现任苏格兰X大学校监, 曾任Y大学校长)
                   "现任", "时任", "曾任", "前任", "担任", "兼任", "出任", "就任",
@@ -450,7 +453,7 @@ _ZH_FIELD = re.compile(r"^(?:经济|理工|工业|科技|技术|师范|农业|�
 # after a country name these words belong to the official name (新加坡国立大学, 香港理工大学)
 _ZH_KEEP_PREFIX = re.compile(r"^(?:[-－–·驻]|国立|州立|联邦|皇家|中央|国家|国际|理工|科技|技术|工业|大学|学院|研究院|中文|城市|浸会|"
                              r"教育|都会|公开|树仁|恒生|岭南)")
-_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国驻|驻|国别|[年月日]|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
+_ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国驻|驻|国别|[年月]|日(?!本)|优秀|内地|利益|产业|世界(?!语)|国外|海外|境外|国内|外方|中方|合作|知名|高水平|一流|世界一流|相关|兄弟|各|该|两|本|多所|"
                          r"其他|部分|有关|对方|双方|中外|中国|全国|国际|所在|这所|那所|一所|首批|我|贵|学校|全校|学院|"
                          r"他|所|[一二三四五六七八九十几数百千万\d]+[所间家]|首[所间家个]|公立|私立|综合性|研究型|应用型|十佳|百强|顶尖|顶级|名牌|"
                          r"重点|外国(?!语)|境内外|海内外|国内外|世界各地|全球|全世界|传统|[一二三四五六七八九十]大)"
@@ -460,7 +463,7 @@ _ZH_GENERIC = re.compile(r"^(?:第[一二三四五六七八九十百千\d]+|国�
 _ZH_EVENT_AFTER = re.compile(r"^(?:联盟|论坛|峰会|研讨会|大会|年会|联合会|协会|校长论坛|合作组织|排名|排行|指南|榜)")
 # stems that are descriptions, not names: "沿线大学" (universities along the route), "技术有限公司"
 _ZH_GENERIC_END = re.compile(r"(?:沿线|沿岸|地区|国家|各国|一流|高水平|知名|著名|有关|相关|其他|等|公立|私立|综合性|研究型|"
-                             r"世界|多校区|单一|"
+                             r"世界|多校区|单一|帝国|"
                              r"应用型|十佳|百强|顶尖|名牌|重点|中方|外方|合作|伙伴|(?<!外国)(?<!外)语|所)$|下属|所属|旗下|附属|"
                              r"^(?:技术|科技|股份|投资)?有限(?:责任)?$|"
                              r"^(?:中[俄德英法美日韩意澳加新]|中外|中欧|中非|中阿|中国-|中[俄德英法美日韩意澳加新]合作)")
@@ -526,8 +529,13 @@ def _zh_candidates(text: str, start: int, end: int,
                     break
                 if c in _ZH_STOP and not (c == "和" and seg[j - 2:j + 1] == "共和国") and \
                         not (c == "对" and seg[j:j + 1] == "外") and \
-                        not (c == "等" and j > 1 and seg[j - 2] in "高中初同平"):
-                    # (对外 is one word: 对外经贸大学, 对外友好协会; 高等, 中等 … are no "etc.": 高等教育合作联盟)
+                        not (c == "等" and j > 1 and seg[j - 2] in "高中初同平") and \
+                        not (c == "都" and j > 1 and seg[j - 2] in "京成首") and \
+                        not (c == "那" and j > 1 and seg[j - 2] in _TRANSLIT_TAIL | {"那"} and seg[j:j + 1] and
+                             seg[j] in _TRANSLIT_TAIL | {"那"}):
+                    # (对外 is one word: 对外经贸大学, 对外友好协会; 高等, 中等 … are no "etc.": 高等教育合作联盟; 那
+                    # between characters of a transliteration is no "that": 塔那那利佛大学, 亚利桑那; 都 ends a place:
+                    # 京都, 成都, 首都)
                     words = protect.get(c) if protect else None
                     if not words or not any(seg.startswith(w, j - 1) and j - 1 + len(w) <= i + len(head)
                                             for w in words):
@@ -585,10 +593,10 @@ def _zh_candidates(text: str, start: int, end: int,
                 stem_ = name[:-len(head)]
                 if not stem_ or (head == "联盟" and (_ZH_FIELD.search(stem_) or re.fullmatch(
                         r"(?:学术|高校|大学|院校|国际|合作|战略|教育|高等|科研|研究|产学研|校企|校际|协作|创新)+", stem_))) or (
-                        head == "联盟" and j > 2 and seg[j - 1] in "与和" and
-                        re.search(r"(?:国|区|国家|地区|省|市|州|洲|香港|澳门|台湾)$", seg[max(0, j - 12):j - 1])):
-                    # (学术联盟: a kind of body, not a name; 中国与葡语国家…联盟: an alliance of two sides, whose name
-                    # this is only the end of)
+                        head == "联盟" and j > 2 and seg[j - 1] in "与和及" and
+                        re.search(r"(?:国|区|国家|地区|省|市|州|洲|香港|澳门|台湾|远东|中东)$", seg[max(0, j - 12):j - 1])):
+                    # (学术联盟: a kind of body, not a name; 中国与葡语国家…联盟, …和俄罗斯远东及西伯利亚地区大学联盟: an
+                    # alliance of two or more sides, whose name this is only the end of)
                     i = seg.find(head, i + 1)
                     continue
             # a ceremony or a message before the name: "启动仪式暨第一届中日韩大学…", "通过视频祝贺烟台大学"
@@ -694,6 +702,10 @@ _MISSION = re.compile(r"驻(?P<places>[\u4e00-\u9fff]{1,6}?(?:(?:及|和|、)[\u
 # right after 领馆 (a consulate of either rank), a consul general's title names its rank: 驻沈阳领馆副总领事
 _CONSUL_GENERAL_AFTER = re.compile(r"(?:副)?总领事")
 _HEAD_OF_STATE = re.compile(r"(?:总统|副总统|总理|副总理|首相|国王|女王|王储|外长|外交部长|教育部长|部长|大臣|议长)")
+# the government or legislature of a region or city, after its country and its name (see find_zh_named)
+_REGIONAL_GOV = re.compile(r"立法议会|议会|政府")
+_REGIONAL_DIVISION = re.compile(r"(?:省|州|市|县|郡|边区|地区|大区|领地|自治区|自治共和国)$")
+_REGIONAL_GOV_STOP = re.compile(r"[^\u4e00-\u9fff]|[的和与及在赴到从向对为是由了之其该这那各等率即并或就也又均已曾将要国]")
 _STATE_VISIT = re.compile(r"率团|率领|率代表团|访问|到访|来访|会见|见证|出席")
 _LATIN_COMPANY = re.compile(r"公司\s*(?P<a>[A-Z][A-Za-z0-9&.\-]+(?:\s[A-Z][A-Za-z0-9&.\-]+){0,2})|"
                             r"(?P<b>[A-Z][A-Za-z0-9&.\-]+(?:\s[A-Z][A-Za-z0-9&.\-]+){0,2})\s*公司")
@@ -870,6 +882,20 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
         code = hits[-1][2]
         s = m.start() - (len(before) - hits[-1][0])
         out.append((s, s + (hits[-1][1] - hits[-1][0]), f"Government of {country_en(code)}", "government", code))
+    for m in _REGIONAL_GOV.finditer(text):
+        # a foreign region's or city's government or legislature (俄罗斯勘察加边区政府, 爱尔兰科克市政府,
+        # 澳大利亚首都领地立法议会): kept in Chinese as written, the country's; a country's own government (德国政府)
+        # is no such body (see _HEAD_OF_STATE), nor are China's
+        before = text[max(0, m.start() - 14):m.start()]
+        hits = gaz.find_zh_countries(before)
+        if not hits or hits[-1][2] in ("CN", "HK", "MO", "TW"):
+            continue
+        place = before[hits[-1][1]:]
+        if len(place) < 2 or _REGIONAL_GOV_STOP.search(place) or \
+                (m.group(0) == "政府" and not _REGIONAL_DIVISION.search(place)):
+            continue
+        s = m.start() - len(place) - (hits[-1][1] - hits[-1][0])
+        out.append((s, m.end(), text[s:m.end()], "government", hits[-1][2]))
     if "高专" in text and re.search(r"日本|日方|驻日", text):
         # a Japanese college of technology (KOSEN) by its short name, its city and 高专 (木更津高专, 鹤冈高专): National
         # Institute of Technology, <city> College
@@ -918,3 +944,46 @@ def zh_venue(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> b
         return False
     cs = last_of(text, "。，；！？\n", start) + 1
     return any(cs <= s and e <= start - 1 for s, e in spans)
+
+
+# A Japanese university the tables know only in English (the registry's names-only rows have no Chinese): its Chinese
+# name is a city's name (_jp_places) and a kind of university; each English form of that kind is tried against the
+# registry, and a name is given only where the registry has exactly one university of that name in Japan
+# (长崎外国语大学 → Nagasaki University of Foreign Studies, 冈山商科大学 → Okayama Shoka University)
+_JP_KINDS = (("外国语大学", ("{} University of Foreign Studies",)),
+             ("国际大学", ("{} University of International Studies", "{} International University")),
+             ("商科大学", ("{} Shoka University",)),
+             ("经济大学", ("{} University of Economics",)),
+             ("教育大学", ("{} University of Teacher Education", "{} Kyoiku University", "{} University of Education")),
+             ("工业大学", ("{} Institute of Technology", "{} University of Technology")),
+             ("医科大学", ("{} Medical University",)),
+             ("药科大学", ("{} Pharmaceutical University",)),
+             ("女子大学", ("{} Women's University",)),
+             ("学院大学", ("{} Gakuin University",)),
+             ("学园大学", ("{} Gakuen University",)),
+             ("县立大学", ("{} Prefectural University",)),
+             ("大学", ("{} University", "University of {}")))
+
+
+def jp_registry_name(name: str, country: str | None) -> KnownInstitution | None:
+    """The registry's Japanese university for a Chinese name of a Japanese city and a kind (see _JP_KINDS)."""
+    if country not in (None, "JP") or not name.endswith("大学") or len(name) < 4:
+        return None
+    from etl.resolve.registry import load_registry
+
+    places = _jp_places()
+    stem = name[2:] if name.startswith("日本") and len(name) > 5 else name
+    for zh_kind, forms in _JP_KINDS:
+        if not stem.endswith(zh_kind):
+            continue
+        place = stem[:-len(zh_kind)]
+        en = "Japan" if not place and stem is not name else places.get(place)
+        if not en:
+            return None
+        reg = load_registry()
+        for f in forms:
+            hits = [r for r in reg.by_name(f.format(en)) if r.country == "JP" and r.kind == "university"]
+            if len(hits) == 1:
+                return KnownInstitution(hits[0].name, name, [], "JP", "university")
+        return None
+    return None
