@@ -512,6 +512,13 @@ class HomeDetector:
                 return True
         return False
 
+    def _zh_welcomes_for(self, m) -> bool:
+        """…校长代表X欢迎来宾, …代表X对与会专家表示欢迎: someone welcomes the guests in X's name, X is the host (the
+        page's own university, whatever its guests say they visit)."""
+        text = self.text
+        return text[max(0, m.start - 2):m.start] == "代表" and \
+            bool(re.match(r"[^。；！？\n]{0,24}?欢迎", text[m.end:m.end + 30]))
+
     def _visits_countries(self, rest: str) -> bool:
         """Whether a title's "… Delegation Visits A, B and C" visits countries (or regions), not an organisation."""
         vm = re.search(r"\b(?:Visits?|Visited|Tours?)\s+(?P<o>.+)$", rest, re.I)
@@ -933,7 +940,7 @@ class HomeDetector:
                         o.mentions.append(Mention_(hs, he, a, "abbreviation of the name"))
                 o.aliases.add(a)
             if self.lang == "zh" and _OUR.search(self.text) and self._zh_other_party(o) and \
-                    not any(self._zh_lead_subject(m) for m in o.mentions):
+                    not any(self._zh_lead_subject(m) or self._zh_welcomes_for(m) for m in o.mentions):
                 # (unless it opens the headline or the lead as its subject: 四川大学…开幕式…本校学生参加)
                 continue  # in 我校 news: the university we visit, sign with or that visits us is never the home
             sc, strong = self.score(o, _forms(o))
