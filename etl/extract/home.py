@@ -66,6 +66,12 @@ _EN_UNIT = re.compile(r"\b(?:School|College|Faculty|Department|Office|Division)\
 # two-character words that read like a short form "X大" of a university (重庆大学 → 重大) but are common words
 _ZH_SHORT_COMMON = frozenset({"重大", "广大", "廣大", "中大", "长大", "長大", "大大", "新大", "强大", "伟大", "远大", "高大",
                               "博大", "最大", "更大", "很大", "较大", "宏大", "盛大", "巨大", "庞大", "壮大", "扩大", "加大"})
+_ACRONYM_PART = re.compile(r"(?<![\w])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w])")
+# a page about two parties (home news of a partnership)
+_TWO_PARTIES = re.compile(r"\b(?:both|the\s+two)\s+(?:universities|institutions)\b", re.I)
+# an acronym used as a party: "UA-SJTU", "UA staff", "MMARAU delegation", "UA's"
+_PARTY_ACRONYM = re.compile(r"(?:-[A-Z]{2,}\b|[’']s\b|\s+(?:staff|students|delegation|council|officials|management|"
+                            r"community|team|President|Vice[- ]Chancellor|Rector)\b)", re.I)
 _DEBUG = bool(__import__("os").environ.get("INTL_DEBUG_HOME"))
 # China's provinces and regions (short forms, as a university's name starts: 江西农业大学, 内蒙古大学)
 _CN_PROVINCES = {"河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南",
@@ -1013,6 +1019,9 @@ class HomeDetector:
                 cands.remove(strong)
                 cands.insert(0, strong)
                 best = strong
+        if best is not None and conf is None and self.lang != "zh" and not best[4] and \
+                len([c for c in cands if c[0] >= 2.5]) == 1 and self._unknown_own_acronym(best[2], orgs):
+            best = None  # the page's own university goes by an acronym the tables do not know: the one named is the other
         if conf is not None and (best is None or conf >= best[0]):
             return ref.home_name, None, True
         if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0] and not best[4]):
@@ -1037,6 +1046,29 @@ class HomeDetector:
         o = best[2]
         o.status, o.reason = "home", "home institution (recognised from the page)"
         return o.name, o, False
+
+    def _unknown_own_acronym(self, o: Org, orgs: list[Org]) -> bool:
+        """A page about two universities ("the two universities", "both institutions") that names one of them, ``o``,
+        and calls the other only by an acronym nobody's name gives (no organisation of the page, no list): used at
+        least twice, and once as a party ("UA-SJTU Laboratory", "senior UA staff", "the MMARAU delegation", "UA's").
+        The acronym is then the writer's own university, ``o`` the other party."""
+        text = self.text
+        if not _TWO_PARTIES.search(text):
+            return False
+        names = [x.name for x in orgs] + [a for x in orgs for a in x.aliases]
+        counts: dict[str, int] = {}
+        at: dict[str, list[tuple[int, int]]] = {}
+        for m in _ACRONYM_PART.finditer(text):  # (the parts of "UA-SJTU" too)
+            counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+            at.setdefault(m.group(0), []).append(m.span())
+        for a, n in counts.items():
+            if n < 2 or a in _GENERIC_ACRONYMS or len(a) < 2 or (len(a) > 2 and self.gaz.country_name(a)) or \
+                    any(a == x or abbreviates(a, x) for x in names):
+                continue
+            if any(_PARTY_ACRONYM.match(text, e) or re.search(r"\b(?:from|host|hosting|of)\s+(?:the\s+)?$", text[max(0, s - 12):s])
+                   for s, e in at[a]):
+                return True
+        return False
 
     def _own_acronym(self, orgs: list[Org]) -> Org | None:
         """The university a page introduces as "Full Name (ACR)" and then calls by that acronym again and again
