@@ -63,6 +63,15 @@ _TITLE_VISITOR = re.compile(r"^[’']?s?\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Delegation
 _EN_UNIT = re.compile(r"\b(?:School|College|Faculty|Department|Office|Division)\s+(?:of|for)\s+[A-Z][\w'’-]*"
                       r"(?:[^\S\n]+(?:and|&|of)?[^\S\n]*[A-Z][\w'’-]*)*|"
                       r"\b(?:[A-Z][\w'’-]*[^\S\n]+(?:and[^\S\n]+|&[^\S\n]+)?){1,5}(?:Office|Department|Division)\b(?![^\S\n]+(?:of|Building))")
+# two-character words that read like a short form "X大" of a university (重庆大学 → 重大) but are common words
+_ZH_SHORT_COMMON = frozenset({"重大", "广大", "廣大", "中大", "长大", "長大", "大大", "新大", "强大", "伟大", "远大", "高大",
+                              "博大", "最大", "更大", "很大", "较大", "宏大", "盛大", "巨大", "庞大", "壮大", "扩大", "加大"})
+_ACRONYM_PART = re.compile(r"(?<![\w])[A-Z][A-Za-z]{0,2}[A-Z]{1,6}(?![\w])")
+# a page about two parties (home news of a partnership)
+_TWO_PARTIES = re.compile(r"\b(?:both|the\s+two)\s+(?:universities|institutions)\b", re.I)
+# an acronym used as a party: "UA-SJTU", "UA staff", "MMARAU delegation", "UA's"
+_PARTY_ACRONYM = re.compile(r"(?:-[A-Z]{2,}\b|[’']s\b|\s+(?:staff|students|delegation|council|officials|management|"
+                            r"community|team|President|Vice[- ]Chancellor|Rector)\b)", re.I)
 _DEBUG = bool(__import__("os").environ.get("INTL_DEBUG_HOME"))
 # China's provinces and regions (short forms, as a university's name starts: 江西农业大学, 内蒙古大学)
 _CN_PROVINCES = {"河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南",
@@ -342,6 +351,7 @@ class HomeDetector:
         site = " ".join(str(meta.get(k) or "") for k in ("sitename", "site", "hostname", "source"))
         self.site_text = " \n ".join([site] + [ln for _, ln in lay.site_lines] + [ln for _, ln in lay.header])
         self.site_lower = self.site_text.lower()
+        self.orgs: list[Org] = []  # the page's organisations (detect)
         self.supported: set[str] = set()  # registry universities an acronym names with the page's support
         self.uni_voice: bool | None = None  # the page speaks as "the University" (computed once)
         self._site_toks: list[str] | None = None
@@ -508,6 +518,13 @@ class HomeDetector:
                 return True
         return False
 
+    def _zh_welcomes_for(self, m) -> bool:
+        """…校长代表X欢迎来宾, …代表X对与会专家表示欢迎: someone welcomes the guests in X's name, X is the host (the
+        page's own university, whatever its guests say they visit)."""
+        text = self.text
+        return text[max(0, m.start - 2):m.start] == "代表" and \
+            bool(re.match(r"[^。；！？\n]{0,24}?欢迎", text[m.end:m.end + 30]))
+
     def _visits_countries(self, rest: str) -> bool:
         """Whether a title's "… Delegation Visits A, B and C" visits countries (or regions), not an organisation."""
         vm = re.search(r"\b(?:Visits?|Visited|Tours?)\s+(?P<o>.+)$", rest, re.I)
@@ -594,6 +611,58 @@ class HomeDetector:
         return [short] if len(short) >= 4 and not re.search(r"[\u4e00-\u9fff]", short) and \
             short not in _GENERIC_WORDS else []
 
+    def other_spans(self, o: Org) -> list[tuple[int, int]]:
+        """Where the page names organisations other than ``o`` (for short forms read inside them: 西澳大学)."""
+        return [(m.start, m.end) for x in self.orgs if x is not o for m in x.mentions]
+
+    def _zh_short_uses(self, o: Org) -> int:
+        """How often a 中文 page calls a university by the short form Chinese news gives a university of its own
+        voice: the first character of the name (after 香港, 澳门, 国立) and 大 (岭大 of 岭南大学, 城大 of 城市大学,
+        厦大), or the first and third characters of a longer name (天外 of 天津外国语大学, 华师 of 华东师范大学),
+        outside the full name and not as a visiting party (天外代表团, 访问天外). Short forms that are common words
+        (重大, 广大) are not counted."""
+        if self.lang != "zh":
+            return 0
+        forms: dict[str, str] = {}  # short form -> the name's character that follows its last one
+        heads = set()
+        for m in o.mentions:
+            t = re.sub(r"^(?:香港|澳门|澳門|国立|國立|私立)", "", m.text)
+            mm = re.fullmatch(r"([\u4e00-\u9fff]{2,8})(大学|大學|学院|學院)", t)
+            if not mm:
+                continue
+            core = mm.group(1)
+            heads.add(core[0])
+            if mm.group(2) in ("大学", "大學"):
+                forms[core[0] + "大"] = core[1] if core[1] != "大" else core[2:3]
+            if len(core) >= 4:
+                forms[core[0] + core[2]] = core[3]
+        if not heads:
+            return 0
+        # (or a short form the tables give for it: a mention of two or three characters that opens with the name's
+        # first character and is not the start of the name, 北科大)
+        for m in o.mentions:
+            if 2 <= len(m.text) <= 3 and m.text[0] in heads and re.fullmatch(r"[\u4e00-\u9fff]+", m.text) and \
+                    not any(x.text.startswith(m.text) or x.text[2:].startswith(m.text) for x in o.mentions
+                            if len(x.text) > 3):
+                forms.setdefault(m.text, "")
+        for w in _ZH_SHORT_COMMON:
+            forms.pop(w, None)
+        if not forms:
+            return 0
+        text, n = self.text, 0
+        spans = [(m.start, m.end) for m in o.mentions if m.text not in forms] + self.other_spans(o)
+        for f, nxt in forms.items():
+            i = text.find(f)
+            while i != -1:
+                e = i + len(f)
+                # (not where the characters run on as the name or a word would: 澳大利亚, 两国关系)
+                if not any(a <= i < b for a, b in spans) and not (nxt and text[e:e + 1] == nxt) and \
+                        not re.match(r"[\u4e00-\u9fff]?(?:代表团|代表團|一行|访问团|訪問團)", text[e:e + 4]) and \
+                        not re.search(r"(?:访问|訪問|来访|來訪|到访|到訪|赴|前往)$", text[max(0, i - 3):i]):
+                    n += 1
+                i = text.find(f, e)
+        return n
+
     # -- scoring ------------------------------------------------------------------------------------
     def _zh_local(self, o: Org) -> str | None:
         """The country of a Chinese name the tables do not know, from a Chinese province or city at its start
@@ -673,6 +742,8 @@ class HomeDetector:
         if self.lang == "zh" and (o.country in self.local or (o.country is None and self._zh_local(o))) and \
                 any(self._zh_lead_subject(m) for m in o.mentions):
             score, strong = score + 4, strong or "lead"  # 四川大学第四届…举行, 香港新闻网…电 香港中文大学公布…
+        if self._zh_short_uses(o) >= 2:
+            score += 4  # the page's own short form of the name, again and again (岭大, 天外): it speaks for it
         score += 0.5 * min(len(o.mentions), 6)
         if any(m.start < self.lead_end for m in o.mentions):
             score += 1
@@ -848,6 +919,7 @@ class HomeDetector:
         list's units apply)."""
         ref, finder = self.ref, self.finder
         cands = []
+        self.orgs = orgs
         own_acr = self._own_acronym(orgs)
         taken = {a for o in orgs for a in o.aliases}
         abbrs = {m.group(0) for m in _ABBR_TOKEN.finditer(self.text)} - taken
@@ -874,7 +946,7 @@ class HomeDetector:
                         o.mentions.append(Mention_(hs, he, a, "abbreviation of the name"))
                 o.aliases.add(a)
             if self.lang == "zh" and _OUR.search(self.text) and self._zh_other_party(o) and \
-                    not any(self._zh_lead_subject(m) for m in o.mentions):
+                    not any(self._zh_lead_subject(m) or self._zh_welcomes_for(m) for m in o.mentions):
                 # (unless it opens the headline or the lead as its subject: 四川大学…开幕式…本校学生参加)
                 continue  # in 我校 news: the university we visit, sign with or that visits us is never the home
             sc, strong = self.score(o, _forms(o))
@@ -914,6 +986,7 @@ class HomeDetector:
         # (a plain host and guest: a university whose people receive a party named as the visitor needs less)
         relax = not viable_cn and conf is None and any(2.5 <= c[0] < 4 for c in cands)
         guests = [c for c in cands if self.visitor(c[2]) >= 2] if relax else []
+        kept = list(cands)
         cands = [c for c in cands if c[2].country in (*self.local, None) or c[4] or abroad or
                  (not viable_cn and conf is None and (c[0] >= 4 or (c[0] >= 2.5 and guests and c not in guests and (any(
                      _HOST_AFTER.match(self.text, m.end, min(len(self.text), m.end + 100)) for m in c[2].mentions) or
@@ -923,6 +996,15 @@ class HomeDetector:
                   not (self.lang == "zh" and _OUR.search(self.text)))]
         # (a 中文 page that speaks as 我校 is a Chinese university's: a body abroad it names is not its home without
         # a strong signal)
+        if not cands and not viable_cn and conf is None and not _OUR.search(self.text) and len(kept) >= 2 and \
+                all(c[2].country not in (*self.local, None) for c in kept):
+            # two (or more) parties abroad, none in China, the configured home not named: the one university the page
+            # names without locating it, where it locates every other by its country ("an MoU between X and the
+            # University of Y, Canada", "X, Zaria, and the University of Y, Kenya"), is the writer's own
+            alone = [c for c in kept if c[3] is None or (c[3][1] == "place" and c[3][0] == c[2].country)]
+            if len(alone) == 1 and alone[0][0] >= 2.5 and self.visitor(alone[0][2]) < 2 and all(
+                    c[3] and c[3][1] == "country" and c[3][0] != alone[0][2].country for c in kept if c is not alone[0]):
+                cands = alone
         cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
         if _DEBUG:
             print("home candidates:", [(round(c[0], 1), c[2].name, c[3], c[4]) for c in cands], "configured:", conf)
@@ -937,6 +1019,9 @@ class HomeDetector:
                 cands.remove(strong)
                 cands.insert(0, strong)
                 best = strong
+        if best is not None and conf is None and self.lang != "zh" and not best[4] and \
+                len([c for c in cands if c[0] >= 2.5]) == 1 and self._unknown_own_acronym(best[2], orgs):
+            best = None  # the page's own university goes by an acronym the tables do not know: the one named is the other
         if conf is not None and (best is None or conf >= best[0]):
             return ref.home_name, None, True
         if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0] and not best[4]):
@@ -961,6 +1046,29 @@ class HomeDetector:
         o = best[2]
         o.status, o.reason = "home", "home institution (recognised from the page)"
         return o.name, o, False
+
+    def _unknown_own_acronym(self, o: Org, orgs: list[Org]) -> bool:
+        """A page about two universities ("the two universities", "both institutions") that names one of them, ``o``,
+        and calls the other only by an acronym nobody's name gives (no organisation of the page, no list): used at
+        least twice, and once as a party ("UA-SJTU Laboratory", "senior UA staff", "the MMARAU delegation", "UA's").
+        The acronym is then the writer's own university, ``o`` the other party."""
+        text = self.text
+        if not _TWO_PARTIES.search(text):
+            return False
+        names = [x.name for x in orgs] + [a for x in orgs for a in x.aliases]
+        counts: dict[str, int] = {}
+        at: dict[str, list[tuple[int, int]]] = {}
+        for m in _ACRONYM_PART.finditer(text):  # (the parts of "UA-SJTU" too)
+            counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+            at.setdefault(m.group(0), []).append(m.span())
+        for a, n in counts.items():
+            if n < 2 or a in _GENERIC_ACRONYMS or len(a) < 2 or (len(a) > 2 and self.gaz.country_name(a)) or \
+                    any(a == x or abbreviates(a, x) for x in names):
+                continue
+            if any(_PARTY_ACRONYM.match(text, e) or re.search(r"\b(?:from|host|hosting|of)\s+(?:the\s+)?$", text[max(0, s - 12):s])
+                   for s, e in at[a]):
+                return True
+        return False
 
     def _own_acronym(self, orgs: list[Org]) -> Org | None:
         """The university a page introduces as "Full Name (ACR)" and then calls by that acronym again and again
