@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from etl.extract.fastre import guarded
 from etl.extract.spans import SpanIndex, last_of, next_of
+from etl.extract.zh_text import CJK
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -105,7 +106,6 @@ _ACADEMIC_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)\s*[-–/]\s*(?:(?:19|2
 _ZH_YEAR_OPENS = re.compile(r"\d{4}(?:\s*年(?![代级届])|(?=[\u4e00-\u9fff])(?![级届]))")
 _ZH_YEAR_OF = re.compile(r"\d{4}\s*年(?![代级届以起底末])(?!\d{1,2}\s*月)")
 _ZH_SINCE = re.compile(r"[自从于至截到]|始于|成立|建于")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _ANY_YEAR = re.compile(r"(?<![A-Za-z0-9_+/.])((?:19[5-9]|20\d)\d)(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?(?![A-Za-z0-9_+/])")
 PLAUSIBLE_BEFORE = 200  # days: how long before publication an event may still be "news"
 PLAUSIBLE_AFTER = 3  # days: a piece may be dated the day before the event it announces
@@ -407,8 +407,8 @@ def _range_holding(text: str, day: DateMention, ranges: list[DateMention]) -> Da
     return None
 
 
-_THIS_MONTH = re.compile(r"\b(?P<w>this|last)\s+(?P<m>January|February|March|April|May|June|July|August|September|October|"
-                         r"November|December)\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+_FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_THIS_MONTH = re.compile(rf"\b(?P<w>this|last)\s+(?P<m>{_FULL_MONTH})\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)
 # a stay of a semester or more: its start may lie most of a year before the report of its end
 _LONG_STAY = re.compile(r"\b(?:semesters?|six-month|one-year|year-long|(?:six|nine|twelve)\s+months)\b", re.I)
 _LAST_WEEK = re.compile(r"\blast\s+week\b", re.I)
@@ -516,7 +516,6 @@ def _relative_day(text: str, pub: dt.date | None, paragraphs: list[tuple[int, in
     return EventDate(d.isoformat(), rel.start(), rel.end(), rel.group(0), how, 0.6)
 
 
-_FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _EN_MONTH_ALONE = re.compile(
     r"\b(?:in|at|by|since|from|during|through|throughout|until|till)\s+(?:the\s+)?(?:(?:early|mid|late|end\s+of|beginning\s+of|"
     r"start\s+of|middle\s+of|(?:first|second|latter)\s+half\s+of)[-\s]+(?:the\s+month\s+of\s+)?)?"
@@ -525,7 +524,6 @@ _ZH_MONTH_ALONE = re.compile(r"(?<![\d年一二三四五六七八九十个〇零
                              r"(?:上旬|中旬|下旬|初|底|末|中|份)?(?![\d一二三四五六七八九十日号])")
 _AHEAD = re.compile(r"\b(?:will|shall|next|plans?|planned|planning|upcoming|scheduled|expected|due)\b|将|计划|拟|预计|下|将于|即将",
                     re.I)
-_ZH_MONTHS = {"十": 10, "十一": 11, "十二": 12, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _yearless_month(text: str, paragraphs: list[tuple[int, int]], ref: dt.date):
@@ -535,9 +533,7 @@ def _yearless_month(text: str, paragraphs: list[tuple[int, int]], ref: dt.date):
         for rx in (_EN_MONTH_ALONE, _ZH_MONTH_ALONE):
             for m in rx.finditer(text, ps, pe):
                 g = m.group("m")
-                mon = _month(g) if g[0].isalpha() and g.isascii() else (int(g) if g.isdigit() else _ZH_MONTHS.get(g))
-                if not mon:
-                    continue
+                mon = _month(g) if g.isascii() and not g.isdigit() else _zh_num(g)
                 lo = max(ps, m.start() - 60)
                 sent_start = max([text.rfind(c, lo, m.start()) + 1 for c in ".。!?！？\n"] + [lo])
                 if _AHEAD.search(text, sent_start, m.start()):
@@ -613,7 +609,7 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
                     se_en = next_of(text, ".\n", dm.end, len(text))
                     before = [y for p, y in years if dm.end <= p < se and _ZH_YEAR_OPENS.match(text, p) or
                               dm.end <= p < se_en and re.match(r"\d{4}[ \t]+[A-Z][a-z]", text[p:p + 7])][:1]
-                if not before and _HAN.search(text, dm.start, dm.end):
+                if not before and CJK.search(text, dm.start, dm.end):
                     # "5月13日至21日，…访问了…。…共同申请“2015年…计划项目”": no year before it and none in its sentence, a
                     # year written later in its paragraph as a year of something (2015年…, not 自2008年以来 or 2015级)
                     ps, pe = paragraphs[i] if i < len(paragraphs) else (0, len(text))
@@ -668,7 +664,7 @@ def event_date(text: str, *, published: str | None, header_lines: list[tuple[int
             return EventDate(str(last.year), ends[0][1].start, ends[0][1].end, ends[0][1].text,
                              "the year of the day the event lasts until (its start not given)", 0.5)
         body_days = [x for x in body_days if x not in ends]
-    if re.search(r"[\u4e00-\u9fff]", text):
+    if CJK.search(text):
         # a Chinese page's line that holds only a full date ("• 2014-01-13") is the page's stamp, not the event's day,
         # when the text gives another day
         alone = [(i, dm) for i, dm in body_days if dm.year_written is not False and re.fullmatch(
