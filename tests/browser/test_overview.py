@@ -53,8 +53,13 @@ def test_overview_filters_by_school_and_stays_on_this_machine(live_server, page)
     p.wait_for_function(
         f"(before) => document.querySelector('#{ids.OV_KPI_DOCUMENTS} .kpi-value').innerText !== before",
         arg=docs_before)
-    by_school = p.evaluate(f"() => document.querySelector('#{ids.OV_BY_SCHOOL} .js-plotly-plot')"
-                           ".layout.yaxis.categoryarray")
+    # The by-school chart is drawn by a callback of its own, which may land after the KPIs: wait for it to
+    # change, then check what it shows.
+    by_school_js = (f"() => {{ const g = document.querySelector('#{ids.OV_BY_SCHOOL} .js-plotly-plot');"
+                    " return g && g.layout ? g.layout.yaxis.categoryarray : null; }")
+    p.wait_for_function(f"() => JSON.stringify(({by_school_js})()) === '[\"Computer Science\"]'",
+                        timeout=15_000)
+    by_school = p.evaluate(by_school_js)
     assert by_school == ["Computer Science"]
     snapshot(p, "overview-school.png")
 
