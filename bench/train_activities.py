@@ -473,6 +473,11 @@ def evaluate_heldout(docs: list[dict], X: np.ndarray, Y: np.ndarray, K: np.ndarr
             fig["kinds_added"] = sum(len(k - pg["rules"]) for k, pg in zip(kinds_of, pages))
             fig["kinds_dropped"] = sum(len(pg["rules"] - k) for k, pg in zip(kinds_of, pages))
             res["variants"][name] = fig
+        base = res["variants"]["rules"]["activities"]
+        for name, fig in res["variants"].items():
+            # (an aggregate: where nothing was dropped, how many of the kinds the model added the labels hold)
+            if "kinds_added" in fig:
+                fig["added_right"] = fig["activities"]["tp"] - base["tp"] if not fig["kinds_dropped"] else None
             if not hs["blind"]:
                 c = pooled.setdefault(name, [0, 0, 0])
                 for i, f in enumerate(("tp", "fp", "fn")):
@@ -488,6 +493,21 @@ def evaluate_heldout(docs: list[dict], X: np.ndarray, Y: np.ndarray, K: np.ndarr
     out["check_pooled"] = {name: _figures_counts(*c) for name, c in pooled.items()}
     for name, fig in out["check_pooled"].items():
         print(f"check pooled        {name:16s} activities p {fig['p']:.3f} r {fig['r']:.3f} F1 {fig['f1']:.3f}")
+    # the model's additions over every held-out page, by language (aggregates; a-priori variants only)
+    adds: dict = {}
+    for sname, r in out["sets"].items():
+        lang = sname.rsplit("/", 1)[1]
+        for name, fig in r["variants"].items():
+            if fig.get("added_right") is None:
+                continue
+            c = adds.setdefault(name, {}).setdefault(lang, {"added": 0, "right": 0, "wrong": 0})
+            c["added"] += fig["kinds_added"]
+            c["right"] += fig["added_right"]
+            c["wrong"] += fig["kinds_added"] - fig["added_right"]
+    out["additions_all_heldout"] = adds
+    for name, by in adds.items():
+        print(f"additions (all held-out pages) {name:14s} " + "  ".join(
+            f"{lang}: {c['added']} added, {c['right']} right, {c['wrong']} wrong" for lang, c in by.items()))
     out["verdict"] = verdict(out)
     print(f"verdict (primary add@{PRIMARY}): {out['verdict']}")
     return out
