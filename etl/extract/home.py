@@ -45,7 +45,9 @@ from etl.extract.zh_units import units_fit_list
 from etl.resolve.geo import Gazetteer
 from etl.resolve.reference import Reference, norm
 
-_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院|"
+_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+(?:\w+\s+){0,2}?technology|polytechnic|vocational|"
+                              # "Dronacharya Group of Institutions": an Indian group of colleges
+                              r"\bgroup\s+of\s+institutions\b|politecnico|hochschule|大学|学院|大學|學院|"
                               # "Indian Institute for Science Education and Research": an institute that teaches
                               r"\binstitute\s+(?:of|for)\s+(?:\w+\s+){0,2}?(?:science|sciences|technology|engineering|management)"
                               r"\s+(?:education|and\s+technology|studies)\b",

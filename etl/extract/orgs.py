@@ -79,7 +79,9 @@ HEADS = {
 # heads that name a university even though the word says institute
 _UNIVERSITY_INSTITUTES = re.compile(
     r"\b(?:Institut(?:e|ion)\s+of\s+Technology|Polytechnic\s+Institute|Institute\s+of\s+Science\s+and\s+Technology|"
-    r"Technological\s+Institute)\b", re.I)
+    r"Technological\s+Institute|"
+    # an Indian group of colleges ("Dronacharya Group of Institutions"), not a company
+    r"Group\s+of\s+(?:Institutions|Colleges))\b", re.I)
 # a capitalised word after a head that turns the name into an event or a thing
 _EVENT_AFTER = {
     "forum", "conference", "workshop", "summit", "symposium", "program", "programme", "scholarship",
