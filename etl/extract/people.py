@@ -84,7 +84,9 @@ _ROLE_OF_NAME = re.compile(
 _ROLE_UNIT_NAME = re.compile(
     r"\b(?P<role>(?i:(?:acting\s+|deputy\s+|associate\s+|assistant\s+|vice[- ]|executive\s+)?(?:dean|head|director|professor|"
     r"lecturer|chair|rector|president|provost|secretary|minister|chancellor|vice-chancellor|officer|manager|coordinator)\s+"
-    r"(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
+    r"(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’.-]*\s+|(?:of|and|for|&)\s+|[a-z]{3,}\s+){1,6}?))"
+    # (a unit's words may be written in lower case, "vice president for academic affairs Ann Roe said", or hold dots,
+    # "Director for the Center for U.S.-Mexico Studies Ann Roe said": the unit still ends with a subject's word)
     # (the name ends before punctuation, "and", or running text in lower case: "… of Global Relations Ewa
     # Nowak after the signing", "… for Foreign Students Jānis Ozols as well as …")
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*(?:[,.;:)]|and\b)|\s+[a-z])")
