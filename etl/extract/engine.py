@@ -1488,7 +1488,12 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     org_mentions = [(m.start, m.end, o.name, o.status) for o in orgs for m in o.mentions]
     org_mentions += [(s, e, home or "home", "home") for s, e in finder.home_spans]
-    for p in PeopleFinder(text, lay, org_mentions, unit_name, lang).run():
+    from etl.extract.people import name_case
+
+    ptext = text if lang == "zh" else name_case(text, [(s, e) for s, e, _, _ in org_mentions])
+    for p in PeopleFinder(ptext, lay, org_mentions, unit_name, lang).run():
+        if ptext is not text and text[p.start:p.end] != p.name and text[p.start:p.end].lower() == p.name.lower():
+            p.name = text[p.start:p.end]  # the name as the page writes it ("LIU Bo")
         org = p.org
         if home and org == home:
             org = "home"

@@ -326,6 +326,62 @@ class PersonHit:
     confidence: float
 
 
+# a run of two to four words in capitals inside running text ("LIM BEE XIN from …", "SAPARBAEVA AIDAI, a student …"), and
+# a pinyin surname in capitals beside a given name ("LU Jun, Head of …", "President Gang HONG"): names as some sites
+# write them
+_CAPS_RUN = re.compile(r"(?<![\w&/.-])[A-Z]{2,}(?:-[A-Z]{2,})?(?:[^\S\n][A-Z]{2,}(?:-[A-Z]{2,})?){1,3}(?![\w&/.-])")
+_CAPS_WORD = re.compile(r"(?<![\w&/.-])[A-Z]{2,}(?![\w&/.-])")
+# words in capitals that are no part of a name (a headline's or an organisation's words, acronyms of documents)
+_CAPS_NOT_NAME = {"AND", "OF", "THE", "FOR", "IN", "ON", "AT", "TO", "BY", "WITH", "FROM", "MOU", "MOA", "UNIVERSITY",
+                  "COLLEGE", "INSTITUTE", "SCHOOL", "CENTER", "CENTRE", "NEWS", "EVENTS", "HOME", "INTERNATIONAL",
+                  "OFFICE", "DEPARTMENT", "FACULTY", "STUDENTS", "STUDENT", "CHINA", "PROGRAM", "PROGRAMME", "PHD",
+                  "MBA", "CEO", "USA", "UK", "EU", "UN", "AI", "IT", "ICT", "STEM", "COVID"}
+
+
+def name_case(text: str, taken: list[tuple[int, int]]) -> str:
+    """The text with names written in capitals in running text written in title case (same length, so every span
+    stays valid): "SAPARBAEVA AIDAI, a student" → "Saparbaeva Aidai, a student", "LU Jun" → "Lu Jun". A line
+    in capitals throughout (a headline) and the organisations' spans (``taken``) are left as they are; so is a
+    word the text also uses on its own elsewhere (an acronym)."""
+    if not re.search(r"[A-Z]{2}", text):
+        return text
+    out = list(text)
+    in_org = lambda a, b: any(s < b and a < e for s, e in taken)
+    counts: dict[str, int] = {}
+    for w in _CAPS_WORD.finditer(text):
+        counts[w.group(0)] = counts.get(w.group(0), 0) + 1
+
+    def line_has_lower(pos: int) -> bool:
+        a = text.rfind("\n", 0, pos) + 1
+        b = text.find("\n", pos)
+        return bool(re.search(r"[a-z]{3}", text[a:b if b != -1 else len(text)]))
+
+    def title(a: int, b: int) -> None:
+        for i in range(a + 1, b):
+            if text[i - 1].isalpha() and text[i].isupper():
+                out[i] = text[i].lower()
+
+    for m in _CAPS_RUN.finditer(text):
+        words = re.findall(r"[A-Z]+", m.group(0))
+        if any(w in _CAPS_NOT_NAME or not re.search(r"[AEIOUY]", w) for w in words) or in_org(m.start(), m.end()) or \
+                not line_has_lower(m.start()):
+            continue
+        # (each word only in this run: a word the text writes elsewhere in capitals is an acronym or a headline's)
+        if any(counts.get(w, 0) > text.count(m.group(0)) for w in re.findall(r"[A-Z]{2,}", m.group(0))):
+            continue
+        title(m.start(), m.end())
+    caps_surnames = {x.upper() for x in SURNAMES_PINYIN if len(x) > 1}
+    for m in re.finditer(r"(?<![\w&/.-])([A-Z]{2,})[^\S\n]+([A-Z][a-z]+)\b|\b([A-Z][a-z]+)[^\S\n]+([A-Z]{2,})(?![\w&/.-])", text):
+        caps, start = (m.group(1), m.start(1)) if m.group(1) else (m.group(4), m.start(4))
+        given = m.group(2) or m.group(3)
+        if caps in caps_surnames and given.lower() not in {"university", "college", "institute", "school"} and \
+                not in_org(start, start + len(caps)) and \
+                counts.get(caps, 0) <= len(re.findall(rf"\b{caps}[^\S\n]+{given}\b|\b{given}[^\S\n]+{caps}\b", text)):
+            # (every use of the word in capitals is beside this given name: no acronym)
+            title(start, start + len(caps))
+    return "".join(out)
+
+
 class PeopleFinder:
     """``orgs``: (start, end, name, status) of organisation mentions; ``unit_name(phrase)`` maps a
     home unit phrase to its canonical name (or None)."""
