@@ -179,6 +179,8 @@ _HEADLESS_OFFICE = re.compile(
     r"(?P<u>(?:[A-Z][\w'’-]+[ \t]+(?:(?:and|&)[ \t]+)?){1,3}(?:Exchanges?|Partnerships|Cooperation|Support|Counselling|"
     r"Mobility|Internationali[sz]ation))\b(?![ \t]+(?:[A-Z]|of\b|for\b|and\b|programs?\b|programmes?\b|projects?\b))")
 _UNIT_HEAD_WORD = re.compile(r"\b(?:School|College|Faculty|Department|Office|Division|Centre|Center|Institute|University)\b")
+# "Indian Ocean Island Countries Research Centre": a centre that does research (a school), not an office
+_RESEARCH_CENTRE = re.compile(r"\bResearch[ \t]+Cent(?:re|er)$")
 _SERVICE_CENTRE = re.compile(r"\b(?:International|Global|Exchange|Cooperation|Students?|Careers?|Admissions?|Services?)\b")
 _OF_GOVERNMENT = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?[^.;\n]{0,120}?\b(?:[Pp]rovincial|[Mm]unicipal)[ \t]+(?:[Pp]arty[ \t]+"
                             r"[Cc]ommittee|[Gg]overnment|[Pp]eople['’]s[ \t]+[Gg]overnment|[Cc]ommission)")
@@ -712,7 +714,8 @@ class UnitFinder:
                 elif (not self.use_list or not self.ref.units or self.keep_unlisted or (owner and owner[2] == "home") or
                       (ob and ob[2] == "home")) and s >= body:
                     typ = "office" if head.lower() in ("office", "department", "division", "directorate", "centre", "center") and \
-                        not _STUDIES_CENTRE.search(phrase) else "school"  # (a centre of studies does research: a school)
+                        not _STUDIES_CENTRE.search(phrase) and not _RESEARCH_CENTRE.search(phrase) else "school"
+                    # (a centre of studies, or a research centre, does research: a school)
                     if head.lower() in ("centre", "center") and self._home_word(words[0]) and \
                             not (_ADMIN.search(phrase) or _SERVICE_CENTRE.search(phrase)):
                         typ = "school"  # "Lancaster Environment Centre": a centre of a subject, named with the home's word
