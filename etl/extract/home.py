@@ -1036,8 +1036,10 @@ class HomeDetector:
             # only, every other one abroad (where the students come from): the one that receives them is the
             # page's own, however seldom it is named ("… the life in X", "time at X")
             local = [c for c in kept if c[2].country in self.local]
-            if len(local) == 1 and local[0][0] > (-2 if self.abroad else 0) and local[0][3] is None and self.visitor(local[0][2]) == 0 and \
+            if len(local) == 1 and local[0][0] > (-2 if self.abroad else 0) and local[0][3] is None and \
+                    self.visitor(local[0][2]) == 0 and not self.host(local[0][2]) and \
                     all(c[2].country is not None for c in kept):
+                # (not a university the students visit: "our international students visited X" is an outing)
                 o = local[0][2]
                 o.status, o.reason = "home", "home institution (the one Chinese university of a page about its international students)"
                 return o.name, o, False
