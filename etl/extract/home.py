@@ -1038,7 +1038,8 @@ class HomeDetector:
             local = [c for c in kept if c[2].country in self.local]
             if len(local) == 1 and local[0][0] > (-2 if self.abroad else 0) and local[0][3] is None and \
                     self.visitor(local[0][2]) == 0 and not self.host(local[0][2]) and \
-                    all(c[2].country is not None for c in kept):
+                    all(c[2].country is not None and (c is local[0] or c[0] < 2.5) for c in kept):
+                # (nor when a university abroad the page names could be its home: a page abroad about its students)
                 # (not a university the students visit: "our international students visited X" is an outing)
                 o = local[0][2]
                 o.status, o.reason = "home", "home institution (the one Chinese university of a page about its international students)"
