@@ -1110,6 +1110,37 @@ def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+_ACR_DASH_BEFORE = re.compile(r"(?<![\w-])([A-Z]{2,6})[^\S\n]*[-–—][^\S\n]*$")
+_ACR_BRACKET_AFTER = re.compile(r"[^\S\n]*[(（]([A-Z]{2,6})[)）]")
+
+
+def _acronym_named(o: Org, text: str) -> None:
+    """A partner whose name is made of generic words only (a kind of institution and its fields: "University of
+    Applied Sciences") is no one's name alone: the acronym the page writes beside it names it. An acronym before
+    it with a dash is part of its name ("SMK - University of Applied Social Sciences" → "SMK University of Applied
+    Social Sciences"); one in brackets after it is its short name ("University of Applied Sciences (FHM)" → "FHM")."""
+    from etl.extract.units import _field_words
+    from etl.resolve.registry import _GENERIC_WORDS
+
+    if o.registry is not None or o.known is not None or o.kind not in ("university", "institute"):
+        return
+    words = norm(o.name).split()
+    fields = _field_words()
+    if len(words) < 2 or not all(w in _GENERIC_WORDS or w in fields for w in words):
+        return
+    for m in sorted(o.mentions, key=lambda x: x.start):
+        if not text[m.start:m.end].endswith(o.name.split()[-1]):
+            continue
+        dm = _ACR_DASH_BEFORE.search(text, max(0, m.start - 12), m.start)
+        if dm:
+            o.name = dm.group(1) + " " + re.sub(r"^(?:the|The)[^\S\n]+", "", o.name)
+            return
+        bm = _ACR_BRACKET_AFTER.match(text, m.end)
+        if bm:
+            o.name = bm.group(1)
+            return
+
+
 def _unquote_name(o: Org) -> None:
     """A name written with a quoted part ("University of Rome “Tor Vergata”") under the registry's name for it
     without the quotes; spaces collapsed; a lower-case article the name was caught with ("the Chinese Culture
@@ -1459,6 +1490,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     dropped: list[dict] = []
     for o in sorted(partners, key=lambda x: x.first.start):
         _unquote_name(o)
+        _acronym_named(o, text)
         if _pm.COLLECT is not None:
             _pm.collect(doc.name, o, "partner", text, lay, home, home_country, page, lang)
         elif model is not None and (p := _pm.doubt(o, text, lay, home, home_country, page, lang, model)) is not None:
