@@ -302,6 +302,12 @@ _NAME_LIST_FROM = re.compile(
     rf"(?:(?<=[.!?:]\s)|(?<=^)|(?<=\n)|(?<=\(\s)|(?<=\())"
     rf"(?P<names>{_NAME}(?:\s+{_NAME}){{1,2}}(?:,\s+{_NAME}(?:\s+{_NAME}){{1,2}})*,?\s+and\s+{_NAME}(?:\s+{_NAME}){{1,2}})"
     rf"\s+(?:from|of|at)\s+(?:the\s+)?(?P<unit>[A-Z][\w'’&-]*(?:\s+(?:(?:of|and|for|the|&)\s+)*[A-Z][\w'’&-]*){{0,6}})", re.M)
+# one full name, then "from/of the <unit>" ("… as well as Ann Roe from the Students' international committee", "a
+# statement issued by Ann Roe of the Public Affairs Directorate"): a member of the unit
+_NAME_OF_UNIT = re.compile(rf"(?:(?<=[.!?:;,]\s)|(?<=^)|(?<=\n)|(?<=\band\s)|(?<=\bwith\s)|(?<=\bby\s)|(?<=\bas\swell\sas\s))"
+                           rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+(?:from|of)\s+the\s+"
+                           rf"(?P<unit>[A-Z][\w'’-]*(?:[^\S\n]+[\w'’&-]+){{0,4}}?[^\S\n]+(?:[Cc]ommittee|Directorate|Office|"
+                           rf"Department|Division|Unit|Cent(?:re|er)))\b", re.M)
 # a full name with its role in brackets ("Mark Cai (Head of China), Susan Tuo (China Marketing Manager)")
 _NAME_PAREN_ROLE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+\((?P<role>[^()\n]{{3,60}})\)")
 # one full name, then "from <an organisation>" ("Natalia Kowalska from AGH University …")
@@ -664,6 +670,14 @@ class PeopleFinder:
                 continue  # "… from Germany": no organisation
             self._add(name, "", hit[0] if hit[1] != "home" else "home", m.start("name"), m.end("name"),
                       "a name from an organisation", 0.6)
+        for m in _NAME_OF_UNIT.finditer(text, body):
+            name = m.group("name")
+            if name in self.people or any(w in _NOT_NAME_WORDS for w in name.split()) or _ORG_WORDS.search(name) or \
+                    self._org_at(m.start("name")) or self._org_at(m.start("unit")):
+                continue
+            oa = self._org_after(m.end("unit"))
+            self._add(name, re.sub(r"\s+", " ", m.group("unit")), (oa[0] if oa[1] != "home" else "home") if oa else None,
+                      m.start("name"), m.end("name"), "a name from a unit", 0.6)
         # Chinese names without a title ("Liu Yang, teacher of …" is caught above; "Hou Jing from the School")
         for m in _CN_NAME.finditer(text, body):
             name = f"{m.group('sur')} {m.group('given')}"
