@@ -308,6 +308,13 @@ _NAME_OF_UNIT = re.compile(rf"(?:(?<=[.!?:;,]\s)|(?<=^)|(?<=\n)|(?<=\band\s)|(?<
                            rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+(?:from|of)\s+the\s+"
                            rf"(?P<unit>[A-Z][\w'’-]*(?:[^\S\n]+[\w'’&-]+){{0,4}}?[^\S\n]+(?:[Cc]ommittee|Directorate|Office|"
                            rf"Department|Division|Unit|Cent(?:re|er)))\b", re.M)
+# a list of full names ("A B, C D and E F"): where the page's other rules read one of them as a person, the others
+# are people too ("… students: Anna Rossi, Li Hua, and Marco Neri", "Li Hua, Sam Roe and Ann Lee – members of …")
+_NAME_ITEM = rf"{_NAME}(?:[^\S\n]+(?:{_PARTICLE})?{_NAME}){{1,2}}"
+_NAME_LIST = re.compile(rf"(?<![\w'’-])(?P<list>{_NAME_ITEM}(?:[^\S\n]*,[^\S\n]*(?:and[^\S\n]+)?{_NAME_ITEM}|"
+                        rf"[^\S\n]+and[^\S\n]+{_NAME_ITEM})+)(?![\w'’-])")
+_LISTED_NOT_NAME = re.compile(r"\b(?:Acting|Senior|Junior|Chief|General|Attach[ée]|Officer|Sciences?|Studies|Affairs|"
+                              r"Relations|Engineering|Technology|Education|Management|Humanities|Arts)\b")
 # a full name with its role in brackets ("Mark Cai (Head of China), Susan Tuo (China Marketing Manager)")
 _NAME_PAREN_ROLE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+\((?P<role>[^()\n]{{3,60}})\)")
 # one full name, then "from <an organisation>" ("Natalia Kowalska from AGH University …")
@@ -691,8 +698,36 @@ class PeopleFinder:
             if fm and self.unit_name(fm.group(1)):
                 role = f"member of {self.unit_name(fm.group(1))}"
             self._add(name, role, None, m.start(), m.end(), "surname + given name", 0.6)
+        self._listed_names(body)
         self._english_more(body)
         self._single_surnames(singles)
+
+    def _listed_names(self, body: int) -> None:
+        """The other full names of a list where one is a person already (see _NAME_LIST)."""
+        from etl.resolve.geo import load_gazetteer
+
+        text = self.text
+        if "," not in text or not self.people:
+            return
+        gaz = None
+        for m in _NAME_LIST.finditer(text, body):
+            items = [(i.start(), i.group(0)) for i in re.finditer(_NAME_ITEM, m.group("list"))]
+            known = [n for _, n in items if n in self.people]
+            if not known or len(known) == len(items):
+                continue
+            if re.search(r"\bby[^\S\n]+$", text[max(0, m.start() - 4):m.start()]):
+                continue  # a credit line ("Photos by A and B"): the credits' own rule reads it
+            for off, name in items:
+                a = m.start("list") + off
+                if name in self.people or any(w in _NOT_NAME_WORDS for w in name.split()) or _ORG_WORDS.search(name) or \
+                        _ROLE_NOUN.search(name) or _LISTED_NOT_NAME.search(name) or \
+                        self._org_at(a) or self._org_at(a + len(name) - 1):
+                    continue  # (a role or a subject in the list: "Regional Manager", "Social Sciences")
+                gaz = gaz or load_gazetteer()
+                if gaz.place(name) or gaz.country_name(name) or any(gaz.country_name(w) or gaz.adjective(w)
+                                                                    for w in name.split()):
+                    continue
+                self._add(name, "", None, a, a + len(name), "a name listed with people", 0.6)
 
     def _english_more(self, body: int) -> None:
         """Names in lists under one plural title ("Deputy Directors A B and C D", "Professors A B and C D"), and a
