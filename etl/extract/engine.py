@@ -1110,6 +1110,37 @@ def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+_ACR_DASH_BEFORE = re.compile(r"(?<![\w-])([A-Z]{2,6})[^\S\n]*[-–—][^\S\n]*$")
+_ACR_BRACKET_AFTER = re.compile(r"[^\S\n]*[(（]([A-Z]{2,6})[)）]")
+
+
+def _acronym_named(o: Org, text: str) -> None:
+    """A partner whose name is made of generic words only (a kind of institution and its fields: "University of
+    Applied Sciences") is no one's name alone: the acronym the page writes beside it names it. An acronym before
+    it with a dash is part of its name ("SMK - University of Applied Social Sciences" → "SMK University of Applied
+    Social Sciences"); one in brackets after it is its short name ("University of Applied Sciences (FHM)" → "FHM")."""
+    from etl.extract.units import _field_words
+    from etl.resolve.registry import _GENERIC_WORDS
+
+    if o.registry is not None or o.known is not None or o.kind not in ("university", "institute"):
+        return
+    words = norm(o.name).split()
+    fields = _field_words()
+    if len(words) < 2 or not all(w in _GENERIC_WORDS or w in fields for w in words):
+        return
+    for m in sorted(o.mentions, key=lambda x: x.start):
+        if not text[m.start:m.end].endswith(o.name.split()[-1]):
+            continue
+        dm = _ACR_DASH_BEFORE.search(text, max(0, m.start - 12), m.start)
+        if dm:
+            o.name = dm.group(1) + " " + re.sub(r"^(?:the|The)[^\S\n]+", "", o.name)
+            return
+        bm = _ACR_BRACKET_AFTER.match(text, m.end)
+        if bm:
+            o.name = bm.group(1)
+            return
+
+
 def _unquote_name(o: Org) -> None:
     """A name written with a quoted part ("University of Rome “Tor Vergata”") under the registry's name for it
     without the quotes; spaces collapsed; a lower-case article the name was caught with ("the Chinese Culture
@@ -1459,6 +1490,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     dropped: list[dict] = []
     for o in sorted(partners, key=lambda x: x.first.start):
         _unquote_name(o)
+        _acronym_named(o, text)
         if _pm.COLLECT is not None:
             _pm.collect(doc.name, o, "partner", text, lay, home, home_country, page, lang)
         elif model is not None and (p := _pm.doubt(o, text, lay, home, home_country, page, lang, model)) is not None:
@@ -1488,7 +1520,12 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
 
     org_mentions = [(m.start, m.end, o.name, o.status) for o in orgs for m in o.mentions]
     org_mentions += [(s, e, home or "home", "home") for s, e in finder.home_spans]
-    for p in PeopleFinder(text, lay, org_mentions, unit_name, lang).run():
+    from etl.extract.people import name_case
+
+    ptext = text if lang == "zh" else name_case(text, [(s, e) for s, e, _, _ in org_mentions])
+    for p in PeopleFinder(ptext, lay, org_mentions, unit_name, lang).run():
+        if ptext is not text and text[p.start:p.end] != p.name and text[p.start:p.end].lower() == p.name.lower():
+            p.name = text[p.start:p.end]  # the name as the page writes it ("LIU Bo")
         org = p.org
         if home and org == home:
             org = "home"

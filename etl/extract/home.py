@@ -45,7 +45,9 @@ from etl.extract.zh_units import units_fit_list
 from etl.resolve.geo import Gazetteer
 from etl.resolve.reference import Reference, norm
 
-_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+technology|polytechnic|politecnico|hochschule|大学|学院|大學|學院|"
+_UNIVERSITY_NAME = re.compile(r"universi(?:t|dad)|college|institut(?:e|ion)\s+of\s+(?:\w+\s+){0,2}?technology|polytechnic|vocational|"
+                              # "Dronacharya Group of Institutions": an Indian group of colleges
+                              r"\bgroup\s+of\s+institutions\b|politecnico|hochschule|大学|学院|大學|學院|"
                               # "Indian Institute for Science Education and Research": an institute that teaches
                               r"\binstitute\s+(?:of|for)\s+(?:\w+\s+){0,2}?(?:science|sciences|technology|engineering|management)"
                               r"\s+(?:education|and\s+technology|studies)\b",
@@ -79,6 +81,8 @@ _CN_PROVINCES = {"河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", 
                  "北京", "天津", "上海", "重庆"}
 _TITLE_ROLE_OF = re.compile(r"(?:(?:Vice[- ]|Deputy\s+|Senior\s+)?(?:President|Rector|Chancellor|Provost|Executives?|Leaders?|"
                             r"Leadership|Dean|Staff|Faculty|Students?|Researchers?|Scholars?|Team)s?\s+)+(?:of|from)\s+(?:the\s+)?")
+# a page about its international students (the ones it receives)
+_INTERNATIONAL_STUDENTS = re.compile(r"\binternational\s+(?:exchange\s+)?students\b", re.I)
 _OUR = re.compile(r"我校|本校|\bour\s+(?:university|school|institute|college)\b", re.I)
 # the text's own voice: a unit or office right after the name (X大学外国语学院, "X's School of", "X University
 # International Office") or before it ("the Office of International Cooperation of YSU")
@@ -1024,6 +1028,22 @@ class HomeDetector:
             best = None  # the page's own university goes by an acronym the tables do not know: the one named is the other
         if conf is not None and (best is None or conf >= best[0]):
             return ref.home_name, None, True
+        if (best is None or best[0] < 2.5) and conf is None and self.lang != "zh" and self.abroad <= 1 and \
+                not any(c[3] == ("CN", "country") for c in kept) and _INTERNATIONAL_STUDENTS.search(self.text):
+            # (one cue of China abroad is allowed, and its penalty: such a page speaks of the students' "experience in
+            # China")
+            # an English page at home in China about its international students that names one Chinese university
+            # only, every other one abroad (where the students come from): the one that receives them is the
+            # page's own, however seldom it is named ("… the life in X", "time at X")
+            local = [c for c in kept if c[2].country in self.local]
+            if len(local) == 1 and local[0][0] > (-2 if self.abroad else 0) and local[0][3] is None and \
+                    self.visitor(local[0][2]) == 0 and not self.host(local[0][2]) and \
+                    all(c[2].country is not None and (c is local[0] or c[0] < 2.5) for c in kept):
+                # (nor when a university abroad the page names could be its home: a page abroad about its students)
+                # (not a university the students visit: "our international students visited X" is an outing)
+                o = local[0][2]
+                o.status, o.reason = "home", "home institution (the one Chinese university of a page about its international students)"
+                return o.name, o, False
         if best is None or best[0] < 2.5 or (len(cands) > 1 and cands[1][0] == best[0] and not best[4]):
             # nobody the page clearly speaks for: the configured home, unless the page looks at China from abroad
             if ref.home_name and (conf is not None or not abroad):

@@ -79,7 +79,9 @@ HEADS = {
 # heads that name a university even though the word says institute
 _UNIVERSITY_INSTITUTES = re.compile(
     r"\b(?:Institut(?:e|ion)\s+of\s+Technology|Polytechnic\s+Institute|Institute\s+of\s+Science\s+and\s+Technology|"
-    r"Technological\s+Institute)\b", re.I)
+    r"Technological\s+Institute|"
+    # an Indian group of colleges ("Dronacharya Group of Institutions"), not a company
+    r"Group\s+of\s+(?:Institutions|Colleges))\b", re.I)
 # a capitalised word after a head that turns the name into an event or a thing
 _EVENT_AFTER = {
     "forum", "conference", "workshop", "summit", "symposium", "program", "programme", "scholarship",
@@ -677,9 +679,13 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                             break  # "X University and Y University": a second name
                     has_proper = any(x[2][0].isupper() and not _head_kind(x[2]) and
                                      x[2].lower() not in _GENERIC_MODIFIER for x in toks[left:right + 1])
-                    if conn == "of" and gaz.country_name(toks[k][2]) and _head_kind(toks[h][2]) != "government" \
-                            and has_proper:
+                    if conn == "of" and (gaz.country_name(toks[k][2]) or (
+                            toks[k - 1][2].lower() == "the" and any(
+                                gaz.country_name(" ".join(x[2] for x in toks[k:k + n])) not in (None, "HK", "MO", "TW")
+                                for n in (4, 3, 2) if k + n <= len(toks)))) and \
+                            _head_kind(toks[h][2]) != "government" and has_proper:
                         break  # "of Germany": a country after the name (but "National University of Singapore")
+                        # (or a country of several words after "the": "X University of the United States of America")
                     upto_and = []
                     for x in toks[k:]:
                         if x[2].lower() in ("and", "&"):

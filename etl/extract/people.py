@@ -41,7 +41,12 @@ SURNAMES_ZH = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
 SURNAMES_ZH2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯")
 _TITLES = (r"(?:Vice[- ]President|Executive\s+Vice\s+President|President|Deputy\s+Director|Director|Vice\s+Dean|"
            r"Associate\s+Dean|Dean|Deputy\s+Secretary|Party\s+Secretary|Secretary|Vice[- ]Rector|Rector|"
-           r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|Ambassador|Consul|Associate\s+Professor|"
+           r"Vice[- ]Chancellor|Chancellor|Provost|Counsellor|"
+           # a diplomat's title of several words ("Consul General He Wei", "Ambassador Extraordinary and Plenipotentiary of
+           # the Republic of X to Y Ann Roe")
+           r"Consul[- ]General|Ambassador\s+Extraordinary\s+and\s+Plenipotentiary(?:\s+of\s+(?:the\s+)?(?:Republic\s+of\s+)?"
+           r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)??)?(?:\s+to\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)??)?|"
+           r"Ambassador|Consul|Associate\s+Professor|"
            r"Assistant\s+Professor|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|(?:Dr|Prof|Mr|Ms|Mrs|Sir)(?=\s+[A-Z])|Madam|Student|Chairman|"
            r"Program\s+Coordinator|Doctor|Academician|Prime\s+Minister|Minister|Rt\.?\s+Hon\.?(?=\s+[A-Z])|Hon\.(?=\s+[A-Z])|"
            r"Coordinator|Instructor|Lecturer|Vice\s+Principal|Principal|"
@@ -84,7 +89,9 @@ _ROLE_OF_NAME = re.compile(
 _ROLE_UNIT_NAME = re.compile(
     r"\b(?P<role>(?i:(?:acting\s+|deputy\s+|associate\s+|assistant\s+|vice[- ]|executive\s+)?(?:dean|head|director|professor|"
     r"lecturer|chair|rector|president|provost|secretary|minister|chancellor|vice-chancellor|officer|manager|coordinator)\s+"
-    r"(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’-]*\s+|(?:of|and|for|&)\s+){1,6}?))"
+    r"(?:of|for)\s+(?:the\s+)?)(?P<unit>(?:[A-Z][\w&'’.-]*\s+|(?:of|and|for|&)\s+|[a-z]{3,}\s+){1,6}?))"
+    # (a unit's words may be written in lower case, "vice president for academic affairs Ann Roe said", or hold dots,
+    # "Director for the Center for U.S.-Mexico Studies Ann Roe said": the unit still ends with a subject's word)
     # (the name ends before punctuation, "and", or running text in lower case: "… of Global Relations Ewa
     # Nowak after the signing", "… for Foreign Students Jānis Ozols as well as …")
     rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})(?=\s*(?:[,.;:)]|and\b)|\s+[a-z])")
@@ -295,6 +302,19 @@ _NAME_LIST_FROM = re.compile(
     rf"(?:(?<=[.!?:]\s)|(?<=^)|(?<=\n)|(?<=\(\s)|(?<=\())"
     rf"(?P<names>{_NAME}(?:\s+{_NAME}){{1,2}}(?:,\s+{_NAME}(?:\s+{_NAME}){{1,2}})*,?\s+and\s+{_NAME}(?:\s+{_NAME}){{1,2}})"
     rf"\s+(?:from|of|at)\s+(?:the\s+)?(?P<unit>[A-Z][\w'’&-]*(?:\s+(?:(?:of|and|for|the|&)\s+)*[A-Z][\w'’&-]*){{0,6}})", re.M)
+# one full name, then "from/of the <unit>" ("… as well as Ann Roe from the Students' international committee", "a
+# statement issued by Ann Roe of the Public Affairs Directorate"): a member of the unit
+_NAME_OF_UNIT = re.compile(rf"(?:(?<=[.!?:;,]\s)|(?<=^)|(?<=\n)|(?<=\band\s)|(?<=\bwith\s)|(?<=\bby\s)|(?<=\bas\swell\sas\s))"
+                           rf"(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+(?:from|of)\s+the\s+"
+                           rf"(?P<unit>[A-Z][\w'’-]*(?:[^\S\n]+[\w'’&-]+){{0,4}}?[^\S\n]+(?:[Cc]ommittee|Directorate|Office|"
+                           rf"Department|Division|Unit|Cent(?:re|er)))\b", re.M)
+# a list of full names ("A B, C D and E F"): where the page's other rules read one of them as a person, the others
+# are people too ("… students: Anna Rossi, Li Hua, and Marco Neri", "Li Hua, Sam Roe and Ann Lee – members of …")
+_NAME_ITEM = rf"{_NAME}(?:[^\S\n]+(?:{_PARTICLE})?{_NAME}){{1,2}}"
+_NAME_LIST = re.compile(rf"(?<![\w'’-])(?P<list>{_NAME_ITEM}(?:[^\S\n]*,[^\S\n]*(?:and[^\S\n]+)?{_NAME_ITEM}|"
+                        rf"[^\S\n]+and[^\S\n]+{_NAME_ITEM})+)(?![\w'’-])")
+_LISTED_NOT_NAME = re.compile(r"\b(?:Acting|Senior|Junior|Chief|General|Attach[ée]|Officer|Sciences?|Studies|Affairs|"
+                              r"Relations|Engineering|Technology|Education|Management|Humanities|Arts)\b")
 # a full name with its role in brackets ("Mark Cai (Head of China), Susan Tuo (China Marketing Manager)")
 _NAME_PAREN_ROLE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME}(?:\s+{_NAME}){{1,2}})\s+\((?P<role>[^()\n]{{3,60}})\)")
 # one full name, then "from <an organisation>" ("Natalia Kowalska from AGH University …")
@@ -322,6 +342,62 @@ class PersonHit:
     end: int
     method: str
     confidence: float
+
+
+# a run of two to four words in capitals inside running text ("LIM BEE XIN from …", "SAPARBAEVA AIDAI, a student …"), and
+# a pinyin surname in capitals beside a given name ("LU Jun, Head of …", "President Gang HONG"): names as some sites
+# write them
+_CAPS_RUN = re.compile(r"(?<![\w&/.-])[A-Z]{2,}(?:-[A-Z]{2,})?(?:[^\S\n][A-Z]{2,}(?:-[A-Z]{2,})?){1,3}(?![\w&/.-])")
+_CAPS_WORD = re.compile(r"(?<![\w&/.-])[A-Z]{2,}(?![\w&/.-])")
+# words in capitals that are no part of a name (a headline's or an organisation's words, acronyms of documents)
+_CAPS_NOT_NAME = {"AND", "OF", "THE", "FOR", "IN", "ON", "AT", "TO", "BY", "WITH", "FROM", "MOU", "MOA", "UNIVERSITY",
+                  "COLLEGE", "INSTITUTE", "SCHOOL", "CENTER", "CENTRE", "NEWS", "EVENTS", "HOME", "INTERNATIONAL",
+                  "OFFICE", "DEPARTMENT", "FACULTY", "STUDENTS", "STUDENT", "CHINA", "PROGRAM", "PROGRAMME", "PHD",
+                  "MBA", "CEO", "USA", "UK", "EU", "UN", "AI", "IT", "ICT", "STEM", "COVID"}
+
+
+def name_case(text: str, taken: list[tuple[int, int]]) -> str:
+    """The text with names written in capitals in running text written in title case (same length, so every span
+    stays valid): "SAPARBAEVA AIDAI, a student" → "Saparbaeva Aidai, a student", "LU Jun" → "Lu Jun". A line
+    in capitals throughout (a headline) and the organisations' spans (``taken``) are left as they are; so is a
+    word the text also uses on its own elsewhere (an acronym)."""
+    if not re.search(r"[A-Z]{2}", text):
+        return text
+    out = list(text)
+    in_org = lambda a, b: any(s < b and a < e for s, e in taken)
+    counts: dict[str, int] = {}
+    for w in _CAPS_WORD.finditer(text):
+        counts[w.group(0)] = counts.get(w.group(0), 0) + 1
+
+    def line_has_lower(pos: int) -> bool:
+        a = text.rfind("\n", 0, pos) + 1
+        b = text.find("\n", pos)
+        return bool(re.search(r"[a-z]{3}", text[a:b if b != -1 else len(text)]))
+
+    def title(a: int, b: int) -> None:
+        for i in range(a + 1, b):
+            if text[i - 1].isalpha() and text[i].isupper():
+                out[i] = text[i].lower()
+
+    for m in _CAPS_RUN.finditer(text):
+        words = re.findall(r"[A-Z]+", m.group(0))
+        if any(w in _CAPS_NOT_NAME or not re.search(r"[AEIOUY]", w) for w in words) or in_org(m.start(), m.end()) or \
+                not line_has_lower(m.start()):
+            continue
+        # (each word only in this run: a word the text writes elsewhere in capitals is an acronym or a headline's)
+        if any(counts.get(w, 0) > text.count(m.group(0)) for w in re.findall(r"[A-Z]{2,}", m.group(0))):
+            continue
+        title(m.start(), m.end())
+    caps_surnames = {x.upper() for x in SURNAMES_PINYIN if len(x) > 1}
+    for m in re.finditer(r"(?<![\w&/.-])([A-Z]{2,})[^\S\n]+([A-Z][a-z]+)\b|\b([A-Z][a-z]+)[^\S\n]+([A-Z]{2,})(?![\w&/.-])", text):
+        caps, start = (m.group(1), m.start(1)) if m.group(1) else (m.group(4), m.start(4))
+        given = m.group(2) or m.group(3)
+        if caps in caps_surnames and given.lower() not in {"university", "college", "institute", "school"} and \
+                not in_org(start, start + len(caps)) and \
+                counts.get(caps, 0) <= len(re.findall(rf"\b{caps}[^\S\n]+{given}\b|\b{given}[^\S\n]+{caps}\b", text)):
+            # (every use of the word in capitals is beside this given name: no acronym)
+            title(start, start + len(caps))
+    return "".join(out)
 
 
 class PeopleFinder:
@@ -601,6 +677,14 @@ class PeopleFinder:
                 continue  # "… from Germany": no organisation
             self._add(name, "", hit[0] if hit[1] != "home" else "home", m.start("name"), m.end("name"),
                       "a name from an organisation", 0.6)
+        for m in _NAME_OF_UNIT.finditer(text, body):
+            name = m.group("name")
+            if name in self.people or any(w in _NOT_NAME_WORDS for w in name.split()) or _ORG_WORDS.search(name) or \
+                    self._org_at(m.start("name")) or self._org_at(m.start("unit")):
+                continue
+            oa = self._org_after(m.end("unit"))
+            self._add(name, re.sub(r"\s+", " ", m.group("unit")), (oa[0] if oa[1] != "home" else "home") if oa else None,
+                      m.start("name"), m.end("name"), "a name from a unit", 0.6)
         # Chinese names without a title ("Liu Yang, teacher of …" is caught above; "Hou Jing from the School")
         for m in _CN_NAME.finditer(text, body):
             name = f"{m.group('sur')} {m.group('given')}"
@@ -614,8 +698,36 @@ class PeopleFinder:
             if fm and self.unit_name(fm.group(1)):
                 role = f"member of {self.unit_name(fm.group(1))}"
             self._add(name, role, None, m.start(), m.end(), "surname + given name", 0.6)
+        self._listed_names(body)
         self._english_more(body)
         self._single_surnames(singles)
+
+    def _listed_names(self, body: int) -> None:
+        """The other full names of a list where one is a person already (see _NAME_LIST)."""
+        from etl.resolve.geo import load_gazetteer
+
+        text = self.text
+        if "," not in text or not self.people:
+            return
+        gaz = None
+        for m in _NAME_LIST.finditer(text, body):
+            items = [(i.start(), i.group(0)) for i in re.finditer(_NAME_ITEM, m.group("list"))]
+            known = [n for _, n in items if n in self.people]
+            if not known or len(known) == len(items):
+                continue
+            if re.search(r"\bby[^\S\n]+$", text[max(0, m.start() - 4):m.start()]):
+                continue  # a credit line ("Photos by A and B"): the credits' own rule reads it
+            for off, name in items:
+                a = m.start("list") + off
+                if name in self.people or any(w in _NOT_NAME_WORDS for w in name.split()) or _ORG_WORDS.search(name) or \
+                        _ROLE_NOUN.search(name) or _LISTED_NOT_NAME.search(name) or \
+                        self._org_at(a) or self._org_at(a + len(name) - 1):
+                    continue  # (a role or a subject in the list: "Regional Manager", "Social Sciences")
+                gaz = gaz or load_gazetteer()
+                if gaz.place(name) or gaz.country_name(name) or any(gaz.country_name(w) or gaz.adjective(w)
+                                                                    for w in name.split()):
+                    continue
+                self._add(name, "", None, a, a + len(name), "a name listed with people", 0.6)
 
     def _english_more(self, body: int) -> None:
         """Names in lists under one plural title ("Deputy Directors A B and C D", "Professors A B and C D"), and a

@@ -172,6 +172,15 @@ _ROLE_BEFORE_UNIT = re.compile(r"\b(?:dean|head|director|professor|lecturer|chai
                                r"secretary|researcher|fellow|officer|principal)\s+(?:\w+\s+)?(?:of|at|from)\s+(?:the\s+)?$", re.I)
 
 
+# an office written without a head word, after a role of its head or its staff ("director of International Exchange",
+# "Director: Research Management and Support", "colleagues in the International Partnerships at …")
+_HEADLESS_OFFICE = re.compile(
+    r"\b(?:[Dd]irector|[Hh]ead|[Mm]anager|[Cc]olleagues|[Ss]taff)(?:[ \t]+(?:of|in|at)[ \t]+(?:the[ \t]+)?|:[ \t]*)"
+    r"(?P<u>(?:[A-Z][\w'’-]+[ \t]+(?:(?:and|&)[ \t]+)?){1,3}(?:Exchanges?|Partnerships|Cooperation|Support|Counselling|"
+    r"Mobility|Internationali[sz]ation))\b(?![ \t]+(?:[A-Z]|of\b|for\b|and\b|programs?\b|programmes?\b|projects?\b))")
+_UNIT_HEAD_WORD = re.compile(r"\b(?:School|College|Faculty|Department|Office|Division|Centre|Center|Institute|University)\b")
+# "Indian Ocean Island Countries Research Centre": a centre that does research (a school), not an office
+_RESEARCH_CENTRE = re.compile(r"\bResearch[ \t]+Cent(?:re|er)$")
 _SERVICE_CENTRE = re.compile(r"\b(?:International|Global|Exchange|Cooperation|Students?|Careers?|Admissions?|Services?)\b")
 _OF_GOVERNMENT = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?[^.;\n]{0,120}?\b(?:[Pp]rovincial|[Mm]unicipal)[ \t]+(?:[Pp]arty[ \t]+"
                             r"[Cc]ommittee|[Gg]overnment|[Pp]eople['’]s[ \t]+[Gg]overnment|[Cc]ommission)")
@@ -705,7 +714,8 @@ class UnitFinder:
                 elif (not self.use_list or not self.ref.units or self.keep_unlisted or (owner and owner[2] == "home") or
                       (ob and ob[2] == "home")) and s >= body:
                     typ = "office" if head.lower() in ("office", "department", "division", "directorate", "centre", "center") and \
-                        not _STUDIES_CENTRE.search(phrase) else "school"  # (a centre of studies does research: a school)
+                        not _STUDIES_CENTRE.search(phrase) and not _RESEARCH_CENTRE.search(phrase) else "school"
+                    # (a centre of studies, or a research centre, does research: a school)
                     if head.lower() in ("centre", "center") and self._home_word(words[0]) and \
                             not (_ADMIN.search(phrase) or _SERVICE_CENTRE.search(phrase)):
                         typ = "school"  # "Lancaster Environment Centre": a centre of a subject, named with the home's word
@@ -907,6 +917,19 @@ class UnitFinder:
                             not self._org_after(m.end()):
                         hits.append(UnitHit("office", "Commission for Discipline Inspection", m.start(), m.end(), m.group(0),
                                             "unit phrase (Commission for Discipline Inspection)", 0.6))
+            # an office named without a head word after its head's or staff's role: "director of International
+            # Exchange", "(Director: Research Management and Support)", "colleagues in the International Partnerships at
+            # <home>" (the phrase ends with an office's word; a partner named right after owns it)
+            if not (self.use_list and self.ref.units) or self.keep_unlisted:
+                taken_ = SpanIndex((h.start, h.end) for h in hits)
+                for m in _HEADLESS_OFFICE.finditer(text, body):
+                    a, b = m.start("u"), m.end("u")
+                    if taken_.overlaps(a, b) or self._ox.overlapping(a, b) or _UNIT_HEAD_WORD.search(m.group("u")):
+                        continue
+                    oa = self._org_after(b)
+                    if (oa and oa[2] != "home") or self._partner_sentence(a):
+                        continue
+                    hits.append(UnitHit("office", m.group("u"), a, b, m.group("u"), "office without a head word after a role", 0.5))
         # 2. reference forms as written (aliases such as "SEM", 计算机学院)
         if self.use_list and self.ref.units:
             forms = {}
