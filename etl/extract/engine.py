@@ -750,7 +750,9 @@ _CI_LINK = re.compile(r"(?:['’]s)?[^\S\n]+(?:(?:jointly[^\S\n]+|newly[^\S\n]+)
 
 
 def _confucius_institutes(text: str, orgs: list[Org], lang: str) -> list[Org]:
-    if lang == "zh" or "Confucius" not in text:
+    if lang == "zh":
+        return _zh_confucius_institutes(text, orgs)
+    if "Confucius" not in text:
         return []
     have = {norm(o.name) for o in orgs}
     partners = [(m.start, m.end, o) for o in orgs if o.status == "partner" for m in o.mentions]
@@ -783,8 +785,41 @@ def _confucius_institutes(text: str, orgs: list[Org], lang: str) -> list[Org]:
                 if pe <= m.start() and re.fullmatch(r"[^\S\n]*(?:['’]s[^\S\n]+)?", text[pe:m.start()]):
                     add(o, False, ps, m.end())
                     break
-    # (中文 pages name the partner's 孔子学院 mostly as where the home's teachers go, which the labels do not count as a
-    # partner of its own: English only)
+    return list(out.values())
+
+
+# a partner university's Confucius Institute written right after its name (X大学孔子学院, 孔子學院 on a traditional
+# page), not the headquarters or the yearly conference of all institutes
+_CI_ZH_AFTER = re.compile(r"孔子[学學]院(?!\s*(?:总部|總部|大会|大會))")
+
+
+def _zh_confucius_institutes(text: str, orgs: list[Org]) -> list[Org]:
+    """中文 pages: the Confucius Institute a partner university hosts, named as the host's name followed by 孔子学院
+    (武藏野大学孔子学院), is a partner beside its host, as on English pages: "Confucius Institute at <host>" when the
+    host has an English name, else the name as written (host + 孔子学院); the host's country."""
+    if "孔子" not in text:
+        return []
+    have = {norm(o.name) for o in orgs}
+    out: dict[str, Org] = {}
+    for o in orgs:
+        if o.status != "partner" or o.kind != "university" or "孔子" in o.name or "Confucius" in o.name:
+            continue
+        for m in o.mentions:
+            cm = _CI_ZH_AFTER.match(text, m.end)
+            if cm is None:
+                continue
+            if o.name.isascii():
+                the = "the " if re.match(r"(?:University|Institute|College)\s+of\b", o.name) else ""
+                name = f"Confucius Institute at {the}{o.name}"
+            else:
+                name = o.name + "孔子学院"
+            if norm(name) in have:
+                continue
+            ci = out.get(norm(name))
+            if ci is None:
+                ci = out[norm(name)] = Org(name, "other", o.country, "its host's country" if o.country else "")
+                ci.reason = "a Confucius Institute a partner hosts"
+            ci.mentions.append(Mention_(m.start, m.end + 4, text[m.start:m.end + 4], "a Confucius Institute a partner hosts"))
     return list(out.values())
 
 
