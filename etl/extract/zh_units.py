@@ -306,6 +306,11 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
     for rs, re_ in regions:
         for s, e, form, (en, typ) in _find_whole(text, terms.whole, rs, re_):
             if typ == "skip":
+                om = _OFFICE_OF_SKIPPED.match(text, e)
+                if om and not any(a <= s < b for a, b, _ in org_spans) and not (
+                        s > 0 and any(b == s and st not in (None, "home") for _, b, st in org_spans)):
+                    # 孔子学院管理办公室: the home's office for what the name means, a unit (not a partner's: X大学孔子学院办公室)
+                    add("office", text[s:om.end()], s, om.end(), None, "unit name (zh, an office of a skipped name)", 0.6)
                 skip.append((s, e))  # never a unit (孔子学院)
                 continue
             if (form_ok is not None and not form_ok(s, e, form)) or any(a <= s < b for a, b, _ in org_spans):
@@ -383,6 +388,8 @@ _PROVINCES = ("北京", "上海", "天津", "重庆", "河北", "山西", "辽�
 
 
 _CENTRE_AFTER = re.compile(r"[\u4e00-\u9fff]{2,10}?研究中心")
+# a skipped name (孔子学院) followed by an office's head: the home's office that runs them (孔子学院管理办公室)
+_OFFICE_OF_SKIPPED = re.compile(r"(?:管理|工作)?办公室")
 
 
 def _joint_school(text: str, s: int, org_spans: list[tuple[int, int, str]], home_spans: list[tuple[int, int]]
