@@ -812,6 +812,22 @@ def _common_name(code: str) -> str:
         else name
 
 
+# "our" (the home's country) written before 驻 (我驻南非使馆, 我国驻日本代表处), not "our university" (我校驻…)
+_OUR_MISSION = re.compile(r"(?<!自)我国?$")
+
+
+def _mission_host(place: str, gaz) -> str | None:
+    """The country a mission is in, from what follows 驻: a country's name, also in its long form (吉布提共和国,
+    马拉维共和国), or a city of it (its capital: 驻利隆圭使馆)."""
+    hits = gaz.find_zh_countries(place)
+    if hits and hits[0][0] == 0 and (hits[0][1] == len(place) or
+                                     re.fullmatch(r"(?:民主|联邦|人民)?(?:共和国|王国)", place[hits[0][1]:])):
+        return hits[0][2]
+    if not hits and len(place) >= 2:
+        return gaz.zh_place(place)
+    return None
+
+
 def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]:
     """Organisations a Chinese text names without a name of their own, as (start, end, English name, kind,
     country): a country's embassy or consulate, also through its head's title (葡萄牙驻澳门及香港总领事 → Consulate
@@ -822,18 +838,29 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
     for m in _MISSION.finditer(text):
         before = text[max(0, m.start() - 12):m.start()]
         hits = gaz.find_zh_countries(before)
+        ours = _OUR_MISSION.search(before)
+        if ours and m.group("kind") in ("代表处", "办事处"):
+            # 我国驻日本代表处: "our country's" representative office abroad is Taiwan's (China's missions are embassies
+            # and consulates): the Taipei Economic and Cultural Representative Office in that country
+            host = _mission_host(m.group("places"), gaz)
+            if host and host != "TW":
+                out.append((m.start() - len(ours.group(0)), m.end(),
+                            f"Taipei Economic and Cultural Representative Office in {country_en(host)}", "government", "TW"))
+            continue
+        if ours:
+            hits = [(len(before) - len(ours.group(0)), len(before), "CN")]  # 我驻南非使馆, 我国驻…: the home's country
         if not hits or hits[-1][1] != len(before):
             continue
         code = hits[-1][2]
-        parts = [p for p in re.split(r"及|和|、", m.group("places")) if p]
+        parts = [p for p in re.split(r"及|(?<!共)和(?!国)|、", m.group("places")) if p]  # (not the 和 of 共和国)
         if code == "CN":
             # 中国驻俄罗斯大使馆: China's embassy in a foreign country (as the English reader names it), one per country
-            hosts = [gaz.find_zh_countries(p) for p in parts]
-            if m.group("kind") in ("大使馆", "使馆", "大使") and all(h and h[0][0] == 0 and h[0][1] == len(p) and h[0][2] != "CN"
-                                                            for h, p in zip(hosts, parts)):
+            # (驻吉布提共和国大使: the country's long form; 我驻利隆圭使馆: its capital)
+            hosts = [_mission_host(p, gaz) for p in parts]
+            if m.group("kind") in ("大使馆", "使馆", "大使") and all(h and h != "CN" for h in hosts):
                 s = m.start() - (len(before) - hits[-1][0])
                 for h in hosts:
-                    out.append((s, m.end(), f"Embassy of the People's Republic of China in {_common_name(h[0][2])}",
+                    out.append((s, m.end(), f"Embassy of the People's Republic of China in {_common_name(h)}",
                                 "government", "CN"))
             continue
         places = [_place_en(p) for p in parts]
