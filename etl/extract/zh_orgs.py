@@ -812,6 +812,15 @@ def _common_name(code: str) -> str:
         else name
 
 
+# a ministry's head (部, not 部分, 部门, 学部, 东部 …) and the fields a ministry's name is made of, joined by 、 与 和
+_MINISTRY_HEAD = re.compile(r"(?<![学本总东西南北中干乐令])部(?![分门队署落位件内外下])")
+_MINISTRY_FIELD_WORDS = (r"国民|高等|职业|基础|教育|培训|卫生|健康|外交|经济|科学|科技|技术|研究|创新|数字|社会|文化|商务|贸易|"
+                         r"财政|农业|工业|交通|劳动|劳工|就业|青年|体育|旅游|环境|能源|司法|内政|发展|规划|信息|通信|移民|外事|"
+                         r"国际|合作|艺术|遗产|语言|人力|资源|公共|事务|家庭|妇女|儿童|卫生保健")
+_MINISTRY_FIELDS = re.compile(rf"(?:(?:{_MINISTRY_FIELD_WORDS})[、与和及]?)+")
+_MINISTRY_STOP = re.compile(r"[^\u4e00-\u9fff、]|[的在是了为对将向从由该其这到赴等]")
+_MINISTRY_SUPERVISES = re.compile(r"指导|主办|承办|支持|资助|批准|主管")
+_MINISTRY_CUE = re.compile(r"率团|率领|访问|到访|来访|拜访|拜会|会见|出席|签署|签约|签订|代表团|一行")
 # "our" (the home's country) written before 驻 (我驻南非使馆, 我国驻日本代表处), not "our university" (我校驻…)
 _OUR_MISSION = re.compile(r"(?<!自)我国?$")
 
@@ -923,6 +932,29 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
             continue
         s = m.start() - len(place) - (hits[-1][1] - hits[-1][0])
         out.append((s, m.end(), text[s:m.end()], "government", hits[-1][2]))
+    for m in _MINISTRY_HEAD.finditer(text):
+        # a foreign country's (or its region's) ministry, after the country's name and the ministry's fields
+        # (马拉维共和国教育部, 汤加卫生部, 德国图林根州经济、科学与数字社会部), when its minister or it takes part in the
+        # sentence's visit, signing or ceremony: kept in Chinese as written, the country's (China's own are not)
+        p = m.start()
+        window = text[max(0, p - 18):p]
+        hits = [h for h in gaz.find_zh_countries(window)]
+        if not hits or hits[-1][2] in ("CN", "HK", "MO", "TW"):
+            continue
+        body = window[hits[-1][1]:]
+        lead = re.match(r"(?:(?:民主|联邦|人民)?(?:共和国|王国))?(?:[\u4e00-\u9fff]{2,5}?[州省])?", body)
+        fields = body[lead.end():]
+        if not 2 <= len(fields) <= 12 or _MINISTRY_STOP.search(body) or not _MINISTRY_FIELDS.fullmatch(fields):
+            continue
+        ss = last_of(text, "。！？\n", p) + 1
+        se = next_of(text, "。！？\n", m.end(), len(text))
+        if not _MINISTRY_CUE.search(text, ss, se):
+            continue
+        ce = next_of(text, "，。；！？\n", m.end(), len(text))
+        if _MINISTRY_SUPERVISES.search(text, m.end(), ce):
+            continue  # (中国教育部、俄罗斯科学和教育部共同指导: a forum's supervisors, no party to the news)
+        s0 = p - len(window) + hits[-1][0]
+        out.append((s0, m.end(), text[s0:m.end()], "government", hits[-1][2]))
     if "高专" in text and re.search(r"日本|日方|驻日", text):
         # a Japanese college of technology (KOSEN) by its short name, its city and 高专 (木更津高专, 鹤冈高专): National
         # Institute of Technology, <city> College
