@@ -346,6 +346,23 @@ def _zh_home_without_status(text: str, orgs: list[Org], home_spans: list[tuple[i
             o.status, o.reason = "home", "the home's name without its status word (国立)"
 
 
+def _zh_own_institutes(orgs: list[Org], gaz) -> None:
+    """An institute found by pattern (南洋研究院, 国际中文教育发展研究院) whose name carries no owner, no country and no
+    place, and that no table knows, is the page's own university's unit (its school), not a partner: a partner's
+    institute is written with its country, city or university (德国…研究所, 安大略省教育研究院)."""
+    from etl.extract.zh_orgs import _zh_places_en
+
+    places = _zh_places_en()
+    for o in orgs:
+        if o.status != "partner" or o.kind != "institute" or o.registry is not None or o.known is not None or \
+                o.country or not re.fullmatch(r"[\u4e00-\u9fff]{2,20}(?:研究院|研究所)", o.name):
+            continue
+        if gaz.find_zh_countries(o.name) or any(o.name[:k] in places for k in (2, 3)) or \
+                re.search(r"大学|学院|科学院|中国|中科院|省|市|州", o.name[:-3]):
+            continue
+        o.status, o.reason = "home", "an institute with no owner, country or place in its name: the page's own unit"
+
+
 def _last_line_names(text: str, orgs: list[Org]) -> None:
     """A partner named only on the page's last line, alone (a mirror site's or a footer's name after the story's
     end: "…（国际处）\n某某大学"), is the page's chrome, not a party to the news."""
@@ -1387,6 +1404,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_museums_visited(text, lay, orgs)
         _zh_visitor_ties(text, lay, orgs)
         _zh_guests_itinerary(text, lay, orgs, home_spans)
+        _zh_own_institutes(orgs, gaz)
     _home_parents(text, orgs, home_spans)
     _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)

@@ -327,6 +327,10 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
                 if _partner_side(text, s, org_spans) or _credit_only(text, s, form) or _furniture_field(text, s):
                     continue  # 伦敦大学亚非学院副校长某、…、校长办公室主任某: the guests' office
                 add(typ, form, s, e, en or None, "unit name (zh, unit_terms_zh.csv)", 0.7)
+    for a, b, st in org_spans:
+        # an institute the organisations' pass found to be the page's own (engine._zh_own_institutes): a school
+        if st == "home" and b - a >= 4 and text[b - 3:b] in ("研究院", "研究所") and any(rs <= a < re_ for rs, re_ in regions):
+            add("school", text[a:b], a, b, None, "the page's own institute (zh)", 0.6)
     planned: set[str] = set()  # names of joint institutes being set up (共建中俄工程学院): not (yet) units
     found = [(s, e, owner) for rs, re_ in regions for s, e, owner in zh_unit_spans(text, rs, terms, spans, re_)]
     for s, e, owner in found:
