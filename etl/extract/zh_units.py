@@ -183,8 +183,10 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             if m.group(0) == "系" and text[start + m.start() - 2:start + m.start()] == "学科":
                 continue  # 物理学科系全国领先: the discipline "is" …
             j0 = scan(start + m.start(), 8)
-            if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|我院|本院|校)", "", text[j0:start + m.start()]) or "x"):
-                continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士)
+            stem = re.sub(r"^(?:我校|学校|本校|我院|本院|校)", "", text[j0:start + m.start()])
+            if not _ZH_FIELD.search(stem or "x") and not (terms is not None and m.group(0) == "系" and terms.knows(stem)):
+                continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士);
+                # (电机系, 营建系: a discipline of the term table)
         e = start + m.end()
         if in_org(start + m.start()):
             continue  # inside an organisation's name (理工学院 of 麻省理工学院)
