@@ -363,6 +363,29 @@ def _zh_own_institutes(orgs: list[Org], gaz) -> None:
         o.status, o.reason = "home", "an institute with no owner, country or place in its name: the page's own unit"
 
 
+# an event's or a policy's title that a name is part of: the rest of the title up to its head (中国—非洲—X…合作对话会,
+# “欧亚经济联盟”战略), no verb between
+_ZH_TITLE_REST = re.compile(r"[”》」]?(?P<rest>[\u4e00-\u9fff]{0,16}?)(?:对话会|论坛|峰会|研讨会|大会|战略|倡议)")
+_ZH_TITLE_VERB = re.compile(r"举办|举行|召开|主办|承办|协办|参加|出席|签|访|会见|共同|联合|邀请|合作举办|在|于|到|赴")
+
+
+def _zh_names_in_titles(text: str, orgs: list[Org]) -> None:
+    """A partner named only inside the title of an event or a policy (中国—非洲—联合国教科文组织…合作对话会, the
+    “欧亚经济联盟”战略): the title's word, not a party to the news. The name opens a title (after —, “ or 《, or
+    closed by ” or 》) and the title's head follows with no verb between."""
+    for o in orgs:
+        if o.status != "partner" or not o.mentions:
+            continue
+        def in_title(m) -> bool:
+            before, after = text[m.start - 1:m.start], text[m.end:m.end + 1]
+            if before not in "“《—－-「" and after not in "”》」" or not before:
+                return False
+            tm = _ZH_TITLE_REST.match(text, m.end)
+            return bool(tm) and not _ZH_TITLE_VERB.search(tm.group("rest"))
+        if all(in_title(m) for m in o.mentions):
+            o.status, o.reason = "non_partner", "named only inside an event's or a policy's title"
+
+
 def _last_line_names(text: str, orgs: list[Org]) -> None:
     """A partner named only on the page's last line, alone (a mirror site's or a footer's name after the story's
     end: "…（国际处）\n某某大学"), is the page's chrome, not a party to the news."""
@@ -1405,6 +1428,7 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_visitor_ties(text, lay, orgs)
         _zh_guests_itinerary(text, lay, orgs, home_spans)
         _zh_own_institutes(orgs, gaz)
+        _zh_names_in_titles(text, orgs)
     _home_parents(text, orgs, home_spans)
     _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)
