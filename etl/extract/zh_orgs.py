@@ -819,6 +819,7 @@ _MINISTRY_FIELD_WORDS = (r"国民|高等|职业|基础|教育|培训|卫生|健�
                          r"国际|合作|艺术|遗产|语言|人力|资源|公共|事务|家庭|妇女|儿童|卫生保健")
 _MINISTRY_FIELDS = re.compile(rf"(?:(?:{_MINISTRY_FIELD_WORDS})[、与和及]?)+")
 _MINISTRY_STOP = re.compile(r"[^\u4e00-\u9fff、]|[的在是了为对将向从由该其这到赴等]")
+_FOREIGN_GENERIC_BODY = re.compile(r"(?P<stem>(?:(?![及与、的在是了对向从由赴到])[\u4e00-\u9fff]){4,14}?)(?P<head>(?<!研究)中心|联合总会|总会)(?=[\u4e00-\u9fff]{0,4}(?:总监|主任|会长|理事长|秘书长|代表|一行|」|”|引介|的))")
 _MINISTRY_SUPERVISES = re.compile(r"指导|主办|承办|支持|资助|批准|主管")
 _MINISTRY_CUE = re.compile(r"率团|率领|访问|到访|来访|拜访|拜会|会见|出席|签署|签约|签订|代表团|一行")
 # "our" (the home's country) written before 驻 (我驻南非使馆, 我国驻日本代表处), not "our university" (我校驻…)
@@ -955,6 +956,22 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
             continue  # (中国教育部、俄罗斯科学和教育部共同指导: a forum's supervisors, no party to the news)
         s0 = p - len(window) + hits[-1][0]
         out.append((s0, m.end(), text[s0:m.end()], "government", hits[-1][2]))
+    for m in _FOREIGN_GENERIC_BODY.finditer(text):
+        # a body abroad with a generic head, named after its country (新加坡万和国际中心, 印尼留台校友会联合总会), that
+        # takes part in the sentence's visit: the pattern's heads leave 中心 and 总会 out (every university has a 中心)
+        if m.start() > 0 and CJK.match(text[m.start() - 1]) and text[m.start() - 1] not in _ZH_STOP and \
+                not re.search(r"(?:接待|拜访|拜会|访问|会见|参观|代表|来自|邀请|与|和|及|、)$", text[max(0, m.start() - 3):m.start()]):
+            continue  # (inside a longer word: the name does not start here)
+        stem = m.group("stem")
+        hits = gaz.find_zh_countries(m.group(0))
+        if not hits or hits[0][0] != 0 or hits[0][2] in ("CN", "HK", "MO", "TW") or re.search(r"研究|大学|学院|公司|协会", stem) or \
+                _MINISTRY_STOP.search(stem) or len(stem) - hits[0][1] < 2:
+            continue
+        ss = last_of(text, "。！？\n", m.start()) + 1
+        se = next_of(text, "。！？\n", m.end(), len(text))
+        if not _MINISTRY_CUE.search(text, ss, se) and not re.search(r"接待|参访|引介", text[ss:se]):
+            continue
+        out.append((m.start(), m.end(), m.group(0), "ngo" if m.group("head").endswith("总会") else "other", hits[0][2]))
     if "高专" in text and re.search(r"日本|日方|驻日", text):
         # a Japanese college of technology (KOSEN) by its short name, its city and 高专 (木更津高专, 鹤冈高专): National
         # Institute of Technology, <city> College
