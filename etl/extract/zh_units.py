@@ -382,6 +382,12 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if typ == "office" and (not _ZH_OFFICE_WORDS.search(name) or re.search(_MINISTRY_END, name)):
             continue  # (…登录教育部: a ministry, not a unit)
         add(typ, name, s, e, terms.english(name), "unit name pattern (zh)", 0.6)
+    # one unit written two ways (国际合作交流处 and 国际合作与交流处, 国际交流合作处 and 国际合作交流处: the same words in
+    # another order, or with a connector) is one unit, under the name written first
+    first: dict[str, ZhUnit] = {}
+    for u in sorted(out, key=lambda u: u.start):
+        first.setdefault(_variant_key(u.name), u)
+    out = [u for u in out if first[_variant_key(u.name)].name == u.name]
     # a short form of a unit named in full (国际处 for 国际合作与交流处, 国际学院 for 国际教育合作学院) is that unit
     names = {u.name for u in out}
     out = [u for u in out if not any(_abbreviates(u.name, n) for n in names)]
@@ -552,6 +558,15 @@ def _home_listed_before(text: str, s: int, ss: int, ends: dict[int, str]) -> boo
             k = q
         else:
             k = p
+
+
+def _variant_key(name: str) -> str:
+    """The same key for one unit's names written with its words in another order or with a connector (与, 和, 及):
+    the head, then the other characters sorted."""
+    head = _UNIT_END.search(name)
+    h = head.group(0) if head else ""
+    body = re.sub(r"[与和及]", "", name[:len(name) - len(h)])
+    return "".join(sorted(body)) + "|" + h if len(body) >= 4 else name
 
 
 def _abbreviates(short: str, long: str) -> bool:
