@@ -818,7 +818,7 @@ _MINISTRY_FIELD_WORDS = (r"国民|高等|职业|基础|教育|培训|卫生|健�
                          r"财政|农业|工业|交通|劳动|劳工|就业|青年|体育|旅游|环境|能源|司法|内政|发展|规划|信息|通信|移民|外事|"
                          r"国际|合作|艺术|遗产|语言|人力|资源|公共|事务|家庭|妇女|儿童|卫生保健")
 _MINISTRY_FIELDS = re.compile(rf"(?:(?:{_MINISTRY_FIELD_WORDS})[、与和及]?)+")
-_MINISTRY_STOP = re.compile(r"[^\u4e00-\u9fff、]|[的在是了为对将向从由该其这到赴等]")
+_MINISTRY_STOP = re.compile(r"[^\u4e00-\u9fff、]|[的在是了为对将向从由该其这到赴]|等(?!教育)")  # (not the 等 of 高等教育)
 _FOREIGN_GENERIC_BODY = re.compile(r"(?P<stem>(?:(?![及与、的在是了对向从由赴到])[\u4e00-\u9fff]){4,14}?)(?P<head>(?<!研究)中心|联合总会|总会)(?=[\u4e00-\u9fff]{0,4}(?:总监|主任|会长|理事长|秘书长|代表|一行|」|”|引介|的))")
 _MINISTRY_SUPERVISES = re.compile(r"指导|主办|承办|支持|资助|批准|主管")
 _MINISTRY_CUE = re.compile(r"率团|率领|访问|到访|来访|拜访|拜会|会见|出席|签署|签约|签订|代表团|一行")
