@@ -346,6 +346,11 @@ def _zh_home_without_status(text: str, orgs: list[Org], home_spans: list[tuple[i
             o.status, o.reason = "home", "the home's name without its status word (国立)"
 
 
+# the words a university's own institute is named by: fields of study and the world's regions it studies
+_OWN_INSTITUTE_WORD = re.compile(r"国际|教育|发展|文化|语言|中文|汉语|经济|社会|科学|技术|工程|管理|政策|战略|历史|艺术|"
+                                 r"国别|区域|南洋|东南亚|东亚|南亚|西亚|中亚|中东|拉美|非洲|欧洲|亚太|北美|葡语|海洋|高等")
+
+
 def _zh_own_institutes(orgs: list[Org], gaz) -> None:
     """An institute found by pattern (南洋研究院, 国际中文教育发展研究院) whose name carries no owner, no country and no
     place, and that no table knows, is the page's own university's unit (its school), not a partner: a partner's
@@ -358,8 +363,8 @@ def _zh_own_institutes(orgs: list[Org], gaz) -> None:
                 o.country or not re.fullmatch(r"[\u4e00-\u9fff]{2,20}(?:研究院|研究所)", o.name):
             continue
         if gaz.find_zh_countries(o.name) or any(o.name[:k] in places for k in (2, 3)) or \
-                re.search(r"大学|学院|科学院|中国|中科院|省|市|州", o.name[:-3]):
-            continue
+                re.search(r"大学|学院|科学院|中国|中科院|省|市|州", o.name[:-3]) or not _OWN_INSTITUTE_WORD.search(o.name[:-3]):
+            continue  # (弗劳恩霍夫研究所, 马普研究所: a name written by its sound, a body abroad, not a unit by its field)
         o.status, o.reason = "home", "an institute with no owner, country or place in its name: the page's own unit"
 
 
