@@ -964,7 +964,7 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
             continue  # (inside a longer word: the name does not start here)
         stem = m.group("stem")
         hits = gaz.find_zh_countries(m.group(0))
-        if not hits or hits[0][0] != 0 or hits[0][2] in ("CN", "HK", "MO", "TW") or re.search(r"研究|大学|学院|公司|协会", stem) or \
+        if not hits or hits[0][0] != 0 or hits[0][2] in ("CN", "HK", "MO", "TW") or re.search(r"研究|大学|学院|公司|集团|协会|学会|基金会|联合会|组织", stem) or \
                 _MINISTRY_STOP.search(stem) or len(stem) - hits[0][1] < 2:
             continue
         ss = last_of(text, "。！？\n", m.start()) + 1
