@@ -346,6 +346,51 @@ def _zh_home_without_status(text: str, orgs: list[Org], home_spans: list[tuple[i
             o.status, o.reason = "home", "the home's name without its status word (国立)"
 
 
+# the words a university's own institute is named by: fields of study and the world's regions it studies
+_OWN_INSTITUTE_WORD = re.compile(r"国际|教育|发展|文化|语言|中文|汉语|经济|社会|科学|技术|工程|管理|政策|战略|历史|艺术|"
+                                 r"国别|区域|南洋|东南亚|东亚|南亚|西亚|中亚|中东|拉美|非洲|欧洲|亚太|北美|葡语|海洋|高等")
+
+
+def _zh_own_institutes(orgs: list[Org], gaz) -> None:
+    """An institute found by pattern (南洋研究院, 国际中文教育发展研究院) whose name carries no owner, no country and no
+    place, and that no table knows, is the page's own university's unit (its school), not a partner: a partner's
+    institute is written with its country, city or university (德国…研究所, 安大略省教育研究院)."""
+    from etl.extract.zh_orgs import _zh_places_en
+
+    places = _zh_places_en()
+    for o in orgs:
+        if o.status != "partner" or o.kind != "institute" or o.registry is not None or o.known is not None or \
+                o.country or not re.fullmatch(r"[\u4e00-\u9fff]{2,20}(?:研究院|研究所)", o.name):
+            continue
+        if gaz.find_zh_countries(o.name) or any(o.name[:k] in places for k in (2, 3)) or \
+                re.search(r"大学|学院|科学院|中国|中科院|省|市|州", o.name[:-3]) or not _OWN_INSTITUTE_WORD.search(o.name[:-3]):
+            continue  # (弗劳恩霍夫研究所, 马普研究所: a name written by its sound, a body abroad, not a unit by its field)
+        o.status, o.reason = "home", "an institute with no owner, country or place in its name: the page's own unit"
+
+
+# an event's or a policy's title that a name is part of: the rest of the title up to its head (中国—非洲—X…合作对话会,
+# “欧亚经济联盟”战略), no verb between
+_ZH_TITLE_REST = re.compile(r"[”》」]?(?P<rest>[\u4e00-\u9fff]{0,16}?)(?:对话会|论坛|峰会|研讨会|大会|战略|倡议)")
+_ZH_TITLE_VERB = re.compile(r"举办|举行|召开|主办|承办|协办|参加|出席|签|访|会见|共同|联合|邀请|合作举办|在|于|到|赴")
+
+
+def _zh_names_in_titles(text: str, orgs: list[Org]) -> None:
+    """A partner named only inside the title of an event or a policy (中国—非洲—联合国教科文组织…合作对话会, the
+    “欧亚经济联盟”战略): the title's word, not a party to the news. The name opens a title (after —, “ or 《, or
+    closed by ” or 》) and the title's head follows with no verb between."""
+    for o in orgs:
+        if o.status != "partner" or not o.mentions:
+            continue
+        def in_title(m) -> bool:
+            before, after = text[m.start - 1:m.start], text[m.end:m.end + 1]
+            if before not in "“《—－-「" and after not in "”》」" or not before:
+                return False
+            tm = _ZH_TITLE_REST.match(text, m.end)
+            return bool(tm) and not _ZH_TITLE_VERB.search(tm.group("rest"))
+        if all(in_title(m) for m in o.mentions):
+            o.status, o.reason = "non_partner", "named only inside an event's or a policy's title"
+
+
 def _last_line_names(text: str, orgs: list[Org]) -> None:
     """A partner named only on the page's last line, alone (a mirror site's or a footer's name after the story's
     end: "…（国际处）\n某某大学"), is the page's chrome, not a party to the news."""
@@ -750,7 +795,9 @@ _CI_LINK = re.compile(r"(?:['’]s)?[^\S\n]+(?:(?:jointly[^\S\n]+|newly[^\S\n]+)
 
 
 def _confucius_institutes(text: str, orgs: list[Org], lang: str) -> list[Org]:
-    if lang == "zh" or "Confucius" not in text:
+    if lang == "zh":
+        return _zh_confucius_institutes(text, orgs)
+    if "Confucius" not in text:
         return []
     have = {norm(o.name) for o in orgs}
     partners = [(m.start, m.end, o) for o in orgs if o.status == "partner" for m in o.mentions]
@@ -783,8 +830,41 @@ def _confucius_institutes(text: str, orgs: list[Org], lang: str) -> list[Org]:
                 if pe <= m.start() and re.fullmatch(r"[^\S\n]*(?:['’]s[^\S\n]+)?", text[pe:m.start()]):
                     add(o, False, ps, m.end())
                     break
-    # (中文 pages name the partner's 孔子学院 mostly as where the home's teachers go, which the labels do not count as a
-    # partner of its own: English only)
+    return list(out.values())
+
+
+# a partner university's Confucius Institute written right after its name (X大学孔子学院, 孔子學院 on a traditional
+# page), not the headquarters or the yearly conference of all institutes
+_CI_ZH_AFTER = re.compile(r"孔子[学學]院(?!\s*(?:总部|總部|大会|大會))")
+
+
+def _zh_confucius_institutes(text: str, orgs: list[Org]) -> list[Org]:
+    """中文 pages: the Confucius Institute a partner university hosts, named as the host's name followed by 孔子学院
+    (武藏野大学孔子学院), is a partner beside its host, as on English pages: "Confucius Institute at <host>" when the
+    host has an English name, else the name as written (host + 孔子学院); the host's country."""
+    if "孔子" not in text:
+        return []
+    have = {norm(o.name) for o in orgs}
+    out: dict[str, Org] = {}
+    for o in orgs:
+        if o.status != "partner" or o.kind != "university" or "孔子" in o.name or "Confucius" in o.name:
+            continue
+        for m in o.mentions:
+            cm = _CI_ZH_AFTER.match(text, m.end)
+            if cm is None:
+                continue
+            if o.name.isascii():
+                the = "the " if re.match(r"(?:University|Institute|College)\s+of\b", o.name) else ""
+                name = f"Confucius Institute at {the}{o.name}"
+            else:
+                name = o.name + "孔子学院"
+            if norm(name) in have:
+                continue
+            ci = out.get(norm(name))
+            if ci is None:
+                ci = out[norm(name)] = Org(name, "other", o.country, "its host's country" if o.country else "")
+                ci.reason = "a Confucius Institute a partner hosts"
+            ci.mentions.append(Mention_(m.start, m.end + 4, text[m.start:m.end + 4], "a Confucius Institute a partner hosts"))
     return list(out.values())
 
 
@@ -1383,6 +1463,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
         _zh_museums_visited(text, lay, orgs)
         _zh_visitor_ties(text, lay, orgs)
         _zh_guests_itinerary(text, lay, orgs, home_spans)
+        _zh_own_institutes(orgs, gaz)
+        _zh_names_in_titles(text, orgs)
     _home_parents(text, orgs, home_spans)
     _home_name_pieces(text, orgs, home_org)
     home_country = home_org.country if home_org is not None else ("CN" if home else None)

@@ -812,6 +812,32 @@ def _common_name(code: str) -> str:
         else name
 
 
+# a ministry's head (部, not 部分, 部门, 学部, 东部 …) and the fields a ministry's name is made of, joined by 、 与 和
+_MINISTRY_HEAD = re.compile(r"(?<![学本总东西南北中干乐令])部(?![分门队署落位件内外下])")
+_MINISTRY_FIELD_WORDS = (r"国民|高等|职业|基础|教育|培训|卫生|健康|外交|经济|科学|科技|技术|研究|创新|数字|社会|文化|商务|贸易|"
+                         r"财政|农业|工业|交通|劳动|劳工|就业|青年|体育|旅游|环境|能源|司法|内政|发展|规划|信息|通信|移民|外事|"
+                         r"国际|合作|艺术|遗产|语言|人力|资源|公共|事务|家庭|妇女|儿童|卫生保健")
+_MINISTRY_FIELDS = re.compile(rf"(?:(?:{_MINISTRY_FIELD_WORDS})[、与和及]?)+")
+_MINISTRY_STOP = re.compile(r"[^\u4e00-\u9fff、]|[的在是了为对将向从由该其这到赴]|等(?!教育)")  # (not the 等 of 高等教育)
+_FOREIGN_GENERIC_BODY = re.compile(r"(?P<stem>(?:(?![及与、的在是了对向从由赴到])[\u4e00-\u9fff]){4,14}?)(?P<head>(?<!研究)中心|联合总会|总会)(?=[\u4e00-\u9fff]{0,4}(?:总监|主任|会长|理事长|秘书长|代表|一行|」|”|引介|的))")
+_MINISTRY_SUPERVISES = re.compile(r"指导|主办|承办|支持|资助|批准|主管")
+_MINISTRY_CUE = re.compile(r"率团|率领|访问|到访|来访|拜访|拜会|会见|出席|签署|签约|签订|代表团|一行")
+# "our" (the home's country) written before 驻 (我驻南非使馆, 我国驻日本代表处), not "our university" (我校驻…)
+_OUR_MISSION = re.compile(r"(?<!自)我国?$")
+
+
+def _mission_host(place: str, gaz) -> str | None:
+    """The country a mission is in, from what follows 驻: a country's name, also in its long form (吉布提共和国,
+    马拉维共和国), or a city of it (its capital: 驻利隆圭使馆)."""
+    hits = gaz.find_zh_countries(place)
+    if hits and hits[0][0] == 0 and (hits[0][1] == len(place) or
+                                     re.fullmatch(r"(?:民主|联邦|人民)?(?:共和国|王国)", place[hits[0][1]:])):
+        return hits[0][2]
+    if not hits and len(place) >= 2:
+        return gaz.zh_place(place)
+    return None
+
+
 def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]:
     """Organisations a Chinese text names without a name of their own, as (start, end, English name, kind,
     country): a country's embassy or consulate, also through its head's title (葡萄牙驻澳门及香港总领事 → Consulate
@@ -822,18 +848,29 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
     for m in _MISSION.finditer(text):
         before = text[max(0, m.start() - 12):m.start()]
         hits = gaz.find_zh_countries(before)
+        ours = _OUR_MISSION.search(before)
+        if ours and m.group("kind") in ("代表处", "办事处"):
+            # 我国驻日本代表处: "our country's" representative office abroad is Taiwan's (China's missions are embassies
+            # and consulates): the Taipei Economic and Cultural Representative Office in that country
+            host = _mission_host(m.group("places"), gaz)
+            if host and host != "TW":
+                out.append((m.start() - len(ours.group(0)), m.end(),
+                            f"Taipei Economic and Cultural Representative Office in {country_en(host)}", "government", "TW"))
+            continue
+        if ours:
+            hits = [(len(before) - len(ours.group(0)), len(before), "CN")]  # 我驻南非使馆, 我国驻…: the home's country
         if not hits or hits[-1][1] != len(before):
             continue
         code = hits[-1][2]
-        parts = [p for p in re.split(r"及|和|、", m.group("places")) if p]
+        parts = [p for p in re.split(r"及|(?<!共)和(?!国)|、", m.group("places")) if p]  # (not the 和 of 共和国)
         if code == "CN":
             # 中国驻俄罗斯大使馆: China's embassy in a foreign country (as the English reader names it), one per country
-            hosts = [gaz.find_zh_countries(p) for p in parts]
-            if m.group("kind") in ("大使馆", "使馆", "大使") and all(h and h[0][0] == 0 and h[0][1] == len(p) and h[0][2] != "CN"
-                                                            for h, p in zip(hosts, parts)):
+            # (驻吉布提共和国大使: the country's long form; 我驻利隆圭使馆: its capital)
+            hosts = [_mission_host(p, gaz) for p in parts]
+            if m.group("kind") in ("大使馆", "使馆", "大使") and all(h and h != "CN" for h in hosts):
                 s = m.start() - (len(before) - hits[-1][0])
                 for h in hosts:
-                    out.append((s, m.end(), f"Embassy of the People's Republic of China in {_common_name(h[0][2])}",
+                    out.append((s, m.end(), f"Embassy of the People's Republic of China in {_common_name(h)}",
                                 "government", "CN"))
             continue
         places = [_place_en(p) for p in parts]
@@ -896,6 +933,45 @@ def find_zh_named(text: str, gaz) -> list[tuple[int, int, str, str, str | None]]
             continue
         s = m.start() - len(place) - (hits[-1][1] - hits[-1][0])
         out.append((s, m.end(), text[s:m.end()], "government", hits[-1][2]))
+    for m in _MINISTRY_HEAD.finditer(text):
+        # a foreign country's (or its region's) ministry, after the country's name and the ministry's fields
+        # (马拉维共和国教育部, 汤加卫生部, 德国图林根州经济、科学与数字社会部), when its minister or it takes part in the
+        # sentence's visit, signing or ceremony: kept in Chinese as written, the country's (China's own are not)
+        p = m.start()
+        window = text[max(0, p - 18):p]
+        hits = [h for h in gaz.find_zh_countries(window)]
+        if not hits or hits[-1][2] in ("CN", "HK", "MO", "TW"):
+            continue
+        body = window[hits[-1][1]:]
+        lead = re.match(r"(?:(?:民主|联邦|人民)?(?:共和国|王国))?(?:[\u4e00-\u9fff]{2,5}?[州省])?", body)
+        fields = body[lead.end():]
+        if not 2 <= len(fields) <= 12 or _MINISTRY_STOP.search(body) or not _MINISTRY_FIELDS.fullmatch(fields):
+            continue
+        ss = last_of(text, "。！？\n", p) + 1
+        se = next_of(text, "。！？\n", m.end(), len(text))
+        if not _MINISTRY_CUE.search(text, ss, se):
+            continue
+        ce = next_of(text, "，。；！？\n", m.end(), len(text))
+        if _MINISTRY_SUPERVISES.search(text, m.end(), ce):
+            continue  # (中国教育部、俄罗斯科学和教育部共同指导: a forum's supervisors, no party to the news)
+        s0 = p - len(window) + hits[-1][0]
+        out.append((s0, m.end(), text[s0:m.end()], "government", hits[-1][2]))
+    for m in _FOREIGN_GENERIC_BODY.finditer(text):
+        # a body abroad with a generic head, named after its country (新加坡万和国际中心, 印尼留台校友会联合总会), that
+        # takes part in the sentence's visit: the pattern's heads leave 中心 and 总会 out (every university has a 中心)
+        if m.start() > 0 and CJK.match(text[m.start() - 1]) and text[m.start() - 1] not in _ZH_STOP and \
+                not re.search(r"(?:接待|拜访|拜会|访问|会见|参观|代表|来自|邀请|与|和|及|、)$", text[max(0, m.start() - 3):m.start()]):
+            continue  # (inside a longer word: the name does not start here)
+        stem = m.group("stem")
+        hits = gaz.find_zh_countries(m.group(0))
+        if not hits or hits[0][0] != 0 or hits[0][2] in ("CN", "HK", "MO", "TW") or re.search(r"研究|大学|学院|公司|集团|协会|学会|基金会|联合会|组织", stem) or \
+                _MINISTRY_STOP.search(stem) or len(stem) - hits[0][1] < 2:
+            continue
+        ss = last_of(text, "。！？\n", m.start()) + 1
+        se = next_of(text, "。！？\n", m.end(), len(text))
+        if not _MINISTRY_CUE.search(text, ss, se) and not re.search(r"接待|参访|引介", text[ss:se]):
+            continue
+        out.append((m.start(), m.end(), m.group(0), "ngo" if m.group("head").endswith("总会") else "other", hits[0][2]))
     if "高专" in text and re.search(r"日本|日方|驻日", text):
         # a Japanese college of technology (KOSEN) by its short name, its city and 高专 (木更津高专, 鹤冈高专): National
         # Institute of Technology, <city> College

@@ -183,8 +183,10 @@ def zh_unit_spans(text: str, start: int, terms: UnitTerms | None = None,
             if m.group(0) == "系" and text[start + m.start() - 2:start + m.start()] == "学科":
                 continue  # 物理学科系全国领先: the discipline "is" …
             j0 = scan(start + m.start(), 8)
-            if not _ZH_FIELD.search(re.sub(r"^(?:我校|学校|本校|我院|本院|校)", "", text[j0:start + m.start()]) or "x"):
-                continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士)
+            stem = re.sub(r"^(?:我校|学校|本校|我院|本院|校)", "", text[j0:start + m.start()])
+            if not _ZH_FIELD.search(stem or "x") and not (terms is not None and m.group(0) == "系" and terms.knows(stem)):
+                continue  # 冶金工程研究院, 外语系: a school named by its field alone (not 关系, 体系, 系哈佛大学博士);
+                # (电机系, 营建系: a discipline of the term table)
         e = start + m.end()
         if in_org(start + m.start()):
             continue  # inside an organisation's name (理工学院 of 麻省理工学院)
@@ -306,6 +308,11 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
     for rs, re_ in regions:
         for s, e, form, (en, typ) in _find_whole(text, terms.whole, rs, re_):
             if typ == "skip":
+                om = _OFFICE_OF_SKIPPED.match(text, e)
+                if om and not any(a <= s < b for a, b, _ in org_spans) and not (
+                        s > 0 and any(b == s and st not in (None, "home") for _, b, st in org_spans)):
+                    # 孔子学院管理办公室: the home's office for what the name means, a unit (not a partner's: X大学孔子学院办公室)
+                    add("office", text[s:om.end()], s, om.end(), None, "unit name (zh, an office of a skipped name)", 0.6)
                 skip.append((s, e))  # never a unit (孔子学院)
                 continue
             if (form_ok is not None and not form_ok(s, e, form)) or any(a <= s < b for a, b, _ in org_spans):
@@ -322,6 +329,10 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
                 if _partner_side(text, s, org_spans) or _credit_only(text, s, form) or _furniture_field(text, s):
                     continue  # 伦敦大学亚非学院副校长某、…、校长办公室主任某: the guests' office
                 add(typ, form, s, e, en or None, "unit name (zh, unit_terms_zh.csv)", 0.7)
+    for a, b, st in org_spans:
+        # an institute the organisations' pass found to be the page's own (engine._zh_own_institutes): a school
+        if st == "home" and b - a >= 4 and text[b - 3:b] in ("研究院", "研究所") and any(rs <= a < re_ for rs, re_ in regions):
+            add("school", text[a:b], a, b, None, "the page's own institute (zh)", 0.6)
     planned: set[str] = set()  # names of joint institutes being set up (共建中俄工程学院): not (yet) units
     found = [(s, e, owner) for rs, re_ in regions for s, e, owner in zh_unit_spans(text, rs, terms, spans, re_)]
     for s, e, owner in found:
@@ -371,6 +382,12 @@ def find_zh_units(text: str, lay, org_spans: list[tuple[int, int, str]], home_sp
         if typ == "office" and (not _ZH_OFFICE_WORDS.search(name) or re.search(_MINISTRY_END, name)):
             continue  # (…登录教育部: a ministry, not a unit)
         add(typ, name, s, e, terms.english(name), "unit name pattern (zh)", 0.6)
+    # one unit written two ways (国际合作交流处 and 国际合作与交流处, 国际交流合作处 and 国际合作交流处: the same words in
+    # another order, or with a connector) is one unit, under the name written first
+    first: dict[str, ZhUnit] = {}
+    for u in sorted(out, key=lambda u: u.start):
+        first.setdefault(_variant_key(u.name), u)
+    out = [u for u in out if first[_variant_key(u.name)].name == u.name]
     # a short form of a unit named in full (国际处 for 国际合作与交流处, 国际学院 for 国际教育合作学院) is that unit
     names = {u.name for u in out}
     out = [u for u in out if not any(_abbreviates(u.name, n) for n in names)]
@@ -383,6 +400,8 @@ _PROVINCES = ("北京", "上海", "天津", "重庆", "河北", "山西", "辽�
 
 
 _CENTRE_AFTER = re.compile(r"[\u4e00-\u9fff]{2,10}?研究中心")
+# a skipped name (孔子学院) followed by an office's head: the home's office that runs them (孔子学院管理办公室)
+_OFFICE_OF_SKIPPED = re.compile(r"(?:管理|工作)?办公室")
 
 
 def _joint_school(text: str, s: int, org_spans: list[tuple[int, int, str]], home_spans: list[tuple[int, int]]
@@ -539,6 +558,15 @@ def _home_listed_before(text: str, s: int, ss: int, ends: dict[int, str]) -> boo
             k = q
         else:
             k = p
+
+
+def _variant_key(name: str) -> str:
+    """The same key for one unit's names written with its words in another order or with a connector (与, 和, 及):
+    the head, then the other characters sorted."""
+    head = _UNIT_END.search(name)
+    h = head.group(0) if head else ""
+    body = re.sub(r"[与和及]", "", name[:len(name) - len(h)])
+    return "".join(sorted(body)) + "|" + h if len(body) >= 4 else name
 
 
 def _abbreviates(short: str, long: str) -> bool:
