@@ -27,7 +27,7 @@ rules alone unless the inner folds show a gain.
 Outer folds: one per university (the page's site: en.bisu.edu.cn and www.bisu.edu.cn are one).
 
     python bench/train_activities.py [--write] [--no-cv] [--lam L] [--rule-scale S] [--texts DIR] [--texts2 DIR]
-        [--out FILE] [--sets old|all] [--texts3 DIR] [--texts4 DIR] [--add-at T]
+        [--out FILE] [--sets old|all] [--texts3 DIR] [--texts4 DIR] [--add-at T] [--prune P] [--langs en]
     python bench/train_activities.py --heldout [--sets old|all] [--texts5 DIR] [--out FILE]
 
 ``--sets all`` trains on all labelled dev material: the sets above plus ``bench/realnews3`` and
@@ -47,6 +47,10 @@ per-kind thresholds of inner cross-validation and the model alone at 0.5 are rep
 ``--write FILE`` writes the model (trained on all dev pages and the corpus) to FILE and
 the fixture FILE.fixture.json beside it (probabilities of the training script's own matrix
 product on paraphrased texts, which the runtime's dictionary look-ups must reproduce).
+The shipped model (etl/extract/activity_model.py, English pages) was written by
+``--sets all --no-cv --add-at 0.5 --prune 0.02 --write etl/extract/activity_model.json`` (``--langs``,
+default ``en``: the page languages the engine runs it on). The extractor's reading recorded here is
+the rules' alone (the shipped model is switched off while recording).
 """
 from __future__ import annotations
 

@@ -77,6 +77,13 @@ class ActivityModel:
         # feature → [(kind index, weight)]
         self.weights: dict[str, list[tuple[int, float]]] = {
             f: [(int(i), float(w)) for i, w in row] for f, row in data["weights"].items()}
+        # the same weights as one row of every kind's weight per feature, for the sums of ``logits``
+        self._dense: dict[str, tuple[float, ...]] = {}
+        for f, row in self.weights.items():
+            dense = [0.0] * len(self.kinds)
+            for i, v in row:
+                dense[i] += v
+            self._dense[f] = tuple(dense)
         self.add_at: dict[str, float | None] = dict(data["add_at"])
         self.drop_below: dict[str, float | None] = dict(data["drop_below"])
         # the languages the model is run on (None: every language)
@@ -87,15 +94,12 @@ class ActivityModel:
         return self.langs is None or lang in self.langs
 
     def logits(self, feats: set[str], scores: dict[str, float]) -> list[float]:
-        z = list(self.bias)
-        w = self.weights
-        for f in feats:
-            row = w.get(f)
-            if row:
-                for i, v in row:
-                    z[i] += v
+        # (the features the model weighs, by a set intersection; their rows of weights summed kind by kind)
+        dense = self._dense
+        rows = [dense[f] for f in dense.keys() & feats]
+        z = [b + s for b, s in zip(self.bias, map(sum, zip(*rows)))] if rows else list(self.bias)
         for f, x in rule_features(scores).items():
-            row = w.get(f)
+            row = self.weights.get(f)
             if row and x:
                 for i, v in row:
                     z[i] += v * x
