@@ -250,7 +250,8 @@ def test_a_kind_added_is_placed_on_the_rules_strongest_cue_else_the_title():
     text = "A title here\n\nFirst sentence of the lead. A weak cue of going abroad sits here."
     sents = [(0, 12), (14, 40), (41, len(text))]
     cue = (text.index("going abroad"), text.index("going abroad") + len("going abroad"), "a weak rule")
-    kept, added = amr.check(model, text, (0, 12), set(), {"study_abroad": 0.5}, {"study_abroad": cue}, sents, (14, len(text)))
+    kept, added = amr.check(model, text, (0, 12), set(), {"study_abroad": 0.5}, {"study_abroad": cue}, sents,
+                            (14, len(text)))
     assert kept == set() and [(k, s, e, r) for k, _p, s, e, r in added] == [("study_abroad", *cue)]
     kept, added = amr.check(model, text, (0, 12), {"agreement"}, {}, {}, sents, (14, len(text)))
     assert kept == {"agreement"} and [(k, s, e, r) for k, _p, s, e, r in added] == [("study_abroad", 0, 12, None)]

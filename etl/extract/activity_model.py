@@ -106,7 +106,8 @@ class ActivityModel:
         return z
 
     def probabilities(self, feats: set[str], scores: dict[str, float]) -> dict[str, float]:
-        return {k: 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z)))) for k, z in zip(self.kinds, self.logits(feats, scores))}
+        return {k: 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+                for k, z in zip(self.kinds, self.logits(feats, scores))}
 
     def evidence(self, kind: str, feats: set[str]) -> str | None:
         """The piece's feature that speaks most for ``kind`` (to point at where the model read it)."""

@@ -1532,8 +1532,8 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     for a in hits:
         if a.kind in kept:
             out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text,
-                                        lay.sentence_at(a.start), a.start, a.end, f"rule: {a.rule} (score {a.score:.1f})",
-                                        a.confidence))
+                                        lay.sentence_at(a.start), a.start, a.end,
+                                        f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
     for kind, p, s_, e_, cue in added:
         out.mentions.append(Mention("activity", f"activity:{kind}", {"kind": kind}, text[s_:e_], lay.sentence_at(s_),
                                     s_, e_, f"model: activity check p={p:.2f}" + (f"; cue: {cue}" if cue else ""),
