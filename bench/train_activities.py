@@ -27,7 +27,7 @@ rules alone unless the inner folds show a gain.
 Outer folds: one per university (the page's site: en.bisu.edu.cn and www.bisu.edu.cn are one).
 
     python bench/train_activities.py [--write] [--no-cv] [--lam L] [--rule-scale S] [--texts DIR] [--texts2 DIR]
-        [--out FILE] [--sets old|all] [--texts3 DIR] [--texts4 DIR] [--add-at T]
+        [--out FILE] [--sets old|all] [--texts3 DIR] [--texts4 DIR] [--add-at T] [--prune P] [--langs en]
     python bench/train_activities.py --heldout [--sets old|all] [--texts5 DIR] [--out FILE]
 
 ``--sets all`` trains on all labelled dev material: the sets above plus ``bench/realnews3`` and
@@ -47,6 +47,10 @@ per-kind thresholds of inner cross-validation and the model alone at 0.5 are rep
 ``--write FILE`` writes the model (trained on all dev pages and the corpus) to FILE and
 the fixture FILE.fixture.json beside it (probabilities of the training script's own matrix
 product on paraphrased texts, which the runtime's dictionary look-ups must reproduce).
+The shipped model (etl/extract/activity_model.py, English pages) was written by
+``--sets all --no-cv --add-at 0.5 --prune 0.02 --write etl/extract/activity_model.json`` (``--langs``,
+default ``en``: the page languages the engine runs it on). The extractor's reading recorded here is
+the rules' alone (the shipped model is switched off while recording).
 """
 from __future__ import annotations
 
@@ -65,6 +69,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "bench"))  # after the root: bench/etl.py must not shadow the etl package
 
 import activity_model as am  # noqa: E402  (bench/activity_model.py)
+from etl.extract import activity_model as amr  # noqa: E402  (the runtime: its training hook)
 from etl.extract import engine  # noqa: E402
 from etl.extract import extract  # noqa: E402
 from etl.extract.activities import KINDS  # noqa: E402
@@ -81,9 +86,9 @@ DROP_GRID = (0.02, 0.05, 0.1, 0.2, 0.3)
 SHARED = [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
 
 
-def _set_params(lam: float, rule_scale: float) -> None:
-    global LAMBDA, RULE_SCALE
-    LAMBDA, RULE_SCALE = lam, rule_scale
+def _set_params(lam: float, rule_scale: float, prune: float = PRUNE) -> None:
+    global LAMBDA, RULE_SCALE, PRUNE
+    LAMBDA, RULE_SCALE, PRUNE = lam, rule_scale, prune
 
 
 def _shared(sub: str) -> Path:
@@ -174,22 +179,25 @@ def recorded_with_record(doc: SourceDocument, ref) -> tuple[set[str], dict[str, 
     and the extractor's record (what the scorer reads).
 
     The extractor calls ``find_activities`` once per piece with the text and the title's span; a wrapper
-    around it (in this script only) asks for every kind's score and keeps what the rules found.
+    around it (in this script only) asks for every kind's score and keeps what the rules found. The shipped
+    model (etl/extract/activity_model.py) is switched off meanwhile: the record is the rules' alone.
     """
     seen: list = []
     original = engine.find_activities
 
     def spy(text, sentences, title, *args, **kw):
         scores: dict[str, float] = {}
-        hits = original(text, sentences, title, *args, **kw, scores_out=scores)
+        hits = original(text, sentences, title, *args, **dict(kw, scores_out=scores))
         seen.append((am.features(text, title), scores, {h.kind for h in hits}))
         return hits
 
     engine.find_activities = spy
+    was, amr.RULES_ALONE = amr.RULES_ALONE, True  # (the shipped model off: the rules' reading, trained on)
     try:
         rec = extract(doc, ref).record()
     finally:
         engine.find_activities = original
+        amr.RULES_ALONE = was
     assert len(seen) == 1, doc.uri
     return seen[0] + (rec,)
 
@@ -568,7 +576,9 @@ def verdict(out: dict) -> dict:
     return res
 
 
-def export(W: np.ndarray, vocab: dict[str, int], add_at: dict, drop_below: dict, meta: dict) -> dict:
+def export(W: np.ndarray, vocab: dict[str, int], add_at: dict, drop_below: dict, meta: dict,
+           langs: list[str] | None = None) -> dict:
+    """The model file's content; ``langs``, where given, the page languages the engine runs it on."""
     inv = {j: f for f, j in vocab.items()}
     weights = {}
     for j in range(len(vocab)):
@@ -583,7 +593,7 @@ def export(W: np.ndarray, vocab: dict[str, int], add_at: dict, drop_below: dict,
             weights[f] = row
     bias = [round(float(W[-1, c] * BIAS_SCALE), 4) for c in range(len(KINDS))]
     return {"kinds": list(KINDS), "bias": bias, "weights": dict(sorted(weights.items())), "add_at": add_at,
-            "drop_below": drop_below, "meta": meta}
+            "drop_below": drop_below, **({"langs": list(langs)} if langs is not None else {}), "meta": meta}
 
 
 FIXTURE_TEXTS = [
@@ -593,6 +603,10 @@ FIXTURE_TEXTS = [
     ("en", "Summer school on robotics opens\n\nThirty students from partner universities in Europe arrived for a "
            "two-week summer school on robotics. They attend lectures and visit laboratories."),
     ("zh", "我校与英国某大学签署合作协议\n\n近日，英国某大学副校长一行来访我校，双方签署了学生交换协议，并就联合培养研究生进行了交流。"),
+    # (a visit the rules miss, no cue of theirs: the shipped model adds it, on the title)
+    ("en", "Guests from a Dutch university tour the campus\n\nThe vice rector of a Dutch university and three "
+           "colleagues toured the campus on Monday, paid a visit to the library and held talks with the vice president "
+           "on cooperation in teaching."),
 ]
 
 
@@ -650,6 +664,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--no-cv", action="store_true", help="skip the outer folds (only train, choose thresholds, write)")
     ap.add_argument("--lam", type=float, default=LAMBDA, help="L2 penalty (a variant: the folds are scored again)")
     ap.add_argument("--rule-scale", type=float, default=RULE_SCALE, help="0: words only, without the rules' scores")
+    ap.add_argument("--prune", type=float, default=PRUNE,
+                    help="drop weights below this (absolute value) after training, in every fold and in the file")
     ap.add_argument("--sets", choices=("old", "all"), default=None,
                     help="dev material trained on: old = realnews + realnews2 dev (the default, as first measured); "
                          "all = also realnews3 and realnews4 (en, zh); --heldout defaults to all")
@@ -667,13 +683,16 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--add-at", type=float, default=None,
                     help="with --write: ship this one add threshold for every kind and no drops (instead of the "
                          "thresholds chosen by inner cross-validation)")
+    ap.add_argument("--langs", default="en",
+                    help="with --write: the page languages the engine runs the model on, comma-separated (default en: "
+                         "the held-out tests found it helped English pages, not 中文 ones); 'all' for every language")
     a = ap.parse_args(argv)
     a.heldout = a.heldout or a.heldout6
     which = a.sets or ("all" if a.heldout else "old")
     if a.heldout and a.out == ap.get_default("out"):
         a.out = ROOT / "bench" / "results" / ("train_activities_heldout6.json" if a.heldout6 else
                                               "train_activities_heldout.json")
-    _set_params(a.lam, a.rule_scale)
+    _set_params(a.lam, a.rule_scale, a.prune)
     t0 = time.process_time()
     docs = load_docs(a.texts, a.texts2, which, a.texts3, a.texts4)
     read_features(docs)
@@ -707,7 +726,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"shipped thresholds: add_at {add_at}  drop_below {drop_below}")
     meta = {"trained_on": _trained_on(which), "pieces": len(docs), "lambda": LAMBDA, "prune": PRUNE,
             "rule_scale": RULE_SCALE, "method": method}
-    model_json = export(W, vocab, add_at, drop_below, meta)
+    model_json = export(W, vocab, add_at, drop_below, meta,
+                        None if a.langs == "all" else [x.strip() for x in a.langs.split(",") if x.strip()])
     result = {"cv": cv, "shipped": {"add_at": add_at, "drop_below": drop_below,
                                      "weights": sum(len(v) for v in model_json["weights"].values()),
                                      "features": len(model_json["weights"])},

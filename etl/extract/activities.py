@@ -753,11 +753,13 @@ _POSSIBILITY = re.compile(r"\bpossibilit(?:y|ies)\b|\bpotential(?:ly)?\b|\bfeasi
 def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[int, int] | None,
                     partner_spans: list[tuple[int, int]], home_forms: list[str] | None = None,
                     lead: tuple[int, int] | None = None, foreign_home: bool = False,
-                    scores_out: dict[str, float] | None = None) -> list[ActivityHit]:
+                    scores_out: dict[str, float] | None = None,
+                    cues_out: dict[str, tuple[int, int, str]] | None = None) -> list[ActivityHit]:
     """Activity kinds reported in ``text`` (see the module docstring). A weak cue (weight
     below 1) counts double in the title and in the lead paragraph, where the piece says
     what it is about. ``scores_out`` receives every kind's score (those below 1 too), which
-    ``bench/train_activities.py`` reads."""
+    ``bench/train_activities.py`` and the activity model read; ``cues_out`` each kind's
+    strongest cue (start, end, rule), those of kinds below 1 too (where the model cites one)."""
     home_re = _HOME_REF
     inbound_re: re.Pattern | None = None
     received_here = "students" in text and bool(_RECEIVED.search(text))  # the page receives exchange students
@@ -1196,6 +1198,8 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         scores["delegation_visit"] = 0.0  # 教育部国际司副司长一行莅临我校: the supervising ministry, no partner's delegation
     if scores_out is not None:
         scores_out.update(scores)
+    if cues_out is not None:
+        cues_out.update({k: (s, e, rule) for k, (_w, s, e, rule) in best.items()})
     out = []
     for kind in KINDS:
         sc = scores.get(kind, 0.0)

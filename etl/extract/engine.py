@@ -32,6 +32,7 @@ from etl.extract.orgs import Mention_, Org, OrgFinder
 from etl.extract.people import PeopleFinder
 from etl.extract.text import detect_lang, layout, mask_noise, repair_mojibake
 from etl.extract import partner_model as _pm
+from etl.extract import activity_model as _am
 from etl.extract.units import UnitFinder, home_words
 from etl.extract.zh_orgs import ZH_BODY_HEADS
 from etl.extract.zh_text import remap, restore, simplified, strip_pinyin_notes, zh_view
@@ -1637,11 +1638,25 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
     partner_spans = [(m.start, m.end) for o in partners for m in o.mentions]
     # (the home's own word counts as its name: "students from X will spend a semester at Exeter")
     act_forms = home_forms + sorted(w for w in home_words(home_forms) if w not in home_forms) if home_forms else home_forms
-    for a in find_activities(text, lay.sentences, lay.title, partner_spans, act_forms,
-                             lead=lay.paragraphs[0] if lay.paragraphs else None,
-                             foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW")):
-        out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text, lay.sentence_at(a.start),
-                                    a.start, a.end, f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
+    # (checked by a small learned model where one is shipped for the page's language, activity_model.py: it adds a
+    # kind the rules missed where it is sure of it, placed on the rules' strongest cue of that kind or the title)
+    act_model = _am.active(lang)
+    act_scores, act_cues = ({}, {}) if act_model is not None else (None, None)
+    lead = lay.paragraphs[0] if lay.paragraphs else None
+    hits = find_activities(text, lay.sentences, lay.title, partner_spans, act_forms, lead=lead,
+                           foreign_home=home_org is not None and home_org.country not in (None, "CN", "HK", "MO", "TW"),
+                           scores_out=act_scores, cues_out=act_cues)
+    kept, added = ({h.kind for h in hits}, []) if act_model is None else _am.check(
+        act_model, text, lay.title, {h.kind for h in hits}, act_scores, act_cues, lay.sentences, lead)
+    for a in hits:
+        if a.kind in kept:
+            out.mentions.append(Mention("activity", f"activity:{a.kind}", {"kind": a.kind}, a.text,
+                                        lay.sentence_at(a.start), a.start, a.end,
+                                        f"rule: {a.rule} (score {a.score:.1f})", a.confidence))
+    for kind, p, s_, e_, cue in added:
+        out.mentions.append(Mention("activity", f"activity:{kind}", {"kind": kind}, text[s_:e_], lay.sentence_at(s_),
+                                    s_, e_, f"model: activity check p={p:.2f}" + (f"; cue: {cue}" if cue else ""),
+                                    round(p, 3)))
     return out
 
 
