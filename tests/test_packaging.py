@@ -20,6 +20,7 @@ import importlib.metadata as md
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -149,9 +150,43 @@ print(json.dumps({"bad": bad, "pip": md.version("pip"), "ours": [ours.version, s
 @pytest.mark.slow
 def test_wheel_installs_into_a_fresh_venv_with_its_stock_pip(tmp_path):
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+    # built from the files git tracks, copied: the work tree's build/ and *.egg-info of an earlier build would
+    # otherwise lend the wheel files that package-data no longer names (a clean clone has neither)
+    tracked = subprocess.run(["git", "ls-files", "-z"], capture_output=True, text=True, cwd=ROOT)
+    src = ROOT
+    if tracked.returncode == 0 and tracked.stdout.strip("\0"):
+        src = tmp_path / "src"
+        for rel in tracked.stdout.split("\0"):
+            if rel and (ROOT / rel).exists() and not (ROOT / rel).is_dir():
+                (src / rel).parent.mkdir(parents=True, exist_ok=True)
+                if (ROOT / rel).is_symlink():
+                    (src / rel).symlink_to(os.readlink(ROOT / rel))
+                else:
+                    shutil.copy2(ROOT / rel, src / rel)
+            elif rel and (ROOT / rel).is_symlink():  # a link to a folder (etl/reference_data -> ../data/reference)
+                (src / rel).parent.mkdir(parents=True, exist_ok=True)
+                (src / rel).symlink_to(os.readlink(ROOT / rel))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(src)],
                    check=True, cwd=tmp_path)
     wheel = next(wheels.glob("intl_dashboard-*.whl"))
+    # every file of the two packages that git tracks is in the wheel: the shipped models and tables too, not only
+    # the modules (a data file left out of package-data makes the installed extractor quietly run without it)
+    with zipfile.ZipFile(wheel) as z:
+        in_wheel = set(z.namelist())
+    tracked = subprocess.run(["git", "ls-files", "etl", "dashboard"], capture_output=True, text=True, cwd=ROOT)
+    if tracked.returncode == 0 and tracked.stdout.strip():
+        wanted = set()
+        for rel in tracked.stdout.split("\n"):
+            path = ROOT / rel
+            if not rel or "__pycache__" in rel:
+                continue
+            if path.is_dir():  # a link to a folder (etl/reference_data): its files
+                wanted |= {f"{rel}/{f.name}" for f in path.iterdir() if f.is_file()}
+            elif path.is_file():
+                wanted.add(rel)
+        missing = sorted(wanted - in_wheel)
+        assert not missing, f"tracked files the wheel lacks (pyproject's package-data): {missing}"
+        assert {"etl/extract/partner_model.json", "etl/extract/activity_model.json"} <= in_wheel
     # the wheel declares exactly what pyproject.toml does (an extra's lines carry a marker)
     requires = _requires_dist(wheel)
     runtime = {_canon(re.split(r"[\s\[<>=!~;]", r, maxsplit=1)[0]) for r in requires if "extra ==" not in r}
