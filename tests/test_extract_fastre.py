@@ -125,3 +125,29 @@ def test_the_letters_that_match_ascii_under_ignore_case_are_known():
     ascii_like = re.compile(r"[a-z]", re.I)
     found = {chr(c) for c in range(128, 0x110000) if ascii_like.fullmatch(chr(c))}
     assert found == set(_FOLDS_TO_ASCII)
+
+
+def test_guarded_pattern_skips_with_the_engines_own_set():
+    # the guard is written into the engine's code (a set of first characters it skips to), not entered at every
+    # position: the compiled code differs from that of the look-ahead form it is named by, the matches do not
+    rx = re.compile(r"\b(?:received|welcomed)\s+\w+|(?<!学生)代表团", re.I)
+    g = guarded(rx)
+    plain = re.compile(g.pattern, g.flags)
+    assert g != plain and g.pattern == plain.pattern
+    text = "They RECEIVED guests; the 代表团 and 学生代表团 were Welcomed here."
+    assert _matches(g, text) == _matches(rx, text) == _matches(plain, text)
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"\bkelvin\b", "a \u212aelvin scale"),  # (Kelvin sign: k under re.I)
+    (r"\bsigned\b", "they \u017figned"),  # (long s)
+    (r"\binternational\b", "\u0130nternational and \u0131nternational"),  # (dotted capital I, dotless i)
+    (r"\b[a-c]x", "Ax bX \u212ax"),  # a range of letters under re.I
+    (r"\b(?:élan|x)", "ÉLAN"),  # a letter outside ASCII under re.I: the look-ahead form
+    (r"\b(?:[Α-Ω]\w+|y)", "λόγος ΛΌΓΟΣ"),  # a range of Greek capitals under re.I
+])
+def test_guarded_ignore_case_letters_match_all_their_cases(pattern, text):
+    rx = re.compile(pattern, re.I)
+    g = guarded(rx)
+    assert g is not rx
+    assert _matches(g, text) == _matches(rx, text) and _matches(rx, text)
