@@ -151,3 +151,28 @@ def test_guarded_ignore_case_letters_match_all_their_cases(pattern, text):
     g = guarded(rx)
     assert g is not rx
     assert _matches(g, text) == _matches(rx, text) and _matches(rx, text)
+
+
+def test_first_of_finds_the_alternations_match(texts):
+    from etl.extract.cues import KINDS, cue, cue_parts
+    from etl.extract.fastre import FirstOf, first_of
+
+    tested = 0
+    for kind in KINDS:
+        joined = cue(kind)
+        f = first_of(cue_parts(kind), joined)
+        if not isinstance(f, FirstOf):
+            continue
+        tested += 1
+        for text in texts:
+            # (the whole text, its lines, and from a few places on)
+            for s in [text] + text.splitlines():
+                for pos in (0, 1, len(s) // 2):
+                    m1, m2 = joined.search(s, pos), f.search(s, pos)
+                    assert (m1 and (m1.span(), m1.group(0))) == (m2 and (m2.span(), m2.group(0))), (kind, s[:80], pos)
+    assert tested >= 3
+    # the first alternative wins at one place, the leftmost place wins over the order
+    f = first_of([re.compile("ab"), re.compile("abc"), re.compile("b")], re.compile("(?:ab)|(?:abc)|(?:b)"))
+    assert f.search("xabc").group(0) == "ab" and f.search("xbab").span() == (1, 2)
+    # an alternative with a group of its own: the alternation as it is
+    assert not isinstance(first_of([re.compile("(a)"), re.compile("b")], re.compile("(?:(a))|(?:b)")), FirstOf)
