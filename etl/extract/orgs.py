@@ -280,7 +280,8 @@ def _boundary_ok(text: str, s: int, e: int, form: str) -> bool:
 
 
 _FIRST_WORD = re.compile(r"[^\W_]+")
-_PREPARED: dict[int, tuple[dict, int, list]] = {}  # id(forms) → (forms, size, [(form, target, first word)])
+# id(forms) → (forms, size, [(form, target)] of the forms without a Latin first word, {first word: [(form, target)]})
+_PREPARED: dict[int, tuple[dict, int, list, dict]] = {}
 
 
 def _find_forms(text: str, forms: dict[str, object], words: set[str] | None = None) -> list[tuple[int, int, str, object]]:
@@ -293,12 +294,20 @@ def _find_forms(text: str, forms: dict[str, object], words: set[str] | None = No
         key = id(forms)
         prepared = _PREPARED.get(key)
         if prepared is None or prepared[0] is not forms or prepared[1] != len(forms):
-            items = []
+            always: list = []
+            by_word: dict[str, list] = {}
             for form, target in forms.items():
                 fw = None if CJK.match(form) else _FIRST_WORD.match(form)
-                items.append((form, target, fw.group(0) if fw else None))
-            prepared = _PREPARED[key] = (forms, len(forms), items)
-        todo = [(f, t) for f, t, fw in prepared[2] if fw is None or fw in words]
+                if fw:
+                    by_word.setdefault(fw.group(0), []).append((form, target))
+                else:
+                    always.append((form, target))
+            prepared = _PREPARED[key] = (forms, len(forms), always, by_word)
+        # (the forms whose first word the text has, found from the text's words: the order of the forms searched does
+        # not matter, the hits are sorted by length and place, and no two forms have the same span)
+        by_word = prepared[3]
+        words = words if isinstance(words, (set, frozenset)) else set(words)
+        todo = prepared[2] + [x for w in words.intersection(by_word) for x in by_word[w]]
     else:
         todo = list(forms.items())
     for form, target in todo:
