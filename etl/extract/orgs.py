@@ -36,7 +36,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from etl.extract.fastre import guarded, prefiltered
+from etl.extract.fastre import Prefiltered, guarded, prefiltered
 from etl.extract.spans import SpanIndex
 from etl.extract.text import PLANNED_VERB, Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
@@ -1407,6 +1407,8 @@ class OrgFinder:
     def _merges_and_renames(self) -> None:
         """'X was established by merging A and B': A and B resolve to X.
         'X, known as A before 2023': A is X's former name."""
+        if not any(p.may_match(self.text) if isinstance(p, Prefiltered) else True for p in (_MERGE, _FORMER_NAME)):
+            return  # (a text without the words either cue needs has no sentence with them: fastre.Prefiltered)
         for (ss, se) in self.lay.sentences:
             sent = self.text[ss:se]
             mm = _MERGE.search(sent)
