@@ -280,8 +280,9 @@ def _boundary_ok(text: str, s: int, e: int, form: str) -> bool:
 
 
 _FIRST_WORD = re.compile(r"[^\W_]+")
-# id(forms) → (forms, size, [(form, target)] of the forms without a Latin first word, {first word: [(form, target)]})
-_PREPARED: dict[int, tuple[dict, int, list, dict]] = {}
+# id(forms) → (forms, size, [(form, target)] of the forms without a Latin first word or a Chinese character,
+# {first word: [(form, target)]}, [(form, target)] of the forms with a Chinese character and no Latin first word)
+_PREPARED: dict[int, tuple[dict, int, list, dict, list]] = {}
 
 
 def _find_forms(text: str, forms: dict[str, object], words: set[str] | None = None) -> list[tuple[int, int, str, object]]:
@@ -302,12 +303,15 @@ def _find_forms(text: str, forms: dict[str, object], words: set[str] | None = No
                     by_word.setdefault(fw.group(0), []).append((form, target))
                 else:
                     always.append((form, target))
-            prepared = _PREPARED[key] = (forms, len(forms), always, by_word)
-        # (the forms whose first word the text has, found from the text's words: the order of the forms searched does
-        # not matter, the hits are sorted by length and place, and no two forms have the same span)
+            prepared = _PREPARED[key] = (forms, len(forms), [x for x in always if not CJK.search(x[0])], by_word,
+                                         [x for x in always if CJK.search(x[0])])
+        # (the forms whose first word the text has, found from the text's words, and those with a Chinese character
+        # where the text has one: the order of the forms searched does not matter, the hits are sorted by length and
+        # place, and no two forms have the same span)
         by_word = prepared[3]
         words = words if isinstance(words, (set, frozenset)) else set(words)
-        todo = prepared[2] + [x for w in words.intersection(by_word) for x in by_word[w]]
+        todo = prepared[2] + [x for w in words.intersection(by_word) for x in by_word[w]] + \
+            (prepared[4] if CJK.search(text) else [])
     else:
         todo = list(forms.items())
     for form, target in todo:
