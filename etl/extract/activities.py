@@ -768,6 +768,9 @@ _SINCE_THEN = re.compile(r"\s*(?:Since\s+then|Since\s+that\s+time|Ever\s+since)\
 _POSSIBILITY = re.compile(r"\bpossibilit(?:y|ies)\b|\bpotential(?:ly)?\b|\bfeasibility\b", re.I)
 
 
+_ONE_WORD = re.compile(r"[A-Z][a-z'’-]+")
+
+
 def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[int, int] | None,
                     partner_spans: list[tuple[int, int]], home_forms: list[str] | None = None,
                     lead: tuple[int, int] | None = None, foreign_home: bool = False,
@@ -791,7 +794,7 @@ def find_activities(text: str, sentences: list[tuple[int, int]], title: tuple[in
         home_re, visit_re, inbound_re = _home_patterns(forms)
         # (the home's one word, "Exeter" of the University of Exeter, names it as a place students go to or visit;
         # elsewhere in a sentence, "Exeter students signing rental contracts", it is no sign of the home's own news)
-        named = tuple(f for f in forms if not re.fullmatch(r"[A-Z][a-z'’-]+", f))
+        named = tuple(f for f in forms if not _ONE_WORD.fullmatch(f))
         if named and named != forms:
             home_re = _home_patterns(named)[0]
         # a visit to the home institution by its name ("visited Beijing International Studies University (BISU)")

@@ -606,6 +606,11 @@ def _document_run(toks: list[tuple[int, int, str]], j: int, name: str) -> bool:
     return False
 
 
+_EVENT_WORD_AFTER = re.compile(r"\s+(?:" + "|".join(_EVENT_AFTER) + r")\b", re.I)
+_LEADERS_EVENT_AFTER = re.compile(r"\s+(?:Presidents?|Rectors?|Leaders?|Deans?)['’]?\s+(?:Forum|Conference|Summit|Meeting|"
+                                  r"Dialogue|Roundtable)\b")
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -727,9 +732,8 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 break
             nxt = toks[right + 1][2].lower() if right + 1 < len(toks) else ""
             after_txt = text[toks[right][1]:toks[right][1] + 20]
-            if nxt in _EVENT_AFTER or re.match(r"\s+(?:" + "|".join(_EVENT_AFTER) + r")\b", after_txt, re.I) or \
-                    re.match(r"\s+(?:Presidents?|Rectors?|Leaders?|Deans?)['’]?\s+(?:Forum|Conference|Summit|Meeting|Dialogue|"
-                             r"Roundtable)\b", text[toks[right][1]:toks[right][1] + 40]):
+            if nxt in _EVENT_AFTER or _EVENT_WORD_AFTER.match(after_txt) or \
+                    _LEADERS_EVENT_AFTER.match(text[toks[right][1]:toks[right][1] + 40]):
                 # (also "the 8th Japan-China University Presidents Conference": an event of presidents, no university)
                 used_until = right
                 continue

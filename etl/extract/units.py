@@ -235,12 +235,15 @@ _LISTED_BEFORE = re.compile(r"\b(?:School|Faculty|College|Department)\s+(?:of|fo
 _LISTED_AFTER = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?:the[ \t]+)?(?:School|Faculty|College|Department)[ \t]+(?:of|for)[ \t]")
 
 
+_HOME_WORD_NAME = re.compile(r"(?:[Tt]he\s+)?University\s+of\s+([A-Z][\w'’-]{2,})|([A-Z][\w'’-]{2,})\s+University")
+
+
 def home_words(forms: list[str]) -> set[str]:
     """The home's own word, where its name is "University of W" or "W University" ("Helsinki", "Lancaster"): an
     institute or centre named with it is the home's."""
     out = set()
     for f in forms:
-        m = re.fullmatch(r"(?:[Tt]he\s+)?University\s+of\s+([A-Z][\w'’-]{2,})|([A-Z][\w'’-]{2,})\s+University", f)
+        m = _HOME_WORD_NAME.fullmatch(f)
         if m:
             out.add(m.group(1) or m.group(2))
     return out - {"National", "State", "Royal", "Federal", "Central", "Technical", "Open", "Normal"}
