@@ -125,3 +125,54 @@ def test_the_letters_that_match_ascii_under_ignore_case_are_known():
     ascii_like = re.compile(r"[a-z]", re.I)
     found = {chr(c) for c in range(128, 0x110000) if ascii_like.fullmatch(chr(c))}
     assert found == set(_FOLDS_TO_ASCII)
+
+
+def test_guarded_pattern_skips_with_the_engines_own_set():
+    # the guard is written into the engine's code (a set of first characters it skips to), not entered at every
+    # position: the compiled code differs from that of the look-ahead form it is named by, the matches do not
+    rx = re.compile(r"\b(?:received|welcomed)\s+\w+|(?<!学生)代表团", re.I)
+    g = guarded(rx)
+    plain = re.compile(g.pattern, g.flags)
+    assert g != plain and g.pattern == plain.pattern
+    text = "They RECEIVED guests; the 代表团 and 学生代表团 were Welcomed here."
+    assert _matches(g, text) == _matches(rx, text) == _matches(plain, text)
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"\bkelvin\b", "a \u212aelvin scale"),  # (Kelvin sign: k under re.I)
+    (r"\bsigned\b", "they \u017figned"),  # (long s)
+    (r"\binternational\b", "\u0130nternational and \u0131nternational"),  # (dotted capital I, dotless i)
+    (r"\b[a-c]x", "Ax bX \u212ax"),  # a range of letters under re.I
+    (r"\b(?:élan|x)", "ÉLAN"),  # a letter outside ASCII under re.I: the look-ahead form
+    (r"\b(?:[Α-Ω]\w+|y)", "λόγος ΛΌΓΟΣ"),  # a range of Greek capitals under re.I
+])
+def test_guarded_ignore_case_letters_match_all_their_cases(pattern, text):
+    rx = re.compile(pattern, re.I)
+    g = guarded(rx)
+    assert g is not rx
+    assert _matches(g, text) == _matches(rx, text) and _matches(rx, text)
+
+
+def test_first_of_finds_the_alternations_match(texts):
+    from etl.extract.cues import KINDS, cue, cue_parts
+    from etl.extract.fastre import FirstOf, first_of
+
+    tested = 0
+    for kind in KINDS:
+        joined = cue(kind)
+        f = first_of(cue_parts(kind), joined)
+        if not isinstance(f, FirstOf):
+            continue
+        tested += 1
+        for text in texts:
+            # (the whole text, its lines, and from a few places on)
+            for s in [text] + text.splitlines():
+                for pos in (0, 1, len(s) // 2):
+                    m1, m2 = joined.search(s, pos), f.search(s, pos)
+                    assert (m1 and (m1.span(), m1.group(0))) == (m2 and (m2.span(), m2.group(0))), (kind, s[:80], pos)
+    assert tested >= 3
+    # the first alternative wins at one place, the leftmost place wins over the order
+    f = first_of([re.compile("ab"), re.compile("abc"), re.compile("b")], re.compile("(?:ab)|(?:abc)|(?:b)"))
+    assert f.search("xabc").group(0) == "ab" and f.search("xbab").span() == (1, 2)
+    # an alternative with a group of its own: the alternation as it is
+    assert not isinstance(first_of([re.compile("(a)"), re.compile("b")], re.compile("(?:(a))|(?:b)")), FirstOf)

@@ -78,6 +78,9 @@ def _project_or_program(phrase: str) -> str:
     return "projects" if re.search(r"research|project", phrase, re.I) else "programs"
 
 
+_NUMBER_FROM_TO = re.compile(r"number\s+of\s+(?P<noun>\w+)[^.]{0,60}?\bfrom\s+(?P<a>\d+)\s+to\s+(?P<b>\d+)")
+
+
 def find_counts_en(text: str, start: int, sentences: list[tuple[int, int]]) -> list[CountHit]:
     out: list[CountHit] = []
     last_what = None
@@ -86,7 +89,7 @@ def find_counts_en(text: str, start: int, sentences: list[tuple[int, int]]) -> l
             continue
         sent = text[ss:se]
         # "from 25 to 35": the number of <noun> … from N to M
-        rng = re.search(r"number\s+of\s+(?P<noun>\w+)[^.]{0,60}?\bfrom\s+(?P<a>\d+)\s+to\s+(?P<b>\d+)", sent)
+        rng = _NUMBER_FROM_TO.search(sent)
         range_nums = set()
         if rng:
             what = _what_en(rng.group("noun")) or "students"

@@ -1666,3 +1666,9 @@ def extract(doc: SourceDocument, ref: Reference | None = None) -> Extraction:
  _HONORS_COLLEGE) = (
     guarded(p) for p in (_GUEST_OWNER, _VISITED_BEFORE, _AREA_CENTRE, _PEER_INTRO, _BODY_HEAD, _UNIT_OF_BOUNDARY,
                          _CN_MISSION, _HONORS_COLLEGE))
+
+
+# more of this module's scans that open with \b, a look-behind or a repeated set, faster with the same matches
+# (fastre.py)
+(_LOWER_HEAD, _GUEST_MEMBERS, _UNIT_ITEM) = (
+    guarded(p) for p in (_LOWER_HEAD, _GUEST_MEMBERS, _UNIT_ITEM))

@@ -12,16 +12,22 @@ satisfies, so the matches, their spans and their groups are the same; a pattern 
 string, whose first character can be any, that is anchored at the start (``^``, ``\\A``), that opens with a
 look-ahead (one already guarded) or that the engine already scans fast is returned as it is (so is any pattern
 this module cannot read: the guard is a speed-up, never a condition).
+
+The guarded pattern is named by that look-ahead form, but compiled (``_skipping``) as the engine compiles a
+pattern that opens with a set: the set goes into the block of information the engine reads before a search,
+which then skips in one tight loop to the next character of the set and enters the pattern only there.
 """
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
 try:  # the engine's own parser (Python 3.11+); without it, patterns are used as they are
+    import _sre
     from re import _compiler as _C, _constants as _K, _parser as _P
 except ImportError:  # pragma: no cover
-    _C = _K = _P = None
+    _sre = _C = _K = _P = None
 
 
 class _Open(Exception):
@@ -121,7 +127,65 @@ def guarded(rx: re.Pattern) -> re.Pattern:
         return rx
     if new.groups != rx.groups or new.groupindex != rx.groupindex:
         return rx
-    return new
+    try:
+        fast = _skipping(tree, rx, items, new.pattern)
+    except (re.error, AttributeError, TypeError, ValueError, IndexError, AssertionError, RuntimeError):
+        fast = None
+    return new if fast is None or fast.groups != rx.groups or fast.groupindex != rx.groupindex else fast
+
+
+def _skipping(tree, rx: re.Pattern, items: list, pattern: str) -> re.Pattern | None:
+    """``rx`` compiled with the set of its first characters in the block of information that opens the engine's
+    code, as the engine's own compiler writes it for a pattern that opens with a set: a search then skips, in one
+    tight loop, every position whose character is not in the set and enters the pattern only at the others (the
+    look-ahead of ``guarded`` is entered at every position). The set is written case-sensitively, so a letter
+    under re.I stands for both its cases and for the letters outside ASCII that match an ASCII letter under re.I
+    (``_FOLDS_TO_ASCII``: a larger set skips less, never a match). None where a letter outside ASCII would be
+    matched ignoring case (its other cases are not told here). ``pattern`` is the look-ahead form, which has the
+    same matches."""
+    ops = []
+    folds = False
+    for (kind, a), ic in items:
+        if kind == "lit":
+            ch = chr(a)
+            chars = {ch}
+            if ic and ch.lower() != ch.upper():
+                if not ch.isascii():
+                    return None
+                chars |= {ch.lower(), ch.upper()}
+                folds = True
+            ops += [(_K.LITERAL, ord(c)) for c in sorted(chars)]
+        elif kind == "range":
+            lo, hi = a
+            if ic and any(chr(c).lower() != chr(c).upper() for c in range(lo, hi + 1)):
+                if hi > 0x7F:
+                    return None
+                ops += [(_K.LITERAL, ord(c)) for c in sorted({x for c in range(lo, hi + 1)
+                                                               for x in (chr(c), chr(c).lower(), chr(c).upper())})]
+                folds = True
+            else:
+                ops.append((_K.RANGE, (lo, hi)))
+        else:
+            ops.append((_K.CATEGORY, getattr(_K, a)))
+    if folds:
+        ops += [(_K.LITERAL, ord(c)) for c in _FOLDS_TO_ASCII]
+    flags = rx.flags
+    lo, hi = tree.getwidth()
+    if lo == 0:
+        return None
+    charset, hascased = _C._optimize_charset(ops)
+    if hascased:
+        return None
+    code = [_K.INFO, 0, _K.SRE_INFO_CHARSET, min(lo, _C.MAXCODE), min(hi, _C.MAXCODE)]
+    _C._compile_charset(charset, flags, code)
+    code[1] = len(code) - 1
+    _C._compile(code, tree.data, flags)
+    code.append(_K.SUCCESS)
+    groupindex = tree.state.groupdict
+    indexgroup = [None] * tree.state.groups
+    for k, i in groupindex.items():
+        indexgroup[i] = k
+    return _sre.compile(pattern, flags, code, tree.state.groups - 1, groupindex, tuple(indexgroup))
 
 
 # -- words a match must hold ---------------------------------------------------------------------------------------
@@ -242,3 +306,40 @@ def prefiltered(rx: re.Pattern):
     ci = sorted({f for f, ic in fs if ic}, key=len, reverse=True)
     return Prefiltered(g, re.compile("|".join(map(re.escape, cs))) if cs else None,
                        re.compile("|".join(map(re.escape, ci))) if ci else None)
+
+
+class FirstOf:
+    """The alternation of whole patterns (``A|B|C``, none with a group of its own) searched one alternative at a
+    time, each guarded (``guarded``): the alternation enters all its branches at every place where any of them can
+    start, an alternative only where it can (the three alternations of list frames, each of a dozen cues, took
+    twice as long so). The match is that of the alternation: the leftmost of the alternatives' matches, and of
+    those starting at one place the first alternative's (the engine tries an alternation's branches in order at
+    each place and keeps the first that matches). Only ``search`` is offered; its match has the alternation's
+    start, end and text."""
+
+    __slots__ = ("parts", "pattern", "flags")
+
+    def __init__(self, parts: list[re.Pattern], joined: re.Pattern) -> None:
+        self.parts = tuple(guarded(p) for p in parts)
+        self.pattern, self.flags = joined.pattern, joined.flags
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize):
+        best = None
+        for p in self.parts:
+            m = p.search(string, pos, endpos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+                if m.start() <= pos:
+                    break  # (no later alternative starts before it; at the same place the earlier one wins)
+        return best
+
+    def __repr__(self) -> str:
+        return f"FirstOf({self.pattern!r})"
+
+
+def first_of(parts: list[re.Pattern], joined: re.Pattern):
+    """``FirstOf(parts)`` for the alternation ``joined`` of the patterns ``parts``, or ``joined`` guarded where an
+    alternative has a group (its number in the alternation is not its own)."""
+    if not parts or any(p.groups for p in parts) or joined.groups:
+        return guarded(joined)
+    return FirstOf(parts, joined)

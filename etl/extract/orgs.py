@@ -36,7 +36,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from etl.extract.fastre import guarded, prefiltered
+from etl.extract.fastre import Prefiltered, guarded, prefiltered
 from etl.extract.spans import SpanIndex
 from etl.extract.text import PLANNED_VERB, Layout
 from etl.extract.zh_orgs import (_ZH_EVENT_AFTER, _ZH_FIELD, _ZH_GENERIC, _ZH_HEADS, _ZH_KEEP_PREFIX,  # noqa: F401
@@ -282,7 +282,9 @@ def _boundary_ok(text: str, s: int, e: int, form: str) -> bool:
 
 
 _FIRST_WORD = re.compile(r"[^\W_]+")
-_PREPARED: dict[int, tuple[dict, int, list]] = {}  # id(forms) → (forms, size, [(form, target, first word)])
+# id(forms) → (forms, size, [(form, target)] of the forms without a Latin first word or a Chinese character,
+# {first word: [(form, target)]}, [(form, target)] of the forms with a Chinese character and no Latin first word)
+_PREPARED: dict[int, tuple[dict, int, list, dict, list]] = {}
 
 
 def _find_forms(text: str, forms: dict[str, object], words: set[str] | None = None) -> list[tuple[int, int, str, object]]:
@@ -295,12 +297,23 @@ def _find_forms(text: str, forms: dict[str, object], words: set[str] | None = No
         key = id(forms)
         prepared = _PREPARED.get(key)
         if prepared is None or prepared[0] is not forms or prepared[1] != len(forms):
-            items = []
+            always: list = []
+            by_word: dict[str, list] = {}
             for form, target in forms.items():
                 fw = None if CJK.match(form) else _FIRST_WORD.match(form)
-                items.append((form, target, fw.group(0) if fw else None))
-            prepared = _PREPARED[key] = (forms, len(forms), items)
-        todo = [(f, t) for f, t, fw in prepared[2] if fw is None or fw in words]
+                if fw:
+                    by_word.setdefault(fw.group(0), []).append((form, target))
+                else:
+                    always.append((form, target))
+            prepared = _PREPARED[key] = (forms, len(forms), [x for x in always if not CJK.search(x[0])], by_word,
+                                         [x for x in always if CJK.search(x[0])])
+        # (the forms whose first word the text has, found from the text's words, and those with a Chinese character
+        # where the text has one: the order of the forms searched does not matter, the hits are sorted by length and
+        # place, and no two forms have the same span)
+        by_word = prepared[3]
+        words = words if isinstance(words, (set, frozenset)) else set(words)
+        todo = prepared[2] + [x for w in words.intersection(by_word) for x in by_word[w]] + \
+            (prepared[4] if CJK.search(text) else [])
     else:
         todo = list(forms.items())
     for form, target in todo:
@@ -595,6 +608,11 @@ def _document_run(toks: list[tuple[int, int, str]], j: int, name: str) -> bool:
     return False
 
 
+_EVENT_WORD_AFTER = re.compile(r"\s+(?:" + "|".join(_EVENT_AFTER) + r")\b", re.I)
+_LEADERS_EVENT_AFTER = re.compile(r"\s+(?:Presidents?|Rectors?|Leaders?|Deans?)['’]?\s+(?:Forum|Conference|Summit|Meeting|"
+                                  r"Dialogue|Roundtable)\b")
+
+
 def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """(start, end, kind) of organisation names found by head words in text[start:end]."""
     out = []
@@ -720,9 +738,8 @@ def _english_candidates(text: str, start: int, end: int, gaz: Gazetteer) -> list
                 break
             nxt = toks[right + 1][2].lower() if right + 1 < len(toks) else ""
             after_txt = text[toks[right][1]:toks[right][1] + 20]
-            if nxt in _EVENT_AFTER or re.match(r"\s+(?:" + "|".join(_EVENT_AFTER) + r")\b", after_txt, re.I) or \
-                    re.match(r"\s+(?:Presidents?|Rectors?|Leaders?|Deans?)['’]?\s+(?:Forum|Conference|Summit|Meeting|Dialogue|"
-                             r"Roundtable)\b", text[toks[right][1]:toks[right][1] + 40]):
+            if nxt in _EVENT_AFTER or _EVENT_WORD_AFTER.match(after_txt) or \
+                    _LEADERS_EVENT_AFTER.match(text[toks[right][1]:toks[right][1] + 40]):
                 # (also "the 8th Japan-China University Presidents Conference": an event of presidents, no university)
                 used_until = right
                 continue
@@ -1404,6 +1421,8 @@ class OrgFinder:
     def _merges_and_renames(self) -> None:
         """'X was established by merging A and B': A and B resolve to X.
         'X, known as A before 2023': A is X's former name."""
+        if not any(p.may_match(self.text) if isinstance(p, Prefiltered) else True for p in (_MERGE, _FORMER_NAME)):
+            return  # (a text without the words either cue needs has no sentence with them: fastre.Prefiltered)
         for (ss, se) in self.lay.sentences:
             sent = self.text[ss:se]
             mm = _MERGE.search(sent)
@@ -1787,3 +1806,11 @@ class OrgFinder:
 # needs (fastre.py)
 _APPOSITIVE_COMPANY, _FORMER_NAME, _MERGE, _ALMA_BEFORE = (
     prefiltered(p) for p in (_APPOSITIVE_COMPANY, _FORMER_NAME, _MERGE, _ALMA_BEFORE))
+
+
+# more of this module's scans that open with \b, a look-behind or a repeated set, faster with the same matches
+# (fastre.py)
+(_HONOUR_BEFORE, _PLANNED_BEFORE, _GRANT_BEFORE, _RANKED_IN, _FUNDER_BEFORE_ZH, _FORMER_POST, _POSSESSIVE, _AS_POST,
+ _ALUMNI, _CENTRE_NAME) = (
+    guarded(p) for p in (_HONOUR_BEFORE, _PLANNED_BEFORE, _GRANT_BEFORE, _RANKED_IN, _FUNDER_BEFORE_ZH, _FORMER_POST,
+                         _POSSESSIVE, _AS_POST, _ALUMNI, _CENTRE_NAME))
