@@ -176,3 +176,32 @@ def test_first_of_finds_the_alternations_match(texts):
     assert f.search("xabc").group(0) == "ab" and f.search("xbab").span() == (1, 2)
     # an alternative with a group of its own: the alternation as it is
     assert not isinstance(first_of([re.compile("(a)"), re.compile("b")], re.compile("(?:(a))|(?:b)")), FirstOf)
+
+
+def test_the_engine_level_skip_is_used_only_where_its_probes_match_the_plain_patterns(monkeypatch):
+    """fastre._skipping writes the engine's private byte code; a Python where that layout differs (here: a skip
+    that finds nothing) must keep the look-ahead form, whose matches are the plain pattern's."""
+    import re as _re
+
+    from etl.extract import fastre
+
+    assert fastre._skipping_works()  # on this Python the skip is in use …
+    rx = _re.compile(r"\b(?:memorandum|agreement)\s+of\s+understanding\b", _re.I)
+    fastre.guarded.cache_clear()
+    assert fastre.guarded(rx).pattern.startswith("(?=")
+    text = "They signed an Agreement of Understanding and a memorandum of understanding."
+    want = [m.span() for m in rx.finditer(text)]
+    assert [m.span() for m in fastre.guarded(rx).finditer(text)] == want
+
+    broken = _re.compile(r"(?!)")  # a "skip" whose code matches nothing
+    monkeypatch.setattr(fastre, "_skipping", lambda *a, **k: broken)
+    fastre._skipping_works.cache_clear()
+    fastre.guarded.cache_clear()
+    try:
+        assert not fastre._skipping_works()
+        g = fastre.guarded(rx)
+        assert g is not broken and [m.span() for m in g.finditer(text)] == want
+    finally:
+        monkeypatch.undo()
+        fastre._skipping_works.cache_clear()
+        fastre.guarded.cache_clear()

@@ -127,11 +127,46 @@ def guarded(rx: re.Pattern) -> re.Pattern:
         return rx
     if new.groups != rx.groups or new.groupindex != rx.groupindex:
         return rx
+    if not _skipping_works():
+        return new
     try:
         fast = _skipping(tree, rx, items, new.pattern)
     except (re.error, AttributeError, TypeError, ValueError, IndexError, AssertionError, RuntimeError):
         fast = None
     return new if fast is None or fast.groups != rx.groups or fast.groupindex != rx.groupindex else fast
+
+
+# (pattern, flags) pairs whose matches the engine-level skip must reproduce before it is used at all: the byte code
+# of ``_skipping`` follows CPython's own compiler (re._compiler), a private layout a later Python may change; a
+# Python on which these probes differ, or fail, keeps the look-ahead form, whose matches are the plain pattern's
+_PROBES = ((r"\b(?:visit(?:ed|s)?|delegation)\b", re.I), (r"(?<![A-Za-z])[A-Z][a-z]+\s+University\b", 0),
+           (r"\d{1,2}\s*(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+", 0), (r"(?:签署|签订)[^，。]{0,20}?协议", 0),
+           (r"\b(?P<a>exchange|summer)\s+(?P<b>students?|school)\b", re.I))
+_PROBE_TEXT = ("The Delegation VISITED Kelvin University on 3rd of May; a summer School and EXCHANGE students. "
+               "双方签署了学生交换协议。 Visits by the delegation of ſtate Ktech University on 12 June. delegation.")
+
+
+@lru_cache(maxsize=1)
+def _skipping_works() -> bool:
+    """Whether ``_skipping``'s patterns find exactly what the plain patterns find on this Python (see _PROBES)."""
+    if _sre is None or _C is None:
+        return False
+    try:
+        for src, flags in _PROBES:
+            rx = re.compile(src, flags)
+            tree = _P.parse(src, flags)
+            items: list = []
+            if _first_of(tree.data, tree.state.flags, items):
+                return False
+            fast = _skipping(tree, rx, items, src)
+            if fast is None:
+                continue
+            want = [(m.span(), m.groups()) for m in rx.finditer(_PROBE_TEXT)]
+            if not want or [(m.span(), m.groups()) for m in fast.finditer(_PROBE_TEXT)] != want:
+                return False
+    except Exception:  # noqa: BLE001 - any failure of the private layout: the look-ahead form is used
+        return False
+    return True
 
 
 def _skipping(tree, rx: re.Pattern, items: list, pattern: str) -> re.Pattern | None:
