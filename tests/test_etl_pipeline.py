@@ -373,3 +373,24 @@ def test_statistics_are_stale_when_a_table_grew_or_a_run_touched_many_documents(
         assert rollups.refresh_statistics(c) == ["facts"]
         assert rollups.stale_statistics(c) == []
         c.rollback()
+
+
+def test_a_chinese_page_that_never_names_its_university_links_its_units_to_the_home(settings, tmp_path):
+    """A 中文 page of the configured university that says only 我校 gives its units as written (the extractor's
+    choice for a page that names no university); the loader still links them, by their Chinese names and short
+    forms in home_units.json, to the home's schools and offices."""
+    from etl.load.models import Unit
+
+    page = tmp_path / "zh-unnamed.txt"
+    page.write_text("我校与英国曼彻斯特大学签署学生交换协议\n\n12月3日，英国曼彻斯特大学副校长一行来访我校。"
+                    "计算机学院、经管学院和国际合作交流处负责人参加会见，双方签署了学生交换协议。\n", encoding="utf-8")
+    run = Pipeline(settings).run([page])
+    assert run.documents["new"] == 1 and run.documents["failed"] == 0, run.errors
+    with session_factory(settings.database_url)() as s:
+        rows = s.execute(select(Fact.type, Fact.name, Unit.name).join(Unit, Fact.unit_id == Unit.id, isouter=True)
+                         .where(Fact.type.in_(("school", "office")))).all()
+    linked = {(t, unit) for t, _name, unit in rows}
+    assert ("school", "School of Computer Science") in linked, rows
+    assert ("school", "School of Economics and Management") in linked, rows
+    assert ("office", "International Cooperation Department") in linked, rows
+    assert all(unit is not None for _t, _n, unit in rows), rows  # no unit of the page left unlinked
