@@ -376,9 +376,9 @@ def test_statistics_are_stale_when_a_table_grew_or_a_run_touched_many_documents(
 
 
 def test_a_chinese_page_that_never_names_its_university_links_its_units_to_the_home(settings, tmp_path):
-    """A 中文 page of the configured university that says only 我校 gives its units as written (the extractor's
-    choice for a page that names no university); the loader still links them, by their Chinese names and short
-    forms in home_units.json, to the home's schools and offices."""
+    """A 中文 page of the configured university that says only 我校, naming its units by their Chinese names and short
+    forms (经管学院): the units are linked to the home's schools and office of home_units.json, whichever name the
+    extractor gives them."""
     from etl.load.models import Unit
 
     page = tmp_path / "zh-unnamed.txt"

@@ -1056,11 +1056,6 @@ class HomeDetector:
                     return None, None, False  # Chinese news of a university it never names (zh_units.py)
                 if conf is None and self.lang != "zh" and _OUR.search(self.text) and not self._en_units_fit():
                     return None, None, False  # English news that speaks as "our university" of units not the home's
-                if conf is None and campus == 0 and self.lang == "zh":
-                    # 中文 news that never names the configured home nor its campuses, whose units fit its list: the
-                    # units are written as the page gives them (外国语学院, 国际处: every university has one), not
-                    # under the home's canonical English names (a reader, or the database's Chinese forms, links them)
-                    return ref.home_name, None, False
                 if conf is None and campus == 0 and self.lang != "zh" and not self._home_unit_acronym():
                     # English news that never names the configured home nor its campuses: its units are written
                     # as the page gives them (a generic "School of Computer Science" or "International Education
