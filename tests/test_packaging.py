@@ -156,16 +156,15 @@ def test_wheel_installs_into_a_fresh_venv_with_its_stock_pip(tmp_path):
     src = ROOT
     if tracked.returncode == 0 and tracked.stdout.strip("\0"):
         src = tmp_path / "src"
-        for rel in tracked.stdout.split("\0"):
-            if rel and (ROOT / rel).exists() and not (ROOT / rel).is_dir():
-                (src / rel).parent.mkdir(parents=True, exist_ok=True)
-                if (ROOT / rel).is_symlink():
-                    (src / rel).symlink_to(os.readlink(ROOT / rel))
-                else:
-                    shutil.copy2(ROOT / rel, src / rel)
-            elif rel and (ROOT / rel).is_symlink():  # a link to a folder (etl/reference_data -> ../data/reference)
-                (src / rel).parent.mkdir(parents=True, exist_ok=True)
-                (src / rel).symlink_to(os.readlink(ROOT / rel))
+        for rel in filter(None, tracked.stdout.split("\0")):
+            path = ROOT / rel
+            if not (path.is_symlink() or path.is_file()):
+                continue  # (deleted in the work tree, not yet in git)
+            (src / rel).parent.mkdir(parents=True, exist_ok=True)
+            if path.is_symlink():  # kept a link (etl/reference_data -> ../data/reference)
+                (src / rel).symlink_to(os.readlink(path))
+            else:
+                shutil.copy2(path, src / rel)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(src)],
                    check=True, cwd=tmp_path)
     wheel = next(wheels.glob("intl_dashboard-*.whl"))
